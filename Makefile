@@ -1,0 +1,135 @@
+# amdbare — plain Makefile.
+#
+#   make              library (static + shared), CLI, vgpu preload library
+#   make check        the test suite on the virtual device (vgpu)
+#   make check-hw     the tests that need no vgpu-only feature, on a real GPU
+#   make run          the main job: real GPU if present, else the virtual 780M
+#   make install      PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=address,undefined check   (builds into build-asan/)
+#
+# Every source directory is globbed, so adding a file needs no edit here.
+
+PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
+DESTDIR ?=
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+
+SANITIZE ?=
+ifeq ($(SANITIZE),)
+BUILD   ?= build
+SANFLAGS :=
+else
+BUILD   ?= build-$(firstword $(subst $(comma), ,$(SANITIZE)))
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+comma := ,
+
+DRM_CFLAGS := $(shell $(PKG_CONFIG) --cflags libdrm libdrm_amdgpu libelf)
+DRM_LIBS   := $(shell $(PKG_CONFIG) --libs libdrm libdrm_amdgpu libelf)
+
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CSTD    := -std=c11 -D_GNU_SOURCE
+CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(SANFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC  := $(sort $(wildcard src/*.c))
+CLI_SRC  := $(sort $(wildcard tools/amdbare/*.c))
+VGPU_SRC := $(sort $(wildcard tools/vgpu/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+VGPU_OBJ := $(VGPU_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+LIB_A    := $(BUILD)/libamdbare.a
+LIB_SO   := $(BUILD)/libamdbare.so
+CLI      := $(BUILD)/amdbare
+VGPU_SO  := $(BUILD)/libamdbare-vgpu.so
+
+.PHONY: all lib cli vgpu tests check check-hw run install uninstall clean
+all: $(LIB_A) $(LIB_SO) $(CLI) $(VGPU_SO)
+lib: $(LIB_A) $(LIB_SO)
+cli: $(CLI)
+vgpu: $(VGPU_SO)
+tests: all $(TEST_BIN)
+
+# ---- library ---------------------------------------------------------------
+$(BUILD)/obj/src/%.o: src/%.c include/amdbare.h $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -Iinclude -Isrc $(DRM_CFLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libamdbare.so.$(AMDBARE_SOVERSION) $(LDFLAGS_ALL) -o $@ $^ $(DRM_LIBS) -ldl -lpthread
+
+AMDBARE_SOVERSION := 0
+
+# ---- CLI -------------------------------------------------------------------
+$(BUILD)/obj/tools/amdbare/%.o: tools/amdbare/%.c include/amdbare.h $(wildcard tools/amdbare/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Itools/amdbare -c $< -o $@
+
+$(CLI): $(CLI_OBJ) $(LIB_A)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(LIB_A) $(DRM_LIBS) -ldl -lpthread -lm
+
+# ---- virtual device (LD_PRELOAD) -------------------------------------------
+# Deliberately no -Iinclude and no -Isrc: the vgpu shares no code with the
+# library (see docs/ARCHITECTURE.md).  It only sees the kernel UAPI headers.
+$(BUILD)/obj/tools/vgpu/%.o: tools/vgpu/%.c $(wildcard tools/vgpu/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -Itools/vgpu $(DRM_CFLAGS) -c $< -o $@
+
+$(VGPU_SO): $(VGPU_OBJ)
+	$(CC) -shared $(LDFLAGS_ALL) -o $@ $^ -ldl -lpthread -lrt
+
+# ---- tests -----------------------------------------------------------------
+$(BUILD)/obj/tests/%.o: tests/%.c include/amdbare.h $(wildcard tests/*.h tests/support/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itests -Itests/support $(DRM_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB_A) $(DRM_LIBS) -lcriterion -ldl -lpthread -lm
+
+check: tests
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run-tests.sh vgpu
+
+check-hw: tests
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run-tests.sh hw
+
+# The README's main job: on the real GPU when there is one, else the vgpu.
+run: all
+	@sh tools/run-main-job.sh $(BUILD)
+
+# ---- install ---------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/amdbare
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libamdbare.so.$(AMDBARE_SOVERSION)
+	ln -sf libamdbare.so.$(AMDBARE_SOVERSION) $(DESTDIR)$(LIBDIR)/libamdbare.so
+	install -m 644 include/amdbare.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(VGPU_SO) $(DESTDIR)$(LIBDIR)/amdbare/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@VERSION@|$(AMDBARE_VERSION_MAJOR).$(AMDBARE_VERSION_MINOR)|g' \
+	    amdbare.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/amdbare.pc
+
+AMDBARE_VERSION_MAJOR := $(shell sed -n 's/^\#define AMDBARE_VERSION_MAJOR //p' include/amdbare.h)
+AMDBARE_VERSION_MINOR := $(shell sed -n 's/^\#define AMDBARE_VERSION_MINOR //p' include/amdbare.h)
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libamdbare.a $(DESTDIR)$(LIBDIR)/libamdbare.so \
+	      $(DESTDIR)$(LIBDIR)/libamdbare.so.$(AMDBARE_SOVERSION) \
+	      $(DESTDIR)$(PREFIX)/include/amdbare.h $(DESTDIR)$(PREFIX)/bin/amdbare \
+	      $(DESTDIR)$(LIBDIR)/amdbare/libamdbare-vgpu.so $(DESTDIR)$(LIBDIR)/pkgconfig/amdbare.pc
+
+clean:
+	rm -rf build build-*
