@@ -39,19 +39,21 @@ CLI_SRC  := $(sort $(wildcard tools/amdbare/*.c))
 VGPU_SRC := $(sort $(wildcard tools/vgpu/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
+BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 VGPU_OBJ := $(VGPU_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
 LIB_A    := $(BUILD)/libamdbare.a
 LIB_SO   := $(BUILD)/libamdbare.so
 CLI      := $(BUILD)/amdbare
 VGPU_SO  := $(BUILD)/libamdbare-vgpu.so
 
-.PHONY: all lib cli vgpu tests check check-hw run install uninstall clean
+.PHONY: all lib cli vgpu tests check check-hw check-tsan bench run install uninstall clean
 all: $(LIB_A) $(LIB_SO) $(CLI) $(VGPU_SO)
 lib: $(LIB_A) $(LIB_SO)
 cli: $(CLI)
@@ -101,6 +103,22 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB_A)
 
 check: tests
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run-tests.sh vgpu
+
+# ThreadSanitizer run of the threaded tests (test_*thread*).
+check-tsan:
+	$(MAKE) SANITIZE=thread OPT="-O1 -g" tests
+	@BUILD=build-thread SANITIZE=thread ONLY=thread sh tests/run-tests.sh vgpu
+
+# Benchmarks (not tests): each prints ratios against a baseline measured in
+# the same run.
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(TEST_SUPPORT_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB_A) $(DRM_LIBS) -lcriterion -ldl -lpthread -lm
+
+bench: all $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "== $$b"; \
+	  AMDBARE_VGPU_INSTANCE=bench-$$$$ LD_PRELOAD=$(abspath $(VGPU_SO)) $$b || exit 1; \
+	  rm -f /dev/shm/amdbare-vgpu-bench-$$$$*; done
 
 check-hw: tests
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run-tests.sh hw

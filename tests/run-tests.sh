@@ -42,6 +42,7 @@ esac
 passed=0 failed=0 failed_names=
 log=$(mktemp)
 for t in "$build_abs"/tests/test_* "$top"/tests/test_*.sh; do
+	case "$(basename "$t")" in *"${ONLY:-}"*) ;; *) continue ;; esac
 	[ -f "$t" ] || continue
 	name=$(basename "$t")
 	# Each program gets its own vgpu instance (device-global state), so
