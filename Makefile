@@ -36,7 +36,8 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/*.c))
 CLI_SRC  := $(sort $(wildcard tools/amdbare/*.c))
-VGPU_SRC := $(sort $(wildcard tools/vgpu/*.c))
+VGPU_SRC := $(sort $(wildcard tools/vgpu/*.c tools/vgpu/isa/*.c))
+ISA_SRC  := $(sort $(wildcard tools/vgpu/isa/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
@@ -44,6 +45,7 @@ BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 VGPU_OBJ := $(VGPU_SRC:%.c=$(BUILD)/obj/%.o)
+ISA_OBJ  := $(ISA_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
@@ -52,9 +54,10 @@ LIB_A    := $(BUILD)/libamdbare.a
 LIB_SO   := $(BUILD)/libamdbare.so
 CLI      := $(BUILD)/amdbare
 VGPU_SO  := $(BUILD)/libamdbare-vgpu.so
+DISASM   := $(BUILD)/vgpu-disasm
 
 .PHONY: all lib cli vgpu tests check check-hw check-tsan bench run install uninstall clean
-all: $(LIB_A) $(LIB_SO) $(CLI) $(VGPU_SO)
+all: $(LIB_A) $(LIB_SO) $(CLI) $(VGPU_SO) $(if $(wildcard tools/vgpu-disasm/*.c),$(DISASM))
 lib: $(LIB_A) $(LIB_SO)
 cli: $(CLI)
 vgpu: $(VGPU_SO)
@@ -85,12 +88,22 @@ $(CLI): $(CLI_OBJ) $(LIB_A)
 # ---- virtual device (LD_PRELOAD) -------------------------------------------
 # Deliberately no -Iinclude and no -Isrc: the vgpu shares no code with the
 # library (see docs/ARCHITECTURE.md).  It only sees the kernel UAPI headers.
-$(BUILD)/obj/tools/vgpu/%.o: tools/vgpu/%.c $(wildcard tools/vgpu/*.h)
+$(BUILD)/obj/tools/vgpu/%.o: tools/vgpu/%.c $(wildcard tools/vgpu/*.h tools/vgpu/isa/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -Itools/vgpu $(DRM_CFLAGS) -c $< -o $@
 
 $(VGPU_SO): $(VGPU_OBJ)
-	$(CC) -shared $(LDFLAGS_ALL) -o $@ $^ -ldl -lpthread -lrt
+	$(CC) -shared $(LDFLAGS_ALL) -o $@ $^ -ldl -lpthread -lrt -lm
+
+# The vgpu's instruction decoder as a stand-alone disassembler, so tests can
+# hold it against llvm-objdump-19.  Links only the ISA objects: the libc
+# interposers must never end up inside an ordinary executable.
+$(BUILD)/obj/tools/vgpu-disasm/%.o: tools/vgpu-disasm/%.c $(wildcard tools/vgpu/isa/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itools/vgpu -c $< -o $@
+
+$(DISASM): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/vgpu-disasm/*.c)) $(ISA_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lm
 
 # ---- tests -----------------------------------------------------------------
 $(BUILD)/obj/tests/%.o: tests/%.c include/amdbare.h $(wildcard tests/*.h tests/support/*.h)

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs what amdbare needs to build and test on Debian 12 (bookworm).
+# Runs apt-get as root, or through sudo for a normal user.
+set -eu
+if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
+PKGS="build-essential pkg-config libdrm-dev libelf-dev libcriterion-dev
+      libdrm-tests radeontop python3"
+# Skip apt entirely when everything is already there (fast re-runs).
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "install-deps: installing$missing"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
