@@ -4,7 +4,7 @@
 set -eu
 if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
 PKGS="build-essential pkg-config libdrm-dev libelf-dev libcriterion-dev
-      libdrm-tests radeontop python3"
+      libdrm-tests radeontop python3 clang-19 lld-19 llvm-19"
 # Skip apt entirely when everything is already there (fast re-runs).
 missing=
 for p in $PKGS; do
