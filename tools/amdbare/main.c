@@ -1,0 +1,203 @@
+/*
+ * amdbare: the command-line face of the library.
+ *
+ *   amdbare [--vgpu PROFILE] [--device N] info  [--json]
+ *   amdbare [--vgpu PROFILE] [--device N] alloc --domain D --size S [...]
+ *   amdbare help [COMMAND] | --help | --version
+ *
+ * Exit codes: 0 ok, 1 runtime failure, 2 usage error.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout); /* keep stdout and stderr in order on a terminal */
+	fputs("amdbare: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_report_failure(int err, const char *what)
+{
+	const char *msg = amdbare_last_error();
+	if (msg && msg[0])
+		cli_error("%s", msg);
+	else
+		cli_error("%s: %s", what, strerror(-err));
+	if (err == -ENOENT || err == -ENODEV) {
+		/* The most common reason to meet this: a laptop or container
+		 * without an amdgpu GPU.  Everything still runs on the vgpu. */
+		fprintf(stderr,
+			"amdbare: no amdgpu GPU is usable here; run on the virtual device instead:\n"
+			"amdbare:     amdbare --vgpu 780m info\n"
+			"amdbare: profiles: 780m, 890m, 8060s, 7900xtx "
+			"(or set AMDBARE_VGPU=PROFILE)\n");
+	}
+	return CLI_EXIT_FAILURE;
+}
+
+static void print_main_help(FILE *out)
+{
+	fprintf(out,
+		"usage: amdbare [--vgpu PROFILE] [--device N] COMMAND [OPTIONS]\n"
+		"\n"
+		"AMD GPU memory at the lowest level: where your buffers really are.\n"
+		"\n"
+		"commands:\n"
+		"  info        the device and its memory usage (VRAM, visible VRAM, GTT)\n"
+		"  alloc       allocate one buffer and report where the kernel placed it\n"
+		"  help [CMD]  this help, or the help of one command\n"
+		"\n"
+		"global options:\n"
+		"  --vgpu PROFILE  run on amdbare's virtual device (no GPU needed);\n"
+		"                  profiles: %s.\n"
+		"                  Same as the environment variable AMDBARE_VGPU=PROFILE.\n"
+		"  --device N      use the N-th amdgpu device (default 0; `info` without it\n"
+		"                  shows every device)\n"
+		"  --help, -h      this help\n"
+		"  --version       the program and library API version\n"
+		"\n"
+		"exit codes: 0 ok, 1 runtime failure, 2 usage error\n",
+		vgpu_profile_list());
+}
+
+void cli_print_command_help(FILE *out, const char *command)
+{
+	if (strcmp(command, "info") == 0) {
+		fprintf(out,
+			"usage: amdbare [--vgpu PROFILE] [--device N] info [--json]\n"
+			"\n"
+			"Shows the device (render node, PCI id and bus, marketing name, gfx target\n"
+			"and GC version, APU or dGPU, compute units, wave size, clocks, kernel\n"
+			"driver version) and its memory: for VRAM, CPU-visible VRAM and GTT a\n"
+			"usage bar, used / total, usable and the largest allowed allocation, all\n"
+			"device-wide; then this process's own usage from fdinfo and the kernel's\n"
+			"eviction, bytes-moved and CPU page-fault counters.\n"
+			"\n"
+			"  --json   the same as one JSON object (sizes in bytes)\n");
+	} else if (strcmp(command, "alloc") == 0) {
+		fprintf(out,
+			"usage: amdbare [--vgpu PROFILE] [--device N] alloc --domain D --size S\n"
+			"                [--flags F[,F...]] [--touch] [--gpu-map] [--strict] [--json]\n"
+			"\n"
+			"Allocates one buffer, reports where the kernel really placed it (the\n"
+			"fdinfo and device-wide usage deltas behind that answer), optionally\n"
+			"touches every page from the CPU (which migrates buffers out of\n"
+			"CPU-invisible VRAM) and maps it on the GPU, frees it and checks that\n"
+			"usage returned to where it was.\n"
+			"\n"
+			"  --domain D    vram, gtt or vram,gtt\n"
+			"  --size S      bytes, or with a binary unit: 64K, 256M, 4G, 1.5G\n"
+			"  --flags F     cpu-access, no-cpu-access, uswc, cleared, vm-always-valid\n"
+			"  --touch       write every page, then report the placement again\n"
+			"  --gpu-map     map the buffer into the GPU address space\n"
+			"  --strict      exit 1 when VRAM was asked for and the kernel used GTT\n"
+			"                (by default that fallback is a loud warning, exit 0)\n"
+			"  --json        the report as one JSON object (sizes in bytes)\n");
+	}
+}
+
+static int parse_device_index(const char *text, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < 0 || v > 1024) {
+		cli_error("--device: '%s' is not a device index (0, 1, ...)", text);
+		return -EINVAL;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static int run_command(const struct cli_globals *g, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	if (strcmp(cmd, "info") == 0)
+		return cmd_info(g, argc, argv);
+	if (strcmp(cmd, "alloc") == 0)
+		return cmd_alloc(g, argc, argv);
+	if (strcmp(cmd, "help") == 0) {
+		if (argc < 2) {
+			print_main_help(stdout);
+			return CLI_EXIT_OK;
+		}
+		if (strcmp(argv[1], "info") && strcmp(argv[1], "alloc")) {
+			cli_error("help: no command '%s' (commands: info, alloc)", argv[1]);
+			return CLI_EXIT_USAGE;
+		}
+		cli_print_command_help(stdout, argv[1]);
+		return CLI_EXIT_OK;
+	}
+	cli_error("unknown command '%s' (commands: info, alloc, help)", cmd);
+	return CLI_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"vgpu", required_argument, NULL, 'V'},
+		{"device", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'v'},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli_globals g = {.device_index = -1, .vgpu = getenv("AMDBARE_VGPU")};
+	if (g.vgpu && !g.vgpu[0])
+		g.vgpu = NULL;
+
+	opterr = 0;
+	int c;
+	/* '+': stop at the subcommand, whose options are its own; ':': tell a
+	 * missing value apart from an unknown option. */
+	while ((c = getopt_long(argc, argv, "+:hd:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'V':
+			g.vgpu = optarg;
+			break;
+		case 'd':
+			if (parse_device_index(optarg, &g.device_index) < 0)
+				return CLI_EXIT_USAGE;
+			break;
+		case 'h':
+			print_main_help(stdout);
+			return CLI_EXIT_OK;
+		case 'v':
+			printf("amdbare %d.%d (library API %d.%d)\n", AMDBARE_VERSION_MAJOR,
+			       AMDBARE_VERSION_MINOR, AMDBARE_VERSION_MAJOR, AMDBARE_VERSION_MINOR);
+			return CLI_EXIT_OK;
+		case ':':
+			cli_error("option %s needs a value", argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		default:
+			if (optopt)
+				cli_error("unknown option '-%c' (see amdbare --help)", optopt);
+			else
+				cli_error("unknown option '%s' (see amdbare --help)", argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		print_main_help(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (g.vgpu) {
+		int rc = vgpu_launch(g.vgpu, argv);
+		if (rc != CLI_EXIT_OK)
+			return rc;
+	}
+	/* Each subcommand parses its own options from a fresh getopt state. */
+	int sub_argc = argc - optind;
+	char **sub_argv = argv + optind;
+	optind = 0;
+	return run_command(&g, sub_argc, sub_argv);
+}

@@ -1,0 +1,169 @@
+/*
+ * `--vgpu PROFILE`: run this very command on amdbare's virtual device.
+ *
+ * The vgpu is an LD_PRELOAD library, and a preload only takes effect when a
+ * program starts, so the CLI re-executes itself (/proc/self/exe, same
+ * arguments) with LD_PRELOAD and AMDBARE_VGPU_PROFILE set.  When the vgpu is
+ * already loaded (the test suite, or a user who preloaded it by hand) no
+ * re-exec is needed: the vgpu resolves its profile lazily at the first open
+ * of the device, so setting AMDBARE_VGPU_PROFILE now is enough.
+ *
+ * Two profiles exist to show what the library says on other machines: the
+ * vgpu's "none" shows no DRM device at all, "foreign" a non-amdgpu (i915)
+ * node.
+ */
+#include "cli.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define VGPU_LIB_NAME "libamdbare-vgpu.so"
+/* Set for the re-executed child: tells it the preload was asked for, so a
+ * preload that silently failed (ld.so only warns) is an error instead of
+ * an endless chain of re-execs. */
+#define REEXEC_GUARD "AMDBARE_VGPU_REEXEC"
+
+static const struct {
+	const char *name;
+	const char *display;
+} profiles[] = {
+	{"780m", "Radeon 780M"},
+	{"890m", "Radeon 890M"},
+	{"8060s", "Radeon 8060S"},
+	{"7900xtx", "Radeon RX 7900 XTX"},
+};
+
+/* Profiles of the vgpu that stand for "no usable device" rather than a
+ * GPU (tools/vgpu/profiles.c). */
+static const char *const device_less_profiles[] = {"none", "foreign"};
+
+const char *vgpu_profile_list(void)
+{
+	return "780m, 890m, 8060s, 7900xtx "
+	       "(and, to see what a machine without one looks like: none, foreign)";
+}
+
+bool vgpu_profile_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(device_less_profiles) / sizeof(device_less_profiles[0]); i++)
+		if (strcmp(name, device_less_profiles[i]) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		if (strcmp(name, profiles[i].name) == 0)
+			return true;
+	return false;
+}
+
+const char *vgpu_display_name(const char *profile)
+{
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		if (strcmp(profile, profiles[i].name) == 0)
+			return profiles[i].display;
+	return profile;
+}
+
+void vgpu_banner(char *buf, size_t len, const char *profile)
+{
+	snprintf(buf, len,
+		 "virtual device: %s profile (amdbare vgpu) \xe2\x80\x94 nothing here ran on a real GPU",
+		 vgpu_display_name(profile && profile[0] ? profile : "unknown"));
+}
+
+bool vgpu_preloaded(void)
+{
+	/* The vgpu exports this symbol for exactly this question (the test
+	 * support asks it the same way). */
+	return dlsym(RTLD_DEFAULT, "amdbare_vgpu_profile_name") != NULL;
+}
+
+static bool readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+/* AMDBARE_VGPU_LIB, else next to the executable (build tree), else
+ * <exe dir>/../lib/amdbare/ (installed layout). */
+static int find_vgpu_lib(char *out, size_t len)
+{
+	const char *env = getenv("AMDBARE_VGPU_LIB");
+	if (env && env[0]) {
+		if (!readable(env)) {
+			cli_error("AMDBARE_VGPU_LIB=%s: %s", env, strerror(errno));
+			return -ENOENT;
+		}
+		snprintf(out, len, "%s", env);
+		return 0;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0) {
+		cli_error("cannot find this program (/proc/self/exe): %s", strerror(errno));
+		return -errno;
+	}
+	exe[n] = '\0';
+	char *dir = dirname(exe);
+	char beside[PATH_MAX + 64], installed[PATH_MAX + 64];
+	snprintf(beside, sizeof(beside), "%s/" VGPU_LIB_NAME, dir);
+	snprintf(installed, sizeof(installed), "%s/../lib/amdbare/" VGPU_LIB_NAME, dir);
+	if (readable(beside)) {
+		snprintf(out, len, "%s", beside);
+		return 0;
+	}
+	if (readable(installed)) {
+		snprintf(out, len, "%s", installed);
+		return 0;
+	}
+	cli_error("the virtual device library was not found: looked at %s and %s "
+		  "(set AMDBARE_VGPU_LIB to its path)", beside, installed);
+	return -ENOENT;
+}
+
+static int reexec(char **argv)
+{
+	execv("/proc/self/exe", argv);
+	cli_error("cannot re-execute myself (/proc/self/exe): %s", strerror(errno));
+	return CLI_EXIT_FAILURE;
+}
+
+int vgpu_launch(const char *profile, char **argv)
+{
+	if (!vgpu_profile_known(profile)) {
+		cli_error("unknown vgpu profile '%s'; profiles: %s", profile, vgpu_profile_list());
+		return CLI_EXIT_USAGE;
+	}
+	const char *guard = getenv(REEXEC_GUARD);
+	bool second_pass = guard && strcmp(guard, profile) == 0;
+	unsetenv(REEXEC_GUARD); /* never leak into programs we might start */
+	setenv("AMDBARE_VGPU_PROFILE", profile, 1);
+	if (vgpu_preloaded())
+		return CLI_EXIT_OK;
+	char lib[PATH_MAX + 64];
+	if (find_vgpu_lib(lib, sizeof(lib)) < 0)
+		return CLI_EXIT_FAILURE;
+	if (second_pass) {
+		cli_error("the virtual device library %s was not loaded after re-executing with "
+			  "LD_PRELOAD (see ld.so's message above)", lib);
+		return CLI_EXIT_FAILURE;
+	}
+	/* Keep whatever else was preloaded (a sanitizer runtime, for one). */
+	const char *old = getenv("LD_PRELOAD");
+	size_t len = strlen(lib) + (old ? strlen(old) : 0) + 2;
+	char *preload = malloc(len);
+	if (!preload) {
+		cli_error("out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	if (old && old[0])
+		snprintf(preload, len, "%s:%s", lib, old);
+	else
+		snprintf(preload, len, "%s", lib);
+	setenv("LD_PRELOAD", preload, 1);
+	free(preload);
+	setenv(REEXEC_GUARD, profile, 1);
+	return reexec(argv);
+}
