@@ -1,0 +1,214 @@
+/*
+ * Devices: enumeration, open, identification and memory totals on every
+ * vgpu profile, and the error paths (no device, a foreign driver, a node
+ * the user may not open, a bad index).
+ */
+#include "amdbare.h"
+#include "vgpu_test.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#define GiB (1ull << 30)
+#define MiB (1ull << 20)
+
+struct expected {
+	const char *profile, *gfx_target, *marketing;
+	uint32_t gc_major, gc_minor, gc_rev;
+	bool apu;
+	uint32_t cus;
+	uint64_t vram, vis, gtt;
+};
+
+/* What each vgpu profile models (tools/vgpu/profiles.c). */
+static const struct expected profiles[] = {
+	{ "780m", "gfx1103", "AMD Radeon 780M Graphics", 11, 0, 1, true, 12, 16 * GiB, 16 * GiB, 38 * GiB },
+	{ "890m", "gfx1150", "AMD Radeon 890M Graphics", 11, 5, 0, true, 16, 4 * GiB, 4 * GiB, 14 * GiB },
+	{ "8060s", "gfx1151", "AMD Radeon 8060S Graphics", 11, 5, 1, true, 40, 64 * GiB, 64 * GiB, 32 * GiB },
+	{ "7900xtx", "gfx1100", "AMD Radeon RX 7900 XTX", 11, 0, 0, false, 96, 24 * GiB, 256 * MiB, 33254252544ull },
+};
+
+static void check_profile(const struct expected *e)
+{
+	vgpu_test_require();
+	vgpu_test_use_profile(e->profile, NULL);
+	int n = amdbare_device_count();
+	cr_assert_eq(n, 1, "%s: count %d (%s)", e->profile, n, amdbare_last_error());
+	amdbare_device *dev = NULL;
+	int r = amdbare_device_open(0, &dev);
+	cr_assert_eq(r, 0, "%s: open: %s", e->profile, amdbare_last_error());
+	cr_assert_not_null(dev);
+	cr_assert_geq(amdbare_device_fd(dev), 0);
+	cr_assert_not_null(amdbare_device_libdrm_handle(dev));
+
+	amdbare_device_info info;
+	amdbare_device_get_info(dev, &info);
+	cr_assert_str_eq(info.node_path, "/dev/dri/renderD128");
+	cr_assert_str_eq(info.gfx_target, e->gfx_target, "%s: target %s", e->profile, info.gfx_target);
+	cr_assert_eq(info.gc_major, e->gc_major);
+	cr_assert_eq(info.gc_minor, e->gc_minor);
+	cr_assert_eq(info.gc_revision, e->gc_rev);
+	cr_assert_eq(info.is_apu, e->apu, "%s: is_apu", e->profile);
+	cr_assert_eq(info.cu_count, e->cus, "%s: %u CUs", e->profile, info.cu_count);
+	cr_assert_eq(info.wave_size, 32);
+	cr_assert(info.wave64_supported);
+	cr_assert_eq(info.pci_vendor, 0x1002);
+	cr_assert_neq(info.pci_bus[0], '\0', "PCI bus address missing");
+	cr_assert_str_eq(info.marketing_name, e->marketing);
+	cr_assert_eq(info.drm_major, 3, "amdgpu KMS major %u", info.drm_major);
+	cr_assert(info.is_virtual);
+	cr_assert_str_eq(info.virtual_profile, e->profile);
+
+	amdbare_memory_info mem;
+	r = amdbare_device_query_memory(dev, &mem);
+	cr_assert_eq(r, 0, "%s", amdbare_last_error());
+	cr_assert_eq(mem.vram.total, e->vram, "%s: vram %llu", e->profile, (unsigned long long)mem.vram.total);
+	cr_assert_eq(mem.visible_vram.total, e->vis, "%s: visible %llu", e->profile,
+		     (unsigned long long)mem.visible_vram.total);
+	cr_assert_eq(mem.gtt.total, e->gtt, "%s: gtt %llu", e->profile, (unsigned long long)mem.gtt.total);
+	cr_assert_leq(mem.vram.usable, mem.vram.total);
+	cr_assert_gt(mem.vram.max_allocation, 0);
+	cr_assert_leq(mem.vram.max_allocation, mem.vram.usable);
+	cr_assert_leq(mem.gtt.max_allocation, mem.gtt.total);
+
+	amdbare_process_usage u;
+	r = amdbare_device_query_process_usage(dev, &u);
+	cr_assert_eq(r, 0, "%s", amdbare_last_error());
+	cr_assert(u.has_vram && u.has_gtt);
+
+	amdbare_device_close(dev);
+	cr_assert_eq(vgpu_test_open_objects(NULL, 0), 0);
+	vgpu_test_cleanup();
+}
+
+Test(device, profile_780m) { check_profile(&profiles[0]); }
+Test(device, profile_890m) { check_profile(&profiles[1]); }
+Test(device, profile_8060s) { check_profile(&profiles[2]); }
+Test(device, profile_7900xtx) { check_profile(&profiles[3]); }
+
+/* Works on real hardware too: whatever the device, the basics hold. */
+Test(device, open_any_and_info_is_consistent)
+{
+	vgpu_test_use_profile("780m", NULL);
+	amdbare_device *dev = NULL;
+	int r = amdbare_device_open(0, &dev);
+	cr_assert_eq(r, 0, "%s", amdbare_last_error());
+	amdbare_device_info info;
+	amdbare_device_get_info(dev, &info);
+	cr_assert_neq(info.family_id, 0);
+	cr_assert_gt(info.cu_count, 0);
+	cr_assert(info.wave_size == 32 || info.wave_size == 64);
+	cr_assert_neq(info.marketing_name[0], '\0');
+	amdbare_memory_info mem;
+	cr_assert_eq(amdbare_device_query_memory(dev, &mem), 0, "%s", amdbare_last_error());
+	cr_assert_gt(mem.vram.total + mem.gtt.total, 0);
+	cr_assert_geq(mem.vram.total, mem.visible_vram.total);
+	amdbare_device_close(dev);
+	vgpu_test_cleanup();
+}
+
+Test(device, open_by_path)
+{
+	vgpu_test_require();
+	vgpu_test_use_profile("890m", NULL);
+	amdbare_device *dev = NULL;
+	cr_assert_eq(amdbare_device_open_path("/dev/dri/renderD128", &dev), 0, "%s", amdbare_last_error());
+	amdbare_device_info info;
+	amdbare_device_get_info(dev, &info);
+	cr_assert_str_eq(info.gfx_target, "gfx1150");
+	amdbare_device_close(dev);
+
+	cr_assert_eq(amdbare_device_open_path("/dev/dri/renderD200", &dev), -ENOENT);
+	cr_assert_null(dev);
+	cr_assert(strstr(amdbare_last_error(), "renderD200"), "%s", amdbare_last_error());
+	cr_assert_eq(vgpu_test_open_objects(NULL, 0), 0);
+	vgpu_test_cleanup();
+}
+
+Test(device, two_devices_on_one_node)
+{
+	vgpu_test_require();
+	vgpu_test_use_profile("780m", NULL);
+	amdbare_device *a = NULL, *b = NULL;
+	cr_assert_eq(amdbare_device_open(0, &a), 0, "%s", amdbare_last_error());
+	cr_assert_eq(amdbare_device_open(0, &b), 0, "%s", amdbare_last_error());
+	cr_assert_neq(amdbare_device_fd(a), amdbare_device_fd(b));
+	amdbare_device_close(a);
+	amdbare_memory_info mem;
+	cr_assert_eq(amdbare_device_query_memory(b, &mem), 0, "%s", amdbare_last_error());
+	amdbare_device_close(b);
+	cr_assert_eq(vgpu_test_open_objects(NULL, 0), 0);
+	vgpu_test_cleanup();
+}
+
+Test(device_errors, no_device_is_enoent)
+{
+	vgpu_test_require();
+	vgpu_test_use_profile("none", NULL);
+	cr_assert_eq(amdbare_device_count(), -ENOENT);
+	cr_assert(strstr(amdbare_last_error(), "no /dev/dri"), "%s", amdbare_last_error());
+	amdbare_device *dev = (amdbare_device *)1;
+	cr_assert_eq(amdbare_device_open(0, &dev), -ENOENT);
+	cr_assert_null(dev);
+	vgpu_test_cleanup();
+}
+
+Test(device_errors, foreign_driver_is_enodev)
+{
+	vgpu_test_require();
+	vgpu_test_use_profile("foreign", NULL);
+	cr_assert_eq(amdbare_device_count(), -ENODEV, "%s", amdbare_last_error());
+	cr_assert(strstr(amdbare_last_error(), "i915"), "%s", amdbare_last_error());
+	amdbare_device *dev = NULL;
+	cr_assert_eq(amdbare_device_open(0, &dev), -ENODEV);
+	cr_assert_null(dev);
+	cr_assert_eq(amdbare_device_open_path("/dev/dri/renderD128", &dev), -ENODEV);
+	cr_assert(strstr(amdbare_last_error(), "i915"), "%s", amdbare_last_error());
+	cr_assert_null(dev);
+	cr_assert_eq(vgpu_test_open_objects(NULL, 0), 0);
+	vgpu_test_cleanup();
+}
+
+Test(device_errors, permission_denied_names_render_group)
+{
+	vgpu_test_require();
+	vgpu_test_use_profile("780m", "AMDBARE_VGPU_DENY_OPEN", "1", NULL);
+	amdbare_device *dev = NULL;
+	int r = amdbare_device_open(0, &dev);
+	cr_assert(r == -EACCES || r == -EPERM, "got %d: %s", r, amdbare_last_error());
+	cr_assert_null(dev);
+	const char *msg = amdbare_last_error();
+	cr_assert(strstr(msg, "render"), "%s", msg);
+	cr_assert(strstr(msg, "/dev/dri/renderD128"), "%s", msg);
+	cr_assert(strstr(msg, "usermod -aG"), "%s", msg);
+	r = amdbare_device_open_path("/dev/dri/renderD128", &dev);
+	cr_assert(r == -EACCES || r == -EPERM, "got %d", r);
+	cr_assert(strstr(amdbare_last_error(), "render"), "%s", amdbare_last_error());
+	vgpu_test_cleanup();
+}
+
+Test(device_errors, bad_index_is_einval)
+{
+	vgpu_test_use_profile("780m", NULL);
+	int n = amdbare_device_count();
+	cr_assert_gt(n, 0, "%s", amdbare_last_error());
+	amdbare_device *dev = NULL;
+	cr_assert_eq(amdbare_device_open(n, &dev), -EINVAL);
+	cr_assert_null(dev);
+	cr_assert(strstr(amdbare_last_error(), "out of range"), "%s", amdbare_last_error());
+	cr_assert_eq(amdbare_device_open(-1, &dev), -EINVAL);
+	cr_assert_eq(amdbare_device_open(0, NULL), -EINVAL);
+	vgpu_test_cleanup();
+}
+
+Test(device_errors, null_arguments)
+{
+	amdbare_device_close(NULL);
+	cr_assert_eq(amdbare_device_fd(NULL), -1);
+	cr_assert_null(amdbare_device_libdrm_handle(NULL));
+	cr_assert_eq(amdbare_device_query_memory(NULL, NULL), -EINVAL);
+	cr_assert_eq(amdbare_device_query_process_usage(NULL, NULL), -EINVAL);
+	amdbare_device *dev = NULL;
+	cr_assert_eq(amdbare_device_open_path(NULL, &dev), -EINVAL);
+}
