@@ -55,7 +55,11 @@ static void check_profile(const struct expected *e)
 	cr_assert(info.wave64_supported);
 	cr_assert_eq(info.pci_vendor, 0x1002);
 	cr_assert_neq(info.pci_bus[0], '\0', "PCI bus address missing");
-	cr_assert_str_eq(info.marketing_name, e->marketing);
+	/* Debian 12's amdgpu.ids (libdrm 2.4.114) predates these chips, and
+	 * then libdrm has no name and the library says the generic one. */
+	cr_assert(strcmp(info.marketing_name, e->marketing) == 0 ||
+		  strcmp(info.marketing_name, "AMD Radeon Graphics") == 0, "marketing name \"%s\"",
+		  info.marketing_name);
 	cr_assert_eq(info.drm_major, 3, "amdgpu KMS major %u", info.drm_major);
 	cr_assert(info.is_virtual);
 	cr_assert_str_eq(info.virtual_profile, e->profile);
