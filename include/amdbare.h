@@ -173,8 +173,13 @@ typedef struct amdbare_bo_create_info {
 /* Creates a buffer with the raw GEM_CREATE ioctl and measures where it
  * landed (see amdbare_bo_get_placement).  Sizes, alignment, domains and
  * flag combinations are validated first: -EINVAL for zero sizes, unknown
- * bits, CPU_ACCESS with NO_CPU_ACCESS; -E2BIG for sizes above the heap's
- * max_allocation or that overflow when rounded. */
+ * bits, CPU_ACCESS with NO_CPU_ACCESS, USWC without GTT, alignment not a
+ * power of two or above 1 GiB; -E2BIG for sizes above the heap's
+ * max_allocation or that overflow when rounded.  The limit for VRAM-only
+ * requests is the larger of VRAM's and GTT's max_allocation, because the
+ * kernel falls back to GTT (the placement then says fell_back_to_gtt).
+ * A kernel refusal (e.g. -ENOMEM) comes with the heaps' usage in the
+ * message. */
 int amdbare_bo_create(amdbare_device *dev, const amdbare_bo_create_info *ci,
 		      amdbare_bo **out);
 
@@ -188,7 +193,8 @@ amdbare_device *amdbare_bo_device(const amdbare_bo *bo);
 
 /* Maps the whole buffer for the CPU (GEM_MMAP + mmap on the render node).
  * Idempotent: a second call returns the same pointer.  -EPERM for a
- * buffer created with NO_CPU_ACCESS. */
+ * buffer created with NO_CPU_ACCESS.  For a userptr buffer the mapping is
+ * the wrapped user memory itself (the kernel refuses GEM_MMAP on those). */
 int amdbare_bo_cpu_map(amdbare_bo *bo, void **ptr);
 int amdbare_bo_cpu_unmap(amdbare_bo *bo);
 
@@ -234,7 +240,9 @@ int amdbare_bo_get_placement(const amdbare_bo *bo, amdbare_placement *out);
 
 /* Maps the buffer for the CPU if needed, writes every page (a byte per 4
  * KiB, value `pattern`), and re-measures the placement: this is where the
- * kernel migrates a buffer out of CPU-invisible VRAM. */
+ * kernel migrates a buffer out of CPU-invisible VRAM.  -EPERM for a
+ * NO_CPU_ACCESS buffer.  After a touch the placement's deltas and evidence
+ * ("touch: ...") describe the touch; `migrated` says whether it moved. */
 int amdbare_bo_touch(amdbare_bo *bo, uint8_t pattern);
 
 /* dma-buf: export gives a new fd the caller owns (close it); import takes
