@@ -34,6 +34,11 @@ struct vgpu_profile {
 	uint32_t vram_type, vram_bit_width;
 	uint32_t gb_addr_config;
 	uint64_t vram_size, vis_vram_size, gtt_size; /* defaults, env-overridable */
+	/* Appended by the control side (compatible extension; only profiles.c
+	 * initialises profiles, by field name). */
+	const char *driver_name;     /* "amdgpu"; "i915" for "foreign"; NULL for "none" */
+	uint32_t num_rb_pipes, num_tcc_blocks, num_sdma;
+	uint32_t num_vgprs;          /* num_shader_visible_vgprs of DEV_INFO */
 };
 
 /* The active profile (AMDBARE_VGPU_PROFILE, default "780m", with the size
@@ -96,6 +101,7 @@ int vgpu_real_ioctl(int fd, unsigned long request, void *arg);
 void *vgpu_real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int vgpu_real_munmap(void *addr, size_t len);
 int vgpu_real_fcntl(int fd, int cmd, long arg);
+struct stat; /* control side: forward declaration so the header stands alone */
 int vgpu_real_fstat(int fd, struct stat *st);
 
 /* Diagnostics to stderr when AMDBARE_VGPU_DEBUG is set ("vgpu: ..."). */

@@ -1,0 +1,139 @@
+/*
+ * The control side of the vgpu's device model, internally: the per-file
+ * state the kernel keeps in struct drm_file / struct amdgpu_fpriv beyond
+ * memory (master/auth, contexts, BO lists, syncobjs), the ioctl handlers
+ * the dispatcher (dev_ioctl.c) calls, and small helpers they share.
+ */
+#ifndef VGPU_DEV_CTL_H
+#define VGPU_DEV_CTL_H
+
+#include "dev_internal.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* struct drm_master: one per "master session" of the primary node.  Files
+ * opened on card0 while it exists share it (drm_master_open). */
+struct vgpu_master {
+	int refcount;
+	bool unique_set;            /* after SET_VERSION >= 1.1 (drm_set_busid) */
+	uint32_t next_magic;        /* magic_map idr, starts at 1 */
+};
+
+struct vgpu_ctx {
+	uint32_t id;
+	int32_t priority;
+	uint32_t stable_pstate;     /* AMDGPU_CTX_STABLE_PSTATE_* it set */
+};
+
+struct vgpu_bo_list {
+	uint32_t handle;
+	uint32_t num_entries;
+	uint32_t *bo_handles;
+};
+
+struct vgpu_syncobj {
+	uint32_t handle;
+	bool has_fence;             /* binary payload: a (signaled) fence */
+	uint64_t point;             /* timeline payload: last signaled point */
+};
+
+struct vgpu_ctl_file {
+	const struct vgpu_profile *prof;
+
+	/* drm_file master/auth state (drm_auth.c) */
+	struct vgpu_master *master;
+	bool is_master, was_master, authenticated;
+	uint32_t magic;
+
+	/* amdgpu_ctx_mgr: handles 1..AMDGPU_VM_MAX_NUM_CTX-1 */
+	struct vgpu_ctx *ctxs;
+	size_t num_ctxs, cap_ctxs;
+
+	/* fpriv->bo_list_handles */
+	struct vgpu_bo_list *bo_lists;
+	size_t num_bo_lists, cap_bo_lists;
+
+	/* file_priv->syncobj_idr */
+	struct vgpu_syncobj *syncobjs;
+	size_t num_syncobjs, cap_syncobjs;
+	/* Broadcast (under the file lock) whenever a syncobj of this file
+	 * changes; SYNCOBJ_WAIT sleeps on it with the file lock. */
+	pthread_cond_t syncobj_changed;
+
+	bool vmid_reserved;         /* AMDGPU_VM_OP_RESERVE_VMID */
+};
+
+/* ---- files (dev_file.c) --------------------------------------------- */
+
+/* Calls fn for every open file of this process (under the files lock). */
+void vgpu_files_foreach(void (*fn)(struct vgpu_file *f, void *arg), void *arg);
+int vgpu_files_count(void);
+/* The global lock for master state and other cross-file lists. */
+void vgpu_files_lock(void);
+void vgpu_files_unlock(void);
+/* True if f is the current master of the primary node (drm_is_current_master). */
+bool vgpu_file_is_current_master(struct vgpu_file *f);
+
+/* Effective capability check of the calling thread (capable()). */
+bool vgpu_capable(int cap);
+
+/* ---- handlers: DRM core (dev_core.c) --------------------------------- */
+int vgpu_core_version(struct vgpu_file *f, void *data);
+int vgpu_core_get_unique(struct vgpu_file *f, void *data);
+int vgpu_core_get_magic(struct vgpu_file *f, void *data);
+int vgpu_core_auth_magic(struct vgpu_file *f, void *data);
+int vgpu_core_get_client(struct vgpu_file *f, void *data);
+int vgpu_core_get_stats(struct vgpu_file *f, void *data);
+int vgpu_core_get_cap(struct vgpu_file *f, void *data);
+int vgpu_core_set_client_cap(struct vgpu_file *f, void *data);
+int vgpu_core_set_version(struct vgpu_file *f, void *data);
+int vgpu_core_set_master(struct vgpu_file *f, void *data);
+int vgpu_core_drop_master(struct vgpu_file *f, void *data);
+int vgpu_core_noop(struct vgpu_file *f, void *data);
+int vgpu_core_invalid_op(struct vgpu_file *f, void *data);
+int vgpu_core_no_modeset(struct vgpu_file *f, void *data);
+int vgpu_core_not_built(struct vgpu_file *f, void *data);
+/* drm_master bookkeeping at open/release (drm_master_open/release). */
+int vgpu_master_open(struct vgpu_file *f);
+void vgpu_master_release(struct vgpu_file *f);
+
+/* ---- handlers: syncobj (dev_syncobj.c) -------------------------------- */
+int vgpu_syncobj_create(struct vgpu_file *f, void *data);
+int vgpu_syncobj_destroy(struct vgpu_file *f, void *data);
+int vgpu_syncobj_wait(struct vgpu_file *f, void *data);
+int vgpu_syncobj_timeline_wait(struct vgpu_file *f, void *data);
+int vgpu_syncobj_reset(struct vgpu_file *f, void *data);
+int vgpu_syncobj_signal(struct vgpu_file *f, void *data);
+int vgpu_syncobj_timeline_signal(struct vgpu_file *f, void *data);
+int vgpu_syncobj_query(struct vgpu_file *f, void *data);
+int vgpu_syncobj_not_built(struct vgpu_file *f, void *data);
+
+/* ---- handlers: amdgpu (dev_ctx.c, dev_bo_list.c, dev_info.c, dev_cs.c) */
+int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data);
+int vgpu_amdgpu_vm(struct vgpu_file *f, void *data);
+int vgpu_amdgpu_bo_list(struct vgpu_file *f, void *data);
+int vgpu_amdgpu_info(struct vgpu_file *f, void *data);
+int vgpu_amdgpu_sched(struct vgpu_file *f, void *data);
+int vgpu_amdgpu_cs_not_built(struct vgpu_file *f, void *data);
+/* Releases what contexts/BO lists/syncobjs a file still holds. */
+void vgpu_ctx_file_fini(struct vgpu_ctl_file *c);
+void vgpu_bo_list_file_fini(struct vgpu_ctl_file *c);
+void vgpu_syncobj_file_init(struct vgpu_ctl_file *c);
+void vgpu_syncobj_file_fini(struct vgpu_ctl_file *c);
+
+/* ---- user memory ------------------------------------------------------ */
+
+/* copy_to_user/copy_from_user for pointers inside ioctl arguments: the
+ * vgpu cannot probe arbitrary addresses, but a NULL (or low-page) pointer
+ * is certainly bad and gets the kernel's -EFAULT. */
+int vgpu_copy_to_user(uint64_t uptr, const void *src, size_t len);
+int vgpu_copy_from_user(void *dst, uint64_t uptr, size_t len);
+
+/* Lowest free id >= first among n records of `stride` bytes whose first
+ * member is the uint32_t id (the idr_alloc policy); 0 if none is free. */
+uint32_t vgpu_lowest_free_id(const void *base, size_t n, size_t stride,
+			     uint32_t first);
+
+#endif /* VGPU_DEV_CTL_H */

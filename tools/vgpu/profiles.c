@@ -1,0 +1,372 @@
+/*
+ * The vgpu's chip profiles, as data.  Each profile is what a Linux 6.1
+ * amdgpu driver would report for one real device: PCI identity, the GC
+ * configuration DEV_INFO exposes, and the memory heaps.
+ *
+ * Sources (public):
+ *  - PCI device/revision ids and marketing names: libdrm's data/amdgpu.ids
+ *    (upstream mesa/drm; the Debian 12 copy in /usr/share/libdrm/amdgpu.ids
+ *    is older and lists none of these chips, so libdrm 2.4.114 finds no
+ *    marketing name for them, as on a real Debian 12 machine).
+ *  - Navi31 (7900 XTX) DEV_INFO values, GB_ADDR_CONFIG 0x545, clocks and
+ *    the 64 GiB-host GTT size: Mesa's drm-shim device table
+ *    (src/amd/drm-shim/amdgpu_devices.c, entry "navi31", a dump from a
+ *    real card).
+ *  - family ids: amdgpu_drm.h (GC_11_0_0 = 145, GC_11_0_1 = 148) and newer
+ *    kernels' header (GC_11_5_0 = 150, absent from 6.1 and libdrm 2.4.114).
+ *  - external_rev = rev_id + 1 for GC 11.0.0/11.0.1: soc21_common_early_init
+ *    (Linux 6.1 soc21.c).  6.1 does not know GC 11.5.x; the 890m/8060s
+ *    profiles use the same rule (documented in docs/vgpu.md).
+ *  - CU/SE/SH layout: public chip specifications (780M: 12 CUs in 1 SE x 2
+ *    SA; 890M: 16 CUs; 8060S: 40 CUs in 2 SE; 7900 XTX: 96 CUs in 6 SE).
+ *  The APU GB_ADDR_CONFIG values, RB/TCC counts and clocks are plausible
+ *  values derived from those specifications, not hardware dumps.
+ */
+#include "vgpu_device.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <amdgpu_drm.h>
+
+/* Newer kernels' family ids, missing from libdrm 2.4.114's header. */
+#ifndef AMDGPU_FAMILY_GC_11_0_0
+#define AMDGPU_FAMILY_GC_11_0_0 145
+#endif
+#ifndef AMDGPU_FAMILY_GC_11_0_1
+#define AMDGPU_FAMILY_GC_11_0_1 148
+#endif
+#ifndef AMDGPU_FAMILY_GC_11_5_0
+#define AMDGPU_FAMILY_GC_11_5_0 150
+#endif
+/* amdgpu_drm.h of 6.1 has LPDDR5 = 12; libdrm 2.4.114's lacks it. */
+#ifndef AMDGPU_VRAM_TYPE_LPDDR5
+#define AMDGPU_VRAM_TYPE_LPDDR5 12
+#endif
+
+#define KiB (1024ull)
+#define MiB (1024ull * KiB)
+#define GiB (1024ull * MiB)
+
+/* Radeon 780M (Phoenix, gfx1103): the user's laptop — 96 GiB DDR5-5600,
+ * 16 GiB BIOS carve-out (all CPU-visible, as on every APU), 38 GiB GTT. */
+static const struct vgpu_profile p_780m = {
+	.name = "780m",
+	.marketing_name = "AMD Radeon 780M Graphics",
+	.pci_vendor = 0x1002, .pci_device = 0x15bf,
+	.subsys_vendor = 0x1002, .subsys_device = 0x0124,
+	.pci_revision = 0xc1,
+	.pci_slot = "0000:c4:00.0",
+	.pci_class = 0x030000,
+	.family = AMDGPU_FAMILY_GC_11_0_1,
+	.chip_rev = 0x00, .external_rev = 0x01,
+	.gc_major = 11, .gc_minor = 0, .gc_rev = 1,
+	.is_apu = 1,
+	.num_se = 1, .num_sh_per_se = 2, .cu_per_sh = 6, .cu_active = 12,
+	.max_engine_clock_khz = 2700000, .max_memory_clock_khz = 2800000,
+	.vram_type = AMDGPU_VRAM_TYPE_DDR5, .vram_bit_width = 128,
+	.gb_addr_config = 0x00000243,
+	.vram_size = 16 * GiB, .vis_vram_size = 16 * GiB, .gtt_size = 38 * GiB,
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 4, .num_tcc_blocks = 8, .num_sdma = 1,
+	.num_vgprs = 1024,
+};
+
+/* Radeon 890M (Strix Point, gfx1150): a 32 GiB LPDDR5x-7500 laptop with a
+ * 4 GiB carve-out; GTT = half of the remaining RAM (amdgpu_ttm_init). */
+static const struct vgpu_profile p_890m = {
+	.name = "890m",
+	.marketing_name = "AMD Radeon 890M Graphics",
+	.pci_vendor = 0x1002, .pci_device = 0x150e,
+	.subsys_vendor = 0x1002, .subsys_device = 0x0124,
+	.pci_revision = 0xc1,
+	.pci_slot = "0000:c5:00.0",
+	.pci_class = 0x030000,
+	.family = AMDGPU_FAMILY_GC_11_5_0,
+	.chip_rev = 0x00, .external_rev = 0x01,
+	.gc_major = 11, .gc_minor = 5, .gc_rev = 0,
+	.is_apu = 1,
+	.num_se = 1, .num_sh_per_se = 2, .cu_per_sh = 8, .cu_active = 16,
+	.max_engine_clock_khz = 2900000, .max_memory_clock_khz = 3750000,
+	.vram_type = AMDGPU_VRAM_TYPE_LPDDR5, .vram_bit_width = 128,
+	.gb_addr_config = 0x00000343,
+	.vram_size = 4 * GiB, .vis_vram_size = 4 * GiB, .gtt_size = 14 * GiB,
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 4, .num_tcc_blocks = 8, .num_sdma = 1,
+	.num_vgprs = 1024,
+};
+
+/* Radeon 8060S (Strix Halo, gfx1151): a 128 GiB LPDDR5x-8000 (256-bit)
+ * machine with the common 64 GiB carve-out and GTT = half of the remaining
+ * 64 GiB (amdgpu_ttm_init's default: max(3 GiB, RAM / 2)). */
+static const struct vgpu_profile p_8060s = {
+	.name = "8060s",
+	.marketing_name = "AMD Radeon 8060S Graphics",
+	.pci_vendor = 0x1002, .pci_device = 0x1586,
+	.subsys_vendor = 0x1002, .subsys_device = 0x0124,
+	.pci_revision = 0xc1,
+	.pci_slot = "0000:c5:00.0",
+	.pci_class = 0x030000,
+	.family = AMDGPU_FAMILY_GC_11_5_0,
+	.chip_rev = 0x00, .external_rev = 0x01,
+	.gc_major = 11, .gc_minor = 5, .gc_rev = 1,
+	.is_apu = 1,
+	.num_se = 2, .num_sh_per_se = 2, .cu_per_sh = 10, .cu_active = 40,
+	.max_engine_clock_khz = 2900000, .max_memory_clock_khz = 4000000,
+	.vram_type = AMDGPU_VRAM_TYPE_LPDDR5, .vram_bit_width = 256,
+	.gb_addr_config = 0x00000444,
+	.vram_size = 64 * GiB, .vis_vram_size = 64 * GiB, .gtt_size = 32 * GiB,
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 8, .num_tcc_blocks = 16, .num_sdma = 1,
+	.num_vgprs = 1536,
+};
+
+/* Radeon RX 7900 XTX (Navi31, gfx1100): 24 GiB GDDR6 behind a 256 MiB BAR
+ * (no resizable BAR), in a 64 GiB host: GTT = totalram / 2 as Mesa's
+ * drm-shim navi31 dump shows it (33254252544 bytes). */
+static const struct vgpu_profile p_7900xtx = {
+	.name = "7900xtx",
+	.marketing_name = "AMD Radeon RX 7900 XTX",
+	.pci_vendor = 0x1002, .pci_device = 0x744c,
+	.subsys_vendor = 0x1002, .subsys_device = 0x0e3b,
+	.pci_revision = 0xc8,
+	.pci_slot = "0000:03:00.0",
+	.pci_class = 0x030000,
+	.family = AMDGPU_FAMILY_GC_11_0_0,
+	.chip_rev = 0x00, .external_rev = 0x01,
+	.gc_major = 11, .gc_minor = 0, .gc_rev = 0,
+	.is_apu = 0,
+	.num_se = 6, .num_sh_per_se = 2, .cu_per_sh = 8, .cu_active = 96,
+	.max_engine_clock_khz = 2371000, .max_memory_clock_khz = 1249000,
+	.vram_type = AMDGPU_VRAM_TYPE_GDDR6, .vram_bit_width = 384,
+	.gb_addr_config = 0x00000545,
+	.vram_size = 24 * GiB, .vis_vram_size = 256 * MiB,
+	.gtt_size = 33254252544ull,
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 24, .num_tcc_blocks = 24, .num_sdma = 2,
+	.num_vgprs = 1536,
+};
+
+/* A DRM node that is not amdgpu (an Intel iGPU, i915): libraries must
+ * notice the driver name and refuse it.  Only VERSION and the generic DRM
+ * ioctls answer; every amdgpu ioctl gets what i915 gives for a driver
+ * ioctl number it does not implement. */
+static const struct vgpu_profile p_foreign = {
+	.name = "foreign",
+	.marketing_name = "Intel(R) UHD Graphics 770",
+	.pci_vendor = 0x8086, .pci_device = 0x4680,
+	.subsys_vendor = 0x8086, .subsys_device = 0x4680,
+	.pci_revision = 0x0c,
+	.pci_slot = "0000:00:02.0",
+	.pci_class = 0x030000,
+	.driver_name = "i915",
+};
+
+/* No device at all: the boundary shows no /dev/dri nodes. */
+static const struct vgpu_profile p_none = {
+	.name = "none",
+	.marketing_name = "",
+	.pci_slot = "",
+	.driver_name = NULL,
+};
+
+static const struct vgpu_profile *const all_profiles[] = {
+	&p_780m, &p_890m, &p_8060s, &p_7900xtx, &p_foreign, &p_none, NULL,
+};
+
+const struct vgpu_profile *const *vgpu_profile_all(void)
+{
+	return all_profiles;
+}
+
+const struct vgpu_profile *vgpu_profile_find(const char *name)
+{
+	for (size_t i = 0; all_profiles[i]; i++)
+		if (strcmp(all_profiles[i]->name, name) == 0)
+			return all_profiles[i];
+	return NULL;
+}
+
+/* "16G", "256M", "4096K", "123456" (bytes); anything else is junk. */
+static int parse_size(const char *text, uint64_t *out)
+{
+	char *end = NULL;
+	errno = 0;
+	if (!text[0] || text[0] == '-')
+		return -EINVAL;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno || end == text)
+		return -EINVAL;
+	uint64_t mult = 1;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': mult = KiB; end++; break;
+	case 'm': case 'M': mult = MiB; end++; break;
+	case 'g': case 'G': mult = GiB; end++; break;
+	case 't': case 'T': mult = 1024 * GiB; end++; break;
+	default: return -EINVAL;
+	}
+	if (*end == 'i' || *end == 'B') /* accept "16GiB"/"16GB" spellings */
+		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+	if (*end != '\0' || v > UINT64_MAX / mult)
+		return -EINVAL;
+	*out = v * mult;
+	return 0;
+}
+
+/* A configuration error must reach the user even without _DEBUG. */
+static void config_error(const char *var, const char *value, const char *why)
+{
+	fprintf(stderr, "vgpu: %s=\"%s\" rejected: %s\n", var, value, why);
+}
+
+static int apply_size(const char *var, uint64_t *field)
+{
+	const char *v = getenv(var);
+	if (!v)
+		return 0;
+	uint64_t n;
+	if (parse_size(v, &n) < 0) {
+		config_error(var, v, "expected a byte count with an optional K/M/G/T suffix (e.g. 16G)");
+		return -EINVAL;
+	}
+	/* amdgpu needs at least one page in each heap; a zero-sized heap is
+	 * not a configuration the driver can come up with. */
+	if (n < 4096) {
+		config_error(var, v, "must be at least 4096 bytes");
+		return -EINVAL;
+	}
+	*field = n & ~4095ull; /* heaps are page-granular (TTM) */
+	return 0;
+}
+
+/* One resolved configuration per distinct environment: a process may
+ * change AMDBARE_VGPU_* between fork()s (Criterion does, per test), so the
+ * answer is keyed by the variables rather than computed once.  Resolved
+ * entries live as long as the process; pointers handed out stay valid. */
+struct resolved {
+	struct resolved *next;
+	char *key;
+	struct vgpu_profile prof;
+	int err;
+};
+static struct resolved *resolved_list;
+static pthread_mutex_t resolved_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *env_key(void)
+{
+	static const char *const vars[] = {
+		"AMDBARE_VGPU_PROFILE", "AMDBARE_VGPU_VRAM_SIZE",
+		"AMDBARE_VGPU_VIS_VRAM_SIZE", "AMDBARE_VGPU_GTT_SIZE",
+	};
+	size_t len = 1;
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		len += (v ? strlen(v) : 0) + 2;
+	}
+	char *key = malloc(len);
+	if (!key)
+		return NULL;
+	key[0] = '\0';
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		strcat(key, v ? v : "\x01"); /* unset differs from empty */
+		strcat(key, "\n");
+	}
+	return key;
+}
+
+static void resolve(struct resolved *r)
+{
+	const char *name = getenv("AMDBARE_VGPU_PROFILE");
+	if (!name || !name[0])
+		name = "780m";
+	const struct vgpu_profile *base = vgpu_profile_find(name);
+	if (!base) {
+		char known[128] = "";
+		for (size_t i = 0; all_profiles[i]; i++) {
+			strcat(known, i ? ", " : "");
+			strcat(known, all_profiles[i]->name);
+		}
+		char why[192];
+		snprintf(why, sizeof(why), "unknown profile (known: %s)", known);
+		config_error("AMDBARE_VGPU_PROFILE", name, why);
+		r->err = -EINVAL;
+		return;
+	}
+	r->prof = *base;
+	if (!base->driver_name || strcmp(base->driver_name, "amdgpu") != 0)
+		return; /* sizes mean nothing without an amdgpu device */
+
+	uint64_t vram = base->vram_size;
+	if (apply_size("AMDBARE_VGPU_VRAM_SIZE", &vram) < 0) {
+		r->err = -EINVAL;
+		return;
+	}
+	/* On an APU all of the carve-out is CPU-visible; on a dGPU the BAR
+	 * stays 256 MiB unless told otherwise (never more than VRAM). */
+	uint64_t vis = base->is_apu ? vram
+		: (base->vis_vram_size < vram ? base->vis_vram_size : vram);
+	if (apply_size("AMDBARE_VGPU_VIS_VRAM_SIZE", &vis) < 0) {
+		r->err = -EINVAL;
+		return;
+	}
+	if (vis > vram) {
+		config_error("AMDBARE_VGPU_VIS_VRAM_SIZE",
+			     getenv("AMDBARE_VGPU_VIS_VRAM_SIZE"),
+			     "larger than VRAM (amdgpu clamps visible VRAM to the VRAM size)");
+		r->err = -EINVAL;
+		return;
+	}
+	uint64_t gtt = base->gtt_size;
+	if (apply_size("AMDBARE_VGPU_GTT_SIZE", &gtt) < 0) {
+		r->err = -EINVAL;
+		return;
+	}
+	r->prof.vram_size = vram;
+	r->prof.vis_vram_size = vis;
+	r->prof.gtt_size = gtt;
+}
+
+const struct vgpu_profile *vgpu_profile_get(int *err)
+{
+	char *key = env_key();
+	if (!key) {
+		if (err)
+			*err = -ENOMEM;
+		return NULL;
+	}
+	pthread_mutex_lock(&resolved_lock);
+	struct resolved *r;
+	for (r = resolved_list; r; r = r->next)
+		if (strcmp(r->key, key) == 0)
+			break;
+	if (r) {
+		free(key);
+	} else {
+		r = calloc(1, sizeof(*r));
+		if (!r) {
+			pthread_mutex_unlock(&resolved_lock);
+			free(key);
+			if (err)
+				*err = -ENOMEM;
+			return NULL;
+		}
+		r->key = key;
+		resolve(r);
+		r->next = resolved_list;
+		resolved_list = r;
+	}
+	pthread_mutex_unlock(&resolved_lock);
+	if (r->err) {
+		if (err)
+			*err = r->err;
+		return NULL;
+	}
+	if (err)
+		*err = 0;
+	return &r->prof;
+}
