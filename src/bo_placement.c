@@ -59,11 +59,14 @@ static void fill_deltas(const struct ab_usage_snapshot *b, const struct ab_usage
 static void write_evidence(const struct ab_usage_snapshot *b, const struct ab_usage_snapshot *a,
 			   const char *prefix, amdbare_placement *p)
 {
-	char proc[96] = "fdinfo: n/a";
+	char proc[128] = "fdinfo: n/a";
 	char global[128] = "global: n/a";
+	char cpu[48] = "";
+	if (p->proc_cpu_delta)
+		snprintf(cpu, sizeof(cpu), ", cpu %+" PRId64 " KiB", p->proc_cpu_delta / 1024);
 	if (b->proc_ok && a->proc_ok)
-		snprintf(proc, sizeof(proc), "fdinfo: vram %+" PRId64 " KiB, gtt %+" PRId64 " KiB",
-			 p->proc_vram_delta / 1024, p->proc_gtt_delta / 1024);
+		snprintf(proc, sizeof(proc), "fdinfo: vram %+" PRId64 " KiB, gtt %+" PRId64 " KiB%s",
+			 p->proc_vram_delta / 1024, p->proc_gtt_delta / 1024, cpu);
 	if (b->global_ok && a->global_ok)
 		snprintf(global, sizeof(global),
 			 "global: vram %+" PRId64 " KiB (visible %+" PRId64 "), gtt %+" PRId64 " KiB",
@@ -76,6 +79,19 @@ static void write_evidence(const struct ab_usage_snapshot *b, const struct ab_us
 	snprintf(p->evidence, sizeof(p->evidence), "%.*s", (int)sizeof(p->evidence) - 1, line);
 }
 
+/*
+ * The model behind the inference.  Creating a buffer adds its size to one
+ * domain D of the requested ones (never to system memory).  To make room
+ * the kernel may evict this process's older buffers downwards: VRAM → GTT
+ * (a blit, counted in NUM_EVICTIONS) and GTT → system memory (a null move
+ * in amdgpu_bo_move, counted nowhere).  With a bytes of ours moved out of
+ * VRAM and b bytes moved on to system memory:
+ *   vram delta = [D = VRAM]·size − a,  gtt delta = [D = GTT]·size + a − b,
+ *   cpu delta = b,  so the three deltas always sum to size.
+ * Hence: VRAM grew → D = VRAM.  No counted eviction → a = 0, and VRAM
+ * unchanged → D = GTT.  Otherwise both are possible and only the request
+ * (a single domain) decides.
+ */
 void ab_placement_from_creation(const struct ab_usage_snapshot *before,
 				const struct ab_usage_snapshot *after, uint64_t size,
 				uint32_t requested_domains, amdbare_placement *p)
@@ -84,33 +100,46 @@ void ab_placement_from_creation(const struct ab_usage_snapshot *before,
 	p->requested_domains = requested_domains;
 	fill_deltas(before, after, p);
 	const int64_t sz = (int64_t)size;
+	const int64_t pv = p->proc_vram_delta, pg = p->proc_gtt_delta, pc = p->proc_cpu_delta;
 	bool proc = before->proc_ok && after->proc_ok;
 	bool global = before->global_ok && after->global_ok;
+	bool single = requested_domains == AMDBARE_DOMAIN_VRAM ||
+		      requested_domains == AMDBARE_DOMAIN_GTT;
 
 	p->confidence = AMDBARE_PLACEMENT_UNKNOWN;
-	if (proc && p->proc_vram_delta == sz && p->proc_gtt_delta == 0) {
+	if (proc && pv == sz && pg == 0 && pc == 0) {
+		/* Only the new buffer changed this process's usage. */
 		p->actual_domain = AMDBARE_DOMAIN_VRAM;
 		p->confidence = AMDBARE_PLACEMENT_EXACT;
-	} else if (proc && p->proc_gtt_delta == sz && p->proc_vram_delta == 0) {
+	} else if (proc && pg == sz && pv == 0 && pc == 0 && p->evictions_delta == 0) {
 		p->actual_domain = AMDBARE_DOMAIN_GTT;
 		p->confidence = AMDBARE_PLACEMENT_EXACT;
-	} else if (proc && p->evictions_delta && p->proc_vram_delta + p->proc_gtt_delta == sz &&
-		   p->proc_vram_delta != 0) {
-		/* Some of this process's own buffers were evicted to make room
-		 * (VRAM → GTT): the process total still grew by exactly the
-		 * size, and VRAM can only have grown if the new buffer is
-		 * there. */
-		p->actual_domain = p->proc_vram_delta > 0 ? AMDBARE_DOMAIN_VRAM : AMDBARE_DOMAIN_GTT;
-		p->confidence = AMDBARE_PLACEMENT_LIKELY;
-	} else if (global && p->global_vram_delta == sz && p->global_gtt_delta == 0) {
-		p->actual_domain = AMDBARE_DOMAIN_VRAM;
-		p->confidence = AMDBARE_PLACEMENT_LIKELY;
-	} else if (global && p->global_gtt_delta == sz && p->global_vram_delta == 0) {
-		p->actual_domain = AMDBARE_DOMAIN_GTT;
-		p->confidence = AMDBARE_PLACEMENT_LIKELY;
+	} else if (proc && pv + pg + pc == sz) {
+		/* Some of this process's own buffers moved (see the model
+		 * above). */
+		if (pv > 0)
+			p->actual_domain = AMDBARE_DOMAIN_VRAM;
+		else if (pv == 0 && p->evictions_delta == 0)
+			p->actual_domain = AMDBARE_DOMAIN_GTT;
+		else if (single)
+			p->actual_domain = requested_domains;
+		if (p->actual_domain)
+			p->confidence = AMDBARE_PLACEMENT_LIKELY;
+	} else if (global && p->evictions_delta == 0) {
+		/* fdinfo missing or blurred by another thread of this
+		 * process: the device-global counters may still agree (other
+		 * processes can blur them too, hence LIKELY at best). */
+		if (p->global_vram_delta == sz && p->global_gtt_delta == 0)
+			p->actual_domain = AMDBARE_DOMAIN_VRAM;
+		else if (p->global_gtt_delta == sz && p->global_vram_delta == 0)
+			p->actual_domain = AMDBARE_DOMAIN_GTT;
+		if (p->actual_domain)
+			p->confidence = AMDBARE_PLACEMENT_LIKELY;
 	}
 	p->fell_back_to_gtt = requested_domains == AMDBARE_DOMAIN_VRAM &&
 			      p->actual_domain == AMDBARE_DOMAIN_GTT;
+	/* On a small-BAR dGPU, evictions can shift visible usage too; only a
+	 * clean visible delta is taken as proof. */
 	p->cpu_visible = p->actual_domain == AMDBARE_DOMAIN_VRAM && global &&
 			 p->global_visible_vram_delta == sz;
 	write_evidence(before, after, "", p);

@@ -238,41 +238,74 @@ Test(placement, vram_exhaustion_reports_what_happened)
 			     (unsigned long long)u.vram, (unsigned long long)in_vram);
 		cr_assert_eq(u.gtt, in_gtt);
 	}
-	for (int i = 0; i < N; i++)
+	/* The last buffer has not moved since it was measured: with every
+	 * other buffer gone, the process counters say where it really is. */
+	amdbare_placement last;
+	amdbare_bo_get_placement(bos[N - 1], &last);
+	for (int i = 0; i < N - 1; i++)
 		cr_assert_eq(amdbare_bo_free(bos[i]), 0, "%s", amdbare_last_error());
+	cr_assert_eq(amdbare_device_query_process_usage(dev, &u), 0);
+	cr_assert_eq(last.actual_domain == AMDBARE_DOMAIN_VRAM ? u.vram : u.gtt, 16 * MiB,
+		     "last buffer reported %s but fdinfo says vram %llu gtt %llu: %s",
+		     amdbare_domain_name(last.actual_domain), (unsigned long long)u.vram,
+		     (unsigned long long)u.gtt, last.evidence);
+	cr_assert_eq(amdbare_bo_free(bos[N - 1]), 0);
 	close_and_check(dev);
 }
 
-Test(placement, gtt_exhaustion_is_clean_enomem)
+/* GTT over-commit: when GTT is full, TTM evicts the least recently used
+ * GTT buffers to system memory (a null move in amdgpu_bo_move, counted
+ * nowhere) and the new buffer still lands in GTT.  The report must say GTT
+ * and show where the displaced bytes went. */
+Test(placement, gtt_overcommit_evicts_to_system_memory)
 {
 	vgpu_test_require();
 	amdbare_device *dev = open_profile("780m", "AMDBARE_VGPU_GTT_SIZE", "64M");
 	amdbare_memory_info mem;
 	cr_assert_eq(amdbare_device_query_memory(dev, &mem), 0);
 	cr_assert_eq(mem.gtt.total, 64 * MiB);
-	amdbare_bo *bos[16];
-	int n = 0, r = 0;
-	amdbare_bo_create_info ci = { .size = 8 * MiB, .domains = AMDBARE_DOMAIN_GTT };
-	for (; n < 16; n++) {
-		int before = vgpu_test_open_objects(NULL, 0);
-		bos[n] = NULL;
-		r = amdbare_bo_create(dev, &ci, &bos[n]);
-		if (r < 0) {
-			cr_assert_null(bos[n]);
-			cr_assert_eq(vgpu_test_open_objects(NULL, 0), before, "failed create leaked");
-			break;
+	enum { N = 12 };
+	amdbare_bo *bos[N];
+	int displaced = 0;
+	for (int i = 0; i < N; i++) {
+		bos[i] = create(dev, 8 * MiB, AMDBARE_DOMAIN_GTT, 0);
+		amdbare_placement p;
+		amdbare_bo_get_placement(bos[i], &p);
+		cr_assert_eq(p.actual_domain, AMDBARE_DOMAIN_GTT, "buffer %d: %s", i, p.evidence);
+		cr_assert_neq(p.confidence, AMDBARE_PLACEMENT_UNKNOWN, "%s", p.evidence);
+		if (p.proc_cpu_delta) {
+			cr_assert_eq(p.proc_cpu_delta, (int64_t)(8 * MiB), "%s", p.evidence);
+			cr_assert(strstr(p.evidence, "cpu +8192 KiB"), "%s", p.evidence);
+			displaced++;
 		}
 	}
-	cr_assert_eq(r, -ENOMEM, "got %d after %d buffers: %s", r, n, amdbare_last_error());
-	cr_assert_gt(n, 0);
-	cr_assert_lt(n, 9);
-	const char *msg = amdbare_last_error();
-	cr_assert(strstr(msg, "GEM_CREATE") && strstr(msg, "GTT used"), "%s", msg);
-	for (int i = 0; i < n; i++)
+	cr_assert_eq(displaced, N - 8, "64 MiB of GTT hold 8 buffers of 8 MiB");
+	amdbare_process_usage u;
+	cr_assert_eq(amdbare_device_query_process_usage(dev, &u), 0);
+	cr_assert_eq(u.gtt, 64 * MiB);
+	cr_assert_eq(u.cpu, (N - 8) * 8 * MiB);
+	for (int i = 0; i < N; i++)
 		cr_assert_eq(amdbare_bo_free(bos[i]), 0);
-	/* The space came back. */
-	amdbare_bo *again = create(dev, 8 * MiB, AMDBARE_DOMAIN_GTT, 0);
-	amdbare_bo_free(again);
+	cr_assert_eq(amdbare_device_query_process_usage(dev, &u), 0);
+	cr_assert_eq(u.gtt + u.cpu, 0);
+	close_and_check(dev);
+}
+
+/* What fails cleanly is a buffer no heap can take: -E2BIG before any
+ * ioctl, nothing left behind. */
+Test(placement, oversized_buffer_fails_cleanly)
+{
+	vgpu_test_require();
+	amdbare_device *dev = open_profile("780m", "AMDBARE_VGPU_GTT_SIZE", "64M");
+	amdbare_bo *keep = create(dev, 8 * MiB, AMDBARE_DOMAIN_GTT, 0);
+	int before = vgpu_test_open_objects(NULL, 0);
+	amdbare_bo_create_info ci = { .size = 64 * MiB, .domains = AMDBARE_DOMAIN_GTT };
+	amdbare_bo *bo = NULL;
+	cr_assert_eq(amdbare_bo_create(dev, &ci, &bo), -E2BIG, "%s", amdbare_last_error());
+	cr_assert_null(bo);
+	cr_assert(strstr(amdbare_last_error(), "64.00 MiB"), "%s", amdbare_last_error());
+	cr_assert_eq(vgpu_test_open_objects(NULL, 0), before);
+	amdbare_bo_free(keep);
 	close_and_check(dev);
 }
 
