@@ -22,15 +22,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-struct cpu_map {
-	uint32_t gid;
-	uint64_t bo_offset;
-	size_t len;
-	struct cpu_map *next;
-};
-
-static struct cpu_map *cpu_maps;
-
 /* amdgpu_bo_fault_reserve_notify, shared lock held. */
 static void fault_reserve_notify(struct mem_gbo *g)
 {
@@ -93,12 +84,6 @@ int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot, in
 	}
 	mem_shared_unlock();
 	if (!r) {
-		struct cpu_map *m = malloc(sizeof(*m));
-		if (m) {
-			*m = (struct cpu_map){ .gid = bo->gid, .bo_offset = bo_offset, .len = len,
-					       .next = cpu_maps };
-			cpu_maps = m;
-		}
 		*backing_fd = bo->memfd;
 		*backing_offset = (off_t)bo_offset;
 	}
@@ -106,54 +91,72 @@ int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot, in
 	return r;
 }
 
-/* The BO id of the mapping at addr, from its memfd name, or 0. */
-static uint32_t mapping_gid(void *addr, size_t len)
-{
-	char path[96], link[256];
-	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)addr,
-		 (unsigned long)addr + (unsigned long)len);
-	ssize_t n = syscall(SYS_readlinkat, AT_FDCWD, path, link, sizeof(link) - 1);
-	if (n <= 0)
-		return 0;
-	link[n] = '\0';
-	char *dash = strrchr(link, '-');
-	return dash ? (uint32_t)strtoul(dash + 1, NULL, 10) : 0;
-}
-
+/* The boundary maps the backing memfd itself and reports every munmap
+ * after the fact, so the vgpu never learns a mapping's address.  The CPU
+ * mappings are therefore read back from /proc/self/maps when reported
+ * (mem_cpu_map_count): there is nothing to record here. */
 void vgpu_dev_munmap(void *addr, size_t len)
 {
-	uint32_t gid = mapping_gid(addr, len);
-	mem_local_lock();
-	struct cpu_map **best = NULL;
-	for (struct cpu_map **p = &cpu_maps; *p; p = &(*p)->next) {
-		struct cpu_map *m = *p;
-		bool same_len = m->len == len, same_bo = gid && m->gid == gid;
-		if (same_len && (same_bo || !gid)) {
-			best = p;
-			break;
-		}
-		if (!best && (same_bo || (!gid && same_len)))
-			best = p;
-	}
-	if (best) {
-		struct cpu_map *m = *best;
-		if (m->len > len) {
-			m->len -= len; /* a partial unmap */
-		} else {
-			*best = m->next;
-			free(m);
-		}
-	}
-	mem_local_unlock();
+	(void)addr;
+	(void)len;
 }
 
+static char *read_self_maps(void)
+{
+	int fd = vgpu_real_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		if (cap - len < 4096) {
+			char *n = realloc(buf, cap * 2);
+			if (!n) {
+				free(buf);
+				return NULL;
+			}
+			buf = n;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + len, cap - len - 1);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	vgpu_real_close(fd);
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+/* Mappings of this instance's BO memfds in this process, less the vgpu's
+ * own internal ones (mem_bo.kmap).  Local lock held. */
 int mem_cpu_map_count(char *buf, size_t cap, size_t *off)
 {
+	char *maps = read_self_maps();
+	if (!maps)
+		return 0;
+	char needle[200];
+	snprintf(needle, sizeof(needle), "/memfd:amdbare-vgpu-bo-%s-", mem_instance_name());
 	int n = 0;
-	for (struct cpu_map *m = cpu_maps; m; m = m->next) {
-		mem_appendf(buf, cap, off, "cpu mapping: bo %u offset %llu length %zu\n", m->gid,
-			    (unsigned long long)m->bo_offset, m->len);
-		n++;
+	for (char *line = maps; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		char *name = strstr(line, needle);
+		unsigned long lo, hi;
+		unsigned long long pgoff;
+		if (name && sscanf(line, "%lx-%lx %*s %llx", &lo, &hi, &pgoff) == 3) {
+			uint32_t gid = (uint32_t)strtoul(name + strlen(needle), NULL, 10);
+			struct mem_bo *bo = mem_bo_find(gid);
+			if (!(bo && bo->kmap && (unsigned long)bo->kmap == lo)) {
+				mem_appendf(buf, cap, off, "cpu mapping: 0x%lx-0x%lx -> bo %u offset %llu\n",
+					    lo, hi, gid, pgoff);
+				n++;
+			}
+		}
+		line = nl ? nl + 1 : NULL;
 	}
+	free(maps);
 	return n;
 }

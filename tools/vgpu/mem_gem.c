@@ -102,9 +102,10 @@ int mem_bo_create_locked(uint64_t size, int alignment, uint32_t domain, uint64_t
 		n = mem_places_from_domain(AMDGPU_GEM_DOMAIN_CPU, g->flags, pl);
 	else
 		n = mem_places_from_domain(domain, g->flags, pl);
-	int r = mem_validate(g, pl, n, pl, n);
-	/* Space is short: references of dead processes may be holding it. */
-	if (r == -ENOMEM && mem_shared_sweep() > 0)
+	/* the reference the handle will own, taken first so that a sweep
+	 * during placement never sees an unreferenced BO */
+	int r = mem_gbo_hold(g, 1, -1);
+	if (!r)
 		r = mem_validate(g, pl, n, pl, n);
 	if (r) {
 		mem_gbo_free(g);
@@ -112,11 +113,6 @@ int mem_bo_create_locked(uint64_t size, int alignment, uint32_t domain, uint64_t
 	}
 	/* Treat CPU_ACCESS_REQUIRED only as a hint if given by UMD */
 	g->flags &= ~(uint64_t)AMDGPU_GEM_CREATE_CPU_ACCESS_REQUIRED;
-	r = mem_gbo_hold(g, 1, -1);
-	if (r) {
-		mem_gbo_free(g);
-		return r;
-	}
 	*out = g;
 	return 0;
 }

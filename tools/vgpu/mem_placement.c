@@ -68,7 +68,9 @@ static int res_alloc(uint64_t size, const struct mem_place *pl, struct mem_res *
 	case MEM_PL_VRAM: {
 		/* amdgpu_vram_mgr_new: bail out when usage would exceed
 		 * mc_vram_size - AMDGPU_VM_RESERVED_VRAM for non-kernel BOs */
-		if (s->vram_used + size > s->vram_size - MEM_VM_RESERVED_VRAM)
+		uint64_t max_bytes = s->vram_size > MEM_VM_RESERVED_VRAM ?
+			s->vram_size - MEM_VM_RESERVED_VRAM : 0;
+		if (s->vram_used + size > max_bytes)
 			return -ENOSPC;
 		uint64_t vis_free = s->vis_vram_size - s->vis_used;
 		uint64_t invis_total = s->vram_size - s->vis_vram_size;
@@ -267,26 +269,40 @@ static int evict_first(const struct mem_gbo *self, const struct mem_place *pl)
 	return evict(best);
 }
 
-/* ttm_bo_mem_space */
+/* ttm_bo_mem_space.  Before evicting anything, the vgpu drops the
+ * references of processes that died without closing (the kernel would have
+ * released their files): their BOs are not real usage. */
 static int mem_space(struct mem_gbo *g, const struct mem_place *places, int n,
 		     const struct mem_place *busy, int nbusy, struct mem_res *res)
 {
+	static int depth; /* shared lock held: one caller at a time */
 	for (int i = 0; i < n; i++)
 		if (res_alloc(g->size, &places[i], res) == 0)
 			return 0;
-	for (int i = 0; i < nbusy; i++) {
+	if (depth == 0 && mem_shared_sweep() > 0)
+		for (int i = 0; i < n; i++)
+			if (res_alloc(g->size, &places[i], res) == 0)
+				return 0;
+	depth++;
+	int r = -ENOMEM;
+	for (int i = 0; i < nbusy && r == -ENOMEM; i++) {
 		/* ttm_bo_mem_force_space */
 		for (;;) {
-			if (res_alloc(g->size, &busy[i], res) == 0)
-				return 0;
-			int r = evict_first(g, &busy[i]);
-			if (r == -EBUSY)
+			if (res_alloc(g->size, &busy[i], res) == 0) {
+				r = 0;
 				break;
-			if (r)
-				return r;
+			}
+			int e = evict_first(g, &busy[i]);
+			if (e == -EBUSY)
+				break;
+			if (e) {
+				r = e;
+				break;
+			}
 		}
 	}
-	return -ENOMEM;
+	depth--;
+	return r;
 }
 
 int mem_validate(struct mem_gbo *g, const struct mem_place *places, int n,

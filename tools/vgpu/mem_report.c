@@ -21,7 +21,7 @@ int vgpu_mem_query(struct vgpu_mem_state *out)
 	/* AMDGPU_INFO_MEMORY: nothing is pinned by user space on the vgpu, so
 	 * the pin sizes are 0 */
 	out->vram_size = s->vram_size;
-	out->vram_usable = s->vram_size - MEM_VM_RESERVED_VRAM;
+	out->vram_usable = s->vram_size > MEM_VM_RESERVED_VRAM ? s->vram_size - MEM_VM_RESERVED_VRAM : 0;
 	out->vram_max_alloc = out->vram_usable * 3 / 4;
 	out->vis_vram_size = s->vis_vram_size;
 	out->vis_vram_usable = s->vis_vram_size < out->vram_usable ? s->vis_vram_size : out->vram_usable;
