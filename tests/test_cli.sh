@@ -199,6 +199,33 @@ if [ $rc -eq 0 ] && first_line_has '^virtual device: Radeon 780M'; then ok vgpu-
 bare AMDBARE_VGPU_LIB=/nonexistent/libamdbare-vgpu.so "$CLI" --vgpu 780m info
 if [ $rc -eq 1 ] && err_has 'AMDBARE_VGPU_LIB=/nonexistent'; then ok vgpu-lib-missing; else bad vgpu-lib-missing "expected exit 1"; fi
 
+# Without an explicit instance the CLI picks one per profile and size
+# overrides, so switching profiles works (the vgpu refuses a second profile
+# on one instance).  A unique GTT size keeps these instances to this run.
+gtt=$((3221225472 + ($$ % 1000) * 4096))
+cleanup_cli_instances() { rm -f /dev/shm/amdbare-vgpu-cli-*-g"$gtt" 2>/dev/null; }
+run env -u LD_PRELOAD -u AMDBARE_VGPU_INSTANCE AMDBARE_VGPU_GTT_SIZE=$gtt "$CLI" --vgpu 780m info
+rc1=$rc
+run env -u LD_PRELOAD -u AMDBARE_VGPU_INSTANCE AMDBARE_VGPU_GTT_SIZE=$gtt "$CLI" --vgpu 7900xtx info
+cleanup_cli_instances
+if [ $rc1 -eq 0 ] && [ $rc -eq 0 ] && first_line_has 'Radeon RX 7900 XTX'; then
+	ok vgpu-switch-profile
+else
+	bad vgpu-switch-profile "780m then 7900xtx must both run"
+fi
+
+# An explicit instance is kept: a second profile on it is the vgpu's
+# refusal, reported as such (not as "no GPU here, try the vgpu").
+n=$((n + 1))
+run env -u LD_PRELOAD AMDBARE_VGPU_INSTANCE="$base-$n" "$CLI" --vgpu 780m info
+run env -u LD_PRELOAD AMDBARE_VGPU_INSTANCE="$base-$n" "$CLI" --vgpu 7900xtx info
+if [ $rc -eq 1 ] && err_has 'virtual device (profile 7900xtx) did not come up' &&
+	! err_has 'run on the virtual device instead'; then
+	ok vgpu-instance-conflict
+else
+	bad vgpu-instance-conflict "expected exit 1 pointing at the vgpu's message"
+fi
+
 # ---- no device ------------------------------------------------------------
 
 cli "$CLI" --vgpu none info

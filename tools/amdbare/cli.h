@@ -62,6 +62,8 @@ void cli_json_process_usage(struct json_out *j, const char *key, const amdbare_p
 const char *vgpu_profile_list(void);
 /* True when `name` is a profile --vgpu accepts (including "none"). */
 bool vgpu_profile_known(const char *name);
+/* False for the profiles that model "no usable GPU" (none, foreign). */
+bool vgpu_profile_has_device(const char *name);
 /* True when the virtual device library is loaded in this process. */
 bool vgpu_preloaded(void);
 /* Makes this process run on profile `profile`: if the vgpu is already

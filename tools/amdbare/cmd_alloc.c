@@ -217,19 +217,32 @@ static const char *placed_name(uint32_t domain)
 	return domain ? amdbare_domain_name(domain) : "unknown";
 }
 
-static void print_placement(FILE *out, const amdbare_placement *p)
+/* "VRAM (CPU-invisible part)", "GTT", "unknown". */
+static const char *where(const amdbare_placement *p, char *buf, size_t len)
 {
-	char a[32], b[32], c[32];
-	fprintf(out, "  placed in     %s", placed_name(p->actual_domain));
 	if (p->actual_domain == AMDBARE_DOMAIN_VRAM)
-		fprintf(out, " (%s)", p->cpu_visible ? "CPU-visible part" : "CPU-invisible part");
-	fprintf(out, "   confidence: %s\n", report_confidence_name((int)p->confidence));
+		snprintf(buf, len, "VRAM (%s)", p->cpu_visible ? "CPU-visible part" : "CPU-invisible part");
+	else
+		snprintf(buf, len, "%s", placed_name(p->actual_domain));
+	return buf;
+}
+
+/* `before` is the placement at creation when `p` is the one after the
+ * touch (so a migration can say from where), NULL otherwise. */
+static void print_placement(FILE *out, const amdbare_placement *p, const amdbare_placement *before)
+{
+	char w1[64], w2[64];
+	char a[32], b[32], c[32];
+	fprintf(out, "  placed in     %s   confidence: %s\n", where(p, w1, sizeof(w1)),
+		report_confidence_name((int)p->confidence));
 	fprintf(out, "  requested     %s\n", amdbare_domain_name(p->requested_domains));
 	fprintf(out, "  fallback      %s\n",
 		p->fell_back_to_gtt ? "YES: asked for VRAM only, landed in GTT" : "no");
-	fprintf(out, "  migrated      %s\n",
-		p->migrated ? "yes (moved since creation, e.g. out of CPU-invisible VRAM)" : "no");
-	fprintf(out, "  this process  vram %s, gtt %s, cpu %s   (fdinfo deltas)\n",
+	if (p->migrated && before)
+		fprintf(out, "  migrated      yes: from %s to %s\n", where(before, w2, sizeof(w2)), w1);
+	else
+		fprintf(out, "  migrated      %s\n", p->migrated ? "yes (moved since creation)" : "no");
+	fprintf(out, "  this process  vram %s, gtt %s, cpu %s   (fdinfo)\n",
 		report_signed_size(p->proc_vram_delta, a, sizeof(a)),
 		report_signed_size(p->proc_gtt_delta, b, sizeof(b)),
 		report_signed_size(p->proc_cpu_delta, c, sizeof(c)));
@@ -237,7 +250,7 @@ static void print_placement(FILE *out, const amdbare_placement *p)
 		report_signed_size(p->global_vram_delta, a, sizeof(a)),
 		report_signed_size(p->global_visible_vram_delta, b, sizeof(b)),
 		report_signed_size(p->global_gtt_delta, c, sizeof(c)));
-	fprintf(out, "  kernel        %" PRIu64 " evictions, %" PRIu64 " CPU page faults on VRAM\n",
+	fprintf(out, "  kernel        evictions +%" PRIu64 ", CPU page faults on VRAM +%" PRIu64 "\n",
 		p->evictions_delta, p->cpu_page_faults_delta);
 	fprintf(out, "  evidence      %s\n", p->evidence);
 }
@@ -274,18 +287,19 @@ static void print_text(FILE *out, const struct alloc_options *o, const struct al
 			amdbare_format_size(r->mem_before.gtt.used, s2, sizeof(s2)));
 	if (!r->created)
 		return;
-	fprintf(out, "created: GEM handle %u, %s\n", r->handle,
+	fprintf(out, "created: GEM handle %u, %s; deltas of the creation:\n", r->handle,
 		amdbare_format_size(r->bo_size, s1, sizeof(s1)));
 	if (r->at_create.fell_back_to_gtt)
 		print_fallback_warning(out);
-	print_placement(out, &r->at_create);
+	print_placement(out, &r->at_create, NULL);
 	if (o->gpu_map && r->gpu_va)
 		fprintf(out, "gpu map: VA 0x%" PRIx64 " (read/write)\n", r->gpu_va);
 	if (r->touched) {
-		fprintf(out, "touched: wrote every page from the CPU (pattern 0x%02x)\n", TOUCH_PATTERN);
+		fprintf(out, "touched: wrote every page from the CPU (pattern 0x%02x); deltas of the touch:\n",
+			TOUCH_PATTERN);
 		if (r->at_touch.fell_back_to_gtt && !r->at_create.fell_back_to_gtt)
 			print_fallback_warning(out);
-		print_placement(out, &r->at_touch);
+		print_placement(out, &r->at_touch, &r->at_create);
 	}
 	if (!r->freed)
 		return;

@@ -58,8 +58,8 @@ static void print_text(FILE *out, const struct device_report *r)
 		in->gc_revision, in->family_id, in->chip_external_rev);
 	fprintf(out, "  kind          %s\n",
 		in->is_apu ? "APU (VRAM is a carve-out of system RAM)" : "dGPU (own VRAM)");
-	fprintf(out, "  compute       %u CUs in %u shader engines, wave%u%s\n", in->cu_count,
-		in->num_shader_engines, in->wave_size,
+	fprintf(out, "  compute       %u CUs in %u shader engine%s, wave%u%s\n", in->cu_count,
+		in->num_shader_engines, in->num_shader_engines == 1 ? "" : "s", in->wave_size,
 		in->wave64_supported && in->wave_size != 64 ? " (wave64 too)" : "");
 	fprintf(out, "  clocks        engine %u MHz, memory %u MHz, %u-bit memory bus\n",
 		in->max_engine_clock_mhz, in->max_memory_clock_mhz, in->vram_bit_width);

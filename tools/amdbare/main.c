@@ -33,7 +33,17 @@ int cli_report_failure(int err, const char *what)
 		cli_error("%s", msg);
 	else
 		cli_error("%s: %s", what, strerror(-err));
-	if (err == -ENOENT || err == -ENODEV) {
+	if (err != -ENOENT && err != -ENODEV)
+		return CLI_EXIT_FAILURE;
+	const char *profile = getenv("AMDBARE_VGPU_PROFILE");
+	if (!profile || !profile[0])
+		profile = "780m"; /* the vgpu's default */
+	if (vgpu_preloaded() && vgpu_profile_has_device(profile)) {
+		/* Already on the vgpu with a GPU profile: suggesting the vgpu
+		 * would be no help; it refused to come up and said why. */
+		fprintf(stderr, "amdbare: the virtual device (profile %s) did not come up; "
+			"see the vgpu's message above\n", profile);
+	} else {
 		/* The most common reason to meet this: a laptop or container
 		 * without an amdgpu GPU.  Everything still runs on the vgpu. */
 		fprintf(stderr,

@@ -66,8 +66,8 @@ void report_memory(FILE *out, const amdbare_memory_info *m)
 	heap_line(out, "VRAM", &m->vram);
 	heap_line(out, "visible VRAM", &m->visible_vram);
 	heap_line(out, "GTT", &m->gtt);
-	fprintf(out, "  counters      %" PRIu64 " evictions, %s moved, %" PRIu64
-		" CPU page faults on invisible VRAM\n",
+	fprintf(out, "  counters      evictions %" PRIu64 ", bytes moved %s, "
+		"CPU page faults on invisible VRAM %" PRIu64 "\n",
 		m->num_evictions, amdbare_format_size(m->num_bytes_moved, moved, sizeof(moved)),
 		m->num_vram_cpu_page_faults);
 }

@@ -14,6 +14,7 @@
  */
 #include "cli.h"
 
+#include <ctype.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <libgen.h>
@@ -57,6 +58,14 @@ bool vgpu_profile_known(const char *name)
 		if (strcmp(name, profiles[i].name) == 0)
 			return true;
 	return false;
+}
+
+bool vgpu_profile_has_device(const char *name)
+{
+	for (size_t i = 0; i < sizeof(device_less_profiles) / sizeof(device_less_profiles[0]); i++)
+		if (strcmp(name, device_less_profiles[i]) == 0)
+			return false;
+	return true;
 }
 
 const char *vgpu_display_name(const char *profile)
@@ -123,6 +132,36 @@ static int find_vgpu_lib(char *out, size_t len)
 	return -ENOENT;
 }
 
+/* The vgpu keeps device-global state per instance (AMDBARE_VGPU_INSTANCE,
+ * default "default-<uid>") and refuses a second profile or other heap
+ * sizes on the same instance.  A user switching `--vgpu 780m` to `--vgpu
+ * 7900xtx` means another machine, so unless the instance was chosen
+ * explicitly the CLI names one per profile and size overrides: runs of the
+ * same configuration still share one device, as processes on one GPU do. */
+static void choose_instance(const char *profile)
+{
+	static const char *const size_vars[] = {
+		"AMDBARE_VGPU_VRAM_SIZE", "AMDBARE_VGPU_VIS_VRAM_SIZE", "AMDBARE_VGPU_GTT_SIZE",
+	};
+	const char *inst = getenv("AMDBARE_VGPU_INSTANCE");
+	if (inst && inst[0])
+		return;
+	char name[160];
+	size_t used = (size_t)snprintf(name, sizeof(name), "cli-%s-%u", profile, (unsigned)getuid());
+	for (size_t i = 0; i < sizeof(size_vars) / sizeof(size_vars[0]); i++) {
+		const char *v = getenv(size_vars[i]);
+		if (!v || !v[0] || used + 2 >= sizeof(name))
+			continue;
+		name[used++] = '-';
+		name[used++] = "vsg"[i];
+		/* Keep it a valid shm name: no '/' nor anything exotic. */
+		for (; *v && used + 1 < sizeof(name); v++)
+			name[used++] = (isalnum((unsigned char)*v) || *v == '.') ? *v : '_';
+		name[used] = '\0';
+	}
+	setenv("AMDBARE_VGPU_INSTANCE", name, 1);
+}
+
 static int reexec(char **argv)
 {
 	execv("/proc/self/exe", argv);
@@ -140,6 +179,7 @@ int vgpu_launch(const char *profile, char **argv)
 	bool second_pass = guard && strcmp(guard, profile) == 0;
 	unsetenv(REEXEC_GUARD); /* never leak into programs we might start */
 	setenv("AMDBARE_VGPU_PROFILE", profile, 1);
+	choose_instance(profile);
 	if (vgpu_preloaded())
 		return CLI_EXIT_OK;
 	char lib[PATH_MAX + 64];
