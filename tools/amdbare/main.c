@@ -3,11 +3,13 @@
  *
  *   amdbare [--vgpu PROFILE] [--device N] info  [--json]
  *   amdbare [--vgpu PROFILE] [--device N] alloc --domain D --size S [...]
+ *   amdbare [--vgpu PROFILE] [--device N] arena-stats [...]
  *   amdbare help [COMMAND] | --help | --version
  *
  * Exit codes: 0 ok, 1 runtime failure, 2 usage error.
  */
 #include "cli.h"
+#include "cmd_arena.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -65,6 +67,7 @@ static void print_main_help(FILE *out)
 		"commands:\n"
 		"  info        the device and its memory usage (VRAM, visible VRAM, GTT)\n"
 		"  alloc       allocate one buffer and report where the kernel placed it\n"
+		"  arena-stats run a sub-allocator workload, print its budgets and statistics\n"
 		"  help [CMD]  this help, or the help of one command\n"
 		"\n"
 		"global options:\n"
@@ -129,6 +132,45 @@ static int parse_device_index(const char *text, int *out)
 	return 0;
 }
 
+static bool has_option(int argc, char **argv, const char *opt)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], opt) == 0)
+			return true;
+	return false;
+}
+
+/* arena-stats (cmd_arena.c) works on a device this dispatcher opens. */
+static int run_arena(const struct cli_globals *g, int argc, char **argv)
+{
+	if (has_option(argc, argv, "--help") || has_option(argc, argv, "-h")) {
+		amdbare_cmd_arena_help(stdout);
+		return CLI_EXIT_OK;
+	}
+	amdbare_device *dev = NULL;
+	int rc = amdbare_device_open(g->device_index >= 0 ? g->device_index : 0, &dev);
+	if (rc < 0)
+		return cli_report_failure(rc, "opening the device");
+	amdbare_device_info info;
+	amdbare_device_get_info(dev, &info);
+	/* The text report's first line says when this is the vgpu; the JSON
+	 * document is the command's own and stays one object. */
+	if (info.is_virtual && !has_option(argc, argv, "--json")) {
+		char banner[192];
+		vgpu_banner(banner, sizeof(banner), info.virtual_profile);
+		printf("%s\n", banner);
+	}
+	rc = amdbare_cmd_arena(dev, argc, argv);
+	amdbare_device_close(dev);
+	return rc;
+}
+
+static bool is_command(const char *name)
+{
+	return strcmp(name, "info") == 0 || strcmp(name, "alloc") == 0 ||
+	       strcmp(name, "arena-stats") == 0;
+}
+
 static int run_command(const struct cli_globals *g, int argc, char **argv)
 {
 	const char *cmd = argv[0];
@@ -136,19 +178,24 @@ static int run_command(const struct cli_globals *g, int argc, char **argv)
 		return cmd_info(g, argc, argv);
 	if (strcmp(cmd, "alloc") == 0)
 		return cmd_alloc(g, argc, argv);
+	if (strcmp(cmd, "arena-stats") == 0)
+		return run_arena(g, argc, argv);
 	if (strcmp(cmd, "help") == 0) {
 		if (argc < 2) {
 			print_main_help(stdout);
 			return CLI_EXIT_OK;
 		}
-		if (strcmp(argv[1], "info") && strcmp(argv[1], "alloc")) {
-			cli_error("help: no command '%s' (commands: info, alloc)", argv[1]);
+		if (!is_command(argv[1])) {
+			cli_error("help: no command '%s' (commands: info, alloc, arena-stats)", argv[1]);
 			return CLI_EXIT_USAGE;
 		}
-		cli_print_command_help(stdout, argv[1]);
+		if (strcmp(argv[1], "arena-stats") == 0)
+			amdbare_cmd_arena_help(stdout);
+		else
+			cli_print_command_help(stdout, argv[1]);
 		return CLI_EXIT_OK;
 	}
-	cli_error("unknown command '%s' (commands: info, alloc, help)", cmd);
+	cli_error("unknown command '%s' (commands: info, alloc, arena-stats, help)", cmd);
 	return CLI_EXIT_USAGE;
 }
 
