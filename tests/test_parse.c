@@ -4,6 +4,7 @@
  */
 #include "amdbare.h"
 #include "fdinfo.h"
+#include "gfx_target.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -190,4 +191,47 @@ Test(fdinfo, malformed_lines_are_skipped)
 	cr_assert_not(u.has_vram);
 	cr_assert(u.has_gtt);
 	cr_assert_eq(u.gtt, 4096);
+}
+
+Test(gfx_target, gc_versions_map_like_kfd)
+{
+	struct { uint32_t ma, mi, rv; const char *target; } cases[] = {
+		{ 11, 0, 0, "gfx1100" }, { 11, 0, 1, "gfx1103" }, { 11, 0, 2, "gfx1102" },
+		{ 11, 0, 3, "gfx1101" }, { 11, 0, 4, "gfx1103" }, { 11, 5, 0, "gfx1150" },
+		{ 11, 5, 1, "gfx1151" }, { 10, 3, 0, "gfx1030" }, { 10, 3, 3, "gfx1035" },
+		{ 10, 3, 7, "gfx1036" }, { 9, 3, 0, "gfx90c" }, { 9, 4, 2, "gfx90a" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *t = ab_gfx_target_for_gc(cases[i].ma, cases[i].mi, cases[i].rv);
+		cr_assert_not_null(t, "%u.%u.%u unknown", cases[i].ma, cases[i].mi, cases[i].rv);
+		cr_assert_str_eq(t, cases[i].target);
+	}
+	cr_assert_null(ab_gfx_target_for_gc(11, 9, 9));
+	cr_assert_null(ab_gfx_target_for_gc(0, 0, 0));
+}
+
+Test(gfx_target, family_and_revision_fallback)
+{
+	struct { uint32_t family, rev, ma, mi, rv; } cases[] = {
+		{ 148, 0x01, 11, 0, 1 },  /* Phoenix1 */
+		{ 148, 0x80, 11, 0, 4 },  /* Phoenix2 */
+		{ 145, 0x01, 11, 0, 0 },  /* Navi 31 */
+		{ 145, 0x10, 11, 0, 2 },  /* Navi 33 */
+		{ 145, 0x20, 11, 0, 3 },  /* Navi 32 */
+		{ 150, 0x01, 11, 5, 0 },  /* Strix Point */
+		{ 150, 0xC1, 11, 5, 1 },  /* Strix Halo */
+		{ 143, 0x28, 10, 3, 0 },  /* Navi 21 */
+		{ 146, 0x01, 10, 3, 3 },  /* Rembrandt */
+		{ 142, 0x91, 9, 3, 0 },   /* Renoir */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t ma = 0, mi = 0, rv = 0;
+		cr_assert_eq(ab_gc_from_family(cases[i].family, cases[i].rev, &ma, &mi, &rv), 0,
+			     "family %u rev 0x%x", cases[i].family, cases[i].rev);
+		cr_assert(ma == cases[i].ma && mi == cases[i].mi && rv == cases[i].rv,
+			  "family %u rev 0x%x gave %u.%u.%u", cases[i].family, cases[i].rev, ma, mi, rv);
+	}
+	uint32_t ma, mi, rv;
+	cr_assert_eq(ab_gc_from_family(150, 0x50, &ma, &mi, &rv), -ENOENT);
+	cr_assert_eq(ab_gc_from_family(999, 1, &ma, &mi, &rv), -ENOENT);
 }
