@@ -73,7 +73,7 @@ $(LIB_A): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(LIB_SO): $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libamdbare.so.$(AMDBARE_SOVERSION) $(LDFLAGS_ALL) -o $@ $^ $(DRM_LIBS) -ldl -lpthread
+	$(CC) -shared -Wl,--no-undefined -Wl,-soname,libamdbare.so.$(AMDBARE_SOVERSION) $(LDFLAGS_ALL) -o $@ $^ $(DRM_LIBS) -ldl -lpthread
 
 AMDBARE_SOVERSION := 0
 
@@ -93,7 +93,7 @@ $(BUILD)/obj/tools/vgpu/%.o: tools/vgpu/%.c $(wildcard tools/vgpu/*.h tools/vgpu
 	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -Itools/vgpu $(DRM_CFLAGS) -c $< -o $@
 
 $(VGPU_SO): $(VGPU_OBJ)
-	$(CC) -shared $(LDFLAGS_ALL) -o $@ $^ -ldl -lpthread -lrt -lm
+	$(CC) -shared -Wl,--no-undefined $(LDFLAGS_ALL) -o $@ $^ -ldl -lpthread -lrt -lm
 
 # The vgpu's instruction decoder as a stand-alone disassembler, so tests can
 # hold it against llvm-objdump-19.  Links only the ISA objects: the libc
