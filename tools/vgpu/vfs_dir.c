@@ -90,9 +90,13 @@ struct dirent *vfs_readdir(DIR *dir, bool *handled)
 	pthread_mutex_unlock(&lock);
 	if (!v)
 		return NULL;
-	/* A DIR is used by one thread at a time (POSIX), so v is ours now. */
+	/* A DIR is used by one thread at a time (POSIX), so v is ours now.
+	 * readdir leaves errno alone except on error: callers tell the end of
+	 * the stream from an error that way. */
 	*handled = true;
+	int saved = errno;
 	for (;;) {
+		errno = saved;
 		switch (v->phase) {
 		case 0:
 		case 1:
@@ -100,17 +104,19 @@ struct dirent *vfs_readdir(DIR *dir, bool *handled)
 			v->ent.d_off = ++v->phase;
 			return &v->ent;
 		case 2: {
-			int saved = errno;
 			struct dirent *e = real_readdir(dir);
 			if (!e) {
-				errno = saved;
+				if (errno != saved)
+					return NULL;  /* a real error */
 				v->phase = 3;
 				continue;
 			}
 			char full[2 * VFS_PATH_MAX];
 			snprintf(full, sizeof(full), "%s/%s", strcmp(v->path, "/") ? v->path : "",
 				 e->d_name);
-			if (vfs_owned(full))
+			bool hidden = vfs_owned(full);
+			errno = saved;
+			if (hidden)
 				continue;  /* the vgpu's version replaces it */
 			return e;
 		}
@@ -118,7 +124,9 @@ struct dirent *vfs_readdir(DIR *dir, bool *handled)
 			char name[256];
 			unsigned char type;
 			ino_t ino;
-			if (!vfs_child(v->path, v->child, name, sizeof(name), &type, &ino))
+			bool more = vfs_child(v->path, v->child, name, sizeof(name), &type, &ino);
+			errno = saved;
+			if (!more)
 				return NULL;  /* end of stream, errno untouched */
 			v->child++;
 			fill(&v->ent, name, type, ino);

@@ -480,6 +480,8 @@ static bool lookup_proc(const char *path, int flags, struct vfs_node *node)
 		return false;
 	int minor = d->minor;
 	fdtable_put(d);
+	lock_tree();  /* procfs_dev and devfs_dev are set when the tree is built */
+	pthread_mutex_unlock(&tree_lock);
 	node->fd = (int)fd;
 	node->dev = procfs_dev;
 	node->ino = hash_ino(path);
@@ -517,8 +519,6 @@ enum vfs_kind vfs_lookup(const char *path, int flags, struct vfs_node *node)
 	}
 	strcpy(node->path, path);
 	if (strncmp(path, "/proc/", 6) == 0) {
-		lock_tree();  /* for procfs_dev/devfs_dev */
-		pthread_mutex_unlock(&tree_lock);
 		lookup_proc(path, flags, node);
 		return node->kind;
 	}
