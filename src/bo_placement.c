@@ -166,12 +166,16 @@ void ab_placement_after_touch(const struct ab_usage_snapshot *before,
 		p->cpu_visible = false;
 		p->migrated = true;
 		p->confidence = AMDBARE_PLACEMENT_LIKELY;
-	} else if (global && p->global_vram_delta == 0 && p->global_visible_vram_delta == sz) {
-		/* Moved inside VRAM, from the invisible to the visible part. */
+	} else if (global && p->global_vram_delta == 0 && p->global_visible_vram_delta > 0 &&
+		   p->global_visible_vram_delta <= sz) {
+		/* Moved inside VRAM, from the invisible to the visible part
+		 * (less than the whole size if part of it was visible
+		 * already: VRAM blocks may straddle the BAR boundary). */
 		p->actual_domain = AMDBARE_DOMAIN_VRAM;
 		p->cpu_visible = true;
 		p->migrated = true;
-		p->confidence = (proc && p->proc_vram_delta == 0 && p->proc_gtt_delta == 0)
+		p->confidence = (proc && p->proc_vram_delta == 0 && p->proc_gtt_delta == 0 &&
+				 p->global_visible_vram_delta == sz)
 			? AMDBARE_PLACEMENT_EXACT : AMDBARE_PLACEMENT_LIKELY;
 	} else if (p->cpu_page_faults_delta) {
 		/* The kernel counted a fault on invisible VRAM but the usage
