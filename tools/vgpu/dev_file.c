@@ -160,16 +160,11 @@ int vgpu_dev_open(int minor, int open_flags, struct vgpu_file **out)
 		return -ENOENT; /* profile "none": there is no device */
 	if (minor != VGPU_MINOR_PRIMARY && minor != VGPU_MINOR_RENDER)
 		return -ENODEV; /* drm_minor_acquire: no such minor */
-	/* drm_open_helper: O_EXCL is refused on DRM nodes. */
+	/* drm_open_helper: "No exclusive opens" */
 	if (open_flags & O_EXCL)
-		return -EINVAL;
-	const char *deny = getenv("AMDBARE_VGPU_DENY_OPEN");
-	if (deny && deny[0] && strcmp(deny, "0") != 0) {
-		/* Simulates a node the user may not open (not in the "render"
-		 * group): what the VFS answers before DRM is involved. */
-		vgpu_log("open of minor %d denied (AMDBARE_VGPU_DENY_OPEN=%s)", minor, deny);
-		return -EACCES;
-	}
+		return -EBUSY;
+	/* AMDBARE_VGPU_DENY_OPEN is the boundary's: the VFS refuses the open
+	 * before DRM sees it (vfs_deny_open). */
 
 	struct vgpu_file *f = calloc(1, sizeof(*f));
 	struct file_node *node = calloc(1, sizeof(*node));
