@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <xf86drm.h>
 
@@ -27,6 +28,34 @@ int ab_driver_name(int fd, char *name, size_t cap)
 	snprintf(name, cap, "%.*s", v->name_len, v->name ? v->name : "");
 	drmFreeVersion(v);
 	return 0;
+}
+
+/* The driver of a node we may not open, from sysfs (the uevent file of
+ * the device behind /sys/dev/char/<major>:<minor>), which needs no
+ * permission on the node.  0 or -errno. */
+static int sysfs_driver_name(const char *node, char *name, size_t cap)
+{
+	struct stat st;
+	if (stat(node, &st) != 0)
+		return -errno;
+	char path[96];
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device/uevent", major(st.st_rdev),
+		 minor(st.st_rdev));
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	char line[256];
+	int r = -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "DRIVER=", 7) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(name, cap, "%.*s", (int)cap - 1, line + 7);
+		r = 0;
+		break;
+	}
+	fclose(f);
+	return r;
 }
 
 /* Appends "name (node)" to a comma-separated list. */
@@ -65,22 +94,28 @@ int ab_enum_amdgpu_nodes(char nodes[][AB_NODE_PATH_MAX], int max)
 			: NULL;
 		if (!node)
 			continue;
+		char name[64] = "";
 		int fd = open(node, O_RDWR | O_CLOEXEC);
 		if (fd < 0) {
 			int e = errno;
-			if ((e == EACCES || e == EPERM) && !access_err) {
-				access_err = e;
-				snprintf(access_node, sizeof(access_node), "%s", node);
+			/* A device the user may not open still exists: sysfs
+			 * names its driver, and opening it later reports the
+			 * permission problem. */
+			if (sysfs_driver_name(node, name, sizeof(name)) < 0) {
+				if ((e == EACCES || e == EPERM) && !access_err) {
+					access_err = e;
+					snprintf(access_node, sizeof(access_node), "%s", node);
+				}
+				list_append(others, sizeof(others), "(driver unknown: cannot open)", node);
+				continue;
 			}
-			list_append(others, sizeof(others), "(driver unknown: cannot open)", node);
-			continue;
-		}
-		char name[64] = "";
-		int r = ab_driver_name(fd, name, sizeof(name));
-		close(fd);
-		if (r < 0) {
-			list_append(others, sizeof(others), "(driver unknown: VERSION failed)", node);
-			continue;
+		} else {
+			int r = ab_driver_name(fd, name, sizeof(name));
+			close(fd);
+			if (r < 0) {
+				list_append(others, sizeof(others), "(driver unknown: VERSION failed)", node);
+				continue;
+			}
 		}
 		if (strcmp(name, "amdgpu") == 0 && has_render) {
 			if (count < max)

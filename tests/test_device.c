@@ -178,6 +178,8 @@ Test(device_errors, permission_denied_names_render_group)
 {
 	vgpu_test_require();
 	vgpu_test_use_profile("780m", "AMDBARE_VGPU_DENY_OPEN", "1", NULL);
+	/* The device exists (sysfs names its driver without opening it). */
+	cr_assert_eq(amdbare_device_count(), 1, "%s", amdbare_last_error());
 	amdbare_device *dev = NULL;
 	int r = amdbare_device_open(0, &dev);
 	cr_assert(r == -EACCES || r == -EPERM, "got %d: %s", r, amdbare_last_error());
@@ -185,10 +187,23 @@ Test(device_errors, permission_denied_names_render_group)
 	const char *msg = amdbare_last_error();
 	cr_assert(strstr(msg, "render"), "%s", msg);
 	cr_assert(strstr(msg, "/dev/dri/renderD128"), "%s", msg);
-	cr_assert(strstr(msg, "usermod -aG"), "%s", msg);
+	/* The fix must name the render group, never "root" (the vgpu
+	 * reports gid 0 when the host has no render group). */
+	cr_assert(strstr(msg, "\"render\""), "%s", msg);
+	cr_assert(strstr(msg, "usermod -aG render"), "%s", msg);
 	r = amdbare_device_open_path("/dev/dri/renderD128", &dev);
 	cr_assert(r == -EACCES || r == -EPERM, "got %d", r);
 	cr_assert(strstr(amdbare_last_error(), "render"), "%s", amdbare_last_error());
+	vgpu_test_cleanup();
+}
+
+Test(device_errors, foreign_driver_without_permission_is_still_enodev)
+{
+	vgpu_test_require();
+	vgpu_test_use_profile("foreign", "AMDBARE_VGPU_DENY_OPEN", "1", NULL);
+	amdbare_device *dev = NULL;
+	cr_assert_eq(amdbare_device_open(0, &dev), -ENODEV, "%s", amdbare_last_error());
+	cr_assert(strstr(amdbare_last_error(), "i915"), "%s", amdbare_last_error());
 	vgpu_test_cleanup();
 }
 
