@@ -219,7 +219,7 @@ fi
 n=$((n + 1))
 run env -u LD_PRELOAD AMDBARE_VGPU_INSTANCE="$base-$n" "$CLI" --vgpu 780m info
 run env -u LD_PRELOAD AMDBARE_VGPU_INSTANCE="$base-$n" "$CLI" --vgpu 7900xtx info
-if [ $rc -eq 1 ] && err_has 'virtual device (profile 7900xtx) did not come up' &&
+if [ $rc -eq 1 ] && err_has 'already runs profile 780m' && err_has '^amdbare: ' &&
 	! err_has 'run on the virtual device instead'; then
 	ok vgpu-instance-conflict
 else
