@@ -1,0 +1,108 @@
+#!/bin/sh
+# Oracle test of the vgpu's gfx11 decoder/disassembler: build/vgpu-disasm
+# must agree with llvm-objdump-19 on instruction boundaries, raw words,
+# mnemonics and operands for
+#   (a) every code object in the repository (tests/isa/*.co, kernels/*.co)
+#   (b) the opcode corpus tests/isa/corpus.s (assembled with llvm-mc-19 and
+#       checked in as corpus.bin), which holds every opcode of the tables.
+# Only whitespace is normalised; objdump's "<symbol+off>" branch comments
+# are dropped.  Skips (and says so) only when llvm-objdump-19 is missing.
+set -u
+top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+build=${AMDBARE_BUILD:-$top/build}
+disasm=$build/vgpu-disasm
+# llvm and our tool are ordinary programs: never run them with the vgpu.
+unset LD_PRELOAD
+
+if ! command -v llvm-objdump-19 >/dev/null 2>&1; then
+	echo "SKIP: llvm-objdump-19 not installed (apt-get install llvm-19)"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+passed=0 failed=0
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+pass() { passed=$((passed + 1)); }
+[ -x "$disasm" ] || { fail "$disasm not built"; echo "$passed passed, $failed failed"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# "<hex offset>: <WORDS> <text>" from llvm-objdump, same shape as ours.
+objdump_norm() {
+	llvm-objdump-19 -d --mcpu=gfx1103 "$1" | awk '
+	/^[ \t]+[^ \t].*\/\/ [0-9A-F]+: / {
+		i = index($0, "//");
+		text = substr($0, 1, i - 1);
+		rest = substr($0, i + 3);
+		sub(/ *<[^>]*> *$/, "", rest);
+		n = split(rest, f, " ");
+		addr = f[1]; sub(/:$/, "", addr); sub(/^0+/, "", addr);
+		if (addr == "") addr = "0";
+		words = "";
+		for (k = 2; k <= n; k++) words = words " " f[k];
+		gsub(/[ \t]+/, " ", text); sub(/^ /, "", text); sub(/ $/, "", text);
+		if (text ~ /^\.long /) text = "<illegal>";
+		print tolower(addr) ":" words " " text;
+	}'
+}
+ours_norm() {
+	"$disasm" "$@" | sed -e 's/<illegal encoding 0x[0-9a-f]*>/<illegal>/' \
+		-e 's/[ \t][ \t]*/ /g' -e 's/ $//'
+}
+
+compare() { # name, llvm file, ours file
+	if cmp -s "$2" "$3"; then
+		echo "ok   $1 ($(wc -l <"$2") instructions)"
+		pass
+	else
+		fail "$1 differs from llvm-objdump-19 (< llvm, > vgpu-disasm):"
+		diff "$2" "$3" | head -n 40
+	fi
+}
+
+# (a) code objects
+for co in "$top"/tests/isa/*.co "$top"/kernels/*.co; do
+	[ -f "$co" ] || continue
+	name=${co#"$top"/}
+	objdump_norm "$co" >"$tmp/llvm"
+	ours_norm "$co" >"$tmp/ours"
+	if [ ! -s "$tmp/llvm" ]; then
+		fail "$name: llvm-objdump-19 printed nothing"
+		continue
+	fi
+	compare "$name" "$tmp/llvm" "$tmp/ours"
+done
+
+# (b) the opcode corpus: the checked-in .bin must be what corpus.s assembles
+# to, and both disassemblers must agree on it.
+if command -v llvm-mc-19 >/dev/null 2>&1 && command -v llvm-objcopy-19 >/dev/null 2>&1; then
+	llvm-mc-19 -arch=amdgcn -mcpu=gfx1100 -filetype=obj "$top/tests/isa/corpus.s" -o "$tmp/corpus.o" 2>"$tmp/mc.err" ||
+		fail "corpus.s does not assemble: $(head -n 3 "$tmp/mc.err")"
+	llvm-objcopy-19 -O binary --only-section=.text "$tmp/corpus.o" "$tmp/corpus.bin"
+	if cmp -s "$tmp/corpus.bin" "$top/tests/isa/corpus.bin"; then
+		pass
+	else
+		fail "tests/isa/corpus.bin is stale: run tests/isa/rebuild.sh"
+	fi
+	objdump_norm "$tmp/corpus.o" >"$tmp/llvm"
+	ours_norm --raw "$top/tests/isa/corpus.bin" >"$tmp/ours"
+	compare "tests/isa/corpus.bin" "$tmp/llvm" "$tmp/ours"
+	if grep -q '<illegal>' "$tmp/ours"; then
+		fail "corpus: vgpu-disasm calls $(grep -c '<illegal>' "$tmp/ours") corpus instructions illegal"
+	else
+		pass
+	fi
+else
+	fail "llvm-mc-19/llvm-objcopy-19 missing while llvm-objdump-19 is present"
+fi
+
+# (c) strictness: unknown encodings are illegal and make the tool fail.
+printf '\000\000\237\277\377\377\377\377' >"$tmp/bad.bin"   # s_code_end, then 0xffffffff
+if "$disasm" --raw "$tmp/bad.bin" >"$tmp/bad.out"; then
+	fail "vgpu-disasm exited 0 on an illegal encoding"
+else
+	if grep -q '^4: FFFFFFFF <illegal encoding 0xffffffff>$' "$tmp/bad.out"; then pass; else
+		fail "illegal encoding line wrong: $(cat "$tmp/bad.out")"; fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,112 @@
+/* vgpu-disasm: the vgpu's gfx11 decoder as a disassembler, so tests can hold
+ * it against llvm-objdump-19.
+ *   vgpu-disasm FILE [--raw] [--offset N]
+ * FILE is an ELF64 code object (its .text is disassembled) or, with --raw,
+ * plain instruction words.  Prints "<byte offset hex>: <hex words> <text>";
+ * an unknown encoding prints "<illegal encoding 0x...>" and the exit status
+ * is then 1. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isa/isa.h"
+#include "elf_text.h"
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: vgpu-disasm FILE [--raw] [--offset N]\n");
+	return 2;
+}
+
+static unsigned char *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t cap = 0, len = 0, n;
+	if (!f)
+		return NULL;
+	do {
+		if (len == cap) {
+			unsigned char *nb = realloc(buf, cap ? cap * 2 : 65536);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+			cap = cap ? cap * 2 : 65536;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n);
+	fclose(f);
+	*size = len;
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = NULL;
+	int raw = 0;
+	unsigned long long base = 0, start = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--raw"))
+			raw = 1;
+		else if (!strcmp(argv[i], "--offset") && i + 1 < argc)
+			start = strtoull(argv[++i], NULL, 0);
+		else if (argv[i][0] == '-' || path)
+			return usage();
+		else
+			path = argv[i];
+	}
+	if (!path)
+		return usage();
+	size_t size;
+	unsigned char *file = read_file(path, &size);
+	if (!file) {
+		fprintf(stderr, "vgpu-disasm: cannot read %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	const unsigned char *text = file;
+	size_t text_size = size;
+	if (!raw) {
+		int rc = elf_text_section(file, size, &text, &text_size, &base);
+		if (rc) {
+			fprintf(stderr, "vgpu-disasm: %s: no usable ELF64 .text (%s); use --raw for plain words\n",
+				path, strerror(-rc));
+			free(file);
+			return 2;
+		}
+	}
+	if (start > text_size)
+		start = text_size;
+	size_t nwords = (text_size - start) / 4;
+	uint32_t *words = malloc(nwords * 4 + 4);
+	if (!words) {
+		free(file);
+		return 2;
+	}
+	memcpy(words, text + start, nwords * 4);   /* little-endian host */
+	int bad = 0;
+	for (size_t i = 0; i < nwords;) {
+		struct isa_inst in;
+		char txt[256];
+		int n = isa_decode(words + i, nwords - i, &in);
+		printf("%llx:", (unsigned long long)(base + start + i * 4));
+		if (n < 0) {
+			printf(" %08X <illegal encoding 0x%08x>\n", words[i], words[i]);
+			bad = 1;
+			i++;
+			continue;
+		}
+		for (int k = 0; k < n; k++)
+			printf(" %08X", words[i + k]);
+		isa_format(&in, txt, sizeof txt);
+		printf(" %s\n", txt);
+		i += (size_t)n;
+	}
+	free(words);
+	free(file);
+	return bad;
+}

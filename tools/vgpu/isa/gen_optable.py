@@ -1,0 +1,494 @@
+#!/usr/bin/env python3
+"""Derives the vgpu's gfx11 opcode tables by probing llvm-mc-19.
+
+For every opcode number of every covered encoding, an instruction with
+distinct register numbers in each field is disassembled; the printed operand
+list tells which fields the opcode uses, in which order, and how wide each
+register operand is.  Literal probes tell how each source prints constants
+(16/32/64-bit, float or integer).  The output, isa_optable.c, is our own
+data: nothing of LLVM's tables is read, only the disassembler's text.
+
+Run:  python3 tools/vgpu/isa/gen_optable.py > tools/vgpu/isa/isa_optable.c
+"""
+import re
+import sys
+
+import llvmprobe
+
+F32 = {0x3f000000: "0.5", 0xbf000000: "-0.5", 0x3f800000: "1.0",
+       0xbf800000: "-1.0", 0x40000000: "2.0", 0xc0000000: "-2.0",
+       0x40800000: "4.0", 0xc0800000: "-4.0", 0x3e22f983: "0.15915494"}
+F16 = {0x3800: "0.5", 0xb800: "-0.5", 0x3c00: "1.0", 0xbc00: "-1.0",
+       0x4000: "2.0", 0xc000: "-2.0", 0x4400: "4.0", 0xc400: "-4.0",
+       0x3118: "0.15915494"}
+F64H = {0x3fe00000: "0.5", 0xbfe00000: "-0.5", 0x3ff00000: "1.0",
+        0xbff00000: "-1.0", 0x40000000: "2.0", 0xc0000000: "-2.0",
+        0x40100000: "4.0", 0xc0100000: "-4.0"}
+LITS = [0x3f000000, 0x40, 0xfffffff0, 0x3800, 0x3fe00000, 0x3e22f983,
+        0x3118, 0x12345678, 0x3c00, 0xc0800000, 0xfff0, 0x0]
+
+
+def sx(v, bits):
+    return v - (1 << bits) if v & (1 << (bits - 1)) else v
+
+
+def lit_text(cls, v):
+    """How each literal class prints value v (the python twin of C code)."""
+    if cls == "L16F":
+        h = v & 0xffff
+        if -16 <= sx(h, 16) <= 64:
+            return str(sx(h, 16))
+        if h in F16:
+            return F16[h]
+        return "0x%x" % h
+    if cls == "L16I":
+        # integer 16-bit sources: judged on the whole dword, printed low half
+        if -16 <= sx(v, 32) <= 64:
+            return str(sx(v, 32))
+        if v in F32:
+            return F32[v]
+        return "0x%x" % (v & 0xffff)
+    if cls == "L32H":
+        # packed / dot sources: f16 constants recognised in the whole dword
+        if -16 <= sx(v, 32) <= 64:
+            return str(sx(v, 32))
+        if v in F16:
+            return F16[v]
+        return "0x%x" % v
+    if cls in ("L32F", "L32I"):
+        if -16 <= sx(v, 32) <= 64:
+            return str(sx(v, 32))
+        if cls == "L32F" and v in F32:
+            return F32[v]
+        return "0x%x" % v
+    if cls == "L64F":
+        if v == 0:
+            return "0"
+        return F64H.get(v, "0x%x" % v)
+    if cls == "L64I":
+        # zero-extended to 64 bits, so only 0..64 print as integers
+        if v <= 64:
+            return str(v)
+        return "0x%x" % v
+    raise ValueError(cls)
+
+
+LITCLASSES = ["L32F", "L32I", "L16F", "L16I", "L32H", "L64F", "L64I"]
+
+REG = re.compile(r"^([sv])(?:(\d+)|\[(\d+):(\d+)\])$")
+
+
+def split_ops(text):
+    """'mnem a, b, c mod mod' -> (mnem, [ops], [mods])."""
+    parts = text.split(None, 1)
+    mn = parts[0]
+    if len(parts) == 1:
+        return mn, [], []
+    rest = parts[1]
+    ops, cur, depth = [], "", 0
+    i = 0
+    while i < len(rest):
+        c = rest[i]
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        if c == "," and depth == 0:
+            ops.append(cur.strip())
+            cur = ""
+            i += 1
+            continue
+        cur += c
+        i += 1
+    ops.append(cur.strip())
+    mods = []
+    last = ops[-1].split(" ")
+    ops[-1] = last[0]
+    mods = last[1:]
+    return mn, ops, mods
+
+
+def reg_of(tok):
+    m = REG.match(tok)
+    if not m:
+        return None
+    if m.group(2) is not None:
+        return m.group(1), int(m.group(2)), 32
+    lo, hi = int(m.group(3)), int(m.group(4))
+    return m.group(1), lo, 32 * (hi - lo + 1)
+
+
+class Enc:
+    """One encoding: how to build a probe and which fields to probe."""
+    name = None
+    ops = range(0)
+    # field -> (register file, probe register number)
+    fields = {}
+    srcs = ()          # fields that accept the 9/8-bit source encoding
+    nwords = 1
+
+    def build(self, op, f):
+        raise NotImplementedError
+
+
+def scode(f, name):
+    return f[name]
+
+
+class SOP2(Enc):
+    name, ops, nwords = "SOP2", range(0, 0x60), 1
+    fields = {"SDST": ("s", 20), "SSRC0": ("s", 40), "SSRC1": ("s", 60)}
+    srcs = ("SSRC0", "SSRC1")
+
+    def build(self, op, f):
+        return [0x80000000 | op << 23 | f["SDST"] << 16 | f["SSRC1"] << 8 | f["SSRC0"]]
+
+
+class SOP1(Enc):
+    name, ops = "SOP1", range(0, 256)
+    fields = {"SDST": ("s", 20), "SSRC0": ("s", 40)}
+    srcs = ("SSRC0",)
+
+    def build(self, op, f):
+        return [0xbe800000 | f["SDST"] << 16 | op << 8 | f["SSRC0"]]
+
+
+class SOPC(Enc):
+    name, ops = "SOPC", range(0, 128)
+    fields = {"SSRC0": ("s", 40), "SSRC1": ("s", 60)}
+    srcs = ("SSRC0", "SSRC1")
+
+    def build(self, op, f):
+        return [0xbf000000 | op << 16 | f["SSRC1"] << 8 | f["SSRC0"]]
+
+
+class SOPK(Enc):
+    name, ops = "SOPK", range(0, 0x1d)
+    fields = {"SDST": ("s", 20)}
+
+    def build(self, op, f):
+        return [0xb0000000 | op << 23 | f["SDST"] << 16 | f.get("SIMM", 0x1234)]
+
+
+class SOPP(Enc):
+    name, ops = "SOPP", range(0, 128)
+    fields = {}
+
+    def build(self, op, f):
+        return [0xbf800000 | op << 16 | f.get("SIMM", 0x1234)]
+
+
+class VOP1(Enc):
+    name, ops = "VOP1", range(0, 256)
+    fields = {"VDST": ("v", 20), "SRC0": ("v", 40)}
+    srcs = ("SRC0",)
+
+    def build(self, op, f):
+        return [0x7e000000 | f["VDST"] << 17 | op << 9 | f["SRC0"]]
+
+
+class VOP2(Enc):
+    name, ops = "VOP2", range(0, 0x3e)
+    fields = {"VDST": ("v", 20), "SRC0": ("v", 40), "VSRC1": ("v", 60)}
+    srcs = ("SRC0",)
+
+    def build(self, op, f):
+        return [op << 25 | f["VDST"] << 17 | f["VSRC1"] << 9 | f["SRC0"]]
+
+
+class VOPC(Enc):
+    name, ops = "VOPC", range(0, 256)
+    fields = {"SRC0": ("v", 40), "VSRC1": ("v", 60)}
+    srcs = ("SRC0",)
+
+    def build(self, op, f):
+        return [0x7c000000 | op << 17 | f["VSRC1"] << 9 | f["SRC0"]]
+
+
+class VOP3(Enc):
+    name, ops, nwords = "VOP3", range(0, 1024), 2
+    fields = {"VDST": ("v", 20), "SRC0": ("v", 40), "SRC1": ("v", 60),
+              "SRC2": ("v", 80)}
+    srcs = ("SRC0", "SRC1", "SRC2")
+
+    def build(self, op, f):
+        m = f.get("MODS", (0, 0, 0, 0, 0))  # abs, opsel, clamp, omod, neg
+        return [0xd4000000 | op << 16 | m[2] << 15 | m[1] << 11 | m[0] << 8 | f["VDST"],
+                m[4] << 29 | m[3] << 27 | f["SRC2"] << 18 | f["SRC1"] << 9 | f["SRC0"]]
+
+
+class SMEM(Enc):
+    name, ops, nwords = "SMEM", range(0, 256), 2
+    fields = {"SDATA": ("s", 20), "SBASE": ("s", 40)}
+
+    def build(self, op, f):
+        return [0xf4000000 | op << 18 | f["SDATA"] << 6 | f["SBASE"] >> 1,
+                0x0a << 25 | 0x10]
+
+
+class DS(Enc):
+    name, ops, nwords = "DS", range(0, 256), 2
+    fields = {"VDST": ("v", 20), "ADDR": ("v", 40), "DATA0": ("v", 60),
+              "DATA1": ("v", 80)}
+
+    def build(self, op, f):
+        return [0xd8000000 | op << 18 | 0x0201,
+                f["VDST"] << 24 | f["DATA1"] << 16 | f["DATA0"] << 8 | f["ADDR"]]
+
+
+class FLAT(Enc):
+    """seg 0 flat, 1 scratch, 2 global; saddr probed as s10."""
+    nwords = 2
+    fields = {"VDST": ("v", 20), "ADDR": ("v", 40), "DATA": ("v", 60),
+              "SADDR": ("s", 10)}
+    ops = range(0, 128)
+
+    def __init__(self, seg):
+        self.seg = seg
+        self.name = ["FLAT", "SCRATCH", "GLOBAL"][seg]
+
+    def build(self, op, f):
+        saddr = f["SADDR"] if self.seg else 0x7c
+        return [0xdc000000 | op << 18 | self.seg << 16 | 0x10,
+                f["VDST"] << 24 | saddr << 16 | f["DATA"] << 8 | f["ADDR"]]
+
+
+def field_code(enc, fname, regfile, num):
+    if fname in getattr(enc, "srcs", ()) and enc.name.startswith("VOP") and regfile == "v":
+        return 256 + num
+    return num
+
+
+def base_fields(enc):
+    return {k: field_code(enc, k, rf, n) for k, (rf, n) in enc.fields.items()}
+
+
+def classify_ops(enc, ops_text):
+    """Map printed operands to fields.  Returns list of (field, bits) or None."""
+    slots = []
+    for tok in ops_text:
+        r = reg_of(tok)
+        hit = None
+        if r:
+            rf, num, bits = r
+            for k, (frf, fnum) in enc.fields.items():
+                if frf == rf and fnum == num:
+                    hit = (k, bits)
+            if enc.name in ("VOP1", "VOP3") and rf == "s" and num == 20:
+                hit = ("VDST_SGPR", bits)  # compare results go to an SGPR
+        if hit is None:
+            hit = ("TOK:" + tok, 0)
+        slots.append(hit)
+    return slots
+
+
+def variants(enc):
+    """Field sets to zero, fewest first: LLVM rejects some opcodes when a
+    field they do not use is non-zero, so those fields must be zero."""
+    import itertools
+    opt = [k for k in enc.fields if k not in ("SDST", "SDATA")]
+    out = []
+    for n in range(len(opt) + 1):
+        out.extend(itertools.combinations(opt, n))
+    return out
+
+
+def probe_encoding(enc):
+    ops = list(enc.ops)
+    out = {}
+    for zs in variants(enc):
+        todo = [op for op in ops if op not in out]
+        if not todo:
+            break
+        probes = []
+        for op in todo:
+            f = base_fields(enc)
+            for z in zs:
+                f[z] = 0
+            probes.append(enc.build(op, f))
+        res = llvmprobe.disassemble(probes)
+        for op, r in zip(todo, res):
+            if not r or "/*Invalid" in r[0]:
+                continue
+            text, n = r
+            if n != enc.nwords:
+                out[op] = {"text": text, "skip": "needs a literal by itself"}
+                continue
+            mn, optext, mods = split_ops(text)
+            out[op] = {"text": text, "name": mn, "mbz": zs,
+                       "slots": classify_ops(enc, optext), "mods": mods}
+    return out
+
+
+def probe_simm(enc, table):
+    """SOPP/SOPK: ops that reject 0x1234 are probed with 0; hex immediates
+    are probed with 1 to see whether small values print in decimal."""
+    if enc.name not in ("SOPP", "SOPK"):
+        return
+    f = base_fields(enc)
+    f["SIMM"] = 0
+    missing = [op for op in enc.ops if op not in table]
+    res = llvmprobe.disassemble([enc.build(op, f) for op in missing])
+    for op, r in zip(missing, res):
+        if r and r[1] == 1 and "/*Invalid" not in r[0]:
+            mn, optext, mods = split_ops(r[0])
+            table[op] = {"text": r[0], "name": mn, "mbz": ("SIMM",),
+                         "slots": classify_ops(enc, optext), "mods": mods}
+    f["SIMM"] = 1
+    ops = sorted(table)
+    res = llvmprobe.disassemble([enc.build(op, f) for op in ops])
+    for op, r in zip(ops, res):
+        if r and split_ops(r[0])[1][-1:] == ["1"]:
+            table[op]["small_dec"] = True
+
+
+def probe_literals(enc, table):
+    """For each source field, find the literal class from LITS probes."""
+    for fld in getattr(enc, "srcs", ()):
+        todo = [op for op, e in table.items()
+                if "slots" in e and any(s[0] == fld for s in e["slots"])]
+        probes = []
+        for op in todo:
+            for v in LITS:
+                f = base_fields(enc)
+                for z in table[op].get("mbz", ()):
+                    if z != "SIMM":
+                        f[z] = 0
+                f[fld] = 255
+                probes.append(enc.build(op, f) + [v])
+        res = llvmprobe.disassemble(probes)
+        for i, op in enumerate(todo):
+            e = table[op]
+            idx = [s[0] for s in e["slots"]].index(fld)
+            got = []
+            for j, v in enumerate(LITS):
+                r = res[i * len(LITS) + j]
+                if not r or r[1] != enc.nwords + 1:
+                    got.append(None)
+                    continue
+                got.append(split_ops(r[0])[1][idx])
+            cls = None
+            if all(g is None or "/*Invalid" in g for g in got):
+                cls = "NOLIT"
+            else:
+                for c in LITCLASSES:
+                    if all(g == lit_text(c, v) for g, v in zip(got, LITS)):
+                        cls = c
+                        break
+            if cls is None:
+                e["skip"] = "literal print of %s not understood: %s" % (fld, got)
+            e.setdefault("lit", {})[fld] = cls
+
+
+FIELD_C = {"SDST": "ISA_FLD_SDST", "SSRC0": "ISA_FLD_SSRC0",
+           "SSRC1": "ISA_FLD_SSRC1", "VDST": "ISA_FLD_VDST",
+           "SRC0": "ISA_FLD_SRC0", "SRC1": "ISA_FLD_SRC1",
+           "SRC2": "ISA_FLD_SRC2", "VSRC1": "ISA_FLD_VSRC1",
+           "SDATA": "ISA_FLD_SDATA", "SBASE": "ISA_FLD_SBASE",
+           "ADDR": "ISA_FLD_ADDR", "DATA": "ISA_FLD_DATA0",
+           "DATA0": "ISA_FLD_DATA0", "DATA1": "ISA_FLD_DATA1",
+           "SADDR": "ISA_FLD_SADDR", "VDST_SGPR": "ISA_FLD_VDST_SGPR"}
+SPECIAL_SIMM = {"s_waitcnt": "ISA_SIMM_WAITCNT", "s_delay_alu": "ISA_SIMM_DELAY_ALU",
+                "s_sendmsg": "ISA_SIMM_SENDMSG", "s_sendmsghalt": "ISA_SIMM_SENDMSG"}
+# Left out on purpose: their immediates print symbolically (hwreg(...),
+# depctr_*(...)) and the vgpu has no use for them yet.
+LEFT_OUT = {"s_getreg_b32", "s_setreg_b32", "s_setreg_imm32_b32",
+            "s_waitcnt_depctr", "v_dot2_bf16_bf16",
+            "ds_swizzle_b32"}  # offset:swizzle(...) is symbolic too
+
+
+def c_entry(enc, op, e):
+    slots, flags = [], []
+    for (fld, bits) in e["slots"]:
+        if fld.startswith("TOK:"):
+            tok = fld[4:]
+            if tok == "vcc_lo":
+                slots.append("{ISA_FLD_VCC, 32, ISA_LIT_NONE}")
+            elif enc.name == "VOP3" and tok == "s0":
+                slots.append("{ISA_FLD_SDST3, 32, ISA_LIT_NONE}")
+            elif enc.name == "SCRATCH" and tok == "off":
+                slots.append("{ISA_FLD_ADDR, 0, ISA_LIT_NONE}")
+            elif enc.name == "SMEM" and tok == "s10":
+                slots.append("{ISA_FLD_SOFFSET, 32, ISA_LIT_NONE}")
+            elif enc.name in ("SOPP", "SOPK"):
+                kind = SPECIAL_SIMM.get(e["name"])
+                if kind is None:
+                    if tok == "0x1234":
+                        kind = ("ISA_SIMM_HEX_SMALLDEC" if e.get("small_dec")
+                                else "ISA_SIMM_HEX")
+                    elif tok == "4660":
+                        kind = ("ISA_SIMM_BRANCH" if "branch" in e["name"]
+                                else "ISA_SIMM_DEC")
+                    else:
+                        return None
+                slots.append("{ISA_FLD_SIMM16, 16, %s}" % kind)
+            else:
+                return None
+            continue
+        lit = e.get("lit", {}).get(fld)
+        slots.append("{%s, %d, ISA_LIT_%s}" % (FIELD_C[fld], bits,
+                                                 lit[1:] if lit and lit != "NOLIT" else
+                                                 ("NOLIT" if lit else "NONE")))
+    if enc.name == "SOPP" and e["name"] in ("s_endpgm", "s_nop", "s_delay_alu",
+                                            "s_waitcnt"):
+        pass
+    mbz = []
+    for z in e["mbz"]:
+        if z == "SIMM":
+            mbz.append("ISA_MBZ(ISA_FLD_SIMM16)")
+        elif z not in [x[0] for x in e["slots"]]:
+            mbz.append("ISA_MBZ(%s)" % FIELD_C[z])
+    if "offset0:1" in e["mods"]:
+        flags.append("ISA_OPF_DS_2OFF")
+    if enc.name == "SOPP" and not slots:
+        flags.append("ISA_OPF_SIMM_OPTIONAL")
+    if e["name"].endswith("_e32"):
+        flags.append("ISA_OPF_E32")
+    return "\t{%d, \"%s\", %d, %s, %s, {%s}}," % (
+        op, e["name"], len(slots), "|".join(flags) or "0",
+        "|".join(mbz) or "0", ", ".join(slots))
+
+
+ENCODINGS = [SOP2(), SOP1(), SOPC(), SOPK(), SOPP(), SMEM(), VOP1(), VOP2(),
+             VOPC(), VOP3(), DS(), FLAT(0), FLAT(1), FLAT(2)]
+
+
+def tables():
+    """[(enc, rows, dropped)], rows = [(op, probe entry, C initializer)]."""
+    out = []
+    for enc in ENCODINGS:
+        t = probe_encoding(enc)
+        probe_literals(enc, t)
+        probe_simm(enc, t)
+        rows, dropped = [], []
+        for op in sorted(t):
+            e = t[op]
+            row = None
+            if "skip" not in e and e["name"] not in LEFT_OUT:
+                row = c_entry(enc, op, e)
+            if row is None:
+                dropped.append(e.get("name", e["text"].split()[0]))
+            else:
+                rows.append((op, e, row))
+        out.append((enc, rows, dropped))
+    return out
+
+
+def main():
+    print("/* Generated by tools/vgpu/isa/gen_optable.py by probing llvm-mc-19 /")
+    print(" * llvm-objdump-19 (gfx1100); our own data, regenerate rather than edit.")
+    print(" * Each entry: opcode, mnemonic, number of operands, flags, operand")
+    print(" * slots in printed order {encoding field, width in bits, constant")
+    print(" * class}. */")
+    print("#include \"isa_table.h\"\n")
+    for enc, rows, dropped in tables():
+        print("/* %s: %d opcodes; left out: %s */" % (enc.name, len(rows),
+                                                      ", ".join(dropped) or "none"))
+        print("const struct isa_opdesc isa_tab_%s[] = {" % enc.name.lower())
+        print("\n".join(r[2] for r in rows))
+        print("};")
+        print("const unsigned isa_tab_%s_n = %d;\n" % (enc.name.lower(), len(rows)))
+
+
+if __name__ == "__main__":
+    main()

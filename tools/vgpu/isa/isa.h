@@ -1,0 +1,122 @@
+/* gfx11 (RDNA3) instruction decoder and disassembler of the vgpu.
+ *
+ * Stand-alone: no dependency on the rest of tools/vgpu and no libc call
+ * beyond plain memory/string functions, so it links both into the preload
+ * library and into build/vgpu-disasm.  The decoded form is what the
+ * instruction executor consumes; the text form matches llvm-objdump-19
+ * (see docs/vgpu-isa.md for the exact coverage). */
+#ifndef VGPU_ISA_H
+#define VGPU_ISA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum isa_enc {
+	ISA_ENC_SOP2, ISA_ENC_SOP1, ISA_ENC_SOPC, ISA_ENC_SOPK, ISA_ENC_SOPP,
+	ISA_ENC_SMEM, ISA_ENC_VOP1, ISA_ENC_VOP2, ISA_ENC_VOPC, ISA_ENC_VOP3,
+	ISA_ENC_DS, ISA_ENC_FLAT, ISA_ENC_SCRATCH, ISA_ENC_GLOBAL,
+	ISA_ENC_COUNT
+};
+
+/* Which instruction field an operand comes from. */
+enum isa_field {
+	ISA_FLD_NONE, ISA_FLD_SDST, ISA_FLD_SSRC0, ISA_FLD_SSRC1,
+	ISA_FLD_SIMM16, ISA_FLD_VDST, ISA_FLD_VDST_SGPR, ISA_FLD_SDST3,
+	ISA_FLD_SRC0, ISA_FLD_SRC1, ISA_FLD_SRC2, ISA_FLD_VSRC1,
+	ISA_FLD_VCC, ISA_FLD_SDATA, ISA_FLD_SBASE, ISA_FLD_SOFFSET,
+	ISA_FLD_ADDR, ISA_FLD_DATA0, ISA_FLD_DATA1, ISA_FLD_SADDR
+};
+
+enum isa_opkind {
+	ISA_OPK_NONE,
+	ISA_OPK_SREG,     /* scalar register file code 0..127 (s0..s105, vcc,
+	                     ttmp, null, m0, exec): reg = first code */
+	ISA_OPK_VGPR,     /* reg = first VGPR */
+	ISA_OPK_INLINE,   /* inline constant: value = bits as the operand sees
+	                     them (f16/f32/f64 pattern or sign-extended int) */
+	ISA_OPK_LITERAL,  /* trailing 32-bit literal: value as for INLINE
+	                     (f64 sources: literal in the high half) */
+	ISA_OPK_SPECIAL,  /* src_shared_base.., src_vccz, src_execz, src_scc:
+	                     code = source code */
+	ISA_OPK_IMM,      /* 16-bit immediate of SOPP/SOPK: value */
+	ISA_OPK_OFF       /* an address operand that is absent ("off") */
+};
+
+/* Literal/constant class of a source (how constants are expanded). */
+enum isa_lit {
+	ISA_LIT_NONE,     /* register-only operand */
+	ISA_LIT_NOLIT,    /* constants allowed, literal rejected */
+	ISA_LIT_32F, ISA_LIT_32I, ISA_LIT_16F, ISA_LIT_16I, ISA_LIT_32H,
+	ISA_LIT_64F, ISA_LIT_64I
+};
+
+/* How a SOPP/SOPK 16-bit immediate prints (stored in isa_slot.lit). */
+enum isa_simm {
+	ISA_SIMM_HEX = 16, ISA_SIMM_HEX_SMALLDEC, ISA_SIMM_DEC, ISA_SIMM_BRANCH, ISA_SIMM_WAITCNT,
+	ISA_SIMM_DELAY_ALU, ISA_SIMM_SENDMSG
+};
+
+#define ISA_OPF_E32            0x01u  /* mnemonic carries _e32 */
+#define ISA_OPF_DS_2OFF        0x02u  /* offset0:/offset1: instead of offset: */
+#define ISA_OPF_SIMM_OPTIONAL  0x04u
+
+#define ISA_MBZ(field) (1u << (field))
+
+struct isa_slot {
+	uint8_t field;  /* enum isa_field */
+	uint16_t bits;  /* operand width; 0 for "off" */
+	uint8_t lit;    /* enum isa_lit or enum isa_simm */
+};
+
+#define ISA_MAX_OPS 5
+
+struct isa_opdesc {
+	uint16_t op;
+	const char *name;
+	uint8_t nslots;
+	uint16_t flags;
+	uint32_t mbz;   /* ISA_MBZ(field): unused fields that must be zero */
+	struct isa_slot slot[ISA_MAX_OPS];
+};
+
+struct isa_operand {
+	uint8_t field;   /* enum isa_field */
+	uint8_t kind;    /* enum isa_opkind */
+	uint16_t bits;   /* width in bits */
+	uint8_t lit;     /* class from the table */
+	uint16_t code;   /* raw source/register code as encoded */
+	uint16_t reg;    /* first register (SREG/VGPR) */
+	uint8_t neg, abs;
+	uint64_t value;  /* constants and immediates */
+};
+
+struct isa_inst {
+	enum isa_enc enc;
+	const struct isa_opdesc *desc;   /* opcode id = desc->op, name */
+	uint8_t nwords;                  /* 1..3 */
+	uint32_t words[3];
+	uint8_t nops;
+	struct isa_operand ops[ISA_MAX_OPS];
+	int has_literal;
+	uint32_t literal;
+	/* VOP3 */
+	uint8_t clamp, omod;             /* omod: 0 none, 1 *2, 2 *4, 3 /2 */
+	/* memory */
+	int32_t offset;                  /* SMEM 21-bit signed, FLAT 13-bit
+	                                    signed, DS: offset0|offset1<<8 */
+	uint8_t offset0, offset1, gds;
+	uint8_t glc, slc, dlc;
+};
+
+/* Decodes one instruction: number of dwords consumed (1..3), -EILSEQ for
+ * an unknown or invalid encoding, -EOVERFLOW if it runs past nwords. */
+int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out);
+
+/* LLVM-style text; returns the length written (truncated to cap) or
+ * -EINVAL. */
+int isa_format(const struct isa_inst *inst, char *buf, size_t cap);
+
+/* Name of an encoding, for messages. */
+const char *isa_enc_name(enum isa_enc enc);
+
+#endif

@@ -1,0 +1,392 @@
+/* gfx11 instruction decoder: word 0 picks the encoding, the encoding's
+ * table (isa_optable.c) must know the opcode, and every operand field is
+ * checked and expanded into struct isa_operand.  Strict: what the table
+ * does not know, or an operand the hardware/LLVM rejects, is -EILSEQ. */
+#include <errno.h>
+#include <string.h>
+
+#include "isa_table.h"
+
+static const struct {
+	const struct isa_opdesc *tab;
+	const unsigned *n;
+} tables[ISA_ENC_COUNT] = {
+	[ISA_ENC_SOP2] = {isa_tab_sop2, &isa_tab_sop2_n},
+	[ISA_ENC_SOP1] = {isa_tab_sop1, &isa_tab_sop1_n},
+	[ISA_ENC_SOPC] = {isa_tab_sopc, &isa_tab_sopc_n},
+	[ISA_ENC_SOPK] = {isa_tab_sopk, &isa_tab_sopk_n},
+	[ISA_ENC_SOPP] = {isa_tab_sopp, &isa_tab_sopp_n},
+	[ISA_ENC_SMEM] = {isa_tab_smem, &isa_tab_smem_n},
+	[ISA_ENC_VOP1] = {isa_tab_vop1, &isa_tab_vop1_n},
+	[ISA_ENC_VOP2] = {isa_tab_vop2, &isa_tab_vop2_n},
+	[ISA_ENC_VOPC] = {isa_tab_vopc, &isa_tab_vopc_n},
+	[ISA_ENC_VOP3] = {isa_tab_vop3, &isa_tab_vop3_n},
+	[ISA_ENC_DS] = {isa_tab_ds, &isa_tab_ds_n},
+	[ISA_ENC_FLAT] = {isa_tab_flat, &isa_tab_flat_n},
+	[ISA_ENC_SCRATCH] = {isa_tab_scratch, &isa_tab_scratch_n},
+	[ISA_ENC_GLOBAL] = {isa_tab_global, &isa_tab_global_n},
+};
+
+static const char *const enc_names[ISA_ENC_COUNT] = {
+	"SOP2", "SOP1", "SOPC", "SOPK", "SOPP", "SMEM", "VOP1", "VOP2",
+	"VOPC", "VOP3", "DS", "FLAT", "SCRATCH", "GLOBAL",
+};
+
+const char *isa_enc_name(enum isa_enc enc)
+{
+	return (unsigned)enc < ISA_ENC_COUNT ? enc_names[enc] : "?";
+}
+
+const struct isa_opdesc *isa_lookup(enum isa_enc enc, unsigned op)
+{
+	if ((unsigned)enc >= ISA_ENC_COUNT)
+		return NULL;
+	/* Tables are sorted by opcode: binary search. */
+	const struct isa_opdesc *t = tables[enc].tab;
+	unsigned lo = 0, hi = *tables[enc].n;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (t[mid].op == op)
+			return &t[mid];
+		if (t[mid].op < op)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Encoding of word 0 (gfx11 layout; checked against llvm-mc-19). */
+static int classify(uint32_t w, enum isa_enc *enc, unsigned *op, unsigned *len)
+{
+	*len = 1;
+	if ((w >> 23) == 0x17d) { *enc = ISA_ENC_SOP1; *op = (w >> 8) & 0xff; return 0; }
+	if ((w >> 23) == 0x17e) { *enc = ISA_ENC_SOPC; *op = (w >> 16) & 0x7f; return 0; }
+	if ((w >> 23) == 0x17f) { *enc = ISA_ENC_SOPP; *op = (w >> 16) & 0x7f; return 0; }
+	if ((w >> 28) == 0xb) { *enc = ISA_ENC_SOPK; *op = (w >> 23) & 0x1f; return 0; }
+	if ((w >> 30) == 0x2) { *enc = ISA_ENC_SOP2; *op = (w >> 23) & 0x7f; return 0; }
+	if ((w >> 25) == 0x3f) { *enc = ISA_ENC_VOP1; *op = (w >> 9) & 0xff; return 0; }
+	if ((w >> 25) == 0x3e) { *enc = ISA_ENC_VOPC; *op = (w >> 17) & 0xff; return 0; }
+	if ((w >> 31) == 0) { *enc = ISA_ENC_VOP2; *op = (w >> 25) & 0x3f; return 0; }
+	*len = 2;
+	switch (w >> 26) {
+	case 0x35: *enc = ISA_ENC_VOP3; *op = (w >> 16) & 0x3ff; return 0;
+	case 0x3d: *enc = ISA_ENC_SMEM; *op = (w >> 18) & 0xff; return 0;
+	case 0x36: *enc = ISA_ENC_DS; *op = (w >> 18) & 0xff; return 0;
+	case 0x37:
+		switch ((w >> 16) & 3) {
+		case 0: *enc = ISA_ENC_FLAT; break;
+		case 1: *enc = ISA_ENC_SCRATCH; break;
+		case 2: *enc = ISA_ENC_GLOBAL; break;
+		default: return -EILSEQ;
+		}
+		*op = (w >> 18) & 0x7f;
+		return 0;
+	}
+	/* VOP3P, VOPD, DPP, MUBUF, MTBUF, MIMG, EXP, LDSDIR, VINTERP: not
+	 * covered (docs/vgpu-isa.md). */
+	return -EILSEQ;
+}
+
+/* Inline float constants 240..248 as f16/f32/f64 bit patterns. */
+static const uint16_t inl_f16[9] = {0x3800, 0xb800, 0x3c00, 0xbc00, 0x4000,
+				    0xc000, 0x4400, 0xc400, 0x3118};
+static const uint32_t inl_f32[9] = {0x3f000000, 0xbf000000, 0x3f800000,
+				    0xbf800000, 0x40000000, 0xc0000000,
+				    0x40800000, 0xc0800000, 0x3e22f983};
+static const uint64_t inl_f64[9] = {
+	0x3fe0000000000000ull, 0xbfe0000000000000ull, 0x3ff0000000000000ull,
+	0xbff0000000000000ull, 0x4000000000000000ull, 0xc000000000000000ull,
+	0x4010000000000000ull, 0xc010000000000000ull, 0x3fc45f306dc9c882ull};
+
+static unsigned lit_width(uint8_t lit, uint8_t bits)
+{
+	switch (lit) {
+	case ISA_LIT_16F: case ISA_LIT_16I: return 16;
+	case ISA_LIT_64F: case ISA_LIT_64I: return 64;
+	case ISA_LIT_32F: case ISA_LIT_32I: case ISA_LIT_32H: return 32;
+	default: return bits;
+	}
+}
+
+/* A register must fit the register file: SGPR ranges stay below 106 (or
+ * within ttmp), VGPR ranges below 256. */
+static int decode_sreg(struct isa_operand *o, unsigned code)
+{
+	unsigned n = o->bits > 32 ? o->bits / 32 : 1;
+	o->kind = ISA_OPK_SREG;
+	o->code = (uint16_t)code;
+	if (code < 106) {
+		/* Multi-dword SGPR operands are aligned down (the decoder of
+		 * LLVM does the same with an odd number). */
+		unsigned align = n >= 4 ? 4 : n;
+		code -= code % align;
+		if (code + n > 106)
+			return -EILSEQ;
+	} else if (code >= 108 && code <= 123) {
+		unsigned align = n >= 4 ? 4 : n;
+		if ((code - 108) % align || code + n > 124)
+			return -EILSEQ;
+	} else if (n > 1 && code != 106 && code != 126 && code != 124) {
+		return -EILSEQ;
+	}
+	o->reg = (uint16_t)code;
+	return 0;
+}
+
+static int decode_vgpr(struct isa_operand *o, unsigned reg)
+{
+	unsigned n = o->bits > 32 ? o->bits / 32 : 1;
+	o->kind = ISA_OPK_VGPR;
+	o->code = (uint16_t)(256 + reg);
+	o->reg = (uint16_t)reg;
+	return reg + n > 256 ? -EILSEQ : 0;
+}
+
+/* A 9-bit (or 8-bit scalar) source operand. */
+static int decode_src(struct isa_inst *in, struct isa_operand *o, unsigned code,
+		      const uint32_t *words, size_t nwords, unsigned *len)
+{
+	unsigned w = lit_width(o->lit, o->bits);
+	o->code = (uint16_t)code;
+	if (code >= 256)
+		return decode_vgpr(o, code - 256);
+	if (code < 128)
+		return decode_sreg(o, code);
+	if (o->lit == ISA_LIT_NONE)
+		return -EILSEQ;
+	if (code <= 208) {
+		int64_t v = code <= 192 ? (int64_t)code - 128 : 192 - (int64_t)code;
+		o->kind = ISA_OPK_INLINE;
+		o->value = (uint64_t)v;
+		if (w == 16)
+			o->value &= 0xffff;
+		else if (w == 32)
+			o->value &= 0xffffffffu;
+		return 0;
+	}
+	if (code >= 240 && code <= 248) {
+		o->kind = ISA_OPK_INLINE;
+		o->value = w == 16 ? inl_f16[code - 240] :
+			   w == 64 ? inl_f64[code - 240] : inl_f32[code - 240];
+		return 0;
+	}
+	if ((code >= 235 && code <= 239) || (code >= 251 && code <= 253)) {
+		o->kind = ISA_OPK_SPECIAL;
+		return 0;
+	}
+	if (code != 255 || o->lit == ISA_LIT_NOLIT)
+		return -EILSEQ;   /* DPP/SDWA markers, reserved codes */
+	if (!in->has_literal) {
+		if (*len >= nwords)
+			return -EOVERFLOW;
+		in->has_literal = 1;
+		in->literal = words[*len];
+		(*len)++;
+	}
+	o->kind = ISA_OPK_LITERAL;
+	o->value = in->literal;
+	if (o->lit == ISA_LIT_64F)
+		o->value = (uint64_t)in->literal << 32;
+	else if (w == 16)
+		o->value &= 0xffff;
+	return 0;
+}
+
+static unsigned field_value(const struct isa_inst *in, uint8_t f)
+{
+	uint32_t w0 = in->words[0], w1 = in->words[1];
+	switch (in->enc) {
+	case ISA_ENC_SOP2: case ISA_ENC_SOP1: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
+		if (f == ISA_FLD_SDST) return (w0 >> 16) & 0x7f;
+		if (f == ISA_FLD_SSRC0) return w0 & 0xff;
+		if (f == ISA_FLD_SSRC1) return (w0 >> 8) & 0xff;
+		break;
+	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
+		if (f == ISA_FLD_VDST || f == ISA_FLD_VDST_SGPR) return (w0 >> 17) & 0xff;
+		if (f == ISA_FLD_SRC0) return w0 & 0x1ff;
+		if (f == ISA_FLD_VSRC1) return (w0 >> 9) & 0xff;
+		break;
+	case ISA_ENC_VOP3:
+		if (f == ISA_FLD_VDST || f == ISA_FLD_VDST_SGPR) return w0 & 0xff;
+		if (f == ISA_FLD_SDST3) return (w0 >> 8) & 0x7f;
+		if (f == ISA_FLD_SRC0) return w1 & 0x1ff;
+		if (f == ISA_FLD_SRC1) return (w1 >> 9) & 0x1ff;
+		if (f == ISA_FLD_SRC2) return (w1 >> 18) & 0x1ff;
+		break;
+	case ISA_ENC_SMEM:
+		if (f == ISA_FLD_SDATA) return (w0 >> 6) & 0x7f;
+		if (f == ISA_FLD_SBASE) return (w0 & 0x3f) << 1;
+		if (f == ISA_FLD_SOFFSET) return w1 >> 25;
+		break;
+	case ISA_ENC_DS:
+		if (f == ISA_FLD_ADDR) return w1 & 0xff;
+		if (f == ISA_FLD_DATA0) return (w1 >> 8) & 0xff;
+		if (f == ISA_FLD_DATA1) return (w1 >> 16) & 0xff;
+		if (f == ISA_FLD_VDST) return w1 >> 24;
+		break;
+	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL:
+		if (f == ISA_FLD_ADDR) return w1 & 0xff;
+		if (f == ISA_FLD_DATA0) return (w1 >> 8) & 0xff;
+		if (f == ISA_FLD_SADDR) return (w1 >> 16) & 0x7f;
+		if (f == ISA_FLD_VDST) return w1 >> 24;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Fields an opcode does not use must be zero where LLVM says so (found
+ * by probing; the generator records them). */
+static int check_mbz(const struct isa_inst *in, uint32_t mbz)
+{
+	if ((mbz & ISA_MBZ(ISA_FLD_SIMM16)) && (in->words[0] & 0xffff))
+		return -EILSEQ;
+	for (unsigned f = ISA_FLD_SDST; f <= ISA_FLD_SADDR; f++)
+		if (f != ISA_FLD_SIMM16 && (mbz & ISA_MBZ(f)) && field_value(in, (uint8_t)f))
+			return -EILSEQ;
+	return 0;
+}
+
+static int is_vop3b(const struct isa_opdesc *d)
+{
+	for (unsigned i = 0; i < d->nslots; i++)
+		if (d->slot[i].field == ISA_FLD_SDST3)
+			return 1;
+	return 0;
+}
+
+static int decode_operand(struct isa_inst *in, struct isa_operand *o,
+			  const uint32_t *words, size_t nwords, unsigned *len)
+{
+	unsigned v = field_value(in, o->field);
+	uint32_t w0 = in->words[0];
+	switch (o->field) {
+	case ISA_FLD_SSRC0: case ISA_FLD_SSRC1: case ISA_FLD_SRC0:
+	case ISA_FLD_SRC1: case ISA_FLD_SRC2:
+		if (in->enc == ISA_ENC_VOP3) {
+			/* VOP3b keeps its SDST where VOP3 has abs. */
+			unsigned i = (unsigned)(o->field - ISA_FLD_SRC0);
+			if (!is_vop3b(in->desc))
+				o->abs = (uint8_t)((w0 >> (8 + i)) & 1);
+			o->neg = (uint8_t)((in->words[1] >> (29 + i)) & 1);
+		}
+		return decode_src(in, o, v, words, nwords, len);
+	case ISA_FLD_SDST: case ISA_FLD_SDST3: case ISA_FLD_VDST_SGPR:
+	case ISA_FLD_SDATA: case ISA_FLD_SBASE: case ISA_FLD_SOFFSET:
+		if (v > 127)
+			return -EILSEQ;
+		return decode_sreg(o, v);
+	case ISA_FLD_SADDR:
+		if (o->bits == 0) {
+			o->kind = ISA_OPK_OFF;
+			return v == 124 ? 0 : -EILSEQ;
+		}
+		return decode_sreg(o, v);
+	case ISA_FLD_VDST: case ISA_FLD_VSRC1: case ISA_FLD_DATA0:
+	case ISA_FLD_DATA1:
+		return decode_vgpr(o, v);
+	case ISA_FLD_ADDR:
+		if (o->bits == 0) {
+			o->kind = ISA_OPK_OFF;
+			return 0;
+		}
+		return decode_vgpr(o, v);
+	case ISA_FLD_VCC:
+		o->kind = ISA_OPK_SREG;
+		o->code = o->reg = 106;
+		return 0;
+	case ISA_FLD_SIMM16:
+		o->kind = ISA_OPK_IMM;
+		o->value = w0 & 0xffff;
+		return 0;
+	default:
+		return -EILSEQ;
+	}
+}
+
+/* Per-encoding fields beyond the operand list. */
+static int decode_extra(struct isa_inst *in)
+{
+	uint32_t w0 = in->words[0], w1 = in->words[1];
+	switch (in->enc) {
+	case ISA_ENC_VOP3:
+		in->clamp = (uint8_t)((w0 >> 15) & 1);
+		in->omod = (uint8_t)((w1 >> 27) & 3);
+		/* op_sel (bits 14:11 outside VOP3b) is not covered: reject
+		 * rather than mis-print or mis-execute it. */
+		if (is_vop3b(in->desc))
+			return 0;
+		if ((w0 >> 11) & 0xf)
+			return -EILSEQ;
+		return 0;
+	case ISA_ENC_SMEM:
+		in->glc = (uint8_t)((w0 >> 14) & 1);
+		in->dlc = (uint8_t)((w0 >> 13) & 1);
+		in->offset = (int32_t)((w1 & 0x1fffff) << 11) >> 11;
+		return 0;
+	case ISA_ENC_DS:
+		in->offset0 = (uint8_t)(w0 & 0xff);
+		in->offset1 = (uint8_t)((w0 >> 8) & 0xff);
+		in->gds = (uint8_t)((w0 >> 17) & 1);
+		in->offset = in->offset0 | in->offset1 << 8;
+		return 0;
+	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL:
+		in->offset = (int32_t)((w0 & 0x1fff) << 19) >> 19;
+		in->dlc = (uint8_t)((w0 >> 13) & 1);
+		in->glc = (uint8_t)((w0 >> 14) & 1);
+		in->slc = (uint8_t)((w0 >> 15) & 1);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
+{
+	enum isa_enc enc;
+	unsigned op, len;
+	int rc;
+
+	if (!words || !out)
+		return -EINVAL;
+	if (nwords == 0)
+		return -EOVERFLOW;
+	memset(out, 0, sizeof(*out));
+	rc = classify(words[0], &enc, &op, &len);
+	if (rc)
+		return rc;
+	if (len > nwords)
+		return -EOVERFLOW;
+	out->enc = enc;
+	out->desc = isa_lookup(enc, op);
+	if (!out->desc)
+		return -EILSEQ;
+	for (unsigned i = 0; i < len; i++)
+		out->words[i] = words[i];
+	rc = check_mbz(out, out->desc->mbz);
+	if (rc)
+		return rc;
+	out->nops = out->desc->nslots;
+	for (unsigned i = 0; i < out->nops; i++) {
+		struct isa_operand *o = &out->ops[i];
+		o->field = out->desc->slot[i].field;
+		o->bits = out->desc->slot[i].bits;
+		/* global_*: without SADDR (null) the VGPR address is 64-bit */
+		if (enc == ISA_ENC_GLOBAL && o->field == ISA_FLD_ADDR &&
+		    field_value(out, ISA_FLD_SADDR) == 124)
+			o->bits = 64;
+		o->lit = out->desc->slot[i].lit;
+		rc = decode_operand(out, o, words, nwords, &len);
+		if (rc)
+			return rc;
+	}
+	if (out->has_literal)
+		out->words[len - 1] = out->literal;
+	rc = decode_extra(out);
+	if (rc)
+		return rc;
+	out->nwords = (uint8_t)len;
+	return (int)len;
+}

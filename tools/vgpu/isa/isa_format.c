@@ -1,0 +1,327 @@
+/* LLVM-style text for a decoded gfx11 instruction (what llvm-objdump-19
+ * prints, so tests/test_isa_llvm.sh can compare the two line by line). */
+#include <errno.h>
+#include <string.h>
+
+#include "isa_table.h"
+
+struct out {
+	char *buf;
+	size_t cap, len;
+};
+
+static void put(struct out *o, const char *s)
+{
+	for (; *s; s++, o->len++)
+		if (o->len + 1 < o->cap)
+			o->buf[o->len] = *s;
+}
+
+static void put_u(struct out *o, unsigned long long v)
+{
+	char t[24];
+	int i = 23;
+	t[i] = 0;
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put(o, t + i);
+}
+
+static void put_d(struct out *o, long long v)
+{
+	if (v < 0) {
+		put(o, "-");
+		put_u(o, (unsigned long long)(-v));
+	} else {
+		put_u(o, (unsigned long long)v);
+	}
+}
+
+static void put_x(struct out *o, unsigned long long v)
+{
+	char t[24];
+	int i = 23;
+	t[i] = 0;
+	do {
+		t[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	put(o, "0x");
+	put(o, t + i);
+}
+
+static void put_range(struct out *o, const char *p, unsigned first, unsigned n)
+{
+	put(o, p);
+	if (n == 1) {
+		put_u(o, first);
+		return;
+	}
+	put(o, "[");
+	put_u(o, first);
+	put(o, ":");
+	put_u(o, first + n - 1);
+	put(o, "]");
+}
+
+static void put_sreg(struct out *o, unsigned code, unsigned bits)
+{
+	unsigned n = bits > 32 ? bits / 32 : 1;
+	if (code < 106) {
+		put_range(o, "s", code, n);
+	} else if (code >= 108 && code <= 123) {
+		put_range(o, "ttmp", code - 108, n);
+	} else if (n > 1) {
+		put(o, code == 106 ? "vcc" : code == 126 ? "exec" : "null");
+	} else {
+		static const char *const names[] = {
+			"vcc_lo", "vcc_hi", NULL, NULL, NULL, NULL, NULL, NULL,
+			NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+			"null", "m0", "exec_lo", "exec_hi"};
+		put(o, names[code - 106]);
+	}
+}
+
+static const char *const fconst[9] = {"0.5", "-0.5", "1.0", "-1.0", "2.0",
+				      "-2.0", "4.0", "-4.0", "0.15915494"};
+static const uint32_t f32c[9] = {0x3f000000, 0xbf000000, 0x3f800000,
+				 0xbf800000, 0x40000000, 0xc0000000,
+				 0x40800000, 0xc0800000, 0x3e22f983};
+static const uint16_t f16c[9] = {0x3800, 0xb800, 0x3c00, 0xbc00, 0x4000,
+				 0xc000, 0x4400, 0xc400, 0x3118};
+static const uint32_t f64h[8] = {0x3fe00000, 0xbfe00000, 0x3ff00000,
+				 0xbff00000, 0x40000000, 0xc0000000,
+				 0x40100000, 0xc0100000};
+
+static int find32(const uint32_t *t, unsigned n, uint32_t v)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (t[i] == v)
+			return (int)i;
+	return -1;
+}
+
+static int find16(uint32_t v)
+{
+	for (unsigned i = 0; i < 9; i++)
+		if (f16c[i] == v)
+			return (int)i;
+	return -1;
+}
+
+/* A trailing literal prints as the constant it equals when it equals one
+ * (llvm-objdump does so); the rules per class were found by probing. */
+static void put_literal(struct out *o, uint8_t lit, uint32_t v)
+{
+	int32_t s = (int32_t)v;
+	int i;
+	switch (lit) {
+	case ISA_LIT_16F: {
+		int16_t h = (int16_t)(v & 0xffff);
+		if (h >= -16 && h <= 64) { put_d(o, h); return; }
+		if ((i = find16(v & 0xffff)) >= 0) { put(o, fconst[i]); return; }
+		put_x(o, v & 0xffff);
+		return;
+	}
+	case ISA_LIT_16I:
+		if (s >= -16 && s <= 64) { put_d(o, s); return; }
+		if ((i = find32(f32c, 9, v)) >= 0) { put(o, fconst[i]); return; }
+		put_x(o, v & 0xffff);
+		return;
+	case ISA_LIT_32H:
+		if (s >= -16 && s <= 64) { put_d(o, s); return; }
+		if ((i = find16(v)) >= 0) { put(o, fconst[i]); return; }
+		put_x(o, v);
+		return;
+	case ISA_LIT_64F:
+		if (v == 0) { put(o, "0"); return; }
+		if ((i = find32(f64h, 8, v)) >= 0) { put(o, fconst[i]); return; }
+		put_x(o, v);
+		return;
+	case ISA_LIT_64I:
+		if (v <= 64) { put_u(o, v); return; }
+		put_x(o, v);
+		return;
+	case ISA_LIT_32I:
+		if (s >= -16 && s <= 64) { put_d(o, s); return; }
+		put_x(o, v);
+		return;
+	default: /* ISA_LIT_32F */
+		if (s >= -16 && s <= 64) { put_d(o, s); return; }
+		if ((i = find32(f32c, 9, v)) >= 0) { put(o, fconst[i]); return; }
+		put_x(o, v);
+		return;
+	}
+}
+
+static void put_special(struct out *o, unsigned code)
+{
+	switch (code) {
+	case 235: put(o, "src_shared_base"); break;
+	case 236: put(o, "src_shared_limit"); break;
+	case 237: put(o, "src_private_base"); break;
+	case 238: put(o, "src_private_limit"); break;
+	case 239: put(o, "src_pops_exiting_wave_id"); break;
+	case 251: put(o, "src_vccz"); break;
+	case 252: put(o, "src_execz"); break;
+	default: put(o, "src_scc"); break;
+	}
+}
+
+static void put_waitcnt(struct out *o, unsigned v)
+{
+	unsigned vm = (v >> 10) & 63, exp = v & 7, lgkm = (v >> 4) & 63;
+	int any = 0;
+	if (vm != 63) { put(o, "vmcnt("); put_u(o, vm); put(o, ")"); any = 1; }
+	if (exp != 7) { put(o, any ? " " : ""); put(o, "expcnt("); put_u(o, exp); put(o, ")"); any = 1; }
+	if (lgkm != 63) { put(o, any ? " " : ""); put(o, "lgkmcnt("); put_u(o, lgkm); put(o, ")"); any = 1; }
+	if (!any)
+		put(o, "vmcnt(63) expcnt(7) lgkmcnt(63)");
+}
+
+static void put_dep(struct out *o, unsigned id)
+{
+	static const char *const n[] = {
+		"NO_DEP", "VALU_DEP_1", "VALU_DEP_2", "VALU_DEP_3", "VALU_DEP_4",
+		"TRANS32_DEP_1", "TRANS32_DEP_2", "TRANS32_DEP_3",
+		"FMA_ACCEL_CYCLE_1", "SALU_CYCLE_1", "SALU_CYCLE_2",
+		"SALU_CYCLE_3"};
+	put(o, id < 12 ? n[id] : "?");
+}
+
+static void put_delay_alu(struct out *o, unsigned v)
+{
+	unsigned id0 = v & 15, skip = (v >> 4) & 7, id1 = (v >> 7) & 15;
+	static const char *const sk[] = {"SAME", "NEXT", "SKIP_1", "SKIP_2",
+					 "SKIP_3", "SKIP_4"};
+	if (v == 0 || v >> 11 || id0 > 11 || id1 > 11 || skip > 5) {
+		put_u(o, v);
+		return;
+	}
+	int any = 0;
+	if (id0) { put(o, "instid0("); put_dep(o, id0); put(o, ")"); any = 1; }
+	if (skip) { put(o, any ? " | " : ""); put(o, "instskip("); put(o, sk[skip]); put(o, ")"); any = 1; }
+	if (id1) { put(o, any ? " | " : ""); put(o, "instid1("); put_dep(o, id1); put(o, ")"); }
+}
+
+static void put_simm(struct out *o, uint8_t kind, unsigned v)
+{
+	switch (kind) {
+	case ISA_SIMM_HEX_SMALLDEC:
+		if (v <= 64) put_u(o, v); else put_x(o, v);
+		return;
+	case ISA_SIMM_HEX:
+		put_x(o, v);
+		return;
+	case ISA_SIMM_WAITCNT: put_waitcnt(o, v); return;
+	case ISA_SIMM_DELAY_ALU: put_delay_alu(o, v); return;
+	case ISA_SIMM_SENDMSG:
+		if (v == 3) put(o, "sendmsg(MSG_DEALLOC_VGPRS)");
+		else if (v == 1) put(o, "sendmsg(MSG_INTERRUPT)");
+		else put_u(o, v);
+		return;
+	default: put_u(o, v); return;
+	}
+}
+
+static void put_operand(struct out *o, const struct isa_inst *in,
+			const struct isa_operand *op)
+{
+	if (op->neg) put(o, "-");
+	if (op->abs) put(o, "|");
+	switch (op->kind) {
+	case ISA_OPK_SREG: put_sreg(o, op->reg, op->bits); break;
+	case ISA_OPK_VGPR: put_range(o, "v", op->reg, op->bits > 32 ? op->bits / 32 : 1); break;
+	case ISA_OPK_OFF: put(o, "off"); break;
+	case ISA_OPK_SPECIAL: put_special(o, op->code); break;
+	case ISA_OPK_INLINE:
+		if (op->code <= 208)
+			put_d(o, op->code <= 192 ? (int)op->code - 128 : 192 - (int)op->code);
+		else if (op->lit == ISA_LIT_16I)
+			put_x(o, op->value);   /* integer 16-bit: the f16 bits */
+		else if (op->code == 248 && (op->lit == ISA_LIT_64F || op->lit == ISA_LIT_64I))
+			put(o, "0.15915494309189532");
+		else
+			put(o, fconst[op->code - 240]);
+		break;
+	case ISA_OPK_LITERAL: put_literal(o, op->lit, in->literal); break;
+	case ISA_OPK_IMM: put_simm(o, op->lit, (unsigned)op->value); break;
+	default: put(o, "?"); break;
+	}
+	if (op->abs) put(o, "|");
+}
+
+static void put_mods(struct out *o, const struct isa_inst *in)
+{
+	const struct isa_opdesc *d = in->desc;
+	switch (in->enc) {
+	case ISA_ENC_VOP3:
+		if (in->clamp) put(o, " clamp");
+		if (in->omod) {
+			static const char *const om[] = {"", " mul:2", " mul:4", " div:2"};
+			put(o, om[in->omod]);
+		}
+		break;
+	case ISA_ENC_SMEM:
+		if (in->glc) put(o, " glc");
+		if (in->dlc) put(o, " dlc");
+		break;
+	case ISA_ENC_DS:
+		if (d->flags & ISA_OPF_DS_2OFF) {
+			if (in->offset0) { put(o, " offset0:"); put_u(o, in->offset0); }
+			if (in->offset1) { put(o, " offset1:"); put_u(o, in->offset1); }
+		} else if (in->offset) {
+			put(o, " offset:");
+			put_u(o, (unsigned)in->offset);
+		}
+		if (in->gds) put(o, " gds");
+		break;
+	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL:
+		if (in->offset) { put(o, " offset:"); put_d(o, in->offset); }
+		if (in->glc) put(o, " glc");
+		if (in->slc) put(o, " slc");
+		if (in->dlc) put(o, " dlc");
+		break;
+	default:
+		break;
+	}
+}
+
+int isa_format(const struct isa_inst *in, char *buf, size_t cap)
+{
+	struct out o = {buf, cap, 0};
+	if (!in || !in->desc || (!buf && cap))
+		return -EINVAL;
+	put(&o, in->desc->name);
+	unsigned printed = 0;
+	for (unsigned i = 0; i < in->nops; i++) {
+		const struct isa_operand *op = &in->ops[i];
+		if (op->field == ISA_FLD_SIMM16 && in->enc == ISA_ENC_SOPP &&
+		    op->value == 0 && !strcmp(in->desc->name, "s_endpgm"))
+			continue;   /* "s_endpgm", not "s_endpgm 0" */
+		put(&o, printed ? ", " : " ");
+		printed++;
+		if (in->enc == ISA_ENC_SMEM && op->field == ISA_FLD_SOFFSET) {
+			/* soffset null prints the offset alone (or null) */
+			if (op->reg == 124) {
+				if (in->offset) put_x(&o, (unsigned)in->offset & 0x1fffff);
+				else put(&o, "null");
+				continue;
+			}
+			put_operand(&o, in, op);
+			if (in->offset) { put(&o, " offset:"); put_x(&o, (unsigned)in->offset & 0x1fffff); }
+			continue;
+		}
+		if (in->enc == ISA_ENC_GLOBAL && op->field == ISA_FLD_SADDR && op->reg == 124) {
+			put(&o, "off");
+			continue;
+		}
+		put_operand(&o, in, op);
+	}
+	put_mods(&o, in);
+	if (cap)
+		buf[o.len < cap ? o.len : cap - 1] = 0;
+	return (int)o.len;
+}

@@ -1,0 +1,17 @@
+/* Opcode tables (generated data in isa_optable.c), one per encoding. */
+#ifndef VGPU_ISA_TABLE_H
+#define VGPU_ISA_TABLE_H
+
+#include "isa.h"
+
+#define ISA_TAB(n) extern const struct isa_opdesc isa_tab_##n[]; \
+	extern const unsigned isa_tab_##n##_n;
+ISA_TAB(sop2) ISA_TAB(sop1) ISA_TAB(sopc) ISA_TAB(sopk) ISA_TAB(sopp)
+ISA_TAB(smem) ISA_TAB(vop1) ISA_TAB(vop2) ISA_TAB(vopc) ISA_TAB(vop3)
+ISA_TAB(ds) ISA_TAB(flat) ISA_TAB(scratch) ISA_TAB(global)
+#undef ISA_TAB
+
+/* Table entry of opcode op in encoding enc, or NULL. */
+const struct isa_opdesc *isa_lookup(enum isa_enc enc, unsigned op);
+
+#endif
