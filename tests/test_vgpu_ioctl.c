@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/capability.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -862,4 +863,86 @@ Test(vgpu_ioctl, no_open_objects_after_close)
 	cr_expect_not_null(strstr(desc, "syncobj"), "%s", desc);
 	close(fd);
 	cr_expect_eq(vgpu_test_open_objects(desc, sizeof(desc)), 0, "%s", desc);
+}
+
+/* ---- threads ---------------------------------------------------------- */
+
+struct hammer {
+	int fd;
+	int errors;
+};
+
+static void *hammer_ctx(void *arg)
+{
+	struct hammer *h = arg;
+	for (int i = 0; i < 200; i++) {
+		union drm_amdgpu_ctx out;
+		if (ctx_op(h->fd, AMDGPU_CTX_OP_ALLOC_CTX, 0, 0, 0, &out) != 0) {
+			h->errors++;
+			continue;
+		}
+		uint32_t accel = 0;
+		if (info_query(h->fd, AMDGPU_INFO_ACCEL_WORKING, &accel, 4) != 0 || accel != 1)
+			h->errors++;
+		if (ctx_op(h->fd, AMDGPU_CTX_OP_FREE_CTX, out.out.alloc.ctx_id, 0, 0, NULL) != 0)
+			h->errors++;
+		char desc[256];
+		vgpu_test_open_objects(desc, sizeof(desc));
+	}
+	return NULL;
+}
+
+/* Ioctls on one file from several threads are serialised by the file's
+ * lock; the report can run concurrently. */
+Test(vgpu_ioctl, concurrent_ioctls_on_one_file)
+{
+	int fd = open_node(RENDER);
+	pthread_t t[4];
+	struct hammer h[4];
+	for (int i = 0; i < 4; i++) {
+		h[i].fd = fd;
+		h[i].errors = 0;
+		cr_assert_eq(pthread_create(&t[i], NULL, hammer_ctx, &h[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		cr_expect_eq(h[i].errors, 0, "thread %d", i);
+	}
+	cr_expect_eq(vgpu_test_open_objects(NULL, 0), 1, "only the file is left");
+	close(fd);
+}
+
+struct signaller {
+	int fd;
+	uint32_t handle;
+};
+
+static void *signal_later(void *arg)
+{
+	struct signaller *s = arg;
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	nanosleep(&ts, NULL);
+	drmSyncobjSignal(s->fd, &s->handle, 1);
+	return NULL;
+}
+
+/* WAIT_FOR_SUBMIT really waits: another thread's SIGNAL wakes it. */
+Test(vgpu_ioctl, syncobj_wait_for_submit_is_woken)
+{
+	int fd = open_node(RENDER);
+	struct signaller s = { .fd = fd };
+	cr_assert_eq(drmSyncobjCreate(fd, 0, &s.handle), 0);
+	pthread_t t;
+	cr_assert_eq(pthread_create(&t, NULL, signal_later, &s), 0);
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	int64_t deadline = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec + 5000000000ll;
+	cr_expect_eq(drmSyncobjWait(fd, &s.handle, 1, deadline,
+				    DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL), 0);
+	struct timespec after;
+	clock_gettime(CLOCK_MONOTONIC, &after);
+	cr_expect_lt(after.tv_sec - now.tv_sec, 4, "woken by the signal, not the timeout");
+	pthread_join(t, NULL);
+	drmSyncobjDestroy(fd, s.handle);
+	close(fd);
 }

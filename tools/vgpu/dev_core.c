@@ -83,11 +83,11 @@ int vgpu_core_get_unique(struct vgpu_file *f, void *data)
 {
 	struct drm_unique *u = data;
 	char unique[64] = "";
-	vgpu_files_lock();
+	vgpu_state_lock();
 	struct vgpu_master *m = f->ctl->master;
 	if (m && m->unique_set)
 		master_unique(f, unique, sizeof(unique));
-	vgpu_files_unlock();
+	vgpu_state_unlock();
 	size_t len = strlen(unique);
 	if (u->unique_len >= len && len &&
 	    vgpu_copy_to_user((uint64_t)(uintptr_t)u->unique, unique, len))
@@ -100,12 +100,12 @@ int vgpu_core_get_unique(struct vgpu_file *f, void *data)
 int vgpu_core_get_magic(struct vgpu_file *f, void *data)
 {
 	struct drm_auth *auth = data;
-	vgpu_files_lock();
+	vgpu_state_lock();
 	struct vgpu_ctl_file *c = f->ctl;
 	if (!c->magic && c->master)
 		c->magic = c->master->next_magic++;
 	auth->magic = c->magic;
-	vgpu_files_unlock();
+	vgpu_state_unlock();
 	return 0;
 }
 
@@ -128,13 +128,18 @@ static void find_magic(struct vgpu_file *f, void *arg)
 int vgpu_core_auth_magic(struct vgpu_file *f, void *data)
 {
 	struct drm_auth *auth = data;
-	struct magic_search s = { .master = f->ctl->master, .magic = auth->magic };
+	struct magic_search s = { .magic = auth->magic };
+	/* Dispatched without the caller's file lock (V_NOLOCK): lock order
+	 * is files list -> file -> state, and this scans the file list. */
 	vgpu_files_lock();
+	vgpu_state_lock();
+	s.master = f->ctl->master;
 	vgpu_files_foreach(find_magic, &s);
 	if (s.found) {
 		s.found->ctl->authenticated = true;
 		s.found->ctl->magic = UINT32_MAX; /* consumed: never matches again */
 	}
+	vgpu_state_unlock();
 	vgpu_files_unlock();
 	return s.found ? 0 : -EINVAL;
 }
@@ -263,7 +268,7 @@ int vgpu_core_set_version(struct vgpu_file *f, void *data)
 	int major = foreign(f) ? I915_MAJOR : AMDGPU_KMS_MAJOR;
 	int minor = foreign(f) ? I915_MINOR : AMDGPU_KMS_MINOR;
 	int retcode = 0;
-	vgpu_files_lock();
+	vgpu_state_lock();
 	if (sv->drm_di_major != -1) {
 		if (sv->drm_di_major != DRM_IF_MAJOR || sv->drm_di_minor < 0 ||
 		    sv->drm_di_minor > DRM_IF_MINOR) {
@@ -283,15 +288,15 @@ done:
 	sv->drm_di_minor = DRM_IF_MINOR;
 	sv->drm_dd_major = major;
 	sv->drm_dd_minor = minor;
-	vgpu_files_unlock();
+	vgpu_state_unlock();
 	return retcode;
 }
 
 bool vgpu_file_is_current_master(struct vgpu_file *f)
 {
-	vgpu_files_lock();
+	vgpu_state_lock();
 	bool yes = dev_master_file == f && f->ctl && f->ctl->is_master;
-	vgpu_files_unlock();
+	vgpu_state_unlock();
 	return yes;
 }
 
@@ -335,14 +340,14 @@ static int new_set_master(struct vgpu_file *f)
 int vgpu_master_open(struct vgpu_file *f)
 {
 	int ret = 0;
-	vgpu_files_lock();
+	vgpu_state_lock();
 	if (!dev_master) {
 		ret = new_set_master(f);
 	} else {
 		f->ctl->master = dev_master;
 		dev_master->refcount++;
 	}
-	vgpu_files_unlock();
+	vgpu_state_unlock();
 	return ret;
 }
 
@@ -358,14 +363,14 @@ static void drop_master(void)
 /* drm_master_release */
 void vgpu_master_release(struct vgpu_file *f)
 {
-	vgpu_files_lock();
+	vgpu_state_lock();
 	if (f->ctl) {
 		if (dev_master_file == f)
 			drop_master();
 		master_put(f->ctl->master);
 		f->ctl->master = NULL;
 	}
-	vgpu_files_unlock();
+	vgpu_state_unlock();
 }
 
 /* drm_master_check_perm: a file that was master in the same process may
@@ -384,7 +389,7 @@ int vgpu_core_set_master(struct vgpu_file *f, void *data)
 {
 	(void)data;
 	int ret;
-	vgpu_files_lock();
+	vgpu_state_lock();
 	ret = master_check_perm(f);
 	if (ret)
 		goto out;
@@ -407,7 +412,7 @@ int vgpu_core_set_master(struct vgpu_file *f, void *data)
 	dev_master->refcount++;
 	dev_master_file = f;
 out:
-	vgpu_files_unlock();
+	vgpu_state_unlock();
 	return ret;
 }
 
@@ -416,7 +421,7 @@ int vgpu_core_drop_master(struct vgpu_file *f, void *data)
 {
 	(void)data;
 	int ret;
-	vgpu_files_lock();
+	vgpu_state_lock();
 	ret = master_check_perm(f);
 	if (ret)
 		goto out;
@@ -426,7 +431,7 @@ int vgpu_core_drop_master(struct vgpu_file *f, void *data)
 	}
 	drop_master();
 out:
-	vgpu_files_unlock();
+	vgpu_state_unlock();
 	return ret;
 }
 

@@ -70,9 +70,15 @@ struct vgpu_ctl_file {
 /* Calls fn for every open file of this process (under the files lock). */
 void vgpu_files_foreach(void (*fn)(struct vgpu_file *f, void *arg), void *arg);
 int vgpu_files_count(void);
-/* The global lock for master state and other cross-file lists. */
+/* Locks, in the only order they are ever nested:
+ *   files lock (the list of open files; held by open, release, reports)
+ *   -> a file's lock (f->lock: its ioctls, its contexts/lists/syncobjs)
+ *   -> the state lock (device-global control state: master, magics,
+ *      stable pstate, reserved VMID; a leaf: nothing is taken under it). */
 void vgpu_files_lock(void);
 void vgpu_files_unlock(void);
+void vgpu_state_lock(void);
+void vgpu_state_unlock(void);
 /* True if f is the current master of the primary node (drm_is_current_master). */
 bool vgpu_file_is_current_master(struct vgpu_file *f);
 

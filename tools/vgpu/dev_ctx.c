@@ -97,13 +97,13 @@ static int ctx_alloc(struct vgpu_file *f, int32_t priority, uint32_t *id)
 /* amdgpu_ctx_fini: a context owning the stable pstate gives it back. */
 static void ctx_release(struct vgpu_ctl_file *c, struct vgpu_ctx *ctx)
 {
-	vgpu_files_lock();
+	vgpu_state_lock();
 	if (pstate_owner_file == c && pstate_owner_ctx == ctx->id) {
 		dpm_level = pstate_owner_saved;
 		pstate_owner_file = NULL;
 		pstate_owner_ctx = 0;
 	}
-	vgpu_files_unlock();
+	vgpu_state_unlock();
 }
 
 /* __amdgpu_ctx_set_stable_pstate */
@@ -111,7 +111,7 @@ static int set_stable_pstate(struct vgpu_ctl_file *c, struct vgpu_ctx *ctx,
 			     uint32_t pstate)
 {
 	int r = 0;
-	vgpu_files_lock();
+	vgpu_state_lock();
 	if (pstate_owner_file && (pstate_owner_file != c || pstate_owner_ctx != ctx->id)) {
 		r = -EBUSY;
 	} else if (dpm_level != pstate) {
@@ -124,7 +124,7 @@ static int set_stable_pstate(struct vgpu_ctl_file *c, struct vgpu_ctx *ctx,
 		}
 		ctx->stable_pstate = pstate;
 	}
-	vgpu_files_unlock();
+	vgpu_state_unlock();
 	return r;
 }
 
@@ -177,9 +177,9 @@ int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data)
 			return -EINVAL;
 		if (!ctx_find(c, id))
 			return -EINVAL;
-		vgpu_files_lock();
+		vgpu_state_lock();
 		args->out.pstate.flags = dpm_level; /* amdgpu_ctx_get_stable_pstate */
-		vgpu_files_unlock();
+		vgpu_state_unlock();
 		return 0;
 	case AMDGPU_CTX_OP_SET_STABLE_PSTATE: {
 		if (args->in.flags & ~AMDGPU_CTX_STABLE_PSTATE_FLAGS_MASK)
@@ -205,12 +205,12 @@ void vgpu_ctx_file_fini(struct vgpu_ctl_file *c)
 	c->ctxs = NULL;
 	c->num_ctxs = c->cap_ctxs = 0;
 	/* amdgpu_vm_fini -> amdgpu_vmid_free_reserved */
-	vgpu_files_lock();
+	vgpu_state_lock();
 	if (c->vmid_reserved) {
 		reserved_vmid_num--;
 		c->vmid_reserved = false;
 	}
-	vgpu_files_unlock();
+	vgpu_state_unlock();
 }
 
 /* amdgpu_vm_ioctl */
@@ -224,7 +224,7 @@ int vgpu_amdgpu_vm(struct vgpu_file *f, void *data)
 	switch (args->in.op) {
 	case AMDGPU_VM_OP_RESERVE_VMID:
 		/* amdgpu_vmid_alloc_reserved: one reserved VMID device-wide */
-		vgpu_files_lock();
+		vgpu_state_lock();
 		if (!c->vmid_reserved) {
 			if (reserved_vmid_num + 1 > AMDGPU_VM_MAX_RESERVED_VMID) {
 				vgpu_log("RESERVE_VMID: over limitation of reserved vmid -> EINVAL");
@@ -234,16 +234,16 @@ int vgpu_amdgpu_vm(struct vgpu_file *f, void *data)
 				c->vmid_reserved = true;
 			}
 		}
-		vgpu_files_unlock();
+		vgpu_state_unlock();
 		return r;
 	case AMDGPU_VM_OP_UNRESERVE_VMID:
 		/* the VM is idle (nothing runs): amdgpu_vmid_free_reserved */
-		vgpu_files_lock();
+		vgpu_state_lock();
 		if (c->vmid_reserved) {
 			reserved_vmid_num--;
 			c->vmid_reserved = false;
 		}
-		vgpu_files_unlock();
+		vgpu_state_unlock();
 		return 0;
 	default:
 		return -EINVAL;

@@ -31,6 +31,18 @@ static int num_files;
  * needed; amdgpu_pasid_alloc hands out the lowest free id >= 1 of 16 bits. */
 static uint64_t next_client_id = 1;
 
+static pthread_mutex_t state_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+void vgpu_state_lock(void)
+{
+	pthread_mutex_lock(&state_mutex);
+}
+
+void vgpu_state_unlock(void)
+{
+	pthread_mutex_unlock(&state_mutex);
+}
+
 void vgpu_files_lock(void)
 {
 	pthread_mutex_lock(&files_mutex);

@@ -66,7 +66,7 @@ static const struct ioctl_desc core_ioctls[] = {
 	DEF(DRM_IOCTL_SET_UNIQUE, vgpu_core_invalid_op, AMR),
 	DEF(DRM_IOCTL_BLOCK, vgpu_core_noop, AMR),
 	DEF(DRM_IOCTL_UNBLOCK, vgpu_core_noop, AMR),
-	DEF(DRM_IOCTL_AUTH_MAGIC, vgpu_core_auth_magic, F_MASTER),
+	DEFV(DRM_IOCTL_AUTH_MAGIC, vgpu_core_auth_magic, F_MASTER, V_NOLOCK),
 	LEGACY(DRM_IOCTL_ADD_MAP, AMR),
 	LEGACY(DRM_IOCTL_RM_MAP, F_AUTH),
 	LEGACY(DRM_IOCTL_SET_SAREA_CTX, AMR),
