@@ -36,7 +36,9 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/*.c))
 CLI_SRC  := $(sort $(wildcard tools/amdbare/*.c))
-VGPU_SRC := $(sort $(wildcard tools/vgpu/*.c tools/vgpu/isa/*.c))
+# The ISA decoder joins the preload library when the shader core that uses
+# it does; until then it is built into vgpu-disasm only.
+VGPU_SRC := $(sort $(wildcard tools/vgpu/*.c))
 ISA_SRC  := $(sort $(wildcard tools/vgpu/isa/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
