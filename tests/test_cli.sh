@@ -246,7 +246,7 @@ if [ $rc -eq 1 ] && err_has 'i915'; then ok foreign-driver; else bad foreign-dri
 cli "$CLI" alloc --domain vram --size 64M --touch
 if [ $rc -eq 0 ] && first_line_has '^virtual device:' && out_has 'placed in     VRAM' &&
 	out_has 'fallback      no' && out_has 'evidence' && out_has 'this process  vram +64.00 MiB' &&
-	out_has 'back to the baseline' && ! out_has 'WARNING'; then
+	out_has 'while allocated' && out_has 'back to the baseline' && ! out_has 'WARNING'; then
 	ok alloc-vram-text
 else
 	bad alloc-vram-text "expected VRAM, +64 MiB in fdinfo, back to baseline"
@@ -257,6 +257,8 @@ if [ $rc -eq 0 ] && [ "$(json 'd["created"]["placement"]["actual_domain"]')" = V
 	[ "$(json 'd["touched"]["placement"]["actual_domain"]')" = VRAM ] &&
 	[ "$(json 'd["created"]["placement"]["proc_vram_delta"]')" = 67108864 ] &&
 	[ "$(json 'd["gpu_va"] > 0')" = True ] &&
+	[ "$(json 'd["while_allocated"]["process"]["vram"] - d["baseline"]["process"]["vram"]')" = 67108864 ] &&
+	[ "$(json 'd["while_allocated"]["memory"]["vram"]["used"] - d["baseline"]["memory"]["vram"]["used"]')" = 67108864 ] &&
 	[ "$(json 'd["fallback"]')" = False ] &&
 	[ "$(json 'd["process_back_to_baseline"] and d["device_back_to_baseline"]')" = True ]; then
 	ok alloc-vram-json

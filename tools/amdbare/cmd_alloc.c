@@ -33,10 +33,12 @@ struct step_error {
 struct alloc_result {
 	int device_index;
 	amdbare_device_info info;
-	amdbare_memory_info mem_before, mem_after;
-	bool have_mem_before, have_mem_after;
-	amdbare_process_usage usage_before, usage_after;
-	bool have_usage_before, have_usage_after;
+	/* before the creation, while the buffer is live (just before the
+	 * free), after the free */
+	amdbare_memory_info mem_before, mem_live, mem_after;
+	bool have_mem_before, have_mem_live, have_mem_after;
+	amdbare_process_usage usage_before, usage_live, usage_after;
+	bool have_usage_before, have_usage_live, have_usage_after;
 	bool created, touched, freed;
 	uint32_t handle;
 	uint64_t bo_size;
@@ -181,6 +183,10 @@ static void run(amdbare_device *dev, const struct alloc_options *o, struct alloc
 		}
 	}
 
+	/* What `info` (or rocm-smi) would show while the buffer exists. */
+	r->have_mem_live = amdbare_device_query_memory(dev, &r->mem_live) == 0;
+	r->have_usage_live = amdbare_device_query_process_usage(dev, &r->usage_live) == 0;
+
 	rc = amdbare_bo_free(bo);
 	if (rc < 0)
 		record_error(r, rc, "freeing the buffer");
@@ -301,6 +307,12 @@ static void print_text(FILE *out, const struct alloc_options *o, const struct al
 			print_fallback_warning(out);
 		print_placement(out, &r->at_touch, &r->at_create);
 	}
+	if (r->have_mem_live) {
+		fprintf(out, "while allocated: ");
+		report_memory(out, &r->mem_live);
+	}
+	if (r->have_usage_live)
+		report_process_usage(out, "  this process  ", &r->usage_live);
 	if (!r->freed)
 		return;
 	fprintf(out, "freed:\n");
@@ -402,6 +414,11 @@ static int print_json(FILE *out, const struct alloc_options *o, const struct all
 	} else {
 		json_null(&j, "touched");
 	}
+	if (r->created)
+		json_snapshot(&j, "while_allocated", r->have_mem_live, &r->mem_live,
+			      r->have_usage_live, &r->usage_live);
+	else
+		json_null(&j, "while_allocated");
 	if (r->freed) {
 		json_snapshot(&j, "after_free", r->have_mem_after, &r->mem_after,
 			      r->have_usage_after, &r->usage_after);
