@@ -199,6 +199,15 @@ if [ $rc -eq 0 ] && first_line_has '^virtual device: Radeon 780M'; then ok vgpu-
 bare AMDBARE_VGPU_LIB=/nonexistent/libamdbare-vgpu.so "$CLI" --vgpu 780m info
 if [ $rc -eq 1 ] && err_has 'AMDBARE_VGPU_LIB=/nonexistent'; then ok vgpu-lib-missing; else bad vgpu-lib-missing "expected exit 1"; fi
 
+# A preload that ld.so ignores must not turn into an endless re-exec.
+echo 'not a shared object' >"$tmp/junk.so"
+bare AMDBARE_VGPU_LIB="$tmp/junk.so" "$CLI" --vgpu 780m info
+if [ $rc -eq 1 ] && err_has 'was not loaded after re-executing'; then
+	ok vgpu-preload-failed
+else
+	bad vgpu-preload-failed "expected exit 1 naming the library"
+fi
+
 # Without an explicit instance the CLI picks one per profile and size
 # overrides, so switching profiles works (the vgpu refuses a second profile
 # on one instance).  A unique GTT size keeps these instances to this run.
