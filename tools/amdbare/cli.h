@@ -34,11 +34,14 @@ struct cli_globals {
 
 /* "amdbare: <fmt>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Reports a failed amdbare call: "amdbare: <amdbare_last_error()>" (or the
- * errno text when the library left no message), and for -ENOENT/-ENODEV
- * the hint that explains how to run on the virtual device.  Returns
+/* Reports a failed amdbare call: "amdbare: <amdbare_last_error()>" (or
+ * "<what>: <errno text>" when the library left no message).  Returns
  * CLI_EXIT_FAILURE. */
 int cli_report_failure(int err, const char *what);
+/* The same for a failure to count or open devices, plus, for -ENOENT/
+ * -ENODEV, the hint that explains how to run on the virtual device (or,
+ * when already on it, that the vgpu refused and said why). */
+int cli_report_open_failure(int err);
 /* Prints the help of one subcommand ("info", "alloc") to `out`. */
 void cli_print_command_help(FILE *out, const char *command);
 

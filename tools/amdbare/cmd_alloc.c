@@ -460,7 +460,7 @@ int cmd_alloc(const struct cli_globals *g, int argc, char **argv)
 	rc = amdbare_device_open(r->device_index, &dev);
 	if (rc < 0) {
 		free(r);
-		return cli_report_failure(rc, "opening the device");
+		return cli_report_open_failure(rc);
 	}
 	run(dev, &o, r);
 	amdbare_device_close(dev);

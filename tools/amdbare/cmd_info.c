@@ -225,7 +225,7 @@ int cmd_info(const struct cli_globals *g, int argc, char **argv)
 
 	int count = amdbare_device_count();
 	if (count < 0)
-		return cli_report_failure(count, "counting amdgpu devices");
+		return cli_report_open_failure(count);
 	if (g->device_index >= count) {
 		cli_error("--device %d: there %s %d amdgpu device%s (0..%d)", g->device_index,
 			  count == 1 ? "is" : "are", count, count == 1 ? "" : "s", count - 1);
@@ -243,7 +243,7 @@ int cmd_info(const struct cli_globals *g, int argc, char **argv)
 	for (int i = first; i <= last; i++) {
 		int rc = gather(i, &reports[shown]);
 		if (rc < 0) {
-			exit_code = cli_report_failure(rc, "opening the device");
+			exit_code = cli_report_open_failure(rc);
 			continue;
 		}
 		if (reports[shown].mem_rc < 0) {

@@ -35,6 +35,12 @@ int cli_report_failure(int err, const char *what)
 		cli_error("%s", msg);
 	else
 		cli_error("%s: %s", what, strerror(-err));
+	return CLI_EXIT_FAILURE;
+}
+
+int cli_report_open_failure(int err)
+{
+	cli_report_failure(err, "opening the device");
 	if (err != -ENOENT && err != -ENODEV)
 		return CLI_EXIT_FAILURE;
 	const char *profile = getenv("AMDBARE_VGPU_PROFILE");
@@ -150,7 +156,7 @@ static int run_arena(const struct cli_globals *g, int argc, char **argv)
 	amdbare_device *dev = NULL;
 	int rc = amdbare_device_open(g->device_index >= 0 ? g->device_index : 0, &dev);
 	if (rc < 0)
-		return cli_report_failure(rc, "opening the device");
+		return cli_report_open_failure(rc);
 	amdbare_device_info info;
 	amdbare_device_get_info(dev, &info);
 	/* The text report's first line says when this is the vgpu; the JSON

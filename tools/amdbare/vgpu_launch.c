@@ -111,8 +111,9 @@ static int find_vgpu_lib(char *out, size_t len)
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n < 0) {
-		cli_error("cannot find this program (/proc/self/exe): %s", strerror(errno));
-		return -errno;
+		int e = errno;
+		cli_error("cannot find this program (/proc/self/exe): %s", strerror(e));
+		return -e;
 	}
 	exe[n] = '\0';
 	char *dir = dirname(exe);
