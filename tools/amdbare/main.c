@@ -78,15 +78,15 @@ static void print_main_help(FILE *out)
 		"\n"
 		"global options:\n"
 		"  --vgpu PROFILE  run on amdbare's virtual device (no GPU needed);\n"
-		"                  profiles: %s.\n"
+		"                  profiles: 780m, 890m, 8060s, 7900xtx; none and foreign\n"
+		"                  show what a machine without an amdgpu GPU looks like.\n"
 		"                  Same as the environment variable AMDBARE_VGPU=PROFILE.\n"
 		"  --device N      use the N-th amdgpu device (default 0; `info` without it\n"
 		"                  shows every device)\n"
 		"  --help, -h      this help\n"
 		"  --version       the program and library API version\n"
 		"\n"
-		"exit codes: 0 ok, 1 runtime failure, 2 usage error\n",
-		vgpu_profile_list());
+		"exit codes: 0 ok, 1 runtime failure, 2 usage error\n");
 }
 
 void cli_print_command_help(FILE *out, const char *command)
