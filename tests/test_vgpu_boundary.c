@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <xf86drm.h>
 
@@ -427,4 +429,61 @@ Test(vgpu_boundary, unrelated_paths_pass_through)
 	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	cr_assert_neq(p, MAP_FAILED);
 	cr_assert_eq(munmap(p, 4096), 0);
+}
+
+static void *open_dup_close_loop(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 200; i++) {
+		int fd = open(RENDER, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return (void *)"open failed";
+		int d = dup(fd);
+		if (d < 0 || !drm_version_works(d))
+			return (void *)"dup/ioctl failed";
+		struct stat st;
+		if (fstat(fd, &st) || st.st_rdev != makedev(226, 128))
+			return (void *)"fstat is not the node";
+		close(fd);
+		if (!drm_version_works(d))
+			return (void *)"file released while a dup was open";
+		close(d);
+	}
+	return NULL;
+}
+
+Test(vgpu_boundary, fd_table_is_thread_safe)
+{
+	vgpu_test_require();
+	int base = vgpu_test_open_objects(NULL, 0);
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, open_dup_close_loop, NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		void *err;
+		pthread_join(t[i], &err);
+		cr_assert_null(err, "thread %d: %s", i, err ? (const char *)err : "");
+	}
+	cr_assert_eq(vgpu_test_open_objects(NULL, 0), base);
+}
+
+Test(vgpu_boundary, fork_child_can_use_the_layer)
+{
+	vgpu_test_require();
+	int fd = open(RENDER, O_RDWR);
+	cr_assert_geq(fd, 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct stat st;
+		int ok = stat(CARD, &st) == 0 && S_ISCHR(st.st_mode) &&
+			 fstat(fd, &st) == 0 && st.st_rdev == makedev(226, 128) &&
+			 drm_version_works(fd);
+		_exit(ok ? 0 : 1);
+	}
+	int status = 0;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+	cr_assert(drm_version_works(fd));
+	close(fd);
 }

@@ -28,6 +28,22 @@ static struct fd_desc descs[MAX_DESCS];
 static bool initialised;
 static atomic_int ntracked;   /* lock-free fast path: zero means "none" */
 
+/* Held across fork() so the child never inherits it locked. */
+static void table_prepare(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+static void table_release(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+__attribute__((constructor)) static void table_atfork(void)
+{
+	pthread_atfork(table_prepare, table_release, table_release);
+}
+
 static void init_locked(void)
 {
 	if (initialised)

@@ -33,6 +33,22 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vdir dirs[MAX_DIRS];
 static atomic_int ndirs;
 
+/* Held across fork() so the child never inherits it locked. */
+static void dirs_prepare(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+static void dirs_release(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+__attribute__((constructor)) static void dirs_atfork(void)
+{
+	pthread_atfork(dirs_prepare, dirs_release, dirs_release);
+}
+
 static struct vdir *find_locked(DIR *dir)
 {
 	for (int i = 0; i < MAX_DIRS; i++)

@@ -12,7 +12,7 @@
 #include "dev_internal.h"
 
 #include <errno.h>
-#include <grp.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,6 +49,31 @@ static char dev_dir[VFS_PATH_MAX];
 static dev_t devfs_dev, sysfs_dev, procfs_dev;
 static gid_t render_gid;
 static struct timespec build_time;
+
+/* fork() while another thread holds the lock would leave the child's copy
+ * locked forever: hold it across fork, release it on both sides. */
+static void tree_prepare(void)
+{
+	pthread_mutex_lock(&tree_lock);
+}
+
+static void tree_release(void)
+{
+	pthread_mutex_unlock(&tree_lock);
+}
+
+/* A recursive mutex remembers its owner's tid, which the child no longer
+ * has, so the child starts from a fresh one instead of unlocking. */
+static void tree_child(void)
+{
+	static const pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+	memcpy(&tree_lock, &fresh, sizeof(fresh));
+}
+
+__attribute__((constructor)) static void tree_atfork(void)
+{
+	pthread_atfork(tree_prepare, tree_release, tree_child);
+}
 
 /* ---- building ---------------------------------------------------------- */
 
@@ -103,12 +128,27 @@ static void add_owned(const char *path)
 		memcpy(owned[nowned++], path, strlen(path) + 1);
 }
 
+/* The gid of group "render" from /etc/group, or 0.  Read directly rather
+ * than through getgrnam(): NSS modules may load libraries or talk to
+ * daemons, which has no place inside an open() or stat(). */
 static gid_t lookup_render_gid(void)
 {
-	struct group grp, *res = NULL;
-	char buf[1024];
-	if (getgrnam_r("render", &grp, buf, sizeof(buf), &res) == 0 && res)
-		return res->gr_gid;
+	int fd = vgpu_real_open("/etc/group", O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	char buf[8192];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	vgpu_real_close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		/* render:x:<gid>:members */
+		if (strncmp(line, "render:", 7) != 0)
+			continue;
+		char *gid = strchr(line + 7, ':');
+		return gid ? (gid_t)strtoul(gid + 1, NULL, 10) : 0;
+	}
 	return 0;
 }
 
