@@ -133,8 +133,9 @@ int amdbare_alloc_free(amdbare_allocator *a, uint64_t id);
 int amdbare_alloc_get(amdbare_allocator *a, uint64_t id, amdbare_suballoc *out);
 
 /* The distinct parent buffers of n sub-allocations, for a submission's
- * buffer list.  Writes at most cap of them and returns how many there are
- * (call again with a bigger array if that exceeds cap).  Errors as
+ * buffer list.  Writes at most cap of them and returns their count when it
+ * is <= cap; a return above cap means the array was too small (the value
+ * is then an upper bound: call again with that many).  Errors as
  * amdbare_alloc_free for the first bad id. */
 int amdbare_alloc_collect_bos(amdbare_allocator *a, const uint64_t *ids, size_t n,
 			      amdbare_bo **bos, size_t cap);

@@ -14,6 +14,7 @@
 #include "error.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MiB (UINT64_C(1) << 20)
@@ -51,7 +52,8 @@ static void budget_from_heap(struct ab_budget *b, const amdbare_heap_info *heap,
 	b->usable = heap->usable;
 	b->headroom = headroom == AMDBARE_ALLOC_HEADROOM_AUTO ? auto_headroom(heap->usable) : headroom;
 	b->limit = heap->usable > b->headroom ? heap->usable - b->headroom : 0;
-	if (cap && cap < b->limit)
+	b->capped = cap && cap < b->limit;
+	if (b->capped)
 		b->limit = cap;
 	b->max_allocation = heap->max_allocation;
 }
@@ -78,22 +80,27 @@ uint64_t ab_alloc_budget_remaining(const amdbare_allocator *a, uint32_t dom)
 int ab_alloc_budget_check(amdbare_allocator *a, uint32_t dom, uint64_t bytes, const char *what)
 {
 	struct ab_budget *b = &a->budget[dom];
-	char s_req[32], s_held[32], s_lim[32], s_use[32], s_head[32];
-	amdbare_format_size(bytes, s_req, sizeof(s_req));
+	char s_held[32], s_lim[32], s_use[32], s_head[32];
 	amdbare_format_size(b->held, s_held, sizeof(s_held));
 	amdbare_format_size(b->limit, s_lim, sizeof(s_lim));
 	amdbare_format_size(b->usable, s_use, sizeof(s_use));
 	amdbare_format_size(b->headroom, s_head, sizeof(s_head));
-	if (bytes > b->limit || b->held > b->limit - bytes)
+	if (bytes > b->limit || b->held > b->limit - bytes) {
+		char why[160];
+		if (b->capped)
+			snprintf(why, sizeof(why), "the configured limit");
+		else
+			snprintf(why, sizeof(why), "heap usable %s minus headroom %s", s_use, s_head);
 		return ab_set_error(ENOMEM,
-				    "%s budget exceeded: %s (%s) on top of %s held would pass the "
-				    "budget of %s (heap usable %s minus headroom %s, or the configured limit)",
-				    ab_alloc_domain_label(dom), what, s_req, s_held, s_lim, s_use, s_head);
+				    "%s budget exceeded: %s, on top of %s held, would pass the budget "
+				    "of %s (%s)",
+				    ab_alloc_domain_label(dom), what, s_held, s_lim, why);
+	}
 	if (b->max_allocation && bytes > b->max_allocation) {
 		char s_max[32];
 		amdbare_format_size(b->max_allocation, s_max, sizeof(s_max));
-		return ab_set_error(ENOMEM, "%s: %s (%s) is larger than the kernel's max_allocation %s",
-				    ab_alloc_domain_label(dom), what, s_req, s_max);
+		return ab_set_error(ENOMEM, "%s: %s is larger than the kernel's max_allocation %s",
+				    ab_alloc_domain_label(dom), what, s_max);
 	}
 	/* The device-wide line: other processes (and other allocators) use
 	 * the same heap, and crossing usable - headroom there is what makes
@@ -109,10 +116,10 @@ int ab_alloc_budget_check(amdbare_allocator *a, uint32_t dom, uint64_t bytes, co
 		amdbare_format_size(heap->used, s_dev, sizeof(s_dev));
 		amdbare_format_size(line, s_line, sizeof(s_line));
 		return ab_set_error(ENOMEM,
-				    "%s is nearly full device-wide: %s (%s) on top of %s used by all "
-				    "processes would pass %s (usable %s minus headroom %s); refusing "
+				    "%s is nearly full device-wide: %s, on top of %s used by all "
+				    "processes, would pass %s (usable %s minus headroom %s); refusing "
 				    "rather than making the kernel evict",
-				    ab_alloc_domain_label(dom), what, s_req, s_dev, s_line, s_use, s_head);
+				    ab_alloc_domain_label(dom), what, s_dev, s_line, s_use, s_head);
 	}
 	return 0;
 }

@@ -64,6 +64,7 @@ struct ab_dedicated {
 
 struct ab_budget {
 	uint64_t usable, headroom, limit;  /* limit: the budget proper */
+	bool capped;                       /* limit comes from the configured cap */
 	uint64_t held;                     /* GEM bytes held in the domain */
 	uint64_t max_allocation;           /* the heap's largest single buffer */
 	uint64_t allocs, frees, spills, refusals;

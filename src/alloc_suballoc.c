@@ -82,9 +82,10 @@ static int alloc_dedicated(amdbare_allocator *a, uint32_t dom, const amdbare_all
 			   uint64_t align, struct ab_record *rec)
 {
 	uint64_t bytes = round_up(req->size, PAGE);
-	char what[96], s[32];
-	snprintf(what, sizeof(what), "a dedicated buffer for a %s request",
-		 amdbare_format_size(req->size, s, sizeof(s)));
+	char what[128], s1[32], s2[32];
+	snprintf(what, sizeof(what), "a dedicated %s buffer for a %s request",
+		 amdbare_format_size(bytes, s1, sizeof(s1)),
+		 amdbare_format_size(req->size, s2, sizeof(s2)));
 	int r = ab_alloc_budget_check(a, dom, bytes, what);
 	if (r < 0)
 		return r;
