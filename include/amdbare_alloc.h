@@ -30,6 +30,11 @@
 extern "C" {
 #endif
 
+/* Repeated here (C11 allows identical typedefs) so that this header works
+ * wherever amdbare.h includes it. */
+typedef struct amdbare_device amdbare_device;
+typedef struct amdbare_bo amdbare_bo;
+
 typedef struct amdbare_allocator amdbare_allocator;
 
 /* Arena size when the configuration says 0. */

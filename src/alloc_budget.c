@@ -77,6 +77,19 @@ uint64_t ab_alloc_budget_remaining(const amdbare_allocator *a, uint32_t dom)
 	return b->held < b->limit ? b->limit - b->held : 0;
 }
 
+uint64_t ab_alloc_budget_room(amdbare_allocator *a, uint32_t dom)
+{
+	uint64_t room = ab_alloc_budget_remaining(a, dom);
+	amdbare_memory_info mem;
+	if (amdbare_device_query_memory(a->dev, &mem) < 0)
+		return room; /* the check that follows reports the query's error */
+	const amdbare_heap_info *heap = dom == AB_DOM_VRAM ? &mem.vram : &mem.gtt;
+	uint64_t headroom = a->budget[dom].headroom;
+	uint64_t line = heap->usable > headroom ? heap->usable - headroom : 0;
+	uint64_t device_room = heap->used < line ? line - heap->used : 0;
+	return device_room < room ? device_room : room;
+}
+
 int ab_alloc_budget_check(amdbare_allocator *a, uint32_t dom, uint64_t bytes, const char *what)
 {
 	struct ab_budget *b = &a->budget[dom];

@@ -113,6 +113,9 @@ int ab_alloc_budget_init(amdbare_allocator *a, const amdbare_allocator_config *c
 int ab_alloc_budget_check(amdbare_allocator *a, uint32_t dom, uint64_t bytes, const char *what);
 /* Bytes this allocator may still hold in dom. */
 uint64_t ab_alloc_budget_remaining(const amdbare_allocator *a, uint32_t dom);
+/* The same, also limited by the device-wide room (usable - headroom -
+ * what all processes use now): the size a new arena may have. */
+uint64_t ab_alloc_budget_room(amdbare_allocator *a, uint32_t dom);
 
 /* ---- alloc_arena.c ---------------------------------------------------- */
 

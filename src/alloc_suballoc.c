@@ -8,7 +8,8 @@
  *      free block (each try is O(1); arenas per pool are few: held bytes /
  *      arena size);
  *   3. else a new arena: the configured size, shrunk to what the budget
- *      still allows (but never below what the request needs).
+ *      and the device-wide room still allow (but never below what the
+ *      request needs, so that the refusal message tells the real story).
  * A domain is given up on when the budget, the device-wide line or the
  * kernel refuses (-ENOMEM, -E2BIG, -ENOSPC); the next domain of the policy
  * is tried ("spill"), and with none left the request fails with -ENOMEM
@@ -115,7 +116,7 @@ static int alloc_in_arenas(amdbare_allocator *a, uint32_t dom, const amdbare_all
 	uint64_t need = round_up(round_up(req->size, AMDBARE_ALLOC_GRANULARITY) + align -
 				 AMDBARE_ALLOC_GRANULARITY, AB_ARENA_ALIGNMENT);
 	uint64_t bytes = a->arena_size;
-	uint64_t left = ab_alloc_budget_remaining(a, dom) & ~(AB_ARENA_ALIGNMENT - 1);
+	uint64_t left = ab_alloc_budget_room(a, dom) & ~(AB_ARENA_ALIGNMENT - 1);
 	if (left < bytes)
 		bytes = left > need ? left : need;
 	char what[128], s1[32], s2[32];
