@@ -72,20 +72,25 @@ for co in "$top"/tests/isa/*.co "$top"/kernels/*.co; do
 	compare "$name" "$tmp/llvm" "$tmp/ours"
 done
 
-# (b) the opcode corpus: the checked-in .bin must be what corpus.s assembles
-# to, and both disassemblers must agree on it.
+# (b) the opcode corpus (every table opcode, with constant/modifier
+# variants) and the fuzz corpus (random encodings, including ones LLVM
+# rejects, which must be illegal for us too): each checked-in .bin must be
+# what its .s assembles to, and both disassemblers must agree on it.
 if command -v llvm-mc-19 >/dev/null 2>&1 && command -v llvm-objcopy-19 >/dev/null 2>&1; then
-	llvm-mc-19 -arch=amdgcn -mcpu=gfx1100 -filetype=obj "$top/tests/isa/corpus.s" -o "$tmp/corpus.o" 2>"$tmp/mc.err" ||
-		fail "corpus.s does not assemble: $(head -n 3 "$tmp/mc.err")"
-	llvm-objcopy-19 -O binary --only-section=.text "$tmp/corpus.o" "$tmp/corpus.bin"
-	if cmp -s "$tmp/corpus.bin" "$top/tests/isa/corpus.bin"; then
-		pass
-	else
-		fail "tests/isa/corpus.bin is stale: run tests/isa/rebuild.sh"
-	fi
-	objdump_norm "$tmp/corpus.o" >"$tmp/llvm"
+	for c in corpus fuzz; do
+		llvm-mc-19 -arch=amdgcn -mcpu=gfx1100 -filetype=obj "$top/tests/isa/$c.s" -o "$tmp/$c.o" 2>"$tmp/mc.err" ||
+			{ fail "$c.s does not assemble: $(head -n 3 "$tmp/mc.err")"; continue; }
+		llvm-objcopy-19 -O binary --only-section=.text "$tmp/$c.o" "$tmp/$c.bin"
+		if cmp -s "$tmp/$c.bin" "$top/tests/isa/$c.bin"; then
+			pass
+		else
+			fail "tests/isa/$c.bin is stale: run tests/isa/rebuild.sh"
+		fi
+		objdump_norm "$tmp/$c.o" >"$tmp/llvm"
+		ours_norm --raw "$top/tests/isa/$c.bin" >"$tmp/ours"
+		compare "tests/isa/$c.bin" "$tmp/llvm" "$tmp/ours"
+	done
 	ours_norm --raw "$top/tests/isa/corpus.bin" >"$tmp/ours"
-	compare "tests/isa/corpus.bin" "$tmp/llvm" "$tmp/ours"
 	if grep -q '<illegal>' "$tmp/ours"; then
 		fail "corpus: vgpu-disasm calls $(grep -c '<illegal>' "$tmp/ours") corpus instructions illegal"
 	else
@@ -95,7 +100,21 @@ else
 	fail "llvm-mc-19/llvm-objcopy-19 missing while llvm-objdump-19 is present"
 fi
 
-# (c) strictness: unknown encodings are illegal and make the tool fail.
+# (c) exhaustive: every 16-bit immediate of the SOPP opcodes whose operand
+# prints symbolically (s_waitcnt, s_delay_alu, s_sendmsg).
+if command -v llvm-mc-19 >/dev/null 2>&1; then
+	awk 'BEGIN { print ".text";
+		split("9 7 54", ops, " ");
+		for (k = 1; k <= 3; k++)
+			for (v = 0; v < 65536; v++)
+				printf ".long 0x%08x\n", 3212836864 + ops[k] * 65536 + v; }' >"$tmp/simm.s"
+	llvm-mc-19 -arch=amdgcn -mcpu=gfx1100 -filetype=obj "$tmp/simm.s" -o "$tmp/simm.o"
+	objdump_norm "$tmp/simm.o" >"$tmp/llvm"
+	ours_norm "$tmp/simm.o" >"$tmp/ours"
+	compare "s_waitcnt/s_delay_alu/s_sendmsg, all immediates" "$tmp/llvm" "$tmp/ours"
+fi
+
+# (d) strictness: unknown encodings are illegal and make the tool fail.
 printf '\000\000\237\277\377\377\377\377' >"$tmp/bad.bin"   # s_code_end, then 0xffffffff
 if "$disasm" --raw "$tmp/bad.bin" >"$tmp/bad.out"; then
 	fail "vgpu-disasm exited 0 on an illegal encoding"

@@ -1527,7 +1527,6 @@ s_cmp_lg_u64 s[40:41], -1
 s_cmp_lg_u64 s[40:41], vcc
 s_cmp_lg_u64 s[40:41], exec
 s_movk_i32 s20, 0x1234
-s_version 0x1234
 s_cmovk_i32 s20, 0x1234
 s_cmpk_eq_i32 s20, 0x1234
 s_cmpk_lg_i32 s20, 0x1234
@@ -1583,16 +1582,16 @@ s_ttracedata
 s_ttracedata_imm 0x1234
 s_icache_inv
 s_barrier
-s_load_b32 s20, s[40:41], s10 offset:0x10
-s_load_b64 s[20:21], s[40:41], s10 offset:0x10
-s_load_b128 s[20:23], s[40:41], s10 offset:0x10
-s_load_b256 s[20:27], s[40:41], s10 offset:0x10
-s_load_b512 s[20:35], s[40:41], s10 offset:0x10
-s_buffer_load_b32 s20, s[40:43], s10 offset:0x10
-s_buffer_load_b64 s[20:21], s[40:43], s10 offset:0x10
-s_buffer_load_b128 s[20:23], s[40:43], s10 offset:0x10
-s_buffer_load_b256 s[20:27], s[40:43], s10 offset:0x10
-s_buffer_load_b512 s[20:35], s[40:43], s10 offset:0x10
+s_load_b32 s20, s[40:41], s10 offset:0x10 glc dlc
+s_load_b64 s[20:21], s[40:41], s10 offset:0x10 glc dlc
+s_load_b128 s[20:23], s[40:41], s10 offset:0x10 glc dlc
+s_load_b256 s[20:27], s[40:41], s10 offset:0x10 glc dlc
+s_load_b512 s[20:35], s[40:41], s10 offset:0x10 glc dlc
+s_buffer_load_b32 s20, s[40:43], s10 offset:0x10 glc dlc
+s_buffer_load_b64 s[20:21], s[40:43], s10 offset:0x10 glc dlc
+s_buffer_load_b128 s[20:23], s[40:43], s10 offset:0x10 glc dlc
+s_buffer_load_b256 s[20:27], s[40:43], s10 offset:0x10 glc dlc
+s_buffer_load_b512 s[20:35], s[40:43], s10 offset:0x10 glc dlc
 s_gl1_inv
 s_dcache_inv
 v_nop

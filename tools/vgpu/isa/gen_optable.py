@@ -219,11 +219,12 @@ class VOP3(Enc):
 
 class SMEM(Enc):
     name, ops, nwords = "SMEM", range(0, 256), 2
-    fields = {"SDATA": ("s", 20), "SBASE": ("s", 40)}
+    fields = {"SDATA": ("s", 20), "SBASE": ("s", 40), "W1": ("-", 1),
+              "CACHE": ("-", 3)}
 
     def build(self, op, f):
-        return [0xf4000000 | op << 18 | f["SDATA"] << 6 | f["SBASE"] >> 1,
-                0x0a << 25 | 0x10]
+        return [0xf4000000 | op << 18 | f["CACHE"] << 13 | f["SDATA"] << 6 | f["SBASE"] >> 1,
+                (0x0a << 25 | 0x10) if f["W1"] else 0]
 
 
 class DS(Enc):
@@ -286,7 +287,7 @@ def variants(enc):
     """Field sets to zero, fewest first: LLVM rejects some opcodes when a
     field they do not use is non-zero, so those fields must be zero."""
     import itertools
-    opt = [k for k in enc.fields if k not in ("SDST", "SDATA")]
+    opt = [k for k in enc.fields if k != "SDST"]
     out = []
     for n in range(len(opt) + 1):
         out.extend(itertools.combinations(opt, n))
@@ -342,6 +343,85 @@ def probe_simm(enc, table):
             table[op]["small_dec"] = True
 
 
+MODNAMES = ("ABS", "NEG", "CLAMP", "OMOD", "OPSEL")
+
+
+def probe_vop3_mods(enc, table):
+    """Per VOP3 opcode and modifier: invalid (X), ignored (I) or printed (P)
+    when set on the sources the opcode has."""
+    if enc.name != "VOP3":
+        return
+    ops = sorted(op for op, e in table.items() if "slots" in e)
+    variants = []
+    for op in ops:
+        e = table[op]
+        srcs = [x[0] for x in e["slots"] if x[0] in ("SRC0", "SRC1", "SRC2")]
+        mask = sum(1 << int(x[3]) for x in srcs)
+        vop3b = any(x[0] == "TOK:s0" for x in e["slots"])
+        f = base_fields(enc)
+        for z in e["mbz"]:
+            f[z] = 0
+        e["vop3b"] = vop3b
+        for i, m in enumerate(((mask, 0, 0, 0, 0), (0, 0, 0, 0, mask), (0, 0, 1, 0, 0),
+                               (0, 0, 0, 1, 0), (0, mask | 8, 0, 0, 0))):
+            if vop3b and i in (0, 4):
+                continue  # bits 14:8 hold the SDST
+            ff = dict(f)
+            ff["MODS"] = m
+            variants.append((op, i, enc.build(op, ff)))
+    res = llvmprobe.disassemble([v[2] for v in variants])
+    for (op, i, _), r in zip(variants, res):
+        e = table[op]
+        st = e.setdefault("modst", ["X"] * 5)
+        if r and "/*" not in r[0]:
+            st[i] = "I" if r[0] == e["text"] else "P"
+
+
+def probe_hi_vgprs(enc, table):
+    """e32 encodings of 16-bit opcodes only take v0..v127 in LLVM 19 (the
+    top bit would pick a 16-bit half): find which VGPR fields reject 128+."""
+    if enc.name not in ("VOP1", "VOP2", "VOPC"):
+        return
+    variants = []
+    for op, e in sorted(table.items()):
+        if "slots" not in e:
+            continue
+        for fld, _ in e["slots"]:
+            if fld in enc.fields and enc.fields[fld][0] == "v":
+                f = base_fields(enc)
+                for z in e["mbz"]:
+                    f[z] = 0
+                f[fld] = 200 + (256 if fld == "SRC0" else 0)
+                variants.append((op, fld, enc.build(op, f)))
+    res = llvmprobe.disassemble([v[2] for v in variants])
+    for (op, fld, _), r in zip(variants, res):
+        if not r or "/*" in r[0]:
+            table[op].setdefault("lo128", []).append(fld)
+
+
+def probe_flat_glc(enc, table):
+    """FLAT/GLOBAL/SCRATCH atomics print a destination only with glc set:
+    probe glc=1 and keep that form as a second entry when it differs."""
+    if enc.name not in ("FLAT", "SCRATCH", "GLOBAL"):
+        return
+    ops = sorted(op for op, e in table.items() if "slots" in e)
+    probes = []
+    for op in ops:
+        f = base_fields(enc)
+        for z in table[op]["mbz"]:
+            f[z] = 0
+        w = enc.build(op, f)
+        w[0] |= 1 << 14
+        probes.append(w)
+    for op, r in zip(ops, llvmprobe.disassemble(probes)):
+        if not r or "/*" in r[0]:
+            continue
+        mn, optext, mods = split_ops(r[0])
+        slots = classify_ops(enc, optext)
+        if slots != table[op]["slots"]:
+            table[op]["glc_slots"] = slots
+
+
 def probe_literals(enc, table):
     """For each source field, find the literal class from LITS probes."""
     for fld in getattr(enc, "srcs", ()):
@@ -356,6 +436,17 @@ def probe_literals(enc, table):
                         f[z] = 0
                 f[fld] = 255
                 probes.append(enc.build(op, f) + [v])
+        lds = []
+        for op in todo:
+            f = base_fields(enc)
+            for z in table[op].get("mbz", ()):
+                if z != "SIMM":
+                    f[z] = 0
+            f[fld] = 254
+            lds.append(enc.build(op, f))
+        for op, r in zip(todo, llvmprobe.disassemble(lds)):
+            if r and "/*" not in r[0] and "src_lds_direct" in r[0]:
+                table[op].setdefault("ldsok", []).append(fld)
         res = llvmprobe.disassemble(probes)
         for i, op in enumerate(todo):
             e = table[op]
@@ -387,18 +478,20 @@ FIELD_C = {"SDST": "ISA_FLD_SDST", "SSRC0": "ISA_FLD_SSRC0",
            "SDATA": "ISA_FLD_SDATA", "SBASE": "ISA_FLD_SBASE",
            "ADDR": "ISA_FLD_ADDR", "DATA": "ISA_FLD_DATA0",
            "DATA0": "ISA_FLD_DATA0", "DATA1": "ISA_FLD_DATA1",
-           "SADDR": "ISA_FLD_SADDR", "VDST_SGPR": "ISA_FLD_VDST_SGPR"}
+           "SADDR": "ISA_FLD_SADDR", "W1": "ISA_FLD_SMEM_W1", "CACHE": "ISA_FLD_SMEM_CACHE", "VDST_SGPR": "ISA_FLD_VDST_SGPR"}
 SPECIAL_SIMM = {"s_waitcnt": "ISA_SIMM_WAITCNT", "s_delay_alu": "ISA_SIMM_DELAY_ALU",
                 "s_sendmsg": "ISA_SIMM_SENDMSG", "s_sendmsghalt": "ISA_SIMM_SENDMSG"}
 # Left out on purpose: their immediates print symbolically (hwreg(...),
 # depctr_*(...)) and the vgpu has no use for them yet.
 LEFT_OUT = {"s_getreg_b32", "s_setreg_b32", "s_setreg_imm32_b32",
             "s_waitcnt_depctr", "v_dot2_bf16_bf16",
-            "ds_swizzle_b32"}  # offset:swizzle(...) is symbolic too
+            "ds_swizzle_b32", "s_version"}  # offset:swizzle(...) is symbolic too
 
 
-def c_entry(enc, op, e):
+def c_entry(enc, op, e, extra_flag=None):
     slots, flags = [], []
+    if extra_flag:
+        flags.append(extra_flag)
     for (fld, bits) in e["slots"]:
         if fld.startswith("TOK:"):
             tok = fld[4:]
@@ -438,15 +531,22 @@ def c_entry(enc, op, e):
             mbz.append("ISA_MBZ(ISA_FLD_SIMM16)")
         elif z not in [x[0] for x in e["slots"]]:
             mbz.append("ISA_MBZ(%s)" % FIELD_C[z])
+    lo = ["ISA_MBZ(%s)" % FIELD_C[x] for x in e.get("lo128", [])]
+    if "modst" in e:
+        for name, st in zip(MODNAMES, e["modst"]):
+            if st != "X":
+                flags.append("ISA_OPF_%s_%s" % (name, "PRINT" if st == "P" else "IGNORE"))
     if "offset0:1" in e["mods"]:
         flags.append("ISA_OPF_DS_2OFF")
     if enc.name == "SOPP" and not slots:
         flags.append("ISA_OPF_SIMM_OPTIONAL")
     if e["name"].endswith("_e32"):
         flags.append("ISA_OPF_E32")
-    return "\t{%d, \"%s\", %d, %s, %s, {%s}}," % (
+    lds = ["ISA_MBZ(%s)" % FIELD_C[x] for x in e.get("ldsok", [])]
+    return "\t{%d, \"%s\", %d, %s, %s, %s, %s, {%s}}," % (
         op, e["name"], len(slots), "|".join(flags) or "0",
-        "|".join(mbz) or "0", ", ".join(slots))
+        "|".join(mbz) or "0", "|".join(lo) or "0", "|".join(lds) or "0",
+        ", ".join(slots))
 
 
 ENCODINGS = [SOP2(), SOP1(), SOPC(), SOPK(), SOPP(), SMEM(), VOP1(), VOP2(),
@@ -460,12 +560,21 @@ def tables():
         t = probe_encoding(enc)
         probe_literals(enc, t)
         probe_simm(enc, t)
+        probe_vop3_mods(enc, t)
+        probe_hi_vgprs(enc, t)
+        probe_flat_glc(enc, t)
         rows, dropped = [], []
         for op in sorted(t):
             e = t[op]
             row = None
             if "skip" not in e and e["name"] not in LEFT_OUT:
                 row = c_entry(enc, op, e)
+                if row and "glc_slots" in e:
+                    e2 = dict(e)
+                    e2["slots"] = e["glc_slots"]
+                    row2 = c_entry(enc, op, e2, "ISA_OPF_GLC1")
+                    row = c_entry(enc, op, e, "ISA_OPF_GLC0")
+                    row = row and row2 and row + "\n" + row2
             if row is None:
                 dropped.append(e.get("name", e["text"].split()[0]))
             else:
@@ -487,7 +596,8 @@ def main():
         print("const struct isa_opdesc isa_tab_%s[] = {" % enc.name.lower())
         print("\n".join(r[2] for r in rows))
         print("};")
-        print("const unsigned isa_tab_%s_n = %d;\n" % (enc.name.lower(), len(rows)))
+        print("const unsigned isa_tab_%s_n = %d;\n" % (
+            enc.name.lower(), sum(r[2].count("\n") + 1 for r in rows)))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ enum isa_field {
 	ISA_FLD_SIMM16, ISA_FLD_VDST, ISA_FLD_VDST_SGPR, ISA_FLD_SDST3,
 	ISA_FLD_SRC0, ISA_FLD_SRC1, ISA_FLD_SRC2, ISA_FLD_VSRC1,
 	ISA_FLD_VCC, ISA_FLD_SDATA, ISA_FLD_SBASE, ISA_FLD_SOFFSET,
-	ISA_FLD_ADDR, ISA_FLD_DATA0, ISA_FLD_DATA1, ISA_FLD_SADDR
+	ISA_FLD_ADDR, ISA_FLD_DATA0, ISA_FLD_DATA1, ISA_FLD_SADDR,
+	ISA_FLD_SMEM_W1,     /* SMEM: the whole offset/soffset dword */
+	ISA_FLD_SMEM_CACHE   /* SMEM: glc/dlc bits */
 };
 
 enum isa_opkind {
@@ -56,9 +58,23 @@ enum isa_simm {
 	ISA_SIMM_DELAY_ALU, ISA_SIMM_SENDMSG
 };
 
-#define ISA_OPF_E32            0x01u  /* mnemonic carries _e32 */
-#define ISA_OPF_DS_2OFF        0x02u  /* offset0:/offset1: instead of offset: */
-#define ISA_OPF_SIMM_OPTIONAL  0x04u
+#define ISA_OPF_E32            0x0001u  /* mnemonic carries _e32 */
+#define ISA_OPF_DS_2OFF        0x0002u  /* offset0:/offset1: instead of offset: */
+#define ISA_OPF_SIMM_OPTIONAL  0x0004u
+#define ISA_OPF_GLC0           0x0008u  /* FLAT atomics: entry when glc=0 */
+#define ISA_OPF_GLC1           0x0010u  /* ... and the returning form, glc=1 */
+/* VOP3 modifiers: without _PRINT or _IGNORE a set modifier is invalid;
+ * _IGNORE: accepted and without effect on the text (as LLVM does). */
+#define ISA_OPF_ABS_PRINT      0x0020u
+#define ISA_OPF_ABS_IGNORE     0x0040u
+#define ISA_OPF_NEG_PRINT      0x0080u
+#define ISA_OPF_NEG_IGNORE     0x0100u
+#define ISA_OPF_CLAMP_PRINT    0x0200u
+#define ISA_OPF_CLAMP_IGNORE   0x0400u
+#define ISA_OPF_OMOD_PRINT     0x0800u
+#define ISA_OPF_OMOD_IGNORE    0x1000u
+#define ISA_OPF_OPSEL_PRINT    0x2000u
+#define ISA_OPF_OPSEL_IGNORE   0x4000u
 
 #define ISA_MBZ(field) (1u << (field))
 
@@ -76,6 +92,8 @@ struct isa_opdesc {
 	uint8_t nslots;
 	uint16_t flags;
 	uint32_t mbz;   /* ISA_MBZ(field): unused fields that must be zero */
+	uint32_t lo128; /* ISA_MBZ(field): VGPR fields limited to v0..v127 */
+	uint32_t lds;   /* ISA_MBZ(field): sources that take src_lds_direct */
 	struct isa_slot slot[ISA_MAX_OPS];
 };
 
@@ -101,11 +119,13 @@ struct isa_inst {
 	uint32_t literal;
 	/* VOP3 */
 	uint8_t clamp, omod;             /* omod: 0 none, 1 *2, 2 *4, 3 /2 */
+	uint8_t opsel;                   /* bit i: source i, bit 3: dst */
 	/* memory */
 	int32_t offset;                  /* SMEM 21-bit signed, FLAT 13-bit
 	                                    signed, DS: offset0|offset1<<8 */
 	uint8_t offset0, offset1, gds;
 	uint8_t glc, slc, dlc;
+	uint8_t sve;                     /* SCRATCH: VGPR address in use */
 };
 
 /* Decodes one instruction: number of dwords consumed (1..3), -EILSEQ for

@@ -37,6 +37,11 @@ const char *isa_enc_name(enum isa_enc enc)
 	return (unsigned)enc < ISA_ENC_COUNT ? enc_names[enc] : "?";
 }
 
+static const struct isa_opdesc *isa_first(enum isa_enc enc)
+{
+	return tables[enc].tab;
+}
+
 const struct isa_opdesc *isa_lookup(enum isa_enc enc, unsigned op)
 {
 	if ((unsigned)enc >= ISA_ENC_COUNT)
@@ -171,7 +176,9 @@ static int decode_src(struct isa_inst *in, struct isa_operand *o, unsigned code,
 			   w == 64 ? inl_f64[code - 240] : inl_f32[code - 240];
 		return 0;
 	}
-	if ((code >= 235 && code <= 239) || (code >= 251 && code <= 253)) {
+	if (code == 254 && !(in->desc->lds & ISA_MBZ(o->field)))
+		return -EILSEQ;   /* src_lds_direct: only where LLVM takes it */
+	if ((code >= 235 && code <= 239) || (code >= 251 && code <= 254)) {
 		o->kind = ISA_OPK_SPECIAL;
 		return 0;
 	}
@@ -218,6 +225,8 @@ static unsigned field_value(const struct isa_inst *in, uint8_t f)
 		if (f == ISA_FLD_SDATA) return (w0 >> 6) & 0x7f;
 		if (f == ISA_FLD_SBASE) return (w0 & 0x3f) << 1;
 		if (f == ISA_FLD_SOFFSET) return w1 >> 25;
+		if (f == ISA_FLD_SMEM_W1) return w1;
+		if (f == ISA_FLD_SMEM_CACHE) return (w0 >> 13) & 3;
 		break;
 	case ISA_ENC_DS:
 		if (f == ISA_FLD_ADDR) return w1 & 0xff;
@@ -243,7 +252,7 @@ static int check_mbz(const struct isa_inst *in, uint32_t mbz)
 {
 	if ((mbz & ISA_MBZ(ISA_FLD_SIMM16)) && (in->words[0] & 0xffff))
 		return -EILSEQ;
-	for (unsigned f = ISA_FLD_SDST; f <= ISA_FLD_SADDR; f++)
+	for (unsigned f = ISA_FLD_SDST; f <= ISA_FLD_SMEM_CACHE; f++)
 		if (f != ISA_FLD_SIMM16 && (mbz & ISA_MBZ(f)) && field_value(in, (uint8_t)f))
 			return -EILSEQ;
 	return 0;
@@ -265,13 +274,6 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	switch (o->field) {
 	case ISA_FLD_SSRC0: case ISA_FLD_SSRC1: case ISA_FLD_SRC0:
 	case ISA_FLD_SRC1: case ISA_FLD_SRC2:
-		if (in->enc == ISA_ENC_VOP3) {
-			/* VOP3b keeps its SDST where VOP3 has abs. */
-			unsigned i = (unsigned)(o->field - ISA_FLD_SRC0);
-			if (!is_vop3b(in->desc))
-				o->abs = (uint8_t)((w0 >> (8 + i)) & 1);
-			o->neg = (uint8_t)((in->words[1] >> (29 + i)) & 1);
-		}
 		return decode_src(in, o, v, words, nwords, len);
 	case ISA_FLD_SDST: case ISA_FLD_SDST3: case ISA_FLD_VDST_SGPR:
 	case ISA_FLD_SDATA: case ISA_FLD_SBASE: case ISA_FLD_SOFFSET:
@@ -288,6 +290,15 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	case ISA_FLD_DATA1:
 		return decode_vgpr(o, v);
 	case ISA_FLD_ADDR:
+		if (in->enc == ISA_ENC_SCRATCH) {
+			/* scratch: the VGPR address is used only with SVE */
+			if (!((in->words[1] >> 23) & 1)) {
+				o->kind = ISA_OPK_OFF;
+				o->bits = 0;
+				return 0;
+			}
+			o->bits = 32;
+		}
 		if (o->bits == 0) {
 			o->kind = ISA_OPK_OFF;
 			return 0;
@@ -311,16 +322,40 @@ static int decode_extra(struct isa_inst *in)
 {
 	uint32_t w0 = in->words[0], w1 = in->words[1];
 	switch (in->enc) {
-	case ISA_ENC_VOP3:
+	case ISA_ENC_VOP3: {
+		uint16_t fl = in->desc->flags;
+		unsigned srcmask = 0, absbits = 0, negbits = w1 >> 29;
+		for (unsigned i = 0; i < in->nops; i++) {
+			uint8_t f = in->ops[i].field;
+			if (f >= ISA_FLD_SRC0 && f <= ISA_FLD_SRC2)
+				srcmask |= 1u << (f - ISA_FLD_SRC0);
+		}
 		in->clamp = (uint8_t)((w0 >> 15) & 1);
 		in->omod = (uint8_t)((w1 >> 27) & 3);
-		/* op_sel (bits 14:11 outside VOP3b) is not covered: reject
-		 * rather than mis-print or mis-execute it. */
-		if (is_vop3b(in->desc))
-			return 0;
-		if ((w0 >> 11) & 0xf)
+		if (!is_vop3b(in->desc)) {
+			absbits = (w0 >> 8) & 7;
+			in->opsel = (uint8_t)((w0 >> 11) & 0xf);
+		}
+		/* Modifier bits of absent sources, or modifiers an opcode does
+		 * not take, make the encoding invalid (as LLVM decides). */
+		if ((absbits & ~srcmask) || (negbits & ~srcmask) ||
+		    (in->opsel & ~(srcmask | 8)))
 			return -EILSEQ;
+		if ((absbits && !(fl & (ISA_OPF_ABS_PRINT | ISA_OPF_ABS_IGNORE))) ||
+		    (negbits && !(fl & (ISA_OPF_NEG_PRINT | ISA_OPF_NEG_IGNORE))) ||
+		    (in->clamp && !(fl & (ISA_OPF_CLAMP_PRINT | ISA_OPF_CLAMP_IGNORE))) ||
+		    (in->omod && !(fl & (ISA_OPF_OMOD_PRINT | ISA_OPF_OMOD_IGNORE))) ||
+		    (in->opsel && !(fl & (ISA_OPF_OPSEL_PRINT | ISA_OPF_OPSEL_IGNORE))))
+			return -EILSEQ;
+		for (unsigned i = 0; i < in->nops; i++) {
+			struct isa_operand *o = &in->ops[i];
+			if (o->field < ISA_FLD_SRC0 || o->field > ISA_FLD_SRC2)
+				continue;
+			o->abs = (uint8_t)((absbits >> (o->field - ISA_FLD_SRC0)) & 1);
+			o->neg = (uint8_t)((negbits >> (o->field - ISA_FLD_SRC0)) & 1);
+		}
 		return 0;
+	}
 	case ISA_ENC_SMEM:
 		in->glc = (uint8_t)((w0 >> 14) & 1);
 		in->dlc = (uint8_t)((w0 >> 13) & 1);
@@ -333,6 +368,13 @@ static int decode_extra(struct isa_inst *in)
 		in->offset = in->offset0 | in->offset1 << 8;
 		return 0;
 	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL:
+		in->sve = (uint8_t)((w1 >> 23) & 1);
+		/* sve selects a VGPR address only for scratch; flat has no
+		 * SADDR (must be null). */
+		if (in->sve && in->enc != ISA_ENC_SCRATCH)
+			return -EILSEQ;
+		if (in->enc == ISA_ENC_FLAT && ((w1 >> 16) & 0x7f) != 124)
+			return -EILSEQ;
 		in->offset = (int32_t)((w0 & 0x1fff) << 19) >> 19;
 		in->dlc = (uint8_t)((w0 >> 13) & 1);
 		in->glc = (uint8_t)((w0 >> 14) & 1);
@@ -363,11 +405,26 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 	out->desc = isa_lookup(enc, op);
 	if (!out->desc)
 		return -EILSEQ;
+	if (out->desc->flags & (ISA_OPF_GLC0 | ISA_OPF_GLC1)) {
+		/* Atomics: the glc=1 form returns the old value (has a VDST);
+		 * the two forms are adjacent table entries. */
+		const struct isa_opdesc *d = out->desc;
+		unsigned want = (words[0] >> 14) & 1 ? ISA_OPF_GLC1 : ISA_OPF_GLC0;
+		if (!(d->flags & want))
+			d = (d > isa_first(enc) && d[-1].op == op) ? d - 1 : d + 1;
+		out->desc = d;
+	}
 	for (unsigned i = 0; i < len; i++)
 		out->words[i] = words[i];
 	rc = check_mbz(out, out->desc->mbz);
 	if (rc)
 		return rc;
+	for (unsigned f = ISA_FLD_VDST; f <= ISA_FLD_VSRC1; f++) {
+		unsigned v = field_value(out, (uint8_t)f);
+		if ((out->desc->lo128 & ISA_MBZ(f)) &&
+		    (f == ISA_FLD_SRC0 ? v >= 256 + 128 : v >= 128))
+			return -EILSEQ;
+	}
 	out->nops = out->desc->nslots;
 	for (unsigned i = 0; i < out->nops; i++) {
 		struct isa_operand *o = &out->ops[i];

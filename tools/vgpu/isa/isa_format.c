@@ -52,6 +52,16 @@ static void put_x(struct out *o, unsigned long long v)
 	put(o, t + i);
 }
 
+/* Signed hex: "-0x10" */
+static void put_sx(struct out *o, long long v)
+{
+	if (v < 0) {
+		put(o, "-");
+		v = -v;
+	}
+	put_x(o, (unsigned long long)v);
+}
+
 static void put_range(struct out *o, const char *p, unsigned first, unsigned n)
 {
 	put(o, p);
@@ -166,6 +176,7 @@ static void put_special(struct out *o, unsigned code)
 	case 239: put(o, "src_pops_exiting_wave_id"); break;
 	case 251: put(o, "src_vccz"); break;
 	case 252: put(o, "src_execz"); break;
+	case 254: put(o, "src_lds_direct"); break;
 	default: put(o, "src_scc"); break;
 	}
 }
@@ -186,24 +197,61 @@ static void put_dep(struct out *o, unsigned id)
 	static const char *const n[] = {
 		"NO_DEP", "VALU_DEP_1", "VALU_DEP_2", "VALU_DEP_3", "VALU_DEP_4",
 		"TRANS32_DEP_1", "TRANS32_DEP_2", "TRANS32_DEP_3",
-		"FMA_ACCEL_CYCLE_1", "SALU_CYCLE_1", "SALU_CYCLE_2",
+		"FMA_ACCUM_CYCLE_1", "SALU_CYCLE_1", "SALU_CYCLE_2",
 		"SALU_CYCLE_3"};
-	put(o, id < 12 ? n[id] : "?");
+	put(o, id < 12 ? n[id] : "/* invalid instid value */");
 }
 
+/* s_delay_alu: instid0 [3:0], instskip [6:4], instid1 [10:7]; the bits
+ * above are ignored; zero fields are not printed. */
 static void put_delay_alu(struct out *o, unsigned v)
 {
 	unsigned id0 = v & 15, skip = (v >> 4) & 7, id1 = (v >> 7) & 15;
 	static const char *const sk[] = {"SAME", "NEXT", "SKIP_1", "SKIP_2",
 					 "SKIP_3", "SKIP_4"};
-	if (v == 0 || v >> 11 || id0 > 11 || id1 > 11 || skip > 5) {
-		put_u(o, v);
-		return;
-	}
 	int any = 0;
 	if (id0) { put(o, "instid0("); put_dep(o, id0); put(o, ")"); any = 1; }
-	if (skip) { put(o, any ? " | " : ""); put(o, "instskip("); put(o, sk[skip]); put(o, ")"); any = 1; }
-	if (id1) { put(o, any ? " | " : ""); put(o, "instid1("); put_dep(o, id1); put(o, ")"); }
+	if (skip) {
+		put(o, any ? " | " : "");
+		put(o, "instskip(");
+		put(o, skip < 6 ? sk[skip] : "/* invalid instskip value */");
+		put(o, ")");
+		any = 1;
+	}
+	if (id1) { put(o, any ? " | " : ""); put(o, "instid1("); put_dep(o, id1); put(o, ")"); any = 1; }
+	if (!any)
+		put(o, "0");
+}
+
+/* s_sendmsg: message id in bits 7:0.  Known ids print by name whatever
+ * the upper byte holds; other ids print as (id, 0, 0) when the upper
+ * byte is zero, else the whole value in decimal (llvm-objdump-19). */
+static void put_sendmsg(struct out *o, unsigned v)
+{
+	static const struct { uint8_t id; const char *name; } msgs[] = {
+		{1, "MSG_INTERRUPT"}, {2, "MSG_HS_TESSFACTOR"},
+		{3, "MSG_DEALLOC_VGPRS"}, {5, "MSG_STALL_WAVE_GEN"},
+		{6, "MSG_HALT_WAVES"}, {9, "MSG_GS_ALLOC_REQ"},
+		{128, "MSG_RTN_GET_DOORBELL"}, {129, "MSG_RTN_GET_DDID"},
+		{130, "MSG_RTN_GET_TMA"}, {131, "MSG_RTN_GET_REALTIME"},
+		{132, "MSG_RTN_SAVE_WAVE"}, {133, "MSG_RTN_GET_TBA"},
+		{134, "MSG_RTN_GET_TBA_TO_PC"},
+	};
+	for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
+		if (msgs[i].id == (v & 0xff)) {
+			put(o, "sendmsg(");
+			put(o, msgs[i].name);
+			put(o, ")");
+			return;
+		}
+	}
+	if (v < 256) {
+		put(o, "sendmsg(");
+		put_u(o, v);
+		put(o, ", 0, 0)");
+		return;
+	}
+	put_u(o, v);
 }
 
 static void put_simm(struct out *o, uint8_t kind, unsigned v)
@@ -217,11 +265,7 @@ static void put_simm(struct out *o, uint8_t kind, unsigned v)
 		return;
 	case ISA_SIMM_WAITCNT: put_waitcnt(o, v); return;
 	case ISA_SIMM_DELAY_ALU: put_delay_alu(o, v); return;
-	case ISA_SIMM_SENDMSG:
-		if (v == 3) put(o, "sendmsg(MSG_DEALLOC_VGPRS)");
-		else if (v == 1) put(o, "sendmsg(MSG_INTERRUPT)");
-		else put_u(o, v);
-		return;
+	case ISA_SIMM_SENDMSG: put_sendmsg(o, v); return;
 	default: put_u(o, v); return;
 	}
 }
@@ -229,8 +273,14 @@ static void put_simm(struct out *o, uint8_t kind, unsigned v)
 static void put_operand(struct out *o, const struct isa_inst *in,
 			const struct isa_operand *op)
 {
-	if (op->neg) put(o, "-");
-	if (op->abs) put(o, "|");
+	int neg = op->neg && (in->desc->flags & ISA_OPF_NEG_PRINT);
+	int abs = op->abs && (in->desc->flags & ISA_OPF_ABS_PRINT);
+	/* A negated constant without abs prints as neg(c), so that "-1"
+	 * is never mistaken for the constant -1. */
+	int negfn = neg && !abs && (op->kind == ISA_OPK_INLINE || op->kind == ISA_OPK_LITERAL);
+	if (negfn) put(o, "neg(");
+	else if (neg) put(o, "-");
+	if (abs) put(o, "|");
 	switch (op->kind) {
 	case ISA_OPK_SREG: put_sreg(o, op->reg, op->bits); break;
 	case ISA_OPK_VGPR: put_range(o, "v", op->reg, op->bits > 32 ? op->bits / 32 : 1); break;
@@ -250,7 +300,8 @@ static void put_operand(struct out *o, const struct isa_inst *in,
 	case ISA_OPK_IMM: put_simm(o, op->lit, (unsigned)op->value); break;
 	default: put(o, "?"); break;
 	}
-	if (op->abs) put(o, "|");
+	if (abs) put(o, "|");
+	if (negfn) put(o, ")");
 }
 
 static void put_mods(struct out *o, const struct isa_inst *in)
@@ -258,8 +309,20 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 	const struct isa_opdesc *d = in->desc;
 	switch (in->enc) {
 	case ISA_ENC_VOP3:
-		if (in->clamp) put(o, " clamp");
-		if (in->omod) {
+		if (in->opsel && (d->flags & ISA_OPF_OPSEL_PRINT)) {
+			/* one entry per source, then the destination */
+			put(o, " op_sel:[");
+			for (unsigned i = 0, n = 0; i < in->nops; i++) {
+				uint8_t fl = in->ops[i].field;
+				if (fl < ISA_FLD_SRC0 || fl > ISA_FLD_SRC2)
+					continue;
+				put(o, n++ ? "," : "");
+				put(o, (in->opsel >> (fl - ISA_FLD_SRC0)) & 1 ? "1" : "0");
+			}
+			put(o, in->opsel & 8 ? ",1]" : ",0]");
+		}
+		if (in->clamp && (d->flags & ISA_OPF_CLAMP_PRINT)) put(o, " clamp");
+		if (in->omod && (d->flags & ISA_OPF_OMOD_PRINT)) {
 			static const char *const om[] = {"", " mul:2", " mul:4", " div:2"};
 			put(o, om[in->omod]);
 		}
@@ -279,7 +342,11 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->gds) put(o, " gds");
 		break;
 	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL:
-		if (in->offset) { put(o, " offset:"); put_d(o, in->offset); }
+		if (in->offset) {
+			put(o, " offset:");
+			/* flat: 12-bit unsigned; global/scratch: 13-bit signed */
+			put_d(o, in->enc == ISA_ENC_FLAT ? in->offset & 0x1fff : in->offset);
+		}
 		if (in->glc) put(o, " glc");
 		if (in->slc) put(o, " slc");
 		if (in->dlc) put(o, " dlc");
@@ -306,15 +373,16 @@ int isa_format(const struct isa_inst *in, char *buf, size_t cap)
 		if (in->enc == ISA_ENC_SMEM && op->field == ISA_FLD_SOFFSET) {
 			/* soffset null prints the offset alone (or null) */
 			if (op->reg == 124) {
-				if (in->offset) put_x(&o, (unsigned)in->offset & 0x1fffff);
+				if (in->offset) put_sx(&o, in->offset);
 				else put(&o, "null");
 				continue;
 			}
 			put_operand(&o, in, op);
-			if (in->offset) { put(&o, " offset:"); put_x(&o, (unsigned)in->offset & 0x1fffff); }
+			if (in->offset) { put(&o, " offset:"); put_sx(&o, in->offset); }
 			continue;
 		}
-		if (in->enc == ISA_ENC_GLOBAL && op->field == ISA_FLD_SADDR && op->reg == 124) {
+		if ((in->enc == ISA_ENC_GLOBAL || in->enc == ISA_ENC_SCRATCH) &&
+		    op->field == ISA_FLD_SADDR && op->reg == 124) {
 			put(&o, "off");
 			continue;
 		}

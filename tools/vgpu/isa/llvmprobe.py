@@ -20,6 +20,17 @@ LINE = re.compile(r"^\s+(.*?)\s*// ([0-9A-F]+): ([0-9A-F ]+?)(?:\s+<.*>)?\s*$")
 
 def disassemble(probes):
     """probes: list of dword lists.  Returns per probe (text, ndwords) or None."""
+    res = []
+    for lines in disassemble_all(probes):
+        t = lines[0] if lines and lines[0][0] == 0 else None
+        res.append(None if t is None or t[1].startswith(".long") else t[1:])
+    return res
+
+
+def disassemble_all(probes):
+    """Per probe, every (dword offset, text, ndwords) llvm-objdump printed
+    from the probe's start up to (excluding) its padding; invalid encodings
+    appear as ".long ..." texts."""
     starts = []
     words = []
     for p in probes:
@@ -44,10 +55,13 @@ def disassemble(probes):
     os.unlink(obj)
     os.rmdir(d)
     res = []
-    for s in starts:
-        t = at.get(s)
-        if t is None or t[0].startswith(".long"):
-            res.append(None)
-        else:
-            res.append(t)
+    for s, p in zip(starts, probes):
+        lines, off = [], s
+        while off < s + 4 * len(p):
+            t = at.get(off)
+            if t is None:
+                break
+            lines.append(((off - s) // 4, t[0], t[1]))
+            off += 4 * t[1]
+        res.append(lines)
     return res
