@@ -61,29 +61,30 @@ AB_API int amdbare_bo_import_dmabuf(amdbare_device *dev, int dmabuf_fd, amdbare_
 	memset(&req, 0, sizeof(req));
 	req.fd = dmabuf_fd;
 	struct ab_usage_snapshot before, after;
+	/* The lock is held until the buffer is in the device's list: a
+	 * concurrent free of a buffer with the same handle (our own export
+	 * coming back) must see this import, or it would close the handle
+	 * under it. */
 	pthread_mutex_lock(&dev->measure_lock);
 	ab_snapshot_take(dev, &before);
-	int err = drmIoctl(dev->fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &req) != 0 ? errno : 0;
-	if (!err)
-		ab_snapshot_take(dev, &after);
-	pthread_mutex_unlock(&dev->measure_lock);
-	if (err)
-		return ab_set_error(err, "%s: PRIME_FD_TO_HANDLE of fd %d (%" PRIu64 " bytes) failed: %s",
-				    ab_node(dev), dmabuf_fd, (uint64_t)end, strerror(err));
-
-	struct amdbare_bo *bo = ab_bo_wrap_handle(dev, req.handle, (uint64_t)end);
-	if (!bo) {
-		/* Only close the handle if no other buffer of ours holds it
-		 * (importing our own export returns the exporter's handle). */
-		bool shared = false;
-		pthread_mutex_lock(&dev->bo_list_lock);
-		for (const struct amdbare_bo *o = dev->bos; o; o = o->next)
-			shared |= o->handle == req.handle;
-		pthread_mutex_unlock(&dev->bo_list_lock);
-		if (!shared)
-			ab_gem_close(dev, req.handle);
-		return ab_set_error(ENOMEM, "%s: out of memory for buffer bookkeeping", ab_node(dev));
+	if (drmIoctl(dev->fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &req) != 0) {
+		int e = errno;
+		pthread_mutex_unlock(&dev->measure_lock);
+		return ab_set_error(e, "%s: PRIME_FD_TO_HANDLE of fd %d (%" PRIu64 " bytes) failed: %s",
+				    ab_node(dev), dmabuf_fd, (uint64_t)end, strerror(e));
 	}
+	ab_snapshot_take(dev, &after);
+	bool shared = false;
+	pthread_mutex_lock(&dev->bo_list_lock);
+	for (const struct amdbare_bo *o = dev->bos; o; o = o->next)
+		shared |= o->handle == req.handle;
+	pthread_mutex_unlock(&dev->bo_list_lock);
+	struct amdbare_bo *bo = ab_bo_wrap_handle(dev, req.handle, (uint64_t)end);
+	if (!bo && !shared)
+		ab_gem_close(dev, req.handle);
+	pthread_mutex_unlock(&dev->measure_lock);
+	if (!bo)
+		return ab_set_error(ENOMEM, "%s: out of memory for buffer bookkeeping", ab_node(dev));
 	bo->imported = true;
 	/* The flags of the exporter are unknown; an import may be CPU-mapped
 	 * if the exporter allows it (the kernel says so at GEM_MMAP). */

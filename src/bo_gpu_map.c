@@ -59,7 +59,11 @@ AB_API int amdbare_bo_gpu_map(amdbare_bo *bo, uint32_t perms, uint64_t *gpu_va)
 		flags |= AMDGPU_VM_PAGE_WRITEABLE;
 	if (perms & AMDBARE_VA_EXECUTE)
 		flags |= AMDGPU_VM_PAGE_EXECUTABLE;
+	/* Mapping allocates page tables (VRAM the kernel charges to this
+	 * process's fdinfo): keep it out of a measurement in progress. */
+	pthread_mutex_lock(&dev->measure_lock);
 	r = gem_va(bo, AMDGPU_VA_OP_MAP, flags, va);
+	pthread_mutex_unlock(&dev->measure_lock);
 	if (r < 0) {
 		amdgpu_va_range_free(range);
 		return ab_set_error(-r, "%s: GEM_VA MAP of buffer %u (%" PRIu64 " bytes) at 0x%" PRIx64
@@ -75,7 +79,9 @@ AB_API int amdbare_bo_gpu_map(amdbare_bo *bo, uint32_t perms, uint64_t *gpu_va)
 
 int ab_bo_gpu_unmap(struct amdbare_bo *bo)
 {
+	pthread_mutex_lock(&bo->dev->measure_lock);
 	int r = gem_va(bo, AMDGPU_VA_OP_UNMAP, 0, bo->gpu_va);
+	pthread_mutex_unlock(&bo->dev->measure_lock);
 	int ret = 0;
 	if (r < 0)
 		ret = ab_set_error(-r, "%s: GEM_VA UNMAP of buffer %u at 0x%" PRIx64 " failed: %s",

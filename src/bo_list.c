@@ -91,12 +91,18 @@ int ab_bo_destroy(struct amdbare_bo *bo)
 		first = ab_set_error(errno, "%s: munmap of buffer %u failed: %s", ab_node(dev),
 				     bo->handle, strerror(errno));
 	bo->cpu_ptr = NULL;
+	/* Under the measurement lock: a GEM_CLOSE changes usage, which must
+	 * not blur a creation being measured in another thread, and the
+	 * "handle shared?" check must not race with an import that is about
+	 * to receive the same handle. */
+	pthread_mutex_lock(&dev->measure_lock);
 	if (!handle_shared(dev, bo)) {
 		int r = ab_gem_close(dev, bo->handle);
 		if (r < 0 && !first)
 			first = r;
 	}
 	ab_bo_list_remove(dev, bo);
+	pthread_mutex_unlock(&dev->measure_lock);
 	free(bo);
 	return first;
 }
