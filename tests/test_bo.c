@@ -4,6 +4,7 @@
  * invisible-VRAM migration, dma-buf, userptr, GPU mapping, and cleanup.
  */
 #include "amdbare.h"
+#include "bo_placement.h"
 #include "vgpu_test.h"
 
 #include <criterion/criterion.h>
@@ -573,4 +574,127 @@ Test(bo, concurrent_threads_on_one_device)
 	cr_assert_eq(amdbare_device_query_process_usage(dev, &u), 0);
 	cr_assert_eq(u.gtt, 0);
 	close_and_check(dev);
+}
+
+/* ---- Placement inference on synthetic counters (no device) ------------ */
+
+static struct ab_usage_snapshot snap(int64_t vram, int64_t gtt, int64_t cpu, int64_t gvram,
+				     int64_t gvis, int64_t ggtt, uint64_t evictions, uint64_t faults)
+{
+	struct ab_usage_snapshot s;
+	memset(&s, 0, sizeof(s));
+	s.proc_ok = s.global_ok = true;
+	s.proc.has_vram = s.proc.has_gtt = s.proc.has_cpu = true;
+	/* A base far from zero so negative deltas stay representable. */
+	s.proc.vram = (uint64_t)(1ll << 40) + (uint64_t)vram;
+	s.proc.gtt = (uint64_t)(1ll << 40) + (uint64_t)gtt;
+	s.proc.cpu = (uint64_t)(1ll << 40) + (uint64_t)cpu;
+	s.vram = (uint64_t)(1ll << 40) + (uint64_t)gvram;
+	s.vis_vram = (uint64_t)(1ll << 40) + (uint64_t)gvis;
+	s.gtt = (uint64_t)(1ll << 40) + (uint64_t)ggtt;
+	s.evictions = evictions;
+	s.cpu_page_faults = faults;
+	return s;
+}
+
+static amdbare_placement infer(const struct ab_usage_snapshot *after, uint32_t requested)
+{
+	struct ab_usage_snapshot before = snap(0, 0, 0, 0, 0, 0, 0, 0);
+	amdbare_placement p;
+	ab_placement_from_creation(&before, after, 16 * MiB, requested, &p);
+	return p;
+}
+
+Test(placement_inference, clean_deltas_are_exact)
+{
+	const int64_t S = 16 * MiB;
+	struct ab_usage_snapshot a = snap(S, 0, 0, S, S, 0, 0, 0);
+	amdbare_placement p = infer(&a, AMDBARE_DOMAIN_VRAM);
+	cr_assert(p.actual_domain == AMDBARE_DOMAIN_VRAM && p.confidence == AMDBARE_PLACEMENT_EXACT);
+	cr_assert(p.cpu_visible);
+	a = snap(S, 0, 0, S, 0, 0, 0, 0);
+	p = infer(&a, AMDBARE_DOMAIN_VRAM);
+	cr_assert_not(p.cpu_visible, "invisible VRAM reported visible");
+	a = snap(0, S, 0, 0, 0, S, 0, 0);
+	p = infer(&a, AMDBARE_DOMAIN_VRAM);
+	cr_assert(p.actual_domain == AMDBARE_DOMAIN_GTT && p.confidence == AMDBARE_PLACEMENT_EXACT);
+	cr_assert(p.fell_back_to_gtt);
+	p = infer(&a, AMDBARE_DOMAIN_VRAM | AMDBARE_DOMAIN_GTT);
+	cr_assert_not(p.fell_back_to_gtt, "VRAM|GTT in GTT is no fallback");
+}
+
+Test(placement_inference, own_evictions)
+{
+	const int64_t S = 16 * MiB;
+	/* VRAM full: one of our 16 MiB buffers went to GTT, the new one took
+	 * its place.  Looks like "GTT +16 MiB" but the eviction says why. */
+	struct ab_usage_snapshot a = snap(0, S, 0, 0, 0, S, 1, 0);
+	amdbare_placement p = infer(&a, AMDBARE_DOMAIN_VRAM);
+	cr_assert_eq(p.actual_domain, AMDBARE_DOMAIN_VRAM, "%s", p.evidence);
+	cr_assert_eq(p.confidence, AMDBARE_PLACEMENT_LIKELY);
+	cr_assert_not(p.fell_back_to_gtt);
+	/* Same counters for a VRAM|GTT request: both readings fit. */
+	p = infer(&a, AMDBARE_DOMAIN_VRAM | AMDBARE_DOMAIN_GTT);
+	cr_assert_eq(p.confidence, AMDBARE_PLACEMENT_UNKNOWN, "%s", p.evidence);
+	cr_assert_eq(p.actual_domain, 0);
+	/* Half of an older buffer's worth evicted: VRAM still grew. */
+	a = snap(S / 2, S / 2, 0, S / 2, S / 2, S / 2, 1, 0);
+	p = infer(&a, AMDBARE_DOMAIN_VRAM | AMDBARE_DOMAIN_GTT);
+	cr_assert_eq(p.actual_domain, AMDBARE_DOMAIN_VRAM);
+	/* GTT full: an older GTT buffer went to system memory uncounted. */
+	a = snap(0, 0, S, 0, 0, 0, 0, 0);
+	p = infer(&a, AMDBARE_DOMAIN_GTT);
+	cr_assert_eq(p.actual_domain, AMDBARE_DOMAIN_GTT, "%s", p.evidence);
+	cr_assert_eq(p.confidence, AMDBARE_PLACEMENT_LIKELY);
+	cr_assert(strstr(p.evidence, "cpu +16384 KiB"), "%s", p.evidence);
+	p = infer(&a, AMDBARE_DOMAIN_VRAM | AMDBARE_DOMAIN_GTT);
+	cr_assert_eq(p.actual_domain, AMDBARE_DOMAIN_GTT, "no counted eviction: VRAM unchanged means GTT");
+}
+
+Test(placement_inference, blurred_or_missing_fdinfo)
+{
+	const int64_t S = 16 * MiB;
+	/* Another thread of the process allocated meanwhile: fdinfo does not
+	 * add up, the global counters still agree. */
+	struct ab_usage_snapshot a = snap(S, 3 * MiB, 0, S, S, 0, 0, 0);
+	amdbare_placement p = infer(&a, AMDBARE_DOMAIN_VRAM);
+	cr_assert_eq(p.actual_domain, AMDBARE_DOMAIN_VRAM);
+	cr_assert_eq(p.confidence, AMDBARE_PLACEMENT_LIKELY);
+	/* No fdinfo at all (kernel < 5.19). */
+	a = snap(0, 0, 0, 0, 0, S, 0, 0);
+	a.proc_ok = false;
+	p = infer(&a, AMDBARE_DOMAIN_GTT);
+	cr_assert_eq(p.actual_domain, AMDBARE_DOMAIN_GTT);
+	cr_assert_eq(p.confidence, AMDBARE_PLACEMENT_LIKELY);
+	cr_assert(strstr(p.evidence, "fdinfo: n/a"), "%s", p.evidence);
+	/* Nothing agrees: say so. */
+	a = snap(5 * MiB, 0, 0, 7 * MiB, 0, 0, 2, 0);
+	p = infer(&a, AMDBARE_DOMAIN_VRAM);
+	cr_assert_eq(p.confidence, AMDBARE_PLACEMENT_UNKNOWN);
+	cr_assert_eq(p.actual_domain, 0);
+}
+
+Test(placement_inference, touch_migrations)
+{
+	const int64_t S = 16 * MiB;
+	struct ab_usage_snapshot before = snap(0, 0, 0, 0, 0, 0, 0, 0);
+	amdbare_placement p;
+	/* Invisible VRAM → visible VRAM. */
+	struct ab_usage_snapshot a = snap(0, 0, 0, 0, S, 0, 0, 1);
+	p = infer(&before, AMDBARE_DOMAIN_VRAM);
+	p.actual_domain = AMDBARE_DOMAIN_VRAM;
+	ab_placement_after_touch(&before, &a, (uint64_t)S, &p);
+	cr_assert(p.migrated && p.cpu_visible && p.actual_domain == AMDBARE_DOMAIN_VRAM);
+	cr_assert_eq(p.confidence, AMDBARE_PLACEMENT_EXACT);
+	/* No room in visible VRAM: → GTT. */
+	a = snap(-S, S, 0, -S, 0, S, 0, 1);
+	ab_placement_after_touch(&before, &a, (uint64_t)S, &p);
+	cr_assert(p.migrated && !p.cpu_visible && p.actual_domain == AMDBARE_DOMAIN_GTT);
+	/* Nothing moved. */
+	amdbare_placement q = infer(&before, AMDBARE_DOMAIN_GTT);
+	q.actual_domain = AMDBARE_DOMAIN_GTT;
+	ab_placement_after_touch(&before, &before, (uint64_t)S, &q);
+	cr_assert_not(q.migrated);
+	cr_assert_eq(q.actual_domain, AMDBARE_DOMAIN_GTT);
+	cr_assert(strstr(q.evidence, "touch: "), "%s", q.evidence);
 }
