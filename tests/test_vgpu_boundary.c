@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <xf86drm.h>
+#include <amdgpu_drm.h>
 
 #define RENDER "/dev/dri/renderD128"
 #define CARD "/dev/dri/card0"
@@ -485,5 +486,36 @@ Test(vgpu_boundary, fork_child_can_use_the_layer)
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
 	cr_assert(drm_version_works(fd));
+	close(fd);
+}
+
+Test(vgpu_boundary, mmap_of_the_node_maps_the_buffer)
+{
+	vgpu_test_require();
+	int fd = open(RENDER, O_RDWR | O_CLOEXEC);
+	cr_assert_geq(fd, 0);
+	union drm_amdgpu_gem_create create = { .in = {
+		.bo_size = 1 << 20, .alignment = 4096,
+		.domains = AMDGPU_GEM_DOMAIN_GTT,
+	} };
+	cr_assert_eq(ioctl(fd, DRM_IOCTL_AMDGPU_GEM_CREATE, &create), 0,
+		     "GEM_CREATE: %s", strerror(errno));
+	union drm_amdgpu_gem_mmap map = { .in = { .handle = create.out.handle } };
+	cr_assert_eq(ioctl(fd, DRM_IOCTL_AMDGPU_GEM_MMAP, &map), 0,
+		     "GEM_MMAP: %s", strerror(errno));
+	uint64_t off = map.out.addr_ptr;
+	unsigned char *a = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)off);
+	cr_assert_neq(a, MAP_FAILED, "mmap: %s", strerror(errno));
+	unsigned char *b = mmap64(NULL, 1 << 20, PROT_READ, MAP_SHARED, fd, (off64_t)off);
+	cr_assert_neq(b, MAP_FAILED, "mmap64: %s", strerror(errno));
+	a[12345] = 0x5a;
+	cr_assert_eq(b[12345], 0x5a, "both mappings see the same buffer");
+	cr_assert_eq(munmap(b, 1 << 20), 0);
+	cr_assert_eq(munmap(a, 1 << 20), 0);
+	/* An offset no object owns is refused (drm_gem_mmap) */
+	cr_assert_eq(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, (off_t)off + (64 << 20)),
+		     MAP_FAILED);
+	struct drm_gem_close gc = { .handle = create.out.handle };
+	cr_assert_eq(ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc), 0);
 	close(fd);
 }
