@@ -519,3 +519,26 @@ Test(vgpu_boundary, mmap_of_the_node_maps_the_buffer)
 	cr_assert_eq(ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc), 0);
 	close(fd);
 }
+
+Test(vgpu_boundary, fd_closed_behind_our_back_is_forgotten)
+{
+	vgpu_test_require();
+	int base = vgpu_test_open_objects(NULL, 0);
+	int fd = open(RENDER, O_RDWR);
+	cr_assert_geq(fd, 0);
+	/* fclose() closes the fd inside libc, where no interposer sees it. */
+	FILE *f = fdopen(fd, "r+");
+	cr_assert_not_null(f);
+	cr_assert_eq(fclose(f), 0);
+	/* The number is reused by an unrelated file... */
+	int other = open("/dev/null", O_RDWR);
+	cr_assert_eq(other, fd, "expected the lowest free fd to be reused");
+	/* ...which must not be taken for the node. */
+	cr_assert_eq(ioctl(other, DRM_IOCTL_VERSION, NULL), -1);
+	cr_assert_eq(errno, ENOTTY);
+	struct stat st;
+	cr_assert_eq(fstat(other, &st), 0);
+	cr_assert_eq(st.st_rdev, makedev(1, 3));
+	close(other);
+	cr_assert_eq(vgpu_test_open_objects(NULL, 0), base, "the node file was released");
+}

@@ -135,12 +135,19 @@ void fdtable_dup(int oldfd, int newfd)
 {
 	if (atomic_load(&ntracked) == 0 || oldfd == newfd)
 		return;
+	/* newfd now shares oldfd's description: its inode says whether oldfd
+	 * was still the node (and not a reused number). */
+	struct stat st;
+	bool have_st = vgpu_real_fstat(newfd, &st) == 0;
 	struct vgpu_file *gone = NULL;
 	pthread_mutex_lock(&lock);
 	struct fd_slot *dst = find_locked(newfd);
 	if (dst)  /* dup2/dup3 over a tracked fd closed it first */
 		gone = remove_slot_locked(dst);
 	struct fd_slot *src = find_locked(oldfd);
+	if (src && !(have_st && st.st_dev == src->desc->carrier_dev &&
+		     st.st_ino == src->desc->carrier_ino))
+		src = NULL;  /* stale entry: the old number is something else now */
 	if (src) {
 		struct fd_slot *s = free_slot_locked();
 		if (s) {
