@@ -90,12 +90,21 @@ $(CLI): $(CLI_OBJ) $(LIB_A)
 # ---- virtual device (LD_PRELOAD) -------------------------------------------
 # Deliberately no -Iinclude and no -Isrc: the vgpu shares no code with the
 # library (see docs/ARCHITECTURE.md).  It only sees the kernel UAPI headers.
+#
+# Changed by the sub-allocator helper (check-tsan): under SANITIZE=thread the
+# vgpu is built WITHOUT ThreadSanitizer.  Its instrumented mmap interposer is
+# called by the TSan runtime while that runtime initialises (symbolizer
+# setup), before instrumented code may run, and the process dies with SEGV
+# at 0x600000000008.  The vgpu plays the kernel; TSan still checks the
+# library and the tests, and still sees the vgpu's pthread calls (its
+# interceptors are global).
+VGPU_SANFLAGS := $(if $(filter thread,$(subst $(comma), ,$(SANITIZE))),,$(SANFLAGS))
 $(BUILD)/obj/tools/vgpu/%.o: tools/vgpu/%.c $(wildcard tools/vgpu/*.h tools/vgpu/isa/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -Itools/vgpu $(DRM_CFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(OPT) $(WARN) $(VGPU_SANFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -Itools/vgpu $(DRM_CFLAGS) -c $< -o $@
 
 $(VGPU_SO): $(VGPU_OBJ)
-	$(CC) -shared -Wl,--no-undefined $(LDFLAGS_ALL) -o $@ $^ -ldl -lpthread -lrt -lm
+	$(CC) -shared -Wl,--no-undefined $(VGPU_SANFLAGS) $(LDFLAGS) -o $@ $^ -ldl -lpthread -lrt -lm
 
 # The vgpu's instruction decoder as a stand-alone disassembler, so tests can
 # hold it against llvm-objdump-19.  Links only the ISA objects: the libc
