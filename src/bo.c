@@ -81,6 +81,8 @@ static int check_max_allocation(amdbare_device *dev, uint32_t domains, uint64_t 
 {
 	amdbare_memory_info mem;
 	int r = amdbare_device_query_memory(dev, &mem);
+	if (r == -EOPNOTSUPP)
+		return 0; /* no heap limits to check against: let the kernel judge */
 	if (r < 0)
 		return r;
 	uint64_t limit = mem.gtt.max_allocation;

@@ -74,10 +74,17 @@ AB_API int amdbare_bo_import_dmabuf(amdbare_device *dev, int dmabuf_fd, amdbare_
 				    ab_node(dev), dmabuf_fd, (uint64_t)end, strerror(e));
 	}
 	ab_snapshot_take(dev, &after);
+	/* Our own export coming back gives the exporter's handle: the same
+	 * buffer, so it inherits the exporter's placement (the import itself
+	 * moved nothing to measure). */
 	bool shared = false;
+	amdbare_placement exporter_placement;
 	pthread_mutex_lock(&dev->bo_list_lock);
-	for (const struct amdbare_bo *o = dev->bos; o; o = o->next)
-		shared |= o->handle == req.handle;
+	for (const struct amdbare_bo *o = dev->bos; o && !shared; o = o->next)
+		if (o->handle == req.handle) {
+			shared = true;
+			exporter_placement = o->placement;
+		}
 	pthread_mutex_unlock(&dev->bo_list_lock);
 	struct amdbare_bo *bo = ab_bo_wrap_handle(dev, req.handle, (uint64_t)end);
 	if (!bo && !shared)
@@ -88,7 +95,10 @@ AB_API int amdbare_bo_import_dmabuf(amdbare_device *dev, int dmabuf_fd, amdbare_
 	bo->imported = true;
 	/* The flags of the exporter are unknown; an import may be CPU-mapped
 	 * if the exporter allows it (the kernel says so at GEM_MMAP). */
-	ab_placement_from_creation(&before, &after, bo->size, 0, &bo->placement);
+	if (shared)
+		bo->placement = exporter_placement;
+	else
+		ab_placement_from_creation(&before, &after, bo->size, 0, &bo->placement);
 	*out = bo;
 	return 0;
 }

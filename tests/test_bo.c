@@ -366,6 +366,10 @@ Test(dmabuf, export_import_round_trip)
 	cr_assert_eq(amdbare_bo_import_dmabuf(dev, fd, &same), 0, "%s", amdbare_last_error());
 	cr_assert_eq(amdbare_bo_import_dmabuf(dev2, fd, &other), 0, "%s", amdbare_last_error());
 	cr_assert_eq(amdbare_bo_size(same), 256 * KiB);
+	amdbare_placement pe, pi;
+	amdbare_bo_get_placement(bo, &pe);
+	amdbare_bo_get_placement(same, &pi);
+	cr_assert_eq(pi.actual_domain, pe.actual_domain, "the import is the exporter's buffer");
 	cr_assert_eq(amdbare_bo_size(other), 256 * KiB);
 	uint8_t *b = NULL, *c = NULL;
 	cr_assert_eq(amdbare_bo_cpu_map(same, (void **)&b), 0, "%s", amdbare_last_error());
