@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <xf86drm.h>
@@ -944,5 +945,91 @@ Test(vgpu_ioctl, syncobj_wait_for_submit_is_woken)
 	cr_expect_lt(after.tv_sec - now.tv_sec, 4, "woken by the signal, not the timeout");
 	pthread_join(t, NULL);
 	drmSyncobjDestroy(fd, s.handle);
+	close(fd);
+}
+
+/* ---- sysfs values and the exit report --------------------------------- */
+
+static long long read_sysfs_number(const char *attr)
+{
+	char path[128], text[64] = "";
+	snprintf(path, sizeof(path), "/sys/class/drm/renderD128/device/%s", attr);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	cr_assert_gt(n, 1);
+	cr_expect_eq(text[n - 1], '\n', "sysfs_emit ends with a newline");
+	return strtoll(text, NULL, 10);
+}
+
+Test(vgpu_ioctl, sysfs_memory_attributes)
+{
+	int fd = open_node(RENDER);
+	cr_expect_eq(read_sysfs_number("mem_info_vram_total"), (long long)(16 * GiB));
+	cr_expect_eq(read_sysfs_number("mem_info_vis_vram_total"), (long long)(16 * GiB));
+	cr_expect_eq(read_sysfs_number("mem_info_gtt_total"), (long long)(38 * GiB));
+	cr_expect_eq(read_sysfs_number("gpu_busy_percent"), 0);
+	long long before = read_sysfs_number("mem_info_gtt_used");
+	union drm_amdgpu_gem_create gc;
+	memset(&gc, 0, sizeof(gc));
+	gc.in.bo_size = 2 << 20;
+	gc.in.alignment = 4096;
+	gc.in.domains = AMDGPU_GEM_DOMAIN_GTT;
+	cr_assert_eq(xioctl(fd, DRM_IOCTL_AMDGPU_GEM_CREATE, &gc), 0);
+	cr_expect_eq(read_sysfs_number("mem_info_gtt_used") - before, 2 << 20);
+	uint64_t gtt_usage = 0;
+	cr_expect_eq(info_query(fd, AMDGPU_INFO_GTT_USAGE, &gtt_usage, 8), 0);
+	cr_expect_eq((long long)gtt_usage, read_sysfs_number("mem_info_gtt_used"),
+		     "INFO and sysfs agree");
+	close(fd);
+}
+
+/* Runs `body` in a child with AMDBARE_VGPU_REPORT set; returns its status. */
+static int child_status(const char *report, void (*body)(void))
+{
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		setenv("AMDBARE_VGPU_REPORT", report, 1);
+		body();
+		exit(0);
+	}
+	int status = 0;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void leak_a_file(void)
+{
+	(void)open(RENDER, O_RDWR);
+}
+
+static void close_everything(void)
+{
+	int fd = open(RENDER, O_RDWR);
+	union drm_amdgpu_ctx args;
+	memset(&args, 0, sizeof(args));
+	args.in.op = AMDGPU_CTX_OP_ALLOC_CTX;
+	ioctl(fd, DRM_IOCTL_AMDGPU_CTX, &args);
+	close(fd);
+}
+
+static void do_nothing(void)
+{
+}
+
+/* AMDBARE_VGPU_REPORT=fatal turns a leak into exit status 99, only in the
+ * process that opened the device. */
+Test(vgpu_ioctl, exit_report_fatal)
+{
+	cr_expect_eq(child_status("fatal", leak_a_file), 99);
+	cr_expect_eq(child_status("fatal", close_everything), 0);
+	cr_expect_eq(child_status("1", leak_a_file), 0, "=1 reports but keeps the status");
+	int fd = open_node(RENDER);
+	cr_expect_eq(child_status("fatal", do_nothing), 0,
+		     "a child is not blamed for its parent's open file");
 	close(fd);
 }
