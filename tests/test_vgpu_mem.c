@@ -466,6 +466,28 @@ Test(vgpu_mem, visible_request_evicts_from_visible_vram)
 	close(fd);
 }
 
+Test(vgpu_mem, discardable_bos_are_evicted_first_and_dropped)
+{
+	use("780m", "64M", NULL, "256M");
+	int fd = open_node();
+	uint32_t a = must_create(fd, 24 * MiB, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	uint32_t d = must_create(fd, 24 * MiB, AMDGPU_GEM_DOMAIN_VRAM, AMDGPU_GEM_CREATE_DISCARDABLE);
+	uint64_t ev0 = info_u64(fd, AMDGPU_INFO_NUM_EVICTIONS);
+	uint64_t mv0 = info_u64(fd, AMDGPU_INFO_NUM_BYTES_MOVED);
+	uint32_t c = must_create(fd, 24 * MiB, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	/* TTM priority 0 goes first although `a` is older; it has no
+	 * eviction placement, so its backing is dropped (system, no move) */
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), 48 * MiB);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_GTT_USAGE), 0);
+	cr_assert_eq(fdinfo_bytes(fd, "cpu"), (long long)(24 * MiB));
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_NUM_EVICTIONS), ev0);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_NUM_BYTES_MOVED), mv0);
+	gem_close(fd, a);
+	gem_close(fd, d);
+	gem_close(fd, c);
+	close(fd);
+}
+
 /* ---- GEM_OP, METADATA, WAIT_IDLE, CLOSE --------------------------------- */
 
 Test(vgpu_mem, gem_op_metadata_wait_close)
@@ -870,6 +892,28 @@ Test(vgpu_mem, killed_process_usage_is_reclaimed)
 	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), 200 * MiB);
 	cr_assert_eq(info_u64(fd, AMDGPU_INFO_NUM_EVICTIONS), ev0);
 	cr_assert_eq(info_u64(fd, AMDGPU_INFO_GTT_USAGE), 0);
+	gem_close(fd, h);
+	close(rd);
+	close(wr);
+	close(fd);
+}
+
+Test(vgpu_mem, eviction_takes_another_processes_bo)
+{
+	use("780m", "64M", NULL, "256M");
+	int rd, wr;
+	pid_t pid = spawn_holder(40 * MiB, &rd, &wr);
+	int fd = open_node();
+	uint64_t ev0 = info_u64(fd, AMDGPU_INFO_NUM_EVICTIONS);
+	uint32_t h = must_create(fd, 40 * MiB, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	/* the child's idle BO is the least recently used: it goes to GTT */
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), 40 * MiB);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_GTT_USAGE), 40 * MiB);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_NUM_EVICTIONS), ev0 + 1);
+	cr_assert_eq(fdinfo_bytes(fd, "vram"), (long long)(40 * MiB));
+	cr_assert_eq(write(wr, "x", 1), 1);
+	waitpid(pid, NULL, 0);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_GTT_USAGE), 0, "the child exited");
 	gem_close(fd, h);
 	close(rd);
 	close(wr);

@@ -207,9 +207,11 @@ static int evict(struct mem_gbo *v)
 	int n, nbusy;
 	const struct mem_place *busy;
 	if (v->flags & AMDGPU_GEM_CREATE_DISCARDABLE) {
-		/* no placement: ttm_bo_pipeline_gutting drops the backing */
-		struct mem_res sys = { .mem_type = MEM_PL_SYSTEM };
-		move_to(v, &sys, true);
+		/* no placement: ttm_bo_pipeline_gutting drops the backing
+		 * without a move, so no statistics change (the vgpu keeps the
+		 * contents, see docs/vgpu-memory.md) */
+		mem_res_release(v);
+		v->lru = ++s->lru_clock;
 		return 0;
 	}
 	if (v->mem_type == MEM_PL_VRAM) {
