@@ -231,3 +231,11 @@ Test(device_errors, null_arguments)
 	amdbare_device *dev = NULL;
 	cr_assert_eq(amdbare_device_open_path(NULL, &dev), -EINVAL);
 }
+
+Test(device_errors, not_a_drm_node_is_enodev)
+{
+	amdbare_device *dev = NULL;
+	cr_assert_eq(amdbare_device_open_path("/dev/null", &dev), -ENODEV, "%s", amdbare_last_error());
+	cr_assert_null(dev);
+	cr_assert(strstr(amdbare_last_error(), "/dev/null"), "%s", amdbare_last_error());
+}
