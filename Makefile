@@ -66,7 +66,7 @@ vgpu: $(VGPU_SO)
 tests: all $(TEST_BIN)
 
 # ---- library ---------------------------------------------------------------
-$(BUILD)/obj/src/%.o: src/%.c include/amdbare.h $(wildcard src/*.h)
+$(BUILD)/obj/src/%.o: src/%.c $(wildcard include/*.h src/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -Iinclude -Isrc $(DRM_CFLAGS) -c $< -o $@
 
@@ -80,7 +80,7 @@ $(LIB_SO): $(LIB_OBJ)
 AMDBARE_SOVERSION := 0
 
 # ---- CLI -------------------------------------------------------------------
-$(BUILD)/obj/tools/amdbare/%.o: tools/amdbare/%.c include/amdbare.h $(wildcard tools/amdbare/*.h)
+$(BUILD)/obj/tools/amdbare/%.o: tools/amdbare/%.c $(wildcard include/*.h tools/amdbare/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Iinclude -Itools/amdbare -c $< -o $@
 
@@ -117,7 +117,7 @@ $(DISASM): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/vgpu-disasm/*.c)) $(
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lm
 
 # ---- tests -----------------------------------------------------------------
-$(BUILD)/obj/tests/%.o: tests/%.c include/amdbare.h $(wildcard tests/*.h tests/support/*.h)
+$(BUILD)/obj/tests/%.o: tests/%.c $(wildcard include/*.h tests/*.h tests/support/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Iinclude -Isrc -Itests -Itests/support $(DRM_CFLAGS) -c $< -o $@
 
@@ -157,7 +157,7 @@ install: all
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libamdbare.so.$(AMDBARE_SOVERSION)
 	ln -sf libamdbare.so.$(AMDBARE_SOVERSION) $(DESTDIR)$(LIBDIR)/libamdbare.so
-	install -m 644 include/amdbare.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/amdbare.h include/amdbare_alloc.h $(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(VGPU_SO) $(DESTDIR)$(LIBDIR)/amdbare/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
@@ -170,7 +170,7 @@ AMDBARE_VERSION_MINOR := $(shell sed -n 's/^\#define AMDBARE_VERSION_MINOR //p' 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libamdbare.a $(DESTDIR)$(LIBDIR)/libamdbare.so \
 	      $(DESTDIR)$(LIBDIR)/libamdbare.so.$(AMDBARE_SOVERSION) \
-	      $(DESTDIR)$(PREFIX)/include/amdbare.h $(DESTDIR)$(PREFIX)/bin/amdbare \
+	      $(DESTDIR)$(PREFIX)/include/amdbare.h $(DESTDIR)$(PREFIX)/include/amdbare_alloc.h $(DESTDIR)$(PREFIX)/bin/amdbare \
 	      $(DESTDIR)$(LIBDIR)/amdbare/libamdbare-vgpu.so $(DESTDIR)$(LIBDIR)/pkgconfig/amdbare.pc
 
 clean:

@@ -276,4 +276,8 @@ const char *amdbare_format_size(uint64_t bytes, char *buf, size_t len);
 #ifdef __cplusplus
 }
 #endif
+
+/* The sub-allocator: arenas over large GEM buffers, with budgets. */
+#include "amdbare_alloc.h"
+
 #endif /* AMDBARE_H */
