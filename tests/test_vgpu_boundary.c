@@ -84,6 +84,14 @@ Test(vgpu_boundary, nodes_are_drm_char_devices)
 	cr_assert_eq(stat("/sys/dev/char/226:128/device/drm", &st), 0);
 	cr_assert(S_ISDIR(st.st_mode));
 	cr_assert_eq(access(RENDER, R_OK | W_OK), 0);
+	/* a trailing slash asks for a directory */
+	cr_assert_eq(stat(RENDER "/", &st), -1);
+	cr_assert_eq(errno, ENOTDIR);
+	cr_assert_eq(stat("/dev/dri/", &st), 0);
+	cr_assert(S_ISDIR(st.st_mode));
+	/* "link/" follows the link even for lstat */
+	cr_assert_eq(lstat("/sys/dev/char/226:128/", &st), 0);
+	cr_assert(S_ISDIR(st.st_mode));
 }
 
 Test(vgpu_boundary, dev_dri_lists_both_nodes)

@@ -612,6 +612,13 @@ enum vfs_kind vfs_lookup(const char *path, int flags, struct vfs_node *node)
 		}
 	}
 	pthread_mutex_unlock(&tree_lock);
+	/* "file/" names a directory that is not there (link_path_walk) */
+	size_t plen = strlen(path);
+	if (plen > 1 && path[plen - 1] == '/' &&
+	    (node->kind == VFS_CHR || node->kind == VFS_FILE)) {
+		set_err(node, ENOTDIR);
+		dyn_attr = false;
+	}
 	if (dyn_attr) {
 		char probe[256];
 		if (vgpu_dev_sysfs_read(node->text, probe, sizeof(probe)) < 0)
