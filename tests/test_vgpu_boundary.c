@@ -200,7 +200,7 @@ Test(vgpu_boundary, sysfs_attributes_carry_the_profile)
 		if (strstr(attrs[i], "_total"))
 			cr_assert_gt(v, 0, "%s", path);
 	}
-	/* sysfs_kf_open: no store() -> EACCES for writers */
+	/* kernfs_fop_open: no write method -> EACCES for writers */
 	cr_assert_eq(open(SYSDEV "/mem_info_vram_total", O_WRONLY), -1);
 	cr_assert_eq(errno, EACCES);
 	struct stat st;

@@ -33,7 +33,7 @@ static ssize_t do_readlinkat(int dirfd, const char *path, char *buf, size_t len)
 		return (ssize_t)l;
 	}
 	default:
-		errno = EINVAL;  /* not a symlink */
+		errno = EINVAL;  /* do_readlinkat: not a symlink */
 		return -1;
 	}
 }

@@ -131,7 +131,8 @@ static int memfd_with(const char *name, const char *buf, size_t len, int flags)
 
 static int open_device(const struct vfs_node *node, int flags)
 {
-	/* The node's mode (0666, or 0660 root:render when denied) decides. */
+	/* may_open -> inode_permission: the node's mode (0666, or 0660
+	 * root:render when denied) decides. */
 	if (vfs_deny_open())
 		return -EACCES;
 	int fd = memfd_with(node->minor == VGPU_MINOR_RENDER ? "vgpu-renderD128" :
@@ -160,26 +161,26 @@ int vfs_open_node(const struct vfs_node *node, int flags)
 	if (node->kind == VFS_ERR)
 		return -node->err;
 	if ((flags & O_CREAT) && (flags & O_EXCL))
-		return -EEXIST;
+		return -EEXIST;  /* lookup_open: the name exists */
 	switch (node->kind) {
 	case VFS_DIR:
 		if (writing)
-			return -EISDIR;
+			return -EISDIR;  /* may_open */
 		/* Directory fds would need getdents on a fake directory. */
 		vgpu_log("open(2) of the virtual directory %s is not supported; use opendir",
 			 node->path);
 		return -EOPNOTSUPP;
 	case VFS_LINK:
-		return -ELOOP;  /* O_NOFOLLOW on a symlink */
+		return -ELOOP;  /* may_open: O_NOFOLLOW stopped on a symlink */
 	case VFS_CHR:
 		if (flags & O_DIRECTORY)
-			return -ENOTDIR;
+			return -ENOTDIR;  /* do_open */
 		return open_device(node, flags);
 	case VFS_FILE:
 	case VFS_FDINFO: {
 		if (flags & O_DIRECTORY)
-			return -ENOTDIR;
-		/* sysfs_kf_open: no store() -> EACCES for writers */
+			return -ENOTDIR;  /* do_open */
+		/* kernfs_fop_open: no write method -> EACCES for writers */
 		if (writing)
 			return -EACCES;
 		char buf[CONTENT_MAX];
