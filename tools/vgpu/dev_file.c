@@ -199,8 +199,11 @@ int vgpu_dev_open(int minor, int open_flags, struct vgpu_file **out)
 	f->client_id = next_client_id++;
 	f->pasid = alloc_pasid();
 
+	/* The memory side is set up for the foreign node too (i915 is a GEM
+	 * driver; its mmap of an unknown offset must fail cleanly), although
+	 * the dispatcher never passes it an amdgpu GEM ioctl. */
 	err = vgpu_ctl_file_init(f);
-	if (!err && strcmp(prof->driver_name, "amdgpu") == 0) {
+	if (!err) {
 		err = vgpu_mem_file_init(f);
 		if (err)
 			vgpu_ctl_file_fini(f);
@@ -208,8 +211,7 @@ int vgpu_dev_open(int minor, int open_flags, struct vgpu_file **out)
 	if (!err && minor == VGPU_MINOR_PRIMARY) {
 		err = vgpu_master_open(f);
 		if (err) {
-			if (strcmp(prof->driver_name, "amdgpu") == 0)
-				vgpu_mem_file_fini(f);
+			vgpu_mem_file_fini(f);
 			vgpu_ctl_file_fini(f);
 		}
 	}
@@ -253,14 +255,11 @@ void vgpu_dev_release(struct vgpu_file *f)
 	vgpu_files_unlock();
 
 	pthread_mutex_lock(&f->lock);
-	bool amdgpu = f->ctl && f->ctl->prof->driver_name &&
-		      strcmp(f->ctl->prof->driver_name, "amdgpu") == 0;
 	/* drm_file_free releases syncobjs and GEM handles, then calls
 	 * amdgpu_driver_postclose_kms (contexts, BO lists, VM).  Nothing here
 	 * depends on that order: BO lists hold handle numbers, not objects. */
 	vgpu_ctl_file_fini(f);
-	if (amdgpu)
-		vgpu_mem_file_fini(f);
+	vgpu_mem_file_fini(f);
 	pthread_mutex_unlock(&f->lock);
 	vgpu_log("closed client %llu", (unsigned long long)f->client_id);
 	pthread_mutex_destroy(&f->lock);
