@@ -302,8 +302,10 @@ Test(vgpu_mem, sizes_and_alignment)
 	/* bigger than the heap: amdgpu_bo_validate_size */
 	cr_assert_eq(gem_create(fd, 1ull << 50, 0, AMDGPU_GEM_DOMAIN_VRAM, 0, &h), -ENOMEM);
 	cr_assert_eq(gem_create(fd, 2 * GiB, 0, AMDGPU_GEM_DOMAIN_GTT, 0, &h), -ENOMEM, "size == GTT size");
-	cr_assert_eq(gem_create(fd, 1ull << 40, 0, AMDGPU_GEM_DOMAIN_CPU, 0, &h), 0, "no limit on CPU");
+	cr_assert_eq(gem_create(fd, 512 * GiB, 0, AMDGPU_GEM_DOMAIN_CPU, 0, &h), 0, "no heap limit on CPU");
 	cr_assert_eq(gem_close(fd, h), 0);
+	/* but the mmap offset space (DRM_FILE_PAGE_OFFSET_SIZE pages) is < 1 TiB */
+	cr_assert_eq(gem_create(fd, 1ull << 40, 0, AMDGPU_GEM_DOMAIN_CPU, 0, &h), -ENOSPC);
 
 	h = must_create(fd, 1, AMDGPU_GEM_DOMAIN_GTT, 0);
 	struct drm_amdgpu_gem_create_in info;
@@ -319,6 +321,28 @@ Test(vgpu_mem, sizes_and_alignment)
 	cr_assert_eq(create_info(fd, h, &info), 0);
 	cr_assert_eq(info.alignment, 65536);
 	cr_assert_eq(gem_close(fd, h), 0);
+	close(fd);
+}
+
+Test(vgpu_mem, mmap_offset_space_is_reused)
+{
+	use("780m", NULL, NULL, NULL);
+	int fd = open_node();
+	uint32_t a = must_create(fd, 300 * GiB, AMDGPU_GEM_DOMAIN_CPU, 0);
+	uint32_t b = must_create(fd, 300 * GiB, AMDGPU_GEM_DOMAIN_CPU, 0);
+	uint32_t c = must_create(fd, 300 * GiB, AMDGPU_GEM_DOMAIN_CPU, 0);
+	uint64_t off_b, off;
+	cr_assert_eq(gem_mmap_offset(fd, b, &off_b), 0);
+	cr_assert_eq(gem_close(fd, b), 0);
+	/* no room after `c`: the hole `b` left is used */
+	uint32_t d = must_create(fd, 300 * GiB, AMDGPU_GEM_DOMAIN_CPU, 0);
+	cr_assert_eq(gem_mmap_offset(fd, d, &off), 0);
+	cr_assert_eq(off, off_b);
+	uint32_t e;
+	cr_assert_eq(gem_create(fd, 300 * GiB, 0, AMDGPU_GEM_DOMAIN_CPU, 0, &e), -ENOSPC);
+	gem_close(fd, a);
+	gem_close(fd, c);
+	gem_close(fd, d);
 	close(fd);
 }
 

@@ -59,7 +59,6 @@ static bool validate_size(uint64_t size, uint32_t domain)
 int mem_bo_create_locked(uint64_t size, int alignment, uint32_t domain, uint64_t flags,
 			    struct mem_gbo **out)
 {
-	struct mem_shared *s = mem_shared();
 	uint64_t byte_align = (uint64_t)(int64_t)alignment; /* int -> unsigned long */
 	uint64_t page_align;
 	/* Note that GDS/GWS/OA allocates 1 page per byte/resource. */
@@ -75,9 +74,12 @@ int mem_bo_create_locked(uint64_t size, int alignment, uint32_t domain, uint64_t
 	}
 	if (!validate_size(size, domain))
 		return -ENOMEM;
-	/* ttm_bo_init_reserved -> drm_vma_offset_add of 0 pages: drm_mm refuses */
-	if (size == 0)
-		return -ENOSPC;
+	/* ttm_bo_init_reserved -> drm_vma_offset_add: drm_mm refuses 0 pages
+	 * and ranges larger than the free offset space */
+	uint64_t vma_start;
+	int r = mem_vma_alloc(size >> MEM_PAGE_SHIFT, &vma_start);
+	if (r)
+		return r;
 
 	struct mem_gbo *g = mem_gbo_alloc();
 	if (!g) {
@@ -93,8 +95,7 @@ int mem_bo_create_locked(uint64_t size, int alignment, uint32_t domain, uint64_t
 	/* amdgpu_bo_support_uswc: x86-64 with PAT keeps USWC */
 	g->flags = flags;
 	mem_res_init_system(g);
-	g->vma_start = s->vma_next;
-	s->vma_next += size >> MEM_PAGE_SHIFT;
+	g->vma_start = vma_start;
 
 	struct mem_place pl[6];
 	int n;
@@ -104,7 +105,7 @@ int mem_bo_create_locked(uint64_t size, int alignment, uint32_t domain, uint64_t
 		n = mem_places_from_domain(domain, g->flags, pl);
 	/* the reference the handle will own, taken first so that a sweep
 	 * during placement never sees an unreferenced BO */
-	int r = mem_gbo_hold(g, 1, -1);
+	r = mem_gbo_hold(g, 1, -1);
 	if (!r)
 		r = mem_validate(g, pl, n, pl, n);
 	if (r) {

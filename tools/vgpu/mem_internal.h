@@ -40,6 +40,8 @@
 #define MEM_VM_MAX_PFN (1ULL << 36)
 /* drm_gem.c: DRM_FILE_PAGE_OFFSET_START (in pages) */
 #define MEM_FILE_PAGE_OFFSET_START 0x100000ULL
+/* drm_gem.c: DRM_FILE_PAGE_OFFSET_SIZE (in pages) */
+#define MEM_FILE_PAGE_OFFSET_SIZE (0xFFFFFULL * 256)
 
 /* uapi values newer than libdrm 2.4.114's header (include/uapi/drm/amdgpu_drm.h of 6.1) */
 #ifndef AMDGPU_GEM_CREATE_DISCARDABLE
@@ -136,6 +138,9 @@ void mem_gbo_free(struct mem_gbo *g);
 /* Drops references of dead processes and closed dma-buf fds; returns the
  * number of BOs freed.  Shared lock held. */
 int mem_shared_sweep(void);
+/* A range of fake mmap offsets (pages) for a new BO; -ENOSPC when the
+ * offset space is full.  Shared lock held. */
+int mem_vma_alloc(uint64_t pages, uint64_t *start);
 /* This process's start time (for holder records). */
 uint64_t mem_self_start_time(void);
 

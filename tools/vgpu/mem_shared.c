@@ -466,3 +466,53 @@ int mem_shared_sweep(void)
 	}
 	return freed;
 }
+
+struct vma_range {
+	uint64_t start, end;
+};
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct vma_range *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int mem_vma_alloc(uint64_t pages, uint64_t *start)
+{
+	/* drm_vma_offset_add: [DRM_FILE_PAGE_OFFSET_START, + _SIZE) pages,
+	 * 0 pages refused.  Offsets are handed out in increasing order and,
+	 * once the end is reached, from the first hole that fits (drm_mm
+	 * picks the best hole; any free range is as good to user space). */
+	const uint64_t end = MEM_FILE_PAGE_OFFSET_START + MEM_FILE_PAGE_OFFSET_SIZE;
+	if (pages == 0 || pages > MEM_FILE_PAGE_OFFSET_SIZE)
+		return -ENOSPC;
+	if (shared->vma_next + pages <= end) {
+		*start = shared->vma_next;
+		shared->vma_next += pages;
+		return 0;
+	}
+	struct vma_range *r = malloc((shared->nslots + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	size_t n = 0;
+	for (uint32_t i = 0; i < shared->nslots; i++) {
+		const struct mem_gbo *g = &shared->bo[i];
+		if (g->id && g->vma_start)
+			r[n++] = (struct vma_range){ g->vma_start, g->vma_start + (g->size >> MEM_PAGE_SHIFT) };
+	}
+	qsort(r, n, sizeof(*r), cmp_range);
+	uint64_t cur = MEM_FILE_PAGE_OFFSET_START;
+	int ret = -ENOSPC;
+	for (size_t i = 0; i <= n; i++) {
+		uint64_t hole_end = i < n ? r[i].start : end;
+		if (hole_end > cur && hole_end - cur >= pages) {
+			*start = cur;
+			ret = 0;
+			break;
+		}
+		if (i < n && r[i].end > cur)
+			cur = r[i].end;
+	}
+	free(r);
+	return ret;
+}
