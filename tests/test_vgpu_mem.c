@@ -773,6 +773,37 @@ Test(vgpu_mem, dmabuf_across_fork)
 	close(fd);
 }
 
+Test(vgpu_mem, forked_child_closing_inherited_file_leaves_parent_bo)
+{
+	use("780m", NULL, NULL, NULL);
+	int fd = open_node();
+	uint32_t h = must_create(fd, 8 * MiB, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		/* the child's copy of the file still names the BO */
+		struct drm_amdgpu_gem_create_in info;
+		if (create_info(fd, h, &info) != 0 || info.bo_size != 8 * MiB)
+			_exit(2);
+		close(fd);
+		int cfd = open("/dev/dri/renderD128", O_RDWR);
+		uint64_t used = 0;
+		struct drm_amdgpu_info q = { .return_pointer = (uintptr_t)&used, .return_size = 8,
+					     .query = AMDGPU_INFO_VRAM_USAGE };
+		if (cfd < 0 || drmIoctl(cfd, DRM_IOCTL_AMDGPU_INFO, &q) != 0 || used != 8 * MiB)
+			_exit(3);
+		close(cfd);
+		_exit(0);
+	}
+	int status = 0;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), 8 * MiB);
+	cr_assert_eq(gem_close(fd, h), 0);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), 0);
+	close(fd);
+}
+
 /* ---- USERPTR ------------------------------------------------------------ */
 
 static int userptr(int fd, void *addr, uint64_t size, uint32_t flags, uint32_t *h)
