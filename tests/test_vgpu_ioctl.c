@@ -241,6 +241,19 @@ Test(vgpu_ioctl, user_struct_size_handling)
 	close(fd);
 }
 
+static int read_regs(int fd, uint32_t offset, uint32_t count, uint32_t instance, uint32_t *out)
+{
+	struct drm_amdgpu_info req;
+	memset(&req, 0, sizeof(req));
+	req.return_pointer = (uintptr_t)out;
+	req.return_size = count * 4;
+	req.query = AMDGPU_INFO_READ_MMR_REG;
+	req.read_mmr_reg.dword_offset = offset;
+	req.read_mmr_reg.count = count;
+	req.read_mmr_reg.instance = instance;
+	return xioctl(fd, DRM_IOCTL_AMDGPU_INFO, &req);
+}
+
 /* ---- libdrm_amdgpu initialisation per profile ----------------------- */
 
 struct expect_prof {
@@ -303,6 +316,46 @@ Test(vgpu_ioctl, profile_7900xtx_initializes)
 {
 	struct expect_prof e = { "7900xtx", 0x744c, 145, 96, 6, 0x545, 24 * GiB, 256ull << 20, false };
 	check_profile(&e);
+	/* SEs 4 and 5 go to columns 2-3 of cu_bitmap (gfx_v11_0_get_cu_info):
+	 * the layout of a real Navi31's DEV_INFO in Mesa's drm-shim table */
+	int fd = open_node(RENDER);
+	struct drm_amdgpu_info_device d;
+	cr_assert_eq(info_query(fd, AMDGPU_INFO_DEV_INFO, &d, sizeof(d)), 0);
+	static const uint32_t expect[4][4] = {
+		{ 0xff, 0xff, 0xff, 0xff },
+		{ 0xff, 0xff, 0xff, 0xff },
+		{ 0xff, 0xff, 0, 0 },
+		{ 0xff, 0xff, 0, 0 },
+	};
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < 4; j++)
+			cr_expect_eq(d.cu_bitmap[i][j], expect[i][j], "cu_bitmap[%d][%d]", i, j);
+	cr_expect_eq(d.num_rb_pipes, 24);
+	cr_expect_eq(d.enabled_rb_pipes_mask, 0xffffff);
+	cr_expect_eq(d.num_shader_visible_vgprs, 1536);
+	cr_expect_eq(d.ids_flags, 0, "a dGPU without TMZ");
+	struct drm_amdgpu_info_hw_ip ip;
+	struct drm_amdgpu_info req;
+	memset(&req, 0, sizeof(req));
+	req.return_pointer = (uintptr_t)&ip;
+	req.return_size = sizeof(ip);
+	req.query = AMDGPU_INFO_HW_IP_INFO;
+	req.query_hw_ip.type = AMDGPU_HW_IP_DMA;
+	cr_assert_eq(xioctl(fd, DRM_IOCTL_AMDGPU_INFO, &req), 0);
+	cr_expect_eq(ip.available_rings, 0x3, "two SDMA instances");
+	uint32_t v = 0;
+	cr_expect_eq(read_regs(fd, 0x1885, 1, 0xffffffff, &v), 0, "SDMA1_STATUS_REG exists");
+	uint64_t cursor = 0;
+	cr_expect_eq(drmGetCap(fd, DRM_CAP_CURSOR_WIDTH, &cursor), 0);
+	cr_expect_eq(cursor, 64, "DCN 3.2");
+	struct drm_amdgpu_info sreq;
+	memset(&sreq, 0, sizeof(sreq));
+	sreq.return_pointer = (uintptr_t)&v;
+	sreq.return_size = 4;
+	sreq.query = AMDGPU_INFO_SENSOR;
+	sreq.sensor_info.type = AMDGPU_INFO_SENSOR_VDDNB;
+	cr_expect_eq(xioctl(fd, DRM_IOCTL_AMDGPU_INFO, &sreq), -EINVAL, "no VDDNB on a dGPU");
+	close(fd);
 }
 
 Test(vgpu_ioctl, foreign_node_says_i915)
@@ -456,19 +509,6 @@ Test(vgpu_ioctl, info_firmware_versions)
 	cr_expect_eq(amdgpu_query_firmware_version(dev, 0x7f, 0, 0, &ver, &feat), -EINVAL);
 	amdgpu_device_deinitialize(dev);
 	close(fd);
-}
-
-static int read_regs(int fd, uint32_t offset, uint32_t count, uint32_t instance, uint32_t *out)
-{
-	struct drm_amdgpu_info req;
-	memset(&req, 0, sizeof(req));
-	req.return_pointer = (uintptr_t)out;
-	req.return_size = count * 4;
-	req.query = AMDGPU_INFO_READ_MMR_REG;
-	req.read_mmr_reg.dword_offset = offset;
-	req.read_mmr_reg.count = count;
-	req.read_mmr_reg.instance = instance;
-	return xioctl(fd, DRM_IOCTL_AMDGPU_INFO, &req);
 }
 
 Test(vgpu_ioctl, info_read_mmr_reg)
