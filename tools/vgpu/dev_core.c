@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <drm.h>
@@ -229,14 +230,11 @@ int vgpu_core_set_client_cap(struct vgpu_file *f, void *data)
 		f->cap_universal_planes = req->value;
 		break;
 	case DRM_CLIENT_CAP_ATOMIC: {
-		/* The modesetting DDX check: comm starting with 'X'. */
-		char comm[32] = "";
-		FILE *fp = fopen("/proc/self/comm", "r");
-		if (fp) {
-			if (!fgets(comm, sizeof(comm), fp))
-				comm[0] = '\0';
-			fclose(fp);
-		}
+		/* The modesetting DDX check on current->comm (the calling
+		 * thread's name), starting with 'X'. */
+		char comm[17] = "";
+		if (prctl(PR_GET_NAME, comm, 0, 0, 0) != 0)
+			comm[0] = '\0';
 		if (comm[0] == 'X' && req->value == 1)
 			return -EOPNOTSUPP;
 		if (req->value > 2)
