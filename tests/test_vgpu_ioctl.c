@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1071,5 +1072,31 @@ Test(vgpu_ioctl, exit_report_fatal)
 	int fd = open_node(RENDER);
 	cr_expect_eq(child_status("fatal", do_nothing), 0,
 		     "a child is not blamed for its parent's open file");
+	close(fd);
+}
+
+/* drm_setclientcap: the value checks, and the modesetting-DDX quirk (a
+ * thread named X... asking for ATOMIC=1 is refused). */
+Test(vgpu_ioctl, set_client_cap_rules)
+{
+	int fd = open_node(CARD);
+	struct drm_set_client_cap cc = { .capability = DRM_CLIENT_CAP_WRITEBACK_CONNECTORS, .value = 1 };
+	cr_expect_eq(xioctl(fd, DRM_IOCTL_SET_CLIENT_CAP, &cc), -EINVAL, "writeback needs atomic");
+	cc.capability = DRM_CLIENT_CAP_UNIVERSAL_PLANES;
+	cc.value = 2;
+	cr_expect_eq(xioctl(fd, DRM_IOCTL_SET_CLIENT_CAP, &cc), -EINVAL);
+	cc.capability = 0x77;
+	cc.value = 1;
+	cr_expect_eq(xioctl(fd, DRM_IOCTL_SET_CLIENT_CAP, &cc), -EINVAL);
+	char old[17] = "";
+	prctl(PR_GET_NAME, old, 0, 0, 0);
+	prctl(PR_SET_NAME, "Xorg", 0, 0, 0);
+	cc.capability = DRM_CLIENT_CAP_ATOMIC;
+	cc.value = 1;
+	cr_expect_eq(xioctl(fd, DRM_IOCTL_SET_CLIENT_CAP, &cc), -EOPNOTSUPP);
+	prctl(PR_SET_NAME, old, 0, 0, 0);
+	cr_expect_eq(xioctl(fd, DRM_IOCTL_SET_CLIENT_CAP, &cc), 0);
+	cc.capability = DRM_CLIENT_CAP_WRITEBACK_CONNECTORS;
+	cr_expect_eq(xioctl(fd, DRM_IOCTL_SET_CLIENT_CAP, &cc), 0);
 	close(fd);
 }
