@@ -1100,3 +1100,31 @@ Test(vgpu_ioctl, set_client_cap_rules)
 	cr_expect_eq(xioctl(fd, DRM_IOCTL_SET_CLIENT_CAP, &cc), 0);
 	close(fd);
 }
+
+static unsigned int fd_pasid(int fd)
+{
+	char path[64], text[1024];
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f);
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	const char *p = strstr(text, "pasid:\t");
+	cr_assert_not_null(p);
+	return (unsigned int)strtoul(p + 7, NULL, 10);
+}
+
+/* amdgpu_pasid_alloc is cyclic: a closed file's PASID is not reused at once. */
+Test(vgpu_ioctl, pasids_are_allocated_cyclically)
+{
+	int a = open_node(RENDER);
+	unsigned int pa = fd_pasid(a);
+	close(a);
+	int b = open_node(RENDER);
+	cr_expect_eq(fd_pasid(b), pa + 1);
+	int c = open_node(CARD);
+	cr_expect_eq(fd_pasid(c), pa + 2);
+	close(c);
+	close(b);
+}

@@ -26,9 +26,9 @@ struct file_node {
 static pthread_mutex_t files_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static struct file_node *files;
 static int num_files;
-/* drm_file.c: client ids and PASIDs are device-global counters.  Start
- * PASIDs at 0x8001 like a machine where a few clients already exist is not
- * needed; amdgpu_pasid_alloc hands out the lowest free id >= 1 of 16 bits. */
+/* Device-global counters: drm-client-ids and the PASID allocator's
+ * cursor (amdgpu_pasid_alloc: xa_alloc_cyclic in [1, 2^16 - 1]). */
+static uint32_t next_pasid = 1;
 static uint64_t next_client_id = 1;
 
 static pthread_mutex_t state_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
@@ -69,10 +69,15 @@ int vgpu_files_count(void)
 	return n;
 }
 
-/* amdgpu_pasid_alloc(16): the lowest PASID not used by another open file. */
+/* amdgpu_pasid_alloc(16): the next free PASID after the last one handed
+ * out, wrapping to 1 (cyclic, so a closed file's PASID is not reused at
+ * once). */
 static uint32_t alloc_pasid(void)
 {
-	for (uint32_t p = 1; p < (1u << 16); p++) {
+	const uint32_t limit = (1u << 16) - 1;
+	for (uint32_t tries = 0; tries < limit; tries++) {
+		uint32_t p = next_pasid;
+		next_pasid = p == limit ? 1 : p + 1;
 		bool used = false;
 		for (struct file_node *n = files; n && !used; n = n->next)
 			used = n->f->pasid == p;
