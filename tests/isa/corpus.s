@@ -2236,6 +2236,8 @@ v_add_nc_u32_e32 v20, v40, v60
 v_sub_nc_u32_e32 v20, v40, v60
 v_subrev_nc_u32_e32 v20, v40, v60
 v_fmac_f32_e32 v20, v40, v60
+v_fmamk_f32 v20, v40, 0x12345678, v60
+v_fmaak_f32 v20, v40, v60, 0x12345678
 v_cvt_pk_rtz_f16_f32_e32 v20, v40, v60
 v_add_f16_e32 v20, v40, v60
 v_sub_f16_e32 v20, v40, v60
@@ -2470,6 +2472,20 @@ v_fmac_f32_e32 v20, 0.5, v60
 v_fmac_f32_e32 v20, -1, v60
 v_fmac_f32_e32 v20, vcc_lo, v60
 v_fmac_f32_e32 v20, exec_lo, v60
+v_fmamk_f32 v20, 0.5, 0x3f000000, v60
+v_fmamk_f32 v20, 0x12345678, 0x12345678, v60
+v_fmamk_f32 v20, 0.15915494, 0x12345678, v60
+v_fmamk_f32 v20, 0.5, 0x12345678, v60
+v_fmamk_f32 v20, -1, 0x12345678, v60
+v_fmamk_f32 v20, vcc_lo, 0x12345678, v60
+v_fmamk_f32 v20, exec_lo, 0x12345678, v60
+v_fmaak_f32 v20, 0.5, v60, 0x3f000000
+v_fmaak_f32 v20, 0x12345678, v60, 0x12345678
+v_fmaak_f32 v20, 0.15915494, v60, 0x12345678
+v_fmaak_f32 v20, 0.5, v60, 0x12345678
+v_fmaak_f32 v20, -1, v60, 0x12345678
+v_fmaak_f32 v20, vcc_lo, v60, 0x12345678
+v_fmaak_f32 v20, exec_lo, v60, 0x12345678
 v_cvt_pk_rtz_f16_f32_e32 v20, 0.5, v60
 v_cvt_pk_rtz_f16_f32_e32 v20, 0x12345678, v60
 v_cvt_pk_rtz_f16_f32_e32 v20, 0.15915494, v60

@@ -61,6 +61,10 @@ def lit_text(cls, v):
         if cls == "L32F" and v in F32:
             return F32[v]
         return "0x%x" % v
+    if cls == "L32X":
+        return "0x%x" % v
+    if cls == "L16X":
+        return "0x%x" % (v & 0xffff)
     if cls == "L64F":
         if v == 0:
             return "0"
@@ -73,7 +77,7 @@ def lit_text(cls, v):
     raise ValueError(cls)
 
 
-LITCLASSES = ["L32F", "L32I", "L16F", "L16I", "L32H", "L64F", "L64I"]
+LITCLASSES = ["L32F", "L32I", "L16F", "L16I", "L32H", "L64F", "L64I", "L32X", "L16X"]
 
 REG = re.compile(r"^([sv])(?:(\d+)|\[(\d+):(\d+)\])$")
 
@@ -312,12 +316,18 @@ def probe_encoding(enc):
             if not r or "/*Invalid" in r[0]:
                 continue
             text, n = r
-            if n != enc.nwords:
-                out[op] = {"text": text, "skip": "needs a literal by itself"}
-                continue
             mn, optext, mods = split_ops(text)
-            out[op] = {"text": text, "name": mn, "mbz": zs,
-                       "slots": classify_ops(enc, optext), "mods": mods}
+            slots = classify_ops(enc, optext)
+            if n != enc.nwords:
+                # v_fmamk/v_fmaak: a literal constant K is part of the opcode
+                if n == enc.nwords + 1 and ("TOK:0x%x" % llvmprobe.FILLER, 0) in slots:
+                    slots = [("KLIT", 32) if x[0] == "TOK:0x%x" % llvmprobe.FILLER else x
+                             for x in slots]
+                else:
+                    out[op] = {"text": text, "skip": "needs a literal by itself"}
+                    continue
+            out[op] = {"text": text, "name": mn, "mbz": zs, "slots": slots,
+                       "mods": mods}
     return out
 
 
@@ -424,7 +434,7 @@ def probe_flat_glc(enc, table):
 
 def probe_literals(enc, table):
     """For each source field, find the literal class from LITS probes."""
-    for fld in getattr(enc, "srcs", ()):
+    for fld in tuple(getattr(enc, "srcs", ())) + ("KLIT",):
         todo = [op for op, e in table.items()
                 if "slots" in e and any(s[0] == fld for s in e["slots"])]
         probes = []
@@ -434,10 +444,13 @@ def probe_literals(enc, table):
                 for z in table[op].get("mbz", ()):
                     if z != "SIMM":
                         f[z] = 0
-                f[fld] = 255
+                if fld != "KLIT":
+                    f[fld] = 255
                 probes.append(enc.build(op, f) + [v])
         lds = []
         for op in todo:
+            if fld == "KLIT":
+                continue
             f = base_fields(enc)
             for z in table[op].get("mbz", ()):
                 if z != "SIMM":
@@ -478,7 +491,8 @@ FIELD_C = {"SDST": "ISA_FLD_SDST", "SSRC0": "ISA_FLD_SSRC0",
            "SDATA": "ISA_FLD_SDATA", "SBASE": "ISA_FLD_SBASE",
            "ADDR": "ISA_FLD_ADDR", "DATA": "ISA_FLD_DATA0",
            "DATA0": "ISA_FLD_DATA0", "DATA1": "ISA_FLD_DATA1",
-           "SADDR": "ISA_FLD_SADDR", "W1": "ISA_FLD_SMEM_W1", "CACHE": "ISA_FLD_SMEM_CACHE", "VDST_SGPR": "ISA_FLD_VDST_SGPR"}
+           "SADDR": "ISA_FLD_SADDR", "W1": "ISA_FLD_SMEM_W1", "CACHE": "ISA_FLD_SMEM_CACHE", "VDST_SGPR": "ISA_FLD_VDST_SGPR",
+           "KLIT": "ISA_FLD_LITK"}
 SPECIAL_SIMM = {"s_waitcnt": "ISA_SIMM_WAITCNT", "s_delay_alu": "ISA_SIMM_DELAY_ALU",
                 "s_sendmsg": "ISA_SIMM_SENDMSG", "s_sendmsghalt": "ISA_SIMM_SENDMSG"}
 # Left out on purpose: their immediates print symbolically (hwreg(...),

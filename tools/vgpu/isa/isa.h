@@ -26,7 +26,8 @@ enum isa_field {
 	ISA_FLD_VCC, ISA_FLD_SDATA, ISA_FLD_SBASE, ISA_FLD_SOFFSET,
 	ISA_FLD_ADDR, ISA_FLD_DATA0, ISA_FLD_DATA1, ISA_FLD_SADDR,
 	ISA_FLD_SMEM_W1,     /* SMEM: the whole offset/soffset dword */
-	ISA_FLD_SMEM_CACHE   /* SMEM: glc/dlc bits */
+	ISA_FLD_SMEM_CACHE,  /* SMEM: glc/dlc bits */
+	ISA_FLD_LITK         /* v_fmamk/v_fmaak: the literal constant K */
 };
 
 enum isa_opkind {
@@ -49,7 +50,8 @@ enum isa_lit {
 	ISA_LIT_NONE,     /* register-only operand */
 	ISA_LIT_NOLIT,    /* constants allowed, literal rejected */
 	ISA_LIT_32F, ISA_LIT_32I, ISA_LIT_16F, ISA_LIT_16I, ISA_LIT_32H,
-	ISA_LIT_64F, ISA_LIT_64I
+	ISA_LIT_64F, ISA_LIT_64I,
+	ISA_LIT_32X, ISA_LIT_16X   /* always printed in hex (fmamk/fmaak K) */
 };
 
 /* How a SOPP/SOPK 16-bit immediate prints (stored in isa_slot.lit). */

@@ -107,9 +107,10 @@ static const uint64_t inl_f64[9] = {
 static unsigned lit_width(uint8_t lit, uint8_t bits)
 {
 	switch (lit) {
-	case ISA_LIT_16F: case ISA_LIT_16I: return 16;
+	case ISA_LIT_16F: case ISA_LIT_16I: case ISA_LIT_16X: return 16;
 	case ISA_LIT_64F: case ISA_LIT_64I: return 64;
-	case ISA_LIT_32F: case ISA_LIT_32I: case ISA_LIT_32H: return 32;
+	case ISA_LIT_32F: case ISA_LIT_32I: case ISA_LIT_32H: case ISA_LIT_32X:
+		return 32;
 	default: return bits;
 	}
 }
@@ -308,6 +309,9 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 		o->kind = ISA_OPK_SREG;
 		o->code = o->reg = 106;
 		return 0;
+	case ISA_FLD_LITK:
+		/* always a trailing literal (shared with a literal src0) */
+		return decode_src(in, o, 255, words, nwords, len);
 	case ISA_FLD_SIMM16:
 		o->kind = ISA_OPK_IMM;
 		o->value = w0 & 0xffff;

@@ -154,6 +154,12 @@ static void put_literal(struct out *o, uint8_t lit, uint32_t v)
 		if (v <= 64) { put_u(o, v); return; }
 		put_x(o, v);
 		return;
+	case ISA_LIT_32X:
+		put_x(o, v);
+		return;
+	case ISA_LIT_16X:
+		put_x(o, v & 0xffff);
+		return;
 	case ISA_LIT_32I:
 		if (s >= -16 && s <= 64) { put_d(o, s); return; }
 		put_x(o, v);
