@@ -695,6 +695,22 @@ Test(vgpu_mem, dmabuf_in_one_process)
 	uint8_t *q = cpu_map(fd2, other, 1 * MiB);
 	cr_assert_str_eq((char *)q, "shared!");
 	munmap(q, 1 * MiB);
+	/* metadata belongs to the BO: the importer sees the exporter's */
+	struct drm_amdgpu_gem_metadata md;
+	memset(&md, 0, sizeof(md));
+	md.handle = h;
+	md.op = AMDGPU_GEM_METADATA_OP_SET_METADATA;
+	md.data.tiling_info = 0xabc;
+	md.data.data_size_bytes = 4;
+	md.data.data[0] = 0x12345678;
+	cr_assert_eq(ioc(fd, DRM_IOCTL_AMDGPU_GEM_METADATA, &md), 0);
+	memset(&md, 0, sizeof(md));
+	md.handle = other;
+	md.op = AMDGPU_GEM_METADATA_OP_GET_METADATA;
+	cr_assert_eq(ioc(fd2, DRM_IOCTL_AMDGPU_GEM_METADATA, &md), 0);
+	cr_assert_eq(md.data.tiling_info, 0xabc);
+	cr_assert_eq(md.data.data_size_bytes, 4);
+	cr_assert_eq(md.data.data[0], 0x12345678);
 
 	/* not a dma-buf, not an fd */
 	int pfd[2];

@@ -193,6 +193,7 @@ struct mem_mapping {
 struct vgpu_mem_file {
 	struct mem_bo **handles;   /* index = handle; [0] unused */
 	uint32_t nhandles;         /* array capacity */
+	uint32_t first_free;       /* no free handle below this one */
 	struct mem_mapping *maps;  /* sorted by start */
 	size_t nmaps, capmaps;
 	struct vgpu_file *file;

@@ -112,7 +112,7 @@ int mem_handle_create(struct vgpu_mem_file *mf, struct mem_bo *bo, bool ref_take
 {
 	/* drm_gem_handle_create_tail: idr_alloc(..., 1, 0) takes the lowest free id */
 	uint32_t h;
-	for (h = 1; h < mf->nhandles; h++)
+	for (h = mf->first_free ? mf->first_free : 1; h < mf->nhandles; h++)
 		if (!mf->handles[h])
 			break;
 	if (h >= mf->nhandles) {
@@ -122,8 +122,6 @@ int mem_handle_create(struct vgpu_mem_file *mf, struct mem_bo *bo, bool ref_take
 			return -ENOMEM;
 		memset(n + mf->nhandles, 0, (ncap - mf->nhandles) * sizeof(*n));
 		mf->handles = n;
-		if (h == 0)
-			h = 1;
 		mf->nhandles = ncap;
 	}
 	if (!ref_taken) {
@@ -135,6 +133,7 @@ int mem_handle_create(struct vgpu_mem_file *mf, struct mem_bo *bo, bool ref_take
 			return r;
 	}
 	mf->handles[h] = bo;
+	mf->first_free = h + 1;
 	bo->refs++;
 	*handle = h;
 	return 0;
@@ -171,6 +170,8 @@ int mem_handle_delete(struct vgpu_mem_file *mf, uint32_t handle)
 	 * amdgpu_vm_bo_del: the file's mappings of this BO go with it. */
 	mem_vm_bo_del(mf, bo);
 	mf->handles[handle] = NULL;
+	if (handle < mf->first_free)
+		mf->first_free = handle;
 	bo->refs--;
 	mem_shared_lock();
 	struct mem_gbo *g = mem_gbo_get(bo->gid);
