@@ -11,9 +11,12 @@
 
 int vgpu_mem_query(struct vgpu_mem_state *out)
 {
+	/* A real kernel answers sysfs mem_info_* without any open file, so
+	 * attach to the instance's state here too, not only at open(2). */
+	int r = mem_shared_attach();
+	if (r)
+		return r;
 	struct mem_shared *s = mem_shared();
-	if (!s)
-		return -ENODEV;
 	memset(out, 0, sizeof(*out));
 	mem_shared_lock();
 	/* usage of processes that died without closing is not real usage */
