@@ -10753,3 +10753,235 @@ global_atomic_cmpswap_f32 v40, v[60:61], s[10:11] offset:16
 global_atomic_min_f32 v40, v60, s[10:11] offset:16
 global_atomic_max_f32 v40, v60, s[10:11] offset:16
 global_atomic_add_f32 v40, v60, s[10:11] offset:16
+v_dual_fmac_f32 v20, v40, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmaak_f32 v20, v40, v61, 0x12345678 :: v_dual_mov_b32 v21, v71
+v_dual_fmamk_f32 v20, v40, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_f32 v20, v40, v61 :: v_dual_mov_b32 v21, v71
+v_dual_add_f32 v20, v40, v61 :: v_dual_mov_b32 v21, v71
+v_dual_sub_f32 v20, v40, v61 :: v_dual_mov_b32 v21, v71
+v_dual_subrev_f32 v20, v40, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_dx9_zero_f32 v20, v40, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mov_b32 v20, v40 :: v_dual_mov_b32 v21, v71
+v_dual_cndmask_b32 v20, v40, v61 :: v_dual_mov_b32 v21, v71
+v_dual_max_f32 v20, v40, v61 :: v_dual_mov_b32 v21, v71
+v_dual_min_f32 v20, v40, v61 :: v_dual_mov_b32 v21, v71
+v_dual_dot2acc_f32_f16 v20, v40, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmac_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmac_f32 v20, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmac_f32 v20, 0.15915494, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmac_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmac_f32 v20, -1, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmac_f32 v20, vcc_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmac_f32 v20, exec_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmaak_f32 v20, 0.5, v61, 0x3f000000 :: v_dual_mov_b32 v21, v71
+v_dual_fmaak_f32 v20, 0x12345678, v61, 0x12345678 :: v_dual_mov_b32 v21, v71
+v_dual_fmaak_f32 v20, 0.15915494, v61, 0x12345678 :: v_dual_mov_b32 v21, v71
+v_dual_fmaak_f32 v20, 0.5, v61, 0x12345678 :: v_dual_mov_b32 v21, v71
+v_dual_fmaak_f32 v20, -1, v61, 0x12345678 :: v_dual_mov_b32 v21, v71
+v_dual_fmaak_f32 v20, vcc_lo, v61, 0x12345678 :: v_dual_mov_b32 v21, v71
+v_dual_fmaak_f32 v20, exec_lo, v61, 0x12345678 :: v_dual_mov_b32 v21, v71
+v_dual_fmamk_f32 v20, 0.5, 0x3f000000, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmamk_f32 v20, 0x12345678, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmamk_f32 v20, 0.15915494, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmamk_f32 v20, 0.5, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmamk_f32 v20, -1, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmamk_f32 v20, vcc_lo, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_fmamk_f32 v20, exec_lo, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_f32 v20, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_f32 v20, 0.15915494, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_f32 v20, -1, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_f32 v20, vcc_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_f32 v20, exec_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_add_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_add_f32 v20, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_add_f32 v20, 0.15915494, v61 :: v_dual_mov_b32 v21, v71
+v_dual_add_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_add_f32 v20, -1, v61 :: v_dual_mov_b32 v21, v71
+v_dual_add_f32 v20, vcc_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_add_f32 v20, exec_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_sub_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_sub_f32 v20, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_sub_f32 v20, 0.15915494, v61 :: v_dual_mov_b32 v21, v71
+v_dual_sub_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_sub_f32 v20, -1, v61 :: v_dual_mov_b32 v21, v71
+v_dual_sub_f32 v20, vcc_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_sub_f32 v20, exec_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_subrev_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_subrev_f32 v20, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_subrev_f32 v20, 0.15915494, v61 :: v_dual_mov_b32 v21, v71
+v_dual_subrev_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_subrev_f32 v20, -1, v61 :: v_dual_mov_b32 v21, v71
+v_dual_subrev_f32 v20, vcc_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_subrev_f32 v20, exec_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_dx9_zero_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_dx9_zero_f32 v20, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_dx9_zero_f32 v20, 0.15915494, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_dx9_zero_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_dx9_zero_f32 v20, -1, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_dx9_zero_f32 v20, vcc_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mul_dx9_zero_f32 v20, exec_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mov_b32 v20, 0.5 :: v_dual_mov_b32 v21, v71
+v_dual_mov_b32 v20, 0x12345678 :: v_dual_mov_b32 v21, v71
+v_dual_mov_b32 v20, 0.15915494 :: v_dual_mov_b32 v21, v71
+v_dual_mov_b32 v20, 0.5 :: v_dual_mov_b32 v21, v71
+v_dual_mov_b32 v20, -1 :: v_dual_mov_b32 v21, v71
+v_dual_mov_b32 v20, vcc_lo :: v_dual_mov_b32 v21, v71
+v_dual_mov_b32 v20, exec_lo :: v_dual_mov_b32 v21, v71
+v_dual_cndmask_b32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_cndmask_b32 v20, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_cndmask_b32 v20, 0.15915494, v61 :: v_dual_mov_b32 v21, v71
+v_dual_cndmask_b32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_cndmask_b32 v20, -1, v61 :: v_dual_mov_b32 v21, v71
+v_dual_cndmask_b32 v20, vcc_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_cndmask_b32 v20, exec_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_max_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_max_f32 v20, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_max_f32 v20, 0.15915494, v61 :: v_dual_mov_b32 v21, v71
+v_dual_max_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_max_f32 v20, -1, v61 :: v_dual_mov_b32 v21, v71
+v_dual_max_f32 v20, vcc_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_max_f32 v20, exec_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_min_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_min_f32 v20, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_min_f32 v20, 0.15915494, v61 :: v_dual_mov_b32 v21, v71
+v_dual_min_f32 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_min_f32 v20, -1, v61 :: v_dual_mov_b32 v21, v71
+v_dual_min_f32 v20, vcc_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_min_f32 v20, exec_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_dot2acc_f32_f16 v20, 0x3f000000, v61 :: v_dual_mov_b32 v21, v71
+v_dual_dot2acc_f32_f16 v20, 0x12345678, v61 :: v_dual_mov_b32 v21, v71
+v_dual_dot2acc_f32_f16 v20, 0.15915494, v61 :: v_dual_mov_b32 v21, v71
+v_dual_dot2acc_f32_f16 v20, 0.5, v61 :: v_dual_mov_b32 v21, v71
+v_dual_dot2acc_f32_f16 v20, -1, v61 :: v_dual_mov_b32 v21, v71
+v_dual_dot2acc_f32_f16 v20, vcc_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_dot2acc_f32_f16 v20, exec_lo, v61 :: v_dual_mov_b32 v21, v71
+v_dual_mov_b32 v20, v40 :: v_dual_fmac_f32 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmaak_f32 v21, v71, v82, 0x12345678
+v_dual_mov_b32 v20, v40 :: v_dual_fmamk_f32 v21, v71, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_f32 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_f32 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_sub_f32 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_subrev_f32 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_dx9_zero_f32 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mov_b32 v21, v71
+v_dual_mov_b32 v20, v40 :: v_dual_cndmask_b32 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_max_f32 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_min_f32 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_dot2acc_f32_f16 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_nc_u32 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_lshlrev_b32 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_and_b32 v21, v71, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmac_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmac_f32 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmac_f32 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmac_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmac_f32 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmac_f32 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmac_f32 v21, exec_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmaak_f32 v21, 0.5, v82, 0x3f000000
+v_dual_mov_b32 v20, v40 :: v_dual_fmaak_f32 v21, 0x12345678, v82, 0x12345678
+v_dual_mov_b32 v20, v40 :: v_dual_fmaak_f32 v21, 0.15915494, v82, 0x12345678
+v_dual_mov_b32 v20, v40 :: v_dual_fmaak_f32 v21, 0.5, v82, 0x12345678
+v_dual_mov_b32 v20, v40 :: v_dual_fmaak_f32 v21, -1, v82, 0x12345678
+v_dual_mov_b32 v20, v40 :: v_dual_fmaak_f32 v21, vcc_lo, v82, 0x12345678
+v_dual_mov_b32 v20, v40 :: v_dual_fmaak_f32 v21, exec_lo, v82, 0x12345678
+v_dual_mov_b32 v20, v40 :: v_dual_fmamk_f32 v21, 0.5, 0x3f000000, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmamk_f32 v21, 0x12345678, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmamk_f32 v21, 0.15915494, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmamk_f32 v21, 0.5, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmamk_f32 v21, -1, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmamk_f32 v21, vcc_lo, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_fmamk_f32 v21, exec_lo, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_f32 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_f32 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_f32 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_f32 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_f32 v21, exec_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_f32 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_f32 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_f32 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_f32 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_f32 v21, exec_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_sub_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_sub_f32 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_sub_f32 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_sub_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_sub_f32 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_sub_f32 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_sub_f32 v21, exec_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_subrev_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_subrev_f32 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_subrev_f32 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_subrev_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_subrev_f32 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_subrev_f32 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_subrev_f32 v21, exec_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_dx9_zero_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_dx9_zero_f32 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_dx9_zero_f32 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_dx9_zero_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_dx9_zero_f32 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_dx9_zero_f32 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mul_dx9_zero_f32 v21, exec_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_mov_b32 v21, 0.5
+v_dual_mov_b32 v20, v40 :: v_dual_mov_b32 v21, 0x12345678
+v_dual_mov_b32 v20, v40 :: v_dual_mov_b32 v21, 0.15915494
+v_dual_mov_b32 v20, v40 :: v_dual_mov_b32 v21, 0.5
+v_dual_mov_b32 v20, v40 :: v_dual_mov_b32 v21, -1
+v_dual_mov_b32 v20, v40 :: v_dual_mov_b32 v21, vcc_lo
+v_dual_mov_b32 v20, v40 :: v_dual_mov_b32 v21, exec_lo
+v_dual_mov_b32 v20, v40 :: v_dual_cndmask_b32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_cndmask_b32 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_cndmask_b32 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_cndmask_b32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_cndmask_b32 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_cndmask_b32 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_cndmask_b32 v21, exec_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_max_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_max_f32 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_max_f32 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_max_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_max_f32 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_max_f32 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_max_f32 v21, exec_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_min_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_min_f32 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_min_f32 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_min_f32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_min_f32 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_min_f32 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_min_f32 v21, exec_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_dot2acc_f32_f16 v21, 0x3f000000, v82
+v_dual_mov_b32 v20, v40 :: v_dual_dot2acc_f32_f16 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_dot2acc_f32_f16 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_dot2acc_f32_f16 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_dot2acc_f32_f16 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_dot2acc_f32_f16 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_dot2acc_f32_f16 v21, exec_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_nc_u32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_nc_u32 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_nc_u32 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_nc_u32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_nc_u32 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_nc_u32 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_add_nc_u32 v21, exec_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_lshlrev_b32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_lshlrev_b32 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_lshlrev_b32 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_lshlrev_b32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_lshlrev_b32 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_lshlrev_b32 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_lshlrev_b32 v21, exec_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_and_b32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_and_b32 v21, 0x12345678, v82
+v_dual_mov_b32 v20, v40 :: v_dual_and_b32 v21, 0.15915494, v82
+v_dual_mov_b32 v20, v40 :: v_dual_and_b32 v21, 0.5, v82
+v_dual_mov_b32 v20, v40 :: v_dual_and_b32 v21, -1, v82
+v_dual_mov_b32 v20, v40 :: v_dual_and_b32 v21, vcc_lo, v82
+v_dual_mov_b32 v20, v40 :: v_dual_and_b32 v21, exec_lo, v82

@@ -25,10 +25,11 @@ LITS = [0x3f000000, 0x40, 0xfffffff0, 0x3800, 0x3fe00000, 0x3e22f983, 0x3118,
 OPF = {"SOP2": (0, 23, 7), "SOP1": (0, 8, 8), "SOPC": (0, 16, 7), "SOPK": (0, 23, 5),
        "SOPP": (0, 16, 7), "SMEM": (0, 18, 8), "VOP1": (0, 9, 8), "VOP2": (0, 25, 6),
        "VOPC": (0, 17, 8), "VOP3": (0, 16, 10), "DS": (0, 18, 8), "FLAT": (0, 18, 7),
-       "SCRATCH": (0, 18, 7), "GLOBAL": (0, 18, 7)}
+       "SCRATCH": (0, 18, 7), "GLOBAL": (0, 18, 7), "VOPDX": (0, 22, 4)}
 SRCF = {"SOP2": [(0, 0, 8), (0, 8, 8)], "SOP1": [(0, 0, 8)], "SOPC": [(0, 0, 8), (0, 8, 8)],
         "VOP1": [(0, 0, 9)], "VOP2": [(0, 0, 9)], "VOPC": [(0, 0, 9)],
-        "VOP3": [(1, 0, 9), (1, 9, 9), (1, 18, 9)]}
+        "VOP3": [(1, 0, 9), (1, 9, 9), (1, 18, 9)],
+        "VOPDX": [(0, 0, 9), (1, 0, 9)]}
 
 
 def put(ws, where, v):
@@ -68,6 +69,8 @@ def main():
     names = {e["name"] for _, rows, _ in tabs for _, e, _ in rows}
     probes = []
     for enc, rows, _ in tabs:
+        if enc.name == "VOPDY":
+            continue   # the random second dword of VOPDX covers Y
         ops = [op for op, _, _ in rows]
         for _ in range(600):
             probes.append(probe_for(rng, enc, ops))

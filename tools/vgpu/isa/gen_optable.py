@@ -131,6 +131,10 @@ class Enc:
     srcs = ()          # fields that accept the 9/8-bit source encoding
     nwords = 1
 
+    def part(self, text):
+        """The part of the printed text this encoding's table describes."""
+        return text
+
     def build(self, op, f):
         raise NotImplementedError
 
@@ -219,6 +223,35 @@ class VOP3(Enc):
         m = f.get("MODS", (0, 0, 0, 0, 0))  # abs, opsel, clamp, omod, neg
         return [0xd4000000 | op << 16 | m[2] << 15 | m[1] << 11 | m[0] << 8 | f["VDST"],
                 m[4] << 29 | m[3] << 27 | f["SRC2"] << 18 | f["SRC1"] << 9 | f["SRC0"]]
+
+
+class VOPDX(Enc):
+    """Dual issue, X half probed with Y = v_dual_mov_b32 v21, v71."""
+    name, ops, nwords = "VOPDX", range(0, 16), 2
+    fields = {"VDST": ("v", 20), "SRC0": ("v", 40), "VSRC1": ("v", 61)}
+    srcs = ("SRC0",)
+
+    def build(self, op, f):
+        return [0xc8000000 | op << 22 | 8 << 17 | f["VSRC1"] << 9 | f["SRC0"],
+                f["VDST"] << 24 | 10 << 17 | (256 + 71)]
+
+    def part(self, text):
+        return text.split(" :: ")[0]
+
+
+class VOPDY(Enc):
+    """Y half, with X = v_dual_mov_b32 v20, v40.  The printed Y
+    destination is 2 * field + 1 when X's is even."""
+    name, ops, nwords = "VOPDY", range(0, 32), 2
+    fields = {"VDST": ("v", 21), "SRC0": ("v", 71), "VSRC1": ("v", 82)}
+    srcs = ("SRC0",)
+
+    def build(self, op, f):
+        return [0xc8000000 | 8 << 22 | op << 17 | (256 + 40),
+                20 << 24 | (f["VDST"] >> 1) << 17 | f["VSRC1"] << 9 | f["SRC0"]]
+
+    def part(self, text):
+        return text.split(" :: ")[1]
 
 
 class SMEM(Enc):
@@ -316,7 +349,7 @@ def probe_encoding(enc):
             if not r or "/*Invalid" in r[0]:
                 continue
             text, n = r
-            mn, optext, mods = split_ops(text)
+            mn, optext, mods = split_ops(enc.part(text))
             slots = classify_ops(enc, optext)
             if n != enc.nwords:
                 # v_fmamk/v_fmaak: a literal constant K is part of the opcode
@@ -328,6 +361,8 @@ def probe_encoding(enc):
                     continue
             out[op] = {"text": text, "name": mn, "mbz": zs, "slots": slots,
                        "mods": mods}
+            if enc.name == "VOPDX" and n == enc.nwords + 1:
+                out[op]["text"] = text
     return out
 
 
@@ -458,7 +493,7 @@ def probe_literals(enc, table):
             f[fld] = 254
             lds.append(enc.build(op, f))
         for op, r in zip(todo, llvmprobe.disassemble(lds)):
-            if r and "/*" not in r[0] and "src_lds_direct" in r[0]:
+            if r and "/*" not in r[0] and "src_lds_direct" in enc.part(r[0]):
                 table[op].setdefault("ldsok", []).append(fld)
         res = llvmprobe.disassemble(probes)
         for i, op in enumerate(todo):
@@ -470,7 +505,7 @@ def probe_literals(enc, table):
                 if not r or r[1] != enc.nwords + 1:
                     got.append(None)
                     continue
-                got.append(split_ops(r[0])[1][idx])
+                got.append(split_ops(enc.part(r[0]))[1][idx])
             cls = None
             if all(g is None or "/*Invalid" in g for g in got):
                 cls = "NOLIT"
@@ -564,7 +599,7 @@ def c_entry(enc, op, e, extra_flag=None):
 
 
 ENCODINGS = [SOP2(), SOP1(), SOPC(), SOPK(), SOPP(), SMEM(), VOP1(), VOP2(),
-             VOPC(), VOP3(), DS(), FLAT(0), FLAT(1), FLAT(2)]
+             VOPC(), VOP3(), DS(), FLAT(0), FLAT(1), FLAT(2), VOPDX(), VOPDY()]
 
 
 def tables():

@@ -15,6 +15,8 @@ enum isa_enc {
 	ISA_ENC_SOP2, ISA_ENC_SOP1, ISA_ENC_SOPC, ISA_ENC_SOPK, ISA_ENC_SOPP,
 	ISA_ENC_SMEM, ISA_ENC_VOP1, ISA_ENC_VOP2, ISA_ENC_VOPC, ISA_ENC_VOP3,
 	ISA_ENC_DS, ISA_ENC_FLAT, ISA_ENC_SCRATCH, ISA_ENC_GLOBAL,
+	ISA_ENC_VOPD,    /* dual issue: desc/ops = X half, desc_y/ops_y = Y */
+	ISA_ENC_VOPDY,   /* only names the Y-half table; never an inst's enc */
 	ISA_ENC_COUNT
 };
 
@@ -128,6 +130,12 @@ struct isa_inst {
 	uint8_t offset0, offset1, gds;
 	uint8_t glc, slc, dlc;
 	uint8_t sve;                     /* SCRATCH: VGPR address in use */
+	/* VOPD: the Y half (X is desc/ops); both read their sources before
+	 * either writes (dual issue) */
+	const struct isa_opdesc *desc_y;
+	uint8_t nops_y;
+	struct isa_operand ops_y[ISA_MAX_OPS];
+	uint8_t half;                    /* decoder internal: 1 while on Y */
 };
 
 /* Decodes one instruction: number of dwords consumed (1..3), -EILSEQ for

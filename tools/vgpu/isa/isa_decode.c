@@ -25,11 +25,13 @@ static const struct {
 	[ISA_ENC_FLAT] = {isa_tab_flat, &isa_tab_flat_n},
 	[ISA_ENC_SCRATCH] = {isa_tab_scratch, &isa_tab_scratch_n},
 	[ISA_ENC_GLOBAL] = {isa_tab_global, &isa_tab_global_n},
+	[ISA_ENC_VOPD] = {isa_tab_vopdx, &isa_tab_vopdx_n},
+	[ISA_ENC_VOPDY] = {isa_tab_vopdy, &isa_tab_vopdy_n},
 };
 
 static const char *const enc_names[ISA_ENC_COUNT] = {
 	"SOP2", "SOP1", "SOPC", "SOPK", "SOPP", "SMEM", "VOP1", "VOP2",
-	"VOPC", "VOP3", "DS", "FLAT", "SCRATCH", "GLOBAL",
+	"VOPC", "VOP3", "DS", "FLAT", "SCRATCH", "GLOBAL", "VOPD", "VOPD(Y)",
 };
 
 const char *isa_enc_name(enum isa_enc enc)
@@ -76,6 +78,7 @@ static int classify(uint32_t w, enum isa_enc *enc, unsigned *op, unsigned *len)
 	*len = 2;
 	switch (w >> 26) {
 	case 0x35: *enc = ISA_ENC_VOP3; *op = (w >> 16) & 0x3ff; return 0;
+	case 0x32: *enc = ISA_ENC_VOPD; *op = (w >> 22) & 0xf; return 0;
 	case 0x3d: *enc = ISA_ENC_SMEM; *op = (w >> 18) & 0xff; return 0;
 	case 0x36: *enc = ISA_ENC_DS; *op = (w >> 18) & 0xff; return 0;
 	case 0x37:
@@ -177,7 +180,8 @@ static int decode_src(struct isa_inst *in, struct isa_operand *o, unsigned code,
 			   w == 64 ? inl_f64[code - 240] : inl_f32[code - 240];
 		return 0;
 	}
-	if (code == 254 && !(in->desc->lds & ISA_MBZ(o->field)))
+	if (code == 254 &&
+	    !((in->half ? in->desc_y : in->desc)->lds & ISA_MBZ(o->field)))
 		return -EILSEQ;   /* src_lds_direct: only where LLVM takes it */
 	if ((code >= 235 && code <= 239) || (code >= 251 && code <= 254)) {
 		o->kind = ISA_OPK_SPECIAL;
@@ -221,6 +225,19 @@ static unsigned field_value(const struct isa_inst *in, uint8_t f)
 		if (f == ISA_FLD_SRC0) return w1 & 0x1ff;
 		if (f == ISA_FLD_SRC1) return (w1 >> 9) & 0x1ff;
 		if (f == ISA_FLD_SRC2) return (w1 >> 18) & 0x1ff;
+		break;
+	case ISA_ENC_VOPD:
+		if (!in->half) {
+			if (f == ISA_FLD_VDST) return w1 >> 24;
+			if (f == ISA_FLD_SRC0) return w0 & 0x1ff;
+			if (f == ISA_FLD_VSRC1) return (w0 >> 9) & 0xff;
+		} else {
+			/* vdsty holds bits 7:1; bit 0 is the opposite of vdstx's */
+			if (f == ISA_FLD_VDST)
+				return ((w1 >> 17) & 0x7f) << 1 | (((w1 >> 24) & 1) ^ 1);
+			if (f == ISA_FLD_SRC0) return w1 & 0x1ff;
+			if (f == ISA_FLD_VSRC1) return (w1 >> 9) & 0xff;
+		}
 		break;
 	case ISA_ENC_SMEM:
 		if (f == ISA_FLD_SDATA) return (w0 >> 6) & 0x7f;
@@ -342,8 +359,9 @@ static int decode_extra(struct isa_inst *in)
 		}
 		/* Modifier bits of absent sources, or modifiers an opcode does
 		 * not take, make the encoding invalid (as LLVM decides). */
-		if ((absbits & ~srcmask) || (negbits & ~srcmask) ||
-		    (in->opsel & ~(srcmask | 8)))
+		if (((absbits & ~srcmask) && !(fl & ISA_OPF_ABS_IGNORE)) ||
+		    ((negbits & ~srcmask) && !(fl & ISA_OPF_NEG_IGNORE)) ||
+		    ((in->opsel & ~(srcmask | 8)) && !(fl & ISA_OPF_OPSEL_IGNORE)))
 			return -EILSEQ;
 		if ((absbits && !(fl & (ISA_OPF_ABS_PRINT | ISA_OPF_ABS_IGNORE))) ||
 		    (negbits && !(fl & (ISA_OPF_NEG_PRINT | ISA_OPF_NEG_IGNORE))) ||
@@ -442,6 +460,26 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 		rc = decode_operand(out, o, words, nwords, &len);
 		if (rc)
 			return rc;
+	}
+	if (enc == ISA_ENC_VOPD) {
+		out->desc_y = isa_lookup(ISA_ENC_VOPDY, (words[0] >> 17) & 0x1f);
+		if (!out->desc_y)
+			return -EILSEQ;
+		out->half = 1;
+		rc = check_mbz(out, out->desc_y->mbz);
+		if (rc)
+			return rc;
+		out->nops_y = out->desc_y->nslots;
+		for (unsigned i = 0; i < out->nops_y; i++) {
+			struct isa_operand *o = &out->ops_y[i];
+			o->field = out->desc_y->slot[i].field;
+			o->bits = out->desc_y->slot[i].bits;
+			o->lit = out->desc_y->slot[i].lit;
+			rc = decode_operand(out, o, words, nwords, &len);
+			if (rc)
+				return rc;
+		}
+		out->half = 0;
 	}
 	if (out->has_literal)
 		out->words[len - 1] = out->literal;

@@ -362,37 +362,49 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 	}
 }
 
+/* Mnemonic and operands of one table entry (VOPD prints two). */
+static void put_inst(struct out *o, const struct isa_inst *in,
+		     const struct isa_opdesc *d, const struct isa_operand *ops,
+		     unsigned nops)
+{
+	put(o, d->name);
+	unsigned printed = 0;
+	for (unsigned i = 0; i < nops; i++) {
+		const struct isa_operand *op = &ops[i];
+		if (op->field == ISA_FLD_SIMM16 && in->enc == ISA_ENC_SOPP &&
+		    op->value == 0 && !strcmp(d->name, "s_endpgm"))
+			continue;   /* "s_endpgm", not "s_endpgm 0" */
+		put(o, printed ? ", " : " ");
+		printed++;
+		if (in->enc == ISA_ENC_SMEM && op->field == ISA_FLD_SOFFSET) {
+			/* soffset null prints the offset alone (or null) */
+			if (op->reg == 124) {
+				if (in->offset) put_sx(o, in->offset);
+				else put(o, "null");
+				continue;
+			}
+			put_operand(o, in, op);
+			if (in->offset) { put(o, " offset:"); put_sx(o, in->offset); }
+			continue;
+		}
+		if ((in->enc == ISA_ENC_GLOBAL || in->enc == ISA_ENC_SCRATCH) &&
+		    op->field == ISA_FLD_SADDR && op->reg == 124) {
+			put(o, "off");
+			continue;
+		}
+		put_operand(o, in, op);
+	}
+}
+
 int isa_format(const struct isa_inst *in, char *buf, size_t cap)
 {
 	struct out o = {buf, cap, 0};
 	if (!in || !in->desc || (!buf && cap))
 		return -EINVAL;
-	put(&o, in->desc->name);
-	unsigned printed = 0;
-	for (unsigned i = 0; i < in->nops; i++) {
-		const struct isa_operand *op = &in->ops[i];
-		if (op->field == ISA_FLD_SIMM16 && in->enc == ISA_ENC_SOPP &&
-		    op->value == 0 && !strcmp(in->desc->name, "s_endpgm"))
-			continue;   /* "s_endpgm", not "s_endpgm 0" */
-		put(&o, printed ? ", " : " ");
-		printed++;
-		if (in->enc == ISA_ENC_SMEM && op->field == ISA_FLD_SOFFSET) {
-			/* soffset null prints the offset alone (or null) */
-			if (op->reg == 124) {
-				if (in->offset) put_sx(&o, in->offset);
-				else put(&o, "null");
-				continue;
-			}
-			put_operand(&o, in, op);
-			if (in->offset) { put(&o, " offset:"); put_sx(&o, in->offset); }
-			continue;
-		}
-		if ((in->enc == ISA_ENC_GLOBAL || in->enc == ISA_ENC_SCRATCH) &&
-		    op->field == ISA_FLD_SADDR && op->reg == 124) {
-			put(&o, "off");
-			continue;
-		}
-		put_operand(&o, in, op);
+	put_inst(&o, in, in->desc, in->ops, in->nops);
+	if (in->enc == ISA_ENC_VOPD && in->desc_y) {
+		put(&o, " :: ");
+		put_inst(&o, in, in->desc_y, in->ops_y, in->nops_y);
 	}
 	put_mods(&o, in);
 	if (cap)
