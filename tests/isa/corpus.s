@@ -10509,121 +10509,127 @@ v_xor_b16 v20, v40, 0x3800
 v_xor_b16 v20, v40, -1
 v_xor_b16 v20, v40, vcc_lo
 v_xor_b16 v20, v40, exec_lo
-ds_add_u32 v40, v60 offset:513
-ds_sub_u32 v40, v60 offset:513
-ds_rsub_u32 v40, v60 offset:513
-ds_inc_u32 v40, v60 offset:513
-ds_dec_u32 v40, v60 offset:513
-ds_min_i32 v40, v60 offset:513
-ds_max_i32 v40, v60 offset:513
-ds_min_u32 v40, v60 offset:513
-ds_max_u32 v40, v60 offset:513
-ds_and_b32 v40, v60 offset:513
-ds_or_b32 v40, v60 offset:513
-ds_xor_b32 v40, v60 offset:513
-ds_mskor_b32 v40, v60, v80 offset:513
-ds_store_b32 v40, v60 offset:513
-ds_store_2addr_b32 v40, v60, v80 offset0:1 offset1:2
-ds_store_2addr_stride64_b32 v40, v60, v80 offset0:1 offset1:2
-ds_cmpstore_b32 v40, v60, v80 offset:513
-ds_cmpstore_f32 v40, v60, v80 offset:513
-ds_min_f32 v40, v60 offset:513
-ds_max_f32 v40, v60 offset:513
-ds_add_f32 v40, v60 offset:513
-ds_store_b8 v40, v60 offset:513
-ds_store_b16 v40, v60 offset:513
-ds_add_rtn_u32 v20, v40, v60 offset:513
-ds_sub_rtn_u32 v20, v40, v60 offset:513
-ds_rsub_rtn_u32 v20, v40, v60 offset:513
-ds_inc_rtn_u32 v20, v40, v60 offset:513
-ds_dec_rtn_u32 v20, v40, v60 offset:513
-ds_min_rtn_i32 v20, v40, v60 offset:513
-ds_max_rtn_i32 v20, v40, v60 offset:513
-ds_min_rtn_u32 v20, v40, v60 offset:513
-ds_max_rtn_u32 v20, v40, v60 offset:513
-ds_and_rtn_b32 v20, v40, v60 offset:513
-ds_or_rtn_b32 v20, v40, v60 offset:513
-ds_xor_rtn_b32 v20, v40, v60 offset:513
-ds_mskor_rtn_b32 v20, v40, v60, v80 offset:513
-ds_storexchg_rtn_b32 v20, v40, v60 offset:513
-ds_storexchg_2addr_rtn_b32 v[20:21], v40, v60, v80 offset0:1 offset1:2
-ds_storexchg_2addr_stride64_rtn_b32 v[20:21], v40, v60, v80 offset0:1 offset1:2
-ds_cmpstore_rtn_b32 v20, v40, v60, v80 offset:513
-ds_cmpstore_rtn_f32 v20, v40, v60, v80 offset:513
-ds_min_rtn_f32 v20, v40, v60 offset:513
-ds_max_rtn_f32 v20, v40, v60 offset:513
-ds_wrap_rtn_b32 v20, v40, v60, v80 offset:513
-ds_load_b32 v20, v40 offset:513
-ds_load_2addr_b32 v[20:21], v40 offset0:1 offset1:2
-ds_load_2addr_stride64_b32 v[20:21], v40 offset0:1 offset1:2
-ds_load_i8 v20, v40 offset:513
-ds_load_u8 v20, v40 offset:513
-ds_load_i16 v20, v40 offset:513
-ds_load_u16 v20, v40 offset:513
-ds_consume v20 offset:513
-ds_append v20 offset:513
-ds_add_u64 v40, v[60:61] offset:513
-ds_sub_u64 v40, v[60:61] offset:513
-ds_rsub_u64 v40, v[60:61] offset:513
-ds_inc_u64 v40, v[60:61] offset:513
-ds_dec_u64 v40, v[60:61] offset:513
-ds_min_i64 v40, v[60:61] offset:513
-ds_max_i64 v40, v[60:61] offset:513
-ds_min_u64 v40, v[60:61] offset:513
-ds_max_u64 v40, v[60:61] offset:513
-ds_and_b64 v40, v[60:61] offset:513
-ds_or_b64 v40, v[60:61] offset:513
-ds_xor_b64 v40, v[60:61] offset:513
-ds_mskor_b64 v40, v[60:61], v[80:81] offset:513
-ds_store_b64 v40, v[60:61] offset:513
-ds_store_2addr_b64 v40, v[60:61], v[80:81] offset0:1 offset1:2
-ds_store_2addr_stride64_b64 v40, v[60:61], v[80:81] offset0:1 offset1:2
-ds_cmpstore_b64 v40, v[60:61], v[80:81] offset:513
-ds_cmpstore_f64 v40, v[60:61], v[80:81] offset:513
-ds_min_f64 v40, v[60:61] offset:513
-ds_max_f64 v40, v[60:61] offset:513
-ds_add_rtn_u64 v[20:21], v40, v[60:61] offset:513
-ds_sub_rtn_u64 v[20:21], v40, v[60:61] offset:513
-ds_rsub_rtn_u64 v[20:21], v40, v[60:61] offset:513
-ds_inc_rtn_u64 v[20:21], v40, v[60:61] offset:513
-ds_dec_rtn_u64 v[20:21], v40, v[60:61] offset:513
-ds_min_rtn_i64 v[20:21], v40, v[60:61] offset:513
-ds_max_rtn_i64 v[20:21], v40, v[60:61] offset:513
-ds_min_rtn_u64 v[20:21], v40, v[60:61] offset:513
-ds_max_rtn_u64 v[20:21], v40, v[60:61] offset:513
-ds_and_rtn_b64 v[20:21], v40, v[60:61] offset:513
-ds_or_rtn_b64 v[20:21], v40, v[60:61] offset:513
-ds_xor_rtn_b64 v[20:21], v40, v[60:61] offset:513
-ds_mskor_rtn_b64 v[20:21], v40, v[60:61], v[80:81] offset:513
-ds_storexchg_rtn_b64 v[20:21], v40, v[60:61] offset:513
-ds_storexchg_2addr_rtn_b64 v[20:23], v40, v[60:61], v[80:81] offset0:1 offset1:2
-ds_storexchg_2addr_stride64_rtn_b64 v[20:23], v40, v[60:61], v[80:81] offset0:1 offset1:2
-ds_cmpstore_rtn_b64 v[20:21], v40, v[60:61], v[80:81] offset:513
-ds_cmpstore_rtn_f64 v[20:21], v40, v[60:61], v[80:81] offset:513
-ds_min_rtn_f64 v[20:21], v40, v[60:61] offset:513
-ds_max_rtn_f64 v[20:21], v40, v[60:61] offset:513
-ds_load_b64 v[20:21], v40 offset:513
-ds_load_2addr_b64 v[20:23], v40 offset0:1 offset1:2
-ds_load_2addr_stride64_b64 v[20:23], v40 offset0:1 offset1:2
-ds_add_rtn_f32 v20, v40, v60 offset:513
-ds_condxchg32_rtn_b64 v[20:21], v40, v[60:61] offset:513
-ds_store_b8_d16_hi v40, v60 offset:513
-ds_store_b16_d16_hi v40, v60 offset:513
-ds_load_u8_d16 v20, v40 offset:513
-ds_load_u8_d16_hi v20, v40 offset:513
-ds_load_i8_d16 v20, v40 offset:513
-ds_load_i8_d16_hi v20, v40 offset:513
-ds_load_u16_d16 v20, v40 offset:513
-ds_load_u16_d16_hi v20, v40 offset:513
+ds_add_u32 v40, v60 offset:513 gds
+ds_sub_u32 v40, v60 offset:513 gds
+ds_rsub_u32 v40, v60 offset:513 gds
+ds_inc_u32 v40, v60 offset:513 gds
+ds_dec_u32 v40, v60 offset:513 gds
+ds_min_i32 v40, v60 offset:513 gds
+ds_max_i32 v40, v60 offset:513 gds
+ds_min_u32 v40, v60 offset:513 gds
+ds_max_u32 v40, v60 offset:513 gds
+ds_and_b32 v40, v60 offset:513 gds
+ds_or_b32 v40, v60 offset:513 gds
+ds_xor_b32 v40, v60 offset:513 gds
+ds_mskor_b32 v40, v60, v80 offset:513 gds
+ds_store_b32 v40, v60 offset:513 gds
+ds_store_2addr_b32 v40, v60, v80 offset0:1 offset1:2 gds
+ds_store_2addr_stride64_b32 v40, v60, v80 offset0:1 offset1:2 gds
+ds_cmpstore_b32 v40, v60, v80 offset:513 gds
+ds_cmpstore_f32 v40, v60, v80 offset:513 gds
+ds_min_f32 v40, v60 offset:513 gds
+ds_max_f32 v40, v60 offset:513 gds
+ds_add_f32 v40, v60 offset:513 gds
+ds_gws_init v40 offset:513 gds
+ds_gws_sema_br v40 offset:513 gds
+ds_gws_barrier v40 offset:513 gds
+ds_store_b8 v40, v60 offset:513 gds
+ds_store_b16 v40, v60 offset:513 gds
+ds_add_rtn_u32 v20, v40, v60 offset:513 gds
+ds_sub_rtn_u32 v20, v40, v60 offset:513 gds
+ds_rsub_rtn_u32 v20, v40, v60 offset:513 gds
+ds_inc_rtn_u32 v20, v40, v60 offset:513 gds
+ds_dec_rtn_u32 v20, v40, v60 offset:513 gds
+ds_min_rtn_i32 v20, v40, v60 offset:513 gds
+ds_max_rtn_i32 v20, v40, v60 offset:513 gds
+ds_min_rtn_u32 v20, v40, v60 offset:513 gds
+ds_max_rtn_u32 v20, v40, v60 offset:513 gds
+ds_and_rtn_b32 v20, v40, v60 offset:513 gds
+ds_or_rtn_b32 v20, v40, v60 offset:513 gds
+ds_xor_rtn_b32 v20, v40, v60 offset:513 gds
+ds_mskor_rtn_b32 v20, v40, v60, v80 offset:513 gds
+ds_storexchg_rtn_b32 v20, v40, v60 offset:513 gds
+ds_storexchg_2addr_rtn_b32 v[20:21], v40, v60, v80 offset0:1 offset1:2 gds
+ds_storexchg_2addr_stride64_rtn_b32 v[20:21], v40, v60, v80 offset0:1 offset1:2 gds
+ds_cmpstore_rtn_b32 v20, v40, v60, v80 offset:513 gds
+ds_cmpstore_rtn_f32 v20, v40, v60, v80 offset:513 gds
+ds_min_rtn_f32 v20, v40, v60 offset:513 gds
+ds_max_rtn_f32 v20, v40, v60 offset:513 gds
+ds_wrap_rtn_b32 v20, v40, v60, v80 offset:513 gds
+ds_load_b32 v20, v40 offset:513 gds
+ds_load_2addr_b32 v[20:21], v40 offset0:1 offset1:2 gds
+ds_load_2addr_stride64_b32 v[20:21], v40 offset0:1 offset1:2 gds
+ds_load_i8 v20, v40 offset:513 gds
+ds_load_u8 v20, v40 offset:513 gds
+ds_load_i16 v20, v40 offset:513 gds
+ds_load_u16 v20, v40 offset:513 gds
+ds_consume v20 offset:513 gds
+ds_append v20 offset:513 gds
+ds_ordered_count v20, v40 offset:513 gds
+ds_add_u64 v40, v[60:61] offset:513 gds
+ds_sub_u64 v40, v[60:61] offset:513 gds
+ds_rsub_u64 v40, v[60:61] offset:513 gds
+ds_inc_u64 v40, v[60:61] offset:513 gds
+ds_dec_u64 v40, v[60:61] offset:513 gds
+ds_min_i64 v40, v[60:61] offset:513 gds
+ds_max_i64 v40, v[60:61] offset:513 gds
+ds_min_u64 v40, v[60:61] offset:513 gds
+ds_max_u64 v40, v[60:61] offset:513 gds
+ds_and_b64 v40, v[60:61] offset:513 gds
+ds_or_b64 v40, v[60:61] offset:513 gds
+ds_xor_b64 v40, v[60:61] offset:513 gds
+ds_mskor_b64 v40, v[60:61], v[80:81] offset:513 gds
+ds_store_b64 v40, v[60:61] offset:513 gds
+ds_store_2addr_b64 v40, v[60:61], v[80:81] offset0:1 offset1:2 gds
+ds_store_2addr_stride64_b64 v40, v[60:61], v[80:81] offset0:1 offset1:2 gds
+ds_cmpstore_b64 v40, v[60:61], v[80:81] offset:513 gds
+ds_cmpstore_f64 v40, v[60:61], v[80:81] offset:513 gds
+ds_min_f64 v40, v[60:61] offset:513 gds
+ds_max_f64 v40, v[60:61] offset:513 gds
+ds_add_rtn_u64 v[20:21], v40, v[60:61] offset:513 gds
+ds_sub_rtn_u64 v[20:21], v40, v[60:61] offset:513 gds
+ds_rsub_rtn_u64 v[20:21], v40, v[60:61] offset:513 gds
+ds_inc_rtn_u64 v[20:21], v40, v[60:61] offset:513 gds
+ds_dec_rtn_u64 v[20:21], v40, v[60:61] offset:513 gds
+ds_min_rtn_i64 v[20:21], v40, v[60:61] offset:513 gds
+ds_max_rtn_i64 v[20:21], v40, v[60:61] offset:513 gds
+ds_min_rtn_u64 v[20:21], v40, v[60:61] offset:513 gds
+ds_max_rtn_u64 v[20:21], v40, v[60:61] offset:513 gds
+ds_and_rtn_b64 v[20:21], v40, v[60:61] offset:513 gds
+ds_or_rtn_b64 v[20:21], v40, v[60:61] offset:513 gds
+ds_xor_rtn_b64 v[20:21], v40, v[60:61] offset:513 gds
+ds_mskor_rtn_b64 v[20:21], v40, v[60:61], v[80:81] offset:513 gds
+ds_storexchg_rtn_b64 v[20:21], v40, v[60:61] offset:513 gds
+ds_storexchg_2addr_rtn_b64 v[20:23], v40, v[60:61], v[80:81] offset0:1 offset1:2 gds
+ds_storexchg_2addr_stride64_rtn_b64 v[20:23], v40, v[60:61], v[80:81] offset0:1 offset1:2 gds
+ds_cmpstore_rtn_b64 v[20:21], v40, v[60:61], v[80:81] offset:513 gds
+ds_cmpstore_rtn_f64 v[20:21], v40, v[60:61], v[80:81] offset:513 gds
+ds_min_rtn_f64 v[20:21], v40, v[60:61] offset:513 gds
+ds_max_rtn_f64 v[20:21], v40, v[60:61] offset:513 gds
+ds_load_b64 v[20:21], v40 offset:513 gds
+ds_load_2addr_b64 v[20:23], v40 offset0:1 offset1:2 gds
+ds_load_2addr_stride64_b64 v[20:23], v40 offset0:1 offset1:2 gds
+ds_add_rtn_f32 v20, v40, v60 offset:513 gds
+ds_add_gs_reg_rtn v[20:21], v60 offset:513 gds
+ds_sub_gs_reg_rtn v[20:21], v60 offset:513 gds
+ds_condxchg32_rtn_b64 v[20:21], v40, v[60:61] offset:513 gds
+ds_store_b8_d16_hi v40, v60 offset:513 gds
+ds_store_b16_d16_hi v40, v60 offset:513 gds
+ds_load_u8_d16 v20, v40 offset:513 gds
+ds_load_u8_d16_hi v20, v40 offset:513 gds
+ds_load_i8_d16 v20, v40 offset:513 gds
+ds_load_i8_d16_hi v20, v40 offset:513 gds
+ds_load_u16_d16 v20, v40 offset:513 gds
+ds_load_u16_d16_hi v20, v40 offset:513 gds
 ds_bvh_stack_rtn_b32 v20, v40, v60, v[80:83] offset:513
-ds_store_addtid_b32 v60 offset:513
-ds_load_addtid_b32 v20 offset:513
+ds_store_addtid_b32 v60 offset:513 gds
+ds_load_addtid_b32 v20 offset:513 gds
 ds_permute_b32 v20, v40, v60 offset:513
 ds_bpermute_b32 v20, v40, v60 offset:513
-ds_store_b96 v40, v[60:62] offset:513
-ds_store_b128 v40, v[60:63] offset:513
-ds_load_b96 v[20:22], v40 offset:513
-ds_load_b128 v[20:23], v40 offset:513
+ds_store_b96 v40, v[60:62] offset:513 gds
+ds_store_b128 v40, v[60:63] offset:513 gds
+ds_load_b96 v[20:22], v40 offset:513 gds
+ds_load_b128 v[20:23], v40 offset:513 gds
 flat_load_u8 v20, v[40:41] offset:16
 flat_load_i8 v20, v[40:41] offset:16
 flat_load_u16 v20, v[40:41] offset:16
@@ -10985,3 +10991,649 @@ v_dual_mov_b32 v20, v40 :: v_dual_and_b32 v21, 0.5, v82
 v_dual_mov_b32 v20, v40 :: v_dual_and_b32 v21, -1, v82
 v_dual_mov_b32 v20, v40 :: v_dual_and_b32 v21, vcc_lo, v82
 v_dual_mov_b32 v20, v40 :: v_dual_and_b32 v21, exec_lo, v82
+v_pk_mad_i16 v20, v40, v60, v80
+v_pk_mul_lo_u16 v20, v40, v60
+v_pk_add_i16 v20, v40, v60
+v_pk_sub_i16 v20, v40, v60
+v_pk_lshlrev_b16 v20, v40, v60
+v_pk_lshrrev_b16 v20, v40, v60
+v_pk_ashrrev_i16 v20, v40, v60
+v_pk_max_i16 v20, v40, v60
+v_pk_min_i16 v20, v40, v60
+v_pk_mad_u16 v20, v40, v60, v80
+v_pk_add_u16 v20, v40, v60
+v_pk_sub_u16 v20, v40, v60
+v_pk_max_u16 v20, v40, v60
+v_pk_min_u16 v20, v40, v60
+v_pk_fma_f16 v20, v40, v60, v80
+v_pk_add_f16 v20, v40, v60
+v_pk_mul_f16 v20, v40, v60
+v_pk_min_f16 v20, v40, v60
+v_pk_max_f16 v20, v40, v60
+v_dot2_f32_f16 v20, v40, v60, v80
+v_dot4_i32_iu8 v20, v40, v60, v80
+v_dot4_u32_u8 v20, v40, v60, v80
+v_dot8_i32_iu4 v20, v40, v60, v80
+v_dot8_u32_u4 v20, v40, v60, v80
+v_dot2_f32_bf16 v20, v40, v60, v80
+v_fma_mix_f32 v20, v40, v60, v80
+v_fma_mixlo_f16 v20, v40, v60, v80
+v_fma_mixhi_f16 v20, v40, v60, v80
+v_wmma_f32_16x16x16_f16 v[20:27], v[40:47], v[60:67], v[80:87]
+v_wmma_f32_16x16x16_bf16 v[20:27], v[40:47], v[60:67], v[80:87]
+v_wmma_f16_16x16x16_f16 v[20:27], v[40:47], v[60:67], v[80:87]
+v_wmma_bf16_16x16x16_bf16 v[20:27], v[40:47], v[60:67], v[80:87]
+v_wmma_i32_16x16x16_iu8 v[20:27], v[40:43], v[60:63], v[80:87]
+v_wmma_i32_16x16x16_iu4 v[20:27], v[40:41], v[60:61], v[80:87]
+v_pk_mad_i16 v20, 0.5, v60, v80
+v_pk_mad_i16 v20, 0x12345678, v60, v80
+v_pk_mad_i16 v20, 0.15915494, v60, v80
+v_pk_mad_i16 v20, 0.5, v60, v80
+v_pk_mad_i16 v20, -1, v60, v80
+v_pk_mad_i16 v20, vcc_lo, v60, v80
+v_pk_mad_i16 v20, exec_lo, v60, v80
+v_pk_mad_i16 v20, v40, 0.5, v80
+v_pk_mad_i16 v20, v40, 0x12345678, v80
+v_pk_mad_i16 v20, v40, 0.15915494, v80
+v_pk_mad_i16 v20, v40, 0.5, v80
+v_pk_mad_i16 v20, v40, -1, v80
+v_pk_mad_i16 v20, v40, vcc_lo, v80
+v_pk_mad_i16 v20, v40, exec_lo, v80
+v_pk_mad_i16 v20, v40, v60, 0.5
+v_pk_mad_i16 v20, v40, v60, 0x12345678
+v_pk_mad_i16 v20, v40, v60, 0.15915494
+v_pk_mad_i16 v20, v40, v60, 0.5
+v_pk_mad_i16 v20, v40, v60, -1
+v_pk_mad_i16 v20, v40, v60, vcc_lo
+v_pk_mad_i16 v20, v40, v60, exec_lo
+v_pk_mad_i16 v20, v40, v60, v80 op_sel:[1,1,1] op_sel_hi:[0,0,0] neg_lo:[1,1,1] neg_hi:[1,1,1] clamp
+v_pk_mad_i16 v20, v40, v60, v80 op_sel:[0,0,1] op_sel_hi:[1,1,0] neg_lo:[1,0,0] neg_hi:[0,1,0]
+v_pk_mad_i16 v20, v40, v60, v80 op_sel_hi:[0,0,1]
+v_pk_mad_i16 v20, v40, v60, v80 op_sel:[1,0,0] neg_lo:[1,1,0]
+v_pk_mad_i16 v20, v40, v60, v80 op_sel:[0,1,0] op_sel_hi:[1,0,0] neg_hi:[1,1,0] clamp
+v_pk_mul_lo_u16 v20, 0.5, v60
+v_pk_mul_lo_u16 v20, 0x12345678, v60
+v_pk_mul_lo_u16 v20, 0.15915494, v60
+v_pk_mul_lo_u16 v20, 0.5, v60
+v_pk_mul_lo_u16 v20, -1, v60
+v_pk_mul_lo_u16 v20, vcc_lo, v60
+v_pk_mul_lo_u16 v20, exec_lo, v60
+v_pk_mul_lo_u16 v20, v40, 0.5
+v_pk_mul_lo_u16 v20, v40, 0x12345678
+v_pk_mul_lo_u16 v20, v40, 0.15915494
+v_pk_mul_lo_u16 v20, v40, 0.5
+v_pk_mul_lo_u16 v20, v40, -1
+v_pk_mul_lo_u16 v20, v40, vcc_lo
+v_pk_mul_lo_u16 v20, v40, exec_lo
+v_pk_mul_lo_u16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_mul_lo_u16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_mul_lo_u16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_add_i16 v20, 0.5, v60
+v_pk_add_i16 v20, 0x12345678, v60
+v_pk_add_i16 v20, 0.15915494, v60
+v_pk_add_i16 v20, 0.5, v60
+v_pk_add_i16 v20, -1, v60
+v_pk_add_i16 v20, vcc_lo, v60
+v_pk_add_i16 v20, exec_lo, v60
+v_pk_add_i16 v20, v40, 0.5
+v_pk_add_i16 v20, v40, 0x12345678
+v_pk_add_i16 v20, v40, 0.15915494
+v_pk_add_i16 v20, v40, 0.5
+v_pk_add_i16 v20, v40, -1
+v_pk_add_i16 v20, v40, vcc_lo
+v_pk_add_i16 v20, v40, exec_lo
+v_pk_add_i16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_add_i16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_add_i16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_sub_i16 v20, 0.5, v60
+v_pk_sub_i16 v20, 0x12345678, v60
+v_pk_sub_i16 v20, 0.15915494, v60
+v_pk_sub_i16 v20, 0.5, v60
+v_pk_sub_i16 v20, -1, v60
+v_pk_sub_i16 v20, vcc_lo, v60
+v_pk_sub_i16 v20, exec_lo, v60
+v_pk_sub_i16 v20, v40, 0.5
+v_pk_sub_i16 v20, v40, 0x12345678
+v_pk_sub_i16 v20, v40, 0.15915494
+v_pk_sub_i16 v20, v40, 0.5
+v_pk_sub_i16 v20, v40, -1
+v_pk_sub_i16 v20, v40, vcc_lo
+v_pk_sub_i16 v20, v40, exec_lo
+v_pk_sub_i16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_sub_i16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_sub_i16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_lshlrev_b16 v20, 0.5, v60
+v_pk_lshlrev_b16 v20, 0x12345678, v60
+v_pk_lshlrev_b16 v20, 0.15915494, v60
+v_pk_lshlrev_b16 v20, 0.5, v60
+v_pk_lshlrev_b16 v20, -1, v60
+v_pk_lshlrev_b16 v20, vcc_lo, v60
+v_pk_lshlrev_b16 v20, exec_lo, v60
+v_pk_lshlrev_b16 v20, v40, 0.5
+v_pk_lshlrev_b16 v20, v40, 0x12345678
+v_pk_lshlrev_b16 v20, v40, 0.15915494
+v_pk_lshlrev_b16 v20, v40, 0.5
+v_pk_lshlrev_b16 v20, v40, -1
+v_pk_lshlrev_b16 v20, v40, vcc_lo
+v_pk_lshlrev_b16 v20, v40, exec_lo
+v_pk_lshlrev_b16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_lshlrev_b16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_lshlrev_b16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_lshrrev_b16 v20, 0.5, v60
+v_pk_lshrrev_b16 v20, 0x12345678, v60
+v_pk_lshrrev_b16 v20, 0.15915494, v60
+v_pk_lshrrev_b16 v20, 0.5, v60
+v_pk_lshrrev_b16 v20, -1, v60
+v_pk_lshrrev_b16 v20, vcc_lo, v60
+v_pk_lshrrev_b16 v20, exec_lo, v60
+v_pk_lshrrev_b16 v20, v40, 0.5
+v_pk_lshrrev_b16 v20, v40, 0x12345678
+v_pk_lshrrev_b16 v20, v40, 0.15915494
+v_pk_lshrrev_b16 v20, v40, 0.5
+v_pk_lshrrev_b16 v20, v40, -1
+v_pk_lshrrev_b16 v20, v40, vcc_lo
+v_pk_lshrrev_b16 v20, v40, exec_lo
+v_pk_lshrrev_b16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_lshrrev_b16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_lshrrev_b16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_ashrrev_i16 v20, 0.5, v60
+v_pk_ashrrev_i16 v20, 0x12345678, v60
+v_pk_ashrrev_i16 v20, 0.15915494, v60
+v_pk_ashrrev_i16 v20, 0.5, v60
+v_pk_ashrrev_i16 v20, -1, v60
+v_pk_ashrrev_i16 v20, vcc_lo, v60
+v_pk_ashrrev_i16 v20, exec_lo, v60
+v_pk_ashrrev_i16 v20, v40, 0.5
+v_pk_ashrrev_i16 v20, v40, 0x12345678
+v_pk_ashrrev_i16 v20, v40, 0.15915494
+v_pk_ashrrev_i16 v20, v40, 0.5
+v_pk_ashrrev_i16 v20, v40, -1
+v_pk_ashrrev_i16 v20, v40, vcc_lo
+v_pk_ashrrev_i16 v20, v40, exec_lo
+v_pk_ashrrev_i16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_ashrrev_i16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_ashrrev_i16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_max_i16 v20, 0.5, v60
+v_pk_max_i16 v20, 0x12345678, v60
+v_pk_max_i16 v20, 0.15915494, v60
+v_pk_max_i16 v20, 0.5, v60
+v_pk_max_i16 v20, -1, v60
+v_pk_max_i16 v20, vcc_lo, v60
+v_pk_max_i16 v20, exec_lo, v60
+v_pk_max_i16 v20, v40, 0.5
+v_pk_max_i16 v20, v40, 0x12345678
+v_pk_max_i16 v20, v40, 0.15915494
+v_pk_max_i16 v20, v40, 0.5
+v_pk_max_i16 v20, v40, -1
+v_pk_max_i16 v20, v40, vcc_lo
+v_pk_max_i16 v20, v40, exec_lo
+v_pk_max_i16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_max_i16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_max_i16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_min_i16 v20, 0.5, v60
+v_pk_min_i16 v20, 0x12345678, v60
+v_pk_min_i16 v20, 0.15915494, v60
+v_pk_min_i16 v20, 0.5, v60
+v_pk_min_i16 v20, -1, v60
+v_pk_min_i16 v20, vcc_lo, v60
+v_pk_min_i16 v20, exec_lo, v60
+v_pk_min_i16 v20, v40, 0.5
+v_pk_min_i16 v20, v40, 0x12345678
+v_pk_min_i16 v20, v40, 0.15915494
+v_pk_min_i16 v20, v40, 0.5
+v_pk_min_i16 v20, v40, -1
+v_pk_min_i16 v20, v40, vcc_lo
+v_pk_min_i16 v20, v40, exec_lo
+v_pk_min_i16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_min_i16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_min_i16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_mad_u16 v20, 0.5, v60, v80
+v_pk_mad_u16 v20, 0x12345678, v60, v80
+v_pk_mad_u16 v20, 0.15915494, v60, v80
+v_pk_mad_u16 v20, 0.5, v60, v80
+v_pk_mad_u16 v20, -1, v60, v80
+v_pk_mad_u16 v20, vcc_lo, v60, v80
+v_pk_mad_u16 v20, exec_lo, v60, v80
+v_pk_mad_u16 v20, v40, 0.5, v80
+v_pk_mad_u16 v20, v40, 0x12345678, v80
+v_pk_mad_u16 v20, v40, 0.15915494, v80
+v_pk_mad_u16 v20, v40, 0.5, v80
+v_pk_mad_u16 v20, v40, -1, v80
+v_pk_mad_u16 v20, v40, vcc_lo, v80
+v_pk_mad_u16 v20, v40, exec_lo, v80
+v_pk_mad_u16 v20, v40, v60, 0.5
+v_pk_mad_u16 v20, v40, v60, 0x12345678
+v_pk_mad_u16 v20, v40, v60, 0.15915494
+v_pk_mad_u16 v20, v40, v60, 0.5
+v_pk_mad_u16 v20, v40, v60, -1
+v_pk_mad_u16 v20, v40, v60, vcc_lo
+v_pk_mad_u16 v20, v40, v60, exec_lo
+v_pk_mad_u16 v20, v40, v60, v80 op_sel:[1,1,1] op_sel_hi:[0,0,0] neg_lo:[1,1,1] neg_hi:[1,1,1] clamp
+v_pk_mad_u16 v20, v40, v60, v80 op_sel:[0,0,1] op_sel_hi:[1,1,0] neg_lo:[1,0,0] neg_hi:[0,1,0]
+v_pk_mad_u16 v20, v40, v60, v80 op_sel_hi:[0,0,1]
+v_pk_mad_u16 v20, v40, v60, v80 op_sel:[1,0,0] neg_lo:[1,1,0]
+v_pk_mad_u16 v20, v40, v60, v80 op_sel:[0,1,0] op_sel_hi:[1,0,0] neg_hi:[1,1,0] clamp
+v_pk_add_u16 v20, 0.5, v60
+v_pk_add_u16 v20, 0x12345678, v60
+v_pk_add_u16 v20, 0.15915494, v60
+v_pk_add_u16 v20, 0.5, v60
+v_pk_add_u16 v20, -1, v60
+v_pk_add_u16 v20, vcc_lo, v60
+v_pk_add_u16 v20, exec_lo, v60
+v_pk_add_u16 v20, v40, 0.5
+v_pk_add_u16 v20, v40, 0x12345678
+v_pk_add_u16 v20, v40, 0.15915494
+v_pk_add_u16 v20, v40, 0.5
+v_pk_add_u16 v20, v40, -1
+v_pk_add_u16 v20, v40, vcc_lo
+v_pk_add_u16 v20, v40, exec_lo
+v_pk_add_u16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_add_u16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_add_u16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_sub_u16 v20, 0.5, v60
+v_pk_sub_u16 v20, 0x12345678, v60
+v_pk_sub_u16 v20, 0.15915494, v60
+v_pk_sub_u16 v20, 0.5, v60
+v_pk_sub_u16 v20, -1, v60
+v_pk_sub_u16 v20, vcc_lo, v60
+v_pk_sub_u16 v20, exec_lo, v60
+v_pk_sub_u16 v20, v40, 0.5
+v_pk_sub_u16 v20, v40, 0x12345678
+v_pk_sub_u16 v20, v40, 0.15915494
+v_pk_sub_u16 v20, v40, 0.5
+v_pk_sub_u16 v20, v40, -1
+v_pk_sub_u16 v20, v40, vcc_lo
+v_pk_sub_u16 v20, v40, exec_lo
+v_pk_sub_u16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_sub_u16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_sub_u16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_max_u16 v20, 0.5, v60
+v_pk_max_u16 v20, 0x12345678, v60
+v_pk_max_u16 v20, 0.15915494, v60
+v_pk_max_u16 v20, 0.5, v60
+v_pk_max_u16 v20, -1, v60
+v_pk_max_u16 v20, vcc_lo, v60
+v_pk_max_u16 v20, exec_lo, v60
+v_pk_max_u16 v20, v40, 0.5
+v_pk_max_u16 v20, v40, 0x12345678
+v_pk_max_u16 v20, v40, 0.15915494
+v_pk_max_u16 v20, v40, 0.5
+v_pk_max_u16 v20, v40, -1
+v_pk_max_u16 v20, v40, vcc_lo
+v_pk_max_u16 v20, v40, exec_lo
+v_pk_max_u16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_max_u16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_max_u16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_min_u16 v20, 0.5, v60
+v_pk_min_u16 v20, 0x12345678, v60
+v_pk_min_u16 v20, 0.15915494, v60
+v_pk_min_u16 v20, 0.5, v60
+v_pk_min_u16 v20, -1, v60
+v_pk_min_u16 v20, vcc_lo, v60
+v_pk_min_u16 v20, exec_lo, v60
+v_pk_min_u16 v20, v40, 0.5
+v_pk_min_u16 v20, v40, 0x12345678
+v_pk_min_u16 v20, v40, 0.15915494
+v_pk_min_u16 v20, v40, 0.5
+v_pk_min_u16 v20, v40, -1
+v_pk_min_u16 v20, v40, vcc_lo
+v_pk_min_u16 v20, v40, exec_lo
+v_pk_min_u16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_min_u16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_min_u16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_fma_f16 v20, 0x3f000000, v60, v80
+v_pk_fma_f16 v20, 0x12345678, v60, v80
+v_pk_fma_f16 v20, 0.15915494, v60, v80
+v_pk_fma_f16 v20, 0.5, v60, v80
+v_pk_fma_f16 v20, -1, v60, v80
+v_pk_fma_f16 v20, vcc_lo, v60, v80
+v_pk_fma_f16 v20, exec_lo, v60, v80
+v_pk_fma_f16 v20, v40, 0x3f000000, v80
+v_pk_fma_f16 v20, v40, 0x12345678, v80
+v_pk_fma_f16 v20, v40, 0.15915494, v80
+v_pk_fma_f16 v20, v40, 0.5, v80
+v_pk_fma_f16 v20, v40, -1, v80
+v_pk_fma_f16 v20, v40, vcc_lo, v80
+v_pk_fma_f16 v20, v40, exec_lo, v80
+v_pk_fma_f16 v20, v40, v60, 0x3f000000
+v_pk_fma_f16 v20, v40, v60, 0x12345678
+v_pk_fma_f16 v20, v40, v60, 0.15915494
+v_pk_fma_f16 v20, v40, v60, 0.5
+v_pk_fma_f16 v20, v40, v60, -1
+v_pk_fma_f16 v20, v40, v60, vcc_lo
+v_pk_fma_f16 v20, v40, v60, exec_lo
+v_pk_fma_f16 v20, v40, v60, v80 op_sel:[1,1,1] op_sel_hi:[0,0,0] neg_lo:[1,1,1] neg_hi:[1,1,1] clamp
+v_pk_fma_f16 v20, v40, v60, v80 op_sel:[0,0,1] op_sel_hi:[1,1,0] neg_lo:[1,0,0] neg_hi:[0,1,0]
+v_pk_fma_f16 v20, v40, v60, v80 op_sel_hi:[0,0,1]
+v_pk_fma_f16 v20, v40, v60, v80 op_sel:[1,0,0] neg_lo:[1,1,0]
+v_pk_fma_f16 v20, v40, v60, v80 op_sel:[0,1,0] op_sel_hi:[1,0,0] neg_hi:[1,1,0] clamp
+v_pk_add_f16 v20, 0x3f000000, v60
+v_pk_add_f16 v20, 0x12345678, v60
+v_pk_add_f16 v20, 0.15915494, v60
+v_pk_add_f16 v20, 0.5, v60
+v_pk_add_f16 v20, -1, v60
+v_pk_add_f16 v20, vcc_lo, v60
+v_pk_add_f16 v20, exec_lo, v60
+v_pk_add_f16 v20, v40, 0x3f000000
+v_pk_add_f16 v20, v40, 0x12345678
+v_pk_add_f16 v20, v40, 0.15915494
+v_pk_add_f16 v20, v40, 0.5
+v_pk_add_f16 v20, v40, -1
+v_pk_add_f16 v20, v40, vcc_lo
+v_pk_add_f16 v20, v40, exec_lo
+v_pk_add_f16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_add_f16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_add_f16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_mul_f16 v20, 0x3f000000, v60
+v_pk_mul_f16 v20, 0x12345678, v60
+v_pk_mul_f16 v20, 0.15915494, v60
+v_pk_mul_f16 v20, 0.5, v60
+v_pk_mul_f16 v20, -1, v60
+v_pk_mul_f16 v20, vcc_lo, v60
+v_pk_mul_f16 v20, exec_lo, v60
+v_pk_mul_f16 v20, v40, 0x3f000000
+v_pk_mul_f16 v20, v40, 0x12345678
+v_pk_mul_f16 v20, v40, 0.15915494
+v_pk_mul_f16 v20, v40, 0.5
+v_pk_mul_f16 v20, v40, -1
+v_pk_mul_f16 v20, v40, vcc_lo
+v_pk_mul_f16 v20, v40, exec_lo
+v_pk_mul_f16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_mul_f16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_mul_f16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_min_f16 v20, 0x3f000000, v60
+v_pk_min_f16 v20, 0x12345678, v60
+v_pk_min_f16 v20, 0.15915494, v60
+v_pk_min_f16 v20, 0.5, v60
+v_pk_min_f16 v20, -1, v60
+v_pk_min_f16 v20, vcc_lo, v60
+v_pk_min_f16 v20, exec_lo, v60
+v_pk_min_f16 v20, v40, 0x3f000000
+v_pk_min_f16 v20, v40, 0x12345678
+v_pk_min_f16 v20, v40, 0.15915494
+v_pk_min_f16 v20, v40, 0.5
+v_pk_min_f16 v20, v40, -1
+v_pk_min_f16 v20, v40, vcc_lo
+v_pk_min_f16 v20, v40, exec_lo
+v_pk_min_f16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_min_f16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_min_f16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_pk_max_f16 v20, 0x3f000000, v60
+v_pk_max_f16 v20, 0x12345678, v60
+v_pk_max_f16 v20, 0.15915494, v60
+v_pk_max_f16 v20, 0.5, v60
+v_pk_max_f16 v20, -1, v60
+v_pk_max_f16 v20, vcc_lo, v60
+v_pk_max_f16 v20, exec_lo, v60
+v_pk_max_f16 v20, v40, 0x3f000000
+v_pk_max_f16 v20, v40, 0x12345678
+v_pk_max_f16 v20, v40, 0.15915494
+v_pk_max_f16 v20, v40, 0.5
+v_pk_max_f16 v20, v40, -1
+v_pk_max_f16 v20, v40, vcc_lo
+v_pk_max_f16 v20, v40, exec_lo
+v_pk_max_f16 v20, v40, v60 op_sel_hi:[0,0]
+v_pk_max_f16 v20, v40, v60 op_sel:[1,0] neg_lo:[1,1]
+v_pk_max_f16 v20, v40, v60 op_sel:[0,1] op_sel_hi:[1,0] neg_hi:[1,1] clamp
+v_dot2_f32_f16 v20, 0x3f000000, v60, v80
+v_dot2_f32_f16 v20, 0x12345678, v60, v80
+v_dot2_f32_f16 v20, 0.15915494, v60, v80
+v_dot2_f32_f16 v20, 0.5, v60, v80
+v_dot2_f32_f16 v20, -1, v60, v80
+v_dot2_f32_f16 v20, vcc_lo, v60, v80
+v_dot2_f32_f16 v20, exec_lo, v60, v80
+v_dot2_f32_f16 v20, v40, 0x3f000000, v80
+v_dot2_f32_f16 v20, v40, 0x12345678, v80
+v_dot2_f32_f16 v20, v40, 0.15915494, v80
+v_dot2_f32_f16 v20, v40, 0.5, v80
+v_dot2_f32_f16 v20, v40, -1, v80
+v_dot2_f32_f16 v20, v40, vcc_lo, v80
+v_dot2_f32_f16 v20, v40, exec_lo, v80
+v_dot2_f32_f16 v20, v40, v60, 0.5
+v_dot2_f32_f16 v20, v40, v60, 0x12345678
+v_dot2_f32_f16 v20, v40, v60, 0.15915494
+v_dot2_f32_f16 v20, v40, v60, 0.5
+v_dot2_f32_f16 v20, v40, v60, -1
+v_dot2_f32_f16 v20, v40, v60, vcc_lo
+v_dot2_f32_f16 v20, v40, v60, exec_lo
+v_dot2_f32_f16 v20, v40, v60, v80 op_sel:[1,1,1] op_sel_hi:[0,0,0] neg_lo:[1,1,1] neg_hi:[1,1,1] clamp
+v_dot2_f32_f16 v20, v40, v60, v80 op_sel:[0,0,1] op_sel_hi:[1,1,0] neg_lo:[1,0,0] neg_hi:[0,1,0]
+v_dot2_f32_f16 v20, v40, v60, v80 op_sel_hi:[0,0,1]
+v_dot2_f32_f16 v20, v40, v60, v80 op_sel:[1,0,0] neg_lo:[1,1,0]
+v_dot2_f32_f16 v20, v40, v60, v80 op_sel:[0,1,0] op_sel_hi:[1,0,0] neg_hi:[1,1,0] clamp
+v_dot4_i32_iu8 v20, 0.5, v60, v80
+v_dot4_i32_iu8 v20, 0x12345678, v60, v80
+v_dot4_i32_iu8 v20, 0.15915494, v60, v80
+v_dot4_i32_iu8 v20, 0.5, v60, v80
+v_dot4_i32_iu8 v20, -1, v60, v80
+v_dot4_i32_iu8 v20, vcc_lo, v60, v80
+v_dot4_i32_iu8 v20, exec_lo, v60, v80
+v_dot4_i32_iu8 v20, v40, 0.5, v80
+v_dot4_i32_iu8 v20, v40, 0x12345678, v80
+v_dot4_i32_iu8 v20, v40, 0.15915494, v80
+v_dot4_i32_iu8 v20, v40, 0.5, v80
+v_dot4_i32_iu8 v20, v40, -1, v80
+v_dot4_i32_iu8 v20, v40, vcc_lo, v80
+v_dot4_i32_iu8 v20, v40, exec_lo, v80
+v_dot4_i32_iu8 v20, v40, v60, 0.5
+v_dot4_i32_iu8 v20, v40, v60, 0x12345678
+v_dot4_i32_iu8 v20, v40, v60, 0.15915494
+v_dot4_i32_iu8 v20, v40, v60, 0.5
+v_dot4_i32_iu8 v20, v40, v60, -1
+v_dot4_i32_iu8 v20, v40, v60, vcc_lo
+v_dot4_i32_iu8 v20, v40, v60, exec_lo
+v_dot4_i32_iu8 v20, v40, v60, v80 op_sel:[1,1,1] op_sel_hi:[0,0,0] neg_lo:[1,1,1] neg_hi:[1,1,1] clamp
+v_dot4_i32_iu8 v20, v40, v60, v80 op_sel:[0,0,1] op_sel_hi:[1,1,0] neg_lo:[1,0,0] neg_hi:[0,1,0]
+v_dot4_i32_iu8 v20, v40, v60, v80 op_sel_hi:[0,0,1]
+v_dot4_i32_iu8 v20, v40, v60, v80 op_sel:[1,0,0] neg_lo:[1,1,0]
+v_dot4_i32_iu8 v20, v40, v60, v80 op_sel:[0,1,0] op_sel_hi:[1,0,0] neg_hi:[1,1,0] clamp
+v_dot4_u32_u8 v20, 0.5, v60, v80
+v_dot4_u32_u8 v20, 0x12345678, v60, v80
+v_dot4_u32_u8 v20, 0.15915494, v60, v80
+v_dot4_u32_u8 v20, 0.5, v60, v80
+v_dot4_u32_u8 v20, -1, v60, v80
+v_dot4_u32_u8 v20, vcc_lo, v60, v80
+v_dot4_u32_u8 v20, exec_lo, v60, v80
+v_dot4_u32_u8 v20, v40, 0.5, v80
+v_dot4_u32_u8 v20, v40, 0x12345678, v80
+v_dot4_u32_u8 v20, v40, 0.15915494, v80
+v_dot4_u32_u8 v20, v40, 0.5, v80
+v_dot4_u32_u8 v20, v40, -1, v80
+v_dot4_u32_u8 v20, v40, vcc_lo, v80
+v_dot4_u32_u8 v20, v40, exec_lo, v80
+v_dot4_u32_u8 v20, v40, v60, 0.5
+v_dot4_u32_u8 v20, v40, v60, 0x12345678
+v_dot4_u32_u8 v20, v40, v60, 0.15915494
+v_dot4_u32_u8 v20, v40, v60, 0.5
+v_dot4_u32_u8 v20, v40, v60, -1
+v_dot4_u32_u8 v20, v40, v60, vcc_lo
+v_dot4_u32_u8 v20, v40, v60, exec_lo
+v_dot4_u32_u8 v20, v40, v60, v80 op_sel:[1,1,1] op_sel_hi:[0,0,0] neg_lo:[1,1,1] neg_hi:[1,1,1] clamp
+v_dot4_u32_u8 v20, v40, v60, v80 op_sel:[0,0,1] op_sel_hi:[1,1,0] neg_lo:[1,0,0] neg_hi:[0,1,0]
+v_dot4_u32_u8 v20, v40, v60, v80 op_sel_hi:[0,0,1]
+v_dot4_u32_u8 v20, v40, v60, v80 op_sel:[1,0,0] neg_lo:[1,1,0]
+v_dot4_u32_u8 v20, v40, v60, v80 op_sel:[0,1,0] op_sel_hi:[1,0,0] neg_hi:[1,1,0] clamp
+v_dot8_i32_iu4 v20, 0.5, v60, v80
+v_dot8_i32_iu4 v20, 0x12345678, v60, v80
+v_dot8_i32_iu4 v20, 0.15915494, v60, v80
+v_dot8_i32_iu4 v20, 0.5, v60, v80
+v_dot8_i32_iu4 v20, -1, v60, v80
+v_dot8_i32_iu4 v20, vcc_lo, v60, v80
+v_dot8_i32_iu4 v20, exec_lo, v60, v80
+v_dot8_i32_iu4 v20, v40, 0.5, v80
+v_dot8_i32_iu4 v20, v40, 0x12345678, v80
+v_dot8_i32_iu4 v20, v40, 0.15915494, v80
+v_dot8_i32_iu4 v20, v40, 0.5, v80
+v_dot8_i32_iu4 v20, v40, -1, v80
+v_dot8_i32_iu4 v20, v40, vcc_lo, v80
+v_dot8_i32_iu4 v20, v40, exec_lo, v80
+v_dot8_i32_iu4 v20, v40, v60, 0.5
+v_dot8_i32_iu4 v20, v40, v60, 0x12345678
+v_dot8_i32_iu4 v20, v40, v60, 0.15915494
+v_dot8_i32_iu4 v20, v40, v60, 0.5
+v_dot8_i32_iu4 v20, v40, v60, -1
+v_dot8_i32_iu4 v20, v40, v60, vcc_lo
+v_dot8_i32_iu4 v20, v40, v60, exec_lo
+v_dot8_i32_iu4 v20, v40, v60, v80 op_sel:[1,1,1] op_sel_hi:[0,0,0] neg_lo:[1,1,1] neg_hi:[1,1,1] clamp
+v_dot8_i32_iu4 v20, v40, v60, v80 op_sel:[0,0,1] op_sel_hi:[1,1,0] neg_lo:[1,0,0] neg_hi:[0,1,0]
+v_dot8_i32_iu4 v20, v40, v60, v80 op_sel_hi:[0,0,1]
+v_dot8_i32_iu4 v20, v40, v60, v80 op_sel:[1,0,0] neg_lo:[1,1,0]
+v_dot8_i32_iu4 v20, v40, v60, v80 op_sel:[0,1,0] op_sel_hi:[1,0,0] neg_hi:[1,1,0] clamp
+v_dot8_u32_u4 v20, 0.5, v60, v80
+v_dot8_u32_u4 v20, 0x12345678, v60, v80
+v_dot8_u32_u4 v20, 0.15915494, v60, v80
+v_dot8_u32_u4 v20, 0.5, v60, v80
+v_dot8_u32_u4 v20, -1, v60, v80
+v_dot8_u32_u4 v20, vcc_lo, v60, v80
+v_dot8_u32_u4 v20, exec_lo, v60, v80
+v_dot8_u32_u4 v20, v40, 0.5, v80
+v_dot8_u32_u4 v20, v40, 0x12345678, v80
+v_dot8_u32_u4 v20, v40, 0.15915494, v80
+v_dot8_u32_u4 v20, v40, 0.5, v80
+v_dot8_u32_u4 v20, v40, -1, v80
+v_dot8_u32_u4 v20, v40, vcc_lo, v80
+v_dot8_u32_u4 v20, v40, exec_lo, v80
+v_dot8_u32_u4 v20, v40, v60, 0.5
+v_dot8_u32_u4 v20, v40, v60, 0x12345678
+v_dot8_u32_u4 v20, v40, v60, 0.15915494
+v_dot8_u32_u4 v20, v40, v60, 0.5
+v_dot8_u32_u4 v20, v40, v60, -1
+v_dot8_u32_u4 v20, v40, v60, vcc_lo
+v_dot8_u32_u4 v20, v40, v60, exec_lo
+v_dot8_u32_u4 v20, v40, v60, v80 op_sel:[1,1,1] op_sel_hi:[0,0,0] neg_lo:[1,1,1] neg_hi:[1,1,1] clamp
+v_dot8_u32_u4 v20, v40, v60, v80 op_sel:[0,0,1] op_sel_hi:[1,1,0] neg_lo:[1,0,0] neg_hi:[0,1,0]
+v_dot8_u32_u4 v20, v40, v60, v80 op_sel_hi:[0,0,1]
+v_dot8_u32_u4 v20, v40, v60, v80 op_sel:[1,0,0] neg_lo:[1,1,0]
+v_dot8_u32_u4 v20, v40, v60, v80 op_sel:[0,1,0] op_sel_hi:[1,0,0] neg_hi:[1,1,0] clamp
+v_dot2_f32_bf16 v20, 0x3f000000, v60, v80
+v_dot2_f32_bf16 v20, 0x12345678, v60, v80
+v_dot2_f32_bf16 v20, 0.15915494, v60, v80
+v_dot2_f32_bf16 v20, 0.5, v60, v80
+v_dot2_f32_bf16 v20, -1, v60, v80
+v_dot2_f32_bf16 v20, vcc_lo, v60, v80
+v_dot2_f32_bf16 v20, exec_lo, v60, v80
+v_dot2_f32_bf16 v20, v40, 0x3f000000, v80
+v_dot2_f32_bf16 v20, v40, 0x12345678, v80
+v_dot2_f32_bf16 v20, v40, 0.15915494, v80
+v_dot2_f32_bf16 v20, v40, 0.5, v80
+v_dot2_f32_bf16 v20, v40, -1, v80
+v_dot2_f32_bf16 v20, v40, vcc_lo, v80
+v_dot2_f32_bf16 v20, v40, exec_lo, v80
+v_dot2_f32_bf16 v20, v40, v60, 0.5
+v_dot2_f32_bf16 v20, v40, v60, 0x12345678
+v_dot2_f32_bf16 v20, v40, v60, 0.15915494
+v_dot2_f32_bf16 v20, v40, v60, 0.5
+v_dot2_f32_bf16 v20, v40, v60, -1
+v_dot2_f32_bf16 v20, v40, v60, vcc_lo
+v_dot2_f32_bf16 v20, v40, v60, exec_lo
+v_dot2_f32_bf16 v20, v40, v60, v80 op_sel:[1,1,1] op_sel_hi:[0,0,0] neg_lo:[1,1,1] neg_hi:[1,1,1] clamp
+v_dot2_f32_bf16 v20, v40, v60, v80 op_sel:[0,0,1] op_sel_hi:[1,1,0] neg_lo:[1,0,0] neg_hi:[0,1,0]
+v_dot2_f32_bf16 v20, v40, v60, v80 op_sel_hi:[0,0,1]
+v_dot2_f32_bf16 v20, v40, v60, v80 op_sel:[1,0,0] neg_lo:[1,1,0]
+v_dot2_f32_bf16 v20, v40, v60, v80 op_sel:[0,1,0] op_sel_hi:[1,0,0] neg_hi:[1,1,0] clamp
+v_fma_mix_f32 v20, 0, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, 0x5678, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, 0.15915494, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, 0.5, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, -1, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, vcc_lo, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, exec_lo, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, 0, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, 0x5678, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, 0.15915494, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, 0.5, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, -1, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, vcc_lo, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, exec_lo, v80 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, v60, 0 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, v60, 0x5678 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, v60, 0.15915494 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, v60, 0.5 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, v60, -1 op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, v60, vcc_lo op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, v40, v60, exec_lo op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, -|v40|, -|v60|, -|v80| op_sel:[1,1,1] clamp
+v_fma_mix_f32 v20, -v40, |v60|, v80 op_sel:[0,0,1] op_sel_hi:[1,1,0]
+v_fma_mix_f32 v20, v40, v60, v80 op_sel_hi:[0,0,1]
+v_fma_mix_f32 v20, -v40, -v60, v80 op_sel:[1,0,0] op_sel_hi:[1,1,1]
+v_fma_mix_f32 v20, |v40|, |v60|, v80 op_sel:[0,1,0] op_sel_hi:[1,0,0] clamp
+v_fma_mixlo_f16 v20, 0, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, 0x5678, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, 0.15915494, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, 0.5, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, -1, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, vcc_lo, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, exec_lo, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, 0, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, 0x5678, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, 0.15915494, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, 0.5, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, -1, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, vcc_lo, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, exec_lo, v80 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, v60, 0 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, v60, 0x5678 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, v60, 0.15915494 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, v60, 0.5 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, v60, -1 op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, v60, vcc_lo op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, v40, v60, exec_lo op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, -|v40|, -|v60|, -|v80| op_sel:[1,1,1] clamp
+v_fma_mixlo_f16 v20, -v40, |v60|, v80 op_sel:[0,0,1] op_sel_hi:[1,1,0]
+v_fma_mixlo_f16 v20, v40, v60, v80 op_sel_hi:[0,0,1]
+v_fma_mixlo_f16 v20, -v40, -v60, v80 op_sel:[1,0,0] op_sel_hi:[1,1,1]
+v_fma_mixlo_f16 v20, |v40|, |v60|, v80 op_sel:[0,1,0] op_sel_hi:[1,0,0] clamp
+v_fma_mixhi_f16 v20, 0, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, 0x5678, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, 0.15915494, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, 0.5, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, -1, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, vcc_lo, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, exec_lo, v60, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, 0, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, 0x5678, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, 0.15915494, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, 0.5, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, -1, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, vcc_lo, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, exec_lo, v80 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, v60, 0 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, v60, 0x5678 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, v60, 0.15915494 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, v60, 0.5 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, v60, -1 op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, v60, vcc_lo op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, v40, v60, exec_lo op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, -|v40|, -|v60|, -|v80| op_sel:[1,1,1] clamp
+v_fma_mixhi_f16 v20, -v40, |v60|, v80 op_sel:[0,0,1] op_sel_hi:[1,1,0]
+v_fma_mixhi_f16 v20, v40, v60, v80 op_sel_hi:[0,0,1]
+v_fma_mixhi_f16 v20, -v40, -v60, v80 op_sel:[1,0,0] op_sel_hi:[1,1,1]
+v_fma_mixhi_f16 v20, |v40|, |v60|, v80 op_sel:[0,1,0] op_sel_hi:[1,0,0] clamp
+v_wmma_f32_16x16x16_f16 v[20:27], v[40:47], v[60:67], 0.15915494309189532
+v_wmma_f32_16x16x16_f16 v[20:27], v[40:47], v[60:67], 0.5
+v_wmma_f32_16x16x16_f16 v[20:27], v[40:47], v[60:67], -1
+v_wmma_f32_16x16x16_f16 v[20:27], v[40:47], v[60:67], v[80:87]
+v_wmma_f32_16x16x16_bf16 v[20:27], v[40:47], v[60:67], 0.15915494309189532
+v_wmma_f32_16x16x16_bf16 v[20:27], v[40:47], v[60:67], 0.5
+v_wmma_f32_16x16x16_bf16 v[20:27], v[40:47], v[60:67], -1
+v_wmma_f32_16x16x16_bf16 v[20:27], v[40:47], v[60:67], v[80:87]
+v_wmma_f16_16x16x16_f16 v[20:27], v[40:47], v[60:67], 0.15915494309189532
+v_wmma_f16_16x16x16_f16 v[20:27], v[40:47], v[60:67], 0.5
+v_wmma_f16_16x16x16_f16 v[20:27], v[40:47], v[60:67], -1
+v_wmma_f16_16x16x16_f16 v[20:27], v[40:47], v[60:67], v[80:87] op_sel:[0,0,1] op_sel_hi:[1,1,0] neg_lo:[1,0,0] neg_hi:[0,1,0]
+v_wmma_f16_16x16x16_f16 v[20:27], v[40:47], v[60:67], v[80:87] op_sel_hi:[0,0,1]
+v_wmma_f16_16x16x16_f16 v[20:27], v[40:47], v[60:67], v[80:87] op_sel:[1,0,0] neg_lo:[1,1,0]
+v_wmma_bf16_16x16x16_bf16 v[20:27], v[40:47], v[60:67], 0.15915494309189532
+v_wmma_bf16_16x16x16_bf16 v[20:27], v[40:47], v[60:67], 0.5
+v_wmma_bf16_16x16x16_bf16 v[20:27], v[40:47], v[60:67], -1
+v_wmma_bf16_16x16x16_bf16 v[20:27], v[40:47], v[60:67], v[80:87] op_sel:[0,0,1] op_sel_hi:[1,1,0] neg_lo:[1,0,0] neg_hi:[0,1,0]
+v_wmma_bf16_16x16x16_bf16 v[20:27], v[40:47], v[60:67], v[80:87] op_sel_hi:[0,0,1]
+v_wmma_bf16_16x16x16_bf16 v[20:27], v[40:47], v[60:67], v[80:87] op_sel:[1,0,0] neg_lo:[1,1,0]
+v_wmma_i32_16x16x16_iu8 v[20:27], v[40:43], v[60:63], 0.15915494309189532
+v_wmma_i32_16x16x16_iu8 v[20:27], v[40:43], v[60:63], 0.5
+v_wmma_i32_16x16x16_iu8 v[20:27], v[40:43], v[60:63], -1
+v_wmma_i32_16x16x16_iu8 v[20:27], v[40:43], v[60:63], v[80:87]
+v_wmma_i32_16x16x16_iu4 v[20:27], v[40:41], v[60:61], 0.15915494309189532
+v_wmma_i32_16x16x16_iu4 v[20:27], v[40:41], v[60:61], 0.5
+v_wmma_i32_16x16x16_iu4 v[20:27], v[40:41], v[60:61], -1
+v_wmma_i32_16x16x16_iu4 v[20:27], v[40:41], v[60:61], v[80:87]

@@ -53,6 +53,12 @@ def main():
                 ff = dict(f)
                 ff["MODS"] = (7, 0, 1, 1, 7)
                 probes.append(enc.build(op, ff))
+            if enc.name == "VOP3P":
+                for m in ((7, 7, 7, 0, 1), (1, 2, 4, 3, 0), (0, 0, 0, 4, 0),
+                          (3, 0, 1, 7, 0), (0, 3, 2, 1, 1)):
+                    ff = dict(f)
+                    ff["MODS"] = m
+                    probes.append(enc.build(op, ff))
         for r in llvmprobe.disassemble(probes):
             if r and "/*" not in r[0]:
                 lines.append(r[0])

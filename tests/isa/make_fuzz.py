@@ -25,11 +25,12 @@ LITS = [0x3f000000, 0x40, 0xfffffff0, 0x3800, 0x3fe00000, 0x3e22f983, 0x3118,
 OPF = {"SOP2": (0, 23, 7), "SOP1": (0, 8, 8), "SOPC": (0, 16, 7), "SOPK": (0, 23, 5),
        "SOPP": (0, 16, 7), "SMEM": (0, 18, 8), "VOP1": (0, 9, 8), "VOP2": (0, 25, 6),
        "VOPC": (0, 17, 8), "VOP3": (0, 16, 10), "DS": (0, 18, 8), "FLAT": (0, 18, 7),
-       "SCRATCH": (0, 18, 7), "GLOBAL": (0, 18, 7), "VOPDX": (0, 22, 4)}
+       "SCRATCH": (0, 18, 7), "GLOBAL": (0, 18, 7), "VOPDX": (0, 22, 4), "VOP3P": (0, 16, 7)}
 SRCF = {"SOP2": [(0, 0, 8), (0, 8, 8)], "SOP1": [(0, 0, 8)], "SOPC": [(0, 0, 8), (0, 8, 8)],
         "VOP1": [(0, 0, 9)], "VOP2": [(0, 0, 9)], "VOPC": [(0, 0, 9)],
         "VOP3": [(1, 0, 9), (1, 9, 9), (1, 18, 9)],
-        "VOPDX": [(0, 0, 9), (1, 0, 9)]}
+        "VOPDX": [(0, 0, 9), (1, 0, 9)],
+        "VOP3P": [(1, 0, 9), (1, 9, 9), (1, 18, 9)]}
 
 
 def put(ws, where, v):
@@ -43,7 +44,7 @@ def probe_for(rng, enc, ops):
         enc.build(0, {k: 0 for k in enc.fields})
     ws = [rng.getrandbits(32) for _ in base]
     # keep the encoding's fixed prefix bits from the all-zero build
-    fixed_mask = {1: 0xff800000, 2: 0xfc000000}[len(base)] if enc.name not in (
+    fixed_mask = {1: 0xff800000, 2: 0xfc000000 if enc.name != "VOP3P" else 0xff000000}[len(base)] if enc.name not in (
         "SOPK", "SOP2", "VOP2") else {"SOPK": 0xf0000000, "SOP2": 0xc0000000, "VOP2": 0x80000000}[enc.name]
     if enc.name in ("VOP1", "VOPC"):
         fixed_mask = 0xfe000000

@@ -254,6 +254,22 @@ class VOPDY(Enc):
         return text.split(" :: ")[1]
 
 
+class VOP3P(Enc):
+    """Packed math, dot products, fma_mix and WMMA.  MODS = (neg_lo,
+    neg_hi, op_sel, op_sel_hi, clamp); the base probe has op_sel_hi all
+    ones, as the assembler writes it by default."""
+    name, ops, nwords = "VOP3P", range(0, 128), 2
+    fields = {"VDST": ("v", 20), "SRC0": ("v", 40), "SRC1": ("v", 60),
+              "SRC2": ("v", 80)}
+    srcs = ("SRC0", "SRC1", "SRC2")
+
+    def build(self, op, f):
+        m = f.get("MODS", (0, 0, 0, 7, 0))
+        return [0xcc000000 | op << 16 | m[4] << 15 | ((m[3] >> 2) & 1) << 14 |
+                m[2] << 11 | m[1] << 8 | f["VDST"],
+                m[0] << 29 | (m[3] & 3) << 27 | f["SRC2"] << 18 | f["SRC1"] << 9 | f["SRC0"]]
+
+
 class SMEM(Enc):
     name, ops, nwords = "SMEM", range(0, 256), 2
     fields = {"SDATA": ("s", 20), "SBASE": ("s", 40), "W1": ("-", 1),
@@ -267,10 +283,10 @@ class SMEM(Enc):
 class DS(Enc):
     name, ops, nwords = "DS", range(0, 256), 2
     fields = {"VDST": ("v", 20), "ADDR": ("v", 40), "DATA0": ("v", 60),
-              "DATA1": ("v", 80)}
+              "DATA1": ("v", 80), "GDS": ("-", 1)}
 
     def build(self, op, f):
-        return [0xd8000000 | op << 18 | 0x0201,
+        return [0xd8000000 | op << 18 | f["GDS"] << 17 | 0x0201,
                 f["VDST"] << 24 | f["DATA1"] << 16 | f["DATA0"] << 8 | f["ADDR"]]
 
 
@@ -422,6 +438,46 @@ def probe_vop3_mods(enc, table):
             st[i] = "I" if r[0] == e["text"] else "P"
 
 
+P_MODNAMES = ("NEG", "NEGHI", "OPSEL", "OPSELHI", "CLAMP")
+
+
+def probe_vop3p_mods(enc, table):
+    """Like probe_vop3_mods for VOP3P; also which op_sel_hi value is the
+    default (not printed): all ones, or zero (fma_mix)."""
+    if enc.name != "VOP3P":
+        return
+    ops = sorted(op for op, e in table.items() if "slots" in e)
+    variants = []
+    for op in ops:
+        e = table[op]
+        srcs = [x[0] for x in e["slots"] if x[0] in ("SRC0", "SRC1", "SRC2")]
+        mask = sum(1 << int(x[3]) for x in srcs)
+        f = base_fields(enc)
+        for z in e["mbz"]:
+            f[z] = 0
+        e["opselhi_default0"] = "op_sel_hi" in e["text"]
+        hi = 0 if e["opselhi_default0"] else 7
+        if e["opselhi_default0"]:
+            ff = dict(f)
+            ff["MODS"] = (0, 0, 0, 0, 0)
+            variants.append((op, "base", enc.build(op, ff)))
+        for i, m in enumerate(((mask, 0, 0, hi, 0), (0, mask, 0, hi, 0),
+                               (0, 0, mask, hi, 0), (0, 0, 0, hi ^ mask, 0),
+                               (0, 0, 0, hi, 1))):
+            ff = dict(f)
+            ff["MODS"] = m
+            variants.append((op, i, enc.build(op, ff)))
+    res = llvmprobe.disassemble([v[2] for v in variants])
+    for (op, i, _), r in zip(variants, res):
+        e = table[op]
+        if i == "base":
+            e["text"] = r[0]
+            continue
+        st = e.setdefault("modst", ["X"] * 5)
+        if r and "/*" not in r[0]:
+            st[i] = "I" if r[0] == e["text"] else "P"
+
+
 def probe_hi_vgprs(enc, table):
     """e32 encodings of 16-bit opcodes only take v0..v127 in LLVM 19 (the
     top bit would pick a 16-bit half): find which VGPR fields reject 128+."""
@@ -526,7 +582,7 @@ FIELD_C = {"SDST": "ISA_FLD_SDST", "SSRC0": "ISA_FLD_SSRC0",
            "SDATA": "ISA_FLD_SDATA", "SBASE": "ISA_FLD_SBASE",
            "ADDR": "ISA_FLD_ADDR", "DATA": "ISA_FLD_DATA0",
            "DATA0": "ISA_FLD_DATA0", "DATA1": "ISA_FLD_DATA1",
-           "SADDR": "ISA_FLD_SADDR", "W1": "ISA_FLD_SMEM_W1", "CACHE": "ISA_FLD_SMEM_CACHE", "VDST_SGPR": "ISA_FLD_VDST_SGPR",
+           "SADDR": "ISA_FLD_SADDR", "W1": "ISA_FLD_SMEM_W1", "CACHE": "ISA_FLD_SMEM_CACHE", "GDS": "ISA_FLD_DS_GDS", "VDST_SGPR": "ISA_FLD_VDST_SGPR",
            "KLIT": "ISA_FLD_LITK"}
 SPECIAL_SIMM = {"s_waitcnt": "ISA_SIMM_WAITCNT", "s_delay_alu": "ISA_SIMM_DELAY_ALU",
                 "s_sendmsg": "ISA_SIMM_SENDMSG", "s_sendmsghalt": "ISA_SIMM_SENDMSG"}
@@ -581,8 +637,10 @@ def c_entry(enc, op, e, extra_flag=None):
         elif z not in [x[0] for x in e["slots"]]:
             mbz.append("ISA_MBZ(%s)" % FIELD_C[z])
     lo = ["ISA_MBZ(%s)" % FIELD_C[x] for x in e.get("lo128", [])]
+    if e.get("opselhi_default0"):
+        flags.append("ISA_OPF_OPSELHI_DEF0")
     if "modst" in e:
-        for name, st in zip(MODNAMES, e["modst"]):
+        for name, st in zip(P_MODNAMES if enc.name == "VOP3P" else MODNAMES, e["modst"]):
             if st != "X":
                 flags.append("ISA_OPF_%s_%s" % (name, "PRINT" if st == "P" else "IGNORE"))
     if "offset0:1" in e["mods"]:
@@ -599,7 +657,8 @@ def c_entry(enc, op, e, extra_flag=None):
 
 
 ENCODINGS = [SOP2(), SOP1(), SOPC(), SOPK(), SOPP(), SMEM(), VOP1(), VOP2(),
-             VOPC(), VOP3(), DS(), FLAT(0), FLAT(1), FLAT(2), VOPDX(), VOPDY()]
+             VOPC(), VOP3(), DS(), FLAT(0), FLAT(1), FLAT(2), VOPDX(), VOPDY(),
+             VOP3P()]
 
 
 def tables():
@@ -610,6 +669,7 @@ def tables():
         probe_literals(enc, t)
         probe_simm(enc, t)
         probe_vop3_mods(enc, t)
+        probe_vop3p_mods(enc, t)
         probe_hi_vgprs(enc, t)
         probe_flat_glc(enc, t)
         rows, dropped = [], []

@@ -15,6 +15,7 @@ enum isa_enc {
 	ISA_ENC_SOP2, ISA_ENC_SOP1, ISA_ENC_SOPC, ISA_ENC_SOPK, ISA_ENC_SOPP,
 	ISA_ENC_SMEM, ISA_ENC_VOP1, ISA_ENC_VOP2, ISA_ENC_VOPC, ISA_ENC_VOP3,
 	ISA_ENC_DS, ISA_ENC_FLAT, ISA_ENC_SCRATCH, ISA_ENC_GLOBAL,
+	ISA_ENC_VOP3P,
 	ISA_ENC_VOPD,    /* dual issue: desc/ops = X half, desc_y/ops_y = Y */
 	ISA_ENC_VOPDY,   /* only names the Y-half table; never an inst's enc */
 	ISA_ENC_COUNT
@@ -29,6 +30,7 @@ enum isa_field {
 	ISA_FLD_ADDR, ISA_FLD_DATA0, ISA_FLD_DATA1, ISA_FLD_SADDR,
 	ISA_FLD_SMEM_W1,     /* SMEM: the whole offset/soffset dword */
 	ISA_FLD_SMEM_CACHE,  /* SMEM: glc/dlc bits */
+	ISA_FLD_DS_GDS,      /* DS: the gds bit */
 	ISA_FLD_LITK         /* v_fmamk/v_fmaak: the literal constant K */
 };
 
@@ -79,6 +81,14 @@ enum isa_simm {
 #define ISA_OPF_OMOD_IGNORE    0x1000u
 #define ISA_OPF_OPSEL_PRINT    0x2000u
 #define ISA_OPF_OPSEL_IGNORE   0x4000u
+/* VOP3P: NEG = neg_lo, and */
+#define ISA_OPF_NEGHI_PRINT    0x8000u
+#define ISA_OPF_NEGHI_IGNORE   0x10000u
+#define ISA_OPF_OPSELHI_PRINT  0x20000u
+#define ISA_OPF_OPSELHI_IGNORE 0x40000u
+/* v_fma_mix*: op_sel_hi defaults to 0 (selects f16 sources), and
+ * neg_lo/neg_hi act as neg/abs of the sources */
+#define ISA_OPF_OPSELHI_DEF0   0x80000u
 
 #define ISA_MBZ(field) (1u << (field))
 
@@ -94,7 +104,7 @@ struct isa_opdesc {
 	uint16_t op;
 	const char *name;
 	uint8_t nslots;
-	uint16_t flags;
+	uint32_t flags;
 	uint32_t mbz;   /* ISA_MBZ(field): unused fields that must be zero */
 	uint32_t lo128; /* ISA_MBZ(field): VGPR fields limited to v0..v127 */
 	uint32_t lds;   /* ISA_MBZ(field): sources that take src_lds_direct */
@@ -124,6 +134,8 @@ struct isa_inst {
 	/* VOP3 */
 	uint8_t clamp, omod;             /* omod: 0 none, 1 *2, 2 *4, 3 /2 */
 	uint8_t opsel;                   /* bit i: source i, bit 3: dst */
+	/* VOP3P (bit i: source i); opsel above is its op_sel */
+	uint8_t opsel_hi, neg_lo, neg_hi;
 	/* memory */
 	int32_t offset;                  /* SMEM 21-bit signed, FLAT 13-bit
 	                                    signed, DS: offset0|offset1<<8 */

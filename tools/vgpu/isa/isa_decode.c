@@ -25,13 +25,15 @@ static const struct {
 	[ISA_ENC_FLAT] = {isa_tab_flat, &isa_tab_flat_n},
 	[ISA_ENC_SCRATCH] = {isa_tab_scratch, &isa_tab_scratch_n},
 	[ISA_ENC_GLOBAL] = {isa_tab_global, &isa_tab_global_n},
+	[ISA_ENC_VOP3P] = {isa_tab_vop3p, &isa_tab_vop3p_n},
 	[ISA_ENC_VOPD] = {isa_tab_vopdx, &isa_tab_vopdx_n},
 	[ISA_ENC_VOPDY] = {isa_tab_vopdy, &isa_tab_vopdy_n},
 };
 
 static const char *const enc_names[ISA_ENC_COUNT] = {
 	"SOP2", "SOP1", "SOPC", "SOPK", "SOPP", "SMEM", "VOP1", "VOP2",
-	"VOPC", "VOP3", "DS", "FLAT", "SCRATCH", "GLOBAL", "VOPD", "VOPD(Y)",
+	"VOPC", "VOP3", "DS", "FLAT", "SCRATCH", "GLOBAL", "VOP3P", "VOPD",
+	"VOPD(Y)",
 };
 
 const char *isa_enc_name(enum isa_enc enc)
@@ -76,6 +78,7 @@ static int classify(uint32_t w, enum isa_enc *enc, unsigned *op, unsigned *len)
 	if ((w >> 25) == 0x3e) { *enc = ISA_ENC_VOPC; *op = (w >> 17) & 0xff; return 0; }
 	if ((w >> 31) == 0) { *enc = ISA_ENC_VOP2; *op = (w >> 25) & 0x3f; return 0; }
 	*len = 2;
+	if ((w >> 23) == 0x198) { *enc = ISA_ENC_VOP3P; *op = (w >> 16) & 0x7f; return 0; }
 	switch (w >> 26) {
 	case 0x35: *enc = ISA_ENC_VOP3; *op = (w >> 16) & 0x3ff; return 0;
 	case 0x32: *enc = ISA_ENC_VOPD; *op = (w >> 22) & 0xf; return 0;
@@ -219,6 +222,12 @@ static unsigned field_value(const struct isa_inst *in, uint8_t f)
 		if (f == ISA_FLD_SRC0) return w0 & 0x1ff;
 		if (f == ISA_FLD_VSRC1) return (w0 >> 9) & 0xff;
 		break;
+	case ISA_ENC_VOP3P:
+		if (f == ISA_FLD_VDST) return w0 & 0xff;
+		if (f == ISA_FLD_SRC0) return w1 & 0x1ff;
+		if (f == ISA_FLD_SRC1) return (w1 >> 9) & 0x1ff;
+		if (f == ISA_FLD_SRC2) return (w1 >> 18) & 0x1ff;
+		break;
 	case ISA_ENC_VOP3:
 		if (f == ISA_FLD_VDST || f == ISA_FLD_VDST_SGPR) return w0 & 0xff;
 		if (f == ISA_FLD_SDST3) return (w0 >> 8) & 0x7f;
@@ -251,6 +260,7 @@ static unsigned field_value(const struct isa_inst *in, uint8_t f)
 		if (f == ISA_FLD_DATA0) return (w1 >> 8) & 0xff;
 		if (f == ISA_FLD_DATA1) return (w1 >> 16) & 0xff;
 		if (f == ISA_FLD_VDST) return w1 >> 24;
+		if (f == ISA_FLD_DS_GDS) return (w0 >> 17) & 1;
 		break;
 	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL:
 		if (f == ISA_FLD_ADDR) return w1 & 0xff;
@@ -270,7 +280,7 @@ static int check_mbz(const struct isa_inst *in, uint32_t mbz)
 {
 	if ((mbz & ISA_MBZ(ISA_FLD_SIMM16)) && (in->words[0] & 0xffff))
 		return -EILSEQ;
-	for (unsigned f = ISA_FLD_SDST; f <= ISA_FLD_SMEM_CACHE; f++)
+	for (unsigned f = ISA_FLD_SDST; f <= ISA_FLD_DS_GDS; f++)
 		if (f != ISA_FLD_SIMM16 && (mbz & ISA_MBZ(f)) && field_value(in, (uint8_t)f))
 			return -EILSEQ;
 	return 0;
@@ -375,6 +385,44 @@ static int decode_extra(struct isa_inst *in)
 				continue;
 			o->abs = (uint8_t)((absbits >> (o->field - ISA_FLD_SRC0)) & 1);
 			o->neg = (uint8_t)((negbits >> (o->field - ISA_FLD_SRC0)) & 1);
+		}
+		return 0;
+	}
+	case ISA_ENC_VOP3P: {
+		uint32_t fl = in->desc->flags;
+		unsigned srcmask = 0;
+		for (unsigned i = 0; i < in->nops; i++) {
+			uint8_t f = in->ops[i].field;
+			if (f >= ISA_FLD_SRC0 && f <= ISA_FLD_SRC2)
+				srcmask |= 1u << (f - ISA_FLD_SRC0);
+		}
+		in->clamp = (uint8_t)((w0 >> 15) & 1);
+		in->neg_lo = (uint8_t)(w1 >> 29);
+		in->neg_hi = (uint8_t)((w0 >> 8) & 7);
+		in->opsel = (uint8_t)((w0 >> 11) & 7);
+		in->opsel_hi = (uint8_t)(((w0 >> 14) & 1) << 2 | ((w1 >> 27) & 3));
+		unsigned hi_default = (fl & ISA_OPF_OPSELHI_DEF0) ? 0 : srcmask;
+		/* bits of absent sources: invalid, except op_sel_hi's */
+		if (((in->neg_lo & ~srcmask) && !(fl & ISA_OPF_NEG_IGNORE)) ||
+		    ((in->neg_hi & ~srcmask) && !(fl & ISA_OPF_NEGHI_IGNORE)) ||
+		    ((in->opsel & ~srcmask) && !(fl & ISA_OPF_OPSEL_IGNORE)))
+			return -EILSEQ;
+		if ((in->neg_lo && !(fl & (ISA_OPF_NEG_PRINT | ISA_OPF_NEG_IGNORE))) ||
+		    (in->neg_hi && !(fl & (ISA_OPF_NEGHI_PRINT | ISA_OPF_NEGHI_IGNORE))) ||
+		    (in->opsel && !(fl & (ISA_OPF_OPSEL_PRINT | ISA_OPF_OPSEL_IGNORE))) ||
+		    ((in->opsel_hi & srcmask) != hi_default &&
+		     !(fl & (ISA_OPF_OPSELHI_PRINT | ISA_OPF_OPSELHI_IGNORE))) ||
+		    (in->clamp && !(fl & (ISA_OPF_CLAMP_PRINT | ISA_OPF_CLAMP_IGNORE))))
+			return -EILSEQ;
+		if (fl & ISA_OPF_OPSELHI_DEF0) {
+			/* v_fma_mix*: neg_lo/neg_hi are the sources' neg/abs */
+			for (unsigned i = 0; i < in->nops; i++) {
+				struct isa_operand *o = &in->ops[i];
+				if (o->field < ISA_FLD_SRC0 || o->field > ISA_FLD_SRC2)
+					continue;
+				o->neg = (uint8_t)((in->neg_lo >> (o->field - ISA_FLD_SRC0)) & 1);
+				o->abs = (uint8_t)((in->neg_hi >> (o->field - ISA_FLD_SRC0)) & 1);
+			}
 		}
 		return 0;
 	}

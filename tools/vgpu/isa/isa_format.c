@@ -279,8 +279,10 @@ static void put_simm(struct out *o, uint8_t kind, unsigned v)
 static void put_operand(struct out *o, const struct isa_inst *in,
 			const struct isa_operand *op)
 {
-	int neg = op->neg && (in->desc->flags & ISA_OPF_NEG_PRINT);
-	int abs = op->abs && (in->desc->flags & ISA_OPF_ABS_PRINT);
+	uint32_t fl = in->desc->flags;
+	int mix = in->enc == ISA_ENC_VOP3P;   /* ops carry neg/abs only for fma_mix */
+	int neg = op->neg && (fl & ISA_OPF_NEG_PRINT);
+	int abs = op->abs && (fl & (mix ? ISA_OPF_NEGHI_PRINT : ISA_OPF_ABS_PRINT));
 	/* A negated constant without abs prints as neg(c), so that "-1"
 	 * is never mistaken for the constant -1. */
 	int negfn = neg && !abs && (op->kind == ISA_OPK_INLINE || op->kind == ISA_OPK_LITERAL);
@@ -310,6 +312,17 @@ static void put_operand(struct out *o, const struct isa_inst *in,
 	if (negfn) put(o, ")");
 }
 
+/* " name[b0,b1,...]" with n entries */
+static void put_bits(struct out *o, const char *name, unsigned bits, unsigned n)
+{
+	put(o, name);
+	for (unsigned i = 0; i < n; i++) {
+		put(o, i ? "," : "");
+		put(o, (bits >> i) & 1 ? "1" : "0");
+	}
+	put(o, "]");
+}
+
 static void put_mods(struct out *o, const struct isa_inst *in)
 {
 	const struct isa_opdesc *d = in->desc;
@@ -333,6 +346,27 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 			put(o, om[in->omod]);
 		}
 		break;
+	case ISA_ENC_VOP3P: {
+		unsigned srcmask = 0, n = 0;
+		for (unsigned i = 0; i < in->nops; i++) {
+			uint8_t fl = in->ops[i].field;
+			if (fl >= ISA_FLD_SRC0 && fl <= ISA_FLD_SRC2)
+				srcmask |= 1u << (fl - ISA_FLD_SRC0), n++;
+		}
+		unsigned hi_default = (d->flags & ISA_OPF_OPSELHI_DEF0) ? 0 : srcmask;
+		if (in->opsel && (d->flags & ISA_OPF_OPSEL_PRINT))
+			put_bits(o, " op_sel:[", in->opsel, n);
+		if ((in->opsel_hi & srcmask) != hi_default && (d->flags & ISA_OPF_OPSELHI_PRINT))
+			put_bits(o, " op_sel_hi:[", in->opsel_hi, n);
+		if (!(d->flags & ISA_OPF_OPSELHI_DEF0)) {
+			if (in->neg_lo && (d->flags & ISA_OPF_NEG_PRINT))
+				put_bits(o, " neg_lo:[", in->neg_lo, n);
+			if (in->neg_hi && (d->flags & ISA_OPF_NEGHI_PRINT))
+				put_bits(o, " neg_hi:[", in->neg_hi, n);
+		}
+		if (in->clamp && (d->flags & ISA_OPF_CLAMP_PRINT)) put(o, " clamp");
+		break;
+	}
 	case ISA_ENC_SMEM:
 		if (in->glc) put(o, " glc");
 		if (in->dlc) put(o, " dlc");
