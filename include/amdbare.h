@@ -279,5 +279,7 @@ const char *amdbare_format_size(uint64_t bytes, char *buf, size_t len);
 
 /* The sub-allocator: arenas over large GEM buffers, with budgets. */
 #include "amdbare_alloc.h"
+/* Command submission: contexts, command buffers, fences, copy/fill. */
+#include "amdbare_cmd.h"
 
 #endif /* AMDBARE_H */
