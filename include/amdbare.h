@@ -279,6 +279,8 @@ const char *amdbare_format_size(uint64_t bytes, char *buf, size_t len);
 
 /* The sub-allocator: arenas over large GEM buffers, with budgets. */
 #include "amdbare_alloc.h"
+/* Code objects: AMDGPU ELF kernels, their descriptors and metadata. */
+#include "amdbare_codeobj.h"
 /* Command submission: contexts, command buffers, fences, copy/fill. */
 #include "amdbare_cmd.h"
 

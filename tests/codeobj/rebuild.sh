@@ -1,0 +1,27 @@
+#!/bin/sh
+# Rebuilds the checked-in code objects used by tests/test_codeobj.c and as
+# fuzz seeds (needs clang-19 and lld-19).  Each one exercises something the
+# loader must handle:
+#   lds.co          gfx1103, v5, LDS (group segment) use
+#   args.co         gfx1103, v5, two kernels, args of many kinds
+#   copy_w64.co     gfx1103, v5, wave64
+#   copy_v4.co      gfx1103, code object v4
+#   copy_gfx1100.co gfx1100, v5
+#   copy_generic.co gfx11-generic, v6 (generic targets need v6)
+set -eu
+cd "$(dirname "$0")"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+build() { # out.co src.cl mcpu extra-flags...
+	out=$1 src=$2 cpu=$3
+	shift 3
+	clang-19 -x cl -cl-std=CL2.0 -target amdgcn-amd-amdhsa -mcpu="$cpu" -O3 \
+		-nogpulib "$@" -c "$src" -o "$tmp/${out%.co}.o"
+	ld.lld-19 -shared "$tmp/${out%.co}.o" -o "$out"
+}
+build lds.co lds.cl gfx1103
+build args.co args.cl gfx1103
+build copy_w64.co copy.cl gfx1103 -mwavefrontsize64
+build copy_v4.co copy.cl gfx1103 -mcode-object-version=4
+build copy_gfx1100.co copy.cl gfx1100
+build copy_generic.co copy.cl gfx11-generic -mcode-object-version=6
