@@ -122,7 +122,6 @@ int vgpu_amdgpu_vm(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_bo_list(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_info(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_sched(struct vgpu_file *f, void *data);
-int vgpu_amdgpu_cs_not_built(struct vgpu_file *f, void *data);
 /* Releases what contexts/BO lists/syncobjs a file still holds. */
 void vgpu_ctx_file_fini(struct vgpu_ctl_file *c);
 void vgpu_bo_list_file_fini(struct vgpu_ctl_file *c);

@@ -1,10 +1,12 @@
 /*
  * amdgpu contexts (Linux 6.1 amdgpu_ctx.c: amdgpu_ctx_ioctl), the VM ioctl
  * (amdgpu_vm.c: amdgpu_vm_ioctl), the scheduler-priority ioctl
- * (amdgpu_sched.c) and the command-submission ioctls, which the vgpu does
- * not execute yet.
+ * (amdgpu_sched.c).  The command-submission ioctls live in exec_cs.c; a
+ * context's execution state (reset counter, guilty flag, fences) lives on
+ * the execution side (exec_fence.c), created and freed from here.
  */
 #include "dev_ctl.h"
+#include "exec.h"
 
 #include <errno.h>
 #include <linux/capability.h>
@@ -148,6 +150,14 @@ int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data)
 		if (args->in.flags)
 			return -EINVAL;
 		r = ctx_alloc(f, priority, &id);
+		if (r == 0) {
+			/* amdgpu_ctx_init: the execution side's part */
+			r = vgpu_exec_ctx_create(f, id);
+			if (r) {
+				c->num_ctxs--;
+				id = 0;
+			}
+		}
 		args->out.alloc.ctx_id = id;
 		return r;
 	case AMDGPU_CTX_OP_FREE_CTX:
@@ -157,6 +167,7 @@ int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data)
 		if (!ctx)
 			return -EINVAL;
 		ctx_release(c, ctx);
+		vgpu_exec_ctx_free(c, id);
 		*ctx = c->ctxs[--c->num_ctxs];
 		return 0;
 	case AMDGPU_CTX_OP_QUERY_STATE:
@@ -165,12 +176,15 @@ int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data)
 			return -EINVAL;
 		if (!ctx_find(c, id))
 			return -EINVAL;
-		/* No GPU reset, no VRAM loss, never guilty, no RAS: the
-		 * counters the kernel compares never move on the vgpu. */
+		/* amdgpu_ctx_query / amdgpu_ctx_query2: a fault or hang on the
+		 * execution side is a GPU reset (every context sees RESET) and
+		 * makes the bad job's context GUILTY; no VRAM loss, no RAS. */
 		args->out.state.flags = 0;
 		args->out.state.hangs = 0;
 		if (args->in.op == AMDGPU_CTX_OP_QUERY_STATE)
-			args->out.state.reset_status = AMDGPU_CTX_NO_RESET;
+			args->out.state.reset_status = vgpu_exec_ctx_query_reset_status(c, id);
+		else
+			args->out.state.flags = vgpu_exec_ctx_query2_flags(c, id);
 		return 0;
 	case AMDGPU_CTX_OP_GET_STABLE_PSTATE:
 		if (args->in.flags)
@@ -199,6 +213,8 @@ int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data)
 
 void vgpu_ctx_file_fini(struct vgpu_ctl_file *c)
 {
+	/* amdgpu_ctx_mgr_entity_flush/fini: the file's jobs finish first */
+	vgpu_exec_file_fini(c);
 	for (size_t i = 0; i < c->num_ctxs; i++)
 		ctx_release(c, &c->ctxs[i]);
 	free(c->ctxs);
@@ -267,14 +283,5 @@ int vgpu_amdgpu_sched(struct vgpu_file *f, void *data)
 	if (!priority_is_valid(args->in.priority))
 		return -EINVAL;
 	vgpu_log("AMDGPU_SCHED priority override is not built in the vgpu -> EOPNOTSUPP");
-	return -EOPNOTSUPP;
-}
-
-/* AMDGPU_CS, WAIT_CS, WAIT_FENCES, FENCE_TO_HANDLE */
-int vgpu_amdgpu_cs_not_built(struct vgpu_file *f, void *data)
-{
-	(void)f;
-	(void)data;
-	vgpu_log("command submission (CS/WAIT_CS/WAIT_FENCES/FENCE_TO_HANDLE) is not built yet in the vgpu -> EOPNOTSUPP");
 	return -EOPNOTSUPP;
 }

@@ -6,6 +6,7 @@
  * (drm_ioctl_permit), run the handler, copy back.
  */
 #include "dev_ctl.h"
+#include "exec.h" /* command submission handlers (exec_cs.c) */
 
 #include <errno.h>
 #include <linux/capability.h>
@@ -178,13 +179,13 @@ static const struct ioctl_desc amdgpu_ioctls[] = {
 	DRV(DRM_IOCTL_AMDGPU_VM, vgpu_amdgpu_vm, AR),
 	DRV(DRM_IOCTL_AMDGPU_SCHED, vgpu_amdgpu_sched, F_MASTER),
 	DRV(DRM_IOCTL_AMDGPU_BO_LIST, vgpu_amdgpu_bo_list, AR),
-	DRV(DRM_IOCTL_AMDGPU_FENCE_TO_HANDLE, vgpu_amdgpu_cs_not_built, AR),
+	DRV(DRM_IOCTL_AMDGPU_FENCE_TO_HANDLE, vgpu_amdgpu_fence_to_handle, AR),
 	DRVV(DRM_IOCTL_AMDGPU_GEM_MMAP, vgpu_ioctl_gem_mmap, AR, V_MEM),
 	DRVV(DRM_IOCTL_AMDGPU_GEM_WAIT_IDLE, vgpu_ioctl_gem_wait_idle, AR, V_MEM),
-	DRV(DRM_IOCTL_AMDGPU_CS, vgpu_amdgpu_cs_not_built, AR),
+	DRV(DRM_IOCTL_AMDGPU_CS, vgpu_amdgpu_cs, AR),
 	DRV(DRM_IOCTL_AMDGPU_INFO, vgpu_amdgpu_info, AR),
-	DRV(DRM_IOCTL_AMDGPU_WAIT_CS, vgpu_amdgpu_cs_not_built, AR),
-	DRV(DRM_IOCTL_AMDGPU_WAIT_FENCES, vgpu_amdgpu_cs_not_built, AR),
+	DRV(DRM_IOCTL_AMDGPU_WAIT_CS, vgpu_amdgpu_wait_cs, AR),
+	DRV(DRM_IOCTL_AMDGPU_WAIT_FENCES, vgpu_amdgpu_wait_fences, AR),
 	DRVV(DRM_IOCTL_AMDGPU_GEM_METADATA, vgpu_ioctl_gem_metadata, AR, V_MEM),
 	DRVV(DRM_IOCTL_AMDGPU_GEM_VA, vgpu_ioctl_gem_va, AR, V_MEM),
 	DRVV(DRM_IOCTL_AMDGPU_GEM_OP, vgpu_ioctl_gem_op, AR, V_MEM),

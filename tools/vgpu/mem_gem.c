@@ -6,6 +6,7 @@
  * bookkeeping in the shared table, contents never move.
  */
 #include "mem_internal.h"
+#include "exec.h" /* vgpu_exec_bo_wait for GEM_WAIT_IDLE */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -299,15 +300,17 @@ int vgpu_ioctl_gem_wait_idle(struct vgpu_file *f, void *data)
 {
 	union drm_amdgpu_gem_wait_idle *args = data;
 	mem_local_lock();
-	bool found = mem_handle_lookup(f->mem, args->in.handle) != NULL;
+	struct mem_bo *bo = mem_handle_lookup(f->mem, args->in.handle);
+	uint32_t gid = bo ? bo->gid : 0;
 	mem_local_unlock();
-	if (!found)
+	if (!bo)
 		return -ENOENT;
-	/* Nothing executes on the vgpu yet, so no fence is ever pending:
-	 * dma_resv_wait_timeout reports signalled for any timeout (even 0 or
-	 * one already in the past), i.e. status 0 = idle. */
+	/* amdgpu_gem_wait_idle_ioctl: dma_resv_wait_timeout on the BO's last
+	 * submission fence, kept by the execution side (exec_fence.c; added
+	 * with command submission); status 1 = still busy at the deadline. */
+	int idle = vgpu_exec_bo_wait(gid, args->in.timeout);
 	memset(args, 0, sizeof(*args));
-	args->out.status = 0;
+	args->out.status = idle ? 0 : 1;
 	return 0;
 }
 

@@ -1,0 +1,172 @@
+/*
+ * GPU memory access for the execution side: every address a command
+ * processor reads or writes goes through the submitting file's VM (the
+ * GEM_VA mappings), page-table permissions included.  An access outside
+ * any mapping, to a PRT mapping without backing, a write to a mapping
+ * without AMDGPU_VM_PAGE_WRITEABLE, or (strict mode) to a BO that is not
+ * in the submission's BO list and not VM_ALWAYS_VALID is a VM fault
+ * (gmc_v11_0_process_interrupt reports it; the job stops).
+ */
+#include "exec_internal.h"
+#include "mem_internal.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* Chunk copied per hold of the memory side's lock. */
+#define COPY_CHUNK (1u << 20)
+
+/* The mapping containing GPU page `page`, or NULL (local lock held). */
+static const struct mem_mapping *find_mapping(const struct vgpu_mem_file *mf, uint64_t page)
+{
+	size_t lo = 0, hi = mf->nmaps;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (mf->maps[mid].last < page)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < mf->nmaps && mf->maps[lo].start <= page)
+		return &mf->maps[lo];
+	return NULL;
+}
+
+static bool bo_allowed(const struct exec_job *job, uint32_t gid)
+{
+	if (!job->strict)
+		return true;
+	for (uint32_t i = 0; i < job->num_bos; i++)
+		if (job->bo_gids[i] == gid)
+			return true;
+	/* VM_ALWAYS_VALID BOs live in the VM's own reservation: always usable */
+	bool always = false;
+	mem_shared_lock();
+	struct mem_gbo *g = mem_gbo_get(gid);
+	if (g && (g->flags & AMDGPU_GEM_CREATE_VM_ALWAYS_VALID))
+		always = true;
+	mem_shared_unlock();
+	return always;
+}
+
+/* Host pointer for va and the bytes available from there inside its
+ * mapping; a fault message in *why otherwise.  Local lock held. */
+static int translate(struct exec_job *job, uint64_t va, bool write, void **host,
+		     uint64_t *avail, const char **why)
+{
+	struct vgpu_mem_file *mf = job->file->mem;
+	uint64_t a = va & MEM_GMC_HOLE_MASK;
+	const struct mem_mapping *m = mf ? find_mapping(mf, a >> MEM_PAGE_SHIFT) : NULL;
+	if (!m) {
+		*why = "no mapping";
+		return -EFAULT;
+	}
+	if (!m->bo) {
+		*why = "PRT mapping without backing";
+		return -EFAULT;
+	}
+	if (!(m->flags & AMDGPU_VM_PAGE_READABLE) ||
+	    (write && !(m->flags & AMDGPU_VM_PAGE_WRITEABLE))) {
+		*why = write ? "write to a mapping without WRITEABLE" : "read of a mapping without READABLE";
+		return -EACCES;
+	}
+	struct mem_bo *bo = m->bo;
+	if (!bo_allowed(job, bo->gid)) {
+		*why = "BO not in the submission's BO list (AMDBARE_VGPU_STRICT_BO_LIST)";
+		return -EPERM;
+	}
+	uint64_t off = m->offset + (a - (m->start << MEM_PAGE_SHIFT));
+	*avail = ((m->last + 1) << MEM_PAGE_SHIFT) - a;
+	if (bo->is_userptr) {
+		*host = (void *)(uintptr_t)(bo->userptr + off);
+		return 0;
+	}
+	if (!bo->kmap) {
+		void *p = vgpu_real_mmap(NULL, bo->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+					 bo->memfd, 0);
+		if (p == MAP_FAILED) {
+			*why = "cannot map the BO's backing";
+			return -ENOMEM;
+		}
+		bo->kmap = p;
+	}
+	*host = (char *)bo->kmap + off;
+	return 0;
+}
+
+static int access_vm(struct exec_job *job, uint64_t va, void *buf, size_t len, bool write)
+{
+	while (len) {
+		const char *why = NULL;
+		void *host;
+		uint64_t avail;
+		mem_local_lock();
+		int r = translate(job, va, write, &host, &avail, &why);
+		if (r) {
+			mem_local_unlock();
+			return exec_vm_fault(job, va, write, why);
+		}
+		size_t n = len < avail ? len : (size_t)avail;
+		if (n > COPY_CHUNK)
+			n = COPY_CHUNK;
+		if (write)
+			memcpy(host, buf, n);
+		else
+			memcpy(buf, host, n);
+		mem_local_unlock();
+		va += n;
+		buf = (char *)buf + n;
+		len -= n;
+	}
+	return 0;
+}
+
+int exec_read(struct exec_job *job, uint64_t va, void *dst, size_t len)
+{
+	return access_vm(job, va, dst, len, false);
+}
+
+int exec_write(struct exec_job *job, uint64_t va, const void *src, size_t len)
+{
+	return access_vm(job, va, (void *)(uintptr_t)src, len, true);
+}
+
+int exec_handle_gid(struct vgpu_file *f, uint32_t handle, uint32_t *gid, uint64_t *size,
+		    bool *is_userptr)
+{
+	mem_local_lock();
+	struct mem_bo *bo = f->mem ? mem_handle_lookup(f->mem, handle) : NULL;
+	if (bo) {
+		*gid = bo->gid;
+		if (size)
+			*size = bo->size;
+		if (is_userptr)
+			*is_userptr = bo->is_userptr;
+	}
+	mem_local_unlock();
+	return bo ? 0 : -ENOENT;
+}
+
+/* The user fence is written by the ring through the kernel's GART
+ * mapping of the BO, not the user's VM (amdgpu_cs_p1_user_fence). */
+int exec_user_fence_write(uint32_t gid, uint64_t offset, uint64_t value)
+{
+	int r = -ENOENT;
+	mem_local_lock();
+	struct mem_bo *bo = mem_bo_find(gid);
+	if (bo && !bo->is_userptr && offset + 8 <= bo->size) {
+		if (!bo->kmap) {
+			void *p = vgpu_real_mmap(NULL, bo->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+						 bo->memfd, 0);
+			if (p != MAP_FAILED)
+				bo->kmap = p;
+		}
+		if (bo->kmap) {
+			memcpy((char *)bo->kmap + offset, &value, sizeof(value));
+			r = 0;
+		}
+	}
+	mem_local_unlock();
+	return r;
+}
