@@ -1,0 +1,675 @@
+/*
+ * The vgpu's execution side through raw ioctls and libdrm_amdgpu (never
+ * the amdbare library): AMDGPU_CS validation and its errnos, fences and
+ * WAIT_CS/WAIT_FENCES, GEM_WAIT_IDLE, the SDMA engine and the PM4
+ * command processor, VM faults, guilty contexts and the watchdog.  The
+ * packets are written here dword by dword from the kernel's definitions
+ * (nvd.h, sdma_v6_0_0_pkt_open.h), independently of the library's
+ * packet builders and of the vgpu's decoders.
+ */
+#include "vgpu_test.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include <xf86drm.h>
+#include <amdgpu.h>
+#include <amdgpu_drm.h>
+
+/* nvd.h */
+#define PACKET3(op, n) ((3u << 30) | (((n) & 0x3FFFu) << 16) | (((op) & 0xFFu) << 8))
+#define PKT3_NOP 0x10
+#define PKT3_DISPATCH_DIRECT 0x15
+#define PKT3_WRITE_DATA 0x37
+#define PKT3_WAIT_REG_MEM 0x3C
+#define PKT3_INDIRECT_BUFFER 0x3F
+#define PKT3_EVENT_WRITE 0x46
+#define PKT3_RELEASE_MEM 0x49
+#define PKT3_DMA_DATA 0x50
+#define PKT3_ACQUIRE_MEM 0x58
+#define PKT3_SET_SH_REG 0x76
+#define WRITE_DATA_DST_SEL(x) ((x) << 8)
+#define WR_CONFIRM (1u << 20)
+#define WAIT_REG_MEM_FUNCTION(x) ((x) << 0)
+#define WAIT_REG_MEM_MEM_SPACE(x) ((x) << 4)
+#define RELEASE_MEM_DATA_SEL(x) ((unsigned)(x) << 29)
+#define RELEASE_MEM_EVENT_TYPE(x) ((x) << 0)
+#define RELEASE_MEM_EVENT_INDEX(x) ((x) << 8)
+#define CACHE_FLUSH_AND_INV_TS_EVENT 0x14
+#define CS_PARTIAL_FLUSH 0x7
+#define DMA_DATA_SRC_SEL(x) ((unsigned)(x) << 29)
+#define DMA_DATA_DST_SEL(x) ((x) << 20)
+/* sdma_v6_0_0_pkt_open.h */
+#define SDMA_HDR(op, sub) ((op) | ((sub) << 8))
+#define SDMA_OP_NOP 0
+#define SDMA_OP_COPY 1
+#define SDMA_OP_WRITE 2
+#define SDMA_OP_FENCE 5
+#define SDMA_OP_TRAP 6
+#define SDMA_OP_POLL_REGMEM 8
+#define SDMA_OP_CONST_FILL 11
+#define SDMA_OP_TIMESTAMP 13
+#define SDMA_CONST_FILL_FILLSIZE_DW (2u << 30)
+
+#define LO(x) ((uint32_t)(x))
+#define HI(x) ((uint32_t)((uint64_t)(x) >> 32))
+
+static amdgpu_device_handle dev;
+static int fd;
+
+static void setup(void)
+{
+	vgpu_test_use_profile("780m", "AMDBARE_VGPU_TIMEOUT_MS", "3000", NULL);
+	vgpu_test_require();
+	int f = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
+	cr_assert_geq(f, 0);
+	uint32_t maj, min;
+	cr_assert_eq(amdgpu_device_initialize(f, &maj, &min, &dev), 0);
+	fd = amdgpu_device_get_fd(dev);
+	close(f);
+}
+
+static void teardown(void)
+{
+	vgpu_test_cleanup();
+}
+
+TestSuite(vgpu_cs, .init = setup, .fini = teardown);
+
+static int xioctl(unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) == 0 ? 0 : -errno;
+}
+
+struct buf {
+	amdgpu_bo_handle bo;
+	amdgpu_va_handle vah;
+	uint32_t handle;
+	uint64_t va, size;
+	void *cpu;
+};
+
+static struct buf buf_new_flags(uint64_t size, uint32_t domain, uint64_t vm_flags)
+{
+	struct buf b = { .size = size };
+	struct amdgpu_bo_alloc_request req = { .alloc_size = size, .phys_alignment = 4096,
+					       .preferred_heap = domain };
+	cr_assert_eq(amdgpu_bo_alloc(dev, &req, &b.bo), 0);
+	cr_assert_eq(amdgpu_bo_export(b.bo, amdgpu_bo_handle_type_kms, &b.handle), 0);
+	cr_assert_eq(amdgpu_va_range_alloc(dev, amdgpu_gpu_va_range_general, size, 4096, 0,
+					   &b.va, &b.vah, 0), 0);
+	cr_assert_eq(amdgpu_bo_va_op_raw(dev, b.bo, 0, size, b.va, vm_flags, AMDGPU_VA_OP_MAP), 0);
+	cr_assert_eq(amdgpu_bo_cpu_map(b.bo, &b.cpu), 0);
+	memset(b.cpu, 0, size);
+	return b;
+}
+
+static struct buf buf_new(uint64_t size, uint32_t domain)
+{
+	return buf_new_flags(size, domain, AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE |
+				     AMDGPU_VM_PAGE_EXECUTABLE);
+}
+
+static uint32_t ctx_new(void)
+{
+	union drm_amdgpu_ctx a;
+	memset(&a, 0, sizeof(a));
+	a.in.op = AMDGPU_CTX_OP_ALLOC_CTX;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CTX, &a), 0);
+	return a.out.alloc.ctx_id;
+}
+
+static uint32_t ctx_flags(uint32_t ctx)
+{
+	union drm_amdgpu_ctx a;
+	memset(&a, 0, sizeof(a));
+	a.in.op = AMDGPU_CTX_OP_QUERY_STATE2;
+	a.in.ctx_id = ctx;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CTX, &a), 0);
+	return a.out.state.flags;
+}
+
+/* One IB chunk plus a BO_HANDLES chunk listing `bos` (none if nbos < 0). */
+static int submit(uint32_t ctx, uint32_t ip, uint32_t ring, uint64_t ib_va, uint32_t ndw,
+		  const struct buf *const *bos, int nbos, uint64_t *seq)
+{
+	struct drm_amdgpu_cs_chunk_ib ib = { .ip_type = ip, .ring = ring, .va_start = ib_va,
+					     .ib_bytes = ndw * 4 };
+	struct drm_amdgpu_bo_list_entry ent[8];
+	for (int i = 0; i < nbos; i++)
+		ent[i] = (struct drm_amdgpu_bo_list_entry){ .bo_handle = bos[i]->handle };
+	struct drm_amdgpu_bo_list_in list = { .bo_number = nbos > 0 ? (uint32_t)nbos : 0,
+					      .bo_info_size = sizeof(ent[0]),
+					      .bo_info_ptr = (uintptr_t)ent };
+	struct drm_amdgpu_cs_chunk chunks[2] = {
+		{ .chunk_id = AMDGPU_CHUNK_ID_IB, .length_dw = sizeof(ib) / 4,
+		  .chunk_data = (uintptr_t)&ib },
+		{ .chunk_id = AMDGPU_CHUNK_ID_BO_HANDLES, .length_dw = sizeof(list) / 4,
+		  .chunk_data = (uintptr_t)&list },
+	};
+	uint64_t ptrs[2] = { (uintptr_t)&chunks[0], (uintptr_t)&chunks[1] };
+	union drm_amdgpu_cs cs;
+	memset(&cs, 0, sizeof(cs));
+	cs.in.ctx_id = ctx;
+	cs.in.num_chunks = nbos >= 0 ? 2 : 1;
+	cs.in.chunks = (uintptr_t)ptrs;
+	int r = xioctl(DRM_IOCTL_AMDGPU_CS, &cs);
+	if (r == 0 && seq)
+		*seq = cs.out.handle;
+	return r;
+}
+
+static uint64_t abs_timeout(uint64_t ns)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + ns;
+}
+
+/* WAIT_CS: 0 or -errno; *busy = out.status */
+static int wait_cs(uint32_t ctx, uint32_t ip, uint32_t ring, uint64_t seq, uint64_t timeout,
+		   uint64_t *busy)
+{
+	union drm_amdgpu_wait_cs w;
+	memset(&w, 0, sizeof(w));
+	w.in.handle = seq;
+	w.in.timeout = timeout;
+	w.in.ip_type = ip;
+	w.in.ring = ring;
+	w.in.ctx_id = ctx;
+	int r = xioctl(DRM_IOCTL_AMDGPU_WAIT_CS, &w);
+	if (busy)
+		*busy = w.out.status;
+	return r;
+}
+
+static int run_and_wait(uint32_t ctx, uint32_t ip, const struct buf *ibbuf, uint32_t ndw,
+			const struct buf *const *bos, int nbos)
+{
+	uint64_t seq = 0, busy = 7;
+	int r = submit(ctx, ip, 0, ibbuf->va, ndw, bos, nbos, &seq);
+	if (r)
+		return r;
+	r = wait_cs(ctx, ip, 0, seq, abs_timeout(10ull * 1000000000ull), &busy);
+	if (r == 0)
+		cr_assert_eq(busy, 0, "job not done after the wait");
+	return r;
+}
+
+/* ---- SDMA -------------------------------------------------------------- */
+
+Test(vgpu_cs, sdma_copy_fill_write_fence_timestamp)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf src = buf_new(65536, AMDGPU_GEM_DOMAIN_VRAM);
+	struct buf dst = buf_new(65536, AMDGPU_GEM_DOMAIN_VRAM);
+	for (uint32_t i = 0; i < 65536 / 4; i++)
+		((uint32_t *)src.cpu)[i] = i * 2654435761u;
+	uint32_t *p = ib.cpu, n = 0;
+	/* COPY LINEAR: 40000 bytes src -> dst */
+	p[n++] = SDMA_HDR(SDMA_OP_COPY, 0);
+	p[n++] = 40000 - 1;
+	p[n++] = 0;
+	p[n++] = LO(src.va); p[n++] = HI(src.va);
+	p[n++] = LO(dst.va); p[n++] = HI(dst.va);
+	/* CONST_FILL 1024 bytes of 0xdeadbeef at dst+48K */
+	p[n++] = SDMA_HDR(SDMA_OP_CONST_FILL, 0) | SDMA_CONST_FILL_FILLSIZE_DW;
+	p[n++] = LO(dst.va + 49152); p[n++] = HI(dst.va + 49152);
+	p[n++] = 0xdeadbeef;
+	p[n++] = 1024 - 1;
+	/* WRITE LINEAR 3 dwords at dst+60K */
+	p[n++] = SDMA_HDR(SDMA_OP_WRITE, 0);
+	p[n++] = LO(dst.va + 61440); p[n++] = HI(dst.va + 61440);
+	p[n++] = 3 - 1;
+	p[n++] = 0x11111111; p[n++] = 0x22222222; p[n++] = 0x33333333;
+	/* NOP with 2 payload dwords, TRAP */
+	p[n++] = SDMA_HDR(SDMA_OP_NOP, 0) | (2u << 16);
+	p[n++] = 0xffffffff; p[n++] = 0xffffffff;
+	p[n++] = SDMA_HDR(SDMA_OP_TRAP, 0);
+	p[n++] = 0;
+	/* TIMESTAMP GET_GLOBAL at dst+62K */
+	p[n++] = SDMA_HDR(SDMA_OP_TIMESTAMP, 2);
+	p[n++] = LO(dst.va + 63488); p[n++] = HI(dst.va + 63488);
+	/* FENCE 0xfe11ce at dst+64K-4 */
+	p[n++] = SDMA_HDR(SDMA_OP_FENCE, 0);
+	p[n++] = LO(dst.va + 65532); p[n++] = HI(dst.va + 65532);
+	p[n++] = 0xfe11ce;
+	const struct buf *bos[] = { &ib, &src, &dst };
+	cr_assert_eq(run_and_wait(ctx_new(), AMDGPU_HW_IP_DMA, &ib, n, bos, 3), 0);
+	cr_assert_eq(memcmp(dst.cpu, src.cpu, 40000), 0, "COPY LINEAR result differs");
+	cr_assert_eq(((uint8_t *)dst.cpu)[40000], 0, "COPY LINEAR wrote past its count");
+	for (int i = 0; i < 256; i++)
+		cr_assert_eq(((uint32_t *)dst.cpu)[49152 / 4 + i], 0xdeadbeef);
+	cr_assert_eq(((uint32_t *)dst.cpu)[49152 / 4 + 256], 0);
+	cr_assert_eq(((uint32_t *)dst.cpu)[61440 / 4 + 0], 0x11111111);
+	cr_assert_eq(((uint32_t *)dst.cpu)[61440 / 4 + 2], 0x33333333);
+	cr_assert_neq(*(uint64_t *)((char *)dst.cpu + 63488), 0, "TIMESTAMP not written");
+	cr_assert_eq(((uint32_t *)dst.cpu)[65532 / 4], 0xfe11ce);
+}
+
+Test(vgpu_cs, amdgpu_seq_numbers_start_at_one_and_grow)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	((uint32_t *)ib.cpu)[0] = SDMA_HDR(SDMA_OP_NOP, 0);
+	const struct buf *bos[] = { &ib };
+	uint32_t ctx = ctx_new();
+	uint64_t s1, s2;
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_DMA, 0, ib.va, 1, bos, 1, &s1), 0);
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_DMA, 0, ib.va, 1, bos, 1, &s2), 0);
+	cr_assert_eq(s1, 1);
+	cr_assert_eq(s2, 2);
+	/* a seq not emitted yet: amdgpu_ctx_get_fence -> -EINVAL */
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_DMA, 0, 3, 0, NULL), -EINVAL);
+	uint64_t busy;
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_DMA, 0, 2, abs_timeout(5000000000ull), &busy), 0);
+	cr_assert_eq(busy, 0);
+}
+
+/* ---- PM4 --------------------------------------------------------------- */
+
+static uint32_t emit_write_data(uint32_t *p, uint64_t va, const uint32_t *v, uint32_t nv)
+{
+	uint32_t n = 0;
+	p[n++] = PACKET3(PKT3_WRITE_DATA, 2 + nv);
+	p[n++] = WRITE_DATA_DST_SEL(5) | WR_CONFIRM;
+	p[n++] = LO(va);
+	p[n++] = HI(va);
+	for (uint32_t i = 0; i < nv; i++)
+		p[n++] = v[i];
+	return n;
+}
+
+static uint32_t emit_release_mem(uint32_t *p, uint64_t va, uint32_t data_sel, uint64_t value)
+{
+	uint32_t n = 0;
+	p[n++] = PACKET3(PKT3_RELEASE_MEM, 6);
+	p[n++] = RELEASE_MEM_EVENT_TYPE(CACHE_FLUSH_AND_INV_TS_EVENT) | RELEASE_MEM_EVENT_INDEX(5);
+	p[n++] = RELEASE_MEM_DATA_SEL(data_sel);
+	p[n++] = LO(va);
+	p[n++] = HI(va);
+	p[n++] = LO(value);
+	p[n++] = HI(value);
+	p[n++] = 0;
+	return n;
+}
+
+Test(vgpu_cs, pm4_write_data_release_mem_dma_data)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(8192, AMDGPU_GEM_DOMAIN_VRAM);
+	uint32_t *p = ib.cpu, n = 0;
+	static const uint32_t v[3] = { 0xa1, 0xb2, 0xc3 };
+	/* ACQUIRE_MEM (8 dwords on gfx11) */
+	p[n++] = PACKET3(PKT3_ACQUIRE_MEM, 6);
+	for (int i = 0; i < 7; i++)
+		p[n++] = 0;
+	n += emit_write_data(p + n, out.va, v, 3);
+	p[n++] = PACKET3(PKT3_EVENT_WRITE, 0);
+	p[n++] = CS_PARTIAL_FLUSH | (4 << 8);
+	n += emit_release_mem(p + n, out.va + 16, 2, 0x1122334455667788ull);
+	n += emit_release_mem(p + n, out.va + 32, 1, 0xcafe);
+	/* DMA_DATA fill 64 bytes of 0x5a5a5a5a at +4096, then copy them to +6144 */
+	p[n++] = PACKET3(PKT3_DMA_DATA, 5);
+	p[n++] = DMA_DATA_SRC_SEL(2) | DMA_DATA_DST_SEL(0);
+	p[n++] = 0x5a5a5a5a; p[n++] = 0;
+	p[n++] = LO(out.va + 4096); p[n++] = HI(out.va + 4096);
+	p[n++] = 64;
+	p[n++] = PACKET3(PKT3_DMA_DATA, 5);
+	p[n++] = DMA_DATA_SRC_SEL(0) | DMA_DATA_DST_SEL(0);
+	p[n++] = LO(out.va + 4096); p[n++] = HI(out.va + 4096);
+	p[n++] = LO(out.va + 6144); p[n++] = HI(out.va + 6144);
+	p[n++] = 64;
+	/* the one-dword gfx11 filler NOP */
+	p[n++] = 0xffff1000;
+	const struct buf *bos[] = { &ib, &out };
+	cr_assert_eq(run_and_wait(ctx_new(), AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2), 0);
+	uint32_t *o = out.cpu;
+	cr_assert_eq(o[0], 0xa1);
+	cr_assert_eq(o[2], 0xc3);
+	cr_assert_eq(*(uint64_t *)(o + 4), 0x1122334455667788ull);
+	cr_assert_eq(o[8], 0xcafe);
+	cr_assert_eq(o[9], 0, "DATA_SEL 1 writes only the low 32 bits");
+	cr_assert_eq(o[6144 / 4 + 15], 0x5a5a5a5a);
+	cr_assert_eq(o[6144 / 4 + 16], 0);
+}
+
+Test(vgpu_cs, pm4_chained_indirect_buffer)
+{
+	struct buf ib = buf_new(8192, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *ib2 = (uint32_t *)ib.cpu + 1024;
+	static const uint32_t v[1] = { 0x1b2 };
+	uint32_t n2 = emit_write_data(ib2, out.va + 4, v, 1);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_INDIRECT_BUFFER, 2);
+	p[n++] = LO(ib.va + 4096);
+	p[n++] = HI(ib.va + 4096) & 0xffff;
+	p[n++] = n2;
+	static const uint32_t w[1] = { 0x1b1 };
+	n += emit_write_data(p + n, out.va, w, 1);
+	const struct buf *bos[] = { &ib, &out };
+	cr_assert_eq(run_and_wait(ctx_new(), AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2), 0);
+	cr_assert_eq(((uint32_t *)out.cpu)[0], 0x1b1);
+	cr_assert_eq(((uint32_t *)out.cpu)[1], 0x1b2);
+}
+
+Test(vgpu_cs, wait_cs_timeout_zero_sees_unfinished_job)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf mem = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	volatile uint32_t *m = mem.cpu;
+	uint32_t *p = ib.cpu, n = 0;
+	/* wait until mem[0] == 1, then write 0x77 to mem[1] */
+	p[n++] = PACKET3(PKT3_WAIT_REG_MEM, 5);
+	p[n++] = WAIT_REG_MEM_FUNCTION(3) | WAIT_REG_MEM_MEM_SPACE(1);
+	p[n++] = LO(mem.va); p[n++] = HI(mem.va);
+	p[n++] = 1; p[n++] = 0xffffffff; p[n++] = 4;
+	static const uint32_t v[1] = { 0x77 };
+	n += emit_write_data(p + n, mem.va + 4, v, 1);
+	const struct buf *bos[] = { &ib, &mem };
+	uint32_t ctx = ctx_new();
+	uint64_t seq, busy = 0;
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_COMPUTE, 0, ib.va, n, bos, 2, &seq), 0);
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_COMPUTE, 0, seq, 0, &busy), 0);
+	cr_assert_eq(busy, 1, "timeout 0 on a waiting job must report busy");
+	cr_assert_eq(m[1], 0, "result visible before the job could run");
+	union drm_amdgpu_gem_wait_idle wi;
+	memset(&wi, 0, sizeof(wi));
+	wi.in.handle = mem.handle;
+	wi.in.timeout = 0;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_GEM_WAIT_IDLE, &wi), 0);
+	cr_assert_eq(wi.out.status, 1, "GEM_WAIT_IDLE: the BO is in use by the job");
+	m[0] = 1;
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_COMPUTE, 0, seq, abs_timeout(5000000000ull), &busy), 0);
+	cr_assert_eq(busy, 0);
+	cr_assert_eq(m[1], 0x77);
+	memset(&wi, 0, sizeof(wi));
+	wi.in.handle = mem.handle;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_GEM_WAIT_IDLE, &wi), 0);
+	cr_assert_eq(wi.out.status, 0);
+	/* WAIT_FENCES, all and any, on the finished job */
+	struct drm_amdgpu_fence fe = { .ctx_id = ctx, .ip_type = AMDGPU_HW_IP_COMPUTE, .seq_no = seq };
+	union drm_amdgpu_wait_fences wf;
+	memset(&wf, 0, sizeof(wf));
+	wf.in.fences = (uintptr_t)&fe;
+	wf.in.fence_count = 1;
+	wf.in.wait_all = 1;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_WAIT_FENCES, &wf), 0);
+	cr_assert_eq(wf.out.status, 1);
+	memset(&wf, 0, sizeof(wf));
+	wf.in.fences = (uintptr_t)&fe;
+	wf.in.fence_count = 1;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_WAIT_FENCES, &wf), 0);
+	cr_assert_eq(wf.out.status, 1);
+	cr_assert_eq(wf.out.first_signaled, 0);
+}
+
+/* ---- faults and guilty contexts ---------------------------------------- */
+
+static void expect_guilty_after(uint32_t ip, const struct buf *ib, uint32_t ndw,
+				const struct buf *const *bos, int nbos)
+{
+	uint32_t ctx = ctx_new(), other = ctx_new();
+	uint64_t seq;
+	cr_assert_eq(submit(ctx, ip, 0, ib->va, ndw, bos, nbos, &seq), 0);
+	cr_assert_eq(wait_cs(ctx, ip, 0, seq, abs_timeout(10000000000ull), NULL), -ECANCELED,
+		     "WAIT_CS on a faulted job reports the fence error");
+	uint32_t fl = ctx_flags(ctx);
+	cr_assert(fl & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "flags 0x%x", fl);
+	cr_assert(fl & AMDGPU_CTX_QUERY2_FLAGS_RESET, "flags 0x%x", fl);
+	/* an innocent context sees the reset, but is not guilty */
+	fl = ctx_flags(other);
+	cr_assert(fl & AMDGPU_CTX_QUERY2_FLAGS_RESET);
+	cr_assert_not(fl & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+	/* amdgpu_cs_parser_init: a guilty context's submissions are cancelled */
+	cr_assert_eq(submit(ctx, ip, 0, ib->va, ndw, bos, nbos, NULL), -ECANCELED);
+	/* a new context works */
+	struct buf ib2 = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib2.cpu, n = 0;
+	if (ip == AMDGPU_HW_IP_DMA) {
+		p[n++] = SDMA_HDR(SDMA_OP_FENCE, 0);
+		p[n++] = LO(out.va); p[n++] = HI(out.va);
+		p[n++] = 5;
+	} else {
+		n = emit_release_mem(p, out.va, 1, 5);
+	}
+	const struct buf *bos2[] = { &ib2, &out };
+	uint32_t fresh = ctx_new();
+	cr_assert_eq(run_and_wait(fresh, ip, &ib2, n, bos2, 2), 0);
+	cr_assert_eq(((uint32_t *)out.cpu)[0], 5);
+	cr_assert_eq(ctx_flags(fresh), 0);
+}
+
+Test(vgpu_cs, sdma_write_to_unmapped_address_is_a_vm_fault)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = SDMA_HDR(SDMA_OP_WRITE, 0);
+	p[n++] = LO(0x7f0000000ull); p[n++] = HI(0x7f0000000ull);
+	p[n++] = 0;
+	p[n++] = 1;
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_DMA, &ib, n, bos, 1);
+}
+
+Test(vgpu_cs, sdma_unknown_op_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	((uint32_t *)ib.cpu)[0] = SDMA_HDR(SDMA_OP_COPY, 1); /* tiled copy: not modelled */
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_DMA, &ib, 13, bos, 1);
+}
+
+Test(vgpu_cs, pm4_unknown_opcode_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	((uint32_t *)ib.cpu)[0] = PACKET3(0x7f, 0);
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_COMPUTE, &ib, 2, bos, 1);
+}
+
+Test(vgpu_cs, pm4_wrong_packet_size_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	((uint32_t *)ib.cpu)[0] = PACKET3(PKT3_RELEASE_MEM, 5);
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_COMPUTE, &ib, 7, bos, 1);
+}
+
+Test(vgpu_cs, write_to_read_only_mapping_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf ro = buf_new_flags(4096, AMDGPU_GEM_DOMAIN_GTT, AMDGPU_VM_PAGE_READABLE);
+	static const uint32_t v[1] = { 1 };
+	uint32_t n = emit_write_data(ib.cpu, ro.va, v, 1);
+	const struct buf *bos[] = { &ib, &ro };
+	expect_guilty_after(AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2);
+	cr_assert_eq(((uint32_t *)ro.cpu)[0], 0);
+}
+
+Test(vgpu_cs, dispatch_without_shader_core_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	/* COMPUTE_PGM_LO/HI (SH offset 0x20c), RSRC1/2 (0x212), USER_DATA_0..1 */
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = 0x20c; p[n++] = (uint32_t)(ib.va >> 8); p[n++] = (uint32_t)(ib.va >> 40);
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = 0x212; p[n++] = 0; p[n++] = 2u << 1; /* USER_SGPR = 2 */
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = 0x240; p[n++] = 0; p[n++] = 0;
+	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
+	p[n++] = 1; p[n++] = 1; p[n++] = 1; p[n++] = 1;
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 1);
+}
+
+Test(vgpu_cs, set_sh_reg_outside_compute_registers_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu;
+	p[0] = PACKET3(PKT3_SET_SH_REG, 1);
+	p[1] = 0x0c; /* SPI_SHADER_PGM_LO_PS-ish: a graphics register */
+	p[2] = 0;
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_COMPUTE, &ib, 3, bos, 1);
+}
+
+Test(vgpu_cs, strict_bo_list_faults_on_unlisted_bo)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = SDMA_HDR(SDMA_OP_FENCE, 0);
+	p[n++] = LO(out.va); p[n++] = HI(out.va);
+	p[n++] = 9;
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_DMA, &ib, n, bos, 1);
+	cr_assert_eq(((uint32_t *)out.cpu)[0], 0);
+	const struct buf *both[] = { &ib, &out };
+	cr_assert_eq(run_and_wait(ctx_new(), AMDGPU_HW_IP_DMA, &ib, n, both, 2), 0);
+	cr_assert_eq(((uint32_t *)out.cpu)[0], 9);
+}
+
+Test(vgpu_cs, watchdog_turns_a_hang_into_a_guilty_context)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf mem = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	/* POLL_REGMEM mem[0] == 1 forever (retry count 0xfff) */
+	p[n++] = SDMA_HDR(SDMA_OP_POLL_REGMEM, 0) | (3u << 28) | (1u << 31);
+	p[n++] = LO(mem.va); p[n++] = HI(mem.va);
+	p[n++] = 1; p[n++] = 0xffffffff; p[n++] = (0xfffu << 16) | 10;
+	const struct buf *bos[] = { &ib, &mem };
+	expect_guilty_after(AMDGPU_HW_IP_DMA, &ib, n, bos, 2);
+}
+
+/* ---- CS validation (amdgpu_cs_parser_init / pass1 / pass2) ------------- */
+
+Test(vgpu_cs, cs_rejects_like_the_kernel)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	((uint32_t *)ib.cpu)[0] = SDMA_HDR(SDMA_OP_NOP, 0);
+	const struct buf *bos[] = { &ib };
+	uint32_t ctx = ctx_new();
+	/* unknown context */
+	cr_assert_eq(submit(ctx + 100, AMDGPU_HW_IP_DMA, 0, ib.va, 1, bos, 1, NULL), -EINVAL);
+	/* ip type out of range, bad ring, bad instance, an IP without rings */
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_NUM, 0, ib.va, 1, bos, 1, NULL), -EINVAL);
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_COMPUTE, 4, ib.va, 1, bos, 1, NULL), -EINVAL);
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_DMA, 2, ib.va, 1, bos, 1, NULL), -EINVAL);
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_VCN_DEC, 0, ib.va, 1, bos, 1, NULL), -EINVAL);
+	/* num_chunks == 0 */
+	union drm_amdgpu_cs cs;
+	memset(&cs, 0, sizeof(cs));
+	cs.in.ctx_id = ctx;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), -EINVAL);
+	/* an unknown chunk id, a short IB chunk, no IB at all */
+	struct drm_amdgpu_cs_chunk_ib ibc = { .ip_type = AMDGPU_HW_IP_DMA, .va_start = ib.va, .ib_bytes = 4 };
+	struct drm_amdgpu_cs_chunk ch = { .chunk_id = 0x42, .length_dw = sizeof(ibc) / 4,
+					  .chunk_data = (uintptr_t)&ibc };
+	uint64_t ptr = (uintptr_t)&ch;
+	cs.in.num_chunks = 1;
+	cs.in.chunks = (uintptr_t)&ptr;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), -EINVAL);
+	ch.chunk_id = AMDGPU_CHUNK_ID_IB;
+	ch.length_dw = 2;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), -EINVAL);
+	struct drm_amdgpu_bo_list_entry ent = { .bo_handle = ib.handle };
+	struct drm_amdgpu_bo_list_in list = { .bo_number = 1, .bo_info_size = sizeof(ent),
+					      .bo_info_ptr = (uintptr_t)&ent };
+	ch.chunk_id = AMDGPU_CHUNK_ID_BO_HANDLES;
+	ch.length_dw = sizeof(list) / 4;
+	ch.chunk_data = (uintptr_t)&list;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), -EINVAL, "no IB: gang_size 0");
+	/* a BO_HANDLES chunk naming an unknown handle: drm_gem_object_lookup */
+	ent.bo_handle = 999;
+	struct drm_amdgpu_cs_chunk chs[2] = {
+		{ .chunk_id = AMDGPU_CHUNK_ID_IB, .length_dw = sizeof(ibc) / 4, .chunk_data = (uintptr_t)&ibc },
+		{ .chunk_id = AMDGPU_CHUNK_ID_BO_HANDLES, .length_dw = sizeof(list) / 4, .chunk_data = (uintptr_t)&list },
+	};
+	uint64_t ptrs[2] = { (uintptr_t)&chs[0], (uintptr_t)&chs[1] };
+	cs.in.num_chunks = 2;
+	cs.in.chunks = (uintptr_t)ptrs;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), -ENOENT);
+	/* BO_HANDLES chunk and a bo_list_handle together */
+	ent.bo_handle = ib.handle;
+	union drm_amdgpu_bo_list bl;
+	memset(&bl, 0, sizeof(bl));
+	bl.in.operation = AMDGPU_BO_LIST_OP_CREATE;
+	bl.in.bo_number = 1;
+	bl.in.bo_info_size = sizeof(ent);
+	bl.in.bo_info_ptr = (uintptr_t)&ent;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_BO_LIST, &bl), 0);
+	cs.in.bo_list_handle = bl.out.list_handle;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), -EINVAL);
+	/* the list alone works; an unknown list handle is -ENOENT */
+	cs.in.num_chunks = 1;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), 0);
+	cr_assert_eq(cs.out.handle, 1);
+	memset(&cs.out, 0, sizeof(cs.out));
+	cs.in.ctx_id = ctx;
+	cs.in.num_chunks = 1;
+	cs.in.chunks = (uintptr_t)ptrs;
+	cs.in.bo_list_handle = 77;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), -ENOENT);
+	/* two user fence chunks; a user fence BO that is not one page */
+	struct drm_amdgpu_cs_chunk_fence fc = { .handle = ib.handle, .offset = 0 };
+	struct drm_amdgpu_cs_chunk fch[3] = {
+		{ .chunk_id = AMDGPU_CHUNK_ID_IB, .length_dw = sizeof(ibc) / 4, .chunk_data = (uintptr_t)&ibc },
+		{ .chunk_id = AMDGPU_CHUNK_ID_FENCE, .length_dw = sizeof(fc) / 4, .chunk_data = (uintptr_t)&fc },
+		{ .chunk_id = AMDGPU_CHUNK_ID_FENCE, .length_dw = sizeof(fc) / 4, .chunk_data = (uintptr_t)&fc },
+	};
+	uint64_t fptrs[3] = { (uintptr_t)&fch[0], (uintptr_t)&fch[1], (uintptr_t)&fch[2] };
+	memset(&cs, 0, sizeof(cs));
+	cs.in.ctx_id = ctx;
+	cs.in.num_chunks = 3;
+	cs.in.chunks = (uintptr_t)fptrs;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), -EINVAL);
+	struct buf big = buf_new(8192, AMDGPU_GEM_DOMAIN_GTT);
+	fc.handle = big.handle;
+	cs.in.num_chunks = 2;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), -EINVAL);
+	fc.handle = 999;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), -EINVAL);
+	/* WAIT_CS on an unknown context, a bad ring */
+	cr_assert_eq(wait_cs(ctx + 100, AMDGPU_HW_IP_DMA, 0, 1, 0, NULL), -EINVAL);
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_DMA, 5, 1, 0, NULL), -EINVAL);
+}
+
+Test(vgpu_cs, user_fence_gets_the_sequence_number)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf uf = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	((uint32_t *)ib.cpu)[0] = SDMA_HDR(SDMA_OP_NOP, 0);
+	struct drm_amdgpu_cs_chunk_ib ibc = { .ip_type = AMDGPU_HW_IP_DMA, .va_start = ib.va, .ib_bytes = 4 };
+	struct drm_amdgpu_cs_chunk_fence fc = { .handle = uf.handle, .offset = 64 };
+	struct drm_amdgpu_bo_list_entry ent = { .bo_handle = ib.handle };
+	struct drm_amdgpu_bo_list_in list = { .bo_number = 1, .bo_info_size = sizeof(ent),
+					      .bo_info_ptr = (uintptr_t)&ent };
+	struct drm_amdgpu_cs_chunk ch[3] = {
+		{ .chunk_id = AMDGPU_CHUNK_ID_IB, .length_dw = sizeof(ibc) / 4, .chunk_data = (uintptr_t)&ibc },
+		{ .chunk_id = AMDGPU_CHUNK_ID_FENCE, .length_dw = sizeof(fc) / 4, .chunk_data = (uintptr_t)&fc },
+		{ .chunk_id = AMDGPU_CHUNK_ID_BO_HANDLES, .length_dw = sizeof(list) / 4, .chunk_data = (uintptr_t)&list },
+	};
+	uint64_t ptrs[3] = { (uintptr_t)&ch[0], (uintptr_t)&ch[1], (uintptr_t)&ch[2] };
+	uint32_t ctx = ctx_new();
+	for (int i = 0; i < 3; i++) {
+		union drm_amdgpu_cs cs;
+		memset(&cs, 0, sizeof(cs));
+		cs.in.ctx_id = ctx;
+		cs.in.num_chunks = 3;
+		cs.in.chunks = (uintptr_t)ptrs;
+		cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), 0);
+	}
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_DMA, 0, 3, abs_timeout(5000000000ull), NULL), 0);
+	cr_assert_eq(*(uint64_t *)((char *)uf.cpu + 64), 3);
+}
