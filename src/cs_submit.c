@@ -237,9 +237,16 @@ AB_API int amdbare_cmdbuf_submit(amdbare_cmdbuf *cb, amdbare_ctx *ctx,
 	if (err == ECANCELED) /* amdgpu_cs_ioctl: the context is guilty of an earlier hang */
 		return ab_ctx_reset_error(ctx, "command submission refused");
 	if (err) {
-		char what[96];
-		snprintf(what, sizeof(what), "CS of a %u-dword IB on the %s engine", cb->buf.len,
-			 engine_name(cb->ip_type));
+		/* Name the optional chunks: a kernel may support CS but not one
+		 * of them, and the message must not blame CS as a whole then. */
+		char what[192];
+		snprintf(what, sizeof(what), "CS of a %u-dword IB on the %s engine%s%s%s%s%s",
+			 cb->buf.len, engine_name(cb->ip_type),
+			 nc > (opts->use_bo_list_object ? 1u : 2u) ? " with optional chunks:" : "",
+			 opts->user_fence_bo ? " FENCE" : "",
+			 opts->num_wait_syncobjs ? " SYNCOBJ_IN" : "",
+			 opts->signal_syncobj ? " SYNCOBJ_OUT" : "",
+			 opts->use_bo_list_object ? " (BO list object)" : "");
 		return ab_cs_error(dev, what, err);
 	}
 	cb->last = (amdbare_fence){ ctx, cb->ip_type, 0, 0, cs.out.handle };
