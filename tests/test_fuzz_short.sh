@@ -1,0 +1,33 @@
+#!/bin/sh
+# Short libFuzzer runs of the code-object loader and the msgpack reader
+# (~15 s each, FUZZ_SECONDS to change).  Needs clang-19 with its libFuzzer
+# runtime (Debian: libclang-rt-19-dev); skips, saying so, when missing.
+# Ends with "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+secs=${FUZZ_SECONDS:-15}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+# The fuzzers must not run with the vgpu preloaded: they touch no device,
+# and libFuzzer/ASan do not want a foreign interposer in the process.
+unset LD_PRELOAD
+
+probe=$out/probe.c
+printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' >"$probe"
+if ! command -v clang-19 >/dev/null 2>&1 ||
+   ! clang-19 -fsanitize=fuzzer,address,undefined "$probe" -o "$out/probe" >/dev/null 2>&1; then
+	echo "SKIP: clang-19 with the libFuzzer runtime is not installed (apt-get install clang-19 libclang-rt-19-dev)"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+
+passed=0 failed=0
+for t in codeobj msgpack; do
+	if OUT=$out sh "$top/tests/fuzz/run-fuzz.sh" "$secs" "$t"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
