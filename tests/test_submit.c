@@ -466,3 +466,38 @@ Test(submit, faulting_job_makes_context_guilty)
 	amdbare_bo_free(src);
 	amdbare_bo_free(ok);
 }
+
+Test(submit, wait_times_out_while_the_job_polls_memory)
+{
+	amdbare_bo *bo = make_bo(4 * KiB, AMDBARE_DOMAIN_GTT, 0);
+	volatile uint32_t *p = map(bo);
+	p[0] = 0;
+	p[8] = 0;
+	cr_assert_eq(amdbare_bo_gpu_map(bo, AMDBARE_VA_READ | AMDBARE_VA_WRITE, NULL), 0);
+	uint64_t va = amdbare_bo_gpu_va(bo);
+	amdbare_cmdbuf *cb = NULL;
+	int r = amdbare_cmdbuf_create(dev, AMDBARE_ENGINE_COMPUTE, &cb);
+	skip_if_no_cs(r);
+	cr_assert_eq(r, 0, "%s", amdbare_last_error());
+	/* The job waits until the CPU writes 1, then writes 0xd0e. */
+	struct ab_pm4 pm4 = { &cb->buf, &ab_gfx_gen_gfx11, true };
+	cr_assert_eq(ab_pm4_wait_reg_mem(&pm4, va, 1, 0xffffffffu, AB_PM4_WAIT_EQ, 0xa), 0);
+	const uint32_t done = 0xd0e;
+	cr_assert_eq(ab_pm4_write_data(&pm4, va + 32, &done, 1), 0);
+	cr_assert_eq(amdbare_cmdbuf_use_bo(cb, bo), 0);
+	amdbare_ctx *ctx = NULL;
+	cr_assert_eq(amdbare_ctx_create(dev, AMDBARE_PRIORITY_NORMAL, &ctx), 0);
+	amdbare_fence f;
+	r = amdbare_cmdbuf_submit(cb, ctx, NULL, &f);
+	skip_if_no_cs(r);
+	cr_assert_eq(r, 0, "%s", amdbare_last_error());
+	cr_expect_eq(amdbare_fence_wait(&f, 50000000ull), -ETIME, "%s", amdbare_last_error());
+	cr_expect(strstr(amdbare_last_error(), "still busy"), "%s", amdbare_last_error());
+	cr_expect_eq(p[8], 0, "the job has not passed its wait");
+	p[0] = 1;
+	cr_assert_eq(amdbare_fence_wait(&f, 10000000000ull), 0, "%s", amdbare_last_error());
+	cr_expect_eq(p[8], 0xd0e);
+	amdbare_cmdbuf_free(cb);
+	amdbare_ctx_free(ctx);
+	amdbare_bo_free(bo);
+}
