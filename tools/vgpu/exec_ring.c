@@ -215,6 +215,8 @@ static void *ring_main(void *arg)
 				exec_gpu_reset(job->ctx);
 		}
 		exec_fence_signal(job->fence, err);
+		vgpu_log("ring %s: ctx %u seq %llu done (%u IBs) -> %d", r->name, job->ctx->id,
+			 (unsigned long long)job->fence->seq, job->num_ibs, err);
 		r->head = job->next;
 		if (!r->head)
 			r->tail = NULL;
