@@ -1685,6 +1685,11 @@ v_mov_b32_e32 v20, 0.5
 v_mov_b32_e32 v20, -1
 v_mov_b32_e32 v20, vcc_lo
 v_mov_b32_e32 v20, exec_lo
+v_mov_b32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_mov_b32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_mov_b32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_mov_b32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_mov_b32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_i32_f64_e32 v20, 0x3f000000
 v_cvt_i32_f64_e32 v20, 0x12345678
 v_cvt_i32_f64_e32 v20, 0.15915494309189532
@@ -1706,6 +1711,11 @@ v_cvt_f32_i32_e32 v20, 0.5
 v_cvt_f32_i32_e32 v20, -1
 v_cvt_f32_i32_e32 v20, vcc_lo
 v_cvt_f32_i32_e32 v20, exec_lo
+v_cvt_f32_i32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_f32_i32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_f32_i32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_f32_i32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_f32_i32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_f32_u32_e32 v20, 0.5
 v_cvt_f32_u32_e32 v20, 0x12345678
 v_cvt_f32_u32_e32 v20, 0.15915494
@@ -1713,6 +1723,11 @@ v_cvt_f32_u32_e32 v20, 0.5
 v_cvt_f32_u32_e32 v20, -1
 v_cvt_f32_u32_e32 v20, vcc_lo
 v_cvt_f32_u32_e32 v20, exec_lo
+v_cvt_f32_u32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_f32_u32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_f32_u32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_f32_u32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_f32_u32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_u32_f32_e32 v20, 0.5
 v_cvt_u32_f32_e32 v20, 0x12345678
 v_cvt_u32_f32_e32 v20, 0.15915494
@@ -1720,6 +1735,11 @@ v_cvt_u32_f32_e32 v20, 0.5
 v_cvt_u32_f32_e32 v20, -1
 v_cvt_u32_f32_e32 v20, vcc_lo
 v_cvt_u32_f32_e32 v20, exec_lo
+v_cvt_u32_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_u32_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_u32_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_u32_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_u32_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_i32_f32_e32 v20, 0.5
 v_cvt_i32_f32_e32 v20, 0x12345678
 v_cvt_i32_f32_e32 v20, 0.15915494
@@ -1727,6 +1747,11 @@ v_cvt_i32_f32_e32 v20, 0.5
 v_cvt_i32_f32_e32 v20, -1
 v_cvt_i32_f32_e32 v20, vcc_lo
 v_cvt_i32_f32_e32 v20, exec_lo
+v_cvt_i32_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_i32_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_i32_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_i32_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_i32_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_f16_f32_e32 v20, 0.5
 v_cvt_f16_f32_e32 v20, 0x12345678
 v_cvt_f16_f32_e32 v20, 0.15915494
@@ -1734,6 +1759,11 @@ v_cvt_f16_f32_e32 v20, 0.5
 v_cvt_f16_f32_e32 v20, -1
 v_cvt_f16_f32_e32 v20, vcc_lo
 v_cvt_f16_f32_e32 v20, exec_lo
+v_cvt_f16_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_f16_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_f16_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_f16_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_f16_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_f32_f16_e32 v20, 0
 v_cvt_f32_f16_e32 v20, 0x5678
 v_cvt_f32_f16_e32 v20, 0.15915494
@@ -1741,6 +1771,11 @@ v_cvt_f32_f16_e32 v20, 0.5
 v_cvt_f32_f16_e32 v20, -1
 v_cvt_f32_f16_e32 v20, vcc_lo
 v_cvt_f32_f16_e32 v20, exec_lo
+v_cvt_f32_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_f32_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_f32_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_f32_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_f32_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_nearest_i32_f32_e32 v20, 0.5
 v_cvt_nearest_i32_f32_e32 v20, 0x12345678
 v_cvt_nearest_i32_f32_e32 v20, 0.15915494
@@ -1748,6 +1783,11 @@ v_cvt_nearest_i32_f32_e32 v20, 0.5
 v_cvt_nearest_i32_f32_e32 v20, -1
 v_cvt_nearest_i32_f32_e32 v20, vcc_lo
 v_cvt_nearest_i32_f32_e32 v20, exec_lo
+v_cvt_nearest_i32_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_nearest_i32_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_nearest_i32_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_nearest_i32_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_nearest_i32_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_floor_i32_f32_e32 v20, 0.5
 v_cvt_floor_i32_f32_e32 v20, 0x12345678
 v_cvt_floor_i32_f32_e32 v20, 0.15915494
@@ -1755,6 +1795,11 @@ v_cvt_floor_i32_f32_e32 v20, 0.5
 v_cvt_floor_i32_f32_e32 v20, -1
 v_cvt_floor_i32_f32_e32 v20, vcc_lo
 v_cvt_floor_i32_f32_e32 v20, exec_lo
+v_cvt_floor_i32_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_floor_i32_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_floor_i32_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_floor_i32_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_floor_i32_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_off_f32_i4_e32 v20, 0.5
 v_cvt_off_f32_i4_e32 v20, 0x12345678
 v_cvt_off_f32_i4_e32 v20, 0.15915494
@@ -1762,6 +1807,11 @@ v_cvt_off_f32_i4_e32 v20, 0.5
 v_cvt_off_f32_i4_e32 v20, -1
 v_cvt_off_f32_i4_e32 v20, vcc_lo
 v_cvt_off_f32_i4_e32 v20, exec_lo
+v_cvt_off_f32_i4_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_off_f32_i4_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_off_f32_i4_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_off_f32_i4_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_off_f32_i4_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_f32_f64_e32 v20, 0x3f000000
 v_cvt_f32_f64_e32 v20, 0x12345678
 v_cvt_f32_f64_e32 v20, 0.15915494309189532
@@ -1783,6 +1833,11 @@ v_cvt_f32_ubyte0_e32 v20, 0.5
 v_cvt_f32_ubyte0_e32 v20, -1
 v_cvt_f32_ubyte0_e32 v20, vcc_lo
 v_cvt_f32_ubyte0_e32 v20, exec_lo
+v_cvt_f32_ubyte0_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_f32_ubyte0_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_f32_ubyte0_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_f32_ubyte0_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_f32_ubyte0_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_f32_ubyte1_e32 v20, 0.5
 v_cvt_f32_ubyte1_e32 v20, 0x12345678
 v_cvt_f32_ubyte1_e32 v20, 0.15915494
@@ -1790,6 +1845,11 @@ v_cvt_f32_ubyte1_e32 v20, 0.5
 v_cvt_f32_ubyte1_e32 v20, -1
 v_cvt_f32_ubyte1_e32 v20, vcc_lo
 v_cvt_f32_ubyte1_e32 v20, exec_lo
+v_cvt_f32_ubyte1_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_f32_ubyte1_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_f32_ubyte1_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_f32_ubyte1_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_f32_ubyte1_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_f32_ubyte2_e32 v20, 0.5
 v_cvt_f32_ubyte2_e32 v20, 0x12345678
 v_cvt_f32_ubyte2_e32 v20, 0.15915494
@@ -1797,6 +1857,11 @@ v_cvt_f32_ubyte2_e32 v20, 0.5
 v_cvt_f32_ubyte2_e32 v20, -1
 v_cvt_f32_ubyte2_e32 v20, vcc_lo
 v_cvt_f32_ubyte2_e32 v20, exec_lo
+v_cvt_f32_ubyte2_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_f32_ubyte2_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_f32_ubyte2_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_f32_ubyte2_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_f32_ubyte2_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_f32_ubyte3_e32 v20, 0.5
 v_cvt_f32_ubyte3_e32 v20, 0x12345678
 v_cvt_f32_ubyte3_e32 v20, 0.15915494
@@ -1804,6 +1869,11 @@ v_cvt_f32_ubyte3_e32 v20, 0.5
 v_cvt_f32_ubyte3_e32 v20, -1
 v_cvt_f32_ubyte3_e32 v20, vcc_lo
 v_cvt_f32_ubyte3_e32 v20, exec_lo
+v_cvt_f32_ubyte3_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_f32_ubyte3_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_f32_ubyte3_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_f32_ubyte3_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_f32_ubyte3_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_u32_f64_e32 v20, 0x3f000000
 v_cvt_u32_f64_e32 v20, 0x12345678
 v_cvt_u32_f64_e32 v20, 0.15915494309189532
@@ -1853,6 +1923,11 @@ v_fract_f32_e32 v20, 0.5
 v_fract_f32_e32 v20, -1
 v_fract_f32_e32 v20, vcc_lo
 v_fract_f32_e32 v20, exec_lo
+v_fract_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_fract_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_fract_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_fract_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_fract_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_trunc_f32_e32 v20, 0.5
 v_trunc_f32_e32 v20, 0x12345678
 v_trunc_f32_e32 v20, 0.15915494
@@ -1860,6 +1935,11 @@ v_trunc_f32_e32 v20, 0.5
 v_trunc_f32_e32 v20, -1
 v_trunc_f32_e32 v20, vcc_lo
 v_trunc_f32_e32 v20, exec_lo
+v_trunc_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_trunc_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_trunc_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_trunc_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_trunc_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_ceil_f32_e32 v20, 0.5
 v_ceil_f32_e32 v20, 0x12345678
 v_ceil_f32_e32 v20, 0.15915494
@@ -1867,6 +1947,11 @@ v_ceil_f32_e32 v20, 0.5
 v_ceil_f32_e32 v20, -1
 v_ceil_f32_e32 v20, vcc_lo
 v_ceil_f32_e32 v20, exec_lo
+v_ceil_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_ceil_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_ceil_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_ceil_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_ceil_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_rndne_f32_e32 v20, 0.5
 v_rndne_f32_e32 v20, 0x12345678
 v_rndne_f32_e32 v20, 0.15915494
@@ -1874,6 +1959,11 @@ v_rndne_f32_e32 v20, 0.5
 v_rndne_f32_e32 v20, -1
 v_rndne_f32_e32 v20, vcc_lo
 v_rndne_f32_e32 v20, exec_lo
+v_rndne_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_rndne_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_rndne_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_rndne_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_rndne_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_floor_f32_e32 v20, 0.5
 v_floor_f32_e32 v20, 0x12345678
 v_floor_f32_e32 v20, 0.15915494
@@ -1881,6 +1971,11 @@ v_floor_f32_e32 v20, 0.5
 v_floor_f32_e32 v20, -1
 v_floor_f32_e32 v20, vcc_lo
 v_floor_f32_e32 v20, exec_lo
+v_floor_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_floor_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_floor_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_floor_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_floor_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_exp_f32_e32 v20, 0.5
 v_exp_f32_e32 v20, 0x12345678
 v_exp_f32_e32 v20, 0.15915494
@@ -1888,6 +1983,11 @@ v_exp_f32_e32 v20, 0.5
 v_exp_f32_e32 v20, -1
 v_exp_f32_e32 v20, vcc_lo
 v_exp_f32_e32 v20, exec_lo
+v_exp_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_exp_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_exp_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_exp_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_exp_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_log_f32_e32 v20, 0.5
 v_log_f32_e32 v20, 0x12345678
 v_log_f32_e32 v20, 0.15915494
@@ -1895,6 +1995,11 @@ v_log_f32_e32 v20, 0.5
 v_log_f32_e32 v20, -1
 v_log_f32_e32 v20, vcc_lo
 v_log_f32_e32 v20, exec_lo
+v_log_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_log_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_log_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_log_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_log_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_rcp_f32_e32 v20, 0.5
 v_rcp_f32_e32 v20, 0x12345678
 v_rcp_f32_e32 v20, 0.15915494
@@ -1902,6 +2007,11 @@ v_rcp_f32_e32 v20, 0.5
 v_rcp_f32_e32 v20, -1
 v_rcp_f32_e32 v20, vcc_lo
 v_rcp_f32_e32 v20, exec_lo
+v_rcp_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_rcp_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_rcp_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_rcp_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_rcp_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_rcp_iflag_f32_e32 v20, 0.5
 v_rcp_iflag_f32_e32 v20, 0x12345678
 v_rcp_iflag_f32_e32 v20, 0.15915494
@@ -1909,6 +2019,11 @@ v_rcp_iflag_f32_e32 v20, 0.5
 v_rcp_iflag_f32_e32 v20, -1
 v_rcp_iflag_f32_e32 v20, vcc_lo
 v_rcp_iflag_f32_e32 v20, exec_lo
+v_rcp_iflag_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_rcp_iflag_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_rcp_iflag_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_rcp_iflag_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_rcp_iflag_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_rsq_f32_e32 v20, 0.5
 v_rsq_f32_e32 v20, 0x12345678
 v_rsq_f32_e32 v20, 0.15915494
@@ -1916,6 +2031,11 @@ v_rsq_f32_e32 v20, 0.5
 v_rsq_f32_e32 v20, -1
 v_rsq_f32_e32 v20, vcc_lo
 v_rsq_f32_e32 v20, exec_lo
+v_rsq_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_rsq_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_rsq_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_rsq_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_rsq_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_rcp_f64_e32 v[20:21], 0x3f000000
 v_rcp_f64_e32 v[20:21], 0x12345678
 v_rcp_f64_e32 v[20:21], 0.15915494309189532
@@ -1937,6 +2057,11 @@ v_sqrt_f32_e32 v20, 0.5
 v_sqrt_f32_e32 v20, -1
 v_sqrt_f32_e32 v20, vcc_lo
 v_sqrt_f32_e32 v20, exec_lo
+v_sqrt_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_sqrt_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_sqrt_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_sqrt_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_sqrt_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_sqrt_f64_e32 v[20:21], 0x3f000000
 v_sqrt_f64_e32 v[20:21], 0x12345678
 v_sqrt_f64_e32 v[20:21], 0.15915494309189532
@@ -1951,6 +2076,11 @@ v_sin_f32_e32 v20, 0.5
 v_sin_f32_e32 v20, -1
 v_sin_f32_e32 v20, vcc_lo
 v_sin_f32_e32 v20, exec_lo
+v_sin_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_sin_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_sin_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_sin_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_sin_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cos_f32_e32 v20, 0.5
 v_cos_f32_e32 v20, 0x12345678
 v_cos_f32_e32 v20, 0.15915494
@@ -1958,6 +2088,11 @@ v_cos_f32_e32 v20, 0.5
 v_cos_f32_e32 v20, -1
 v_cos_f32_e32 v20, vcc_lo
 v_cos_f32_e32 v20, exec_lo
+v_cos_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cos_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cos_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cos_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cos_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_not_b32_e32 v20, 0.5
 v_not_b32_e32 v20, 0x12345678
 v_not_b32_e32 v20, 0.15915494
@@ -1965,6 +2100,11 @@ v_not_b32_e32 v20, 0.5
 v_not_b32_e32 v20, -1
 v_not_b32_e32 v20, vcc_lo
 v_not_b32_e32 v20, exec_lo
+v_not_b32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_not_b32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_not_b32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_not_b32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_not_b32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_bfrev_b32_e32 v20, 0.5
 v_bfrev_b32_e32 v20, 0x12345678
 v_bfrev_b32_e32 v20, 0.15915494
@@ -1972,6 +2112,11 @@ v_bfrev_b32_e32 v20, 0.5
 v_bfrev_b32_e32 v20, -1
 v_bfrev_b32_e32 v20, vcc_lo
 v_bfrev_b32_e32 v20, exec_lo
+v_bfrev_b32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_bfrev_b32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_bfrev_b32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_bfrev_b32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_bfrev_b32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_clz_i32_u32_e32 v20, 0.5
 v_clz_i32_u32_e32 v20, 0x12345678
 v_clz_i32_u32_e32 v20, 0.15915494
@@ -1979,6 +2124,11 @@ v_clz_i32_u32_e32 v20, 0.5
 v_clz_i32_u32_e32 v20, -1
 v_clz_i32_u32_e32 v20, vcc_lo
 v_clz_i32_u32_e32 v20, exec_lo
+v_clz_i32_u32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_clz_i32_u32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_clz_i32_u32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_clz_i32_u32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_clz_i32_u32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_ctz_i32_b32_e32 v20, 0.5
 v_ctz_i32_b32_e32 v20, 0x12345678
 v_ctz_i32_b32_e32 v20, 0.15915494
@@ -1986,6 +2136,11 @@ v_ctz_i32_b32_e32 v20, 0.5
 v_ctz_i32_b32_e32 v20, -1
 v_ctz_i32_b32_e32 v20, vcc_lo
 v_ctz_i32_b32_e32 v20, exec_lo
+v_ctz_i32_b32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_ctz_i32_b32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_ctz_i32_b32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_ctz_i32_b32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_ctz_i32_b32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cls_i32_e32 v20, 0.5
 v_cls_i32_e32 v20, 0x12345678
 v_cls_i32_e32 v20, 0.15915494
@@ -1993,6 +2148,11 @@ v_cls_i32_e32 v20, 0.5
 v_cls_i32_e32 v20, -1
 v_cls_i32_e32 v20, vcc_lo
 v_cls_i32_e32 v20, exec_lo
+v_cls_i32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cls_i32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cls_i32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cls_i32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cls_i32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_frexp_exp_i32_f64_e32 v20, 0x3f000000
 v_frexp_exp_i32_f64_e32 v20, 0x12345678
 v_frexp_exp_i32_f64_e32 v20, 0.15915494309189532
@@ -2021,6 +2181,11 @@ v_frexp_exp_i32_f32_e32 v20, 0.5
 v_frexp_exp_i32_f32_e32 v20, -1
 v_frexp_exp_i32_f32_e32 v20, vcc_lo
 v_frexp_exp_i32_f32_e32 v20, exec_lo
+v_frexp_exp_i32_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_frexp_exp_i32_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_frexp_exp_i32_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_frexp_exp_i32_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_frexp_exp_i32_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_frexp_mant_f32_e32 v20, 0.5
 v_frexp_mant_f32_e32 v20, 0x12345678
 v_frexp_mant_f32_e32 v20, 0.15915494
@@ -2028,6 +2193,11 @@ v_frexp_mant_f32_e32 v20, 0.5
 v_frexp_mant_f32_e32 v20, -1
 v_frexp_mant_f32_e32 v20, vcc_lo
 v_frexp_mant_f32_e32 v20, exec_lo
+v_frexp_mant_f32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_frexp_mant_f32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_frexp_mant_f32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_frexp_mant_f32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_frexp_mant_f32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_movreld_b32_e32 v20, 0.5
 v_movreld_b32_e32 v20, 0x12345678
 v_movreld_b32_e32 v20, 0.15915494
@@ -2035,6 +2205,26 @@ v_movreld_b32_e32 v20, 0.5
 v_movreld_b32_e32 v20, -1
 v_movreld_b32_e32 v20, vcc_lo
 v_movreld_b32_e32 v20, exec_lo
+v_movreld_b32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_movreld_b32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_movreld_b32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_movreld_b32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_movreld_b32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
+v_movrels_b32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_movrels_b32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_movrels_b32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_movrels_b32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_movrels_b32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
+v_movrelsd_b32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_movrelsd_b32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_movrelsd_b32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_movrelsd_b32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_movrelsd_b32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
+v_movrelsd_2_b32_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_movrelsd_2_b32_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_movrelsd_2_b32_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_movrelsd_2_b32_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_movrelsd_2_b32_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_f16_u16_e32 v20, 0.5
 v_cvt_f16_u16_e32 v20, 0x5678
 v_cvt_f16_u16_e32 v20, 0x3118
@@ -2042,6 +2232,11 @@ v_cvt_f16_u16_e32 v20, 0x3800
 v_cvt_f16_u16_e32 v20, -1
 v_cvt_f16_u16_e32 v20, vcc_lo
 v_cvt_f16_u16_e32 v20, exec_lo
+v_cvt_f16_u16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_f16_u16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_f16_u16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_f16_u16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_f16_u16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_f16_i16_e32 v20, 0.5
 v_cvt_f16_i16_e32 v20, 0x5678
 v_cvt_f16_i16_e32 v20, 0x3118
@@ -2049,6 +2244,11 @@ v_cvt_f16_i16_e32 v20, 0x3800
 v_cvt_f16_i16_e32 v20, -1
 v_cvt_f16_i16_e32 v20, vcc_lo
 v_cvt_f16_i16_e32 v20, exec_lo
+v_cvt_f16_i16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_f16_i16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_f16_i16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_f16_i16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_f16_i16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_u16_f16_e32 v20, 0
 v_cvt_u16_f16_e32 v20, 0x5678
 v_cvt_u16_f16_e32 v20, 0.15915494
@@ -2056,6 +2256,11 @@ v_cvt_u16_f16_e32 v20, 0.5
 v_cvt_u16_f16_e32 v20, -1
 v_cvt_u16_f16_e32 v20, vcc_lo
 v_cvt_u16_f16_e32 v20, exec_lo
+v_cvt_u16_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_u16_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_u16_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_u16_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_u16_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_i16_f16_e32 v20, 0
 v_cvt_i16_f16_e32 v20, 0x5678
 v_cvt_i16_f16_e32 v20, 0.15915494
@@ -2063,6 +2268,11 @@ v_cvt_i16_f16_e32 v20, 0.5
 v_cvt_i16_f16_e32 v20, -1
 v_cvt_i16_f16_e32 v20, vcc_lo
 v_cvt_i16_f16_e32 v20, exec_lo
+v_cvt_i16_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_i16_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_i16_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_i16_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_i16_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_rcp_f16_e32 v20, 0
 v_rcp_f16_e32 v20, 0x5678
 v_rcp_f16_e32 v20, 0.15915494
@@ -2070,6 +2280,11 @@ v_rcp_f16_e32 v20, 0.5
 v_rcp_f16_e32 v20, -1
 v_rcp_f16_e32 v20, vcc_lo
 v_rcp_f16_e32 v20, exec_lo
+v_rcp_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_rcp_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_rcp_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_rcp_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_rcp_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_sqrt_f16_e32 v20, 0
 v_sqrt_f16_e32 v20, 0x5678
 v_sqrt_f16_e32 v20, 0.15915494
@@ -2077,6 +2292,11 @@ v_sqrt_f16_e32 v20, 0.5
 v_sqrt_f16_e32 v20, -1
 v_sqrt_f16_e32 v20, vcc_lo
 v_sqrt_f16_e32 v20, exec_lo
+v_sqrt_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_sqrt_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_sqrt_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_sqrt_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_sqrt_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_rsq_f16_e32 v20, 0
 v_rsq_f16_e32 v20, 0x5678
 v_rsq_f16_e32 v20, 0.15915494
@@ -2084,6 +2304,11 @@ v_rsq_f16_e32 v20, 0.5
 v_rsq_f16_e32 v20, -1
 v_rsq_f16_e32 v20, vcc_lo
 v_rsq_f16_e32 v20, exec_lo
+v_rsq_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_rsq_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_rsq_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_rsq_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_rsq_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_log_f16_e32 v20, 0
 v_log_f16_e32 v20, 0x5678
 v_log_f16_e32 v20, 0.15915494
@@ -2091,6 +2316,11 @@ v_log_f16_e32 v20, 0.5
 v_log_f16_e32 v20, -1
 v_log_f16_e32 v20, vcc_lo
 v_log_f16_e32 v20, exec_lo
+v_log_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_log_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_log_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_log_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_log_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_exp_f16_e32 v20, 0
 v_exp_f16_e32 v20, 0x5678
 v_exp_f16_e32 v20, 0.15915494
@@ -2098,6 +2328,11 @@ v_exp_f16_e32 v20, 0.5
 v_exp_f16_e32 v20, -1
 v_exp_f16_e32 v20, vcc_lo
 v_exp_f16_e32 v20, exec_lo
+v_exp_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_exp_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_exp_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_exp_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_exp_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_frexp_mant_f16_e32 v20, 0
 v_frexp_mant_f16_e32 v20, 0x5678
 v_frexp_mant_f16_e32 v20, 0.15915494
@@ -2105,6 +2340,11 @@ v_frexp_mant_f16_e32 v20, 0.5
 v_frexp_mant_f16_e32 v20, -1
 v_frexp_mant_f16_e32 v20, vcc_lo
 v_frexp_mant_f16_e32 v20, exec_lo
+v_frexp_mant_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_frexp_mant_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_frexp_mant_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_frexp_mant_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_frexp_mant_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_frexp_exp_i16_f16_e32 v20, 0
 v_frexp_exp_i16_f16_e32 v20, 0x5678
 v_frexp_exp_i16_f16_e32 v20, 0.15915494
@@ -2112,6 +2352,11 @@ v_frexp_exp_i16_f16_e32 v20, 0.5
 v_frexp_exp_i16_f16_e32 v20, -1
 v_frexp_exp_i16_f16_e32 v20, vcc_lo
 v_frexp_exp_i16_f16_e32 v20, exec_lo
+v_frexp_exp_i16_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_frexp_exp_i16_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_frexp_exp_i16_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_frexp_exp_i16_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_frexp_exp_i16_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_floor_f16_e32 v20, 0
 v_floor_f16_e32 v20, 0x5678
 v_floor_f16_e32 v20, 0.15915494
@@ -2119,6 +2364,11 @@ v_floor_f16_e32 v20, 0.5
 v_floor_f16_e32 v20, -1
 v_floor_f16_e32 v20, vcc_lo
 v_floor_f16_e32 v20, exec_lo
+v_floor_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_floor_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_floor_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_floor_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_floor_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_ceil_f16_e32 v20, 0
 v_ceil_f16_e32 v20, 0x5678
 v_ceil_f16_e32 v20, 0.15915494
@@ -2126,6 +2376,11 @@ v_ceil_f16_e32 v20, 0.5
 v_ceil_f16_e32 v20, -1
 v_ceil_f16_e32 v20, vcc_lo
 v_ceil_f16_e32 v20, exec_lo
+v_ceil_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_ceil_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_ceil_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_ceil_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_ceil_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_trunc_f16_e32 v20, 0
 v_trunc_f16_e32 v20, 0x5678
 v_trunc_f16_e32 v20, 0.15915494
@@ -2133,6 +2388,11 @@ v_trunc_f16_e32 v20, 0.5
 v_trunc_f16_e32 v20, -1
 v_trunc_f16_e32 v20, vcc_lo
 v_trunc_f16_e32 v20, exec_lo
+v_trunc_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_trunc_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_trunc_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_trunc_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_trunc_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_rndne_f16_e32 v20, 0
 v_rndne_f16_e32 v20, 0x5678
 v_rndne_f16_e32 v20, 0.15915494
@@ -2140,6 +2400,11 @@ v_rndne_f16_e32 v20, 0.5
 v_rndne_f16_e32 v20, -1
 v_rndne_f16_e32 v20, vcc_lo
 v_rndne_f16_e32 v20, exec_lo
+v_rndne_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_rndne_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_rndne_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_rndne_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_rndne_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_fract_f16_e32 v20, 0
 v_fract_f16_e32 v20, 0x5678
 v_fract_f16_e32 v20, 0.15915494
@@ -2147,6 +2412,11 @@ v_fract_f16_e32 v20, 0.5
 v_fract_f16_e32 v20, -1
 v_fract_f16_e32 v20, vcc_lo
 v_fract_f16_e32 v20, exec_lo
+v_fract_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_fract_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_fract_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_fract_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_fract_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_sin_f16_e32 v20, 0
 v_sin_f16_e32 v20, 0x5678
 v_sin_f16_e32 v20, 0.15915494
@@ -2154,6 +2424,11 @@ v_sin_f16_e32 v20, 0.5
 v_sin_f16_e32 v20, -1
 v_sin_f16_e32 v20, vcc_lo
 v_sin_f16_e32 v20, exec_lo
+v_sin_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_sin_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_sin_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_sin_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_sin_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cos_f16_e32 v20, 0
 v_cos_f16_e32 v20, 0x5678
 v_cos_f16_e32 v20, 0.15915494
@@ -2161,6 +2436,11 @@ v_cos_f16_e32 v20, 0.5
 v_cos_f16_e32 v20, -1
 v_cos_f16_e32 v20, vcc_lo
 v_cos_f16_e32 v20, exec_lo
+v_cos_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cos_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cos_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cos_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cos_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_sat_pk_u8_i16_e32 v20, 0.5
 v_sat_pk_u8_i16_e32 v20, 0x12345678
 v_sat_pk_u8_i16_e32 v20, 0.15915494
@@ -2168,6 +2448,11 @@ v_sat_pk_u8_i16_e32 v20, 0.5
 v_sat_pk_u8_i16_e32 v20, -1
 v_sat_pk_u8_i16_e32 v20, vcc_lo
 v_sat_pk_u8_i16_e32 v20, exec_lo
+v_sat_pk_u8_i16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_sat_pk_u8_i16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_sat_pk_u8_i16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_sat_pk_u8_i16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_sat_pk_u8_i16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_norm_i16_f16_e32 v20, 0
 v_cvt_norm_i16_f16_e32 v20, 0x5678
 v_cvt_norm_i16_f16_e32 v20, 0.15915494
@@ -2175,6 +2460,11 @@ v_cvt_norm_i16_f16_e32 v20, 0.5
 v_cvt_norm_i16_f16_e32 v20, -1
 v_cvt_norm_i16_f16_e32 v20, vcc_lo
 v_cvt_norm_i16_f16_e32 v20, exec_lo
+v_cvt_norm_i16_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_norm_i16_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_norm_i16_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_norm_i16_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_norm_i16_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_norm_u16_f16_e32 v20, 0
 v_cvt_norm_u16_f16_e32 v20, 0x5678
 v_cvt_norm_u16_f16_e32 v20, 0.15915494
@@ -2182,6 +2472,11 @@ v_cvt_norm_u16_f16_e32 v20, 0.5
 v_cvt_norm_u16_f16_e32 v20, -1
 v_cvt_norm_u16_f16_e32 v20, vcc_lo
 v_cvt_norm_u16_f16_e32 v20, exec_lo
+v_cvt_norm_u16_f16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_norm_u16_f16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_norm_u16_f16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_norm_u16_f16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_norm_u16_f16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_not_b16_e32 v20, 0.5
 v_not_b16_e32 v20, 0x5678
 v_not_b16_e32 v20, 0x3118
@@ -2189,6 +2484,11 @@ v_not_b16_e32 v20, 0x3800
 v_not_b16_e32 v20, -1
 v_not_b16_e32 v20, vcc_lo
 v_not_b16_e32 v20, exec_lo
+v_not_b16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_not_b16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_not_b16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_not_b16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_not_b16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_i32_i16_e32 v20, 0.5
 v_cvt_i32_i16_e32 v20, 0x5678
 v_cvt_i32_i16_e32 v20, 0x3118
@@ -2196,6 +2496,11 @@ v_cvt_i32_i16_e32 v20, 0x3800
 v_cvt_i32_i16_e32 v20, -1
 v_cvt_i32_i16_e32 v20, vcc_lo
 v_cvt_i32_i16_e32 v20, exec_lo
+v_cvt_i32_i16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_i32_i16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_i32_i16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_i32_i16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_i32_i16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cvt_u32_u16_e32 v20, 0.5
 v_cvt_u32_u16_e32 v20, 0x5678
 v_cvt_u32_u16_e32 v20, 0x3118
@@ -2203,6 +2508,11 @@ v_cvt_u32_u16_e32 v20, 0x3800
 v_cvt_u32_u16_e32 v20, -1
 v_cvt_u32_u16_e32 v20, vcc_lo
 v_cvt_u32_u16_e32 v20, exec_lo
+v_cvt_u32_u16_dpp v20, v40 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_u32_u16_dpp v20, v42 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_u32_u16_dpp v20, v43 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_u32_u16_dpp v20, v44 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_u32_u16_dpp v20, v45 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_illegal
 v_cndmask_b32_e32 v20, v40, v60, vcc_lo
 v_dot2acc_f32_f16 v20, v40, v60
@@ -2255,6 +2565,12 @@ v_cndmask_b32_e32 v20, 0.5, v60, vcc_lo
 v_cndmask_b32_e32 v20, -1, v60, vcc_lo
 v_cndmask_b32_e32 v20, vcc_lo, v60, vcc_lo
 v_cndmask_b32_e32 v20, exec_lo, v60, vcc_lo
+v_cndmask_b32_dpp v20, v40, v60, vcc_lo quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cndmask_b32_dpp v20, -|v41|, -|v60|, vcc_lo row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cndmask_b32_dpp v20, v42, v60, vcc_lo row_half_mirror row_mask:0xa bank_mask:0x5
+v_cndmask_b32_dpp v20, v43, v60, vcc_lo quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cndmask_b32_dpp v20, v44, v60, vcc_lo dpp8:[0,1,2,3,4,5,6,7]
+v_cndmask_b32_dpp v20, v45, v60, vcc_lo dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_dot2acc_f32_f16 v20, 0x3f000000, v60
 v_dot2acc_f32_f16 v20, 0x12345678, v60
 v_dot2acc_f32_f16 v20, 0.15915494, v60
@@ -2262,6 +2578,12 @@ v_dot2acc_f32_f16 v20, 0.5, v60
 v_dot2acc_f32_f16 v20, -1, v60
 v_dot2acc_f32_f16 v20, vcc_lo, v60
 v_dot2acc_f32_f16 v20, exec_lo, v60
+v_dot2acc_f32_f16_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_dot2acc_f32_f16_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_dot2acc_f32_f16_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_dot2acc_f32_f16_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_dot2acc_f32_f16_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_dot2acc_f32_f16_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_add_f32_e32 v20, 0.5, v60
 v_add_f32_e32 v20, 0x12345678, v60
 v_add_f32_e32 v20, 0.15915494, v60
@@ -2269,6 +2591,12 @@ v_add_f32_e32 v20, 0.5, v60
 v_add_f32_e32 v20, -1, v60
 v_add_f32_e32 v20, vcc_lo, v60
 v_add_f32_e32 v20, exec_lo, v60
+v_add_f32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_add_f32_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_add_f32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_add_f32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_add_f32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_add_f32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_sub_f32_e32 v20, 0.5, v60
 v_sub_f32_e32 v20, 0x12345678, v60
 v_sub_f32_e32 v20, 0.15915494, v60
@@ -2276,6 +2604,12 @@ v_sub_f32_e32 v20, 0.5, v60
 v_sub_f32_e32 v20, -1, v60
 v_sub_f32_e32 v20, vcc_lo, v60
 v_sub_f32_e32 v20, exec_lo, v60
+v_sub_f32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_sub_f32_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_sub_f32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_sub_f32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_sub_f32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_sub_f32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_subrev_f32_e32 v20, 0.5, v60
 v_subrev_f32_e32 v20, 0x12345678, v60
 v_subrev_f32_e32 v20, 0.15915494, v60
@@ -2283,6 +2617,12 @@ v_subrev_f32_e32 v20, 0.5, v60
 v_subrev_f32_e32 v20, -1, v60
 v_subrev_f32_e32 v20, vcc_lo, v60
 v_subrev_f32_e32 v20, exec_lo, v60
+v_subrev_f32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_subrev_f32_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_subrev_f32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_subrev_f32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_subrev_f32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_subrev_f32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_fmac_dx9_zero_f32_e32 v20, 0.5, v60
 v_fmac_dx9_zero_f32_e32 v20, 0x12345678, v60
 v_fmac_dx9_zero_f32_e32 v20, 0.15915494, v60
@@ -2297,6 +2637,12 @@ v_mul_dx9_zero_f32_e32 v20, 0.5, v60
 v_mul_dx9_zero_f32_e32 v20, -1, v60
 v_mul_dx9_zero_f32_e32 v20, vcc_lo, v60
 v_mul_dx9_zero_f32_e32 v20, exec_lo, v60
+v_mul_dx9_zero_f32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_mul_dx9_zero_f32_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_mul_dx9_zero_f32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_mul_dx9_zero_f32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_mul_dx9_zero_f32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_mul_dx9_zero_f32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_mul_f32_e32 v20, 0.5, v60
 v_mul_f32_e32 v20, 0x12345678, v60
 v_mul_f32_e32 v20, 0.15915494, v60
@@ -2304,6 +2650,12 @@ v_mul_f32_e32 v20, 0.5, v60
 v_mul_f32_e32 v20, -1, v60
 v_mul_f32_e32 v20, vcc_lo, v60
 v_mul_f32_e32 v20, exec_lo, v60
+v_mul_f32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_mul_f32_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_mul_f32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_mul_f32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_mul_f32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_mul_f32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_mul_i32_i24_e32 v20, 0.5, v60
 v_mul_i32_i24_e32 v20, 0x12345678, v60
 v_mul_i32_i24_e32 v20, 0.15915494, v60
@@ -2311,6 +2663,11 @@ v_mul_i32_i24_e32 v20, 0.5, v60
 v_mul_i32_i24_e32 v20, -1, v60
 v_mul_i32_i24_e32 v20, vcc_lo, v60
 v_mul_i32_i24_e32 v20, exec_lo, v60
+v_mul_i32_i24_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_mul_i32_i24_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_mul_i32_i24_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_mul_i32_i24_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_mul_i32_i24_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_mul_hi_i32_i24_e32 v20, 0.5, v60
 v_mul_hi_i32_i24_e32 v20, 0x12345678, v60
 v_mul_hi_i32_i24_e32 v20, 0.15915494, v60
@@ -2318,6 +2675,11 @@ v_mul_hi_i32_i24_e32 v20, 0.5, v60
 v_mul_hi_i32_i24_e32 v20, -1, v60
 v_mul_hi_i32_i24_e32 v20, vcc_lo, v60
 v_mul_hi_i32_i24_e32 v20, exec_lo, v60
+v_mul_hi_i32_i24_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_mul_hi_i32_i24_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_mul_hi_i32_i24_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_mul_hi_i32_i24_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_mul_hi_i32_i24_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_mul_u32_u24_e32 v20, 0.5, v60
 v_mul_u32_u24_e32 v20, 0x12345678, v60
 v_mul_u32_u24_e32 v20, 0.15915494, v60
@@ -2325,6 +2687,11 @@ v_mul_u32_u24_e32 v20, 0.5, v60
 v_mul_u32_u24_e32 v20, -1, v60
 v_mul_u32_u24_e32 v20, vcc_lo, v60
 v_mul_u32_u24_e32 v20, exec_lo, v60
+v_mul_u32_u24_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_mul_u32_u24_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_mul_u32_u24_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_mul_u32_u24_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_mul_u32_u24_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_mul_hi_u32_u24_e32 v20, 0.5, v60
 v_mul_hi_u32_u24_e32 v20, 0x12345678, v60
 v_mul_hi_u32_u24_e32 v20, 0.15915494, v60
@@ -2332,6 +2699,11 @@ v_mul_hi_u32_u24_e32 v20, 0.5, v60
 v_mul_hi_u32_u24_e32 v20, -1, v60
 v_mul_hi_u32_u24_e32 v20, vcc_lo, v60
 v_mul_hi_u32_u24_e32 v20, exec_lo, v60
+v_mul_hi_u32_u24_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_mul_hi_u32_u24_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_mul_hi_u32_u24_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_mul_hi_u32_u24_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_mul_hi_u32_u24_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_min_f32_e32 v20, 0.5, v60
 v_min_f32_e32 v20, 0x12345678, v60
 v_min_f32_e32 v20, 0.15915494, v60
@@ -2339,6 +2711,12 @@ v_min_f32_e32 v20, 0.5, v60
 v_min_f32_e32 v20, -1, v60
 v_min_f32_e32 v20, vcc_lo, v60
 v_min_f32_e32 v20, exec_lo, v60
+v_min_f32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_min_f32_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_min_f32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_min_f32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_min_f32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_min_f32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_max_f32_e32 v20, 0.5, v60
 v_max_f32_e32 v20, 0x12345678, v60
 v_max_f32_e32 v20, 0.15915494, v60
@@ -2346,6 +2724,12 @@ v_max_f32_e32 v20, 0.5, v60
 v_max_f32_e32 v20, -1, v60
 v_max_f32_e32 v20, vcc_lo, v60
 v_max_f32_e32 v20, exec_lo, v60
+v_max_f32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_max_f32_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_max_f32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_max_f32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_max_f32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_max_f32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_min_i32_e32 v20, 0.5, v60
 v_min_i32_e32 v20, 0x12345678, v60
 v_min_i32_e32 v20, 0.15915494, v60
@@ -2353,6 +2737,11 @@ v_min_i32_e32 v20, 0.5, v60
 v_min_i32_e32 v20, -1, v60
 v_min_i32_e32 v20, vcc_lo, v60
 v_min_i32_e32 v20, exec_lo, v60
+v_min_i32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_min_i32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_min_i32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_min_i32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_min_i32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_max_i32_e32 v20, 0.5, v60
 v_max_i32_e32 v20, 0x12345678, v60
 v_max_i32_e32 v20, 0.15915494, v60
@@ -2360,6 +2749,11 @@ v_max_i32_e32 v20, 0.5, v60
 v_max_i32_e32 v20, -1, v60
 v_max_i32_e32 v20, vcc_lo, v60
 v_max_i32_e32 v20, exec_lo, v60
+v_max_i32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_max_i32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_max_i32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_max_i32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_max_i32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_min_u32_e32 v20, 0.5, v60
 v_min_u32_e32 v20, 0x12345678, v60
 v_min_u32_e32 v20, 0.15915494, v60
@@ -2367,6 +2761,11 @@ v_min_u32_e32 v20, 0.5, v60
 v_min_u32_e32 v20, -1, v60
 v_min_u32_e32 v20, vcc_lo, v60
 v_min_u32_e32 v20, exec_lo, v60
+v_min_u32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_min_u32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_min_u32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_min_u32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_min_u32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_max_u32_e32 v20, 0.5, v60
 v_max_u32_e32 v20, 0x12345678, v60
 v_max_u32_e32 v20, 0.15915494, v60
@@ -2374,6 +2773,11 @@ v_max_u32_e32 v20, 0.5, v60
 v_max_u32_e32 v20, -1, v60
 v_max_u32_e32 v20, vcc_lo, v60
 v_max_u32_e32 v20, exec_lo, v60
+v_max_u32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_max_u32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_max_u32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_max_u32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_max_u32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_lshlrev_b32_e32 v20, 0.5, v60
 v_lshlrev_b32_e32 v20, 0x12345678, v60
 v_lshlrev_b32_e32 v20, 0.15915494, v60
@@ -2381,6 +2785,11 @@ v_lshlrev_b32_e32 v20, 0.5, v60
 v_lshlrev_b32_e32 v20, -1, v60
 v_lshlrev_b32_e32 v20, vcc_lo, v60
 v_lshlrev_b32_e32 v20, exec_lo, v60
+v_lshlrev_b32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_lshlrev_b32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_lshlrev_b32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_lshlrev_b32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_lshlrev_b32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_lshrrev_b32_e32 v20, 0.5, v60
 v_lshrrev_b32_e32 v20, 0x12345678, v60
 v_lshrrev_b32_e32 v20, 0.15915494, v60
@@ -2388,6 +2797,11 @@ v_lshrrev_b32_e32 v20, 0.5, v60
 v_lshrrev_b32_e32 v20, -1, v60
 v_lshrrev_b32_e32 v20, vcc_lo, v60
 v_lshrrev_b32_e32 v20, exec_lo, v60
+v_lshrrev_b32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_lshrrev_b32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_lshrrev_b32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_lshrrev_b32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_lshrrev_b32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_ashrrev_i32_e32 v20, 0.5, v60
 v_ashrrev_i32_e32 v20, 0x12345678, v60
 v_ashrrev_i32_e32 v20, 0.15915494, v60
@@ -2395,6 +2809,11 @@ v_ashrrev_i32_e32 v20, 0.5, v60
 v_ashrrev_i32_e32 v20, -1, v60
 v_ashrrev_i32_e32 v20, vcc_lo, v60
 v_ashrrev_i32_e32 v20, exec_lo, v60
+v_ashrrev_i32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_ashrrev_i32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_ashrrev_i32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_ashrrev_i32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_ashrrev_i32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_and_b32_e32 v20, 0.5, v60
 v_and_b32_e32 v20, 0x12345678, v60
 v_and_b32_e32 v20, 0.15915494, v60
@@ -2402,6 +2821,11 @@ v_and_b32_e32 v20, 0.5, v60
 v_and_b32_e32 v20, -1, v60
 v_and_b32_e32 v20, vcc_lo, v60
 v_and_b32_e32 v20, exec_lo, v60
+v_and_b32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_and_b32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_and_b32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_and_b32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_and_b32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_or_b32_e32 v20, 0.5, v60
 v_or_b32_e32 v20, 0x12345678, v60
 v_or_b32_e32 v20, 0.15915494, v60
@@ -2409,6 +2833,11 @@ v_or_b32_e32 v20, 0.5, v60
 v_or_b32_e32 v20, -1, v60
 v_or_b32_e32 v20, vcc_lo, v60
 v_or_b32_e32 v20, exec_lo, v60
+v_or_b32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_or_b32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_or_b32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_or_b32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_or_b32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_xor_b32_e32 v20, 0.5, v60
 v_xor_b32_e32 v20, 0x12345678, v60
 v_xor_b32_e32 v20, 0.15915494, v60
@@ -2416,6 +2845,11 @@ v_xor_b32_e32 v20, 0.5, v60
 v_xor_b32_e32 v20, -1, v60
 v_xor_b32_e32 v20, vcc_lo, v60
 v_xor_b32_e32 v20, exec_lo, v60
+v_xor_b32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_xor_b32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_xor_b32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_xor_b32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_xor_b32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_xnor_b32_e32 v20, 0.5, v60
 v_xnor_b32_e32 v20, 0x12345678, v60
 v_xnor_b32_e32 v20, 0.15915494, v60
@@ -2423,6 +2857,11 @@ v_xnor_b32_e32 v20, 0.5, v60
 v_xnor_b32_e32 v20, -1, v60
 v_xnor_b32_e32 v20, vcc_lo, v60
 v_xnor_b32_e32 v20, exec_lo, v60
+v_xnor_b32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_xnor_b32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_xnor_b32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_xnor_b32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_xnor_b32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_add_co_ci_u32_e32 v20, vcc_lo, 0.5, v60, vcc_lo
 v_add_co_ci_u32_e32 v20, vcc_lo, 0x12345678, v60, vcc_lo
 v_add_co_ci_u32_e32 v20, vcc_lo, 0.15915494, v60, vcc_lo
@@ -2430,6 +2869,11 @@ v_add_co_ci_u32_e32 v20, vcc_lo, 0.5, v60, vcc_lo
 v_add_co_ci_u32_e32 v20, vcc_lo, -1, v60, vcc_lo
 v_add_co_ci_u32_e32 v20, vcc_lo, vcc_lo, v60, vcc_lo
 v_add_co_ci_u32_e32 v20, vcc_lo, exec_lo, v60, vcc_lo
+v_add_co_ci_u32_dpp v20, vcc_lo, v40, v60, vcc_lo quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_add_co_ci_u32_dpp v20, vcc_lo, v42, v60, vcc_lo row_half_mirror row_mask:0xa bank_mask:0x5
+v_add_co_ci_u32_dpp v20, vcc_lo, v43, v60, vcc_lo quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_add_co_ci_u32_dpp v20, vcc_lo, v44, v60, vcc_lo dpp8:[0,1,2,3,4,5,6,7]
+v_add_co_ci_u32_dpp v20, vcc_lo, v45, v60, vcc_lo dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_sub_co_ci_u32_e32 v20, vcc_lo, 0.5, v60, vcc_lo
 v_sub_co_ci_u32_e32 v20, vcc_lo, 0x12345678, v60, vcc_lo
 v_sub_co_ci_u32_e32 v20, vcc_lo, 0.15915494, v60, vcc_lo
@@ -2437,6 +2881,11 @@ v_sub_co_ci_u32_e32 v20, vcc_lo, 0.5, v60, vcc_lo
 v_sub_co_ci_u32_e32 v20, vcc_lo, -1, v60, vcc_lo
 v_sub_co_ci_u32_e32 v20, vcc_lo, vcc_lo, v60, vcc_lo
 v_sub_co_ci_u32_e32 v20, vcc_lo, exec_lo, v60, vcc_lo
+v_sub_co_ci_u32_dpp v20, vcc_lo, v40, v60, vcc_lo quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_sub_co_ci_u32_dpp v20, vcc_lo, v42, v60, vcc_lo row_half_mirror row_mask:0xa bank_mask:0x5
+v_sub_co_ci_u32_dpp v20, vcc_lo, v43, v60, vcc_lo quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_sub_co_ci_u32_dpp v20, vcc_lo, v44, v60, vcc_lo dpp8:[0,1,2,3,4,5,6,7]
+v_sub_co_ci_u32_dpp v20, vcc_lo, v45, v60, vcc_lo dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_subrev_co_ci_u32_e32 v20, vcc_lo, 0.5, v60, vcc_lo
 v_subrev_co_ci_u32_e32 v20, vcc_lo, 0x12345678, v60, vcc_lo
 v_subrev_co_ci_u32_e32 v20, vcc_lo, 0.15915494, v60, vcc_lo
@@ -2444,6 +2893,11 @@ v_subrev_co_ci_u32_e32 v20, vcc_lo, 0.5, v60, vcc_lo
 v_subrev_co_ci_u32_e32 v20, vcc_lo, -1, v60, vcc_lo
 v_subrev_co_ci_u32_e32 v20, vcc_lo, vcc_lo, v60, vcc_lo
 v_subrev_co_ci_u32_e32 v20, vcc_lo, exec_lo, v60, vcc_lo
+v_subrev_co_ci_u32_dpp v20, vcc_lo, v40, v60, vcc_lo quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_subrev_co_ci_u32_dpp v20, vcc_lo, v42, v60, vcc_lo row_half_mirror row_mask:0xa bank_mask:0x5
+v_subrev_co_ci_u32_dpp v20, vcc_lo, v43, v60, vcc_lo quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_subrev_co_ci_u32_dpp v20, vcc_lo, v44, v60, vcc_lo dpp8:[0,1,2,3,4,5,6,7]
+v_subrev_co_ci_u32_dpp v20, vcc_lo, v45, v60, vcc_lo dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_add_nc_u32_e32 v20, 0.5, v60
 v_add_nc_u32_e32 v20, 0x12345678, v60
 v_add_nc_u32_e32 v20, 0.15915494, v60
@@ -2451,6 +2905,11 @@ v_add_nc_u32_e32 v20, 0.5, v60
 v_add_nc_u32_e32 v20, -1, v60
 v_add_nc_u32_e32 v20, vcc_lo, v60
 v_add_nc_u32_e32 v20, exec_lo, v60
+v_add_nc_u32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_add_nc_u32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_add_nc_u32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_add_nc_u32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_add_nc_u32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_sub_nc_u32_e32 v20, 0.5, v60
 v_sub_nc_u32_e32 v20, 0x12345678, v60
 v_sub_nc_u32_e32 v20, 0.15915494, v60
@@ -2458,6 +2917,11 @@ v_sub_nc_u32_e32 v20, 0.5, v60
 v_sub_nc_u32_e32 v20, -1, v60
 v_sub_nc_u32_e32 v20, vcc_lo, v60
 v_sub_nc_u32_e32 v20, exec_lo, v60
+v_sub_nc_u32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_sub_nc_u32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_sub_nc_u32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_sub_nc_u32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_sub_nc_u32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_subrev_nc_u32_e32 v20, 0.5, v60
 v_subrev_nc_u32_e32 v20, 0x12345678, v60
 v_subrev_nc_u32_e32 v20, 0.15915494, v60
@@ -2465,6 +2929,11 @@ v_subrev_nc_u32_e32 v20, 0.5, v60
 v_subrev_nc_u32_e32 v20, -1, v60
 v_subrev_nc_u32_e32 v20, vcc_lo, v60
 v_subrev_nc_u32_e32 v20, exec_lo, v60
+v_subrev_nc_u32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_subrev_nc_u32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_subrev_nc_u32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_subrev_nc_u32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_subrev_nc_u32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_fmac_f32_e32 v20, 0.5, v60
 v_fmac_f32_e32 v20, 0x12345678, v60
 v_fmac_f32_e32 v20, 0.15915494, v60
@@ -2472,6 +2941,12 @@ v_fmac_f32_e32 v20, 0.5, v60
 v_fmac_f32_e32 v20, -1, v60
 v_fmac_f32_e32 v20, vcc_lo, v60
 v_fmac_f32_e32 v20, exec_lo, v60
+v_fmac_f32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_fmac_f32_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_fmac_f32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_fmac_f32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_fmac_f32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_fmac_f32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_fmamk_f32 v20, 0.5, 0x3f000000, v60
 v_fmamk_f32 v20, 0x12345678, 0x12345678, v60
 v_fmamk_f32 v20, 0.15915494, 0x12345678, v60
@@ -2493,6 +2968,12 @@ v_cvt_pk_rtz_f16_f32_e32 v20, 0.5, v60
 v_cvt_pk_rtz_f16_f32_e32 v20, -1, v60
 v_cvt_pk_rtz_f16_f32_e32 v20, vcc_lo, v60
 v_cvt_pk_rtz_f16_f32_e32 v20, exec_lo, v60
+v_cvt_pk_rtz_f16_f32_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cvt_pk_rtz_f16_f32_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cvt_pk_rtz_f16_f32_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cvt_pk_rtz_f16_f32_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cvt_pk_rtz_f16_f32_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cvt_pk_rtz_f16_f32_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_add_f16_e32 v20, 0, v60
 v_add_f16_e32 v20, 0x5678, v60
 v_add_f16_e32 v20, 0.15915494, v60
@@ -2500,6 +2981,12 @@ v_add_f16_e32 v20, 0.5, v60
 v_add_f16_e32 v20, -1, v60
 v_add_f16_e32 v20, vcc_lo, v60
 v_add_f16_e32 v20, exec_lo, v60
+v_add_f16_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_add_f16_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_add_f16_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_add_f16_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_add_f16_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_add_f16_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_sub_f16_e32 v20, 0, v60
 v_sub_f16_e32 v20, 0x5678, v60
 v_sub_f16_e32 v20, 0.15915494, v60
@@ -2507,6 +2994,12 @@ v_sub_f16_e32 v20, 0.5, v60
 v_sub_f16_e32 v20, -1, v60
 v_sub_f16_e32 v20, vcc_lo, v60
 v_sub_f16_e32 v20, exec_lo, v60
+v_sub_f16_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_sub_f16_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_sub_f16_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_sub_f16_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_sub_f16_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_sub_f16_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_subrev_f16_e32 v20, 0, v60
 v_subrev_f16_e32 v20, 0x5678, v60
 v_subrev_f16_e32 v20, 0.15915494, v60
@@ -2514,6 +3007,12 @@ v_subrev_f16_e32 v20, 0.5, v60
 v_subrev_f16_e32 v20, -1, v60
 v_subrev_f16_e32 v20, vcc_lo, v60
 v_subrev_f16_e32 v20, exec_lo, v60
+v_subrev_f16_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_subrev_f16_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_subrev_f16_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_subrev_f16_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_subrev_f16_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_subrev_f16_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_mul_f16_e32 v20, 0, v60
 v_mul_f16_e32 v20, 0x5678, v60
 v_mul_f16_e32 v20, 0.15915494, v60
@@ -2521,6 +3020,12 @@ v_mul_f16_e32 v20, 0.5, v60
 v_mul_f16_e32 v20, -1, v60
 v_mul_f16_e32 v20, vcc_lo, v60
 v_mul_f16_e32 v20, exec_lo, v60
+v_mul_f16_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_mul_f16_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_mul_f16_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_mul_f16_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_mul_f16_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_mul_f16_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_fmac_f16_e32 v20, 0, v60
 v_fmac_f16_e32 v20, 0x5678, v60
 v_fmac_f16_e32 v20, 0.15915494, v60
@@ -2528,6 +3033,12 @@ v_fmac_f16_e32 v20, 0.5, v60
 v_fmac_f16_e32 v20, -1, v60
 v_fmac_f16_e32 v20, vcc_lo, v60
 v_fmac_f16_e32 v20, exec_lo, v60
+v_fmac_f16_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_fmac_f16_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_fmac_f16_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_fmac_f16_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_fmac_f16_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_fmac_f16_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_max_f16_e32 v20, 0, v60
 v_max_f16_e32 v20, 0x5678, v60
 v_max_f16_e32 v20, 0.15915494, v60
@@ -2535,6 +3046,12 @@ v_max_f16_e32 v20, 0.5, v60
 v_max_f16_e32 v20, -1, v60
 v_max_f16_e32 v20, vcc_lo, v60
 v_max_f16_e32 v20, exec_lo, v60
+v_max_f16_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_max_f16_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_max_f16_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_max_f16_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_max_f16_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_max_f16_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_min_f16_e32 v20, 0, v60
 v_min_f16_e32 v20, 0x5678, v60
 v_min_f16_e32 v20, 0.15915494, v60
@@ -2542,6 +3059,12 @@ v_min_f16_e32 v20, 0.5, v60
 v_min_f16_e32 v20, -1, v60
 v_min_f16_e32 v20, vcc_lo, v60
 v_min_f16_e32 v20, exec_lo, v60
+v_min_f16_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_min_f16_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_min_f16_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_min_f16_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_min_f16_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_min_f16_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_ldexp_f16_e32 v20, 0, v60
 v_ldexp_f16_e32 v20, 0x5678, v60
 v_ldexp_f16_e32 v20, 0.15915494, v60
@@ -2549,6 +3072,12 @@ v_ldexp_f16_e32 v20, 0.5, v60
 v_ldexp_f16_e32 v20, -1, v60
 v_ldexp_f16_e32 v20, vcc_lo, v60
 v_ldexp_f16_e32 v20, exec_lo, v60
+v_ldexp_f16_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_ldexp_f16_dpp v20, -|v41|, sext(v60) row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_ldexp_f16_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_ldexp_f16_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_ldexp_f16_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_ldexp_f16_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_pk_fmac_f16 v20, 0x3f000000, v60
 v_pk_fmac_f16 v20, 0x12345678, v60
 v_pk_fmac_f16 v20, 0.15915494, v60
@@ -2556,6 +3085,12 @@ v_pk_fmac_f16 v20, 0.5, v60
 v_pk_fmac_f16 v20, -1, v60
 v_pk_fmac_f16 v20, vcc_lo, v60
 v_pk_fmac_f16 v20, exec_lo, v60
+v_pk_fmac_f16_dpp v20, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_pk_fmac_f16_dpp v20, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_pk_fmac_f16_dpp v20, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_pk_fmac_f16_dpp v20, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_pk_fmac_f16_dpp v20, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_pk_fmac_f16_dpp v20, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_f_f16_e32 vcc_lo, v40, v60
 v_cmp_lt_f16_e32 vcc_lo, v40, v60
 v_cmp_eq_f16_e32 vcc_lo, v40, v60
@@ -2753,6 +3288,12 @@ v_cmp_f_f16_e32 vcc_lo, 0.5, v60
 v_cmp_f_f16_e32 vcc_lo, -1, v60
 v_cmp_f_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_f_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_f_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_f_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_f_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_f_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_f_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_f_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_lt_f16_e32 vcc_lo, 0, v60
 v_cmp_lt_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_lt_f16_e32 vcc_lo, 0.15915494, v60
@@ -2760,6 +3301,12 @@ v_cmp_lt_f16_e32 vcc_lo, 0.5, v60
 v_cmp_lt_f16_e32 vcc_lo, -1, v60
 v_cmp_lt_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_lt_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_lt_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_lt_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_lt_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_lt_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_lt_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_lt_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_eq_f16_e32 vcc_lo, 0, v60
 v_cmp_eq_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_eq_f16_e32 vcc_lo, 0.15915494, v60
@@ -2767,6 +3314,12 @@ v_cmp_eq_f16_e32 vcc_lo, 0.5, v60
 v_cmp_eq_f16_e32 vcc_lo, -1, v60
 v_cmp_eq_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_eq_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_eq_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_eq_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_eq_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_eq_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_eq_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_eq_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_le_f16_e32 vcc_lo, 0, v60
 v_cmp_le_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_le_f16_e32 vcc_lo, 0.15915494, v60
@@ -2774,6 +3327,12 @@ v_cmp_le_f16_e32 vcc_lo, 0.5, v60
 v_cmp_le_f16_e32 vcc_lo, -1, v60
 v_cmp_le_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_le_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_le_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_le_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_le_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_le_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_le_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_le_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_gt_f16_e32 vcc_lo, 0, v60
 v_cmp_gt_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_gt_f16_e32 vcc_lo, 0.15915494, v60
@@ -2781,6 +3340,12 @@ v_cmp_gt_f16_e32 vcc_lo, 0.5, v60
 v_cmp_gt_f16_e32 vcc_lo, -1, v60
 v_cmp_gt_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_gt_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_gt_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_gt_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_gt_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_gt_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_gt_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_gt_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_lg_f16_e32 vcc_lo, 0, v60
 v_cmp_lg_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_lg_f16_e32 vcc_lo, 0.15915494, v60
@@ -2788,6 +3353,12 @@ v_cmp_lg_f16_e32 vcc_lo, 0.5, v60
 v_cmp_lg_f16_e32 vcc_lo, -1, v60
 v_cmp_lg_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_lg_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_lg_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_lg_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_lg_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_lg_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_lg_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_lg_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_ge_f16_e32 vcc_lo, 0, v60
 v_cmp_ge_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_ge_f16_e32 vcc_lo, 0.15915494, v60
@@ -2795,6 +3366,12 @@ v_cmp_ge_f16_e32 vcc_lo, 0.5, v60
 v_cmp_ge_f16_e32 vcc_lo, -1, v60
 v_cmp_ge_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_ge_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_ge_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_ge_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_ge_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_ge_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_ge_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_ge_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_o_f16_e32 vcc_lo, 0, v60
 v_cmp_o_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_o_f16_e32 vcc_lo, 0.15915494, v60
@@ -2802,6 +3379,12 @@ v_cmp_o_f16_e32 vcc_lo, 0.5, v60
 v_cmp_o_f16_e32 vcc_lo, -1, v60
 v_cmp_o_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_o_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_o_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_o_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_o_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_o_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_o_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_o_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_u_f16_e32 vcc_lo, 0, v60
 v_cmp_u_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_u_f16_e32 vcc_lo, 0.15915494, v60
@@ -2809,6 +3392,12 @@ v_cmp_u_f16_e32 vcc_lo, 0.5, v60
 v_cmp_u_f16_e32 vcc_lo, -1, v60
 v_cmp_u_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_u_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_u_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_u_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_u_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_u_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_u_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_u_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_nge_f16_e32 vcc_lo, 0, v60
 v_cmp_nge_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_nge_f16_e32 vcc_lo, 0.15915494, v60
@@ -2816,6 +3405,12 @@ v_cmp_nge_f16_e32 vcc_lo, 0.5, v60
 v_cmp_nge_f16_e32 vcc_lo, -1, v60
 v_cmp_nge_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_nge_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_nge_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_nge_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_nge_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_nge_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_nge_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_nge_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_nlg_f16_e32 vcc_lo, 0, v60
 v_cmp_nlg_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_nlg_f16_e32 vcc_lo, 0.15915494, v60
@@ -2823,6 +3418,12 @@ v_cmp_nlg_f16_e32 vcc_lo, 0.5, v60
 v_cmp_nlg_f16_e32 vcc_lo, -1, v60
 v_cmp_nlg_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_nlg_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_nlg_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_nlg_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_nlg_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_nlg_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_nlg_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_nlg_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_ngt_f16_e32 vcc_lo, 0, v60
 v_cmp_ngt_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_ngt_f16_e32 vcc_lo, 0.15915494, v60
@@ -2830,6 +3431,12 @@ v_cmp_ngt_f16_e32 vcc_lo, 0.5, v60
 v_cmp_ngt_f16_e32 vcc_lo, -1, v60
 v_cmp_ngt_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_ngt_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_ngt_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_ngt_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_ngt_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_ngt_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_ngt_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_ngt_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_nle_f16_e32 vcc_lo, 0, v60
 v_cmp_nle_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_nle_f16_e32 vcc_lo, 0.15915494, v60
@@ -2837,6 +3444,12 @@ v_cmp_nle_f16_e32 vcc_lo, 0.5, v60
 v_cmp_nle_f16_e32 vcc_lo, -1, v60
 v_cmp_nle_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_nle_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_nle_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_nle_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_nle_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_nle_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_nle_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_nle_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_neq_f16_e32 vcc_lo, 0, v60
 v_cmp_neq_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_neq_f16_e32 vcc_lo, 0.15915494, v60
@@ -2844,6 +3457,12 @@ v_cmp_neq_f16_e32 vcc_lo, 0.5, v60
 v_cmp_neq_f16_e32 vcc_lo, -1, v60
 v_cmp_neq_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_neq_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_neq_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_neq_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_neq_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_neq_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_neq_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_neq_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_nlt_f16_e32 vcc_lo, 0, v60
 v_cmp_nlt_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_nlt_f16_e32 vcc_lo, 0.15915494, v60
@@ -2851,6 +3470,12 @@ v_cmp_nlt_f16_e32 vcc_lo, 0.5, v60
 v_cmp_nlt_f16_e32 vcc_lo, -1, v60
 v_cmp_nlt_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_nlt_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_nlt_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_nlt_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_nlt_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_nlt_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_nlt_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_nlt_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_t_f16_e32 vcc_lo, 0, v60
 v_cmp_t_f16_e32 vcc_lo, 0x5678, v60
 v_cmp_t_f16_e32 vcc_lo, 0.15915494, v60
@@ -2858,6 +3483,12 @@ v_cmp_t_f16_e32 vcc_lo, 0.5, v60
 v_cmp_t_f16_e32 vcc_lo, -1, v60
 v_cmp_t_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_t_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_t_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_t_f16 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_t_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_t_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_t_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_t_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_f_f32_e32 vcc_lo, 0.5, v60
 v_cmp_f_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_f_f32_e32 vcc_lo, 0.15915494, v60
@@ -2865,6 +3496,12 @@ v_cmp_f_f32_e32 vcc_lo, 0.5, v60
 v_cmp_f_f32_e32 vcc_lo, -1, v60
 v_cmp_f_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_f_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_f_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_f_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_f_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_f_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_f_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_f_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_lt_f32_e32 vcc_lo, 0.5, v60
 v_cmp_lt_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_lt_f32_e32 vcc_lo, 0.15915494, v60
@@ -2872,6 +3509,12 @@ v_cmp_lt_f32_e32 vcc_lo, 0.5, v60
 v_cmp_lt_f32_e32 vcc_lo, -1, v60
 v_cmp_lt_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_lt_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_lt_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_lt_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_lt_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_lt_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_lt_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_lt_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_eq_f32_e32 vcc_lo, 0.5, v60
 v_cmp_eq_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_eq_f32_e32 vcc_lo, 0.15915494, v60
@@ -2879,6 +3522,12 @@ v_cmp_eq_f32_e32 vcc_lo, 0.5, v60
 v_cmp_eq_f32_e32 vcc_lo, -1, v60
 v_cmp_eq_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_eq_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_eq_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_eq_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_eq_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_eq_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_eq_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_eq_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_le_f32_e32 vcc_lo, 0.5, v60
 v_cmp_le_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_le_f32_e32 vcc_lo, 0.15915494, v60
@@ -2886,6 +3535,12 @@ v_cmp_le_f32_e32 vcc_lo, 0.5, v60
 v_cmp_le_f32_e32 vcc_lo, -1, v60
 v_cmp_le_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_le_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_le_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_le_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_le_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_le_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_le_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_le_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_gt_f32_e32 vcc_lo, 0.5, v60
 v_cmp_gt_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_gt_f32_e32 vcc_lo, 0.15915494, v60
@@ -2893,6 +3548,12 @@ v_cmp_gt_f32_e32 vcc_lo, 0.5, v60
 v_cmp_gt_f32_e32 vcc_lo, -1, v60
 v_cmp_gt_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_gt_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_gt_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_gt_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_gt_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_gt_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_gt_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_gt_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_lg_f32_e32 vcc_lo, 0.5, v60
 v_cmp_lg_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_lg_f32_e32 vcc_lo, 0.15915494, v60
@@ -2900,6 +3561,12 @@ v_cmp_lg_f32_e32 vcc_lo, 0.5, v60
 v_cmp_lg_f32_e32 vcc_lo, -1, v60
 v_cmp_lg_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_lg_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_lg_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_lg_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_lg_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_lg_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_lg_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_lg_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_ge_f32_e32 vcc_lo, 0.5, v60
 v_cmp_ge_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_ge_f32_e32 vcc_lo, 0.15915494, v60
@@ -2907,6 +3574,12 @@ v_cmp_ge_f32_e32 vcc_lo, 0.5, v60
 v_cmp_ge_f32_e32 vcc_lo, -1, v60
 v_cmp_ge_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_ge_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_ge_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_ge_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_ge_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_ge_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_ge_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_ge_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_o_f32_e32 vcc_lo, 0.5, v60
 v_cmp_o_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_o_f32_e32 vcc_lo, 0.15915494, v60
@@ -2914,6 +3587,12 @@ v_cmp_o_f32_e32 vcc_lo, 0.5, v60
 v_cmp_o_f32_e32 vcc_lo, -1, v60
 v_cmp_o_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_o_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_o_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_o_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_o_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_o_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_o_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_o_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_u_f32_e32 vcc_lo, 0.5, v60
 v_cmp_u_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_u_f32_e32 vcc_lo, 0.15915494, v60
@@ -2921,6 +3600,12 @@ v_cmp_u_f32_e32 vcc_lo, 0.5, v60
 v_cmp_u_f32_e32 vcc_lo, -1, v60
 v_cmp_u_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_u_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_u_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_u_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_u_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_u_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_u_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_u_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_nge_f32_e32 vcc_lo, 0.5, v60
 v_cmp_nge_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_nge_f32_e32 vcc_lo, 0.15915494, v60
@@ -2928,6 +3613,12 @@ v_cmp_nge_f32_e32 vcc_lo, 0.5, v60
 v_cmp_nge_f32_e32 vcc_lo, -1, v60
 v_cmp_nge_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_nge_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_nge_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_nge_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_nge_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_nge_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_nge_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_nge_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_nlg_f32_e32 vcc_lo, 0.5, v60
 v_cmp_nlg_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_nlg_f32_e32 vcc_lo, 0.15915494, v60
@@ -2935,6 +3626,12 @@ v_cmp_nlg_f32_e32 vcc_lo, 0.5, v60
 v_cmp_nlg_f32_e32 vcc_lo, -1, v60
 v_cmp_nlg_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_nlg_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_nlg_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_nlg_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_nlg_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_nlg_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_nlg_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_nlg_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_ngt_f32_e32 vcc_lo, 0.5, v60
 v_cmp_ngt_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_ngt_f32_e32 vcc_lo, 0.15915494, v60
@@ -2942,6 +3639,12 @@ v_cmp_ngt_f32_e32 vcc_lo, 0.5, v60
 v_cmp_ngt_f32_e32 vcc_lo, -1, v60
 v_cmp_ngt_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_ngt_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_ngt_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_ngt_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_ngt_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_ngt_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_ngt_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_ngt_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_nle_f32_e32 vcc_lo, 0.5, v60
 v_cmp_nle_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_nle_f32_e32 vcc_lo, 0.15915494, v60
@@ -2949,6 +3652,12 @@ v_cmp_nle_f32_e32 vcc_lo, 0.5, v60
 v_cmp_nle_f32_e32 vcc_lo, -1, v60
 v_cmp_nle_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_nle_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_nle_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_nle_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_nle_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_nle_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_nle_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_nle_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_neq_f32_e32 vcc_lo, 0.5, v60
 v_cmp_neq_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_neq_f32_e32 vcc_lo, 0.15915494, v60
@@ -2956,6 +3665,12 @@ v_cmp_neq_f32_e32 vcc_lo, 0.5, v60
 v_cmp_neq_f32_e32 vcc_lo, -1, v60
 v_cmp_neq_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_neq_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_neq_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_neq_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_neq_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_neq_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_neq_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_neq_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_nlt_f32_e32 vcc_lo, 0.5, v60
 v_cmp_nlt_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_nlt_f32_e32 vcc_lo, 0.15915494, v60
@@ -2963,6 +3678,12 @@ v_cmp_nlt_f32_e32 vcc_lo, 0.5, v60
 v_cmp_nlt_f32_e32 vcc_lo, -1, v60
 v_cmp_nlt_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_nlt_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_nlt_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_nlt_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_nlt_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_nlt_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_nlt_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_nlt_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_t_f32_e32 vcc_lo, 0.5, v60
 v_cmp_t_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_t_f32_e32 vcc_lo, 0.15915494, v60
@@ -2970,6 +3691,12 @@ v_cmp_t_f32_e32 vcc_lo, 0.5, v60
 v_cmp_t_f32_e32 vcc_lo, -1, v60
 v_cmp_t_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_t_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_t_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_t_f32 vcc_lo, -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmp_t_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_t_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_t_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_t_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_f_f64_e32 vcc_lo, 0x3f000000, v[60:61]
 v_cmp_f_f64_e32 vcc_lo, 0x12345678, v[60:61]
 v_cmp_f_f64_e32 vcc_lo, 0.15915494309189532, v[60:61]
@@ -3089,6 +3816,11 @@ v_cmp_lt_i16_e32 vcc_lo, 0x3800, v60
 v_cmp_lt_i16_e32 vcc_lo, -1, v60
 v_cmp_lt_i16_e32 vcc_lo, vcc_lo, v60
 v_cmp_lt_i16_e32 vcc_lo, exec_lo, v60
+v_cmp_lt_i16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_lt_i16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_lt_i16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_lt_i16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_lt_i16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_eq_i16_e32 vcc_lo, 0.5, v60
 v_cmp_eq_i16_e32 vcc_lo, 0x5678, v60
 v_cmp_eq_i16_e32 vcc_lo, 0x3118, v60
@@ -3096,6 +3828,11 @@ v_cmp_eq_i16_e32 vcc_lo, 0x3800, v60
 v_cmp_eq_i16_e32 vcc_lo, -1, v60
 v_cmp_eq_i16_e32 vcc_lo, vcc_lo, v60
 v_cmp_eq_i16_e32 vcc_lo, exec_lo, v60
+v_cmp_eq_i16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_eq_i16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_eq_i16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_eq_i16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_eq_i16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_le_i16_e32 vcc_lo, 0.5, v60
 v_cmp_le_i16_e32 vcc_lo, 0x5678, v60
 v_cmp_le_i16_e32 vcc_lo, 0x3118, v60
@@ -3103,6 +3840,11 @@ v_cmp_le_i16_e32 vcc_lo, 0x3800, v60
 v_cmp_le_i16_e32 vcc_lo, -1, v60
 v_cmp_le_i16_e32 vcc_lo, vcc_lo, v60
 v_cmp_le_i16_e32 vcc_lo, exec_lo, v60
+v_cmp_le_i16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_le_i16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_le_i16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_le_i16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_le_i16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_gt_i16_e32 vcc_lo, 0.5, v60
 v_cmp_gt_i16_e32 vcc_lo, 0x5678, v60
 v_cmp_gt_i16_e32 vcc_lo, 0x3118, v60
@@ -3110,6 +3852,11 @@ v_cmp_gt_i16_e32 vcc_lo, 0x3800, v60
 v_cmp_gt_i16_e32 vcc_lo, -1, v60
 v_cmp_gt_i16_e32 vcc_lo, vcc_lo, v60
 v_cmp_gt_i16_e32 vcc_lo, exec_lo, v60
+v_cmp_gt_i16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_gt_i16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_gt_i16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_gt_i16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_gt_i16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_ne_i16_e32 vcc_lo, 0.5, v60
 v_cmp_ne_i16_e32 vcc_lo, 0x5678, v60
 v_cmp_ne_i16_e32 vcc_lo, 0x3118, v60
@@ -3117,6 +3864,11 @@ v_cmp_ne_i16_e32 vcc_lo, 0x3800, v60
 v_cmp_ne_i16_e32 vcc_lo, -1, v60
 v_cmp_ne_i16_e32 vcc_lo, vcc_lo, v60
 v_cmp_ne_i16_e32 vcc_lo, exec_lo, v60
+v_cmp_ne_i16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_ne_i16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_ne_i16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_ne_i16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_ne_i16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_ge_i16_e32 vcc_lo, 0.5, v60
 v_cmp_ge_i16_e32 vcc_lo, 0x5678, v60
 v_cmp_ge_i16_e32 vcc_lo, 0x3118, v60
@@ -3124,6 +3876,11 @@ v_cmp_ge_i16_e32 vcc_lo, 0x3800, v60
 v_cmp_ge_i16_e32 vcc_lo, -1, v60
 v_cmp_ge_i16_e32 vcc_lo, vcc_lo, v60
 v_cmp_ge_i16_e32 vcc_lo, exec_lo, v60
+v_cmp_ge_i16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_ge_i16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_ge_i16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_ge_i16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_ge_i16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_lt_u16_e32 vcc_lo, 0.5, v60
 v_cmp_lt_u16_e32 vcc_lo, 0x5678, v60
 v_cmp_lt_u16_e32 vcc_lo, 0x3118, v60
@@ -3131,6 +3888,11 @@ v_cmp_lt_u16_e32 vcc_lo, 0x3800, v60
 v_cmp_lt_u16_e32 vcc_lo, -1, v60
 v_cmp_lt_u16_e32 vcc_lo, vcc_lo, v60
 v_cmp_lt_u16_e32 vcc_lo, exec_lo, v60
+v_cmp_lt_u16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_lt_u16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_lt_u16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_lt_u16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_lt_u16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_eq_u16_e32 vcc_lo, 0.5, v60
 v_cmp_eq_u16_e32 vcc_lo, 0x5678, v60
 v_cmp_eq_u16_e32 vcc_lo, 0x3118, v60
@@ -3138,6 +3900,11 @@ v_cmp_eq_u16_e32 vcc_lo, 0x3800, v60
 v_cmp_eq_u16_e32 vcc_lo, -1, v60
 v_cmp_eq_u16_e32 vcc_lo, vcc_lo, v60
 v_cmp_eq_u16_e32 vcc_lo, exec_lo, v60
+v_cmp_eq_u16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_eq_u16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_eq_u16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_eq_u16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_eq_u16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_le_u16_e32 vcc_lo, 0.5, v60
 v_cmp_le_u16_e32 vcc_lo, 0x5678, v60
 v_cmp_le_u16_e32 vcc_lo, 0x3118, v60
@@ -3145,6 +3912,11 @@ v_cmp_le_u16_e32 vcc_lo, 0x3800, v60
 v_cmp_le_u16_e32 vcc_lo, -1, v60
 v_cmp_le_u16_e32 vcc_lo, vcc_lo, v60
 v_cmp_le_u16_e32 vcc_lo, exec_lo, v60
+v_cmp_le_u16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_le_u16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_le_u16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_le_u16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_le_u16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_gt_u16_e32 vcc_lo, 0.5, v60
 v_cmp_gt_u16_e32 vcc_lo, 0x5678, v60
 v_cmp_gt_u16_e32 vcc_lo, 0x3118, v60
@@ -3152,6 +3924,11 @@ v_cmp_gt_u16_e32 vcc_lo, 0x3800, v60
 v_cmp_gt_u16_e32 vcc_lo, -1, v60
 v_cmp_gt_u16_e32 vcc_lo, vcc_lo, v60
 v_cmp_gt_u16_e32 vcc_lo, exec_lo, v60
+v_cmp_gt_u16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_gt_u16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_gt_u16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_gt_u16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_gt_u16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_ne_u16_e32 vcc_lo, 0.5, v60
 v_cmp_ne_u16_e32 vcc_lo, 0x5678, v60
 v_cmp_ne_u16_e32 vcc_lo, 0x3118, v60
@@ -3159,6 +3936,11 @@ v_cmp_ne_u16_e32 vcc_lo, 0x3800, v60
 v_cmp_ne_u16_e32 vcc_lo, -1, v60
 v_cmp_ne_u16_e32 vcc_lo, vcc_lo, v60
 v_cmp_ne_u16_e32 vcc_lo, exec_lo, v60
+v_cmp_ne_u16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_ne_u16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_ne_u16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_ne_u16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_ne_u16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_ge_u16_e32 vcc_lo, 0.5, v60
 v_cmp_ge_u16_e32 vcc_lo, 0x5678, v60
 v_cmp_ge_u16_e32 vcc_lo, 0x3118, v60
@@ -3166,6 +3948,11 @@ v_cmp_ge_u16_e32 vcc_lo, 0x3800, v60
 v_cmp_ge_u16_e32 vcc_lo, -1, v60
 v_cmp_ge_u16_e32 vcc_lo, vcc_lo, v60
 v_cmp_ge_u16_e32 vcc_lo, exec_lo, v60
+v_cmp_ge_u16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_ge_u16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_ge_u16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_ge_u16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_ge_u16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_f_i32_e32 vcc_lo, 0.5, v60
 v_cmp_f_i32_e32 vcc_lo, 0x12345678, v60
 v_cmp_f_i32_e32 vcc_lo, 0.15915494, v60
@@ -3173,6 +3960,11 @@ v_cmp_f_i32_e32 vcc_lo, 0.5, v60
 v_cmp_f_i32_e32 vcc_lo, -1, v60
 v_cmp_f_i32_e32 vcc_lo, vcc_lo, v60
 v_cmp_f_i32_e32 vcc_lo, exec_lo, v60
+v_cmp_f_i32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_f_i32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_f_i32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_f_i32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_f_i32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_lt_i32_e32 vcc_lo, 0.5, v60
 v_cmp_lt_i32_e32 vcc_lo, 0x12345678, v60
 v_cmp_lt_i32_e32 vcc_lo, 0.15915494, v60
@@ -3180,6 +3972,11 @@ v_cmp_lt_i32_e32 vcc_lo, 0.5, v60
 v_cmp_lt_i32_e32 vcc_lo, -1, v60
 v_cmp_lt_i32_e32 vcc_lo, vcc_lo, v60
 v_cmp_lt_i32_e32 vcc_lo, exec_lo, v60
+v_cmp_lt_i32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_lt_i32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_lt_i32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_lt_i32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_lt_i32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_eq_i32_e32 vcc_lo, 0.5, v60
 v_cmp_eq_i32_e32 vcc_lo, 0x12345678, v60
 v_cmp_eq_i32_e32 vcc_lo, 0.15915494, v60
@@ -3187,6 +3984,11 @@ v_cmp_eq_i32_e32 vcc_lo, 0.5, v60
 v_cmp_eq_i32_e32 vcc_lo, -1, v60
 v_cmp_eq_i32_e32 vcc_lo, vcc_lo, v60
 v_cmp_eq_i32_e32 vcc_lo, exec_lo, v60
+v_cmp_eq_i32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_eq_i32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_eq_i32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_eq_i32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_eq_i32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_le_i32_e32 vcc_lo, 0.5, v60
 v_cmp_le_i32_e32 vcc_lo, 0x12345678, v60
 v_cmp_le_i32_e32 vcc_lo, 0.15915494, v60
@@ -3194,6 +3996,11 @@ v_cmp_le_i32_e32 vcc_lo, 0.5, v60
 v_cmp_le_i32_e32 vcc_lo, -1, v60
 v_cmp_le_i32_e32 vcc_lo, vcc_lo, v60
 v_cmp_le_i32_e32 vcc_lo, exec_lo, v60
+v_cmp_le_i32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_le_i32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_le_i32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_le_i32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_le_i32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_gt_i32_e32 vcc_lo, 0.5, v60
 v_cmp_gt_i32_e32 vcc_lo, 0x12345678, v60
 v_cmp_gt_i32_e32 vcc_lo, 0.15915494, v60
@@ -3201,6 +4008,11 @@ v_cmp_gt_i32_e32 vcc_lo, 0.5, v60
 v_cmp_gt_i32_e32 vcc_lo, -1, v60
 v_cmp_gt_i32_e32 vcc_lo, vcc_lo, v60
 v_cmp_gt_i32_e32 vcc_lo, exec_lo, v60
+v_cmp_gt_i32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_gt_i32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_gt_i32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_gt_i32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_gt_i32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_ne_i32_e32 vcc_lo, 0.5, v60
 v_cmp_ne_i32_e32 vcc_lo, 0x12345678, v60
 v_cmp_ne_i32_e32 vcc_lo, 0.15915494, v60
@@ -3208,6 +4020,11 @@ v_cmp_ne_i32_e32 vcc_lo, 0.5, v60
 v_cmp_ne_i32_e32 vcc_lo, -1, v60
 v_cmp_ne_i32_e32 vcc_lo, vcc_lo, v60
 v_cmp_ne_i32_e32 vcc_lo, exec_lo, v60
+v_cmp_ne_i32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_ne_i32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_ne_i32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_ne_i32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_ne_i32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_ge_i32_e32 vcc_lo, 0.5, v60
 v_cmp_ge_i32_e32 vcc_lo, 0x12345678, v60
 v_cmp_ge_i32_e32 vcc_lo, 0.15915494, v60
@@ -3215,6 +4032,11 @@ v_cmp_ge_i32_e32 vcc_lo, 0.5, v60
 v_cmp_ge_i32_e32 vcc_lo, -1, v60
 v_cmp_ge_i32_e32 vcc_lo, vcc_lo, v60
 v_cmp_ge_i32_e32 vcc_lo, exec_lo, v60
+v_cmp_ge_i32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_ge_i32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_ge_i32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_ge_i32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_ge_i32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_t_i32_e32 vcc_lo, 0.5, v60
 v_cmp_t_i32_e32 vcc_lo, 0x12345678, v60
 v_cmp_t_i32_e32 vcc_lo, 0.15915494, v60
@@ -3222,6 +4044,11 @@ v_cmp_t_i32_e32 vcc_lo, 0.5, v60
 v_cmp_t_i32_e32 vcc_lo, -1, v60
 v_cmp_t_i32_e32 vcc_lo, vcc_lo, v60
 v_cmp_t_i32_e32 vcc_lo, exec_lo, v60
+v_cmp_t_i32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_t_i32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_t_i32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_t_i32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_t_i32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_f_u32_e32 vcc_lo, 0.5, v60
 v_cmp_f_u32_e32 vcc_lo, 0x12345678, v60
 v_cmp_f_u32_e32 vcc_lo, 0.15915494, v60
@@ -3229,6 +4056,11 @@ v_cmp_f_u32_e32 vcc_lo, 0.5, v60
 v_cmp_f_u32_e32 vcc_lo, -1, v60
 v_cmp_f_u32_e32 vcc_lo, vcc_lo, v60
 v_cmp_f_u32_e32 vcc_lo, exec_lo, v60
+v_cmp_f_u32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_f_u32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_f_u32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_f_u32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_f_u32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_lt_u32_e32 vcc_lo, 0.5, v60
 v_cmp_lt_u32_e32 vcc_lo, 0x12345678, v60
 v_cmp_lt_u32_e32 vcc_lo, 0.15915494, v60
@@ -3236,6 +4068,11 @@ v_cmp_lt_u32_e32 vcc_lo, 0.5, v60
 v_cmp_lt_u32_e32 vcc_lo, -1, v60
 v_cmp_lt_u32_e32 vcc_lo, vcc_lo, v60
 v_cmp_lt_u32_e32 vcc_lo, exec_lo, v60
+v_cmp_lt_u32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_lt_u32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_lt_u32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_lt_u32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_lt_u32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_eq_u32_e32 vcc_lo, 0.5, v60
 v_cmp_eq_u32_e32 vcc_lo, 0x12345678, v60
 v_cmp_eq_u32_e32 vcc_lo, 0.15915494, v60
@@ -3243,6 +4080,11 @@ v_cmp_eq_u32_e32 vcc_lo, 0.5, v60
 v_cmp_eq_u32_e32 vcc_lo, -1, v60
 v_cmp_eq_u32_e32 vcc_lo, vcc_lo, v60
 v_cmp_eq_u32_e32 vcc_lo, exec_lo, v60
+v_cmp_eq_u32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_eq_u32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_eq_u32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_eq_u32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_eq_u32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_le_u32_e32 vcc_lo, 0.5, v60
 v_cmp_le_u32_e32 vcc_lo, 0x12345678, v60
 v_cmp_le_u32_e32 vcc_lo, 0.15915494, v60
@@ -3250,6 +4092,11 @@ v_cmp_le_u32_e32 vcc_lo, 0.5, v60
 v_cmp_le_u32_e32 vcc_lo, -1, v60
 v_cmp_le_u32_e32 vcc_lo, vcc_lo, v60
 v_cmp_le_u32_e32 vcc_lo, exec_lo, v60
+v_cmp_le_u32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_le_u32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_le_u32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_le_u32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_le_u32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_gt_u32_e32 vcc_lo, 0.5, v60
 v_cmp_gt_u32_e32 vcc_lo, 0x12345678, v60
 v_cmp_gt_u32_e32 vcc_lo, 0.15915494, v60
@@ -3257,6 +4104,11 @@ v_cmp_gt_u32_e32 vcc_lo, 0.5, v60
 v_cmp_gt_u32_e32 vcc_lo, -1, v60
 v_cmp_gt_u32_e32 vcc_lo, vcc_lo, v60
 v_cmp_gt_u32_e32 vcc_lo, exec_lo, v60
+v_cmp_gt_u32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_gt_u32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_gt_u32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_gt_u32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_gt_u32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_ne_u32_e32 vcc_lo, 0.5, v60
 v_cmp_ne_u32_e32 vcc_lo, 0x12345678, v60
 v_cmp_ne_u32_e32 vcc_lo, 0.15915494, v60
@@ -3264,6 +4116,11 @@ v_cmp_ne_u32_e32 vcc_lo, 0.5, v60
 v_cmp_ne_u32_e32 vcc_lo, -1, v60
 v_cmp_ne_u32_e32 vcc_lo, vcc_lo, v60
 v_cmp_ne_u32_e32 vcc_lo, exec_lo, v60
+v_cmp_ne_u32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_ne_u32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_ne_u32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_ne_u32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_ne_u32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_ge_u32_e32 vcc_lo, 0.5, v60
 v_cmp_ge_u32_e32 vcc_lo, 0x12345678, v60
 v_cmp_ge_u32_e32 vcc_lo, 0.15915494, v60
@@ -3271,6 +4128,11 @@ v_cmp_ge_u32_e32 vcc_lo, 0.5, v60
 v_cmp_ge_u32_e32 vcc_lo, -1, v60
 v_cmp_ge_u32_e32 vcc_lo, vcc_lo, v60
 v_cmp_ge_u32_e32 vcc_lo, exec_lo, v60
+v_cmp_ge_u32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_ge_u32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_ge_u32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_ge_u32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_ge_u32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_t_u32_e32 vcc_lo, 0.5, v60
 v_cmp_t_u32_e32 vcc_lo, 0x12345678, v60
 v_cmp_t_u32_e32 vcc_lo, 0.15915494, v60
@@ -3278,6 +4140,11 @@ v_cmp_t_u32_e32 vcc_lo, 0.5, v60
 v_cmp_t_u32_e32 vcc_lo, -1, v60
 v_cmp_t_u32_e32 vcc_lo, vcc_lo, v60
 v_cmp_t_u32_e32 vcc_lo, exec_lo, v60
+v_cmp_t_u32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_t_u32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_t_u32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_t_u32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_t_u32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_f_i64_e32 vcc_lo, 0x3f000000, v[60:61]
 v_cmp_f_i64_e32 vcc_lo, 0x12345678, v[60:61]
 v_cmp_f_i64_e32 vcc_lo, 0.15915494309189532, v[60:61]
@@ -3397,6 +4264,11 @@ v_cmp_class_f16_e32 vcc_lo, 0.5, v60
 v_cmp_class_f16_e32 vcc_lo, -1, v60
 v_cmp_class_f16_e32 vcc_lo, vcc_lo, v60
 v_cmp_class_f16_e32 vcc_lo, exec_lo, v60
+v_cmp_class_f16 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_class_f16 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_class_f16 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_class_f16 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_class_f16 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_class_f32_e32 vcc_lo, 0.5, v60
 v_cmp_class_f32_e32 vcc_lo, 0x12345678, v60
 v_cmp_class_f32_e32 vcc_lo, 0.15915494, v60
@@ -3404,6 +4276,11 @@ v_cmp_class_f32_e32 vcc_lo, 0.5, v60
 v_cmp_class_f32_e32 vcc_lo, -1, v60
 v_cmp_class_f32_e32 vcc_lo, vcc_lo, v60
 v_cmp_class_f32_e32 vcc_lo, exec_lo, v60
+v_cmp_class_f32 vcc_lo, v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmp_class_f32 vcc_lo, v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmp_class_f32 vcc_lo, v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmp_class_f32 vcc_lo, v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmp_class_f32 vcc_lo, v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmp_class_f64_e32 vcc_lo, 0x3f000000, v60
 v_cmp_class_f64_e32 vcc_lo, 0x12345678, v60
 v_cmp_class_f64_e32 vcc_lo, 0.15915494309189532, v60
@@ -3418,6 +4295,12 @@ v_cmpx_f_f16_e32 0.5, v60
 v_cmpx_f_f16_e32 -1, v60
 v_cmpx_f_f16_e32 vcc_lo, v60
 v_cmpx_f_f16_e32 exec_lo, v60
+v_cmpx_f_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_f_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_f_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_f_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_f_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_f_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_lt_f16_e32 0, v60
 v_cmpx_lt_f16_e32 0x5678, v60
 v_cmpx_lt_f16_e32 0.15915494, v60
@@ -3425,6 +4308,12 @@ v_cmpx_lt_f16_e32 0.5, v60
 v_cmpx_lt_f16_e32 -1, v60
 v_cmpx_lt_f16_e32 vcc_lo, v60
 v_cmpx_lt_f16_e32 exec_lo, v60
+v_cmpx_lt_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_lt_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_lt_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_lt_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_lt_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_lt_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_eq_f16_e32 0, v60
 v_cmpx_eq_f16_e32 0x5678, v60
 v_cmpx_eq_f16_e32 0.15915494, v60
@@ -3432,6 +4321,12 @@ v_cmpx_eq_f16_e32 0.5, v60
 v_cmpx_eq_f16_e32 -1, v60
 v_cmpx_eq_f16_e32 vcc_lo, v60
 v_cmpx_eq_f16_e32 exec_lo, v60
+v_cmpx_eq_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_eq_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_eq_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_eq_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_eq_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_eq_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_le_f16_e32 0, v60
 v_cmpx_le_f16_e32 0x5678, v60
 v_cmpx_le_f16_e32 0.15915494, v60
@@ -3439,6 +4334,12 @@ v_cmpx_le_f16_e32 0.5, v60
 v_cmpx_le_f16_e32 -1, v60
 v_cmpx_le_f16_e32 vcc_lo, v60
 v_cmpx_le_f16_e32 exec_lo, v60
+v_cmpx_le_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_le_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_le_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_le_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_le_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_le_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_gt_f16_e32 0, v60
 v_cmpx_gt_f16_e32 0x5678, v60
 v_cmpx_gt_f16_e32 0.15915494, v60
@@ -3446,6 +4347,12 @@ v_cmpx_gt_f16_e32 0.5, v60
 v_cmpx_gt_f16_e32 -1, v60
 v_cmpx_gt_f16_e32 vcc_lo, v60
 v_cmpx_gt_f16_e32 exec_lo, v60
+v_cmpx_gt_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_gt_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_gt_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_gt_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_gt_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_gt_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_lg_f16_e32 0, v60
 v_cmpx_lg_f16_e32 0x5678, v60
 v_cmpx_lg_f16_e32 0.15915494, v60
@@ -3453,6 +4360,12 @@ v_cmpx_lg_f16_e32 0.5, v60
 v_cmpx_lg_f16_e32 -1, v60
 v_cmpx_lg_f16_e32 vcc_lo, v60
 v_cmpx_lg_f16_e32 exec_lo, v60
+v_cmpx_lg_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_lg_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_lg_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_lg_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_lg_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_lg_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_ge_f16_e32 0, v60
 v_cmpx_ge_f16_e32 0x5678, v60
 v_cmpx_ge_f16_e32 0.15915494, v60
@@ -3460,6 +4373,12 @@ v_cmpx_ge_f16_e32 0.5, v60
 v_cmpx_ge_f16_e32 -1, v60
 v_cmpx_ge_f16_e32 vcc_lo, v60
 v_cmpx_ge_f16_e32 exec_lo, v60
+v_cmpx_ge_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_ge_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_ge_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_ge_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_ge_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_ge_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_o_f16_e32 0, v60
 v_cmpx_o_f16_e32 0x5678, v60
 v_cmpx_o_f16_e32 0.15915494, v60
@@ -3467,6 +4386,12 @@ v_cmpx_o_f16_e32 0.5, v60
 v_cmpx_o_f16_e32 -1, v60
 v_cmpx_o_f16_e32 vcc_lo, v60
 v_cmpx_o_f16_e32 exec_lo, v60
+v_cmpx_o_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_o_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_o_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_o_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_o_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_o_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_u_f16_e32 0, v60
 v_cmpx_u_f16_e32 0x5678, v60
 v_cmpx_u_f16_e32 0.15915494, v60
@@ -3474,6 +4399,12 @@ v_cmpx_u_f16_e32 0.5, v60
 v_cmpx_u_f16_e32 -1, v60
 v_cmpx_u_f16_e32 vcc_lo, v60
 v_cmpx_u_f16_e32 exec_lo, v60
+v_cmpx_u_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_u_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_u_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_u_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_u_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_u_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_nge_f16_e32 0, v60
 v_cmpx_nge_f16_e32 0x5678, v60
 v_cmpx_nge_f16_e32 0.15915494, v60
@@ -3481,6 +4412,12 @@ v_cmpx_nge_f16_e32 0.5, v60
 v_cmpx_nge_f16_e32 -1, v60
 v_cmpx_nge_f16_e32 vcc_lo, v60
 v_cmpx_nge_f16_e32 exec_lo, v60
+v_cmpx_nge_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_nge_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_nge_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_nge_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_nge_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_nge_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_nlg_f16_e32 0, v60
 v_cmpx_nlg_f16_e32 0x5678, v60
 v_cmpx_nlg_f16_e32 0.15915494, v60
@@ -3488,6 +4425,12 @@ v_cmpx_nlg_f16_e32 0.5, v60
 v_cmpx_nlg_f16_e32 -1, v60
 v_cmpx_nlg_f16_e32 vcc_lo, v60
 v_cmpx_nlg_f16_e32 exec_lo, v60
+v_cmpx_nlg_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_nlg_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_nlg_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_nlg_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_nlg_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_nlg_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_ngt_f16_e32 0, v60
 v_cmpx_ngt_f16_e32 0x5678, v60
 v_cmpx_ngt_f16_e32 0.15915494, v60
@@ -3495,6 +4438,12 @@ v_cmpx_ngt_f16_e32 0.5, v60
 v_cmpx_ngt_f16_e32 -1, v60
 v_cmpx_ngt_f16_e32 vcc_lo, v60
 v_cmpx_ngt_f16_e32 exec_lo, v60
+v_cmpx_ngt_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_ngt_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_ngt_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_ngt_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_ngt_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_ngt_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_nle_f16_e32 0, v60
 v_cmpx_nle_f16_e32 0x5678, v60
 v_cmpx_nle_f16_e32 0.15915494, v60
@@ -3502,6 +4451,12 @@ v_cmpx_nle_f16_e32 0.5, v60
 v_cmpx_nle_f16_e32 -1, v60
 v_cmpx_nle_f16_e32 vcc_lo, v60
 v_cmpx_nle_f16_e32 exec_lo, v60
+v_cmpx_nle_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_nle_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_nle_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_nle_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_nle_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_nle_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_neq_f16_e32 0, v60
 v_cmpx_neq_f16_e32 0x5678, v60
 v_cmpx_neq_f16_e32 0.15915494, v60
@@ -3509,6 +4464,12 @@ v_cmpx_neq_f16_e32 0.5, v60
 v_cmpx_neq_f16_e32 -1, v60
 v_cmpx_neq_f16_e32 vcc_lo, v60
 v_cmpx_neq_f16_e32 exec_lo, v60
+v_cmpx_neq_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_neq_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_neq_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_neq_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_neq_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_neq_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_nlt_f16_e32 0, v60
 v_cmpx_nlt_f16_e32 0x5678, v60
 v_cmpx_nlt_f16_e32 0.15915494, v60
@@ -3516,6 +4477,12 @@ v_cmpx_nlt_f16_e32 0.5, v60
 v_cmpx_nlt_f16_e32 -1, v60
 v_cmpx_nlt_f16_e32 vcc_lo, v60
 v_cmpx_nlt_f16_e32 exec_lo, v60
+v_cmpx_nlt_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_nlt_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_nlt_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_nlt_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_nlt_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_nlt_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_t_f16_e32 0, v60
 v_cmpx_t_f16_e32 0x5678, v60
 v_cmpx_t_f16_e32 0.15915494, v60
@@ -3523,6 +4490,12 @@ v_cmpx_t_f16_e32 0.5, v60
 v_cmpx_t_f16_e32 -1, v60
 v_cmpx_t_f16_e32 vcc_lo, v60
 v_cmpx_t_f16_e32 exec_lo, v60
+v_cmpx_t_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_t_f16 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_t_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_t_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_t_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_t_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_f_f32_e32 0.5, v60
 v_cmpx_f_f32_e32 0x12345678, v60
 v_cmpx_f_f32_e32 0.15915494, v60
@@ -3530,6 +4503,12 @@ v_cmpx_f_f32_e32 0.5, v60
 v_cmpx_f_f32_e32 -1, v60
 v_cmpx_f_f32_e32 vcc_lo, v60
 v_cmpx_f_f32_e32 exec_lo, v60
+v_cmpx_f_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_f_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_f_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_f_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_f_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_f_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_lt_f32_e32 0.5, v60
 v_cmpx_lt_f32_e32 0x12345678, v60
 v_cmpx_lt_f32_e32 0.15915494, v60
@@ -3537,6 +4516,12 @@ v_cmpx_lt_f32_e32 0.5, v60
 v_cmpx_lt_f32_e32 -1, v60
 v_cmpx_lt_f32_e32 vcc_lo, v60
 v_cmpx_lt_f32_e32 exec_lo, v60
+v_cmpx_lt_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_lt_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_lt_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_lt_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_lt_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_lt_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_eq_f32_e32 0.5, v60
 v_cmpx_eq_f32_e32 0x12345678, v60
 v_cmpx_eq_f32_e32 0.15915494, v60
@@ -3544,6 +4529,12 @@ v_cmpx_eq_f32_e32 0.5, v60
 v_cmpx_eq_f32_e32 -1, v60
 v_cmpx_eq_f32_e32 vcc_lo, v60
 v_cmpx_eq_f32_e32 exec_lo, v60
+v_cmpx_eq_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_eq_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_eq_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_eq_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_eq_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_eq_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_le_f32_e32 0.5, v60
 v_cmpx_le_f32_e32 0x12345678, v60
 v_cmpx_le_f32_e32 0.15915494, v60
@@ -3551,6 +4542,12 @@ v_cmpx_le_f32_e32 0.5, v60
 v_cmpx_le_f32_e32 -1, v60
 v_cmpx_le_f32_e32 vcc_lo, v60
 v_cmpx_le_f32_e32 exec_lo, v60
+v_cmpx_le_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_le_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_le_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_le_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_le_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_le_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_gt_f32_e32 0.5, v60
 v_cmpx_gt_f32_e32 0x12345678, v60
 v_cmpx_gt_f32_e32 0.15915494, v60
@@ -3558,6 +4555,12 @@ v_cmpx_gt_f32_e32 0.5, v60
 v_cmpx_gt_f32_e32 -1, v60
 v_cmpx_gt_f32_e32 vcc_lo, v60
 v_cmpx_gt_f32_e32 exec_lo, v60
+v_cmpx_gt_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_gt_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_gt_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_gt_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_gt_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_gt_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_lg_f32_e32 0.5, v60
 v_cmpx_lg_f32_e32 0x12345678, v60
 v_cmpx_lg_f32_e32 0.15915494, v60
@@ -3565,6 +4568,12 @@ v_cmpx_lg_f32_e32 0.5, v60
 v_cmpx_lg_f32_e32 -1, v60
 v_cmpx_lg_f32_e32 vcc_lo, v60
 v_cmpx_lg_f32_e32 exec_lo, v60
+v_cmpx_lg_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_lg_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_lg_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_lg_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_lg_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_lg_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_ge_f32_e32 0.5, v60
 v_cmpx_ge_f32_e32 0x12345678, v60
 v_cmpx_ge_f32_e32 0.15915494, v60
@@ -3572,6 +4581,12 @@ v_cmpx_ge_f32_e32 0.5, v60
 v_cmpx_ge_f32_e32 -1, v60
 v_cmpx_ge_f32_e32 vcc_lo, v60
 v_cmpx_ge_f32_e32 exec_lo, v60
+v_cmpx_ge_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_ge_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_ge_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_ge_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_ge_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_ge_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_o_f32_e32 0.5, v60
 v_cmpx_o_f32_e32 0x12345678, v60
 v_cmpx_o_f32_e32 0.15915494, v60
@@ -3579,6 +4594,12 @@ v_cmpx_o_f32_e32 0.5, v60
 v_cmpx_o_f32_e32 -1, v60
 v_cmpx_o_f32_e32 vcc_lo, v60
 v_cmpx_o_f32_e32 exec_lo, v60
+v_cmpx_o_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_o_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_o_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_o_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_o_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_o_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_u_f32_e32 0.5, v60
 v_cmpx_u_f32_e32 0x12345678, v60
 v_cmpx_u_f32_e32 0.15915494, v60
@@ -3586,6 +4607,12 @@ v_cmpx_u_f32_e32 0.5, v60
 v_cmpx_u_f32_e32 -1, v60
 v_cmpx_u_f32_e32 vcc_lo, v60
 v_cmpx_u_f32_e32 exec_lo, v60
+v_cmpx_u_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_u_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_u_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_u_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_u_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_u_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_nge_f32_e32 0.5, v60
 v_cmpx_nge_f32_e32 0x12345678, v60
 v_cmpx_nge_f32_e32 0.15915494, v60
@@ -3593,6 +4620,12 @@ v_cmpx_nge_f32_e32 0.5, v60
 v_cmpx_nge_f32_e32 -1, v60
 v_cmpx_nge_f32_e32 vcc_lo, v60
 v_cmpx_nge_f32_e32 exec_lo, v60
+v_cmpx_nge_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_nge_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_nge_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_nge_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_nge_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_nge_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_nlg_f32_e32 0.5, v60
 v_cmpx_nlg_f32_e32 0x12345678, v60
 v_cmpx_nlg_f32_e32 0.15915494, v60
@@ -3600,6 +4633,12 @@ v_cmpx_nlg_f32_e32 0.5, v60
 v_cmpx_nlg_f32_e32 -1, v60
 v_cmpx_nlg_f32_e32 vcc_lo, v60
 v_cmpx_nlg_f32_e32 exec_lo, v60
+v_cmpx_nlg_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_nlg_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_nlg_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_nlg_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_nlg_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_nlg_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_ngt_f32_e32 0.5, v60
 v_cmpx_ngt_f32_e32 0x12345678, v60
 v_cmpx_ngt_f32_e32 0.15915494, v60
@@ -3607,6 +4646,12 @@ v_cmpx_ngt_f32_e32 0.5, v60
 v_cmpx_ngt_f32_e32 -1, v60
 v_cmpx_ngt_f32_e32 vcc_lo, v60
 v_cmpx_ngt_f32_e32 exec_lo, v60
+v_cmpx_ngt_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_ngt_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_ngt_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_ngt_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_ngt_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_ngt_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_nle_f32_e32 0.5, v60
 v_cmpx_nle_f32_e32 0x12345678, v60
 v_cmpx_nle_f32_e32 0.15915494, v60
@@ -3614,6 +4659,12 @@ v_cmpx_nle_f32_e32 0.5, v60
 v_cmpx_nle_f32_e32 -1, v60
 v_cmpx_nle_f32_e32 vcc_lo, v60
 v_cmpx_nle_f32_e32 exec_lo, v60
+v_cmpx_nle_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_nle_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_nle_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_nle_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_nle_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_nle_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_neq_f32_e32 0.5, v60
 v_cmpx_neq_f32_e32 0x12345678, v60
 v_cmpx_neq_f32_e32 0.15915494, v60
@@ -3621,6 +4672,12 @@ v_cmpx_neq_f32_e32 0.5, v60
 v_cmpx_neq_f32_e32 -1, v60
 v_cmpx_neq_f32_e32 vcc_lo, v60
 v_cmpx_neq_f32_e32 exec_lo, v60
+v_cmpx_neq_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_neq_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_neq_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_neq_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_neq_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_neq_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_nlt_f32_e32 0.5, v60
 v_cmpx_nlt_f32_e32 0x12345678, v60
 v_cmpx_nlt_f32_e32 0.15915494, v60
@@ -3628,6 +4685,12 @@ v_cmpx_nlt_f32_e32 0.5, v60
 v_cmpx_nlt_f32_e32 -1, v60
 v_cmpx_nlt_f32_e32 vcc_lo, v60
 v_cmpx_nlt_f32_e32 exec_lo, v60
+v_cmpx_nlt_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_nlt_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_nlt_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_nlt_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_nlt_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_nlt_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_t_f32_e32 0.5, v60
 v_cmpx_t_f32_e32 0x12345678, v60
 v_cmpx_t_f32_e32 0.15915494, v60
@@ -3635,6 +4698,12 @@ v_cmpx_t_f32_e32 0.5, v60
 v_cmpx_t_f32_e32 -1, v60
 v_cmpx_t_f32_e32 vcc_lo, v60
 v_cmpx_t_f32_e32 exec_lo, v60
+v_cmpx_t_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_t_f32 -|v41|, -|v60| row_shr:11 row_mask:0x3 bank_mask:0x5 bound_ctrl:1
+v_cmpx_t_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_t_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_t_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_t_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_f_f64_e32 0x3f000000, v[60:61]
 v_cmpx_f_f64_e32 0x12345678, v[60:61]
 v_cmpx_f_f64_e32 0.15915494309189532, v[60:61]
@@ -3754,6 +4823,11 @@ v_cmpx_lt_i16_e32 0x3800, v60
 v_cmpx_lt_i16_e32 -1, v60
 v_cmpx_lt_i16_e32 vcc_lo, v60
 v_cmpx_lt_i16_e32 exec_lo, v60
+v_cmpx_lt_i16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_lt_i16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_lt_i16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_lt_i16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_lt_i16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_eq_i16_e32 0.5, v60
 v_cmpx_eq_i16_e32 0x5678, v60
 v_cmpx_eq_i16_e32 0x3118, v60
@@ -3761,6 +4835,11 @@ v_cmpx_eq_i16_e32 0x3800, v60
 v_cmpx_eq_i16_e32 -1, v60
 v_cmpx_eq_i16_e32 vcc_lo, v60
 v_cmpx_eq_i16_e32 exec_lo, v60
+v_cmpx_eq_i16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_eq_i16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_eq_i16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_eq_i16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_eq_i16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_le_i16_e32 0.5, v60
 v_cmpx_le_i16_e32 0x5678, v60
 v_cmpx_le_i16_e32 0x3118, v60
@@ -3768,6 +4847,11 @@ v_cmpx_le_i16_e32 0x3800, v60
 v_cmpx_le_i16_e32 -1, v60
 v_cmpx_le_i16_e32 vcc_lo, v60
 v_cmpx_le_i16_e32 exec_lo, v60
+v_cmpx_le_i16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_le_i16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_le_i16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_le_i16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_le_i16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_gt_i16_e32 0.5, v60
 v_cmpx_gt_i16_e32 0x5678, v60
 v_cmpx_gt_i16_e32 0x3118, v60
@@ -3775,6 +4859,11 @@ v_cmpx_gt_i16_e32 0x3800, v60
 v_cmpx_gt_i16_e32 -1, v60
 v_cmpx_gt_i16_e32 vcc_lo, v60
 v_cmpx_gt_i16_e32 exec_lo, v60
+v_cmpx_gt_i16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_gt_i16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_gt_i16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_gt_i16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_gt_i16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_ne_i16_e32 0.5, v60
 v_cmpx_ne_i16_e32 0x5678, v60
 v_cmpx_ne_i16_e32 0x3118, v60
@@ -3782,6 +4871,11 @@ v_cmpx_ne_i16_e32 0x3800, v60
 v_cmpx_ne_i16_e32 -1, v60
 v_cmpx_ne_i16_e32 vcc_lo, v60
 v_cmpx_ne_i16_e32 exec_lo, v60
+v_cmpx_ne_i16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_ne_i16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_ne_i16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_ne_i16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_ne_i16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_ge_i16_e32 0.5, v60
 v_cmpx_ge_i16_e32 0x5678, v60
 v_cmpx_ge_i16_e32 0x3118, v60
@@ -3789,6 +4883,11 @@ v_cmpx_ge_i16_e32 0x3800, v60
 v_cmpx_ge_i16_e32 -1, v60
 v_cmpx_ge_i16_e32 vcc_lo, v60
 v_cmpx_ge_i16_e32 exec_lo, v60
+v_cmpx_ge_i16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_ge_i16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_ge_i16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_ge_i16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_ge_i16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_lt_u16_e32 0.5, v60
 v_cmpx_lt_u16_e32 0x5678, v60
 v_cmpx_lt_u16_e32 0x3118, v60
@@ -3796,6 +4895,11 @@ v_cmpx_lt_u16_e32 0x3800, v60
 v_cmpx_lt_u16_e32 -1, v60
 v_cmpx_lt_u16_e32 vcc_lo, v60
 v_cmpx_lt_u16_e32 exec_lo, v60
+v_cmpx_lt_u16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_lt_u16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_lt_u16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_lt_u16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_lt_u16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_eq_u16_e32 0.5, v60
 v_cmpx_eq_u16_e32 0x5678, v60
 v_cmpx_eq_u16_e32 0x3118, v60
@@ -3803,6 +4907,11 @@ v_cmpx_eq_u16_e32 0x3800, v60
 v_cmpx_eq_u16_e32 -1, v60
 v_cmpx_eq_u16_e32 vcc_lo, v60
 v_cmpx_eq_u16_e32 exec_lo, v60
+v_cmpx_eq_u16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_eq_u16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_eq_u16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_eq_u16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_eq_u16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_le_u16_e32 0.5, v60
 v_cmpx_le_u16_e32 0x5678, v60
 v_cmpx_le_u16_e32 0x3118, v60
@@ -3810,6 +4919,11 @@ v_cmpx_le_u16_e32 0x3800, v60
 v_cmpx_le_u16_e32 -1, v60
 v_cmpx_le_u16_e32 vcc_lo, v60
 v_cmpx_le_u16_e32 exec_lo, v60
+v_cmpx_le_u16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_le_u16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_le_u16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_le_u16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_le_u16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_gt_u16_e32 0.5, v60
 v_cmpx_gt_u16_e32 0x5678, v60
 v_cmpx_gt_u16_e32 0x3118, v60
@@ -3817,6 +4931,11 @@ v_cmpx_gt_u16_e32 0x3800, v60
 v_cmpx_gt_u16_e32 -1, v60
 v_cmpx_gt_u16_e32 vcc_lo, v60
 v_cmpx_gt_u16_e32 exec_lo, v60
+v_cmpx_gt_u16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_gt_u16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_gt_u16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_gt_u16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_gt_u16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_ne_u16_e32 0.5, v60
 v_cmpx_ne_u16_e32 0x5678, v60
 v_cmpx_ne_u16_e32 0x3118, v60
@@ -3824,6 +4943,11 @@ v_cmpx_ne_u16_e32 0x3800, v60
 v_cmpx_ne_u16_e32 -1, v60
 v_cmpx_ne_u16_e32 vcc_lo, v60
 v_cmpx_ne_u16_e32 exec_lo, v60
+v_cmpx_ne_u16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_ne_u16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_ne_u16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_ne_u16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_ne_u16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_ge_u16_e32 0.5, v60
 v_cmpx_ge_u16_e32 0x5678, v60
 v_cmpx_ge_u16_e32 0x3118, v60
@@ -3831,6 +4955,11 @@ v_cmpx_ge_u16_e32 0x3800, v60
 v_cmpx_ge_u16_e32 -1, v60
 v_cmpx_ge_u16_e32 vcc_lo, v60
 v_cmpx_ge_u16_e32 exec_lo, v60
+v_cmpx_ge_u16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_ge_u16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_ge_u16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_ge_u16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_ge_u16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_f_i32_e32 0.5, v60
 v_cmpx_f_i32_e32 0x12345678, v60
 v_cmpx_f_i32_e32 0.15915494, v60
@@ -3838,6 +4967,11 @@ v_cmpx_f_i32_e32 0.5, v60
 v_cmpx_f_i32_e32 -1, v60
 v_cmpx_f_i32_e32 vcc_lo, v60
 v_cmpx_f_i32_e32 exec_lo, v60
+v_cmpx_f_i32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_f_i32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_f_i32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_f_i32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_f_i32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_lt_i32_e32 0.5, v60
 v_cmpx_lt_i32_e32 0x12345678, v60
 v_cmpx_lt_i32_e32 0.15915494, v60
@@ -3845,6 +4979,11 @@ v_cmpx_lt_i32_e32 0.5, v60
 v_cmpx_lt_i32_e32 -1, v60
 v_cmpx_lt_i32_e32 vcc_lo, v60
 v_cmpx_lt_i32_e32 exec_lo, v60
+v_cmpx_lt_i32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_lt_i32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_lt_i32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_lt_i32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_lt_i32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_eq_i32_e32 0.5, v60
 v_cmpx_eq_i32_e32 0x12345678, v60
 v_cmpx_eq_i32_e32 0.15915494, v60
@@ -3852,6 +4991,11 @@ v_cmpx_eq_i32_e32 0.5, v60
 v_cmpx_eq_i32_e32 -1, v60
 v_cmpx_eq_i32_e32 vcc_lo, v60
 v_cmpx_eq_i32_e32 exec_lo, v60
+v_cmpx_eq_i32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_eq_i32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_eq_i32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_eq_i32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_eq_i32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_le_i32_e32 0.5, v60
 v_cmpx_le_i32_e32 0x12345678, v60
 v_cmpx_le_i32_e32 0.15915494, v60
@@ -3859,6 +5003,11 @@ v_cmpx_le_i32_e32 0.5, v60
 v_cmpx_le_i32_e32 -1, v60
 v_cmpx_le_i32_e32 vcc_lo, v60
 v_cmpx_le_i32_e32 exec_lo, v60
+v_cmpx_le_i32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_le_i32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_le_i32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_le_i32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_le_i32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_gt_i32_e32 0.5, v60
 v_cmpx_gt_i32_e32 0x12345678, v60
 v_cmpx_gt_i32_e32 0.15915494, v60
@@ -3866,6 +5015,11 @@ v_cmpx_gt_i32_e32 0.5, v60
 v_cmpx_gt_i32_e32 -1, v60
 v_cmpx_gt_i32_e32 vcc_lo, v60
 v_cmpx_gt_i32_e32 exec_lo, v60
+v_cmpx_gt_i32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_gt_i32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_gt_i32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_gt_i32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_gt_i32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_ne_i32_e32 0.5, v60
 v_cmpx_ne_i32_e32 0x12345678, v60
 v_cmpx_ne_i32_e32 0.15915494, v60
@@ -3873,6 +5027,11 @@ v_cmpx_ne_i32_e32 0.5, v60
 v_cmpx_ne_i32_e32 -1, v60
 v_cmpx_ne_i32_e32 vcc_lo, v60
 v_cmpx_ne_i32_e32 exec_lo, v60
+v_cmpx_ne_i32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_ne_i32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_ne_i32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_ne_i32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_ne_i32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_ge_i32_e32 0.5, v60
 v_cmpx_ge_i32_e32 0x12345678, v60
 v_cmpx_ge_i32_e32 0.15915494, v60
@@ -3880,6 +5039,11 @@ v_cmpx_ge_i32_e32 0.5, v60
 v_cmpx_ge_i32_e32 -1, v60
 v_cmpx_ge_i32_e32 vcc_lo, v60
 v_cmpx_ge_i32_e32 exec_lo, v60
+v_cmpx_ge_i32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_ge_i32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_ge_i32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_ge_i32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_ge_i32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_t_i32_e32 0.5, v60
 v_cmpx_t_i32_e32 0x12345678, v60
 v_cmpx_t_i32_e32 0.15915494, v60
@@ -3887,6 +5051,11 @@ v_cmpx_t_i32_e32 0.5, v60
 v_cmpx_t_i32_e32 -1, v60
 v_cmpx_t_i32_e32 vcc_lo, v60
 v_cmpx_t_i32_e32 exec_lo, v60
+v_cmpx_t_i32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_t_i32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_t_i32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_t_i32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_t_i32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_f_u32_e32 0.5, v60
 v_cmpx_f_u32_e32 0x12345678, v60
 v_cmpx_f_u32_e32 0.15915494, v60
@@ -3894,6 +5063,11 @@ v_cmpx_f_u32_e32 0.5, v60
 v_cmpx_f_u32_e32 -1, v60
 v_cmpx_f_u32_e32 vcc_lo, v60
 v_cmpx_f_u32_e32 exec_lo, v60
+v_cmpx_f_u32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_f_u32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_f_u32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_f_u32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_f_u32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_lt_u32_e32 0.5, v60
 v_cmpx_lt_u32_e32 0x12345678, v60
 v_cmpx_lt_u32_e32 0.15915494, v60
@@ -3901,6 +5075,11 @@ v_cmpx_lt_u32_e32 0.5, v60
 v_cmpx_lt_u32_e32 -1, v60
 v_cmpx_lt_u32_e32 vcc_lo, v60
 v_cmpx_lt_u32_e32 exec_lo, v60
+v_cmpx_lt_u32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_lt_u32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_lt_u32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_lt_u32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_lt_u32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_eq_u32_e32 0.5, v60
 v_cmpx_eq_u32_e32 0x12345678, v60
 v_cmpx_eq_u32_e32 0.15915494, v60
@@ -3908,6 +5087,11 @@ v_cmpx_eq_u32_e32 0.5, v60
 v_cmpx_eq_u32_e32 -1, v60
 v_cmpx_eq_u32_e32 vcc_lo, v60
 v_cmpx_eq_u32_e32 exec_lo, v60
+v_cmpx_eq_u32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_eq_u32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_eq_u32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_eq_u32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_eq_u32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_le_u32_e32 0.5, v60
 v_cmpx_le_u32_e32 0x12345678, v60
 v_cmpx_le_u32_e32 0.15915494, v60
@@ -3915,6 +5099,11 @@ v_cmpx_le_u32_e32 0.5, v60
 v_cmpx_le_u32_e32 -1, v60
 v_cmpx_le_u32_e32 vcc_lo, v60
 v_cmpx_le_u32_e32 exec_lo, v60
+v_cmpx_le_u32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_le_u32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_le_u32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_le_u32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_le_u32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_gt_u32_e32 0.5, v60
 v_cmpx_gt_u32_e32 0x12345678, v60
 v_cmpx_gt_u32_e32 0.15915494, v60
@@ -3922,6 +5111,11 @@ v_cmpx_gt_u32_e32 0.5, v60
 v_cmpx_gt_u32_e32 -1, v60
 v_cmpx_gt_u32_e32 vcc_lo, v60
 v_cmpx_gt_u32_e32 exec_lo, v60
+v_cmpx_gt_u32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_gt_u32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_gt_u32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_gt_u32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_gt_u32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_ne_u32_e32 0.5, v60
 v_cmpx_ne_u32_e32 0x12345678, v60
 v_cmpx_ne_u32_e32 0.15915494, v60
@@ -3929,6 +5123,11 @@ v_cmpx_ne_u32_e32 0.5, v60
 v_cmpx_ne_u32_e32 -1, v60
 v_cmpx_ne_u32_e32 vcc_lo, v60
 v_cmpx_ne_u32_e32 exec_lo, v60
+v_cmpx_ne_u32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_ne_u32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_ne_u32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_ne_u32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_ne_u32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_ge_u32_e32 0.5, v60
 v_cmpx_ge_u32_e32 0x12345678, v60
 v_cmpx_ge_u32_e32 0.15915494, v60
@@ -3936,6 +5135,11 @@ v_cmpx_ge_u32_e32 0.5, v60
 v_cmpx_ge_u32_e32 -1, v60
 v_cmpx_ge_u32_e32 vcc_lo, v60
 v_cmpx_ge_u32_e32 exec_lo, v60
+v_cmpx_ge_u32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_ge_u32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_ge_u32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_ge_u32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_ge_u32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_t_u32_e32 0.5, v60
 v_cmpx_t_u32_e32 0x12345678, v60
 v_cmpx_t_u32_e32 0.15915494, v60
@@ -3943,6 +5147,11 @@ v_cmpx_t_u32_e32 0.5, v60
 v_cmpx_t_u32_e32 -1, v60
 v_cmpx_t_u32_e32 vcc_lo, v60
 v_cmpx_t_u32_e32 exec_lo, v60
+v_cmpx_t_u32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_t_u32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_t_u32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_t_u32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_t_u32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_f_i64_e32 0x3f000000, v[60:61]
 v_cmpx_f_i64_e32 0x12345678, v[60:61]
 v_cmpx_f_i64_e32 0.15915494309189532, v[60:61]
@@ -4062,6 +5271,11 @@ v_cmpx_class_f16_e32 0.5, v60
 v_cmpx_class_f16_e32 -1, v60
 v_cmpx_class_f16_e32 vcc_lo, v60
 v_cmpx_class_f16_e32 exec_lo, v60
+v_cmpx_class_f16 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_class_f16 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_class_f16 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_class_f16 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_class_f16 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_class_f32_e32 0.5, v60
 v_cmpx_class_f32_e32 0x12345678, v60
 v_cmpx_class_f32_e32 0.15915494, v60
@@ -4069,6 +5283,11 @@ v_cmpx_class_f32_e32 0.5, v60
 v_cmpx_class_f32_e32 -1, v60
 v_cmpx_class_f32_e32 vcc_lo, v60
 v_cmpx_class_f32_e32 exec_lo, v60
+v_cmpx_class_f32 v40, v60 quad_perm:[0,1,2,3] row_mask:0xf bank_mask:0xf
+v_cmpx_class_f32 v42, v60 row_half_mirror row_mask:0xa bank_mask:0x5
+v_cmpx_class_f32 v43, v60 quad_perm:[3,3,2,1] row_mask:0xf bank_mask:0xf bound_ctrl:1 fi:1
+v_cmpx_class_f32 v44, v60 dpp8:[0,1,2,3,4,5,6,7]
+v_cmpx_class_f32 v45, v60 dpp8:[7,6,5,4,3,2,1,0] fi:1
 v_cmpx_class_f64_e32 0x3f000000, v60
 v_cmpx_class_f64_e32 0x12345678, v60
 v_cmpx_class_f64_e32 0.15915494309189532, v60

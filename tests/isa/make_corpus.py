@@ -53,6 +53,13 @@ def main():
                 ff = dict(f)
                 ff["MODS"] = (7, 0, 1, 1, 7)
                 probes.append(enc.build(op, ff))
+            if enc.name in ("VOP1", "VOP2", "VOPC") and "dpp_name" in e:
+                for src0, dw in ((250, 0xff00e400 | 40), (250, 0x35f91b00 | 41),
+                                 (250, 0xa5014100 | 42), (250, 0xff0c6f00 | 43),
+                                 (233, 0xfac688 << 8 | 44), (234, 0x053977 << 8 | 45)):
+                    ff = dict(f)
+                    ff["SRC0"] = src0
+                    probes.append([enc.build(op, ff)[0], dw])
             if enc.name == "VOP3P":
                 for m in ((7, 7, 7, 0, 1), (1, 2, 4, 3, 0), (0, 0, 0, 4, 0),
                           (3, 0, 1, 7, 0), (0, 3, 2, 1, 1)):

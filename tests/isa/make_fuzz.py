@@ -59,6 +59,8 @@ def probe_for(rng, enc, ops):
             if f[2] == 8:
                 v &= 0xff
             put(ws, f, v)
+    if enc.name in ("VOP1", "VOP2", "VOPC") and rng.random() < 0.3:
+        put(ws, (0, 0, 9), rng.choice((250, 250, 250, 233, 234)))
     if enc.name in ("VOP3", "DS", "FLAT", "SCRATCH", "GLOBAL", "SMEM") and rng.random() < 0.5:
         ws[0] &= ~0x7f00 if enc.name == "VOP3" else 0xffffffff  # often no modifiers
     return ws + [rng.choice(LITS)]

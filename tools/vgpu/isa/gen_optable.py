@@ -500,6 +500,44 @@ def probe_hi_vgprs(enc, table):
             table[op].setdefault("lo128", []).append(fld)
 
 
+def probe_dpp(enc, table):
+    """e32 VOP1/VOP2/VOPC: does the opcode take DPP16 (src0 = 250) and
+    DPP8 (233), under which mnemonic, and are the DPP16 source neg/abs
+    bits printed, ignored or invalid?"""
+    if enc.name not in ("VOP1", "VOP2", "VOPC"):
+        return
+    ops = sorted(op for op, e in table.items()
+                 if "slots" in e and any(x[0] == "SRC0" for x in e["slots"]))
+    probes = []
+    bits = (20, 21, 22, 23)   # src0 neg, src0 abs, src1 neg, src1 abs
+    for op in ops:
+        f = base_fields(enc)
+        for z in table[op]["mbz"]:
+            f[z] = 0
+        f["SRC0"] = 250
+        w0 = enc.build(op, f)[0]
+        probes.append([w0, 0xff00e400 | 40])            # quad_perm identity
+        for b in bits:
+            probes.append([w0, 0xff00e400 | 40 | 1 << b])
+        f["SRC0"] = 233
+        probes.append([enc.build(op, f)[0], 0xfac688 << 8 | 40])
+    res = llvmprobe.disassemble(probes)
+    n = 2 + len(bits)
+    for i, op in enumerate(ops):
+        e = table[op]
+        r16, rmods, r8 = res[n * i], res[n * i + 1:n * i + 5], res[n * i + 5]
+        if r16 and "/*" not in r16[0]:
+            e["dpp_name"] = r16[0].split()[0]
+            st = ""
+            for r in rmods:
+                st += ("X" if not r or "/*" in r[0] else
+                       "I" if r[0] == r16[0] else
+                       "S" if "sext(" in r[0] else "P")
+            e["dpp_mods"] = st
+        if r8 and "/*" not in r8[0] and "dpp_name" in e:
+            e["dpp8"] = True
+
+
 def probe_flat_glc(enc, table):
     """FLAT/GLOBAL/SCRATCH atomics print a destination only with glc set:
     probe glc=1 and keep that form as a second entry when it differs."""
@@ -637,6 +675,10 @@ def c_entry(enc, op, e, extra_flag=None):
         elif z not in [x[0] for x in e["slots"]]:
             mbz.append("ISA_MBZ(%s)" % FIELD_C[z])
     lo = ["ISA_MBZ(%s)" % FIELD_C[x] for x in e.get("lo128", [])]
+    if "dpp_name" in e:
+        flags.append("ISA_OPF_DPP16")
+        if e.get("dpp8"):
+            flags.append("ISA_OPF_DPP8")
     if e.get("opselhi_default0"):
         flags.append("ISA_OPF_OPSELHI_DEF0")
     if "modst" in e:
@@ -650,10 +692,12 @@ def c_entry(enc, op, e, extra_flag=None):
     if e["name"].endswith("_e32"):
         flags.append("ISA_OPF_E32")
     lds = ["ISA_MBZ(%s)" % FIELD_C[x] for x in e.get("ldsok", [])]
-    return "\t{%d, \"%s\", %d, %s, %s, %s, %s, {%s}}," % (
+    dpp = ('"%s", "%s"' % (e["dpp_name"], e["dpp_mods"]) if "dpp_name" in e
+           else "NULL, NULL")
+    return "\t{%d, \"%s\", %d, %s, %s, %s, %s, {%s}, %s}," % (
         op, e["name"], len(slots), "|".join(flags) or "0",
         "|".join(mbz) or "0", "|".join(lo) or "0", "|".join(lds) or "0",
-        ", ".join(slots))
+        ", ".join(slots), dpp)
 
 
 ENCODINGS = [SOP2(), SOP1(), SOPC(), SOPK(), SOPP(), SMEM(), VOP1(), VOP2(),
@@ -671,6 +715,7 @@ def tables():
         probe_vop3_mods(enc, t)
         probe_vop3p_mods(enc, t)
         probe_hi_vgprs(enc, t)
+        probe_dpp(enc, t)
         probe_flat_glc(enc, t)
         rows, dropped = [], []
         for op in sorted(t):

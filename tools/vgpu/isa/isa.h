@@ -89,6 +89,10 @@ enum isa_simm {
 /* v_fma_mix*: op_sel_hi defaults to 0 (selects f16 sources), and
  * neg_lo/neg_hi act as neg/abs of the sources */
 #define ISA_OPF_OPSELHI_DEF0   0x80000u
+/* e32 VOP1/VOP2/VOPC: DPP forms (mnemonic in dpp_name) */
+#define ISA_OPF_DPP16          0x100000u
+#define ISA_OPF_DPP8           0x200000u
+
 
 #define ISA_MBZ(field) (1u << (field))
 
@@ -109,6 +113,11 @@ struct isa_opdesc {
 	uint32_t lo128; /* ISA_MBZ(field): VGPR fields limited to v0..v127 */
 	uint32_t lds;   /* ISA_MBZ(field): sources that take src_lds_direct */
 	struct isa_slot slot[ISA_MAX_OPS];
+	const char *dpp_name;   /* mnemonic of the DPP form, or NULL */
+	/* DPP16 source modifier bits (src0 neg, src0 abs, src1 neg, src1
+	 * abs): 'P' printed, 'S' printed as sext() (integer source),
+	 * 'I' ignored, 'X' invalid */
+	const char *dpp_mods;
 };
 
 struct isa_operand {
@@ -119,6 +128,7 @@ struct isa_operand {
 	uint16_t code;   /* raw source/register code as encoded */
 	uint16_t reg;    /* first register (SREG/VGPR) */
 	uint8_t neg, abs;
+	uint8_t sext;    /* DPP16 integer source: sign-extend modifier */
 	uint64_t value;  /* constants and immediates */
 };
 
@@ -136,6 +146,12 @@ struct isa_inst {
 	uint8_t opsel;                   /* bit i: source i, bit 3: dst */
 	/* VOP3P (bit i: source i); opsel above is its op_sel */
 	uint8_t opsel_hi, neg_lo, neg_hi;
+	/* DPP (e32 VOP1/VOP2/VOPC with src0 = 250/233/234): src0 is the VGPR
+	 * of the DPP dword */
+	uint8_t dpp;                     /* 0, 16 or 8 */
+	uint16_t dpp_ctrl;               /* DPP16: quad_perm, row_shl, ... */
+	uint8_t row_mask, bank_mask, bound_ctrl, fi;
+	uint32_t dpp8_sel;               /* DPP8: 8 lanes x 3 bits */
 	/* memory */
 	int32_t offset;                  /* SMEM 21-bit signed, FLAT 13-bit
 	                                    signed, DS: offset0|offset1<<8 */

@@ -294,11 +294,70 @@ static int is_vop3b(const struct isa_opdesc *d)
 	return 0;
 }
 
+/* Applies two DPP16 modifier bits (neg, abs) as the table says. */
+static void set_dpp_mods(struct isa_operand *o, const char *st, uint32_t bits)
+{
+	if ((bits & 1) && st[0] != 'I') {
+		if (st[0] == 'S')
+			o->sext = 1;
+		else
+			o->neg = 1;
+	}
+	if ((bits & 2) && st[1] != 'I')
+		o->abs = 1;
+}
+
+/* DPP: src0 = 250 (DPP16) or 233/234 (DPP8, 234 = fetch inactive) and a
+ * second dword holding the real src0 VGPR and the lane pattern. */
+static int decode_dpp(struct isa_inst *in, struct isa_operand *o, unsigned code,
+		      const uint32_t *words, size_t nwords, unsigned *len)
+{
+	uint32_t fl = in->desc->flags;
+	if (!(fl & (code == 250 ? ISA_OPF_DPP16 : ISA_OPF_DPP8)))
+		return -EILSEQ;
+	if (*len >= nwords)
+		return -EOVERFLOW;
+	uint32_t dw = words[*len];
+	in->words[*len] = dw;
+	(*len)++;
+	if ((in->desc->lo128 & ISA_MBZ(ISA_FLD_SRC0)) && (dw & 0x80))
+		return -EILSEQ;
+	if (code == 250) {
+		unsigned c = (dw >> 8) & 0x1ff;
+		/* quad_perm, row_shl/shr/ror 1..15, row_mirror,
+		 * row_half_mirror, row_share, row_xmask; the rest
+		 * (wave_*, row_bcast) is gone since gfx10 */
+		if (!(c <= 0xff || (c >= 0x101 && c <= 0x10f) ||
+		      (c >= 0x111 && c <= 0x11f) || (c >= 0x121 && c <= 0x12f) ||
+		      c == 0x140 || c == 0x141 || (c >= 0x150 && c <= 0x16f)))
+			return -EILSEQ;
+		in->dpp = 16;
+		in->dpp_ctrl = (uint16_t)c;
+		in->fi = (uint8_t)((dw >> 18) & 1);
+		in->bound_ctrl = (uint8_t)((dw >> 19) & 1);
+		in->row_mask = (uint8_t)(dw >> 28);
+		in->bank_mask = (uint8_t)((dw >> 24) & 15);
+		for (unsigned b = 0; b < 4; b++)
+			if (((dw >> (20 + b)) & 1) && in->desc->dpp_mods[b] == 'X')
+				return -EILSEQ;
+		set_dpp_mods(o, in->desc->dpp_mods, dw >> 20);
+	} else {
+		in->dpp = 8;
+		in->fi = code == 234;
+		in->dpp8_sel = dw >> 8;
+	}
+	o->code = (uint16_t)code;
+	return decode_vgpr(o, dw & 0xff);
+}
+
 static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 			  const uint32_t *words, size_t nwords, unsigned *len)
 {
 	unsigned v = field_value(in, o->field);
 	uint32_t w0 = in->words[0];
+	if (o->field == ISA_FLD_SRC0 && (v == 250 || v == 233 || v == 234) &&
+	    (in->enc == ISA_ENC_VOP1 || in->enc == ISA_ENC_VOP2 || in->enc == ISA_ENC_VOPC))
+		return decode_dpp(in, o, v, words, nwords, len);
 	switch (o->field) {
 	case ISA_FLD_SSRC0: case ISA_FLD_SSRC1: case ISA_FLD_SRC0:
 	case ISA_FLD_SRC1: case ISA_FLD_SRC2:
@@ -388,6 +447,16 @@ static int decode_extra(struct isa_inst *in)
 		}
 		return 0;
 	}
+	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
+		if (in->dpp == 16) {
+			for (unsigned i = 0; i < in->nops; i++) {
+				if (in->ops[i].field != ISA_FLD_VSRC1)
+					continue;
+				set_dpp_mods(&in->ops[i], in->desc->dpp_mods + 2,
+					     (w1 >> 22) & 3);
+			}
+		}
+		return 0;
 	case ISA_ENC_VOP3P: {
 		uint32_t fl = in->desc->flags;
 		unsigned srcmask = 0;

@@ -281,8 +281,9 @@ static void put_operand(struct out *o, const struct isa_inst *in,
 {
 	uint32_t fl = in->desc->flags;
 	int mix = in->enc == ISA_ENC_VOP3P;   /* ops carry neg/abs only for fma_mix */
-	int neg = op->neg && (fl & ISA_OPF_NEG_PRINT);
-	int abs = op->abs && (fl & (mix ? ISA_OPF_NEGHI_PRINT : ISA_OPF_ABS_PRINT));
+	int neg = op->neg && (in->dpp || (fl & ISA_OPF_NEG_PRINT));
+	int abs = op->abs && (in->dpp || (fl & (mix ? ISA_OPF_NEGHI_PRINT : ISA_OPF_ABS_PRINT)));
+	if (op->sext) put(o, "sext(");
 	/* A negated constant without abs prints as neg(c), so that "-1"
 	 * is never mistaken for the constant -1. */
 	int negfn = neg && !abs && (op->kind == ISA_OPK_INLINE || op->kind == ISA_OPK_LITERAL);
@@ -310,6 +311,32 @@ static void put_operand(struct out *o, const struct isa_inst *in,
 	}
 	if (abs) put(o, "|");
 	if (negfn) put(o, ")");
+	if (op->sext) put(o, ")");
+}
+
+static void put_dpp_ctrl(struct out *o, unsigned c)
+{
+	if (c <= 0xff) {
+		put(o, " quad_perm:[");
+		for (unsigned i = 0; i < 4; i++) {
+			put(o, i ? "," : "");
+			put_u(o, (c >> (2 * i)) & 3);
+		}
+		put(o, "]");
+		return;
+	}
+	static const struct { unsigned base; const char *name; } r[] = {
+		{0x100, " row_shl:"}, {0x110, " row_shr:"}, {0x120, " row_ror:"},
+		{0x150, " row_share:"}, {0x160, " row_xmask:"}};
+	if (c == 0x140) { put(o, " row_mirror"); return; }
+	if (c == 0x141) { put(o, " row_half_mirror"); return; }
+	for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+		if ((c & ~0xfu) == r[i].base) {
+			put(o, r[i].name);
+			put_u(o, c & 15);
+			return;
+		}
+	}
 }
 
 /* " name[b0,b1,...]" with n entries */
@@ -344,6 +371,25 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->omod && (d->flags & ISA_OPF_OMOD_PRINT)) {
 			static const char *const om[] = {"", " mul:2", " mul:4", " div:2"};
 			put(o, om[in->omod]);
+		}
+		break;
+	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
+		if (in->dpp == 8) {
+			put(o, " dpp8:[");
+			for (unsigned i = 0; i < 8; i++) {
+				put(o, i ? "," : "");
+				put_u(o, (in->dpp8_sel >> (3 * i)) & 7);
+			}
+			put(o, "]");
+			if (in->fi) put(o, " fi:1");
+		} else if (in->dpp == 16) {
+			put_dpp_ctrl(o, in->dpp_ctrl);
+			put(o, " row_mask:");
+			put_x(o, in->row_mask);
+			put(o, " bank_mask:");
+			put_x(o, in->bank_mask);
+			if (in->bound_ctrl) put(o, " bound_ctrl:1");
+			if (in->fi) put(o, " fi:1");
 		}
 		break;
 	case ISA_ENC_VOP3P: {
@@ -401,7 +447,7 @@ static void put_inst(struct out *o, const struct isa_inst *in,
 		     const struct isa_opdesc *d, const struct isa_operand *ops,
 		     unsigned nops)
 {
-	put(o, d->name);
+	put(o, in->dpp && d->dpp_name ? d->dpp_name : d->name);
 	unsigned printed = 0;
 	for (unsigned i = 0; i < nops; i++) {
 		const struct isa_operand *op = &ops[i];
@@ -435,7 +481,7 @@ int isa_format(const struct isa_inst *in, char *buf, size_t cap)
 	struct out o = {buf, cap, 0};
 	if (!in || !in->desc || (!buf && cap))
 		return -EINVAL;
-	put_inst(&o, in, in->desc, in->ops, in->nops);
+	put_inst(&o, in, in->desc, in->ops, in->nops);   /* (DPP: dpp_name) */
 	if (in->enc == ISA_ENC_VOPD && in->desc_y) {
 		put(&o, " :: ");
 		put_inst(&o, in, in->desc_y, in->ops_y, in->nops_y);
