@@ -152,12 +152,16 @@ run: all
 	@sh tools/run-main-job.sh $(BUILD)
 
 # ---- install ---------------------------------------------------------------
+# Changed by the code-object helper: amdbare.h includes every public header
+# (amdbare_alloc.h, amdbare_codeobj.h, amdbare_cmd.h...), so all of them
+# must be installed, not a fixed list.
+PUBLIC_HEADERS := $(wildcard include/*.h)
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/amdbare
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libamdbare.so.$(AMDBARE_SOVERSION)
 	ln -sf libamdbare.so.$(AMDBARE_SOVERSION) $(DESTDIR)$(LIBDIR)/libamdbare.so
-	install -m 644 include/amdbare.h include/amdbare_alloc.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(VGPU_SO) $(DESTDIR)$(LIBDIR)/amdbare/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
@@ -170,7 +174,7 @@ AMDBARE_VERSION_MINOR := $(shell sed -n 's/^\#define AMDBARE_VERSION_MINOR //p' 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libamdbare.a $(DESTDIR)$(LIBDIR)/libamdbare.so \
 	      $(DESTDIR)$(LIBDIR)/libamdbare.so.$(AMDBARE_SOVERSION) \
-	      $(DESTDIR)$(PREFIX)/include/amdbare.h $(DESTDIR)$(PREFIX)/include/amdbare_alloc.h $(DESTDIR)$(PREFIX)/bin/amdbare \
+	      $(addprefix $(DESTDIR)$(PREFIX)/,$(PUBLIC_HEADERS)) $(DESTDIR)$(PREFIX)/bin/amdbare \
 	      $(DESTDIR)$(LIBDIR)/amdbare/libamdbare-vgpu.so $(DESTDIR)$(LIBDIR)/pkgconfig/amdbare.pc
 
 clean:
