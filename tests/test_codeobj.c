@@ -453,3 +453,49 @@ Test(codeobj, upload_to_the_vgpu)
 	cr_assert_eq(vgpu_test_open_objects(desc, sizeof(desc)), 0, "left: %s", desc);
 	vgpu_test_cleanup();
 }
+
+Test(codeobj, relocation_applied_on_upload)
+{
+	/* reloc.co: .rela.dyn at file offset 0x4f0 holds one
+	 * R_AMDGPU_RELATIVE64 patching vaddr 0x38c0 (file 0x8c0) with
+	 * B + 0x38b8, the address of table[2] (llvm-readelf-19 -r). */
+	vgpu_test_use_profile("780m", NULL);
+	amdbare_device *dev = NULL;
+	cr_assert_eq(amdbare_device_open(0, &dev), 0, "%s", amdbare_last_error());
+	amdbare_codeobj *co = load("reloc.co");
+	amdbare_bo *bo = NULL;
+	uint64_t va = 0;
+	cr_assert_eq(amdbare_codeobj_upload(co, dev, &bo, &va), 0, "%s", amdbare_last_error());
+	void *cpu = NULL;
+	cr_assert_eq(amdbare_bo_cpu_map(bo, &cpu), 0);
+	uint64_t patched;
+	memcpy(&patched, (uint8_t *)cpu + 0x38c0, sizeof(patched));
+	cr_assert_eq(patched, va + 0x38b8, "patched 0x%llx, base 0x%llx",
+		     (unsigned long long)patched, (unsigned long long)va);
+	int32_t table2;
+	memcpy(&table2, (uint8_t *)cpu + 0x38b8, sizeof(table2));
+	cr_assert_eq(table2, 3, "table[2] copied from .data");
+	cr_assert_eq(amdbare_bo_free(bo), 0);
+	amdbare_codeobj_free(co);
+
+	/* The same object with the type changed to R_AMDGPU_REL32 (4). */
+	size_t size;
+	uint8_t *buf = slurp("reloc.co", &size);
+	buf[0x4f8] = 4;
+	co = (amdbare_codeobj *)&co;
+	cr_assert_eq(amdbare_codeobj_load_memory(buf, size, &co), -ENOTSUP);
+	cr_assert_null(co);
+	cr_assert(strstr(amdbare_last_error(), "has type 4"), "%s", amdbare_last_error());
+	/* ...and patching outside every segment. */
+	buf[0x4f8] = 13;
+	buf[0x4f0 + 3] = 0x10;
+	cr_assert_eq(amdbare_codeobj_load_memory(buf, size, &co), -EINVAL);
+	cr_assert(strstr(amdbare_last_error(), "outside every LOAD segment"), "%s",
+		  amdbare_last_error());
+	free(buf);
+
+	amdbare_device_close(dev);
+	char desc[512];
+	cr_assert_eq(vgpu_test_open_objects(desc, sizeof(desc)), 0, "left: %s", desc);
+	vgpu_test_cleanup();
+}

@@ -8,6 +8,7 @@
 #   copy_v4.co      gfx1103, code object v4
 #   copy_gfx1100.co gfx1100, v5
 #   copy_generic.co gfx11-generic, v6 (generic targets need v6)
+#   reloc.co        gfx1103, v5, one R_AMDGPU_RELATIVE64 (a global pointer)
 set -eu
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
@@ -25,3 +26,4 @@ build copy_w64.co copy.cl gfx1103 -mwavefrontsize64
 build copy_v4.co copy.cl gfx1103 -mcode-object-version=4
 build copy_gfx1100.co copy.cl gfx1100
 build copy_generic.co copy.cl gfx11-generic -mcode-object-version=6
+build reloc.co reloc.cl gfx1103
