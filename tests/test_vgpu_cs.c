@@ -76,8 +76,15 @@ static void setup(void)
 	close(f);
 }
 
+struct buf;
+static void bufs_free_all(void);
+
 static void teardown(void)
 {
+	bufs_free_all();
+	if (dev)
+		amdgpu_device_deinitialize(dev);
+	dev = NULL;
 	vgpu_test_cleanup();
 }
 
@@ -96,6 +103,23 @@ struct buf {
 	void *cpu;
 };
 
+/* every buffer a test made, released at teardown */
+static struct buf *all_bufs[32];
+static int num_bufs;
+
+static void bufs_free_all(void)
+{
+	for (int i = 0; i < num_bufs; i++) {
+		struct buf *b = all_bufs[i];
+		amdgpu_bo_cpu_unmap(b->bo);
+		amdgpu_bo_va_op(b->bo, 0, b->size, b->va, 0, AMDGPU_VA_OP_UNMAP);
+		amdgpu_va_range_free(b->vah);
+		amdgpu_bo_free(b->bo);
+		free(b);
+	}
+	num_bufs = 0;
+}
+
 static struct buf buf_new_flags(uint64_t size, uint32_t domain, uint64_t vm_flags)
 {
 	struct buf b = { .size = size };
@@ -108,6 +132,11 @@ static struct buf buf_new_flags(uint64_t size, uint32_t domain, uint64_t vm_flag
 	cr_assert_eq(amdgpu_bo_va_op_raw(dev, b.bo, 0, size, b.va, vm_flags, AMDGPU_VA_OP_MAP), 0);
 	cr_assert_eq(amdgpu_bo_cpu_map(b.bo, &b.cpu), 0);
 	memset(b.cpu, 0, size);
+	cr_assert_lt(num_bufs, 32);
+	struct buf *keep = malloc(sizeof(*keep));
+	cr_assert_not_null(keep);
+	*keep = b;
+	all_bufs[num_bufs++] = keep;
 	return b;
 }
 
