@@ -26,8 +26,7 @@ static int wait_last(amdbare_cmdbuf *cb)
 static int grow(struct ab_dwbuf *b, uint32_t need)
 {
 	amdbare_cmdbuf *cb = (amdbare_cmdbuf *)b; /* buf is the first member */
-	/* One dword of room beyond the IB limit is never needed: padding
-	 * counts against the same limit. */
+	/* Padding at submit counts against the same limit. */
 	if (need > AB_IB_MAX_DW)
 		return ab_set_error(E2BIG, "%s: command buffer of %u dwords exceeds the IB limit of "
 				    "%u dwords (2^20 - 1, the INDIRECT_BUFFER size field)",
@@ -61,7 +60,9 @@ static int grow(struct ab_dwbuf *b, uint32_t need)
 	amdbare_bo_free(cb->ib_bo);
 	cb->ib_bo = bo;
 	b->dw = ptr;
-	b->cap = (uint32_t)(bytes / 4);
+	/* The last dword of a 4 MiB buffer stays unused: the limit is the
+	 * IB size field, not the buffer. */
+	b->cap = bytes / 4 > AB_IB_MAX_DW ? AB_IB_MAX_DW : (uint32_t)(bytes / 4);
 	return 0;
 }
 

@@ -143,6 +143,16 @@ Test(submit, fill_then_copy_read_back)
 	cr_expect_eq(memcmp(bb + 12, (uint8_t *)pa + 4096, 64 * KiB), 0, "copied bytes match");
 	cr_expect_eq(bb[12 + 64 * KiB], 0);
 	cr_expect_neq(amdbare_bo_gpu_va(a), 0, "copy/fill mapped the buffer on the GPU");
+
+	/* COPY_LINEAR is byte-granular: odd offsets and an odd size. */
+	for (int i = 0; i < 2000; i++)
+		((uint8_t *)pa)[512 * KiB + i] = (uint8_t)(i * 7 + 1);
+	memset(bb + 256 * KiB, 0, 4096);
+	r = amdbare_copy(dev, b, 256 * KiB + 3, a, 512 * KiB + 5, 1001);
+	cr_assert_eq(r, 0, "odd copy: %s", amdbare_last_error());
+	cr_expect_eq(bb[256 * KiB + 2], 0);
+	cr_expect_eq(memcmp(bb + 256 * KiB + 3, (uint8_t *)pa + 512 * KiB + 5, 1001), 0);
+	cr_expect_eq(bb[256 * KiB + 3 + 1001], 0);
 	amdbare_bo_free(a);
 	amdbare_bo_free(b);
 }
@@ -500,4 +510,32 @@ Test(submit, wait_times_out_while_the_job_polls_memory)
 	amdbare_cmdbuf_free(cb);
 	amdbare_ctx_free(ctx);
 	amdbare_bo_free(bo);
+}
+
+Test(submit, command_buffer_limit_is_the_ib_size_field)
+{
+	amdbare_cmdbuf *cb = NULL;
+	int r = amdbare_cmdbuf_create(dev, AMDBARE_ENGINE_DMA, &cb);
+	skip_if_no_cs(r);
+	cr_assert_eq(r, 0, "%s", amdbare_last_error());
+	uint32_t *zeros = calloc(AB_IB_MAX_DW, 4);
+	cr_assert_not_null(zeros);
+	cr_expect_eq(amdbare_cmdbuf_emit_array(cb, zeros, AB_IB_MAX_DW + 1), -E2BIG);
+	cr_assert_eq(amdbare_cmdbuf_reset(cb), 0);
+	cr_assert_eq(amdbare_cmdbuf_emit_array(cb, zeros, AB_IB_MAX_DW - 2), 0, "%s",
+		     amdbare_last_error());
+	cr_expect_eq(amdbare_cmdbuf_emit_array(cb, zeros, 3), -E2BIG, "2^20 dwords is one too many");
+	cr_expect(strstr(amdbare_last_error(), "IB limit"), "%s", amdbare_last_error());
+	cr_expect_eq(amdbare_cmdbuf_emit(cb, 0), -E2BIG, "the error is sticky");
+	amdbare_ctx *ctx = NULL;
+	cr_assert_eq(amdbare_ctx_create(dev, AMDBARE_PRIORITY_NORMAL, &ctx), 0);
+	uint64_t before = ab_cs_ioctl_count();
+	cr_expect_eq(amdbare_cmdbuf_submit(cb, ctx, NULL, NULL), -E2BIG);
+	cr_expect_eq(ab_cs_ioctl_count(), before, "a broken command buffer is not submitted");
+	cr_assert_eq(amdbare_cmdbuf_reset(cb), 0);
+	cr_expect_eq(amdbare_cmdbuf_length(cb), 0);
+	cr_expect_eq(amdbare_cmdbuf_emit(cb, 0), 0, "usable again after reset");
+	free(zeros);
+	amdbare_cmdbuf_free(cb);
+	amdbare_ctx_free(ctx);
 }
