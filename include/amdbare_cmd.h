@@ -9,6 +9,12 @@
  * engine takes PM4 packets written with amdbare_cmdbuf_emit*; kernel
  * dispatch from a code object is built on top of this layer.
  *
+ * Lifetime: free batches, command buffers and contexts before closing
+ * their device (amdbare_device_close frees a command buffer's own IB
+ * buffer like any other leftover buffer, after which the command buffer
+ * must not be used or freed).  Buffers named in a job must stay alive
+ * until its fence is waited for.
+ *
  * On a kernel or device without command submission (e.g. a virtual
  * device whose execution side is not built) every submitting call returns
  * -EOPNOTSUPP with "command submission not supported by this
