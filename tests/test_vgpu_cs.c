@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -438,6 +439,50 @@ Test(vgpu_cs, wait_cs_timeout_zero_sees_unfinished_job)
 	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_WAIT_FENCES, &wf), 0);
 	cr_assert_eq(wf.out.status, 1);
 	cr_assert_eq(wf.out.first_signaled, 0);
+}
+
+struct waiter {
+	uint32_t ctx;
+	uint64_t seq;
+	int r;
+	uint64_t busy;
+};
+
+static void *wait_thread(void *arg)
+{
+	struct waiter *w = arg;
+	w->r = wait_cs(w->ctx, AMDGPU_HW_IP_COMPUTE, 0, w->seq, abs_timeout(10000000000ull), &w->busy);
+	return NULL;
+}
+
+/* The kernel runs ioctls of one file concurrently: a thread blocked in
+ * WAIT_CS must not keep another from submitting the job that releases it. */
+Test(vgpu_cs, submit_while_another_thread_waits_on_the_same_file)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf mem = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_WAIT_REG_MEM, 5);
+	p[n++] = WAIT_REG_MEM_FUNCTION(3) | WAIT_REG_MEM_MEM_SPACE(1);
+	p[n++] = LO(mem.va); p[n++] = HI(mem.va);
+	p[n++] = 0x600d; p[n++] = 0xffffffff; p[n++] = 4;
+	uint32_t *q = (uint32_t *)ib.cpu + 512, m = 0;
+	q[m++] = SDMA_HDR(SDMA_OP_FENCE, 0);
+	q[m++] = LO(mem.va); q[m++] = HI(mem.va);
+	q[m++] = 0x600d;
+	const struct buf *bos[] = { &ib, &mem };
+	struct waiter w = { .ctx = ctx_new(), .r = 1 };
+	cr_assert_eq(submit(w.ctx, AMDGPU_HW_IP_COMPUTE, 0, ib.va, n, bos, 2, &w.seq), 0);
+	pthread_t t;
+	cr_assert_eq(pthread_create(&t, NULL, wait_thread, &w), 0);
+	struct timespec ts = { 0, 50000000 };
+	nanosleep(&ts, NULL);
+	uint32_t dma_ctx = ctx_new();
+	uint64_t s2;
+	cr_assert_eq(submit(dma_ctx, AMDGPU_HW_IP_DMA, 0, ib.va + 2048, m, bos, 2, &s2), 0);
+	pthread_join(t, NULL);
+	cr_assert_eq(w.r, 0);
+	cr_assert_eq(w.busy, 0, "the compute job finished once the SDMA job released it");
 }
 
 /* ---- faults and guilty contexts ---------------------------------------- */

@@ -11,7 +11,10 @@
 
 #include <stdint.h>
 
-/* ioctl handlers (called with the file lock held, like every DRV entry) */
+/* ioctl handlers.  CS and FENCE_TO_HANDLE run under the file lock like
+ * every DRV entry; WAIT_CS and WAIT_FENCES do not (V_NOLOCK): they touch
+ * only the execution side's state, under its own lock, so a thread may
+ * submit on the file while another waits. */
 int vgpu_amdgpu_cs(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_wait_cs(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_wait_fences(struct vgpu_file *f, void *data);

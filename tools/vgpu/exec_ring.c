@@ -34,8 +34,22 @@ static struct exec_ring rings[] = {
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
+/* fork() while a ring thread holds exec_lock would leave the child's copy
+ * locked forever: hold it across the fork. */
+static void atfork_prepare(void)
+{
+	exec_lock();
+}
+
+static void atfork_parent(void)
+{
+	exec_unlock();
+}
+
 /* A forked child has none of the parent's ring threads: it starts its own
- * on its first submission (the parent's queued jobs are not the child's). */
+ * on its first submission.  The parent's queued jobs are not the child's
+ * (their fences never signal there; the kernel's child would share the
+ * parent's file instead). */
 static void atfork_child(void)
 {
 	for (size_t i = 0; i < NUM_RINGS; i++) {
@@ -43,11 +57,12 @@ static void atfork_child(void)
 		rings[i].head = rings[i].tail = NULL;
 		rings[i].queued = 0;
 	}
+	exec_unlock();
 }
 
 static void atfork_register(void)
 {
-	pthread_atfork(NULL, NULL, atfork_child);
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 }
 
 struct exec_ring *exec_ring_pick(const struct vgpu_profile *p, uint32_t ip, uint32_t ring)
