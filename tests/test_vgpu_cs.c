@@ -719,6 +719,88 @@ Test(vgpu_cs, cs_rejects_like_the_kernel)
 	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_DMA, 5, 1, 0, NULL), -EINVAL);
 }
 
+/* A DMA job depending (DEPENDENCIES chunk) on a compute job that waits
+ * for the CPU: the DMA job cannot finish first. */
+Test(vgpu_cs, dependency_on_another_ring_orders_jobs)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf mem = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	volatile uint32_t *m = mem.cpu;
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_WAIT_REG_MEM, 5);
+	p[n++] = WAIT_REG_MEM_FUNCTION(3) | WAIT_REG_MEM_MEM_SPACE(1);
+	p[n++] = LO(mem.va); p[n++] = HI(mem.va);
+	p[n++] = 1; p[n++] = 0xffffffff; p[n++] = 4;
+	uint32_t *q = (uint32_t *)ib.cpu + 512, k = 0;
+	q[k++] = SDMA_HDR(SDMA_OP_FENCE, 0);
+	q[k++] = LO(mem.va + 8); q[k++] = HI(mem.va + 8);
+	q[k++] = 0xd0e;
+	const struct buf *bos[] = { &ib, &mem };
+	uint32_t ctx = ctx_new();
+	uint64_t sa, sb, busy = 0;
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_COMPUTE, 0, ib.va, n, bos, 2, &sa), 0);
+
+	struct drm_amdgpu_cs_chunk_ib ibc = { .ip_type = AMDGPU_HW_IP_DMA, .va_start = ib.va + 2048,
+					      .ib_bytes = k * 4 };
+	struct drm_amdgpu_cs_chunk_dep dep = { .ip_type = AMDGPU_HW_IP_COMPUTE, .ctx_id = ctx,
+					       .handle = sa };
+	struct drm_amdgpu_bo_list_entry ent[2] = { { .bo_handle = ib.handle }, { .bo_handle = mem.handle } };
+	struct drm_amdgpu_bo_list_in list = { .bo_number = 2, .bo_info_size = sizeof(ent[0]),
+					      .bo_info_ptr = (uintptr_t)ent };
+	struct drm_amdgpu_cs_chunk ch[3] = {
+		{ .chunk_id = AMDGPU_CHUNK_ID_IB, .length_dw = sizeof(ibc) / 4, .chunk_data = (uintptr_t)&ibc },
+		{ .chunk_id = AMDGPU_CHUNK_ID_DEPENDENCIES, .length_dw = sizeof(dep) / 4, .chunk_data = (uintptr_t)&dep },
+		{ .chunk_id = AMDGPU_CHUNK_ID_BO_HANDLES, .length_dw = sizeof(list) / 4, .chunk_data = (uintptr_t)&list },
+	};
+	uint64_t ptrs[3] = { (uintptr_t)&ch[0], (uintptr_t)&ch[1], (uintptr_t)&ch[2] };
+	union drm_amdgpu_cs cs;
+	memset(&cs, 0, sizeof(cs));
+	cs.in.ctx_id = ctx;
+	cs.in.num_chunks = 3;
+	cs.in.chunks = (uintptr_t)ptrs;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), 0);
+	sb = cs.out.handle;
+	struct timespec ts = { 0, 30000000 };
+	nanosleep(&ts, NULL);
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_DMA, 0, sb, 0, &busy), 0);
+	cr_assert_eq(busy, 1, "the DMA job ran before its dependency");
+	cr_assert_eq(m[2], 0);
+	/* another context's DMA job on the same ring is not held up by it */
+	uint32_t *q2 = (uint32_t *)ib.cpu + 768, k2 = 0;
+	q2[k2++] = SDMA_HDR(SDMA_OP_FENCE, 0);
+	q2[k2++] = LO(mem.va + 12); q2[k2++] = HI(mem.va + 12);
+	q2[k2++] = 0xf1;
+	uint32_t other = ctx_new();
+	uint64_t so;
+	cr_assert_eq(submit(other, AMDGPU_HW_IP_DMA, 0, ib.va + 3072, k2, bos, 2, &so), 0);
+	cr_assert_eq(wait_cs(other, AMDGPU_HW_IP_DMA, 0, so, abs_timeout(5000000000ull), &busy), 0);
+	cr_assert_eq(busy, 0, "a blocked entity held up another one on its ring");
+	cr_assert_eq(m[3], 0xf1);
+	cr_assert_eq(m[2], 0);
+	/* a dependency on a seq not submitted yet: amdgpu_ctx_get_fence */
+	dep.handle = sa + 5;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), -EINVAL);
+	m[0] = 1;
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_DMA, 0, sb, abs_timeout(5000000000ull), &busy), 0);
+	cr_assert_eq(busy, 0);
+	cr_assert_eq(m[2], 0xd0e);
+	/* FENCE_TO_HANDLE of the finished job: a signaled syncobj */
+	union drm_amdgpu_fence_to_handle fth;
+	memset(&fth, 0, sizeof(fth));
+	fth.in.fence = (struct drm_amdgpu_fence){ .ctx_id = ctx, .ip_type = AMDGPU_HW_IP_DMA, .seq_no = sb };
+	fth.in.what = AMDGPU_FENCE_TO_HANDLE_GET_SYNCOBJ;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_FENCE_TO_HANDLE, &fth), 0);
+	uint32_t h = fth.out.handle;
+	cr_assert_eq(drmSyncobjWait(fd, &h, 1, 0, 0, NULL), 0);
+	cr_assert_eq(drmSyncobjDestroy(fd, h), 0);
+	fth.in.what = 77;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_FENCE_TO_HANDLE, &fth), -EINVAL);
+	/* BO_HANDLES with more than AMDGPU_BO_LIST_MAX_ENTRIES entries */
+	dep.handle = sa;
+	list.bo_number = 128 * 1024 + 1;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CS, &cs), -EINVAL);
+}
+
 Test(vgpu_cs, user_fence_gets_the_sequence_number)
 {
 	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #define AMDGPU_CS_GANG_SIZE 4              /* amdgpu_cs.h */
-#define AMDGPU_BO_LIST_MAX_PRIORITY 32u    /* amdgpu_bo_list.h */
+#define AMDGPU_BO_LIST_MAX_ENTRIES (128 * 1024) /* amdgpu_bo_list.c */
 #define CS_PAGE_SIZE 4096u
 
 struct cs_chunk {
@@ -114,6 +114,8 @@ static int p1_user_fence(struct cs_parser *p, const struct drm_amdgpu_cs_chunk_f
 static int p1_bo_handles(struct cs_parser *p, const struct drm_amdgpu_bo_list_in *in)
 {
 	const uint32_t info_size = sizeof(struct drm_amdgpu_bo_list_entry);
+	if (in->bo_number > AMDGPU_BO_LIST_MAX_ENTRIES)
+		return -EINVAL;
 	struct drm_amdgpu_bo_list_entry *info = calloc(in->bo_number ? in->bo_number : 1,
 						       sizeof(*info));
 	if (!info)

@@ -205,17 +205,60 @@ static int run_job(struct exec_job *job)
 	return 0;
 }
 
+static bool deps_signaled(const struct exec_job *job)
+{
+	for (uint32_t i = 0; i < job->num_deps; i++)
+		if (!job->deps[i]->signaled)
+			return false;
+	return true;
+}
+
+static bool same_entity(const struct exec_job *a, const struct exec_job *b)
+{
+	return a->ctx == b->ctx && a->ip == b->ip && a->ring_idx == b->ring_idx;
+}
+
+/* drm_sched_select_entity: the first job whose dependencies have all
+ * signaled and that is the oldest queued job of its entity (an entity's
+ * jobs run in order; a blocked entity does not hold up the others). */
+static struct exec_job *select_job(struct exec_ring *r)
+{
+	for (struct exec_job *j = r->head; j; j = j->next) {
+		bool older = false;
+		for (struct exec_job *k = r->head; k != j; k = k->next)
+			if (same_entity(k, j))
+				older = true;
+		if (!older && deps_signaled(j))
+			return j;
+	}
+	return NULL;
+}
+
+static void unlink_job(struct exec_ring *r, struct exec_job *job)
+{
+	struct exec_job *prev = NULL;
+	for (struct exec_job *j = r->head; j; prev = j, j = j->next) {
+		if (j != job)
+			continue;
+		if (prev)
+			prev->next = j->next;
+		else
+			r->head = j->next;
+		if (r->tail == j)
+			r->tail = prev;
+		return;
+	}
+}
+
 /* drm_sched_main */
 static void *ring_main(void *arg)
 {
 	struct exec_ring *r = arg;
 	exec_lock();
 	for (;;) {
-		while (!r->head)
+		struct exec_job *job;
+		while (!(job = select_job(r)))
 			exec_cond_wait(UINT64_MAX);
-		struct exec_job *job = r->head;
-		for (uint32_t i = 0; i < job->num_deps; i++)
-			exec_fence_wait(job->deps[i], UINT64_MAX);
 		int err;
 		if (job->ctx->guilty) {
 			/* drm_sched_entity_pop_job: a guilty entity's jobs are
@@ -232,9 +275,7 @@ static void *ring_main(void *arg)
 		exec_fence_signal(job->fence, err);
 		vgpu_log("ring %s: ctx %u seq %llu done (%u IBs) -> %d", r->name, job->ctx->id,
 			 (unsigned long long)job->fence->seq, job->num_ibs, err);
-		r->head = job->next;
-		if (!r->head)
-			r->tail = NULL;
+		unlink_job(r, job);
 		r->queued--;
 		exec_job_free(job);
 		exec_broadcast();
