@@ -121,11 +121,12 @@ static void bufs_free_all(void)
 	num_bufs = 0;
 }
 
-static struct buf buf_new_flags(uint64_t size, uint32_t domain, uint64_t vm_flags)
+static struct buf buf_new_create(uint64_t size, uint32_t domain, uint64_t vm_flags,
+				  uint64_t create_flags)
 {
 	struct buf b = { .size = size };
 	struct amdgpu_bo_alloc_request req = { .alloc_size = size, .phys_alignment = 4096,
-					       .preferred_heap = domain };
+					       .preferred_heap = domain, .flags = create_flags };
 	cr_assert_eq(amdgpu_bo_alloc(dev, &req, &b.bo), 0);
 	cr_assert_eq(amdgpu_bo_export(b.bo, amdgpu_bo_handle_type_kms, &b.handle), 0);
 	cr_assert_eq(amdgpu_va_range_alloc(dev, amdgpu_gpu_va_range_general, size, 4096, 0,
@@ -139,6 +140,11 @@ static struct buf buf_new_flags(uint64_t size, uint32_t domain, uint64_t vm_flag
 	*keep = b;
 	all_bufs[num_bufs++] = keep;
 	return b;
+}
+
+static struct buf buf_new_flags(uint64_t size, uint32_t domain, uint64_t vm_flags)
+{
+	return buf_new_create(size, domain, vm_flags, 0);
 }
 
 static struct buf buf_new(uint64_t size, uint32_t domain)
@@ -611,6 +617,20 @@ Test(vgpu_cs, strict_bo_list_faults_on_unlisted_bo)
 	const struct buf *both[] = { &ib, &out };
 	cr_assert_eq(run_and_wait(ctx_new(), AMDGPU_HW_IP_DMA, &ib, n, both, 2), 0);
 	cr_assert_eq(((uint32_t *)out.cpu)[0], 9);
+	/* a VM_ALWAYS_VALID BO needs no list entry */
+	struct buf av = buf_new_create(4096, AMDGPU_GEM_DOMAIN_GTT,
+				       AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE,
+				       AMDGPU_GEM_CREATE_VM_ALWAYS_VALID);
+	uint32_t *p2 = (uint32_t *)ib.cpu + 256, n2 = 0;
+	p2[n2++] = SDMA_HDR(SDMA_OP_FENCE, 0);
+	p2[n2++] = LO(av.va); p2[n2++] = HI(av.va);
+	p2[n2++] = 10;
+	uint64_t seq, busy = 1;
+	uint32_t c2 = ctx_new();
+	cr_assert_eq(submit(c2, AMDGPU_HW_IP_DMA, 0, ib.va + 1024, n2, bos, 1, &seq), 0);
+	cr_assert_eq(wait_cs(c2, AMDGPU_HW_IP_DMA, 0, seq, abs_timeout(5000000000ull), &busy), 0);
+	cr_assert_eq(busy, 0);
+	cr_assert_eq(((uint32_t *)av.cpu)[0], 10);
 }
 
 Test(vgpu_cs, watchdog_turns_a_hang_into_a_guilty_context)
