@@ -548,6 +548,17 @@ Test(vgpu_cs, sdma_unknown_op_faults)
 	expect_guilty_after(AMDGPU_HW_IP_DMA, &ib, 13, bos, 1);
 }
 
+/* sdma_v6_0_ring_emit_ib masks the IB address to 32 bytes */
+Test(vgpu_cs, sdma_ib_not_32_byte_aligned_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	((uint32_t *)ib.cpu)[1] = SDMA_HDR(SDMA_OP_NOP, 0);
+	struct buf shifted = ib;
+	shifted.va += 4;
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_DMA, &shifted, 1, bos, 1);
+}
+
 Test(vgpu_cs, pm4_unknown_opcode_faults)
 {
 	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);

@@ -192,6 +192,12 @@ static int exec_packet(struct sdma *s)
 
 int exec_sdma_run(struct exec_job *job, const struct exec_ib *ib)
 {
+	/* sdma_v6_0_ring_emit_ib: "base must be 32 byte aligned" - the ring
+	 * masks the low 5 bits off, so the engine would fetch from an earlier
+	 * address; the vgpu stops there instead of running the wrong dwords. */
+	if (ib->va & 0x1f)
+		return exec_fault(job, "SDMA: IB address 0x%llx is not 32-byte aligned",
+				  (unsigned long long)ib->va);
 	uint32_t *dw;
 	int r = exec_fetch_ib(job, ib->va, ib->length_dw, &dw);
 	if (r)
