@@ -376,6 +376,25 @@ Test(vgpu_cs, pm4_write_data_release_mem_dma_data)
 	cr_assert_eq(o[6144 / 4 + 16], 0);
 }
 
+/* HW_IP_INFO advertises one GFX ring: the same CP runs compute-style
+ * packets there; GFX ring 1 does not exist (amdgpu_ctx_num_entities). */
+Test(vgpu_cs, gfx_ring_runs_the_same_packets)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	static const uint32_t v[2] = { 0x9f, 0xa0 };
+	uint32_t n = emit_write_data(ib.cpu, out.va, v, 2);
+	n += emit_release_mem((uint32_t *)ib.cpu + n, out.va + 8, 1, 0x77);
+	const struct buf *bos[] = { &ib, &out };
+	uint32_t ctx = ctx_new();
+	cr_assert_eq(run_and_wait(ctx, AMDGPU_HW_IP_GFX, &ib, n, bos, 2), 0);
+	cr_assert_eq(((uint32_t *)out.cpu)[1], 0xa0);
+	cr_assert_eq(((uint32_t *)out.cpu)[2], 0x77);
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_GFX, 1, ib.va, n, bos, 2, NULL), -EINVAL);
+	/* an absolute timeout already past is a poll: done, status 0 */
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_GFX, 0, 1, 1, NULL), 0);
+}
+
 Test(vgpu_cs, pm4_chained_indirect_buffer)
 {
 	struct buf ib = buf_new(8192, AMDGPU_GEM_DOMAIN_GTT);
