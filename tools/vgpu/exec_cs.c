@@ -491,8 +491,6 @@ int vgpu_amdgpu_cs(struct vgpu_file *f, void *data)
 	if (r) {
 		/* the fence was published: complete it with the error */
 		exec_fence_signal(job->fence, r);
-		exec_unlock();
-		exec_lock();
 		exec_job_free(job);
 		exec_unlock();
 		job = NULL;
