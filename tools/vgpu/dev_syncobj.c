@@ -1,6 +1,8 @@
 /*
- * DRM syncobjs (Linux 6.1 drm_syncobj.c).  Nothing executes on the vgpu
- * yet, so every fence a syncobj can hold is already signaled: a binary
+ * DRM syncobjs (Linux 6.1 drm_syncobj.c).  Command submission may wait on
+ * a syncobj (SYNCOBJ_IN) but never attaches a job's fence to one
+ * (SYNCOBJ_OUT is not built), so every fence a syncobj can hold is already
+ * signaled: a binary
  * syncobj either has a (signaled) fence or none, a timeline syncobj has
  * the highest point signaled so far.  Waiting on a syncobj without a fence
  * is -EINVAL, or, with WAIT_FOR_SUBMIT, a real wait (until another thread
