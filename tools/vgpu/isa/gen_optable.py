@@ -270,6 +270,37 @@ class VOP3P(Enc):
                 m[0] << 29 | (m[3] & 3) << 27 | f["SRC2"] << 18 | f["SRC1"] << 9 | f["SRC0"]]
 
 
+class MUBUF(Enc):
+    """Buffer loads/stores/atomics, probed with offen (a VGPR offset),
+    soffset s10 and offset:16 (tfe clear: it only widens the data)."""
+    name, ops, nwords = "MUBUF", range(0, 256), 2
+    fields = {"DATA": ("v", 20), "ADDR": ("v", 40), "SRSRC": ("s", 40),
+              "MSOFF": ("s", 10)}
+    srcs = ("MSOFF",)
+
+    def build(self, op, f):
+        return [0xe0000000 | op << 18 | 16,
+                f["MSOFF"] << 24 | 1 << 22 | f.get("TFE", 0) << 21 |
+                (f["SRSRC"] // 4) << 16 | f["DATA"] << 8 | f["ADDR"]]
+
+
+def probe_tfe(enc, table):
+    """MUBUF opcodes that LLVM rejects with tfe set: tfe must be zero."""
+    if enc.name != "MUBUF":
+        return
+    ops = sorted(op for op, e in table.items() if "slots" in e)
+    probes = []
+    for op in ops:
+        f = base_fields(enc)
+        for z in table[op]["mbz"]:
+            f[z] = 0
+        f["TFE"] = 1
+        probes.append(enc.build(op, f))
+    for op, r in zip(ops, llvmprobe.disassemble(probes)):
+        if not r or "/*" in r[0]:
+            table[op]["mbz"] = tuple(table[op]["mbz"]) + ("TFE",)
+
+
 class SMEM(Enc):
     name, ops, nwords = "SMEM", range(0, 256), 2
     fields = {"SDATA": ("s", 20), "SBASE": ("s", 40), "W1": ("-", 1),
@@ -621,7 +652,9 @@ FIELD_C = {"SDST": "ISA_FLD_SDST", "SSRC0": "ISA_FLD_SSRC0",
            "ADDR": "ISA_FLD_ADDR", "DATA": "ISA_FLD_DATA0",
            "DATA0": "ISA_FLD_DATA0", "DATA1": "ISA_FLD_DATA1",
            "SADDR": "ISA_FLD_SADDR", "W1": "ISA_FLD_SMEM_W1", "CACHE": "ISA_FLD_SMEM_CACHE", "GDS": "ISA_FLD_DS_GDS", "VDST_SGPR": "ISA_FLD_VDST_SGPR",
-           "KLIT": "ISA_FLD_LITK"}
+           "KLIT": "ISA_FLD_LITK",
+           "SRSRC": "ISA_FLD_SRSRC", "MSOFF": "ISA_FLD_MSOFF",
+           "TFE": "ISA_FLD_MUBUF_TFE"}
 SPECIAL_SIMM = {"s_waitcnt": "ISA_SIMM_WAITCNT", "s_delay_alu": "ISA_SIMM_DELAY_ALU",
                 "s_sendmsg": "ISA_SIMM_SENDMSG", "s_sendmsghalt": "ISA_SIMM_SENDMSG"}
 # Left out on purpose: their immediates print symbolically (hwreg(...),
@@ -702,7 +735,7 @@ def c_entry(enc, op, e, extra_flag=None):
 
 ENCODINGS = [SOP2(), SOP1(), SOPC(), SOPK(), SOPP(), SMEM(), VOP1(), VOP2(),
              VOPC(), VOP3(), DS(), FLAT(0), FLAT(1), FLAT(2), VOPDX(), VOPDY(),
-             VOP3P()]
+             VOP3P(), MUBUF()]
 
 
 def tables():
@@ -716,6 +749,7 @@ def tables():
         probe_vop3p_mods(enc, t)
         probe_hi_vgprs(enc, t)
         probe_dpp(enc, t)
+        probe_tfe(enc, t)
         probe_flat_glc(enc, t)
         rows, dropped = [], []
         for op in sorted(t):

@@ -16,6 +16,7 @@ enum isa_enc {
 	ISA_ENC_SMEM, ISA_ENC_VOP1, ISA_ENC_VOP2, ISA_ENC_VOPC, ISA_ENC_VOP3,
 	ISA_ENC_DS, ISA_ENC_FLAT, ISA_ENC_SCRATCH, ISA_ENC_GLOBAL,
 	ISA_ENC_VOP3P,
+	ISA_ENC_MUBUF,
 	ISA_ENC_VOPD,    /* dual issue: desc/ops = X half, desc_y/ops_y = Y */
 	ISA_ENC_VOPDY,   /* only names the Y-half table; never an inst's enc */
 	ISA_ENC_COUNT
@@ -31,7 +32,10 @@ enum isa_field {
 	ISA_FLD_SMEM_W1,     /* SMEM: the whole offset/soffset dword */
 	ISA_FLD_SMEM_CACHE,  /* SMEM: glc/dlc bits */
 	ISA_FLD_DS_GDS,      /* DS: the gds bit */
-	ISA_FLD_LITK         /* v_fmamk/v_fmaak: the literal constant K */
+	ISA_FLD_MUBUF_TFE,   /* MUBUF: the tfe bit */
+	ISA_FLD_LITK,        /* v_fmamk/v_fmaak: the literal constant K */
+	ISA_FLD_SRSRC,       /* MUBUF: buffer resource, s[4n:4n+3] */
+	ISA_FLD_MSOFF        /* MUBUF: soffset (scalar source code) */
 };
 
 enum isa_opkind {
@@ -158,6 +162,8 @@ struct isa_inst {
 	uint8_t offset0, offset1, gds;
 	uint8_t glc, slc, dlc;
 	uint8_t sve;                     /* SCRATCH: VGPR address in use */
+	uint8_t offen, idxen;            /* MUBUF: VGPR offset / index */
+	uint8_t tfe;                     /* MUBUF: extra status dword in data */
 	/* VOPD: the Y half (X is desc/ops); both read their sources before
 	 * either writes (dual issue) */
 	const struct isa_opdesc *desc_y;

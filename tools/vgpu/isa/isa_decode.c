@@ -26,13 +26,14 @@ static const struct {
 	[ISA_ENC_SCRATCH] = {isa_tab_scratch, &isa_tab_scratch_n},
 	[ISA_ENC_GLOBAL] = {isa_tab_global, &isa_tab_global_n},
 	[ISA_ENC_VOP3P] = {isa_tab_vop3p, &isa_tab_vop3p_n},
+	[ISA_ENC_MUBUF] = {isa_tab_mubuf, &isa_tab_mubuf_n},
 	[ISA_ENC_VOPD] = {isa_tab_vopdx, &isa_tab_vopdx_n},
 	[ISA_ENC_VOPDY] = {isa_tab_vopdy, &isa_tab_vopdy_n},
 };
 
 static const char *const enc_names[ISA_ENC_COUNT] = {
 	"SOP2", "SOP1", "SOPC", "SOPK", "SOPP", "SMEM", "VOP1", "VOP2",
-	"VOPC", "VOP3", "DS", "FLAT", "SCRATCH", "GLOBAL", "VOP3P", "VOPD",
+	"VOPC", "VOP3", "DS", "FLAT", "SCRATCH", "GLOBAL", "VOP3P", "MUBUF", "VOPD",
 	"VOPD(Y)",
 };
 
@@ -82,6 +83,7 @@ static int classify(uint32_t w, enum isa_enc *enc, unsigned *op, unsigned *len)
 	switch (w >> 26) {
 	case 0x35: *enc = ISA_ENC_VOP3; *op = (w >> 16) & 0x3ff; return 0;
 	case 0x32: *enc = ISA_ENC_VOPD; *op = (w >> 22) & 0xf; return 0;
+	case 0x38: *enc = ISA_ENC_MUBUF; *op = (w >> 18) & 0xff; return 0;
 	case 0x3d: *enc = ISA_ENC_SMEM; *op = (w >> 18) & 0xff; return 0;
 	case 0x36: *enc = ISA_ENC_DS; *op = (w >> 18) & 0xff; return 0;
 	case 0x37:
@@ -222,6 +224,13 @@ static unsigned field_value(const struct isa_inst *in, uint8_t f)
 		if (f == ISA_FLD_SRC0) return w0 & 0x1ff;
 		if (f == ISA_FLD_VSRC1) return (w0 >> 9) & 0xff;
 		break;
+	case ISA_ENC_MUBUF:
+		if (f == ISA_FLD_ADDR) return w1 & 0xff;
+		if (f == ISA_FLD_DATA0) return (w1 >> 8) & 0xff;
+		if (f == ISA_FLD_SRSRC) return ((w1 >> 16) & 0x1f) * 4;
+		if (f == ISA_FLD_MSOFF) return w1 >> 24;
+		if (f == ISA_FLD_MUBUF_TFE) return (w1 >> 21) & 1;
+		break;
 	case ISA_ENC_VOP3P:
 		if (f == ISA_FLD_VDST) return w0 & 0xff;
 		if (f == ISA_FLD_SRC0) return w1 & 0x1ff;
@@ -280,7 +289,7 @@ static int check_mbz(const struct isa_inst *in, uint32_t mbz)
 {
 	if ((mbz & ISA_MBZ(ISA_FLD_SIMM16)) && (in->words[0] & 0xffff))
 		return -EILSEQ;
-	for (unsigned f = ISA_FLD_SDST; f <= ISA_FLD_DS_GDS; f++)
+	for (unsigned f = ISA_FLD_SDST; f <= ISA_FLD_MUBUF_TFE; f++)
 		if (f != ISA_FLD_SIMM16 && (mbz & ISA_MBZ(f)) && field_value(in, (uint8_t)f))
 			return -EILSEQ;
 	return 0;
@@ -360,10 +369,11 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 		return decode_dpp(in, o, v, words, nwords, len);
 	switch (o->field) {
 	case ISA_FLD_SSRC0: case ISA_FLD_SSRC1: case ISA_FLD_SRC0:
-	case ISA_FLD_SRC1: case ISA_FLD_SRC2:
+	case ISA_FLD_SRC1: case ISA_FLD_SRC2: case ISA_FLD_MSOFF:
 		return decode_src(in, o, v, words, nwords, len);
 	case ISA_FLD_SDST: case ISA_FLD_SDST3: case ISA_FLD_VDST_SGPR:
 	case ISA_FLD_SDATA: case ISA_FLD_SBASE: case ISA_FLD_SOFFSET:
+	case ISA_FLD_SRSRC:
 		if (v > 127)
 			return -EILSEQ;
 		return decode_sreg(o, v);
@@ -377,6 +387,11 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	case ISA_FLD_DATA1:
 		return decode_vgpr(o, v);
 	case ISA_FLD_ADDR:
+		if (in->enc == ISA_ENC_MUBUF) {
+			/* idxen and offen each bring a VGPR: v, v[n:n+1] or off */
+			unsigned n = ((in->words[1] >> 22) & 1) + ((in->words[1] >> 23) & 1);
+			o->bits = (uint16_t)(32 * n);
+		}
 		if (in->enc == ISA_ENC_SCRATCH) {
 			/* scratch: the VGPR address is used only with SVE */
 			if (!((in->words[1] >> 23) & 1)) {
@@ -447,6 +462,15 @@ static int decode_extra(struct isa_inst *in)
 		}
 		return 0;
 	}
+	case ISA_ENC_MUBUF:
+		in->tfe = (uint8_t)((w1 >> 21) & 1);
+		in->offset = (int32_t)(w0 & 0xfff);
+		in->glc = (uint8_t)((w0 >> 14) & 1);
+		in->dlc = (uint8_t)((w0 >> 13) & 1);
+		in->slc = (uint8_t)((w0 >> 12) & 1);
+		in->offen = (uint8_t)((w1 >> 22) & 1);
+		in->idxen = (uint8_t)((w1 >> 23) & 1);
+		return 0;
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
 		if (in->dpp == 16) {
 			for (unsigned i = 0; i < in->nops; i++) {
@@ -569,6 +593,10 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 		struct isa_operand *o = &out->ops[i];
 		o->field = out->desc->slot[i].field;
 		o->bits = out->desc->slot[i].bits;
+		/* MUBUF tfe: the data register range grows by the status dword */
+		if (enc == ISA_ENC_MUBUF && o->field == ISA_FLD_DATA0 &&
+		    ((words[1] >> 21) & 1))
+			o->bits = (uint16_t)(o->bits + 32);
 		/* global_*: without SADDR (null) the VGPR address is 64-bit */
 		if (enc == ISA_ENC_GLOBAL && o->field == ISA_FLD_ADDR &&
 		    field_value(out, ISA_FLD_SADDR) == 124)

@@ -373,6 +373,15 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 			put(o, om[in->omod]);
 		}
 		break;
+	case ISA_ENC_MUBUF:
+		if (in->idxen) put(o, " idxen");
+		if (in->offen) put(o, " offen");
+		if (in->offset) { put(o, " offset:"); put_u(o, (unsigned)in->offset); }
+		if (in->glc) put(o, " glc");
+		if (in->slc) put(o, " slc");
+		if (in->dlc) put(o, " dlc");
+		if (in->tfe) put(o, " tfe");
+		break;
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
 		if (in->dpp == 8) {
 			put(o, " dpp8:[");

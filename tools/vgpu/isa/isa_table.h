@@ -9,7 +9,7 @@
 ISA_TAB(sop2) ISA_TAB(sop1) ISA_TAB(sopc) ISA_TAB(sopk) ISA_TAB(sopp)
 ISA_TAB(smem) ISA_TAB(vop1) ISA_TAB(vop2) ISA_TAB(vopc) ISA_TAB(vop3)
 ISA_TAB(ds) ISA_TAB(flat) ISA_TAB(scratch) ISA_TAB(global)
-ISA_TAB(vopdx) ISA_TAB(vopdy) ISA_TAB(vop3p)
+ISA_TAB(vopdx) ISA_TAB(vopdy) ISA_TAB(vop3p) ISA_TAB(mubuf)
 #undef ISA_TAB
 
 /* Table entry of opcode op in encoding enc, or NULL. */
