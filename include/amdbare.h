@@ -283,5 +283,7 @@ const char *amdbare_format_size(uint64_t bytes, char *buf, size_t len);
 #include "amdbare_codeobj.h"
 /* Command submission: contexts, command buffers, fences, copy/fill. */
 #include "amdbare_cmd.h"
+/* Kernel dispatch: kernargs, user SGPRs, PM4 launch of a code object kernel. */
+#include "amdbare_dispatch.h"
 
 #endif /* AMDBARE_H */
