@@ -4,12 +4,14 @@
  *   amdbare [--vgpu PROFILE] [--device N] info  [--json]
  *   amdbare [--vgpu PROFILE] [--device N] alloc --domain D --size S [...]
  *   amdbare [--vgpu PROFILE] [--device N] arena-stats [...]
+ *   amdbare [--vgpu PROFILE] [--device N] run CODEOBJ KERNEL --grid G --block B ARG...
  *   amdbare help [COMMAND] | --help | --version
  *
  * Exit codes: 0 ok, 1 runtime failure, 2 usage error.
  */
 #include "cli.h"
 #include "cmd_arena.h"
+#include "cmd_run.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -74,6 +76,7 @@ static void print_main_help(FILE *out)
 		"  info        the device and its memory usage (VRAM, visible VRAM, GTT)\n"
 		"  alloc       allocate one buffer and report where the kernel placed it\n"
 		"  arena-stats run a sub-allocator workload, print its budgets and statistics\n"
+		"  run         dispatch one kernel of a code object on buffers made from files\n"
 		"  help [CMD]  this help, or the help of one command\n"
 		"\n"
 		"global options:\n"
@@ -174,7 +177,7 @@ static int run_arena(const struct cli_globals *g, int argc, char **argv)
 static bool is_command(const char *name)
 {
 	return strcmp(name, "info") == 0 || strcmp(name, "alloc") == 0 ||
-	       strcmp(name, "arena-stats") == 0;
+	       strcmp(name, "arena-stats") == 0 || strcmp(name, "run") == 0;
 }
 
 static int run_command(const struct cli_globals *g, int argc, char **argv)
@@ -186,22 +189,26 @@ static int run_command(const struct cli_globals *g, int argc, char **argv)
 		return cmd_alloc(g, argc, argv);
 	if (strcmp(cmd, "arena-stats") == 0)
 		return run_arena(g, argc, argv);
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(g, argc, argv);
 	if (strcmp(cmd, "help") == 0) {
 		if (argc < 2) {
 			print_main_help(stdout);
 			return CLI_EXIT_OK;
 		}
 		if (!is_command(argv[1])) {
-			cli_error("help: no command '%s' (commands: info, alloc, arena-stats)", argv[1]);
+			cli_error("help: no command '%s' (commands: info, alloc, arena-stats, run)", argv[1]);
 			return CLI_EXIT_USAGE;
 		}
 		if (strcmp(argv[1], "arena-stats") == 0)
 			amdbare_cmd_arena_help(stdout);
+		else if (strcmp(argv[1], "run") == 0)
+			cmd_run_help(stdout);
 		else
 			cli_print_command_help(stdout, argv[1]);
 		return CLI_EXIT_OK;
 	}
-	cli_error("unknown command '%s' (commands: info, alloc, arena-stats, help)", cmd);
+	cli_error("unknown command '%s' (commands: info, alloc, arena-stats, run, help)", cmd);
 	return CLI_EXIT_USAGE;
 }
 
