@@ -36,10 +36,11 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/*.c))
 CLI_SRC  := $(sort $(wildcard tools/amdbare/*.c))
-# The ISA decoder joins the preload library when the shader core that uses
-# it does; until then it is built into vgpu-disasm only.
-VGPU_SRC := $(sort $(wildcard tools/vgpu/*.c))
+# The ISA decoder is part of the preload library: the shader core
+# (tools/vgpu/shader_*.c) decodes with it.  Changed by the shader-core
+# helper; vgpu-disasm still links the same objects on their own.
 ISA_SRC  := $(sort $(wildcard tools/vgpu/isa/*.c))
+VGPU_SRC := $(sort $(wildcard tools/vgpu/*.c)) $(ISA_SRC)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))

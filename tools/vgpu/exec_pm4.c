@@ -4,13 +4,14 @@
  * packets a compute user sends: NOP, SET_SH_REG(_INDEX) on the COMPUTE_*
  * registers, SET_UCONFIG_REG, ACQUIRE_MEM, EVENT_WRITE, RELEASE_MEM,
  * WRITE_DATA, WAIT_REG_MEM, DMA_DATA, INDIRECT_BUFFER and DISPATCH_DIRECT.
- * The shader core is not built: a DISPATCH_DIRECT whose state checks pass
- * stops the job with a "shader execution not built yet" fault.  Every
+ * A DISPATCH_DIRECT whose state checks pass runs the shader on the
+ * vgpu's shader core (shader_dispatch.c, docs/vgpu-shader.md).  Every
  * other packet, a wrong packet size, a register outside the allowed
  * ranges or a field value the vgpu does not model is a fault naming the
  * IB address, the dword offset and the header.
  */
 #include "exec_cmd.h"
+#include "shader.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -45,6 +46,9 @@
 #define REG_COMPUTE_PGM_HI 0x2e0d
 #define REG_COMPUTE_PGM_RSRC1 0x2e12
 #define REG_COMPUTE_PGM_RSRC2 0x2e13
+#define REG_COMPUTE_START_X 0x2e04
+#define REG_COMPUTE_NUM_THREAD_X 0x2e07
+#define REG_COMPUTE_PGM_RSRC3 0x2e28
 #define REG_COMPUTE_USER_DATA_0 0x2e40
 #define NUM_USER_DATA 16
 /* gc_11_0_0_sh_mask.h: COMPUTE_PGM_RSRC2 fields */
@@ -135,11 +139,22 @@ static int dispatch_direct(struct cp *c, const uint32_t *p)
 	for (uint32_t i = 0; i < nsgpr; i++)
 		if (!reg_set(st, REG_COMPUTE_USER_DATA_0 + i))
 			return bad(c, "%s", "RSRC2.USER_SGPR counts a COMPUTE_USER_DATA register never written");
-	char what[160];
-	snprintf(what, sizeof(what),
-		 "DISPATCH_DIRECT %ux%ux%u of program 0x%llx: shader execution not built yet",
-		 p[1], p[2], p[3], (unsigned long long)pgm);
-	return bad(c, "%s", what);
+	struct shader_dispatch d = { .pgm = pgm,
+				     .rsrc1 = reg_val(st, REG_COMPUTE_PGM_RSRC1),
+				     .rsrc2 = rsrc2,
+				     .rsrc3 = reg_val(st, REG_COMPUTE_PGM_RSRC3),
+				     .dim = { p[1], p[2], p[3] },
+				     .initiator = p[4] };
+	for (uint32_t i = 0; i < NUM_USER_DATA; i++)
+		d.user_data[i] = reg_val(st, REG_COMPUTE_USER_DATA_0 + i);
+	for (uint32_t i = 0; i < 3; i++) {
+		if (!reg_set(st, REG_COMPUTE_NUM_THREAD_X + i))
+			return bad(c, "%s", "DISPATCH_DIRECT before COMPUTE_NUM_THREAD_X/Y/Z were set");
+		d.num_thread[i] = reg_val(st, REG_COMPUTE_NUM_THREAD_X + i);
+		/* COMPUTE_START_* left unwritten: the CP's reset value 0 */
+		d.start[i] = reg_val(st, REG_COMPUTE_START_X + i);
+	}
+	return shader_dispatch_run(c->job, &d);
 }
 
 static int release_mem(struct cp *c, const uint32_t *p)

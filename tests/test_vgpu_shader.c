@@ -1,0 +1,514 @@
+/*
+ * The vgpu's shader core: real clang-19 code objects (the .co files in tests/shader,
+ * rebuilt by tests/shader/rebuild.sh) dispatched with hand-written PM4,
+ * results compared bit for bit with the same computation in C.  The
+ * kernel descriptor (.kd) is read from the ELF here, and the kernarg
+ * segment and user SGPRs are built from it, as a runtime would.  Also: an
+ * instruction the core does not implement faults with its PC, an endless
+ * shader trips the watchdog, and in both cases the process survives and a
+ * new context works.  No library code: raw ioctls and libdrm_amdgpu.
+ */
+#include "vgpu_test.h"
+
+#include <criterion/criterion.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include <xf86drm.h>
+#include <amdgpu.h>
+#include <amdgpu_drm.h>
+
+/* nvd.h */
+#define PACKET3(op, n) ((3u << 30) | (((n) & 0x3FFFu) << 16) | (((op) & 0xFFu) << 8))
+#define PKT3_DISPATCH_DIRECT 0x15
+#define PKT3_RELEASE_MEM 0x49
+#define PKT3_SET_SH_REG 0x76
+/* SH register offsets (from PACKET3_SET_SH_REG_START) of COMPUTE_* */
+#define SH_COMPUTE_START_X 0x204
+#define SH_COMPUTE_NUM_THREAD_X 0x207
+#define SH_COMPUTE_PGM_LO 0x20c
+#define SH_COMPUTE_PGM_RSRC1 0x212
+#define SH_COMPUTE_PGM_RSRC3 0x228
+#define SH_COMPUTE_USER_DATA_0 0x240
+/* COMPUTE_DISPATCH_INITIATOR */
+#define INIT_COMPUTE_SHADER_EN 1u
+#define INIT_CS_W32_EN (1u << 15)
+/* AMDGPUUsage "Kernel Descriptor" (64 bytes) */
+#define KD_GROUP_SEGMENT_SIZE 0
+#define KD_KERNARG_SIZE 8
+#define KD_ENTRY_OFFSET 16
+#define KD_RSRC3 44
+#define KD_RSRC1 48
+#define KD_RSRC2 52
+#define KD_PROPERTIES 56
+#define KCP_PRIVATE_SEGMENT_BUFFER (1u << 0)
+#define KCP_DISPATCH_PTR (1u << 1)
+#define KCP_QUEUE_PTR (1u << 2)
+#define KCP_KERNARG_SEGMENT_PTR (1u << 3)
+#define KCP_DISPATCH_ID (1u << 4)
+#define KCP_FLAT_SCRATCH_INIT (1u << 5)
+#define KCP_PRIVATE_SEGMENT_SIZE (1u << 6)
+#define KCP_WAVEFRONT_SIZE32 (1u << 10)
+
+#define LO(x) ((uint32_t)(x))
+#define HI(x) ((uint32_t)((uint64_t)(x) >> 32))
+
+static amdgpu_device_handle dev;
+static int fd;
+
+static void setup(void)
+{
+	vgpu_test_use_profile("780m", "AMDBARE_VGPU_TIMEOUT_MS", "2000", NULL);
+	vgpu_test_require();
+	int f = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
+	cr_assert_geq(f, 0);
+	uint32_t maj, min;
+	cr_assert_eq(amdgpu_device_initialize(f, &maj, &min, &dev), 0);
+	fd = amdgpu_device_get_fd(dev);
+	close(f);
+}
+
+struct buf {
+	amdgpu_bo_handle bo;
+	amdgpu_va_handle vah;
+	uint32_t handle;
+	uint64_t va, size;
+	void *cpu;
+};
+
+static struct buf bufs[16];
+static int nbufs;
+
+static void teardown(void)
+{
+	for (int i = 0; i < nbufs; i++) {
+		struct buf *b = &bufs[i];
+		amdgpu_bo_cpu_unmap(b->bo);
+		amdgpu_bo_va_op(b->bo, 0, b->size, b->va, 0, AMDGPU_VA_OP_UNMAP);
+		amdgpu_va_range_free(b->vah);
+		amdgpu_bo_free(b->bo);
+	}
+	nbufs = 0;
+	if (dev)
+		amdgpu_device_deinitialize(dev);
+	dev = NULL;
+	vgpu_test_cleanup();
+}
+
+TestSuite(vgpu_shader, .init = setup, .fini = teardown);
+
+static struct buf *buf_new(uint64_t size)
+{
+	cr_assert_lt(nbufs, 16);
+	struct buf *b = &bufs[nbufs];
+	b->size = (size + 4095) & ~4095ull;
+	struct amdgpu_bo_alloc_request req = { .alloc_size = b->size, .phys_alignment = 4096,
+					       .preferred_heap = AMDGPU_GEM_DOMAIN_GTT };
+	cr_assert_eq(amdgpu_bo_alloc(dev, &req, &b->bo), 0);
+	cr_assert_eq(amdgpu_bo_export(b->bo, amdgpu_bo_handle_type_kms, &b->handle), 0);
+	cr_assert_eq(amdgpu_va_range_alloc(dev, amdgpu_gpu_va_range_general, b->size, 4096, 0,
+					   &b->va, &b->vah, 0), 0);
+	cr_assert_eq(amdgpu_bo_va_op_raw(dev, b->bo, 0, b->size, b->va,
+					 AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE |
+						 AMDGPU_VM_PAGE_EXECUTABLE,
+					 AMDGPU_VA_OP_MAP), 0);
+	cr_assert_eq(amdgpu_bo_cpu_map(b->bo, &b->cpu), 0);
+	memset(b->cpu, 0, b->size);
+	nbufs++;
+	return b;
+}
+
+static uint32_t ctx_new(void)
+{
+	union drm_amdgpu_ctx a;
+	memset(&a, 0, sizeof(a));
+	a.in.op = AMDGPU_CTX_OP_ALLOC_CTX;
+	cr_assert_eq(drmIoctl(fd, DRM_IOCTL_AMDGPU_CTX, &a), 0);
+	return a.out.alloc.ctx_id;
+}
+
+static uint32_t ctx_flags(uint32_t ctx)
+{
+	union drm_amdgpu_ctx a;
+	memset(&a, 0, sizeof(a));
+	a.in.op = AMDGPU_CTX_OP_QUERY_STATE2;
+	a.in.ctx_id = ctx;
+	cr_assert_eq(drmIoctl(fd, DRM_IOCTL_AMDGPU_CTX, &a), 0);
+	return a.out.state.flags;
+}
+
+static uint64_t abs_timeout(uint64_t ns)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + ns;
+}
+
+/* Submits one compute IB listing every buffer made so far; waits for it:
+ * 0, or the fence error (-ECANCELED after a fault or a hang). */
+static int run_ib(uint32_t ctx, const struct buf *ib, uint32_t ndw)
+{
+	struct drm_amdgpu_cs_chunk_ib ibc = { .ip_type = AMDGPU_HW_IP_COMPUTE, .va_start = ib->va,
+					      .ib_bytes = ndw * 4 };
+	struct drm_amdgpu_bo_list_entry ent[16];
+	for (int i = 0; i < nbufs; i++)
+		ent[i] = (struct drm_amdgpu_bo_list_entry){ .bo_handle = bufs[i].handle };
+	struct drm_amdgpu_bo_list_in list = { .bo_number = (uint32_t)nbufs,
+					      .bo_info_size = sizeof(ent[0]),
+					      .bo_info_ptr = (uintptr_t)ent };
+	struct drm_amdgpu_cs_chunk chunks[2] = {
+		{ .chunk_id = AMDGPU_CHUNK_ID_IB, .length_dw = sizeof(ibc) / 4,
+		  .chunk_data = (uintptr_t)&ibc },
+		{ .chunk_id = AMDGPU_CHUNK_ID_BO_HANDLES, .length_dw = sizeof(list) / 4,
+		  .chunk_data = (uintptr_t)&list },
+	};
+	uint64_t ptrs[2] = { (uintptr_t)&chunks[0], (uintptr_t)&chunks[1] };
+	union drm_amdgpu_cs cs;
+	memset(&cs, 0, sizeof(cs));
+	cs.in.ctx_id = ctx;
+	cs.in.num_chunks = 2;
+	cs.in.chunks = (uintptr_t)ptrs;
+	if (drmIoctl(fd, DRM_IOCTL_AMDGPU_CS, &cs))
+		return -errno;
+	union drm_amdgpu_wait_cs w;
+	memset(&w, 0, sizeof(w));
+	w.in.handle = cs.out.handle;
+	w.in.timeout = abs_timeout(30ull * 1000000000ull);
+	w.in.ip_type = AMDGPU_HW_IP_COMPUTE;
+	w.in.ctx_id = ctx;
+	if (drmIoctl(fd, DRM_IOCTL_AMDGPU_WAIT_CS, &w))
+		return -errno;
+	cr_assert_eq(w.out.status, 0, "job not done after the wait");
+	return 0;
+}
+
+/* ---- code objects ------------------------------------------------------ */
+
+struct kernel {
+	uint8_t kd[64];
+	uint64_t code_va;     /* entry point */
+	uint32_t kernarg_size, group_size, rsrc1, rsrc2, rsrc3;
+	uint16_t props;
+};
+
+static void *slurp(const char *name, size_t *len)
+{
+	const char *top = getenv("AMDBARE_TOP");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/tests/shader/%s", top ? top : ".", name);
+	FILE *fp = fopen(path, "rb");
+	cr_assert_not_null(fp, "cannot open %s (AMDBARE_TOP set by the test runner)", path);
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	void *p = malloc((size_t)n);
+	cr_assert_not_null(p);
+	cr_assert_eq(fread(p, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*len = (size_t)n;
+	return p;
+}
+
+/* Loads the PT_LOAD segments of a code object into a fresh buffer and
+ * finds `<name>.kd` in its symbol table. */
+static struct kernel load_kernel(const char *file, const char *name)
+{
+	size_t len;
+	uint8_t *img = slurp(file, &len);
+	const Elf64_Ehdr *eh = (const void *)img;
+	cr_assert(len > sizeof(*eh) && !memcmp(eh->e_ident, ELFMAG, SELFMAG));
+	cr_assert_eq(eh->e_machine, EM_AMDGPU);
+	uint64_t span = 0;
+	const Elf64_Phdr *ph = (const void *)(img + eh->e_phoff);
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > span)
+			span = ph[i].p_vaddr + ph[i].p_memsz;
+	struct buf *code = buf_new(span);
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD) {
+			cr_assert_leq(ph[i].p_offset + ph[i].p_filesz, len);
+			memcpy((uint8_t *)code->cpu + ph[i].p_vaddr, img + ph[i].p_offset,
+			       ph[i].p_filesz);
+		}
+	char want[128];
+	snprintf(want, sizeof(want), "%s.kd", name);
+	const Elf64_Shdr *sh = (const void *)(img + eh->e_shoff);
+	struct kernel k;
+	memset(&k, 0, sizeof(k));
+	bool found = false;
+	for (int i = 0; i < eh->e_shnum && !found; i++) {
+		if (sh[i].sh_type != SHT_SYMTAB && sh[i].sh_type != SHT_DYNSYM)
+			continue;
+		const Elf64_Sym *sym = (const void *)(img + sh[i].sh_offset);
+		const char *str = (const char *)img + sh[sh[i].sh_link].sh_offset;
+		for (size_t j = 0; j < sh[i].sh_size / sizeof(*sym); j++)
+			if (!strcmp(str + sym[j].st_name, want)) {
+				cr_assert_leq(sym[j].st_value + 64, span);
+				memcpy(k.kd, (uint8_t *)code->cpu + sym[j].st_value, 64);
+				int64_t entry;
+				memcpy(&entry, k.kd + KD_ENTRY_OFFSET, 8);
+				k.code_va = code->va + sym[j].st_value + (uint64_t)entry;
+				found = true;
+				break;
+			}
+	}
+	free(img);
+	cr_assert(found, "%s not in %s", want, file);
+	memcpy(&k.group_size, k.kd + KD_GROUP_SEGMENT_SIZE, 4);
+	memcpy(&k.kernarg_size, k.kd + KD_KERNARG_SIZE, 4);
+	memcpy(&k.rsrc3, k.kd + KD_RSRC3, 4);
+	memcpy(&k.rsrc1, k.kd + KD_RSRC1, 4);
+	memcpy(&k.rsrc2, k.kd + KD_RSRC2, 4);
+	memcpy(&k.props, k.kd + KD_PROPERTIES, 2);
+	cr_assert_eq(k.code_va & 255, 0, "entry point must be 256-byte aligned");
+	return k;
+}
+
+/* User SGPRs in the order AMDGPUUsage gives ("Initial Kernel Execution
+ * State"); only the kernarg pointer is meaningful here, the others (not
+ * used by these kernels) are zero. */
+static uint32_t user_sgprs(const struct kernel *k, uint64_t kernarg_va, uint32_t *s)
+{
+	uint32_t n = 0;
+	if (k->props & KCP_PRIVATE_SEGMENT_BUFFER)
+		for (int i = 0; i < 4; i++) s[n++] = 0;
+	if (k->props & KCP_DISPATCH_PTR) { s[n++] = 0; s[n++] = 0; }
+	if (k->props & KCP_QUEUE_PTR) { s[n++] = 0; s[n++] = 0; }
+	if (k->props & KCP_KERNARG_SEGMENT_PTR) { s[n++] = LO(kernarg_va); s[n++] = HI(kernarg_va); }
+	if (k->props & KCP_DISPATCH_ID) { s[n++] = 0; s[n++] = 0; }
+	if (k->props & KCP_FLAT_SCRATCH_INIT) { s[n++] = 0; s[n++] = 0; }
+	if (k->props & KCP_PRIVATE_SEGMENT_SIZE) s[n++] = 0;
+	cr_assert_eq(n, (k->rsrc2 >> 1) & 0x1f, "RSRC2.USER_SGPR disagrees with the properties");
+	return n;
+}
+
+/* Dispatches `groups` workgroups of 64 work-items with the kernarg bytes
+ * given; returns run_ib's result. */
+static int dispatch(uint32_t ctx, const struct kernel *k, const void *args, size_t args_len,
+		    uint32_t groups)
+{
+	cr_assert_leq(args_len, k->kernarg_size ? (k->kernarg_size + 7u) & ~7u : args_len);
+	struct buf *ka = buf_new(4096);
+	memcpy(ka->cpu, args, args_len);
+	struct buf *ib = buf_new(4096);
+	uint32_t *p = ib->cpu, n = 0, s[16];
+	uint32_t ns = user_sgprs(k, ka->va, s);
+	uint32_t rsrc2 = k->rsrc2 | (((k->group_size + 511) / 512) << 15); /* LDS_SIZE */
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 6);
+	p[n++] = SH_COMPUTE_START_X;
+	p[n++] = 0; p[n++] = 0; p[n++] = 0;
+	p[n++] = 64; p[n++] = 1; p[n++] = 1;
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = SH_COMPUTE_PGM_LO; p[n++] = (uint32_t)(k->code_va >> 8);
+	p[n++] = (uint32_t)(k->code_va >> 40);
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = SH_COMPUTE_PGM_RSRC1; p[n++] = k->rsrc1; p[n++] = rsrc2;
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 1);
+	p[n++] = SH_COMPUTE_PGM_RSRC3; p[n++] = k->rsrc3;
+	if (ns) {
+		p[n++] = PACKET3(PKT3_SET_SH_REG, ns);
+		p[n++] = SH_COMPUTE_USER_DATA_0;
+		for (uint32_t i = 0; i < ns; i++)
+			p[n++] = s[i];
+	}
+	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
+	p[n++] = groups; p[n++] = 1; p[n++] = 1;
+	p[n++] = INIT_COMPUTE_SHADER_EN | ((k->props & KCP_WAVEFRONT_SIZE32) ? INIT_CS_W32_EN : 0);
+	return run_ib(ctx, ib, n);
+}
+
+static uint32_t rnd_state = 12345;
+
+static uint32_t rnd(void)
+{
+	rnd_state = rnd_state * 1664525u + 1013904223u;
+	return rnd_state;
+}
+
+struct args3 {
+	uint64_t a, b, out;
+	uint32_t k, n;
+};
+
+static void saxpy(const char *file, bool f32)
+{
+	const uint32_t n = 1000; /* 16 groups; the last one has 40 work-items */
+	struct kernel k = load_kernel(file, f32 ? "saxpy_f32" : "saxpy_i32");
+	struct buf *a = buf_new(n * 4), *b = buf_new(n * 4), *out = buf_new(n * 4 + 4096);
+	uint32_t *ua = a->cpu, *ub = b->cpu, *uo = out->cpu;
+	for (uint32_t i = 0; i < n; i++) {
+		if (f32) {
+			float x = (float)(int32_t)rnd() / 65536.0f, y = (float)(int32_t)rnd() / 8192.0f;
+			memcpy(&ua[i], &x, 4);
+			memcpy(&ub[i], &y, 4);
+		} else {
+			ua[i] = rnd();
+			ub[i] = rnd();
+		}
+	}
+	for (uint32_t i = n; i < n + 1024; i++)
+		uo[i] = 0xdeadbeef;
+	float kf = 1.75f;
+	int32_t ki = -12345;
+	struct args3 args = { a->va, b->va, out->va, 0, n };
+	memcpy(&args.k, f32 ? (const void *)&kf : (const void *)&ki, 4);
+	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t want;
+		if (f32) {
+			float x, y, r;
+			memcpy(&x, &ua[i], 4);
+			memcpy(&y, &ub[i], 4);
+			/* clang contracts a * k + b into v_fmac_f32 (OpenCL
+			 * allows it): the reference is the fused operation */
+			r = fmaf(x, kf, y);
+			memcpy(&want, &r, 4);
+		} else {
+			want = ua[i] * (uint32_t)ki + ub[i];
+		}
+		cr_assert_eq(uo[i], want, "out[%u] = 0x%08x, expected 0x%08x", i, uo[i], want);
+	}
+	for (uint32_t i = n; i < n + 1024; i++)
+		cr_assert_eq(uo[i], 0xdeadbeef, "out[%u] written past n (bounds check)", i);
+}
+
+Test(vgpu_shader, saxpy_f32_wave32_partial_group)
+{
+	saxpy("saxpy.co", true);
+}
+
+Test(vgpu_shader, saxpy_i32_wave32_partial_group)
+{
+	saxpy("saxpy.co", false);
+}
+
+Test(vgpu_shader, saxpy_f32_wave64)
+{
+	saxpy("saxpy-w64.co", true);
+}
+
+Test(vgpu_shader, saxpy_i32_wave64)
+{
+	saxpy("saxpy-w64.co", false);
+}
+
+static void reduce(const char *file)
+{
+	const uint32_t groups = 8;
+	struct kernel k = load_kernel(file, "reduce_sum");
+	cr_assert_geq(k.group_size, 256, "the kernel's __local array");
+	struct buf *in = buf_new(groups * 64 * 4), *out = buf_new(4096);
+	uint32_t *ui = in->cpu, *uo = out->cpu;
+	for (uint32_t i = 0; i < groups * 64; i++)
+		ui[i] = rnd() >> 4;
+	uint64_t args[2] = { in->va, out->va };
+	cr_assert_eq(dispatch(ctx_new(), &k, args, sizeof(args), groups), 0);
+	for (uint32_t g = 0; g < groups; g++) {
+		uint32_t want = 0;
+		for (uint32_t i = 0; i < 64; i++)
+			want += ui[g * 64 + i];
+		cr_assert_eq(uo[g], want, "group %u: 0x%x, expected 0x%x", g, uo[g], want);
+	}
+}
+
+Test(vgpu_shader, lds_reduction_with_barriers_wave32)
+{
+	reduce("reduce.co");
+}
+
+Test(vgpu_shader, lds_reduction_with_barriers_wave64)
+{
+	reduce("reduce-w64.co");
+}
+
+Test(vgpu_shader, divergent_if_else_and_loops)
+{
+	const uint32_t n = 300;
+	struct kernel k = load_kernel("saxpy.co", "diverge");
+	struct buf *a = buf_new(n * 4), *out = buf_new(n * 4);
+	int32_t *ia = a->cpu, *io = out->cpu;
+	for (uint32_t i = 0; i < n; i++)
+		ia[i] = (int32_t)rnd();
+	struct { uint64_t a, out; uint32_t n; } args = { a->va, out->va, n };
+	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	for (uint32_t i = 0; i < n; i++) {
+		int32_t v = ia[i];
+		uint32_t acc = 0;
+		if (v & 1)
+			for (int32_t j = 0; j < (v & 15); j++)
+				acc += (uint32_t)j * (uint32_t)v;
+		else
+			acc = (uint32_t)((v >> 1) ^ 0x55);
+		cr_assert_eq((uint32_t)io[i], acc, "out[%u] for %d", i, v);
+	}
+}
+
+Test(vgpu_shader, conversions_i32_f32)
+{
+	const uint32_t n = 130;
+	struct kernel k = load_kernel("saxpy.co", "convert");
+	struct buf *a = buf_new(n * 4), *f = buf_new(n * 4), *back = buf_new(n * 4);
+	int32_t *ia = a->cpu, *ib = back->cpu;
+	float *ff = f->cpu;
+	for (uint32_t i = 0; i < n; i++)
+		ia[i] = (int32_t)(rnd() % 2001) - 1000 + (i == 7 ? 0x7fffff01 : 0);
+	struct { uint64_t a, f, back; uint32_t n; } args = { a->va, f->va, back->va, n };
+	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	for (uint32_t i = 0; i < n; i++) {
+		float x = (float)ia[i] * 0.5f;
+		int32_t want = x > 100.0f ? (int32_t)x : -(int32_t)x;
+		cr_assert_eq(memcmp(&ff[i], &x, 4), 0, "f[%u] = %a, expected %a", i, ff[i], x);
+		cr_assert_eq(ib[i], want, "back[%u] = %d, expected %d", i, ib[i], want);
+	}
+}
+
+/* After a faulted or hung job: the context is guilty, the process lives
+ * on and a new context runs a kernel correctly. */
+static void expect_guilty_then_recover(uint32_t ctx)
+{
+	uint32_t fl = ctx_flags(ctx);
+	cr_assert(fl & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "flags 0x%x", fl);
+	saxpy("saxpy.co", false);
+}
+
+Test(vgpu_shader, unimplemented_instruction_faults_with_pc)
+{
+	/* image_load v[0:3], v0, s[0:7] dmask:0xf dim:1D (llvm-mc-19), at
+	 * the second instruction of a hand-made program */
+	struct buf *code = buf_new(4096);
+	uint32_t *c = code->cpu;
+	c[0] = 0xbf800000; /* s_nop 0 */
+	c[1] = 0xf0000f00; c[2] = 0x00000000;
+	c[3] = 0xbfb00000; /* s_endpgm */
+	struct kernel k;
+	memset(&k, 0, sizeof(k));
+	k.code_va = code->va;
+	k.props = KCP_WAVEFRONT_SIZE32;
+	uint32_t ctx = ctx_new();
+	cr_assert_eq(dispatch(ctx, &k, NULL, 0, 1), -ECANCELED);
+	expect_guilty_then_recover(ctx);
+}
+
+Test(vgpu_shader, endless_shader_trips_the_watchdog)
+{
+	struct kernel k = load_kernel("spin.co", "spin");
+	struct buf *flag = buf_new(4096), *out = buf_new(4096);
+	uint64_t args[2] = { flag->va, out->va };
+	uint32_t ctx = ctx_new();
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_assert_eq(dispatch(ctx, &k, args, sizeof(args), 1), -ECANCELED);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cr_assert_lt(s, 20.0, "the 2 s watchdog stopped the shader (took %.1f s)", s);
+	cr_assert_eq(((uint32_t *)out->cpu)[0], 0);
+	expect_guilty_then_recover(ctx);
+}

@@ -1,0 +1,28 @@
+/*
+ * The vgpu's gfx11 shader core: runs the compute shader a DISPATCH_DIRECT
+ * launches, on the CPU, wave by wave, with every memory access going
+ * through the job's VM (exec_mem.c).  See docs/vgpu-shader.md.
+ */
+#ifndef VGPU_SHADER_H
+#define VGPU_SHADER_H
+
+#include "exec_internal.h"
+
+#include <stdint.h>
+
+/* The COMPUTE_* register state and the packet a dispatch starts from. */
+struct shader_dispatch {
+	uint64_t pgm;              /* COMPUTE_PGM_LO/HI << 8 */
+	uint32_t rsrc1, rsrc2, rsrc3;
+	uint32_t user_data[16];    /* COMPUTE_USER_DATA_0.. */
+	uint32_t num_thread[3];    /* COMPUTE_NUM_THREAD_X/Y/Z (full groups) */
+	uint32_t start[3];         /* COMPUTE_START_X/Y/Z */
+	uint32_t dim[3];           /* DISPATCH_DIRECT: workgroups per axis */
+	uint32_t initiator;        /* COMPUTE_DISPATCH_INITIATOR */
+};
+
+/* Runs every workgroup: 0, or -ECANCELED after a fault (already
+ * reported through exec_fault / exec_vm_fault / the watchdog). */
+int shader_dispatch_run(struct exec_job *job, const struct shader_dispatch *d);
+
+#endif /* VGPU_SHADER_H */

@@ -1,0 +1,403 @@
+/*
+ * The shader core's dispatcher: turns a DISPATCH_DIRECT into workgroups
+ * and waves, gives every wave its initial state (the SPI's job: user
+ * SGPRs, workgroup ids, packed work-item ids in v0, EXEC), and runs the
+ * waves of a workgroup round-robin, each until it ends or reaches
+ * s_barrier.  Workgroups run one after another.  Instructions are fetched
+ * through the job's VM, decoded by isa_decode and cached by address for
+ * the length of the dispatch.
+ */
+#include "shader_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* COMPUTE_PGM_RSRC1 / RSRC2 fields (gc_11_0_0_sh_mask.h) */
+#define RSRC1_VGPRS(v) ((v) & 0x3f)
+#define RSRC2_SCRATCH_EN(v) ((v) & 1)
+#define RSRC2_USER_SGPR(v) (((v) >> 1) & 0x1f)
+#define RSRC2_TGID_EN(v, axis) (((v) >> (7 + (axis))) & 1)
+#define RSRC2_TG_SIZE_EN(v) (((v) >> 10) & 1)
+#define RSRC2_LDS_SIZE(v) (((v) >> 15) & 0x1ff)
+#define LDS_GRANULE_BYTES 512u
+/* COMPUTE_DISPATCH_INITIATOR */
+#define INIT_PARTIAL_TG_EN (1u << 1)
+#define INIT_USE_THREAD_DIMENSIONS (1u << 5)
+#define INIT_CS_W32_EN (1u << 15)
+/* gfx11 work-item id packing in v0 (AMDGPUUsage, "Initial Kernel
+ * Execution State": 10 bits per axis) */
+#define TID_BITS 10
+#define MAX_WG_THREADS 1024u
+#define ICACHE_SLOTS 4096u
+/* The watchdog is looked at every so many instructions. */
+#define WATCHDOG_INTERVAL 4096u
+
+uint64_t wave_mask_read(const struct shader_core *c, const struct shader_wave *w, uint16_t code)
+{
+	uint64_t m = w->s[code & 127];
+	if (c->lanes == 64)
+		m |= (uint64_t)w->s[(code + 1) & 127] << 32;
+	return m;
+}
+
+void wave_mask_write(const struct shader_core *c, struct shader_wave *w, uint16_t code, uint64_t m)
+{
+	if (code == SREG_NULL)
+		return;
+	w->s[code & 127] = (uint32_t)m;
+	if (c->lanes == 64)
+		w->s[(code + 1) & 127] = (uint32_t)(m >> 32);
+}
+
+uint64_t wave_exec(const struct shader_core *c, const struct shader_wave *w)
+{
+	return wave_mask_read(c, w, SREG_EXEC_LO);
+}
+
+void wave_set_exec(const struct shader_core *c, struct shader_wave *w, uint64_t m)
+{
+	wave_mask_write(c, w, SREG_EXEC_LO, m);
+}
+
+uint64_t wave_vcc(const struct shader_core *c, const struct shader_wave *w)
+{
+	return wave_mask_read(c, w, SREG_VCC_LO);
+}
+
+void wave_set_vcc(const struct shader_core *c, struct shader_wave *w, uint64_t m)
+{
+	wave_mask_write(c, w, SREG_VCC_LO, m);
+}
+
+int shader_fault(struct shader_core *c, const char *why)
+{
+	char words[40] = "";
+	if (c->cur) {
+		const struct isa_inst *in = &c->cur->inst;
+		int n = 0;
+		for (unsigned i = 0; i < in->nwords; i++)
+			n += snprintf(words + n, sizeof(words) - (size_t)n, "%s%08x", i ? " " : "",
+				      in->words[i]);
+	}
+	return exec_fault(c->job, "shader: %s at PC 0x%llx (%s)", why, (unsigned long long)c->pc,
+			  words[0] ? words : "no instruction");
+}
+
+int shader_illegal(struct shader_core *c)
+{
+	char why[120] = "illegal instruction";
+	if (c->cur && c->cur->inst.desc) {
+		char text[80];
+		if (isa_format(&c->cur->inst, text, sizeof(text)) < 0)
+			snprintf(text, sizeof(text), "%s", c->cur->inst.desc->name);
+		snprintf(why, sizeof(why), "illegal instruction %s [%s, not implemented]", text,
+			 isa_enc_name(c->cur->inst.enc));
+	}
+	return shader_fault(c, why);
+}
+
+const struct isa_operand *inst_op(const struct isa_inst *in, enum isa_field f)
+{
+	for (unsigned i = 0; i < in->nops; i++)
+		if (in->ops[i].field == f)
+			return &in->ops[i];
+	return NULL;
+}
+
+int sop_read(struct shader_core *c, struct shader_wave *w, const struct isa_operand *op,
+	     uint64_t *val)
+{
+	switch (op->kind) {
+	case ISA_OPK_SREG: {
+		uint64_t v = op->reg == SREG_NULL ? 0 : w->s[op->reg & 127];
+		if (op->bits > 32)
+			v |= (uint64_t)(op->reg == SREG_NULL ? 0 : w->s[(op->reg + 1) & 127]) << 32;
+		*val = v;
+		return 0;
+	}
+	case ISA_OPK_INLINE:
+	case ISA_OPK_LITERAL:
+	case ISA_OPK_IMM:
+		*val = op->value;
+		return 0;
+	case ISA_OPK_SPECIAL:
+		switch (op->code) {
+		case SRC_VCCZ: *val = wave_vcc(c, w) == 0; return 0;
+		case SRC_EXECZ: *val = wave_exec(c, w) == 0; return 0;
+		case SRC_SCC: *val = w->scc; return 0;
+		default: return shader_fault(c, "unsupported special source (aperture bases)");
+		}
+	case ISA_OPK_OFF:
+		*val = 0;
+		return 0;
+	default:
+		return shader_fault(c, "operand kind not readable as a scalar");
+	}
+}
+
+int sop_write(struct shader_core *c, struct shader_wave *w, const struct isa_operand *op,
+	      uint64_t val)
+{
+	if (op->kind != ISA_OPK_SREG)
+		return shader_fault(c, "scalar destination is not a scalar register");
+	if (op->reg == SREG_NULL)
+		return 0;
+	w->s[op->reg & 127] = (uint32_t)val;
+	for (unsigned i = 1; i * 32 < op->bits; i++)
+		w->s[(op->reg + i) & 127] = (uint32_t)(val >> 32);
+	return 0;
+}
+
+/* Mnemonic without the encoding suffix, so e32 and e64 forms share code. */
+static void base_name(const char *name, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s", name);
+	size_t n = strlen(out);
+	if (n > 4 && (!strcmp(out + n - 4, "_e32") || !strcmp(out + n - 4, "_e64")))
+		out[n - 4] = 0;
+}
+
+/* buffer_gl0_inv / buffer_gl1_inv (MUBUF opcodes 43/44, no operands),
+ * which clang emits around barriers: the decoder does not list them, the
+ * core runs them as no-ops (memory is coherent here).  0 if words[0] is
+ * one of them (the entry is filled), -1 otherwise. */
+static int cache_invalidate(struct shader_core *c, uint64_t pc, uint32_t *words,
+			    struct shader_icache_entry *e)
+{
+	static const struct { uint32_t w0; const char *name; } known[] = {
+		{ 0xe0ac0000u, "buffer_gl0_inv" }, { 0xe0b00000u, "buffer_gl1_inv" },
+	};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (words[0] != known[i].w0)
+			continue;
+		if (exec_read(c->job, pc + 4, &words[1], 4) || words[1] != 0)
+			return -1;
+		memset(&e->inst, 0, sizeof(e->inst));
+		e->inst.enc = ISA_ENC_MUBUF;
+		e->inst.nwords = 2;
+		e->inst.words[0] = words[0];
+		snprintf(e->base, sizeof(e->base), "%s", known[i].name);
+		e->pc = pc;
+		e->valid = true;
+		e->valu_op = e->valu_op_y = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/* Fetches and decodes the instruction at pc, through the cache. */
+static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry **out)
+{
+	struct shader_icache_entry *e = &c->icache[(pc >> 2) % ICACHE_SLOTS];
+	c->pc = pc;
+	c->cur = NULL;
+	if (e->valid && e->pc == pc) {
+		*out = e;
+		return 0;
+	}
+	if (pc & 3)
+		return shader_fault(c, "program counter not dword aligned");
+	uint32_t words[3];
+	/* Read one dword at a time: the last instruction may end at the end
+	 * of the mapping, and reading past it would be a false fault. */
+	int r = exec_read(c->job, pc, &words[0], 4);
+	if (r)
+		return r;
+	int n = isa_decode(words, 1, &e->inst);
+	for (size_t have = 1; n == -EOVERFLOW && have < 3; have++) {
+		r = exec_read(c->job, pc + 4 * have, &words[have], 4);
+		if (r)
+			return r;
+		n = isa_decode(words, have + 1, &e->inst);
+	}
+	if (n < 0 && cache_invalidate(c, pc, words, e) == 0) {
+		*out = e;
+		return 0;
+	}
+	if (n < 0) {
+		e->valid = false;
+		char why[80];
+		snprintf(why, sizeof(why), "illegal instruction (undecodable encoding %08x)",
+			 words[0]);
+		return shader_fault(c, why);
+	}
+	e->pc = pc;
+	e->valid = true;
+	e->valu_op = e->valu_op_y = 0;
+	base_name(e->inst.desc->name, e->base, sizeof(e->base));
+	*out = e;
+	return 0;
+}
+
+static int exec_one(struct shader_core *c, struct shader_wave *w)
+{
+	struct shader_icache_entry *e = NULL;
+	int r = fetch(c, w->pc, &e);
+	if (r)
+		return r;
+	c->cur = e;
+	const struct isa_inst *in = &e->inst;
+	w->pc += 4u * in->nwords;
+	switch (in->enc) {
+	case ISA_ENC_SOP1: case ISA_ENC_SOP2: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
+	case ISA_ENC_SOPP:
+		return shader_exec_salu(c, w, in, e->base);
+	case ISA_ENC_SMEM:
+		return shader_exec_smem(c, w, in, e->base);
+	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC: case ISA_ENC_VOP3:
+	case ISA_ENC_VOP3P: case ISA_ENC_VOPD:
+		return shader_exec_valu(c, w, e);
+	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT:
+		return shader_exec_vmem(c, w, in, e->base);
+	case ISA_ENC_DS:
+		return shader_exec_ds(c, w, in, e->base);
+	case ISA_ENC_MUBUF:
+		/* cache invalidations: memory is coherent here */
+		if (!strcmp(e->base, "buffer_gl0_inv") || !strcmp(e->base, "buffer_gl1_inv"))
+			return 0;
+		return shader_illegal(c);
+	default:
+		return shader_illegal(c);
+	}
+}
+
+struct wg_geom {
+	unsigned nthreads, nwaves;
+	uint32_t size[3];
+};
+
+static void init_wave(struct shader_core *c, struct shader_wave *w, const struct wg_geom *g,
+		      unsigned index, const uint32_t tgid[3])
+{
+	const struct shader_dispatch *d = c->d;
+	memset(w->s, 0, sizeof(w->s));
+	memset(w->v, 0, (size_t)w->nvgpr * 64 * sizeof(uint32_t));
+	w->scc = false;
+	w->pc = d->pgm;
+	w->state = WAVE_RUN;
+	unsigned n = RSRC2_USER_SGPR(d->rsrc2), s = 0;
+	for (; s < n; s++)
+		w->s[s] = d->user_data[s];
+	for (int axis = 0; axis < 3; axis++)
+		if (RSRC2_TGID_EN(d->rsrc2, axis))
+			w->s[s++] = tgid[axis];
+	/* Workgroup info (TG_SIZE): waves in the group in bits 0..5, the
+	 * wave's index in the group would need ordered-append state the vgpu
+	 * does not model; only the count is given. */
+	if (RSRC2_TG_SIZE_EN(d->rsrc2))
+		w->s[s++] = g->nwaves & 0x3f;
+	uint64_t exec = 0;
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		unsigned t = index * c->lanes + lane;
+		if (t >= g->nthreads)
+			break;
+		unsigned x = t % g->size[0], y = (t / g->size[0]) % g->size[1],
+			 z = t / (g->size[0] * g->size[1]);
+		w->v[lane] = x | (y << TID_BITS) | (z << (2 * TID_BITS));
+		exec |= 1ull << lane;
+	}
+	wave_set_exec(c, w, exec);
+}
+
+/* Runs one workgroup's waves round-robin until all ended. */
+static int run_workgroup(struct shader_core *c, struct shader_wave *waves, const struct wg_geom *g,
+			 const uint32_t tgid[3], unsigned *budget)
+{
+	for (unsigned i = 0; i < g->nwaves; i++)
+		init_wave(c, &waves[i], g, i, tgid);
+	if (c->lds_size)
+		memset(c->lds, 0, c->lds_size);
+	for (;;) {
+		unsigned done = 0, at_barrier = 0;
+		for (unsigned i = 0; i < g->nwaves; i++) {
+			struct shader_wave *w = &waves[i];
+			while (w->state == WAVE_RUN) {
+				int r = exec_one(c, w);
+				if (r)
+					return r;
+				if (--*budget == 0) {
+					*budget = WATCHDOG_INTERVAL;
+					r = exec_check_watchdog(c->job);
+					if (r)
+						return r;
+				}
+			}
+			done += w->state == WAVE_DONE;
+			at_barrier += w->state == WAVE_BARRIER;
+		}
+		if (done == g->nwaves)
+			return 0;
+		/* s_barrier: released once every wave still running reached
+		 * it; waves that ended no longer count (as on hardware). */
+		for (unsigned i = 0; i < g->nwaves; i++)
+			if (waves[i].state == WAVE_BARRIER)
+				waves[i].state = WAVE_RUN;
+		(void)at_barrier;
+	}
+}
+
+static int check_dispatch(struct exec_job *job, const struct shader_dispatch *d, struct wg_geom *g)
+{
+	if (d->initiator & INIT_USE_THREAD_DIMENSIONS)
+		return exec_fault(job, "shader: DISPATCH_DIRECT with USE_THREAD_DIMENSIONS is not supported");
+	if (d->initiator & INIT_PARTIAL_TG_EN)
+		return exec_fault(job, "shader: DISPATCH_DIRECT with PARTIAL_TG_EN is not supported");
+	if (RSRC2_SCRATCH_EN(d->rsrc2))
+		return exec_fault(job, "shader: scratch (RSRC2.SCRATCH_EN) is not supported");
+	uint64_t n = 1;
+	for (int i = 0; i < 3; i++) {
+		g->size[i] = d->num_thread[i] & 0xffff;
+		if (g->size[i] == 0 || g->size[i] > MAX_WG_THREADS)
+			return exec_fault(job, "shader: COMPUTE_NUM_THREAD_%c is %u (1..1024)", 'X' + i,
+					  g->size[i]);
+		n *= g->size[i];
+	}
+	if (n > MAX_WG_THREADS)
+		return exec_fault(job, "shader: workgroup of %llu threads (at most 1024)",
+				  (unsigned long long)n);
+	g->nthreads = (unsigned)n;
+	return 0;
+}
+
+int shader_dispatch_run(struct exec_job *job, const struct shader_dispatch *d)
+{
+	struct wg_geom g = { 0 };
+	int r = check_dispatch(job, d, &g);
+	if (r)
+		return r;
+	struct shader_core c = { .job = job, .d = d };
+	c.lanes = (d->initiator & INIT_CS_W32_EN) ? 32 : 64;
+	g.nwaves = (g.nthreads + c.lanes - 1) / c.lanes;
+	/* VGPR granule on gfx11 (gfx1103, no 1.5x register file): 8 in
+	 * wave32, 4 in wave64 */
+	uint32_t nvgpr = (RSRC1_VGPRS(d->rsrc1) + 1) * (c.lanes == 32 ? 8 : 4);
+	if (nvgpr > 256)
+		nvgpr = 256;
+	c.lds_size = RSRC2_LDS_SIZE(d->rsrc2) * LDS_GRANULE_BYTES;
+	c.icache = calloc(ICACHE_SLOTS, sizeof(*c.icache));
+	c.lds = calloc(1, c.lds_size ? c.lds_size : 1);
+	struct shader_wave *waves = calloc(g.nwaves, sizeof(*waves));
+	bool ok = c.icache && c.lds && waves;
+	for (unsigned i = 0; ok && i < g.nwaves; i++) {
+		waves[i].nvgpr = nvgpr;
+		waves[i].v = calloc((size_t)nvgpr * 64, sizeof(uint32_t));
+		ok = waves[i].v != NULL;
+	}
+	if (!ok)
+		r = exec_fault(job, "shader: out of memory for the dispatch");
+	unsigned budget = WATCHDOG_INTERVAL;
+	for (uint32_t z = 0; !r && z < d->dim[2]; z++)
+		for (uint32_t y = 0; !r && y < d->dim[1]; y++)
+			for (uint32_t x = 0; !r && x < d->dim[0]; x++) {
+				uint32_t tgid[3] = { d->start[0] + x, d->start[1] + y, d->start[2] + z };
+				r = run_workgroup(&c, waves, &g, tgid, &budget);
+			}
+	for (unsigned i = 0; waves && i < g.nwaves; i++)
+		free(waves[i].v);
+	free(waves);
+	free(c.lds);
+	free(c.icache);
+	return r;
+}

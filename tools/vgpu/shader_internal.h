@@ -1,0 +1,92 @@
+/*
+ * Inside the shader core: the state of one wave and of the workgroup it
+ * belongs to, and the executors of each instruction family.  Every
+ * executor returns 0, or -ECANCELED after reporting a fault.
+ */
+#ifndef VGPU_SHADER_INTERNAL_H
+#define VGPU_SHADER_INTERNAL_H
+
+#include "shader.h"
+#include "isa/isa.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Scalar register file codes (gfx11 operand encoding) */
+#define SREG_VCC_LO 106
+#define SREG_VCC_HI 107
+#define SREG_NULL 124
+#define SREG_M0 125
+#define SREG_EXEC_LO 126
+#define SREG_EXEC_HI 127
+#define SHADER_NUM_SREGS 128
+/* Special sources */
+#define SRC_VCCZ 251
+#define SRC_EXECZ 252
+#define SRC_SCC 253
+
+enum wave_state { WAVE_RUN, WAVE_BARRIER, WAVE_DONE };
+
+struct shader_wave {
+	uint32_t s[SHADER_NUM_SREGS];  /* indexed by operand code; exec/vcc inside */
+	uint32_t *v;                   /* v[reg * 64 + lane] */
+	uint32_t nvgpr;
+	bool scc;
+	uint64_t pc;
+	enum wave_state state;
+};
+
+/* One decoded instruction, cached by address for the dispatch (the code
+ * is not expected to change while it runs). */
+struct shader_icache_entry {
+	uint64_t pc;
+	bool valid;
+	struct isa_inst inst;
+	char base[48];                 /* mnemonic without _e32/_e64 */
+	int valu_op, valu_op_y;        /* VALU opcode ids, resolved once (0: not yet) */
+};
+
+struct shader_core {
+	struct exec_job *job;
+	const struct shader_dispatch *d;
+	unsigned lanes;                /* 32 or 64 */
+	uint8_t *lds;
+	uint32_t lds_size;
+	struct shader_icache_entry *icache;
+	uint64_t pc;                   /* of the instruction being executed */
+	struct shader_icache_entry *cur;
+};
+
+/* Mask of the lanes that take part (wave32 only uses the low half). */
+uint64_t wave_exec(const struct shader_core *c, const struct shader_wave *w);
+void wave_set_exec(const struct shader_core *c, struct shader_wave *w, uint64_t m);
+uint64_t wave_vcc(const struct shader_core *c, const struct shader_wave *w);
+void wave_set_vcc(const struct shader_core *c, struct shader_wave *w, uint64_t m);
+/* A lane mask stored in scalar registers at `code` (1 or 2 registers). */
+uint64_t wave_mask_read(const struct shader_core *c, const struct shader_wave *w, uint16_t code);
+void wave_mask_write(const struct shader_core *c, struct shader_wave *w, uint16_t code, uint64_t m);
+
+/* Fault naming the current PC and encoding. */
+int shader_fault(struct shader_core *c, const char *why);
+/* "illegal instruction": an encoding the core does not implement. */
+int shader_illegal(struct shader_core *c);
+
+/* Operand access (scalar side; VGPR operands are read per lane). */
+int sop_read(struct shader_core *c, struct shader_wave *w, const struct isa_operand *op,
+	     uint64_t *val);
+int sop_write(struct shader_core *c, struct shader_wave *w, const struct isa_operand *op,
+	      uint64_t val);
+const struct isa_operand *inst_op(const struct isa_inst *in, enum isa_field f);
+
+int shader_exec_salu(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		     const char *name);
+int shader_exec_smem(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		     const char *name);
+int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
+		     struct shader_icache_entry *e);
+int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		     const char *name);
+int shader_exec_ds(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		   const char *name);
+
+#endif /* VGPU_SHADER_INTERNAL_H */

@@ -1,0 +1,425 @@
+/*
+ * Vector ALU of the shader core: VOP1/VOP2/VOP3/VOPC and the dual-issue
+ * VOPD, lane by lane over the lanes EXEC enables.  Operands are taken in
+ * the decoder's slot order: the slots before the first source are
+ * destinations (VGPR, SGPR mask, carry out), the rest sources (a VCC or
+ * SGPR-mask source gives the lane's bit).  f32 arithmetic is the host's
+ * IEEE single precision with round-to-nearest-even and denormals kept;
+ * fused multiply-adds use fmaf, so results match a C reference that
+ * calls fmaf bit for bit.  An opcode not in the table, DPP, or a modifier
+ * the core does not apply is an illegal-instruction fault.
+ */
+#include "shader_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+/* X(id, mnemonic without "v_", result is f32 (clamp/omod apply)) */
+#define VALU_OPS(X) \
+	X(MOV_B32, "mov_b32", 0) X(CNDMASK_B32, "cndmask_b32", 0) \
+	X(ADD_NC_U32, "add_nc_u32", 0) X(SUB_NC_U32, "sub_nc_u32", 0) \
+	X(SUBREV_NC_U32, "subrev_nc_u32", 0) X(ADD_CO_U32, "add_co_u32", 0) \
+	X(SUB_CO_U32, "sub_co_u32", 0) X(SUBREV_CO_U32, "subrev_co_u32", 0) \
+	X(ADD_CO_CI_U32, "add_co_ci_u32", 0) X(SUB_CO_CI_U32, "sub_co_ci_u32", 0) \
+	X(SUBREV_CO_CI_U32, "subrev_co_ci_u32", 0) \
+	X(MUL_LO_U32, "mul_lo_u32", 0) X(MUL_HI_U32, "mul_hi_u32", 0) \
+	X(MUL_HI_I32, "mul_hi_i32", 0) X(MUL_U32_U24, "mul_u32_u24", 0) \
+	X(MUL_I32_I24, "mul_i32_i24", 0) X(MAD_U32_U24, "mad_u32_u24", 0) \
+	X(MAD_I32_I24, "mad_i32_i24", 0) X(MAD_U64_U32, "mad_u64_u32", 0) \
+	X(MAD_I64_I32, "mad_i64_i32", 0) \
+	X(LSHLREV_B32, "lshlrev_b32", 0) X(LSHRREV_B32, "lshrrev_b32", 0) \
+	X(ASHRREV_I32, "ashrrev_i32", 0) X(LSHLREV_B64, "lshlrev_b64", 0) \
+	X(LSHRREV_B64, "lshrrev_b64", 0) X(ASHRREV_I64, "ashrrev_i64", 0) \
+	X(AND_B32, "and_b32", 0) X(OR_B32, "or_b32", 0) X(XOR_B32, "xor_b32", 0) \
+	X(XNOR_B32, "xnor_b32", 0) X(NOT_B32, "not_b32", 0) \
+	X(LSHL_OR_B32, "lshl_or_b32", 0) X(AND_OR_B32, "and_or_b32", 0) \
+	X(OR3_B32, "or3_b32", 0) X(XOR3_B32, "xor3_b32", 0) \
+	X(LSHL_ADD_U32, "lshl_add_u32", 0) X(ADD_LSHL_U32, "add_lshl_u32", 0) \
+	X(ADD3_U32, "add3_u32", 0) X(XAD_U32, "xad_u32", 0) \
+	X(BFE_U32, "bfe_u32", 0) X(BFE_I32, "bfe_i32", 0) X(BFI_B32, "bfi_b32", 0) \
+	X(ALIGNBIT_B32, "alignbit_b32", 0) \
+	X(MIN_I32, "min_i32", 0) X(MAX_I32, "max_i32", 0) \
+	X(MIN_U32, "min_u32", 0) X(MAX_U32, "max_u32", 0) \
+	X(ADD_F32, "add_f32", 1) X(SUB_F32, "sub_f32", 1) X(SUBREV_F32, "subrev_f32", 1) \
+	X(MUL_F32, "mul_f32", 1) X(FMA_F32, "fma_f32", 1) X(FMAC_F32, "fmac_f32", 1) \
+	X(FMAMK_F32, "fmamk_f32", 1) X(FMAAK_F32, "fmaak_f32", 1) \
+	X(MIN_F32, "min_f32", 1) X(MAX_F32, "max_f32", 1) \
+	X(CVT_F32_I32, "cvt_f32_i32", 1) X(CVT_F32_U32, "cvt_f32_u32", 1) \
+	X(CVT_I32_F32, "cvt_i32_f32", 0) X(CVT_U32_F32, "cvt_u32_f32", 0) \
+	X(READFIRSTLANE_B32, "readfirstlane_b32", 0) X(CMP, "cmp_", 0)
+
+enum valu_op {
+	VOP_UNRESOLVED = 0,
+#define X(id, name, f) VOP_##id,
+	VALU_OPS(X)
+#undef X
+	VOP_UNKNOWN
+};
+
+static const struct { const char *name; bool f32; } op_info[] = {
+	[VOP_UNRESOLVED] = { "", false },
+#define X(id, name, f) [VOP_##id] = { name, f },
+	VALU_OPS(X)
+#undef X
+	[VOP_UNKNOWN] = { "", false },
+};
+
+static int resolve(const char *n)
+{
+	if (strncmp(n, "v_dual_", 7) == 0)
+		n += 7;
+	else if (strncmp(n, "v_", 2) == 0)
+		n += 2;
+	else
+		return VOP_UNKNOWN;
+	if (strncmp(n, "cmp_", 4) == 0 || strncmp(n, "cmpx_", 5) == 0)
+		return VOP_CMP;
+	for (int i = VOP_UNRESOLVED + 1; i < VOP_UNKNOWN; i++)
+		if (strcmp(n, op_info[i].name) == 0)
+			return i;
+	return VOP_UNKNOWN;
+}
+
+static bool is_source(uint8_t field)
+{
+	return field == ISA_FLD_SRC0 || field == ISA_FLD_SRC1 || field == ISA_FLD_SRC2 ||
+	       field == ISA_FLD_VSRC1 || field == ISA_FLD_LITK;
+}
+
+static float f32(uint64_t v)
+{
+	float f;
+	uint32_t u = (uint32_t)v;
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+static uint32_t u32f(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+/* v_cvt_i32_f32 / v_cvt_u32_f32: truncate, saturate, NaN -> 0 */
+static uint32_t cvt_i32(float f)
+{
+	if (isnan(f)) return 0;
+	if (f >= 2147483648.0f) return 0x7fffffff;
+	if (f <= -2147483648.0f) return 0x80000000u;
+	return (uint32_t)(int32_t)f;
+}
+
+static uint32_t cvt_u32(float f)
+{
+	if (isnan(f) || f <= 0.0f) return 0;
+	if (f >= 4294967296.0f) return 0xffffffffu;
+	return (uint32_t)f;
+}
+
+/* Comparison of a v_cmp(x)_<op>_<type> (op and type parsed from the name). */
+static int compare(const char *n, uint64_t a, uint64_t b, bool *out)
+{
+	const char *p = strchr(n + 2, '_');   /* after v_cmp / v_cmpx / v_dual? */
+	if (!p)
+		return -1;
+	p++;
+	const char *t = strrchr(p, '_');
+	if (!t)
+		return -1;
+	size_t oplen = (size_t)(t - p);
+	char op[8];
+	if (oplen >= sizeof(op))
+		return -1;
+	memcpy(op, p, oplen);
+	op[oplen] = 0;
+	t++;
+	int lt, eq, gt, un = 0;
+	if (!strcmp(t, "f32") || !strcmp(t, "f64")) {
+		double x = t[1] == '3' ? f32(a) : 0, y = t[1] == '3' ? f32(b) : 0;
+		if (t[1] == '6') { memcpy(&x, &a, 8); memcpy(&y, &b, 8); }
+		un = isnan(x) || isnan(y);
+		lt = !un && x < y; eq = !un && x == y; gt = !un && x > y;
+	} else if (!strcmp(t, "i32")) {
+		lt = (int32_t)a < (int32_t)b; eq = (uint32_t)a == (uint32_t)b; gt = (int32_t)a > (int32_t)b;
+	} else if (!strcmp(t, "u32") || !strcmp(t, "b32")) {
+		lt = (uint32_t)a < (uint32_t)b; eq = (uint32_t)a == (uint32_t)b; gt = (uint32_t)a > (uint32_t)b;
+	} else if (!strcmp(t, "i64")) {
+		lt = (int64_t)a < (int64_t)b; eq = a == b; gt = (int64_t)a > (int64_t)b;
+	} else if (!strcmp(t, "u64") || !strcmp(t, "b64")) {
+		lt = a < b; eq = a == b; gt = a > b;
+	} else {
+		return -1;
+	}
+	if (!strcmp(op, "f")) *out = false;
+	else if (!strcmp(op, "t")) *out = true;
+	else if (!strcmp(op, "lt")) *out = lt;
+	else if (!strcmp(op, "eq")) *out = eq;
+	else if (!strcmp(op, "le")) *out = lt || eq;
+	else if (!strcmp(op, "gt")) *out = gt;
+	else if (!strcmp(op, "ne")) *out = !eq;      /* integer */
+	else if (!strcmp(op, "lg")) *out = lt || gt; /* float: ordered, not equal */
+	else if (!strcmp(op, "ge")) *out = gt || eq;
+	else if (!strcmp(op, "o")) *out = !un;
+	else if (!strcmp(op, "u")) *out = un;
+	else if (!strcmp(op, "neq")) *out = !eq;
+	else if (!strcmp(op, "nlt")) *out = !lt;
+	else if (!strcmp(op, "nle")) *out = !(lt || eq);
+	else if (!strcmp(op, "ngt")) *out = !gt;
+	else if (!strcmp(op, "nge")) *out = !(gt || eq);
+	else if (!strcmp(op, "nlg")) *out = !(lt || gt);
+	else return -1;
+	return 0;
+}
+
+/* One lane of one operation: result (up to 64 bits) and carry/compare bit. */
+static int lane_op(int op, const char *n, const uint64_t *s, uint64_t dst_old, uint64_t *res,
+		   bool *bit)
+{
+	uint32_t a = (uint32_t)s[0], b = (uint32_t)s[1], cc = (uint32_t)s[2];
+	uint64_t t;
+	switch (op) {
+	case VOP_MOV_B32: *res = a; break;
+	case VOP_CNDMASK_B32: *res = (s[2] & 1) ? b : a; break;
+	case VOP_ADD_NC_U32: *res = a + b; break;
+	case VOP_SUB_NC_U32: *res = a - b; break;
+	case VOP_SUBREV_NC_U32: *res = b - a; break;
+	case VOP_ADD_CO_U32: t = (uint64_t)a + b; *res = (uint32_t)t; *bit = t >> 32; break;
+	case VOP_SUB_CO_U32: *res = a - b; *bit = b > a; break;
+	case VOP_SUBREV_CO_U32: *res = b - a; *bit = a > b; break;
+	case VOP_ADD_CO_CI_U32: t = (uint64_t)a + b + (s[2] & 1); *res = (uint32_t)t; *bit = t >> 32; break;
+	case VOP_SUB_CO_CI_U32: *res = a - b - (uint32_t)(s[2] & 1); *bit = (uint64_t)b + (s[2] & 1) > a; break;
+	case VOP_SUBREV_CO_CI_U32: *res = b - a - (uint32_t)(s[2] & 1); *bit = (uint64_t)a + (s[2] & 1) > b; break;
+	case VOP_MUL_LO_U32: *res = a * b; break;
+	case VOP_MUL_HI_U32: *res = (uint32_t)(((uint64_t)a * b) >> 32); break;
+	case VOP_MUL_HI_I32: *res = (uint32_t)(((int64_t)(int32_t)a * (int32_t)b) >> 32); break;
+	case VOP_MUL_U32_U24: *res = (a & 0xffffff) * (b & 0xffffff); break;
+	case VOP_MUL_I32_I24: *res = (uint32_t)(((int32_t)(a << 8) >> 8) * ((int32_t)(b << 8) >> 8)); break;
+	case VOP_MAD_U32_U24: *res = (a & 0xffffff) * (b & 0xffffff) + cc; break;
+	case VOP_MAD_I32_I24: *res = (uint32_t)(((int32_t)(a << 8) >> 8) * ((int32_t)(b << 8) >> 8)) + cc; break;
+	case VOP_MAD_U64_U32: {
+		unsigned __int128 w = (unsigned __int128)((uint64_t)a * b) + s[2];
+		*res = (uint64_t)w; *bit = (w >> 64) != 0; break;
+	}
+	case VOP_MAD_I64_I32: {
+		__int128 w = (__int128)((int64_t)(int32_t)a * (int32_t)b) + (int64_t)s[2];
+		*res = (uint64_t)w; *bit = w != (int64_t)w; break;
+	}
+	case VOP_LSHLREV_B32: *res = b << (a & 31); break;
+	case VOP_LSHRREV_B32: *res = b >> (a & 31); break;
+	case VOP_ASHRREV_I32: *res = (uint32_t)((int32_t)b >> (a & 31)); break;
+	case VOP_LSHLREV_B64: *res = s[1] << (a & 63); break;
+	case VOP_LSHRREV_B64: *res = s[1] >> (a & 63); break;
+	case VOP_ASHRREV_I64: *res = (uint64_t)((int64_t)s[1] >> (a & 63)); break;
+	case VOP_AND_B32: *res = a & b; break;
+	case VOP_OR_B32: *res = a | b; break;
+	case VOP_XOR_B32: *res = a ^ b; break;
+	case VOP_XNOR_B32: *res = ~(a ^ b); break;
+	case VOP_NOT_B32: *res = (uint32_t)~a; break;
+	case VOP_LSHL_OR_B32: *res = (a << (b & 31)) | cc; break;
+	case VOP_AND_OR_B32: *res = (a & b) | cc; break;
+	case VOP_OR3_B32: *res = a | b | cc; break;
+	case VOP_XOR3_B32: *res = a ^ b ^ cc; break;
+	case VOP_LSHL_ADD_U32: *res = (a << (b & 31)) + cc; break;
+	case VOP_ADD_LSHL_U32: *res = (a + b) << (cc & 31); break;
+	case VOP_ADD3_U32: *res = a + b + cc; break;
+	case VOP_XAD_U32: *res = (a ^ b) + cc; break;
+	case VOP_BFE_U32: case VOP_BFE_I32: {
+		uint32_t off = b & 31, w = cc & 31;
+		uint32_t v = w ? (a >> off) & ((1u << w) - 1) : 0;
+		if (op == VOP_BFE_I32 && w && ((v >> (w - 1)) & 1))
+			v |= ~0u << w;
+		*res = v;
+		break;
+	}
+	case VOP_BFI_B32: *res = (a & b) | (~a & cc); break;
+	case VOP_ALIGNBIT_B32: *res = (uint32_t)((((uint64_t)a << 32) | b) >> (cc & 31)); break;
+	case VOP_MIN_I32: *res = (int32_t)a < (int32_t)b ? a : b; break;
+	case VOP_MAX_I32: *res = (int32_t)a > (int32_t)b ? a : b; break;
+	case VOP_MIN_U32: *res = a < b ? a : b; break;
+	case VOP_MAX_U32: *res = a > b ? a : b; break;
+	case VOP_ADD_F32: *res = u32f(f32(a) + f32(b)); break;
+	case VOP_SUB_F32: *res = u32f(f32(a) - f32(b)); break;
+	case VOP_SUBREV_F32: *res = u32f(f32(b) - f32(a)); break;
+	case VOP_MUL_F32: *res = u32f(f32(a) * f32(b)); break;
+	case VOP_FMA_F32: case VOP_FMAMK_F32: case VOP_FMAAK_F32:
+		*res = u32f(fmaf(f32(a), f32(b), f32(cc))); break;
+	case VOP_FMAC_F32: *res = u32f(fmaf(f32(a), f32(b), f32(dst_old))); break;
+	case VOP_MIN_F32: *res = u32f(fminf(f32(a), f32(b))); break;
+	case VOP_MAX_F32: *res = u32f(fmaxf(f32(a), f32(b))); break;
+	case VOP_CVT_F32_I32: *res = u32f((float)(int32_t)a); break;
+	case VOP_CVT_F32_U32: *res = u32f((float)a); break;
+	case VOP_CVT_I32_F32: *res = cvt_i32(f32(a)); break;
+	case VOP_CVT_U32_F32: *res = cvt_u32(f32(a)); break;
+	case VOP_CMP: return compare(n, s[0], s[1], bit);
+	default: return -1;
+	}
+	return 0;
+}
+
+/* Applies the source modifiers the encoding allows (float sign bit). */
+static uint64_t modify(const struct isa_opdesc *desc, const struct isa_operand *o, uint64_t v)
+{
+	uint64_t sign = o->bits == 64 ? 1ull << 63 : o->bits == 16 ? 0x8000 : 0x80000000u;
+	if (o->abs && (desc->flags & ISA_OPF_ABS_PRINT))
+		v &= ~sign;
+	if (o->neg && (desc->flags & ISA_OPF_NEG_PRINT))
+		v ^= sign;
+	return v;
+}
+
+static uint64_t lane_read(const struct shader_core *c, const struct shader_wave *w,
+			  const struct isa_operand *o, unsigned lane, uint64_t scalar)
+{
+	if (o->kind == ISA_OPK_VGPR) {
+		uint64_t v = w->v[(size_t)o->reg * 64 + lane];
+		if (o->bits > 32)
+			v |= (uint64_t)w->v[(size_t)(o->reg + 1) * 64 + lane] << 32;
+		return v;
+	}
+	if (o->field == ISA_FLD_VCC || o->field == ISA_FLD_SDST3)
+		return (wave_mask_read(c, w, o->kind == ISA_OPK_SREG ? o->reg : SREG_VCC_LO) >> lane) & 1;
+	return scalar;
+}
+
+struct half_result {
+	int op;
+	const struct isa_operand *vdst, *sdst;   /* VGPR result, SGPR mask result */
+	bool cmpx;
+	uint64_t val[64];
+	uint64_t mask;
+};
+
+/* Computes one instruction (or one VOPD half) into r without writing. */
+static int compute(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		   const struct isa_opdesc *desc, const struct isa_operand *ops, unsigned nops,
+		   int op, const char *name, struct half_result *r)
+{
+	const struct isa_operand *src[4] = { NULL };
+	unsigned nsrc = 0, i = 0;
+	r->op = op;
+	r->vdst = r->sdst = NULL;
+	r->cmpx = strstr(name, "cmpx_") != NULL;
+	r->mask = 0;
+	for (; i < nops && !is_source(ops[i].field); i++) {
+		if (ops[i].kind == ISA_OPK_VGPR && ops[i].field == ISA_FLD_VDST)
+			r->vdst = &ops[i];
+		else
+			r->sdst = &ops[i];
+	}
+	for (; i < nops && nsrc < 4; i++)
+		src[nsrc++] = &ops[i];
+	uint64_t scal[4] = { 0 };
+	for (unsigned k = 0; k < nsrc; k++) {
+		if (src[k]->kind == ISA_OPK_VGPR || src[k]->field == ISA_FLD_VCC ||
+		    src[k]->field == ISA_FLD_SDST3)
+			continue;
+		int e = sop_read(c, w, src[k], &scal[k]);
+		if (e)
+			return e;
+	}
+	if (r->vdst && (uint32_t)r->vdst->reg + (r->vdst->bits > 32) >= w->nvgpr)
+		return shader_fault(c, "VGPR destination beyond the RSRC1.VGPRS allocation");
+	for (unsigned k = 0; k < nsrc; k++)
+		if (src[k]->kind == ISA_OPK_VGPR && (uint32_t)src[k]->reg + (src[k]->bits > 32) >= w->nvgpr)
+			return shader_fault(c, "VGPR source beyond the RSRC1.VGPRS allocation");
+	uint64_t exec = wave_exec(c, w);
+	bool f32res = op_info[op].f32;
+	if ((in->clamp || in->omod) && !f32res && op != VOP_CMP)
+		return shader_illegal(c);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		uint64_t s[4] = { 0 };
+		for (unsigned k = 0; k < nsrc; k++)
+			s[k] = modify(desc, src[k], lane_read(c, w, src[k], lane, scal[k]));
+		uint64_t old = r->vdst ? lane_read(c, w, r->vdst, lane, 0) : 0;
+		uint64_t res = 0;
+		bool bit = false;
+		if (lane_op(op, name, s, old, &res, &bit))
+			return shader_illegal(c);
+		if (f32res && in->omod) {
+			static const float scale[4] = { 1.0f, 2.0f, 4.0f, 0.5f };
+			res = u32f(f32(res) * scale[in->omod & 3]);
+		}
+		if (f32res && in->clamp) {
+			float f = f32(res);
+			res = u32f(f < 0.0f ? 0.0f : f > 1.0f ? 1.0f : f != f ? 0.0f : f);
+		}
+		r->val[lane] = res;
+		r->mask |= (uint64_t)bit << lane;
+	}
+	return 0;
+}
+
+static void commit(struct shader_core *c, struct shader_wave *w, const struct half_result *r)
+{
+	uint64_t exec = wave_exec(c, w);
+	if (r->vdst)
+		for (unsigned lane = 0; lane < c->lanes; lane++) {
+			if (!((exec >> lane) & 1))
+				continue;
+			w->v[(size_t)r->vdst->reg * 64 + lane] = (uint32_t)r->val[lane];
+			if (r->vdst->bits > 32)
+				w->v[(size_t)(r->vdst->reg + 1) * 64 + lane] = (uint32_t)(r->val[lane] >> 32);
+		}
+	if (r->op == VOP_CMP && r->cmpx) {
+		/* gfx11 v_cmpx writes EXEC only */
+		wave_set_exec(c, w, r->mask);
+		return;
+	}
+	if (r->sdst)
+		wave_mask_write(c, w, r->sdst->kind == ISA_OPK_SREG ? r->sdst->reg : SREG_VCC_LO, r->mask);
+}
+
+static int readfirstlane(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in)
+{
+	const struct isa_operand *d = &in->ops[0], *s = &in->ops[1];
+	uint64_t exec = wave_exec(c, w), v;
+	unsigned lane = exec ? (unsigned)__builtin_ctzll(exec) : 0;
+	if (s->kind == ISA_OPK_VGPR) {
+		if (s->reg >= w->nvgpr)
+			return shader_fault(c, "VGPR source beyond the RSRC1.VGPRS allocation");
+		v = w->v[(size_t)s->reg * 64 + lane];
+	} else {
+		int r = sop_read(c, w, s, &v);
+		if (r)
+			return r;
+	}
+	return sop_write(c, w, d, (uint32_t)v);
+}
+
+int shader_exec_valu(struct shader_core *c, struct shader_wave *w, struct shader_icache_entry *e)
+{
+	const struct isa_inst *in = &e->inst;
+	if (in->dpp || in->enc == ISA_ENC_VOP3P)
+		return shader_illegal(c);
+	if (!e->valu_op)
+		e->valu_op = resolve(e->base);
+	if (e->valu_op == VOP_UNKNOWN)
+		return shader_illegal(c);
+	if (e->valu_op == VOP_READFIRSTLANE_B32)
+		return readfirstlane(c, w, in);
+	if (in->opsel && (in->desc->flags & ISA_OPF_OPSEL_PRINT))
+		return shader_illegal(c);
+	static __thread struct half_result rx, ry;
+	int r = compute(c, w, in, in->desc, in->ops, in->nops, e->valu_op, e->base, &rx);
+	if (r)
+		return r;
+	if (in->enc == ISA_ENC_VOPD) {
+		if (!e->valu_op_y)
+			e->valu_op_y = resolve(in->desc_y->name);
+		if (e->valu_op_y == VOP_UNKNOWN || e->valu_op_y == VOP_READFIRSTLANE_B32)
+			return shader_illegal(c);
+		/* both halves read their sources before either writes */
+		r = compute(c, w, in, in->desc_y, in->ops_y, in->nops_y, e->valu_op_y,
+			    in->desc_y->name, &ry);
+		if (r)
+			return r;
+		commit(c, w, &rx);
+		commit(c, w, &ry);
+		return 0;
+	}
+	commit(c, w, &rx);
+	return 0;
+}

@@ -1,0 +1,289 @@
+/*
+ * Vector memory of the shader core: GLOBAL and FLAT loads, stores and
+ * 32/64-bit atomics through the job's VM (exec_read/exec_write: a bad
+ * address is a VM fault and the context becomes guilty, as for the
+ * command processor), and DS (LDS) accesses on the workgroup's LDS.
+ * FLAT addresses are all treated as global: the LDS and scratch
+ * apertures are not modelled (a FLAT access there faults in the VM).
+ * Lanes run in order, one access at a time, so every access is complete
+ * (and atomic with respect to the other lanes) before the next.
+ */
+#include "shader_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool starts(const char *name, const char *prefix)
+{
+	return strncmp(name, prefix, strlen(prefix)) == 0;
+}
+
+static uint32_t *vreg(struct shader_wave *w, unsigned reg, unsigned lane)
+{
+	return &w->v[(size_t)reg * 64 + lane];
+}
+
+static int check_vgprs(struct shader_core *c, const struct shader_wave *w,
+		       const struct isa_operand *o)
+{
+	if (o && o->kind == ISA_OPK_VGPR && (uint32_t)o->reg + (o->bits + 31u) / 32u > w->nvgpr)
+		return shader_fault(c, "VGPR operand beyond the RSRC1.VGPRS allocation");
+	return 0;
+}
+
+/* Width in bytes and sign extension of a load/store suffix (b32, u8...) */
+static int width_of(const char *suffix, unsigned *bytes, bool *sext)
+{
+	*sext = suffix[0] == 'i';
+	if (!strcmp(suffix, "b32")) *bytes = 4;
+	else if (!strcmp(suffix, "b64")) *bytes = 8;
+	else if (!strcmp(suffix, "b96")) *bytes = 12;
+	else if (!strcmp(suffix, "b128")) *bytes = 16;
+	else if (!strcmp(suffix, "u8") || !strcmp(suffix, "i8") || !strcmp(suffix, "b8")) *bytes = 1;
+	else if (!strcmp(suffix, "u16") || !strcmp(suffix, "i16") || !strcmp(suffix, "b16")) *bytes = 2;
+	else return -1;
+	return 0;
+}
+
+/* One lane's atomic: new memory value and the returned (old) value. */
+static int atomic_op(const char *op, bool wide, uint64_t old, uint64_t data, uint64_t cmp,
+		     uint64_t *out)
+{
+	int64_t so = wide ? (int64_t)old : (int32_t)old, sd = wide ? (int64_t)data : (int32_t)data;
+	if (!strcmp(op, "add")) *out = old + data;
+	else if (!strcmp(op, "sub")) *out = old - data;
+	else if (!strcmp(op, "swap")) *out = data;
+	else if (!strcmp(op, "cmpswap")) *out = old == cmp ? data : old;
+	else if (!strcmp(op, "and")) *out = old & data;
+	else if (!strcmp(op, "or")) *out = old | data;
+	else if (!strcmp(op, "xor")) *out = old ^ data;
+	else if (!strcmp(op, "min_u")) *out = old < data ? old : data;
+	else if (!strcmp(op, "max_u")) *out = old > data ? old : data;
+	else if (!strcmp(op, "min_i")) *out = so < sd ? old : data;
+	else if (!strcmp(op, "max_i")) *out = so > sd ? old : data;
+	else if (!strcmp(op, "inc")) *out = old >= data ? 0 : old + 1;
+	else if (!strcmp(op, "dec")) *out = (old == 0 || old > data) ? data : old - 1;
+	else return -1;
+	return 0;
+}
+
+/* "add_u32" -> op "add", wide false; "min_i64" -> "min_i", true; "cmpswap_b32" */
+static int parse_atomic(const char *n, char *op, size_t cap, bool *wide)
+{
+	const char *t = strrchr(n, '_');
+	if (!t || (strcmp(t + 1, "u32") && strcmp(t + 1, "i32") && strcmp(t + 1, "b32") &&
+		   strcmp(t + 1, "u64") && strcmp(t + 1, "i64") && strcmp(t + 1, "b64")))
+		return -1;
+	*wide = t[2] == '6';
+	size_t len = (size_t)(t - n);
+	if (len + 3 > cap)
+		return -1;
+	memcpy(op, n, len);
+	op[len] = 0;
+	if (!strcmp(op, "min") || !strcmp(op, "max")) {
+		op[len] = '_';
+		op[len + 1] = t[1] == 'i' ? 'i' : 'u';
+		op[len + 2] = 0;
+	}
+	return 0;
+}
+
+int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		     const char *n)
+{
+	const char *rest = starts(n, "global_") ? n + 7 : starts(n, "flat_") ? n + 5 : NULL;
+	if (!rest)
+		return shader_illegal(c);
+	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
+	const struct isa_operand *saddr = inst_op(in, ISA_FLD_SADDR);
+	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
+	const struct isa_operand *data = inst_op(in, ISA_FLD_DATA0);
+	bool use_saddr = saddr && saddr->kind == ISA_OPK_SREG && saddr->reg != SREG_NULL;
+	uint64_t sbase = 0;
+	if (use_saddr) {
+		int r = sop_read(c, w, saddr, &sbase);
+		if (r)
+			return r;
+	}
+	if (!addr || check_vgprs(c, w, addr) || check_vgprs(c, w, vdst) || check_vgprs(c, w, data))
+		return addr ? -ECANCELED : shader_illegal(c);
+	enum { LOAD, STORE, ATOMIC } kind;
+	unsigned bytes = 0;
+	bool sext = false, wide = false;
+	char aop[16];
+	if (starts(rest, "load_") && !strstr(rest, "d16")) {
+		kind = LOAD;
+		if (width_of(rest + 5, &bytes, &sext))
+			return shader_illegal(c);
+	} else if (starts(rest, "store_") && !strstr(rest, "d16")) {
+		kind = STORE;
+		if (width_of(rest + 6, &bytes, &sext))
+			return shader_illegal(c);
+	} else if (starts(rest, "atomic_") && !strstr(rest, "_f32") && !strstr(rest, "_f64") &&
+		   !strstr(rest, "csub") && !parse_atomic(rest + 7, aop, sizeof(aop), &wide)) {
+		kind = ATOMIC;
+		bytes = wide ? 8 : 4;
+	} else {
+		return shader_illegal(c);
+	}
+	uint64_t exec = wave_exec(c, w);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		uint64_t va;
+		if (use_saddr)
+			va = sbase + *vreg(w, addr->reg, lane);
+		else
+			va = *vreg(w, addr->reg, lane) | (uint64_t)*vreg(w, addr->reg + 1, lane) << 32;
+		va += (int64_t)in->offset;
+		uint32_t buf[4] = { 0 };
+		int r;
+		if (kind == LOAD) {
+			r = exec_read(c->job, va, buf, bytes);
+			if (r)
+				return r;
+			if (bytes == 1)
+				buf[0] = sext ? (uint32_t)(int32_t)(int8_t)buf[0] : (buf[0] & 0xff);
+			else if (bytes == 2)
+				buf[0] = sext ? (uint32_t)(int32_t)(int16_t)buf[0] : (buf[0] & 0xffff);
+			for (unsigned i = 0; i < (bytes + 3) / 4; i++)
+				*vreg(w, vdst->reg + i, lane) = buf[i];
+		} else if (kind == STORE) {
+			for (unsigned i = 0; i < (bytes + 3) / 4; i++)
+				buf[i] = *vreg(w, data->reg + i, lane);
+			r = exec_write(c->job, va, buf, bytes);
+			if (r)
+				return r;
+		} else {
+			uint64_t old = 0, d = *vreg(w, data->reg, lane), cmp = 0, nv;
+			unsigned dw = wide ? 2 : 1;
+			if (wide)
+				d |= (uint64_t)*vreg(w, data->reg + 1, lane) << 32;
+			if (!strcmp(aop, "cmpswap")) {
+				/* data = {new value, compare value} */
+				cmp = *vreg(w, data->reg + dw, lane);
+				if (wide)
+					cmp |= (uint64_t)*vreg(w, data->reg + dw + 1, lane) << 32;
+			}
+			r = exec_read(c->job, va, &old, bytes);
+			if (r)
+				return r;
+			if (atomic_op(aop, wide, old, d, cmp, &nv))
+				return shader_illegal(c);
+			r = exec_write(c->job, va, &nv, bytes);
+			if (r)
+				return r;
+			if (vdst) {
+				*vreg(w, vdst->reg, lane) = (uint32_t)old;
+				if (wide)
+					*vreg(w, vdst->reg + 1, lane) = (uint32_t)(old >> 32);
+			}
+		}
+	}
+	return 0;
+}
+
+/* LDS bounds (RDNA3 ISA, "LDS access"): an access past the workgroup's
+ * allocation reads 0 and its write is dropped. */
+static uint32_t lds_read32(const struct shader_core *c, uint32_t a)
+{
+	uint32_t v = 0;
+	if ((uint64_t)a + 4 <= c->lds_size)
+		memcpy(&v, c->lds + a, 4);
+	return v;
+}
+
+static void lds_write32(struct shader_core *c, uint32_t a, uint32_t v)
+{
+	if ((uint64_t)a + 4 <= c->lds_size)
+		memcpy(c->lds + a, &v, 4);
+}
+
+int shader_exec_ds(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		   const char *n)
+{
+	if (in->gds || !starts(n, "ds_"))
+		return shader_illegal(c);
+	const char *rest = n + 3;
+	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
+	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
+	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
+	const struct isa_operand *d1 = inst_op(in, ISA_FLD_DATA1);
+	if (!addr || check_vgprs(c, w, addr) || check_vgprs(c, w, vdst) || check_vgprs(c, w, d0) ||
+	    check_vgprs(c, w, d1))
+		return addr ? -ECANCELED : shader_illegal(c);
+	bool two = strstr(rest, "2addr") != NULL, st64 = strstr(rest, "stride64") != NULL;
+	unsigned ndw = 1;
+	const char *suffix = strrchr(rest, '_') + 1;
+	if (!strcmp(suffix, "b64")) ndw = 2;
+	else if (!strcmp(suffix, "b96")) ndw = 3;
+	else if (!strcmp(suffix, "b128")) ndw = 4;
+	else if (strcmp(suffix, "b32") && strcmp(suffix, "u32") && strcmp(suffix, "i32"))
+		return shader_illegal(c);
+	enum { LOAD, STORE, ATOMIC } kind;
+	char aop[16];
+	bool wide = false, rtn = strstr(rest, "_rtn_") != NULL;
+	if (starts(rest, "load_"))
+		kind = LOAD;
+	else if (starts(rest, "store_"))
+		kind = STORE;
+	else if (!two && ndw == 1) {
+		/* ds_add_u32, ds_add_rtn_u32, ds_cmpstore_b32 ... */
+		char name[32];
+		snprintf(name, sizeof(name), "%s", rest);
+		char *p = strstr(name, "_rtn");
+		if (p)
+			memmove(p, p + 4, strlen(p + 4) + 1);
+		if (!strcmp(name, "cmpstore_b32"))
+			snprintf(name, sizeof(name), "cmpswap_b32");
+		if (parse_atomic(name, aop, sizeof(aop), &wide) || wide)
+			return shader_illegal(c);
+		kind = ATOMIC;
+	} else {
+		return shader_illegal(c);
+	}
+	uint64_t exec = wave_exec(c, w);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		uint32_t base = *vreg(w, addr->reg, lane);
+		if (two) {
+			/* offset0/offset1 in units of the element (x64 for stride64) */
+			uint32_t unit = ndw * 4 * (st64 ? 64 : 1);
+			uint32_t a0 = base + in->offset0 * unit, a1 = base + in->offset1 * unit;
+			for (unsigned i = 0; i < ndw; i++) {
+				if (kind == LOAD) {
+					*vreg(w, vdst->reg + i, lane) = lds_read32(c, a0 + 4 * i);
+					*vreg(w, vdst->reg + ndw + i, lane) = lds_read32(c, a1 + 4 * i);
+				} else {
+					lds_write32(c, a0 + 4 * i, *vreg(w, d0->reg + i, lane));
+					lds_write32(c, a1 + 4 * i, *vreg(w, d1->reg + i, lane));
+				}
+			}
+			continue;
+		}
+		uint32_t a = base + (uint32_t)in->offset;
+		if (kind == LOAD) {
+			for (unsigned i = 0; i < ndw; i++)
+				*vreg(w, vdst->reg + i, lane) = lds_read32(c, a + 4 * i);
+		} else if (kind == STORE) {
+			for (unsigned i = 0; i < ndw; i++)
+				lds_write32(c, a + 4 * i, *vreg(w, d0->reg + i, lane));
+		} else {
+			uint32_t old = lds_read32(c, a);
+			uint64_t nv;
+			/* ds_cmpstore: data0 is the compare value, data1 the new one */
+			uint64_t data = *vreg(w, d0->reg, lane), cmp = 0;
+			if (!strcmp(aop, "cmpswap")) {
+				cmp = data;
+				data = d1 ? *vreg(w, d1->reg, lane) : 0;
+			}
+			atomic_op(aop, false, old, data, cmp, &nv);
+			lds_write32(c, a, (uint32_t)nv);
+			if (rtn && vdst)
+				*vreg(w, vdst->reg, lane) = old;
+		}
+	}
+	return 0;
+}
