@@ -568,3 +568,111 @@ Test(dispatch, faulting_kernel_reports_guilty)
 	if (not_built)
 		cr_skip_test("a fault from the kernel itself needs the shader core: %s", NOT_BUILT);
 }
+
+Test(dispatch, dynamic_lds_vector_and_struct_arguments_run)
+{
+	struct loaded l = upload("codeobj/args.co");
+	const amdbare_kernel_info *k = kernel(l.co, "mixed_args");
+	enum { ELEMS = 128 };
+	amdbare_bo *out = make_bo(ELEMS * 4), *in = make_bo(ELEMS * 4);
+	float *po = map(out), *pi = map(in);
+	for (int i = 0; i < ELEMS; i++)
+		pi[i] = (float)i * 0.5f;
+	float scale = 3.0f;
+	int32_t offs[4] = {100, 7, 200, 300};
+	struct { int32_t a; float b; } p = {2, 0.25f};
+	uint32_t n = ELEMS - 5;
+	amdbare_karg a[7] = {amdbare_karg_buffer(out, 0), amdbare_karg_buffer(in, 0),
+			     amdbare_karg_value(&scale, 4), amdbare_karg_value(offs, 16),
+			     amdbare_karg_value(&p, 8), amdbare_karg_lds(64 * 4),
+			     amdbare_karg_value(&n, 4)};
+	amdbare_dispatch_info di = info_for(&l, k, ELEMS / 64, 64, a, 7);
+	amdbare_dispatcher *d = NULL;
+	cr_assert_eq(amdbare_dispatcher_create(dev, &d), 0);
+	cr_assert_eq(amdbare_dispatcher_add(d, &di), 0, "%s", amdbare_last_error());
+	const char *log;
+	int r = run_captured(d, &log);
+	bool not_built = shader_not_built(r, log);
+	if (!not_built) {
+		cr_assert_eq(r, 0, "%s\n%s", amdbare_last_error(), log);
+		for (int g = 0; g < ELEMS; g++) {
+			int grp = g / 64, next = grp * 64 + ((g % 64) + 1) % 64;
+			float want = (uint32_t)g < n
+				? pi[next] * scale + (float)offs[1] + p.b + (float)p.a : 0.0f;
+			cr_assert_eq(po[g], want, "out[%d] = %f, want %f", g, po[g], want);
+		}
+	}
+	amdbare_dispatcher_free(d);
+	amdbare_bo_free(out);
+	amdbare_bo_free(in);
+	unload(&l);
+	if (not_built)
+		cr_skip_test("results need the shader core: %s", NOT_BUILT);
+}
+
+Test(dispatch, wave64_kernel_runs)
+{
+	struct loaded l = upload("codeobj/copy_w64.co");
+	const amdbare_kernel_info *k = kernel(l.co, "copy");
+	cr_assert(!k->wave32);
+	enum { ELEMS = 256 };
+	amdbare_bo *dst = make_bo(ELEMS * 4), *src = make_bo(ELEMS * 4);
+	uint32_t *pd = map(dst), *ps = map(src);
+	for (uint32_t i = 0; i < ELEMS; i++)
+		ps[i] = i * 2654435761u;
+	amdbare_karg a[2] = {amdbare_karg_buffer(dst, 0), amdbare_karg_buffer(src, 0)};
+	amdbare_dispatch_info di = info_for(&l, k, ELEMS / 64, 64, a, 2);
+	amdbare_dispatcher *d = NULL;
+	cr_assert_eq(amdbare_dispatcher_create(dev, &d), 0);
+	cr_assert_eq(amdbare_dispatcher_add(d, &di), 0, "%s", amdbare_last_error());
+	const char *log;
+	int r = run_captured(d, &log);
+	bool not_built = shader_not_built(r, log);
+	if (!not_built) {
+		cr_assert_eq(r, 0, "%s\n%s", amdbare_last_error(), log);
+		cr_assert_eq(memcmp(pd, ps, ELEMS * 4), 0, "wave64 copy");
+	}
+	amdbare_dispatcher_free(d);
+	amdbare_bo_free(dst);
+	amdbare_bo_free(src);
+	unload(&l);
+	if (not_built)
+		cr_skip_test("results need the shader core: %s", NOT_BUILT);
+}
+
+Test(dispatch, dispatcher_reused_after_submit)
+{
+	struct loaded l = upload("isa/k_add.co");
+	const amdbare_kernel_info *k = kernel(l.co, "add");
+	amdbare_bo *a = make_bo(64 * 4), *b = make_bo(64 * 4);
+	float *pa = map(a), *pb = map(b);
+	for (int i = 0; i < 64; i++) {
+		pa[i] = 1.0f;
+		pb[i] = 1.0f;
+	}
+	uint32_t n = 64;
+	amdbare_karg args[3] = {amdbare_karg_buffer(a, 0), amdbare_karg_buffer(b, 0),
+				amdbare_karg_value(&n, 4)};
+	amdbare_dispatch_info di = info_for(&l, k, 1, 64, args, 3);
+	amdbare_dispatcher *d = NULL;
+	cr_assert_eq(amdbare_dispatcher_create(dev, &d), 0);
+	cr_assert_eq(amdbare_dispatcher_submit(d, NULL, NULL), -EINVAL, "nothing queued");
+	bool not_built = false;
+	for (int round = 0; round < 3 && !not_built; round++) {
+		cr_assert_eq(amdbare_dispatcher_add(d, &di), 0, "%s", amdbare_last_error());
+		cr_assert_eq(amdbare_dispatcher_count(d), 1);
+		const char *log;
+		int r = run_captured(d, &log);
+		not_built = shader_not_built(r, log);
+		if (!not_built) {
+			cr_assert_eq(r, 0, "%s\n%s", amdbare_last_error(), log);
+			cr_assert_eq(pa[63], 1.0f + 2.0f * (float)(round + 1), "round %d", round);
+		}
+	}
+	amdbare_dispatcher_free(d);
+	amdbare_bo_free(a);
+	amdbare_bo_free(b);
+	unload(&l);
+	if (not_built)
+		cr_skip_test("results need the shader core: %s", NOT_BUILT);
+}
