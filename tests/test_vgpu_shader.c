@@ -514,3 +514,167 @@ Test(vgpu_shader, endless_shader_trips_the_watchdog)
 	cr_assert_eq(((uint32_t *)out->cpu)[0], 0);
 	expect_guilty_then_recover(ctx);
 }
+
+/* ---- 64-bit, f16/bf16, atomics (tests/shader/wide.cl) ------------------ */
+
+struct args_ptr3n {
+	uint64_t a, b, out;
+	uint32_t n;
+};
+
+static uint64_t rnd64(void)
+{
+	uint64_t hi = rnd();
+	return hi << 32 | rnd();
+}
+
+static void int64_ops(const char *file)
+{
+	const uint32_t n = 100;
+	struct kernel k = load_kernel(file, "int64_ops");
+	struct buf *a = buf_new(n * 8), *b = buf_new(n * 8), *out = buf_new(n * 32);
+	uint64_t *ua = a->cpu, *ub = b->cpu, *uo = out->cpu;
+	for (uint32_t i = 0; i < n; i++) {
+		ua[i] = rnd64();
+		ub[i] = i % 3 ? rnd64() : ua[i] + (i & 4 ? 1 : 0) - (i & 8 ? 1 : 0);
+	}
+	struct args_ptr3n args = { a->va, b->va, out->va, n };
+	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t x = ua[i], y = ub[i];
+		uint64_t want[4] = {
+			x * y + (x >> 7),
+			(uint64_t)((int64_t)x >> (y & 63)) ^ (y << 3),
+			x < y ? x - y : y + 12345678901ull,
+			(int64_t)x < (int64_t)y,
+		};
+		for (int j = 0; j < 4; j++)
+			cr_assert_eq(uo[4 * i + j], want[j], "out[%u][%d] = 0x%llx, expected 0x%llx", i,
+				     j, (unsigned long long)uo[4 * i + j], (unsigned long long)want[j]);
+	}
+}
+
+Test(vgpu_shader, int64_arithmetic_wave32)
+{
+	int64_ops("wide.co");
+}
+
+Test(vgpu_shader, int64_arithmetic_wave64)
+{
+	int64_ops("wide-w64.co");
+}
+
+Test(vgpu_shader, f64_arithmetic_and_conversions)
+{
+	const uint32_t n = 100;
+	struct kernel k = load_kernel("wide.co", "f64_ops");
+	struct buf *a = buf_new(n * 8), *b = buf_new(n * 8), *out = buf_new(n * 24);
+	double *da = a->cpu, *db = b->cpu, *dout = out->cpu;
+	for (uint32_t i = 0; i < n; i++) {
+		da[i] = ((double)(int32_t)rnd()) / 4096.0 + 1e-9 * (double)i;
+		db[i] = ((double)(int32_t)rnd()) / 3000.0;
+	}
+	struct args_ptr3n args = { a->va, b->va, out->va, n };
+	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	for (uint32_t i = 0; i < n; i++) {
+		double x = da[i], y = db[i];
+		/* clang contracts x + y * 3.0 into v_fma_f64 */
+		double want[3] = { fma(x, y, 1.5), fma(y, 3.0, x),
+				   x < y ? (double)(int32_t)x : (double)(i * 7u) };
+		for (int j = 0; j < 3; j++)
+			cr_assert_eq(memcmp(&dout[3 * i + j], &want[j], 8), 0,
+				     "out[%u][%d] = %a, expected %a", i, j, dout[3 * i + j], want[j]);
+	}
+}
+
+static uint16_t bf16_of(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	if ((u & 0x7fffffffu) > 0x7f800000u)
+		return (uint16_t)((u >> 16) | 0x40); /* quiet NaN */
+	return (uint16_t)((u + 0x7fffu + ((u >> 16) & 1)) >> 16);
+}
+
+Test(vgpu_shader, f16_and_bf16_conversions)
+{
+	const uint32_t n = 70;
+	struct kernel k = load_kernel("wide.co", "halves");
+	struct buf *a = buf_new(n * 4), *h = buf_new(n * 2 + 64), *back = buf_new(n * 4),
+		   *bf = buf_new(n * 2 + 64);
+	float *fa = a->cpu, *fb = back->cpu;
+	uint16_t *uh = h->cpu, *ubf = bf->cpu;
+	for (uint32_t i = 0; i < n; i++)
+		fa[i] = ldexpf((float)(int32_t)rnd(), -(int)(rnd() % 60));
+	fa[0] = 65520.0f;        /* rounds to f16 infinity */
+	fa[1] = 3.0e-6f;         /* an f16 denormal */
+	fa[2] = -0.0f;
+	fa[3] = 1.0f + 1.0f / 2048.0f; /* a tie: rounds to even */
+	fa[4] = INFINITY;
+	uh[n] = 0xabcd;
+	ubf[n] = 0xabcd;
+	struct { uint64_t a, h, back, bf; uint32_t n; } args = { a->va, h->va, back->va, bf->va, n };
+	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	for (uint32_t i = 0; i < n; i++) {
+		_Float16 x = (_Float16)fa[i];
+		uint16_t xb;
+		memcpy(&xb, &x, 2);
+		float xf = (float)x;
+		cr_assert_eq(uh[i], xb, "h[%u] = 0x%04x, expected 0x%04x (%a)", i, uh[i], xb, fa[i]);
+		cr_assert_eq(memcmp(&fb[i], &xf, 4), 0, "back[%u] = %a, expected %a", i, fb[i], xf);
+		cr_assert_eq(ubf[i], bf16_of(fa[i]), "bf[%u] = 0x%04x, expected 0x%04x", i, ubf[i],
+			     bf16_of(fa[i]));
+	}
+	cr_assert_eq(uh[n], 0xabcd, "16-bit store wrote past its element");
+	cr_assert_eq(ubf[n], 0xabcd);
+}
+
+static void atomics(const char *file)
+{
+	const uint32_t n = 200;
+	struct kernel k = load_kernel(file, "atomics");
+	struct buf *a = buf_new(n * 4), *acc = buf_new((8 + n) * 4);
+	int32_t *ia = a->cpu, *ic = acc->cpu;
+	for (uint32_t i = 0; i < n; i++)
+		ia[i] = (int32_t)rnd();
+	ic[1] = INT32_MAX;
+	ic[2] = INT32_MIN;
+	struct { uint64_t a, acc; uint32_t n; } args = { a->va, acc->va, n };
+	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	uint32_t sum = 0, umax = 0, bits = 0;
+	int32_t mn = INT32_MAX, mx = INT32_MIN;
+	for (uint32_t i = 0; i < n; i++) {
+		sum += (uint32_t)ia[i];
+		mn = ia[i] < mn ? ia[i] : mn;
+		mx = ia[i] > mx ? ia[i] : mx;
+		umax = (uint32_t)ia[i] > umax ? (uint32_t)ia[i] : umax;
+		bits |= 1u << (i & 31);
+	}
+	cr_assert_eq((uint32_t)ic[0], sum, "atomic add");
+	cr_assert_eq(ic[1], mn, "atomic min");
+	cr_assert_eq(ic[2], mx, "atomic max");
+	cr_assert_eq(ic[3], 7, "atomic swap");
+	cr_assert_eq((uint32_t)ic[5], umax, "atomic umax");
+	cr_assert_eq((uint32_t)ic[6], bits, "atomic or");
+	cr_assert_eq(ic[7], (int32_t)n, "tickets");
+	uint32_t winners = 0, winner = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		cr_assert(ic[8 + i] & 1, "ticket of %u out of range", i);
+		if (ic[8 + i] & 2) {
+			winners++;
+			winner = i;
+		}
+	}
+	cr_assert_eq(winners, 1, "exactly one compare-and-swap succeeds");
+	cr_assert_eq(ic[4], (int32_t)winner + 1);
+}
+
+Test(vgpu_shader, global_atomics_wave32)
+{
+	atomics("wide.co");
+}
+
+Test(vgpu_shader, global_atomics_wave64)
+{
+	atomics("wide-w64.co");
+}

@@ -17,3 +17,5 @@ build saxpy.cl saxpy-w64.co -mwavefrontsize64
 build reduce.cl reduce.co
 build reduce.cl reduce-w64.co -mwavefrontsize64
 build spin.cl spin.co
+build wide.cl wide.co
+build wide.cl wide-w64.co -mwavefrontsize64

@@ -178,6 +178,7 @@ static int salu_op(struct shader_core *c, struct shader_wave *w, const char *n, 
 	} else if (is(n, "s_bcnt1_i32_b32") || is(n, "s_bcnt1_i32_b64")) {
 		t = (uint64_t)__builtin_popcountll(a & m);
 	} else if (is(n, "s_ctz_i32_b32")) { *res = a32 ? (uint32_t)__builtin_ctz(a32) : ~0u; return 0; }
+	else if (is(n, "s_ctz_i32_b64")) { *res = a ? (uint32_t)__builtin_ctzll(a) : ~0u; return 0; }
 	else if (is(n, "s_pack_ll_b32_b16")) { *res = (a32 & 0xffff) | (b32 << 16); return 0; }
 	else if (is(n, "s_pack_lh_b32_b16")) { *res = (a32 & 0xffff) | (b32 & 0xffff0000u); return 0; }
 	else if (is(n, "s_pack_hh_b32_b16")) { *res = (a32 >> 16) | (b32 & 0xffff0000u); return 0; }

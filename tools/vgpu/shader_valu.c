@@ -14,7 +14,9 @@
 #include <math.h>
 #include <string.h>
 
-/* X(id, mnemonic without "v_", result is f32 (clamp/omod apply)) */
+/* X(id, mnemonic without "v_", result kind: 0 integer, 1 f32 (clamp and
+ * omod apply), 2 f16 in the low half (the high half is kept, as the
+ * hardware does with op_sel[3] = 0), 3 f64) */
 #define VALU_OPS(X) \
 	X(MOV_B32, "mov_b32", 0) X(CNDMASK_B32, "cndmask_b32", 0) \
 	X(ADD_NC_U32, "add_nc_u32", 0) X(SUB_NC_U32, "sub_nc_u32", 0) \
@@ -46,7 +48,15 @@
 	X(MIN_F32, "min_f32", 1) X(MAX_F32, "max_f32", 1) \
 	X(CVT_F32_I32, "cvt_f32_i32", 1) X(CVT_F32_U32, "cvt_f32_u32", 1) \
 	X(CVT_I32_F32, "cvt_i32_f32", 0) X(CVT_U32_F32, "cvt_u32_f32", 0) \
-	X(READFIRSTLANE_B32, "readfirstlane_b32", 0) X(CMP, "cmp_", 0)
+	X(MBCNT_LO_U32_B32, "mbcnt_lo_u32_b32", 0) X(MBCNT_HI_U32_B32, "mbcnt_hi_u32_b32", 0) \
+	X(ADD_F64, "add_f64", 3) X(MUL_F64, "mul_f64", 3) X(FMA_F64, "fma_f64", 3) \
+	X(MIN_F64, "min_f64", 3) X(MAX_F64, "max_f64", 3) \
+	X(CVT_F64_I32, "cvt_f64_i32", 3) X(CVT_F64_U32, "cvt_f64_u32", 3) \
+	X(CVT_F64_F32, "cvt_f64_f32", 3) X(CVT_F32_F64, "cvt_f32_f64", 1) \
+	X(CVT_I32_F64, "cvt_i32_f64", 0) X(CVT_U32_F64, "cvt_u32_f64", 0) \
+	X(CVT_F16_F32, "cvt_f16_f32", 2) X(CVT_F32_F16, "cvt_f32_f16", 1) \
+	X(READFIRSTLANE_B32, "readfirstlane_b32", 0) X(READLANE_B32, "readlane_b32", 0) \
+	X(WRITELANE_B32, "writelane_b32", 0) X(CMP, "cmp_", 0)
 
 enum valu_op {
 	VOP_UNRESOLVED = 0,
@@ -56,12 +66,12 @@ enum valu_op {
 	VOP_UNKNOWN
 };
 
-static const struct { const char *name; bool f32; } op_info[] = {
-	[VOP_UNRESOLVED] = { "", false },
+static const struct { const char *name; int kind; } op_info[] = {
+	[VOP_UNRESOLVED] = { "", 0 },
 #define X(id, name, f) [VOP_##id] = { name, f },
 	VALU_OPS(X)
 #undef X
-	[VOP_UNKNOWN] = { "", false },
+	[VOP_UNKNOWN] = { "", 0 },
 };
 
 static int resolve(const char *n)
@@ -172,9 +182,68 @@ static int compare(const char *n, uint64_t a, uint64_t b, bool *out)
 	return 0;
 }
 
+static double f64(uint64_t v)
+{
+	double d;
+	memcpy(&d, &v, 8);
+	return d;
+}
+
+static uint64_t u64d(double d)
+{
+	uint64_t u;
+	memcpy(&u, &d, 8);
+	return u;
+}
+
+/* v_cvt_i32_f64 / v_cvt_u32_f64: truncate, saturate, NaN -> 0 */
+static uint32_t cvt_i32_d(double f)
+{
+	if (isnan(f)) return 0;
+	if (f >= 2147483647.0) return 0x7fffffff;
+	if (f <= -2147483648.0) return 0x80000000u;
+	return (uint32_t)(int32_t)f;
+}
+
+static uint32_t cvt_u32_d(double f)
+{
+	if (isnan(f) || f <= 0.0) return 0;
+	if (f >= 4294967295.0) return 0xffffffffu;
+	return (uint32_t)f;
+}
+
+/* f16 <-> f32 through the compiler's _Float16 (round to nearest even,
+ * f16 denormals kept) */
+static uint16_t f32_to_f16(float f)
+{
+	_Float16 h = (_Float16)f;
+	uint16_t u;
+	memcpy(&u, &h, 2);
+	return u;
+}
+
+static float f16_to_f32(uint16_t u)
+{
+	_Float16 h;
+	memcpy(&h, &u, 2);
+	return (float)h;
+}
+
+/* v_mbcnt_lo/hi: set bits of the mask below this lane, in the low or
+ * high 32 lanes */
+static uint32_t mbcnt(uint32_t mask, unsigned lane, bool hi)
+{
+	unsigned base = hi ? 32 : 0;
+	if (lane <= base)
+		return 0;
+	unsigned below = lane - base >= 32 ? 32 : lane - base;
+	uint64_t m = below >= 32 ? mask : mask & ((1u << below) - 1);
+	return (uint32_t)__builtin_popcountll(m);
+}
+
 /* One lane of one operation: result (up to 64 bits) and carry/compare bit. */
-static int lane_op(int op, const char *n, const uint64_t *s, uint64_t dst_old, uint64_t *res,
-		   bool *bit)
+static int lane_op(int op, const char *n, const uint64_t *s, uint64_t dst_old, unsigned lane,
+		   uint64_t *res, bool *bit)
 {
 	uint32_t a = (uint32_t)s[0], b = (uint32_t)s[1], cc = (uint32_t)s[2];
 	uint64_t t;
@@ -251,6 +320,21 @@ static int lane_op(int op, const char *n, const uint64_t *s, uint64_t dst_old, u
 	case VOP_CVT_F32_U32: *res = u32f((float)a); break;
 	case VOP_CVT_I32_F32: *res = cvt_i32(f32(a)); break;
 	case VOP_CVT_U32_F32: *res = cvt_u32(f32(a)); break;
+	case VOP_MBCNT_LO_U32_B32: *res = mbcnt(a, lane, false) + b; break;
+	case VOP_MBCNT_HI_U32_B32: *res = mbcnt(a, lane, true) + b; break;
+	case VOP_ADD_F64: *res = u64d(f64(s[0]) + f64(s[1])); break;
+	case VOP_MUL_F64: *res = u64d(f64(s[0]) * f64(s[1])); break;
+	case VOP_FMA_F64: *res = u64d(fma(f64(s[0]), f64(s[1]), f64(s[2]))); break;
+	case VOP_MIN_F64: *res = u64d(fmin(f64(s[0]), f64(s[1]))); break;
+	case VOP_MAX_F64: *res = u64d(fmax(f64(s[0]), f64(s[1]))); break;
+	case VOP_CVT_F64_I32: *res = u64d((double)(int32_t)a); break;
+	case VOP_CVT_F64_U32: *res = u64d((double)a); break;
+	case VOP_CVT_F64_F32: *res = u64d((double)f32(a)); break;
+	case VOP_CVT_F32_F64: *res = u32f((float)f64(s[0])); break;
+	case VOP_CVT_I32_F64: *res = cvt_i32_d(f64(s[0])); break;
+	case VOP_CVT_U32_F64: *res = cvt_u32_d(f64(s[0])); break;
+	case VOP_CVT_F16_F32: *res = f32_to_f16(f32(a)); break;
+	case VOP_CVT_F32_F16: *res = u32f(f16_to_f32((uint16_t)a)); break;
 	case VOP_CMP: return compare(n, s[0], s[1], bit);
 	default: return -1;
 	}
@@ -286,6 +370,7 @@ struct half_result {
 	int op;
 	const struct isa_operand *vdst, *sdst;   /* VGPR result, SGPR mask result */
 	bool cmpx;
+	bool half16;                             /* f16 result: keep the high half */
 	uint64_t val[64];
 	uint64_t mask;
 };
@@ -324,7 +409,8 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		if (src[k]->kind == ISA_OPK_VGPR && (uint32_t)src[k]->reg + (src[k]->bits > 32) >= w->nvgpr)
 			return shader_fault(c, "VGPR source beyond the RSRC1.VGPRS allocation");
 	uint64_t exec = wave_exec(c, w);
-	bool f32res = op_info[op].f32;
+	bool f32res = op_info[op].kind == 1;
+	r->half16 = op_info[op].kind == 2;
 	if ((in->clamp || in->omod) && !f32res && op != VOP_CMP)
 		return shader_illegal(c);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
@@ -333,10 +419,12 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		uint64_t s[4] = { 0 };
 		for (unsigned k = 0; k < nsrc; k++)
 			s[k] = modify(desc, src[k], lane_read(c, w, src[k], lane, scal[k]));
+		if (op == VOP_CNDMASK_B32 && nsrc == 2) /* VOPD: VCC is implicit */
+			s[2] = (wave_vcc(c, w) >> lane) & 1;
 		uint64_t old = r->vdst ? lane_read(c, w, r->vdst, lane, 0) : 0;
 		uint64_t res = 0;
 		bool bit = false;
-		if (lane_op(op, name, s, old, &res, &bit))
+		if (lane_op(op, name, s, old, lane, &res, &bit))
 			return shader_illegal(c);
 		if (f32res && in->omod) {
 			static const float scale[4] = { 1.0f, 2.0f, 4.0f, 0.5f };
@@ -359,7 +447,8 @@ static void commit(struct shader_core *c, struct shader_wave *w, const struct ha
 		for (unsigned lane = 0; lane < c->lanes; lane++) {
 			if (!((exec >> lane) & 1))
 				continue;
-			w->v[(size_t)r->vdst->reg * 64 + lane] = (uint32_t)r->val[lane];
+			uint32_t *d = &w->v[(size_t)r->vdst->reg * 64 + lane];
+			*d = r->half16 ? (*d & 0xffff0000u) | (uint16_t)r->val[lane] : (uint32_t)r->val[lane];
 			if (r->vdst->bits > 32)
 				w->v[(size_t)(r->vdst->reg + 1) * 64 + lane] = (uint32_t)(r->val[lane] >> 32);
 		}
@@ -389,6 +478,30 @@ static int readfirstlane(struct shader_core *c, struct shader_wave *w, const str
 	return sop_write(c, w, d, (uint32_t)v);
 }
 
+/* v_readlane_b32 sdst, vsrc, lane / v_writelane_b32 vdst, ssrc, lane: the
+ * lane number is taken modulo the wave size; EXEC is not consulted. */
+static int lane_access(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		       bool write)
+{
+	const struct isa_operand *d = &in->ops[0], *s = &in->ops[1], *l = &in->ops[2];
+	uint64_t sel, v;
+	int r = sop_read(c, w, l, &sel);
+	if (r)
+		return r;
+	unsigned lane = (unsigned)sel & (c->lanes - 1);
+	if (write) {
+		if (d->kind != ISA_OPK_VGPR || d->reg >= w->nvgpr)
+			return shader_fault(c, "VGPR destination beyond the RSRC1.VGPRS allocation");
+		r = sop_read(c, w, s, &v);
+		if (!r)
+			w->v[(size_t)d->reg * 64 + lane] = (uint32_t)v;
+		return r;
+	}
+	if (s->kind != ISA_OPK_VGPR || s->reg >= w->nvgpr)
+		return shader_fault(c, "VGPR source beyond the RSRC1.VGPRS allocation");
+	return sop_write(c, w, d, w->v[(size_t)s->reg * 64 + lane]);
+}
+
 int shader_exec_valu(struct shader_core *c, struct shader_wave *w, struct shader_icache_entry *e)
 {
 	const struct isa_inst *in = &e->inst;
@@ -400,6 +513,8 @@ int shader_exec_valu(struct shader_core *c, struct shader_wave *w, struct shader
 		return shader_illegal(c);
 	if (e->valu_op == VOP_READFIRSTLANE_B32)
 		return readfirstlane(c, w, in);
+	if (e->valu_op == VOP_READLANE_B32 || e->valu_op == VOP_WRITELANE_B32)
+		return lane_access(c, w, in, e->valu_op == VOP_WRITELANE_B32);
 	if (in->opsel && (in->desc->flags & ISA_OPF_OPSEL_PRINT))
 		return shader_illegal(c);
 	static __thread struct half_result rx, ry;
@@ -409,7 +524,7 @@ int shader_exec_valu(struct shader_core *c, struct shader_wave *w, struct shader
 	if (in->enc == ISA_ENC_VOPD) {
 		if (!e->valu_op_y)
 			e->valu_op_y = resolve(in->desc_y->name);
-		if (e->valu_op_y == VOP_UNKNOWN || e->valu_op_y == VOP_READFIRSTLANE_B32)
+		if (e->valu_op_y == VOP_UNKNOWN || e->valu_op_y >= VOP_READFIRSTLANE_B32)
 			return shader_illegal(c);
 		/* both halves read their sources before either writes */
 		r = compute(c, w, in, in->desc_y, in->ops_y, in->nops_y, e->valu_op_y,

@@ -112,11 +112,24 @@ int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct 
 	unsigned bytes = 0;
 	bool sext = false, wide = false;
 	char aop[16];
-	if (starts(rest, "load_") && !strstr(rest, "d16")) {
+	/* d16: a 16-bit half of the VGPR (hi: the upper one); loads keep the
+	 * other half */
+	bool d16 = false, d16_hi = false;
+	if (starts(rest, "load_d16_") || starts(rest, "store_d16_")) {
+		d16 = true;
+		const char *t = strstr(rest, "d16_") + 4;
+		if (starts(t, "hi_")) {
+			d16_hi = true;
+			t += 3;
+		}
+		kind = rest[0] == 'l' ? LOAD : STORE;
+		if (width_of(t, &bytes, &sext) || bytes > 2)
+			return shader_illegal(c);
+	} else if (starts(rest, "load_")) {
 		kind = LOAD;
 		if (width_of(rest + 5, &bytes, &sext))
 			return shader_illegal(c);
-	} else if (starts(rest, "store_") && !strstr(rest, "d16")) {
+	} else if (starts(rest, "store_")) {
 		kind = STORE;
 		if (width_of(rest + 6, &bytes, &sext))
 			return shader_illegal(c);
@@ -147,11 +160,19 @@ int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct 
 				buf[0] = sext ? (uint32_t)(int32_t)(int8_t)buf[0] : (buf[0] & 0xff);
 			else if (bytes == 2)
 				buf[0] = sext ? (uint32_t)(int32_t)(int16_t)buf[0] : (buf[0] & 0xffff);
+			if (d16) {
+				uint32_t *d = vreg(w, vdst->reg, lane);
+				*d = d16_hi ? (*d & 0xffffu) | (buf[0] << 16)
+					    : (*d & 0xffff0000u) | (buf[0] & 0xffffu);
+				continue;
+			}
 			for (unsigned i = 0; i < (bytes + 3) / 4; i++)
 				*vreg(w, vdst->reg + i, lane) = buf[i];
 		} else if (kind == STORE) {
 			for (unsigned i = 0; i < (bytes + 3) / 4; i++)
 				buf[i] = *vreg(w, data->reg + i, lane);
+			if (d16_hi)
+				buf[0] >>= 16;
 			r = exec_write(c->job, va, buf, bytes);
 			if (r)
 				return r;
