@@ -290,10 +290,10 @@ static uint32_t user_sgprs(const struct kernel *k, uint64_t kernarg_va, uint32_t
 	return n;
 }
 
-/* Dispatches `groups` workgroups of 64 work-items with the kernarg bytes
- * given; returns run_ib's result. */
-static int dispatch(uint32_t ctx, const struct kernel *k, const void *args, size_t args_len,
-		    uint32_t groups)
+/* Dispatches `groups` workgroups of `threads` work-items with the kernarg
+ * bytes given; returns run_ib's result. */
+static int dispatch_n(uint32_t ctx, const struct kernel *k, const void *args, size_t args_len,
+		      uint32_t groups, uint32_t threads)
 {
 	cr_assert_leq(args_len, k->kernarg_size ? (k->kernarg_size + 7u) & ~7u : args_len);
 	struct buf *ka = buf_new(4096);
@@ -306,7 +306,7 @@ static int dispatch(uint32_t ctx, const struct kernel *k, const void *args, size
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 6);
 	p[n++] = SH_COMPUTE_START_X;
 	p[n++] = 0; p[n++] = 0; p[n++] = 0;
-	p[n++] = 64; p[n++] = 1; p[n++] = 1;
+	p[n++] = threads; p[n++] = 1; p[n++] = 1;
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
 	p[n++] = SH_COMPUTE_PGM_LO; p[n++] = (uint32_t)(k->code_va >> 8);
 	p[n++] = (uint32_t)(k->code_va >> 40);
@@ -324,6 +324,12 @@ static int dispatch(uint32_t ctx, const struct kernel *k, const void *args, size
 	p[n++] = groups; p[n++] = 1; p[n++] = 1;
 	p[n++] = INIT_COMPUTE_SHADER_EN | ((k->props & KCP_WAVEFRONT_SIZE32) ? INIT_CS_W32_EN : 0);
 	return run_ib(ctx, ib, n);
+}
+
+static int dispatch(uint32_t ctx, const struct kernel *k, const void *args, size_t args_len,
+		    uint32_t groups)
+{
+	return dispatch_n(ctx, k, args, args_len, groups, 64);
 }
 
 static uint32_t rnd_state = 12345;
@@ -677,4 +683,58 @@ Test(vgpu_shader, global_atomics_wave32)
 Test(vgpu_shader, global_atomics_wave64)
 {
 	atomics("wide-w64.co");
+}
+
+/* ---- WMMA (tests/shader/wmma.cl) --------------------------------------- */
+
+static void wmma(const char *name, bool bf16)
+{
+	struct kernel k = load_kernel("wmma.co", name);
+	cr_assert(k.props & KCP_WAVEFRONT_SIZE32, "WMMA kernels are wave32");
+	struct buf *a = buf_new(512), *b = buf_new(512), *c = buf_new(1024), *d = buf_new(1024);
+	uint16_t *ua = a->cpu, *ub = b->cpu;
+	float *fc = c->cpu, *fdst = d->cpu;
+	float A[16][16], B[16][16];
+	/* small integers and halves: every product and sum is exact in f32,
+	 * so the result does not depend on the order of the additions */
+	for (int i = 0; i < 16; i++)
+		for (int j = 0; j < 16; j++) {
+			A[i][j] = (float)((int)(rnd() % 17) - 8) * 0.5f;
+			B[i][j] = (float)((int)(rnd() % 9) - 4);
+			fc[i * 16 + j] = (float)((int)(rnd() % 101) - 50);
+			float pair[2] = { A[i][j], B[i][j] };
+			uint16_t bits[2];
+			for (int t = 0; t < 2; t++) {
+				if (bf16) {
+					uint32_t u;
+					memcpy(&u, &pair[t], 4);
+					bits[t] = (uint16_t)(u >> 16); /* exact: few mantissa bits */
+				} else {
+					_Float16 h = (_Float16)pair[t];
+					memcpy(&bits[t], &h, 2);
+				}
+			}
+			ua[i * 16 + j] = bits[0];
+			ub[i * 16 + j] = bits[1];
+		}
+	uint64_t args[4] = { a->va, b->va, c->va, d->va };
+	cr_assert_eq(dispatch_n(ctx_new(), &k, args, sizeof(args), 1, 32), 0);
+	for (int i = 0; i < 16; i++)
+		for (int j = 0; j < 16; j++) {
+			float want = fc[i * 16 + j];
+			for (int t = 0; t < 16; t++)
+				want += A[i][t] * B[t][j];
+			cr_assert_eq(memcmp(&fdst[i * 16 + j], &want, 4), 0, "D[%d][%d] = %g, expected %g",
+				     i, j, fdst[i * 16 + j], want);
+		}
+}
+
+Test(vgpu_shader, wmma_f32_16x16x16_f16)
+{
+	wmma("wmma_f16", false);
+}
+
+Test(vgpu_shader, wmma_f32_16x16x16_bf16)
+{
+	wmma("wmma_bf16", true);
 }

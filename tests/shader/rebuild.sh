@@ -19,3 +19,4 @@ build reduce.cl reduce-w64.co -mwavefrontsize64
 build spin.cl spin.co
 build wide.cl wide.co
 build wide.cl wide-w64.co -mwavefrontsize64
+build wmma.cl wmma.co

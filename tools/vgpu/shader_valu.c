@@ -502,9 +502,67 @@ static int lane_access(struct shader_core *c, struct shader_wave *w, const struc
 	return sop_write(c, w, d, w->v[(size_t)s->reg * 64 + lane]);
 }
 
+/* v_wmma_f32_16x16x16_f16 / _bf16, wave32 (fact sheet §6, GPUOpen's
+ * RDNA3 WMMA article): D = A * B + C.  Lane l (0..15) holds row l of A
+ * and column l of B, two 16-bit elements per VGPR (element k in VGPR k/2,
+ * low half for even k); lanes 16..31 hold copies and are not read.  C and
+ * D: lane l, VGPR v is element [2v + l/16][l % 16].  Each product is exact
+ * in f32; the sum runs over k in order with f32 rounding. */
+static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in, bool bf16)
+{
+	if (c->lanes != 32)
+		return shader_fault(c, "WMMA in wave64 is not supported (wave32 only)");
+	if (in->neg_lo || in->neg_hi || in->opsel || in->clamp)
+		return shader_illegal(c);
+	if (wave_exec(c, w) != 0xffffffffull)
+		return shader_fault(c, "WMMA with EXEC not all ones (undefined on hardware)");
+	const struct isa_operand *d = &in->ops[0], *a = &in->ops[1], *b = &in->ops[2],
+				 *cc = &in->ops[3];
+	if (a->kind != ISA_OPK_VGPR || b->kind != ISA_OPK_VGPR ||
+	    (cc->kind != ISA_OPK_VGPR && !(cc->kind == ISA_OPK_INLINE && cc->value == 0)))
+		return shader_illegal(c);
+	const struct isa_operand *regs[4] = { d, a, b, cc };
+	for (int i = 0; i < 4; i++)
+		if (regs[i]->kind == ISA_OPK_VGPR && (uint32_t)regs[i]->reg + 8 > w->nvgpr)
+			return shader_fault(c, "VGPR operand beyond the RSRC1.VGPRS allocation");
+	float A[16][16], B[16][16], C[16][16];
+	for (unsigned l = 0; l < 16; l++)
+		for (unsigned k = 0; k < 16; k++) {
+			uint32_t va = w->v[(size_t)(a->reg + k / 2) * 64 + l] >> (16 * (k & 1));
+			uint32_t vb = w->v[(size_t)(b->reg + k / 2) * 64 + l] >> (16 * (k & 1));
+			if (bf16) {
+				A[l][k] = f32((va & 0xffff) << 16);
+				B[k][l] = f32((vb & 0xffff) << 16);
+			} else {
+				A[l][k] = f16_to_f32((uint16_t)va);
+				B[k][l] = f16_to_f32((uint16_t)vb);
+			}
+		}
+	for (unsigned l = 0; l < 32; l++)
+		for (unsigned v = 0; v < 8; v++)
+			C[2 * v + l / 16][l % 16] =
+				cc->kind == ISA_OPK_VGPR ? f32(w->v[(size_t)(cc->reg + v) * 64 + l]) : 0.0f;
+	float D[16][16];
+	for (unsigned i = 0; i < 16; i++)
+		for (unsigned j = 0; j < 16; j++) {
+			float acc = C[i][j];
+			for (unsigned k = 0; k < 16; k++)
+				acc += A[i][k] * B[k][j];
+			D[i][j] = acc;
+		}
+	for (unsigned l = 0; l < 32; l++)
+		for (unsigned v = 0; v < 8; v++)
+			w->v[(size_t)(d->reg + v) * 64 + l] = u32f(D[2 * v + l / 16][l % 16]);
+	return 0;
+}
+
 int shader_exec_valu(struct shader_core *c, struct shader_wave *w, struct shader_icache_entry *e)
 {
 	const struct isa_inst *in = &e->inst;
+	if (in->enc == ISA_ENC_VOP3P && !strcmp(e->base, "v_wmma_f32_16x16x16_f16"))
+		return wmma(c, w, in, false);
+	if (in->enc == ISA_ENC_VOP3P && !strcmp(e->base, "v_wmma_f32_16x16x16_bf16"))
+		return wmma(c, w, in, true);
 	if (in->dpp || in->enc == ISA_ENC_VOP3P)
 		return shader_illegal(c);
 	if (!e->valu_op)
