@@ -487,6 +487,86 @@ static void expect_guilty_then_recover(uint32_t ctx)
 	saxpy("saxpy.co", false);
 }
 
+/* The vgpu reports faults on stderr, like the kernel's log: capture them
+ * around one submission. */
+static int saved_stderr = -1;
+static FILE *captured;
+
+static void capture_begin(void)
+{
+	fflush(stderr);
+	captured = tmpfile();
+	cr_assert_not_null(captured);
+	saved_stderr = dup(STDERR_FILENO);
+	cr_assert_geq(saved_stderr, 0);
+	cr_assert_geq(dup2(fileno(captured), STDERR_FILENO), 0);
+}
+
+static char *capture_end(void)
+{
+	fflush(stderr);
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	static char text[8192];
+	rewind(captured);
+	size_t n = fread(text, 1, sizeof(text) - 1, captured);
+	text[n] = 0;
+	fclose(captured);
+	fputs(text, stderr); /* still visible in the test's output */
+	return text;
+}
+
+/* A hand-made wave32 program of the given dwords at a fresh buffer. */
+static struct kernel blob_kernel(const uint32_t *words, uint32_t n, uint64_t *va)
+{
+	struct buf *code = buf_new(4096);
+	memcpy(code->cpu, words, n * 4);
+	struct kernel k;
+	memset(&k, 0, sizeof(k));
+	k.code_va = code->va;
+	k.props = KCP_WAVEFRONT_SIZE32;
+	*va = code->va;
+	return k;
+}
+
+Test(vgpu_shader, decodable_but_unimplemented_instruction_names_itself)
+{
+	static const uint32_t prog[] = {
+		0xbf800000, /* s_nop 0 */
+		0x7e004b01, /* v_exp_f32_e32 v0, v1 (transcendental: not implemented) */
+		0xbfb00000, /* s_endpgm */
+	};
+	uint64_t va;
+	struct kernel k = blob_kernel(prog, 3, &va);
+	uint32_t ctx = ctx_new();
+	capture_begin();
+	int r = dispatch(ctx, &k, NULL, 0, 1);
+	char *log = capture_end();
+	cr_assert_eq(r, -ECANCELED);
+	char want[96];
+	snprintf(want, sizeof(want), "at PC 0x%llx", (unsigned long long)(va + 4));
+	cr_assert(strstr(log, "illegal instruction v_exp_f32_e32 v0, v1") != NULL, "log: %s", log);
+	cr_assert(strstr(log, want) != NULL, "no \"%s\" in: %s", want, log);
+	cr_assert(strstr(log, "7e004b01") != NULL, "encoding missing: %s", log);
+	expect_guilty_then_recover(ctx);
+}
+
+Test(vgpu_shader, store_to_unmapped_address_is_a_vm_fault)
+{
+	const uint32_t n = 64;
+	struct kernel k = load_kernel("saxpy.co", "saxpy_i32");
+	struct buf *a = buf_new(n * 4), *b = buf_new(n * 4);
+	struct args3 args = { a->va, b->va, 0x7f0000000ull, 3, n };
+	uint32_t ctx = ctx_new();
+	capture_begin();
+	int r = dispatch(ctx, &k, &args, sizeof(args), 1);
+	char *log = capture_end();
+	cr_assert_eq(r, -ECANCELED);
+	cr_assert(strstr(log, "page fault") != NULL, "log: %s", log);
+	cr_assert(strstr(log, "0x7f0000000") != NULL, "log: %s", log);
+	expect_guilty_then_recover(ctx);
+}
+
 Test(vgpu_shader, unimplemented_instruction_faults_with_pc)
 {
 	/* image_load v[0:3], v0, s[0:7] dmask:0xf dim:1D (llvm-mc-19), at
@@ -501,7 +581,14 @@ Test(vgpu_shader, unimplemented_instruction_faults_with_pc)
 	k.code_va = code->va;
 	k.props = KCP_WAVEFRONT_SIZE32;
 	uint32_t ctx = ctx_new();
-	cr_assert_eq(dispatch(ctx, &k, NULL, 0, 1), -ECANCELED);
+	capture_begin();
+	int r = dispatch(ctx, &k, NULL, 0, 1);
+	char *log = capture_end();
+	cr_assert_eq(r, -ECANCELED);
+	char want[96];
+	snprintf(want, sizeof(want), "illegal instruction (encoding f0000f00 not decodable) at PC 0x%llx",
+		 (unsigned long long)(code->va + 4));
+	cr_assert(strstr(log, want) != NULL, "no \"%s\" in: %s", want, log);
 	expect_guilty_then_recover(ctx);
 }
 

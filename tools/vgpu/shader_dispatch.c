@@ -81,8 +81,10 @@ int shader_fault(struct shader_core *c, const char *why)
 			n += snprintf(words + n, sizeof(words) - (size_t)n, "%s%08x", i ? " " : "",
 				      in->words[i]);
 	}
+	if (!words[0])
+		return exec_fault(c->job, "shader: %s at PC 0x%llx", why, (unsigned long long)c->pc);
 	return exec_fault(c->job, "shader: %s at PC 0x%llx (%s)", why, (unsigned long long)c->pc,
-			  words[0] ? words : "no instruction");
+			  words);
 }
 
 int shader_illegal(struct shader_core *c)
@@ -340,7 +342,7 @@ static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry 
 	if (n < 0) {
 		e->valid = false;
 		char why[80];
-		snprintf(why, sizeof(why), "illegal instruction (undecodable encoding %08x)",
+		snprintf(why, sizeof(why), "illegal instruction (encoding %08x not decodable)",
 			 words[0]);
 		return shader_fault(c, why);
 	}
