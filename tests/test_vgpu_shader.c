@@ -292,8 +292,8 @@ static uint32_t user_sgprs(const struct kernel *k, uint64_t kernarg_va, uint32_t
 
 /* Dispatches `groups` workgroups of `threads` work-items with the kernarg
  * bytes given; returns run_ib's result. */
-static int dispatch_n(uint32_t ctx, const struct kernel *k, const void *args, size_t args_len,
-		      uint32_t groups, uint32_t threads)
+static int dispatch_3d(uint32_t ctx, const struct kernel *k, const void *args, size_t args_len,
+		       const uint32_t groups[3], const uint32_t threads[3])
 {
 	cr_assert_leq(args_len, k->kernarg_size ? (k->kernarg_size + 7u) & ~7u : args_len);
 	struct buf *ka = buf_new(4096);
@@ -306,7 +306,7 @@ static int dispatch_n(uint32_t ctx, const struct kernel *k, const void *args, si
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 6);
 	p[n++] = SH_COMPUTE_START_X;
 	p[n++] = 0; p[n++] = 0; p[n++] = 0;
-	p[n++] = threads; p[n++] = 1; p[n++] = 1;
+	p[n++] = threads[0]; p[n++] = threads[1]; p[n++] = threads[2];
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
 	p[n++] = SH_COMPUTE_PGM_LO; p[n++] = (uint32_t)(k->code_va >> 8);
 	p[n++] = (uint32_t)(k->code_va >> 40);
@@ -321,9 +321,16 @@ static int dispatch_n(uint32_t ctx, const struct kernel *k, const void *args, si
 			p[n++] = s[i];
 	}
 	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
-	p[n++] = groups; p[n++] = 1; p[n++] = 1;
+	p[n++] = groups[0]; p[n++] = groups[1]; p[n++] = groups[2];
 	p[n++] = INIT_COMPUTE_SHADER_EN | ((k->props & KCP_WAVEFRONT_SIZE32) ? INIT_CS_W32_EN : 0);
 	return run_ib(ctx, ib, n);
+}
+
+static int dispatch_n(uint32_t ctx, const struct kernel *k, const void *args, size_t args_len,
+		      uint32_t groups, uint32_t threads)
+{
+	const uint32_t g[3] = { groups, 1, 1 }, t[3] = { threads, 1, 1 };
+	return dispatch_3d(ctx, k, args, args_len, g, t);
 }
 
 static int dispatch(uint32_t ctx, const struct kernel *k, const void *args, size_t args_len,
@@ -824,4 +831,37 @@ Test(vgpu_shader, wmma_f32_16x16x16_f16)
 Test(vgpu_shader, wmma_f32_16x16x16_bf16)
 {
 	wmma("wmma_bf16", true);
+}
+
+/* ---- 3-D geometry (tests/shader/grid3d.cl) ----------------------------- */
+
+static void ids3d(const char *file)
+{
+	struct kernel k = load_kernel(file, "ids3d");
+	cr_assert(k.rsrc2 & (1u << 8) && k.rsrc2 & (1u << 9), "TGID_Y/Z_EN");
+	struct buf *out = buf_new(24 * 12 * 4 * 4);
+	uint32_t *uo = out->cpu;
+	memset(uo, 0xff, 24 * 12 * 4 * 4);
+	uint64_t args[1] = { out->va };
+	const uint32_t groups[3] = { 3, 3, 2 }, threads[3] = { 8, 4, 2 };
+	cr_assert_eq(dispatch_3d(ctx_new(), &k, args, sizeof(args), groups, threads), 0);
+	for (uint32_t z = 0; z < 4; z++)
+		for (uint32_t y = 0; y < 12; y++)
+			for (uint32_t x = 0; x < 24; x++) {
+				uint32_t want = (x % 8) | (y % 4) << 4 | (z % 2) << 8 | (x / 8) << 12 |
+						(y / 4) << 16 | (z / 2) << 20;
+				uint32_t got = uo[(z * 12 + y) * 24 + x];
+				cr_assert_eq(got, want, "(%u,%u,%u): 0x%x, expected 0x%x", x, y, z, got,
+					     want);
+			}
+}
+
+Test(vgpu_shader, three_dimensional_ids_wave32)
+{
+	ids3d("grid3d.co");
+}
+
+Test(vgpu_shader, three_dimensional_ids_wave64)
+{
+	ids3d("grid3d-w64.co");
 }

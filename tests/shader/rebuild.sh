@@ -20,3 +20,5 @@ build spin.cl spin.co
 build wide.cl wide.co
 build wide.cl wide-w64.co -mwavefrontsize64
 build wmma.cl wmma.co
+build grid3d.cl grid3d.co
+build grid3d.cl grid3d-w64.co -mwavefrontsize64
