@@ -57,6 +57,8 @@
 #define KCP_FLAT_SCRATCH_INIT (1u << 5)
 #define KCP_PRIVATE_SEGMENT_SIZE (1u << 6)
 #define KCP_WAVEFRONT_SIZE32 (1u << 10)
+/* COMPUTE_PGM_RSRC1.FLOAT_MODE = 0xf0: nearest even, denormals kept */
+#define RSRC1_FLOAT_MODE_DEFAULT (0xf0u << 12)
 
 #define LO(x) ((uint32_t)(x))
 #define HI(x) ((uint32_t)((uint64_t)(x) >> 32))
@@ -532,6 +534,7 @@ static struct kernel blob_kernel(const uint32_t *words, uint32_t n, uint64_t *va
 	memset(&k, 0, sizeof(k));
 	k.code_va = code->va;
 	k.props = KCP_WAVEFRONT_SIZE32;
+	k.rsrc1 = RSRC1_FLOAT_MODE_DEFAULT;
 	*va = code->va;
 	return k;
 }
@@ -587,6 +590,7 @@ Test(vgpu_shader, unimplemented_instruction_faults_with_pc)
 	memset(&k, 0, sizeof(k));
 	k.code_va = code->va;
 	k.props = KCP_WAVEFRONT_SIZE32;
+	k.rsrc1 = RSRC1_FLOAT_MODE_DEFAULT;
 	uint32_t ctx = ctx_new();
 	capture_begin();
 	int r = dispatch(ctx, &k, NULL, 0, 1);
@@ -864,4 +868,20 @@ Test(vgpu_shader, three_dimensional_ids_wave32)
 Test(vgpu_shader, three_dimensional_ids_wave64)
 {
 	ids3d("grid3d-w64.co");
+}
+
+Test(vgpu_shader, flushing_float_mode_is_refused)
+{
+	static const uint32_t prog[] = { 0xbfb00000 /* s_endpgm */ };
+	uint64_t va;
+	struct kernel k = blob_kernel(prog, 1, &va);
+	k.rsrc1 = 0xc0u << 12; /* f32 denormals flushed */
+	uint32_t ctx = ctx_new();
+	capture_begin();
+	int r = dispatch(ctx, &k, NULL, 0, 1);
+	char *log = capture_end();
+	cr_assert_eq(r, -ECANCELED);
+	cr_assert(strstr(log, "FLOAT_MODE 0xc0") != NULL, "log: %s", log);
+	k.rsrc1 = RSRC1_FLOAT_MODE_DEFAULT;
+	cr_assert_eq(dispatch(ctx_new(), &k, NULL, 0, 1), 0, "s_endpgm alone runs");
 }

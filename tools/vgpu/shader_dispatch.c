@@ -16,6 +16,10 @@
 
 /* COMPUTE_PGM_RSRC1 / RSRC2 fields (gc_11_0_0_sh_mask.h) */
 #define RSRC1_VGPRS(v) ((v) & 0x3f)
+#define RSRC1_FLOAT_MODE(v) (((v) >> 12) & 0xff)
+/* FLOAT_ROUND_MODE_32/16_64 = nearest even (0), FLOAT_DENORM_MODE_32/
+ * 16_64 = keep inputs and outputs (3) */
+#define FLOAT_MODE_RNE_DENORMS 0xf0u
 #define RSRC2_SCRATCH_EN(v) ((v) & 1)
 #define RSRC2_USER_SGPR(v) (((v) >> 1) & 0x1f)
 #define RSRC2_TGID_EN(v, axis) (((v) >> (7 + (axis))) & 1)
@@ -472,6 +476,14 @@ static int check_dispatch(struct exec_job *job, const struct shader_dispatch *d,
 		return exec_fault(job, "shader: DISPATCH_DIRECT with USE_THREAD_DIMENSIONS is not supported");
 	if (d->initiator & INIT_PARTIAL_TG_EN)
 		return exec_fault(job, "shader: DISPATCH_DIRECT with PARTIAL_TG_EN is not supported");
+	/* FLOAT_MODE: round to nearest even everywhere and denormals kept
+	 * (0xf0, what clang emits by default) is the host's own float
+	 * environment; anything else would need emulating every operation. */
+	uint32_t float_mode = RSRC1_FLOAT_MODE(d->rsrc1);
+	if (float_mode != FLOAT_MODE_RNE_DENORMS)
+		return exec_fault(job, "shader: RSRC1.FLOAT_MODE 0x%02x (flushed denormals or "
+				  "directed rounding) is not supported; only 0x%02x", float_mode,
+				  FLOAT_MODE_RNE_DENORMS);
 	if (RSRC2_SCRATCH_EN(d->rsrc2))
 		return exec_fault(job, "shader: scratch (RSRC2.SCRATCH_EN) is not supported");
 	uint64_t n = 1;
