@@ -885,3 +885,35 @@ Test(vgpu_shader, flushing_float_mode_is_refused)
 	k.rsrc1 = RSRC1_FLOAT_MODE_DEFAULT;
 	cr_assert_eq(dispatch(ctx_new(), &k, NULL, 0, 1), 0, "s_endpgm alone runs");
 }
+
+Test(vgpu_shader, lds_access_out_of_range_reads_zero_and_drops_writes)
+{
+	/* hand-assembled with llvm-mc-19 (gfx1103); 512 bytes of LDS */
+	static const uint32_t prog[] = {
+		0xf4040000, 0xf8000000, /* s_load_b64 s[0:1], s[0:1], 0x0 */
+		0x7e0202ff, 0x00001000, /* v_mov_b32_e32 v1, 0x1000 (past the LDS) */
+		0x7e0402ff, 0x00001234, /* v_mov_b32_e32 v2, 0x1234 */
+		0xd8340000, 0x00000201, /* ds_store_b32 v1, v2 */
+		0xd8d80000, 0x03000001, /* ds_load_b32 v3, v1 */
+		0x7e0802c0,             /* v_mov_b32_e32 v4, 64 */
+		0xd8340000, 0x00000204, /* ds_store_b32 v4, v2 */
+		0xd8d80000, 0x05000004, /* ds_load_b32 v5, v4 */
+		0xbf89fc07,             /* s_waitcnt lgkmcnt(0) */
+		0x7e000280,             /* v_mov_b32_e32 v0, 0 */
+		0xdc6a0000, 0x00000300, /* global_store_b32 v0, v3, s[0:1] */
+		0xdc6a0004, 0x00000500, /* global_store_b32 v0, v5, s[0:1] offset:4 */
+		0xbfb00000,             /* s_endpgm */
+	};
+	uint64_t va;
+	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
+	k.props |= KCP_KERNARG_SEGMENT_PTR;
+	k.rsrc2 = 2u << 1; /* USER_SGPR = 2: the kernarg pointer */
+	k.group_size = 512;
+	struct buf *out = buf_new(4096);
+	uint32_t *uo = out->cpu;
+	uo[0] = uo[1] = 0xdeadbeef;
+	uint64_t args[1] = { out->va };
+	cr_assert_eq(dispatch_n(ctx_new(), &k, args, sizeof(args), 1, 1), 0);
+	cr_assert_eq(uo[0], 0, "an out-of-range DS load returns 0");
+	cr_assert_eq(uo[1], 0x1234, "an in-range DS store/load round-trips");
+}
