@@ -605,7 +605,9 @@ Test(vgpu_cs, write_to_read_only_mapping_faults)
 	cr_assert_eq(((uint32_t *)ro.cpu)[0], 0);
 }
 
-Test(vgpu_cs, dispatch_without_shader_core_faults)
+/* A dispatch whose state is incomplete (no COMPUTE_NUM_THREAD_X/Y/Z ever
+ * written) must fault before any shader runs. */
+Test(vgpu_cs, dispatch_with_incomplete_state_faults)
 {
 	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
 	uint32_t *p = ib.cpu, n = 0;
