@@ -144,6 +144,8 @@ bench: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; \
 	  AMDBARE_VGPU_INSTANCE=bench-$$$$ LD_PRELOAD=$(abspath $(VGPU_SO)) $$b || exit 1; \
 	  rm -f /dev/shm/amdbare-vgpu-bench-$$$$*; done
+	@# Added by the dispatch helper: callgrind instruction counts per dispatch.
+	@echo "== tests/bench/bench_dispatch.sh"; sh tests/bench/bench_dispatch.sh $(BUILD)
 
 check-hw: tests
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run-tests.sh hw

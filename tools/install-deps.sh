@@ -5,9 +5,11 @@ set -eu
 if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
 # libclang-rt-19-dev (added by the code-object helper): clang-19's libFuzzer
 # runtime, for tests/fuzz and tests/test_fuzz_short.sh.
+# valgrind (added by the dispatch helper): callgrind instruction counts in
+# tests/bench/bench_dispatch.sh (make bench).
 PKGS="build-essential pkg-config libdrm-dev libelf-dev libcriterion-dev
       libdrm-tests radeontop python3 clang-19 lld-19 llvm-19
-      libclang-rt-19-dev"
+      libclang-rt-19-dev valgrind"
 # Skip apt entirely when everything is already there (fast re-runs).
 missing=
 for p in $PKGS; do
