@@ -55,6 +55,13 @@
 	X(CVT_F64_F32, "cvt_f64_f32", 3) X(CVT_F32_F64, "cvt_f32_f64", 1) \
 	X(CVT_I32_F64, "cvt_i32_f64", 0) X(CVT_U32_F64, "cvt_u32_f64", 0) \
 	X(CVT_F16_F32, "cvt_f16_f32", 2) X(CVT_F32_F16, "cvt_f32_f16", 1) \
+	X(ADD_NC_I32, "add_nc_i32", 0) X(SUB_NC_I32, "sub_nc_i32", 0) \
+	X(BCNT_U32_B32, "bcnt_u32_b32", 0) X(BFREV_B32, "bfrev_b32", 0) \
+	X(CLZ_I32_U32, "clz_i32_u32", 0) X(CTZ_I32_B32, "ctz_i32_b32", 0) \
+	X(FLOOR_F32, "floor_f32", 1) X(CEIL_F32, "ceil_f32", 1) \
+	X(TRUNC_F32, "trunc_f32", 1) X(RNDNE_F32, "rndne_f32", 1) \
+	X(LDEXP_F32, "ldexp_f32", 1) X(SQRT_F32, "sqrt_f32", 1) \
+	X(RCP_IFLAG_F32, "rcp_iflag_f32", 1) \
 	X(READFIRSTLANE_B32, "readfirstlane_b32", 0) X(READLANE_B32, "readlane_b32", 0) \
 	X(WRITELANE_B32, "writelane_b32", 0) X(CMP, "cmp_", 0)
 
@@ -127,6 +134,24 @@ static uint32_t cvt_u32(float f)
 	return (uint32_t)f;
 }
 
+/* V_CMP_CLASS_F32: the one class bit of the value, in the ISA's order:
+ * 0 signaling NaN, 1 quiet NaN, 2 -inf, 3 -normal, 4 -denormal, 5 -0,
+ * 6 +0, 7 +denormal, 8 +normal, 9 +inf. */
+static uint32_t class_bits_f32(uint32_t v)
+{
+	uint32_t exp = (v >> 23) & 0xff, man = v & 0x7fffff;
+	bool neg = v >> 31;
+	if (exp == 0xff && man)
+		return (man & 0x400000) ? 1u << 1 : 1u << 0;
+	if (exp == 0xff)
+		return neg ? 1u << 2 : 1u << 9;
+	if (exp == 0 && !man)
+		return neg ? 1u << 5 : 1u << 6;
+	if (exp == 0)
+		return neg ? 1u << 4 : 1u << 7;
+	return neg ? 1u << 3 : 1u << 8;
+}
+
 /* Comparison of a v_cmp(x)_<op>_<type> (op and type parsed from the name). */
 static int compare(const char *n, uint64_t a, uint64_t b, bool *out)
 {
@@ -144,6 +169,10 @@ static int compare(const char *n, uint64_t a, uint64_t b, bool *out)
 	memcpy(op, p, oplen);
 	op[oplen] = 0;
 	t++;
+	if (!strcmp(op, "class") && !strcmp(t, "f32")) {
+		*out = (class_bits_f32((uint32_t)a) & (uint32_t)b) != 0;
+		return 0;
+	}
 	int lt, eq, gt, un = 0;
 	if (!strcmp(t, "f32") || !strcmp(t, "f64")) {
 		double x = t[1] == '3' ? f32(a) : 0, y = t[1] == '3' ? f32(b) : 0;
@@ -241,18 +270,82 @@ static uint32_t mbcnt(uint32_t mask, unsigned lane, bool hi)
 	return (uint32_t)__builtin_popcountll(m);
 }
 
+/* V_MIN_F32 / V_MAX_F32 in IEEE mode (what compute kernels run with):
+ * a signaling NaN operand gives it quieted, a quiet NaN yields the other
+ * operand, and -0 orders below +0 (the ISA pseudo-code's comparison). */
+static uint32_t minmax_f32(uint32_t a, uint32_t b, bool max)
+{
+	float x = f32(a), y = f32(b);
+	if (class_bits_f32(a) & 1u)
+		return a | 0x400000u;
+	if (class_bits_f32(b) & 1u)
+		return b | 0x400000u;
+	if (isnan(x))
+		return b;
+	if (isnan(y))
+		return a;
+	bool a_lt_b = x < y || (x == 0 && y == 0 && (a >> 31) && !(b >> 31));
+	bool b_lt_a = y < x || (x == 0 && y == 0 && (b >> 31) && !(a >> 31));
+	if (max)
+		return b_lt_a ? a : b;
+	return a_lt_b ? a : b;
+}
+
+/* V_ADD_NC_I32 / V_SUB_NC_I32 / V_ADD_NC_U32 / V_SUB_NC_U32 with the
+ * VOP3 clamp bit: the result saturates instead of wrapping. */
+static uint32_t int_addsub(int op, uint32_t a, uint32_t b, bool clamp)
+{
+	if (op == VOP_ADD_NC_I32 || op == VOP_SUB_NC_I32) {
+		int64_t r = op == VOP_ADD_NC_I32 ? (int64_t)(int32_t)a + (int32_t)b
+						 : (int64_t)(int32_t)a - (int32_t)b;
+		if (clamp)
+			r = r > INT32_MAX ? INT32_MAX : r < INT32_MIN ? INT32_MIN : r;
+		return (uint32_t)r;
+	}
+	int64_t r = op == VOP_ADD_NC_U32 ? (int64_t)a + b
+		  : op == VOP_SUB_NC_U32 ? (int64_t)a - b : (int64_t)b - a;
+	if (clamp)
+		r = r > UINT32_MAX ? UINT32_MAX : r < 0 ? 0 : r;
+	return (uint32_t)r;
+}
+
+static uint32_t bitrev32(uint32_t v)
+{
+	uint32_t r = 0;
+	for (int i = 0; i < 32; i++)
+		r |= ((v >> i) & 1u) << (31 - i);
+	return r;
+}
+
 /* One lane of one operation: result (up to 64 bits) and carry/compare bit. */
 static int lane_op(int op, const char *n, const uint64_t *s, uint64_t dst_old, unsigned lane,
-		   uint64_t *res, bool *bit)
+		   bool clamp, uint64_t *res, bool *bit)
 {
 	uint32_t a = (uint32_t)s[0], b = (uint32_t)s[1], cc = (uint32_t)s[2];
 	uint64_t t;
 	switch (op) {
 	case VOP_MOV_B32: *res = a; break;
 	case VOP_CNDMASK_B32: *res = (s[2] & 1) ? b : a; break;
-	case VOP_ADD_NC_U32: *res = a + b; break;
-	case VOP_SUB_NC_U32: *res = a - b; break;
-	case VOP_SUBREV_NC_U32: *res = b - a; break;
+	case VOP_ADD_NC_U32: case VOP_SUB_NC_U32: case VOP_SUBREV_NC_U32:
+	case VOP_ADD_NC_I32: case VOP_SUB_NC_I32:
+		*res = int_addsub(op, a, b, clamp);
+		break;
+	case VOP_BCNT_U32_B32: *res = (uint32_t)__builtin_popcount(a) + b; break;
+	case VOP_BFREV_B32: *res = bitrev32(a); break;
+	/* no bit set: -1 */
+	case VOP_CLZ_I32_U32: *res = a ? (uint32_t)__builtin_clz(a) : 0xffffffffu; break;
+	case VOP_CTZ_I32_B32: *res = a ? (uint32_t)__builtin_ctz(a) : 0xffffffffu; break;
+	case VOP_FLOOR_F32: *res = u32f(floorf(f32(a))); break;
+	case VOP_CEIL_F32: *res = u32f(ceilf(f32(a))); break;
+	case VOP_TRUNC_F32: *res = u32f(truncf(f32(a))); break;
+	/* round to nearest even (the host's default rounding mode) */
+	case VOP_RNDNE_F32: *res = u32f(nearbyintf(f32(a))); break;
+	/* S0 * 2^S1, S1 a signed integer; the host's ldexpf rounds once */
+	case VOP_LDEXP_F32: *res = u32f(ldexpf(f32(a), (int32_t)b)); break;
+	/* The ISA allows 1 ULP for these; the core gives the correctly
+	 * rounded result, which is within it. */
+	case VOP_SQRT_F32: *res = u32f(sqrtf(f32(a))); break;
+	case VOP_RCP_IFLAG_F32: *res = u32f(1.0f / f32(a)); break;
 	case VOP_ADD_CO_U32: t = (uint64_t)a + b; *res = (uint32_t)t; *bit = t >> 32; break;
 	case VOP_SUB_CO_U32: *res = a - b; *bit = b > a; break;
 	case VOP_SUBREV_CO_U32: *res = b - a; *bit = a > b; break;
@@ -314,8 +407,8 @@ static int lane_op(int op, const char *n, const uint64_t *s, uint64_t dst_old, u
 	case VOP_FMA_F32: case VOP_FMAMK_F32: case VOP_FMAAK_F32:
 		*res = u32f(fmaf(f32(a), f32(b), f32(cc))); break;
 	case VOP_FMAC_F32: *res = u32f(fmaf(f32(a), f32(b), f32(dst_old))); break;
-	case VOP_MIN_F32: *res = u32f(fminf(f32(a), f32(b))); break;
-	case VOP_MAX_F32: *res = u32f(fmaxf(f32(a), f32(b))); break;
+	case VOP_MIN_F32: *res = minmax_f32(a, b, false); break;
+	case VOP_MAX_F32: *res = minmax_f32(a, b, true); break;
 	case VOP_CVT_F32_I32: *res = u32f((float)(int32_t)a); break;
 	case VOP_CVT_F32_U32: *res = u32f((float)a); break;
 	case VOP_CVT_I32_F32: *res = cvt_i32(f32(a)); break;
@@ -411,7 +504,11 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 	uint64_t exec = wave_exec(c, w);
 	bool f32res = op_info[op].kind == 1;
 	r->half16 = op_info[op].kind == 2;
-	if ((in->clamp || in->omod) && !f32res && op != VOP_CMP)
+	/* clamp on the integer add/sub forms saturates (applied in lane_op) */
+	bool int_clamp = in->clamp && !in->omod &&
+			 (op == VOP_ADD_NC_U32 || op == VOP_SUB_NC_U32 || op == VOP_SUBREV_NC_U32 ||
+			  op == VOP_ADD_NC_I32 || op == VOP_SUB_NC_I32);
+	if ((in->clamp || in->omod) && !f32res && op != VOP_CMP && !int_clamp)
 		return shader_illegal(c);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
@@ -424,7 +521,7 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		uint64_t old = r->vdst ? lane_read(c, w, r->vdst, lane, 0) : 0;
 		uint64_t res = 0;
 		bool bit = false;
-		if (lane_op(op, name, s, old, lane, &res, &bit))
+		if (lane_op(op, name, s, old, lane, int_clamp, &res, &bit))
 			return shader_illegal(c);
 		if (f32res && in->omod) {
 			static const float scale[4] = { 1.0f, 2.0f, 4.0f, 0.5f };
