@@ -66,6 +66,13 @@ cli: $(CLI)
 vgpu: $(VGPU_SO)
 tests: all $(TEST_BIN)
 
+# Added by the differential-kernels helper: `make diff-kernels` rebuilds the
+# checked-in tests/diff/*.co from tests/diff/*.cl (needs clang-19/ld.lld-19;
+# nothing else depends on it, so all/check need no compiler).
+.PHONY: diff-kernels
+diff-kernels:
+	sh tests/diff/rebuild.sh
+
 # ---- library ---------------------------------------------------------------
 $(BUILD)/obj/src/%.o: src/%.c $(wildcard include/*.h src/*.h)
 	@mkdir -p $(dir $@)
