@@ -153,6 +153,10 @@ R32(r_i_sub, a - b)
 R32(r_i_mul, a * b)
 R32(r_i_mulhi_u, ((uint64_t)a * b) >> 32)
 R32(r_i_mulhi_s, (uint64_t)((int64_t)sa * sb) >> 32)
+R32(r_i_div_u, b ? a / b : 0xffffffffu)
+R32(r_i_rem_u, b ? a % b : a)
+R32(r_i_div_s, (b == 0 || (sa == INT32_MIN && sb == -1)) ? -1 : sa / sb)
+R32(r_i_rem_s, (b == 0 || (sa == INT32_MIN && sb == -1)) ? 0 : sa % sb)
 R32(r_i_shl, a << (b & 31))
 R32(r_i_shr_u, a >> (b & 31))
 R32(r_i_shr_s, sa >> (b & 31))
@@ -203,6 +207,7 @@ RF(r_f_floor, floorf(a))
 RF(r_f_ceil, ceilf(a))
 RF(r_f_trunc, truncf(a))
 RF(r_f_rint, rintf(a))
+RF(r_f_sqrt, sqrtf(a))
 RF(r_f_select, a < b ? a : b + 1.0f)
 RFU(r_f_compare, (a < b) | ((a <= b) << 1) | ((a == b) << 2) | ((a != b) << 3) |
 	((a > b) << 4) | ((a >= b) << 5) | (isunordered(a, b) << 6))
@@ -458,6 +463,10 @@ static const struct diff_kernel kernels[] = {
 	M32("int", i_mul, D_I32, EXACT, 0),
 	M32("int", i_mulhi_u, D_I32, EXACT, 0),
 	M32("int", i_mulhi_s, D_I32, EXACT, 0),
+	M32("int", i_div_u, D_I32, EXACT, 0),
+	M32("int", i_rem_u, D_I32, EXACT, 0),
+	M32("int", i_div_s, D_I32, EXACT, 0),
+	M32("int", i_rem_s, D_I32, EXACT, 0),
 	M32("int", i_shl, D_I32, EXACT, 0),
 	M32("int", i_shr_u, D_I32, EXACT, 0),
 	M32("int", i_shr_s, D_I32, EXACT, 0),
@@ -483,6 +492,8 @@ static const struct diff_kernel kernels[] = {
 	M32("float", f_ceil, D_F32, F32_NAN, 0),
 	M32("float", f_trunc, D_F32, F32_NAN, 0),
 	M32("float", f_rint, D_F32, F32_NAN, 0),
+	/* v_sqrt_f32: the ISA documents 1 ULP. */
+	M32("float", f_sqrt, D_F32, F32_NAN, 1),
 	M32("float", f_select, D_F32, F32_NAN, 0),
 	M32("float", f_compare, D_F32, EXACT, 0),
 	M32("float", f_classify, D_F32, EXACT, 0),

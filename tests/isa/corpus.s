@@ -13395,3 +13395,8 @@ buffer_atomic_add_f32 v20, v40, s[40:43], 0.5 offen offset:16
 buffer_atomic_add_f32 v20, v40, s[40:43], -1 offen offset:16
 buffer_atomic_add_f32 v20, v40, s[40:43], vcc_lo offen offset:16
 buffer_atomic_add_f32 v20, v40, s[40:43], exec_lo offen offset:16
+s_waitcnt_depctr 0xfff
+s_waitcnt_depctr 0xffff
+s_waitcnt_depctr depctr_va_vdst(0)
+s_waitcnt_depctr depctr_hold_cnt(0) depctr_sa_sdst(0) depctr_va_vdst(0) depctr_va_sdst(0) depctr_va_ssrc(0) depctr_va_vcc(0) depctr_vm_vsrc(0)
+s_waitcnt_depctr depctr_va_sdst(3) depctr_vm_vsrc(2)

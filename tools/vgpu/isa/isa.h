@@ -65,7 +65,7 @@ enum isa_lit {
 /* How a SOPP/SOPK 16-bit immediate prints (stored in isa_slot.lit). */
 enum isa_simm {
 	ISA_SIMM_HEX = 16, ISA_SIMM_HEX_SMALLDEC, ISA_SIMM_DEC, ISA_SIMM_BRANCH, ISA_SIMM_WAITCNT,
-	ISA_SIMM_DELAY_ALU, ISA_SIMM_SENDMSG
+	ISA_SIMM_DELAY_ALU, ISA_SIMM_SENDMSG, ISA_SIMM_DEPCTR
 };
 
 #define ISA_OPF_E32            0x0001u  /* mnemonic carries _e32 */

@@ -260,6 +260,37 @@ static void put_sendmsg(struct out *o, unsigned v)
 	put_u(o, v);
 }
 
+/* s_waitcnt_depctr as llvm-objdump-19 prints it for gfx11: hex when a
+ * bit outside the named fields (6:5) is set; otherwise the fields that
+ * differ from their "no wait" value (all ones), in llvm's order, or every
+ * field when none differs. */
+static void put_depctr(struct out *o, unsigned v)
+{
+	static const struct { const char *name; unsigned shift, width; } f[] = {
+		{ "hold_cnt", 7, 1 }, { "sa_sdst", 0, 1 }, { "va_vdst", 12, 4 },
+		{ "va_sdst", 9, 3 }, { "va_ssrc", 8, 1 }, { "va_vcc", 1, 1 },
+		{ "vm_vsrc", 2, 3 },
+	};
+	if (v & 0x60) {
+		put_x(o, v);
+		return;
+	}
+	int all = (v & 0xffffu) == 0xff9fu, first = 1;
+	for (unsigned i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		unsigned m = (1u << f[i].width) - 1, x = (v >> f[i].shift) & m;
+		if (x == m && !all)
+			continue;
+		if (!first)
+			put(o, " ");
+		first = 0;
+		put(o, "depctr_");
+		put(o, f[i].name);
+		put(o, "(");
+		put_u(o, x);
+		put(o, ")");
+	}
+}
+
 static void put_simm(struct out *o, uint8_t kind, unsigned v)
 {
 	switch (kind) {
@@ -272,6 +303,7 @@ static void put_simm(struct out *o, uint8_t kind, unsigned v)
 	case ISA_SIMM_WAITCNT: put_waitcnt(o, v); return;
 	case ISA_SIMM_DELAY_ALU: put_delay_alu(o, v); return;
 	case ISA_SIMM_SENDMSG: put_sendmsg(o, v); return;
+	case ISA_SIMM_DEPCTR: put_depctr(o, v); return;
 	default: put_u(o, v); return;
 	}
 }

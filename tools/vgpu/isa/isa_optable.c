@@ -181,7 +181,7 @@ const struct isa_opdesc isa_tab_sopk[] = {
 };
 const unsigned isa_tab_sopk_n = 23;
 
-/* SOPP: 37 opcodes; left out: s_waitcnt_depctr */
+/* SOPP: 38 opcodes; left out: none */
 const struct isa_opdesc isa_tab_sopp[] = {
 	{0, "s_nop", 1, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_HEX_SMALLDEC}}, NULL, NULL},
 	{1, "s_setkill", 1, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_HEX_SMALLDEC}}, NULL, NULL},
@@ -190,6 +190,7 @@ const struct isa_opdesc isa_tab_sopp[] = {
 	{4, "s_set_inst_prefetch_distance", 1, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_HEX}}, NULL, NULL},
 	{5, "s_clause", 1, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_HEX}}, NULL, NULL},
 	{7, "s_delay_alu", 1, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_DELAY_ALU}}, NULL, NULL},
+	{8, "s_waitcnt_depctr", 1, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_DEPCTR}}, NULL, NULL},
 	{9, "s_waitcnt", 1, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_WAITCNT}}, NULL, NULL},
 	{10, "s_wait_idle", 0, ISA_OPF_SIMM_OPTIONAL, ISA_MBZ(ISA_FLD_SIMM16), 0, 0, {}, NULL, NULL},
 	{11, "s_wait_event", 1, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_HEX}}, NULL, NULL},
@@ -221,7 +222,7 @@ const struct isa_opdesc isa_tab_sopp[] = {
 	{60, "s_icache_inv", 0, ISA_OPF_SIMM_OPTIONAL, ISA_MBZ(ISA_FLD_SIMM16), 0, 0, {}, NULL, NULL},
 	{61, "s_barrier", 0, ISA_OPF_SIMM_OPTIONAL, ISA_MBZ(ISA_FLD_SIMM16), 0, 0, {}, NULL, NULL},
 };
-const unsigned isa_tab_sopp_n = 37;
+const unsigned isa_tab_sopp_n = 38;
 
 /* SMEM: 12 opcodes; left out: s_atc_probe, s_atc_probe_buffer */
 const struct isa_opdesc isa_tab_smem[] = {
