@@ -917,3 +917,69 @@ Test(vgpu_shader, lds_access_out_of_range_reads_zero_and_drops_writes)
 	cr_assert_eq(uo[0], 0, "an out-of-range DS load returns 0");
 	cr_assert_eq(uo[1], 0x1234, "an in-range DS store/load round-trips");
 }
+
+/* MUBUF through hand-built V#s (gfx11 layout: dword1 STRIDE 29:16, dword3
+ * OOB_SELECT 29:28 with 1 = structured, 3 = raw). */
+static void vsharp(uint32_t *d, uint64_t base, uint32_t stride, uint32_t num_records,
+		   uint32_t oob_select)
+{
+	d[0] = (uint32_t)base;
+	d[1] = (uint32_t)(base >> 32) | stride << 16;
+	d[2] = num_records;
+	d[3] = oob_select << 28;
+}
+
+Test(vgpu_shader, mubuf_raw_and_structured_buffers_with_range_checks)
+{
+	/* hand-assembled with llvm-mc-19 (gfx1103), wave32 */
+	static const uint32_t prog[] = {
+		0xf4040200, 0xf8000000, /* s_load_b64 s[8:9], s[0:1], 0x0 */
+		0xf4040280, 0xf8000008, /* s_load_b64 s[10:11], s[0:1], 0x8 */
+		0xf4080100, 0xf8000010, /* s_load_b128 s[4:7], s[0:1], 0x10 */
+		0xf4080300, 0xf8000020, /* s_load_b128 s[12:15], s[0:1], 0x20 */
+		0xbf89fc07,             /* s_waitcnt lgkmcnt(0) */
+		0x30020082,             /* v_lshlrev_b32_e32 v1, 2, v0 */
+		0xe05000c8, 0x80410301, /* buffer_load_b32 v3, v1, s[4:7], 0 offen offset:200 */
+		0xbe9000b8,             /* s_mov_b32 s16, 56 */
+		0xe06800c8, 0x10410301, /* buffer_store_b32 v3, v1, s[4:7], s16 offen offset:200 */
+		0xe05c0000, 0x80830400, /* buffer_load_b128 v[4:7], v0, s[12:15], 0 idxen */
+		0x30040084,             /* v_lshlrev_b32_e32 v2, 4, v0 */
+		0xbf8903f7,             /* s_waitcnt vmcnt(0) */
+		0xdc6a0000, 0x00080301, /* global_store_b32 v1, v3, s[8:9] */
+		0xdc760000, 0x000a0402, /* global_store_b128 v2, v[4:7], s[10:11] */
+		0xbfb00000,             /* s_endpgm */
+	};
+	uint64_t va;
+	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
+	k.props |= KCP_KERNARG_SEGMENT_PTR;
+	k.rsrc2 = 2u << 1; /* USER_SGPR = 2: the kernarg pointer */
+	struct buf *raw = buf_new(4096), *rec = buf_new(4096), *out = buf_new(4096),
+		   *out4 = buf_new(4096);
+	uint32_t *ur = raw->cpu, *uc = rec->cpu, *uo = out->cpu, *u4 = out4->cpu;
+	for (uint32_t i = 0; i < 128; i++) {
+		ur[i] = 0x1000 + i;
+		uc[i] = 0x2000 + i;
+		uo[i] = u4[i] = 0xdeadbeef;
+	}
+	/* raw: 320 bytes; structured: 20 records of 16 bytes */
+	uint32_t args[12] = {0};
+	memcpy(&args[0], &out->va, 8);
+	memcpy(&args[2], &out4->va, 8);
+	vsharp(&args[4], raw->va, 0, 320, 3);
+	vsharp(&args[8], rec->va, 16, 20, 1);
+	cr_assert_eq(dispatch_n(ctx_new(), &k, args, sizeof(args), 1, 32), 0);
+	for (uint32_t l = 0; l < 32; l++) {
+		/* load at 200 + 4l: inside the 320 bytes for l <= 29 */
+		uint32_t want = l <= 29 ? 0x1000 + 50 + l : 0;
+		cr_assert_eq(uo[l], want, "raw load lane %u: %#x, want %#x", l, uo[l], want);
+		/* store at 256 + 4l (soffset 56): kept for l <= 15, dropped after */
+		uint32_t kept = l <= 15 ? 0x1000 + 50 + l : 0x1000 + 64 + l;
+		cr_assert_eq(ur[64 + l], kept, "raw store lane %u: %#x, want %#x", l, ur[64 + l],
+			     kept);
+		for (uint32_t i = 0; i < 4; i++) {
+			uint32_t w4 = l < 20 ? 0x2000 + 4 * l + i : 0;
+			cr_assert_eq(u4[4 * l + i], w4, "structured load lane %u dword %u: %#x", l, i,
+				     u4[4 * l + i]);
+		}
+	}
+}

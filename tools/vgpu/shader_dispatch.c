@@ -386,10 +386,7 @@ static int exec_one(struct shader_core *c, struct shader_wave *w)
 	case ISA_ENC_DS:
 		return shader_exec_ds(c, w, in, e->base);
 	case ISA_ENC_MUBUF:
-		/* cache invalidations: memory is coherent here */
-		if (!strcmp(e->base, "buffer_gl0_inv") || !strcmp(e->base, "buffer_gl1_inv"))
-			return 0;
-		return shader_illegal(c);
+		return shader_exec_mubuf(c, w, in, e->base);
 	default:
 		return shader_illegal(c);
 	}

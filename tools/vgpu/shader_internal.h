@@ -86,6 +86,9 @@ int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
 		     struct shader_icache_entry *e);
 int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		     const char *name);
+/* MUBUF buffer_load/store through a V# (added by the dispatch helper). */
+int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		      const char *name);
 int shader_exec_ds(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		   const char *name);
 
