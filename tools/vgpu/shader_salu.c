@@ -265,7 +265,7 @@ int shader_exec_salu(struct shader_core *c, struct shader_wave *w, const struct 
 	/* ops[0] is the destination; sources follow (SOPK: the immediate) */
 	if (in->nops < 2)
 		return shader_illegal(c);
-	uint64_t a = 0, b = 0, d_old = 0, res;
+	uint64_t a = 0, b = 0, d_old = 0, res = 0;
 	int r = sop_read(c, w, &in->ops[1], &a);
 	if (!r && in->nops > 2)
 		r = sop_read(c, w, &in->ops[2], &b);
