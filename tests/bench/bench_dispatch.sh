@@ -17,7 +17,7 @@ set -eu
 BUILD=${1:-build}
 N=${2:-256}
 BIN=$BUILD/bench/bench_dispatch
-VGPU=$(pwd)/$BUILD/libamdbare-vgpu.so
+case $BUILD in /*) VGPU=$BUILD/libamdbare-vgpu.so ;; *) VGPU=$(pwd)/$BUILD/libamdbare-vgpu.so ;; esac
 [ -x "$BIN" ] || { echo "bench_dispatch.sh: $BIN not built (make bench)" >&2; exit 1; }
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "bench_dispatch.sh: valgrind not installed; instruction counts skipped" >&2
