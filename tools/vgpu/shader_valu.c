@@ -356,9 +356,10 @@ static int lane_op(int op, const char *n, const uint64_t *s, uint64_t dst_old, u
 	case VOP_MUL_HI_U32: *res = (uint32_t)(((uint64_t)a * b) >> 32); break;
 	case VOP_MUL_HI_I32: *res = (uint32_t)(((int64_t)(int32_t)a * (int32_t)b) >> 32); break;
 	case VOP_MUL_U32_U24: *res = (a & 0xffffff) * (b & 0xffffff); break;
-	case VOP_MUL_I32_I24: *res = (uint32_t)(((int32_t)(a << 8) >> 8) * ((int32_t)(b << 8) >> 8)); break;
+	/* the low 32 bits of the 48-bit product (int64: no signed overflow) */
+	case VOP_MUL_I32_I24: *res = (uint32_t)((int64_t)((int32_t)(a << 8) >> 8) * ((int32_t)(b << 8) >> 8)); break;
 	case VOP_MAD_U32_U24: *res = (a & 0xffffff) * (b & 0xffffff) + cc; break;
-	case VOP_MAD_I32_I24: *res = (uint32_t)(((int32_t)(a << 8) >> 8) * ((int32_t)(b << 8) >> 8)) + cc; break;
+	case VOP_MAD_I32_I24: *res = (uint32_t)((int64_t)((int32_t)(a << 8) >> 8) * ((int32_t)(b << 8) >> 8)) + cc; break;
 	case VOP_MAD_U64_U32: {
 		unsigned __int128 w = (unsigned __int128)((uint64_t)a * b) + s[2];
 		*res = (uint64_t)w; *bit = (w >> 64) != 0; break;
