@@ -669,5 +669,8 @@ ParameterizedTest(uint32_t *index, diff, kernel)
 	amdbare_bo_free(code);
 	amdbare_codeobj_free(co);
 	amdbare_device_close(dev);
+	char desc[512];
+	int left = vgpu_test_open_objects(desc, sizeof(desc));
 	vgpu_test_cleanup();
+	cr_expect_eq(left, 0, "objects left in the device: %s", desc);
 }
