@@ -20,7 +20,7 @@
 
 /* ---- input domains ---------------------------------------------------------- */
 
-enum domain { D_I32, D_F32, D_I64, D_F64, D_WMMA_F16, D_WMMA_BF16 };
+enum domain { D_I32, D_F32, D_F16, D_I64, D_F64, D_WMMA_F16, D_WMMA_BF16 };
 
 static const uint32_t edges_i32[] = {0, 1, 0xffffffffu, 0x80000000u, 0x7fffffffu, 2, 3, 31,
 				     32, 33, 0xffffffu, 0x1000000u, 0x80000001u, 7, 0xfffffff9u,
@@ -29,6 +29,9 @@ static const uint32_t edges_f32[] = {
 	0x00000000u, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x3f000000u, 0x3fc00000u,
 	0x40200000u, 0xc0200000u, 0x00000001u, 0x807fffffu, 0x7f7fffffu, 0x7f800000u,
 	0xff800000u, 0x7fc00000u, 0xffc00001u, 0x4f000000u};
+static const uint32_t edges_f16[] = {0x0000, 0x8000, 0x3c00, 0xbc00, 0x3800, 0x3e00, 0x4100,
+				     0xc100, 0x0001, 0x83ff, 0x0400, 0x7bff, 0x7c00, 0xfc00,
+				     0x7e00, 0xfe01};
 static const uint64_t edges_i64[] = {0, 1, ~0ull, 1ull << 63, ~0ull >> 1, 0xffffffffull,
 				     0x100000000ull, 63, 64, 32, 0x8000000000000001ull,
 				     0x123456789abcdefull};
@@ -62,11 +65,15 @@ static void gen(enum domain d, uint32_t n, void *a, void *b)
 	for (uint32_t i = 0; i < n; i++) {
 		switch (d) {
 		case D_I32:
-		case D_F32: {
-			const uint32_t *e = d == D_I32 ? edges_i32 : edges_f32;
+		case D_F32:
+		case D_F16: {
+			const uint32_t *e = d == D_I32 ? edges_i32 : d == D_F32 ? edges_f32 : edges_f16;
 			if (i < 256) {
 				a32[i] = e[i / 16];
 				b32[i] = e[i % 16];
+			} else if (d == D_F16) {
+				a32[i] = (uint32_t)rng() & 0xffffu;
+				b32[i] = (uint32_t)rng() & 0xffffu;
 			} else if (d == D_F32 && (i & 1)) {
 				a32[i] = f2u((float)((int32_t)(rng() % 4001) - 2000) / 2.0f);
 				b32[i] = f2u((float)((int32_t)(rng() % 4001) - 2000) / 4.0f);
@@ -259,6 +266,24 @@ RFU(r_c_f2h, f2h_bits(a))
 R32(r_c_h2f, f2u(h2f((uint16_t)a)))
 R32(r_c_bf16, ((a + 0x7fffu + ((a >> 16) & 1u)) >> 16) | (b << 16))
 
+/* f16 arithmetic: the exact double result rounded once to f16. */
+static uint16_t f64_to_h(double d)
+{
+	_Float16 h = (_Float16)d;
+	uint16_t u;
+	memcpy(&u, &h, 2);
+	return u;
+}
+static uint32_t r_h_addmul(uint32_t a, uint32_t b)
+{
+	double x = h2f((uint16_t)a), y = h2f((uint16_t)b);
+	return f64_to_h(x + y) | ((uint32_t)f64_to_h(x * y) << 16);
+}
+static uint32_t r_h_sub(uint32_t a, uint32_t b)
+{
+	return f64_to_h((double)h2f((uint16_t)a) - h2f((uint16_t)b));
+}
+
 static uint32_t r_x_nested_if(uint32_t a, uint32_t b)
 {
 	if (a & 1)
@@ -438,7 +463,7 @@ static void r_w_bf16(void *out, const void *a, const void *b, uint32_t n)
 
 /* ---- the table -------------------------------------------------------------- */
 
-enum cmp { EXACT, F32_NAN, F16_NAN, F64_NAN };
+enum cmp { EXACT, F32_NAN, F16_NAN, F64_NAN, F16X2_NAN };
 
 struct diff_kernel {
 	const char *co;      /* tests/diff/<co>.co */
@@ -513,6 +538,8 @@ static const struct diff_kernel kernels[] = {
 	M32("conv", c_f2h, D_F32, F16_NAN, 0),
 	M32("conv", c_h2f, D_I32, F32_NAN, 0),
 	M32("conv", c_bf16, D_F32, EXACT, 0),
+	M32("half", h_addmul, D_F16, F16X2_NAN, 0),
+	M32("half", h_sub, D_F16, F16_NAN, 0),
 	M32("control", x_nested_if, D_I32, EXACT, 0),
 	M32("control", x_loop, D_I32, EXACT, 0),
 	M32("control", x_early_return, D_I32, EXACT, 0),
@@ -562,6 +589,11 @@ static bool same(const struct diff_kernel *k, uint64_t got, uint64_t want)
 {
 	if (got == want)
 		return true;
+	if (k->cmp == F16X2_NAN) /* two f16 results, each NaN-tolerant */
+		return (got >> 16 == want >> 16 ||
+			(is_nan_bits(F16_NAN, got >> 16) && is_nan_bits(F16_NAN, want >> 16))) &&
+		       ((got & 0xffff) == (want & 0xffff) ||
+			(is_nan_bits(F16_NAN, got & 0xffff) && is_nan_bits(F16_NAN, want & 0xffff)));
 	if (is_nan_bits(k->cmp, got) && is_nan_bits(k->cmp, want))
 		return true;
 	if (k->ulp && k->cmp == F32_NAN && !is_nan_bits(k->cmp, got) && !is_nan_bits(k->cmp, want))

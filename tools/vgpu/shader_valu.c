@@ -62,6 +62,7 @@
 	X(TRUNC_F32, "trunc_f32", 1) X(RNDNE_F32, "rndne_f32", 1) \
 	X(LDEXP_F32, "ldexp_f32", 1) X(SQRT_F32, "sqrt_f32", 1) \
 	X(RCP_IFLAG_F32, "rcp_iflag_f32", 1) \
+	X(ADD_F16, "add_f16", 2) X(SUB_F16, "sub_f16", 2) X(MUL_F16, "mul_f16", 2) \
 	X(READFIRSTLANE_B32, "readfirstlane_b32", 0) X(READLANE_B32, "readlane_b32", 0) \
 	X(WRITELANE_B32, "writelane_b32", 0) X(CMP, "cmp_", 0)
 
@@ -251,6 +252,14 @@ static uint16_t f32_to_f16(float f)
 	return u;
 }
 
+static uint16_t f64_to_f16(double d)
+{
+	_Float16 h = (_Float16)d;
+	uint16_t u;
+	memcpy(&u, &h, 2);
+	return u;
+}
+
 static float f16_to_f32(uint16_t u)
 {
 	_Float16 h;
@@ -428,6 +437,11 @@ static int lane_op(int op, const char *n, const uint64_t *s, uint64_t dst_old, u
 	case VOP_CVT_I32_F64: *res = cvt_i32_d(f64(s[0])); break;
 	case VOP_CVT_U32_F64: *res = cvt_u32_d(f64(s[0])); break;
 	case VOP_CVT_F16_F32: *res = f32_to_f16(f32(a)); break;
+	/* f16 add/sub/mul on the low halves: the exact sum or product of two
+	 * f16 values fits in a double, so one rounding to f16 follows */
+	case VOP_ADD_F16: *res = f64_to_f16((double)f16_to_f32((uint16_t)a) + f16_to_f32((uint16_t)b)); break;
+	case VOP_SUB_F16: *res = f64_to_f16((double)f16_to_f32((uint16_t)a) - f16_to_f32((uint16_t)b)); break;
+	case VOP_MUL_F16: *res = f64_to_f16((double)f16_to_f32((uint16_t)a) * f16_to_f32((uint16_t)b)); break;
 	case VOP_CVT_F32_F16: *res = u32f(f16_to_f32((uint16_t)a)); break;
 	case VOP_CMP: return compare(n, s[0], s[1], bit);
 	default: return -1;
