@@ -101,7 +101,8 @@ void vgpu_dev_munmap(void *addr, size_t len)
 	(void)len;
 }
 
-static char *read_self_maps(void)
+/* /proc/self/maps as one NUL-terminated string (caller frees), or NULL. */
+char *mem_read_self_maps(void)
 {
 	int fd = vgpu_real_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
@@ -113,7 +114,8 @@ static char *read_self_maps(void)
 			char *n = realloc(buf, cap * 2);
 			if (!n) {
 				free(buf);
-				return NULL;
+				buf = NULL;
+				break;
 			}
 			buf = n;
 			cap *= 2;
@@ -133,7 +135,7 @@ static char *read_self_maps(void)
  * own internal ones (mem_bo.kmap).  Local lock held. */
 int mem_cpu_map_count(char *buf, size_t cap, size_t *off)
 {
-	char *maps = read_self_maps();
+	char *maps = mem_read_self_maps();
 	if (!maps)
 		return 0;
 	char needle[200];

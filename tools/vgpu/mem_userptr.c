@@ -19,41 +19,12 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *read_self_maps(void)
-{
-	int fd = vgpu_real_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 65536, len = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (cap - len < 4096) {
-			char *n = realloc(buf, cap * 2);
-			if (!n) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = n;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + len, cap - len - 1);
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	vgpu_real_close(fd);
-	if (buf)
-		buf[len] = '\0';
-	return buf;
-}
-
 /* amdgpu_ttm_tt_get_user_pages + hmm_range_fault on [addr, addr+size):
  * -EFAULT if the start (or any page) is not mapped, -EPERM for a
  * file-backed start with ANONONLY, or a read-only page of a writable BO. */
 static int check_user_pages(uint64_t addr, uint64_t size, uint32_t flags)
 {
-	char *maps = read_self_maps();
+	char *maps = mem_read_self_maps();
 	if (!maps)
 		return -ENOMEM;
 	uint64_t want = addr, end = addr + size;
