@@ -285,5 +285,13 @@ const char *amdbare_format_size(uint64_t bytes, char *buf, size_t len);
 #include "amdbare_cmd.h"
 /* Kernel dispatch: kernargs, user SGPRs, PM4 launch of a code object kernel. */
 #include "amdbare_dispatch.h"
+/* Element types of tensors (model files, GEMM/GEMV). */
+#include "amdbare_dtype.h"
+/* GEMM/GEMV on gfx11 with the library's embedded kernels. */
+#include "amdbare_linalg.h"
+/* Utility kernels: GPU checksum of a buffer range. */
+#include "amdbare_util.h"
+/* Model files (safetensors, GGUF) loaded into VRAM/GTT with a plan and proof. */
+#include "amdbare_model.h"
 
 #endif /* AMDBARE_H */
