@@ -668,6 +668,61 @@ static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_i
 	return 0;
 }
 
+/* v_fma_mix_f32 (VOP3P; added by the GEMM/GEMV helper: clang-19 fuses an
+ * f16-to-f32 conversion into the fma of kernels/gemv.cl's f16 dot
+ * product).  RDNA3 ISA: D.f32 = fma(S0, S1, S2) where source i is an f32
+ * (op_sel_hi[i] = 0) or the f16 in its low (op_sel[i] = 0) or high half
+ * (op_sel[i] = 1), converted exactly to f32; neg_hi[i] takes its absolute
+ * value and neg_lo[i] negates it (the decoder has put them in the
+ * operands' abs/neg); clamp clamps to [0, 1].  An inline constant or
+ * literal as an f16 source is refused (its f16 encoding is not modelled). */
+static int fma_mix(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in)
+{
+	const struct isa_operand *d = &in->ops[0];
+	if (in->nops != 4 || d->kind != ISA_OPK_VGPR)
+		return shader_illegal(c);
+	if (d->reg >= w->nvgpr)
+		return shader_fault(c, "VGPR destination beyond the RSRC1.VGPRS allocation");
+	uint64_t scal[3] = { 0 };
+	for (unsigned k = 0; k < 3; k++) {
+		const struct isa_operand *o = &in->ops[1 + k];
+		if (o->kind == ISA_OPK_VGPR) {
+			if (o->reg >= w->nvgpr)
+				return shader_fault(c, "VGPR source beyond the RSRC1.VGPRS allocation");
+			continue;
+		}
+		if (o->kind != ISA_OPK_SREG && ((in->opsel_hi >> k) & 1))
+			return shader_illegal(c);
+		int e = sop_read(c, w, o, &scal[k]);
+		if (e)
+			return e;
+	}
+	uint64_t exec = wave_exec(c, w);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		float s[3];
+		for (unsigned k = 0; k < 3; k++) {
+			const struct isa_operand *o = &in->ops[1 + k];
+			uint32_t v = (uint32_t)(o->kind == ISA_OPK_VGPR ?
+					w->v[(size_t)o->reg * 64 + lane] : scal[k]);
+			if ((in->opsel_hi >> k) & 1)
+				s[k] = f16_to_f32((uint16_t)(v >> (((in->opsel >> k) & 1) * 16)));
+			else
+				s[k] = f32(v);
+			if (o->abs)
+				s[k] = fabsf(s[k]);
+			if (o->neg)
+				s[k] = -s[k];
+		}
+		float r = fmaf(s[0], s[1], s[2]);
+		if (in->clamp)
+			r = r < 0.0f ? 0.0f : r > 1.0f ? 1.0f : r != r ? 0.0f : r;
+		w->v[(size_t)d->reg * 64 + lane] = u32f(r);
+	}
+	return 0;
+}
+
 int shader_exec_valu(struct shader_core *c, struct shader_wave *w, struct shader_icache_entry *e)
 {
 	const struct isa_inst *in = &e->inst;
@@ -675,6 +730,8 @@ int shader_exec_valu(struct shader_core *c, struct shader_wave *w, struct shader
 		return wmma(c, w, in, false);
 	if (in->enc == ISA_ENC_VOP3P && !strcmp(e->base, "v_wmma_f32_16x16x16_bf16"))
 		return wmma(c, w, in, true);
+	if (in->enc == ISA_ENC_VOP3P && !strcmp(e->base, "v_fma_mix_f32"))
+		return fma_mix(c, w, in);
 	if (in->dpp || in->enc == ISA_ENC_VOP3P)
 		return shader_illegal(c);
 	if (!e->valu_op)
