@@ -46,6 +46,9 @@ TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# Added by the kernel-objects helper: `make kernels` and the embedded kernel
+# code objects (adds their generated .S object to LIB_OBJ).
+include kernels/kernels.mk
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 VGPU_OBJ := $(VGPU_SRC:%.c=$(BUILD)/obj/%.o)
 ISA_OBJ  := $(ISA_SRC:%.c=$(BUILD)/obj/%.o)

@@ -24,6 +24,10 @@ struct amdbare_device {
 	 * two creations in flight at once would blur each other's usage
 	 * deltas. */
 	pthread_mutex_t measure_lock;
+	/* Added by the kernel-objects helper: the embedded kernel modules
+	 * loaded for this device (src/kernel_registry.c; guarded by that
+	 * file's lock, freed by kernel_registry_release at close). */
+	struct kernel_cache_entry *kernel_modules;
 };
 
 struct amdbare_bo {

@@ -7,6 +7,7 @@
 #include "device_info.h"
 #include "device_internal.h"
 #include "error.h"
+#include "kernel_registry.h" /* added by the kernel-objects helper */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -101,6 +102,9 @@ AB_API void amdbare_device_close(amdbare_device *dev)
 {
 	if (!dev)
 		return;
+	/* Added by the kernel-objects helper: the library's own kernel
+	 * buffers go first, so they are not counted as the caller's leaks. */
+	kernel_registry_release(dev);
 	unsigned leaked = 0;
 	uint64_t leaked_bytes = 0;
 	for (;;) {

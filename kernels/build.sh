@@ -1,0 +1,34 @@
+#!/bin/sh
+# Builds the library's own kernels: every kernels/<module>.cl for every
+# gfx11 target amdbare embeds, into <outdir>/<module>-<target>.co
+# (default outdir: kernels/bin, the checked-in copies).  Run by
+# `make kernels`; tests/test_kernels_fresh.sh runs it into a temporary
+# directory and compares.
+#
+# Reproducible: no -g (no paths, no producer directory), the source is
+# compiled by its bare name from inside kernels/, and neither clang-19 nor
+# ld.lld-19 stamps dates or build ids into the object.  Code object v5,
+# the version clang-19 defaults to, spelled out so a newer clang with
+# another default builds the same thing.
+#
+# Usage: build.sh [outdir]
+set -eu
+TARGETS="gfx1100 gfx1101 gfx1102 gfx1103 gfx1150 gfx1151"
+CLANG=${KERNEL_CLANG:-clang-19}
+LLD=${KERNEL_LLD:-ld.lld-19}
+src=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$src/bin}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$src"
+for cl in *.cl; do
+	[ -f "$cl" ] || continue
+	m=${cl%.cl}
+	for t in $TARGETS; do
+		"$CLANG" -x cl -cl-std=CL2.0 -target amdgcn-amd-amdhsa -mcpu="$t" \
+			-mcode-object-version=5 -O3 -nogpulib -c "$cl" -o "$tmp/$m-$t.o"
+		"$LLD" -shared "$tmp/$m-$t.o" -o "$out/$m-$t.co"
+	done
+done
