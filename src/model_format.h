@@ -76,6 +76,13 @@ int model_parse_gguf(struct model_index *idx, const char *path,
 int model_parse_safetensors_index(const char *path, const uint8_t *buf, size_t len,
 				  char ***shards, uint32_t *n_shards);
 
+/* Added by the parser helper (F): the check named above.  `buf` is the same
+ * index text; every weight_map entry must be a tensor of idx whose file's
+ * base name is the mapped shard, and every tensor of idx must be listed.
+ * 0 or -EINVAL naming the tensor (missing, in the wrong shard, unlisted). */
+int model_index_check_weight_map(const char *path, const uint8_t *buf, size_t len,
+				 const struct model_index *idx);
+
 /* File-level entry point: opens `path`, detects the format (GGUF magic,
  * a *.safetensors.index.json name, else safetensors), reads the head with
  * bounded reads and fills idx (all shards for an index).  0 or -errno with

@@ -5,6 +5,8 @@
  * errno, a message, and leave the index untouched.  No device is used.
  */
 #include "amdbare.h"
+#include "json.h"
+#include "model_format.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -84,4 +86,398 @@ Test(dtype, bytes_blocks_and_overflow)
 	cr_assert_eq(amdbare_dtype_bytes(AMDBARE_DTYPE_F32, UINT64_MAX / 4 + 1, &n), -EOVERFLOW);
 	cr_assert_eq(amdbare_dtype_bytes(AMDBARE_DTYPE_Q8_0, (UINT64_MAX / 34 + 1) * 32, &n), -EOVERFLOW);
 	cr_assert_eq(amdbare_dtype_bytes(AMDBARE_DTYPE_INVALID, 1, &n), -EINVAL);
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static bool idx_empty(const struct model_index *idx)
+{
+	return idx->n_files == 0 && idx->n_tensors == 0 && idx->files == NULL && idx->tensors == NULL;
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A safetensors image: header length, the JSON, then data_len bytes. */
+static uint8_t *st_image(const char *json, uint64_t data_len, size_t *len)
+{
+	size_t n = strlen(json);
+	*len = 8 + n + (size_t)data_len;
+	uint8_t *b = malloc(*len);
+	cr_assert_not_null(b);
+	put_le64(b, n);
+	memcpy(b + 8, json, n);
+	for (uint64_t i = 0; i < data_len; i++)
+		b[8 + n + i] = (uint8_t)i;
+	return b;
+}
+
+static int st_parse(struct model_index *idx, const char *json, uint64_t data_len)
+{
+	size_t len, need = 0;
+	uint8_t *b = st_image(json, data_len, &len);
+	int r = model_parse_safetensors(idx, "t.safetensors", b, len, len, &need);
+	free(b);
+	return r;
+}
+
+#define ST_FAILS(json, data_len, err)                                                         \
+	do {                                                                                  \
+		struct model_index ix_ = { 0 };                                               \
+		int r_ = st_parse(&ix_, json, data_len);                                      \
+		cr_assert_eq(r_, -(err), "%s: got %d (%s)", json, r_, amdbare_last_error());  \
+		cr_assert(idx_empty(&ix_), "%s: index touched", json);                         \
+		cr_assert_neq(amdbare_last_error()[0], '\0');                                 \
+	} while (0)
+
+static const char *tmpdir(void)
+{
+	static char dir[64];
+	if (!dir[0]) {
+		strcpy(dir, "/tmp/amdbare-mf-XXXXXX");
+		cr_assert_not_null(mkdtemp(dir));
+	}
+	return dir;
+}
+
+static char *write_file(const char *name, const void *data, size_t len)
+{
+	char *path;
+	cr_assert(asprintf(&path, "%s/%s", tmpdir(), name) > 0);
+	FILE *f = fopen(path, "wb");
+	cr_assert_not_null(f, "%s", path);
+	cr_assert_eq(fwrite(data, 1, len, f), len);
+	cr_assert_eq(fclose(f), 0);
+	return path;
+}
+
+static void rm_tmpdir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir());
+	cr_assert_eq(system(cmd), 0);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static int jparse(const char *text)
+{
+	struct json_doc d;
+	int r = json_parse("j", (const uint8_t *)text, strlen(text), &d);
+	if (r == 0)
+		json_free(&d);
+	else
+		cr_assert(d.nodes == NULL && d.n_nodes == 0);
+	return r;
+}
+
+Test(json, accepts_rfc8259)
+{
+	const char *good[] = {
+		"{}", "[]", " {\"a\":1} ", "[0,-0,1.5,-2e10,3E+2,4e-1,true,false,null]",
+		"{\"a\":{\"b\":[[],{}]}}", "\"\\u00e9\\ud83d\\ude00\\n\\/\"", "\"\xc3\xa9\xf0\x9f\x98\x80\"",
+		"18446744073709551615", "123456789012345678901234567890", "{\"a\":1,\"b\":1}",
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		cr_assert_eq(jparse(good[i]), 0, "%s: %s", good[i], amdbare_last_error());
+}
+
+Test(json, rejects_malformed)
+{
+	const char *bad[] = {
+		"", " ", "{", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "[01]", "[1.]", "[.5]", "[+1]",
+		"[1e]", "[-]", "[0x10]", "[NaN]", "[Infinity]", "[tru]", "{} {}", "[1] x", "\"abc",
+		"\"a\tb\"", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",
+		"\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xe2\x82\"", "\"\xff\"",
+		"{\"a\":1,\"a\":2}", "{\"k\":{\"x\":1,\"y\":2,\"x\":3}}", "// c\n{}", "['a']",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(jparse(bad[i]), -EINVAL, "accepted: %s", bad[i]);
+		cr_assert_neq(amdbare_last_error()[0], '\0');
+	}
+}
+
+Test(json, depth_limit)
+{
+	char deep[200];
+	memset(deep, '[', 64);
+	memset(deep + 64, ']', 64);
+	deep[128] = '\0';
+	cr_assert_eq(jparse(deep), 0);
+	memset(deep, '[', 65);
+	memset(deep + 65, ']', 65);
+	deep[130] = '\0';
+	cr_assert_eq(jparse(deep), -EINVAL);
+	cr_assert(strstr(amdbare_last_error(), "deeper"), "%s", amdbare_last_error());
+}
+
+Test(json, tree_and_numbers)
+{
+	const char *t = "{\"s\":\"a\\u0000b\",\"n\":[18446744073709551615,18446744073709551616,-1,1.0,7],\"o\":{}}";
+	struct json_doc d;
+	cr_assert_eq(json_parse("j", (const uint8_t *)t, strlen(t), &d), 0);
+	uint32_t s = json_object_get(&d, 0, "s"), n = json_object_get(&d, 0, "n"), o = json_object_get(&d, 0, "o");
+	cr_assert_neq(s, JSON_NONE);
+	cr_assert_eq(d.nodes[s].str_len, 3);
+	cr_assert_eq(memcmp(d.nodes[s].str, "a\0b", 3), 0);
+	cr_assert_eq(d.nodes[n].count, 5);
+	cr_assert(d.nodes[n + 1].is_u64);
+	cr_assert_eq(d.nodes[n + 1].u64, UINT64_MAX);
+	cr_assert(!d.nodes[n + 2].is_u64);
+	cr_assert(!d.nodes[n + 3].is_u64);
+	cr_assert(!d.nodes[n + 4].is_u64);
+	cr_assert(d.nodes[n + 5].is_u64);
+	cr_assert_eq(d.nodes[n + 5].u64, 7);
+	cr_assert_eq(d.nodes[o].type, JSON_OBJECT);
+	cr_assert_eq(d.nodes[0].end, d.n_nodes);
+	cr_assert_eq(json_object_get(&d, 0, "zz"), JSON_NONE);
+	json_free(&d);
+}
+
+/* ---- safetensors -------------------------------------------------------- */
+
+#define ST_GOOD "{\"__metadata__\":{\"format\":\"pt\"}," \
+	"\"b\":{\"dtype\":\"BF16\",\"shape\":[2,3],\"data_offsets\":[16,28]}," \
+	"\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}," \
+	"\"z\":{\"dtype\":\"I8\",\"shape\":[0,5],\"data_offsets\":[28,28]}," \
+	"\"s\":{\"dtype\":\"U64\",\"shape\":[],\"data_offsets\":[28,36]}}    "
+
+Test(safetensors, valid_file)
+{
+	struct model_index idx = { 0 };
+	size_t len, need = 0;
+	uint8_t *b = st_image(ST_GOOD, 36, &len);
+	cr_assert_eq(model_parse_safetensors(&idx, "m.safetensors", b, len, len, &need), 0, "%s",
+		     amdbare_last_error());
+	uint64_t ds = 8 + strlen(ST_GOOD);
+	cr_assert_eq(idx.n_files, 1);
+	cr_assert_str_eq(idx.files[0].path, "m.safetensors");
+	cr_assert_eq(idx.files[0].size, len);
+	cr_assert_eq(idx.files[0].data_start, ds);
+	cr_assert_eq(idx.files[0].format, MODEL_FORMAT_SAFETENSORS);
+	cr_assert_eq(idx.alignment, 1);
+	cr_assert_eq(idx.n_tensors, 4);
+	/* Offset order; the empty tensor sorts before the scalar at 28. */
+	cr_assert_str_eq(idx.tensors[0].name, "a");
+	cr_assert_str_eq(idx.tensors[1].name, "b");
+	cr_assert_str_eq(idx.tensors[2].name, "z");
+	cr_assert_str_eq(idx.tensors[3].name, "s");
+	const struct model_tensor *t = model_index_find(&idx, "b");
+	cr_assert_not_null(t);
+	cr_assert_eq(t->dtype, AMDBARE_DTYPE_BF16);
+	cr_assert_eq(t->n_dims, 2);
+	cr_assert_eq(t->shape[0], 2);
+	cr_assert_eq(t->shape[1], 3);
+	cr_assert_eq(t->offset, ds + 16);
+	cr_assert_eq(t->nbytes, 12);
+	cr_assert_eq(t->file_index, 0);
+	t = model_index_find(&idx, "s");
+	cr_assert_eq(t->n_dims, 0);
+	cr_assert_eq(t->nbytes, 8);
+	cr_assert_eq(model_index_find(&idx, "z")->nbytes, 0);
+	cr_assert_null(model_index_find(&idx, "nope"));
+	/* A second file appends with its own file index. */
+	cr_assert_eq(model_parse_safetensors(&idx, "n.safetensors", b, len, len, &need), 0);
+	cr_assert_eq(idx.n_files, 2);
+	cr_assert_eq(idx.n_tensors, 8);
+	cr_assert_eq(idx.tensors[5].file_index, 1);
+	model_index_free(&idx);
+	cr_assert(idx_empty(&idx));
+	free(b);
+}
+
+Test(safetensors, empty_and_unicode_names)
+{
+	struct model_index idx = { 0 };
+	cr_assert_eq(st_parse(&idx, "{}", 0), 0);
+	cr_assert_eq(idx.n_files, 1);
+	cr_assert_eq(idx.n_tensors, 0);
+	model_index_free(&idx);
+	cr_assert_eq(st_parse(&idx, "{\"\\u00e9\\t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1), 0,
+		     "%s", amdbare_last_error());
+	cr_assert_not_null(model_index_find(&idx, "\xc3\xa9\t"));
+	model_index_free(&idx);
+}
+
+/* Every prefix of the header: the parser asks for more, never fails or
+ * reads past what it was given; with the file itself that short, it fails. */
+Test(safetensors, truncated_at_every_byte)
+{
+	size_t len;
+	uint8_t *b = st_image(ST_GOOD, 36, &len);
+	size_t hdr = 8 + strlen(ST_GOOD);
+	for (size_t l = 0; l < hdr; l++) {
+		struct model_index idx = { 0 };
+		size_t need = 0;
+		uint8_t *part = malloc(l ? l : 1); /* exact size: ASan catches over-reads */
+		memcpy(part, b, l);
+		int r = model_parse_safetensors(&idx, "t", part, l, len, &need);
+		cr_assert_eq(r, -EAGAIN, "len %zu: %d", l, r);
+		cr_assert_eq(need, l < 8 ? 8 : hdr, "len %zu: need %zu", l, need);
+		cr_assert(idx_empty(&idx));
+		r = model_parse_safetensors(&idx, "t", part, l, l, &need);
+		cr_assert_eq(r, -EINVAL, "file of %zu bytes: %d", l, r);
+		cr_assert(idx_empty(&idx));
+		free(part);
+	}
+	/* Header complete, data cut short. */
+	for (size_t l = hdr; l < len; l++) {
+		struct model_index idx = { 0 };
+		size_t need = 0;
+		cr_assert_eq(model_parse_safetensors(&idx, "t", b, l, l, &need), -EINVAL, "len %zu", l);
+		cr_assert(idx_empty(&idx));
+	}
+	free(b);
+}
+
+Test(safetensors, header_length)
+{
+	uint8_t b[16] = { 0 };
+	struct model_index idx = { 0 };
+	size_t need;
+	put_le64(b, 9);
+	memcpy(b + 8, "{}      ", 8);
+	cr_assert_eq(model_parse_safetensors(&idx, "t", b, 16, 16, &need), -EINVAL); /* 9 > 8 left */
+	put_le64(b, (uint64_t)MODEL_SAFETENSORS_MAX_HEADER + 1);
+	cr_assert_eq(model_parse_safetensors(&idx, "t", b, 16, 1ull << 40, &need), -EFBIG);
+	put_le64(b, UINT64_MAX);
+	cr_assert_eq(model_parse_safetensors(&idx, "t", b, 16, 16, &need), -EFBIG);
+	put_le64(b, 0);
+	cr_assert_eq(model_parse_safetensors(&idx, "t", b, 16, 16, &need), -EINVAL);
+	put_le64(b, 8);
+	memcpy(b + 8, "  {}    ", 8); /* the reference writer starts with '{' */
+	cr_assert_eq(model_parse_safetensors(&idx, "t", b, 16, 16, &need), -EINVAL);
+	memcpy(b + 8, "{}      ", 8);
+	cr_assert_eq(model_parse_safetensors(&idx, "t", b, 16, 16, &need), 0);
+	cr_assert_eq(idx.files[0].data_start, 16);
+	model_index_free(&idx);
+	cr_assert_eq(model_parse_safetensors(&idx, "t", b, 4, 4, &need), -EINVAL);
+	cr_assert_eq(model_parse_safetensors(&idx, "t", b, 16, 8, &need), -EINVAL); /* len > size */
+	cr_assert(idx_empty(&idx));
+}
+
+Test(safetensors, malformed_entries)
+{
+#define T(body) "{\"t\":" body "}"
+	ST_FAILS("[]", 0, EINVAL);
+	ST_FAILS("{\"t\":1}", 0, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"data_offsets\":[0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"shape\":[1],\"data_offsets\":[0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F4\",\"shape\":[2],\"data_offsets\":[0,1]}"), 1, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"f32\",\"shape\":[1],\"data_offsets\":[0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":32,\"shape\":[1],\"data_offsets\":[0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":1,\"data_offsets\":[0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1.0],\"data_offsets\":[0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1e0],\"data_offsets\":[0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[01],\"data_offsets\":[0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[\"1\"],\"data_offsets\":[0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[[1]],\"data_offsets\":[0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[18446744073709551616],\"data_offsets\":[0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,4]}"), 4, EINVAL);
+	/* Overflow: of the element count, then of the byte size. */
+	ST_FAILS(T("{\"dtype\":\"U8\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]}"), 0, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[4611686018427387904],\"data_offsets\":[0,0]}"), 0, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4,8]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,8]}"), 8, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[-0,4]}"), 4, EINVAL);
+	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}"), 4, EINVAL); /* past the end */
+	ST_FAILS("{\"\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1, EINVAL);
+	ST_FAILS("{\"a\\u0000b\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1, EINVAL);
+	ST_FAILS("{\"__metadata__\":{\"a\":1}}", 0, EINVAL);
+	ST_FAILS("{\"__metadata__\":[]}", 0, EINVAL);
+	ST_FAILS("{\"t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]},"
+		 "\"t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[1,2]}}", 2, EINVAL);
+	ST_FAILS("{\"t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}} x", 1, EINVAL);
+	ST_FAILS("{\"t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}", 1, EINVAL);
+#undef T
+}
+
+Test(safetensors, layout_rules)
+{
+	/* Overlap, a gap, a hole at the start, data after the last tensor,
+	 * two tensors at the same range. */
+	ST_FAILS("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},"
+		 "\"b\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[2,6]}}", 6, EINVAL);
+	ST_FAILS("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},"
+		 "\"b\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[5,9]}}", 9, EINVAL);
+	ST_FAILS("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[1,5]}}", 5, EINVAL);
+	ST_FAILS("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}", 5, EINVAL);
+	ST_FAILS("{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},"
+		 "\"b\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}", 4, EINVAL);
+	/* Declared out of order is fine (the reference sorts by offset). */
+	struct model_index idx = { 0 };
+	cr_assert_eq(st_parse(&idx, "{\"b\":{\"dtype\":\"U16\",\"shape\":[2],\"data_offsets\":[4,8]},"
+				     "\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}", 8), 0);
+	cr_assert_str_eq(idx.tensors[0].name, "a");
+	cr_assert_eq(idx.tensors[1].offset, idx.files[0].data_start + 4);
+	model_index_free(&idx);
+}
+
+Test(safetensors, failure_leaves_existing_index_unchanged)
+{
+	struct model_index idx = { 0 };
+	cr_assert_eq(st_parse(&idx, "{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]}}", 4), 0);
+	struct model_index before = idx;
+	cr_assert_eq(st_parse(&idx, "{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,5]}}", 4), -EINVAL);
+	cr_assert_eq(idx.n_files, before.n_files);
+	cr_assert_eq(idx.n_tensors, before.n_tensors);
+	cr_assert_str_eq(idx.tensors[0].name, "a");
+	model_index_free(&idx);
+}
+
+/* ---- model_index_open: files ---------------------------------------------- */
+
+Test(model_open, safetensors_file, .fini = rm_tmpdir)
+{
+	size_t len;
+	uint8_t *b = st_image(ST_GOOD, 36, &len);
+	char *path = write_file("m.safetensors", b, len);
+	struct model_index idx = { 0 };
+	cr_assert_eq(model_index_open(&idx, path), 0, "%s", amdbare_last_error());
+	cr_assert_eq(idx.n_tensors, 4);
+	cr_assert_str_eq(idx.files[0].path, path);
+	cr_assert_eq(idx.files[0].size, len);
+	model_index_free(&idx);
+	free(path);
+	/* A header bigger than the first read (1 MiB): read again, bounded. */
+	size_t big = (3u << 20) / 2;
+	char *json = malloc(big + 128);
+	strcpy(json, "{\"x\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]}}");
+	size_t jl = strlen(json);
+	memset(json + jl, ' ', big - jl);
+	json[big] = '\0';
+	free(b);
+	b = st_image(json, 2, &len);
+	path = write_file("big.safetensors", b, len);
+	cr_assert_eq(model_index_open(&idx, path), 0, "%s", amdbare_last_error());
+	cr_assert_eq(idx.tensors[0].offset, 8 + big);
+	model_index_free(&idx);
+	free(path);
+	free(json);
+	free(b);
+}
+
+Test(model_open, not_a_file_or_missing, .fini = rm_tmpdir)
+{
+	struct model_index idx = { 0 };
+	cr_assert_eq(model_index_open(&idx, tmpdir()), -EINVAL);
+	cr_assert(strstr(amdbare_last_error(), "regular"), "%s", amdbare_last_error());
+	char *p;
+	cr_assert(asprintf(&p, "%s/none.safetensors", tmpdir()) > 0);
+	cr_assert_eq(model_index_open(&idx, p), -ENOENT);
+	cr_assert(strstr(amdbare_last_error(), "none.safetensors"));
+	cr_assert(idx_empty(&idx));
+	free(p);
+	p = write_file("short.safetensors", "abc", 3);
+	cr_assert_eq(model_index_open(&idx, p), -EINVAL);
+	cr_assert(idx_empty(&idx));
+	free(p);
 }
