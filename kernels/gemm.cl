@@ -1,0 +1,328 @@
+// gemm.cl - C = alpha * op(A) * op(B) + beta * C, row-major, f32 accumulation.
+//
+// Three kernels, one per input type (the hot loop differs):
+//   gemm_f16, gemm_bf16  WMMA (v_wmma_f32_16x16x16_{f16,bf16}, wave32):
+//                        workgroup 128 = 4 waves, tile 64x64, K step 32
+//   gemm_f32             FMA: workgroup 256, tile 64x64, K step 16,
+//                        4x4 outputs per work-item
+// Grid: (ceil(N / 64), ceil(M / 64)) workgroups.  Transposes, the output
+// type and whether 128-bit loads are allowed travel in `flags` (uniform
+// branches outside the inner product).  Design and numbers: docs/kernels.md.
+//
+// Built by `make kernels` with clang-19 -nogpulib (no OpenCL builtin
+// library: ids and barriers come from clang builtins).
+#pragma OPENCL EXTENSION cl_khr_fp16 : enable
+
+// flags (src/linalg_internal.h keeps the same values)
+#define GF_TRANS_A 1u   // A stored K x M
+#define GF_TRANS_B 2u   // B stored N x K
+#define GF_VEC_A 4u     // A's base and lda allow 16-byte loads
+#define GF_VEC_B 8u
+#define GF_BETA 16u     // beta != 0: read C
+#define GF_OUT_SHIFT 5u // output type: 0 f32, 1 f16, 2 bf16
+#define OUT_F32 0u
+#define OUT_F16 1u
+#define OUT_BF16 2u
+
+typedef half v16h __attribute__((ext_vector_type(16)));
+typedef short v16s __attribute__((ext_vector_type(16)));
+typedef float v8f __attribute__((ext_vector_type(8)));
+typedef uint v8u __attribute__((ext_vector_type(8)));
+
+static inline void wg_barrier(void)
+{
+	__builtin_amdgcn_fence(__ATOMIC_RELEASE, "workgroup");
+	__builtin_amdgcn_s_barrier();
+	__builtin_amdgcn_fence(__ATOMIC_ACQUIRE, "workgroup");
+}
+
+static inline float f16_to_f32(ushort u)
+{
+	return (float)__builtin_astype(u, half);
+}
+
+static inline ushort f32_to_f16(float f)
+{
+	half h = (half)f;  // v_cvt_f16_f32: round to nearest even
+	return __builtin_astype(h, ushort);
+}
+
+static inline float bf16_to_f32(ushort u)
+{
+	return __builtin_astype((uint)u << 16, float);
+}
+
+// Round to nearest even; a NaN stays a (quiet) NaN.
+static inline ushort f32_to_bf16(float f)
+{
+	uint u = __builtin_astype(f, uint);
+	if ((u & 0x7fffffffu) > 0x7f800000u)
+		return (ushort)((u >> 16) | 0x40u);
+	u += 0x7fffu + ((u >> 16) & 1u);
+	return (ushort)(u >> 16);
+}
+
+static inline float load_out(global const void *c, size_t i, uint t)
+{
+	if (t == OUT_F32)
+		return ((global const float *)c)[i];
+	ushort u = ((global const ushort *)c)[i];
+	return t == OUT_F16 ? f16_to_f32(u) : bf16_to_f32(u);
+}
+
+static inline void store_out(global void *c, size_t i, uint t, float v)
+{
+	if (t == OUT_F32)
+		((global float *)c)[i] = v;
+	else
+		((global ushort *)c)[i] = t == OUT_F16 ? f32_to_f16(v) : f32_to_bf16(v);
+}
+
+// ---- WMMA kernels (16-bit inputs) -------------------------------------------
+
+#define BM 64
+#define BN 64
+#define BK 32
+// LDS row pitch in 16-bit elements: 32 + 8 keeps every row 16-byte aligned
+// (ds_load_b128) and shifts consecutive rows by 16 bytes, so the 16 lanes
+// reading 16 rows of a fragment spread over the banks.
+#define LDSP 40
+
+// Copies the 64 x 32 tile (rows r0.., k k0..) of a 16-bit operand into
+// LDS as [row][k].  The operand is stored either with k contiguous
+// (element (r, k) at g[r * ld + k]) or with rows contiguous (at
+// g[k * ld + r]).  128 work-items.
+static inline void tile16_to_lds(local ushort *s, global const ushort *g, uint ld,
+				 uint r0, uint k0, uint R, uint K, bool kcontig,
+				 bool vec, uint tid)
+{
+	bool full = vec && r0 + BM <= R && k0 + BK <= K;
+	if (kcontig) {
+		// 256 chunks of 8 k-consecutive elements: two per work-item,
+		// one 16-byte load and one 16-byte LDS store each
+		for (uint i = 0; i < 2; i++) {
+			uint c = tid + i * 128;
+			uint r = c >> 2, kk = (c & 3) * 8;
+			uint4 v;
+			if (full) {
+				v = *(global const uint4 *)(g + (size_t)(r0 + r) * ld + k0 + kk);
+			} else {
+				uint e[8];
+#pragma unroll
+				for (uint j = 0; j < 8; j++) {
+					uint gr = r0 + r, gk = k0 + kk + j;
+					e[j] = gr < R && gk < K ? g[(size_t)gr * ld + gk] : 0;
+				}
+				v = (uint4)(e[0] | e[1] << 16, e[2] | e[3] << 16,
+					    e[4] | e[5] << 16, e[6] | e[7] << 16);
+			}
+			*(local uint4 *)(s + r * LDSP + kk) = v;
+		}
+		return;
+	}
+	// Rows contiguous: the tile is transposed on its way into LDS.  One
+	// chunk per work-item: 8 rows x 2 consecutive k (two 16-byte loads),
+	// written as 8 dwords each holding (k, k+1) of one row, so LDS sees
+	// only 32-bit stores.
+	uint kk = (tid >> 3) * 2, r = (tid & 7) * 8;
+	uint e0[8], e1[8];
+	if (full) {
+		global const ushort *p = g + (size_t)(k0 + kk) * ld + r0 + r;
+		uint4 v0 = *(global const uint4 *)p;
+		uint4 v1 = *(global const uint4 *)(p + ld);
+		uint w0[4] = {v0.x, v0.y, v0.z, v0.w}, w1[4] = {v1.x, v1.y, v1.z, v1.w};
+#pragma unroll
+		for (uint j = 0; j < 4; j++) {
+			e0[2 * j] = w0[j] & 0xffff;
+			e0[2 * j + 1] = w0[j] >> 16;
+			e1[2 * j] = w1[j] & 0xffff;
+			e1[2 * j + 1] = w1[j] >> 16;
+		}
+	} else {
+#pragma unroll
+		for (uint j = 0; j < 8; j++) {
+			uint gr = r0 + r + j, gk = k0 + kk;
+			bool in = gr < R;
+			e0[j] = in && gk < K ? g[(size_t)gk * ld + gr] : 0;
+			e1[j] = in && gk + 1 < K ? g[(size_t)(gk + 1) * ld + gr] : 0;
+		}
+	}
+#pragma unroll
+	for (uint j = 0; j < 8; j++)
+		*(local uint *)(s + (r + j) * LDSP + kk) = e0[j] | e1[j] << 16;
+}
+
+// 16 consecutive 16-bit elements of a fragment row, from LDS.
+static inline v8u frag_from_lds(local const ushort *p)
+{
+	uint4 lo = ((local const uint4 *)p)[0];
+	uint4 hi = ((local const uint4 *)p)[1];
+	return (v8u)(lo, hi);
+}
+
+// Writes one 16 x 16 accumulator (lane l, element v = row 2v + l/16,
+// column l % 16) to C at (row0, col0), clipped to M x N.
+static inline void store_acc(global void *c, v8f acc, uint row0, uint col0, uint lane,
+			     uint M, uint N, uint ldc, uint ot, bool use_beta,
+			     float alpha, float beta)
+{
+	uint col = col0 + (lane & 15);
+	if (col >= N)
+		return;
+#pragma unroll
+	for (uint v = 0; v < 8; v++) {
+		uint row = row0 + 2 * v + (lane >> 4);
+		if (row < M) {
+			size_t o = (size_t)row * ldc + col;
+			float val = alpha * acc[v];
+			if (use_beta)
+				val += beta * load_out(c, o, ot);
+			store_out(c, o, ot, val);
+		}
+	}
+}
+
+#define WMMA_F16(a, b, c) __builtin_amdgcn_wmma_f32_16x16x16_f16_w32( \
+	__builtin_astype(a, v16h), __builtin_astype(b, v16h), c)
+#define WMMA_BF16(a, b, c) __builtin_amdgcn_wmma_f32_16x16x16_bf16_w32( \
+	__builtin_astype(a, v16s), __builtin_astype(b, v16s), c)
+
+// One kernel per WMMA flavour; everything else is shared.  Waves are
+// arranged 2 x 2 over the 64 x 64 tile; each owns 32 x 32 = 2 x 2 WMMA
+// accumulators (32 VGPRs).
+#define GEMM_WMMA_KERNEL(NAME, WMMA)                                            \
+kernel __attribute__((reqd_work_group_size(128, 1, 1)))                        \
+void NAME(global const ushort *a, global const ushort *b, global void *c,      \
+	  uint M, uint N, uint K, uint lda, uint ldb, uint ldc, uint flags,     \
+	  float alpha, float beta)                                              \
+{                                                                               \
+	local ushort As[BM * LDSP];                                             \
+	local ushort Bs[BN * LDSP];                                             \
+	uint tid = __builtin_amdgcn_workitem_id_x();                            \
+	uint lane = tid & 31, wave = tid >> 5;                                  \
+	uint wm = wave >> 1, wn = wave & 1;                                     \
+	uint m0 = __builtin_amdgcn_workgroup_id_y() * BM;                       \
+	uint n0 = __builtin_amdgcn_workgroup_id_x() * BN;                       \
+	bool a_kc = !(flags & GF_TRANS_A), b_kc = (flags & GF_TRANS_B) != 0;    \
+	v8f acc00 = 0, acc01 = 0, acc10 = 0, acc11 = 0;                         \
+	uint r = lane & 15;                                                     \
+	for (uint k0 = 0; k0 < K; k0 += BK) {                                   \
+		tile16_to_lds(As, a, lda, m0, k0, M, K, a_kc,                   \
+			      (flags & GF_VEC_A) != 0, tid);                     \
+		tile16_to_lds(Bs, b, ldb, n0, k0, N, K, b_kc,                   \
+			      (flags & GF_VEC_B) != 0, tid);                     \
+		wg_barrier();                                                   \
+		_Pragma("unroll")                                               \
+		for (uint ks = 0; ks < BK; ks += 16) {                          \
+			v8u fa0 = frag_from_lds(As + (wm * 32 + r) * LDSP + ks);      \
+			v8u fa1 = frag_from_lds(As + (wm * 32 + 16 + r) * LDSP + ks); \
+			v8u fb0 = frag_from_lds(Bs + (wn * 32 + r) * LDSP + ks);      \
+			v8u fb1 = frag_from_lds(Bs + (wn * 32 + 16 + r) * LDSP + ks); \
+			acc00 = WMMA(fa0, fb0, acc00);                          \
+			acc01 = WMMA(fa0, fb1, acc01);                          \
+			acc10 = WMMA(fa1, fb0, acc10);                          \
+			acc11 = WMMA(fa1, fb1, acc11);                          \
+		}                                                               \
+		wg_barrier();                                                   \
+	}                                                                       \
+	uint ot = (flags >> GF_OUT_SHIFT) & 3;                                  \
+	bool ub = (flags & GF_BETA) != 0;                                       \
+	uint rm = m0 + wm * 32, cn = n0 + wn * 32;                              \
+	store_acc(c, acc00, rm, cn, lane, M, N, ldc, ot, ub, alpha, beta);      \
+	store_acc(c, acc01, rm, cn + 16, lane, M, N, ldc, ot, ub, alpha, beta); \
+	store_acc(c, acc10, rm + 16, cn, lane, M, N, ldc, ot, ub, alpha, beta); \
+	store_acc(c, acc11, rm + 16, cn + 16, lane, M, N, ldc, ot, ub, alpha, beta); \
+}
+
+GEMM_WMMA_KERNEL(gemm_f16, WMMA_F16)
+GEMM_WMMA_KERNEL(gemm_bf16, WMMA_BF16)
+
+// ---- f32 kernel -------------------------------------------------------------
+
+#define FBK 16
+#define FP 68   // LDS pitch in floats: 64 + 4 keeps float4 alignment
+
+// Copies the 64 x 16 tile (rows r0.., k k0..) of an f32 operand into LDS
+// as [k][row] (rows contiguous, what the inner product reads as float4).
+// 256 work-items, 256 chunks of 4 elements: one each.
+static inline void tile32_to_lds(local float *s, global const float *g, uint ld,
+				 uint r0, uint k0, uint R, uint K, bool kcontig,
+				 bool vec, uint tid)
+{
+	bool full = vec && r0 + 64 <= R && k0 + FBK <= K;
+	if (kcontig) {
+		uint r = tid >> 2, kk = (tid & 3) * 4;
+		float e[4];
+		if (full) {
+			float4 v = *(global const float4 *)(g + (size_t)(r0 + r) * ld + k0 + kk);
+			e[0] = v.x; e[1] = v.y; e[2] = v.z; e[3] = v.w;
+		} else {
+			for (uint j = 0; j < 4; j++) {
+				uint gr = r0 + r, gk = k0 + kk + j;
+				e[j] = gr < R && gk < K ? g[(size_t)gr * ld + gk] : 0.0f;
+			}
+		}
+		for (uint j = 0; j < 4; j++)
+			s[(kk + j) * FP + r] = e[j];
+	} else {
+		uint kk = tid >> 4, r = (tid & 15) * 4;
+		float4 v;
+		if (full) {
+			v = *(global const float4 *)(g + (size_t)(k0 + kk) * ld + r0 + r);
+		} else {
+			float e[4];
+			for (uint j = 0; j < 4; j++) {
+				uint gr = r0 + r + j, gk = k0 + kk;
+				e[j] = gr < R && gk < K ? g[(size_t)gk * ld + gr] : 0.0f;
+			}
+			v = (float4)(e[0], e[1], e[2], e[3]);
+		}
+		*(local float4 *)(s + kk * FP + r) = v;
+	}
+}
+
+kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void gemm_f32(global const float *a, global const float *b, global void *c,
+	      uint M, uint N, uint K, uint lda, uint ldb, uint ldc, uint flags,
+	      float alpha, float beta)
+{
+	local float As[FBK * FP];
+	local float Bs[FBK * FP];
+	uint tid = __builtin_amdgcn_workitem_id_x();
+	uint tx = tid & 15, ty = tid >> 4;
+	uint m0 = __builtin_amdgcn_workgroup_id_y() * 64;
+	uint n0 = __builtin_amdgcn_workgroup_id_x() * 64;
+	bool a_kc = !(flags & GF_TRANS_A), b_kc = (flags & GF_TRANS_B) != 0;
+	float acc[4][4];
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < 4; j++)
+			acc[i][j] = 0.0f;
+	for (uint k0 = 0; k0 < K; k0 += FBK) {
+		tile32_to_lds(As, a, lda, m0, k0, M, K, a_kc, (flags & GF_VEC_A) != 0, tid);
+		tile32_to_lds(Bs, b, ldb, n0, k0, N, K, b_kc, (flags & GF_VEC_B) != 0, tid);
+		wg_barrier();
+		for (uint kk = 0; kk < FBK; kk++) {
+			float4 av = *(local const float4 *)(As + kk * FP + ty * 4);
+			float4 bv = *(local const float4 *)(Bs + kk * FP + tx * 4);
+			float ar[4] = {av.x, av.y, av.z, av.w};
+			float br[4] = {bv.x, bv.y, bv.z, bv.w};
+			for (int i = 0; i < 4; i++)
+				for (int j = 0; j < 4; j++)
+					acc[i][j] = __builtin_fmaf(ar[i], br[j], acc[i][j]);
+		}
+		wg_barrier();
+	}
+	uint ot = (flags >> GF_OUT_SHIFT) & 3;
+	bool use_beta = (flags & GF_BETA) != 0;
+	for (uint i = 0; i < 4; i++)
+		for (uint j = 0; j < 4; j++) {
+			uint row = m0 + ty * 4 + i, col = n0 + tx * 4 + j;
+			if (row < M && col < N) {
+				size_t o = (size_t)row * ldc + col;
+				float val = alpha * acc[i][j];
+				if (use_beta)
+					val += beta * load_out(c, o, ot);
+				store_out(c, o, ot, val);
+			}
+		}
+}

@@ -1,0 +1,176 @@
+/* linalg_check.c - validation of GEMM/GEMV descriptors, before anything
+ * is queued: a wrong descriptor must be an error here, never an
+ * out-of-bounds access on the GPU.  Also turns a valid descriptor into
+ * the kernel's flags and grid (the "plan"). */
+#include "amdbare.h"
+#include "api.h"
+#include "error.h"
+#include "linalg_internal.h"
+
+#include <errno.h>
+#include <stddef.h>
+
+static uint32_t elem_size(amdbare_dtype t)
+{
+	return t == AMDBARE_DTYPE_F32 ? 4 : 2;
+}
+
+static bool is_input_type(amdbare_dtype t)
+{
+	return t == AMDBARE_DTYPE_F16 || t == AMDBARE_DTYPE_BF16 || t == AMDBARE_DTYPE_F32;
+}
+
+uint32_t ab_kernel_type_code(amdbare_dtype t)
+{
+	return t == AMDBARE_DTYPE_F16 ? AB_KT_F16 : t == AMDBARE_DTYPE_BF16 ? AB_KT_BF16 : AB_KT_F32;
+}
+
+static int check_dim(const char *op, const char *name, uint32_t v)
+{
+	if (v == 0)
+		return ab_set_error(EINVAL, "%s: %s is 0 (every dimension must be at least 1)", op, name);
+	if (v > AB_LINALG_MAX_DIM)
+		return ab_set_error(EINVAL, "%s: %s = %u exceeds the largest supported dimension %u",
+				    op, name, v, AB_LINALG_MAX_DIM);
+	return 0;
+}
+
+/* A matrix of `rows` stored rows of `cols` elements, `ld` elements apart,
+ * starting at t->offset: every byte the kernel touches must lie inside
+ * the buffer.  *ld == 0 is replaced by cols. */
+static int check_matrix(const char *op, const char *name, const amdbare_tensor_ref *t,
+			uint64_t rows, uint64_t cols, uint32_t *ld)
+{
+	if (!t->bo)
+		return ab_set_error(EINVAL, "%s: %s has no buffer", op, name);
+	if (*ld == 0)
+		*ld = (uint32_t)cols;
+	if (*ld < cols)
+		return ab_set_error(EINVAL, "%s: leading dimension of %s is %u, less than its row "
+				    "length %llu", op, name, *ld, (unsigned long long)cols);
+	uint64_t es = elem_size(t->dtype);
+	if (t->offset % es)
+		return ab_set_error(EINVAL, "%s: %s offset %llu is not a multiple of its element "
+				    "size (%llu bytes, %s)", op, name,
+				    (unsigned long long)t->offset, (unsigned long long)es,
+				    amdbare_dtype_name(t->dtype));
+	/* elements up to and including the last one touched; rows, cols and
+	 * ld are below 2^32, so (rows - 1) * ld + cols < 2^64 */
+	uint64_t elems = (rows - 1) * (uint64_t)*ld + cols;
+	uint64_t bytes, end;
+	if (__builtin_mul_overflow(elems, es, &bytes) ||
+	    __builtin_add_overflow(bytes, t->offset, &end))
+		return ab_set_error(EOVERFLOW, "%s: %s extent (%llu rows, ld %u, offset %llu) "
+				    "overflows 64 bits", op, name, (unsigned long long)rows, *ld,
+				    (unsigned long long)t->offset);
+	uint64_t size = amdbare_bo_size(t->bo);
+	if (end > size)
+		return ab_set_error(EINVAL, "%s: %s needs bytes [%llu, %llu) (%llu x %llu %s, "
+				    "ld %u) but its buffer has %llu bytes", op, name,
+				    (unsigned long long)t->offset, (unsigned long long)end,
+				    (unsigned long long)rows, (unsigned long long)cols,
+				    amdbare_dtype_name(t->dtype), *ld, (unsigned long long)size);
+	return 0;
+}
+
+/* 16-byte vector loads need a 16-byte aligned start (GEM buffers are
+ * page-aligned in the GPU address space, so the offset decides) and rows
+ * a multiple of 16 bytes apart. */
+static bool vec_ok(const amdbare_tensor_ref *t, uint32_t ld)
+{
+	return t->offset % 16 == 0 && ((uint64_t)ld * elem_size(t->dtype)) % 16 == 0;
+}
+
+int ab_gemm_plan(const amdbare_gemm_desc *g, struct ab_gemm_plan *p)
+{
+	const char *op = "gemm";
+	if (!g || !p)
+		return ab_set_error(EINVAL, "gemm: no descriptor");
+	int r;
+	if ((r = check_dim(op, "M", g->m)) || (r = check_dim(op, "N", g->n)) ||
+	    (r = check_dim(op, "K", g->k)))
+		return r;
+	amdbare_dtype at = g->a.dtype;
+	if (!is_input_type(at))
+		return ab_set_error(EINVAL, "gemm: A has type %s; supported: f16, bf16, f32",
+				    amdbare_dtype_name(at));
+	if (g->b.dtype != at)
+		return ab_set_error(EINVAL, "gemm: A is %s but B is %s (both must have the same type)",
+				    amdbare_dtype_name(at), amdbare_dtype_name(g->b.dtype));
+	if (g->c.dtype != AMDBARE_DTYPE_F32 && g->c.dtype != at)
+		return ab_set_error(EINVAL, "gemm: C has type %s; with %s inputs it must be f32 or %s",
+				    amdbare_dtype_name(g->c.dtype), amdbare_dtype_name(at),
+				    amdbare_dtype_name(at));
+	p->lda = g->lda;
+	p->ldb = g->ldb;
+	p->ldc = g->ldc;
+	/* stored shapes: A is M x K (K x M transposed), B is K x N (N x K) */
+	if ((r = check_matrix(op, "A", &g->a, g->trans_a ? g->k : g->m,
+			      g->trans_a ? g->m : g->k, &p->lda)) ||
+	    (r = check_matrix(op, "B", &g->b, g->trans_b ? g->n : g->k,
+			      g->trans_b ? g->k : g->n, &p->ldb)) ||
+	    (r = check_matrix(op, "C", &g->c, g->m, g->n, &p->ldc)))
+		return r;
+	p->flags = (g->trans_a ? AB_GF_TRANS_A : 0) | (g->trans_b ? AB_GF_TRANS_B : 0) |
+		   (vec_ok(&g->a, p->lda) ? AB_GF_VEC_A : 0) |
+		   (vec_ok(&g->b, p->ldb) ? AB_GF_VEC_B : 0) |
+		   (g->beta != 0.0f ? AB_GF_BETA : 0) |
+		   ab_kernel_type_code(g->c.dtype) << AB_GF_OUT_SHIFT;
+	p->kernel = at == AMDBARE_DTYPE_F16 ? "gemm_f16" :
+		    at == AMDBARE_DTYPE_BF16 ? "gemm_bf16" : "gemm_f32";
+	p->block = at == AMDBARE_DTYPE_F32 ? AB_GEMM_F32_BLOCK : AB_GEMM_WMMA_BLOCK;
+	p->grid[0] = (g->n + AB_GEMM_TILE - 1) / AB_GEMM_TILE;
+	p->grid[1] = (g->m + AB_GEMM_TILE - 1) / AB_GEMM_TILE;
+	return 0;
+}
+
+AB_API int amdbare_gemm_check(const amdbare_gemm_desc *g)
+{
+	struct ab_gemm_plan p;
+	return ab_gemm_plan(g, &p);
+}
+
+int ab_gemv_plan(const amdbare_gemv_desc *v, struct ab_gemv_plan *p)
+{
+	const char *op = "gemv";
+	if (!v || !p)
+		return ab_set_error(EINVAL, "gemv: no descriptor");
+	int r;
+	if ((r = check_dim(op, "N", v->n)) || (r = check_dim(op, "K", v->k)))
+		return r;
+	amdbare_dtype wt = v->w.dtype;
+	if (!is_input_type(wt))
+		return ab_set_error(EINVAL, "gemv: W has type %s; supported: f16, bf16, f32",
+				    amdbare_dtype_name(wt));
+	if (v->x.dtype != AMDBARE_DTYPE_F32 && v->x.dtype != wt)
+		return ab_set_error(EINVAL, "gemv: x has type %s; with %s weights it must be f32 or %s",
+				    amdbare_dtype_name(v->x.dtype), amdbare_dtype_name(wt),
+				    amdbare_dtype_name(wt));
+	if (v->y.dtype != AMDBARE_DTYPE_F32 && v->y.dtype != wt)
+		return ab_set_error(EINVAL, "gemv: y has type %s; with %s weights it must be f32 or %s",
+				    amdbare_dtype_name(v->y.dtype), amdbare_dtype_name(wt),
+				    amdbare_dtype_name(wt));
+	uint32_t ldx = 0, ldy = 0; /* vectors: one row */
+	p->ldw = v->ldw;
+	if ((r = check_matrix(op, "W", &v->w, v->n, v->k, &p->ldw)) ||
+	    (r = check_matrix(op, "x", &v->x, 1, v->k, &ldx)) ||
+	    (r = check_matrix(op, "y", &v->y, 1, v->n, &ldy)))
+		return r;
+	/* the vector path reads x in chunks of 8 (16-bit W) or 4 (f32 W)
+	 * elements: 16 bytes of f32/16-bit x, or 8 bytes of 16-bit x for f32
+	 * W; a 16-byte aligned start covers all of them */
+	p->flags = (vec_ok(&v->w, p->ldw) && v->x.offset % 16 == 0 ? AB_VF_VEC : 0) |
+		   (v->beta != 0.0f ? AB_VF_BETA : 0) |
+		   ab_kernel_type_code(v->x.dtype) << AB_VF_X_SHIFT |
+		   ab_kernel_type_code(v->y.dtype) << AB_VF_Y_SHIFT;
+	p->kernel = wt == AMDBARE_DTYPE_F16 ? "gemv_f16" :
+		    wt == AMDBARE_DTYPE_BF16 ? "gemv_bf16" : "gemv_f32";
+	p->grid = (v->n + AB_GEMV_ROWS_PER_GROUP - 1) / AB_GEMV_ROWS_PER_GROUP;
+	return 0;
+}
+
+AB_API int amdbare_gemv_check(const amdbare_gemv_desc *v)
+{
+	struct ab_gemv_plan p;
+	return ab_gemv_plan(v, &p);
+}
