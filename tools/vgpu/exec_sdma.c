@@ -88,7 +88,10 @@ static int const_fill(struct sdma *s, uint64_t dst, uint32_t data, uint32_t fill
 	uint8_t *buf = malloc(chunk + 4);
 	if (!buf)
 		return bad(s, "out of memory for CONST_FILL");
-	for (size_t i = 0; i < chunk + 4; i += 4) {
+	/* Whole dwords cover the chunk's bytes; the 4 spare bytes take the
+	 * last one when chunk is not a multiple of 4 (found by fuzz_vgpu_cmd:
+	 * the bound used to be chunk + 4, a write past the buffer). */
+	for (size_t i = 0; i < chunk; i += 4) {
 		if (fillsize == 0)
 			memset(buf + i, (int)(data & 0xff), 4);
 		else
