@@ -70,17 +70,35 @@ void checksum_partial(global const uint *src, uint shift, ulong len, ulong word0
 	uint sb = shift * 8u;
 	ulong acc = 0;
 
-	for (ulong q = (ulong)GRP() * WG + lid; q < chunks; q += stride) {
-		uint4_a4 d = *(global const uint4_a4 *)(src + q * 4);
-		uint d4 = shift ? src[q * 4 + 4] : 0u;
-		ulong i = word0 + q * 4;
-		uint key = (uint)i * CK_POS_LO + (uint)(i >> 32) * CK_POS_HI;
-		// The 4 words' keys step by CK_POS_LO (i's low word cannot
-		// wrap inside a chunk: word0 is a multiple of 4 here too).
-		acc += ck_term(ck_word(d.x, d.y, sb), key);
-		acc += ck_term(ck_word(d.y, d.z, sb), key + CK_POS_LO);
-		acc += ck_term(ck_word(d.z, d.w, sb), key + 2u * CK_POS_LO);
-		acc += ck_term(ck_word(d.w, d4, sb), key + 3u * CK_POS_LO);
+	ulong first = (ulong)GRP() * WG + lid;
+	if (shift == 0) {
+		// A dword-aligned range (the usual case): the words are the
+		// dwords, one 16-byte load per chunk and nothing to realign.
+		for (ulong q = first; q < chunks; q += stride) {
+			uint4_a4 d = *(global const uint4_a4 *)(src + q * 4);
+			ulong i = word0 + q * 4;
+			uint key = (uint)i * CK_POS_LO + (uint)(i >> 32) * CK_POS_HI;
+			// The 4 words' keys step by CK_POS_LO (i's low word
+			// cannot wrap inside a chunk: word0 is a multiple of 4).
+			acc += ck_term(d.x, key);
+			acc += ck_term(d.y, key + CK_POS_LO);
+			acc += ck_term(d.z, key + 2u * CK_POS_LO);
+			acc += ck_term(d.w, key + 3u * CK_POS_LO);
+		}
+	} else {
+		// Each word straddles two dwords: one more dword per chunk
+		// (inside the range: a whole chunk ends at least 1 byte into
+		// it), and v_alignbit_b32 per word.
+		for (ulong q = first; q < chunks; q += stride) {
+			uint4_a4 d = *(global const uint4_a4 *)(src + q * 4);
+			uint d4 = src[q * 4 + 4];
+			ulong i = word0 + q * 4;
+			uint key = (uint)i * CK_POS_LO + (uint)(i >> 32) * CK_POS_HI;
+			acc += ck_term(ck_word(d.x, d.y, sb), key);
+			acc += ck_term(ck_word(d.y, d.z, sb), key + CK_POS_LO);
+			acc += ck_term(ck_word(d.z, d.w, sb), key + 2u * CK_POS_LO);
+			acc += ck_term(ck_word(d.w, d4, sb), key + 3u * CK_POS_LO);
+		}
 	}
 
 	// The tail: up to 3 whole words and one partial word, one per

@@ -16,6 +16,14 @@
 #define CK_CHUNK 16       /* bytes per work-item and loop step */
 #define CK_GROUPS_PER_CU 8
 #define CK_MAX_GROUPS 1024
+/* Bytes per job (one dispatch, one submission).  A job must finish within
+ * the kernel's lockup timeout (amdgpu.lockup_timeout, 10 s by default):
+ * hardware reads 256 MiB in milliseconds, but the virtual device
+ * interprets every instruction at a few MB/s, so there the range is cut
+ * into 2 MiB jobs.  Both are multiples of 16 (a chunk), so every piece
+ * but the last is whole chunks and keeps the range's byte shift. */
+#define CK_PIECE (256ull << 20)
+#define CK_PIECE_VIRTUAL (2ull << 20)
 
 /* Workgroups for a range: one per 256 chunks up to a few per CU, after
  * which each work-item loops (the grid-stride loop) — enough to fill the
@@ -64,9 +72,8 @@ AB_API int amdbare_checksum_gpu(amdbare_device *dev, amdbare_bo *bo, uint64_t of
 
 	amdbare_device_info info;
 	amdbare_device_get_info(dev, &info);
-	uint32_t groups = group_count(&info, size);
 	amdbare_bo_create_info ci = {
-		.size = (uint64_t)groups * sizeof(uint64_t),
+		.size = (uint64_t)CK_MAX_GROUPS * sizeof(uint64_t),
 		.domains = AMDBARE_DOMAIN_GTT,
 		.flags = AMDBARE_BO_CPU_ACCESS,
 	};
@@ -79,34 +86,50 @@ AB_API int amdbare_checksum_gpu(amdbare_device *dev, amdbare_bo *bo, uint64_t of
 	if (r < 0)
 		goto out;
 
-	/* The kernel reads dword-aligned: the range's first dword and the
-	 * byte shift into it. */
-	uint32_t shift = (uint32_t)(offset & 3u);
-	uint64_t len = size, word0 = 0;
-	amdbare_karg args[] = {
-		amdbare_karg_buffer(bo, offset - shift),
-		amdbare_karg_value(&shift, sizeof(shift)),
-		amdbare_karg_value(&len, sizeof(len)),
-		amdbare_karg_value(&word0, sizeof(word0)),
-		amdbare_karg_buffer(partials, 0),
-	};
-	di.grid[0] = groups;
-	di.grid[1] = di.grid[2] = 1;
-	di.block[0] = CK_WG;
-	di.block[1] = di.block[2] = 1;
-	di.args = args;
-	di.arg_count = sizeof(args) / sizeof(args[0]);
-	r = amdbare_dispatch(dev, &di);
-	if (r < 0) {
-		ab_append_error(" (checksum_gpu of %" PRIu64 " bytes at offset %" PRIu64 ")", size,
-				offset);
+	amdbare_dispatcher *d;
+	r = amdbare_dispatcher_create(dev, &d);
+	if (r < 0)
 		goto out;
-	}
-	const volatile uint64_t *part = map;
+	/* The kernel reads dword-aligned: the range's first dword and the
+	 * byte shift into it.  Pieces keep that shift (their size is a
+	 * multiple of 16 bytes) and tell the kernel their first word index. */
+	uint32_t shift = (uint32_t)(offset & 3u);
+	uint64_t piece_max = info.is_virtual ? CK_PIECE_VIRTUAL : CK_PIECE;
 	uint64_t sum = 0;
-	for (uint32_t g = 0; g < groups; g++)
-		sum += part[g];
-	*out = ab_checksum_finish(sum, size);
+	for (uint64_t done = 0; done < size && r == 0; done += piece_max) {
+		uint64_t len = size - done < piece_max ? size - done : piece_max;
+		uint64_t word0 = done / 4;
+		uint32_t groups = group_count(&info, len);
+		amdbare_karg args[] = {
+			amdbare_karg_buffer(bo, offset - shift + done),
+			amdbare_karg_value(&shift, sizeof(shift)),
+			amdbare_karg_value(&len, sizeof(len)),
+			amdbare_karg_value(&word0, sizeof(word0)),
+			amdbare_karg_buffer(partials, 0),
+		};
+		di.grid[0] = groups;
+		di.grid[1] = di.grid[2] = 1;
+		di.block[0] = CK_WG;
+		di.block[1] = di.block[2] = 1;
+		di.args = args;
+		di.arg_count = sizeof(args) / sizeof(args[0]);
+		r = amdbare_dispatcher_add(d, &di);
+		if (r == 0)
+			r = amdbare_dispatcher_run(d, NULL);
+		if (r < 0) {
+			ab_append_error(" (checksum_gpu of %" PRIu64 " bytes at offset %" PRIu64
+					", piece at +%" PRIu64 ")", size, offset, done);
+			break;
+		}
+		const volatile uint64_t *part = map;
+		for (uint32_t g = 0; g < groups; g++)
+			sum += part[g];
+	}
+	int rf = amdbare_dispatcher_free(d);
+	if (r == 0 && rf < 0)
+		r = rf;
+	if (r == 0)
+		*out = ab_checksum_finish(sum, size);
 out:
 	amdbare_bo_free(partials);
 	return r;

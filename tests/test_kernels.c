@@ -398,6 +398,20 @@ Test(checksum_gpu, matches_cpu_vram, .timeout = 300)
 	gpu_matches_cpu(AMDBARE_DOMAIN_VRAM);
 }
 
+/* On the vgpu a range is cut into 2 MiB jobs (checksum_gpu.c, the lockup
+ * timeout): a range over three pieces at an odd offset, so the middle
+ * piece's word index and the shifted reads across piece edges count. */
+Test(checksum_gpu, range_over_several_jobs, .timeout = 300)
+{
+	amdbare_device *dev = open_dev("780m");
+	const uint64_t n = (4u << 20) + 21;
+	unsigned char *map;
+	amdbare_bo *bo = make_buf(dev, AMDBARE_DOMAIN_GTT, n + 8, 31, &map);
+	cr_expect_eq(gpu_ck(dev, bo, 3, n), amdbare_checksum(map + 3, n));
+	amdbare_bo_free(bo);
+	close_dev(dev);
+}
+
 /* Ranges that end at the buffer's last byte, for every shift and every
  * tail length: the kernel must not read past the buffer (that would be a
  * VM fault on the vgpu). */
