@@ -73,10 +73,33 @@ typedef struct amdbare_ctx_reset_info {
 	bool vram_lost;   /* AMDGPU_CTX_QUERY2_FLAGS_VRAMLOST: VRAM contents gone */
 	bool ras_ce, ras_ue;
 	uint64_t raw_flags;
+	uint32_t guilty_ctx_id; /* see amdbare_ctx_query_reset */
 } amdbare_ctx_reset_info;
 
-/* Asks the kernel (QUERY_STATE2) whether a reset touched the context. */
+/* Asks the kernel (QUERY_STATE2) whether a reset touched the context.
+ * guilty_ctx_id names another live context of this process on the same
+ * device that reports GUILTY (0 when none does: the culprit is in another
+ * process, or the reset blamed no job). */
 int amdbare_ctx_query_reset(amdbare_ctx *ctx, amdbare_ctx_reset_info *out);
+
+/* Recovering from a GPU reset.  After a hang or fault the kernel refuses
+ * new submissions on the guilty context (-ECANCELED), and, when VRAM was
+ * lost, on every context created before the loss; innocent contexts
+ * without VRAM loss keep working.  amdbare reports such a refusal, and a
+ * wait on a cancelled job, as -ECANCELED with "context N was reset:
+ * guilty ..." or "innocent (context M was guilty) ...", plus "VRAM
+ * contents were lost" when they were.
+ *
+ * amdbare_ctx_recreate gives `ctx` a new kernel context (same priority)
+ * and frees the old one; the handle stays valid, so batches and
+ * dispatchers given this context go on with it.  Fences issued before
+ * are void afterwards: waiting for one gives -ECANCELED.  Buffers are not
+ * touched: they survive a reset, but after "VRAM contents were lost" the
+ * contents of VRAM buffers are garbage and the caller must upload them
+ * again.  The library's own buffers (command buffers, kernargs, uploaded
+ * code objects) live in GTT, which a VRAM loss does not touch, so they
+ * need nothing.  On failure the old context is kept. */
+int amdbare_ctx_recreate(amdbare_ctx *ctx);
 
 /* ------------------------------------------------------------------------ */
 /* Fences                                                                    */
@@ -96,6 +119,7 @@ typedef struct amdbare_fence {
 	uint32_t ip_instance;
 	uint32_t ring;
 	uint64_t seq;
+	uint32_t ctx_generation; /* internal: which incarnation of ctx (amdbare_ctx_recreate) */
 } amdbare_fence;
 
 #define AMDBARE_TIMEOUT_INFINITE UINT64_MAX

@@ -34,6 +34,12 @@ AB_API int amdbare_fence_wait(const amdbare_fence *fence, uint64_t timeout_ns)
 	if (!fence || !fence->ctx)
 		return ab_set_error(EINVAL, "fence wait: NULL fence or fence without a context");
 	amdbare_ctx *ctx = fence->ctx;
+	/* The context was re-created after a reset: the fence names a job of
+	 * the kernel context that was freed, whose outcome is gone with it. */
+	if (fence->ctx_generation != ctx->generation)
+		return ab_set_error(ECANCELED, "%s: fence %" PRIu64 " was issued before context %u "
+				    "was re-created after a reset: its job's outcome is unknown; "
+				    "submit it again", ab_node(ctx->dev), fence->seq, ctx->id);
 	union drm_amdgpu_wait_cs req;
 	memset(&req, 0, sizeof(req));
 	req.in.handle = fence->seq;
@@ -42,6 +48,8 @@ AB_API int amdbare_fence_wait(const amdbare_fence *fence, uint64_t timeout_ns)
 	req.in.ip_instance = fence->ip_instance;
 	req.in.ring = fence->ring;
 	req.in.ctx_id = ctx->id;
+	/* drmIoctl repeats the call on EINTR/EAGAIN with the same absolute
+	 * deadline, which is the restart amdgpu_cs_wait_ioctl expects. */
 	if (drmIoctl(ctx->dev->fd, DRM_IOCTL_AMDGPU_WAIT_CS, &req) != 0) {
 		int err = errno;
 		char what[96];

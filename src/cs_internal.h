@@ -16,6 +16,9 @@ struct amdbare_ctx {
 	amdbare_device *dev;
 	uint32_t id;          /* the kernel's context id */
 	int priority;
+	/* added by the fault-injection helper: bumped by amdbare_ctx_recreate;
+	 * fences carry the value they were issued under */
+	uint32_t generation;
 };
 
 struct amdbare_cmdbuf {

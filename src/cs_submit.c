@@ -234,7 +234,10 @@ AB_API int amdbare_cmdbuf_submit(amdbare_cmdbuf *cb, amdbare_ctx *ctx,
 		bo_list_op(dev, AMDGPU_BO_LIST_OP_DESTROY, list_handle, NULL, 0, NULL);
 	free(entries);
 	free(in_sems);
-	if (err == ECANCELED) /* amdgpu_cs_ioctl: the context is guilty of an earlier hang */
+	/* amdgpu_cs_parser_init: the context is guilty of an earlier hang;
+	 * amdgpu_cs_pass1: the context is older than a VRAM loss.  Nothing was
+	 * queued; the message names the culprit. */
+	if (err == ECANCELED)
 		return ab_ctx_reset_error(ctx, "command submission refused");
 	if (err) {
 		/* Name the optional chunks: a kernel may support CS but not one
@@ -249,7 +252,7 @@ AB_API int amdbare_cmdbuf_submit(amdbare_cmdbuf *cb, amdbare_ctx *ctx,
 			 opts->use_bo_list_object ? " (BO list object)" : "");
 		return ab_cs_error(dev, what, err);
 	}
-	cb->last = (amdbare_fence){ ctx, cb->ip_type, 0, 0, cs.out.handle };
+	cb->last = (amdbare_fence){ ctx, cb->ip_type, 0, 0, cs.out.handle, ctx->generation };
 	cb->has_last = true;
 	if (fence)
 		*fence = cb->last;

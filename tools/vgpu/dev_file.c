@@ -7,6 +7,7 @@
  */
 #include "dev_ctl.h"
 #include "dev_report.h"
+#include "fault.h" /* added by the fault-injection helper */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -175,6 +176,11 @@ int vgpu_dev_open(int minor, int open_flags, struct vgpu_file **out)
 		return err ? err : -EINVAL;
 	if (!prof->driver_name)
 		return -ENOENT; /* profile "none": there is no device */
+	/* added by the fault-injection helper: a malformed AMDBARE_VGPU_FAULTS
+	 * (message already printed) makes every open fail (fault_state.c) */
+	err = vgpu_fault_init();
+	if (err)
+		return err;
 	if (minor != VGPU_MINOR_PRIMARY && minor != VGPU_MINOR_RENDER)
 		return -ENODEV; /* drm_minor_acquire: no such minor */
 	/* drm_open_helper: "No exclusive opens" */

@@ -4,6 +4,7 @@
  * copied with min(return_size, sizeof(answer)) as the kernel does.
  */
 #include "dev_ctl.h"
+#include "fault.h" /* added by the fault-injection helper: VRAM_LOST_COUNTER */
 
 #include <errno.h>
 #include <stdio.h>
@@ -603,7 +604,9 @@ int vgpu_amdgpu_info(struct vgpu_file *f, void *data)
 			return r;
 		return copy_out(info, &ui32, 4);
 	case AMDGPU_INFO_VRAM_LOST_COUNTER:
-		ui32 = 0;
+		/* changed by the fault-injection helper: only an injected
+		 * VRAM-lost reset moves it (fault_reset.c) */
+		ui32 = vgpu_fault_vram_lost_counter();
 		return copy_out(info, &ui32, 4);
 	case AMDGPU_INFO_RAS_ENABLED_FEATURES:
 		return -EINVAL; /* consumer parts: no RAS context */

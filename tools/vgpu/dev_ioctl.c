@@ -7,6 +7,7 @@
  */
 #include "dev_ctl.h"
 #include "exec.h" /* command submission handlers (exec_cs.c) */
+#include "fault.h" /* fault injection hooks (fault_*.c) */
 
 #include <errno.h>
 #include <linux/capability.h>
@@ -214,6 +215,42 @@ static bool is_amdgpu(const struct vgpu_file *f)
 	       strcmp(f->ctl->prof->driver_name, "amdgpu") == 0;
 }
 
+/* ---- fault injection (fault_spec.c resolves ioctl names here) ---------- */
+
+static const struct ioctl_desc *desc_of(unsigned int nr)
+{
+	if (nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END)
+		return nr - DRM_COMMAND_BASE < AMDGPU_IOCTL_COUNT ? &amdgpu_ioctls[nr - DRM_COMMAND_BASE]
+								 : NULL;
+	return nr < CORE_IOCTL_COUNT ? &core_ioctls[nr] : NULL;
+}
+
+const char *vgpu_ioctl_name_of(unsigned int nr)
+{
+	const struct ioctl_desc *d = desc_of(nr);
+	return d && d->func ? d->name : NULL;
+}
+
+int vgpu_ioctl_nr_by_name(const char *name, unsigned int *nr)
+{
+	static const char *const prefixes[] = { "", "DRM_IOCTL_", "DRM_IOCTL_AMDGPU_" };
+	int found = 0;
+	for (unsigned int i = 0; i < 0x100; i++) {
+		const char *full = vgpu_ioctl_name_of(i);
+		if (!full)
+			continue;
+		for (size_t p = 0; p < sizeof(prefixes) / sizeof(prefixes[0]); p++) {
+			size_t len = strlen(prefixes[p]);
+			if (strncmp(full, prefixes[p], len) == 0 && strcmp(full + len, name) == 0) {
+				if (found++ == 0)
+					*nr = i;
+				break;
+			}
+		}
+	}
+	return found == 0 ? -ENOENT : found > 1 ? -EINVAL : 0;
+}
+
 /* drm_ioctl */
 int vgpu_dev_ioctl(struct vgpu_file *f, unsigned long request, void *arg)
 {
@@ -258,6 +295,12 @@ int vgpu_dev_ioctl(struct vgpu_file *f, unsigned long request, void *arg)
 		return -EINVAL;
 	}
 
+	/* fault injection: an injected failure happens before the argument is
+	 * read, as a kernel failing early (fault_state.c) */
+	retcode = vgpu_fault_ioctl_enter(nr, ioctl->name);
+	if (retcode)
+		return retcode;
+
 	char stack_kdata[128];
 	char *kdata = stack_kdata;
 	if (ksize > sizeof(stack_kdata)) {
@@ -275,6 +318,8 @@ int vgpu_dev_ioctl(struct vgpu_file *f, unsigned long request, void *arg)
 
 	/* drm_ioctl_kernel */
 	retcode = ioctl_permit(ioctl->flags, f);
+	if (retcode == 0 && is_amdgpu(f)) /* fault injection: CS after a VRAM loss (fault_reset.c) */
+		retcode = vgpu_fault_ioctl_check(f, nr, kdata);
 	if (retcode == 0) {
 		if ((ioctl->vflags & V_MEM) && !is_amdgpu(f)) {
 			/* foreign node: it has no amdgpu GEM objects to name */

@@ -9,6 +9,7 @@
  * completes with -ECANCELED.
  */
 #include "exec_internal.h"
+#include "fault.h" /* fault injection: hung and faulting jobs (fault_state.c) */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -205,6 +206,47 @@ static int run_job(struct exec_job *job)
 	return 0;
 }
 
+/* ---- fault injection (fault.h) ---------------------------------------- */
+
+/* An injected hang: the job never finishes; the watchdog turns it into
+ * a timeout as for a real hang.  An injected VRAM-lost reset meanwhile
+ * cancels it (its fence already carries the error). */
+static int hang_job(struct exec_job *job)
+{
+	for (;;) {
+		int r = exec_check_watchdog(job);
+		if (r)
+			return r;
+		exec_lock();
+		int cancelled = job->fence->error;
+		exec_unlock();
+		if (cancelled)
+			return cancelled;
+		usleep(1000);
+	}
+}
+
+static int run_or_inject(struct exec_ring *r, struct exec_job *job)
+{
+	switch (vgpu_fault_job_start(r->name)) {
+	case VGPU_FAULT_JOB_HANG:
+		return hang_job(job);
+	case VGPU_FAULT_JOB_VM_FAULT:
+		return exec_vm_fault(job, job->num_ibs ? job->ibs[0].va : 0, false,
+				     "injected VM fault (fault injection)");
+	default:
+		return run_job(job);
+	}
+}
+
+void exec_ring_cancel_all(void)
+{
+	for (size_t i = 0; i < NUM_RINGS; i++)
+		for (struct exec_job *j = rings[i].head; j; j = j->next)
+			if (!j->fence->signaled && !j->fence->error)
+				j->fence->error = -ECANCELED;
+}
+
 static bool deps_signaled(const struct exec_job *job)
 {
 	for (uint32_t i = 0; i < job->num_deps; i++)
@@ -264,12 +306,18 @@ static void *ring_main(void *arg)
 			/* drm_sched_entity_pop_job: a guilty entity's jobs are
 			 * cancelled; amdgpu_job_run skips their IBs */
 			err = -ECANCELED;
+		} else if (job->fence->error) {
+			/* fault injection: cancelled by a VRAM loss before it ran
+			 * (amdgpu_job_run skips the IBs) */
+			err = job->fence->error;
 		} else {
 			job->deadline_ns = exec_now_ns() + timeout_ns();
 			exec_unlock();
-			err = run_job(job);
+			err = run_or_inject(r, job); /* fault injection hook */
 			exec_lock();
-			if (err)
+			/* a job cancelled by an injected VRAM loss while it ran is
+			 * not the cause of a reset */
+			if (err && err != job->fence->error)
 				exec_gpu_reset(job->ctx);
 		}
 		exec_fence_signal(job->fence, err);

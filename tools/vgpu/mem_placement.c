@@ -19,6 +19,7 @@
  * idle (nothing executes), so no eviction ever waits for a fence.
  */
 #include "mem_internal.h"
+#include "fault.h" /* fault injection: heaps declared full (fault_state.c) */
 
 #include <errno.h>
 #include <libdrm/amdgpu_drm.h>
@@ -50,12 +51,22 @@ int mem_places_from_domain(uint32_t domain, uint64_t flags, struct mem_place *ou
 	return c;
 }
 
+/* fault injection: a heap declared full has no room and nothing in it can
+ * be evicted, as if pinned BOs filled it. */
+static bool heap_declared_full(int mem_type)
+{
+	return (mem_type == MEM_PL_VRAM && vgpu_fault_vram_full()) ||
+	       (mem_type == MEM_PL_TT && vgpu_fault_gtt_full());
+}
+
 /* The resource managers' alloc: amdgpu_vram_mgr_new, amdgpu_gtt_mgr_new,
  * ttm_sys_man.  -ENOSPC when it does not fit. */
 static int res_alloc(uint64_t size, const struct mem_place *pl, struct mem_res *res)
 {
 	struct mem_shared *s = mem_shared();
 	*res = (struct mem_res){ .mem_type = pl->mem_type };
+	if (heap_declared_full(pl->mem_type))
+		return -ENOSPC;
 	switch (pl->mem_type) {
 	case MEM_PL_SYSTEM:
 		return 0;
@@ -252,6 +263,8 @@ static int evict_first(const struct mem_gbo *self, const struct mem_place *pl)
 	struct mem_shared *s = mem_shared();
 	struct mem_gbo *best = NULL;
 	int best_prio = 2;
+	if (heap_declared_full(pl->mem_type))
+		return -EBUSY; /* fault injection: nothing evictable */
 	for (uint32_t i = 0; i < s->nslots; i++) {
 		struct mem_gbo *g = &s->bo[i];
 		if (!g->id || g == self || (int)g->mem_type != pl->mem_type)

@@ -1,0 +1,61 @@
+/*
+ * The fault-injection test API: symbols exported from the preload
+ * library (visibility "default"), found by tests with
+ * dlsym(RTLD_DEFAULT, ...) as tests/support/vgpu_fault.c does.  Their
+ * presence is also how a test knows injection is available.
+ */
+#include "fault.h"
+
+#include <errno.h>
+#include <stdint.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* Exported: prototypes here only to satisfy -Wmissing-prototypes; tests
+ * declare them through function pointers. */
+EXPORT int amdbare_vgpu_fault_add(const char *spec);
+EXPORT void amdbare_vgpu_fault_clear(void);
+EXPORT int amdbare_vgpu_fault_gpu_reset(int vram_lost);
+EXPORT uint64_t amdbare_vgpu_fault_hits(void);
+EXPORT uint64_t amdbare_vgpu_fault_ioctl_calls(const char *ioctl);
+
+/* Arms the items of `spec` (the AMDBARE_VGPU_FAULTS grammar); counts start
+ * now.  0, or -EINVAL with a message on stderr. */
+EXPORT int amdbare_vgpu_fault_add(const char *spec)
+{
+	return vgpu_fault_add_spec(spec, "amdbare_vgpu_fault_add");
+}
+
+/* Disarms everything; both heaps behave normally again.  Resets that
+ * happened stay happened. */
+EXPORT void amdbare_vgpu_fault_clear(void)
+{
+	vgpu_fault_clear();
+}
+
+/* A GPU reset now, blaming no context; vram_lost != 0 also loses VRAM. */
+EXPORT int amdbare_vgpu_fault_gpu_reset(int vram_lost)
+{
+	vgpu_fault_gpu_reset(vram_lost != 0);
+	return 0;
+}
+
+/* Injections that fired in this process so far. */
+EXPORT uint64_t amdbare_vgpu_fault_hits(void)
+{
+	return vgpu_fault_hits();
+}
+
+/* Calls of an ioctl (name as in the grammar, or "any") this process made
+ * so far; UINT64_MAX for an unknown name. */
+EXPORT uint64_t amdbare_vgpu_fault_ioctl_calls(const char *ioctl)
+{
+	unsigned int nr;
+	if (!ioctl)
+		return UINT64_MAX;
+	if (ioctl[0] == 'a' && ioctl[1] == 'n' && ioctl[2] == 'y' && ioctl[3] == '\0')
+		return vgpu_fault_ioctl_calls(0x100);
+	if (vgpu_ioctl_nr_by_name(ioctl, &nr) != 0)
+		return UINT64_MAX;
+	return vgpu_fault_ioctl_calls(nr);
+}

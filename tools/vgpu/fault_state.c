@@ -1,0 +1,210 @@
+/*
+ * The armed faults of this process and the hooks that count and fire
+ * them: ioctl failures before the ioctl does anything, heaps declared
+ * full, jobs that hang or fault, resets at a chosen CS call.
+ *
+ * Per process, on purpose: the execution side (rings, reset counter,
+ * contexts) is per process in the vgpu, and counting "the n-th call"
+ * across processes would make every injection depend on what other
+ * processes of the instance happen to do.
+ */
+#include "fault_internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <drm.h>
+#include <amdgpu_drm.h>
+
+#define MAX_RULES 64
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct fault_rule rules[MAX_RULES];
+static int nrules;
+static atomic_bool heap_full[2];
+static atomic_uint_fast64_t hits;
+static atomic_uint_fast64_t calls[FAULT_IOCTL_ANY + 1];
+
+static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+static int env_result;
+
+static void env_parse(void)
+{
+	const char *spec = getenv("AMDBARE_VGPU_FAULTS");
+	if (!spec || !*spec)
+		return;
+	env_result = vgpu_fault_add_spec(spec, "AMDBARE_VGPU_FAULTS");
+	if (env_result)
+		vgpu_log("AMDBARE_VGPU_FAULTS is malformed: the device cannot be opened");
+}
+
+int vgpu_fault_init(void)
+{
+	pthread_once(&env_once, env_parse);
+	return env_result;
+}
+
+int vgpu_fault_add_spec(const char *spec, const char *origin)
+{
+	if (!spec)
+		return -EINVAL;
+	struct fault_rule parsed[MAX_RULES];
+	int n = fault_parse(spec, origin, parsed, MAX_RULES);
+	if (n < 0)
+		return n;
+	pthread_mutex_lock(&lock);
+	if (nrules + n > MAX_RULES) {
+		pthread_mutex_unlock(&lock);
+		return -ENOSPC;
+	}
+	memcpy(&rules[nrules], parsed, (size_t)n * sizeof(parsed[0]));
+	nrules += n;
+	for (int i = 0; i < n; i++) {
+		/* "-after=0": full at once, not only from the next GEM_CREATE */
+		if (parsed[i].kind == FAULT_HEAP_FULL && parsed[i].n == 0)
+			atomic_store(&heap_full[parsed[i].heap], true);
+	}
+	pthread_mutex_unlock(&lock);
+	return 0;
+}
+
+void vgpu_fault_clear(void)
+{
+	pthread_mutex_lock(&lock);
+	nrules = 0;
+	atomic_store(&heap_full[FAULT_HEAP_VRAM], false);
+	atomic_store(&heap_full[FAULT_HEAP_GTT], false);
+	pthread_mutex_unlock(&lock);
+}
+
+uint64_t vgpu_fault_hits(void)
+{
+	return atomic_load(&hits);
+}
+
+uint64_t vgpu_fault_ioctl_calls(unsigned int nr)
+{
+	return atomic_load(&calls[nr > 0xff ? FAULT_IOCTL_ANY : nr]);
+}
+
+/* Counts one matching event for `r`; true if the rule fires on it. */
+static bool due(struct fault_rule *r)
+{
+	if (r->spent)
+		return false;
+	r->seen++;
+	if (r->seen == r->n || (r->every && r->seen > r->n)) {
+		if (!r->every)
+			r->spent = true;
+		return true;
+	}
+	return false;
+}
+
+int vgpu_fault_ioctl_enter(unsigned int nr, const char *name)
+{
+	atomic_fetch_add(&calls[nr & 0xff], 1);
+	uint64_t nth_any = atomic_fetch_add(&calls[FAULT_IOCTL_ANY], 1) + 1;
+	int err = 0;
+	bool reset = false, vram_lost = false;
+	pthread_mutex_lock(&lock);
+	for (int i = 0; i < nrules; i++) {
+		struct fault_rule *r = &rules[i];
+		switch (r->kind) {
+		case FAULT_IOCTL:
+			if ((r->nr == nr || r->nr == FAULT_IOCTL_ANY) && due(r) && !err)
+				err = r->err;
+			break;
+		case FAULT_HEAP_FULL:
+			/* the first n GEM_CREATE calls see the heap as it is */
+			if (nr == DRM_COMMAND_BASE + DRM_AMDGPU_GEM_CREATE && !r->spent &&
+			    ++r->seen > r->n) {
+				r->spent = true;
+				atomic_store(&heap_full[r->heap], true);
+				atomic_fetch_add(&hits, 1);
+			}
+			break;
+		case FAULT_RESET:
+			if (nr == DRM_COMMAND_BASE + DRM_AMDGPU_CS && due(r)) {
+				reset = true;
+				vram_lost |= r->vram_lost;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	if (reset) {
+		atomic_fetch_add(&hits, 1);
+		vgpu_log("fault injection: GPU reset%s before %s", vram_lost ? " (VRAM lost)" : "",
+			 name);
+		vgpu_fault_gpu_reset(vram_lost);
+	}
+	if (err) {
+		atomic_fetch_add(&hits, 1);
+		vgpu_log("fault injection: %s (ioctl call %llu of the process) -> %s", name,
+			 (unsigned long long)nth_any, fault_errno_name(err));
+	}
+	return -err;
+}
+
+bool vgpu_fault_vram_full(void)
+{
+	return atomic_load(&heap_full[FAULT_HEAP_VRAM]);
+}
+
+bool vgpu_fault_gtt_full(void)
+{
+	return atomic_load(&heap_full[FAULT_HEAP_GTT]);
+}
+
+/* Ring names of exec_ring.c, and the groups the grammar adds. */
+static const char *const ring_names[] = {
+	"gfx_0.0.0", "comp_1.0.0", "comp_1.1.0", "comp_1.2.0", "comp_1.3.0", "sdma0", "sdma1",
+};
+
+bool vgpu_fault_ring_known(const char *name)
+{
+	if (strcmp(name, "any") == 0 || strcmp(name, "compute") == 0 || strcmp(name, "sdma") == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(ring_names) / sizeof(ring_names[0]); i++)
+		if (strcmp(name, ring_names[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool ring_matches(const char *rule, const char *ring)
+{
+	if (strcmp(rule, "any") == 0)
+		return true;
+	if (strcmp(rule, "compute") == 0)
+		return strncmp(ring, "comp_", 5) == 0;
+	if (strcmp(rule, "sdma") == 0)
+		return strncmp(ring, "sdma", 4) == 0;
+	return strcmp(rule, ring) == 0;
+}
+
+enum vgpu_fault_job vgpu_fault_job_start(const char *ring_name)
+{
+	enum vgpu_fault_job what = VGPU_FAULT_JOB_RUN;
+	pthread_mutex_lock(&lock);
+	for (int i = 0; i < nrules; i++) {
+		struct fault_rule *r = &rules[i];
+		if ((r->kind != FAULT_HANG && r->kind != FAULT_VM_FAULT) ||
+		    !ring_matches(r->ring, ring_name))
+			continue;
+		if (due(r) && what == VGPU_FAULT_JOB_RUN)
+			what = r->kind == FAULT_HANG ? VGPU_FAULT_JOB_HANG : VGPU_FAULT_JOB_VM_FAULT;
+	}
+	pthread_mutex_unlock(&lock);
+	if (what != VGPU_FAULT_JOB_RUN) {
+		atomic_fetch_add(&hits, 1);
+		vgpu_log("fault injection: the next job on %s %s", ring_name,
+			 what == VGPU_FAULT_JOB_HANG ? "hangs" : "raises a VM fault");
+	}
+	return what;
+}
