@@ -191,6 +191,7 @@ static int run_command(const struct cli_globals *g, int argc, char **argv)
 		return run_arena(g, argc, argv);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(g, argc, argv);
+	if (strcmp(cmd, "gemm") == 0 || strcmp(cmd, "gemv") == 0) return cmd_gemm(g, argc, argv); /* added by the GEMM/GEMV helper (cmd_gemm.c) */
 	if (strcmp(cmd, "help") == 0) {
 		if (argc < 2) {
 			print_main_help(stdout);
