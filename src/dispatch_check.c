@@ -82,13 +82,23 @@ static int check_kernel_needs(const amdbare_kernel_info *k)
 	if (e & AMDBARE_KCP_QUEUE_PTR)
 		return ab_set_error(ENOTSUP, "dispatch of kernel '%s': it asks for the queue pointer "
 				    "user SGPR; amdbare submits PM4 without an HSA queue", k->name);
-	if ((e & (AMDBARE_KCP_PRIVATE_SEGMENT_BUFFER | AMDBARE_KCP_FLAT_SCRATCH_INIT)) ||
-	    k->private_segment || k->private_segment_fixed_size || k->uses_dynamic_stack)
-		return ab_set_error(ENOTSUP, "dispatch of kernel '%s': it uses scratch (private "
-				    "segment %u bytes per work-item%s%s); scratch is not supported by "
-				    "the amdbare dispatcher", k->name, k->private_segment_fixed_size,
-				    k->uses_dynamic_stack ? ", dynamic stack" : "",
-				    (e & AMDBARE_KCP_FLAT_SCRATCH_INIT) ? ", flat scratch init" : "");
+	/* gfx11 targets use architected flat scratch: LLVM never asks for
+	 * these two there (AMDGPUUsage: "not supported and must be 0"), so a
+	 * kernel that does was built for another target. */
+	if (e & (AMDBARE_KCP_PRIVATE_SEGMENT_BUFFER | AMDBARE_KCP_FLAT_SCRATCH_INIT))
+		return ab_set_error(ENOTSUP, "dispatch of kernel '%s': it asks for the %s user "
+				    "SGPRs, which only targets without architected flat scratch use "
+				    "(gfx9/gfx10); the amdbare dispatcher sets up gfx11 scratch only",
+				    k->name, (e & AMDBARE_KCP_FLAT_SCRATCH_INIT) ? "flat scratch init"
+				    : "private segment buffer");
+	/* A dynamic stack (recursion, variable-sized alloca) has no size
+	 * known at dispatch; HSA runtimes guess one, amdbare refuses rather
+	 * than let a deep call chain run off its wave's slot. */
+	if (k->uses_dynamic_stack)
+		return ab_set_error(ENOTSUP, "dispatch of kernel '%s': it uses a dynamic stack "
+				    "(recursion or variable-sized private arrays; %u bytes fixed), "
+				    "whose size is unknown at dispatch; not supported", k->name,
+				    k->private_segment_fixed_size);
 	if (k->kernarg_preload & 0x7fu)
 		return ab_set_error(ENOTSUP, "dispatch of kernel '%s': kernarg preloading into SGPRs "
 				    "(descriptor kernarg_preload 0x%x) is not supported", k->name,
@@ -96,6 +106,32 @@ static int check_kernel_needs(const amdbare_kernel_info *k)
 	if (k->user_sgpr_count > 16)
 		return ab_set_error(EINVAL, "dispatch of kernel '%s': %u user SGPRs, the hardware has "
 				    "16 COMPUTE_USER_DATA registers", k->name, k->user_sgpr_count);
+	return 0;
+}
+
+/* Scratch per wave: RSRC2.ENABLE_PRIVATE_SEGMENT (SCRATCH_EN) is what
+ * makes the SPI give waves a slot; the size is the descriptor's private
+ * segment, dword-rounded per lane (as the CP rounds it), times the lanes,
+ * in whole WAVESIZE units.  A kernel with a private size but without
+ * SCRATCH_EN never touches scratch (LLVM sets both or neither). */
+static int plan_scratch(const amdbare_kernel_info *k, struct ab_dispatch_plan *plan)
+{
+	if (!k->private_segment)
+		return 0;
+	uint64_t lane = ((uint64_t)k->private_segment_fixed_size + 3) / 4 * 4;
+	if (lane == 0)
+		lane = 4; /* SCRATCH_EN with no size: the smallest slot */
+	uint64_t wave = lane * (k->wave32 ? 32u : 64u);
+	wave = (wave + AB_SCRATCH_WAVESIZE_UNIT - 1) / AB_SCRATCH_WAVESIZE_UNIT *
+	       AB_SCRATCH_WAVESIZE_UNIT;
+	if (wave / AB_SCRATCH_WAVESIZE_UNIT > AB_SCRATCH_WAVESIZE_MAX)
+		return ab_set_error(EINVAL, "dispatch of kernel '%s': %u bytes of private memory per "
+				    "work-item need %" PRIu64 " bytes per wave%s, more than "
+				    "COMPUTE_TMPRING_SIZE.WAVESIZE can hold (%u x 256)", k->name,
+				    k->private_segment_fixed_size, wave, k->wave32 ? "32" : "64",
+				    AB_SCRATCH_WAVESIZE_MAX);
+	plan->scratch_lane_bytes = (uint32_t)lane;
+	plan->scratch_wave_bytes = (uint32_t)wave;
 	return 0;
 }
 
@@ -249,6 +285,9 @@ int ab_dispatch_plan(const amdbare_dispatch_info *info, struct ab_dispatch_plan 
 				 "64 KiB", k->name, plan->lds_bytes);
 	if (r == 0)
 		r = check_args(info, plan);
+	if (r < 0)
+		return r;
+	r = plan_scratch(k, plan);
 	if (r < 0)
 		return r;
 	plan->kernarg_offset = (k->user_sgpr_enables & AMDBARE_KCP_DISPATCH_PTR)

@@ -1,11 +1,15 @@
 /*
  * The PM4 state of one dispatch, in the order the kernel's own tests and
  * libdrm's shader tests use (fact sheet §5): program address, RSRC1/2/3,
- * no scratch ring, RESTART_* cleared, the user SGPRs, resource limits,
+ * the scratch ring (TMPRING_SIZE, and the buffer address when the kernel
+ * has scratch), RESTART_* cleared, the user SGPRs, resource limits,
  * start and workgroup size, then DISPATCH_DIRECT.  Register offsets come
  * from the generation table; nothing here spells an offset.
  */
 #include "dispatch_internal.h"
+#include "error.h"
+
+#include <stdbool.h>
 
 /* COMPUTE_PGM_RSRC2.LDS_SIZE, bits 15..23
  * (K: gc_11_0_0_sh_mask.h COMPUTE_PGM_RSRC2__LDS_SIZE__SHIFT/_MASK). */
@@ -40,12 +44,15 @@ static void user_sgprs(const amdbare_dispatch_info *info, const struct ab_dispat
 	}
 	if (e & AMDBARE_KCP_DISPATCH_ID)
 		n += 2; /* dispatch id 0: there is no HSA queue numbering dispatches */
+	/* The CP hands the kernel the dword-rounded size (AMDGPUUsage,
+	 * "Private Segment Size"). */
 	if (e & AMDBARE_KCP_PRIVATE_SEGMENT_SIZE)
-		sg[n++] = k->private_segment_fixed_size;
+		sg[n++] = (k->private_segment_fixed_size + 3u) & ~3u;
 }
 
 int ab_dispatch_emit(struct ab_pm4 *p, const amdbare_dispatch_info *info,
-		     const struct ab_dispatch_plan *plan, uint64_t region_va)
+		     const struct ab_dispatch_plan *plan, uint64_t region_va,
+		     const struct ab_dispatch_scratch *scratch)
 {
 	const struct ab_gfx_gen *g = p->gen;
 	const amdbare_kernel_info *k = info->kernel;
@@ -68,7 +75,19 @@ int ab_dispatch_emit(struct ab_pm4 *p, const amdbare_dispatch_info *info,
 	ab_pm4_set_sh_reg(p, g->compute_pgm_lo, pgm, 2);
 	ab_pm4_set_sh_reg(p, g->compute_pgm_rsrc1, rsrc, 2);
 	ab_pm4_set_sh_reg1(p, g->compute_pgm_rsrc3, k->compute_pgm_rsrc3);
-	ab_pm4_set_sh_reg1(p, g->compute_tmpring_size, 0); /* no scratch */
+	/* TMPRING_SIZE on every dispatch (0 = no scratch waves); the base
+	 * only for a scratch kernel: COMPUTE_DISPATCH_SCRATCH_BASE_LO/HI hold
+	 * the 256-byte-aligned address >> 8 (HI: 8 bits, K: gc_11_0_0_sh_mask.h;
+	 * radv writes va >> 8, va >> 40 on gfx11). */
+	bool has_scratch = plan->scratch_wave_bytes != 0;
+	if (has_scratch && (!scratch || !scratch->tmpring_size || !scratch->va))
+		return ab_set_error(EINVAL, "dispatch of kernel '%s': it needs scratch and no "
+				    "scratch buffer was given", k->name);
+	if (has_scratch) {
+		uint32_t base[2] = {(uint32_t)(scratch->va >> 8), (uint32_t)(scratch->va >> 40) & 0xffu};
+		ab_pm4_set_sh_reg(p, g->compute_dispatch_scratch_base_lo, base, 2);
+	}
+	ab_pm4_set_sh_reg1(p, g->compute_tmpring_size, has_scratch ? scratch->tmpring_size : 0);
 	ab_pm4_set_sh_reg(p, g->compute_restart_x, zero3, 3);
 	if (k->user_sgpr_count)
 		ab_pm4_set_sh_reg(p, g->compute_user_data_0, sg, k->user_sgpr_count);

@@ -4,7 +4,10 @@
  * chunks (CPU-mapped, GPU-mapped read-only) that live until the job that
  * reads them has finished: after a submit, the next add waits for the job
  * (through the batch, which resets its command buffer after the wait) and
- * then reuses the chunks from the start.
+ * then reuses the chunks from the start.  Kernels with scratch share the
+ * dispatcher's scratch ring (dispatch_scratch.c), grown when a kernel
+ * needs bigger waves; outgrown buffers are freed at the same point as the
+ * kernarg chunks are reused.
  */
 #include "api.h"
 #include "cs_internal.h"
@@ -35,7 +38,18 @@ struct amdbare_dispatcher {
 	uint64_t used;         /* bytes used in chunks[cur] */
 	size_t count;          /* dispatches in the job being built */
 	bool submitted;        /* the batch holds a submitted job */
+	struct ab_scratch_ring scratch;
 };
+
+const struct ab_scratch_ring *ab_dispatcher_scratch(const amdbare_dispatcher *d)
+{
+	return &d->scratch;
+}
+
+amdbare_cmdbuf *ab_dispatcher_cmdbuf(amdbare_dispatcher *d)
+{
+	return amdbare_batch_cmdbuf(d->batch);
+}
 
 AB_API int amdbare_dispatcher_create(amdbare_device *dev, amdbare_dispatcher **out)
 {
@@ -66,6 +80,9 @@ AB_API int amdbare_dispatcher_free(amdbare_dispatcher *d)
 		if (r == 0)
 			r = r2;
 	}
+	int r3 = ab_scratch_ring_free(&d->scratch);
+	if (r == 0)
+		r = r3;
 	free(d->chunks);
 	free(d);
 	return r;
@@ -144,6 +161,8 @@ static int begin_job(amdbare_dispatcher *d, amdbare_cmdbuf **cb)
 		d->count = 0;
 		d->cur = 0;
 		d->used = 0;
+		/* The job that may have used outgrown scratch buffers is done. */
+		return ab_scratch_ring_retire(&d->scratch);
 	}
 	return 0;
 }
@@ -183,6 +202,13 @@ AB_API int amdbare_dispatcher_add(amdbare_dispatcher *d, const amdbare_dispatch_
 		r = amdbare_cmdbuf_use_bo(cb, karg_bo);
 	if (r == 0)
 		r = amdbare_cmdbuf_use_bo(cb, info->code_bo);
+	struct ab_dispatch_scratch scratch = {0, 0};
+	if (r == 0 && plan.scratch_wave_bytes) {
+		amdbare_bo *sbo = NULL;
+		r = ab_scratch_ring_get(&d->scratch, d->dev, plan.scratch_wave_bytes, &scratch, &sbo);
+		if (r == 0)
+			r = amdbare_cmdbuf_use_bo(cb, sbo);
+	}
 	if (r < 0)
 		return r;
 	ab_dispatch_fill_region(info, &plan, cpu, va);
@@ -192,7 +218,7 @@ AB_API int amdbare_dispatcher_add(amdbare_dispatcher *d, const amdbare_dispatch_
 	if (d->count == 0)
 		r = ab_pm4_acquire_mem(&p);
 	if (r == 0)
-		r = ab_dispatch_emit(&p, info, &plan, va);
+		r = ab_dispatch_emit(&p, info, &plan, va, &scratch);
 	if (r < 0)
 		return r;
 	d->count++;

@@ -461,6 +461,79 @@ static void r_w_bf16(void *out, const void *a, const void *b, uint32_t n)
 	wmma_ref(out, a, b, true);
 }
 
+/* Private arrays (tests/diff/private.h; scratch on the GPU). */
+static void r_p_index(void *out, const void *va, const void *vb, uint32_t n)
+{
+	const uint32_t *ua = va, *ub = vb;
+	uint32_t *o = out;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t a = ua[i], b = ub[i], g = i / 64, t[32];
+		for (uint32_t k = 0; k < 32; k++)
+			t[k] = (a ^ (k * 0x9e3779b9u)) + b * k;
+		o[i] = t[a & 31u] + 3u * t[b & 31u] + (t[(a >> 5) & 31u] ^ t[(b >> 27) & 31u]) +
+		       t[(g * 5u) & 31u];
+	}
+}
+static uint32_t r_p_sort(uint32_t a, uint32_t b)
+{
+	uint32_t t[40];
+	for (uint32_t k = 0; k < 40; k++)
+		t[k] = (a * (2u * k + 1u)) ^ (b >> (k & 7u)) ^ (k << 27);
+	for (int k = 1; k < 40; k++) {
+		uint32_t v = t[k];
+		int j = k - 1;
+		while (j >= 0 && t[j] > v) {
+			t[j + 1] = t[j];
+			j--;
+		}
+		t[j + 1] = v;
+	}
+	return t[a % 40u] ^ (t[39] - t[0]) ^ (t[b % 40u] << 1);
+}
+static uint32_t r_p_bytes(uint32_t a, uint32_t b)
+{
+	uint8_t u8[16];
+	int8_t s8[16];
+	uint16_t u16[8];
+	int16_t s16[8];
+	for (uint32_t k = 0; k < 16; k++) {
+		u8[k] = (uint8_t)((k < 8 ? a : b) >> (4u * (k & 7u)));
+		s8[k] = (int8_t)(uint8_t)((k & 1u ? a : b) >> (k * 2u));
+	}
+	for (uint32_t k = 0; k < 8; k++) {
+		u16[k] = (uint16_t)((a >> k) ^ (b << k));
+		s16[k] = (int16_t)(uint16_t)((b >> (2u * k)) + a);
+	}
+	uint32_t x = (uint32_t)u8[a & 15u] | ((uint32_t)u8[b & 15u] << 8);
+	int32_t y = (int32_t)s8[(a >> 4) & 15u] * 1000 + (int32_t)s16[b & 7u];
+	return x ^ (uint32_t)y ^ ((uint32_t)u16[(a >> 8) & 7u] << 16);
+}
+static uint32_t r_p_wide(uint32_t a, uint32_t b)
+{
+	uint64_t w[24];
+	uint32_t v[6][4];
+	for (uint32_t k = 0; k < 24; k++)
+		w[k] = ((uint64_t)a << (k + 1)) ^ ((uint64_t)b * (k + 3));
+	for (uint32_t k = 0; k < 6; k++) {
+		v[k][0] = a + k;
+		v[k][1] = b ^ k;
+		v[k][2] = a * k;
+		v[k][3] = b - k;
+	}
+	uint64_t x = w[a % 24u] + w[b % 24u];
+	const uint32_t *y = v[(a >> 3) % 6u];
+	return (uint32_t)x ^ (uint32_t)(x >> 32) ^ y[0] ^ (y[1] << 1) ^ (y[2] << 2) ^ (y[3] << 3);
+}
+static uint32_t r_p_histogram(uint32_t a, uint32_t b)
+{
+	uint32_t h[48] = {0}, s = 0;
+	for (uint32_t k = 0; k < 32; k++)
+		h[((a >> k) ^ (b >> (k / 2u)) ^ k) % 48u]++;
+	for (uint32_t k = 0; k < 48; k++)
+		s = s * 31u + h[k];
+	return s;
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 enum cmp { EXACT, F32_NAN, F16_NAN, F64_NAN, F16X2_NAN };
@@ -481,6 +554,9 @@ struct diff_kernel {
 #define M32(co, k, dom, cmp, ulp) {co, #k, dom, 512, 64, r_##k, NULL, NULL, cmp, ulp}
 #define M64(co, k, dom, cmp) {co, #k, dom, 256, 64, NULL, r_##k, NULL, cmp, 0}
 #define ALL(co, k, dom, n, block) {co, #k, dom, n, block, NULL, NULL, r_##k, EXACT, 0}
+/* The wave64 build of a kernel (private64.cl): name + "64", same reference. */
+#define M32_64(co, k) {co, #k "64", D_I32, 512, 64, r_##k, NULL, NULL, EXACT, 0}
+#define ALL_64(co, k) {co, #k "64", D_I32, 512, 64, NULL, NULL, r_##k, EXACT, 0}
 
 static const struct diff_kernel kernels[] = {
 	M32("int", i_add, D_I32, EXACT, 0),
@@ -556,6 +632,16 @@ static const struct diff_kernel kernels[] = {
 	ALL("atomic", a_add64, D_I64, 256, 64),
 	ALL("wmma", w_f16, D_WMMA_F16, 256, 32),
 	ALL("wmma", w_bf16, D_WMMA_BF16, 256, 32),
+	ALL("private", p_index, D_I32, 512, 64),
+	M32("private", p_sort, D_I32, EXACT, 0),
+	M32("private", p_bytes, D_I32, EXACT, 0),
+	M32("private", p_wide, D_I32, EXACT, 0),
+	M32("private", p_histogram, D_I32, EXACT, 0),
+	ALL_64("private64", p_index),
+	M32_64("private64", p_sort),
+	M32_64("private64", p_bytes),
+	M32_64("private64", p_wide),
+	M32_64("private64", p_histogram),
 };
 
 /* ---- running one ------------------------------------------------------------- */

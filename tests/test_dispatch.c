@@ -214,18 +214,61 @@ Test(dispatch, workgroup_and_grid_limits)
 	unload(&l);
 }
 
-Test(dispatch, scratch_kernel_is_refused)
+Test(dispatch, scratch_kernel_runs)
 {
 	struct loaded l = upload("dispatch/geometry.co");
 	const amdbare_kernel_info *k = kernel(l.co, "private_mem");
 	cr_assert_gt(k->private_segment_fixed_size, 0);
+	cr_assert(k->private_segment, "RSRC2.ENABLE_PRIVATE_SEGMENT");
 	amdbare_bo *b = make_bo(4096);
+	uint32_t *out = map(b);
+	memset(out, 0xee, 4096);
 	uint32_t v = 3;
 	amdbare_karg a[2] = {amdbare_karg_buffer(b, 0), amdbare_karg_value(&v, 4)};
 	amdbare_dispatch_info di = info_for(&l, k, 1, 64, a, 2);
+	cr_assert_eq(amdbare_dispatch(dev, &di), 0, "%s", amdbare_last_error());
+	/* tmp[i] = i * k, read back at (k + lid) & 63 */
+	for (uint32_t i = 0; i < 64; i++)
+		cr_assert_eq(out[i], ((v + i) & 63u) * v, "lane %u", i);
+	cr_assert_eq(out[64], 0xeeeeeeeeu, "past the work-items: untouched");
+	amdbare_bo_free(b);
+	unload(&l);
+}
+
+Test(dispatch, scratch_limits_are_refused)
+{
+	struct loaded l = upload("dispatch/geometry.co");
+	amdbare_kernel_info k = *kernel(l.co, "private_mem");
+	amdbare_bo *b = make_bo(4096);
+	uint32_t v = 3;
+	amdbare_karg a[2] = {amdbare_karg_buffer(b, 0), amdbare_karg_value(&v, 4)};
+	amdbare_dispatch_info di = info_for(&l, &k, 1, 64, a, 2);
+	uint64_t before = ab_cs_ioctl_count();
+	/* A dynamic stack has no size known at dispatch. */
+	k.uses_dynamic_stack = true;
 	cr_assert_eq(amdbare_dispatch(dev, &di), -ENOTSUP);
-	cr_assert(strstr(amdbare_last_error(), "scratch is not supported"), "%s",
+	cr_assert(strstr(amdbare_last_error(), "dynamic stack"), "%s", amdbare_last_error());
+	k.uses_dynamic_stack = false;
+	/* Scratch SGPRs of targets without architected flat scratch. */
+	k.user_sgpr_enables |= AMDBARE_KCP_FLAT_SCRATCH_INIT;
+	cr_assert_eq(amdbare_dispatch(dev, &di), -ENOTSUP);
+	cr_assert(strstr(amdbare_last_error(), "flat scratch init"), "%s", amdbare_last_error());
+	k.user_sgpr_enables &= ~(uint32_t)AMDBARE_KCP_FLAT_SCRATCH_INIT;
+	k.user_sgpr_enables |= AMDBARE_KCP_PRIVATE_SEGMENT_BUFFER;
+	cr_assert_eq(amdbare_dispatch(dev, &di), -ENOTSUP);
+	cr_assert(strstr(amdbare_last_error(), "private segment buffer"), "%s",
 		  amdbare_last_error());
+	k.user_sgpr_enables &= ~(uint32_t)AMDBARE_KCP_PRIVATE_SEGMENT_BUFFER;
+	/* More per wave than COMPUTE_TMPRING_SIZE.WAVESIZE holds (wave32:
+	 * 0x7fff x 256 / 32 lanes = 262136 bytes per lane). */
+	k.private_segment_fixed_size = 262136 + 4;
+	cr_assert_eq(amdbare_dispatch(dev, &di), -EINVAL);
+	cr_assert(strstr(amdbare_last_error(), "WAVESIZE"), "%s", amdbare_last_error());
+	k.private_segment_fixed_size = 262136;
+	struct ab_dispatch_plan plan;
+	cr_assert_eq(ab_dispatch_plan(&di, &plan), 0, "%s", amdbare_last_error());
+	cr_assert_eq(plan.scratch_wave_bytes, 0x7fffu * 256u);
+	cr_assert_eq(ab_cs_ioctl_count(), before, "nothing may be submitted");
 	amdbare_bo_free(b);
 	unload(&l);
 }
@@ -396,7 +439,8 @@ static void replay(const uint32_t *dw, uint32_t len, struct sh_state *st)
 
 #define R(st, r) ((st)->reg[(r) - 0x2c00])
 
-static void emit_and_replay(const amdbare_dispatch_info *di, struct sh_state *st)
+static void emit_scratch_and_replay(const amdbare_dispatch_info *di,
+				    const struct ab_dispatch_scratch *scratch, struct sh_state *st)
 {
 	static uint32_t store[1024];
 	struct ab_dwbuf buf;
@@ -404,8 +448,14 @@ static void emit_and_replay(const amdbare_dispatch_info *di, struct sh_state *st
 	struct ab_pm4 p = {&buf, &ab_gfx_gen_gfx11, true};
 	struct ab_dispatch_plan plan;
 	cr_assert_eq(ab_dispatch_plan(di, &plan), 0, "%s", amdbare_last_error());
-	cr_assert_eq(ab_dispatch_emit(&p, di, &plan, 0x2000000), 0);
+	cr_assert_eq(ab_dispatch_emit(&p, di, &plan, 0x2000000, scratch), 0, "%s",
+		     amdbare_last_error());
 	replay(store, buf.len, st);
+}
+
+static void emit_and_replay(const amdbare_dispatch_info *di, struct sh_state *st)
+{
+	emit_scratch_and_replay(di, NULL, st);
 }
 
 Test(dispatch, pm4_state_lds_sgprs_wave)
@@ -460,6 +510,202 @@ Test(dispatch, pm4_state_lds_sgprs_wave)
 	cr_assert_eq((R(&st, 0x2e13) >> 15) & 0x1ff, 0, "no LDS");
 	amdbare_bo_free(b);
 	unload(&l);
+}
+
+/* ---- scratch ---------------------------------------------------------------------- */
+
+/* Kernels of tests/diff/private.cl (wave32) and private64.cl (wave64). */
+static const amdbare_kernel_info *private_kernel(struct loaded *l, const char *co,
+						 const char *name)
+{
+	*l = upload(co);
+	return kernel(l->co, name);
+}
+
+Test(dispatch, scratch_sizes_and_registers)
+{
+	struct loaded l;
+	const amdbare_kernel_info *k = private_kernel(&l, "diff/private.co", "p_index");
+	cr_assert_eq(k->private_segment_fixed_size, 132);
+	cr_assert(k->private_segment && k->wave32);
+	amdbare_bo *b = make_bo(4096);
+	cr_assert_eq(amdbare_bo_gpu_map(b, AMDBARE_VA_READ | AMDBARE_VA_WRITE, NULL), 0);
+	amdbare_karg a[3] = {amdbare_karg_buffer(b, 0), amdbare_karg_buffer(b, 0),
+			     amdbare_karg_buffer(b, 0)};
+	amdbare_dispatch_info di = info_for(&l, k, 8, 64, a, 3);
+	struct ab_dispatch_plan plan;
+	cr_assert_eq(ab_dispatch_plan(&di, &plan), 0, "%s", amdbare_last_error());
+	/* 132 bytes per lane x 32 lanes = 4224, in 256-byte units: 4352 */
+	cr_assert_eq(plan.scratch_lane_bytes, 132);
+	cr_assert_eq(plan.scratch_wave_bytes, 4352);
+
+	/* TMPRING_SIZE: WAVES bits 0..11, WAVESIZE (256-byte units) 12..26 */
+	uint32_t waves = ab_scratch_waves(12, 1, 4352);
+	cr_assert_eq(waves, 384, "780M: 32 waves x 12 CUs in its one shader engine");
+	cr_assert_eq(ab_scratch_tmpring(waves, 4352), 384u | (17u << 12));
+	cr_assert_eq(ab_scratch_buffer_bytes(waves, 1, 4352), 384ull * 4352);
+	cr_assert_eq(ab_scratch_waves(96, 6, 4352), 512, "per shader engine: 16 CUs x 32");
+	cr_assert_eq(ab_scratch_waves(12, 1, 1u << 20), 64, "1 MiB waves: the buffer stays at 64 MiB");
+	cr_assert_eq(ab_scratch_waves(12, 1, 0x7fffu * 256u), 32,
+		     "never fewer slots than a 1024-item wave32 workgroup needs");
+	cr_assert_eq(ab_scratch_waves(1000, 1, 256), 0xfff, "WAVES has 12 bits");
+
+	struct ab_dispatch_scratch sc = {0x7f1234560000ull, ab_scratch_tmpring(waves, 4352)};
+	struct sh_state st;
+	emit_scratch_and_replay(&di, &sc, &st);
+	cr_assert(st.set[0x2e10 - 0x2c00] && st.set[0x2e11 - 0x2c00], "DISPATCH_SCRATCH_BASE_LO/HI");
+	cr_assert_eq(R(&st, 0x2e10), (uint32_t)(0x7f1234560000ull >> 8));
+	cr_assert_eq(R(&st, 0x2e11), 0x7fu, "HI holds address bits 40..47");
+	cr_assert_eq(R(&st, 0x2e18), 384u | (17u << 12));
+	cr_assert_eq(R(&st, 0x2e13) & 1u, 1u, "RSRC2.SCRATCH_EN from the descriptor");
+	/* Without a buffer the dispatch cannot be emitted. */
+	uint32_t store[256];
+	struct ab_dwbuf buf;
+	ab_dwbuf_init_fixed(&buf, store, 256);
+	struct ab_pm4 p = {&buf, &ab_gfx_gen_gfx11, true};
+	cr_assert_eq(ab_dispatch_emit(&p, &di, &plan, 0x2000000, NULL), -EINVAL);
+	amdbare_codeobj_free(l.co);
+	amdbare_bo_free(l.code);
+
+	/* wave64: twice the lanes, twice the wave */
+	k = private_kernel(&l, "diff/private64.co", "p_index64");
+	cr_assert(!k->wave32);
+	di = info_for(&l, k, 8, 64, a, 3);
+	cr_assert_eq(ab_dispatch_plan(&di, &plan), 0, "%s", amdbare_last_error());
+	cr_assert_eq(plan.scratch_wave_bytes, 132u * 64u);
+	unload(&l);
+
+	/* A kernel without scratch: TMPRING_SIZE 0, no base written. */
+	l = upload("codeobj/lds.co");
+	k = kernel(l.co, "lds_sum");
+	cr_assert(!k->private_segment);
+	di = info_for(&l, k, 1, 64, a, 2);
+	emit_scratch_and_replay(&di, &sc, &st);
+	cr_assert(st.set[0x2e18 - 0x2c00]);
+	cr_assert_eq(R(&st, 0x2e18), 0);
+	cr_assert(!st.set[0x2e10 - 0x2c00] && !st.set[0x2e11 - 0x2c00]);
+	amdbare_bo_free(b);
+	unload(&l);
+}
+
+/* Scratch registers at each DISPATCH_DIRECT of a stream. */
+struct scratch_regs { uint32_t lo, hi, tmpring; };
+
+static int scratch_per_dispatch(const uint32_t *dw, uint32_t len, struct scratch_regs *out,
+				int max)
+{
+	struct scratch_regs cur = {0, 0, 0};
+	int n = 0;
+	for (uint32_t i = 0; i < len;) {
+		uint32_t h = dw[i], op = (h >> 8) & 0xff, cnt = ((h >> 16) & 0x3fff) + 2;
+		if (op == 0x76) {
+			for (uint32_t j = 0; j + 2 < cnt; j++) {
+				uint32_t reg = 0x2c00 + dw[i + 1] + j, v = dw[i + 2 + j];
+				if (reg == 0x2e10) cur.lo = v;
+				if (reg == 0x2e11) cur.hi = v;
+				if (reg == 0x2e18) cur.tmpring = v;
+			}
+		} else if (op == 0x15 && n < max) {
+			out[n++] = cur;
+		}
+		i += cnt;
+	}
+	return n;
+}
+
+static bool in_bo_list(const amdbare_cmdbuf *cb, const amdbare_bo *bo)
+{
+	for (uint32_t i = 0; i < cb->nbos; i++)
+		if (cb->bos[i] == bo)
+			return true;
+	return false;
+}
+
+Test(dispatch, scratch_buffer_grows_and_old_ones_retire)
+{
+	struct loaded small, big;
+	const amdbare_kernel_info *ks = private_kernel(&small, "diff/private.co", "p_index");
+	const amdbare_kernel_info *kb = private_kernel(&big, "diff/private.co", "p_wide");
+	cr_assert_eq(kb->private_segment_fixed_size, 304);
+	amdbare_bo *o1 = make_bo(4096), *o2 = make_bo(4096), *o3 = make_bo(4096), *in = make_bo(4096);
+	uint32_t *pin = map(in);
+	for (uint32_t i = 0; i < 1024; i++)
+		pin[i] = i * 2654435761u;
+	amdbare_karg a1[3] = {amdbare_karg_buffer(o1, 0), amdbare_karg_buffer(in, 0),
+			      amdbare_karg_buffer(in, 0)};
+	amdbare_karg a2[3] = {amdbare_karg_buffer(o2, 0), amdbare_karg_buffer(in, 0),
+			      amdbare_karg_buffer(in, 0)};
+	amdbare_karg a3[3] = {amdbare_karg_buffer(o3, 0), amdbare_karg_buffer(in, 0),
+			      amdbare_karg_buffer(in, 0)};
+	amdbare_dispatch_info d1 = info_for(&small, ks, 4, 64, a1, 3);
+	amdbare_dispatch_info d2 = info_for(&big, kb, 4, 64, a2, 3);
+	amdbare_dispatch_info d3 = info_for(&small, ks, 4, 64, a3, 3);
+
+	amdbare_device_info devinfo;
+	amdbare_device_get_info(dev, &devinfo);
+	amdbare_dispatcher *d;
+	cr_assert_eq(amdbare_dispatcher_create(dev, &d), 0, "%s", amdbare_last_error());
+	const struct ab_scratch_ring *ring = ab_dispatcher_scratch(d);
+	cr_assert_null(ring->cur.bo, "no scratch before a scratch kernel");
+	cr_assert_eq(amdbare_dispatcher_add(d, &d1), 0, "%s", amdbare_last_error());
+	cr_assert_eq(ring->cur.wave_bytes, 4352);
+	uint32_t waves = ab_scratch_waves(devinfo.cu_count, devinfo.num_shader_engines, 4352);
+	cr_assert_eq(ring->cur.waves, waves);
+	cr_assert_geq(amdbare_bo_size(ring->cur.bo),
+		      ab_scratch_buffer_bytes(waves, devinfo.num_shader_engines, 4352));
+	uint64_t first_va = ring->cur.va;
+	amdbare_bo *first_bo = ring->cur.bo;
+
+	/* 304 bytes per lane x 32 = 9728: a bigger buffer; the first stays
+	 * alive (the job being built uses it). */
+	cr_assert_eq(amdbare_dispatcher_add(d, &d2), 0, "%s", amdbare_last_error());
+	cr_assert_eq(ring->cur.wave_bytes, 9728);
+	cr_assert_eq(ring->nold, 1);
+	cr_assert_eq(ring->old[0].bo, first_bo);
+	uint64_t second_va = ring->cur.va;
+	cr_assert_neq(second_va, first_va);
+	/* A smaller kernel afterwards keeps the bigger buffer and its WAVESIZE. */
+	cr_assert_eq(amdbare_dispatcher_add(d, &d3), 0, "%s", amdbare_last_error());
+	cr_assert_eq(ring->cur.wave_bytes, 9728);
+	cr_assert_eq(ring->nold, 1);
+
+	amdbare_cmdbuf *cb = ab_dispatcher_cmdbuf(d);
+	cr_assert(in_bo_list(cb, first_bo) && in_bo_list(cb, ring->cur.bo),
+		  "both scratch buffers are in the job's BO list");
+	struct scratch_regs r[4];
+	cr_assert_eq(scratch_per_dispatch(cb->buf.dw, cb->buf.len, r, 4), 3);
+	cr_assert_eq(r[0].lo, (uint32_t)(first_va >> 8));
+	cr_assert_eq(r[0].hi, (uint32_t)(first_va >> 40));
+	cr_assert_eq(r[0].tmpring, ab_scratch_tmpring(waves, 4352));
+	uint32_t waves2 = ab_scratch_waves(devinfo.cu_count, devinfo.num_shader_engines, 9728);
+	for (int i = 1; i < 3; i++) {
+		cr_assert_eq(r[i].lo, (uint32_t)(second_va >> 8), "dispatch %d", i);
+		cr_assert_eq(r[i].tmpring, ab_scratch_tmpring(waves2, 9728), "dispatch %d", i);
+	}
+
+	const char *log;
+	int rr = run_captured(d, &log);
+	cr_assert_eq(rr, 0, "%s", amdbare_last_error());
+	/* All three ran with scratch: p_index and p_wide results differ per
+	 * work-item, and the small kernel gave the same answer in both
+	 * buffers. */
+	uint32_t *p1 = map(o1), *p3 = map(o3), *p2 = map(o2);
+	cr_assert_eq(memcmp(p1, p3, 256 * 4), 0, "same kernel, same inputs, other buffer");
+	cr_assert_neq(p1[1], p1[2]);
+	cr_assert_neq(p2[1], p2[2]);
+	/* The next job starts after the first finished: the outgrown buffer
+	 * is freed. */
+	cr_assert_eq(amdbare_dispatcher_add(d, &d1), 0, "%s", amdbare_last_error());
+	cr_assert_eq(ring->nold, 0);
+	cr_assert_eq(ring->cur.wave_bytes, 9728);
+	cr_assert_eq(amdbare_dispatcher_run(d, NULL), 0, "%s", amdbare_last_error());
+	cr_assert_eq(amdbare_dispatcher_free(d), 0, "%s", amdbare_last_error());
+	amdbare_bo_free(o1);
+	amdbare_bo_free(o2);
+	amdbare_bo_free(o3);
+	amdbare_bo_free(in);
+	unload(&small);
+	unload(&big);
 }
 
 /* ---- on the vgpu ---------------------------------------------------------------- */

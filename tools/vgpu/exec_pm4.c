@@ -49,16 +49,23 @@
 #define REG_COMPUTE_START_X 0x2e04
 #define REG_COMPUTE_NUM_THREAD_X 0x2e07
 #define REG_COMPUTE_PGM_RSRC3 0x2e28
+#define REG_COMPUTE_DISPATCH_SCRATCH_BASE_LO 0x2e10
+#define REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI 0x2e11
+#define REG_COMPUTE_TMPRING_SIZE 0x2e18
+/* gc_11_0_0_sh_mask.h: COMPUTE_DISPATCH_SCRATCH_BASE_HI__DATA_MASK */
+#define SCRATCH_BASE_HI_MASK 0xffu
 #define REG_COMPUTE_USER_DATA_0 0x2e40
 #define NUM_USER_DATA 16
 /* gc_11_0_0_sh_mask.h: COMPUTE_PGM_RSRC2 fields */
+#define RSRC2_SCRATCH_EN(v) ((v) & 1u)
 #define RSRC2_USER_SGPR(v) (((v) >> 1) & 0x1f)
 #define RSRC2_LDS_SIZE(v) (((v) >> 15) & 0x1ff)
 /* LDS_SIZE granule on gfx7..gfx11: 128 dwords; 64 KiB per workgroup */
 #define LDS_GRANULE_BYTES 512u
 #define LDS_MAX_BYTES 65536u
-/* COMPUTE_DISPATCH_INITIATOR.COMPUTE_SHADER_EN */
+/* COMPUTE_DISPATCH_INITIATOR.COMPUTE_SHADER_EN, CS_W32_EN */
 #define INITIATOR_COMPUTE_SHADER_EN 1u
+#define INITIATOR_CS_W32_EN (1u << 15)
 /* The one-dword filler PACKET3(PACKET3_NOP, 0x3FFF) (gfx_v11 ring nop) */
 #define NOP_FILLER_COUNT 0x3FFF
 
@@ -101,6 +108,13 @@ static int set_sh_reg(struct cp *c, const uint32_t *p, uint32_t count)
 	if (reg < REG_COMPUTE_FIRST || reg + n - 1 > REG_COMPUTE_LAST || reg + n - 1 >= PACKET3_SET_SH_REG_END)
 		return bad(c, "%s", "SET_SH_REG outside the COMPUTE_* registers");
 	for (uint32_t i = 0; i < n; i++) {
+		/* Scratch registers: bits the register does not have are a
+		 * value the vgpu does not model. */
+		if (reg + i == REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI && (p[2 + i] & ~SCRATCH_BASE_HI_MASK))
+			return bad(c, "%s", "COMPUTE_DISPATCH_SCRATCH_BASE_HI above bit 7 (the address "
+				   "has 48 bits)");
+		if (reg + i == REG_COMPUTE_TMPRING_SIZE && (p[2 + i] & TMPRING_RESERVED_MASK))
+			return bad(c, "%s", "COMPUTE_TMPRING_SIZE with reserved bits 27..31 set");
 		c->st->reg[reg - REG_COMPUTE_FIRST + i] = p[2 + i];
 		c->st->set[reg - REG_COMPUTE_FIRST + i] = true;
 	}
@@ -115,6 +129,41 @@ static bool reg_set(const struct cp_state *st, uint32_t reg)
 static uint32_t reg_val(const struct cp_state *st, uint32_t reg)
 {
 	return st->reg[reg - REG_COMPUTE_FIRST];
+}
+
+/* A SCRATCH_EN dispatch: the SPI gives its waves scratch slots only with
+ * the ring programmed (COMPUTE_TMPRING_SIZE WAVES and WAVESIZE non-zero,
+ * COMPUTE_DISPATCH_SCRATCH_BASE written).  On hardware waves wait for a
+ * free slot; a workgroup needing more slots than WAVES could never be
+ * resident, which the vgpu reports instead of hanging. */
+static int scratch_state(struct cp *c, const uint32_t *p, struct shader_dispatch *d)
+{
+	const struct cp_state *st = c->st;
+	if (!RSRC2_SCRATCH_EN(d->rsrc2))
+		return 0;
+	uint32_t tmpring = reg_val(st, REG_COMPUTE_TMPRING_SIZE);
+	if (!reg_set(st, REG_COMPUTE_TMPRING_SIZE) || TMPRING_WAVES(tmpring) == 0 ||
+	    TMPRING_WAVESIZE(tmpring) == 0)
+		return bad(c, "%s", "DISPATCH_DIRECT with RSRC2.SCRATCH_EN but no scratch ring "
+			   "(COMPUTE_TMPRING_SIZE WAVES or WAVESIZE is 0)");
+	if (!reg_set(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_LO) ||
+	    !reg_set(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI))
+		return bad(c, "%s", "DISPATCH_DIRECT with RSRC2.SCRATCH_EN before "
+			   "COMPUTE_DISPATCH_SCRATCH_BASE_LO/HI were set");
+	uint64_t base = ((uint64_t)reg_val(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_LO) << 8) |
+			((uint64_t)reg_val(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI) << 40);
+	if (base == 0)
+		return bad(c, "%s", "DISPATCH_DIRECT with RSRC2.SCRATCH_EN and a zero scratch base");
+	uint64_t threads = 1;
+	for (int i = 0; i < 3; i++)
+		threads *= reg_val(st, REG_COMPUTE_NUM_THREAD_X + i) & 0xffff;
+	unsigned lanes = (p[4] & INITIATOR_CS_W32_EN) ? 32 : 64;
+	if ((threads + lanes - 1) / lanes > TMPRING_WAVES(tmpring))
+		return bad(c, "%s", "a workgroup has more waves than COMPUTE_TMPRING_SIZE.WAVES "
+			   "scratch slots (it could never be resident)");
+	d->scratch_base = base;
+	d->tmpring_size = tmpring;
+	return 0;
 }
 
 static int dispatch_direct(struct cp *c, const uint32_t *p)
@@ -154,6 +203,9 @@ static int dispatch_direct(struct cp *c, const uint32_t *p)
 		/* COMPUTE_START_* left unwritten: the CP's reset value 0 */
 		d.start[i] = reg_val(st, REG_COMPUTE_START_X + i);
 	}
+	int r = scratch_state(c, p, &d);
+	if (r)
+		return r;
 	return shader_dispatch_run(c->job, &d);
 }
 

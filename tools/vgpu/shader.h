@@ -19,7 +19,19 @@ struct shader_dispatch {
 	uint32_t start[3];         /* COMPUTE_START_X/Y/Z */
 	uint32_t dim[3];           /* DISPATCH_DIRECT: workgroups per axis */
 	uint32_t initiator;        /* COMPUTE_DISPATCH_INITIATOR */
+	/* Scratch, only when RSRC2.SCRATCH_EN (exec_pm4.c checked both were
+	 * programmed; 0 otherwise) */
+	uint64_t scratch_base;     /* COMPUTE_DISPATCH_SCRATCH_BASE_LO/HI << 8 */
+	uint32_t tmpring_size;     /* COMPUTE_TMPRING_SIZE: WAVES, WAVESIZE */
 };
+
+/* COMPUTE_TMPRING_SIZE fields (gc_11_0_0_sh_mask.h); WAVESIZE counts
+ * 256-byte units on gfx11 (LLVM's gfx11 tests: alignto(size * lanes, 256)
+ * / 256; 1 KiB on gfx10) */
+#define TMPRING_WAVES(v) ((v) & 0xfffu)
+#define TMPRING_WAVESIZE(v) (((v) >> 12) & 0x7fffu)
+#define TMPRING_RESERVED_MASK 0xf8000000u
+#define TMPRING_WAVESIZE_UNIT 256u
 
 /* Runs every workgroup: 0, or -ECANCELED after a fault (already
  * reported through exec_fault / exec_vm_fault / the watchdog). */

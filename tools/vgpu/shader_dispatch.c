@@ -20,7 +20,6 @@
 /* FLOAT_ROUND_MODE_32/16_64 = nearest even (0), FLOAT_DENORM_MODE_32/
  * 16_64 = keep inputs and outputs (3) */
 #define FLOAT_MODE_RNE_DENORMS 0xf0u
-#define RSRC2_SCRATCH_EN(v) ((v) & 1)
 #define RSRC2_USER_SGPR(v) (((v) >> 1) & 0x1f)
 #define RSRC2_TGID_EN(v, axis) (((v) >> (7 + (axis))) & 1)
 #define RSRC2_TG_SIZE_EN(v) (((v) >> 10) & 1)
@@ -387,6 +386,8 @@ static int exec_one(struct shader_core *c, struct shader_wave *w)
 		return shader_exec_ds(c, w, in, e->base);
 	case ISA_ENC_MUBUF:
 		return shader_exec_mubuf(c, w, in, e->base);
+	case ISA_ENC_SCRATCH: /* scratch helper: lane-private memory, shader_scratch.c */
+		return shader_exec_scratch(c, w, in, e->base);
 	default:
 		return shader_illegal(c);
 	}
@@ -417,6 +418,12 @@ static void init_wave(struct shader_core *c, struct shader_wave *w, const struct
 	 * does not model; only the count is given. */
 	if (RSRC2_TG_SIZE_EN(d->rsrc2))
 		w->s[s++] = g->nwaves & 0x3f;
+	/* Scratch (scratch helper): architected flat scratch has no scratch
+	 * wave offset SGPR (LLVM asks for it only without architected flat
+	 * scratch); the SPI loads the slot's address into FLAT_SCRATCH. */
+	uint64_t wg = ((uint64_t)(tgid[2] - d->start[2]) * d->dim[1] + (tgid[1] - d->start[1])) *
+		      d->dim[0] + (tgid[0] - d->start[0]);
+	shader_scratch_wave_init(c, w, wg, index, g->nwaves);
 	uint64_t exec = 0;
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		unsigned t = index * c->lanes + lane;
@@ -481,8 +488,6 @@ static int check_dispatch(struct exec_job *job, const struct shader_dispatch *d,
 		return exec_fault(job, "shader: RSRC1.FLOAT_MODE 0x%02x (flushed denormals or "
 				  "directed rounding) is not supported; only 0x%02x", float_mode,
 				  FLOAT_MODE_RNE_DENORMS);
-	if (RSRC2_SCRATCH_EN(d->rsrc2))
-		return exec_fault(job, "shader: scratch (RSRC2.SCRATCH_EN) is not supported");
 	uint64_t n = 1;
 	for (int i = 0; i < 3; i++) {
 		g->size[i] = d->num_thread[i] & 0xffff;

@@ -34,6 +34,9 @@ struct shader_wave {
 	bool scc;
 	uint64_t pc;
 	enum wave_state state;
+	/* FLAT_SCRATCH: the address of the wave's scratch slot, which the SPI
+	 * loads for a SCRATCH_EN wave (architected flat scratch); 0 without */
+	uint64_t scratch_base;
 };
 
 /* One decoded instruction, cached by address for the dispatch (the code
@@ -89,6 +92,17 @@ int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct 
 /* MUBUF buffer_load/store through a V# (added by the dispatch helper). */
 int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		      const char *name);
+/* scratch_load/store through the wave's slot (shader_scratch.c) */
+int shader_exec_scratch(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+			const char *name);
+/* Gives wave `index` of workgroup number `wg` (linear, from 0) its scratch
+ * slot: sets w->scratch_base (0 when the dispatch has no scratch). */
+void shader_scratch_wave_init(const struct shader_core *c, struct shader_wave *w, uint64_t wg,
+			      unsigned index, unsigned nwaves);
+/* shared by the vector-memory executors (shader_vmem.c) */
+int vmem_width_of(const char *suffix, unsigned *bytes, bool *sext);
+int vmem_check_vgprs(struct shader_core *c, const struct shader_wave *w,
+		     const struct isa_operand *o);
 int shader_exec_ds(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		   const char *name);
 

@@ -4,7 +4,8 @@
  * address is a VM fault and the context becomes guilty, as for the
  * command processor), and DS (LDS) accesses on the workgroup's LDS.
  * FLAT addresses are all treated as global: the LDS and scratch
- * apertures are not modelled (a FLAT access there faults in the VM).
+ * apertures are not modelled (a FLAT access there faults in the VM);
+ * scratch_* instructions are shader_scratch.c's.
  * Lanes run in order, one access at a time, so every access is complete
  * (and atomic with respect to the other lanes) before the next.
  */
@@ -24,8 +25,8 @@ static uint32_t *vreg(struct shader_wave *w, unsigned reg, unsigned lane)
 	return &w->v[(size_t)reg * 64 + lane];
 }
 
-static int check_vgprs(struct shader_core *c, const struct shader_wave *w,
-		       const struct isa_operand *o)
+int vmem_check_vgprs(struct shader_core *c, const struct shader_wave *w,
+		     const struct isa_operand *o)
 {
 	if (o && o->kind == ISA_OPK_VGPR && (uint32_t)o->reg + (o->bits + 31u) / 32u > w->nvgpr)
 		return shader_fault(c, "VGPR operand beyond the RSRC1.VGPRS allocation");
@@ -33,7 +34,7 @@ static int check_vgprs(struct shader_core *c, const struct shader_wave *w,
 }
 
 /* Width in bytes and sign extension of a load/store suffix (b32, u8...) */
-static int width_of(const char *suffix, unsigned *bytes, bool *sext)
+int vmem_width_of(const char *suffix, unsigned *bytes, bool *sext)
 {
 	*sext = suffix[0] == 'i';
 	if (!strcmp(suffix, "b32")) *bytes = 4;
@@ -106,7 +107,8 @@ int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct 
 		if (r)
 			return r;
 	}
-	if (!addr || check_vgprs(c, w, addr) || check_vgprs(c, w, vdst) || check_vgprs(c, w, data))
+	if (!addr || vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, vdst) ||
+	    vmem_check_vgprs(c, w, data))
 		return addr ? -ECANCELED : shader_illegal(c);
 	enum { LOAD, STORE, ATOMIC } kind;
 	unsigned bytes = 0;
@@ -123,15 +125,15 @@ int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct 
 			t += 3;
 		}
 		kind = rest[0] == 'l' ? LOAD : STORE;
-		if (width_of(t, &bytes, &sext) || bytes > 2)
+		if (vmem_width_of(t, &bytes, &sext) || bytes > 2)
 			return shader_illegal(c);
 	} else if (starts(rest, "load_")) {
 		kind = LOAD;
-		if (width_of(rest + 5, &bytes, &sext))
+		if (vmem_width_of(rest + 5, &bytes, &sext))
 			return shader_illegal(c);
 	} else if (starts(rest, "store_")) {
 		kind = STORE;
-		if (width_of(rest + 6, &bytes, &sext))
+		if (vmem_width_of(rest + 6, &bytes, &sext))
 			return shader_illegal(c);
 	} else if (starts(rest, "atomic_") && !strstr(rest, "_f32") && !strstr(rest, "_f64") &&
 		   !strstr(rest, "csub") && !parse_atomic(rest + 7, aop, sizeof(aop), &wide)) {
@@ -231,8 +233,8 @@ int shader_exec_ds(struct shader_core *c, struct shader_wave *w, const struct is
 	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
 	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
 	const struct isa_operand *d1 = inst_op(in, ISA_FLD_DATA1);
-	if (!addr || check_vgprs(c, w, addr) || check_vgprs(c, w, vdst) || check_vgprs(c, w, d0) ||
-	    check_vgprs(c, w, d1))
+	if (!addr || vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, vdst) ||
+	    vmem_check_vgprs(c, w, d0) || vmem_check_vgprs(c, w, d1))
 		return addr ? -ECANCELED : shader_illegal(c);
 	bool two = strstr(rest, "2addr") != NULL, st64 = strstr(rest, "stride64") != NULL;
 	unsigned ndw = 1;
@@ -355,7 +357,7 @@ int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w, const struct
 	unsigned bytes = 0;
 	bool sext = false;
 	/* typed (format), d16, lds and atomic forms are not modelled */
-	if ((!load && !store) || width_of(suffix, &bytes, &sext) || in->tfe)
+	if ((!load && !store) || vmem_width_of(suffix, &bytes, &sext) || in->tfe)
 		return shader_illegal(c);
 	const struct isa_operand *vaddr = inst_op(in, ISA_FLD_ADDR);
 	/* the decoder names the loaded or stored VGPRs DATA0 (vdata) */
@@ -365,9 +367,9 @@ int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w, const struct
 	if (!vdata || !srsrc || !soff || srsrc->kind != ISA_OPK_SREG ||
 	    srsrc->reg + 4u > SHADER_NUM_SREGS)
 		return shader_illegal(c);
-	if ((in->offen || in->idxen) && (!vaddr || check_vgprs(c, w, vaddr)))
+	if ((in->offen || in->idxen) && (!vaddr || vmem_check_vgprs(c, w, vaddr)))
 		return vaddr ? -ECANCELED : shader_illegal(c);
-	if (check_vgprs(c, w, vdata))
+	if (vmem_check_vgprs(c, w, vdata))
 		return -ECANCELED;
 	uint64_t soffset = 0;
 	int r = sop_read(c, w, soff, &soffset);
