@@ -1,0 +1,89 @@
+#!/bin/sh
+# Tests of `amdbare gemm` / `amdbare gemv` (POSIX sh), on the vgpu: --check
+# against the CPU reference for every dtype and both transposes, the
+# "emulated" marking of every timing line, the peak figures of the
+# profile, and usage errors (exit 2).
+# Ends with "N passed, N failed".
+set -u
+mode=${AMDBARE_TEST_MODE:-vgpu}
+top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+build=${AMDBARE_BUILD:-$top/build}
+CLI=$build/amdbare
+vgpu_preload=${LD_PRELOAD:-}
+base=${AMDBARE_VGPU_INSTANCE:-cligemm-$$}
+unset AMDBARE_VGPU AMDBARE_VGPU_PROFILE
+
+if [ "$mode" != vgpu ] || [ -z "$vgpu_preload" ]; then
+	echo "skip: test_cli_gemm.sh runs on the vgpu only (mode $mode)"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+
+tmp=$(mktemp -d)
+cleanup() {
+	rm -rf "$tmp"
+	rm -f /dev/shm/amdbare-vgpu-"$base"-* 2>/dev/null
+}
+trap cleanup EXIT
+
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() {
+	failed=$((failed + 1))
+	echo "FAIL $1: $2"
+	echo "  --- exit code $rc, stdout:"
+	sed 's/^/  | /' "$tmp/out"
+	echo "  --- stderr:"
+	sed 's/^/  | /' "$tmp/err"
+}
+n=0
+cli() {
+	n=$((n + 1))
+	env LD_PRELOAD="$vgpu_preload" AMDBARE_VGPU_INSTANCE="$base-$n" "$@" \
+		>"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+out_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/out"; }
+err_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/err"; }
+# every line with a time or a rate says it was emulated
+all_marked() {
+	env -u LD_PRELOAD grep -E '^(time|rate|bandwidth) ' "$tmp/out" | env -u LD_PRELOAD grep -v -q 'emulated' && return 1
+	out_has '^time .*\[emulated\]'
+}
+
+for dt in f16 bf16 f32; do
+	# the 780M profile: 12 CUs x 2700 MHz x 512 (WMMA) or 256 (f32 FMA)
+	peak="of 16.6 TFLOPS"; [ "$dt" = f32 ] && peak="of 8.3 TFLOPS"
+	cli "$CLI" --vgpu 780m gemm --m 70 --n 33 --k 45 --dtype "$dt" --check --iters 2
+	if [ $rc -eq 0 ] && out_has "^gemm 70x33x45 $dt" && out_has '^check     ok: 2310 elements' &&
+	   out_has "$peak" && all_marked && out_has '^virtual device: Radeon 780M'
+	then ok "gemm $dt --check"; else bad "gemm $dt --check" "expected a passing check, marked emulated"; fi
+done
+
+cli "$CLI" --vgpu 8060s gemm --m 40 --n 50 --k 60 --dtype bf16 --trans-a --trans-b --check --domain gtt
+if [ $rc -eq 0 ] && out_has 'A transposed, B transposed' && out_has 'gfx1151' && out_has 'GTT' &&
+   out_has '^check     ok: 2000 elements' && all_marked
+then ok "gemm transposes on 8060s"; else bad "gemm transposes on 8060s" "expected a passing check"; fi
+
+cli "$CLI" --vgpu 7900xtx gemv --n 100 --k 300 --dtype f16 --check
+if [ $rc -eq 0 ] && out_has '^gemv 100x300 f16' && out_has '^bandwidth .*GB/s of W' &&
+   out_has 'of 959.2 GB/s' && out_has '^check     ok: 100 elements' && all_marked
+then ok "gemv f16 --check on 7900xtx"; else bad "gemv f16 --check on 7900xtx" "expected a passing check with a bandwidth line"; fi
+
+cli "$CLI" --vgpu 780m gemm --m 0 --n 4 --k 4
+if [ $rc -eq 2 ] && err_has "'0' is not a positive integer"; then ok "gemm --m 0"; else bad "gemm --m 0" "expected exit 2"; fi
+
+cli "$CLI" --vgpu 780m gemm --m 4 --n 4
+if [ $rc -eq 2 ] && err_has 'are required'; then ok "gemm without --k"; else bad "gemm without --k" "expected exit 2"; fi
+
+cli "$CLI" --vgpu 780m gemm --m 4 --n 4 --k 4 --dtype q4_0
+if [ $rc -eq 2 ] && err_has 'is not f16, bf16 or f32'; then ok "gemm --dtype q4_0"; else bad "gemm --dtype q4_0" "expected exit 2"; fi
+
+cli "$CLI" --vgpu 780m gemv --m 4 --n 4 --k 4
+if [ $rc -eq 2 ] && err_has 'gemm options'; then ok "gemv --m"; else bad "gemv --m" "expected exit 2"; fi
+
+cli "$CLI" gemm --help
+if [ $rc -eq 0 ] && out_has '^usage: amdbare .* gemm --m M' && out_has 'emulated'; then ok "gemm --help"; else bad "gemm --help" "expected the usage"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
