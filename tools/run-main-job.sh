@@ -1,9 +1,13 @@
 #!/bin/sh
-# The README's main job (`make run`): show the GPU and its memory.
+# The README's main job (`make run`): put a model into VRAM and GTT and
+# prove it is there.
 #   tools/run-main-job.sh BUILD_DIR
+# Shows the device and its memory (`amdbare info`), then `amdbare demo`:
+# a small generated safetensors model is planned, streamed into VRAM/GTT,
+# proven (fdinfo and device usage deltas, GPU checksums of every tensor
+# against the file's bytes) and used by a GEMV checked against the CPU.
 # On a machine with an amdgpu render node it runs on that real GPU; without
-# one it says so and runs on amdbare's virtual Radeon 780M (the vgpu),
-# including one allocation that shows where a "VRAM" buffer really lands.
+# one it says so and runs on amdbare's virtual Radeon 780M (the vgpu).
 set -u
 # With the vgpu already preloaded even this script would see its fake node
 # and call it real: start over without it.
@@ -34,12 +38,15 @@ unset AMDBARE_VGPU
 if [ -n "$real" ]; then
 	echo "running on the real GPU $real"
 	echo
-	exec "$cli" info
+	"$cli" info || exit $?
+	echo
+	echo "\$ amdbare demo"
+	exec "$cli" demo
 fi
 
 echo "no amdgpu GPU found: running on the virtual Radeon 780M (vgpu)"
 echo
 "$cli" --vgpu 780m info || exit $?
 echo
-echo "\$ amdbare --vgpu 780m alloc --domain vram --size 1G --touch"
-exec "$cli" --vgpu 780m alloc --domain vram --size 1G --touch
+echo "\$ amdbare --vgpu 780m demo"
+exec "$cli" --vgpu 780m demo

@@ -130,4 +130,6 @@ int json_finish(struct json_out *j);
  * U+FFFD, so any C string gives valid JSON. */
 void json_write_escaped(FILE *f, const char *s);
 
+#include "cmd_load.h" /* `load`, `demo` (model-loader helper G): cmd_model_dispatch */
+
 #endif /* AMDBARE_CLI_H */

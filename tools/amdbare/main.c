@@ -183,6 +183,7 @@ static bool is_command(const char *name)
 static int run_command(const struct cli_globals *g, int argc, char **argv)
 {
 	const char *cmd = argv[0];
+	int model_rc; if (cmd_model_dispatch(g, argc, argv, &model_rc)) return model_rc; /* load, demo, help load|demo: cmd_load.c (model-loader helper G) */
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(g, argc, argv);
 	if (strcmp(cmd, "alloc") == 0)
