@@ -62,7 +62,7 @@ CLI      := $(BUILD)/amdbare
 VGPU_SO  := $(BUILD)/libamdbare-vgpu.so
 DISASM   := $(BUILD)/vgpu-disasm
 
-.PHONY: all lib cli vgpu tests check check-hw check-tsan bench run install uninstall clean
+.PHONY: all lib cli vgpu tests check check-hw check-tsan check-memcheck bench run install uninstall clean
 all: $(LIB_A) $(LIB_SO) $(CLI) $(VGPU_SO) $(if $(wildcard tools/vgpu-disasm/*.c),$(DISASM))
 lib: $(LIB_A) $(LIB_SO)
 cli: $(CLI)
@@ -143,6 +143,11 @@ check: tests
 check-tsan:
 	$(MAKE) SANITIZE=thread OPT="-O1 -g" tests
 	@BUILD=build-thread SANITIZE=thread ONLY=thread sh tests/run-tests.sh vgpu
+
+# The library's test programs under valgrind memcheck (tests/run-memcheck.sh
+# says which and why).
+check-memcheck: tests
+	@BUILD=$(BUILD) sh tests/run-memcheck.sh
 
 # Benchmarks (not tests): each prints ratios against a baseline measured in
 # the same run.
