@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -46,15 +48,22 @@ EXPORT uint64_t amdbare_vgpu_fault_hits(void)
 	return vgpu_fault_hits();
 }
 
-/* Calls of an ioctl (name as in the grammar, or "any") this process made
+/* Calls of an ioctl (name or number as in the grammar, or "any") this process made
  * so far; UINT64_MAX for an unknown name. */
 EXPORT uint64_t amdbare_vgpu_fault_ioctl_calls(const char *ioctl)
 {
 	unsigned int nr;
 	if (!ioctl)
 		return UINT64_MAX;
-	if (ioctl[0] == 'a' && ioctl[1] == 'n' && ioctl[2] == 'y' && ioctl[3] == '\0')
+	if (strcmp(ioctl, "any") == 0)
 		return vgpu_fault_ioctl_calls(0x100);
+	if (ioctl[0] >= '0' && ioctl[0] <= '9') {
+		char *end;
+		unsigned long v = strtoul(ioctl, &end, 0);
+		if (*end || v > 0xff)
+			return UINT64_MAX;
+		return vgpu_fault_ioctl_calls((unsigned int)v);
+	}
 	if (vgpu_ioctl_nr_by_name(ioctl, &nr) != 0)
 		return UINT64_MAX;
 	return vgpu_fault_ioctl_calls(nr);

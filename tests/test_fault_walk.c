@@ -1,0 +1,269 @@
+/*
+ * The exhaustive ioctl-failure walk.  A "path" is one whole user-level
+ * operation, from opening the device to closing it.  For each errno of
+ * interest the walker makes ioctl call 1 of the path fail, runs it, then
+ * call 2, call 3, ... until the path completes without meeting the
+ * injected failure.  After every step it asserts:
+ *
+ *  - a failure is a clear error: a negative errno and a non-empty message;
+ *  - EINTR and EAGAIN are retried (libdrm's drmIoctl repeats the call;
+ *    every ioctl of the library and of libdrm_amdgpu goes through it), so
+ *    the path succeeds;
+ *  - nothing is left open in the device once the path has cleaned up;
+ *  - a path that reports success produced the right output (the path
+ *    function checks its output before it returns 0).
+ *
+ * Adding a path is one function `static int path_x(char *why, size_t cap)`
+ * that runs the operation, cleans up whatever happened, returns 0 only
+ * after checking the result (or a negative errno, with the message it got
+ * in `why`), plus one Test calling walk().  The model loader's path
+ * (amdbare_model_*) is added the same way once it exists: open a small
+ * model file from tests/, load it into VRAM, compare a tensor's bytes
+ * with the file, unload, close.
+ */
+#include "amdbare.h"
+#include "vgpu_fault.h"
+#include "vgpu_test.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+TestSuite(fault_walk, .timeout = 600);
+
+static void setup_instance(void)
+{
+	vgpu_test_use_profile("780m", "AMDBARE_VGPU_TIMEOUT_MS", "2000", NULL);
+	vgpu_fault_require();
+}
+
+/* Keeps the message of the first failure (later cleanup may overwrite it). */
+static int fail(char *why, size_t cap, int r)
+{
+	snprintf(why, cap, "%s", amdbare_last_error());
+	return r;
+}
+
+/* ---- path: upload a code object, dispatch, wait, read back --------------- */
+
+#define DISPATCH_N 256u
+
+static amdbare_codeobj *walk_co;
+static const amdbare_kernel_info *walk_kernel;
+
+static void load_code_object(void)
+{
+	if (walk_co)
+		return;
+	char path[4096];
+	const char *top = getenv("AMDBARE_TOP");
+	snprintf(path, sizeof(path), "%s/tests/diff/int.co", top ? top : ".");
+	cr_assert_eq(amdbare_codeobj_load_file(path, &walk_co), 0, "%s", amdbare_last_error());
+	cr_assert_eq(amdbare_codeobj_find_kernel(walk_co, "i_add", &walk_kernel), 0, "%s",
+		     amdbare_last_error());
+}
+
+static int make_buffer(amdbare_device *dev, uint32_t domain, amdbare_bo **bo, uint32_t **cpu)
+{
+	amdbare_bo_create_info ci = {.size = DISPATCH_N * 4, .domains = domain,
+				     .flags = AMDBARE_BO_CPU_ACCESS};
+	int r = amdbare_bo_create(dev, &ci, bo);
+	void *p = NULL;
+	if (r == 0)
+		r = amdbare_bo_cpu_map(*bo, &p);
+	*cpu = p;
+	return r;
+}
+
+static int path_dispatch(char *why, size_t cap)
+{
+	amdbare_device *dev = NULL;
+	amdbare_bo *code = NULL, *o = NULL, *a = NULL, *b = NULL;
+	uint32_t *po = NULL, *pa = NULL, *pb = NULL;
+	uint64_t va = 0;
+	int r = amdbare_device_open(0, &dev);
+	if (r < 0)
+		return fail(why, cap, r);
+	if ((r = amdbare_codeobj_upload(walk_co, dev, &code, &va)) < 0 ||
+	    (r = make_buffer(dev, AMDBARE_DOMAIN_GTT, &o, &po)) < 0 ||
+	    (r = make_buffer(dev, AMDBARE_DOMAIN_VRAM, &a, &pa)) < 0 ||
+	    (r = make_buffer(dev, AMDBARE_DOMAIN_GTT, &b, &pb)) < 0) {
+		r = fail(why, cap, r);
+		goto out;
+	}
+	for (uint32_t i = 0; i < DISPATCH_N; i++) {
+		pa[i] = i * 7u;
+		pb[i] = 1000u + i;
+		po[i] = 0xffffffffu;
+	}
+	amdbare_karg args[3] = {amdbare_karg_buffer(o, 0), amdbare_karg_buffer(a, 0),
+				amdbare_karg_buffer(b, 0)};
+	amdbare_dispatch_info di = {.kernel = walk_kernel, .code_bo = code, .code_va = va,
+				    .grid = {DISPATCH_N / 64, 1, 1}, .block = {64, 1, 1},
+				    .args = args, .arg_count = 3};
+	r = amdbare_dispatch(dev, &di);
+	if (r < 0) {
+		r = fail(why, cap, r);
+		goto out;
+	}
+	/* success: the output must be right */
+	for (uint32_t i = 0; i < DISPATCH_N; i++)
+		cr_assert_eq(po[i], i * 7u + 1000u + i, "dispatch reported success but element %u "
+			     "is %u", i, po[i]);
+out:
+	amdbare_bo_free(b);
+	amdbare_bo_free(a);
+	amdbare_bo_free(o);
+	amdbare_bo_free(code);
+	amdbare_device_close(dev);
+	return r;
+}
+
+/* ---- path: SDMA copy GTT -> VRAM, read back --------------------------------- */
+
+static int path_sdma_copy(char *why, size_t cap)
+{
+	amdbare_device *dev = NULL;
+	amdbare_bo *src = NULL, *dst = NULL;
+	uint32_t *ps = NULL, *pd = NULL;
+	int r = amdbare_device_open(0, &dev);
+	if (r < 0)
+		return fail(why, cap, r);
+	if ((r = make_buffer(dev, AMDBARE_DOMAIN_GTT, &src, &ps)) < 0 ||
+	    (r = make_buffer(dev, AMDBARE_DOMAIN_VRAM, &dst, &pd)) < 0) {
+		r = fail(why, cap, r);
+		goto out;
+	}
+	for (uint32_t i = 0; i < DISPATCH_N; i++) {
+		ps[i] = 0x12340000u + i;
+		pd[i] = 0;
+	}
+	r = amdbare_copy(dev, dst, 0, src, 0, DISPATCH_N * 4);
+	if (r < 0) {
+		r = fail(why, cap, r);
+		goto out;
+	}
+	for (uint32_t i = 0; i < DISPATCH_N; i++)
+		cr_assert_eq(pd[i], 0x12340000u + i, "copy reported success but element %u is "
+			     "0x%x", i, pd[i]);
+out:
+	amdbare_bo_free(dst);
+	amdbare_bo_free(src);
+	amdbare_device_close(dev);
+	return r;
+}
+
+/* ---- the walker ------------------------------------------------------------- */
+
+typedef int (*walk_path)(char *why, size_t cap);
+
+struct walk_totals {
+	unsigned steps, failures, retried, skipped;
+};
+
+#define NR_VERSION 0x00u /* DRM_IOCTL_VERSION */
+
+/* Calls the walk must not fail, and why.  libdrm_amdgpu 2.4.114's
+ * amdgpu_device_initialize dereferences drmGetVersion()'s result without
+ * checking it, so a failing VERSION there crashes inside libdrm (found by
+ * this walk).  In a path that opens the device once, VERSION calls 1-2 are
+ * the enumeration's, 3-4 the library's own check, 5-6 libdrm_amdgpu's. */
+static bool known_libdrm_crash(unsigned nr, uint64_t j)
+{
+	return nr == NR_VERSION && (j == 5 || j == 6);
+}
+
+static void check_nothing_open(const char *name, const char *what)
+{
+	char desc[1024];
+	int left = vgpu_test_open_objects(desc, sizeof(desc));
+	cr_assert_eq(left, 0, "%s, %s: %d object(s) left open: %s", name, what, left, desc);
+}
+
+/* Fails call j of ioctl nr, for j = 1, 2, ... until the path no longer
+ * meets the injection. */
+static void walk_ioctl(const char *name, walk_path path, unsigned nr, int err,
+		       struct walk_totals *t)
+{
+	char why[1024], what[96];
+	for (uint64_t j = 1;; j++) {
+		cr_assert_lt(j, 10000u, "%s: the walk does not end", name);
+		snprintf(what, sizeof(what), "%s on call %llu of ioctl 0x%02x",
+			 vgpu_fault_errno_name(err), (unsigned long long)j, nr);
+		if (known_libdrm_crash(nr, j)) {
+			t->skipped++;
+			continue;
+		}
+		vgpu_fault_clear();
+		char target[8];
+		snprintf(target, sizeof(target), "0x%02x", nr);
+		vgpu_fault_ioctl(target, j, false, err);
+		uint64_t hits = vgpu_fault_hits();
+		why[0] = '\0';
+		int r = path(why, sizeof(why));
+		bool hit = vgpu_fault_hits() > hits;
+		vgpu_fault_clear();
+		check_nothing_open(name, what);
+		if (!hit) {
+			cr_assert_eq(r, 0, "%s: a run without injection failed: %s", name, why);
+			return;
+		}
+		t->steps++;
+		if (err == EINTR || err == EAGAIN) {
+			/* drmIoctl repeats the call: the path must not notice */
+			cr_assert_eq(r, 0, "%s, %s: not retried: %d %s", name, what, r, why);
+			t->retried++;
+			continue;
+		}
+		if (r == 0)
+			continue; /* an optional call failed; the output was checked */
+		t->failures++;
+		cr_assert(r < 0 && r > -4096, "%s, %s: %d is not a negative errno", name, what, r);
+		cr_assert(why[0], "%s, %s: error %d without a message", name, what, r);
+	}
+}
+
+static void walk(const char *name, walk_path path)
+{
+	static const int errs[] = {ENOMEM, EINTR, EAGAIN, EIO, ECANCELED, ETIME, ENODEV};
+	/* A clean run first: the path works, and which ioctls it makes. */
+	uint64_t before[256];
+	char nr_name[8], why[1024] = "";
+	for (unsigned nr = 0; nr < 256; nr++) {
+		snprintf(nr_name, sizeof(nr_name), "0x%02x", nr);
+		before[nr] = vgpu_fault_ioctl_calls(nr_name);
+	}
+	uint64_t any = vgpu_fault_ioctl_calls("any");
+	cr_assert_eq(path(why, sizeof(why)), 0, "%s without faults: %s", name, why);
+	uint64_t calls = vgpu_fault_ioctl_calls("any") - any;
+	check_nothing_open(name, "clean run");
+	cr_assert_gt(calls, 10u, "%s made only %llu ioctls", name, (unsigned long long)calls);
+	for (size_t e = 0; e < sizeof(errs) / sizeof(errs[0]); e++) {
+		struct walk_totals t = {0};
+		for (unsigned nr = 0; nr < 256; nr++) {
+			snprintf(nr_name, sizeof(nr_name), "0x%02x", nr);
+			if (vgpu_fault_ioctl_calls(nr_name) != before[nr])
+				walk_ioctl(name, path, nr, errs[e], &t);
+		}
+		cr_log_info("%s, %s: %u steps (%llu ioctls in a clean run), %u failed cleanly, "
+			    "%u retried, %u skipped (libdrm)", name, vgpu_fault_errno_name(errs[e]),
+			    t.steps, (unsigned long long)calls, t.failures, t.retried, t.skipped);
+		cr_expect_geq(t.steps + t.skipped, calls, "%s, %s: every ioctl of the clean run was "
+			      "failed once", name, vgpu_fault_errno_name(errs[e]));
+	}
+}
+
+Test(fault_walk, dispatch_path, .init = setup_instance, .fini = vgpu_test_cleanup)
+{
+	load_code_object();
+	walk("dispatch", path_dispatch);
+	amdbare_codeobj_free(walk_co);
+	walk_co = NULL;
+}
+
+Test(fault_walk, sdma_copy_path, .init = setup_instance, .fini = vgpu_test_cleanup)
+{
+	walk("sdma copy", path_sdma_copy);
+}
