@@ -103,20 +103,23 @@ static inline void tile16_to_lds(local ushort *s, global const ushort *g, uint l
 		for (uint i = 0; i < 2; i++) {
 			uint c = tid + i * 128;
 			uint r = c >> 2, kk = (c & 3) * 8;
-			uint4 v;
+			local uint *d = (local uint *)(s + r * LDSP + kk);
 			if (full) {
-				v = *(global const uint4 *)(g + (size_t)(r0 + r) * ld + k0 + kk);
-			} else {
-				uint e[8];
-#pragma unroll
-				for (uint j = 0; j < 8; j++) {
-					uint gr = r0 + r, gk = k0 + kk + j;
-					e[j] = gr < R && gk < K ? g[(size_t)gr * ld + gk] : 0;
-				}
-				v = (uint4)(e[0] | e[1] << 16, e[2] | e[3] << 16,
-					    e[4] | e[5] << 16, e[6] | e[7] << 16);
+				*(local uint4 *)d = *(global const uint4 *)(g + (size_t)(r0 + r) * ld + k0 + kk);
+				continue;
 			}
-			*(local uint4 *)(s + r * LDSP + kk) = v;
+			// edge tile: guarded element loads, a dword (two k) at a
+			// time and not unrolled, so that this rarely used path does
+			// not hold dozens of loads in flight (and their VGPRs)
+			uint gr = r0 + r;
+			global const ushort *row = g + (size_t)(gr < R ? gr : 0) * ld;
+#pragma unroll 1
+			for (uint j = 0; j < 8; j += 2) {
+				uint gk = k0 + kk + j;
+				uint lo = gr < R && gk < K ? row[gk] : 0;
+				uint hi = gr < R && gk + 1 < K ? row[gk + 1] : 0;
+				d[j / 2] = lo | hi << 16;
+			}
 		}
 		return;
 	}
@@ -125,7 +128,6 @@ static inline void tile16_to_lds(local ushort *s, global const ushort *g, uint l
 	// written as 8 dwords each holding (k, k+1) of one row, so LDS sees
 	// only 32-bit stores.
 	uint kk = (tid >> 3) * 2, r = (tid & 7) * 8;
-	uint e0[8], e1[8];
 	if (full) {
 		global const ushort *p = g + (size_t)(k0 + kk) * ld + r0 + r;
 		uint4 v0 = *(global const uint4 *)p;
@@ -133,23 +135,20 @@ static inline void tile16_to_lds(local ushort *s, global const ushort *g, uint l
 		uint w0[4] = {v0.x, v0.y, v0.z, v0.w}, w1[4] = {v1.x, v1.y, v1.z, v1.w};
 #pragma unroll
 		for (uint j = 0; j < 4; j++) {
-			e0[2 * j] = w0[j] & 0xffff;
-			e0[2 * j + 1] = w0[j] >> 16;
-			e1[2 * j] = w1[j] & 0xffff;
-			e1[2 * j + 1] = w1[j] >> 16;
+			*(local uint *)(s + (r + 2 * j) * LDSP + kk) = (w0[j] & 0xffff) | w1[j] << 16;
+			*(local uint *)(s + (r + 2 * j + 1) * LDSP + kk) = (w0[j] >> 16) | (w1[j] & 0xffff0000u);
 		}
-	} else {
-#pragma unroll
-		for (uint j = 0; j < 8; j++) {
-			uint gr = r0 + r + j, gk = k0 + kk;
-			bool in = gr < R;
-			e0[j] = in && gk < K ? g[(size_t)gk * ld + gr] : 0;
-			e1[j] = in && gk + 1 < K ? g[(size_t)(gk + 1) * ld + gr] : 0;
-		}
+		return;
 	}
-#pragma unroll
-	for (uint j = 0; j < 8; j++)
-		*(local uint *)(s + (r + j) * LDSP + kk) = e0[j] | e1[j] << 16;
+	// edge tile: guarded element loads, not unrolled (see above)
+	uint gk = k0 + kk;
+#pragma unroll 1
+	for (uint j = 0; j < 8; j++) {
+		uint gr = r0 + r + j;
+		uint lo = gr < R && gk < K ? g[(size_t)gk * ld + gr] : 0;
+		uint hi = gr < R && gk + 1 < K ? g[(size_t)(gk + 1) * ld + gr] : 0;
+		*(local uint *)(s + (r + j) * LDSP + kk) = lo | hi << 16;
+	}
 }
 
 // 16 consecutive 16-bit elements of a fragment row, from LDS.
