@@ -509,6 +509,26 @@ Test(profiles, p890m) { one_profile("890m", "gfx1150"); }
 Test(profiles, p8060s) { one_profile("8060s", "gfx1151"); }
 Test(profiles, p7900xtx) { one_profile("7900xtx", "gfx1100"); }
 
+/* The case the checksum exists for: data copied by the DMA engine into VRAM
+ * the CPU cannot see (a dGPU's VRAM past its 256 MiB BAR), proven equal to
+ * the source without reading it back. */
+Test(profiles, invisible_vram_7900xtx)
+{
+	amdbare_device *dev = open_dev("7900xtx");
+	enum { N = 300000 };
+	unsigned char *src_map;
+	amdbare_bo *src = make_buf(dev, AMDBARE_DOMAIN_GTT, N, 123, &src_map);
+	amdbare_bo_create_info ci = {.size = N, .domains = AMDBARE_DOMAIN_VRAM,
+				     .flags = AMDBARE_BO_NO_CPU_ACCESS};
+	amdbare_bo *dst;
+	cr_assert_eq(amdbare_bo_create(dev, &ci, &dst), 0, "%s", amdbare_last_error());
+	cr_assert_eq(amdbare_copy(dev, dst, 0, src, 0, N), 0, "%s", amdbare_last_error());
+	cr_expect_eq(gpu_ck(dev, dst, 9, N - 9), amdbare_checksum(src_map + 9, N - 9));
+	amdbare_bo_free(dst);
+	amdbare_bo_free(src);
+	close_dev(dev);
+}
+
 /* ---- fill and copy kernels ---------------------------------------------------- */
 
 Test(util_kernels, fill_and_copy)
