@@ -481,3 +481,321 @@ Test(model_open, not_a_file_or_missing, .fini = rm_tmpdir)
 	cr_assert(idx_empty(&idx));
 	free(p);
 }
+
+/* ---- GGUF ----------------------------------------------------------------- */
+
+struct wbuf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static void w_bytes(struct wbuf *w, const void *d, size_t n)
+{
+	if (w->len + n > w->cap) {
+		w->cap = (w->len + n) * 2 + 64;
+		w->p = realloc(w->p, w->cap);
+		cr_assert_not_null(w->p);
+	}
+	memcpy(w->p + w->len, d, n);
+	w->len += n;
+}
+
+static void w_u32(struct wbuf *w, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+	w_bytes(w, b, 4);
+}
+
+static void w_u64(struct wbuf *w, uint64_t v)
+{
+	uint8_t b[8];
+	put_le64(b, v);
+	w_bytes(w, b, 8);
+}
+
+static void w_str(struct wbuf *w, const char *s)
+{
+	w_u64(w, strlen(s));
+	w_bytes(w, s, strlen(s));
+}
+
+/* Knobs for the malformed variants; zero = the valid file. */
+struct gg_opts {
+	uint32_t version;       /* 3 */
+	uint32_t alignment;     /* 0: no general.alignment key (default 32) */
+	uint32_t align_type;    /* value type of general.alignment (4 = u32) */
+	bool dup_key, dup_tensor, bad_bool, big_endian;
+	uint32_t q_dims;        /* n_dims of the Q4_0 tensor (2) */
+	uint64_t q_ne0;         /* 64 */
+	uint32_t q_type;        /* ggml type of the second tensor (2 = Q4_0) */
+	uint64_t q_offset;      /* UINT64_MAX: the right one */
+	uint64_t n_tensors_override, n_kv_override;
+	uint64_t str_len_override; /* length of the architecture string */
+	uint64_t data_cut;      /* bytes removed from the end */
+	uint32_t nest;          /* depth of the nested array (1) */
+};
+
+/* "tok": f32 ne [4,2]; "q": q4_0 ne [64,2]; keys: general.architecture,
+ * [general.alignment], tokens (array of 3 strings), a nested array, a bool. */
+static uint8_t *gguf_image(const struct gg_opts *o, size_t *len, uint64_t *data_start)
+{
+	struct wbuf w = { 0 };
+	uint32_t align = o->alignment ? o->alignment : 32;
+	uint32_t n_kv = 4 + (o->alignment != 0) + o->dup_key;
+	w_bytes(&w, "GGUF", 4);
+	uint32_t ver = o->version ? o->version : 3;
+	if (o->big_endian)
+		ver = __builtin_bswap32(ver);
+	w_u32(&w, ver);
+	w_u64(&w, o->n_tensors_override ? o->n_tensors_override : 2);
+	w_u64(&w, o->n_kv_override ? o->n_kv_override : n_kv);
+	w_str(&w, "general.architecture");
+	w_u32(&w, 8);
+	if (o->str_len_override) {
+		w_u64(&w, o->str_len_override);
+		w_bytes(&w, "llama", 5);
+	} else {
+		w_str(&w, "llama");
+	}
+	if (o->alignment) {
+		w_str(&w, "general.alignment");
+		w_u32(&w, o->align_type ? o->align_type : 4);
+		w_u32(&w, o->alignment);
+	}
+	w_str(&w, "tokenizer.ggml.tokens");
+	w_u32(&w, 9);
+	w_u32(&w, 8);
+	w_u64(&w, 3);
+	w_str(&w, "a");
+	w_str(&w, "bb");
+	w_str(&w, "");
+	w_str(&w, "nested");
+	uint32_t nest = o->nest ? o->nest : 1;
+	w_u32(&w, 9);
+	for (uint32_t i = 0; i < nest; i++) {
+		w_u32(&w, 9); /* an array of one array ... */
+		w_u64(&w, 1);
+	}
+	w_u32(&w, 4); /* innermost: array of u32 */
+	w_u64(&w, 2);
+	w_u32(&w, 7);
+	w_u32(&w, 8);
+	w_str(&w, "flag");
+	w_u32(&w, 7);
+	w_bytes(&w, o->bad_bool ? "\x02" : "\x01", 1);
+	if (o->dup_key) {
+		w_str(&w, "flag");
+		w_u32(&w, 4);
+		w_u32(&w, 1);
+	}
+	/* tensor infos */
+	w_str(&w, "tok");
+	w_u32(&w, 2);
+	w_u64(&w, 4);
+	w_u64(&w, 2);
+	w_u32(&w, 0);
+	w_u64(&w, 0);
+	w_str(&w, o->dup_tensor ? "tok" : "q");
+	uint32_t qd = o->q_dims ? o->q_dims : 2;
+	w_u32(&w, qd);
+	w_u64(&w, o->q_ne0 ? o->q_ne0 : 64);
+	for (uint32_t d = 1; d < qd && d < 8; d++)
+		w_u64(&w, 2);
+	w_u32(&w, o->q_type ? o->q_type : 2);
+	uint64_t off = ((32 + align - 1) / align) * align;
+	w_u64(&w, o->q_offset ? o->q_offset : off);
+	size_t ds = (w.len + align - 1) / align * align;
+	while (w.len < ds)
+		w_bytes(&w, "\0", 1);
+	*data_start = ds;
+	uint64_t total = off + 2 * 2 * 18;
+	for (uint64_t i = 0; i < total; i++) {
+		uint8_t c = (uint8_t)i;
+		w_bytes(&w, &c, 1);
+	}
+	w.len -= o->data_cut;
+	*len = w.len;
+	return w.p;
+}
+
+static int gg_parse(struct model_index *idx, const struct gg_opts *o)
+{
+	size_t len, need = 0;
+	uint64_t ds;
+	uint8_t *b = gguf_image(o, &len, &ds);
+	int r = model_parse_gguf(idx, "m.gguf", b, len, len, &need);
+	free(b);
+	return r;
+}
+
+#define GG_FAILS(err, ...)                                                              \
+	do {                                                                            \
+		struct gg_opts o_ = { __VA_ARGS__ };                                    \
+		struct model_index ix_ = { 0 };                                         \
+		int r_ = gg_parse(&ix_, &o_);                                           \
+		cr_assert_eq(r_, -(err), "%s: got %d (%s)", #__VA_ARGS__, r_, amdbare_last_error()); \
+		cr_assert(idx_empty(&ix_));                                             \
+		cr_assert_neq(amdbare_last_error()[0], '\0');                           \
+	} while (0)
+
+Test(gguf, valid_file)
+{
+	for (uint32_t align = 0; align <= 64; align += 32) {
+		struct gg_opts o = { .alignment = align };
+		struct model_index idx = { 0 };
+		size_t len, need = 0;
+		uint64_t ds;
+		uint8_t *b = gguf_image(&o, &len, &ds);
+		cr_assert_eq(model_parse_gguf(&idx, "m.gguf", b, len, len, &need), 0, "%s", amdbare_last_error());
+		uint32_t a = align ? align : 32;
+		cr_assert_eq(idx.alignment, a);
+		cr_assert_eq(idx.n_files, 1);
+		cr_assert_eq(idx.files[0].format, MODEL_FORMAT_GGUF);
+		cr_assert_eq(idx.files[0].data_start, ds);
+		cr_assert_eq(ds % a, 0);
+		cr_assert_eq(idx.n_tensors, 2);
+		const struct model_tensor *t = model_index_find(&idx, "tok");
+		cr_assert_eq(t->dtype, AMDBARE_DTYPE_F32);
+		cr_assert_eq(t->n_dims, 2);
+		cr_assert_eq(t->shape[0], 2); /* ne reversed */
+		cr_assert_eq(t->shape[1], 4);
+		cr_assert_eq(t->nbytes, 32);
+		cr_assert_eq(t->offset, ds);
+		t = model_index_find(&idx, "q");
+		cr_assert_eq(t->dtype, AMDBARE_DTYPE_Q4_0);
+		cr_assert_eq(t->shape[0], 2);
+		cr_assert_eq(t->shape[1], 64);
+		cr_assert_eq(t->nbytes, 72);
+		cr_assert_eq(t->offset, ds + ((32 + a - 1) / a) * a);
+		cr_assert_eq(t->offset % a, 0);
+		model_index_free(&idx);
+		free(b);
+	}
+	struct gg_opts v2 = { .version = 2 };
+	struct model_index idx = { 0 };
+	cr_assert_eq(gg_parse(&idx, &v2), 0);
+	model_index_free(&idx);
+	struct gg_opts deep = { .nest = 7 };
+	cr_assert_eq(gg_parse(&idx, &deep), 0, "%s", amdbare_last_error());
+	model_index_free(&idx);
+}
+
+Test(gguf, truncated_at_every_byte)
+{
+	struct gg_opts o = { 0 };
+	size_t len;
+	uint64_t ds;
+	uint8_t *b = gguf_image(&o, &len, &ds);
+	for (size_t l = 0; l < len; l++) {
+		struct model_index idx = { 0 };
+		size_t need = 0;
+		uint8_t *part = malloc(l ? l : 1);
+		memcpy(part, b, l);
+		/* Head only: more is asked for (never less than we have), or,
+		 * once the header is all there, the parse succeeds. */
+		int r = model_parse_gguf(&idx, "t", part, l, len, &need);
+		if (r == -EAGAIN) {
+			cr_assert(need > l && need <= len, "len %zu: need %zu", l, need);
+			cr_assert(idx_empty(&idx));
+		} else {
+			cr_assert_eq(r, 0, "len %zu: %d %s", l, r, amdbare_last_error());
+			cr_assert(l + 32 > ds, "len %zu: parsed without the whole header", l);
+			model_index_free(&idx);
+		}
+		/* The file itself cut there: always an error. */
+		r = model_parse_gguf(&idx, "t", part, l, l, &need);
+		cr_assert_eq(r, -EINVAL, "file of %zu bytes: %d", l, r);
+		cr_assert(idx_empty(&idx));
+		free(part);
+	}
+	free(b);
+}
+
+Test(gguf, refused_versions)
+{
+	GG_FAILS(EINVAL, .version = 1);
+	cr_assert(strstr(amdbare_last_error(), "v1"), "%s", amdbare_last_error());
+	GG_FAILS(EINVAL, .version = 4);
+	GG_FAILS(EINVAL, .big_endian = true);
+	cr_assert(strstr(amdbare_last_error(), "big-endian"), "%s", amdbare_last_error());
+	GG_FAILS(EINVAL, .version = 0x10000);
+	struct model_index idx = { 0 };
+	size_t need;
+	cr_assert_eq(model_parse_gguf(&idx, "t", (const uint8_t *)"GGUX\3\0\0\0", 8, 8, &need), -EINVAL);
+	cr_assert_eq(model_parse_gguf(&idx, "t", (const uint8_t *)"GGUF\0\0\0\0", 8, 8, &need), -EINVAL);
+	cr_assert(idx_empty(&idx));
+}
+
+Test(gguf, malformed_header)
+{
+	GG_FAILS(EINVAL, .alignment = 48);
+	GG_FAILS(EINVAL, .alignment = 1u << 31, .align_type = 5); /* i32 */
+	GG_FAILS(EINVAL, .dup_key = true);
+	cr_assert(strstr(amdbare_last_error(), "flag"), "%s", amdbare_last_error());
+	GG_FAILS(EINVAL, .dup_tensor = true);
+	cr_assert(strstr(amdbare_last_error(), "tok"), "%s", amdbare_last_error());
+	GG_FAILS(EINVAL, .bad_bool = true);
+	GG_FAILS(EINVAL, .q_dims = 5);
+	GG_FAILS(EINVAL, .q_ne0 = 48);                 /* not a multiple of 32 */
+	GG_FAILS(EINVAL, .q_ne0 = 1ull << 63);         /* negative as int64 */
+	GG_FAILS(EINVAL, .q_ne0 = 1ull << 62, .q_dims = 3); /* element count overflow */
+	GG_FAILS(EINVAL, .q_type = 4);                 /* removed Q4_2 */
+	GG_FAILS(EINVAL, .q_type = 39);                /* MXFP4: not an amdbare type */
+	GG_FAILS(EINVAL, .q_type = 1000);
+	GG_FAILS(EINVAL, .q_offset = 64);              /* a gap */
+	GG_FAILS(EINVAL, .q_offset = 16);              /* overlap, unaligned */
+	GG_FAILS(EINVAL, .data_cut = 1);               /* last tensor past the end */
+	GG_FAILS(EINVAL, .nest = 8);                   /* arrays nested too deep */
+	GG_FAILS(EINVAL, .str_len_override = 1ull << 40);
+	GG_FAILS(EINVAL, .str_len_override = UINT64_MAX);
+	GG_FAILS(EINVAL, .n_kv_override = 1ull << 40);
+	GG_FAILS(EFBIG, .n_tensors_override = (uint64_t)MODEL_MAX_TENSORS + 1);
+	GG_FAILS(EINVAL, .n_tensors_override = 100000); /* cannot fit */
+	GG_FAILS(EINVAL, .n_tensors_override = 3);      /* runs into the data */
+	GG_FAILS(EINVAL, .n_kv_override = 7);
+}
+
+Test(gguf, huge_counts_need_no_memory)
+{
+	/* An array claiming 2^34 strings in a small file is refused from
+	 * the count alone. */
+	struct wbuf w = { 0 };
+	w_bytes(&w, "GGUF", 4);
+	w_u32(&w, 3);
+	w_u64(&w, 0);
+	w_u64(&w, 1);
+	w_str(&w, "k");
+	w_u32(&w, 9);
+	w_u32(&w, 8);
+	w_u64(&w, 1ull << 34);
+	for (int i = 0; i < 8; i++)
+		w_str(&w, "x");
+	struct model_index idx = { 0 };
+	size_t need = 0;
+	cr_assert_eq(model_parse_gguf(&idx, "t", w.p, w.len, w.len, &need), -EINVAL);
+	cr_assert(strstr(amdbare_last_error(), "cannot fit"), "%s", amdbare_last_error());
+	/* In a huge file whose head we have: asked to read more, bounded. */
+	int r = model_parse_gguf(&idx, "t", w.p, w.len, 1ull << 40, &need);
+	cr_assert(r == -EFBIG || r == -EAGAIN, "%d", r);
+	if (r == -EAGAIN)
+		cr_assert(need <= MODEL_GGUF_MAX_HEADER);
+	cr_assert(idx_empty(&idx));
+	free(w.p);
+}
+
+Test(model_open, gguf_file, .fini = rm_tmpdir)
+{
+	struct gg_opts o = { .alignment = 64 };
+	size_t len;
+	uint64_t ds;
+	uint8_t *b = gguf_image(&o, &len, &ds);
+	char *path = write_file("m.gguf", b, len);
+	struct model_index idx = { 0 };
+	cr_assert_eq(model_index_open(&idx, path), 0, "%s", amdbare_last_error());
+	cr_assert_eq(idx.files[0].format, MODEL_FORMAT_GGUF);
+	cr_assert_eq(idx.alignment, 64);
+	cr_assert_eq(idx.n_tensors, 2);
+	model_index_free(&idx);
+	free(path);
+	free(b);
+}
