@@ -30,16 +30,53 @@ def assemblable(lines):
         lines = [ln for i, ln in enumerate(lines) if i not in bad]
 
 
+# Hand-written operand variants of the forms whose scalar sources the
+# generator once mis-probed (lane masks, carry-ins, lane selects) and of
+# the cache invalidations: every register class LLVM accepts there.
+EXTRA = """
+v_cndmask_b32_e64 v3, 0, 2, vcc_lo
+v_cndmask_b32_e64 v3, v1, v2, s6
+v_cndmask_b32_e64 v3, -v1, |v2|, s105
+v_cndmask_b32_e64 v255, 0x1234, v2, null
+v_cndmask_b32_e64 v3, s1, 1.0, m0
+v_cndmask_b32_e64 v3, v1, -1, vcc_hi
+v_cndmask_b32_e64 v3, |s1|, -v2, ttmp4
+v_add_co_ci_u32_e64 v1, s2, v3, v4, s5
+v_add_co_ci_u32_e64 v1, vcc_lo, 0, v4, vcc_lo
+v_add_co_ci_u32_e64 v1, null, v3, 0x12345678, s7 clamp
+v_add_co_ci_u32_e64 v255, s105, v3, 64, m0
+v_sub_co_ci_u32_e64 v1, s2, v3, v4, s5
+v_sub_co_ci_u32_e64 v1, vcc_lo, -16, v4, vcc_lo
+v_sub_co_ci_u32_e64 v1, s0, 0x40, s9, null clamp
+v_subrev_co_ci_u32_e64 v1, s2, v3, v4, s5
+v_subrev_co_ci_u32_e64 v1, vcc_hi, v3, 0.5, vcc_lo
+v_subrev_co_ci_u32_e64 v7, s20, exec_lo, v4, s104
+v_readlane_b32 s1, v2, s3
+v_readlane_b32 s1, v2, 5
+v_readlane_b32 s1, v255, vcc_lo
+v_readlane_b32 vcc_lo, v2, m0
+v_readlane_b32 s105, v0, 63
+v_readlane_b32 s1, v2, exec_hi
+v_readlane_b32 m0, v9, -1
+v_writelane_b32 v1, s2, s3
+v_writelane_b32 v1, 7, m0
+v_writelane_b32 v255, vcc_hi, 31
+v_writelane_b32 v1, 0x12345678, s0
+v_writelane_b32 v1, exec_lo, null
+v_writelane_b32 v1, 1.0, vcc_lo
+v_writelane_b32 v0, s105, 0x3f
+buffer_gl0_inv
+buffer_gl1_inv
+""".split("\n")
+
+
 def main():
-    lines = []
+    lines = [ln for ln in EXTRA if ln]
     for enc, rows, _ in g.tables():
         probes = []
         for op, e, _row in rows:
             lines.append(e["text"])
-            f = g.base_fields(enc)
-            for z in e["mbz"]:
-                if z != "SIMM":
-                    f[z] = 0
+            f = g.entry_fields(enc, e)
             for fld in getattr(enc, "srcs", ()):
                 if fld not in [s[0] for s in e["slots"]]:
                     continue

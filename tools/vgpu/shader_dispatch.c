@@ -164,148 +164,6 @@ static void base_name(const char *name, char *out, size_t cap)
 		out[n - 4] = 0;
 }
 
-/* buffer_gl0_inv / buffer_gl1_inv (MUBUF opcodes 43/44, no operands),
- * which clang emits around barriers: the decoder does not list them, the
- * core runs them as no-ops (memory is coherent here).  0 if words[0] is
- * one of them (the entry is filled), -1 otherwise. */
-static int cache_invalidate(struct shader_core *c, uint64_t pc, uint32_t *words,
-			    struct shader_icache_entry *e)
-{
-	static const struct { uint32_t w0; const char *name; } known[] = {
-		{ 0xe0ac0000u, "buffer_gl0_inv" }, { 0xe0b00000u, "buffer_gl1_inv" },
-	};
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (words[0] != known[i].w0)
-			continue;
-		if (exec_read(c->job, pc + 4, &words[1], 4) || words[1] != 0)
-			return -1;
-		memset(&e->inst, 0, sizeof(e->inst));
-		e->inst.enc = ISA_ENC_MUBUF;
-		e->inst.nwords = 2;
-		e->inst.words[0] = words[0];
-		snprintf(e->base, sizeof(e->base), "%s", known[i].name);
-		e->pc = pc;
-		e->valid = true;
-		e->valu_op = e->valu_op_y = 0;
-		return 0;
-	}
-	return -1;
-}
-
-/* An SGPR code or inline integer constant (0..64, -1..-16) as an operand;
- * false for anything else (literals, float constants, specials). */
-static bool scalar_operand(uint32_t code, uint8_t field, struct isa_operand *o)
-{
-	*o = (struct isa_operand){ .field = field, .bits = 32, .code = (uint16_t)code };
-	if (code < 106 || code == SREG_M0 || code == SREG_VCC_LO || code == SREG_VCC_HI ||
-	    code == SREG_EXEC_LO || code == SREG_EXEC_HI) {
-		o->kind = ISA_OPK_SREG;
-		o->reg = (uint16_t)code;
-		return true;
-	}
-	if (code >= 128 && code <= 208) {
-		o->kind = ISA_OPK_INLINE;
-		o->value = code <= 192 ? code - 128 : (uint64_t)(int64_t)(192 - (int)code);
-		return true;
-	}
-	return false;
-}
-
-/* v_readlane_b32 / v_writelane_b32 (VOP3 opcodes 864/865) with an SGPR or
- * inline-constant lane select: isa_decode rejects them (its table marks
- * the SRC1 field must-be-zero although it holds the lane select), so the
- * core decodes these two itself.  0 and the entry filled, or -1. */
-static int lane_op_fallback(struct shader_core *c, uint64_t pc, uint32_t *words,
-			    struct shader_icache_entry *e)
-{
-	uint32_t op = (words[0] >> 16) & 0x3ff;
-	/* VOP3 prefix, no abs/op_sel/clamp bits */
-	if ((words[0] >> 26) != 0x35 || (op != 864 && op != 865) || (words[0] & 0xff00u))
-		return -1;
-	if (exec_read(c->job, pc + 4, &words[1], 4))
-		return -1;
-	uint32_t src0 = words[1] & 0x1ff, src1 = (words[1] >> 9) & 0x1ff;
-	if (words[1] >> 18) /* src2, omod, neg must be zero */
-		return -1;
-	struct isa_inst *in = &e->inst;
-	memset(in, 0, sizeof(*in));
-	in->enc = ISA_ENC_VOP3;
-	in->nwords = 2;
-	in->words[0] = words[0];
-	in->words[1] = words[1];
-	in->nops = 3;
-	uint16_t dst = words[0] & 0xff;
-	if (op == 864) { /* v_readlane_b32 sdst, vsrc0, lane */
-		if (src0 < 256)
-			return -1;
-		in->ops[0] = (struct isa_operand){ .field = ISA_FLD_VDST_SGPR, .kind = ISA_OPK_SREG,
-						   .bits = 32, .reg = dst, .code = dst };
-		in->ops[1] = (struct isa_operand){ .field = ISA_FLD_SRC0, .kind = ISA_OPK_VGPR,
-						   .bits = 32, .reg = (uint16_t)(src0 - 256),
-						   .code = (uint16_t)src0 };
-	} else { /* v_writelane_b32 vdst, ssrc0, lane */
-		in->ops[0] = (struct isa_operand){ .field = ISA_FLD_VDST, .kind = ISA_OPK_VGPR,
-						   .bits = 32, .reg = dst, .code = dst };
-		if (!scalar_operand(src0, ISA_FLD_SRC0, &in->ops[1]))
-			return -1;
-	}
-	if (!scalar_operand(src1, ISA_FLD_SRC1, &in->ops[2]))
-		return -1;
-	snprintf(e->base, sizeof(e->base), "%s", op == 864 ? "v_readlane_b32" : "v_writelane_b32");
-	e->pc = pc;
-	e->valid = true;
-	e->valu_op = e->valu_op_y = 0;
-	return 0;
-}
-
-/* VOP3 lane-mask sources (v_cndmask_b32_e64's mask, v_add/sub_co_ci's
- * carry-in): the decoder's table gives them as an SDST3 slot, which it
- * reads from the carry-out field of the first dword, and marks the SRC2
- * field must-be-zero.  The hardware takes them from the source field of
- * their position (src2 for these).  This puts the right register in
- * place: 0, or -1 if that field holds no SGPR. */
-static int vop3_mask_sources(struct isa_inst *in)
-{
-	if (in->enc != ISA_ENC_VOP3)
-		return 0;
-	unsigned nsrc = 0;
-	for (unsigned i = 0; i < in->nops; i++) {
-		struct isa_operand *o = &in->ops[i];
-		if (o->field == ISA_FLD_SRC0 || o->field == ISA_FLD_SRC1 || o->field == ISA_FLD_SRC2) {
-			nsrc++;
-			continue;
-		}
-		if (o->field != ISA_FLD_SDST3 || nsrc == 0)
-			continue;
-		uint32_t code = (in->words[1] >> (9 * nsrc)) & 0x1ff;
-		if (nsrc > 2 || code >= 128)
-			return -1;
-		o->kind = ISA_OPK_SREG;
-		o->reg = o->code = (uint16_t)code;
-		nsrc++;
-	}
-	return 0;
-}
-
-/* The decoder's must-be-zero check rejects a non-zero SRC2 for those
- * opcodes: decode again with it cleared, then restore the real word. */
-static int decode_vop3_mask(uint32_t *words, size_t have, struct isa_inst *in)
-{
-	if (have < 2 || (words[0] >> 26) != 0x35 || !((words[1] >> 18) & 0x1ff))
-		return -1;
-	uint32_t w[3] = { words[0], words[1] & ~(0x1ffu << 18), have > 2 ? words[2] : 0 };
-	if (isa_decode(w, have, in) < 0)
-		return -1;
-	bool mask_src = false;
-	for (unsigned i = 1; i < in->nops; i++)
-		if (in->ops[i].field == ISA_FLD_SDST3 && in->ops[i - 1].field == ISA_FLD_SRC1)
-			mask_src = true;
-	if (!mask_src)
-		return -1;
-	in->words[1] = words[1];
-	return in->nwords;
-}
-
 /* Fetches and decodes the instruction at pc, through the cache. */
 static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry **out)
 {
@@ -331,28 +189,12 @@ static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry 
 			return r;
 		n = isa_decode(words, have + 1, &e->inst);
 	}
-	if (n < 0 && (words[0] >> 26) == 0x35 && exec_read(c->job, pc + 4, &words[1], 4) == 0)
-		n = decode_vop3_mask(words, 2, &e->inst);
-	/* v_readlane/v_writelane: always the core's own decoding */
-	if ((words[0] >> 26) == 0x35 && (((words[0] >> 16) & 0x3ff) == 864 ||
-					 ((words[0] >> 16) & 0x3ff) == 865))
-		n = -1;
-	if (n < 0 && (cache_invalidate(c, pc, words, e) == 0 ||
-		      lane_op_fallback(c, pc, words, e) == 0)) {
-		*out = e;
-		return 0;
-	}
 	if (n < 0) {
 		e->valid = false;
 		char why[80];
 		snprintf(why, sizeof(why), "illegal instruction (encoding %08x not decodable)",
 			 words[0]);
 		return shader_fault(c, why);
-	}
-	if (vop3_mask_sources(&e->inst)) {
-		e->valid = false;
-		c->cur = e;
-		return shader_fault(c, "illegal instruction (lane-mask source is not an SGPR)");
 	}
 	e->pc = pc;
 	e->valid = true;

@@ -469,7 +469,10 @@ static uint64_t lane_read(const struct shader_core *c, const struct shader_wave 
 			v |= (uint64_t)w->v[(size_t)(o->reg + 1) * 64 + lane] << 32;
 		return v;
 	}
-	if (o->field == ISA_FLD_VCC || o->field == ISA_FLD_SDST3)
+	/* lane masks: VCC of the e32 forms, the decoder's lanemask sources
+	 * (v_cndmask_b32_e64's mask, the co_ci carry-in; changed by the ISA
+	 * helper when the decoder learnt them, was ISA_FLD_SDST3) */
+	if (o->field == ISA_FLD_VCC || o->lanemask)
 		return (wave_mask_read(c, w, o->kind == ISA_OPK_SREG ? o->reg : SREG_VCC_LO) >> lane) & 1;
 	return scalar;
 }
@@ -504,8 +507,12 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		src[nsrc++] = &ops[i];
 	uint64_t scal[4] = { 0 };
 	for (unsigned k = 0; k < nsrc; k++) {
+		/* a lane mask is read per lane; src_scc and the other specials
+		 * that LLVM also takes there are not modelled (ISA helper) */
+		if (src[k]->lanemask && src[k]->kind != ISA_OPK_SREG)
+			return shader_illegal(c);
 		if (src[k]->kind == ISA_OPK_VGPR || src[k]->field == ISA_FLD_VCC ||
-		    src[k]->field == ISA_FLD_SDST3)
+		    src[k]->lanemask)
 			continue;
 		int e = sop_read(c, w, src[k], &scal[k]);
 		if (e)

@@ -274,13 +274,15 @@ class MUBUF(Enc):
     """Buffer loads/stores/atomics, probed with offen (a VGPR offset),
     soffset s10 and offset:16 (tfe clear: it only widens the data)."""
     name, ops, nwords = "MUBUF", range(0, 256), 2
+    # IDX: the offen bit (zeroed for buffer_gl0_inv/gl1_inv, which take no
+    # address: then offen/idxen must be zero)
     fields = {"DATA": ("v", 20), "ADDR": ("v", 40), "SRSRC": ("s", 40),
-              "MSOFF": ("s", 10)}
+              "MSOFF": ("s", 10), "IDX": ("-", 1)}
     srcs = ("MSOFF",)
 
     def build(self, op, f):
-        return [0xe0000000 | op << 18 | 16,
-                f["MSOFF"] << 24 | 1 << 22 | f.get("TFE", 0) << 21 |
+        return [0xe0000000 | op << 18 | f.get("MCACHE", 0) << 13 | 16,
+                f["MSOFF"] << 24 | f["IDX"] << 22 | f.get("TFE", 0) << 21 |
                 (f["SRSRC"] // 4) << 16 | f["DATA"] << 8 | f["ADDR"]]
 
 
@@ -291,14 +293,32 @@ def probe_tfe(enc, table):
     ops = sorted(op for op, e in table.items() if "slots" in e)
     probes = []
     for op in ops:
-        f = base_fields(enc)
-        for z in table[op]["mbz"]:
-            f[z] = 0
+        f = entry_fields(enc, table[op])
         f["TFE"] = 1
         probes.append(enc.build(op, f))
     for op, r in zip(ops, llvmprobe.disassemble(probes)):
         if not r or "/*" in r[0]:
             table[op]["mbz"] = tuple(table[op]["mbz"]) + ("TFE",)
+
+
+def probe_mubuf_cache(enc, table):
+    """MUBUF opcodes that LLVM rejects with glc or dlc set (the cache
+    invalidations): both bits must be zero."""
+    if enc.name != "MUBUF":
+        return
+    ops = sorted(op for op, e in table.items() if "slots" in e)
+    probes = []
+    for op in ops:
+        for bits in (1, 2):   # dlc, glc
+            f = entry_fields(enc, table[op])
+            f["MCACHE"] = bits
+            probes.append(enc.build(op, f))
+    res = llvmprobe.disassemble(probes)
+    for i, op in enumerate(ops):
+        bad = [not r or "/*" in r[0] for r in res[2 * i:2 * i + 2]]
+        assert bad[0] == bad[1], (op, res[2 * i:2 * i + 2])
+        if bad[0]:
+            table[op]["mbz"] = tuple(table[op]["mbz"]) + ("MCACHE",)
 
 
 class SMEM(Enc):
@@ -346,6 +366,16 @@ def field_code(enc, fname, regfile, num):
 
 def base_fields(enc):
     return {k: field_code(enc, k, rf, n) for k, (rf, n) in enc.fields.items()}
+
+
+def entry_fields(enc, e):
+    """The probe fields of a table entry: its must-be-zero fields cleared,
+    its scalar-only sources (probe_vop3_scalar_srcs) holding an SGPR."""
+    f = base_fields(enc)
+    for z in e.get("mbz", ()):
+        f[z] = 0
+    f.update(e.get("sfields", {}))
+    return f
 
 
 def classify_ops(enc, ops_text):
@@ -413,6 +443,89 @@ def probe_encoding(enc):
     return out
 
 
+# probe_vop3_scalar_srcs: the SGPR each zeroed source field gets, distinct
+# from every register of the base probe.
+SCALAR_PROBE = {"SRC0": 43, "SRC1": 63, "SRC2": 83}
+# probe_src_rules: the source-code classes (isa.h ISA_DENY_*) and the
+# codes that stand for each; a class is denied when LLVM marks any of its
+# codes invalid.  LIT is the trailing literal (probed with one).
+RULE_CLASSES = (("SGPR", (6, 7, 105)), ("VCC", (106, 107)), ("TTMP", (108,)),
+                ("NULL", (124,)), ("M0", (125,)), ("EXEC", (126, 127)),
+                ("ICONST", (128, 133, 193)), ("FCONST", (240, 242)),
+                ("SPECIAL", (235, 251, 253)), ("LDS", (254,)), ("LIT", (255,)),
+                ("VGPR", (261,)))
+
+
+def probe_vop3_scalar_srcs(enc, table):
+    """VOP3 sources that take no VGPR (the lane mask of v_cndmask_b32_e64,
+    the carry-in of v_add/sub/subrev_co_ci_u32_e64, the lane select of
+    v_readlane/v_writelane_b32): the base probe's VGPR there is invalid,
+    so probe_encoding zeroed the field and LLVM printed it as s0, which
+    looks like the SDST of a VOP3b opcode.  Each zeroed source field is
+    probed again, alone, with a distinct SGPR: where that SGPR appears in
+    the text the field is a scalar source in that position."""
+    if enc.name != "VOP3":
+        return
+    todo = []
+    for op, e in sorted(table.items()):
+        if "slots" not in e or not any(x[0] == "TOK:s0" for x in e["slots"]):
+            continue
+        for fld in SCALAR_PROBE:
+            if fld in e["mbz"]:
+                f = entry_fields(enc, e)
+                f[fld] = SCALAR_PROBE[fld]
+                todo.append((op, fld, enc.build(op, f)))
+    found = {}
+    for (op, fld, _), r in zip(todo, llvmprobe.disassemble([t[2] for t in todo])):
+        if not r or "/*" in r[0]:
+            continue
+        for i, tok in enumerate(split_ops(r[0])[1]):
+            reg = reg_of(tok)
+            if reg and reg[0] == "s" and reg[1] == SCALAR_PROBE[fld]:
+                found.setdefault(op, {})[fld] = (i, reg[2])
+    for op, flds in found.items():
+        e = table[op]
+        slots = list(e["slots"])
+        for fld, (i, bits) in flds.items():
+            assert slots[i][0] == "TOK:s0", (op, e["text"], fld)
+            slots[i] = (fld, bits)
+        e["slots"] = slots
+        e["mbz"] = tuple(z for z in e["mbz"] if z not in flds)
+        e["sfields"] = {fld: SCALAR_PROBE[fld] for fld in flds}
+        r = llvmprobe.disassemble([enc.build(op, entry_fields(enc, e))])[0]
+        assert r and "/*" not in r[0], (op, r)
+        e["text"] = r[0]
+        e["scalar_srcs"] = sorted(flds)
+
+
+def probe_src_rules(enc, table):
+    """For the sources of the opcodes probe_vop3_scalar_srcs changed: which
+    classes of source codes LLVM rejects, and whether the source is a lane
+    mask (LLVM names the register class SReg_1_XEXEC: one bit per lane)."""
+    if enc.name != "VOP3":
+        return
+    todo = []
+    for op, e in sorted(table.items()):
+        if "scalar_srcs" not in e:
+            continue
+        for fld in ("SRC0", "SRC1", "SRC2"):
+            if fld not in [x[0] for x in e["slots"]]:
+                continue
+            for cls, codes in RULE_CLASSES:
+                for code in codes:
+                    f = entry_fields(enc, e)
+                    f[fld] = code
+                    todo.append((op, fld, cls, enc.build(op, f) + ([0x1234] if code == 255 else [])))
+    res = llvmprobe.disassemble([t[3] for t in todo])
+    for (op, fld, cls, _), r in zip(todo, res):
+        e = table[op]
+        rules = e.setdefault("rules", {}).setdefault(fld, set())
+        if not r or "/*" in r[0]:
+            rules.add("DENY_" + cls)
+        if r and "SReg_1_XEXEC" in r[0]:
+            rules.add("LANEMASK")
+
+
 def probe_simm(enc, table):
     """SOPP/SOPK: ops that reject 0x1234 are probed with 0; hex immediates
     are probed with 1 to see whether small values print in decimal."""
@@ -447,17 +560,20 @@ def probe_vop3_mods(enc, table):
     variants = []
     for op in ops:
         e = table[op]
-        srcs = [x[0] for x in e["slots"] if x[0] in ("SRC0", "SRC1", "SRC2")]
+        # scalar-only sources (lane masks, lane selects) take no modifier:
+        # their bits count as those of an absent source (as in isa_decode.c)
+        srcs = [x[0] for x in e["slots"] if x[0] in ("SRC0", "SRC1", "SRC2") and
+                "DENY_VGPR" not in e.get("rules", {}).get(x[0], ())]
         mask = sum(1 << int(x[3]) for x in srcs)
         vop3b = any(x[0] == "TOK:s0" for x in e["slots"])
-        f = base_fields(enc)
-        for z in e["mbz"]:
-            f[z] = 0
+        f = entry_fields(enc, e)
         e["vop3b"] = vop3b
         for i, m in enumerate(((mask, 0, 0, 0, 0), (0, 0, 0, 0, mask), (0, 0, 1, 0, 0),
                                (0, 0, 0, 1, 0), (0, mask | 8, 0, 0, 0))):
             if vop3b and i in (0, 4):
                 continue  # bits 14:8 hold the SDST
+            if "scalar_srcs" in e and i in (0, 1) and not mask:
+                continue  # nothing to probe: abs/neg stay invalid
             ff = dict(f)
             ff["MODS"] = m
             variants.append((op, i, enc.build(op, ff)))
@@ -483,9 +599,7 @@ def probe_vop3p_mods(enc, table):
         e = table[op]
         srcs = [x[0] for x in e["slots"] if x[0] in ("SRC0", "SRC1", "SRC2")]
         mask = sum(1 << int(x[3]) for x in srcs)
-        f = base_fields(enc)
-        for z in e["mbz"]:
-            f[z] = 0
+        f = entry_fields(enc, e)
         e["opselhi_default0"] = "op_sel_hi" in e["text"]
         hi = 0 if e["opselhi_default0"] else 7
         if e["opselhi_default0"]:
@@ -520,9 +634,7 @@ def probe_hi_vgprs(enc, table):
             continue
         for fld, _ in e["slots"]:
             if fld in enc.fields and enc.fields[fld][0] == "v":
-                f = base_fields(enc)
-                for z in e["mbz"]:
-                    f[z] = 0
+                f = entry_fields(enc, e)
                 f[fld] = 200 + (256 if fld == "SRC0" else 0)
                 variants.append((op, fld, enc.build(op, f)))
     res = llvmprobe.disassemble([v[2] for v in variants])
@@ -542,9 +654,7 @@ def probe_dpp(enc, table):
     probes = []
     bits = (20, 21, 22, 23)   # src0 neg, src0 abs, src1 neg, src1 abs
     for op in ops:
-        f = base_fields(enc)
-        for z in table[op]["mbz"]:
-            f[z] = 0
+        f = entry_fields(enc, table[op])
         f["SRC0"] = 250
         w0 = enc.build(op, f)[0]
         probes.append([w0, 0xff00e400 | 40])            # quad_perm identity
@@ -577,9 +687,7 @@ def probe_flat_glc(enc, table):
     ops = sorted(op for op, e in table.items() if "slots" in e)
     probes = []
     for op in ops:
-        f = base_fields(enc)
-        for z in table[op]["mbz"]:
-            f[z] = 0
+        f = entry_fields(enc, table[op])
         w = enc.build(op, f)
         w[0] |= 1 << 14
         probes.append(w)
@@ -600,10 +708,7 @@ def probe_literals(enc, table):
         probes = []
         for op in todo:
             for v in LITS:
-                f = base_fields(enc)
-                for z in table[op].get("mbz", ()):
-                    if z != "SIMM":
-                        f[z] = 0
+                f = entry_fields(enc, table[op])
                 if fld != "KLIT":
                     f[fld] = 255
                 probes.append(enc.build(op, f) + [v])
@@ -611,10 +716,7 @@ def probe_literals(enc, table):
         for op in todo:
             if fld == "KLIT":
                 continue
-            f = base_fields(enc)
-            for z in table[op].get("mbz", ()):
-                if z != "SIMM":
-                    f[z] = 0
+            f = entry_fields(enc, table[op])
             f[fld] = 254
             lds.append(enc.build(op, f))
         for op, r in zip(todo, llvmprobe.disassemble(lds)):
@@ -654,7 +756,8 @@ FIELD_C = {"SDST": "ISA_FLD_SDST", "SSRC0": "ISA_FLD_SSRC0",
            "SADDR": "ISA_FLD_SADDR", "W1": "ISA_FLD_SMEM_W1", "CACHE": "ISA_FLD_SMEM_CACHE", "GDS": "ISA_FLD_DS_GDS", "VDST_SGPR": "ISA_FLD_VDST_SGPR",
            "KLIT": "ISA_FLD_LITK",
            "SRSRC": "ISA_FLD_SRSRC", "MSOFF": "ISA_FLD_MSOFF",
-           "TFE": "ISA_FLD_MUBUF_TFE"}
+           "TFE": "ISA_FLD_MUBUF_TFE", "IDX": "ISA_FLD_MUBUF_IDX",
+           "MCACHE": "ISA_FLD_MUBUF_CACHE"}
 SPECIAL_SIMM = {"s_waitcnt": "ISA_SIMM_WAITCNT", "s_delay_alu": "ISA_SIMM_DELAY_ALU",
                 "s_sendmsg": "ISA_SIMM_SENDMSG", "s_sendmsghalt": "ISA_SIMM_SENDMSG",
                 "s_waitcnt_depctr": "ISA_SIMM_DEPCTR"}
@@ -698,12 +801,14 @@ def c_entry(enc, op, e, extra_flag=None):
                 return None
             continue
         lit = e.get("lit", {}).get(fld)
-        slots.append("{%s, %d, ISA_LIT_%s}" % (FIELD_C[fld], bits,
-                                                 lit[1:] if lit and lit != "NOLIT" else
-                                                 ("NOLIT" if lit else "NONE")))
-    if enc.name == "SOPP" and e["name"] in ("s_endpgm", "s_nop", "s_delay_alu",
-                                            "s_waitcnt"):
-        pass
+        rules = sorted(e.get("rules", {}).get(fld, ()))
+        slots.append("{%s, %d, ISA_LIT_%s%s}" % (FIELD_C[fld], bits,
+                                                   lit[1:] if lit and lit != "NOLIT" else
+                                                   ("NOLIT" if lit else "NONE"),
+                                                   ", " + "|".join("ISA_SRC_" + r for r in rules)
+                                                   if rules else ""))
+    # every slot names its rules (0 for most), for -Wmissing-field-initializers
+    slots = [x if x.count(",") == 3 else x[:-1] + ", 0}" for x in slots]
     mbz = []
     for z in e["mbz"]:
         if z == "SIMM":
@@ -746,6 +851,8 @@ def tables():
     out = []
     for enc in ENCODINGS:
         t = probe_encoding(enc)
+        probe_vop3_scalar_srcs(enc, t)
+        probe_src_rules(enc, t)
         probe_literals(enc, t)
         probe_simm(enc, t)
         probe_vop3_mods(enc, t)
@@ -753,6 +860,7 @@ def tables():
         probe_hi_vgprs(enc, t)
         probe_dpp(enc, t)
         probe_tfe(enc, t)
+        probe_mubuf_cache(enc, t)
         probe_flat_glc(enc, t)
         rows, dropped = [], []
         for op in sorted(t):

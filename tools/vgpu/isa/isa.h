@@ -35,7 +35,9 @@ enum isa_field {
 	ISA_FLD_MUBUF_TFE,   /* MUBUF: the tfe bit */
 	ISA_FLD_LITK,        /* v_fmamk/v_fmaak: the literal constant K */
 	ISA_FLD_SRSRC,       /* MUBUF: buffer resource, s[4n:4n+3] */
-	ISA_FLD_MSOFF        /* MUBUF: soffset (scalar source code) */
+	ISA_FLD_MSOFF,       /* MUBUF: soffset (scalar source code) */
+	ISA_FLD_MUBUF_IDX,   /* MUBUF: the offen and idxen bits */
+	ISA_FLD_MUBUF_CACHE  /* MUBUF: the glc and dlc bits */
 };
 
 enum isa_opkind {
@@ -100,10 +102,31 @@ enum isa_simm {
 
 #define ISA_MBZ(field) (1u << (field))
 
+/* Source rules (isa_slot.rules), probed per opcode where a source takes
+ * no VGPR (gen_optable.py probe_src_rules): classes of source codes LLVM
+ * marks invalid in that position, and the lane-mask role. */
+#define ISA_SRC_DENY_SGPR    0x0001u  /* s0..s105 */
+#define ISA_SRC_DENY_VCC     0x0002u  /* vcc_lo, vcc_hi */
+#define ISA_SRC_DENY_TTMP    0x0004u
+#define ISA_SRC_DENY_NULL    0x0008u
+#define ISA_SRC_DENY_M0      0x0010u
+#define ISA_SRC_DENY_EXEC    0x0020u  /* exec_lo, exec_hi */
+#define ISA_SRC_DENY_ICONST  0x0040u  /* inline integers */
+#define ISA_SRC_DENY_FCONST  0x0080u  /* inline floats */
+#define ISA_SRC_DENY_SPECIAL 0x0100u  /* src_shared_base.., src_vccz, src_execz, src_scc */
+#define ISA_SRC_DENY_LDS     0x0200u  /* src_lds_direct */
+#define ISA_SRC_DENY_LIT     0x0400u  /* the trailing literal */
+#define ISA_SRC_DENY_VGPR    0x0800u
+/* A lane mask (LLVM's SReg_1 class: one bit per lane, an SGPR pair in
+ * wave64): the mask of v_cndmask_b32_e64, the carry-in of
+ * v_add/sub/subrev_co_ci_u32_e64. */
+#define ISA_SRC_LANEMASK     0x1000u
+
 struct isa_slot {
 	uint8_t field;  /* enum isa_field */
 	uint16_t bits;  /* operand width; 0 for "off" */
 	uint8_t lit;    /* enum isa_lit or enum isa_simm */
+	uint16_t rules; /* ISA_SRC_* (sources only; 0 for most) */
 };
 
 #define ISA_MAX_OPS 5
@@ -133,6 +156,8 @@ struct isa_operand {
 	uint16_t reg;    /* first register (SREG/VGPR) */
 	uint8_t neg, abs;
 	uint8_t sext;    /* DPP16 integer source: sign-extend modifier */
+	uint8_t lanemask; /* a lane-mask source (ISA_SRC_LANEMASK): one bit
+	                     per lane of the register (pair in wave64) */
 	uint64_t value;  /* constants and immediates */
 };
 

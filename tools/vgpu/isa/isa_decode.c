@@ -230,6 +230,8 @@ static unsigned field_value(const struct isa_inst *in, uint8_t f)
 		if (f == ISA_FLD_SRSRC) return ((w1 >> 16) & 0x1f) * 4;
 		if (f == ISA_FLD_MSOFF) return w1 >> 24;
 		if (f == ISA_FLD_MUBUF_TFE) return (w1 >> 21) & 1;
+		if (f == ISA_FLD_MUBUF_IDX) return (w1 >> 22) & 3;
+		if (f == ISA_FLD_MUBUF_CACHE) return (w0 >> 13) & 3;
 		break;
 	case ISA_ENC_VOP3P:
 		if (f == ISA_FLD_VDST) return w0 & 0xff;
@@ -289,10 +291,45 @@ static int check_mbz(const struct isa_inst *in, uint32_t mbz)
 {
 	if ((mbz & ISA_MBZ(ISA_FLD_SIMM16)) && (in->words[0] & 0xffff))
 		return -EILSEQ;
-	for (unsigned f = ISA_FLD_SDST; f <= ISA_FLD_MUBUF_TFE; f++)
+	for (unsigned f = ISA_FLD_SDST; f <= ISA_FLD_MUBUF_CACHE; f++)
 		if (f != ISA_FLD_SIMM16 && (mbz & ISA_MBZ(f)) && field_value(in, (uint8_t)f))
 			return -EILSEQ;
 	return 0;
+}
+
+/* A source code in a class the slot's rules deny (ISA_SRC_DENY_*: what
+ * LLVM marks invalid there, e.g. a VGPR or a constant as a lane mask). */
+static int src_denied(uint16_t rules, unsigned code)
+{
+	uint16_t cls;
+	if (code >= 256) cls = ISA_SRC_DENY_VGPR;
+	else if (code < 106) cls = ISA_SRC_DENY_SGPR;
+	else if (code < 108) cls = ISA_SRC_DENY_VCC;
+	else if (code < 124) cls = ISA_SRC_DENY_TTMP;
+	else if (code == 124) cls = ISA_SRC_DENY_NULL;
+	else if (code == 125) cls = ISA_SRC_DENY_M0;
+	else if (code < 128) cls = ISA_SRC_DENY_EXEC;
+	else if (code <= 208) cls = ISA_SRC_DENY_ICONST;
+	else if (code >= 240 && code <= 248) cls = ISA_SRC_DENY_FCONST;
+	else if (code == 254) cls = ISA_SRC_DENY_LDS;
+	else if (code == 255) cls = ISA_SRC_DENY_LIT;
+	else cls = ISA_SRC_DENY_SPECIAL;   /* reserved codes fail later */
+	return (rules & cls) != 0;
+}
+
+/* Sources that take abs/neg/op_sel: the SRC fields, except scalar-only
+ * ones (lane masks, lane selects), whose modifier bits LLVM treats as
+ * those of an absent source. */
+static unsigned modifiable_sources(const struct isa_inst *in)
+{
+	unsigned srcmask = 0;
+	for (unsigned i = 0; i < in->nops; i++) {
+		uint8_t f = in->ops[i].field;
+		if (f >= ISA_FLD_SRC0 && f <= ISA_FLD_SRC2 &&
+		    !(in->desc->slot[i].rules & ISA_SRC_DENY_VGPR))
+			srcmask |= 1u << (f - ISA_FLD_SRC0);
+	}
+	return srcmask;
 }
 
 static int is_vop3b(const struct isa_opdesc *d)
@@ -429,12 +466,7 @@ static int decode_extra(struct isa_inst *in)
 	switch (in->enc) {
 	case ISA_ENC_VOP3: {
 		uint16_t fl = in->desc->flags;
-		unsigned srcmask = 0, absbits = 0, negbits = w1 >> 29;
-		for (unsigned i = 0; i < in->nops; i++) {
-			uint8_t f = in->ops[i].field;
-			if (f >= ISA_FLD_SRC0 && f <= ISA_FLD_SRC2)
-				srcmask |= 1u << (f - ISA_FLD_SRC0);
-		}
+		unsigned srcmask = modifiable_sources(in), absbits = 0, negbits = w1 >> 29;
 		in->clamp = (uint8_t)((w0 >> 15) & 1);
 		in->omod = (uint8_t)((w1 >> 27) & 3);
 		if (!is_vop3b(in->desc)) {
@@ -455,7 +487,8 @@ static int decode_extra(struct isa_inst *in)
 			return -EILSEQ;
 		for (unsigned i = 0; i < in->nops; i++) {
 			struct isa_operand *o = &in->ops[i];
-			if (o->field < ISA_FLD_SRC0 || o->field > ISA_FLD_SRC2)
+			if (o->field < ISA_FLD_SRC0 || o->field > ISA_FLD_SRC2 ||
+			    !((srcmask >> (o->field - ISA_FLD_SRC0)) & 1))
 				continue;
 			o->abs = (uint8_t)((absbits >> (o->field - ISA_FLD_SRC0)) & 1);
 			o->neg = (uint8_t)((negbits >> (o->field - ISA_FLD_SRC0)) & 1);
@@ -602,6 +635,10 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 		    field_value(out, ISA_FLD_SADDR) == 124)
 			o->bits = 64;
 		o->lit = out->desc->slot[i].lit;
+		uint16_t rules = out->desc->slot[i].rules;
+		o->lanemask = (rules & ISA_SRC_LANEMASK) != 0;
+		if (rules && src_denied(rules, field_value(out, o->field)))
+			return -EILSEQ;
 		rc = decode_operand(out, o, words, nwords, &len);
 		if (rc)
 			return rc;
