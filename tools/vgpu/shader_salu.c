@@ -284,21 +284,66 @@ int shader_exec_salu(struct shader_core *c, struct shader_wave *w, const struct 
 	return r;
 }
 
-/* s_load_b32..b512: base s[2n:2n+1] + 21-bit signed offset + soffset */
+/* s_buffer_load_b32..b512: the SBASE field names a 4-SGPR buffer
+ * resource (V#) instead of an address.  RDNA3 ISA, scalar memory: of the
+ * V# only the base address (dword0 | dword1[15:0] << 32), STRIDE
+ * (dword1[29:16]) and NUM_RECORDS (dword2) are used; the byte offset is
+ * the 21-bit signed instruction offset plus soffset, and the access is
+ * range-checked per dword against the buffer size, NUM_RECORDS bytes
+ * (NUM_RECORDS * STRIDE when STRIDE is not 0): a dword outside reads as
+ * 0, with no memory access and no fault.  In-range dwords are read
+ * through the job's VM like every other access (unmapped: VM fault). */
+static int smem_buffer_load(struct shader_core *c, struct shader_wave *w,
+			    const struct isa_operand *dst, const struct isa_operand *rsrc,
+			    uint32_t soffset, int32_t offset)
+{
+	if (rsrc->kind != ISA_OPK_SREG || rsrc->bits != 128)
+		return shader_illegal(c);
+	const uint32_t *v = &w->s[rsrc->reg & 127];
+	if ((rsrc->reg & 127) + 4u > 128u)
+		return shader_illegal(c);
+	uint64_t base = v[0] | (uint64_t)(v[1] & 0xffff) << 32;
+	uint64_t stride = (v[1] >> 16) & 0x3fff, records = v[2];
+	uint64_t size = stride ? records * stride : records;
+	/* the offset is dword aligned, as for s_load (the low bits are
+	 * ignored by the hardware's scalar cache) */
+	int64_t off = ((int64_t)offset + soffset) & ~(int64_t)3;
+	unsigned ndw = dst->bits / 32;
+	uint32_t buf[16];
+	if (ndw == 0 || ndw > 16 || dst->reg + ndw > SREG_VCC_LO)
+		return shader_fault(c, "s_buffer_load destination outside s0..s105");
+	for (unsigned i = 0; i < ndw; i++) {
+		int64_t o = off + 4 * (int64_t)i;
+		buf[i] = 0;
+		if (o < 0 || (uint64_t)o + 4 > size)
+			continue;
+		int r = exec_read(c->job, (base + (uint64_t)o) & ((1ull << 48) - 1), &buf[i], 4);
+		if (r)
+			return r;
+	}
+	memcpy(&w->s[dst->reg], buf, ndw * 4u);
+	return 0;
+}
+
+/* s_load_b32..b512: base s[2n:2n+1] + 21-bit signed offset + soffset;
+ * s_buffer_load_*: smem_buffer_load */
 int shader_exec_smem(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		     const char *n)
 {
-	if (!starts(n, "s_load_b"))
+	bool buffer = starts(n, "s_buffer_load_b");
+	if (!starts(n, "s_load_b") && !buffer)
 		return shader_illegal(c);
 	const struct isa_operand *dst = inst_op(in, ISA_FLD_SDATA);
 	const struct isa_operand *base = inst_op(in, ISA_FLD_SBASE);
 	const struct isa_operand *soff = inst_op(in, ISA_FLD_SOFFSET);
 	if (!dst || !base)
 		return shader_illegal(c);
-	uint64_t addr, off = 0;
-	int r = sop_read(c, w, base, &addr);
-	if (!r && soff)
-		r = sop_read(c, w, soff, &off);
+	uint64_t addr = 0, off = 0;
+	int r = soff ? sop_read(c, w, soff, &off) : 0;
+	if (!r && buffer)
+		return smem_buffer_load(c, w, dst, base, (uint32_t)off, in->offset);
+	if (!r)
+		r = sop_read(c, w, base, &addr);
 	if (r)
 		return r;
 	addr = (addr + (int64_t)in->offset + (uint32_t)off) & ~3ull;
