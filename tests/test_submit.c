@@ -317,40 +317,58 @@ Test(submit, options_bo_list_object_user_fence_syncobj_in)
 	amdbare_bo_free(uf);
 }
 
-Test(submit, syncobj_out_signals_or_is_named_unsupported)
+/* Job A (compute) waits until the CPU writes 1, then writes 0xa11;
+ * SYNCOBJ_OUT gives its fence to a syncobj.  Job B (DMA, another ring)
+ * waits on that syncobj (SYNCOBJ_IN) and copies A's word: B cannot run
+ * before A, and what it copies shows the order in memory. */
+Test(submit, syncobj_out_of_job_a_orders_job_b)
 {
+	amdbare_bo *bo = make_bo(4 * KiB, AMDBARE_DOMAIN_GTT, 0);
+	volatile uint32_t *p = map(bo);
+	p[0] = 0;
+	p[8] = 0;
+	p[16] = 0;
+	cr_assert_eq(amdbare_bo_gpu_map(bo, AMDBARE_VA_READ | AMDBARE_VA_WRITE, NULL), 0);
+	uint64_t va = amdbare_bo_gpu_va(bo);
+	amdbare_cmdbuf *a = NULL, *b = NULL;
+	int r = amdbare_cmdbuf_create(dev, AMDBARE_ENGINE_COMPUTE, &a);
+	skip_if_no_cs(r);
+	cr_assert_eq(r, 0, "%s", amdbare_last_error());
+	struct ab_pm4 pm4 = { &a->buf, &ab_gfx_gen_gfx11, true };
+	cr_assert_eq(ab_pm4_wait_reg_mem(&pm4, va, 1, 0xffffffffu, AB_PM4_WAIT_EQ, 0xa), 0);
+	const uint32_t mark = 0xa11;
+	cr_assert_eq(ab_pm4_write_data(&pm4, va + 32, &mark, 1), 0);
+	cr_assert_eq(amdbare_cmdbuf_use_bo(a, bo), 0);
+	cr_assert_eq(amdbare_cmdbuf_create(dev, AMDBARE_ENGINE_DMA, &b), 0, "%s",
+		     amdbare_last_error());
+	cr_assert_eq(ab_sdma_copy_linear(&b->buf, va + 64, va + 32, 4), 0);
+	cr_assert_eq(amdbare_cmdbuf_use_bo(b, bo), 0);
+
+	int fd = amdbare_device_fd(dev);
+	uint32_t s = 0;
+	cr_assert_eq(drmSyncobjCreate(fd, 0, &s), 0);
 	amdbare_ctx *ctx = NULL;
 	cr_assert_eq(amdbare_ctx_create(dev, AMDBARE_PRIORITY_NORMAL, &ctx), 0);
-	amdbare_bo *bo = make_bo(64 * KiB, AMDBARE_DOMAIN_GTT, 0);
-	uint32_t *p = map(bo);
-	cr_assert_eq(amdbare_bo_gpu_map(bo, AMDBARE_VA_READ | AMDBARE_VA_WRITE, NULL), 0);
-	amdbare_cmdbuf *cb = fill_cmdbuf(bo, 0, 64, 0x0ddba11);
-	uint32_t s1 = 0;
-	cr_assert_eq(drmSyncobjCreate(amdbare_device_fd(dev), 0, &s1), 0);
-	amdbare_submit_options o = { .signal_syncobj = s1 };
-	amdbare_fence f;
-	int r = amdbare_cmdbuf_submit(cb, ctx, &o, &f);
-	if (r == -EOPNOTSUPP) {
-		cr_expect(strstr(amdbare_last_error(), "SYNCOBJ_OUT"), "the chunk is named: %s",
-			  amdbare_last_error());
-		/* Without the option the same job goes through. */
-		int r2 = amdbare_cmdbuf_submit(cb, ctx, NULL, &f);
-		skip_if_no_cs(r2);
-		cr_assert_eq(r2, 0, "%s", amdbare_last_error());
-		cr_assert_eq(amdbare_fence_wait(&f, AMDBARE_TIMEOUT_INFINITE), 0);
-		cr_expect_eq(p[15], 0x0ddba11);
-		drmSyncobjDestroy(amdbare_device_fd(dev), s1);
-		amdbare_cmdbuf_free(cb);
-		amdbare_ctx_free(ctx);
-		amdbare_bo_free(bo);
-		cr_skip_test("SYNCOBJ_OUT not supported by this device: %s", amdbare_last_error());
-	}
-	cr_assert_eq(r, 0, "%s", amdbare_last_error());
-	cr_assert_eq(drmSyncobjWait(amdbare_device_fd(dev), &s1, 1, INT64_MAX, 0, NULL), 0,
-		     "the out-syncobj signals");
-	cr_expect_eq(p[15], 0x0ddba11);
-	drmSyncobjDestroy(amdbare_device_fd(dev), s1);
-	amdbare_cmdbuf_free(cb);
+	amdbare_submit_options oa = { .signal_syncobj = s };
+	amdbare_fence fa, fb;
+	r = amdbare_cmdbuf_submit(a, ctx, &oa, &fa);
+	cr_assert_eq(r, 0, "SYNCOBJ_OUT: %s", amdbare_last_error());
+	cr_assert_eq(drmSyncobjWait(fd, &s, 1, 0, 0, NULL), -ETIME, "A is still waiting");
+	amdbare_submit_options ob = { .wait_syncobjs = &s, .num_wait_syncobjs = 1 };
+	cr_assert_eq(amdbare_cmdbuf_submit(b, ctx, &ob, &fb), 0, "SYNCOBJ_IN: %s",
+		     amdbare_last_error());
+	cr_expect_eq(amdbare_fence_wait(&fb, 50000000ull), -ETIME, "B must wait for A: %s",
+		     amdbare_last_error());
+	cr_expect_eq(p[16], 0, "B ran before A");
+	p[0] = 1;
+	cr_assert_eq(amdbare_fence_wait(&fb, 10000000000ull), 0, "%s", amdbare_last_error());
+	cr_expect_eq(p[8], 0xa11);
+	cr_expect_eq(p[16], 0xa11, "B copied what A wrote");
+	cr_assert_eq(drmSyncobjWait(fd, &s, 1, 0, 0, NULL), 0, "the out-syncobj signaled");
+	cr_assert_eq(amdbare_fence_wait(&fa, 0), 0, "%s", amdbare_last_error());
+	drmSyncobjDestroy(fd, s);
+	amdbare_cmdbuf_free(a);
+	amdbare_cmdbuf_free(b);
 	amdbare_ctx_free(ctx);
 	amdbare_bo_free(bo);
 }

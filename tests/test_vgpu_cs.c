@@ -881,3 +881,369 @@ Test(vgpu_cs, user_fence_gets_the_sequence_number)
 	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_DMA, 0, 3, abs_timeout(5000000000ull), NULL), 0);
 	cr_assert_eq(*(uint64_t *)((char *)uf.cpu + 64), 3);
 }
+
+/* ---- syncobjs holding job fences (SYNCOBJ_IN/OUT, timelines) ----------- */
+
+/* A CS of one IB plus `extra` chunks (syncobj chunks) and the BO list. */
+static int submit_with(uint32_t ctx, uint32_t ip, uint64_t ib_va, uint32_t ndw,
+		       const struct buf *const *bos, int nbos,
+		       const struct drm_amdgpu_cs_chunk *extra, int nextra, uint64_t *seq)
+{
+	struct drm_amdgpu_cs_chunk_ib ib = { .ip_type = ip, .va_start = ib_va, .ib_bytes = ndw * 4 };
+	struct drm_amdgpu_bo_list_entry ent[8];
+	for (int i = 0; i < nbos; i++)
+		ent[i] = (struct drm_amdgpu_bo_list_entry){ .bo_handle = bos[i]->handle };
+	struct drm_amdgpu_bo_list_in list = { .bo_number = (uint32_t)nbos,
+					      .bo_info_size = sizeof(ent[0]),
+					      .bo_info_ptr = (uintptr_t)ent };
+	struct drm_amdgpu_cs_chunk ch[8] = {
+		{ .chunk_id = AMDGPU_CHUNK_ID_IB, .length_dw = sizeof(ib) / 4, .chunk_data = (uintptr_t)&ib },
+		{ .chunk_id = AMDGPU_CHUNK_ID_BO_HANDLES, .length_dw = sizeof(list) / 4,
+		  .chunk_data = (uintptr_t)&list },
+	};
+	uint64_t ptrs[8];
+	cr_assert_leq(nextra, 6);
+	for (int i = 0; i < nextra; i++)
+		ch[2 + i] = extra[i];
+	for (int i = 0; i < 2 + nextra; i++)
+		ptrs[i] = (uintptr_t)&ch[i];
+	union drm_amdgpu_cs cs;
+	memset(&cs, 0, sizeof(cs));
+	cs.in.ctx_id = ctx;
+	cs.in.num_chunks = 2 + (uint32_t)nextra;
+	cs.in.chunks = (uintptr_t)ptrs;
+	int r = xioctl(DRM_IOCTL_AMDGPU_CS, &cs);
+	if (r == 0 && seq)
+		*seq = cs.out.handle;
+	return r;
+}
+
+static struct drm_amdgpu_cs_chunk sem_chunk(uint32_t id, const struct drm_amdgpu_cs_chunk_sem *s,
+					    uint32_t n)
+{
+	return (struct drm_amdgpu_cs_chunk){ .chunk_id = id, .length_dw = n * (uint32_t)sizeof(*s) / 4,
+					     .chunk_data = (uintptr_t)s };
+}
+
+static struct drm_amdgpu_cs_chunk tl_chunk(uint32_t id, const struct drm_amdgpu_cs_chunk_syncobj *s,
+					   uint32_t n)
+{
+	return (struct drm_amdgpu_cs_chunk){ .chunk_id = id, .length_dw = n * (uint32_t)sizeof(*s) / 4,
+					     .chunk_data = (uintptr_t)s };
+}
+
+/* A compute IB that waits until mem[0] == 1 (the CPU releases it), then
+ * writes `mark` to mem[1]; at ib dword 0.  Returns its size. */
+static uint32_t emit_gated_job(uint32_t *p, const struct buf *mem, uint32_t mark)
+{
+	uint32_t n = 0;
+	p[n++] = PACKET3(PKT3_WAIT_REG_MEM, 5);
+	p[n++] = WAIT_REG_MEM_FUNCTION(3) | WAIT_REG_MEM_MEM_SPACE(1);
+	p[n++] = LO(mem->va); p[n++] = HI(mem->va);
+	p[n++] = 1; p[n++] = 0xffffffff; p[n++] = 4;
+	n += emit_write_data(p + n, mem->va + 4, &mark, 1);
+	return n;
+}
+
+/* An SDMA IB that copies mem[1] to mem[dst] and writes `mark` to
+ * mem[dst + 1]: run after the gated job it sees that job's mark. */
+static uint32_t emit_dma_follower(uint32_t *q, const struct buf *mem, uint32_t dst, uint32_t mark)
+{
+	uint32_t k = 0;
+	q[k++] = SDMA_HDR(SDMA_OP_COPY, 0);
+	q[k++] = 3;   /* COUNT: bytes - 1 */
+	q[k++] = 0;
+	q[k++] = LO(mem->va + 4); q[k++] = HI(mem->va + 4);
+	q[k++] = LO(mem->va + 4 * dst); q[k++] = HI(mem->va + 4 * dst);
+	q[k++] = SDMA_HDR(SDMA_OP_FENCE, 0);
+	q[k++] = LO(mem->va + 4 * (dst + 1)); q[k++] = HI(mem->va + 4 * (dst + 1));
+	q[k++] = mark;
+	return k;
+}
+
+static int64_t abs_i64(uint64_t ns)
+{
+	return (int64_t)abs_timeout(ns);
+}
+
+Test(vgpu_cs, syncobj_out_signals_when_the_job_ends_and_orders_a_waiting_cs)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf mem = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	volatile uint32_t *m = mem.cpu;
+	uint32_t n = emit_gated_job(ib.cpu, &mem, 0xa);
+	uint32_t k = emit_dma_follower((uint32_t *)ib.cpu + 512, &mem, 4, 0xb);
+	const struct buf *bos[] = { &ib, &mem };
+	uint32_t ctx = ctx_new(), s = 0;
+	cr_assert_eq(drmSyncobjCreate(fd, 0, &s), 0);
+	struct drm_amdgpu_cs_chunk_sem sem = { .handle = s };
+	struct drm_amdgpu_cs_chunk out = sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_OUT, &sem, 1);
+	uint64_t sa, sb, busy = 0;
+	cr_assert_eq(submit_with(ctx, AMDGPU_HW_IP_COMPUTE, ib.va, n, bos, 2, &out, 1, &sa), 0);
+	/* the syncobj holds the pending job fence */
+	cr_assert_eq(drmSyncobjWait(fd, &s, 1, 0, 0, NULL), -ETIME);
+	cr_assert_eq(drmSyncobjWait(fd, &s, 1, abs_i64(20000000), 0, NULL), -ETIME);
+	/* a second CS, on another ring, waits for it (SYNCOBJ_IN) */
+	struct drm_amdgpu_cs_chunk in = sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_IN, &sem, 1);
+	uint32_t other = ctx_new();
+	cr_assert_eq(submit_with(other, AMDGPU_HW_IP_DMA, ib.va + 2048, k, bos, 2, &in, 1, &sb), 0);
+	struct timespec ts = { 0, 30000000 };
+	nanosleep(&ts, NULL);
+	cr_assert_eq(wait_cs(other, AMDGPU_HW_IP_DMA, 0, sb, 0, &busy), 0);
+	cr_assert_eq(busy, 1, "the waiting CS ran before the job it waits for");
+	cr_assert_eq(m[5], 0);
+	m[0] = 1;
+	cr_assert_eq(drmSyncobjWait(fd, &s, 1, INT64_MAX, 0, NULL), 0, "the out-syncobj signals");
+	cr_assert_eq(m[1], 0xa, "signaled only after the job's last packet");
+	cr_assert_eq(wait_cs(other, AMDGPU_HW_IP_DMA, 0, sb, abs_timeout(5000000000ull), &busy), 0);
+	cr_assert_eq(busy, 0);
+	cr_assert_eq(m[4], 0xa, "the waiting job saw the first job's result");
+	cr_assert_eq(m[5], 0xb);
+	/* SYNCOBJ_RESET takes the fence away again: SYNCOBJ_IN is -EINVAL */
+	cr_assert_eq(drmSyncobjReset(fd, &s, 1), 0);
+	cr_assert_eq(submit_with(other, AMDGPU_HW_IP_DMA, ib.va + 2048, k, bos, 2, &in, 1, NULL), -EINVAL);
+	cr_assert_eq(drmSyncobjDestroy(fd, s), 0);
+}
+
+Test(vgpu_cs, syncobj_wait_any_all_and_fence_to_handle_with_a_pending_job)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf mem = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	volatile uint32_t *m = mem.cpu;
+	uint32_t n = emit_gated_job(ib.cpu, &mem, 0xa);
+	const struct buf *bos[] = { &ib, &mem };
+	uint32_t ctx = ctx_new(), h[2];
+	cr_assert_eq(drmSyncobjCreate(fd, 0, &h[0]), 0);
+	cr_assert_eq(drmSyncobjCreate(fd, DRM_SYNCOBJ_CREATE_SIGNALED, &h[1]), 0);
+	struct drm_amdgpu_cs_chunk_sem sem = { .handle = h[0] };
+	struct drm_amdgpu_cs_chunk out = sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_OUT, &sem, 1);
+	uint64_t seq;
+	cr_assert_eq(submit_with(ctx, AMDGPU_HW_IP_COMPUTE, ib.va, n, bos, 2, &out, 1, &seq), 0);
+	uint32_t first = 99;
+	cr_assert_eq(drmSyncobjWait(fd, h, 2, 0, 0, &first), 0, "any: the signaled one is enough");
+	cr_assert_eq(first, 1);
+	cr_assert_eq(drmSyncobjWait(fd, h, 2, 0, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL, &first), -ETIME);
+	/* FENCE_TO_HANDLE of the pending job: a syncobj holding its fence */
+	union drm_amdgpu_fence_to_handle fth;
+	memset(&fth, 0, sizeof(fth));
+	fth.in.fence = (struct drm_amdgpu_fence){ .ctx_id = ctx, .ip_type = AMDGPU_HW_IP_COMPUTE,
+						  .seq_no = seq };
+	fth.in.what = AMDGPU_FENCE_TO_HANDLE_GET_SYNCOBJ;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_FENCE_TO_HANDLE, &fth), 0);
+	uint32_t fh = fth.out.handle;
+	cr_assert_eq(drmSyncobjWait(fd, &fh, 1, 0, 0, NULL), -ETIME);
+	/* (out.handle overlaid the input) */
+	memset(&fth, 0, sizeof(fth));
+	fth.in.fence = (struct drm_amdgpu_fence){ .ctx_id = ctx, .ip_type = AMDGPU_HW_IP_COMPUTE,
+						  .seq_no = seq };
+	fth.in.what = AMDGPU_FENCE_TO_HANDLE_GET_SYNC_FILE_FD;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_FENCE_TO_HANDLE, &fth), -EOPNOTSUPP,
+		     "sync file fds are not built in the vgpu");
+	m[0] = 1;
+	cr_assert_eq(drmSyncobjWait(fd, h, 2, INT64_MAX, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL, &first), 0);
+	cr_assert_eq(drmSyncobjWait(fd, &fh, 1, INT64_MAX, 0, NULL), 0);
+	cr_assert_eq(m[1], 0xa);
+	cr_assert_eq(drmSyncobjDestroy(fd, fh), 0);
+	cr_assert_eq(drmSyncobjDestroy(fd, h[0]), 0);
+	cr_assert_eq(drmSyncobjDestroy(fd, h[1]), 0);
+}
+
+struct sync_waiter {
+	uint32_t handle;
+	int r;
+};
+
+static void *syncobj_wait_thread(void *arg)
+{
+	struct sync_waiter *w = arg;
+	w->r = drmSyncobjWait(fd, &w->handle, 1, abs_i64(10000000000ull),
+			      DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
+	return NULL;
+}
+
+/* WAIT_FOR_SUBMIT on a syncobj without a fence, in one thread, while
+ * another thread of the same file submits the CS that attaches one: the
+ * waiter must not block the submission and must see the job end. */
+Test(vgpu_cs, wait_for_submit_sees_a_later_cs_on_the_same_file)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf mem = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	volatile uint32_t *m = mem.cpu;
+	uint32_t n = emit_gated_job(ib.cpu, &mem, 0xc);
+	const struct buf *bos[] = { &ib, &mem };
+	struct sync_waiter w = { 0 };
+	cr_assert_eq(drmSyncobjCreate(fd, 0, &w.handle), 0);
+	pthread_t t;
+	cr_assert_eq(pthread_create(&t, NULL, syncobj_wait_thread, &w), 0);
+	struct timespec ts = { 0, 20000000 };
+	nanosleep(&ts, NULL);
+	struct drm_amdgpu_cs_chunk_sem sem = { .handle = w.handle };
+	struct drm_amdgpu_cs_chunk out = sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_OUT, &sem, 1);
+	cr_assert_eq(submit_with(ctx_new(), AMDGPU_HW_IP_COMPUTE, ib.va, n, bos, 2, &out, 1, NULL), 0);
+	nanosleep(&ts, NULL);
+	cr_assert_eq(m[1], 0, "the job is still gated");
+	m[0] = 1;
+	pthread_join(t, NULL);
+	cr_assert_eq(w.r, 0);
+	cr_assert_eq(m[1], 0xc, "the waiter returned only after the job ended");
+}
+
+static uint64_t query_point(uint32_t h, uint32_t flags)
+{
+	uint64_t point = 0xdead;
+	cr_assert_eq(drmSyncobjQuery2(fd, &h, &point, 1, flags), 0);
+	return point;
+}
+
+Test(vgpu_cs, timeline_points_from_cs_and_host_wait_query_transfer)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf mem = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	volatile uint32_t *m = mem.cpu;
+	uint32_t n = emit_gated_job(ib.cpu, &mem, 0xa);
+	uint32_t k = emit_dma_follower((uint32_t *)ib.cpu + 512, &mem, 4, 0xb);
+	const struct buf *bos[] = { &ib, &mem };
+	uint32_t ctx = ctx_new(), tl = 0, bin = 0, tl2 = 0;
+	cr_assert_eq(drmSyncobjCreate(fd, 0, &tl), 0);
+	cr_assert_eq(drmSyncobjCreate(fd, 0, &bin), 0);
+	cr_assert_eq(drmSyncobjCreate(fd, 0, &tl2), 0);
+	/* the gated job signals point 5 */
+	struct drm_amdgpu_cs_chunk_syncobj sig = { .handle = tl, .point = 5 };
+	struct drm_amdgpu_cs_chunk c = tl_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL, &sig, 1);
+	cr_assert_eq(submit_with(ctx, AMDGPU_HW_IP_COMPUTE, ib.va, n, bos, 2, &c, 1, NULL), 0);
+	uint64_t p5 = 5, p6 = 6, p3 = 3;
+	uint32_t first;
+	cr_assert_eq(drmSyncobjTimelineWait(fd, &tl, &p5, 1, 0, 0, &first), -ETIME);
+	cr_assert_eq(drmSyncobjTimelineWait(fd, &tl, &p5, 1, 0,
+					    DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE, &first), 0,
+		     "point 5 is submitted");
+	cr_assert_eq(drmSyncobjTimelineWait(fd, &tl, &p6, 1, 0, 0, &first), -EINVAL,
+		     "point 6 does not exist");
+	cr_assert_eq(drmSyncobjTimelineWait(fd, &tl, &p6, 1, 0,
+					    DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, &first), -ETIME);
+	cr_assert_eq(query_point(tl, 0), 0, "nothing signaled yet");
+	cr_assert_eq(query_point(tl, DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED), 5);
+	/* a DMA job waits for point 3 (reached with point 5) and signals 7 */
+	struct drm_amdgpu_cs_chunk_syncobj wt = { .handle = tl, .point = 3 };
+	struct drm_amdgpu_cs_chunk_syncobj s7 = { .handle = tl, .point = 7 };
+	struct drm_amdgpu_cs_chunk two[2] = {
+		tl_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT, &wt, 1),
+		tl_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL, &s7, 1),
+	};
+	uint32_t other = ctx_new();
+	uint64_t sb, busy = 0;
+	cr_assert_eq(submit_with(other, AMDGPU_HW_IP_DMA, ib.va + 2048, k, bos, 2, two, 2, &sb), 0);
+	struct timespec ts = { 0, 30000000 };
+	nanosleep(&ts, NULL);
+	cr_assert_eq(wait_cs(other, AMDGPU_HW_IP_DMA, 0, sb, 0, &busy), 0);
+	cr_assert_eq(busy, 1, "the DMA job ran before point 3 signaled");
+	cr_assert_eq(query_point(tl, DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED), 7);
+	m[0] = 1;
+	uint64_t p7 = 7;
+	cr_assert_eq(drmSyncobjTimelineWait(fd, &tl, &p7, 1, INT64_MAX, 0, &first), 0);
+	cr_assert_eq(m[4], 0xa);
+	cr_assert_eq(m[5], 0xb);
+	cr_assert_eq(query_point(tl, 0), 7);
+	/* host points: signal 9, then an unordered 8 (kept at 9) */
+	uint64_t p9 = 9, p8 = 8;
+	cr_assert_eq(drmSyncobjTimelineSignal(fd, &tl, &p9, 1), 0);
+	cr_assert_eq(query_point(tl, 0), 9);
+	cr_assert_eq(drmSyncobjTimelineSignal(fd, &tl, &p8, 1), 0);
+	cr_assert_eq(query_point(tl, DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED), 9);
+	/* transfer: point 3 to a binary syncobj, point 9 to point 1 of another */
+	cr_assert_eq(drmSyncobjTransfer(fd, bin, 0, tl, p3, 0), 0);
+	cr_assert_eq(drmSyncobjWait(fd, &bin, 1, 0, 0, NULL), 0);
+	cr_assert_eq(drmSyncobjTransfer(fd, tl2, 1, tl, p9, 0), 0);
+	cr_assert_eq(query_point(tl2, 0), 1);
+	/* a point the source has not reached: -EINVAL */
+	struct drm_syncobj_transfer tr = { .src_handle = tl, .dst_handle = bin, .src_point = 10 };
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_TRANSFER, &tr), -EINVAL);
+	/* a pending transfer: the gated job's fence reaches the binary one */
+	m[0] = 0;
+	struct drm_amdgpu_cs_chunk_syncobj s12 = { .handle = tl, .point = 12 };
+	c = tl_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL, &s12, 1);
+	cr_assert_eq(submit_with(ctx, AMDGPU_HW_IP_COMPUTE, ib.va, n, bos, 2, &c, 1, NULL), 0);
+	cr_assert_eq(drmSyncobjTransfer(fd, bin, 0, tl, 12, 0), 0);
+	cr_assert_eq(drmSyncobjWait(fd, &bin, 1, 0, 0, NULL), -ETIME);
+	cr_assert_eq(query_point(tl, 0), 9, "9 signaled, 12 pending");
+	m[0] = 1;
+	cr_assert_eq(drmSyncobjWait(fd, &bin, 1, INT64_MAX, 0, NULL), 0);
+	cr_assert_eq(query_point(tl, 0), 12);
+	drmSyncobjDestroy(fd, tl);
+	drmSyncobjDestroy(fd, bin);
+	drmSyncobjDestroy(fd, tl2);
+}
+
+Test(vgpu_cs, syncobj_errors_like_the_kernel)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	((uint32_t *)ib.cpu)[0] = SDMA_HDR(SDMA_OP_NOP, 0);
+	const struct buf *bos[] = { &ib };
+	uint32_t ctx = ctx_new(), empty = 0, sig = 0, bad = 4242;
+	cr_assert_eq(drmSyncobjCreate(fd, 0, &empty), 0);
+	cr_assert_eq(drmSyncobjCreate(fd, DRM_SYNCOBJ_CREATE_SIGNALED, &sig), 0);
+	/* CS: SYNCOBJ_IN unknown -ENOENT, without fence -EINVAL
+	 * (drm_syncobj_find_fence); SYNCOBJ_OUT/TIMELINE_SIGNAL unknown -EINVAL
+	 * (drm_syncobj_find); a second out chunk -EINVAL (p->post_deps) */
+	struct drm_amdgpu_cs_chunk_sem sb = { .handle = bad }, se = { .handle = empty },
+				       ss = { .handle = sig };
+	struct drm_amdgpu_cs_chunk c = sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_IN, &sb, 1);
+	cr_assert_eq(submit_with(ctx, AMDGPU_HW_IP_DMA, ib.va, 1, bos, 1, &c, 1, NULL), -ENOENT);
+	c = sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_IN, &se, 1);
+	cr_assert_eq(submit_with(ctx, AMDGPU_HW_IP_DMA, ib.va, 1, bos, 1, &c, 1, NULL), -EINVAL);
+	c = sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_OUT, &sb, 1);
+	cr_assert_eq(submit_with(ctx, AMDGPU_HW_IP_DMA, ib.va, 1, bos, 1, &c, 1, NULL), -EINVAL);
+	struct drm_amdgpu_cs_chunk_syncobj tb = { .handle = bad, .point = 1 };
+	c = tl_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL, &tb, 1);
+	cr_assert_eq(submit_with(ctx, AMDGPU_HW_IP_DMA, ib.va, 1, bos, 1, &c, 1, NULL), -EINVAL);
+	struct drm_amdgpu_cs_chunk twice[2] = { sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_OUT, &ss, 1),
+						sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_OUT, &ss, 1) };
+	cr_assert_eq(submit_with(ctx, AMDGPU_HW_IP_DMA, ib.va, 1, bos, 1, twice, 2, NULL), -EINVAL);
+	/* TIMELINE_WAIT on a point not submitted: -EINVAL */
+	struct drm_amdgpu_cs_chunk_syncobj tw = { .handle = sig, .point = 3 };
+	c = tl_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT, &tw, 1);
+	cr_assert_eq(submit_with(ctx, AMDGPU_HW_IP_DMA, ib.va, 1, bos, 1, &c, 1, NULL), -EINVAL);
+	/* the good chunks still go through */
+	c = sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_IN, &ss, 1);
+	cr_assert_eq(submit_with(ctx, AMDGPU_HW_IP_DMA, ib.va, 1, bos, 1, &c, 1, NULL), 0);
+	/* ioctls: unknown handles -ENOENT, bad flags / counts -EINVAL */
+	cr_assert_eq(drmSyncobjWait(fd, &bad, 1, 0, 0, NULL), -ENOENT);
+	uint64_t pt = 1;
+	cr_assert_eq(drmSyncobjTimelineWait(fd, &bad, &pt, 1, 0, 0, NULL), -ENOENT);
+	struct drm_syncobj_timeline_array qa = { .handles = (uintptr_t)&bad,
+						 .points = (uintptr_t)&pt, .count_handles = 1 };
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_QUERY, &qa), -ENOENT);
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &qa), -ENOENT);
+	cr_assert_eq(drmSyncobjWait(fd, &sig, 1, 0, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE, NULL),
+		     -EINVAL, "WAIT_AVAILABLE is for timeline waits only");
+	cr_assert_eq(drmSyncobjTimelineWait(fd, &sig, &pt, 1, 0, 0x10, NULL), -EINVAL);
+	cr_assert_eq(drmSyncobjWait(fd, &sig, 0, 0, 0, NULL), -EINVAL);
+	struct drm_syncobj_timeline_array ta = { .handles = (uintptr_t)&sig,
+						 .points = (uintptr_t)&pt, .count_handles = 1,
+						 .flags = 1 };
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &ta), -EINVAL);
+	ta.flags = 2;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_QUERY, &ta), -EINVAL);
+	/* transfer: pad -EINVAL, unknown dst or src -ENOENT, no fence -EINVAL */
+	struct drm_syncobj_transfer tr = { .src_handle = sig, .dst_handle = empty, .pad = 1 };
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_TRANSFER, &tr), -EINVAL);
+	tr.pad = 0;
+	tr.dst_handle = bad;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_TRANSFER, &tr), -ENOENT);
+	tr.dst_handle = empty;
+	tr.src_handle = bad;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_TRANSFER, &tr), -ENOENT);
+	uint32_t none = 0;
+	cr_assert_eq(drmSyncobjCreate(fd, 0, &none), 0);
+	tr.src_handle = none;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_TRANSFER, &tr), -EINVAL);
+	/* export to an fd / sync file: argument checks, then not built */
+	struct drm_syncobj_handle hf = { .handle = sig, .flags = 4 };
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &hf), -EINVAL);
+	hf.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &hf), -EOPNOTSUPP,
+		     "sync file export is not built in the vgpu");
+	cr_assert_eq(drmSyncobjDestroy(fd, none), 0);
+	cr_assert_eq(drmSyncobjDestroy(fd, empty), 0);
+	cr_assert_eq(drmSyncobjDestroy(fd, sig), 0);
+}

@@ -8,6 +8,7 @@
 #define VGPU_DEV_CTL_H
 
 #include "dev_internal.h"
+#include "syncobj_chain.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,10 +34,11 @@ struct vgpu_bo_list {
 	uint32_t *bo_handles;
 };
 
+/* (changed by the syncobj helper: the payload may hold pending job
+ * fences and timeline points now, syncobj_chain.h; was has_fence/point) */
 struct vgpu_syncobj {
 	uint32_t handle;
-	bool has_fence;             /* binary payload: a (signaled) fence */
-	uint64_t point;             /* timeline payload: last signaled point */
+	struct sync_payload payload; /* syncobj->fence; exec_lock guards it */
 };
 
 struct vgpu_ctl_file {
@@ -114,7 +116,22 @@ int vgpu_syncobj_reset(struct vgpu_file *f, void *data);
 int vgpu_syncobj_signal(struct vgpu_file *f, void *data);
 int vgpu_syncobj_timeline_signal(struct vgpu_file *f, void *data);
 int vgpu_syncobj_query(struct vgpu_file *f, void *data);
-int vgpu_syncobj_not_built(struct vgpu_file *f, void *data);
+int vgpu_syncobj_transfer(struct vgpu_file *f, void *data);
+int vgpu_syncobj_handle_to_fd(struct vgpu_file *f, void *data);
+int vgpu_syncobj_fd_to_handle(struct vgpu_file *f, void *data);
+/* For command submission (file lock held, exec_lock not):
+ * drm_syncobj_find_fence (-ENOENT, -EINVAL; WAIT_FOR_SUBMIT: -ETIME, as
+ * nothing else can attach a fence while the file lock is held); the
+ * result's references are the caller's (sync_target_free under exec_lock) */
+int vgpu_syncobj_find_fence(struct vgpu_file *f, uint32_t handle, uint64_t point,
+			    uint64_t flags, struct sync_target *out);
+/* drm_syncobj_replace_fence (point 0) or drm_syncobj_add_point with a
+ * job's fence; the handle must exist (-EINVAL otherwise). */
+int vgpu_syncobj_attach(struct vgpu_file *f, uint32_t handle, uint64_t point,
+			struct exec_fence *fence);
+/* drm_syncobj_create + drm_syncobj_get_handle with a fence (NULL: the
+ * signaled stub), for FENCE_TO_HANDLE. */
+int vgpu_syncobj_create_with(struct vgpu_file *f, struct exec_fence *fence, uint32_t *handle);
 
 /* ---- handlers: amdgpu (dev_ctx.c, dev_bo_list.c, dev_info.c, dev_cs.c) */
 int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data);

@@ -149,9 +149,11 @@ static const struct ioctl_desc core_ioctls[] = {
 	KMS(DRM_IOCTL_MODE_DESTROYPROPBLOB, 0),
 	DEF(DRM_IOCTL_SYNCOBJ_CREATE, vgpu_syncobj_create, F_RENDER_ALLOW),
 	DEF(DRM_IOCTL_SYNCOBJ_DESTROY, vgpu_syncobj_destroy, F_RENDER_ALLOW),
-	DEF(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, vgpu_syncobj_not_built, F_RENDER_ALLOW),
-	DEF(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, vgpu_syncobj_not_built, F_RENDER_ALLOW),
-	DEF(DRM_IOCTL_SYNCOBJ_TRANSFER, vgpu_syncobj_not_built, F_RENDER_ALLOW),
+	/* (syncobj helper: transfer built; fd export/import check their
+	 * arguments before -EOPNOTSUPP) */
+	DEF(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, vgpu_syncobj_handle_to_fd, F_RENDER_ALLOW),
+	DEF(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, vgpu_syncobj_fd_to_handle, F_RENDER_ALLOW),
+	DEF(DRM_IOCTL_SYNCOBJ_TRANSFER, vgpu_syncobj_transfer, F_RENDER_ALLOW),
 	DEFV(DRM_IOCTL_SYNCOBJ_WAIT, vgpu_syncobj_wait, F_RENDER_ALLOW, V_NOLOCK),
 	DEFV(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, vgpu_syncobj_timeline_wait, F_RENDER_ALLOW, V_NOLOCK),
 	DEF(DRM_IOCTL_SYNCOBJ_RESET, vgpu_syncobj_reset, F_RENDER_ALLOW),

@@ -39,6 +39,10 @@ struct cs_parser {
 	uint32_t num_bo_handles;
 	struct exec_fence **deps;
 	uint32_t num_deps, cap_deps;
+	/* p->post_deps: syncobjs that get the job's fence */
+	bool has_post_deps;
+	struct cs_post_dep { uint32_t handle; uint64_t point; } *post_deps;
+	uint32_t num_post_deps;
 };
 
 static bool strict_bo_list(void)
@@ -53,6 +57,7 @@ static void parser_fini(struct cs_parser *p)
 		free(p->chunks[i].kdata);
 	free(p->chunks);
 	free(p->bo_handles);
+	free(p->post_deps);
 	if (p->deps) {
 		exec_lock();
 		for (uint32_t i = 0; i < p->num_deps; i++)
@@ -281,44 +286,106 @@ static int p2_dependencies(struct cs_parser *p, const struct cs_chunk *ch)
 	return r;
 }
 
-static struct vgpu_syncobj *syncobj_find(struct vgpu_ctl_file *c, uint32_t handle)
+/* amdgpu_syncobj_lookup_and_add: drm_syncobj_find_fence, then the job
+ * waits for every fence it found (amdgpu_sync_fence). */
+static int syncobj_lookup_and_add(struct cs_parser *p, uint32_t handle, uint64_t point,
+				  uint64_t flags)
 {
-	for (size_t i = 0; i < c->num_syncobjs; i++)
-		if (c->syncobjs[i].handle == handle)
-			return &c->syncobjs[i];
-	return NULL;
+	struct sync_target t;
+	int r = vgpu_syncobj_find_fence(p->f, handle, point, flags, &t);
+	if (r) {
+		vgpu_log("CS: syncobj %u failed to find fence @ %llu (%d)", handle,
+			 (unsigned long long)point, r);
+		return r;
+	}
+	exec_lock();
+	for (uint32_t i = 0; i < t.n && !r; i++) {
+		if (t.f[i]->signaled)
+			continue;
+		exec_fence_get(t.f[i]);
+		r = add_dep(p, t.f[i]);
+		if (r)
+			exec_fence_put(t.f[i]);
+	}
+	sync_target_free(&t);
+	exec_unlock();
+	return r;
 }
 
-/* amdgpu_cs_p2_syncobj_in -> amdgpu_syncobj_lookup_and_add ->
- * drm_syncobj_find_fence: the vgpu's syncobjs hold only signaled fences,
- * so a present fence adds no dependency. */
+/* amdgpu_cs_p2_syncobj_in */
 static int p2_syncobj_in(struct cs_parser *p, const struct cs_chunk *ch)
 {
 	const struct drm_amdgpu_cs_chunk_sem *deps = ch->kdata;
 	uint32_t n = ch->length_dw * 4 / sizeof(*deps);
 	for (uint32_t i = 0; i < n; i++) {
-		struct vgpu_syncobj *s = syncobj_find(p->f->ctl, deps[i].handle);
-		if (!s)
-			return -ENOENT;
-		if (!s->has_fence)
-			return -EINVAL;
+		int r = syncobj_lookup_and_add(p, deps[i].handle, 0, 0);
+		if (r)
+			return r;
 	}
 	return 0;
 }
 
-/* amdgpu_cs_p2_syncobj_out: drm_syncobj_find fails with -EINVAL */
-static int p2_syncobj_out(struct cs_parser *p, const struct cs_chunk *ch)
+/* amdgpu_cs_p2_syncobj_timeline_wait */
+static int p2_syncobj_timeline_wait(struct cs_parser *p, const struct cs_chunk *ch)
 {
-	const struct drm_amdgpu_cs_chunk_sem *deps = ch->kdata;
+	const struct drm_amdgpu_cs_chunk_syncobj *deps = ch->kdata;
 	uint32_t n = ch->length_dw * 4 / sizeof(*deps);
-	for (uint32_t i = 0; i < n; i++)
-		if (!syncobj_find(p->f->ctl, deps[i].handle))
-			return -EINVAL;
-	if (n) {
-		vgpu_log("CS: SYNCOBJ_OUT (a syncobj holding a pending job fence) is not built in the vgpu -> EOPNOTSUPP");
-		return -EOPNOTSUPP;
+	for (uint32_t i = 0; i < n; i++) {
+		int r = syncobj_lookup_and_add(p, deps[i].handle, deps[i].point, deps[i].flags);
+		if (r)
+			return r;
 	}
 	return 0;
+}
+
+static bool syncobj_exists(struct vgpu_ctl_file *c, uint32_t handle)
+{
+	for (size_t i = 0; i < c->num_syncobjs; i++)
+		if (c->syncobjs[i].handle == handle)
+			return true;
+	return false;
+}
+
+/* amdgpu_cs_p2_syncobj_out (points 0) and
+ * amdgpu_cs_p2_syncobj_timeline_signal: one such chunk per submission
+ * ("if (p->post_deps) return -EINVAL"), every syncobj must exist
+ * (drm_syncobj_find, -EINVAL). */
+static int p2_post_deps(struct cs_parser *p, const struct cs_chunk *ch, bool timeline)
+{
+	size_t each = timeline ? sizeof(struct drm_amdgpu_cs_chunk_syncobj)
+			       : sizeof(struct drm_amdgpu_cs_chunk_sem);
+	uint32_t n = (uint32_t)(ch->length_dw * 4 / each);
+	if (p->has_post_deps)
+		return -EINVAL;
+	p->has_post_deps = true;
+	p->post_deps = calloc(n ? n : 1, sizeof(*p->post_deps));
+	if (!p->post_deps)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		struct cs_post_dep d;
+		if (timeline) {
+			const struct drm_amdgpu_cs_chunk_syncobj *sd = ch->kdata;
+			d = (struct cs_post_dep){ sd[i].handle, sd[i].point };
+		} else {
+			const struct drm_amdgpu_cs_chunk_sem *sd = ch->kdata;
+			d = (struct cs_post_dep){ sd[i].handle, 0 };
+		}
+		if (!syncobj_exists(p->f->ctl, d.handle))
+			return -EINVAL;
+		p->post_deps[p->num_post_deps++] = d;
+	}
+	return 0;
+}
+
+/* amdgpu_cs_post_dependencies: after the job is pushed, each syncobj gets
+ * its fence (drm_syncobj_add_point with a point, else
+ * drm_syncobj_replace_fence). */
+static void cs_post_dependencies(struct cs_parser *p, struct exec_fence *fence)
+{
+	for (uint32_t i = 0; i < p->num_post_deps; i++)
+		if (vgpu_syncobj_attach(p->f, p->post_deps[i].handle, p->post_deps[i].point, fence))
+			vgpu_log("CS: out of memory attaching the fence to syncobj %u",
+				 p->post_deps[i].handle);
 }
 
 /* amdgpu_cs_pass2 */
@@ -355,14 +422,13 @@ static int cs_pass2(struct cs_parser *p, struct exec_ib *ibs)
 			r = p2_syncobj_in(p, ch);
 			break;
 		case AMDGPU_CHUNK_ID_SYNCOBJ_OUT:
-			r = p2_syncobj_out(p, ch);
+			r = p2_post_deps(p, ch, false);
 			break;
 		case AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT:
+			r = p2_syncobj_timeline_wait(p, ch);
+			break;
 		case AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL:
-			if (ch->length_dw) {
-				vgpu_log("CS: timeline syncobj chunks are not built in the vgpu -> EOPNOTSUPP");
-				r = -EOPNOTSUPP;
-			}
+			r = p2_post_deps(p, ch, true);
 			break;
 		}
 		if (r)
@@ -487,17 +553,24 @@ int vgpu_amdgpu_cs(struct vgpu_file *f, void *data)
 	p.ctx->refs++;
 	/* amdgpu_cs_submit -> amdgpu_cs_post_dependencies/ttm_eu_fence_buffer_objects */
 	exec_bo_mark_busy(job->bo_gids, job->num_bos, job->fence);
+	struct exec_fence *fence = job->fence;
+	exec_fence_get(fence);
 	r = exec_ring_push(p.ring, job);
 	if (r) {
 		/* the fence was published: complete it with the error */
 		exec_fence_signal(job->fence, r);
 		exec_job_free(job);
+		exec_fence_put(fence);
 		exec_unlock();
 		job = NULL;
 		goto out;
 	}
 	exec_unlock();
 	job = NULL;
+	cs_post_dependencies(&p, fence);
+	exec_lock();
+	exec_fence_put(fence);
+	exec_unlock();
 out:
 	if (job) {
 		exec_lock();
@@ -655,31 +728,26 @@ int vgpu_amdgpu_fence_to_handle(struct vgpu_file *f, void *data)
 	struct exec_fence *fe;
 	exec_lock();
 	int r = cs_get_fence(f, &info->in.fence, &fe);
-	bool signaled = !fe || fe->signaled;
-	if (fe)
-		exec_fence_put(fe);
 	exec_unlock();
 	if (r)
 		return r;
 	switch (info->in.what) {
-	case AMDGPU_FENCE_TO_HANDLE_GET_SYNCOBJ: {
-		if (!signaled) {
-			vgpu_log("FENCE_TO_HANDLE: a syncobj holding a pending fence is not built in the vgpu -> EOPNOTSUPP");
-			return -EOPNOTSUPP;
-		}
-		/* drm_syncobj_create with the (signaled) fence */
-		struct drm_syncobj_create sc = { .flags = DRM_SYNCOBJ_CREATE_SIGNALED };
-		r = vgpu_syncobj_create(f, &sc);
-		if (r)
-			return r;
-		info->out.handle = sc.handle;
-		return 0;
-	}
+	case AMDGPU_FENCE_TO_HANDLE_GET_SYNCOBJ:
+		/* drm_syncobj_create with the fence, or the stub when it is
+		 * too old to be kept (amdgpu_cs_get_fence gave NULL) */
+		r = vgpu_syncobj_create_with(f, fe, &info->out.handle);
+		break;
 	case AMDGPU_FENCE_TO_HANDLE_GET_SYNCOBJ_FD:
 	case AMDGPU_FENCE_TO_HANDLE_GET_SYNC_FILE_FD:
 		vgpu_log("FENCE_TO_HANDLE: syncobj/sync_file fds are not built in the vgpu -> EOPNOTSUPP");
-		return -EOPNOTSUPP;
+		r = -EOPNOTSUPP;
+		break;
 	default:
-		return -EINVAL;
+		r = -EINVAL;
+		break;
 	}
+	exec_lock();
+	exec_fence_put(fe);
+	exec_unlock();
+	return r;
 }
