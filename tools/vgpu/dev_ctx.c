@@ -184,13 +184,22 @@ int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data)
 		 * execution side is a GPU reset (every context sees RESET) and
 		 * makes the bad job's context GUILTY; VRAM loss only comes
 		 * from an injected reset (fault_reset.c); no RAS. */
-		args->out.state.flags = 0;
-		args->out.state.hangs = 0;
-		if (args->in.op == AMDGPU_CTX_OP_QUERY_STATE)
+		/* out.state.flags overlays in.op: read the op first, as
+		 * amdgpu_ctx_ioctl switches on it before amdgpu_ctx_query
+		 * writes the answer (fixed by the fault-injection helper:
+		 * QUERY_STATE answered as QUERY_STATE2) */
+		if (args->in.op == AMDGPU_CTX_OP_QUERY_STATE) {
+			args->out.state.flags = 0;
+			args->out.state.hangs = 0;
 			args->out.state.reset_status = vgpu_exec_ctx_query_reset_status(c, id);
-		else
-			args->out.state.flags = vgpu_exec_ctx_query2_flags(c, id) |
-						 vgpu_fault_ctx_query2_flags(c, id); /* fault injection: VRAMLOST */
+			return 0;
+		}
+		{
+			uint32_t flags = vgpu_exec_ctx_query2_flags(c, id) |
+					 vgpu_fault_ctx_query2_flags(c, id); /* fault injection: VRAMLOST */
+			args->out.state.flags = flags;
+			args->out.state.hangs = 0;
+		}
 		return 0;
 	case AMDGPU_CTX_OP_GET_STABLE_PSTATE:
 		if (args->in.flags)
