@@ -39,7 +39,7 @@ static int check_dim(const char *op, const char *name, uint32_t v)
  * starting at t->offset: every byte the kernel touches must lie inside
  * the buffer.  *ld == 0 is replaced by cols. */
 static int check_matrix(const char *op, const char *name, const amdbare_tensor_ref *t,
-			uint64_t rows, uint64_t cols, uint32_t *ld)
+			uint64_t rows, uint64_t cols, uint32_t *ld, uint64_t *end_out)
 {
 	if (!t->bo)
 		return ab_set_error(EINVAL, "%s: %s has no buffer", op, name);
@@ -70,6 +70,22 @@ static int check_matrix(const char *op, const char *name, const amdbare_tensor_r
 				    (unsigned long long)t->offset, (unsigned long long)end,
 				    (unsigned long long)rows, (unsigned long long)cols,
 				    amdbare_dtype_name(t->dtype), *ld, (unsigned long long)size);
+	*end_out = end;
+	return 0;
+}
+
+/* The output is written while the inputs are read by other workgroups:
+ * overlapping byte ranges in the same buffer would make the result depend
+ * on scheduling. */
+static int check_disjoint(const char *op, const char *out_name, const amdbare_tensor_ref *o,
+			  uint64_t o_end, const char *in_name, const amdbare_tensor_ref *in,
+			  uint64_t in_end)
+{
+	if (o->bo == in->bo && o->offset < in_end && in->offset < o_end)
+		return ab_set_error(EINVAL, "%s: %s (bytes [%llu, %llu)) overlaps %s (bytes "
+				    "[%llu, %llu)) in the same buffer", op, out_name,
+				    (unsigned long long)o->offset, (unsigned long long)o_end, in_name,
+				    (unsigned long long)in->offset, (unsigned long long)in_end);
 	return 0;
 }
 
@@ -105,11 +121,14 @@ int ab_gemm_plan(const amdbare_gemm_desc *g, struct ab_gemm_plan *p)
 	p->ldb = g->ldb;
 	p->ldc = g->ldc;
 	/* stored shapes: A is M x K (K x M transposed), B is K x N (N x K) */
+	uint64_t ea, eb, ec;
 	if ((r = check_matrix(op, "A", &g->a, g->trans_a ? g->k : g->m,
-			      g->trans_a ? g->m : g->k, &p->lda)) ||
+			      g->trans_a ? g->m : g->k, &p->lda, &ea)) ||
 	    (r = check_matrix(op, "B", &g->b, g->trans_b ? g->n : g->k,
-			      g->trans_b ? g->k : g->n, &p->ldb)) ||
-	    (r = check_matrix(op, "C", &g->c, g->m, g->n, &p->ldc)))
+			      g->trans_b ? g->k : g->n, &p->ldb, &eb)) ||
+	    (r = check_matrix(op, "C", &g->c, g->m, g->n, &p->ldc, &ec)) ||
+	    (r = check_disjoint(op, "C", &g->c, ec, "A", &g->a, ea)) ||
+	    (r = check_disjoint(op, "C", &g->c, ec, "B", &g->b, eb)))
 		return r;
 	p->flags = (g->trans_a ? AB_GF_TRANS_A : 0) | (g->trans_b ? AB_GF_TRANS_B : 0) |
 		   (vec_ok(&g->a, p->lda) ? AB_GF_VEC_A : 0) |
@@ -152,9 +171,12 @@ int ab_gemv_plan(const amdbare_gemv_desc *v, struct ab_gemv_plan *p)
 				    amdbare_dtype_name(wt));
 	uint32_t ldx = 0, ldy = 0; /* vectors: one row */
 	p->ldw = v->ldw;
-	if ((r = check_matrix(op, "W", &v->w, v->n, v->k, &p->ldw)) ||
-	    (r = check_matrix(op, "x", &v->x, 1, v->k, &ldx)) ||
-	    (r = check_matrix(op, "y", &v->y, 1, v->n, &ldy)))
+	uint64_t ew, ex, ey;
+	if ((r = check_matrix(op, "W", &v->w, v->n, v->k, &p->ldw, &ew)) ||
+	    (r = check_matrix(op, "x", &v->x, 1, v->k, &ldx, &ex)) ||
+	    (r = check_matrix(op, "y", &v->y, 1, v->n, &ldy, &ey)) ||
+	    (r = check_disjoint(op, "y", &v->y, ey, "W", &v->w, ew)) ||
+	    (r = check_disjoint(op, "y", &v->y, ey, "x", &v->x, ex)))
 		return r;
 	/* the vector path reads x in chunks of 8 (16-bit W) or 4 (f32 W)
 	 * elements: 16 bytes of f32/16-bit x, or 8 bytes of 16-bit x for f32

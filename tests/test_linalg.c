@@ -659,6 +659,16 @@ Test(linalg, gemm_validation)
 	e = g;
 	e.a.offset = UINT64_MAX - 1;
 	expect_invalid(d, &e, -EOVERFLOW, "offset overflow", "overflows");
+	e = g;
+	e.c = amdbare_tensor(a.bo, g.a.offset, AMDBARE_DTYPE_F16); /* one element, A's first */
+	e.m = e.n = 1;
+	e.ldc = 0;
+	expect_invalid(d, &e, -EINVAL, "C overlaps A", "overlaps A");
+	e = g;
+	e.c = amdbare_tensor(b.bo, g.b.offset, AMDBARE_DTYPE_F16); /* one element, B's first */
+	e.m = e.n = 1;
+	e.ldc = 0;
+	expect_invalid(d, &e, -EINVAL, "C overlaps the first element of B", "overlaps B");
 	cr_assert_eq(amdbare_gemm_check(NULL), -EINVAL);
 	amdbare_dispatcher_free(d);
 	buf_free(&a);
@@ -695,6 +705,11 @@ Test(linalg, gemv_validation)
 	e.x.dtype = AMDBARE_DTYPE_F16;
 	cr_assert_eq(amdbare_gemv(dev, &e), -EINVAL);
 	cr_assert(strstr(amdbare_last_error(), "must be f32 or bf16"), "%s", amdbare_last_error());
+	e = v;
+	e.y = amdbare_tensor(x.bo, x.size - 20 * 2, AMDBARE_DTYPE_BF16); /* y over x */
+	cr_assert_eq(amdbare_gemv(dev, &e), -EINVAL);
+	cr_assert(strstr(amdbare_last_error(), "y (bytes"), "%s", amdbare_last_error());
+	cr_assert(strstr(amdbare_last_error(), "overlaps x"), "%s", amdbare_last_error());
 	e = v;
 	e.n = 0;
 	cr_assert_eq(amdbare_gemv_check(&e), -EINVAL);
