@@ -799,3 +799,123 @@ Test(model_open, gguf_file, .fini = rm_tmpdir)
 	free(path);
 	free(b);
 }
+
+/* ---- sharded safetensors ------------------------------------------------ */
+
+static void write_st(const char *name, const char *json, uint64_t data_len)
+{
+	size_t len;
+	uint8_t *b = st_image(json, data_len, &len);
+	free(write_file(name, b, len));
+	free(b);
+}
+
+#define SHARD1 "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}," \
+	"\"b\":{\"dtype\":\"U8\",\"shape\":[3],\"data_offsets\":[8,11]}}"
+#define SHARD2 "{\"c\":{\"dtype\":\"I64\",\"shape\":[1,1],\"data_offsets\":[0,8]}}"
+
+static void write_shards(void)
+{
+	write_st("model-00001-of-00002.safetensors", SHARD1, 11);
+	write_st("model-00002-of-00002.safetensors", SHARD2, 8);
+}
+
+static int open_index(struct model_index *idx, const char *json)
+{
+	char *p = write_file("model.safetensors.index.json", json, strlen(json));
+	int r = model_index_open(idx, p);
+	free(p);
+	return r;
+}
+
+#define MAP_OK "{\"metadata\":{\"total_size\":27},\"weight_map\":{" \
+	"\"a\":\"model-00001-of-00002.safetensors\",\"c\":\"model-00002-of-00002.safetensors\"," \
+	"\"b\":\"model-00001-of-00002.safetensors\"}}"
+
+Test(shards, index_lists_distinct_shards_in_order)
+{
+	char **sh = NULL;
+	uint32_t n = 0;
+	cr_assert_eq(model_parse_safetensors_index("i.json", (const uint8_t *)MAP_OK, strlen(MAP_OK), &sh, &n), 0,
+		     "%s", amdbare_last_error());
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(sh[0], "model-00001-of-00002.safetensors");
+	cr_assert_str_eq(sh[1], "model-00002-of-00002.safetensors");
+	for (uint32_t i = 0; i < n; i++)
+		free(sh[i]);
+	free(sh);
+}
+
+Test(shards, bad_index_or_shard_names)
+{
+	const char *bad[] = {
+		"[]", "{}", "{\"weight_map\":[]}", "{\"weight_map\":{\"a\":1}}",
+		"{\"weight_map\":{\"a\":\"../x.safetensors\"}}", "{\"weight_map\":{\"a\":\"d/x.safetensors\"}}",
+		"{\"weight_map\":{\"a\":\"/etc/passwd\"}}", "{\"weight_map\":{\"a\":\"..\"}}",
+		"{\"weight_map\":{\"a\":\"\"}}", "{\"weight_map\":{\"a\":\"x\\u0000y\"}}",
+		"{\"weight_map\":{\"\":\"x\"}}", "{\"weight_map\":{},\"extra\":1}", "{\"metadata\":1,\"weight_map\":{}}",
+		"{\"weight_map\":{\"a\":\"x\",\"a\":\"y\"}}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char **sh = (char **)0x1;
+		uint32_t n = 77;
+		cr_assert_eq(model_parse_safetensors_index("i.json", (const uint8_t *)bad[i], strlen(bad[i]), &sh, &n),
+			     -EINVAL, "accepted: %s", bad[i]);
+		cr_assert_eq(n, 77);
+		cr_assert_eq(sh, (char **)0x1);
+	}
+}
+
+Test(shards, open_sharded_model, .fini = rm_tmpdir)
+{
+	write_shards();
+	struct model_index idx = { 0 };
+	cr_assert_eq(open_index(&idx, MAP_OK), 0, "%s", amdbare_last_error());
+	cr_assert_eq(idx.n_files, 2);
+	cr_assert_eq(idx.n_tensors, 3);
+	const struct model_tensor *c = model_index_find(&idx, "c");
+	cr_assert_not_null(c);
+	cr_assert_eq(c->file_index, 1);
+	cr_assert(strstr(idx.files[1].path, "/model-00002-of-00002.safetensors"));
+	cr_assert_eq(strncmp(idx.files[1].path, tmpdir(), strlen(tmpdir())), 0);
+	cr_assert_eq(model_index_find(&idx, "b")->file_index, 0);
+	model_index_free(&idx);
+}
+
+Test(shards, weight_map_mismatch, .fini = rm_tmpdir)
+{
+	write_shards();
+	static const struct { const char *json, *needle; } cases[] = {
+		/* a tensor the shards do not have */
+		{ "{\"weight_map\":{\"a\":\"model-00001-of-00002.safetensors\",\"b\":\"model-00001-of-00002.safetensors\","
+		  "\"c\":\"model-00002-of-00002.safetensors\",\"d\":\"model-00002-of-00002.safetensors\"}}", "\"d\"" },
+		/* a tensor the map does not list */
+		{ "{\"weight_map\":{\"a\":\"model-00001-of-00002.safetensors\",\"c\":\"model-00002-of-00002.safetensors\"}}",
+		  "\"b\"" },
+		/* in the wrong shard */
+		{ "{\"weight_map\":{\"a\":\"model-00001-of-00002.safetensors\",\"b\":\"model-00001-of-00002.safetensors\","
+		  "\"c\":\"model-00001-of-00002.safetensors\"}}", "\"c\"" },
+		/* a shard that does not exist */
+		{ "{\"weight_map\":{\"a\":\"model-00003-of-00002.safetensors\"}}", "00003" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct model_index idx = { 0 };
+		int r = open_index(&idx, cases[i].json);
+		cr_assert(r == -EINVAL || (i == 3 && r == -ENOENT), "case %zu: %d", i, r);
+		cr_assert(strstr(amdbare_last_error(), cases[i].needle), "case %zu: %s", i, amdbare_last_error());
+		cr_assert(idx_empty(&idx));
+	}
+	/* The same tensor in two shards. */
+	write_st("model-00002-of-00002.safetensors",
+		 "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8);
+	struct model_index idx = { 0 };
+	cr_assert_eq(open_index(&idx, MAP_OK), -EINVAL);
+	cr_assert(strstr(amdbare_last_error(), "\"a\""), "%s", amdbare_last_error());
+	cr_assert(idx_empty(&idx));
+	/* A malformed shard: the message names it. */
+	write_st("model-00002-of-00002.safetensors",
+		 "{\"c\":{\"dtype\":\"I64\",\"shape\":[1,1],\"data_offsets\":[0,9]}}", 8);
+	cr_assert_eq(open_index(&idx, MAP_OK), -EINVAL);
+	cr_assert(strstr(amdbare_last_error(), "model-00002-of-00002"), "%s", amdbare_last_error());
+	cr_assert(idx_empty(&idx));
+}
