@@ -1,22 +1,23 @@
 /*
  * Streaming file bytes into GPU memory.
  *
- * Buffered reads go straight into the destination: pread() into the
- * CPU-mapped slab, in chunks, so the only copy is the kernel's page cache
- * → GPU memory and no anonymous memory grows with the model.  Each chunk's
- * destination pages are populated in one call first (MADV_POPULATE_WRITE):
- * faulting fresh pages one by one inside the copy costs far more than the
- * copy itself (see docs/loader.md).  The CPU checksum of the chunk is
- * taken right after the read, while the bytes are still in the cache.
+ * Every chunk is read with pread() into one page-aligned, reused bounce
+ * buffer (the only anonymous memory of the load: one chunk, whatever the
+ * model's size), checksummed there while it is in the cache, and copied to
+ * its destination: the CPU-mapped slab, whose pages are populated in one
+ * call first (MADV_POPULATE_WRITE; faulting fresh pages one by one inside
+ * the copy costs more than the copy, see docs/loader.md).  Reading the
+ * file straight into the slab would save that copy, but the checksum
+ * would then read the slab back, and CPU mappings of VRAM are
+ * write-combined (uncached reads) on real hardware.
  *
  * VRAM the CPU cannot map is filled through a ring of GTT staging slots:
- * read into a slot, checksum, SDMA copy to the slab; a slot is reused once
- * its copy's fence has signalled, so reading overlaps the copies.
+ * bounce → slot, SDMA copy to the slab; a slot is reused once its copy's
+ * fence has signalled, so reading overlaps the copies.
  *
  * With AMDBARE_MODEL_O_DIRECT reads bypass the page cache; O_DIRECT needs
- * block-aligned file offsets, lengths and buffers, which tensor offsets
- * are not, so those reads go through a page-aligned bounce buffer of one
- * chunk (bounded, like everything else here).
+ * block-aligned file offsets, lengths and buffers: the bounce buffer is
+ * aligned, and reads start at the block below the tensor's offset.
  *
  * A file that changes under the load is detected three ways: its identity
  * and size/mtime against the stamp taken at open, a read that ends early,
@@ -55,7 +56,7 @@ struct stream {
 	int fd;
 	int32_t file;
 	bool direct;
-	void *bounce;           /* O_DIRECT only: one chunk + alignment slack */
+	void *bounce;           /* one chunk + alignment slack, page-aligned */
 	bool populate_ok;       /* MADV_POPULATE_WRITE works on these mappings */
 	/* staging */
 	amdbare_ctx *ctx;
@@ -147,81 +148,65 @@ static int short_read(struct stream *st, const struct model_tensor *t, uint64_t 
 			    file_path(st), at, t->name, t->offset, t->offset + t->nbytes);
 }
 
-/* Reads exactly n bytes at off into dst (buffered). */
-static int read_buffered(struct stream *st, const struct model_tensor *t, void *dst, uint64_t n,
-			 uint64_t off)
+/* Reads up to n bytes of the file at `off` into the bounce buffer and
+ * returns where they start in it and how many there are (at least 1).
+ * Buffered reads fill exactly min(n, chunk) bytes; O_DIRECT reads whole
+ * aligned blocks and skips the head of the first one. */
+static int read_chunk(struct stream *st, const struct model_tensor *t, uint64_t n, uint64_t off,
+		      const uint8_t **data, uint64_t *got_out)
 {
-	uint8_t *p = dst;
-	while (n) {
-		ssize_t got = pread(st->fd, p, n, (off_t)off);
+	uint64_t start = off, skip = 0, len = n < st->chunk ? n : st->chunk;
+	if (st->direct) {
+		start = off & ~(uint64_t)(DIRECT_ALIGN - 1);
+		skip = off - start;
+		if (skip + len > st->chunk)
+			len = st->chunk - skip;
+		len = (skip + len + DIRECT_ALIGN - 1) & ~(uint64_t)(DIRECT_ALIGN - 1);
+	} else {
+		/* Start the read-ahead of what follows this chunk. */
+		posix_fadvise(st->fd, (off_t)(off + len), (off_t)(st->chunk * 2),
+			      POSIX_FADV_WILLNEED);
+	}
+	uint8_t *p = st->bounce;
+	uint64_t have = 0;
+	while (have < len) {
+		ssize_t got = pread(st->fd, p + have, len - have, (off_t)(start + have));
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
 			int e = errno;
-			return ab_set_error(e, "model: reading %s at byte %" PRIu64 " (tensor '%s') "
-					    "failed: %s", file_path(st), off, t->name, strerror(e));
+			return ab_set_error(e, "model: reading %s%s at byte %" PRIu64 " (tensor '%s') "
+					    "failed: %s", file_path(st), st->direct ? " (O_DIRECT)" : "",
+					    start + have, t->name, strerror(e));
 		}
 		if (got == 0)
-			return short_read(st, t, off);
-		p += got;
-		off += (uint64_t)got;
-		n -= (uint64_t)got;
+			break;
+		have += (uint64_t)got;
 	}
+	if (have <= skip)
+		return short_read(st, t, start + have);
+	uint64_t use = have - skip;
+	if (use > n)
+		use = n;
+	if (!st->direct && use < len)
+		return short_read(st, t, start + have);
+	*data = p + skip;
+	*got_out = use;
 	return 0;
 }
 
-/* O_DIRECT: aligned reads into the bounce buffer, then copy out. */
-static int read_direct(struct stream *st, const struct model_tensor *t, void *dst, uint64_t n,
-		       uint64_t off)
+/* Makes the destination pages present in one call before they are
+ * written: faulting them one by one inside the copy costs far more. */
+static void populate(struct stream *st, void *dst, uint64_t n)
 {
-	uint8_t *out = dst;
-	while (n) {
-		uint64_t start = off & ~(uint64_t)(DIRECT_ALIGN - 1);
-		uint64_t skip = off - start;
-		uint64_t want = skip + n;
-		if (want > st->chunk)
-			want = st->chunk;
-		uint64_t len = (want + DIRECT_ALIGN - 1) & ~(uint64_t)(DIRECT_ALIGN - 1);
-		ssize_t got = pread(st->fd, st->bounce, len, (off_t)start);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			return ab_set_error(e, "model: reading %s (O_DIRECT) at byte %" PRIu64
-					    " (tensor '%s') failed: %s", file_path(st), start, t->name,
-					    strerror(e));
-		}
-		if ((uint64_t)got <= skip)
-			return short_read(st, t, start + (uint64_t)got);
-		uint64_t use = (uint64_t)got - skip;
-		if (use > n)
-			use = n;
-		if (use > want - skip)
-			use = want - skip;
-		memcpy(out, (uint8_t *)st->bounce + skip, use);
-		out += use;
-		off += use;
-		n -= use;
-	}
-	return 0;
-}
-
-static int read_into(struct stream *st, const struct model_tensor *t, void *dst, uint64_t n,
-		     uint64_t off)
-{
-	if (st->direct)
-		return read_direct(st, t, dst, n, off);
-	if (st->populate_ok) {
-		uintptr_t a = (uintptr_t)dst & ~(uintptr_t)4095;
-		uintptr_t b = ((uintptr_t)dst + n + 4095) & ~(uintptr_t)4095;
-		/* Mappings that cannot be populated (VRAM apertures on a real
-		 * kernel are PFN maps) say EINVAL/EFAULT: stop trying. */
-		if (madvise((void *)a, b - a, MADV_POPULATE_WRITE) != 0)
-			st->populate_ok = false;
-	}
-	/* Start the read-ahead of what follows this chunk. */
-	posix_fadvise(st->fd, (off_t)(off + n), (off_t)(st->chunk * 2), POSIX_FADV_WILLNEED);
-	return read_buffered(st, t, dst, n, off);
+	if (!st->populate_ok)
+		return;
+	uintptr_t a = (uintptr_t)dst & ~(uintptr_t)4095;
+	uintptr_t b = ((uintptr_t)dst + n + 4095) & ~(uintptr_t)4095;
+	/* Mappings that cannot be populated (VRAM apertures on a real
+	 * kernel are PFN maps) say EINVAL/EFAULT: stop trying. */
+	if (madvise((void *)a, b - a, MADV_POPULATE_WRITE) != 0)
+		st->populate_ok = false;
 }
 
 static int report(struct stream *st, const char *tensor, uint32_t dom, uint64_t n)
@@ -310,18 +295,20 @@ static int stream_staged(struct stream *st, const struct model_tensor *t,
 	const amdbare_suballoc *sa = &st->m->slabs[ts->slab].sa;
 	uint64_t chunk = st->chunk < st->slot_size ? st->chunk : st->slot_size;
 	for (uint64_t done = 0; done < t->nbytes;) {
-		uint64_t n = t->nbytes - done < chunk ? t->nbytes - done : chunk;
+		uint64_t want = t->nbytes - done < chunk ? t->nbytes - done : chunk, n;
+		const uint8_t *data;
+		int r = read_chunk(st, t, want, t->offset + done, &data, &n);
+		if (r < 0)
+			return r;
+		amdbare_checksum_update(cs, data, n);
 		struct staging_slot *s = &st->slots[st->next_slot];
 		uint64_t slot_off = st->ring.offset + st->next_slot * st->slot_size;
 		uint8_t *slot_ptr = (uint8_t *)st->ring.cpu_ptr + st->next_slot * st->slot_size;
 		st->next_slot = (st->next_slot + 1) % MODEL_STAGING_SLOTS;
-		int r = slot_wait(s, t->name);
+		r = slot_wait(s, t->name);
 		if (r < 0)
 			return r;
-		r = read_into(st, t, slot_ptr, n, t->offset + done);
-		if (r < 0)
-			return r;
-		amdbare_checksum_update(cs, slot_ptr, n);
+		memcpy(slot_ptr, data, n);
 		r = amdbare_batch_copy(s->batch, sa->bo, sa->offset + ts->slab_offset + done,
 				       st->ring.bo, slot_off, n);
 		if (r == 0)
@@ -340,17 +327,24 @@ static int stream_staged(struct stream *st, const struct model_tensor *t,
 	return 0;
 }
 
+/* File → bounce buffer (cached, reused: the checksum reads it while it is
+ * hot) → destination.  Reading the destination back for the checksum
+ * instead would be slow where it matters: CPU mappings of VRAM are
+ * write-combined on real hardware. */
 static int stream_direct(struct stream *st, const struct model_tensor *t,
 			 struct model_tensor_state *ts, amdbare_checksum_state *cs)
 {
 	const amdbare_suballoc *sa = &st->m->slabs[ts->slab].sa;
 	uint8_t *dst = (uint8_t *)sa->cpu_ptr + ts->slab_offset;
 	for (uint64_t done = 0; done < t->nbytes;) {
-		uint64_t n = t->nbytes - done < st->chunk ? t->nbytes - done : st->chunk;
-		int r = read_into(st, t, dst + done, n, t->offset + done);
+		uint64_t want = t->nbytes - done, n;
+		const uint8_t *data;
+		int r = read_chunk(st, t, want, t->offset + done, &data, &n);
 		if (r < 0)
 			return r;
-		amdbare_checksum_update(cs, dst + done, n);
+		amdbare_checksum_update(cs, data, n);
+		populate(st, dst + done, n);
+		memcpy(dst + done, data, n);
 		done += n;
 		r = report(st, t->name, ts->dom, n);
 		if (r < 0)
@@ -403,10 +397,10 @@ int model_stream_all(amdbare_model *m)
 	st.prog.gtt_total = m->plan.gtt.bytes;
 	clock_gettime(CLOCK_MONOTONIC, &st.t0);
 	int r = 0;
-	if (m->opt.flags & AMDBARE_MODEL_O_DIRECT) {
-		if (posix_memalign(&st.bounce, DIRECT_ALIGN, st.chunk + DIRECT_ALIGN) != 0)
-			return ab_set_error(ENOMEM, "model: out of memory for the O_DIRECT buffer");
-	}
+	/* One chunk plus a block of slack for O_DIRECT's alignment: the only
+	 * anonymous memory the load uses, whatever the model's size. */
+	if (posix_memalign(&st.bounce, DIRECT_ALIGN, st.chunk + DIRECT_ALIGN) != 0)
+		return ab_set_error(ENOMEM, "model: out of memory for the read buffer");
 	if (m->plan.vram_staged)
 		r = staging_open(&st);
 	for (uint32_t i = 0; r == 0 && i < m->idx.n_tensors; i++)

@@ -1,0 +1,141 @@
+#!/bin/sh
+# Benchmark (not a test): `amdbare load` of a generated ~1 GiB safetensors
+# file on the vgpu, against two baselines measured on the same file in the
+# same run:
+#   cp FILE /dev/shm/       the kernel copying page cache into fresh tmpfs
+#                           pages (read + write, no checksum)
+#   numpy.fromfile          /usr/bin/python3 reading the tensor bytes into
+#                           one anonymous array (what "load into system RAM"
+#                           means for most users)
+# Each is run ROUNDS times, alternating, and the best time counts (the
+# machine is shared; the best run is the least disturbed one).  Peak
+# memory: getrusage's maxrss (which counts the vgpu's shared BO pages too)
+# and, for the load, the peak anonymous RSS sampled from /proc.
+#
+# The load runs with --no-verify: the GPU checksum runs on the vgpu's
+# emulated shader core (minutes for 1 GiB); the CPU checksum of every
+# tensor is still computed while streaming.
+#
+#   sh tests/bench/bench_load.sh [BUILD_DIR] [SIZE_MIB] [ROUNDS]
+set -eu
+BUILD=${1:-build}
+MIB=${2:-1024}
+ROUNDS=${3:-3}
+CLI=$BUILD/amdbare
+case $BUILD in /*) VGPU=$BUILD/libamdbare-vgpu.so ;; *) VGPU=$(pwd)/$BUILD/libamdbare-vgpu.so ;; esac
+PY=/usr/bin/python3
+[ -x "$CLI" ] || { echo "bench_load.sh: $CLI not built (make)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench_load.sh: /usr/bin/time missing; skipped" >&2; exit 0; }
+TMP=$(mktemp -d)
+INST=bench-load-$$
+SHM=/dev/shm/amdbare-bench-load-$$
+cleanup() { rm -rf "$TMP"; rm -f "$SHM" /dev/shm/amdbare-vgpu-$INST*; }
+trap cleanup EXIT
+FILE=$TMP/model.safetensors
+
+# 8 f16 tensors; contents do not matter for the speed, only their size.
+env -u LD_PRELOAD "$PY" - "$FILE" "$MIB" <<'EOF'
+import json, struct, sys
+path, mib = sys.argv[1], int(sys.argv[2])
+n = 8
+per = (mib << 20) // n
+hdr, off = {"__metadata__": {"writer": "bench_load"}}, 0
+for i in range(n):
+    hdr["layer.%d.weight" % i] = {"dtype": "F16", "shape": [per // 2], "data_offsets": [off, off + per]}
+    off += per
+h = json.dumps(hdr).encode()
+h += b" " * ((8 - (len(h) + 8) % 8) % 8)
+block = bytes((i * 7 + 3) & 0xFF for i in range(1 << 20))
+with open(path, "wb") as f:
+    f.write(struct.pack("<Q", len(h)))
+    f.write(h)
+    left = off
+    while left:
+        k = min(left, len(block))
+        f.write(block[:k])
+        left -= k
+
+EOF
+HDR=$(env -u LD_PRELOAD "$PY" -c "import struct,sys; print(8 + struct.unpack('<Q', open(sys.argv[1],'rb').read(8))[0])" "$FILE")
+BYTES=$(($(stat -c %s "$FILE") - HDR))
+cat "$FILE" >/dev/null # page cache warm for everyone
+
+# best_of VAR-PREFIX: runs "$@" under /usr/bin/time, keeps the smallest
+# elapsed time and the largest maxrss.
+t_load= t_cp= t_np= r_load= r_cp= r_np= anon_load=0 stream_load=
+keep_best() { # name elapsed maxrss
+	eval "cur=\${t_$1}"
+	if [ -z "$cur" ] || [ "$(echo "$2 < $cur" | env -u LD_PRELOAD awk '{print ($1 < $3)}')" = 1 ]; then
+		eval "t_$1=$2"
+	fi
+	eval "curr=\${r_$1}"
+	if [ -z "$curr" ] || [ "$3" -gt "$curr" ]; then eval "r_$1=$3"; fi
+}
+
+# Samples the peak RssAnon (KiB) of the child of pid $1 (the program
+# /usr/bin/time runs) until $1 is a zombie or gone.
+sample_anon() {
+	peak=0
+	while :; do
+		st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)
+		case "$st" in "" | Z) break ;; esac
+		for c in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+			a=$(sed -n 's/^RssAnon:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$c/status" 2>/dev/null || true)
+			[ -n "$a" ] && [ "$a" -gt "$peak" ] && peak=$a
+		done
+		sleep 0.02
+	done
+	echo "$peak"
+}
+
+i=0
+while [ $i -lt "$ROUNDS" ]; do
+	i=$((i + 1))
+	# amdbare load (on the vgpu, whose BOs are shared memfd pages)
+	rm -f /dev/shm/amdbare-vgpu-$INST*
+	env AMDBARE_VGPU_INSTANCE=$INST LD_PRELOAD="$VGPU" /usr/bin/time -f "%e %M" -o "$TMP/time" \
+		"$CLI" load "$FILE" --no-verify --quiet --json >"$TMP/load.json" &
+	pid=$!
+	anon=$(sample_anon $pid)
+	wait $pid || { echo "bench_load.sh: the load failed:" >&2; cat "$TMP/load.json" >&2; exit 1; }
+	set -- $(cat "$TMP/time")
+	keep_best load "$1" "$2"
+	[ "$anon" -gt "$anon_load" ] && anon_load=$anon
+	s=$(sed -n 's/.*"stream_us": \([0-9]*\).*/\1/p' "$TMP/load.json")
+	if [ -z "$stream_load" ] || [ "$s" -lt "$stream_load" ]; then stream_load=$s; fi
+
+	# cp into tmpfs
+	rm -f "$SHM"
+	/usr/bin/time -f "%e %M" -o "$TMP/time" cp "$FILE" "$SHM"
+	set -- $(cat "$TMP/time")
+	keep_best cp "$1" "$2"
+	rm -f "$SHM"
+
+	# numpy.fromfile of the tensor bytes
+	if env -u LD_PRELOAD "$PY" -c "import numpy" 2>/dev/null; then
+		env -u LD_PRELOAD /usr/bin/time -f "%e %M" -o "$TMP/time" "$PY" -c "
+import numpy as np, sys
+a = np.fromfile(sys.argv[1], dtype=np.uint8, offset=int(sys.argv[2]))
+assert a.size == int(sys.argv[3])" "$FILE" "$HDR" "$BYTES"
+		set -- $(cat "$TMP/time")
+		keep_best np "$1" "$2"
+	fi
+done
+
+env -u LD_PRELOAD awk -v bytes="$BYTES" -v tl="$t_load" -v tc="$t_cp" -v tn="${t_np:-0}" \
+	-v rl="$r_load" -v rc="$r_cp" -v rn="${r_np:-0}" -v al="$anon_load" -v sl="$stream_load" \
+	-v rounds="$ROUNDS" 'BEGIN {
+	gb = bytes / 1e9
+	printf "file: %.2f GiB of tensor data, page cache warm; best of %d runs each\n", bytes / 1073741824, rounds
+	printf "%-34s %9s %9s %14s\n", "", "seconds", "GB/s", "peak RSS"
+	printf "%-34s %9.2f %9.2f %11d KiB   (anonymous: %d KiB)\n", "amdbare load (vgpu, whole process)", tl, gb / tl, rl, al
+	printf "%-34s %9.2f %9.2f\n", "  of which streaming", sl / 1e6, gb / (sl / 1e6)
+	printf "%-34s %9.2f %9.2f %11d KiB\n", "cp FILE /dev/shm/", tc, gb / tc, rc
+	if (tn > 0)
+		printf "%-34s %9.2f %9.2f %11d KiB\n", "numpy.fromfile", tn, gb / tn, rn
+	printf "ratio: load / cp = %.2fx the speed", tc / tl
+	if (tn > 0)
+		printf ", load / numpy = %.2fx", tn / tl
+	printf "  (streaming alone: %.2fx cp)\n", tc / (sl / 1e6)
+	printf "(the load maxrss counts the BO pages it filled: they are the vgpu'\''s shared memfd, not anonymous memory)\n"
+}'
