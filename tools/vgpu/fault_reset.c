@@ -36,6 +36,24 @@ static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ctx_snap *snaps;
 static size_t nsnaps, capsnaps;
 
+/* Held across fork() like the rules' lock (fault_state.c). */
+static void snap_atfork_prepare(void)
+{
+	pthread_mutex_lock(&snap_lock);
+}
+
+static void snap_atfork_release(void)
+{
+	pthread_mutex_unlock(&snap_lock);
+}
+
+static void snap_atfork_register(void)
+{
+	pthread_atfork(snap_atfork_prepare, snap_atfork_release, snap_atfork_release);
+}
+
+static pthread_once_t snap_once = PTHREAD_ONCE_INIT;
+
 uint32_t vgpu_fault_vram_lost_counter(void)
 {
 	return atomic_load(&vram_lost_counter);
@@ -46,6 +64,7 @@ uint32_t vgpu_fault_vram_lost_counter(void)
  * what it is. */
 void vgpu_fault_ctx_alloc(struct vgpu_ctl_file *c, uint32_t id)
 {
+	pthread_once(&snap_once, snap_atfork_register);
 	pthread_mutex_lock(&snap_lock);
 	if (nsnaps == capsnaps) {
 		size_t cap = capsnaps ? 2 * capsnaps : 16;

@@ -31,8 +31,22 @@ static atomic_uint_fast64_t calls[FAULT_IOCTL_ANY + 1];
 static pthread_once_t env_once = PTHREAD_ONCE_INIT;
 static int env_result;
 
+/* fork() while a ring thread counts a job start would leave the child's
+ * copy of the lock held: hold it across the fork (nothing is taken
+ * under it, so this cannot invert any lock order). */
+static void atfork_prepare(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+static void atfork_release(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
 static void env_parse(void)
 {
+	pthread_atfork(atfork_prepare, atfork_release, atfork_release);
 	const char *spec = getenv("AMDBARE_VGPU_FAULTS");
 	if (!spec || !*spec)
 		return;
