@@ -88,30 +88,68 @@ static inline void store_out(global void *c, size_t i, uint t, float v)
 // reading 16 rows of a fragment spread over the banks.
 #define LDSP 40
 
-// Copies the 64 x 32 tile (rows r0.., k k0..) of a 16-bit operand into
-// LDS as [row][k].  The operand is stored either with k contiguous
-// (element (r, k) at g[r * ld + k]) or with rows contiguous (at
-// g[k * ld + r]).  128 work-items.
-static inline void tile16_to_lds(local ushort *s, global const ushort *g, uint ld,
-				 uint r0, uint k0, uint R, uint K, bool kcontig,
-				 bool vec, uint tid)
+// A 64 x 32 tile (rows r0.., k k0..) of a 16-bit operand goes to LDS as
+// [row][k].  The operand is stored either with k contiguous (element
+// (r, k) at g[r * ld + k]) or with rows contiguous (at g[k * ld + r]).
+// Full, 16-byte aligned tiles travel as two 16-byte loads per work-item
+// (128 work-items x 32 bytes = the tile), fetched into registers one tile
+// ahead (tile16_fetch) and written to LDS after the barrier (tile16_put),
+// so the loads of the next tile are in flight while the WMMAs of this one
+// run.  Edge tiles take tile16_edge: guarded element loads, straight to
+// LDS.
+struct tile_regs {
+	uint4 v0, v1;
+};
+
+static inline struct tile_regs tile16_fetch(global const ushort *g, uint ld, uint r0,
+					    uint k0, bool kcontig, uint tid)
 {
-	bool full = vec && r0 + BM <= R && k0 + BK <= K;
+	struct tile_regs t;
 	if (kcontig) {
-		// 256 chunks of 8 k-consecutive elements: two per work-item,
-		// one 16-byte load and one 16-byte LDS store each
+		// chunks tid and tid + 128: rows r and r + 32, 8 k each
+		uint r = tid >> 2, kk = (tid & 3) * 8;
+		global const ushort *p = g + (size_t)(r0 + r) * ld + k0 + kk;
+		t.v0 = *(global const uint4 *)p;
+		t.v1 = *(global const uint4 *)(p + (size_t)32 * ld);
+	} else {
+		// 8 rows x 2 consecutive k
+		uint kk = (tid >> 3) * 2, r = (tid & 7) * 8;
+		global const ushort *p = g + (size_t)(k0 + kk) * ld + r0 + r;
+		t.v0 = *(global const uint4 *)p;
+		t.v1 = *(global const uint4 *)(p + ld);
+	}
+	return t;
+}
+
+static inline void tile16_put(local ushort *s, struct tile_regs t, bool kcontig, uint tid)
+{
+	if (kcontig) {
+		uint r = tid >> 2, kk = (tid & 3) * 8;
+		*(local uint4 *)(s + r * LDSP + kk) = t.v0;
+		*(local uint4 *)(s + (r + 32) * LDSP + kk) = t.v1;
+		return;
+	}
+	// transposed on the way in: 8 dwords, each (k, k+1) of one row, so
+	// LDS sees only 32-bit stores
+	uint kk = (tid >> 3) * 2, r = (tid & 7) * 8;
+	uint w0[4] = {t.v0.x, t.v0.y, t.v0.z, t.v0.w}, w1[4] = {t.v1.x, t.v1.y, t.v1.z, t.v1.w};
+#pragma unroll
+	for (uint j = 0; j < 4; j++) {
+		*(local uint *)(s + (r + 2 * j) * LDSP + kk) = (w0[j] & 0xffff) | w1[j] << 16;
+		*(local uint *)(s + (r + 2 * j + 1) * LDSP + kk) = (w0[j] >> 16) | (w1[j] & 0xffff0000u);
+	}
+}
+
+// Edge tile: guarded element loads with zero fill, a dword (two k) at a
+// time and not unrolled, so that this rarely used path does not hold
+// dozens of loads in flight (and their VGPRs).
+static inline void tile16_edge(local ushort *s, global const ushort *g, uint ld, uint r0,
+			       uint k0, uint R, uint K, bool kcontig, uint tid)
+{
+	if (kcontig) {
 		for (uint i = 0; i < 2; i++) {
-			uint c = tid + i * 128;
-			uint r = c >> 2, kk = (c & 3) * 8;
+			uint r = (tid >> 2) + 32 * i, kk = (tid & 3) * 8, gr = r0 + r;
 			local uint *d = (local uint *)(s + r * LDSP + kk);
-			if (full) {
-				*(local uint4 *)d = *(global const uint4 *)(g + (size_t)(r0 + r) * ld + k0 + kk);
-				continue;
-			}
-			// edge tile: guarded element loads, a dword (two k) at a
-			// time and not unrolled, so that this rarely used path does
-			// not hold dozens of loads in flight (and their VGPRs)
-			uint gr = r0 + r;
 			global const ushort *row = g + (size_t)(gr < R ? gr : 0) * ld;
 #pragma unroll 1
 			for (uint j = 0; j < 8; j += 2) {
@@ -123,25 +161,7 @@ static inline void tile16_to_lds(local ushort *s, global const ushort *g, uint l
 		}
 		return;
 	}
-	// Rows contiguous: the tile is transposed on its way into LDS.  One
-	// chunk per work-item: 8 rows x 2 consecutive k (two 16-byte loads),
-	// written as 8 dwords each holding (k, k+1) of one row, so LDS sees
-	// only 32-bit stores.
-	uint kk = (tid >> 3) * 2, r = (tid & 7) * 8;
-	if (full) {
-		global const ushort *p = g + (size_t)(k0 + kk) * ld + r0 + r;
-		uint4 v0 = *(global const uint4 *)p;
-		uint4 v1 = *(global const uint4 *)(p + ld);
-		uint w0[4] = {v0.x, v0.y, v0.z, v0.w}, w1[4] = {v1.x, v1.y, v1.z, v1.w};
-#pragma unroll
-		for (uint j = 0; j < 4; j++) {
-			*(local uint *)(s + (r + 2 * j) * LDSP + kk) = (w0[j] & 0xffff) | w1[j] << 16;
-			*(local uint *)(s + (r + 2 * j + 1) * LDSP + kk) = (w0[j] >> 16) | (w1[j] & 0xffff0000u);
-		}
-		return;
-	}
-	// edge tile: guarded element loads, not unrolled (see above)
-	uint gk = k0 + kk;
+	uint kk = (tid >> 3) * 2, r = (tid & 7) * 8, gk = k0 + kk;
 #pragma unroll 1
 	for (uint j = 0; j < 8; j++) {
 		uint gr = r0 + r + j;
@@ -205,12 +225,32 @@ void NAME(global const ushort *a, global const ushort *b, global void *c,      \
 	bool a_kc = !(flags & GF_TRANS_A), b_kc = (flags & GF_TRANS_B) != 0;    \
 	v8f acc00 = 0, acc01 = 0, acc10 = 0, acc11 = 0;                         \
 	uint r = lane & 15;                                                     \
+	/* rows of this tile inside M / N and 16-byte loads allowed: the   */ \
+	/* K steps before the last partial one use the prefetched path     */ \
+	bool a_rows = (flags & GF_VEC_A) && m0 + BM <= M;                       \
+	bool b_rows = (flags & GF_VEC_B) && n0 + BN <= N;                       \
+	struct tile_regs ra, rb;                                                \
+	if (a_rows && BK <= K)                                                  \
+		ra = tile16_fetch(a, lda, m0, 0, a_kc, tid);                    \
+	if (b_rows && BK <= K)                                                  \
+		rb = tile16_fetch(b, ldb, n0, 0, b_kc, tid);                    \
 	for (uint k0 = 0; k0 < K; k0 += BK) {                                   \
-		tile16_to_lds(As, a, lda, m0, k0, M, K, a_kc,                   \
-			      (flags & GF_VEC_A) != 0, tid);                     \
-		tile16_to_lds(Bs, b, ldb, n0, k0, N, K, b_kc,                   \
-			      (flags & GF_VEC_B) != 0, tid);                     \
+		bool k_full = k0 + BK <= K;                                     \
+		if (a_rows && k_full)                                           \
+			tile16_put(As, ra, a_kc, tid);                          \
+		else                                                            \
+			tile16_edge(As, a, lda, m0, k0, M, K, a_kc, tid);       \
+		if (b_rows && k_full)                                           \
+			tile16_put(Bs, rb, b_kc, tid);                          \
+		else                                                            \
+			tile16_edge(Bs, b, ldb, n0, k0, N, K, b_kc, tid);       \
 		wg_barrier();                                                   \
+		/* next tile's loads, in flight during the WMMAs below */       \
+		uint kn = k0 + BK;                                              \
+		if (a_rows && kn + BK <= K)                                     \
+			ra = tile16_fetch(a, lda, m0, kn, a_kc, tid);           \
+		if (b_rows && kn + BK <= K)                                     \
+			rb = tile16_fetch(b, ldb, n0, kn, b_kc, tid);           \
 		_Pragma("unroll")                                               \
 		for (uint ks = 0; ks < BK; ks += 16) {                          \
 			v8u fa0 = frag_from_lds(As + (wm * 32 + r) * LDSP + ks);      \

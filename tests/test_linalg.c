@@ -310,6 +310,14 @@ static void variants(amdbare_dtype t)
 			c.off_a = 256;
 			c.off_b = 4096;
 			gemm_case_run(&c);
+			/* full aligned rows, K = 100: three prefetched K steps,
+			 * then a partial one */
+			c = plain(128, 64, 100, t);
+			c.ta = ta;
+			c.tb = tb;
+			c.pad_a = ta ? 8 : 4;   /* lda a multiple of 8 elements */
+			c.pad_b = tb ? 4 : 8;
+			gemm_case_run(&c);
 		}
 	/* output in the input type, alpha and beta, padded rows, odd offsets
 	 * (scalar loads) */
