@@ -90,6 +90,16 @@ if command -v llvm-mc-19 >/dev/null 2>&1 && command -v llvm-objcopy-19 >/dev/nul
 		ours_norm --raw "$top/tests/isa/$c.bin" >"$tmp/ours"
 		compare "tests/isa/$c.bin" "$tmp/llvm" "$tmp/ours"
 	done
+	# forms the decoder once got wrong (scalar-only VOP3 sources, cache
+	# invalidations) must stay in the corpus, each with several variants
+	for form in v_cndmask_b32_e64 v_add_co_ci_u32_e64 v_sub_co_ci_u32_e64 \
+		v_subrev_co_ci_u32_e64 v_readlane_b32 v_writelane_b32; do
+		n=$(grep -c "^$form " "$top/tests/isa/corpus.s")
+		if [ "$n" -ge 3 ]; then pass; else fail "corpus.s has $n $form lines (want >= 3)"; fi
+	done
+	for form in buffer_gl0_inv buffer_gl1_inv; do
+		if grep -q "^$form\$" "$top/tests/isa/corpus.s"; then pass; else fail "corpus.s lacks $form"; fi
+	done
 	ours_norm --raw "$top/tests/isa/corpus.bin" >"$tmp/ours"
 	if grep -q '<illegal>' "$tmp/ours"; then
 		fail "corpus: vgpu-disasm calls $(grep -c '<illegal>' "$tmp/ours") corpus instructions illegal"
