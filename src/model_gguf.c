@@ -182,9 +182,10 @@ static int span_cmp(const void *a, const void *b, void *ctx)
 
 static int read_kvs(struct gguf_reader *g, uint64_t n_kv, uint32_t *alignment)
 {
-	struct key_span *keys = calloc(n_kv ? n_kv : 1, sizeof(*keys));
-	if (!keys)
-		return ab_set_error(ENOMEM, "%s: out of memory for %llu keys", g->path, (unsigned long long)n_kv);
+	/* Grown as keys are read, so memory follows the bytes actually
+	 * present, not the count the file claims. */
+	struct key_span *keys = NULL;
+	uint64_t cap = 0;
 	char key[128];
 	int r = 0;
 	for (uint64_t i = 0; i < n_kv && !r; i++) {
@@ -193,6 +194,16 @@ static int read_kvs(struct gguf_reader *g, uint64_t n_kv, uint32_t *alignment)
 		uint32_t type;
 		if ((r = rd_str(g, "key", GGUF_MAX_KEY, &s, &len)))
 			break;
+		if (i == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct key_span *k = realloc(keys, cap * sizeof(*keys));
+			if (!k) {
+				r = ab_set_error(ENOMEM, "%s: out of memory for %llu keys", g->path,
+						 (unsigned long long)cap);
+				break;
+			}
+			keys = k;
+		}
 		if (len == 0 || memchr(s, '\0', len)) {
 			r = ab_set_error(EINVAL, "%s: key %llu at offset %zu is empty or contains NUL", g->path,
 					 (unsigned long long)i, g->pos - len);
@@ -367,19 +378,34 @@ static int parse(struct gguf_reader *g, struct model_index *idx)
 	 * n_dims, type, offset): counts the file cannot
 	 * hold are refused before anything is allocated for them. */
 	uint64_t left = g->file_size - g->pos;
+	if (n_kv > MODEL_GGUF_MAX_HEADER / 14 || n_tensors > MODEL_GGUF_MAX_HEADER / 25)
+		return ab_set_error(EFBIG, "%s: %llu key/value pairs and %llu tensors cannot fit in a %u-byte header",
+				    g->path, (unsigned long long)n_kv, (unsigned long long)n_tensors,
+				    MODEL_GGUF_MAX_HEADER);
 	if (n_kv > left / 14 || n_tensors > left / 25)
 		return ab_set_error(EINVAL, "%s: %llu key/value pairs and %llu tensors cannot fit in %llu bytes",
 				    g->path, (unsigned long long)n_kv, (unsigned long long)n_tensors,
 				    (unsigned long long)g->file_size);
 	if ((r = read_kvs(g, n_kv, &alignment)))
 		return r;
-	struct model_tensor *t = calloc(n_tensors ? n_tensors : 1, sizeof(*t));
-	if (!t)
-		return ab_set_error(ENOMEM, "%s: out of memory for %llu tensors", g->path,
-				    (unsigned long long)n_tensors);
-	uint32_t n = (uint32_t)n_tensors;
-	for (uint32_t i = 0; i < n && !r; i++)
-		r = read_tensor_info(g, i, &t[i]);
+	/* Grown as infos are read (like the keys). */
+	struct model_tensor *t = NULL;
+	uint32_t n = 0, cap = 0;
+	for (uint64_t i = 0; i < n_tensors && !r; i++) {
+		if (n == cap) {
+			uint32_t ncap = cap ? cap * 2 : 64;
+			struct model_tensor *nt = realloc(t, (size_t)ncap * sizeof(*t));
+			if (!nt) {
+				r = ab_set_error(ENOMEM, "%s: out of memory for %u tensors", g->path, ncap);
+				break;
+			}
+			memset(nt + cap, 0, (size_t)(ncap - cap) * sizeof(*t));
+			t = nt;
+			cap = ncap;
+		}
+		n++;
+		r = read_tensor_info(g, i, &t[n - 1]);
+	}
 	uint64_t data_start = ((uint64_t)g->pos + alignment - 1) & ~(uint64_t)(alignment - 1);
 	/* ggml only seeks to the data section when there are tensors; an
 	 * empty file may end before its padding. */

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Short libFuzzer runs of the code-object loader and the msgpack reader
-# (~15 s each, FUZZ_SECONDS to change).  Needs clang-19 with its libFuzzer
+# Short libFuzzer runs of the code-object loader, the msgpack reader and
+# the model-file parsers (safetensors, GGUF, shard index + JSON), ~15 s
+# each (FUZZ_SECONDS to change).  Needs clang-19 with its libFuzzer
 # runtime (Debian: libclang-rt-19-dev); skips, saying so, when missing.
 # Ends with "N passed, N failed".
 set -u
@@ -22,7 +23,7 @@ if ! command -v clang-19 >/dev/null 2>&1 ||
 fi
 
 passed=0 failed=0
-for t in codeobj msgpack; do
+for t in codeobj msgpack safetensors gguf safetensors_index; do
 	if OUT=$out sh "$top/tests/fuzz/run-fuzz.sh" "$secs" "$t"; then
 		passed=$((passed + 1))
 	else

@@ -748,7 +748,8 @@ Test(gguf, malformed_header)
 	GG_FAILS(EINVAL, .nest = 8);                   /* arrays nested too deep */
 	GG_FAILS(EINVAL, .str_len_override = 1ull << 40);
 	GG_FAILS(EINVAL, .str_len_override = UINT64_MAX);
-	GG_FAILS(EINVAL, .n_kv_override = 1ull << 40);
+	GG_FAILS(EFBIG, .n_kv_override = 1ull << 40);    /* more than a 256 MiB header holds */
+	GG_FAILS(EINVAL, .n_kv_override = 1000);        /* more than this file holds */
 	GG_FAILS(EFBIG, .n_tensors_override = (uint64_t)MODEL_MAX_TENSORS + 1);
 	GG_FAILS(EINVAL, .n_tensors_override = 100000); /* cannot fit */
 	GG_FAILS(EINVAL, .n_tensors_override = 3);      /* runs into the data */
