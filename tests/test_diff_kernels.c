@@ -533,6 +533,35 @@ static uint32_t r_p_histogram(uint32_t a, uint32_t b)
 		s = s * 31u + h[k];
 	return s;
 }
+static uint32_t r_p_generic(uint32_t a, uint32_t b)
+{
+	uint32_t t[100];
+	for (uint32_t k = 0; k < 100; k++)
+		t[k] = (a * k) ^ b;
+	t[(a + b) % 100u] = a ^ 0x5a5a5a5au; /* the callee's store */
+	uint32_t r = t[a % 100u] + 7u * t[b % 100u];
+	return r ^ t[(a + b) % 100u] ^ t[(a >> 7) % 100u];
+}
+static uint32_t flat_sum(const uint32_t *p, uint32_t n, uint32_t k)
+{
+	uint32_t s = 0;
+	for (uint32_t j = 0; j < n; j++)
+		s += p[(j * k) % n] * (j + 1u);
+	return s;
+}
+static void r_p_generic_local(void *out, const void *va, const void *vb, uint32_t n)
+{
+	const uint32_t *ua = va, *ub = vb;
+	uint32_t *o = out, t[64];
+	for (uint32_t g = 0; g < n / 64; g++) {
+		for (uint32_t l = 0; l < 64; l++)
+			t[l] = ua[g * 64 + l] ^ ub[g * 64 + l];
+		for (uint32_t l = 0; l < 64; l++) {
+			uint32_t i = g * 64 + l;
+			o[i] = flat_sum(t, 64u, (ub[i] | 1u) + l) ^ flat_sum(ua + g * 64, 64u, l);
+		}
+	}
+}
 
 /* ---- the table -------------------------------------------------------------- */
 
@@ -637,11 +666,15 @@ static const struct diff_kernel kernels[] = {
 	M32("private", p_bytes, D_I32, EXACT, 0),
 	M32("private", p_wide, D_I32, EXACT, 0),
 	M32("private", p_histogram, D_I32, EXACT, 0),
+	M32("private", p_generic, D_I32, EXACT, 0),
+	ALL("private", p_generic_local, D_I32, 512, 64),
 	ALL_64("private64", p_index),
 	M32_64("private64", p_sort),
 	M32_64("private64", p_bytes),
 	M32_64("private64", p_wide),
 	M32_64("private64", p_histogram),
+	M32_64("private64", p_generic),
+	ALL_64("private64", p_generic_local),
 };
 
 /* ---- running one ------------------------------------------------------------- */

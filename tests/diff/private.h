@@ -90,3 +90,43 @@ kernel void KNAME(p_histogram)(global uint *o, global const uint *ua, global con
 		s = s * 31u + h[k];
 	o[i] = s;
 }
+
+// A private array handed to a function that is not inlined: the callee
+// gets a generic pointer and reads and writes it with flat_* through the
+// private aperture (src_private_base); the call itself uses the stack in
+// scratch.
+__attribute__((noinline)) static uint flat_pick(uint *p, uint a, uint b)
+{
+	p[(a + b) % 100u] = a ^ 0x5a5a5a5au;
+	return p[a % 100u] + 7u * p[b % 100u];
+}
+kernel void KNAME(p_generic)(global uint *o, global const uint *ua, global const uint *ub)
+{
+	uint i = GID();
+	uint a = ua[i], b = ub[i];
+	uint t[100];
+	for (uint k = 0; k < 100; k++)
+		t[k] = (a * k) ^ b;
+	uint r = flat_pick(t, a, b);
+	o[i] = r ^ t[(a + b) % 100u] ^ t[(a >> 7) % 100u];
+}
+
+// The same with LDS: a __local array through a generic pointer (flat_*
+// through the shared aperture, src_shared_base); the callee also gets a
+// global pointer, so it cannot be specialised to one address space.
+__attribute__((noinline)) static uint flat_sum(uint *p, uint n, uint k)
+{
+	uint s = 0;
+	for (uint j = 0; j < n; j++)
+		s += p[(j * k) % n] * (j + 1u);
+	return s;
+}
+kernel __attribute__((reqd_work_group_size(64, 1, 1)))
+void KNAME(p_generic_local)(global uint *o, global const uint *ua, global const uint *ub)
+{
+	local uint t[64];
+	uint i = GID(), l = LID();
+	t[l] = ua[i] ^ ub[i];
+	BARRIER();
+	o[i] = flat_sum(t, 64u, (ub[i] | 1u) + l) ^ flat_sum((uint *)ua + GRP() * 64u, 64u, l);
+}

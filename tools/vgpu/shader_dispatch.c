@@ -132,7 +132,11 @@ int sop_read(struct shader_core *c, struct shader_wave *w, const struct isa_oper
 		case SRC_VCCZ: *val = wave_vcc(c, w) == 0; return 0;
 		case SRC_EXECZ: *val = wave_exec(c, w) == 0; return 0;
 		case SRC_SCC: *val = w->scc; return 0;
-		default: return shader_fault(c, "unsupported special source (aperture bases)");
+		default:
+			/* src_shared/private_base/limit (scratch helper: shader_aperture.c) */
+			if (shader_aperture_source(op->code, val) == 0)
+				return 0;
+			return shader_fault(c, "unsupported special source");
 		}
 	case ISA_OPK_OFF:
 		*val = 0;

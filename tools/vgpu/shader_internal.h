@@ -99,6 +99,18 @@ int shader_exec_scratch(struct shader_core *c, struct shader_wave *w, const stru
  * slot: sets w->scratch_base (0 when the dispatch has no scratch). */
 void shader_scratch_wave_init(const struct shader_core *c, struct shader_wave *w, uint64_t wg,
 			      unsigned index, unsigned nwaves);
+/* `n` bytes at lane `lane`'s private offset `off` in the wave's scratch
+ * slot (a fault when the wave has no scratch or the access leaves the
+ * lane's share) */
+int shader_scratch_access(struct shader_core *c, const struct shader_wave *w, unsigned lane,
+			  uint32_t off, void *buf, unsigned n, bool store);
+/* Flat apertures (shader_aperture.c): the value of src_shared_base/
+ * _limit and src_private_base/_limit (0, or -1 for another code), and a
+ * FLAT access by lane `lane` at `va`: into LDS, the lane's scratch or
+ * the VM by the aperture it falls in. */
+int shader_aperture_source(uint16_t code, uint64_t *val);
+int shader_flat_access(struct shader_core *c, const struct shader_wave *w, unsigned lane,
+		       uint64_t va, void *buf, unsigned n, bool store);
 /* shared by the vector-memory executors (shader_vmem.c) */
 int vmem_width_of(const char *suffix, unsigned *bytes, bool *sext);
 int vmem_check_vgprs(struct shader_core *c, const struct shader_wave *w,

@@ -75,6 +75,29 @@ static int lane_access(struct shader_core *c, const struct shader_wave *w, unsig
 	return 0;
 }
 
+static int no_scratch(struct shader_core *c)
+{
+	return shader_fault(c, "scratch access by a wave without scratch (RSRC2.SCRATCH_EN is 0 or "
+			    "COMPUTE_TMPRING_SIZE was not programmed)");
+}
+
+int shader_scratch_access(struct shader_core *c, const struct shader_wave *w, unsigned lane,
+			  uint32_t off, void *buf, unsigned n, bool store)
+{
+	if (!w->scratch_base)
+		return no_scratch(c);
+	uint32_t limit = lane_bytes(c);
+	if ((uint64_t)off + n > limit) {
+		char why[200];
+		snprintf(why, sizeof(why), "scratch access outside the wave's slot: lane %u, "
+			 "private offset 0x%x + %u bytes, a lane owns 0x%x bytes "
+			 "(COMPUTE_TMPRING_SIZE.WAVESIZE %u x 256 / %u lanes)", lane, off, n, limit,
+			 TMPRING_WAVESIZE(c->d->tmpring_size), c->lanes);
+		return shader_fault(c, why);
+	}
+	return lane_access(c, w, lane, off, buf, n, store);
+}
+
 static uint32_t *vreg(struct shader_wave *w, unsigned reg, unsigned lane)
 {
 	return &w->v[(size_t)reg * 64 + lane];
@@ -109,11 +132,11 @@ int shader_exec_scratch(struct shader_core *c, struct shader_wave *w, const stru
 	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
 	const struct isa_operand *data = inst_op(in, ISA_FLD_DATA0);
 	const struct isa_operand *val = load ? vdst : data;
-	if (!val || vmem_check_vgprs(c, w, val) || (in->sve && (!addr || vmem_check_vgprs(c, w, addr))))
+	if (!val || vmem_check_vgprs(c, w, val) ||
+	    (in->sve && (!addr || vmem_check_vgprs(c, w, addr))))
 		return val ? -ECANCELED : shader_illegal(c);
 	if (!w->scratch_base)
-		return shader_fault(c, "scratch access by a wave without scratch (RSRC2.SCRATCH_EN "
-				    "is 0 or COMPUTE_TMPRING_SIZE was not programmed)");
+		return no_scratch(c);
 	uint32_t sbase = 0;
 	if (saddr && saddr->kind == ISA_OPK_SREG && saddr->reg != SADDR_OFF) {
 		uint64_t v = 0;
@@ -122,7 +145,6 @@ int shader_exec_scratch(struct shader_core *c, struct shader_wave *w, const stru
 			return r;
 		sbase = (uint32_t)v;
 	}
-	uint32_t limit = lane_bytes(c);
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
@@ -130,18 +152,10 @@ int shader_exec_scratch(struct shader_core *c, struct shader_wave *w, const stru
 		uint32_t off = sbase + (uint32_t)in->offset;
 		if (in->sve)
 			off += *vreg(w, addr->reg, lane);
-		if ((uint64_t)off + bytes > limit) {
-			char why[200];
-			snprintf(why, sizeof(why), "scratch access outside the wave's slot: lane %u, "
-				 "private offset 0x%x + %u bytes, a lane owns 0x%x bytes "
-				 "(COMPUTE_TMPRING_SIZE.WAVESIZE %u x 256 / %u lanes)", lane, off,
-				 bytes, limit, TMPRING_WAVESIZE(c->d->tmpring_size), c->lanes);
-			return shader_fault(c, why);
-		}
 		uint32_t buf[4] = { 0 };
 		int r;
 		if (load) {
-			if ((r = lane_access(c, w, lane, off, (uint8_t *)buf, bytes, false)))
+			if ((r = shader_scratch_access(c, w, lane, off, buf, bytes, false)))
 				return r;
 			if (bytes == 1)
 				buf[0] = sext ? (uint32_t)(int32_t)(int8_t)buf[0] : (buf[0] & 0xff);
@@ -160,7 +174,7 @@ int shader_exec_scratch(struct shader_core *c, struct shader_wave *w, const stru
 				buf[i] = *vreg(w, data->reg + i, lane);
 			if (d16_hi)
 				buf[0] >>= 16;
-			if ((r = lane_access(c, w, lane, off, (uint8_t *)buf, bytes, true)))
+			if ((r = shader_scratch_access(c, w, lane, off, buf, bytes, true)))
 				return r;
 		}
 	}

@@ -3,9 +3,9 @@
  * 32/64-bit atomics through the job's VM (exec_read/exec_write: a bad
  * address is a VM fault and the context becomes guilty, as for the
  * command processor), and DS (LDS) accesses on the workgroup's LDS.
- * FLAT addresses are all treated as global: the LDS and scratch
- * apertures are not modelled (a FLAT access there faults in the VM);
- * scratch_* instructions are shader_scratch.c's.
+ * FLAT addresses in the LDS or private aperture go to the workgroup's
+ * LDS or the lane's scratch (shader_aperture.c); scratch_* instructions
+ * are shader_scratch.c's.
  * Lanes run in order, one access at a time, so every access is complete
  * (and atomic with respect to the other lanes) before the next.
  */
@@ -90,12 +90,23 @@ static int parse_atomic(const char *n, char *op, size_t cap, bool *wide)
 	return 0;
 }
 
+/* GLOBAL addresses are always VM addresses; FLAT ones go by aperture
+ * (shader_aperture.c: LDS, the lane's scratch, or the VM). */
+static int vmem_rw(struct shader_core *c, const struct shader_wave *w, unsigned lane, bool flat,
+		   uint64_t va, void *buf, unsigned n, bool store)
+{
+	if (flat)
+		return shader_flat_access(c, w, lane, va, buf, n, store);
+	return store ? exec_write(c->job, va, buf, n) : exec_read(c->job, va, buf, n);
+}
+
 int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		     const char *n)
 {
 	const char *rest = starts(n, "global_") ? n + 7 : starts(n, "flat_") ? n + 5 : NULL;
 	if (!rest)
 		return shader_illegal(c);
+	bool flat = rest == n + 5;
 	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
 	const struct isa_operand *saddr = inst_op(in, ISA_FLD_SADDR);
 	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
@@ -155,7 +166,7 @@ int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct 
 		uint32_t buf[4] = { 0 };
 		int r;
 		if (kind == LOAD) {
-			r = exec_read(c->job, va, buf, bytes);
+			r = vmem_rw(c, w, lane, flat, va, buf, bytes, false);
 			if (r)
 				return r;
 			if (bytes == 1)
@@ -175,7 +186,7 @@ int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct 
 				buf[i] = *vreg(w, data->reg + i, lane);
 			if (d16_hi)
 				buf[0] >>= 16;
-			r = exec_write(c->job, va, buf, bytes);
+			r = vmem_rw(c, w, lane, flat, va, buf, bytes, true);
 			if (r)
 				return r;
 		} else {
@@ -189,12 +200,12 @@ int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct 
 				if (wide)
 					cmp |= (uint64_t)*vreg(w, data->reg + dw + 1, lane) << 32;
 			}
-			r = exec_read(c->job, va, &old, bytes);
+			r = vmem_rw(c, w, lane, flat, va, &old, bytes, false);
 			if (r)
 				return r;
 			if (atomic_op(aop, wide, old, d, cmp, &nv))
 				return shader_illegal(c);
-			r = exec_write(c->job, va, &nv, bytes);
+			r = vmem_rw(c, w, lane, flat, va, &nv, bytes, true);
 			if (r)
 				return r;
 			if (vdst) {
