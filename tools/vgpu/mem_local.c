@@ -22,8 +22,26 @@ static pid_t local_pid;
  * kernel would share the drm_file between both).  The child takes its own
  * references on the BOs it inherited, so each process's references are
  * dropped when that process goes. */
+/* Set in the child by pthread_atfork, so the common path (every GPU memory
+ * access of every lane takes mem_local_lock) costs no getpid() system call:
+ * that call was over half of the shader core's time. */
+static volatile int forked_since_adopt;
+
+static void mark_forked(void)
+{
+	forked_since_adopt = 1;
+}
+
+__attribute__((constructor)) static void register_fork_mark(void)
+{
+	pthread_atfork(NULL, NULL, mark_forked);
+}
+
 static void adopt_after_fork(void)
 {
+	if (local_pid != 0 && !forked_since_adopt)
+		return;
+	forked_since_adopt = 0;
 	pid_t me = getpid();
 	if (local_pid == me)
 		return;
