@@ -567,6 +567,149 @@ Test(load, several_files_merge_and_duplicates_are_refused, .init = setup_780m,
 		  amdbare_last_error());
 }
 
+/* ---- GGUF and sharded safetensors -------------------------------------------- */
+
+static void put(FILE *f, const void *p, size_t n)
+{
+	cr_assert_eq(fwrite(p, 1, n, f), n);
+}
+
+static void put_u32(FILE *f, uint32_t v)
+{
+	put(f, &v, 4); /* x86-64: little-endian, as GGUF */
+}
+
+static void put_u64(FILE *f, uint64_t v)
+{
+	put(f, &v, 8);
+}
+
+static void put_str(FILE *f, const char *s)
+{
+	put_u64(f, strlen(s));
+	put(f, s, strlen(s));
+}
+
+struct gguf_tensor {
+	const char *name;
+	uint32_t ggml_type;  /* 0 f32, 1 f16, 8 q8_0 */
+	uint32_t n_dims;
+	uint64_t ne[2];      /* innermost first, as GGUF */
+	uint64_t nbytes;
+};
+
+/* GGUF v3 with general.alignment = 64; tensor i's bytes are fx_byte(i, j). */
+static void write_gguf(const char *path, const struct gguf_tensor *t, size_t n)
+{
+	const uint64_t align = 64;
+	FILE *f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	put(f, "GGUF", 4);
+	put_u32(f, 3);
+	put_u64(f, n);
+	put_u64(f, 1);
+	put_str(f, "general.alignment");
+	put_u32(f, 4); /* GGUF_TYPE_UINT32 */
+	put_u32(f, (uint32_t)align);
+	uint64_t off = 0;
+	for (size_t i = 0; i < n; i++) {
+		put_str(f, t[i].name);
+		put_u32(f, t[i].n_dims);
+		for (uint32_t d = 0; d < t[i].n_dims; d++)
+			put_u64(f, t[i].ne[d]);
+		put_u32(f, t[i].ggml_type);
+		put_u64(f, off);
+		off += (t[i].nbytes + align - 1) / align * align;
+	}
+	long pos = ftell(f);
+	while (pos % (long)align) {
+		fputc(0, f);
+		pos++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t padded = (t[i].nbytes + align - 1) / align * align;
+		for (uint64_t j = 0; j < padded; j++)
+			fputc(j < t[i].nbytes ? fx_byte((uint32_t)i, j) : 0, f);
+	}
+	cr_assert_eq(fclose(f), 0);
+}
+
+static void check_bytes(amdbare_model *m, const char *name, uint32_t seed, uint64_t nbytes)
+{
+	amdbare_tensor_info ti;
+	cr_assert_eq(amdbare_model_find(m, name, &ti), 0, "%s", amdbare_last_error());
+	cr_assert_eq(ti.nbytes, nbytes, "%s", name);
+	cr_assert_not_null(ti.cpu_ptr, "%s", name);
+	const uint8_t *p = ti.cpu_ptr;
+	for (uint64_t j = 0; j < nbytes; j++)
+		if (p[j] != fx_byte(seed, j))
+			cr_assert_fail("%s byte %llu differs", name, (unsigned long long)j);
+	cr_assert_eq(ti.checksum, amdbare_checksum(p, nbytes));
+}
+
+Test(formats, gguf_with_a_quantized_tensor, .init = setup_780m, .fini = close_dev_and_check)
+{
+	const struct gguf_tensor t[] = {
+		{"token_embd.weight", 8, 2, {64, 8}, 8 * 2 * 34},  /* q8_0: 34 bytes per 32 */
+		{"blk.0.ffn_up.weight", 1, 2, {32, 16}, 32 * 16 * 2},
+		{"output_norm.weight", 0, 1, {17, 0}, 17 * 4},
+	};
+	write_gguf(fx_path("m.gguf"), t, 3);
+	amdbare_model_options o = opts(0);
+	o.flags &= ~(uint32_t)AMDBARE_MODEL_NO_VERIFY;
+	const char *place[] = {"token_embd*=gtt"};
+	o.placements = place;
+	o.n_placements = 1;
+	amdbare_model *m = open_model(fx_path("m.gguf"), &o);
+	cr_assert_eq(amdbare_model_load(m), 0, "%s", amdbare_last_error());
+	amdbare_tensor_info ti;
+	amdbare_model_find(m, "token_embd.weight", &ti);
+	cr_assert_eq(ti.dtype, AMDBARE_DTYPE_Q8_0);
+	cr_assert_eq(ti.n_dims, 2);
+	cr_assert_eq(ti.shape[0], 8, "GGUF ne[] is reversed into row-major order");
+	cr_assert_eq(ti.shape[1], 64);
+	cr_assert_eq(ti.domain, AMDBARE_DOMAIN_GTT);
+	cr_assert(ti.verified);
+	for (uint32_t i = 0; i < 3; i++)
+		check_bytes(m, t[i].name, i, t[i].nbytes);
+	amdbare_model_proof pr;
+	amdbare_model_get_proof(m, &pr);
+	cr_assert_eq(pr.verified, 3);
+	cr_assert(pr.usage_matches);
+	amdbare_model_free(m);
+}
+
+Test(formats, sharded_safetensors_through_the_index, .init = setup_780m,
+     .fini = close_dev_and_check)
+{
+	write_safetensors(fx_path("model-00001-of-00002.safetensors"), small_model, 2);
+	write_safetensors(fx_path("model-00002-of-00002.safetensors"), small_model + 2, 2);
+	FILE *f = fopen(fx_path("model.safetensors.index.json"), "w");
+	cr_assert_not_null(f);
+	fprintf(f, "{\"metadata\":{\"total_size\":0},\"weight_map\":{");
+	for (size_t i = 0; i < N_SMALL; i++)
+		fprintf(f, "%s\"%s\":\"model-0000%zu-of-00002.safetensors\"", i ? "," : "",
+			small_model[i].name, i / 2 + 1);
+	fprintf(f, "}}");
+	fclose(f);
+	amdbare_model_options o = opts(0);
+	o.vram_limit = 2 << 20; /* the shards spill across domains too */
+	amdbare_model *m = open_model(fx_path("model.safetensors.index.json"), &o);
+	amdbare_model_plan p;
+	amdbare_model_get_plan(m, &p);
+	cr_assert_eq(p.files, 2);
+	cr_assert_eq(p.tensors, N_SMALL);
+	cr_assert_gt(p.gtt.tensors, 0);
+	cr_assert_gt(p.vram.tensors, 0);
+	cr_assert_eq(amdbare_model_load(m), 0, "%s", amdbare_last_error());
+	for (size_t i = 0; i < N_SMALL; i++)
+		check_bytes(m, small_model[i].name, (uint32_t)(i % 2), fx_bytes(&small_model[i]));
+	amdbare_tensor_info ti;
+	amdbare_model_find(m, "lm_head.weight", &ti);
+	cr_assert(strstr(ti.file, "model-00002-of-00002.safetensors"), "%s", ti.file);
+	amdbare_model_free(m);
+}
+
 /* ---- files that change, bad input ------------------------------------------ */
 
 struct shrink_ctx {
