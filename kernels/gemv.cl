@@ -69,9 +69,10 @@ static inline void store_elem(global void *p, size_t i, uint t, float v)
 		((global ushort *)p)[i] = f32_to_bf16(v);
 }
 
-// x[k .. k + n) as floats (n = 8 for 16-bit W, 4 for f32 W); vector loads
-// when allowed (the chunk is then 16-byte aligned in x's type: an f32 x
-// takes two 16-byte loads for 8 elements).
+// x[k .. k + n) as floats (n = 8 for 16-bit W, 4 for f32 W) with 16-byte
+// loads (the chunk is 16-byte aligned when the vector path runs).  A
+// 16-bit x only comes with 16-bit W (the library allows x in f32 or W's
+// type), so it is always read 8 at a time.
 static inline void x_chunk(global const void *x, uint k, uint n, uint t, float *o)
 {
 	if (t == T_F32) {
@@ -80,17 +81,13 @@ static inline void x_chunk(global const void *x, uint k, uint n, uint t, float *
 			float4 v = p[i];
 			o[4 * i] = v.x; o[4 * i + 1] = v.y; o[4 * i + 2] = v.z; o[4 * i + 3] = v.w;
 		}
-	} else if (n == 8) {
-		uint4 v = *(global const uint4 *)((global const ushort *)x + k);
-		uint w[4] = {v.x, v.y, v.z, v.w};
-		for (uint i = 0; i < 4; i++) {
-			o[2 * i] = lo16(w[i], t);
-			o[2 * i + 1] = hi16(w[i], t);
-		}
-	} else {
-		uint2 v = *(global const uint2 *)((global const ushort *)x + k);
-		o[0] = lo16(v.x, t); o[1] = hi16(v.x, t);
-		o[2] = lo16(v.y, t); o[3] = hi16(v.y, t);
+		return;
+	}
+	uint4 v = *(global const uint4 *)((global const ushort *)x + k);
+	uint w[4] = {v.x, v.y, v.z, v.w};
+	for (uint i = 0; i < 4; i++) {
+		o[2 * i] = lo16(w[i], t);
+		o[2 * i + 1] = hi16(w[i], t);
 	}
 }
 
@@ -206,7 +203,7 @@ void gemv_f32(global const float *w, global const void *x, global void *y,
 		kv = K & ~3u;
 		for (uint k = lane * 4; k < kv; k += 128) {
 			float xf[4];
-			x_chunk(x, k, 4, xt, xf);
+			x_chunk(x, k, 4, T_F32, xf); // f32 W: x is f32
 			for (uint r = 0; r < ROWS_PER_WAVE; r++) {
 				if (!ok[r])
 					continue;

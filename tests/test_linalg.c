@@ -527,6 +527,21 @@ Test(linalg, m1_gemm_equals_gemv)
 	buf_free(&y2);
 }
 
+/* The kernel modules are cached on the device and released with it:
+ * nothing (GEM buffers, mappings, contexts) stays open in the device. */
+Test(linalg, nothing_left_open_after_close)
+{
+	struct gemm_case c = plain(20, 30, 40, AMDBARE_DTYPE_BF16);
+	gemm_case_run(&c);
+	struct gemv_case v = {.n = 20, .k = 40, .wt = AMDBARE_DTYPE_F32, .xt = AMDBARE_DTYPE_F32,
+			      .yt = AMDBARE_DTYPE_F32, .alpha = 1};
+	gemv_case_run(&v, NULL);
+	amdbare_device_close(dev);
+	dev = NULL;
+	char desc[512];
+	cr_assert_eq(vgpu_test_open_objects(desc, sizeof(desc)), 0, "still open: %s", desc);
+}
+
 /* Many GEMMs/GEMVs in one dispatcher = one CS ioctl; each reads the
  * previous one's output (the barrier the enqueue adds). */
 Test(linalg, batch_is_one_submission_and_ordered)
