@@ -40,8 +40,8 @@
 #define SH_COMPUTE_USER_DATA_0 0x240
 #define INIT_COMPUTE_SHADER_EN 1u
 #define INIT_CS_W32_EN (1u << 15)
-/* COMPUTE_PGM_RSRC1.FLOAT_MODE 0xf0 (clang's default), 8 VGPRs */
-#define RSRC1 (0xf0u << 12)
+/* COMPUTE_PGM_RSRC1.FLOAT_MODE 0xf0 (clang's default), VGPRS 1: 16 VGPRs */
+#define RSRC1 ((0xf0u << 12) | 1u)
 /* RSRC2: SCRATCH_EN, USER_SGPR = 4, TGID_X_EN */
 #define RSRC2_SCRATCH_EN 1u
 #define RSRC2_BASE ((4u << 1) | (1u << 7))
@@ -197,15 +197,39 @@ static const uint32_t prog[] = {
 	0xbfb00000u,              /* s_endpgm */
 };
 
+/* A generic pointer to private memory: {s2, hi of src_private_base} is
+ * the flat address of private offset s2; flat_store there, then read the
+ * lane's private dword 1 with scratch_load: out[group * 64 + id] =
+ * VALUE_BASE + id when s2 = 4.  llvm-mc-19 -mcpu=gfx1103. */
+static const uint32_t flat_prog[] = {
+	0xbe8601edu,              /* s_mov_b64 s[6:7], src_private_base */
+	0x7e100202u,              /* v_mov_b32_e32 v8, s2 */
+	0x7e120207u,              /* v_mov_b32_e32 v9, s7 */
+	0x4a040003u,              /* v_add_nc_u32_e32 v2, s3, v0 */
+	0xdc680000u, 0x007c0208u, /* flat_store_b32 v[8:9], v2 */
+	0xdc510004u, 0x037c0000u, /* scratch_load_b32 v3, off, off offset:4 */
+	0x30020082u,              /* v_lshlrev_b32_e32 v1, 2, v0 */
+	0x84058804u,              /* s_lshl_b32 s5, s4, 8 */
+	0x4a020205u,              /* v_add_nc_u32_e32 v1, s5, v1 */
+	0xdc6a0000u, 0x00000301u, /* global_store_b32 v1, v3, s[0:1] */
+	0xbfb00000u,              /* s_endpgm */
+};
+
 struct setup {
 	struct buf *code, *out, *scratch;
+	uint32_t good_s2;   /* an s2 with which the program runs correctly */
 };
+
+static struct setup make_buffers_with(const uint32_t *words, size_t bytes, uint32_t good_s2)
+{
+	struct setup s = { buf_new(4096), buf_new(GROUPS * THREADS * 4), buf_new(4096), good_s2 };
+	memcpy(s.code->cpu, words, bytes);
+	return s;
+}
 
 static struct setup make_buffers(void)
 {
-	struct setup s = { buf_new(4096), buf_new(GROUPS * THREADS * 4), buf_new(4096) };
-	memcpy(s.code->cpu, prog, sizeof(prog));
-	return s;
+	return make_buffers_with(prog, sizeof(prog), 0);
 }
 
 /* The dispatch; `fields` says which scratch registers are written. */
@@ -287,7 +311,7 @@ static void expect_fault(uint32_t ctx, const struct setup *s, uint32_t rsrc2, ui
 	cr_assert(f & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "context guilty");
 	/* A new context runs the correct dispatch. */
 	uint32_t fresh = ctx_new();
-	cr_assert_eq(dispatch(fresh, s, RSRC2_BASE | RSRC2_SCRATCH_EN, TMPRING(4, 1), 0, 0,
+	cr_assert_eq(dispatch(fresh, s, RSRC2_BASE | RSRC2_SCRATCH_EN, TMPRING(4, 1), 0, s->good_s2,
 			      W_TMPRING | W_BASE), 0);
 }
 
@@ -365,4 +389,20 @@ Test(vgpu_scratch, scratch_instruction_without_scratch_en_faults)
 	/* The ring is programmed but the program did not ask for scratch. */
 	expect_fault(ctx_new(), &s, RSRC2_BASE, TMPRING(4, 1), 0, 0, W_TMPRING | W_BASE,
 		     "scratch access by a wave without scratch");
+}
+
+Test(vgpu_scratch, flat_through_the_private_aperture_is_the_lanes_scratch)
+{
+	struct setup s = make_buffers_with(flat_prog, sizeof(flat_prog), 4);
+	cr_assert_eq(dispatch(ctx_new(), &s, RSRC2_BASE | RSRC2_SCRATCH_EN, TMPRING(4, 1), 0, 4,
+			      W_TMPRING | W_BASE), 0);
+	const uint32_t *out = s.out->cpu;
+	for (uint32_t g = 0; g < GROUPS; g++)
+		for (uint32_t t = 0; t < THREADS; t++)
+			cr_assert_eq(out[g * THREADS + t], VALUE_BASE + t, "group %u item %u", g, t);
+	/* and the same checks as scratch_* on the way in: offset 8 is past
+	 * the 8 bytes a lane owns */
+	expect_fault(ctx_new(), &s, RSRC2_BASE | RSRC2_SCRATCH_EN, TMPRING(4, 1), 0, 8,
+		     W_TMPRING | W_BASE, "scratch access outside the wave's slot: lane 0, "
+		     "private offset 0x8 + 4 bytes");
 }
