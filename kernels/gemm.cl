@@ -215,8 +215,9 @@ void NAME(global const ushort *a, global const ushort *b, global void *c,      \
 	  uint M, uint N, uint K, uint lda, uint ldb, uint ldc, uint flags,     \
 	  float alpha, float beta)                                              \
 {                                                                               \
-	local ushort As[BM * LDSP];                                             \
-	local ushort Bs[BN * LDSP];                                             \
+	/* 16-byte aligned: fragments are read with ds_load_b128 */            \
+	local ushort As[BM * LDSP] __attribute__((aligned(16)));                \
+	local ushort Bs[BN * LDSP] __attribute__((aligned(16)));                \
 	uint tid = __builtin_amdgcn_workitem_id_x();                            \
 	uint lane = tid & 31, wave = tid >> 5;                                  \
 	uint wm = wave >> 1, wn = wave & 1;                                     \
@@ -325,8 +326,8 @@ void gemm_f32(global const float *a, global const float *b, global void *c,
 	      uint M, uint N, uint K, uint lda, uint ldb, uint ldc, uint flags,
 	      float alpha, float beta)
 {
-	local float As[FBK * FP];
-	local float Bs[FBK * FP];
+	local float As[FBK * FP] __attribute__((aligned(16))); // read as float4
+	local float Bs[FBK * FP] __attribute__((aligned(16)));
 	uint tid = __builtin_amdgcn_workitem_id_x();
 	uint tx = tid & 15, ty = tid >> 4;
 	uint m0 = __builtin_amdgcn_workgroup_id_y() * 64;
