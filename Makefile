@@ -161,6 +161,8 @@ bench: all $(BENCH_BIN)
 	  rm -f /dev/shm/amdbare-vgpu-bench-$$$$*; done
 	@# Added by the dispatch helper: callgrind instruction counts per dispatch.
 	@echo "== tests/bench/bench_dispatch.sh"; sh tests/bench/bench_dispatch.sh $(BUILD)
+	@# Added by the model-loader helper: load throughput vs cp and numpy.fromfile.
+	@echo "== tests/bench/bench_load.sh"; sh tests/bench/bench_load.sh $(BUILD)
 
 check-hw: tests
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run-tests.sh hw
