@@ -920,3 +920,43 @@ Test(shards, weight_map_mismatch, .fini = rm_tmpdir)
 	cr_assert(strstr(amdbare_last_error(), "model-00002-of-00002"), "%s", amdbare_last_error());
 	cr_assert(idx_empty(&idx));
 }
+
+Test(model_open, gguf_header_beyond_first_read, .fini = rm_tmpdir)
+{
+	/* A 3 MiB string value: the head is read in several bounded steps. */
+	struct wbuf w = { 0 };
+	size_t big = 3u << 20;
+	char *s = malloc(big + 1);
+	memset(s, 'x', big);
+	s[big] = '\0';
+	w_bytes(&w, "GGUF", 4);
+	w_u32(&w, 3);
+	w_u64(&w, 1);
+	w_u64(&w, 1);
+	w_str(&w, "general.name");
+	w_u32(&w, 8);
+	w_str(&w, s);
+	w_str(&w, "t");
+	w_u32(&w, 1);
+	w_u64(&w, 8);
+	w_u32(&w, 0);
+	w_u64(&w, 0);
+	size_t ds = (w.len + 31) / 32 * 32;
+	while (w.len < ds + 32)
+		w_bytes(&w, "\0", 1);
+	char *path = write_file("big.gguf", w.p, w.len);
+	struct model_index idx = { 0 };
+	cr_assert_eq(model_index_open(&idx, path), 0, "%s", amdbare_last_error());
+	cr_assert_eq(idx.tensors[0].offset, ds);
+	cr_assert_eq(idx.tensors[0].nbytes, 32);
+	model_index_free(&idx);
+	/* Cut inside the string: truncated, nothing appended. */
+	free(path);
+	path = write_file("cut.gguf", w.p, (2u << 20));
+	cr_assert_eq(model_index_open(&idx, path), -EINVAL);
+	cr_assert(strstr(amdbare_last_error(), "truncated"), "%s", amdbare_last_error());
+	cr_assert(idx_empty(&idx));
+	free(path);
+	free(s);
+	free(w.p);
+}
