@@ -98,7 +98,9 @@ int amdbare_ctx_query_reset(amdbare_ctx *ctx, amdbare_ctx_reset_info *out);
  * contents of VRAM buffers are garbage and the caller must upload them
  * again.  The library's own buffers (command buffers, kernargs, uploaded
  * code objects) live in GTT, which a VRAM loss does not touch, so they
- * need nothing.  On failure the old context is kept. */
+ * need nothing.  On failure (the new context could not be allocated) the
+ * old context is kept; a failure to free the old kernel context after
+ * the new one exists is not reported (the kernel frees it at close). */
 int amdbare_ctx_recreate(amdbare_ctx *ctx);
 
 /* ------------------------------------------------------------------------ */

@@ -60,8 +60,13 @@ AB_API int amdbare_fence_wait(const amdbare_fence *fence, uint64_t timeout_ns)
 		/* The fence carries an error: the job did not complete.  The
 		 * context says whether a reset (and whose) is the cause. */
 		amdbare_ctx_reset_info ri;
-		if (amdbare_ctx_query_reset(ctx, &ri) == 0 && ri.state != AMDBARE_RESET_NONE)
+		int q = amdbare_ctx_query_reset(ctx, &ri);
+		if (q == 0 && ri.state != AMDBARE_RESET_NONE)
 			return ab_ctx_reset_error(ctx, what);
+		if (q < 0 && err == ECANCELED)
+			return ab_set_error(ECANCELED, "%s: %s: the job was cancelled, and whether "
+					    "context %u was reset could not be queried (%s)",
+					    ab_node(ctx->dev), what, ctx->id, strerror(-q));
 		return ab_set_error(err, "%s: %s: the job ended with an error: %s", ab_node(ctx->dev),
 				    what, strerror(err));
 	}

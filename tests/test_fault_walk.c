@@ -16,11 +16,14 @@
  * Adding a path is one function `static int path_x(char *why, size_t cap)`
  * that runs the operation, cleans up whatever happened, returns 0 only
  * after checking the result (or a negative errno, with the message it got
- * in `why`), plus one Test calling walk().  Three paths exist: kernel
- * dispatch, SDMA copy, and the model loader (a small safetensors file
- * opened, planned, streamed into VRAM/GTT, checked byte for byte, freed).
+ * in `why`), plus one Test calling walk().  Four paths exist: kernel
+ * dispatch, SDMA copy, the model loader (a small safetensors file
+ * opened, planned, streamed into VRAM/GTT, checked byte for byte, freed),
+ * and reset recovery (a job faults, the context is re-created, the work
+ * is done again).
  */
 #include "amdbare.h"
+#include "error.h"
 #include "vgpu_fault.h"
 #include "vgpu_test.h"
 
@@ -224,6 +227,67 @@ out:
 	return r;
 }
 
+/* ---- path: a job faults, the context is re-created, the fill is redone ----- */
+
+static int fill_on(amdbare_device *dev, amdbare_ctx *ctx, amdbare_bo *bo, uint32_t v)
+{
+	amdbare_batch *b = NULL;
+	int r = amdbare_batch_create(dev, AMDBARE_ENGINE_DMA, &b);
+	if (r == 0)
+		r = amdbare_batch_fill(b, bo, 0, DISPATCH_N * 4, v);
+	if (r == 0)
+		r = amdbare_batch_run(b, ctx);
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s", amdbare_last_error());
+	amdbare_batch_free(b);
+	if (r < 0)
+		ab_set_error(-r, "%s", msg); /* the operation's message, not the free's */
+	return r;
+}
+
+static int path_reset_recovery(char *why, size_t cap)
+{
+	amdbare_device *dev = NULL;
+	amdbare_ctx *ctx = NULL;
+	amdbare_bo *bo = NULL;
+	uint32_t *p = NULL;
+	int r = amdbare_device_open(0, &dev);
+	if (r < 0)
+		return fail(why, cap, r);
+	if ((r = make_buffer(dev, AMDBARE_DOMAIN_GTT, &bo, &p)) < 0 ||
+	    (r = amdbare_ctx_create(dev, AMDBARE_PRIORITY_NORMAL, &ctx)) < 0) {
+		r = fail(why, cap, r);
+		goto out;
+	}
+	vgpu_fault_vm_fault("sdma", 1);
+	r = fill_on(dev, ctx, bo, 0x1111u);
+	cr_assert_neq(r, 0, "the faulting fill reported success");
+	char first[1024];
+	snprintf(first, sizeof(first), "%s", amdbare_last_error());
+	/* Did the job run and fault?  Only then is there a reset to recover
+	 * from; otherwise an injected failure came first: a clean error. */
+	amdbare_ctx_reset_info ri;
+	if (amdbare_ctx_query_reset(ctx, &ri) < 0 || ri.state != AMDBARE_RESET_GUILTY) {
+		snprintf(why, cap, "%s", first);
+		goto out;
+	}
+	if (r == -ECANCELED)
+		cr_assert(strstr(first, "was reset") || strstr(first, "could not be queried"),
+			  "a cancelled job's message names the reset: %s", first);
+	if ((r = amdbare_ctx_recreate(ctx)) < 0 || (r = fill_on(dev, ctx, bo, 0x2222u)) < 0) {
+		r = fail(why, cap, r);
+		goto out;
+	}
+	for (uint32_t i = 0; i < DISPATCH_N; i++)
+		cr_assert_eq(p[i], 0x2222u, "recovery reported success but element %u is 0x%x", i,
+			     p[i]);
+out:
+	amdbare_ctx_free(ctx);
+	amdbare_bo_free(bo);
+	amdbare_device_close(dev);
+	return r;
+}
+
 /* ---- the walker ------------------------------------------------------------- */
 
 typedef int (*walk_path)(char *why, size_t cap);
@@ -269,10 +333,12 @@ static void walk_ioctl(const char *name, walk_path path, unsigned nr, int err,
 		char target[8];
 		snprintf(target, sizeof(target), "0x%02x", nr);
 		vgpu_fault_ioctl(target, j, false, err);
-		uint64_t hits = vgpu_fault_hits();
+		/* met iff the path made at least j calls of the ioctl (a path
+		 * may inject faults of its own, so the hit count would not do) */
+		uint64_t calls = vgpu_fault_ioctl_calls(target);
 		why[0] = '\0';
 		int r = path(why, sizeof(why));
-		bool hit = vgpu_fault_hits() > hits;
+		bool hit = vgpu_fault_ioctl_calls(target) - calls >= j;
 		vgpu_fault_clear();
 		check_nothing_open(name, what);
 		if (!hit) {
@@ -335,6 +401,11 @@ Test(fault_walk, dispatch_path, .init = setup_instance, .fini = vgpu_test_cleanu
 Test(fault_walk, sdma_copy_path, .init = setup_instance, .fini = vgpu_test_cleanup)
 {
 	walk("sdma copy", path_sdma_copy);
+}
+
+Test(fault_walk, reset_recovery_path, .init = setup_instance, .fini = vgpu_test_cleanup)
+{
+	walk("reset recovery", path_reset_recovery);
 }
 
 Test(fault_walk, model_load_path, .init = setup_instance, .fini = vgpu_test_cleanup)
