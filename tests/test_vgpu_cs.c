@@ -1247,3 +1247,60 @@ Test(vgpu_cs, syncobj_errors_like_the_kernel)
 	cr_assert_eq(drmSyncobjDestroy(fd, empty), 0);
 	cr_assert_eq(drmSyncobjDestroy(fd, sig), 0);
 }
+
+struct cs_thread {
+	uint32_t ctx;
+	const struct buf *ib, *mem;
+	uint32_t ndw;
+	struct drm_amdgpu_cs_chunk chunk;
+	int r;
+	uint64_t seq;
+};
+
+static void *cs_thread_fn(void *arg)
+{
+	struct cs_thread *t = arg;
+	const struct buf *bos[] = { t->ib, t->mem };
+	t->r = submit_with(t->ctx, AMDGPU_HW_IP_DMA, t->ib->va + 2048, t->ndw, bos, 2, &t->chunk, 1,
+			   &t->seq);
+	return NULL;
+}
+
+/* TIMELINE_WAIT with WAIT_FOR_SUBMIT on a point nobody has signaled yet:
+ * the CS waits (drm_syncobj_find_fence, up to 5 s) until another thread of
+ * the same file adds the point, then submits; the job runs after it. */
+Test(vgpu_cs, cs_wait_for_submit_waits_for_the_point)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf mem = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	volatile uint32_t *m = mem.cpu;
+	m[1] = 0x5;
+	uint32_t tl = 0;
+	cr_assert_eq(drmSyncobjCreate(fd, 0, &tl), 0);
+	struct drm_amdgpu_cs_chunk_syncobj w = { .handle = tl, .point = 2,
+						 .flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT };
+	struct cs_thread t = { .ctx = ctx_new(), .ib = &ib, .mem = &mem,
+			       .ndw = emit_dma_follower((uint32_t *)ib.cpu + 512, &mem, 4, 0xb),
+			       .chunk = tl_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT, &w, 1),
+			       .r = 1 };
+	pthread_t th;
+	uint64_t t0 = abs_timeout(0);
+	cr_assert_eq(pthread_create(&th, NULL, cs_thread_fn, &t), 0);
+	struct timespec ts = { 0, 50000000 };
+	nanosleep(&ts, NULL);
+	cr_assert_eq(m[5], 0, "the CS went through before its point existed");
+	uint64_t p2 = 2;
+	cr_assert_eq(drmSyncobjTimelineSignal(fd, &tl, &p2, 1), 0,
+		     "the file stays usable while the CS waits");
+	pthread_join(th, NULL);
+	cr_assert_eq(t.r, 0);
+	cr_assert_lt(abs_timeout(0) - t0, 4000000000ull, "released by the signal, not the timeout");
+	uint64_t pt = 2;
+	cr_assert_eq(drmSyncobjTimelineWait(fd, &tl, &pt, 1, INT64_MAX, 0, NULL), 0);
+	uint64_t busy = 1;
+	cr_assert_eq(wait_cs(t.ctx, AMDGPU_HW_IP_DMA, 0, t.seq, abs_timeout(5000000000ull), &busy), 0);
+	cr_assert_eq(busy, 0);
+	cr_assert_eq(m[5], 0xb);
+	cr_assert_eq(m[4], 0x5);
+	drmSyncobjDestroy(fd, tl);
+}

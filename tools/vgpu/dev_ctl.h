@@ -119,9 +119,9 @@ int vgpu_syncobj_query(struct vgpu_file *f, void *data);
 int vgpu_syncobj_transfer(struct vgpu_file *f, void *data);
 int vgpu_syncobj_handle_to_fd(struct vgpu_file *f, void *data);
 int vgpu_syncobj_fd_to_handle(struct vgpu_file *f, void *data);
-/* For command submission (file lock held, exec_lock not):
- * drm_syncobj_find_fence (-ENOENT, -EINVAL; WAIT_FOR_SUBMIT: -ETIME, as
- * nothing else can attach a fence while the file lock is held); the
+/* For command submission (file lock held once, exec_lock not):
+ * drm_syncobj_find_fence (-ENOENT, -EINVAL; WAIT_FOR_SUBMIT waits up to
+ * 5 s for the fence with the file lock released, then -ETIME); the
  * result's references are the caller's (sync_target_free under exec_lock) */
 int vgpu_syncobj_find_fence(struct vgpu_file *f, uint32_t handle, uint64_t point,
 			    uint64_t flags, struct sync_target *out);

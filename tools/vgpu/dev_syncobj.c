@@ -24,6 +24,9 @@
 
 #include <drm.h>
 
+/* drm_syncobj.c DRM_SYNCOBJ_WAIT_FOR_SUBMIT_TIMEOUT */
+#define SYNCOBJ_WAIT_FOR_SUBMIT_TIMEOUT_NS 5000000000ull
+
 void vgpu_syncobj_file_init(struct vgpu_ctl_file *c)
 {
 	pthread_condattr_t attr;
@@ -395,14 +398,32 @@ int vgpu_syncobj_find_fence(struct vgpu_file *f, uint32_t handle, uint64_t point
 	exec_lock();
 	int r = sync_payload_find(&s->payload, point, out);
 	exec_unlock();
-	if (r == -EINVAL && (flags & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT)) {
-		/* The kernel waits up to DRM_SYNCOBJ_WAIT_FOR_SUBMIT_TIMEOUT
-		 * (5 s) for a fence to arrive; under the file lock nothing can
-		 * attach one here, so the wait could only time out. */
-		vgpu_log("syncobj %u has no fence @ %llu and the vgpu cannot wait for one under the file lock -> ETIME",
-			 handle, (unsigned long long)point);
-		r = -ETIME;
+	if (r != -EINVAL || !(flags & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT))
+		return r;
+	/* WAIT_FOR_SUBMIT: wait up to DRM_SYNCOBJ_WAIT_FOR_SUBMIT_TIMEOUT
+	 * for a fence (for the point) to be attached.  The caller (CS,
+	 * TRANSFER) holds the file lock once, from the dispatcher; sleep
+	 * without it so another thread can attach the fence.  The syncobj
+	 * may be destroyed meanwhile: the kernel holds a reference and just
+	 * times out, so does this. */
+	uint64_t deadline = exec_now_ns() + SYNCOBJ_WAIT_FOR_SUBMIT_TIMEOUT_NS;
+	exec_lock();
+	for (;;) {
+		s = find(f->ctl, handle);
+		r = s ? sync_payload_find(&s->payload, point, out) : -EINVAL;
+		if (r != -EINVAL)
+			break;
+		if (exec_now_ns() >= deadline) {
+			r = -ETIME;
+			break;
+		}
+		pthread_mutex_unlock(&f->lock);
+		exec_cond_wait(deadline);
+		exec_unlock();
+		pthread_mutex_lock(&f->lock);
+		exec_lock();
 	}
+	exec_unlock();
 	return r;
 }
 
