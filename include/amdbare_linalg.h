@@ -10,6 +10,9 @@
  *         W is N x K row-major (ldw >= K), as model files store a weight
  *         matrix; x has K elements, y has N.
  *
+ * M = 1 with B stored N x K (trans_b) and A's row contiguous runs the GEMV
+ * kernel (one row times a weight matrix, streamed once).
+ *
  * Element types: A and B (W) are f16, bf16 or f32, both the same; C (y) is
  * f32 or the input type; GEMV's x is f32 or W's type.  Accumulation is in
  * f32.  With beta == 0 the output is written without being read (NaNs

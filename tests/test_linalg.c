@@ -274,6 +274,10 @@ static void shapes(amdbare_dtype t)
 		gemm_case_run(&c);
 		c = plain(16, 9, s, t);
 		gemm_case_run(&c);
+		/* M = 1 times weights stored N x K: through the GEMV kernel */
+		c = plain(1, s, s + 5, t);
+		c.tb = true;
+		gemm_case_run(&c);
 	}
 	static const uint32_t mixed[][3] = {
 		{1, 1, 1}, {64, 64, 64}, {65, 63, 31}, {127, 129, 47}, {128, 128, 128},
@@ -498,7 +502,26 @@ Test(linalg, gemv_f16) { gemv_all(AMDBARE_DTYPE_F16); }
 Test(linalg, gemv_bf16) { gemv_all(AMDBARE_DTYPE_BF16); }
 Test(linalg, gemv_f32) { gemv_all(AMDBARE_DTYPE_F32); }
 
-/* M = 1 goes through GEMV: x^T W^T = (W x)^T, the decode step of a model. */
+/* M = 1 with B stored N x K goes through the GEMV kernel (x^T W^T =
+ * (W x)^T, the decode step of a model), with alpha, beta, padded rows and
+ * the output in the input type; transposed A with lda = 1 too. */
+Test(linalg, m1_gemm_through_gemv)
+{
+	amdbare_dtype ts[] = {AMDBARE_DTYPE_F16, AMDBARE_DTYPE_BF16, AMDBARE_DTYPE_F32};
+	for (int i = 0; i < 3; i++) {
+		struct gemm_case c = plain(1, 70, 300, ts[i]);
+		c.tb = true;
+		c.out = ts[i];
+		c.alpha = 0.5f;
+		c.beta = -1.0f;
+		c.pad_b = 8;
+		gemm_case_run(&c);
+		c = plain(1, 33, 64, ts[i]);
+		c.ta = c.tb = true; /* A stored K x 1: lda = 1, contiguous */
+		gemm_case_run(&c);
+	}
+}
+
 Test(linalg, m1_gemm_equals_gemv)
 {
 	const uint32_t n = 48, k = 80;
