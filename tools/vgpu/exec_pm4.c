@@ -4,8 +4,10 @@
  * packets a compute user sends: NOP, SET_SH_REG(_INDEX) on the COMPUTE_*
  * registers, SET_UCONFIG_REG, ACQUIRE_MEM, EVENT_WRITE, RELEASE_MEM,
  * WRITE_DATA, WAIT_REG_MEM, DMA_DATA, INDIRECT_BUFFER and DISPATCH_DIRECT.
- * A DISPATCH_DIRECT whose state checks pass runs the shader on the
- * vgpu's shader core (shader_dispatch.c, docs/vgpu-shader.md).  Every
+ * A DISPATCH_DIRECT whose state checks pass (with RSRC2.SCRATCH_EN also
+ * the scratch ring: COMPUTE_TMPRING_SIZE and COMPUTE_DISPATCH_SCRATCH_BASE)
+ * runs the shader on the vgpu's shader core (shader_dispatch.c,
+ * docs/vgpu-shader.md).  Every
  * other packet, a wrong packet size, a register outside the allowed
  * ranges or a field value the vgpu does not model is a fault naming the
  * IB address, the dword offset and the header.
