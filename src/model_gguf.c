@@ -268,13 +268,17 @@ static int read_tensor_info(struct gguf_reader *g, uint64_t i, struct model_tens
 	if (n_dims > GGUF_MAX_DIMS)
 		return ab_set_error(EINVAL, "%s: tensor \"%s\" has %u dimensions (GGUF allows %u)", g->path, name,
 				    n_dims, GGUF_MAX_DIMS);
-	uint64_t elems = 1;
+	/* The product must stay below INT64_MAX (ggml's check), and so must
+	 * the product of the non-zero dimensions: an empty tensor may not
+	 * carry dimensions whose strides would overflow. */
+	uint64_t elems = 1, strided = 1;
 	for (uint32_t d = 0; d < n_dims; d++) {
 		if ((r = rd_u64(g, "ne", &ne[d])))
 			return r;
 		if (ne[d] > INT64_MAX)
 			return ab_set_error(EINVAL, "%s: tensor \"%s\": ne[%u] is negative", g->path, name, d);
-		if (__builtin_mul_overflow(elems, ne[d], &elems) || elems >= INT64_MAX)
+		elems *= ne[d]; /* <= strided, which is checked */
+		if (__builtin_mul_overflow(strided, ne[d] ? ne[d] : 1, &strided) || strided >= INT64_MAX)
 			return ab_set_error(EINVAL, "%s: tensor \"%s\": element count does not fit below INT64_MAX",
 					    g->path, name);
 	}

@@ -94,7 +94,9 @@ static int parse_entry(const char *path, const struct json_doc *doc, uint32_t ke
 	if (n[js].count > MODEL_MAX_DIMS)
 		return ab_set_error(EINVAL, "%s: tensor \"%s\": %u dimensions (limit %u)", path, name,
 				    n[js].count, MODEL_MAX_DIMS);
-	uint64_t elems = 1;
+	/* Also the product of the non-zero dimensions must fit: an empty
+	 * tensor may not carry dimensions whose strides would overflow. */
+	uint64_t elems = 1, strided = 1;
 	e->t.n_dims = n[js].count;
 	for (uint32_t d = 0; d < n[js].count; d++) {
 		const struct json_node *dim = &n[js + 1 + d]; /* scalars: one node each */
@@ -102,7 +104,8 @@ static int parse_entry(const char *path, const struct json_doc *doc, uint32_t ke
 			return ab_set_error(EINVAL, "%s: tensor \"%s\": shape[%u] is not a non-negative 64-bit integer",
 					    path, name, d);
 		e->t.shape[d] = dim->u64;
-		if (__builtin_mul_overflow(elems, dim->u64, &elems))
+		elems *= dim->u64; /* <= strided, which is checked */
+		if (__builtin_mul_overflow(strided, dim->u64 ? dim->u64 : 1, &strided))
 			return ab_set_error(EINVAL, "%s: tensor \"%s\": element count overflows 64 bits", path, name);
 	}
 	if (amdbare_dtype_bytes(e->t.dtype, elems, &e->t.nbytes) != 0)

@@ -383,6 +383,8 @@ Test(safetensors, malformed_entries)
 	/* Overflow: of the element count, then of the byte size. */
 	ST_FAILS(T("{\"dtype\":\"U8\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]}"), 0, EINVAL);
 	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[4611686018427387904],\"data_offsets\":[0,0]}"), 0, EINVAL);
+	/* Empty, but the other dimensions' strides overflow (found by fuzzing). */
+	ST_FAILS(T("{\"dtype\":\"U8\",\"shape\":[4294967296,4294967296,0],\"data_offsets\":[0,0]}"), 0, EINVAL);
 	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}"), 4, EINVAL);
 	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4,8]}"), 4, EINVAL);
 	ST_FAILS(T("{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]}"), 4, EINVAL);
@@ -958,5 +960,41 @@ Test(model_open, gguf_header_beyond_first_read, .fini = rm_tmpdir)
 	cr_assert(idx_empty(&idx));
 	free(path);
 	free(s);
+	free(w.p);
+}
+
+Test(gguf, empty_tensor_with_overflowing_strides)
+{
+	/* ne = [0, 2^40, 2^40]: zero elements, but strides past INT64_MAX
+	 * (found by fuzzing); ggml's own check divides by the zero. */
+	struct wbuf w = { 0 };
+	w_bytes(&w, "GGUF", 4);
+	w_u32(&w, 3);
+	w_u64(&w, 1);
+	w_u64(&w, 0);
+	w_str(&w, "e");
+	w_u32(&w, 3);
+	w_u64(&w, 0);
+	w_u64(&w, 1ull << 40);
+	w_u64(&w, 1ull << 40);
+	w_u32(&w, 0);
+	w_u64(&w, 0);
+	struct model_index idx = { 0 };
+	size_t need;
+	cr_assert_eq(model_parse_gguf(&idx, "t", w.p, w.len, w.len, &need), -EINVAL);
+	cr_assert(strstr(amdbare_last_error(), "\"e\""), "%s", amdbare_last_error());
+	cr_assert(idx_empty(&idx));
+	/* With small dimensions the empty tensor is fine. */
+	w.len -= 8 + 4 + 8 + 8;
+	w_u64(&w, 3);
+	w_u64(&w, 5);
+	w_u32(&w, 0);
+	w_u64(&w, 0);
+	while (w.len % 32)
+		w_bytes(&w, "\0", 1); /* the data section starts at the padded header end */
+	cr_assert_eq(model_parse_gguf(&idx, "t", w.p, w.len, w.len, &need), 0, "%s", amdbare_last_error());
+	cr_assert_eq(idx.tensors[0].nbytes, 0);
+	cr_assert_eq(idx.tensors[0].shape[0], 5);
+	model_index_free(&idx);
 	free(w.p);
 }

@@ -30,10 +30,13 @@ static void fuzz_check_index(const struct model_index *idx, uint64_t file_size)
 		if (idx->alignment > 1 && t->offset % idx->alignment)
 			abort();
 		prev_end = t->offset + t->nbytes;
-		uint64_t elems = 1, bytes;
-		for (uint32_t d = 0; d < t->n_dims; d++)
-			if (__builtin_mul_overflow(elems, t->shape[d], &elems))
+		uint64_t elems = 1, strided = 1, bytes;
+		for (uint32_t d = 0; d < t->n_dims; d++) {
+			/* Even with a zero dimension, strides must not overflow. */
+			if (__builtin_mul_overflow(strided, t->shape[d] ? t->shape[d] : 1, &strided))
 				abort();
+			elems *= t->shape[d];
+		}
 		if (amdbare_dtype_bytes(t->dtype, elems, &bytes) != 0 || bytes != t->nbytes)
 			abort();
 		if (model_index_find(idx, t->name) == NULL)
