@@ -22,10 +22,10 @@
  * leading dimensions, and that every element the kernel touches (offset
  * plus the last element, with the leading dimensions) lies inside its
  * buffer, with 64-bit overflow checks; the output may not overlap an
- * input (same buffer, intersecting byte ranges).  A violation is -EINVAL (-EOVERFLOW
- * for arithmetic overflow) with a message naming the operand; nothing is
- * submitted.  A device whose gfx target has no embedded kernels gives
- * -ENOTSUP ("gemm is not supported on gfxNNNN").
+ * input (same buffer, intersecting byte ranges).  A violation is -EINVAL
+ * (-EOVERFLOW for arithmetic overflow) with a message naming the operand;
+ * nothing is submitted.  A device whose gfx target has no embedded kernels
+ * gives -ENOTSUP ('kernel module "gemm" is not supported on gfxNNNN').
  *
  * Conventions of amdbare.h: 0 or a negative errno, message in
  * amdbare_last_error().
