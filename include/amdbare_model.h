@@ -162,7 +162,9 @@ typedef struct amdbare_model_proof {
 	bool usage_matches;
 	/* Integrity: each tensor's checksum computed by the GPU over its own
 	 * view of the memory against the checksum of the file bytes streamed. */
-	bool verify_skipped;
+	bool verify_skipped;             /* NO_VERIFY, or the device cannot run the
+					    checksum kernel (verify_note says why) */
+	char verify_note[160];
 	uint32_t verified, mismatched;
 	double verify_seconds;
 	/* Streaming. */

@@ -107,6 +107,7 @@ static int load(amdbare_model *m)
 	model_proof_usage(m, &before, &after);
 	if (m->opt.flags & AMDBARE_MODEL_NO_VERIFY) {
 		m->proof.verify_skipped = true;
+		snprintf(m->proof.verify_note, sizeof(m->proof.verify_note), "not asked for");
 	} else {
 		r = model_proof_verify(m);
 		if (r < 0)

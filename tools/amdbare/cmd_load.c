@@ -197,7 +197,7 @@ static void print_proof(const amdbare_model_proof *pr)
 	       report_signed_size(pr->global_vram_delta, c, sizeof(c)),
 	       report_signed_size(pr->global_gtt_delta, d, sizeof(d)));
 	if (pr->verify_skipped)
-		printf("  integrity                skipped (--no-verify)\n");
+		printf("  integrity                GPU checksums skipped: %s\n", pr->verify_note);
 	else
 		printf("  integrity                %u tensor%s: GPU checksum == checksum of the file "
 		       "bytes, %u mismatch%s (%.2f s)\n", pr->verified, pr->verified == 1 ? "" : "s",
@@ -287,6 +287,7 @@ static void json_report(const amdbare_device_info *info, const amdbare_model *m,
 		json_i64(&j, "global_gtt_delta", pr.global_gtt_delta);
 		json_bool(&j, "usage_matches", pr.usage_matches);
 		json_bool(&j, "verify_skipped", pr.verify_skipped);
+		json_string(&j, "verify_note", pr.verify_skipped ? pr.verify_note : NULL);
 		json_u64(&j, "verified", pr.verified);
 		json_u64(&j, "mismatched", pr.mismatched);
 		json_object_end(&j);
