@@ -382,8 +382,12 @@ static int p2_post_deps(struct cs_parser *p, const struct cs_chunk *ch, bool tim
  * drm_syncobj_replace_fence). */
 static void cs_post_dependencies(struct cs_parser *p, struct exec_fence *fence)
 {
+	/* -EINVAL: the syncobj was destroyed while a WAIT_FOR_SUBMIT lookup
+	 * slept without the file lock; the kernel's reference keeps it for
+	 * the fence, but no handle can reach it any more: nothing to do. */
 	for (uint32_t i = 0; i < p->num_post_deps; i++)
-		if (vgpu_syncobj_attach(p->f, p->post_deps[i].handle, p->post_deps[i].point, fence))
+		if (vgpu_syncobj_attach(p->f, p->post_deps[i].handle, p->post_deps[i].point,
+					fence) == -ENOMEM)
 			vgpu_log("CS: out of memory attaching the fence to syncobj %u",
 				 p->post_deps[i].handle);
 }
