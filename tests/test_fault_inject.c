@@ -326,3 +326,16 @@ Test(fault_inject, vram_loss_cancels_a_hung_job_without_blaming_it)
 	amdbare_ctx_free(ctx);
 	amdbare_bo_free(bo);
 }
+
+Test(fault_spec, at_most_64_faults_armed)
+{
+	vgpu_test_use_profile("780m", NULL);
+	vgpu_fault_require();
+	cr_redirect_stderr();
+	for (int i = 0; i < 64; i++)
+		cr_assert_eq(vgpu_fault_add("hang=gfx_0.0.0:1000"), 0, "fault %d", i);
+	cr_expect_eq(vgpu_fault_add("hang=gfx_0.0.0:1000"), -EINVAL, "the 65th is refused");
+	vgpu_fault_clear();
+	cr_expect_eq(vgpu_fault_add("hang=gfx_0.0.0:1000"), 0, "cleared: room again");
+	vgpu_fault_clear();
+}

@@ -14,7 +14,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <drm.h>
 #include <amdgpu_drm.h>
@@ -71,8 +73,16 @@ int vgpu_fault_add_spec(const char *spec, const char *origin)
 		return n;
 	pthread_mutex_lock(&lock);
 	if (nrules + n > MAX_RULES) {
+		int armed = nrules;
 		pthread_mutex_unlock(&lock);
-		return -ENOSPC;
+		char line[160];
+		int len = snprintf(line, sizeof(line), "vgpu: %s: %d more faults would exceed the "
+				   "limit of %d armed at once (%d armed)\n", origin, n, MAX_RULES, armed);
+		if (len > 0) {
+			ssize_t w = write(STDERR_FILENO, line, (size_t)len);
+			(void)w;
+		}
+		return -EINVAL;
 	}
 	memcpy(&rules[nrules], parsed, (size_t)n * sizeof(parsed[0]));
 	nrules += n;
