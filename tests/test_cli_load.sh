@@ -123,10 +123,30 @@ assert p['usage_matches'] and p['proc_vram_delta']==p['held_vram'] and p['proc_g
 assert p['global_vram_delta']==p['held_vram'], p
 assert p['verified']==4 and p['mismatched']==0
 assert p['bytes_read']==sum(x['bytes'] for x in d['tensors'])
-assert d['error'] is None" "$tmp/out" && [ ! -s "$tmp/err" ]; then
+assert d['error'] is None
+assert d['device']['gfx_target']=='gfx1103' and d['virtual']" "$tmp/out" && [ ! -s "$tmp/err" ]; then
 	ok "load --json: placement, usage deltas = buffers held, GPU checksums, no progress off a TTY"
 else
 	bad "load json" "proof or placement wrong"
+fi
+
+# A terminal gets a progress line on stderr (script(1) provides the pty).
+if command -v script >/dev/null 2>&1; then
+	n=$((n + 1))
+	env LD_PRELOAD="$vgpu_preload" AMDBARE_VGPU_INSTANCE="$base-$n" AMDBARE_VGPU_PROFILE=780m \
+		script -qec "'$CLI' load '$M' --no-verify 1>/dev/null" /dev/null >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	if [ $rc -eq 0 ] && out_has "100%.*GB/s.*ETA.*VRAM .*GTT "; then
+		ok "progress on a terminal: percent, GB/s, ETA, per-domain fill"
+	else
+		bad "progress" "no progress line on the pty"
+	fi
+	n=$((n + 1))
+	env LD_PRELOAD="$vgpu_preload" AMDBARE_VGPU_INSTANCE="$base-$n" AMDBARE_VGPU_PROFILE=780m \
+		script -qec "'$CLI' load '$M' --no-verify --quiet 1>/dev/null" /dev/null >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	if [ $rc -eq 0 ] && ! out_has "GB/s"; then ok "--quiet: no progress on a terminal"
+	else bad "quiet" "progress printed despite --quiet"; fi
 fi
 
 cli 780m load "$M"

@@ -239,6 +239,9 @@ static void json_report(const amdbare_device_info *info, const amdbare_model *m,
 	json_init(&j, stdout);
 	json_object_begin(&j, NULL);
 	cli_json_header(&j, info);
+	json_object_begin(&j, "device");
+	cli_json_device_identity(&j, 0, info);
+	json_object_end(&j);
 	json_object_begin(&j, "plan");
 	json_string(&j, "policy", policy_name(p->policy));
 	json_u64(&j, "files", p->files);
