@@ -46,6 +46,8 @@ static int new_node(struct json_parser *ps, enum json_type t, uint32_t *out)
 			ncap = JSON_MAX_NODES;
 		if (ncap > ps->len + 1)
 			ncap = ps->len + 1;
+		if (ncap <= ps->cap) /* cannot happen (see above); never write past the table */
+			return ab_set_error(EINVAL, "%s: JSON: more values than bytes", ps->what);
 		struct json_node *n = realloc(d->nodes, ncap * sizeof(*n));
 		if (!n)
 			return ab_set_error(ENOMEM, "%s: JSON: out of memory for %llu values", ps->what,
