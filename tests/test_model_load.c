@@ -407,6 +407,27 @@ Test(plan, vram_only_that_cannot_fit_is_refused_before_allocating, .init = setup
 	amdbare_model_free(m);
 }
 
+Test(plan, a_tensor_larger_than_any_buffer_is_refused, .init = setup_tiny,
+     .fini = close_dev_and_check)
+{
+	amdbare_memory_info mem;
+	cr_assert_eq(amdbare_device_query_memory(dev, &mem), 0);
+	uint64_t too_big = (mem.gtt.max_allocation > mem.vram.max_allocation
+				    ? mem.gtt.max_allocation : mem.vram.max_allocation) + 4096;
+	struct fx_tensor t[] = {{"small", "U8", 4096, 0, 1}, {"giant", "U8", too_big, 0, 1}};
+	write_safetensors(fx_path("g.safetensors"), t, 2);
+	amdbare_model_options o = opts(AMDBARE_MODEL_VRAM_THEN_GTT);
+	o.gtt_headroom = 0;
+	amdbare_model *m = open_model(fx_path("g.safetensors"), &o);
+	amdbare_model_plan p;
+	amdbare_model_get_plan(m, &p);
+	cr_assert_not(p.fits);
+	cr_assert(strstr(p.refusal, "'giant'"), "%s", p.refusal);
+	cr_assert(strstr(p.refusal, "larger than any buffer the kernel allows"), "%s", p.refusal);
+	cr_assert_eq(amdbare_model_load(m), -ENOSPC);
+	amdbare_model_free(m);
+}
+
 /* ---- load ------------------------------------------------------------------ */
 
 Test(load, data_lookup_and_proof, .init = setup_780m, .fini = close_dev_and_check)
