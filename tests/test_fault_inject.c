@@ -69,6 +69,8 @@ ParameterizedTestParameters(fault_spec, malformed_env_fails_the_open)
 		{"ioctl=AMDGPU_CS:1:EPERM", "is not one of"},
 		{"ioctl=AMDGPU_CS:1", "expected ioctl="},
 		{"ioctl=0x99:1:EIO", "no ioctl has number"},
+		{"ioctl=0x:1:EIO", "is not a number"},
+		{"ioctl=0x 4:1:EIO", "is not a number"},
 		{"ioctl=AMDGPU_CS:x+:EIO", "count from 1"},
 		{"hang=sdma7", "unknown ring"},
 		{"vm-fault=any:0", "count from 1"},

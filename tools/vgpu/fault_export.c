@@ -6,7 +6,9 @@
  */
 #include "fault.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,9 +60,11 @@ EXPORT uint64_t amdbare_vgpu_fault_ioctl_calls(const char *ioctl)
 	if (strcmp(ioctl, "any") == 0)
 		return vgpu_fault_ioctl_calls(0x100);
 	if (ioctl[0] >= '0' && ioctl[0] <= '9') {
+		/* as the grammar: decimal, or hex with 0x */
+		bool hex = ioctl[0] == '0' && (ioctl[1] == 'x' || ioctl[1] == 'X');
 		char *end;
-		unsigned long v = strtoul(ioctl, &end, 0);
-		if (*end || v > 0xff)
+		unsigned long v = strtoul(hex ? ioctl + 2 : ioctl, &end, hex ? 16 : 10);
+		if (*end || v > 0xff || (hex && !isxdigit((unsigned char)ioctl[2])))
 			return UINT64_MAX;
 		return vgpu_fault_ioctl_calls((unsigned int)v);
 	}

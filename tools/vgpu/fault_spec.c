@@ -12,6 +12,7 @@
  */
 #include "fault_internal.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -87,9 +88,11 @@ static int parse_target(const char *s, unsigned int *nr, const char *origin, con
 		return 0;
 	}
 	if (s[0] >= '0' && s[0] <= '9') {
+		/* decimal, or hex with 0x; not strtoul's octal for a leading 0 */
+		bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 		char *end;
-		unsigned long v = strtoul(s, &end, 0);
-		if (*end || v > 0xff)
+		unsigned long v = strtoul(hex ? s + 2 : s, &end, hex ? 16 : 10);
+		if (*end || v > 0xff || (hex && !isxdigit((unsigned char)s[2])))
 			return spec_error(origin, item, "ioctl number \"%s\" is not a number 0..0xff "
 					  "(the nr of the request, e.g. 0x44 for AMDGPU_CS)", s);
 		if (!vgpu_ioctl_name_of((unsigned int)v))
