@@ -376,11 +376,22 @@ int shader_dispatch_run(struct exec_job *job, const struct shader_dispatch *d)
 	if (!ok)
 		r = exec_fault(job, "shader: out of memory for the dispatch");
 	unsigned budget = WATCHDOG_INTERVAL;
-	for (uint32_t z = 0; !r && z < d->dim[2]; z++)
+	/* A grid with a zero dimension launches nothing (the CP counts
+	 * X x Y x Z workgroups); without this the loops below would spin
+	 * through up to 2^64 empty Y/Z iterations with no watchdog check
+	 * (found by fuzz_vgpu_cmd: DISPATCH_DIRECT 0 x 65536 x 65536). */
+	if (d->dim[0] == 0 || d->dim[1] == 0 || d->dim[2] == 0)
+		budget = 0;
+	for (uint32_t z = 0; budget && !r && z < d->dim[2]; z++)
 		for (uint32_t y = 0; !r && y < d->dim[1]; y++)
 			for (uint32_t x = 0; !r && x < d->dim[0]; x++) {
 				uint32_t tgid[3] = { d->start[0] + x, d->start[1] + y, d->start[2] + z };
 				r = run_workgroup(&c, waves, &g, tgid, &budget);
+				/* Also between workgroups: a huge grid of waves
+				 * that end at once costs its setup, not
+				 * instructions. */
+				if (!r)
+					r = exec_check_watchdog(job);
 			}
 	for (unsigned i = 0; waves && i < g.nwaves; i++)
 		free(waves[i].v);
