@@ -10,7 +10,9 @@
  * descriptor asks for it, an HSA-style 64-byte dispatch packet.  It sets
  * the user SGPRs exactly as the descriptor's enable bits say and refuses
  * the ones it does not build (queue pointer, private segment buffer and
- * flat scratch init: scratch is not supported).  See docs/dispatch.md.
+ * flat scratch init: gfx11 never uses them; a dynamic stack is refused
+ * too).  Fixed-size scratch (private segment) is supported.  See
+ * docs/dispatch.md.
  *
  * Many dispatches go into one submission (one CS ioctl); dispatches in
  * one submission may overlap: put amdbare_dispatcher_barrier() between a

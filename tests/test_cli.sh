@@ -347,10 +347,11 @@ if env -u LD_PRELOAD sh -c 'ls /sys/class/drm/renderD*/device/driver' >/dev/null
 	# A machine with DRM nodes: whichever branch ran, it must have succeeded.
 	if [ $rc -eq 0 ]; then ok main-job; else bad main-job "tools/run-main-job.sh failed"; fi
 elif [ $rc -eq 0 ] && out_has 'no amdgpu GPU found: running on the virtual Radeon 780M (vgpu)' &&
-	out_has 'gfx1103' && out_has 'placed in     VRAM'; then
+	out_has 'gfx1103' && out_has '0 mismatches' &&
+	out_has 'against a CPU reference from the file' && out_has 'ok (exactly the model'; then
 	ok main-job
 else
-	bad main-job "expected the vgpu info and the 1G alloc"
+	bad main-job "expected the vgpu info, the demo's proof (fdinfo, 0 checksum mismatches) and its checked GEMV"
 fi
 
 echo "$passed passed, $failed failed"
