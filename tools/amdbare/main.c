@@ -77,6 +77,10 @@ static void print_main_help(FILE *out)
 		"  alloc       allocate one buffer and report where the kernel placed it\n"
 		"  arena-stats run a sub-allocator workload, print its budgets and statistics\n"
 		"  run         dispatch one kernel of a code object on buffers made from files\n"
+		"  gemm        time a GEMM on the GPU, --check against a CPU reference\n"
+		"  gemv        time a GEMV (y = W x, W stored [N, K]) likewise\n"
+		"  load        load model files (safetensors, GGUF) into VRAM/GTT: plan and proof\n"
+		"  demo        generate a small model, load it, prove it, run a GEMV on it\n"
 		"  help [CMD]  this help, or the help of one command\n"
 		"\n"
 		"global options:\n"
@@ -174,43 +178,89 @@ static int run_arena(const struct cli_globals *g, int argc, char **argv)
 	return rc;
 }
 
-static bool is_command(const char *name)
+/* One row per subcommand: how to run it and how to print its help. */
+struct command {
+	const char *name;
+	int (*run)(const struct cli_globals *g, int argc, char **argv);
+	void (*help)(const struct cli_globals *g, const char *name);
+};
+
+static void help_generic(const struct cli_globals *g, const char *name)
 {
-	return strcmp(name, "info") == 0 || strcmp(name, "alloc") == 0 ||
-	       strcmp(name, "arena-stats") == 0 || strcmp(name, "run") == 0;
+	(void)g;
+	cli_print_command_help(stdout, name);
+}
+static void help_arena(const struct cli_globals *g, const char *name)
+{
+	(void)g;
+	(void)name;
+	amdbare_cmd_arena_help(stdout);
+}
+static void help_run(const struct cli_globals *g, const char *name)
+{
+	(void)g;
+	(void)name;
+	cmd_run_help(stdout);
+}
+static void help_load(const struct cli_globals *g, const char *name)
+{
+	(void)g;
+	(void)name;
+	cmd_load_help(stdout);
+}
+static void help_demo(const struct cli_globals *g, const char *name)
+{
+	(void)g;
+	(void)name;
+	cmd_demo_help(stdout);
+}
+/* cmd_gemm.c prints its help for --help (gemm and gemv differ). */
+static void help_gemm(const struct cli_globals *g, const char *name)
+{
+	char *argv[] = {(char *)name, (char *)"--help", NULL};
+	cmd_gemm(g, 2, argv);
+}
+
+static const struct command commands[] = {
+	{"info", cmd_info, help_generic},
+	{"alloc", cmd_alloc, help_generic},
+	{"arena-stats", run_arena, help_arena},
+	{"run", cmd_run, help_run},
+	{"gemm", cmd_gemm, help_gemm},
+	{"gemv", cmd_gemm, help_gemm},
+	{"load", cmd_load, help_load},
+	{"demo", cmd_demo, help_demo},
+};
+#define COMMAND_NAMES "info, alloc, arena-stats, run, gemm, gemv, load, demo"
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
 }
 
 static int run_command(const struct cli_globals *g, int argc, char **argv)
 {
 	const char *cmd = argv[0];
-	int model_rc; if (cmd_model_dispatch(g, argc, argv, &model_rc)) return model_rc; /* load, demo, help load|demo: cmd_load.c (model-loader helper G) */
-	if (strcmp(cmd, "info") == 0)
-		return cmd_info(g, argc, argv);
-	if (strcmp(cmd, "alloc") == 0)
-		return cmd_alloc(g, argc, argv);
-	if (strcmp(cmd, "arena-stats") == 0)
-		return run_arena(g, argc, argv);
-	if (strcmp(cmd, "run") == 0)
-		return cmd_run(g, argc, argv);
-	if (strcmp(cmd, "gemm") == 0 || strcmp(cmd, "gemv") == 0) return cmd_gemm(g, argc, argv); /* added by the GEMM/GEMV helper (cmd_gemm.c) */
 	if (strcmp(cmd, "help") == 0) {
 		if (argc < 2) {
 			print_main_help(stdout);
 			return CLI_EXIT_OK;
 		}
-		if (!is_command(argv[1])) {
-			cli_error("help: no command '%s' (commands: info, alloc, arena-stats, run)", argv[1]);
+		const struct command *c = find_command(argv[1]);
+		if (!c) {
+			cli_error("help: no command '%s' (commands: " COMMAND_NAMES ")", argv[1]);
 			return CLI_EXIT_USAGE;
 		}
-		if (strcmp(argv[1], "arena-stats") == 0)
-			amdbare_cmd_arena_help(stdout);
-		else if (strcmp(argv[1], "run") == 0)
-			cmd_run_help(stdout);
-		else
-			cli_print_command_help(stdout, argv[1]);
+		c->help(g, c->name);
 		return CLI_EXIT_OK;
 	}
-	cli_error("unknown command '%s' (commands: info, alloc, arena-stats, run, help)", cmd);
+	const struct command *c = find_command(cmd);
+	if (c)
+		return c->run(g, argc, argv);
+	cli_error("unknown command '%s' (commands: " COMMAND_NAMES ", help)", cmd);
 	return CLI_EXIT_USAGE;
 }
 
