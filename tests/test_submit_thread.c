@@ -1,9 +1,11 @@
 /*
- * Several threads submitting on one device at once: each thread creates its
- * own buffers, fills and copies them on the DMA engine, dispatches a kernel
- * on the compute ring and checks every result, while the others do the same.
- * Shared state under test: the device's buffer list, the libdrm handle, the
- * uploaded code object, the vgpu's rings and fences.
+ * Several threads allocating, loading and submitting on one device at once:
+ * each thread creates its own buffers, fills and copies them on the DMA
+ * engine, dispatches a kernel on the compute ring, and loads a small model
+ * file of its own (streamed, GPU-verified), checking every result while the
+ * others do the same.  Shared state under test: the device's buffer list,
+ * the libdrm handle, the uploaded code object, the library's kernel cache,
+ * the vgpu's rings and fences.
  *
  * A plain program (Criterion cannot start under ThreadSanitizer, see
  * test_alloc_thread.c); run normally by `make check` and under
@@ -19,12 +21,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define THREADS 4
 #define ROUNDS 12
 #define WORDS 4096 /* 16 KiB per buffer */
 #define GEOMETRY_GROUPS 4
 #define GEOMETRY_BLOCK 64
+#define MODEL_ROUNDS 3
+#define MODEL_FLOATS 4096 /* tensor "a": f32 [64, 64] */
+#define MODEL_HALVES 128  /* tensor "b": f16 [128] */
 
 static amdbare_device *dev;
 static amdbare_codeobj *co;
@@ -124,12 +130,93 @@ done:
 	amdbare_bo_free(bo);
 }
 
+static float model_value(const struct worker *w, int round, int i)
+{
+	return (float)(w->index * 100000 + round * 10000 + i);
+}
+
+/* A safetensors file of two tensors whose values say which thread and
+ * round wrote them.  0 or -1 (with the reason noted). */
+static int write_model(struct worker *w, int round, const char *path)
+{
+	char header[256];
+	int n = snprintf(header, sizeof(header),
+			 "{\"a\":{\"dtype\":\"F32\",\"shape\":[64,64],\"data_offsets\":[0,%d]},"
+			 "\"b\":{\"dtype\":\"F16\",\"shape\":[%d],\"data_offsets\":[%d,%d]}}",
+			 MODEL_FLOATS * 4, MODEL_HALVES, MODEL_FLOATS * 4,
+			 MODEL_FLOATS * 4 + MODEL_HALVES * 2);
+	while (n % 8)
+		header[n++] = ' '; /* the format allows padding the header with spaces */
+	FILE *f = fopen(path, "wb");
+	if (!f) {
+		note(w, "cannot create the model file");
+		return -1;
+	}
+	uint64_t len = (uint64_t)n;
+	int ok = fwrite(&len, 8, 1, f) == 1 && fwrite(header, 1, (size_t)n, f) == (size_t)n;
+	for (int i = 0; ok && i < MODEL_FLOATS; i++) {
+		float v = model_value(w, round, i);
+		ok = fwrite(&v, 4, 1, f) == 1;
+	}
+	for (int i = 0; ok && i < MODEL_HALVES; i++) {
+		uint16_t h = (uint16_t)(0x3c00 + w->index * 16 + i); /* any bits will do */
+		ok = fwrite(&h, 2, 1, f) == 1;
+	}
+	if (fclose(f) != 0 || !ok) {
+		note(w, "cannot write the model file");
+		return -1;
+	}
+	return 0;
+}
+
+/* Loads this thread's model: both tensors verified by the GPU checksum and
+ * the CPU view equal to what was written. */
+static void model_round(struct worker *w, int round)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/tmp/amdbare-submit-thread-%d-%d.safetensors",
+		 (int)getpid(), w->index);
+	if (write_model(w, round, path) < 0)
+		return;
+	const char *paths[] = {path};
+	amdbare_model *m = NULL;
+	if (amdbare_model_open(dev, paths, 1, NULL, &m) < 0) {
+		note(w, "model open");
+		goto done;
+	}
+	if (amdbare_model_load(m) < 0) {
+		note(w, "model load");
+		goto done;
+	}
+	amdbare_model_proof proof;
+	if (amdbare_model_get_proof(m, &proof) < 0 || proof.verified != 2 || proof.mismatched)
+		note(w, "model proof: not both tensors verified by the GPU");
+	amdbare_tensor_info t;
+	if (amdbare_model_find(m, "a", &t) < 0) {
+		note(w, "tensor a missing");
+		goto done;
+	}
+	if (!t.cpu_ptr)
+		goto done; /* placed where the CPU cannot read it: the proof covered it */
+	const float *a = t.cpu_ptr;
+	for (int i = 0; i < MODEL_FLOATS; i++)
+		if (a[i] != model_value(w, round, i)) {
+			note(w, "a loaded tensor differs from the file");
+			break;
+		}
+done:
+	amdbare_model_free(m);
+	unlink(path);
+}
+
 static void *run(void *arg)
 {
 	struct worker *w = arg;
 	for (int round = 0; round < ROUNDS; round++) {
 		dma_round(w, round);
 		dispatch_round(w);
+		if (round < MODEL_ROUNDS)
+			model_round(w, round);
 	}
 	return NULL;
 }
