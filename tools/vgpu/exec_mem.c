@@ -8,6 +8,7 @@
  * (gmc_v11_0_process_interrupt reports it; the job stops).
  */
 #include "exec_internal.h"
+#include "exec_window.h"
 #include "mem_internal.h"
 
 #include <errno.h>
@@ -51,9 +52,11 @@ static bool bo_allowed(const struct exec_job *job, uint32_t gid)
 }
 
 /* Host pointer for va and the bytes available from there inside its
- * mapping; a fault message in *why otherwise.  Local lock held. */
+ * mapping; a fault message in *why otherwise.  When `first` is given, the
+ * (hole-masked) VA where the mapping starts and whether it is writeable
+ * (for exec_vm_window's cache).  Local lock held. */
 static int translate(struct exec_job *job, uint64_t va, bool write, void **host,
-		     uint64_t *avail, const char **why)
+		     uint64_t *avail, const char **why, uint64_t *first, bool *writeable)
 {
 	struct vgpu_mem_file *mf = job->file->mem;
 	uint64_t a = va & MEM_GMC_HOLE_MASK;
@@ -78,6 +81,10 @@ static int translate(struct exec_job *job, uint64_t va, bool write, void **host,
 	}
 	uint64_t off = m->offset + (a - (m->start << MEM_PAGE_SHIFT));
 	*avail = ((m->last + 1) << MEM_PAGE_SHIFT) - a;
+	if (first) {
+		*first = m->start << MEM_PAGE_SHIFT;
+		*writeable = (m->flags & AMDGPU_VM_PAGE_WRITEABLE) != 0;
+	}
 	if (bo->is_userptr) {
 		*host = (void *)(uintptr_t)(bo->userptr + off);
 		return 0;
@@ -102,7 +109,7 @@ static int access_vm(struct exec_job *job, uint64_t va, void *buf, size_t len, b
 		void *host;
 		uint64_t avail;
 		mem_local_lock();
-		int r = translate(job, va, write, &host, &avail, &why);
+		int r = translate(job, va, write, &host, &avail, &why, NULL, NULL);
 		if (r) {
 			mem_local_unlock();
 			return exec_vm_fault(job, va, write, why);
@@ -130,6 +137,78 @@ int exec_read(struct exec_job *job, uint64_t va, void *dst, size_t len)
 int exec_write(struct exec_job *job, uint64_t va, const void *src, size_t len)
 {
 	return access_vm(job, va, (void *)(uintptr_t)src, len, true);
+}
+
+void exec_vm_window_open(struct exec_vm_window *win, struct exec_job *job)
+{
+	win->job = job;
+	win->held = false;
+	win->cached = false;
+}
+
+void exec_vm_window_close(struct exec_vm_window *win)
+{
+	if (win->held)
+		mem_local_unlock();
+	win->held = false;
+	win->cached = false;
+}
+
+/* The sizes vector memory uses, as constant-size copies the compiler
+ * inlines (a libc memcpy call per lane was a visible cost). */
+static void copy_small(void *dst, const void *src, size_t n)
+{
+	switch (n) {
+	case 1: memcpy(dst, src, 1); break;
+	case 2: memcpy(dst, src, 2); break;
+	case 4: memcpy(dst, src, 4); break;
+	case 8: memcpy(dst, src, 8); break;
+	case 16: memcpy(dst, src, 16); break;
+	default: memcpy(dst, src, n); break;
+	}
+}
+
+/* access_vm with the lock kept: the same translation, checks and fault
+ * report, plus the cache of the last mapping translated. */
+int exec_vm_window_copy(struct exec_vm_window *win, uint64_t va, void *buf, size_t len,
+			bool write)
+{
+	if (!win->held) {
+		mem_local_lock();
+		win->held = true;
+		win->cached = false;
+	}
+	while (len) {
+		uint64_t a = va & MEM_GMC_HOLE_MASK;
+		if (win->cached && a >= win->lo && a < win->hi && (!write || win->writeable)) {
+			uint64_t avail = win->hi - a;
+			size_t n = len < avail ? len : (size_t)avail;
+			void *host = (void *)(win->host + (uintptr_t)(a - win->lo));
+			if (write)
+				copy_small(host, buf, n);
+			else
+				copy_small(buf, host, n);
+			va += n;
+			buf = (char *)buf + n;
+			len -= n;
+			continue;
+		}
+		const char *why = NULL;
+		void *host;
+		uint64_t avail, first;
+		bool writeable;
+		int r = translate(win->job, va, write, &host, &avail, &why, &first, &writeable);
+		if (r) {
+			exec_vm_window_close(win);
+			return exec_vm_fault(win->job, va, write, why);
+		}
+		win->cached = true;
+		win->lo = first;
+		win->hi = a + avail;
+		win->host = (uintptr_t)host - (uintptr_t)(a - first);
+		win->writeable = writeable;
+	}
+	return 0;
 }
 
 int exec_handle_gid(struct vgpu_file *f, uint32_t handle, uint32_t *gid, uint64_t *size,

@@ -65,5 +65,5 @@ int shader_flat_access(struct shader_core *c, const struct shader_wave *w, unsig
 		lds_bytes(c, off, buf, n, store);
 		return 0;
 	}
-	return store ? exec_write(c->job, va, buf, n) : exec_read(c->job, va, buf, n);
+	return exec_vm_window_copy(&c->vm, va, buf, n, store);
 }

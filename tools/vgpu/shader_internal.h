@@ -7,6 +7,7 @@
 #define VGPU_SHADER_INTERNAL_H
 
 #include "shader.h"
+#include "exec_window.h"
 #include "isa/isa.h"
 
 #include <stdbool.h>
@@ -58,6 +59,10 @@ struct shader_core {
 	struct shader_icache_entry *icache;
 	uint64_t pc;                   /* of the instruction being executed */
 	struct shader_icache_entry *cur;
+	/* The VM accesses of the vector-memory instruction being executed,
+	 * under one hold of the memory lock (exec_window.h); opened and
+	 * closed by each GLOBAL/FLAT/MUBUF/scratch executor */
+	struct exec_vm_window vm;
 };
 
 /* Mask of the lanes that take part (wave32 only uses the low half). */

@@ -66,8 +66,7 @@ static int lane_access(struct shader_core *c, const struct shader_wave *w, unsig
 			part = n - done;
 		uint64_t va = w->scratch_base + (uint64_t)(o >> 2) * 4u * c->lanes + lane * 4u +
 			      (o & 3);
-		int r = store ? exec_write(c->job, va, buf + done, part)
-			      : exec_read(c->job, va, buf + done, part);
+		int r = exec_vm_window_copy(&c->vm, va, buf + done, part, store);
 		if (r)
 			return r;
 		done += part;
@@ -77,6 +76,7 @@ static int lane_access(struct shader_core *c, const struct shader_wave *w, unsig
 
 static int no_scratch(struct shader_core *c)
 {
+	exec_vm_window_close(&c->vm); /* faults are reported without the memory lock */
 	return shader_fault(c, "scratch access by a wave without scratch (RSRC2.SCRATCH_EN is 0 or "
 			    "COMPUTE_TMPRING_SIZE was not programmed)");
 }
@@ -93,6 +93,7 @@ int shader_scratch_access(struct shader_core *c, const struct shader_wave *w, un
 			 "private offset 0x%x + %u bytes, a lane owns 0x%x bytes "
 			 "(COMPUTE_TMPRING_SIZE.WAVESIZE %u x 256 / %u lanes)", lane, off, n, limit,
 			 TMPRING_WAVESIZE(c->d->tmpring_size), c->lanes);
+		exec_vm_window_close(&c->vm); /* faults are reported without the memory lock */
 		return shader_fault(c, why);
 	}
 	return lane_access(c, w, lane, off, buf, n, store);
@@ -103,7 +104,7 @@ static uint32_t *vreg(struct shader_wave *w, unsigned reg, unsigned lane)
 	return &w->v[(size_t)reg * 64 + lane];
 }
 
-int shader_exec_scratch(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+static int scratch_inst(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 			const char *n)
 {
 	if (strncmp(n, "scratch_", 8) != 0)
@@ -179,4 +180,14 @@ int shader_exec_scratch(struct shader_core *c, struct shader_wave *w, const stru
 		}
 	}
 	return 0;
+}
+
+/* The lanes' accesses share one VM window (exec_window.h). */
+int shader_exec_scratch(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+			const char *n)
+{
+	exec_vm_window_open(&c->vm, c->job);
+	int r = scratch_inst(c, w, in, n);
+	exec_vm_window_close(&c->vm);
+	return r;
 }

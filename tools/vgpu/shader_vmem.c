@@ -97,10 +97,10 @@ static int vmem_rw(struct shader_core *c, const struct shader_wave *w, unsigned 
 {
 	if (flat)
 		return shader_flat_access(c, w, lane, va, buf, n, store);
-	return store ? exec_write(c->job, va, buf, n) : exec_read(c->job, va, buf, n);
+	return exec_vm_window_copy(&c->vm, va, buf, n, store);
 }
 
-int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+static int vmem_inst(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		     const char *n)
 {
 	const char *rest = starts(n, "global_") ? n + 7 : starts(n, "flat_") ? n + 5 : NULL;
@@ -203,8 +203,10 @@ int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct 
 			r = vmem_rw(c, w, lane, flat, va, &old, bytes, false);
 			if (r)
 				return r;
-			if (atomic_op(aop, wide, old, d, cmp, &nv))
+			if (atomic_op(aop, wide, old, d, cmp, &nv)) {
+				exec_vm_window_close(&c->vm); /* fault without the memory lock */
 				return shader_illegal(c);
+			}
 			r = vmem_rw(c, w, lane, flat, va, &nv, bytes, true);
 			if (r)
 				return r;
@@ -216,6 +218,18 @@ int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct 
 		}
 	}
 	return 0;
+}
+
+/* All lanes' VM accesses of one instruction share one window: one hold of
+ * the memory lock, and the last mapping translated is reused by the lanes
+ * that fall in it (exec_window.h; faults are unchanged). */
+int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		     const char *n)
+{
+	exec_vm_window_open(&c->vm, c->job);
+	int r = vmem_inst(c, w, in, n);
+	exec_vm_window_close(&c->vm);
+	return r;
 }
 
 /* LDS bounds (RDNA3 ISA, "LDS access"): an access past the workgroup's
@@ -358,7 +372,7 @@ static bool buffer_in_range(uint32_t oob, uint32_t num_records, uint32_t stride,
 	}
 }
 
-int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+static int mubuf_inst(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		      const char *n)
 {
 	if (!strcmp(n, "buffer_gl0_inv") || !strcmp(n, "buffer_gl1_inv"))
@@ -409,7 +423,7 @@ int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w, const struct
 							bytes);
 			uint32_t v = 0;
 			if (load) {
-				if (in_range && (r = exec_read(c->job, va + 4 * i, &v, part)))
+				if (in_range && (r = exec_vm_window_copy(&c->vm, va + 4 * i, &v, part, false)))
 					return r;
 				if (bytes == 1)
 					v = sext ? (uint32_t)(int32_t)(int8_t)v : (v & 0xff);
@@ -418,10 +432,20 @@ int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w, const struct
 				*vreg(w, vdata->reg + i, lane) = v;
 			} else if (in_range) {
 				v = *vreg(w, vdata->reg + i, lane);
-				if ((r = exec_write(c->job, va + 4 * i, &v, part)))
+				if ((r = exec_vm_window_copy(&c->vm, va + 4 * i, &v, part, true)))
 					return r;
 			}
 		}
 	}
 	return 0;
+}
+
+/* One VM window for all lanes, as shader_exec_vmem. */
+int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		      const char *n)
+{
+	exec_vm_window_open(&c->vm, c->job);
+	int r = mubuf_inst(c, w, in, n);
+	exec_vm_window_close(&c->vm);
+	return r;
 }
