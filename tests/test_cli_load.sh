@@ -40,13 +40,15 @@ bad() {
 	sed 's/^/  | /' "$tmp/err"
 }
 n=0
-# cli PROFILE ARGS...: one run on its own vgpu instance
+# cli PROFILE ARGS...: one run on its own vgpu instance.  The GPU checksums
+# run on the emulated shader core: a generous watchdog keeps a sanitizer
+# build on a busy machine from tripping the vgpu's 10 s lockup timeout.
 cli() {
 	n=$((n + 1))
 	p=$1
 	shift
 	env LD_PRELOAD="$vgpu_preload" AMDBARE_VGPU_INSTANCE="$base-$n" AMDBARE_VGPU_PROFILE="$p" \
-		$extra_env "$CLI" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+		AMDBARE_VGPU_TIMEOUT_MS=120000 $extra_env "$CLI" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 	rc=$?
 }
 extra_env=
