@@ -918,6 +918,75 @@ Test(vgpu_shader, lds_access_out_of_range_reads_zero_and_drops_writes)
 	cr_assert_eq(uo[1], 0x1234, "an in-range DS store/load round-trips");
 }
 
+Test(vgpu_shader, lds_byte_and_half_loads_and_stores)
+{
+	/* hand-assembled with llvm-mc-19 (gfx1103); 512 bytes of LDS, which
+	 * starts zeroed; one lane */
+	static const uint32_t prog[] = {
+		0xf4040000, 0xf8000000, /* s_load_b64 s[0:1], s[0:1], 0x0 */
+		0x7e020280,             /* v_mov_b32_e32 v1, 0 */
+		0x7e0402ff, 0x8281f0e1, /* v_mov_b32_e32 v2, 0x8281f0e1 */
+		0xd8780001, 0x00000201, /* ds_store_b8 v1, v2 offset:1 */
+		0xd87c0002, 0x00000201, /* ds_store_b16 v1, v2 offset:2 */
+		0xda800004, 0x00000201, /* ds_store_b8_d16_hi v1, v2 offset:4 */
+		0xda840006, 0x00000201, /* ds_store_b16_d16_hi v1, v2 offset:6 */
+		0xd8d80000, 0x03000001, /* ds_load_b32 v3, v1 */
+		0xd8d80004, 0x04000001, /* ds_load_b32 v4, v1 offset:4 */
+		0xd8e80001, 0x05000001, /* ds_load_u8 v5, v1 offset:1 */
+		0xd8e40001, 0x06000001, /* ds_load_i8 v6, v1 offset:1 */
+		0xd8f00002, 0x07000001, /* ds_load_u16 v7, v1 offset:2 */
+		0xd8ec0006, 0x08000001, /* ds_load_i16 v8, v1 offset:6 */
+		0x7e1202ff, 0x12345678, /* v_mov_b32_e32 v9, 0x12345678 */
+		0x7e1402ff, 0x12345678, /* v_mov_b32_e32 v10, 0x12345678 */
+		0x7e1602ff, 0x12345678, /* v_mov_b32_e32 v11, 0x12345678 */
+		0x7e1802ff, 0x12345678, /* v_mov_b32_e32 v12, 0x12345678 */
+		0xda980002, 0x09000001, /* ds_load_u16_d16 v9, v1 offset:2 */
+		0xda9c0002, 0x0a000001, /* ds_load_u16_d16_hi v10, v1 offset:2 */
+		0xda940001, 0x0b000001, /* ds_load_i8_d16_hi v11, v1 offset:1 */
+		0xda880004, 0x0c000001, /* ds_load_u8_d16 v12, v1 offset:4 */
+		0x7e1a02ff, 0x00001000, /* v_mov_b32_e32 v13, 0x1000 (past the LDS) */
+		0x7e1c02ff, 0x0000dead, /* v_mov_b32_e32 v14, 0xdead */
+		0xd87c0000, 0x0000020d, /* ds_store_b16 v13, v2 */
+		0xd8f00000, 0x0e00000d, /* ds_load_u16 v14, v13 */
+		0xbf89fc07,             /* s_waitcnt lgkmcnt(0) */
+		0x7e000280,             /* v_mov_b32_e32 v0, 0 */
+		0xdc6a0000, 0x00000300, /* global_store_b32 v0, v3, s[0:1] */
+		0xdc6a0004, 0x00000400, /* global_store_b32 v0, v4, s[0:1] offset:4 */
+		0xdc6a0008, 0x00000500, /* global_store_b32 v0, v5, s[0:1] offset:8 */
+		0xdc6a000c, 0x00000600, /* global_store_b32 v0, v6, s[0:1] offset:12 */
+		0xdc6a0010, 0x00000700, /* global_store_b32 v0, v7, s[0:1] offset:16 */
+		0xdc6a0014, 0x00000800, /* global_store_b32 v0, v8, s[0:1] offset:20 */
+		0xdc6a0018, 0x00000900, /* global_store_b32 v0, v9, s[0:1] offset:24 */
+		0xdc6a001c, 0x00000a00, /* global_store_b32 v0, v10, s[0:1] offset:28 */
+		0xdc6a0020, 0x00000b00, /* global_store_b32 v0, v11, s[0:1] offset:32 */
+		0xdc6a0024, 0x00000c00, /* global_store_b32 v0, v12, s[0:1] offset:36 */
+		0xdc6a0028, 0x00000e00, /* global_store_b32 v0, v14, s[0:1] offset:40 */
+		0xbfb00000,             /* s_endpgm */
+	};
+	static const uint32_t want[] = {
+		0xf0e1e100, /* b8 at 1, b16 at 2 */
+		0x82810081, /* b8_d16_hi at 4, b16_d16_hi at 6 */
+		0x000000e1, 0xffffffe1, 0x0000f0e1, 0xffff8281, /* u8, i8, u16, i16 */
+		0x1234f0e1, 0xf0e15678, /* u16_d16, u16_d16_hi: the other half kept */
+		0xffe15678, 0x12340081, /* i8_d16_hi (16-bit sign extension), u8_d16 */
+		0,                      /* out of range: load 0, store dropped */
+	};
+	uint64_t va;
+	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
+	k.props |= KCP_KERNARG_SEGMENT_PTR;
+	k.rsrc1 |= 1; /* VGPRS = 1: 16 VGPRs in wave32 */
+	k.rsrc2 = 2u << 1; /* USER_SGPR = 2: the kernarg pointer */
+	k.group_size = 512;
+	struct buf *out = buf_new(4096);
+	uint32_t *uo = out->cpu;
+	memset(uo, 0xee, 64);
+	uint64_t args[1] = { out->va };
+	cr_assert_eq(dispatch_n(ctx_new(), &k, args, sizeof(args), 1, 1), 0);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		cr_assert_eq(uo[i], want[i], "result %zu: 0x%08x, expected 0x%08x", i, uo[i],
+			     want[i]);
+}
+
 /* MUBUF through hand-built V#s (gfx11 layout: dword1 STRIDE 29:16, dword3
  * OOB_SELECT 29:28 with 1 = structured, 3 = raw). */
 static void vsharp(uint32_t *d, uint64_t base, uint32_t stride, uint32_t num_records,

@@ -248,12 +248,98 @@ static void lds_write32(struct shader_core *c, uint32_t a, uint32_t v)
 		memcpy(c->lds + a, &v, 4);
 }
 
+/* Sub-dword LDS accesses: `n` (1 or 2) bytes, out of range as above (the
+ * whole access reads 0 / is dropped). */
+static uint32_t lds_read_small(const struct shader_core *c, uint32_t a, unsigned n)
+{
+	uint32_t v = 0;
+	if ((uint64_t)a + n <= c->lds_size)
+		memcpy(&v, c->lds + a, n); /* little-endian host, as the GPU */
+	return v;
+}
+
+static void lds_write_small(struct shader_core *c, uint32_t a, uint32_t v, unsigned n)
+{
+	if ((uint64_t)a + n <= c->lds_size)
+		memcpy(c->lds + a, &v, n);
+}
+
+/*
+ * ds_store_b8/b16 (the low byte/half of DATA0; _d16_hi: bits 23:16 or
+ * 31:16), ds_load_u8/i8/u16/i16 (zero or sign extended to 32 bits) and
+ * ds_load_{u8,i8,u16}_d16{,_hi} (extended to 16 bits into the low or high
+ * half of VDST, the other half kept), as the RDNA3 ISA's DS opcode table
+ * describes them.  `rest` is the name after "ds_"; 1 if it is not one of
+ * these (the caller goes on), else 0 or -ECANCELED.
+ */
+static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		       const char *rest, int *r)
+{
+	bool load = starts(rest, "load_");
+	if (!load && !starts(rest, "store_"))
+		return 1;
+	const char *t = rest + (load ? 5 : 6);
+	unsigned bytes = 0;
+	bool sext = t[0] == 'i';
+	if (load ? (starts(t, "u8") || starts(t, "i8")) : starts(t, "b8"))
+		bytes = 1, t += 2;
+	else if (load ? (starts(t, "u16") || starts(t, "i16")) : starts(t, "b16"))
+		bytes = 2, t += 3;
+	else
+		return 1;
+	/* loads: "", "_d16", "_d16_hi"; stores: "", "_d16_hi" */
+	bool d16 = false, hi = false;
+	if (!strcmp(t, "_d16") && load)
+		d16 = true;
+	else if (!strcmp(t, "_d16_hi"))
+		d16 = hi = true;
+	else if (*t)
+		return 1;
+	if (load && d16 && bytes == 2 && sext)
+		return 1; /* there is no ds_load_i16_d16 */
+	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
+	const struct isa_operand *val = inst_op(in, load ? ISA_FLD_VDST : ISA_FLD_DATA0);
+	if (!addr || !val) {
+		*r = shader_illegal(c);
+		return 0;
+	}
+	if (vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, val)) {
+		*r = -ECANCELED;
+		return 0;
+	}
+	uint64_t exec = wave_exec(c, w);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		uint32_t a = *vreg(w, addr->reg, lane) + (uint32_t)in->offset;
+		uint32_t *v = vreg(w, val->reg, lane);
+		if (!load) {
+			lds_write_small(c, a, hi ? *v >> 16 : *v, bytes);
+			continue;
+		}
+		uint32_t x = lds_read_small(c, a, bytes);
+		if (sext)
+			x = bytes == 1 ? (uint32_t)(int32_t)(int8_t)x : (uint32_t)(int32_t)(int16_t)x;
+		if (!d16)
+			*v = x;
+		else if (hi)
+			*v = (*v & 0xffffu) | (x << 16);
+		else
+			*v = (*v & 0xffff0000u) | (x & 0xffffu);
+	}
+	*r = 0;
+	return 0;
+}
+
 int shader_exec_ds(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		   const char *n)
 {
 	if (in->gds || !starts(n, "ds_"))
 		return shader_illegal(c);
 	const char *rest = n + 3;
+	int sub;
+	if (!ds_subdword(c, w, in, rest, &sub))
+		return sub;
 	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
 	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
 	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
