@@ -987,6 +987,88 @@ Test(vgpu_shader, lds_byte_and_half_loads_and_stores)
 			     want[i]);
 }
 
+/* Replaces buffer b's mapping by one of its first `bytes` with `flags`. */
+static void remap(struct buf *b, uint64_t bytes, uint32_t flags)
+{
+	cr_assert_eq(amdgpu_bo_va_op_raw(dev, b->bo, 0, b->size, b->va, 0, AMDGPU_VA_OP_UNMAP), 0);
+	cr_assert_eq(amdgpu_bo_va_op_raw(dev, b->bo, 0, bytes, b->va, flags, AMDGPU_VA_OP_MAP), 0);
+}
+
+/* The lanes of one instruction share one translation of the VM (the
+ * memory lock is held across them): the fault must still be the first
+ * lane that leaves the mapping, at its own address, after every earlier
+ * lane's store and before any later one. */
+Test(vgpu_shader, vector_store_faults_at_the_first_lane_leaving_the_mapping)
+{
+	/* hand-assembled with llvm-mc-19 (gfx1103): lane l stores l + 1 at
+	 * s[0:1] + l * 256 */
+	static const uint32_t prog[] = {
+		0xf4040000, 0xf8000000, /* s_load_b64 s[0:1], s[0:1], 0x0 */
+		0x30020088,             /* v_lshlrev_b32_e32 v1, 8, v0 */
+		0x4a040081,             /* v_add_nc_u32_e32 v2, 1, v0 */
+		0xbf89fc07,             /* s_waitcnt lgkmcnt(0) */
+		0xdc6a0000, 0x00000201, /* global_store_b32 v1, v2, s[0:1] */
+		0xbfb00000,             /* s_endpgm */
+	};
+	uint64_t va;
+	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
+	k.props |= KCP_KERNARG_SEGMENT_PTR;
+	k.rsrc2 = 2u << 1; /* USER_SGPR = 2: the kernarg pointer */
+	struct buf *out = buf_new(8192);
+	remap(out, 4096, AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE); /* lanes 0-15 */
+	uint64_t args[1] = { out->va };
+	uint32_t ctx = ctx_new();
+	capture_begin();
+	int r = dispatch_n(ctx, &k, args, sizeof(args), 1, 32);
+	char *log = capture_end();
+	cr_assert_eq(r, -ECANCELED);
+	char want[96];
+	snprintf(want, sizeof(want), "write access to 0x%llx: no mapping",
+		 (unsigned long long)(out->va + 4096));
+	cr_assert(strstr(log, want) != NULL, "expected \"%s\" in the log: %s", want, log);
+	const uint32_t *u = out->cpu;
+	for (uint32_t l = 0; l < 32; l++)
+		cr_assert_eq(u[l * 64], l < 16 ? l + 1 : 0, "lane %u's word: %u", l, u[l * 64]);
+	expect_guilty_then_recover(ctx);
+}
+
+/* An atomic reads, then writes: on a READABLE-only mapping its read
+ * passes and its write is the VM fault, even though the read has just
+ * translated the same page. */
+Test(vgpu_shader, atomic_on_a_read_only_mapping_is_a_write_fault)
+{
+	/* hand-assembled with llvm-mc-19 (gfx1103): lane l adds l + 1 at
+	 * s[0:1] + l * 4 */
+	static const uint32_t prog[] = {
+		0xf4040000, 0xf8000000, /* s_load_b64 s[0:1], s[0:1], 0x0 */
+		0x30020082,             /* v_lshlrev_b32_e32 v1, 2, v0 */
+		0x4a040081,             /* v_add_nc_u32_e32 v2, 1, v0 */
+		0xbf89fc07,             /* s_waitcnt lgkmcnt(0) */
+		0xdcd60000, 0x00000201, /* global_atomic_add_u32 v1, v2, s[0:1] */
+		0xbfb00000,             /* s_endpgm */
+	};
+	uint64_t va;
+	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
+	k.props |= KCP_KERNARG_SEGMENT_PTR;
+	k.rsrc2 = 2u << 1;
+	struct buf *out = buf_new(4096);
+	remap(out, 4096, AMDGPU_VM_PAGE_READABLE);
+	uint64_t args[1] = { out->va };
+	uint32_t ctx = ctx_new();
+	capture_begin();
+	int r = dispatch_n(ctx, &k, args, sizeof(args), 1, 32);
+	char *log = capture_end();
+	cr_assert_eq(r, -ECANCELED);
+	char want[96];
+	snprintf(want, sizeof(want), "write access to 0x%llx: write to a mapping without WRITEABLE",
+		 (unsigned long long)out->va);
+	cr_assert(strstr(log, want) != NULL, "expected \"%s\" in the log: %s", want, log);
+	const uint32_t *u = out->cpu;
+	for (uint32_t l = 0; l < 32; l++)
+		cr_assert_eq(u[l], 0, "word %u changed: %u", l, u[l]);
+	expect_guilty_then_recover(ctx);
+}
+
 /* MUBUF through hand-built V#s (gfx11 layout: dword1 STRIDE 29:16, dword3
  * OOB_SELECT 29:28 with 1 = structured, 3 = raw). */
 static void vsharp(uint32_t *d, uint64_t base, uint32_t stride, uint32_t num_records,
