@@ -1032,6 +1032,55 @@ Test(vgpu_shader, vector_store_faults_at_the_first_lane_leaving_the_mapping)
 	expect_guilty_then_recover(ctx);
 }
 
+/* Strict BO-list mode (the default): a mapped, writeable buffer that is
+ * not in the submission's BO list is still a VM fault for a shader. */
+Test(vgpu_shader, vector_store_to_a_bo_missing_from_the_list_faults)
+{
+	static const uint32_t prog[] = {
+		0xf4040000, 0xf8000000, /* s_load_b64 s[0:1], s[0:1], 0x0 */
+		0x30020088,             /* v_lshlrev_b32_e32 v1, 8, v0 */
+		0x4a040081,             /* v_add_nc_u32_e32 v2, 1, v0 */
+		0xbf89fc07,             /* s_waitcnt lgkmcnt(0) */
+		0xdc6a0000, 0x00000201, /* global_store_b32 v1, v2, s[0:1] */
+		0xbfb00000,             /* s_endpgm */
+	};
+	uint64_t va;
+	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
+	k.props |= KCP_KERNARG_SEGMENT_PTR;
+	k.rsrc2 = 2u << 1;
+	/* made like buf_new but kept out of bufs[], so out of the BO list */
+	amdgpu_bo_handle bo;
+	amdgpu_va_handle vah;
+	uint64_t bva;
+	void *cpu;
+	struct amdgpu_bo_alloc_request req = { .alloc_size = 8192, .phys_alignment = 4096,
+					       .preferred_heap = AMDGPU_GEM_DOMAIN_GTT };
+	cr_assert_eq(amdgpu_bo_alloc(dev, &req, &bo), 0);
+	cr_assert_eq(amdgpu_va_range_alloc(dev, amdgpu_gpu_va_range_general, 8192, 4096, 0, &bva,
+					   &vah, 0), 0);
+	cr_assert_eq(amdgpu_bo_va_op_raw(dev, bo, 0, 8192, bva,
+					 AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE,
+					 AMDGPU_VA_OP_MAP), 0);
+	cr_assert_eq(amdgpu_bo_cpu_map(bo, &cpu), 0);
+	memset(cpu, 0, 8192);
+	uint64_t args[1] = { bva };
+	uint32_t ctx = ctx_new();
+	capture_begin();
+	int r = dispatch_n(ctx, &k, args, sizeof(args), 1, 32);
+	char *log = capture_end();
+	cr_assert_eq(r, -ECANCELED);
+	char want[128];
+	snprintf(want, sizeof(want), "write access to 0x%llx: BO not in the submission's BO list",
+		 (unsigned long long)bva);
+	cr_assert(strstr(log, want) != NULL, "expected \"%s\" in the log: %s", want, log);
+	cr_assert_eq(((const uint32_t *)cpu)[0], 0, "lane 0 must not have stored");
+	cr_assert_eq(amdgpu_bo_cpu_unmap(bo), 0);
+	cr_assert_eq(amdgpu_bo_va_op_raw(dev, bo, 0, 8192, bva, 0, AMDGPU_VA_OP_UNMAP), 0);
+	cr_assert_eq(amdgpu_va_range_free(vah), 0);
+	cr_assert_eq(amdgpu_bo_free(bo), 0);
+	expect_guilty_then_recover(ctx);
+}
+
 /* An atomic reads, then writes: on a READABLE-only mapping its read
  * passes and its write is the VM fault, even though the read has just
  * translated the same page. */
