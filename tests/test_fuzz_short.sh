@@ -1,12 +1,17 @@
 #!/bin/sh
 # Short libFuzzer runs of the code-object loader, the msgpack reader and
 # the model-file parsers (safetensors, GGUF, shard index + JSON), ~15 s
-# each (FUZZ_SECONDS to change).  Needs clang-19 with its libFuzzer
+# each (FUZZ_SECONDS to change), and of the vgpu's command processors
+# (PM4 and SDMA decoders directly, both through the CS ioctl), ~8 s each
+# (FUZZ_VGPU_SECONDS).  Needs clang-19 with its libFuzzer
 # runtime (Debian: libclang-rt-19-dev); skips, saying so, when missing.
 # Ends with "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${FUZZ_SECONDS:-15}
+vgpu_secs=${FUZZ_VGPU_SECONDS:-8}
+# fuzz_vgpu_cmd's watchdog (its ring thread): a hanging input costs this.
+export AMDBARE_VGPU_TIMEOUT_MS=${AMDBARE_VGPU_TIMEOUT_MS:-5}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # The fuzzers must not run with the vgpu preloaded: they touch no device,
@@ -23,8 +28,10 @@ if ! command -v clang-19 >/dev/null 2>&1 ||
 fi
 
 passed=0 failed=0
-for t in codeobj msgpack safetensors gguf safetensors_index; do
-	if OUT=$out sh "$top/tests/fuzz/run-fuzz.sh" "$secs" "$t"; then
+for t in codeobj msgpack safetensors gguf safetensors_index vgpu_pm4 vgpu_sdma vgpu_cmd; do
+	s=$secs
+	case $t in vgpu_*) s=$vgpu_secs ;; esac
+	if OUT=$out sh "$top/tests/fuzz/run-fuzz.sh" "$s" "$t"; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
