@@ -9,6 +9,7 @@
 #include "exec_cmd.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,9 +62,39 @@ static int bad(struct sdma *s, const char *what)
 			  (unsigned long long)s->ib->va, s->pos, s->dw[s->pos]);
 }
 
+/* One bounce buffer per ring thread, kept for the thread's life: a fresh
+ * 1 MiB malloc per packet is a fresh mmap whose every page faults on first
+ * use, which dominated the emulated engine's time on hosts where page
+ * faults are expensive.  Freed by the key's destructor at thread exit. */
+static pthread_key_t bounce_key;
+static pthread_once_t bounce_once = PTHREAD_ONCE_INIT;
+
+static void bounce_key_init(void)
+{
+	if (pthread_key_create(&bounce_key, free) != 0)
+		bounce_key = (pthread_key_t)-1;
+}
+
+/* SDMA_CHUNK + 4 bytes (const_fill's spare dword), or NULL. */
+static char *bounce_buffer(void)
+{
+	pthread_once(&bounce_once, bounce_key_init);
+	if (bounce_key == (pthread_key_t)-1)
+		return NULL;
+	char *b = pthread_getspecific(bounce_key);
+	if (!b) {
+		b = malloc(SDMA_CHUNK + 4);
+		if (b && pthread_setspecific(bounce_key, b) != 0) {
+			free(b);
+			b = NULL;
+		}
+	}
+	return b;
+}
+
 static int copy_linear(struct sdma *s, uint64_t src, uint64_t dst, uint64_t bytes)
 {
-	char *buf = malloc(bytes < SDMA_CHUNK ? bytes : SDMA_CHUNK);
+	char *buf = bounce_buffer();
 	if (!buf)
 		return bad(s, "out of memory for COPY LINEAR");
 	int r = 0;
@@ -77,7 +108,6 @@ static int copy_linear(struct sdma *s, uint64_t src, uint64_t dst, uint64_t byte
 			r = exec_check_watchdog(s->job);
 		done += n;
 	}
-	free(buf);
 	return r;
 }
 
@@ -85,7 +115,7 @@ static int const_fill(struct sdma *s, uint64_t dst, uint32_t data, uint32_t fill
 		      uint64_t bytes)
 {
 	size_t chunk = bytes < SDMA_CHUNK ? (size_t)bytes : SDMA_CHUNK;
-	uint8_t *buf = malloc(chunk + 4);
+	uint8_t *buf = (uint8_t *)bounce_buffer();
 	if (!buf)
 		return bad(s, "out of memory for CONST_FILL");
 	/* Whole dwords cover the chunk's bytes; the 4 spare bytes take the
@@ -105,7 +135,6 @@ static int const_fill(struct sdma *s, uint64_t dst, uint32_t data, uint32_t fill
 			r = exec_check_watchdog(s->job);
 		done += n;
 	}
-	free(buf);
 	return r;
 }
 
