@@ -129,8 +129,8 @@ int vgpu_syncobj_find_fence(struct vgpu_file *f, uint32_t handle, uint64_t point
  * job's fence; the handle must exist (-EINVAL otherwise). */
 int vgpu_syncobj_attach(struct vgpu_file *f, uint32_t handle, uint64_t point,
 			struct exec_fence *fence);
-/* drm_syncobj_create + drm_syncobj_get_handle with a fence (NULL: the
- * signaled stub), for FENCE_TO_HANDLE. */
+/* drm_syncobj_create + drm_syncobj_get_handle with a fence (NULL: an
+ * already-signalled fence), for FENCE_TO_HANDLE. */
 int vgpu_syncobj_create_with(struct vgpu_file *f, struct exec_fence *fence, uint32_t *handle);
 
 /* ---- handlers: amdgpu (dev_ctx.c, dev_bo_list.c, dev_info.c, dev_cs.c) */

@@ -1,6 +1,6 @@
 /*
  * DRM syncobjs (Linux 6.1 drm_syncobj.c).  A syncobj holds a fence: none,
- * the signaled stub, a command submission's job fence (SYNCOBJ_OUT,
+ * an already-signalled fence (dma_fence_get_stub), a command submission's job fence (SYNCOBJ_OUT,
  * FENCE_TO_HANDLE) that signals when the ring finishes the job, or a
  * timeline of points (SYNCOBJ_TIMELINE_SIGNAL, TIMELINE_SIGNAL ioctl,
  * TRANSFER); the payload logic is syncobj_chain.c.
@@ -86,9 +86,9 @@ int vgpu_syncobj_create(struct vgpu_file *f, void *data)
 	struct drm_syncobj_create *args = data;
 	if (args->flags & ~DRM_SYNCOBJ_CREATE_SIGNALED)
 		return -EINVAL;
-	/* drm_syncobj_assign_null_handle: the signaled stub */
-	const struct sync_target stub = { 0 };
-	return create_handle(f->ctl, (args->flags & DRM_SYNCOBJ_CREATE_SIGNALED) ? &stub : NULL,
+	/* drm_syncobj_assign_null_handle: an already-signalled fence (dma_fence_get_stub) */
+	const struct sync_target already_signalled = { 0 }; /* no fences to wait for */
+	return create_handle(f->ctl, (args->flags & DRM_SYNCOBJ_CREATE_SIGNALED) ? &already_signalled : NULL,
 			     &args->handle);
 }
 
@@ -295,7 +295,7 @@ int vgpu_syncobj_timeline_wait(struct vgpu_file *f, void *data)
 }
 
 /* drm_syncobj_reset_ioctl (replace with no fence) / drm_syncobj_signal_ioctl
- * (drm_syncobj_assign_null_handle: the signaled stub) */
+ * (drm_syncobj_assign_null_handle: an already-signalled fence (dma_fence_get_stub)) */
 static int reset_or_signal(struct vgpu_file *f, void *data, bool signal)
 {
 	struct drm_syncobj_array *args = data;
@@ -307,11 +307,11 @@ static int reset_or_signal(struct vgpu_file *f, void *data, bool signal)
 	int ret = array_find(f->ctl, args->handles, args->count_handles, &handles);
 	if (ret)
 		return ret;
-	const struct sync_target stub = { 0 };
+	const struct sync_target already_signalled = { 0 }; /* no fences to wait for */
 	exec_lock();
 	for (uint32_t i = 0; i < args->count_handles && !ret; i++)
 		ret = sync_payload_replace(&find(f->ctl, handles[i])->payload,
-					   signal ? &stub : NULL);
+					   signal ? &already_signalled : NULL);
 	payload_changed(f->ctl);
 	exec_unlock();
 	free(handles);
@@ -328,7 +328,7 @@ int vgpu_syncobj_signal(struct vgpu_file *f, void *data)
 	return reset_or_signal(f, data, true);
 }
 
-/* drm_syncobj_timeline_signal_ioctl: a new point holding the stub on each
+/* drm_syncobj_timeline_signal_ioctl: a new point holding an already-signalled fence on each
  * syncobj (drm_syncobj_add_point; point 0 too) */
 int vgpu_syncobj_timeline_signal(struct vgpu_file *f, void *data)
 {
@@ -353,10 +353,10 @@ int vgpu_syncobj_timeline_signal(struct vgpu_file *f, void *data)
 		free(points);
 		return -EFAULT;
 	}
-	const struct sync_target stub = { 0 };
+	const struct sync_target already_signalled = { 0 }; /* no fences to wait for */
 	exec_lock();
 	for (uint32_t i = 0; i < args->count_handles && !ret; i++)
-		ret = sync_payload_add_point(&find(f->ctl, handles[i])->payload, &stub, points[i]);
+		ret = sync_payload_add_point(&find(f->ctl, handles[i])->payload, &already_signalled, points[i]);
 	payload_changed(f->ctl);
 	exec_unlock();
 	free(handles);

@@ -737,7 +737,7 @@ int vgpu_amdgpu_fence_to_handle(struct vgpu_file *f, void *data)
 		return r;
 	switch (info->in.what) {
 	case AMDGPU_FENCE_TO_HANDLE_GET_SYNCOBJ:
-		/* drm_syncobj_create with the fence, or the stub when it is
+		/* drm_syncobj_create with the fence, or an already-signalled fence when it is
 		 * too old to be kept (amdgpu_cs_get_fence gave NULL) */
 		r = vgpu_syncobj_create_with(f, fe, &info->out.handle);
 		break;

@@ -194,7 +194,7 @@ int sync_payload_find(const struct sync_payload *p, uint64_t point, struct sync_
 		if (k == -1)
 			return sync_target_dup(&p->base, out); /* a plain fence: another context */
 		if (k == -2)
-			return 0;   /* all passed: the signaled stub */
+			return 0;   /* all passed: an already-signalled fence (dma_fence_get_stub) */
 	}
 }
 

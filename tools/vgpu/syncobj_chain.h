@@ -5,7 +5,7 @@
  * it and every earlier point have signaled).
  *
  * A "fence" here is a struct sync_target: the set of exec_fences that must
- * all signal.  That covers a job's fence (one), the signaled stub (none)
+ * all signal.  That covers a job's fence (one), an already-signalled fence (dma_fence_get_stub) (none)
  * and a chain node taken from a timeline (its own fence and all earlier
  * ones), so a syncobj can be handed whatever drm_syncobj_find_fence found.
  *
@@ -20,8 +20,8 @@
 
 struct exec_fence;
 
-/* A fence as a set of exec_fences that must all signal; empty = the
- * signaled stub (dma_fence_get_stub). */
+/* A fence as a set of exec_fences that must all signal; empty = an
+ * already-signalled fence (the kernel's dma_fence_get_stub). */
 struct sync_target {
 	struct exec_fence **f;
 	uint32_t n;
