@@ -8,21 +8,18 @@
  * shader trips the watchdog, and in both cases the process survives and a
  * new context works.  No library code: raw ioctls and libdrm_amdgpu.
  */
-#include "vgpu_test.h"
+#include "vgpu_rig.h"
 
 #include <criterion/criterion.h>
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
-#include <xf86drm.h>
 #include <amdgpu.h>
 #include <amdgpu_drm.h>
 
@@ -63,134 +60,7 @@
 #define LO(x) ((uint32_t)(x))
 #define HI(x) ((uint32_t)((uint64_t)(x) >> 32))
 
-static amdgpu_device_handle dev;
-static int fd;
-
-static void setup(void)
-{
-	vgpu_test_use_profile("780m", "AMDBARE_VGPU_TIMEOUT_MS", "2000", NULL);
-	vgpu_test_require();
-	int f = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
-	cr_assert_geq(f, 0);
-	uint32_t maj, min;
-	cr_assert_eq(amdgpu_device_initialize(f, &maj, &min, &dev), 0);
-	fd = amdgpu_device_get_fd(dev);
-	close(f);
-}
-
-struct buf {
-	amdgpu_bo_handle bo;
-	amdgpu_va_handle vah;
-	uint32_t handle;
-	uint64_t va, size;
-	void *cpu;
-};
-
-static struct buf bufs[16];
-static int nbufs;
-
-static void teardown(void)
-{
-	for (int i = 0; i < nbufs; i++) {
-		struct buf *b = &bufs[i];
-		amdgpu_bo_cpu_unmap(b->bo);
-		amdgpu_bo_va_op(b->bo, 0, b->size, b->va, 0, AMDGPU_VA_OP_UNMAP);
-		amdgpu_va_range_free(b->vah);
-		amdgpu_bo_free(b->bo);
-	}
-	nbufs = 0;
-	if (dev)
-		amdgpu_device_deinitialize(dev);
-	dev = NULL;
-	vgpu_test_cleanup();
-}
-
-TestSuite(vgpu_shader, .init = setup, .fini = teardown);
-
-static struct buf *buf_new(uint64_t size)
-{
-	cr_assert_lt(nbufs, 16);
-	struct buf *b = &bufs[nbufs];
-	b->size = (size + 4095) & ~4095ull;
-	struct amdgpu_bo_alloc_request req = { .alloc_size = b->size, .phys_alignment = 4096,
-					       .preferred_heap = AMDGPU_GEM_DOMAIN_GTT };
-	cr_assert_eq(amdgpu_bo_alloc(dev, &req, &b->bo), 0);
-	cr_assert_eq(amdgpu_bo_export(b->bo, amdgpu_bo_handle_type_kms, &b->handle), 0);
-	cr_assert_eq(amdgpu_va_range_alloc(dev, amdgpu_gpu_va_range_general, b->size, 4096, 0,
-					   &b->va, &b->vah, 0), 0);
-	cr_assert_eq(amdgpu_bo_va_op_raw(dev, b->bo, 0, b->size, b->va,
-					 AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE |
-						 AMDGPU_VM_PAGE_EXECUTABLE,
-					 AMDGPU_VA_OP_MAP), 0);
-	cr_assert_eq(amdgpu_bo_cpu_map(b->bo, &b->cpu), 0);
-	memset(b->cpu, 0, b->size);
-	nbufs++;
-	return b;
-}
-
-static uint32_t ctx_new(void)
-{
-	union drm_amdgpu_ctx a;
-	memset(&a, 0, sizeof(a));
-	a.in.op = AMDGPU_CTX_OP_ALLOC_CTX;
-	cr_assert_eq(drmIoctl(fd, DRM_IOCTL_AMDGPU_CTX, &a), 0);
-	return a.out.alloc.ctx_id;
-}
-
-static uint32_t ctx_flags(uint32_t ctx)
-{
-	union drm_amdgpu_ctx a;
-	memset(&a, 0, sizeof(a));
-	a.in.op = AMDGPU_CTX_OP_QUERY_STATE2;
-	a.in.ctx_id = ctx;
-	cr_assert_eq(drmIoctl(fd, DRM_IOCTL_AMDGPU_CTX, &a), 0);
-	return a.out.state.flags;
-}
-
-static uint64_t abs_timeout(uint64_t ns)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + ns;
-}
-
-/* Submits one compute IB listing every buffer made so far; waits for it:
- * 0, or the fence error (-ECANCELED after a fault or a hang). */
-static int run_ib(uint32_t ctx, const struct buf *ib, uint32_t ndw)
-{
-	struct drm_amdgpu_cs_chunk_ib ibc = { .ip_type = AMDGPU_HW_IP_COMPUTE, .va_start = ib->va,
-					      .ib_bytes = ndw * 4 };
-	struct drm_amdgpu_bo_list_entry ent[16];
-	for (int i = 0; i < nbufs; i++)
-		ent[i] = (struct drm_amdgpu_bo_list_entry){ .bo_handle = bufs[i].handle };
-	struct drm_amdgpu_bo_list_in list = { .bo_number = (uint32_t)nbufs,
-					      .bo_info_size = sizeof(ent[0]),
-					      .bo_info_ptr = (uintptr_t)ent };
-	struct drm_amdgpu_cs_chunk chunks[2] = {
-		{ .chunk_id = AMDGPU_CHUNK_ID_IB, .length_dw = sizeof(ibc) / 4,
-		  .chunk_data = (uintptr_t)&ibc },
-		{ .chunk_id = AMDGPU_CHUNK_ID_BO_HANDLES, .length_dw = sizeof(list) / 4,
-		  .chunk_data = (uintptr_t)&list },
-	};
-	uint64_t ptrs[2] = { (uintptr_t)&chunks[0], (uintptr_t)&chunks[1] };
-	union drm_amdgpu_cs cs;
-	memset(&cs, 0, sizeof(cs));
-	cs.in.ctx_id = ctx;
-	cs.in.num_chunks = 2;
-	cs.in.chunks = (uintptr_t)ptrs;
-	if (drmIoctl(fd, DRM_IOCTL_AMDGPU_CS, &cs))
-		return -errno;
-	union drm_amdgpu_wait_cs w;
-	memset(&w, 0, sizeof(w));
-	w.in.handle = cs.out.handle;
-	w.in.timeout = abs_timeout(30ull * 1000000000ull);
-	w.in.ip_type = AMDGPU_HW_IP_COMPUTE;
-	w.in.ctx_id = ctx;
-	if (drmIoctl(fd, DRM_IOCTL_AMDGPU_WAIT_CS, &w))
-		return -errno;
-	cr_assert_eq(w.out.status, 0, "job not done after the wait");
-	return 0;
-}
+TestSuite(vgpu_shader, .init = vgpu_rig_setup, .fini = vgpu_rig_teardown);
 
 /* ---- code objects ------------------------------------------------------ */
 
@@ -233,7 +103,7 @@ static struct kernel load_kernel(const char *file, const char *name)
 	for (int i = 0; i < eh->e_phnum; i++)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > span)
 			span = ph[i].p_vaddr + ph[i].p_memsz;
-	struct buf *code = buf_new(span);
+	struct rig_buf *code = vgpu_rig_buf_new(span);
 	for (int i = 0; i < eh->e_phnum; i++)
 		if (ph[i].p_type == PT_LOAD) {
 			cr_assert_leq(ph[i].p_offset + ph[i].p_filesz, len);
@@ -293,15 +163,15 @@ static uint32_t user_sgprs(const struct kernel *k, uint64_t kernarg_va, uint32_t
 }
 
 /* Dispatches `groups` workgroups of `threads` work-items with the kernarg
- * bytes given; returns run_ib's result. */
+ * bytes given; returns vgpu_rig_submit_compute's result. */
 static int dispatch_3d(uint32_t ctx, const struct kernel *k, const void *args, size_t args_len,
 		       const uint32_t groups[3], const uint32_t threads[3])
 {
 	cr_assert_leq(args_len, k->kernarg_size ? (k->kernarg_size + 7u) & ~7u : args_len);
-	struct buf *ka = buf_new(4096);
+	struct rig_buf *ka = vgpu_rig_buf_new(4096);
 	if (args_len)
 		memcpy(ka->cpu, args, args_len);
-	struct buf *ib = buf_new(4096);
+	struct rig_buf *ib = vgpu_rig_buf_new(4096);
 	uint32_t *p = ib->cpu, n = 0, s[16];
 	uint32_t ns = user_sgprs(k, ka->va, s);
 	uint32_t rsrc2 = k->rsrc2 | (((k->group_size + 511) / 512) << 15); /* LDS_SIZE */
@@ -325,7 +195,7 @@ static int dispatch_3d(uint32_t ctx, const struct kernel *k, const void *args, s
 	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
 	p[n++] = groups[0]; p[n++] = groups[1]; p[n++] = groups[2];
 	p[n++] = INIT_COMPUTE_SHADER_EN | ((k->props & KCP_WAVEFRONT_SIZE32) ? INIT_CS_W32_EN : 0);
-	return run_ib(ctx, ib, n);
+	return vgpu_rig_submit_compute(ctx, ib, n);
 }
 
 static int dispatch_n(uint32_t ctx, const struct kernel *k, const void *args, size_t args_len,
@@ -358,7 +228,8 @@ static void saxpy(const char *file, bool f32)
 {
 	const uint32_t n = 1000; /* 16 groups; the last one has 40 work-items */
 	struct kernel k = load_kernel(file, f32 ? "saxpy_f32" : "saxpy_i32");
-	struct buf *a = buf_new(n * 4), *b = buf_new(n * 4), *out = buf_new(n * 4 + 4096);
+	struct rig_buf *a = vgpu_rig_buf_new(n * 4), *b = vgpu_rig_buf_new(n * 4),
+		       *out = vgpu_rig_buf_new(n * 4 + 4096);
 	uint32_t *ua = a->cpu, *ub = b->cpu, *uo = out->cpu;
 	for (uint32_t i = 0; i < n; i++) {
 		if (f32) {
@@ -376,7 +247,7 @@ static void saxpy(const char *file, bool f32)
 	int32_t ki = -12345;
 	struct args3 args = { a->va, b->va, out->va, 0, n };
 	memcpy(&args.k, f32 ? (const void *)&kf : (const void *)&ki, 4);
-	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	cr_assert_eq(dispatch(vgpu_rig_ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t want;
 		if (f32) {
@@ -421,12 +292,12 @@ static void reduce(const char *file)
 	const uint32_t groups = 8;
 	struct kernel k = load_kernel(file, "reduce_sum");
 	cr_assert_geq(k.group_size, 256, "the kernel's __local array");
-	struct buf *in = buf_new(groups * 64 * 4), *out = buf_new(4096);
+	struct rig_buf *in = vgpu_rig_buf_new(groups * 64 * 4), *out = vgpu_rig_buf_new(4096);
 	uint32_t *ui = in->cpu, *uo = out->cpu;
 	for (uint32_t i = 0; i < groups * 64; i++)
 		ui[i] = rnd() >> 4;
 	uint64_t args[2] = { in->va, out->va };
-	cr_assert_eq(dispatch(ctx_new(), &k, args, sizeof(args), groups), 0);
+	cr_assert_eq(dispatch(vgpu_rig_ctx_new(), &k, args, sizeof(args), groups), 0);
 	for (uint32_t g = 0; g < groups; g++) {
 		uint32_t want = 0;
 		for (uint32_t i = 0; i < 64; i++)
@@ -449,12 +320,12 @@ Test(vgpu_shader, divergent_if_else_and_loops)
 {
 	const uint32_t n = 300;
 	struct kernel k = load_kernel("saxpy.co", "diverge");
-	struct buf *a = buf_new(n * 4), *out = buf_new(n * 4);
+	struct rig_buf *a = vgpu_rig_buf_new(n * 4), *out = vgpu_rig_buf_new(n * 4);
 	int32_t *ia = a->cpu, *io = out->cpu;
 	for (uint32_t i = 0; i < n; i++)
 		ia[i] = (int32_t)rnd();
 	struct { uint64_t a, out; uint32_t n; } args = { a->va, out->va, n };
-	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	cr_assert_eq(dispatch(vgpu_rig_ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
 	for (uint32_t i = 0; i < n; i++) {
 		int32_t v = ia[i];
 		uint32_t acc = 0;
@@ -471,14 +342,15 @@ Test(vgpu_shader, conversions_i32_f32)
 {
 	const uint32_t n = 130;
 	struct kernel k = load_kernel("saxpy.co", "convert");
-	struct buf *a = buf_new(n * 4), *f = buf_new(n * 4), *back = buf_new(n * 4);
+	struct rig_buf *a = vgpu_rig_buf_new(n * 4), *f = vgpu_rig_buf_new(n * 4),
+		       *back = vgpu_rig_buf_new(n * 4);
 	int32_t *ia = a->cpu, *ib = back->cpu;
 	float *ff = f->cpu;
 	for (uint32_t i = 0; i < n; i++)
 		ia[i] = (int32_t)(rnd() % 2001) - 1000;
 	ia[7] = 0x7fffff01; /* not exact in f32: rounding of v_cvt_f32_i32 */
 	struct { uint64_t a, f, back; uint32_t n; } args = { a->va, f->va, back->va, n };
-	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	cr_assert_eq(dispatch(vgpu_rig_ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
 	for (uint32_t i = 0; i < n; i++) {
 		float x = (float)ia[i] * 0.5f;
 		int32_t want = x > 100.0f ? (int32_t)x : -(int32_t)x;
@@ -491,7 +363,7 @@ Test(vgpu_shader, conversions_i32_f32)
  * on and a new context runs a kernel correctly. */
 static void expect_guilty_then_recover(uint32_t ctx)
 {
-	uint32_t fl = ctx_flags(ctx);
+	uint32_t fl = vgpu_rig_ctx_flags(ctx);
 	cr_assert(fl & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "flags 0x%x", fl);
 	saxpy("saxpy.co", false);
 }
@@ -528,7 +400,7 @@ static char *capture_end(void)
 /* A hand-made wave32 program of the given dwords at a fresh buffer. */
 static struct kernel blob_kernel(const uint32_t *words, uint32_t n, uint64_t *va)
 {
-	struct buf *code = buf_new(4096);
+	struct rig_buf *code = vgpu_rig_buf_new(4096);
 	memcpy(code->cpu, words, n * 4);
 	struct kernel k;
 	memset(&k, 0, sizeof(k));
@@ -548,7 +420,7 @@ Test(vgpu_shader, decodable_but_unimplemented_instruction_names_itself)
 	};
 	uint64_t va;
 	struct kernel k = blob_kernel(prog, 3, &va);
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	capture_begin();
 	int r = dispatch(ctx, &k, NULL, 0, 1);
 	char *log = capture_end();
@@ -565,9 +437,9 @@ Test(vgpu_shader, store_to_unmapped_address_is_a_vm_fault)
 {
 	const uint32_t n = 64;
 	struct kernel k = load_kernel("saxpy.co", "saxpy_i32");
-	struct buf *a = buf_new(n * 4), *b = buf_new(n * 4);
+	struct rig_buf *a = vgpu_rig_buf_new(n * 4), *b = vgpu_rig_buf_new(n * 4);
 	struct args3 args = { a->va, b->va, 0x7f0000000ull, 3, n };
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	capture_begin();
 	int r = dispatch(ctx, &k, &args, sizeof(args), 1);
 	char *log = capture_end();
@@ -581,7 +453,7 @@ Test(vgpu_shader, unimplemented_instruction_faults_with_pc)
 {
 	/* image_load v[0:3], v0, s[0:7] dmask:0xf dim:1D (llvm-mc-19), at
 	 * the second instruction of a hand-made program */
-	struct buf *code = buf_new(4096);
+	struct rig_buf *code = vgpu_rig_buf_new(4096);
 	uint32_t *c = code->cpu;
 	c[0] = 0xbf800000; /* s_nop 0 */
 	c[1] = 0xf0000f00; c[2] = 0x00000000;
@@ -591,7 +463,7 @@ Test(vgpu_shader, unimplemented_instruction_faults_with_pc)
 	k.code_va = code->va;
 	k.props = KCP_WAVEFRONT_SIZE32;
 	k.rsrc1 = RSRC1_FLOAT_MODE_DEFAULT;
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	capture_begin();
 	int r = dispatch(ctx, &k, NULL, 0, 1);
 	char *log = capture_end();
@@ -606,9 +478,9 @@ Test(vgpu_shader, unimplemented_instruction_faults_with_pc)
 Test(vgpu_shader, endless_shader_trips_the_watchdog)
 {
 	struct kernel k = load_kernel("spin.co", "spin");
-	struct buf *flag = buf_new(4096), *out = buf_new(4096);
+	struct rig_buf *flag = vgpu_rig_buf_new(4096), *out = vgpu_rig_buf_new(4096);
 	uint64_t args[2] = { flag->va, out->va };
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cr_assert_eq(dispatch(ctx, &k, args, sizeof(args), 1), -ECANCELED);
@@ -636,14 +508,15 @@ static void int64_ops(const char *file)
 {
 	const uint32_t n = 100;
 	struct kernel k = load_kernel(file, "int64_ops");
-	struct buf *a = buf_new(n * 8), *b = buf_new(n * 8), *out = buf_new(n * 32);
+	struct rig_buf *a = vgpu_rig_buf_new(n * 8), *b = vgpu_rig_buf_new(n * 8),
+		       *out = vgpu_rig_buf_new(n * 32);
 	uint64_t *ua = a->cpu, *ub = b->cpu, *uo = out->cpu;
 	for (uint32_t i = 0; i < n; i++) {
 		ua[i] = rnd64();
 		ub[i] = i % 3 ? rnd64() : ua[i] + (i & 4 ? 1 : 0) - (i & 8 ? 1 : 0);
 	}
 	struct args_ptr3n args = { a->va, b->va, out->va, n };
-	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	cr_assert_eq(dispatch(vgpu_rig_ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t x = ua[i], y = ub[i];
 		uint64_t want[4] = {
@@ -672,14 +545,15 @@ Test(vgpu_shader, f64_arithmetic_and_conversions)
 {
 	const uint32_t n = 100;
 	struct kernel k = load_kernel("wide.co", "f64_ops");
-	struct buf *a = buf_new(n * 8), *b = buf_new(n * 8), *out = buf_new(n * 24);
+	struct rig_buf *a = vgpu_rig_buf_new(n * 8), *b = vgpu_rig_buf_new(n * 8),
+		       *out = vgpu_rig_buf_new(n * 24);
 	double *da = a->cpu, *db = b->cpu, *dout = out->cpu;
 	for (uint32_t i = 0; i < n; i++) {
 		da[i] = ((double)(int32_t)rnd()) / 4096.0 + 1e-9 * (double)i;
 		db[i] = ((double)(int32_t)rnd()) / 3000.0;
 	}
 	struct args_ptr3n args = { a->va, b->va, out->va, n };
-	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	cr_assert_eq(dispatch(vgpu_rig_ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
 	for (uint32_t i = 0; i < n; i++) {
 		double x = da[i], y = db[i];
 		/* clang contracts x + y * 3.0 into v_fma_f64 */
@@ -704,8 +578,8 @@ Test(vgpu_shader, f16_and_bf16_conversions)
 {
 	const uint32_t n = 70;
 	struct kernel k = load_kernel("wide.co", "halves");
-	struct buf *a = buf_new(n * 4), *h = buf_new(n * 2 + 64), *back = buf_new(n * 4),
-		   *bf = buf_new(n * 2 + 64);
+	struct rig_buf *a = vgpu_rig_buf_new(n * 4), *h = vgpu_rig_buf_new(n * 2 + 64),
+		       *back = vgpu_rig_buf_new(n * 4), *bf = vgpu_rig_buf_new(n * 2 + 64);
 	float *fa = a->cpu, *fb = back->cpu;
 	uint16_t *uh = h->cpu, *ubf = bf->cpu;
 	for (uint32_t i = 0; i < n; i++)
@@ -718,7 +592,7 @@ Test(vgpu_shader, f16_and_bf16_conversions)
 	uh[n] = 0xabcd;
 	ubf[n] = 0xabcd;
 	struct { uint64_t a, h, back, bf; uint32_t n; } args = { a->va, h->va, back->va, bf->va, n };
-	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	cr_assert_eq(dispatch(vgpu_rig_ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
 	for (uint32_t i = 0; i < n; i++) {
 		_Float16 x = (_Float16)fa[i];
 		uint16_t xb;
@@ -737,14 +611,14 @@ static void atomics(const char *file)
 {
 	const uint32_t n = 200;
 	struct kernel k = load_kernel(file, "atomics");
-	struct buf *a = buf_new(n * 4), *acc = buf_new((8 + n) * 4);
+	struct rig_buf *a = vgpu_rig_buf_new(n * 4), *acc = vgpu_rig_buf_new((8 + n) * 4);
 	int32_t *ia = a->cpu, *ic = acc->cpu;
 	for (uint32_t i = 0; i < n; i++)
 		ia[i] = (int32_t)rnd();
 	ic[1] = INT32_MAX;
 	ic[2] = INT32_MIN;
 	struct { uint64_t a, acc; uint32_t n; } args = { a->va, acc->va, n };
-	cr_assert_eq(dispatch(ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
+	cr_assert_eq(dispatch(vgpu_rig_ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
 	uint32_t sum = 0, umax = 0, bits = 0;
 	int32_t mn = INT32_MAX, mx = INT32_MIN;
 	for (uint32_t i = 0; i < n; i++) {
@@ -789,7 +663,8 @@ static void wmma(const char *name, bool bf16)
 {
 	struct kernel k = load_kernel("wmma.co", name);
 	cr_assert(k.props & KCP_WAVEFRONT_SIZE32, "WMMA kernels are wave32");
-	struct buf *a = buf_new(512), *b = buf_new(512), *c = buf_new(1024), *d = buf_new(1024);
+	struct rig_buf *a = vgpu_rig_buf_new(512), *b = vgpu_rig_buf_new(512),
+		       *c = vgpu_rig_buf_new(1024), *d = vgpu_rig_buf_new(1024);
 	uint16_t *ua = a->cpu, *ub = b->cpu;
 	float *fc = c->cpu, *fdst = d->cpu;
 	float A[16][16], B[16][16];
@@ -816,7 +691,7 @@ static void wmma(const char *name, bool bf16)
 			ub[i * 16 + j] = bits[1];
 		}
 	uint64_t args[4] = { a->va, b->va, c->va, d->va };
-	cr_assert_eq(dispatch_n(ctx_new(), &k, args, sizeof(args), 1, 32), 0);
+	cr_assert_eq(dispatch_n(vgpu_rig_ctx_new(), &k, args, sizeof(args), 1, 32), 0);
 	for (int i = 0; i < 16; i++)
 		for (int j = 0; j < 16; j++) {
 			float want = fc[i * 16 + j];
@@ -843,12 +718,12 @@ static void ids3d(const char *file)
 {
 	struct kernel k = load_kernel(file, "ids3d");
 	cr_assert(k.rsrc2 & (1u << 8) && k.rsrc2 & (1u << 9), "TGID_Y/Z_EN");
-	struct buf *out = buf_new(24 * 12 * 4 * 4);
+	struct rig_buf *out = vgpu_rig_buf_new(24 * 12 * 4 * 4);
 	uint32_t *uo = out->cpu;
 	memset(uo, 0xff, 24 * 12 * 4 * 4);
 	uint64_t args[1] = { out->va };
 	const uint32_t groups[3] = { 3, 3, 2 }, threads[3] = { 8, 4, 2 };
-	cr_assert_eq(dispatch_3d(ctx_new(), &k, args, sizeof(args), groups, threads), 0);
+	cr_assert_eq(dispatch_3d(vgpu_rig_ctx_new(), &k, args, sizeof(args), groups, threads), 0);
 	for (uint32_t z = 0; z < 4; z++)
 		for (uint32_t y = 0; y < 12; y++)
 			for (uint32_t x = 0; x < 24; x++) {
@@ -876,14 +751,14 @@ Test(vgpu_shader, flushing_float_mode_is_refused)
 	uint64_t va;
 	struct kernel k = blob_kernel(prog, 1, &va);
 	k.rsrc1 = 0xc0u << 12; /* f32 denormals flushed */
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	capture_begin();
 	int r = dispatch(ctx, &k, NULL, 0, 1);
 	char *log = capture_end();
 	cr_assert_eq(r, -ECANCELED);
 	cr_assert(strstr(log, "FLOAT_MODE 0xc0") != NULL, "log: %s", log);
 	k.rsrc1 = RSRC1_FLOAT_MODE_DEFAULT;
-	cr_assert_eq(dispatch(ctx_new(), &k, NULL, 0, 1), 0, "s_endpgm alone runs");
+	cr_assert_eq(dispatch(vgpu_rig_ctx_new(), &k, NULL, 0, 1), 0, "s_endpgm alone runs");
 }
 
 Test(vgpu_shader, lds_access_out_of_range_reads_zero_and_drops_writes)
@@ -909,11 +784,11 @@ Test(vgpu_shader, lds_access_out_of_range_reads_zero_and_drops_writes)
 	k.props |= KCP_KERNARG_SEGMENT_PTR;
 	k.rsrc2 = 2u << 1; /* USER_SGPR = 2: the kernarg pointer */
 	k.group_size = 512;
-	struct buf *out = buf_new(4096);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
 	uint32_t *uo = out->cpu;
 	uo[0] = uo[1] = 0xdeadbeef;
 	uint64_t args[1] = { out->va };
-	cr_assert_eq(dispatch_n(ctx_new(), &k, args, sizeof(args), 1, 1), 0);
+	cr_assert_eq(dispatch_n(vgpu_rig_ctx_new(), &k, args, sizeof(args), 1, 1), 0);
 	cr_assert_eq(uo[0], 0, "an out-of-range DS load returns 0");
 	cr_assert_eq(uo[1], 0x1234, "an in-range DS store/load round-trips");
 }
@@ -977,19 +852,20 @@ Test(vgpu_shader, lds_byte_and_half_loads_and_stores)
 	k.rsrc1 |= 1; /* VGPRS = 1: 16 VGPRs in wave32 */
 	k.rsrc2 = 2u << 1; /* USER_SGPR = 2: the kernarg pointer */
 	k.group_size = 512;
-	struct buf *out = buf_new(4096);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
 	uint32_t *uo = out->cpu;
 	memset(uo, 0xee, 64);
 	uint64_t args[1] = { out->va };
-	cr_assert_eq(dispatch_n(ctx_new(), &k, args, sizeof(args), 1, 1), 0);
+	cr_assert_eq(dispatch_n(vgpu_rig_ctx_new(), &k, args, sizeof(args), 1, 1), 0);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		cr_assert_eq(uo[i], want[i], "result %zu: 0x%08x, expected 0x%08x", i, uo[i],
 			     want[i]);
 }
 
 /* Replaces buffer b's mapping by one of its first `bytes` with `flags`. */
-static void remap(struct buf *b, uint64_t bytes, uint32_t flags)
+static void remap(struct rig_buf *b, uint64_t bytes, uint32_t flags)
 {
+	amdgpu_device_handle dev = vgpu_rig_device();
 	cr_assert_eq(amdgpu_bo_va_op_raw(dev, b->bo, 0, b->size, b->va, 0, AMDGPU_VA_OP_UNMAP), 0);
 	cr_assert_eq(amdgpu_bo_va_op_raw(dev, b->bo, 0, bytes, b->va, flags, AMDGPU_VA_OP_MAP), 0);
 }
@@ -1014,10 +890,10 @@ Test(vgpu_shader, vector_store_faults_at_the_first_lane_leaving_the_mapping)
 	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
 	k.props |= KCP_KERNARG_SEGMENT_PTR;
 	k.rsrc2 = 2u << 1; /* USER_SGPR = 2: the kernarg pointer */
-	struct buf *out = buf_new(8192);
+	struct rig_buf *out = vgpu_rig_buf_new(8192);
 	remap(out, 4096, AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE); /* lanes 0-15 */
 	uint64_t args[1] = { out->va };
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	capture_begin();
 	int r = dispatch_n(ctx, &k, args, sizeof(args), 1, 32);
 	char *log = capture_end();
@@ -1048,7 +924,8 @@ Test(vgpu_shader, vector_store_to_a_bo_missing_from_the_list_faults)
 	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
 	k.props |= KCP_KERNARG_SEGMENT_PTR;
 	k.rsrc2 = 2u << 1;
-	/* made like buf_new but kept out of bufs[], so out of the BO list */
+	/* made like vgpu_rig_buf_new but kept out of the rig, so out of the BO list */
+	amdgpu_device_handle dev = vgpu_rig_device();
 	amdgpu_bo_handle bo;
 	amdgpu_va_handle vah;
 	uint64_t bva;
@@ -1064,7 +941,7 @@ Test(vgpu_shader, vector_store_to_a_bo_missing_from_the_list_faults)
 	cr_assert_eq(amdgpu_bo_cpu_map(bo, &cpu), 0);
 	memset(cpu, 0, 8192);
 	uint64_t args[1] = { bva };
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	capture_begin();
 	int r = dispatch_n(ctx, &k, args, sizeof(args), 1, 32);
 	char *log = capture_end();
@@ -1100,10 +977,10 @@ Test(vgpu_shader, atomic_on_a_read_only_mapping_is_a_write_fault)
 	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
 	k.props |= KCP_KERNARG_SEGMENT_PTR;
 	k.rsrc2 = 2u << 1;
-	struct buf *out = buf_new(4096);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
 	remap(out, 4096, AMDGPU_VM_PAGE_READABLE);
 	uint64_t args[1] = { out->va };
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	capture_begin();
 	int r = dispatch_n(ctx, &k, args, sizeof(args), 1, 32);
 	char *log = capture_end();
@@ -1153,8 +1030,8 @@ Test(vgpu_shader, mubuf_raw_and_structured_buffers_with_range_checks)
 	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
 	k.props |= KCP_KERNARG_SEGMENT_PTR;
 	k.rsrc2 = 2u << 1; /* USER_SGPR = 2: the kernarg pointer */
-	struct buf *raw = buf_new(4096), *rec = buf_new(4096), *out = buf_new(4096),
-		   *out4 = buf_new(4096);
+	struct rig_buf *raw = vgpu_rig_buf_new(4096), *rec = vgpu_rig_buf_new(4096),
+		       *out = vgpu_rig_buf_new(4096), *out4 = vgpu_rig_buf_new(4096);
 	uint32_t *ur = raw->cpu, *uc = rec->cpu, *uo = out->cpu, *u4 = out4->cpu;
 	for (uint32_t i = 0; i < 128; i++) {
 		ur[i] = 0x1000 + i;
@@ -1167,7 +1044,7 @@ Test(vgpu_shader, mubuf_raw_and_structured_buffers_with_range_checks)
 	memcpy(&args[2], &out4->va, 8);
 	vsharp(&args[4], raw->va, 0, 320, 3);
 	vsharp(&args[8], rec->va, 16, 20, 1);
-	cr_assert_eq(dispatch_n(ctx_new(), &k, args, sizeof(args), 1, 32), 0);
+	cr_assert_eq(dispatch_n(vgpu_rig_ctx_new(), &k, args, sizeof(args), 1, 32), 0);
 	for (uint32_t l = 0; l < 32; l++) {
 		/* load at 200 + 4l: inside the 320 bytes for l <= 29 */
 		uint32_t want = l <= 29 ? 0x1000 + 50 + l : 0;

@@ -1,0 +1,136 @@
+#include "vgpu_rig.h"
+#include "vgpu_test.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <xf86drm.h>
+#include <amdgpu_drm.h>
+
+static amdgpu_device_handle dev;
+static int fd = -1;
+static struct rig_buf bufs[VGPU_RIG_MAX_BUFS];
+static int nbufs;
+
+void vgpu_rig_setup(void)
+{
+	vgpu_test_use_profile("780m", "AMDBARE_VGPU_TIMEOUT_MS", "2000", NULL);
+	vgpu_test_require();
+	int f = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
+	cr_assert_geq(f, 0);
+	uint32_t maj, min;
+	cr_assert_eq(amdgpu_device_initialize(f, &maj, &min, &dev), 0);
+	/* libdrm keeps its own dup of the file; ioctls go to that one */
+	fd = amdgpu_device_get_fd(dev);
+	close(f);
+}
+
+void vgpu_rig_teardown(void)
+{
+	for (int i = 0; i < nbufs; i++) {
+		struct rig_buf *b = &bufs[i];
+		amdgpu_bo_cpu_unmap(b->bo);
+		amdgpu_bo_va_op(b->bo, 0, b->size, b->va, 0, AMDGPU_VA_OP_UNMAP);
+		amdgpu_va_range_free(b->vah);
+		amdgpu_bo_free(b->bo);
+	}
+	nbufs = 0;
+	if (dev)
+		amdgpu_device_deinitialize(dev);
+	dev = NULL;
+	fd = -1;
+	vgpu_test_cleanup();
+}
+
+amdgpu_device_handle vgpu_rig_device(void)
+{
+	return dev;
+}
+
+struct rig_buf *vgpu_rig_buf_new(uint64_t size)
+{
+	cr_assert_lt(nbufs, VGPU_RIG_MAX_BUFS);
+	struct rig_buf *b = &bufs[nbufs];
+	b->size = (size + 4095) & ~4095ull;
+	struct amdgpu_bo_alloc_request req = { .alloc_size = b->size, .phys_alignment = 4096,
+					       .preferred_heap = AMDGPU_GEM_DOMAIN_GTT };
+	cr_assert_eq(amdgpu_bo_alloc(dev, &req, &b->bo), 0);
+	cr_assert_eq(amdgpu_bo_export(b->bo, amdgpu_bo_handle_type_kms, &b->handle), 0);
+	cr_assert_eq(amdgpu_va_range_alloc(dev, amdgpu_gpu_va_range_general, b->size, 4096, 0,
+					   &b->va, &b->vah, 0), 0);
+	cr_assert_eq(amdgpu_bo_va_op_raw(dev, b->bo, 0, b->size, b->va,
+					 AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE |
+						 AMDGPU_VM_PAGE_EXECUTABLE,
+					 AMDGPU_VA_OP_MAP), 0);
+	cr_assert_eq(amdgpu_bo_cpu_map(b->bo, &b->cpu), 0);
+	memset(b->cpu, 0, b->size);
+	nbufs++;
+	return b;
+}
+
+uint32_t vgpu_rig_ctx_new(void)
+{
+	union drm_amdgpu_ctx a;
+	memset(&a, 0, sizeof(a));
+	a.in.op = AMDGPU_CTX_OP_ALLOC_CTX;
+	cr_assert_eq(drmIoctl(fd, DRM_IOCTL_AMDGPU_CTX, &a), 0);
+	return a.out.alloc.ctx_id;
+}
+
+uint32_t vgpu_rig_ctx_flags(uint32_t ctx)
+{
+	union drm_amdgpu_ctx a;
+	memset(&a, 0, sizeof(a));
+	a.in.op = AMDGPU_CTX_OP_QUERY_STATE2;
+	a.in.ctx_id = ctx;
+	cr_assert_eq(drmIoctl(fd, DRM_IOCTL_AMDGPU_CTX, &a), 0);
+	return a.out.state.flags;
+}
+
+/* WAIT_CS takes an absolute CLOCK_MONOTONIC deadline
+ * (amdgpu_gem_timeout). */
+static uint64_t deadline_after(uint64_t ns)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + ns;
+}
+
+int vgpu_rig_submit_compute(uint32_t ctx, const struct rig_buf *ib, uint32_t ndw)
+{
+	struct drm_amdgpu_cs_chunk_ib ibc = { .ip_type = AMDGPU_HW_IP_COMPUTE, .va_start = ib->va,
+					      .ib_bytes = ndw * 4 };
+	struct drm_amdgpu_bo_list_entry ent[VGPU_RIG_MAX_BUFS];
+	for (int i = 0; i < nbufs; i++)
+		ent[i] = (struct drm_amdgpu_bo_list_entry){ .bo_handle = bufs[i].handle };
+	struct drm_amdgpu_bo_list_in list = { .bo_number = (uint32_t)nbufs,
+					      .bo_info_size = sizeof(ent[0]),
+					      .bo_info_ptr = (uintptr_t)ent };
+	struct drm_amdgpu_cs_chunk chunks[2] = {
+		{ .chunk_id = AMDGPU_CHUNK_ID_IB, .length_dw = sizeof(ibc) / 4,
+		  .chunk_data = (uintptr_t)&ibc },
+		{ .chunk_id = AMDGPU_CHUNK_ID_BO_HANDLES, .length_dw = sizeof(list) / 4,
+		  .chunk_data = (uintptr_t)&list },
+	};
+	uint64_t ptrs[2] = { (uintptr_t)&chunks[0], (uintptr_t)&chunks[1] };
+	union drm_amdgpu_cs cs;
+	memset(&cs, 0, sizeof(cs));
+	cs.in.ctx_id = ctx;
+	cs.in.num_chunks = 2;
+	cs.in.chunks = (uintptr_t)ptrs;
+	if (drmIoctl(fd, DRM_IOCTL_AMDGPU_CS, &cs))
+		return -errno;
+	union drm_amdgpu_wait_cs w;
+	memset(&w, 0, sizeof(w));
+	w.in.handle = cs.out.handle;
+	w.in.timeout = deadline_after(30ull * 1000000000ull);
+	w.in.ip_type = AMDGPU_HW_IP_COMPUTE;
+	w.in.ctx_id = ctx;
+	if (drmIoctl(fd, DRM_IOCTL_AMDGPU_WAIT_CS, &w))
+		return -errno;
+	cr_assert_eq(w.out.status, 0, "job not done after the wait");
+	return 0;
+}

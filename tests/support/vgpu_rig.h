@@ -1,0 +1,59 @@
+/*
+ * A raw-libdrm test rig for the suites that drive the vgpu's command
+ * processor and shader core directly (test_vgpu_shader, _scratch, _smem):
+ * no library code, only libdrm_amdgpu and the amdgpu ioctls, as a
+ * userspace driver would use them.  One rig per test process (Criterion
+ * forks each test), so its state is global:
+ *
+ *   TestSuite(name, .init = vgpu_rig_setup, .fini = vgpu_rig_teardown);
+ *   test:   vgpu_rig_buf_new(), vgpu_rig_ctx_new(), vgpu_rig_submit_compute()
+ *
+ * Every helper fails the current test (cr_assert) on an unexpected error,
+ * except vgpu_rig_submit_compute(), whose error is the thing under test.
+ */
+#ifndef VGPU_RIG_H
+#define VGPU_RIG_H
+
+#include <stdint.h>
+#include <amdgpu.h>
+
+/* Buffers one test may make; each is listed in every submission. */
+#define VGPU_RIG_MAX_BUFS 16
+
+/* A GTT buffer, mapped read/write/execute on the GPU and on the CPU. */
+struct rig_buf {
+	amdgpu_bo_handle bo;
+	amdgpu_va_handle vah;
+	uint32_t handle; /* KMS handle, for the CS ioctl's BO list */
+	uint64_t va, size;
+	void *cpu;
+};
+
+/* A suite's .init: a fresh vgpu instance of the 780M profile with a 2 s
+ * job watchdog (so a test's endless shader is cancelled quickly), skipping
+ * the test unless on the vgpu; then opens /dev/dri/renderD128 through
+ * libdrm_amdgpu. */
+void vgpu_rig_setup(void);
+
+/* A suite's .fini: unmaps and frees every buffer, closes the device (safe
+ * when the device never opened, e.g. after a skip), and removes the vgpu
+ * instance. */
+void vgpu_rig_teardown(void);
+
+amdgpu_device_handle vgpu_rig_device(void);
+
+/* A zeroed buffer of `size` rounded up to pages, at a fresh VA. */
+struct rig_buf *vgpu_rig_buf_new(uint64_t size);
+
+/* A new context (AMDGPU_CTX_OP_ALLOC_CTX); its id. */
+uint32_t vgpu_rig_ctx_new(void);
+
+/* AMDGPU_CTX_OP_QUERY_STATE2 flags of `ctx` (e.g. ..._FLAGS_GUILTY). */
+uint32_t vgpu_rig_ctx_flags(uint32_t ctx);
+
+/* Submits `ndw` dwords of `ib` to the compute ring of `ctx` with every
+ * buffer made so far in the BO list, and waits up to 30 s: 0, or -errno of
+ * the CS or WAIT_CS ioctl (-ECANCELED after a fault or a hang). */
+int vgpu_rig_submit_compute(uint32_t ctx, const struct rig_buf *ib, uint32_t ndw);
+
+#endif
