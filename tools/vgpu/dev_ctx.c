@@ -7,7 +7,6 @@
  */
 #include "dev_ctl.h"
 #include "exec.h"
-#include "fault.h" /* fault injection: VRAM-lost snapshots (fault_reset.c) */
 
 #include <errno.h>
 #include <linux/capability.h>
@@ -157,8 +156,6 @@ int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data)
 			if (r) {
 				c->num_ctxs--;
 				id = 0;
-			} else {
-				vgpu_fault_ctx_alloc(c, id); /* fault injection */
 			}
 		}
 		args->out.alloc.ctx_id = id;
@@ -171,7 +168,6 @@ int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data)
 			return -EINVAL;
 		ctx_release(c, ctx);
 		vgpu_exec_ctx_free(c, id);
-		vgpu_fault_ctx_free(c, id); /* fault injection */
 		*ctx = c->ctxs[--c->num_ctxs];
 		return 0;
 	case AMDGPU_CTX_OP_QUERY_STATE:
@@ -181,9 +177,11 @@ int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data)
 		if (!ctx_find(c, id))
 			return -EINVAL;
 		/* amdgpu_ctx_query / amdgpu_ctx_query2: a fault or hang on the
-		 * execution side is a GPU reset (every context sees RESET) and
-		 * makes the bad job's context GUILTY; VRAM loss only comes
-		 * from an injected reset (fault_reset.c); no RAS. */
+		 * execution side is a GPU reset (every context of every
+		 * process of the instance sees RESET) and makes the bad job's
+		 * context GUILTY; VRAM loss only comes from an injected reset
+		 * (fault_reset.c); no RAS.  The counters compared are the
+		 * instance's (exec_fence.c). */
 		/* out.state.flags overlays in.op: read the op first, as
 		 * amdgpu_ctx_ioctl switches on it before amdgpu_ctx_query
 		 * writes the answer (fixed by the fault-injection helper:
@@ -194,12 +192,8 @@ int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data)
 			args->out.state.reset_status = vgpu_exec_ctx_query_reset_status(c, id);
 			return 0;
 		}
-		{
-			uint32_t flags = vgpu_exec_ctx_query2_flags(c, id) |
-					 vgpu_fault_ctx_query2_flags(c, id); /* fault injection: VRAMLOST */
-			args->out.state.flags = flags;
-			args->out.state.hangs = 0;
-		}
+		args->out.state.flags = vgpu_exec_ctx_query2_flags(c, id);
+		args->out.state.hangs = 0;
 		return 0;
 	case AMDGPU_CTX_OP_GET_STABLE_PSTATE:
 		if (args->in.flags)
@@ -230,7 +224,6 @@ void vgpu_ctx_file_fini(struct vgpu_ctl_file *c)
 {
 	/* amdgpu_ctx_mgr_entity_flush/fini: the file's jobs finish first */
 	vgpu_exec_file_fini(c);
-	vgpu_fault_file_fini(c); /* fault injection */
 	for (size_t i = 0; i < c->num_ctxs; i++)
 		ctx_release(c, &c->ctxs[i]);
 	free(c->ctxs);

@@ -25,7 +25,7 @@ int vgpu_amdgpu_fence_to_handle(struct vgpu_file *f, void *data);
 int vgpu_exec_ctx_create(struct vgpu_file *f, uint32_t id);
 /* amdgpu_ctx_free: forgets the context; its queued jobs still finish. */
 void vgpu_exec_ctx_free(struct vgpu_ctl_file *c, uint32_t id);
-/* amdgpu_ctx_query2 flags (RESET, GUILTY) and amdgpu_ctx_query's
+/* amdgpu_ctx_query2 flags (RESET, VRAMLOST, GUILTY) and amdgpu_ctx_query's
  * reset_status (which also advances the context's query counter). */
 uint32_t vgpu_exec_ctx_query2_flags(struct vgpu_ctl_file *c, uint32_t id);
 uint32_t vgpu_exec_ctx_query_reset_status(struct vgpu_ctl_file *c, uint32_t id);

@@ -3,8 +3,14 @@
  * amdgpu_ctx.c, amdgpu_gem.c: amdgpu_gem_timeout) for the vgpu's
  * execution side, plus the per-BO "last use" fence that GEM_WAIT_IDLE
  * waits for (the kernel keeps it in the BO's dma_resv).
+ *
+ * The device's gpu_reset_counter and vram_lost_counter are not here: they
+ * live in the instance's shared state (mem_shared.c), so a reset in any
+ * process of the instance is seen by every process's contexts.  Guilt
+ * stays with the context (this process's) whose job hung or faulted.
  */
 #include "exec_internal.h"
+#include "mem_internal.h" /* the shared reset counters */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -15,8 +21,6 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond;
 static pthread_once_t cond_once = PTHREAD_ONCE_INIT;
 static struct exec_ctx *ctxs;
-/* adev->gpu_reset_counter */
-static uint64_t gpu_reset_counter;
 
 /* dma_resv of each BO, reduced to its last fence */
 struct bo_busy {
@@ -199,14 +203,20 @@ struct exec_fence *exec_entity_fence(struct exec_entity *e, uint64_t seq, int *e
 }
 
 /* amdgpu_device_gpu_recover after amdgpu_job_timedout: the context of
- * the bad job is marked guilty (drm_sched_increase_karma), and every
- * context sees the reset counter move. */
+ * the bad job is marked guilty (drm_sched_increase_karma), and
+ * atomic_inc(&adev->gpu_reset_counter) moves the instance's counter, so
+ * every context of every process sees the reset. */
 void exec_gpu_reset(struct exec_ctx *guilty)
 {
 	if (guilty)
 		guilty->guilty = true;
-	gpu_reset_counter++;
+	mem_dev_gpu_reset_inc();
 	exec_broadcast();
+}
+
+bool exec_ctx_vram_lost(const struct exec_ctx *ctx)
+{
+	return ctx->vram_lost_counter != mem_dev_vram_lost_counter();
 }
 
 int vgpu_exec_ctx_create(struct vgpu_file *f, uint32_t id)
@@ -220,10 +230,11 @@ int vgpu_exec_ctx_create(struct vgpu_file *f, uint32_t id)
 	x->file = f;
 	x->id = id;
 	exec_lock();
-	/* amdgpu_ctx_init: reset_counter and reset_counter_query start at the
-	 * device's current count */
-	x->reset_counter = gpu_reset_counter;
-	x->reset_counter_query = (uint32_t)gpu_reset_counter;
+	/* amdgpu_ctx_init: reset_counter, reset_counter_query and
+	 * vram_lost_counter start at the device's current counts */
+	x->reset_counter = mem_dev_gpu_reset_counter();
+	x->reset_counter_query = (uint32_t)x->reset_counter;
+	x->vram_lost_counter = mem_dev_vram_lost_counter();
 	x->next = ctxs;
 	ctxs = x;
 	exec_unlock();
@@ -248,8 +259,10 @@ uint32_t vgpu_exec_ctx_query2_flags(struct vgpu_ctl_file *c, uint32_t id)
 	exec_lock();
 	struct exec_ctx *x = exec_ctx_lookup(c, id);
 	if (x) {
-		if (x->reset_counter != gpu_reset_counter)
+		if (x->reset_counter != mem_dev_gpu_reset_counter())
 			flags |= AMDGPU_CTX_QUERY2_FLAGS_RESET;
+		if (exec_ctx_vram_lost(x))
+			flags |= AMDGPU_CTX_QUERY2_FLAGS_VRAMLOST;
 		if (x->guilty)
 			flags |= AMDGPU_CTX_QUERY2_FLAGS_GUILTY;
 	}
@@ -264,13 +277,24 @@ uint32_t vgpu_exec_ctx_query_reset_status(struct vgpu_ctl_file *c, uint32_t id)
 	exec_lock();
 	struct exec_ctx *x = exec_ctx_lookup(c, id);
 	if (x) {
-		uint32_t now = (uint32_t)gpu_reset_counter;
+		uint32_t now = mem_dev_gpu_reset_counter();
 		if (x->reset_counter_query != now)
 			st = AMDGPU_CTX_UNKNOWN_RESET;
 		x->reset_counter_query = now;
 	}
 	exec_unlock();
 	return st;
+}
+
+/* amdgpu_cs_pass1: a CS on a context created before the last VRAM loss.
+ * False for an unknown context (the CS handler refuses it with EINVAL). */
+bool vgpu_exec_ctx_vram_lost(struct vgpu_ctl_file *c, uint32_t id)
+{
+	exec_lock();
+	struct exec_ctx *x = exec_ctx_lookup(c, id);
+	bool lost = x && !x->guilty && exec_ctx_vram_lost(x);
+	exec_unlock();
+	return lost;
 }
 
 void vgpu_exec_file_fini(struct vgpu_ctl_file *c)

@@ -56,6 +56,9 @@ struct exec_ctx {
 	bool guilty;               /* atomic ctx->guilty */
 	uint64_t reset_counter;    /* gpu_reset_counter at creation */
 	uint32_t reset_counter_query;
+	/* vram_lost_counter at creation (fault-injection helper: moved here
+	 * from fault_reset.c so a job can be checked against it) */
+	uint32_t vram_lost_counter;
 	struct exec_entity ent[3][EXEC_MAX_ENTITY_RINGS]; /* GFX, COMPUTE, DMA */
 	struct exec_ctx *next;
 };
@@ -123,6 +126,13 @@ struct exec_fence *exec_entity_fence(struct exec_entity *e, uint64_t seq, int *e
 /* A GPU reset after a hang/fault: the bad context becomes guilty and the
  * device's reset counter moves.  exec_lock held. */
 void exec_gpu_reset(struct exec_ctx *guilty);
+/* True if `ctx` was created before the instance's last VRAM loss (in any
+ * process): amdgpu_job_run skips its jobs, amdgpu_cs_pass1 refuses its
+ * CS.  Needs no lock (the snapshot never changes, the counter is atomic). */
+bool exec_ctx_vram_lost(const struct exec_ctx *ctx);
+/* The same for context `id` of a file (false if there is none): the CS
+ * refusal of fault_reset.c.  Takes exec_lock. */
+bool vgpu_exec_ctx_vram_lost(struct vgpu_ctl_file *c, uint32_t id);
 /* Records `fe` as the last use of every BO in the list (dma_resv_add_fence). */
 void exec_bo_mark_busy(const uint32_t *gids, uint32_t n, struct exec_fence *fe);
 /* amdgpu_gem_timeout: absolute ns (CLOCK_MONOTONIC here) -> deadline. */

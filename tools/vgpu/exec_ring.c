@@ -209,19 +209,16 @@ static int run_job(struct exec_job *job)
 /* ---- fault injection (fault.h) ---------------------------------------- */
 
 /* An injected hang: the job never finishes; the watchdog turns it into
- * a timeout as for a real hang.  An injected VRAM-lost reset meanwhile
- * cancels it (its fence already carries the error). */
+ * a timeout as for a real hang.  A VRAM-lost reset meanwhile, in any
+ * process of the instance, cancels it (the resubmission skips it). */
 static int hang_job(struct exec_job *job)
 {
 	for (;;) {
 		int r = exec_check_watchdog(job);
 		if (r)
 			return r;
-		exec_lock();
-		int cancelled = job->fence->error;
-		exec_unlock();
-		if (cancelled)
-			return cancelled;
+		if (exec_ctx_vram_lost(job->ctx))
+			return -ECANCELED;
 		usleep(1000);
 	}
 }
@@ -237,14 +234,6 @@ static int run_or_inject(struct exec_ring *r, struct exec_job *job)
 	default:
 		return run_job(job);
 	}
-}
-
-void exec_ring_cancel_all(void)
-{
-	for (size_t i = 0; i < NUM_RINGS; i++)
-		for (struct exec_job *j = rings[i].head; j; j = j->next)
-			if (!j->fence->signaled && !j->fence->error)
-				j->fence->error = -ECANCELED;
 }
 
 static bool deps_signaled(const struct exec_job *job)
@@ -306,18 +295,21 @@ static void *ring_main(void *arg)
 			/* drm_sched_entity_pop_job: a guilty entity's jobs are
 			 * cancelled; amdgpu_job_run skips their IBs */
 			err = -ECANCELED;
-		} else if (job->fence->error) {
-			/* fault injection: cancelled by a VRAM loss before it ran
-			 * (amdgpu_job_run skips the IBs) */
-			err = job->fence->error;
+		} else if (exec_ctx_vram_lost(job->ctx)) {
+			/* amdgpu_job_run: "Skip job if VRAM is lost": allocated
+			 * before a VRAM loss in any process of the instance
+			 * (changed by the fault-injection helper) */
+			err = -ECANCELED;
 		} else {
 			job->deadline_ns = exec_now_ns() + timeout_ns();
 			exec_unlock();
 			err = run_or_inject(r, job); /* fault injection hook */
 			exec_lock();
-			/* a job cancelled by an injected VRAM loss while it ran is
-			 * not the cause of a reset */
-			if (err && err != job->fence->error)
+			/* a VRAM loss while it ran: the reset's resubmission skips
+			 * it (amdgpu_job_run), and it is not blamed for a reset */
+			if (exec_ctx_vram_lost(job->ctx))
+				err = -ECANCELED;
+			else if (err)
 				exec_gpu_reset(job->ctx);
 		}
 		exec_fence_signal(job->fence, err);

@@ -5,8 +5,10 @@
  * docs/fault-injection.md describes the grammar and what each fault
  * mirrors in Linux 6.1.
  *
- * All fault state is per process, like the execution side it acts on
- * (rings, reset counter, contexts); see the document for why.
+ * The armed faults, their counts and the heap-full flags are per
+ * process (counts stay deterministic); the resets they cause are not:
+ * the device's gpu_reset_counter and vram_lost_counter are the instance's
+ * (mem_shared.c), seen by every process.  See the document for why.
  */
 #ifndef VGPU_FAULT_H
 #define VGPU_FAULT_H
@@ -39,8 +41,9 @@ uint64_t vgpu_fault_ioctl_calls(unsigned int nr);
 /* ---- hooks ---------------------------------------------------------------- */
 
 /* dev_ioctl.c, once the ioctl is decoded and before its argument is read:
- * counts the call, fires a due reset, and returns the injected -errno
- * (the call then has no effect) or 0. */
+ * applies a VRAM loss of another process, counts the call, fires a due
+ * reset, and returns the injected -errno (the call then has no effect)
+ * or 0. */
 int vgpu_fault_ioctl_enter(unsigned int nr, const char *name);
 
 /* dev_ioctl.c, after the argument was copied in and the permission check
@@ -67,20 +70,23 @@ bool vgpu_fault_ring_known(const char *ring_name);
 /* ---- GPU reset and VRAM loss (fault_reset.c) ------------------------------ */
 
 /* amdgpu_device_gpu_recover without a guilty job (as a reset asked for
- * through debugfs amdgpu_gpu_recover): every context sees RESET; with
- * `vram_lost`, amdgpu_inc_vram_lost: VRAM contents of this process's BOs
- * are scrambled and every job not yet finished is cancelled. */
-void vgpu_fault_gpu_reset(bool vram_lost);
+ * through debugfs amdgpu_gpu_recover): the instance's gpu_reset_counter
+ * moves, so every context of every process sees RESET; with `vram_lost`,
+ * amdgpu_inc_vram_lost: the instance's vram_lost_counter moves, every BO
+ * then in VRAM is marked lost, and this process applies the loss at once
+ * (vgpu_fault_vram_lost_apply).  0, or -errno if the instance's shared
+ * state cannot be attached. */
+int vgpu_fault_gpu_reset(bool vram_lost);
 
-/* adev->vram_lost_counter (AMDGPU_INFO_VRAM_LOST_COUNTER). */
+/* adev->vram_lost_counter of the instance (AMDGPU_INFO_VRAM_LOST_COUNTER). */
 uint32_t vgpu_fault_vram_lost_counter(void);
 
-/* dev_ctx.c: amdgpu_ctx_init's vram_lost_counter snapshot, its removal,
- * and the QUERY_STATE2 flag (AMDGPU_CTX_QUERY2_FLAGS_VRAMLOST). */
-void vgpu_fault_ctx_alloc(struct vgpu_ctl_file *c, uint32_t id);
-void vgpu_fault_ctx_free(struct vgpu_ctl_file *c, uint32_t id);
-void vgpu_fault_file_fini(struct vgpu_ctl_file *c);
-uint32_t vgpu_fault_ctx_query2_flags(struct vgpu_ctl_file *c, uint32_t id);
+/* Makes this process catch up with the instance's VRAM losses: the
+ * contents of its BOs marked lost are scrambled.  Cheap when nothing is
+ * new (one atomic load).  Called at every ioctl entry
+ * (vgpu_fault_ioctl_enter) and when a ring thread starts a job
+ * (vgpu_fault_job_start); no lock may be held. */
+void vgpu_fault_vram_lost_apply(void);
 
 /* ---- provided by the files the hooks live in ------------------------------ */
 
@@ -90,9 +96,5 @@ uint32_t vgpu_fault_ctx_query2_flags(struct vgpu_ctl_file *c, uint32_t id);
 int vgpu_ioctl_nr_by_name(const char *name, unsigned int *nr);
 /* dev_ioctl.c: the table name of nr, or NULL for a hole / no entry. */
 const char *vgpu_ioctl_name_of(unsigned int nr);
-
-/* exec_ring.c: sets -ECANCELED on the fence of every job queued or
- * running (amdgpu_job_run skips them after a VRAM loss).  exec_lock held. */
-void exec_ring_cancel_all(void);
 
 #endif /* VGPU_FAULT_H */

@@ -37,11 +37,12 @@ EXPORT void amdbare_vgpu_fault_clear(void)
 	vgpu_fault_clear();
 }
 
-/* A GPU reset now, blaming no context; vram_lost != 0 also loses VRAM. */
+/* A GPU reset now, blaming no context; vram_lost != 0 also loses VRAM.
+ * It reaches every process of the instance.  0, or -errno when the
+ * instance's shared state cannot be attached. */
 EXPORT int amdbare_vgpu_fault_gpu_reset(int vram_lost)
 {
-	vgpu_fault_gpu_reset(vram_lost != 0);
-	return 0;
+	return vgpu_fault_gpu_reset(vram_lost != 0);
 }
 
 /* Injections that fired in this process so far. */

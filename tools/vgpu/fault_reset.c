@@ -1,14 +1,18 @@
 /*
- * Injected GPU resets and VRAM loss (Linux 6.1 amdgpu_device.c:
+ * Injected GPU resets and VRAM loss, device-wide (Linux 6.1 amdgpu_device.c:
  * amdgpu_device_gpu_recover, amdgpu_inc_vram_lost; amdgpu_ctx.c:
  * amdgpu_ctx_init's vram_lost_counter, amdgpu_ctx_query2; amdgpu_cs.c:
  * amdgpu_cs_pass1's VRAM-lost check; amdgpu_job.c: amdgpu_job_run).
  *
- * The reset counter and guilt belong to the execution side
- * (exec_fence.c: exec_gpu_reset); this file adds what a reset without a
- * guilty job and a VRAM loss need: the device's vram_lost_counter, each
- * context's snapshot of it, the CS refusal, the cancellation of unfinished
- * jobs and the loss of the contents themselves.
+ * The counters are the instance's (mem_shared.c), so a reset in one
+ * process reaches every process of the instance: each context compares its
+ * snapshots (exec_fence.c) with them when asked, and each ring thread
+ * skips the jobs of contexts older than the last VRAM loss (exec_ring.c).
+ * What cannot be done from the resetting process is scrambling another
+ * process's BO contents (it has no handle on them), so a loss marks every
+ * BO then in VRAM (mem_dev_vram_lost_inc) and each process scrambles its
+ * marked BOs when it next enters an ioctl or starts a job
+ * (vgpu_fault_vram_lost_apply).
  */
 #include "fault.h"
 #include "exec_internal.h"
@@ -17,116 +21,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
-#include <pthread.h>
 #include <stdatomic.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* adev->vram_lost_counter */
-static atomic_uint vram_lost_counter;
-
-/* amdgpu_ctx.vram_lost_counter of every live context of this process */
-struct ctx_snap {
-	struct vgpu_ctl_file *c;
-	uint32_t id;
-	uint32_t vram_lost_counter;
-};
-static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct ctx_snap *snaps;
-static size_t nsnaps, capsnaps;
-
-/* Held across fork() like the rules' lock (fault_state.c). */
-static void snap_atfork_prepare(void)
-{
-	pthread_mutex_lock(&snap_lock);
-}
-
-static void snap_atfork_release(void)
-{
-	pthread_mutex_unlock(&snap_lock);
-}
-
-static void snap_atfork_register(void)
-{
-	pthread_atfork(snap_atfork_prepare, snap_atfork_release, snap_atfork_release);
-}
-
-static pthread_once_t snap_once = PTHREAD_ONCE_INIT;
+/* The instance's vram_lost_counter this process has applied to its BOs.
+ * A forked child inherits it with the BOs it applies to. */
+static atomic_uint applied_vram_lost;
 
 uint32_t vgpu_fault_vram_lost_counter(void)
 {
-	return atomic_load(&vram_lost_counter);
-}
-
-/* amdgpu_ctx_init: ctx->vram_lost_counter = adev->vram_lost_counter.  A
- * context whose snapshot cannot be stored counts as created now, which is
- * what it is. */
-void vgpu_fault_ctx_alloc(struct vgpu_ctl_file *c, uint32_t id)
-{
-	pthread_once(&snap_once, snap_atfork_register);
-	pthread_mutex_lock(&snap_lock);
-	if (nsnaps == capsnaps) {
-		size_t cap = capsnaps ? 2 * capsnaps : 16;
-		struct ctx_snap *n = realloc(snaps, cap * sizeof(*n));
-		if (!n) {
-			pthread_mutex_unlock(&snap_lock);
-			return;
-		}
-		snaps = n;
-		capsnaps = cap;
-	}
-	snaps[nsnaps++] = (struct ctx_snap){ c, id, atomic_load(&vram_lost_counter) };
-	pthread_mutex_unlock(&snap_lock);
-}
-
-void vgpu_fault_ctx_free(struct vgpu_ctl_file *c, uint32_t id)
-{
-	pthread_mutex_lock(&snap_lock);
-	for (size_t i = 0; i < nsnaps; i++) {
-		if (snaps[i].c == c && snaps[i].id == id) {
-			snaps[i] = snaps[--nsnaps];
-			break;
-		}
-	}
-	pthread_mutex_unlock(&snap_lock);
-}
-
-void vgpu_fault_file_fini(struct vgpu_ctl_file *c)
-{
-	pthread_mutex_lock(&snap_lock);
-	for (size_t i = 0; i < nsnaps;) {
-		if (snaps[i].c == c)
-			snaps[i] = snaps[--nsnaps];
-		else
-			i++;
-	}
-	if (nsnaps == 0) {
-		free(snaps);
-		snaps = NULL;
-		capsnaps = 0;
-	}
-	pthread_mutex_unlock(&snap_lock);
-}
-
-/* True if the context was created before the last VRAM loss. */
-static bool ctx_vram_lost(struct vgpu_ctl_file *c, uint32_t id)
-{
-	bool lost = false;
-	uint32_t now = atomic_load(&vram_lost_counter);
-	pthread_mutex_lock(&snap_lock);
-	for (size_t i = 0; i < nsnaps; i++)
-		if (snaps[i].c == c && snaps[i].id == id)
-			lost = snaps[i].vram_lost_counter != now;
-	pthread_mutex_unlock(&snap_lock);
-	return lost;
-}
-
-/* amdgpu_ctx_query2: "if (ctx->vram_lost_counter != adev->vram_lost_counter)
- * out->state.flags |= AMDGPU_CTX_QUERY2_FLAGS_VRAMLOST" */
-uint32_t vgpu_fault_ctx_query2_flags(struct vgpu_ctl_file *c, uint32_t id)
-{
-	return ctx_vram_lost(c, id) ? AMDGPU_CTX_QUERY2_FLAGS_VRAMLOST : 0;
+	return mem_dev_vram_lost_counter();
 }
 
 /* amdgpu_cs_pass1: a job takes adev->vram_lost_counter (amdgpu_job_alloc);
@@ -139,18 +44,17 @@ int vgpu_fault_ioctl_check(struct vgpu_file *f, unsigned int nr, const void *kda
 	if (nr != DRM_COMMAND_BASE + DRM_AMDGPU_CS || !f->ctl)
 		return 0;
 	const union drm_amdgpu_cs *cs = kdata;
-	if (cs->in.num_chunks == 0 || atomic_load(&vram_lost_counter) == 0)
+	if (cs->in.num_chunks == 0 || mem_dev_vram_lost_counter() == 0)
 		return 0;
-	if (!ctx_vram_lost(f->ctl, cs->in.ctx_id))
+	if (!vgpu_exec_ctx_vram_lost(f->ctl, cs->in.ctx_id))
 		return 0;
 	vgpu_log("CS on context %u created before the VRAM loss -> ECANCELED", cs->in.ctx_id);
 	return -ECANCELED;
 }
 
-/* The contents of this process's VRAM BOs are gone.  The vgpu keeps BO
- * contents in memfds; a lost BO reads as a recognisable pattern
- * (0xdeadbeef dwords) over its first 64 MiB, zeros beyond (punched
- * holes, so a huge sparse BO costs no memory). */
+/* The vgpu keeps BO contents in memfds; a lost BO reads as a recognisable
+ * pattern (0xdeadbeef dwords) over its first 64 MiB, zeros beyond
+ * (punched holes, so a huge sparse BO costs no memory). */
 #define LOST_PATTERN_BYTES (64ull << 20)
 
 static void scramble_memfd(int fd, uint64_t size)
@@ -170,39 +74,55 @@ static void scramble_memfd(int fd, uint64_t size)
 			  (off_t)(size - patterned));
 }
 
-static void lose_vram_contents(void)
+void vgpu_fault_vram_lost_apply(void)
 {
+	uint32_t now = mem_dev_vram_lost_counter();
+	if (atomic_load(&applied_vram_lost) == now)
+		return;
+	/* mem_local_lock serialises the threads of this process: the first
+	 * one scrambles, the others find the counter applied. */
 	mem_local_lock();
-	for (struct vgpu_mem_file *mf = mem_files_head(); mf; mf = mf->next_file) {
-		for (uint32_t h = 1; h < mf->nhandles; h++) {
-			struct mem_bo *bo = mf->handles[h];
-			if (!bo || bo->memfd < 0)
-				continue;
-			mem_shared_lock();
-			struct mem_gbo *g = mem_gbo_get(bo->gid);
-			bool in_vram = g && g->mem_type == MEM_PL_VRAM;
-			mem_shared_unlock();
-			if (in_vram)
-				scramble_memfd(bo->memfd, bo->size);
+	if (atomic_load(&applied_vram_lost) != now) {
+		for (struct vgpu_mem_file *mf = mem_files_head(); mf; mf = mf->next_file) {
+			for (uint32_t h = 1; h < mf->nhandles; h++) {
+				struct mem_bo *bo = mf->handles[h];
+				if (!bo || bo->memfd < 0)
+					continue;
+				/* A BO held by several processes (PRIME, fork) is
+				 * scrambled once, by whoever comes first, under the
+				 * shared lock so no holder reads it half-lost; a
+				 * later applier must not destroy what was uploaded
+				 * again since. */
+				mem_shared_lock();
+				if (mem_dev_take_lost(bo->gid))
+					scramble_memfd(bo->memfd, bo->size);
+				mem_shared_unlock();
+			}
 		}
+		atomic_store(&applied_vram_lost, now);
+		vgpu_log("VRAM loss %u applied to this process's BOs", now);
 	}
 	mem_local_unlock();
 }
 
-void vgpu_fault_gpu_reset(bool vram_lost)
+int vgpu_fault_gpu_reset(bool vram_lost)
 {
-	/* The memory side's locks are never taken under exec_lock. */
-	if (vram_lost)
-		lose_vram_contents();
+	/* The reset API may come before the first open of the device. */
+	int r = mem_shared_attach();
+	if (r)
+		return r;
 	exec_lock();
-	if (vram_lost) {
-		/* amdgpu_inc_vram_lost, then amdgpu_job_run skips every job
-		 * allocated before: their fences end with -ECANCELED */
-		atomic_fetch_add(&vram_lost_counter, 1);
-		exec_ring_cancel_all();
-	}
-	/* no job is blamed: drm_sched_increase_karma is not called */
+	/* no job is blamed: drm_sched_increase_karma is not called; the
+	 * counter moves for the whole instance */
 	exec_gpu_reset(NULL);
 	exec_unlock();
+	if (vram_lost) {
+		/* amdgpu_inc_vram_lost; then amdgpu_job_run skips every job
+		 * of a context from before (exec_ring.c), in every process.
+		 * The memory side's locks are never taken under exec_lock. */
+		mem_dev_vram_lost_inc();
+		vgpu_fault_vram_lost_apply();
+	}
 	vgpu_log("GPU reset (injected)%s", vram_lost ? ": VRAM lost" : "");
+	return 0;
 }

@@ -3,10 +3,12 @@
  * them: ioctl failures before the ioctl does anything, heaps declared
  * full, jobs that hang or fault, resets at a chosen CS call.
  *
- * Per process, on purpose: the execution side (rings, reset counter,
- * contexts) is per process in the vgpu, and counting "the n-th call"
- * across processes would make every injection depend on what other
- * processes of the instance happen to do.
+ * Per process, on purpose: counting "the n-th call" across processes
+ * would make every injection depend on what other processes of the
+ * instance happen to do, and a heap declared full by one test process
+ * must not fail another's allocations.  What an injection causes is not
+ * per process: a reset or VRAM loss moves the instance's counters
+ * (fault_reset.c), and every process sees it.
  */
 #include "fault_internal.h"
 
@@ -130,6 +132,9 @@ static bool due(struct fault_rule *r)
 
 int vgpu_fault_ioctl_enter(unsigned int nr, const char *name)
 {
+	/* a VRAM loss in another process: this process's BOs are lost before
+	 * any ioctl can read them */
+	vgpu_fault_vram_lost_apply();
 	atomic_fetch_add(&calls[nr & 0xff], 1);
 	uint64_t nth_any = atomic_fetch_add(&calls[FAULT_IOCTL_ANY], 1) + 1;
 	int err = 0;
@@ -166,7 +171,8 @@ int vgpu_fault_ioctl_enter(unsigned int nr, const char *name)
 		atomic_fetch_add(&hits, 1);
 		vgpu_log("fault injection: GPU reset%s before %s", vram_lost ? " (VRAM lost)" : "",
 			 name);
-		vgpu_fault_gpu_reset(vram_lost);
+		/* the device is open, so the shared state is attached */
+		(void)vgpu_fault_gpu_reset(vram_lost);
 	}
 	if (err) {
 		atomic_fetch_add(&hits, 1);
@@ -214,6 +220,9 @@ static bool ring_matches(const char *rule, const char *ring)
 
 enum vgpu_fault_job vgpu_fault_job_start(const char *ring_name)
 {
+	/* the ring thread reads BO contents: a VRAM loss of another process
+	 * is applied first (no lock is held here) */
+	vgpu_fault_vram_lost_apply();
 	enum vgpu_fault_job what = VGPU_FAULT_JOB_RUN;
 	pthread_mutex_lock(&lock);
 	for (int i = 0; i < nrules; i++) {

@@ -99,7 +99,10 @@ struct mem_gbo {
 };
 
 #define MEM_SHM_MAGIC 0x6d656d76u /* "vmem" */
-#define MEM_SHM_VERSION 1u
+/* 2: the reset counters and VRAM-lost marks below (fault-injection
+ * helper); an instance of version 1 is refused by check_compatible / the
+ * size check in mem_shared.c, never misread. */
+#define MEM_SHM_VERSION 2u
 
 struct mem_shared {
 	uint32_t magic, version;
@@ -115,7 +118,17 @@ struct mem_shared {
 	uint64_t lru_clock;
 	uint64_t gen;
 	uint64_t vma_next;         /* next free fake-offset page */
+	/* adev->gpu_reset_counter and adev->vram_lost_counter: a GPU reset
+	 * in any process of the instance moves them for every process
+	 * (exec_fence.c, fault_reset.c; docs/fault-injection.md) */
+	_Atomic uint32_t gpu_reset_counter;
+	_Atomic uint32_t vram_lost_counter;
 	struct mem_gbo bo[MEM_MAX_BOS];
+	/* lost_gid[slot] == id of the BO in that slot: it was in VRAM at a
+	 * VRAM loss and its contents are not scrambled yet; the first process
+	 * holding it that applies the loss scrambles them and clears the mark
+	 * (shared lock) */
+	uint32_t lost_gid[MEM_MAX_BOS];
 };
 
 /* Attaches to (creating if needed) the instance's shared state; called from
@@ -143,6 +156,19 @@ int mem_shared_sweep(void);
 int mem_vma_alloc(uint64_t pages, uint64_t *start);
 /* This process's start time (for holder records). */
 uint64_t mem_self_start_time(void);
+
+/* Device reset counters in the shared state (0 before attaching). */
+uint32_t mem_dev_gpu_reset_counter(void);
+uint32_t mem_dev_vram_lost_counter(void);
+/* atomic_inc(&adev->gpu_reset_counter) */
+void mem_dev_gpu_reset_inc(void);
+/* amdgpu_inc_vram_lost: marks every BO now in VRAM as lost, then moves
+ * the counter.  Takes the shared lock. */
+void mem_dev_vram_lost_inc(void);
+/* True (once) if BO `gid` was marked lost and not scrambled yet: the
+ * caller scrambles it before it drops the shared lock, so no other
+ * holder sees the old contents meanwhile.  Shared lock held. */
+bool mem_dev_take_lost(uint32_t gid);
 
 /* ---- Placement (mem_placement.c, shared lock held) --------------------- */
 

@@ -516,3 +516,52 @@ int mem_vma_alloc(uint64_t pages, uint64_t *start)
 	free(r);
 	return ret;
 }
+
+/* ---- device reset counters (fault-injection helper) -------------------------
+ * adev->gpu_reset_counter and adev->vram_lost_counter live here, not in a
+ * process, so that a reset caused by any process of the instance (a hang,
+ * a VM fault, an injected reset) reaches every process's contexts, as on a
+ * real device.  Atomics in the shared mapping: readers need no lock. */
+
+uint32_t mem_dev_gpu_reset_counter(void)
+{
+	return shared ? atomic_load(&shared->gpu_reset_counter) : 0;
+}
+
+uint32_t mem_dev_vram_lost_counter(void)
+{
+	return shared ? atomic_load(&shared->vram_lost_counter) : 0;
+}
+
+void mem_dev_gpu_reset_inc(void)
+{
+	if (shared)
+		atomic_fetch_add(&shared->gpu_reset_counter, 1);
+}
+
+void mem_dev_vram_lost_inc(void)
+{
+	if (!shared)
+		return;
+	/* The marks are set before the counter moves: a process that sees the
+	 * new counter finds every mark of that loss. */
+	mem_shared_lock();
+	for (uint32_t i = 0; i < shared->nslots; i++) {
+		const struct mem_gbo *g = &shared->bo[i];
+		if (g->id && g->mem_type == MEM_PL_VRAM)
+			shared->lost_gid[i] = g->id;
+	}
+	atomic_fetch_add(&shared->vram_lost_counter, 1);
+	mem_shared_unlock();
+}
+
+bool mem_dev_take_lost(uint32_t gid)
+{
+	if (!shared || gid == 0)
+		return false;
+	uint32_t slot = (gid - 1) % MEM_MAX_BOS;
+	bool lost = shared->lost_gid[slot] == gid;
+	if (lost)
+		shared->lost_gid[slot] = 0;
+	return lost;
+}
