@@ -168,13 +168,43 @@ static void base_name(const char *name, char *out, size_t cap)
 		out[n - 4] = 0;
 }
 
+/* What the mnemonic selects, once per decoded instruction (the
+ * executors then compare no strings). */
+static void resolve(struct shader_icache_entry *e)
+{
+	switch (e->inst.enc) {
+	case ISA_ENC_SOP1: case ISA_ENC_SOP2: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
+	case ISA_ENC_SOPP: case ISA_ENC_SMEM:
+		shader_salu_resolve(e);
+		break;
+	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC: case ISA_ENC_VOP3:
+	case ISA_ENC_VOP3P: case ISA_ENC_VOPD:
+		shader_valu_resolve(e);
+		break;
+	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT:
+		shader_vmem_resolve(e);
+		break;
+	case ISA_ENC_DS:
+		shader_ds_resolve(e);
+		break;
+	case ISA_ENC_MUBUF:
+		shader_mubuf_resolve(e);
+		break;
+	case ISA_ENC_SCRATCH:
+		shader_scratch_resolve(e);
+		break;
+	default:
+		break;
+	}
+}
+
 /* Fetches and decodes the instruction at pc, through the cache. */
 static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry **out)
 {
 	struct shader_icache_entry *e = &c->icache[(pc >> 2) % ICACHE_SLOTS];
 	c->pc = pc;
 	c->cur = NULL;
-	if (e->valid && e->pc == pc) {
+	if (e->gen == c->icache_gen && e->pc == pc) {
 		*out = e;
 		return 0;
 	}
@@ -194,16 +224,16 @@ static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry 
 		n = isa_decode(words, have + 1, &e->inst);
 	}
 	if (n < 0) {
-		e->valid = false;
+		e->gen = 0;
 		char why[80];
 		snprintf(why, sizeof(why), "illegal instruction (encoding %08x not decodable)",
 			 words[0]);
 		return shader_fault(c, why);
 	}
 	e->pc = pc;
-	e->valid = true;
-	e->valu_op = e->valu_op_y = 0;
+	e->gen = c->icache_gen;
 	base_name(e->inst.desc->name, e->base, sizeof(e->base));
+	resolve(e);
 	*out = e;
 	return 0;
 }
@@ -220,20 +250,20 @@ static int exec_one(struct shader_core *c, struct shader_wave *w)
 	switch (in->enc) {
 	case ISA_ENC_SOP1: case ISA_ENC_SOP2: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
 	case ISA_ENC_SOPP:
-		return shader_exec_salu(c, w, in, e->base);
+		return shader_exec_salu(c, w, e);
 	case ISA_ENC_SMEM:
-		return shader_exec_smem(c, w, in, e->base);
+		return shader_exec_smem(c, w, e);
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC: case ISA_ENC_VOP3:
 	case ISA_ENC_VOP3P: case ISA_ENC_VOPD:
 		return shader_exec_valu(c, w, e);
 	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT:
-		return shader_exec_vmem(c, w, in, e->base);
+		return shader_exec_vmem(c, w, e);
 	case ISA_ENC_DS:
-		return shader_exec_ds(c, w, in, e->base);
+		return shader_exec_ds(c, w, e);
 	case ISA_ENC_MUBUF:
-		return shader_exec_mubuf(c, w, in, e->base);
+		return shader_exec_mubuf(c, w, e);
 	case ISA_ENC_SCRATCH: /* scratch helper: lane-private memory, shader_scratch.c */
-		return shader_exec_scratch(c, w, in, e->base);
+		return shader_exec_scratch(c, w, e);
 	default:
 		return shader_illegal(c);
 	}
@@ -365,6 +395,7 @@ int shader_dispatch_run(struct exec_job *job, const struct shader_dispatch *d)
 		nvgpr = 256;
 	c.lds_size = RSRC2_LDS_SIZE(d->rsrc2) * LDS_GRANULE_BYTES;
 	c.icache = calloc(ICACHE_SLOTS, sizeof(*c.icache));
+	c.icache_gen = 1;
 	c.lds = calloc(1, c.lds_size ? c.lds_size : 1);
 	struct shader_wave *waves = calloc(g.nwaves, sizeof(*waves));
 	bool ok = c.icache && c.lds && waves;

@@ -40,14 +40,59 @@ struct shader_wave {
 	uint64_t scratch_base;
 };
 
+/*
+ * What an instruction's mnemonic selects, resolved once when the
+ * instruction is decoded into the cache (shader_*_resolve), so executing
+ * it compares no strings.  Each family's ids are private to its file; an
+ * id meaning "not implemented" makes the executor raise the same
+ * illegal-instruction fault, at the same point, as a failed name match
+ * did before.
+ */
+struct shader_valu_plan {          /* one VALU half (X, or VOPD's Y) */
+	int16_t op;                    /* VOP_* (shader_valu.c) */
+	uint8_t cmp, cmp_type;         /* v_cmp(x): comparison and type; 0: none */
+	bool cmpx;                     /* the name has "cmpx_": writes EXEC */
+};
+
+struct shader_salu_plan {
+	uint8_t op;                    /* SALU_* (shader_salu.c) */
+	uint8_t sub;                   /* comparison / saveexec operation */
+	bool wide;                     /* b64/i64/u64 form */
+	bool sgn;                      /* signed compare */
+	uint8_t shift;                 /* s_lshl<n>_add_u32, s_bitcmp0/1 */
+};
+
+/* GLOBAL/FLAT, DS, MUBUF, scratch: what the name says, or that it was
+ * not understood (where in the executor that becomes a fault is kept) */
+enum shader_mem_kind {
+	MEM_UNNAMED,                   /* not the family's prefix */
+	MEM_BAD,                       /* the prefix, but a form not implemented */
+	MEM_LOAD, MEM_STORE, MEM_ATOMIC,
+	MEM_SUB_LOAD, MEM_SUB_STORE,   /* DS sub-dword forms */
+	MEM_INV                        /* buffer_gl0_inv / buffer_gl1_inv */
+};
+
+struct shader_mem_plan {
+	uint8_t kind;                  /* enum shader_mem_kind */
+	uint8_t bytes;                 /* access width */
+	uint8_t aop;                   /* atomic operation (shader_vmem.c) */
+	bool flat, sext, wide, d16, d16_hi;
+	bool two, st64, rtn;           /* DS: 2addr, stride64, _rtn_ */
+	uint8_t ndw;                   /* DS: dwords per element */
+};
+
 /* One decoded instruction, cached by address for the dispatch (the code
  * is not expected to change while it runs). */
 struct shader_icache_entry {
 	uint64_t pc;
-	bool valid;
+	uint64_t gen;                  /* valid while equal to the core's gen */
 	struct isa_inst inst;
 	char base[48];                 /* mnemonic without _e32/_e64 */
-	int valu_op, valu_op_y;        /* VALU opcode ids, resolved once (0: not yet) */
+	union {
+		struct { struct shader_valu_plan x, y; } valu;
+		struct shader_salu_plan salu;
+		struct shader_mem_plan mem;
+	} plan;
 };
 
 struct shader_core {
@@ -57,6 +102,7 @@ struct shader_core {
 	uint8_t *lds;
 	uint32_t lds_size;
 	struct shader_icache_entry *icache;
+	uint64_t icache_gen;           /* this dispatch's generation (>= 1) */
 	uint64_t pc;                   /* of the instruction being executed */
 	struct shader_icache_entry *cur;
 	/* The VM accesses of the vector-memory instruction being executed,
@@ -86,20 +132,28 @@ int sop_write(struct shader_core *c, struct shader_wave *w, const struct isa_ope
 	      uint64_t val);
 const struct isa_operand *inst_op(const struct isa_inst *in, enum isa_field f);
 
-int shader_exec_salu(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		     const char *name);
-int shader_exec_smem(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		     const char *name);
+/* Resolvers: fill e->plan from e->base / e->inst, once per decode. */
+void shader_salu_resolve(struct shader_icache_entry *e);
+void shader_valu_resolve(struct shader_icache_entry *e);
+void shader_vmem_resolve(struct shader_icache_entry *e);
+void shader_ds_resolve(struct shader_icache_entry *e);
+void shader_mubuf_resolve(struct shader_icache_entry *e);
+void shader_scratch_resolve(struct shader_icache_entry *e);
+
+int shader_exec_salu(struct shader_core *c, struct shader_wave *w,
+		     const struct shader_icache_entry *e);
+int shader_exec_smem(struct shader_core *c, struct shader_wave *w,
+		     const struct shader_icache_entry *e);
 int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
-		     struct shader_icache_entry *e);
-int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		     const char *name);
+		     const struct shader_icache_entry *e);
+int shader_exec_vmem(struct shader_core *c, struct shader_wave *w,
+		     const struct shader_icache_entry *e);
 /* MUBUF buffer_load/store through a V# (added by the dispatch helper). */
-int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		      const char *name);
+int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w,
+		      const struct shader_icache_entry *e);
 /* scratch_load/store through the wave's slot (shader_scratch.c) */
-int shader_exec_scratch(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-			const char *name);
+int shader_exec_scratch(struct shader_core *c, struct shader_wave *w,
+			const struct shader_icache_entry *e);
 /* Gives wave `index` of workgroup number `wg` (linear, from 0) its scratch
  * slot: sets w->scratch_base (0 when the dispatch has no scratch). */
 void shader_scratch_wave_init(const struct shader_core *c, struct shader_wave *w, uint64_t wg,
@@ -120,7 +174,7 @@ int shader_flat_access(struct shader_core *c, const struct shader_wave *w, unsig
 int vmem_width_of(const char *suffix, unsigned *bytes, bool *sext);
 int vmem_check_vgprs(struct shader_core *c, const struct shader_wave *w,
 		     const struct isa_operand *o);
-int shader_exec_ds(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		   const char *name);
+int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
+		   const struct shader_icache_entry *e);
 
 #endif /* VGPU_SHADER_INTERNAL_H */

@@ -104,15 +104,19 @@ static uint32_t *vreg(struct shader_wave *w, unsigned reg, unsigned lane)
 	return &w->v[(size_t)reg * 64 + lane];
 }
 
-static int scratch_inst(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-			const char *n)
+/* scratch_load_* / scratch_store_* (with d16 forms), parsed once */
+void shader_scratch_resolve(struct shader_icache_entry *e)
 {
+	const char *n = e->base;
+	struct shader_mem_plan *p = &e->plan.mem;
+	memset(p, 0, sizeof(*p));
+	p->kind = MEM_BAD;
 	if (strncmp(n, "scratch_", 8) != 0)
-		return shader_illegal(c);
+		return;
 	const char *rest = n + 8;
 	bool load = strncmp(rest, "load_", 5) == 0, store = strncmp(rest, "store_", 6) == 0;
 	if (!load && !store)
-		return shader_illegal(c);
+		return;
 	rest += load ? 5 : 6;
 	/* d16: a 16-bit half of the VGPR (hi: the upper one); a load keeps
 	 * the other half */
@@ -127,7 +131,23 @@ static int scratch_inst(struct shader_core *c, struct shader_wave *w, const stru
 	unsigned bytes = 0;
 	bool sext = false;
 	if (vmem_width_of(rest, &bytes, &sext) || (d16 && bytes > 2))
+		return;
+	p->kind = load ? MEM_LOAD : MEM_STORE;
+	p->bytes = (uint8_t)bytes;
+	p->sext = sext;
+	p->d16 = d16;
+	p->d16_hi = d16_hi;
+}
+
+static int scratch_inst(struct shader_core *c, struct shader_wave *w,
+			const struct shader_icache_entry *e)
+{
+	const struct isa_inst *in = &e->inst;
+	const struct shader_mem_plan *p = &e->plan.mem;
+	if (p->kind != MEM_LOAD && p->kind != MEM_STORE)
 		return shader_illegal(c);
+	bool load = p->kind == MEM_LOAD, sext = p->sext, d16 = p->d16, d16_hi = p->d16_hi;
+	unsigned bytes = p->bytes;
 	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
 	const struct isa_operand *saddr = inst_op(in, ISA_FLD_SADDR);
 	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
@@ -183,11 +203,11 @@ static int scratch_inst(struct shader_core *c, struct shader_wave *w, const stru
 }
 
 /* The lanes' accesses share one VM window (exec_window.h). */
-int shader_exec_scratch(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-			const char *n)
+int shader_exec_scratch(struct shader_core *c, struct shader_wave *w,
+			const struct shader_icache_entry *e)
 {
 	exec_vm_window_open(&c->vm, c->job);
-	int r = scratch_inst(c, w, in, n);
+	int r = scratch_inst(c, w, e);
 	exec_vm_window_close(&c->vm);
 	return r;
 }

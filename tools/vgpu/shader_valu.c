@@ -153,62 +153,116 @@ static uint32_t class_bits_f32(uint32_t v)
 	return neg ? 1u << 3 : 1u << 8;
 }
 
-/* Comparison of a v_cmp(x)_<op>_<type> (op and type parsed from the name). */
-static int compare(const char *n, uint64_t a, uint64_t b, bool *out)
+/* v_cmp(x)_<op>_<type>: the comparison and the operand type, parsed
+ * from the name once (cmp_parse); 0 means the name is not a comparison
+ * the core implements (an illegal instruction when a lane runs it). */
+enum { CMPOP_NONE, CMPOP_CLASS, CMPOP_F, CMPOP_T, CMPOP_LT, CMPOP_EQ, CMPOP_LE, CMPOP_GT,
+       CMPOP_NE, CMPOP_LG, CMPOP_GE, CMPOP_O, CMPOP_U, CMPOP_NEQ, CMPOP_NLT, CMPOP_NLE,
+       CMPOP_NGT, CMPOP_NGE, CMPOP_NLG };
+enum { CMPT_NONE, CMPT_F32, CMPT_F64, CMPT_I32, CMPT_U32, CMPT_I64, CMPT_U64 };
+
+static void cmp_parse(const char *n, struct shader_valu_plan *p)
 {
-	const char *p = strchr(n + 2, '_');   /* after v_cmp / v_cmpx / v_dual? */
-	if (!p)
-		return -1;
-	p++;
-	const char *t = strrchr(p, '_');
+	static const char *const ops[] = {
+		[CMPOP_F] = "f", [CMPOP_T] = "t", [CMPOP_LT] = "lt", [CMPOP_EQ] = "eq",
+		[CMPOP_LE] = "le", [CMPOP_GT] = "gt", [CMPOP_NE] = "ne", [CMPOP_LG] = "lg",
+		[CMPOP_GE] = "ge", [CMPOP_O] = "o", [CMPOP_U] = "u", [CMPOP_NEQ] = "neq",
+		[CMPOP_NLT] = "nlt", [CMPOP_NLE] = "nle", [CMPOP_NGT] = "ngt", [CMPOP_NGE] = "nge",
+		[CMPOP_NLG] = "nlg",
+	};
+	p->cmp = p->cmp_type = 0;
+	const char *q = strchr(n + 2, '_');   /* after v_cmp / v_cmpx */
+	if (!q)
+		return;
+	q++;
+	const char *t = strrchr(q, '_');
 	if (!t)
-		return -1;
-	size_t oplen = (size_t)(t - p);
+		return;
+	size_t oplen = (size_t)(t - q);
 	char op[8];
 	if (oplen >= sizeof(op))
-		return -1;
-	memcpy(op, p, oplen);
+		return;
+	memcpy(op, q, oplen);
 	op[oplen] = 0;
 	t++;
 	if (!strcmp(op, "class") && !strcmp(t, "f32")) {
+		p->cmp = CMPOP_CLASS;
+		p->cmp_type = CMPT_F32;
+		return;
+	}
+	uint8_t type;
+	if (!strcmp(t, "f32")) type = CMPT_F32;
+	else if (!strcmp(t, "f64")) type = CMPT_F64;
+	else if (!strcmp(t, "i32")) type = CMPT_I32;
+	else if (!strcmp(t, "u32") || !strcmp(t, "b32")) type = CMPT_U32;
+	else if (!strcmp(t, "i64")) type = CMPT_I64;
+	else if (!strcmp(t, "u64") || !strcmp(t, "b64")) type = CMPT_U64;
+	else return;
+	for (uint8_t i = CMPOP_F; i <= CMPOP_NLG; i++)
+		if (!strcmp(op, ops[i])) {
+			p->cmp = i;
+			p->cmp_type = type;
+			return;
+		}
+}
+
+/* One lane's comparison; -1 for a name cmp_parse did not accept. */
+static int compare(uint8_t cmp, uint8_t type, uint64_t a, uint64_t b, bool *out)
+{
+	if (cmp == CMPOP_CLASS) {
 		*out = (class_bits_f32((uint32_t)a) & (uint32_t)b) != 0;
 		return 0;
 	}
 	int lt, eq, gt, un = 0;
-	if (!strcmp(t, "f32") || !strcmp(t, "f64")) {
-		double x = t[1] == '3' ? f32(a) : 0, y = t[1] == '3' ? f32(b) : 0;
-		if (t[1] == '6') { memcpy(&x, &a, 8); memcpy(&y, &b, 8); }
+	switch (type) {
+	case CMPT_F32: case CMPT_F64: {
+		double x, y;
+		if (type == CMPT_F32) {
+			x = f32(a);
+			y = f32(b);
+		} else {
+			memcpy(&x, &a, 8);
+			memcpy(&y, &b, 8);
+		}
 		un = isnan(x) || isnan(y);
 		lt = !un && x < y; eq = !un && x == y; gt = !un && x > y;
-	} else if (!strcmp(t, "i32")) {
+		break;
+	}
+	case CMPT_I32:
 		lt = (int32_t)a < (int32_t)b; eq = (uint32_t)a == (uint32_t)b; gt = (int32_t)a > (int32_t)b;
-	} else if (!strcmp(t, "u32") || !strcmp(t, "b32")) {
+		break;
+	case CMPT_U32:
 		lt = (uint32_t)a < (uint32_t)b; eq = (uint32_t)a == (uint32_t)b; gt = (uint32_t)a > (uint32_t)b;
-	} else if (!strcmp(t, "i64")) {
+		break;
+	case CMPT_I64:
 		lt = (int64_t)a < (int64_t)b; eq = a == b; gt = (int64_t)a > (int64_t)b;
-	} else if (!strcmp(t, "u64") || !strcmp(t, "b64")) {
+		break;
+	case CMPT_U64:
 		lt = a < b; eq = a == b; gt = a > b;
-	} else {
+		break;
+	default:
 		return -1;
 	}
-	if (!strcmp(op, "f")) *out = false;
-	else if (!strcmp(op, "t")) *out = true;
-	else if (!strcmp(op, "lt")) *out = lt;
-	else if (!strcmp(op, "eq")) *out = eq;
-	else if (!strcmp(op, "le")) *out = lt || eq;
-	else if (!strcmp(op, "gt")) *out = gt;
-	else if (!strcmp(op, "ne")) *out = !eq;      /* integer */
-	else if (!strcmp(op, "lg")) *out = lt || gt; /* float: ordered, not equal */
-	else if (!strcmp(op, "ge")) *out = gt || eq;
-	else if (!strcmp(op, "o")) *out = !un;
-	else if (!strcmp(op, "u")) *out = un;
-	else if (!strcmp(op, "neq")) *out = !eq;
-	else if (!strcmp(op, "nlt")) *out = !lt;
-	else if (!strcmp(op, "nle")) *out = !(lt || eq);
-	else if (!strcmp(op, "ngt")) *out = !gt;
-	else if (!strcmp(op, "nge")) *out = !(gt || eq);
-	else if (!strcmp(op, "nlg")) *out = !(lt || gt);
-	else return -1;
+	switch (cmp) {
+	case CMPOP_F: *out = false; break;
+	case CMPOP_T: *out = true; break;
+	case CMPOP_LT: *out = lt; break;
+	case CMPOP_EQ: *out = eq; break;
+	case CMPOP_LE: *out = lt || eq; break;
+	case CMPOP_GT: *out = gt; break;
+	case CMPOP_NE: *out = !eq; break;      /* integer */
+	case CMPOP_LG: *out = lt || gt; break; /* float: ordered, not equal */
+	case CMPOP_GE: *out = gt || eq; break;
+	case CMPOP_O: *out = !un; break;
+	case CMPOP_U: *out = un; break;
+	case CMPOP_NEQ: *out = !eq; break;
+	case CMPOP_NLT: *out = !lt; break;
+	case CMPOP_NLE: *out = !(lt || eq); break;
+	case CMPOP_NGT: *out = !gt; break;
+	case CMPOP_NGE: *out = !(gt || eq); break;
+	case CMPOP_NLG: *out = !(lt || gt); break;
+	default: return -1;
+	}
 	return 0;
 }
 
@@ -327,8 +381,11 @@ static uint32_t bitrev32(uint32_t v)
 }
 
 /* One lane of one operation: result (up to 64 bits) and carry/compare bit. */
-static int lane_op(int op, const char *n, const uint64_t *s, uint64_t dst_old, unsigned lane,
-		   bool clamp, uint64_t *res, bool *bit)
+/* Always inlined: lane_loop instantiates it with a constant op, so each
+ * operation gets its own loop over the lanes with no switch inside. */
+static inline __attribute__((always_inline)) int
+lane_op(int op, const struct shader_valu_plan *p, const uint64_t *s, uint64_t dst_old,
+	unsigned lane, bool clamp, uint64_t *res, bool *bit)
 {
 	uint32_t a = (uint32_t)s[0], b = (uint32_t)s[1], cc = (uint32_t)s[2];
 	uint64_t t;
@@ -443,38 +500,20 @@ static int lane_op(int op, const char *n, const uint64_t *s, uint64_t dst_old, u
 	case VOP_SUB_F16: *res = f64_to_f16((double)f16_to_f32((uint16_t)a) - f16_to_f32((uint16_t)b)); break;
 	case VOP_MUL_F16: *res = f64_to_f16((double)f16_to_f32((uint16_t)a) * f16_to_f32((uint16_t)b)); break;
 	case VOP_CVT_F32_F16: *res = u32f(f16_to_f32((uint16_t)a)); break;
-	case VOP_CMP: return compare(n, s[0], s[1], bit);
+	case VOP_CMP: return compare(p->cmp, p->cmp_type, s[0], s[1], bit);
 	default: return -1;
 	}
 	return 0;
 }
 
-/* Applies the source modifiers the encoding allows (float sign bit). */
-static uint64_t modify(const struct isa_opdesc *desc, const struct isa_operand *o, uint64_t v)
+/* The source modifiers the encoding allows (float sign bit), as masks:
+ * value = (value & ~abs) ^ neg. */
+static void modifier_masks(const struct isa_opdesc *desc, const struct isa_operand *o,
+			   uint64_t *abs_mask, uint64_t *neg_mask)
 {
 	uint64_t sign = o->bits == 64 ? 1ull << 63 : o->bits == 16 ? 0x8000 : 0x80000000u;
-	if (o->abs && (desc->flags & ISA_OPF_ABS_PRINT))
-		v &= ~sign;
-	if (o->neg && (desc->flags & ISA_OPF_NEG_PRINT))
-		v ^= sign;
-	return v;
-}
-
-static uint64_t lane_read(const struct shader_core *c, const struct shader_wave *w,
-			  const struct isa_operand *o, unsigned lane, uint64_t scalar)
-{
-	if (o->kind == ISA_OPK_VGPR) {
-		uint64_t v = w->v[(size_t)o->reg * 64 + lane];
-		if (o->bits > 32)
-			v |= (uint64_t)w->v[(size_t)(o->reg + 1) * 64 + lane] << 32;
-		return v;
-	}
-	/* lane masks: VCC of the e32 forms, the decoder's lanemask sources
-	 * (v_cndmask_b32_e64's mask, the co_ci carry-in; changed by the ISA
-	 * helper when the decoder learnt them, was ISA_FLD_SDST3) */
-	if (o->field == ISA_FLD_VCC || o->lanemask)
-		return (wave_mask_read(c, w, o->kind == ISA_OPK_SREG ? o->reg : SREG_VCC_LO) >> lane) & 1;
-	return scalar;
+	*abs_mask = o->abs && (desc->flags & ISA_OPF_ABS_PRINT) ? sign : 0;
+	*neg_mask = o->neg && (desc->flags & ISA_OPF_NEG_PRINT) ? sign : 0;
 }
 
 struct half_result {
@@ -486,16 +525,57 @@ struct half_result {
 	uint64_t mask;
 };
 
+/* The sources of one instruction, lane by lane (column k: source k, the
+ * modifiers applied; unused columns 0), and v_fmac's old destination. */
+struct lane_inputs {
+	uint64_t src[4][64];
+	uint64_t old[64];
+};
+
+/* Runs `op` over the lanes set in exec: results into r, -1 when lane_op
+ * refuses (an illegal instruction). */
+static inline __attribute__((always_inline)) int
+lane_loop(int op, const struct shader_valu_plan *p, const struct lane_inputs *in, uint64_t exec,
+	  bool clamp, struct half_result *r)
+{
+	for (uint64_t m = exec; m; m &= m - 1) {
+		unsigned lane = (unsigned)__builtin_ctzll(m);
+		uint64_t s[4] = { in->src[0][lane], in->src[1][lane], in->src[2][lane],
+				  in->src[3][lane] };
+		uint64_t res = 0;
+		bool bit = false;
+		if (lane_op(op, p, s, in->old[lane], lane, clamp, &res, &bit))
+			return -1;
+		r->val[lane] = res;
+		r->mask |= (uint64_t)bit << lane;
+	}
+	return 0;
+}
+
+/* One specialised loop per operation (the op is a constant in each). */
+static int run_lanes(int op, const struct shader_valu_plan *p, const struct lane_inputs *in,
+		     uint64_t exec, bool clamp, struct half_result *r)
+{
+	switch (op) {
+#define X(id, name, f) case VOP_##id: return lane_loop(VOP_##id, p, in, exec, clamp, r);
+	VALU_OPS(X)
+#undef X
+	default:
+		return exec ? -1 : 0;
+	}
+}
+
 /* Computes one instruction (or one VOPD half) into r without writing. */
 static int compute(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		   const struct isa_opdesc *desc, const struct isa_operand *ops, unsigned nops,
-		   int op, const char *name, struct half_result *r)
+		   const struct shader_valu_plan *p, struct half_result *r)
 {
 	const struct isa_operand *src[4] = { NULL };
 	unsigned nsrc = 0, i = 0;
+	int op = p->op;
 	r->op = op;
 	r->vdst = r->sdst = NULL;
-	r->cmpx = strstr(name, "cmpx_") != NULL;
+	r->cmpx = p->cmpx;
 	r->mask = 0;
 	for (; i < nops && !is_source(ops[i].field); i++) {
 		if (ops[i].kind == ISA_OPK_VGPR && ops[i].field == ISA_FLD_VDST)
@@ -532,45 +612,96 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 			  op == VOP_ADD_NC_I32 || op == VOP_SUB_NC_I32);
 	if ((in->clamp || in->omod) && !f32res && op != VOP_CMP && !int_clamp)
 		return shader_illegal(c);
-	for (unsigned lane = 0; lane < c->lanes; lane++) {
-		if (!((exec >> lane) & 1))
+	/* Gather every source for every lane first: nothing is written before
+	 * all sources are read, so this is what reading per lane gives. */
+	static __thread struct lane_inputs li;
+	unsigned lanes = c->lanes;
+	for (unsigned k = 0; k < 4; k++) {
+		uint64_t *col = li.src[k];
+		if (k >= nsrc) {
+			/* VOPD v_dual_cndmask_b32: VCC is the implicit mask */
+			uint64_t vcc = k == 2 && op == VOP_CNDMASK_B32 && nsrc == 2 ? wave_vcc(c, w) : 0;
+			for (unsigned l = 0; l < lanes; l++)
+				col[l] = (vcc >> l) & 1;
 			continue;
-		uint64_t s[4] = { 0 };
-		for (unsigned k = 0; k < nsrc; k++)
-			s[k] = modify(desc, src[k], lane_read(c, w, src[k], lane, scal[k]));
-		if (op == VOP_CNDMASK_B32 && nsrc == 2) /* VOPD: VCC is implicit */
-			s[2] = (wave_vcc(c, w) >> lane) & 1;
-		uint64_t old = r->vdst ? lane_read(c, w, r->vdst, lane, 0) : 0;
-		uint64_t res = 0;
-		bool bit = false;
-		if (lane_op(op, name, s, old, lane, int_clamp, &res, &bit))
-			return shader_illegal(c);
-		if (f32res && in->omod) {
-			static const float scale[4] = { 1.0f, 2.0f, 4.0f, 0.5f };
-			res = u32f(f32(res) * scale[in->omod & 3]);
 		}
-		if (f32res && in->clamp) {
-			float f = f32(res);
-			res = u32f(f < 0.0f ? 0.0f : f > 1.0f ? 1.0f : f != f ? 0.0f : f);
+		const struct isa_operand *o = src[k];
+		uint64_t abs_mask, neg_mask;
+		modifier_masks(desc, o, &abs_mask, &neg_mask);
+		if (o->kind == ISA_OPK_VGPR) {
+			const uint32_t *lo = &w->v[(size_t)o->reg * 64];
+			if (o->bits > 32) {
+				const uint32_t *hi = &w->v[(size_t)(o->reg + 1) * 64];
+				for (unsigned l = 0; l < lanes; l++)
+					col[l] = ((lo[l] | (uint64_t)hi[l] << 32) & ~abs_mask) ^ neg_mask;
+			} else {
+				for (unsigned l = 0; l < lanes; l++)
+					col[l] = ((uint64_t)lo[l] & ~abs_mask) ^ neg_mask;
+			}
+		} else if (o->field == ISA_FLD_VCC || o->lanemask) {
+			/* lane masks: VCC of the e32 forms, the decoder's
+			 * lanemask sources (v_cndmask_b32_e64's mask, the co_ci
+			 * carry-in) */
+			uint64_t m = wave_mask_read(c, w, o->kind == ISA_OPK_SREG ? o->reg : SREG_VCC_LO);
+			for (unsigned l = 0; l < lanes; l++)
+				col[l] = (((m >> l) & 1) & ~abs_mask) ^ neg_mask;
+		} else {
+			uint64_t v = (scal[k] & ~abs_mask) ^ neg_mask;
+			for (unsigned l = 0; l < lanes; l++)
+				col[l] = v;
 		}
-		r->val[lane] = res;
-		r->mask |= (uint64_t)bit << lane;
 	}
+	/* only v_fmac reads its destination */
+	if (op == VOP_FMAC_F32 && r->vdst) {
+		const uint32_t *lo = &w->v[(size_t)r->vdst->reg * 64];
+		const uint32_t *hi = r->vdst->bits > 32 ? &w->v[(size_t)(r->vdst->reg + 1) * 64] : NULL;
+		for (unsigned l = 0; l < lanes; l++)
+			li.old[l] = lo[l] | (hi ? (uint64_t)hi[l] << 32 : 0);
+	}
+	if (run_lanes(op, p, &li, exec, int_clamp, r))
+		return shader_illegal(c);
+	if (f32res && (in->omod || in->clamp))
+		for (uint64_t m = exec; m; m &= m - 1) {
+			unsigned lane = (unsigned)__builtin_ctzll(m);
+			uint64_t res = r->val[lane];
+			if (in->omod) {
+				static const float scale[4] = { 1.0f, 2.0f, 4.0f, 0.5f };
+				res = u32f(f32(res) * scale[in->omod & 3]);
+			}
+			if (in->clamp) {
+				float f = f32(res);
+				res = u32f(f < 0.0f ? 0.0f : f > 1.0f ? 1.0f : f != f ? 0.0f : f);
+			}
+			r->val[lane] = res;
+		}
 	return 0;
 }
 
 static void commit(struct shader_core *c, struct shader_wave *w, const struct half_result *r)
 {
 	uint64_t exec = wave_exec(c, w);
-	if (r->vdst)
-		for (unsigned lane = 0; lane < c->lanes; lane++) {
-			if (!((exec >> lane) & 1))
-				continue;
-			uint32_t *d = &w->v[(size_t)r->vdst->reg * 64 + lane];
-			*d = r->half16 ? (*d & 0xffff0000u) | (uint16_t)r->val[lane] : (uint32_t)r->val[lane];
-			if (r->vdst->bits > 32)
-				w->v[(size_t)(r->vdst->reg + 1) * 64 + lane] = (uint32_t)(r->val[lane] >> 32);
+	if (r->vdst) {
+		uint32_t *lo = &w->v[(size_t)r->vdst->reg * 64];
+		if (r->vdst->bits > 32) {
+			uint32_t *hi = &w->v[(size_t)(r->vdst->reg + 1) * 64];
+			for (uint64_t m = exec; m; m &= m - 1) {
+				unsigned lane = (unsigned)__builtin_ctzll(m);
+				lo[lane] = r->half16 ? (lo[lane] & 0xffff0000u) | (uint16_t)r->val[lane]
+						     : (uint32_t)r->val[lane];
+				hi[lane] = (uint32_t)(r->val[lane] >> 32);
+			}
+		} else if (r->half16) {
+			for (uint64_t m = exec; m; m &= m - 1) {
+				unsigned lane = (unsigned)__builtin_ctzll(m);
+				lo[lane] = (lo[lane] & 0xffff0000u) | (uint16_t)r->val[lane];
+			}
+		} else {
+			for (uint64_t m = exec; m; m &= m - 1) {
+				unsigned lane = (unsigned)__builtin_ctzll(m);
+				lo[lane] = (uint32_t)r->val[lane];
+			}
 		}
+	}
 	if (r->op == VOP_CMP && r->cmpx) {
 		/* gfx11 v_cmpx writes EXEC only */
 		wave_set_exec(c, w, r->mask);
@@ -730,39 +861,67 @@ static int fma_mix(struct shader_core *c, struct shader_wave *w, const struct is
 	return 0;
 }
 
-int shader_exec_valu(struct shader_core *c, struct shader_wave *w, struct shader_icache_entry *e)
+/* VOP3P instructions the core runs by name (the rest are illegal). */
+enum { VOP3P_OTHER = -1, VOP3P_WMMA_F16 = -2, VOP3P_WMMA_BF16 = -3, VOP3P_FMA_MIX = -4 };
+
+static void resolve_half(const char *name, struct shader_valu_plan *p)
+{
+	p->op = (int16_t)resolve(name);
+	p->cmpx = strstr(name, "cmpx_") != NULL;
+	p->cmp = p->cmp_type = 0;
+	if (p->op == VOP_CMP)
+		cmp_parse(name, p);
+}
+
+void shader_valu_resolve(struct shader_icache_entry *e)
 {
 	const struct isa_inst *in = &e->inst;
-	if (in->enc == ISA_ENC_VOP3P && !strcmp(e->base, "v_wmma_f32_16x16x16_f16"))
-		return wmma(c, w, in, false);
-	if (in->enc == ISA_ENC_VOP3P && !strcmp(e->base, "v_wmma_f32_16x16x16_bf16"))
-		return wmma(c, w, in, true);
-	if (in->enc == ISA_ENC_VOP3P && !strcmp(e->base, "v_fma_mix_f32"))
-		return fma_mix(c, w, in);
-	if (in->dpp || in->enc == ISA_ENC_VOP3P)
+	struct shader_valu_plan *x = &e->plan.valu.x, *y = &e->plan.valu.y;
+	memset(y, 0, sizeof(*y));
+	if (in->enc == ISA_ENC_VOP3P) {
+		memset(x, 0, sizeof(*x));
+		x->op = !strcmp(e->base, "v_wmma_f32_16x16x16_f16") ? VOP3P_WMMA_F16
+		      : !strcmp(e->base, "v_wmma_f32_16x16x16_bf16") ? VOP3P_WMMA_BF16
+		      : !strcmp(e->base, "v_fma_mix_f32") ? VOP3P_FMA_MIX : VOP3P_OTHER;
+		return;
+	}
+	resolve_half(e->base, x);
+	if (in->enc == ISA_ENC_VOPD)
+		resolve_half(in->desc_y->name, y);
+}
+
+int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
+		     const struct shader_icache_entry *e)
+{
+	const struct isa_inst *in = &e->inst;
+	const struct shader_valu_plan *x = &e->plan.valu.x, *y = &e->plan.valu.y;
+	if (in->enc == ISA_ENC_VOP3P) {
+		switch (x->op) {
+		case VOP3P_WMMA_F16: return wmma(c, w, in, false);
+		case VOP3P_WMMA_BF16: return wmma(c, w, in, true);
+		case VOP3P_FMA_MIX: return fma_mix(c, w, in);
+		default: return shader_illegal(c);
+		}
+	}
+	if (in->dpp)
 		return shader_illegal(c);
-	if (!e->valu_op)
-		e->valu_op = resolve(e->base);
-	if (e->valu_op == VOP_UNKNOWN)
+	if (x->op == VOP_UNKNOWN)
 		return shader_illegal(c);
-	if (e->valu_op == VOP_READFIRSTLANE_B32)
+	if (x->op == VOP_READFIRSTLANE_B32)
 		return readfirstlane(c, w, in);
-	if (e->valu_op == VOP_READLANE_B32 || e->valu_op == VOP_WRITELANE_B32)
-		return lane_access(c, w, in, e->valu_op == VOP_WRITELANE_B32);
+	if (x->op == VOP_READLANE_B32 || x->op == VOP_WRITELANE_B32)
+		return lane_access(c, w, in, x->op == VOP_WRITELANE_B32);
 	if (in->opsel && (in->desc->flags & ISA_OPF_OPSEL_PRINT))
 		return shader_illegal(c);
 	static __thread struct half_result rx, ry;
-	int r = compute(c, w, in, in->desc, in->ops, in->nops, e->valu_op, e->base, &rx);
+	int r = compute(c, w, in, in->desc, in->ops, in->nops, x, &rx);
 	if (r)
 		return r;
 	if (in->enc == ISA_ENC_VOPD) {
-		if (!e->valu_op_y)
-			e->valu_op_y = resolve(in->desc_y->name);
-		if (e->valu_op_y == VOP_UNKNOWN || e->valu_op_y >= VOP_READFIRSTLANE_B32)
+		if (y->op == VOP_UNKNOWN || y->op >= VOP_READFIRSTLANE_B32)
 			return shader_illegal(c);
 		/* both halves read their sources before either writes */
-		r = compute(c, w, in, in->desc_y, in->ops_y, in->nops_y, e->valu_op_y,
-			    in->desc_y->name, &ry);
+		r = compute(c, w, in, in->desc_y, in->ops_y, in->nops_y, y, &ry);
 		if (r)
 			return r;
 		commit(c, w, &rx);

@@ -47,25 +47,46 @@ int vmem_width_of(const char *suffix, unsigned *bytes, bool *sext)
 	return 0;
 }
 
+/* Atomic operations; AOP_NONE: a name parse_atomic split but the core
+ * does not implement. */
+enum { AOP_NONE, AOP_ADD, AOP_SUB, AOP_SWAP, AOP_CMPSWAP, AOP_AND, AOP_OR, AOP_XOR, AOP_MIN_U,
+       AOP_MAX_U, AOP_MIN_I, AOP_MAX_I, AOP_INC, AOP_DEC };
+
+static uint8_t atomic_id(const char *op)
+{
+	static const char *const names[] = {
+		[AOP_ADD] = "add", [AOP_SUB] = "sub", [AOP_SWAP] = "swap", [AOP_CMPSWAP] = "cmpswap",
+		[AOP_AND] = "and", [AOP_OR] = "or", [AOP_XOR] = "xor", [AOP_MIN_U] = "min_u",
+		[AOP_MAX_U] = "max_u", [AOP_MIN_I] = "min_i", [AOP_MAX_I] = "max_i",
+		[AOP_INC] = "inc", [AOP_DEC] = "dec",
+	};
+	for (uint8_t i = AOP_ADD; i <= AOP_DEC; i++)
+		if (!strcmp(op, names[i]))
+			return i;
+	return AOP_NONE;
+}
+
 /* One lane's atomic: new memory value and the returned (old) value. */
-static int atomic_op(const char *op, bool wide, uint64_t old, uint64_t data, uint64_t cmp,
+static int atomic_op(uint8_t op, bool wide, uint64_t old, uint64_t data, uint64_t cmp,
 		     uint64_t *out)
 {
 	int64_t so = wide ? (int64_t)old : (int32_t)old, sd = wide ? (int64_t)data : (int32_t)data;
-	if (!strcmp(op, "add")) *out = old + data;
-	else if (!strcmp(op, "sub")) *out = old - data;
-	else if (!strcmp(op, "swap")) *out = data;
-	else if (!strcmp(op, "cmpswap")) *out = old == cmp ? data : old;
-	else if (!strcmp(op, "and")) *out = old & data;
-	else if (!strcmp(op, "or")) *out = old | data;
-	else if (!strcmp(op, "xor")) *out = old ^ data;
-	else if (!strcmp(op, "min_u")) *out = old < data ? old : data;
-	else if (!strcmp(op, "max_u")) *out = old > data ? old : data;
-	else if (!strcmp(op, "min_i")) *out = so < sd ? old : data;
-	else if (!strcmp(op, "max_i")) *out = so > sd ? old : data;
-	else if (!strcmp(op, "inc")) *out = old >= data ? 0 : old + 1;
-	else if (!strcmp(op, "dec")) *out = (old == 0 || old > data) ? data : old - 1;
-	else return -1;
+	switch (op) {
+	case AOP_ADD: *out = old + data; break;
+	case AOP_SUB: *out = old - data; break;
+	case AOP_SWAP: *out = data; break;
+	case AOP_CMPSWAP: *out = old == cmp ? data : old; break;
+	case AOP_AND: *out = old & data; break;
+	case AOP_OR: *out = old | data; break;
+	case AOP_XOR: *out = old ^ data; break;
+	case AOP_MIN_U: *out = old < data ? old : data; break;
+	case AOP_MAX_U: *out = old > data ? old : data; break;
+	case AOP_MIN_I: *out = so < sd ? old : data; break;
+	case AOP_MAX_I: *out = so > sd ? old : data; break;
+	case AOP_INC: *out = old >= data ? 0 : old + 1; break;
+	case AOP_DEC: *out = (old == 0 || old > data) ? data : old - 1; break;
+	default: return -1;
+	}
 	return 0;
 }
 
@@ -100,13 +121,63 @@ static int vmem_rw(struct shader_core *c, const struct shader_wave *w, unsigned 
 	return exec_vm_window_copy(&c->vm, va, buf, n, store);
 }
 
-static int vmem_inst(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		     const char *n)
+/* global_* / flat_*: load, store (both with d16 forms) or integer atomic */
+void shader_vmem_resolve(struct shader_icache_entry *e)
 {
+	const char *n = e->base;
+	struct shader_mem_plan *p = &e->plan.mem;
+	memset(p, 0, sizeof(*p));
 	const char *rest = starts(n, "global_") ? n + 7 : starts(n, "flat_") ? n + 5 : NULL;
-	if (!rest)
+	if (!rest) {
+		p->kind = MEM_UNNAMED;
+		return;
+	}
+	p->flat = rest == n + 5;
+	unsigned bytes = 0;
+	bool sext = false, wide = false;
+	char aop[16];
+	p->kind = MEM_BAD;
+	/* d16: a 16-bit half of the VGPR (hi: the upper one); loads keep the
+	 * other half */
+	if (starts(rest, "load_d16_") || starts(rest, "store_d16_")) {
+		p->d16 = true;
+		const char *t = strstr(rest, "d16_") + 4;
+		if (starts(t, "hi_")) {
+			p->d16_hi = true;
+			t += 3;
+		}
+		if (vmem_width_of(t, &bytes, &sext) || bytes > 2)
+			return;
+		p->kind = rest[0] == 'l' ? MEM_LOAD : MEM_STORE;
+	} else if (starts(rest, "load_")) {
+		if (vmem_width_of(rest + 5, &bytes, &sext))
+			return;
+		p->kind = MEM_LOAD;
+	} else if (starts(rest, "store_")) {
+		if (vmem_width_of(rest + 6, &bytes, &sext))
+			return;
+		p->kind = MEM_STORE;
+	} else if (starts(rest, "atomic_") && !strstr(rest, "_f32") && !strstr(rest, "_f64") &&
+		   !strstr(rest, "csub") && !parse_atomic(rest + 7, aop, sizeof(aop), &wide)) {
+		p->kind = MEM_ATOMIC;
+		p->aop = atomic_id(aop);
+		bytes = wide ? 8 : 4;
+	} else {
+		return;
+	}
+	p->bytes = (uint8_t)bytes;
+	p->sext = sext;
+	p->wide = wide;
+}
+
+static int vmem_inst(struct shader_core *c, struct shader_wave *w,
+		     const struct shader_icache_entry *e)
+{
+	const struct isa_inst *in = &e->inst;
+	const struct shader_mem_plan *p = &e->plan.mem;
+	if (p->kind == MEM_UNNAMED)
 		return shader_illegal(c);
-	bool flat = rest == n + 5;
+	bool flat = p->flat;
 	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
 	const struct isa_operand *saddr = inst_op(in, ISA_FLD_SADDR);
 	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
@@ -121,38 +192,12 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w, const struct 
 	if (!addr || vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, vdst) ||
 	    vmem_check_vgprs(c, w, data))
 		return addr ? -ECANCELED : shader_illegal(c);
-	enum { LOAD, STORE, ATOMIC } kind;
-	unsigned bytes = 0;
-	bool sext = false, wide = false;
-	char aop[16];
-	/* d16: a 16-bit half of the VGPR (hi: the upper one); loads keep the
-	 * other half */
-	bool d16 = false, d16_hi = false;
-	if (starts(rest, "load_d16_") || starts(rest, "store_d16_")) {
-		d16 = true;
-		const char *t = strstr(rest, "d16_") + 4;
-		if (starts(t, "hi_")) {
-			d16_hi = true;
-			t += 3;
-		}
-		kind = rest[0] == 'l' ? LOAD : STORE;
-		if (vmem_width_of(t, &bytes, &sext) || bytes > 2)
-			return shader_illegal(c);
-	} else if (starts(rest, "load_")) {
-		kind = LOAD;
-		if (vmem_width_of(rest + 5, &bytes, &sext))
-			return shader_illegal(c);
-	} else if (starts(rest, "store_")) {
-		kind = STORE;
-		if (vmem_width_of(rest + 6, &bytes, &sext))
-			return shader_illegal(c);
-	} else if (starts(rest, "atomic_") && !strstr(rest, "_f32") && !strstr(rest, "_f64") &&
-		   !strstr(rest, "csub") && !parse_atomic(rest + 7, aop, sizeof(aop), &wide)) {
-		kind = ATOMIC;
-		bytes = wide ? 8 : 4;
-	} else {
+	if (p->kind == MEM_BAD)
 		return shader_illegal(c);
-	}
+	enum shader_mem_kind kind = p->kind;
+	unsigned bytes = p->bytes;
+	bool sext = p->sext, wide = p->wide, d16 = p->d16, d16_hi = p->d16_hi;
+	uint8_t aop = p->aop;
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
@@ -165,7 +210,7 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w, const struct 
 		va += (int64_t)in->offset;
 		uint32_t buf[4] = { 0 };
 		int r;
-		if (kind == LOAD) {
+		if (kind == MEM_LOAD) {
 			r = vmem_rw(c, w, lane, flat, va, buf, bytes, false);
 			if (r)
 				return r;
@@ -181,7 +226,7 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w, const struct 
 			}
 			for (unsigned i = 0; i < (bytes + 3) / 4; i++)
 				*vreg(w, vdst->reg + i, lane) = buf[i];
-		} else if (kind == STORE) {
+		} else if (kind == MEM_STORE) {
 			for (unsigned i = 0; i < (bytes + 3) / 4; i++)
 				buf[i] = *vreg(w, data->reg + i, lane);
 			if (d16_hi)
@@ -194,7 +239,7 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w, const struct 
 			unsigned dw = wide ? 2 : 1;
 			if (wide)
 				d |= (uint64_t)*vreg(w, data->reg + 1, lane) << 32;
-			if (!strcmp(aop, "cmpswap")) {
+			if (aop == AOP_CMPSWAP) {
 				/* data = {new value, compare value} */
 				cmp = *vreg(w, data->reg + dw, lane);
 				if (wide)
@@ -223,11 +268,11 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w, const struct 
 /* All lanes' VM accesses of one instruction share one window: one hold of
  * the memory lock, and the last mapping translated is reused by the lanes
  * that fall in it (exec_window.h; faults are unchanged). */
-int shader_exec_vmem(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		     const char *n)
+int shader_exec_vmem(struct shader_core *c, struct shader_wave *w,
+		     const struct shader_icache_entry *e)
 {
 	exec_vm_window_open(&c->vm, c->job);
-	int r = vmem_inst(c, w, in, n);
+	int r = vmem_inst(c, w, e);
 	exec_vm_window_close(&c->vm);
 	return r;
 }
@@ -269,15 +314,14 @@ static void lds_write_small(struct shader_core *c, uint32_t a, uint32_t v, unsig
  * 31:16), ds_load_u8/i8/u16/i16 (zero or sign extended to 32 bits) and
  * ds_load_{u8,i8,u16}_d16{,_hi} (extended to 16 bits into the low or high
  * half of VDST, the other half kept), as the RDNA3 ISA's DS opcode table
- * describes them.  `rest` is the name after "ds_"; 1 if it is not one of
- * these (the caller goes on), else 0 or -ECANCELED.
+ * describes them.  `rest` is the name after "ds_"; false if it is not one
+ * of these.
  */
-static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		       const char *rest, int *r)
+static bool ds_subdword_resolve(const char *rest, struct shader_mem_plan *p)
 {
 	bool load = starts(rest, "load_");
 	if (!load && !starts(rest, "store_"))
-		return 1;
+		return false;
 	const char *t = rest + (load ? 5 : 6);
 	unsigned bytes = 0;
 	bool sext = t[0] == 'i';
@@ -286,7 +330,7 @@ static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struc
 	else if (load ? (starts(t, "u16") || starts(t, "i16")) : starts(t, "b16"))
 		bytes = 2, t += 3;
 	else
-		return 1;
+		return false;
 	/* loads: "", "_d16", "_d16_hi"; stores: "", "_d16_hi" */
 	bool d16 = false, hi = false;
 	if (!strcmp(t, "_d16") && load)
@@ -294,19 +338,28 @@ static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struc
 	else if (!strcmp(t, "_d16_hi"))
 		d16 = hi = true;
 	else if (*t)
-		return 1;
+		return false;
 	if (load && d16 && bytes == 2 && sext)
-		return 1; /* there is no ds_load_i16_d16 */
+		return false; /* there is no ds_load_i16_d16 */
+	p->kind = load ? MEM_SUB_LOAD : MEM_SUB_STORE;
+	p->bytes = (uint8_t)bytes;
+	p->sext = sext;
+	p->d16 = d16;
+	p->d16_hi = hi;
+	return true;
+}
+
+static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		       const struct shader_mem_plan *p)
+{
+	bool load = p->kind == MEM_SUB_LOAD, sext = p->sext, d16 = p->d16, hi = p->d16_hi;
+	unsigned bytes = p->bytes;
 	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
 	const struct isa_operand *val = inst_op(in, load ? ISA_FLD_VDST : ISA_FLD_DATA0);
-	if (!addr || !val) {
-		*r = shader_illegal(c);
-		return 0;
-	}
-	if (vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, val)) {
-		*r = -ECANCELED;
-		return 0;
-	}
+	if (!addr || !val)
+		return shader_illegal(c);
+	if (vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, val))
+		return -ECANCELED;
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
@@ -327,19 +380,69 @@ static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struc
 		else
 			*v = (*v & 0xffff0000u) | (x & 0xffffu);
 	}
-	*r = 0;
 	return 0;
 }
 
-int shader_exec_ds(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		   const char *n)
+/* ds_*: the sub-dword forms above, loads and stores of 1-4 dwords (also
+ * 2addr/stride64), and 32-bit integer atomics.  A name that splits into
+ * an atomic operation the core does not implement (ds_rsub, ds_wrxchg,
+ * ds_mskor...) is an illegal instruction. */
+void shader_ds_resolve(struct shader_icache_entry *e)
 {
-	if (in->gds || !starts(n, "ds_"))
-		return shader_illegal(c);
+	const char *n = e->base;
+	struct shader_mem_plan *p = &e->plan.mem;
+	memset(p, 0, sizeof(*p));
+	if (!starts(n, "ds_")) {
+		p->kind = MEM_UNNAMED;
+		return;
+	}
 	const char *rest = n + 3;
-	int sub;
-	if (!ds_subdword(c, w, in, rest, &sub))
-		return sub;
+	if (ds_subdword_resolve(rest, p))
+		return;
+	p->kind = MEM_BAD;
+	p->two = strstr(rest, "2addr") != NULL;
+	p->st64 = strstr(rest, "stride64") != NULL;
+	p->rtn = strstr(rest, "_rtn_") != NULL;
+	const char *us = strrchr(rest, '_');
+	if (!us)
+		return;
+	const char *suffix = us + 1;
+	if (!strcmp(suffix, "b64")) p->ndw = 2;
+	else if (!strcmp(suffix, "b96")) p->ndw = 3;
+	else if (!strcmp(suffix, "b128")) p->ndw = 4;
+	else if (!strcmp(suffix, "b32") || !strcmp(suffix, "u32") || !strcmp(suffix, "i32")) p->ndw = 1;
+	else return;
+	if (starts(rest, "load_")) {
+		p->kind = MEM_LOAD;
+	} else if (starts(rest, "store_")) {
+		p->kind = MEM_STORE;
+	} else if (!p->two && p->ndw == 1) {
+		/* ds_add_u32, ds_add_rtn_u32, ds_cmpstore_b32 ... */
+		char name[32], aop[16];
+		bool wide = false;
+		snprintf(name, sizeof(name), "%s", rest);
+		char *q = strstr(name, "_rtn");
+		if (q)
+			memmove(q, q + 4, strlen(q + 4) + 1);
+		if (!strcmp(name, "cmpstore_b32"))
+			snprintf(name, sizeof(name), "cmpswap_b32");
+		if (parse_atomic(name, aop, sizeof(aop), &wide) || wide)
+			return;
+		p->aop = atomic_id(aop);
+		if (p->aop != AOP_NONE)
+			p->kind = MEM_ATOMIC;
+	}
+}
+
+int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
+		   const struct shader_icache_entry *e)
+{
+	const struct isa_inst *in = &e->inst;
+	const struct shader_mem_plan *p = &e->plan.mem;
+	if (in->gds || p->kind == MEM_UNNAMED)
+		return shader_illegal(c);
+	if (p->kind == MEM_SUB_LOAD || p->kind == MEM_SUB_STORE)
+		return ds_subdword(c, w, in, p);
 	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
 	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
 	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
@@ -347,36 +450,12 @@ int shader_exec_ds(struct shader_core *c, struct shader_wave *w, const struct is
 	if (!addr || vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, vdst) ||
 	    vmem_check_vgprs(c, w, d0) || vmem_check_vgprs(c, w, d1))
 		return addr ? -ECANCELED : shader_illegal(c);
-	bool two = strstr(rest, "2addr") != NULL, st64 = strstr(rest, "stride64") != NULL;
-	unsigned ndw = 1;
-	const char *suffix = strrchr(rest, '_') + 1;
-	if (!strcmp(suffix, "b64")) ndw = 2;
-	else if (!strcmp(suffix, "b96")) ndw = 3;
-	else if (!strcmp(suffix, "b128")) ndw = 4;
-	else if (strcmp(suffix, "b32") && strcmp(suffix, "u32") && strcmp(suffix, "i32"))
+	if (p->kind == MEM_BAD)
 		return shader_illegal(c);
-	enum { LOAD, STORE, ATOMIC } kind;
-	char aop[16];
-	bool wide = false, rtn = strstr(rest, "_rtn_") != NULL;
-	if (starts(rest, "load_"))
-		kind = LOAD;
-	else if (starts(rest, "store_"))
-		kind = STORE;
-	else if (!two && ndw == 1) {
-		/* ds_add_u32, ds_add_rtn_u32, ds_cmpstore_b32 ... */
-		char name[32];
-		snprintf(name, sizeof(name), "%s", rest);
-		char *p = strstr(name, "_rtn");
-		if (p)
-			memmove(p, p + 4, strlen(p + 4) + 1);
-		if (!strcmp(name, "cmpstore_b32"))
-			snprintf(name, sizeof(name), "cmpswap_b32");
-		if (parse_atomic(name, aop, sizeof(aop), &wide) || wide)
-			return shader_illegal(c);
-		kind = ATOMIC;
-	} else {
-		return shader_illegal(c);
-	}
+	bool two = p->two, st64 = p->st64, rtn = p->rtn;
+	unsigned ndw = p->ndw;
+	enum shader_mem_kind kind = p->kind;
+	uint8_t aop = p->aop;
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
@@ -387,7 +466,7 @@ int shader_exec_ds(struct shader_core *c, struct shader_wave *w, const struct is
 			uint32_t unit = ndw * 4 * (st64 ? 64 : 1);
 			uint32_t a0 = base + in->offset0 * unit, a1 = base + in->offset1 * unit;
 			for (unsigned i = 0; i < ndw; i++) {
-				if (kind == LOAD) {
+				if (kind == MEM_LOAD) {
 					*vreg(w, vdst->reg + i, lane) = lds_read32(c, a0 + 4 * i);
 					*vreg(w, vdst->reg + ndw + i, lane) = lds_read32(c, a1 + 4 * i);
 				} else {
@@ -398,10 +477,10 @@ int shader_exec_ds(struct shader_core *c, struct shader_wave *w, const struct is
 			continue;
 		}
 		uint32_t a = base + (uint32_t)in->offset;
-		if (kind == LOAD) {
+		if (kind == MEM_LOAD) {
 			for (unsigned i = 0; i < ndw; i++)
 				*vreg(w, vdst->reg + i, lane) = lds_read32(c, a + 4 * i);
-		} else if (kind == STORE) {
+		} else if (kind == MEM_STORE) {
 			for (unsigned i = 0; i < ndw; i++)
 				lds_write32(c, a + 4 * i, *vreg(w, d0->reg + i, lane));
 		} else {
@@ -409,7 +488,7 @@ int shader_exec_ds(struct shader_core *c, struct shader_wave *w, const struct is
 			uint64_t nv;
 			/* ds_cmpstore: data0 is the compare value, data1 the new one */
 			uint64_t data = *vreg(w, d0->reg, lane), cmp = 0;
-			if (!strcmp(aop, "cmpswap")) {
+			if (aop == AOP_CMPSWAP) {
 				cmp = data;
 				data = d1 ? *vreg(w, d1->reg, lane) : 0;
 			}
@@ -458,17 +537,40 @@ static bool buffer_in_range(uint32_t oob, uint32_t num_records, uint32_t stride,
 	}
 }
 
-static int mubuf_inst(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		      const char *n)
+/* buffer_load_* / buffer_store_* of 1-16 bytes, and the cache
+ * invalidations; typed (format), d16, lds and atomic forms are not
+ * modelled */
+void shader_mubuf_resolve(struct shader_icache_entry *e)
 {
-	if (!strcmp(n, "buffer_gl0_inv") || !strcmp(n, "buffer_gl1_inv"))
-		return 0; /* cache invalidations: memory is coherent here */
+	const char *n = e->base;
+	struct shader_mem_plan *p = &e->plan.mem;
+	memset(p, 0, sizeof(*p));
+	if (!strcmp(n, "buffer_gl0_inv") || !strcmp(n, "buffer_gl1_inv")) {
+		p->kind = MEM_INV;
+		return;
+	}
 	bool load = starts(n, "buffer_load_"), store = starts(n, "buffer_store_");
-	const char *suffix = n + (load ? 12 : 13);
 	unsigned bytes = 0;
 	bool sext = false;
-	/* typed (format), d16, lds and atomic forms are not modelled */
-	if ((!load && !store) || vmem_width_of(suffix, &bytes, &sext) || in->tfe)
+	p->kind = MEM_BAD;
+	if ((!load && !store) || vmem_width_of(n + (load ? 12 : 13), &bytes, &sext))
+		return;
+	p->kind = load ? MEM_LOAD : MEM_STORE;
+	p->bytes = (uint8_t)bytes;
+	p->sext = sext;
+}
+
+static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
+		      const struct shader_icache_entry *e)
+{
+	const struct isa_inst *in = &e->inst;
+	const struct shader_mem_plan *p = &e->plan.mem;
+	if (p->kind == MEM_INV)
+		return 0; /* cache invalidations: memory is coherent here */
+	bool load = p->kind == MEM_LOAD;
+	unsigned bytes = p->bytes;
+	bool sext = p->sext;
+	if ((p->kind != MEM_LOAD && p->kind != MEM_STORE) || in->tfe)
 		return shader_illegal(c);
 	const struct isa_operand *vaddr = inst_op(in, ISA_FLD_ADDR);
 	/* the decoder names the loaded or stored VGPRs DATA0 (vdata) */
@@ -527,11 +629,11 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w, const struct
 }
 
 /* One VM window for all lanes, as shader_exec_vmem. */
-int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		      const char *n)
+int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w,
+		      const struct shader_icache_entry *e)
 {
 	exec_vm_window_open(&c->vm, c->job);
-	int r = mubuf_inst(c, w, in, n);
+	int r = mubuf_inst(c, w, e);
 	exec_vm_window_close(&c->vm);
 	return r;
 }
