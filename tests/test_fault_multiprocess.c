@@ -272,6 +272,40 @@ static void role_started_after(void)
 	b_say("done");
 }
 
+/* (5) B has a hung job and one queued behind it when A loses VRAM: both
+ * end with -ECANCELED (the hang stops, amdgpu_job_run skips the other)
+ * and B's context is not blamed. */
+static void role_jobs_cancelled(void)
+{
+	struct b_state s;
+	b_setup(&s, 0x13579bdfu);
+	B_CHECK(vgpu_fault_add("hang=sdma:1") == 0, "arm the hang");
+	amdbare_batch *hung = NULL, *queued = NULL;
+	amdbare_fence f1, f2;
+	B_CHECK(amdbare_batch_create(s.dev, AMDBARE_ENGINE_DMA, &hung) == 0 &&
+		amdbare_batch_create(s.dev, AMDBARE_ENGINE_DMA, &queued) == 0, "batches");
+	B_CHECK(amdbare_batch_fill(hung, s.bo, 0, BO_SIZE, 1) == 0 &&
+		amdbare_batch_fill(queued, s.bo, 0, BO_SIZE, 2) == 0, "fills");
+	B_CHECK(amdbare_batch_submit(hung, s.ctx, &f1) == 0, "submit the hung job");
+	B_CHECK(amdbare_batch_submit(queued, s.ctx, &f2) == 0, "submit the queued job");
+	B_CHECK(amdbare_fence_wait(&f1, 20 * 1000 * 1000ull) == -ETIME, "the first job hangs");
+	b_say("ready");
+	b_wait_go();
+
+	int r1 = amdbare_fence_wait(&f1, AMDBARE_TIMEOUT_INFINITE);
+	int r2 = amdbare_fence_wait(&f2, AMDBARE_TIMEOUT_INFINITE);
+	B_CHECK(r1 == -ECANCELED, "the hung job: %d, want -ECANCELED", r1);
+	B_CHECK(r2 == -ECANCELED, "the queued job: %d, want -ECANCELED (skipped)", r2);
+	uint32_t flags = ctx_query(s.dev, amdbare_ctx_id(s.ctx), AMDGPU_CTX_OP_QUERY_STATE2);
+	B_CHECK(flags == (AMDGPU_CTX_QUERY2_FLAGS_RESET | AMDGPU_CTX_QUERY2_FLAGS_VRAMLOST),
+		"QUERY_STATE2 flags 0x%x: the loss is not B's fault", flags);
+	B_CHECK(all_equal(s.cpu, BO_DWORDS, 0xdeadbeefu), "neither fill ran (0x%08x)", s.cpu[0]);
+	amdbare_batch_free(queued);
+	amdbare_batch_free(hung);
+	b_teardown(&s);
+	b_say("done");
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -280,6 +314,7 @@ static const struct {
 	{ "reset-only", role_reset_only },
 	{ "innocent", role_innocent_of_a_hang },
 	{ "started-after", role_started_after },
+	{ "jobs-cancelled", role_jobs_cancelled },
 };
 
 /* B's entry: before Criterion's main, when this binary was exec'd as B. */
@@ -309,24 +344,31 @@ struct child {
 
 extern char **environ;
 
-static struct child spawn(const char *role)
+/* Starts B with `role`; `timeout_ms` (or NULL) replaces the watchdog. */
+static struct child spawn_with(const char *role, const char *timeout_ms)
 {
 	int down[2], up[2];
 	cr_assert_eq(pipe(down), 0, "pipe: %s", strerror(errno));
 	cr_assert_eq(pipe(up), 0, "pipe: %s", strerror(errno));
 	/* B's environment is A's (the preload, the instance) plus its role;
 	 * built before fork, so the child only execs. */
-	static char role_var[64], fds_var[64];
+	static char role_var[64], fds_var[64], timeout_var[64];
 	snprintf(role_var, sizeof(role_var), "FMP_ROLE=%s", role);
 	snprintf(fds_var, sizeof(fds_var), "FMP_FDS=%d,%d", down[0], up[1]);
-	size_t n = 0;
-	while (environ[n])
-		n++;
-	char **envp = calloc(n + 3, sizeof(*envp));
+	snprintf(timeout_var, sizeof(timeout_var), "AMDBARE_VGPU_TIMEOUT_MS=%s",
+		 timeout_ms ? timeout_ms : "");
+	size_t n = 0, total = 0;
+	while (environ[total])
+		total++;
+	char **envp = calloc(total + 4, sizeof(*envp));
 	cr_assert(envp);
-	memcpy(envp, environ, n * sizeof(*envp));
-	envp[n] = role_var;
-	envp[n + 1] = fds_var;
+	for (size_t i = 0; i < total; i++)
+		if (!timeout_ms || strncmp(environ[i], "AMDBARE_VGPU_TIMEOUT_MS=", 24) != 0)
+			envp[n++] = environ[i];
+	envp[n++] = role_var;
+	envp[n++] = fds_var;
+	if (timeout_ms)
+		envp[n++] = timeout_var;
 	char *argv[] = { (char *)"test_fault_multiprocess", NULL };
 	pid_t pid = fork();
 	cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
@@ -340,6 +382,11 @@ static struct child spawn(const char *role)
 	close(down[0]);
 	close(up[1]);
 	return (struct child){ .pid = pid, .to = down[1], .from = up[0] };
+}
+
+static struct child spawn(const char *role)
+{
+	return spawn_with(role, NULL);
 }
 
 /* Reads B's next line and fails the test unless it is `want`. */
@@ -462,4 +509,16 @@ Test(fault_multiprocess, process_started_after_a_vram_loss_is_clean)
 	expect_line(&c, "done");
 	reap(&c);
 	amdbare_device_close(dev);
+}
+
+Test(fault_multiprocess, vram_loss_in_a_cancels_b_jobs_without_blaming_b)
+{
+	vgpu_fault_require();
+	/* B's hang must outlive A's reset: a long watchdog for B only */
+	struct child b = spawn_with("jobs-cancelled", "60000");
+	expect_line(&b, "ready");
+	vgpu_fault_gpu_reset(true);
+	go(&b);
+	expect_line(&b, "done");
+	reap(&b);
 }

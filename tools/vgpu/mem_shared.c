@@ -259,9 +259,22 @@ static int attach_locked(void)
 			nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
 		}
 		if (vgpu_real_fstat(fd, &st) != 0 || (size_t)st.st_size != sizeof(struct mem_shared)) {
+			/* Another layout: say which, from its header, rather than
+			 * map and misread it (the fault-injection helper's v2
+			 * added the reset counters). */
+			uint32_t head[2] = { 0, 0 };
+			bool ours = pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+				    head[0] == MEM_SHM_MAGIC;
 			vgpu_real_close(fd);
-			fprintf(stderr, "vgpu: /dev/shm%s has the wrong size (another vgpu "
-				"build?); remove it or use another AMDBARE_VGPU_INSTANCE\n", name);
+			if (ours)
+				fprintf(stderr, "vgpu: /dev/shm%s holds vgpu shared-state version %u "
+					"(%llu bytes); this build uses version %u (%zu bytes): "
+					"remove it or use another AMDBARE_VGPU_INSTANCE\n", name,
+					head[1], (unsigned long long)st.st_size, MEM_SHM_VERSION,
+					sizeof(struct mem_shared));
+			else
+				fprintf(stderr, "vgpu: /dev/shm%s has the wrong size (another vgpu "
+					"build?); remove it or use another AMDBARE_VGPU_INSTANCE\n", name);
 			return -EINVAL;
 		}
 	}
