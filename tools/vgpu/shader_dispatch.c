@@ -33,7 +33,6 @@
  * Execution State": 10 bits per axis) */
 #define TID_BITS 10
 #define MAX_WG_THREADS 1024u
-#define ICACHE_SLOTS 4096u
 /* The watchdog is looked at every so many instructions. */
 #define WATCHDOG_INTERVAL 4096u
 
@@ -201,7 +200,7 @@ static void resolve(struct shader_icache_entry *e)
 /* Fetches and decodes the instruction at pc, through the cache. */
 static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry **out)
 {
-	struct shader_icache_entry *e = &c->icache[(pc >> 2) % ICACHE_SLOTS];
+	struct shader_icache_entry *e = &c->icache[(pc >> 2) % SHADER_ICACHE_SLOTS];
 	c->pc = pc;
 	c->cur = NULL;
 	if (e->gen == c->icache_gen && e->pc == pc) {
@@ -394,18 +393,18 @@ int shader_dispatch_run(struct exec_job *job, const struct shader_dispatch *d)
 	if (nvgpr > 256)
 		nvgpr = 256;
 	c.lds_size = RSRC2_LDS_SIZE(d->rsrc2) * LDS_GRANULE_BYTES;
-	c.icache = calloc(ICACHE_SLOTS, sizeof(*c.icache));
-	c.icache_gen = 1;
-	c.lds = calloc(1, c.lds_size ? c.lds_size : 1);
-	struct shader_wave *waves = calloc(g.nwaves, sizeof(*waves));
-	bool ok = c.icache && c.lds && waves;
-	for (unsigned i = 0; ok && i < g.nwaves; i++) {
-		waves[i].nvgpr = nvgpr;
-		waves[i].v = calloc((size_t)nvgpr * 64, sizeof(uint32_t));
-		ok = waves[i].v != NULL;
-	}
-	if (!ok)
+	/* the thread's memory from its last dispatch (shader_arena.c): fresh
+	 * pages for every dispatch cost more than small dispatches run */
+	struct shader_arena *arena = shader_arena_get(g.nwaves, nvgpr, c.lds_size);
+	struct shader_wave *waves = NULL;
+	if (arena) {
+		c.icache = arena->icache;
+		c.icache_gen = arena->gen;
+		c.lds = arena->lds;
+		waves = arena->waves;
+	} else {
 		r = exec_fault(job, "shader: out of memory for the dispatch");
+	}
 	unsigned budget = WATCHDOG_INTERVAL;
 	/* A grid with a zero dimension launches nothing (the CP counts
 	 * X x Y x Z workgroups); without this the loops below would spin
@@ -424,10 +423,6 @@ int shader_dispatch_run(struct exec_job *job, const struct shader_dispatch *d)
 				if (!r)
 					r = exec_check_watchdog(job);
 			}
-	for (unsigned i = 0; waves && i < g.nwaves; i++)
-		free(waves[i].v);
-	free(waves);
-	free(c.lds);
-	free(c.icache);
+	shader_arena_put(arena);
 	return r;
 }

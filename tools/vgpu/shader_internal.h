@@ -95,6 +95,29 @@ struct shader_icache_entry {
 	} plan;
 };
 
+/* Slots of the instruction cache (by dword address, direct mapped). */
+#define SHADER_ICACHE_SLOTS 4096u
+
+/* The calling thread's dispatch memory (shader_arena.c), grown to fit:
+ * SHADER_ICACHE_SLOTS entries under a new generation, `nwaves` zeroed
+ * waves whose v points at nvgpr x 64 VGPRs each (contents undefined until
+ * init_wave), and at least lds_size bytes of LDS (undefined until the
+ * workgroup clears it).  NULL when out of memory.  shader_arena_put ends
+ * the dispatch's use. */
+struct shader_arena {
+	struct shader_icache_entry *icache;
+	uint64_t gen;                  /* of the dispatch using it */
+	uint8_t *lds;
+	size_t lds_cap;
+	struct shader_wave *waves;
+	size_t waves_cap;
+	uint32_t *vgprs;
+	size_t vgprs_cap;
+	bool busy, temporary;
+};
+struct shader_arena *shader_arena_get(unsigned nwaves, uint32_t nvgpr, uint32_t lds_size);
+void shader_arena_put(struct shader_arena *a);
+
 struct shader_core {
 	struct exec_job *job;
 	const struct shader_dispatch *d;
