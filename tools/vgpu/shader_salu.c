@@ -308,8 +308,14 @@ static int salu_op(struct shader_core *c, struct shader_wave *w, const struct sh
 	case SALU_ADD_U32: t = (uint64_t)a32 + b32; w->scc = t >> 32; *res = (uint32_t)t; return 0;
 	case SALU_ADDC_U32: t = (uint64_t)a32 + b32 + w->scc; w->scc = t >> 32; *res = (uint32_t)t; return 0;
 	case SALU_SUB_U32: w->scc = b32 > a32; *res = (uint32_t)(a32 - b32); return 0;
-	case SALU_SUBB_U32:
-		w->scc = (uint64_t)b32 + w->scc > a32; *res = (uint32_t)(a32 - b32 - w->scc); return 0;
+	case SALU_SUBB_U32: {
+		/* D = S0 - S1 - SCC with the incoming SCC (it was once taken
+		 * after being overwritten by the borrow out) */
+		uint32_t borrow_in = w->scc;
+		w->scc = (uint64_t)b32 + borrow_in > a32;
+		*res = (uint32_t)(a32 - b32 - borrow_in);
+		return 0;
+	}
 	case SALU_ADD_I32: case SALU_ADDK_I32: {
 		int64_t s = (int64_t)(int32_t)a32 + (int32_t)b32;
 		if (p->op == SALU_ADDK_I32)

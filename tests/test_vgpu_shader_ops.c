@@ -1,0 +1,466 @@
+/*
+ * The vgpu's shader core, the parts its speed work changed: mnemonics are
+ * resolved once per decoded instruction (shader_*_resolve), and a thread
+ * reuses its icache, waves, VGPRs and LDS from one dispatch to the next
+ * (shader_arena.c).  Hand-assembled gfx11 programs (llvm-mc-19 -triple=
+ * amdgcn -mcpu=gfx1100, the text next to each dword) compute scalar ops,
+ * VALU compares and modifiers and DS atomics whose results are checked
+ * against the values the RDNA3 ISA defines; and two dispatches in a row
+ * prove that neither rewritten code nor a previous dispatch's registers
+ * and LDS leak into the next.  Raw ioctls through tests/support/vgpu_rig.
+ */
+#include "vgpu_rig.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <amdgpu.h>
+#include <amdgpu_drm.h>
+
+/* nvd.h */
+#define PACKET3(op, n) ((3u << 30) | (((n) & 0x3FFFu) << 16) | (((op) & 0xFFu) << 8))
+#define PKT3_DISPATCH_DIRECT 0x15
+#define PKT3_SET_SH_REG 0x76
+/* SH register offsets (from PACKET3_SET_SH_REG_START) of COMPUTE_* */
+#define SH_COMPUTE_START_X 0x204
+#define SH_COMPUTE_PGM_LO 0x20c
+#define SH_COMPUTE_PGM_RSRC1 0x212
+#define SH_COMPUTE_USER_DATA_0 0x240
+#define INIT_COMPUTE_SHADER_EN 1u
+#define INIT_CS_W32_EN (1u << 15)
+/* RSRC1: FLOAT_MODE 0xf0 (nearest even, denormals kept), VGPRS = 1 (16
+ * VGPRs in wave32); RSRC2: two user SGPRs (the output address in s[0:1])
+ * and LDS_SIZE in 512-byte granules */
+#define RSRC1_16_VGPRS ((0xf0u << 12) | 1u)
+#define RSRC2_OUT_SGPRS (2u << 1)
+#define RSRC2_LDS(granules) ((uint32_t)(granules) << 15)
+
+TestSuite(vgpu_shader_ops, .init = vgpu_rig_setup, .fini = vgpu_rig_teardown);
+
+/* A wave32 program of `n` dwords in a fresh buffer. */
+static struct rig_buf *program(const uint32_t *words, size_t n)
+{
+	struct rig_buf *code = vgpu_rig_buf_new(4096);
+	memcpy(code->cpu, words, n * 4);
+	return code;
+}
+
+/* One workgroup of `threads` wave32 work-items running `code`, s[0:1] =
+ * out->va; the submission's result (0, or -ECANCELED after a fault). */
+static int run(uint32_t ctx, const struct rig_buf *code, uint32_t threads, uint32_t lds_granules,
+	       const struct rig_buf *out)
+{
+	struct rig_buf *ib = vgpu_rig_buf_new(4096);
+	uint32_t *p = ib->cpu, n = 0;
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 6);
+	p[n++] = SH_COMPUTE_START_X;
+	p[n++] = 0; p[n++] = 0; p[n++] = 0;
+	p[n++] = threads; p[n++] = 1; p[n++] = 1;
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = SH_COMPUTE_PGM_LO;
+	p[n++] = (uint32_t)(code->va >> 8);
+	p[n++] = (uint32_t)(code->va >> 40);
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = SH_COMPUTE_PGM_RSRC1;
+	p[n++] = RSRC1_16_VGPRS;
+	p[n++] = RSRC2_OUT_SGPRS | RSRC2_LDS(lds_granules);
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = SH_COMPUTE_USER_DATA_0;
+	p[n++] = (uint32_t)out->va;
+	p[n++] = (uint32_t)(out->va >> 32);
+	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
+	p[n++] = 1; p[n++] = 1; p[n++] = 1;
+	p[n++] = INIT_COMPUTE_SHADER_EN | INIT_CS_W32_EN;
+	return vgpu_rig_submit_compute(ctx, ib, n);
+}
+
+static void expect_words(const struct rig_buf *out, const uint32_t *want, size_t n)
+{
+	const uint32_t *got = out->cpu;
+	for (size_t i = 0; i < n; i++)
+		cr_expect_eq(got[i], want[i], "result %zu (byte offset %zu): 0x%08x, want 0x%08x", i,
+			     i * 4, got[i], want[i]);
+}
+
+/* ---- scalar ALU: every table the resolver builds ---------------------- */
+
+static const uint32_t salu_prog[] = {
+	0x7e060280, /* v_mov_b32 v3, 0 */
+	0xbe8400ff, 0x80000005, /* s_mov_b32 s4, 0x80000005 */
+	0xbe850087, /* s_mov_b32 s5, 7 */
+	0xbe8600d0, /* s_mov_b32 s6, -16 */
+	0xbe870080, /* s_mov_b32 s7, 0 */
+	0x878a0504, /* s_lshl2_add_u32 s10, s4, s5 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0000, 0x00000103, /* global_store_b32 v3, v1, s[0:1] */
+	0xbf040504, /* s_cmp_lt_i32 s4, s5 */
+	0x980a8281, /* s_cselect_b32 s10, 1, 2 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0004, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:4 */
+	0xbf0a0504, /* s_cmp_lt_u32 s4, s5 */
+	0x980a8281, /* s_cselect_b32 s10, 1, 2 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0008, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:8 */
+	0xb4850007, /* s_cmpk_eq_u32 s5, 0x7 */
+	0x980a8281, /* s_cselect_b32 s10, 1, 2 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a000c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:12 */
+	0xb3840000, /* s_cmpk_lt_i32 s4, 0x0 */
+	0x980a8281, /* s_cselect_b32 s10, 1, 2 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0010, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:16 */
+	0xbf0d9f04, /* s_bitcmp1_b32 s4, 31 */
+	0x980a8281, /* s_cselect_b32 s10, 1, 2 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0014, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:20 */
+	0xbf0c8004, /* s_bitcmp0_b32 s4, 0 */
+	0x980a8281, /* s_cselect_b32 s10, 1, 2 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0018, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:24 */
+	0x938aff06, 0x00040002, /* s_bfe_i32 s10, s6, 0x40002 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a001c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:28 */
+	0x800aa006, /* s_add_u32 s10, s6, 32 */
+	0x820b8080, /* s_addc_u32 s11, 0, 0 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0020, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:32 */
+	0x7e02020b, /* v_mov_b32 v1, s11 */
+	0xdc6a0024, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:36 */
+	0x808a0605, /* s_sub_u32 s10, s5, s6 */
+	0x828b8085, /* s_subb_u32 s11, 5, 0 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0028, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:40 */
+	0x7e02020b, /* v_mov_b32 v1, s11 */
+	0xdc6a002c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:44 */
+	0xbe8a3207, /* s_or_not1_saveexec_b32 s10, s7 */
+	0xbe8c007e, /* s_mov_b32 s12, exec_lo */
+	0xbefe000a, /* s_mov_b32 exec_lo, s10 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0030, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:48 */
+	0x7e02020c, /* v_mov_b32 v1, s12 */
+	0xdc6a0034, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:52 */
+	0x8a0a0504, /* s_max_i32 s10, s4, s5 */
+	0x980b8281, /* s_cselect_b32 s11, 1, 2 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0038, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:56 */
+	0x7e02020b, /* v_mov_b32 v1, s11 */
+	0xdc6a003c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:60 */
+	0x900a0404, /* s_xnor_b32 s10, s4, s4 */
+	0x980b8281, /* s_cselect_b32 s11, 1, 2 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0040, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:64 */
+	0x7e02020b, /* v_mov_b32 v1, s11 */
+	0xdc6a0044, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:68 */
+	0x860a8404, /* s_ashr_i32 s10, s4, 4 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0048, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:72 */
+	0xbe8a0005, /* s_mov_b32 s10, s5 */
+	0xb80afffd, /* s_mulk_i32 s10, 0xfffd */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a004c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:76 */
+	0xbe8a0eff, 0x00000080, /* s_sext_i32_i8 s10, 0x80 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0050, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:80 */
+	0xbe880004, /* s_mov_b32 s8, s4 */
+	0xbe890006, /* s_mov_b32 s9, s6 */
+	0xbe8a1908, /* s_bcnt1_i32_b64 s10, s[8:9] */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0054, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:84 */
+	0x998a0604, /* s_pack_lh_b32_b16 s10, s4, s6 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0058, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:88 */
+	0x858aa408, /* s_lshr_b64 s[10:11], s[8:9], 36 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a005c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:92 */
+	0x910a0506, /* s_and_not1_b32 s10, s6, s5 */
+	0x980b8281, /* s_cselect_b32 s11, 1, 2 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0060, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:96 */
+	0x7e02020b, /* v_mov_b32 v1, s11 */
+	0xdc6a0064, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:100 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_ops, scalar_compares_bitfields_carries_and_saveexec)
+{
+	const uint32_t A = 0x80000005u, B = 7, C = 0xfffffff0u;
+	const uint64_t AC = (uint64_t)C << 32 | A; /* s[8:9] */
+	const uint32_t want[] = {
+		(uint32_t)(A << 2) + B,             /* s_lshl2_add_u32 */
+		(int32_t)A < (int32_t)B ? 1 : 2,    /* s_cmp_lt_i32 */
+		A < B ? 1 : 2,                      /* s_cmp_lt_u32 */
+		B == 7 ? 1 : 2,                     /* s_cmpk_eq_u32 */
+		(int32_t)A < 0 ? 1 : 2,             /* s_cmpk_lt_i32 */
+		(A >> 31) & 1 ? 1 : 2,              /* s_bitcmp1_b32 */
+		(A & 1) == 0 ? 1 : 2,               /* s_bitcmp0_b32 */
+		0xfffffffcu,                        /* s_bfe_i32: bits 5:2 of C = 0xc, sign-extended */
+		C + 0x20u, 1,                       /* s_add_u32 carries into s_addc_u32 */
+		B - C, 5 - 0 - 1,                   /* s_sub_u32 borrows from s_subb_u32 */
+		1, ~1u,                             /* s_or_not1_saveexec: old EXEC, 0 | ~EXEC */
+		B, 2,                               /* s_max_i32 and SCC (A > B is false) */
+		~(A ^ A), 1,                        /* s_xnor_b32, SCC = result != 0 */
+		(uint32_t)((int32_t)A >> 4),        /* s_ashr_i32 */
+		(uint32_t)(B * -3),                 /* s_mulk_i32 */
+		0xffffff80u,                        /* s_sext_i32_i8 */
+		(uint32_t)__builtin_popcountll(AC), /* s_bcnt1_i32_b64 */
+		(A & 0xffff) | (C & 0xffff0000u),   /* s_pack_lh_b32_b16 */
+		(uint32_t)(AC >> 36),               /* s_lshr_b64 */
+		C & ~B, 1,                          /* s_and_not1_b32, SCC */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(salu_prog, sizeof(salu_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 0, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+}
+
+/* ---- vector ALU: compares (parsed once), modifiers, lane masks, VOPD -- */
+
+static const uint32_t valu_prog[] = {
+	0x7e060280, /* v_mov_b32 v3, 0 */
+	0x7e0802ff, 0x3fc00000, /* v_mov_b32 v4, 0x3fc00000 */
+	0x7e0a02ff, 0x7fc00000, /* v_mov_b32 v5, 0x7fc00000 */
+	0x7e0c0280, /* v_mov_b32 v6, 0 */
+	0x7e0e02f5, /* v_mov_b32 v7, -2.0 */
+	0x7e100280, /* v_mov_b32 v8, 0 */
+	0x7e1202ff, 0x40080000, /* v_mov_b32 v9, 0x40080000 */
+	0xd47e006a, 0x0001ff04, 0x00000100, /* v_cmp_class_f32_e64 vcc_lo, v4, 0x100 */
+	0x7e02026a, /* v_mov_b32 v1, vcc_lo */
+	0xdc6a0000, 0x00000103, /* global_store_b32 v3, v1, s[0:1] */
+	0x7c300b04, /* v_cmp_u_f32 vcc_lo, v4, v5 */
+	0x7e02026a, /* v_mov_b32 v1, vcc_lo */
+	0xdc6a0004, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:4 */
+	0x7c2a0b04, /* v_cmp_lg_f32 vcc_lo, v4, v5 */
+	0x7e02026a, /* v_mov_b32 v1, vcc_lo */
+	0xdc6a0008, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:8 */
+	0x7c3a0b04, /* v_cmp_neq_f32 vcc_lo, v4, v5 */
+	0x7e02026a, /* v_mov_b32 v1, vcc_lo */
+	0xdc6a000c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:12 */
+	0x7c561106, /* v_cmp_ngt_f64 vcc_lo, v[6:7], v[8:9] */
+	0x7e02026a, /* v_mov_b32 v1, vcc_lo */
+	0xdc6a0010, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:16 */
+	0x7ca21106, /* v_cmp_lt_i64 vcc_lo, v[6:7], v[8:9] */
+	0x7e02026a, /* v_mov_b32 v1, vcc_lo */
+	0xdc6a0014, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:20 */
+	0x7cb21106, /* v_cmp_lt_u64 vcc_lo, v[6:7], v[8:9] */
+	0x7e02026a, /* v_mov_b32 v1, vcc_lo */
+	0xdc6a0018, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:24 */
+	0xd44a000a, 0x0001ff04, 0x3fc00000, /* v_cmp_eq_u32_e64 s10, v4, 0x3fc00000 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a001c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:28 */
+	0xd47e000a, 0x00010705, /* v_cmp_class_f32_e64 s10, v5, 3 */
+	0x7e02020a, /* v_mov_b32 v1, s10 */
+	0xdc6a0020, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:32 */
+	0x7c8c0907, /* v_cmp_ge_i32 vcc_lo, v7, v4 */
+	0x7e02026a, /* v_mov_b32 v1, vcc_lo */
+	0xdc6a0024, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:36 */
+	0x7d980905, /* v_cmpx_gt_u32 v5, v4 */
+	0xbe8c007e, /* s_mov_b32 s12, exec_lo */
+	0x7d920905, /* v_cmpx_lt_u32 v5, v4 */
+	0xbe8d007e, /* s_mov_b32 s13, exec_lo */
+	0xbefe0081, /* s_mov_b32 exec_lo, 1 */
+	0x7e02020c, /* v_mov_b32 v1, s12 */
+	0xdc6a0028, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:40 */
+	0x7e02020d, /* v_mov_b32 v1, s13 */
+	0xdc6a002c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:44 */
+	0xd5030101, 0x20020904, /* v_add_f32_e64 v1, -|v4|, v4 */
+	0xdc6a0030, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:48 */
+	0xd5080001, 0x08020904, /* v_mul_f32_e64 v1, v4, v4 mul:2 */
+	0xdc6a0034, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:52 */
+	0xd5038001, 0x00020904, /* v_add_f32_e64 v1, v4, v4 clamp */
+	0xdc6a0038, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:56 */
+	0x7e1602c1, /* v_mov_b32 v11, -1 */
+	0xd5258001, 0x0002170b, /* v_add_nc_u32_e64 v1, v11, v11 clamp */
+	0xdc6a003c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:60 */
+	0x7e1802f2, /* v_mov_b32 v12, 1.0 */
+	0x56180904, /* v_fmac_f32 v12, v4, v4 */
+	0xdc6a0040, 0x00000c03, /* global_store_b32 v3, v12, s[0:1] offset:64 */
+	0xbe8e0081, /* s_mov_b32 s14, 1 */
+	0xd5010001, 0x00391285, /* v_cndmask_b32_e64 v1, 5, 9, s14 */
+	0xdc6a0044, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:68 */
+	0xbeea0081, /* s_mov_b32 vcc_lo, 1 */
+	0x4002170b, /* v_add_co_ci_u32 v1, vcc_lo, v11, v11, vcc_lo */
+	0xdc6a0048, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:72 */
+	0x7e02026a, /* v_mov_b32 v1, vcc_lo */
+	0xdc6a004c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:76 */
+	0xd6fe0a0e, 0x0422170b, /* v_mad_u64_u32 v[14:15], s10, v11, v11, v[8:9] */
+	0xdc6a0050, 0x00000e03, /* global_store_b32 v3, v14, s[0:1] offset:80 */
+	0xdc6a0054, 0x00000f03, /* global_store_b32 v3, v15, s[0:1] offset:84 */
+	0xbeea0080, /* s_mov_b32 vcc_lo, 0 */
+	0xc8d20904, 0x0c0c1681, /* v_dual_mul_f32 v12, v4, v4 :: v_dual_cndmask_b32 v13, 1, v11 */
+	0xdc6a0058, 0x00000c03, /* global_store_b32 v3, v12, s[0:1] offset:88 */
+	0xdc6a005c, 0x00000d03, /* global_store_b32 v3, v13, s[0:1] offset:92 */
+	0x7c3c0905, /* v_cmp_nlt_f32 vcc_lo, v5, v4 */
+	0x7e02026a, /* v_mov_b32 v1, vcc_lo */
+	0xdc6a0060, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:96 */
+	0x7c2e0904, /* v_cmp_o_f32 vcc_lo, v4, v4 */
+	0x7e02026a, /* v_mov_b32 v1, vcc_lo */
+	0xdc6a0064, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:100 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_ops, vector_compares_modifiers_and_dual_issue)
+{
+	const uint32_t want[] = {
+		1,          /* v_cmp_class_f32 1.5, +normal */
+		1, 0, 1,    /* v_cmp_u / _lg / _neq_f32 1.5, NaN */
+		1,          /* v_cmp_ngt_f64 -2.0, 3.0 */
+		1, 0,       /* v_cmp_lt_i64 / _lt_u64 on the same bits */
+		1,          /* v_cmp_eq_u32_e64 into an SGPR */
+		1,          /* v_cmp_class_f32_e64 quiet NaN, {snan, qnan} */
+		0,          /* v_cmp_ge_i32 negative, positive */
+		1, 0,       /* EXEC after v_cmpx_gt_u32 / v_cmpx_lt_u32 */
+		0x00000000, /* v_add_f32 -|1.5| + 1.5 */
+		0x40900000, /* v_mul_f32 1.5 * 1.5 mul:2 = 4.5 */
+		0x3f800000, /* v_add_f32 1.5 + 1.5 clamp = 1.0 */
+		0xffffffff, /* v_add_nc_u32 0xffffffff * 2 clamp: saturates */
+		0x40500000, /* v_fmac_f32 1.0 + 1.5 * 1.5 = 3.25 */
+		9,          /* v_cndmask_b32_e64 5, 9, mask 1 */
+		0xffffffff, 1, /* v_add_co_ci_u32 0xffffffff * 2 + carry 1: result, carry out */
+		0x00000001, 0x4007fffe, /* v_mad_u64_u32 0xffffffff^2 + 0x4008000000000000 */
+		0x40100000, /* v_dual_mul_f32 1.5 * 1.5 */
+		1,          /* v_dual_cndmask_b32 1, v11 with VCC 0: the first source */
+		1,          /* v_cmp_nlt_f32 NaN, 1.5 */
+		1,          /* v_cmp_o_f32 1.5, 1.5 */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(valu_prog, sizeof(valu_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 0, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+}
+
+/* ---- LDS atomics ------------------------------------------------------- */
+
+static const uint32_t ds_prog[] = {
+	0x7e060280, /* v_mov_b32 v3, 0 */
+	0x7e08028a, /* v_mov_b32 v4, 10 */
+	0xd8340000, 0x00000403, /* ds_store_b32 v3, v4 */
+	0x7e080285, /* v_mov_b32 v4, 5 */
+	0xd8800000, 0x05000403, /* ds_add_rtn_u32 v5, v3, v4 */
+	0x7e0c02c3, /* v_mov_b32 v6, -3 */
+	0xd8180000, 0x00000603, /* ds_max_i32 v3, v6 */
+	0xd8940000, 0x07000603, /* ds_min_rtn_i32 v7, v3, v6 */
+	0xd8d80000, 0x08000003, /* ds_load_b32 v8, v3 */
+	0x7e0802ff, 0x00000100, /* v_mov_b32 v4, 0x100 */
+	0xd8ac0000, 0x09000403, /* ds_xor_rtn_b32 v9, v3, v4 */
+	0xd8d80000, 0x0a000003, /* ds_load_b32 v10, v3 */
+	0xdc6a0000, 0x00000503, /* global_store_b32 v3, v5, s[0:1] */
+	0xdc6a0004, 0x00000703, /* global_store_b32 v3, v7, s[0:1] offset:4 */
+	0xdc6a0008, 0x00000803, /* global_store_b32 v3, v8, s[0:1] offset:8 */
+	0xdc6a000c, 0x00000903, /* global_store_b32 v3, v9, s[0:1] offset:12 */
+	0xdc6a0010, 0x00000a03, /* global_store_b32 v3, v10, s[0:1] offset:16 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_ops, lds_atomics_return_the_old_value)
+{
+	const uint32_t want[] = {
+		10,          /* ds_add_rtn_u32: 10 before, 15 after */
+		15,          /* ds_min_rtn_i32 after ds_max_i32(15, -3) = 15 */
+		0xfffffffdu, /* min(15, -3) */
+		0xfffffffdu, /* ds_xor_rtn_b32 returns -3 ... */
+		0xfffffefdu, /* ... and leaves -3 ^ 0x100 */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(ds_prog, sizeof(ds_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 1, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+}
+
+/* An LDS atomic the core does not implement is an illegal instruction
+ * (it once stored an uninitialised value). */
+Test(vgpu_shader_ops, unimplemented_lds_atomic_is_an_illegal_instruction)
+{
+	static const uint32_t prog[] = {
+		0x7e060280,             /* v_mov_b32 v3, 0 */
+		0xd8080000, 0x00000303, /* ds_rsub_u32 v3, v3 */
+		0xbfb00000,             /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(prog, sizeof(prog) / 4);
+	uint32_t ctx = vgpu_rig_ctx_new();
+	cr_assert_eq(run(ctx, code, 1, 1, out), -ECANCELED);
+	cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+}
+
+/* ---- what one dispatch leaves behind for the next ---------------------- */
+
+/* v1 = 0x6f in every lane, stored at out[lane] */
+static const uint32_t store_const_prog[] = {
+	0x30040082,             /* v_lshlrev_b32 v2, 2, v0 */
+	0x7e0202ff, 0x0000006f, /* v_mov_b32 v1, 0x6f */
+	0xdc6a0000, 0x00000102, /* global_store_b32 v2, v1, s[0:1] */
+	0xbfb00000,             /* s_endpgm */
+};
+
+/* The instruction cache lives as long as the thread, not the dispatch:
+ * code rewritten at the same address between two dispatches must run as
+ * rewritten. */
+Test(vgpu_shader_ops, code_rewritten_between_dispatches_runs_as_rewritten)
+{
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(store_const_prog, sizeof(store_const_prog) / 4);
+	uint32_t ctx = vgpu_rig_ctx_new();
+	cr_assert_eq(run(ctx, code, 32, 0, out), 0);
+	uint32_t *o = out->cpu, *c = code->cpu;
+	for (int l = 0; l < 32; l++)
+		cr_assert_eq(o[l], 0x6fu, "lane %d", l);
+	c[2] = 0xabcd; /* the literal of v_mov_b32 v1 */
+	cr_assert_eq(run(ctx, code, 32, 0, out), 0);
+	for (int l = 0; l < 32; l++)
+		cr_assert_eq(o[l], 0xabcdu, "lane %d after the rewrite", l);
+}
+
+/* Two waves set VGPRs, an SGPR and their LDS to all ones... */
+static const uint32_t dirty_prog[] = {
+	0x30040082,             /* v_lshlrev_b32 v2, 2, v0 */
+	0x7e0202c1,             /* v_mov_b32 v1, -1 */
+	0x7e0602c1,             /* v_mov_b32 v3, -1 */
+	0x7e0802c1,             /* v_mov_b32 v4, -1 */
+	0x7e0a02c1,             /* v_mov_b32 v5, -1 */
+	0x7e1e02c1,             /* v_mov_b32 v15, -1 */
+	0xd8340000, 0x00000102, /* ds_store_b32 v2, v1 */
+	0xd8340100, 0x00000102, /* ds_store_b32 v2, v1 offset:256 */
+	0xbe9400c1,             /* s_mov_b32 s20, -1 */
+	0xbfb00000,             /* s_endpgm */
+};
+
+/* ... and the next dispatch stores what it finds there, 4 dwords a lane
+ * plus s20 */
+static const uint32_t readback_prog[] = {
+	0x30040082,             /* v_lshlrev_b32 v2, 2, v0 */
+	0xd8d80000, 0x01000002, /* ds_load_b32 v1, v2 */
+	0xd8d80100, 0x06000002, /* ds_load_b32 v6, v2 offset:256 */
+	0x300e0084,             /* v_lshlrev_b32 v7, 4, v0 */
+	0xdc6a0000, 0x00000107, /* global_store_b32 v7, v1, s[0:1] */
+	0xdc6a0004, 0x00000607, /* global_store_b32 v7, v6, s[0:1] offset:4 */
+	0xdc6a0008, 0x00000507, /* global_store_b32 v7, v5, s[0:1] offset:8 */
+	0xdc6a000c, 0x00000f07, /* global_store_b32 v7, v15, s[0:1] offset:12 */
+	0x7e020214,             /* v_mov_b32 v1, s20 */
+	0xdc6a0010, 0x00000107, /* global_store_b32 v7, v1, s[0:1] offset:16 */
+	0xbfb00000,             /* s_endpgm */
+};
+
+/* The vgpu starts every wave with zeroed registers and every workgroup
+ * with zeroed LDS; reusing the memory between dispatches keeps that. */
+Test(vgpu_shader_ops, registers_and_lds_start_zeroed_after_another_dispatch)
+{
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *dirty = program(dirty_prog, sizeof(dirty_prog) / 4);
+	struct rig_buf *readback = program(readback_prog, sizeof(readback_prog) / 4);
+	uint32_t ctx = vgpu_rig_ctx_new();
+	cr_assert_eq(run(ctx, dirty, 64, 2, out), 0);
+	uint32_t *o = out->cpu;
+	memset(o, 0x5a, 64 * 16 + 4);
+	cr_assert_eq(run(ctx, readback, 64, 2, out), 0);
+	for (int l = 0; l < 64; l++)
+		for (int i = 0; i < 4; i++) {
+			static const char *const what[] = { "LDS[lane]", "LDS[256 + lane]", "v5",
+							    "v15" };
+			cr_expect_eq(o[l * 4 + i], 0u, "lane %d: %s is 0x%08x", l, what[i], o[l * 4 + i]);
+		}
+	/* s20 of the last lane that stored it (offset 16 of lane 63 is lane 64's first dword) */
+	cr_expect_eq(o[63 * 4 + 4], 0u, "s20 is 0x%08x", o[63 * 4 + 4]);
+}
