@@ -161,8 +161,9 @@ int sop_write(struct shader_core *c, struct shader_wave *w, const struct isa_ope
 /* Mnemonic without the encoding suffix, so e32 and e64 forms share code. */
 static void base_name(const char *name, char *out, size_t cap)
 {
-	snprintf(out, cap, "%s", name);
-	size_t n = strlen(out);
+	size_t n = strnlen(name, cap - 1);
+	memcpy(out, name, n);
+	out[n] = 0;
 	if (n > 4 && (!strcmp(out + n - 4, "_e32") || !strcmp(out + n - 4, "_e64")))
 		out[n - 4] = 0;
 }

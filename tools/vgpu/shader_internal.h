@@ -95,6 +95,24 @@ struct shader_icache_entry {
 	} plan;
 };
 
+/* One VALU instruction (or VOPD half) computed but not yet written: the
+ * per-lane results and the lane-mask result (shader_valu.c). */
+struct shader_valu_half {
+	int op;
+	const struct isa_operand *vdst, *sdst;   /* VGPR result, SGPR mask result */
+	bool cmpx;
+	bool half16;                             /* f16 result: keep the high half */
+	uint64_t val[64];
+	uint64_t mask;
+};
+
+/* The sources of one VALU instruction, lane by lane (column k: source k,
+ * the modifiers applied; unused columns 0), and v_fmac's old destination. */
+struct shader_valu_inputs {
+	uint64_t src[4][64];
+	uint64_t old[64];
+};
+
 /* Slots of the instruction cache (by dword address, direct mapped). */
 #define SHADER_ICACHE_SLOTS 4096u
 
@@ -132,6 +150,10 @@ struct shader_core {
 	 * under one hold of the memory lock (exec_window.h); opened and
 	 * closed by each GLOBAL/FLAT/MUBUF/scratch executor */
 	struct exec_vm_window vm;
+	/* VALU working space (shader_valu.c), here rather than thread-local:
+	 * a preloaded library's TLS costs a call per access */
+	struct shader_valu_half valu_x, valu_y;
+	struct shader_valu_inputs valu_in;
 };
 
 /* Mask of the lanes that take part (wave32 only uses the low half). */

@@ -516,27 +516,11 @@ static void modifier_masks(const struct isa_opdesc *desc, const struct isa_opera
 	*neg_mask = o->neg && (desc->flags & ISA_OPF_NEG_PRINT) ? sign : 0;
 }
 
-struct half_result {
-	int op;
-	const struct isa_operand *vdst, *sdst;   /* VGPR result, SGPR mask result */
-	bool cmpx;
-	bool half16;                             /* f16 result: keep the high half */
-	uint64_t val[64];
-	uint64_t mask;
-};
-
-/* The sources of one instruction, lane by lane (column k: source k, the
- * modifiers applied; unused columns 0), and v_fmac's old destination. */
-struct lane_inputs {
-	uint64_t src[4][64];
-	uint64_t old[64];
-};
-
 /* Runs `op` over the lanes set in exec: results into r, -1 when lane_op
  * refuses (an illegal instruction). */
 static inline __attribute__((always_inline)) int
-lane_loop(int op, const struct shader_valu_plan *p, const struct lane_inputs *in, uint64_t exec,
-	  bool clamp, struct half_result *r)
+lane_loop(int op, const struct shader_valu_plan *p, const struct shader_valu_inputs *in, uint64_t exec,
+	  bool clamp, struct shader_valu_half *r)
 {
 	for (uint64_t m = exec; m; m &= m - 1) {
 		unsigned lane = (unsigned)__builtin_ctzll(m);
@@ -553,8 +537,8 @@ lane_loop(int op, const struct shader_valu_plan *p, const struct lane_inputs *in
 }
 
 /* One specialised loop per operation (the op is a constant in each). */
-static int run_lanes(int op, const struct shader_valu_plan *p, const struct lane_inputs *in,
-		     uint64_t exec, bool clamp, struct half_result *r)
+static int run_lanes(int op, const struct shader_valu_plan *p, const struct shader_valu_inputs *in,
+		     uint64_t exec, bool clamp, struct shader_valu_half *r)
 {
 	switch (op) {
 #define X(id, name, f) case VOP_##id: return lane_loop(VOP_##id, p, in, exec, clamp, r);
@@ -568,7 +552,7 @@ static int run_lanes(int op, const struct shader_valu_plan *p, const struct lane
 /* Computes one instruction (or one VOPD half) into r without writing. */
 static int compute(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		   const struct isa_opdesc *desc, const struct isa_operand *ops, unsigned nops,
-		   const struct shader_valu_plan *p, struct half_result *r)
+		   const struct shader_valu_plan *p, struct shader_valu_half *r)
 {
 	const struct isa_operand *src[4] = { NULL };
 	unsigned nsrc = 0, i = 0;
@@ -614,10 +598,10 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		return shader_illegal(c);
 	/* Gather every source for every lane first: nothing is written before
 	 * all sources are read, so this is what reading per lane gives. */
-	static __thread struct lane_inputs li;
+	struct shader_valu_inputs *li = &c->valu_in;
 	unsigned lanes = c->lanes;
 	for (unsigned k = 0; k < 4; k++) {
-		uint64_t *col = li.src[k];
+		uint64_t *col = li->src[k];
 		if (k >= nsrc) {
 			/* VOPD v_dual_cndmask_b32: VCC is the implicit mask */
 			uint64_t vcc = k == 2 && op == VOP_CNDMASK_B32 && nsrc == 2 ? wave_vcc(c, w) : 0;
@@ -656,9 +640,9 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		const uint32_t *lo = &w->v[(size_t)r->vdst->reg * 64];
 		const uint32_t *hi = r->vdst->bits > 32 ? &w->v[(size_t)(r->vdst->reg + 1) * 64] : NULL;
 		for (unsigned l = 0; l < lanes; l++)
-			li.old[l] = lo[l] | (hi ? (uint64_t)hi[l] << 32 : 0);
+			li->old[l] = lo[l] | (hi ? (uint64_t)hi[l] << 32 : 0);
 	}
-	if (run_lanes(op, p, &li, exec, int_clamp, r))
+	if (run_lanes(op, p, li, exec, int_clamp, r))
 		return shader_illegal(c);
 	if (f32res && (in->omod || in->clamp))
 		for (uint64_t m = exec; m; m &= m - 1) {
@@ -677,7 +661,7 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 	return 0;
 }
 
-static void commit(struct shader_core *c, struct shader_wave *w, const struct half_result *r)
+static void commit(struct shader_core *c, struct shader_wave *w, const struct shader_valu_half *r)
 {
 	uint64_t exec = wave_exec(c, w);
 	if (r->vdst) {
@@ -913,21 +897,21 @@ int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
 		return lane_access(c, w, in, x->op == VOP_WRITELANE_B32);
 	if (in->opsel && (in->desc->flags & ISA_OPF_OPSEL_PRINT))
 		return shader_illegal(c);
-	static __thread struct half_result rx, ry;
-	int r = compute(c, w, in, in->desc, in->ops, in->nops, x, &rx);
+	struct shader_valu_half *rx = &c->valu_x, *ry = &c->valu_y;
+	int r = compute(c, w, in, in->desc, in->ops, in->nops, x, rx);
 	if (r)
 		return r;
 	if (in->enc == ISA_ENC_VOPD) {
 		if (y->op == VOP_UNKNOWN || y->op >= VOP_READFIRSTLANE_B32)
 			return shader_illegal(c);
 		/* both halves read their sources before either writes */
-		r = compute(c, w, in, in->desc_y, in->ops_y, in->nops_y, y, &ry);
+		r = compute(c, w, in, in->desc_y, in->ops_y, in->nops_y, y, ry);
 		if (r)
 			return r;
-		commit(c, w, &rx);
-		commit(c, w, &ry);
+		commit(c, w, rx);
+		commit(c, w, ry);
 		return 0;
 	}
-	commit(c, w, &rx);
+	commit(c, w, rx);
 	return 0;
 }
