@@ -111,6 +111,7 @@ struct shader_valu_half {
 struct shader_valu_inputs {
 	uint64_t src[4][64];
 	uint64_t old[64];
+	unsigned zero_cols;            /* bit k: src[k] is all zero (all 64 lanes) */
 };
 
 /* Slots of the instruction cache (by dword address, direct mapped). */

@@ -605,10 +605,18 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		if (k >= nsrc) {
 			/* VOPD v_dual_cndmask_b32: VCC is the implicit mask */
 			uint64_t vcc = k == 2 && op == VOP_CNDMASK_B32 && nsrc == 2 ? wave_vcc(c, w) : 0;
-			for (unsigned l = 0; l < lanes; l++)
-				col[l] = (vcc >> l) & 1;
+			if (vcc) {
+				for (unsigned l = 0; l < lanes; l++)
+					col[l] = (vcc >> l) & 1;
+				li->zero_cols &= ~(1u << k);
+			} else if (!(li->zero_cols & (1u << k))) {
+				/* a zero column stays zero until a source fills it */
+				memset(col, 0, sizeof(li->src[k]));
+				li->zero_cols |= 1u << k;
+			}
 			continue;
 		}
+		li->zero_cols &= ~(1u << k);
 		const struct isa_operand *o = src[k];
 		uint64_t abs_mask, neg_mask;
 		modifier_masks(desc, o, &abs_mask, &neg_mask);
