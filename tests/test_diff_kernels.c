@@ -8,6 +8,7 @@
  * The first mismatch is reported with its index, inputs and both outputs.
  */
 #include "amdbare.h"
+#include "half_float.h"
 #include "vgpu_test.h"
 
 #include <criterion/criterion.h>
@@ -109,8 +110,7 @@ static void gen(enum domain d, uint32_t n, void *a, void *b)
 				if (d == D_WMMA_BF16) {
 					h = (uint16_t)(f2u(v) >> 16);
 				} else {
-					_Float16 x = (_Float16)v;
-					memcpy(&h, &x, 2);
+					h = f32_to_f16(v);
 				}
 				if (k == 0)
 					ah[i] = h;
@@ -244,44 +244,24 @@ static uint32_t f2u_sat(float a)
 {
 	return a != a || a <= 0.0f ? 0u : a >= 4294967296.0f ? 0xffffffffu : (uint32_t)a;
 }
-static uint16_t f2h_bits(float f)
-{
-	_Float16 h = (_Float16)f;
-	uint16_t u;
-	memcpy(&u, &h, 2);
-	return u;
-}
-static float h2f(uint16_t u)
-{
-	_Float16 h;
-	memcpy(&h, &u, 2);
-	return (float)h;
-}
 RFU(r_c_f2i, (uint32_t)f2i_sat(a))
 RFU(r_c_f2u, f2u_sat(a))
 R32(r_c_i2f, f2u((float)sa))
 R32(r_c_u2f, f2u((float)a))
 RF(r_c_f2d2f, (float)((double)a * 3.0))
-RFU(r_c_f2h, f2h_bits(a))
-R32(r_c_h2f, f2u(h2f((uint16_t)a)))
+RFU(r_c_f2h, f32_to_f16(a))
+R32(r_c_h2f, f2u(f16_to_f32((uint16_t)a)))
 R32(r_c_bf16, ((a + 0x7fffu + ((a >> 16) & 1u)) >> 16) | (b << 16))
 
 /* f16 arithmetic: the exact double result rounded once to f16. */
-static uint16_t f64_to_h(double d)
-{
-	_Float16 h = (_Float16)d;
-	uint16_t u;
-	memcpy(&u, &h, 2);
-	return u;
-}
 static uint32_t r_h_addmul(uint32_t a, uint32_t b)
 {
-	double x = h2f((uint16_t)a), y = h2f((uint16_t)b);
-	return f64_to_h(x + y) | ((uint32_t)f64_to_h(x * y) << 16);
+	double x = f16_to_f32((uint16_t)a), y = f16_to_f32((uint16_t)b);
+	return f64_to_f16(x + y) | ((uint32_t)f64_to_f16(x * y) << 16);
 }
 static uint32_t r_h_sub(uint32_t a, uint32_t b)
 {
-	return f64_to_h((double)h2f((uint16_t)a) - h2f((uint16_t)b));
+	return f64_to_f16((double)f16_to_f32((uint16_t)a) - f16_to_f32((uint16_t)b));
 }
 
 static uint32_t r_x_nested_if(uint32_t a, uint32_t b)
@@ -443,8 +423,8 @@ static void wmma_ref(void *out, const uint16_t *a, const uint16_t *b, bool bf16)
 		for (int c = 0; c < 16; c++) {
 			float s = 0;
 			for (int k = 0; k < 16; k++) {
-				float x = bf16 ? u2f((uint32_t)a[r * 16 + k] << 16) : h2f(a[r * 16 + k]);
-				float y = bf16 ? u2f((uint32_t)b[k * 16 + c] << 16) : h2f(b[k * 16 + c]);
+				float x = bf16 ? bf16_to_f32(a[r * 16 + k]) : f16_to_f32(a[r * 16 + k]);
+				float y = bf16 ? bf16_to_f32(b[k * 16 + c]) : f16_to_f32(b[k * 16 + c]);
 				s += x * y;
 			}
 			o[r * 16 + c] = s;

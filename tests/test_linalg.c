@@ -24,6 +24,7 @@
 
 #include "amdbare.h"
 #include "cs_internal.h"
+#include "half_float.h"
 #include "vgpu_test.h"
 
 static amdbare_device *dev;
@@ -47,39 +48,6 @@ static void teardown(void)
 }
 
 /* ---- host-side element types --------------------------------------------- */
-
-static uint16_t f32_to_bf16(float f)
-{
-	uint32_t u;
-	memcpy(&u, &f, 4);
-	if ((u & 0x7fffffffu) > 0x7f800000u)
-		return (uint16_t)((u >> 16) | 0x40);
-	u += 0x7fffu + ((u >> 16) & 1);
-	return (uint16_t)(u >> 16);
-}
-
-static float bf16_to_f32(uint16_t h)
-{
-	uint32_t u = (uint32_t)h << 16;
-	float f;
-	memcpy(&f, &u, 4);
-	return f;
-}
-
-static uint16_t f32_to_f16(float f)
-{
-	_Float16 h = (_Float16)f;
-	uint16_t u;
-	memcpy(&u, &h, 2);
-	return u;
-}
-
-static float f16_to_f32(uint16_t u)
-{
-	_Float16 h;
-	memcpy(&h, &u, 2);
-	return (float)h;
-}
 
 static size_t esize(amdbare_dtype t)
 {

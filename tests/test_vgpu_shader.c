@@ -8,6 +8,7 @@
  * shader trips the watchdog, and in both cases the process survives and a
  * new context works.  No library code: raw ioctls and libdrm_amdgpu.
  */
+#include "half_float.h"
 #include "vgpu_rig.h"
 
 #include <criterion/criterion.h>
@@ -565,15 +566,6 @@ Test(vgpu_shader, f64_arithmetic_and_conversions)
 	}
 }
 
-static uint16_t bf16_of(float f)
-{
-	uint32_t u;
-	memcpy(&u, &f, 4);
-	if ((u & 0x7fffffffu) > 0x7f800000u)
-		return (uint16_t)((u >> 16) | 0x40); /* quiet NaN */
-	return (uint16_t)((u + 0x7fffu + ((u >> 16) & 1)) >> 16);
-}
-
 Test(vgpu_shader, f16_and_bf16_conversions)
 {
 	const uint32_t n = 70;
@@ -594,14 +586,12 @@ Test(vgpu_shader, f16_and_bf16_conversions)
 	struct { uint64_t a, h, back, bf; uint32_t n; } args = { a->va, h->va, back->va, bf->va, n };
 	cr_assert_eq(dispatch(vgpu_rig_ctx_new(), &k, &args, sizeof(args), (n + 63) / 64), 0);
 	for (uint32_t i = 0; i < n; i++) {
-		_Float16 x = (_Float16)fa[i];
-		uint16_t xb;
-		memcpy(&xb, &x, 2);
-		float xf = (float)x;
+		uint16_t xb = f32_to_f16(fa[i]);
+		float xf = f16_to_f32(xb);
 		cr_assert_eq(uh[i], xb, "h[%u] = 0x%04x, expected 0x%04x (%a)", i, uh[i], xb, fa[i]);
 		cr_assert_eq(memcmp(&fb[i], &xf, 4), 0, "back[%u] = %a, expected %a", i, fb[i], xf);
-		cr_assert_eq(ubf[i], bf16_of(fa[i]), "bf[%u] = 0x%04x, expected 0x%04x", i, ubf[i],
-			     bf16_of(fa[i]));
+		cr_assert_eq(ubf[i], f32_to_bf16(fa[i]), "bf[%u] = 0x%04x, expected 0x%04x", i, ubf[i],
+			     f32_to_bf16(fa[i]));
 	}
 	cr_assert_eq(uh[n], 0xabcd, "16-bit store wrote past its element");
 	cr_assert_eq(ubf[n], 0xabcd);
@@ -683,8 +673,7 @@ static void wmma(const char *name, bool bf16)
 					memcpy(&u, &pair[t], 4);
 					bits[t] = (uint16_t)(u >> 16); /* exact: few mantissa bits */
 				} else {
-					_Float16 h = (_Float16)pair[t];
-					memcpy(&bits[t], &h, 2);
+					bits[t] = f32_to_f16(pair[t]);
 				}
 			}
 			ua[i * 16 + j] = bits[0];

@@ -20,6 +20,7 @@
  *   build/bench/bench_gemm       (needs the vgpu preloaded)
  */
 #include "amdbare.h"
+#include "half_float.h"
 #include "vgpu_test.h"
 
 #include <stdio.h>
@@ -32,21 +33,6 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint16_t to_f16(float f)
-{
-	_Float16 h = (_Float16)f;
-	uint16_t u;
-	memcpy(&u, &h, 2);
-	return u;
-}
-
-static float from_f16(uint16_t u)
-{
-	_Float16 h;
-	memcpy(&h, &u, 2);
-	return (float)h;
 }
 
 static amdbare_bo *buffer(amdbare_device *dev, uint64_t bytes, void **cpu)
@@ -104,10 +90,10 @@ int main(void)
 		return 1;
 	unsigned seed = 1;
 	for (uint32_t i = 0; i < S * S; i++) {
-		((uint16_t *)pa)[i] = to_f16((float)rand_r(&seed) / RAND_MAX - 0.5f);
-		((uint16_t *)pb)[i] = to_f16((float)rand_r(&seed) / RAND_MAX - 0.5f);
-		fa[i] = from_f16(((uint16_t *)pa)[i]);
-		fb[i] = from_f16(((uint16_t *)pb)[i]);
+		((uint16_t *)pa)[i] = f32_to_f16((float)rand_r(&seed) / RAND_MAX - 0.5f);
+		((uint16_t *)pb)[i] = f32_to_f16((float)rand_r(&seed) / RAND_MAX - 0.5f);
+		fa[i] = f16_to_f32(((uint16_t *)pa)[i]);
+		fb[i] = f16_to_f32(((uint16_t *)pb)[i]);
 	}
 	amdbare_gemm_desc g = {.m = S, .n = S, .k = S, .alpha = 1,
 			       .a = amdbare_tensor(a, 0, AMDBARE_DTYPE_F16),
@@ -141,7 +127,7 @@ int main(void)
 	amdbare_bo *x = buffer(dev, (uint64_t)K * 4, &px);
 	amdbare_bo *y = buffer(dev, (uint64_t)N * 4, &py);
 	for (uint32_t i = 0; i < N * K; i++)
-		((uint16_t *)pw)[i] = to_f16((float)rand_r(&seed) / RAND_MAX - 0.5f);
+		((uint16_t *)pw)[i] = f32_to_f16((float)rand_r(&seed) / RAND_MAX - 0.5f);
 	for (uint32_t i = 0; i < K; i++)
 		((float *)px)[i] = (float)rand_r(&seed) / RAND_MAX - 0.5f;
 	amdbare_gemv_desc v = {.n = N, .k = K, .alpha = 1,
