@@ -32,10 +32,10 @@
 #define INIT_COMPUTE_SHADER_EN 1u
 #define INIT_CS_W32_EN (1u << 15)
 /* RSRC1: FLOAT_MODE 0xf0 (nearest even, denormals kept), VGPRS = 1 (16
- * VGPRs in wave32); RSRC2: two user SGPRs (the output address in s[0:1])
- * and LDS_SIZE in 512-byte granules */
+ * VGPRs in wave32); RSRC2: two user SGPRs (the output address in s[0:1]),
+ * the workgroup id X in s2 and LDS_SIZE in 512-byte granules */
 #define RSRC1_16_VGPRS ((0xf0u << 12) | 1u)
-#define RSRC2_OUT_SGPRS (2u << 1)
+#define RSRC2_OUT_SGPRS ((2u << 1) | (1u << 7))
 #define RSRC2_LDS(granules) ((uint32_t)(granules) << 15)
 
 TestSuite(vgpu_shader_ops, .init = vgpu_rig_setup, .fini = vgpu_rig_teardown);
@@ -48,10 +48,11 @@ static struct rig_buf *program(const uint32_t *words, size_t n)
 	return code;
 }
 
-/* One workgroup of `threads` wave32 work-items running `code`, s[0:1] =
- * out->va; the submission's result (0, or -ECANCELED after a fault). */
-static int run(uint32_t ctx, const struct rig_buf *code, uint32_t threads, uint32_t lds_granules,
-	       const struct rig_buf *out)
+/* `groups` workgroups of `threads` wave32 work-items running `code`,
+ * s[0:1] = out->va; the submission's result (0, or -ECANCELED after a
+ * fault). */
+static int run_groups(uint32_t ctx, const struct rig_buf *code, uint32_t groups, uint32_t threads,
+		      uint32_t lds_granules, const struct rig_buf *out)
 {
 	struct rig_buf *ib = vgpu_rig_buf_new(4096);
 	uint32_t *p = ib->cpu, n = 0;
@@ -72,9 +73,15 @@ static int run(uint32_t ctx, const struct rig_buf *code, uint32_t threads, uint3
 	p[n++] = (uint32_t)out->va;
 	p[n++] = (uint32_t)(out->va >> 32);
 	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
-	p[n++] = 1; p[n++] = 1; p[n++] = 1;
+	p[n++] = groups; p[n++] = 1; p[n++] = 1;
 	p[n++] = INIT_COMPUTE_SHADER_EN | INIT_CS_W32_EN;
 	return vgpu_rig_submit_compute(ctx, ib, n);
+}
+
+static int run(uint32_t ctx, const struct rig_buf *code, uint32_t threads, uint32_t lds_granules,
+	       const struct rig_buf *out)
+{
+	return run_groups(ctx, code, 1, threads, lds_granules, out);
 }
 
 static void expect_words(const struct rig_buf *out, const uint32_t *want, size_t n)
@@ -329,6 +336,36 @@ Test(vgpu_shader_ops, vector_compares_modifiers_and_dual_issue)
 	struct rig_buf *code = program(valu_prog, sizeof(valu_prog) / 4);
 	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 0, out), 0);
 	expect_words(out, want, sizeof(want) / 4);
+}
+
+/* v_cvt_f32_f16 of every f16 bit pattern (the core converts on the bits)
+ * against the compiler's own conversion, NaNs included: 64 workgroups of
+ * 1024, work-item i converts i. */
+Test(vgpu_shader_ops, f16_to_f32_conversion_of_every_pattern)
+{
+	static const uint32_t prog[] = {
+		0xd6460001, 0x04011402, /* v_lshl_add_u32 v1, s2, 10, v0 */
+		0x7e041701,             /* v_cvt_f32_f16 v2, v1 */
+		0x30060282,             /* v_lshlrev_b32 v3, 2, v1 */
+		0xdc6a0000, 0x00000203, /* global_store_b32 v3, v2, s[0:1] */
+		0xbfb00000,             /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(65536 * 4);
+	struct rig_buf *code = program(prog, sizeof(prog) / 4);
+	cr_assert_eq(run_groups(vgpu_rig_ctx_new(), code, 64, 1024, 0, out), 0);
+	const uint32_t *o = out->cpu;
+	unsigned bad = 0;
+	for (uint32_t i = 0; i < 65536; i++) {
+		uint16_t u = (uint16_t)i;
+		_Float16 h;
+		memcpy(&h, &u, 2);
+		float f = (float)h;
+		uint32_t want;
+		memcpy(&want, &f, 4);
+		if (o[i] != want && bad++ < 8)
+			cr_expect_eq(o[i], want, "f16 0x%04x: 0x%08x, want 0x%08x", i, o[i], want);
+	}
+	cr_expect_eq(bad, 0u, "%u patterns differ", bad);
 }
 
 /* ---- LDS atomics ------------------------------------------------------- */
