@@ -216,8 +216,28 @@ static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry 
 	int r = exec_read(c->job, pc, &words[0], 4);
 	if (r)
 		return r;
-	int n = isa_decode(words, 1, &e->inst);
-	for (size_t have = 1; n == -EOVERFLOW && have < 3; have++) {
+	size_t have = 1;
+	/* Decoded at this address by an earlier dispatch on this thread: kept
+	 * if its dwords are still the same.  They are read exactly as a fresh
+	 * decode reads them (the next one only while the ones before match,
+	 * which is when the decoder would ask for it), so the reads and their
+	 * faults are the same either way. */
+	if (e->gen && e->pc == pc) {
+		while (words[have - 1] == e->inst.words[have - 1] && have < e->inst.nwords) {
+			r = exec_read(c->job, pc + 4 * have, &words[have], 4);
+			if (r)
+				return r;
+			have++;
+		}
+		if (have == e->inst.nwords && words[have - 1] == e->inst.words[have - 1]) {
+			e->gen = c->icache_gen;
+			*out = e;
+			return 0;
+		}
+	}
+	e->gen = 0; /* a partial decode below must never count as cached */
+	int n = isa_decode(words, have, &e->inst);
+	for (; n == -EOVERFLOW && have < 3; have++) {
 		r = exec_read(c->job, pc + 4 * have, &words[have], 4);
 		if (r)
 			return r;
@@ -301,14 +321,21 @@ static void init_wave(struct shader_core *c, struct shader_wave *w, const struct
 		      d->dim[0] + (tgid[0] - d->start[0]);
 	shader_scratch_wave_init(c, w, wg, index, g->nwaves);
 	uint64_t exec = 0;
-	for (unsigned lane = 0; lane < c->lanes; lane++) {
-		unsigned t = index * c->lanes + lane;
-		if (t >= g->nthreads)
-			break;
-		unsigned x = t % g->size[0], y = (t / g->size[0]) % g->size[1],
-			 z = t / (g->size[0] * g->size[1]);
+	/* work-item t = index * lanes + lane is (x, y, z) with x fastest;
+	 * counted up from the wave's first item instead of divided per lane */
+	unsigned t = index * c->lanes;
+	unsigned x = t % g->size[0], y = (t / g->size[0]) % g->size[1],
+		 z = t / (g->size[0] * g->size[1]);
+	for (unsigned lane = 0; lane < c->lanes && t < g->nthreads; lane++, t++) {
 		w->v[lane] = x | (y << TID_BITS) | (z << (2 * TID_BITS));
 		exec |= 1ull << lane;
+		if (++x == g->size[0]) {
+			x = 0;
+			if (++y == g->size[1]) {
+				y = 0;
+				z++;
+			}
+		}
 	}
 	wave_set_exec(c, w, exec);
 }
