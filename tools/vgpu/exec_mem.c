@@ -52,12 +52,22 @@ static bool bo_allowed(const struct exec_job *job, uint32_t gid)
 	return always;
 }
 
-/* Host pointer for va and the bytes available from there inside its
- * mapping; a fault message in *why otherwise.  When `first` is given, the
- * (hole-masked) VA where the mapping starts and whether it is writeable
- * (for exec_vm_window's cache).  Local lock held. */
-static int translate(struct exec_job *job, uint64_t va, bool write, void **host,
-		     uint64_t *avail, const char **why, uint64_t *first, bool *writeable)
+/* Where an accessible VA lands, as translate() found it: valid while the
+ * local lock that was held for translate() is still held. */
+struct vm_target {
+	void *host;           /* va in the vgpu's own mapping of the backing */
+	uint64_t avail;       /* bytes from va to the end of its mapping */
+	struct mem_bo *bo;    /* the backing BO (never NULL) ... */
+	uint64_t bo_offset;   /* ... and va's offset inside it */
+	uint64_t first;       /* hole-masked VA where the mapping starts */
+	bool writeable;       /* the mapping has AMDGPU_VM_PAGE_WRITEABLE */
+};
+
+/* Resolves va through the submitting file's VM for a read or a write; a
+ * fault message in *why and a negative errno when the access faults.
+ * Local lock held. */
+static int translate(struct exec_job *job, uint64_t va, bool write, struct vm_target *t,
+		     const char **why)
 {
 	struct vgpu_mem_file *mf = job->file->mem;
 	uint64_t a = va & MEM_GMC_HOLE_MASK;
@@ -81,13 +91,13 @@ static int translate(struct exec_job *job, uint64_t va, bool write, void **host,
 		return -EPERM;
 	}
 	uint64_t off = m->offset + (a - (m->start << MEM_PAGE_SHIFT));
-	*avail = ((m->last + 1) << MEM_PAGE_SHIFT) - a;
-	if (first) {
-		*first = m->start << MEM_PAGE_SHIFT;
-		*writeable = (m->flags & AMDGPU_VM_PAGE_WRITEABLE) != 0;
-	}
+	t->avail = ((m->last + 1) << MEM_PAGE_SHIFT) - a;
+	t->bo = bo;
+	t->bo_offset = off;
+	t->first = m->start << MEM_PAGE_SHIFT;
+	t->writeable = (m->flags & AMDGPU_VM_PAGE_WRITEABLE) != 0;
 	if (bo->is_userptr) {
-		*host = (void *)(uintptr_t)(bo->userptr + off);
+		t->host = (void *)(uintptr_t)(bo->userptr + off);
 		return 0;
 	}
 	if (!bo->kmap) {
@@ -99,7 +109,7 @@ static int translate(struct exec_job *job, uint64_t va, bool write, void **host,
 		}
 		bo->kmap = p;
 	}
-	*host = (char *)bo->kmap + off;
+	t->host = (char *)bo->kmap + off;
 	return 0;
 }
 
@@ -110,22 +120,20 @@ static int translate(struct exec_job *job, uint64_t va, bool write, void **host,
  * virtualisation) costs ~10 us and made the emulated copy engine 10-20x
  * slower than the kernel copying the same bytes (`cp FILE /dev/shm/`).
  * The bytes and every check are the same: translate() has already
- * validated the range, and the memfd and the mappings share their pages. */
+ * validated the range (t is its result, under the same hold of the lock),
+ * and the memfd and the mappings share their pages. */
 #define KERNEL_COPY_MIN (64u << 10)
 
-static bool copy_through_memfd(struct exec_job *job, uint64_t va, void *buf, size_t n,
-			       bool write)
+static bool copy_through_memfd(const struct vm_target *t, void *buf, size_t n, bool write)
 {
-	struct vgpu_mem_file *mf = job->file->mem;
-	uint64_t a = va & MEM_GMC_HOLE_MASK;
-	const struct mem_mapping *m = mf ? find_mapping(mf, a >> MEM_PAGE_SHIFT) : NULL;
-	if (!m || !m->bo || m->bo->is_userptr || m->bo->memfd < 0)
+	const struct mem_bo *bo = t->bo;
+	if (bo->is_userptr || bo->memfd < 0)
 		return false;
-	off_t off = (off_t)(m->offset + (a - (m->start << MEM_PAGE_SHIFT)));
+	off_t off = (off_t)t->bo_offset;
 	size_t done = 0;
 	while (done < n) {
-		ssize_t r = write ? pwrite(m->bo->memfd, (char *)buf + done, n - done, off + (off_t)done)
-				  : pread(m->bo->memfd, (char *)buf + done, n - done, off + (off_t)done);
+		ssize_t r = write ? pwrite(bo->memfd, (char *)buf + done, n - done, off + (off_t)done)
+				  : pread(bo->memfd, (char *)buf + done, n - done, off + (off_t)done);
 		if (r <= 0)
 			break;
 		done += (size_t)r;
@@ -139,24 +147,23 @@ static int access_vm(struct exec_job *job, uint64_t va, void *buf, size_t len, b
 {
 	while (len) {
 		const char *why = NULL;
-		void *host;
-		uint64_t avail;
+		struct vm_target t;
 		mem_local_lock();
-		int r = translate(job, va, write, &host, &avail, &why, NULL, NULL);
+		int r = translate(job, va, write, &t, &why);
 		if (r) {
 			mem_local_unlock();
 			return exec_vm_fault(job, va, write, why);
 		}
-		size_t n = len < avail ? len : (size_t)avail;
+		size_t n = len < t.avail ? len : (size_t)t.avail;
 		if (n > COPY_CHUNK)
 			n = COPY_CHUNK;
 		bool done = false;
 		if (n >= KERNEL_COPY_MIN)
-			done = copy_through_memfd(job, va, buf, n, write);
+			done = copy_through_memfd(&t, buf, n, write);
 		if (!done && write)
-			memcpy(host, buf, n);
+			memcpy(t.host, buf, n);
 		else if (!done)
-			memcpy(buf, host, n);
+			memcpy(buf, t.host, n);
 		mem_local_unlock();
 		va += n;
 		buf = (char *)buf + n;
@@ -230,19 +237,17 @@ int exec_vm_window_copy(struct exec_vm_window *win, uint64_t va, void *buf, size
 			continue;
 		}
 		const char *why = NULL;
-		void *host;
-		uint64_t avail, first;
-		bool writeable;
-		int r = translate(win->job, va, write, &host, &avail, &why, &first, &writeable);
+		struct vm_target t;
+		int r = translate(win->job, va, write, &t, &why);
 		if (r) {
 			exec_vm_window_close(win);
 			return exec_vm_fault(win->job, va, write, why);
 		}
 		win->cached = true;
-		win->lo = first;
-		win->hi = a + avail;
-		win->host = (uintptr_t)host - (uintptr_t)(a - first);
-		win->writeable = writeable;
+		win->lo = t.first;
+		win->hi = a + t.avail;
+		win->host = (uintptr_t)t.host - (uintptr_t)(a - t.first);
+		win->writeable = t.writeable;
 	}
 	return 0;
 }
