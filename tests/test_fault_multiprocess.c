@@ -10,7 +10,8 @@
  * FMP_ROLE is set.  A and B talk through two pipes, one line per step from
  * B ("ready", "done", or "FAIL <why>") and one byte per step from A, so
  * every step is ordered without sleeps.  B inherits the vgpu instance
- * (AMDBARE_VGPU_INSTANCE) from A's environment.
+ * (AMDBARE_VGPU_INSTANCE) from A's environment.  One test runs B as a
+ * plain fork() of A instead, which inherits A's vgpu state.
  */
 #include "amdbare.h"
 #include "vgpu_fault.h"
@@ -317,14 +318,8 @@ static const struct {
 	{ "jobs-cancelled", role_jobs_cancelled },
 };
 
-/* B's entry: before Criterion's main, when this binary was exec'd as B. */
-__attribute__((constructor)) static void run_role(void)
+static void run_role_named(const char *role)
 {
-	const char *role = getenv("FMP_ROLE"), *fds = getenv("FMP_FDS");
-	if (!role || !fds)
-		return;
-	if (sscanf(fds, "%d,%d", &b_in, &b_out) != 2)
-		_exit(7);
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
 		if (strcmp(role, roles[i].name) == 0) {
 			roles[i].fn();
@@ -333,6 +328,17 @@ __attribute__((constructor)) static void run_role(void)
 	}
 	b_say("FAIL unknown role %s", role);
 	_exit(8);
+}
+
+/* B's entry: before Criterion's main, when this binary was exec'd as B. */
+__attribute__((constructor)) static void run_role(void)
+{
+	const char *role = getenv("FMP_ROLE"), *fds = getenv("FMP_FDS");
+	if (!role || !fds)
+		return;
+	if (sscanf(fds, "%d,%d", &b_in, &b_out) != 2)
+		_exit(7);
+	run_role_named(role);
 }
 
 /* ---- process A (the test) -------------------------------------------------- */
@@ -387,6 +393,27 @@ static struct child spawn_with(const char *role, const char *timeout_ms)
 static struct child spawn(const char *role)
 {
 	return spawn_with(role, NULL);
+}
+
+/* B as a plain fork() of A, without exec: it inherits A's mapping of the
+ * instance, A's vgpu state and A's open device (which it leaves alone). */
+static struct child spawn_forked(const char *role)
+{
+	int down[2], up[2];
+	cr_assert_eq(pipe(down), 0, "pipe: %s", strerror(errno));
+	cr_assert_eq(pipe(up), 0, "pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(down[1]);
+		close(up[0]);
+		b_in = down[0];
+		b_out = up[1];
+		run_role_named(role);
+	}
+	close(down[0]);
+	close(up[1]);
+	return (struct child){ .pid = pid, .to = down[1], .from = up[0] };
 }
 
 /* Reads B's next line and fails the test unless it is `want`. */
@@ -521,4 +548,32 @@ Test(fault_multiprocess, vram_loss_in_a_cancels_b_jobs_without_blaming_b)
 	go(&b);
 	expect_line(&b, "done");
 	reap(&b);
+}
+
+Test(fault_multiprocess, forked_child_shares_the_reset_and_the_loss)
+{
+	vgpu_fault_require();
+	/* A holds a VRAM BO before the fork: the child inherits it too */
+	amdbare_device *dev = open_dev();
+	amdbare_ctx *ctx = NULL;
+	cr_assert_eq(amdbare_ctx_create(dev, AMDBARE_PRIORITY_NORMAL, &ctx), 0);
+	amdbare_bo_create_info ci = {.size = BO_SIZE, .domains = AMDBARE_DOMAIN_VRAM,
+				     .flags = AMDBARE_BO_CPU_ACCESS};
+	amdbare_bo *bo = NULL;
+	void *p = NULL;
+	cr_assert_eq(amdbare_bo_create(dev, &ci, &bo), 0, "%s", amdbare_last_error());
+	cr_assert_eq(amdbare_bo_cpu_map(bo, &p), 0, "%s", amdbare_last_error());
+	cr_assert_eq(fill_on(dev, ctx, bo, 0x2468ace0u), 0, "%s", amdbare_last_error());
+
+	struct child b = spawn_forked("vram-lost");
+	expect_line(&b, "ready");
+	vgpu_fault_gpu_reset(true);
+	go(&b);
+	expect_line(&b, "done");
+	reap(&b);
+	cr_expect(all_equal(p, BO_DWORDS, 0xdeadbeefu), "A's VRAM BO is lost too");
+	cr_expect_eq(fill_on(dev, ctx, bo, 1), -ECANCELED, "A's old context is refused");
+	amdbare_bo_free(bo);
+	amdbare_ctx_free(ctx);
+	amdbare_device_close(dev);
 }

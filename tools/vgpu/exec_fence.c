@@ -30,13 +30,29 @@ struct bo_busy {
 static struct bo_busy *busy;
 static size_t nbusy, capbusy;
 
-static void cond_init(void)
+static void cond_make(void)
 {
 	pthread_condattr_t attr;
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&cond, &attr);
 	pthread_condattr_destroy(&attr);
+}
+
+/* A fork()ed child gets a copy of the condition variable that still
+ * counts the parent's waiters (its idle ring threads), which do not exist
+ * in the child: the child's first broadcast would wait for them forever.
+ * The child has one thread and no waiter, so it starts from a fresh one.
+ * (Found by test_fault_multiprocess's forked child.) */
+static void cond_fork_child(void)
+{
+	cond_make();
+}
+
+static void cond_init(void)
+{
+	cond_make();
+	pthread_atfork(NULL, NULL, cond_fork_child);
 }
 
 void exec_lock(void)
