@@ -388,6 +388,11 @@ static const uint32_t ds_prog[] = {
 	0xdc6a0008, 0x00000803, /* global_store_b32 v3, v8, s[0:1] offset:8 */
 	0xdc6a000c, 0x00000903, /* global_store_b32 v3, v9, s[0:1] offset:12 */
 	0xdc6a0010, 0x00000a03, /* global_store_b32 v3, v10, s[0:1] offset:16 */
+	0x7e0802ff, 0x00001234, /* v_mov_b32 v4, 0x1234 */
+	0xd8b40000, 0x0b000403, /* ds_storexchg_rtn_b32 v11, v3, v4 */
+	0xd8d80000, 0x0c000003, /* ds_load_b32 v12, v3 */
+	0xdc6a0014, 0x00000b03, /* global_store_b32 v3, v11, s[0:1] offset:20 */
+	0xdc6a0018, 0x00000c03, /* global_store_b32 v3, v12, s[0:1] offset:24 */
 	0xbfb00000, /* s_endpgm */
 };
 
@@ -399,6 +404,8 @@ Test(vgpu_shader_ops, lds_atomics_return_the_old_value)
 		0xfffffffdu, /* min(15, -3) */
 		0xfffffffdu, /* ds_xor_rtn_b32 returns -3 ... */
 		0xfffffefdu, /* ... and leaves -3 ^ 0x100 */
+		0xfffffefdu, /* ds_storexchg_rtn_b32 (atomic_xchg) returns it ... */
+		0x1234,      /* ... and stores its data */
 	};
 	struct rig_buf *out = vgpu_rig_buf_new(4096);
 	struct rig_buf *code = program(ds_prog, sizeof(ds_prog) / 4);

@@ -384,9 +384,9 @@ static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struc
 }
 
 /* ds_*: the sub-dword forms above, loads and stores of 1-4 dwords (also
- * 2addr/stride64), and 32-bit integer atomics.  A name that splits into
- * an atomic operation the core does not implement (ds_rsub, ds_wrxchg,
- * ds_mskor...) is an illegal instruction. */
+ * 2addr/stride64), and 32-bit integer atomics (storexchg is the swap).  A
+ * name that splits into an atomic operation the core does not implement
+ * (ds_rsub, ds_mskor, ds_wrap...) is an illegal instruction. */
 void shader_ds_resolve(struct shader_icache_entry *e)
 {
 	const char *n = e->base;
@@ -428,7 +428,9 @@ void shader_ds_resolve(struct shader_icache_entry *e)
 			snprintf(name, sizeof(name), "cmpswap_b32");
 		if (parse_atomic(name, aop, sizeof(aop), &wide) || wide)
 			return;
-		p->aop = atomic_id(aop);
+		/* ds_storexchg_rtn_b32 (clang's atomic_xchg on local memory):
+		 * RDNA3 ISA, MEM = DATA, returns the old value, i.e. a swap */
+		p->aop = !strcmp(aop, "storexchg") ? AOP_SWAP : atomic_id(aop);
 		if (p->aop != AOP_NONE)
 			p->kind = MEM_ATOMIC;
 	}
