@@ -1,9 +1,10 @@
 /*
- * The model object: open (parse every path, merge into one index, name
- * table, plan), lookups and free.
+ * The model object: open (parse every path, merge into one index, refuse a
+ * name twice, plan), lookups and free.
  */
 #include "api.h"
 #include "error.h"
+#include "model_internal.h"
 #include "model_loader.h"
 
 #include <errno.h>
@@ -55,83 +56,28 @@ static int check_options(amdbare_model_options *o)
 	return 0;
 }
 
-/* FNV-1a: names are short; the table only needs a decent spread. */
-static uint32_t name_hash(const char *s)
+/* One name, one tensor, across all the model's files (each file's parser
+ * has already refused a name twice inside that file).  The index's name
+ * table (model_index.c) noticed the first clash as the files were merged. */
+static int check_unique_names(const amdbare_model *m)
 {
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
+	const struct model_tensor *t = model_index_first_duplicate(&m->idx);
+	if (!t)
+		return 0;
+	const struct model_tensor *o = model_index_find(&m->idx, t->name);
+	return ab_set_error(EEXIST, "model: tensor '%s' is in both %s and %s", t->name,
+			    m->idx.files[o->file_index].path, m->idx.files[t->file_index].path);
 }
 
-static int build_name_table(amdbare_model *m)
-{
-	uint32_t size = 16;
-	while (size < m->idx.n_tensors * 2u)
-		size <<= 1;
-	m->name_table = calloc(size, sizeof(uint32_t));
-	if (!m->name_table)
-		return ab_set_error(ENOMEM, "model: out of memory for the name table");
-	m->name_table_size = size;
-	for (uint32_t i = 0; i < m->idx.n_tensors; i++) {
-		const struct model_tensor *t = &m->idx.tensors[i];
-		uint32_t h = name_hash(t->name) & (size - 1);
-		while (m->name_table[h]) {
-			const struct model_tensor *o = &m->idx.tensors[m->name_table[h] - 1];
-			if (strcmp(o->name, t->name) == 0)
-				return ab_set_error(EEXIST, "model: tensor '%s' is in both %s and %s",
-						    t->name, m->idx.files[o->file_index].path,
-						    m->idx.files[t->file_index].path);
-			h = (h + 1) & (size - 1);
-		}
-		m->name_table[h] = i + 1;
-	}
-	return 0;
-}
-
-static int lookup(const amdbare_model *m, const char *name, uint32_t *index)
-{
-	uint32_t mask = m->name_table_size - 1;
-	for (uint32_t h = name_hash(name) & mask; m->name_table[h]; h = (h + 1) & mask) {
-		uint32_t i = m->name_table[h] - 1;
-		if (strcmp(m->idx.tensors[i].name, name) == 0) {
-			*index = i;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-/* Moves the files and tensors of `sub` to the end of m->idx. */
+/* Moves the files and tensors of `sub` to the end of m->idx (and into its
+ * name table); sub is left empty, or unchanged on failure. */
 static int merge_index(amdbare_model *m, struct model_index *sub)
 {
-	struct model_index *d = &m->idx;
-	uint64_t nt = (uint64_t)d->n_tensors + sub->n_tensors;
+	uint64_t nt = (uint64_t)m->idx.n_tensors + sub->n_tensors;
 	if (nt > MODEL_MAX_TENSORS)
 		return ab_set_error(E2BIG, "model: more than %u tensors in all files",
 				    MODEL_MAX_TENSORS);
-	struct model_file *f = realloc(d->files, (d->n_files + sub->n_files + 1) * sizeof(*f));
-	if (!f)
-		return ab_set_error(ENOMEM, "model: out of memory merging files");
-	d->files = f;
-	struct model_tensor *t = realloc(d->tensors, (nt + 1) * sizeof(*t));
-	if (!t)
-		return ab_set_error(ENOMEM, "model: out of memory merging tensors");
-	d->tensors = t;
-	for (uint32_t i = 0; i < sub->n_tensors; i++) {
-		t[d->n_tensors + i] = sub->tensors[i];
-		t[d->n_tensors + i].file_index += d->n_files;
-	}
-	memcpy(f + d->n_files, sub->files, sub->n_files * sizeof(*f));
-	d->n_files += sub->n_files;
-	d->n_tensors = (uint32_t)nt;
-	if (sub->alignment > d->alignment)
-		d->alignment = sub->alignment;
-	/* The strings now belong to m->idx: free only sub's arrays. */
-	sub->n_files = 0;
-	sub->n_tensors = 0;
-	model_index_free(sub);
-	return 0;
+	return model_index_merge(&m->idx, sub);
 }
 
 static int stamp_files(amdbare_model *m)
@@ -192,7 +138,7 @@ static int open_model(amdbare_model *m, const char *const *paths, size_t n_paths
 	r = stamp_files(m);
 	if (r < 0)
 		return r;
-	r = build_name_table(m);
+	r = check_unique_names(m);
 	if (r < 0)
 		return r;
 	r = model_plan_parse_overrides(m);
@@ -306,11 +252,11 @@ AB_API int amdbare_model_find(const amdbare_model *m, const char *name, amdbare_
 {
 	if (!m || !name || !out)
 		return ab_set_error(EINVAL, "model find: NULL argument");
-	uint32_t i;
-	if (lookup(m, name, &i) < 0)
+	const struct model_tensor *t = model_index_find(&m->idx, name);
+	if (!t)
 		return ab_set_error(ENOENT, "model: no tensor named '%s' (%u tensors)", name,
 				    m->idx.n_tensors);
-	describe(m, i, out);
+	describe(m, (uint32_t)(t - m->idx.tensors), out);
 	return 0;
 }
 
@@ -330,7 +276,6 @@ AB_API void amdbare_model_free(amdbare_model *m)
 	for (size_t i = 0; i < m->n_overrides; i++)
 		free(m->overrides[i].pattern);
 	free(m->overrides);
-	free(m->name_table);
 	free(m->ts);
 	free(m->stamps);
 	model_index_free(&m->idx);

@@ -45,12 +45,21 @@ struct model_tensor {
 	uint64_t nbytes;     /* = amdbare_dtype_bytes(dtype, product of shape) */
 };
 
+/* Added by the de-duplication helper: the index's name lookup (defined in
+ * model_index.c), so that model_index_find and the loader share one
+ * structure instead of a linear search here and a hash table there. */
+struct model_name_table;
+
 struct model_index {
 	struct model_file *files;
 	uint32_t n_files;
 	struct model_tensor *tensors; /* in file order, then offset order */
 	uint32_t n_tensors;
 	uint32_t alignment;  /* GGUF general.alignment (32 default); 1 for safetensors */
+	/* Name -> tensor lookup, kept up to date by whatever adds tensors (the
+	 * parsers, model_index_open); users only zero-initialise the index,
+	 * call model_index_find and free it with model_index_free. */
+	struct model_name_table *names;
 };
 
 /* Parsers over bytes already read (fuzzable, no I/O).  `buf` holds the first
@@ -89,7 +98,8 @@ int model_index_check_weight_map(const char *path, const uint8_t *buf, size_t le
  * a message. */
 int model_index_open(struct model_index *idx, const char *path);
 
-/* Looks a tensor up by exact name; NULL if absent. */
+/* Looks a tensor up by exact name (hashed, not a scan); NULL if absent.
+ * When several tensors share the name, the first of them. */
 const struct model_tensor *model_index_find(const struct model_index *idx, const char *name);
 
 void model_index_free(struct model_index *idx);

@@ -28,9 +28,12 @@ int model_check_name(const char *path, const char *name, size_t len);
  * shifted); src is left empty.  -ENOMEM leaves both unchanged. */
 int model_index_merge(struct model_index *dst, struct model_index *src);
 
-/* Sorts pointers to the tensors by name and reports the first name that
- * appears twice (-EINVAL naming it and both files). */
-int model_check_unique_names(const struct model_index *idx);
+/* The first tensor (in index order) whose name an earlier tensor of idx
+ * already has, or NULL: from the index's name table, for the callers that
+ * refuse a name twice (model_index_find(idx, t->name) is the earlier one).
+ * Changed by the de-duplication helper: replaces model_check_unique_names,
+ * which nothing called. */
+const struct model_tensor *model_index_first_duplicate(const struct model_index *idx);
 
 /* Sharded safetensors: distinct shard files per index, and the longest
  * shard file name (NAME_MAX). */

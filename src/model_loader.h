@@ -75,8 +75,6 @@ struct amdbare_model {
 	struct model_index idx;
 	struct model_file_stamp *stamps;   /* per idx.files, taken at open */
 	struct model_tensor_state *ts;     /* per idx.tensors */
-	uint32_t *name_table;              /* open addressing: tensor index + 1, 0 = empty */
-	uint32_t name_table_size;          /* power of two */
 
 	amdbare_model_plan plan;
 	struct model_slab *slabs;
