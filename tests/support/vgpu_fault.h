@@ -2,8 +2,9 @@
  * Fault injection from tests: wrappers around the vgpu's exported
  * amdbare_vgpu_fault_* functions (looked up with dlsym, as vgpu_test.c
  * does for its exports).  docs/fault-injection.md has the grammar and
- * what each fault mirrors.  Counts start when a fault is armed; all state
- * is per process.
+ * what each fault mirrors.  Counts start when a fault is armed; armed faults,
+ * their counts and the heap-full flags are per process, while resets and
+ * VRAM loss are device-wide (every process of the vgpu instance sees them).
  */
 #ifndef VGPU_FAULT_H_TEST
 #define VGPU_FAULT_H_TEST
