@@ -318,7 +318,7 @@ static uint16_t f64_to_f16(double d)
  * _Float16 conversion is a libgcc call without -mf16c (22% of a GEMM
  * dispatch).  Same results as that conversion for all 65536 inputs
  * (test_vgpu_shader_ops checks them), a signaling NaN quieted as it does. */
-static float f16_to_f32(uint16_t h)
+static inline __attribute__((always_inline)) float f16_to_f32(uint16_t h)
 {
 	uint32_t sign = (uint32_t)(h & 0x8000u) << 16, exp = (h >> 10) & 0x1fu, man = h & 0x3ffu;
 	uint32_t bits;
