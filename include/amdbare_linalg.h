@@ -15,7 +15,16 @@
  *
  * Element types: A and B (W) are f16, bf16 or f32, both the same; C (y) is
  * f32 or the input type; GEMV's x is f32 or W's type.  Accumulation is in
- * f32.  With beta == 0 the output is written without being read (NaNs
+ * f32.
+ *
+ * GEMV also takes W in GGUF Q8_0 (w.dtype = AMDBARE_DTYPE_Q8_0), used as
+ * loaded, without conversion: W's n rows each hold k / 32 blocks of 34
+ * bytes, {f16 scale d, int8 q[32]}, element = d * q, exactly as ggml lays
+ * out a Q8_0 tensor of shape [K, N] (ne[0] = K innermost: the shape GGUF
+ * gives a weight mapping K inputs to N outputs).  k and ldw must be
+ * multiples of 32 (ldw in elements: rows are ldw / 32 blocks apart), the
+ * offset a multiple of 2; x and y must be f32.  k % 32 != 0 is -EINVAL
+ * ("not a multiple of 32").  GEMM does not take Q8_0.  With beta == 0 the output is written without being read (NaNs
  * already there do not propagate), as in BLAS.
  *
  * Everything is validated before anything is queued: dtypes, zero sizes,
@@ -73,7 +82,8 @@ typedef struct amdbare_gemm_desc {
 
 typedef struct amdbare_gemv_desc {
 	uint32_t n, k;            /* W is n x k; each >= 1 */
-	uint32_t ldw;             /* elements between rows of W; 0 = k */
+	uint32_t ldw;             /* elements between rows of W; 0 = k
+				   * (Q8_0: a multiple of 32) */
 	float alpha, beta;
 	amdbare_tensor_ref w, x, y;
 } amdbare_gemv_desc;

@@ -8,7 +8,8 @@
 // LDS after the loop (the vgpu has no DPP; on hardware this costs one
 // barrier per workgroup, nothing per element).  Grid: ceil(N / 16).
 // One kernel per W type; x's and y's types are flags (x is read as 16
-// bytes per chunk either way).  See docs/kernels.md.
+// bytes per chunk either way).  gemv_q8_0 (at the end) reads W as GGUF
+// Q8_0 blocks.  See docs/kernels.md.
 #pragma OPENCL EXTENSION cl_khr_fp16 : enable
 
 // flags (src/linalg_internal.h keeps the same values)
@@ -222,6 +223,83 @@ void gemv_f32(global const float *w, global const void *x, global void *y,
 		for (uint r = 0; r < ROWS_PER_WAVE; r++)
 			if (ok[r])
 				part[r] = __builtin_fmaf(wr[r][k], xv, part[r]);
+	}
+	finish(red, part, y, N, row0, flags, alpha, beta);
+}
+
+// GGUF (ggml) Q8_0 weights: each row is K / 32 blocks of 34 bytes, an f16
+// scale d followed by 32 int8 quants q, element = d * q; rows ldw / 32
+// blocks apart (ldw, K multiples of 32: the host checks).  A lane takes a
+// whole block per step (lanes stride along the row by blocks), so the
+// scale is read once per 32 weights and x's 32 elements are shared by the
+// wave's two rows.  34-byte blocks are only 2-byte aligned (the host
+// requires an even W offset), so W is read as 17 ushorts per block, never
+// wider: the quants come out two per load, low byte first (little-endian
+// storage order), sign-extended.  The block's products are summed first
+// and scaled once (d * sum), which is exact reordering of d * q * x up to
+// f32 rounding.  x and y are f32 (the host checks); VF_VEC means x is
+// 16-byte aligned (float4 loads).
+#define Q8_BLOCK 32u
+#define Q8_USHORTS 17u // 34 bytes
+
+static inline float q8_lo(uint u)
+{
+	return (float)(int)(char)(u & 0xffu);
+}
+
+static inline float q8_hi(uint u)
+{
+	return (float)(int)(char)((u >> 8) & 0xffu);
+}
+
+kernel __attribute__((reqd_work_group_size(256, 1, 1)))
+void gemv_q8_0(GEMV_ARGS)
+{
+	local float red[ROWS_PER_GROUP * 32];
+	uint tid = __builtin_amdgcn_workitem_id_x();
+	uint lane = tid & 31, wave = tid >> 5;
+	uint row0 = __builtin_amdgcn_workgroup_id_x() * ROWS_PER_GROUP;
+	uint nb = K / Q8_BLOCK;
+	size_t stride = (size_t)(ldw / Q8_BLOCK) * Q8_USHORTS;
+	global const float *xf32 = (global const float *)x;
+	float part[ROWS_PER_WAVE];
+	global const ushort *wr[ROWS_PER_WAVE];
+	bool ok[ROWS_PER_WAVE];
+	// wr[r] walks the row: the lane's first block, then 32 blocks per
+	// step (a pointer increment, not b * 17 per step: the 64-bit
+	// multiply clang emits for that, v_mul_hi_u32_u24, is not in the
+	// vgpu)
+	uint lane_off = lane * Q8_USHORTS;
+	for (uint r = 0; r < ROWS_PER_WAVE; r++) {
+		uint row = row0 + wave * ROWS_PER_WAVE + r;
+		ok[r] = row < N;
+		wr[r] = w + (size_t)(ok[r] ? row : 0) * stride + lane_off;
+		part[r] = 0.0f;
+	}
+	for (uint b = lane; b < nb; b += 32) {
+		float xv[Q8_BLOCK];
+		uint k0 = b * Q8_BLOCK;
+		if (flags & VF_VEC) {
+			x_chunk(x, k0, 32, T_F32, xv);
+		} else {
+			for (uint i = 0; i < Q8_BLOCK; i++)
+				xv[i] = xf32[k0 + i];
+		}
+		for (uint r = 0; r < ROWS_PER_WAVE; r++) {
+			if (!ok[r])
+				continue;
+			global const ushort *blk = wr[r];
+			float d = (float)__builtin_astype(blk[0], half);
+			float s = 0.0f;
+			for (uint i = 0; i < Q8_BLOCK / 2; i++) {
+				uint q2 = blk[1 + i];
+				s = __builtin_fmaf(q8_lo(q2), xv[2 * i], s);
+				s = __builtin_fmaf(q8_hi(q2), xv[2 * i + 1], s);
+			}
+			part[r] = __builtin_fmaf(d, s, part[r]);
+		}
+		for (uint r = 0; r < ROWS_PER_WAVE; r++)
+			wr[r] += 32 * Q8_USHORTS;
 	}
 	finish(red, part, y, N, row0, flags, alpha, beta);
 }

@@ -15,6 +15,22 @@ static uint32_t elem_size(amdbare_dtype t)
 	return t == AMDBARE_DTYPE_F32 ? 4 : 2;
 }
 
+/* Storage of a row of `elems` elements: blocks of `be` elements taking
+ * `bb` bytes (be = 1, bb = the element size for plain types; Q8_0 is 32
+ * elements in 34 bytes).  `align` is what the offset must be a multiple
+ * of: the element size, or for Q8_0 2 (the f16 scale at the start of
+ * each block; a 34-byte block can promise no more). */
+struct storage {
+	uint32_t be, bb, align;
+};
+
+static struct storage storage_of(amdbare_dtype t)
+{
+	if (t == AMDBARE_DTYPE_Q8_0)
+		return (struct storage){32, 34, 2};
+	return (struct storage){1, elem_size(t), elem_size(t)};
+}
+
 static bool is_input_type(amdbare_dtype t)
 {
 	return t == AMDBARE_DTYPE_F16 || t == AMDBARE_DTYPE_BF16 || t == AMDBARE_DTYPE_F32;
@@ -48,17 +64,27 @@ static int check_matrix(const char *op, const char *name, const amdbare_tensor_r
 	if (*ld < cols)
 		return ab_set_error(EINVAL, "%s: leading dimension of %s is %u, less than its row "
 				    "length %llu", op, name, *ld, (unsigned long long)cols);
-	uint64_t es = elem_size(t->dtype);
-	if (t->offset % es)
+	struct storage st = storage_of(t->dtype);
+	if (*ld % st.be)
+		return ab_set_error(EINVAL, "%s: leading dimension of %s is %u, not a multiple of "
+				    "the %s block of %u elements", op, name, *ld,
+				    amdbare_dtype_name(t->dtype), st.be);
+	if (t->offset % st.align && st.be > 1)
+		return ab_set_error(EINVAL, "%s: %s offset %llu is not a multiple of %u (the f16 "
+				    "scale that starts each %s block)", op, name,
+				    (unsigned long long)t->offset, st.align,
+				    amdbare_dtype_name(t->dtype));
+	if (t->offset % st.align)
 		return ab_set_error(EINVAL, "%s: %s offset %llu is not a multiple of its element "
 				    "size (%llu bytes, %s)", op, name,
-				    (unsigned long long)t->offset, (unsigned long long)es,
+				    (unsigned long long)t->offset, (unsigned long long)st.align,
 				    amdbare_dtype_name(t->dtype));
 	/* elements up to and including the last one touched; rows, cols and
-	 * ld are below 2^32, so (rows - 1) * ld + cols < 2^64 */
+	 * ld are below 2^32, so (rows - 1) * ld + cols < 2^64; with blocks,
+	 * ld and cols are whole blocks (cols is checked by the caller) */
 	uint64_t elems = (rows - 1) * (uint64_t)*ld + cols;
 	uint64_t bytes, end;
-	if (__builtin_mul_overflow(elems, es, &bytes) ||
+	if (__builtin_mul_overflow(elems / st.be, st.bb, &bytes) ||
 	    __builtin_add_overflow(bytes, t->offset, &end))
 		return ab_set_error(EOVERFLOW, "%s: %s extent (%llu rows, ld %u, offset %llu) "
 				    "overflows 64 bits", op, name, (unsigned long long)rows, *ld,
@@ -149,6 +175,41 @@ AB_API int amdbare_gemm_check(const amdbare_gemm_desc *g)
 	return ab_gemm_plan(g, &p);
 }
 
+/* W in GGUF Q8_0 blocks (N rows of K / 32 blocks, rows ldw / 32 blocks
+ * apart), x and y f32: the same checks as the other types, with K and ldw
+ * whole blocks.  Dimensions are already checked. */
+static int gemv_plan_q8_0(const amdbare_gemv_desc *v, struct ab_gemv_plan *p)
+{
+	const char *op = "gemv";
+	int r;
+	if (v->k % 32)
+		return ab_set_error(EINVAL, "gemv: K = %u is not a multiple of 32 (q8_0 weights are "
+				    "stored in blocks of 32 elements)", v->k);
+	if (v->x.dtype != AMDBARE_DTYPE_F32)
+		return ab_set_error(EINVAL, "gemv: x has type %s; with q8_0 weights it must be f32",
+				    amdbare_dtype_name(v->x.dtype));
+	if (v->y.dtype != AMDBARE_DTYPE_F32)
+		return ab_set_error(EINVAL, "gemv: y has type %s; with q8_0 weights it must be f32",
+				    amdbare_dtype_name(v->y.dtype));
+	uint32_t ldx = 0, ldy = 0;
+	p->ldw = v->ldw;
+	uint64_t ew, ex, ey;
+	if ((r = check_matrix(op, "W", &v->w, v->n, v->k, &p->ldw, &ew)) ||
+	    (r = check_matrix(op, "x", &v->x, 1, v->k, &ldx, &ex)) ||
+	    (r = check_matrix(op, "y", &v->y, 1, v->n, &ldy, &ey)) ||
+	    (r = check_disjoint(op, "y", &v->y, ey, "W", &v->w, ew)) ||
+	    (r = check_disjoint(op, "y", &v->y, ey, "x", &v->x, ex)))
+		return r;
+	/* the kernel reads x 32 elements (one block) at a time: float4 loads
+	 * when x starts 16-byte aligned (then every block's 128 bytes are) */
+	p->flags = (v->x.offset % 16 == 0 ? AB_VF_VEC : 0) |
+		   (v->beta != 0.0f ? AB_VF_BETA : 0) |
+		   AB_KT_F32 << AB_VF_X_SHIFT | AB_KT_F32 << AB_VF_Y_SHIFT;
+	p->kernel = "gemv_q8_0";
+	p->grid = (v->n + AB_GEMV_ROWS_PER_GROUP - 1) / AB_GEMV_ROWS_PER_GROUP;
+	return 0;
+}
+
 int ab_gemv_plan(const amdbare_gemv_desc *v, struct ab_gemv_plan *p)
 {
 	const char *op = "gemv";
@@ -158,8 +219,10 @@ int ab_gemv_plan(const amdbare_gemv_desc *v, struct ab_gemv_plan *p)
 	if ((r = check_dim(op, "N", v->n)) || (r = check_dim(op, "K", v->k)))
 		return r;
 	amdbare_dtype wt = v->w.dtype;
+	if (wt == AMDBARE_DTYPE_Q8_0)
+		return gemv_plan_q8_0(v, p);
 	if (!is_input_type(wt))
-		return ab_set_error(EINVAL, "gemv: W has type %s; supported: f16, bf16, f32",
+		return ab_set_error(EINVAL, "gemv: W has type %s; supported: f16, bf16, f32, q8_0",
 				    amdbare_dtype_name(wt));
 	if (v->x.dtype != AMDBARE_DTYPE_F32 && v->x.dtype != wt)
 		return ab_set_error(EINVAL, "gemv: x has type %s; with %s weights it must be f32 or %s",

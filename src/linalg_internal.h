@@ -51,7 +51,7 @@ struct ab_gemm_plan {
 };
 
 struct ab_gemv_plan {
-	const char *kernel;        /* "gemv_f16", "gemv_bf16", "gemv_f32" */
+	const char *kernel;        /* "gemv_f16", "gemv_bf16", "gemv_f32", "gemv_q8_0" */
 	uint32_t ldw;
 	uint32_t flags;
 	uint32_t grid;

@@ -733,6 +733,298 @@ Test(linalg, gemv_validation)
 	buf_free(&y);
 }
 
+/* ---- GEMV on GGUF Q8_0 weights ------------------------------------------------ */
+
+/* W as ggml lays out a Q8_0 tensor of shape [K, N]: N rows, each K / 32
+ * blocks of {f16 scale d, int8 q[32]} (34 bytes, no padding), rows ldw / 32
+ * blocks apart.  The reference dequantises the same bytes (d * q, exact
+ * in double) and sums in double.
+ *
+ * Tolerance: the kernel sums a block's 32 products q * x with FMAs (32
+ * roundings), scales and adds the block to its lane's partial sum with
+ * one FMA (1), a lane holds ceil(B / 32) of the B = K / 32 blocks (that
+ * many additions), the 32 lane sums are added in sequence (at most
+ * min(B, 32) of them are non-zero: adding an exact 0 does not round), and
+ * alpha * s + beta * y rounds at most 3 times more.  Each rounding is a
+ * relative error of at most 2^-24 of a partial sum, and every partial sum
+ * is bounded by sum |d * q * x| (plus |beta * y|), so
+ *   |got - ref| <= n_r * 2^-24 * (|alpha| * sum |d q x| + |beta y|)
+ * with n_r = 32 + 1 + ceil(B / 32) + min(B, 32) + 3 (times 1.01 for the
+ * second-order terms of gamma_n = n u / (1 - n u), n u < 2^-16). */
+struct q8_case {
+	uint32_t n, k, pad_blocks;      /* ldw = k + 32 * pad_blocks */
+	uint64_t off_w, off_x, off_y;   /* off_w even; others multiples of 4 */
+	float alpha, beta;
+	bool nan_y;                     /* y starts as NaN (beta must be 0) */
+};
+
+#define Q8_BYTES 34u
+
+/* One block: a scale of either sign in [2^-10, 2^-4) (f16 normals, a
+ * typical magnitude for model weights) and quants over all of [-128, 127]. */
+static void q8_block_fill(uint8_t *b)
+{
+	float d = ldexpf(1.0f + 0.5f * rnd(), -4 - (int)(rng % 7));
+	uint16_t h = f32_to_f16(rnd() < 0 ? -d : d);
+	memcpy(b, &h, 2);   /* little-endian, as the file stores it */
+	for (int i = 0; i < 32; i++) {
+		rnd(); /* advances rng */
+		b[2 + i] = (uint8_t)(rng >> 8);
+	}
+}
+
+static double q8_elem(const uint8_t *row, uint32_t k)
+{
+	const uint8_t *b = row + (size_t)(k / 32) * Q8_BYTES;
+	uint16_t h;
+	memcpy(&h, b, 2);
+	return (double)f16_to_f32(h) * (int8_t)b[2 + k % 32];
+}
+
+static void q8_case_run(const struct q8_case *c, amdbare_dispatcher *d)
+{
+	uint32_t ldw = c->k + 32 * c->pad_blocks;
+	uint64_t row_bytes = (uint64_t)ldw / 32 * Q8_BYTES;
+	uint64_t w_bytes = (uint64_t)(c->n - 1) * row_bytes + (uint64_t)c->k / 32 * Q8_BYTES;
+	struct buf w = buf_new(c->off_w + w_bytes);
+	struct buf x = buf_new(c->off_x + (uint64_t)c->k * 4);
+	struct buf y = buf_new(c->off_y + (uint64_t)c->n * 4 + 64);
+	uint8_t *pw = (uint8_t *)w.cpu + c->off_w;
+	float *px = (float *)((char *)x.cpu + c->off_x), *py = (float *)((char *)y.cpu + c->off_y);
+	for (uint32_t i = 0; i < c->n; i++)
+		for (uint32_t b = 0; b < ldw / 32; b++)
+			if (i + 1 < c->n || b < c->k / 32)
+				q8_block_fill(pw + i * row_bytes + (size_t)b * Q8_BYTES);
+	for (uint32_t i = 0; i < c->k; i++)
+		px[i] = rnd();
+	float *y0 = calloc(c->n, sizeof(float));
+	cr_assert(y0);
+	for (uint32_t i = 0; i < c->n; i++)
+		y0[i] = py[i] = c->nan_y ? NAN : rnd();
+	amdbare_gemv_desc v = {
+		.n = c->n, .k = c->k, .ldw = ldw, .alpha = c->alpha, .beta = c->beta,
+		.w = amdbare_tensor(w.bo, c->off_w, AMDBARE_DTYPE_Q8_0),
+		.x = amdbare_tensor(x.bo, c->off_x, AMDBARE_DTYPE_F32),
+		.y = amdbare_tensor(y.bo, c->off_y, AMDBARE_DTYPE_F32),
+	};
+	int rc = d ? amdbare_gemv_enqueue(dev, d, &v) : amdbare_gemv(dev, &v);
+	cr_assert_eq(rc, 0, "gemv q8_0 %ux%u: %s", c->n, c->k, amdbare_last_error());
+	if (d)
+		cr_assert_eq(amdbare_dispatcher_run(d, NULL), 0, "%s", amdbare_last_error());
+	uint32_t blocks = c->k / 32;
+	double nr = 32 + 1 + (blocks + 31) / 32 + (blocks < 32 ? blocks : 32) + 3;
+	for (uint32_t i = 0; i < c->n; i++) {
+		double s = 0, mag = 0;
+		for (uint32_t k = 0; k < c->k; k++) {
+			double p = q8_elem(pw + i * row_bytes, k) * px[k];
+			s += p;
+			mag += fabs(p);
+		}
+		double by = c->beta != 0.0f ? (double)c->beta * y0[i] : 0.0;
+		double ref = (double)c->alpha * s + by;
+		double tol = 1.01 * nr * ldexp(1, -24) * (fabs(c->alpha) * mag + fabs(by)) + 1e-30;
+		cr_assert(fabs(py[i] - ref) <= tol,
+			  "gemv q8_0 %ux%u (ldw %u, offsets %llu/%llu/%llu): y[%u] = %.9g, reference "
+			  "%.9g (|diff| %.3g > tolerance %.3g)", c->n, c->k, ldw,
+			  (unsigned long long)c->off_w, (unsigned long long)c->off_x,
+			  (unsigned long long)c->off_y, i, py[i], ref, fabs(py[i] - ref), tol);
+	}
+	/* nothing outside y[0, n) written */
+	for (uint64_t i = 0; i < c->off_y; i++)
+		cr_assert_eq(((uint8_t *)y.cpu)[i], 0x5a, "y byte %llu before the offset changed",
+			     (unsigned long long)i);
+	for (uint64_t i = c->off_y + (uint64_t)c->n * 4; i < y.size; i++)
+		cr_assert_eq(((uint8_t *)y.cpu)[i], 0x5a, "y byte %llu after y[n - 1] changed",
+			     (unsigned long long)i);
+	free(y0);
+	buf_free(&w);
+	buf_free(&x);
+	buf_free(&y);
+}
+
+static struct q8_case q8_plain(uint32_t n, uint32_t k)
+{
+	return (struct q8_case){.n = n, .k = k, .alpha = 1.0f};
+}
+
+/* K from one block to 128 (four per lane); N around the 16 rows of a
+ * workgroup and the 2 rows of a wave. */
+Test(linalg, gemv_q8_0_shapes)
+{
+	static const uint32_t ks[] = {32, 64, 96, 1024, 1056, 4096};
+	for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++) {
+		struct q8_case c = q8_plain(17, ks[i]);
+		q8_case_run(&c, NULL);
+	}
+	static const uint32_t ns[] = {1, 2, 15, 16, 33, 255};
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		struct q8_case c = q8_plain(ns[i], 64);
+		q8_case_run(&c, NULL);
+	}
+}
+
+/* alpha/beta, padded rows, offsets: an even W offset that is not 4-byte
+ * aligned (every block only 2-byte aligned), an odd number of blocks per
+ * row (rows alternate alignment), x unaligned to 16 bytes (scalar x loads)
+ * and aligned (float4 loads); the batched route; beta = 0 ignores NaN. */
+Test(linalg, gemv_q8_0_variants)
+{
+	struct q8_case c = q8_plain(37, 160);
+	c.pad_blocks = 2;
+	c.off_w = 6;
+	c.off_x = 4;
+	c.off_y = 8;
+	c.alpha = -1.5f;
+	c.beta = 0.75f;
+	q8_case_run(&c, NULL);
+	c = q8_plain(20, 96);
+	c.pad_blocks = 1;
+	c.off_w = 34 * 3;
+	c.off_x = 64;
+	c.off_y = 16;
+	c.alpha = 0.5f;
+	c.beta = -2.0f;
+	q8_case_run(&c, NULL);
+	amdbare_dispatcher *d;
+	cr_assert_eq(amdbare_dispatcher_create(dev, &d), 0, "%s", amdbare_last_error());
+	c = q8_plain(19, 320);
+	c.off_w = 2;
+	q8_case_run(&c, d);
+	amdbare_dispatcher_free(d);
+	c = q8_plain(18, 64);
+	c.nan_y = true;
+	q8_case_run(&c, NULL);
+}
+
+/* A Q8_0 GEMV equals an f32 GEMV of the dequantised matrix (same shapes,
+ * same x), within the tolerance of both. */
+Test(linalg, gemv_q8_0_equals_dequantised_f32)
+{
+	const uint32_t n = 24, k = 128, nb = k / 32;
+	struct buf wq = buf_new(n * nb * Q8_BYTES), wf = buf_new(n * k * 4), x = buf_new(k * 4),
+		   y1 = buf_new(n * 4), y2 = buf_new(n * 4);
+	uint8_t *pq = wq.cpu;
+	for (uint32_t i = 0; i < n * nb; i++)
+		q8_block_fill(pq + i * Q8_BYTES);
+	for (uint32_t i = 0; i < n; i++)
+		for (uint32_t j = 0; j < k; j++)
+			((float *)wf.cpu)[i * k + j] = (float)q8_elem(pq + i * nb * Q8_BYTES, j);
+	for (uint32_t i = 0; i < k; i++)
+		((float *)x.cpu)[i] = rnd();
+	amdbare_gemv_desc v = {.n = n, .k = k, .alpha = 1,
+			       .w = amdbare_tensor(wq.bo, 0, AMDBARE_DTYPE_Q8_0),
+			       .x = amdbare_tensor(x.bo, 0, AMDBARE_DTYPE_F32),
+			       .y = amdbare_tensor(y1.bo, 0, AMDBARE_DTYPE_F32)};
+	cr_assert_eq(amdbare_gemv(dev, &v), 0, "%s", amdbare_last_error());
+	v.w = amdbare_tensor(wf.bo, 0, AMDBARE_DTYPE_F32);
+	v.y = amdbare_tensor(y2.bo, 0, AMDBARE_DTYPE_F32);
+	cr_assert_eq(amdbare_gemv(dev, &v), 0, "%s", amdbare_last_error());
+	for (uint32_t i = 0; i < n; i++) {
+		double mag = 0;
+		for (uint32_t j = 0; j < k; j++)
+			mag += fabs(((float *)wf.cpu)[i * k + j] * ((float *)x.cpu)[j]);
+		float a = ((float *)y1.cpu)[i], b = ((float *)y2.cpu)[i];
+		cr_assert(fabs(a - b) <= 2 * 1.01 * (k + 40) * ldexp(1, -24) * mag + 1e-30,
+			  "y[%u]: q8_0 %.9g, dequantised f32 %.9g", i, a, b);
+	}
+	buf_free(&wq);
+	buf_free(&wf);
+	buf_free(&x);
+	buf_free(&y1);
+	buf_free(&y2);
+}
+
+static void expect_gemv_invalid(amdbare_dispatcher *d, const amdbare_gemv_desc *v, int err,
+				const char *what, const char *msg_part)
+{
+	uint64_t before = ab_cs_ioctl_count();
+	int rc = amdbare_gemv(dev, v);
+	cr_assert_eq(rc, err, "%s: expected %d, got %d (%s)", what, err, rc, amdbare_last_error());
+	cr_assert(strstr(amdbare_last_error(), msg_part), "%s: message '%s' lacks '%s'", what,
+		  amdbare_last_error(), msg_part);
+	cr_assert_eq(amdbare_gemv_check(v), err, "%s (check)", what);
+	rc = amdbare_gemv_enqueue(dev, d, v);
+	cr_assert_eq(rc, err, "%s (enqueue): expected %d, got %d", what, err, rc);
+	cr_assert_eq(amdbare_dispatcher_count(d), 0, "%s: nothing may be queued", what);
+	cr_assert_eq(ab_cs_ioctl_count(), before, "%s: nothing may be submitted", what);
+}
+
+Test(linalg, gemv_q8_0_validation)
+{
+	struct buf w = buf_new(4096), x = buf_new(4096), y = buf_new(4096);
+	amdbare_dispatcher *d;
+	cr_assert_eq(amdbare_dispatcher_create(dev, &d), 0);
+	/* 10 rows of 2 blocks, rows 3 blocks apart, each operand ending
+	 * exactly at the end of its buffer */
+	const uint64_t w_bytes = (9 * 3 + 2) * Q8_BYTES;
+	amdbare_gemv_desc v = {
+		.n = 10, .k = 64, .ldw = 96, .alpha = 1,
+		.w = amdbare_tensor(w.bo, w.size - w_bytes, AMDBARE_DTYPE_Q8_0),
+		.x = amdbare_tensor(x.bo, x.size - 64 * 4, AMDBARE_DTYPE_F32),
+		.y = amdbare_tensor(y.bo, y.size - 10 * 4, AMDBARE_DTYPE_F32),
+	};
+	cr_assert_eq(v.w.offset % 2, 0);
+	cr_assert_eq(amdbare_gemv_check(&v), 0, "%s", amdbare_last_error());
+	cr_assert_eq(amdbare_gemv(dev, &v), 0, "%s", amdbare_last_error());
+	amdbare_gemv_desc e = v;
+	e.w.offset += 2;
+	expect_gemv_invalid(d, &e, -EINVAL, "W two bytes too small", "W needs bytes");
+	e = v;
+	e.ldw = 0; /* packed: 10 x 2 blocks fit; then one more row does not */
+	cr_assert_eq(amdbare_gemv_check(&e), 0, "%s", amdbare_last_error());
+	e.n = (uint32_t)(w.size / (2 * Q8_BYTES)) + 1;
+	e.w.offset = 0;
+	e.y = amdbare_tensor(y.bo, 0, AMDBARE_DTYPE_F32);
+	expect_gemv_invalid(d, &e, -EINVAL, "W one row too many", "W needs bytes");
+	e = v;
+	e.x.offset += 4;
+	expect_gemv_invalid(d, &e, -EINVAL, "x one element too small", "x needs bytes");
+	e = v;
+	e.y.offset += 4;
+	expect_gemv_invalid(d, &e, -EINVAL, "y one element too small", "y needs bytes");
+	e = v;
+	e.k = 48;
+	expect_gemv_invalid(d, &e, -EINVAL, "K = 48", "not a multiple of 32");
+	e = v;
+	e.k = 1;
+	e.ldw = 0;
+	expect_gemv_invalid(d, &e, -EINVAL, "K = 1", "not a multiple of 32");
+	e = v;
+	e.k = 0;
+	expect_gemv_invalid(d, &e, -EINVAL, "K = 0", "K is 0");
+	e = v;
+	e.ldw = 80;
+	expect_gemv_invalid(d, &e, -EINVAL, "ldw not whole blocks", "not a multiple of the q8_0 block");
+	e = v;
+	e.ldw = 32;
+	expect_gemv_invalid(d, &e, -EINVAL, "ldw < K", "leading dimension of W");
+	e = v;
+	e.w.offset -= 1;
+	expect_gemv_invalid(d, &e, -EINVAL, "odd W offset", "not a multiple of 2");
+	e = v;
+	e.x.dtype = AMDBARE_DTYPE_F16;
+	expect_gemv_invalid(d, &e, -EINVAL, "x f16", "must be f32");
+	e = v;
+	e.y.dtype = AMDBARE_DTYPE_BF16;
+	expect_gemv_invalid(d, &e, -EINVAL, "y bf16", "must be f32");
+	e = v;
+	e.w.dtype = AMDBARE_DTYPE_Q4_0;
+	expect_gemv_invalid(d, &e, -EINVAL, "q4_0 W", "supported: f16, bf16, f32, q8_0");
+	e = v;
+	e.w.bo = NULL;
+	expect_gemv_invalid(d, &e, -EINVAL, "no W buffer", "W has no buffer");
+	e = v;
+	e.w.offset = UINT64_MAX - 1;
+	expect_gemv_invalid(d, &e, -EOVERFLOW, "W offset overflow", "overflows");
+	e = v;
+	e.y = amdbare_tensor(w.bo, w.size - 40, AMDBARE_DTYPE_F32); /* over W's last block */
+	expect_gemv_invalid(d, &e, -EINVAL, "y over W", "overlaps W");
+	amdbare_dispatcher_free(d);
+	buf_free(&w);
+	buf_free(&x);
+	buf_free(&y);
+}
+
 /* ---- every embedded target ----------------------------------------------------- */
 
 static void one_per_profile(const char *profile, const char *target)
@@ -747,6 +1039,9 @@ static void one_per_profile(const char *profile, const char *target)
 	struct gemv_case v = {.n = 20, .k = 100, .wt = AMDBARE_DTYPE_F16, .xt = AMDBARE_DTYPE_F32,
 			      .yt = AMDBARE_DTYPE_F32, .alpha = 1};
 	gemv_case_run(&v, NULL);
+	struct q8_case q = q8_plain(20, 1056);
+	q.beta = 0.5f;
+	q8_case_run(&q, NULL);
 }
 
 /* No .init: each test opens its own profile. */
