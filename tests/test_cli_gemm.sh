@@ -1,8 +1,8 @@
 #!/bin/sh
 # Tests of `amdbare gemm` / `amdbare gemv` (POSIX sh), on the vgpu: --check
-# against the CPU reference for every dtype and both transposes, the
-# "emulated" marking of every timing line, the peak figures of the
-# profile, and usage errors (exit 2).
+# against the CPU reference for every dtype (gemv also q8_0 weights) and
+# both transposes, the "emulated" marking of every timing line, the peak
+# figures of the profile, and usage errors (exit 2).
 # Ends with "N passed, N failed".
 set -u
 mode=${AMDBARE_TEST_MODE:-vgpu}
@@ -69,6 +69,21 @@ cli "$CLI" --vgpu 7900xtx gemv --n 100 --k 300 --dtype f16 --check
 if [ $rc -eq 0 ] && out_has '^gemv 100x300 f16' && out_has '^bandwidth .*GB/s of W' &&
    out_has 'of 959.2 GB/s' && out_has '^check     ok: 100 elements' && all_marked
 then ok "gemv f16 --check on 7900xtx"; else bad "gemv f16 --check on 7900xtx" "expected a passing check with a bandwidth line"; fi
+
+# GGUF Q8_0 weights: 34-byte blocks, W's bytes = N * K / 32 * 34; K = 1056
+# gives lane 0 two blocks per row; the f32 FMA peak of the 890M (16 x 2900
+# x 256)
+cli "$CLI" --vgpu 890m gemv --n 37 --k 1056 --dtype q8_0 --check --iters 2
+if [ $rc -eq 0 ] && out_has '^gemv 37x1056 q8_0 weights, f32 x, f32 y' && out_has 'gfx1150' &&
+   out_has 'of 11.9 TFLOPS (f32 FMA' && out_has '^bandwidth .*GB/s of W' &&
+   out_has '^check     ok: 37 elements' && all_marked
+then ok "gemv q8_0 --check on 890m"; else bad "gemv q8_0 --check on 890m" "expected a passing check"; fi
+
+cli "$CLI" --vgpu 780m gemv --n 4 --k 48 --dtype q8_0
+if [ $rc -eq 2 ] && err_has 'not a multiple of 32'; then ok "gemv q8_0 --k 48"; else bad "gemv q8_0 --k 48" "expected exit 2"; fi
+
+cli "$CLI" --vgpu 780m gemm --m 4 --n 4 --k 32 --dtype q8_0
+if [ $rc -eq 2 ] && err_has 'is not f16, bf16 or f32'; then ok "gemm --dtype q8_0"; else bad "gemm --dtype q8_0" "expected exit 2 (q8_0 is a gemv weight type)"; fi
 
 cli "$CLI" --vgpu 780m gemm --m 0 --n 4 --k 4
 if [ $rc -eq 2 ] && err_has "'0' is not a positive integer"; then ok "gemm --m 0"; else bad "gemm --m 0" "expected exit 2"; fi

@@ -5,7 +5,11 @@
  *
  *   amdbare gemm --m M --n N --k K [--dtype f16|bf16|f32] [--trans-a]
  *                [--trans-b] [--check] [--iters N] [--domain vram|gtt]
- *   amdbare gemv --n N --k K [--dtype ...] [--check] [--iters N] [--domain ...]
+ *   amdbare gemv --n N --k K [--dtype f16|bf16|f32|q8_0] [--check] [--iters N]
+ *                [--domain ...]
+ *
+ * gemv --dtype q8_0 runs on GGUF Q8_0 weight blocks (random scales and
+ * quants) with f32 x and y; K must be a multiple of 32.
  *
  * On the vgpu the time measures the CPU interpreter, not a GPU: the output
  * says "emulated" wherever a number would otherwise look like hardware.
@@ -32,12 +36,15 @@ static void gemm_help(FILE *out, bool gemv)
 	if (gemv)
 		fprintf(out,
 			"usage: amdbare [--vgpu PROFILE] [--device N] gemv --n N --k K\n"
-			"                [--dtype f16|bf16|f32] [--check] [--iters I] [--domain vram|gtt]\n"
+			"                [--dtype f16|bf16|f32|q8_0] [--check] [--iters I]\n"
+			"                [--domain vram|gtt]\n"
 			"\n"
 			"y = W x with W an N x K row-major matrix and x of DTYPE, y f32, random\n"
 			"inputs, on the library's embedded GEMV kernel.  Prints the time per GEMV,\n"
 			"the bandwidth reached (W's bytes / time) and its share of the device's\n"
-			"estimated DRAM bandwidth.\n");
+			"estimated DRAM bandwidth.  With --dtype q8_0, W is GGUF Q8_0 blocks (32\n"
+			"int8 quants and an f16 scale in 34 bytes per block, K a multiple of 32)\n"
+			"and x is f32.\n");
 	else
 		fprintf(out,
 			"usage: amdbare [--vgpu PROFILE] [--device N] gemm --m M --n N --k K\n"
@@ -100,8 +107,10 @@ static int parse_opts(int argc, char **argv, struct gemm_opts *o)
 		case 't':
 			if (amdbare_dtype_from_name(optarg, &o->dtype) < 0 ||
 			    (o->dtype != AMDBARE_DTYPE_F16 && o->dtype != AMDBARE_DTYPE_BF16 &&
-			     o->dtype != AMDBARE_DTYPE_F32)) {
-				cli_error("--dtype: '%s' is not f16, bf16 or f32", optarg);
+			     o->dtype != AMDBARE_DTYPE_F32 &&
+			     !(o->gemv && o->dtype == AMDBARE_DTYPE_Q8_0))) {
+				cli_error(o->gemv ? "--dtype: '%s' is not f16, bf16, f32 or q8_0"
+						  : "--dtype: '%s' is not f16, bf16 or f32", optarg);
 				r = -EINVAL;
 			}
 			break;
@@ -142,6 +151,10 @@ static int parse_opts(int argc, char **argv, struct gemm_opts *o)
 	}
 	if (!o->m || !o->n || !o->k) {
 		cli_error("%s: %s are required", argv[0], o->gemv ? "--n and --k" : "--m, --n and --k");
+		return -EINVAL;
+	}
+	if (o->dtype == AMDBARE_DTYPE_Q8_0 && o->k % 32) {
+		cli_error("gemv: --k %u is not a multiple of 32 (q8_0 stores blocks of 32)", o->k);
 		return -EINVAL;
 	}
 	return 0;
@@ -195,6 +208,33 @@ static float rnd(void)
 	return (float)((double)(rng_state >> 11) / (double)(1ull << 53) * 2.0 - 1.0);
 }
 
+/* GGUF Q8_0: blocks of {f16 scale, int8 q[32]}, 34 bytes, element = scale *
+ * q.  Random scales of either sign in [2^-8, 2^-6) (weight-like magnitudes)
+ * and quants over all of [-128, 127]. */
+#define Q8_BYTES 34u
+
+static void q8_fill(uint8_t *w, uint64_t blocks)
+{
+	for (uint64_t b = 0; b < blocks; b++, w += Q8_BYTES) {
+		float d = ldexpf(1.5f + 0.5f * rnd(), -7);
+		_Float16 h = (_Float16)(rnd() < 0 ? -d : d);
+		memcpy(w, &h, 2);
+		for (int i = 0; i < 32; i++) {
+			rnd();
+			w[2 + i] = (uint8_t)(rng_state >> 8);
+		}
+	}
+}
+
+/* Element k of W's row j (K / 32 blocks per row). */
+static double q8_get(const void *w, uint32_t K, uint32_t j, uint32_t k)
+{
+	const uint8_t *b = (const uint8_t *)w + ((size_t)j * (K / 32) + k / 32) * Q8_BYTES;
+	_Float16 h;
+	memcpy(&h, b, 2);
+	return (double)h * (int8_t)b[2 + k % 32];
+}
+
 struct mat {
 	amdbare_bo *bo;
 	void *cpu;
@@ -240,6 +280,16 @@ static double peak_bandwidth(const amdbare_device_info *in)
 
 /* ---- the command ------------------------------------------------------------- */
 
+/* Roundings on the path of one q8_0 GEMV output (docs/kernels.md,
+ * "Tolerances"): 32 in a block's FMA chain, 1 scaling it into the lane's
+ * sum, ceil(B/32) lane accumulations, min(B, 32) non-zero lane sums added,
+ * 3 for alpha/beta; 1 % for the second-order terms. */
+static double q8_rounds(uint32_t K)
+{
+	uint32_t blocks = K / 32;
+	return 1.01 * (36 + (blocks + 31) / 32 + (blocks < 32 ? blocks : 32));
+}
+
 static int run(amdbare_device *dev, const struct gemm_opts *o)
 {
 	amdbare_device_info info;
@@ -250,19 +300,26 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 		printf("%s\n", banner);
 	}
 	amdbare_dtype t = o->dtype;
-	size_t es = t == AMDBARE_DTYPE_F32 ? 4 : 2;
+	bool q8 = t == AMDBARE_DTYPE_Q8_0;
+	/* with q8_0 weights (gemv only) x is f32 */
+	amdbare_dtype xt = q8 ? AMDBARE_DTYPE_F32 : t;
+	size_t es = xt == AMDBARE_DTYPE_F32 ? 4 : 2;
 	uint64_t na = (uint64_t)o->m * o->k, nb = (uint64_t)o->k * o->n, nc = (uint64_t)o->m * o->n;
+	uint64_t b_bytes = q8 ? nb / 32 * Q8_BYTES : nb * es;
 	struct mat a = {0}, b = {0}, c = {0};
 	int rc = CLI_EXIT_FAILURE, r;
-	if ((r = mat_new(dev, o->domain, na * es, &a)) || (r = mat_new(dev, o->domain, nb * es, &b)) ||
+	if ((r = mat_new(dev, o->domain, na * es, &a)) || (r = mat_new(dev, o->domain, b_bytes, &b)) ||
 	    (r = mat_new(dev, o->domain, nc * 4, &c))) {
 		cli_report_failure(r, "allocating the matrices");
 		goto out;
 	}
 	for (uint64_t i = 0; i < na; i++)
-		put(a.cpu, i, t, rnd());
-	for (uint64_t i = 0; i < nb; i++)
-		put(b.cpu, i, t, rnd());
+		put(a.cpu, i, xt, rnd());
+	if (q8)
+		q8_fill(b.cpu, nb / 32);
+	else
+		for (uint64_t i = 0; i < nb; i++)
+			put(b.cpu, i, t, rnd());
 	memset(c.cpu, 0, nc * 4);
 	/* GEMV: a = x (K), b = W (N x K); GEMM: a = A, b = B as stored */
 	amdbare_gemm_desc g = {
@@ -273,7 +330,7 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 	};
 	amdbare_gemv_desc v = {
 		.n = o->n, .k = o->k, .alpha = 1, .beta = 0,
-		.w = amdbare_tensor(b.bo, 0, t), .x = amdbare_tensor(a.bo, 0, t),
+		.w = amdbare_tensor(b.bo, 0, t), .x = amdbare_tensor(a.bo, 0, xt),
 		.y = amdbare_tensor(c.bo, 0, AMDBARE_DTYPE_F32),
 	};
 	/* untimed first run: loads and uploads the kernel module */
@@ -300,8 +357,9 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 	}
 	const char *tn = amdbare_dtype_name(t);
 	if (o->gemv)
-		printf("gemv %ux%u %s weights and x, f32 y, on %s (%s, %s)\n", o->n, o->k, tn,
-		       info.gfx_target, info.marketing_name, amdbare_domain_name(o->domain));
+		printf("gemv %ux%u %s weights%s, f32 y, on %s (%s, %s)\n", o->n, o->k, tn,
+		       q8 ? ", f32 x" : " and x", info.gfx_target, info.marketing_name,
+		       amdbare_domain_name(o->domain));
 	else
 		printf("gemm %ux%ux%u %s%s%s -> f32 on %s (%s, %s)\n", o->m, o->n, o->k, tn,
 		       o->ta ? ", A transposed" : "", o->tb ? ", B transposed" : "",
@@ -310,13 +368,15 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 	printf("time      %.3f ms per %s (%u in one submission)%s\n", secs * 1e3,
 	       o->gemv ? "GEMV" : "GEMM", o->iters, emu);
 	double flops = 2.0 * o->m * (double)o->n * o->k;
-	double peak = peak_flops(&info, t);
+	/* the q8_0 kernel multiplies in f32 (v_fmac_f32), like f32 */
+	bool f32_alu = t == AMDBARE_DTYPE_F32 || q8;
+	double peak = peak_flops(&info, f32_alu ? AMDBARE_DTYPE_F32 : t);
 	printf("rate      %.3f GFLOP/s = %.4f %% of %.1f TFLOPS (%s peak: %u CUs x %u MHz x %d)%s\n",
 	       flops / secs * 1e-9, 100.0 * flops / secs / peak, peak * 1e-12,
-	       t == AMDBARE_DTYPE_F32 ? "f32 FMA" : "WMMA", info.cu_count,
-	       info.max_engine_clock_mhz, t == AMDBARE_DTYPE_F32 ? 256 : 512, emu);
+	       f32_alu ? "f32 FMA" : "WMMA", info.cu_count,
+	       info.max_engine_clock_mhz, f32_alu ? 256 : 512, emu);
 	if (o->gemv) {
-		double bytes = (double)o->n * o->k * es, bw = peak_bandwidth(&info);
+		double bytes = (double)b_bytes, bw = peak_bandwidth(&info);
 		printf("bandwidth %.3f GB/s of W = %.4f %% of %.1f GB/s (estimated DRAM peak)%s\n",
 		       bytes / secs * 1e-9, 100.0 * bytes / secs / bw, bw * 1e-9, emu);
 	}
@@ -334,8 +394,9 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 				for (uint32_t k = 0; k < o->k; k++) {
 					double x, y;
 					if (o->gemv) {
-						x = get(a.cpu, k, t);
-						y = get(b.cpu, (size_t)j * o->k + k, t);
+						x = get(a.cpu, k, xt);
+						y = q8 ? q8_get(b.cpu, o->k, j, k)
+						       : get(b.cpu, (size_t)j * o->k + k, t);
 					} else {
 						x = get(a.cpu, o->ta ? (size_t)k * o->m + i : (size_t)i * o->k + k, t);
 						y = get(b.cpu, o->tb ? (size_t)j * o->k + k : (size_t)k * o->n + j, t);
@@ -344,7 +405,8 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 					mag += fabs(x * y);
 				}
 				double got = ((float *)c.cpu)[(size_t)i * o->n + j];
-				double tol = (o->k + 4) * ldexp(1, -24) * mag + 1e-30;
+				double tol = (q8 ? q8_rounds(o->k) : o->k + 4) * ldexp(1, -24) * mag +
+					     1e-30;
 				double ratio = fabs(got - s) / tol;
 				if (ratio > worst)
 					worst = ratio;
@@ -357,7 +419,8 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 			rc = CLI_EXIT_FAILURE;
 		} else {
 			printf("check     ok: %llu elements within tolerance (worst error %.3f of "
-			       "the bound (K+4) 2^-24 sum|a b|)\n", (unsigned long long)nc, worst);
+			       "the bound %s 2^-24 sum|a b|)\n", (unsigned long long)nc, worst,
+			       q8 ? "(36 + ceil(B/32) + min(B,32))*1.01, B = K/32 blocks," : "(K+4)");
 		}
 	}
 out:
