@@ -166,6 +166,18 @@ AB_API int amdbare_batch_fill(amdbare_batch *b, amdbare_bo *bo, uint64_t offset,
 	return 0;
 }
 
+int ab_batch_discard(amdbare_batch *b, bool waited)
+{
+	/* A fence already waited for needs no second WAIT_CS; one that was
+	 * not (the wait failed, or was never reached) is waited for by the
+	 * reset, so the IB is never rewritten while the GPU may read it. */
+	if (waited)
+		b->cb->has_last = false;
+	b->submitted = false;
+	b->count = 0;
+	return amdbare_cmdbuf_reset(b->cb);
+}
+
 AB_API int amdbare_batch_barrier(amdbare_batch *b)
 {
 	if (!b)

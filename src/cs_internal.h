@@ -59,4 +59,12 @@ uint64_t ab_cs_ioctl_count(void);
  * GPU (READ|WRITE) if it has no mapping.  `what` names it in messages. */
 int ab_cs_check_range(amdbare_bo *bo, uint64_t offset, uint64_t size, const char *what);
 
+/* Empties a batch for reuse whatever state a call left it in: queued
+ * packets, buffers, a refused or failed submission (cs_batch.c).  The
+ * cached batch of amdbare_copy/amdbare_fill must not carry one call's
+ * packets or buffer pointers into the next.  `waited`: the last
+ * submission's fence was waited for successfully, so the command buffer
+ * need not wait for it again (one WAIT_CS ioctl saved per call). */
+int ab_batch_discard(amdbare_batch *batch, bool waited);
+
 #endif

@@ -28,6 +28,10 @@ struct amdbare_device {
 	 * loaded for this device (src/kernel_registry.c; guarded by that
 	 * file's lock, freed by kernel_registry_release at close). */
 	struct kernel_cache_entry *kernel_modules;
+	/* Added by the copy-cache helper: the reusable batches + contexts of
+	 * amdbare_copy/amdbare_fill (src/cs_copy.c; guarded by that file's
+	 * lock, freed by ab_copy_cache_release at close). */
+	struct ab_copy_slot *copy_slots;
 };
 
 struct amdbare_bo {
@@ -64,5 +68,10 @@ int ab_gem_close(amdbare_device *dev, uint32_t handle);
 
 /* Frees a buffer; used by amdbare_bo_free and by device close. */
 int ab_bo_destroy(struct amdbare_bo *bo);
+
+/* Frees the cached copy/fill batches and contexts (cs_copy.c); device
+ * close calls it before it counts leftover buffers, since the cached
+ * command buffers are the library's, not the caller's. */
+void ab_copy_cache_release(amdbare_device *dev);
 
 #endif

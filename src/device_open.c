@@ -105,6 +105,9 @@ AB_API void amdbare_device_close(amdbare_device *dev)
 	/* Added by the kernel-objects helper: the library's own kernel
 	 * buffers go first, so they are not counted as the caller's leaks. */
 	kernel_registry_release(dev);
+	/* Added by the copy-cache helper: likewise amdbare_copy/amdbare_fill's
+	 * cached command buffers and contexts (one FREE_CTX each). */
+	ab_copy_cache_release(dev);
 	unsigned leaked = 0;
 	uint64_t leaked_bytes = 0;
 	for (;;) {

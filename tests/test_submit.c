@@ -13,11 +13,13 @@
 #include "cs_internal.h"
 #include "pm4_builder.h"
 #include "sdma_builder.h"
+#include "vgpu_fault.h"
 #include "vgpu_test.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <linux/capability.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -556,4 +558,206 @@ Test(submit, command_buffer_limit_is_the_ib_size_field)
 	free(zeros);
 	amdbare_cmdbuf_free(cb);
 	amdbare_ctx_free(ctx);
+}
+
+/* ---- the device's cached copy/fill context ---------------------------------- */
+
+static void setup_fault(void)
+{
+	/* a hang becomes a reset after 300 ms instead of the kernel's 10 s */
+	vgpu_test_use_profile("780m", "AMDBARE_VGPU_TIMEOUT_MS", "300", NULL);
+	vgpu_fault_require();
+	int r = amdbare_device_open(0, &dev);
+	cr_assert_eq(r, 0, "open: %s", amdbare_last_error());
+}
+
+TestSuite(copy_cache, .init = setup_fault, .fini = teardown, .timeout = 60);
+
+#define CC_WORDS 1024u /* 4 KiB: small copies are where the per-call cost showed */
+
+static uint64_t ctx_ioctls(void)
+{
+	return vgpu_fault_ioctl_calls("AMDGPU_CTX");
+}
+
+/* Writes a pattern for `tag` into src, copies it to dst with amdbare_copy
+ * and returns the call's result; on success dst must hold the pattern. */
+static int copy_tagged(amdbare_bo *dst, uint32_t *pd, amdbare_bo *src, uint32_t *ps, uint32_t tag)
+{
+	for (uint32_t i = 0; i < CC_WORDS; i++)
+		ps[i] = tag * 0x10001u + i;
+	int r = amdbare_copy(dev, dst, 0, src, 0, CC_WORDS * 4);
+	if (r == 0)
+		for (uint32_t i = 0; i < CC_WORDS; i++)
+			cr_assert_eq(pd[i], tag * 0x10001u + i, "copy %u: word %u is 0x%x", tag, i,
+				     pd[i]);
+	return r;
+}
+
+Test(copy_cache, many_copies_and_fills_use_one_context)
+{
+	amdbare_bo *src = make_bo(CC_WORDS * 4, AMDBARE_DOMAIN_GTT, 0);
+	amdbare_bo *dst = make_bo(CC_WORDS * 4, AMDBARE_DOMAIN_VRAM, AMDBARE_BO_CPU_ACCESS);
+	uint32_t *ps = map(src), *pd = map(dst);
+	uint64_t ctx0 = ctx_ioctls(), gem0 = vgpu_fault_ioctl_calls("AMDGPU_GEM_CREATE");
+	uint64_t cs0 = ab_cs_ioctl_count();
+	enum { N = 200 };
+	for (uint32_t i = 0; i < N; i++) {
+		if (i % 2) {
+			int r = amdbare_fill(dev, dst, 0, CC_WORDS * 4, 0xf0000000u + i);
+			cr_assert_eq(r, 0, "fill %u: %s", i, amdbare_last_error());
+			cr_assert_eq(pd[0], 0xf0000000u + i);
+			cr_assert_eq(pd[CC_WORDS - 1], 0xf0000000u + i);
+		} else {
+			int r = copy_tagged(dst, pd, src, ps, i);
+			skip_if_no_cs(r);
+			cr_assert_eq(r, 0, "copy %u: %s", i, amdbare_last_error());
+		}
+	}
+	cr_expect_eq(ctx_ioctls() - ctx0, 1, "%d copies/fills made %llu CTX ioctls: one ALLOC_CTX "
+		     "expected", N, (unsigned long long)(ctx_ioctls() - ctx0));
+	cr_expect_eq(vgpu_fault_ioctl_calls("AMDGPU_GEM_CREATE") - gem0, 1,
+		     "one command buffer (its IB) for all calls");
+	cr_expect_eq(ab_cs_ioctl_count() - cs0, N, "one CS ioctl per call");
+	amdbare_bo_free(src);
+	amdbare_bo_free(dst);
+}
+
+Test(copy_cache, copy_after_gpu_reset_with_vram_loss_recovers)
+{
+	amdbare_bo *src = make_bo(CC_WORDS * 4, AMDBARE_DOMAIN_GTT, 0);
+	amdbare_bo *dst = make_bo(CC_WORDS * 4, AMDBARE_DOMAIN_VRAM, AMDBARE_BO_CPU_ACCESS);
+	uint32_t *ps = map(src), *pd = map(dst);
+	int r = copy_tagged(dst, pd, src, ps, 1);
+	skip_if_no_cs(r);
+	cr_assert_eq(r, 0, "%s", amdbare_last_error());
+
+	/* The cached context is now older than a VRAM loss: the kernel
+	 * refuses CS on it (amdgpu_cs_pass1), and the copy must re-create it
+	 * and submit again, as a copy with a fresh context would succeed. */
+	vgpu_fault_gpu_reset(true);
+	uint64_t ctx0 = ctx_ioctls(), cs0 = ab_cs_ioctl_count();
+	r = copy_tagged(dst, pd, src, ps, 2);
+	cr_assert_eq(r, 0, "the copy after the reset: %s", amdbare_last_error());
+	cr_expect_eq(ab_cs_ioctl_count() - cs0, 2, "refused once, then submitted on the "
+		     "re-created context");
+	cr_expect_gt(ctx_ioctls() - ctx0, 0, "the context was re-created");
+
+	/* Recovered for good: the next calls need no CTX ioctl at all. */
+	ctx0 = ctx_ioctls();
+	cs0 = ab_cs_ioctl_count();
+	cr_assert_eq(copy_tagged(dst, pd, src, ps, 3), 0, "%s", amdbare_last_error());
+	cr_assert_eq(amdbare_fill(dev, dst, 0, CC_WORDS * 4, 0x5eed), 0, "%s", amdbare_last_error());
+	cr_expect_eq(pd[CC_WORDS - 1], 0x5eed);
+	cr_expect_eq(ctx_ioctls() - ctx0, 0);
+	cr_expect_eq(ab_cs_ioctl_count() - cs0, 2);
+	amdbare_bo_free(src);
+	amdbare_bo_free(dst);
+}
+
+Test(copy_cache, copy_after_hang_reports_it_then_next_works)
+{
+	amdbare_bo *src = make_bo(CC_WORDS * 4, AMDBARE_DOMAIN_GTT, 0);
+	amdbare_bo *dst = make_bo(CC_WORDS * 4, AMDBARE_DOMAIN_GTT, AMDBARE_BO_CPU_ACCESS);
+	uint32_t *ps = map(src), *pd = map(dst);
+	int r = copy_tagged(dst, pd, src, ps, 1);
+	skip_if_no_cs(r);
+	cr_assert_eq(r, 0, "%s", amdbare_last_error());
+
+	/* This copy's own job hangs: the call says so, in the kernel's terms
+	 * (the fence error and the context's GUILTY state). */
+	vgpu_fault_hang("sdma0", 1);
+	r = copy_tagged(dst, pd, src, ps, 2);
+	cr_assert_eq(r, -ECANCELED, "the hung copy: %d %s", r, amdbare_last_error());
+	const char *msg = amdbare_last_error();
+	cr_expect(strstr(msg, "was reset: guilty (the job faulted or hung)"), "%s", msg);
+	cr_expect(strstr(msg, "re-create their own context on the next call"), "%s", msg);
+	cr_expect_neq(pd[CC_WORDS - 1], 2u * 0x10001u + CC_WORDS - 1, "the hung copy did not "
+		      "complete");
+
+	/* The next calls work on a re-created context. */
+	uint64_t ctx0 = ctx_ioctls(), cs0 = ab_cs_ioctl_count();
+	r = copy_tagged(dst, pd, src, ps, 3);
+	cr_assert_eq(r, 0, "the copy after the hang: %s", amdbare_last_error());
+	cr_expect_gt(ctx_ioctls() - ctx0, 0, "the guilty context was re-created");
+	cr_expect_eq(ab_cs_ioctl_count() - cs0, 1, "re-created before submitting: no refused CS");
+	cr_assert_eq(amdbare_fill(dev, dst, 0, CC_WORDS * 4, 0xfeed), 0, "%s", amdbare_last_error());
+	cr_expect_eq(pd[7], 0xfeed);
+	amdbare_bo_free(src);
+	amdbare_bo_free(dst);
+}
+
+Test(copy_cache, close_frees_the_cached_context)
+{
+	amdbare_bo *bo = make_bo(CC_WORDS * 4, AMDBARE_DOMAIN_GTT, 0);
+	int r = amdbare_fill(dev, bo, 0, CC_WORDS * 4, 1);
+	skip_if_no_cs(r);
+	cr_assert_eq(r, 0, "%s", amdbare_last_error());
+	amdbare_bo_free(bo);
+	char desc[1024];
+	cr_expect_gt(vgpu_test_open_objects(desc, sizeof(desc)), 0);
+	cr_expect(strstr(desc, "context "), "the cached context is open until close: %s", desc);
+	uint64_t ctx0 = ctx_ioctls();
+	amdbare_device_close(dev);
+	dev = NULL; /* teardown's close is then a no-op; it checks what is left */
+	cr_expect_eq(ctx_ioctls() - ctx0, 1, "close freed the context itself (FREE_CTX), not "
+		     "the file close");
+	cr_expect(!strstr(amdbare_last_error(), "still open"), "the cached IB is not counted as "
+		  "the caller's leak: %s", amdbare_last_error());
+	cr_expect_eq(vgpu_test_open_objects(desc, sizeof(desc)), 0, "left open: %s", desc);
+}
+
+struct cc_thread {
+	amdbare_bo *src, *dst;
+	uint32_t *ps, *pd;
+	uint32_t base;
+	int bad;
+};
+
+static void *cc_thread_main(void *arg)
+{
+	struct cc_thread *t = arg;
+	for (uint32_t n = 0; n < 50 && !t->bad; n++) {
+		for (uint32_t i = 0; i < CC_WORDS; i++)
+			t->ps[i] = t->base + n * CC_WORDS + i;
+		if (amdbare_copy(dev, t->dst, 0, t->src, 0, CC_WORDS * 4) < 0 ||
+		    t->pd[CC_WORDS - 1] != t->base + n * CC_WORDS + CC_WORDS - 1)
+			t->bad = 1;
+	}
+	return NULL;
+}
+
+Test(copy_cache, concurrent_callers_get_their_own_context)
+{
+	struct cc_thread t[2];
+	for (int i = 0; i < 2; i++) {
+		t[i] = (struct cc_thread){.base = 0x01000000u * (uint32_t)(i + 1)};
+		t[i].src = make_bo(CC_WORDS * 4, AMDBARE_DOMAIN_GTT, 0);
+		t[i].dst = make_bo(CC_WORDS * 4, AMDBARE_DOMAIN_GTT, 0);
+		t[i].ps = map(t[i].src);
+		t[i].pd = map(t[i].dst);
+	}
+	int r = amdbare_copy(dev, t[0].dst, 0, t[0].src, 0, 4);
+	skip_if_no_cs(r);
+	cr_assert_eq(r, 0, "%s", amdbare_last_error());
+	uint64_t ctx0 = ctx_ioctls();
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++)
+		cr_assert_eq(pthread_create(&th[i], NULL, cc_thread_main, &t[i]), 0);
+	for (int i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		cr_expect_eq(t[i].bad, 0, "thread %d: a copy failed or was wrong: %s", i,
+			     amdbare_last_error());
+	}
+	/* The idle slot is taken first; a second context only when both
+	 * threads copy at the same moment. */
+	cr_expect_leq(ctx_ioctls() - ctx0, 1, "two callers need at most two contexts");
+	ctx0 = ctx_ioctls();
+	cr_assert_eq(amdbare_copy(dev, t[1].dst, 0, t[1].src, 0, 4), 0, "%s",
+		     amdbare_last_error());
+	cr_expect_eq(ctx_ioctls() - ctx0, 0, "the slots stay cached");
+	for (int i = 0; i < 2; i++) {
+		amdbare_bo_free(t[i].src);
+		amdbare_bo_free(t[i].dst);
+	}
 }
