@@ -7,11 +7,11 @@
  * (nvd.h, sdma_v6_0_0_pkt_open.h), independently of the library's
  * packet builders and of the vgpu's decoders.
  */
+#include "vgpu_rig.h"
 #include "vgpu_test.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,16 +65,17 @@
 static amdgpu_device_handle dev;
 static int fd;
 
+/* The shared raw-libdrm rig (tests/support/vgpu_rig.h) opens the device:
+ * a fresh 780M instance with a 2 s job watchdog, skipped off the vgpu.
+ * Contexts come from the rig too.  Buffers stay this suite's own: their
+ * domains, VM flags and BO lists vary per test, and the rig lists every
+ * buffer in every submission (one test, pm4_chained_indirect_buffer,
+ * fits that and uses the rig's buffers and compute submit). */
 static void setup(void)
 {
-	vgpu_test_use_profile("780m", "AMDBARE_VGPU_TIMEOUT_MS", "3000", NULL);
-	vgpu_test_require();
-	int f = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
-	cr_assert_geq(f, 0);
-	uint32_t maj, min;
-	cr_assert_eq(amdgpu_device_initialize(f, &maj, &min, &dev), 0);
+	vgpu_rig_setup();
+	dev = vgpu_rig_device();
 	fd = amdgpu_device_get_fd(dev);
-	close(f);
 }
 
 struct buf;
@@ -82,11 +83,9 @@ static void bufs_free_all(void);
 
 static void teardown(void)
 {
-	bufs_free_all();
-	if (dev)
-		amdgpu_device_deinitialize(dev);
+	bufs_free_all(); /* before the rig closes the device */
+	vgpu_rig_teardown();
 	dev = NULL;
-	vgpu_test_cleanup();
 }
 
 TestSuite(vgpu_cs, .init = setup, .fini = teardown);
@@ -151,25 +150,6 @@ static struct buf buf_new(uint64_t size, uint32_t domain)
 {
 	return buf_new_flags(size, domain, AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE |
 				     AMDGPU_VM_PAGE_EXECUTABLE);
-}
-
-static uint32_t ctx_new(void)
-{
-	union drm_amdgpu_ctx a;
-	memset(&a, 0, sizeof(a));
-	a.in.op = AMDGPU_CTX_OP_ALLOC_CTX;
-	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CTX, &a), 0);
-	return a.out.alloc.ctx_id;
-}
-
-static uint32_t ctx_flags(uint32_t ctx)
-{
-	union drm_amdgpu_ctx a;
-	memset(&a, 0, sizeof(a));
-	a.in.op = AMDGPU_CTX_OP_QUERY_STATE2;
-	a.in.ctx_id = ctx;
-	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_CTX, &a), 0);
-	return a.out.state.flags;
 }
 
 /* One IB chunk plus a BO_HANDLES chunk listing `bos` (none if nbos < 0). */
@@ -278,7 +258,7 @@ Test(vgpu_cs, sdma_copy_fill_write_fence_timestamp)
 	p[n++] = LO(dst.va + 65532); p[n++] = HI(dst.va + 65532);
 	p[n++] = 0xfe11ce;
 	const struct buf *bos[] = { &ib, &src, &dst };
-	cr_assert_eq(run_and_wait(ctx_new(), AMDGPU_HW_IP_DMA, &ib, n, bos, 3), 0);
+	cr_assert_eq(run_and_wait(vgpu_rig_ctx_new(), AMDGPU_HW_IP_DMA, &ib, n, bos, 3), 0);
 	cr_assert_eq(memcmp(dst.cpu, src.cpu, 40000), 0, "COPY LINEAR result differs");
 	cr_assert_eq(((uint8_t *)dst.cpu)[40000], 0, "COPY LINEAR wrote past its count");
 	for (int i = 0; i < 256; i++)
@@ -295,7 +275,7 @@ Test(vgpu_cs, amdgpu_seq_numbers_start_at_one_and_grow)
 	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
 	((uint32_t *)ib.cpu)[0] = SDMA_HDR(SDMA_OP_NOP, 0);
 	const struct buf *bos[] = { &ib };
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	uint64_t s1, s2;
 	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_DMA, 0, ib.va, 1, bos, 1, &s1), 0);
 	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_DMA, 0, ib.va, 1, bos, 1, &s2), 0);
@@ -365,7 +345,7 @@ Test(vgpu_cs, pm4_write_data_release_mem_dma_data)
 	/* the one-dword gfx11 filler NOP */
 	p[n++] = 0xffff1000;
 	const struct buf *bos[] = { &ib, &out };
-	cr_assert_eq(run_and_wait(ctx_new(), AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2), 0);
+	cr_assert_eq(run_and_wait(vgpu_rig_ctx_new(), AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2), 0);
 	uint32_t *o = out.cpu;
 	cr_assert_eq(o[0], 0xa1);
 	cr_assert_eq(o[2], 0xc3);
@@ -386,7 +366,7 @@ Test(vgpu_cs, gfx_ring_runs_the_same_packets)
 	uint32_t n = emit_write_data(ib.cpu, out.va, v, 2);
 	n += emit_release_mem((uint32_t *)ib.cpu + n, out.va + 8, 1, 0x77);
 	const struct buf *bos[] = { &ib, &out };
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	cr_assert_eq(run_and_wait(ctx, AMDGPU_HW_IP_GFX, &ib, n, bos, 2), 0);
 	cr_assert_eq(((uint32_t *)out.cpu)[1], 0xa0);
 	cr_assert_eq(((uint32_t *)out.cpu)[2], 0x77);
@@ -397,22 +377,22 @@ Test(vgpu_cs, gfx_ring_runs_the_same_packets)
 
 Test(vgpu_cs, pm4_chained_indirect_buffer)
 {
-	struct buf ib = buf_new(8192, AMDGPU_GEM_DOMAIN_GTT);
-	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
-	uint32_t *ib2 = (uint32_t *)ib.cpu + 1024;
+	/* GTT, mapped RWX, both listed, compute ring: the rig's own case */
+	struct rig_buf *ib = vgpu_rig_buf_new(8192);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t *ib2 = (uint32_t *)ib->cpu + 1024;
 	static const uint32_t v[1] = { 0x1b2 };
-	uint32_t n2 = emit_write_data(ib2, out.va + 4, v, 1);
-	uint32_t *p = ib.cpu, n = 0;
+	uint32_t n2 = emit_write_data(ib2, out->va + 4, v, 1);
+	uint32_t *p = ib->cpu, n = 0;
 	p[n++] = PACKET3(PKT3_INDIRECT_BUFFER, 2);
-	p[n++] = LO(ib.va + 4096);
-	p[n++] = HI(ib.va + 4096) & 0xffff;
+	p[n++] = LO(ib->va + 4096);
+	p[n++] = HI(ib->va + 4096) & 0xffff;
 	p[n++] = n2;
 	static const uint32_t w[1] = { 0x1b1 };
-	n += emit_write_data(p + n, out.va, w, 1);
-	const struct buf *bos[] = { &ib, &out };
-	cr_assert_eq(run_and_wait(ctx_new(), AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2), 0);
-	cr_assert_eq(((uint32_t *)out.cpu)[0], 0x1b1);
-	cr_assert_eq(((uint32_t *)out.cpu)[1], 0x1b2);
+	n += emit_write_data(p + n, out->va, w, 1);
+	cr_assert_eq(vgpu_rig_submit_compute(vgpu_rig_ctx_new(), ib, n), 0);
+	cr_assert_eq(((uint32_t *)out->cpu)[0], 0x1b1);
+	cr_assert_eq(((uint32_t *)out->cpu)[1], 0x1b2);
 }
 
 Test(vgpu_cs, wait_cs_timeout_zero_sees_unfinished_job)
@@ -429,7 +409,7 @@ Test(vgpu_cs, wait_cs_timeout_zero_sees_unfinished_job)
 	static const uint32_t v[1] = { 0x77 };
 	n += emit_write_data(p + n, mem.va + 4, v, 1);
 	const struct buf *bos[] = { &ib, &mem };
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	uint64_t seq, busy = 0;
 	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_COMPUTE, 0, ib.va, n, bos, 2, &seq), 0);
 	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_COMPUTE, 0, seq, 0, &busy), 0);
@@ -496,13 +476,13 @@ Test(vgpu_cs, submit_while_another_thread_waits_on_the_same_file)
 	q[m++] = LO(mem.va); q[m++] = HI(mem.va);
 	q[m++] = 0x600d;
 	const struct buf *bos[] = { &ib, &mem };
-	struct waiter w = { .ctx = ctx_new(), .r = 1 };
+	struct waiter w = { .ctx = vgpu_rig_ctx_new(), .r = 1 };
 	cr_assert_eq(submit(w.ctx, AMDGPU_HW_IP_COMPUTE, 0, ib.va, n, bos, 2, &w.seq), 0);
 	pthread_t t;
 	cr_assert_eq(pthread_create(&t, NULL, wait_thread, &w), 0);
 	struct timespec ts = { 0, 50000000 };
 	nanosleep(&ts, NULL);
-	uint32_t dma_ctx = ctx_new();
+	uint32_t dma_ctx = vgpu_rig_ctx_new();
 	uint64_t s2;
 	cr_assert_eq(submit(dma_ctx, AMDGPU_HW_IP_DMA, 0, ib.va + 2048, m, bos, 2, &s2), 0);
 	pthread_join(t, NULL);
@@ -515,16 +495,16 @@ Test(vgpu_cs, submit_while_another_thread_waits_on_the_same_file)
 static void expect_guilty_after(uint32_t ip, const struct buf *ib, uint32_t ndw,
 				const struct buf *const *bos, int nbos)
 {
-	uint32_t ctx = ctx_new(), other = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new(), other = vgpu_rig_ctx_new();
 	uint64_t seq;
 	cr_assert_eq(submit(ctx, ip, 0, ib->va, ndw, bos, nbos, &seq), 0);
 	cr_assert_eq(wait_cs(ctx, ip, 0, seq, abs_timeout(10000000000ull), NULL), -ECANCELED,
 		     "WAIT_CS on a faulted job reports the fence error");
-	uint32_t fl = ctx_flags(ctx);
+	uint32_t fl = vgpu_rig_ctx_flags(ctx);
 	cr_assert(fl & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "flags 0x%x", fl);
 	cr_assert(fl & AMDGPU_CTX_QUERY2_FLAGS_RESET, "flags 0x%x", fl);
 	/* an innocent context sees the reset, but is not guilty */
-	fl = ctx_flags(other);
+	fl = vgpu_rig_ctx_flags(other);
 	cr_assert(fl & AMDGPU_CTX_QUERY2_FLAGS_RESET);
 	cr_assert_not(fl & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
 	/* amdgpu_cs_parser_init: a guilty context's submissions are cancelled */
@@ -541,10 +521,10 @@ static void expect_guilty_after(uint32_t ip, const struct buf *ib, uint32_t ndw,
 		n = emit_release_mem(p, out.va, 1, 5);
 	}
 	const struct buf *bos2[] = { &ib2, &out };
-	uint32_t fresh = ctx_new();
+	uint32_t fresh = vgpu_rig_ctx_new();
 	cr_assert_eq(run_and_wait(fresh, ip, &ib2, n, bos2, 2), 0);
 	cr_assert_eq(((uint32_t *)out.cpu)[0], 5);
-	cr_assert_eq(ctx_flags(fresh), 0);
+	cr_assert_eq(vgpu_rig_ctx_flags(fresh), 0);
 }
 
 Test(vgpu_cs, sdma_write_to_unmapped_address_is_a_vm_fault)
@@ -647,7 +627,7 @@ Test(vgpu_cs, strict_bo_list_faults_on_unlisted_bo)
 	expect_guilty_after(AMDGPU_HW_IP_DMA, &ib, n, bos, 1);
 	cr_assert_eq(((uint32_t *)out.cpu)[0], 0);
 	const struct buf *both[] = { &ib, &out };
-	cr_assert_eq(run_and_wait(ctx_new(), AMDGPU_HW_IP_DMA, &ib, n, both, 2), 0);
+	cr_assert_eq(run_and_wait(vgpu_rig_ctx_new(), AMDGPU_HW_IP_DMA, &ib, n, both, 2), 0);
 	cr_assert_eq(((uint32_t *)out.cpu)[0], 9);
 	/* a VM_ALWAYS_VALID BO needs no list entry */
 	struct buf av = buf_new_create(4096, AMDGPU_GEM_DOMAIN_GTT,
@@ -658,7 +638,7 @@ Test(vgpu_cs, strict_bo_list_faults_on_unlisted_bo)
 	p2[n2++] = LO(av.va); p2[n2++] = HI(av.va);
 	p2[n2++] = 10;
 	uint64_t seq, busy = 1;
-	uint32_t c2 = ctx_new();
+	uint32_t c2 = vgpu_rig_ctx_new();
 	cr_assert_eq(submit(c2, AMDGPU_HW_IP_DMA, 0, ib.va + 1024, n2, bos, 1, &seq), 0);
 	cr_assert_eq(wait_cs(c2, AMDGPU_HW_IP_DMA, 0, seq, abs_timeout(5000000000ull), &busy), 0);
 	cr_assert_eq(busy, 0);
@@ -685,7 +665,7 @@ Test(vgpu_cs, cs_rejects_like_the_kernel)
 	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
 	((uint32_t *)ib.cpu)[0] = SDMA_HDR(SDMA_OP_NOP, 0);
 	const struct buf *bos[] = { &ib };
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	/* unknown context */
 	cr_assert_eq(submit(ctx + 100, AMDGPU_HW_IP_DMA, 0, ib.va, 1, bos, 1, NULL), -EINVAL);
 	/* ip type out of range, bad ring, bad instance, an IP without rings */
@@ -788,7 +768,7 @@ Test(vgpu_cs, dependency_on_another_ring_orders_jobs)
 	q[k++] = LO(mem.va + 8); q[k++] = HI(mem.va + 8);
 	q[k++] = 0xd0e;
 	const struct buf *bos[] = { &ib, &mem };
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	uint64_t sa, sb, busy = 0;
 	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_COMPUTE, 0, ib.va, n, bos, 2, &sa), 0);
 
@@ -822,7 +802,7 @@ Test(vgpu_cs, dependency_on_another_ring_orders_jobs)
 	q2[k2++] = SDMA_HDR(SDMA_OP_FENCE, 0);
 	q2[k2++] = LO(mem.va + 12); q2[k2++] = HI(mem.va + 12);
 	q2[k2++] = 0xf1;
-	uint32_t other = ctx_new();
+	uint32_t other = vgpu_rig_ctx_new();
 	uint64_t so;
 	cr_assert_eq(submit(other, AMDGPU_HW_IP_DMA, 0, ib.va + 3072, k2, bos, 2, &so), 0);
 	cr_assert_eq(wait_cs(other, AMDGPU_HW_IP_DMA, 0, so, abs_timeout(5000000000ull), &busy), 0);
@@ -869,7 +849,7 @@ Test(vgpu_cs, user_fence_gets_the_sequence_number)
 		{ .chunk_id = AMDGPU_CHUNK_ID_BO_HANDLES, .length_dw = sizeof(list) / 4, .chunk_data = (uintptr_t)&list },
 	};
 	uint64_t ptrs[3] = { (uintptr_t)&ch[0], (uintptr_t)&ch[1], (uintptr_t)&ch[2] };
-	uint32_t ctx = ctx_new();
+	uint32_t ctx = vgpu_rig_ctx_new();
 	for (int i = 0; i < 3; i++) {
 		union drm_amdgpu_cs cs;
 		memset(&cs, 0, sizeof(cs));
@@ -974,7 +954,7 @@ Test(vgpu_cs, syncobj_out_signals_when_the_job_ends_and_orders_a_waiting_cs)
 	uint32_t n = emit_gated_job(ib.cpu, &mem, 0xa);
 	uint32_t k = emit_dma_follower((uint32_t *)ib.cpu + 512, &mem, 4, 0xb);
 	const struct buf *bos[] = { &ib, &mem };
-	uint32_t ctx = ctx_new(), s = 0;
+	uint32_t ctx = vgpu_rig_ctx_new(), s = 0;
 	cr_assert_eq(drmSyncobjCreate(fd, 0, &s), 0);
 	struct drm_amdgpu_cs_chunk_sem sem = { .handle = s };
 	struct drm_amdgpu_cs_chunk out = sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_OUT, &sem, 1);
@@ -985,7 +965,7 @@ Test(vgpu_cs, syncobj_out_signals_when_the_job_ends_and_orders_a_waiting_cs)
 	cr_assert_eq(drmSyncobjWait(fd, &s, 1, abs_i64(20000000), 0, NULL), -ETIME);
 	/* a second CS, on another ring, waits for it (SYNCOBJ_IN) */
 	struct drm_amdgpu_cs_chunk in = sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_IN, &sem, 1);
-	uint32_t other = ctx_new();
+	uint32_t other = vgpu_rig_ctx_new();
 	cr_assert_eq(submit_with(other, AMDGPU_HW_IP_DMA, ib.va + 2048, k, bos, 2, &in, 1, &sb), 0);
 	struct timespec ts = { 0, 30000000 };
 	nanosleep(&ts, NULL);
@@ -1012,7 +992,7 @@ Test(vgpu_cs, syncobj_wait_any_all_and_fence_to_handle_with_a_pending_job)
 	volatile uint32_t *m = mem.cpu;
 	uint32_t n = emit_gated_job(ib.cpu, &mem, 0xa);
 	const struct buf *bos[] = { &ib, &mem };
-	uint32_t ctx = ctx_new(), h[2];
+	uint32_t ctx = vgpu_rig_ctx_new(), h[2];
 	cr_assert_eq(drmSyncobjCreate(fd, 0, &h[0]), 0);
 	cr_assert_eq(drmSyncobjCreate(fd, DRM_SYNCOBJ_CREATE_SIGNALED, &h[1]), 0);
 	struct drm_amdgpu_cs_chunk_sem sem = { .handle = h[0] };
@@ -1079,7 +1059,7 @@ Test(vgpu_cs, wait_for_submit_sees_a_later_cs_on_the_same_file)
 	nanosleep(&ts, NULL);
 	struct drm_amdgpu_cs_chunk_sem sem = { .handle = w.handle };
 	struct drm_amdgpu_cs_chunk out = sem_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_OUT, &sem, 1);
-	cr_assert_eq(submit_with(ctx_new(), AMDGPU_HW_IP_COMPUTE, ib.va, n, bos, 2, &out, 1, NULL), 0);
+	cr_assert_eq(submit_with(vgpu_rig_ctx_new(), AMDGPU_HW_IP_COMPUTE, ib.va, n, bos, 2, &out, 1, NULL), 0);
 	nanosleep(&ts, NULL);
 	cr_assert_eq(m[1], 0, "the job is still gated");
 	m[0] = 1;
@@ -1103,7 +1083,7 @@ Test(vgpu_cs, timeline_points_from_cs_and_host_wait_query_transfer)
 	uint32_t n = emit_gated_job(ib.cpu, &mem, 0xa);
 	uint32_t k = emit_dma_follower((uint32_t *)ib.cpu + 512, &mem, 4, 0xb);
 	const struct buf *bos[] = { &ib, &mem };
-	uint32_t ctx = ctx_new(), tl = 0, bin = 0, tl2 = 0;
+	uint32_t ctx = vgpu_rig_ctx_new(), tl = 0, bin = 0, tl2 = 0;
 	cr_assert_eq(drmSyncobjCreate(fd, 0, &tl), 0);
 	cr_assert_eq(drmSyncobjCreate(fd, 0, &bin), 0);
 	cr_assert_eq(drmSyncobjCreate(fd, 0, &tl2), 0);
@@ -1130,7 +1110,7 @@ Test(vgpu_cs, timeline_points_from_cs_and_host_wait_query_transfer)
 		tl_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT, &wt, 1),
 		tl_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_SIGNAL, &s7, 1),
 	};
-	uint32_t other = ctx_new();
+	uint32_t other = vgpu_rig_ctx_new();
 	uint64_t sb, busy = 0;
 	cr_assert_eq(submit_with(other, AMDGPU_HW_IP_DMA, ib.va + 2048, k, bos, 2, two, 2, &sb), 0);
 	struct timespec ts = { 0, 30000000 };
@@ -1179,7 +1159,7 @@ Test(vgpu_cs, syncobj_errors_like_the_kernel)
 	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
 	((uint32_t *)ib.cpu)[0] = SDMA_HDR(SDMA_OP_NOP, 0);
 	const struct buf *bos[] = { &ib };
-	uint32_t ctx = ctx_new(), empty = 0, sig = 0, bad = 4242;
+	uint32_t ctx = vgpu_rig_ctx_new(), empty = 0, sig = 0, bad = 4242;
 	cr_assert_eq(drmSyncobjCreate(fd, 0, &empty), 0);
 	cr_assert_eq(drmSyncobjCreate(fd, DRM_SYNCOBJ_CREATE_SIGNALED, &sig), 0);
 	/* CS: SYNCOBJ_IN unknown -ENOENT, without fence -EINVAL
@@ -1279,7 +1259,7 @@ Test(vgpu_cs, cs_wait_for_submit_waits_for_the_point)
 	cr_assert_eq(drmSyncobjCreate(fd, 0, &tl), 0);
 	struct drm_amdgpu_cs_chunk_syncobj w = { .handle = tl, .point = 2,
 						 .flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT };
-	struct cs_thread t = { .ctx = ctx_new(), .ib = &ib, .mem = &mem,
+	struct cs_thread t = { .ctx = vgpu_rig_ctx_new(), .ib = &ib, .mem = &mem,
 			       .ndw = emit_dma_follower((uint32_t *)ib.cpu + 512, &mem, 4, 0xb),
 			       .chunk = tl_chunk(AMDGPU_CHUNK_ID_SYNCOBJ_TIMELINE_WAIT, &w, 1),
 			       .r = 1 };
