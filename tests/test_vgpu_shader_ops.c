@@ -338,6 +338,41 @@ Test(vgpu_shader_ops, vector_compares_modifiers_and_dual_issue)
 	expect_words(out, want, sizeof(want) / 4);
 }
 
+/* v_mul_hi_u32_u24 / v_mul_hi_i32_i24: the high half of the 48-bit product
+ * of the sources' low 24 bits (RDNA3 ISA), unsigned and signed, VOP2 and
+ * VOP3 encodings, beside v_mul_u32_u24's low half of the same product. */
+static const uint32_t mul_hi24_prog[] = {
+	0x7e060280, /* v_mov_b32 v3, 0 */
+	0xbe8400ff, 0x12ffffff, /* s_mov_b32 s4, 0x12ffffff (bits above 24 ignored) */
+	0xbe8500ff, 0x00fffffe, /* s_mov_b32 s5, 0xfffffe */
+	0x7e080205, /* v_mov_b32 v4, s5 */
+	0x18020804, /* v_mul_hi_u32_u24 v1, s4, v4 */
+	0xdc6a0000, 0x00000103, /* global_store_b32 v3, v1, s[0:1] */
+	0x16020804, /* v_mul_u32_u24 v1, s4, v4 */
+	0xdc6a0004, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:4 */
+	0xbe8600ff, 0x00800000, /* s_mov_b32 s6, 0x800000 (-2^23 as i24) */
+	0x7e0a02ff, 0x007fffff, /* v_mov_b32 v5, 0x7fffff */
+	0x14020a06, /* v_mul_hi_i32_i24 v1, s6, v5 */
+	0xdc6a0008, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:8 */
+	0xd50a0001, 0x00020b05, /* v_mul_hi_i32_i24_e64 v1, v5, v5 */
+	0xdc6a000c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:12 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_ops, mul_hi_of_24_bit_products)
+{
+	const uint32_t want[] = {
+		0x0000ffff, /* 0xffffff * 0xfffffe = 0xfffffd000002: high half */
+		0xfd000002, /* ... and v_mul_u32_u24's low half */
+		0xffffc000, /* -2^23 * (2^23 - 1), sign-extended high half */
+		0x00003fff, /* (2^23 - 1)^2 = 0x3fffff000001 */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(mul_hi24_prog, sizeof(mul_hi24_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 0, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+}
+
 /* v_cvt_f32_f16 of every f16 bit pattern (the core converts on the bits)
  * against the compiler's own conversion, NaNs included: 64 workgroups of
  * 1024, work-item i converts i. */

@@ -27,6 +27,7 @@
 	X(MUL_LO_U32, "mul_lo_u32", 0) X(MUL_HI_U32, "mul_hi_u32", 0) \
 	X(MUL_HI_I32, "mul_hi_i32", 0) X(MUL_U32_U24, "mul_u32_u24", 0) \
 	X(MUL_I32_I24, "mul_i32_i24", 0) X(MAD_U32_U24, "mad_u32_u24", 0) \
+	X(MUL_HI_U32_U24, "mul_hi_u32_u24", 0) X(MUL_HI_I32_I24, "mul_hi_i32_i24", 0) \
 	X(MAD_I32_I24, "mad_i32_i24", 0) X(MAD_U64_U32, "mad_u64_u32", 0) \
 	X(MAD_I64_I32, "mad_i64_i32", 0) \
 	X(LSHLREV_B32, "lshlrev_b32", 0) X(LSHRREV_B32, "lshrrev_b32", 0) \
@@ -439,6 +440,11 @@ lane_op(int op, const struct shader_valu_plan *p, const uint64_t *s, uint64_t ds
 	case VOP_MUL_U32_U24: *res = (a & 0xffffff) * (b & 0xffffff); break;
 	/* the low 32 bits of the 48-bit product (int64: no signed overflow) */
 	case VOP_MUL_I32_I24: *res = (uint32_t)((int64_t)((int32_t)(a << 8) >> 8) * ((int32_t)(b << 8) >> 8)); break;
+	/* the high 16 bits of the 48-bit product, zero- or sign-extended
+	 * (RDNA3 ISA: V_MUL_HI_U32_U24 / V_MUL_HI_I32_I24; clang emits them
+	 * for 24-bit products it needs all of) */
+	case VOP_MUL_HI_U32_U24: *res = (uint32_t)(((uint64_t)(a & 0xffffff) * (b & 0xffffff)) >> 32); break;
+	case VOP_MUL_HI_I32_I24: *res = (uint32_t)((uint64_t)((int64_t)((int32_t)(a << 8) >> 8) * ((int32_t)(b << 8) >> 8)) >> 32); break;
 	case VOP_MAD_U32_U24: *res = (a & 0xffffff) * (b & 0xffffff) + cc; break;
 	case VOP_MAD_I32_I24: *res = (uint32_t)((int64_t)((int32_t)(a << 8) >> 8) * ((int32_t)(b << 8) >> 8)) + cc; break;
 	case VOP_MAD_U64_U32: {
