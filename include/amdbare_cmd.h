@@ -233,7 +233,13 @@ int amdbare_batch_submit(amdbare_batch *batch, amdbare_ctx *ctx, amdbare_fence *
 int amdbare_batch_run(amdbare_batch *batch, amdbare_ctx *ctx);
 
 /* Synchronous GPU copy / fill on the DMA engine: validate, map if needed,
- * build, submit, wait.  Nothing is submitted when validation fails. */
+ * build, submit, wait.  Nothing is submitted when validation fails.
+ * Thread-safe.  The device keeps a cached context and command buffer per
+ * concurrent caller (made on first use, freed by amdbare_device_close).
+ * A call whose own job hung or faulted returns -ECANCELED with the reset
+ * message; the next call re-creates the context.  A submission refused
+ * because the cached context was reset meanwhile (another client's hang, a
+ * VRAM loss) is re-created and submitted once more. */
 int amdbare_copy(amdbare_device *dev, amdbare_bo *dst, uint64_t dst_offset,
 		 amdbare_bo *src, uint64_t src_offset, uint64_t size);
 int amdbare_fill(amdbare_device *dev, amdbare_bo *bo, uint64_t offset, uint64_t size,

@@ -1,6 +1,6 @@
 /*
  * A raw-libdrm test rig for the suites that drive the vgpu's command
- * processor and shader core directly (test_vgpu_shader, _scratch, _smem):
+ * processor and shader core directly (test_vgpu_shader, _shader_ops, _scratch, _smem, test_vgpu_cs):
  * no library code, only libdrm_amdgpu and the amdgpu ioctls, as a
  * userspace driver would use them.  One rig per test process (Criterion
  * forks each test), so its state is global:
