@@ -249,6 +249,10 @@ int mem_handle_delete(struct vgpu_mem_file *mf, uint32_t handle);
 /* Name of a BO's memfd: "amdbare-vgpu-bo-<instance>-<gid>". */
 void mem_bo_memfd_name(uint32_t gid, char *buf, size_t cap);
 const char *mem_instance_name(void);
+
+/* Whether a process this one may inspect maps the shared-state file
+ * /dev/shm<shm_name> with inode `ino` (mem_shared_stale.c). */
+bool mem_shm_file_in_use(const char *shm_name, unsigned long long ino);
 /* All memory files of this process (for reports). */
 struct vgpu_mem_file *mem_files_head(void);
 

@@ -230,7 +230,9 @@ static int attach_locked(void)
 	}
 	char name[160];
 	snprintf(name, sizeof(name), "/amdbare-vgpu-%s", instance);
+	bool replaced_stale = false;
 
+retry:;
 	bool creator = true;
 	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 && errno == EEXIST) {
@@ -266,10 +268,33 @@ static int attach_locked(void)
 			bool ours = pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
 				    head[0] == MEM_SHM_MAGIC;
 			vgpu_real_close(fd);
+			/* Left by an older (or newer) vgpu build and used by no
+			 * process: replace it, as a new boot gives a new device,
+			 * rather than make every user remove it by hand after an
+			 * upgrade.  Once; and only if the name still names the
+			 * file looked at (another process may have replaced it
+			 * already: then attach to that one). */
+			if (ours && !replaced_stale &&
+			    !mem_shm_file_in_use(name, (unsigned long long)st.st_ino)) {
+				char path[200];
+				struct stat now;
+				snprintf(path, sizeof(path), "/dev/shm%s", name);
+				replaced_stale = true;
+				if (syscall(SYS_newfstatat, AT_FDCWD, path, &now, 0) == 0 &&
+				    now.st_ino == st.st_ino && now.st_dev == st.st_dev) {
+					shm_unlink(name);
+					fprintf(stderr, "vgpu: /dev/shm%s held shared-state version %u "
+						"of another vgpu build and no process used it: "
+						"replaced by a fresh device (version %u)\n", name,
+						head[1], MEM_SHM_VERSION);
+				}
+				goto retry;
+			}
 			if (ours)
 				fprintf(stderr, "vgpu: /dev/shm%s holds vgpu shared-state version %u "
-					"(%llu bytes); this build uses version %u (%zu bytes): "
-					"remove it or use another AMDBARE_VGPU_INSTANCE\n", name,
+					"(%llu bytes) and a running process uses it; this build "
+					"uses version %u (%zu bytes): stop that process, or use "
+					"another AMDBARE_VGPU_INSTANCE\n", name,
 					head[1], (unsigned long long)st.st_size, MEM_SHM_VERSION,
 					sizeof(struct mem_shared));
 			else
