@@ -101,10 +101,11 @@ void vgpu_dev_munmap(void *addr, size_t len)
 	(void)len;
 }
 
-/* /proc/self/maps as one NUL-terminated string (caller frees), or NULL. */
-char *mem_read_self_maps(void)
+/* A /proc/<pid>/maps file as one NUL-terminated string (caller frees), or
+ * NULL when it cannot be opened. */
+char *mem_read_maps(const char *path)
 {
-	int fd = vgpu_real_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
+	int fd = vgpu_real_open(path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return NULL;
 	size_t cap = 65536, len = 0;
@@ -135,7 +136,7 @@ char *mem_read_self_maps(void)
  * own internal ones (mem_bo.kmap).  Local lock held. */
 int mem_cpu_map_count(char *buf, size_t cap, size_t *off)
 {
-	char *maps = mem_read_self_maps();
+	char *maps = mem_read_maps("/proc/self/maps");
 	if (!maps)
 		return 0;
 	char needle[200];

@@ -275,10 +275,11 @@ void mem_vm_fini(struct vgpu_mem_file *mf);
 
 /* CPU mapping bookkeeping (mem_cpu_map.c). */
 int mem_cpu_map_count(char *buf, size_t cap, size_t *off);
-/* /proc/self/maps read through the real libc, NUL-terminated; caller
- * frees; NULL on failure.  Used for CPU-mapping reports and the userptr
- * page checks. */
-char *mem_read_self_maps(void);
+/* A maps file ("/proc/self/maps", "/proc/<pid>/maps") read through the
+ * real libc, NUL-terminated; caller frees; NULL on failure.  Used for
+ * CPU-mapping reports, the userptr page checks and the stale-instance
+ * check (mem_shared_stale.c). */
+char *mem_read_maps(const char *path);
 
 /* copy_to_user into this process: -EFAULT for a bad pointer. */
 int mem_copy_to_user(uint64_t uptr, const void *src, size_t len);

@@ -19,50 +19,12 @@
 #include "mem_internal.h"
 
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-/* Reads a whole /proc file (maps files are small); NULL if unreadable. */
-static char *read_proc_file(const char *path)
-{
-	int fd = vgpu_real_open(path, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 16384, len = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		if (len + 1 >= cap) {
-			char *n = realloc(buf, cap * 2);
-			if (!n) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = n;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + len, cap - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		if (r == 0) {
-			buf[len] = '\0';
-			break;
-		}
-		len += (size_t)r;
-	}
-	vgpu_real_close(fd);
-	return buf;
-}
 
 /* Whether a maps text has a mapping of inode `ino` named /dev/shm<name>
  * (a line "addr perms offset dev inode path", path maybe " (deleted)"). */
@@ -114,7 +76,7 @@ bool mem_shm_file_in_use(const char *shm_name, unsigned long long ino)
 				continue;
 			char maps_path[64];
 			snprintf(maps_path, sizeof(maps_path), "/proc/%ld/maps", pid);
-			char *maps = read_proc_file(maps_path);
+			char *maps = mem_read_maps(maps_path);
 			if (!maps)
 				continue; /* gone meanwhile, or not ours to read */
 			in_use = maps_have(maps, path, ino);

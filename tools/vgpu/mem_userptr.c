@@ -24,7 +24,7 @@
  * file-backed start with ANONONLY, or a read-only page of a writable BO. */
 static int check_user_pages(uint64_t addr, uint64_t size, uint32_t flags)
 {
-	char *maps = mem_read_self_maps();
+	char *maps = mem_read_maps("/proc/self/maps");
 	if (!maps)
 		return -ENOMEM;
 	uint64_t want = addr, end = addr + size;
