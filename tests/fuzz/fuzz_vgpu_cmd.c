@@ -12,13 +12,13 @@
  * path an input takes is the one a CS ioctl takes: chunk parsing, BO list,
  * the ring thread, the command processor, the VM.
  *
- * Input: byte 0 selects the ring (even: compute, odd: SDMA); the rest, up to
- * IB_BYTES, is the IB.  A second buffer (DATA_VA) is mapped read-write for
- * the stream to point at; its first bytes are reset before each run so runs
+ * Input: byte 0 selects the ring (even: compute, odd: SDMA); the rest, up
+ * to FUZZ_IB_BYTES, is the IB.  A second buffer (FUZZ_DATA_VA; the map is
+ * in fuzz_vgpu_bo.h) is mapped read-write for the stream to point at; its first bytes are reset before each run so runs
  * stay independent.  A job that faults makes its context guilty; the
  * context is then replaced, as a client would after a reset.
  */
-#include "vgpu_device.h"
+#include "fuzz_vgpu_bo.h"
 
 #include <amdgpu_drm.h>
 #include <errno.h>
@@ -31,10 +31,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define IB_BYTES (16u << 10)
-#define DATA_BYTES (256u << 10)
-#define IB_VA 0x400000ull
-#define DATA_VA 0x800000ull
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -42,56 +38,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct vgpu_file *file;
 static uint32_t ib_handle, data_handle, ctx_id;
 static uint8_t *ib_cpu, *data_cpu;
-
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "fuzz_vgpu_cmd: %s: %s\n", what, strerror(-err));
-	abort();
-}
-
-static uint32_t gem_create(uint64_t size)
-{
-	union drm_amdgpu_gem_create c = {0};
-	c.in.bo_size = size;
-	c.in.alignment = 4096;
-	c.in.domains = AMDGPU_GEM_DOMAIN_GTT;
-	c.in.domain_flags = AMDGPU_GEM_CREATE_CPU_ACCESS_REQUIRED;
-	int r = vgpu_dev_ioctl(file, DRM_IOCTL_AMDGPU_GEM_CREATE, &c);
-	if (r < 0)
-		die("GEM_CREATE", r);
-	return c.out.handle;
-}
-
-static uint8_t *cpu_map(uint32_t handle, uint64_t size)
-{
-	union drm_amdgpu_gem_mmap m = {0};
-	m.in.handle = handle;
-	int r = vgpu_dev_ioctl(file, DRM_IOCTL_AMDGPU_GEM_MMAP, &m);
-	if (r < 0)
-		die("GEM_MMAP", r);
-	int fd = -1;
-	off_t off = 0;
-	r = vgpu_dev_mmap(file, m.out.addr_ptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, &fd, &off);
-	if (r < 0)
-		die("mmap", r);
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
-	if (p == MAP_FAILED)
-		die("mmap of the backing", -errno);
-	return p;
-}
-
-static void gpu_map(uint32_t handle, uint64_t va, uint64_t size)
-{
-	struct drm_amdgpu_gem_va v = {
-		.handle = handle, .operation = AMDGPU_VA_OP_MAP,
-		.flags = AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE |
-			 AMDGPU_VM_PAGE_EXECUTABLE,
-		.va_address = va, .offset_in_bo = 0, .map_size = size,
-	};
-	int r = vgpu_dev_ioctl(file, DRM_IOCTL_AMDGPU_GEM_VA, &v);
-	if (r < 0)
-		die("GEM_VA", r);
-}
 
 static void ctx_new(void)
 {
@@ -101,13 +47,13 @@ static void ctx_new(void)
 		c.in.ctx_id = ctx_id;
 		int r = vgpu_dev_ioctl(file, DRM_IOCTL_AMDGPU_CTX, &c);
 		if (r < 0)
-			die("CTX free", r);
+			fuzz_die("CTX free", r);
 		memset(&c, 0, sizeof(c));
 	}
 	c.in.op = AMDGPU_CTX_OP_ALLOC_CTX;
 	int r = vgpu_dev_ioctl(file, DRM_IOCTL_AMDGPU_CTX, &c);
 	if (r < 0)
-		die("CTX alloc", r);
+		fuzz_die("CTX alloc", r);
 	ctx_id = c.out.alloc.ctx_id;
 }
 
@@ -115,6 +61,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
+	fuzz_name = "fuzz_vgpu_cmd";
 	char inst[64];
 	snprintf(inst, sizeof(inst), "fuzz-cmd-%d", (int)getpid());
 	setenv("AMDBARE_VGPU_INSTANCE", inst, 1);
@@ -123,13 +70,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	setenv("AMDBARE_VGPU_TIMEOUT_MS", "20", 0);
 	int r = vgpu_dev_open(VGPU_MINOR_RENDER, O_RDWR | O_CLOEXEC, &file);
 	if (r < 0)
-		die("open of the render node", r);
-	ib_handle = gem_create(IB_BYTES);
-	data_handle = gem_create(DATA_BYTES);
-	ib_cpu = cpu_map(ib_handle, IB_BYTES);
-	data_cpu = cpu_map(data_handle, DATA_BYTES);
-	gpu_map(ib_handle, IB_VA, IB_BYTES);
-	gpu_map(data_handle, DATA_VA, DATA_BYTES);
+		fuzz_die("open of the render node", r);
+	ib_handle = fuzz_gem_create(file, FUZZ_IB_BYTES);
+	data_handle = fuzz_gem_create(file, FUZZ_DATA_BYTES);
+	ib_cpu = fuzz_cpu_map(file, ib_handle, FUZZ_IB_BYTES);
+	data_cpu = fuzz_cpu_map(file, data_handle, FUZZ_DATA_BYTES);
+	fuzz_gpu_map(file, ib_handle, FUZZ_IB_VA, FUZZ_IB_BYTES);
+	fuzz_gpu_map(file, data_handle, FUZZ_DATA_VA, FUZZ_DATA_BYTES);
 	ctx_new();
 	return 0;
 }
@@ -150,13 +97,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	uint32_t ip = (data[0] & 1) ? AMDGPU_HW_IP_DMA : AMDGPU_HW_IP_COMPUTE;
 	size_t ib_len = (size - 1) & ~(size_t)3;
-	if (ib_len > IB_BYTES)
-		ib_len = IB_BYTES;
+	if (ib_len > FUZZ_IB_BYTES)
+		ib_len = FUZZ_IB_BYTES;
 	memcpy(ib_cpu, data + 1, ib_len);
 	memset(data_cpu, 0, 4096);
 
 	struct drm_amdgpu_cs_chunk_ib ib = {
-		.ip_type = ip, .va_start = IB_VA, .ib_bytes = (uint32_t)ib_len,
+		.ip_type = ip, .va_start = FUZZ_IB_VA, .ib_bytes = (uint32_t)ib_len,
 	};
 	struct drm_amdgpu_bo_list_entry bos[2] = {
 		{.bo_handle = ib_handle}, {.bo_handle = data_handle},

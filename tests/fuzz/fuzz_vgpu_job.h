@@ -25,6 +25,7 @@
 
 #include "dev_internal.h"
 #include "exec_internal.h"
+#include "fuzz_vgpu_bo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,10 +35,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define FUZZ_IB_BYTES (16u << 10)
-#define FUZZ_DATA_BYTES (256u << 10)
-#define FUZZ_IB_VA 0x400000ull
-#define FUZZ_DATA_VA 0x800000ull
 /* Bytes of the data buffer reset before each run (what the seeds and most
  * mutations touch; resetting all 256 KiB would cost more than a run). */
 #define FUZZ_DATA_RESET 16384u
@@ -56,57 +53,6 @@ struct fuzz_vgpu {
 };
 
 static struct fuzz_vgpu fz;
-
-static void fuzz_die(const char *what, int err)
-{
-	fprintf(stderr, "%s: %s: %s\n", fz.name, what, strerror(-err));
-	abort();
-}
-
-static uint32_t fuzz_gem_create(uint64_t size)
-{
-	union drm_amdgpu_gem_create c = {0};
-	c.in.bo_size = size;
-	c.in.alignment = 4096;
-	c.in.domains = AMDGPU_GEM_DOMAIN_GTT;
-	c.in.domain_flags = AMDGPU_GEM_CREATE_CPU_ACCESS_REQUIRED;
-	int r = vgpu_dev_ioctl(fz.file, DRM_IOCTL_AMDGPU_GEM_CREATE, &c);
-	if (r < 0)
-		fuzz_die("GEM_CREATE", r);
-	return c.out.handle;
-}
-
-static uint8_t *fuzz_cpu_map(uint32_t handle, uint64_t size)
-{
-	union drm_amdgpu_gem_mmap m = {0};
-	m.in.handle = handle;
-	int r = vgpu_dev_ioctl(fz.file, DRM_IOCTL_AMDGPU_GEM_MMAP, &m);
-	if (r < 0)
-		fuzz_die("GEM_MMAP", r);
-	int fd = -1;
-	off_t off = 0;
-	r = vgpu_dev_mmap(fz.file, m.out.addr_ptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, &fd,
-			  &off);
-	if (r < 0)
-		fuzz_die("mmap", r);
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
-	if (p == MAP_FAILED)
-		fuzz_die("mmap of the backing", -errno);
-	return p;
-}
-
-static void fuzz_gpu_map(uint32_t handle, uint64_t va, uint64_t size)
-{
-	struct drm_amdgpu_gem_va v = {
-		.handle = handle, .operation = AMDGPU_VA_OP_MAP,
-		.flags = AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE |
-			 AMDGPU_VM_PAGE_EXECUTABLE,
-		.va_address = va, .offset_in_bo = 0, .map_size = size,
-	};
-	int r = vgpu_dev_ioctl(fz.file, DRM_IOCTL_AMDGPU_GEM_VA, &v);
-	if (r < 0)
-		fuzz_die("GEM_VA", r);
-}
 
 /* The context a CS would run under, with the reference a job holds. */
 static struct exec_ctx *fuzz_ctx(void)
@@ -142,6 +88,7 @@ static uint64_t fuzz_timeout_ns(void)
 static void fuzz_vgpu_setup(const char *name, uint32_t ip)
 {
 	fz.name = name;
+	fuzz_name = name;
 	char inst[64];
 	snprintf(inst, sizeof(inst), "%s-%d", name, (int)getpid());
 	setenv("AMDBARE_VGPU_INSTANCE", inst, 1);
@@ -150,12 +97,12 @@ static void fuzz_vgpu_setup(const char *name, uint32_t ip)
 	int r = vgpu_dev_open(VGPU_MINOR_RENDER, O_RDWR | O_CLOEXEC, &fz.file);
 	if (r < 0)
 		fuzz_die("open of the render node", r);
-	fz.ib_handle = fuzz_gem_create(FUZZ_IB_BYTES);
-	fz.data_handle = fuzz_gem_create(FUZZ_DATA_BYTES);
-	fz.ib_cpu = fuzz_cpu_map(fz.ib_handle, FUZZ_IB_BYTES);
-	fz.data_cpu = fuzz_cpu_map(fz.data_handle, FUZZ_DATA_BYTES);
-	fuzz_gpu_map(fz.ib_handle, FUZZ_IB_VA, FUZZ_IB_BYTES);
-	fuzz_gpu_map(fz.data_handle, FUZZ_DATA_VA, FUZZ_DATA_BYTES);
+	fz.ib_handle = fuzz_gem_create(fz.file, FUZZ_IB_BYTES);
+	fz.data_handle = fuzz_gem_create(fz.file, FUZZ_DATA_BYTES);
+	fz.ib_cpu = fuzz_cpu_map(fz.file, fz.ib_handle, FUZZ_IB_BYTES);
+	fz.data_cpu = fuzz_cpu_map(fz.file, fz.data_handle, FUZZ_DATA_BYTES);
+	fuzz_gpu_map(fz.file, fz.ib_handle, FUZZ_IB_VA, FUZZ_IB_BYTES);
+	fuzz_gpu_map(fz.file, fz.data_handle, FUZZ_DATA_VA, FUZZ_DATA_BYTES);
 
 	/* The job as vgpu_amdgpu_cs fills it for a one-IB submission whose BO
 	 * list names both buffers.  Strict BO-list checking is on: both BOs
