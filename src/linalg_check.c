@@ -175,6 +175,23 @@ AB_API int amdbare_gemm_check(const amdbare_gemm_desc *g)
 	return ab_gemm_plan(g, &p);
 }
 
+/* W, x and y within their buffers (W's extent in whole blocks for block
+ * types, check_matrix), y overlapping neither; sets p->ldw. */
+static int check_gemv_operands(const char *op, const amdbare_gemv_desc *v,
+			       struct ab_gemv_plan *p)
+{
+	uint32_t ldx = 0, ldy = 0; /* vectors: one row */
+	p->ldw = v->ldw;
+	uint64_t ew, ex, ey;
+	int r;
+	if ((r = check_matrix(op, "W", &v->w, v->n, v->k, &p->ldw, &ew)) ||
+	    (r = check_matrix(op, "x", &v->x, 1, v->k, &ldx, &ex)) ||
+	    (r = check_matrix(op, "y", &v->y, 1, v->n, &ldy, &ey)) ||
+	    (r = check_disjoint(op, "y", &v->y, ey, "W", &v->w, ew)))
+		return r;
+	return check_disjoint(op, "y", &v->y, ey, "x", &v->x, ex);
+}
+
 /* W in GGUF Q8_0 blocks (N rows of K / 32 blocks, rows ldw / 32 blocks
  * apart), x and y f32: the same checks as the other types, with K and ldw
  * whole blocks.  Dimensions are already checked. */
@@ -191,14 +208,7 @@ static int gemv_plan_q8_0(const amdbare_gemv_desc *v, struct ab_gemv_plan *p)
 	if (v->y.dtype != AMDBARE_DTYPE_F32)
 		return ab_set_error(EINVAL, "gemv: y has type %s; with q8_0 weights it must be f32",
 				    amdbare_dtype_name(v->y.dtype));
-	uint32_t ldx = 0, ldy = 0;
-	p->ldw = v->ldw;
-	uint64_t ew, ex, ey;
-	if ((r = check_matrix(op, "W", &v->w, v->n, v->k, &p->ldw, &ew)) ||
-	    (r = check_matrix(op, "x", &v->x, 1, v->k, &ldx, &ex)) ||
-	    (r = check_matrix(op, "y", &v->y, 1, v->n, &ldy, &ey)) ||
-	    (r = check_disjoint(op, "y", &v->y, ey, "W", &v->w, ew)) ||
-	    (r = check_disjoint(op, "y", &v->y, ey, "x", &v->x, ex)))
+	if ((r = check_gemv_operands(op, v, p)))
 		return r;
 	/* the kernel reads x 32 elements (one block) at a time: float4 loads
 	 * when x starts 16-byte aligned (then every block's 128 bytes are) */
@@ -232,14 +242,7 @@ int ab_gemv_plan(const amdbare_gemv_desc *v, struct ab_gemv_plan *p)
 		return ab_set_error(EINVAL, "gemv: y has type %s; with %s weights it must be f32 or %s",
 				    amdbare_dtype_name(v->y.dtype), amdbare_dtype_name(wt),
 				    amdbare_dtype_name(wt));
-	uint32_t ldx = 0, ldy = 0; /* vectors: one row */
-	p->ldw = v->ldw;
-	uint64_t ew, ex, ey;
-	if ((r = check_matrix(op, "W", &v->w, v->n, v->k, &p->ldw, &ew)) ||
-	    (r = check_matrix(op, "x", &v->x, 1, v->k, &ldx, &ex)) ||
-	    (r = check_matrix(op, "y", &v->y, 1, v->n, &ldy, &ey)) ||
-	    (r = check_disjoint(op, "y", &v->y, ey, "W", &v->w, ew)) ||
-	    (r = check_disjoint(op, "y", &v->y, ey, "x", &v->x, ex)))
+	if ((r = check_gemv_operands(op, v, p)))
 		return r;
 	/* the vector path reads x in chunks of 8 (16-bit W) or 4 (f32 W)
 	 * elements: 16 bytes of f32/16-bit x, or 8 bytes of 16-bit x for f32
