@@ -1,9 +1,10 @@
 /*
  * DRM syncobjs (Linux 6.1 drm_syncobj.c).  A syncobj holds a fence: none,
- * an already-signalled fence (dma_fence_get_stub), a command submission's job fence (SYNCOBJ_OUT,
- * FENCE_TO_HANDLE) that signals when the ring finishes the job, or a
- * timeline of points (SYNCOBJ_TIMELINE_SIGNAL, TIMELINE_SIGNAL ioctl,
- * TRANSFER); the payload logic is syncobj_chain.c.
+ * an already-signalled one (the kernel's dma_fence_get_stub), a command
+ * submission's job fence (SYNCOBJ_OUT, FENCE_TO_HANDLE) that signals when
+ * the ring finishes the job, or a timeline of points
+ * (SYNCOBJ_TIMELINE_SIGNAL, TIMELINE_SIGNAL ioctl, TRANSFER); the payload
+ * logic is syncobj_chain.c.
  *
  * Syncobjs belong to the file (its lock guards the table); their fences
  * belong to the execution side (exec_lock guards refcounts, states and
@@ -86,9 +87,11 @@ int vgpu_syncobj_create(struct vgpu_file *f, void *data)
 	struct drm_syncobj_create *args = data;
 	if (args->flags & ~DRM_SYNCOBJ_CREATE_SIGNALED)
 		return -EINVAL;
-	/* drm_syncobj_assign_null_handle: an already-signalled fence (dma_fence_get_stub) */
-	const struct sync_target already_signalled = { 0 }; /* no fences to wait for */
-	return create_handle(f->ctl, (args->flags & DRM_SYNCOBJ_CREATE_SIGNALED) ? &already_signalled : NULL,
+	/* drm_syncobj_assign_null_handle: an already-signalled fence (what
+	 * dma_fence_get_stub returns): an empty set, nothing to wait for */
+	const struct sync_target already_signalled = { 0 };
+	return create_handle(f->ctl,
+			     (args->flags & DRM_SYNCOBJ_CREATE_SIGNALED) ? &already_signalled : NULL,
 			     &args->handle);
 }
 

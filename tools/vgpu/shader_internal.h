@@ -43,10 +43,10 @@ struct shader_wave {
 /*
  * What an instruction's mnemonic selects, resolved once when the
  * instruction is decoded into the cache (shader_*_resolve), so executing
- * it compares no strings.  Each family's ids are private to its file; an
- * id meaning "not implemented" makes the executor raise the same
- * illegal-instruction fault, at the same point, as a failed name match
- * did before.
+ * it compares no strings.  Each family's ids are private to its file; a
+ * name the core has no executor for gets an id that raises the
+ * illegal-instruction fault (docs/vgpu-shader.md), at the same point as a
+ * failed name match did before.
  */
 struct shader_valu_plan {          /* one VALU half (X, or VOPD's Y) */
 	int16_t op;                    /* VOP_* (shader_valu.c) */
@@ -66,7 +66,7 @@ struct shader_salu_plan {
  * not understood (where in the executor that becomes a fault is kept) */
 enum shader_mem_kind {
 	MEM_UNNAMED,                   /* not the family's prefix */
-	MEM_BAD,                       /* the prefix, but a form not implemented */
+	MEM_BAD,                       /* the prefix, in a form the core rejects as illegal */
 	MEM_LOAD, MEM_STORE, MEM_ATOMIC,
 	MEM_SUB_LOAD, MEM_SUB_STORE,   /* DS sub-dword forms */
 	MEM_INV                        /* buffer_gl0_inv / buffer_gl1_inv */

@@ -5,9 +5,9 @@
  * it and every earlier point have signaled).
  *
  * A "fence" here is a struct sync_target: the set of exec_fences that must
- * all signal.  That covers a job's fence (one), an already-signalled fence (dma_fence_get_stub) (none)
- * and a chain node taken from a timeline (its own fence and all earlier
- * ones), so a syncobj can be handed whatever drm_syncobj_find_fence found.
+ * all signal.  That covers a job's fence (one), an already-signalled
+ * fence (none: the kernel's dma_fence_get_stub) and a chain node taken
+ * from a timeline (its own fence and all earlier ones), so a syncobj can be handed whatever drm_syncobj_find_fence found.
  *
  * Every function needs exec_lock held (fence refcounts and states).
  */
