@@ -34,20 +34,19 @@ CSTD    := -std=c11 -D_GNU_SOURCE
 CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(SANFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRC  := $(sort $(wildcard src/*.c))
+LIB_SRC  := $(sort $(wildcard src/*/*.c))
 CLI_SRC  := $(sort $(wildcard tools/amdbare/*.c))
-# The ISA decoder is part of the preload library: the shader core
-# (tools/vgpu/shader_*.c) decodes with it.  Changed by the shader-core
-# helper; vgpu-disasm still links the same objects on their own.
+# The ISA decoder (tools/vgpu/isa) is part of the preload library, where the
+# shader core decodes with it, and vgpu-disasm links the same objects alone.
 ISA_SRC  := $(sort $(wildcard tools/vgpu/isa/*.c))
-VGPU_SRC := $(sort $(wildcard tools/vgpu/*.c)) $(ISA_SRC)
+VGPU_SRC := $(sort $(wildcard tools/vgpu/*/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
-# Added by the kernel-objects helper: `make kernels` and the embedded kernel
-# code objects (adds their generated .S object to LIB_OBJ).
+# `make kernels` and the embedded kernel code objects (adds their generated
+# .S object to LIB_OBJ).
 include kernels/kernels.mk
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 VGPU_OBJ := $(VGPU_SRC:%.c=$(BUILD)/obj/%.o)
@@ -69,15 +68,14 @@ cli: $(CLI)
 vgpu: $(VGPU_SO)
 tests: all $(TEST_BIN)
 
-# Added by the differential-kernels helper: `make diff-kernels` rebuilds the
-# checked-in tests/diff/*.co from tests/diff/*.cl (needs clang-19/ld.lld-19;
+# `make diff-kernels` rebuilds the checked-in tests/diff/*.co from tests/diff/*.cl (needs clang-19/ld.lld-19;
 # nothing else depends on it, so all/check need no compiler).
 .PHONY: diff-kernels
 diff-kernels:
 	sh tests/diff/rebuild.sh
 
 # ---- library ---------------------------------------------------------------
-$(BUILD)/obj/src/%.o: src/%.c $(wildcard include/*.h src/*.h)
+$(BUILD)/obj/src/%.o: src/%.c $(wildcard include/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -Iinclude -Isrc $(DRM_CFLAGS) -c $< -o $@
 
@@ -102,15 +100,14 @@ $(CLI): $(CLI_OBJ) $(LIB_A)
 # Deliberately no -Iinclude and no -Isrc: the vgpu shares no code with the
 # library (see docs/ARCHITECTURE.md).  It only sees the kernel UAPI headers.
 #
-# Changed by the sub-allocator helper (check-tsan): under SANITIZE=thread the
-# vgpu is built WITHOUT ThreadSanitizer.  Its instrumented mmap interposer is
+# Under SANITIZE=thread (check-tsan) the vgpu is built WITHOUT ThreadSanitizer.  Its instrumented mmap interposer is
 # called by the TSan runtime while that runtime initialises (symbolizer
 # setup), before instrumented code may run, and the process dies with SEGV
 # at 0x600000000008.  The vgpu plays the kernel; TSan still checks the
 # library and the tests, and still sees the vgpu's pthread calls (its
 # interceptors are global).
 VGPU_SANFLAGS := $(if $(filter thread,$(subst $(comma), ,$(SANITIZE))),,$(SANFLAGS))
-$(BUILD)/obj/tools/vgpu/%.o: tools/vgpu/%.c $(wildcard tools/vgpu/*.h tools/vgpu/isa/*.h)
+$(BUILD)/obj/tools/vgpu/%.o: tools/vgpu/%.c $(wildcard tools/vgpu/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(OPT) $(WARN) $(VGPU_SANFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -Itools/vgpu $(DRM_CFLAGS) -c $< -o $@
 
@@ -159,9 +156,9 @@ bench: all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; \
 	  AMDBARE_VGPU_INSTANCE=bench-$$$$ LD_PRELOAD=$(abspath $(VGPU_SO)) $$b || exit 1; \
 	  rm -f /dev/shm/amdbare-vgpu-bench-$$$$*; done
-	@# Added by the dispatch helper: callgrind instruction counts per dispatch.
+	@# callgrind instruction counts per dispatch.
 	@echo "== tests/bench/bench_dispatch.sh"; sh tests/bench/bench_dispatch.sh $(BUILD)
-	@# Added by the model-loader helper: load throughput vs cp and numpy.fromfile.
+	@# load throughput vs cp and numpy.fromfile.
 	@echo "== tests/bench/bench_load.sh"; sh tests/bench/bench_load.sh $(BUILD)
 
 check-hw: tests
@@ -172,9 +169,8 @@ run: all
 	@sh tools/run-main-job.sh $(BUILD)
 
 # ---- install ---------------------------------------------------------------
-# Changed by the code-object helper: amdbare.h includes every public header
-# (amdbare_alloc.h, amdbare_codeobj.h, amdbare_cmd.h...), so all of them
-# must be installed, not a fixed list.
+# amdbare.h includes every public header (amdbare_alloc.h, amdbare_codeobj.h,
+# amdbare_cmd.h...), so all of them are installed, not a fixed list.
 PUBLIC_HEADERS := $(wildcard include/*.h)
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/amdbare

@@ -13,7 +13,7 @@
 // library: ids and barriers come from clang builtins).
 #pragma OPENCL EXTENSION cl_khr_fp16 : enable
 
-// flags (src/linalg_internal.h keeps the same values)
+// flags (src/linalg/internal.h keeps the same values)
 #define GF_TRANS_A 1u   // A stored K x M
 #define GF_TRANS_B 2u   // B stored N x K
 #define GF_VEC_A 4u     // A's base and lda allow 16-byte loads

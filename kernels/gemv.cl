@@ -12,7 +12,7 @@
 // Q8_0 blocks.  See docs/kernels.md.
 #pragma OPENCL EXTENSION cl_khr_fp16 : enable
 
-// flags (src/linalg_internal.h keeps the same values)
+// flags (src/linalg/internal.h keeps the same values)
 #define VF_VEC 1u        // W rows and x are 16-byte aligned: vector loads
 #define VF_BETA 2u       // beta != 0: read y
 #define VF_X_SHIFT 2u    // x type: 0 f32, 1 f16, 2 bf16

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Writes (to stdout) the assembler file that embeds the library's kernel
 # code objects: one .incbin per kernels/bin/<module>-<target>.co given on
-# the command line, and the table src/kernel_registry.c searches
+# the command line, and the table src/kernels/registry.c searches
 # (struct ab_kernel_blob: module, target, data, size; ended by a NULL
 # module).  The paths are emitted as given, relative to the directory the
 # assembler runs in (the top of the tree).

@@ -9,7 +9,7 @@
 #
 # Every checked-in kernels/bin/*.co is embedded in libamdbare.{a,so}: a
 # generated assembler file .incbin's each one and lays out the table
-# src/kernel_registry.c searches.  A new module needs no edit here: add
+# src/kernels/registry.c searches.  A new module needs no edit here: add
 # kernels/<module>.cl, run `make kernels`, commit the .co files.
 
 # This file is included before the Makefile's first rule: keep `all` the

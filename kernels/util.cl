@@ -7,7 +7,7 @@
 // work-items (8 wave32 waves).
 //
 // The checksum is defined in include/amdbare_util.h and docs/kernel-
-// objects.md; src/checksum_cpu.c is the reference this kernel must match
+// objects.md; src/kernels/checksum_cpu.c is the reference this kernel must match
 // bit for bit.
 
 #define WG 256

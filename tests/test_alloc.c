@@ -1,7 +1,7 @@
 /*
  * Sub-allocator tests.
  *
- * Part 1 (tlsf_*): the pure TLSF core (src/alloc_tlsf.c), model-checked:
+ * Part 1 (tlsf_*): the pure TLSF core (src/alloc/tlsf.c), model-checked:
  * random allocate/free sequences are mirrored in a simple list of live
  * ranges, and after every step the core's invariants, its counters, its
  * free blocks (which must be exactly the maximal gaps of the model) and the
@@ -11,7 +11,7 @@
  * Part 2 (arena_*): the allocator on the virtual device: GEM arenas,
  * budgets, spill, dedicated buffers, statistics, error handling.
  */
-#include "alloc_tlsf.h"
+#include "alloc/tlsf.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
  * invisible-VRAM migration, dma-buf, userptr, GPU mapping, and cleanup.
  */
 #include "amdbare.h"
-#include "bo_placement.h"
+#include "bo/placement.h"
 #include "vgpu_test.h"
 
 #include <criterion/criterion.h>

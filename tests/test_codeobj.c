@@ -6,7 +6,7 @@
  * the msgpack reader's limits, the target check, and upload to the vgpu.
  */
 #include "amdbare.h"
-#include "msgpack.h"
+#include "codeobj/msgpack.h"
 #include "vgpu_test.h"
 
 #include <criterion/criterion.h>

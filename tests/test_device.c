@@ -21,7 +21,7 @@ struct expected {
 	uint64_t vram, vis, gtt;
 };
 
-/* What each vgpu profile models (tools/vgpu/profiles.c). */
+/* What each vgpu profile models (tools/vgpu/base/profiles.c). */
 static const struct expected profiles[] = {
 	{ "780m", "gfx1103", "AMD Radeon 780M Graphics", 11, 0, 1, true, 12, 16 * GiB, 16 * GiB, 38 * GiB },
 	{ "890m", "gfx1150", "AMD Radeon 890M Graphics", 11, 5, 0, true, 16, 4 * GiB, 4 * GiB, 14 * GiB },

@@ -7,8 +7,8 @@
  * execution not built yet"; tests that need results skip saying so.
  */
 #include "amdbare.h"
-#include "cs_internal.h"
-#include "dispatch_internal.h"
+#include "submit/internal.h"
+#include "dispatch/internal.h"
 #include "vgpu_test.h"
 
 #include <criterion/criterion.h>

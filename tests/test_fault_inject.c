@@ -7,7 +7,7 @@
  * after a reset, and a hung job cancelled by a VRAM loss.
  */
 #include "amdbare.h"
-#include "cs_internal.h"
+#include "submit/internal.h"
 #include "vgpu_fault.h"
 #include "vgpu_test.h"
 
@@ -293,12 +293,12 @@ Test(fault_inject, vram_lost_counter_and_query_state)
 	cr_assert_eq(amdbare_ctx_create(dev, 0, &ctx), 0);
 	cr_expect_eq(info_u32(AMDGPU_INFO_VRAM_LOST_COUNTER), 0u);
 	cr_expect_eq(query_state(amdbare_ctx_id(ctx)), (uint32_t)AMDGPU_CTX_NO_RESET);
-	vgpu_fault_gpu_reset(false);
+	vgpu_exec_gpu_reset(false);
 	cr_expect_eq(info_u32(AMDGPU_INFO_VRAM_LOST_COUNTER), 0u, "no VRAM lost");
 	/* amdgpu_ctx_query: UNKNOWN_RESET once, then NO_RESET */
 	cr_expect_eq(query_state(amdbare_ctx_id(ctx)), (uint32_t)AMDGPU_CTX_UNKNOWN_RESET);
 	cr_expect_eq(query_state(amdbare_ctx_id(ctx)), (uint32_t)AMDGPU_CTX_NO_RESET);
-	vgpu_fault_gpu_reset(true);
+	vgpu_exec_gpu_reset(true);
 	cr_expect_eq(info_u32(AMDGPU_INFO_VRAM_LOST_COUNTER), 1u);
 	amdbare_ctx_free(ctx);
 }
@@ -318,7 +318,7 @@ Test(fault_inject, vram_loss_cancels_a_hung_job_without_blaming_it)
 	cr_assert_eq(amdbare_batch_submit(b, ctx, &f), 0, "%s", amdbare_last_error());
 	cr_expect_eq(amdbare_fence_wait(&f, 50 * 1000 * 1000ull), -ETIME, "hangs: %s",
 		     amdbare_last_error());
-	vgpu_fault_gpu_reset(true);
+	vgpu_exec_gpu_reset(true);
 	cr_expect_eq(amdbare_fence_wait(&f, AMDBARE_TIMEOUT_INFINITE), -ECANCELED);
 	amdbare_ctx_reset_info ri;
 	cr_assert_eq(amdbare_ctx_query_reset(ctx, &ri), 0);

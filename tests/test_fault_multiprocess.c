@@ -476,7 +476,7 @@ Test(fault_multiprocess, vram_loss_in_a_reaches_b)
 	amdbare_device *dev = open_dev();
 	amdbare_ctx *ctx = NULL;
 	cr_assert_eq(amdbare_ctx_create(dev, AMDBARE_PRIORITY_NORMAL, &ctx), 0);
-	vgpu_fault_gpu_reset(true);
+	vgpu_exec_gpu_reset(true);
 	cr_expect_eq(info_u32(dev, AMDGPU_INFO_VRAM_LOST_COUNTER), 1u);
 	cr_expect_eq(ctx_query(dev, amdbare_ctx_id(ctx), AMDGPU_CTX_OP_QUERY_STATE2),
 		     (uint32_t)(AMDGPU_CTX_QUERY2_FLAGS_RESET | AMDGPU_CTX_QUERY2_FLAGS_VRAMLOST));
@@ -492,7 +492,7 @@ Test(fault_multiprocess, reset_without_vram_loss_leaves_b_working)
 	vgpu_fault_require();
 	struct child b = spawn("reset-only");
 	expect_line(&b, "ready");
-	vgpu_fault_gpu_reset(false);
+	vgpu_exec_gpu_reset(false);
 	go(&b);
 	expect_line(&b, "done");
 	reap(&b);
@@ -530,7 +530,7 @@ Test(fault_multiprocess, process_started_after_a_vram_loss_is_clean)
 {
 	vgpu_fault_require();
 	amdbare_device *dev = open_dev();
-	vgpu_fault_gpu_reset(true);
+	vgpu_exec_gpu_reset(true);
 	cr_expect_eq(info_u32(dev, AMDGPU_INFO_VRAM_LOST_COUNTER), 1u);
 	struct child c = spawn("started-after");
 	expect_line(&c, "done");
@@ -544,7 +544,7 @@ Test(fault_multiprocess, vram_loss_in_a_cancels_b_jobs_without_blaming_b)
 	/* B's hang must outlive A's reset: a long watchdog for B only */
 	struct child b = spawn_with("jobs-cancelled", "60000");
 	expect_line(&b, "ready");
-	vgpu_fault_gpu_reset(true);
+	vgpu_exec_gpu_reset(true);
 	go(&b);
 	expect_line(&b, "done");
 	reap(&b);
@@ -567,7 +567,7 @@ Test(fault_multiprocess, forked_child_shares_the_reset_and_the_loss)
 
 	struct child b = spawn_forked("vram-lost");
 	expect_line(&b, "ready");
-	vgpu_fault_gpu_reset(true);
+	vgpu_exec_gpu_reset(true);
 	go(&b);
 	expect_line(&b, "done");
 	reap(&b);

@@ -187,7 +187,7 @@ Test(fault_reset, vram_loss_refuses_old_contexts_and_loses_contents)
 	for (int i = 0; i < 16384; i++)
 		pg[i] = (uint32_t)i;
 
-	vgpu_fault_gpu_reset(true);
+	vgpu_exec_gpu_reset(true);
 
 	bool vram_same = true, gtt_same = true;
 	for (int i = 0; i < 16384; i++) {
@@ -318,7 +318,7 @@ static void run_loop(enum midway what, uint32_t domain)
 			else if (what == MIDWAY_VM_FAULT)
 				vgpu_fault_vm_fault("comp_1.0.0", 1);
 			else
-				vgpu_fault_gpu_reset(true);
+				vgpu_exec_gpu_reset(true);
 		}
 		int r = loop_step(&L, d, ctx, it);
 		if (r == 0) {

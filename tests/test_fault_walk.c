@@ -23,7 +23,7 @@
  * is done again).
  */
 #include "amdbare.h"
-#include "error.h"
+#include "util/error.h"
 #include "vgpu_fault.h"
 #include "vgpu_test.h"
 

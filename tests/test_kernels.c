@@ -1,5 +1,5 @@
 /*
- * The library's embedded kernels (src/kernel_registry.c, kernels/<module>.cl) and
+ * The library's embedded kernels (src/kernels/registry.c, kernels/<module>.cl) and
  * the checksum built on them (amdbare_util.h):
  *  - every module in kernels/<module>.cl is embedded for each of the 6 gfx11
  *    targets and parses as a code object of that target;
@@ -16,9 +16,9 @@
  *  - the module's fill and copy kernels through the dispatch API.
  */
 #include "amdbare.h"
-#include "checksum_internal.h"
-#include "device_internal.h"
-#include "kernel_registry.h"
+#include "kernels/checksum_internal.h"
+#include "device/internal.h"
+#include "kernels/registry.h"
 #include "vgpu_test.h"
 
 #include <criterion/criterion.h>
@@ -398,7 +398,7 @@ Test(checksum_gpu, matches_cpu_vram, .timeout = 300)
 	gpu_matches_cpu(AMDBARE_DOMAIN_VRAM);
 }
 
-/* On the vgpu a range is cut into 2 MiB jobs (checksum_gpu.c, the lockup
+/* On the vgpu a range is cut into 2 MiB jobs (kernels/checksum_gpu.c, the lockup
  * timeout): a range over three pieces at an odd offset, so the middle
  * piece's word index and the shifted reads across piece edges count. */
 Test(checksum_gpu, range_over_several_jobs, .timeout = 300)

@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "amdbare.h"
-#include "cs_internal.h"
+#include "submit/internal.h"
 #include "half_float.h"
 #include "vgpu_test.h"
 

@@ -5,8 +5,8 @@
  * errno, a message, and leave the index untouched.  No device is used.
  */
 #include "amdbare.h"
-#include "json.h"
-#include "model_format.h"
+#include "model/json.h"
+#include "model/format.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

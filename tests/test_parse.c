@@ -3,8 +3,8 @@
  * texts as the kernels print them.  No device needed.
  */
 #include "amdbare.h"
-#include "fdinfo.h"
-#include "gfx_target.h"
+#include "device/fdinfo.h"
+#include "device/gfx_target.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>

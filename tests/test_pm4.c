@@ -7,10 +7,10 @@
  *   K:sdma6       drivers/gpu/drm/amd/amdgpu/sdma_v6_0_0_pkt_open.h, sdma_v6_0.c
  * A type-3 header is 3<<30 | (total-2)<<16 | opcode<<8 | compute<<1.
  */
-#include "gfx_regs_gen.h"
-#include "ib_dwbuf.h"
-#include "pm4_builder.h"
-#include "sdma_builder.h"
+#include "gfx/regs_gen.h"
+#include "gfx/ib_dwbuf.h"
+#include "gfx/pm4_builder.h"
+#include "gfx/sdma_builder.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>

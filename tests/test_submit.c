@@ -10,9 +10,9 @@
  * that submit skip themselves, saying so.
  */
 #include "amdbare.h"
-#include "cs_internal.h"
-#include "pm4_builder.h"
-#include "sdma_builder.h"
+#include "submit/internal.h"
+#include "gfx/pm4_builder.h"
+#include "gfx/sdma_builder.h"
 #include "vgpu_fault.h"
 #include "vgpu_test.h"
 
@@ -635,7 +635,7 @@ Test(copy_cache, copy_after_gpu_reset_with_vram_loss_recovers)
 	/* The cached context is now older than a VRAM loss: the kernel
 	 * refuses CS on it (amdgpu_cs_pass1), and the copy must re-create it
 	 * and submit again, as a copy with a fresh context would succeed. */
-	vgpu_fault_gpu_reset(true);
+	vgpu_exec_gpu_reset(true);
 	uint64_t ctx0 = ctx_ioctls(), cs0 = ab_cs_ioctl_count();
 	r = copy_tagged(dst, pd, src, ps, 2);
 	cr_assert_eq(r, 0, "the copy after the reset: %s", amdbare_last_error());

@@ -1,6 +1,6 @@
 /*
- * The vgpu's instance file left by another vgpu build (mem_shared.c,
- * mem_shared_stale.c): a shared-state file of another layout that no
+ * The vgpu's instance file left by another vgpu build (memory/shared.c,
+ * memory/shared_stale.c): a shared-state file of another layout that no
  * process maps is replaced by a fresh device at the next open, so an
  * upgrade does not leave `amdbare --vgpu` refusing until someone removes
  * /dev/shm/amdbare-vgpu-* by hand; one a process still maps is refused
@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 /* The first two words of the shared state: magic "vmem" and the layout
- * version (tools/vgpu/mem_internal.h, MEM_SHM_MAGIC / MEM_SHM_VERSION;
+ * version (tools/vgpu/memory/internal.h, MEM_SHM_MAGIC / MEM_SHM_VERSION;
  * the vgpu's own headers are not the tests' to include). */
 #define SHM_MAGIC 0x6d656d76u
 #define OLD_LAYOUT_VERSION 1u

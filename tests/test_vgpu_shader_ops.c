@@ -2,7 +2,7 @@
  * The vgpu's shader core, the parts its speed work changed: mnemonics are
  * resolved once per decoded instruction (shader_*_resolve), and a thread
  * reuses its icache, waves, VGPRs and LDS from one dispatch to the next
- * (shader_arena.c).  Hand-assembled gfx11 programs (llvm-mc-19 -triple=
+ * (shader/arena.c).  Hand-assembled gfx11 programs (llvm-mc-19 -triple=
  * amdgcn -mcpu=gfx1100, the text next to each dword) compute scalar ops,
  * VALU compares and modifiers and DS atomics whose results are checked
  * against the values the RDNA3 ISA defines; and two dispatches in a row

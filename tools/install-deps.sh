@@ -3,10 +3,10 @@
 # Runs apt-get as root, or through sudo for a normal user.
 set -eu
 if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
-# libclang-rt-19-dev (added by the code-object helper): clang-19's libFuzzer
-# runtime, for tests/fuzz and tests/test_fuzz_short.sh.
-# valgrind (added by the dispatch helper): callgrind instruction counts in
-# tests/bench/bench_dispatch.sh (make bench).
+# libclang-rt-19-dev: clang-19's libFuzzer runtime, for tests/fuzz and
+# tests/test_fuzz_short.sh.
+# valgrind: callgrind instruction counts in tests/bench/bench_dispatch.sh
+# (make bench).
 PKGS="build-essential pkg-config libdrm-dev libelf-dev libcriterion-dev
       libdrm-tests radeontop python3 clang-19 lld-19 llvm-19
       libclang-rt-19-dev valgrind"

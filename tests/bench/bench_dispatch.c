@@ -20,7 +20,7 @@
  *   build/bench/bench_dispatch [--mode batch|single] [--n N]
  */
 #include "amdbare.h"
-#include "cs_internal.h" /* ab_cs_ioctl_count(): the library's CS-call counter */
+#include "submit/internal.h" /* ab_cs_ioctl_count(): the library's CS-call counter */
 #include "vgpu_test.h"
 
 #include <errno.h>

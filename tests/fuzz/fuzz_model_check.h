@@ -5,7 +5,7 @@
 #ifndef FUZZ_MODEL_CHECK_H
 #define FUZZ_MODEL_CHECK_H
 
-#include "model_format.h"
+#include "model/format.h"
 #include "amdbare.h"
 
 #include <stdlib.h>

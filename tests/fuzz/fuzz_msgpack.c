@@ -6,8 +6,8 @@
  * notes, so mutations reach the amdhsa.* checks the ELF fuzzer rarely
  * gets to (it must first get past the ELF structure).
  */
-#include "codeobj_internal.h"
-#include "msgpack.h"
+#include "codeobj/internal.h"
+#include "codeobj/msgpack.h"
 #include "amdbare.h"
 
 #include <stdint.h>

@@ -4,8 +4,8 @@
  * be a plain file name (no '/', no "..", no NUL), distinct, and the
  * weight_map check must run against an empty index without crashing.
  */
-#include "json.h"
-#include "model_format.h"
+#include "model/json.h"
+#include "model/format.h"
 #include "amdbare.h"
 
 #include <stdlib.h>

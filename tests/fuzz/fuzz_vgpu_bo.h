@@ -2,7 +2,7 @@
  * What the three vgpu fuzz targets share (fuzz_vgpu_job.h for the fast
  * pm4/sdma harnesses, fuzz_vgpu_cmd.c end to end): the memory map every
  * input runs against and the ioctls that build it, through the vgpu's
- * device seam (vgpu_device.h).  A setup failure is not a finding: it
+ * device seam (base/vgpu_device.h).  A setup failure is not a finding: it
  * aborts with the target's name and what failed.
  *
  * Memory map: IB BO 16 KiB at 0x400000, data BO 256 KiB at 0x800000, both
@@ -13,7 +13,7 @@
 #ifndef FUZZ_VGPU_BO_H
 #define FUZZ_VGPU_BO_H
 
-#include "vgpu_device.h"
+#include "base/vgpu_device.h"
 
 #include <amdgpu_drm.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
  * ioctl (chunk parsing, ring thread hand-off, WAIT_CS: ~150-800 inputs a
  * second), these run the command processor itself, exec_pm4_run or
  * exec_sdma_run, in the fuzzer's own thread on a job built once the way
- * the CS path builds one (vgpu_amdgpu_cs in exec_cs.c): a real file of the
+ * the CS path builds one (vgpu_amdgpu_cs in drm/cs.c): a real file of the
  * render node, a VM with two mapped BOs, a real context and fence, the BO
  * list.  No ring thread, no scheduler, no GPU reset bookkeeping: a fault
  * or a watchdog timeout simply ends the run with -ECANCELED, as it ends a
@@ -23,8 +23,8 @@
 #ifndef FUZZ_VGPU_JOB_H
 #define FUZZ_VGPU_JOB_H
 
-#include "dev_internal.h"
-#include "exec_internal.h"
+#include "base/file.h"
+#include "exec/internal.h"
 #include "fuzz_vgpu_bo.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the vgpu's PM4 command processor (exec_pm4.c) and,
+ * libFuzzer target for the vgpu's PM4 command processor (exec/pm4.c) and,
  * behind DISPATCH_DIRECT, its shader core: the input is one IB run on the
  * compute ring's command processor in the fuzzer's own thread (see
  * fuzz_vgpu_job.h for the job it runs under and why).  Any IB must end as

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the vgpu's SDMA engine (exec_sdma.c): the input is
+ * libFuzzer target for the vgpu's SDMA engine (exec/sdma.c): the input is
  * one IB run on the SDMA decoder in the fuzzer's own thread (see
  * fuzz_vgpu_job.h for the job it runs under and why).  Any IB must end as
  * a completed job or a reported fault/timeout, never a crash, a sanitizer

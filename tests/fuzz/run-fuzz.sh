@@ -19,16 +19,14 @@ mkdir -p "$out"
 CC=${FUZZ_CC:-clang-19}
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 inc="-I$top/include -I$top/src $(pkg-config --cflags libelf)"
-lib_src="$top/src/codeobj_load.c $top/src/codeobj_elf.c $top/src/codeobj_metadata.c
-	 $top/src/codeobj_descriptor.c $top/src/codeobj_target.c $top/src/msgpack.c $top/src/error.c"
-# Added by the model-parser helper: the model-file targets need only the
-# parsers (no libelf).
-model_src="$top/src/dtype.c $top/src/json.c $top/src/model_index.c $top/src/model_safetensors.c
-	 $top/src/model_gguf.c $top/src/model_shards.c $top/src/model_open.c $top/src/error.c"
-# Added by the fuzzing helper (docs/fuzzing.md): the vgpu targets link the
-# vgpu's own sources (it shares no code with the library) minus its libc
+lib_src="$top/src/codeobj/load.c $top/src/codeobj/elf.c $top/src/codeobj/metadata.c
+	 $top/src/codeobj/descriptor.c $top/src/codeobj/target.c $top/src/codeobj/msgpack.c $top/src/util/error.c"
+# The model-file targets need only the parsers (no libelf).
+model_src="$top/src/util/dtype.c $top/src/model/json.c $top/src/model/index.c $top/src/model/safetensors.c
+	 $top/src/model/gguf.c $top/src/model/shards.c $top/src/model/open.c $top/src/util/error.c"
+# The vgpu targets (docs/fuzzing.md) link the vgpu's own sources (it shares no code with the library) minus its libc
 # interposers, which would interpose libFuzzer's own open/stat/mmap.
-vgpu_src=$(ls "$top"/tools/vgpu/*.c "$top"/tools/vgpu/isa/*.c | grep -v '/interpose_')
+vgpu_src=$(ls "$top"/tools/vgpu/*/*.c | grep -v '/boundary/interpose_')
 vgpu_inc="-I$top/tools/vgpu -I/usr/include/libdrm"
 vgpu_objs=$out/vgpu-obj
 # The vgpu's objects, compiled once per $OUT for all three vgpu targets
@@ -41,7 +39,7 @@ vgpu_build() {
 	rm -rf "$vgpu_objs" && mkdir -p "$vgpu_objs" || return 1
 	# shellcheck disable=SC2086
 	printf '%s\n' $vgpu_src | xargs -P 2 -I{} sh -c \
-		'$0 $1 $2 -c "{}" -o "$3/$(basename "{}" .c).o"' "$CC" "$flags" "$vgpu_inc" "$vgpu_objs" &&
+		'$0 $1 $2 -c "{}" -o "$3/$(basename "$(dirname "{}")")_$(basename "{}" .c).o"' "$CC" "$flags" "$vgpu_inc" "$vgpu_objs" &&
 		touch "$stamp"
 }
 runs_opt=

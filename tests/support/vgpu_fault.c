@@ -81,7 +81,7 @@ void vgpu_fault_vm_fault(const char *ring, uint64_t n)
 	vgpu_fault_arm("vm-fault=%s:%llu", ring, (unsigned long long)n);
 }
 
-void vgpu_fault_gpu_reset(bool vram_lost)
+void vgpu_exec_gpu_reset(bool vram_lost)
 {
 	int (*fn)(int) = (int (*)(int))sym("amdbare_vgpu_fault_gpu_reset");
 	cr_assert(fn, "the vgpu has no fault injection");

@@ -34,7 +34,7 @@ void vgpu_fault_heap_full(const char *heap, uint64_t after);
 void vgpu_fault_hang(const char *ring, uint64_t n);
 void vgpu_fault_vm_fault(const char *ring, uint64_t n);
 /* A GPU reset now that blames no context; optionally VRAM is lost. */
-void vgpu_fault_gpu_reset(bool vram_lost);
+void vgpu_exec_gpu_reset(bool vram_lost);
 
 /* Injections fired so far, and ioctl calls made so far ("any" or a name). */
 uint64_t vgpu_fault_hits(void);

@@ -49,7 +49,7 @@ void cli_print_command_help(FILE *out, const char *command);
 
 int cmd_info(const struct cli_globals *g, int argc, char **argv);
 int cmd_alloc(const struct cli_globals *g, int argc, char **argv);
-int cmd_gemm(const struct cli_globals *g, int argc, char **argv); /* gemm, gemv (cmd_gemm.c); added by the GEMM/GEMV helper */
+int cmd_gemm(const struct cli_globals *g, int argc, char **argv); /* gemm, gemv (cmd_gemm.c) */
 
 struct json_out;
 /* JSON pieces both commands print the same way (cmd_info.c), so that the
@@ -130,6 +130,6 @@ int json_finish(struct json_out *j);
  * U+FFFD, so any C string gives valid JSON. */
 void json_write_escaped(FILE *f, const char *s);
 
-#include "cmd_load.h" /* `load`, `demo` (model-loader helper G): cmd_model_dispatch */
+#include "cmd_load.h" /* `load`, `demo`: cmd_model_dispatch */
 
 #endif /* AMDBARE_CLI_H */

@@ -8,6 +8,8 @@
  * from the file's own bytes.
  */
 #include "cmd_load.h"
+#include "load_report.h"
+#include "safetensors_writer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -254,7 +256,7 @@ int cmd_demo(const struct cli_globals *g, int argc, char **argv)
 	}
 	amdbare_model_options o;
 	struct load_view v;
-	const char *place[64];
+	const char *place[LOAD_MAX_PLACE];
 	int rc = parse_load_options(n, args, &o, &v, place, cmd_demo_help);
 	if (rc < 0 || rc) {
 		free(args);

@@ -5,7 +5,9 @@
  * Data is produced by each tensor's fill callback in 1 MiB pieces, so a
  * file of any size is written in bounded memory.
  */
-#include "cmd_load.h"
+#include "safetensors_writer.h"
+
+#include <stdio.h>
 
 #include <errno.h>
 #include <math.h>

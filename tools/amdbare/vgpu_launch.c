@@ -40,7 +40,7 @@ static const struct {
 };
 
 /* Profiles of the vgpu that stand for "no usable device" rather than a
- * GPU (tools/vgpu/profiles.c). */
+ * GPU (tools/vgpu/base/profiles.c). */
 static const char *const device_less_profiles[] = {"none", "foreign"};
 
 const char *vgpu_profile_list(void)

@@ -1,0 +1,290 @@
+/*
+ * Memory side of the vgpu (memory/): GEM objects, memory domains, TTM's
+ * placement/eviction policy, GPU VA, CPU mmap, PRIME and userptr.
+ *
+ * Two levels of state:
+ *  - device-global, in POSIX shared memory /amdbare-vgpu-<instance> (the
+ *    kernel's amdgpu_device + TTM resource managers): heap usage, counters,
+ *    and the table of all BOs with their placement, flags, metadata and
+ *    which processes hold references.  Protected by a robust process-shared
+ *    mutex.  See memory/shared.c.
+ *  - per process (this file's `struct mem_bo`, `struct vgpu_mem_file`): the
+ *    memfd backing each BO, handles, VM mappings, CPU mappings.  Protected by
+ *    one process-wide mutex (mem_local_lock); the shared lock nests inside.
+ */
+#ifndef VGPU_MEM_INTERNAL_H
+#define VGPU_MEM_INTERNAL_H
+
+#include <sys/stat.h> /* vgpu_device.h uses struct stat */
+
+#include "base/file.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---- Kernel constants (Linux 6.1) --------------------------------------- */
+
+#define MEM_PAGE_SIZE 4096ULL
+#define MEM_PAGE_SHIFT 12
+/* amdgpu_vm.h: VRAM the VM code keeps back from user BOs */
+#define MEM_VM_RESERVED_VRAM (8ULL << 20)
+/* amdgpu_vm.h: AMDGPU_VA_RESERVED_SIZE */
+#define MEM_VA_RESERVED_SIZE (2ULL << 20)
+/* amdgpu_gmc.h */
+#define MEM_GMC_HOLE_START 0x0000800000000000ULL
+#define MEM_GMC_HOLE_END 0xffff800000000000ULL
+#define MEM_GMC_HOLE_MASK 0x0000ffffffffffffULL
+/* gmc_v9/v10/v11: amdgpu_vm_adjust_size(adev, 256 * 1024, 9, 3, 48) */
+#define MEM_VM_MAX_PFN (1ULL << 36)
+/* drm_gem.c: DRM_FILE_PAGE_OFFSET_START (in pages) */
+#define MEM_FILE_PAGE_OFFSET_START 0x100000ULL
+/* drm_gem.c: DRM_FILE_PAGE_OFFSET_SIZE (in pages) */
+#define MEM_FILE_PAGE_OFFSET_SIZE (0xFFFFFULL * 256)
+
+/* uapi values newer than libdrm 2.4.114's header (include/uapi/drm/amdgpu_drm.h of 6.1) */
+#ifndef AMDGPU_GEM_CREATE_DISCARDABLE
+#define AMDGPU_GEM_CREATE_DISCARDABLE (1 << 12)
+#endif
+#ifndef AMDGPU_VM_PAGE_NOALLOC
+#define AMDGPU_VM_PAGE_NOALLOC (1 << 9)
+#endif
+
+/* TTM memory types (ttm_placement.h, amdgpu_ttm.h) */
+enum mem_pl {
+	MEM_PL_SYSTEM = 0,
+	MEM_PL_TT = 1,
+	MEM_PL_VRAM = 2,
+	MEM_PL_GDS,
+	MEM_PL_GWS,
+	MEM_PL_OA,
+};
+
+/* ---- Device-global state (shared memory) ------------------------------- */
+
+#define MEM_MAX_BOS 16384
+#define MEM_MAX_HOLDERS 16
+#define MEM_MAX_DMABUF_FDS 4
+
+/* One process's references to a BO: GEM handles (in any of its files) and
+ * dma-buf fds it exported.  The kernel's refcount, split by process so that
+ * a process that dies without closing can be reclaimed. */
+struct mem_holder {
+	int32_t pid;               /* 0: free */
+	uint32_t handles;
+	uint64_t start_time;       /* /proc/<pid>/stat field 22 */
+	uint32_t ndmabuf;          /* dma-buf fds exported, tracked or not */
+	int32_t dmabuf_fd[MEM_MAX_DMABUF_FDS]; /* -1: untracked/free */
+};
+
+struct mem_gbo {
+	uint32_t id;               /* 0: free slot */
+	uint32_t mem_type;         /* enum mem_pl of the current resource */
+	uint64_t size;             /* amdgpu_bo_size() */
+	uint64_t flags;            /* abo->flags */
+	uint32_t preferred_domains, allowed_domains;
+	uint32_t page_alignment;   /* tbo.page_alignment (pages) */
+	uint32_t is_userptr;
+	uint64_t vis_bytes, invis_bytes; /* VRAM resource split */
+	uint64_t lru;              /* LRU stamp: lower = evicted first */
+	uint64_t vma_start;        /* fake mmap offset, in pages */
+	uint64_t ino, dev;         /* of the backing memfd */
+	uint64_t tiling_flags;
+	uint32_t metadata_size;
+	uint32_t pad;
+	uint64_t metadata_flags;
+	uint8_t metadata[256];
+	struct mem_holder holders[MEM_MAX_HOLDERS];
+};
+
+#define MEM_SHM_MAGIC 0x6d656d76u /* "vmem" */
+/* 2: the reset counters and VRAM-lost marks below; an instance of version 1 is refused by check_compatible / the
+ * size check in memory/shared.c, never misread. */
+#define MEM_SHM_VERSION 2u
+
+struct mem_shared {
+	uint32_t magic, version;
+	uint64_t struct_size;
+	uint32_t ready;            /* set (atomically) once initialised */
+	uint32_t nslots;           /* high-water mark of used slots */
+	pthread_mutex_t lock;      /* robust, process-shared */
+	char profile[32];
+	uint64_t vram_size, vis_vram_size, gtt_size;
+	int tmz;                   /* amdgpu_gmc_tmz_set() outcome */
+	uint64_t vram_used, vis_used, gtt_used;
+	uint64_t num_evictions, num_bytes_moved, num_cpu_faults;
+	uint64_t lru_clock;
+	uint64_t gen;
+	uint64_t vma_next;         /* next free fake-offset page */
+	/* adev->gpu_reset_counter and adev->vram_lost_counter: a GPU reset
+	 * in any process of the instance moves them for every process
+	 * (exec/fence.c, exec/reset.c; docs/fault-injection.md) */
+	_Atomic uint32_t gpu_reset_counter;
+	_Atomic uint32_t vram_lost_counter;
+	struct mem_gbo bo[MEM_MAX_BOS];
+	/* lost_gid[slot] == id of the BO in that slot: it was in VRAM at a
+	 * VRAM loss and its contents are not scrambled yet; the first process
+	 * holding it that applies the loss scrambles them and clears the mark
+	 * (shared lock) */
+	uint32_t lost_gid[MEM_MAX_BOS];
+};
+
+/* Attaches to (creating if needed) the instance's shared state; called from
+ * vgpu_mem_file_init.  0 or -errno. */
+int mem_shared_attach(void);
+/* The attached state, or NULL before mem_shared_attach succeeded. */
+struct mem_shared *mem_shared(void);
+/* Lock/unlock the shared state (recovers a lock whose owner died). */
+void mem_shared_lock(void);
+void mem_shared_unlock(void);
+/* The shm slot of global id `gid` if that BO is still alive, else NULL. */
+struct mem_gbo *mem_gbo_get(uint32_t gid);
+/* A new BO slot (id set, zeroed otherwise); NULL if the table is full. */
+struct mem_gbo *mem_gbo_alloc(void);
+/* Adds/removes one process's references; frees the BO (and its placement)
+ * when no process holds any.  Returns true if the BO was freed. */
+int mem_gbo_hold(struct mem_gbo *g, int handles, int dmabuf_fd);
+bool mem_gbo_release(struct mem_gbo *g, int handles);
+void mem_gbo_free(struct mem_gbo *g);
+/* Drops references of dead processes and closed dma-buf fds; returns the
+ * number of BOs freed.  Shared lock held. */
+int mem_shared_sweep(void);
+/* A range of fake mmap offsets (pages) for a new BO; -ENOSPC when the
+ * offset space is full.  Shared lock held. */
+int mem_vma_alloc(uint64_t pages, uint64_t *start);
+/* This process's start time (for holder records). */
+uint64_t mem_self_start_time(void);
+
+/* Device reset counters in the shared state (0 before attaching). */
+uint32_t mem_dev_gpu_reset_counter(void);
+uint32_t mem_dev_vram_lost_counter(void);
+/* atomic_inc(&adev->gpu_reset_counter) */
+void mem_dev_gpu_reset_inc(void);
+/* amdgpu_inc_vram_lost: marks every BO now in VRAM as lost, then moves
+ * the counter.  Takes the shared lock. */
+void mem_dev_vram_lost_inc(void);
+/* True (once) if BO `gid` was marked lost and not scrambled yet: the
+ * caller scrambles it before it drops the shared lock, so no other
+ * holder sees the old contents meanwhile.  Shared lock held. */
+bool mem_dev_take_lost(uint32_t gid);
+
+/* ---- Placement (memory/placement.c, shared lock held) --------------------- */
+
+struct mem_place {
+	int mem_type;
+	bool vis_only;     /* lpfn = visible_vram_size (CPU_ACCESS_REQUIRED) */
+	bool invis_only;   /* fpfn = visible_vram_size (amdgpu_evict_flags) */
+	bool topdown;      /* TTM_PL_FLAG_TOPDOWN */
+};
+struct mem_res {
+	int mem_type;
+	uint64_t vis, invis;
+};
+
+/* amdgpu_bo_placement_from_domain; returns the number of places. */
+int mem_places_from_domain(uint32_t domain, uint64_t flags,
+			   struct mem_place *out);
+/* ttm_bo_validate: moves `g` to one of `places` (busy: the places that may
+ * evict, may be a prefix/other list).  0, -ENOMEM or -EINVAL. */
+int mem_validate(struct mem_gbo *g, const struct mem_place *places, int n,
+		 const struct mem_place *busy, int nbusy);
+/* Releases the BO's current resource (on free). */
+void mem_res_release(struct mem_gbo *g);
+/* Gives the BO its initial (SYSTEM) resource. */
+void mem_res_init_system(struct mem_gbo *g);
+
+/* ---- Per process ------------------------------------------------------- */
+
+struct mem_bo {
+	uint32_t gid;
+	int memfd;                 /* -1 for userptr */
+	uint64_t size;
+	bool is_userptr;
+	uint64_t userptr;
+	uint32_t userptr_flags;
+	unsigned refs;             /* handles in this process */
+	void *kmap;                /* internal shared mapping (vm translate) */
+	struct mem_bo *next;
+};
+
+struct mem_mapping {
+	uint64_t start, last;      /* GPU pages, inclusive (interval tree) */
+	uint64_t offset;           /* bytes into the BO */
+	uint32_t flags;            /* AMDGPU_VM_PAGE_* as given */
+	struct mem_bo *bo;         /* NULL: PRT mapping (fpriv->prt_va) */
+};
+
+struct vgpu_mem_file {
+	struct mem_bo **handles;   /* index = handle; [0] unused */
+	uint32_t nhandles;         /* array capacity */
+	uint32_t first_free;       /* no free handle below this one */
+	struct mem_mapping *maps;  /* sorted by start */
+	size_t nmaps, capmaps;
+	struct vgpu_file *file;
+	struct vgpu_mem_file *next_file;
+};
+
+/* Process-wide lock of the memory side (handles, local BOs, mappings). */
+void mem_local_lock(void);
+void mem_local_unlock(void);
+/* Local BO for a global id (created on demand with `memfd` if non-NULL). */
+struct mem_bo *mem_bo_find(uint32_t gid);
+struct mem_bo *mem_bo_new(uint32_t gid, int memfd, uint64_t size);
+/* Takes a reference for a new handle in `mf` (drm_gem_handle_create:
+ * lowest free handle >= 1); records the holder in the shared table unless
+ * the caller already did (`ref_taken`, under the same shared lock that
+ * created or found the BO, so no sweep can free it in between). */
+int mem_handle_create(struct vgpu_mem_file *mf, struct mem_bo *bo, bool ref_taken,
+		      uint32_t *handle);
+/* Frees the local BO if no handle of this process refers to it. */
+void mem_bo_drop_unreferenced(struct mem_bo *bo);
+/* The BO of a handle, or NULL. */
+struct mem_bo *mem_handle_lookup(struct vgpu_mem_file *mf, uint32_t handle);
+/* Existing handle of `bo` in this file, or 0. */
+uint32_t mem_handle_of(struct vgpu_mem_file *mf, struct mem_bo *bo);
+/* drm_gem_handle_delete: -EINVAL if unknown. */
+int mem_handle_delete(struct vgpu_mem_file *mf, uint32_t handle);
+/* Name of a BO's memfd: "amdbare-vgpu-bo-<instance>-<gid>". */
+void mem_bo_memfd_name(uint32_t gid, char *buf, size_t cap);
+const char *mem_instance_name(void);
+
+/* Whether a process this one may inspect maps the shared-state file
+ * /dev/shm<shm_name> with inode `ino` (memory/shared_stale.c). */
+bool mem_shm_file_in_use(const char *shm_name, unsigned long long ino);
+/* All memory files of this process (for reports). */
+struct vgpu_mem_file *mem_files_head(void);
+
+/* amdgpu_bo_create for a user BO (shared lock held); on success the BO has
+ * one reference held by this process (for the handle to come). */
+int mem_bo_create_locked(uint64_t size, int alignment, uint32_t domain, uint64_t flags,
+			 struct mem_gbo **out);
+/* Gives a just-created BO its memfd (memfd -2: make one; -1: none, for
+ * userptr), a local object and a handle in `mf`; undoes all on failure. */
+int mem_bo_install(struct vgpu_mem_file *mf, uint32_t gid, uint64_t size, int memfd,
+		   uint32_t *handle, struct mem_bo **out);
+/* Both of the above (amdgpu_gem_object_create + drm_gem_handle_create). */
+int mem_gem_create_handle(struct vgpu_mem_file *mf, uint64_t size, int alignment,
+			  uint32_t domain, uint64_t flags, int memfd, uint32_t *handle,
+			  struct mem_bo **out);
+
+/* VM teardown for one BO (amdgpu_vm_bo_del) and for the whole file. */
+void mem_vm_bo_del(struct vgpu_mem_file *mf, struct mem_bo *bo);
+void mem_vm_fini(struct vgpu_mem_file *mf);
+
+/* CPU mapping bookkeeping (memory/cpu_map.c). */
+int mem_cpu_map_count(char *buf, size_t cap, size_t *off);
+/* A maps file ("/proc/self/maps", "/proc/<pid>/maps") read through the
+ * real libc, NUL-terminated; caller frees; NULL on failure.  Used for
+ * CPU-mapping reports, the userptr page checks and the stale-instance
+ * check (memory/shared_stale.c). */
+char *mem_read_maps(const char *path);
+
+/* copy_to_user into this process: -EFAULT for a bad pointer. */
+int mem_copy_to_user(uint64_t uptr, const void *src, size_t len);
+
+/* Appends with snprintf semantics to buf at *off (never overflows). */
+void mem_appendf(char *buf, size_t cap, size_t *off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif /* VGPU_MEM_INTERNAL_H */

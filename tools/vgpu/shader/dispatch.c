@@ -1,0 +1,456 @@
+/*
+ * The shader core's dispatcher: turns a DISPATCH_DIRECT into workgroups
+ * and waves, gives every wave its initial state (the SPI's job: user
+ * SGPRs, workgroup ids, packed work-item ids in v0, EXEC), and runs the
+ * waves of a workgroup round-robin, each until it ends or reaches
+ * s_barrier.  Workgroups run one after another.  Instructions are fetched
+ * through the job's VM, decoded by isa_decode and cached by address for
+ * the length of the dispatch.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* COMPUTE_PGM_RSRC1 / RSRC2 fields (gc_11_0_0_sh_mask.h) */
+#define RSRC1_VGPRS(v) ((v) & 0x3f)
+#define RSRC1_FLOAT_MODE(v) (((v) >> 12) & 0xff)
+/* FLOAT_ROUND_MODE_32/16_64 = nearest even (0), FLOAT_DENORM_MODE_32/
+ * 16_64 = keep inputs and outputs (3) */
+#define FLOAT_MODE_RNE_DENORMS 0xf0u
+#define RSRC2_USER_SGPR(v) (((v) >> 1) & 0x1f)
+#define RSRC2_TGID_EN(v, axis) (((v) >> (7 + (axis))) & 1)
+#define RSRC2_TG_SIZE_EN(v) (((v) >> 10) & 1)
+#define RSRC2_LDS_SIZE(v) (((v) >> 15) & 0x1ff)
+#define LDS_GRANULE_BYTES 512u
+/* COMPUTE_DISPATCH_INITIATOR */
+#define INIT_PARTIAL_TG_EN (1u << 1)
+#define INIT_USE_THREAD_DIMENSIONS (1u << 5)
+#define INIT_CS_W32_EN (1u << 15)
+/* gfx11 work-item id packing in v0 (AMDGPUUsage, "Initial Kernel
+ * Execution State": 10 bits per axis) */
+#define TID_BITS 10
+#define MAX_WG_THREADS 1024u
+/* The watchdog is looked at every so many instructions. */
+#define WATCHDOG_INTERVAL 4096u
+
+uint64_t wave_mask_read(const struct shader_core *c, const struct shader_wave *w, uint16_t code)
+{
+	uint64_t m = w->s[code & 127];
+	if (c->lanes == 64)
+		m |= (uint64_t)w->s[(code + 1) & 127] << 32;
+	return m;
+}
+
+void wave_mask_write(const struct shader_core *c, struct shader_wave *w, uint16_t code, uint64_t m)
+{
+	if (code == SREG_NULL)
+		return;
+	w->s[code & 127] = (uint32_t)m;
+	if (c->lanes == 64)
+		w->s[(code + 1) & 127] = (uint32_t)(m >> 32);
+}
+
+uint64_t wave_exec(const struct shader_core *c, const struct shader_wave *w)
+{
+	return wave_mask_read(c, w, SREG_EXEC_LO);
+}
+
+void wave_set_exec(const struct shader_core *c, struct shader_wave *w, uint64_t m)
+{
+	wave_mask_write(c, w, SREG_EXEC_LO, m);
+}
+
+uint64_t wave_vcc(const struct shader_core *c, const struct shader_wave *w)
+{
+	return wave_mask_read(c, w, SREG_VCC_LO);
+}
+
+void wave_set_vcc(const struct shader_core *c, struct shader_wave *w, uint64_t m)
+{
+	wave_mask_write(c, w, SREG_VCC_LO, m);
+}
+
+int shader_fault(struct shader_core *c, const char *why)
+{
+	char words[40] = "";
+	if (c->cur) {
+		const struct isa_inst *in = &c->cur->inst;
+		int n = 0;
+		for (unsigned i = 0; i < in->nwords; i++)
+			n += snprintf(words + n, sizeof(words) - (size_t)n, "%s%08x", i ? " " : "",
+				      in->words[i]);
+	}
+	if (!words[0])
+		return exec_fault(c->job, "shader: %s at PC 0x%llx", why, (unsigned long long)c->pc);
+	return exec_fault(c->job, "shader: %s at PC 0x%llx (%s)", why, (unsigned long long)c->pc,
+			  words);
+}
+
+int shader_illegal(struct shader_core *c)
+{
+	char why[120] = "illegal instruction";
+	if (c->cur && c->cur->inst.desc) {
+		char text[80];
+		if (isa_format(&c->cur->inst, text, sizeof(text)) < 0)
+			snprintf(text, sizeof(text), "%s", c->cur->inst.desc->name);
+		snprintf(why, sizeof(why), "illegal instruction %s [%s, not implemented]", text,
+			 isa_enc_name(c->cur->inst.enc));
+	}
+	return shader_fault(c, why);
+}
+
+const struct isa_operand *inst_op(const struct isa_inst *in, enum isa_field f)
+{
+	for (unsigned i = 0; i < in->nops; i++)
+		if (in->ops[i].field == f)
+			return &in->ops[i];
+	return NULL;
+}
+
+int sop_read(struct shader_core *c, struct shader_wave *w, const struct isa_operand *op,
+	     uint64_t *val)
+{
+	switch (op->kind) {
+	case ISA_OPK_SREG: {
+		uint64_t v = op->reg == SREG_NULL ? 0 : w->s[op->reg & 127];
+		if (op->bits > 32)
+			v |= (uint64_t)(op->reg == SREG_NULL ? 0 : w->s[(op->reg + 1) & 127]) << 32;
+		*val = v;
+		return 0;
+	}
+	case ISA_OPK_INLINE:
+	case ISA_OPK_LITERAL:
+	case ISA_OPK_IMM:
+		*val = op->value;
+		return 0;
+	case ISA_OPK_SPECIAL:
+		switch (op->code) {
+		case SRC_VCCZ: *val = wave_vcc(c, w) == 0; return 0;
+		case SRC_EXECZ: *val = wave_exec(c, w) == 0; return 0;
+		case SRC_SCC: *val = w->scc; return 0;
+		default:
+			/* src_shared/private_base/limit (shader/aperture.c) */
+			if (shader_aperture_source(op->code, val) == 0)
+				return 0;
+			return shader_fault(c, "unsupported special source");
+		}
+	case ISA_OPK_OFF:
+		*val = 0;
+		return 0;
+	default:
+		return shader_fault(c, "operand kind not readable as a scalar");
+	}
+}
+
+int sop_write(struct shader_core *c, struct shader_wave *w, const struct isa_operand *op,
+	      uint64_t val)
+{
+	if (op->kind != ISA_OPK_SREG)
+		return shader_fault(c, "scalar destination is not a scalar register");
+	if (op->reg == SREG_NULL)
+		return 0;
+	w->s[op->reg & 127] = (uint32_t)val;
+	for (unsigned i = 1; i * 32 < op->bits; i++)
+		w->s[(op->reg + i) & 127] = (uint32_t)(val >> 32);
+	return 0;
+}
+
+/* Mnemonic without the encoding suffix, so e32 and e64 forms share code. */
+static void base_name(const char *name, char *out, size_t cap)
+{
+	size_t n = strnlen(name, cap - 1);
+	memcpy(out, name, n);
+	out[n] = 0;
+	if (n > 4 && (!strcmp(out + n - 4, "_e32") || !strcmp(out + n - 4, "_e64")))
+		out[n - 4] = 0;
+}
+
+/* What the mnemonic selects, once per decoded instruction (the
+ * executors then compare no strings). */
+static void resolve(struct shader_icache_entry *e)
+{
+	switch (e->inst.enc) {
+	case ISA_ENC_SOP1: case ISA_ENC_SOP2: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
+	case ISA_ENC_SOPP: case ISA_ENC_SMEM:
+		shader_salu_resolve(e);
+		break;
+	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC: case ISA_ENC_VOP3:
+	case ISA_ENC_VOP3P: case ISA_ENC_VOPD:
+		shader_valu_resolve(e);
+		break;
+	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT:
+		shader_vmem_resolve(e);
+		break;
+	case ISA_ENC_DS:
+		shader_ds_resolve(e);
+		break;
+	case ISA_ENC_MUBUF:
+		shader_mubuf_resolve(e);
+		break;
+	case ISA_ENC_SCRATCH:
+		shader_scratch_resolve(e);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Fetches and decodes the instruction at pc, through the cache. */
+static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry **out)
+{
+	struct shader_icache_entry *e = &c->icache[(pc >> 2) % SHADER_ICACHE_SLOTS];
+	c->pc = pc;
+	c->cur = NULL;
+	if (e->gen == c->icache_gen && e->pc == pc) {
+		*out = e;
+		return 0;
+	}
+	if (pc & 3)
+		return shader_fault(c, "program counter not dword aligned");
+	uint32_t words[3];
+	/* Read one dword at a time: the last instruction may end at the end
+	 * of the mapping, and reading past it would be a false fault. */
+	int r = exec_read(c->job, pc, &words[0], 4);
+	if (r)
+		return r;
+	size_t have = 1;
+	/* Decoded at this address by an earlier dispatch on this thread: kept
+	 * if its dwords are still the same.  They are read exactly as a fresh
+	 * decode reads them (the next one only while the ones before match,
+	 * which is when the decoder would ask for it), so the reads and their
+	 * faults are the same either way. */
+	if (e->gen && e->pc == pc) {
+		while (words[have - 1] == e->inst.words[have - 1] && have < e->inst.nwords) {
+			r = exec_read(c->job, pc + 4 * have, &words[have], 4);
+			if (r)
+				return r;
+			have++;
+		}
+		if (have == e->inst.nwords && words[have - 1] == e->inst.words[have - 1]) {
+			e->gen = c->icache_gen;
+			*out = e;
+			return 0;
+		}
+	}
+	e->gen = 0; /* a partial decode below must never count as cached */
+	int n = isa_decode(words, have, &e->inst);
+	for (; n == -EOVERFLOW && have < 3; have++) {
+		r = exec_read(c->job, pc + 4 * have, &words[have], 4);
+		if (r)
+			return r;
+		n = isa_decode(words, have + 1, &e->inst);
+	}
+	if (n < 0) {
+		e->gen = 0;
+		char why[80];
+		snprintf(why, sizeof(why), "illegal instruction (encoding %08x not decodable)",
+			 words[0]);
+		return shader_fault(c, why);
+	}
+	e->pc = pc;
+	e->gen = c->icache_gen;
+	base_name(e->inst.desc->name, e->base, sizeof(e->base));
+	resolve(e);
+	*out = e;
+	return 0;
+}
+
+static int exec_one(struct shader_core *c, struct shader_wave *w)
+{
+	struct shader_icache_entry *e = NULL;
+	int r = fetch(c, w->pc, &e);
+	if (r)
+		return r;
+	c->cur = e;
+	const struct isa_inst *in = &e->inst;
+	w->pc += 4u * in->nwords;
+	switch (in->enc) {
+	case ISA_ENC_SOP1: case ISA_ENC_SOP2: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
+	case ISA_ENC_SOPP:
+		return shader_exec_salu(c, w, e);
+	case ISA_ENC_SMEM:
+		return shader_exec_smem(c, w, e);
+	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC: case ISA_ENC_VOP3:
+	case ISA_ENC_VOP3P: case ISA_ENC_VOPD:
+		return shader_exec_valu(c, w, e);
+	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT:
+		return shader_exec_vmem(c, w, e);
+	case ISA_ENC_DS:
+		return shader_exec_ds(c, w, e);
+	case ISA_ENC_MUBUF:
+		return shader_exec_mubuf(c, w, e);
+	case ISA_ENC_SCRATCH: /* lane-private memory, shader/scratch.c */
+		return shader_exec_scratch(c, w, e);
+	default:
+		return shader_illegal(c);
+	}
+}
+
+struct wg_geom {
+	unsigned nthreads, nwaves;
+	uint32_t size[3];
+};
+
+static void init_wave(struct shader_core *c, struct shader_wave *w, const struct wg_geom *g,
+		      unsigned index, const uint32_t tgid[3])
+{
+	const struct exec_dispatch *d = c->d;
+	memset(w->s, 0, sizeof(w->s));
+	memset(w->v, 0, (size_t)w->nvgpr * 64 * sizeof(uint32_t));
+	w->scc = false;
+	w->pc = d->pgm;
+	w->state = WAVE_RUN;
+	unsigned n = RSRC2_USER_SGPR(d->rsrc2), s = 0;
+	for (; s < n; s++)
+		w->s[s] = d->user_data[s];
+	for (int axis = 0; axis < 3; axis++)
+		if (RSRC2_TGID_EN(d->rsrc2, axis))
+			w->s[s++] = tgid[axis];
+	/* Workgroup info (TG_SIZE): waves in the group in bits 0..5, the
+	 * wave's index in the group would need ordered-append state the vgpu
+	 * does not model; only the count is given. */
+	if (RSRC2_TG_SIZE_EN(d->rsrc2))
+		w->s[s++] = g->nwaves & 0x3f;
+	/* Scratch: architected flat scratch has no scratch
+	 * wave offset SGPR (LLVM asks for it only without architected flat
+	 * scratch); the SPI loads the slot's address into FLAT_SCRATCH. */
+	uint64_t wg = ((uint64_t)(tgid[2] - d->start[2]) * d->dim[1] + (tgid[1] - d->start[1])) *
+		      d->dim[0] + (tgid[0] - d->start[0]);
+	shader_scratch_wave_init(c, w, wg, index, g->nwaves);
+	uint64_t exec = 0;
+	/* work-item t = index * lanes + lane is (x, y, z) with x fastest;
+	 * counted up from the wave's first item instead of divided per lane */
+	unsigned t = index * c->lanes;
+	unsigned x = t % g->size[0], y = (t / g->size[0]) % g->size[1],
+		 z = t / (g->size[0] * g->size[1]);
+	for (unsigned lane = 0; lane < c->lanes && t < g->nthreads; lane++, t++) {
+		w->v[lane] = x | (y << TID_BITS) | (z << (2 * TID_BITS));
+		exec |= 1ull << lane;
+		if (++x == g->size[0]) {
+			x = 0;
+			if (++y == g->size[1]) {
+				y = 0;
+				z++;
+			}
+		}
+	}
+	wave_set_exec(c, w, exec);
+}
+
+/* Runs one workgroup's waves round-robin until all ended. */
+static int run_workgroup(struct shader_core *c, struct shader_wave *waves, const struct wg_geom *g,
+			 const uint32_t tgid[3], unsigned *budget)
+{
+	for (unsigned i = 0; i < g->nwaves; i++)
+		init_wave(c, &waves[i], g, i, tgid);
+	if (c->lds_size)
+		memset(c->lds, 0, c->lds_size);
+	for (;;) {
+		unsigned done = 0, at_barrier = 0;
+		for (unsigned i = 0; i < g->nwaves; i++) {
+			struct shader_wave *w = &waves[i];
+			while (w->state == WAVE_RUN) {
+				int r = exec_one(c, w);
+				if (r)
+					return r;
+				if (--*budget == 0) {
+					*budget = WATCHDOG_INTERVAL;
+					r = exec_check_watchdog(c->job);
+					if (r)
+						return r;
+				}
+			}
+			done += w->state == WAVE_DONE;
+			at_barrier += w->state == WAVE_BARRIER;
+		}
+		if (done == g->nwaves)
+			return 0;
+		/* s_barrier: released once every wave still running reached
+		 * it; waves that ended no longer count (as on hardware). */
+		for (unsigned i = 0; i < g->nwaves; i++)
+			if (waves[i].state == WAVE_BARRIER)
+				waves[i].state = WAVE_RUN;
+		(void)at_barrier;
+	}
+}
+
+static int check_dispatch(struct exec_job *job, const struct exec_dispatch *d, struct wg_geom *g)
+{
+	if (d->initiator & INIT_USE_THREAD_DIMENSIONS)
+		return exec_fault(job, "shader: DISPATCH_DIRECT with USE_THREAD_DIMENSIONS is not supported");
+	if (d->initiator & INIT_PARTIAL_TG_EN)
+		return exec_fault(job, "shader: DISPATCH_DIRECT with PARTIAL_TG_EN is not supported");
+	/* FLOAT_MODE: round to nearest even everywhere and denormals kept
+	 * (0xf0, what clang emits by default) is the host's own float
+	 * environment; anything else would need emulating every operation. */
+	uint32_t float_mode = RSRC1_FLOAT_MODE(d->rsrc1);
+	if (float_mode != FLOAT_MODE_RNE_DENORMS)
+		return exec_fault(job, "shader: RSRC1.FLOAT_MODE 0x%02x (flushed denormals or "
+				  "directed rounding) is not supported; only 0x%02x", float_mode,
+				  FLOAT_MODE_RNE_DENORMS);
+	uint64_t n = 1;
+	for (int i = 0; i < 3; i++) {
+		g->size[i] = d->num_thread[i] & 0xffff;
+		if (g->size[i] == 0 || g->size[i] > MAX_WG_THREADS)
+			return exec_fault(job, "shader: COMPUTE_NUM_THREAD_%c is %u (1..1024)", 'X' + i,
+					  g->size[i]);
+		n *= g->size[i];
+	}
+	if (n > MAX_WG_THREADS)
+		return exec_fault(job, "shader: workgroup of %llu threads (at most 1024)",
+				  (unsigned long long)n);
+	g->nthreads = (unsigned)n;
+	return 0;
+}
+
+int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
+{
+	struct wg_geom g = { 0 };
+	int r = check_dispatch(job, d, &g);
+	if (r)
+		return r;
+	struct shader_core c = { .job = job, .d = d };
+	c.lanes = (d->initiator & INIT_CS_W32_EN) ? 32 : 64;
+	g.nwaves = (g.nthreads + c.lanes - 1) / c.lanes;
+	/* VGPR granule on gfx11 (gfx1103, no 1.5x register file): 8 in
+	 * wave32, 4 in wave64 */
+	uint32_t nvgpr = (RSRC1_VGPRS(d->rsrc1) + 1) * (c.lanes == 32 ? 8 : 4);
+	if (nvgpr > 256)
+		nvgpr = 256;
+	c.lds_size = RSRC2_LDS_SIZE(d->rsrc2) * LDS_GRANULE_BYTES;
+	/* the thread's memory from its last dispatch (shader/arena.c): fresh
+	 * pages for every dispatch cost more than small dispatches run */
+	struct shader_arena *arena = shader_arena_get(g.nwaves, nvgpr, c.lds_size);
+	struct shader_wave *waves = NULL;
+	if (arena) {
+		c.icache = arena->icache;
+		c.icache_gen = arena->gen;
+		c.lds = arena->lds;
+		waves = arena->waves;
+	} else {
+		r = exec_fault(job, "shader: out of memory for the dispatch");
+	}
+	unsigned budget = WATCHDOG_INTERVAL;
+	/* A grid with a zero dimension launches nothing (the CP counts
+	 * X x Y x Z workgroups); without this the loops below would spin
+	 * through up to 2^64 empty Y/Z iterations with no watchdog check
+	 * (found by fuzz_vgpu_cmd: DISPATCH_DIRECT 0 x 65536 x 65536). */
+	if (d->dim[0] == 0 || d->dim[1] == 0 || d->dim[2] == 0)
+		budget = 0;
+	for (uint32_t z = 0; budget && !r && z < d->dim[2]; z++)
+		for (uint32_t y = 0; !r && y < d->dim[1]; y++)
+			for (uint32_t x = 0; !r && x < d->dim[0]; x++) {
+				uint32_t tgid[3] = { d->start[0] + x, d->start[1] + y, d->start[2] + z };
+				r = run_workgroup(&c, waves, &g, tgid, &budget);
+				/* Also between workgroups: a huge grid of waves
+				 * that end at once costs its setup, not
+				 * instructions. */
+				if (!r)
+					r = exec_check_watchdog(job);
+			}
+	shader_arena_put(arena);
+	return r;
+}

@@ -1,0 +1,18 @@
+/*
+ * The vgpu's gfx11 shader core: runs the compute shader a DISPATCH_DIRECT
+ * launches, on the CPU, wave by wave, with every memory access going
+ * through the job's VM (exec/mem.c).  See docs/vgpu-shader.md.
+ */
+#ifndef VGPU_SHADER_H
+#define VGPU_SHADER_H
+
+#include "exec/dispatch.h"
+
+#include <stdint.h>
+
+/* Runs every workgroup: 0, or -ECANCELED after a fault (already
+ * reported through exec_fault / exec_vm_fault / the watchdog).  The
+ * device hands it to the command processor with exec_set_shader_core. */
+int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d);
+
+#endif /* VGPU_SHADER_H */
