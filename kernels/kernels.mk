@@ -1,5 +1,5 @@
 # kernels/kernels.mk - the library's own precompiled kernels, included by
-# the Makefile (one marked line).  See docs/kernel-objects.md.
+# the Makefile.  See docs/kernel-objects.md.
 #
 #   make kernels   rebuilds kernels/bin/<module>-<target>.co from
 #                  kernels/<module>.cl for every embedded gfx11 target

@@ -398,7 +398,7 @@ Test(checksum_gpu, matches_cpu_vram, .timeout = 300)
 	gpu_matches_cpu(AMDBARE_DOMAIN_VRAM);
 }
 
-/* On the vgpu a range is cut into 2 MiB jobs (kernels/checksum_gpu.c, the lockup
+/* On the vgpu a range is cut into 2 MiB jobs (src/kernels/checksum_gpu.c, the lockup
  * timeout): a range over three pieces at an odd offset, so the middle
  * piece's word index and the shifted reads across piece edges count. */
 Test(checksum_gpu, range_over_several_jobs, .timeout = 300)

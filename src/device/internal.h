@@ -25,7 +25,7 @@ struct amdbare_device {
 	 * deltas. */
 	pthread_mutex_t measure_lock;
 	/* State that layers above keep per device, opaque here: the embedded
-	 * kernel modules loaded for it (kernels/registry.c) and the reusable
+	 * kernel modules loaded for it (src/kernels/registry.c) and the reusable
 	 * batches + contexts of amdbare_copy/amdbare_fill (submit/copy.c).
 	 * Each is guarded by its owner's lock and released by the teardown
 	 * its owner registers (ab_device_on_close). */
@@ -76,7 +76,7 @@ int ab_bo_destroy(struct amdbare_bo *bo);
  * leftover buffers are counted, so they are not reported as the caller's
  * leaks. */
 enum ab_device_teardown {
-	AB_TEARDOWN_KERNELS,     /* kernels/registry.c: embedded kernel modules */
+	AB_TEARDOWN_KERNELS,     /* src/kernels/registry.c: embedded kernel modules */
 	AB_TEARDOWN_COPY_CACHE,  /* submit/copy.c: cached copy/fill batches */
 	AB_TEARDOWN_BUFFERS,     /* bo/list.c: buffers the caller left open */
 	AB_TEARDOWN_COUNT

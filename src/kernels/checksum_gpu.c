@@ -2,7 +2,7 @@
  * amdbare_checksum_gpu: the checksum of a buffer range computed on the
  * device by the embedded "util" module's checksum_partial kernel (one
  * 64-bit partial sum per workgroup), finished here with the CPU
- * reference's own code (kernels/checksum_cpu.c), so the two cannot drift apart.
+ * reference's own code (src/kernels/checksum_cpu.c), so the two cannot drift apart.
  */
 #include "util/api.h"
 #include "checksum_internal.h"

@@ -1,6 +1,6 @@
 /*
  * The amdbare checksum's pieces (definition in amdbare_util.h), shared by
- * the CPU reference (kernels/checksum_cpu.c) and the GPU driver (kernels/checksum_gpu.c),
+ * the CPU reference (src/kernels/checksum_cpu.c) and the GPU driver (src/kernels/checksum_gpu.c),
  * which finishes the kernel's partial sums with the same code.
  */
 #ifndef AB_CHECKSUM_INTERNAL_H

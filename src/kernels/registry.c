@@ -1,5 +1,5 @@
 /*
- * The library's embedded kernels (kernels/registry.h): finding a module's
+ * The library's embedded kernels (src/kernels/registry.h): finding a module's
  * code object for a gfx target in the table the build embeds
  * (kernels/gen-blobs.sh), and loading each module once per device.
  *

@@ -1,4 +1,4 @@
-/* kernels/registry.h - the library's own precompiled kernels.
+/* src/kernels/registry.h - the library's own precompiled kernels.
  *
  * kernels/<module>.cl is compiled by `make kernels` for every supported
  * gfx11 target into kernels/bin/<module>-<target>.co (checked in) and the
