@@ -148,3 +148,30 @@ def test_docs_python_examples_run_as_written(tmp_path):
         script.write_text(code)
         r = run_python([str(script)])
         assert r.returncode == 0, "docs/python.md example %d:\n%s\n%s" % (i, code, r.stderr)
+
+
+def test_pip_install_of_the_package(tmp_path):
+    """`pip install ./python` builds and installs a package that imports and
+    finds the library (no network: the build backend must be installed)."""
+    import shutil
+    env = dict(os.environ)
+    env.pop("LD_PRELOAD", None)
+    env.pop("PYTHONPATH", None)
+    probe = subprocess.run(["/usr/bin/python3", "-c", "import pip, setuptools"], env=env,
+                           capture_output=True)
+    if probe.returncode:
+        pytest.skip("pip or setuptools is not installed for /usr/bin/python3")
+    src = tmp_path / "src"
+    shutil.copytree(os.path.join(TOP, "python"), src,
+                    ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
+    r = subprocess.run(["/usr/bin/python3", "-m", "pip", "install", "-q", "--no-index",
+                        "--no-build-isolation", "--no-deps", "--target",
+                        str(tmp_path / "site"), str(src)], env=env, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    env["PYTHONPATH"] = str(tmp_path / "site")
+    env["AMDBARE_LIBRARY"] = os.path.join(BUILD, "libamdbare.so")
+    r = subprocess.run(["/usr/bin/python3", "-c", "import amdbare; print(amdbare.__file__, "
+                        "amdbare.library_path())"], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert str(tmp_path / "site") in r.stdout and "libamdbare.so" in r.stdout
