@@ -175,3 +175,14 @@ def test_pip_install_of_the_package(tmp_path):
                         "amdbare.library_path())"], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert str(tmp_path / "site") in r.stdout and "libamdbare.so" in r.stdout
+
+
+@pytest.mark.vgpu
+def test_domains_example_marks_rows_emulated():
+    r = run_python(["examples/domains.py", "--vgpu", "780m", "--size", "4M", "--reps", "1"])
+    assert r.returncode == 0, r.stderr
+    rows = [ln for ln in r.stdout.splitlines() if ln.startswith(("vram ", "gtt "))]
+    assert len(rows) == 4
+    assert all(ln.rstrip().endswith("emulated") for ln in rows)
+    assert "EMULATED" in r.stdout.splitlines()[0]
+    assert any("uswc" in ln for ln in rows) and any("cpu-access" in ln for ln in rows)
