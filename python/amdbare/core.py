@@ -313,10 +313,13 @@ class Buffer(_Owner):
         self._fin()
 
     def __repr__(self):
-        if self._released():
-            return "<amdbare.Buffer freed>"
-        return "<amdbare.Buffer %d bytes in %s at GPU 0x%x>" % (self.size, self.domain,
-                                                                 self.gpu_va)
+        if self._released() or self._st.closed:
+            return "<amdbare.Buffer %d bytes, freed>" % self.size
+        try:
+            return "<amdbare.Buffer %d bytes in %s at GPU 0x%x>" % (self.size, self.domain,
+                                                                     self.gpu_va)
+        except Error:  # freed by another thread meanwhile, or in a deferred free
+            return "<amdbare.Buffer %d bytes>" % self.size
 
     @property
     def handle(self):
@@ -511,7 +514,9 @@ class Tensor:
                     % (self.name, "VRAM" if info.domain == L.DOMAIN_VRAM else "memory"),
                     errno.EPERM, "Tensor.numpy")
             dt, shape = self._view_layout()
-            ptr = info.cpu_ptr or 0
+            if not self.nbytes:
+                return np.empty(shape, dtype=dt)  # no bytes to alias
+            ptr = info.cpu_ptr
             return m._new_view(info.bo, ptr - info.bo_offset, ptr, self.nbytes, dt, shape)
 
     def to_numpy(self):
