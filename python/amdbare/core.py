@@ -200,9 +200,26 @@ class _Owner:
             weakref.finalize(holder, self._view_gone)
 
     def _view_gone(self):
+        # Runs as a finalizer, in whatever thread dropped the last reference
+        # or ran the garbage collector -- possibly one that holds the
+        # device's lock while another thread holds this object's lock and
+        # waits for the device's.  So it never blocks on this object's lock:
+        # when the lock is taken, a short-lived thread waits for it instead.
+        if self._lock.acquire(blocking=False):
+            try:
+                self._release_if_deferred()
+            finally:
+                self._lock.release()
+        else:
+            threading.Thread(target=self._release_deferred_blocking, daemon=True).start()
+
+    def _release_deferred_blocking(self):
         with self._lock:
-            if self._deferred and self.live_views() == 0:
-                self._release()
+            self._release_if_deferred()
+
+    def _release_if_deferred(self):
+        if self._deferred and self.live_views() == 0 and not self._released():
+            self._release()
 
     def __enter__(self):
         return self

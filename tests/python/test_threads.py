@@ -93,3 +93,32 @@ def test_close_while_another_thread_is_inside_a_call(dev):
     assert result["sum"] == 1 << 20
     dev.close()
     assert buf.freed
+
+
+def test_deferred_free_never_blocks_the_thread_dropping_the_view(dev):
+    """The last view of a buffer in a deferred free goes while another
+    thread holds the buffer's lock: the dropping thread goes on, and the free
+    happens once the lock is released."""
+    import gc
+    import time
+    with dev.alloc("64K", "gtt") as buf:
+        v = buf.numpy()
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with buf._lock:
+            held.set()
+            release.wait(10)
+    t = threading.Thread(target=hold)
+    t.start()
+    assert held.wait(10)
+    del v
+    gc.collect()
+    assert not buf.freed  # the lock is held elsewhere: the free waits for it
+    release.set()
+    t.join()
+    for _ in range(500):
+        if buf.freed:
+            break
+        time.sleep(0.01)
+    assert buf.freed
