@@ -4,13 +4,19 @@
 #   make check        the test suite on the virtual device (vgpu)
 #   make check-hw     the tests that need no vgpu-only feature, on a real GPU
 #   make run          the main job: real GPU if present, else the virtual 780M
-#   make install      PREFIX=/usr/local DESTDIR=
+#   make install      PREFIX=/usr/local DESTDIR=  (library, CLI, vgpu, headers, Python package)
 #   make SANITIZE=address,undefined check   (builds into build-asan/)
 #
 # Every source directory is globbed, so adding a file needs no edit here.
 
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
+# The Python package goes where Debian's /usr/bin/python3 looks under PREFIX:
+# /usr/lib/python3/dist-packages for PREFIX=/usr, else
+# $(PREFIX)/lib/python3.N/dist-packages (/usr/local/lib/python3.11/... on
+# Debian 12).  Evaluated only when installing.
+PYTHON3 ?= $(firstword $(wildcard /usr/bin/python3) python3)
+PYTHONDIR ?= $(if $(filter /usr,$(PREFIX)),$(PREFIX)/lib/python3/dist-packages,$(PREFIX)/lib/python3.$(shell $(PYTHON3) -c 'import sys; print(sys.version_info[1])')/dist-packages)
 DESTDIR ?=
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
@@ -180,6 +186,10 @@ install: all
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(VGPU_SO) $(DESTDIR)$(LIBDIR)/amdbare/
+	install -d $(DESTDIR)$(PYTHONDIR)/amdbare
+	install -m 644 python/amdbare/*.py $(DESTDIR)$(PYTHONDIR)/amdbare/
+	printf '# Written by make install: where the library and the CLI went.\nLIBDIR = "%s"\nBINDIR = "%s"\n' \
+	    '$(LIBDIR)' '$(PREFIX)/bin' > $(DESTDIR)$(PYTHONDIR)/amdbare/_install_paths.py
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	    -e 's|@VERSION@|$(AMDBARE_VERSION_MAJOR).$(AMDBARE_VERSION_MINOR)|g' \
 	    amdbare.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/amdbare.pc
@@ -192,6 +202,7 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/libamdbare.so.$(AMDBARE_SOVERSION) \
 	      $(addprefix $(DESTDIR)$(PREFIX)/,$(PUBLIC_HEADERS)) $(DESTDIR)$(PREFIX)/bin/amdbare \
 	      $(DESTDIR)$(LIBDIR)/amdbare/libamdbare-vgpu.so $(DESTDIR)$(LIBDIR)/pkgconfig/amdbare.pc
+	rm -rf $(DESTDIR)$(PYTHONDIR)/amdbare
 
 clean:
 	rm -rf build build-*

@@ -7,9 +7,11 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
 # tests/test_fuzz_short.sh.
 # valgrind: callgrind instruction counts in tests/bench/bench_dispatch.sh
 # (make bench).
+# python3-numpy, python3-pytest: the Python package (python/amdbare) and its
+# tests (tests/test_python.sh), for Debian's /usr/bin/python3.
 PKGS="build-essential pkg-config libdrm-dev libelf-dev libcriterion-dev
       libdrm-tests radeontop python3 clang-19 lld-19 llvm-19
-      libclang-rt-19-dev valgrind"
+      libclang-rt-19-dev valgrind python3-numpy python3-pytest"
 # Skip apt entirely when everything is already there (fast re-runs).
 missing=
 for p in $PKGS; do
