@@ -3,7 +3,6 @@
  */
 #include "cli_num.h"
 #include "cli.h"
-#include "text_safe.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,13 +12,13 @@
 
 int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out)
 {
-	char safe[128];
+
 	const char *p = text;
 	while (isspace((unsigned char)*p))
 		p++;
 	if (*p == '-' || *p == '+' || !isdigit((unsigned char)*p)) {
 		cli_error("%s '%s': expected a whole number %" PRIu64 " .. %" PRIu64, opt,
-			  text_safe(text, safe, sizeof(safe)), min, max);
+			  text, min, max);
 		return -EINVAL;
 	}
 	char *end;
@@ -27,17 +26,17 @@ int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max,
 	unsigned long long v = strtoull(p, &end, 10);
 	if (*end) {
 		cli_error("%s '%s': expected a whole number %" PRIu64 " .. %" PRIu64, opt,
-			  text_safe(text, safe, sizeof(safe)), min, max);
+			  text, min, max);
 		return -EINVAL;
 	}
 	if (errno == ERANGE || v > max) {
 		cli_error("%s '%s': too large (at most %" PRIu64 ")", opt,
-			  text_safe(text, safe, sizeof(safe)), max);
+			  text, max);
 		return -ERANGE;
 	}
 	if (v < min) {
 		cli_error("%s '%s': below the minimum of %" PRIu64, opt,
-			  text_safe(text, safe, sizeof(safe)), min);
+			  text, min);
 		return -EINVAL;
 	}
 	*out = v;
@@ -55,11 +54,11 @@ int cli_parse_u32(const char *opt, const char *text, uint32_t min, uint32_t max,
 
 int cli_parse_size(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out)
 {
-	char safe[128], a[48];
+	char a[48];
 	uint64_t v;
 	int r = amdbare_parse_size(text, &v);
 	if (r == -ERANGE || (r == 0 && v > max)) {
-		cli_error("%s '%s': too large (at most %s)", opt, text_safe(text, safe, sizeof(safe)),
+		cli_error("%s '%s': too large (at most %s)", opt, text,
 			  cli_format_size_exact(max, a, sizeof(a)));
 		return -ERANGE;
 	}
@@ -68,11 +67,11 @@ int cli_parse_size(const char *opt, const char *text, uint64_t min, uint64_t max
 		 * (unknown unit, fraction of a byte, no digits); the units are
 		 * listed here whatever it was. */
 		cli_error("%s '%s': not a size: %s; units: " CLI_SIZE_UNITS, opt,
-			  text_safe(text, safe, sizeof(safe)), amdbare_last_error());
+			  text, amdbare_last_error());
 		return -EINVAL;
 	}
 	if (v < min) {
-		cli_error("%s '%s': below the minimum of %s", opt, text_safe(text, safe, sizeof(safe)),
+		cli_error("%s '%s': below the minimum of %s", opt, text,
 			  cli_format_size_exact(min, a, sizeof(a)));
 		return -EINVAL;
 	}

@@ -3,7 +3,6 @@
  */
 #include "input_file.h"
 #include "cli.h"
-#include "text_safe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,9 +29,8 @@ static int check_mode(const char *what, const char *path, const struct stat *st)
 {
 	if (S_ISREG(st->st_mode))
 		return 0;
-	char safe[512];
 	cli_error("%s %s: is %s, not a regular file; refused without reading it", what,
-		  text_safe(path, safe, sizeof(safe)), kind_name(st->st_mode));
+		  path, kind_name(st->st_mode));
 	return -EINVAL;
 }
 
@@ -41,8 +39,7 @@ int input_file_check(const char *what, const char *path, uint64_t *size)
 	struct stat st;
 	if (stat(path, &st) != 0) {
 		int e = errno;
-		char safe[512];
-		cli_error("%s %s: %s", what, text_safe(path, safe, sizeof(safe)), strerror(e));
+		cli_error("%s %s: %s", what, path, strerror(e));
 		return -e;
 	}
 	int r = check_mode(what, path, &st);
@@ -56,17 +53,16 @@ int input_file_open(const char *what, const char *path, uint64_t *size)
 	int r = input_file_check(what, path, NULL);
 	if (r < 0)
 		return r;
-	char safe[512];
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
-		cli_error("%s %s: %s", what, text_safe(path, safe, sizeof(safe)), strerror(e));
+		cli_error("%s %s: %s", what, path, strerror(e));
 		return -e;
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
 		int e = errno;
-		cli_error("%s %s: fstat: %s", what, text_safe(path, safe, sizeof(safe)), strerror(e));
+		cli_error("%s %s: fstat: %s", what, path, strerror(e));
 		close(fd);
 		return -e;
 	}
@@ -84,7 +80,6 @@ int input_file_open(const char *what, const char *path, uint64_t *size)
 
 int input_file_read(int fd, const char *what, const char *path, void *buf, uint64_t bytes)
 {
-	char safe[512];
 	uint64_t done = 0;
 	while (done < bytes) {
 		size_t want = bytes - done > (1u << 30) ? (1u << 30) : (size_t)(bytes - done);
@@ -93,13 +88,13 @@ int input_file_read(int fd, const char *what, const char *path, void *buf, uint6
 			continue;
 		if (got < 0) {
 			int e = errno;
-			cli_error("%s %s: read: %s", what, text_safe(path, safe, sizeof(safe)),
+			cli_error("%s %s: read: %s", what, path,
 				  strerror(e));
 			return -e;
 		}
 		if (got == 0) {
 			cli_error("%s %s: the file shrank while being read (%llu of %llu bytes)", what,
-				  text_safe(path, safe, sizeof(safe)), (unsigned long long)done,
+				  path, (unsigned long long)done,
 				  (unsigned long long)bytes);
 			return -EIO;
 		}
