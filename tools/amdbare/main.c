@@ -28,7 +28,8 @@ static bool json_mode;
 /* The library's advice is written for programs that call it; on the
  * command line the same recovery is a new run. */
 #define LIBRARY_HINT "re-create the context (amdbare_ctx_recreate) to submit again"
-#define CLI_HINT "run the command again: each run starts on a new context"
+#define CLI_HINT "run the command again (each run gets a new context); if it fails the same " \
+	"way, the job itself faults or hangs"
 
 /* msg with LIBRARY_HINT replaced by CLI_HINT, in out (len bytes). */
 static const char *cli_terms(const char *msg, char *out, size_t len)
