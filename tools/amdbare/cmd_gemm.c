@@ -249,9 +249,9 @@ static int mat_new(amdbare_device *dev, uint32_t domain, struct mat *m)
 				     .flags = AMDBARE_BO_CPU_ACCESS};
 	int r = amdbare_bo_create(dev, &ci, &m->bo);
 	if (!r)
-		r = amdbare_bo_cpu_map(m->bo, &m->cpu);
-	if (!r)
 		r = amdbare_bo_touch(m->bo, 0);
+	if (!r)
+		r = amdbare_bo_cpu_map(m->bo, &m->cpu);
 	if (!r)
 		r = amdbare_bo_get_placement(m->bo, &m->pl);
 	return r;
