@@ -285,6 +285,9 @@ else bad "vram-limit 0" "expected exit 2"; fi
 cli 780m gemm --m 4294967297 --n 1 --k 1
 if [ $rc -eq 2 ] && err_has "too large"; then ok "--m 4294967297: too large"
 else bad "m too large" "expected exit 2 too large"; fi
+cli 780m run "$ADD" add --grid 4294967297 --block 64
+if [ $rc -eq 2 ] && err_has "grid: '4294967297': too large"; then ok "--grid 4294967297: too large"
+else bad "grid too large" "expected exit 2 too large"; fi
 cli 780m run "$ADD" add --grid 4 --block 64 --inout "$tmp/b.bin" --in "$tmp/b.bin" --f32 1e40
 if [ $rc -eq 2 ] && err_has "out of the range of f32"; then ok "--f32 1e40 refused, not inf"
 else bad "f32 1e40" "expected exit 2"; fi

@@ -67,7 +67,11 @@ static int parse_dims(const char *opt, const char *text, uint32_t out[3])
 		char *end;
 		errno = 0;
 		unsigned long long v = strtoull(p, &end, 10);
-		if (errno || end == p || v == 0 || v > UINT32_MAX || *p == '-') {
+		if (end != p && *p != '-' && (errno == ERANGE || v > UINT32_MAX)) {
+			cli_error("%s: '%s': too large (each at most 4294967295)", opt, text);
+			return -EINVAL;
+		}
+		if (errno || end == p || v == 0 || *p == '-') {
 			cli_error("%s: '%s' is not a size (GX[,GY,GZ], each 1..2^32-1)", opt, text);
 			return -EINVAL;
 		}
@@ -164,8 +168,10 @@ static int parse_out_spec(struct run_arg *a)
 	}
 	size_t n = (size_t)(colon - a->text);
 	char *file = malloc(n + 1);
-	if (!file)
+	if (!file) {
+		cli_error("--out: out of memory");
 		return -ENOMEM;
+	}
 	memcpy(file, a->text, n);
 	file[n] = 0;
 	a->file = file;
@@ -331,7 +337,11 @@ static int run_on_device(const struct cli_globals *g, amdbare_codeobj *co,
 	amdbare_bo *code = NULL;
 	uint64_t code_va = 0;
 	amdbare_karg *kargs = calloc(n ? n : 1, sizeof(*kargs));
-	int rc = kargs ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+	int rc = CLI_EXIT_OK;
+	if (!kargs) {
+		cli_error("run: out of memory");
+		rc = CLI_EXIT_FAILURE;
+	}
 	if (rc == CLI_EXIT_OK) {
 		r = amdbare_codeobj_upload(co, dev, &code, &code_va);
 		if (r < 0)
@@ -390,8 +400,10 @@ int cmd_run(const struct cli_globals *g, int argc, char **argv)
 	uint32_t grid[3] = {0, 0, 0}, block[3] = {0, 0, 0};
 	uint32_t domain = AMDBARE_DOMAIN_GTT;
 	struct run_arg *args = calloc((size_t)argc, sizeof(*args));
-	if (!args)
+	if (!args) {
+		cli_error("run: out of memory");
 		return CLI_EXIT_FAILURE;
+	}
 	uint32_t n = 0;
 	int rc = CLI_EXIT_OK;
 	for (int i = 3; i < argc && rc == CLI_EXIT_OK; i++) {

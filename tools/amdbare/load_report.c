@@ -347,7 +347,12 @@ int load_and_report(amdbare_device *dev, const char *const *paths, size_t n_path
 		return CLI_EXIT_FAILURE;
 	}
 	for (size_t i = 0; i < n_paths; i++) {
-		if (input_file_check("model file", paths[i], NULL) < 0 || stat(paths[i], &seen[i]) != 0) {
+		if (input_file_check("model file", paths[i], NULL) < 0) {
+			free(seen);
+			return CLI_EXIT_FAILURE;
+		}
+		if (stat(paths[i], &seen[i]) != 0) {
+			cli_error("model file %s: %s", paths[i], strerror(errno));
 			free(seen);
 			return CLI_EXIT_FAILURE;
 		}

@@ -185,7 +185,11 @@ static int parse_device_index(const char *text, int *out)
 	char *end;
 	errno = 0;
 	long v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v < 0 || v > 1024) {
+	if (end != text && !*end && (errno == ERANGE || v > 1024)) {
+		cli_error("--device: '%s': too large (at most 1024)", text);
+		return -EINVAL;
+	}
+	if (errno || end == text || *end || v < 0) {
 		cli_error("--device: '%s' is not a device index (0, 1, ...)", text);
 		return -EINVAL;
 	}
