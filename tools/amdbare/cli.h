@@ -7,6 +7,10 @@
  *   vgpu_launch.c   `--vgpu PROFILE`: re-exec on the virtual device
  *   report_bars.c   text rendering shared by the commands (bars, deltas)
  *   json_out.c      a small streaming JSON writer with proper escaping
+ *   text_safe.c     escaping of strings from files for text output
+ *   input_file.c    regular files only, checked before and after the open
+ *   cli_num.c       numbers and sizes with per-option ranges
+ *   progress.c      progress lines on a terminal
  */
 #ifndef AMDBARE_CLI_H
 #define AMDBARE_CLI_H
