@@ -89,10 +89,15 @@ static int check_max_allocation(amdbare_device *dev, uint32_t domains, uint64_t 
 	if (domains & AMDBARE_DOMAIN_VRAM && mem.vram.max_allocation > limit)
 		limit = mem.vram.max_allocation;
 	if (rounded > limit) {
-		char want[32], vram[32], gtt[32];
+		char want[64], vram[32], gtt[32];
 		amdbare_format_size(rounded, want, sizeof(want));
 		amdbare_format_size(mem.vram.max_allocation, vram, sizeof(vram));
 		amdbare_format_size(mem.gtt.max_allocation, gtt, sizeof(gtt));
+		/* A size just over the limit rounds to the same text: then the
+		 * bytes say by how much. */
+		if (strcmp(want, (domains & AMDBARE_DOMAIN_VRAM) && mem.vram.max_allocation > mem.gtt.max_allocation
+				 ? vram : gtt) == 0)
+			snprintf(want, sizeof(want), "%" PRIu64 " bytes", rounded);
 		/* Each limit named with its own heap: a VRAM request is held
 		 * to the larger of the two only because it may fall back. */
 		if (!(domains & AMDBARE_DOMAIN_VRAM))
