@@ -110,7 +110,7 @@ run "$CLI" alloc --domain vram --size 12Q
 if [ $rc -eq 2 ] && err_has "size '12Q'"; then ok bad-size; else bad bad-size "expected exit 2 naming the size"; fi
 
 run "$CLI" alloc --domain vram --size 0
-if [ $rc -eq 2 ] && err_has 'greater than zero'; then ok zero-size; else bad zero-size "expected exit 2"; fi
+if [ $rc -eq 2 ] && err_has "'0': below the minimum of 1 B"; then ok zero-size; else bad zero-size "expected exit 2"; fi
 
 run "$CLI" alloc --domain vrma --size 64M
 if [ $rc -eq 2 ] && err_has "domain 'vrma'"; then ok bad-domain; else bad bad-domain "expected exit 2 naming the domain"; fi

@@ -86,7 +86,7 @@ cli "$CLI" --vgpu 780m gemm --m 4 --n 4 --k 32 --dtype q8_0
 if [ $rc -eq 2 ] && err_has 'is not f16, bf16 or f32'; then ok "gemm --dtype q8_0"; else bad "gemm --dtype q8_0" "expected exit 2 (q8_0 is a gemv weight type)"; fi
 
 cli "$CLI" --vgpu 780m gemm --m 0 --n 4 --k 4
-if [ $rc -eq 2 ] && err_has "'0' is not a positive integer"; then ok "gemm --m 0"; else bad "gemm --m 0" "expected exit 2"; fi
+if [ $rc -eq 2 ] && err_has "'0': below the minimum of 1"; then ok "gemm --m 0"; else bad "gemm --m 0" "expected exit 2"; fi
 
 cli "$CLI" --vgpu 780m gemm --m 4 --n 4
 if [ $rc -eq 2 ] && err_has 'are required'; then ok "gemm without --k"; else bad "gemm without --k" "expected exit 2"; fi

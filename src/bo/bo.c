@@ -89,15 +89,24 @@ static int check_max_allocation(amdbare_device *dev, uint32_t domains, uint64_t 
 	if (domains & AMDBARE_DOMAIN_VRAM && mem.vram.max_allocation > limit)
 		limit = mem.vram.max_allocation;
 	if (rounded > limit) {
-		char want[32], lim[32], vram[32], gtt[32];
-		return ab_set_error(E2BIG,
-				    "%s: buffer of %s is larger than the largest allocation the kernel "
-				    "allows for %s (%s; VRAM max %s, GTT max %s)",
-				    ab_node(dev), amdbare_format_size(rounded, want, sizeof(want)),
-				    amdbare_domain_name(domains),
-				    amdbare_format_size(limit, lim, sizeof(lim)),
-				    amdbare_format_size(mem.vram.max_allocation, vram, sizeof(vram)),
-				    amdbare_format_size(mem.gtt.max_allocation, gtt, sizeof(gtt)));
+		char want[64], vram[32], gtt[32];
+		amdbare_format_size(rounded, want, sizeof(want));
+		amdbare_format_size(mem.vram.max_allocation, vram, sizeof(vram));
+		amdbare_format_size(mem.gtt.max_allocation, gtt, sizeof(gtt));
+		/* A size just over the limit rounds to the same text: then the
+		 * bytes say by how much. */
+		if (strcmp(want, (domains & AMDBARE_DOMAIN_VRAM) && mem.vram.max_allocation > mem.gtt.max_allocation
+				 ? vram : gtt) == 0)
+			snprintf(want, sizeof(want), "%" PRIu64 " bytes", rounded);
+		/* Each limit named with its own heap: a VRAM request is held
+		 * to the larger of the two only because it may fall back. */
+		if (!(domains & AMDBARE_DOMAIN_VRAM))
+			return ab_set_error(E2BIG, "%s: buffer of %s is larger than the largest "
+					    "GTT allocation the kernel allows (%s)",
+					    ab_node(dev), want, gtt);
+		return ab_set_error(E2BIG, "%s: buffer of %s is larger than the largest allocation "
+				    "the kernel allows in VRAM (%s) and in GTT (%s), where a VRAM "
+				    "request may fall back", ab_node(dev), want, vram, gtt);
 	}
 	return 0;
 }

@@ -83,7 +83,8 @@ AB_API int amdbare_codeobj_load_file(const char *path, amdbare_codeobj **out)
 	if (!out || !path)
 		return ab_set_error(EINVAL, "codeobj_load_file: NULL argument");
 	*out = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not block the open; fstat refuses it. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return ab_set_error(errno, "%s: %s", path, strerror(errno));
 	struct stat st;

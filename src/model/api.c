@@ -65,6 +65,9 @@ static int check_unique_names(const amdbare_model *m)
 	if (!t)
 		return 0;
 	const struct model_tensor *o = model_index_find(&m->idx, t->name);
+	if (strcmp(m->idx.files[o->file_index].path, m->idx.files[t->file_index].path) == 0)
+		return ab_set_error(EEXIST, "model: %s is given twice (tensor '%s' twice)",
+				    m->idx.files[t->file_index].path, t->name);
 	return ab_set_error(EEXIST, "model: tensor '%s' is in both %s and %s", t->name,
 			    m->idx.files[o->file_index].path, m->idx.files[t->file_index].path);
 }

@@ -20,7 +20,10 @@
 
 static int open_regular(const char *path, int *fd_out, uint64_t *size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO (or a device) given as a model path must not
+	 * block the open; fstat then refuses it.  For a regular file the flag
+	 * changes nothing. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
 		return ab_set_error(e, "%s: cannot open: %s", path, strerror(e));
@@ -81,9 +84,17 @@ static int open_one(struct model_index *idx, const char *path, enum model_format
 	if (r)
 		goto done;
 	parse_fn parse = model_parse_safetensors;
-	if (have >= 4 && memcmp(buf, "GGUF", 4) == 0 && force != MODEL_FORMAT_SAFETENSORS) {
+	bool gguf_magic = have >= 4 && memcmp(buf, "GGUF", 4) == 0;
+	if (gguf_magic && force != MODEL_FORMAT_SAFETENSORS) {
 		parse = model_parse_gguf;
 		cap = MODEL_GGUF_MAX_HEADER;
+	} else if (!force && !gguf_magic && !(have >= 9 && buf[8] == '{')) {
+		/* Neither format's signature: say so, rather than report the
+		 * bytes as a broken safetensors header. */
+		r = ab_set_error(EINVAL, "%s: not a GGUF or safetensors file (tried GGUF: no "
+				 "\"GGUF\" magic at byte 0; safetensors: no JSON header '{' "
+				 "at byte 8)", path);
+		goto done;
 	}
 	for (;;) {
 		size_t need = 0;

@@ -152,7 +152,7 @@ static int measure_room(amdbare_model *m, struct packer pk[MODEL_DOM_COUNT],
 }
 
 static void explain_refusal(amdbare_model *m, const struct packer pk[MODEL_DOM_COUNT],
-			    const char *too_big_name, uint64_t too_big_bytes)
+			    const char *too_big_name, uint64_t too_big_bytes, uint32_t too_big_dom)
 {
 	amdbare_model_plan *p = &m->plan;
 	char *buf = p->refusal;
@@ -174,9 +174,11 @@ static void explain_refusal(amdbare_model *m, const struct packer pk[MODEL_DOM_C
 	}
 	if (too_big_name) {
 		len = strlen(buf);
-		snprintf(buf + len, cap - len, " tensor '%s' (%s) is larger than any buffer the "
-			 "kernel allows in its domain", too_big_name,
-			 amdbare_format_size(too_big_bytes, a, sizeof(a)));
+		snprintf(buf + len, cap - len, "; tensor '%s' (%s) is larger than the largest "
+			 "buffer the kernel allows in %s (%s)", too_big_name,
+			 amdbare_format_size(too_big_bytes, a, sizeof(a)),
+			 model_dom_name(too_big_dom),
+			 amdbare_format_size(pk[too_big_dom].max_alloc, b, sizeof(b)));
 	}
 }
 
@@ -214,6 +216,7 @@ int model_plan_make(amdbare_model *m)
 	const uint32_t align = m->opt.alignment;
 	const char *too_big_name = NULL;
 	uint64_t too_big_bytes = 0;
+	uint32_t too_big_dom = 0;
 	bool fits = true;
 	amdbare_model_domain_plan *dp[2] = {&p->vram, &p->gtt};
 	for (uint32_t i = 0; i < m->idx.n_tensors; i++) {
@@ -247,6 +250,7 @@ int model_plan_make(amdbare_model *m)
 			if (t->nbytes > pk[chosen].max_alloc && !too_big_name) {
 				too_big_name = t->name;
 				too_big_bytes = t->nbytes;
+				too_big_dom = chosen;
 			}
 		}
 		struct packer *pc = &pk[chosen];
@@ -288,6 +292,6 @@ int model_plan_make(amdbare_model *m)
 			fits = false;
 	p->fits = fits;
 	if (!fits)
-		explain_refusal(m, pk, too_big_name, too_big_bytes);
+		explain_refusal(m, pk, too_big_name, too_big_bytes, too_big_dom);
 	return 0;
 }

@@ -120,12 +120,14 @@ static int open_file(struct stream *st, uint32_t file, const char *tensor)
 	const char *path = st->m->idx.files[file].path;
 	st->direct = false;
 	if (st->m->opt.flags & AMDBARE_MODEL_O_DIRECT) {
-		st->fd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECT);
+		st->fd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECT | O_NONBLOCK);
 		st->direct = st->fd >= 0;
 		/* tmpfs and some FUSE file systems refuse O_DIRECT: read buffered. */
 	}
+	/* O_NONBLOCK: a path swapped for a FIFO since it was parsed must not
+	 * block here (the file's identity is checked against its stamp). */
 	if (st->fd < 0)
-		st->fd = open(path, O_RDONLY | O_CLOEXEC);
+		st->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (st->fd < 0) {
 		int e = errno;
 		return ab_set_error(e, "model: cannot open %s (tensor '%s'): %s", path, tensor,

@@ -7,6 +7,10 @@
  *   vgpu_launch.c   `--vgpu PROFILE`: re-exec on the virtual device
  *   report_bars.c   text rendering shared by the commands (bars, deltas)
  *   json_out.c      a small streaming JSON writer with proper escaping
+ *   text_safe.c     escaping of strings from files for text output
+ *   input_file.c    regular files only, checked before and after the open
+ *   cli_num.c       numbers and sizes with per-option ranges
+ *   progress.c      progress lines on a terminal
  */
 #ifndef AMDBARE_CLI_H
 #define AMDBARE_CLI_H
@@ -34,6 +38,9 @@ struct cli_globals {
 
 /* "amdbare: <fmt>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* True when the subcommand was given --json: a failure then still prints
+ * one JSON document with an "error" member (main.c). */
+bool cli_json_mode(void);
 /* Reports a failed amdbare call: "amdbare: <amdbare_last_error()>" (or
  * "<what>: <errno text>" when the library left no message).  Returns
  * CLI_EXIT_FAILURE. */
@@ -129,6 +136,8 @@ int json_finish(struct json_out *j);
  * backslashes and control characters and replacing invalid UTF-8 by
  * U+FFFD, so any C string gives valid JSON. */
 void json_write_escaped(FILE *f, const char *s);
+/* Set by json_finish: a JSON document went to the output. */
+extern bool json_document_written;
 
 #include "cmd_load.h" /* `load`, `demo`: cmd_model_dispatch */
 

@@ -8,6 +8,8 @@
  * usage went back to where it was.
  */
 #include "cli.h"
+#include "cli_num.h"
+#include "text_safe.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -88,17 +90,9 @@ static int parse_options(int argc, char **argv, struct alloc_options *o)
 			have_domain = true;
 			break;
 		case 's':
-			rc = amdbare_parse_size(optarg, &o->size);
-			if (rc < 0) {
-				cli_error("alloc: --size '%s': %s", optarg,
-					  rc == -ERANGE ? "too large"
-							: "expected bytes or a size like 64K, 256M, 4G, 1.5G");
+			rc = cli_parse_size("alloc: --size", optarg, 1, UINT64_MAX, &o->size);
+			if (rc < 0)
 				return CLI_EXIT_USAGE;
-			}
-			if (o->size == 0) {
-				cli_error("alloc: --size must be greater than zero");
-				return CLI_EXIT_USAGE;
-			}
 			have_size = true;
 			break;
 		case 'f':
@@ -133,6 +127,14 @@ static int parse_options(int argc, char **argv, struct alloc_options *o)
 	}
 	if ((o->flags & AMDBARE_BO_CPU_ACCESS) && (o->flags & AMDBARE_BO_NO_CPU_ACCESS)) {
 		cli_error("alloc: --flags cpu-access and no-cpu-access contradict each other");
+		return CLI_EXIT_USAGE;
+	}
+	/* amdgpu_gem_create_ioctl takes USWC for GTT only (the library says
+	 * so too, as a runtime error): a command line asking for it without
+	 * GTT is a usage error. */
+	if ((o->flags & AMDBARE_BO_USWC) && !(o->domains & AMDBARE_DOMAIN_GTT)) {
+		cli_error("alloc: --flags uswc (write-combined GTT mapping) needs --domain gtt or "
+			  "vram,gtt");
 		return CLI_EXIT_USAGE;
 	}
 	if (o->touch && (o->flags & AMDBARE_BO_NO_CPU_ACCESS)) {
@@ -280,10 +282,12 @@ static void print_text(FILE *out, const struct alloc_options *o, const struct al
 		vgpu_banner(banner, sizeof(banner), in->virtual_profile);
 		fprintf(out, "%s\n", banner);
 	}
+	char name[160];
 	fprintf(out, "device %d: %s, %s (%s, %s)\n", r->device_index, in->node_path,
-		in->marketing_name, in->gfx_target[0] ? in->gfx_target : "unknown gfx target",
+		text_safe(in->marketing_name, name, sizeof(name)), in->gfx_target[0] ? in->gfx_target : "unknown gfx target",
 		in->is_apu ? "APU" : "dGPU");
-	fprintf(out, "request: %s in %s, flags %s\n", amdbare_format_size(o->size, s1, sizeof(s1)),
+	char exact[64];
+	fprintf(out, "request: %s in %s, flags %s\n", cli_format_size_exact(o->size, exact, sizeof(exact)),
 		amdbare_domain_name(o->domains), report_flag_names(o->flags, flags, sizeof(flags)));
 	if (r->have_usage_before)
 		report_process_usage(out, "before:  this process ", &r->usage_before);
@@ -294,7 +298,7 @@ static void print_text(FILE *out, const struct alloc_options *o, const struct al
 	if (!r->created)
 		return;
 	fprintf(out, "created: GEM handle %u, %s; deltas of the creation:\n", r->handle,
-		amdbare_format_size(r->bo_size, s1, sizeof(s1)));
+		cli_format_size_exact(r->bo_size, exact, sizeof(exact)));
 	if (r->at_create.fell_back_to_gtt)
 		print_fallback_warning(out);
 	print_placement(out, &r->at_create, NULL);

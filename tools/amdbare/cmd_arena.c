@@ -9,7 +9,9 @@
  * then frees everything and checks that nothing is left.
  */
 #include "cli.h"
+#include "cli_num.h"
 #include "cmd_arena.h"
+#include "text_safe.h"
 
 #include <amdbare_alloc.h>
 
@@ -61,12 +63,17 @@ static int usage_error(const char *fmt, const char *arg)
 	return CLI_EXIT_USAGE;
 }
 
-static int parse_size_opt(const char *arg, const char *name, uint64_t *out)
+/* The workload's smallest block (workload_size): --max-size below it
+ * would describe a workload that cannot be run. */
+#define ARENA_MIN_BLOCK 256
+
+static int parse_size_opt(const char *arg, const char *name, uint64_t min, uint64_t *out)
 {
-	if (amdbare_parse_size(arg, out) < 0 || *out == 0) {
-		cli_error("arena-stats: %s '%s': expected a size like 4096, 64K, 256M", name, arg);
+	char opt[48];
+	snprintf(opt, sizeof(opt), "arena-stats: %s", name);
+	/* 1 TiB: far beyond any heap; keeps the arithmetic in range */
+	if (cli_parse_size(opt, arg, min, UINT64_C(1) << 40, out) < 0)
 		return CLI_EXIT_USAGE;
-	}
 	return CLI_EXIT_OK;
 }
 
@@ -87,21 +94,20 @@ static int parse_options(int argc, char **argv, struct arena_options *o)
 	*o = (struct arena_options){ .count = 2000, .max_size = 1u << 20,
 				     .arena_size = AMDBARE_ALLOC_DEFAULT_ARENA_SIZE,
 				     .free_percent = 50, .seed = 1 };
-	char *end, bad[64];
+	char bad[64];
 	int c;
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			o->count = strtoull(optarg, &end, 10);
-			if (*end || !o->count || o->count > 10000000)
-				return usage_error("--count '%s': expected 1 .. 10000000", optarg);
+			if (cli_parse_u64("arena-stats: --count", optarg, 1, 10000000, &o->count) < 0)
+				return CLI_EXIT_USAGE;
 			break;
 		case 'm':
-			if (parse_size_opt(optarg, "--max-size", &o->max_size))
+			if (parse_size_opt(optarg, "--max-size", ARENA_MIN_BLOCK, &o->max_size))
 				return CLI_EXIT_USAGE;
 			break;
 		case 'a':
-			if (parse_size_opt(optarg, "--arena-size", &o->arena_size))
+			if (parse_size_opt(optarg, "--arena-size", 1, &o->arena_size))
 				return CLI_EXIT_USAGE;
 			break;
 		case 'p':
@@ -118,16 +124,20 @@ static int parse_options(int argc, char **argv, struct arena_options *o)
 			if (report_parse_flags(optarg, &o->flags, bad, sizeof(bad)) < 0)
 				return usage_error("--flags: unknown flag '%s'", bad);
 			break;
-		case 'F':
-			o->free_percent = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || o->free_percent > 100)
-				return usage_error("--free '%s': expected a percentage 0 .. 100", optarg);
+		case 'F': {
+			uint32_t v;
+			if (cli_parse_u32("arena-stats: --free", optarg, 0, 100, &v) < 0)
+				return CLI_EXIT_USAGE;
+			o->free_percent = v;
 			break;
-		case 's':
-			o->seed = (unsigned)strtoul(optarg, &end, 10);
-			if (*end)
-				return usage_error("--seed '%s': expected a number", optarg);
+		}
+		case 's': {
+			uint32_t v;
+			if (cli_parse_u32("arena-stats: --seed", optarg, 0, UINT32_MAX, &v) < 0)
+				return CLI_EXIT_USAGE;
+			o->seed = v;
 			break;
+		}
 		case 'j':
 			o->json = true;
 			break;
@@ -143,6 +153,16 @@ static int parse_options(int argc, char **argv, struct arena_options *o)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	/* What the library would refuse at the first allocation is a usage
+	 * error here, said before anything is allocated. */
+	if ((o->flags & AMDBARE_BO_CPU_ACCESS) && (o->flags & AMDBARE_BO_NO_CPU_ACCESS)) {
+		cli_error("arena-stats: --flags cpu-access and no-cpu-access contradict each other");
+		return CLI_EXIT_USAGE;
+	}
+	if ((o->flags & AMDBARE_BO_USWC) && o->policy == AMDBARE_ALLOC_VRAM_ONLY) {
+		cli_error("arena-stats: --flags uswc is a GTT mapping mode; --policy vram has no GTT");
+		return CLI_EXIT_USAGE;
+	}
 	return CLI_EXIT_OK;
 }
 
@@ -235,12 +255,13 @@ static void json_domain(struct json_out *j, const char *key, const amdbare_alloc
 	json_object_end(j);
 }
 
-static int print_json(const struct arena_options *o, const amdbare_alloc_stats *s,
-		      uint64_t allocated, uint64_t refused)
+static int print_json(const amdbare_device_info *info, const struct arena_options *o,
+		      const amdbare_alloc_stats *s, uint64_t allocated, uint64_t refused)
 {
 	struct json_out j;
 	json_init(&j, stdout);
 	json_object_begin(&j, NULL);
+	cli_json_header(&j, info);
 	json_object_begin(&j, "workload");
 	json_u64(&j, "count", o->count);
 	json_u64(&j, "max_size", o->max_size);
@@ -321,11 +342,15 @@ int amdbare_cmd_arena(amdbare_device *dev, int argc, char **argv)
 		goto out;
 	}
 	if (o.json) {
-		rc = print_json(&o, &st, n, refused);
+		amdbare_device_info info;
+		amdbare_device_get_info(dev, &info);
+		rc = print_json(&info, &o, &st, n, refused);
 	} else {
 		print_text(&o, &st, n, refused, t1 - t0, t2 - t1, freed);
-		if (refused)
-			printf("first refusal: %s\n", first_refusal);
+		if (refused) {
+			char safe[600];
+			printf("first refusal: %s\n", text_safe(first_refusal, safe, sizeof(safe)));
+		}
 	}
 out:
 	for (uint64_t i = 0; i < n; i++)

@@ -9,6 +9,7 @@
  */
 #include "cmd_load.h"
 #include "load_report.h"
+#include "text_safe.h"
 #include "safetensors_writer.h"
 
 #include <errno.h>
@@ -223,8 +224,9 @@ static int run_gemv(amdbare_device *dev, const amdbare_tensor_info *w)
 	bool ok = max_err <= tol;
 	char va[32];
 	snprintf(va, sizeof(va), "0x%" PRIx64, w->gpu_va);
+	char name[256];
 	printf("gemv: y = W x on the GPU with %s (%u x %u %s, in %s at %s), %u outputs in %.1f ms\n",
-	       w->name, n, k, amdbare_dtype_name(w->dtype), amdbare_domain_name(w->domain), va, n, ms);
+	       text_safe(w->name, name, sizeof(name)), n, k, amdbare_dtype_name(w->dtype), amdbare_domain_name(w->domain), va, n, ms);
 	printf("      against a CPU reference from the file's bytes: max |error| %.3g "
 	       "(tolerance %.3g, row %u) %s\n", max_err, tol, worst, ok ? "ok" : "MISMATCH");
 	gemv_free(&r);
@@ -310,7 +312,12 @@ int cmd_demo(const struct cli_globals *g, int argc, char **argv)
 	if (rc == CLI_EXIT_OK) {
 		amdbare_tensor_info w;
 		if (pick_weight(m, generated, &w) < 0) {
+			/* the demo promises a GEMV: without one it did not do
+			 * what it says (exit 1, as its help states) */
 			printf("gemv: no 2-D f16/bf16/f32 tensor in the model; skipped\n");
+			cli_error("demo: the GEMV was skipped (no 2-D f16/bf16/f32 tensor to run it on); "
+				  "the model was loaded and proven");
+			rc = CLI_EXIT_FAILURE;
 		} else {
 			rc = run_gemv(dev, &w);
 		}

@@ -15,6 +15,9 @@
  * says "emulated" wherever a number would otherwise look like hardware.
  */
 #include "cli.h"
+#include "cli_num.h"
+#include "progress.h"
+#include "text_safe.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct gemm_opts {
 	bool gemv;
@@ -69,15 +73,7 @@ static void gemm_help(FILE *out, bool gemv)
 
 static int parse_u32(const char *opt, const char *text, uint32_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(text, &end, 10);
-	if (errno || end == text || *end || text[0] == '-' || v == 0 || v > UINT32_MAX) {
-		cli_error("%s: '%s' is not a positive integer", opt, text);
-		return -EINVAL;
-	}
-	*out = (uint32_t)v;
-	return 0;
+	return cli_parse_u32(opt, text, 1, UINT32_MAX, out);
 }
 
 static int parse_opts(int argc, char **argv, struct gemm_opts *o)
@@ -236,17 +232,28 @@ static double q8_get(const void *w, uint32_t K, uint32_t j, uint32_t k)
 }
 
 struct mat {
+	const char *name;      /* "A", "W", ... */
+	uint64_t bytes;
 	amdbare_bo *bo;
 	void *cpu;
+	amdbare_placement pl;  /* measured at creation and after the CPU touch */
 };
 
-static int mat_new(amdbare_device *dev, uint32_t domain, uint64_t bytes, struct mat *m)
+/* Creates the buffer, then writes every page from the CPU once
+ * (amdbare_bo_touch) before the data goes in: that first CPU access is
+ * where the kernel moves a buffer out of CPU-invisible VRAM, and the touch
+ * measures it, so m->pl says where the buffer is when the GPU reads it. */
+static int mat_new(amdbare_device *dev, uint32_t domain, struct mat *m)
 {
-	amdbare_bo_create_info ci = {.size = bytes, .domains = domain,
+	amdbare_bo_create_info ci = {.size = m->bytes, .domains = domain,
 				     .flags = AMDBARE_BO_CPU_ACCESS};
 	int r = amdbare_bo_create(dev, &ci, &m->bo);
 	if (!r)
+		r = amdbare_bo_touch(m->bo, 0);
+	if (!r)
 		r = amdbare_bo_cpu_map(m->bo, &m->cpu);
+	if (!r)
+		r = amdbare_bo_get_placement(m->bo, &m->pl);
 	return r;
 }
 
@@ -278,6 +285,118 @@ static double peak_bandwidth(const amdbare_device_info *in)
 	return in->vram_bit_width / 8.0 * in->max_memory_clock_mhz * 1e6 * rate;
 }
 
+/* The GPU's peak for reading a buffer where it really is.  On an APU, VRAM
+ * and GTT are the same DRAM.  On a dGPU, GTT is system memory read across
+ * PCIe: gfx11 dGPUs are PCIe 4.0 x16, 16 GT/s x 16 lanes x 128/130, 31.5
+ * GB/s per direction (the kernel's DEV_INFO does not give the link). */
+#define PCIE4_X16_BYTES_PER_S 31.5e9
+
+static double domain_bandwidth(const amdbare_device_info *in, uint32_t domain, const char **what)
+{
+	if (in->is_apu || domain != AMDBARE_DOMAIN_GTT) {
+		*what = in->is_apu ? "estimated DRAM peak" : "estimated VRAM peak";
+		return peak_bandwidth(in);
+	}
+	*what = "estimated PCIe 4.0 x16 peak, GTT";
+	return PCIE4_X16_BYTES_PER_S;
+}
+
+/* Where the operand is: the measured domain, or the asked one when the
+ * measurement could not tell (then said as "unknown"). */
+static uint32_t mat_domain(const struct mat *m, uint32_t asked)
+{
+	return m->pl.actual_domain ? m->pl.actual_domain : asked;
+}
+
+static const char *mat_where(const struct mat *m, char *buf, size_t len)
+{
+	if (m->pl.actual_domain == AMDBARE_DOMAIN_VRAM)
+		snprintf(buf, len, "VRAM (%s)", m->pl.cpu_visible ? "CPU-visible" : "CPU-invisible");
+	else if (m->pl.actual_domain)
+		snprintf(buf, len, "%s", amdbare_domain_name(m->pl.actual_domain));
+	else
+		snprintf(buf, len, "unknown");
+	return buf;
+}
+
+/* ---- what fits ---------------------------------------------------------------- */
+
+/* MemAvailable from /proc/meminfo in bytes, 0 when unknown. */
+static uint64_t host_available(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return 0;
+	char line[128];
+	unsigned long long kib = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kib * 1024;
+}
+
+static uint64_t heap_free(const amdbare_heap_info *h)
+{
+	return h->usable > h->used ? h->usable - h->used : 0;
+}
+
+/* Before anything is allocated or written: refuses (exit 1) operands the
+ * heaps cannot hold, says which will land in GTT though VRAM was asked
+ * for, and refuses a CPU fill larger than the memory the host has
+ * available (the vgpu and an APU hold every buffer in host RAM; GTT is
+ * host RAM everywhere). */
+static int check_fits(amdbare_device *dev, const amdbare_device_info *in, uint32_t domain,
+		      struct mat *ms, int n)
+{
+	amdbare_memory_info mem;
+	int r = amdbare_device_query_memory(dev, &mem);
+	if (r == -EOPNOTSUPP)
+		return 0; /* no heap sizes to check against: the kernel judges */
+	if (r < 0)
+		return cli_report_failure(r, "querying the memory heaps");
+	char a[32], b[32], c[32];
+	uint64_t total = 0;
+	for (int i = 0; i < n; i++) {
+		const struct mat *m = &ms[i];
+		total += m->bytes;
+		bool vram_ok = m->bytes <= mem.vram.max_allocation;
+		bool gtt_ok = m->bytes <= mem.gtt.max_allocation;
+		if (domain == AMDBARE_DOMAIN_GTT ? !gtt_ok : !vram_ok && !gtt_ok) {
+			cli_error("%s (%s) is larger than the largest buffer the kernel allows "
+				  "(VRAM %s, GTT %s); refused before allocating anything", m->name,
+				  amdbare_format_size(m->bytes, a, sizeof(a)),
+				  amdbare_format_size(mem.vram.max_allocation, b, sizeof(b)),
+				  amdbare_format_size(mem.gtt.max_allocation, c, sizeof(c)));
+			return CLI_EXIT_FAILURE;
+		}
+		if (domain == AMDBARE_DOMAIN_VRAM && !vram_ok) {
+			fflush(stdout);
+			fprintf(stderr, "amdbare: warning: %s (%s) is larger than the largest VRAM "
+				"buffer (%s): the kernel will place it in GTT\n", m->name,
+				amdbare_format_size(m->bytes, a, sizeof(a)),
+				amdbare_format_size(mem.vram.max_allocation, b, sizeof(b)));
+		}
+	}
+	uint64_t room = heap_free(&mem.gtt) + (domain == AMDBARE_DOMAIN_VRAM ? heap_free(&mem.vram) : 0);
+	if (total > room) {
+		cli_error("the operands take %s; %s free is %s; refused before allocating anything",
+			  amdbare_format_size(total, a, sizeof(a)),
+			  domain == AMDBARE_DOMAIN_VRAM ? "VRAM + GTT" : "GTT",
+			  amdbare_format_size(room, b, sizeof(b)));
+		return CLI_EXIT_FAILURE;
+	}
+	uint64_t host = host_available();
+	if ((in->is_virtual || in->is_apu || domain == AMDBARE_DOMAIN_GTT) && host && total > host) {
+		cli_error("the operands take %s, filled from the CPU, and this machine has %s of "
+			  "memory available (MemAvailable)%s; refused before allocating anything",
+			  amdbare_format_size(total, a, sizeof(a)), amdbare_format_size(host, b, sizeof(b)),
+			  in->is_virtual ? ": the virtual device keeps every buffer in host memory" : "");
+		return CLI_EXIT_FAILURE;
+	}
+	return 0;
+}
+
 /* ---- the command ------------------------------------------------------------- */
 
 /* Roundings on the path of one q8_0 GEMV output (docs/kernels.md,
@@ -306,41 +425,86 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 	size_t es = xt == AMDBARE_DTYPE_F32 ? 4 : 2;
 	uint64_t na = (uint64_t)o->m * o->k, nb = (uint64_t)o->k * o->n, nc = (uint64_t)o->m * o->n;
 	uint64_t b_bytes = q8 ? nb / 32 * Q8_BYTES : nb * es;
-	struct mat a = {0}, b = {0}, c = {0};
-	int rc = CLI_EXIT_FAILURE, r;
-	if ((r = mat_new(dev, o->domain, na * es, &a)) || (r = mat_new(dev, o->domain, b_bytes, &b)) ||
-	    (r = mat_new(dev, o->domain, nc * 4, &c))) {
-		cli_report_failure(r, "allocating the matrices");
-		goto out;
+	/* GEMV: a = x (K), b = W (N x K), c = y; GEMM: A, B, C as stored */
+	struct mat ms[3] = {
+		{.name = o->gemv ? "x" : "A", .bytes = na * es},
+		{.name = o->gemv ? "W" : "B", .bytes = b_bytes},
+		{.name = o->gemv ? "y" : "C", .bytes = nc * 4},
+	};
+	struct mat *a = &ms[0], *b = &ms[1], *c = &ms[2];
+	int rc = check_fits(dev, &info, o->domain, ms, 3), r = 0;
+	if (rc)
+		return rc;
+	/* The vgpu interprets every instruction: some 2^28 multiply-adds
+	 * already take longer than its default 10 s lockup timeout. */
+	double macs = (double)o->m * o->n * o->k * (o->iters + 1);
+	if (info.is_virtual && macs > 268435456.0) {
+		fflush(stdout);
+		fprintf(stderr, "amdbare: warning: %.3g multiply-adds on the virtual device, which "
+			"interprets every instruction on the CPU: this takes long and may pass the "
+			"vgpu's lockup timeout (AMDBARE_VGPU_TIMEOUT_MS, default 10 s)\n", macs);
 	}
-	for (uint64_t i = 0; i < na; i++)
-		put(a.cpu, i, xt, rnd());
-	if (q8)
-		q8_fill(b.cpu, nb / 32);
-	else
-		for (uint64_t i = 0; i < nb; i++)
-			put(b.cpu, i, t, rnd());
-	memset(c.cpu, 0, nc * 4);
-	/* GEMV: a = x (K), b = W (N x K); GEMM: a = A, b = B as stored */
+	rc = CLI_EXIT_FAILURE;
+	/* W first for GEMV: the big operand gets the asked domain's room */
+	int order[3] = {1, 0, 2};
+	for (int i = 0; i < 3; i++) {
+		struct mat *m = &ms[order[i]];
+		if ((r = mat_new(dev, o->domain, m))) {
+			char what[64];
+			snprintf(what, sizeof(what), "allocating %s", m->name);
+			cli_report_failure(r, what);
+			goto out;
+		}
+	}
+	struct progress pg;
+	progress_begin(&pg, "filling the operands from the CPU", na + nb + nc);
+	for (uint64_t i = 0; i < na; i++) {
+		put(a->cpu, i, xt, rnd());
+		if ((i & 0xffff) == 0)
+			progress_update(&pg, i);
+	}
+	if (q8) {
+		for (uint64_t blk = 0; blk < nb / 32; blk += 2048) {
+			uint64_t cnt = nb / 32 - blk < 2048 ? nb / 32 - blk : 2048;
+			q8_fill((uint8_t *)b->cpu + blk * Q8_BYTES, cnt);
+			progress_update(&pg, na + blk * 32);
+		}
+	} else {
+		for (uint64_t i = 0; i < nb; i++) {
+			put(b->cpu, i, t, rnd());
+			if ((i & 0xffff) == 0)
+				progress_update(&pg, na + i);
+		}
+	}
+	memset(c->cpu, 0, nc * 4);
+	progress_end(&pg);
 	amdbare_gemm_desc g = {
 		.m = o->m, .n = o->n, .k = o->k, .trans_a = o->ta, .trans_b = o->tb,
 		.alpha = 1, .beta = 0,
-		.a = amdbare_tensor(a.bo, 0, t), .b = amdbare_tensor(b.bo, 0, t),
-		.c = amdbare_tensor(c.bo, 0, AMDBARE_DTYPE_F32),
+		.a = amdbare_tensor(a->bo, 0, t), .b = amdbare_tensor(b->bo, 0, t),
+		.c = amdbare_tensor(c->bo, 0, AMDBARE_DTYPE_F32),
 	};
 	amdbare_gemv_desc v = {
 		.n = o->n, .k = o->k, .alpha = 1, .beta = 0,
-		.w = amdbare_tensor(b.bo, 0, t), .x = amdbare_tensor(a.bo, 0, xt),
-		.y = amdbare_tensor(c.bo, 0, AMDBARE_DTYPE_F32),
+		.w = amdbare_tensor(b->bo, 0, t), .x = amdbare_tensor(a->bo, 0, xt),
+		.y = amdbare_tensor(c->bo, 0, AMDBARE_DTYPE_F32),
 	};
+	/* This process's usage before the runs: a change by the end means the
+	 * kernel moved an operand while the GPU used it. */
+	amdbare_process_usage u0, u1;
+	bool have_u = amdbare_device_query_process_usage(dev, &u0) == 0;
+	progress_status(&pg, info.is_virtual ? "running on the virtual device (emulated)"
+					     : "running on the GPU");
 	/* untimed first run: loads and uploads the kernel module */
 	r = o->gemv ? amdbare_gemv(dev, &v) : amdbare_gemm(dev, &g);
 	if (r) {
+		progress_end(&pg);
 		cli_report_failure(r, o->gemv ? "gemv" : "gemm");
 		goto out;
 	}
 	amdbare_dispatcher *d = NULL;
 	if ((r = amdbare_dispatcher_create(dev, &d))) {
+		progress_end(&pg);
 		cli_report_failure(r, "creating a dispatcher");
 		goto out;
 	}
@@ -351,19 +515,50 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 		r = amdbare_dispatcher_run(d, NULL);
 	double secs = (now_s() - t0) / o->iters;
 	amdbare_dispatcher_free(d);
+	progress_end(&pg);
 	if (r) {
 		cli_report_failure(r, "running");
 		goto out;
 	}
+	have_u = have_u && amdbare_device_query_process_usage(dev, &u1) == 0;
 	const char *tn = amdbare_dtype_name(t);
+	char gfx[32], name[160];
+	text_safe(info.gfx_target, gfx, sizeof(gfx));
+	text_safe(info.marketing_name, name, sizeof(name));
 	if (o->gemv)
-		printf("gemv %ux%u %s weights%s, f32 y, on %s (%s, %s)\n", o->n, o->k, tn,
-		       q8 ? ", f32 x" : " and x", info.gfx_target, info.marketing_name,
-		       amdbare_domain_name(o->domain));
+		printf("gemv %ux%u %s weights%s, f32 y, on %s (%s), %s asked for\n", o->n, o->k, tn,
+		       q8 ? ", f32 x" : " and x", gfx, name, amdbare_domain_name(o->domain));
 	else
-		printf("gemm %ux%ux%u %s%s%s -> f32 on %s (%s, %s)\n", o->m, o->n, o->k, tn,
-		       o->ta ? ", A transposed" : "", o->tb ? ", B transposed" : "",
-		       info.gfx_target, info.marketing_name, amdbare_domain_name(o->domain));
+		printf("gemm %ux%ux%u %s%s%s -> f32 on %s (%s), %s asked for\n", o->m, o->n, o->k, tn,
+		       o->ta ? ", A transposed" : "", o->tb ? ", B transposed" : "", gfx, name,
+		       amdbare_domain_name(o->domain));
+	/* Where each operand really is, as `alloc` measures it. */
+	bool moved = false;
+	for (int i = 0; i < 3; i++) {
+		struct mat *m = &ms[order[i]];
+		char sz[32], w[48];
+		printf("placed    %-2s %10s in %-19s confidence %s\n", m->name,
+		       amdbare_format_size(m->bytes, sz, sizeof(sz)), mat_where(m, w, sizeof(w)),
+		       report_confidence_name((int)m->pl.confidence));
+		if (m->pl.actual_domain && m->pl.actual_domain != o->domain) {
+			moved = true;
+			fflush(stdout);
+			fprintf(stderr, "amdbare: warning: %s was asked for %s and is in %s (%s)\n",
+				m->name, amdbare_domain_name(o->domain), w,
+				m->pl.migrated ? "moved out when the CPU first wrote it"
+					       : "the kernel placed it there at creation");
+		}
+	}
+	/* The runs only add buffers of their own (the kernel module, the
+	 * dispatcher's); usage going down in a heap means something of
+	 * this process left it while the GPU worked. */
+	if (have_u && (u1.vram < u0.vram || u1.gtt < u0.gtt)) {
+		char dv[32], dg[32];
+		printf("note      the kernel moved memory of this process during the runs (vram %s, "
+		       "gtt %s): the placements above are from before them\n",
+		       report_signed_size((int64_t)(u1.vram - u0.vram), dv, sizeof(dv)),
+		       report_signed_size((int64_t)(u1.gtt - u0.gtt), dg, sizeof(dg)));
+	}
 	const char *emu = info.is_virtual ? " [emulated]" : "";
 	printf("time      %.3f ms per %s (%u in one submission)%s\n", secs * 1e3,
 	       o->gemv ? "GEMV" : "GEMM", o->iters, emu);
@@ -376,10 +571,26 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 	       f32_alu ? "f32 FMA" : "WMMA", info.cu_count,
 	       info.max_engine_clock_mhz, f32_alu ? 256 : 512, emu);
 	if (o->gemv) {
-		double bytes = (double)b_bytes, bw = peak_bandwidth(&info);
-		printf("bandwidth %.3f GB/s of W = %.4f %% of %.1f GB/s (estimated DRAM peak)%s\n",
-		       bytes / secs * 1e-9, 100.0 * bytes / secs / bw, bw * 1e-9, emu);
+		const char *what;
+		double bytes = (double)b_bytes;
+		double bw = domain_bandwidth(&info, mat_domain(b, o->domain), &what);
+		printf("bandwidth %.3f GB/s of W = %.4f %% of %.1f GB/s (%s, where W is)%s\n",
+		       bytes / secs * 1e-9, 100.0 * bytes / secs / bw, bw * 1e-9, what, emu);
 	}
+	/* The roofline: the least time the operands' bytes take to move, each
+	 * at the peak of the memory it is really in, or the FLOPs at peak. */
+	double t_mem = 0;
+	for (int i = 0; i < 3; i++) {
+		const char *what;
+		t_mem += (double)ms[i].bytes / domain_bandwidth(&info, mat_domain(&ms[i], o->domain), &what);
+	}
+	double t_flop = flops / peak, t_min = t_mem > t_flop ? t_mem : t_flop;
+	printf("roofline  %.3f ms (%s-bound: each operand at the peak of where it is) = %.4f %% "
+	       "reached%s\n", t_min * 1e3, t_mem > t_flop ? "memory" : "compute",
+	       100.0 * t_min / secs, emu);
+	if (moved)
+		printf("note      an operand is not where it was asked for (warning on stderr); the "
+		       "numbers above use where it is\n");
 	if (info.is_virtual)
 		printf("note      emulated: the vgpu interprets every instruction on the CPU; "
 		       "these times say nothing about a GPU\n");
@@ -388,23 +599,24 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 		/* tolerance of docs/kernels.md: f32 accumulation over K terms */
 		double worst = 0;
 		uint64_t bad = 0;
+		progress_begin(&pg, "checking against the CPU reference", (uint64_t)o->m * o->n);
 		for (uint32_t i = 0; i < o->m; i++)
 			for (uint32_t j = 0; j < o->n; j++) {
 				double s = 0, mag = 0;
 				for (uint32_t k = 0; k < o->k; k++) {
 					double x, y;
 					if (o->gemv) {
-						x = get(a.cpu, k, xt);
-						y = q8 ? q8_get(b.cpu, o->k, j, k)
-						       : get(b.cpu, (size_t)j * o->k + k, t);
+						x = get(a->cpu, k, xt);
+						y = q8 ? q8_get(b->cpu, o->k, j, k)
+						       : get(b->cpu, (size_t)j * o->k + k, t);
 					} else {
-						x = get(a.cpu, o->ta ? (size_t)k * o->m + i : (size_t)i * o->k + k, t);
-						y = get(b.cpu, o->tb ? (size_t)j * o->k + k : (size_t)k * o->n + j, t);
+						x = get(a->cpu, o->ta ? (size_t)k * o->m + i : (size_t)i * o->k + k, t);
+						y = get(b->cpu, o->tb ? (size_t)j * o->k + k : (size_t)k * o->n + j, t);
 					}
 					s += x * y;
 					mag += fabs(x * y);
 				}
-				double got = ((float *)c.cpu)[(size_t)i * o->n + j];
+				double got = ((float *)c->cpu)[(size_t)i * o->n + j];
 				double tol = (q8 ? q8_rounds(o->k) : o->k + 4) * ldexp(1, -24) * mag +
 					     1e-30;
 				double ratio = fabs(got - s) / tol;
@@ -412,7 +624,9 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 					worst = ratio;
 				if (!(ratio <= 1.0))
 					bad++;
+				progress_update(&pg, (uint64_t)i * o->n + j);
 			}
+		progress_end(&pg);
 		if (bad) {
 			printf("check     FAILED: %llu of %llu elements outside the tolerance "
 			       "(worst %.2fx)\n", (unsigned long long)bad, (unsigned long long)nc, worst);
@@ -424,9 +638,9 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 		}
 	}
 out:
-	amdbare_bo_free(a.bo);
-	amdbare_bo_free(b.bo);
-	amdbare_bo_free(c.bo);
+	amdbare_bo_free(a->bo);
+	amdbare_bo_free(b->bo);
+	amdbare_bo_free(c->bo);
 	return rc;
 }
 

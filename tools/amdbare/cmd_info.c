@@ -4,6 +4,7 @@
  * tell, without ROCm).
  */
 #include "cli.h"
+#include "text_safe.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -50,7 +51,9 @@ static void print_text(FILE *out, const struct device_report *r)
 	if (in->is_virtual)
 		fprintf(out, "  (virtual device (vgpu profile %s))", in->virtual_profile);
 	fputc('\n', out);
-	fprintf(out, "  name          %s\n", in->marketing_name);
+	/* the name comes from amdgpu.ids (or the kernel): shown escaped */
+	char name[256];
+	fprintf(out, "  name          %s\n", text_safe(in->marketing_name, name, sizeof(name)));
 	fprintf(out, "  PCI           %04x:%04x rev %02x, bus %s\n", in->pci_vendor,
 		in->pci_device, in->pci_revision, in->pci_bus);
 	fprintf(out, "  gfx target    %s (GC %u.%u.%u, family %u, external rev 0x%x)\n",

@@ -8,12 +8,18 @@
  * for, and the output buffers are written to their files.
  */
 #include "cmd_run.h"
+#include "cli_num.h"
+#include "input_file.h"
+#include "text_safe.h"
 
 #include <errno.h>
+#include <float.h>
 #include <inttypes.h>
+#include <math.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum run_arg_kind { RA_IN, RA_OUT, RA_INOUT, RA_LDS, RA_U32, RA_I32, RA_U64, RA_F32, RA_F64 };
 
@@ -25,7 +31,6 @@ struct run_arg {
 	uint64_t bytes;        /* OUT: buffer size; IN/INOUT: file size; LDS: bytes */
 	uint8_t value[8];      /* by-value bytes */
 	uint32_t size;         /* by-value size */
-	uint8_t *data;         /* IN/INOUT: the file's bytes */
 	amdbare_bo *bo;
 };
 
@@ -62,7 +67,11 @@ static int parse_dims(const char *opt, const char *text, uint32_t out[3])
 		char *end;
 		errno = 0;
 		unsigned long long v = strtoull(p, &end, 10);
-		if (errno || end == p || v == 0 || v > UINT32_MAX || *p == '-') {
+		if (end != p && *p != '-' && (errno == ERANGE || v > UINT32_MAX)) {
+			cli_error("%s: '%s': too large (each at most 4294967295)", opt, text);
+			return -EINVAL;
+		}
+		if (errno || end == p || v == 0 || *p == '-') {
 			cli_error("%s: '%s' is not a size (GX[,GY,GZ], each 1..2^32-1)", opt, text);
 			return -EINVAL;
 		}
@@ -107,9 +116,17 @@ static int parse_value(struct run_arg *a)
 		return 0;
 	}
 	case RA_F32: {
-		float v = strtof(t, &end);
+		/* parsed as a double: a value beyond f32's range would become
+		 * inf silently, and is refused instead (an explicit "inf" is
+		 * taken as written) */
+		double d = strtod(t, &end);
 		if (end == t || *end)
 			break;
+		if (isfinite(d) && fabs(d) > FLT_MAX) {
+			cli_error("%s '%s': out of the range of f32 (largest %g)", a->opt, t, FLT_MAX);
+			return -ERANGE;
+		}
+		float v = (float)d;
 		a->size = 4;
 		memcpy(a->value, &v, 4);
 		return 0;
@@ -118,6 +135,10 @@ static int parse_value(struct run_arg *a)
 		double v = strtod(t, &end);
 		if (end == t || *end)
 			break;
+		if (errno == ERANGE && isinf(v)) {
+			cli_error("%s '%s': out of the range of f64 (largest %g)", a->opt, t, DBL_MAX);
+			return -ERANGE;
+		}
 		a->size = 8;
 		memcpy(a->value, &v, 8);
 		return 0;
@@ -125,7 +146,10 @@ static int parse_value(struct run_arg *a)
 	default:
 		return 0;
 	}
-	cli_error("%s: '%s' is not a valid value", a->opt, t);
+	cli_error("%s '%s': not a valid %s", a->opt, t,
+		  a->kind == RA_F32 || a->kind == RA_F64 ? "number"
+		  : a->kind == RA_I32 ? "integer (-2147483648 .. 2147483647)"
+		  : a->kind == RA_U32 ? "integer (0 .. 4294967295)" : "integer (0 .. 2^64-1)");
 	return -EINVAL;
 }
 
@@ -144,42 +168,23 @@ static int parse_out_spec(struct run_arg *a)
 	}
 	size_t n = (size_t)(colon - a->text);
 	char *file = malloc(n + 1);
-	if (!file)
+	if (!file) {
+		cli_error("--out: out of memory");
 		return -ENOMEM;
+	}
 	memcpy(file, a->text, n);
 	file[n] = 0;
 	a->file = file;
-	if (amdbare_parse_size(colon + 1, &a->bytes) < 0 || a->bytes == 0) {
-		cli_error("--out: '%s' is not a size in bytes (e.g. 4096, 64K)", colon + 1);
+	if (cli_parse_size("--out", colon + 1, 1, UINT64_MAX, &a->bytes) < 0)
 		return -EINVAL;
-	}
 	return 0;
 }
 
-static int read_file(struct run_arg *a)
+/* --in / --inout: a regular file, checked now (before the device is
+ * opened); its bytes are read later straight into the buffer's mapping. */
+static int check_input(struct run_arg *a)
 {
-	FILE *f = fopen(a->file, "rb");
-	if (!f) {
-		cli_error("%s %s: %s", a->opt, a->file, strerror(errno));
-		return -errno;
-	}
-	int r = 0;
-	if (fseek(f, 0, SEEK_END) != 0 || ftell(f) < 0) {
-		cli_error("%s %s: cannot tell its size", a->opt, a->file);
-		r = -EINVAL;
-	} else {
-		a->bytes = (uint64_t)ftell(f);
-		rewind(f);
-		a->data = malloc(a->bytes ? a->bytes : 1);
-		if (!a->data)
-			r = -ENOMEM;
-		else if (fread(a->data, 1, a->bytes, f) != a->bytes) {
-			cli_error("%s %s: short read", a->opt, a->file);
-			r = -EIO;
-		}
-	}
-	fclose(f);
-	return r;
+	return input_file_check(a->opt, a->file, &a->bytes);
 }
 
 static const char *arg_name(const amdbare_kernel_arg *k)
@@ -199,10 +204,10 @@ static int match_metadata(const amdbare_kernel_info *k, struct run_arg *args, ui
 			  explicit_count == 1 ? "" : "s", n);
 		for (uint32_t i = 0, j = 0; i < k->arg_count; i++)
 			if (!k->args[i].hidden)
-				fprintf(stderr, "amdbare:   %u: %s %s (%s, %u bytes)\n", j++,
-					k->args[i].type_name ? k->args[i].type_name : "",
-					arg_name(&k->args[i]), k->args[i].value_kind_name,
-					k->args[i].size);
+				cli_error("  %u: %s %s (%s, %u bytes)", j++,
+					  k->args[i].type_name ? k->args[i].type_name : "",
+					  arg_name(&k->args[i]), k->args[i].value_kind_name,
+					  k->args[i].size);
 		return -EINVAL;
 	}
 	for (uint32_t i = 0, j = 0; i < k->arg_count; i++) {
@@ -266,13 +271,31 @@ static int make_buffers(amdbare_device *dev, uint32_t domain, struct run_arg *ar
 		int r = amdbare_bo_create(dev, &ci, &a->bo);
 		if (r == 0)
 			r = amdbare_bo_cpu_map(a->bo, &p);
-		if (r < 0)
-			return cli_report_failure(r, "creating an argument buffer");
+		if (r < 0) {
+			/* one line naming the argument and the library's reason */
+			cli_error("%s %s: no buffer of %" PRIu64 " bytes: %s", a->opt, a->file, a->bytes,
+				  amdbare_last_error());
+			return CLI_EXIT_FAILURE;
+		}
 		/* Zero the whole buffer: the page-rounded tail too, so a kernel
 		 * reading past the file's end sees zeros. */
 		memset(p, 0, amdbare_bo_size(a->bo));
-		if (a->data)
-			memcpy(p, a->data, a->bytes);
+		if (a->kind == RA_IN || a->kind == RA_INOUT) {
+			uint64_t size = 0;
+			int fd = input_file_open(a->opt, a->file, &size);
+			if (fd < 0)
+				return CLI_EXIT_FAILURE;
+			if (size != a->bytes) {
+				cli_error("%s %s: the file changed size since it was checked (%" PRIu64
+					  " bytes, then %" PRIu64 ")", a->opt, a->file, a->bytes, size);
+				close(fd);
+				return CLI_EXIT_FAILURE;
+			}
+			r = input_file_read(fd, a->opt, a->file, p, a->bytes);
+			close(fd);
+			if (r < 0)
+				return CLI_EXIT_FAILURE;
+		}
 	}
 	return CLI_EXIT_OK;
 }
@@ -289,7 +312,9 @@ static int write_outputs(struct run_arg *args, uint32_t n)
 			rc = CLI_EXIT_FAILURE;
 			continue;
 		}
-		printf("wrote %s (%" PRIu64 " bytes)\n", a->file, a->bytes);
+		char safe[512];
+		printf("wrote %s (%" PRIu64 " bytes)\n", text_safe(a->file, safe, sizeof(safe)),
+		       a->bytes);
 	}
 	return rc;
 }
@@ -312,7 +337,11 @@ static int run_on_device(const struct cli_globals *g, amdbare_codeobj *co,
 	amdbare_bo *code = NULL;
 	uint64_t code_va = 0;
 	amdbare_karg *kargs = calloc(n ? n : 1, sizeof(*kargs));
-	int rc = kargs ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+	int rc = CLI_EXIT_OK;
+	if (!kargs) {
+		cli_error("run: out of memory");
+		rc = CLI_EXIT_FAILURE;
+	}
 	if (rc == CLI_EXIT_OK) {
 		r = amdbare_codeobj_upload(co, dev, &code, &code_va);
 		if (r < 0)
@@ -341,7 +370,9 @@ static int run_on_device(const struct cli_globals *g, amdbare_codeobj *co,
 					  "no output was written", k->name);
 			rc = r == -EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
 		} else {
-			printf("ran %s: %ux%ux%u workgroups of %ux%ux%u work-items\n", k->name,
+			char safe[256];
+			printf("ran %s: %ux%ux%u workgroups of %ux%ux%u work-items\n",
+			       text_safe(k->name, safe, sizeof(safe)),
 			       grid[0], grid[1], grid[2], block[0], block[1], block[2]);
 			rc = write_outputs(args, n);
 		}
@@ -369,8 +400,10 @@ int cmd_run(const struct cli_globals *g, int argc, char **argv)
 	uint32_t grid[3] = {0, 0, 0}, block[3] = {0, 0, 0};
 	uint32_t domain = AMDBARE_DOMAIN_GTT;
 	struct run_arg *args = calloc((size_t)argc, sizeof(*args));
-	if (!args)
+	if (!args) {
+		cli_error("run: out of memory");
 		return CLI_EXIT_FAILURE;
+	}
 	uint32_t n = 0;
 	int rc = CLI_EXIT_OK;
 	for (int i = 3; i < argc && rc == CLI_EXIT_OK; i++) {
@@ -409,14 +442,14 @@ int cmd_run(const struct cli_globals *g, int argc, char **argv)
 			a->text = val;
 			if (a->kind == RA_IN || a->kind == RA_INOUT) {
 				a->file = val;
-				rc = read_file(a) < 0 ? CLI_EXIT_USAGE : rc;
+				/* a path that is not a readable regular file: the
+				 * command line is wrong, nothing was run */
+				rc = check_input(a) < 0 ? CLI_EXIT_USAGE : rc;
 			} else if (a->kind == RA_OUT) {
 				rc = parse_out_spec(a) < 0 ? CLI_EXIT_USAGE : rc;
 			} else if (a->kind == RA_LDS) {
-				if (amdbare_parse_size(val, &a->bytes) < 0 || a->bytes > 65536) {
-					cli_error("--lds: '%s' is not a size of at most 64K", val);
+				if (cli_parse_size("--lds", val, 0, 65536, &a->bytes) < 0)
 					rc = CLI_EXIT_USAGE;
-				}
 			} else {
 				rc = parse_value(a) < 0 ? CLI_EXIT_USAGE : rc;
 			}
@@ -428,19 +461,26 @@ int cmd_run(const struct cli_globals *g, int argc, char **argv)
 	}
 	amdbare_codeobj *co = NULL;
 	const amdbare_kernel_info *k = NULL;
+	if (rc == CLI_EXIT_OK && input_file_check("code object", co_path, NULL) < 0)
+		rc = CLI_EXIT_USAGE;
 	if (rc == CLI_EXIT_OK) {
 		int r = amdbare_codeobj_load_file(co_path, &co);
-		if (r == 0)
-			r = amdbare_codeobj_find_kernel(co, kname, &k);
 		if (r < 0)
 			rc = cli_report_failure(r, "loading the code object");
+	}
+	if (rc == CLI_EXIT_OK) {
+		/* a kernel name the code object does not have: a wrong command
+		 * line (the message lists the kernels it has) */
+		int r = amdbare_codeobj_find_kernel(co, kname, &k);
+		if (r < 0)
+			rc = r == -ENOENT ? (cli_report_failure(r, "finding the kernel"), CLI_EXIT_USAGE)
+					  : cli_report_failure(r, "finding the kernel");
 	}
 	if (rc == CLI_EXIT_OK && match_metadata(k, args, n) < 0)
 		rc = CLI_EXIT_USAGE;
 	if (rc == CLI_EXIT_OK)
 		rc = run_on_device(g, co, k, grid, block, domain, args, n);
 	for (uint32_t i = 0; i < n; i++) {
-		free(args[i].data);
 		if (args[i].kind == RA_OUT)
 			free((char *)args[i].file);
 	}

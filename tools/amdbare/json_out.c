@@ -107,8 +107,11 @@ void json_null(struct json_out *j, const char *key)
 	fputs("null", j->f);
 }
 
+bool json_document_written;
+
 int json_finish(struct json_out *j)
 {
+	json_document_written = true;
 	fputc('\n', j->f);
 	if (fflush(j->f) != 0 || ferror(j->f) || j->depth != 0 || j->overflow)
 		return -EIO;

@@ -4,13 +4,18 @@
  * moves, the progress, and the proof of where the tensors are).
  */
 #include "load_report.h"
+#include "cli_num.h"
+#include "input_file.h"
+#include "text_safe.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int parse_policy(const char *s, uint32_t *out)
@@ -32,10 +37,15 @@ static const char *policy_name(uint32_t p)
 										 : "vram-then-gtt";
 }
 
-static bool parse_size_opt(const char *opt, const char *text, uint64_t *out)
+/* --vram-limit / --gtt-limit: the library reads 0 as "no limit", the
+ * opposite of what 0 says, so 0 is refused with what to do instead. */
+static bool parse_limit_opt(const char *opt, const char *text, const char *instead, uint64_t *out)
 {
-	if (amdbare_parse_size(text, out) < 0) {
-		cli_error("%s: '%s' is not a size (e.g. 512M, 2G)", opt, text);
+	if (cli_parse_size(opt, text, 0, UINT64_C(1) << 50, out) < 0)
+		return false;
+	if (*out == 0) {
+		cli_error("%s 0 would leave the model no room there; %s (without %s there is no "
+			  "limit)", opt, instead, opt);
 		return false;
 	}
 	return true;
@@ -122,11 +132,14 @@ static void print_tensors(const amdbare_model *m, bool all)
 			snprintf(va, sizeof(va), "0x%012" PRIx64, t.gpu_va);
 		else
 			snprintf(va, sizeof(va), "-");
-		char note[96] = "";
+		char note[96] = "", pat[80], name[256], dtype[32];
 		if (t.placed_by)
-			snprintf(note, sizeof(note), "  (--place %s)", t.placed_by);
-		printf("  %-40s %-6s %-16s %11s %-5s %-18s %s%s\n", t.name,
-		       amdbare_dtype_name(t.dtype), shape, amdbare_format_size(t.nbytes, sz, sizeof(sz)),
+			snprintf(note, sizeof(note), "  (--place %s)",
+				 text_safe(t.placed_by, pat, sizeof(pat)));
+		/* names and dtypes come from the file: escaped, so that no
+		 * byte of a name can forge a line or drive the terminal */
+		printf("  %-40s %-6s %-16s %11s %-5s %-18s %s%s\n", text_safe(t.name, name, sizeof(name)),
+		       text_safe(amdbare_dtype_name(t.dtype), dtype, sizeof(dtype)), shape, amdbare_format_size(t.nbytes, sz, sizeof(sz)),
 		       amdbare_domain_name(t.domain), va, t.verified ? "gpu checksum ok" : "-", note);
 	}
 	if (shown < n)
@@ -175,8 +188,10 @@ static void print_proof(const amdbare_model_proof *pr)
 	printf("  device-wide (INFO)       VRAM %10s   GTT %10s\n",
 	       report_signed_size(pr->global_vram_delta, c, sizeof(c)),
 	       report_signed_size(pr->global_gtt_delta, d, sizeof(d)));
+	char note[512];
 	if (pr->verify_skipped)
-		printf("  integrity                GPU checksums skipped: %s\n", pr->verify_note);
+		printf("  integrity                GPU checksums skipped: %s\n",
+		       text_safe(pr->verify_note, note, sizeof(note)));
 	else
 		printf("  integrity                %u tensor%s: GPU checksum == checksum of the file "
 		       "bytes, %u mismatch%s (%.2f s)\n", pr->verified, pr->verified == 1 ? "" : "s",
@@ -283,6 +298,34 @@ static void json_report(const amdbare_device_info *info, const amdbare_model *m,
 
 /* ---- the shared flow ------------------------------------------------------- */
 
+/* A --place pattern that matches no tensor name is most likely a typo:
+ * said on stderr (the plan shows what was placed where). */
+static void warn_unmatched_places(const amdbare_model *m, const amdbare_model_options *o)
+{
+	size_t n = amdbare_model_tensor_count(m);
+	for (size_t i = 0; i < o->n_placements; i++) {
+		const char *spec = o->placements[i];
+		const char *eq = strrchr(spec, '=');
+		if (!eq)
+			continue;
+		char pattern[512];
+		snprintf(pattern, sizeof(pattern), "%.*s", (int)(eq - spec), spec);
+		bool hit = false;
+		for (size_t k = 0; k < n && !hit; k++) {
+			amdbare_tensor_info t;
+			if (amdbare_model_tensor(m, k, &t) == 0 && fnmatch(pattern, t.name, 0) == 0)
+				hit = true;
+		}
+		if (!hit) {
+			fflush(stdout);
+			fputs("amdbare: warning: --place '", stderr);
+			text_safe_fputs(spec, stderr);
+			fprintf(stderr, "' matches no tensor of the model (%zu tensors); it placed "
+				"nothing\n", n);
+		}
+	}
+}
+
 int load_and_report(amdbare_device *dev, const char *const *paths, size_t n_paths,
 		    const amdbare_model_options *opt, const struct load_view *v,
 		    amdbare_model **out)
@@ -296,6 +339,35 @@ int load_and_report(amdbare_device *dev, const char *const *paths, size_t n_path
 		o.progress = show_progress;
 		o.progress_user = &ps;
 	}
+	/* Every path a regular file, refused before it is opened (a FIFO
+	 * would block the open), and no file given twice. */
+	struct stat *seen = calloc(n_paths ? n_paths : 1, sizeof(*seen));
+	if (!seen) {
+		cli_error("out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < n_paths; i++) {
+		if (input_file_check("model file", paths[i], NULL) < 0) {
+			free(seen);
+			return CLI_EXIT_FAILURE;
+		}
+		if (stat(paths[i], &seen[i]) != 0) {
+			cli_error("model file %s: %s", paths[i], strerror(errno));
+			free(seen);
+			return CLI_EXIT_FAILURE;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (seen[k].st_dev == seen[i].st_dev && seen[k].st_ino == seen[i].st_ino) {
+				if (strcmp(paths[k], paths[i]) == 0)
+					cli_error("model file %s is given twice", paths[i]);
+				else
+					cli_error("model files %s and %s are the same file (given twice)",
+						  paths[k], paths[i]);
+				free(seen);
+				return CLI_EXIT_USAGE;
+			}
+	}
+	free(seen);
 	amdbare_model *m = NULL;
 	int rc = amdbare_model_open(dev, paths, n_paths, &o, &m);
 	if (rc < 0) {
@@ -307,12 +379,15 @@ int load_and_report(amdbare_device *dev, const char *const *paths, size_t n_path
 		}
 		return cli_report_failure(rc, "opening the model");
 	}
+	warn_unmatched_places(m, &o);
 	amdbare_model_plan p;
 	amdbare_model_get_plan(m, &p);
 	if (!v->json) {
 		print_plan(m, &p);
-		if (!p.fits)
-			printf("  refused: %s\n", p.refusal);
+		if (!p.fits) {
+			char safe[sizeof(p.refusal) * 2];
+			printf("  refused: %s\n", text_safe(p.refusal, safe, sizeof(safe)));
+		}
 	}
 	if (v->plan_only || !p.fits) {
 		if (v->json)
@@ -404,26 +479,47 @@ int parse_load_options(int argc, char **argv, amdbare_model_options *o,
 				cli_error("--place: at most %d patterns", LOAD_MAX_PLACE);
 				return CLI_EXIT_USAGE;
 			}
-			if (!strchr(optarg, '=')) {
-				cli_error("--place: '%s' is not PATTERN=DOMAIN (e.g. '*embed*=gtt')", optarg);
-				return CLI_EXIT_USAGE;
+			{
+				const char *eq = strrchr(optarg, '=');
+				if (!eq || eq == optarg) {
+					cli_error("--place: '%s' is not PATTERN=DOMAIN (e.g. '*embed*=gtt')",
+						  optarg);
+					return CLI_EXIT_USAGE;
+				}
+				if (strcasecmp(eq + 1, "vram") && strcasecmp(eq + 1, "gtt")) {
+					cli_error("--place: '%s': domain '%s' is not vram or gtt",
+						  optarg, eq + 1);
+					return CLI_EXIT_USAGE;
+				}
 			}
 			place[o->n_placements++] = optarg;
 			break;
 		case 'V':
-			if (!parse_size_opt("--vram-limit", optarg, &o->vram_limit))
+			if (!parse_limit_opt("--vram-limit", optarg,
+					     "to keep the model out of VRAM use --policy gtt",
+					     &o->vram_limit))
 				return CLI_EXIT_USAGE;
 			break;
 		case 'G':
-			if (!parse_size_opt("--gtt-limit", optarg, &o->gtt_limit))
+			if (!parse_limit_opt("--gtt-limit", optarg,
+					     "to keep the model out of GTT use --policy vram",
+					     &o->gtt_limit))
 				return CLI_EXIT_USAGE;
 			break;
 		case 'n': o->flags |= AMDBARE_MODEL_NO_VERIFY; break;
 		case 's': o->flags |= AMDBARE_MODEL_STAGE_VRAM; break;
 		case 'D': o->flags |= AMDBARE_MODEL_O_DIRECT; break;
 		case 'c':
-			if (!parse_size_opt("--chunk", optarg, &o->chunk_size))
+			/* the library's range (amdbare_model_open), refused here as
+			 * a usage error; 0 would silently mean the default */
+			if (cli_parse_size("--chunk", optarg, 4096, UINT64_C(256) << 20,
+					   &o->chunk_size) < 0)
 				return CLI_EXIT_USAGE;
+			if (o->chunk_size % 4096) {
+				cli_error("--chunk '%s': not a multiple of 4 KiB (reads stay page-aligned)",
+					  optarg);
+				return CLI_EXIT_USAGE;
+			}
 			break;
 		case 't': v->list_all = true; break;
 		case 'j': v->json = true; break;

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "cmd_arena.h"
 #include "cmd_run.h"
+#include "text_safe.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -19,24 +20,71 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The first error message of this run, kept for the JSON document a
+ * failing `--json` command still prints (see main). */
+static char first_error[1024];
+static bool json_mode;
+
+/* The library's advice is written for programs that call it; on the
+ * command line the same recovery is a new run. */
+#define LIBRARY_HINT "re-create the context (amdbare_ctx_recreate) to submit again"
+#define CLI_HINT "run the command again (each run gets a new context); if it fails the same " \
+	"way, the job itself faults or hangs"
+
+/* msg with LIBRARY_HINT replaced by CLI_HINT, in out (len bytes). */
+static const char *cli_terms(const char *msg, char *out, size_t len)
+{
+	const char *at = strstr(msg, LIBRARY_HINT);
+	if (!at)
+		return msg;
+	snprintf(out, len, "%.*s" CLI_HINT "%s", (int)(at - msg), msg, at + strlen(LIBRARY_HINT));
+	return out;
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
+	char stack[1024];
+	va_start(ap, fmt);
+	int n = vsnprintf(stack, sizeof(stack), fmt, ap);
+	va_end(ap);
+	char *msg = stack;
+	if (n >= (int)sizeof(stack)) {
+		char *big = malloc((size_t)n + 1);
+		if (big) {
+			va_start(ap, fmt);
+			vsnprintf(big, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+			msg = big;
+		}
+	}
+	char rewritten[1200];
+	const char *text = cli_terms(msg, rewritten, sizeof(rewritten));
+	if (!first_error[0])
+		snprintf(first_error, sizeof(first_error), "%.1000s", text);
 	fflush(stdout); /* keep stdout and stderr in order on a terminal */
 	fputs("amdbare: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
+	/* Messages quote file contents (tensor names, paths, kernel names):
+	 * every non-printable byte is shown escaped, never sent raw. */
+	text_safe_fputs(text, stderr);
 	fputc('\n', stderr);
+	if (msg != stack)
+		free(msg);
+}
+
+bool cli_json_mode(void)
+{
+	return json_mode;
 }
 
 int cli_report_failure(int err, const char *what)
 {
 	const char *msg = amdbare_last_error();
-	if (msg && msg[0])
+	if (msg && msg[0]) {
 		cli_error("%s", msg);
-	else
+	} else {
 		cli_error("%s: %s", what, strerror(-err));
+	}
 	return CLI_EXIT_FAILURE;
 }
 
@@ -137,7 +185,11 @@ static int parse_device_index(const char *text, int *out)
 	char *end;
 	errno = 0;
 	long v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v < 0 || v > 1024) {
+	if (end != text && !*end && (errno == ERANGE || v > 1024)) {
+		cli_error("--device: '%s': too large (at most 1024)", text);
+		return -EINVAL;
+	}
+	if (errno || end == text || *end || v < 0) {
 		cli_error("--device: '%s' is not a device index (0, 1, ...)", text);
 		return -EINVAL;
 	}
@@ -249,6 +301,11 @@ static int run_command(const struct cli_globals *g, int argc, char **argv)
 			print_main_help(stdout);
 			return CLI_EXIT_OK;
 		}
+		if (strcmp(argv[1], "help") == 0) {
+			/* `help help`: the help is the main help */
+			print_main_help(stdout);
+			return CLI_EXIT_OK;
+		}
 		const struct command *c = find_command(argv[1]);
 		if (!c) {
 			cli_error("help: no command '%s' (commands: " COMMAND_NAMES ")", argv[1]);
@@ -262,6 +319,28 @@ static int run_command(const struct cli_globals *g, int argc, char **argv)
 		return c->run(g, argc, argv);
 	cli_error("unknown command '%s' (commands: " COMMAND_NAMES ", help)", cmd);
 	return CLI_EXIT_USAGE;
+}
+
+/* A `--json` command that failed before writing its document (a usage
+ * error, no device) still gives one JSON object, with the error. */
+static void print_json_failure(const char *command)
+{
+	struct json_out j;
+	json_init(&j, stdout);
+	json_object_begin(&j, NULL);
+	const char *profile = getenv("AMDBARE_VGPU_PROFILE");
+	amdbare_device_info in;
+	memset(&in, 0, sizeof(in));
+	if (vgpu_preloaded()) {
+		in.is_virtual = true;
+		snprintf(in.virtual_profile, sizeof(in.virtual_profile), "%s",
+			 profile && profile[0] ? profile : "780m");
+	}
+	cli_json_header(&j, &in);
+	json_string(&j, "command", command);
+	json_string(&j, "error", first_error[0] ? first_error : "failed (no message)");
+	json_object_end(&j);
+	json_finish(&j);
 }
 
 int main(int argc, char **argv)
@@ -320,6 +399,10 @@ int main(int argc, char **argv)
 	/* Each subcommand parses its own options from a fresh getopt state. */
 	int sub_argc = argc - optind;
 	char **sub_argv = argv + optind;
+	json_mode = has_option(sub_argc, sub_argv, "--json");
 	optind = 0;
-	return run_command(&g, sub_argc, sub_argv);
+	int rc = run_command(&g, sub_argc, sub_argv);
+	if (json_mode && rc != CLI_EXIT_OK && !json_document_written)
+		print_json_failure(sub_argv[0]);
+	return rc;
 }

@@ -8,6 +8,11 @@
  * re-exec is needed: the vgpu resolves its profile lazily at the first open
  * of the device, so setting AMDBARE_VGPU_PROFILE now is enough.
  *
+ * The re-exec goes through the program's real path (not /proc/self/exe,
+ * which would name the process "exe" in ps and in the kernel's fault
+ * reports), and in a build with AddressSanitizer it puts the ASan runtime
+ * first in LD_PRELOAD, where ASan requires it to be.
+ *
  * Two profiles exist to show what the library says on other machines: the
  * vgpu's "none" shows no DRM device at all, "foreign" a non-amdgpu (i915)
  * node.
@@ -163,11 +168,42 @@ static void choose_instance(const char *profile)
 	setenv("AMDBARE_VGPU_INSTANCE", name, 1);
 }
 
+/* Through the real path, so the process keeps its name (the kernel's
+ * comm is the basename of the path execve was given); /proc/self/exe only
+ * when that path is gone (the binary was replaced or deleted). */
 static int reexec(char **argv)
 {
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		execv(exe, argv);
+	}
 	execv("/proc/self/exe", argv);
 	cli_error("cannot re-execute myself (/proc/self/exe): %s", strerror(errno));
 	return CLI_EXIT_FAILURE;
+}
+
+/* AddressSanitizer checks at start-up that its runtime is the first
+ * library in the process ("ASan runtime does not come first in initial
+ * library list"); LD_PRELOAD=<vgpu> would put the vgpu before it.  With a
+ * shared ASan runtime, it goes first in LD_PRELOAD; with one linked into
+ * the program there is no list to be first in, and the check is turned
+ * off for the child instead.  Returns the runtime's path, or NULL. */
+static const char *asan_runtime(void)
+{
+	void *init = dlsym(RTLD_DEFAULT, "__asan_init");
+	if (!init)
+		return NULL;
+	Dl_info di;
+	if (dladdr(init, &di) && di.dli_fname && strstr(di.dli_fname, ".so"))
+		return di.dli_fname;
+	const char *old = getenv("ASAN_OPTIONS");
+	char opts[1024];
+	snprintf(opts, sizeof(opts), "%s%sverify_asan_link_order=0", old && old[0] ? old : "",
+		 old && old[0] ? ":" : "");
+	setenv("ASAN_OPTIONS", opts, 1);
+	return NULL;
 }
 
 int vgpu_launch(const char *profile, char **argv)
@@ -191,18 +227,17 @@ int vgpu_launch(const char *profile, char **argv)
 			  "LD_PRELOAD (see ld.so's message above)", lib);
 		return CLI_EXIT_FAILURE;
 	}
-	/* Keep whatever else was preloaded (a sanitizer runtime, for one). */
+	/* Keep whatever else was preloaded; an ASan runtime goes first. */
 	const char *old = getenv("LD_PRELOAD");
-	size_t len = strlen(lib) + (old ? strlen(old) : 0) + 2;
+	const char *asan = asan_runtime();
+	size_t len = strlen(lib) + (old ? strlen(old) : 0) + (asan ? strlen(asan) : 0) + 3;
 	char *preload = malloc(len);
 	if (!preload) {
 		cli_error("out of memory");
 		return CLI_EXIT_FAILURE;
 	}
-	if (old && old[0])
-		snprintf(preload, len, "%s:%s", lib, old);
-	else
-		snprintf(preload, len, "%s", lib);
+	snprintf(preload, len, "%s%s%s%s%s", asan ? asan : "", asan ? ":" : "", lib,
+		 old && old[0] ? ":" : "", old && old[0] ? old : "");
 	setenv("LD_PRELOAD", preload, 1);
 	free(preload);
 	setenv(REEXEC_GUARD, profile, 1);

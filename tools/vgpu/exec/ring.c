@@ -153,8 +153,10 @@ int exec_vm_fault(struct exec_job *job, uint64_t va, bool write, const char *why
 	}
 	log_line("amdgpu-vgpu: [gfxhub] page fault (src_id:0 ring:%u vmid:%u pasid:%u)",
 		 r ? r->ring_id : 0, 1u, job->file->pasid);
-	log_line("amdgpu-vgpu:  in process %s pid %d thread %s pid %d)", comm, (int)getpid(),
-		 comm, (int)getpid());
+	/* the kernel's amdgpu_vm_print_task_info line: process, then the
+	 * thread (here the one reporting the fault) */
+	log_line("amdgpu-vgpu:  in process %s pid %d thread %s pid %d", comm, (int)getpid(),
+		 comm, (int)gettid());
 	log_line("amdgpu-vgpu:   in page starting at address 0x%016llx from client %d",
 		 (unsigned long long)(va & ~0xfffull), 0);
 	log_line("amdgpu-vgpu:   %s access to 0x%llx: %s (ring %s, ctx %u, seq %llu)",
