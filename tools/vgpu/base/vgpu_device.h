@@ -39,7 +39,34 @@ struct vgpu_profile {
 	const char *driver_name;     /* "amdgpu"; "i915" for "foreign"; NULL for "none" */
 	uint32_t num_rb_pipes, num_tcc_blocks, num_sdma;
 	uint32_t num_vgprs;          /* num_shader_visible_vgprs of DEV_INFO */
+	/* The machine around the device: MemTotal as Linux reports it (the
+	 * RAM left after the carve-out and firmware reservations).  The GTT
+	 * size follows from it and the kernel's parameters (profiles.c). */
+	uint64_t system_ram;
+
+	/* ---- Resolved configuration (profiles.c; never set in a profile) ---- */
+	unsigned int kernel;         /* VGPU_KERNEL_6_1 ... (AMDBARE_VGPU_KERNEL) */
+	const char *kernel_name;     /* "6.1", "6.8", "6.12", "6.18" */
+	uint64_t ram_used;           /* MemTotal - MemAvailable (AMDBARE_VGPU_RAM_USED) */
+	uint64_t swap_total, swap_used; /* AMDBARE_VGPU_SWAP, AMDBARE_VGPU_SWAP_USED */
+	/* Module parameters (AMDBARE_VGPU_PARAMS, a kernel command line):
+	 * the values /sys/module/<mod>/parameters/<name> shows. */
+	uint64_t ttm_pages_limit;    /* pages; ttm_global_init's default if not given */
+	uint64_t ttm_dma32_pages_limit;
+	int ttm_pages_limit_given;   /* ttm.pages_limit= was on the command line */
+	int amdttm;                  /* the DKMS amdttm module serves amdgpu instead of ttm */
+	uint64_t amdttm_pages_limit; /* pages (amdttm.pages_limit= or its default) */
+	int amdttm_pages_limit_given;
+	long long amdgpu_gttsize;    /* MiB, -1 = auto (amdgpu.gttsize=) */
+	int gtt_size_forced;         /* AMDBARE_VGPU_GTT_SIZE overrode the kernel's formula */
+	char cmdline[384];           /* /proc/cmdline */
 };
+
+/* Kernel versions the vgpu models (AMDBARE_VGPU_KERNEL). */
+#define VGPU_KERNEL_6_1 601u
+#define VGPU_KERNEL_6_8 608u
+#define VGPU_KERNEL_6_12 612u
+#define VGPU_KERNEL_6_18 618u
 
 /* The active profile (AMDBARE_VGPU_PROFILE, default "780m", with the size
  * overrides AMDBARE_VGPU_VRAM_SIZE / _VIS_VRAM_SIZE / _GTT_SIZE applied).
