@@ -142,6 +142,41 @@ typedef struct amdbare_process_usage {
  * memory key at all (kernel older than 5.19). */
 int amdbare_device_query_process_usage(amdbare_device *dev, amdbare_process_usage *out);
 
+/* Where the GTT heap's size comes from, and the machine's RAM around it.
+ * Read from /proc/meminfo, /proc/cmdline, /sys/module/{ttm,amdttm}/
+ * parameters/pages_limit and /sys/module/amdgpu/parameters/gttsize, and
+ * matched against the GTT total the kernel reports.  Every has_* says
+ * whether that file could be read (gttsize is root-only on a real kernel). */
+typedef enum amdbare_gtt_limit_source {
+	AMDBARE_GTT_LIMIT_DEFAULT = 0,       /* the kernel's own formula */
+	AMDBARE_GTT_LIMIT_TTM_PAGES_LIMIT,   /* ttm.pages_limit (or amdttm's) */
+	AMDBARE_GTT_LIMIT_AMDGPU_GTTSIZE,    /* amdgpu.gttsize (deprecated) */
+} amdbare_gtt_limit_source;
+
+typedef struct amdbare_gtt_ceiling {
+	uint64_t limit_bytes;              /* the GTT heap's total (AMDGPU_INFO_MEMORY) */
+	amdbare_gtt_limit_source source;
+	const char *source_name;           /* "default", "ttm.pages_limit", "amdgpu.gttsize" */
+	/* This kernel sizes GTT from the TTM page limit (amdgpu KMS >= 3.58,
+	 * "Compute GTT size, either based on TTM limit ..."); older ones use
+	 * max(3 GiB, RAM / 2) unless amdgpu.gttsize is given. */
+	bool gtt_follows_pages_limit;
+	bool has_meminfo;
+	uint64_t mem_total, mem_available, swap_total, swap_free; /* bytes */
+	bool has_pages_limit;
+	uint64_t pages_limit;              /* pages of 4 KiB, of the module amdgpu uses */
+	bool pages_limit_given;            /* on the command line or not the default */
+	bool amdttm;                       /* the DKMS amdttm module is loaded */
+	bool has_gttsize;
+	int64_t gttsize_mib;               /* -1 = auto */
+	bool has_cmdline;
+	char cmdline[512];
+} amdbare_gtt_ceiling;
+
+/* Fills *out (never fails on an open device whose memory query works;
+ * -errno with a message when AMDGPU_INFO_MEMORY fails). */
+int amdbare_device_query_gtt_ceiling(amdbare_device *dev, amdbare_gtt_ceiling *out);
+
 /* ------------------------------------------------------------------------ */
 /* GEM buffers                                                               */
 /* ------------------------------------------------------------------------ */
