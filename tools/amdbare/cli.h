@@ -50,6 +50,8 @@ void cli_print_command_help(FILE *out, const char *command);
 int cmd_info(const struct cli_globals *g, int argc, char **argv);
 int cmd_alloc(const struct cli_globals *g, int argc, char **argv);
 int cmd_gemm(const struct cli_globals *g, int argc, char **argv); /* gemm, gemv (cmd_gemm.c) */
+int cmd_doctor(const struct cli_globals *g, int argc, char **argv);
+void cmd_doctor_help(FILE *out);
 
 struct json_out;
 /* JSON pieces both commands print the same way (cmd_info.c), so that the
