@@ -211,9 +211,10 @@ typedef struct amdbare_gtt_ceiling {
 	uint64_t limit_bytes;              /* the GTT heap's total (AMDGPU_INFO_MEMORY) */
 	amdbare_gtt_limit_source source;
 	const char *source_name;           /* "default", "ttm.pages_limit", "amdgpu.gttsize" */
-	/* This kernel sizes GTT from the TTM page limit (amdgpu KMS >= 3.58,
-	 * "Compute GTT size, either based on TTM limit ..."); older ones use
-	 * max(3 GiB, RAM / 2) unless amdgpu.gttsize is given. */
+	/* This kernel sizes GTT from the TTM page limit ("drm/amdgpu: Set GTT
+	 * size equal to TTM mem limit", 6.5; measured when possible, else
+	 * taken from amdgpu KMS >= 3.54); older ones use max(3 GiB, RAM / 2)
+	 * unless amdgpu.gttsize is given. */
 	bool gtt_follows_pages_limit;
 	bool has_meminfo;
 	uint64_t mem_total, mem_available, swap_total, swap_free; /* bytes */

@@ -158,7 +158,7 @@ Test(kernels, linux_6_8) { check_version(1); }
 Test(kernels, linux_6_12) { check_version(2); }
 Test(kernels, linux_6_18) { check_version(3); }
 
-/* ttm.pages_limit sizes GTT from 6.12 on, not on 6.1; the parameters are
+/* ttm.pages_limit sizes GTT from 6.5 on (6.8, 6.12, 6.18), not on 6.1; the parameters are
  * shown under /sys/module and on /proc/cmdline. */
 static uint64_t gtt_total(void)
 {
@@ -183,6 +183,13 @@ Test(kernels, pages_limit_sets_gtt_on_6_12)
 	cr_expect_str_eq(text, "-1\n");
 	read_file("/proc/cmdline", text, sizeof(text));
 	cr_expect_not_null(strstr(text, " quiet ttm.pages_limit=4194304\n"), "%s", text);
+	cr_expect_eq(gtt_total(), 16ull << 30);
+}
+
+Test(kernels, pages_limit_sets_gtt_on_6_8)
+{
+	/* "drm/amdgpu: Set GTT size equal to TTM mem limit" is in 6.5 */
+	use_kernel("6.8", "ttm.pages_limit=4194304");
 	cr_expect_eq(gtt_total(), 16ull << 30);
 }
 

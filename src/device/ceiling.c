@@ -2,9 +2,14 @@
  * The GTT ceiling: how large the GTT heap is and which knob decided it
  * (amdbare_device_query_gtt_ceiling in amdbare.h).
  *
- * The kernel's rule (amdgpu_ttm_init): up to the kernels with amdgpu KMS
- * 3.57, max(3 GiB, totalram / 2) unless amdgpu.gttsize is given; from
- * 3.58 on, ttm_tt_pages_limit() pages unless amdgpu.gttsize is given.
+ * The kernel's rule (amdgpu_ttm_init): before "drm/amdgpu: Set GTT size
+ * equal to TTM mem limit" (6.5), max(3 GiB, totalram / 2) unless
+ * amdgpu.gttsize is given; from then on ttm_tt_pages_limit() pages unless
+ * amdgpu.gttsize is given.  Which rule a kernel follows is measured when
+ * the two differ (a pages_limit that is not the default and matches the
+ * GTT size, or a RAM under 6 GiB); otherwise the amdgpu KMS version
+ * decides (3.54 and later are taken as 6.5 and later: approximate, the
+ * KMS minor is not tied to a release).
  * ttm.pages_limit defaults to half of totalram (ttm_global_init), so on a
  * default system both rules give the same size.  With AMD's DKMS driver,
  * amdgpu uses the amdttm module and its pages_limit instead of ttm's.
@@ -92,7 +97,7 @@ AB_API int amdbare_device_query_gtt_ceiling(amdbare_device *dev, amdbare_gtt_cei
 	out->limit_bytes = mem.gtt.total;
 	amdbare_device_info info;
 	amdbare_device_get_info(dev, &info);
-	out->gtt_follows_pages_limit = info.drm_major > 3 || (info.drm_major == 3 && info.drm_minor >= 58);
+	out->gtt_follows_pages_limit = info.drm_major > 3 || (info.drm_major == 3 && info.drm_minor >= 54);
 
 	char text[4096];
 	if (read_text("/proc/meminfo", text, sizeof(text))) {
@@ -125,6 +130,15 @@ AB_API int amdbare_device_query_gtt_ceiling(amdbare_device *dev, amdbare_gtt_cei
 	} else {
 		out->gttsize_mib = -1;
 	}
+
+	/* Measured: a limit that is not the default and is the GTT size, or
+	 * a GTT of half the RAM where the old rule gives 3 GiB. */
+	if (out->has_pages_limit && out->pages_limit_given &&
+	    out->pages_limit << 12 == out->limit_bytes)
+		out->gtt_follows_pages_limit = true;
+	if (out->has_meminfo && out->mem_total / 2 < (3ull << 30) &&
+	    (out->gttsize_mib == -1 || !out->has_gttsize))
+		out->gtt_follows_pages_limit = out->limit_bytes != (3ull << 30);
 
 	/* Which knob explains the size the kernel reports. */
 	out->source = AMDBARE_GTT_LIMIT_DEFAULT;

@@ -386,18 +386,18 @@ static int resolve_machine(struct vgpu_profile *p)
 	snprintf(p->cmdline, sizeof(p->cmdline), "BOOT_IMAGE=/boot/vmlinuz-%s root=/dev/vgpu ro%s%s\n",
 		 p->kernel_name, params && params[0] ? " " : "", params ? params : "");
 
-	/* The GTT domain's size (amdgpu_ttm_init).  Up to 6.8:
+	/* The GTT domain's size (amdgpu_ttm_init).  In 6.1:
 	 * max(AMDGPU_DEFAULT_GTT_SIZE_MB = 3 GiB, totalram / 2) unless
 	 * amdgpu.gttsize is given; ttm.pages_limit only throttles
-	 * ttm_tt_populate there.  From "Compute GTT size, either based on
-	 * TTM limit or whatever the user passed on module init" (before
-	 * 6.12): ttm_tt_pages_limit() << PAGE_SHIFT, amdgpu.gttsize still
-	 * winning when given (6.18 warns that it is deprecated).  With the
-	 * DKMS driver the limit is amdttm's, not ttm's. */
+	 * ttm_tt_populate there.  From "drm/amdgpu: Set GTT size equal to
+	 * TTM mem limit" (Mukul Joshi, April 2023, in 6.5):
+	 * ttm_tt_pages_limit() << PAGE_SHIFT, amdgpu.gttsize still winning
+	 * when given (6.18 warns that it is deprecated).  With the DKMS
+	 * driver the limit is amdttm's, not ttm's. */
 	uint64_t limit_pages = p->amdttm ? p->amdttm_pages_limit : p->ttm_pages_limit;
 	if (p->amdgpu_gttsize != -1)
 		p->gtt_size = (uint64_t)p->amdgpu_gttsize << 20;
-	else if (p->kernel <= VGPU_KERNEL_6_8)
+	else if (p->kernel == VGPU_KERNEL_6_1)
 		p->gtt_size = ram / 2 > 3 * GiB ? ram / 2 : 3 * GiB;
 	else
 		p->gtt_size = limit_pages << 12;
