@@ -80,6 +80,7 @@ static void check_version(int idx)
 		     versions[idx], v->version_minor, minors[idx]);
 	drmFreeVersion(v);
 
+	int r;
 	/* A 1 MiB VRAM buffer, then the fdinfo text of this kernel. */
 	cr_assert_eq(gem_create(fd, 1 << 20, AMDGPU_GEM_DOMAIN_VRAM, 0, NULL), 0);
 	char path[64], text[4096];
@@ -124,8 +125,26 @@ static void check_version(int idx)
 	cr_expect_str_eq(fi.driver, "amdgpu");
 	cr_expect(fi.has_client_id && fi.has_pasid);
 
+	/* AMDGPU_INFO_MAX_IBS (0x22): from 6.6 on, amdgpu_ring_max_ibs() */
+	uint32_t max_ibs[10];
+	memset(max_ibs, 0, sizeof(max_ibs));
+	struct drm_amdgpu_info req;
+	memset(&req, 0, sizeof(req));
+	req.return_pointer = (uintptr_t)max_ibs;
+	req.return_size = sizeof(max_ibs);
+	req.query = 0x22;
+	r = xioctl(fd, DRM_IOCTL_AMDGPU_INFO, &req);
+	if (idx == 0) {
+		cr_expect_eq(r, -EINVAL, "6.1 has no AMDGPU_INFO_MAX_IBS");
+	} else {
+		cr_expect_eq(r, 0);
+		cr_expect_eq(max_ibs[AMDGPU_HW_IP_GFX], 192);
+		cr_expect_eq(max_ibs[AMDGPU_HW_IP_COMPUTE], 125);
+		cr_expect_eq(max_ibs[AMDGPU_HW_IP_DMA], 49);
+	}
+
 	/* AMDGPU_GEM_CREATE_GFX12_DCC (bit 16): from 6.11 on */
-	int r = gem_create(fd, 4096, AMDGPU_GEM_DOMAIN_GTT, 1ull << 16, NULL);
+	r = gem_create(fd, 4096, AMDGPU_GEM_DOMAIN_GTT, 1ull << 16, NULL);
 	cr_expect_eq(r, idx >= 2 ? 0 : -EINVAL, "kernel %s: GFX12_DCC -> %d", versions[idx], r);
 	close(fd);
 
