@@ -57,5 +57,16 @@ for k in 6.8 6.12 6.18; do
 	fi
 	rm -f /dev/shm/amdbare-vgpu-"$inst"*
 done
+# One instance is one machine: a process asking for another kernel is refused.
+inst=$base-mixed
+AMDBARE_VGPU_KERNEL=6.1 AMDBARE_VGPU_INSTANCE=$inst LD_PRELOAD=$vgpu "$build/amdbare" info >/dev/null 2>&1
+out=$(AMDBARE_VGPU_KERNEL=6.12 AMDBARE_VGPU_INSTANCE=$inst LD_PRELOAD=$vgpu "$build/amdbare" info 2>&1)
+rc=$?
+rm -f /dev/shm/amdbare-vgpu-"$inst"*
+if [ $rc = 1 ] && echo "$out" | grep -q "already runs profile 780m, kernel 6.1.*asks for 780m, kernel 6.12"; then
+	passed=$((passed + 1)); echo "ok   an instance keeps its kernel version"
+else
+	failed=$((failed + 1)); echo "FAIL an instance keeps its kernel version (exit $rc)"; echo "$out" | sed 's/^/    /'
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

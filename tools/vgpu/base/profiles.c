@@ -1,7 +1,9 @@
 /*
  * The vgpu's chip profiles, as data.  Each profile is what a Linux 6.1
  * amdgpu driver would report for one real device: PCI identity, the GC
- * configuration DEV_INFO exposes, and the memory heaps.
+ * configuration DEV_INFO exposes, and the memory heaps; plus the machine
+ * around it (its RAM), and the resolution of the configuration: kernel
+ * version, module parameters, and the GTT size they give.
  *
  * Sources (public):
  *  - PCI device/revision ids and marketing names: libdrm's data/amdgpu.ids

@@ -1,7 +1,8 @@
 /*
  * The seam inside the vgpu between the libc boundary (boundary/:
  * which paths and fds are ours, what stat/readdir/readlink say) and the
- * device model (drm/: what the amdgpu kernel driver of Linux 6.1 does).
+ * device model (drm/: what the amdgpu kernel driver of the configured
+ * Linux version does: 6.1 by default, 6.8, 6.12 or 6.18).
  *
  * The boundary never interprets an ioctl; the device model never touches a
  * libc entry point it would itself interpose (it calls the real ones through
@@ -69,7 +70,9 @@ struct vgpu_profile {
 #define VGPU_KERNEL_6_18 618u
 
 /* The active profile (AMDBARE_VGPU_PROFILE, default "780m", with the size
- * overrides AMDBARE_VGPU_VRAM_SIZE / _VIS_VRAM_SIZE / _GTT_SIZE applied).
+ * overrides AMDBARE_VGPU_VRAM_SIZE / _VIS_VRAM_SIZE / _GTT_SIZE applied,
+ * and the kernel version and machine of AMDBARE_VGPU_KERNEL / _PARAMS /
+ * _DKMS / _SYSTEM_RAM / _RAM_USED / _SWAP / _SWAP_USED resolved).
  * Resolved lazily on first use; NULL with *err set if the name is unknown. */
 const struct vgpu_profile *vgpu_profile_get(int *err);
 const struct vgpu_profile *vgpu_profile_find(const char *name);
@@ -102,8 +105,9 @@ int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot,
 /* munmap(2) of a range that came from vgpu_dev_mmap (bookkeeping only). */
 void vgpu_dev_munmap(void *addr, size_t len);
 /* Text of /proc/self/fdinfo/<fd> after the generic pos/flags/mnt_id/ino
- * lines, in the Linux 6.1 amdgpu format (amdgpu_show_fdinfo).  Returns the
- * length written (<= cap) or -errno. */
+ * lines, in the configured kernel's format (amdgpu_show_fdinfo, and
+ * drm_show_fdinfo from 6.5 on).  Returns the length written (<= cap) or
+ * -errno. */
 int vgpu_dev_fdinfo(struct vgpu_file *f, char *buf, size_t cap);
 
 /* ---- dma-buf fds ------------------------------------------------------ */
