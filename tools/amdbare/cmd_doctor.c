@@ -215,12 +215,17 @@ static void print_text(const struct doctor *d)
 		printf("system RAM    %.2f GiB, %.2f GiB available; swap %.2f GiB, %.2f GiB used\n",
 		       c->mem_total / GiB, c->mem_available / GiB, c->swap_total / GiB,
 		       (c->swap_total - c->swap_free) / GiB);
-	printf("carve-out     %.2f GiB VRAM%s", d->mem.vram.total / GiB,
-	       d->info.is_apu ? " (set in the BIOS)" : " (dGPU memory)");
-	if (d->has_carveout_options)
-		printf("; uma/carveout = %s, options:\n%s\n", d->carveout, d->carveout_options);
-	else
-		printf("; this kernel has no uma/carveout files\n");
+	if (d->info.is_apu) {
+		printf("carve-out     %.2f GiB VRAM (set in the BIOS)", d->mem.vram.total / GiB);
+		if (d->has_carveout_options)
+			printf("; uma/carveout = %s, options:\n%s\n", d->carveout,
+			       d->carveout_options);
+		else
+			printf("; this kernel has no uma/carveout files\n");
+	} else {
+		printf("VRAM          %.2f GiB on the card, %.2f GiB of it CPU-visible\n",
+		       d->mem.vram.total / GiB, d->mem.visible_vram.total / GiB);
+	}
 	printf("\nthis process can get\n");
 	printf("  VRAM        %.2f GiB free of %.2f GiB usable (largest buffer %.2f GiB)\n",
 	       d->vram_free / GiB, d->mem.vram.usable / GiB, d->mem.vram.max_allocation / GiB);
