@@ -34,7 +34,11 @@ struct vgpu_profile {
 	uint32_t max_engine_clock_khz, max_memory_clock_khz;
 	uint32_t vram_type, vram_bit_width;
 	uint32_t gb_addr_config;
-	uint64_t vram_size, vis_vram_size, gtt_size; /* defaults, env-overridable */
+	/* VRAM sizes: defaults, env-overridable.  gtt_size: resolved from the
+	 * kernel's formula on the profile's machine (profiles.c) or forced by
+	 * AMDBARE_VGPU_GTT_SIZE; a profile's own value is what that formula
+	 * gives with the defaults, kept as data next to the other heaps. */
+	uint64_t vram_size, vis_vram_size, gtt_size;
 	/* What the control side reports (only base/profiles.c initialises
 	 * profiles, by field name). */
 	const char *driver_name;     /* "amdgpu"; "i915" for "foreign"; NULL for "none" */
