@@ -142,6 +142,96 @@ typedef struct amdbare_process_usage {
  * memory key at all (kernel older than 5.19). */
 int amdbare_device_query_process_usage(amdbare_device *dev, amdbare_process_usage *out);
 
+/* Everything amdgpu's fdinfo says about one DRM file, in the format of
+ * whichever kernel printed it (Documentation/gpu/drm-usage-stats.rst):
+ *  - AMDBARE_FDINFO_MEMORY: 5.19-6.2, drm-memory-{vram,gtt,cpu} only;
+ *  - AMDBARE_FDINFO_AMD_STATS: 6.3-6.12, plus amd-memory-visible-vram,
+ *    amd-evicted-(visible-)vram, amd-requested-(visible-)vram/gtt;
+ *  - AMDBARE_FDINFO_MEMORY_STATS: 6.13+, drm_print_memory_stats
+ *    (drm-total-, drm-shared-, drm-resident-, drm-purgeable-, drm-active-
+ *    per region), drm-memory-* kept as aliases of resident, the amd-*
+ *    visible keys gone.
+ * Every key is optional (has_*); values are bytes whatever unit the
+ * kernel printed.  For `top`-like readers of other processes' fdinfo. */
+typedef enum amdbare_fdinfo_format {
+	AMDBARE_FDINFO_NONE = 0,        /* no amdgpu memory key at all */
+	AMDBARE_FDINFO_MEMORY,
+	AMDBARE_FDINFO_AMD_STATS,
+	AMDBARE_FDINFO_MEMORY_STATS,
+} amdbare_fdinfo_format;
+
+typedef struct amdbare_fdinfo_region {
+	bool has_total, has_shared, has_resident, has_purgeable, has_active, has_memory;
+	uint64_t total, shared, resident, purgeable, active;
+	uint64_t memory;                 /* drm-memory-<region> (legacy) */
+} amdbare_fdinfo_region;
+
+#define AMDBARE_FDINFO_MAX_ENGINES 16
+typedef struct amdbare_fdinfo {
+	amdbare_fdinfo_format format;
+	char driver[32];                 /* drm-driver, "" if absent */
+	char pdev[32];                   /* drm-pdev */
+	char client_name[64];            /* drm-client-name (6.12+, when set) */
+	bool has_client_id, has_pasid;
+	uint64_t client_id;
+	uint32_t pasid;
+	amdbare_fdinfo_region vram, gtt, cpu;
+	bool has_visible_vram, has_evicted_vram, has_evicted_visible_vram;
+	bool has_requested_vram, has_requested_visible_vram, has_requested_gtt;
+	uint64_t visible_vram, evicted_vram, evicted_visible_vram;
+	uint64_t requested_vram, requested_visible_vram, requested_gtt;
+	uint32_t n_engines;              /* drm-engine-<name>: busy time */
+	struct {
+		char name[24];
+		uint64_t busy_ns;
+		uint32_t capacity;           /* drm-engine-capacity-<name>, 0 if absent */
+	} engines[AMDBARE_FDINFO_MAX_ENGINES];
+} amdbare_fdinfo;
+
+/* Parses fdinfo text (tolerant: unknown keys and malformed lines are
+ * skipped).  0, or -ENODATA when it holds no amdgpu memory key (not a DRM
+ * file, or a kernel older than 5.19). */
+int amdbare_fdinfo_parse(const char *text, amdbare_fdinfo *out);
+/* Reads and parses a fdinfo file ("/proc/1234/fdinfo/5").  -errno with a
+ * message naming the file when it cannot be read; -ENODATA as above. */
+int amdbare_fdinfo_read(const char *path, amdbare_fdinfo *out);
+
+/* Where the GTT heap's size comes from, and the machine's RAM around it.
+ * Read from /proc/meminfo, /proc/cmdline, /sys/module/{ttm,amdttm}/
+ * parameters/pages_limit and /sys/module/amdgpu/parameters/gttsize, and
+ * matched against the GTT total the kernel reports.  Every has_* says
+ * whether that file could be read (gttsize is root-only on a real kernel). */
+typedef enum amdbare_gtt_limit_source {
+	AMDBARE_GTT_LIMIT_DEFAULT = 0,       /* the kernel's own formula */
+	AMDBARE_GTT_LIMIT_TTM_PAGES_LIMIT,   /* ttm.pages_limit (or amdttm's) */
+	AMDBARE_GTT_LIMIT_AMDGPU_GTTSIZE,    /* amdgpu.gttsize (deprecated) */
+} amdbare_gtt_limit_source;
+
+typedef struct amdbare_gtt_ceiling {
+	uint64_t limit_bytes;              /* the GTT heap's total (AMDGPU_INFO_MEMORY) */
+	amdbare_gtt_limit_source source;
+	const char *source_name;           /* "default", "ttm.pages_limit", "amdgpu.gttsize" */
+	/* This kernel sizes GTT from the TTM page limit ("drm/amdgpu: Set GTT
+	 * size equal to TTM mem limit", 6.5; measured when possible, else
+	 * taken from amdgpu KMS >= 3.54); older ones use max(3 GiB, RAM / 2)
+	 * unless amdgpu.gttsize is given. */
+	bool gtt_follows_pages_limit;
+	bool has_meminfo;
+	uint64_t mem_total, mem_available, swap_total, swap_free; /* bytes */
+	bool has_pages_limit;
+	uint64_t pages_limit;              /* pages of 4 KiB, of the module amdgpu uses */
+	bool pages_limit_given;            /* on the command line or not the default */
+	bool amdttm;                       /* the DKMS amdttm module is loaded */
+	bool has_gttsize;
+	int64_t gttsize_mib;               /* -1 = auto */
+	bool has_cmdline;
+	char cmdline[512];
+} amdbare_gtt_ceiling;
+
+/* Fills *out (never fails on an open device whose memory query works;
+ * -errno with a message when AMDGPU_INFO_MEMORY fails). */
+int amdbare_device_query_gtt_ceiling(amdbare_device *dev, amdbare_gtt_ceiling *out);
+
 /* ------------------------------------------------------------------------ */
 /* GEM buffers                                                               */
 /* ------------------------------------------------------------------------ */

@@ -6,22 +6,13 @@
 #include "util/error.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* How much a key is trusted for a region: a later, better key overrides an
- * earlier one whatever the line order. */
-enum key_rank { RANK_NONE, RANK_TOTAL, RANK_MEMORY, RANK_RESIDENT };
-
-struct region_slot {
-	bool *has;
-	uint64_t *value;
-	enum key_rank rank;
-};
 
 /* "<uint>[ unit]" → bytes.  False for anything else. */
 static bool parse_value(const char *v, uint64_t *bytes)
@@ -46,6 +37,8 @@ static bool parse_value(const char *v, uint64_t *bytes)
 		mult = 1ull << 20;
 	else if (strcmp(end, "GiB") == 0)
 		mult = 1ull << 30;
+	else if (strcmp(end, "ns") == 0)
+		mult = 1;
 	else
 		return false;
 	if (n > UINT64_MAX / mult)
@@ -54,36 +47,127 @@ static bool parse_value(const char *v, uint64_t *bytes)
 	return true;
 }
 
-static void set_ranked(struct region_slot *slot, enum key_rank rank, uint64_t value)
+static void copy_text(char *dst, size_t cap, const char *v)
 {
-	if (rank < slot->rank)
+	while (*v == ' ' || *v == '\t')
+		v++;
+	snprintf(dst, cap, "%s", v);
+}
+
+static amdbare_fdinfo_region *region_of(amdbare_fdinfo *out, const char *name)
+{
+	if (strcmp(name, "vram") == 0)
+		return &out->vram;
+	if (strcmp(name, "gtt") == 0)
+		return &out->gtt;
+	if (strcmp(name, "cpu") == 0)
+		return &out->cpu;
+	return NULL; /* gds, gws, oa, doorbell, ...: not memory a user sizes */
+}
+
+/* One "key:<tab>value" line. */
+static void parse_line(amdbare_fdinfo *out, const char *key, const char *val, bool *any_memory)
+{
+	uint64_t v;
+	if (strcmp(key, "drm-driver") == 0) {
+		copy_text(out->driver, sizeof(out->driver), val);
 		return;
-	slot->rank = rank;
-	*slot->has = true;
-	*slot->value = value;
-}
-
-static void set_plain(bool *has, uint64_t *field, uint64_t value)
-{
-	*has = true;
-	*field = value;
-}
-
-int ab_fdinfo_parse(const char *text, amdbare_process_usage *out)
-{
-	memset(out, 0, sizeof(*out));
-	struct region_slot vram = { &out->has_vram, &out->vram, RANK_NONE };
-	struct region_slot gtt = { &out->has_gtt, &out->gtt, RANK_NONE };
-	struct region_slot cpu = { &out->has_cpu, &out->cpu, RANK_NONE };
+	}
+	if (strcmp(key, "drm-pdev") == 0) {
+		copy_text(out->pdev, sizeof(out->pdev), val);
+		return;
+	}
+	if (strcmp(key, "drm-client-name") == 0) {
+		copy_text(out->client_name, sizeof(out->client_name), val);
+		return;
+	}
+	if (!parse_value(val, &v))
+		return;
+	if (strcmp(key, "drm-client-id") == 0) {
+		out->has_client_id = true;
+		out->client_id = v;
+		return;
+	}
+	if (strcmp(key, "pasid") == 0) {
+		out->has_pasid = true;
+		out->pasid = (uint32_t)v;
+		return;
+	}
 	static const struct {
 		const char *prefix;
-		enum key_rank rank;
-	} prefixes[] = {
-		{ "drm-resident-", RANK_RESIDENT },
-		{ "drm-memory-", RANK_MEMORY },
-		{ "drm-total-", RANK_TOTAL },
+		size_t has_off, val_off;
+	} stats[] = {
+#define STAT(p, f) { p, offsetof(amdbare_fdinfo_region, has_##f), offsetof(amdbare_fdinfo_region, f) }
+		STAT("drm-total-", total), STAT("drm-shared-", shared),
+		STAT("drm-resident-", resident), STAT("drm-purgeable-", purgeable),
+		STAT("drm-active-", active), STAT("drm-memory-", memory),
+#undef STAT
 	};
+	for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++) {
+		size_t pl = strlen(stats[i].prefix);
+		if (strncmp(key, stats[i].prefix, pl) != 0)
+			continue;
+		amdbare_fdinfo_region *r = region_of(out, key + pl);
+		if (r) {
+			*(bool *)((char *)r + stats[i].has_off) = true;
+			*(uint64_t *)((char *)r + stats[i].val_off) = v;
+			*any_memory = true;
+			if (i < 5)
+				out->format = AMDBARE_FDINFO_MEMORY_STATS;
+		}
+		return;
+	}
+	static const struct {
+		const char *key;
+		size_t has_off, val_off;
+	} amd[] = {
+#define AMD(k, f) { k, offsetof(amdbare_fdinfo, has_##f), offsetof(amdbare_fdinfo, f) }
+		AMD("amd-memory-visible-vram", visible_vram),
+		AMD("amd-evicted-vram", evicted_vram),
+		AMD("amd-evicted-visible-vram", evicted_visible_vram),
+		AMD("amd-requested-vram", requested_vram),
+		AMD("amd-requested-visible-vram", requested_visible_vram),
+		AMD("amd-requested-gtt", requested_gtt),
+#undef AMD
+	};
+	for (size_t i = 0; i < sizeof(amd) / sizeof(amd[0]); i++) {
+		if (strcmp(key, amd[i].key) != 0)
+			continue;
+		*(bool *)((char *)out + amd[i].has_off) = true;
+		*(uint64_t *)((char *)out + amd[i].val_off) = v;
+		*any_memory = true;
+		if (out->format != AMDBARE_FDINFO_MEMORY_STATS)
+			out->format = AMDBARE_FDINFO_AMD_STATS;
+		return;
+	}
+	bool cap = strncmp(key, "drm-engine-capacity-", 20) == 0;
+	if (cap || strncmp(key, "drm-engine-", 11) == 0) {
+		const char *name = key + (cap ? 20 : 11);
+		uint32_t i;
+		for (i = 0; i < out->n_engines; i++)
+			if (strcmp(out->engines[i].name, name) == 0)
+				break;
+		if (i == out->n_engines) {
+			if (out->n_engines >= AMDBARE_FDINFO_MAX_ENGINES)
+				return;
+			out->n_engines++;
+			snprintf(out->engines[i].name, sizeof(out->engines[i].name), "%s", name);
+		}
+		if (cap)
+			out->engines[i].capacity = (uint32_t)v;
+		else
+			out->engines[i].busy_ns = v;
+	}
+}
 
+AB_API int amdbare_fdinfo_parse(const char *text, amdbare_fdinfo *out)
+{
+	if (!out)
+		return ab_set_error(EINVAL, "fdinfo parse: NULL argument");
+	memset(out, 0, sizeof(*out));
+	if (!text)
+		return -ENODATA;
+	bool any_memory = false;
 	const char *line = text;
 	while (line && *line) {
 		const char *nl = strchr(line, '\n');
@@ -98,59 +182,63 @@ int ab_fdinfo_parse(const char *text, amdbare_process_usage *out)
 			char *colon = strchr(buf, ':');
 			if (colon) {
 				*colon = '\0';
-				const char *key = buf, *val = colon + 1;
-				uint64_t bytes;
-				if (strcmp(key, "drm-client-id") == 0) {
-					char *end;
-					unsigned long long id = strtoull(val, &end, 10);
-					if (end != val)
-						out->client_id = id;
-				} else if (parse_value(val, &bytes)) {
-					for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-						size_t pl = strlen(prefixes[i].prefix);
-						if (strncmp(key, prefixes[i].prefix, pl) != 0)
-							continue;
-						const char *region = key + pl;
-						if (strcmp(region, "vram") == 0)
-							set_ranked(&vram, prefixes[i].rank, bytes);
-						else if (strcmp(region, "gtt") == 0)
-							set_ranked(&gtt, prefixes[i].rank, bytes);
-						else if (strcmp(region, "cpu") == 0)
-							set_ranked(&cpu, prefixes[i].rank, bytes);
-					}
-					if (strcmp(key, "amd-memory-visible-vram") == 0)
-						set_plain(&out->has_visible_vram, &out->visible_vram, bytes);
-					else if (strcmp(key, "amd-evicted-vram") == 0)
-						set_plain(&out->has_evicted_vram, &out->evicted_vram, bytes);
-					else if (strcmp(key, "amd-requested-vram") == 0)
-						set_plain(&out->has_requested_vram, &out->requested_vram, bytes);
-					else if (strcmp(key, "amd-requested-gtt") == 0)
-						set_plain(&out->has_requested_gtt, &out->requested_gtt, bytes);
-				}
+				/* "drm-memory-gtt: \t" : the key has no trailing blank */
+				parse_line(out, buf, colon + 1, &any_memory);
 			}
 		}
 		line = nl ? nl + 1 : NULL;
 	}
-	if (!out->has_vram && !out->has_gtt && !out->has_cpu && !out->has_visible_vram &&
-	    !out->has_evicted_vram && !out->has_requested_vram && !out->has_requested_gtt)
+	if (!any_memory)
 		return -ENODATA;
+	if (out->format == AMDBARE_FDINFO_NONE)
+		out->format = AMDBARE_FDINFO_MEMORY;
 	return 0;
 }
 
-int ab_fdinfo_read(int fd, const char *node, amdbare_process_usage *out)
+/* The best figure of a region for placement: resident (where the pages
+ * are now), else drm-memory-* (resident on 6.13+, by placement before),
+ * else drm-total-*. */
+static void usage_region(const amdbare_fdinfo_region *r, bool *has, uint64_t *value)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	*has = r->has_resident || r->has_memory || r->has_total;
+	*value = r->has_resident ? r->resident : r->has_memory ? r->memory : r->total;
+}
+
+int ab_fdinfo_parse(const char *text, amdbare_process_usage *out)
+{
+	memset(out, 0, sizeof(*out));
+	amdbare_fdinfo fi;
+	int r = amdbare_fdinfo_parse(text, &fi);
+	if (r)
+		return r;
+	usage_region(&fi.vram, &out->has_vram, &out->vram);
+	usage_region(&fi.gtt, &out->has_gtt, &out->gtt);
+	usage_region(&fi.cpu, &out->has_cpu, &out->cpu);
+	out->has_visible_vram = fi.has_visible_vram;
+	out->visible_vram = fi.visible_vram;
+	out->has_evicted_vram = fi.has_evicted_vram;
+	out->evicted_vram = fi.evicted_vram;
+	out->has_requested_vram = fi.has_requested_vram;
+	out->requested_vram = fi.requested_vram;
+	out->has_requested_gtt = fi.has_requested_gtt;
+	out->requested_gtt = fi.requested_gtt;
+	out->client_id = fi.has_client_id ? fi.client_id : 0;
+	return 0;
+}
+
+/* Reads a whole /proc text file into a malloc'd string. */
+static int read_proc_text(const char *path, const char *who, char **text_out)
+{
 	int pfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (pfd < 0) {
 		int e = errno;
-		return ab_set_error(e, "%s: cannot read %s: %s", node, path, strerror(e));
+		return ab_set_error(e, "%s: cannot read %s: %s", who, path, strerror(e));
 	}
 	size_t cap = 4096, used = 0;
 	char *text = malloc(cap);
 	if (!text) {
 		close(pfd);
-		return ab_set_error(ENOMEM, "%s: out of memory reading %s", node, path);
+		return ab_set_error(ENOMEM, "%s: out of memory reading %s", who, path);
 	}
 	for (;;) {
 		if (used + 1 >= cap) {
@@ -158,7 +246,7 @@ int ab_fdinfo_read(int fd, const char *node, amdbare_process_usage *out)
 			if (!bigger) {
 				free(text);
 				close(pfd);
-				return ab_set_error(ENOMEM, "%s: %s is too large", node, path);
+				return ab_set_error(ENOMEM, "%s: %s is too large", who, path);
 			}
 			text = bigger;
 			cap *= 2;
@@ -170,7 +258,7 @@ int ab_fdinfo_read(int fd, const char *node, amdbare_process_usage *out)
 			int e = errno;
 			free(text);
 			close(pfd);
-			return ab_set_error(e, "%s: reading %s: %s", node, path, strerror(e));
+			return ab_set_error(e, "%s: reading %s: %s", who, path, strerror(e));
 		}
 		if (n == 0)
 			break;
@@ -178,7 +266,39 @@ int ab_fdinfo_read(int fd, const char *node, amdbare_process_usage *out)
 	}
 	close(pfd);
 	text[used] = '\0';
-	int r = ab_fdinfo_parse(text, out);
+	*text_out = text;
+	return 0;
+}
+
+AB_API int amdbare_fdinfo_read(const char *path, amdbare_fdinfo *out)
+{
+	if (!path || !out)
+		return ab_set_error(EINVAL, "fdinfo read: NULL argument");
+	char *text = NULL;
+	int r = read_proc_text(path, "fdinfo", &text);
+	if (r) {
+		memset(out, 0, sizeof(*out));
+		return r;
+	}
+	r = amdbare_fdinfo_parse(text, out);
+	free(text);
+	if (r == -ENODATA)
+		return ab_set_error(ENODATA, "%s has no amdgpu memory keys (not an amdgpu DRM file, "
+				    "or a kernel older than 5.19)", path);
+	return r;
+}
+
+int ab_fdinfo_read(int fd, const char *node, amdbare_process_usage *out)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	char *text = NULL;
+	int r = read_proc_text(path, node, &text);
+	if (r) {
+		memset(out, 0, sizeof(*out));
+		return r;
+	}
+	r = ab_fdinfo_parse(text, out);
 	free(text);
 	if (r == -ENODATA)
 		return ab_set_error(ENODATA,

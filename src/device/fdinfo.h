@@ -7,12 +7,13 @@
 
 #include "amdbare.h"
 
-/* Parses fdinfo text.  Tolerant: unknown keys and malformed lines are
- * skipped, every key is optional, values may carry no unit (bytes), KiB,
- * MiB or GiB.  For each region drm-resident-* wins over drm-memory-*
- * which wins over drm-total-* (resident says where the pages are now,
- * which is what placement needs; drm-memory-* is documented as an alias of
- * drm-total-*).  Returns 0, or -ENODATA when no memory key was found. */
+/* Parses fdinfo text of any kernel's format (amdbare_fdinfo_parse in
+ * amdbare.h does the parsing) into this process's usage: for each region
+ * drm-resident-* wins over drm-memory-* which wins over drm-total-*
+ * (resident says where the pages are now, which is what placement needs;
+ * drm-memory-* is resident on 6.13+ and by placement before; drm-total-*
+ * counts by preferred placement).  Returns 0, or -ENODATA when no memory
+ * key was found. */
 int ab_fdinfo_parse(const char *text, amdbare_process_usage *out);
 
 /* Reads /proc/self/fdinfo/<fd> and parses it.  Errors carry a message

@@ -150,3 +150,45 @@ env -u LD_PRELOAD awk -v bytes="$BYTES" -v tl="$t_load" -v tc="$t_cp" -v tn="${t
 	printf "  (streaming alone: %.2fx cp; staged through SDMA: %.2fx cp)\n", tc / (sl / 1e6), tc / ts
 	printf "(the load maxrss counts the BO pages it filled: they are the vgpu'\''s shared memfd, not anonymous memory)\n"
 }'
+
+# Where the load's CPU time goes, per GB: the library's own work (checksum,
+# copies, its pread of the file) apart from what the vgpu's memory costs
+# (allocating, zeroing and freeing the BO pages: the MADV_POPULATE_WRITE,
+# page faults, munmap and close of the memfds).  CPU seconds come from
+# /usr/bin/time (user + sys) of one more load; the split from a perf
+# profile of another, by the inclusive share of those entry points.  Needs
+# perf with permission to profile this user's processes; skipped otherwise.
+if command -v perf >/dev/null 2>&1 &&
+	perf record -q -o "$TMP/probe.data" -- true >/dev/null 2>&1; then
+	rm -f /dev/shm/amdbare-vgpu-$INST*
+	env AMDBARE_VGPU_INSTANCE=$INST LD_PRELOAD="$VGPU" /usr/bin/time -f "%U %S" -o "$TMP/cpu" \
+		"$CLI" load "$FILE" --no-verify --quiet >/dev/null
+	rm -f /dev/shm/amdbare-vgpu-$INST*
+	env AMDBARE_VGPU_INSTANCE=$INST LD_PRELOAD="$VGPU" perf record -q -g -o "$TMP/perf.data" \
+		"$CLI" load "$FILE" --no-verify --quiet >/dev/null 2>&1
+	rm -f /dev/shm/amdbare-vgpu-$INST*
+	perf report -i "$TMP/perf.data" --children --sort sym --stdio -g none 2>/dev/null |
+		env -u LD_PRELOAD awk -v bytes="$BYTES" -v cpu="$(cat "$TMP/cpu")" '
+	function pct(s) { sub(/%/, "", s); return s + 0 }
+	/^#/ || NF < 4 { next }
+	{ name = $NF; c = pct($1) }
+	name == "amdbare_checksum_update" { sum_ck = c }
+	name ~ /^__memmove|^__memcpy/ { if (c > sum_mv) sum_mv = c }
+	name == "__x64_sys_pread64" { sum_rd = c }
+	name == "__x64_sys_madvise" { v_pop = c }
+	name == "asm_exc_page_fault" { v_flt = c }
+	name == "__x64_sys_munmap" { v_unmap = c }
+	name == "__x64_sys_close" { v_close = c }
+	END {
+		split(cpu, t, " "); total = t[1] + t[2]; gb = bytes / 1e9
+		lib = sum_ck + sum_mv + sum_rd; dev = v_pop + v_flt + v_unmap + v_close
+		printf "CPU time of one load: %.2f s (user %.2f, sys %.2f), %.2f s per GB\n", total, t[1], t[2], total / gb
+		printf "  library (checksum %.0f%%, copies %.0f%%, file reads %.0f%%): %.2f s per GB\n",
+			sum_ck, sum_mv, sum_rd, total * lib / 100 / gb
+		printf "  vgpu memory (populate %.0f%%, faults %.0f%%, munmap %.0f%%, close %.0f%%): %.2f s per GB\n",
+			v_pop, v_flt, v_unmap, v_close, total * dev / 100 / gb
+		printf "  (shares of perf samples, inclusive; the rest is process setup and the vgpu'\''s ioctls)\n"
+	}'
+else
+	echo "(CPU split of the load: perf not available or not permitted here; skipped)"
+fi

@@ -57,6 +57,8 @@ void cli_print_command_help(FILE *out, const char *command);
 int cmd_info(const struct cli_globals *g, int argc, char **argv);
 int cmd_alloc(const struct cli_globals *g, int argc, char **argv);
 int cmd_gemm(const struct cli_globals *g, int argc, char **argv); /* gemm, gemv (cmd_gemm.c) */
+int cmd_doctor(const struct cli_globals *g, int argc, char **argv);
+void cmd_doctor_help(FILE *out);
 
 struct json_out;
 /* JSON pieces both commands print the same way (cmd_info.c), so that the
@@ -66,6 +68,8 @@ void cli_json_header(struct json_out *j, const amdbare_device_info *in);
 void cli_json_device_identity(struct json_out *j, int index, const amdbare_device_info *in);
 void cli_json_memory(struct json_out *j, const char *key, const amdbare_memory_info *m);
 void cli_json_process_usage(struct json_out *j, const char *key, const amdbare_process_usage *u);
+/* "GTT ceiling   38.00 GiB, from default (...)" (cmd_info.c; doctor too). */
+void cli_print_gtt_ceiling(FILE *out, const char *indent, const amdbare_gtt_ceiling *c);
 
 /* ---- vgpu_launch.c ---------------------------------------------------- */
 

@@ -23,6 +23,8 @@ struct device_report {
 	int usage_rc;
 	amdbare_process_usage usage;
 	char usage_error[256];
+	int ceiling_rc;
+	amdbare_gtt_ceiling ceiling;
 };
 
 static int gather(int index, struct device_report *r)
@@ -37,6 +39,7 @@ static int gather(int index, struct device_report *r)
 	r->mem_rc = amdbare_device_query_memory(dev, &r->mem);
 	if (r->mem_rc < 0)
 		snprintf(r->mem_error, sizeof(r->mem_error), "%s", amdbare_last_error());
+	r->ceiling_rc = amdbare_device_query_gtt_ceiling(dev, &r->ceiling);
 	r->usage_rc = amdbare_device_query_process_usage(dev, &r->usage);
 	if (r->usage_rc < 0)
 		snprintf(r->usage_error, sizeof(r->usage_error), "%s", amdbare_last_error());
@@ -72,6 +75,8 @@ static void print_text(FILE *out, const struct device_report *r)
 		report_memory(out, &r->mem);
 	else
 		fprintf(out, "memory: not available (%s)\n", r->mem_error);
+	if (r->ceiling_rc == 0)
+		cli_print_gtt_ceiling(out, "  ", &r->ceiling);
 	if (r->usage_rc == 0) {
 		report_process_usage(out, "this process (fdinfo): ", &r->usage);
 	} else if (r->usage_rc == -ENODATA) {
@@ -172,6 +177,14 @@ static void print_json_device(struct json_out *j, const struct device_report *r)
 		json_null(j, "memory");
 		json_string(j, "memory_error", r->mem_error);
 	}
+	if (r->ceiling_rc == 0) {
+		json_object_begin(j, "gtt_ceiling");
+		json_u64(j, "limit_bytes", r->ceiling.limit_bytes);
+		json_string(j, "limit_source", r->ceiling.source_name);
+		json_object_end(j);
+	} else {
+		json_null(j, "gtt_ceiling");
+	}
 	if (r->usage_rc == 0) {
 		cli_json_process_usage(j, "process", &r->usage);
 		json_null(j, "process_error");
@@ -182,6 +195,27 @@ static void print_json_device(struct json_out *j, const struct device_report *r)
 				    : r->usage_error);
 	}
 	json_object_end(j);
+}
+
+void cli_print_gtt_ceiling(FILE *out, const char *indent, const amdbare_gtt_ceiling *c)
+{
+	char size[32];
+	snprintf(size, sizeof(size), "%.2f GiB", (double)c->limit_bytes / (1024.0 * 1024 * 1024));
+	fprintf(out, "%sGTT ceiling   %s, from %s", indent, size, c->source_name);
+	switch (c->source) {
+	case AMDBARE_GTT_LIMIT_AMDGPU_GTTSIZE:
+		fprintf(out, " (amdgpu.gttsize=%lld MiB)\n", (long long)c->gttsize_mib);
+		break;
+	case AMDBARE_GTT_LIMIT_TTM_PAGES_LIMIT:
+		fprintf(out, " (%s.pages_limit=%" PRIu64 " pages of 4 KiB)\n",
+			c->amdttm ? "amdttm" : "ttm", c->pages_limit);
+		break;
+	default:
+		fprintf(out, " (%s)\n", c->gtt_follows_pages_limit
+			? "ttm.pages_limit's default, half of system RAM"
+			: "max(3 GiB, half of system RAM)");
+		break;
+	}
 }
 
 void cli_json_header(struct json_out *j, const amdbare_device_info *in)

@@ -129,6 +129,7 @@ static void print_main_help(FILE *out)
 		"  gemv        time a GEMV (y = W x, W stored [N, K]) likewise\n"
 		"  load        load model files (safetensors, GGUF) into VRAM/GTT: plan and proof\n"
 		"  demo        generate a small model, load it, prove it, run a GEMV on it\n"
+		"  doctor      what the kernel lets you have (VRAM, GTT ceiling), will a model fit\n"
 		"  help [CMD]  this help, or the help of one command\n"
 		"\n"
 		"global options:\n"
@@ -242,6 +243,12 @@ static void help_generic(const struct cli_globals *g, const char *name)
 	(void)g;
 	cli_print_command_help(stdout, name);
 }
+static void help_doctor(const struct cli_globals *g, const char *name)
+{
+	(void)g;
+	(void)name;
+	cmd_doctor_help(stdout);
+}
 static void help_arena(const struct cli_globals *g, const char *name)
 {
 	(void)g;
@@ -282,8 +289,9 @@ static const struct command commands[] = {
 	{"gemv", cmd_gemm, help_gemm},
 	{"load", cmd_load, help_load},
 	{"demo", cmd_demo, help_demo},
+	{"doctor", cmd_doctor, help_doctor},
 };
-#define COMMAND_NAMES "info, alloc, arena-stats, run, gemm, gemv, load, demo"
+#define COMMAND_NAMES "info, alloc, arena-stats, run, gemm, gemv, load, demo, doctor"
 
 static const struct command *find_command(const char *name)
 {

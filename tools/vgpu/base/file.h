@@ -72,6 +72,23 @@ int vgpu_mem_query(struct vgpu_mem_state *out);
 void vgpu_mem_file_usage(struct vgpu_file *f, uint64_t *vram, uint64_t *gtt,
 			 uint64_t *cpu);
 
+/* Everything the fdinfo of the modelled kernels counts for one file, by
+ * region (index 0 cpu, 1 gtt, 2 vram: TTM_PL_SYSTEM, TT, VRAM).
+ *  - placed[]: by current  placement (6.1-6.12 drm-memory-; later
+ *    drm-resident-, amdgpu_bo_get_memory);
+ *  - total[]/shared[]: by preferred placement, the highest domain bit
+ *    (amdgpu_bo_mem_stats_placement, 6.13+ drm-total- and drm-shared-);
+ *    shared = another handle or a dma-buf exists
+ *    (drm_gem_object_is_shared_for_memory_stats);
+ *  - purgeable[]: placed and DISCARDABLE;
+ *  - the amd-* counters of 6.3+ (visible, evicted, requested). */
+struct vgpu_mem_file_stats {
+	uint64_t placed[3], total[3], shared[3], purgeable[3];
+	uint64_t visible_vram, evicted_vram, evicted_visible_vram;
+	uint64_t requested_vram, requested_visible_vram, requested_gtt;
+};
+void vgpu_mem_file_stats(struct vgpu_file *f, struct vgpu_mem_file_stats *out);
+
 /* Description of what the memory side still holds in this process
  * (appended to buf); returns the object count. */
 int vgpu_mem_open_objects(char *buf, size_t cap);

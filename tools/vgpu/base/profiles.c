@@ -1,7 +1,9 @@
 /*
  * The vgpu's chip profiles, as data.  Each profile is what a Linux 6.1
  * amdgpu driver would report for one real device: PCI identity, the GC
- * configuration DEV_INFO exposes, and the memory heaps.
+ * configuration DEV_INFO exposes, and the memory heaps; plus the machine
+ * around it (its RAM), and the resolution of the configuration: kernel
+ * version, module parameters, and the GTT size they give.
  *
  * Sources (public):
  *  - PCI device/revision ids and marketing names: libdrm's data/amdgpu.ids
@@ -26,6 +28,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +73,7 @@ static const struct vgpu_profile p_780m = {
 	.vram_type = AMDGPU_VRAM_TYPE_DDR5, .vram_bit_width = 128,
 	.gb_addr_config = 0x00000243,
 	.vram_size = 16 * GiB, .vis_vram_size = 16 * GiB, .gtt_size = 38 * GiB,
+	.system_ram = 76 * GiB, /* 96 GiB less the carve-out and firmware: GTT 38 GiB */
 	.driver_name = "amdgpu",
 	.num_rb_pipes = 4, .num_tcc_blocks = 8, .num_sdma = 1,
 	.num_vgprs = 1024,
@@ -94,6 +98,7 @@ static const struct vgpu_profile p_890m = {
 	.vram_type = AMDGPU_VRAM_TYPE_LPDDR5, .vram_bit_width = 128,
 	.gb_addr_config = 0x00000343,
 	.vram_size = 4 * GiB, .vis_vram_size = 4 * GiB, .gtt_size = 14 * GiB,
+	.system_ram = 28 * GiB,
 	.driver_name = "amdgpu",
 	.num_rb_pipes = 4, .num_tcc_blocks = 8, .num_sdma = 1,
 	.num_vgprs = 1024,
@@ -119,6 +124,7 @@ static const struct vgpu_profile p_8060s = {
 	.vram_type = AMDGPU_VRAM_TYPE_LPDDR5, .vram_bit_width = 256,
 	.gb_addr_config = 0x00000444,
 	.vram_size = 64 * GiB, .vis_vram_size = 64 * GiB, .gtt_size = 32 * GiB,
+	.system_ram = 64 * GiB,
 	.driver_name = "amdgpu",
 	.num_rb_pipes = 8, .num_tcc_blocks = 16, .num_sdma = 1,
 	.num_vgprs = 1536,
@@ -145,6 +151,7 @@ static const struct vgpu_profile p_7900xtx = {
 	.gb_addr_config = 0x00000545,
 	.vram_size = 24 * GiB, .vis_vram_size = 256 * MiB,
 	.gtt_size = 33254252544ull,
+	.system_ram = 2 * 33254252544ull,
 	.driver_name = "amdgpu",
 	.num_rb_pipes = 24, .num_tcc_blocks = 24, .num_sdma = 2,
 	.num_vgprs = 1536,
@@ -243,6 +250,167 @@ static int apply_size(const char *var, uint64_t *field)
 	return 0;
 }
 
+/* ---- Kernel version, machine and module parameters --------------------- */
+
+static const struct {
+	const char *name;
+	unsigned int id;
+} kernels[] = {
+	{ "6.1", VGPU_KERNEL_6_1 },   /* Debian 12 */
+	{ "6.8", VGPU_KERNEL_6_8 },   /* Ubuntu 24.04 */
+	{ "6.12", VGPU_KERNEL_6_12 }, /* Debian 13 */
+	{ "6.18", VGPU_KERNEL_6_18 }, /* current */
+};
+
+/* A module parameter's value: a decimal integer (the kernel's kstrtoint /
+ * kstrtoul family; param_set_int and friends refuse anything else). */
+static int parse_param_int(const char *text, long long *out)
+{
+	char *end = NULL;
+	errno = 0;
+	long long v = strtoll(text, &end, 0);
+	if (errno || end == text || *end != '\0')
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* AMDBARE_VGPU_PARAMS is the kernel command line's module-parameter part:
+ * "ttm.pages_limit=N amdgpu.gttsize=M amdttm.pages_limit=K".  Other
+ * words are kept for /proc/cmdline and otherwise ignored, as the kernel
+ * ignores parameters of modules it does not load. */
+static int apply_params(struct vgpu_profile *p, const char *params)
+{
+	char buf[sizeof(p->cmdline)];
+	if (strlen(params) >= sizeof(buf) - 64) {
+		config_error("AMDBARE_VGPU_PARAMS", params, "longer than the vgpu keeps");
+		return -EINVAL;
+	}
+	strcpy(buf, params);
+	for (char *save = NULL, *w = strtok_r(buf, " \t", &save); w;
+	     w = strtok_r(NULL, " \t", &save)) {
+		char *eq = strchr(w, '=');
+		if (strncmp(w, "amdttm.", 7) == 0)
+			p->amdttm = 1; /* a parameter of the DKMS module implies it */
+		if (!eq)
+			continue;
+		*eq = '\0';
+		const char *val = eq + 1;
+		long long v;
+		bool ttm_limit = strcmp(w, "ttm.pages_limit") == 0;
+		bool ttm_dma32 = strcmp(w, "ttm.dma32_pages_limit") == 0;
+		bool amdttm_limit = strcmp(w, "amdttm.pages_limit") == 0;
+		bool gttsize = strcmp(w, "amdgpu.gttsize") == 0;
+		if (!ttm_limit && !ttm_dma32 && !amdttm_limit && !gttsize)
+			continue;
+		if (parse_param_int(val, &v) < 0 || (!gttsize && v < 0) ||
+		    (gttsize && (v < -1 || v > 0x7fffffff))) {
+			char why[96];
+			snprintf(why, sizeof(why), "%s=%s: not a value the kernel's %s parameter takes",
+				 w, val, gttsize ? "int" : "unsigned long");
+			config_error("AMDBARE_VGPU_PARAMS", params, why);
+			return -EINVAL;
+		}
+		/* ttm_tt_mgr_init: a limit of 0 means "use the default" */
+		if (ttm_limit && v) {
+			p->ttm_pages_limit = (uint64_t)v;
+			p->ttm_pages_limit_given = 1;
+		} else if (ttm_dma32 && v) {
+			p->ttm_dma32_pages_limit = (uint64_t)v;
+		} else if (amdttm_limit && v) {
+			p->amdttm_pages_limit = (uint64_t)v;
+			p->amdttm_pages_limit_given = 1;
+		} else if (gttsize) {
+			p->amdgpu_gttsize = v;
+		}
+	}
+	return 0;
+}
+
+/* The kernel version, the machine's RAM and swap, the module parameters,
+ * and from them the GTT size the kernel would set up. */
+static int resolve_machine(struct vgpu_profile *p)
+{
+	/* 6.1 is the default: the kernel of the CI machine (Debian 12) and
+	 * the one every test was first written against; the others are a
+	 * per-run choice (docs/vgpu.md). */
+	const char *kv = getenv("AMDBARE_VGPU_KERNEL");
+	p->kernel = VGPU_KERNEL_6_1;
+	p->kernel_name = "6.1";
+	if (kv && kv[0]) {
+		size_t i;
+		for (i = 0; i < sizeof(kernels) / sizeof(kernels[0]); i++)
+			if (strcmp(kv, kernels[i].name) == 0)
+				break;
+		if (i == sizeof(kernels) / sizeof(kernels[0])) {
+			config_error("AMDBARE_VGPU_KERNEL", kv, "known kernels: 6.1, 6.8, 6.12, 6.18");
+			return -EINVAL;
+		}
+		p->kernel = kernels[i].id;
+		p->kernel_name = kernels[i].name;
+	}
+	uint64_t ram = p->system_ram;
+	if (apply_size("AMDBARE_VGPU_SYSTEM_RAM", &ram) < 0)
+		return -EINVAL;
+	p->system_ram = ram;
+	uint64_t used = 4 * GiB < ram / 2 ? 4 * GiB : ram / 2; /* an idle desktop */
+	const char *uv = getenv("AMDBARE_VGPU_RAM_USED");
+	if (uv && (parse_size(uv, &used) < 0 || used > ram)) {
+		config_error("AMDBARE_VGPU_RAM_USED", uv, "a byte count no larger than the system RAM");
+		return -EINVAL;
+	}
+	p->ram_used = used;
+	uint64_t swap = 0, swap_used = 0;
+	const char *sv = getenv("AMDBARE_VGPU_SWAP"), *suv = getenv("AMDBARE_VGPU_SWAP_USED");
+	if (sv && parse_size(sv, &swap) < 0) {
+		config_error("AMDBARE_VGPU_SWAP", sv, "expected a byte count (e.g. 8G)");
+		return -EINVAL;
+	}
+	if (suv && (parse_size(suv, &swap_used) < 0 || swap_used > swap)) {
+		config_error("AMDBARE_VGPU_SWAP_USED", suv, "a byte count no larger than AMDBARE_VGPU_SWAP");
+		return -EINVAL;
+	}
+	p->swap_total = swap;
+	p->swap_used = swap_used;
+
+	/* ttm_global_init + ttm_tt_mgr_init: half of totalram in pages, the
+	 * DMA32 limit at most 2 GiB; the DKMS amdttm module copies them. */
+	uint64_t pages = (ram >> 12) / 2;
+	p->ttm_pages_limit = pages;
+	p->ttm_dma32_pages_limit = pages < (2 * GiB >> 12) ? pages : (2 * GiB >> 12);
+	p->amdttm_pages_limit = pages;
+	p->amdgpu_gttsize = -1;
+	const char *dkms = getenv("AMDBARE_VGPU_DKMS");
+	p->amdttm = dkms && dkms[0] && strcmp(dkms, "0") != 0;
+	const char *params = getenv("AMDBARE_VGPU_PARAMS");
+	if (params && apply_params(p, params) < 0)
+		return -EINVAL;
+	snprintf(p->cmdline, sizeof(p->cmdline), "BOOT_IMAGE=/boot/vmlinuz-%s root=/dev/vgpu ro%s%s\n",
+		 p->kernel_name, params && params[0] ? " " : "", params ? params : "");
+
+	/* The GTT domain's size (amdgpu_ttm_init).  In 6.1:
+	 * max(AMDGPU_DEFAULT_GTT_SIZE_MB = 3 GiB, totalram / 2) unless
+	 * amdgpu.gttsize is given; ttm.pages_limit only throttles
+	 * ttm_tt_populate there.  From "drm/amdgpu: Set GTT size equal to
+	 * TTM mem limit" (Mukul Joshi, April 2023, in 6.5):
+	 * ttm_tt_pages_limit() << PAGE_SHIFT, amdgpu.gttsize still winning
+	 * when given (6.18 warns that it is deprecated).  With the DKMS
+	 * driver the limit is amdttm's, not ttm's. */
+	uint64_t limit_pages = p->amdttm ? p->amdttm_pages_limit : p->ttm_pages_limit;
+	if (p->amdgpu_gttsize != -1)
+		p->gtt_size = (uint64_t)p->amdgpu_gttsize << 20;
+	else if (p->kernel == VGPU_KERNEL_6_1)
+		p->gtt_size = ram / 2 > 3 * GiB ? ram / 2 : 3 * GiB;
+	else
+		p->gtt_size = limit_pages << 12;
+	if (p->gtt_size < 4096) {
+		config_error("AMDBARE_VGPU_PARAMS", params ? params : "",
+			     "a GTT of 0 bytes: amdgpu_gtt_mgr_init cannot come up with it");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* One resolved configuration per distinct environment: a process may
  * change AMDBARE_VGPU_* between fork()s (Criterion does, per test), so the
  * answer is keyed by the variables rather than computed once.  Resolved
@@ -261,6 +429,9 @@ static char *env_key(void)
 	static const char *const vars[] = {
 		"AMDBARE_VGPU_PROFILE", "AMDBARE_VGPU_VRAM_SIZE",
 		"AMDBARE_VGPU_VIS_VRAM_SIZE", "AMDBARE_VGPU_GTT_SIZE",
+		"AMDBARE_VGPU_KERNEL", "AMDBARE_VGPU_PARAMS", "AMDBARE_VGPU_DKMS",
+		"AMDBARE_VGPU_SYSTEM_RAM", "AMDBARE_VGPU_RAM_USED",
+		"AMDBARE_VGPU_SWAP", "AMDBARE_VGPU_SWAP_USED",
 	};
 	size_t len = 1;
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
@@ -321,14 +492,22 @@ static void resolve(struct resolved *r)
 		r->err = -EINVAL;
 		return;
 	}
-	uint64_t gtt = base->gtt_size;
-	if (apply_size("AMDBARE_VGPU_GTT_SIZE", &gtt) < 0) {
+	r->prof.vram_size = vram;
+	r->prof.vis_vram_size = vis;
+	if (resolve_machine(&r->prof) < 0) {
 		r->err = -EINVAL;
 		return;
 	}
-	r->prof.vram_size = vram;
-	r->prof.vis_vram_size = vis;
-	r->prof.gtt_size = gtt;
+	const char *forced = getenv("AMDBARE_VGPU_GTT_SIZE");
+	if (forced) {
+		uint64_t gtt = r->prof.gtt_size;
+		if (apply_size("AMDBARE_VGPU_GTT_SIZE", &gtt) < 0) {
+			r->err = -EINVAL;
+			return;
+		}
+		r->prof.gtt_size = gtt;
+		r->prof.gtt_size_forced = 1;
+	}
 }
 
 const struct vgpu_profile *vgpu_profile_get(int *err)

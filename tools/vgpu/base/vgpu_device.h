@@ -1,7 +1,8 @@
 /*
  * The seam inside the vgpu between the libc boundary (boundary/:
  * which paths and fds are ours, what stat/readdir/readlink say) and the
- * device model (drm/: what the amdgpu kernel driver of Linux 6.1 does).
+ * device model (drm/: what the amdgpu kernel driver of the configured
+ * Linux version does: 6.1 by default, 6.8, 6.12 or 6.18).
  *
  * The boundary never interprets an ioctl; the device model never touches a
  * libc entry point it would itself interpose (it calls the real ones through
@@ -33,16 +34,49 @@ struct vgpu_profile {
 	uint32_t max_engine_clock_khz, max_memory_clock_khz;
 	uint32_t vram_type, vram_bit_width;
 	uint32_t gb_addr_config;
-	uint64_t vram_size, vis_vram_size, gtt_size; /* defaults, env-overridable */
+	/* VRAM sizes: defaults, env-overridable.  gtt_size: resolved from the
+	 * kernel's formula on the profile's machine (profiles.c) or forced by
+	 * AMDBARE_VGPU_GTT_SIZE; a profile's own value is what that formula
+	 * gives with the defaults, kept as data next to the other heaps. */
+	uint64_t vram_size, vis_vram_size, gtt_size;
 	/* What the control side reports (only base/profiles.c initialises
 	 * profiles, by field name). */
 	const char *driver_name;     /* "amdgpu"; "i915" for "foreign"; NULL for "none" */
 	uint32_t num_rb_pipes, num_tcc_blocks, num_sdma;
 	uint32_t num_vgprs;          /* num_shader_visible_vgprs of DEV_INFO */
+	/* The machine around the device: MemTotal as Linux reports it (the
+	 * RAM left after the carve-out and firmware reservations).  The GTT
+	 * size follows from it and the kernel's parameters (profiles.c). */
+	uint64_t system_ram;
+
+	/* ---- Resolved configuration (profiles.c; never set in a profile) ---- */
+	unsigned int kernel;         /* VGPU_KERNEL_6_1 ... (AMDBARE_VGPU_KERNEL) */
+	const char *kernel_name;     /* "6.1", "6.8", "6.12", "6.18" */
+	uint64_t ram_used;           /* MemTotal - MemAvailable (AMDBARE_VGPU_RAM_USED) */
+	uint64_t swap_total, swap_used; /* AMDBARE_VGPU_SWAP, AMDBARE_VGPU_SWAP_USED */
+	/* Module parameters (AMDBARE_VGPU_PARAMS, a kernel command line):
+	 * the values /sys/module/<mod>/parameters/<name> shows. */
+	uint64_t ttm_pages_limit;    /* pages; ttm_global_init's default if not given */
+	uint64_t ttm_dma32_pages_limit;
+	int ttm_pages_limit_given;   /* ttm.pages_limit= was on the command line */
+	int amdttm;                  /* the DKMS amdttm module serves amdgpu instead of ttm */
+	uint64_t amdttm_pages_limit; /* pages (amdttm.pages_limit= or its default) */
+	int amdttm_pages_limit_given;
+	long long amdgpu_gttsize;    /* MiB, -1 = auto (amdgpu.gttsize=) */
+	int gtt_size_forced;         /* AMDBARE_VGPU_GTT_SIZE overrode the kernel's formula */
+	char cmdline[384];           /* /proc/cmdline */
 };
 
+/* Kernel versions the vgpu models (AMDBARE_VGPU_KERNEL). */
+#define VGPU_KERNEL_6_1 601u
+#define VGPU_KERNEL_6_8 608u
+#define VGPU_KERNEL_6_12 612u
+#define VGPU_KERNEL_6_18 618u
+
 /* The active profile (AMDBARE_VGPU_PROFILE, default "780m", with the size
- * overrides AMDBARE_VGPU_VRAM_SIZE / _VIS_VRAM_SIZE / _GTT_SIZE applied).
+ * overrides AMDBARE_VGPU_VRAM_SIZE / _VIS_VRAM_SIZE / _GTT_SIZE applied,
+ * and the kernel version and machine of AMDBARE_VGPU_KERNEL / _PARAMS /
+ * _DKMS / _SYSTEM_RAM / _RAM_USED / _SWAP / _SWAP_USED resolved).
  * Resolved lazily on first use; NULL with *err set if the name is unknown. */
 const struct vgpu_profile *vgpu_profile_get(int *err);
 const struct vgpu_profile *vgpu_profile_find(const char *name);
@@ -75,8 +109,9 @@ int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot,
 /* munmap(2) of a range that came from vgpu_dev_mmap (bookkeeping only). */
 void vgpu_dev_munmap(void *addr, size_t len);
 /* Text of /proc/self/fdinfo/<fd> after the generic pos/flags/mnt_id/ino
- * lines, in the Linux 6.1 amdgpu format (amdgpu_show_fdinfo).  Returns the
- * length written (<= cap) or -errno. */
+ * lines, in the configured kernel's format (amdgpu_show_fdinfo, and
+ * drm_show_fdinfo from 6.5 on).  Returns the length written (<= cap) or
+ * -errno. */
 int vgpu_dev_fdinfo(struct vgpu_file *f, char *buf, size_t cap);
 
 /* ---- dma-buf fds ------------------------------------------------------ */

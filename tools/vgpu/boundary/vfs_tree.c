@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_ENTRIES 96
-#define MAX_OWNED 8
+#define MAX_ENTRIES 128
+#define MAX_OWNED 12
 #define DRM_MAJOR 226
 
 struct entry {
@@ -42,7 +42,7 @@ static struct entry entries[MAX_ENTRIES];
 static int nentries;
 static char owned[MAX_OWNED][VFS_PATH_MAX];
 static int nowned;
-static char built_for[64];
+static char built_for[160];
 static bool built;
 static bool amd;             /* driver is amdgpu (not the "foreign" profile) */
 static char dev_dir[VFS_PATH_MAX];
@@ -258,6 +258,35 @@ static void build_device(const struct vgpu_profile *p)
 		}
 	}
 
+	if (amd) {
+		/* Module parameters (kernel/params.c: param_attr_show, "%d\n" /
+		 * "%lu\n"): ttm's (ttm_tt.c, ttm_pool.c), amdgpu's gttsize
+		 * (amdgpu_drv.c, mode 0600 so root-only in the kernel; readable
+		 * here), and the DKMS driver's amdttm when it is installed. */
+		static const char *const ttm_params[] = { "pages_limit", "dma32_pages_limit",
+							  "page_pool_size" };
+		const char *mods[2] = { "ttm", p->amdttm ? "amdttm" : NULL };
+		for (int m = 0; m < 2 && mods[m]; m++) {
+			add(VFS_DIR, 0755, "/sys/module/%s", mods[m]);
+			add(VFS_DIR, 0755, "/sys/module/%s/parameters", mods[m]);
+			for (size_t i = 0; i < sizeof(ttm_params) / sizeof(ttm_params[0]); i++) {
+				struct entry *e = add(VFS_FILE, 0644, "/sys/module/%s/parameters/%s",
+						      mods[m], ttm_params[i]);
+				e->gen = GEN_ATTR;
+				set_text(e, "module/%s/%s", mods[m], ttm_params[i]);
+			}
+			snprintf(path, sizeof(path), "/sys/module/%s", mods[m]);
+			add_owned(path);
+		}
+		add(VFS_DIR, 0755, "/sys/module/amdgpu");
+		add(VFS_DIR, 0755, "/sys/module/amdgpu/parameters");
+		struct entry *e = add(VFS_FILE, 0600, "/sys/module/amdgpu/parameters/gttsize");
+		e->gen = GEN_ATTR;
+		set_text(e, "module/amdgpu/gttsize");
+		add_owned("/sys/module/amdgpu");
+		add(VFS_PASS, 0, "/sys/module");
+	}
+
 	/* The PCI bus's view: devices/<slot> and drivers/<drv>/<slot> */
 	set_text(add(VFS_LINK, 0777, "/sys/bus/pci/devices/%s", p->pci_slot),
 		 "../../../devices/pci%04x:%02x/%s", dom, bus, p->pci_slot);
@@ -312,20 +341,24 @@ static void build_locked(const char *key, const struct vgpu_profile *p)
 /* Makes sure the tree matches the current profile; takes tree_lock. */
 static void lock_tree(void)
 {
-	const char *key = getenv("AMDBARE_VGPU_PROFILE");
-	if (!key)
-		key = "";
+	/* What decides the tree's shape: the profile, and the kernel
+	 * parameters that decide which modules are loaded. */
+	const char *prof = getenv("AMDBARE_VGPU_PROFILE");
+	const char *params = getenv("AMDBARE_VGPU_PARAMS"), *dkms = getenv("AMDBARE_VGPU_DKMS");
+	char key[sizeof(built_for)];
+	snprintf(key, sizeof(key), "%s|%s|%s", prof ? prof : "",
+		 params && strstr(params, "amdttm.") ? "amdttm" : "", dkms ? dkms : "");
 	pthread_mutex_lock(&tree_lock);
 	if (built && strcmp(built_for, key) == 0)
 		return;
 	pthread_mutex_unlock(&tree_lock);
 
 	const struct vgpu_profile *p = NULL;
-	if (strcmp(key, "none") != 0) {
+	if (!prof || strcmp(prof, "none") != 0) {
 		int err = 0;
 		p = vgpu_profile_get(&err);
 		if (!p)  /* base/profiles.c has said why on stderr */
-			vgpu_log("profile '%s' unusable (%d): no virtual device", key, err);
+			vgpu_log("profile '%s' unusable (%d): no virtual device", prof ? prof : "", err);
 	}
 	pthread_mutex_lock(&tree_lock);
 	if (!built || strcmp(built_for, key) != 0)
@@ -558,6 +591,23 @@ enum vfs_kind vfs_lookup(const char *path, int flags, struct vfs_node *node)
 		return VFS_PASS;
 	}
 	strcpy(node->path, path);
+	if (strcmp(path, "/proc/cmdline") == 0 || strcmp(path, "/proc/meminfo") == 0) {
+		/* The machine the profile describes: its command line (module
+		 * parameters) and its RAM, not the host's. */
+		lock_tree();
+		bool ours = amd;
+		dev_t pdev = procfs_dev;
+		pthread_mutex_unlock(&tree_lock);
+		if (ours) {
+			node->kind = VFS_FILE;
+			node->mode = 0444;
+			node->gen = GEN_ATTR;
+			node->dev = pdev;
+			node->ino = hash_ino(path);
+			snprintf(node->text, sizeof(node->text), "proc/%s", path + 6);
+		}
+		return node->kind;
+	}
 	if (strncmp(path, "/proc/", 6) == 0) {
 		lookup_proc(path, flags, node);
 		return node->kind;

@@ -23,6 +23,18 @@
 #define AMDGPU_KMS_MAJOR 3
 #define AMDGPU_KMS_MINOR 49
 #define AMDGPU_KMS_PATCHLEVEL 0
+/* KMS_DRIVER_MINOR of the modelled kernel's amdgpu_drv.c: 3.49 in 6.1,
+ * 3.57 in 6.8, 3.59 in 6.12, 3.64 ("Userq IP support query") in 6.18. */
+static int amdgpu_kms_minor(unsigned int kernel)
+{
+	switch (kernel) {
+	case VGPU_KERNEL_6_8: return 57;
+	case VGPU_KERNEL_6_12: return 59;
+	case VGPU_KERNEL_6_18: return 64;
+	default: return AMDGPU_KMS_MINOR;
+	}
+}
+
 /* i915_driver.h of Linux 6.1, for the "foreign" node */
 #define I915_DRIVER_DESC "Intel Graphics"
 #define I915_DRIVER_DATE "20201103"
@@ -61,7 +73,7 @@ int vgpu_core_version(struct vgpu_file *f, void *data)
 	struct drm_version *v = data;
 	bool i915 = foreign(f);
 	v->version_major = i915 ? I915_MAJOR : AMDGPU_KMS_MAJOR;
-	v->version_minor = i915 ? I915_MINOR : AMDGPU_KMS_MINOR;
+	v->version_minor = i915 ? I915_MINOR : amdgpu_kms_minor(f->ctl->prof->kernel);
 	v->version_patchlevel = i915 ? I915_PATCHLEVEL : AMDGPU_KMS_PATCHLEVEL;
 	int err = copy_field(v->name, &v->name_len, f->ctl->prof->driver_name);
 	if (!err)

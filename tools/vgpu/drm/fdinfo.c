@@ -1,8 +1,11 @@
 /*
  * Text the kernel shows about the device outside ioctls: the driver's part
- * of /proc/<pid>/fdinfo/<fd> (Linux 6.1 amdgpu_fdinfo.c:
- * amdgpu_show_fdinfo) and the live sysfs attributes of the PCI device
- * (amdgpu_vram_mgr.c, amdgpu_gtt_mgr.c, pm/amdgpu_pm.c).
+ * of /proc/<pid>/fdinfo/<fd> in the format of the modelled kernel
+ * (amdgpu_fdinfo.c: amdgpu_show_fdinfo, drm_file.c: drm_show_fdinfo and
+ * drm_print_memory_stats), the live sysfs attributes of the PCI device
+ * (amdgpu_vram_mgr.c, amdgpu_gtt_mgr.c, pm/amdgpu_pm.c), the module
+ * parameters under /sys/module and the /proc files of the machine the
+ * profile describes (/proc/cmdline, /proc/meminfo).
  */
 #include "ctl.h"
 
@@ -21,6 +24,115 @@ static int pdev_text(const struct vgpu_profile *p, char *out, size_t cap)
 	return 0;
 }
 
+/* drm_fdinfo_print_size: bytes, KiB or MiB, whichever divides exactly
+ * (0 prints as "0"). */
+static int print_size(char *out, size_t cap, const char *stat, const char *region, uint64_t sz)
+{
+	static const char *const units[] = { "", " KiB", " MiB" };
+	unsigned int u;
+	for (u = 0; u < 2; u++) {
+		if (sz == 0 || (sz & 1023))
+			break;
+		sz /= 1024;
+	}
+	return snprintf(out, cap, "drm-%s-%s:\t%" PRIu64 "%s\n", stat, region, sz, units[u]);
+}
+
+/* amdgpu's part of fdinfo in the format of the modelled kernel. */
+static int amdgpu_fdinfo_text(struct vgpu_file *f, const char *pdev, char *text, size_t cap)
+{
+	const struct vgpu_profile *p = f->ctl->prof;
+	struct vgpu_mem_file_stats st;
+	pthread_mutex_lock(&f->lock); /* amdgpu_bo_reserve(vm->root.bo) */
+	vgpu_mem_file_stats(f, &st);
+	pthread_mutex_unlock(&f->lock);
+	size_t off = 0;
+#define OUT(...)                                                                     \
+	do {                                                                         \
+		int n_ = snprintf(text + off, off < cap ? cap - off : 0, __VA_ARGS__); \
+		if (n_ < 0 || (size_t)n_ >= cap - off)                               \
+			return -EOVERFLOW;                                           \
+		off += (size_t)n_;                                                   \
+	} while (0)
+	if (p->kernel == VGPU_KERNEL_6_1) {
+		/* Linux 6.1 amdgpu_show_fdinfo, byte for byte (the odd space
+		 * before the tab of gtt/cpu included).  No drm-engine-* lines:
+		 * the kernel prints only engines with non-zero usage and the
+		 * vgpu does not account engine time. */
+		OUT("pasid:\t%u\n"
+		    "drm-driver:\t%s\n"
+		    "drm-pdev:\t%s\n"
+		    "drm-client-id:\t%" PRIu64 "\n"
+		    "drm-memory-vram:\t%" PRIu64 " KiB\n"
+		    "drm-memory-gtt: \t%" PRIu64 " KiB\n"
+		    "drm-memory-cpu: \t%" PRIu64 " KiB\n",
+		    f->pasid, p->driver_name, pdev, f->client_id,
+		    st.placed[2] / 1024, st.placed[1] / 1024, st.placed[0] / 1024);
+		return (int)off;
+	}
+	/* drm_show_fdinfo (6.5+): the DRM core's keys, then the driver's */
+	OUT("drm-driver:\t%s\n"
+	    "drm-client-id:\t%" PRIu64 "\n"
+	    "drm-pdev:\t%s\n"
+	    "pasid:\t%u\n",
+	    p->driver_name, f->client_id, pdev, f->pasid);
+	if (p->kernel <= VGPU_KERNEL_6_12) {
+		/* amdgpu_show_fdinfo of 6.3-6.12: struct amdgpu_mem_stats by
+		 * current placement plus the amd-* keys */
+		OUT("drm-memory-vram:\t%" PRIu64 " KiB\n"
+		    "drm-memory-gtt: \t%" PRIu64 " KiB\n"
+		    "drm-memory-cpu: \t%" PRIu64 " KiB\n"
+		    "amd-memory-visible-vram:\t%" PRIu64 " KiB\n"
+		    "amd-evicted-vram:\t%" PRIu64 " KiB\n"
+		    "amd-evicted-visible-vram:\t%" PRIu64 " KiB\n"
+		    "amd-requested-vram:\t%" PRIu64 " KiB\n"
+		    "amd-requested-visible-vram:\t%" PRIu64 " KiB\n"
+		    "amd-requested-gtt:\t%" PRIu64 " KiB\n",
+		    st.placed[2] / 1024, st.placed[1] / 1024, st.placed[0] / 1024,
+		    st.visible_vram / 1024, st.evicted_vram / 1024,
+		    st.evicted_visible_vram / 1024, st.requested_vram / 1024,
+		    st.requested_visible_vram / 1024, st.requested_gtt / 1024);
+		return (int)off;
+	}
+	/* 6.13+ (the 6.18 amdgpu_show_fdinfo): drm_print_memory_stats per
+	 * placement with DRM_GEM_OBJECT_RESIDENT | PURGEABLE (no drm-active-*),
+	 * the legacy drm-memory-* as aliases of resident, and of the amd-*
+	 * keys only evicted-vram and requested-vram/gtt. */
+	static const char *const regions[] = { "cpu", "gtt", "vram", "gds", "gws", "oa",
+					       "doorbell", "mmioremap" };
+	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++) {
+		uint64_t total = i < 3 ? st.total[i] : 0, shared = i < 3 ? st.shared[i] : 0;
+		uint64_t resident = i < 3 ? st.placed[i] : 0, purgeable = i < 3 ? st.purgeable[i] : 0;
+		int n;
+		n = print_size(text + off, cap - off, "total", regions[i], total);
+		if (n < 0 || (size_t)n >= cap - off)
+			return -EOVERFLOW;
+		off += (size_t)n;
+		n = print_size(text + off, cap - off, "shared", regions[i], shared);
+		if (n < 0 || (size_t)n >= cap - off)
+			return -EOVERFLOW;
+		off += (size_t)n;
+		n = print_size(text + off, cap - off, "resident", regions[i], resident);
+		if (n < 0 || (size_t)n >= cap - off)
+			return -EOVERFLOW;
+		off += (size_t)n;
+		n = print_size(text + off, cap - off, "purgeable", regions[i], purgeable);
+		if (n < 0 || (size_t)n >= cap - off)
+			return -EOVERFLOW;
+		off += (size_t)n;
+	}
+	OUT("drm-memory-vram:\t%" PRIu64 " KiB\n"
+	    "drm-memory-gtt: \t%" PRIu64 " KiB\n"
+	    "drm-memory-cpu: \t%" PRIu64 " KiB\n"
+	    "amd-evicted-vram:\t%" PRIu64 " KiB\n"
+	    "amd-requested-vram:\t%" PRIu64 " KiB\n"
+	    "amd-requested-gtt:\t%" PRIu64 " KiB\n",
+	    st.placed[2] / 1024, st.placed[1] / 1024, st.placed[0] / 1024,
+	    st.evicted_vram / 1024, st.total[2] / 1024, st.total[1] / 1024);
+#undef OUT
+	return (int)off;
+}
+
 int vgpu_dev_fdinfo(struct vgpu_file *f, char *buf, size_t cap)
 {
 	if (!f || !f->ctl)
@@ -30,27 +142,12 @@ int vgpu_dev_fdinfo(struct vgpu_file *f, char *buf, size_t cap)
 	int r = pdev_text(p, pdev, sizeof(pdev));
 	if (r)
 		return r;
-	char text[512];
+	char text[2048];
 	int n;
 	if (strcmp(p->driver_name, "amdgpu") == 0) {
-		uint64_t vram = 0, gtt = 0, cpu = 0;
-		pthread_mutex_lock(&f->lock); /* amdgpu_bo_reserve(vm->root.bo) */
-		vgpu_mem_file_usage(f, &vram, &gtt, &cpu);
-		pthread_mutex_unlock(&f->lock);
-		/* Byte for byte amdgpu_show_fdinfo's seq_printf formats, the
-		 * odd space before the tab of gtt/cpu included.  No
-		 * drm-engine-* lines: no engine has run anything yet (the
-		 * kernel prints only engines with non-zero usage). */
-		n = snprintf(text, sizeof(text),
-			     "pasid:\t%u\n"
-			     "drm-driver:\t%s\n"
-			     "drm-pdev:\t%s\n"
-			     "drm-client-id:\t%" PRIu64 "\n"
-			     "drm-memory-vram:\t%" PRIu64 " KiB\n"
-			     "drm-memory-gtt: \t%" PRIu64 " KiB\n"
-			     "drm-memory-cpu: \t%" PRIu64 " KiB\n",
-			     f->pasid, p->driver_name, pdev, f->client_id,
-			     vram / 1024, gtt / 1024, cpu / 1024);
+		n = amdgpu_fdinfo_text(f, pdev, text, sizeof(text));
+		if (n < 0)
+			return n;
 	} else {
 		/* i915_drm_client_fdinfo: driver, pdev and client id */
 		n = snprintf(text, sizeof(text),
@@ -67,6 +164,57 @@ int vgpu_dev_fdinfo(struct vgpu_file *f, char *buf, size_t cap)
 	return n;
 }
 
+/* /sys/module/<mod>/parameters/<name> (param_get_ulong / param_get_int:
+ * "%lu\n", "%d\n"), /proc/cmdline and /proc/meminfo of the profile's
+ * machine.  MemAvailable counts what GTT buffers hold: their pages are
+ * the machine's RAM (the carve-out is outside MemTotal already). */
+static int machine_text(const struct vgpu_profile *p, const char *attr, char *text, size_t cap)
+{
+	if (strcmp(attr, "proc/cmdline") == 0)
+		return snprintf(text, cap, "%s", p->cmdline);
+	if (strcmp(attr, "proc/meminfo") == 0) {
+		struct vgpu_mem_state st;
+		int r = vgpu_mem_query(&st);
+		uint64_t gtt_used = r == 0 ? st.gtt_used : 0;
+		uint64_t used = p->ram_used + gtt_used;
+		uint64_t avail = used < p->system_ram ? p->system_ram - used : 0;
+		/* fs/proc/meminfo.c: "%8lu kB" per line; the lines a memory
+		 * report needs (the kernel prints many more) */
+		return snprintf(text, cap,
+				"MemTotal:       %8" PRIu64 " kB\n"
+				"MemFree:        %8" PRIu64 " kB\n"
+				"MemAvailable:   %8" PRIu64 " kB\n"
+				"Buffers:        %8d kB\n"
+				"Cached:         %8d kB\n"
+				"SwapCached:     %8d kB\n"
+				"SwapTotal:      %8" PRIu64 " kB\n"
+				"SwapFree:       %8" PRIu64 " kB\n"
+				"Shmem:          %8" PRIu64 " kB\n",
+				p->system_ram >> 10, avail >> 10, avail >> 10, 0, 0, 0,
+				p->swap_total >> 10, (p->swap_total - p->swap_used) >> 10,
+				gtt_used >> 10);
+	}
+	const char *mod = attr + 7, *slash = strchr(mod, '/');
+	if (!slash)
+		return -ENOENT;
+	const char *name = slash + 1;
+	bool amdttm = strncmp(mod, "amdttm/", 7) == 0;
+	if (strncmp(mod, "ttm/", 4) == 0 || amdttm) {
+		uint64_t pages = (p->system_ram >> 12) / 2;
+		if (strcmp(name, "pages_limit") == 0)
+			return snprintf(text, cap, "%" PRIu64 "\n",
+					amdttm ? p->amdttm_pages_limit : p->ttm_pages_limit);
+		if (strcmp(name, "dma32_pages_limit") == 0)
+			return snprintf(text, cap, "%" PRIu64 "\n", p->ttm_dma32_pages_limit);
+		if (strcmp(name, "page_pool_size") == 0) /* ttm_pool_mgr_init default */
+			return snprintf(text, cap, "%" PRIu64 "\n", pages);
+		return -ENOENT;
+	}
+	if (strcmp(mod, "amdgpu/gttsize") == 0)
+		return snprintf(text, cap, "%lld\n", p->amdgpu_gttsize);
+	return -ENOENT;
+}
+
 int vgpu_dev_sysfs_read(const char *attr, char *buf, size_t cap)
 {
 	int err = 0;
@@ -76,9 +224,13 @@ int vgpu_dev_sysfs_read(const char *attr, char *buf, size_t cap)
 	if (!p->driver_name || strcmp(p->driver_name, "amdgpu") != 0)
 		return -ENOENT;
 
-	char text[64];
+	char text[1024];
 	int n;
-	if (strcmp(attr, "gpu_busy_percent") == 0) {
+	if (strncmp(attr, "module/", 7) == 0 || strncmp(attr, "proc/", 5) == 0) {
+		n = machine_text(p, attr, text, sizeof(text));
+		if (n < 0)
+			return n;
+	} else if (strcmp(attr, "gpu_busy_percent") == 0) {
 		n = snprintf(text, sizeof(text), "%d\n", 0); /* nothing runs */
 	} else if (strcmp(attr, "mem_busy_percent") == 0) {
 		/* hidden on APUs (amdgpu_pm.c: ATTR_STATE_UNSUPPORTED) */

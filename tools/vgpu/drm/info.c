@@ -77,6 +77,9 @@ static const struct vgpu_profile *prof(struct vgpu_file *f)
 	return f->ctl->prof;
 }
 
+/* amdgpu_drm.h of 6.6+, absent from libdrm 2.4.114's header */
+#define VGPU_INFO_MAX_IBS 0x22
+
 static int copy_out(const struct drm_amdgpu_info *info, const void *src, size_t len)
 {
 	size_t n = info->return_size < len ? info->return_size : len;
@@ -618,8 +621,21 @@ int vgpu_amdgpu_info(struct vgpu_file *f, void *data)
 		memset(&caps, 0, sizeof(caps)); /* no multimedia block: no codec */
 		return copy_out(info, &caps, sizeof(caps));
 	}
-	default:
-		vgpu_log("AMDGPU_INFO: invalid request %u -> EINVAL", info->query);
-		return -EINVAL;
+	case VGPU_INFO_MAX_IBS: {
+		/* Linux 6.6+ (amdgpu_kms.c): amdgpu_ring_max_ibs() per IP type,
+		 * AMDGPU_HW_IP_NUM entries (10 with VPE); 6.1 has no such query
+		 * and falls through to the invalid request below. */
+		if (f->ctl->prof->kernel < VGPU_KERNEL_6_8)
+			break;
+		uint32_t max_ibs[10];
+		for (int i = 0; i < 10; i++)
+			max_ibs[i] = i == AMDGPU_HW_IP_GFX ? 192 : i == AMDGPU_HW_IP_COMPUTE ? 125 :
+				     i == AMDGPU_HW_IP_VCN_JPEG ? 16 : 49;
+		return copy_out(info, max_ibs, sizeof(max_ibs));
 	}
+	default:
+		break;
+	}
+	vgpu_log("AMDGPU_INFO: invalid request %u -> EINVAL", info->query);
+	return -EINVAL;
 }

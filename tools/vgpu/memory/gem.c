@@ -17,6 +17,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+/* amdgpu_drm.h of 6.11+, absent from libdrm 2.4.114's header */
+#define MEM_GEM_CREATE_GFX12_DCC (1ull << 16)
+
 int mem_copy_to_user(uint64_t uptr, const void *src, size_t len)
 {
 	/* copy_to_user: a bad pointer is -EFAULT, not a crash */
@@ -206,15 +209,21 @@ int vgpu_ioctl_gem_create(struct vgpu_file *f, void *data)
 	uint64_t flags = args->in.domain_flags;
 	uint64_t size = args->in.bo_size;
 
-	/* amdgpu_gem_create_ioctl: reject invalid gem flags */
-	if (flags & ~(uint64_t)(AMDGPU_GEM_CREATE_CPU_ACCESS_REQUIRED |
-				AMDGPU_GEM_CREATE_NO_CPU_ACCESS |
-				AMDGPU_GEM_CREATE_CPU_GTT_USWC |
-				AMDGPU_GEM_CREATE_VRAM_CLEARED |
-				AMDGPU_GEM_CREATE_VM_ALWAYS_VALID |
-				AMDGPU_GEM_CREATE_EXPLICIT_SYNC |
-				AMDGPU_GEM_CREATE_ENCRYPTED |
-				AMDGPU_GEM_CREATE_DISCARDABLE))
+	/* amdgpu_gem_create_ioctl: reject invalid gem flags.  The kernels
+	 * from 6.11 on also accept AMDGPU_GEM_CREATE_GFX12_DCC (bit 16, "drm/
+	 * amdgpu: add AMDGPU_GEM_CREATE_GFX12_DCC"); 6.1 and 6.8 refuse it. */
+	uint64_t valid = AMDGPU_GEM_CREATE_CPU_ACCESS_REQUIRED |
+			 AMDGPU_GEM_CREATE_NO_CPU_ACCESS |
+			 AMDGPU_GEM_CREATE_CPU_GTT_USWC |
+			 AMDGPU_GEM_CREATE_VRAM_CLEARED |
+			 AMDGPU_GEM_CREATE_VM_ALWAYS_VALID |
+			 AMDGPU_GEM_CREATE_EXPLICIT_SYNC |
+			 AMDGPU_GEM_CREATE_ENCRYPTED |
+			 AMDGPU_GEM_CREATE_DISCARDABLE;
+	const struct vgpu_profile *prof = vgpu_profile_get(NULL);
+	if (prof && prof->kernel >= VGPU_KERNEL_6_12)
+		valid |= MEM_GEM_CREATE_GFX12_DCC;
+	if (flags & ~valid)
 		return -EINVAL;
 	/* reject invalid gem domains */
 	if (args->in.domains & ~(uint64_t)AMDGPU_GEM_DOMAIN_MASK)

@@ -7,6 +7,8 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <libdrm/amdgpu_drm.h>
+#include <stdbool.h>
 #include <string.h>
 
 int vgpu_mem_query(struct vgpu_mem_state *out)
@@ -63,6 +65,65 @@ void vgpu_mem_file_usage(struct vgpu_file *f, uint64_t *vram, uint64_t *gtt, uin
 			*gtt += g->size;
 		else
 			*cpu += g->size;
+	}
+	mem_shared_unlock();
+	mem_local_unlock();
+}
+
+void vgpu_mem_file_stats(struct vgpu_file *f, struct vgpu_mem_file_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct vgpu_mem_file *mf = f->mem;
+	if (!mf || !mem_shared())
+		return;
+	mem_local_lock();
+	mem_shared_lock();
+	for (uint32_t h = 1; h < mf->nhandles; h++) {
+		struct mem_bo *bo = mf->handles[h];
+		struct mem_gbo *g = bo ? mem_gbo_get(bo->gid) : NULL;
+		if (!g)
+			continue;
+		uint64_t size = g->size;
+		int cur = g->mem_type == MEM_PL_VRAM ? 2 : g->mem_type == MEM_PL_TT ? 1 :
+			  g->mem_type == MEM_PL_SYSTEM ? 0 : -1;
+		/* rounddown_pow_of_two(preferred & DOMAIN_MASK); no domain is
+		 * SYSTEM; GDS/GWS/OA have no line here */
+		uint32_t dom = g->preferred_domains & AMDGPU_GEM_DOMAIN_MASK;
+		int pref = !dom ? 0 : dom >= AMDGPU_GEM_DOMAIN_GDS ? -1 :
+			   dom >= AMDGPU_GEM_DOMAIN_VRAM ? 2 : dom >= AMDGPU_GEM_DOMAIN_GTT ? 1 : 0;
+		uint32_t handles = 0, dmabufs = 0;
+		for (int i = 0; i < MEM_MAX_HOLDERS; i++) {
+			if (!g->holders[i].pid)
+				continue;
+			handles += g->holders[i].handles;
+			dmabufs += g->holders[i].ndmabuf;
+		}
+		bool shared = handles > 1 || dmabufs > 0;
+		if (cur >= 0) {
+			out->placed[cur] += size;
+			if (g->flags & AMDGPU_GEM_CREATE_DISCARDABLE)
+				out->purgeable[cur] += size;
+		}
+		if (pref >= 0) {
+			out->total[pref] += size;
+			if (shared)
+				out->shared[pref] += size;
+		}
+		if (cur == 2)
+			out->visible_vram += g->vis_bytes;
+		/* amdgpu_bo_get_memory of 6.3-6.12 */
+		if (g->preferred_domains & AMDGPU_GEM_DOMAIN_VRAM) {
+			out->requested_vram += size;
+			if (g->flags & AMDGPU_GEM_CREATE_CPU_ACCESS_REQUIRED)
+				out->requested_visible_vram += size;
+			if (cur != 2) {
+				out->evicted_vram += size;
+				if (g->flags & AMDGPU_GEM_CREATE_CPU_ACCESS_REQUIRED)
+					out->evicted_visible_vram += size;
+			}
+		} else if (g->preferred_domains & AMDGPU_GEM_DOMAIN_GTT) {
+			out->requested_gtt += size;
+		}
 	}
 	mem_shared_unlock();
 	mem_local_unlock();

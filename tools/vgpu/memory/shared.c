@@ -146,13 +146,20 @@ void mem_shared_unlock(void)
 	pthread_mutex_unlock(&shared->lock);
 }
 
+/* "780m, kernel 6.12": processes of one instance are one machine, so they
+ * must agree on the kernel too (its fdinfo format, DRM version, flags). */
+static void machine_name(const struct vgpu_profile *p, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s, kernel %s", p->name, p->kernel_name ? p->kernel_name : "?");
+}
+
 static int init_fresh(const struct vgpu_profile *p)
 {
 	memset(shared, 0, offsetof(struct mem_shared, bo));
 	shared->magic = MEM_SHM_MAGIC;
 	shared->version = MEM_SHM_VERSION;
 	shared->struct_size = sizeof(*shared);
-	snprintf(shared->profile, sizeof(shared->profile), "%s", p->name);
+	machine_name(p, shared->profile, sizeof(shared->profile));
 	shared->vram_size = p->vram_size;
 	shared->vis_vram_size = p->vis_vram_size < p->vram_size ? p->vis_vram_size : p->vram_size;
 	shared->gtt_size = p->gtt_size;
@@ -185,16 +192,18 @@ static int check_compatible(const struct vgpu_profile *p, const char *shm_name)
 		return -EINVAL;
 	}
 	uint64_t vis = p->vis_vram_size < p->vram_size ? p->vis_vram_size : p->vram_size;
-	if (strcmp(shared->profile, p->name) != 0 || shared->vram_size != p->vram_size ||
+	char name[sizeof(shared->profile)];
+	machine_name(p, name, sizeof(name));
+	if (strcmp(shared->profile, name) != 0 || shared->vram_size != p->vram_size ||
 	    shared->vis_vram_size != vis || shared->gtt_size != p->gtt_size) {
 		fprintf(stderr, "vgpu: instance %s already runs profile %s "
 			"(VRAM %llu, visible %llu, GTT %llu bytes); this process "
 			"asks for %s (VRAM %llu, visible %llu, GTT %llu): use the "
-			"same AMDBARE_VGPU_PROFILE/size overrides or another "
+			"same AMDBARE_VGPU_PROFILE/KERNEL/size overrides or another "
 			"AMDBARE_VGPU_INSTANCE\n", instance, shared->profile,
 			(unsigned long long)shared->vram_size,
 			(unsigned long long)shared->vis_vram_size,
-			(unsigned long long)shared->gtt_size, p->name,
+			(unsigned long long)shared->gtt_size, name,
 			(unsigned long long)p->vram_size, (unsigned long long)vis,
 			(unsigned long long)p->gtt_size);
 		return -EINVAL;
