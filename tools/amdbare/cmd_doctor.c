@@ -329,7 +329,9 @@ static void print_json(const struct doctor *d)
 	}
 	json_array_end(&j);
 	json_object_end(&j);
-	fputc('\n', stdout);
+	/* json_finish also tells main that this command wrote its document, so
+	 * a "does not fit" exit does not add an error document after it. */
+	json_finish(&j);
 }
 
 void cmd_doctor_help(FILE *out)
