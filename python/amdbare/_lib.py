@@ -110,6 +110,20 @@ class ProcessUsage(ctypes.Structure):
     ]
 
 
+class GttCeiling(ctypes.Structure):
+    c_name = "amdbare_gtt_ceiling"
+    _fields_ = [
+        ("limit_bytes", c_uint64), ("source", ctypes.c_int), ("source_name", ctypes.c_char_p),
+        ("gtt_follows_pages_limit", c_bool), ("has_meminfo", c_bool),
+        ("mem_total", c_uint64), ("mem_available", c_uint64),
+        ("swap_total", c_uint64), ("swap_free", c_uint64),
+        ("has_pages_limit", c_bool), ("pages_limit", c_uint64),
+        ("pages_limit_given", c_bool), ("amdttm", c_bool),
+        ("has_gttsize", c_bool), ("gttsize_mib", c_int64),
+        ("has_cmdline", c_bool), ("cmdline", ctypes.c_char * 512),
+    ]
+
+
 class BoCreateInfo(ctypes.Structure):
     c_name = "amdbare_bo_create_info"
     _fields_ = [("size", c_uint64), ("alignment", c_uint64), ("domains", c_uint32),
@@ -265,7 +279,7 @@ class GemvDesc(ctypes.Structure):
     ]
 
 
-STRUCTS = [DeviceInfo, HeapInfo, MemoryInfo, ProcessUsage, BoCreateInfo, Placement,
+STRUCTS = [DeviceInfo, HeapInfo, MemoryInfo, ProcessUsage, GttCeiling, BoCreateInfo, Placement,
            ModelProgress, ModelOptions, DomainPlan, ModelPlan, ModelProof, TensorInfo,
            TensorRef, GemmDesc, GemvDesc]
 
@@ -281,6 +295,7 @@ _PROTOTYPES = {
     "amdbare_device_get_info": (None, [c_void_p, P(DeviceInfo)]),
     "amdbare_device_query_memory": (c_int, [c_void_p, P(MemoryInfo)]),
     "amdbare_device_query_process_usage": (c_int, [c_void_p, P(ProcessUsage)]),
+    "amdbare_device_query_gtt_ceiling": (c_int, [c_void_p, P(GttCeiling)]),
     "amdbare_bo_create": (c_int, [c_void_p, P(BoCreateInfo), _pp]),
     "amdbare_bo_free": (c_int, [c_void_p]),
     "amdbare_bo_size": (c_uint64, [c_void_p]),

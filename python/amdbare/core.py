@@ -744,7 +744,8 @@ class Device:
 
     def info(self):
         """The device's entry of `amdbare info --json` (the same keys and
-        values: identity, compute, clocks, memory, this process's usage)."""
+        values: identity, compute, clocks, memory, the GTT ceiling and its
+        source, this process's usage)."""
         self._begin("info")
         try:
             lib, h, r = L.load(), self._st.handle, self._raw
@@ -771,6 +772,10 @@ class Device:
             rc = lib.amdbare_device_query_memory(h, ctypes.byref(m))
             d["memory"], d["memory_error"] = ((_memory_dict(m), None) if rc == 0
                                               else (None, L.last_error()))
+            c = L.GttCeiling()
+            rc = lib.amdbare_device_query_gtt_ceiling(h, ctypes.byref(c))
+            d["gtt_ceiling"] = ({"limit_bytes": c.limit_bytes,
+                                 "limit_source": L.text(c.source_name)} if rc == 0 else None)
             u = L.ProcessUsage()
             rc = lib.amdbare_device_query_process_usage(h, ctypes.byref(u))
             if rc == 0:
