@@ -11,6 +11,7 @@
  */
 #include "cli.h"
 #include "cmd_arena.h"
+#include "cmd_diag.h"
 #include "cmd_run.h"
 
 #include <errno.h>
@@ -81,6 +82,9 @@ static void print_main_help(FILE *out)
 		"  gemv        time a GEMV (y = W x, W stored [N, K]) likewise\n"
 		"  load        load model files (safetensors, GGUF) into VRAM/GTT: plan and proof\n"
 		"  demo        generate a small model, load it, prove it, run a GEMV on it\n"
+		"  trace show  decode the submissions a --trace / AMDBARE_TRACE run recorded\n"
+		"  probe       CPU, shader and SDMA bandwidth and latency per memory domain\n"
+		"  top         every process on the GPU: VRAM, GTT, CPU and its buffers\n"
 		"  help [CMD]  this help, or the help of one command\n"
 		"\n"
 		"global options:\n"
@@ -90,6 +94,8 @@ static void print_main_help(FILE *out)
 		"                  Same as the environment variable AMDBARE_VGPU=PROFILE.\n"
 		"  --device N      use the N-th amdgpu device (default 0; `info` without it\n"
 		"                  shows every device)\n"
+		"  --trace FILE    record every command submission into FILE\n"
+		"                  (`amdbare trace show FILE`); same as AMDBARE_TRACE=FILE\n"
 		"  --help, -h      this help\n"
 		"  --version       the program and library API version\n"
 		"\n"
@@ -221,6 +227,17 @@ static void help_gemm(const struct cli_globals *g, const char *name)
 	cmd_gemm(g, 2, argv);
 }
 
+static void help_diag(const struct cli_globals *g, const char *name)
+{
+	(void)g;
+	if (strcmp(name, "trace") == 0)
+		cmd_trace_help(stdout);
+	else if (strcmp(name, "probe") == 0)
+		cmd_probe_help(stdout);
+	else
+		cmd_top_help(stdout);
+}
+
 static const struct command commands[] = {
 	{"info", cmd_info, help_generic},
 	{"alloc", cmd_alloc, help_generic},
@@ -230,8 +247,11 @@ static const struct command commands[] = {
 	{"gemv", cmd_gemm, help_gemm},
 	{"load", cmd_load, help_load},
 	{"demo", cmd_demo, help_demo},
+	{"trace", cmd_trace, help_diag},
+	{"probe", cmd_probe, help_diag},
+	{"top", cmd_top, help_diag},
 };
-#define COMMAND_NAMES "info, alloc, arena-stats, run, gemm, gemv, load, demo"
+#define COMMAND_NAMES "info, alloc, arena-stats, run, gemm, gemv, load, demo, trace, probe, top"
 
 static const struct command *find_command(const char *name)
 {
@@ -271,6 +291,7 @@ int main(int argc, char **argv)
 		{"device", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'v'},
+		{"trace", required_argument, NULL, 'T'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli_globals g = {.device_index = -1, .vgpu = getenv("AMDBARE_VGPU")};
@@ -290,6 +311,12 @@ int main(int argc, char **argv)
 			if (parse_device_index(optarg, &g.device_index) < 0)
 				return CLI_EXIT_USAGE;
 			break;
+		case 'T': {
+			int rc = cli_trace_option(optarg);
+			if (rc != CLI_EXIT_OK)
+				return rc;
+			break;
+		}
 		case 'h':
 			print_main_help(stdout);
 			return CLI_EXIT_OK;
