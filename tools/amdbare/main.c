@@ -120,6 +120,7 @@ void cli_print_command_help(FILE *out, const char *command)
 		fprintf(out,
 			"usage: amdbare [--vgpu PROFILE] [--device N] alloc --domain D --size S\n"
 			"                [--flags F[,F...]] [--touch] [--gpu-map] [--strict] [--json]\n"
+			"                [--hold SECONDS]\n"
 			"\n"
 			"Allocates one buffer, reports where the kernel really placed it (the\n"
 			"fdinfo and device-wide usage deltas behind that answer), optionally\n"
@@ -134,7 +135,9 @@ void cli_print_command_help(FILE *out, const char *command)
 			"  --gpu-map     map the buffer into the GPU address space\n"
 			"  --strict      exit 1 when VRAM was asked for and the kernel used GTT\n"
 			"                (by default that fallback is a loud warning, exit 0)\n"
-			"  --json        the report as one JSON object (sizes in bytes)\n");
+			"  --json        the report as one JSON object (sizes in bytes)\n"
+			"  --hold S      keep the buffer S seconds before freeing it (for watching\n"
+			"                the rest of the system, e.g. `amdbare top`)\n");
 	}
 }
 
