@@ -9,6 +9,8 @@
  */
 #include "cli.h"
 
+#include <amdbare_diag.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -174,6 +176,7 @@ static void run(amdbare_device *dev, const struct alloc_options *o, struct alloc
 		return;
 	}
 	r->created = true;
+	amdbare_bo_set_name(bo, "amdbare alloc");
 	r->handle = amdbare_bo_handle(bo);
 	r->bo_size = amdbare_bo_size(bo);
 	rc = amdbare_bo_get_placement(bo, &r->at_create);

@@ -71,6 +71,11 @@ int vgpu_mem_query(struct vgpu_mem_state *out);
  * holds a handle to, by its current placement). */
 void vgpu_mem_file_usage(struct vgpu_file *f, uint64_t *vram, uint64_t *gtt,
 			 uint64_t *cpu);
+/* The same sums for every GEM object process `pid` of this instance holds
+ * a handle to (its files together: the shared state keeps holders per
+ * process, not per file).  0 or -errno (the shared state could not be
+ * attached). */
+int vgpu_mem_pid_usage(int pid, uint64_t *vram, uint64_t *gtt, uint64_t *cpu);
 
 /* Description of what the memory side still holds in this process
  * (appended to buf); returns the object count. */
