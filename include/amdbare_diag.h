@@ -62,6 +62,22 @@ typedef struct amdbare_gpu_client {
  * entries; returns how many there are in all (may exceed cap), or -errno. */
 int amdbare_gpu_clients(amdbare_gpu_client *out, uint32_t cap);
 
+/* The embedded "bandwidth" kernels (kernels/bandwidth.cl), for measuring
+ * the shader's memory path (`amdbare probe`). */
+enum amdbare_bw_op {
+	AMDBARE_BW_READ = 1,       /* reads src */
+	AMDBARE_BW_WRITE = 2,      /* writes dst */
+	AMDBARE_BW_COPY = 3,       /* copies src to dst */
+};
+
+/* Runs one bandwidth kernel over the first `bytes` (a non-zero multiple of
+ * 16) of src and/or dst, once to warm up (module upload, page tables) and
+ * once timed: *seconds is the CPU's clock from just before the submission
+ * to the fence seen signalled (so it includes the submission's overhead).
+ * Buffers are GPU-mapped if they are not.  0 or -errno with a message. */
+int amdbare_gpu_bandwidth(amdbare_device *dev, enum amdbare_bw_op op, amdbare_bo *dst,
+			  amdbare_bo *src, uint64_t bytes, double *seconds);
+
 #ifdef __cplusplus
 }
 #endif
