@@ -53,7 +53,19 @@ struct out {
 	bool json;
 	amdbare_trace_summary *sum;
 	bool first_pkt;      /* JSON: no comma before the next packet */
+	/* text: a run of one-dword pad NOPs is printed as one line */
+	uint32_t pad_at, pad_len;
 };
+
+static void flush_pads(struct out *o)
+{
+	if (o->pad_len == 1)
+		fprintf(o->f, "    [%5u] %-18s pad=1\n", o->pad_at, "NOP");
+	else if (o->pad_len > 1)
+		fprintf(o->f, "    [%5u] %-18s pad=1, x %u (dwords %u..%u)\n", o->pad_at, "NOP",
+			o->pad_len, o->pad_at, o->pad_at + o->pad_len - 1);
+	o->pad_len = 0;
+}
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -141,6 +153,17 @@ static void emit(struct out *o, const struct packet *p)
 			fprintf(f, ",\"fields_not_shown\":%u", p->dropped);
 		fprintf(f, "}");
 		o->first_pkt = false;
+		return;
+	}
+	bool pad = p->ndw == 1 && p->nf == 1 && strcmp(p->f[0].key, "pad") == 0;
+	if (pad && o->pad_len && o->pad_at + o->pad_len == p->at) {
+		o->pad_len++;
+		return;
+	}
+	flush_pads(o);
+	if (pad) {
+		o->pad_at = p->at;
+		o->pad_len = 1;
 		return;
 	}
 	fprintf(f, "    [%5u] %-18s", p->at, p->name);
@@ -498,6 +521,10 @@ static void decode_sdma(struct out *o, const uint32_t *dw, uint32_t n)
 				break;
 			}
 			begin(p, i, (uint32_t)total, "NOP");
+			if (total == 1)
+				add(p, "pad", 1, true);
+			else
+				add(p, "dwords", total, true);
 		} else if (op == AB_SDMA_OP_COPY && sub == 0) {
 			total = 7;
 			if (total > left) {
@@ -704,6 +731,7 @@ static void show_cs(struct out *o, const struct ab_trace_cs *cs, const uint8_t *
 		}
 		free(ib);
 	}
+	flush_pads(o);
 	if (o->json)
 		fputs("]}", f);
 	else
@@ -719,7 +747,7 @@ AB_API int amdbare_trace_show(const void *data, size_t len, bool json, FILE *out
 	memset(summary, 0, sizeof(*summary));
 	if (!out || (!data && len))
 		return ab_set_error(EINVAL, "trace show: NULL output or data");
-	struct out o = {out, json, summary, true};
+	struct out o = {out, json, summary, true, 0, 0};
 	const uint8_t *d = data;
 	int err = 0;
 	char why[160] = "";
