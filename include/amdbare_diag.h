@@ -78,6 +78,15 @@ enum amdbare_bw_op {
 int amdbare_gpu_bandwidth(amdbare_device *dev, enum amdbare_bw_op op, amdbare_bo *dst,
 			  amdbare_bo *src, uint64_t bytes, double *seconds);
 
+/* The embedded bw_chase kernel: one work-item follows `steps` dependent
+ * loads through `chain` (each 8-byte word at byte offset p holds the next
+ * offset, starting at 0; every offset must stay inside the buffer, which
+ * the caller guarantees by how it built the chain), once to warm up and
+ * once timed like amdbare_gpu_bandwidth.  *end receives the last offset
+ * reached (compare it with a CPU walk of the same chain).  0 or -errno. */
+int amdbare_gpu_chase(amdbare_device *dev, amdbare_bo *chain, uint64_t steps, double *seconds,
+		      uint64_t *end);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,3 +46,18 @@ void bw_copy(global uint4_a16 *restrict dst, global const uint4_a16 *restrict sr
 	for (ulong q = first; q < quads; q += stride)
 		dst[q] = src[q];
 }
+
+// bw_chase: one work-item follows a chain of `steps` dependent loads:
+// each 8-byte word at byte offset p of chain holds the offset of the next;
+// the last offset reached goes to out[0].  The latency of memory seen by
+// one wave whose every load waits for the one before.
+kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void bw_chase(global const ulong *chain, ulong steps, global ulong *out)
+{
+	if (GRP() != 0 || LID() != 0)
+		return;
+	ulong p = 0;
+	for (ulong i = 0; i < steps; i++)
+		p = chain[p / 8];
+	out[0] = p;
+}

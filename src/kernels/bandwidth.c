@@ -131,3 +131,67 @@ AB_API int amdbare_gpu_bandwidth(amdbare_device *dev, enum amdbare_bw_op op, amd
 		*seconds = t;
 	return r;
 }
+
+AB_API int amdbare_gpu_chase(amdbare_device *dev, amdbare_bo *chain, uint64_t steps,
+			     double *seconds, uint64_t *end)
+{
+	if (!dev || !seconds || !end)
+		return ab_set_error(EINVAL, "gpu chase: NULL device or output");
+	*seconds = 0;
+	*end = 0;
+	int r = check_range(dev, chain, 8, "chain");
+	if (r < 0)
+		return r;
+	if (steps == 0)
+		return ab_set_error(EINVAL, "gpu chase: 0 steps");
+	amdbare_dispatch_info di = {0};
+	const struct kernel_module *m;
+	r = kernel_registry_module(dev, "bandwidth", &m);
+	if (r == 0)
+		r = kernel_registry_kernel(m, "bw_chase", &di);
+	if (r < 0) {
+		ab_append_error(" (gpu chase)");
+		return r;
+	}
+	amdbare_bo_create_info ci = {.size = 4096, .domains = AMDBARE_DOMAIN_GTT,
+				     .flags = AMDBARE_BO_CPU_ACCESS};
+	amdbare_bo *out;
+	r = amdbare_bo_create(dev, &ci, &out);
+	if (r < 0)
+		return r;
+	void *map;
+	r = amdbare_bo_cpu_map(out, &map);
+	amdbare_karg args[] = {
+		amdbare_karg_buffer(chain, 0),
+		amdbare_karg_value(&steps, sizeof(steps)),
+		amdbare_karg_buffer(out, 0),
+	};
+	di.grid[0] = 1;
+	di.grid[1] = di.grid[2] = 1;
+	di.block[0] = BW_WG;
+	di.block[1] = di.block[2] = 1;
+	di.args = args;
+	di.arg_count = 3;
+	amdbare_dispatcher *d = NULL;
+	if (r == 0)
+		r = amdbare_dispatcher_create(dev, &d);
+	double t = 0;
+	for (int run = 0; run < 2 && r == 0; run++) {
+		r = amdbare_dispatcher_add(d, &di);
+		t = now_s();
+		if (r == 0)
+			r = amdbare_dispatcher_run(d, NULL);
+		t = now_s() - t;
+	}
+	if (r < 0)
+		ab_append_error(" (gpu chase of %" PRIu64 " steps)", steps);
+	int rf = amdbare_dispatcher_free(d);
+	if (r == 0 && rf < 0)
+		r = rf;
+	if (r == 0) {
+		*seconds = t;
+		*end = *(volatile const uint64_t *)map;
+	}
+	amdbare_bo_free(out);
+	return r;
+}

@@ -6,7 +6,9 @@
  *     write (memset), memcpy (buffer to host memory), and the latency of a
  *     dependent-load chain (a random cycle over 64-byte slots);
  *   - the shaders: the embedded bandwidth kernels (kernels/bandwidth.cl,
- *     amdbare_gpu_bandwidth): read, write, copy within the domain;
+ *     amdbare_gpu_bandwidth): read, write, copy within the domain, and
+ *     the same dependent-load chain walked by one work-item
+ *     (amdbare_gpu_chase);
  *   - the DMA engine: amdbare_copy between every ordered pair of domains.
  *
  * Domains: vram (CPU-visible VRAM, AMDBARE_BO_CPU_ACCESS), gtt (cached
@@ -35,7 +37,8 @@ void cmd_probe_help(FILE *out)
 		"\n"
 		"Measures each memory domain: CPU read, write and memcpy through the\n"
 		"buffer's mapping and the latency of a dependent-load chain; shader read,\n"
-		"write and copy (the embedded bandwidth kernels); SDMA copies between every\n"
+		"write and copy (the embedded bandwidth kernels) and the same chain walked\n"
+		"by one shader work-item; SDMA copies between every\n"
 		"pair of domains.  GB/s are shown beside the device's theoretical DRAM\n"
 		"bandwidth where that is the limit (an estimate from the memory clock and\n"
 		"bus width).  On the virtual device every figure is emulated (the CPU\n"
@@ -57,6 +60,7 @@ struct domain {
 	amdbare_bo *bo, *bo2;   /* two buffers: copies within a domain */
 	void *map;
 	const char *error;      /* creation failed: every measurement on it says so */
+	uint64_t chain_steps;   /* cpu_tests left a dependent-load chain in bo, walked this often */
 	char error_text[256];
 };
 
@@ -219,6 +223,7 @@ static void cpu_tests(const amdbare_device_info *in, struct domain *d, uint64_t 
 		p = chain[p / 8];
 	double el = now_s() - t0;
 	sink64 = p;
+	d->chain_steps = steps;
 	l->ok = true;
 	l->bytes = steps * 8;
 	l->seconds = el;
@@ -249,6 +254,40 @@ static void gpu_tests(amdbare_device *dev, const amdbare_device_info *in, struct
 		uint64_t moved = ops[i].op == AMDBARE_BW_COPY ? 2 * size : size;
 		done_rate(x, moved, secs, peak_for(in, d->domains == AMDBARE_DOMAIN_GTT));
 	}
+	/* The dependent-load chain, seen by one wave: the chain cpu_tests
+	 * left in d->bo, followed for as many steps as the CPU walked it
+	 * (fewer on the vgpu, which interprets every load), its end checked
+	 * against the CPU's walk. */
+	struct meas *l = add(m, n, "gpu-latency", d->name, NS);
+	if (!l)
+		return;
+	if (d->error || !d->chain_steps) {
+		fail(l, d->error ? d->error : "no chain was built (see cpu-latency)");
+		return;
+	}
+	uint64_t steps = in->is_virtual && d->chain_steps > 4096 ? 4096 : d->chain_steps;
+	uint64_t want = 0;
+	const volatile uint64_t *chain = d->map;
+	for (uint64_t i = 0; i < steps; i++)
+		want = chain[want / 8];
+	double secs;
+	uint64_t end;
+	int r = amdbare_gpu_chase(dev, d->bo, steps, &secs, &end);
+	if (r < 0) {
+		fail(l, amdbare_last_error());
+		return;
+	}
+	if (end != want) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "the GPU's walk ended at offset %" PRIu64 ", the CPU's at %"
+			 PRIu64, end, want);
+		fail(l, msg);
+		return;
+	}
+	l->ok = true;
+	l->bytes = steps * 8;
+	l->seconds = secs;
+	l->value = secs / (double)steps * 1e9;
 }
 
 static void sdma_tests(amdbare_device *dev, const amdbare_device_info *in, struct domain *ds,
