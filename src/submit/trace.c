@@ -158,7 +158,8 @@ void ab_trace_cs(const amdbare_cmdbuf *cb, const amdbare_ctx *ctx,
 		memcpy(rec + o, &b, sizeof(b));
 		o += sizeof(b);
 	}
-	memcpy(rec + o, cb->notes, (size_t)cb->nnotes * sizeof(struct ab_trace_note));
+	if (cb->nnotes)
+		memcpy(rec + o, cb->notes, (size_t)cb->nnotes * sizeof(struct ab_trace_note));
 	o += (size_t)cb->nnotes * sizeof(struct ab_trace_note);
 	for (uint32_t i = 0; i < opts->num_wait_syncobjs; i++) {
 		memcpy(rec + o, &opts->wait_syncobjs[i], 4);
