@@ -15,6 +15,8 @@
 #include "amdbare_diag.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -105,6 +107,33 @@ static void reg_after_fork_child(void)
 	pthread_mutex_init(&reg_lock, NULL);
 }
 
+/* Segments whose process died without reaching exit (killed) are left in
+ * /dev/shm; each new writer removes those of processes that no longer
+ * exist, so they do not pile up.  A live process's segment is never
+ * touched. */
+static void sweep_dead(void)
+{
+	DIR *d = opendir("/dev/shm");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *prefix = "amdbare-registry-";
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		char *end;
+		long pid = strtol(e->d_name + strlen(prefix), &end, 10);
+		if (*end || pid <= 0 || pid > 0x7fffffff)
+			continue;
+		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+			char name[64];
+			shm_name((int)pid, name, sizeof(name));
+			shm_unlink(name);
+		}
+	}
+	closedir(d);
+}
+
 /* Called with reg_lock held. */
 static bool reg_ready(void)
 {
@@ -144,6 +173,7 @@ static bool reg_ready(void)
 	reg->start_time = start_time_of(reg_pid);
 	memcpy(reg->magic, REG_MAGIC, 8); /* last: a reader checks it first */
 	reg_state = 1;
+	sweep_dead();
 	return true;
 }
 
