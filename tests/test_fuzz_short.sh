@@ -1,7 +1,7 @@
 #!/bin/sh
 # Short libFuzzer runs of the code-object loader, the msgpack reader and
-# the model-file parsers (safetensors, GGUF, shard index + JSON), ~15 s
-# each (FUZZ_SECONDS to change), and of the vgpu's command processors
+# the model-file parsers (safetensors, GGUF, shard index + JSON) and the
+# trace decoder, ~15 s each (FUZZ_SECONDS to change), and of the vgpu's command processors
 # (PM4 and SDMA decoders directly, both through the CS ioctl), ~8 s each
 # (FUZZ_VGPU_SECONDS).  Needs clang-19 with its libFuzzer
 # runtime (Debian: libclang-rt-19-dev); skips, saying so, when missing.
@@ -28,7 +28,7 @@ if ! command -v clang-19 >/dev/null 2>&1 ||
 fi
 
 passed=0 failed=0
-for t in codeobj msgpack safetensors gguf safetensors_index vgpu_pm4 vgpu_sdma vgpu_cmd; do
+for t in codeobj msgpack safetensors gguf safetensors_index trace vgpu_pm4 vgpu_sdma vgpu_cmd; do
 	s=$secs
 	case $t in vgpu_*) s=$vgpu_secs ;; esac
 	if OUT=$out sh "$top/tests/fuzz/run-fuzz.sh" "$s" "$t"; then

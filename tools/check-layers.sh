@@ -8,7 +8,7 @@
 set -u
 top=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 
-SRC_LAYERS="util device bo gfx submit codeobj dispatch kernels linalg alloc model"
+SRC_LAYERS="util device bo gfx submit codeobj dispatch kernels linalg alloc model trace"
 VGPU_LAYERS="base isa fault memory exec shader drm boundary"
 
 bad=0

@@ -6,6 +6,7 @@
  */
 #include "util/api.h"
 #include "placement.h"
+#include "registry.h"
 #include "device/internal.h"
 #include "util/error.h"
 #include "device/info_query.h"
@@ -173,6 +174,7 @@ AB_API int amdbare_bo_create(amdbare_device *dev, const amdbare_bo_create_info *
 	bo->domains = ci->domains;
 	bo->flags = ci->flags;
 	ab_placement_from_creation(&before, &after, rounded, ci->domains, &bo->placement);
+	ab_registry_update(bo);
 	*out = bo;
 	return 0;
 }

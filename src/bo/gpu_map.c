@@ -4,6 +4,7 @@
  * take), the mapping itself is the raw GEM_VA ioctl on our fd.
  */
 #include "gpu_map.h"
+#include "registry.h"
 
 #include "util/api.h"
 #include "util/error.h"
@@ -72,6 +73,7 @@ AB_API int amdbare_bo_gpu_map(amdbare_bo *bo, uint32_t perms, uint64_t *gpu_va)
 	}
 	bo->gpu_va = va;
 	bo->va_range = range;
+	ab_registry_update(bo);
 	if (gpu_va)
 		*gpu_va = va;
 	return 0;
@@ -91,6 +93,7 @@ int ab_bo_gpu_unmap(struct amdbare_bo *bo)
 	amdgpu_va_range_free(bo->va_range);
 	bo->va_range = NULL;
 	bo->gpu_va = 0;
+	ab_registry_update(bo);
 	return ret;
 }
 

@@ -5,6 +5,7 @@
  */
 #include "util/api.h"
 #include "gpu_map.h"
+#include "registry.h"
 #include "device/internal.h"
 #include "util/error.h"
 
@@ -46,6 +47,7 @@ void ab_bo_list_add(amdbare_device *dev, struct amdbare_bo *bo)
 		dev->bos->prev = bo;
 	dev->bos = bo;
 	pthread_mutex_unlock(&dev->bo_list_lock);
+	ab_registry_add(bo);
 }
 
 void ab_bo_list_remove(amdbare_device *dev, struct amdbare_bo *bo)
@@ -59,6 +61,7 @@ void ab_bo_list_remove(amdbare_device *dev, struct amdbare_bo *bo)
 		bo->next->prev = bo->prev;
 	bo->prev = bo->next = NULL;
 	pthread_mutex_unlock(&dev->bo_list_lock);
+	ab_registry_remove(bo);
 }
 
 struct amdbare_bo *ab_bo_wrap_handle(amdbare_device *dev, uint32_t handle, uint64_t size)

@@ -6,6 +6,7 @@
  */
 #include "util/api.h"
 #include "placement.h"
+#include "registry.h"
 #include "device/internal.h"
 #include "util/error.h"
 
@@ -33,5 +34,6 @@ AB_API int amdbare_bo_touch(amdbare_bo *bo, uint8_t pattern)
 	ab_snapshot_take(dev, &after);
 	pthread_mutex_unlock(&dev->measure_lock);
 	ab_placement_after_touch(&before, &after, bo->size, &bo->placement);
+	ab_registry_update(bo);
 	return 0;
 }

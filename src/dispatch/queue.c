@@ -11,6 +11,7 @@
  */
 #include "util/api.h"
 #include "submit/internal.h"
+#include "submit/trace_format.h"
 #include "internal.h"
 #include "util/error.h"
 
@@ -217,6 +218,8 @@ AB_API int amdbare_dispatcher_add(amdbare_dispatcher *d, const amdbare_dispatch_
 	 * kernargs and inputs the CPU just wrote are what the kernel reads. */
 	if (d->count == 0)
 		r = ab_pm4_acquire_mem(&p);
+	if (r == 0)
+		r = ab_cmdbuf_trace_note(cb, AB_TRACE_NOTE_DISPATCH, info->kernel->name);
 	if (r == 0)
 		r = ab_dispatch_emit(&p, info, &plan, va, &scratch);
 	if (r < 0)

@@ -113,6 +113,7 @@ AB_API int amdbare_cmdbuf_free(amdbare_cmdbuf *cb)
 	int r = wait_last(cb);
 	int r2 = amdbare_bo_free(cb->ib_bo);
 	free(cb->bos);
+	free(cb->notes);
 	free(cb);
 	return r < 0 ? r : r2;
 }
@@ -173,5 +174,6 @@ AB_API int amdbare_cmdbuf_reset(amdbare_cmdbuf *cb)
 	cb->buf.len = 0;
 	cb->buf.err = 0;
 	cb->nbos = 0;
+	cb->nnotes = 0;
 	return r;
 }

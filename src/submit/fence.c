@@ -52,6 +52,7 @@ AB_API int amdbare_fence_wait(const amdbare_fence *fence, uint64_t timeout_ns)
 	 * deadline, which is the restart amdgpu_cs_wait_ioctl expects. */
 	if (drmIoctl(ctx->dev->fd, DRM_IOCTL_AMDGPU_WAIT_CS, &req) != 0) {
 		int err = errno;
+		ab_trace_done(fence, -err);
 		char what[96];
 		snprintf(what, sizeof(what), "WAIT_CS for fence %" PRIu64 " of context %u", fence->seq,
 			 ctx->id);
@@ -70,6 +71,8 @@ AB_API int amdbare_fence_wait(const amdbare_fence *fence, uint64_t timeout_ns)
 		return ab_set_error(err, "%s: %s: the job ended with an error: %s", ab_node(ctx->dev),
 				    what, strerror(err));
 	}
+	if (!req.out.status)
+		ab_trace_done(fence, 0);
 	if (req.out.status)
 		return ab_set_error(ETIME, "%s: fence %" PRIu64 " of context %u still busy after %"
 				    PRIu64 " ns", ab_node(ctx->dev), fence->seq, ctx->id, timeout_ns);

@@ -32,6 +32,10 @@ struct amdbare_cmdbuf {
 	uint32_t nbos, bos_cap;
 	amdbare_fence last;   /* last submission, when has_last */
 	bool has_last;
+	/* Names of packets for the trace (dispatched kernels), only while
+	 * AMDBARE_TRACE records; emptied with the command buffer. */
+	struct ab_trace_note *notes;
+	uint32_t nnotes, notes_cap;
 };
 
 /* A command buffer refuses more dwords than the IB size field holds. */
@@ -66,5 +70,24 @@ int ab_cs_check_range(amdbare_bo *bo, uint64_t offset, uint64_t size, const char
  * submission's fence was waited for successfully, so the command buffer
  * need not wait for it again (one WAIT_CS ioctl saved per call). */
 int ab_batch_discard(amdbare_batch *batch, bool waited);
+
+/* ---- trace.c: the AMDBARE_TRACE recorder (submit/trace_format.h) ---- */
+struct ab_trace_note;
+/* True when AMDBARE_TRACE names a file this process records into (read
+ * once, at the first call). */
+bool ab_trace_enabled(void);
+/* CLOCK_MONOTONIC in ns, the clock of the trace's times. */
+uint64_t ab_trace_now_ns(void);
+/* Names the packet that the next dword of cb starts (kind
+ * AB_TRACE_NOTE_DISPATCH: a kernel); nothing when not recording.  Never
+ * fails a submission: a note that cannot be kept is dropped; returns 0. */
+int ab_cmdbuf_trace_note(amdbare_cmdbuf *cb, uint32_t kind, const char *name);
+/* One CS record: the IB of cb, the BO list as submitted (bos, in order),
+ * the options' fences, the kernel's sequence number and the result. */
+void ab_trace_cs(const amdbare_cmdbuf *cb, const amdbare_ctx *ctx,
+		 const amdbare_submit_options *opts, amdbare_bo *const *bos, uint32_t nbos,
+		 uint64_t seq, int result, uint64_t submit_ns);
+/* One DONE record: the fence's wait returned `result` (0: signalled). */
+void ab_trace_done(const amdbare_fence *f, int result);
 
 #endif

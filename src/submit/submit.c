@@ -143,20 +143,28 @@ AB_API int amdbare_cmdbuf_submit(amdbare_cmdbuf *cb, amdbare_ctx *ctx,
 	/* The job's buffers, the IB's own first. */
 	uint32_t nbos = cb->nbos + 1 + (opts->user_fence_bo ? 1 : 0);
 	struct drm_amdgpu_bo_list_entry *entries = calloc(nbos, sizeof(*entries));
+	/* the same list as buffers, for the trace */
+	amdbare_bo **listed = calloc(nbos, sizeof(*listed));
 	struct drm_amdgpu_cs_chunk_sem *in_sems =
 		calloc(opts->num_wait_syncobjs ? opts->num_wait_syncobjs : 1, sizeof(*in_sems));
-	if (!entries || !in_sems) {
+	if (!entries || !listed || !in_sems) {
 		free(entries);
+		free(listed);
 		free(in_sems);
 		return ab_set_error(ENOMEM, "%s: submit: out of memory", ab_node(dev));
 	}
 	uint32_t ne = 0;
+	listed[ne] = cb->ib_bo;
 	entries[ne++].bo_handle = cb->ib_bo->handle;
 	for (uint32_t i = 0; i < cb->nbos; i++)
-		if (cb->bos[i] != cb->ib_bo)
+		if (cb->bos[i] != cb->ib_bo) {
+			listed[ne] = cb->bos[i];
 			entries[ne++].bo_handle = cb->bos[i]->handle;
-	if (opts->user_fence_bo)
+		}
+	if (opts->user_fence_bo) {
+		listed[ne] = opts->user_fence_bo;
 		entries[ne++].bo_handle = opts->user_fence_bo->handle;
+	}
 
 	struct drm_amdgpu_cs_chunk chunks[5];
 	uint64_t chunk_ptrs[5];
@@ -178,6 +186,7 @@ AB_API int amdbare_cmdbuf_submit(amdbare_cmdbuf *cb, amdbare_ctx *ctx,
 		r = bo_list_op(dev, AMDGPU_BO_LIST_OP_CREATE, 0, entries, ne, &list_handle);
 		if (r < 0) {
 			free(entries);
+			free(listed);
 			free(in_sems);
 			return ab_cs_error(dev, "BO_LIST CREATE for a submission", -r);
 		}
@@ -227,12 +236,15 @@ AB_API int amdbare_cmdbuf_submit(amdbare_cmdbuf *cb, amdbare_ctx *ctx,
 	cs.in.num_chunks = nc;
 	cs.in.chunks = (uintptr_t)chunk_ptrs;
 	atomic_fetch_add(&cs_ioctls, 1);
+	uint64_t submit_ns = ab_trace_now_ns();
 	/* drmIoctl repeats the call on EINTR and EAGAIN, as libdrm's own
 	 * amdgpu_cs_submit_raw2 relies on. */
 	int err = drmIoctl(dev->fd, DRM_IOCTL_AMDGPU_CS, &cs) != 0 ? errno : 0;
+	ab_trace_cs(cb, ctx, opts, listed, ne, err ? 0 : cs.out.handle, -err, submit_ns);
 	if (list_handle)
 		bo_list_op(dev, AMDGPU_BO_LIST_OP_DESTROY, list_handle, NULL, 0, NULL);
 	free(entries);
+	free(listed);
 	free(in_sems);
 	/* amdgpu_cs_parser_init: the context is guilty of an earlier hang;
 	 * amdgpu_cs_pass1: the context is older than a VRAM loss.  Nothing was

@@ -4,7 +4,7 @@
 # its seed corpus (the checked-in seeds are not modified).
 #   tests/fuzz/run-fuzz.sh [seconds] [target...]
 #   targets: codeobj msgpack safetensors gguf safetensors_index
-#            vgpu_pm4 vgpu_sdma vgpu_cmd
+#            vgpu_pm4 vgpu_sdma vgpu_cmd trace
 # Crash inputs are left in $OUT (default build/fuzz); the exit status is
 # non-zero when any target found something.
 # Long runs (docs/fuzzing.md): FUZZ_RUNS=N stops each target after N
@@ -12,7 +12,7 @@
 set -u
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-targets=${*:-codeobj msgpack safetensors gguf safetensors_index vgpu_pm4 vgpu_sdma vgpu_cmd}
+targets=${*:-codeobj msgpack safetensors gguf safetensors_index vgpu_pm4 vgpu_sdma vgpu_cmd trace}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${OUT:-$top/build/fuzz}
 mkdir -p "$out"
@@ -24,6 +24,10 @@ lib_src="$top/src/codeobj/load.c $top/src/codeobj/elf.c $top/src/codeobj/metadat
 # The model-file targets need only the parsers (no libelf).
 model_src="$top/src/util/dtype.c $top/src/model/json.c $top/src/model/index.c $top/src/model/safetensors.c
 	 $top/src/model/gguf.c $top/src/model/shards.c $top/src/model/open.c $top/src/util/error.c"
+# The trace decoder: itself, the generation tables it names packets from,
+# and the error text (regs_select.c needs the libdrm headers to compile).
+trace_src="$top/src/trace/decode.c $top/src/gfx/reg_names.c $top/src/gfx/regs_gfx11.c
+	 $top/src/gfx/regs_select.c $top/src/util/error.c"
 # The vgpu targets (docs/fuzzing.md) link the vgpu's own sources (it shares no code with the library) minus its libc
 # interposers, which would interpose libFuzzer's own open/stat/mmap.
 vgpu_src=$(ls "$top"/tools/vgpu/*/*.c | grep -v '/boundary/interpose_')
@@ -50,6 +54,7 @@ for t in $targets; do
 	tinc=$inc extra= asan=detect_leaks=1
 	case $t in
 	safetensors|gguf|safetensors_index) src=$model_src; libs= ;;
+	trace) src=$trace_src; libs=; tinc="$inc $(pkg-config --cflags libdrm libdrm_amdgpu)" ;;
 	vgpu_*)
 		if ! vgpu_build; then
 			echo "run-fuzz: building the vgpu for fuzz_$t failed" >&2

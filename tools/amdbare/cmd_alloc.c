@@ -11,11 +11,15 @@
 #include "cli_num.h"
 #include "text_safe.h"
 
+#include <amdbare_diag.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define TOUCH_PATTERN 0xA5
 
@@ -24,6 +28,7 @@ struct alloc_options {
 	uint32_t domains;
 	uint32_t flags;
 	bool touch, gpu_map, strict, json;
+	double hold_s;        /* --hold: keep the buffer this long before the free */
 };
 
 /* A failed step: what was being done and the library's message. */
@@ -73,6 +78,7 @@ static int parse_options(int argc, char **argv, struct alloc_options *o)
 		{"gpu-map", no_argument, NULL, 'g'},
 		{"strict", no_argument, NULL, 'S'},
 		{"json", no_argument, NULL, 'j'},
+		{"hold", required_argument, NULL, 'H'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -106,6 +112,16 @@ static int parse_options(int argc, char **argv, struct alloc_options *o)
 		case 'g': o->gpu_map = true; break;
 		case 'S': o->strict = true; break;
 		case 'j': o->json = true; break;
+		case 'H': {
+			char *end;
+			errno = 0;
+			o->hold_s = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o->hold_s >= 0 && o->hold_s <= 86400)) {
+				cli_error("alloc: --hold '%s': expected seconds from 0 to 86400", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			break;
+		}
 		case 'h':
 			cli_print_command_help(stdout, "alloc");
 			return -1;
@@ -162,6 +178,7 @@ static void run(amdbare_device *dev, const struct alloc_options *o, struct alloc
 		return;
 	}
 	r->created = true;
+	amdbare_bo_set_name(bo, "amdbare alloc");
 	r->handle = amdbare_bo_handle(bo);
 	r->bo_size = amdbare_bo_size(bo);
 	rc = amdbare_bo_get_placement(bo, &r->at_create);
@@ -188,6 +205,18 @@ static void run(amdbare_device *dev, const struct alloc_options *o, struct alloc
 	/* What `info` (or rocm-smi) would show while the buffer exists. */
 	r->have_mem_live = amdbare_device_query_memory(dev, &r->mem_live) == 0;
 	r->have_usage_live = amdbare_device_query_process_usage(dev, &r->usage_live) == 0;
+
+	/* --hold: the buffer stays for others to see (`amdbare top`); the
+	 * line on stderr says from when, so a watcher knows it exists. */
+	if (o->hold_s > 0 && !r->error.rc) {
+		fprintf(stderr, "amdbare: alloc: holding buffer %u (%" PRIu64 " bytes) for %g s, "
+			"pid %d\n", r->handle, r->bo_size, o->hold_s, (int)getpid());
+		fflush(stderr);
+		struct timespec left = {(time_t)o->hold_s,
+					(long)((o->hold_s - (double)(time_t)o->hold_s) * 1e9)};
+		while (nanosleep(&left, &left) != 0 && errno == EINTR)
+			;
+	}
 
 	rc = amdbare_bo_free(bo);
 	if (rc < 0)

@@ -11,6 +11,7 @@
  */
 #include "cli.h"
 #include "cmd_arena.h"
+#include "cmd_diag.h"
 #include "cmd_run.h"
 #include "text_safe.h"
 
@@ -130,6 +131,9 @@ static void print_main_help(FILE *out)
 		"  load        load model files (safetensors, GGUF) into VRAM/GTT: plan and proof\n"
 		"  demo        generate a small model, load it, prove it, run a GEMV on it\n"
 		"  doctor      what the kernel lets you have (VRAM, GTT ceiling), will a model fit\n"
+		"  trace show  decode the submissions a --trace / AMDBARE_TRACE run recorded\n"
+		"  probe       CPU, shader and SDMA bandwidth and latency per memory domain\n"
+		"  top         every process on the GPU: VRAM, GTT, CPU and its buffers\n"
 		"  help [CMD]  this help, or the help of one command\n"
 		"\n"
 		"global options:\n"
@@ -139,6 +143,8 @@ static void print_main_help(FILE *out)
 		"                  Same as the environment variable AMDBARE_VGPU=PROFILE.\n"
 		"  --device N      use the N-th amdgpu device (default 0; `info` without it\n"
 		"                  shows every device)\n"
+		"  --trace FILE    record every command submission into FILE\n"
+		"                  (`amdbare trace show FILE`); same as AMDBARE_TRACE=FILE\n"
 		"  --help, -h      this help\n"
 		"  --version       the program and library API version\n"
 		"\n"
@@ -163,6 +169,7 @@ void cli_print_command_help(FILE *out, const char *command)
 		fprintf(out,
 			"usage: amdbare [--vgpu PROFILE] [--device N] alloc --domain D --size S\n"
 			"                [--flags F[,F...]] [--touch] [--gpu-map] [--strict] [--json]\n"
+			"                [--hold SECONDS]\n"
 			"\n"
 			"Allocates one buffer, reports where the kernel really placed it (the\n"
 			"fdinfo and device-wide usage deltas behind that answer), optionally\n"
@@ -177,7 +184,9 @@ void cli_print_command_help(FILE *out, const char *command)
 			"  --gpu-map     map the buffer into the GPU address space\n"
 			"  --strict      exit 1 when VRAM was asked for and the kernel used GTT\n"
 			"                (by default that fallback is a loud warning, exit 0)\n"
-			"  --json        the report as one JSON object (sizes in bytes)\n");
+			"  --json        the report as one JSON object (sizes in bytes)\n"
+			"  --hold S      keep the buffer S seconds before freeing it (for watching\n"
+			"                the rest of the system, e.g. `amdbare top`)\n");
 	}
 }
 
@@ -280,6 +289,17 @@ static void help_gemm(const struct cli_globals *g, const char *name)
 	cmd_gemm(g, 2, argv);
 }
 
+static void help_diag(const struct cli_globals *g, const char *name)
+{
+	(void)g;
+	if (strcmp(name, "trace") == 0)
+		cmd_trace_help(stdout);
+	else if (strcmp(name, "probe") == 0)
+		cmd_probe_help(stdout);
+	else
+		cmd_top_help(stdout);
+}
+
 static const struct command commands[] = {
 	{"info", cmd_info, help_generic},
 	{"alloc", cmd_alloc, help_generic},
@@ -290,8 +310,11 @@ static const struct command commands[] = {
 	{"load", cmd_load, help_load},
 	{"demo", cmd_demo, help_demo},
 	{"doctor", cmd_doctor, help_doctor},
+	{"trace", cmd_trace, help_diag},
+	{"probe", cmd_probe, help_diag},
+	{"top", cmd_top, help_diag},
 };
-#define COMMAND_NAMES "info, alloc, arena-stats, run, gemm, gemv, load, demo, doctor"
+#define COMMAND_NAMES "info, alloc, arena-stats, run, gemm, gemv, load, demo, doctor, trace, probe, top"
 
 static const struct command *find_command(const char *name)
 {
@@ -358,6 +381,7 @@ int main(int argc, char **argv)
 		{"device", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'v'},
+		{"trace", required_argument, NULL, 'T'},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli_globals g = {.device_index = -1, .vgpu = getenv("AMDBARE_VGPU")};
@@ -377,6 +401,12 @@ int main(int argc, char **argv)
 			if (parse_device_index(optarg, &g.device_index) < 0)
 				return CLI_EXIT_USAGE;
 			break;
+		case 'T': {
+			int rc = cli_trace_option(optarg);
+			if (rc != CLI_EXIT_OK)
+				return rc;
+			break;
+		}
 		case 'h':
 			print_main_help(stdout);
 			return CLI_EXIT_OK;

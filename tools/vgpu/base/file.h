@@ -71,6 +71,11 @@ int vgpu_mem_query(struct vgpu_mem_state *out);
  * holds a handle to, by its current placement). */
 void vgpu_mem_file_usage(struct vgpu_file *f, uint64_t *vram, uint64_t *gtt,
 			 uint64_t *cpu);
+/* The same sums for every GEM object process `pid` of this instance holds
+ * a handle to (its files together: the shared state keeps holders per
+ * process, not per file).  0 or -errno (the shared state could not be
+ * attached). */
+int vgpu_mem_pid_usage(int pid, uint64_t *vram, uint64_t *gtt, uint64_t *cpu);
 
 /* Everything the fdinfo of the modelled kernels counts for one file, by
  * region (index 0 cpu, 1 gtt, 2 vram: TTM_PL_SYSTEM, TT, VRAM).

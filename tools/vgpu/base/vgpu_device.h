@@ -113,6 +113,14 @@ void vgpu_dev_munmap(void *addr, size_t len);
  * drm_show_fdinfo from 6.5 on).  Returns the length written (<= cap) or
  * -errno. */
 int vgpu_dev_fdinfo(struct vgpu_file *f, char *buf, size_t cap);
+/* The same for a render file of another process of this instance, which
+ * has `files` render files open.  Memory keys are that process's sums
+ * (vgpu_mem_pid_usage), printed only when it has exactly one file: the
+ * shared state does not split them per file, and a guess would be a
+ * number the kernel never showed (with more files the text holds no
+ * memory keys, as a kernel before 5.19 prints none).  pasid and
+ * drm-client-id are the other process's and not known here: left out. */
+int vgpu_dev_fdinfo_other(int pid, int files, char *buf, size_t cap);
 
 /* ---- dma-buf fds ------------------------------------------------------ */
 

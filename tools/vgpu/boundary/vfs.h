@@ -57,11 +57,19 @@ struct vfs_node {
 	dev_t dev;
 	int minor;                  /* VFS_CHR */
 	int fd;                     /* VFS_FDINFO, and VFS_CHR via /proc/.../fd */
+	int other_pid;              /* VFS_FDINFO of another process's node fd, else 0 */
 	enum vfs_gen gen;
 	char text[VFS_TEXT_MAX];    /* GEN_TEXT content, GEN_ATTR name, LINK target */
 };
 
 #define VFS_FOLLOW 1        /* follow a symlink in the last component */
+
+/* The name of the memfd behind a node fd: "vgpu-renderD128@<instance>"
+ * (or card0), the instance as memory/shared.c names it
+ * (AMDBARE_VGPU_INSTANCE, else "default-<uid>").  /proc/<pid>/fd of such
+ * an fd shows "/memfd:<name> (deleted)". */
+#define VFS_NODE_MEMFD_MAX 200
+void vfs_node_memfd_name(int minor, char *out, size_t cap);
 
 /* Classifies `path`.  Paths that are not absolute or lie outside /dev,
  * /sys and /proc return VFS_PASS with node->path a copy of `path`. */

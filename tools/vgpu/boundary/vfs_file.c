@@ -10,9 +10,12 @@
 #include "fdtable.h"
 #include "base/real.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -85,8 +88,99 @@ static ssize_t fdinfo(int fd, char *buf, size_t cap)
 	return len + more;
 }
 
+/* How many render files of this instance process pid has open. */
+static int render_files_of(int pid)
+{
+	char dir[64], name[VFS_NODE_MEMFD_MAX], want[VFS_NODE_MEMFD_MAX + 32];
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	vfs_node_memfd_name(VGPU_MINOR_RENDER, name, sizeof(name));
+	snprintf(want, sizeof(want), "/memfd:%s (deleted)", name);
+	DIR *d = real_opendir(dir);
+	if (!d)
+		return 0;
+	/* dup()ed fds share one file (libdrm's amdgpu_device_initialize dups
+	 * the caller's): count distinct memfds, by the inode their real
+	 * fdinfo names */
+	unsigned long inos[64];
+	int count = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char link[320], target[256];
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		ssize_t n = real_readlinkat(AT_FDCWD, link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = 0;
+		if (strcmp(target, want) != 0)
+			continue;
+		char info[320], text[512];
+		snprintf(info, sizeof(info), "/proc/%d/fdinfo/%s", pid, e->d_name);
+		int fd = vgpu_real_open(info, O_RDONLY | O_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		ssize_t tn = read(fd, text, sizeof(text) - 1);
+		vgpu_real_close(fd);
+		if (tn <= 0)
+			continue;
+		text[tn] = 0;
+		const char *ino = strstr(text, "ino:");
+		unsigned long v = ino ? strtoul(ino + 4, NULL, 10) : 0;
+		bool seen = false;
+		for (int i = 0; i < count && i < 64; i++)
+			if (inos[i] == v)
+				seen = true;
+		if (!seen) {
+			if (count < 64)
+				inos[count] = v;
+			count++;
+		}
+	}
+	real_closedir(d);
+	return count;
+}
+
+/* /proc/<pid>/fdinfo/<fd> of another process's render file of this
+ * instance: the real memfd's first lines (pos, flags, mnt_id, ino, as
+ * seq_show prints them for any file), then the driver's part for that
+ * process (vgpu_dev_fdinfo_other). */
+static ssize_t fdinfo_other(int pid, int fd, char *buf, size_t cap)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", pid, fd);
+	int rfd = vgpu_real_open(path, O_RDONLY | O_CLOEXEC, 0);
+	if (rfd < 0)
+		return -errno;
+	char head[512];
+	ssize_t n = read(rfd, head, sizeof(head) - 1);
+	vgpu_real_close(rfd);
+	if (n < 0)
+		return -errno;
+	head[n] = 0;
+	size_t len = 0;
+	/* the four generic lines; a memfd adds none the kernel's render node
+	 * would not show */
+	for (char *line = head; *line && len < cap;) {
+		char *nl = strchr(line, '\n');
+		size_t l = nl ? (size_t)(nl - line) + 1 : strlen(line);
+		if (strncmp(line, "pos:", 4) == 0 || strncmp(line, "flags:", 6) == 0 ||
+		    strncmp(line, "mnt_id:", 7) == 0 || strncmp(line, "ino:", 4) == 0) {
+			if (len + l > cap)
+				return -ENOSPC;
+			memcpy(buf + len, line, l);
+			len += l;
+		}
+		line += l;
+	}
+	int more = vgpu_dev_fdinfo_other(pid, render_files_of(pid), buf + len, cap - len);
+	if (more < 0)
+		return more;
+	return (ssize_t)len + more;
+}
+
 ssize_t vfs_content(const struct vfs_node *node, char *buf, size_t cap)
 {
+	if (node->kind == VFS_FDINFO && node->other_pid)
+		return fdinfo_other(node->other_pid, node->fd, buf, cap);
 	if (node->kind == VFS_FDINFO)
 		return fdinfo(node->fd, buf, cap);
 	if (node->kind != VFS_FILE)
@@ -135,8 +229,11 @@ static int open_device(const struct vfs_node *node, int flags)
 	 * root:render when denied) decides. */
 	if (vfs_deny_open())
 		return -EACCES;
-	int fd = memfd_with(node->minor == VGPU_MINOR_RENDER ? "vgpu-renderD128" :
-			    "vgpu-card0", "", 0, flags);
+	/* The memfd's name carries the instance: another process of the same
+	 * instance recognises it in /proc/<pid>/fd (vfs_tree.c lookup_proc). */
+	char name[VFS_NODE_MEMFD_MAX];
+	vfs_node_memfd_name(node->minor, name, sizeof(name));
+	int fd = memfd_with(name, "", 0, flags);
 	if (fd < 0)
 		return fd;
 	struct vgpu_file *f = NULL;

@@ -518,6 +518,75 @@ static void set_err(struct vfs_node *node, int err)
 	node->err = err;
 }
 
+void vfs_node_memfd_name(int minor, char *out, size_t cap)
+{
+	const char *inst = getenv("AMDBARE_VGPU_INSTANCE");
+	char def[32];
+	if (!inst || !*inst) {
+		snprintf(def, sizeof(def), "default-%u", (unsigned)getuid());
+		inst = def;
+	}
+	snprintf(out, cap, "%s@%s", minor == VGPU_MINOR_RENDER ? "vgpu-renderD128" : "vgpu-card0",
+		 inst);
+}
+
+/* /proc/<pid>/{fd,fdinfo}/<n> of another process: when that fd is a render
+ * node of this vgpu instance (its memfd's name says so), the link names
+ * the node and fdinfo carries the driver's part, as the kernel shows them
+ * to any process of the same user (proc_fd_link, seq_show).  A card node
+ * or another instance's fd passes through as the memfd it really is. */
+static bool lookup_other_proc(int pid, const char *s, int flags, struct vfs_node *node)
+{
+	bool info;
+	if (strncmp(s, "fdinfo/", 7) == 0) {
+		info = true;
+		s += 7;
+	} else if (strncmp(s, "fd/", 3) == 0) {
+		info = false;
+		s += 3;
+	} else {
+		return false;
+	}
+	char *end;
+	if (*s < '0' || *s > '9')
+		return false;
+	long fd = strtol(s, &end, 10);
+	if (*end != '\0' || fd > 0x7fffffff)
+		return false;
+	char link[64], target[256], want[VFS_NODE_MEMFD_MAX + 32], name[VFS_NODE_MEMFD_MAX];
+	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", pid, fd);
+	ssize_t n = real_readlinkat(AT_FDCWD, link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = 0;
+	vfs_node_memfd_name(VGPU_MINOR_RENDER, name, sizeof(name));
+	snprintf(want, sizeof(want), "/memfd:%s (deleted)", name);
+	if (strcmp(target, want) != 0)
+		return false;
+	lock_tree();  /* procfs_dev and devfs_dev are set when the tree is built */
+	pthread_mutex_unlock(&tree_lock);
+	node->fd = (int)fd;
+	node->dev = procfs_dev;
+	node->ino = hash_ino(link);
+	if (info) {
+		node->kind = VFS_FDINFO;
+		node->other_pid = pid;
+		node->mode = S_IFREG | 0444;
+	} else if (flags & VFS_FOLLOW) {
+		node->kind = VFS_CHR;
+		node->minor = VGPU_MINOR_RENDER;
+		snprintf(node->path, sizeof(node->path), "/dev/dri/renderD128");
+		node->mode = S_IFCHR | (vfs_deny_open() ? 0660 : 0666);
+		node->dev = devfs_dev;
+		node->ino = hash_ino(node->path);
+	} else {
+		node->kind = VFS_LINK;
+		node->mode = S_IFLNK | 0700;
+		snprintf(node->text, sizeof(node->text), "/dev/dri/renderD128");
+	}
+	return true;
+}
+
 /* /proc/{self,thread-self,<pid>}/{fdinfo,fd}/<n> for a node fd */
 static bool lookup_proc(const char *path, int flags, struct vfs_node *node)
 {
@@ -529,8 +598,10 @@ static bool lookup_proc(const char *path, int flags, struct vfs_node *node)
 		s += 12;
 	} else {
 		long pid = strtol(s, &end, 10);
-		if (end == s || *end != '/' || pid != (long)getpid())
+		if (end == s || *end != '/' || pid <= 0 || pid > 0x7fffffff)
 			return false;
+		if (pid != (long)getpid())
+			return lookup_other_proc((int)pid, end + 1, flags, node);
 		s = end + 1;
 	}
 	bool info;

@@ -215,6 +215,42 @@ static int machine_text(const struct vgpu_profile *p, const char *attr, char *te
 	return -ENOENT;
 }
 
+int vgpu_dev_fdinfo_other(int pid, int files, char *buf, size_t cap)
+{
+	int err = 0;
+	const struct vgpu_profile *p = vgpu_profile_get(&err);
+	if (!p)
+		return err ? err : -EINVAL;
+	char pdev[32];
+	int r = pdev_text(p, pdev, sizeof(pdev));
+	if (r)
+		return r;
+	char text[512];
+	int n = snprintf(text, sizeof(text), "drm-driver:\t%s\ndrm-pdev:\t%s\n", p->driver_name,
+			 pdev);
+	uint64_t vram, gtt, cpu;
+	if (strcmp(p->driver_name, "amdgpu") == 0 && files == 1 &&
+	    (r = vgpu_mem_pid_usage(pid, &vram, &gtt, &cpu)) < 0) {
+		vgpu_log("fdinfo of pid %d: the instance's shared state could not be attached (%s): "
+			 "no memory keys shown", pid, strerror(-r));
+	} else if (strcmp(p->driver_name, "amdgpu") == 0 && files == 1) {
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+			      "drm-memory-vram:\t%" PRIu64 " KiB\n"
+			      "drm-memory-gtt: \t%" PRIu64 " KiB\n"
+			      "drm-memory-cpu: \t%" PRIu64 " KiB\n",
+			      vram / 1024, gtt / 1024, cpu / 1024);
+	} else if (files != 1) {
+		vgpu_log("fdinfo of pid %d: it has %d render files; the vgpu keeps its memory per "
+			 "process, not per file: no memory keys shown", pid, files);
+	}
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return -EOVERFLOW;
+	if ((size_t)n > cap)
+		return -ERANGE;
+	memcpy(buf, text, (size_t)n);
+	return n;
+}
+
 int vgpu_dev_sysfs_read(const char *attr, char *buf, size_t cap)
 {
 	int err = 0;

@@ -129,6 +129,40 @@ void vgpu_mem_file_stats(struct vgpu_file *f, struct vgpu_mem_file_stats *out)
 	mem_local_unlock();
 }
 
+int vgpu_mem_pid_usage(int pid, uint64_t *vram, uint64_t *gtt, uint64_t *cpu)
+{
+	*vram = *gtt = *cpu = 0;
+	/* a reader that never opened the device attaches here */
+	if (!mem_shared()) {
+		int r = mem_shared_attach();
+		if (r < 0)
+			return r;
+	}
+	struct mem_shared *sh = mem_shared();
+	if (!sh || pid <= 0)
+		return -EINVAL;
+	mem_shared_lock();
+	for (uint32_t i = 0; i < sh->nslots && i < MEM_MAX_BOS; i++) {
+		const struct mem_gbo *g = &sh->bo[i];
+		if (!g->id)
+			continue;
+		bool held = false;
+		for (int k = 0; k < MEM_MAX_HOLDERS; k++)
+			if (g->holders[k].pid == pid && g->holders[k].handles)
+				held = true;
+		if (!held)
+			continue;
+		if (g->mem_type == MEM_PL_VRAM)
+			*vram += g->size;
+		else if (g->mem_type == MEM_PL_TT)
+			*gtt += g->size;
+		else
+			*cpu += g->size;
+	}
+	mem_shared_unlock();
+	return 0;
+}
+
 static const char *mem_type_name(uint32_t t)
 {
 	switch (t) {
