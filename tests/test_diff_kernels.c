@@ -543,6 +543,174 @@ static void r_p_generic_local(void *out, const void *va, const void *vb, uint32_
 	}
 }
 
+/* tests/diff/math.cl.  Float references are C's correctly rounded
+ * operations (glibc); fract follows LLVM's constant folder of
+ * llvm.amdgcn.fract (NaN and infinities give NaN, the result at most the
+ * largest value below 1); f16 fma is computed in binary128 and rounded
+ * once; the cross-lane kernels run in wave32. */
+RF(r_m_fdiv, a / b)
+RF(r_m_exp2, exp2f(a))
+RF(r_m_log2, log2f(a))
+static uint32_t r_m_frexp(uint32_t ua, uint32_t ub)
+{
+	(void)ub;
+	float a = u2f(ua);
+	int e = 0;
+	/* a NaN comes back quieted (as LLVM's APFloat frexp does) */
+	float m = isinf(a) ? a : isnan(a) ? u2f(ua | 0x400000u) : frexpf(a, &e);
+	return f2u(m) ^ ((uint32_t)e * 0x9e3779b9u);
+}
+static uint32_t r_m_ldexp(uint32_t ua, uint32_t ub)
+{
+	return f2u(ldexpf(u2f(ua), (int)(ub & 0xffu) - 128));
+}
+static uint32_t r_m_fract(uint32_t ua, uint32_t ub)
+{
+	(void)ub;
+	float a = u2f(ua);
+	if (isnan(a) || isinf(a))
+		return 0x7fc00000u;
+	float r = a - floorf(a);
+	return f2u(r < 0x1.fffffep-1f ? r : 0x1.fffffep-1f);
+}
+/* V_MED3 (IEEE mode): with a NaN operand the min3 of the three, where a
+ * signaling NaN gives a NaN and a quiet one the other operand */
+static float med3f(float a, float b, float c)
+{
+	if (isnan(a) || isnan(b) || isnan(c))
+		return fmin_cl(fmin_cl(a, b), c);
+	return fmax_cl(fmin_cl(a, b), fmin_cl(fmax_cl(a, b), c));
+}
+static bool snan32(uint32_t v) { return (v & 0x7fffffffu) > 0x7f800000u && !(v & 0x400000u); }
+static bool snan16(uint32_t v) { return (v & 0x7fffu) > 0x7c00u && !(v & 0x200u); }
+static uint32_t min_ieee_f(uint32_t a, uint32_t b)
+{
+	if (snan32(a) || snan32(b))
+		return 0x7fc00000u;
+	return f2u(fmin_cl(u2f(a), u2f(b)));
+}
+static uint32_t r_m_fmed3(uint32_t ua, uint32_t ub)
+{
+	float a = u2f(ua), b = u2f(ub), c = a * 0.5f;
+	if (isnan(a) || isnan(b) || isnan(c))
+		return min_ieee_f(min_ieee_f(ua, ub), f2u(c));
+	return f2u(med3f(a, b, c));
+}R32(r_m_med3_i, (uint32_t)(int32_t)fmax(fmin(sa, 1000), -(int32_t)(b & 0xffff)))
+R32(r_m_med3_u, fmax(fmin(a, b | 0x10000u), b & 0xffffu))
+static double h2d(uint32_t h) { return f16_to_f32((uint16_t)h); }
+static uint16_t fma_h(uint32_t x, uint32_t y, uint32_t z)
+{
+	__float128 q = (__float128)h2d(x) * (__float128)h2d(y) + (__float128)h2d(z);
+	_Float16 h = (_Float16)q;
+	uint16_t u;
+	memcpy(&u, &h, 2);
+	return u;
+}
+R32(r_m_h_fma, fma_h(a, b, a >> 16))
+static uint32_t fminmax_h(uint32_t a, uint32_t b, bool max)
+{
+	float x = f16_to_f32((uint16_t)a), y = f16_to_f32((uint16_t)b);
+	float r = max ? fmax_cl(x, y) : fmin_cl(x, y);
+	return isnan(r) ? 0x7e00u : f32_to_f16(r);
+}
+static uint32_t r_m_h_minmax(uint32_t a, uint32_t b)
+{
+	return fminmax_h(a, b, false) | fminmax_h(a, b, true) << 16;
+}
+R32(r_m_h_pk, fma_h(a, b, b) | (uint32_t)fma_h(a >> 16, b >> 16, b >> 16) << 16)
+/* the ISA's min3 for a NaN operand: IEEE min, where a signaling NaN
+ * gives a quiet NaN and a quiet NaN the other operand */
+static uint32_t min_ieee_h(uint32_t a, uint32_t b)
+{
+	if (snan16(a) || snan16(b))
+		return 0x7e00u;
+	return fminmax_h(a, b, false);
+}
+static uint32_t med3h(uint32_t a, uint32_t b, uint32_t c)
+{
+	a &= 0xffff, b &= 0xffff, c &= 0xffff;
+	bool nan = (a & 0x7fff) > 0x7c00 || (b & 0x7fff) > 0x7c00 || (c & 0x7fff) > 0x7c00;
+	if (nan)
+		return min_ieee_h(min_ieee_h(a, b), c);
+	float x = f16_to_f32((uint16_t)a), y = f16_to_f32((uint16_t)b), z = f16_to_f32((uint16_t)c);
+	float r = med3f(x, y, z);
+	return isnan(r) ? 0x7e00u : f32_to_f16(r);
+}
+R32(r_m_hmed3, med3h(a, b, a >> 16))
+R32(r_m_s16, (uint32_t)(uint16_t)((uint16_t)a >> (b & 15)) |
+	((uint32_t)(uint16_t)((int16_t)a >> (b & 15)) << 16))
+R32(r_m_s16_mul, (uint32_t)(uint16_t)((uint16_t)a * (uint16_t)b) ^
+	((uint32_t)(uint16_t)((int16_t)a > (int16_t)b ? (int16_t)a : (int16_t)b) << 16))
+/* V_PERM_B32 from the ISA's byte-select table */
+static uint32_t perm_ref(uint32_t s0, uint32_t s1, uint32_t sel)
+{
+	uint8_t bytes[8];
+	for (int i = 0; i < 4; i++) {
+		bytes[i] = (uint8_t)(s1 >> (8 * i));
+		bytes[4 + i] = (uint8_t)(s0 >> (8 * i));
+	}
+	uint32_t d = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned s = (sel >> (8 * i)) & 0xff;
+		uint8_t v = s < 8 ? bytes[s] : s < 12 ? ((bytes[2 * (s - 8) + 1] & 0x80) ? 0xff : 0)
+			  : s == 12 ? 0 : 0xff;
+		d |= (uint32_t)v << (8 * i);
+	}
+	return d;
+}
+R32(r_m_perm, perm_ref(a, b, b ^ (a >> 3)))
+R32(r_m_alignbyte, (uint32_t)((((uint64_t)a << 32) | b) >> (8 * ((b >> 7) & 3))))
+static void r_m_dpp_shr(void *out, const void *va, const void *vb, uint32_t n)
+{
+	(void)vb;
+	uint32_t *o = out;
+	const uint32_t *a = va;
+	for (uint32_t i = 0; i < n; i++)
+		o[i] = i % 16 ? a[i - 1] : 0;   /* row_shr:1, bound_ctrl: 0 at a row's start */
+}
+static void r_m_dpp_qperm(void *out, const void *va, const void *vb, uint32_t n)
+{
+	uint32_t *o = out;
+	const uint32_t *a = va, *b = vb;
+	for (uint32_t i = 0; i < n; i++)
+		o[i] = a[(i & ~3u) | (3 - (i & 3))] + b[(i & ~7u) | (7 - (i & 7))];
+}
+static void r_m_permlanex16(void *out, const void *va, const void *vb, uint32_t n)
+{
+	(void)vb;
+	uint32_t *o = out;
+	const uint32_t *a = va;
+	for (uint32_t i = 0; i < n; i++)
+		o[i] = a[i ^ 16];
+}
+static void r_m_rfl(void *out, const void *va, const void *vb, uint32_t n)
+{
+	uint32_t *o = out;
+	const uint32_t *a = va, *b = vb;
+	for (uint32_t i = 0; i < n; i++)
+		o[i] = a[i & ~31u] + b[i];
+}
+RD(r_m_d_div, a / b)
+static uint64_t r_m_d_floor(uint64_t a, uint64_t b) { (void)b; return d2u(floor(u2d(a))); }
+static uint64_t r_m_d_ceil(uint64_t a, uint64_t b) { (void)b; return d2u(ceil(u2d(a))); }
+static uint64_t r_m_d_trunc(uint64_t a, uint64_t b) { (void)b; return d2u(trunc(u2d(a))); }
+static uint64_t r_m_d_rint(uint64_t a, uint64_t b) { (void)b; return d2u(rint(u2d(a))); }
+static uint64_t r_m_d_ldexp(uint64_t ua, uint64_t ub)
+{
+	return d2u(ldexp(u2d(ua), (int)(ub & 0x7ffu) - 1024));
+}
+static uint64_t r_m_d_fract(uint64_t ua, uint64_t ub)
+{
+	(void)ub;
+	double a = u2d(ua);
+	if (isnan(a) || isinf(a))
+		return 0x7ff8000000000000ull;
+	double r = a - floor(a);
+	return d2u(r < 0x1.fffffffffffffp-1 ? r : 0x1.fffffffffffffp-1);
+}
+RL(r_m_l_divu, a / (b | 1))
+RL(r_m_l_rems, (sb | 1) == -1 ? 0 : sa % (sb | 1))
+
 /* ---- the table -------------------------------------------------------------- */
 
 enum cmp { EXACT, F32_NAN, F16_NAN, F64_NAN, F16X2_NAN };
@@ -648,6 +816,36 @@ static const struct diff_kernel kernels[] = {
 	M32("private", p_histogram, D_I32, EXACT, 0),
 	M32("private", p_generic, D_I32, EXACT, 0),
 	ALL("private", p_generic_local, D_I32, 512, 64),
+	M32("math", m_fdiv, D_F32, F32_NAN, 2),
+	M32("math", m_exp2, D_F32, F32_NAN, 2),
+	M32("math", m_log2, D_F32, F32_NAN, 2),
+	M32("math", m_frexp, D_F32, EXACT, 0),
+	M32("math", m_ldexp, D_F32, F32_NAN, 0),
+	M32("math", m_fract, D_F32, F32_NAN, 0),
+	M32("math", m_fmed3, D_F32, F32_NAN, 0),
+	M32("math", m_med3_i, D_I32, EXACT, 0),
+	M32("math", m_med3_u, D_I32, EXACT, 0),
+	M32("math", m_h_fma, D_I32, F16_NAN, 0),
+	M32("math", m_h_minmax, D_I32, F16X2_NAN, 0),
+	M32("math", m_h_pk, D_I32, F16X2_NAN, 0),
+	M32("math", m_hmed3, D_I32, F16_NAN, 0),
+	M32("math", m_s16, D_I32, EXACT, 0),
+	M32("math", m_s16_mul, D_I32, EXACT, 0),
+	M32("math", m_perm, D_I32, EXACT, 0),
+	M32("math", m_alignbyte, D_I32, EXACT, 0),
+	ALL("math", m_dpp_shr, D_I32, 512, 64),
+	ALL("math", m_dpp_qperm, D_I32, 512, 64),
+	ALL("math", m_permlanex16, D_I32, 512, 64),
+	ALL("math", m_rfl, D_I32, 512, 64),
+	M64("math", m_d_div, D_F64, F64_NAN),
+	M64("math", m_d_floor, D_F64, F64_NAN),
+	M64("math", m_d_ceil, D_F64, F64_NAN),
+	M64("math", m_d_trunc, D_F64, F64_NAN),
+	M64("math", m_d_rint, D_F64, F64_NAN),
+	M64("math", m_d_ldexp, D_F64, F64_NAN),
+	M64("math", m_d_fract, D_F64, F64_NAN),
+	M64("math", m_l_divu, D_I64, EXACT),
+	M64("math", m_l_rems, D_I64, EXACT),
 	ALL_64("private64", p_index),
 	M32_64("private64", p_sort),
 	M32_64("private64", p_bytes),

@@ -323,8 +323,9 @@ static uint64_t div_fmas_f64(uint64_t s0, uint64_t s1, uint64_t s2, bool vcc)
 }
 
 /* V_DIV_FIXUP: S0 the quotient, S1 the denominator, S2 the numerator;
- * the special cases of IEEE division decided from S1 and S2, else S0
- * with the quotient's sign. */
+ * the special cases of IEEE division decided from S1 and S2 (a NaN S0
+ * from finite operands is the overflowed quotient: an infinity), else
+ * S0 with the quotient's sign. */
 static uint32_t div_fixup_f32(uint32_t s0, uint32_t s1, uint32_t s2)
 {
 	uint32_t sign = (s1 ^ s2) & 0x80000000u;
@@ -335,6 +336,9 @@ static uint32_t div_fixup_f32(uint32_t s0, uint32_t s1, uint32_t s2)
 	if (isinf(d) && isinf(n)) return 0xffc00000u;
 	if (d == 0 || isinf(n)) return sign | 0x7f800000u;
 	if (isinf(d) || n == 0) return sign;
+	/* a NaN quotient from finite operands: the scaled iteration
+	 * overflowed, so the quotient is an infinity */
+	if (vnan32(s0)) return sign | 0x7f800000u;
 	if (exp32(s2) - exp32(s1) < -150) return sign;
 	return sign | (s0 & 0x7fffffffu);
 }
@@ -349,6 +353,9 @@ static uint64_t div_fixup_f64(uint64_t s0, uint64_t s1, uint64_t s2)
 	if (isinf(d) && isinf(n)) return 0xfff8000000000000ull;
 	if (d == 0 || isinf(n)) return sign | 0x7ff0000000000000ull;
 	if (isinf(d) || n == 0) return sign;
+	/* a NaN quotient from finite operands: the scaled iteration
+	 * overflowed, so the quotient is an infinity */
+	if (vnan64(s0)) return sign | 0x7ff0000000000000ull;
 	if (exp64(s2) - exp64(s1) < -1075) return sign;
 	return sign | (s0 & ~(1ull << 63));
 }
@@ -364,6 +371,9 @@ static uint32_t div_fixup_f16(uint32_t s0, uint32_t s1, uint32_t s2)
 	if (isinf(d) && isinf(n)) return 0xfe00u;
 	if (d == 0 || isinf(n)) return sign | 0x7c00u;
 	if (isinf(d) || n == 0) return sign;
+	/* a NaN quotient from finite operands: the scaled iteration
+	 * overflowed, so the quotient is an infinity */
+	if (vnan16(s0)) return sign | 0x7c00u;
 	if (exp16(s2) - exp16(s1) < -25) return sign;
 	return sign | (s0 & 0x7fffu);
 }
@@ -593,11 +603,11 @@ static uint64_t lane(int op, const uint64_t *s, uint64_t old, bool vccbit, bool 
 	case VEXT_TRIG_PREOP_F64: return trig_preop(s[0], b);
 	case VEXT_MIN_F64_NI: return vminmax_f64(s[0], s[1], false, false);
 	case VEXT_MAX_F64_NI: return vminmax_f64(s[0], s[1], true, false);
-	/* f16: exact in double, rounded once */
+	/* f16: the exact result rounded once */
 	case VEXT_SUBREV_F16: return vf64_to_f16((double)hb - ha);
 	case VEXT_FMA_F16: case VEXT_FMAAK_F16: case VEXT_FMAMK_F16:
-		return vf64_to_f16((double)ha * hb + hc);
-	case VEXT_FMAC_F16: return vf64_to_f16((double)ha * hb + vf16_to_f32((uint16_t)old));
+		return vfma_f16(ha, hb, hc);
+	case VEXT_FMAC_F16: return vfma_f16(ha, hb, vf16_to_f32((uint16_t)old));
 	case VEXT_MIN_F16: return vminmax_f16(a, b, false, ieee);
 	case VEXT_MAX_F16: return vminmax_f16(a, b, true, ieee);
 	case VEXT_MIN3_F16: return vminmax_f16(vminmax_f16(a, b, false, ieee), c, false, ieee);

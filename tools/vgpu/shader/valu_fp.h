@@ -97,6 +97,22 @@ static inline __attribute__((always_inline)) float vf16_to_f32(uint16_t h)
 	return f;
 }
 
+/* fma of three f16 values (as doubles) rounded once to f16: the product
+ * is exact in double, the sum is rounded to odd (TwoSum gives its
+ * error), which makes the final rounding to f16 the correct one. */
+static inline uint16_t vfma_f16(double a, double b, double c)
+{
+	double p = a * b, s = p + c;
+	if (s == s && s - s == 0) {
+		double bb = s - p, e = (p - (s - bb)) + (c - bb);
+		uint64_t u;
+		memcpy(&u, &s, 8);
+		if (e != 0 && !(u & 1))
+			s = nextafter(s, e > 0 ? INFINITY : -INFINITY);
+	}
+	return vf64_to_f16(s);
+}
+
 static inline bool vnan32(uint32_t v) { return (v & 0x7fffffffu) > 0x7f800000u; }
 static inline bool vsnan32(uint32_t v) { return vnan32(v) && !(v & 0x400000u); }
 static inline bool vnan16(uint32_t v) { return (v & 0x7fffu) > 0x7c00u; }

@@ -198,7 +198,7 @@ int shader_exec_valu_lane(struct shader_core *c, struct shader_wave *w, const st
 	if (in->dpp)
 		return shader_illegal(c);
 	if (!strcmp(n, "v_permlane16_b32") || !strcmp(n, "v_permlanex16_b32"))
-		return permlane16(c, w, in, n[9] == 'x');
+		return permlane16(c, w, in, n[10] == 'x');
 	if (!strcmp(n, "v_permlane64_b32"))
 		return permlane64(c, w, in);
 	if (!strncmp(n, "v_movrel", 8) || !strncmp(n, "v_swap", 6))

@@ -55,7 +55,9 @@ static uint32_t pk_half(int op, uint32_t x, uint32_t y, uint32_t z, bool clamp, 
 	uint16_t ux = (uint16_t)x, uy = (uint16_t)y, uz = (uint16_t)z;
 	uint32_t r;
 	switch (op) {
-	case PK_FMA_F16: case PK_FMAC_F16: r = vf64_to_f16(clamp01(a * b + c, clamp)); break;
+	case PK_FMA_F16: case PK_FMAC_F16:
+		r = clamp ? vf64_to_f16(clamp01(vf16_to_f32(vfma_f16(a, b, c)), true)) : vfma_f16(a, b, c);
+		break;
 	case PK_ADD_F16: r = vf64_to_f16(clamp01(a + b, clamp)); break;
 	case PK_MUL_F16: r = vf64_to_f16(clamp01(a * b, clamp)); break;
 	case PK_MIN_F16: r = vminmax_f16(x, y, false, ieee); break;
