@@ -573,29 +573,31 @@ static uint32_t r_m_fract(uint32_t ua, uint32_t ub)
 	float r = a - floorf(a);
 	return f2u(r < 0x1.fffffep-1f ? r : 0x1.fffffep-1f);
 }
-/* V_MED3 (IEEE mode): with a NaN operand the min3 of the three, where a
- * signaling NaN gives a NaN and a quiet one the other operand */
+/* fmed3 as LLVM models it (AMDGPUInstCombineIntrinsic): a NaN in the
+ * first operand gives fmin of the other two, in the second fmin(a, c),
+ * in the third fmax(a, b); otherwise the ISA's median, whose "==" is a
+ * float comparison (-0 equals +0) */
 static float med3f(float a, float b, float c)
 {
-	if (isnan(a) || isnan(b) || isnan(c))
-		return fmin_cl(fmin_cl(a, b), c);
-	return fmax_cl(fmin_cl(a, b), fmin_cl(fmax_cl(a, b), c));
-}
-static bool snan32(uint32_t v) { return (v & 0x7fffffffu) > 0x7f800000u && !(v & 0x400000u); }
-static bool snan16(uint32_t v) { return (v & 0x7fffu) > 0x7c00u && !(v & 0x200u); }
-static uint32_t min_ieee_f(uint32_t a, uint32_t b)
-{
-	if (snan32(a) || snan32(b))
-		return 0x7fc00000u;
-	return f2u(fmin_cl(u2f(a), u2f(b)));
+	if (isnan(a))
+		return fmin_cl(b, c);
+	if (isnan(b))
+		return fmin_cl(a, c);
+	if (isnan(c))
+		return fmax_cl(a, b);
+	float mx = fmax_cl(fmax_cl(a, b), c);
+	if (mx == a)
+		return fmax_cl(b, c);
+	if (mx == b)
+		return fmax_cl(a, c);
+	return fmax_cl(a, b);
 }
 static uint32_t r_m_fmed3(uint32_t ua, uint32_t ub)
 {
-	float a = u2f(ua), b = u2f(ub), c = a * 0.5f;
-	if (isnan(a) || isnan(b) || isnan(c))
-		return min_ieee_f(min_ieee_f(ua, ub), f2u(c));
-	return f2u(med3f(a, b, c));
-}R32(r_m_med3_i, (uint32_t)(int32_t)fmax(fmin(sa, 1000), -(int32_t)(b & 0xffff)))
+	float a = u2f(ua), b = u2f(ub);
+	return f2u(med3f(a, b, a * 0.5f));
+}
+R32(r_m_med3_i, (uint32_t)(int32_t)fmax(fmin(sa, 1000), -(int32_t)(b & 0xffff)))
 R32(r_m_med3_u, fmax(fmin(a, b | 0x10000u), b & 0xffffu))
 static double h2d(uint32_t h) { return f16_to_f32((uint16_t)h); }
 static uint16_t fma_h(uint32_t x, uint32_t y, uint32_t z)
@@ -618,20 +620,8 @@ static uint32_t r_m_h_minmax(uint32_t a, uint32_t b)
 	return fminmax_h(a, b, false) | fminmax_h(a, b, true) << 16;
 }
 R32(r_m_h_pk, fma_h(a, b, b) | (uint32_t)fma_h(a >> 16, b >> 16, b >> 16) << 16)
-/* the ISA's min3 for a NaN operand: IEEE min, where a signaling NaN
- * gives a quiet NaN and a quiet NaN the other operand */
-static uint32_t min_ieee_h(uint32_t a, uint32_t b)
-{
-	if (snan16(a) || snan16(b))
-		return 0x7e00u;
-	return fminmax_h(a, b, false);
-}
 static uint32_t med3h(uint32_t a, uint32_t b, uint32_t c)
 {
-	a &= 0xffff, b &= 0xffff, c &= 0xffff;
-	bool nan = (a & 0x7fff) > 0x7c00 || (b & 0x7fff) > 0x7c00 || (c & 0x7fff) > 0x7c00;
-	if (nan)
-		return min_ieee_h(min_ieee_h(a, b), c);
 	float x = f16_to_f32((uint16_t)a), y = f16_to_f32((uint16_t)b), z = f16_to_f32((uint16_t)c);
 	float r = med3f(x, y, z);
 	return isnan(r) ? 0x7e00u : f32_to_f16(r);
@@ -713,7 +703,12 @@ RL(r_m_l_rems, (sb | 1) == -1 ? 0 : sa % (sb | 1))
 
 /* ---- the table -------------------------------------------------------------- */
 
-enum cmp { EXACT, F32_NAN, F16_NAN, F64_NAN, F16X2_NAN };
+/* F32_FTZ: as F32_NAN, and a zero of the right sign where the reference
+ * is an f32 denormal, an infinity of the right sign where it is above
+ * 2^126 (the reciprocal of a denormal): v_rcp_f32 flushes denormals, which
+ * LLVM's constant folder does not model ("more precise than the
+ * instruction", AMDGPUInstCombineIntrinsic.cpp) */
+enum cmp { EXACT, F32_NAN, F16_NAN, F64_NAN, F16X2_NAN, F32_FTZ };
 
 struct diff_kernel {
 	const char *co;      /* tests/diff/<co>.co */
@@ -726,14 +721,18 @@ struct diff_kernel {
 	refall rall;
 	enum cmp cmp;
 	uint32_t ulp;        /* allowed distance in units in the last place */
+	const char *fold;    /* the reference is this kernel's output (tests/diff/fold.cl) */
 };
 
-#define M32(co, k, dom, cmp, ulp) {co, #k, dom, 512, 64, r_##k, NULL, NULL, cmp, ulp}
-#define M64(co, k, dom, cmp) {co, #k, dom, 256, 64, NULL, r_##k, NULL, cmp, 0}
-#define ALL(co, k, dom, n, block) {co, #k, dom, n, block, NULL, NULL, r_##k, EXACT, 0}
+#define M32(co, k, dom, cmp, ulp) {co, #k, dom, 512, 64, r_##k, NULL, NULL, cmp, ulp, NULL}
+#define M64(co, k, dom, cmp) {co, #k, dom, 256, 64, NULL, r_##k, NULL, cmp, 0, NULL}
+#define ALL(co, k, dom, n, block) {co, #k, dom, n, block, NULL, NULL, r_##k, EXACT, 0, NULL}
 /* The wave64 build of a kernel (private64.cl): name + "64", same reference. */
-#define M32_64(co, k) {co, #k "64", D_I32, 512, 64, r_##k, NULL, NULL, EXACT, 0}
-#define ALL_64(co, k) {co, #k "64", D_I32, 512, 64, NULL, NULL, r_##k, EXACT, 0}
+#define M32_64(co, k) {co, #k "64", D_I32, 512, 64, r_##k, NULL, NULL, EXACT, 0, NULL}
+#define ALL_64(co, k) {co, #k "64", D_I32, 512, 64, NULL, NULL, r_##k, EXACT, 0, NULL}
+/* A constant-folder pair (fold.cl): <k>_rt run against <k>_k's output. */
+#define FOLD32(k, cmp) {"fold", #k "_rt", D_I32, 64, 64, NULL, NULL, NULL, cmp, 0, #k "_k"}
+#define FOLD64(k, cmp) {"fold", #k "_rt", D_I64, 64, 64, NULL, NULL, NULL, cmp, 0, #k "_k"}
 
 static const struct diff_kernel kernels[] = {
 	M32("int", i_add, D_I32, EXACT, 0),
@@ -846,6 +845,27 @@ static const struct diff_kernel kernels[] = {
 	M64("math", m_d_fract, D_F64, F64_NAN),
 	M64("math", m_l_divu, D_I64, EXACT),
 	M64("math", m_l_rems, D_I64, EXACT),
+	FOLD32(fd_fract, F32_NAN),
+	FOLD32(fd_frexp_mant, F32_NAN),
+	FOLD32(fd_frexp_exp, EXACT),
+	FOLD32(fd_ldexp, F32_NAN),
+	FOLD32(fd_fmed3, F32_NAN),
+	FOLD32(fd_pkrtz, EXACT),
+	FOLD32(fd_class, EXACT),
+	FOLD32(fd_sin, F32_FTZ),
+	FOLD32(fd_cos, F32_FTZ),
+	FOLD32(fd_rcp, F32_FTZ),
+	FOLD32(fd_exp2, F32_FTZ),
+	FOLD32(fd_log, F32_FTZ),
+	FOLD32(fd_perm, EXACT),
+	FOLD32(fd_ubfe, EXACT),
+	FOLD64(fd_d_fract, F64_NAN),
+	FOLD64(fd_d_frexp_mant, F64_NAN),
+	FOLD64(fd_d_frexp_exp, EXACT),
+	FOLD64(fd_d_ldexp, F64_NAN),
+	FOLD64(fd_d_trig_preop, EXACT),
+	FOLD64(fd_d_class, EXACT),
+	FOLD64(fd_d_rcp, F64_NAN),
 	ALL_64("private64", p_index),
 	M32_64("private64", p_sort),
 	M32_64("private64", p_bytes),
@@ -891,6 +911,16 @@ static bool same(const struct diff_kernel *k, uint64_t got, uint64_t want)
 			(is_nan_bits(F16_NAN, got >> 16) && is_nan_bits(F16_NAN, want >> 16))) &&
 		       ((got & 0xffff) == (want & 0xffff) ||
 			(is_nan_bits(F16_NAN, got & 0xffff) && is_nan_bits(F16_NAN, want & 0xffff)));
+	if (k->cmp == F32_FTZ) {
+		uint32_t g = (uint32_t)got, wv = (uint32_t)want;
+		if (is_nan_bits(F32_NAN, g) && is_nan_bits(F32_NAN, wv))
+			return true;
+		bool same_sign = (g >> 31) == (wv >> 31);
+		if ((wv & 0x7f800000u) == 0 && (g & 0x7fffffffu) == 0 && same_sign)
+			return true;   /* denormal reference, flushed result */
+		return (g & 0x7fffffffu) == 0x7f800000u && (wv & 0x7fffffffu) > 0x7e800000u &&
+		       same_sign;     /* reciprocal of a flushed denormal */
+	}
 	if (is_nan_bits(k->cmp, got) && is_nan_bits(k->cmp, want))
 		return true;
 	if (k->ulp && k->cmp == F32_NAN && !is_nan_bits(k->cmp, got) && !is_nan_bits(k->cmp, want))
@@ -973,7 +1003,22 @@ ParameterizedTest(uint32_t *index, diff, kernel)
 	cr_assert_eq(amdbare_dispatch(dev, &di), 0, "%s: %s", k->name, amdbare_last_error());
 
 	uint32_t size = elem_size(k);
-	if (k->r32) {
+	if (k->fold) {
+		/* the folded kernel's stores are the reference */
+		const amdbare_kernel_info *kf = NULL;
+		cr_assert_eq(amdbare_codeobj_find_kernel(co, k->fold, &kf), 0, "%s", amdbare_last_error());
+		void *pf;
+		amdbare_bo *bf = make_bo(dev, &pf);
+		memcpy(pf, want, BUF_BYTES);
+		amdbare_karg fargs[3] = {amdbare_karg_buffer(bf, 0), amdbare_karg_buffer(ba, 0),
+					 amdbare_karg_buffer(bb, 0)};
+		amdbare_dispatch_info fi = di;
+		fi.kernel = kf;
+		fi.args = fargs;
+		cr_assert_eq(amdbare_dispatch(dev, &fi), 0, "%s: %s", k->fold, amdbare_last_error());
+		memcpy(want, pf, BUF_BYTES);
+		amdbare_bo_free(bf);
+	} else if (k->r32) {
 		for (uint32_t i = 0; i < k->n; i++)
 			((uint32_t *)want)[i] = k->r32(((uint32_t *)a)[i], ((uint32_t *)b)[i]);
 	} else if (k->r64) {

@@ -551,8 +551,12 @@ lane_op(int op, const struct shader_valu_plan *p, const uint64_t *s, uint64_t ds
 	case VOP_ADD3_U32: *res = a + b + cc; break;
 	case VOP_XAD_U32: *res = (a ^ b) + cc; break;
 	case VOP_BFE_U32: case VOP_BFE_I32: {
+		/* the signed form shifts arithmetically: a field reaching past
+		 * bit 31 takes the sign bit's copies (LLVM's constant folder of
+		 * llvm.amdgcn.sbfe agrees) */
 		uint32_t off = b & 31, w = cc & 31;
-		uint32_t v = w ? (a >> off) & ((1u << w) - 1) : 0;
+		uint32_t sh = op == VOP_BFE_I32 ? (uint32_t)((int32_t)a >> off) : a >> off;
+		uint32_t v = w ? sh & ((1u << w) - 1) : 0;
 		if (op == VOP_BFE_I32 && w && ((v >> (w - 1)) & 1))
 			v |= ~0u << w;
 		*res = v;

@@ -62,10 +62,11 @@ static float rne_f(float x)
 	return (float)rne_d(x);
 }
 
-/* A denormal f32 result of the f32 transcendental ops is flushed to a
- * signed zero, and a denormal input reads as zero (RDNA3 ISA: V_RCP_F32,
- * V_RSQ_F32, V_LOG_F32, V_EXP_F32, V_SIN_F32, V_COS_F32 "flush
- * denormals" whatever MODE says). */
+/* A denormal f32 result of the f32 transcendental ops (V_RCP, V_RSQ,
+ * V_LOG, V_EXP, V_SIN, V_COS) is flushed to a signed zero whatever MODE
+ * says ("the instruction always flushes denormal results", LLVM's
+ * AMDGPUInstCombineIntrinsic on v_rcp); denormal inputs follow MODE,
+ * except for V_LOG/V_EXP (below). */
 static float ftz(float f)
 {
 	return fabsf(f) < 0x1p-126f ? copysignf(0.0f, f) : f;
@@ -78,6 +79,25 @@ static double revolutions(double x)
 	return x - rne_d(x);
 }
 
+/* V_SIN/V_COS_F32 as LLVM's constant folder computes them for
+ * |x| <= 256 revolutions (the hardware's range): a quarter-integer
+ * argument gives an exact 0, 1 or -1, anything else sin/cos of 2*pi*x in
+ * double; outside that range the argument is first reduced by its
+ * nearest integer (exact). */
+static double sincos_rev(double x, bool cosine)
+{
+	if (isinf(x) || isnan(x))
+		return NAN;
+	if (!(fabs(x) <= 256.0))
+		x = revolutions(x);
+	double x4 = x * 4.0;
+	if (x4 == floor(x4)) {
+		static const double quarter[4] = { 0.0, 1.0, 0.0, -1.0 };
+		return quarter[((int)fmod(x4, 4.0) + 4 + (cosine ? 1 : 0)) & 3];
+	}
+	return cosine ? cos(x * 2.0 * M_PI) : sin(x * 2.0 * M_PI);
+}
+
 static double trans(int op, double x)
 {
 	switch (op) {
@@ -86,8 +106,8 @@ static double trans(int op, double x)
 	case 2: return sqrt(x);
 	case 3: return log2(x);
 	case 4: return exp2(x);
-	case 5: return isinf(x) ? NAN : sin(2.0 * M_PI * revolutions(x));
-	default: return isinf(x) ? NAN : cos(2.0 * M_PI * revolutions(x));
+	case 5: return sincos_rev(x, false);
+	default: return sincos_rev(x, true);
 	}
 }
 
@@ -95,9 +115,9 @@ static uint32_t trans_f32(int op, uint32_t a)
 {
 	if (vnan32(a))
 		return quiet32(a);
-	float x = ftz(vf32(a));
-	if (op == 5 && x == 0.0f)
-		return vu32f(x);   /* sin(+-0) keeps the sign */
+	/* V_LOG_F32 and V_EXP_F32 read a denormal input as zero (LLVM's
+	 * constant folder of llvm.amdgcn.log/exp2 does the same) */
+	float x = op == 3 || op == 4 ? ftz(vf32(a)) : vf32(a);
 	return vu32f(ftz((float)trans(op, x)));
 }
 
@@ -106,8 +126,6 @@ static uint32_t trans_f16(int op, uint32_t a)
 	if (vnan16(a))
 		return quiet16(a);
 	float x = vf16_to_f32((uint16_t)a);
-	if (op == 5 && x == 0.0f)
-		return a & 0xffff;
 	return vf64_to_f16(trans(op, x));
 }
 
@@ -378,26 +396,40 @@ static uint32_t div_fixup_f16(uint32_t s0, uint32_t s1, uint32_t s2)
 	return sign | (s0 & 0x7fffu);
 }
 
-/* V_MED3_F32/F16: with a NaN operand the minimum of the three (IEEE
- * min), else the middle value */
+/* V_MED3_F32/F16: the middle value.  A NaN operand is handled as LLVM
+ * models the instruction (AMDGPUInstCombineIntrinsic, llvm.amdgcn.fmed3;
+ * its constant folder agrees): NaN in S0 gives min(S1, S2), in S1
+ * min(S0, S2), in S2 max(S0, S1), min/max returning the other operand of
+ * a NaN.  (The ISA's pseudo-code says min3 of the three; the oracle
+ * test disagrees with it, see docs/vgpu-shader.md.) */
 static uint32_t med3_f32(uint32_t a, uint32_t b, uint32_t c, bool ieee)
 {
-	if (vnan32(a) || vnan32(b) || vnan32(c))
-		return vminmax_f32(vminmax_f32(a, b, false, ieee), c, false, ieee);
+	if (vnan32(a))
+		return vminmax_f32(b, c, false, false);
+	if (vnan32(b))
+		return vminmax_f32(a, c, false, false);
+	if (vnan32(c))
+		return vminmax_f32(a, b, true, false);
 	uint32_t mx = vminmax_f32(vminmax_f32(a, b, true, ieee), c, true, ieee);
-	if (mx == a) return vminmax_f32(b, c, true, ieee);
-	if (mx == b) return vminmax_f32(a, c, true, ieee);
+	/* the pseudo-code's "==" is a float comparison: -0 equals +0 */
+	if (vf32(mx) == vf32(a)) return vminmax_f32(b, c, true, ieee);
+	if (vf32(mx) == vf32(b)) return vminmax_f32(a, c, true, ieee);
 	return vminmax_f32(a, b, true, ieee);
 }
 
 static uint32_t med3_f16(uint32_t a, uint32_t b, uint32_t c, bool ieee)
 {
 	a &= 0xffff; b &= 0xffff; c &= 0xffff;
-	if (vnan16(a) || vnan16(b) || vnan16(c))
-		return vminmax_f16(vminmax_f16(a, b, false, ieee), c, false, ieee);
+	if (vnan16(a))
+		return vminmax_f16(b, c, false, false);
+	if (vnan16(b))
+		return vminmax_f16(a, c, false, false);
+	if (vnan16(c))
+		return vminmax_f16(a, b, true, false);
 	uint32_t mx = vminmax_f16(vminmax_f16(a, b, true, ieee), c, true, ieee);
-	if (mx == a) return vminmax_f16(b, c, true, ieee);
-	if (mx == b) return vminmax_f16(a, c, true, ieee);
+	float fm = vf16_to_f32((uint16_t)mx);
+	if (fm == vf16_to_f32((uint16_t)a)) return vminmax_f16(b, c, true, ieee);
+	if (fm == vf16_to_f32((uint16_t)b)) return vminmax_f16(a, c, true, ieee);
 	return vminmax_f16(a, b, true, ieee);
 }
 
@@ -472,31 +504,38 @@ static uint32_t dot2_f16(uint32_t a, uint32_t b, uint32_t c)
 
 /* V_TRIG_PREOP_F64: 53 bits of 2/pi, starting (S1 & 31) * 53 bits after
  * the binary point plus (exponent(S0) - 1077) more when S0 is large,
- * scaled to their place (ISA pseudo-code).  2/pi to 1216 bits, from
- * the binary expansion. */
-static const uint32_t two_over_pi[38] = {
+ * scaled to their place, 2^128 higher when exponent(S0) >= 1968 (ISA
+ * pseudo-code).  The table holds 37 words of 2/pi; a segment whose start
+ * word is within two of its end gives 0 and a NaN gives itself quieted,
+ * which is how LLVM's constant folder describes the hardware
+ * (AMDGPUInstCombineIntrinsic, "Return 0 for outbound segment"). */
+static const uint32_t two_over_pi[37] = {
 	0xa2f9836e, 0x4e441529, 0xfc2757d1, 0xf534ddc0, 0xdb629599, 0x3c439041, 0xfe5163ab,
 	0xdebbc561, 0xb7246e3a, 0x424dd2e0, 0x06492eea, 0x09d1921c, 0xfe1deb1c, 0xb129a73e,
 	0xe88235f5, 0x2ebb4484, 0xe99c7026, 0xb45f7e41, 0x3991d639, 0x835339f4, 0x9c845f8b,
 	0xbdf9283b, 0x1ff897ff, 0xde05980f, 0xef2f118b, 0x5a0a6d1f, 0x6d367ecf, 0x27cb09b7,
 	0x4f463f66, 0x9e5fea2d, 0x7527bac7, 0xebe5f17b, 0x3d0739f7, 0x8a5292ea, 0x6bfb5fb1,
-	0x1f8d5d08, 0x56033046, 0xfc7b6bab,
+	0x1f8d5d08, 0x56033046,
 };
 
 static uint64_t trig_preop(uint64_t s0, uint32_t s1)
 {
+	if (vnan64(s0))
+		return quiet64(s0);
 	int shift = (int)(s1 & 31) * 53;
 	int e = exp64(s0);
 	if (e > 1077)
 		shift += e - 1077;
-	/* bits [shift, shift + 53) after the point */
+	if ((shift >> 5) + 2 >= 37)
+		return 0;
+	int scale = -(shift + 53) + (e >= 1968 ? 128 : 0);
+	/* bits [shift, shift + 53) after the point: within words idx..idx+2 */
 	uint64_t m = 0;
 	for (int i = 0; i < 53; i++) {
 		int bit = shift + i;
-		uint32_t v = bit < 38 * 32 ? (two_over_pi[bit / 32] >> (31 - bit % 32)) & 1 : 0;
-		m = (m << 1) | v;
+		m = (m << 1) | ((two_over_pi[bit / 32] >> (31 - bit % 32)) & 1);
 	}
-	return vu64d(ldexp((double)m, -(shift + 53)));
+	return vu64d(ldexp((double)m, scale));
 }
 
 /* ---- the lane loop ---------------------------------------------------------- */
