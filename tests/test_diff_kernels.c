@@ -701,6 +701,119 @@ static uint64_t r_m_d_fract(uint64_t ua, uint64_t ub)
 RL(r_m_l_divu, a / (b | 1))
 RL(r_m_l_rems, (sb | 1) == -1 ? 0 : sa % (sb | 1))
 
+/* tests/diff/clc.cl: libclc's builtins against glibc (correctly rounded
+ * or within 1 ULP), with the OpenCL 1.2 full-profile ULP bounds in the
+ * table; integer and conversion builtins exactly as OpenCL defines them. */
+RF(r_c_sin, sinf(a))
+RF(r_c_cos, cosf(a))
+RF(r_c_tan, tanf(a))
+RF(r_c_exp, expf(a))
+RF(r_c_exp2, exp2f(a))
+RF(r_c_exp10, exp10f(a))
+RF(r_c_log, logf(a))
+RF(r_c_log2, log2f(a))
+RF(r_c_log10, log10f(a))
+RF(r_c_pow, powf(a, b))
+RF(r_c_cbrt, cbrtf(a))
+RF(r_c_tanh, tanhf(a))
+RF(r_c_atan, atanf(a))
+RF(r_c_atan2, atan2f(a, b))
+RF(r_c_asin, asinf(a))
+RF(r_c_acos, acosf(a))
+RF(r_c_hypot, hypotf(a, b))
+RF(r_c_fmod, fmodf(a, b))
+RF(r_c_div, a / b)
+RF(r_c_sqrt, sqrtf(a))
+static uint32_t sat_rte_s16(float f)
+{
+	if (isnan(f))
+		return 0;
+	double r = rint(f);   /* nearest even: the host's default mode */
+	return (uint16_t)(int16_t)(r < -32768.0 ? -32768.0 : r > 32767.0 ? 32767.0 : r);
+}
+static uint32_t r_c_cvt_sat(uint32_t ua, uint32_t ub)
+{
+	return sat_rte_s16(u2f(ua)) | sat_rte_s16(u2f(ub)) << 16;
+}
+static uint32_t r_c_cvt_uchar(uint32_t a, uint32_t b)
+{
+	uint32_t r = 0;
+	for (int k = 0; k < 4; k++) {
+		int8_t x = (int8_t)(a >> (8 * k));
+		uint8_t y = (uint8_t)(b >> (8 * k));
+		uint32_t u = x < 0 ? 0 : (uint32_t)x, s = y > 127 ? 127 : y;
+		r |= (u ^ s) << (8 * k);
+	}
+	return r;
+}
+static int32_t sat_i32(double r)
+{
+	return isnan(r) ? 0 : r <= -2147483648.0 ? INT32_MIN : r >= 2147483647.0 ? INT32_MAX : (int32_t)r;
+}
+static uint32_t r_c_cvt_rtn(uint32_t ua, uint32_t ub)
+{
+	return (uint32_t)sat_i32(floor(u2f(ua))) ^ ((uint32_t)sat_i32(ceil(u2f(ub))) << 1);
+}
+static uint32_t r_c_u8_vec(uint32_t a, uint32_t b)
+{
+	uint32_t r = 0;
+	for (int k = 0; k < 4; k++) {
+		uint32_t x = (a >> (8 * k)) & 0xff, y = (b >> (8 * k)) & 0xff;
+		int sx = (int8_t)x, sy = (int8_t)y;
+		uint32_t add = x + y > 255 ? 255 : x + y;
+		uint32_t diff = (uint32_t)(sx > sy ? sx - sy : sy - sx) & 0xff;
+		uint32_t rh = (x + y + 1) >> 1;
+		r |= ((add ^ diff ^ rh) & 0xff) << (8 * k);
+	}
+	return r;
+}
+static uint32_t r_c_s16_vec(uint32_t a, uint32_t b)
+{
+	uint32_t c = a ^ b, r = 0;
+	for (int k = 0; k < 2; k++) {
+		int32_t x = (int16_t)(a >> (16 * k)), y = (int16_t)(b >> (16 * k)), z = (int16_t)(c >> (16 * k));
+		int32_t m = x * y + z;
+		m = m < -32768 ? -32768 : m > 32767 ? 32767 : m;
+		uint32_t ux = (a >> (16 * k)) & 0xffff, n = ((b >> (16 * k)) & 0xffff) % 16;
+		uint32_t rot = ((ux << n) | (ux >> ((16 - n) % 16))) & 0xffff;
+		r |= (((uint32_t)m & 0xffff) ^ rot) << (16 * k);
+	}
+	return r;
+}
+static uint32_t r_c_shuffle(uint32_t a, uint32_t b)
+{
+	uint32_t m = a ^ b, r = 0;
+	for (int k = 0; k < 4; k++) {
+		uint32_t sel = (m >> (8 * k)) & 7;
+		uint32_t v = sel < 4 ? (a >> (8 * sel)) & 0xff : (b >> (8 * (sel - 4))) & 0xff;
+		r |= v << (8 * k);
+	}
+	return r;
+}
+static uint32_t r_c_clz_pop(uint32_t a, uint32_t b)
+{
+	uint32_t r = 0;
+	for (int k = 0; k < 4; k++) {
+		uint32_t x = (a >> (8 * k)) & 0xff, y = (b >> (8 * k)) & 0xff;
+		uint32_t clz8 = x ? (uint32_t)__builtin_clz(x) - 24 : 8;
+		r |= ((clz8 + (uint32_t)__builtin_popcount(y)) & 0xff) << (8 * k);
+	}
+	return r;
+}
+R32(r_c_upsample, (((a >> 16) << 16) | (b & 0xffff)) ^ (uint32_t)(((int64_t)sa * sb) >> 32))
+#define RD1(name, expr) \
+	static uint64_t name(uint64_t ua, uint64_t ub) \
+	{ double a = u2d(ua); (void)ub; return d2u((double)(expr)); }
+RD1(r_c_d_sin, sin(a))
+RD1(r_c_d_exp, exp(a))
+RD1(r_c_d_log, log(a))
+RD(r_c_d_pow, pow(a, b))
+RD1(r_c_d_sqrt, sqrt(a))
+RD(r_c_d_div, a / b)
+RD1(r_c_d_tanh, tanh(a))
+RD(r_c_d_atan2, atan2(a, b))
+RD1(r_c_d_cbrt, cbrt(a))
+
 /* ---- the table -------------------------------------------------------------- */
 
 /* F32_FTZ: as F32_NAN, and a zero of the right sign where the reference
@@ -726,6 +839,7 @@ struct diff_kernel {
 
 #define M32(co, k, dom, cmp, ulp) {co, #k, dom, 512, 64, r_##k, NULL, NULL, cmp, ulp, NULL}
 #define M64(co, k, dom, cmp) {co, #k, dom, 256, 64, NULL, r_##k, NULL, cmp, 0, NULL}
+#define M64U(co, k, dom, cmp, ulp) {co, #k, dom, 256, 64, NULL, r_##k, NULL, cmp, ulp, NULL}
 #define ALL(co, k, dom, n, block) {co, #k, dom, n, block, NULL, NULL, r_##k, EXACT, 0, NULL}
 /* The wave64 build of a kernel (private64.cl): name + "64", same reference. */
 #define M32_64(co, k) {co, #k "64", D_I32, 512, 64, r_##k, NULL, NULL, EXACT, 0, NULL}
@@ -845,6 +959,45 @@ static const struct diff_kernel kernels[] = {
 	M64("math", m_d_fract, D_F64, F64_NAN),
 	M64("math", m_l_divu, D_I64, EXACT),
 	M64("math", m_l_rems, D_I64, EXACT),
+	M32("clc", c_sin, D_F32, F32_NAN, 4),
+	M32("clc", c_cos, D_F32, F32_NAN, 4),
+	M32("clc", c_tan, D_F32, F32_NAN, 5),
+	/* libclc's exp/exp2/fmod return 0 where the result is an f32
+	 * denormal (exp2 compares x with -126 and selects 0): F32_FTZ */
+	M32("clc", c_exp, D_F32, F32_FTZ, 3),
+	M32("clc", c_exp2, D_F32, F32_FTZ, 3),
+	M32("clc", c_exp10, D_F32, F32_NAN, 3),
+	M32("clc", c_log, D_F32, F32_NAN, 3),
+	M32("clc", c_log2, D_F32, F32_NAN, 3),
+	M32("clc", c_log10, D_F32, F32_NAN, 3),
+	M32("clc", c_pow, D_F32, F32_NAN, 16),
+	M32("clc", c_cbrt, D_F32, F32_NAN, 2),
+	M32("clc", c_tanh, D_F32, F32_NAN, 5),
+	M32("clc", c_atan, D_F32, F32_NAN, 5),
+	M32("clc", c_atan2, D_F32, F32_NAN, 6),
+	M32("clc", c_asin, D_F32, F32_NAN, 4),
+	M32("clc", c_acos, D_F32, F32_NAN, 4),
+	M32("clc", c_hypot, D_F32, F32_NAN, 4),
+	M32("clc", c_fmod, D_F32, F32_FTZ, 0),
+	M32("clc", c_div, D_F32, F32_NAN, 3),
+	M32("clc", c_sqrt, D_F32, F32_NAN, 3),
+	M32("clc", c_cvt_sat, D_F32, EXACT, 0),
+	M32("clc", c_cvt_uchar, D_I32, EXACT, 0),
+	M32("clc", c_cvt_rtn, D_F32, EXACT, 0),
+	M32("clc", c_u8_vec, D_I32, EXACT, 0),
+	M32("clc", c_s16_vec, D_I32, EXACT, 0),
+	M32("clc", c_shuffle, D_I32, EXACT, 0),
+	M32("clc", c_clz_pop, D_I32, EXACT, 0),
+	M32("clc", c_upsample, D_I32, EXACT, 0),
+	M64U("clc", c_d_sin, D_F64, F64_NAN, 4),
+	M64U("clc", c_d_exp, D_F64, F64_NAN, 3),
+	M64U("clc", c_d_log, D_F64, F64_NAN, 3),
+	M64U("clc", c_d_pow, D_F64, F64_NAN, 16),
+	M64U("clc", c_d_sqrt, D_F64, F64_NAN, 0),
+	M64U("clc", c_d_div, D_F64, F64_NAN, 0),
+	M64U("clc", c_d_tanh, D_F64, F64_NAN, 5),
+	M64U("clc", c_d_atan2, D_F64, F64_NAN, 6),
+	M64U("clc", c_d_cbrt, D_F64, F64_NAN, 2),
 	FOLD32(fd_fract, F32_NAN),
 	FOLD32(fd_frexp_mant, F32_NAN),
 	FOLD32(fd_frexp_exp, EXACT),
@@ -902,6 +1055,15 @@ static uint64_t ulp_distance(uint32_t x, uint32_t y)
 	return (uint64_t)(a > b ? a - b : b - a);
 }
 
+static uint64_t ulp_distance64(uint64_t x, uint64_t y)
+{
+	/* sign-magnitude to a signed order; |difference| saturates */
+	__int128 a = (x >> 63) ? -(__int128)(x & ~(1ull << 63)) : (__int128)x;
+	__int128 b = (y >> 63) ? -(__int128)(y & ~(1ull << 63)) : (__int128)y;
+	__int128 d = a > b ? a - b : b - a;
+	return d > (__int128)UINT64_MAX ? UINT64_MAX : (uint64_t)d;
+}
+
 static bool same(const struct diff_kernel *k, uint64_t got, uint64_t want)
 {
 	if (got == want)
@@ -918,6 +1080,9 @@ static bool same(const struct diff_kernel *k, uint64_t got, uint64_t want)
 		bool same_sign = (g >> 31) == (wv >> 31);
 		if ((wv & 0x7f800000u) == 0 && (g & 0x7fffffffu) == 0 && same_sign)
 			return true;   /* denormal reference, flushed result */
+		if (k->ulp && !is_nan_bits(F32_NAN, g) && !is_nan_bits(F32_NAN, wv) &&
+		    ulp_distance(g, wv) <= k->ulp)
+			return true;
 		return (g & 0x7fffffffu) == 0x7f800000u && (wv & 0x7fffffffu) > 0x7e800000u &&
 		       same_sign;     /* reciprocal of a flushed denormal */
 	}
@@ -925,6 +1090,8 @@ static bool same(const struct diff_kernel *k, uint64_t got, uint64_t want)
 		return true;
 	if (k->ulp && k->cmp == F32_NAN && !is_nan_bits(k->cmp, got) && !is_nan_bits(k->cmp, want))
 		return ulp_distance((uint32_t)got, (uint32_t)want) <= k->ulp;
+	if (k->ulp && k->cmp == F64_NAN && !is_nan_bits(k->cmp, got) && !is_nan_bits(k->cmp, want))
+		return ulp_distance64(got, want) <= k->ulp;
 	return false;
 }
 

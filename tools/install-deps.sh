@@ -7,9 +7,11 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
 # tests/test_fuzz_short.sh.
 # valgrind: callgrind instruction counts in tests/bench/bench_dispatch.sh
 # (make bench).
+# libclc-19, libclc-19-dev: the OpenCL builtins tests/diff/clc.cl links
+# (rebuilding it: make diff-kernels, tests/test_diff_kernels_fresh.sh).
 PKGS="build-essential pkg-config libdrm-dev libelf-dev libcriterion-dev
       libdrm-tests radeontop python3 clang-19 lld-19 llvm-19
-      libclang-rt-19-dev valgrind"
+      libclang-rt-19-dev valgrind libclc-19 libclc-19-dev"
 # Skip apt entirely when everything is already there (fast re-runs).
 missing=
 for p in $PKGS; do
