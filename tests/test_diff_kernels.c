@@ -814,6 +814,17 @@ RD1(r_c_d_tanh, tanh(a))
 RD(r_c_d_atan2, atan2(a, b))
 RD1(r_c_d_cbrt, cbrt(a))
 
+/* tests/diff/ftz.cl (-cl-denorms-are-zero, FLOAT_MODE 0xc0): f32
+ * denormal inputs and results are signed zeros; f64 keeps them. */
+static float ftz(float f) { return fabsf(f) < 0x1p-126f ? copysignf(0.0f, f) : f; }
+RF(r_z_add, ftz(ftz(a) + ftz(b)))
+RF(r_z_mul, ftz(ftz(a) * ftz(b)))
+RF(r_z_fma, ftz(fmaf(ftz(a), ftz(b), ftz(a))))
+RF(r_z_div, ftz(ftz(a) / ftz(b)))
+RF(r_z_sqrt, ftz(sqrtf(ftz(a))))
+RF(r_z_min, fmin_cl(ftz(a), ftz(b)))
+RD(r_z_d_mul, a * b)
+
 /* ---- the table -------------------------------------------------------------- */
 
 /* F32_FTZ: as F32_NAN, and a zero of the right sign where the reference
@@ -998,6 +1009,13 @@ static const struct diff_kernel kernels[] = {
 	M64U("clc", c_d_tanh, D_F64, F64_NAN, 5),
 	M64U("clc", c_d_atan2, D_F64, F64_NAN, 6),
 	M64U("clc", c_d_cbrt, D_F64, F64_NAN, 2),
+	M32("ftz", z_add, D_F32, F32_NAN, 0),
+	M32("ftz", z_mul, D_F32, F32_NAN, 0),
+	M32("ftz", z_fma, D_F32, F32_NAN, 0),
+	M32("ftz", z_div, D_F32, F32_NAN, 2),
+	M32("ftz", z_sqrt, D_F32, F32_NAN, 1),
+	M32("ftz", z_min, D_F32, F32_NAN, 0),
+	M64("ftz", z_d_mul, D_F64, F64_NAN),
 	FOLD32(fd_fract, F32_NAN),
 	FOLD32(fd_frexp_mant, F32_NAN),
 	FOLD32(fd_frexp_exp, EXACT),

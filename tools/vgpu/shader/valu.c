@@ -831,6 +831,9 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		const uint32_t *hi = r->vdst->bits > 32 ? &w->v[(size_t)(r->vdst->reg + 1) * 64] : NULL;
 		for (unsigned l = 0; l < lanes; l++)
 			li->old[l] = (r->hi16 ? lo[l] >> 16 : lo[l]) | (hi ? (uint64_t)hi[l] << 32 : 0);
+		/* the accumulator is a float source like the others */
+		if ((mode & 0xf0u) != 0xf0u && fres)
+			shader_fmode_flush_col(li->old, lanes, kind == 1 ? 'f' : kind == 2 ? 'h' : 'd', mode);
 	}
 	/* MODE.IEEE off: v_min/v_max return the other operand for any NaN */
 	int run_op = op, run_ext = p->ext;
