@@ -58,6 +58,9 @@ struct shader_valu_plan {          /* one VALU half (X, or VOPD's Y) */
 	uint8_t cmp, cmp_type;         /* v_cmp(x): comparison and type; 0: none */
 	bool cmpx;                     /* the name has "cmpx_": writes EXEC */
 	int16_t ext;                   /* VEXT_* when op is VOP_EXT (shader/valu_ext.c) */
+	uint8_t kind;                  /* result kind (VEXT_K_*) */
+	uint8_t nsrc_types;            /* strlen(srcs) */
+	const char *srcs;              /* source types (VALU_EXT_OPS' notation) */
 };
 
 struct shader_salu_plan {

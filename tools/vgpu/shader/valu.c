@@ -693,9 +693,9 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 	unsigned nsrc = 0, i = 0;
 	int op = p->op;
 	const struct shader_valu_ext_info *xi = op == VOP_EXT ? shader_valu_ext_info(p->ext) : NULL;
-	int kind = xi ? xi->kind : op_info[op].kind;
-	const char *types = xi ? xi->srcs : base_srcs(op, p);
-	size_t ntypes = strlen(types);
+	int kind = p->kind;
+	const char *types = p->srcs;
+	size_t ntypes = p->nsrc_types;
 	uint32_t mode = w->mode;
 	r->op = op;
 	r->vdst = r->sdst = NULL;
@@ -1099,6 +1099,16 @@ static void resolve_half(const char *name, struct shader_valu_plan *p)
 	p->cmp = p->cmp_type = 0;
 	if (p->op == VOP_CMP)
 		cmp_parse(name, p);
+	/* the result kind and source types compute() needs, once */
+	if (p->op == VOP_EXT) {
+		const struct shader_valu_ext_info *xi = shader_valu_ext_info(p->ext);
+		p->kind = xi->kind;
+		p->srcs = xi->srcs;
+	} else {
+		p->kind = (uint8_t)op_info[p->op].kind;
+		p->srcs = base_srcs(p->op, p);
+	}
+	p->nsrc_types = (uint8_t)strlen(p->srcs);
 }
 
 void shader_valu_resolve(struct shader_icache_entry *e)
