@@ -825,6 +825,42 @@ RF(r_z_sqrt, ftz(sqrtf(ftz(a))))
 RF(r_z_min, fmin_cl(ftz(a), ftz(b)))
 RD(r_z_d_mul, a * b)
 
+/* tests/diff/wave64.cl: wave64, rows of 16 lanes, banks of 4 within a row */
+static void r_w_dpp_rowmask(void *out, const void *va, const void *vb, uint32_t n)
+{
+	uint32_t *o = out;
+	const uint32_t *a = va, *b = vb;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t row = (i % 64) / 16;
+		bool written = ((0x5u >> row) & 1) && i % 16 != 0;   /* row_shr:1, no bound_ctrl */
+		o[i] = written ? a[i - 1] : 0x5555u ^ b[i];
+	}
+}
+static void r_w_dpp_bank(void *out, const void *va, const void *vb, uint32_t n)
+{
+	uint32_t *o = out;
+	const uint32_t *a = va, *b = vb;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t bank = (i / 4) % 4, base = i & ~15u;
+		o[i] = ((0x6u >> bank) & 1) ? a[base + (i % 16 + 15) % 16] : 0x7777u ^ b[i];
+	}
+}
+static void r_w_permlane64(void *out, const void *va, const void *vb, uint32_t n)
+{
+	(void)vb;
+	uint32_t *o = out;
+	const uint32_t *a = va;
+	for (uint32_t i = 0; i < n; i++)
+		o[i] = a[i ^ 32];
+}
+static void r_w_rfl(void *out, const void *va, const void *vb, uint32_t n)
+{
+	uint32_t *o = out;
+	const uint32_t *a = va, *b = vb;
+	for (uint32_t i = 0; i < n; i++)
+		o[i] = a[i & ~63u] ^ b[i];
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 /* F32_FTZ: as F32_NAN, and a zero of the right sign where the reference
@@ -1016,6 +1052,10 @@ static const struct diff_kernel kernels[] = {
 	M32("ftz", z_sqrt, D_F32, F32_NAN, 1),
 	M32("ftz", z_min, D_F32, F32_NAN, 0),
 	M64("ftz", z_d_mul, D_F64, F64_NAN),
+	ALL("wave64", w_dpp_rowmask, D_I32, 512, 64),
+	ALL("wave64", w_dpp_bank, D_I32, 512, 64),
+	ALL("wave64", w_permlane64, D_I32, 512, 64),
+	ALL("wave64", w_rfl, D_I32, 512, 64),
 	FOLD32(fd_fract, F32_NAN),
 	FOLD32(fd_frexp_mant, F32_NAN),
 	FOLD32(fd_frexp_exp, EXACT),
