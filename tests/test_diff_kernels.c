@@ -861,6 +861,121 @@ static void r_w_rfl(void *out, const void *va, const void *vb, uint32_t n)
 		o[i] = a[i & ~63u] ^ b[i];
 }
 
+/* tests/diff/math2.cl: references from the RDNA3 ISA's definitions */
+static uint32_t r_m2_udot4(uint32_t a, uint32_t b)
+{
+	uint32_t s = a ^ b;
+	for (int k = 0; k < 4; k++)
+		s += ((a >> (8 * k)) & 0xff) * ((b >> (8 * k)) & 0xff);
+	return s;
+}
+static uint32_t r_m2_sudot4(uint32_t a, uint32_t b)
+{
+	int64_t s = (int32_t)a;
+	for (int k = 0; k < 4; k++)
+		s += (int64_t)(int8_t)(a >> (8 * k)) * (int64_t)((b >> (8 * k)) & 0xff);
+	return (uint32_t)s;
+}
+/* the two f16 products are exact; their sum with the f32 accumulator is
+ * rounded once (1 ULP allowed in the table) */
+static uint32_t r_m2_fdot2(uint32_t a, uint32_t b)
+{
+	double s = h2d(a) * h2d(b) + h2d(a >> 16) * h2d(b >> 16) + (double)u2f(a);
+	return f2u((float)s);
+}
+static uint32_t norm_ref(float f, bool sgn)
+{
+	if (isnan(f))
+		return 0;
+	double c = sgn ? (f < -1 ? -1 : f > 1 ? 1 : f) : (f < 0 ? 0 : f > 1 ? 1 : f);
+	return (uint16_t)(int32_t)rint(c * (sgn ? 32767.0 : 65535.0));
+}
+static uint32_t r_m2_pknorm(uint32_t a, uint32_t b)
+{
+	return (norm_ref(u2f(a), true) | norm_ref(u2f(b), true) << 16) ^
+	       (norm_ref(u2f(b), false) | norm_ref(u2f(a), false) << 16);
+}
+static uint32_t r_m2_pk16(uint32_t a, uint32_t b)
+{
+	uint32_t u = (a > 0xffff ? 0xffff : a) | (b > 0xffff ? 0xffff : b) << 16;
+	int32_t sb = (int32_t)b, sa = (int32_t)a;
+	uint32_t lo = (uint16_t)(sb < -32768 ? -32768 : sb > 32767 ? 32767 : sb);
+	uint32_t hi = (uint16_t)(sa < -32768 ? -32768 : sa > 32767 ? 32767 : sa);
+	return u ^ (lo | hi << 16);
+}
+static uint32_t sad8(uint32_t a, uint32_t b, bool masked)
+{
+	uint32_t s = 0;
+	for (int k = 0; k < 4; k++) {
+		int x = (a >> (8 * k)) & 0xff, y = (b >> (8 * k)) & 0xff;
+		if (!masked || y)
+			s += (uint32_t)abs(x - y);
+	}
+	return s;
+}
+static uint32_t r_m2_sad(uint32_t a, uint32_t b)
+{
+	uint32_t lerp = 0;
+	for (int k = 0; k < 4; k++)
+		lerp |= ((((a >> (8 * k)) & 0xff) + ((b >> (8 * k)) & 0xff) + ((a >> (8 * k)) & 1)) >> 1)
+			<< (8 * k);
+	return (sad8(a, b, false) + 3) ^ (sad8(a, b, true) + 7) ^ lerp;
+}
+static uint32_t r_m2_sad2(uint32_t a, uint32_t b)
+{
+	uint32_t s16 = (uint32_t)abs((int)(a & 0xffff) - (int)(b & 0xffff)) +
+		       (uint32_t)abs((int)(a >> 16) - (int)(b >> 16));
+	return ((sad8(a, b, false) << 16) + 3) ^ (s16 + 5);
+}
+static void r_m2_permlane16(void *out, const void *va, const void *vb, uint32_t n)
+{
+	(void)vb;
+	uint32_t *o = out;
+	const uint32_t *a = va;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t l = i & 15;
+		o[i] = a[(i & ~15u) + (l < 8 ? 7 - l : 23 - l)];
+	}
+}
+static uint32_t nan16q(uint32_t h) { return (h & 0xffff) | 0x200; }
+static bool isnan16(uint32_t h) { return (h & 0x7fff) > 0x7c00; }
+static uint32_t r_m2_h_rcp_sqrt(uint32_t a, uint32_t b)
+{
+	uint32_t r = isnan16(a) ? nan16q(a) : f64_to_f16(1.0 / h2d(a));
+	uint32_t q = isnan16(b) ? nan16q(b) : f64_to_f16(sqrt(h2d(b)));
+	return r | q << 16;
+}
+static uint32_t r_m2_h_fract(uint32_t a, uint32_t b)
+{
+	double x = h2d(a), y = h2d(b);
+	uint32_t f;
+	if (isnan(x) || isinf(x))
+		f = 0x7e00;
+	else {
+		uint32_t h = f64_to_f16(x - floor(x));
+		f = h > 0x3bff && !(h & 0x8000) ? 0x3bff : h;
+	}
+	int e;
+	uint32_t m = isnan16(b) ? nan16q(b) : isinf(y) ? (b & 0xffff) : f64_to_f16(frexp(y, &e));
+	return f | m << 16;
+}
+static uint32_t r_m2_h_rsq(uint32_t a, uint32_t b)
+{
+	(void)b;
+	return isnan16(a) ? nan16q(a) : f64_to_f16(1.0 / sqrt(h2d(a)));
+}
+static uint32_t r_m2_s16x2(uint32_t a, uint32_t b)
+{
+	uint32_t mx = 0, sh = 0;
+	for (int k = 0; k < 2; k++) {
+		int16_t x = (int16_t)(a >> (16 * k)), y = (int16_t)(b >> (16 * k));
+		mx |= (uint32_t)(uint16_t)(x > y ? x : y) << (16 * k);
+		uint32_t ux = (a >> (16 * k)) & 0xffff, n = (b >> (16 * k)) & 15;
+		sh |= ((ux << n) & 0xffff) << (16 * k);
+	}
+	return mx + sh;
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 /* F32_FTZ: as F32_NAN, and a zero of the right sign where the reference
@@ -1056,6 +1171,18 @@ static const struct diff_kernel kernels[] = {
 	ALL("wave64", w_dpp_bank, D_I32, 512, 64),
 	ALL("wave64", w_permlane64, D_I32, 512, 64),
 	ALL("wave64", w_rfl, D_I32, 512, 64),
+	M32("math2", m2_udot4, D_I32, EXACT, 0),
+	M32("math2", m2_sudot4, D_I32, EXACT, 0),
+	M32("math2", m2_fdot2, D_I32, F32_NAN, 1),
+	M32("math2", m2_pknorm, D_F32, EXACT, 0),
+	M32("math2", m2_pk16, D_I32, EXACT, 0),
+	M32("math2", m2_sad, D_I32, EXACT, 0),
+	M32("math2", m2_sad2, D_I32, EXACT, 0),
+	ALL("math2", m2_permlane16, D_I32, 512, 64),
+	M32("math2", m2_h_rcp_sqrt, D_I32, F16X2_NAN, 0),
+	M32("math2", m2_h_fract, D_I32, F16X2_NAN, 0),
+	M32("math2", m2_h_rsq, D_I32, F16_NAN, 0),
+	M32("math2", m2_s16x2, D_I32, EXACT, 0),
 	FOLD32(fd_fract, F32_NAN),
 	FOLD32(fd_frexp_mant, F32_NAN),
 	FOLD32(fd_frexp_exp, EXACT),
