@@ -976,6 +976,21 @@ static uint32_t r_m2_s16x2(uint32_t a, uint32_t b)
 	return mx + sh;
 }
 
+static void r_m2_v3dpp(void *out, const void *va, const void *vb, uint32_t n)
+{
+	uint32_t *o = out;
+	const uint32_t *a = va, *b = vb;
+	for (uint32_t i = 0; i < n; i++)   /* row_shr:1, bound_ctrl: 0 at a row's start */
+		o[i] = (i % 16 ? a[i - 1] : 0) + (b[i] >> 3) + (a[i] ^ b[i]);
+}
+static void r_m2_dpp_mods(void *out, const void *va, const void *vb, uint32_t n)
+{
+	uint32_t *o = out;
+	const uint32_t *a = va, *b = vb;
+	for (uint32_t i = 0; i < n; i++)   /* row_half_mirror */
+		o[i] = f2u(-fabsf(u2f(a[(i & ~7u) | (7 - (i & 7))])) * u2f(b[i]));
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 /* F32_FTZ: as F32_NAN, and a zero of the right sign where the reference
@@ -1183,6 +1198,8 @@ static const struct diff_kernel kernels[] = {
 	M32("math2", m2_h_fract, D_I32, F16X2_NAN, 0),
 	M32("math2", m2_h_rsq, D_I32, F16_NAN, 0),
 	M32("math2", m2_s16x2, D_I32, EXACT, 0),
+	ALL("math2", m2_v3dpp, D_I32, 512, 64),
+	{"math2", "m2_dpp_mods", D_F32, 512, 64, NULL, NULL, r_m2_dpp_mods, F32_NAN, 0, NULL},
 	FOLD32(fd_fract, F32_NAN),
 	FOLD32(fd_frexp_mant, F32_NAN),
 	FOLD32(fd_frexp_exp, EXACT),

@@ -24,3 +24,7 @@ KU(m2_h_fract, U(__builtin_amdgcn_fracth(H(x))) | (U(__builtin_amdgcn_frexp_mant
 KU(m2_h_rsq, U(__builtin_amdgcn_rsqh(H(x))))
 KU(m2_s16x2, as_uint(__builtin_elementwise_max(as_short2(x), as_short2(y))) +
 	as_uint(as_ushort2(x) << (as_ushort2(y) & (ushort)15)))
+// a DPP move the compiler folds into a VOP3 (v_add3_u32_e64_dpp), and a
+// VOP2 DPP with neg/abs source modifiers (v_mul_f32_dpp -|v|)
+KU(m2_v3dpp, __builtin_amdgcn_mov_dpp(x, 0x111, 0xf, 0xf, true) + (y >> 3) + (x ^ y))
+KU(m2_dpp_mods, as_uint(-__builtin_fabsf(as_float(__builtin_amdgcn_mov_dpp(x, 0x141, 0xf, 0xf, true))) * as_float(y)))

@@ -610,12 +610,14 @@ lane_op(int op, const struct shader_valu_plan *p, const uint64_t *s, uint64_t ds
 /* The source modifiers the encoding allows (float sign bit), as masks:
  * value = (value & ~abs) ^ neg. */
 static void modifier_masks(const struct isa_opdesc *desc, const struct isa_operand *o,
-			   char type, uint64_t *abs_mask, uint64_t *neg_mask)
+			   char type, bool dpp, uint64_t *abs_mask, uint64_t *neg_mask)
 {
 	uint64_t sign = o->bits == 64 ? 1ull << 63
 		      : (o->bits == 16 || type == 'h' || type == 'w') ? 0x8000 : 0x80000000u;
-	*abs_mask = o->abs && (desc->flags & ISA_OPF_ABS_PRINT) ? sign : 0;
-	*neg_mask = o->neg && (desc->flags & ISA_OPF_NEG_PRINT) ? sign : 0;
+	/* DPP16 e32 forms: the decoder set abs/neg only where the opcode
+	 * takes them (its dpp_mods) */
+	*abs_mask = o->abs && ((desc->flags & ISA_OPF_ABS_PRINT) || dpp) ? sign : 0;
+	*neg_mask = o->neg && ((desc->flags & ISA_OPF_NEG_PRINT) || dpp) ? sign : 0;
 }
 
 /* Runs `op` over the lanes set in exec: results into r, -1 when lane_op
@@ -790,7 +792,7 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		char type = k < ntypes ? types[k] : '.';
 		unsigned sh = ((opsel >> k) & 1) && in->enc == ISA_ENC_VOP3 && k < 3 ? 16 : 0;
 		uint64_t abs_mask, neg_mask;
-		modifier_masks(desc, o, type, &abs_mask, &neg_mask);
+		modifier_masks(desc, o, type, in->dpp != 0, &abs_mask, &neg_mask);
 		if (o->kind == ISA_OPK_VGPR) {
 			const uint32_t *lo = &w->v[(size_t)o->reg * 64];
 			if (o->bits > 32) {
