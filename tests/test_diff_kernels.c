@@ -991,6 +991,27 @@ static void r_m2_dpp_mods(void *out, const void *va, const void *vb, uint32_t n)
 		o[i] = f2u(-fabsf(u2f(a[(i & ~7u) | (7 - (i & 7))])) * u2f(b[i]));
 }
 
+/* four byte-SADs of s1 against s0's bytes i..i+3, each plus s2's 16-bit
+ * lane i, kept to 16 bits (no clamp) */
+static uint64_t qsad_ref(uint64_t s0, uint32_t s1, uint64_t s2, bool masked)
+{
+	uint64_t d = 0;
+	for (int i = 0; i < 4; i++) {
+		uint32_t sum = (uint32_t)(s2 >> (16 * i)) & 0xffff;
+		for (int j = 0; j < 4; j++) {
+			int x = (int)((s0 >> (8 * (i + j))) & 0xff), y = (int)((s1 >> (8 * j)) & 0xff);
+			if (!masked || y)
+				sum += (uint32_t)abs(x - y);
+		}
+		d |= (uint64_t)(sum & 0xffff) << (16 * i);
+	}
+	return d;
+}
+static uint64_t r_m2_qsad(uint64_t a, uint64_t b)
+{
+	return qsad_ref(a, (uint32_t)b, a ^ b, false) ^ qsad_ref(b, (uint32_t)(a >> 32), a, true);
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 /* F32_FTZ: as F32_NAN, and a zero of the right sign where the reference
@@ -1199,6 +1220,7 @@ static const struct diff_kernel kernels[] = {
 	M32("math2", m2_h_rsq, D_I32, F16_NAN, 0),
 	M32("math2", m2_s16x2, D_I32, EXACT, 0),
 	ALL("math2", m2_v3dpp, D_I32, 512, 64),
+	M64("math2", m2_qsad, D_I64, EXACT),
 	{"math2", "m2_dpp_mods", D_F32, 512, 64, NULL, NULL, r_m2_dpp_mods, F32_NAN, 0, NULL},
 	FOLD32(fd_fract, F32_NAN),
 	FOLD32(fd_frexp_mant, F32_NAN),
@@ -1214,6 +1236,10 @@ static const struct diff_kernel kernels[] = {
 	FOLD32(fd_log, F32_FTZ),
 	FOLD32(fd_perm, EXACT),
 	FOLD32(fd_ubfe, EXACT),
+	FOLD32(fd_cubeid, F32_NAN),
+	FOLD32(fd_cubesc, F32_NAN),
+	FOLD32(fd_cubetc, F32_NAN),
+	FOLD32(fd_cubema, F32_NAN),
 	FOLD64(fd_d_fract, F64_NAN),
 	FOLD64(fd_d_frexp_mant, F64_NAN),
 	FOLD64(fd_d_frexp_exp, EXACT),

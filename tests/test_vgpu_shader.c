@@ -416,7 +416,7 @@ Test(vgpu_shader, decodable_but_unimplemented_instruction_names_itself)
 {
 	static const uint32_t prog[] = {
 		0xbf800000, /* s_nop 0 */
-		0xd60c0000, 0x040e0501, /* v_cubeid_f32 v0, v1, v2, v3 (graphics: not executed) */
+		0xd6180000, 0x040e0501, /* v_mullit_f32 v0, v1, v2, v3 (legacy graphics: not executed) */
 		0xbfb00000, /* s_endpgm */
 	};
 	uint64_t va;
@@ -428,9 +428,9 @@ Test(vgpu_shader, decodable_but_unimplemented_instruction_names_itself)
 	cr_assert_eq(r, -ECANCELED);
 	char want[96];
 	snprintf(want, sizeof(want), "at PC 0x%llx", (unsigned long long)(va + 4));
-	cr_assert(strstr(log, "illegal instruction v_cubeid_f32 v0, v1, v2, v3") != NULL, "log: %s", log);
+	cr_assert(strstr(log, "illegal instruction v_mullit_f32 v0, v1, v2, v3") != NULL, "log: %s", log);
 	cr_assert(strstr(log, want) != NULL, "no \"%s\" in: %s", want, log);
-	cr_assert(strstr(log, "d60c0000") != NULL, "encoding missing: %s", log);
+	cr_assert(strstr(log, "d6180000") != NULL, "encoding missing: %s", log);
 	expect_guilty_then_recover(ctx);
 }
 

@@ -28,3 +28,10 @@ KU(m2_s16x2, as_uint(__builtin_elementwise_max(as_short2(x), as_short2(y))) +
 // VOP2 DPP with neg/abs source modifiers (v_mul_f32_dpp -|v|)
 KU(m2_v3dpp, __builtin_amdgcn_mov_dpp(x, 0x111, 0xf, 0xf, true) + (y >> 3) + (x ^ y))
 KU(m2_dpp_mods, as_uint(-__builtin_fabsf(as_float(__builtin_amdgcn_mov_dpp(x, 0x141, 0xf, 0xf, true))) * as_float(y)))
+kernel void m2_qsad(global ulong *o, global const ulong *ua, global const ulong *ub)
+{
+	uint i = GID();
+	ulong a = ua[i], b = ub[i];
+	o[i] = __builtin_amdgcn_qsad_pk_u16_u8(a, (uint)b, a ^ b) ^
+	       __builtin_amdgcn_mqsad_pk_u16_u8(b, (uint)(a >> 32), a);
+}

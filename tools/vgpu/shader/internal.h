@@ -191,7 +191,11 @@ enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16 };
 	X(MAD_U32_U16, "mad_u32_u16", 0, "ww.", VEXTF_CLAMP) \
 	X(MAD_I32_I16, "mad_i32_i16", 0, "ww.", VEXTF_CLAMP) \
 	X(CVT_I32_I16, "cvt_i32_i16", 0, "w", 0) X(CVT_U32_U16, "cvt_u32_u16", 0, "w", 0) \
-	X(SAT_PK_U8_I16, "sat_pk_u8_i16", 4, ".", 0)
+	X(SAT_PK_U8_I16, "sat_pk_u8_i16", 4, ".", 0) \
+	X(CUBEID_F32, "cubeid_f32", 1, "fff", 0) X(CUBESC_F32, "cubesc_f32", 1, "fff", 0) \
+	X(CUBETC_F32, "cubetc_f32", 1, "fff", 0) X(CUBEMA_F32, "cubema_f32", 1, "fff", 0) \
+	X(QSAD_PK_U16_U8, "qsad_pk_u16_u8", 0, "...", VEXTF_CLAMP) \
+	X(MQSAD_PK_U16_U8, "mqsad_pk_u16_u8", 0, "...", VEXTF_CLAMP)
 
 enum valu_ext_op {
 	VEXT_NONE = 0,

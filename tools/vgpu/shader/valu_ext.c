@@ -538,6 +538,47 @@ static uint64_t trig_preop(uint64_t s0, uint32_t s1)
 	return vu64d(ldexp((double)m, scale));
 }
 
+/* V_CUBEID/SC/TC/MA_F32: the cube face of the direction (S0, S1, S2) =
+ * (x, y, z), its face coordinates and twice the major axis (ISA
+ * pseudo-code; z wins ties, then y). */
+static float cube(int op, float x, float y, float z)
+{
+	float ax = fabsf(x), ay = fabsf(y), az = fabsf(z);
+	int face = az >= ax && az >= ay ? 2 : ay >= ax ? 1 : 0;
+	switch (op) {
+	case VEXT_CUBEID_F32:
+		return face == 2 ? (z < 0 ? 5.0f : 4.0f) : face == 1 ? (y < 0 ? 3.0f : 2.0f)
+								   : (x < 0 ? 1.0f : 0.0f);
+	case VEXT_CUBESC_F32:
+		return face == 2 ? (z < 0 ? -x : x) : face == 1 ? x : (x < 0 ? z : -z);
+	case VEXT_CUBETC_F32:
+		return face == 2 ? -y : face == 1 ? (y < 0 ? -z : z) : -y;
+	default:
+		return 2.0f * (face == 2 ? z : face == 1 ? y : x);
+	}
+}
+
+/* V_QSAD_PK_U16_U8 / V_MQSAD_PK_U16_U8: four sums of absolute
+ * differences of S1's bytes against S0's bytes i..i+3 (i = 0..3), each
+ * added to the 16-bit lane i of S2; the masked form skips reference
+ * bytes that are 0; clamp saturates each sum to 16 bits */
+static uint64_t qsad(uint64_t s0, uint32_t s1, uint64_t s2, bool masked, bool clamp)
+{
+	uint64_t d = 0;
+	for (int i = 0; i < 4; i++) {
+		uint32_t sum = (uint32_t)(s2 >> (16 * i)) & 0xffff;
+		for (int j = 0; j < 4; j++) {
+			int x = (int)((s0 >> (8 * (i + j))) & 0xff), y = (int)((s1 >> (8 * j)) & 0xff);
+			if (!masked || y)
+				sum += (uint32_t)(x > y ? x - y : y - x);
+		}
+		if (clamp && sum > 0xffff)
+			sum = 0xffff;
+		d |= (uint64_t)(sum & 0xffff) << (16 * i);
+	}
+	return d;
+}
+
 /* ---- the lane loop ---------------------------------------------------------- */
 
 static uint64_t u16op(int op, uint32_t a, uint32_t b, uint32_t c, bool clamp)
@@ -763,6 +804,10 @@ static uint64_t lane(int op, const uint64_t *s, uint64_t old, bool vccbit, bool 
 		}
 		return d;
 	}
+	case VEXT_CUBEID_F32: case VEXT_CUBESC_F32: case VEXT_CUBETC_F32: case VEXT_CUBEMA_F32:
+		return vu32f(cube(op, fa, fb, fc));
+	case VEXT_QSAD_PK_U16_U8: return qsad(s[0], b, s[2], false, clamp);
+	case VEXT_MQSAD_PK_U16_U8: return qsad(s[0], b, s[2], true, clamp);
 	default:
 		return u16op(op, a, b, c, clamp);
 	}
