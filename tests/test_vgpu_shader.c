@@ -770,6 +770,45 @@ Test(vgpu_shader, float_mode_flushes_and_rounds)
 	cr_assert_eq(uo[1], 0x3f800002u, "nearest even: 0x%08x", uo[1]);
 }
 
+/* FP_ROUND per precision: FLOAT_MODE 0xfc rounds f64 toward zero while
+ * f32 stays nearest even, 0xf3 the other way round; 1 + 0.75 ulp is 1
+ * toward zero and 1 + 1 ulp to nearest. */
+Test(vgpu_shader, float_mode_rounds_f64_by_its_own_field)
+{
+	/* hand-assembled with llvm-mc-19 (gfx1103) */
+	static const uint32_t prog[] = {
+		0xf4040000, 0xf8000000, /* s_load_b64 s[0:1], s[0:1], 0x0 */
+		0xbf89fc07,             /* s_waitcnt lgkmcnt(0) */
+		0x7e080280,             /* v_mov_b32_e32 v4, 0 */
+		0x7e0a02ff, 0x3ff00000, /* v_mov_b32_e32 v5, 0x3ff00000 (v[4:5] = 1.0) */
+		0x7e0c0280,             /* v_mov_b32_e32 v6, 0 */
+		0x7e0e02ff, 0x3ca80000, /* v_mov_b32_e32 v7, 0x3ca80000 (1.5 * 2^-53) */
+		0xd7270002, 0x00020d04, /* v_add_f64 v[2:3], v[4:5], v[6:7] */
+		0x7e000280,             /* v_mov_b32_e32 v0, 0 */
+		0xdc6e0000, 0x00000200, /* global_store_b64 v0, v[2:3], s[0:1] */
+		0xbfb00000,             /* s_endpgm */
+	};
+	uint64_t va;
+	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
+	k.props |= KCP_KERNARG_SEGMENT_PTR;
+	k.rsrc2 = 2u << 1; /* USER_SGPR = 2: the kernarg pointer */
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint64_t *uo = out->cpu;
+	uint64_t args[1] = { out->va };
+	static const struct { uint32_t mode; uint64_t want; } cases[] = {
+		{ 0xfc, 0x3ff0000000000000ull },   /* f64 toward zero */
+		{ 0xf3, 0x3ff0000000000001ull },   /* f32 toward zero, f64 nearest */
+		{ 0xf0, 0x3ff0000000000001ull },
+	};
+	for (unsigned i = 0; i < 3; i++) {
+		k.rsrc1 = cases[i].mode << 12;
+		uo[0] = 0;
+		cr_assert_eq(dispatch_n(vgpu_rig_ctx_new(), &k, args, sizeof(args), 1, 1), 0);
+		cr_assert_eq(uo[0], cases[i].want, "FLOAT_MODE 0x%02x: 0x%016llx", cases[i].mode,
+			     (unsigned long long)uo[0]);
+	}
+}
+
 Test(vgpu_shader, lds_access_out_of_range_reads_zero_and_drops_writes)
 {
 	/* hand-assembled with llvm-mc-19 (gfx1103); 512 bytes of LDS */
