@@ -1012,6 +1012,22 @@ static uint64_t r_m2_qsad(uint64_t a, uint64_t b)
 	return qsad_ref(a, (uint32_t)b, a ^ b, false) ^ qsad_ref(b, (uint32_t)(a >> 32), a, true);
 }
 
+/* v_wmma_i32_16x16x16_iu8: D = A * B, A signed and B unsigned bytes,
+ * 16x16 row-major */
+static void r_w_iu8(void *out, const void *va, const void *vb, uint32_t n)
+{
+	(void)n;
+	int32_t *o = out;
+	const uint8_t *a = va, *b = vb;
+	for (int r = 0; r < 16; r++)
+		for (int c = 0; c < 16; c++) {
+			int32_t s = 0;
+			for (int k = 0; k < 16; k++)
+				s += (int8_t)a[r * 16 + k] * (int32_t)b[k * 16 + c];
+			o[r * 16 + c] = s;
+		}
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 /* F32_FTZ: as F32_NAN, and a zero of the right sign where the reference
@@ -1120,6 +1136,7 @@ static const struct diff_kernel kernels[] = {
 	ALL("atomic", a_add64, D_I64, 256, 64),
 	ALL("wmma", w_f16, D_WMMA_F16, 256, 32),
 	ALL("wmma", w_bf16, D_WMMA_BF16, 256, 32),
+	ALL("wmma", w_iu8, D_I32, 256, 32),
 	ALL("private", p_index, D_I32, 512, 64),
 	M32("private", p_sort, D_I32, EXACT, 0),
 	M32("private", p_bytes, D_I32, EXACT, 0),

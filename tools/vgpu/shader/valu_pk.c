@@ -99,9 +99,64 @@ static int64_t dot_int(int op, uint32_t a, uint32_t b, uint32_t c, uint8_t neg_l
 	return s;
 }
 
+/* v_wmma_i32_16x16x16_iu8 / _iu4, wave32 with EXEC all ones (as the f16
+ * forms in shader/valu.c): D = A * B + C in 32-bit integers.  Lane l
+ * (0..15) holds row l of A and column l of B, element k in VGPR k/4, byte
+ * k%4 (iu8) or VGPR k/8, nibble k%8 (iu4); C and D as the f32 forms (lane
+ * l, VGPR v = element [2v + l/16][l % 16]).  neg_lo[0]/[1] make A/B
+ * signed; clamp saturates the sums to 32 bits. */
+static int wmma_int(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		    bool iu4)
+{
+	if (c->lanes != 32)
+		return shader_fault(c, "WMMA in wave64 is not supported (wave32 only)");
+	if (wave_exec(c, w) != 0xffffffffull)
+		return shader_fault(c, "WMMA with EXEC not all ones (undefined on hardware)");
+	const struct isa_operand *d = &in->ops[0], *a = &in->ops[1], *b = &in->ops[2],
+				 *cc = &in->ops[3];
+	if (in->nops != 4 || d->kind != ISA_OPK_VGPR || a->kind != ISA_OPK_VGPR ||
+	    b->kind != ISA_OPK_VGPR || in->opsel || (in->neg_lo & 4) || in->neg_hi ||
+	    (cc->kind != ISA_OPK_VGPR && !(cc->kind == ISA_OPK_INLINE && cc->value == 0)))
+		return shader_illegal(c);
+	unsigned nab = iu4 ? 2 : 4, bits = iu4 ? 4 : 8;
+	if ((uint32_t)d->reg + 8 > w->nvgpr || (uint32_t)a->reg + nab > w->nvgpr ||
+	    (uint32_t)b->reg + nab > w->nvgpr ||
+	    (cc->kind == ISA_OPK_VGPR && (uint32_t)cc->reg + 8 > w->nvgpr))
+		return shader_fault(c, "VGPR operand beyond the RSRC1.VGPRS allocation");
+	bool sa = in->neg_lo & 1, sb = (in->neg_lo >> 1) & 1;
+	int64_t A[16][16], B[16][16], D[16][16];
+	for (unsigned l = 0; l < 16; l++)
+		for (unsigned k = 0; k < 16; k++) {
+			unsigned per = 32 / bits, sh = bits * (k % per);
+			uint32_t va = (w->v[(size_t)(a->reg + k / per) * 64 + l] >> sh) & ((1u << bits) - 1);
+			uint32_t vb = (w->v[(size_t)(b->reg + k / per) * 64 + l] >> sh) & ((1u << bits) - 1);
+			A[l][k] = sa && (va >> (bits - 1)) ? (int64_t)va - (1 << bits) : (int64_t)va;
+			B[k][l] = sb && (vb >> (bits - 1)) ? (int64_t)vb - (1 << bits) : (int64_t)vb;
+		}
+	for (unsigned l = 0; l < 32; l++)
+		for (unsigned v = 0; v < 8; v++)
+			D[2 * v + l / 16][l % 16] = cc->kind == ISA_OPK_VGPR
+				? (int32_t)w->v[(size_t)(cc->reg + v) * 64 + l] : 0;
+	for (unsigned i = 0; i < 16; i++)
+		for (unsigned j = 0; j < 16; j++) {
+			int64_t sum = D[i][j];
+			for (unsigned k = 0; k < 16; k++)
+				sum += A[i][k] * B[k][j];
+			D[i][j] = in->clamp ? sat(sum, INT32_MIN, INT32_MAX) : (int64_t)(int32_t)(uint32_t)sum;
+		}
+	for (unsigned l = 0; l < 32; l++)
+		for (unsigned v = 0; v < 8; v++)
+			w->v[(size_t)(d->reg + v) * 64 + l] = (uint32_t)D[2 * v + l / 16][l % 16];
+	return 0;
+}
+
 int shader_exec_vop3p(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		      const char *name)
 {
+	if (!strcmp(name, "v_wmma_i32_16x16x16_iu8"))
+		return wmma_int(c, w, in, false);
+	if (!strcmp(name, "v_wmma_i32_16x16x16_iu4"))
+		return wmma_int(c, w, in, true);
 	int op = PK_NONE;
 	for (int i = PK_NONE + 1; i <= MIXHI_F16; i++)
 		if (pk_names[i] && !strcmp(name, pk_names[i]))
