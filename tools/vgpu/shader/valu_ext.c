@@ -1,6 +1,6 @@
 /*
  * The VALU operations beyond shader/valu.c's inlined table: transcendental
- * and division helpers, f64 rounding, the f16/i16/u16 forms, three-operand
+ * and division steps, f64 rounding, the f16/i16/u16 forms, three-operand
  * min/max/median, byte permutes, packing conversions and sums of absolute
  * differences.  One lane at a time through one switch (these are not the
  * hot path of the GEMM kernels); shader/valu.c gathers the sources (with
@@ -35,7 +35,7 @@ const struct shader_valu_ext_info *shader_valu_ext_info(int ext)
 	return &ext_info[ext > VEXT_NONE && ext < VEXT_COUNT ? ext : VEXT_NONE];
 }
 
-/* ---- helpers ---------------------------------------------------------------- */
+/* ---- building blocks ------------------------------------------------------------- */
 
 static int exp32(uint32_t v) { return (int)((v >> 23) & 0xff); }
 static int exp64(uint64_t v) { return (int)((v >> 52) & 0x7ff); }

@@ -1,5 +1,5 @@
 /*
- * Floating-point helpers the VALU files share (shader/valu*.c): bit casts,
+ * Floating-point functions the VALU files share (shader/valu*.c): bit casts,
  * f16 conversions, the IEEE-mode min/max and the MODE register fields.
  * Header-only (static inline) so the per-lane loops keep them inlined.
  */
