@@ -416,11 +416,11 @@ Test(vgpu_shader, decodable_but_unimplemented_instruction_names_itself)
 {
 	static const uint32_t prog[] = {
 		0xbf800000, /* s_nop 0 */
-		0x7e004b01, /* v_exp_f32_e32 v0, v1 (transcendental: not implemented) */
+		0xd6180000, 0x040e0501, /* v_mullit_f32 v0, v1, v2, v3 (legacy graphics: not executed) */
 		0xbfb00000, /* s_endpgm */
 	};
 	uint64_t va;
-	struct kernel k = blob_kernel(prog, 3, &va);
+	struct kernel k = blob_kernel(prog, 4, &va);
 	uint32_t ctx = vgpu_rig_ctx_new();
 	capture_begin();
 	int r = dispatch(ctx, &k, NULL, 0, 1);
@@ -428,9 +428,9 @@ Test(vgpu_shader, decodable_but_unimplemented_instruction_names_itself)
 	cr_assert_eq(r, -ECANCELED);
 	char want[96];
 	snprintf(want, sizeof(want), "at PC 0x%llx", (unsigned long long)(va + 4));
-	cr_assert(strstr(log, "illegal instruction v_exp_f32_e32 v0, v1") != NULL, "log: %s", log);
+	cr_assert(strstr(log, "illegal instruction v_mullit_f32 v0, v1, v2, v3") != NULL, "log: %s", log);
 	cr_assert(strstr(log, want) != NULL, "no \"%s\" in: %s", want, log);
-	cr_assert(strstr(log, "7e004b01") != NULL, "encoding missing: %s", log);
+	cr_assert(strstr(log, "d6180000") != NULL, "encoding missing: %s", log);
 	expect_guilty_then_recover(ctx);
 }
 
@@ -734,20 +734,79 @@ Test(vgpu_shader, three_dimensional_ids_wave64)
 	ids3d("grid3d-w64.co");
 }
 
-Test(vgpu_shader, flushing_float_mode_is_refused)
+/* FLOAT_MODE sets the wave's MODE: 0xc1 flushes f32 denormals (inputs
+ * and results) and rounds f32 toward +inf; 0xf0 keeps denormals and
+ * rounds to nearest even. */
+Test(vgpu_shader, float_mode_flushes_and_rounds)
 {
-	static const uint32_t prog[] = { 0xbfb00000 /* s_endpgm */ };
+	/* hand-assembled with llvm-mc-19 (gfx1103) */
+	static const uint32_t prog[] = {
+		0xf4040000, 0xf8000000, /* s_load_b64 s[0:1], s[0:1], 0x0 */
+		0xbf89fc07,             /* s_waitcnt lgkmcnt(0) */
+		0x7e020281,             /* v_mov_b32_e32 v1, 1 (the smallest denormal) */
+		0x06040301,             /* v_add_f32_e32 v2, v1, v1 */
+		0x7e0602ff, 0x3f800001, /* v_mov_b32_e32 v3, 0x3f800001 */
+		0x100606ff, 0x3f800001, /* v_mul_f32_e32 v3, 0x3f800001, v3 */
+		0x7e000280,             /* v_mov_b32_e32 v0, 0 */
+		0xdc6a0000, 0x00000200, /* global_store_b32 v0, v2, s[0:1] */
+		0xdc6a0004, 0x00000300, /* global_store_b32 v0, v3, s[0:1] offset:4 */
+		0xbfb00000,             /* s_endpgm */
+	};
 	uint64_t va;
-	struct kernel k = blob_kernel(prog, 1, &va);
-	k.rsrc1 = 0xc0u << 12; /* f32 denormals flushed */
-	uint32_t ctx = vgpu_rig_ctx_new();
-	capture_begin();
-	int r = dispatch(ctx, &k, NULL, 0, 1);
-	char *log = capture_end();
-	cr_assert_eq(r, -ECANCELED);
-	cr_assert(strstr(log, "FLOAT_MODE 0xc0") != NULL, "log: %s", log);
+	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
+	k.props |= KCP_KERNARG_SEGMENT_PTR;
+	k.rsrc2 = 2u << 1; /* USER_SGPR = 2: the kernarg pointer */
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t *uo = out->cpu;
+	uint64_t args[1] = { out->va };
+	k.rsrc1 = 0xc1u << 12;
+	cr_assert_eq(dispatch_n(vgpu_rig_ctx_new(), &k, args, sizeof(args), 1, 1), 0);
+	cr_assert_eq(uo[0], 0, "denormal input flushed: 0x%08x", uo[0]);
+	/* (1 + 2^-23)^2 = 1 + 2^-22 + 2^-46, rounded up */
+	cr_assert_eq(uo[1], 0x3f800003u, "rounded toward +inf: 0x%08x", uo[1]);
 	k.rsrc1 = RSRC1_FLOAT_MODE_DEFAULT;
-	cr_assert_eq(dispatch(vgpu_rig_ctx_new(), &k, NULL, 0, 1), 0, "s_endpgm alone runs");
+	cr_assert_eq(dispatch_n(vgpu_rig_ctx_new(), &k, args, sizeof(args), 1, 1), 0);
+	cr_assert_eq(uo[0], 2, "denormals kept: 0x%08x", uo[0]);
+	cr_assert_eq(uo[1], 0x3f800002u, "nearest even: 0x%08x", uo[1]);
+}
+
+/* FP_ROUND per precision: FLOAT_MODE 0xfc rounds f64 toward zero while
+ * f32 stays nearest even, 0xf3 the other way round; 1 + 0.75 ulp is 1
+ * toward zero and 1 + 1 ulp to nearest. */
+Test(vgpu_shader, float_mode_rounds_f64_by_its_own_field)
+{
+	/* hand-assembled with llvm-mc-19 (gfx1103) */
+	static const uint32_t prog[] = {
+		0xf4040000, 0xf8000000, /* s_load_b64 s[0:1], s[0:1], 0x0 */
+		0xbf89fc07,             /* s_waitcnt lgkmcnt(0) */
+		0x7e080280,             /* v_mov_b32_e32 v4, 0 */
+		0x7e0a02ff, 0x3ff00000, /* v_mov_b32_e32 v5, 0x3ff00000 (v[4:5] = 1.0) */
+		0x7e0c0280,             /* v_mov_b32_e32 v6, 0 */
+		0x7e0e02ff, 0x3ca80000, /* v_mov_b32_e32 v7, 0x3ca80000 (1.5 * 2^-53) */
+		0xd7270002, 0x00020d04, /* v_add_f64 v[2:3], v[4:5], v[6:7] */
+		0x7e000280,             /* v_mov_b32_e32 v0, 0 */
+		0xdc6e0000, 0x00000200, /* global_store_b64 v0, v[2:3], s[0:1] */
+		0xbfb00000,             /* s_endpgm */
+	};
+	uint64_t va;
+	struct kernel k = blob_kernel(prog, sizeof(prog) / 4, &va);
+	k.props |= KCP_KERNARG_SEGMENT_PTR;
+	k.rsrc2 = 2u << 1; /* USER_SGPR = 2: the kernarg pointer */
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint64_t *uo = out->cpu;
+	uint64_t args[1] = { out->va };
+	static const struct { uint32_t mode; uint64_t want; } cases[] = {
+		{ 0xfc, 0x3ff0000000000000ull },   /* f64 toward zero */
+		{ 0xf3, 0x3ff0000000000001ull },   /* f32 toward zero, f64 nearest */
+		{ 0xf0, 0x3ff0000000000001ull },
+	};
+	for (unsigned i = 0; i < 3; i++) {
+		k.rsrc1 = cases[i].mode << 12;
+		uo[0] = 0;
+		cr_assert_eq(dispatch_n(vgpu_rig_ctx_new(), &k, args, sizeof(args), 1, 1), 0);
+		cr_assert_eq(uo[0], cases[i].want, "FLOAT_MODE 0x%02x: 0x%016llx", cases[i].mode,
+			     (unsigned long long)uo[0]);
+	}
 }
 
 Test(vgpu_shader, lds_access_out_of_range_reads_zero_and_drops_writes)

@@ -9,9 +9,12 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
 # (make bench).
 # python3-numpy, python3-pytest: the Python package (python/amdbare) and its
 # tests (tests/test_python.sh), for Debian's /usr/bin/python3.
+# libclc-19, libclc-19-dev: the OpenCL builtins tests/diff/clc.cl links
+# (rebuilding it: make diff-kernels, tests/test_diff_kernels_fresh.sh).
 PKGS="build-essential pkg-config libdrm-dev libelf-dev libcriterion-dev
       libdrm-tests radeontop python3 clang-19 lld-19 llvm-19
-      libclang-rt-19-dev valgrind python3-numpy python3-pytest"
+      libclang-rt-19-dev valgrind python3-numpy python3-pytest
+      libclc-19 libclc-19-dev"
 # Skip apt entirely when everything is already there (fast re-runs).
 missing=
 for p in $PKGS; do

@@ -2,7 +2,8 @@
 # Rebuilds the differential-test code objects (tests/test_diff_kernels.c)
 # from the OpenCL C sources here with clang-19 + ld.lld-19 for gfx1103.
 # A source n.cl with a file n.flags next to it gets those extra clang
-# options (e.g. -mwavefrontsize64).
+# options (e.g. -mwavefrontsize64; clc.flags links libclc-19's builtins
+# from /usr/lib/clc, Debian package libclc-19 and libclc-19-dev).
 # Usage: rebuild.sh [output-dir]   (default: this directory)
 set -eu
 src=$(cd "$(dirname "$0")" && pwd)

@@ -396,6 +396,65 @@ static int decode_dpp(struct isa_inst *in, struct isa_operand *o, unsigned code,
 	return decode_vgpr(o, dw & 0xff);
 }
 
+/* VOP3-DPP (gfx11): src0 = 250 (DPP16) or 233/234 (DPP8) in a VOP3
+ * encoding, the DPP dword after the two VOP3 dwords; the source
+ * modifiers stay in the VOP3 fields.  Taken for the opcodes llvm-mc-19
+ * assembles as _e64_dpp: no 64-bit operand, the other sources VGPRs (or
+ * a lane-mask SGPR), not the lane-access and v_div_scale forms. */
+static int vop3_dpp_ok(const struct isa_inst *in)
+{
+	const struct isa_opdesc *d = in->desc;
+	static const char *const no[] = { "v_div_scale", "v_readlane", "v_writelane",
+					  "v_permlane", "v_readfirstlane" };
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (!strncmp(d->name, no[i], strlen(no[i])))
+			return 0;
+	for (unsigned i = 0; i < d->nslots; i++) {
+		const struct isa_slot *sl = &d->slot[i];
+		if (sl->bits > 32)
+			return 0;
+		if (sl->field == ISA_FLD_SRC1 || sl->field == ISA_FLD_SRC2) {
+			unsigned v = field_value(in, sl->field);
+			if (v < 256 && !(sl->rules & ISA_SRC_LANEMASK))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static int decode_vop3_dpp(struct isa_inst *in, struct isa_operand *o, unsigned code,
+			   const uint32_t *words, size_t nwords, unsigned *len)
+{
+	if (!vop3_dpp_ok(in))
+		return -EILSEQ;
+	if (*len >= nwords)
+		return -EOVERFLOW;
+	uint32_t dw = words[*len];
+	in->words[*len] = dw;
+	(*len)++;
+	if (code == 250) {
+		unsigned c = (dw >> 8) & 0x1ff;
+		if (!(c <= 0xff || (c >= 0x101 && c <= 0x10f) ||
+		      (c >= 0x111 && c <= 0x11f) || (c >= 0x121 && c <= 0x12f) ||
+		      c == 0x140 || c == 0x141 || (c >= 0x150 && c <= 0x16f)))
+			return -EILSEQ;
+		if ((dw >> 20) & 0xf)
+			return -EILSEQ;   /* modifiers live in the VOP3 fields */
+		in->dpp = 16;
+		in->dpp_ctrl = (uint16_t)c;
+		in->fi = (uint8_t)((dw >> 18) & 1);
+		in->bound_ctrl = (uint8_t)((dw >> 19) & 1);
+		in->row_mask = (uint8_t)(dw >> 28);
+		in->bank_mask = (uint8_t)((dw >> 24) & 15);
+	} else {
+		in->dpp = 8;
+		in->fi = code == 234;
+		in->dpp8_sel = dw >> 8;
+	}
+	o->code = (uint16_t)code;
+	return decode_vgpr(o, dw & 0xff);
+}
+
 static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 			  const uint32_t *words, size_t nwords, unsigned *len)
 {
@@ -404,6 +463,9 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	if (o->field == ISA_FLD_SRC0 && (v == 250 || v == 233 || v == 234) &&
 	    (in->enc == ISA_ENC_VOP1 || in->enc == ISA_ENC_VOP2 || in->enc == ISA_ENC_VOPC))
 		return decode_dpp(in, o, v, words, nwords, len);
+	if (o->field == ISA_FLD_SRC0 && (v == 250 || v == 233 || v == 234) &&
+	    in->enc == ISA_ENC_VOP3)
+		return decode_vop3_dpp(in, o, v, words, nwords, len);
 	switch (o->field) {
 	case ISA_FLD_SSRC0: case ISA_FLD_SSRC1: case ISA_FLD_SRC0:
 	case ISA_FLD_SRC1: case ISA_FLD_SRC2: case ISA_FLD_MSOFF:

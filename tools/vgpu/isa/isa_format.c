@@ -346,6 +346,30 @@ static void put_operand(struct out *o, const struct isa_inst *in,
 	if (op->sext) put(o, ")");
 }
 
+static void put_dpp_ctrl(struct out *o, unsigned c);
+
+/* The DPP8/DPP16 modifiers (VOP1/VOP2/VOPC and VOP3-DPP). */
+static void put_dpp(struct out *o, const struct isa_inst *in)
+{
+	if (in->dpp == 8) {
+		put(o, " dpp8:[");
+		for (unsigned i = 0; i < 8; i++) {
+			put(o, i ? "," : "");
+			put_u(o, (in->dpp8_sel >> (3 * i)) & 7);
+		}
+		put(o, "]");
+		if (in->fi) put(o, " fi:1");
+	} else if (in->dpp == 16) {
+		put_dpp_ctrl(o, in->dpp_ctrl);
+		put(o, " row_mask:");
+		put_x(o, in->row_mask);
+		put(o, " bank_mask:");
+		put_x(o, in->bank_mask);
+		if (in->bound_ctrl) put(o, " bound_ctrl:1");
+		if (in->fi) put(o, " fi:1");
+	}
+}
+
 static void put_dpp_ctrl(struct out *o, unsigned c)
 {
 	if (c <= 0xff) {
@@ -404,6 +428,7 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 			static const char *const om[] = {"", " mul:2", " mul:4", " div:2"};
 			put(o, om[in->omod]);
 		}
+		put_dpp(o, in);   /* VOP3-DPP */
 		break;
 	case ISA_ENC_MUBUF:
 		if (in->idxen) put(o, " idxen");
@@ -415,23 +440,7 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->tfe) put(o, " tfe");
 		break;
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
-		if (in->dpp == 8) {
-			put(o, " dpp8:[");
-			for (unsigned i = 0; i < 8; i++) {
-				put(o, i ? "," : "");
-				put_u(o, (in->dpp8_sel >> (3 * i)) & 7);
-			}
-			put(o, "]");
-			if (in->fi) put(o, " fi:1");
-		} else if (in->dpp == 16) {
-			put_dpp_ctrl(o, in->dpp_ctrl);
-			put(o, " row_mask:");
-			put_x(o, in->row_mask);
-			put(o, " bank_mask:");
-			put_x(o, in->bank_mask);
-			if (in->bound_ctrl) put(o, " bound_ctrl:1");
-			if (in->fi) put(o, " fi:1");
-		}
+		put_dpp(o, in);
 		break;
 	case ISA_ENC_VOP3P: {
 		unsigned srcmask = 0, n = 0;
@@ -488,7 +497,16 @@ static void put_inst(struct out *o, const struct isa_inst *in,
 		     const struct isa_opdesc *d, const struct isa_operand *ops,
 		     unsigned nops)
 {
-	put(o, in->dpp && d->dpp_name ? d->dpp_name : d->name);
+	if (in->dpp && in->enc == ISA_ENC_VOP3) {
+		/* VOP3-DPP: <name>_e64_dpp */
+		size_t n = strlen(d->name);
+		put(o, d->name);
+		if (n < 4 || strcmp(d->name + n - 4, "_e64"))
+			put(o, "_e64");
+		put(o, "_dpp");
+	} else {
+		put(o, in->dpp && d->dpp_name ? d->dpp_name : d->name);
+	}
 	unsigned printed = 0;
 	for (unsigned i = 0; i < nops; i++) {
 		const struct isa_operand *op = &ops[i];

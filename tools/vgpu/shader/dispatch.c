@@ -17,9 +17,6 @@
 /* COMPUTE_PGM_RSRC1 / RSRC2 fields (gc_11_0_0_sh_mask.h) */
 #define RSRC1_VGPRS(v) ((v) & 0x3f)
 #define RSRC1_FLOAT_MODE(v) (((v) >> 12) & 0xff)
-/* FLOAT_ROUND_MODE_32/16_64 = nearest even (0), FLOAT_DENORM_MODE_32/
- * 16_64 = keep inputs and outputs (3) */
-#define FLOAT_MODE_RNE_DENORMS 0xf0u
 #define RSRC2_USER_SGPR(v) (((v) >> 1) & 0x1f)
 #define RSRC2_TGID_EN(v, axis) (((v) >> (7 + (axis))) & 1)
 #define RSRC2_TG_SIZE_EN(v) (((v) >> 10) & 1)
@@ -303,6 +300,10 @@ static void init_wave(struct shader_core *c, struct shader_wave *w, const struct
 	w->scc = false;
 	w->pc = d->pgm;
 	w->state = WAVE_RUN;
+	/* MODE: FLOAT_MODE in [7:0], DX10_CLAMP [8], IEEE [9] (RSRC1 bits 21
+	 * and 23) */
+	w->mode = RSRC1_FLOAT_MODE(d->rsrc1) | ((d->rsrc1 >> 21) & 1) << 8 |
+		  ((d->rsrc1 >> 23) & 1) << 9;
 	unsigned n = RSRC2_USER_SGPR(d->rsrc2), s = 0;
 	for (; s < n; s++)
 		w->s[s] = d->user_data[s];
@@ -383,14 +384,8 @@ static int check_dispatch(struct exec_job *job, const struct exec_dispatch *d, s
 		return exec_fault(job, "shader: DISPATCH_DIRECT with USE_THREAD_DIMENSIONS is not supported");
 	if (d->initiator & INIT_PARTIAL_TG_EN)
 		return exec_fault(job, "shader: DISPATCH_DIRECT with PARTIAL_TG_EN is not supported");
-	/* FLOAT_MODE: round to nearest even everywhere and denormals kept
-	 * (0xf0, what clang emits by default) is the host's own float
-	 * environment; anything else would need emulating every operation. */
-	uint32_t float_mode = RSRC1_FLOAT_MODE(d->rsrc1);
-	if (float_mode != FLOAT_MODE_RNE_DENORMS)
-		return exec_fault(job, "shader: RSRC1.FLOAT_MODE 0x%02x (flushed denormals or "
-				  "directed rounding) is not supported; only 0x%02x", float_mode,
-				  FLOAT_MODE_RNE_DENORMS);
+	/* FLOAT_MODE: every value is run (the wave's MODE register,
+	 * shader/float_mode.c) */
 	uint64_t n = 1;
 	for (int i = 0; i < 3; i++) {
 		g->size[i] = d->num_thread[i] & 0xffff;

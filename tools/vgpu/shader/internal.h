@@ -38,6 +38,11 @@ struct shader_wave {
 	/* FLAT_SCRATCH: the address of the wave's scratch slot, which the SPI
 	 * loads for a SCRATCH_EN wave (architected flat scratch); 0 without */
 	uint64_t scratch_base;
+	/* MODE hardware register (FP_ROUND, FP_DENORM, DX10_CLAMP, IEEE; the
+	 * field layout is in shader/valu_fp.h): loaded from RSRC1 at wave
+	 * launch, read by every VALU float operation; s_setreg, s_round_mode
+	 * and s_denorm_mode write it */
+	uint32_t mode;
 };
 
 /*
@@ -52,6 +57,10 @@ struct shader_valu_plan {          /* one VALU half (X, or VOPD's Y) */
 	int16_t op;                    /* VOP_* (shader/valu.c) */
 	uint8_t cmp, cmp_type;         /* v_cmp(x): comparison and type; 0: none */
 	bool cmpx;                     /* the name has "cmpx_": writes EXEC */
+	int16_t ext;                   /* VEXT_* when op is VOP_EXT (shader/valu_ext.c) */
+	uint8_t kind;                  /* result kind (VEXT_K_*) */
+	uint8_t nsrc_types;            /* strlen(srcs) */
+	const char *srcs;              /* source types (VALU_EXT_OPS' notation) */
 };
 
 struct shader_salu_plan {
@@ -81,6 +90,128 @@ struct shader_mem_plan {
 	uint8_t ndw;                   /* DS: dwords per element */
 };
 
+/* The VALU operations of shader/valu_ext.c: X(id, mnemonic without "v_",
+ * result kind (VEXT_K_*), source types (one character per source: 'f'
+ * f32, 'h' f16, 'd' f64, 'w' other 16-bit, '.' other; the float ones
+ * take MODE's input denormal flush, the 16-bit ones op_sel), flags).
+ * Names "" are variants the core picks itself (MODE.IEEE off). */
+enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16 };
+#define VEXTF_CLAMP 1u   /* integer clamp saturates */
+#define VEXTF_OLD 2u     /* reads its destination (v_fmac forms) */
+#define VEXTF_VCC 4u     /* reads VCC per lane (v_div_fmas) */
+#define VALU_EXT_OPS(X) \
+	X(RCP_F32, "rcp_f32", 1, "f", 0) X(RSQ_F32, "rsq_f32", 1, "f", 0) \
+	X(LOG_F32, "log_f32", 1, "f", 0) X(EXP_F32, "exp_f32", 1, "f", 0) \
+	X(SIN_F32, "sin_f32", 1, "f", 0) X(COS_F32, "cos_f32", 1, "f", 0) \
+	X(FRACT_F32, "fract_f32", 1, "f", 0) X(FREXP_MANT_F32, "frexp_mant_f32", 1, "f", 0) \
+	X(FREXP_EXP_I32_F32, "frexp_exp_i32_f32", 0, "f", 0) \
+	X(CVT_FLOOR_I32_F32, "cvt_floor_i32_f32", 0, "f", 0) \
+	X(CVT_NEAREST_I32_F32, "cvt_nearest_i32_f32", 0, "f", 0) \
+	X(CVT_F32_UBYTE0, "cvt_f32_ubyte0", 1, ".", 0) X(CVT_F32_UBYTE1, "cvt_f32_ubyte1", 1, ".", 0) \
+	X(CVT_F32_UBYTE2, "cvt_f32_ubyte2", 1, ".", 0) X(CVT_F32_UBYTE3, "cvt_f32_ubyte3", 1, ".", 0) \
+	X(CVT_OFF_F32_I4, "cvt_off_f32_i4", 1, ".", 0) \
+	X(MIN3_F32, "min3_f32", 1, "fff", 0) X(MAX3_F32, "max3_f32", 1, "fff", 0) \
+	X(MED3_F32, "med3_f32", 1, "fff", 0) X(MAXMIN_F32, "maxmin_f32", 1, "fff", 0) \
+	X(MINMAX_F32, "minmax_f32", 1, "fff", 0) \
+	X(MIN_F32_NI, "", 1, "ff", 0) X(MAX_F32_NI, "", 1, "ff", 0) \
+	X(DIV_SCALE_F32, "div_scale_f32", 1, "fff", 0) \
+	X(DIV_FMAS_F32, "div_fmas_f32", 1, "fff", VEXTF_VCC) \
+	X(DIV_FIXUP_F32, "div_fixup_f32", 1, "fff", 0) \
+	X(MUL_DX9_ZERO_F32, "mul_dx9_zero_f32", 1, "ff", 0) \
+	X(FMA_DX9_ZERO_F32, "fma_dx9_zero_f32", 1, "fff", 0) \
+	X(FMAC_DX9_ZERO_F32, "fmac_dx9_zero_f32", 1, "ff", VEXTF_OLD) \
+	X(DOT2ACC_F32_F16, "dot2acc_f32_f16", 1, "..", VEXTF_OLD) \
+	X(FLOOR_F64, "floor_f64", 3, "d", 0) X(CEIL_F64, "ceil_f64", 3, "d", 0) \
+	X(TRUNC_F64, "trunc_f64", 3, "d", 0) X(RNDNE_F64, "rndne_f64", 3, "d", 0) \
+	X(FRACT_F64, "fract_f64", 3, "d", 0) X(LDEXP_F64, "ldexp_f64", 3, "d.", 0) \
+	X(FREXP_MANT_F64, "frexp_mant_f64", 3, "d", 0) \
+	X(FREXP_EXP_I32_F64, "frexp_exp_i32_f64", 0, "d", 0) \
+	X(RCP_F64, "rcp_f64", 3, "d", 0) X(RSQ_F64, "rsq_f64", 3, "d", 0) \
+	X(SQRT_F64, "sqrt_f64", 3, "d", 0) \
+	X(DIV_SCALE_F64, "div_scale_f64", 3, "ddd", 0) \
+	X(DIV_FMAS_F64, "div_fmas_f64", 3, "ddd", VEXTF_VCC) \
+	X(DIV_FIXUP_F64, "div_fixup_f64", 3, "ddd", 0) \
+	X(TRIG_PREOP_F64, "trig_preop_f64", 3, "d.", 0) \
+	X(MIN_F64_NI, "", 3, "dd", 0) X(MAX_F64_NI, "", 3, "dd", 0) \
+	X(SUBREV_F16, "subrev_f16", 2, "hh", 0) X(FMA_F16, "fma_f16", 2, "hhh", 0) \
+	X(FMAC_F16, "fmac_f16", 2, "hh", VEXTF_OLD) X(FMAAK_F16, "fmaak_f16", 2, "hhh", 0) \
+	X(FMAMK_F16, "fmamk_f16", 2, "hhh", 0) \
+	X(MIN_F16, "min_f16", 2, "hh", 0) X(MAX_F16, "max_f16", 2, "hh", 0) \
+	X(MIN3_F16, "min3_f16", 2, "hhh", 0) X(MAX3_F16, "max3_f16", 2, "hhh", 0) \
+	X(MED3_F16, "med3_f16", 2, "hhh", 0) X(MAXMIN_F16, "maxmin_f16", 2, "hhh", 0) \
+	X(MINMAX_F16, "minmax_f16", 2, "hhh", 0) X(LDEXP_F16, "ldexp_f16", 2, "hw", 0) \
+	X(RCP_F16, "rcp_f16", 2, "h", 0) X(RSQ_F16, "rsq_f16", 2, "h", 0) \
+	X(SQRT_F16, "sqrt_f16", 2, "h", 0) X(LOG_F16, "log_f16", 2, "h", 0) \
+	X(EXP_F16, "exp_f16", 2, "h", 0) X(SIN_F16, "sin_f16", 2, "h", 0) \
+	X(COS_F16, "cos_f16", 2, "h", 0) X(FLOOR_F16, "floor_f16", 2, "h", 0) \
+	X(CEIL_F16, "ceil_f16", 2, "h", 0) X(TRUNC_F16, "trunc_f16", 2, "h", 0) \
+	X(RNDNE_F16, "rndne_f16", 2, "h", 0) X(FRACT_F16, "fract_f16", 2, "h", 0) \
+	X(FREXP_MANT_F16, "frexp_mant_f16", 2, "h", 0) \
+	X(FREXP_EXP_I16_F16, "frexp_exp_i16_f16", 4, "h", 0) \
+	X(CVT_F16_I16, "cvt_f16_i16", 2, "w", 0) X(CVT_F16_U16, "cvt_f16_u16", 2, "w", 0) \
+	X(CVT_I16_F16, "cvt_i16_f16", 4, "h", 0) X(CVT_U16_F16, "cvt_u16_f16", 4, "h", 0) \
+	X(CVT_NORM_I16_F16, "cvt_norm_i16_f16", 4, "h", 0) \
+	X(CVT_NORM_U16_F16, "cvt_norm_u16_f16", 4, "h", 0) \
+	X(DIV_FIXUP_F16, "div_fixup_f16", 2, "hhh", 0) \
+	X(MIN_F16_NI, "", 2, "hh", 0) X(MAX_F16_NI, "", 2, "hh", 0) \
+	X(PACK_B32_F16, "pack_b32_f16", 0, "hh", 0) \
+	X(CVT_PK_RTZ_F16_F32, "cvt_pk_rtz_f16_f32", 0, "ff", 0) \
+	X(CVT_PK_NORM_I16_F32, "cvt_pk_norm_i16_f32", 0, "ff", 0) \
+	X(CVT_PK_NORM_U16_F32, "cvt_pk_norm_u16_f32", 0, "ff", 0) \
+	X(CVT_PK_NORM_I16_F16, "cvt_pk_norm_i16_f16", 0, "hh", 0) \
+	X(CVT_PK_NORM_U16_F16, "cvt_pk_norm_u16_f16", 0, "hh", 0) \
+	X(CVT_PK_I16_F32, "cvt_pk_i16_f32", 0, "ff", 0) \
+	X(CVT_PK_U16_F32, "cvt_pk_u16_f32", 0, "ff", 0) \
+	X(CVT_PK_I16_I32, "cvt_pk_i16_i32", 0, "..", 0) \
+	X(CVT_PK_U16_U32, "cvt_pk_u16_u32", 0, "..", 0) \
+	X(CVT_PK_U8_F32, "cvt_pk_u8_f32", 0, "f..", 0) \
+	X(MIN3_I32, "min3_i32", 0, "...", 0) X(MAX3_I32, "max3_i32", 0, "...", 0) \
+	X(MED3_I32, "med3_i32", 0, "...", 0) X(MIN3_U32, "min3_u32", 0, "...", 0) \
+	X(MAX3_U32, "max3_u32", 0, "...", 0) X(MED3_U32, "med3_u32", 0, "...", 0) \
+	X(MAXMIN_I32, "maxmin_i32", 0, "...", 0) X(MINMAX_I32, "minmax_i32", 0, "...", 0) \
+	X(MAXMIN_U32, "maxmin_u32", 0, "...", 0) X(MINMAX_U32, "minmax_u32", 0, "...", 0) \
+	X(PERM_B32, "perm_b32", 0, "...", 0) X(ALIGNBYTE_B32, "alignbyte_b32", 0, "...", 0) \
+	X(BFM_B32, "bfm_b32", 0, "..", 0) X(CLS_I32, "cls_i32", 0, ".", 0) \
+	X(SAD_U8, "sad_u8", 0, "...", VEXTF_CLAMP) X(SAD_HI_U8, "sad_hi_u8", 0, "...", VEXTF_CLAMP) \
+	X(SAD_U16, "sad_u16", 0, "...", VEXTF_CLAMP) X(SAD_U32, "sad_u32", 0, "...", VEXTF_CLAMP) \
+	X(MSAD_U8, "msad_u8", 0, "...", VEXTF_CLAMP) X(LERP_U8, "lerp_u8", 0, "...", 0) \
+	X(ADD_NC_U16, "add_nc_u16", 4, "ww", VEXTF_CLAMP) X(SUB_NC_U16, "sub_nc_u16", 4, "ww", VEXTF_CLAMP) \
+	X(ADD_NC_I16, "add_nc_i16", 4, "ww", VEXTF_CLAMP) X(SUB_NC_I16, "sub_nc_i16", 4, "ww", VEXTF_CLAMP) \
+	X(MAD_U16, "mad_u16", 4, "www", VEXTF_CLAMP) X(MAD_I16, "mad_i16", 4, "www", VEXTF_CLAMP) \
+	X(MUL_LO_U16, "mul_lo_u16", 4, "ww", 0) X(LSHLREV_B16, "lshlrev_b16", 4, "ww", 0) \
+	X(LSHRREV_B16, "lshrrev_b16", 4, "ww", 0) X(ASHRREV_I16, "ashrrev_i16", 4, "ww", 0) \
+	X(MIN_I16, "min_i16", 4, "ww", 0) X(MAX_I16, "max_i16", 4, "ww", 0) \
+	X(MIN_U16, "min_u16", 4, "ww", 0) X(MAX_U16, "max_u16", 4, "ww", 0) \
+	X(MIN3_I16, "min3_i16", 4, "www", 0) X(MAX3_I16, "max3_i16", 4, "www", 0) \
+	X(MED3_I16, "med3_i16", 4, "www", 0) X(MIN3_U16, "min3_u16", 4, "www", 0) \
+	X(MAX3_U16, "max3_u16", 4, "www", 0) X(MED3_U16, "med3_u16", 4, "www", 0) \
+	X(AND_B16, "and_b16", 4, "ww", 0) X(OR_B16, "or_b16", 4, "ww", 0) \
+	X(XOR_B16, "xor_b16", 4, "ww", 0) X(NOT_B16, "not_b16", 4, "w", 0) \
+	X(CNDMASK_B16, "cndmask_b16", 4, "ww.", 0) \
+	X(MAD_U32_U16, "mad_u32_u16", 0, "ww.", VEXTF_CLAMP) \
+	X(MAD_I32_I16, "mad_i32_i16", 0, "ww.", VEXTF_CLAMP) \
+	X(CVT_I32_I16, "cvt_i32_i16", 0, "w", 0) X(CVT_U32_U16, "cvt_u32_u16", 0, "w", 0) \
+	X(SAT_PK_U8_I16, "sat_pk_u8_i16", 4, ".", 0) \
+	X(CUBEID_F32, "cubeid_f32", 1, "fff", 0) X(CUBESC_F32, "cubesc_f32", 1, "fff", 0) \
+	X(CUBETC_F32, "cubetc_f32", 1, "fff", 0) X(CUBEMA_F32, "cubema_f32", 1, "fff", 0) \
+	X(QSAD_PK_U16_U8, "qsad_pk_u16_u8", 0, "...", VEXTF_CLAMP) \
+	X(MQSAD_PK_U16_U8, "mqsad_pk_u16_u8", 0, "...", VEXTF_CLAMP)
+
+enum valu_ext_op {
+	VEXT_NONE = 0,
+#define X(id, name, kind, srcs, flags) VEXT_##id,
+	VALU_EXT_OPS(X)
+#undef X
+	VEXT_COUNT
+};
+
+struct shader_valu_ext_info {
+	const char *name;
+	uint8_t kind;                  /* VEXT_K_* */
+	const char *srcs;
+	uint8_t flags;                 /* VEXTF_* */
+};
+
 /* One decoded instruction, cached by address for the dispatch (the code
  * is not expected to change while it runs). */
 struct shader_icache_entry {
@@ -101,7 +232,9 @@ struct shader_valu_half {
 	int op;
 	const struct isa_operand *vdst, *sdst;   /* VGPR result, SGPR mask result */
 	bool cmpx;
-	bool half16;                             /* f16 result: keep the high half */
+	bool half16;                             /* 16-bit result: keep the other half */
+	bool hi16;                               /* ... written to the high half (op_sel[3]) */
+	uint64_t wmask;                          /* lanes written: EXEC, less DPP's disabled lanes */
 	uint64_t val[64];
 	uint64_t mask;
 };
@@ -192,6 +325,33 @@ int shader_exec_smem(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e);
 int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e);
+/* shader/valu_ext.c: the VEXT_* id of a name without "v_" (VEXT_NONE if
+ * none), its description, and one operation over the lanes in exec
+ * (-1: not an operation it has) */
+int shader_valu_ext_resolve(const char *name);
+const struct shader_valu_ext_info *shader_valu_ext_info(int ext);
+int shader_valu_ext_lanes(int op, const struct shader_valu_inputs *in, uint64_t exec,
+			  uint64_t vcc, bool clamp, uint32_t mode, struct shader_valu_half *r);
+/* shader/valu_pk.c: VOP3P (packed 16-bit, dot products, v_fma_mix*);
+ * -ENOENT for a name it does not run */
+int shader_exec_vop3p(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		      const char *name);
+/* shader/valu_lane.c: cross-lane moves (v_permlane*, v_movrel*, v_swap*)
+ * by name; -ENOENT for another name */
+int shader_exec_valu_lane(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+			  const char *name);
+/* The DPP16/DPP8 source lane of each destination lane (shader/valu_lane.c):
+ * src[l] the lane whose src0 lane l reads; *wmask the lanes written
+ * (row/bank masks, and lanes without a valid source unless bound_ctrl),
+ * *zero the lanes that read 0 instead */
+void shader_dpp_lanes(const struct isa_inst *in, unsigned lanes, uint64_t exec, uint8_t *src,
+		      uint64_t *wmask, uint64_t *zero);
+/* shader/float_mode.c: MODE's denormal flush of one source column or of
+ * the results, and the host rounding mode for MODE's FP_ROUND */
+void shader_fmode_flush_col(uint64_t *col, unsigned lanes, char type, uint32_t mode);
+void shader_fmode_flush_results(struct shader_valu_half *r, uint64_t exec, int kind, uint32_t mode);
+int shader_fmode_round_begin(uint32_t mode, int kind);
+void shader_fmode_round_end(int saved);
 int shader_exec_vmem(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e);
 /* MUBUF buffer_load/store through a V#. */

@@ -10,7 +10,9 @@
  * the core does not apply is an illegal-instruction fault.
  */
 #include "internal.h"
+#include "valu_fp.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -72,6 +74,8 @@ enum valu_op {
 #define X(id, name, f) VOP_##id,
 	VALU_OPS(X)
 #undef X
+	VOP_EXT,        /* shader/valu_ext.c: plan.ext says which */
+	VOP_LANE,       /* cross-lane moves, v_nop (shader/valu_lane.c) */
 	VOP_UNKNOWN
 };
 
@@ -80,11 +84,20 @@ static const struct { const char *name; int kind; } op_info[] = {
 #define X(id, name, f) [VOP_##id] = { name, f },
 	VALU_OPS(X)
 #undef X
+	[VOP_EXT] = { "", 0 },
+	[VOP_LANE] = { "", 0 },
 	[VOP_UNKNOWN] = { "", 0 },
 };
 
-static int resolve(const char *n)
+/* Names shader/valu_lane.c runs (whole-instruction, not per lane). */
+static const char *const lane_names[] = {
+	"permlane16_b32", "permlanex16_b32", "permlane64_b32", "movrels_b32", "movreld_b32",
+	"movrelsd_b32", "movrelsd_2_b32", "swap_b32", "swaprel_b32", "nop", "pipeflush",
+};
+
+static int resolve(const char *n, int16_t *ext)
 {
+	*ext = VEXT_NONE;
 	if (strncmp(n, "v_dual_", 7) == 0)
 		n += 7;
 	else if (strncmp(n, "v_", 2) == 0)
@@ -93,9 +106,15 @@ static int resolve(const char *n)
 		return VOP_UNKNOWN;
 	if (strncmp(n, "cmp_", 4) == 0 || strncmp(n, "cmpx_", 5) == 0)
 		return VOP_CMP;
-	for (int i = VOP_UNRESOLVED + 1; i < VOP_UNKNOWN; i++)
-		if (strcmp(n, op_info[i].name) == 0)
+	for (int i = VOP_UNRESOLVED + 1; i < VOP_EXT; i++)
+		if (op_info[i].name[0] && strcmp(n, op_info[i].name) == 0)
 			return i;
+	*ext = (int16_t)shader_valu_ext_resolve(n);
+	if (*ext != VEXT_NONE)
+		return VOP_EXT;
+	for (size_t i = 0; i < sizeof(lane_names) / sizeof(lane_names[0]); i++)
+		if (strcmp(n, lane_names[i]) == 0)
+			return VOP_LANE;
 	return VOP_UNKNOWN;
 }
 
@@ -154,13 +173,46 @@ static uint32_t class_bits_f32(uint32_t v)
 	return neg ? 1u << 3 : 1u << 8;
 }
 
+/* V_CMP_CLASS_F16: the same bits for a half */
+static uint32_t class_bits_f16(uint32_t v)
+{
+	uint32_t exp = (v >> 10) & 0x1f, man = v & 0x3ff;
+	bool neg = (v >> 15) & 1;
+	if (exp == 0x1f && man)
+		return (man & 0x200) ? 1u << 1 : 1u << 0;
+	if (exp == 0x1f)
+		return neg ? 1u << 2 : 1u << 9;
+	if (exp == 0 && !man)
+		return neg ? 1u << 5 : 1u << 6;
+	if (exp == 0)
+		return neg ? 1u << 4 : 1u << 7;
+	return neg ? 1u << 3 : 1u << 8;
+}
+
+/* V_CMP_CLASS_F64: the same bits for a double */
+static uint32_t class_bits_f64(uint64_t v)
+{
+	uint64_t exp = (v >> 52) & 0x7ff, man = v & 0xfffffffffffffull;
+	bool neg = v >> 63;
+	if (exp == 0x7ff && man)
+		return (man >> 51) ? 1u << 1 : 1u << 0;
+	if (exp == 0x7ff)
+		return neg ? 1u << 2 : 1u << 9;
+	if (exp == 0 && !man)
+		return neg ? 1u << 5 : 1u << 6;
+	if (exp == 0)
+		return neg ? 1u << 4 : 1u << 7;
+	return neg ? 1u << 3 : 1u << 8;
+}
+
 /* v_cmp(x)_<op>_<type>: the comparison and the operand type, parsed
  * from the name once (cmp_parse); 0 means the name is not a comparison
  * the core implements (an illegal instruction when a lane runs it). */
 enum { CMPOP_NONE, CMPOP_CLASS, CMPOP_F, CMPOP_T, CMPOP_LT, CMPOP_EQ, CMPOP_LE, CMPOP_GT,
        CMPOP_NE, CMPOP_LG, CMPOP_GE, CMPOP_O, CMPOP_U, CMPOP_NEQ, CMPOP_NLT, CMPOP_NLE,
        CMPOP_NGT, CMPOP_NGE, CMPOP_NLG };
-enum { CMPT_NONE, CMPT_F32, CMPT_F64, CMPT_I32, CMPT_U32, CMPT_I64, CMPT_U64 };
+enum { CMPT_NONE, CMPT_F32, CMPT_F64, CMPT_I32, CMPT_U32, CMPT_I64, CMPT_U64, CMPT_F16,
+       CMPT_I16, CMPT_U16 };
 
 static void cmp_parse(const char *n, struct shader_valu_plan *p)
 {
@@ -186,19 +238,24 @@ static void cmp_parse(const char *n, struct shader_valu_plan *p)
 	memcpy(op, q, oplen);
 	op[oplen] = 0;
 	t++;
-	if (!strcmp(op, "class") && !strcmp(t, "f32")) {
-		p->cmp = CMPOP_CLASS;
-		p->cmp_type = CMPT_F32;
-		return;
-	}
 	uint8_t type;
 	if (!strcmp(t, "f32")) type = CMPT_F32;
+	else if (!strcmp(t, "f16")) type = CMPT_F16;
+	else if (!strcmp(t, "i16")) type = CMPT_I16;
+	else if (!strcmp(t, "u16")) type = CMPT_U16;
 	else if (!strcmp(t, "f64")) type = CMPT_F64;
 	else if (!strcmp(t, "i32")) type = CMPT_I32;
 	else if (!strcmp(t, "u32") || !strcmp(t, "b32")) type = CMPT_U32;
 	else if (!strcmp(t, "i64")) type = CMPT_I64;
 	else if (!strcmp(t, "u64") || !strcmp(t, "b64")) type = CMPT_U64;
 	else return;
+	if (!strcmp(op, "class")) {
+		if (type == CMPT_F32 || type == CMPT_F16 || type == CMPT_F64) {
+			p->cmp = CMPOP_CLASS;
+			p->cmp_type = type;
+		}
+		return;
+	}
 	for (uint8_t i = CMPOP_F; i <= CMPOP_NLG; i++)
 		if (!strcmp(op, ops[i])) {
 			p->cmp = i;
@@ -211,16 +268,22 @@ static void cmp_parse(const char *n, struct shader_valu_plan *p)
 static int compare(uint8_t cmp, uint8_t type, uint64_t a, uint64_t b, bool *out)
 {
 	if (cmp == CMPOP_CLASS) {
-		*out = (class_bits_f32((uint32_t)a) & (uint32_t)b) != 0;
+		uint32_t bits = type == CMPT_F32 ? class_bits_f32((uint32_t)a)
+			      : type == CMPT_F16 ? class_bits_f16((uint32_t)a)
+			      : class_bits_f64(a);
+		*out = (bits & (uint32_t)b) != 0;
 		return 0;
 	}
 	int lt, eq, gt, un = 0;
 	switch (type) {
-	case CMPT_F32: case CMPT_F64: {
+	case CMPT_F32: case CMPT_F64: case CMPT_F16: {
 		double x, y;
 		if (type == CMPT_F32) {
 			x = f32(a);
 			y = f32(b);
+		} else if (type == CMPT_F16) {
+			x = vf16_to_f32((uint16_t)a);
+			y = vf16_to_f32((uint16_t)b);
 		} else {
 			memcpy(&x, &a, 8);
 			memcpy(&y, &b, 8);
@@ -229,6 +292,12 @@ static int compare(uint8_t cmp, uint8_t type, uint64_t a, uint64_t b, bool *out)
 		lt = !un && x < y; eq = !un && x == y; gt = !un && x > y;
 		break;
 	}
+	case CMPT_I16:
+		lt = (int16_t)a < (int16_t)b; eq = (uint16_t)a == (uint16_t)b; gt = (int16_t)a > (int16_t)b;
+		break;
+	case CMPT_U16:
+		lt = (uint16_t)a < (uint16_t)b; eq = (uint16_t)a == (uint16_t)b; gt = (uint16_t)a > (uint16_t)b;
+		break;
 	case CMPT_I32:
 		lt = (int32_t)a < (int32_t)b; eq = (uint32_t)a == (uint32_t)b; gt = (int32_t)a > (int32_t)b;
 		break;
@@ -420,8 +489,15 @@ lane_op(int op, const struct shader_valu_plan *p, const uint64_t *s, uint64_t ds
 	case VOP_FLOOR_F32: *res = u32f(floorf(f32(a))); break;
 	case VOP_CEIL_F32: *res = u32f(ceilf(f32(a))); break;
 	case VOP_TRUNC_F32: *res = u32f(truncf(f32(a))); break;
-	/* round to nearest even (the host's default rounding mode) */
-	case VOP_RNDNE_F32: *res = u32f(nearbyintf(f32(a))); break;
+	/* round half to even whatever the host's rounding mode (MODE may
+	 * have set a directed one); x - trunc(x) is exact */
+	case VOP_RNDNE_F32: {
+		float x = f32(a), tr = truncf(x), fr = x - tr;
+		if (fabsf(fr) > 0.5f || (fabsf(fr) == 0.5f && fmodf(tr, 2.0f) != 0))
+			tr += fr < 0 ? -1.0f : 1.0f;
+		*res = isnan(x) ? a | 0x400000u : u32f(copysignf(tr, x));
+		break;
+	}
 	/* S0 * 2^S1, S1 a signed integer; the host's ldexpf rounds once */
 	case VOP_LDEXP_F32: *res = u32f(ldexpf(f32(a), (int32_t)b)); break;
 	/* The ISA allows 1 ULP for these; the core gives the correctly
@@ -475,8 +551,12 @@ lane_op(int op, const struct shader_valu_plan *p, const uint64_t *s, uint64_t ds
 	case VOP_ADD3_U32: *res = a + b + cc; break;
 	case VOP_XAD_U32: *res = (a ^ b) + cc; break;
 	case VOP_BFE_U32: case VOP_BFE_I32: {
+		/* the signed form shifts arithmetically: a field reaching past
+		 * bit 31 takes the sign bit's copies (LLVM's constant folder of
+		 * llvm.amdgcn.sbfe agrees) */
 		uint32_t off = b & 31, w = cc & 31;
-		uint32_t v = w ? (a >> off) & ((1u << w) - 1) : 0;
+		uint32_t sh = op == VOP_BFE_I32 ? (uint32_t)((int32_t)a >> off) : a >> off;
+		uint32_t v = w ? sh & ((1u << w) - 1) : 0;
 		if (op == VOP_BFE_I32 && w && ((v >> (w - 1)) & 1))
 			v |= ~0u << w;
 		*res = v;
@@ -506,8 +586,8 @@ lane_op(int op, const struct shader_valu_plan *p, const uint64_t *s, uint64_t ds
 	case VOP_ADD_F64: *res = u64d(f64(s[0]) + f64(s[1])); break;
 	case VOP_MUL_F64: *res = u64d(f64(s[0]) * f64(s[1])); break;
 	case VOP_FMA_F64: *res = u64d(fma(f64(s[0]), f64(s[1]), f64(s[2]))); break;
-	case VOP_MIN_F64: *res = u64d(fmin(f64(s[0]), f64(s[1]))); break;
-	case VOP_MAX_F64: *res = u64d(fmax(f64(s[0]), f64(s[1]))); break;
+	case VOP_MIN_F64: *res = vminmax_f64(s[0], s[1], false, true); break;
+	case VOP_MAX_F64: *res = vminmax_f64(s[0], s[1], true, true); break;
 	case VOP_CVT_F64_I32: *res = u64d((double)(int32_t)a); break;
 	case VOP_CVT_F64_U32: *res = u64d((double)a); break;
 	case VOP_CVT_F64_F32: *res = u64d((double)f32(a)); break;
@@ -530,11 +610,14 @@ lane_op(int op, const struct shader_valu_plan *p, const uint64_t *s, uint64_t ds
 /* The source modifiers the encoding allows (float sign bit), as masks:
  * value = (value & ~abs) ^ neg. */
 static void modifier_masks(const struct isa_opdesc *desc, const struct isa_operand *o,
-			   uint64_t *abs_mask, uint64_t *neg_mask)
+			   char type, bool dpp, uint64_t *abs_mask, uint64_t *neg_mask)
 {
-	uint64_t sign = o->bits == 64 ? 1ull << 63 : o->bits == 16 ? 0x8000 : 0x80000000u;
-	*abs_mask = o->abs && (desc->flags & ISA_OPF_ABS_PRINT) ? sign : 0;
-	*neg_mask = o->neg && (desc->flags & ISA_OPF_NEG_PRINT) ? sign : 0;
+	uint64_t sign = o->bits == 64 ? 1ull << 63
+		      : (o->bits == 16 || type == 'h' || type == 'w') ? 0x8000 : 0x80000000u;
+	/* DPP16 e32 forms: the decoder set abs/neg only where the opcode
+	 * takes them (its dpp_mods) */
+	*abs_mask = o->abs && ((desc->flags & ISA_OPF_ABS_PRINT) || dpp) ? sign : 0;
+	*neg_mask = o->neg && ((desc->flags & ISA_OPF_NEG_PRINT) || dpp) ? sign : 0;
 }
 
 /* Runs `op` over the lanes set in exec: results into r, -1 when lane_op
@@ -570,6 +653,39 @@ static int run_lanes(int op, const struct shader_valu_plan *p, const struct shad
 	}
 }
 
+/* The source types of a table operation (one character per source, as
+ * VALU_EXT_OPS writes them): which sources MODE's denormal flush and
+ * op_sel apply to, and where a 16-bit source's sign bit is. */
+static const char *base_srcs(int op, const struct shader_valu_plan *p)
+{
+	switch (op) {
+	case VOP_CMP:
+		switch (p->cmp_type) {
+		case CMPT_F32: return p->cmp == CMPOP_CLASS ? "f." : "ff";
+		case CMPT_F64: return p->cmp == CMPOP_CLASS ? "d." : "dd";
+		case CMPT_F16: return p->cmp == CMPOP_CLASS ? "h." : "hh";
+		case CMPT_I16: case CMPT_U16: return "ww";
+		default: return "";
+		}
+	case VOP_CVT_F32_I32: case VOP_CVT_F32_U32: case VOP_CVT_F64_I32: case VOP_CVT_F64_U32:
+		return "";
+	case VOP_CVT_F32_F64: case VOP_CVT_I32_F64: case VOP_CVT_U32_F64:
+		return "d";
+	case VOP_CVT_F32_F16: return "h";
+	case VOP_ADD_F16: case VOP_SUB_F16: case VOP_MUL_F16: return "hh";
+	case VOP_LDEXP_F32: return "f.";
+	case VOP_CVT_I32_F32: case VOP_CVT_U32_F32: case VOP_CVT_F16_F32: case VOP_CVT_F64_F32:
+		return "f";
+	default:
+		break;
+	}
+	switch (op_info[op].kind) {
+	case 1: return "fff";
+	case 3: return "ddd";
+	default: return "";
+	}
+}
+
 /* Computes one instruction (or one VOPD half) into r without writing. */
 static int compute(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		   const struct isa_opdesc *desc, const struct isa_operand *ops, unsigned nops,
@@ -578,6 +694,11 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 	const struct isa_operand *src[4] = { NULL };
 	unsigned nsrc = 0, i = 0;
 	int op = p->op;
+	const struct shader_valu_ext_info *xi = op == VOP_EXT ? shader_valu_ext_info(p->ext) : NULL;
+	int kind = p->kind;
+	const char *types = p->srcs;
+	size_t ntypes = p->nsrc_types;
+	uint32_t mode = w->mode;
 	r->op = op;
 	r->vdst = r->sdst = NULL;
 	r->cmpx = p->cmpx;
@@ -609,14 +730,43 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		if (src[k]->kind == ISA_OPK_VGPR && (uint32_t)src[k]->reg + (src[k]->bits > 32) >= w->nvgpr)
 			return shader_fault(c, "VGPR source beyond the RSRC1.VGPRS allocation");
 	uint64_t exec = wave_exec(c, w);
-	bool f32res = op_info[op].kind == 1;
-	r->half16 = op_info[op].kind == 2;
+	bool fres = kind == 1 || kind == 2 || kind == 3;
+	r->half16 = kind == VEXT_K_F16 || kind == VEXT_K_I16;
+	r->hi16 = false;
+	/* op_sel bits LLVM ignores for this opcode have no effect */
+	uint8_t opsel = (desc->flags & ISA_OPF_OPSEL_PRINT) ? in->opsel : 0;
+	/* op_sel (VOP3): bit k picks the high half of 16-bit source k, bit 3
+	 * writes a 16-bit result to the high half; on other operands it is
+	 * not an encoding the core runs */
+	if (opsel && in->enc == ISA_ENC_VOP3) {
+		for (unsigned k = 0; k < 3; k++)
+			if (((opsel >> k) & 1) &&
+			    (k >= ntypes || (types[k] != 'h' && types[k] != 'w')))
+				return shader_illegal(c);
+		if ((opsel & 8) && !r->half16)
+			return shader_illegal(c);
+		r->hi16 = (opsel & 8) != 0;
+	} else if (opsel) {
+		return shader_illegal(c);
+	}
 	/* clamp on the integer add/sub forms saturates (applied in lane_op) */
 	bool int_clamp = in->clamp && !in->omod &&
 			 (op == VOP_ADD_NC_U32 || op == VOP_SUB_NC_U32 || op == VOP_SUBREV_NC_U32 ||
-			  op == VOP_ADD_NC_I32 || op == VOP_SUB_NC_I32);
-	if ((in->clamp || in->omod) && !f32res && op != VOP_CMP && !int_clamp)
+			  op == VOP_ADD_NC_I32 || op == VOP_SUB_NC_I32 ||
+			  (xi && (xi->flags & VEXTF_CLAMP)));
+	if ((in->clamp || in->omod) && !fres && op != VOP_CMP && !int_clamp)
 		return shader_illegal(c);
+	/* DPP: src0 is read from another lane; lanes the row/bank masks or
+	 * an invalid source disable are not written */
+	uint8_t dpp_src[64];
+	uint64_t dpp_zero = 0;
+	if (in->dpp) {
+		uint64_t wm;
+		if (nsrc == 0 || src[0]->kind != ISA_OPK_VGPR || src[0]->sext)
+			return shader_illegal(c);
+		shader_dpp_lanes(in, c->lanes, exec, dpp_src, &wm, &dpp_zero);
+		exec &= wm;
+	}
 	/* Gather every source for every lane first: nothing is written before
 	 * all sources are read, so this is what reading per lane gives. */
 	struct shader_valu_inputs *li = &c->valu_in;
@@ -639,14 +789,23 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		}
 		li->zero_cols &= ~(1u << k);
 		const struct isa_operand *o = src[k];
+		char type = k < ntypes ? types[k] : '.';
+		unsigned sh = ((opsel >> k) & 1) && in->enc == ISA_ENC_VOP3 && k < 3 ? 16 : 0;
 		uint64_t abs_mask, neg_mask;
-		modifier_masks(desc, o, &abs_mask, &neg_mask);
+		modifier_masks(desc, o, type, in->dpp != 0, &abs_mask, &neg_mask);
 		if (o->kind == ISA_OPK_VGPR) {
 			const uint32_t *lo = &w->v[(size_t)o->reg * 64];
 			if (o->bits > 32) {
 				const uint32_t *hi = &w->v[(size_t)(o->reg + 1) * 64];
 				for (unsigned l = 0; l < lanes; l++)
 					col[l] = ((lo[l] | (uint64_t)hi[l] << 32) & ~abs_mask) ^ neg_mask;
+			} else if (k == 0 && in->dpp) {
+				for (unsigned l = 0; l < lanes; l++)
+					col[l] = ((((dpp_zero >> l) & 1) ? 0 : (uint64_t)lo[dpp_src[l]]) &
+						  ~abs_mask) ^ neg_mask;
+			} else if (sh) {
+				for (unsigned l = 0; l < lanes; l++)
+					col[l] = ((uint64_t)(lo[l] >> 16) & ~abs_mask) ^ neg_mask;
 			} else {
 				for (unsigned l = 0; l < lanes; l++)
 					col[l] = ((uint64_t)lo[l] & ~abs_mask) ^ neg_mask;
@@ -659,40 +818,92 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 			for (unsigned l = 0; l < lanes; l++)
 				col[l] = (((m >> l) & 1) & ~abs_mask) ^ neg_mask;
 		} else {
-			uint64_t v = (scal[k] & ~abs_mask) ^ neg_mask;
+			uint64_t sv = o->kind == ISA_OPK_SREG ? scal[k] >> sh : scal[k];
+			uint64_t v = (sv & ~abs_mask) ^ neg_mask;
 			for (unsigned l = 0; l < lanes; l++)
 				col[l] = v;
 		}
+		/* MODE.FP_DENORM: denormal float inputs read as zero */
+		if ((mode & 0xf0u) != 0xf0u)
+			shader_fmode_flush_col(col, lanes, type, mode);
 	}
-	/* only v_fmac reads its destination */
-	if (op == VOP_FMAC_F32 && r->vdst) {
+	/* v_fmac and the other accumulating forms read their destination */
+	if ((op == VOP_FMAC_F32 || (xi && (xi->flags & VEXTF_OLD))) && r->vdst) {
 		const uint32_t *lo = &w->v[(size_t)r->vdst->reg * 64];
 		const uint32_t *hi = r->vdst->bits > 32 ? &w->v[(size_t)(r->vdst->reg + 1) * 64] : NULL;
 		for (unsigned l = 0; l < lanes; l++)
-			li->old[l] = lo[l] | (hi ? (uint64_t)hi[l] << 32 : 0);
+			li->old[l] = (r->hi16 ? lo[l] >> 16 : lo[l]) | (hi ? (uint64_t)hi[l] << 32 : 0);
+		/* the accumulator is a float source like the others */
+		if ((mode & 0xf0u) != 0xf0u && fres)
+			shader_fmode_flush_col(li->old, lanes, kind == 1 ? 'f' : kind == 2 ? 'h' : 'd', mode);
 	}
-	if (run_lanes(op, p, li, exec, int_clamp, r))
-		return shader_illegal(c);
-	if (f32res && (in->omod || in->clamp))
+	/* MODE.IEEE off: v_min/v_max return the other operand for any NaN */
+	int run_op = op, run_ext = p->ext;
+	if (!(mode & MODE_IEEE)) {
+		if (op == VOP_MIN_F32 || op == VOP_MAX_F32 || op == VOP_MIN_F64 || op == VOP_MAX_F64) {
+			run_ext = op == VOP_MIN_F32 ? VEXT_MIN_F32_NI : op == VOP_MAX_F32 ? VEXT_MAX_F32_NI
+				: op == VOP_MIN_F64 ? VEXT_MIN_F64_NI : VEXT_MAX_F64_NI;
+			run_op = VOP_EXT;
+		} else if (op == VOP_EXT && (run_ext == VEXT_MIN_F16 || run_ext == VEXT_MAX_F16)) {
+			run_ext = run_ext == VEXT_MIN_F16 ? VEXT_MIN_F16_NI : VEXT_MAX_F16_NI;
+		}
+	}
+	int saved_round = -1;
+	if ((mode & 0xfu) && fres)
+		saved_round = shader_fmode_round_begin(mode, kind);
+	int bad;
+	if (run_op == VOP_EXT)
+		bad = shader_valu_ext_lanes(run_ext, li, exec,
+					    xi && (xi->flags & VEXTF_VCC) ? wave_vcc(c, w) : 0,
+					    int_clamp, mode, r);
+	else
+		bad = run_lanes(run_op, p, li, exec, int_clamp, r);
+	if (fres && (in->omod || in->clamp)) {
+		/* DX10_CLAMP: clamp takes a NaN to 0; without it a NaN stays */
+		bool nan0 = (mode & MODE_DX10_CLAMP) != 0;
 		for (uint64_t m = exec; m; m &= m - 1) {
 			unsigned lane = (unsigned)__builtin_ctzll(m);
 			uint64_t res = r->val[lane];
-			if (in->omod) {
-				static const float scale[4] = { 1.0f, 2.0f, 4.0f, 0.5f };
-				res = u32f(f32(res) * scale[in->omod & 3]);
-			}
-			if (in->clamp) {
-				float f = f32(res);
-				res = u32f(f < 0.0f ? 0.0f : f > 1.0f ? 1.0f : f != f ? 0.0f : f);
+			if (kind == 1) {
+				if (in->omod) {
+					static const float scale[4] = { 1.0f, 2.0f, 4.0f, 0.5f };
+					res = u32f(f32(res) * scale[in->omod & 3]);
+				}
+				if (in->clamp) {
+					float f = f32(res);
+					res = f != f ? (nan0 ? 0 : res)
+						     : u32f(f < 0.0f ? 0.0f : f > 1.0f ? 1.0f : f);
+				}
+			} else if (kind == 3) {
+				static const double scale[4] = { 1.0, 2.0, 4.0, 0.5 };
+				double f = f64(res) * scale[in->omod & 3];
+				if (in->clamp)
+					f = f != f ? (nan0 ? 0.0 : f) : f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
+				res = u64d(f);
+			} else {
+				static const double scale[4] = { 1.0, 2.0, 4.0, 0.5 };
+				bool nan = vnan16((uint32_t)res);
+				double f = (double)vf16_to_f32((uint16_t)res) * scale[in->omod & 3];
+				if (in->clamp)
+					f = nan ? (nan0 ? 0.0 : f) : f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
+				res = nan && !(in->clamp && nan0) ? res : vf64_to_f16(f);
 			}
 			r->val[lane] = res;
 		}
+	}
+	shader_fmode_round_end(saved_round);
+	if (bad)
+		return shader_illegal(c);
+	/* MODE.FP_DENORM: denormal results flushed to zero */
+	if ((mode & 0xf0u) != 0xf0u && fres)
+		shader_fmode_flush_results(r, exec, kind, mode);
+	r->wmask = exec;
 	return 0;
 }
 
 static void commit(struct shader_core *c, struct shader_wave *w, const struct shader_valu_half *r)
 {
-	uint64_t exec = wave_exec(c, w);
+	uint64_t exec = r->wmask;
 	if (r->vdst) {
 		uint32_t *lo = &w->v[(size_t)r->vdst->reg * 64];
 		if (r->vdst->bits > 32) {
@@ -702,6 +913,11 @@ static void commit(struct shader_core *c, struct shader_wave *w, const struct sh
 				lo[lane] = r->half16 ? (lo[lane] & 0xffff0000u) | (uint16_t)r->val[lane]
 						     : (uint32_t)r->val[lane];
 				hi[lane] = (uint32_t)(r->val[lane] >> 32);
+			}
+		} else if (r->half16 && r->hi16) {
+			for (uint64_t m = exec; m; m &= m - 1) {
+				unsigned lane = (unsigned)__builtin_ctzll(m);
+				lo[lane] = (lo[lane] & 0xffffu) | (uint32_t)(uint16_t)r->val[lane] << 16;
 			}
 		} else if (r->half16) {
 			for (uint64_t m = exec; m; m &= m - 1) {
@@ -880,11 +1096,21 @@ enum { VOP3P_OTHER = -1, VOP3P_WMMA_F16 = -2, VOP3P_WMMA_BF16 = -3, VOP3P_FMA_MI
 
 static void resolve_half(const char *name, struct shader_valu_plan *p)
 {
-	p->op = (int16_t)resolve(name);
+	p->op = (int16_t)resolve(name, &p->ext);
 	p->cmpx = strstr(name, "cmpx_") != NULL;
 	p->cmp = p->cmp_type = 0;
 	if (p->op == VOP_CMP)
 		cmp_parse(name, p);
+	/* the result kind and source types compute() needs, once */
+	if (p->op == VOP_EXT) {
+		const struct shader_valu_ext_info *xi = shader_valu_ext_info(p->ext);
+		p->kind = xi->kind;
+		p->srcs = xi->srcs;
+	} else {
+		p->kind = (uint8_t)op_info[p->op].kind;
+		p->srcs = base_srcs(p->op, p);
+	}
+	p->nsrc_types = (uint8_t)strlen(p->srcs);
 }
 
 void shader_valu_resolve(struct shader_icache_entry *e)
@@ -914,25 +1140,33 @@ int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
 		case VOP3P_WMMA_F16: return wmma(c, w, in, false);
 		case VOP3P_WMMA_BF16: return wmma(c, w, in, true);
 		case VOP3P_FMA_MIX: return fma_mix(c, w, in);
-		default: return shader_illegal(c);
+		default: {
+			int r = shader_exec_vop3p(c, w, in, e->base);
+			return r == -ENOENT ? shader_illegal(c) : r;
+		}
 		}
 	}
-	if (in->dpp)
-		return shader_illegal(c);
 	if (x->op == VOP_UNKNOWN)
+		return shader_illegal(c);
+	if (x->op == VOP_LANE) {
+		int r = shader_exec_valu_lane(c, w, in, e->base);
+		return r == -ENOENT ? shader_illegal(c) : r;
+	}
+	/* DPP runs through compute(); the special forms below do not take it */
+	if (in->dpp && (x->op == VOP_READFIRSTLANE_B32 || x->op == VOP_READLANE_B32 ||
+			x->op == VOP_WRITELANE_B32))
 		return shader_illegal(c);
 	if (x->op == VOP_READFIRSTLANE_B32)
 		return readfirstlane(c, w, in);
 	if (x->op == VOP_READLANE_B32 || x->op == VOP_WRITELANE_B32)
 		return lane_access(c, w, in, x->op == VOP_WRITELANE_B32);
-	if (in->opsel && (in->desc->flags & ISA_OPF_OPSEL_PRINT))
-		return shader_illegal(c);
 	struct shader_valu_half *rx = &c->valu_x, *ry = &c->valu_y;
 	int r = compute(c, w, in, in->desc, in->ops, in->nops, x, rx);
 	if (r)
 		return r;
 	if (in->enc == ISA_ENC_VOPD) {
-		if (y->op == VOP_UNKNOWN || y->op >= VOP_READFIRSTLANE_B32)
+		if (y->op == VOP_UNKNOWN || y->op == VOP_LANE ||
+		    (y->op >= VOP_READFIRSTLANE_B32 && y->op <= VOP_WRITELANE_B32))
 			return shader_illegal(c);
 		/* both halves read their sources before either writes */
 		r = compute(c, w, in, in->desc_y, in->ops_y, in->nops_y, y, ry);

@@ -1,0 +1,207 @@
+/*
+ * Cross-lane VALU operations: the DPP16/DPP8 source-lane patterns that
+ * shader/valu.c's compute() applies to src0, v_permlane16/x16/64, the
+ * M0-relative moves (v_movrel*), v_swap(rel) and the instructions with no
+ * effect on the wave (v_nop, v_pipeflush).  RDNA3 ISA reference; the DPP
+ * modifiers as LLVM's AMDGPUModifierSyntax documents them: bound_ctrl
+ * writes 0 for a source lane outside the row (else the lane is not
+ * written), fi:0 reads 0 from a source lane EXEC disables.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <string.h>
+
+void shader_dpp_lanes(const struct isa_inst *in, unsigned lanes, uint64_t exec, uint8_t *src,
+		      uint64_t *wmask, uint64_t *zero)
+{
+	uint64_t wm = 0, z = 0;
+	for (unsigned l = 0; l < lanes; l++) {
+		unsigned s = l;
+		bool valid = true, enabled = true;
+		if (in->dpp == 8) {
+			s = (l & ~7u) | ((in->dpp8_sel >> (3 * (l & 7))) & 7);
+		} else {
+			unsigned ctrl = in->dpp_ctrl, row = l & ~15u, i = l & 15;
+			enabled = ((in->row_mask >> (l >> 4)) & 1) && ((in->bank_mask >> ((l >> 2) & 3)) & 1);
+			if (ctrl <= 0xff) {
+				s = (l & ~3u) | ((ctrl >> (2 * (l & 3))) & 3);     /* quad_perm */
+			} else if (ctrl >= 0x101 && ctrl <= 0x10f) {          /* row_shl */
+				unsigned n = ctrl & 15;
+				valid = i + n < 16;
+				s = row + i + n;
+			} else if (ctrl >= 0x111 && ctrl <= 0x11f) {          /* row_shr */
+				unsigned n = ctrl & 15;
+				valid = i >= n;
+				s = row + i - n;
+			} else if (ctrl >= 0x121 && ctrl <= 0x12f) {          /* row_ror */
+				s = row + ((i - (ctrl & 15)) & 15);
+			} else if (ctrl == 0x140) {                           /* row_mirror */
+				s = row + 15 - i;
+			} else if (ctrl == 0x141) {                           /* row_half_mirror */
+				s = row + (i & 8) + 7 - (i & 7);
+			} else if (ctrl >= 0x150 && ctrl <= 0x15f) {          /* row_share */
+				s = row + (ctrl & 15);
+			} else {                                              /* row_xmask */
+				s = row + (i ^ (ctrl & 15));
+			}
+		}
+		if (!valid || s >= lanes) {
+			src[l] = (uint8_t)l;
+			if (in->dpp == 16 && in->bound_ctrl)
+				z |= 1ull << l;
+			else
+				enabled = false;
+		} else {
+			src[l] = (uint8_t)s;
+			if (!((exec >> s) & 1) && !in->fi)
+				z |= 1ull << l;
+		}
+		if (enabled)
+			wm |= 1ull << l;
+	}
+	*wmask = wm;
+	*zero = z;
+}
+
+static int vgpr_ok(struct shader_core *c, const struct shader_wave *w, uint32_t reg)
+{
+	if (reg >= w->nvgpr)
+		return shader_fault(c, "VGPR index (M0-relative or operand) beyond the RSRC1.VGPRS allocation");
+	return 0;
+}
+
+/* v_permlane16_b32 / v_permlanex16_b32 vdst, vsrc, sel_lo, sel_hi: lane i
+ * of each row of 16 reads lane sel[i] of its own row (x16: of the other
+ * row of the pair); op_sel[0] is fetch-inactive, op_sel[1] bound_ctrl
+ * (a lane whose source lane is inactive gets 0 with it, else keeps its
+ * value). */
+static int permlane16(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		      bool x16)
+{
+	const struct isa_operand *d = &in->ops[0], *s = &in->ops[1];
+	uint64_t lo, hi;
+	if (in->nops < 4 || d->kind != ISA_OPK_VGPR || s->kind != ISA_OPK_VGPR)
+		return shader_illegal(c);
+	int r = sop_read(c, w, &in->ops[2], &lo);
+	if (!r)
+		r = sop_read(c, w, &in->ops[3], &hi);
+	if (!r)
+		r = vgpr_ok(c, w, d->reg);
+	if (!r)
+		r = vgpr_ok(c, w, s->reg);
+	if (r)
+		return r;
+	bool fi = in->opsel & 1, bc = (in->opsel >> 1) & 1;
+	uint64_t exec = wave_exec(c, w);
+	const uint32_t *sv = &w->v[(size_t)s->reg * 64];
+	uint32_t out[64];
+	uint64_t wr = 0;
+	for (uint64_t m = exec; m; m &= m - 1) {
+		unsigned l = (unsigned)__builtin_ctzll(m), i = l & 15;
+		unsigned sel = (unsigned)((i < 8 ? lo >> (4 * i) : hi >> (4 * (i - 8))) & 15);
+		unsigned row = l & ~15u;
+		if (x16)
+			row ^= 16;
+		unsigned sl = (row + sel) % c->lanes;
+		if (((exec >> sl) & 1) || fi) {
+			out[l] = sv[sl];
+			wr |= 1ull << l;
+		} else if (bc) {
+			out[l] = 0;
+			wr |= 1ull << l;
+		}
+	}
+	uint32_t *dv = &w->v[(size_t)d->reg * 64];
+	for (uint64_t m = wr; m; m &= m - 1) {
+		unsigned l = (unsigned)__builtin_ctzll(m);
+		dv[l] = out[l];
+	}
+	return 0;
+}
+
+/* v_permlane64_b32: each lane reads the lane 32 away (the other half of
+ * a wave64), whether EXEC enables that lane or not; in wave32 it does
+ * nothing (RDNA3 ISA). */
+static int permlane64(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in)
+{
+	const struct isa_operand *d = &in->ops[0], *s = &in->ops[1];
+	if (d->kind != ISA_OPK_VGPR || s->kind != ISA_OPK_VGPR)
+		return shader_illegal(c);
+	int r = vgpr_ok(c, w, d->reg);
+	if (!r)
+		r = vgpr_ok(c, w, s->reg);
+	if (r || c->lanes == 32)
+		return r;
+	uint32_t tmp[64];
+	memcpy(tmp, &w->v[(size_t)s->reg * 64], sizeof(tmp));
+	uint64_t exec = wave_exec(c, w);
+	for (uint64_t m = exec; m; m &= m - 1) {
+		unsigned l = (unsigned)__builtin_ctzll(m);
+		w->v[(size_t)d->reg * 64 + l] = tmp[l ^ 32];
+	}
+	return 0;
+}
+
+/* v_movrels/movreld/movrelsd(_2)/swaprel and v_swap_b32: the source
+ * and destination VGPR indexes, M0-relative where the name says so
+ * (movrelsd_2 and swaprel: the destination offset is M0[25:16], the
+ * source offset M0[9:0]) */
+static int movrel(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		  const char *n)
+{
+	const struct isa_operand *d = &in->ops[0], *s = &in->ops[1];
+	uint32_t m0 = w->s[SREG_M0];
+	bool two = !strcmp(n, "v_movrelsd_2_b32") || !strcmp(n, "v_swaprel_b32");
+	bool rel_s = !strcmp(n, "v_movrels_b32") || !strcmp(n, "v_movrelsd_b32") || two;
+	bool rel_d = !strcmp(n, "v_movreld_b32") || !strcmp(n, "v_movrelsd_b32") || two;
+	bool swap = !strcmp(n, "v_swap_b32") || !strcmp(n, "v_swaprel_b32");
+	if (d->kind != ISA_OPK_VGPR)
+		return shader_illegal(c);
+	uint32_t dreg = d->reg + (rel_d ? (two ? (m0 >> 16) & 0x3ff : m0) : 0);
+	int r = vgpr_ok(c, w, dreg);
+	if (r)
+		return r;
+	uint64_t exec = wave_exec(c, w);
+	uint32_t *dv = &w->v[(size_t)dreg * 64];
+	if (s->kind != ISA_OPK_VGPR) {
+		uint64_t v;
+		if (swap || rel_s)
+			return shader_illegal(c);
+		r = sop_read(c, w, s, &v);
+		if (r)
+			return r;
+		for (uint64_t m = exec; m; m &= m - 1)
+			dv[__builtin_ctzll(m)] = (uint32_t)v;
+		return 0;
+	}
+	uint32_t sreg = s->reg + (rel_s ? (two ? m0 & 0x3ff : m0) : 0);
+	r = vgpr_ok(c, w, sreg);
+	if (r)
+		return r;
+	uint32_t *sv = &w->v[(size_t)sreg * 64];
+	for (uint64_t m = exec; m; m &= m - 1) {
+		unsigned l = (unsigned)__builtin_ctzll(m);
+		uint32_t t = dv[l];
+		dv[l] = sv[l];
+		if (swap)
+			sv[l] = t;
+	}
+	return 0;
+}
+
+int shader_exec_valu_lane(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+			  const char *n)
+{
+	if (!strcmp(n, "v_nop") || !strcmp(n, "v_pipeflush"))
+		return 0;
+	if (in->dpp)
+		return shader_illegal(c);
+	if (!strcmp(n, "v_permlane16_b32") || !strcmp(n, "v_permlanex16_b32"))
+		return permlane16(c, w, in, n[10] == 'x');
+	if (!strcmp(n, "v_permlane64_b32"))
+		return permlane64(c, w, in);
+	if (!strncmp(n, "v_movrel", 8) || !strncmp(n, "v_swap", 6))
+		return movrel(c, w, in, n);
+	return -ENOENT;
+}
