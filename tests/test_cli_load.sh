@@ -232,6 +232,15 @@ gen=$(sed -n 's/^generated \([^:]*\):.*/\1/p' "$tmp/out")
 if [ -n "$gen" ] && [ ! -e "$gen" ]; then ok "demo removes its generated model"
 else bad "demo cleanup" "left $gen"; fi
 
+# Krackan Point (gfx1152): its own embedded kernels, a 512 MiB carve-out.
+cli 860m demo
+if [ $rc -eq 0 ] && out_has "Radeon 860M profile" && out_has "integrity *6 tensors.*0 mismatches" &&
+	out_has "^gemv: y = W x on the GPU" && out_has "max |error| .* ok$"; then
+	ok "demo on 860m (gfx1152): load, prove, GEMV against the CPU"
+else
+	bad "demo 860m" "expected the whole story on the 860m profile"
+fi
+
 cli 780m demo "$M" --no-verify
 if [ $rc -eq 0 ] && out_has "^gemv: .* layers.1.w (48 x 16 f16"; then
 	ok "demo FILE runs the GEMV on the file's smallest matrix"

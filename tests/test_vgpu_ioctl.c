@@ -313,6 +313,12 @@ Test(vgpu_ioctl, profile_8060s_initializes)
 	check_profile(&e);
 }
 
+Test(vgpu_ioctl, profile_860m_initializes)
+{
+	struct expect_prof e = { "860m", 0x1114, 150, 8, 1, 0x142, 512ull << 20, 512ull << 20, true };
+	check_profile(&e);
+}
+
 Test(vgpu_ioctl, profile_7900xtx_initializes)
 {
 	struct expect_prof e = { "7900xtx", 0x744c, 145, 96, 6, 0x545, 24 * GiB, 256ull << 20, false };

@@ -36,6 +36,7 @@ static const struct {
 	{"780m", "Radeon 780M"},
 	{"890m", "Radeon 890M"},
 	{"8060s", "Radeon 8060S"},
+	{"860m", "Radeon 860M"},
 	{"7900xtx", "Radeon RX 7900 XTX"},
 };
 
@@ -45,7 +46,7 @@ static const char *const device_less_profiles[] = {"none", "foreign"};
 
 const char *vgpu_profile_list(void)
 {
-	return "780m, 890m, 8060s, 7900xtx "
+	return "780m, 890m, 8060s, 860m, 7900xtx "
 	       "(and, to see what a machine without one looks like: none, foreign)";
 }
 

@@ -18,7 +18,8 @@
  *    (Linux 6.1 soc21.c).  6.1 does not know GC 11.5.x; the 890m/8060s
  *    profiles use the same rule (documented in docs/vgpu.md).
  *  - CU/SE/SH layout: public chip specifications (780M: 12 CUs in 1 SE x 2
- *    SA; 890M: 16 CUs; 8060S: 40 CUs in 2 SE; 7900 XTX: 96 CUs in 6 SE).
+ *    SA; 890M: 16 CUs; 860M: 8 CUs; 8060S: 40 CUs in 2 SE; 7900 XTX: 96
+ *    CUs in 6 SE).
  *  The APU GB_ADDR_CONFIG values, RB/TCC counts and clocks are plausible
  *  values derived from those specifications, not hardware dumps.
  */
@@ -124,6 +125,38 @@ static const struct vgpu_profile p_8060s = {
 	.num_vgprs = 1536,
 };
 
+/* Radeon 860M (Krackan Point, gfx1152, GC 11.5.2): a 32 GiB LPDDR5x-7500
+ * (128-bit) laptop with the common 512 MiB carve-out; GTT = half of the
+ * remaining 31.5 GiB (amdgpu_ttm_init's default, as for 890m).  8 CUs
+ * (512 shaders) in 1 SE x 2 SA; 2 RBs (16 ROPs).  PCI 1002:1114 rev c2 is
+ * amdgpu.ids' "AMD Radeon 860M Graphics".  external_rev = rev_id + 0x40
+ * and APU: soc21_common_early_init and amdgpu_discovery_set_ip_blocks of
+ * Linux 6.12 (6.1 does not know GC 11.5.2, as for 890m/8060s).  Clocks
+ * are the 860M's 3.0 GHz boost and LPDDR5x-7500; GB_ADDR_CONFIG is
+ * derived from the RB count, not a hardware dump. */
+static const struct vgpu_profile p_860m = {
+	.name = "860m",
+	.marketing_name = "AMD Radeon 860M Graphics",
+	.pci_vendor = 0x1002, .pci_device = 0x1114,
+	.subsys_vendor = 0x1002, .subsys_device = 0x0124,
+	.pci_revision = 0xc2,
+	.pci_slot = "0000:c4:00.0",
+	.pci_class = 0x030000,
+	.family = AMDGPU_FAMILY_GC_11_5_0,
+	.chip_rev = 0x00, .external_rev = 0x40,
+	.gc_major = 11, .gc_minor = 5, .gc_rev = 2,
+	.is_apu = 1,
+	.num_se = 1, .num_sh_per_se = 2, .cu_per_sh = 4, .cu_active = 8,
+	.max_engine_clock_khz = 3000000, .max_memory_clock_khz = 3750000,
+	.vram_type = AMDGPU_VRAM_TYPE_LPDDR5, .vram_bit_width = 128,
+	.gb_addr_config = 0x00000142,
+	.vram_size = 512 * MiB, .vis_vram_size = 512 * MiB,
+	.gtt_size = 15 * GiB + 768 * MiB,
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 2, .num_tcc_blocks = 4, .num_sdma = 1,
+	.num_vgprs = 1024,
+};
+
 /* Radeon RX 7900 XTX (Navi31, gfx1100): 24 GiB GDDR6 behind a 256 MiB BAR
  * (no resizable BAR), in a 64 GiB host: GTT = totalram / 2 as Mesa's
  * drm-shim navi31 dump shows it (33254252544 bytes). */
@@ -174,7 +207,7 @@ static const struct vgpu_profile p_none = {
 };
 
 static const struct vgpu_profile *const all_profiles[] = {
-	&p_780m, &p_890m, &p_8060s, &p_7900xtx, &p_foreign, &p_none, NULL,
+	&p_780m, &p_890m, &p_8060s, &p_860m, &p_7900xtx, &p_foreign, &p_none, NULL,
 };
 
 const struct vgpu_profile *const *vgpu_profile_all(void)
