@@ -16,6 +16,7 @@
 #include "gfx/ib_dwbuf.h"
 #include "gfx/pm4_builder.h"
 #include "gfx/regs_gen.h"
+#include "vgpu_test.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -328,4 +329,28 @@ Test(gfx103, code_objects_accepted)
 	cr_expect(strstr(amdbare_last_error(), "gfx1035") && strstr(amdbare_last_error(), "gfx1036"),
 		  "%s", amdbare_last_error());
 	amdbare_codeobj_free(co);
+}
+
+/* On the vgpu's gfx10.3 profiles the device opens and memory works, but a
+ * job faults (the vgpu names the missing gfx10.3 command processor on
+ * stderr) and the library reports the reset: -ECANCELED, never a silent
+ * success. */
+Test(gfx103_vgpu, fill_on_680m_faults_clearly)
+{
+	vgpu_test_require();
+	vgpu_test_use_profile("680m", NULL);
+	amdbare_device *dev = NULL;
+	cr_assert_eq(amdbare_device_open(0, &dev), 0, "%s", amdbare_last_error());
+	amdbare_device_info info;
+	amdbare_device_get_info(dev, &info);
+	cr_assert_str_eq(info.gfx_target, "gfx1035");
+	amdbare_bo_create_info ci = {.size = 65536, .domains = AMDBARE_DOMAIN_GTT};
+	amdbare_bo *bo = NULL;
+	cr_assert_eq(amdbare_bo_create(dev, &ci, &bo), 0, "%s", amdbare_last_error());
+	int r = amdbare_fill(dev, bo, 0, 65536, 0x12345678u);
+	cr_expect_eq(r, -ECANCELED, "fill returned %d: %s", r, amdbare_last_error());
+	cr_expect(strstr(amdbare_last_error(), "guilty") != NULL, "%s", amdbare_last_error());
+	amdbare_bo_free(bo);
+	amdbare_device_close(dev);
+	vgpu_test_cleanup();
 }

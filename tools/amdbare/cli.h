@@ -62,7 +62,7 @@ void cli_json_process_usage(struct json_out *j, const char *key, const amdbare_p
 
 /* ---- vgpu_launch.c ---------------------------------------------------- */
 
-/* The profiles `--vgpu` accepts, for messages: "780m, 890m, 8060s, 860m, 7900xtx". */
+/* The profiles `--vgpu` accepts, for messages: "780m, 890m, 8060s, 860m, 7900xtx; gfx10.3 ...". */
 const char *vgpu_profile_list(void);
 /* True when `name` is a profile --vgpu accepts (including "none"). */
 bool vgpu_profile_known(const char *name);
