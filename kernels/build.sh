@@ -13,7 +13,7 @@
 #
 # Usage: build.sh [outdir]
 set -eu
-TARGETS="gfx1100 gfx1101 gfx1102 gfx1103 gfx1150 gfx1151"
+TARGETS="gfx1100 gfx1101 gfx1102 gfx1103 gfx1150 gfx1151 gfx1152"
 CLANG=${KERNEL_CLANG:-clang-19}
 LLD=${KERNEL_LLD:-ld.lld-19}
 src=$(cd "$(dirname "$0")" && pwd)

@@ -125,7 +125,7 @@ run "$CLI" alloc --domain vram --size
 if [ $rc -eq 2 ] && err_has 'needs a value'; then ok missing-value; else bad missing-value "expected exit 2"; fi
 
 run "$CLI" --vgpu bogus info
-if [ $rc -eq 2 ] && err_has "unknown vgpu profile 'bogus'" && err_has '780m, 890m, 8060s, 7900xtx'; then
+if [ $rc -eq 2 ] && err_has "unknown vgpu profile 'bogus'" && err_has '780m, 890m, 8060s, 860m, 7900xtx'; then
 	ok vgpu-bogus
 else
 	bad vgpu-bogus "expected exit 2 listing the profiles"

@@ -232,6 +232,38 @@ gen=$(sed -n 's/^generated \([^:]*\):.*/\1/p' "$tmp/out")
 if [ -n "$gen" ] && [ ! -e "$gen" ]; then ok "demo removes its generated model"
 else bad "demo cleanup" "left $gen"; fi
 
+# Krackan Point (gfx1152): its own embedded kernels, a 512 MiB carve-out.
+cli 860m demo
+if [ $rc -eq 0 ] && out_has "Radeon 860M profile" && out_has "integrity *6 tensors.*0 mismatches" &&
+	out_has "^gemv: y = W x on the GPU" && out_has "max |error| .* ok$"; then
+	ok "demo on 860m (gfx1152): load, prove, GEMV against the CPU"
+else
+	bad "demo 860m" "expected the whole story on the 860m profile"
+fi
+
+# gfx10.3 profiles: device facts and memory only.  Loading without GPU
+# verification works on the 680M APU (CPU writes into the carve-out); the
+# demo stops at the first GPU job, and says why.
+cli 680m load "$M" --no-verify
+if [ $rc -eq 0 ] && out_has "Radeon 680M profile" && out_has "gfx1035\|VRAM"; then
+	ok "load --no-verify on 680m (gfx10.3)"
+else
+	bad "load 680m" "expected a load without GPU verification"
+fi
+cli 680m demo
+if [ $rc -ne 0 ] && err_has 'kernel module "util" is not supported on gfx1035' ||
+	{ [ $rc -ne 0 ] && out_has 'not supported on gfx1035'; }; then
+	ok "demo on 680m: no gfx1035 kernels, said plainly"
+else
+	bad "demo 680m" "expected a failure naming gfx1035"
+fi
+cli 6800xt demo
+if [ $rc -ne 0 ] && err_has "gfx10.3 command processor not modelled" && err_has "guilty"; then
+	ok "demo on 6800xt: the staged copy faults, naming the missing gfx10.3 command processor"
+else
+	bad "demo 6800xt" "expected the vgpu's not-modelled fault"
+fi
+
 cli 780m demo "$M" --no-verify
 if [ $rc -eq 0 ] && out_has "^gemv: .* layers.1.w (48 x 16 f16"; then
 	ok "demo FILE runs the GEMV on the file's smallest matrix"

@@ -27,6 +27,15 @@ static const struct expected profiles[] = {
 	{ "890m", "gfx1150", "AMD Radeon 890M Graphics", 11, 5, 0, true, 16, 4 * GiB, 4 * GiB, 14 * GiB },
 	{ "8060s", "gfx1151", "AMD Radeon 8060S Graphics", 11, 5, 1, true, 40, 64 * GiB, 64 * GiB, 32 * GiB },
 	{ "7900xtx", "gfx1100", "AMD Radeon RX 7900 XTX", 11, 0, 0, false, 96, 24 * GiB, 256 * MiB, 33254252544ull },
+	{ "860m", "gfx1152", "AMD Radeon 860M Graphics", 11, 5, 2, true, 8, 512 * MiB, 512 * MiB,
+	  15 * GiB + 768 * MiB },
+	/* gfx10.3: device facts and memory; the vgpu executes no job there */
+	{ "680m", "gfx1035", "AMD Radeon 680M", 10, 3, 3, true, 12, 512 * MiB, 512 * MiB,
+	  7 * GiB + 768 * MiB },
+	{ "deck", "gfx1033", "AMD Custom GPU 0405", 10, 3, 1, true, 8, 1 * GiB, 1 * GiB,
+	  7 * GiB + 512 * MiB },
+	{ "6800xt", "gfx1030", "AMD Radeon RX 6800 XT", 10, 3, 0, false, 72, 16 * GiB, 256 * MiB,
+	  33254252544ull },
 };
 
 static void check_profile(const struct expected *e)
@@ -90,6 +99,10 @@ Test(device, profile_780m) { check_profile(&profiles[0]); }
 Test(device, profile_890m) { check_profile(&profiles[1]); }
 Test(device, profile_8060s) { check_profile(&profiles[2]); }
 Test(device, profile_7900xtx) { check_profile(&profiles[3]); }
+Test(device, profile_860m) { check_profile(&profiles[4]); }
+Test(device, profile_680m) { check_profile(&profiles[5]); }
+Test(device, profile_deck) { check_profile(&profiles[6]); }
+Test(device, profile_6800xt) { check_profile(&profiles[7]); }
 
 /* Works on real hardware too: whatever the device, the basics hold. */
 Test(device, open_any_and_info_is_consistent)

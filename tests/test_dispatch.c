@@ -550,7 +550,8 @@ Test(dispatch, scratch_sizes_and_registers)
 		     "never fewer slots than a 1024-item wave32 workgroup needs");
 	cr_assert_eq(ab_scratch_waves(1000, 1, 256), 0xfff, "WAVES has 12 bits");
 
-	struct ab_dispatch_scratch sc = {0x7f1234560000ull, ab_scratch_tmpring(waves, 4352)};
+	struct ab_dispatch_scratch sc = {0x7f1234560000ull, ab_scratch_tmpring(waves, 4352),
+					384ull * 4352};
 	struct sh_state st;
 	emit_scratch_and_replay(&di, &sc, &st);
 	cr_assert(st.set[0x2e10 - 0x2c00] && st.set[0x2e11 - 0x2c00], "DISPATCH_SCRATCH_BASE_LO/HI");

@@ -29,8 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const targets[] = {"gfx1100", "gfx1101", "gfx1102",
-				      "gfx1103", "gfx1150", "gfx1151"};
+static const char *const targets[] = {"gfx1100", "gfx1101", "gfx1102", "gfx1103",
+				      "gfx1150", "gfx1151", "gfx1152"};
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))
 
 static uint64_t rng_state;
@@ -487,7 +487,7 @@ Test(checksum_gpu, bad_ranges_refused)
 }
 
 /* One GPU checksum per vgpu profile: each embedded target with a profile
- * (gfx1103, gfx1150, gfx1151, gfx1100) runs its own object. */
+ * (gfx1103, gfx1150, gfx1151, gfx1152, gfx1100) runs its own object. */
 static void one_profile(const char *profile, const char *target)
 {
 	vgpu_test_require(); /* a real GPU is one target, not four */
@@ -508,6 +508,7 @@ static void one_profile(const char *profile, const char *target)
 Test(profiles, p780m) { one_profile("780m", "gfx1103"); }
 Test(profiles, p890m) { one_profile("890m", "gfx1150"); }
 Test(profiles, p8060s) { one_profile("8060s", "gfx1151"); }
+Test(profiles, p860m) { one_profile("860m", "gfx1152"); }
 Test(profiles, p7900xtx) { one_profile("7900xtx", "gfx1100"); }
 
 /* The case the checksum exists for: data copied by the DMA engine into VRAM

@@ -1050,4 +1050,5 @@ TestSuite(linalg_targets, .fini = teardown, .timeout = 600);
 Test(linalg_targets, gfx1103_780m) { one_per_profile("780m", "gfx1103"); }
 Test(linalg_targets, gfx1150_890m) { one_per_profile("890m", "gfx1150"); }
 Test(linalg_targets, gfx1151_8060s) { one_per_profile("8060s", "gfx1151"); }
+Test(linalg_targets, gfx1152_860m) { one_per_profile("860m", "gfx1152"); }
 Test(linalg_targets, gfx1100_7900xtx) { one_per_profile("7900xtx", "gfx1100"); }

@@ -198,7 +198,8 @@ Test(gfx_target, gc_versions_map_like_kfd)
 	struct { uint32_t ma, mi, rv; const char *target; } cases[] = {
 		{ 11, 0, 0, "gfx1100" }, { 11, 0, 1, "gfx1103" }, { 11, 0, 2, "gfx1102" },
 		{ 11, 0, 3, "gfx1101" }, { 11, 0, 4, "gfx1103" }, { 11, 5, 0, "gfx1150" },
-		{ 11, 5, 1, "gfx1151" }, { 10, 3, 0, "gfx1030" }, { 10, 3, 3, "gfx1035" },
+		{ 11, 5, 1, "gfx1151" }, { 11, 5, 2, "gfx1152" }, { 10, 3, 0, "gfx1030" },
+		{ 10, 3, 3, "gfx1035" },
 		{ 10, 3, 7, "gfx1036" }, { 9, 3, 0, "gfx90c" }, { 9, 4, 2, "gfx90a" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -220,6 +221,8 @@ Test(gfx_target, family_and_revision_fallback)
 		{ 145, 0x20, 11, 0, 3 },  /* Navi 32 */
 		{ 150, 0x01, 11, 5, 0 },  /* Strix Point */
 		{ 150, 0xC1, 11, 5, 1 },  /* Strix Halo */
+		{ 150, 0x40, 11, 5, 2 },  /* Krackan Point: rev_id + 0x40 */
+		{ 150, 0x4F, 11, 5, 2 },
 		{ 143, 0x28, 10, 3, 0 },  /* Navi 21 */
 		{ 146, 0x01, 10, 3, 3 },  /* Rembrandt */
 		{ 142, 0x91, 9, 3, 0 },   /* Renoir */

@@ -313,6 +313,38 @@ Test(vgpu_ioctl, profile_8060s_initializes)
 	check_profile(&e);
 }
 
+Test(vgpu_ioctl, profile_860m_initializes)
+{
+	struct expect_prof e = { "860m", 0x1114, 150, 8, 1, 0x142, 512ull << 20, 512ull << 20, true };
+	check_profile(&e);
+}
+
+Test(vgpu_ioctl, profile_6800xt_initializes)
+{
+	struct expect_prof e = { "6800xt", 0x73bf, 143, 72, 4, 0x444, 16 * GiB, 256ull << 20, false };
+	check_profile(&e);
+	/* gfx_v10_0_ip_block 10.0 with IP discovery GC 10.3.0 and 2 gfx rings;
+	 * sdma_v5_2_ip_block 5.2 with SDMA 5.2.0 */
+	int fd = open_node(RENDER);
+	struct drm_amdgpu_info_hw_ip ip;
+	struct drm_amdgpu_info req = {0};
+	req.return_pointer = (uintptr_t)&ip;
+	req.return_size = sizeof(ip);
+	req.query = AMDGPU_INFO_HW_IP_INFO;
+	req.query_hw_ip.type = AMDGPU_HW_IP_GFX;
+	cr_assert_eq(xioctl(fd, DRM_IOCTL_AMDGPU_INFO, &req), 0);
+	cr_expect_eq(ip.hw_ip_version_major, 10);
+	cr_expect_eq(ip.hw_ip_version_minor, 0);
+	cr_expect_eq(ip._pad, 0x0a0300u);
+	cr_expect_eq(ip.available_rings, 0x3u);
+	req.query_hw_ip.type = AMDGPU_HW_IP_DMA;
+	cr_assert_eq(xioctl(fd, DRM_IOCTL_AMDGPU_INFO, &req), 0);
+	cr_expect_eq(ip.hw_ip_version_major, 5);
+	cr_expect_eq(ip.hw_ip_version_minor, 2);
+	cr_expect_eq(ip._pad, 0x050200u);
+	close(fd);
+}
+
 Test(vgpu_ioctl, profile_7900xtx_initializes)
 {
 	struct expect_prof e = { "7900xtx", 0x744c, 145, 96, 6, 0x545, 24 * GiB, 256ull << 20, false };

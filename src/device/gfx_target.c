@@ -42,7 +42,7 @@ static const struct {
 	{ 11, 0, 4, "gfx1103" },  /* Phoenix2 */
 	{ 11, 5, 0, "gfx1150" },  /* Strix Point (890M) */
 	{ 11, 5, 1, "gfx1151" },  /* Strix Halo (8060S) */
-	{ 11, 5, 2, "gfx1152" },
+	{ 11, 5, 2, "gfx1152" },  /* Krackan Point (860M/840M) */
 	{ 11, 5, 3, "gfx1153" },
 	{ 12, 0, 0, "gfx1200" },
 	{ 12, 0, 1, "gfx1201" },
@@ -99,6 +99,7 @@ static const struct {
 	{ FAMILY_GC_11_0_1, 0xC0, 0xF0, 11, 0, 1 },  /* Hawk Point1 */
 	{ FAMILY_GC_11_0_1, 0xF0, 0xFF, 11, 0, 4 },  /* Hawk Point2 */
 	{ FAMILY_GC_11_5_0, 0x01, 0x40, 11, 5, 0 },  /* Strix Point */
+	{ FAMILY_GC_11_5_0, 0x40, 0x50, 11, 5, 2 },  /* Krackan Point: rev_id + 0x40 (soc21.c) */
 	{ FAMILY_GC_11_5_0, 0xC0, 0xFF, 11, 5, 1 },  /* Strix Halo */
 };
 

@@ -56,7 +56,7 @@ static uint32_t hidden_size(enum amdbare_arg_kind k)
 	}
 }
 
-static int check_kernel_needs(const amdbare_kernel_info *k)
+static int check_kernel_needs(const amdbare_kernel_info *k, const struct ab_gfx_gen *gen)
 {
 	{
 		for (uint32_t i = 0; i < k->arg_count; i++) {
@@ -84,13 +84,15 @@ static int check_kernel_needs(const amdbare_kernel_info *k)
 				    "user SGPR; amdbare submits PM4 without an HSA queue", k->name);
 	/* gfx11 targets use architected flat scratch: LLVM never asks for
 	 * these two there (AMDGPUUsage: "not supported and must be 0"), so a
-	 * kernel that does was built for another target. */
-	if (e & (AMDBARE_KCP_PRIVATE_SEGMENT_BUFFER | AMDBARE_KCP_FLAT_SCRATCH_INIT))
+	 * kernel that does was built for another target.  gfx10.3 kernels
+	 * get both from the dispatcher (dispatch/pm4.c). */
+	if ((e & (AMDBARE_KCP_PRIVATE_SEGMENT_BUFFER | AMDBARE_KCP_FLAT_SCRATCH_INIT)) &&
+	    gen->scratch != AB_SCRATCH_BUFFER_SRD)
 		return ab_set_error(ENOTSUP, "dispatch of kernel '%s': it asks for the %s user "
 				    "SGPRs, which only targets without architected flat scratch use "
-				    "(gfx9/gfx10); the amdbare dispatcher sets up gfx11 scratch only",
-				    k->name, (e & AMDBARE_KCP_FLAT_SCRATCH_INIT) ? "flat scratch init"
-				    : "private segment buffer");
+				    "(gfx9/gfx10); the device is %s, whose kernels never do", k->name,
+				    (e & AMDBARE_KCP_FLAT_SCRATCH_INIT) ? "flat scratch init"
+				    : "private segment buffer", gen->name);
 	/* A dynamic stack (recursion, variable-sized alloca) has no size
 	 * known at dispatch; HSA runtimes guess one, amdbare refuses rather
 	 * than let a deep call chain run off its wave's slot. */
@@ -114,7 +116,8 @@ static int check_kernel_needs(const amdbare_kernel_info *k)
  * segment, dword-rounded per lane (as the CP rounds it), times the lanes,
  * in whole WAVESIZE units.  A kernel with a private size but without
  * SCRATCH_EN never touches scratch (LLVM sets both or neither). */
-static int plan_scratch(const amdbare_kernel_info *k, struct ab_dispatch_plan *plan)
+int ab_dispatch_plan_scratch(const amdbare_kernel_info *k, const struct ab_gfx_gen *gen,
+			     struct ab_dispatch_plan *plan)
 {
 	if (!k->private_segment)
 		return 0;
@@ -122,14 +125,14 @@ static int plan_scratch(const amdbare_kernel_info *k, struct ab_dispatch_plan *p
 	if (lane == 0)
 		lane = 4; /* SCRATCH_EN with no size: the smallest slot */
 	uint64_t wave = lane * (k->wave32 ? 32u : 64u);
-	wave = (wave + AB_SCRATCH_WAVESIZE_UNIT - 1) / AB_SCRATCH_WAVESIZE_UNIT *
-	       AB_SCRATCH_WAVESIZE_UNIT;
-	if (wave / AB_SCRATCH_WAVESIZE_UNIT > AB_SCRATCH_WAVESIZE_MAX)
+	uint32_t unit = gen->tmpring_wavesize_unit;
+	wave = (wave + unit - 1) / unit * unit;
+	if (wave / unit > gen->tmpring_wavesize_max)
 		return ab_set_error(EINVAL, "dispatch of kernel '%s': %u bytes of private memory per "
-				    "work-item need %" PRIu64 " bytes per wave%s, more than "
-				    "COMPUTE_TMPRING_SIZE.WAVESIZE can hold (%u x 256)", k->name,
+				    "work-item need %" PRIu64 " bytes per wave%s, more than %s's "
+				    "COMPUTE_TMPRING_SIZE.WAVESIZE can hold (%u x %u)", k->name,
 				    k->private_segment_fixed_size, wave, k->wave32 ? "32" : "64",
-				    AB_SCRATCH_WAVESIZE_MAX);
+				    gen->name, gen->tmpring_wavesize_max, unit);
 	plan->scratch_lane_bytes = (uint32_t)lane;
 	plan->scratch_wave_bytes = (uint32_t)wave;
 	return 0;
@@ -276,7 +279,12 @@ int ab_dispatch_plan(const amdbare_dispatch_info *info, struct ab_dispatch_plan 
 	if (!info->code_va)
 		return ab_set_error(EINVAL, "dispatch of kernel '%s': code_va is 0 (upload the code "
 				    "object with amdbare_codeobj_upload)", k->name);
-	int r = check_kernel_needs(k);
+	/* The generation decides how scratch reaches the waves; a device
+	 * without a table cannot run anything (-EOPNOTSUPP, named). */
+	int r = ab_gfx_gen_for_device(amdbare_bo_device(info->code_bo), &plan->gen);
+	if (r < 0)
+		return r;
+	r = check_kernel_needs(k, plan->gen);
 	if (r == 0)
 		r = check_shape(info, plan);
 	plan->lds_bytes = k->group_segment_fixed_size;
@@ -287,7 +295,7 @@ int ab_dispatch_plan(const amdbare_dispatch_info *info, struct ab_dispatch_plan 
 		r = check_args(info, plan);
 	if (r < 0)
 		return r;
-	r = plan_scratch(k, plan);
+	r = ab_dispatch_plan_scratch(k, plan->gen, plan);
 	if (r < 0)
 		return r;
 	plan->kernarg_offset = (k->user_sgpr_enables & AMDBARE_KCP_DISPATCH_PTR)

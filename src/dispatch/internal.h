@@ -23,15 +23,13 @@
 #define AB_LDS_ALLOC_BYTES 1024u
 #define AB_LDS_MAX_BYTES 65536u
 
-/* Scratch (private segment), gfx11 architected flat scratch.
- * COMPUTE_TMPRING_SIZE (K: gc_11_0_0_sh_mask.h): WAVES bits 0..11 (scratch
- * waves in flight per shader engine on gfx11, Mesa ac_get_scratch_tmpring_
- * size), WAVESIZE bits 12..26 in 256-byte units on gfx11 (1 KiB before;
- * LLVM's gfx11 tests encode alignto(size * lanes, 256) / 256).  The CP
- * rounds the per-lane size up to a dword (AMDGPUUsage, Private Segment
- * Size). */
-#define AB_SCRATCH_WAVESIZE_UNIT 256u
-#define AB_SCRATCH_WAVESIZE_MAX 0x7fffu
+/* Scratch (private segment).  COMPUTE_TMPRING_SIZE (K: gc_11_0_0_sh_mask.h,
+ * gc_10_3_0_sh_mask.h): WAVES bits 0..11 (scratch waves in flight per
+ * shader engine on gfx11, for the device on gfx10.3: Mesa
+ * ac_get_scratch_tmpring_size), WAVESIZE from bit 12 in 256-byte units on
+ * gfx11, 1 KiB on gfx10.3 (the generation table's tmpring_wavesize_unit
+ * and _max).  The CP rounds the per-lane size up to a dword (AMDGPUUsage,
+ * Private Segment Size). */
 #define AB_SCRATCH_WAVES_MAX 0xfffu
 #define AB_TMPRING_WAVESIZE_SHIFT 12
 /* Scratch waves one compute unit can hold: 2 SIMDs x 16 wave slots on
@@ -51,7 +49,8 @@ struct ab_dispatch_plan {
 	uint32_t region_bytes;     /* dispatch packet (if any) + kernarg segment */
 	uint32_t kernarg_offset;   /* of the kernarg segment in the region */
 	uint32_t scratch_lane_bytes; /* private segment per work-item, dword-rounded */
-	uint32_t scratch_wave_bytes; /* per wave, 256-byte units; 0 = no scratch */
+	uint32_t scratch_wave_bytes; /* per wave, in WAVESIZE units; 0 = no scratch */
+	const struct ab_gfx_gen *gen; /* the code buffer's device's generation */
 };
 
 /* The scratch ring a dispatch runs with: GPU address of the buffer and
@@ -59,6 +58,7 @@ struct ab_dispatch_plan {
 struct ab_dispatch_scratch {
 	uint64_t va;
 	uint32_t tmpring_size;
+	uint64_t bytes;            /* the buffer's size (gfx10.3: the V#'s NUM_RECORDS) */
 };
 
 /* dispatch/scratch.c: the WAVES value (per shader engine) for a device
@@ -67,6 +67,10 @@ struct ab_dispatch_scratch {
 uint32_t ab_scratch_waves(uint32_t cus, uint32_t ses, uint32_t wave_bytes);
 uint64_t ab_scratch_buffer_bytes(uint32_t waves, uint32_t ses, uint32_t wave_bytes);
 uint32_t ab_scratch_tmpring(uint32_t waves, uint32_t wave_bytes);
+/* The same for any generation's table: WAVESIZE in its unit.  On a
+ * generation whose WAVES counts for the whole device (gfx10.3) callers
+ * pass ses = 1 and every CU to the two functions above. */
+uint32_t ab_scratch_tmpring_gen(const struct ab_gfx_gen *gen, uint32_t waves, uint32_t wave_bytes);
 
 /* A dispatcher's scratch buffers.  WAVESIZE must not change under a
  * buffer the GPU may be using (Mesa ac_get_scratch_tmpring_size), so a
@@ -99,6 +103,10 @@ int ab_scratch_ring_free(struct ab_scratch_ring *r);
 const struct ab_scratch_ring *ab_dispatcher_scratch(const amdbare_dispatcher *d);
 amdbare_cmdbuf *ab_dispatcher_cmdbuf(amdbare_dispatcher *d);
 
+/* dispatch/check.c: the scratch part of the plan for generation `gen`
+ * (scratch_lane_bytes, scratch_wave_bytes in gen's WAVESIZE unit). */
+int ab_dispatch_plan_scratch(const amdbare_kernel_info *k, const struct ab_gfx_gen *gen,
+			     struct ab_dispatch_plan *plan);
 /* dispatch/check.c: every check of amdbare_dispatch_check; fills plan. */
 int ab_dispatch_plan(const amdbare_dispatch_info *info, struct ab_dispatch_plan *plan);
 

@@ -203,7 +203,7 @@ AB_API int amdbare_dispatcher_add(amdbare_dispatcher *d, const amdbare_dispatch_
 		r = amdbare_cmdbuf_use_bo(cb, karg_bo);
 	if (r == 0)
 		r = amdbare_cmdbuf_use_bo(cb, info->code_bo);
-	struct ab_dispatch_scratch scratch = {0, 0};
+	struct ab_dispatch_scratch scratch = {0};
 	if (r == 0 && plan.scratch_wave_bytes) {
 		amdbare_bo *sbo = NULL;
 		r = ab_scratch_ring_get(&d->scratch, d->dev, plan.scratch_wave_bytes, &scratch, &sbo);

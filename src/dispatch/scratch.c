@@ -1,11 +1,18 @@
 /*
- * Scratch (the private segment) for gfx11, whose targets use architected
- * flat scratch (AMDGPUUsage, "Flat Scratch"): the kernel has no scratch
- * SGPRs at all; the SPI gives each wave a slot of WAVESIZE bytes in the
- * buffer at COMPUTE_DISPATCH_SCRATCH_BASE and loads the slot's address
- * into the wave's FLAT_SCRATCH, which scratch_* instructions add to.  The
+ * Scratch (the private segment).  gfx11 targets use architected flat
+ * scratch (AMDGPUUsage, "Flat Scratch"): the kernel has no scratch SGPRs
+ * at all; the SPI gives each wave a slot of WAVESIZE bytes in the buffer
+ * at COMPUTE_DISPATCH_SCRATCH_BASE and loads the slot's address into the
+ * wave's FLAT_SCRATCH, which scratch_* instructions add to.  The
  * dispatcher owns one buffer big enough for WAVES slots per shader engine
  * (COMPUTE_TMPRING_SIZE), as Mesa's radv/radeonsi do for compute.
+ *
+ * gfx10.3 has no architected flat scratch: the SPI only hands each wave
+ * its slot's byte offset (an SGPR, with RSRC2.SCRATCH_EN) and the kernel
+ * adds it to the private segment buffer V# and the flat scratch init
+ * address the dispatcher puts in its user SGPRs (dispatch/pm4.c).  WAVES
+ * counts slots of the whole device there, and WAVESIZE is in 1 KiB units
+ * (the generation table says which).
  */
 #include "internal.h"
 #include "util/error.h"
@@ -40,10 +47,16 @@ uint64_t ab_scratch_buffer_bytes(uint32_t waves, uint32_t ses, uint32_t wave_byt
 	return (uint64_t)waves * (ses ? ses : 1) * wave_bytes;
 }
 
-uint32_t ab_scratch_tmpring(uint32_t waves, uint32_t wave_bytes)
+uint32_t ab_scratch_tmpring_gen(const struct ab_gfx_gen *gen, uint32_t waves, uint32_t wave_bytes)
 {
 	return (waves & AB_SCRATCH_WAVES_MAX) |
-	       ((wave_bytes / AB_SCRATCH_WAVESIZE_UNIT) << AB_TMPRING_WAVESIZE_SHIFT);
+	       (((wave_bytes / gen->tmpring_wavesize_unit) & gen->tmpring_wavesize_max)
+		<< AB_TMPRING_WAVESIZE_SHIFT);
+}
+
+uint32_t ab_scratch_tmpring(uint32_t waves, uint32_t wave_bytes)
+{
+	return ab_scratch_tmpring_gen(&ab_gfx_gen_gfx11, waves, wave_bytes);
 }
 
 static int keep_old(struct ab_scratch_ring *r)
@@ -61,11 +74,14 @@ static int keep_old(struct ab_scratch_ring *r)
 	return 0;
 }
 
-static int grow(struct ab_scratch_ring *r, amdbare_device *dev, uint32_t wave_bytes)
+static int grow(struct ab_scratch_ring *r, amdbare_device *dev, const struct ab_gfx_gen *gen,
+		uint32_t wave_bytes)
 {
 	amdbare_device_info di;
 	amdbare_device_get_info(dev, &di);
 	uint32_t ses = di.num_shader_engines ? di.num_shader_engines : 1;
+	if (!gen->tmpring_waves_per_se)
+		ses = 1; /* WAVES counts the whole device's slots */
 	uint32_t waves = ab_scratch_waves(di.cu_count, ses, wave_bytes);
 	struct ab_scratch_buf b = {.wave_bytes = wave_bytes, .waves = waves,
 				   .bytes = ab_scratch_buffer_bytes(waves, ses, wave_bytes)};
@@ -92,15 +108,20 @@ static int grow(struct ab_scratch_ring *r, amdbare_device *dev, uint32_t wave_by
 int ab_scratch_ring_get(struct ab_scratch_ring *r, amdbare_device *dev, uint32_t wave_bytes,
 			struct ab_dispatch_scratch *scratch, amdbare_bo **bo)
 {
+	const struct ab_gfx_gen *gen = NULL;
+	int gr = ab_gfx_gen_for_device(dev, &gen);
+	if (gr < 0)
+		return gr;
 	if (!r->cur.bo || r->cur.wave_bytes < wave_bytes) {
-		int ret = grow(r, dev, wave_bytes);
+		int ret = grow(r, dev, gen, wave_bytes);
 		if (ret < 0)
 			return ret;
 	}
 	/* The buffer's own WAVESIZE, not the kernel's: a smaller kernel
 	 * keeps the layout the buffer was sized for. */
 	scratch->va = r->cur.va;
-	scratch->tmpring_size = ab_scratch_tmpring(r->cur.waves, r->cur.wave_bytes);
+	scratch->tmpring_size = ab_scratch_tmpring_gen(gen, r->cur.waves, r->cur.wave_bytes);
+	scratch->bytes = r->cur.bytes;
 	*bo = r->cur.bo;
 	return 0;
 }

@@ -32,9 +32,25 @@ enum ab_release_mem_layout {
 	AB_RELEASE_MEM_GCR = 1,
 };
 
+/* How waves find their scratch (private segment) memory
+ * (AMDGPUUsage "Private Segment Buffer", "Flat Scratch"). */
+enum ab_scratch_model {
+	/* gfx11: architected flat scratch.  The SPI gives each wave a slot of
+	 * the buffer at COMPUTE_DISPATCH_SCRATCH_BASE and sets FLAT_SCRATCH;
+	 * kernels have no scratch user SGPRs. */
+	AB_SCRATCH_ARCHITECTED = 1,
+	/* gfx10.3: the dispatcher hands every kernel the private segment
+	 * buffer V# in its first four user SGPRs (LLVM enables them on every
+	 * gfx10.3 kernel) and, when asked, the buffer's address as flat
+	 * scratch init; the SPI only supplies each wave's byte offset
+	 * (RSRC2.SCRATCH_EN) and the kernel adds it to both. */
+	AB_SCRATCH_BUFFER_SRD = 2,
+};
+
 struct ab_gfx_gen {
 	const char *name;               /* "gfx11" */
 	uint32_t gc_major;              /* GC IP major this table serves */
+	uint32_t gc_minor;              /* 0 = every minor of gc_major */
 
 	/* SET_SH_REG window (K: nvd.h PACKET3_SET_SH_REG_START/_END). */
 	uint32_t sh_reg_start, sh_reg_end;
@@ -68,6 +84,15 @@ struct ab_gfx_gen {
 
 	/* One-dword PM4 filler (K: gfx_v11_0.c .nop = PACKET3(NOP, 0x3FFF)). */
 	uint32_t pm4_nop_dword;
+
+	/* Scratch: how waves reach it, and COMPUTE_TMPRING_SIZE's WAVESIZE
+	 * unit (bytes) and field maximum; whether WAVES counts per shader
+	 * engine (gfx11) or for the whole device (gfx10.3) (Mesa
+	 * ac_get_scratch_tmpring_size). */
+	enum ab_scratch_model scratch;
+	uint32_t tmpring_wavesize_unit;
+	uint32_t tmpring_wavesize_max;
+	int tmpring_waves_per_se;
 };
 
 /* The table for a GC IP version, or NULL when the library has none. */
@@ -79,5 +104,12 @@ int ab_gfx_gen_for_device(struct amdbare_device *dev, const struct ab_gfx_gen **
 
 /* The tables (one file each). */
 extern const struct ab_gfx_gen ab_gfx_gen_gfx11;
+extern const struct ab_gfx_gen ab_gfx_gen_gfx103;
+
+/* The private segment buffer V# (4 dwords) a gfx10.3 kernel gets in its
+ * first user SGPRs, for a scratch buffer at va of `bytes` (swizzled per
+ * lane, wave32 or wave64 index stride); va = 0 gives the null descriptor
+ * a kernel without scratch never reads through. */
+void ab_gfx103_scratch_srd(uint64_t va, uint32_t bytes, int wave32, uint32_t out[4]);
 
 #endif

@@ -14,6 +14,7 @@
 const struct ab_gfx_gen ab_gfx_gen_gfx11 = {
 	.name = "gfx11",
 	.gc_major = 11,
+	.gc_minor = 0, /* every GC 11.x shares the compute register map */
 	/* nvd.h: PACKET3_SET_SH_REG_START 0x2c00, PACKET3_SET_SH_REG_END 0x3000 */
 	.sh_reg_start = 0x2c00,
 	.sh_reg_end = 0x3000,
@@ -56,4 +57,12 @@ const struct ab_gfx_gen ab_gfx_gen_gfx11 = {
 
 	/* PACKET3(PACKET3_NOP, 0x3FFF) = 3<<30 | 0x3fff<<16 | 0x10<<8 */
 	.pm4_nop_dword = 0xffff1000,
+
+	/* gc_11_0_0_sh_mask.h COMPUTE_TMPRING_SIZE__WAVESIZE_MASK 0x07FFF000
+	 * (15 bits); 256-byte units (LLVM's gfx11 tests: alignto(size, 256) /
+	 * 256); WAVES per shader engine. */
+	.scratch = AB_SCRATCH_ARCHITECTED,
+	.tmpring_wavesize_unit = 256,
+	.tmpring_wavesize_max = 0x7fff,
+	.tmpring_waves_per_se = 1,
 };

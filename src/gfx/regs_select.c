@@ -1,8 +1,8 @@
 /*
- * Picking the per-generation table for a device.  Only gfx11 is built:
- * gfx10.3 (GC 10.3) and gfx9 (GC 9.x) need their own tables (gfx9 also a
- * different ACQUIRE_MEM layout, CP_COHER_CNTL instead of GCR_CNTL) and
- * get a clear "not supported" until they exist.
+ * Picking the per-generation table for a device: gfx11 (GC 11.x) and
+ * gfx10.3 (GC 10.3.x).  GC 10.1 (RDNA1) and gfx9 (GC 9.x) have no table
+ * (gfx9 also needs another ACQUIRE_MEM layout, CP_COHER_CNTL instead of
+ * GCR_CNTL) and get a clear "not supported".
  */
 #include "device/internal.h"
 #include "util/error.h"
@@ -13,9 +13,10 @@
 
 const struct ab_gfx_gen *ab_gfx_gen_lookup(uint32_t gc_major, uint32_t gc_minor)
 {
-	(void)gc_minor; /* every GC 11.x shares the compute register map */
 	if (gc_major == 11)
-		return &ab_gfx_gen_gfx11;
+		return &ab_gfx_gen_gfx11; /* every GC 11.x shares the compute register map */
+	if (gc_major == 10 && gc_minor == 3)
+		return &ab_gfx_gen_gfx103;
 	return NULL;
 }
 
@@ -24,8 +25,8 @@ int ab_gfx_gen_for_device(struct amdbare_device *dev, const struct ab_gfx_gen **
 	*out = ab_gfx_gen_lookup(dev->info.gc_major, dev->info.gc_minor);
 	if (!*out)
 		return ab_set_error(EOPNOTSUPP, "%s: GC %u.%u.%u (%s): the library has PM4/SDMA "
-				    "packet tables for gfx11 only; this generation is not supported "
-				    "for command submission yet", ab_node(dev), dev->info.gc_major,
+				    "packet tables for gfx11 and gfx10.3 only; this generation is not "
+				    "supported for command submission", ab_node(dev), dev->info.gc_major,
 				    dev->info.gc_minor, dev->info.gc_revision,
 				    dev->info.gfx_target[0] ? dev->info.gfx_target : "unknown target");
 	return 0;

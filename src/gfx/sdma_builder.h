@@ -2,6 +2,13 @@
  * SDMA v6 packets (GC 11's DMA engine), written into a dword stream.
  * K: drivers/gpu/drm/amd/amdgpu/sdma_v6_0_0_pkt_open.h for the fields and
  * amdgpu/sdma_v6_0.c for how the kernel itself emits them.
+ *
+ * SDMA 5.2 (GC 10.3) takes the same forms for everything built here:
+ * sdma_v5_2_emit_copy_buffer, _emit_fill_buffer, _ring_emit_fence
+ * (MTYPE 3) and _ring_pad_ib (to 8 dwords) write the same dwords, with the
+ * same 0x400000-byte copy_max_bytes/fill_max_bytes; its COUNT fields are
+ * 22 bits (navi10_sdma_pkt_open.h SDMA_PKT_COPY_LINEAR_COUNT_count_mask
+ * 0x003FFFFF) instead of 30, which that limit never reaches.
  */
 #ifndef AB_SDMA_BUILDER_H
 #define AB_SDMA_BUILDER_H

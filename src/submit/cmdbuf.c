@@ -85,7 +85,8 @@ AB_API int amdbare_cmdbuf_create(amdbare_device *dev, enum amdbare_engine engine
 		return ab_set_error(EINVAL, "%s: command buffer for engine %d: use "
 				    "AMDBARE_ENGINE_COMPUTE (1) or AMDBARE_ENGINE_DMA (2)",
 				    ab_node(dev), (int)engine);
-	/* SDMA v6 goes with GC 11 as the PM4 tables do: one gate for both. */
+	/* The SDMA packets go with the GC generation as the PM4 tables do
+	 * (SDMA 6 with GC 11, SDMA 5.2 with GC 10.3): one gate for both. */
 	const struct ab_gfx_gen *gen = NULL;
 	int r = ab_gfx_gen_for_device(dev, &gen);
 	if (r < 0)

@@ -9,6 +9,9 @@
 #   copy_gfx1100.co gfx1100, v5
 #   copy_generic.co gfx11-generic, v6 (generic targets need v6)
 #   reloc.co        gfx1103, v5, one R_AMDGPU_RELATIVE64 (a global pointer)
+#   scratch_gfx1035.co, scratch_gfx1035_w64.co
+#                   gfx1035 (gfx10.3), v5, scratch through the private
+#                   segment buffer and flat scratch init, wave32 and wave64
 set -eu
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
@@ -27,3 +30,5 @@ build copy_v4.co copy.cl gfx1103 -mcode-object-version=4
 build copy_gfx1100.co copy.cl gfx1100
 build copy_generic.co copy.cl gfx11-generic -mcode-object-version=6
 build reloc.co reloc.cl gfx1103
+build scratch_gfx1035.co scratch.cl gfx1035 -mcode-object-version=5
+build scratch_gfx1035_w64.co scratch.cl gfx1035 -mcode-object-version=5 -mwavefrontsize64

@@ -73,7 +73,7 @@ void cli_print_gtt_ceiling(FILE *out, const char *indent, const amdbare_gtt_ceil
 
 /* ---- vgpu_launch.c ---------------------------------------------------- */
 
-/* The profiles `--vgpu` accepts, for messages: "780m, 890m, 8060s, 7900xtx". */
+/* The profiles `--vgpu` accepts, for messages: "780m, 890m, 8060s, 860m, 7900xtx; gfx10.3 ...". */
 const char *vgpu_profile_list(void);
 /* True when `name` is a profile --vgpu accepts (including "none"). */
 bool vgpu_profile_known(const char *name);

@@ -108,7 +108,7 @@ int cli_report_open_failure(int err)
 		fprintf(stderr,
 			"amdbare: no amdgpu GPU is usable here; run on the virtual device instead:\n"
 			"amdbare:     amdbare --vgpu 780m info\n"
-			"amdbare: profiles: 780m, 890m, 8060s, 7900xtx "
+			"amdbare: profiles: 780m, 890m, 8060s, 860m, 7900xtx "
 			"(or set AMDBARE_VGPU=PROFILE)\n");
 	}
 	return CLI_EXIT_FAILURE;
@@ -138,8 +138,10 @@ static void print_main_help(FILE *out)
 		"\n"
 		"global options:\n"
 		"  --vgpu PROFILE  run on amdbare's virtual device (no GPU needed);\n"
-		"                  profiles: 780m, 890m, 8060s, 7900xtx; none and foreign\n"
-		"                  show what a machine without an amdgpu GPU looks like.\n"
+		"                  profiles: 780m, 890m, 8060s, 860m, 7900xtx; 680m, deck,\n"
+		"                  6800xt (gfx10.3: device facts and memory, no command\n"
+		"                  execution); none and foreign show what a machine\n"
+		"                  without an amdgpu GPU looks like.\n"
 		"                  Same as the environment variable AMDBARE_VGPU=PROFILE.\n"
 		"  --device N      use the N-th amdgpu device (default 0; `info` without it\n"
 		"                  shows every device)\n"

@@ -41,7 +41,11 @@ static const struct {
 	{"780m", "Radeon 780M"},
 	{"890m", "Radeon 890M"},
 	{"8060s", "Radeon 8060S"},
+	{"860m", "Radeon 860M"},
 	{"7900xtx", "Radeon RX 7900 XTX"},
+	{"680m", "Radeon 680M"},
+	{"deck", "Steam Deck"},
+	{"6800xt", "Radeon RX 6800 XT"},
 };
 
 /* Profiles of the vgpu that stand for "no usable device" rather than a
@@ -50,7 +54,7 @@ static const char *const device_less_profiles[] = {"none", "foreign"};
 
 const char *vgpu_profile_list(void)
 {
-	return "780m, 890m, 8060s, 7900xtx "
+	return "780m, 890m, 8060s, 860m, 7900xtx; gfx10.3 without execution: 680m, deck, 6800xt "
 	       "(and, to see what a machine without one looks like: none, foreign)";
 }
 

@@ -20,7 +20,8 @@
  *    (Linux 6.1 soc21.c).  6.1 does not know GC 11.5.x; the 890m/8060s
  *    profiles use the same rule (documented in docs/vgpu.md).
  *  - CU/SE/SH layout: public chip specifications (780M: 12 CUs in 1 SE x 2
- *    SA; 890M: 16 CUs; 8060S: 40 CUs in 2 SE; 7900 XTX: 96 CUs in 6 SE).
+ *    SA; 890M: 16 CUs; 860M: 8 CUs; 8060S: 40 CUs in 2 SE; 7900 XTX: 96
+ *    CUs in 6 SE).
  *  The APU GB_ADDR_CONFIG values, RB/TCC counts and clocks are plausible
  *  values derived from those specifications, not hardware dumps.
  */
@@ -130,6 +131,38 @@ static const struct vgpu_profile p_8060s = {
 	.num_vgprs = 1536,
 };
 
+/* Radeon 860M (Krackan Point, gfx1152, GC 11.5.2): a 32 GiB LPDDR5x-7500
+ * (128-bit) laptop with the common 512 MiB carve-out; GTT = half of the
+ * remaining 31.5 GiB (amdgpu_ttm_init's default, as for 890m).  8 CUs
+ * (512 shaders) in 1 SE x 2 SA; 2 RBs (16 ROPs).  PCI 1002:1114 rev c2 is
+ * amdgpu.ids' "AMD Radeon 860M Graphics".  external_rev = rev_id + 0x40
+ * and APU: soc21_common_early_init and amdgpu_discovery_set_ip_blocks of
+ * Linux 6.12 (6.1 does not know GC 11.5.2, as for 890m/8060s).  Clocks
+ * are the 860M's 3.0 GHz boost and LPDDR5x-7500; GB_ADDR_CONFIG is
+ * derived from the RB count, not a hardware dump. */
+static const struct vgpu_profile p_860m = {
+	.name = "860m",
+	.marketing_name = "AMD Radeon 860M Graphics",
+	.pci_vendor = 0x1002, .pci_device = 0x1114,
+	.subsys_vendor = 0x1002, .subsys_device = 0x0124,
+	.pci_revision = 0xc2,
+	.pci_slot = "0000:c4:00.0",
+	.pci_class = 0x030000,
+	.family = AMDGPU_FAMILY_GC_11_5_0,
+	.chip_rev = 0x00, .external_rev = 0x40,
+	.gc_major = 11, .gc_minor = 5, .gc_rev = 2,
+	.is_apu = 1,
+	.num_se = 1, .num_sh_per_se = 2, .cu_per_sh = 4, .cu_active = 8,
+	.max_engine_clock_khz = 3000000, .max_memory_clock_khz = 3750000,
+	.vram_type = AMDGPU_VRAM_TYPE_LPDDR5, .vram_bit_width = 128,
+	.gb_addr_config = 0x00000142,
+	.vram_size = 512 * MiB, .vis_vram_size = 512 * MiB,
+	.gtt_size = 15 * GiB + 768 * MiB,
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 2, .num_tcc_blocks = 4, .num_sdma = 1,
+	.num_vgprs = 1024,
+};
+
 /* Radeon RX 7900 XTX (Navi31, gfx1100): 24 GiB GDDR6 behind a 256 MiB BAR
  * (no resizable BAR), in a 64 GiB host: GTT = totalram / 2 as Mesa's
  * drm-shim navi31 dump shows it (33254252544 bytes). */
@@ -157,6 +190,98 @@ static const struct vgpu_profile p_7900xtx = {
 	.num_vgprs = 1536,
 };
 
+/* ---- gfx10.3 (RDNA2) ----------------------------------------------------
+ * Device facts only: the vgpu has no gfx10.3 command processor, SDMA 5.2
+ * or shader core, so every job submitted on these profiles faults
+ * ("gfx10.3 command processor not modelled", exec/ring.c); opening,
+ * DEV_INFO, memory queries, GEM and VA work as on the others.
+ * external_rev: nv_common_early_init (Linux 6.12 nv.c).  The SE/SA split,
+ * RB/TCC counts and GB_ADDR_CONFIG of the two APUs are derived from their
+ * CU and ROP counts, not hardware dumps. */
+
+/* Radeon 680M (Rembrandt, gfx1035, GC 10.3.3): a 16 GiB LPDDR5-6400
+ * (128-bit) laptop with a 512 MiB carve-out; GTT = half of the remaining
+ * 15.5 GiB (as for the other APUs).  12 CUs in 1 SE x 2 SA, 2.4 GHz.
+ * PCI 1002:1681 rev c8 is amdgpu.ids' "AMD Radeon 680M"; for device 0x1681
+ * nv.c sets external_rev 0x20. */
+static const struct vgpu_profile p_680m = {
+	.name = "680m",
+	.marketing_name = "AMD Radeon 680M",
+	.pci_vendor = 0x1002, .pci_device = 0x1681,
+	.subsys_vendor = 0x1002, .subsys_device = 0x0124,
+	.pci_revision = 0xc8,
+	.pci_slot = "0000:e5:00.0",
+	.pci_class = 0x030000,
+	.family = AMDGPU_FAMILY_YC,
+	.chip_rev = 0x00, .external_rev = 0x20,
+	.gc_major = 10, .gc_minor = 3, .gc_rev = 3,
+	.is_apu = 1,
+	.num_se = 1, .num_sh_per_se = 2, .cu_per_sh = 6, .cu_active = 12,
+	.max_engine_clock_khz = 2400000, .max_memory_clock_khz = 3200000,
+	.vram_type = AMDGPU_VRAM_TYPE_LPDDR5, .vram_bit_width = 128,
+	.gb_addr_config = 0x00000243,
+	.vram_size = 512 * MiB, .vis_vram_size = 512 * MiB,
+	.gtt_size = 7 * GiB + 768 * MiB,
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 4, .num_tcc_blocks = 8, .num_sdma = 1,
+	.num_vgprs = 1024,
+};
+
+/* Steam Deck (Van Gogh, gfx1033, GC 10.3.1): 16 GiB LPDDR5-5500 on a
+ * 128-bit bus, the 1 GiB carve-out SteamOS ships; GTT = half of the
+ * remaining 15 GiB.  8 CUs, 1.6 GHz.  PCI 1002:163f rev ae is amdgpu.ids'
+ * "AMD Custom GPU 0405"; external_rev = rev_id + 1 (Van Gogh). */
+static const struct vgpu_profile p_deck = {
+	.name = "deck",
+	.marketing_name = "AMD Custom GPU 0405",
+	.pci_vendor = 0x1002, .pci_device = 0x163f,
+	.subsys_vendor = 0x1002, .subsys_device = 0x0124,
+	.pci_revision = 0xae,
+	.pci_slot = "0000:04:00.0",
+	.pci_class = 0x030000,
+	.family = AMDGPU_FAMILY_VGH,
+	.chip_rev = 0x00, .external_rev = 0x01,
+	.gc_major = 10, .gc_minor = 3, .gc_rev = 1,
+	.is_apu = 1,
+	.num_se = 1, .num_sh_per_se = 2, .cu_per_sh = 4, .cu_active = 8,
+	.max_engine_clock_khz = 1600000, .max_memory_clock_khz = 2750000,
+	.vram_type = AMDGPU_VRAM_TYPE_LPDDR5, .vram_bit_width = 128,
+	.gb_addr_config = 0x00000142,
+	.vram_size = 1 * GiB, .vis_vram_size = 1 * GiB,
+	.gtt_size = 7 * GiB + 512 * MiB,
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 2, .num_tcc_blocks = 4, .num_sdma = 1,
+	.num_vgprs = 1024,
+};
+
+/* Radeon RX 6800 XT (Navi 21, gfx1030, GC 10.3.0): 16 GiB GDDR6 (16 Gbps,
+ * 256-bit) behind a 256 MiB BAR (no resizable BAR), in the same 64 GiB
+ * host as 7900xtx.  72 of 80 CUs in 4 SE x 2 SA, 2.25 GHz boost; 4 SDMA
+ * engines.  PCI 1002:73bf rev c1 is amdgpu.ids' "AMD Radeon RX 6800 XT";
+ * external_rev = rev_id + 0x28 (Sienna Cichlid). */
+static const struct vgpu_profile p_6800xt = {
+	.name = "6800xt",
+	.marketing_name = "AMD Radeon RX 6800 XT",
+	.pci_vendor = 0x1002, .pci_device = 0x73bf,
+	.subsys_vendor = 0x1002, .subsys_device = 0x0e3a,
+	.pci_revision = 0xc1,
+	.pci_slot = "0000:03:00.0",
+	.pci_class = 0x030000,
+	.family = AMDGPU_FAMILY_NV,
+	.chip_rev = 0x00, .external_rev = 0x28,
+	.gc_major = 10, .gc_minor = 3, .gc_rev = 0,
+	.is_apu = 0,
+	.num_se = 4, .num_sh_per_se = 2, .cu_per_sh = 9, .cu_active = 72,
+	.max_engine_clock_khz = 2250000, .max_memory_clock_khz = 1000000,
+	.vram_type = AMDGPU_VRAM_TYPE_GDDR6, .vram_bit_width = 256,
+	.gb_addr_config = 0x00000444,
+	.vram_size = 16 * GiB, .vis_vram_size = 256 * MiB,
+	.gtt_size = 33254252544ull,
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 16, .num_tcc_blocks = 16, .num_sdma = 4,
+	.num_vgprs = 1024,
+};
+
 /* A DRM node that is not amdgpu (an Intel iGPU, i915): libraries must
  * notice the driver name and refuse it.  Only VERSION and the generic DRM
  * ioctls answer; every amdgpu ioctl gets what i915 gives for a driver
@@ -181,7 +306,8 @@ static const struct vgpu_profile p_none = {
 };
 
 static const struct vgpu_profile *const all_profiles[] = {
-	&p_780m, &p_890m, &p_8060s, &p_7900xtx, &p_foreign, &p_none, NULL,
+	&p_780m, &p_890m, &p_8060s, &p_860m, &p_7900xtx,
+	&p_680m, &p_deck, &p_6800xt, &p_foreign, &p_none, NULL,
 };
 
 const struct vgpu_profile *const *vgpu_profile_all(void)
@@ -457,12 +583,12 @@ static void resolve(struct resolved *r)
 		name = "780m";
 	const struct vgpu_profile *base = vgpu_profile_find(name);
 	if (!base) {
-		char known[128] = "";
+		char known[192] = "";
 		for (size_t i = 0; all_profiles[i]; i++) {
 			strcat(known, i ? ", " : "");
 			strcat(known, all_profiles[i]->name);
 		}
-		char why[192];
+		char why[256];
 		snprintf(why, sizeof(why), "unknown profile (known: %s)", known);
 		config_error("AMDBARE_VGPU_PROFILE", name, why);
 		r->err = -EINVAL;

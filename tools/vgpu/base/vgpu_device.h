@@ -20,7 +20,7 @@
 /* ---- Profile (data; see base/profiles.c) ---------------------------------- */
 
 struct vgpu_profile {
-	const char *name;            /* "780m", "890m", "8060s", "7900xtx" */
+	const char *name;            /* "780m", "890m", "8060s", "860m", "7900xtx" */
 	const char *marketing_name;  /* as amdgpu.ids would name it */
 	uint16_t pci_vendor, pci_device, subsys_vendor, subsys_device;
 	uint8_t pci_revision;

@@ -92,9 +92,12 @@ static uint32_t ip_discovery_version(uint32_t maj, uint32_t min, uint32_t rev)
 }
 
 /* The SDMA IP paired with each GC in IP discovery (6.0.x for Navi3x and
- * Phoenix, 6.1.x for Strix). */
+ * Phoenix, 6.1.x for Strix, 5.2.x with the same revision for GC 10.3.x:
+ * Navi 21 5.2.0, Van Gogh 5.2.1, Yellow Carp 5.2.3, ...). */
 static uint32_t sdma_discovery_version(const struct vgpu_profile *p)
 {
+	if (p->gc_major == 10)
+		return ip_discovery_version(5, 2, p->gc_rev);
 	if (p->gc_minor == 5)
 		return ip_discovery_version(6, 1, p->gc_rev);
 	return ip_discovery_version(6, 0, p->gc_rev == 1 ? 1 : 0);
@@ -115,8 +118,11 @@ static int hw_ip_info(struct vgpu_file *f, const struct drm_amdgpu_info *info,
 	switch (info->query_hw_ip.type) {
 	case AMDGPU_HW_IP_GFX:
 	case AMDGPU_HW_IP_COMPUTE:
-		rings = info->query_hw_ip.type == AMDGPU_HW_IP_GFX ? 1 : 4;
-		r->hw_ip_version_major = 11;
+		/* gfx_v10_0_early_init: 2 gfx rings on every GC 10.3.x
+		 * (GFX10_NUM_GFX_RINGS_Sienna_Cichlid); the IP block's
+		 * version is gfx_v10_0_ip_block's / gfx_v11_0_ip_block's. */
+		rings = info->query_hw_ip.type == AMDGPU_HW_IP_GFX ? (p->gc_major == 10 ? 2 : 1) : 4;
+		r->hw_ip_version_major = p->gc_major == 10 ? 10 : 11;
 		r->hw_ip_version_minor = 0;
 		/* 6.1's ip_discovery_version, named _pad in libdrm 2.4.114 */
 		r->_pad = ip_discovery_version(p->gc_major, p->gc_minor, p->gc_rev);
@@ -125,8 +131,9 @@ static int hw_ip_info(struct vgpu_file *f, const struct drm_amdgpu_info *info,
 		break;
 	case AMDGPU_HW_IP_DMA:
 		rings = p->num_sdma < 2 ? p->num_sdma : 2;
-		r->hw_ip_version_major = 6;
-		r->hw_ip_version_minor = 0;
+		/* sdma_v5_2_ip_block (GC 10.3) or sdma_v6_0_ip_block */
+		r->hw_ip_version_major = p->gc_major == 10 ? 5 : 6;
+		r->hw_ip_version_minor = p->gc_major == 10 ? 2 : 0;
 		r->_pad = sdma_discovery_version(p);
 		r->ib_start_alignment = 256;
 		r->ib_size_alignment = 4;

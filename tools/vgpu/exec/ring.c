@@ -10,6 +10,7 @@
  */
 #include "internal.h"
 #include "fault/fault.h" /* fault injection: hung and faulting jobs (fault_state.c) */
+#include "base/vgpu_device.h" /* the profile: which GC generation executes the job */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -191,9 +192,21 @@ int exec_check_watchdog(struct exec_job *job)
 	return -ECANCELED;
 }
 
-/* amdgpu_job_run + amdgpu_ib_schedule: the IBs, then the user fence. */
+/* amdgpu_job_run + amdgpu_ib_schedule: the IBs, then the user fence.
+ * The command processor, SDMA engine and shader core here are gfx11's
+ * (PM4 as gfx_v11_0 takes it, SDMA v6, the gfx11 ISA).  A profile of
+ * another generation (the gfx10.3 ones) gets no execution at all: its
+ * jobs fault, naming what is missing, instead of running gfx10.3 code
+ * on a gfx11 model. */
 static int run_job(struct exec_job *job)
 {
+	const struct vgpu_profile *p = vgpu_profile_get(NULL);
+	if (p && p->gc_major != 11)
+		return exec_fault(job, "gfx%u.%u command processor not modelled: profile %s (GC "
+				  "%u.%u.%u) has no %s executor in the vgpu, which runs gfx11 PM4, "
+				  "SDMA v6 and gfx11 shader code only", p->gc_major, p->gc_minor,
+				  p->name, p->gc_major, p->gc_minor, p->gc_rev,
+				  job->ip == AMDGPU_HW_IP_DMA ? "SDMA 5.2" : "PM4/shader");
 	for (uint32_t i = 0; i < job->num_ibs; i++) {
 		int r = job->ip == AMDGPU_HW_IP_DMA ? exec_sdma_run(job, &job->ibs[i])
 						    : exec_pm4_run(job, &job->ibs[i]);
