@@ -206,8 +206,8 @@ struct notes {
 	uint32_t next;       /* first note not yet given to a dispatch */
 };
 
-static void dispatch_line(struct out *o, const struct sh_state *s, struct notes *nt,
-			  uint32_t at, const uint32_t grid[3])
+static void dispatch_line(struct out *o, const struct ab_gfx_gen *g, const struct sh_state *s,
+			  struct notes *nt, uint32_t at, const uint32_t grid[3])
 {
 	char name[AB_TRACE_NOTE_NAME + 1] = "";
 	/* The note names the dispatch whose packets start at its dword: the
@@ -233,7 +233,7 @@ static void dispatch_line(struct out *o, const struct sh_state *s, struct notes 
 		block[i] = s->num_thread[i] & 0xffffu;
 	uint64_t lds = (uint64_t)((s->rsrc2 >> 15) & 0x1ffu) * AB_LDS_ENCODE_BYTES;
 	uint64_t wave_scratch = (uint64_t)((s->tmpring >> AB_TMPRING_WAVESIZE_SHIFT) & 0x7fffu) *
-				AB_SCRATCH_WAVESIZE_UNIT;
+				g->tmpring_wavesize_unit; /* 256 B on gfx11, 1 KiB on gfx10.3 */
 	uint64_t entry = ((uint64_t)s->pgm_lo << 8) | ((uint64_t)(s->pgm_hi & 0xffffu) << 40);
 	if (o->json) {
 		fprintf(o->f, "%s{\"dispatch\":{\"dword\":%u,\"kernel\":", o->first_pkt ? "" : ",", at);
@@ -400,7 +400,7 @@ static void decode_pm4(struct out *o, const struct ab_gfx_gen *g, const uint32_t
 				reg_fields(p, name, b[3], fl);
 			}
 			emit(o, p);
-			dispatch_line(o, &s, nt, i, b);
+			dispatch_line(o, g, &s, nt, i, b);
 			i += (uint32_t)total;
 			continue;
 		}
