@@ -69,7 +69,11 @@ enum shader_mem_kind {
 	MEM_BAD,                       /* the prefix, in a form the core rejects as illegal */
 	MEM_LOAD, MEM_STORE, MEM_ATOMIC,
 	MEM_SUB_LOAD, MEM_SUB_STORE,   /* DS sub-dword forms */
-	MEM_INV                        /* buffer_gl0_inv / buffer_gl1_inv */
+	MEM_INV,                       /* buffer_gl0_inv / buffer_gl1_inv */
+	/* DS forms beyond load/store/atomic (shader/ds.c) */
+	MEM_DS_NOP, MEM_DS_PERMUTE, MEM_DS_BPERMUTE, MEM_DS_SWIZZLE, MEM_DS_APPEND,
+	MEM_DS_CONSUME, MEM_DS_LOAD_ADDTID, MEM_DS_STORE_ADDTID,
+	MEM_UNMODELLED                 /* named, known, and faulting with a reason */
 };
 
 struct shader_mem_plan {
@@ -79,7 +83,26 @@ struct shader_mem_plan {
 	bool flat, sext, wide, d16, d16_hi;
 	bool two, st64, rtn;           /* DS: 2addr, stride64, _rtn_ */
 	uint8_t ndw;                   /* DS: dwords per element */
+	uint8_t fmt;                   /* MUBUF/MTBUF typed forms: components */
+	const char *why;               /* MEM_UNMODELLED: what is not modelled */
 };
+
+/* Memory atomic operations (shader/atomic.c) */
+enum shader_aop {
+	AOP_NONE, AOP_ADD, AOP_SUB, AOP_RSUB, AOP_SWAP, AOP_CMPSWAP, AOP_AND, AOP_OR, AOP_XOR,
+	AOP_MIN_U, AOP_MAX_U, AOP_MIN_I, AOP_MAX_I, AOP_INC, AOP_DEC, AOP_MSKOR, AOP_WRAP,
+	AOP_CSUB, AOP_ADD_F, AOP_MIN_F, AOP_MAX_F, AOP_CMPSWAP_F
+};
+/* "add_u32", "cmpstore_f64", "min_i32"...: the operation (AOP_NONE if not
+ * one) and whether it is 64-bit */
+uint8_t shader_atomic_parse(const char *name, bool *wide);
+/* Whether the operation takes a second data operand (compare value of
+ * cmpswap, OR value of mskor, add-back value of wrap). */
+bool shader_atomic_two_data(uint8_t op);
+/* New memory value from the old one, data (the source) and data2 (the
+ * second data operand); -1 for AOP_NONE. */
+int shader_atomic_apply(uint8_t op, bool wide, uint64_t old, uint64_t data, uint64_t data2,
+			uint64_t *out);
 
 /* One decoded instruction, cached by address for the dispatch (the code
  * is not expected to change while it runs). */

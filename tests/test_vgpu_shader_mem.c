@@ -1,0 +1,366 @@
+/*
+ * The vgpu shader core's memory instructions against the values the RDNA3
+ * ISA defines: every DS atomic form with its gfx11 operand order
+ * (ds_cmpstore: DATA0 = new value, DATA1 = compare value, the reverse of
+ * gfx10's ds_cmpst), 64-bit and float LDS atomics, ds_permute/bpermute/
+ * swizzle, ds_append/consume and the addtid forms, and the GLOBAL f32,
+ * csub and cmpswap atomics.  Hand-assembled gfx11 programs (llvm-mc-19
+ * -triple=amdgcn -mcpu=gfx1100, the text next to each dword); raw ioctls
+ * through tests/support/vgpu_rig.
+ */
+#include "vgpu_rig.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <amdgpu.h>
+#include <amdgpu_drm.h>
+
+/* nvd.h */
+#define PACKET3(op, n) ((3u << 30) | (((n) & 0x3FFFu) << 16) | (((op) & 0xFFu) << 8))
+#define PKT3_DISPATCH_DIRECT 0x15
+#define PKT3_SET_SH_REG 0x76
+/* SH register offsets (from PACKET3_SET_SH_REG_START) of COMPUTE_* */
+#define SH_COMPUTE_START_X 0x204
+#define SH_COMPUTE_PGM_LO 0x20c
+#define SH_COMPUTE_PGM_RSRC1 0x212
+#define SH_COMPUTE_USER_DATA_0 0x240
+#define INIT_COMPUTE_SHADER_EN 1u
+#define INIT_CS_W32_EN (1u << 15)
+/* RSRC1: FLOAT_MODE 0xf0 (nearest even, denormals kept), VGPRS = 1 (16
+ * VGPRs in wave32); RSRC2: two user SGPRs (the output address in s[0:1]),
+ * the workgroup id X in s2 and LDS_SIZE in 512-byte granules */
+#define RSRC1_16_VGPRS ((0xf0u << 12) | 1u)
+#define RSRC2_OUT_SGPRS ((2u << 1) | (1u << 7))
+#define RSRC2_LDS(granules) ((uint32_t)(granules) << 15)
+
+TestSuite(vgpu_shader_mem, .init = vgpu_rig_setup, .fini = vgpu_rig_teardown);
+
+/* A wave32 program of `n` dwords in a fresh buffer. */
+static struct rig_buf *program(const uint32_t *words, size_t n)
+{
+	struct rig_buf *code = vgpu_rig_buf_new(4096);
+	memcpy(code->cpu, words, n * 4);
+	return code;
+}
+
+/* `groups` workgroups of `threads` wave32 work-items running `code`,
+ * s[0:1] = out->va; the submission's result (0, or -ECANCELED after a
+ * fault). */
+static int run_groups(uint32_t ctx, const struct rig_buf *code, uint32_t groups, uint32_t threads,
+		      uint32_t lds_granules, const struct rig_buf *out)
+{
+	struct rig_buf *ib = vgpu_rig_buf_new(4096);
+	uint32_t *p = ib->cpu, n = 0;
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 6);
+	p[n++] = SH_COMPUTE_START_X;
+	p[n++] = 0; p[n++] = 0; p[n++] = 0;
+	p[n++] = threads; p[n++] = 1; p[n++] = 1;
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = SH_COMPUTE_PGM_LO;
+	p[n++] = (uint32_t)(code->va >> 8);
+	p[n++] = (uint32_t)(code->va >> 40);
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = SH_COMPUTE_PGM_RSRC1;
+	p[n++] = RSRC1_16_VGPRS;
+	p[n++] = RSRC2_OUT_SGPRS | RSRC2_LDS(lds_granules);
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = SH_COMPUTE_USER_DATA_0;
+	p[n++] = (uint32_t)out->va;
+	p[n++] = (uint32_t)(out->va >> 32);
+	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
+	p[n++] = groups; p[n++] = 1; p[n++] = 1;
+	p[n++] = INIT_COMPUTE_SHADER_EN | INIT_CS_W32_EN;
+	return vgpu_rig_submit_compute(ctx, ib, n);
+}
+
+static int run(uint32_t ctx, const struct rig_buf *code, uint32_t threads, uint32_t lds_granules,
+	       const struct rig_buf *out)
+{
+	return run_groups(ctx, code, 1, threads, lds_granules, out);
+}
+
+static void expect_words(const struct rig_buf *out, const uint32_t *want, size_t n)
+{
+	const uint32_t *got = out->cpu;
+	for (size_t i = 0; i < n; i++)
+		cr_expect_eq(got[i], want[i], "result %zu (byte offset %zu): 0x%08x, want 0x%08x", i,
+			     i * 4, got[i], want[i]);
+}
+
+/* ---- DS compare-and-store: gfx11 operand order ---------------------- */
+
+static const uint32_t cmp_prog[] = {
+	0x7e060280, /* v_mov_b32_e32 v3, 0 */
+	0x7e08028a, /* v_mov_b32_e32 v4, 10 */
+	0xd8340000, 0x00000403, /* ds_store_b32 v3, v4 */
+	0x7e0a0294, /* v_mov_b32_e32 v5, 20 */
+	0x7e0c028a, /* v_mov_b32_e32 v6, 10 */
+	0xd8c00000, 0x07060503, /* ds_cmpstore_rtn_b32 v7, v3, v5, v6 */
+	0x7e1202ff, 0x00000063, /* v_mov_b32_e32 v9, 0x63 */
+	0xd8c00000, 0x08060903, /* ds_cmpstore_rtn_b32 v8, v3, v9, v6 */
+	0xd8d80000, 0x0a000003, /* ds_load_b32 v10, v3 */
+	0xd8400000, 0x00050903, /* ds_cmpstore_b32 v3, v9, v5 */
+	0xd8d80000, 0x0b000003, /* ds_load_b32 v11, v3 */
+	0xdc6a0000, 0x00000703, /* global_store_b32 v3, v7, s[0:1] */
+	0xdc6a0004, 0x00000803, /* global_store_b32 v3, v8, s[0:1] offset:4 */
+	0xdc6a0008, 0x00000a03, /* global_store_b32 v3, v10, s[0:1] offset:8 */
+	0xdc6a000c, 0x00000b03, /* global_store_b32 v3, v11, s[0:1] offset:12 */
+	0x7e0802f2, /* v_mov_b32_e32 v4, 1.0 */
+	0xd8340010, 0x00000403, /* ds_store_b32 v3, v4 offset:16 */
+	0x7e0a02f4, /* v_mov_b32_e32 v5, 2.0 */
+	0x7e0c02f2, /* v_mov_b32_e32 v6, 1.0 */
+	0xd8c40010, 0x07060503, /* ds_cmpstore_rtn_f32 v7, v3, v5, v6 offset:16 */
+	0x7e080280, /* v_mov_b32_e32 v4, 0 */
+	0xd8340014, 0x00000403, /* ds_store_b32 v3, v4 offset:20 */
+	0x7e0c02ff, 0x80000000, /* v_mov_b32_e32 v6, 0x80000000 */
+	0xd8c40014, 0x08060503, /* ds_cmpstore_rtn_f32 v8, v3, v5, v6 offset:20 */
+	0xd8d80010, 0x0a000003, /* ds_load_b32 v10, v3 offset:16 */
+	0xd8d80014, 0x0b000003, /* ds_load_b32 v11, v3 offset:20 */
+	0xdc6a0010, 0x00000703, /* global_store_b32 v3, v7, s[0:1] offset:16 */
+	0xdc6a0014, 0x00000803, /* global_store_b32 v3, v8, s[0:1] offset:20 */
+	0xdc6a0018, 0x00000a03, /* global_store_b32 v3, v10, s[0:1] offset:24 */
+	0xdc6a001c, 0x00000b03, /* global_store_b32 v3, v11, s[0:1] offset:28 */
+	0x7e080285, /* v_mov_b32_e32 v4, 5 */
+	0x7e0a0286, /* v_mov_b32_e32 v5, 6 */
+	0xd9340020, 0x00000403, /* ds_store_b64 v3, v[4:5] offset:32 */
+	0x7e0c0287, /* v_mov_b32_e32 v6, 7 */
+	0x7e0e0288, /* v_mov_b32_e32 v7, 8 */
+	0xd9c00020, 0x08040603, /* ds_cmpstore_rtn_b64 v[8:9], v3, v[6:7], v[4:5] offset:32 */
+	0xd9d80020, 0x0a000003, /* ds_load_b64 v[10:11], v3 offset:32 */
+	0xdc6e0020, 0x00000803, /* global_store_b64 v3, v[8:9], s[0:1] offset:32 */
+	0xdc6e0028, 0x00000a03, /* global_store_b64 v3, v[10:11], s[0:1] offset:40 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_mem, ds_cmpstore_takes_the_new_value_first)
+{
+	const uint32_t want[] = {
+		10,          /* ds_cmpstore_rtn_b32 (new 20, compare 10) on 10: old */
+		20,          /* second one (new 99, compare 10) on 20: no store */
+		20,          /* memory after both */
+		99,          /* ds_cmpstore_b32 (new 99, compare 20) stored */
+		0x3f800000u, /* ds_cmpstore_rtn_f32 (new 2.0, compare 1.0) on 1.0: old */
+		0,           /* compare -0.0 against +0.0: equal as floats */
+		0x40000000u, /* 2.0 stored by the first ... */
+		0x40000000u, /* ... and by the second */
+		5, 6,        /* ds_cmpstore_rtn_b64 (new {7,8}, compare {5,6}): old */
+		7, 8,        /* memory after it */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(cmp_prog, sizeof(cmp_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 1, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+}
+
+/* ---- the other DS atomics -------------------------------------------- */
+
+static const uint32_t atomic_prog[] = {
+	0x7e060280, /* v_mov_b32_e32 v3, 0 */
+	0x7e08028a, /* v_mov_b32_e32 v4, 10 */
+	0xd8340000, 0x00000403, /* ds_store_b32 v3, v4 */
+	0x7e0a0299, /* v_mov_b32_e32 v5, 25 */
+	0xd8880000, 0x06000503, /* ds_rsub_rtn_u32 v6, v3, v5 */
+	0xd8d80000, 0x07000003, /* ds_load_b32 v7, v3 */
+	0xdc6a0000, 0x00000603, /* global_store_b32 v3, v6, s[0:1] */
+	0xdc6a0004, 0x00000703, /* global_store_b32 v3, v7, s[0:1] offset:4 */
+	0x7e0802ff, 0xff00ff00, /* v_mov_b32_e32 v4, 0xff00ff00 */
+	0xd8340008, 0x00000403, /* ds_store_b32 v3, v4 offset:8 */
+	0x7e0a02ff, 0x0000ffff, /* v_mov_b32_e32 v5, 0xffff */
+	0x7e0c02ff, 0x00001234, /* v_mov_b32_e32 v6, 0x1234 */
+	0xd8b00008, 0x07060503, /* ds_mskor_rtn_b32 v7, v3, v5, v6 offset:8 */
+	0xd8d80008, 0x08000003, /* ds_load_b32 v8, v3 offset:8 */
+	0xdc6a0008, 0x00000703, /* global_store_b32 v3, v7, s[0:1] offset:8 */
+	0xdc6a000c, 0x00000803, /* global_store_b32 v3, v8, s[0:1] offset:12 */
+	0x7e080287, /* v_mov_b32_e32 v4, 7 */
+	0xd8340010, 0x00000403, /* ds_store_b32 v3, v4 offset:16 */
+	0x7e0a0285, /* v_mov_b32_e32 v5, 5 */
+	0x7e0c02ff, 0x00000064, /* v_mov_b32_e32 v6, 0x64 */
+	0xd8d00010, 0x07060503, /* ds_wrap_rtn_b32 v7, v3, v5, v6 offset:16 */
+	0xd8d00010, 0x08060503, /* ds_wrap_rtn_b32 v8, v3, v5, v6 offset:16 */
+	0xd8d80010, 0x09000003, /* ds_load_b32 v9, v3 offset:16 */
+	0xdc6a0010, 0x00000703, /* global_store_b32 v3, v7, s[0:1] offset:16 */
+	0xdc6a0014, 0x00000803, /* global_store_b32 v3, v8, s[0:1] offset:20 */
+	0xdc6a0018, 0x00000903, /* global_store_b32 v3, v9, s[0:1] offset:24 */
+	0x7e0802c1, /* v_mov_b32_e32 v4, -1 */
+	0x7e0a0280, /* v_mov_b32_e32 v5, 0 */
+	0xd9340020, 0x00000403, /* ds_store_b64 v3, v[4:5] offset:32 */
+	0x7e0c0281, /* v_mov_b32_e32 v6, 1 */
+	0x7e0e0280, /* v_mov_b32_e32 v7, 0 */
+	0xd9800020, 0x08000603, /* ds_add_rtn_u64 v[8:9], v3, v[6:7] offset:32 */
+	0xd9d80020, 0x0a000003, /* ds_load_b64 v[10:11], v3 offset:32 */
+	0xdc6e0020, 0x00000803, /* global_store_b64 v3, v[8:9], s[0:1] offset:32 */
+	0xdc6e0028, 0x00000a03, /* global_store_b64 v3, v[10:11], s[0:1] offset:40 */
+	0x7e0a02c1, /* v_mov_b32_e32 v5, -1 */
+	0xd9340030, 0x00000403, /* ds_store_b64 v3, v[4:5] offset:48 */
+	0x7e0c0285, /* v_mov_b32_e32 v6, 5 */
+	0xd9980030, 0x08000603, /* ds_max_rtn_i64 v[8:9], v3, v[6:7] offset:48 */
+	0xd9d80030, 0x0a000003, /* ds_load_b64 v[10:11], v3 offset:48 */
+	0xdc6e0030, 0x00000803, /* global_store_b64 v3, v[8:9], s[0:1] offset:48 */
+	0xdc6e0038, 0x00000a03, /* global_store_b64 v3, v[10:11], s[0:1] offset:56 */
+	0x7e0802ff, 0x3fc00000, /* v_mov_b32_e32 v4, 0x3fc00000 */
+	0xd8340040, 0x00000403, /* ds_store_b32 v3, v4 offset:64 */
+	0x7e0a02ff, 0x40100000, /* v_mov_b32_e32 v5, 0x40100000 */
+	0xd9e40040, 0x06000503, /* ds_add_rtn_f32 v6, v3, v5 offset:64 */
+	0x7e0a02f3, /* v_mov_b32_e32 v5, -1.0 */
+	0xd8480040, 0x00000503, /* ds_min_f32 v3, v5 offset:64 */
+	0xd8d80040, 0x07000003, /* ds_load_b32 v7, v3 offset:64 */
+	0xdc6a0040, 0x00000603, /* global_store_b32 v3, v6, s[0:1] offset:64 */
+	0xdc6a0044, 0x00000703, /* global_store_b32 v3, v7, s[0:1] offset:68 */
+	0x7e080280, /* v_mov_b32_e32 v4, 0 */
+	0x7e0a02f2, /* v_mov_b32_e32 v5, 1.0 */
+	0x7e0a02ff, 0x3ff00000, /* v_mov_b32_e32 v5, 0x3ff00000 */
+	0xd9340048, 0x00000403, /* ds_store_b64 v3, v[4:5] offset:72 */
+	0x7e0e02f4, /* v_mov_b32_e32 v7, 2.0 */
+	0x7e0c0280, /* v_mov_b32_e32 v6, 0 */
+	0xd9cc0048, 0x08000603, /* ds_max_rtn_f64 v[8:9], v3, v[6:7] offset:72 */
+	0xd9d80048, 0x0a000003, /* ds_load_b64 v[10:11], v3 offset:72 */
+	0xdc6e0048, 0x00000803, /* global_store_b64 v3, v[8:9], s[0:1] offset:72 */
+	0xdc6e0050, 0x00000a03, /* global_store_b64 v3, v[10:11], s[0:1] offset:80 */
+	0x7e0802ff, 0x00000111, /* v_mov_b32_e32 v4, 0x111 */
+	0x7e0a02ff, 0x00000222, /* v_mov_b32_e32 v5, 0x222 */
+	0xd8381a18, 0x00050403, /* ds_store_2addr_b32 v3, v4, v5 offset0:24 offset1:26 */
+	0x7e0c02ff, 0x00000333, /* v_mov_b32_e32 v6, 0x333 */
+	0x7e0e02ff, 0x00000444, /* v_mov_b32_e32 v7, 0x444 */
+	0xd8b81a18, 0x08070603, /* ds_storexchg_2addr_rtn_b32 v[8:9], v3, v6, v7 offset0:24 offset1:26 */
+	0xd8dc1a18, 0x0a000003, /* ds_load_2addr_b32 v[10:11], v3 offset0:24 offset1:26 */
+	0xdc6e0058, 0x00000803, /* global_store_b64 v3, v[8:9], s[0:1] offset:88 */
+	0xdc6e0060, 0x00000a03, /* global_store_b64 v3, v[10:11], s[0:1] offset:96 */
+	0x7e080284, /* v_mov_b32_e32 v4, 4 */
+	0xd8340080, 0x00000403, /* ds_store_b32 v3, v4 offset:128 */
+	0xd88c0080, 0x05000403, /* ds_inc_rtn_u32 v5, v3, v4 offset:128 */
+	0xd8d80080, 0x06000003, /* ds_load_b32 v6, v3 offset:128 */
+	0xd8900080, 0x07000403, /* ds_dec_rtn_u32 v7, v3, v4 offset:128 */
+	0xd8d80080, 0x08000003, /* ds_load_b32 v8, v3 offset:128 */
+	0xdc6a0068, 0x00000503, /* global_store_b32 v3, v5, s[0:1] offset:104 */
+	0xdc6a006c, 0x00000603, /* global_store_b32 v3, v6, s[0:1] offset:108 */
+	0xdc6a0070, 0x00000703, /* global_store_b32 v3, v7, s[0:1] offset:112 */
+	0xdc6a0074, 0x00000803, /* global_store_b32 v3, v8, s[0:1] offset:116 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_mem, ds_atomics_compute_what_the_isa_defines)
+{
+	const uint32_t want[] = {
+		10, 15,                  /* ds_rsub_rtn_u32 25 on 10: old, 25 - 10 */
+		0xff00ff00u, 0xff001234u, /* ds_mskor_rtn_b32 mask 0xffff, or 0x1234 */
+		7, 2, 102,               /* ds_wrap_rtn_b32 5/100: 7 -> 2 -> 102 */
+		0,
+		0xffffffffu, 0, 0, 1,    /* ds_add_rtn_u64 1: carries into the high dword */
+		0xffffffffu, 0xffffffffu, 5, 0, /* ds_max_rtn_i64 5 on -1 */
+		0x3fc00000u,             /* ds_add_rtn_f32 2.25 on 1.5: old ... */
+		0xbf800000u,             /* ... then ds_min_f32 -1.0 on 3.75 */
+		0, 0x3ff00000u, 0, 0x40000000u, /* ds_max_rtn_f64 2.0 on 1.0 */
+		0x111, 0x222, 0x333, 0x444, /* ds_storexchg_2addr_rtn_b32: old, new */
+		4, 0, 0, 4,              /* ds_inc_rtn_u32 4 on 4 wraps to 0; ds_dec_rtn 4 on 0 -> 4 */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(atomic_prog, sizeof(atomic_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 1, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+}
+
+/* ---- lane exchange and M0-based DS ----------------------------------- */
+
+static const uint32_t lanes_prog[] = {
+	0x30040082, /* v_lshlrev_b32_e32 v2, 2, v0 */
+	0x4a0200ff, 0x00000100, /* v_add_nc_u32_e32 v1, 0x100, v0 */
+	0x4a080484, /* v_add_nc_u32_e32 v4, 4, v2 */
+	0xdacc0000, 0x05000104, /* ds_bpermute_b32 v5, v4, v1 */
+	0xdc6a0000, 0x00000502, /* global_store_b32 v2, v5, s[0:1] */
+	0x4c0804ff, 0x0000007c, /* v_sub_nc_u32_e32 v4, 0x7c, v2 */
+	0xdac80000, 0x05000104, /* ds_permute_b32 v5, v4, v1 */
+	0xdc6a0080, 0x00000502, /* global_store_b32 v2, v5, s[0:1] offset:128 */
+	0xd8340400, 0x00000002, /* ds_store_b32 v2, v0 offset:1024 */
+	0xbefd00ff, 0x00000400, /* s_mov_b32 m0, 0x400 */
+	0xd8f80004, 0x05000000, /* ds_append v5 offset:4 */
+	0xd8f40008, 0x06000000, /* ds_consume v6 offset:8 */
+	0xdc6a0200, 0x00000502, /* global_store_b32 v2, v5, s[0:1] offset:512 */
+	0xdc6a0280, 0x00000602, /* global_store_b32 v2, v6, s[0:1] offset:640 */
+	0x160e0083, /* v_mul_u32_u24_e32 v7, 3, v0 */
+	0xbefd00ff, 0x00000800, /* s_mov_b32 m0, 0x800 */
+	0xdac00040, 0x00000700, /* ds_store_addtid_b32 v7 offset:64 */
+	0xd8d80840, 0x08000002, /* ds_load_b32 v8, v2 offset:2112 */
+	0xdac40040, 0x09000000, /* ds_load_addtid_b32 v9 offset:64 */
+	0xdc6a0300, 0x00000802, /* global_store_b32 v2, v8, s[0:1] offset:768 */
+	0xdc6a0380, 0x00000902, /* global_store_b32 v2, v9, s[0:1] offset:896 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_mem, ds_permute_bpermute_append_consume_addtid)
+{
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(lanes_prog, sizeof(lanes_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 32, 5, out), 0);
+	const uint32_t *got = out->cpu;
+	for (unsigned i = 0; i < 32; i++) {
+		cr_expect_eq(got[i], 0x100 + ((i + 1) & 31), "bpermute lane %u: 0x%x", i, got[i]);
+		cr_expect_eq(got[32 + i], 0x100 + 31 - i, "permute lane %u: 0x%x", i, got[32 + i]);
+		/* the counter at M0 + 4 held lane 1's value, 1; 32 lanes add 32 */
+		cr_expect_eq(got[128 + i], 1, "ds_append lane %u: %u", i, got[128 + i]);
+		cr_expect_eq(got[160 + i], 2, "ds_consume lane %u: %u", i, got[160 + i]);
+		cr_expect_eq(got[192 + i], 3 * i, "ds_store_addtid lane %u: %u", i, got[192 + i]);
+		cr_expect_eq(got[224 + i], 3 * i, "ds_load_addtid lane %u: %u", i, got[224 + i]);
+	}
+}
+
+/* ---- GLOBAL float, csub and cmpswap atomics -------------------------- */
+
+static const uint32_t global_prog[] = {
+	0x7e060280, /* v_mov_b32_e32 v3, 0 */
+	0x7e080284, /* v_mov_b32_e32 v4, 4 */
+	0x7e0c02f4, /* v_mov_b32_e32 v6, 2.0 */
+	0x7e0e02f1, /* v_mov_b32_e32 v7, -0.5 */
+	0xdcde4000, 0x05000403, /* global_atomic_csub_u32 v5, v3, v4, s[0:1] glc */
+	0xdd5a0004, 0x00000603, /* global_atomic_add_f32 v3, v6, s[0:1] offset:4 */
+	0xdd460008, 0x00000703, /* global_atomic_min_f32 v3, v7, s[0:1] offset:8 */
+	0xdd4a000c, 0x00000703, /* global_atomic_max_f32 v3, v7, s[0:1] offset:12 */
+	0x7e0e02f2, /* v_mov_b32_e32 v7, 1.0 */
+	0xdd424010, 0x08000603, /* global_atomic_cmpswap_f32 v8, v3, v[6:7], s[0:1] offset:16 glc */
+	0x7e1402aa, /* v_mov_b32_e32 v10, 42 */
+	0x7e160287, /* v_mov_b32_e32 v11, 7 */
+	0xdcd24014, 0x09000a03, /* global_atomic_cmpswap_b32 v9, v3, v[10:11], s[0:1] offset:20 glc */
+	0xdcde4018, 0x0c000403, /* global_atomic_csub_u32 v12, v3, v4, s[0:1] offset:24 glc */
+	0xdc6a0020, 0x00000503, /* global_store_b32 v3, v5, s[0:1] offset:32 */
+	0xdc6a0024, 0x00000803, /* global_store_b32 v3, v8, s[0:1] offset:36 */
+	0xdc6a0028, 0x00000903, /* global_store_b32 v3, v9, s[0:1] offset:40 */
+	0xdc6a002c, 0x00000c03, /* global_store_b32 v3, v12, s[0:1] offset:44 */
+	0xbfb00000, /* s_endpgm */
+};
+
+static uint32_t f32_bits(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+Test(vgpu_shader_mem, global_float_csub_and_cmpswap_atomics)
+{
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t *m = out->cpu;
+	m[0] = 10;
+	m[1] = f32_bits(1.5f);
+	m[2] = f32_bits(3.0f);
+	m[3] = f32_bits(3.0f);
+	m[4] = f32_bits(1.0f);
+	m[5] = 7;
+	m[6] = 3;
+	struct rig_buf *code = program(global_prog, sizeof(global_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 1, out), 0);
+	const uint32_t want[] = {
+		6,                  /* csub 4 from 10 */
+		f32_bits(3.5f),     /* add_f32 2.0 */
+		f32_bits(-0.5f),    /* min_f32 -0.5 */
+		f32_bits(3.0f),     /* max_f32 -0.5 */
+		f32_bits(2.0f),     /* cmpswap_f32 {new 2.0, compare 1.0} */
+		42,                 /* cmpswap_b32 {new 42, compare 7} */
+		3,                  /* csub 4 from 3: clamped, unchanged */
+		0,
+		10, f32_bits(1.0f), 7, 3, /* the returned old values */
+	};
+	expect_words(out, want, sizeof(want) / 4);
+}
