@@ -124,6 +124,42 @@ if command -v llvm-mc-19 >/dev/null 2>&1; then
 	compare "s_waitcnt/s_delay_alu/s_sendmsg, all immediates" "$tmp/llvm" "$tmp/ours"
 fi
 
+# (e) the hand-written entries (tools/vgpu/isa/isa_optable_extra.c),
+# whose operands print symbolically: every 7th 16-bit immediate of
+# s_getreg_b32 (hwreg), s_version (UC_VERSION_*) and ds_swizzle_b32
+# (swizzle), every message of s_sendmsg_rtn_b32/b64, s_setreg_b32 and
+# s_setreg_imm32_b32 with literals, ds_nop, the GWS semaphores with and
+# without gds, and s_atc_probe(_buffer).
+if command -v llvm-mc-19 >/dev/null 2>&1; then
+	awk 'BEGIN { print ".text";
+		for (v = 0; v < 65536; v += 7) {
+			printf ".long 0x%08x\n", 3095724032 + v;            # s_getreg_b32 s5
+			printf ".long 0x%08x\n", 2961178624 + v;            # s_version
+			printf ".long 0x%08x, 0x%08x\n", 3637772288 + v, 83886082; # ds_swizzle_b32 v5, v2
+		}
+		for (v = 0; v < 256; v++) {
+			printf ".long 0x%08x\n", 3196079104 + v;            # s_sendmsg_rtn_b32 s0
+			printf ".long 0x%08x\n", 3196210432 + v;  # s_sendmsg_rtn_b64 s[2:3]
+		}
+		printf ".long 0x%08x\n", 3103987713;                    # s_setreg_b32 hwreg(MODE,0,4), s3
+		split("1 64 65 1065353216 4294967279 4294967280 305419896", lit, " ");
+		for (k = 1; k <= 7; k++)
+			printf ".long 0x%08x, 0x%08x\n", 3112179969, lit[k]; # s_setreg_imm32_b32
+		printf ".long 0xd8500000, 0x00000000\n";                # ds_nop
+		printf ".long 0xd86a0004, 0x00000000\n";                # ds_gws_sema_v offset:4 gds
+		printf ".long 0xd8720000, 0x00000000\n";                # ds_gws_sema_p gds
+		printf ".long 0xd8620000, 0x00000000\n";                # ds_gws_sema_release_all gds
+		printf ".long 0xf48801c2, 0xf8000064\n";                # s_atc_probe 7, s[4:5], 0x64
+		printf ".long 0xf48c01c2, 0x04000000\n";                # s_atc_probe_buffer 7, s[4:7], s2
+		printf ".long 0xf4881c42, 0x04000010\n";                # s_atc_probe 0x71, s[4:5], s2 offset:0x10
+	}' >"$tmp/extra.s"
+	llvm-mc-19 -arch=amdgcn -mcpu=gfx1100 -filetype=obj "$tmp/extra.s" -o "$tmp/extra.o"
+	objdump_norm "$tmp/extra.o" >"$tmp/llvm"
+	ours_norm "$tmp/extra.o" >"$tmp/ours"
+	compare "hwreg/s_version/swizzle/sendmsg_rtn/setreg/ds_nop/gws/atc_probe" "$tmp/llvm" "$tmp/ours"
+	if grep -q '<illegal>' "$tmp/llvm"; then fail "extra corpus: llvm calls some of it illegal"; else pass; fi
+fi
+
 # (d) strictness: unknown encodings are illegal and make the tool fail.
 printf '\000\000\237\277\377\377\377\377' >"$tmp/bad.bin"   # s_code_end, then 0xffffffff
 if "$disasm" --raw "$tmp/bad.bin" >"$tmp/bad.out"; then

@@ -67,7 +67,9 @@ enum isa_lit {
 /* How a SOPP/SOPK 16-bit immediate prints (stored in isa_slot.lit). */
 enum isa_simm {
 	ISA_SIMM_HEX = 16, ISA_SIMM_HEX_SMALLDEC, ISA_SIMM_DEC, ISA_SIMM_BRANCH, ISA_SIMM_WAITCNT,
-	ISA_SIMM_DELAY_ALU, ISA_SIMM_SENDMSG, ISA_SIMM_DEPCTR
+	ISA_SIMM_DELAY_ALU, ISA_SIMM_SENDMSG, ISA_SIMM_DEPCTR,
+	ISA_SIMM_HWREG,    /* s_getreg/s_setreg: hwreg(id[, offset, size]) */
+	ISA_SIMM_VERSION   /* s_version: UC_VERSION_* */
 };
 
 #define ISA_OPF_E32            0x0001u  /* mnemonic carries _e32 */
@@ -98,6 +100,10 @@ enum isa_simm {
 /* e32 VOP1/VOP2/VOPC: DPP forms (mnemonic in dpp_name) */
 #define ISA_OPF_DPP16          0x100000u
 #define ISA_OPF_DPP8           0x200000u
+/* ds_swizzle_b32: the offset prints as swizzle(...) */
+#define ISA_OPF_DS_SWIZZLE     0x400000u
+/* DS: valid only with the gds bit set (the GWS semaphores) */
+#define ISA_OPF_DS_GDS_REQ     0x800000u
 
 
 #define ISA_MBZ(field) (1u << (field))

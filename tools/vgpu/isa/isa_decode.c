@@ -63,6 +63,19 @@ const struct isa_opdesc *isa_lookup(enum isa_enc enc, unsigned op)
 		else
 			hi = mid;
 	}
+	/* then the hand-written entries (isa_optable_extra.c) */
+	static const struct { enum isa_enc enc; const struct isa_opdesc *tab; const unsigned *n; }
+	extra[] = {
+		{ISA_ENC_SOP1, isa_xtab_sop1, &isa_xtab_sop1_n},
+		{ISA_ENC_SOPK, isa_xtab_sopk, &isa_xtab_sopk_n},
+		{ISA_ENC_SMEM, isa_xtab_smem, &isa_xtab_smem_n},
+		{ISA_ENC_DS, isa_xtab_ds, &isa_xtab_ds_n},
+	};
+	for (unsigned i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		if (extra[i].enc == enc)
+			for (unsigned j = 0; j < *extra[i].n; j++)
+				if (extra[i].tab[j].op == op)
+					return &extra[i].tab[j];
 	return NULL;
 }
 
@@ -401,6 +414,13 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 {
 	unsigned v = field_value(in, o->field);
 	uint32_t w0 = in->words[0];
+	/* a register field holding an immediate (s_sendmsg_rtn's message,
+	 * s_atc_probe's probe bits): printed as the table's ISA_SIMM_* */
+	if (o->lit >= ISA_SIMM_HEX && (o->field == ISA_FLD_SSRC0 || o->field == ISA_FLD_SDATA)) {
+		o->kind = ISA_OPK_IMM;
+		o->value = v;
+		return 0;
+	}
 	if (o->field == ISA_FLD_SRC0 && (v == 250 || v == 233 || v == 234) &&
 	    (in->enc == ISA_ENC_VOP1 || in->enc == ISA_ENC_VOP2 || in->enc == ISA_ENC_VOPC))
 		return decode_dpp(in, o, v, words, nwords, len);
@@ -615,6 +635,8 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 	rc = check_mbz(out, out->desc->mbz);
 	if (rc)
 		return rc;
+	if ((out->desc->flags & ISA_OPF_DS_GDS_REQ) && !((words[0] >> 17) & 1))
+		return -EILSEQ;
 	for (unsigned f = ISA_FLD_VDST; f <= ISA_FLD_VSRC1; f++) {
 		unsigned v = field_value(out, (uint8_t)f);
 		if ((out->desc->lo128 & ISA_MBZ(f)) &&

@@ -291,6 +291,131 @@ static void put_depctr(struct out *o, unsigned v)
 	}
 }
 
+/* hwreg(id[, offset, size]) as llvm-objdump-19 prints it for gfx11: the
+ * register's name where gfx11 has one, the bare id otherwise; offset
+ * and size only when not the whole register (0, 32). */
+static void put_hwreg(struct out *o, unsigned v)
+{
+	static const struct { uint8_t id; const char *name; } regs[] = {
+		{1, "HW_REG_MODE"}, {2, "HW_REG_STATUS"}, {3, "HW_REG_TRAPSTS"},
+		{5, "HW_REG_GPR_ALLOC"}, {6, "HW_REG_LDS_ALLOC"}, {7, "HW_REG_IB_STS"},
+		{15, "HW_REG_SH_MEM_BASES"}, {18, "HW_REG_PERF_SNAPSHOT_PC_LO"},
+		{19, "HW_REG_PERF_SNAPSHOT_PC_HI"}, {20, "HW_REG_FLAT_SCR_LO"},
+		{21, "HW_REG_FLAT_SCR_HI"}, {23, "HW_REG_HW_ID1"}, {24, "HW_REG_HW_ID2"},
+		{27, "HW_REG_PERF_SNAPSHOT_DATA"}, {29, "HW_REG_SHADER_CYCLES"},
+	};
+	unsigned id = v & 0x3f, off = (v >> 6) & 0x1f, size = ((v >> 11) & 0x1f) + 1;
+	put(o, "hwreg(");
+	const char *name = NULL;
+	for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+		if (regs[i].id == id)
+			name = regs[i].name;
+	if (name)
+		put(o, name);
+	else
+		put_u(o, id);
+	if (off != 0 || size != 32) {
+		put(o, ", ");
+		put_u(o, off);
+		put(o, ", ");
+		put_u(o, size);
+	}
+	put(o, ")");
+}
+
+/* s_version: the gfx version code (bits 7:0) by name where LLVM has one,
+ * OR-ed with the W64/W32/MDP bits (13, 14, 15) as nested expressions;
+ * any other bit set: the plain hex value (LLVM's decodeVersionImm). */
+static void put_version(struct out *o, unsigned v)
+{
+	if (v & 0x1f00) {
+		put_x(o, v);
+		return;
+	}
+	static const char *const bits[] = {"UC_VERSION_W64_BIT", "UC_VERSION_W32_BIT",
+					   "UC_VERSION_MDP_BIT"};
+	unsigned nbits = 0;
+	for (unsigned i = 0; i < 3; i++)
+		nbits += (v >> (13 + i)) & 1;
+	for (unsigned i = 1; i < nbits; i++)
+		put(o, "(");
+	const char *name = NULL;
+	switch (v & 0xff) {
+	case 0: name = "UC_VERSION_GFX7"; break;
+	case 4: name = "UC_VERSION_GFX10"; break;
+	case 6: name = "UC_VERSION_GFX11"; break;
+	case 9: name = "UC_VERSION_GFX12"; break;
+	default: break;
+	}
+	if (name)
+		put(o, name);
+	else
+		put_u(o, v & 0xff);
+	unsigned done = 0;
+	for (unsigned i = 0; i < 3; i++) {
+		if (!((v >> (13 + i)) & 1))
+			continue;
+		put(o, "|");
+		put(o, bits[i]);
+		if (++done < nbits)
+			put(o, ")");
+	}
+}
+
+/* ds_swizzle_b32's offset (LLVM's printSwizzle): nothing for 0;
+ * swizzle(QUAD_PERM,...) for 0x80xx; for bit 15 clear the SWAP, REVERSE
+ * and BROADCAST shorthands of the and/or/xor masks where they apply,
+ * else BITMASK_PERM with one of 0 1 p i per lane-id bit (4 to 0); any
+ * other value in decimal. */
+static void put_swizzle(struct out *o, unsigned v)
+{
+	if (v == 0)
+		return;
+	put(o, " offset:");
+	if ((v & 0xff00) == 0x8000) {
+		put(o, "swizzle(QUAD_PERM");
+		for (unsigned i = 0; i < 4; i++) {
+			put(o, ",");
+			put_u(o, (v >> (2 * i)) & 3);
+		}
+		put(o, ")");
+		return;
+	}
+	if (v & 0x8000) {
+		put_u(o, v);
+		return;
+	}
+	unsigned and_m = v & 0x1f, or_m = (v >> 5) & 0x1f, xor_m = (v >> 10) & 0x1f;
+	if (and_m == 0x1f && or_m == 0 && xor_m && !(xor_m & (xor_m - 1))) {
+		put(o, "swizzle(SWAP,");
+		put_u(o, xor_m);
+		put(o, ")");
+		return;
+	}
+	if (and_m == 0x1f && or_m == 0 && xor_m && !((xor_m + 1) & xor_m)) {
+		put(o, "swizzle(REVERSE,");
+		put_u(o, xor_m + 1);
+		put(o, ")");
+		return;
+	}
+	unsigned group = 0x1f - and_m + 1;
+	if (group > 1 && !(group & (group - 1)) && or_m < group && xor_m == 0) {
+		put(o, "swizzle(BROADCAST,");
+		put_u(o, group);
+		put(o, ",");
+		put_u(o, or_m);
+		put(o, ")");
+		return;
+	}
+	put(o, "swizzle(BITMASK_PERM,\"");
+	unsigned p0 = or_m ^ xor_m, p1 = ((0x1f & and_m) | or_m) ^ xor_m;
+	for (unsigned m = 0x10; m; m >>= 1) {
+		unsigned a = p0 & m, b = p1 & m;
+		put(o, a == b ? (a ? "1" : "0") : (a ? "i" : "p"));
+	}
+	put(o, "\")");
+}
+
 static void put_simm(struct out *o, uint8_t kind, unsigned v)
 {
 	switch (kind) {
@@ -304,6 +429,8 @@ static void put_simm(struct out *o, uint8_t kind, unsigned v)
 	case ISA_SIMM_DELAY_ALU: put_delay_alu(o, v); return;
 	case ISA_SIMM_SENDMSG: put_sendmsg(o, v); return;
 	case ISA_SIMM_DEPCTR: put_depctr(o, v); return;
+	case ISA_SIMM_HWREG: put_hwreg(o, v); return;
+	case ISA_SIMM_VERSION: put_version(o, v); return;
 	default: put_u(o, v); return;
 	}
 }
@@ -459,7 +586,9 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->dlc) put(o, " dlc");
 		break;
 	case ISA_ENC_DS:
-		if (d->flags & ISA_OPF_DS_2OFF) {
+		if (d->flags & ISA_OPF_DS_SWIZZLE) {
+			put_swizzle(o, (unsigned)in->offset);
+		} else if (d->flags & ISA_OPF_DS_2OFF) {
 			if (in->offset0) { put(o, " offset0:"); put_u(o, in->offset0); }
 			if (in->offset1) { put(o, " offset1:"); put_u(o, in->offset1); }
 		} else if (in->offset) {

@@ -1,0 +1,42 @@
+/* Opcodes gen_optable.py leaves out because their operands print
+ * symbolically (hwreg(...), swizzle(...), sendmsg(...), UC_VERSION_*) or
+ * because a probe with distinct registers in every field is invalid for
+ * them (ds_nop, the GWS semaphores: LLVM accepts them only with every
+ * field zero, or only with gds set).  Written by hand from
+ * llvm-objdump-19's output for gfx1100 (the cases are listed in
+ * docs/vgpu-isa.md); isa_lookup consults these after the generated
+ * tables.  Same layout as isa_optable.c, sorted by opcode. */
+#include "isa_table.h"
+
+const struct isa_opdesc isa_xtab_sop1[] = {
+	{76, "s_sendmsg_rtn_b32", 2, 0, 0, 0, 0, {{ISA_FLD_SDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SSRC0, 8, ISA_SIMM_SENDMSG, 0}}, NULL, NULL},
+	{77, "s_sendmsg_rtn_b64", 2, 0, 0, 0, 0, {{ISA_FLD_SDST, 64, ISA_LIT_NONE, 0}, {ISA_FLD_SSRC0, 8, ISA_SIMM_SENDMSG, 0}}, NULL, NULL},
+};
+const unsigned isa_xtab_sop1_n = 2;
+
+const struct isa_opdesc isa_xtab_sopk[] = {
+	{1, "s_version", 1, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_VERSION, 0}}, NULL, NULL},
+	{17, "s_getreg_b32", 2, 0, 0, 0, 0, {{ISA_FLD_SDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SIMM16, 16, ISA_SIMM_HWREG, 0}}, NULL, NULL},
+	{18, "s_setreg_b32", 2, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_HWREG, 0}, {ISA_FLD_SDST, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{19, "s_setreg_imm32_b32", 2, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_HWREG, 0}, {ISA_FLD_LITK, 32, ISA_LIT_32F, 0}}, NULL, NULL},
+};
+const unsigned isa_xtab_sopk_n = 4;
+
+const struct isa_opdesc isa_xtab_smem[] = {
+	{34, "s_atc_probe", 3, 0, ISA_MBZ(ISA_FLD_SMEM_CACHE), 0, 0, {{ISA_FLD_SDATA, 7, ISA_SIMM_HEX_SMALLDEC, 0}, {ISA_FLD_SBASE, 64, ISA_LIT_NONE, 0}, {ISA_FLD_SOFFSET, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{35, "s_atc_probe_buffer", 3, 0, ISA_MBZ(ISA_FLD_SMEM_CACHE), 0, 0, {{ISA_FLD_SDATA, 7, ISA_SIMM_HEX_SMALLDEC, 0}, {ISA_FLD_SBASE, 128, ISA_LIT_NONE, 0}, {ISA_FLD_SOFFSET, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+};
+const unsigned isa_xtab_smem_n = 2;
+
+#define DS_ALL_ZERO (ISA_MBZ(ISA_FLD_SIMM16) | ISA_MBZ(ISA_FLD_VDST) | ISA_MBZ(ISA_FLD_ADDR) | \
+		     ISA_MBZ(ISA_FLD_DATA0) | ISA_MBZ(ISA_FLD_DATA1))
+#define DS_NO_REGS (ISA_MBZ(ISA_FLD_VDST) | ISA_MBZ(ISA_FLD_ADDR) | ISA_MBZ(ISA_FLD_DATA0) | \
+		    ISA_MBZ(ISA_FLD_DATA1))
+const struct isa_opdesc isa_xtab_ds[] = {
+	{20, "ds_nop", 0, 0, DS_ALL_ZERO | ISA_MBZ(ISA_FLD_DS_GDS), 0, 0, {}, NULL, NULL},
+	{24, "ds_gws_sema_release_all", 0, ISA_OPF_DS_GDS_REQ, DS_NO_REGS, 0, 0, {}, NULL, NULL},
+	{26, "ds_gws_sema_v", 0, ISA_OPF_DS_GDS_REQ, DS_NO_REGS, 0, 0, {}, NULL, NULL},
+	{28, "ds_gws_sema_p", 0, ISA_OPF_DS_GDS_REQ, DS_NO_REGS, 0, 0, {}, NULL, NULL},
+	{53, "ds_swizzle_b32", 2, ISA_OPF_DS_SWIZZLE, ISA_MBZ(ISA_FLD_DATA0) | ISA_MBZ(ISA_FLD_DATA1), 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+};
+const unsigned isa_xtab_ds_n = 5;
