@@ -307,6 +307,35 @@ Test(vgpu_shader_mem, ds_permute_bpermute_append_consume_addtid)
 	}
 }
 
+static const uint32_t swizzle_prog[] = {
+	0x30040082, /* v_lshlrev_b32_e32 v2, 2, v0 */
+	0x4a0200ff, 0x00000100, /* v_add_nc_u32_e32 v1, 0x100, v0 */
+	0xd8d4801b, 0x05000001, /* ds_swizzle_b32 v5, v1 offset:swizzle(QUAD_PERM,3,2,1,0) */
+	0xdc6a0000, 0x00000502, /* global_store_b32 v2, v5, s[0:1] */
+	0xd8d4041f, 0x05000001, /* ds_swizzle_b32 v5, v1 offset:swizzle(SWAP,1) */
+	0xdc6a0080, 0x00000502, /* global_store_b32 v2, v5, s[0:1] offset:128 */
+	0xd8d40078, 0x05000001, /* ds_swizzle_b32 v5, v1 offset:swizzle(BROADCAST,8,3) */
+	0xdc6a0100, 0x00000502, /* global_store_b32 v2, v5, s[0:1] offset:256 */
+	0xd8d47c1f, 0x05000001, /* ds_swizzle_b32 v5, v1 offset:swizzle(REVERSE,32) */
+	0xdc6a0180, 0x00000502, /* global_store_b32 v2, v5, s[0:1] offset:384 */
+	0xd8500000, 0x00000000, /* ds_nop */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_mem, ds_swizzle_modes_and_ds_nop)
+{
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(swizzle_prog, sizeof(swizzle_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 32, 1, out), 0);
+	const uint32_t *got = out->cpu;
+	for (unsigned i = 0; i < 32; i++) {
+		cr_expect_eq(got[i], 0x100 + ((i & ~3u) | (3 - (i & 3))), "quad_perm lane %u", i);
+		cr_expect_eq(got[32 + i], 0x100 + (i ^ 1), "swap,1 lane %u", i);
+		cr_expect_eq(got[64 + i], 0x100 + ((i & ~7u) | 3), "broadcast,8,3 lane %u", i);
+		cr_expect_eq(got[96 + i], 0x100 + (31 - i), "reverse,32 lane %u", i);
+	}
+}
+
 /* ---- GLOBAL float, csub and cmpswap atomics -------------------------- */
 
 static const uint32_t global_prog[] = {

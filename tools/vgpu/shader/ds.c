@@ -283,12 +283,14 @@ static int ds_permute(struct shader_core *c, struct shader_wave *w, const struct
 /*
  * ds_swizzle_b32: lanes exchange DATA0 by the 16-bit offset (RDNA3 ISA,
  * DS_SWIZZLE_B32; the offset:swizzle(...) forms LLVM prints):
- *   offset[15] = 1: QDMode, within each group of 4 lanes lane j reads
- *     lane offset[2j+1:2j] of its group;
+ *   offset[15:8] = 0x80: QDMode, within each group of 4 lanes lane j
+ *     reads lane offset[2j+1:2j] of its group;
  *   offset[15] = 0: BitMode, within each group of 32 lanes, with
  *     and_mask = offset[4:0], or_mask = offset[9:5], xor_mask =
  *     offset[14:10], lane i reads ((i & and) | or) ^ xor.
  * Inactive lanes are written nothing; reading an inactive lane gives 0.
+ * Other offsets with bit 15 set (modes LLVM prints as a plain number)
+ * fault as not modelled.
  */
 static int ds_swizzle(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in)
 {
@@ -301,6 +303,9 @@ static int ds_swizzle(struct shader_core *c, struct shader_wave *w, const struct
 	if (vmem_check_vgprs(c, w, vdst) || vmem_check_vgprs(c, w, d0))
 		return -ECANCELED;
 	uint32_t off = (uint32_t)in->offset & 0xffffu, tmp[64] = { 0 };
+	if ((off & 0x8000u) && (off & 0xff00u) != 0x8000u)
+		return shader_fault(c, "ds_swizzle_b32 with an offset mode other than QDMode "
+				       "(0x80xx) or BitMode (bit 15 clear) is not modelled");
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		unsigned src;
