@@ -1,6 +1,7 @@
 /*
- * The vgpu shader core's memory instructions against the values the RDNA3
- * ISA defines: every DS atomic form with its gfx11 operand order
+ * The vgpu shader core's memory instructions, and the scalar ones that
+ * came with them (hardware registers, s_movrel, the remaining SOP1/SOP2
+ * bit operations), against the values the RDNA3 ISA defines: every DS atomic form with its gfx11 operand order
  * (ds_cmpstore: DATA0 = new value, DATA1 = compare value, the reverse of
  * gfx10's ds_cmpst), 64-bit and float LDS atomics, ds_permute/bpermute/
  * swizzle, ds_append/consume and the addtid forms, and the GLOBAL f32,
@@ -392,4 +393,223 @@ Test(vgpu_shader_mem, global_float_csub_and_cmpswap_atomics)
 		10, f32_bits(1.0f), 7, 3, /* the returned old values */
 	};
 	expect_words(out, want, sizeof(want) / 4);
+}
+
+/* ---- scalar: bit ops, s_movrel, hardware registers, s_call ----------- */
+
+static const uint32_t scalar_prog[] = {
+	0x7e060280, /* v_mov_b32_e32 v3, 0 */
+	0xbe840085, /* s_mov_b32 s4, 5 */
+	0xbe85008c, /* s_mov_b32 s5, 12 */
+	0x830a0504, /* s_absdiff_i32 s10, s4, s5 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0000, 0x00000103, /* global_store_b32 v3, v1, s[0:1] */
+	0xbe8400ff, 0x12345678, /* s_mov_b32 s4, 0x12345678 */
+	0xbe8500ff, 0x9abcdef0, /* s_mov_b32 s5, 0x9abcdef0 */
+	0x9a8a0504, /* s_pack_hl_b32_b16 s10, s4, s5 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0004, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:4 */
+	0xbe840080, /* s_mov_b32 s4, 0 */
+	0xbe8500ff, 0x80000000, /* s_mov_b32 s5, 0x80000000 */
+	0xbe8600ff, 0x0004003c, /* s_mov_b32 s6, 0x4003c */
+	0x948a0604, /* s_bfe_i64 s[10:11], s[4:5], s6 */
+	0x7e02020b, /* v_mov_b32_e32 v1, s11 */
+	0xdc6a0008, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:8 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a000c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:12 */
+	0x958a84a4, /* s_bfm_b64 s[10:11], 36, 4 */
+	0x7e02020b, /* v_mov_b32_e32 v1, s11 */
+	0xdc6a0010, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:16 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0014, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:20 */
+	0xbe840081, /* s_mov_b32 s4, 1 */
+	0xbe850080, /* s_mov_b32 s5, 0 */
+	0xbe8a0504, /* s_brev_b64 s[10:11], s[4:5] */
+	0x7e02020b, /* v_mov_b32_e32 v1, s11 */
+	0xdc6a0018, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:24 */
+	0xbe8a0aff, 0x00010000, /* s_clz_i32_u32 s10, 0x10000 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a001c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:28 */
+	0xbe8a0a80, /* s_clz_i32_u32 s10, 0 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0020, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:32 */
+	0xbe840080, /* s_mov_b32 s4, 0 */
+	0xbe850081, /* s_mov_b32 s5, 1 */
+	0xbe8a0b04, /* s_clz_i32_u64 s10, s[4:5] */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0024, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:36 */
+	0xbe8a0cff, 0xfff00000, /* s_cls_i32 s10, 0xfff00000 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0028, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:40 */
+	0xbe8a0cc1, /* s_cls_i32 s10, -1 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a002c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:44 */
+	0xbe8a0080, /* s_mov_b32 s10, 0 */
+	0xbe8a1287, /* s_bitset1_b32 s10, 7 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0030, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:48 */
+	0xbe8a00c1, /* s_mov_b32 s10, -1 */
+	0xbe8a109f, /* s_bitset0_b32 s10, 31 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0034, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:52 */
+	0xbe8a14ff, 0x80000005, /* s_bitreplicate_b64_b32 s[10:11], 0x80000005 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0038, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:56 */
+	0x7e02020b, /* v_mov_b32_e32 v1, s11 */
+	0xdc6a003c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:60 */
+	0xbe8a15c7, /* s_abs_i32 s10, -7 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0040, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:64 */
+	0xbe8a16ff, 0x000000ff, /* s_bcnt0_i32_b32 s10, 0xff */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0044, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:68 */
+	0xbe8a1aff, 0x0000f010, /* s_quadmask_b32 s10, 0xf010 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0048, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:72 */
+	0xbe8a1cff, 0x00001020, /* s_wqm_b32 s10, 0x1020 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a004c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:76 */
+	0xbe9400ff, 0x00001111, /* s_mov_b32 s20, 0x1111 */
+	0xbe9500ff, 0x00002222, /* s_mov_b32 s21, 0x2222 */
+	0xbefd0081, /* s_mov_b32 m0, 1 */
+	0xbe8a4014, /* s_movrels_b32 s10, s20 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0050, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:80 */
+	0xbefd0082, /* s_mov_b32 m0, 2 */
+	0xbe8842ff, 0x00003333, /* s_movreld_b32 s8, 0x3333 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0054, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:84 */
+	0xbefd00ff, 0x00020001, /* s_mov_b32 m0, 0x20001 */
+	0xbe884414, /* s_movrelsd_2_b32 s8, s20 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0058, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:88 */
+	0xb88af801, /* s_getreg_b32 s10, hwreg(HW_REG_MODE) */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a005c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:92 */
+	0xb9800201, 0x00000000, /* s_setreg_imm32_b32 hwreg(HW_REG_MODE, 8, 1), 0 */
+	0xb88af801, /* s_getreg_b32 s10, hwreg(HW_REG_MODE) */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0060, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:96 */
+	0xbe840083, /* s_mov_b32 s4, 3 */
+	0xb9040a01, /* s_setreg_b32 hwreg(HW_REG_MODE, 8, 2), s4 */
+	0xb88a0a01, /* s_getreg_b32 s10, hwreg(HW_REG_MODE, 8, 2) */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0064, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:100 */
+	0xbf92000f, /* s_denorm_mode 15 */
+	0xbf910000, /* s_round_mode 0x0 */
+	0xb88a3801, /* s_getreg_b32 s10, hwreg(HW_REG_MODE, 0, 8) */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0068, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:104 */
+	0xbf068080, /* s_cmp_eq_u32 0, 0 */
+	0xb88a0002, /* s_getreg_b32 s10, hwreg(HW_REG_STATUS, 0, 1) */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a006c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:108 */
+	0xb88a0402, /* s_getreg_b32 s10, hwreg(HW_REG_STATUS, 16, 1) */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0070, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:112 */
+	0xb9801803, 0x00000005, /* s_setreg_imm32_b32 hwreg(HW_REG_TRAPSTS, 0, 4), 5 */
+	0xb88af803, /* s_getreg_b32 s10, hwreg(HW_REG_TRAPSTS) */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0074, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:116 */
+	0xb88a2017, /* s_getreg_b32 s10, hwreg(HW_REG_HW_ID1, 0, 5) */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0078, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:120 */
+	0xbe8a4c85, /* s_sendmsg_rtn_b32 s10, sendmsg(MSG_RTN_GET_TBA) */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a007c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:124 */
+	0xbe8a0081, /* s_mov_b32 s10, 1 */
+	0xb0800006, /* s_version 0x6 */
+	0xf4840000, 0x00000000, /* s_dcache_inv */
+	0xf4800000, 0x00000000, /* s_gl1_inv */
+	0xf48801c0, 0xf8000000, /* s_atc_probe 7, s[0:1], 0x0 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0080, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:128 */
+	0xbefe0083, /* s_mov_b32 exec_lo, 3 */
+	0xbe840081, /* s_mov_b32 s4, 1 */
+	0xbe8a3404, /* s_and_not0_wrexec_b32 s10, s4 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0084, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:132 */
+	0xbe8a007e, /* s_mov_b32 s10, exec_lo */
+	0xbefe0081, /* s_mov_b32 exec_lo, 1 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a0088, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:136 */
+	0xbe8c0080, /* s_mov_b32 s12, 0 */
+	0xbea84700, /* s_getpc_b64 s[40:41] */
+	0xba1e0002, /* s_call_b64 s[30:31], 2 */
+	0xbe8c00ff, 0x00000bad, /* s_mov_b32 s12, 0xbad */
+	0x808a281e, /* s_sub_u32 s10, s30, s40 */
+	0x7e02020a, /* v_mov_b32_e32 v1, s10 */
+	0xdc6a008c, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:140 */
+	0x7e02020c, /* v_mov_b32_e32 v1, s12 */
+	0xdc6a0090, 0x00000103, /* global_store_b32 v3, v1, s[0:1] offset:144 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_mem, scalar_ops_and_hardware_registers)
+{
+	const uint32_t want[] = {
+		7, /* s_absdiff_i32 |5 - 12| */
+		0xdef01234u, /* s_pack_hl: S0 high half low, S1 low half high */
+		0xffffffffu, /* s_bfe_i64 offset 60 width 4: 0b1000 sign-extended */
+		0xfffffff8u, /* ... low dword */
+		0xffu, /* s_bfm_b64: 36 ones from bit 4, high dword */
+		0xfffffff0u, /* ... low dword */
+		0x80000000u, /* s_brev_b64 1 */
+		15, /* s_clz_i32_u32 */
+		0xffffffffu, /* s_clz_i32_u32 of 0: -1 */
+		31, /* s_clz_i32_u64 */
+		12, /* s_cls_i32: first bit unlike the sign bit, from the MSB */
+		0xffffffffu, /* s_cls_i32 of -1: -1 */
+		0x80u, /* s_bitset1_b32 */
+		0x7fffffffu, /* s_bitset0_b32 */
+		0x33u, /* s_bitreplicate_b64_b32, low dword */
+		0xc0000000u, /* ... high dword */
+		7, /* s_abs_i32 */
+		24, /* s_bcnt0_i32_b32 */
+		0xau, /* s_quadmask_b32 */
+		0x0000f0f0u, /* s_wqm_b32 */
+		0x2222u, /* s_movrels_b32: s[20 + M0] */
+		0x3333u, /* s_movreld_b32: s[8 + M0] */
+		0x2222u, /* s_movrelsd_2_b32: s[8 + 2] = s[20 + 1] */
+		0xf0u, /* MODE from RSRC1: FLOAT_MODE 0xf0 */
+		0xf0u, /* s_setreg_imm32_b32 DX10_CLAMP = 0 */
+		3, /* s_setreg_b32 / s_getreg_b32 of DX10_CLAMP and IEEE */
+		0xf0u, /* s_denorm_mode 15 / s_round_mode 0 */
+		1, /* STATUS.SCC */
+		1, /* STATUS.VALID */
+		5, /* TRAPSTS written and read back */
+		0, /* HW_ID1.WAVE_ID of the only wave */
+		0, /* MSG_RTN_GET_TBA: no trap handler */
+		1, /* no-ops */
+		2, /* s_and_not0_wrexec_b32: ~1 & 3 */
+		2, /* ... is EXEC */
+		4, /* s_call_b64: return address after it */
+		0, /* ... and the branch skipped one instruction */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(scalar_prog, sizeof(scalar_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 1, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+}
+
+/* A MODE the VALU does not compute in (round toward zero) and a hardware
+ * register the core does not model fault instead of going on silently. */
+Test(vgpu_shader_mem, unmodelled_mode_and_hwreg_fault)
+{
+	static const uint32_t round_prog[] = {
+		0xbf910003, /* s_round_mode 0x3 */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t gpr_alloc_prog[] = {
+		0xb880f805, /* s_getreg_b32 s0, hwreg(HW_REG_GPR_ALLOC) */
+		0xbfb00000, /* s_endpgm */
+	};
+	const uint32_t *progs[] = { round_prog, gpr_alloc_prog };
+	for (unsigned i = 0; i < 2; i++) {
+		struct rig_buf *out = vgpu_rig_buf_new(4096);
+		struct rig_buf *code = program(progs[i], 2);
+		uint32_t ctx = vgpu_rig_ctx_new();
+		cr_assert_eq(run(ctx, code, 1, 1, out), -ECANCELED, "program %u", i);
+		cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+	}
 }

@@ -303,6 +303,9 @@ static void init_wave(struct shader_core *c, struct shader_wave *w, const struct
 	w->scc = false;
 	w->pc = d->pgm;
 	w->state = WAVE_RUN;
+	w->mode = shader_mode_from_rsrc1(d->rsrc1);
+	w->trapsts = 0;
+	w->wave_id = (uint8_t)index;
 	unsigned n = RSRC2_USER_SGPR(d->rsrc2), s = 0;
 	for (; s < n; s++)
 		w->s[s] = d->user_data[s];

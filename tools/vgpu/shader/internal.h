@@ -38,6 +38,13 @@ struct shader_wave {
 	/* FLAT_SCRATCH: the address of the wave's scratch slot, which the SPI
 	 * loads for a SCRATCH_EN wave (architected flat scratch); 0 without */
 	uint64_t scratch_base;
+	/* The MODE hardware register (FP_ROUND 3:0, FP_DENORM 7:4,
+	 * DX10_CLAMP 8, IEEE 9, ..., FP16_OVFL 23), loaded from RSRC1 and
+	 * changed by s_setreg, s_round_mode and s_denorm_mode (shader/sreg.c);
+	 * the VALU's rounding and denormal handling is what it selects. */
+	uint32_t mode;
+	uint32_t trapsts;              /* TRAPSTS as s_setreg left it (0 at start) */
+	uint8_t wave_id;               /* index of the wave in its workgroup */
 };
 
 /*
@@ -211,6 +218,14 @@ void shader_scratch_resolve(struct shader_icache_entry *e);
 
 int shader_exec_salu(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e);
+/* Hardware registers, messages and mode changes (shader/sreg.c):
+ * s_getreg_b32, s_setreg_b32, s_setreg_imm32_b32, s_sendmsg_rtn_b32/b64,
+ * s_round_mode, s_denorm_mode; `name` is the mnemonic. */
+int shader_exec_sreg(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		     const char *name);
+/* MODE from COMPUTE_PGM_RSRC1 (FLOAT_MODE, DX10_CLAMP, IEEE_MODE,
+ * FP16_OVFL), as the SPI loads it into a new wave. */
+uint32_t shader_mode_from_rsrc1(uint32_t rsrc1);
 int shader_exec_smem(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e);
 int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
