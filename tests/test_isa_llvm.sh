@@ -129,7 +129,8 @@ fi
 # s_getreg_b32 (hwreg), s_version (UC_VERSION_*) and ds_swizzle_b32
 # (swizzle), every message of s_sendmsg_rtn_b32/b64, s_setreg_b32 and
 # s_setreg_imm32_b32 with literals, ds_nop, the GWS semaphores with and
-# without gds, and s_atc_probe(_buffer).
+# without gds, s_atc_probe(_buffer), and every MTBUF opcode with every
+# FORMAT value (cache bits, offset, offen/idxen varied).
 if command -v llvm-mc-19 >/dev/null 2>&1; then
 	awk 'BEGIN { print ".text";
 		for (v = 0; v < 65536; v += 7) {
@@ -152,11 +153,16 @@ if command -v llvm-mc-19 >/dev/null 2>&1; then
 		printf ".long 0xf48801c2, 0xf8000064\n";                # s_atc_probe 7, s[4:5], 0x64
 		printf ".long 0xf48c01c2, 0x04000000\n";                # s_atc_probe_buffer 7, s[4:7], s2
 		printf ".long 0xf4881c42, 0x04000010\n";                # s_atc_probe 0x71, s[4:5], s2 offset:0x10
+		for (op = 0; op < 16; op++)                              # tbuffer_*
+			for (f = 0; f < 128; f++)
+				printf ".long 0x%08x, 0x%08x\n",
+					3892314112 + f * 524288 + op * 32768 + ((op * f) % 8) * 4096 + (f * 37) % 4096,
+					(f % 4) * 4194304 + 16777216 + 131072 + 1280 + 1;
 	}' >"$tmp/extra.s"
 	llvm-mc-19 -arch=amdgcn -mcpu=gfx1100 -filetype=obj "$tmp/extra.s" -o "$tmp/extra.o"
 	objdump_norm "$tmp/extra.o" >"$tmp/llvm"
 	ours_norm "$tmp/extra.o" >"$tmp/ours"
-	compare "hwreg/s_version/swizzle/sendmsg_rtn/setreg/ds_nop/gws/atc_probe" "$tmp/llvm" "$tmp/ours"
+	compare "hwreg/s_version/swizzle/sendmsg_rtn/setreg/ds_nop/gws/atc_probe/MTBUF" "$tmp/llvm" "$tmp/ours"
 	if grep -q '<illegal>' "$tmp/llvm"; then fail "extra corpus: llvm calls some of it illegal"; else pass; fi
 fi
 

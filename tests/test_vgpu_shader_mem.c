@@ -613,3 +613,108 @@ Test(vgpu_shader_mem, unmodelled_mode_and_hwreg_fault)
 		cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
 	}
 }
+
+/* ---- MUBUF / MTBUF: formats, d16, atomics, idxen --------------------- */
+
+/* A V# in s[4:7] over out + 0x400 (raw, 256 bytes; the FORMAT in s7
+ * changes between accesses) */
+static const uint32_t buffer_prog[] = {
+	0x7e140280, /* v_mov_b32_e32 v10, 0 */
+	0x8004ff00, 0x00000400, /* s_add_u32 s4, s0, 0x400 */
+	0x82058001, /* s_addc_u32 s5, s1, 0 */
+	0xbe8600ff, 0x00000100, /* s_mov_b32 s6, 0x100 */
+	0xbe8700ff, 0x3002afac, /* s_mov_b32 s7, 0x3002afac */
+	0xe00c0000, 0x80010100, /* buffer_load_format_xyzw v[1:4], off, s[4:7], 0 */
+	0xdc760000, 0x0000010a, /* global_store_b128 v10, v[1:4], s[0:1] */
+	0xbe8700ff, 0x30018fac, /* s_mov_b32 s7, 0x30018fac */
+	0x7e0202f0, /* v_mov_b32_e32 v1, 0.5 */
+	0x7e0402f3, /* v_mov_b32_e32 v2, -1.0 */
+	0xe0140010, 0x80010100, /* buffer_store_format_xy v[1:2], off, s[4:7], 0 offset:16 */
+	0xdc520410, 0x0500000a, /* global_load_b32 v5, v10, s[0:1] offset:1040 */
+	0xdc6a0010, 0x0000050a, /* global_store_b32 v10, v5, s[0:1] offset:16 */
+	0xe8680014, 0x80010600, /* tbuffer_load_format_x v6, off, s[4:7], 0 format:[BUF_FMT_16_FLOAT] offset:20 */
+	0xdc6a0014, 0x0000060a, /* global_store_b32 v10, v6, s[0:1] offset:20 */
+	0x7e0e02ff, 0x00001234, /* v_mov_b32_e32 v7, 0x1234 */
+	0xe82a0018, 0x80010700, /* tbuffer_store_format_x v7, off, s[4:7], 0 format:[BUF_FMT_8_UINT] offset:24 */
+	0xdc520418, 0x0800000a, /* global_load_b32 v8, v10, s[0:1] offset:1048 */
+	0xdc6a0018, 0x0000080a, /* global_store_b32 v10, v8, s[0:1] offset:24 */
+	0xbe8700ff, 0x3001dfac, /* s_mov_b32 s7, 0x3001dfac */
+	0x7e120280, /* v_mov_b32_e32 v9, 0 */
+	0xe024001c, 0x80010900, /* buffer_load_d16_format_xy v9, off, s[4:7], 0 offset:28 */
+	0xdc6a001c, 0x0000090a, /* global_store_b32 v10, v9, s[0:1] offset:28 */
+	0xe08c0020, 0x80010900, /* buffer_load_d16_hi_b16 v9, off, s[4:7], 0 offset:32 */
+	0xdc6a0020, 0x0000090a, /* global_store_b32 v10, v9, s[0:1] offset:32 */
+	0x7e180285, /* v_mov_b32_e32 v12, 5 */
+	0xe0d44024, 0x80010c00, /* buffer_atomic_add_u32 v12, off, s[4:7], 0 offset:36 glc */
+	0xdc6a0024, 0x00000c0a, /* global_store_b32 v10, v12, s[0:1] offset:36 */
+	0x7e1a02ff, 0x00000063, /* v_mov_b32_e32 v13, 0x63 */
+	0x7e1c028f, /* v_mov_b32_e32 v14, 15 */
+	0xe0d04024, 0x80010d00, /* buffer_atomic_cmpswap_b32 v[13:14], off, s[4:7], 0 offset:36 glc */
+	0xdc6a0028, 0x00000d0a, /* global_store_b32 v10, v13, s[0:1] offset:40 */
+	0xdc520424, 0x0f00000a, /* global_load_b32 v15, v10, s[0:1] offset:1060 */
+	0xdc6a002c, 0x00000f0a, /* global_store_b32 v10, v15, s[0:1] offset:44 */
+	0xbe8700ff, 0x30016fac, /* s_mov_b32 s7, 0x30016fac */
+	0x7e160287, /* v_mov_b32_e32 v11, 7 */
+	0xe0000100, 0x80010b00, /* buffer_load_format_x v11, off, s[4:7], 0 offset:256 */
+	0xdc6a0030, 0x00000b0a, /* global_store_b32 v10, v11, s[0:1] offset:48 */
+	0xbe8700ff, 0x3002a2b5, /* s_mov_b32 s7, 0x3002a2b5 */
+	0xe00c0000, 0x80010100, /* buffer_load_format_xyzw v[1:4], off, s[4:7], 0 */
+	0xdc760040, 0x0000010a, /* global_store_b128 v10, v[1:4], s[0:1] offset:64 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_mem, buffer_formats_d16_and_atomics)
+{
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t *m = out->cpu, *b = m + 256;
+	b[0] = 0x408000ffu;          /* 8_8_8_8: x 0xff, y 0, z 0x80, w 0x40 */
+	b[5] = 0x3e00;               /* f16 1.5 */
+	b[6] = 0xaaaaaaaau;
+	b[7] = 0xc0003c00u;          /* f16 {1.0, -2.0} */
+	b[8] = 0x1111;
+	b[9] = 10;
+	struct rig_buf *code = program(buffer_prog, sizeof(buffer_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 1, out), 0);
+	const uint32_t want[] = {
+		f32_bits(1.0f), 0, f32_bits(128.0f / 255.0f), f32_bits(64.0f / 255.0f),
+		0x80014000u,        /* 16_16_SNORM store of {0.5, -1.0}: 16384, -32767 */
+		f32_bits(1.5f),     /* tbuffer 16_FLOAT load */
+		0xaaaaaa34u,        /* tbuffer 8_UINT store writes one byte */
+		0xc0003c00u,        /* d16_format_xy of 16_16_FLOAT */
+		0x11113c00u,        /* buffer_load_d16_hi_b16 keeps the low half */
+		10, 15, 99,         /* atomic add returns 10; cmpswap {99, 15} returns 15, stores 99 */
+		0,                  /* out of range (raw, NUM_RECORDS 256): 0 */
+		0, 0, 0,
+		0, f32_bits(128.0f / 255.0f), 0, f32_bits(1.0f), /* DST_SEL y, z, reserved, one */
+	};
+	expect_words(out, want, sizeof(want) / 4);
+}
+
+/* buffer_load_format with idxen on a structured buffer (stride 8, 4
+ * records, 32_32_FLOAT): lane i reads record i; lane 4 is out of range */
+static const uint32_t buffer_idxen_prog[] = {
+	0x30140083, /* v_lshlrev_b32_e32 v10, 3, v0 */
+	0x8004ff00, 0x00000400, /* s_add_u32 s4, s0, 0x400 */
+	0x82058001, /* s_addc_u32 s5, s1, 0 */
+	0x8c05ff05, 0x00080000, /* s_or_b32 s5, s5, 0x80000 */
+	0xbe860084, /* s_mov_b32 s6, 4 */
+	0xbe8700ff, 0x00032fac, /* s_mov_b32 s7, 0x32fac */
+	0xe0040000, 0x80810200, /* buffer_load_format_xy v[2:3], v0, s[4:7], 0 idxen */
+	0xdc6e0000, 0x0000020a, /* global_store_b64 v10, v[2:3], s[0:1] */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_mem, buffer_load_format_with_idxen)
+{
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t *b = (uint32_t *)out->cpu + 256;
+	for (unsigned i = 0; i < 8; i++)
+		b[i] = f32_bits((float)(i + 1));
+	struct rig_buf *code = program(buffer_idxen_prog, sizeof(buffer_idxen_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 5, 1, out), 0);
+	const uint32_t *got = out->cpu;
+	for (unsigned i = 0; i < 5; i++) {
+		cr_expect_eq(got[2 * i], i < 4 ? f32_bits((float)(2 * i + 1)) : 0, "lane %u x", i);
+		cr_expect_eq(got[2 * i + 1], i < 4 ? f32_bits((float)(2 * i + 2)) : 0, "lane %u y", i);
+	}
+}

@@ -19,6 +19,7 @@ enum isa_enc {
 	ISA_ENC_MUBUF,
 	ISA_ENC_VOPD,    /* dual issue: desc/ops = X half, desc_y/ops_y = Y */
 	ISA_ENC_VOPDY,   /* only names the Y-half table; never an inst's enc */
+	ISA_ENC_MTBUF,
 	ISA_ENC_COUNT
 };
 
@@ -195,6 +196,7 @@ struct isa_inst {
 	uint8_t sve;                     /* SCRATCH: VGPR address in use */
 	uint8_t offen, idxen;            /* MUBUF: VGPR offset / index */
 	uint8_t tfe;                     /* MUBUF: extra status dword in data */
+	uint8_t format;                  /* MTBUF: buffer FORMAT (BUF_FMT_*) */
 	/* VOPD: the Y half (X is desc/ops); both read their sources before
 	 * either writes (dual issue) */
 	const struct isa_opdesc *desc_y;

@@ -29,12 +29,13 @@ static const struct {
 	[ISA_ENC_MUBUF] = {isa_tab_mubuf, &isa_tab_mubuf_n},
 	[ISA_ENC_VOPD] = {isa_tab_vopdx, &isa_tab_vopdx_n},
 	[ISA_ENC_VOPDY] = {isa_tab_vopdy, &isa_tab_vopdy_n},
+	[ISA_ENC_MTBUF] = {isa_xtab_mtbuf, &isa_xtab_mtbuf_n},
 };
 
 static const char *const enc_names[ISA_ENC_COUNT] = {
 	"SOP2", "SOP1", "SOPC", "SOPK", "SOPP", "SMEM", "VOP1", "VOP2",
 	"VOPC", "VOP3", "DS", "FLAT", "SCRATCH", "GLOBAL", "VOP3P", "MUBUF", "VOPD",
-	"VOPD(Y)",
+	"VOPD(Y)", "MTBUF",
 };
 
 const char *isa_enc_name(enum isa_enc enc)
@@ -97,6 +98,7 @@ static int classify(uint32_t w, enum isa_enc *enc, unsigned *op, unsigned *len)
 	case 0x35: *enc = ISA_ENC_VOP3; *op = (w >> 16) & 0x3ff; return 0;
 	case 0x32: *enc = ISA_ENC_VOPD; *op = (w >> 22) & 0xf; return 0;
 	case 0x38: *enc = ISA_ENC_MUBUF; *op = (w >> 18) & 0xff; return 0;
+	case 0x3a: *enc = ISA_ENC_MTBUF; *op = (w >> 15) & 0xf; return 0;
 	case 0x3d: *enc = ISA_ENC_SMEM; *op = (w >> 18) & 0xff; return 0;
 	case 0x36: *enc = ISA_ENC_DS; *op = (w >> 18) & 0xff; return 0;
 	case 0x37:
@@ -237,7 +239,7 @@ static unsigned field_value(const struct isa_inst *in, uint8_t f)
 		if (f == ISA_FLD_SRC0) return w0 & 0x1ff;
 		if (f == ISA_FLD_VSRC1) return (w0 >> 9) & 0xff;
 		break;
-	case ISA_ENC_MUBUF:
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		if (f == ISA_FLD_ADDR) return w1 & 0xff;
 		if (f == ISA_FLD_DATA0) return (w1 >> 8) & 0xff;
 		if (f == ISA_FLD_SRSRC) return ((w1 >> 16) & 0x1f) * 4;
@@ -444,7 +446,7 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	case ISA_FLD_DATA1:
 		return decode_vgpr(o, v);
 	case ISA_FLD_ADDR:
-		if (in->enc == ISA_ENC_MUBUF) {
+		if (in->enc == ISA_ENC_MUBUF || in->enc == ISA_ENC_MTBUF) {
 			/* idxen and offen each bring a VGPR: v, v[n:n+1] or off */
 			unsigned n = ((in->words[1] >> 22) & 1) + ((in->words[1] >> 23) & 1);
 			o->bits = (uint16_t)(32 * n);
@@ -515,7 +517,9 @@ static int decode_extra(struct isa_inst *in)
 		}
 		return 0;
 	}
-	case ISA_ENC_MUBUF:
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
+		if (in->enc == ISA_ENC_MTBUF)
+			in->format = (uint8_t)((w0 >> 19) & 0x7f);
 		in->tfe = (uint8_t)((w1 >> 21) & 1);
 		in->offset = (int32_t)(w0 & 0xfff);
 		in->glc = (uint8_t)((w0 >> 14) & 1);
@@ -649,7 +653,7 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 		o->field = out->desc->slot[i].field;
 		o->bits = out->desc->slot[i].bits;
 		/* MUBUF tfe: the data register range grows by the status dword */
-		if (enc == ISA_ENC_MUBUF && o->field == ISA_FLD_DATA0 &&
+		if ((enc == ISA_ENC_MUBUF || enc == ISA_ENC_MTBUF) && o->field == ISA_FLD_DATA0 &&
 		    ((words[1] >> 21) & 1))
 			o->bits = (uint16_t)(o->bits + 32);
 		/* global_*: without SADDR (null) the VGPR address is 64-bit */

@@ -291,6 +291,41 @@ static void put_depctr(struct out *o, unsigned v)
 	}
 }
 
+/* MTBUF format:[BUF_FMT_*] (gfx11 unified formats, LLVM's names);
+ * nothing for 1 (BUF_FMT_8_UNORM, the default), the number above 63 */
+static void put_buf_format(struct out *o, unsigned f)
+{
+	static const char *const nf[] = { "UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT",
+					   "FLOAT" };
+	static const struct { uint8_t first, last; const char *size; uint8_t nf0; } g[] = {
+		{0, 0, "INVALID", 255}, {1, 6, "8", 0}, {7, 13, "16", 0}, {14, 19, "8_8", 0},
+		{20, 22, "32", 4}, {23, 29, "16_16", 0}, {30, 30, "10_11_11_FLOAT", 255},
+		{31, 31, "11_11_10_FLOAT", 255}, {32, 33, "10_10_10_2", 0},
+		{34, 35, "10_10_10_2", 4}, {36, 41, "2_10_10_10", 0}, {42, 47, "8_8_8_8", 0},
+		{48, 50, "32_32", 4}, {51, 57, "16_16_16_16", 0}, {58, 60, "32_32_32", 4},
+		{61, 63, "32_32_32_32", 4},
+	};
+	if (f == 1)
+		return;
+	put(o, " format:");
+	if (f > 63) {
+		put_u(o, f);
+		return;
+	}
+	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+		if (f < g[i].first || f > g[i].last)
+			continue;
+		put(o, "[BUF_FMT_");
+		put(o, g[i].size);
+		if (g[i].nf0 != 255) {
+			put(o, "_");
+			put(o, nf[g[i].nf0 + f - g[i].first]);
+		}
+		put(o, "]");
+		return;
+	}
+}
+
 /* hwreg(id[, offset, size]) as llvm-objdump-19 prints it for gfx11: the
  * register's name where gfx11 has one, the bare id otherwise; offset
  * and size only when not the whole register (0, 32). */
@@ -532,7 +567,9 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 			put(o, om[in->omod]);
 		}
 		break;
-	case ISA_ENC_MUBUF:
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
+		if (in->enc == ISA_ENC_MTBUF)
+			put_buf_format(o, in->format);
 		if (in->idxen) put(o, " idxen");
 		if (in->offen) put(o, " offen");
 		if (in->offset) { put(o, " offset:"); put_u(o, (unsigned)in->offset); }

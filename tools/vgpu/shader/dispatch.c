@@ -187,7 +187,7 @@ static void resolve(struct shader_icache_entry *e)
 	case ISA_ENC_DS:
 		shader_ds_resolve(e);
 		break;
-	case ISA_ENC_MUBUF:
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		shader_mubuf_resolve(e);
 		break;
 	case ISA_ENC_SCRATCH:
@@ -280,7 +280,7 @@ static int exec_one(struct shader_core *c, struct shader_wave *w)
 		return shader_exec_vmem(c, w, e);
 	case ISA_ENC_DS:
 		return shader_exec_ds(c, w, e);
-	case ISA_ENC_MUBUF:
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		return shader_exec_mubuf(c, w, e);
 	case ISA_ENC_SCRATCH: /* lane-private memory, shader/scratch.c */
 		return shader_exec_scratch(c, w, e);

@@ -2,10 +2,10 @@
  * Vector memory of the shader core: GLOBAL and FLAT loads, stores and
  * 32/64-bit integer, f32 and csub atomics (shader/atomic.c) through the
  * job's VM (exec_read/exec_write: a bad address is a VM fault and the
- * context becomes guilty, as for the command processor), and MUBUF.
- * DS (LDS) is shader/ds.c's.  FLAT addresses in the LDS or private aperture go to the workgroup's
- * LDS or the lane's scratch (shader/aperture.c); scratch_* instructions
- * are shader/scratch.c's.
+ * context becomes guilty, as for the command processor).  DS (LDS) is
+ * shader/ds.c's, MUBUF and MTBUF shader/mubuf.c's.  FLAT addresses in the
+ * LDS or private aperture go to the workgroup's LDS or the lane's scratch
+ * (shader/aperture.c); scratch_* instructions are shader/scratch.c's.
  * Lanes run in order, one access at a time, so every access is complete
  * (and atomic with respect to the other lanes) before the next.
  */
@@ -209,143 +209,6 @@ int shader_exec_vmem(struct shader_core *c, struct shader_wave *w,
 {
 	exec_vm_window_open(&c->vm, c->job);
 	int r = vmem_inst(c, w, e);
-	exec_vm_window_close(&c->vm);
-	return r;
-}
-
-/*
- * MUBUF through a buffer resource (V#, 4 SGPRs, gfx11 layout as in the
- * RDNA3 ISA "Buffer resource" table):
- *   dword0      base address [31:0]
- *   dword1      base [47:32] in 15:0, STRIDE 29:16, SWIZZLE_ENABLE 31:30
- *   dword2      NUM_RECORDS (bytes for a raw buffer, records otherwise)
- *   dword3      DST_SEL/FORMAT (typed forms only), INDEX_STRIDE 22:21,
- *               ADD_TID_ENABLE 23, OOB_SELECT 29:28, TYPE 31:30
- * address = base + index * stride + offset, where index = VGPR index
- * (idxen) + lane id (ADD_TID_ENABLE) and offset = VGPR offset (offen) +
- * instruction offset + soffset.  Out of range (by OOB_SELECT) loads give 0
- * and stores are dropped; a raw buffer is checked per dword.
- */
-#define VSHARP_STRIDE(d1) (((d1) >> 16) & 0x3fffu)
-#define VSHARP_SWIZZLE(d1) ((d1) >> 30)
-#define VSHARP_ADD_TID(d3) (((d3) >> 23) & 1u)
-#define VSHARP_OOB_SELECT(d3) (((d3) >> 28) & 3u)
-enum { OOB_STRUCTURED_WITH_OFFSET, OOB_STRUCTURED, OOB_DISABLED, OOB_RAW };
-
-/* Whether dword `i` of a `bytes`-wide access is inside the buffer. */
-static bool buffer_in_range(uint32_t oob, uint32_t num_records, uint32_t stride,
-			    uint64_t index, uint64_t offset, unsigned i, unsigned bytes)
-{
-	unsigned end = i * 4 + (bytes < 4 ? bytes : 4);
-	switch (oob) {
-	case OOB_STRUCTURED_WITH_OFFSET:
-		return index < num_records && offset + bytes <= stride;
-	case OOB_STRUCTURED:
-		return index < num_records;
-	case OOB_DISABLED:
-		return true;
-	default: /* raw: the byte offset (index * stride + offset) per dword */
-		return index * stride + offset + end <= num_records;
-	}
-}
-
-/* buffer_load_* / buffer_store_* of 1-16 bytes, and the cache
- * invalidations; typed (format), d16, lds and atomic forms are not
- * modelled */
-void shader_mubuf_resolve(struct shader_icache_entry *e)
-{
-	const char *n = e->base;
-	struct shader_mem_plan *p = &e->plan.mem;
-	memset(p, 0, sizeof(*p));
-	if (!strcmp(n, "buffer_gl0_inv") || !strcmp(n, "buffer_gl1_inv")) {
-		p->kind = MEM_INV;
-		return;
-	}
-	bool load = starts(n, "buffer_load_"), store = starts(n, "buffer_store_");
-	unsigned bytes = 0;
-	bool sext = false;
-	p->kind = MEM_BAD;
-	if ((!load && !store) || vmem_width_of(n + (load ? 12 : 13), &bytes, &sext))
-		return;
-	p->kind = load ? MEM_LOAD : MEM_STORE;
-	p->bytes = (uint8_t)bytes;
-	p->sext = sext;
-}
-
-static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
-		      const struct shader_icache_entry *e)
-{
-	const struct isa_inst *in = &e->inst;
-	const struct shader_mem_plan *p = &e->plan.mem;
-	if (p->kind == MEM_INV)
-		return 0; /* cache invalidations: memory is coherent here */
-	bool load = p->kind == MEM_LOAD;
-	unsigned bytes = p->bytes;
-	bool sext = p->sext;
-	if ((p->kind != MEM_LOAD && p->kind != MEM_STORE) || in->tfe)
-		return shader_illegal(c);
-	const struct isa_operand *vaddr = inst_op(in, ISA_FLD_ADDR);
-	/* the decoder names the loaded or stored VGPRs DATA0 (vdata) */
-	const struct isa_operand *vdata = inst_op(in, ISA_FLD_DATA0);
-	const struct isa_operand *srsrc = inst_op(in, ISA_FLD_SRSRC);
-	const struct isa_operand *soff = inst_op(in, ISA_FLD_MSOFF);
-	if (!vdata || !srsrc || !soff || srsrc->kind != ISA_OPK_SREG ||
-	    srsrc->reg + 4u > SHADER_NUM_SREGS)
-		return shader_illegal(c);
-	if ((in->offen || in->idxen) && (!vaddr || vmem_check_vgprs(c, w, vaddr)))
-		return vaddr ? -ECANCELED : shader_illegal(c);
-	if (vmem_check_vgprs(c, w, vdata))
-		return -ECANCELED;
-	uint64_t soffset = 0;
-	int r = sop_read(c, w, soff, &soffset);
-	if (r)
-		return r;
-	const uint32_t *d = &w->s[srsrc->reg];
-	uint64_t base = d[0] | (uint64_t)(d[1] & 0xffffu) << 32;
-	uint32_t stride = VSHARP_STRIDE(d[1]), num_records = d[2];
-	uint32_t oob = VSHARP_OOB_SELECT(d[3]);
-	if (VSHARP_SWIZZLE(d[1]))
-		return shader_fault(c, "swizzled buffer resource (SWIZZLE_ENABLE) is not supported");
-	uint64_t exec = wave_exec(c, w);
-	for (unsigned lane = 0; lane < c->lanes; lane++) {
-		if (!((exec >> lane) & 1))
-			continue;
-		uint64_t index = in->idxen ? *vreg(w, vaddr->reg, lane) : 0;
-		uint64_t offset = in->offen ? *vreg(w, vaddr->reg + (in->idxen ? 1 : 0), lane) : 0;
-		if (VSHARP_ADD_TID(d[3]))
-			index += lane;
-		offset += (uint32_t)in->offset + (uint32_t)soffset;
-		uint64_t va = base + index * stride + offset;
-		unsigned ndw = (bytes + 3) / 4;
-		for (unsigned i = 0; i < ndw; i++) {
-			unsigned part = bytes < 4 ? bytes : 4;
-			bool in_range = buffer_in_range(oob, num_records, stride, index, offset, i,
-							bytes);
-			uint32_t v = 0;
-			if (load) {
-				if (in_range && (r = exec_vm_window_copy(&c->vm, va + 4 * i, &v, part, false)))
-					return r;
-				if (bytes == 1)
-					v = sext ? (uint32_t)(int32_t)(int8_t)v : (v & 0xff);
-				else if (bytes == 2)
-					v = sext ? (uint32_t)(int32_t)(int16_t)v : (v & 0xffff);
-				*vreg(w, vdata->reg + i, lane) = v;
-			} else if (in_range) {
-				v = *vreg(w, vdata->reg + i, lane);
-				if ((r = exec_vm_window_copy(&c->vm, va + 4 * i, &v, part, true)))
-					return r;
-			}
-		}
-	}
-	return 0;
-}
-
-/* One VM window for all lanes, as shader_exec_vmem. */
-int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w,
-		      const struct shader_icache_entry *e)
-{
-	exec_vm_window_open(&c->vm, c->job);
-	int r = mubuf_inst(c, w, e);
 	exec_vm_window_close(&c->vm);
 	return r;
 }
