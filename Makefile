@@ -74,6 +74,17 @@ tests: all $(TEST_BIN)
 diff-kernels:
 	sh tests/diff/rebuild.sh
 
+# `make isa-corpus-check` holds vgpu-disasm against LLVM 19's gfx11 MC
+# disassembler tests, fetched from Debian's llvm-toolchain-19 source package
+# into build/llvm-corpus (needs a deb-src line; not part of `check`).
+# `make isa-coverage` reports, per encoding class, the mnemonics LLVM knows,
+# the decoder's tables hold, the shader core executes and the tests use.
+.PHONY: isa-corpus-check isa-coverage
+isa-corpus-check: all
+	sh tools/isa-corpus-check.sh
+isa-coverage: all
+	$(BUILD)/vgpu-isa-coverage
+
 # ---- library ---------------------------------------------------------------
 $(BUILD)/obj/src/%.o: src/%.c $(wildcard include/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
