@@ -198,6 +198,32 @@ static void resolve(struct shader_icache_entry *e)
 	}
 }
 
+/* Whether the shader core has an executor for the instruction `in`
+ * (make isa-coverage): its plan, resolved as for execution, is not one
+ * that raises the illegal-instruction fault or a "not modelled" fault. */
+bool shader_executes(const struct isa_inst *in)
+{
+	static struct shader_icache_entry e;
+	memset(&e, 0, sizeof(e));
+	e.inst = *in;
+	base_name(in->desc->name, e.base, sizeof(e.base));
+	resolve(&e);
+	switch (in->enc) {
+	case ISA_ENC_SOP1: case ISA_ENC_SOP2: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
+	case ISA_ENC_SOPP: case ISA_ENC_SMEM:
+		return shader_salu_executes(&e);
+	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC: case ISA_ENC_VOP3:
+	case ISA_ENC_VOP3P: case ISA_ENC_VOPD:
+		return shader_valu_executes(&e);
+	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT: case ISA_ENC_DS: case ISA_ENC_MUBUF:
+	case ISA_ENC_MTBUF: case ISA_ENC_SCRATCH:
+		return e.plan.mem.kind != MEM_UNNAMED && e.plan.mem.kind != MEM_BAD &&
+		       e.plan.mem.kind != MEM_UNMODELLED;
+	default:
+		return false;
+	}
+}
+
 /* Fetches and decodes the instruction at pc, through the cache. */
 static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry **out)
 {

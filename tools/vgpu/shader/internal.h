@@ -208,6 +208,9 @@ int sop_write(struct shader_core *c, struct shader_wave *w, const struct isa_ope
 	      uint64_t val);
 const struct isa_operand *inst_op(const struct isa_inst *in, enum isa_field f);
 
+/* Whether a resolved plan has an executor (for shader_executes, shader.h) */
+bool shader_salu_executes(const struct shader_icache_entry *e);
+bool shader_valu_executes(const struct shader_icache_entry *e);
 /* Resolvers: fill e->plan from e->base / e->inst, once per decode. */
 void shader_salu_resolve(struct shader_icache_entry *e);
 void shader_valu_resolve(struct shader_icache_entry *e);

@@ -774,3 +774,12 @@ int shader_exec_smem(struct shader_core *c, struct shader_wave *w,
 	memcpy(&w->s[dst->reg], buf, ndw * 4u);
 	return 0;
 }
+
+bool shader_salu_executes(const struct shader_icache_entry *e)
+{
+	uint8_t op = e->plan.salu.op;
+	if (e->inst.enc == ISA_ENC_SOPK && op >= SALU_MOV && op < SALU_OTHER)
+		return op == SALU_MOVK || op == SALU_CMOVK || op == SALU_ADDK_I32 ||
+		       op == SALU_MULK_I32;
+	return op != SALU_ILLEGAL && op != SALU_OTHER && op != SALU_UNMODELLED;
+}
