@@ -718,3 +718,25 @@ Test(vgpu_shader_mem, buffer_load_format_with_idxen)
 		cr_expect_eq(got[2 * i + 1], i < 4 ? f32_bits((float)(2 * i + 2)) : 0, "lane %u y", i);
 	}
 }
+
+/* global_store/load_addtid_b32: lane i at SADDR + offset + 4 * i */
+Test(vgpu_shader_mem, global_addtid)
+{
+	static const uint32_t prog[] = {
+		0x30040082, /* v_lshlrev_b32_e32 v2, 2, v0 */
+		0x16020085, /* v_mul_u32_u24_e32 v1, 5, v0 */
+		0xdca60080, 0x00000100, /* global_store_addtid_b32 v1, s[0:1] offset:128 */
+		0xdca20080, 0x03000000, /* global_load_addtid_b32 v3, s[0:1] offset:128 */
+		0x4a060681, /* v_add_nc_u32_e32 v3, 1, v3 */
+		0xdc6a0000, 0x00000302, /* global_store_b32 v2, v3, s[0:1] */
+		0xbfb00000, /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(prog, sizeof(prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 32, 1, out), 0);
+	const uint32_t *got = out->cpu;
+	for (unsigned i = 0; i < 32; i++) {
+		cr_expect_eq(got[32 + i], 5 * i, "store lane %u", i);
+		cr_expect_eq(got[i], 5 * i + 1, "load lane %u", i);
+	}
+}

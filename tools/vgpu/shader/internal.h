@@ -89,6 +89,7 @@ struct shader_mem_plan {
 	uint8_t aop;                   /* atomic operation (shader/vmem.c) */
 	bool flat, sext, wide, d16, d16_hi;
 	bool two, st64, rtn;           /* DS: 2addr, stride64, _rtn_ */
+	bool addtid;                   /* global_*_addtid_b32: SADDR + offset + 4 * lane */
 	uint8_t ndw;                   /* DS: dwords per element */
 	uint8_t fmt;                   /* MUBUF/MTBUF typed forms: components */
 	const char *why;               /* MEM_UNMODELLED: what is not modelled */

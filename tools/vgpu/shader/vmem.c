@@ -84,6 +84,11 @@ void shader_vmem_resolve(struct shader_icache_entry *e)
 		if (vmem_width_of(t, &bytes, &sext) || bytes > 2)
 			return;
 		p->kind = rest[0] == 'l' ? MEM_LOAD : MEM_STORE;
+	} else if (!p->flat && (!strcmp(rest, "load_addtid_b32") || !strcmp(rest, "store_addtid_b32"))) {
+		/* RDNA3 ISA: the address is SADDR + offset + lane id * 4, no VGPR */
+		p->addtid = true;
+		bytes = 4;
+		p->kind = rest[0] == 'l' ? MEM_LOAD : MEM_STORE;
 	} else if (starts(rest, "load_")) {
 		if (vmem_width_of(rest + 5, &bytes, &sext))
 			return;
@@ -124,9 +129,9 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w,
 		if (r)
 			return r;
 	}
-	if (!addr || vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, vdst) ||
-	    vmem_check_vgprs(c, w, data))
-		return addr ? -ECANCELED : shader_illegal(c);
+	if ((!addr && !(p->addtid && use_saddr)) || vmem_check_vgprs(c, w, addr) ||
+	    vmem_check_vgprs(c, w, vdst) || vmem_check_vgprs(c, w, data))
+		return addr || p->addtid ? -ECANCELED : shader_illegal(c);
 	if (p->kind == MEM_BAD)
 		return shader_illegal(c);
 	enum shader_mem_kind kind = p->kind;
@@ -138,7 +143,9 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w,
 		if (!((exec >> lane) & 1))
 			continue;
 		uint64_t va;
-		if (use_saddr)
+		if (p->addtid)
+			va = sbase + 4u * lane;
+		else if (use_saddr)
 			va = sbase + *vreg(w, addr->reg, lane);
 		else
 			va = *vreg(w, addr->reg, lane) | (uint64_t)*vreg(w, addr->reg + 1, lane) << 32;
