@@ -128,6 +128,8 @@ fi
 # whose operands print symbolically: every 7th 16-bit immediate of
 # s_getreg_b32 (hwreg), s_version (UC_VERSION_*) and ds_swizzle_b32
 # (swizzle), every message of s_sendmsg_rtn_b32/b64, s_setreg_b32 and
+# the VOP3 entries that replace generated ones (class compares, permlane
+# op_sel, v_dot2_bf16_bf16),
 # s_setreg_imm32_b32 with literals, ds_nop, the GWS semaphores with and
 # without gds, s_atc_probe(_buffer), and every MTBUF opcode with every
 # FORMAT value (cache bits, offset, offen/idxen varied).
@@ -153,6 +155,18 @@ if command -v llvm-mc-19 >/dev/null 2>&1; then
 		printf ".long 0xf48801c2, 0xf8000064\n";                # s_atc_probe 7, s[4:5], 0x64
 		printf ".long 0xf48c01c2, 0x04000000\n";                # s_atc_probe_buffer 7, s[4:7], s2
 		printf ".long 0xf4881c42, 0x04000010\n";                # s_atc_probe 0x71, s[4:5], s2 offset:0x10
+		# v_cmp(x)_class with abs/neg on src0 (a literal too), v_permlane16/
+		# x16 op_sel (FI, BOUND_CTRL), v_dot2_bf16_bf16 with modifiers
+		printf ".long 0xd47e017c, 0x2000d6ff, 0xaf123456\n";
+		printf ".long 0xd47d017c, 0x2000d6ff, 0x0000fe0b\n";
+		printf ".long 0xd4fe0105, 0x20020501\n";
+		printf ".long 0xd47f017a, 0x2001fafd\n";
+		printf ".long 0xd65b0805, 0x000c0501\n";
+		printf ".long 0xd65b1805, 0x000c0501\n";
+		printf ".long 0xd65c7805, 0x000c0501\n";
+		printf ".long 0xd6670005, 0x040a02f0\n";
+		printf ".long 0xd6677805, 0xe40a0301\n";
+		printf ".long 0xd6670705, 0x0409ff01, 0x12345678\n";
 		for (op = 0; op < 16; op++)                              # tbuffer_*
 			for (f = 0; f < 128; f++)
 				printf ".long 0x%08x, 0x%08x\n",

@@ -37,6 +37,7 @@ int main(int argc, char **argv)
 		{ISA_ENC_VOP2, "VOP2", isa_tab_vop2, &isa_tab_vop2_n},
 		{ISA_ENC_VOPC, "VOPC", isa_tab_vopc, &isa_tab_vopc_n},
 		{ISA_ENC_VOP3, "VOP3", isa_tab_vop3, &isa_tab_vop3_n},
+		{ISA_ENC_VOP3, "VOP3", isa_xtab_vop3, &isa_xtab_vop3_n},
 		{ISA_ENC_VOP3P, "VOP3P", isa_tab_vop3p, &isa_tab_vop3p_n},
 		{ISA_ENC_VOPD, "VOPD", isa_tab_vopdx, &isa_tab_vopdx_n},
 		{ISA_ENC_VOPDY, "VOPD", isa_tab_vopdy, &isa_tab_vopdy_n},

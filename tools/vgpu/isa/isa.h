@@ -105,6 +105,13 @@ enum isa_simm {
 #define ISA_OPF_DS_SWIZZLE     0x400000u
 /* DS: valid only with the gds bit set (the GWS semaphores) */
 #define ISA_OPF_DS_GDS_REQ     0x800000u
+/* VOP3: abs/neg (printed) on src0 only (v_cmp(x)_class_*_e64) */
+#define ISA_OPF_MODS_SRC0      0x1000000u
+/* VOP3: op_sel bits 0 and 1 printed op_sel:[a,b], bits 2-3 ignored
+ * (v_permlane16/x16: FI and BOUND_CTRL) */
+#define ISA_OPF_OPSEL_FI_BC    0x2000000u
+/* VOP3: op_sel bits of src0/src1 ignored (v_dot2_bf16_bf16) */
+#define ISA_OPF_OPSEL_SRC2_DST 0x4000000u
 
 
 #define ISA_MBZ(field) (1u << (field))

@@ -52,6 +52,11 @@ const struct isa_opdesc *isa_lookup(enum isa_enc enc, unsigned op)
 {
 	if ((unsigned)enc >= ISA_ENC_COUNT)
 		return NULL;
+	/* VOP3 entries that replace generated ones (isa_optable_extra.c) */
+	if (enc == ISA_ENC_VOP3)
+		for (unsigned j = 0; j < isa_xtab_vop3_n; j++)
+			if (isa_xtab_vop3[j].op == op)
+				return &isa_xtab_vop3[j];
 	/* Tables are sorted by opcode: binary search. */
 	const struct isa_opdesc *t = tables[enc].tab;
 	unsigned lo = 0, hi = *tables[enc].n;
@@ -497,6 +502,16 @@ static int decode_extra(struct isa_inst *in)
 		}
 		/* Modifier bits of absent sources, or modifiers an opcode does
 		 * not take, make the encoding invalid (as LLVM decides). */
+		if (in->desc->flags & ISA_OPF_MODS_SRC0)
+			srcmask &= 1u;
+		if (in->desc->flags & ISA_OPF_OPSEL_SRC2_DST)
+			in->opsel &= 0xcu;
+		if (in->desc->flags & ISA_OPF_OPSEL_FI_BC) {
+			/* op_sel bits 0 and 1: FI and BOUND_CTRL; LLVM ignores
+			 * bits 2 and 3 here */
+			in->opsel &= 3u;
+			srcmask |= 3u;
+		}
 		if (((absbits & ~srcmask) && !(fl & ISA_OPF_ABS_IGNORE)) ||
 		    ((negbits & ~srcmask) && !(fl & ISA_OPF_NEG_IGNORE)) ||
 		    ((in->opsel & ~(srcmask | 8)) && !(fl & ISA_OPF_OPSEL_IGNORE)))

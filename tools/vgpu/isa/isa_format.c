@@ -549,7 +549,10 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 	const struct isa_opdesc *d = in->desc;
 	switch (in->enc) {
 	case ISA_ENC_VOP3:
-		if (in->opsel && (d->flags & ISA_OPF_OPSEL_PRINT)) {
+		if (in->opsel && (d->flags & ISA_OPF_OPSEL_FI_BC)) {
+			put(o, in->opsel & 1 ? " op_sel:[1," : " op_sel:[0,");
+			put(o, in->opsel & 2 ? "1]" : "0]");
+		} else if (in->opsel && (d->flags & ISA_OPF_OPSEL_PRINT)) {
 			/* one entry per source, then the destination */
 			put(o, " op_sel:[");
 			for (unsigned i = 0, n = 0; i < in->nops; i++) {
