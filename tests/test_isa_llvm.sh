@@ -128,11 +128,11 @@ fi
 # whose operands print symbolically: every 7th 16-bit immediate of
 # s_getreg_b32 (hwreg), s_version (UC_VERSION_*) and ds_swizzle_b32
 # (swizzle), every message of s_sendmsg_rtn_b32/b64, s_setreg_b32 and
-# the VOP3 entries that replace generated ones (class compares, permlane
-# op_sel, v_dot2_bf16_bf16),
 # s_setreg_imm32_b32 with literals, ds_nop, the GWS semaphores with and
-# without gds, s_atc_probe(_buffer), and every MTBUF opcode with every
-# FORMAT value (cache bits, offset, offen/idxen varied).
+# without gds, s_atc_probe(_buffer), the VOP3 entries that replace
+# generated ones (class compares, permlane op_sel, v_dot2_bf16_bf16), and
+# every MTBUF opcode with every FORMAT value (cache bits, offset,
+# offen/idxen varied).
 if command -v llvm-mc-19 >/dev/null 2>&1; then
 	awk 'BEGIN { print ".text";
 		for (v = 0; v < 65536; v += 7) {
