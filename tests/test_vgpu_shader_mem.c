@@ -51,6 +51,9 @@ static struct rig_buf *program(const uint32_t *words, size_t n)
 /* `groups` workgroups of `threads` wave32 work-items running `code`,
  * s[0:1] = out->va; the submission's result (0, or -ECANCELED after a
  * fault). */
+/* wave64 instead of wave32 for the next run_groups (then back) */
+static bool next_wave64;
+
 static int run_groups(uint32_t ctx, const struct rig_buf *code, uint32_t groups, uint32_t threads,
 		      uint32_t lds_granules, const struct rig_buf *out)
 {
@@ -74,7 +77,8 @@ static int run_groups(uint32_t ctx, const struct rig_buf *code, uint32_t groups,
 	p[n++] = (uint32_t)(out->va >> 32);
 	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
 	p[n++] = groups; p[n++] = 1; p[n++] = 1;
-	p[n++] = INIT_COMPUTE_SHADER_EN | INIT_CS_W32_EN;
+	p[n++] = INIT_COMPUTE_SHADER_EN | (next_wave64 ? 0 : INIT_CS_W32_EN);
+	next_wave64 = false;
 	return vgpu_rig_submit_compute(ctx, ib, n);
 }
 
@@ -739,4 +743,25 @@ Test(vgpu_shader_mem, global_addtid)
 		cr_expect_eq(got[32 + i], 5 * i, "store lane %u", i);
 		cr_expect_eq(got[i], 5 * i + 1, "load lane %u", i);
 	}
+}
+
+/* wave64: ds_bpermute reads within the lane's half (lane index modulo 32):
+ * lane 31 asking for lane 32 gets lane 0, lane 63 asking for 64 gets 32 */
+Test(vgpu_shader_mem, ds_bpermute_wave64_stays_in_its_half)
+{
+	static const uint32_t prog[] = {
+		0x30040082, /* v_lshlrev_b32_e32 v2, 2, v0 */
+		0x4a0200ff, 0x00000100, /* v_add_nc_u32_e32 v1, 0x100, v0 */
+		0x4a080484, /* v_add_nc_u32_e32 v4, 4, v2 */
+		0xdacc0000, 0x05000104, /* ds_bpermute_b32 v5, v4, v1 */
+		0xdc6a0000, 0x00000502, /* global_store_b32 v2, v5, s[0:1] */
+		0xbfb00000, /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(prog, sizeof(prog) / 4);
+	next_wave64 = true;
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 64, 1, out), 0);
+	const uint32_t *got = out->cpu;
+	for (unsigned i = 0; i < 64; i++)
+		cr_expect_eq(got[i], 0x100 + ((i & 32) | ((i + 1) & 31)), "lane %u: 0x%x", i, got[i]);
 }
