@@ -530,7 +530,7 @@ static int movrel(struct shader_core *c, struct shader_wave *w, const struct isa
 	unsigned n = p->wide ? 2 : 1;
 	if (d->kind != ISA_OPK_SREG || (p->op != SALU_MOVRELD && s->kind != ISA_OPK_SREG))
 		return shader_illegal(c);
-	unsigned src = s->reg, dst = d->reg;
+	uint64_t src = s->reg, dst = d->reg;   /* 64-bit: M0 cannot wrap them */
 	if (p->op == SALU_MOVRELS)
 		src += m0;
 	else if (p->op == SALU_MOVRELD)
