@@ -48,6 +48,7 @@ int main(int argc, char **argv)
 		{ISA_ENC_SCRATCH, "SCRATCH", isa_tab_scratch, &isa_tab_scratch_n},
 		{ISA_ENC_MUBUF, "MUBUF", isa_tab_mubuf, &isa_tab_mubuf_n},
 		{ISA_ENC_MTBUF, "MTBUF", isa_xtab_mtbuf, &isa_xtab_mtbuf_n},
+		{ISA_ENC_MIMG, "MIMG", isa_xtab_mimg, &isa_xtab_mimg_n},
 	};
 	const char *cls_prev = NULL;
 	unsigned nknown = 0, nexec = 0;

@@ -20,6 +20,7 @@ enum isa_enc {
 	ISA_ENC_VOPD,    /* dual issue: desc/ops = X half, desc_y/ops_y = Y */
 	ISA_ENC_VOPDY,   /* only names the Y-half table; never an inst's enc */
 	ISA_ENC_MTBUF,
+	ISA_ENC_MIMG,    /* image load/store/atomic/get_resinfo/msaa_load only */
 	ISA_ENC_COUNT
 };
 
@@ -110,6 +111,14 @@ enum isa_simm {
 /* VOP3: op_sel bits 0 and 1 printed op_sel:[a,b], bits 2-3 ignored
  * (v_permlane16/x16: FI and BOUND_CTRL) */
 #define ISA_OPF_OPSEL_FI_BC    0x2000000u
+/* MIMG (isa_optable_extra.c): +1 address for the mip level; the
+ * address is the mip level alone (get_resinfo) */
+#define ISA_OPF_MIMG_MIP       0x8000000u
+#define ISA_OPF_MIMG_RESINFO   0x10000000u
+/* MIMG: four components returned whatever dmask (image_msaa_load) */
+#define ISA_OPF_MIMG_4COMP     0x20000000u
+/* MIMG: d16 invalid (atomics, *_pck, get_resinfo) */
+#define ISA_OPF_MIMG_NO_D16    0x40000000u
 /* VOP3: op_sel bits of src0/src1 ignored (v_dot2_bf16_bf16) */
 #define ISA_OPF_OPSEL_SRC2_DST 0x4000000u
 
@@ -204,6 +213,10 @@ struct isa_inst {
 	uint8_t offen, idxen;            /* MUBUF: VGPR offset / index */
 	uint8_t tfe;                     /* MUBUF: extra status dword in data */
 	uint8_t format;                  /* MTBUF: buffer FORMAT (BUF_FMT_*) */
+	/* MIMG: dim (SQ_RSRC_IMG_*), dmask, unorm, r128, a16, d16, lwe (tfe
+	 * above); nsa: the address VGPRs listed one by one (nsa_reg[0..n-1]) */
+	uint8_t dim, dmask, unorm, r128, a16, d16, lwe;
+	uint8_t nsa, nsa_reg[5];
 	/* VOPD: the Y half (X is desc/ops); both read their sources before
 	 * either writes (dual issue) */
 	const struct isa_opdesc *desc_y;

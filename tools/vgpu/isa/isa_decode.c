@@ -30,12 +30,13 @@ static const struct {
 	[ISA_ENC_VOPD] = {isa_tab_vopdx, &isa_tab_vopdx_n},
 	[ISA_ENC_VOPDY] = {isa_tab_vopdy, &isa_tab_vopdy_n},
 	[ISA_ENC_MTBUF] = {isa_xtab_mtbuf, &isa_xtab_mtbuf_n},
+	[ISA_ENC_MIMG] = {isa_xtab_mimg, &isa_xtab_mimg_n},
 };
 
 static const char *const enc_names[ISA_ENC_COUNT] = {
 	"SOP2", "SOP1", "SOPC", "SOPK", "SOPP", "SMEM", "VOP1", "VOP2",
 	"VOPC", "VOP3", "DS", "FLAT", "SCRATCH", "GLOBAL", "VOP3P", "MUBUF", "VOPD",
-	"VOPD(Y)", "MTBUF",
+	"VOPD(Y)", "MTBUF", "MIMG",
 };
 
 const char *isa_enc_name(enum isa_enc enc)
@@ -104,6 +105,7 @@ static int classify(uint32_t w, enum isa_enc *enc, unsigned *op, unsigned *len)
 	case 0x32: *enc = ISA_ENC_VOPD; *op = (w >> 22) & 0xf; return 0;
 	case 0x38: *enc = ISA_ENC_MUBUF; *op = (w >> 18) & 0xff; return 0;
 	case 0x3a: *enc = ISA_ENC_MTBUF; *op = (w >> 15) & 0xf; return 0;
+	case 0x3c: *enc = ISA_ENC_MIMG; *op = (w >> 18) & 0xff; return 0;
 	case 0x3d: *enc = ISA_ENC_SMEM; *op = (w >> 18) & 0xff; return 0;
 	case 0x36: *enc = ISA_ENC_DS; *op = (w >> 18) & 0xff; return 0;
 	case 0x37:
@@ -620,6 +622,73 @@ static int decode_extra(struct isa_inst *in)
 	}
 }
 
+/* MIMG (gfx11 layout): word0 NSA 0, DIM 4:2, UNORM 7, DMASK 11:8, SLC 12,
+ * DLC 13, GLC 14, R128 15, A16 16, D16 17, OP 25:18; word1 VADDR 7:0,
+ * VDATA 15:8, SRSRC 20:16 (x4), TFE 21, LWE 22, SSAMP 30:26 (x4, unused
+ * by these opcodes); with NSA, address VGPRs 1.. as bytes of the next
+ * dword.  Sets the operands and returns the length in dwords. */
+static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords)
+{
+	static const uint8_t coords[8] = {1, 2, 3, 3, 2, 3, 3, 4};
+	uint32_t w0 = words[0], w1 = words[1];
+	uint32_t fl = in->desc->flags;
+	in->nsa = (uint8_t)(w0 & 1);
+	in->dim = (uint8_t)((w0 >> 2) & 7);
+	in->unorm = (uint8_t)((w0 >> 7) & 1);
+	in->dmask = (uint8_t)((w0 >> 8) & 0xf);
+	in->slc = (uint8_t)((w0 >> 12) & 1);
+	in->dlc = (uint8_t)((w0 >> 13) & 1);
+	in->glc = (uint8_t)((w0 >> 14) & 1);
+	in->r128 = (uint8_t)((w0 >> 15) & 1);
+	in->a16 = (uint8_t)((w0 >> 16) & 1);
+	in->d16 = (uint8_t)((w0 >> 17) & 1);
+	in->tfe = (uint8_t)((w1 >> 21) & 1);
+	in->lwe = (uint8_t)((w1 >> 22) & 1);
+	/* bit 1, SSAMP (no sampler for these opcodes), and d16 where the
+	 * opcode has no 16-bit form make the encoding invalid (as LLVM) */
+	if ((w0 & 2) || ((w1 >> 26) & 0x1f) || (in->d16 && (fl & ISA_OPF_MIMG_NO_D16)))
+		return -EILSEQ;
+	unsigned naddr = (fl & ISA_OPF_MIMG_RESINFO) ? 1u
+			 : coords[in->dim] + ((fl & ISA_OPF_MIMG_MIP) ? 1u : 0u);
+	unsigned nregs = in->a16 ? (naddr + 1) / 2 : naddr;
+	unsigned ndata = (fl & ISA_OPF_MIMG_4COMP) ? 4u : (unsigned)__builtin_popcount(in->dmask);
+	if (!ndata)
+		ndata = 1;
+	if (in->d16)
+		ndata = (ndata + 1) / 2;
+	ndata += in->tfe;
+	unsigned len = 2;
+	if (in->nsa && nregs < 2)
+		return -EILSEQ;   /* NSA of a single address (LLVM prints no sensible form) */
+	if (in->nsa) {
+		len += (nregs - 1 + 3) / 4;
+		if (len > nwords)
+			return -EOVERFLOW;
+		in->nsa_reg[0] = (uint8_t)(w1 & 0xff);
+		for (unsigned i = 1; i < nregs; i++)
+			in->nsa_reg[i] = (uint8_t)(words[2 + (i - 1) / 4] >> (8 * ((i - 1) % 4)));
+	}
+	in->nops = 3;
+	struct isa_operand *d = &in->ops[0], *a = &in->ops[1], *r = &in->ops[2];
+	d->field = ISA_FLD_DATA0;
+	d->bits = (uint16_t)(32 * ndata);
+	if (decode_vgpr(d, (w1 >> 8) & 0xff))
+		return -EILSEQ;
+	a->field = ISA_FLD_ADDR;
+	a->bits = (uint16_t)(32 * (in->nsa ? 1 : nregs));
+	if (decode_vgpr(a, w1 & 0xff))
+		return -EILSEQ;
+	a->bits = (uint16_t)(32 * nregs);   /* NSA: nsa_reg[0..nregs-1] */
+	r->field = ISA_FLD_SRSRC;
+	r->bits = 256;
+	if (decode_sreg(r, ((w1 >> 16) & 0x1f) * 4))
+		return -EILSEQ;
+	for (unsigned i = 0; i < len; i++)
+		in->words[i] = words[i];
+	in->nwords = (uint8_t)len;
+	return (int)len;
+}
+
 int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 {
 	enum isa_enc enc;
@@ -640,6 +709,8 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 	out->desc = isa_lookup(enc, op);
 	if (!out->desc)
 		return -EILSEQ;
+	if (enc == ISA_ENC_MIMG)
+		return decode_mimg(out, words, nwords);
 	if (out->desc->flags & (ISA_OPF_GLC0 | ISA_OPF_GLC1)) {
 		/* Atomics: the glc=1 form returns the old value (has a VDST);
 		 * the two forms are adjacent table entries. */

@@ -652,6 +652,47 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 	}
 }
 
+/* MIMG: vdata, vaddr (a range, or [v, v, ...] with NSA), srsrc, then
+ * dmask dim unorm glc slc dlc r128 a16 tfe lwe d16, as LLVM's gfx11 asm
+ * string orders them */
+static void put_mimg(struct out *o, const struct isa_inst *in)
+{
+	static const char *const dims[8] = {"1D", "2D", "3D", "CUBE", "1D_ARRAY", "2D_ARRAY",
+					    "2D_MSAA", "2D_MSAA_ARRAY"};
+	put(o, in->desc->name);
+	put(o, " ");
+	put_operand(o, in, &in->ops[0]);
+	put(o, ", ");
+	unsigned n = in->ops[1].bits / 32;
+	if (in->nsa && n > 1) {
+		put(o, "[");
+		for (unsigned i = 0; i < n; i++) {
+			put(o, i ? ", v" : "v");
+			put_u(o, in->nsa_reg[i]);
+		}
+		put(o, "]");
+	} else {
+		put_operand(o, in, &in->ops[1]);
+	}
+	put(o, ", ");
+	put_operand(o, in, &in->ops[2]);
+	if (in->dmask) {
+		put(o, " dmask:");
+		put_x(o, in->dmask);
+	}
+	put(o, " dim:SQ_RSRC_IMG_");
+	put(o, dims[in->dim & 7]);
+	if (in->unorm) put(o, " unorm");
+	if (in->glc) put(o, " glc");
+	if (in->slc) put(o, " slc");
+	if (in->dlc) put(o, " dlc");
+	if (in->r128) put(o, " r128");
+	if (in->a16) put(o, " a16");
+	if (in->tfe) put(o, " tfe");
+	if (in->lwe) put(o, " lwe");
+	if (in->d16) put(o, " d16");
+}
+
 /* Mnemonic and operands of one table entry (VOPD prints two). */
 static void put_inst(struct out *o, const struct isa_inst *in,
 		     const struct isa_opdesc *d, const struct isa_operand *ops,
@@ -691,6 +732,12 @@ int isa_format(const struct isa_inst *in, char *buf, size_t cap)
 	struct out o = {buf, cap, 0};
 	if (!in || !in->desc || (!buf && cap))
 		return -EINVAL;
+	if (in->enc == ISA_ENC_MIMG) {
+		put_mimg(&o, in);
+		if (cap)
+			buf[o.len < cap ? o.len : cap - 1] = 0;
+		return (int)o.len;
+	}
 	put_inst(&o, in, in->desc, in->ops, in->nops);   /* (DPP: dpp_name) */
 	if (in->enc == ISA_ENC_VOPD && in->desc_y) {
 		put(&o, " :: ");

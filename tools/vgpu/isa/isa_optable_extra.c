@@ -84,3 +84,39 @@ const struct isa_opdesc isa_xtab_vop3[] = {
 	{604, "v_permlanex16_b32", 4, ISA_OPF_ABS_IGNORE|ISA_OPF_NEG_IGNORE|ISA_OPF_OPSEL_PRINT|ISA_OPF_OPSEL_FI_BC, 0, 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC0, 32, ISA_LIT_NOLIT, ISA_SRC_DENY_EXEC|ISA_SRC_DENY_FCONST|ISA_SRC_DENY_ICONST|ISA_SRC_DENY_LDS|ISA_SRC_DENY_LIT|ISA_SRC_DENY_M0|ISA_SRC_DENY_SGPR|ISA_SRC_DENY_TTMP|ISA_SRC_DENY_VCC}, {ISA_FLD_SRC1, 32, ISA_LIT_32F, ISA_SRC_DENY_LDS|ISA_SRC_DENY_VGPR}, {ISA_FLD_SRC2, 32, ISA_LIT_32F, ISA_SRC_DENY_LDS|ISA_SRC_DENY_VGPR}}, NULL, NULL},
 };
 const unsigned isa_xtab_vop3_n = 9;
+
+/* MIMG, the image instructions a compute shader uses on storage images:
+ * loads, stores, atomics, get_resinfo, msaa_load (no sampling, gather,
+ * get_lod or BVH).  The operand widths here are placeholders: vdata is
+ * popcount(dmask) dwords (msaa_load: 4; d16: half, rounded up; +1 with
+ * tfe), the
+ * address count follows dim (and the mip level, or a16 packing), srsrc
+ * is always printed as 8 SGPRs; isa_decode works them out. */
+const struct isa_opdesc isa_xtab_mimg[] = {
+	{0, "image_load", 3, 0, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{1, "image_load_mip", 3, ISA_OPF_MIMG_MIP, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{2, "image_load_pck", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{3, "image_load_pck_sgn", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{4, "image_load_mip_pck", 3, ISA_OPF_MIMG_MIP|ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{5, "image_load_mip_pck_sgn", 3, ISA_OPF_MIMG_MIP|ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{6, "image_store", 3, 0, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{7, "image_store_mip", 3, ISA_OPF_MIMG_MIP, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{8, "image_store_pck", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{9, "image_store_mip_pck", 3, ISA_OPF_MIMG_MIP|ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{10, "image_atomic_swap", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{11, "image_atomic_cmpswap", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{12, "image_atomic_add", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{13, "image_atomic_sub", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{14, "image_atomic_smin", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{15, "image_atomic_umin", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{16, "image_atomic_smax", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{17, "image_atomic_umax", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{18, "image_atomic_and", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{19, "image_atomic_or", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{20, "image_atomic_xor", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{21, "image_atomic_inc", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{22, "image_atomic_dec", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{23, "image_get_resinfo", 3, ISA_OPF_MIMG_RESINFO|ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{24, "image_msaa_load", 3, ISA_OPF_MIMG_4COMP, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+};
+const unsigned isa_xtab_mimg_n = 25;

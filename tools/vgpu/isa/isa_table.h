@@ -13,7 +13,7 @@ ISA_TAB(vopdx) ISA_TAB(vopdy) ISA_TAB(vop3p) ISA_TAB(mubuf)
 /* hand-written entries (isa_optable_extra.c) */
 #define ISA_XTAB(n) extern const struct isa_opdesc isa_xtab_##n[]; \
 	extern const unsigned isa_xtab_##n##_n;
-ISA_XTAB(sop1) ISA_XTAB(sopk) ISA_XTAB(smem) ISA_XTAB(ds) ISA_XTAB(mtbuf) ISA_XTAB(vop3)
+ISA_XTAB(sop1) ISA_XTAB(sopk) ISA_XTAB(smem) ISA_XTAB(ds) ISA_XTAB(mtbuf) ISA_XTAB(vop3) ISA_XTAB(mimg)
 #undef ISA_XTAB
 #undef ISA_TAB
 
