@@ -130,9 +130,10 @@ fi
 # (swizzle), every message of s_sendmsg_rtn_b32/b64, s_setreg_b32 and
 # s_setreg_imm32_b32 with literals, ds_nop, the GWS semaphores with and
 # without gds, s_atc_probe(_buffer), the VOP3 entries that replace
-# generated ones (class compares, permlane op_sel, v_dot2_bf16_bf16), and
-# every MTBUF opcode with every FORMAT value (cache bits, offset,
-# offen/idxen varied).
+# generated ones (class compares, permlane op_sel, v_dot2_bf16_bf16), the
+# MIMG storage-image opcodes by dim (a16/d16/tfe/unorm/dmask varied, NSA
+# forms), and every MTBUF opcode with every FORMAT value (cache bits,
+# offset, offen/idxen varied).
 if command -v llvm-mc-19 >/dev/null 2>&1; then
 	awk 'BEGIN { print ".text";
 		for (v = 0; v < 65536; v += 7) {
@@ -167,6 +168,21 @@ if command -v llvm-mc-19 >/dev/null 2>&1; then
 		printf ".long 0xd6670005, 0x040a02f0\n";
 		printf ".long 0xd6677805, 0xe40a0301\n";
 		printf ".long 0xd6670705, 0x0409ff01, 0x12345678\n";
+		# MIMG storage-image ops: every opcode x dim, with a16/d16/tfe/
+		# dmask variations, and NSA address lists
+		for (op = 0; op <= 24; op++)
+			for (dim = 0; dim < 8; dim++) {
+				nod16 = (op >= 10 && op <= 23) || op == 2 || op == 3 || op == 4 || op == 5 || op == 8 || op == 9;
+				if (op == 24 && dim < 6) continue;
+				dmask = 1 + (op * 3 + dim) % 15;
+				if (op >= 10 && op <= 22) dmask = op == 11 ? (dim % 2 ? 15 : 3) : (dim % 2 ? 3 : 1);
+				printf ".long 0x%08x, 0x%08x\n",
+					4026531840 + op * 262144 + dim * 4 + ((op + dim) % 2) * 128 + dmask * 256 + (dim % 2) * 65536 + (nod16 ? 0 : (op % 2) * 131072),
+					1 + 10 * 256 + 2 * 65536 + (dim == 3 && (op < 10 || op > 22) ? 2097152 : 0);
+			}
+		printf ".long 0xf0000f05, 0x00020a02, 0x00000403\n";   # image_load NSA 2D
+		printf ".long 0xf02c0f15, 0x00020a02, 0x00050403\n";   # image_atomic_cmpswap NSA 2D_ARRAY (dmask 0xf)
+		printf ".long 0xf0040f0d, 0x00020a02, 0x05040403\n";   # image_load_mip NSA 3D
 		for (op = 0; op < 16; op++)                              # tbuffer_*
 			for (f = 0; f < 128; f++)
 				printf ".long 0x%08x, 0x%08x\n",
@@ -176,7 +192,7 @@ if command -v llvm-mc-19 >/dev/null 2>&1; then
 	llvm-mc-19 -arch=amdgcn -mcpu=gfx1100 -filetype=obj "$tmp/extra.s" -o "$tmp/extra.o"
 	objdump_norm "$tmp/extra.o" >"$tmp/llvm"
 	ours_norm "$tmp/extra.o" >"$tmp/ours"
-	compare "hwreg/s_version/swizzle/sendmsg_rtn/setreg/ds_nop/gws/atc_probe/MTBUF" "$tmp/llvm" "$tmp/ours"
+	compare "hwreg/s_version/swizzle/sendmsg_rtn/setreg/ds_nop/gws/atc_probe/VOP3/MIMG/MTBUF" "$tmp/llvm" "$tmp/ours"
 	if grep -q '<illegal>' "$tmp/llvm"; then fail "extra corpus: llvm calls some of it illegal"; else pass; fi
 fi
 

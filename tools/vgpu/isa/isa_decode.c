@@ -657,6 +657,17 @@ static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords
 	if (in->d16)
 		ndata = (ndata + 1) / 2;
 	ndata += in->tfe;
+	/* atomics: 32-bit (dmask 0x1; cmpswap 0x3) or 64-bit (0x3; cmpswap
+	 * 0xf) only; for other masks LLVM 19 prints a fallback operand size
+	 * that means nothing, so they are rejected here */
+	if (!strncmp(in->desc->name, "image_atomic_", 13)) {
+		int cmpswap = !strcmp(in->desc->name, "image_atomic_cmpswap");
+		if (cmpswap ? (in->dmask != 0x3 && in->dmask != 0xf)
+			    : (in->dmask != 0x1 && in->dmask != 0x3))
+			return -EILSEQ;
+		if (in->tfe && in->dmask != (cmpswap ? 0x3 : 0x1))
+			return -EILSEQ;   /* no 64-bit atomic form with tfe either */
+	}
 	unsigned len = 2;
 	if (in->nsa && nregs < 2)
 		return -EILSEQ;   /* NSA of a single address (LLVM prints no sensible form) */
