@@ -765,3 +765,51 @@ Test(vgpu_shader_mem, ds_bpermute_wave64_stays_in_its_half)
 	for (unsigned i = 0; i < 64; i++)
 		cr_expect_eq(got[i], 0x100 + ((i & 32) | ((i + 1) & 31)), "lane %u: 0x%x", i, got[i]);
 }
+
+/* ---- MIMG on a linear 2D storage image ------------------------------ */
+
+/* A T# in s[8:15]: out + 0x400, 8x4 texels of 32_UINT, pitch 8, linear.
+ * Lane i works on texel (i % 8, i / 8); then x = 8 is outside. */
+static const uint32_t image_prog[] = {
+	0x30040082, /* v_lshlrev_b32_e32 v2, 2, v0 */
+	0x36060087, /* v_and_b32_e32 v3, 7, v0 */
+	0x32080083, /* v_lshrrev_b32_e32 v4, 3, v0 */
+	0x8008ff00, 0x00000400, /* s_add_u32 s8, s0, 0x400 */
+	0x82098001, /* s_addc_u32 s9, s1, 0 */
+	0x85888808, /* s_lshr_b64 s[8:9], s[8:9], 8 */
+	0x8c09ff09, 0xc1400000, /* s_or_b32 s9, s9, 0xc1400000 */
+	0xbe8a00ff, 0x0000c001, /* s_mov_b32 s10, 0xc001 */
+	0xbe8b00ff, 0x90000fac, /* s_mov_b32 s11, 0x90000fac */
+	0xbe8c0087, /* s_mov_b32 s12, 7 */
+	0xbe8d0080, /* s_mov_b32 s13, 0 */
+	0xbe8e0080, /* s_mov_b32 s14, 0 */
+	0xbe8f0080, /* s_mov_b32 s15, 0 */
+	0xf0000184, 0x00020503, /* image_load v5, v[3:4], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+	0xdc6a0000, 0x00000502, /* global_store_b32 v2, v5, s[0:1] */
+	0x4a0c0a81, /* v_add_nc_u32_e32 v6, 1, v5 */
+	0xf0180184, 0x00020603, /* image_store v6, v[3:4], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+	0x7e0e028a, /* v_mov_b32_e32 v7, 10 */
+	0xf0304184, 0x00020703, /* image_atomic_add v7, v[3:4], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm glc */
+	0xdc6a0080, 0x00000702, /* global_store_b32 v2, v7, s[0:1] offset:128 */
+	0x7e060288, /* v_mov_b32_e32 v3, 8 */
+	0x7e100285, /* v_mov_b32_e32 v8, 5 */
+	0xf0000184, 0x00020803, /* image_load v8, v[3:4], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+	0xdc6a0100, 0x00000802, /* global_store_b32 v2, v8, s[0:1] offset:256 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_mem, image_load_store_atomic_on_a_linear_image)
+{
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t *m = out->cpu;
+	for (unsigned i = 0; i < 32; i++)
+		m[256 + i] = 1000 + i;
+	struct rig_buf *code = program(image_prog, sizeof(image_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 32, 1, out), 0);
+	for (unsigned i = 0; i < 32; i++) {
+		cr_expect_eq(m[i], 1000 + i, "image_load lane %u: %u", i, m[i]);
+		cr_expect_eq(m[32 + i], 1001 + i, "image_atomic_add returns the stored value, lane %u", i);
+		cr_expect_eq(m[64 + i], 0, "outside the image: 0, lane %u", i);
+		cr_expect_eq(m[256 + i], 1011 + i, "texel %u after store and atomic add", i);
+	}
+}

@@ -190,6 +190,9 @@ static void resolve(struct shader_icache_entry *e)
 	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		shader_mubuf_resolve(e);
 		break;
+	case ISA_ENC_MIMG:
+		shader_mimg_resolve(e);
+		break;
 	case ISA_ENC_SCRATCH:
 		shader_scratch_resolve(e);
 		break;
@@ -216,7 +219,7 @@ bool shader_executes(const struct isa_inst *in)
 	case ISA_ENC_VOP3P: case ISA_ENC_VOPD:
 		return shader_valu_executes(&e);
 	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT: case ISA_ENC_DS: case ISA_ENC_MUBUF:
-	case ISA_ENC_MTBUF: case ISA_ENC_SCRATCH:
+	case ISA_ENC_MTBUF: case ISA_ENC_SCRATCH: case ISA_ENC_MIMG:
 		return e.plan.mem.kind != MEM_UNNAMED && e.plan.mem.kind != MEM_BAD &&
 		       e.plan.mem.kind != MEM_UNMODELLED;
 	default:
@@ -308,6 +311,8 @@ static int exec_one(struct shader_core *c, struct shader_wave *w)
 		return shader_exec_ds(c, w, e);
 	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		return shader_exec_mubuf(c, w, e);
+	case ISA_ENC_MIMG:
+		return shader_exec_mimg(c, w, e);
 	case ISA_ENC_SCRATCH: /* lane-private memory, shader/scratch.c */
 		return shader_exec_scratch(c, w, e);
 	default:

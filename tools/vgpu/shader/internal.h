@@ -265,4 +265,22 @@ int vmem_check_vgprs(struct shader_core *c, const struct shader_wave *w,
 int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
 		   const struct shader_icache_entry *e);
 
+/* gfx11 unified formats (buffer and image FORMAT codes 1-63) and their
+ * conversions (shader/mubuf.c) */
+enum { NF_UNORM, NF_SNORM, NF_USCALED, NF_SSCALED, NF_UINT, NF_SINT, NF_FLOAT };
+struct buf_format {
+	uint8_t ncomp, bits, nf;       /* components of `bits` bits each */
+	uint8_t packed;                /* 1: 2_10_10_10 (x 9:0, y 19:10, z 29:20, w 31:30) */
+};
+/* FORMAT code -> layout; ncomp 0: invalid or not modelled */
+struct buf_format buf_format_of(unsigned code);
+unsigned buf_format_bytes(const struct buf_format *f);
+/* component raw bits <-> VGPR value (d16: the 16-bit one) */
+uint32_t fmt_to_reg(const struct buf_format *f, uint32_t raw, bool d16);
+uint32_t reg_to_fmt(const struct buf_format *f, uint32_t reg, bool d16);
+/* MIMG storage-image instructions (shader/mimg.c) */
+void shader_mimg_resolve(struct shader_icache_entry *e);
+int shader_exec_mimg(struct shader_core *c, struct shader_wave *w,
+		     const struct shader_icache_entry *e);
+
 #endif /* VGPU_SHADER_INTERNAL_H */

@@ -64,15 +64,8 @@ static bool buffer_in_range(uint32_t oob, uint32_t num_records, uint32_t stride,
 
 /* ---- buffer formats (gfx11 FORMAT codes, as LLVM's BUF_FMT_* names) --- */
 
-enum { NF_UNORM, NF_SNORM, NF_USCALED, NF_SSCALED, NF_UINT, NF_SINT, NF_FLOAT };
-
-struct buf_format {
-	uint8_t ncomp, bits, nf;       /* components of `bits` bits each */
-	uint8_t packed;                /* 1: 2_10_10_10 (x 9:0, y 19:10, z 29:20, w 31:30) */
-};
-
 /* FORMAT code -> layout; ncomp 0: invalid or not modelled */
-static struct buf_format buf_format_of(unsigned code)
+struct buf_format buf_format_of(unsigned code)
 {
 	static const uint8_t nf6[6] = { NF_UNORM, NF_SNORM, NF_USCALED, NF_SSCALED, NF_UINT,
 					NF_SINT };
@@ -91,7 +84,7 @@ static struct buf_format buf_format_of(unsigned code)
 	return f;
 }
 
-static unsigned buf_format_bytes(const struct buf_format *f)
+unsigned buf_format_bytes(const struct buf_format *f)
 {
 	return f->packed ? 4u : f->ncomp * f->bits / 8u;
 }
@@ -139,7 +132,7 @@ static uint16_t float_to_half(float f)
 }
 
 /* Component raw bits -> the 32-bit VGPR value (d16: the 16-bit one) */
-static uint32_t fmt_to_reg(const struct buf_format *f, uint32_t raw, bool d16)
+uint32_t fmt_to_reg(const struct buf_format *f, uint32_t raw, bool d16)
 {
 	unsigned n = f->bits;
 	uint32_t mask = n >= 32 ? ~0u : (1u << n) - 1;
@@ -162,7 +155,7 @@ static uint32_t fmt_to_reg(const struct buf_format *f, uint32_t raw, bool d16)
 }
 
 /* The VGPR value (d16: 16 bits) -> component raw bits */
-static uint32_t reg_to_fmt(const struct buf_format *f, uint32_t reg, bool d16)
+uint32_t reg_to_fmt(const struct buf_format *f, uint32_t reg, bool d16)
 {
 	unsigned n = f->bits;
 	uint32_t mask = n >= 32 ? ~0u : (1u << n) - 1;
