@@ -80,6 +80,17 @@ tests: all $(TEST_BIN)
 diff-kernels:
 	sh tests/diff/rebuild.sh
 
+# `make isa-corpus-check` holds vgpu-disasm against LLVM 19's gfx11 MC
+# disassembler tests, fetched from Debian's llvm-toolchain-19 source package
+# into build/llvm-corpus (needs a deb-src line; not part of `check`).
+# `make isa-coverage` reports, per encoding class, the mnemonics LLVM knows,
+# the decoder's tables hold, the shader core executes and the tests use.
+.PHONY: isa-corpus-check isa-coverage
+isa-corpus-check: all
+	sh tools/isa-corpus-check.sh
+isa-coverage: all $(BUILD)/vgpu-isa-coverage
+	python3 tools/isa-coverage.py $(BUILD)/vgpu-isa-coverage
+
 # ---- library ---------------------------------------------------------------
 $(BUILD)/obj/src/%.o: src/%.c $(wildcard include/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
@@ -119,6 +130,17 @@ $(BUILD)/obj/tools/vgpu/%.o: tools/vgpu/%.c $(wildcard tools/vgpu/*/*.h)
 
 $(VGPU_SO): $(VGPU_OBJ)
 	$(CC) -shared -Wl,--no-undefined $(VGPU_SANFLAGS) $(LDFLAGS) -o $@ $^ -ldl -lpthread -lrt -lm
+
+# make isa-coverage's table reader: the ISA and shader objects (resolvers
+# only) and stubs of the command processor; no interposer.
+COVERAGE := $(BUILD)/vgpu-isa-coverage
+COVERAGE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/vgpu-isa-coverage/*.c)) $(ISA_OBJ) \
+	$(filter $(BUILD)/obj/tools/vgpu/shader/%,$(VGPU_OBJ))
+$(BUILD)/obj/tools/vgpu-isa-coverage/%.o: tools/vgpu-isa-coverage/%.c $(wildcard tools/vgpu/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itools/vgpu $(DRM_CFLAGS) -c $< -o $@
+$(COVERAGE): $(COVERAGE_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lpthread -lm
 
 # The vgpu's instruction decoder as a stand-alone disassembler, so tests can
 # hold it against llvm-objdump-19.  Links only the ISA objects: the libc

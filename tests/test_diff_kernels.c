@@ -415,6 +415,99 @@ static void r_a_add64(void *out, const void *va, const void *vb, uint32_t n)
 	}
 }
 
+/* LDS CAS, atomics and DS lane exchange (lds_atomic.cl), per group of 64
+ * (two wave32 waves). */
+static void r_l_cas_loop(void *out, const void *va, const void *vb, uint32_t n)
+{
+	(void)vb;
+	uint32_t *o = out;
+	const uint32_t *a = va;
+	for (uint32_t g = 0; g < n / 64; g++) {
+		uint32_t c[8];
+		for (uint32_t k = 0; k < 8; k++)
+			c[k] = k * 1000u;
+		for (uint32_t l = 0; l < 64; l++)
+			c[l % 8] += a[g * 64 + l] & 0xffu;
+		for (uint32_t l = 0; l < 64; l++)
+			o[g * 64 + l] = c[l % 8];
+	}
+}
+static void r_l_cas_once(void *out, const void *va, const void *vb, uint32_t n)
+{
+	uint32_t *o = out;
+	const uint32_t *a = va, *b = vb;
+	for (uint32_t g = 0; g < n / 64; g++) {
+		for (uint32_t l = 0; l < 64; l++) {
+			uint32_t i = g * 64 + l, s = (l + 1) % 64, init_s = s * 3u + 7u;
+			uint32_t expected = (a[i] & 1) ? init_s : a[i];
+			bool ok = expected == init_s;
+			/* slot l is lane (l + 63) % 64's target */
+			uint32_t m = g * 64 + (l + 63) % 64;
+			uint32_t em = (a[m] & 1) ? l * 3u + 7u : a[m];
+			uint32_t t = em == l * 3u + 7u ? b[m] : l * 3u + 7u;
+			o[i] = t ^ (init_s << 8) ^ (ok ? 0x80000000u : 0u);
+		}
+	}
+}
+static void r_l_atomics(void *out, const void *va, const void *vb, uint32_t n)
+{
+	uint32_t *o = out;
+	const uint32_t *a = va, *b = vb;
+	for (uint32_t g = 0; g < n / 64; g++) {
+		for (uint32_t k = 0; k < 4; k++) {
+			int32_t smin = 0x7fffffff, smax = INT32_MIN;
+			uint32_t umin = ~0u, umax = 0, band = ~0u, bor = 0, bxor = 0;
+			uint64_t add64 = 0xfffffff0ull, max64 = 0;
+			float fadd = 0.5f;
+			for (uint32_t l = k; l < 64; l += 4) {
+				uint32_t x = a[g * 64 + l], y = b[g * 64 + l];
+				smin = (int32_t)x < smin ? (int32_t)x : smin;
+				smax = (int32_t)x > smax ? (int32_t)x : smax;
+				umin = y < umin ? y : umin;
+				umax = y > umax ? y : umax;
+				band &= x | y;
+				bor |= x & y;
+				bxor ^= x;
+				add64 += (uint64_t)x << 8;
+				uint64_t m = (uint64_t)x << 32 | y;
+				max64 = m > max64 ? m : max64;
+				fadd += u2f(0x3f800000u | (y & 0xffu) << 15);
+			}
+			for (uint32_t l = k; l < 64; l += 4) {
+				uint32_t r;
+				switch ((l >> 2) & 15) {
+				case 0: r = (uint32_t)smin; break;
+				case 1: r = (uint32_t)smax; break;
+				case 2: r = umin; break;
+				case 3: r = umax; break;
+				case 4: r = band; break;
+				case 5: r = bor; break;
+				case 6: r = bxor; break;
+				case 7: r = (uint32_t)add64 ^ (uint32_t)(add64 >> 32); break;
+				case 8: r = (uint32_t)(max64 >> 32); break;
+				case 9: r = (uint32_t)max64; break;
+				default: r = f2u(fadd); break;
+				}
+				o[g * 64 + l] = r;
+			}
+		}
+	}
+}
+static void r_l_lanes(void *out, const void *va, const void *vb, uint32_t n)
+{
+	uint32_t *o = out;
+	const uint32_t *a = va, *b = vb;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t wb = i & ~31u, l = i % 64;
+		switch (l % 4) {
+		case 0: o[i] = b[wb + (a[i] & 31u)]; break;            /* ds_bpermute */
+		case 1: o[i] = b[wb + 31u - (l % 32)]; break;         /* ds_permute */
+		case 2: o[i] = b[i ^ 1u]; break;                      /* swizzle(SWAP,1) */
+		default: o[i] = b[(i & ~3u) | (3u - (i & 3u))]; break; /* quad_perm 3,2,1,0 */
+		}
+	}
+}
+
 /* WMMA: D = A * B, 16x16 row-major, f32 sums of exact products. */
 static void wmma_ref(void *out, const uint16_t *a, const uint16_t *b, bool bf16)
 {
@@ -1134,6 +1227,10 @@ static const struct diff_kernel kernels[] = {
 	ALL("atomic", a_xchg, D_I32, 256, 64),
 	ALL("atomic", a_cmpxchg, D_I32, 256, 64),
 	ALL("atomic", a_add64, D_I64, 256, 64),
+	ALL("lds_atomic", l_cas_loop, D_I32, 512, 64),
+	ALL("lds_atomic", l_cas_once, D_I32, 512, 64),
+	ALL("lds_atomic", l_atomics, D_I32, 512, 64),
+	ALL("lds_atomic", l_lanes, D_I32, 512, 64),
 	ALL("wmma", w_f16, D_WMMA_F16, 256, 32),
 	ALL("wmma", w_bf16, D_WMMA_BF16, 256, 32),
 	ALL("wmma", w_iu8, D_I32, 256, 32),

@@ -124,6 +124,78 @@ if command -v llvm-mc-19 >/dev/null 2>&1; then
 	compare "s_waitcnt/s_delay_alu/s_sendmsg, all immediates" "$tmp/llvm" "$tmp/ours"
 fi
 
+# (e) the hand-written entries (tools/vgpu/isa/isa_optable_extra.c),
+# whose operands print symbolically: every 7th 16-bit immediate of
+# s_getreg_b32 (hwreg), s_version (UC_VERSION_*) and ds_swizzle_b32
+# (swizzle), every message of s_sendmsg_rtn_b32/b64, s_setreg_b32 and
+# s_setreg_imm32_b32 with literals, ds_nop, the GWS semaphores with and
+# without gds, s_atc_probe(_buffer), the VOP3 entries that replace
+# generated ones (class compares, permlane op_sel, v_dot2_bf16_bf16), the
+# MIMG storage-image opcodes by dim (a16/d16/tfe/unorm/dmask varied, NSA
+# forms), and every MTBUF opcode with every FORMAT value (cache bits,
+# offset, offen/idxen varied).
+if command -v llvm-mc-19 >/dev/null 2>&1; then
+	awk 'BEGIN { print ".text";
+		for (v = 0; v < 65536; v += 7) {
+			printf ".long 0x%08x\n", 3095724032 + v;            # s_getreg_b32 s5
+			printf ".long 0x%08x\n", 2961178624 + v;            # s_version
+			printf ".long 0x%08x, 0x%08x\n", 3637772288 + v, 83886082; # ds_swizzle_b32 v5, v2
+		}
+		for (v = 0; v < 256; v++) {
+			printf ".long 0x%08x\n", 3196079104 + v;            # s_sendmsg_rtn_b32 s0
+			printf ".long 0x%08x\n", 3196210432 + v;  # s_sendmsg_rtn_b64 s[2:3]
+		}
+		printf ".long 0x%08x\n", 3103987713;                    # s_setreg_b32 hwreg(MODE,0,4), s3
+		split("1 64 65 1065353216 4294967279 4294967280 305419896", lit, " ");
+		for (k = 1; k <= 7; k++)
+			printf ".long 0x%08x, 0x%08x\n", 3112179969, lit[k]; # s_setreg_imm32_b32
+		printf ".long 0xd8500000, 0x00000000\n";                # ds_nop
+		printf ".long 0xd86a0004, 0x00000000\n";                # ds_gws_sema_v offset:4 gds
+		printf ".long 0xd8720000, 0x00000000\n";                # ds_gws_sema_p gds
+		printf ".long 0xd8620000, 0x00000000\n";                # ds_gws_sema_release_all gds
+		printf ".long 0xf48801c2, 0xf8000064\n";                # s_atc_probe 7, s[4:5], 0x64
+		printf ".long 0xf48c01c2, 0x04000000\n";                # s_atc_probe_buffer 7, s[4:7], s2
+		printf ".long 0xf4881c42, 0x04000010\n";                # s_atc_probe 0x71, s[4:5], s2 offset:0x10
+		# v_cmp(x)_class with abs/neg on src0 (a literal too), v_permlane16/
+		# x16 op_sel (FI, BOUND_CTRL), v_dot2_bf16_bf16 with modifiers
+		printf ".long 0xd47e017c, 0x2000d6ff, 0xaf123456\n";
+		printf ".long 0xd47d017c, 0x2000d6ff, 0x0000fe0b\n";
+		printf ".long 0xd4fe0105, 0x20020501\n";
+		printf ".long 0xd47f017a, 0x2001fafd\n";
+		printf ".long 0xd65b0805, 0x000c0501\n";
+		printf ".long 0xd65b1805, 0x000c0501\n";
+		printf ".long 0xd65c7805, 0x000c0501\n";
+		printf ".long 0xd6670005, 0x040a02f0\n";
+		printf ".long 0xd6677805, 0xe40a0301\n";
+		printf ".long 0xd6670705, 0x0409ff01, 0x12345678\n";
+		# MIMG storage-image ops: every opcode x dim, with a16/d16/tfe/
+		# dmask variations, and NSA address lists
+		for (op = 0; op <= 24; op++)
+			for (dim = 0; dim < 8; dim++) {
+				nod16 = (op >= 10 && op <= 23) || op == 2 || op == 3 || op == 4 || op == 5 || op == 8 || op == 9;
+				if (op == 24 && dim < 6) continue;
+				dmask = 1 + (op * 3 + dim) % 15;
+				if (op >= 10 && op <= 22) dmask = op == 11 ? (dim % 2 ? 15 : 3) : (dim % 2 ? 3 : 1);
+				printf ".long 0x%08x, 0x%08x\n",
+					4026531840 + op * 262144 + dim * 4 + ((op + dim) % 2) * 128 + dmask * 256 + (dim % 2) * 65536 + (nod16 ? 0 : (op % 2) * 131072),
+					1 + 10 * 256 + 2 * 65536 + (dim == 3 && (op < 10 || op > 22) ? 2097152 : 0);
+			}
+		printf ".long 0xf0000f05, 0x00020a02, 0x00000403\n";   # image_load NSA 2D
+		printf ".long 0xf02c0f15, 0x00020a02, 0x00050403\n";   # image_atomic_cmpswap NSA 2D_ARRAY (dmask 0xf)
+		printf ".long 0xf0040f0d, 0x00020a02, 0x05040403\n";   # image_load_mip NSA 3D
+		for (op = 0; op < 16; op++)                              # tbuffer_*
+			for (f = 0; f < 128; f++)
+				printf ".long 0x%08x, 0x%08x\n",
+					3892314112 + f * 524288 + op * 32768 + ((op * f) % 8) * 4096 + (f * 37) % 4096,
+					(f % 4) * 4194304 + 16777216 + 131072 + 1280 + 1;
+	}' >"$tmp/extra.s"
+	llvm-mc-19 -arch=amdgcn -mcpu=gfx1100 -filetype=obj "$tmp/extra.s" -o "$tmp/extra.o"
+	objdump_norm "$tmp/extra.o" >"$tmp/llvm"
+	ours_norm "$tmp/extra.o" >"$tmp/ours"
+	compare "hwreg/s_version/swizzle/sendmsg_rtn/setreg/ds_nop/gws/atc_probe/VOP3/MIMG/MTBUF" "$tmp/llvm" "$tmp/ours"
+	if grep -q '<illegal>' "$tmp/llvm"; then fail "extra corpus: llvm calls some of it illegal"; else pass; fi
+fi
+
 # (d) strictness: unknown encodings are illegal and make the tool fail.
 printf '\000\000\237\277\377\377\377\377' >"$tmp/bad.bin"   # s_code_end, then 0xffffffff
 if "$disasm" --raw "$tmp/bad.bin" >"$tmp/bad.out"; then

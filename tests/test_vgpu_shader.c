@@ -452,12 +452,13 @@ Test(vgpu_shader, store_to_unmapped_address_is_a_vm_fault)
 
 Test(vgpu_shader, unimplemented_instruction_faults_with_pc)
 {
-	/* image_load v[0:3], v0, s[0:7] dmask:0xf dim:1D (llvm-mc-19), at
-	 * the second instruction of a hand-made program */
+	/* image_sample v[0:3], v0, s[0:7], s[8:11] dmask:0xf dim:1D
+	 * (llvm-mc-19; filtered sampling is not decoded), at the second
+	 * instruction of a hand-made program */
 	struct rig_buf *code = vgpu_rig_buf_new(4096);
 	uint32_t *c = code->cpu;
 	c[0] = 0xbf800000; /* s_nop 0 */
-	c[1] = 0xf0000f00; c[2] = 0x00000000;
+	c[1] = 0xf06c0f00; c[2] = 0x08000000;
 	c[3] = 0xbfb00000; /* s_endpgm */
 	struct kernel k;
 	memset(&k, 0, sizeof(k));
@@ -470,7 +471,7 @@ Test(vgpu_shader, unimplemented_instruction_faults_with_pc)
 	char *log = capture_end();
 	cr_assert_eq(r, -ECANCELED);
 	char want[96];
-	snprintf(want, sizeof(want), "illegal instruction (encoding f0000f00 not decodable) at PC 0x%llx",
+	snprintf(want, sizeof(want), "illegal instruction (encoding f06c0f00 not decodable) at PC 0x%llx",
 		 (unsigned long long)(code->va + 4));
 	cr_assert(strstr(log, want) != NULL, "no \"%s\" in: %s", want, log);
 	expect_guilty_then_recover(ctx);

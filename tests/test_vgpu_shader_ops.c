@@ -448,13 +448,13 @@ Test(vgpu_shader_ops, lds_atomics_return_the_old_value)
 	expect_words(out, want, sizeof(want) / 4);
 }
 
-/* An LDS atomic the core does not implement is an illegal instruction
- * (it once stored an uninitialised value). */
+/* An LDS op the core does not model faults (an unimplemented atomic once
+ * stored an uninitialised value); ds_condxchg32 is one. */
 Test(vgpu_shader_ops, unimplemented_lds_atomic_is_an_illegal_instruction)
 {
 	static const uint32_t prog[] = {
 		0x7e060280,             /* v_mov_b32 v3, 0 */
-		0xd8080000, 0x00000303, /* ds_rsub_u32 v3, v3 */
+		0xd9f80000, 0x04000603, /* ds_condxchg32_rtn_b64 v[4:5], v3, v[6:7] */
 		0xbfb00000,             /* s_endpgm */
 	};
 	struct rig_buf *out = vgpu_rig_buf_new(4096);

@@ -1,10 +1,16 @@
 /* vgpu-disasm: the vgpu's gfx11 decoder as a disassembler, so tests can hold
  * it against llvm-objdump-19.
  *   vgpu-disasm FILE [--raw] [--offset N]
+ *   vgpu-disasm --lines
  * FILE is an ELF64 code object (its .text is disassembled) or, with --raw,
  * plain instruction words.  Prints "<byte offset hex>: <hex words> <text>";
  * an unknown encoding prints "<illegal encoding 0x...>" and the exit status
- * is then 1. */
+ * is then 1.
+ * --lines reads lines of comma-separated bytes ("0x01,0x05,0x0a,0x06", the
+ * form of LLVM's MC disassembler tests) from stdin and prints one line per
+ * input line: the text of the instruction(s) the bytes hold (several
+ * joined by " ;; "), or "<illegal>" from the first undecodable dword on;
+ * a line that holds no bytes prints as an empty line. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +21,47 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: vgpu-disasm FILE [--raw] [--offset N]\n");
+	fprintf(stderr, "usage: vgpu-disasm FILE [--raw] [--offset N] | --lines\n");
 	return 2;
+}
+
+/* --lines: see the file comment */
+static int disasm_lines(void)
+{
+	char line[4096];
+	while (fgets(line, sizeof line, stdin)) {
+		unsigned char bytes[64];
+		size_t nb = 0;
+		for (char *p = line; *p && nb < sizeof bytes;) {
+			char *end;
+			unsigned long v = strtoul(p, &end, 0);
+			if (end == p) {
+				p++;
+				continue;
+			}
+			bytes[nb++] = (unsigned char)v;
+			p = end;
+		}
+		uint32_t words[16];
+		size_t nw = nb / 4;
+		memcpy(words, bytes, nw * 4);
+		for (size_t i = 0; i < nw;) {
+			struct isa_inst in;
+			char txt[256];
+			int n = isa_decode(words + i, nw - i, &in);
+			if (i)
+				printf(" ;; ");
+			if (n < 0) {
+				printf("<illegal>");
+				break;
+			}
+			isa_format(&in, txt, sizeof txt);
+			printf("%s", txt);
+			i += (size_t)n;
+		}
+		printf("\n");
+	}
+	return 0;
 }
 
 static unsigned char *read_file(const char *path, size_t *size)
@@ -50,6 +95,8 @@ int main(int argc, char **argv)
 	const char *path = NULL;
 	int raw = 0;
 	unsigned long long base = 0, start = 0;
+	if (argc == 2 && !strcmp(argv[1], "--lines"))
+		return disasm_lines();
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--raw"))
 			raw = 1;

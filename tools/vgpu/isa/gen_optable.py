@@ -761,8 +761,8 @@ FIELD_C = {"SDST": "ISA_FLD_SDST", "SSRC0": "ISA_FLD_SSRC0",
 SPECIAL_SIMM = {"s_waitcnt": "ISA_SIMM_WAITCNT", "s_delay_alu": "ISA_SIMM_DELAY_ALU",
                 "s_sendmsg": "ISA_SIMM_SENDMSG", "s_sendmsghalt": "ISA_SIMM_SENDMSG",
                 "s_waitcnt_depctr": "ISA_SIMM_DEPCTR"}
-# Left out on purpose: their immediates print symbolically (hwreg(...))
-# and the vgpu has no use for them yet.  (s_waitcnt_depctr is in: the
+# Left out on purpose: their immediates print symbolically (hwreg(...),
+# swizzle(...), UC_VERSION_*); isa_optable_extra.c has them by hand.  (s_waitcnt_depctr is in: the
 # compiler emits it after transcendental ops; isa_format.c prints its
 # depctr_*(...) fields.)
 LEFT_OUT = {"s_getreg_b32", "s_setreg_b32", "s_setreg_imm32_b32",

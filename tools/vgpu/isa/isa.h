@@ -19,6 +19,8 @@ enum isa_enc {
 	ISA_ENC_MUBUF,
 	ISA_ENC_VOPD,    /* dual issue: desc/ops = X half, desc_y/ops_y = Y */
 	ISA_ENC_VOPDY,   /* only names the Y-half table; never an inst's enc */
+	ISA_ENC_MTBUF,
+	ISA_ENC_MIMG,    /* image load/store/atomic/get_resinfo/msaa_load only */
 	ISA_ENC_COUNT
 };
 
@@ -67,7 +69,9 @@ enum isa_lit {
 /* How a SOPP/SOPK 16-bit immediate prints (stored in isa_slot.lit). */
 enum isa_simm {
 	ISA_SIMM_HEX = 16, ISA_SIMM_HEX_SMALLDEC, ISA_SIMM_DEC, ISA_SIMM_BRANCH, ISA_SIMM_WAITCNT,
-	ISA_SIMM_DELAY_ALU, ISA_SIMM_SENDMSG, ISA_SIMM_DEPCTR
+	ISA_SIMM_DELAY_ALU, ISA_SIMM_SENDMSG, ISA_SIMM_DEPCTR,
+	ISA_SIMM_HWREG,    /* s_getreg/s_setreg: hwreg(id[, offset, size]) */
+	ISA_SIMM_VERSION   /* s_version: UC_VERSION_* */
 };
 
 #define ISA_OPF_E32            0x0001u  /* mnemonic carries _e32 */
@@ -98,6 +102,25 @@ enum isa_simm {
 /* e32 VOP1/VOP2/VOPC: DPP forms (mnemonic in dpp_name) */
 #define ISA_OPF_DPP16          0x100000u
 #define ISA_OPF_DPP8           0x200000u
+/* ds_swizzle_b32: the offset prints as swizzle(...) */
+#define ISA_OPF_DS_SWIZZLE     0x400000u
+/* DS: valid only with the gds bit set (the GWS semaphores) */
+#define ISA_OPF_DS_GDS_REQ     0x800000u
+/* VOP3: abs/neg (printed) on src0 only (v_cmp(x)_class_*_e64) */
+#define ISA_OPF_MODS_SRC0      0x1000000u
+/* VOP3: op_sel bits 0 and 1 printed op_sel:[a,b], bits 2-3 ignored
+ * (v_permlane16/x16: FI and BOUND_CTRL) */
+#define ISA_OPF_OPSEL_FI_BC    0x2000000u
+/* MIMG (isa_optable_extra.c): +1 address for the mip level; the
+ * address is the mip level alone (get_resinfo) */
+#define ISA_OPF_MIMG_MIP       0x8000000u
+#define ISA_OPF_MIMG_RESINFO   0x10000000u
+/* MIMG: four components returned whatever dmask (image_msaa_load) */
+#define ISA_OPF_MIMG_4COMP     0x20000000u
+/* MIMG: d16 invalid (atomics, *_pck, get_resinfo) */
+#define ISA_OPF_MIMG_NO_D16    0x40000000u
+/* VOP3: op_sel bits of src0/src1 ignored (v_dot2_bf16_bf16) */
+#define ISA_OPF_OPSEL_SRC2_DST 0x4000000u
 
 
 #define ISA_MBZ(field) (1u << (field))
@@ -189,6 +212,11 @@ struct isa_inst {
 	uint8_t sve;                     /* SCRATCH: VGPR address in use */
 	uint8_t offen, idxen;            /* MUBUF: VGPR offset / index */
 	uint8_t tfe;                     /* MUBUF: extra status dword in data */
+	uint8_t format;                  /* MTBUF: buffer FORMAT (BUF_FMT_*) */
+	/* MIMG: dim (SQ_RSRC_IMG_*), dmask, unorm, r128, a16, d16, lwe (tfe
+	 * above); nsa: the address VGPRs listed one by one (nsa_reg[0..n-1]) */
+	uint8_t dim, dmask, unorm, r128, a16, d16, lwe;
+	uint8_t nsa, nsa_reg[5];
 	/* VOPD: the Y half (X is desc/ops); both read their sources before
 	 * either writes (dual issue) */
 	const struct isa_opdesc *desc_y;

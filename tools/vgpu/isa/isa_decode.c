@@ -29,12 +29,14 @@ static const struct {
 	[ISA_ENC_MUBUF] = {isa_tab_mubuf, &isa_tab_mubuf_n},
 	[ISA_ENC_VOPD] = {isa_tab_vopdx, &isa_tab_vopdx_n},
 	[ISA_ENC_VOPDY] = {isa_tab_vopdy, &isa_tab_vopdy_n},
+	[ISA_ENC_MTBUF] = {isa_xtab_mtbuf, &isa_xtab_mtbuf_n},
+	[ISA_ENC_MIMG] = {isa_xtab_mimg, &isa_xtab_mimg_n},
 };
 
 static const char *const enc_names[ISA_ENC_COUNT] = {
 	"SOP2", "SOP1", "SOPC", "SOPK", "SOPP", "SMEM", "VOP1", "VOP2",
 	"VOPC", "VOP3", "DS", "FLAT", "SCRATCH", "GLOBAL", "VOP3P", "MUBUF", "VOPD",
-	"VOPD(Y)",
+	"VOPD(Y)", "MTBUF", "MIMG",
 };
 
 const char *isa_enc_name(enum isa_enc enc)
@@ -51,6 +53,11 @@ const struct isa_opdesc *isa_lookup(enum isa_enc enc, unsigned op)
 {
 	if ((unsigned)enc >= ISA_ENC_COUNT)
 		return NULL;
+	/* VOP3 entries that replace generated ones (isa_optable_extra.c) */
+	if (enc == ISA_ENC_VOP3)
+		for (unsigned j = 0; j < isa_xtab_vop3_n; j++)
+			if (isa_xtab_vop3[j].op == op)
+				return &isa_xtab_vop3[j];
 	/* Tables are sorted by opcode: binary search. */
 	const struct isa_opdesc *t = tables[enc].tab;
 	unsigned lo = 0, hi = *tables[enc].n;
@@ -63,6 +70,19 @@ const struct isa_opdesc *isa_lookup(enum isa_enc enc, unsigned op)
 		else
 			hi = mid;
 	}
+	/* then the hand-written entries (isa_optable_extra.c) */
+	static const struct { enum isa_enc enc; const struct isa_opdesc *tab; const unsigned *n; }
+	extra[] = {
+		{ISA_ENC_SOP1, isa_xtab_sop1, &isa_xtab_sop1_n},
+		{ISA_ENC_SOPK, isa_xtab_sopk, &isa_xtab_sopk_n},
+		{ISA_ENC_SMEM, isa_xtab_smem, &isa_xtab_smem_n},
+		{ISA_ENC_DS, isa_xtab_ds, &isa_xtab_ds_n},
+	};
+	for (unsigned i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		if (extra[i].enc == enc)
+			for (unsigned j = 0; j < *extra[i].n; j++)
+				if (extra[i].tab[j].op == op)
+					return &extra[i].tab[j];
 	return NULL;
 }
 
@@ -84,6 +104,8 @@ static int classify(uint32_t w, enum isa_enc *enc, unsigned *op, unsigned *len)
 	case 0x35: *enc = ISA_ENC_VOP3; *op = (w >> 16) & 0x3ff; return 0;
 	case 0x32: *enc = ISA_ENC_VOPD; *op = (w >> 22) & 0xf; return 0;
 	case 0x38: *enc = ISA_ENC_MUBUF; *op = (w >> 18) & 0xff; return 0;
+	case 0x3a: *enc = ISA_ENC_MTBUF; *op = (w >> 15) & 0xf; return 0;
+	case 0x3c: *enc = ISA_ENC_MIMG; *op = (w >> 18) & 0xff; return 0;
 	case 0x3d: *enc = ISA_ENC_SMEM; *op = (w >> 18) & 0xff; return 0;
 	case 0x36: *enc = ISA_ENC_DS; *op = (w >> 18) & 0xff; return 0;
 	case 0x37:
@@ -224,7 +246,7 @@ static unsigned field_value(const struct isa_inst *in, uint8_t f)
 		if (f == ISA_FLD_SRC0) return w0 & 0x1ff;
 		if (f == ISA_FLD_VSRC1) return (w0 >> 9) & 0xff;
 		break;
-	case ISA_ENC_MUBUF:
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		if (f == ISA_FLD_ADDR) return w1 & 0xff;
 		if (f == ISA_FLD_DATA0) return (w1 >> 8) & 0xff;
 		if (f == ISA_FLD_SRSRC) return ((w1 >> 16) & 0x1f) * 4;
@@ -460,6 +482,13 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 {
 	unsigned v = field_value(in, o->field);
 	uint32_t w0 = in->words[0];
+	/* a register field holding an immediate (s_sendmsg_rtn's message,
+	 * s_atc_probe's probe bits): printed as the table's ISA_SIMM_* */
+	if (o->lit >= ISA_SIMM_HEX && (o->field == ISA_FLD_SSRC0 || o->field == ISA_FLD_SDATA)) {
+		o->kind = ISA_OPK_IMM;
+		o->value = v;
+		return 0;
+	}
 	if (o->field == ISA_FLD_SRC0 && (v == 250 || v == 233 || v == 234) &&
 	    (in->enc == ISA_ENC_VOP1 || in->enc == ISA_ENC_VOP2 || in->enc == ISA_ENC_VOPC))
 		return decode_dpp(in, o, v, words, nwords, len);
@@ -486,7 +515,7 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	case ISA_FLD_DATA1:
 		return decode_vgpr(o, v);
 	case ISA_FLD_ADDR:
-		if (in->enc == ISA_ENC_MUBUF) {
+		if (in->enc == ISA_ENC_MUBUF || in->enc == ISA_ENC_MTBUF) {
 			/* idxen and offen each bring a VGPR: v, v[n:n+1] or off */
 			unsigned n = ((in->words[1] >> 22) & 1) + ((in->words[1] >> 23) & 1);
 			o->bits = (uint16_t)(32 * n);
@@ -537,6 +566,16 @@ static int decode_extra(struct isa_inst *in)
 		}
 		/* Modifier bits of absent sources, or modifiers an opcode does
 		 * not take, make the encoding invalid (as LLVM decides). */
+		if (in->desc->flags & ISA_OPF_MODS_SRC0)
+			srcmask &= 1u;
+		if (in->desc->flags & ISA_OPF_OPSEL_SRC2_DST)
+			in->opsel &= 0xcu;
+		if (in->desc->flags & ISA_OPF_OPSEL_FI_BC) {
+			/* op_sel bits 0 and 1: FI and BOUND_CTRL; LLVM ignores
+			 * bits 2 and 3 here */
+			in->opsel &= 3u;
+			srcmask |= 3u;
+		}
 		if (((absbits & ~srcmask) && !(fl & ISA_OPF_ABS_IGNORE)) ||
 		    ((negbits & ~srcmask) && !(fl & ISA_OPF_NEG_IGNORE)) ||
 		    ((in->opsel & ~(srcmask | 8)) && !(fl & ISA_OPF_OPSEL_IGNORE)))
@@ -557,7 +596,9 @@ static int decode_extra(struct isa_inst *in)
 		}
 		return 0;
 	}
-	case ISA_ENC_MUBUF:
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
+		if (in->enc == ISA_ENC_MTBUF)
+			in->format = (uint8_t)((w0 >> 19) & 0x7f);
 		in->tfe = (uint8_t)((w1 >> 21) & 1);
 		in->offset = (int32_t)(w0 & 0xfff);
 		in->glc = (uint8_t)((w0 >> 14) & 1);
@@ -643,6 +684,84 @@ static int decode_extra(struct isa_inst *in)
 	}
 }
 
+/* MIMG (gfx11 layout): word0 NSA 0, DIM 4:2, UNORM 7, DMASK 11:8, SLC 12,
+ * DLC 13, GLC 14, R128 15, A16 16, D16 17, OP 25:18; word1 VADDR 7:0,
+ * VDATA 15:8, SRSRC 20:16 (x4), TFE 21, LWE 22, SSAMP 30:26 (x4, unused
+ * by these opcodes); with NSA, address VGPRs 1.. as bytes of the next
+ * dword.  Sets the operands and returns the length in dwords. */
+static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords)
+{
+	static const uint8_t coords[8] = {1, 2, 3, 3, 2, 3, 3, 4};
+	uint32_t w0 = words[0], w1 = words[1];
+	uint32_t fl = in->desc->flags;
+	in->nsa = (uint8_t)(w0 & 1);
+	in->dim = (uint8_t)((w0 >> 2) & 7);
+	in->unorm = (uint8_t)((w0 >> 7) & 1);
+	in->dmask = (uint8_t)((w0 >> 8) & 0xf);
+	in->slc = (uint8_t)((w0 >> 12) & 1);
+	in->dlc = (uint8_t)((w0 >> 13) & 1);
+	in->glc = (uint8_t)((w0 >> 14) & 1);
+	in->r128 = (uint8_t)((w0 >> 15) & 1);
+	in->a16 = (uint8_t)((w0 >> 16) & 1);
+	in->d16 = (uint8_t)((w0 >> 17) & 1);
+	in->tfe = (uint8_t)((w1 >> 21) & 1);
+	in->lwe = (uint8_t)((w1 >> 22) & 1);
+	/* bit 1, SSAMP (no sampler for these opcodes), and d16 where the
+	 * opcode has no 16-bit form make the encoding invalid (as LLVM) */
+	if ((w0 & 2) || ((w1 >> 26) & 0x1f) || (in->d16 && (fl & ISA_OPF_MIMG_NO_D16)))
+		return -EILSEQ;
+	unsigned naddr = (fl & ISA_OPF_MIMG_RESINFO) ? 1u
+			 : coords[in->dim] + ((fl & ISA_OPF_MIMG_MIP) ? 1u : 0u);
+	unsigned nregs = in->a16 ? (naddr + 1) / 2 : naddr;
+	unsigned ndata = (fl & ISA_OPF_MIMG_4COMP) ? 4u : (unsigned)__builtin_popcount(in->dmask);
+	if (!ndata)
+		ndata = 1;
+	if (in->d16)
+		ndata = (ndata + 1) / 2;
+	ndata += in->tfe;
+	/* atomics: 32-bit (dmask 0x1; cmpswap 0x3) or 64-bit (0x3; cmpswap
+	 * 0xf) only; for other masks LLVM 19 prints a fallback operand size
+	 * that means nothing, so they are rejected here */
+	if (!strncmp(in->desc->name, "image_atomic_", 13)) {
+		int cmpswap = !strcmp(in->desc->name, "image_atomic_cmpswap");
+		if (cmpswap ? (in->dmask != 0x3 && in->dmask != 0xf)
+			    : (in->dmask != 0x1 && in->dmask != 0x3))
+			return -EILSEQ;
+		if (in->tfe && in->dmask != (cmpswap ? 0x3 : 0x1))
+			return -EILSEQ;   /* no 64-bit atomic form with tfe either */
+	}
+	unsigned len = 2;
+	if (in->nsa && nregs < 2)
+		return -EILSEQ;   /* NSA of a single address (LLVM prints no sensible form) */
+	if (in->nsa) {
+		len += (nregs - 1 + 3) / 4;
+		if (len > nwords)
+			return -EOVERFLOW;
+		in->nsa_reg[0] = (uint8_t)(w1 & 0xff);
+		for (unsigned i = 1; i < nregs; i++)
+			in->nsa_reg[i] = (uint8_t)(words[2 + (i - 1) / 4] >> (8 * ((i - 1) % 4)));
+	}
+	in->nops = 3;
+	struct isa_operand *d = &in->ops[0], *a = &in->ops[1], *r = &in->ops[2];
+	d->field = ISA_FLD_DATA0;
+	d->bits = (uint16_t)(32 * ndata);
+	if (decode_vgpr(d, (w1 >> 8) & 0xff))
+		return -EILSEQ;
+	a->field = ISA_FLD_ADDR;
+	a->bits = (uint16_t)(32 * (in->nsa ? 1 : nregs));
+	if (decode_vgpr(a, w1 & 0xff))
+		return -EILSEQ;
+	a->bits = (uint16_t)(32 * nregs);   /* NSA: nsa_reg[0..nregs-1] */
+	r->field = ISA_FLD_SRSRC;
+	r->bits = 256;
+	if (decode_sreg(r, ((w1 >> 16) & 0x1f) * 4))
+		return -EILSEQ;
+	for (unsigned i = 0; i < len; i++)
+		in->words[i] = words[i];
+	in->nwords = (uint8_t)len;
+	return (int)len;
+}
+
 int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 {
 	enum isa_enc enc;
@@ -663,6 +782,8 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 	out->desc = isa_lookup(enc, op);
 	if (!out->desc)
 		return -EILSEQ;
+	if (enc == ISA_ENC_MIMG)
+		return decode_mimg(out, words, nwords);
 	if (out->desc->flags & (ISA_OPF_GLC0 | ISA_OPF_GLC1)) {
 		/* Atomics: the glc=1 form returns the old value (has a VDST);
 		 * the two forms are adjacent table entries. */
@@ -677,6 +798,8 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 	rc = check_mbz(out, out->desc->mbz);
 	if (rc)
 		return rc;
+	if ((out->desc->flags & ISA_OPF_DS_GDS_REQ) && !((words[0] >> 17) & 1))
+		return -EILSEQ;
 	for (unsigned f = ISA_FLD_VDST; f <= ISA_FLD_VSRC1; f++) {
 		unsigned v = field_value(out, (uint8_t)f);
 		if ((out->desc->lo128 & ISA_MBZ(f)) &&
@@ -689,7 +812,7 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 		o->field = out->desc->slot[i].field;
 		o->bits = out->desc->slot[i].bits;
 		/* MUBUF tfe: the data register range grows by the status dword */
-		if (enc == ISA_ENC_MUBUF && o->field == ISA_FLD_DATA0 &&
+		if ((enc == ISA_ENC_MUBUF || enc == ISA_ENC_MTBUF) && o->field == ISA_FLD_DATA0 &&
 		    ((words[1] >> 21) & 1))
 			o->bits = (uint16_t)(o->bits + 32);
 		/* global_*: without SADDR (null) the VGPR address is 64-bit */

@@ -291,6 +291,166 @@ static void put_depctr(struct out *o, unsigned v)
 	}
 }
 
+/* MTBUF format:[BUF_FMT_*] (gfx11 unified formats, LLVM's names);
+ * nothing for 1 (BUF_FMT_8_UNORM, the default), the number above 63 */
+static void put_buf_format(struct out *o, unsigned f)
+{
+	static const char *const nf[] = { "UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT",
+					   "FLOAT" };
+	static const struct { uint8_t first, last; const char *size; uint8_t nf0; } g[] = {
+		{0, 0, "INVALID", 255}, {1, 6, "8", 0}, {7, 13, "16", 0}, {14, 19, "8_8", 0},
+		{20, 22, "32", 4}, {23, 29, "16_16", 0}, {30, 30, "10_11_11_FLOAT", 255},
+		{31, 31, "11_11_10_FLOAT", 255}, {32, 33, "10_10_10_2", 0},
+		{34, 35, "10_10_10_2", 4}, {36, 41, "2_10_10_10", 0}, {42, 47, "8_8_8_8", 0},
+		{48, 50, "32_32", 4}, {51, 57, "16_16_16_16", 0}, {58, 60, "32_32_32", 4},
+		{61, 63, "32_32_32_32", 4},
+	};
+	if (f == 1)
+		return;
+	put(o, " format:");
+	if (f > 63) {
+		put_u(o, f);
+		return;
+	}
+	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+		if (f < g[i].first || f > g[i].last)
+			continue;
+		put(o, "[BUF_FMT_");
+		put(o, g[i].size);
+		if (g[i].nf0 != 255) {
+			put(o, "_");
+			put(o, nf[g[i].nf0 + f - g[i].first]);
+		}
+		put(o, "]");
+		return;
+	}
+}
+
+/* hwreg(id[, offset, size]) as llvm-objdump-19 prints it for gfx11: the
+ * register's name where gfx11 has one, the bare id otherwise; offset
+ * and size only when not the whole register (0, 32). */
+static void put_hwreg(struct out *o, unsigned v)
+{
+	static const struct { uint8_t id; const char *name; } regs[] = {
+		{1, "HW_REG_MODE"}, {2, "HW_REG_STATUS"}, {3, "HW_REG_TRAPSTS"},
+		{5, "HW_REG_GPR_ALLOC"}, {6, "HW_REG_LDS_ALLOC"}, {7, "HW_REG_IB_STS"},
+		{15, "HW_REG_SH_MEM_BASES"}, {18, "HW_REG_PERF_SNAPSHOT_PC_LO"},
+		{19, "HW_REG_PERF_SNAPSHOT_PC_HI"}, {20, "HW_REG_FLAT_SCR_LO"},
+		{21, "HW_REG_FLAT_SCR_HI"}, {23, "HW_REG_HW_ID1"}, {24, "HW_REG_HW_ID2"},
+		{27, "HW_REG_PERF_SNAPSHOT_DATA"}, {29, "HW_REG_SHADER_CYCLES"},
+	};
+	unsigned id = v & 0x3f, off = (v >> 6) & 0x1f, size = ((v >> 11) & 0x1f) + 1;
+	put(o, "hwreg(");
+	const char *name = NULL;
+	for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+		if (regs[i].id == id)
+			name = regs[i].name;
+	if (name)
+		put(o, name);
+	else
+		put_u(o, id);
+	if (off != 0 || size != 32) {
+		put(o, ", ");
+		put_u(o, off);
+		put(o, ", ");
+		put_u(o, size);
+	}
+	put(o, ")");
+}
+
+/* s_version: the gfx version code (bits 7:0) by name where LLVM has one,
+ * OR-ed with the W64/W32/MDP bits (13, 14, 15) as nested expressions;
+ * any other bit set: the plain hex value (LLVM's decodeVersionImm). */
+static void put_version(struct out *o, unsigned v)
+{
+	if (v & 0x1f00) {
+		put_x(o, v);
+		return;
+	}
+	static const char *const bits[] = {"UC_VERSION_W64_BIT", "UC_VERSION_W32_BIT",
+					   "UC_VERSION_MDP_BIT"};
+	unsigned nbits = 0;
+	for (unsigned i = 0; i < 3; i++)
+		nbits += (v >> (13 + i)) & 1;
+	for (unsigned i = 1; i < nbits; i++)
+		put(o, "(");
+	const char *name = NULL;
+	switch (v & 0xff) {
+	case 0: name = "UC_VERSION_GFX7"; break;
+	case 4: name = "UC_VERSION_GFX10"; break;
+	case 6: name = "UC_VERSION_GFX11"; break;
+	case 9: name = "UC_VERSION_GFX12"; break;
+	default: break;
+	}
+	if (name)
+		put(o, name);
+	else
+		put_u(o, v & 0xff);
+	unsigned done = 0;
+	for (unsigned i = 0; i < 3; i++) {
+		if (!((v >> (13 + i)) & 1))
+			continue;
+		put(o, "|");
+		put(o, bits[i]);
+		if (++done < nbits)
+			put(o, ")");
+	}
+}
+
+/* ds_swizzle_b32's offset (LLVM's printSwizzle): nothing for 0;
+ * swizzle(QUAD_PERM,...) for 0x80xx; for bit 15 clear the SWAP, REVERSE
+ * and BROADCAST shorthands of the and/or/xor masks where they apply,
+ * else BITMASK_PERM with one of 0 1 p i per lane-id bit (4 to 0); any
+ * other value in decimal. */
+static void put_swizzle(struct out *o, unsigned v)
+{
+	if (v == 0)
+		return;
+	put(o, " offset:");
+	if ((v & 0xff00) == 0x8000) {
+		put(o, "swizzle(QUAD_PERM");
+		for (unsigned i = 0; i < 4; i++) {
+			put(o, ",");
+			put_u(o, (v >> (2 * i)) & 3);
+		}
+		put(o, ")");
+		return;
+	}
+	if (v & 0x8000) {
+		put_u(o, v);
+		return;
+	}
+	unsigned and_m = v & 0x1f, or_m = (v >> 5) & 0x1f, xor_m = (v >> 10) & 0x1f;
+	if (and_m == 0x1f && or_m == 0 && xor_m && !(xor_m & (xor_m - 1))) {
+		put(o, "swizzle(SWAP,");
+		put_u(o, xor_m);
+		put(o, ")");
+		return;
+	}
+	if (and_m == 0x1f && or_m == 0 && xor_m && !((xor_m + 1) & xor_m)) {
+		put(o, "swizzle(REVERSE,");
+		put_u(o, xor_m + 1);
+		put(o, ")");
+		return;
+	}
+	unsigned group = 0x1f - and_m + 1;
+	if (group > 1 && !(group & (group - 1)) && or_m < group && xor_m == 0) {
+		put(o, "swizzle(BROADCAST,");
+		put_u(o, group);
+		put(o, ",");
+		put_u(o, or_m);
+		put(o, ")");
+		return;
+	}
+	put(o, "swizzle(BITMASK_PERM,\"");
+	unsigned p0 = or_m ^ xor_m, p1 = ((0x1f & and_m) | or_m) ^ xor_m;
+	for (unsigned m = 0x10; m; m >>= 1) {
+		unsigned a = p0 & m, b = p1 & m;
+		put(o, a == b ? (a ? "1" : "0") : (a ? "i" : "p"));
+	}
+	put(o, "\")");
+}
+
 static void put_simm(struct out *o, uint8_t kind, unsigned v)
 {
 	switch (kind) {
@@ -304,6 +464,8 @@ static void put_simm(struct out *o, uint8_t kind, unsigned v)
 	case ISA_SIMM_DELAY_ALU: put_delay_alu(o, v); return;
 	case ISA_SIMM_SENDMSG: put_sendmsg(o, v); return;
 	case ISA_SIMM_DEPCTR: put_depctr(o, v); return;
+	case ISA_SIMM_HWREG: put_hwreg(o, v); return;
+	case ISA_SIMM_VERSION: put_version(o, v); return;
 	default: put_u(o, v); return;
 	}
 }
@@ -411,7 +573,10 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 	const struct isa_opdesc *d = in->desc;
 	switch (in->enc) {
 	case ISA_ENC_VOP3:
-		if (in->opsel && (d->flags & ISA_OPF_OPSEL_PRINT)) {
+		if (in->opsel && (d->flags & ISA_OPF_OPSEL_FI_BC)) {
+			put(o, in->opsel & 1 ? " op_sel:[1," : " op_sel:[0,");
+			put(o, in->opsel & 2 ? "1]" : "0]");
+		} else if (in->opsel && (d->flags & ISA_OPF_OPSEL_PRINT)) {
 			/* one entry per source, then the destination */
 			put(o, " op_sel:[");
 			for (unsigned i = 0, n = 0; i < in->nops; i++) {
@@ -430,7 +595,9 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		}
 		put_dpp(o, in);   /* VOP3-DPP */
 		break;
-	case ISA_ENC_MUBUF:
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
+		if (in->enc == ISA_ENC_MTBUF)
+			put_buf_format(o, in->format);
 		if (in->idxen) put(o, " idxen");
 		if (in->offen) put(o, " offen");
 		if (in->offset) { put(o, " offset:"); put_u(o, (unsigned)in->offset); }
@@ -468,7 +635,9 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->dlc) put(o, " dlc");
 		break;
 	case ISA_ENC_DS:
-		if (d->flags & ISA_OPF_DS_2OFF) {
+		if (d->flags & ISA_OPF_DS_SWIZZLE) {
+			put_swizzle(o, (unsigned)in->offset);
+		} else if (d->flags & ISA_OPF_DS_2OFF) {
 			if (in->offset0) { put(o, " offset0:"); put_u(o, in->offset0); }
 			if (in->offset1) { put(o, " offset1:"); put_u(o, in->offset1); }
 		} else if (in->offset) {
@@ -490,6 +659,47 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 	default:
 		break;
 	}
+}
+
+/* MIMG: vdata, vaddr (a range, or [v, v, ...] with NSA), srsrc, then
+ * dmask dim unorm glc slc dlc r128 a16 tfe lwe d16, as LLVM's gfx11 asm
+ * string orders them */
+static void put_mimg(struct out *o, const struct isa_inst *in)
+{
+	static const char *const dims[8] = {"1D", "2D", "3D", "CUBE", "1D_ARRAY", "2D_ARRAY",
+					    "2D_MSAA", "2D_MSAA_ARRAY"};
+	put(o, in->desc->name);
+	put(o, " ");
+	put_operand(o, in, &in->ops[0]);
+	put(o, ", ");
+	unsigned n = in->ops[1].bits / 32;
+	if (in->nsa && n > 1) {
+		put(o, "[");
+		for (unsigned i = 0; i < n; i++) {
+			put(o, i ? ", v" : "v");
+			put_u(o, in->nsa_reg[i]);
+		}
+		put(o, "]");
+	} else {
+		put_operand(o, in, &in->ops[1]);
+	}
+	put(o, ", ");
+	put_operand(o, in, &in->ops[2]);
+	if (in->dmask) {
+		put(o, " dmask:");
+		put_x(o, in->dmask);
+	}
+	put(o, " dim:SQ_RSRC_IMG_");
+	put(o, dims[in->dim & 7]);
+	if (in->unorm) put(o, " unorm");
+	if (in->glc) put(o, " glc");
+	if (in->slc) put(o, " slc");
+	if (in->dlc) put(o, " dlc");
+	if (in->r128) put(o, " r128");
+	if (in->a16) put(o, " a16");
+	if (in->tfe) put(o, " tfe");
+	if (in->lwe) put(o, " lwe");
+	if (in->d16) put(o, " d16");
 }
 
 /* Mnemonic and operands of one table entry (VOPD prints two). */
@@ -540,6 +750,12 @@ int isa_format(const struct isa_inst *in, char *buf, size_t cap)
 	struct out o = {buf, cap, 0};
 	if (!in || !in->desc || (!buf && cap))
 		return -EINVAL;
+	if (in->enc == ISA_ENC_MIMG) {
+		put_mimg(&o, in);
+		if (cap)
+			buf[o.len < cap ? o.len : cap - 1] = 0;
+		return (int)o.len;
+	}
 	put_inst(&o, in, in->desc, in->ops, in->nops);   /* (DPP: dpp_name) */
 	if (in->enc == ISA_ENC_VOPD && in->desc_y) {
 		put(&o, " :: ");

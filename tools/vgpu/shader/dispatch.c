@@ -184,14 +184,43 @@ static void resolve(struct shader_icache_entry *e)
 	case ISA_ENC_DS:
 		shader_ds_resolve(e);
 		break;
-	case ISA_ENC_MUBUF:
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		shader_mubuf_resolve(e);
+		break;
+	case ISA_ENC_MIMG:
+		shader_mimg_resolve(e);
 		break;
 	case ISA_ENC_SCRATCH:
 		shader_scratch_resolve(e);
 		break;
 	default:
 		break;
+	}
+}
+
+/* Whether the shader core has an executor for the instruction `in`
+ * (make isa-coverage): its plan, resolved as for execution, is not one
+ * that raises the illegal-instruction fault or a "not modelled" fault. */
+bool shader_executes(const struct isa_inst *in)
+{
+	static struct shader_icache_entry e;
+	memset(&e, 0, sizeof(e));
+	e.inst = *in;
+	base_name(in->desc->name, e.base, sizeof(e.base));
+	resolve(&e);
+	switch (in->enc) {
+	case ISA_ENC_SOP1: case ISA_ENC_SOP2: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
+	case ISA_ENC_SOPP: case ISA_ENC_SMEM:
+		return shader_salu_executes(&e);
+	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC: case ISA_ENC_VOP3:
+	case ISA_ENC_VOP3P: case ISA_ENC_VOPD:
+		return shader_valu_executes(&e);
+	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT: case ISA_ENC_DS: case ISA_ENC_MUBUF:
+	case ISA_ENC_MTBUF: case ISA_ENC_SCRATCH: case ISA_ENC_MIMG:
+		return e.plan.mem.kind != MEM_UNNAMED && e.plan.mem.kind != MEM_BAD &&
+		       e.plan.mem.kind != MEM_UNMODELLED;
+	default:
+		return false;
 	}
 }
 
@@ -277,8 +306,10 @@ static int exec_one(struct shader_core *c, struct shader_wave *w)
 		return shader_exec_vmem(c, w, e);
 	case ISA_ENC_DS:
 		return shader_exec_ds(c, w, e);
-	case ISA_ENC_MUBUF:
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		return shader_exec_mubuf(c, w, e);
+	case ISA_ENC_MIMG:
+		return shader_exec_mimg(c, w, e);
 	case ISA_ENC_SCRATCH: /* lane-private memory, shader/scratch.c */
 		return shader_exec_scratch(c, w, e);
 	default:
@@ -300,10 +331,9 @@ static void init_wave(struct shader_core *c, struct shader_wave *w, const struct
 	w->scc = false;
 	w->pc = d->pgm;
 	w->state = WAVE_RUN;
-	/* MODE: FLOAT_MODE in [7:0], DX10_CLAMP [8], IEEE [9] (RSRC1 bits 21
-	 * and 23) */
-	w->mode = RSRC1_FLOAT_MODE(d->rsrc1) | ((d->rsrc1 >> 21) & 1) << 8 |
-		  ((d->rsrc1 >> 23) & 1) << 9;
+	w->mode = shader_mode_from_rsrc1(d->rsrc1);
+	w->trapsts = 0;
+	w->wave_id = (uint8_t)index;
 	unsigned n = RSRC2_USER_SGPR(d->rsrc2), s = 0;
 	for (; s < n; s++)
 		w->s[s] = d->user_data[s];

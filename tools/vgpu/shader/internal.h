@@ -38,11 +38,14 @@ struct shader_wave {
 	/* FLAT_SCRATCH: the address of the wave's scratch slot, which the SPI
 	 * loads for a SCRATCH_EN wave (architected flat scratch); 0 without */
 	uint64_t scratch_base;
-	/* MODE hardware register (FP_ROUND, FP_DENORM, DX10_CLAMP, IEEE; the
-	 * field layout is in shader/valu_fp.h): loaded from RSRC1 at wave
-	 * launch, read by every VALU float operation; s_setreg, s_round_mode
-	 * and s_denorm_mode write it */
+	/* The MODE hardware register (FP_ROUND 3:0, FP_DENORM 7:4,
+	 * DX10_CLAMP 8, IEEE 9, ..., FP16_OVFL 23; the float fields' layout is
+	 * in shader/valu_fp.h), loaded from RSRC1 at wave launch, changed by
+	 * s_setreg, s_round_mode and s_denorm_mode (shader/sreg.c), and read
+	 * by every VALU float operation. */
 	uint32_t mode;
+	uint32_t trapsts;              /* TRAPSTS as s_setreg left it (0 at start) */
+	uint8_t wave_id;               /* index of the wave in its workgroup */
 };
 
 /*
@@ -78,7 +81,11 @@ enum shader_mem_kind {
 	MEM_BAD,                       /* the prefix, in a form the core rejects as illegal */
 	MEM_LOAD, MEM_STORE, MEM_ATOMIC,
 	MEM_SUB_LOAD, MEM_SUB_STORE,   /* DS sub-dword forms */
-	MEM_INV                        /* buffer_gl0_inv / buffer_gl1_inv */
+	MEM_INV,                       /* buffer_gl0_inv / buffer_gl1_inv */
+	/* DS forms beyond load/store/atomic (shader/ds.c) */
+	MEM_DS_NOP, MEM_DS_PERMUTE, MEM_DS_BPERMUTE, MEM_DS_SWIZZLE, MEM_DS_APPEND,
+	MEM_DS_CONSUME, MEM_DS_LOAD_ADDTID, MEM_DS_STORE_ADDTID,
+	MEM_UNMODELLED                 /* named, known, and faulting with a reason */
 };
 
 struct shader_mem_plan {
@@ -87,7 +94,10 @@ struct shader_mem_plan {
 	uint8_t aop;                   /* atomic operation (shader/vmem.c) */
 	bool flat, sext, wide, d16, d16_hi;
 	bool two, st64, rtn;           /* DS: 2addr, stride64, _rtn_ */
+	bool addtid;                   /* global_*_addtid_b32: SADDR + offset + 4 * lane */
 	uint8_t ndw;                   /* DS: dwords per element */
+	uint8_t fmt;                   /* MUBUF/MTBUF typed forms: components */
+	const char *why;               /* MEM_UNMODELLED: what is not modelled */
 };
 
 /* The VALU operations of shader/valu_ext.c: X(id, mnemonic without "v_",
@@ -212,6 +222,23 @@ struct shader_valu_ext_info {
 	uint8_t flags;                 /* VEXTF_* */
 };
 
+/* Memory atomic operations (shader/atomic.c) */
+enum shader_aop {
+	AOP_NONE, AOP_ADD, AOP_SUB, AOP_RSUB, AOP_SWAP, AOP_CMPSWAP, AOP_AND, AOP_OR, AOP_XOR,
+	AOP_MIN_U, AOP_MAX_U, AOP_MIN_I, AOP_MAX_I, AOP_INC, AOP_DEC, AOP_MSKOR, AOP_WRAP,
+	AOP_CSUB, AOP_ADD_F, AOP_MIN_F, AOP_MAX_F, AOP_CMPSWAP_F
+};
+/* "add_u32", "cmpstore_f64", "min_i32"...: the operation (AOP_NONE if not
+ * one) and whether it is 64-bit */
+uint8_t shader_atomic_parse(const char *name, bool *wide);
+/* Whether the operation takes a second data operand (compare value of
+ * cmpswap, OR value of mskor, add-back value of wrap). */
+bool shader_atomic_two_data(uint8_t op);
+/* New memory value from the old one, data (the source) and data2 (the
+ * second data operand); -1 for AOP_NONE. */
+int shader_atomic_apply(uint8_t op, bool wide, uint64_t old, uint64_t data, uint64_t data2,
+			uint64_t *out);
+
 /* One decoded instruction, cached by address for the dispatch (the code
  * is not expected to change while it runs). */
 struct shader_icache_entry {
@@ -311,6 +338,9 @@ int sop_write(struct shader_core *c, struct shader_wave *w, const struct isa_ope
 	      uint64_t val);
 const struct isa_operand *inst_op(const struct isa_inst *in, enum isa_field f);
 
+/* Whether a resolved plan has an executor (for shader_executes, shader.h) */
+bool shader_salu_executes(const struct shader_icache_entry *e);
+bool shader_valu_executes(const struct shader_icache_entry *e);
 /* Resolvers: fill e->plan from e->base / e->inst, once per decode. */
 void shader_salu_resolve(struct shader_icache_entry *e);
 void shader_valu_resolve(struct shader_icache_entry *e);
@@ -321,6 +351,14 @@ void shader_scratch_resolve(struct shader_icache_entry *e);
 
 int shader_exec_salu(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e);
+/* Hardware registers, messages and mode changes (shader/sreg.c):
+ * s_getreg_b32, s_setreg_b32, s_setreg_imm32_b32, s_sendmsg_rtn_b32/b64,
+ * s_round_mode, s_denorm_mode; `name` is the mnemonic. */
+int shader_exec_sreg(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		     const char *name);
+/* MODE from COMPUTE_PGM_RSRC1 (FLOAT_MODE, DX10_CLAMP, IEEE_MODE,
+ * FP16_OVFL), as the SPI loads it into a new wave. */
+uint32_t shader_mode_from_rsrc1(uint32_t rsrc1);
 int shader_exec_smem(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e);
 int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
@@ -382,5 +420,23 @@ int vmem_check_vgprs(struct shader_core *c, const struct shader_wave *w,
 		     const struct isa_operand *o);
 int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
 		   const struct shader_icache_entry *e);
+
+/* gfx11 unified formats (buffer and image FORMAT codes 1-63) and their
+ * conversions (shader/mubuf.c) */
+enum { NF_UNORM, NF_SNORM, NF_USCALED, NF_SSCALED, NF_UINT, NF_SINT, NF_FLOAT };
+struct buf_format {
+	uint8_t ncomp, bits, nf;       /* components of `bits` bits each */
+	uint8_t packed;                /* 1: 2_10_10_10 (x 9:0, y 19:10, z 29:20, w 31:30) */
+};
+/* FORMAT code -> layout; ncomp 0: invalid or not modelled */
+struct buf_format buf_format_of(unsigned code);
+unsigned buf_format_bytes(const struct buf_format *f);
+/* component raw bits <-> VGPR value (d16: the 16-bit one) */
+uint32_t fmt_to_reg(const struct buf_format *f, uint32_t raw, bool d16);
+uint32_t reg_to_fmt(const struct buf_format *f, uint32_t reg, bool d16);
+/* MIMG storage-image instructions (shader/mimg.c) */
+void shader_mimg_resolve(struct shader_icache_entry *e);
+int shader_exec_mimg(struct shader_core *c, struct shader_wave *w,
+		     const struct shader_icache_entry *e);
 
 #endif /* VGPU_SHADER_INTERNAL_H */

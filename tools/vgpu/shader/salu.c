@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static bool is(const char *name, const char *want)
@@ -28,12 +29,16 @@ enum salu_op {
 	SALU_ILLEGAL,
 	/* SOPP */
 	SALU_ENDPGM, SALU_BARRIER, SALU_NOP, SALU_SENDMSG, SALU_TRAP, SALU_SETHALT,
+	SALU_NOT_TAKEN,             /* s_cbranch_cdbg*: no debugger, never taken */
+	SALU_SREG,                  /* shader/sreg.c: getreg/setreg/sendmsg_rtn/modes */
+	SALU_UNMODELLED,            /* faults naming the instruction */
 	SALU_BRANCH, SALU_CBRANCH_SCC0, SALU_CBRANCH_SCC1, SALU_CBRANCH_VCCZ,
 	SALU_CBRANCH_VCCNZ, SALU_CBRANCH_EXECZ, SALU_CBRANCH_EXECNZ,
 	/* SOPC */
 	SALU_BITCMP, SALU_CMP,
 	/* SOP1/SOP2/SOPK before the two-source table */
 	SALU_WAITCNT_K, SALU_SAVEEXEC, SALU_GETPC, SALU_SETPC, SALU_SWAPPC, SALU_CMPK,
+	SALU_CALL, SALU_WREXEC, SALU_MOVRELS, SALU_MOVRELD, SALU_MOVRELSD_2, SALU_BITSET,
 	/* salu_op(): writes a result */
 	SALU_MOV, SALU_MOVK, SALU_CMOV, SALU_CMOVK, SALU_ADD_U32, SALU_ADDC_U32, SALU_SUB_U32,
 	SALU_SUBB_U32, SALU_ADD_I32, SALU_ADDK_I32, SALU_SUB_I32, SALU_MUL_I32, SALU_MULK_I32,
@@ -44,12 +49,14 @@ enum salu_op {
 	SALU_XNOR, SALU_NOT, SALU_LSHL, SALU_LSHR, SALU_ASHR_I32, SALU_ASHR_I64,
 	SALU_LSHLN_ADD_U32, SALU_BFE_U32, SALU_BFE_I32, SALU_BFM_B32, SALU_SEXT_I8,
 	SALU_SEXT_I16, SALU_BREV_B32, SALU_BCNT1, SALU_CTZ_B32, SALU_CTZ_B64, SALU_PACK_LL,
-	SALU_PACK_LH, SALU_PACK_HH,
+	SALU_PACK_LH, SALU_PACK_HH, SALU_PACK_HL, SALU_ABSDIFF_I32, SALU_BFE_U64, SALU_BFE_I64,
+	SALU_BFM_B64, SALU_BREV_B64, SALU_CLZ, SALU_CLS, SALU_BITREPLICATE, SALU_ABS_I32,
+	SALU_BCNT0, SALU_QUADMASK, SALU_WQM,
 	/* SALU_OTHER: a SOP1/SOP2/SOPK name the table does not know (illegal
 	 * once its operands were read, as before) */
 	SALU_OTHER,
 	/* SMEM */
-	SALU_S_LOAD, SALU_S_BUFFER_LOAD
+	SALU_S_LOAD, SALU_S_BUFFER_LOAD, SALU_SMEM_NOP
 };
 
 /* compare operations of s_cmp_* / s_cmpk_*, and saveexec's */
@@ -72,11 +79,20 @@ static enum salu_op resolve_sopp(const char *n)
 {
 	if (is(n, "s_endpgm")) return SALU_ENDPGM;
 	if (is(n, "s_barrier")) return SALU_BARRIER;
+	/* scheduling hints, waits (every access completes before the next
+	 * instruction here), cache invalidation (memory is coherent), trace
+	 * and performance hints: no architectural effect */
 	if (is(n, "s_nop") || starts(n, "s_waitcnt") || is(n, "s_delay_alu") ||
 	    is(n, "s_clause") || is(n, "s_setprio") || is(n, "s_sleep") ||
 	    is(n, "s_icache_inv") || starts(n, "s_wait_idle") || is(n, "s_inst_prefetch") ||
-	    is(n, "s_set_inst_prefetch_distance"))
+	    is(n, "s_set_inst_prefetch_distance") || is(n, "s_wait_event") ||
+	    is(n, "s_wakeup") || is(n, "s_incperflevel") || is(n, "s_decperflevel") ||
+	    starts(n, "s_ttracedata"))
 		return SALU_NOP;
+	if (is(n, "s_round_mode") || is(n, "s_denorm_mode")) return SALU_SREG;
+	if (starts(n, "s_cbranch_cdbg")) return SALU_NOT_TAKEN;
+	if (is(n, "s_sendmsghalt") || is(n, "s_setkill") || is(n, "s_endpgm_saved"))
+		return SALU_UNMODELLED;
 	if (is(n, "s_sendmsg")) return SALU_SENDMSG;
 	if (is(n, "s_trap")) return SALU_TRAP;
 	if (is(n, "s_sethalt")) return SALU_SETHALT;
@@ -176,6 +192,19 @@ static enum salu_op resolve_table(const char *n, struct shader_salu_plan *p)
 	if (is(n, "s_pack_ll_b32_b16")) return SALU_PACK_LL;
 	if (is(n, "s_pack_lh_b32_b16")) return SALU_PACK_LH;
 	if (is(n, "s_pack_hh_b32_b16")) return SALU_PACK_HH;
+	if (is(n, "s_pack_hl_b32_b16")) return SALU_PACK_HL;
+	if (is(n, "s_absdiff_i32")) return SALU_ABSDIFF_I32;
+	if (is(n, "s_bfe_u64")) return SALU_BFE_U64;
+	if (is(n, "s_bfe_i64")) return SALU_BFE_I64;
+	if (is(n, "s_bfm_b64")) return SALU_BFM_B64;
+	if (is(n, "s_brev_b64")) return SALU_BREV_B64;
+	if (starts(n, "s_clz_i32_")) return SALU_CLZ;
+	if (starts(n, "s_cls_i32")) return SALU_CLS;
+	if (is(n, "s_bitreplicate_b64_b32")) return SALU_BITREPLICATE;
+	if (is(n, "s_abs_i32")) return SALU_ABS_I32;
+	if (starts(n, "s_bcnt0_i32_")) return SALU_BCNT0;
+	if (starts(n, "s_quadmask_")) return SALU_QUADMASK;
+	if (starts(n, "s_wqm_")) return SALU_WQM;
 	return SALU_OTHER;
 }
 
@@ -192,14 +221,35 @@ void shader_salu_resolve(struct shader_icache_entry *e)
 		resolve_sopc(n, p);
 		return;
 	case ISA_ENC_SMEM:
+		/* s_dcache_inv / s_gl1_inv: memory is coherent here; s_atc_probe*:
+		 * a translation prefetch hint */
 		p->op = starts(n, "s_buffer_load_b") ? SALU_S_BUFFER_LOAD
-		      : starts(n, "s_load_b") ? SALU_S_LOAD : SALU_ILLEGAL;
+		      : starts(n, "s_load_b") ? SALU_S_LOAD
+		      : (is(n, "s_dcache_inv") || is(n, "s_gl1_inv") || starts(n, "s_atc_probe"))
+		      ? SALU_SMEM_NOP : SALU_ILLEGAL;
 		return;
 	default:
 		break;
 	}
-	if (starts(n, "s_waitcnt_")) { /* SOPK s_waitcnt_vscnt etc.: no-ops */
+	if (starts(n, "s_waitcnt_") || is(n, "s_version")) {
+		/* SOPK s_waitcnt_vscnt etc. and s_version: no-ops */
 		p->op = SALU_WAITCNT_K;
+	} else if (starts(n, "s_getreg_") || starts(n, "s_setreg_") || starts(n, "s_sendmsg_rtn_")) {
+		p->op = SALU_SREG;
+	} else if (is(n, "s_call_b64")) {
+		p->op = SALU_CALL;
+	} else if (strstr(n, "_wrexec_")) {
+		p->op = SALU_WREXEC;
+		p->sub = starts(n, "s_and_not0_") ? SX_AND_NOT0 : SX_AND_NOT1;
+	} else if (starts(n, "s_movrels_") || starts(n, "s_movreld_") || is(n, "s_movrelsd_2_b32")) {
+		p->op = n[8] == 's' ? (n[9] == 'd' ? SALU_MOVRELSD_2 : SALU_MOVRELS) : SALU_MOVRELD;
+		p->wide = strstr(n, "b64") != NULL;
+	} else if (starts(n, "s_bitset")) {
+		p->op = SALU_BITSET;
+		p->shift = n[8] == '1';
+		p->wide = strstr(n, "b64") != NULL;
+	} else if (is(n, "s_rfe_b64") || starts(n, "s_subvector_loop_")) {
+		p->op = SALU_UNMODELLED;
 	} else if (strstr(n, "saveexec")) {
 		p->op = SALU_SAVEEXEC;
 		p->sub = saveexec_of(n);
@@ -219,6 +269,23 @@ void shader_salu_resolve(struct shader_icache_entry *e)
 	}
 }
 
+/* The mnemonic of the instruction being executed (resolved once; used
+ * by the rare paths that dispatch on it again). */
+static const char *p_name(const struct shader_core *c)
+{
+	return c->cur ? c->cur->base : "";
+}
+
+/* Instructions the core knows but does not model: privileged (s_rfe_b64),
+ * graphics or trap-handler only (s_setkill, s_endpgm_saved,
+ * s_sendmsghalt), wave64-on-wave32 subvector loops. */
+static int salu_unmodelled(struct shader_core *c)
+{
+	char msg[96];
+	snprintf(msg, sizeof(msg), "%s is not modelled", p_name(c));
+	return shader_fault(c, msg);
+}
+
 static int sopp(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		const struct shader_salu_plan *p)
 {
@@ -233,7 +300,12 @@ static int sopp(struct shader_core *c, struct shader_wave *w, const struct isa_i
 		w->state = WAVE_BARRIER;
 		return 0;
 	case SALU_NOP:
+	case SALU_NOT_TAKEN:
 		return 0;
+	case SALU_SREG:
+		return shader_exec_sreg(c, w, in, p_name(c));
+	case SALU_UNMODELLED:
+		return salu_unmodelled(c);
 	case SALU_SENDMSG:
 		/* MSG_DEALLOC_VGPRS (3) only tells the SPI the wave is ending */
 		if ((in->ops[0].value & 0xff) == 3)
@@ -362,7 +434,67 @@ static int salu_op(struct shader_core *c, struct shader_wave *w, const struct sh
 		t = v;
 		break;
 	}
-	case SALU_BFM_B32: t = (uint32_t)(((1ull << (a32 & 31)) - 1) << (b32 & 31)); break;
+	/* s_bfm writes no SCC (RDNA3 ISA S_BFM_B32/B64) */
+	case SALU_BFM_B32: *res = (uint32_t)(((1ull << (a32 & 31)) - 1) << (b32 & 31)); return 0;
+	case SALU_BFM_B64: *res = ((a & 63) ? (~0ull >> (64 - (a & 63))) : 0) << (b & 63); return 0;
+	case SALU_BFE_U64: case SALU_BFE_I64: {
+		/* S1[5:0] offset, S1[22:16] width */
+		unsigned off = b32 & 63, width = (b32 >> 16) & 0x7f;
+		uint64_t v = width ? (a >> off) & (width >= 64 ? ~0ull : ((1ull << width) - 1)) : 0;
+		if (p->op == SALU_BFE_I64 && width && width < 64 && (v >> (width - 1)) & 1)
+			v |= ~0ull << width;
+		t = v;
+		break;
+	}
+	case SALU_ABSDIFF_I32: {
+		int64_t d = (int64_t)(int32_t)a32 - (int32_t)b32;
+		t = (uint32_t)(d < 0 ? -d : d);
+		break;
+	}
+	case SALU_ABS_I32: t = (uint32_t)((int32_t)a32 < 0 ? -(uint32_t)a32 : a32); break;
+	case SALU_BCNT0: t = (uint64_t)__builtin_popcountll(~a & m); break;
+	case SALU_QUADMASK: {
+		/* one bit per 4-bit group of the source: any bit set */
+		uint64_t v = 0;
+		for (unsigned i = 0; i < (wide ? 16u : 8u); i++)
+			v |= (uint64_t)(((a >> (4 * i)) & 0xf) != 0) << i;
+		t = v;
+		break;
+	}
+	case SALU_WQM: {
+		/* each 4-bit group: all ones if any bit of it is set */
+		uint64_t v = 0;
+		for (unsigned i = 0; i < (wide ? 16u : 8u); i++)
+			if ((a >> (4 * i)) & 0xf)
+				v |= 0xfull << (4 * i);
+		t = v;
+		break;
+	}
+	case SALU_BREV_B64: {
+		uint64_t v = 0;
+		for (int i = 0; i < 64; i++) v |= ((a >> i) & 1) << (63 - i);
+		*res = v; return 0;
+	}
+	case SALU_CLZ: {
+		/* leading zeros; -1 for a zero source */
+		uint64_t v = a & m;
+		*res = v ? (uint32_t)(__builtin_clzll(v) - (wide ? 0 : 32)) : ~0u;
+		return 0;
+	}
+	case SALU_CLS: {
+		/* leading bits equal to the sign bit, after it; -1 for 0 and -1 */
+		uint64_t v = a & m;
+		if (v == 0 || v == m) { *res = ~0u; return 0; }
+		if (v >> (wide ? 63 : 31)) v = ~v & m;
+		*res = (uint32_t)(__builtin_clzll(v) - (wide ? 0 : 32));
+		return 0;
+	}
+	case SALU_BITREPLICATE: {
+		uint64_t v = 0;
+		for (int i = 0; i < 32; i++) v |= (uint64_t)((a32 >> i) & 1) * 3u << (2 * i);
+		*res = v; return 0;
+	}
+	case SALU_PACK_HL: *res = (a32 >> 16) | (b32 << 16); return 0;
 	case SALU_SEXT_I8: *res = (uint32_t)(int32_t)(int8_t)a32; return 0;
 	case SALU_SEXT_I16: *res = (uint32_t)(int32_t)(int16_t)a32; return 0;
 	case SALU_BREV_B32: {
@@ -381,6 +513,45 @@ static int salu_op(struct shader_core *c, struct shader_wave *w, const struct sh
 	}
 	*res = t & m;
 	w->scc = *res != 0;
+	return 0;
+}
+
+/*
+ * s_movrels_b32/b64: D = SGPR[S0 + M0]; s_movreld: SGPR[D + M0] = S0;
+ * s_movrelsd_2_b32: SGPR[D + M0[25:16]] = SGPR[S0 + M0[9:0]] (RDNA3 ISA).
+ * The indexed register must stay within s0..s105 (b64: an even pair), as
+ * it does on hardware; outside is a fault here.
+ */
+static int movrel(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		  const struct shader_salu_plan *p)
+{
+	const struct isa_operand *d = &in->ops[0], *s = &in->ops[1];
+	uint32_t m0 = w->s[SREG_M0];
+	unsigned n = p->wide ? 2 : 1;
+	if (d->kind != ISA_OPK_SREG || (p->op != SALU_MOVRELD && s->kind != ISA_OPK_SREG))
+		return shader_illegal(c);
+	uint64_t src = s->reg, dst = d->reg;   /* 64-bit: M0 cannot wrap them */
+	if (p->op == SALU_MOVRELS)
+		src += m0;
+	else if (p->op == SALU_MOVRELD)
+		dst += m0;
+	else {
+		src += m0 & 0x3ffu;
+		dst += (m0 >> 16) & 0x3ffu;
+	}
+	if ((p->op != SALU_MOVRELD && src + n > SREG_VCC_LO) || dst + n > SREG_VCC_LO)
+		return shader_fault(c, "s_movrel: M0-indexed SGPR outside s0..s105");
+	uint64_t v;
+	if (p->op == SALU_MOVRELD) {
+		int r = sop_read(c, w, s, &v);
+		if (r)
+			return r;
+	} else {
+		v = w->s[src] | (p->wide ? (uint64_t)w->s[src + 1] << 32 : 0);
+	}
+	w->s[dst] = (uint32_t)v;
+	if (p->wide)
+		w->s[dst + 1] = (uint32_t)(v >> 32);
 	return 0;
 }
 
@@ -430,6 +601,45 @@ int shader_exec_salu(struct shader_core *c, struct shader_wave *w,
 	switch (p->op) {
 	case SALU_WAITCNT_K:
 		return 0;
+	case SALU_SREG:
+		return shader_exec_sreg(c, w, in, p_name(c));
+	case SALU_UNMODELLED:
+		return salu_unmodelled(c);
+	case SALU_CALL: {
+		/* s_call_b64: D = address of the next instruction; branch by
+		 * the signed 16-bit immediate in dwords, from there */
+		int r = sop_write(c, w, &in->ops[0], w->pc);
+		w->pc += (int64_t)(int16_t)in->ops[1].value * 4;
+		return r;
+	}
+	case SALU_WREXEC: {
+		/* s_and_not{0,1}_wrexec: EXEC = ~S0 & EXEC (not0) or S0 & ~EXEC
+		 * (not1); D = the new EXEC; SCC = EXEC != 0 */
+		uint64_t s0;
+		int r = sop_read(c, w, &in->ops[1], &s0);
+		if (r)
+			return r;
+		uint64_t e0 = wave_exec(c, w);
+		uint64_t ne = p->sub == SX_AND_NOT0 ? ~s0 & e0 : s0 & ~e0;
+		if (c->lanes == 32)
+			ne &= 0xffffffffull;
+		wave_set_exec(c, w, ne);
+		w->scc = ne != 0;
+		return sop_write(c, w, &in->ops[0], ne);
+	}
+	case SALU_MOVRELS: case SALU_MOVRELD: case SALU_MOVRELSD_2:
+		return movrel(c, w, in, p);
+	case SALU_BITSET: {
+		/* s_bitset0/1: D[S0[4:0] (b64: 5:0)] = 0 / 1, the rest kept */
+		uint64_t s0, d;
+		int r = sop_read(c, w, &in->ops[1], &s0);
+		if (!r)
+			r = sop_read(c, w, &in->ops[0], &d);
+		if (r)
+			return r;
+		uint64_t bit = 1ull << (s0 & (p->wide ? 63 : 31));
+		return sop_write(c, w, &in->ops[0], p->shift ? d | bit : d & ~bit);
+	}
 	case SALU_SAVEEXEC:
 		return saveexec(c, w, in, p);
 	case SALU_GETPC:
@@ -535,6 +745,8 @@ int shader_exec_smem(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e)
 {
 	const struct isa_inst *in = &e->inst;
+	if (e->plan.salu.op == SALU_SMEM_NOP)
+		return 0;
 	bool buffer = e->plan.salu.op == SALU_S_BUFFER_LOAD;
 	if (e->plan.salu.op != SALU_S_LOAD && !buffer)
 		return shader_illegal(c);
@@ -561,4 +773,13 @@ int shader_exec_smem(struct shader_core *c, struct shader_wave *w,
 		return r;
 	memcpy(&w->s[dst->reg], buf, ndw * 4u);
 	return 0;
+}
+
+bool shader_salu_executes(const struct shader_icache_entry *e)
+{
+	uint8_t op = e->plan.salu.op;
+	if (e->inst.enc == ISA_ENC_SOPK && op >= SALU_MOV && op < SALU_OTHER)
+		return op == SALU_MOVK || op == SALU_CMOVK || op == SALU_ADDK_I32 ||
+		       op == SALU_MULK_I32;
+	return op != SALU_ILLEGAL && op != SALU_OTHER && op != SALU_UNMODELLED;
 }

@@ -7,12 +7,18 @@
 #define VGPU_SHADER_H
 
 #include "exec/dispatch.h"
+#include "isa/isa.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Runs every workgroup: 0, or -ECANCELED after a fault (already
  * reported through exec_fault / exec_vm_fault / the watchdog).  The
  * device hands it to the command processor with exec_set_shader_core. */
 int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d);
+
+/* Whether the core has an executor for a decoded instruction (neither the
+ * illegal-instruction fault nor a "not modelled" one): make isa-coverage. */
+bool shader_executes(const struct isa_inst *in);
 
 #endif /* VGPU_SHADER_H */

@@ -1179,3 +1179,17 @@ int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
 	commit(c, w, rx);
 	return 0;
 }
+
+/* make isa-coverage: whether shader_exec_valu has an executor for the plan
+ * (DPP forms, an unknown name, a VOPD half outside the table: none) */
+bool shader_valu_executes(const struct shader_icache_entry *e)
+{
+	const struct shader_valu_plan *x = &e->plan.valu.x, *y = &e->plan.valu.y;
+	if (e->inst.enc == ISA_ENC_VOP3P)
+		return x->op != VOP3P_OTHER;
+	if (e->inst.dpp || x->op == VOP_UNKNOWN)
+		return false;
+	if (e->inst.enc == ISA_ENC_VOPD)
+		return y->op != VOP_UNKNOWN && y->op < VOP_READFIRSTLANE_B32;
+	return true;
+}

@@ -1,11 +1,11 @@
 /*
  * Vector memory of the shader core: GLOBAL and FLAT loads, stores and
- * 32/64-bit atomics through the job's VM (exec_read/exec_write: a bad
- * address is a VM fault and the context becomes guilty, as for the
- * command processor), and DS (LDS) accesses on the workgroup's LDS.
- * FLAT addresses in the LDS or private aperture go to the workgroup's
- * LDS or the lane's scratch (shader/aperture.c); scratch_* instructions
- * are shader/scratch.c's.
+ * 32/64-bit integer, f32 and csub atomics (shader/atomic.c) through the
+ * job's VM (exec_read/exec_write: a bad address is a VM fault and the
+ * context becomes guilty, as for the command processor).  DS (LDS) is
+ * shader/ds.c's, MUBUF and MTBUF shader/mubuf.c's.  FLAT addresses in the
+ * LDS or private aperture go to the workgroup's LDS or the lane's scratch
+ * (shader/aperture.c); scratch_* instructions are shader/scratch.c's.
  * Lanes run in order, one access at a time, so every access is complete
  * (and atomic with respect to the other lanes) before the next.
  */
@@ -47,70 +47,6 @@ int vmem_width_of(const char *suffix, unsigned *bytes, bool *sext)
 	return 0;
 }
 
-/* Atomic operations; AOP_NONE: a name parse_atomic split but the core
- * does not implement. */
-enum { AOP_NONE, AOP_ADD, AOP_SUB, AOP_SWAP, AOP_CMPSWAP, AOP_AND, AOP_OR, AOP_XOR, AOP_MIN_U,
-       AOP_MAX_U, AOP_MIN_I, AOP_MAX_I, AOP_INC, AOP_DEC };
-
-static uint8_t atomic_id(const char *op)
-{
-	static const char *const names[] = {
-		[AOP_ADD] = "add", [AOP_SUB] = "sub", [AOP_SWAP] = "swap", [AOP_CMPSWAP] = "cmpswap",
-		[AOP_AND] = "and", [AOP_OR] = "or", [AOP_XOR] = "xor", [AOP_MIN_U] = "min_u",
-		[AOP_MAX_U] = "max_u", [AOP_MIN_I] = "min_i", [AOP_MAX_I] = "max_i",
-		[AOP_INC] = "inc", [AOP_DEC] = "dec",
-	};
-	for (uint8_t i = AOP_ADD; i <= AOP_DEC; i++)
-		if (!strcmp(op, names[i]))
-			return i;
-	return AOP_NONE;
-}
-
-/* One lane's atomic: new memory value and the returned (old) value. */
-static int atomic_op(uint8_t op, bool wide, uint64_t old, uint64_t data, uint64_t cmp,
-		     uint64_t *out)
-{
-	int64_t so = wide ? (int64_t)old : (int32_t)old, sd = wide ? (int64_t)data : (int32_t)data;
-	switch (op) {
-	case AOP_ADD: *out = old + data; break;
-	case AOP_SUB: *out = old - data; break;
-	case AOP_SWAP: *out = data; break;
-	case AOP_CMPSWAP: *out = old == cmp ? data : old; break;
-	case AOP_AND: *out = old & data; break;
-	case AOP_OR: *out = old | data; break;
-	case AOP_XOR: *out = old ^ data; break;
-	case AOP_MIN_U: *out = old < data ? old : data; break;
-	case AOP_MAX_U: *out = old > data ? old : data; break;
-	case AOP_MIN_I: *out = so < sd ? old : data; break;
-	case AOP_MAX_I: *out = so > sd ? old : data; break;
-	case AOP_INC: *out = old >= data ? 0 : old + 1; break;
-	case AOP_DEC: *out = (old == 0 || old > data) ? data : old - 1; break;
-	default: return -1;
-	}
-	return 0;
-}
-
-/* "add_u32" -> op "add", wide false; "min_i64" -> "min_i", true; "cmpswap_b32" */
-static int parse_atomic(const char *n, char *op, size_t cap, bool *wide)
-{
-	const char *t = strrchr(n, '_');
-	if (!t || (strcmp(t + 1, "u32") && strcmp(t + 1, "i32") && strcmp(t + 1, "b32") &&
-		   strcmp(t + 1, "u64") && strcmp(t + 1, "i64") && strcmp(t + 1, "b64")))
-		return -1;
-	*wide = t[2] == '6';
-	size_t len = (size_t)(t - n);
-	if (len + 3 > cap)
-		return -1;
-	memcpy(op, n, len);
-	op[len] = 0;
-	if (!strcmp(op, "min") || !strcmp(op, "max")) {
-		op[len] = '_';
-		op[len + 1] = t[1] == 'i' ? 'i' : 'u';
-		op[len + 2] = 0;
-	}
-	return 0;
-}
-
 /* GLOBAL addresses are always VM addresses; FLAT ones go by aperture
  * (shader/aperture.c: LDS, the lane's scratch, or the VM). */
 static int vmem_rw(struct shader_core *c, const struct shader_wave *w, unsigned lane, bool flat,
@@ -135,7 +71,6 @@ void shader_vmem_resolve(struct shader_icache_entry *e)
 	p->flat = rest == n + 5;
 	unsigned bytes = 0;
 	bool sext = false, wide = false;
-	char aop[16];
 	p->kind = MEM_BAD;
 	/* d16: a 16-bit half of the VGPR (hi: the upper one); loads keep the
 	 * other half */
@@ -149,6 +84,11 @@ void shader_vmem_resolve(struct shader_icache_entry *e)
 		if (vmem_width_of(t, &bytes, &sext) || bytes > 2)
 			return;
 		p->kind = rest[0] == 'l' ? MEM_LOAD : MEM_STORE;
+	} else if (!p->flat && (!strcmp(rest, "load_addtid_b32") || !strcmp(rest, "store_addtid_b32"))) {
+		/* RDNA3 ISA: the address is SADDR + offset + lane id * 4, no VGPR */
+		p->addtid = true;
+		bytes = 4;
+		p->kind = rest[0] == 'l' ? MEM_LOAD : MEM_STORE;
 	} else if (starts(rest, "load_")) {
 		if (vmem_width_of(rest + 5, &bytes, &sext))
 			return;
@@ -157,10 +97,10 @@ void shader_vmem_resolve(struct shader_icache_entry *e)
 		if (vmem_width_of(rest + 6, &bytes, &sext))
 			return;
 		p->kind = MEM_STORE;
-	} else if (starts(rest, "atomic_") && !strstr(rest, "_f32") && !strstr(rest, "_f64") &&
-		   !strstr(rest, "csub") && !parse_atomic(rest + 7, aop, sizeof(aop), &wide)) {
+	} else if (starts(rest, "atomic_") &&
+		   (p->aop = shader_atomic_parse(rest + 7, &wide)) != AOP_NONE &&
+		   p->aop != AOP_RSUB && p->aop != AOP_MSKOR && p->aop != AOP_WRAP) {
 		p->kind = MEM_ATOMIC;
-		p->aop = atomic_id(aop);
 		bytes = wide ? 8 : 4;
 	} else {
 		return;
@@ -189,9 +129,9 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w,
 		if (r)
 			return r;
 	}
-	if (!addr || vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, vdst) ||
-	    vmem_check_vgprs(c, w, data))
-		return addr ? -ECANCELED : shader_illegal(c);
+	if ((!addr && !(p->addtid && use_saddr)) || vmem_check_vgprs(c, w, addr) ||
+	    vmem_check_vgprs(c, w, vdst) || vmem_check_vgprs(c, w, data))
+		return addr || p->addtid ? -ECANCELED : shader_illegal(c);
 	if (p->kind == MEM_BAD)
 		return shader_illegal(c);
 	enum shader_mem_kind kind = p->kind;
@@ -203,7 +143,9 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w,
 		if (!((exec >> lane) & 1))
 			continue;
 		uint64_t va;
-		if (use_saddr)
+		if (p->addtid)
+			va = sbase + 4u * lane;
+		else if (use_saddr)
 			va = sbase + *vreg(w, addr->reg, lane);
 		else
 			va = *vreg(w, addr->reg, lane) | (uint64_t)*vreg(w, addr->reg + 1, lane) << 32;
@@ -239,8 +181,9 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w,
 			unsigned dw = wide ? 2 : 1;
 			if (wide)
 				d |= (uint64_t)*vreg(w, data->reg + 1, lane) << 32;
-			if (aop == AOP_CMPSWAP) {
-				/* data = {new value, compare value} */
+			if (aop == AOP_CMPSWAP || aop == AOP_CMPSWAP_F) {
+				/* RDNA3 ISA, *_ATOMIC_CMPSWAP: DATA = {new value
+				 * (source), compare value}, the source first */
 				cmp = *vreg(w, data->reg + dw, lane);
 				if (wide)
 					cmp |= (uint64_t)*vreg(w, data->reg + dw + 1, lane) << 32;
@@ -248,7 +191,7 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w,
 			r = vmem_rw(c, w, lane, flat, va, &old, bytes, false);
 			if (r)
 				return r;
-			if (atomic_op(aop, wide, old, d, cmp, &nv)) {
+			if (shader_atomic_apply(aop, wide, old, d, cmp, &nv)) {
 				exec_vm_window_close(&c->vm); /* fault without the memory lock */
 				return shader_illegal(c);
 			}
@@ -273,369 +216,6 @@ int shader_exec_vmem(struct shader_core *c, struct shader_wave *w,
 {
 	exec_vm_window_open(&c->vm, c->job);
 	int r = vmem_inst(c, w, e);
-	exec_vm_window_close(&c->vm);
-	return r;
-}
-
-/* LDS bounds (RDNA3 ISA, "LDS access"): an access past the workgroup's
- * allocation reads 0 and its write is dropped. */
-static uint32_t lds_read32(const struct shader_core *c, uint32_t a)
-{
-	uint32_t v = 0;
-	if ((uint64_t)a + 4 <= c->lds_size)
-		memcpy(&v, c->lds + a, 4);
-	return v;
-}
-
-static void lds_write32(struct shader_core *c, uint32_t a, uint32_t v)
-{
-	if ((uint64_t)a + 4 <= c->lds_size)
-		memcpy(c->lds + a, &v, 4);
-}
-
-/* Sub-dword LDS accesses: `n` (1 or 2) bytes, out of range as above (the
- * whole access reads 0 / is dropped). */
-static uint32_t lds_read_small(const struct shader_core *c, uint32_t a, unsigned n)
-{
-	uint32_t v = 0;
-	if ((uint64_t)a + n <= c->lds_size)
-		memcpy(&v, c->lds + a, n); /* little-endian host, as the GPU */
-	return v;
-}
-
-static void lds_write_small(struct shader_core *c, uint32_t a, uint32_t v, unsigned n)
-{
-	if ((uint64_t)a + n <= c->lds_size)
-		memcpy(c->lds + a, &v, n);
-}
-
-/*
- * ds_store_b8/b16 (the low byte/half of DATA0; _d16_hi: bits 23:16 or
- * 31:16), ds_load_u8/i8/u16/i16 (zero or sign extended to 32 bits) and
- * ds_load_{u8,i8,u16}_d16{,_hi} (extended to 16 bits into the low or high
- * half of VDST, the other half kept), as the RDNA3 ISA's DS opcode table
- * describes them.  `rest` is the name after "ds_"; false if it is not one
- * of these.
- */
-static bool ds_subdword_resolve(const char *rest, struct shader_mem_plan *p)
-{
-	bool load = starts(rest, "load_");
-	if (!load && !starts(rest, "store_"))
-		return false;
-	const char *t = rest + (load ? 5 : 6);
-	unsigned bytes = 0;
-	bool sext = t[0] == 'i';
-	if (load ? (starts(t, "u8") || starts(t, "i8")) : starts(t, "b8"))
-		bytes = 1, t += 2;
-	else if (load ? (starts(t, "u16") || starts(t, "i16")) : starts(t, "b16"))
-		bytes = 2, t += 3;
-	else
-		return false;
-	/* loads: "", "_d16", "_d16_hi"; stores: "", "_d16_hi" */
-	bool d16 = false, hi = false;
-	if (!strcmp(t, "_d16") && load)
-		d16 = true;
-	else if (!strcmp(t, "_d16_hi"))
-		d16 = hi = true;
-	else if (*t)
-		return false;
-	if (load && d16 && bytes == 2 && sext)
-		return false; /* there is no ds_load_i16_d16 */
-	p->kind = load ? MEM_SUB_LOAD : MEM_SUB_STORE;
-	p->bytes = (uint8_t)bytes;
-	p->sext = sext;
-	p->d16 = d16;
-	p->d16_hi = hi;
-	return true;
-}
-
-static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		       const struct shader_mem_plan *p)
-{
-	bool load = p->kind == MEM_SUB_LOAD, sext = p->sext, d16 = p->d16, hi = p->d16_hi;
-	unsigned bytes = p->bytes;
-	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
-	const struct isa_operand *val = inst_op(in, load ? ISA_FLD_VDST : ISA_FLD_DATA0);
-	if (!addr || !val)
-		return shader_illegal(c);
-	if (vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, val))
-		return -ECANCELED;
-	uint64_t exec = wave_exec(c, w);
-	for (unsigned lane = 0; lane < c->lanes; lane++) {
-		if (!((exec >> lane) & 1))
-			continue;
-		uint32_t a = *vreg(w, addr->reg, lane) + (uint32_t)in->offset;
-		uint32_t *v = vreg(w, val->reg, lane);
-		if (!load) {
-			lds_write_small(c, a, hi ? *v >> 16 : *v, bytes);
-			continue;
-		}
-		uint32_t x = lds_read_small(c, a, bytes);
-		if (sext)
-			x = bytes == 1 ? (uint32_t)(int32_t)(int8_t)x : (uint32_t)(int32_t)(int16_t)x;
-		if (!d16)
-			*v = x;
-		else if (hi)
-			*v = (*v & 0xffffu) | (x << 16);
-		else
-			*v = (*v & 0xffff0000u) | (x & 0xffffu);
-	}
-	return 0;
-}
-
-/* ds_*: the sub-dword forms above, loads and stores of 1-4 dwords (also
- * 2addr/stride64), and 32-bit integer atomics (storexchg is the swap).  A
- * name that splits into an atomic operation the core does not implement
- * (ds_rsub, ds_mskor, ds_wrap...) is an illegal instruction. */
-void shader_ds_resolve(struct shader_icache_entry *e)
-{
-	const char *n = e->base;
-	struct shader_mem_plan *p = &e->plan.mem;
-	memset(p, 0, sizeof(*p));
-	if (!starts(n, "ds_")) {
-		p->kind = MEM_UNNAMED;
-		return;
-	}
-	const char *rest = n + 3;
-	if (ds_subdword_resolve(rest, p))
-		return;
-	p->kind = MEM_BAD;
-	p->two = strstr(rest, "2addr") != NULL;
-	p->st64 = strstr(rest, "stride64") != NULL;
-	p->rtn = strstr(rest, "_rtn_") != NULL;
-	const char *us = strrchr(rest, '_');
-	if (!us)
-		return;
-	const char *suffix = us + 1;
-	if (!strcmp(suffix, "b64")) p->ndw = 2;
-	else if (!strcmp(suffix, "b96")) p->ndw = 3;
-	else if (!strcmp(suffix, "b128")) p->ndw = 4;
-	else if (!strcmp(suffix, "b32") || !strcmp(suffix, "u32") || !strcmp(suffix, "i32")) p->ndw = 1;
-	else return;
-	if (starts(rest, "load_")) {
-		p->kind = MEM_LOAD;
-	} else if (starts(rest, "store_")) {
-		p->kind = MEM_STORE;
-	} else if (!p->two && p->ndw == 1) {
-		/* ds_add_u32, ds_add_rtn_u32, ds_cmpstore_b32 ... */
-		char name[32], aop[16];
-		bool wide = false;
-		snprintf(name, sizeof(name), "%s", rest);
-		char *q = strstr(name, "_rtn");
-		if (q)
-			memmove(q, q + 4, strlen(q + 4) + 1);
-		if (!strcmp(name, "cmpstore_b32"))
-			snprintf(name, sizeof(name), "cmpswap_b32");
-		if (parse_atomic(name, aop, sizeof(aop), &wide) || wide)
-			return;
-		/* ds_storexchg_rtn_b32 (clang's atomic_xchg on local memory):
-		 * RDNA3 ISA, MEM = DATA, returns the old value, i.e. a swap */
-		p->aop = !strcmp(aop, "storexchg") ? AOP_SWAP : atomic_id(aop);
-		if (p->aop != AOP_NONE)
-			p->kind = MEM_ATOMIC;
-	}
-}
-
-int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
-		   const struct shader_icache_entry *e)
-{
-	const struct isa_inst *in = &e->inst;
-	const struct shader_mem_plan *p = &e->plan.mem;
-	if (in->gds || p->kind == MEM_UNNAMED)
-		return shader_illegal(c);
-	if (p->kind == MEM_SUB_LOAD || p->kind == MEM_SUB_STORE)
-		return ds_subdword(c, w, in, p);
-	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
-	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
-	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
-	const struct isa_operand *d1 = inst_op(in, ISA_FLD_DATA1);
-	if (!addr || vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, vdst) ||
-	    vmem_check_vgprs(c, w, d0) || vmem_check_vgprs(c, w, d1))
-		return addr ? -ECANCELED : shader_illegal(c);
-	if (p->kind == MEM_BAD)
-		return shader_illegal(c);
-	bool two = p->two, st64 = p->st64, rtn = p->rtn;
-	unsigned ndw = p->ndw;
-	enum shader_mem_kind kind = p->kind;
-	uint8_t aop = p->aop;
-	uint64_t exec = wave_exec(c, w);
-	for (unsigned lane = 0; lane < c->lanes; lane++) {
-		if (!((exec >> lane) & 1))
-			continue;
-		uint32_t base = *vreg(w, addr->reg, lane);
-		if (two) {
-			/* offset0/offset1 in units of the element (x64 for stride64) */
-			uint32_t unit = ndw * 4 * (st64 ? 64 : 1);
-			uint32_t a0 = base + in->offset0 * unit, a1 = base + in->offset1 * unit;
-			for (unsigned i = 0; i < ndw; i++) {
-				if (kind == MEM_LOAD) {
-					*vreg(w, vdst->reg + i, lane) = lds_read32(c, a0 + 4 * i);
-					*vreg(w, vdst->reg + ndw + i, lane) = lds_read32(c, a1 + 4 * i);
-				} else {
-					lds_write32(c, a0 + 4 * i, *vreg(w, d0->reg + i, lane));
-					lds_write32(c, a1 + 4 * i, *vreg(w, d1->reg + i, lane));
-				}
-			}
-			continue;
-		}
-		uint32_t a = base + (uint32_t)in->offset;
-		if (kind == MEM_LOAD) {
-			for (unsigned i = 0; i < ndw; i++)
-				*vreg(w, vdst->reg + i, lane) = lds_read32(c, a + 4 * i);
-		} else if (kind == MEM_STORE) {
-			for (unsigned i = 0; i < ndw; i++)
-				lds_write32(c, a + 4 * i, *vreg(w, d0->reg + i, lane));
-		} else {
-			uint32_t old = lds_read32(c, a);
-			uint64_t nv;
-			/* ds_cmpstore: data0 is the compare value, data1 the new one */
-			uint64_t data = *vreg(w, d0->reg, lane), cmp = 0;
-			if (aop == AOP_CMPSWAP) {
-				cmp = data;
-				data = d1 ? *vreg(w, d1->reg, lane) : 0;
-			}
-			atomic_op(aop, false, old, data, cmp, &nv);
-			lds_write32(c, a, (uint32_t)nv);
-			if (rtn && vdst)
-				*vreg(w, vdst->reg, lane) = old;
-		}
-	}
-	return 0;
-}
-
-/*
- * MUBUF through a buffer resource (V#, 4 SGPRs, gfx11 layout as in the
- * RDNA3 ISA "Buffer resource" table):
- *   dword0      base address [31:0]
- *   dword1      base [47:32] in 15:0, STRIDE 29:16, SWIZZLE_ENABLE 31:30
- *   dword2      NUM_RECORDS (bytes for a raw buffer, records otherwise)
- *   dword3      DST_SEL/FORMAT (typed forms only), INDEX_STRIDE 22:21,
- *               ADD_TID_ENABLE 23, OOB_SELECT 29:28, TYPE 31:30
- * address = base + index * stride + offset, where index = VGPR index
- * (idxen) + lane id (ADD_TID_ENABLE) and offset = VGPR offset (offen) +
- * instruction offset + soffset.  Out of range (by OOB_SELECT) loads give 0
- * and stores are dropped; a raw buffer is checked per dword.
- */
-#define VSHARP_STRIDE(d1) (((d1) >> 16) & 0x3fffu)
-#define VSHARP_SWIZZLE(d1) ((d1) >> 30)
-#define VSHARP_ADD_TID(d3) (((d3) >> 23) & 1u)
-#define VSHARP_OOB_SELECT(d3) (((d3) >> 28) & 3u)
-enum { OOB_STRUCTURED_WITH_OFFSET, OOB_STRUCTURED, OOB_DISABLED, OOB_RAW };
-
-/* Whether dword `i` of a `bytes`-wide access is inside the buffer. */
-static bool buffer_in_range(uint32_t oob, uint32_t num_records, uint32_t stride,
-			    uint64_t index, uint64_t offset, unsigned i, unsigned bytes)
-{
-	unsigned end = i * 4 + (bytes < 4 ? bytes : 4);
-	switch (oob) {
-	case OOB_STRUCTURED_WITH_OFFSET:
-		return index < num_records && offset + bytes <= stride;
-	case OOB_STRUCTURED:
-		return index < num_records;
-	case OOB_DISABLED:
-		return true;
-	default: /* raw: the byte offset (index * stride + offset) per dword */
-		return index * stride + offset + end <= num_records;
-	}
-}
-
-/* buffer_load_* / buffer_store_* of 1-16 bytes, and the cache
- * invalidations; typed (format), d16, lds and atomic forms are not
- * modelled */
-void shader_mubuf_resolve(struct shader_icache_entry *e)
-{
-	const char *n = e->base;
-	struct shader_mem_plan *p = &e->plan.mem;
-	memset(p, 0, sizeof(*p));
-	if (!strcmp(n, "buffer_gl0_inv") || !strcmp(n, "buffer_gl1_inv")) {
-		p->kind = MEM_INV;
-		return;
-	}
-	bool load = starts(n, "buffer_load_"), store = starts(n, "buffer_store_");
-	unsigned bytes = 0;
-	bool sext = false;
-	p->kind = MEM_BAD;
-	if ((!load && !store) || vmem_width_of(n + (load ? 12 : 13), &bytes, &sext))
-		return;
-	p->kind = load ? MEM_LOAD : MEM_STORE;
-	p->bytes = (uint8_t)bytes;
-	p->sext = sext;
-}
-
-static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
-		      const struct shader_icache_entry *e)
-{
-	const struct isa_inst *in = &e->inst;
-	const struct shader_mem_plan *p = &e->plan.mem;
-	if (p->kind == MEM_INV)
-		return 0; /* cache invalidations: memory is coherent here */
-	bool load = p->kind == MEM_LOAD;
-	unsigned bytes = p->bytes;
-	bool sext = p->sext;
-	if ((p->kind != MEM_LOAD && p->kind != MEM_STORE) || in->tfe)
-		return shader_illegal(c);
-	const struct isa_operand *vaddr = inst_op(in, ISA_FLD_ADDR);
-	/* the decoder names the loaded or stored VGPRs DATA0 (vdata) */
-	const struct isa_operand *vdata = inst_op(in, ISA_FLD_DATA0);
-	const struct isa_operand *srsrc = inst_op(in, ISA_FLD_SRSRC);
-	const struct isa_operand *soff = inst_op(in, ISA_FLD_MSOFF);
-	if (!vdata || !srsrc || !soff || srsrc->kind != ISA_OPK_SREG ||
-	    srsrc->reg + 4u > SHADER_NUM_SREGS)
-		return shader_illegal(c);
-	if ((in->offen || in->idxen) && (!vaddr || vmem_check_vgprs(c, w, vaddr)))
-		return vaddr ? -ECANCELED : shader_illegal(c);
-	if (vmem_check_vgprs(c, w, vdata))
-		return -ECANCELED;
-	uint64_t soffset = 0;
-	int r = sop_read(c, w, soff, &soffset);
-	if (r)
-		return r;
-	const uint32_t *d = &w->s[srsrc->reg];
-	uint64_t base = d[0] | (uint64_t)(d[1] & 0xffffu) << 32;
-	uint32_t stride = VSHARP_STRIDE(d[1]), num_records = d[2];
-	uint32_t oob = VSHARP_OOB_SELECT(d[3]);
-	if (VSHARP_SWIZZLE(d[1]))
-		return shader_fault(c, "swizzled buffer resource (SWIZZLE_ENABLE) is not supported");
-	uint64_t exec = wave_exec(c, w);
-	for (unsigned lane = 0; lane < c->lanes; lane++) {
-		if (!((exec >> lane) & 1))
-			continue;
-		uint64_t index = in->idxen ? *vreg(w, vaddr->reg, lane) : 0;
-		uint64_t offset = in->offen ? *vreg(w, vaddr->reg + (in->idxen ? 1 : 0), lane) : 0;
-		if (VSHARP_ADD_TID(d[3]))
-			index += lane;
-		offset += (uint32_t)in->offset + (uint32_t)soffset;
-		uint64_t va = base + index * stride + offset;
-		unsigned ndw = (bytes + 3) / 4;
-		for (unsigned i = 0; i < ndw; i++) {
-			unsigned part = bytes < 4 ? bytes : 4;
-			bool in_range = buffer_in_range(oob, num_records, stride, index, offset, i,
-							bytes);
-			uint32_t v = 0;
-			if (load) {
-				if (in_range && (r = exec_vm_window_copy(&c->vm, va + 4 * i, &v, part, false)))
-					return r;
-				if (bytes == 1)
-					v = sext ? (uint32_t)(int32_t)(int8_t)v : (v & 0xff);
-				else if (bytes == 2)
-					v = sext ? (uint32_t)(int32_t)(int16_t)v : (v & 0xffff);
-				*vreg(w, vdata->reg + i, lane) = v;
-			} else if (in_range) {
-				v = *vreg(w, vdata->reg + i, lane);
-				if ((r = exec_vm_window_copy(&c->vm, va + 4 * i, &v, part, true)))
-					return r;
-			}
-		}
-	}
-	return 0;
-}
-
-/* One VM window for all lanes, as shader_exec_vmem. */
-int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w,
-		      const struct shader_icache_entry *e)
-{
-	exec_vm_window_open(&c->vm, c->job);
-	int r = mubuf_inst(c, w, e);
 	exec_vm_window_close(&c->vm);
 	return r;
 }

@@ -1,0 +1,96 @@
+/* vgpu-isa-coverage: what the vgpu knows of each gfx11 encoding class,
+ * generated from its tables (make isa-coverage, docs/vgpu-shader.md).
+ *   vgpu-isa-coverage [--list]
+ * For every opcode table entry (tools/vgpu/isa: the generated tables and
+ * isa_optable_extra.c) the mnemonic is decoded; the shader core says
+ * whether it has an executor for it (shader_executes: the plan the
+ * dispatch would resolve).  --list prints "CLASS MNEMONIC 0|1" per
+ * mnemonic; without it, a table of counts per class.  tools/isa-coverage.py
+ * adds what LLVM knows (its MC test corpus) and what the tests run. */
+#include "isa/isa_table.h"
+#include "shader/shader.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct tab {
+	enum isa_enc enc;
+	const char *cls;
+	const struct isa_opdesc *t;
+	const unsigned *n;
+};
+
+int main(int argc, char **argv)
+{
+	int list = argc > 1 && !strcmp(argv[1], "--list");
+	static const struct tab tabs[] = {
+		{ISA_ENC_SOP1, "SOP1", isa_tab_sop1, &isa_tab_sop1_n},
+		{ISA_ENC_SOP1, "SOP1", isa_xtab_sop1, &isa_xtab_sop1_n},
+		{ISA_ENC_SOP2, "SOP2", isa_tab_sop2, &isa_tab_sop2_n},
+		{ISA_ENC_SOPC, "SOPC", isa_tab_sopc, &isa_tab_sopc_n},
+		{ISA_ENC_SOPK, "SOPK", isa_tab_sopk, &isa_tab_sopk_n},
+		{ISA_ENC_SOPK, "SOPK", isa_xtab_sopk, &isa_xtab_sopk_n},
+		{ISA_ENC_SOPP, "SOPP", isa_tab_sopp, &isa_tab_sopp_n},
+		{ISA_ENC_SMEM, "SMEM", isa_tab_smem, &isa_tab_smem_n},
+		{ISA_ENC_SMEM, "SMEM", isa_xtab_smem, &isa_xtab_smem_n},
+		{ISA_ENC_VOP1, "VOP1", isa_tab_vop1, &isa_tab_vop1_n},
+		{ISA_ENC_VOP2, "VOP2", isa_tab_vop2, &isa_tab_vop2_n},
+		{ISA_ENC_VOPC, "VOPC", isa_tab_vopc, &isa_tab_vopc_n},
+		{ISA_ENC_VOP3, "VOP3", isa_tab_vop3, &isa_tab_vop3_n},
+		{ISA_ENC_VOP3, "VOP3", isa_xtab_vop3, &isa_xtab_vop3_n},
+		{ISA_ENC_VOP3P, "VOP3P", isa_tab_vop3p, &isa_tab_vop3p_n},
+		{ISA_ENC_VOPD, "VOPD", isa_tab_vopdx, &isa_tab_vopdx_n},
+		{ISA_ENC_VOPDY, "VOPD", isa_tab_vopdy, &isa_tab_vopdy_n},
+		{ISA_ENC_DS, "DS", isa_tab_ds, &isa_tab_ds_n},
+		{ISA_ENC_DS, "DS", isa_xtab_ds, &isa_xtab_ds_n},
+		{ISA_ENC_FLAT, "FLAT", isa_tab_flat, &isa_tab_flat_n},
+		{ISA_ENC_GLOBAL, "GLOBAL", isa_tab_global, &isa_tab_global_n},
+		{ISA_ENC_SCRATCH, "SCRATCH", isa_tab_scratch, &isa_tab_scratch_n},
+		{ISA_ENC_MUBUF, "MUBUF", isa_tab_mubuf, &isa_tab_mubuf_n},
+		{ISA_ENC_MTBUF, "MTBUF", isa_xtab_mtbuf, &isa_xtab_mtbuf_n},
+		{ISA_ENC_MIMG, "MIMG", isa_xtab_mimg, &isa_xtab_mimg_n},
+	};
+	const char *cls_prev = NULL;
+	unsigned nknown = 0, nexec = 0;
+	if (!list)
+		printf("%-8s %8s %8s\n", "class", "decoded", "executed");
+	for (size_t i = 0; i <= sizeof tabs / sizeof tabs[0]; i++) {
+		const struct tab *t = i < sizeof tabs / sizeof tabs[0] ? &tabs[i] : NULL;
+		if (!list && cls_prev && (!t || strcmp(t->cls, cls_prev))) {
+			printf("%-8s %8u %8u\n", cls_prev, nknown, nexec);
+			nknown = nexec = 0;
+		}
+		if (!t)
+			break;
+		cls_prev = t->cls;
+		for (unsigned k = 0; k < *t->n; k++) {
+			const struct isa_opdesc *d = &t->t[k];
+			/* FLAT/GLOBAL atomics have a glc=0 and a glc=1 entry */
+			if (k && !strcmp(t->t[k - 1].name, d->name))
+				continue;
+			struct isa_inst in;
+			memset(&in, 0, sizeof(in));
+			in.enc = t->enc;
+			in.desc = d;
+			if (t->enc == ISA_ENC_VOPD) {
+				in.desc_y = &isa_tab_vopdy[0];
+			} else if (t->enc == ISA_ENC_VOPDY) {
+				/* a Y half: with an X half the core runs (v_dual_mov_b32) */
+				in.enc = ISA_ENC_VOPD;
+				in.desc_y = d;
+				in.desc = NULL;
+				for (unsigned j = 0; j < isa_tab_vopdx_n; j++)
+					if (!strcmp(isa_tab_vopdx[j].name, "v_dual_mov_b32"))
+						in.desc = &isa_tab_vopdx[j];
+				if (!in.desc)
+					in.desc = &isa_tab_vopdx[0];
+			}
+			int ex = shader_executes(&in);
+			nknown++;
+			nexec += ex != 0;
+			if (list)
+				printf("%s %s %d\n", t->cls, d->name, ex);
+		}
+	}
+	return 0;
+}

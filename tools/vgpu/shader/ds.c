@@ -1,0 +1,473 @@
+/*
+ * DS (LDS) instructions of the shader core, on the workgroup's LDS, as
+ * the RDNA3 ISA's DS opcode table defines them: loads and stores of 1-16
+ * bytes (also 2addr / stride64 and the sub-dword and d16 forms), every
+ * 32- and 64-bit integer and float atomic (with and without _rtn, the
+ * 2addr exchanges), ds_permute/bpermute/swizzle, ds_append/consume,
+ * ds_load/store_addtid and ds_nop.  GDS, GWS, ds_ordered_count, the GS
+ * register ops, ds_bvh_stack and ds_condxchg32 raise a fault naming what
+ * is not modelled.
+ * Lanes run in order, one access at a time, so every access is complete
+ * (and atomic with respect to the other lanes) before the next.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool starts(const char *name, const char *prefix)
+{
+	return strncmp(name, prefix, strlen(prefix)) == 0;
+}
+
+static uint32_t *vreg(struct shader_wave *w, unsigned reg, unsigned lane)
+{
+	return &w->v[(size_t)reg * 64 + lane];
+}
+
+/* LDS bounds (RDNA3 ISA, "LDS access"): an access past the workgroup's
+ * allocation reads 0 and its write is dropped. */
+static uint32_t lds_read32(const struct shader_core *c, uint32_t a)
+{
+	uint32_t v = 0;
+	if ((uint64_t)a + 4 <= c->lds_size)
+		memcpy(&v, c->lds + a, 4);
+	return v;
+}
+
+static void lds_write32(struct shader_core *c, uint32_t a, uint32_t v)
+{
+	if ((uint64_t)a + 4 <= c->lds_size)
+		memcpy(c->lds + a, &v, 4);
+}
+
+/* Sub-dword LDS accesses: `n` (1 or 2) bytes, out of range as above (the
+ * whole access reads 0 / is dropped). */
+static uint32_t lds_read_small(const struct shader_core *c, uint32_t a, unsigned n)
+{
+	uint32_t v = 0;
+	if ((uint64_t)a + n <= c->lds_size)
+		memcpy(&v, c->lds + a, n); /* little-endian host, as the GPU */
+	return v;
+}
+
+static void lds_write_small(struct shader_core *c, uint32_t a, uint32_t v, unsigned n)
+{
+	if ((uint64_t)a + n <= c->lds_size)
+		memcpy(c->lds + a, &v, n);
+}
+
+/* A 32- or 64-bit LDS value (a 64-bit one as two dwords, each checked) */
+static uint64_t lds_read(const struct shader_core *c, uint32_t a, bool wide)
+{
+	uint64_t v = lds_read32(c, a);
+	if (wide)
+		v |= (uint64_t)lds_read32(c, a + 4) << 32;
+	return v;
+}
+
+static void lds_write(struct shader_core *c, uint32_t a, uint64_t v, bool wide)
+{
+	lds_write32(c, a, (uint32_t)v);
+	if (wide)
+		lds_write32(c, a + 4, (uint32_t)(v >> 32));
+}
+
+static uint64_t vread(struct shader_wave *w, unsigned reg, unsigned lane, bool wide)
+{
+	uint64_t v = *vreg(w, reg, lane);
+	if (wide)
+		v |= (uint64_t)*vreg(w, reg + 1, lane) << 32;
+	return v;
+}
+
+static void vwrite(struct shader_wave *w, unsigned reg, unsigned lane, uint64_t v, bool wide)
+{
+	*vreg(w, reg, lane) = (uint32_t)v;
+	if (wide)
+		*vreg(w, reg + 1, lane) = (uint32_t)(v >> 32);
+}
+
+/*
+ * ds_store_b8/b16 (the low byte/half of DATA0; _d16_hi: bits 23:16 or
+ * 31:16), ds_load_u8/i8/u16/i16 (zero or sign extended to 32 bits) and
+ * ds_load_{u8,i8,u16}_d16{,_hi} (extended to 16 bits into the low or high
+ * half of VDST, the other half kept).  `rest` is the name after "ds_";
+ * false if it is not one of these.
+ */
+static bool ds_subdword_resolve(const char *rest, struct shader_mem_plan *p)
+{
+	bool load = starts(rest, "load_");
+	if (!load && !starts(rest, "store_"))
+		return false;
+	const char *t = rest + (load ? 5 : 6);
+	unsigned bytes = 0;
+	bool sext = t[0] == 'i';
+	if (load ? (starts(t, "u8") || starts(t, "i8")) : starts(t, "b8"))
+		bytes = 1, t += 2;
+	else if (load ? (starts(t, "u16") || starts(t, "i16")) : starts(t, "b16"))
+		bytes = 2, t += 3;
+	else
+		return false;
+	/* loads: "", "_d16", "_d16_hi"; stores: "", "_d16_hi" */
+	bool d16 = false, hi = false;
+	if (!strcmp(t, "_d16") && load)
+		d16 = true;
+	else if (!strcmp(t, "_d16_hi"))
+		d16 = hi = true;
+	else if (*t)
+		return false;
+	if (load && d16 && bytes == 2 && sext)
+		return false; /* there is no ds_load_i16_d16 */
+	p->kind = load ? MEM_SUB_LOAD : MEM_SUB_STORE;
+	p->bytes = (uint8_t)bytes;
+	p->sext = sext;
+	p->d16 = d16;
+	p->d16_hi = hi;
+	return true;
+}
+
+static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		       const struct shader_mem_plan *p)
+{
+	bool load = p->kind == MEM_SUB_LOAD, sext = p->sext, d16 = p->d16, hi = p->d16_hi;
+	unsigned bytes = p->bytes;
+	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
+	const struct isa_operand *val = inst_op(in, load ? ISA_FLD_VDST : ISA_FLD_DATA0);
+	if (!addr || !val)
+		return shader_illegal(c);
+	if (vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, val))
+		return -ECANCELED;
+	uint64_t exec = wave_exec(c, w);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		uint32_t a = *vreg(w, addr->reg, lane) + (uint32_t)in->offset;
+		uint32_t *v = vreg(w, val->reg, lane);
+		if (!load) {
+			lds_write_small(c, a, hi ? *v >> 16 : *v, bytes);
+			continue;
+		}
+		uint32_t x = lds_read_small(c, a, bytes);
+		if (sext)
+			x = bytes == 1 ? (uint32_t)(int32_t)(int8_t)x : (uint32_t)(int32_t)(int16_t)x;
+		if (!d16)
+			*v = x;
+		else if (hi)
+			*v = (*v & 0xffffu) | (x << 16);
+		else
+			*v = (*v & 0xffff0000u) | (x & 0xffffu);
+	}
+	return 0;
+}
+
+/* Names the core knows but does not model: the fault says why. */
+static const struct { const char *prefix, *why; } ds_unmodelled[] = {
+	{ "ds_gws_", "ds_gws_* (global wave sync: no GWS resource is allocated to a dispatch)" },
+	{ "ds_ordered_count", "ds_ordered_count (GDS ordered append is not modelled)" },
+	{ "ds_add_gs_reg_rtn", "ds_add_gs_reg_rtn (a GS register op, graphics only)" },
+	{ "ds_sub_gs_reg_rtn", "ds_sub_gs_reg_rtn (a GS register op, graphics only)" },
+	{ "ds_bvh_stack_rtn_b32", "ds_bvh_stack_rtn_b32 (ray tracing stack is not modelled)" },
+	{ "ds_condxchg32_rtn_b64", "ds_condxchg32_rtn_b64 is not modelled" },
+};
+
+/* ds_*: what the mnemonic selects (see the file comment). */
+void shader_ds_resolve(struct shader_icache_entry *e)
+{
+	const char *n = e->base;
+	struct shader_mem_plan *p = &e->plan.mem;
+	memset(p, 0, sizeof(*p));
+	if (!starts(n, "ds_")) {
+		p->kind = MEM_UNNAMED;
+		return;
+	}
+	for (size_t i = 0; i < sizeof(ds_unmodelled) / sizeof(ds_unmodelled[0]); i++) {
+		if (starts(n, ds_unmodelled[i].prefix)) {
+			p->kind = MEM_UNMODELLED;
+			p->why = ds_unmodelled[i].why;
+			return;
+		}
+	}
+	static const struct { const char *name; uint8_t kind; } special[] = {
+		{ "ds_nop", MEM_DS_NOP }, { "ds_permute_b32", MEM_DS_PERMUTE },
+		{ "ds_bpermute_b32", MEM_DS_BPERMUTE }, { "ds_swizzle_b32", MEM_DS_SWIZZLE },
+		{ "ds_append", MEM_DS_APPEND }, { "ds_consume", MEM_DS_CONSUME },
+		{ "ds_load_addtid_b32", MEM_DS_LOAD_ADDTID },
+		{ "ds_store_addtid_b32", MEM_DS_STORE_ADDTID },
+	};
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
+		if (!strcmp(n, special[i].name)) {
+			p->kind = special[i].kind;
+			return;
+		}
+	}
+	const char *rest = n + 3;
+	if (ds_subdword_resolve(rest, p))
+		return;
+	p->kind = MEM_BAD;
+	p->two = strstr(rest, "2addr") != NULL;
+	p->st64 = strstr(rest, "stride64") != NULL;
+	p->rtn = strstr(rest, "_rtn_") != NULL;
+	const char *us = strrchr(rest, '_');
+	if (!us)
+		return;
+	const char *suffix = us + 1;
+	if (starts(rest, "load_") || starts(rest, "store_")) {
+		if (!strcmp(suffix, "b32")) p->ndw = 1;
+		else if (!strcmp(suffix, "b64")) p->ndw = 2;
+		else if (!strcmp(suffix, "b96")) p->ndw = 3;
+		else if (!strcmp(suffix, "b128")) p->ndw = 4;
+		else return;
+		p->kind = rest[0] == 'l' ? MEM_LOAD : MEM_STORE;
+		return;
+	}
+	/* atomics: ds_add_u32, ds_add_rtn_u64, ds_cmpstore_rtn_f32,
+	 * ds_storexchg_2addr_stride64_rtn_b64 ... */
+	char name[48];
+	snprintf(name, sizeof(name), "%s", rest);
+	static const char *const drop[] = { "_rtn", "_2addr", "_stride64" };
+	for (size_t i = 0; i < 3; i++) {
+		char *q = strstr(name, drop[i]);
+		if (q)
+			memmove(q, q + strlen(drop[i]), strlen(q + strlen(drop[i])) + 1);
+	}
+	bool wide = false;
+	uint8_t aop = shader_atomic_parse(name, &wide);
+	if (aop == AOP_NONE || aop == AOP_CSUB)
+		return;
+	if (p->two && aop != AOP_SWAP)
+		return;
+	p->aop = aop;
+	p->wide = wide;
+	p->ndw = wide ? 2 : 1;
+	p->kind = MEM_ATOMIC;
+}
+
+/* ds_permute_b32 (forward: lane i writes DATA0 to lane ADDR/4) and
+ * ds_bpermute_b32 (backward: lane i reads DATA0 of lane ADDR/4), with
+ * the instruction offset added to ADDR.  The lane index is taken modulo
+ * 32: in wave64 each half permutes within itself (RDNA3 ISA; why LLPC and
+ * ACO use v_permlane64 around two ds_bpermute for a wave64 shuffle).
+ * Only active lanes send (permute) or receive (both); a lane nobody sent
+ * to receives 0; of several senders to one lane the highest wins. */
+static int ds_permute(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		      bool backward)
+{
+	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
+	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
+	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
+	if (!vdst || !addr || !d0)
+		return shader_illegal(c);
+	if (vmem_check_vgprs(c, w, vdst) || vmem_check_vgprs(c, w, addr) ||
+	    vmem_check_vgprs(c, w, d0))
+		return -ECANCELED;
+	uint32_t tmp[64] = { 0 };
+	uint64_t exec = wave_exec(c, w);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		unsigned other = (lane & 32u) |
+				 (((*vreg(w, addr->reg, lane) + (uint32_t)in->offset) / 4u) & 31u);
+		if (backward)
+			tmp[lane] = *vreg(w, d0->reg, other);
+		else
+			tmp[other] = *vreg(w, d0->reg, lane);
+	}
+	for (unsigned lane = 0; lane < c->lanes; lane++)
+		if ((exec >> lane) & 1)
+			*vreg(w, vdst->reg, lane) = tmp[lane];
+	return 0;
+}
+
+/*
+ * ds_swizzle_b32: lanes exchange DATA0 by the 16-bit offset (RDNA3 ISA,
+ * DS_SWIZZLE_B32; the offset:swizzle(...) forms LLVM prints):
+ *   offset[15:8] = 0x80: QDMode, within each group of 4 lanes lane j
+ *     reads lane offset[2j+1:2j] of its group;
+ *   offset[15] = 0: BitMode, within each group of 32 lanes, with
+ *     and_mask = offset[4:0], or_mask = offset[9:5], xor_mask =
+ *     offset[14:10], lane i reads ((i & and) | or) ^ xor.
+ * Inactive lanes are written nothing; reading an inactive lane gives 0.
+ * Other offsets with bit 15 set (modes LLVM prints as a plain number)
+ * fault as not modelled.
+ */
+static int ds_swizzle(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in)
+{
+	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
+	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
+	if (!d0)
+		d0 = inst_op(in, ISA_FLD_ADDR); /* the decoder's name for the one VGPR source */
+	if (!vdst || !d0)
+		return shader_illegal(c);
+	if (vmem_check_vgprs(c, w, vdst) || vmem_check_vgprs(c, w, d0))
+		return -ECANCELED;
+	uint32_t off = (uint32_t)in->offset & 0xffffu, tmp[64] = { 0 };
+	if ((off & 0x8000u) && (off & 0xff00u) != 0x8000u)
+		return shader_fault(c, "ds_swizzle_b32 with an offset mode other than QDMode "
+				       "(0x80xx) or BitMode (bit 15 clear) is not modelled");
+	uint64_t exec = wave_exec(c, w);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		unsigned src;
+		if (off & 0x8000u) {
+			src = (lane & ~3u) | ((off >> (2 * (lane & 3u))) & 3u);
+		} else {
+			unsigned and_m = off & 31u, or_m = (off >> 5) & 31u, xor_m = (off >> 10) & 31u;
+			src = (lane & 32u) | ((((lane & 31u) & and_m) | or_m) ^ xor_m);
+		}
+		tmp[lane] = (exec >> src) & 1 ? *vreg(w, d0->reg, src) : 0;
+	}
+	for (unsigned lane = 0; lane < c->lanes; lane++)
+		if ((exec >> lane) & 1)
+			*vreg(w, vdst->reg, lane) = tmp[lane];
+	return 0;
+}
+
+/*
+ * ds_append / ds_consume on LDS: one counter at M0[15:0] + offset, which
+ * the wave increments (decrements) by the number of active lanes; every
+ * active lane receives the value before (RDNA3 ISA, DS_APPEND; LLVM sets
+ * M0 to the LDS pointer for llvm.amdgcn.ds.append).
+ * ds_load/store_addtid_b32: lane i accesses M0[15:0] + offset + 4 * i.
+ */
+static int ds_m0_based(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		       uint8_t kind)
+{
+	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
+	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
+	const struct isa_operand *v = kind == MEM_DS_STORE_ADDTID ? d0 : vdst;
+	if (!v)
+		return shader_illegal(c);
+	if (vmem_check_vgprs(c, w, v))
+		return -ECANCELED;
+	uint32_t base = (w->s[SREG_M0] & 0xffffu) + ((uint32_t)in->offset & 0xffffu);
+	uint64_t exec = wave_exec(c, w);
+	if (kind == MEM_DS_APPEND || kind == MEM_DS_CONSUME) {
+		uint32_t old = lds_read32(c, base), n = (uint32_t)__builtin_popcountll(exec);
+		lds_write32(c, base, kind == MEM_DS_APPEND ? old + n : old - n);
+		for (unsigned lane = 0; lane < c->lanes; lane++)
+			if ((exec >> lane) & 1)
+				*vreg(w, v->reg, lane) = old;
+		return 0;
+	}
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		if (kind == MEM_DS_LOAD_ADDTID)
+			*vreg(w, v->reg, lane) = lds_read32(c, base + 4 * lane);
+		else
+			lds_write32(c, base + 4 * lane, *vreg(w, v->reg, lane));
+	}
+	return 0;
+}
+
+/* One lane's atomic at `a`: DATA0 (and DATA1) are the instruction's
+ * data operands in gfx11 order: ds_cmpstore DATA0 = new value, DATA1 =
+ * compare value (the reverse of gfx10's ds_cmpst, which LLVM's
+ * DSInstructions.td notes); ds_mskor DATA0 = mask, DATA1 = OR value;
+ * ds_wrap DATA0 = limit, DATA1 = add-back.  Returns the old value. */
+static uint64_t ds_atomic_lane(struct shader_core *c, struct shader_wave *w,
+			       const struct shader_mem_plan *p, unsigned lane, uint32_t a,
+			       const struct isa_operand *d0, const struct isa_operand *d1)
+{
+	bool wide = p->wide;
+	uint64_t old = lds_read(c, a, wide), nv = old;
+	uint64_t data = vread(w, d0->reg, lane, wide);
+	uint64_t data2 = d1 ? vread(w, d1->reg, lane, wide) : 0;
+	shader_atomic_apply(p->aop, wide, old, data, data2, &nv);
+	lds_write(c, a, nv, wide);
+	return old;
+}
+
+int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
+		   const struct shader_icache_entry *e)
+{
+	const struct isa_inst *in = &e->inst;
+	const struct shader_mem_plan *p = &e->plan.mem;
+	if (p->kind == MEM_UNMODELLED)
+		return shader_fault(c, p->why);
+	if (in->gds)
+		return shader_fault(c, "DS access to GDS (gds bit): GDS is not modelled");
+	switch (p->kind) {
+	case MEM_UNNAMED:
+		return shader_illegal(c);
+	case MEM_SUB_LOAD: case MEM_SUB_STORE:
+		return ds_subdword(c, w, in, p);
+	case MEM_DS_NOP:
+		return 0;
+	case MEM_DS_PERMUTE: case MEM_DS_BPERMUTE:
+		return ds_permute(c, w, in, p->kind == MEM_DS_BPERMUTE);
+	case MEM_DS_SWIZZLE:
+		return ds_swizzle(c, w, in);
+	case MEM_DS_APPEND: case MEM_DS_CONSUME: case MEM_DS_LOAD_ADDTID: case MEM_DS_STORE_ADDTID:
+		return ds_m0_based(c, w, in, p->kind);
+	default:
+		break;
+	}
+	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
+	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
+	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
+	const struct isa_operand *d1 = inst_op(in, ISA_FLD_DATA1);
+	if (!addr || vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, vdst) ||
+	    vmem_check_vgprs(c, w, d0) || vmem_check_vgprs(c, w, d1))
+		return addr ? -ECANCELED : shader_illegal(c);
+	if (p->kind == MEM_BAD)
+		return shader_illegal(c);
+	bool two = p->two, st64 = p->st64;
+	unsigned ndw = p->ndw;
+	enum shader_mem_kind kind = p->kind;
+	if (kind != MEM_LOAD && !d0)
+		return shader_illegal(c);
+	if (kind == MEM_ATOMIC && (two || shader_atomic_two_data(p->aop)) && !d1)
+		return shader_illegal(c);
+	if (kind == MEM_LOAD && !vdst)
+		return shader_illegal(c);
+	uint64_t exec = wave_exec(c, w);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		uint32_t base = *vreg(w, addr->reg, lane);
+		if (two) {
+			/* offset0/offset1 in units of the element (x64 for stride64) */
+			uint32_t unit = ndw * 4 * (st64 ? 64 : 1);
+			uint32_t a0 = base + in->offset0 * unit, a1 = base + in->offset1 * unit;
+			if (kind == MEM_ATOMIC) {
+				/* ds_storexchg_2addr_rtn: two swaps, DATA0 at a0 and
+				 * DATA1 at a1, the old values into VDST's two halves */
+				bool wide = p->wide;
+				uint64_t o0 = lds_read(c, a0, wide), o1 = lds_read(c, a1, wide);
+				lds_write(c, a0, vread(w, d0->reg, lane, wide), wide);
+				lds_write(c, a1, vread(w, d1->reg, lane, wide), wide);
+				if (vdst) {
+					vwrite(w, vdst->reg, lane, o0, wide);
+					vwrite(w, vdst->reg + ndw, lane, o1, wide);
+				}
+				continue;
+			}
+			for (unsigned i = 0; i < ndw; i++) {
+				if (kind == MEM_LOAD) {
+					*vreg(w, vdst->reg + i, lane) = lds_read32(c, a0 + 4 * i);
+					*vreg(w, vdst->reg + ndw + i, lane) = lds_read32(c, a1 + 4 * i);
+				} else {
+					lds_write32(c, a0 + 4 * i, *vreg(w, d0->reg + i, lane));
+					lds_write32(c, a1 + 4 * i, *vreg(w, d1->reg + i, lane));
+				}
+			}
+			continue;
+		}
+		uint32_t a = base + (uint32_t)in->offset;
+		if (kind == MEM_LOAD) {
+			for (unsigned i = 0; i < ndw; i++)
+				*vreg(w, vdst->reg + i, lane) = lds_read32(c, a + 4 * i);
+		} else if (kind == MEM_STORE) {
+			for (unsigned i = 0; i < ndw; i++)
+				lds_write32(c, a + 4 * i, *vreg(w, d0->reg + i, lane));
+		} else {
+			uint64_t old = ds_atomic_lane(c, w, p, lane, a, d0,
+						      shader_atomic_two_data(p->aop) ? d1 : NULL);
+			if (p->rtn && vdst)
+				vwrite(w, vdst->reg, lane, old, p->wide);
+		}
+	}
+	return 0;
+}

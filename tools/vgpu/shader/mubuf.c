@@ -1,0 +1,476 @@
+/*
+ * MUBUF (and MTBUF) through a buffer resource (V#, 4 SGPRs, gfx11 layout
+ * as in the RDNA3 ISA "Buffer resource" table):
+ *   dword0      base address [31:0]
+ *   dword1      base [47:32] in 15:0, STRIDE 29:16, SWIZZLE_ENABLE 31:30
+ *   dword2      NUM_RECORDS (bytes for a raw buffer, records otherwise)
+ *   dword3      DST_SEL_X/Y/Z/W 11:0, FORMAT 18:12, INDEX_STRIDE 22:21,
+ *               ADD_TID_ENABLE 23, OOB_SELECT 29:28, TYPE 31:30
+ * address = base + index * stride + offset, where index = VGPR index
+ * (idxen) + lane id (ADD_TID_ENABLE) and offset = VGPR offset (offen) +
+ * instruction offset + soffset.  Out of range (by OOB_SELECT) loads give 0
+ * and stores are dropped; a raw buffer is checked per dword, a typed
+ * (format) access per element.
+ *
+ * Executed: buffer_load/store of 1-16 bytes (also the d16 and d16_hi
+ * sub-dword forms), the typed forms buffer_load/store_(d16_)(hi_)format_*
+ * with the V#'s FORMAT (tbuffer_*: the instruction's) converted as the
+ * RDNA3 ISA's buffer formats define (8/16/32-bit UNORM, SNORM, USCALED,
+ * SSCALED, UINT, SINT, FLOAT, and 2_10_10_10), every buffer_atomic_*
+ * (shader/atomic.c), and the cache invalidations (no-ops: memory is
+ * coherent here).  buffer_load_lds_*, tfe, swizzled resources and the
+ * 10_11_11 / 11_11_10 / 10_10_10_2 formats fault as not modelled.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool starts(const char *name, const char *prefix)
+{
+	return strncmp(name, prefix, strlen(prefix)) == 0;
+}
+
+static uint32_t *vreg(struct shader_wave *w, unsigned reg, unsigned lane)
+{
+	return &w->v[(size_t)reg * 64 + lane];
+}
+
+#define VSHARP_STRIDE(d1) (((d1) >> 16) & 0x3fffu)
+#define VSHARP_SWIZZLE(d1) ((d1) >> 30)
+#define VSHARP_FORMAT(d3) (((d3) >> 12) & 0x7fu)
+#define VSHARP_ADD_TID(d3) (((d3) >> 23) & 1u)
+#define VSHARP_OOB_SELECT(d3) (((d3) >> 28) & 3u)
+enum { OOB_STRUCTURED_WITH_OFFSET, OOB_STRUCTURED, OOB_DISABLED, OOB_RAW };
+
+/* Whether bytes [from, from + n) of the element at (index, offset) are
+ * inside the buffer. */
+static bool buffer_in_range(uint32_t oob, uint32_t num_records, uint32_t stride,
+			    uint64_t index, uint64_t offset, unsigned from, unsigned n)
+{
+	switch (oob) {
+	case OOB_STRUCTURED_WITH_OFFSET:
+		return index < num_records && offset + from + n <= stride;
+	case OOB_STRUCTURED:
+		return index < num_records;
+	case OOB_DISABLED:
+		return true;
+	default: /* raw: the byte offset (index * stride + offset) */
+		return index * stride + offset + from + n <= num_records;
+	}
+}
+
+/* ---- buffer formats (gfx11 FORMAT codes, as LLVM's BUF_FMT_* names) --- */
+
+/* FORMAT code -> layout; ncomp 0: invalid or not modelled */
+struct buf_format buf_format_of(unsigned code)
+{
+	static const uint8_t nf6[6] = { NF_UNORM, NF_SNORM, NF_USCALED, NF_SSCALED, NF_UINT,
+					NF_SINT };
+	struct buf_format f = { 0, 0, 0, 0 };
+	if (code >= 1 && code <= 6) { f.ncomp = 1; f.bits = 8; f.nf = nf6[code - 1]; }
+	else if (code >= 7 && code <= 13) { f.ncomp = 1; f.bits = 16; f.nf = code == 13 ? NF_FLOAT : nf6[code - 7]; }
+	else if (code >= 14 && code <= 19) { f.ncomp = 2; f.bits = 8; f.nf = nf6[code - 14]; }
+	else if (code >= 20 && code <= 22) { f.ncomp = 1; f.bits = 32; f.nf = (uint8_t)(NF_UINT + code - 20); }
+	else if (code >= 23 && code <= 29) { f.ncomp = 2; f.bits = 16; f.nf = code == 29 ? NF_FLOAT : nf6[code - 23]; }
+	else if (code >= 36 && code <= 41) { f.ncomp = 4; f.bits = 10; f.nf = nf6[code - 36]; f.packed = 1; }
+	else if (code >= 42 && code <= 47) { f.ncomp = 4; f.bits = 8; f.nf = nf6[code - 42]; }
+	else if (code >= 48 && code <= 50) { f.ncomp = 2; f.bits = 32; f.nf = (uint8_t)(NF_UINT + code - 48); }
+	else if (code >= 51 && code <= 57) { f.ncomp = 4; f.bits = 16; f.nf = code == 57 ? NF_FLOAT : nf6[code - 51]; }
+	else if (code >= 58 && code <= 60) { f.ncomp = 3; f.bits = 32; f.nf = (uint8_t)(NF_UINT + code - 58); }
+	else if (code >= 61 && code <= 63) { f.ncomp = 4; f.bits = 32; f.nf = (uint8_t)(NF_UINT + code - 61); }
+	return f;
+}
+
+unsigned buf_format_bytes(const struct buf_format *f)
+{
+	return f->packed ? 4u : f->ncomp * f->bits / 8u;
+}
+
+static float f32_of(uint32_t u)
+{
+	float f;
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+static uint32_t bits_of(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+/* IEEE half <-> single, round to nearest even, denormals kept */
+static float half_to_float(uint16_t h)
+{
+	uint32_t sign = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+	if (e == 0x1f)
+		return f32_of(sign | 0x7f800000u | m << 13);
+	if (e == 0)
+		return (h >> 15 ? -1.0f : 1.0f) * ldexpf((float)m, -24);
+	return f32_of(sign | (e + 112) << 23 | m << 13);
+}
+
+static uint16_t float_to_half(float f)
+{
+	uint32_t u = bits_of(f), sign = (u >> 16) & 0x8000u;
+	uint32_t e = (u >> 23) & 0xff, m = u & 0x7fffffu;
+	if (e == 0xff)
+		return (uint16_t)(sign | 0x7c00u | (m ? 0x200u | (m >> 13) : 0));
+	float a = fabsf(f);
+	if (a >= 65520.0f)
+		return (uint16_t)(sign | 0x7c00u);
+	if (a < 6.103515625e-05f) /* below the smallest normal: a multiple of 2^-24 */
+		return (uint16_t)(sign | (uint32_t)nearbyintf(a * 16777216.0f));
+	/* normal: round the 23-bit mantissa to 10 bits, nearest even */
+	uint32_t r = u & 0x7fffffffu, lsb = (r >> 13) & 1u;
+	r += 0xfffu + lsb;
+	return (uint16_t)(sign | (((r >> 13) - (112u << 10)) & 0x7fffu));
+}
+
+/* Component raw bits -> the 32-bit VGPR value (d16: the 16-bit one) */
+uint32_t fmt_to_reg(const struct buf_format *f, uint32_t raw, bool d16)
+{
+	unsigned n = f->bits;
+	uint32_t mask = n >= 32 ? ~0u : (1u << n) - 1;
+	raw &= mask;
+	int32_t s = n >= 32 ? (int32_t)raw : (int32_t)(raw << (32 - n)) >> (32 - n);
+	float v;
+	switch (f->nf) {
+	case NF_UINT: return d16 ? raw & 0xffffu : raw;
+	case NF_SINT: return d16 ? (uint32_t)s & 0xffffu : (uint32_t)s;
+	case NF_FLOAT:
+		if (n == 16)
+			return d16 ? raw : bits_of(half_to_float((uint16_t)raw));
+		return d16 ? float_to_half(f32_of(raw)) : raw;
+	case NF_UNORM: v = (float)raw / (float)mask; break;
+	case NF_SNORM: v = (float)s / (float)(mask >> 1); if (v < -1.0f) v = -1.0f; break;
+	case NF_USCALED: v = (float)raw; break;
+	default: v = (float)s; break; /* NF_SSCALED */
+	}
+	return d16 ? float_to_half(v) : bits_of(v);
+}
+
+/* The VGPR value (d16: 16 bits) -> component raw bits */
+uint32_t reg_to_fmt(const struct buf_format *f, uint32_t reg, bool d16)
+{
+	unsigned n = f->bits;
+	uint32_t mask = n >= 32 ? ~0u : (1u << n) - 1;
+	float v = d16 ? half_to_float((uint16_t)reg) : f32_of(reg);
+	switch (f->nf) {
+	case NF_UINT: case NF_SINT: return reg & mask;
+	case NF_FLOAT:
+		if (n == 16)
+			return d16 ? reg & 0xffffu : float_to_half(v);
+		return bits_of(v);
+	case NF_UNORM:
+		v = v != v ? 0.0f : v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+		return (uint32_t)nearbyintf(v * (float)mask) & mask;
+	case NF_SNORM: {
+		float mx = (float)(mask >> 1);
+		v = v != v ? 0.0f : v < -1.0f ? -1.0f : v > 1.0f ? 1.0f : v;
+		return (uint32_t)(int32_t)nearbyintf(v * mx) & mask;
+	}
+	case NF_USCALED:
+		return (uint32_t)(v != v || v < 0.0f ? 0.0f : v > (float)mask ? (float)mask : nearbyintf(v)) & mask;
+	default: { /* NF_SSCALED */
+		float lo = -(float)(mask >> 1) - 1.0f, hi = (float)(mask >> 1);
+		return (uint32_t)(int32_t)(v != v ? 0.0f : v < lo ? lo : v > hi ? hi : nearbyintf(v)) & mask;
+	}
+	}
+}
+
+/* ---- resolution ------------------------------------------------------- */
+
+/* buffer_* / tbuffer_* names: what they select (see the file comment). */
+void shader_mubuf_resolve(struct shader_icache_entry *e)
+{
+	const char *n = e->base;
+	struct shader_mem_plan *p = &e->plan.mem;
+	memset(p, 0, sizeof(*p));
+	if (!strcmp(n, "buffer_gl0_inv") || !strcmp(n, "buffer_gl1_inv")) {
+		p->kind = MEM_INV;
+		return;
+	}
+	p->kind = MEM_BAD;
+	bool typed = starts(n, "tbuffer_");
+	const char *rest = typed ? n + 8 : starts(n, "buffer_") ? n + 7 : NULL;
+	if (!rest)
+		return;
+	if (starts(rest, "load_lds_")) {
+		p->kind = MEM_UNMODELLED;
+		p->why = "buffer_load_lds_* (MUBUF loads into LDS) is not modelled";
+		return;
+	}
+	if (starts(rest, "atomic_")) {
+		bool wide = false;
+		p->aop = shader_atomic_parse(rest + 7, &wide);
+		if (p->aop == AOP_NONE || p->aop == AOP_RSUB || p->aop == AOP_MSKOR ||
+		    p->aop == AOP_WRAP)
+			return;
+		p->kind = MEM_ATOMIC;
+		p->wide = wide;
+		p->bytes = wide ? 8 : 4;
+		return;
+	}
+	bool load = starts(rest, "load_");
+	if (!load && !starts(rest, "store_"))
+		return;
+	const char *t = rest + (load ? 5 : 6);
+	if (starts(t, "d16_")) {
+		p->d16 = true;
+		t += 4;
+		if (starts(t, "hi_")) {
+			p->d16_hi = true;
+			t += 3;
+		}
+	}
+	if (starts(t, "format_")) {
+		/* format_x / xy / xyz / xyzw: 1-4 components */
+		const char *c = t + 7;
+		size_t k = strlen(c);
+		if (k < 1 || k > 4 || strncmp(c, "xyzw", k))
+			return;
+		p->fmt = (uint8_t)k;
+		p->kind = load ? MEM_LOAD : MEM_STORE;
+		return;
+	}
+	if (typed)
+		return;
+	unsigned bytes;
+	bool sext;
+	if (vmem_width_of(t, &bytes, &sext) || (p->d16 && bytes > 2))
+		return;
+	p->kind = load ? MEM_LOAD : MEM_STORE;
+	p->bytes = (uint8_t)bytes;
+	p->sext = sext;
+}
+
+/* ---- execution -------------------------------------------------------- */
+
+struct buf_lane {
+	uint64_t va, index, offset;    /* element address and its parts */
+};
+
+/* One typed element: `nc` components from/to VGPRs at `reg` (d16: two
+ * per VGPR, d16_hi: the one component in the high half). */
+static int typed_lane(struct shader_core *c, struct shader_wave *w, const struct shader_mem_plan *p,
+		      const struct buf_format *f, uint32_t dst_sel, bool load, unsigned reg,
+		      unsigned lane, const struct buf_lane *l, bool in_range)
+{
+	unsigned nc = p->fmt, csize = f->packed ? 0 : f->bits / 8u;
+	uint32_t raw[4] = { 0, 0, 0, 0 };
+	unsigned ebytes = buf_format_bytes(f);
+	if (load) {
+		uint8_t buf[16] = { 0 };
+		if (in_range) {
+			int r = exec_vm_window_copy(&c->vm, l->va, buf, ebytes, false);
+			if (r)
+				return r;
+		}
+		for (unsigned i = 0; i < f->ncomp; i++) {
+			if (f->packed) {
+				uint32_t word;
+				memcpy(&word, buf, 4);
+				raw[i] = i < 3 ? (word >> (10 * i)) & 0x3ffu : word >> 30;
+			} else {
+				memcpy(&raw[i], buf + i * csize, csize);
+			}
+		}
+		/* the format's components, 0 for the missing x/y/z and 1 (1.0
+		 * for a float-valued format) for w; then DST_SEL per channel */
+		uint32_t comp[4];
+		bool fp = f->nf != NF_UINT && f->nf != NF_SINT;
+		for (unsigned i = 0; i < 4; i++) {
+			if (i < f->ncomp) {
+				struct buf_format fi = *f;
+				if (f->packed && i == 3)
+					fi.bits = 2;
+				comp[i] = fmt_to_reg(&fi, raw[i], p->d16);
+			} else {
+				comp[i] = i < 3 ? 0 : fp ? (p->d16 ? 0x3c00u : 0x3f800000u) : 1;
+			}
+		}
+		for (unsigned i = 0; i < nc; i++) {
+			unsigned sel = (dst_sel >> (3 * i)) & 7u;
+			uint32_t one = fp ? (p->d16 ? 0x3c00u : 0x3f800000u) : 1;
+			uint32_t v = sel >= 4 ? comp[sel - 4] : sel == 1 ? one : 0;
+			if (!p->d16) {
+				*vreg(w, reg + i, lane) = v;
+			} else {
+				uint32_t *d = vreg(w, reg + i / 2, lane);
+				bool hi = p->d16_hi || (i & 1);
+				*d = hi ? (*d & 0xffffu) | (v << 16) : (*d & 0xffff0000u) | (v & 0xffffu);
+			}
+		}
+		return 0;
+	}
+	if (!in_range)
+		return 0;
+	/* store: the components the instruction names; the format's others
+	 * are written as 0 (2_10_10_10: the whole dword is written) */
+	uint8_t buf[16] = { 0 };
+	for (unsigned i = 0; i < f->ncomp; i++) {
+		uint32_t v = 0;
+		if (i < nc) {
+			if (!p->d16)
+				v = *vreg(w, reg + i, lane);
+			else
+				v = (p->d16_hi || (i & 1)) ? *vreg(w, reg + i / 2, lane) >> 16
+							   : *vreg(w, reg + i / 2, lane) & 0xffffu;
+		}
+		struct buf_format fi = *f;
+		if (f->packed && i == 3)
+			fi.bits = 2;
+		raw[i] = i < nc ? reg_to_fmt(&fi, v, p->d16) : 0;
+	}
+	if (f->packed) {
+		uint32_t word = raw[0] | raw[1] << 10 | raw[2] << 20 | raw[3] << 30;
+		memcpy(buf, &word, 4);
+	} else {
+		for (unsigned i = 0; i < f->ncomp; i++)
+			memcpy(buf + i * csize, &raw[i], csize);
+	}
+	/* only the named components' bytes are written */
+	unsigned nbytes = f->packed ? 4 : (nc < f->ncomp ? nc : f->ncomp) * csize;
+	return exec_vm_window_copy(&c->vm, l->va, buf, nbytes, true);
+}
+
+static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
+		      const struct shader_icache_entry *e)
+{
+	const struct isa_inst *in = &e->inst;
+	const struct shader_mem_plan *p = &e->plan.mem;
+	if (p->kind == MEM_INV)
+		return 0; /* cache invalidations: memory is coherent here */
+	if (p->kind == MEM_UNMODELLED)
+		return shader_fault(c, p->why);
+	if (p->kind != MEM_LOAD && p->kind != MEM_STORE && p->kind != MEM_ATOMIC)
+		return shader_illegal(c);
+	if (in->tfe)
+		return shader_fault(c, "MUBUF tfe (texture fail status) is not modelled");
+	bool load = p->kind == MEM_LOAD;
+	unsigned bytes = p->bytes;
+	const struct isa_operand *vaddr = inst_op(in, ISA_FLD_ADDR);
+	/* the decoder names the loaded or stored VGPRs DATA0 (vdata) */
+	const struct isa_operand *vdata = inst_op(in, ISA_FLD_DATA0);
+	const struct isa_operand *srsrc = inst_op(in, ISA_FLD_SRSRC);
+	const struct isa_operand *soff = inst_op(in, ISA_FLD_MSOFF);
+	if (!vdata || !srsrc || !soff || srsrc->kind != ISA_OPK_SREG ||
+	    srsrc->reg + 4u > SHADER_NUM_SREGS)
+		return shader_illegal(c);
+	if ((in->offen || in->idxen) && (!vaddr || vmem_check_vgprs(c, w, vaddr)))
+		return vaddr ? -ECANCELED : shader_illegal(c);
+	if (vmem_check_vgprs(c, w, vdata))
+		return -ECANCELED;
+	uint64_t soffset = 0;
+	int r = sop_read(c, w, soff, &soffset);
+	if (r)
+		return r;
+	const uint32_t *d = &w->s[srsrc->reg];
+	uint64_t base = d[0] | (uint64_t)(d[1] & 0xffffu) << 32;
+	uint32_t stride = VSHARP_STRIDE(d[1]), num_records = d[2];
+	uint32_t oob = VSHARP_OOB_SELECT(d[3]);
+	if (VSHARP_SWIZZLE(d[1]))
+		return shader_fault(c, "swizzled buffer resource (SWIZZLE_ENABLE) is not supported");
+	struct buf_format f = { 0, 0, 0, 0 };
+	if (p->fmt) {
+		unsigned code = in->enc == ISA_ENC_MUBUF ? VSHARP_FORMAT(d[3]) : in->format;
+		f = buf_format_of(code);
+		if (!f.ncomp) {
+			char msg[96];
+			snprintf(msg, sizeof(msg), "buffer FORMAT %u is invalid or not modelled", code);
+			return shader_fault(c, msg);
+		}
+	}
+	uint64_t exec = wave_exec(c, w);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		struct buf_lane l;
+		l.index = in->idxen ? *vreg(w, vaddr->reg, lane) : 0;
+		l.offset = in->offen ? *vreg(w, vaddr->reg + (in->idxen ? 1 : 0), lane) : 0;
+		if (VSHARP_ADD_TID(d[3]))
+			l.index += lane;
+		l.offset += (uint32_t)in->offset + (uint32_t)soffset;
+		l.va = base + l.index * stride + l.offset;
+		if (p->fmt) {
+			bool ok = buffer_in_range(oob, num_records, stride, l.index, l.offset, 0,
+						  buf_format_bytes(&f));
+			r = typed_lane(c, w, p, &f, d[3] & 0xfffu, load, vdata->reg, lane, &l, ok);
+			if (r)
+				return r;
+			continue;
+		}
+		if (p->kind == MEM_ATOMIC) {
+			/* DATA = {source, compare} for cmpswap; glc returns the
+			 * old value in the first DATA register(s) */
+			bool wide = p->wide;
+			unsigned dw = wide ? 2 : 1;
+			uint64_t old = 0, nv, s0 = *vreg(w, vdata->reg, lane), s1 = 0;
+			if (wide)
+				s0 |= (uint64_t)*vreg(w, vdata->reg + 1, lane) << 32;
+			if (shader_atomic_two_data(p->aop)) {
+				s1 = *vreg(w, vdata->reg + dw, lane);
+				if (wide)
+					s1 |= (uint64_t)*vreg(w, vdata->reg + dw + 1, lane) << 32;
+			}
+			if (buffer_in_range(oob, num_records, stride, l.index, l.offset, 0, bytes)) {
+				if ((r = exec_vm_window_copy(&c->vm, l.va, &old, bytes, false)))
+					return r;
+				shader_atomic_apply(p->aop, wide, old, s0, s1, &nv);
+				if ((r = exec_vm_window_copy(&c->vm, l.va, &nv, bytes, true)))
+					return r;
+			}
+			if (in->glc) {
+				*vreg(w, vdata->reg, lane) = (uint32_t)old;
+				if (wide)
+					*vreg(w, vdata->reg + 1, lane) = (uint32_t)(old >> 32);
+			}
+			continue;
+		}
+		unsigned ndw = (bytes + 3) / 4;
+		for (unsigned i = 0; i < ndw; i++) {
+			unsigned part = bytes < 4 ? bytes : 4;
+			bool in_range = buffer_in_range(oob, num_records, stride, l.index, l.offset,
+							i * 4, part);
+			uint32_t v = 0;
+			if (load) {
+				if (in_range && (r = exec_vm_window_copy(&c->vm, l.va + 4 * i, &v, part, false)))
+					return r;
+				if (bytes == 1)
+					v = p->sext ? (uint32_t)(int32_t)(int8_t)v : (v & 0xff);
+				else if (bytes == 2)
+					v = p->sext ? (uint32_t)(int32_t)(int16_t)v : (v & 0xffff);
+				uint32_t *dst = vreg(w, vdata->reg + i, lane);
+				if (!p->d16)
+					*dst = v;
+				else if (p->d16_hi)
+					*dst = (*dst & 0xffffu) | (v << 16);
+				else
+					*dst = (*dst & 0xffff0000u) | (v & 0xffffu);
+			} else if (in_range) {
+				v = *vreg(w, vdata->reg + i, lane);
+				if (p->d16_hi)
+					v >>= 16;
+				if ((r = exec_vm_window_copy(&c->vm, l.va + 4 * i, &v, part, true)))
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
+/* All lanes' VM accesses of one instruction share one window: one hold of
+ * the memory lock (exec/window.h), as shader_exec_vmem. */
+int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w,
+		      const struct shader_icache_entry *e)
+{
+	exec_vm_window_open(&c->vm, c->job);
+	int r = mubuf_inst(c, w, e);
+	exec_vm_window_close(&c->vm);
+	return r;
+}
