@@ -99,9 +99,11 @@ struct mem_gbo {
 };
 
 #define MEM_SHM_MAGIC 0x6d656d76u /* "vmem" */
-/* 2: the reset counters and VRAM-lost marks below; an instance of version 1 is refused by check_compatible / the
- * size check in memory/shared.c, never misread. */
-#define MEM_SHM_VERSION 2u
+/* 2: the reset counters and VRAM-lost marks below; 3: the machine name
+ * records the kernel version ("780m, kernel 6.1").  An unused instance of
+ * another version is replaced, one in use refused (memory/shared.c), never
+ * misread. */
+#define MEM_SHM_VERSION 3u
 
 struct mem_shared {
 	uint32_t magic, version;

@@ -156,8 +156,11 @@ static void machine_name(const struct vgpu_profile *p, char *out, size_t cap)
 static int init_fresh(const struct vgpu_profile *p)
 {
 	memset(shared, 0, offsetof(struct mem_shared, bo));
-	shared->magic = MEM_SHM_MAGIC;
+	/* version before magic: a process that reads the header while this
+	 * one creates it and sees the magic sees the version too (stores
+	 * become visible in order on x86; another reader waits for `ready`) */
 	shared->version = MEM_SHM_VERSION;
+	__atomic_store_n(&shared->magic, MEM_SHM_MAGIC, __ATOMIC_RELEASE);
 	shared->struct_size = sizeof(*shared);
 	machine_name(p, shared->profile, sizeof(shared->profile));
 	shared->vram_size = p->vram_size;
@@ -269,12 +272,17 @@ retry:;
 				break;
 			nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
 		}
-		if (vgpu_real_fstat(fd, &st) != 0 || (size_t)st.st_size != sizeof(struct mem_shared)) {
+		/* The header: magic, then the shared-state version. */
+		uint32_t head[2] = { 0, 0 };
+		bool sized = vgpu_real_fstat(fd, &st) == 0 && (size_t)st.st_size == sizeof(struct mem_shared);
+		bool ours = pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+			    head[0] == MEM_SHM_MAGIC;
+		/* A creator that has sized the file but not yet written the
+		 * header is not another layout: check_compatible waits for
+		 * `ready` and judges it then. */
+		if (!sized || (ours && head[1] != MEM_SHM_VERSION)) {
 			/* Another layout: say which, from its header, rather than
 			 * map and misread it. */
-			uint32_t head[2] = { 0, 0 };
-			bool ours = pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
-				    head[0] == MEM_SHM_MAGIC;
 			vgpu_real_close(fd);
 			/* Left by an older (or newer) vgpu build and used by no
 			 * process: replace it, as a new boot gives a new device,
