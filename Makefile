@@ -133,6 +133,28 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB_A) $(DRM_LIBS) -lcriterion -ldl -lpthread -lm
 
+# ---- Vulkan compute suite (tests/vulkan, run by tests/test_vulkan.sh) -------
+# A C harness over Mesa's RADV (libvulkan) and GLSL compute shaders compiled
+# to SPIR-V by glslangValidator (glslang-tools); both come from
+# tools/install-deps.sh.
+VK_SRC   := $(sort $(wildcard tests/vulkan/*.c))
+VK_OBJ   := $(VK_SRC:%.c=$(BUILD)/obj/%.o)
+VK_SPV   := $(patsubst tests/vulkan/%.comp,$(BUILD)/vulkan/%.spv,$(sort $(wildcard tests/vulkan/*.comp)))
+VK_BIN   := $(BUILD)/vulkan/vkcompute
+tests: $(VK_BIN) $(VK_SPV)
+
+$(BUILD)/obj/tests/vulkan/%.o: tests/vulkan/%.c $(wildcard tests/vulkan/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/vulkan -c $< -o $@
+
+$(VK_BIN): $(VK_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lvulkan -lm
+
+$(BUILD)/vulkan/%.spv: tests/vulkan/%.comp
+	@mkdir -p $(dir $@)
+	glslangValidator -s -V --target-env vulkan1.2 $< -o $@
+
 check: tests
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run-tests.sh vgpu
 
