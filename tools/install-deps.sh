@@ -7,9 +7,14 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
 # tests/test_fuzz_short.sh.
 # valgrind: callgrind instruction counts in tests/bench/bench_dispatch.sh
 # (make bench).
+# mesa-vulkan-drivers (RADV), libvulkan-dev, glslang-tools: the Vulkan
+# compute suite (tests/vulkan, tests/test_vulkan.sh) runs Mesa's RADV on
+# the vgpu; its GLSL shaders are compiled by glslangValidator at build
+# time.  vulkan-tools: vulkaninfo, to look at what RADV sees.
 PKGS="build-essential pkg-config libdrm-dev libelf-dev libcriterion-dev
       libdrm-tests radeontop python3 clang-19 lld-19 llvm-19
-      libclang-rt-19-dev valgrind"
+      libclang-rt-19-dev valgrind mesa-vulkan-drivers libvulkan-dev
+      glslang-tools vulkan-tools"
 # Skip apt entirely when everything is already there (fast re-runs).
 missing=
 for p in $PKGS; do
