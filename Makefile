@@ -174,7 +174,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(TEST_SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB_A) $(DRM_LIBS) -lcriterion -ldl -lpthread -lm
 
-bench: all $(BENCH_BIN)
+bench: all $(BENCH_BIN) $(VK_BIN) $(VK_SPV)
 	@for b in $(BENCH_BIN); do echo "== $$b"; \
 	  AMDBARE_VGPU_INSTANCE=bench-$$$$ LD_PRELOAD=$(abspath $(VGPU_SO)) $$b || exit 1; \
 	  rm -f /dev/shm/amdbare-vgpu-bench-$$$$*; done
@@ -182,6 +182,8 @@ bench: all $(BENCH_BIN)
 	@echo "== tests/bench/bench_dispatch.sh"; sh tests/bench/bench_dispatch.sh $(BUILD)
 	@# load throughput vs cp and numpy.fromfile.
 	@echo "== tests/bench/bench_load.sh"; sh tests/bench/bench_load.sh $(BUILD)
+	@# RADV vector add of 2^20 floats (goal: under 2 s).
+	@echo "== tests/bench/bench_vulkan.sh"; sh tests/bench/bench_vulkan.sh $(BUILD)
 
 check-hw: tests
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run-tests.sh hw
