@@ -550,3 +550,23 @@ Test(vgpu_boundary, fd_closed_behind_our_back_is_forgotten)
 	close(other);
 	cr_assert_eq(vgpu_test_open_objects(NULL, 0), base, "the node file was released");
 }
+
+/* close(-1) with a node open (so the fd table has free slots, whose
+ * marker is -1): EBADF as from libc, the node fd untouched. */
+Test(vgpu_boundary, close_minus_one_is_ebadf)
+{
+	vgpu_test_require();
+	int fd = open(RENDER, O_RDWR);
+	cr_assert_geq(fd, 0, "open: %s", strerror(errno));
+	errno = 0;
+	cr_assert_eq(close(-1), -1);
+	cr_assert_eq(errno, EBADF);
+	errno = 0;
+	cr_assert_eq(close(-5), -1);
+	cr_assert_eq(errno, EBADF);
+	errno = 0;
+	cr_assert_eq(dup2(-1, 300), -1);
+	cr_assert_eq(errno, EBADF);
+	cr_assert(drm_version_works(fd), "the node fd still works");
+	cr_assert_eq(close(fd), 0);
+}
