@@ -1284,3 +1284,174 @@ Test(vgpu_cs, cs_wait_for_submit_waits_for_the_point)
 	cr_assert_eq(m[4], 0x5);
 	drmSyncobjDestroy(fd, tl);
 }
+
+/* ---- packets Mesa RADV 22.3 sends (si_cmd_buffer.c, radv_device.c) ----- */
+
+#define PKT3_CLEAR_STATE 0x12
+#define PKT3_DISPATCH_INDIRECT 0x16
+#define PKT3_ATOMIC_MEM 0x1E
+#define PKT3_DRAW_INDEX_AUTO 0x2D
+#define PKT3_CONTEXT_CONTROL 0x28
+#define PKT3_COPY_DATA 0x40
+#define PKT3_SET_CONTEXT_REG 0x69
+#define SDMA_OP_ATOMIC 10
+/* TC_OP codes: ADD_RTN_64 0x2f, CMPSWAP_32 0x48, UMAX_32 0x54 */
+#define TC_OP_ADD_RTN_64 0x2f
+#define TC_OP_CMPSWAP_32 0x48
+#define TC_OP_UMAX_32 0x54
+
+/* SDMA ATOMIC: a 64-bit add, a 32-bit compare-swap that matches and one
+ * that does not, and a loop compare-swap that succeeds at once. */
+Test(vgpu_cs, sdma_atomic)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf m = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint64_t *m64 = m.cpu;
+	uint32_t *m32 = m.cpu;
+	m64[0] = 0xfffffffffull;
+	m32[4] = 7;
+	m32[5] = 7;
+	m32[6] = 0;
+	uint32_t *p = ib.cpu, n = 0;
+	struct { uint32_t op; bool loop; uint64_t off, src, cmp; } a[] = {
+		{ TC_OP_ADD_RTN_64, false, 0, 0x100000001ull, 0 },
+		{ TC_OP_CMPSWAP_32, false, 16, 9, 7 },
+		{ TC_OP_CMPSWAP_32, false, 20, 9, 8 },
+		{ TC_OP_CMPSWAP_32, true, 24, 1, 0 },
+	};
+	for (int i = 0; i < 4; i++) {
+		p[n++] = SDMA_HDR(SDMA_OP_ATOMIC, 0) | (a[i].loop ? 1u << 16 : 0) | (a[i].op << 25);
+		p[n++] = LO(m.va + a[i].off); p[n++] = HI(m.va + a[i].off);
+		p[n++] = LO(a[i].src); p[n++] = HI(a[i].src);
+		p[n++] = LO(a[i].cmp); p[n++] = HI(a[i].cmp);
+		p[n++] = 10;
+	}
+	const struct buf *bos[] = { &ib, &m };
+	cr_assert_eq(run_and_wait(vgpu_rig_ctx_new(), AMDGPU_HW_IP_DMA, &ib, n, bos, 2), 0);
+	cr_assert_eq(m64[0], 0xfffffffffull + 0x100000001ull);
+	cr_assert_eq(m32[4], 9, "compare matched: swapped");
+	cr_assert_eq(m32[5], 7, "compare failed: unchanged");
+	cr_assert_eq(m32[6], 1, "loop compare-swap took the lock");
+}
+
+Test(vgpu_cs, sdma_atomic_float_op_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf m = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu;
+	p[0] = SDMA_HDR(SDMA_OP_ATOMIC, 0) | (0x42u << 25); /* FMIN_32 */
+	p[1] = LO(m.va); p[2] = HI(m.va);
+	for (int i = 3; i < 8; i++)
+		p[i] = 0;
+	const struct buf *bos[] = { &ib, &m };
+	expect_guilty_after(AMDGPU_HW_IP_DMA, &ib, 8, bos, 2);
+}
+
+/* PM4 ATOMIC_MEM (umax, a compare-swap that fails), COPY_DATA (immediate
+ * to memory, memory to memory 64-bit) and the DMA_DATA L2 prefetch
+ * (DST_SEL NOWHERE: reads, writes nothing) on a compute ring. */
+Test(vgpu_cs, pm4_atomic_mem_copy_data_prefetch)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf m = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *mm = m.cpu;
+	mm[0] = 5;
+	mm[1] = 3;
+	mm[8] = 0x11111111;
+	mm[9] = 0x22222222;
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_ATOMIC_MEM, 7);
+	p[n++] = TC_OP_UMAX_32;
+	p[n++] = LO(m.va); p[n++] = HI(m.va);
+	p[n++] = 40; p[n++] = 0; p[n++] = 0; p[n++] = 0; p[n++] = 0;
+	p[n++] = PACKET3(PKT3_ATOMIC_MEM, 7);
+	p[n++] = TC_OP_CMPSWAP_32;
+	p[n++] = LO(m.va + 4); p[n++] = HI(m.va + 4);
+	p[n++] = 99; p[n++] = 0; p[n++] = 4; p[n++] = 0; p[n++] = 0;
+	/* COPY_DATA immediate -> memory (32-bit) */
+	p[n++] = PACKET3(PKT3_COPY_DATA, 4);
+	p[n++] = 5 | (5 << 8) | WR_CONFIRM;
+	p[n++] = 0xabcdef01; p[n++] = 0;
+	p[n++] = LO(m.va + 16); p[n++] = HI(m.va + 16);
+	/* COPY_DATA memory -> memory, COUNT_SEL 64-bit */
+	p[n++] = PACKET3(PKT3_COPY_DATA, 4);
+	p[n++] = 2 | (2 << 8) | (1u << 16) | WR_CONFIRM;
+	p[n++] = LO(m.va + 32); p[n++] = HI(m.va + 32);
+	p[n++] = LO(m.va + 64); p[n++] = HI(m.va + 64);
+	/* DMA_DATA prefetch of the whole buffer: src == dst, DST_SEL 2 */
+	p[n++] = PACKET3(PKT3_DMA_DATA, 5);
+	p[n++] = DMA_DATA_SRC_SEL(3) | DMA_DATA_DST_SEL(2);
+	p[n++] = LO(m.va); p[n++] = HI(m.va);
+	p[n++] = LO(m.va); p[n++] = HI(m.va);
+	p[n++] = 4096;
+	const struct buf *bos[] = { &ib, &m };
+	cr_assert_eq(run_and_wait(vgpu_rig_ctx_new(), AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2), 0);
+	cr_assert_eq(mm[0], 40);
+	cr_assert_eq(mm[1], 3, "compare-swap with a wrong compare value changed memory");
+	cr_assert_eq(mm[4], 0xabcdef01);
+	cr_assert_eq(mm[5], 0, "32-bit COPY_DATA wrote a second dword");
+	cr_assert_eq(mm[16], 0x11111111);
+	cr_assert_eq(mm[17], 0x22222222);
+}
+
+/* A prefetch of an unmapped range is a VM fault like any read. */
+Test(vgpu_cs, pm4_prefetch_of_unmapped_memory_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	uint64_t va = 0x7f0000000000ull;
+	p[n++] = PACKET3(PKT3_DMA_DATA, 5);
+	p[n++] = DMA_DATA_SRC_SEL(3) | DMA_DATA_DST_SEL(2);
+	p[n++] = LO(va); p[n++] = HI(va);
+	p[n++] = LO(va); p[n++] = HI(va);
+	p[n++] = 256;
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 1);
+}
+
+/* RADV's GFX preamble: CONTEXT_CONTROL, CLEAR_STATE, SET_CONTEXT_REG run on
+ * the GFX ring. */
+Test(vgpu_cs, gfx_ring_context_packets)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_CONTEXT_CONTROL, 1);
+	p[n++] = 1u << 31;
+	p[n++] = 1u << 31;
+	p[n++] = PACKET3(PKT3_CLEAR_STATE, 0);
+	p[n++] = 0;
+	p[n++] = PACKET3(PKT3_SET_CONTEXT_REG, 2);
+	p[n++] = 0x100; /* two context registers at 0xa100 */
+	p[n++] = 1;
+	p[n++] = 2;
+	n += emit_release_mem(p + n, out.va, 1, 0x5e7);
+	const struct buf *bos[] = { &ib, &out };
+	cr_assert_eq(run_and_wait(vgpu_rig_ctx_new(), AMDGPU_HW_IP_GFX, &ib, n, bos, 2), 0);
+	cr_assert_eq(((uint32_t *)out.cpu)[0], 0x5e7);
+}
+
+/* The MEC has no graphics context: CONTEXT_CONTROL on a compute ring
+ * faults. */
+Test(vgpu_cs, context_control_on_a_compute_ring_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_CONTEXT_CONTROL, 1);
+	p[n++] = 1u << 31;
+	p[n++] = 1u << 31;
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 1);
+}
+
+/* Drawing is out of scope: a draw packet is a fault naming it. */
+Test(vgpu_cs, draw_on_the_gfx_ring_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_DRAW_INDEX_AUTO, 1);
+	p[n++] = 3;
+	p[n++] = 2;
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_GFX, &ib, n, bos, 1);
+}

@@ -593,58 +593,6 @@ static int copy_data(struct cp *c, const uint32_t *p)
 	}
 }
 
-/* TC_OP atomic codes (the gfx9+ TC_OP enum; Mesa sid.h names
- * TC_OP_ATOMIC_CMPSWAP_32 0x48): bits 0..4 the operation, bit 5 the
- * 64-bit form, bit 6 set for the forms without a return value.  The
- * returning forms only also latch the old value for COPY_DATA's
- * atomic-return source, which the vgpu does not model; the memory effect
- * is the same. */
-enum {
-	TC_OP_SWAP = 0x07,
-	TC_OP_CMPSWAP = 0x08,
-	TC_OP_ADD = 0x0f,
-	TC_OP_SUB = 0x10,
-	TC_OP_SMIN = 0x11,
-	TC_OP_UMIN = 0x12,
-	TC_OP_SMAX = 0x13,
-	TC_OP_UMAX = 0x14,
-	TC_OP_AND = 0x15,
-	TC_OP_OR = 0x16,
-	TC_OP_XOR = 0x17,
-	TC_OP_INC = 0x18,
-	TC_OP_DEC = 0x19,
-	TC_OP_64 = 0x20,
-	TC_OP_NO_RETURN = 0x40,
-};
-
-/* One integer atomic: the new memory value from old and src; false for
- * an op the vgpu does not model (the float ones, cache ops). */
-static bool atomic_apply(uint32_t op, bool wide, uint64_t old, uint64_t src, uint64_t *out)
-{
-	uint64_t mask = wide ? UINT64_MAX : UINT32_MAX;
-	int64_t so = wide ? (int64_t)old : (int32_t)old, ss = wide ? (int64_t)src : (int32_t)src;
-	old &= mask;
-	src &= mask;
-	switch (op) {
-	case TC_OP_SWAP: case TC_OP_CMPSWAP: *out = src; break;
-	case TC_OP_SMIN: *out = (uint64_t)(so < ss ? so : ss); break;
-	case TC_OP_UMIN: *out = old < src ? old : src; break;
-	case TC_OP_SMAX: *out = (uint64_t)(so > ss ? so : ss); break;
-	case TC_OP_UMAX: *out = old > src ? old : src; break;
-	case TC_OP_AND: *out = old & src; break;
-	case TC_OP_OR: *out = old | src; break;
-	case TC_OP_XOR: *out = old ^ src; break;
-	case TC_OP_ADD: *out = old + src; break;
-	case TC_OP_SUB: *out = old - src; break;
-	/* inc/dec wrap at src, as buffer_atomic_inc/dec do */
-	case TC_OP_INC: *out = old >= src ? 0 : old + 1; break;
-	case TC_OP_DEC: *out = (old == 0 || old > src) ? src : old - 1; break;
-	default: return false;
-	}
-	*out &= mask;
-	return true;
-}
-
 /* ATOMIC_MEM: one atomic on memory, or (COMMAND 1, loop) a compare-swap
  * retried every LOOP_INTERVAL until it succeeds (a lock acquire: RADV's
  * perf-counter lock).  The read-modify-write runs between two packets of
@@ -654,14 +602,14 @@ static bool atomic_apply(uint32_t op, bool wide, uint64_t old, uint64_t src, uin
 static int atomic_mem(struct cp *c, const uint32_t *p)
 {
 	uint32_t op = p[1] & 0x1f, command = (p[1] >> 8) & 0xf;
-	bool wide = p[1] & TC_OP_64;
+	bool wide = p[1] & EXEC_TC_OP_64;
 	uint64_t addr = addr64(p[2], p[3]), src = addr64(p[4], p[5]), cmp = addr64(p[6], p[7]);
 	uint64_t mask = wide ? UINT64_MAX : UINT32_MAX, probe;
-	if (!atomic_apply(op, wide, 0, 0, &probe))
+	if (!exec_tc_atomic(op, wide, 0, 0, &probe))
 		return bad(c, "%s", "ATOMIC_MEM with an ATOMIC op the vgpu does not model (float or cache op)");
 	if (command > 1)
 		return bad(c, "%s", "ATOMIC_MEM COMMAND other than single pass or loop");
-	if (command == 1 && op != TC_OP_CMPSWAP)
+	if (command == 1 && op != EXEC_TC_OP_CMPSWAP)
 		return bad(c, "%s", "ATOMIC_MEM COMMAND loop with an op other than compare-swap");
 	size_t n = wide ? 8 : 4;
 	if (addr & (n - 1))
@@ -671,8 +619,8 @@ static int atomic_mem(struct cp *c, const uint32_t *p)
 		int r = exec_read(c->job, addr, &old, n);
 		if (r)
 			return r;
-		if (op != TC_OP_CMPSWAP || (old & mask) == (cmp & mask)) {
-			atomic_apply(op, wide, old, src, &nv);
+		if (op != EXEC_TC_OP_CMPSWAP || (old & mask) == (cmp & mask)) {
+			exec_tc_atomic(op, wide, old, src, &nv);
 			return exec_write(c->job, addr, &nv, n);
 		}
 		if (command == 0)
