@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -1017,9 +1019,16 @@ Test(vgpu_cs, syncobj_wait_any_all_and_fence_to_handle_with_a_pending_job)
 	fth.in.fence = (struct drm_amdgpu_fence){ .ctx_id = ctx, .ip_type = AMDGPU_HW_IP_COMPUTE,
 						  .seq_no = seq };
 	fth.in.what = AMDGPU_FENCE_TO_HANDLE_GET_SYNC_FILE_FD;
-	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_FENCE_TO_HANDLE, &fth), -EOPNOTSUPP,
-		     "sync file fds are not built in the vgpu");
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_FENCE_TO_HANDLE, &fth), 0);
+	int sf = (int)fth.out.handle;
+	cr_assert_geq(sf, 0);
+	cr_assert(fcntl(sf, F_GETFD) & FD_CLOEXEC, "a sync_file fd is O_CLOEXEC");
+	struct pollfd pfd = { .fd = sf, .events = POLLIN };
+	cr_assert_eq(poll(&pfd, 1, 0), 0, "the sync_file of a pending job is not ready");
 	m[0] = 1;
+	cr_assert_eq(poll(&pfd, 1, 10000), 1, "poll() waits for the job's fence");
+	cr_assert_eq(pfd.revents, POLLIN);
+	cr_assert_eq(close(sf), 0);
 	cr_assert_eq(drmSyncobjWait(fd, h, 2, INT64_MAX, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL, &first), 0);
 	cr_assert_eq(drmSyncobjWait(fd, &fh, 1, INT64_MAX, 0, NULL), 0);
 	cr_assert_eq(m[1], 0xa);
@@ -1217,12 +1226,43 @@ Test(vgpu_cs, syncobj_errors_like_the_kernel)
 	cr_assert_eq(drmSyncobjCreate(fd, 0, &none), 0);
 	tr.src_handle = none;
 	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_TRANSFER, &tr), -EINVAL);
-	/* export to an fd / sync file: argument checks, then not built */
+	/* export: bad flags -EINVAL, the opaque syncobj fd is not built */
 	struct drm_syncobj_handle hf = { .handle = sig, .flags = 4 };
 	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &hf), -EINVAL);
-	hf.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE;
+	hf.flags = 0;
 	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &hf), -EOPNOTSUPP,
-		     "sync file export is not built in the vgpu");
+		     "opaque syncobj fds are not built in the vgpu");
+	/* sync_file export: no syncobj -ENOENT, no fence -EINVAL; a
+	 * signalled syncobj gives a sync_file that polls ready */
+	hf.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE;
+	hf.handle = bad;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &hf), -ENOENT);
+	hf.handle = none;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &hf), -EINVAL);
+	hf.handle = sig;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &hf), 0);
+	struct pollfd pfd = { .fd = hf.fd, .events = POLLIN };
+	cr_assert_eq(poll(&pfd, 1, 10000), 1);
+	cr_assert_eq(pfd.revents, POLLIN);
+	/* sync_file import: into `none`, which then holds a signalled fence;
+	 * an fd that is no sync_file -EINVAL; a missing syncobj -ENOENT */
+	struct drm_syncobj_handle imp = { .handle = none, .fd = hf.fd,
+					  .flags = DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE };
+	cr_assert_eq(drmSyncobjWait(fd, &none, 1, 0, 0, NULL), -EINVAL, "no fence yet");
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp), 0);
+	cr_assert_eq(drmSyncobjWait(fd, &none, 1, 0, 0, NULL), 0, "the imported fence is signalled");
+	imp.handle = bad;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp), -ENOENT);
+	int pp[2];
+	cr_assert_eq(pipe(pp), 0);
+	imp.handle = none;
+	imp.fd = pp[0];
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp), -EINVAL, "a plain pipe is no sync_file");
+	imp.fd = -1;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp), -EINVAL);
+	close(pp[0]);
+	close(pp[1]);
+	cr_assert_eq(close(hf.fd), 0);
 	cr_assert_eq(drmSyncobjDestroy(fd, none), 0);
 	cr_assert_eq(drmSyncobjDestroy(fd, empty), 0);
 	cr_assert_eq(drmSyncobjDestroy(fd, sig), 0);
