@@ -1495,3 +1495,59 @@ Test(vgpu_cs, draw_on_the_gfx_ring_faults)
 	const struct buf *bos[] = { &ib };
 	expect_guilty_after(AMDGPU_HW_IP_GFX, &ib, n, bos, 1);
 }
+
+/* ---- GEM_VA unmap ordering (amdgpu_vm_update_range) -------------------- */
+
+struct delayed_store {
+	volatile uint32_t *where;
+	uint32_t value;
+	unsigned ms;
+};
+
+static void *delayed_store_fn(void *arg)
+{
+	struct delayed_store *d = arg;
+	usleep(d->ms * 1000);
+	*d->where = d->value;
+	return NULL;
+}
+
+/* A job still waiting when its output buffer is unmapped: the kernel
+ * orders the unmap behind the VM's submitted jobs ("Implicitly sync to
+ * command submissions in the same VM before unmapping"), so the job
+ * writes through the old mapping and completes without a fault. */
+Test(vgpu_cs, gem_va_unmap_waits_for_the_vms_jobs)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf gate = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_VRAM);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_WAIT_REG_MEM, 5);
+	p[n++] = WAIT_REG_MEM_FUNCTION(3) | WAIT_REG_MEM_MEM_SPACE(1);
+	p[n++] = LO(gate.va); p[n++] = HI(gate.va);
+	p[n++] = 1; p[n++] = 0xffffffff; p[n++] = 4;
+	static const uint32_t v[1] = { 0x600d };
+	n += emit_write_data(p + n, out.va, v, 1);
+	const struct buf *bos[] = { &ib, &gate, &out };
+	uint32_t ctx = vgpu_rig_ctx_new();
+	uint64_t seq, busy = 0;
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_COMPUTE, 0, ib.va, n, bos, 3, &seq), 0);
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_COMPUTE, 0, seq, 0, &busy), 0);
+	cr_assert_eq(busy, 1, "the job waits for the gate");
+	struct delayed_store d = { .where = gate.cpu, .value = 1, .ms = 200 };
+	pthread_t th;
+	cr_assert_eq(pthread_create(&th, NULL, delayed_store_fn, &d), 0);
+	struct drm_amdgpu_gem_va va = { .handle = out.handle, .operation = AMDGPU_VA_OP_UNMAP,
+					.va_address = out.va, .map_size = out.size };
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_GEM_VA, &va), 0);
+	pthread_join(th, NULL);
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_COMPUTE, 0, seq, abs_timeout(10000000000ull), &busy), 0,
+		     "the job finished without a fault");
+	cr_assert_eq(busy, 0);
+	cr_assert_eq(((uint32_t *)out.cpu)[0], 0x600d, "the job wrote through the old mapping");
+	cr_assert_eq(vgpu_rig_ctx_flags(ctx), 0, "not guilty");
+	/* the mapping is gone now: mapping it again at the same VA works */
+	va.operation = AMDGPU_VA_OP_MAP;
+	va.flags = AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_GEM_VA, &va), 0);
+}

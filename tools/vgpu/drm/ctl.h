@@ -154,6 +154,8 @@ int vgpu_amdgpu_cs(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_wait_cs(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_wait_fences(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_fence_to_handle(struct vgpu_file *f, void *data);
+/* GEM_VA with an unmap ordered behind the VM's submitted jobs (drm/gem_va.c) */
+int vgpu_amdgpu_gem_va(struct vgpu_file *f, void *data);
 
 int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_vm(struct vgpu_file *f, void *data);

@@ -189,7 +189,7 @@ static const struct ioctl_desc amdgpu_ioctls[] = {
 	DRVV(DRM_IOCTL_AMDGPU_WAIT_CS, vgpu_amdgpu_wait_cs, AR, V_NOLOCK),
 	DRVV(DRM_IOCTL_AMDGPU_WAIT_FENCES, vgpu_amdgpu_wait_fences, AR, V_NOLOCK),
 	DRVV(DRM_IOCTL_AMDGPU_GEM_METADATA, vgpu_ioctl_gem_metadata, AR, V_MEM),
-	DRVV(DRM_IOCTL_AMDGPU_GEM_VA, vgpu_ioctl_gem_va, AR, V_MEM),
+	DRVV(DRM_IOCTL_AMDGPU_GEM_VA, vgpu_amdgpu_gem_va, AR, V_MEM),
 	DRVV(DRM_IOCTL_AMDGPU_GEM_OP, vgpu_ioctl_gem_op, AR, V_MEM),
 	DRVV(DRM_IOCTL_AMDGPU_GEM_USERPTR, vgpu_ioctl_gem_userptr, AR, V_MEM),
 };
