@@ -1551,3 +1551,29 @@ Test(vgpu_cs, gem_va_unmap_waits_for_the_vms_jobs)
 	va.flags = AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE;
 	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_GEM_VA, &va), 0);
 }
+
+/* debugfs amdgpu_gpu_recover: reading it resets the GPU (gpu_recover_get
+ * prints reset_res, 0); every context sees the reset, none is guilty, and
+ * new work runs. */
+Test(vgpu_cs, debugfs_gpu_recover_resets_the_gpu)
+{
+	uint32_t before = vgpu_rig_ctx_new();
+	cr_assert_eq(vgpu_rig_ctx_flags(before), 0);
+	FILE *fp = fopen("/sys/kernel/debug/dri/0/amdgpu_gpu_recover", "r");
+	cr_assert_not_null(fp, "amdgpu_gpu_recover: %s", strerror(errno));
+	char line[32] = "";
+	cr_assert_not_null(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	cr_assert_str_eq(line, "0\n");
+	uint32_t fl = vgpu_rig_ctx_flags(before);
+	cr_assert(fl & AMDGPU_CTX_QUERY2_FLAGS_RESET, "flags 0x%x", fl);
+	cr_assert_not(fl & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "flags 0x%x", fl);
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t n = emit_release_mem(ib.cpu, out.va, 1, 0x4ec);
+	const struct buf *bos[] = { &ib, &out };
+	uint32_t fresh = vgpu_rig_ctx_new();
+	cr_assert_eq(run_and_wait(fresh, AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2), 0);
+	cr_assert_eq(((uint32_t *)out.cpu)[0], 0x4ec);
+	cr_assert_eq(vgpu_rig_ctx_flags(fresh), 0);
+}

@@ -5,6 +5,7 @@
  * (amdgpu_vram_mgr.c, amdgpu_gtt_mgr.c, pm/amdgpu_pm.c).
  */
 #include "ctl.h"
+#include "exec/exec.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -78,7 +79,14 @@ int vgpu_dev_sysfs_read(const char *attr, char *buf, size_t cap)
 
 	char text[64];
 	int n;
-	if (strcmp(attr, "gpu_busy_percent") == 0) {
+	if (strcmp(attr, "amdgpu_gpu_recover") == 0) {
+		/* debugfs gpu_recover_get (Linux 6.1): schedule the reset work
+		 * (amdgpu_device_gpu_recover with no job: no context is
+		 * guilty, every context sees the reset), wait for it, print
+		 * reset_res ("%lld\n").  The vgpu's reset keeps VRAM. */
+		int r = vgpu_exec_gpu_reset(false);
+		n = snprintf(text, sizeof(text), "%d\n", r);
+	} else if (strcmp(attr, "gpu_busy_percent") == 0) {
 		n = snprintf(text, sizeof(text), "%d\n", 0); /* nothing runs */
 	} else if (strcmp(attr, "mem_busy_percent") == 0) {
 		/* hidden on APUs (amdgpu_pm.c: ATTR_STATE_UNSUPPORTED) */
