@@ -102,7 +102,6 @@ int vgpu_core_drop_master(struct vgpu_file *f, void *data);
 int vgpu_core_noop(struct vgpu_file *f, void *data);
 int vgpu_core_invalid_op(struct vgpu_file *f, void *data);
 int vgpu_core_no_modeset(struct vgpu_file *f, void *data);
-int vgpu_core_not_built(struct vgpu_file *f, void *data);
 /* drm_master bookkeeping at open/release (drm_master_open/release). */
 int vgpu_master_open(struct vgpu_file *f);
 void vgpu_master_release(struct vgpu_file *f);
