@@ -570,3 +570,30 @@ Test(vgpu_boundary, close_minus_one_is_ebadf)
 	cr_assert(drm_version_works(fd), "the node fd still works");
 	cr_assert_eq(close(fd), 0);
 }
+
+/* The PCI `remove` attribute is left out (docs/vgpu.md): the vgpu models
+ * no hot unplug, so the file is absent rather than a write that would
+ * pretend to remove the device. */
+Test(vgpu_boundary, pci_remove_attribute_is_absent)
+{
+	vgpu_test_require();
+	char path[320];
+	struct stat st;
+	/* the device directory exists, its remove attribute does not */
+	DIR *d = opendir("/sys/bus/pci/devices");
+	cr_assert_not_null(d);
+	struct dirent *e;
+	bool found = false;
+	while ((e = readdir(d))) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/drm/card0", e->d_name);
+		if (stat(path, &st) != 0)
+			continue;
+		found = true;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", e->d_name);
+		errno = 0;
+		cr_assert_eq(stat(path, &st), -1, "%s exists", path);
+		cr_assert_eq(errno, ENOENT);
+	}
+	closedir(d);
+	cr_assert(found, "the vgpu's PCI device is listed");
+}
