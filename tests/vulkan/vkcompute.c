@@ -60,7 +60,7 @@ static int cmp_u32(const char *what, const uint32_t *got, const uint32_t *want, 
 }
 
 /* ---- vector add ------------------------------------------------------------ */
-static int t_vadd_n(uint32_t n, double *secs)
+static int vadd_run(const char *shader, uint32_t n, double *secs)
 {
 	struct vkc_buf b[3];
 	struct vkc_pipe p;
@@ -76,7 +76,7 @@ static int t_vadd_n(uint32_t n, double *secs)
 		bb[i] = rnd_float();
 		c[i] = -1.0f;
 	}
-	if (vkc_pipe_new(&V, "vadd", b, 3, 4, NULL, 0, &p))
+	if (vkc_pipe_new(&V, shader, b, 3, 4, NULL, 0, &p))
 		goto out;
 	double t0 = now_s();
 	if (vkc_run(&V, &p, &n, (n + 63) / 64, 1, 1))
@@ -98,9 +98,20 @@ out:
 	return r;
 }
 
+static int t_vadd_n(uint32_t n, double *secs)
+{
+	return vadd_run("vadd", n, secs);
+}
+
 static int t_vadd(void)
 {
 	return t_vadd_n(1u << 16, NULL);
+}
+
+/* RADV's default float mode (FLOAT_MODE 0xc0) */
+static int t_vadd_default_float_mode(void)
+{
+	return vadd_run("vadd_default", 1u << 12, NULL);
 }
 
 
@@ -648,6 +659,7 @@ struct test {
 
 static const struct test tests[] = {
 	{ "vadd", t_vadd },
+	{ "vadd_default_float_mode", t_vadd_default_float_mode },
 	{ "arith_f32", t_arith_f32 },
 	{ "arith_f16", t_arith_f16 },
 	{ "arith_i32", t_arith_i32 },
