@@ -38,7 +38,9 @@ struct sync_file_ent {
 /* All guarded by exec_lock (the targets' refcounts and states are). */
 static struct sync_file_ent *ents;
 static size_t nents, cap_ents;
-static bool watcher_started;
+/* The process whose watcher thread runs: a forked child has none (fork
+ * copies only the calling thread) and starts its own. */
+static pid_t watcher_pid;
 
 /* Writes the signal byte of every sync_file whose target has signalled;
  * sleeps on the execution side's condition variable, which every fence
@@ -67,7 +69,7 @@ static void *watcher(void *arg)
  * copy of target t.  exec_lock held. */
 static int sync_file_create_locked(const struct sync_target *t, int *out_fd)
 {
-	if (!watcher_started) {
+	if (watcher_pid != getpid()) {
 		pthread_t th;
 		pthread_attr_t attr;
 		pthread_attr_init(&attr);
@@ -76,7 +78,7 @@ static int sync_file_create_locked(const struct sync_target *t, int *out_fd)
 		pthread_attr_destroy(&attr);
 		if (e)
 			return -e;
-		watcher_started = true;
+		watcher_pid = getpid();
 	}
 	if (nents == cap_ents) {
 		size_t cap = cap_ents ? 2 * cap_ents : 8;
