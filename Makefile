@@ -161,6 +161,31 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB_A) $(DRM_LIBS) -lcriterion -ldl -lpthread -lm
 
+# ---- Vulkan compute suite (tests/vulkan, run by tests/test_vulkan.sh) -------
+# A C harness over Mesa's RADV (libvulkan) and GLSL compute shaders compiled
+# to SPIR-V by glslangValidator (glslang-tools); both come from
+# tools/install-deps.sh.
+VK_SRC   := $(sort $(wildcard tests/vulkan/*.c))
+VK_OBJ   := $(VK_SRC:%.c=$(BUILD)/obj/%.o)
+VK_SPV   := $(patsubst tests/vulkan/%.comp,$(BUILD)/vulkan/%.spv,$(sort $(wildcard tests/vulkan/*.comp)))
+VK_BIN   := $(BUILD)/vulkan/vkcompute
+tests: $(VK_BIN) $(VK_SPV)
+
+# Built without SANITIZE: the harness is a client of Mesa's RADV (its own
+# allocations, threads and exit-time leaks are Mesa's), and the sanitizers
+# check the vgpu it runs on (the preloaded build-*/libamdbare-vgpu.so).
+$(BUILD)/obj/tests/vulkan/%.o: tests/vulkan/%.c $(wildcard tests/vulkan/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(OPT) $(WARN) $(CFLAGS) -Itests/vulkan -c $< -o $@
+
+$(VK_BIN): $(VK_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ -lvulkan -lm
+
+$(BUILD)/vulkan/%.spv: tests/vulkan/%.comp
+	@mkdir -p $(dir $@)
+	glslangValidator -s -V --target-env vulkan1.2 $< -o $@
+
 check: tests
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run-tests.sh vgpu
 
@@ -180,7 +205,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(TEST_SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB_A) $(DRM_LIBS) -lcriterion -ldl -lpthread -lm
 
-bench: all $(BENCH_BIN)
+bench: all $(BENCH_BIN) $(VK_BIN) $(VK_SPV)
 	@for b in $(BENCH_BIN); do echo "== $$b"; \
 	  AMDBARE_VGPU_INSTANCE=bench-$$$$ LD_PRELOAD=$(abspath $(VGPU_SO)) $$b || exit 1; \
 	  rm -f /dev/shm/amdbare-vgpu-bench-$$$$*; done
@@ -188,6 +213,8 @@ bench: all $(BENCH_BIN)
 	@echo "== tests/bench/bench_dispatch.sh"; sh tests/bench/bench_dispatch.sh $(BUILD)
 	@# load throughput vs cp and numpy.fromfile.
 	@echo "== tests/bench/bench_load.sh"; sh tests/bench/bench_load.sh $(BUILD)
+	@# RADV vector add of 2^20 floats (goal: under 2 s).
+	@echo "== tests/bench/bench_vulkan.sh"; sh tests/bench/bench_vulkan.sh $(BUILD)
 
 check-hw: tests
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run-tests.sh hw

@@ -550,3 +550,50 @@ Test(vgpu_boundary, fd_closed_behind_our_back_is_forgotten)
 	close(other);
 	cr_assert_eq(vgpu_test_open_objects(NULL, 0), base, "the node file was released");
 }
+
+/* close(-1) with a node open (so the fd table has free slots, whose
+ * marker is -1): EBADF as from libc, the node fd untouched. */
+Test(vgpu_boundary, close_minus_one_is_ebadf)
+{
+	vgpu_test_require();
+	int fd = open(RENDER, O_RDWR);
+	cr_assert_geq(fd, 0, "open: %s", strerror(errno));
+	errno = 0;
+	cr_assert_eq(close(-1), -1);
+	cr_assert_eq(errno, EBADF);
+	errno = 0;
+	cr_assert_eq(close(-5), -1);
+	cr_assert_eq(errno, EBADF);
+	errno = 0;
+	cr_assert_eq(dup2(-1, 300), -1);
+	cr_assert_eq(errno, EBADF);
+	cr_assert(drm_version_works(fd), "the node fd still works");
+	cr_assert_eq(close(fd), 0);
+}
+
+/* The PCI `remove` attribute is left out (docs/vgpu.md): the vgpu models
+ * no hot unplug, so the file is absent rather than a write that would
+ * pretend to remove the device. */
+Test(vgpu_boundary, pci_remove_attribute_is_absent)
+{
+	vgpu_test_require();
+	char path[320];
+	struct stat st;
+	/* the device directory exists, its remove attribute does not */
+	DIR *d = opendir("/sys/bus/pci/devices");
+	cr_assert_not_null(d);
+	struct dirent *e;
+	bool found = false;
+	while ((e = readdir(d))) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/drm/card0", e->d_name);
+		if (stat(path, &st) != 0)
+			continue;
+		found = true;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", e->d_name);
+		errno = 0;
+		cr_assert_eq(stat(path, &st), -1, "%s exists", path);
+		cr_assert_eq(errno, ENOENT);
+	}
+	closedir(d);
+	cr_assert(found, "the vgpu's PCI device is listed");
+}

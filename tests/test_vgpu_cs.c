@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -1017,9 +1019,16 @@ Test(vgpu_cs, syncobj_wait_any_all_and_fence_to_handle_with_a_pending_job)
 	fth.in.fence = (struct drm_amdgpu_fence){ .ctx_id = ctx, .ip_type = AMDGPU_HW_IP_COMPUTE,
 						  .seq_no = seq };
 	fth.in.what = AMDGPU_FENCE_TO_HANDLE_GET_SYNC_FILE_FD;
-	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_FENCE_TO_HANDLE, &fth), -EOPNOTSUPP,
-		     "sync file fds are not built in the vgpu");
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_FENCE_TO_HANDLE, &fth), 0);
+	int sf = (int)fth.out.handle;
+	cr_assert_geq(sf, 0);
+	cr_assert(fcntl(sf, F_GETFD) & FD_CLOEXEC, "a sync_file fd is O_CLOEXEC");
+	struct pollfd pfd = { .fd = sf, .events = POLLIN };
+	cr_assert_eq(poll(&pfd, 1, 0), 0, "the sync_file of a pending job is not ready");
 	m[0] = 1;
+	cr_assert_eq(poll(&pfd, 1, 10000), 1, "poll() waits for the job's fence");
+	cr_assert_eq(pfd.revents, POLLIN);
+	cr_assert_eq(close(sf), 0);
 	cr_assert_eq(drmSyncobjWait(fd, h, 2, INT64_MAX, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL, &first), 0);
 	cr_assert_eq(drmSyncobjWait(fd, &fh, 1, INT64_MAX, 0, NULL), 0);
 	cr_assert_eq(m[1], 0xa);
@@ -1217,12 +1226,43 @@ Test(vgpu_cs, syncobj_errors_like_the_kernel)
 	cr_assert_eq(drmSyncobjCreate(fd, 0, &none), 0);
 	tr.src_handle = none;
 	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_TRANSFER, &tr), -EINVAL);
-	/* export to an fd / sync file: argument checks, then not built */
+	/* export: bad flags -EINVAL, the opaque syncobj fd is not built */
 	struct drm_syncobj_handle hf = { .handle = sig, .flags = 4 };
 	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &hf), -EINVAL);
-	hf.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE;
+	hf.flags = 0;
 	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &hf), -EOPNOTSUPP,
-		     "sync file export is not built in the vgpu");
+		     "opaque syncobj fds are not built in the vgpu");
+	/* sync_file export: no syncobj -ENOENT, no fence -EINVAL; a
+	 * signalled syncobj gives a sync_file that polls ready */
+	hf.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE;
+	hf.handle = bad;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &hf), -ENOENT);
+	hf.handle = none;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &hf), -EINVAL);
+	hf.handle = sig;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &hf), 0);
+	struct pollfd pfd = { .fd = hf.fd, .events = POLLIN };
+	cr_assert_eq(poll(&pfd, 1, 10000), 1);
+	cr_assert_eq(pfd.revents, POLLIN);
+	/* sync_file import: into `none`, which then holds a signalled fence;
+	 * an fd that is no sync_file -EINVAL; a missing syncobj -ENOENT */
+	struct drm_syncobj_handle imp = { .handle = none, .fd = hf.fd,
+					  .flags = DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE };
+	cr_assert_eq(drmSyncobjWait(fd, &none, 1, 0, 0, NULL), -EINVAL, "no fence yet");
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp), 0);
+	cr_assert_eq(drmSyncobjWait(fd, &none, 1, 0, 0, NULL), 0, "the imported fence is signalled");
+	imp.handle = bad;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp), -ENOENT);
+	int pp[2];
+	cr_assert_eq(pipe(pp), 0);
+	imp.handle = none;
+	imp.fd = pp[0];
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp), -EINVAL, "a plain pipe is no sync_file");
+	imp.fd = -1;
+	cr_assert_eq(xioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp), -EINVAL);
+	close(pp[0]);
+	close(pp[1]);
+	cr_assert_eq(close(hf.fd), 0);
 	cr_assert_eq(drmSyncobjDestroy(fd, none), 0);
 	cr_assert_eq(drmSyncobjDestroy(fd, empty), 0);
 	cr_assert_eq(drmSyncobjDestroy(fd, sig), 0);
@@ -1283,4 +1323,257 @@ Test(vgpu_cs, cs_wait_for_submit_waits_for_the_point)
 	cr_assert_eq(m[5], 0xb);
 	cr_assert_eq(m[4], 0x5);
 	drmSyncobjDestroy(fd, tl);
+}
+
+/* ---- packets Mesa RADV 22.3 sends (si_cmd_buffer.c, radv_device.c) ----- */
+
+#define PKT3_CLEAR_STATE 0x12
+#define PKT3_DISPATCH_INDIRECT 0x16
+#define PKT3_ATOMIC_MEM 0x1E
+#define PKT3_DRAW_INDEX_AUTO 0x2D
+#define PKT3_CONTEXT_CONTROL 0x28
+#define PKT3_COPY_DATA 0x40
+#define PKT3_SET_CONTEXT_REG 0x69
+#define SDMA_OP_ATOMIC 10
+/* TC_OP codes: ADD_RTN_64 0x2f, CMPSWAP_32 0x48, UMAX_32 0x54 */
+#define TC_OP_ADD_RTN_64 0x2f
+#define TC_OP_CMPSWAP_32 0x48
+#define TC_OP_UMAX_32 0x54
+
+/* SDMA ATOMIC: a 64-bit add, a 32-bit compare-swap that matches and one
+ * that does not, and a loop compare-swap that succeeds at once. */
+Test(vgpu_cs, sdma_atomic)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf m = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint64_t *m64 = m.cpu;
+	uint32_t *m32 = m.cpu;
+	m64[0] = 0xfffffffffull;
+	m32[4] = 7;
+	m32[5] = 7;
+	m32[6] = 0;
+	uint32_t *p = ib.cpu, n = 0;
+	struct { uint32_t op; bool loop; uint64_t off, src, cmp; } a[] = {
+		{ TC_OP_ADD_RTN_64, false, 0, 0x100000001ull, 0 },
+		{ TC_OP_CMPSWAP_32, false, 16, 9, 7 },
+		{ TC_OP_CMPSWAP_32, false, 20, 9, 8 },
+		{ TC_OP_CMPSWAP_32, true, 24, 1, 0 },
+	};
+	for (int i = 0; i < 4; i++) {
+		p[n++] = SDMA_HDR(SDMA_OP_ATOMIC, 0) | (a[i].loop ? 1u << 16 : 0) | (a[i].op << 25);
+		p[n++] = LO(m.va + a[i].off); p[n++] = HI(m.va + a[i].off);
+		p[n++] = LO(a[i].src); p[n++] = HI(a[i].src);
+		p[n++] = LO(a[i].cmp); p[n++] = HI(a[i].cmp);
+		p[n++] = 10;
+	}
+	const struct buf *bos[] = { &ib, &m };
+	cr_assert_eq(run_and_wait(vgpu_rig_ctx_new(), AMDGPU_HW_IP_DMA, &ib, n, bos, 2), 0);
+	cr_assert_eq(m64[0], 0xfffffffffull + 0x100000001ull);
+	cr_assert_eq(m32[4], 9, "compare matched: swapped");
+	cr_assert_eq(m32[5], 7, "compare failed: unchanged");
+	cr_assert_eq(m32[6], 1, "loop compare-swap took the lock");
+}
+
+Test(vgpu_cs, sdma_atomic_float_op_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf m = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu;
+	p[0] = SDMA_HDR(SDMA_OP_ATOMIC, 0) | (0x42u << 25); /* FMIN_32 */
+	p[1] = LO(m.va); p[2] = HI(m.va);
+	for (int i = 3; i < 8; i++)
+		p[i] = 0;
+	const struct buf *bos[] = { &ib, &m };
+	expect_guilty_after(AMDGPU_HW_IP_DMA, &ib, 8, bos, 2);
+}
+
+/* PM4 ATOMIC_MEM (umax, a compare-swap that fails), COPY_DATA (immediate
+ * to memory, memory to memory 64-bit) and the DMA_DATA L2 prefetch
+ * (DST_SEL NOWHERE: reads, writes nothing) on a compute ring. */
+Test(vgpu_cs, pm4_atomic_mem_copy_data_prefetch)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf m = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *mm = m.cpu;
+	mm[0] = 5;
+	mm[1] = 3;
+	mm[8] = 0x11111111;
+	mm[9] = 0x22222222;
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_ATOMIC_MEM, 7);
+	p[n++] = TC_OP_UMAX_32;
+	p[n++] = LO(m.va); p[n++] = HI(m.va);
+	p[n++] = 40; p[n++] = 0; p[n++] = 0; p[n++] = 0; p[n++] = 0;
+	p[n++] = PACKET3(PKT3_ATOMIC_MEM, 7);
+	p[n++] = TC_OP_CMPSWAP_32;
+	p[n++] = LO(m.va + 4); p[n++] = HI(m.va + 4);
+	p[n++] = 99; p[n++] = 0; p[n++] = 4; p[n++] = 0; p[n++] = 0;
+	/* COPY_DATA immediate -> memory (32-bit) */
+	p[n++] = PACKET3(PKT3_COPY_DATA, 4);
+	p[n++] = 5 | (5 << 8) | WR_CONFIRM;
+	p[n++] = 0xabcdef01; p[n++] = 0;
+	p[n++] = LO(m.va + 16); p[n++] = HI(m.va + 16);
+	/* COPY_DATA memory -> memory, COUNT_SEL 64-bit */
+	p[n++] = PACKET3(PKT3_COPY_DATA, 4);
+	p[n++] = 2 | (2 << 8) | (1u << 16) | WR_CONFIRM;
+	p[n++] = LO(m.va + 32); p[n++] = HI(m.va + 32);
+	p[n++] = LO(m.va + 64); p[n++] = HI(m.va + 64);
+	/* DMA_DATA prefetch of the whole buffer: src == dst, DST_SEL 2 */
+	p[n++] = PACKET3(PKT3_DMA_DATA, 5);
+	p[n++] = DMA_DATA_SRC_SEL(3) | DMA_DATA_DST_SEL(2);
+	p[n++] = LO(m.va); p[n++] = HI(m.va);
+	p[n++] = LO(m.va); p[n++] = HI(m.va);
+	p[n++] = 4096;
+	const struct buf *bos[] = { &ib, &m };
+	cr_assert_eq(run_and_wait(vgpu_rig_ctx_new(), AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2), 0);
+	cr_assert_eq(mm[0], 40);
+	cr_assert_eq(mm[1], 3, "compare-swap with a wrong compare value changed memory");
+	cr_assert_eq(mm[4], 0xabcdef01);
+	cr_assert_eq(mm[5], 0, "32-bit COPY_DATA wrote a second dword");
+	cr_assert_eq(mm[16], 0x11111111);
+	cr_assert_eq(mm[17], 0x22222222);
+}
+
+/* A prefetch of an unmapped range is a VM fault like any read. */
+Test(vgpu_cs, pm4_prefetch_of_unmapped_memory_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	uint64_t va = 0x7f0000000000ull;
+	p[n++] = PACKET3(PKT3_DMA_DATA, 5);
+	p[n++] = DMA_DATA_SRC_SEL(3) | DMA_DATA_DST_SEL(2);
+	p[n++] = LO(va); p[n++] = HI(va);
+	p[n++] = LO(va); p[n++] = HI(va);
+	p[n++] = 256;
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 1);
+}
+
+/* RADV's GFX preamble: CONTEXT_CONTROL, CLEAR_STATE, SET_CONTEXT_REG run on
+ * the GFX ring. */
+Test(vgpu_cs, gfx_ring_context_packets)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_CONTEXT_CONTROL, 1);
+	p[n++] = 1u << 31;
+	p[n++] = 1u << 31;
+	p[n++] = PACKET3(PKT3_CLEAR_STATE, 0);
+	p[n++] = 0;
+	p[n++] = PACKET3(PKT3_SET_CONTEXT_REG, 2);
+	p[n++] = 0x100; /* two context registers at 0xa100 */
+	p[n++] = 1;
+	p[n++] = 2;
+	n += emit_release_mem(p + n, out.va, 1, 0x5e7);
+	const struct buf *bos[] = { &ib, &out };
+	cr_assert_eq(run_and_wait(vgpu_rig_ctx_new(), AMDGPU_HW_IP_GFX, &ib, n, bos, 2), 0);
+	cr_assert_eq(((uint32_t *)out.cpu)[0], 0x5e7);
+}
+
+/* The MEC has no graphics context: CONTEXT_CONTROL on a compute ring
+ * faults. */
+Test(vgpu_cs, context_control_on_a_compute_ring_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_CONTEXT_CONTROL, 1);
+	p[n++] = 1u << 31;
+	p[n++] = 1u << 31;
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 1);
+}
+
+/* Drawing is out of scope: a draw packet is a fault naming it. */
+Test(vgpu_cs, draw_on_the_gfx_ring_faults)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_DRAW_INDEX_AUTO, 1);
+	p[n++] = 3;
+	p[n++] = 2;
+	const struct buf *bos[] = { &ib };
+	expect_guilty_after(AMDGPU_HW_IP_GFX, &ib, n, bos, 1);
+}
+
+/* ---- GEM_VA unmap ordering (amdgpu_vm_update_range) -------------------- */
+
+struct delayed_store {
+	volatile uint32_t *where;
+	uint32_t value;
+	unsigned ms;
+};
+
+static void *delayed_store_fn(void *arg)
+{
+	struct delayed_store *d = arg;
+	usleep(d->ms * 1000);
+	*d->where = d->value;
+	return NULL;
+}
+
+/* A job still waiting when its output buffer is unmapped: the kernel
+ * orders the unmap behind the VM's submitted jobs ("Implicitly sync to
+ * command submissions in the same VM before unmapping"), so the job
+ * writes through the old mapping and completes without a fault. */
+Test(vgpu_cs, gem_va_unmap_waits_for_the_vms_jobs)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf gate = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_VRAM);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_WAIT_REG_MEM, 5);
+	p[n++] = WAIT_REG_MEM_FUNCTION(3) | WAIT_REG_MEM_MEM_SPACE(1);
+	p[n++] = LO(gate.va); p[n++] = HI(gate.va);
+	p[n++] = 1; p[n++] = 0xffffffff; p[n++] = 4;
+	static const uint32_t v[1] = { 0x600d };
+	n += emit_write_data(p + n, out.va, v, 1);
+	const struct buf *bos[] = { &ib, &gate, &out };
+	uint32_t ctx = vgpu_rig_ctx_new();
+	uint64_t seq, busy = 0;
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_COMPUTE, 0, ib.va, n, bos, 3, &seq), 0);
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_COMPUTE, 0, seq, 0, &busy), 0);
+	cr_assert_eq(busy, 1, "the job waits for the gate");
+	struct delayed_store d = { .where = gate.cpu, .value = 1, .ms = 200 };
+	pthread_t th;
+	cr_assert_eq(pthread_create(&th, NULL, delayed_store_fn, &d), 0);
+	struct drm_amdgpu_gem_va va = { .handle = out.handle, .operation = AMDGPU_VA_OP_UNMAP,
+					.va_address = out.va, .map_size = out.size };
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_GEM_VA, &va), 0);
+	pthread_join(th, NULL);
+	cr_assert_eq(wait_cs(ctx, AMDGPU_HW_IP_COMPUTE, 0, seq, abs_timeout(10000000000ull), &busy), 0,
+		     "the job finished without a fault");
+	cr_assert_eq(busy, 0);
+	cr_assert_eq(((uint32_t *)out.cpu)[0], 0x600d, "the job wrote through the old mapping");
+	cr_assert_eq(vgpu_rig_ctx_flags(ctx), 0, "not guilty");
+	/* the mapping is gone now: mapping it again at the same VA works */
+	va.operation = AMDGPU_VA_OP_MAP;
+	va.flags = AMDGPU_VM_PAGE_READABLE | AMDGPU_VM_PAGE_WRITEABLE;
+	cr_assert_eq(xioctl(DRM_IOCTL_AMDGPU_GEM_VA, &va), 0);
+}
+
+/* debugfs amdgpu_gpu_recover: reading it resets the GPU (gpu_recover_get
+ * prints reset_res, 0); every context sees the reset, none is guilty, and
+ * new work runs. */
+Test(vgpu_cs, debugfs_gpu_recover_resets_the_gpu)
+{
+	uint32_t before = vgpu_rig_ctx_new();
+	cr_assert_eq(vgpu_rig_ctx_flags(before), 0);
+	FILE *fp = fopen("/sys/kernel/debug/dri/0/amdgpu_gpu_recover", "r");
+	cr_assert_not_null(fp, "amdgpu_gpu_recover: %s", strerror(errno));
+	char line[32] = "";
+	cr_assert_not_null(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	cr_assert_str_eq(line, "0\n");
+	uint32_t fl = vgpu_rig_ctx_flags(before);
+	cr_assert(fl & AMDGPU_CTX_QUERY2_FLAGS_RESET, "flags 0x%x", fl);
+	cr_assert_not(fl & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "flags 0x%x", fl);
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t n = emit_release_mem(ib.cpu, out.va, 1, 0x4ec);
+	const struct buf *bos[] = { &ib, &out };
+	uint32_t fresh = vgpu_rig_ctx_new();
+	cr_assert_eq(run_and_wait(fresh, AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2), 0);
+	cr_assert_eq(((uint32_t *)out.cpu)[0], 0x4ec);
+	cr_assert_eq(vgpu_rig_ctx_flags(fresh), 0);
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -1162,4 +1163,87 @@ Test(vgpu_ioctl, pasids_are_allocated_cyclically)
 	cr_expect_eq(fd_pasid(c), pa + 2);
 	close(c);
 	close(b);
+}
+
+/* ---- GEM flink names (drm_gem_flink_ioctl, drm_gem_open_ioctl) -------- */
+
+static uint32_t gem_create_gtt(int fd, uint64_t size)
+{
+	union drm_amdgpu_gem_create gc;
+	memset(&gc, 0, sizeof(gc));
+	gc.in.bo_size = size;
+	gc.in.alignment = 4096;
+	gc.in.domains = AMDGPU_GEM_DOMAIN_GTT;
+	cr_assert_eq(xioctl(fd, DRM_IOCTL_AMDGPU_GEM_CREATE, &gc), 0);
+	return gc.out.handle;
+}
+
+static uint32_t *gem_cpu_map(int fd, uint32_t handle, uint64_t size)
+{
+	union drm_amdgpu_gem_mmap mm;
+	memset(&mm, 0, sizeof(mm));
+	mm.in.handle = handle;
+	cr_assert_eq(xioctl(fd, DRM_IOCTL_AMDGPU_GEM_MMAP, &mm), 0);
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)mm.out.addr_ptr);
+	cr_assert_neq(p, MAP_FAILED, "mmap: %s", strerror(errno));
+	return p;
+}
+
+/* FLINK/OPEN are DRM_AUTH without DRM_RENDER_ALLOW: -EACCES on a render
+ * node; on the primary node the master names a BO (the same name twice),
+ * opens it again as a new handle of the same memory, and a name never
+ * given is -ENOENT.  Another (authenticated) file opens the name too and
+ * sees the same memory. */
+Test(vgpu_ioctl, gem_flink_and_open_on_the_primary_node)
+{
+	int r = open_node(RENDER);
+	uint32_t rh = gem_create_gtt(r, 4096);
+	struct drm_gem_flink fl = { .handle = rh };
+	cr_expect_eq(xioctl(r, DRM_IOCTL_GEM_FLINK, &fl), -EACCES);
+	struct drm_gem_open op = { .name = 1 };
+	cr_expect_eq(xioctl(r, DRM_IOCTL_GEM_OPEN, &op), -EACCES);
+
+	int card = open_node(CARD);
+	uint32_t h = gem_create_gtt(card, 8192);
+	uint32_t *cpu = gem_cpu_map(card, h, 8192);
+	cpu[0] = 0xf11e;
+	cpu[2047] = 0x0bed;
+	fl = (struct drm_gem_flink){ .handle = h + 100 };
+	cr_expect_eq(xioctl(card, DRM_IOCTL_GEM_FLINK, &fl), -ENOENT, "no such handle");
+	fl.handle = h;
+	cr_assert_eq(xioctl(card, DRM_IOCTL_GEM_FLINK, &fl), 0);
+	uint32_t name = fl.name;
+	cr_assert_neq(name, 0);
+	cr_expect_eq(xioctl(card, DRM_IOCTL_GEM_FLINK, &fl), 0);
+	cr_expect_eq(fl.name, name, "an object keeps its name");
+
+	op = (struct drm_gem_open){ .name = name + 1000 };
+	cr_expect_eq(xioctl(card, DRM_IOCTL_GEM_OPEN, &op), -ENOENT);
+	op = (struct drm_gem_open){ .name = name };
+	cr_assert_eq(xioctl(card, DRM_IOCTL_GEM_OPEN, &op), 0);
+	cr_expect_eq(op.size, 8192);
+	cr_expect_neq(op.handle, h, "GEM_OPEN makes a new handle");
+	uint32_t *again = gem_cpu_map(card, op.handle, 8192);
+	cr_expect_eq(again[2047], 0x0bed, "the same memory");
+
+	/* A second primary-node file is not the master: -EACCES until the
+	 * master authenticates its magic; then it opens the name too. */
+	int other = open_node(CARD);
+	struct drm_gem_open o = { .name = name };
+	cr_expect_eq(xioctl(other, DRM_IOCTL_GEM_OPEN, &o), -EACCES);
+	struct drm_auth auth = { 0 };
+	cr_assert_eq(xioctl(other, DRM_IOCTL_GET_MAGIC, &auth), 0);
+	cr_assert_eq(xioctl(card, DRM_IOCTL_AUTH_MAGIC, &auth), 0);
+	cr_assert_eq(xioctl(other, DRM_IOCTL_GEM_OPEN, &o), 0);
+	cr_expect_eq(o.size, 8192);
+	uint32_t *third = gem_cpu_map(other, o.handle, 8192);
+	cr_expect_eq(third[0], 0xf11e);
+	third[1] = 0xc41d;
+	cr_expect_eq(cpu[1], 0xc41d, "the other file wrote the same memory");
+	munmap(third, 8192);
+	close(other);
+	munmap(again, 8192);
+	munmap(cpu, 8192);
+	close(card);
+	close(r);
 }

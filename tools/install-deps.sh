@@ -11,10 +11,15 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
 # tests (tests/test_python.sh), for Debian's /usr/bin/python3.
 # libclc-19, libclc-19-dev: the OpenCL builtins tests/diff/clc.cl links
 # (rebuilding it: make diff-kernels, tests/test_diff_kernels_fresh.sh).
+# mesa-vulkan-drivers (RADV), libvulkan-dev, glslang-tools: the Vulkan
+# compute suite (tests/vulkan, tests/test_vulkan.sh) runs Mesa's RADV on
+# the vgpu; its GLSL shaders are compiled by glslangValidator at build
+# time.  vulkan-tools: vulkaninfo, to look at what RADV sees.
 PKGS="build-essential pkg-config libdrm-dev libelf-dev libcriterion-dev
       libdrm-tests radeontop python3 clang-19 lld-19 llvm-19
       libclang-rt-19-dev valgrind python3-numpy python3-pytest
-      libclc-19 libclc-19-dev"
+      libclc-19 libclc-19-dev mesa-vulkan-drivers libvulkan-dev
+      glslang-tools vulkan-tools"
 # Skip apt entirely when everything is already there (fast re-runs).
 missing=
 for p in $PKGS; do

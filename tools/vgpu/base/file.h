@@ -43,6 +43,8 @@ void vgpu_mem_file_fini(struct vgpu_file *f);
 int vgpu_ioctl_gem_close(struct vgpu_file *f, void *data);
 int vgpu_ioctl_prime_handle_to_fd(struct vgpu_file *f, void *data);
 int vgpu_ioctl_prime_fd_to_handle(struct vgpu_file *f, void *data);
+int vgpu_ioctl_gem_flink(struct vgpu_file *f, void *data);
+int vgpu_ioctl_gem_open(struct vgpu_file *f, void *data);
 int vgpu_ioctl_gem_create(struct vgpu_file *f, void *data);
 int vgpu_ioctl_gem_mmap(struct vgpu_file *f, void *data);
 int vgpu_ioctl_gem_va(struct vgpu_file *f, void *data);

@@ -53,9 +53,13 @@ static void init_locked(void)
 	initialised = true;
 }
 
+/* The slot with this fd value; -1 is the free-slot marker, so a negative
+ * fd (close(-1), dup2(-1, n): EBADF from libc) matches nothing. */
 static struct fd_slot *find_locked(int fd)
 {
 	init_locked();
+	if (fd < 0)
+		return NULL;
 	for (int i = 0; i < MAX_FDS; i++)
 		if (slots[i].fd == fd)
 			return &slots[i];
@@ -64,7 +68,11 @@ static struct fd_slot *find_locked(int fd)
 
 static struct fd_slot *free_slot_locked(void)
 {
-	return find_locked(-1);
+	init_locked();
+	for (int i = 0; i < MAX_FDS; i++)
+		if (slots[i].fd == -1)
+			return &slots[i];
+	return NULL;
 }
 
 /* Drops one reference; returns the file to release (outside the lock) when

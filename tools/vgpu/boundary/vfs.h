@@ -14,8 +14,10 @@
  *        live attributes (mem_info_*, gpu_busy_percent, anything else
  *        vgpu_dev_sysfs_read() knows) read at open time
  *   /sys/bus/pci/devices/<slot>, /sys/bus/pci/drivers/<drv>/<slot>
+ *   amdgpu only: /sys/kernel/debug/dri/{0,128} (debugfs), with
+ *        dri/0/amdgpu_gpu_recover: reading it resets the GPU
  *   /proc/{self,thread-self,<pid>}/fdinfo/<fd> and .../fd/<fd> of node fds
- * "Owned" subtrees (/dev/dri, /sys/class/drm, /sys/dev/char/226:*, DEV's
+ * "Owned" subtrees (/dev/dri, /sys/class/drm, /sys/kernel/debug/dri, /sys/dev/char/226:*, DEV's
  * parent, our slot and driver under /sys/bus/pci) hide whatever the real
  * machine has there; with profile "none" they are all absent (ENOENT).
  */

@@ -256,6 +256,17 @@ static void build_device(const struct vgpu_profile *p)
 			e->gen = GEN_ATTR;
 			set_text(e, "%s", attrs[i]);
 		}
+		/* debugfs (drm_debugfs_init: dri/<minor index> per minor;
+		 * amdgpu_debugfs_init on the primary's): amdgpu_gpu_recover,
+		 * whose read resets the GPU (gpu_recover_get) */
+		add(VFS_PASS, 0, "/sys/kernel/debug");
+		add(VFS_DIR, 0755, "/sys/kernel/debug/dri");
+		add(VFS_DIR, 0755, "/sys/kernel/debug/dri/0");
+		add(VFS_DIR, 0755, "/sys/kernel/debug/dri/128");
+		struct entry *e = add(VFS_FILE, 0444, "/sys/kernel/debug/dri/0/amdgpu_gpu_recover");
+		e->gen = GEN_ATTR;
+		set_text(e, "%s", "amdgpu_gpu_recover");
+		add_owned("/sys/kernel/debug/dri");
 	}
 
 	if (amd) {

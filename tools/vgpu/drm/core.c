@@ -470,12 +470,3 @@ int vgpu_core_no_modeset(struct vgpu_file *f, void *data)
 	vgpu_log("KMS ioctl: the vgpu has no display -> EOPNOTSUPP");
 	return -EOPNOTSUPP;
 }
-
-/* GEM flink names (GEM_FLINK/GEM_OPEN): not built (docs/vgpu.md). */
-int vgpu_core_not_built(struct vgpu_file *f, void *data)
-{
-	(void)f;
-	(void)data;
-	vgpu_log("GEM flink/open: global GEM names are not built in the vgpu -> EOPNOTSUPP");
-	return -EOPNOTSUPP;
-}

@@ -742,9 +742,16 @@ int vgpu_amdgpu_fence_to_handle(struct vgpu_file *f, void *data)
 		 * too old to be kept (amdgpu_cs_get_fence gave NULL) */
 		r = vgpu_syncobj_create_with(f, fe, &info->out.handle);
 		break;
+	case AMDGPU_FENCE_TO_HANDLE_GET_SYNC_FILE_FD: {
+		/* sync_file_create(fence) + fd_install */
+		int fd = -1;
+		r = vgpu_sync_file_export_fence(fe, &fd);
+		if (!r)
+			info->out.handle = (uint32_t)fd;
+		break;
+	}
 	case AMDGPU_FENCE_TO_HANDLE_GET_SYNCOBJ_FD:
-	case AMDGPU_FENCE_TO_HANDLE_GET_SYNC_FILE_FD:
-		vgpu_log("FENCE_TO_HANDLE: syncobj/sync_file fds are not built in the vgpu -> EOPNOTSUPP");
+		vgpu_log("FENCE_TO_HANDLE: opaque syncobj fds are not built in the vgpu -> EOPNOTSUPP");
 		r = -EOPNOTSUPP;
 		break;
 	default:

@@ -102,7 +102,6 @@ int vgpu_core_drop_master(struct vgpu_file *f, void *data);
 int vgpu_core_noop(struct vgpu_file *f, void *data);
 int vgpu_core_invalid_op(struct vgpu_file *f, void *data);
 int vgpu_core_no_modeset(struct vgpu_file *f, void *data);
-int vgpu_core_not_built(struct vgpu_file *f, void *data);
 /* drm_master bookkeeping at open/release (drm_master_open/release). */
 int vgpu_master_open(struct vgpu_file *f);
 void vgpu_master_release(struct vgpu_file *f);
@@ -133,6 +132,16 @@ int vgpu_syncobj_attach(struct vgpu_file *f, uint32_t handle, uint64_t point,
  * already-signalled fence), for FENCE_TO_HANDLE. */
 int vgpu_syncobj_create_with(struct vgpu_file *f, struct exec_fence *fence, uint32_t *handle);
 
+/* ---- drm/sync_file.c: sync_file fds ---- */
+/* A new sync_file fd for (a copy of) target t / job fence fe (NULL: an
+ * already-signalled fence); poll() on it reports POLLIN once signalled. */
+int vgpu_sync_file_export(const struct sync_target *t, int *out_fd);
+int vgpu_sync_file_export_fence(struct exec_fence *fence, int *out_fd);
+/* sync_file_get_fence: the target of one of the vgpu's sync_file fds
+ * (references are the caller's: sync_target_free under exec_lock);
+ * -EINVAL for any other fd. */
+int vgpu_sync_file_import(int fd, struct sync_target *out);
+
 /* ---- handlers: amdgpu (drm/ctx.c, drm/bo_list.c, drm/info.c, drm/gem_wait.c,
  * drm/cs.c) */
 int vgpu_ioctl_gem_wait_idle(struct vgpu_file *f, void *data);
@@ -144,6 +153,8 @@ int vgpu_amdgpu_cs(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_wait_cs(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_wait_fences(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_fence_to_handle(struct vgpu_file *f, void *data);
+/* GEM_VA with an unmap ordered behind the VM's submitted jobs (drm/gem_va.c) */
+int vgpu_amdgpu_gem_va(struct vgpu_file *f, void *data);
 
 int vgpu_amdgpu_ctx(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_vm(struct vgpu_file *f, void *data);

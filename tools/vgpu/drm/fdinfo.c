@@ -8,6 +8,7 @@
  * profile describes (/proc/cmdline, /proc/meminfo).
  */
 #include "ctl.h"
+#include "exec/exec.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -266,6 +267,13 @@ int vgpu_dev_sysfs_read(const char *attr, char *buf, size_t cap)
 		n = machine_text(p, attr, text, sizeof(text));
 		if (n < 0)
 			return n;
+	} else if (strcmp(attr, "amdgpu_gpu_recover") == 0) {
+		/* debugfs gpu_recover_get (Linux 6.1): schedule the reset work
+		 * (amdgpu_device_gpu_recover with no job: no context is
+		 * guilty, every context sees the reset), wait for it, print
+		 * reset_res ("%lld\n").  The vgpu's reset keeps VRAM. */
+		int r = vgpu_exec_gpu_reset(false);
+		n = snprintf(text, sizeof(text), "%d\n", r);
 	} else if (strcmp(attr, "gpu_busy_percent") == 0) {
 		n = snprintf(text, sizeof(text), "%d\n", 0); /* nothing runs */
 	} else if (strcmp(attr, "mem_busy_percent") == 0) {

@@ -111,8 +111,8 @@ static const struct ioctl_desc core_ioctls[] = {
 	DEFV(DRM_IOCTL_GEM_CLOSE, vgpu_ioctl_gem_close, F_RENDER_ALLOW, V_MEM),
 	/* flink names are global across processes; the vgpu's memory side
 	 * does not provide them (docs/vgpu.md). */
-	DEF(DRM_IOCTL_GEM_FLINK, vgpu_core_not_built, F_AUTH),
-	DEF(DRM_IOCTL_GEM_OPEN, vgpu_core_not_built, F_AUTH),
+	DEFV(DRM_IOCTL_GEM_FLINK, vgpu_ioctl_gem_flink, F_AUTH, V_MEM),
+	DEFV(DRM_IOCTL_GEM_OPEN, vgpu_ioctl_gem_open, F_AUTH, V_MEM),
 	KMS(DRM_IOCTL_MODE_GETRESOURCES, 0),
 	DEFV(DRM_IOCTL_PRIME_HANDLE_TO_FD, vgpu_ioctl_prime_handle_to_fd, F_RENDER_ALLOW, V_MEM),
 	DEFV(DRM_IOCTL_PRIME_FD_TO_HANDLE, vgpu_ioctl_prime_fd_to_handle, F_RENDER_ALLOW, V_MEM),
@@ -189,7 +189,7 @@ static const struct ioctl_desc amdgpu_ioctls[] = {
 	DRVV(DRM_IOCTL_AMDGPU_WAIT_CS, vgpu_amdgpu_wait_cs, AR, V_NOLOCK),
 	DRVV(DRM_IOCTL_AMDGPU_WAIT_FENCES, vgpu_amdgpu_wait_fences, AR, V_NOLOCK),
 	DRVV(DRM_IOCTL_AMDGPU_GEM_METADATA, vgpu_ioctl_gem_metadata, AR, V_MEM),
-	DRVV(DRM_IOCTL_AMDGPU_GEM_VA, vgpu_ioctl_gem_va, AR, V_MEM),
+	DRVV(DRM_IOCTL_AMDGPU_GEM_VA, vgpu_amdgpu_gem_va, AR, V_MEM),
 	DRVV(DRM_IOCTL_AMDGPU_GEM_OP, vgpu_ioctl_gem_op, AR, V_MEM),
 	DRVV(DRM_IOCTL_AMDGPU_GEM_USERPTR, vgpu_ioctl_gem_userptr, AR, V_MEM),
 };

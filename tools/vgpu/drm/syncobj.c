@@ -12,8 +12,9 @@
  * which every fence signal and every payload change here broadcasts, with
  * the file lock released (lock order: file lock -> exec_lock).
  *
- * Not built: syncobj and sync_file fds (HANDLE_TO_FD, FD_TO_HANDLE) after
- * their argument checks: -EOPNOTSUPP.
+ * HANDLE_TO_FD / FD_TO_HANDLE with the sync_file flags export and import
+ * sync_file fds (drm/sync_file.c).  Not built: the opaque syncobj fd
+ * (flags 0) after its argument checks: -EOPNOTSUPP.
  */
 #include "ctl.h"
 #include "exec/internal.h"
@@ -472,30 +473,66 @@ int vgpu_syncobj_transfer(struct vgpu_file *f, void *data)
 	return r;
 }
 
-/* drm_syncobj_handle_to_fd_ioctl: argument checks, then not built */
+/* drm_syncobj_handle_to_fd_ioctl: EXPORT_SYNC_FILE is
+ * drm_syncobj_export_sync_file (the syncobj's fence at point 0 as a new
+ * sync_file: -ENOENT without the syncobj, -EINVAL without a fence); the
+ * opaque syncobj fd (flags 0) is not built. */
 int vgpu_syncobj_handle_to_fd(struct vgpu_file *f, void *data)
 {
 	struct drm_syncobj_handle *args = data;
-	(void)f;
 	if (args->pad)
 		return -EINVAL;
 	if (args->flags != 0 && args->flags != DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE)
 		return -EINVAL;
-	vgpu_log("syncobj fd / sync_file export is not built in the vgpu -> EOPNOTSUPP");
-	return -EOPNOTSUPP;
+	if (args->flags == 0) {
+		vgpu_log("opaque syncobj fds are not built in the vgpu -> EOPNOTSUPP");
+		return -EOPNOTSUPP;
+	}
+	struct sync_target t;
+	int r = vgpu_syncobj_find_fence(f, args->handle, 0, 0, &t);
+	if (r)
+		return r;
+	int fd = -1;
+	r = vgpu_sync_file_export(&t, &fd);
+	exec_lock();
+	sync_target_free(&t);
+	exec_unlock();
+	if (!r)
+		args->fd = fd;
+	return r;
 }
 
-/* drm_syncobj_fd_to_handle_ioctl: argument checks, then not built */
+/* drm_syncobj_fd_to_handle_ioctl: IMPORT_SYNC_FILE is
+ * drm_syncobj_import_sync_file_fence (the sync_file's fence replaces the
+ * fence of the existing syncobj args->handle: -EINVAL for an fd that is
+ * no sync_file, -ENOENT without the syncobj); the opaque syncobj fd
+ * (flags 0) is not built. */
 int vgpu_syncobj_fd_to_handle(struct vgpu_file *f, void *data)
 {
 	struct drm_syncobj_handle *args = data;
-	(void)f;
 	if (args->pad)
 		return -EINVAL;
 	if (args->flags != 0 && args->flags != DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE)
 		return -EINVAL;
-	vgpu_log("syncobj fd / sync_file import is not built in the vgpu -> EOPNOTSUPP");
-	return -EOPNOTSUPP;
+	if (args->flags == 0) {
+		vgpu_log("opaque syncobj fds are not built in the vgpu -> EOPNOTSUPP");
+		return -EOPNOTSUPP;
+	}
+	struct sync_target t;
+	int r = vgpu_sync_file_import(args->fd, &t);
+	if (r)
+		return r;
+	exec_lock();
+	struct vgpu_syncobj *s = find(f->ctl, args->handle);
+	if (!s)
+		r = -ENOENT;
+	else
+		r = sync_payload_replace(&s->payload, &t);
+	sync_target_free(&t);
+	if (!r)
+		payload_changed(f->ctl);
+	exec_unlock();
+	return r;
 }
 
 void vgpu_syncobj_file_fini(struct vgpu_ctl_file *c)

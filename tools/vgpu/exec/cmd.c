@@ -63,3 +63,31 @@ uint64_t exec_gpu_clock(void)
 {
 	return exec_now_ns() / 10;
 }
+
+/* One integer atomic: the new memory value from old and src; false for
+ * an op the vgpu does not model (the float ones, cache ops). */
+bool exec_tc_atomic(uint32_t op, bool wide, uint64_t old, uint64_t src, uint64_t *out)
+{
+	uint64_t mask = wide ? UINT64_MAX : UINT32_MAX;
+	int64_t so = wide ? (int64_t)old : (int32_t)old, ss = wide ? (int64_t)src : (int32_t)src;
+	old &= mask;
+	src &= mask;
+	switch (op) {
+	case EXEC_TC_OP_SWAP: case EXEC_TC_OP_CMPSWAP: *out = src; break;
+	case EXEC_TC_OP_SMIN: *out = (uint64_t)(so < ss ? so : ss); break;
+	case EXEC_TC_OP_UMIN: *out = old < src ? old : src; break;
+	case EXEC_TC_OP_SMAX: *out = (uint64_t)(so > ss ? so : ss); break;
+	case EXEC_TC_OP_UMAX: *out = old > src ? old : src; break;
+	case EXEC_TC_OP_AND: *out = old & src; break;
+	case EXEC_TC_OP_OR: *out = old | src; break;
+	case EXEC_TC_OP_XOR: *out = old ^ src; break;
+	case EXEC_TC_OP_ADD: *out = old + src; break;
+	case EXEC_TC_OP_SUB: *out = old - src; break;
+	/* inc/dec wrap at src, as buffer_atomic_inc/dec do */
+	case EXEC_TC_OP_INC: *out = old >= src ? 0 : old + 1; break;
+	case EXEC_TC_OP_DEC: *out = (old == 0 || old > src) ? src : old - 1; break;
+	default: return false;
+	}
+	*out &= mask;
+	return true;
+}

@@ -1,9 +1,17 @@
 /*
  * The PM4 command processor of a gfx11 GFX/COMPUTE ring (packet formats
  * from nvd.h and soc15d.h, registers from gc_11_0_0_offset.h), for the
- * packets a compute user sends: NOP, SET_SH_REG(_INDEX) on the COMPUTE_*
- * registers, SET_UCONFIG_REG, ACQUIRE_MEM, EVENT_WRITE, RELEASE_MEM,
- * WRITE_DATA, WAIT_REG_MEM, DMA_DATA, INDIRECT_BUFFER and DISPATCH_DIRECT.
+ * packets a compute user sends (Mesa RADV 22.3's compute command buffers
+ * and queue preambles included): NOP, SET_SH_REG(_INDEX), SET_UCONFIG_REG
+ * (_INDEX), SET_CONTEXT_REG, CONTEXT_CONTROL and CLEAR_STATE (GFX ring),
+ * LOAD_SH_REG_INDEX, SET_BASE, ACQUIRE_MEM, EVENT_WRITE, RELEASE_MEM,
+ * WRITE_DATA, COPY_DATA, ATOMIC_MEM, WAIT_REG_MEM, DMA_DATA (copy, fill and
+ * the L2 prefetch), PFP_SYNC_ME, INDIRECT_BUFFER, DISPATCH_DIRECT and
+ * DISPATCH_INDIRECT.  Registers are kept in a register file (SH, context,
+ * UCONFIG); only the COMPUTE_* ones feed a dispatch.  The graphics
+ * registers a GFX-ring preamble programs are accepted and kept, because
+ * the only packets that would read them (draws) are refused: a draw is a
+ * fault naming it.
  * A DISPATCH_DIRECT whose state checks pass (with RSRC2.SCRATCH_EN also
  * the scratch ring: COMPUTE_TMPRING_SIZE and COMPUTE_DISPATCH_SCRATCH_BASE)
  * runs the shader on the vgpu's shader core (shader/dispatch.c,
@@ -19,27 +27,56 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-/* nvd.h */
+/* nvd.h; the UCONFIG end is Mesa's sid.h SI_UCONFIG_REG_END (gfx11 has
+ * UCONFIG registers above nvd.h's 0xc400, e.g. SPI_ATTRIBUTE_RING_BASE
+ * at 0xc446, which RADV's GFX preamble writes). */
 #define CP_PACKET_GET_TYPE(h) (((h) >> 30) & 3)
 #define CP_PACKET_GET_COUNT(h) (((h) >> 16) & 0x3FFF)
 #define CP_PACKET3_GET_OPCODE(h) (((h) >> 8) & 0xFF)
+/* PACKET3 header bit 0: PREDICATE (executes only under SET_PREDICATION) */
+#define CP_PACKET3_PREDICATE(h) ((h) & 1u)
 #define PACKET3_NOP 0x10
+#define PACKET3_SET_BASE 0x11
+#define PACKET3_CLEAR_STATE 0x12
 #define PACKET3_DISPATCH_DIRECT 0x15
+#define PACKET3_DISPATCH_INDIRECT 0x16
+#define PACKET3_ATOMIC_MEM 0x1E
+#define PACKET3_SET_PREDICATION 0x20
+#define PACKET3_CONTEXT_CONTROL 0x28
 #define PACKET3_WRITE_DATA 0x37
 #define PACKET3_WAIT_REG_MEM 0x3C
 #define PACKET3_INDIRECT_BUFFER 0x3F
+#define PACKET3_COPY_DATA 0x40
+#define PACKET3_PFP_SYNC_ME 0x42
 #define PACKET3_EVENT_WRITE 0x46
 #define PACKET3_RELEASE_MEM 0x49
 #define PACKET3_DMA_DATA 0x50
 #define PACKET3_ACQUIRE_MEM 0x58
+#define PACKET3_LOAD_SH_REG_INDEX 0x63
+#define PACKET3_SET_CONTEXT_REG 0x69
+#define PACKET3_SET_CONTEXT_REG_START 0x0000a000
+#define PACKET3_SET_CONTEXT_REG_END 0x0000a400
 #define PACKET3_SET_SH_REG 0x76
 #define PACKET3_SET_SH_REG_START 0x00002c00
 #define PACKET3_SET_SH_REG_END 0x00003000
 #define PACKET3_SET_UCONFIG_REG 0x79
+#define PACKET3_SET_UCONFIG_REG_INDEX 0x7A
 #define PACKET3_SET_UCONFIG_REG_START 0x0000c000
-#define PACKET3_SET_UCONFIG_REG_END 0x0000c400
+#define PACKET3_SET_UCONFIG_REG_END 0x00010000
 #define PACKET3_SET_SH_REG_INDEX 0x9B
+/* Opcodes that draw (nvd.h): the vgpu has no rasteriser. */
+#define PACKET3_DRAW_INDIRECT 0x24
+#define PACKET3_DRAW_INDEX_INDIRECT 0x25
+#define PACKET3_DRAW_INDEX_2 0x27
+#define PACKET3_DRAW_INDIRECT_MULTI 0x2C
+#define PACKET3_DRAW_INDEX_AUTO 0x2D
+#define PACKET3_DRAW_INDEX_MULTI_AUTO 0x30
+#define PACKET3_DRAW_INDEX_OFFSET_2 0x35
+#define PACKET3_DRAW_INDEX_INDIRECT_MULTI 0x38
+#define PACKET3_DISPATCH_MESH_INDIRECT_MULTI 0x4C
+#define PACKET3_DISPATCH_TASKMESH_GFX 0x4D
 
 /* gc_11_0_0_offset.h (+ the GC segment base 0x1260): the COMPUTE_* block */
 #define REG_COMPUTE_FIRST 0x2e00
@@ -71,9 +108,19 @@
 /* The one-dword filler PACKET3(PACKET3_NOP, 0x3FFF) (gfx_v11 ring nop) */
 #define NOP_FILLER_COUNT 0x3FFF
 
+#define NUM_SH_REGS (PACKET3_SET_SH_REG_END - PACKET3_SET_SH_REG_START)
+#define NUM_CONTEXT_REGS (PACKET3_SET_CONTEXT_REG_END - PACKET3_SET_CONTEXT_REG_START)
+#define NUM_UCONFIG_REGS (PACKET3_SET_UCONFIG_REG_END - PACKET3_SET_UCONFIG_REG_START)
+
+/* The CP's register file as far as packets write it. */
 struct cp_state {
-	uint32_t reg[REG_COMPUTE_LAST - REG_COMPUTE_FIRST + 1];
-	bool set[REG_COMPUTE_LAST - REG_COMPUTE_FIRST + 1];
+	uint32_t sh[NUM_SH_REGS];
+	bool sh_set[NUM_SH_REGS];
+	uint32_t ctx[NUM_CONTEXT_REGS];
+	uint32_t uconfig[NUM_UCONFIG_REGS];
+	/* SET_BASE BASE_INDEX 1 (the DISPATCH_INDIRECT base on the GFX ring) */
+	uint64_t dispatch_base;
+	bool dispatch_base_set;
 };
 
 struct cp {
@@ -100,37 +147,123 @@ static int bad(struct cp *c, const char *fmt, const char *what)
 
 static int run_ib(struct exec_job *job, struct cp_state *st, uint64_t va, uint32_t ndw, int depth);
 
-/* SET_SH_REG / SET_SH_REG_INDEX: only the COMPUTE_* registers */
+static bool on_gfx_ring(const struct cp *c)
+{
+	return c->job->ip == AMDGPU_HW_IP_GFX;
+}
+
+/* One SH register write, with the checks of the registers a dispatch
+ * reads. */
+static int write_sh_reg(struct cp *c, uint32_t reg, uint32_t v)
+{
+	/* Scratch registers: bits the register does not have are a value
+	 * the vgpu does not model. */
+	if (reg == REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI && (v & ~SCRATCH_BASE_HI_MASK))
+		return bad(c, "%s", "COMPUTE_DISPATCH_SCRATCH_BASE_HI above bit 7 (the address "
+			   "has 48 bits)");
+	if (reg == REG_COMPUTE_TMPRING_SIZE && (v & TMPRING_RESERVED_MASK))
+		return bad(c, "%s", "COMPUTE_TMPRING_SIZE with reserved bits 27..31 set");
+	c->st->sh[reg - PACKET3_SET_SH_REG_START] = v;
+	c->st->sh_set[reg - PACKET3_SET_SH_REG_START] = true;
+	return 0;
+}
+
+/* The SH registers [reg, reg + n) may be written on this ring: every SH
+ * register on the GFX ring (the graphics shader registers are kept, read
+ * by nothing the vgpu runs), only the COMPUTE_* block on a compute ring
+ * (the MEC has no graphics shader stages). */
+static int check_sh_range(struct cp *c, uint32_t reg, uint32_t n, const char *what)
+{
+	char msg[120];
+	if (n == 0 || reg + n > PACKET3_SET_SH_REG_END) {
+		snprintf(msg, sizeof(msg), "%s outside the SH registers", what);
+		return bad(c, "%s", msg);
+	}
+	if (!on_gfx_ring(c) && (reg < REG_COMPUTE_FIRST || reg + n - 1 > REG_COMPUTE_LAST)) {
+		snprintf(msg, sizeof(msg), "%s of a graphics shader register on a compute ring", what);
+		return bad(c, "%s", msg);
+	}
+	return 0;
+}
+
+/* SET_SH_REG / SET_SH_REG_INDEX (the INDEX field, bits 28..31 of the
+ * offset dword, selects how the CP applies the write, which is the same
+ * register value for every index RADV uses) */
 static int set_sh_reg(struct cp *c, const uint32_t *p, uint32_t count)
 {
+	/* count: the values after the offset dword */
 	if (count < 1)
-		return bad(c, "%s", "SET_SH_REG without a register offset");
+		return bad(c, "%s", "SET_SH_REG without a value");
 	uint32_t reg = PACKET3_SET_SH_REG_START + (p[1] & 0xffff);
-	uint32_t n = count;
-	if (reg < REG_COMPUTE_FIRST || reg + n - 1 > REG_COMPUTE_LAST || reg + n - 1 >= PACKET3_SET_SH_REG_END)
-		return bad(c, "%s", "SET_SH_REG outside the COMPUTE_* registers");
-	for (uint32_t i = 0; i < n; i++) {
-		/* Scratch registers: bits the register does not have are a
-		 * value the vgpu does not model. */
-		if (reg + i == REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI && (p[2 + i] & ~SCRATCH_BASE_HI_MASK))
-			return bad(c, "%s", "COMPUTE_DISPATCH_SCRATCH_BASE_HI above bit 7 (the address "
-				   "has 48 bits)");
-		if (reg + i == REG_COMPUTE_TMPRING_SIZE && (p[2 + i] & TMPRING_RESERVED_MASK))
-			return bad(c, "%s", "COMPUTE_TMPRING_SIZE with reserved bits 27..31 set");
-		c->st->reg[reg - REG_COMPUTE_FIRST + i] = p[2 + i];
-		c->st->set[reg - REG_COMPUTE_FIRST + i] = true;
+	int r = check_sh_range(c, reg, count, "SET_SH_REG");
+	if (r)
+		return r;
+	for (uint32_t i = 0; i < count; i++) {
+		r = write_sh_reg(c, reg + i, p[2 + i]);
+		if (r)
+			return r;
 	}
+	return 0;
+}
+
+/* LOAD_SH_REG_INDEX (gfx10.3+; RADV loads the dispatch grid size into
+ * user SGPRs with it): INDEX 0 (direct address) with DATA_FORMAT 0
+ * (OFFSET_AND_SIZE): NUM_DWORDS dwords from memory into consecutive SH
+ * registers starting at REG_OFFSET. */
+static int load_sh_reg_index(struct cp *c, const uint32_t *p)
+{
+	uint32_t index = p[1] & 3, fmt = p[3] >> 31, n = p[4] & 0x3fff;
+	if (index != 0)
+		return bad(c, "%s", "LOAD_SH_REG_INDEX with an INDEX other than a direct address");
+	if (fmt != 0)
+		return bad(c, "%s", "LOAD_SH_REG_INDEX DATA_FORMAT offset-and-data is not modelled");
+	uint32_t reg = PACKET3_SET_SH_REG_START + (p[3] & 0xffff);
+	int r = check_sh_range(c, reg, n, "LOAD_SH_REG_INDEX");
+	if (r)
+		return r;
+	uint32_t v[64];
+	if (n > 64)
+		return bad(c, "%s", "LOAD_SH_REG_INDEX of more than 64 registers is not modelled");
+	r = exec_read(c->job, addr64(p[1] & ~3u, p[2]), v, (size_t)n * 4);
+	for (uint32_t i = 0; !r && i < n; i++)
+		r = write_sh_reg(c, reg + i, v[i]);
+	return r;
+}
+
+/* SET_CONTEXT_REG: graphics context registers, GFX ring only. */
+static int set_context_reg(struct cp *c, const uint32_t *p, uint32_t count)
+{
+	if (!on_gfx_ring(c))
+		return bad(c, "%s", "SET_CONTEXT_REG on a compute ring (the MEC has no graphics context)");
+	if (count < 1)
+		return bad(c, "%s", "SET_CONTEXT_REG without a value");
+	uint32_t reg = PACKET3_SET_CONTEXT_REG_START + (p[1] & 0xffff);
+	if (reg + count > PACKET3_SET_CONTEXT_REG_END)
+		return bad(c, "%s", "SET_CONTEXT_REG outside the context registers");
+	memcpy(&c->st->ctx[reg - PACKET3_SET_CONTEXT_REG_START], &p[2], (size_t)count * 4);
+	return 0;
+}
+
+/* SET_UCONFIG_REG(_INDEX) */
+static int set_uconfig_reg(struct cp *c, const uint32_t *p, uint32_t count)
+{
+	if (count < 1)
+		return bad(c, "%s", "SET_UCONFIG_REG without a value");
+	uint32_t reg = PACKET3_SET_UCONFIG_REG_START + (p[1] & 0xffff);
+	if (reg + count > PACKET3_SET_UCONFIG_REG_END)
+		return bad(c, "%s", "SET_UCONFIG_REG outside the UCONFIG range");
+	memcpy(&c->st->uconfig[reg - PACKET3_SET_UCONFIG_REG_START], &p[2], (size_t)count * 4);
 	return 0;
 }
 
 static bool reg_set(const struct cp_state *st, uint32_t reg)
 {
-	return st->set[reg - REG_COMPUTE_FIRST];
+	return st->sh_set[reg - PACKET3_SET_SH_REG_START];
 }
 
 static uint32_t reg_val(const struct cp_state *st, uint32_t reg)
 {
-	return st->reg[reg - REG_COMPUTE_FIRST];
+	return st->sh[reg - PACKET3_SET_SH_REG_START];
 }
 
 /* The shader core DISPATCH_DIRECT runs (exec/dispatch.h). */
@@ -146,7 +279,7 @@ void exec_set_shader_core(exec_shader_core_fn fn)
  * COMPUTE_DISPATCH_SCRATCH_BASE written).  On hardware waves wait for a
  * free slot; a workgroup needing more slots than WAVES could never be
  * resident, which the vgpu reports instead of hanging. */
-static int scratch_state(struct cp *c, const uint32_t *p, struct exec_dispatch *d)
+static int scratch_state(struct cp *c, uint32_t initiator, struct exec_dispatch *d)
 {
 	const struct cp_state *st = c->st;
 	if (!RSRC2_SCRATCH_EN(d->rsrc2))
@@ -167,7 +300,7 @@ static int scratch_state(struct cp *c, const uint32_t *p, struct exec_dispatch *
 	uint64_t threads = 1;
 	for (int i = 0; i < 3; i++)
 		threads *= reg_val(st, REG_COMPUTE_NUM_THREAD_X + i) & 0xffff;
-	unsigned lanes = (p[4] & INITIATOR_CS_W32_EN) ? 32 : 64;
+	unsigned lanes = (initiator & INITIATOR_CS_W32_EN) ? 32 : 64;
 	if ((threads + lanes - 1) / lanes > TMPRING_WAVES(tmpring))
 		return bad(c, "%s", "a workgroup has more waves than COMPUTE_TMPRING_SIZE.WAVES "
 			   "scratch slots (it could never be resident)");
@@ -176,10 +309,11 @@ static int scratch_state(struct cp *c, const uint32_t *p, struct exec_dispatch *
 	return 0;
 }
 
-static int dispatch_direct(struct cp *c, const uint32_t *p)
+/* DISPATCH_DIRECT / DISPATCH_INDIRECT: a grid of dim[] workgroups. */
+static int dispatch(struct cp *c, const uint32_t dim[3], uint32_t initiator)
 {
 	const struct cp_state *st = c->st;
-	if (!(p[4] & INITIATOR_COMPUTE_SHADER_EN))
+	if (!(initiator & INITIATOR_COMPUTE_SHADER_EN))
 		return bad(c, "%s", "DISPATCH_DIRECT without COMPUTE_SHADER_EN in the initiator");
 	if (!reg_set(st, REG_COMPUTE_PGM_LO) || !reg_set(st, REG_COMPUTE_PGM_HI))
 		return bad(c, "%s", "DISPATCH_DIRECT before COMPUTE_PGM_LO/HI were set");
@@ -195,15 +329,18 @@ static int dispatch_direct(struct cp *c, const uint32_t *p)
 	uint32_t nsgpr = RSRC2_USER_SGPR(rsrc2);
 	if (nsgpr > NUM_USER_DATA)
 		return bad(c, "%s", "RSRC2.USER_SGPR above the 16 COMPUTE_USER_DATA registers");
-	for (uint32_t i = 0; i < nsgpr; i++)
-		if (!reg_set(st, REG_COMPUTE_USER_DATA_0 + i))
-			return bad(c, "%s", "RSRC2.USER_SGPR counts a COMPUTE_USER_DATA register never written");
+	/* A COMPUTE_USER_DATA register RSRC2.USER_SGPR counts but no packet
+	 * wrote is loaded as the hardware does: with whatever the register
+	 * holds, which for the vgpu's fresh per-job register file is 0.
+	 * RADV declares user SGPRs 0..1 (the scratch ring offsets) in every
+	 * compute shader and writes them only when the queue has a scratch
+	 * ring; shaders that use no scratch never read them. */
 	struct exec_dispatch d = { .pgm = pgm,
 				     .rsrc1 = reg_val(st, REG_COMPUTE_PGM_RSRC1),
 				     .rsrc2 = rsrc2,
 				     .rsrc3 = reg_val(st, REG_COMPUTE_PGM_RSRC3),
-				     .dim = { p[1], p[2], p[3] },
-				     .initiator = p[4] };
+				     .dim = { dim[0], dim[1], dim[2] },
+				     .initiator = initiator };
 	for (uint32_t i = 0; i < NUM_USER_DATA; i++)
 		d.user_data[i] = reg_val(st, REG_COMPUTE_USER_DATA_0 + i);
 	for (uint32_t i = 0; i < 3; i++) {
@@ -213,13 +350,66 @@ static int dispatch_direct(struct cp *c, const uint32_t *p)
 		/* COMPUTE_START_* left unwritten: the CP's reset value 0 */
 		d.start[i] = reg_val(st, REG_COMPUTE_START_X + i);
 	}
-	int r = scratch_state(c, p, &d);
+	int r = scratch_state(c, initiator, &d);
 	if (r)
 		return r;
 	exec_shader_core_fn core = __atomic_load_n(&shader_core, __ATOMIC_ACQUIRE);
 	if (!core)
 		return bad(c, "%s", "DISPATCH_DIRECT: the device has no shader core installed");
 	return core(c->job, &d);
+}
+
+static int dispatch_direct(struct cp *c, const uint32_t *p)
+{
+	return dispatch(c, &p[1], p[4]);
+}
+
+/* DISPATCH_INDIRECT: the grid's three dwords from memory.  On a compute
+ * ring (count 2) the packet carries the address; on the GFX ring (count 1)
+ * it carries an offset from the SET_BASE dispatch base. */
+static int dispatch_indirect(struct cp *c, const uint32_t *p, uint32_t count)
+{
+	uint64_t va;
+	uint32_t initiator;
+	if (on_gfx_ring(c)) {
+		if (count != 1)
+			return bad(c, "%s", "DISPATCH_INDIRECT on the GFX ring with a size other than "
+				   "offset + initiator");
+		if (!c->st->dispatch_base_set)
+			return bad(c, "%s", "DISPATCH_INDIRECT before SET_BASE gave the dispatch base");
+		va = c->st->dispatch_base + p[1];
+		initiator = p[2];
+	} else {
+		if (count != 2)
+			return bad(c, "%s", "DISPATCH_INDIRECT on a compute ring with a size other than "
+				   "address + initiator");
+		va = addr64(p[1], p[2]);
+		initiator = p[3];
+	}
+	if (va & 3)
+		return bad(c, "%s", "DISPATCH_INDIRECT grid at an unaligned address");
+	uint32_t dim[3];
+	int r = exec_read(c->job, va, dim, sizeof(dim));
+	if (r)
+		return r;
+	if (!dim[0] || !dim[1] || !dim[2])
+		return 0; /* an empty grid launches no workgroup */
+	return dispatch(c, dim, initiator);
+}
+
+/* SET_BASE: BASE_INDEX 1 is the DISPATCH_INDIRECT base (GFX ring). */
+static int set_base(struct cp *c, const uint32_t *p)
+{
+	if ((p[1] & 0xf) != 1)
+		return bad(c, "%s", "SET_BASE with a BASE_INDEX other than 1 (dispatch indirect)");
+	if (!on_gfx_ring(c))
+		return bad(c, "%s", "SET_BASE on a compute ring (its DISPATCH_INDIRECT carries the address)");
+	uint64_t base = addr64(p[2], p[3]);
+	if (base & 7)
+		return bad(c, "%s", "SET_BASE with an address not 8-byte aligned");
+	c->st->dispatch_base = base;
+	c->st->dispatch_base_set = true;
+	return 0;
 }
 
 static int release_mem(struct cp *c, const uint32_t *p)
@@ -297,8 +487,27 @@ static int dma_data(struct cp *c, const uint32_t *p)
 		return bad(c, "%s", "DMA_DATA with a register source or destination (SAS/DAS)");
 	if (cmd & ((1u << 28) | (1u << 29)))
 		return bad(c, "%s", "DMA_DATA with no-increment addressing (SAIC/DAIC)");
+	/* DST_SEL (Mesa sid.h V_411_*): 0 DST_ADDR, 1 GDS, 2 NOWHERE (gfx9+),
+	 * 3 DST_ADDR_TC_L2 */
+	if (dst_sel == 2) {
+		/* DST_SEL NOWHERE: the L2 prefetch (Mesa si_cs_emit_cp_dma with
+		 * src == dst on gfx9+).  The CP reads the source through the VM
+		 * into L2 and writes nothing; an unmapped source faults as any
+		 * read does.  The vgpu has no cache, so it only checks the read. */
+		if (src_sel != 0 && src_sel != 3)
+			return bad(c, "%s", "DMA_DATA prefetch (DST_SEL NOWHERE) from a non-memory source");
+		char buf[4096];
+		for (uint32_t done = 0; done < bytes;) {
+			uint32_t n = bytes - done < sizeof(buf) ? bytes - done : (uint32_t)sizeof(buf);
+			int r = exec_read(c->job, addr64(p[2], p[3]) + done, buf, n);
+			if (r)
+				return r;
+			done += n;
+		}
+		return 0;
+	}
 	if (dst_sel != 0 && dst_sel != 3)
-		return bad(c, "%s", "DMA_DATA DST_SEL other than memory");
+		return bad(c, "%s", "DMA_DATA DST_SEL GDS is not modelled");
 	uint64_t dst = addr64(p[4], p[5]);
 	if (src_sel == 2) { /* DATA: fill with the dword */
 		if ((dst & 3) || (bytes & 3))
@@ -327,6 +536,104 @@ static int dma_data(struct cp *c, const uint32_t *p)
 	return r;
 }
 
+/* COPY_DATA (nvd.h / Mesa sid.h): SRC_SEL 1 memory, 2 TC_L2 (memory
+ * through L2), 5 immediate, 9 the GPU timestamp; DST_SEL 0 a register
+ * (the SH registers of the register file), 1/2/5 memory.  COUNT_SEL picks
+ * 32 or 64 bits. */
+static int copy_data(struct cp *c, const uint32_t *p)
+{
+	uint32_t ctl = p[1], src_sel = ctl & 0xf, dst_sel = (ctl >> 8) & 0xf;
+	bool wide = (ctl >> 16) & 1;
+	size_t n = wide ? 8 : 4;
+	uint64_t v = 0;
+	switch (src_sel) {
+	case 1:
+	case 2: {
+		uint64_t src = addr64(p[2], p[3]);
+		if (src & (wide ? 7 : 3))
+			return bad(c, "%s", "COPY_DATA from an unaligned memory address");
+		int r = exec_read(c->job, src, &v, n);
+		if (r)
+			return r;
+		break;
+	}
+	case 5:
+		v = addr64(p[2], wide ? p[3] : 0);
+		break;
+	case 9:
+		v = exec_gpu_clock();
+		break;
+	case 0:
+		return bad(c, "%s", "COPY_DATA from a register is not modelled");
+	default:
+		return bad(c, "%s", "COPY_DATA SRC_SEL not modelled (GDS, perfcounter, ...)");
+	}
+	switch (dst_sel) {
+	case 0: {
+		uint32_t reg = p[4] & 0x3ffff;
+		if (reg < PACKET3_SET_SH_REG_START || reg + (wide ? 2 : 1) > PACKET3_SET_SH_REG_END)
+			return bad(c, "%s", "COPY_DATA to a register outside the SH registers");
+		int r = check_sh_range(c, reg, wide ? 2 : 1, "COPY_DATA");
+		if (!r)
+			r = write_sh_reg(c, reg, (uint32_t)v);
+		if (!r && wide)
+			r = write_sh_reg(c, reg + 1, (uint32_t)(v >> 32));
+		return r;
+	}
+	case 1:
+	case 2:
+	case 5: {
+		uint64_t dst = addr64(p[4], p[5]);
+		if (dst & (wide ? 7 : 3))
+			return bad(c, "%s", "COPY_DATA to an unaligned memory address");
+		return exec_write(c->job, dst, &v, n);
+	}
+	default:
+		return bad(c, "%s", "COPY_DATA DST_SEL not modelled (GDS, perfcounter, ...)");
+	}
+}
+
+/* ATOMIC_MEM: one atomic on memory, or (COMMAND 1, loop) a compare-swap
+ * retried every LOOP_INTERVAL until it succeeds (a lock acquire: RADV's
+ * perf-counter lock).  The read-modify-write runs between two packets of
+ * this ring thread; like the shader core's atomics it is atomic against
+ * this queue's work, not against another ring running at the same
+ * instant. */
+static int atomic_mem(struct cp *c, const uint32_t *p)
+{
+	uint32_t op = p[1] & 0x1f, command = (p[1] >> 8) & 0xf;
+	bool wide = p[1] & EXEC_TC_OP_64;
+	uint64_t addr = addr64(p[2], p[3]), src = addr64(p[4], p[5]), cmp = addr64(p[6], p[7]);
+	uint64_t mask = wide ? UINT64_MAX : UINT32_MAX, probe;
+	if (!exec_tc_atomic(op, wide, 0, 0, &probe))
+		return bad(c, "%s", "ATOMIC_MEM with an ATOMIC op the vgpu does not model (float or cache op)");
+	if (command > 1)
+		return bad(c, "%s", "ATOMIC_MEM COMMAND other than single pass or loop");
+	if (command == 1 && op != EXEC_TC_OP_CMPSWAP)
+		return bad(c, "%s", "ATOMIC_MEM COMMAND loop with an op other than compare-swap");
+	size_t n = wide ? 8 : 4;
+	if (addr & (n - 1))
+		return bad(c, "%s", "ATOMIC_MEM on an unaligned address");
+	for (;;) {
+		uint64_t old = 0, nv;
+		int r = exec_read(c->job, addr, &old, n);
+		if (r)
+			return r;
+		if (op != EXEC_TC_OP_CMPSWAP || (old & mask) == (cmp & mask)) {
+			exec_tc_atomic(op, wide, old, src, &nv);
+			return exec_write(c->job, addr, &nv, n);
+		}
+		if (command == 0)
+			return 0; /* compare failed: memory unchanged */
+		/* loop: another agent holds the lock; retry until the watchdog */
+		r = exec_check_watchdog(c->job);
+		if (r)
+			return r;
+		struct timespec ts = { 0, 10000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* Expected count field of fixed-size packets; -1 if variable. */
 static int fixed_count(uint32_t op)
 {
@@ -337,6 +644,13 @@ static int fixed_count(uint32_t op)
 	case PACKET3_RELEASE_MEM: return 6;
 	case PACKET3_DMA_DATA: return 5;
 	case PACKET3_ACQUIRE_MEM: return 6;
+	case PACKET3_COPY_DATA: return 4;
+	case PACKET3_ATOMIC_MEM: return 7;
+	case PACKET3_CONTEXT_CONTROL: return 1;
+	case PACKET3_CLEAR_STATE: return 0;
+	case PACKET3_PFP_SYNC_ME: return 0;
+	case PACKET3_SET_BASE: return 2;
+	case PACKET3_LOAD_SH_REG_INDEX: return 3;
 	default: return -1;
 	}
 }
@@ -347,21 +661,42 @@ static int exec_packet(struct cp *c, uint32_t op, uint32_t count)
 	int fc = fixed_count(op);
 	if (fc >= 0 && count != (uint32_t)fc)
 		return bad(c, "%s", "wrong packet size (count field)");
+	if (CP_PACKET3_PREDICATE(p[0]))
+		return bad(c, "%s", "predicated packet (SET_PREDICATION is not modelled)");
 	switch (op) {
 	case PACKET3_NOP:
 	case PACKET3_ACQUIRE_MEM: /* cache actions: memory is coherent here */
 		return 0;
+	case PACKET3_PFP_SYNC_ME:
+		/* PFP waits for ME: the vgpu's CP is one in-order engine */
+		if (!on_gfx_ring(c))
+			return bad(c, "%s", "PFP_SYNC_ME on a compute ring (the MEC has no PFP)");
+		return 0;
+	case PACKET3_CONTEXT_CONTROL:
+		/* LOAD/SHADOW enables of the context register shadowing: the
+		 * vgpu keeps its register file itself and shadows nothing. */
+		if (!on_gfx_ring(c))
+			return bad(c, "%s", "CONTEXT_CONTROL on a compute ring (GFX ring only)");
+		return 0;
+	case PACKET3_CLEAR_STATE:
+		/* Context registers back to the clear state.  The vgpu reads no
+		 * context register (draws are refused), so it zeroes them. */
+		if (!on_gfx_ring(c))
+			return bad(c, "%s", "CLEAR_STATE on a compute ring (GFX ring only)");
+		memset(c->st->ctx, 0, sizeof(c->st->ctx));
+		return 0;
 	case PACKET3_SET_SH_REG:
 	case PACKET3_SET_SH_REG_INDEX:
 		return set_sh_reg(c, p, count);
-	case PACKET3_SET_UCONFIG_REG: {
-		if (count < 1)
-			return bad(c, "%s", "SET_UCONFIG_REG without a register offset");
-		uint32_t reg = PACKET3_SET_UCONFIG_REG_START + (p[1] & 0xffff);
-		if (reg + count - 1 > PACKET3_SET_UCONFIG_REG_END - 1)
-			return bad(c, "%s", "SET_UCONFIG_REG outside the UCONFIG range");
-		return 0; /* no UCONFIG register affects what the vgpu executes */
-	}
+	case PACKET3_LOAD_SH_REG_INDEX:
+		return load_sh_reg_index(c, p);
+	case PACKET3_SET_CONTEXT_REG:
+		return set_context_reg(c, p, count);
+	case PACKET3_SET_UCONFIG_REG:
+	case PACKET3_SET_UCONFIG_REG_INDEX:
+		return set_uconfig_reg(c, p, count);
+	case PACKET3_SET_BASE:
+		return set_base(c, p);
 	case PACKET3_EVENT_WRITE: {
 		uint32_t index = (p[1] >> 8) & 0xf;
 		if (count != 0 || (index != 0 && index != 4))
@@ -372,6 +707,10 @@ static int exec_packet(struct cp *c, uint32_t op, uint32_t count)
 		return release_mem(c, p);
 	case PACKET3_WRITE_DATA:
 		return write_data(c, p, count);
+	case PACKET3_COPY_DATA:
+		return copy_data(c, p);
+	case PACKET3_ATOMIC_MEM:
+		return atomic_mem(c, p);
 	case PACKET3_WAIT_REG_MEM:
 		return wait_reg_mem(c, p);
 	case PACKET3_DMA_DATA:
@@ -385,6 +724,21 @@ static int exec_packet(struct cp *c, uint32_t op, uint32_t count)
 	}
 	case PACKET3_DISPATCH_DIRECT:
 		return dispatch_direct(c, p);
+	case PACKET3_DISPATCH_INDIRECT:
+		return dispatch_indirect(c, p, count);
+	case PACKET3_SET_PREDICATION:
+		return bad(c, "%s", "SET_PREDICATION (conditional rendering) is not modelled");
+	case PACKET3_DRAW_INDIRECT:
+	case PACKET3_DRAW_INDEX_INDIRECT:
+	case PACKET3_DRAW_INDEX_2:
+	case PACKET3_DRAW_INDIRECT_MULTI:
+	case PACKET3_DRAW_INDEX_AUTO:
+	case PACKET3_DRAW_INDEX_MULTI_AUTO:
+	case PACKET3_DRAW_INDEX_OFFSET_2:
+	case PACKET3_DRAW_INDEX_INDIRECT_MULTI:
+	case PACKET3_DISPATCH_MESH_INDIRECT_MULTI:
+	case PACKET3_DISPATCH_TASKMESH_GFX:
+		return bad(c, "%s", "a draw: the vgpu has no rasteriser (drawing is out of scope)");
 	default:
 		return bad(c, "%s", "unknown opcode");
 	}

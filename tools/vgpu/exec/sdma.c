@@ -1,8 +1,8 @@
 /*
  * The SDMA engine of a gfx11 part (sdma_v6_0, packet layouts from
  * sdma_v6_0_0_pkt_open.h).  Linear packets only: NOP, COPY LINEAR,
- * WRITE LINEAR, FENCE, TRAP, POLL_REGMEM (memory), CONST_FILL and
- * TIMESTAMP.  Anything else - another op or sub-op, a packet running past
+ * WRITE LINEAR, FENCE, TRAP, POLL_REGMEM (memory), ATOMIC (the integer
+ * TC_OP operations, single pass or loop), CONST_FILL and TIMESTAMP.  Anything else - another op or sub-op, a packet running past
  * the IB, a register poll - stops the job with a fault naming the IB
  * address, the dword offset and the header.
  */
@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* sdma_v6_0_0_pkt_open.h */
 #define SDMA_OP_NOP 0
@@ -20,6 +21,7 @@
 #define SDMA_OP_FENCE 5
 #define SDMA_OP_TRAP 6
 #define SDMA_OP_POLL_REGMEM 8
+#define SDMA_OP_ATOMIC 10
 #define SDMA_OP_CONST_FILL 11
 #define SDMA_OP_TIMESTAMP 13
 #define SDMA_SUBOP_COPY_LINEAR 0
@@ -40,6 +42,11 @@
 #define POLL_FUNC(h) (((h) >> 28) & 7)
 #define POLL_MEM_POLL(h) (((h) >> 31) & 1)
 #define POLL_RETRY_COUNT(d) (((d) >> 16) & 0xfff)
+/* SDMA_PKT_ATOMIC: HEADER loop bit 16, tmz bit 18, atomic_op bits 25..31
+ * (a TC_OP code); DW7 loop_interval bits 0..12 */
+#define ATOMIC_LOOP(h) (((h) >> 16) & 1)
+#define ATOMIC_TMZ(h) (((h) >> 18) & 1)
+#define ATOMIC_OP(h) (((h) >> 25) & 0x7f)
 
 /* Bytes moved per step of a copy or fill (keeps the watchdog responsive). */
 #define SDMA_CHUNK (1u << 20)
@@ -162,10 +169,49 @@ static uint32_t packet_len(const struct sdma *s, uint32_t avail)
 		return HDR_SUB_OP(h) == 0 ? 6 : 0;
 	case SDMA_OP_CONST_FILL:
 		return HDR_SUB_OP(h) == 0 ? 5 : 0;
+	case SDMA_OP_ATOMIC:
+		return HDR_SUB_OP(h) == 0 ? 8 : 0;
 	case SDMA_OP_TIMESTAMP:
 		return HDR_SUB_OP(h) <= SDMA_SUBOP_TIMESTAMP_GET_GLOBAL ? 3 : 0;
 	default:
 		return 0;
+	}
+}
+
+/* ATOMIC: one integer atomic on memory, or (loop) a compare-swap retried
+ * until it succeeds.  The read-modify-write is atomic against this
+ * ring's own work (as PM4 ATOMIC_MEM and the shader core's atomics). */
+static int atomic(struct sdma *s, const uint32_t *p)
+{
+	uint32_t h = p[0], op = ATOMIC_OP(h) & 0x1f;
+	bool wide = ATOMIC_OP(h) & EXEC_TC_OP_64;
+	uint64_t addr = addr64(p[1], p[2]), src = addr64(p[3], p[4]), cmp = addr64(p[5], p[6]);
+	uint64_t mask = wide ? UINT64_MAX : UINT32_MAX, probe;
+	if (ATOMIC_TMZ(h))
+		return bad(s, "ATOMIC with TMZ (trusted memory) is not modelled");
+	if (!exec_tc_atomic(op, wide, 0, 0, &probe))
+		return bad(s, "ATOMIC with an atomic_op the vgpu does not model (float or cache op)");
+	if (ATOMIC_LOOP(h) && op != EXEC_TC_OP_CMPSWAP)
+		return bad(s, "ATOMIC loop with an op other than compare-swap");
+	size_t n = wide ? 8 : 4;
+	if (addr & (n - 1))
+		return bad(s, "ATOMIC address not naturally aligned");
+	for (;;) {
+		uint64_t old = 0, nv;
+		int r = exec_read(s->job, addr, &old, n);
+		if (r)
+			return r;
+		if (op != EXEC_TC_OP_CMPSWAP || (old & mask) == (cmp & mask)) {
+			exec_tc_atomic(op, wide, old, src, &nv);
+			return exec_write(s->job, addr, &nv, n);
+		}
+		if (!ATOMIC_LOOP(h))
+			return 0;
+		r = exec_check_watchdog(s->job);
+		if (r)
+			return r;
+		struct timespec ts = { 0, 10000 };
+		nanosleep(&ts, NULL);
 	}
 }
 
@@ -209,6 +255,8 @@ static int exec_packet(struct sdma *s)
 		return const_fill(s, addr64(p[1], p[2]), p[3], fs,
 				  (uint64_t)CONST_FILL_COUNT(p[4]) + 1);
 	}
+	case SDMA_OP_ATOMIC:
+		return atomic(s, p);
 	case SDMA_OP_TIMESTAMP: {
 		if (HDR_SUB_OP(h) == SDMA_SUBOP_TIMESTAMP_SET)
 			return 0; /* the vgpu's counter is the host clock */

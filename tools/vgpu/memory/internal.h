@@ -92,7 +92,7 @@ struct mem_gbo {
 	uint64_t ino, dev;         /* of the backing memfd */
 	uint64_t tiling_flags;
 	uint32_t metadata_size;
-	uint32_t pad;
+	uint32_t flink_name;       /* GEM_FLINK name (the gid), 0: none; was padding */
 	uint64_t metadata_flags;
 	uint8_t metadata[256];
 	struct mem_holder holders[MEM_MAX_HOLDERS];
