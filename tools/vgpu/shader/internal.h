@@ -378,6 +378,10 @@ int shader_exec_vop3p(struct shader_core *c, struct shader_wave *w, const struct
  * by name; -ENOENT for another name */
 int shader_exec_valu_lane(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 			  const char *name);
+/* Whether those two run a name (make isa-coverage): shader_exec_vop3p,
+ * and shader_exec_valu_lane with or without DPP. */
+bool shader_vop3p_known(const char *name);
+bool shader_valu_lane_known(const char *name, bool dpp);
 /* The DPP16/DPP8 source lane of each destination lane (shader/valu_lane.c):
  * src[l] the lane whose src0 lane l reads; *wmask the lanes written
  * (row/bank masks, and lanes without a valid source unless bound_ctrl),

@@ -1186,10 +1186,16 @@ bool shader_valu_executes(const struct shader_icache_entry *e)
 {
 	const struct shader_valu_plan *x = &e->plan.valu.x, *y = &e->plan.valu.y;
 	if (e->inst.enc == ISA_ENC_VOP3P)
-		return x->op != VOP3P_OTHER;
-	if (e->inst.dpp || x->op == VOP_UNKNOWN)
+		return x->op != VOP3P_OTHER || shader_vop3p_known(e->base);
+	if (x->op == VOP_UNKNOWN)
+		return false;
+	if (x->op == VOP_LANE)
+		return shader_valu_lane_known(e->base, e->inst.dpp);
+	bool reads_lanes = x->op >= VOP_READFIRSTLANE_B32 && x->op <= VOP_WRITELANE_B32;
+	if (e->inst.dpp && reads_lanes)
 		return false;
 	if (e->inst.enc == ISA_ENC_VOPD)
-		return y->op != VOP_UNKNOWN && y->op < VOP_READFIRSTLANE_B32;
+		return y->op != VOP_UNKNOWN && y->op != VOP_LANE &&
+		       !(y->op >= VOP_READFIRSTLANE_B32 && y->op <= VOP_WRITELANE_B32);
 	return true;
 }

@@ -190,6 +190,15 @@ static int movrel(struct shader_core *c, struct shader_wave *w, const struct isa
 	return 0;
 }
 
+bool shader_valu_lane_known(const char *n, bool dpp)
+{
+	if (!strcmp(n, "v_nop") || !strcmp(n, "v_pipeflush"))
+		return true;
+	return !dpp && (!strcmp(n, "v_permlane16_b32") || !strcmp(n, "v_permlanex16_b32") ||
+			!strcmp(n, "v_permlane64_b32") || !strncmp(n, "v_movrel", 8) ||
+			!strncmp(n, "v_swap", 6));
+}
+
 int shader_exec_valu_lane(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 			  const char *n)
 {

@@ -150,6 +150,16 @@ static int wmma_int(struct shader_core *c, struct shader_wave *w, const struct i
 	return 0;
 }
 
+bool shader_vop3p_known(const char *name)
+{
+	if (!strcmp(name, "v_wmma_i32_16x16x16_iu8") || !strcmp(name, "v_wmma_i32_16x16x16_iu4"))
+		return true;
+	for (int i = PK_NONE + 1; i <= MIXHI_F16; i++)
+		if (pk_names[i] && !strcmp(name, pk_names[i]))
+			return true;
+	return false;
+}
+
 int shader_exec_vop3p(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		      const char *name)
 {
