@@ -45,7 +45,7 @@ if [ "$mode" != vgpu ]; then
 	exit 0
 fi
 
-for profile in 780m 890m 8060s 7900xtx; do
+for profile in 780m 890m 8060s 7900xtx 860m; do
 	rm -f "$tmp/chart.svg"
 	cli "$CLI" --vgpu "$profile" probe --size 64K --json --svg "$tmp/chart.svg"
 	if [ $rc -eq 0 ] && [ "$(py 'import json,sys
