@@ -158,6 +158,7 @@ static const struct vgpu_profile p_860m = {
 	.gb_addr_config = 0x00000142,
 	.vram_size = 512 * MiB, .vis_vram_size = 512 * MiB,
 	.gtt_size = 15 * GiB + 768 * MiB,
+	.system_ram = 31 * GiB + 512 * MiB, /* 32 GiB less the 512 MiB carve-out: GTT half */
 	.driver_name = "amdgpu",
 	.num_rb_pipes = 2, .num_tcc_blocks = 4, .num_sdma = 1,
 	.num_vgprs = 1024,
@@ -222,6 +223,7 @@ static const struct vgpu_profile p_680m = {
 	.gb_addr_config = 0x00000243,
 	.vram_size = 512 * MiB, .vis_vram_size = 512 * MiB,
 	.gtt_size = 7 * GiB + 768 * MiB,
+	.system_ram = 15 * GiB + 512 * MiB, /* 16 GiB less the 512 MiB carve-out: GTT half */
 	.driver_name = "amdgpu",
 	.num_rb_pipes = 4, .num_tcc_blocks = 8, .num_sdma = 1,
 	.num_vgprs = 1024,
@@ -249,6 +251,7 @@ static const struct vgpu_profile p_deck = {
 	.gb_addr_config = 0x00000142,
 	.vram_size = 1 * GiB, .vis_vram_size = 1 * GiB,
 	.gtt_size = 7 * GiB + 512 * MiB,
+	.system_ram = 15 * GiB, /* 16 GiB less the 1 GiB carve-out: GTT half */
 	.driver_name = "amdgpu",
 	.num_rb_pipes = 2, .num_tcc_blocks = 4, .num_sdma = 1,
 	.num_vgprs = 1024,
@@ -277,6 +280,7 @@ static const struct vgpu_profile p_6800xt = {
 	.gb_addr_config = 0x00000444,
 	.vram_size = 16 * GiB, .vis_vram_size = 256 * MiB,
 	.gtt_size = 33254252544ull,
+	.system_ram = 2 * 33254252544ull, /* the 7900xtx's host: GTT half of it */
 	.driver_name = "amdgpu",
 	.num_rb_pipes = 16, .num_tcc_blocks = 16, .num_sdma = 4,
 	.num_vgprs = 1024,
