@@ -820,3 +820,33 @@ Test(vgpu_shader_mem, image_load_store_atomic_on_a_linear_image)
 		cr_expect_eq(m[256 + i], 1011 + i, "texel %u after store and atomic add", i);
 	}
 }
+
+/* ---- VOP3-DPP operands ------------------------------------------------- */
+
+/* src2 may be a constant (llvm-mc-19 -mcpu=gfx1100 assembles it); src1 must
+ * be a VGPR on gfx11.0, so an SGPR there is an illegal instruction. */
+Test(vgpu_shader_mem, vop3_dpp_src2_constant_runs_src1_sgpr_faults)
+{
+	static const uint32_t const_src2[] = {
+		0x7e020285, /* v_mov_b32_e32 v1, 5 */
+		0x7e04028a, /* v_mov_b32_e32 v2, 10 */
+		0x7e000280, /* v_mov_b32_e32 v0, 0 */
+		0xd6550003, 0x021e04fa, 0xff00e401, /* v_add3_u32_e64_dpp v3, v1, v2, 7 quad_perm:[0,1,2,3] */
+		0xdc6a0000, 0x00000300, /* global_store_b32 v0, v3, s[0:1] */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t sgpr_src1[] = {
+		0xd6550003, 0x040804fa, 0xff00e401, /* v_add3_u32_e64_dpp v3, v1, s2, v2 quad_perm:[0,1,2,3] */
+		0xbfb00000, /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(const_src2, sizeof(const_src2) / 4);
+	uint32_t ctx = vgpu_rig_ctx_new();
+	cr_assert_eq(run(ctx, code, 32, 0, out), 0);
+	cr_assert_eq(((const uint32_t *)out->cpu)[0], 5u + 10u + 7u);
+
+	struct rig_buf *bad = program(sgpr_src1, sizeof(sgpr_src1) / 4);
+	uint32_t ctx2 = vgpu_rig_ctx_new();
+	cr_assert_eq(run(ctx2, bad, 1, 0, out), -ECANCELED);
+	cr_assert(vgpu_rig_ctx_flags(ctx2) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+}

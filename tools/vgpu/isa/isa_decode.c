@@ -421,8 +421,8 @@ static int decode_dpp(struct isa_inst *in, struct isa_operand *o, unsigned code,
 /* VOP3-DPP (gfx11): src0 = 250 (DPP16) or 233/234 (DPP8) in a VOP3
  * encoding, the DPP dword after the two VOP3 dwords; the source
  * modifiers stay in the VOP3 fields.  Taken for the opcodes llvm-mc-19
- * assembles as _e64_dpp: no 64-bit operand, the other sources VGPRs (or
- * a lane-mask SGPR), not the lane-access and v_div_scale forms. */
+ * assembles as _e64_dpp: no 64-bit operand, no literal, not the
+ * lane-access and v_div_scale forms. */
 static int vop3_dpp_ok(const struct isa_inst *in)
 {
 	const struct isa_opdesc *d = in->desc;
@@ -435,9 +435,12 @@ static int vop3_dpp_ok(const struct isa_inst *in)
 		const struct isa_slot *sl = &d->slot[i];
 		if (sl->bits > 32)
 			return 0;
+		/* src1/src2 may be VGPRs, SGPRs or inline constants (LLVM's gfx11
+		 * disassembler tests print s105, vcc_hi, -1, 0.5 there); not a
+		 * literal, which would need the dword the DPP control takes */
 		if (sl->field == ISA_FLD_SRC1 || sl->field == ISA_FLD_SRC2) {
 			unsigned v = field_value(in, sl->field);
-			if (v < 256 && !(sl->rules & ISA_SRC_LANEMASK))
+			if (v == 255 && !(sl->rules & ISA_SRC_LANEMASK))
 				return 0;
 		}
 	}

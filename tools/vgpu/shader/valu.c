@@ -1148,6 +1148,14 @@ int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
 	}
 	if (x->op == VOP_UNKNOWN)
 		return shader_illegal(c);
+	/* VOP3-DPP: src1 is a VGPR on gfx11.0 (llvm-mc-19 -mcpu=gfx1100 refuses
+	 * an SGPR or a constant there; src2 may be either).  gfx1150 adds
+	 * SGPR src1 (LLVM's DPPSrc1SGPR); the core does not tell the two
+	 * apart, so it takes the stricter rule. */
+	if (in->dpp && in->enc == ISA_ENC_VOP3)
+		for (unsigned i = 0; i < in->nops; i++)
+			if (in->ops[i].field == ISA_FLD_SRC1 && in->ops[i].kind != ISA_OPK_VGPR)
+				return shader_illegal(c);
 	if (x->op == VOP_LANE) {
 		int r = shader_exec_valu_lane(c, w, in, e->base);
 		return r == -ENOENT ? shader_illegal(c) : r;
