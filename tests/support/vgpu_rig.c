@@ -134,3 +134,65 @@ int vgpu_rig_submit_compute(uint32_t ctx, const struct rig_buf *ib, uint32_t ndw
 	cr_assert_eq(w.out.status, 0, "job not done after the wait");
 	return 0;
 }
+
+/* ---- dispatching hand-assembled programs ---------------------------- */
+
+/* nvd.h */
+#define PACKET3(op, n) ((3u << 30) | (((n) & 0x3FFFu) << 16) | (((op) & 0xFFu) << 8))
+#define PKT3_DISPATCH_DIRECT 0x15
+#define PKT3_SET_SH_REG 0x76
+/* SH register offsets (from PACKET3_SET_SH_REG_START) of COMPUTE_* */
+#define SH_COMPUTE_START_X 0x204
+#define SH_COMPUTE_PGM_LO 0x20c
+#define SH_COMPUTE_PGM_RSRC1 0x212
+#define SH_COMPUTE_USER_DATA_0 0x240
+#define INIT_COMPUTE_SHADER_EN 1u
+#define INIT_CS_W32_EN (1u << 15)
+/* RSRC1: FLOAT_MODE 0xf0 (nearest even, denormals kept), VGPRS = 1 (16
+ * VGPRs in wave32); RSRC2: two user SGPRs (the output address in s[0:1]),
+ * the workgroup id X in s2 and LDS_SIZE in 512-byte granules */
+#define RSRC1_16_VGPRS ((0xf0u << 12) | 1u)
+#define RSRC2_OUT_SGPRS ((2u << 1) | (1u << 7))
+#define RSRC2_LDS(granules) ((uint32_t)(granules) << 15)
+
+struct rig_buf *vgpu_rig_program(const uint32_t *words, size_t n)
+{
+	struct rig_buf *code = vgpu_rig_buf_new(4096);
+	memcpy(code->cpu, words, n * 4);
+	return code;
+}
+
+int vgpu_rig_dispatch(uint32_t ctx, const struct rig_buf *code, uint32_t groups, uint32_t threads,
+		      uint32_t lds_granules, bool wave64, const struct rig_buf *out)
+{
+	struct rig_buf *ib = vgpu_rig_buf_new(4096);
+	uint32_t *p = ib->cpu, n = 0;
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 6);
+	p[n++] = SH_COMPUTE_START_X;
+	p[n++] = 0; p[n++] = 0; p[n++] = 0;
+	p[n++] = threads; p[n++] = 1; p[n++] = 1;
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = SH_COMPUTE_PGM_LO;
+	p[n++] = (uint32_t)(code->va >> 8);
+	p[n++] = (uint32_t)(code->va >> 40);
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = SH_COMPUTE_PGM_RSRC1;
+	p[n++] = RSRC1_16_VGPRS;
+	p[n++] = RSRC2_OUT_SGPRS | RSRC2_LDS(lds_granules);
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = SH_COMPUTE_USER_DATA_0;
+	p[n++] = (uint32_t)out->va;
+	p[n++] = (uint32_t)(out->va >> 32);
+	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
+	p[n++] = groups; p[n++] = 1; p[n++] = 1;
+	p[n++] = INIT_COMPUTE_SHADER_EN | (wave64 ? 0 : INIT_CS_W32_EN);
+	return vgpu_rig_submit_compute(ctx, ib, n);
+}
+
+void vgpu_rig_expect_words(const struct rig_buf *out, const uint32_t *want, size_t n)
+{
+	const uint32_t *got = out->cpu;
+	for (size_t i = 0; i < n; i++)
+		cr_expect_eq(got[i], want[i], "result %zu (byte offset %zu): 0x%08x, want 0x%08x", i,
+			     i * 4, got[i], want[i]);
+}

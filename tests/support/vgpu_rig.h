@@ -14,6 +14,8 @@
 #ifndef VGPU_RIG_H
 #define VGPU_RIG_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <amdgpu.h>
 
@@ -55,5 +57,18 @@ uint32_t vgpu_rig_ctx_flags(uint32_t ctx);
  * buffer made so far in the BO list, and waits up to 30 s: 0, or -errno of
  * the CS or WAIT_CS ioctl (-ECANCELED after a fault or a hang). */
 int vgpu_rig_submit_compute(uint32_t ctx, const struct rig_buf *ib, uint32_t ndw);
+
+/* A program of `n` dwords (hand-assembled gfx11 code) in a fresh buffer. */
+struct rig_buf *vgpu_rig_program(const uint32_t *words, size_t n);
+
+/* `groups` workgroups of `threads` work-items (wave32, or wave64) running
+ * `code` with 16 VGPRs, FLOAT_MODE 0xf0, s[0:1] = out->va, the workgroup
+ * id X in s2 and `lds_granules` x 512 bytes of LDS: the submission's
+ * result (0, or -ECANCELED after a fault). */
+int vgpu_rig_dispatch(uint32_t ctx, const struct rig_buf *code, uint32_t groups, uint32_t threads,
+		      uint32_t lds_granules, bool wave64, const struct rig_buf *out);
+
+/* cr_expect that the first `n` words of `out` are `want`. */
+void vgpu_rig_expect_words(const struct rig_buf *out, const uint32_t *want, size_t n);
 
 #endif
