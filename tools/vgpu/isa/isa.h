@@ -223,11 +223,38 @@ struct isa_inst {
 	uint8_t nops_y;
 	struct isa_operand ops_y[ISA_MAX_OPS];
 	uint8_t half;                    /* decoder internal: 1 while on Y */
+	uint8_t gen;                     /* enum isa_gen that decoded it */
+	/* SDWA (gfx10.3 VOP1/VOP2/VOPC with src0 = 249): src0 is the VGPR
+	 * of the SDWA dword; selects as SDWA_SEL_* (0-3 BYTE_0..3, 4-5
+	 * WORD_0..1, 6 DWORD), dst_unused 0 PAD, 1 SEXT, 2 PRESERVE */
+	uint8_t sdwa;
+	uint8_t dst_sel, dst_unused, src0_sel, src1_sel;
+	uint8_t src0_sext, src1_sext;
+	/* MUBUF gfx10.3: the lds bit (load into LDS) */
+	uint8_t lds;
 };
 
 /* Decodes one instruction: number of dwords consumed (1..3), -EILSEQ for
- * an unknown or invalid encoding, -EOVERFLOW if it runs past nwords. */
+ * an unknown or invalid encoding, -EOVERFLOW if it runs past nwords.
+ * isa_decode is gfx11's. */
 int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out);
+
+/* The ISA generations the decoder knows.  isa_decode_gen(ISA_GEN_GFX11,..)
+ * is isa_decode.  For every generation the decoded form is the same
+ * struct: desc->name is the mnemonic as llvm-objdump-19 prints it for that
+ * generation (gfx10.3: "s_load_dwordx2", "ds_write_b32", ...), inst.gen
+ * says which generation decoded it, ops[].code keeps the raw operand code
+ * and ops[].reg / SREG codes use gfx11's scalar register numbering (so
+ * gfx10's m0 = 124 and null = 125 arrive as gfx11's 125 and 124), and the
+ * memory fields (offset, glc, slc, dlc, offen, idxen, tfe, ...) mean
+ * what they mean for gfx11. */
+enum isa_gen {
+	ISA_GEN_GFX11 = 0,   /* gfx1100-1103, gfx1150-1152 */
+	ISA_GEN_GFX103 = 1,  /* gfx1030-1036 */
+	ISA_GEN_COUNT
+};
+int isa_decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
+		   struct isa_inst *out);
 
 /* LLVM-style text; returns the length written (truncated to cap) or
  * -EINVAL. */

@@ -859,3 +859,12 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 	out->nwords = (uint8_t)len;
 	return (int)len;
 }
+
+int isa_decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords, struct isa_inst *out)
+{
+	if (gen == ISA_GEN_GFX11)
+		return isa_decode(words, nwords, out);
+	/* gfx10.3 has no decoder yet: every word is undecodable, so a shader
+	 * of that generation faults as an illegal instruction. */
+	return -EILSEQ;
+}
