@@ -160,8 +160,12 @@ static int decode_sreg(struct isa_operand *o, unsigned code)
 		if (code + n > 106)
 			return -EILSEQ;
 	} else if (code >= 108 && code <= 123) {
+		/* ttmp tuples are aligned down the same way (LLVM's
+		 * getTTmpIdx then the tuple's shift: code 109 as a 64-bit
+		 * operand is ttmp[0:1], 110 as 128 bits ttmp[0:3]) */
 		unsigned align = n >= 4 ? 4 : n;
-		if ((code - 108) % align || code + n > 124)
+		code -= (code - 108) % align;
+		if (code + n > 124)
 			return -EILSEQ;
 	} else if (n > 1 && code != 106 && code != 126 && code != 124) {
 		return -EILSEQ;
