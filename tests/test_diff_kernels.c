@@ -1257,6 +1257,36 @@ static void r_a3_w_bf16bf16(void *out, const void *a, const void *b, uint32_t n)
 	a3_wmma16(out, a, b, true);
 }
 
+/* VOP3P-DPP (alu3.cl): src0 comes from lane i ^ 1, i - 1 in its row of 16
+ * (0 for the row's first lane: bound_ctrl), or i ^ 7. */
+static void r_a3_mix_dpp(void *out, const void *va, const void *vb, uint32_t n)
+{
+	const uint32_t *a = va, *b = vb;
+	uint32_t *o = out;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t j = i ^ 1u, xs = a3_x(a[j], b[j]), y = a3_y(a[i], b[i]);
+		o[i] = f2u(fmaf(f16_to_f32((uint16_t)xs), f16_to_f32((uint16_t)y), u2f(y)));
+	}
+}
+static void r_a3_dot2_dpp(void *out, const void *va, const void *vb, uint32_t n)
+{
+	const uint32_t *a = va, *b = vb;
+	uint32_t *o = out;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t xs = i % 16 ? a3_x(a[i - 1], b[i - 1]) : 0, y = a3_y(a[i], b[i]);
+		o[i] = f2u((float)(q_h(xs) * q_h(y) + q_h(xs >> 16) * q_h(y >> 16) + (__float128)u2f(y)));
+	}
+}
+static void r_a3_mixlo_dpp8(void *out, const void *va, const void *vb, uint32_t n)
+{
+	const uint32_t *a = va, *b = vb;
+	uint32_t *o = out;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t j = i ^ 7u, xs = a3_x(a[j], b[j]), x = a3_x(a[i], b[i]), y = a3_y(a[i], b[i]);
+		o[i] = ((x ^ y) & 0xffff0000u) | q_to_f16(q_h(xs) * q_h(y) + q_h(a[i]));
+	}
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 /* F32_FTZ: as F32_NAN, and a zero of the right sign where the reference
@@ -1484,6 +1514,10 @@ static const struct diff_kernel kernels[] = {
 	M64("alu3", a3_mqsad_clamp, D_I64, EXACT),
 	ALL("alu3", a3_w_f16f16, D_WMMA_F16, 256, 32),
 	ALL("alu3", a3_w_bf16bf16, D_WMMA_BF16, 256, 32),
+	{"alu3", "a3_mix_dpp", D_F16, 512, 64, NULL, NULL, r_a3_mix_dpp, F32_NAN, 0, NULL},
+	/* v_dot2_f32_f16 sums in double, then rounds to f32 (1 ULP, as m2_fdot2) */
+	{"alu3", "a3_dot2_dpp", D_F16, 512, 64, NULL, NULL, r_a3_dot2_dpp, F32_NAN, 1, NULL},
+	{"alu3", "a3_mixlo_dpp8", D_F16, 512, 64, NULL, NULL, r_a3_mixlo_dpp8, F16X2_NAN, 0, NULL},
 	FOLD32(fd_fract, F32_NAN),
 	FOLD32(fd_frexp_mant, F32_NAN),
 	FOLD32(fd_frexp_exp, EXACT),

@@ -78,3 +78,12 @@ void a3_w_bf16bf16(global uint *o, global const short *a, global const short *b)
 	for (int v = 0; v < 8; v++)
 		o[(2 * v + l / 16) * 16 + r] = (uint)(ushort)c[2 * v] | (uint)(ushort)c[2 * v + 1] << 16;
 }
+// VOP3P-DPP: src0 read from another lane.  quad_perm:[1,0,3,2] (lane
+// i ^ 1), row_shr:1 with bound_ctrl (0 for the first lane of a row of
+// 16), dpp8:[7,6,5,4,3,2,1,0] (lane i ^ 7)
+KU(a3_mix_dpp, __asm__("v_fma_mix_f32 %0, %1, %2, %3 op_sel_hi:[1,1,0] quad_perm:[1,0,3,2] row_mask:0xf bank_mask:0xf"
+		       : "=v"(r) : "v"(x), "v"(y), "v"(y)))
+KU(a3_dot2_dpp, __asm__("v_dot2_f32_f16 %0, %1, %2, %3 row_shr:1 row_mask:0xf bank_mask:0xf bound_ctrl:1"
+			: "=v"(r) : "v"(x), "v"(y), "v"(y)))
+KU(a3_mixlo_dpp8, __asm__("v_fma_mixlo_f16 %0, %1, %2, %3 op_sel_hi:[1,1,1] dpp8:[7,6,5,4,3,2,1,0]"
+			  : "+v"(r) : "v"(x), "v"(y), "v"(a)))

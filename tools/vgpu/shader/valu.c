@@ -1104,6 +1104,18 @@ static int fma_mix(struct shader_core *c, struct shader_wave *w, const struct is
 			return e;
 	}
 	uint64_t exec = wave_exec(c, w);
+	/* VOP3P-DPP: src0 from the lane the DPP control names (as compute()
+	 * does); src1 must be a VGPR on gfx1100 */
+	uint8_t dpp_src[64];
+	uint32_t out[64];
+	uint64_t dpp_zero = 0;
+	if (in->dpp) {
+		uint64_t wm;
+		if (in->ops[1].kind != ISA_OPK_VGPR || in->ops[2].kind != ISA_OPK_VGPR)
+			return shader_illegal(c);
+		shader_dpp_lanes(in, c->lanes, exec, dpp_src, &wm, &dpp_zero);
+		exec &= wm;
+	}
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
 			continue;
@@ -1112,6 +1124,8 @@ static int fma_mix(struct shader_core *c, struct shader_wave *w, const struct is
 			const struct isa_operand *o = &in->ops[1 + k];
 			uint32_t v = (uint32_t)(o->kind == ISA_OPK_VGPR ?
 					w->v[(size_t)o->reg * 64 + lane] : scal[k]);
+			if (k == 0 && in->dpp)
+				v = ((dpp_zero >> lane) & 1) ? 0 : w->v[(size_t)o->reg * 64 + dpp_src[lane]];
 			if ((in->opsel_hi >> k) & 1)
 				s[k] = f16_to_f32((uint16_t)(v >> (((in->opsel >> k) & 1) * 16)));
 			else
@@ -1124,8 +1138,13 @@ static int fma_mix(struct shader_core *c, struct shader_wave *w, const struct is
 		float r = fmaf(s[0], s[1], s[2]);
 		if (in->clamp)
 			r = r < 0.0f ? 0.0f : r > 1.0f ? 1.0f : r != r ? 0.0f : r;
-		w->v[(size_t)d->reg * 64 + lane] = u32f(r);
+		out[lane] = u32f(r);
 	}
+	/* written after every lane has read its sources (DPP reads other
+	 * lanes' src0, which may be the destination) */
+	for (unsigned lane = 0; lane < c->lanes; lane++)
+		if ((exec >> lane) & 1)
+			w->v[(size_t)d->reg * 64 + lane] = out[lane];
 	return 0;
 }
 
