@@ -476,6 +476,30 @@ Test(vgpu_shader, setkill_code_end_and_sendmsghalt)
 	expect_guilty_then_recover(ctx);
 }
 
+/* What the vgpu does not model faults saying why: s_rfe_b64 returns from
+ * a trap handler, s_endpgm_saved ends a wave context save has stored. */
+Test(vgpu_shader, trap_handler_instructions_fault_saying_why)
+{
+	static const uint32_t rfe[] = {
+		0xbe804a00, /* s_rfe_b64 s[0:1] */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t saved[] = {
+		0xbfb10000, /* s_endpgm_saved */
+		0xbfb00000, /* s_endpgm */
+	};
+	uint32_t ctx;
+	char *log;
+	uint64_t va;
+	cr_assert_eq(run_blob(rfe, 2, &ctx, &log, &va), -ECANCELED);
+	cr_assert(strstr(log, "s_rfe_b64 returns from a trap handler") != NULL, "log: %s", log);
+	cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+	cr_assert_eq(run_blob(saved, 2, &ctx, &log, &va), -ECANCELED);
+	cr_assert(strstr(log, "s_endpgm_saved ends a wave the context-switch trap handler has saved") != NULL,
+		  "log: %s", log);
+	expect_guilty_then_recover(ctx);
+}
+
 Test(vgpu_shader, store_to_unmapped_address_is_a_vm_fault)
 {
 	const uint32_t n = 64;
