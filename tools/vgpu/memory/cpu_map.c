@@ -132,8 +132,9 @@ char *mem_read_maps(const char *path)
 	return buf;
 }
 
-/* Mappings of this instance's BO memfds in this process, less the vgpu's
- * own internal ones (mem_bo.kmap).  Local lock held. */
+/* Mappings of this instance's BO memfds and VRAM pool files in this
+ * process, less the vgpu's own internal ones (mem_bo.kmap).  Local lock
+ * held. */
 int mem_cpu_map_count(char *buf, size_t cap, size_t *off)
 {
 	char *maps = mem_read_maps("/proc/self/maps");
@@ -147,10 +148,18 @@ int mem_cpu_map_count(char *buf, size_t cap, size_t *off)
 		if (nl)
 			*nl = '\0';
 		char *name = strstr(line, needle);
+		/* or a VRAM pool file (memory/vram_pool.c): the BO it backs */
+		char *pool = name ? NULL : strstr(line, "/dev/shm/");
+		uint32_t pool_gid = 0;
+		if (pool) {
+			mem_shared_lock();
+			pool_gid = mem_vram_pool_gid(pool);
+			mem_shared_unlock();
+		}
 		unsigned long lo, hi;
 		unsigned long long pgoff;
-		if (name && sscanf(line, "%lx-%lx %*s %llx", &lo, &hi, &pgoff) == 3) {
-			uint32_t gid = (uint32_t)strtoul(name + strlen(needle), NULL, 10);
+		if ((name || pool_gid) && sscanf(line, "%lx-%lx %*s %llx", &lo, &hi, &pgoff) == 3) {
+			uint32_t gid = name ? (uint32_t)strtoul(name + strlen(needle), NULL, 10) : pool_gid;
 			struct mem_bo *bo = mem_bo_find(gid);
 			if (!(bo && bo->kmap && (unsigned long)bo->kmap == lo)) {
 				mem_appendf(buf, cap, off, "cpu mapping: 0x%lx-0x%lx -> bo %u offset %llu\n",
