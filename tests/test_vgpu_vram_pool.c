@@ -337,3 +337,50 @@ Test(vram_pool, free_files_hold_no_more_than_the_vram)
 	cr_assert_leq(bytes, 64 * MiB);
 	close(fd);
 }
+
+/* Rss (KiB) of the mapping that starts at `addr`, from /proc/self/smaps. */
+static long mapping_rss_kib(const void *addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	cr_assert_not_null(f);
+	char line[512];
+	bool in = false;
+	long rss = -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+			in = lo == (unsigned long)addr;
+			continue;
+		}
+		if (in && strncmp(line, "Rss:", 4) == 0) {
+			rss = strtol(line + 4, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return rss;
+}
+
+Test(vram_pool, a_mapping_gets_the_pages_the_file_holds_and_no_others)
+{
+	use("6.1");
+	int fd = open_node();
+	uint32_t a = create(fd, 4 * MiB, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	unsigned char *p = map(fd, a, 4 * MiB);
+	cr_assert_eq(mapping_rss_kib(p), 0, "a fresh BO: nothing to map yet");
+	memset(p, 1, 3 * MiB); /* the last MiB stays a hole */
+	munmap(p, 4 * MiB);
+	close_bo(fd, a);
+	/* the next BO reuses the file: its mapping has the 3 MiB the file
+	 * holds before any access (TTM prefaults 16 pages per CPU fault; the
+	 * vgpu maps what is there at once), and not the hole */
+	uint32_t b = create(fd, 4 * MiB, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	p = map(fd, b, 4 * MiB);
+	cr_assert_eq(mapping_rss_kib(p), (long)(3 * MiB / KiB));
+	struct stat st;
+	cr_assert(pool_file(0, &st));
+	cr_assert_eq((uint64_t)st.st_blocks * 512, 3 * MiB, "mapping allocated nothing");
+	munmap(p, 4 * MiB);
+	close_bo(fd, b);
+	close(fd);
+}

@@ -91,6 +91,40 @@ int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot, in
 	return r;
 }
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
+
+/* TTM's CPU fault handler (ttm_bo_vm_fault_reserved) maps up to
+ * TTM_BO_VM_NUM_PREFAULT (16) pages of a BO per fault, so a CPU writing a
+ * BO it mapped takes one fault per 64 KiB.  The vgpu sees no faults, and a
+ * write fault on the host maps one 4 KiB page.  So once the boundary has
+ * mapped the backing file, the pages the file already holds (a VRAM pool
+ * file's pages, memory/vram_pool.c) are mapped at once with read faults,
+ * which the host serves 16 pages at a time (fault-around, 64 KiB); holes
+ * are skipped, so nothing is allocated and a sparse BO stays sparse.  Only
+ * the cost changes: contents and every report stay as they were.  A kernel
+ * without MADV_POPULATE_READ (before 5.14) refuses it, and the pages are
+ * then mapped at first touch as before. */
+void vgpu_dev_mmap_done(void *addr, size_t len, int prot, int backing_fd, off_t backing_offset)
+{
+	if (!(prot & PROT_READ) || backing_fd < 0 || backing_offset < 0)
+		return;
+	off_t end = backing_offset + (off_t)len;
+	for (off_t at = backing_offset; at < end;) {
+		off_t data = lseek(backing_fd, at, SEEK_DATA);
+		if (data < 0 || data >= end)
+			return;
+		off_t hole = lseek(backing_fd, data, SEEK_HOLE);
+		if (hole < 0 || hole > end)
+			hole = end;
+		if (madvise((char *)addr + (data - backing_offset), (size_t)(hole - data),
+			    MADV_POPULATE_READ) != 0)
+			return;
+		at = hole;
+	}
+}
+
 /* The boundary maps the backing memfd itself and reports every munmap
  * after the fact, so the vgpu never learns a mapping's address.  The CPU
  * mappings are therefore read back from /proc/self/maps when reported
