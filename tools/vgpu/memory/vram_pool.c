@@ -82,6 +82,10 @@ uint32_t mem_vram_pool_take(struct mem_gbo *g)
 				unused = i;
 			continue;
 		}
+		/* a file whose BO is gone is free (a process that died while
+		 * it held the lock may have left the mark behind) */
+		if (f->gid && !mem_gbo_get(f->gid))
+			f->gid = 0;
 		if (f->gid)
 			continue;
 		if (f->size >= g->size && (best < 0 || f->size < s->vram_file[best].size))
