@@ -8,6 +8,7 @@
  * clears them (VRAM_CLEARED on 6.1; always from 6.12 on; GTT always), and
  * that PRIME, a second process and CPU-mapping reports see pool BOs.
  */
+#include "vgpu_fault.h"
 #include "vgpu_test.h"
 
 #include <amdgpu_drm.h>
@@ -382,5 +383,28 @@ Test(vram_pool, a_mapping_gets_the_pages_the_file_holds_and_no_others)
 	cr_assert_eq((uint64_t)st.st_blocks * 512, 3 * MiB, "mapping allocated nothing");
 	munmap(p, 4 * MiB);
 	close_bo(fd, b);
+	close(fd);
+}
+
+Test(vram_pool, a_vram_loss_scrambles_a_pool_bo_and_spares_gtt)
+{
+	use("6.1");
+	vgpu_fault_require();
+	int fd = open_node();
+	uint32_t v = create(fd, 4 * MiB, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	uint32_t g = create(fd, 4 * MiB, AMDGPU_GEM_DOMAIN_GTT, 0);
+	struct stat st;
+	cr_assert(pool_file(0, &st), "the VRAM BO is a pool BO");
+	unsigned char *pv = map(fd, v, 4 * MiB), *pg = map(fd, g, 4 * MiB);
+	memset(pv, 0x11, 4 * MiB);
+	memset(pg, 0x22, 4 * MiB);
+	vgpu_exec_gpu_reset(true);
+	/* the scramble reaches the mapping through the same file */
+	cr_assert(!all_bytes(pv, 4 * MiB, 0x11), "VRAM contents must be gone");
+	cr_assert(all_bytes(pg, 4 * MiB, 0x22), "GTT contents survive a VRAM loss");
+	munmap(pv, 4 * MiB);
+	munmap(pg, 4 * MiB);
+	close_bo(fd, v);
+	close_bo(fd, g);
 	close(fd);
 }
