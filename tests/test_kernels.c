@@ -30,7 +30,10 @@
 #include <string.h>
 
 static const char *const targets[] = {"gfx1100", "gfx1101", "gfx1102", "gfx1103",
-				      "gfx1150", "gfx1151", "gfx1152"};
+				      "gfx1150", "gfx1151", "gfx1152",
+				      /* gfx10.3 (RDNA2) */
+				      "gfx1030", "gfx1031", "gfx1032", "gfx1033",
+				      "gfx1034", "gfx1035", "gfx1036"};
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))
 
 static uint64_t rng_state;
@@ -166,8 +169,8 @@ Test(blobs, unknown_module_and_target)
 		  "%s", amdbare_last_error());
 	cr_expect_null(data);
 	cr_expect_eq(size, 0u);
-	cr_expect_eq(kernel_registry_blob("util", "gfx1030", &data, &size), -ENOTSUP);
-	cr_expect(strstr(amdbare_last_error(), "not supported on gfx1030"), "%s",
+	cr_expect_eq(kernel_registry_blob("util", "gfx1010", &data, &size), -ENOTSUP);
+	cr_expect(strstr(amdbare_last_error(), "not supported on gfx1010"), "%s",
 		  amdbare_last_error());
 	cr_expect_eq(kernel_registry_blob("util", "", &data, &size), -ENOTSUP);
 	cr_expect_eq(kernel_registry_blob(NULL, "gfx1103", &data, &size), -EINVAL);
@@ -233,20 +236,20 @@ Test(registry, concurrent_first_use_loads_once)
 }
 
 /* A device whose target has no embedded kernels (no vgpu profile is such a
- * gfx11 part, so the device's target is rewritten here, white-box). */
+ * part: gfx1010, RDNA1, is rewritten into the device here, white-box). */
 Test(registry, unsupported_device_target)
 {
 	amdbare_device *dev = open_dev("780m");
-	snprintf(dev->info.gfx_target, sizeof(dev->info.gfx_target), "gfx1030");
+	snprintf(dev->info.gfx_target, sizeof(dev->info.gfx_target), "gfx1010");
 	const struct kernel_module *m;
 	cr_expect_eq(kernel_registry_module(dev, "util", &m), -ENOTSUP);
-	cr_expect(strstr(amdbare_last_error(), "not supported on gfx1030"), "%s",
+	cr_expect(strstr(amdbare_last_error(), "not supported on gfx1010"), "%s",
 		  amdbare_last_error());
 	unsigned char *map;
 	amdbare_bo *bo = make_buf(dev, AMDBARE_DOMAIN_GTT, 4096, 1, &map);
 	uint64_t v;
 	cr_expect_eq(amdbare_checksum_gpu(dev, bo, 0, 64, &v), -ENOTSUP);
-	cr_expect(strstr(amdbare_last_error(), "gfx1030"), "%s", amdbare_last_error());
+	cr_expect(strstr(amdbare_last_error(), "gfx1010"), "%s", amdbare_last_error());
 	amdbare_bo_free(bo);
 	close_dev(dev);
 }
