@@ -490,7 +490,8 @@ Test(checksum_gpu, bad_ranges_refused)
 }
 
 /* One GPU checksum per vgpu profile: each embedded target with a profile
- * (gfx1103, gfx1150, gfx1151, gfx1152, gfx1100) runs its own object. */
+ * (gfx1103, gfx1150, gfx1151, gfx1152, gfx1100; gfx10.3 below) runs its
+ * own object. */
 static void one_profile(const char *profile, const char *target)
 {
 	vgpu_test_require(); /* a real GPU is one target, not four */
@@ -513,6 +514,45 @@ Test(profiles, p890m) { one_profile("890m", "gfx1150"); }
 Test(profiles, p8060s) { one_profile("8060s", "gfx1151"); }
 Test(profiles, p860m) { one_profile("860m", "gfx1152"); }
 Test(profiles, p7900xtx) { one_profile("7900xtx", "gfx1100"); }
+
+/* The gfx10.3 profiles run their own util objects (gfx1035, gfx1033,
+ * gfx1030), each checked against the CPU.  A vgpu that does not execute
+ * gfx10.3 jobs faults the first one and the library reports the reset:
+ * then the checksum must have failed with exactly that (-ECANCELED), and
+ * the test is skipped, saying why. */
+static void one_profile_gfx103(const char *profile, const char *target)
+{
+	vgpu_test_require();
+	amdbare_device *dev = open_dev(profile);
+	amdbare_device_info info;
+	amdbare_device_get_info(dev, &info);
+	cr_assert_str_eq(info.gfx_target, target);
+	unsigned char *map;
+	amdbare_bo *bo = make_buf(dev, AMDBARE_DOMAIN_VRAM, 100000, 77, &map);
+	uint64_t v = 0;
+	int r = amdbare_checksum_gpu(dev, bo, 5, 99990, &v);
+	if (r == -ECANCELED) {
+		char why[512];
+		snprintf(why, sizeof(why), "%s (%s): the vgpu does not execute gfx10.3 jobs: the GPU "
+			 "checksum failed cleanly with -ECANCELED (%s)", profile, target,
+			 amdbare_last_error());
+		amdbare_bo_free(bo);
+		close_dev(dev);
+		fprintf(stderr, "SKIP: %s\n", why);
+		cr_skip_test("%s", why);
+	}
+	cr_assert_eq(r, 0, "checksum_gpu on %s: %s", profile, amdbare_last_error());
+	cr_expect_eq(v, amdbare_checksum(map + 5, 99990), "%s", profile);
+	const struct kernel_module *m;
+	cr_assert_eq(kernel_registry_module(dev, "util", &m), 0);
+	cr_expect_str_eq(amdbare_codeobj_processor(m->codeobj), target);
+	amdbare_bo_free(bo);
+	close_dev(dev);
+}
+
+Test(profiles, p680m) { one_profile_gfx103("680m", "gfx1035"); }
+Test(profiles, pdeck) { one_profile_gfx103("deck", "gfx1033"); }
+Test(profiles, p6800xt) { one_profile_gfx103("6800xt", "gfx1030"); }
 
 /* The case the checksum exists for: data copied by the DMA engine into VRAM
  * the CPU cannot see (a dGPU's VRAM past its 256 MiB BAR), proven equal to
