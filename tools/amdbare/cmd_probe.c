@@ -89,7 +89,7 @@ static double now_s(void)
 
 /* The DRAM bandwidth estimate of `amdbare gemv` (cmd_gemm.c
  * peak_bandwidth): bus bytes x memory clock x transfers per clock (2 on
- * APUs, DDR5/LPDDR5x; 16 on gfx11 dGPUs, GDDR6). */
+ * APUs, DDR5/LPDDR5(x); 16 on gfx11 and gfx10.3 dGPUs, GDDR6). */
 static double peak_dram(const amdbare_device_info *in)
 {
 	double rate = in->is_apu ? 2.0 : 16.0;
