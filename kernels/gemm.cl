@@ -2,9 +2,11 @@
 //
 // Three kernels, one per input type (the hot loop differs):
 //   gemm_f16, gemm_bf16  gfx11: WMMA (v_wmma_f32_16x16x16_{f16,bf16},
-//                        wave32); gfx10.3 (no WMMA): v_dot2_f32_f16 for
-//                        f16, bf16 widened to f32 and v_fma_f32; both:
-//                        workgroup 128 = 4 waves, tile 64x64, K step 32
+//                        wave32); gfx10.3 and gfx9 (no WMMA):
+//                        v_dot2_f32_f16 for f16 where the target has it
+//                        (gfx103x, gfx906/908/90a), else and for bf16
+//                        each half widened to f32 and v_fma_f32; all:
+//                        workgroup 128, tile 64x64, K step 32
 //   gemm_f32             FMA: workgroup 256, tile 64x64, K step 16,
 //                        4x4 outputs per work-item
 // Grid: (ceil(N / 64), ceil(M / 64)) workgroups.  Transposes, the output
@@ -279,8 +281,8 @@ void NAME(global const ushort *a, global const ushort *b, global void *c,      \
 
 GEMM_WMMA_KERNEL(gemm_f16, WMMA_F16)
 GEMM_WMMA_KERNEL(gemm_bf16, WMMA_BF16)
-#elif defined(__GFX10__)
-// ---- gfx10.3 kernels (16-bit inputs, no WMMA) ------------------------------
+#elif defined(__GFX10__) || defined(__GFX9__)
+// ---- gfx10.3 and gfx9 kernels (16-bit inputs, no WMMA) ---------------------
 
 // The same workgroup (128), tile (64 x 64), K step (32), LDS layout and
 // global loads as the WMMA kernels above (tile16_fetch/put/edge), so the
@@ -296,14 +298,29 @@ GEMM_WMMA_KERNEL(gemm_bf16, WMMA_BF16)
 //         (a shift or a mask, exact) and two v_fma_f32.
 // wave32 like gfx11: the LDS reductions and tile maps assume nothing
 // about the wave size, and RDNA2's SIMDs are 32 wide (wave64 runs as two
-// passes); see docs/kernels.md.
+// passes); gfx9 has wave64 only and runs the same code as 2 waves per
+// workgroup; see docs/kernels.md.
 typedef half v2h __attribute__((ext_vector_type(2)));
 
+#if defined(__GFX10__) || defined(__gfx906__) || defined(__gfx908__) || defined(__gfx90a__)
 static inline float dot2_f16(uint a, uint b, float acc)
 {
 	return __builtin_amdgcn_fdot2(__builtin_astype(a, v2h), __builtin_astype(b, v2h), acc,
 				      false);
 }
+#else
+// gfx900/902/904/909/90c have no f16 dot (clang-19: fdot2 needs
+// dot10-insts): each half converted to f32 (v_cvt_f32_f16, exact) and two
+// v_fma_f32, the same sums in f32.  Packed f16 FMA (v_pk_fma_f16) would
+// accumulate in f16, so it is not used.
+static inline float dot2_f16(uint a, uint b, float acc)
+{
+	acc = __builtin_fmaf((float)__builtin_astype((ushort)a, half),
+			     (float)__builtin_astype((ushort)b, half), acc);
+	return __builtin_fmaf((float)__builtin_astype((ushort)(a >> 16), half),
+			      (float)__builtin_astype((ushort)(b >> 16), half), acc);
+}
+#endif
 
 static inline float dot2_bf16(uint a, uint b, float acc)
 {
@@ -392,7 +409,7 @@ void NAME(global const ushort *a, global const ushort *b, global void *c,      \
 GEMM_DOT_KERNEL(gemm_f16, dot2_f16)
 GEMM_DOT_KERNEL(gemm_bf16, dot2_bf16)
 #else
-#error "gemm.cl: no 16-bit GEMM for this target (WMMA needs gfx11, the dot path gfx10.3)"
+#error "gemm.cl: no 16-bit GEMM for this target (WMMA needs gfx11, the dot path gfx10.3 or gfx9)"
 #endif
 
 // ---- f32 kernel -------------------------------------------------------------

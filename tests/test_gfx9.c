@@ -23,6 +23,7 @@
 #include "gfx/pm4_builder.h"
 #include "gfx/regs_gen.h"
 #include "gfx/sdma_builder.h"
+#include "kernels/registry.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -448,4 +449,43 @@ Test(gfx9, target_id_features)
 	cr_expect_eq(co->e_flags & 0xf00u, 0x500u, "xnack any, sramecc any");
 	cr_expect_str_eq(co->target, "amdgcn-amd-amdhsa--gfx90a");
 	amdbare_codeobj_free(co);
+}
+
+/* The embedded kernels for every gfx9 target (kernels/build.sh): each
+ * module loads, names its processor, and every kernel is wave64 (gfx9 has
+ * no wave32) and needs no scratch; gemm has its three kernels. */
+Test(gfx9, embedded_kernels_are_wave64)
+{
+	static const char *const targets[] = {"gfx900", "gfx902", "gfx904", "gfx906",
+					      "gfx908", "gfx909", "gfx90a", "gfx90c"};
+	static const char *const mods[] = {"util", "gemm", "gemv", "bandwidth"};
+	for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++)
+		for (size_t m = 0; m < sizeof(mods) / sizeof(mods[0]); m++) {
+			const void *data;
+			size_t size;
+			cr_assert_eq(kernel_registry_blob(mods[m], targets[t], &data, &size), 0,
+				     "%s-%s: %s", mods[m], targets[t], amdbare_last_error());
+			amdbare_codeobj *co;
+			cr_assert_eq(amdbare_codeobj_load_memory(data, size, &co), 0, "%s-%s: %s",
+				     mods[m], targets[t], amdbare_last_error());
+			cr_expect_str_eq(amdbare_codeobj_processor(co), targets[t]);
+			uint32_t n = amdbare_codeobj_kernel_count(co);
+			for (uint32_t i = 0; i < n; i++) {
+				const amdbare_kernel_info *k = amdbare_codeobj_kernel_at(co, i);
+				cr_expect_not(k->wave32, "%s-%s %s", mods[m], targets[t], k->name);
+				cr_expect_eq(k->wavefront_size, 64u, "%s-%s %s", mods[m], targets[t],
+					     k->name);
+				cr_expect_not(k->private_segment, "%s-%s %s uses scratch", mods[m],
+					      targets[t], k->name);
+			}
+			if (strcmp(mods[m], "gemm") == 0) {
+				const char *names[] = {"gemm_f16", "gemm_bf16", "gemm_f32"};
+				for (size_t i = 0; i < 3; i++) {
+					const amdbare_kernel_info *k;
+					cr_expect_eq(amdbare_codeobj_find_kernel(co, names[i], &k), 0,
+						     "%s on %s", names[i], targets[t]);
+				}
+			}
+			amdbare_codeobj_free(co);
+		}
 }

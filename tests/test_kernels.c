@@ -33,7 +33,10 @@ static const char *const targets[] = {"gfx1100", "gfx1101", "gfx1102", "gfx1103"
 				      "gfx1150", "gfx1151", "gfx1152",
 				      /* gfx10.3 (RDNA2) */
 				      "gfx1030", "gfx1031", "gfx1032", "gfx1033",
-				      "gfx1034", "gfx1035", "gfx1036"};
+				      "gfx1034", "gfx1035", "gfx1036",
+				      /* gfx9 (GCN 5, wave64) */
+				      "gfx900", "gfx902", "gfx904", "gfx906", "gfx908",
+				      "gfx909", "gfx90a", "gfx90c"};
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))
 
 static uint64_t rng_state;
