@@ -4,8 +4,9 @@
  * from gfx10+, the scratch set-up (the gfx9 private segment buffer V#,
  * flat scratch init, COMPUTE_TMPRING_SIZE), whole dispatches of real
  * gfx900/gfx90a kernels built by clang-19, SDMA 4 forms, the GC 9.x ->
- * target mapping and code objects with target-id features.  The vgpu has
- * no gfx9 command processor, so nothing here runs a kernel.  Every
+ * target mapping, code objects with target-id features, and the vgpu's
+ * gfx9 profiles (raven, cezanne, mi50: device facts; a job faults).  The
+ * vgpu has no gfx9 command processor, so nothing here runs a kernel.  Every
  * expected value is derived in the comment next to it from the kernel
  * headers, ROCr or LLVM, never from the library's own table:
  *   K:gc9       drivers/gpu/drm/amd/include/asic_reg/gc/gc_9_0_offset.h, _sh_mask.h
@@ -24,12 +25,15 @@
 #include "gfx/regs_gen.h"
 #include "gfx/sdma_builder.h"
 #include "kernels/registry.h"
+#include "vgpu_test.h"
 
+#include <amdgpu_drm.h>
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xf86drm.h>
 
 #define SEG0 0x2000u /* vega10_ip_offset.h GC_BASE__INST0_SEG0 */
 
@@ -488,4 +492,143 @@ Test(gfx9, embedded_kernels_are_wave64)
 			}
 			amdbare_codeobj_free(co);
 		}
+}
+
+/* ---- the gfx9 vgpu profiles ------------------------------------------------ */
+
+struct gfx9_prof {
+	const char *name, *target;
+	uint32_t family, ext_rev, gc_minor, cus, ses, bus, vram_type;
+	bool apu;
+	uint64_t vram, vis;
+	uint32_t sdma_discovery; /* IP_VERSION of SDMA0 */
+};
+
+/* amdgpu_drm.h: AMDGPU_FAMILY_AI 141, _RV 142; VRAM_TYPE_DDR4 8, _HBM 6.
+ * external_rev: soc15_common_early_init (Raven rev_id + 1, Green Sardine
+ * rev_id + 0xa1, Vega 20 rev_id + 0x28).  SDMA0: amdgpu_discovery.c
+ * (Raven 4.1.0, Vega 20 4.2.0) and Renoir's table (4.1.2). */
+static const struct gfx9_prof gfx9_profs[] = {
+	{"raven", "gfx902", 142, 0x01, 1, 11, 1, 128, 8, true, 2ull << 30, 2ull << 30, 0x040100},
+	{"cezanne", "gfx90c", 142, 0xa1, 3, 8, 1, 128, 8, true, 512ull << 20, 512ull << 20,
+	 0x040102},
+	{"mi50", "gfx906", 141, 0x28, 4, 60, 4, 4096, 6, false, 32ull << 30, 32ull << 30, 0x040200},
+};
+
+static void check_gfx9_profile(const struct gfx9_prof *e)
+{
+	vgpu_test_require();
+	vgpu_test_use_profile(e->name, NULL);
+	amdbare_device *dev = NULL;
+	cr_assert_eq(amdbare_device_open(0, &dev), 0, "%s: %s", e->name, amdbare_last_error());
+	amdbare_device_info info;
+	amdbare_device_get_info(dev, &info);
+	cr_expect_str_eq(info.gfx_target, e->target);
+	cr_expect(info.gc_major == 9 && info.gc_minor == e->gc_minor, "%s: GC %u.%u", e->name,
+		  info.gc_major, info.gc_minor);
+	cr_expect_eq(info.family_id, e->family);
+	cr_expect_eq(info.chip_external_rev, e->ext_rev);
+	cr_expect_eq(info.wave_size, 64u, "gfx9 is wave64");
+	cr_expect_eq(info.cu_count, e->cus);
+	cr_expect_eq(info.num_shader_engines, e->ses);
+	cr_expect_eq(info.vram_bit_width, e->bus);
+	cr_expect_eq(info.is_apu, e->apu);
+	/* The family/external-revision fallback names the same GC. */
+	uint32_t ma, mi, rv;
+	cr_assert_eq(ab_gc_from_family(info.family_id, info.chip_external_rev, &ma, &mi, &rv), 0);
+	cr_expect(ma == info.gc_major && mi == info.gc_minor && rv == info.gc_revision,
+		  "%s: fallback GC %u.%u.%u", e->name, ma, mi, rv);
+	amdbare_memory_info mem;
+	cr_assert_eq(amdbare_device_query_memory(dev, &mem), 0, "%s", amdbare_last_error());
+	cr_expect_eq(mem.vram.total, e->vram);
+	cr_expect_eq(mem.visible_vram.total, e->vis);
+
+	/* DEV_INFO and HW_IP_INFO as amdgpu answers them for a gfx9 part. */
+	int fd = amdbare_device_fd(dev);
+	struct drm_amdgpu_info_device di;
+	struct drm_amdgpu_info req;
+	memset(&req, 0, sizeof(req));
+	memset(&di, 0, sizeof(di));
+	req.return_pointer = (uintptr_t)&di;
+	req.return_size = sizeof(di);
+	req.query = AMDGPU_INFO_DEV_INFO;
+	cr_assert_eq(drmCommandWrite(fd, DRM_AMDGPU_INFO, &req, sizeof(req)), 0);
+	cr_expect_eq(di.wave_front_size, 64u);
+	cr_expect_eq(di.num_shader_visible_vgprs, 256u);
+	cr_expect_eq(di.vram_type, e->vram_type);
+	cr_expect_eq(di.ce_ram_size, 0x8000u, "gfx_v9_0: 32 KiB CE RAM");
+	cr_expect_eq(di.gart_page_size, 4096u);
+	struct drm_amdgpu_info_hw_ip ip;
+	memset(&ip, 0, sizeof(ip));
+	req.return_pointer = (uintptr_t)&ip;
+	req.return_size = sizeof(ip);
+	req.query = AMDGPU_INFO_HW_IP_INFO;
+	req.query_hw_ip.type = AMDGPU_HW_IP_COMPUTE;
+	cr_assert_eq(drmCommandWrite(fd, DRM_AMDGPU_INFO, &req, sizeof(req)), 0);
+	cr_expect_eq(ip.hw_ip_version_major, 9u, "gfx_v9_0_ip_block");
+	cr_expect_eq(ip._pad, (9u << 16) | (e->gc_minor << 8), "ip_discovery_version");
+	memset(&ip, 0, sizeof(ip));
+	req.query_hw_ip.type = AMDGPU_HW_IP_DMA;
+	cr_assert_eq(drmCommandWrite(fd, DRM_AMDGPU_INFO, &req, sizeof(req)), 0);
+	cr_expect_eq(ip.hw_ip_version_major, 4u, "sdma_v4_0_ip_block");
+	cr_expect_eq(ip._pad, e->sdma_discovery);
+	amdbare_device_close(dev);
+	vgpu_test_cleanup();
+}
+
+Test(gfx9_vgpu, raven) { check_gfx9_profile(&gfx9_profs[0]); }
+Test(gfx9_vgpu, cezanne) { check_gfx9_profile(&gfx9_profs[1]); }
+Test(gfx9_vgpu, mi50) { check_gfx9_profile(&gfx9_profs[2]); }
+
+/* The library plans dispatches on gfx9 (it has the table), refusing a
+ * wave32 kernel; a GPU job faults in the vgpu (no gfx9 command
+ * processor) and the library reports the reset: -ECANCELED. */
+Test(gfx9_vgpu, dispatch_plan_and_job_fault_on_mi50)
+{
+	vgpu_test_require();
+	vgpu_test_use_profile("mi50", NULL);
+	amdbare_device *dev = NULL;
+	cr_assert_eq(amdbare_device_open(0, &dev), 0, "%s", amdbare_last_error());
+	const void *data;
+	size_t size;
+	cr_assert_eq(kernel_registry_blob("util", "gfx906", &data, &size), 0);
+	amdbare_codeobj *co;
+	cr_assert_eq(amdbare_codeobj_load_memory(data, size, &co), 0, "%s", amdbare_last_error());
+	amdbare_bo *code = NULL;
+	uint64_t va = 0;
+	cr_assert_eq(amdbare_codeobj_upload(co, dev, &code, &va), 0, "%s", amdbare_last_error());
+	const amdbare_kernel_info *fk;
+	cr_assert_eq(amdbare_codeobj_find_kernel(co, "fill_u32", &fk), 0);
+	amdbare_dispatch_info di = {0};
+	di.kernel = fk;
+	di.code_bo = code;
+	di.code_va = va;
+	di.grid[0] = di.grid[1] = di.grid[2] = 1;
+	di.block[0] = 256, di.block[1] = 1, di.block[2] = 1; /* its reqd_work_group_size */
+	/* No arguments given: the plan gets past the generation table and the
+	 * kernel's needs and stops at the arguments. */
+	cr_expect_eq(amdbare_dispatch_check(&di), -EINVAL, "%s", amdbare_last_error());
+	cr_expect(strstr(amdbare_last_error(), "argument"), "%s", amdbare_last_error());
+	amdbare_kernel_info w32 = *fk;
+	w32.wave32 = true;
+	di.kernel = &w32;
+	cr_expect_eq(amdbare_dispatch_check(&di), -ENOTSUP);
+	cr_expect(strstr(amdbare_last_error(), "wave64 only"), "%s", amdbare_last_error());
+	amdbare_kernel_info r3 = *fk;
+	r3.compute_pgm_rsrc3 = 1;
+	di.kernel = &r3;
+	cr_expect_eq(amdbare_dispatch_check(&di), -ENOTSUP);
+	cr_expect(strstr(amdbare_last_error(), "COMPUTE_PGM_RSRC3"), "%s", amdbare_last_error());
+	amdbare_bo_free(code);
+	amdbare_codeobj_free(co);
+
+	amdbare_bo_create_info ci = {.size = 65536, .domains = AMDBARE_DOMAIN_GTT};
+	amdbare_bo *bo = NULL;
+	cr_assert_eq(amdbare_bo_create(dev, &ci, &bo), 0, "%s", amdbare_last_error());
+	int r = amdbare_fill(dev, bo, 0, 65536, 0x12345678u);
+	cr_expect_eq(r, -ECANCELED, "fill returned %d: %s", r, amdbare_last_error());
+	cr_expect(strstr(amdbare_last_error(), "guilty") != NULL, "%s", amdbare_last_error());
+	amdbare_bo_free(bo);
+	amdbare_device_close(dev);
+	vgpu_test_cleanup();
 }
