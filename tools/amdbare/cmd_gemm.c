@@ -278,6 +278,21 @@ static double now_s(void)
 static int flops_per_clock_cu(const amdbare_device_info *in, amdbare_dtype t, bool f32_alu,
 			      const char **what)
 {
+	/* gfx9 (GCN 5: 4 SIMD16 per CU, no WMMA), from the MI50's published
+	 * figures (60 CUs at 1.725 GHz): f32 13.3 TFLOPS = 128; f16 26.5
+	 * TFLOPS = 256, the packed rate, which v_dot2_f32_f16 is taken to run
+	 * at where the target has it (gfx906/908/90a); elsewhere f16, and bf16
+	 * everywhere, run as widened f32 FMAs: 128. */
+	if (in->gc_major == 9) {
+		bool dot = !strcmp(in->gfx_target, "gfx906") || !strcmp(in->gfx_target, "gfx908") ||
+			   !strcmp(in->gfx_target, "gfx90a");
+		if (f32_alu || t == AMDBARE_DTYPE_BF16 || !dot) {
+			*what = f32_alu ? "f32 FMA" : "f32 FMA, 16-bit widened";
+			return 128;
+		}
+		*what = "v_dot2_f32_f16";
+		return 256;
+	}
 	bool gfx10 = in->gc_major == 10;
 	if (f32_alu || (gfx10 && t == AMDBARE_DTYPE_BF16)) {
 		*what = gfx10 && !f32_alu ? "f32 FMA, bf16 widened" : "f32 FMA";
@@ -293,11 +308,12 @@ static double peak_flops(const amdbare_device_info *in, int per_cu)
 }
 
 /* DRAM bandwidth estimate: bus bytes x transfers per second.  DEV_INFO
- * gives the memory clock, not the type: APUs (DDR5/LPDDR5x) transfer twice
- * per clock, gfx11 and gfx10.3 dGPUs (GDDR6) sixteen times. */
+ * gives the memory clock, not the type: APUs (DDR4/DDR5/LPDDR5x) and HBM
+ * (a bus of 1024 bits or more: the gfx9 dGPUs) transfer twice per clock,
+ * gfx11 and gfx10.3 dGPUs (GDDR6) sixteen times. */
 static double peak_bandwidth(const amdbare_device_info *in)
 {
-	double rate = in->is_apu ? 2.0 : 16.0;
+	double rate = in->is_apu || in->vram_bit_width >= 1024 ? 2.0 : 16.0;
 	return in->vram_bit_width / 8.0 * in->max_memory_clock_mhz * 1e6 * rate;
 }
 
