@@ -65,6 +65,7 @@ const struct ab_gfx_gen ab_gfx_gen_gfx11 = {
 	 * (15 bits); 256-byte units (LLVM's gfx11 tests: alignto(size, 256) /
 	 * 256); WAVES per shader engine. */
 	.scratch = AB_SCRATCH_ARCHITECTED,
+	.scratch_srd = AB_SRD_NONE,
 	.tmpring_wavesize_unit = 256,
 	.tmpring_wavesize_max = 0x7fff,
 	.tmpring_waves_per_se = 1,
