@@ -728,8 +728,10 @@ Test(vgpu_shader_mem, ds_bpermute_wave64_stays_in_its_half)
 
 /* ---- MIMG on a linear 2D storage image ------------------------------ */
 
-/* A T# in s[8:15]: out + 0x400, 8x4 texels of 32_UINT, pitch 8, linear.
- * Lane i works on texel (i % 8, i / 8); then x = 8 is outside. */
+/* A T# in s[8:15]: out + 0x400, 8x4 texels of 32_UINT, linear; DEPTH 7
+ * (a custom pitch of 8 texels) is below the width padded to 256 bytes, so
+ * rows are 64 texels apart.  Lane i works on texel (i % 8, i / 8); then
+ * x = 8 is outside. */
 static const uint32_t image_prog[] = {
 	0x30040082, /* v_lshlrev_b32_e32 v2, 2, v0 */
 	0x36060087, /* v_and_b32_e32 v3, 7, v0 */
@@ -763,14 +765,14 @@ Test(vgpu_shader_mem, image_load_store_atomic_on_a_linear_image)
 	struct rig_buf *out = vgpu_rig_buf_new(4096);
 	uint32_t *m = out->cpu;
 	for (unsigned i = 0; i < 32; i++)
-		m[256 + i] = 1000 + i;
+		m[256 + i / 8 * 64 + i % 8] = 1000 + i;
 	struct rig_buf *code = program(image_prog, sizeof(image_prog) / 4);
 	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 32, 1, out), 0);
 	for (unsigned i = 0; i < 32; i++) {
 		cr_expect_eq(m[i], 1000 + i, "image_load lane %u: %u", i, m[i]);
 		cr_expect_eq(m[32 + i], 1001 + i, "image_atomic_add returns the stored value, lane %u", i);
 		cr_expect_eq(m[64 + i], 0, "outside the image: 0, lane %u", i);
-		cr_expect_eq(m[256 + i], 1011 + i, "texel %u after store and atomic add", i);
+		cr_expect_eq(m[256 + i / 8 * 64 + i % 8], 1011 + i, "texel %u after store and atomic add", i);
 	}
 }
 
@@ -996,7 +998,8 @@ Test(vgpu_shader_mem, buffer_swizzled_resources)
 
 /* ---- MIMG: get_resinfo, _mip, _pck, and what faults ----------------- */
 
-/* The T# of image_prog with LAST_LEVEL 2 (levels 0-2), in s[8:15] */
+/* The T# of image_prog with LAST_LEVEL 2 (levels 0-2), in s[8:15]; rows
+ * 64 texels apart */
 static const uint32_t image_tsharp[] = {
 	0x7e1c0280, /* v_mov_b32_e32 v14, 0 */
 	0x8008ff00, 0x00000400, /* s_add_u32 s8, s0, 0x400 */
@@ -1052,7 +1055,7 @@ Test(vgpu_shader_mem, image_resinfo_mip_and_pck)
 	struct rig_buf *out = vgpu_rig_buf_new(4096);
 	uint32_t *m = out->cpu;
 	for (unsigned i = 0; i < 32; i++)
-		m[256 + i] = 1000 + i;
+		m[256 + i / 8 * 64 + i % 8] = 1000 + i;
 	cr_assert_eq(run_image(vgpu_rig_ctx_new(), body, sizeof(body) / 4, out), 0);
 	const uint32_t want[] = {
 		4, 2, 3,      /* lod 1 of 8x4: 4x2; LAST_LEVEL 2 - BASE_LEVEL 0 + 1 levels */
@@ -1062,7 +1065,7 @@ Test(vgpu_shader_mem, image_resinfo_mip_and_pck)
 		0,            /* level 3 > LAST_LEVEL: outside, 0 */
 	};
 	expect_words(out, want, sizeof(want) / 4);
-	cr_expect_eq(m[256 + 10], 0x1234, "store_mip_pck at (2, 1) level 0; the level 3 store dropped");
+	cr_expect_eq(m[256 + 64 + 2], 0x1234, "store_mip_pck at (2, 1) level 0; the level 3 store dropped");
 }
 
 /* A level above 0 of a linear image (addrlib's layout), a tiled SW_MODE

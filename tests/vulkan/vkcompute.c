@@ -652,6 +652,22 @@ out:
 	return r;
 }
 
+/* Storage images (tests/vulkan/vkimage.c) */
+static int t_image_r32ui(void)
+{
+	return vkc_image_tests_r32ui(&V);
+}
+
+static int t_image_rgb10a2(void)
+{
+	return vkc_image_tests_rgb10a2(&V);
+}
+
+static int t_image_r11g11b10(void)
+{
+	return vkc_image_tests_r11g11b10(&V);
+}
+
 struct test {
 	const char *name;
 	int (*fn)(void);
@@ -673,6 +689,9 @@ static const struct test tests[] = {
 	{ "indirect", t_indirect },
 	{ "dependent", t_dependent },
 	{ "timeline", t_timeline },
+	{ "image_r32ui", t_image_r32ui },
+	{ "image_rgb10a2", t_image_rgb10a2 },
+	{ "image_r11g11b10", t_image_r11g11b10 },
 };
 
 int main(int argc, char **argv)

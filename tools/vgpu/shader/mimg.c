@@ -10,10 +10,12 @@
  *   dword2     WIDTH-1 [13:2] in 11:0, HEIGHT-1 in 27:14
  *   dword3     DST_SEL_X/Y/Z/W 11:0, BASE_LEVEL 15:12, LAST_LEVEL 19:16,
  *              SW_MODE 24:20, TYPE 31:28
- *   dword4     PITCH-1 (texels) in 13:0 (1D, 2D)
+ *   dword4     DEPTH 13:0: a custom PITCH-1 (texels) of a 1D/2D image
  * The texel at (x, y) of mip level 0 is at base + (y * pitch + x) * texel
- * size; FORMAT is the unified format code (shader/mubuf.c's conversions,
- * every code 1-63).  A load returns the channels dmask selects (after
+ * size, pitch = the larger of the width padded to 256 bytes (addrlib's
+ * linear pitch, what RADV allocates and leaves DEPTH 0 for) and DEPTH + 1;
+ * FORMAT is the unified format code (shader/mubuf.c's conversions, every
+ * code 1-63).  A load returns the channels dmask selects (after
  * DST_SEL), in order, d16-packed with d16; a store writes the dmask
  * channels and keeps the texel's others; a coordinate outside the level
  * reads 0 and drops the store or atomic.  a16 coordinates are the 16-bit
@@ -147,8 +149,21 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	im->base = ((uint64_t)d[0] | (uint64_t)(d[1] & 0xffu) << 32) << 8;
 	im->width = ((d[1] >> 30) | (d[2] & 0xfffu) << 2) + 1;
 	im->height = type == 9 ? ((d[2] >> 14) & 0x3fffu) + 1 : 1;
-	im->pitch = (d[4] & 0x3fffu) + 1;
 	im->bytes = buf_format_bytes(&im->f);
+	/* The row pitch: addrlib's linear pitch, the width padded to 256
+	 * bytes (Lib::ComputeSurfaceInfoLinear: PowTwoAlign(width, 256 /
+	 * bytes per texel)), what RADV allocates for an image it creates and
+	 * leaves DEPTH 0 for; or a larger custom pitch in DEPTH (GFX10.3+,
+	 * Mesa sets it for imported linear images, a multiple of 256 bytes). */
+	if (256u % im->bytes) {
+		snprintf(msg, sizeof(msg), "linear image of %u-byte texels: the row pitch rule is "
+			 "not modelled", im->bytes);
+		return shader_fault(c, msg);
+	}
+	uint32_t align = 256u / im->bytes, custom = (d[4] & 0x3fffu) + 1;
+	im->pitch = (im->width + align - 1) & ~(align - 1);
+	if (custom > im->pitch)
+		im->pitch = custom;
 	im->dst_sel = d[3] & 0xfffu;
 	im->base_level = (d[3] >> 12) & 0xfu;
 	im->last_level = (d[3] >> 16) & 0xfu;
