@@ -1068,17 +1068,101 @@ Test(vgpu_shader_mem, image_resinfo_mip_and_pck)
 	cr_expect_eq(m[256 + 64 + 2], 0x1234, "store_mip_pck at (2, 1) level 0; the level 3 store dropped");
 }
 
-/* A level above 0 of a linear image (addrlib's layout), a tiled SW_MODE
- * and a cube image: faults. */
-Test(vgpu_shader_mem, image_level_above_0_tiled_and_cube_fault)
+/* A linear mip chain (MAX_MIP 2): gfx11 stores the smallest level first
+ * (Gfx11Lib::HwlComputeSurfaceInfoLinear), each level's rows padded to 256
+ * bytes: level 2 (2x1) at 0, level 1 (4x2) at 256, level 0 (8x4) at 768. */
+Test(vgpu_shader_mem, image_linear_mip_chain)
 {
-	static const uint32_t level1[] = {
+	static const uint32_t body[] = {
+		0x8c09ff09, 0x00020000, /* s_or_b32 s9, s9, 0x20000 (MAX_MIP 2) */
 		0x7e120281, /* v_mov_b32_e32 v9, 1 */
+		0xf0040184, 0x00020a07, /* image_load_mip v10, v[7:9], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0x7e100280, /* v_mov_b32_e32 v8, 0 */
+		0x7e120282, /* v_mov_b32_e32 v9, 2 */
+		0xf0040184, 0x00020b07, /* image_load_mip v11, v[7:9], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0x7e0e0283, /* v_mov_b32_e32 v7, 3 */
+		0x7e100281, /* v_mov_b32_e32 v8, 1 */
+		0x7e120280, /* v_mov_b32_e32 v9, 0 */
+		0x7e1802ff, 0x00000777, /* v_mov_b32_e32 v12, 0x777 */
+		0xf01c0184, 0x00020c07, /* image_store_mip v12, v[7:9], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0x7e0e0284, /* v_mov_b32_e32 v7, 4 */
+		0x7e100280, /* v_mov_b32_e32 v8, 0 */
+		0x7e120281, /* v_mov_b32_e32 v9, 1 */
+		0x7e1a02b7, /* v_mov_b32_e32 v13, 55 */
 		0xf0040184, 0x00020d07, /* image_load_mip v13, v[7:9], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xdc760000, 0x00000a0e, /* global_store_b128 v14, v[10:13], s[0:1] */
 		0xbfb00000, /* s_endpgm */
 	};
-	static const uint32_t tiled[] = {
-		0x8c0bff0b, 0x01b00000, /* s_or_b32 s11, s11, 0x1b00000 (SW_MODE 27, SW_64KB_R_X) */
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t *m = out->cpu, *img = m + 256;
+	img[(256 + (1 * 64 + 1) * 4) / 4] = 0xaaa; /* level 1 (1, 1) */
+	img[(0 + (0 * 64 + 1) * 4) / 4] = 0xbbb;   /* level 2 (1, 0) */
+	cr_assert_eq(run_image(vgpu_rig_ctx_new(), body, sizeof(body) / 4, out), 0);
+	const uint32_t want[] = { 0xaaa, 0xbbb, 0x777, 0 /* (4, 0) is outside level 1 */ };
+	expect_words(out, want, sizeof(want) / 4);
+	cr_expect_eq(img[(768 + (1 * 64 + 3) * 4) / 4], 0x777, "level 0 (3, 1)");
+}
+
+/* A tiled image: 64x32 texels of 32_UINT in SW_MODE 22 (SW_4KB_D_X, what
+ * RADV picks for a small optimally tiled storage image on the 780m), with
+ * pipe/bank XOR 5 in the base address's bits 10:8.  On the 780m profile
+ * (GB_ADDR_CONFIG 0x243: 8 pipes, 4 packers) addrlib's pattern
+ * (GFX11_SW_4K_D_X_PATINFO row "8 pipes (4 PKRs) 4 bpe": nibble01 2,
+ * nibble2 28) gives the address bits of a 32x32 block
+ *   2 X0, 3 Y0, 4 X1, 5 Y1, 6 X2, 7 Y2, 8 Y3^X5, 9 Z1^X3^Y5, 10 Z0^X4^Y4, 11 X4
+ * so (9, 10) is at 0x324, (31, 31) at 0xbfc and (40, 3) in the second
+ * block at 0x1000 + 0x328, before the XOR of 0x500 into bits 11:0. */
+Test(vgpu_shader_mem, image_tiled_4kb_d_x)
+{
+	static const uint32_t prog[] = {
+		0x30140083, /* v_lshlrev_b32_e32 v10, 3, v0 */
+		0xdc560000, 0x0100000a, /* global_load_b64 v[1:2], v10, s[0:1] */
+		0x8008ff00, 0x00001000, /* s_add_u32 s8, s0, 0x1000 */
+		0x82098001, /* s_addc_u32 s9, s1, 0 */
+		0x85888808, /* s_lshr_b64 s[8:9], s[8:9], 8 */
+		0x8c088508, /* s_or_b32 s8, s8, 5 */
+		0x8c09ff09, 0xc1400000, /* s_or_b32 s9, s9, 0xc1400000 */
+		0xbe8a00ff, 0x007c000f, /* s_mov_b32 s10, 0x7c000f */
+		0xbe8b00ff, 0x91600fac, /* s_mov_b32 s11, 0x91600fac */
+		0xbe8c0080, /* s_mov_b32 s12, 0 */
+		0xbe8d0080, /* s_mov_b32 s13, 0 */
+		0xbe8e0080, /* s_mov_b32 s14, 0 */
+		0xbe8f0080, /* s_mov_b32 s15, 0 */
+		0x4a0600ff, 0x00000064, /* v_add_nc_u32_e32 v3, 0x64, v0 */
+		0xf0180184, 0x00020301, /* image_store v3, v[1:2], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0000184, 0x00020401, /* image_load v4, v[1:2], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xdc6a0100, 0x0000040a, /* global_store_b32 v10, v4, s[0:1] offset:256 */
+		0xbfb00000, /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(16384);
+	cr_assert_eq(out->va & 0xfff, 0, "the image base 4 KiB aligned");
+	uint32_t *m = out->cpu, *img = m + 0x1000 / 4;
+	const uint32_t xy[3][2] = { { 9, 10 }, { 31, 31 }, { 40, 3 } };
+	const uint32_t at[3] = { 0x324 ^ 0x500, 0xbfc ^ 0x500, 0x1000 + (0x328 ^ 0x500) };
+	for (unsigned i = 0; i < 3; i++) {
+		m[2 * i] = xy[i][0];
+		m[2 * i + 1] = xy[i][1];
+	}
+	struct rig_buf *code = program(prog, sizeof(prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 3, 1, out), 0);
+	unsigned found = 0;
+	for (unsigned k = 0; k < 64 * 32; k++)
+		found += img[k] != 0;
+	cr_expect_eq(found, 3, "three texels written, %u found", found);
+	for (unsigned i = 0; i < 3; i++) {
+		cr_expect_eq(img[at[i] / 4], 100 + i, "(%u, %u) at 0x%x: %u", xy[i][0], xy[i][1], at[i],
+			     img[at[i] / 4]);
+		cr_expect_eq(m[64 + 2 * i], 100 + i, "image_load back, lane %u", i);
+	}
+}
+
+/* A tiled image with a mip chain (the mip tail layout) and a cube image:
+ * faults. */
+Test(vgpu_shader_mem, image_tiled_mips_and_cube_fault)
+{
+	static const uint32_t tiled_mips[] = {
+		0x8c0bff0b, 0x01600000, /* s_or_b32 s11, s11, 0x1600000 (SW_MODE 22) */
+		0x8c09ff09, 0x00010000, /* s_or_b32 s9, s9, 0x10000 (MAX_MIP 1) */
 		0xf0000184, 0x00020d07, /* image_load v13, v[7:8], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
 		0xbfb00000, /* s_endpgm */
 	};
@@ -1087,9 +1171,9 @@ Test(vgpu_shader_mem, image_level_above_0_tiled_and_cube_fault)
 		0xf0000184, 0x00020d07, /* image_load v13, v[7:8], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
 		0xbfb00000, /* s_endpgm */
 	};
-	const uint32_t *bodies[] = { level1, tiled, cube };
-	const size_t lens[] = { 4, 5, 5 };
-	for (unsigned i = 0; i < 3; i++) {
+	const uint32_t *bodies[] = { tiled_mips, cube };
+	const size_t lens[] = { 7, 5 };
+	for (unsigned i = 0; i < 2; i++) {
 		struct rig_buf *out = vgpu_rig_buf_new(4096);
 		uint32_t ctx = vgpu_rig_ctx_new();
 		cr_expect_eq(run_image(ctx, bodies[i], lens[i], out), -ECANCELED, "body %u", i);

@@ -2,40 +2,53 @@
  * MIMG storage-image instructions the way a compute shader uses them on a
  * Vulkan storage image: image_load(_mip), image_store(_mip), their _pck
  * forms, image_get_resinfo and the 32-bit image_atomic_* with integer
- * texel coordinates, on a linear image (SW_MODE 0) of type 1D or 2D.  The
- * image resource (T#, 8 SGPRs, gfx11 layout as the ROCr/Mesa descriptor
- * definitions give it):
- *   dword0     BASE_ADDRESS >> 8
- *   dword1     BASE_ADDRESS_HI [7:0], FORMAT [27:20], WIDTH-1 [1:0] in 31:30
+ * texel coordinates, on 1D, 2D, 1D-array and 2D-array images, linear or
+ * tiled.  The image resource (T#, 8 SGPRs, gfx11 layout as Mesa 22.3's
+ * register database gfx11-rsrc.json gives it):
+ *   dword0     BASE_ADDRESS >> 8 (a tiled _X mode: the pipe/bank XOR in
+ *              the bits below the block size)
+ *   dword1     BASE_ADDRESS_HI [7:0], MAX_MIP 19:16, FORMAT [27:20],
+ *              WIDTH-1 [1:0] in 31:30
  *   dword2     WIDTH-1 [13:2] in 11:0, HEIGHT-1 in 27:14
  *   dword3     DST_SEL_X/Y/Z/W 11:0, BASE_LEVEL 15:12, LAST_LEVEL 19:16,
- *              SW_MODE 24:20, TYPE 31:28
- *   dword4     DEPTH 13:0: a custom PITCH-1 (texels) of a 1D/2D image
- * The texel at (x, y) of mip level 0 is at base + (y * pitch + x) * texel
- * size, pitch = the larger of the width padded to 256 bytes (addrlib's
- * linear pitch, what RADV allocates and leaves DEPTH 0 for) and DEPTH + 1;
+ *              SW_MODE 24:20, TYPE 31:28 (8 1D, 9 2D, 12 1D array, 13 2D array)
+ *   dword4     DEPTH 12:0 (arrays: the last layer; 1D/2D: a custom
+ *              PITCH-1), BASE_ARRAY 28:16
  * FORMAT is the unified format code (shader/mubuf.c's conversions, every
- * code 1-63).  A load returns the channels dmask selects (after
- * DST_SEL), in order, d16-packed with d16; a store writes the dmask
- * channels and keeps the texel's others; a coordinate outside the level
- * reads 0 and drops the store or atomic.  a16 coordinates are the 16-bit
- * halves of the address VGPRs.
- * Mip levels: the level accessed is BASE_LEVEL (+ the _mip forms' level
- * coordinate); a level above LAST_LEVEL is outside the image (0 / dropped).
- * Level 0 is at the base address; where addrlib puts the other levels of
- * a linear image is not modelled (a fault naming the level).
- * _pck (load/store without format conversion): executed for formats of
- * 32-bit components, where it is the raw dword; other formats fault.
- * image_get_resinfo (integer results, channel by dmask, at level
- * BASE_LEVEL + the lod in VADDR): x = max(1, WIDTH >> level), y = max(1,
- * HEIGHT >> level), w = LAST_LEVEL - BASE_LEVEL + 1; z (depth/layers) of a
- * 1D/2D image is not modelled (DEPTH holds the linear pitch) and faults.
- * Not modelled (a fault naming it): tiled images (SW_MODE != 0, named as
- * addrlib names the mode), 3D, cube and array images (their slice pitch
- * comes from addrlib), MSAA images and image_msaa_load, tfe/lwe, 64-bit
- * image atomics.
+ * code 1-63).  Coordinates: x, y (2D), the layer (arrays: slice =
+ * BASE_ARRAY + layer, inside up to DEPTH), then for the _mip forms the
+ * level (level = BASE_LEVEL + it; BASE_LEVEL without; inside up to
+ * LAST_LEVEL and MAX_MIP; the level's size is the image's >> level, at
+ * least 1).  Outside: a load reads 0, a store or atomic is dropped.
+ * Layouts, as Mesa's addrlib computes them for gfx11:
+ *   linear (SW_MODE 0, Gfx11Lib::HwlComputeSurfaceInfoLinear): rows padded
+ *     to 256 bytes; one level: that pitch or a larger custom one in DEPTH
+ *     (1D/2D non-array; Mesa sets it on GFX10.3+ for imported images, RADV
+ *     leaves DEPTH 0 for one it creates), a slice is pitch x height;
+ *     several levels: the smallest level first, each with its own padded
+ *     pitch, a slice holds the whole chain;
+ *   tiled (the thin 2D modes of shader/swizzle_gfx11.c, one level): the
+ *     addrlib swizzle pattern of the mode, texel size and the profile's
+ *     GB_ADDR_CONFIG pipes/packers, blocks row-major, slices whole
+ *     surfaces; an _X mode XORs the base address's low bits into the
+ *     offset within the block.
+ * A load returns the channels dmask selects (after DST_SEL), in order,
+ * d16-packed with d16; a store writes the dmask channels and keeps the
+ * texel's others.  a16 coordinates are the 16-bit halves of the address
+ * VGPRs.  _pck (no format conversion): executed for formats of 32-bit
+ * components, where it is the raw dword; other formats fault.
+ * image_get_resinfo (integers, channel by dmask, at level BASE_LEVEL +
+ * the lod in VADDR): x = max(1, WIDTH >> level), y = max(1, HEIGHT >>
+ * level), z (2D array) = DEPTH - BASE_ARRAY + 1, w = LAST_LEVEL -
+ * BASE_LEVEL + 1; z of other types and y of a 1D array fault.
+ * Not modelled (a fault naming it): tiled images with a mip chain (the
+ * mip tail), the tiled modes swizzle_gfx11.c does not hold (S/Z/R
+ * without _X, the _T modes, 3D "thick" modes), 3D and cube images, MSAA
+ * images and image_msaa_load, tfe/lwe, 64-bit image atomics.
  */
 #include "internal.h"
+#include "swizzle_gfx11.h"
+#include "base/vgpu_device.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -92,23 +105,15 @@ void shader_mimg_resolve(struct shader_icache_entry *e)
 
 struct image {
 	uint64_t base;
-	uint32_t width, height, pitch, bytes, dst_sel;
+	uint32_t width, height, bytes, dst_sel;
+	unsigned type, levels;             /* TYPE; MAX_MIP + 1 */
 	unsigned base_level, last_level;
+	uint32_t depth, base_array;        /* DEPTH, BASE_ARRAY */
+	bool array, tiled;
+	uint32_t pitch;                    /* linear, one level: the row pitch */
+	struct gfx11_swz swz;              /* tiled */
 	struct buf_format f;
 };
-
-/* addrlib's AddrSwizzleMode names of the gfx11 SW_MODE values */
-static const char *sw_mode_name(unsigned m)
-{
-	static const char *const names[32] = {
-		"LINEAR", "256B_S", "256B_D", "256B_R", "4KB_Z", "4KB_S", "4KB_D", "4KB_R",
-		"64KB_Z", "64KB_S", "64KB_D", "64KB_R", "reserved", "reserved", "reserved",
-		"reserved", "64KB_Z_T", "64KB_S_T", "64KB_D_T", "64KB_R_T", "4KB_Z_X", "4KB_S_X",
-		"4KB_D_X", "4KB_R_X", "64KB_Z_X", "64KB_S_X", "64KB_D_X", "64KB_R_X", "256KB_Z_X",
-		"256KB_S_X", "256KB_D_X", "256KB_R_X",
-	};
-	return names[m & 31];
-}
 
 static int image_of(struct shader_core *c, const struct shader_wave *w, const struct isa_inst *in,
 		    struct image *im)
@@ -117,26 +122,21 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	if (r->kind != ISA_OPK_SREG || r->reg + 8u > SHADER_NUM_SREGS)
 		return shader_illegal(c);
 	const uint32_t *d = &w->s[r->reg];
-	char msg[160];
+	char msg[192];
 	unsigned sw_mode = (d[3] >> 20) & 0x1f, type = d[3] >> 28, code = (d[1] >> 20) & 0xff;
-	if (sw_mode) {
-		snprintf(msg, sizeof(msg), "image with SW_MODE %u (SW_%s, tiled): the swizzle is "
-			 "not modelled, only linear images", sw_mode, sw_mode_name(sw_mode));
-		return shader_fault(c, msg);
-	}
 	if (type == 14 || type == 15) {
 		snprintf(msg, sizeof(msg), "MSAA image (TYPE %u) is not modelled", type);
 		return shader_fault(c, msg);
 	}
-	if (type == 10 || type == 11 || type == 12 || type == 13) {
-		static const char *const tn[4] = { "3D", "cube", "1D array", "2D array" };
-		snprintf(msg, sizeof(msg), "linear %s image (TYPE %u): the slice pitch addrlib "
-			 "assigns is not modelled, only 1D and 2D", tn[type - 10], type);
+	if (type == 10 || type == 11) {
+		snprintf(msg, sizeof(msg), "%s image (TYPE %u) is not modelled, only 1D, 2D and their "
+			 "arrays", type == 10 ? "3D" : "cube", type);
 		return shader_fault(c, msg);
 	}
-	if ((type != 8 && type != 9) || in->dim > 1) {
-		snprintf(msg, sizeof(msg), "image TYPE %u / dim %u: only linear 1D and 2D images are "
-			 "modelled", type, in->dim);
+	/* the instruction's dim must match the T#: 1D, 2D, 1D array, 2D array */
+	static const unsigned dim_of[4] = { 0, 1, 4, 5 };
+	if (type < 8 || type > 13 || in->dim != dim_of[type < 12 ? type - 8 : type - 10]) {
+		snprintf(msg, sizeof(msg), "image TYPE %u with dim %u is not modelled", type, in->dim);
 		return shader_fault(c, msg);
 	}
 	if (in->tfe || in->lwe)
@@ -146,28 +146,100 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 		snprintf(msg, sizeof(msg), "image FORMAT %u is invalid or not modelled", code);
 		return shader_fault(c, msg);
 	}
+	im->type = type;
+	im->array = type >= 12;
 	im->base = ((uint64_t)d[0] | (uint64_t)(d[1] & 0xffu) << 32) << 8;
 	im->width = ((d[1] >> 30) | (d[2] & 0xfffu) << 2) + 1;
-	im->height = type == 9 ? ((d[2] >> 14) & 0x3fffu) + 1 : 1;
+	im->height = (type == 9 || type == 13) ? ((d[2] >> 14) & 0x3fffu) + 1 : 1;
 	im->bytes = buf_format_bytes(&im->f);
-	/* The row pitch: addrlib's linear pitch, the width padded to 256
-	 * bytes (Lib::ComputeSurfaceInfoLinear: PowTwoAlign(width, 256 /
-	 * bytes per texel)), what RADV allocates for an image it creates and
-	 * leaves DEPTH 0 for; or a larger custom pitch in DEPTH (GFX10.3+,
-	 * Mesa sets it for imported linear images, a multiple of 256 bytes). */
+	im->dst_sel = d[3] & 0xfffu;
+	im->base_level = (d[3] >> 12) & 0xfu;
+	im->last_level = (d[3] >> 16) & 0xfu;
+	im->levels = ((d[1] >> 16) & 0xfu) + 1;
+	im->depth = d[4] & 0x1fffu;
+	im->base_array = (d[4] >> 16) & 0x1fffu;
+	im->tiled = sw_mode != 0;
+	if (im->tiled) {
+		unsigned elem_log2 = (unsigned)__builtin_ctz(im->bytes);
+		const struct vgpu_profile *prof = vgpu_profile_get(NULL);
+		if (im->levels > 1) {
+			snprintf(msg, sizeof(msg), "tiled image (SW_MODE %u, %s) with %u mip levels: the "
+				 "mip tail layout is not modelled, only one level", sw_mode,
+				 gfx11_swz_mode_name(sw_mode), im->levels);
+			return shader_fault(c, msg);
+		}
+		if ((im->bytes & (im->bytes - 1)) || !prof ||
+		    !gfx11_swz_layout(sw_mode, elem_log2, prof->gb_addr_config, im->width, im->height,
+				      &im->swz)) {
+			snprintf(msg, sizeof(msg), "image with SW_MODE %u (%s) of %u-byte texels: this "
+				 "swizzle is not modelled", sw_mode, gfx11_swz_mode_name(sw_mode),
+				 im->bytes);
+			return shader_fault(c, msg);
+		}
+		return 0;
+	}
+	/* Linear (Gfx11Lib::HwlComputeSurfaceInfoLinear): rows padded to 256
+	 * bytes (PowTwoAlign(width, 256 / bytes per texel)).  One level:
+	 * that pitch, or a larger custom one in DEPTH for a 1D/2D non-array
+	 * image (GFX10.3+: Mesa sets it for imported linear images, a
+	 * multiple of 256 bytes; RADV leaves DEPTH 0 for an image it
+	 * creates). */
 	if (256u % im->bytes) {
 		snprintf(msg, sizeof(msg), "linear image of %u-byte texels: the row pitch rule is "
 			 "not modelled", im->bytes);
 		return shader_fault(c, msg);
 	}
-	uint32_t align = 256u / im->bytes, custom = (d[4] & 0x3fffu) + 1;
+	uint32_t align = 256u / im->bytes;
 	im->pitch = (im->width + align - 1) & ~(align - 1);
-	if (custom > im->pitch)
-		im->pitch = custom;
-	im->dst_sel = d[3] & 0xfffu;
-	im->base_level = (d[3] >> 12) & 0xfu;
-	im->last_level = (d[3] >> 16) & 0xfu;
+	if (!im->array && im->levels == 1 && im->depth + 1 > im->pitch)
+		im->pitch = im->depth + 1;
 	return 0;
+}
+
+/* The byte offset of texel (x, y) of `slice` at `level` from the base;
+ * false if outside the image. */
+static bool texel_offset(const struct image *im, uint32_t x, uint32_t y, uint32_t slice,
+			 unsigned level, uint64_t *off)
+{
+	if (level > im->last_level || level >= im->levels)
+		return false;
+	if (im->array && slice > im->depth)
+		return false;
+	uint32_t w = im->width >> level, h = im->height >> level;
+	w = w ? w : 1;
+	h = h ? h : 1;
+	if (x >= w || y >= h)
+		return false;
+	if (im->tiled) {
+		/* an _X mode XORs the base address's low bits (Mesa ORs the
+		 * pipe/bank XOR, tile_swizzle, into BASE_ADDRESS) into the
+		 * offset within the block */
+		uint64_t blk_mask = ((uint64_t)1 << im->swz.blk_log2) - 1;
+		uint64_t o = gfx11_swz_offset(&im->swz, x, y, slice);
+		uint64_t xr = im->swz.xor_mode ? im->base & blk_mask : 0;
+		*off = ((o & ~blk_mask) | ((o & blk_mask) ^ xr)) - (im->base & blk_mask);
+		return true;
+	}
+	uint32_t align = 256u / im->bytes;
+	if (im->levels == 1) {
+		*off = ((uint64_t)slice * im->height * im->pitch + (uint64_t)y * im->pitch + x) *
+		       im->bytes;
+		return true;
+	}
+	/* several levels: the smallest first, each its own padded pitch; a
+	 * slice holds the whole chain */
+	uint64_t chain = 0, at = 0;
+	for (int i = (int)im->levels - 1; i >= 0; i--) {
+		uint32_t lw = im->width >> i, lh = im->height >> i;
+		lw = lw ? lw : 1;
+		lh = lh ? lh : 1;
+		uint64_t lp = (lw + align - 1) & ~(uint64_t)(align - 1);
+		if ((unsigned)i == level)
+			at = chain + ((uint64_t)y * lp + x) * im->bytes;
+		chain += lp * lh * im->bytes;
+	}
+	*off = (uint64_t)slice * chain + at;
+	return true;
 }
 
 /* coordinate k of lane `lane` (NSA list, a range, or a16 halves) */
@@ -201,17 +273,20 @@ static int image_resinfo(struct shader_core *c, struct shader_wave *w, const str
 			 const struct image *im)
 {
 	const struct isa_operand *vdata = &in->ops[0];
-	if (in->dmask & 4)
-		return shader_fault(c, "image_get_resinfo z (depth/layers) of a 1D/2D image is not "
-				       "modelled");
+	if ((in->dmask & 4) && im->type != 13)
+		return shader_fault(c, "image_get_resinfo z of a 1D/2D/1D-array image is not modelled "
+				       "(only a 2D array's layer count)");
+	if ((in->dmask & 2) && im->type == 12)
+		return shader_fault(c, "image_get_resinfo y of a 1D array is not modelled");
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
 			continue;
 		uint32_t lod = coord(w, in, 0, lane);
-		uint32_t level = im->base_level + lod < im->base_level ? 31u : im->base_level + lod;
+		uint32_t level = lod > 15 ? 31u : im->base_level + lod;
 		uint32_t wd = level > 31 ? 0 : im->width >> level, ht = level > 31 ? 0 : im->height >> level;
-		uint32_t v[4] = { wd ? wd : 1, ht ? ht : 1, 1,
+		uint32_t v[4] = { wd ? wd : 1, ht ? ht : 1,
+				  im->depth >= im->base_array ? im->depth - im->base_array + 1 : 0,
 				  im->last_level >= im->base_level ? im->last_level - im->base_level + 1 : 0 };
 		unsigned k = 0;
 		for (unsigned ch = 0; ch < 4; ch++)
@@ -253,23 +328,23 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 		return shader_fault(c, "image atomics other than 32-bit on a one-channel 32-bit "
 				       "format are not modelled");
 	bool d16 = in->d16 && !p->pck;
-	unsigned ncoord = in->dim == 1 ? 2 : 1;
+	/* coordinates: x, y (2D), the layer (arrays), then the level (_mip) */
+	bool has_y = im.type == 9 || im.type == 13;
+	unsigned ncoord = 1 + has_y + im.array;
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
 			continue;
-		uint32_t x = coord(w, in, 0, lane), y = in->dim == 1 ? coord(w, in, 1, lane) : 0;
+		uint32_t x = coord(w, in, 0, lane), y = has_y ? coord(w, in, 1, lane) : 0;
+		/* the layer: BASE_ARRAY + the layer coordinate, up to DEPTH */
+		uint32_t layer = im.array ? coord(w, in, 1 + has_y, lane) : 0;
+		uint32_t slice = im.array ? (layer > 0x1fffu ? 0x2000u : im.base_array + layer) : 0;
 		/* the level: BASE_LEVEL, plus the _mip forms' level coordinate */
 		uint32_t lod = p->mip ? coord(w, in, ncoord, lane) : 0;
-		uint32_t level = lod > 15 ? 16 : im.base_level + lod;
-		if (level > 0 && level <= im.last_level) {
-			char msg[128];
-			snprintf(msg, sizeof(msg), "mip level %u of a linear image: where addrlib puts "
-				 "levels above 0 is not modelled", level);
-			return shader_fault(c, msg);
-		}
-		bool inside = level <= im.last_level && x < im.width && y < im.height;
-		uint64_t va = im.base + ((uint64_t)y * im.pitch + x) * im.bytes;
+		unsigned level = lod > 15 ? 16 : im.base_level + lod;
+		uint64_t off = 0;
+		bool inside = texel_offset(&im, x, y, slice, level, &off);
+		uint64_t va = im.base + off;
 		uint8_t buf[16] = { 0 };
 		if (p->kind == MEM_ATOMIC) {
 			uint64_t old = 0, nv;
