@@ -668,6 +668,11 @@ static int t_image_r11g11b10(void)
 	return vkc_image_tests_r11g11b10(&V);
 }
 
+static int t_image_array_optimal(void)
+{
+	return vkc_image_tests_array_optimal(&V);
+}
+
 struct test {
 	const char *name;
 	int (*fn)(void);
@@ -692,6 +697,7 @@ static const struct test tests[] = {
 	{ "image_r32ui", t_image_r32ui },
 	{ "image_rgb10a2", t_image_rgb10a2 },
 	{ "image_r11g11b10", t_image_r11g11b10 },
+	{ "image_array_optimal", t_image_array_optimal },
 };
 
 int main(int argc, char **argv)

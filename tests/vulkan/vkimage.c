@@ -100,9 +100,10 @@ static uint32_t *texel(struct vkc_img *im, uint32_t x, uint32_t y)
 /* The pipeline of `shader`: binding 0 the storage image, binding 1 the
  * output buffer. */
 static int img_pipe_new(struct vkc *v, const char *shader, struct vkc_img *im, struct vkc_buf *out,
-			struct vkc_pipe *p)
+			uint32_t push_size, struct vkc_pipe *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->push_size = push_size;
 	VkDescriptorSetLayoutBinding bind[2] = {
 		{ .binding = 0, .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, .descriptorCount = 1,
 		  .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT },
@@ -112,8 +113,10 @@ static int img_pipe_new(struct vkc *v, const char *shader, struct vkc_img *im, s
 	VkDescriptorSetLayoutCreateInfo dli = { .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
 						.bindingCount = 2, .pBindings = bind };
 	VKC_CHECK(vkCreateDescriptorSetLayout(v->dev, &dli, NULL, &p->dsl));
+	VkPushConstantRange pr = { .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT, .size = push_size };
 	VkPipelineLayoutCreateInfo pli = { .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-					   .setLayoutCount = 1, .pSetLayouts = &p->dsl };
+					   .setLayoutCount = 1, .pSetLayouts = &p->dsl,
+					   .pushConstantRangeCount = push_size ? 1 : 0, .pPushConstantRanges = &pr };
 	VKC_CHECK(vkCreatePipelineLayout(v->dev, &pli, NULL, &p->layout));
 	char path[512];
 	snprintf(path, sizeof(path), "%s/%s.spv", v->spv_dir, shader);
@@ -208,7 +211,7 @@ static int img_case(struct vkc *v, const char *shader, VkFormat fmt, bool atomic
 	if (vkc_buf_new(v, 16 + out_bytes, 0, out))
 		return -1;
 	fill(im);
-	if (img_pipe_new(v, shader, im, out, p) || img_run(v, im, p))
+	if (img_pipe_new(v, shader, im, out, 0, p) || img_run(v, im, p))
 		return -1;
 	const uint32_t *size = out->map;
 	if (size[0] != IMG_W || size[1] != IMG_H) {
@@ -414,6 +417,124 @@ int vkc_image_tests_r11g11b10(struct vkc *v)
 				r = -1;
 			}
 		}
+out:
+	vkc_pipe_free(v, &p);
+	vkc_buf_free(v, &out);
+	img_free(v, &im);
+	return r;
+}
+
+/* ---- an optimally tiled 2D array: RADV's own choice of swizzle ----------- */
+
+#define ARR_W 48u
+#define ARR_H 32u
+#define ARR_L 3u
+
+static uint32_t arr_hash(uint32_t x, uint32_t y, uint32_t z)
+{
+	uint32_t h = x * 0x9e3779b1u ^ y * 0x85ebca77u ^ z * 0xc2b2ae3du;
+	return h ^ (h >> 15);
+}
+
+/* A 48x32x3 r32ui VK_IMAGE_TILING_OPTIMAL storage image (the swizzle mode
+ * is RADV's choice: SW_4KB_D_X on the 780m profile): the shader fills it
+ * (imageStore), reads it back (imageLoad, imageAtomicAdd, imageSize) and
+ * reads it again; every value is checked, so two texels sharing an address
+ * would show.  (vkCmdCopyImageToBuffer is not used: RADV's copy shader
+ * dispatches with PARTIAL_TG_EN, which the vgpu's CP does not model.) */
+int vkc_image_tests_array_optimal(struct vkc *v)
+{
+	struct vkc_img im;
+	struct vkc_buf out;
+	struct vkc_pipe p;
+	memset(&im, 0, sizeof(im));
+	memset(&out, 0, sizeof(out));
+	memset(&p, 0, sizeof(p));
+	const uint32_t n = ARR_W * ARR_H * ARR_L;
+	int r = -1;
+	VkFormatProperties fp;
+	vkGetPhysicalDeviceFormatProperties(v->phys, VK_FORMAT_R32_UINT, &fp);
+	VkFormatFeatureFlags need = VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT |
+				    VK_FORMAT_FEATURE_STORAGE_IMAGE_ATOMIC_BIT;
+	if ((fp.optimalTilingFeatures & need) != need) {
+		fprintf(stderr, "image_array_optimal: r32ui lacks optimal storage/atomics\n");
+		return SKIP;
+	}
+	VkImageCreateInfo ici = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO, .imageType = VK_IMAGE_TYPE_2D,
+		.format = VK_FORMAT_R32_UINT, .extent = { ARR_W, ARR_H, 1 }, .mipLevels = 1,
+		.arrayLayers = ARR_L, .samples = VK_SAMPLE_COUNT_1_BIT, .tiling = VK_IMAGE_TILING_OPTIMAL,
+		.usage = VK_IMAGE_USAGE_STORAGE_BIT,
+		.sharingMode = VK_SHARING_MODE_CONCURRENT, .queueFamilyIndexCount = 2,
+		.pQueueFamilyIndices = (uint32_t[]){ v->fam_gfx, v->fam_comp },
+		.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+	};
+	if (vkCreateImage(v->dev, &ici, NULL, &im.img) != VK_SUCCESS)
+		goto out;
+	VkMemoryRequirements mr;
+	vkGetImageMemoryRequirements(v->dev, im.img, &mr);
+	uint32_t type = 0;
+	while (type < 32 && !(mr.memoryTypeBits & (1u << type)))
+		type++;
+	VkMemoryAllocateInfo mai = { .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+				     .allocationSize = mr.size, .memoryTypeIndex = type };
+	if (type == 32 || vkAllocateMemory(v->dev, &mai, NULL, &im.mem) != VK_SUCCESS ||
+	    vkBindImageMemory(v->dev, im.img, im.mem, 0) != VK_SUCCESS)
+		goto out;
+	VkImageViewCreateInfo vci = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO, .image = im.img,
+		.viewType = VK_IMAGE_VIEW_TYPE_2D_ARRAY, .format = VK_FORMAT_R32_UINT,
+		.subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, ARR_L },
+	};
+	if (vkCreateImageView(v->dev, &vci, NULL, &im.view) != VK_SUCCESS)
+		goto out;
+	if (vkc_buf_new(v, 16 + 3 * n * 4, 0, &out))
+		goto out;
+	if (img_pipe_new(v, "image_array", &im, &out, 4, &p))
+		goto out;
+	VkCommandBuffer cb;
+	if (vkc_begin(v, v->pool, &cb))
+		goto out;
+	VkImageMemoryBarrier ib = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+		.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+		.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED, .newLayout = VK_IMAGE_LAYOUT_GENERAL,
+		.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED, .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+		.image = im.img, .subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, ARR_L },
+	};
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 0,
+			     NULL, 0, NULL, 1, &ib);
+	for (uint32_t phase = 0; phase < 3; phase++) {
+		vkc_bind(cb, &p, &phase);
+		vkCmdDispatch(cb, (ARR_W + 7) / 8, (ARR_H + 7) / 8, ARR_L);
+		VkMemoryBarrier mb = { .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+				       .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
+				       .dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+							VK_ACCESS_HOST_READ_BIT };
+		vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+				     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb,
+				     0, NULL, 0, NULL);
+	}
+	if (vkc_submit_wait(v, v->q, v->pool, cb))
+		goto out;
+	const uint32_t *size = out.map, *o = (const uint32_t *)out.map + 4, *c = o + 2 * n;
+	r = 0;
+	if (size[0] != ARR_W || size[1] != ARR_H || size[2] != ARR_L) {
+		fprintf(stderr, "image_array_optimal: imageSize %u x %u x %u, expected %u x %u x %u\n",
+			size[0], size[1], size[2], ARR_W, ARR_H, ARR_L);
+		r = -1;
+	}
+	for (uint32_t z = 0; z < ARR_L && !r; z++)
+		for (uint32_t y = 0; y < ARR_H && !r; y++)
+			for (uint32_t x = 0; x < ARR_W && !r; x++) {
+				uint32_t i = (z * ARR_H + y) * ARR_W + x, h = arr_hash(x, y, z);
+				if (o[i] != h || o[n + i] != h || c[i] != h + 5) {
+					fprintf(stderr, "image_array_optimal (%u, %u, %u): loaded 0x%08x, atomic "
+						"0x%08x, then 0x%08x; expected 0x%08x, 0x%08x, 0x%08x\n", x, y, z,
+						o[i], o[n + i], c[i], h, h, h + 5);
+					r = -1;
+				}
+			}
 out:
 	vkc_pipe_free(v, &p);
 	vkc_buf_free(v, &out);

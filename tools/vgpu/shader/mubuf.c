@@ -4,7 +4,7 @@
  *   dword0      base address [31:0]
  *   dword1      base [47:32] in 15:0, STRIDE 29:16, SWIZZLE_ENABLE 31:30
  *   dword2      NUM_RECORDS (bytes for a raw buffer, records otherwise)
- *   dword3      DST_SEL_X/Y/Z/W 11:0, FORMAT 18:12, INDEX_STRIDE 22:21,
+ *   dword3      DST_SEL_X/Y/Z/W 11:0, FORMAT 17:12, INDEX_STRIDE 22:21,
  *               ADD_TID_ENABLE 23, OOB_SELECT 29:28, TYPE 31:30
  * index = VGPR index (idxen) + lane id (ADD_TID_ENABLE); offset = VGPR
  * offset (offen) + instruction offset.  Linear: address = base + soffset
@@ -52,7 +52,7 @@ static uint32_t *vreg(struct shader_wave *w, unsigned reg, unsigned lane)
 #define VSHARP_STRIDE(d1) (((d1) >> 16) & 0x3fffu)
 #define VSHARP_SWIZZLE(d1) ((d1) >> 30)
 #define VSHARP_INDEX_STRIDE(d3) (((d3) >> 21) & 3u)
-#define VSHARP_FORMAT(d3) (((d3) >> 12) & 0x7fu)
+#define VSHARP_FORMAT(d3) (((d3) >> 12) & 0x3fu)
 #define VSHARP_ADD_TID(d3) (((d3) >> 23) & 1u)
 #define VSHARP_OOB_SELECT(d3) (((d3) >> 28) & 3u)
 enum { OOB_STRUCTURED_WITH_OFFSET, OOB_STRUCTURED, OOB_DISABLED, OOB_RAW };
