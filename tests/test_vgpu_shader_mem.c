@@ -1156,12 +1156,12 @@ Test(vgpu_shader_mem, image_tiled_4kb_d_x)
 	}
 }
 
-/* A tiled image with a mip chain (the mip tail layout) and a cube image:
+/* A micro-tiled (SW_256B_D) image with a mip chain and a cube image:
  * faults. */
-Test(vgpu_shader_mem, image_tiled_mips_and_cube_fault)
+Test(vgpu_shader_mem, image_micro_tiled_mips_and_cube_fault)
 {
 	static const uint32_t tiled_mips[] = {
-		0x8c0bff0b, 0x01600000, /* s_or_b32 s11, s11, 0x1600000 (SW_MODE 22) */
+		0x8c0bff0b, 0x00200000, /* s_or_b32 s11, s11, 0x200000 (SW_MODE 2) */
 		0x8c09ff09, 0x00010000, /* s_or_b32 s9, s9, 0x10000 (MAX_MIP 1) */
 		0xf0000184, 0x00020d07, /* image_load v13, v[7:8], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
 		0xbfb00000, /* s_endpgm */

@@ -673,6 +673,11 @@ static int t_image_array_optimal(void)
 	return vkc_image_tests_array_optimal(&V);
 }
 
+static int t_image_mips_optimal(void)
+{
+	return vkc_image_tests_mips_optimal(&V);
+}
+
 struct test {
 	const char *name;
 	int (*fn)(void);
@@ -698,6 +703,7 @@ static const struct test tests[] = {
 	{ "image_rgb10a2", t_image_rgb10a2 },
 	{ "image_r11g11b10", t_image_r11g11b10 },
 	{ "image_array_optimal", t_image_array_optimal },
+	{ "image_mips_optimal", t_image_mips_optimal },
 };
 
 int main(int argc, char **argv)

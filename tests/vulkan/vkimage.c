@@ -430,9 +430,9 @@ out:
 #define ARR_H 32u
 #define ARR_L 3u
 
-static uint32_t arr_hash(uint32_t x, uint32_t y, uint32_t z)
+static uint32_t arr_hash(uint32_t x, uint32_t y, uint32_t z, uint32_t salt)
 {
-	uint32_t h = x * 0x9e3779b1u ^ y * 0x85ebca77u ^ z * 0xc2b2ae3du;
+	uint32_t h = x * 0x9e3779b1u ^ y * 0x85ebca77u ^ z * 0xc2b2ae3du ^ salt * 0x27d4eb2fu;
 	return h ^ (h >> 15);
 }
 
@@ -490,7 +490,7 @@ int vkc_image_tests_array_optimal(struct vkc *v)
 		goto out;
 	if (vkc_buf_new(v, 16 + 3 * n * 4, 0, &out))
 		goto out;
-	if (img_pipe_new(v, "image_array", &im, &out, 4, &p))
+	if (img_pipe_new(v, "image_array", &im, &out, 8, &p))
 		goto out;
 	VkCommandBuffer cb;
 	if (vkc_begin(v, v->pool, &cb))
@@ -505,7 +505,8 @@ int vkc_image_tests_array_optimal(struct vkc *v)
 	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 0,
 			     NULL, 0, NULL, 1, &ib);
 	for (uint32_t phase = 0; phase < 3; phase++) {
-		vkc_bind(cb, &p, &phase);
+		uint32_t push[2] = { phase, 0 };
+		vkc_bind(cb, &p, push);
 		vkCmdDispatch(cb, (ARR_W + 7) / 8, (ARR_H + 7) / 8, ARR_L);
 		VkMemoryBarrier mb = { .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
 				       .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
@@ -527,7 +528,7 @@ int vkc_image_tests_array_optimal(struct vkc *v)
 	for (uint32_t z = 0; z < ARR_L && !r; z++)
 		for (uint32_t y = 0; y < ARR_H && !r; y++)
 			for (uint32_t x = 0; x < ARR_W && !r; x++) {
-				uint32_t i = (z * ARR_H + y) * ARR_W + x, h = arr_hash(x, y, z);
+				uint32_t i = (z * ARR_H + y) * ARR_W + x, h = arr_hash(x, y, z, 0);
 				if (o[i] != h || o[n + i] != h || c[i] != h + 5) {
 					fprintf(stderr, "image_array_optimal (%u, %u, %u): loaded 0x%08x, atomic "
 						"0x%08x, then 0x%08x; expected 0x%08x, 0x%08x, 0x%08x\n", x, y, z,
@@ -538,6 +539,123 @@ int vkc_image_tests_array_optimal(struct vkc *v)
 out:
 	vkc_pipe_free(v, &p);
 	vkc_buf_free(v, &out);
+	img_free(v, &im);
+	return r;
+}
+
+/* ---- an optimally tiled mip chain ---------------------------------------- */
+
+#define MIP_W 48u
+#define MIP_H 32u
+#define MIP_N 6u /* 48x32 .. 1x1 */
+
+/* A 48x32 r32ui VK_IMAGE_TILING_OPTIMAL image with all 6 levels, one
+ * storage view (and pipeline) per level: every level is filled with
+ * hash(x, y, 0, level) first, then each is read back, atomically
+ * incremented and read again; a level overlapping another (the mip tail
+ * holds the small ones) would show. */
+int vkc_image_tests_mips_optimal(struct vkc *v)
+{
+	struct vkc_img im;
+	struct vkc_buf out[MIP_N];
+	struct vkc_pipe p[MIP_N];
+	VkImageView views[MIP_N];
+	memset(&im, 0, sizeof(im));
+	memset(out, 0, sizeof(out));
+	memset(p, 0, sizeof(p));
+	memset(views, 0, sizeof(views));
+	int r = -1;
+	VkImageCreateInfo ici = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO, .imageType = VK_IMAGE_TYPE_2D,
+		.format = VK_FORMAT_R32_UINT, .extent = { MIP_W, MIP_H, 1 }, .mipLevels = MIP_N,
+		.arrayLayers = 1, .samples = VK_SAMPLE_COUNT_1_BIT, .tiling = VK_IMAGE_TILING_OPTIMAL,
+		.usage = VK_IMAGE_USAGE_STORAGE_BIT, .sharingMode = VK_SHARING_MODE_CONCURRENT,
+		.queueFamilyIndexCount = 2, .pQueueFamilyIndices = (uint32_t[]){ v->fam_gfx, v->fam_comp },
+		.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+	};
+	if (vkCreateImage(v->dev, &ici, NULL, &im.img) != VK_SUCCESS)
+		goto out;
+	VkMemoryRequirements mr;
+	vkGetImageMemoryRequirements(v->dev, im.img, &mr);
+	uint32_t type = 0;
+	while (type < 32 && !(mr.memoryTypeBits & (1u << type)))
+		type++;
+	VkMemoryAllocateInfo mai = { .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+				     .allocationSize = mr.size, .memoryTypeIndex = type };
+	if (type == 32 || vkAllocateMemory(v->dev, &mai, NULL, &im.mem) != VK_SUCCESS ||
+	    vkBindImageMemory(v->dev, im.img, im.mem, 0) != VK_SUCCESS)
+		goto out;
+	for (uint32_t l = 0; l < MIP_N; l++) {
+		uint32_t w = MIP_W >> l ? MIP_W >> l : 1, h = MIP_H >> l ? MIP_H >> l : 1;
+		VkImageViewCreateInfo vci = {
+			.sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO, .image = im.img,
+			.viewType = VK_IMAGE_VIEW_TYPE_2D_ARRAY, .format = VK_FORMAT_R32_UINT,
+			.subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, l, 1, 0, 1 },
+		};
+		if (vkCreateImageView(v->dev, &vci, NULL, &views[l]) != VK_SUCCESS)
+			goto out;
+		struct vkc_img lv = im;
+		lv.view = views[l];
+		if (vkc_buf_new(v, 16 + 3 * w * h * 4, 0, &out[l]) ||
+		    img_pipe_new(v, "image_array", &lv, &out[l], 8, &p[l]))
+			goto out;
+	}
+	VkCommandBuffer cb;
+	if (vkc_begin(v, v->pool, &cb))
+		goto out;
+	VkImageMemoryBarrier ib = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+		.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+		.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED, .newLayout = VK_IMAGE_LAYOUT_GENERAL,
+		.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED, .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+		.image = im.img, .subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, MIP_N, 0, 1 },
+	};
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 0,
+			     NULL, 0, NULL, 1, &ib);
+	for (uint32_t phase = 0; phase < 3; phase++) {
+		for (uint32_t l = 0; l < MIP_N; l++) {
+			uint32_t w = MIP_W >> l ? MIP_W >> l : 1, h = MIP_H >> l ? MIP_H >> l : 1;
+			uint32_t push[2] = { phase, l };
+			vkc_bind(cb, &p[l], push);
+			vkCmdDispatch(cb, (w + 7) / 8, (h + 7) / 8, 1);
+		}
+		VkMemoryBarrier mb = { .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+				       .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
+				       .dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+							VK_ACCESS_HOST_READ_BIT };
+		vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+				     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb,
+				     0, NULL, 0, NULL);
+	}
+	if (vkc_submit_wait(v, v->q, v->pool, cb))
+		goto out;
+	r = 0;
+	for (uint32_t l = 0; l < MIP_N && !r; l++) {
+		uint32_t w = MIP_W >> l ? MIP_W >> l : 1, h = MIP_H >> l ? MIP_H >> l : 1, n = w * h;
+		const uint32_t *size = out[l].map, *o = (const uint32_t *)out[l].map + 4;
+		if (size[0] != w || size[1] != h || size[2] != 1) {
+			fprintf(stderr, "image_mips_optimal level %u: imageSize %u x %u x %u, expected %u x %u x 1\n",
+				l, size[0], size[1], size[2], w, h);
+			r = -1;
+		}
+		for (uint32_t y = 0; y < h && !r; y++)
+			for (uint32_t x = 0; x < w && !r; x++) {
+				uint32_t i = y * w + x, hv = arr_hash(x, y, 0, l);
+				if (o[i] != hv || o[n + i] != hv || o[2 * n + i] != hv + 5) {
+					fprintf(stderr, "image_mips_optimal level %u (%u, %u): loaded 0x%08x, "
+						"atomic 0x%08x, then 0x%08x; expected 0x%08x, 0x%08x, 0x%08x\n", l, x,
+						y, o[i], o[n + i], o[2 * n + i], hv, hv, hv + 5);
+					r = -1;
+				}
+			}
+	}
+out:
+	for (uint32_t l = 0; l < MIP_N; l++) {
+		vkc_pipe_free(v, &p[l]);
+		vkc_buf_free(v, &out[l]);
+		if (views[l])
+			vkDestroyImageView(v->dev, views[l], NULL);
+	}
 	img_free(v, &im);
 	return r;
 }

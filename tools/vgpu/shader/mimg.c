@@ -15,23 +15,27 @@
  *   dword4     DEPTH 12:0 (arrays: the last layer; 1D/2D: a custom
  *              PITCH-1), BASE_ARRAY 28:16
  * FORMAT is the unified format code (shader/mubuf.c's conversions, every
- * code 1-63).  Coordinates: x, y (2D), the layer (arrays: slice =
- * BASE_ARRAY + layer, inside up to DEPTH), then for the _mip forms the
- * level (level = BASE_LEVEL + it; BASE_LEVEL without; inside up to
- * LAST_LEVEL and MAX_MIP; the level's size is the image's >> level, at
- * least 1).  Outside: a load reads 0, a store or atomic is dropped.
+ * code 1-63).  Coordinates, by the instruction's dim: x, y (2D), the
+ * layer (array dims), then for the _mip forms the level; slice =
+ * BASE_ARRAY + layer (an array TYPE: inside up to DEPTH; RADV gives a
+ * one-layer array view TYPE 2D, and a 2D view of layer k BASE_ARRAY k);
+ * level = BASE_LEVEL (+ the level coordinate), inside up to LAST_LEVEL
+ * and MAX_MIP; the level's size is the image's >> level, at least 1.
+ * Outside: a load reads 0, a store or atomic is dropped.
  * Layouts, as Mesa's addrlib computes them for gfx11:
  *   linear (SW_MODE 0, Gfx11Lib::HwlComputeSurfaceInfoLinear): rows padded
  *     to 256 bytes; one level: that pitch or a larger custom one in DEPTH
  *     (1D/2D non-array; Mesa sets it on GFX10.3+ for imported images, RADV
  *     leaves DEPTH 0 for one it creates), a slice is pitch x height;
  *     several levels: the smallest level first, each with its own padded
- *     pitch, a slice holds the whole chain;
- *   tiled (the thin 2D modes of shader/swizzle_gfx11.c, one level): the
- *     addrlib swizzle pattern of the mode, texel size and the profile's
- *     GB_ADDR_CONFIG pipes/packers, blocks row-major, slices whole
- *     surfaces; an _X mode XORs the base address's low bits into the
- *     offset within the block.
+ *     pitch (level sizes rounded up, as addrlib's GetMipSize), a slice
+ *     holds the whole chain;
+ *   tiled (the thin 2D modes of shader/swizzle_gfx11.c): the addrlib
+ *     swizzle pattern of the mode, texel size and the profile's
+ *     GB_ADDR_CONFIG pipes/packers, blocks row-major, a mip chain with its
+ *     mip tail block first and the other levels from the smallest up,
+ *     slices whole chains; an _X mode XORs the base address's low bits
+ *     into the offset within the block.
  * A load returns the channels dmask selects (after DST_SEL), in order,
  * d16-packed with d16; a store writes the dmask channels and keeps the
  * texel's others.  a16 coordinates are the 16-bit halves of the address
@@ -41,9 +45,9 @@
  * the lod in VADDR): x = max(1, WIDTH >> level), y = max(1, HEIGHT >>
  * level), z (2D array) = DEPTH - BASE_ARRAY + 1, w = LAST_LEVEL -
  * BASE_LEVEL + 1; z of other types and y of a 1D array fault.
- * Not modelled (a fault naming it): tiled images with a mip chain (the
- * mip tail), the tiled modes swizzle_gfx11.c does not hold (S/Z/R
- * without _X, the _T modes, 3D "thick" modes), 3D and cube images, MSAA
+ * Not modelled (a fault naming it): the tiled modes swizzle_gfx11.c does
+ * not hold (S/Z/R without _X, the _T modes, 3D "thick" modes, a 256-byte
+ * mode with several levels), 3D and cube images, MSAA
  * images and image_msaa_load, tfe/lwe, 64-bit image atomics.
  */
 #include "internal.h"
@@ -133,9 +137,12 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 			 "arrays", type == 10 ? "3D" : "cube", type);
 		return shader_fault(c, msg);
 	}
-	/* the instruction's dim must match the T#: 1D, 2D, 1D array, 2D array */
-	static const unsigned dim_of[4] = { 0, 1, 4, 5 };
-	if (type < 8 || type > 13 || in->dim != dim_of[type < 12 ? type - 8 : type - 10]) {
+	/* the instruction's dim gives the coordinates, the T#'s TYPE the
+	 * layout: a 1D type with a 1D or 1D-array dim, a 2D type with a 2D or
+	 * 2D-array dim (RADV gives a one-layer 2D-array view TYPE 2D) */
+	bool dim_2d = in->dim == 1 || in->dim == 5, dim_1d = in->dim == 0 || in->dim == 4;
+	bool type_2d = type == 9 || type == 13;
+	if (type < 8 || type > 13 || !(type_2d ? dim_2d : dim_1d)) {
 		snprintf(msg, sizeof(msg), "image TYPE %u with dim %u is not modelled", type, in->dim);
 		return shader_fault(c, msg);
 	}
@@ -162,18 +169,12 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	if (im->tiled) {
 		unsigned elem_log2 = (unsigned)__builtin_ctz(im->bytes);
 		const struct vgpu_profile *prof = vgpu_profile_get(NULL);
-		if (im->levels > 1) {
-			snprintf(msg, sizeof(msg), "tiled image (SW_MODE %u, %s) with %u mip levels: the "
-				 "mip tail layout is not modelled, only one level", sw_mode,
-				 gfx11_swz_mode_name(sw_mode), im->levels);
-			return shader_fault(c, msg);
-		}
 		if ((im->bytes & (im->bytes - 1)) || !prof ||
 		    !gfx11_swz_layout(sw_mode, elem_log2, prof->gb_addr_config, im->width, im->height,
-				      &im->swz)) {
-			snprintf(msg, sizeof(msg), "image with SW_MODE %u (%s) of %u-byte texels: this "
-				 "swizzle is not modelled", sw_mode, gfx11_swz_mode_name(sw_mode),
-				 im->bytes);
+				      im->levels, &im->swz)) {
+			snprintf(msg, sizeof(msg), "image with SW_MODE %u (%s) of %u-byte texels and %u "
+				 "levels: this swizzle is not modelled", sw_mode,
+				 gfx11_swz_mode_name(sw_mode), im->bytes, im->levels);
 			return shader_fault(c, msg);
 		}
 		return 0;
@@ -215,7 +216,7 @@ static bool texel_offset(const struct image *im, uint32_t x, uint32_t y, uint32_
 		 * pipe/bank XOR, tile_swizzle, into BASE_ADDRESS) into the
 		 * offset within the block */
 		uint64_t blk_mask = ((uint64_t)1 << im->swz.blk_log2) - 1;
-		uint64_t o = gfx11_swz_offset(&im->swz, x, y, slice);
+		uint64_t o = gfx11_swz_offset(&im->swz, x, y, slice, level);
 		uint64_t xr = im->swz.xor_mode ? im->base & blk_mask : 0;
 		*off = ((o & ~blk_mask) | ((o & blk_mask) ^ xr)) - (im->base & blk_mask);
 		return true;
@@ -226,13 +227,12 @@ static bool texel_offset(const struct image *im, uint32_t x, uint32_t y, uint32_
 		       im->bytes;
 		return true;
 	}
-	/* several levels: the smallest first, each its own padded pitch; a
-	 * slice holds the whole chain */
+	/* several levels: the smallest first, each its own padded pitch, the
+	 * level sizes rounded up (GetMipSize: ShiftCeil); a slice holds the
+	 * whole chain */
 	uint64_t chain = 0, at = 0;
 	for (int i = (int)im->levels - 1; i >= 0; i--) {
-		uint32_t lw = im->width >> i, lh = im->height >> i;
-		lw = lw ? lw : 1;
-		lh = lh ? lh : 1;
+		uint32_t lw = (im->width + (1u << i) - 1) >> i, lh = (im->height + (1u << i) - 1) >> i;
 		uint64_t lp = (lw + align - 1) & ~(uint64_t)(align - 1);
 		if ((unsigned)i == level)
 			at = chain + ((uint64_t)y * lp + x) * im->bytes;
@@ -329,16 +329,16 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 				       "format are not modelled");
 	bool d16 = in->d16 && !p->pck;
 	/* coordinates: x, y (2D), the layer (arrays), then the level (_mip) */
-	bool has_y = im.type == 9 || im.type == 13;
-	unsigned ncoord = 1 + has_y + im.array;
+	bool has_y = in->dim == 1 || in->dim == 5, has_layer = in->dim == 4 || in->dim == 5;
+	unsigned ncoord = 1 + has_y + has_layer;
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
 			continue;
 		uint32_t x = coord(w, in, 0, lane), y = has_y ? coord(w, in, 1, lane) : 0;
 		/* the layer: BASE_ARRAY + the layer coordinate, up to DEPTH */
-		uint32_t layer = im.array ? coord(w, in, 1 + has_y, lane) : 0;
-		uint32_t slice = im.array ? (layer > 0x1fffu ? 0x2000u : im.base_array + layer) : 0;
+		uint32_t layer = has_layer ? coord(w, in, 1 + has_y, lane) : 0;
+		uint32_t slice = layer > 0x1fffu ? 0x2000u : im.base_array + layer;
 		/* the level: BASE_LEVEL, plus the _mip forms' level coordinate */
 		uint32_t lod = p->mip ? coord(w, in, ncoord, lane) : 0;
 		unsigned level = lod > 15 ? 16 : im.base_level + lod;

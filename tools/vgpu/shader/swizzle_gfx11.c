@@ -1,6 +1,7 @@
 /*
  * gfx11 tiled-surface addressing, as Mesa's addrlib (gfx11addrlib.cpp)
- * computes it for one-sample thin 2D surfaces of one mip level:
+ * computes it for one-sample thin 2D surfaces (one level shown; mip
+ * chains below, in gfx11_swz_layout):
  *
  *   pattern  = GetSwizzlePatternFromPatternInfo(patinfo[group * 5 +
  *              log2(bytes per texel)]), group = the pipe/packer group of
@@ -46,14 +47,20 @@ const char *gfx11_swz_mode_name(unsigned m)
 	return names[m & 31];
 }
 
+/* ShiftCeil: addrlib's level sizes round up */
+static uint32_t shift_ceil(uint32_t a, unsigned b)
+{
+	return (a >> b) + ((a & ((1u << b) - 1)) ? 1 : 0);
+}
+
 bool gfx11_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_config, uint32_t width,
-		      uint32_t height, struct gfx11_swz *s)
+		      uint32_t height, unsigned levels, struct gfx11_swz *s)
 {
 	const struct gfx11_swz_mode *m = NULL;
 	for (unsigned i = 0; i < gfx11_swz_nmodes; i++)
 		if (gfx11_swz_modes[i].sw_mode == sw_mode)
 			m = &gfx11_swz_modes[i];
-	if (!m || elem_log2 > 4)
+	if (!m || elem_log2 > 4 || levels < 1 || levels > GFX11_SWZ_MAX_LEVELS)
 		return false;
 	/* GB_ADDR_CONFIG_GFX11: NUM_PIPES 2:0, PIPE_INTERLEAVE_SIZE 5:3,
 	 * NUM_PKRS 10:8; addrlib supports only the 256-byte interleave and
@@ -75,15 +82,81 @@ bool gfx11_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_con
 		s->pattern[16 + i] = gfx11_swz_nibble4[pi->n4][i];
 	}
 	s->blk_log2 = block_log2(sw_mode);
+	if (s->blk_log2 == 8 && levels > 1)
+		return false;                  /* the micro-tiled mip chain is not modelled */
 	unsigned n = s->blk_log2 - elem_log2, wl = (n + 1) / 2;
 	s->blk_w = 1u << wl;
 	s->blk_h = 1u << (n - wl);
-	uint64_t pitch = ((uint64_t)width + s->blk_w - 1) & ~(uint64_t)(s->blk_w - 1);
-	uint64_t h = ((uint64_t)height + s->blk_h - 1) & ~(uint64_t)(s->blk_h - 1);
-	s->pitch_blk = (uint32_t)(pitch / s->blk_w);
-	s->slice_bytes = pitch * h << elem_log2;
 	s->xor_mode = xor_mode;
 	s->name = m->name;
+	s->levels = levels;
+	uint64_t blk = (uint64_t)1 << s->blk_log2;
+	if (levels == 1) {
+		uint64_t pitch = ((uint64_t)width + s->blk_w - 1) & ~(uint64_t)(s->blk_w - 1);
+		uint64_t h = ((uint64_t)height + s->blk_h - 1) & ~(uint64_t)(s->blk_h - 1);
+		s->pitch_blk[0] = (uint32_t)(pitch / s->blk_w);
+		s->slice_bytes = pitch * h << elem_log2;
+		s->macro_off[0] = 0;
+		s->tail_x[0] = s->tail_y[0] = 0;
+		s->first_in_tail = 1;
+		return true;
+	}
+	/* ComputeSurfaceInfoMacroTiled, thin: the mip tail holds the levels
+	 * from the first one that fits in half a block (GetMipTailDim) with at
+	 * most GetMaxNumMipsInTail levels to the end; the tail block comes
+	 * first in a slice, then the other levels from the smallest up. */
+	static const uint8_t b256w[5] = { 16, 16, 8, 8, 4 }, b256h[5] = { 16, 8, 8, 4, 4 };
+	uint32_t tail_w = s->blk_w >> 1, tail_h = s->blk_h;
+	unsigned mode4 = sw_mode & 3;
+	if ((mode4 == 0 || mode4 == 3) && elem_log2 <= 1) { /* Z and R modes, 1-2 bytes */
+		tail_w /= b256w[elem_log2] / b256w[2];
+		tail_h /= b256h[elem_log2] / b256h[2];
+	}
+	unsigned max_in_tail = s->blk_log2 <= 11 ? 1 + (1u << (s->blk_log2 - 9)) : s->blk_log2 - 4;
+	unsigned first = levels;
+	uint64_t chain = 0, lsize[GFX11_SWZ_MAX_LEVELS];
+	for (unsigned i = 0; i < levels; i++) {
+		uint32_t lw = shift_ceil(width ? width : 1, i), lh = shift_ceil(height ? height : 1, i);
+		if (lw <= tail_w && lh <= tail_h && levels - i <= max_in_tail) {
+			first = i;
+			chain += blk;
+			break;
+		}
+		uint64_t p = ((uint64_t)lw + s->blk_w - 1) & ~(uint64_t)(s->blk_w - 1);
+		uint64_t h = ((uint64_t)lh + s->blk_h - 1) & ~(uint64_t)(s->blk_h - 1);
+		lsize[i] = p * h << elem_log2;
+		s->pitch_blk[i] = (uint32_t)(p / s->blk_w);
+		chain += lsize[i];
+	}
+	s->slice_bytes = chain;
+	s->first_in_tail = first;
+	uint64_t off = first != levels ? blk : 0;
+	for (int i = (int)first - 1; i >= 0; i--) {
+		s->macro_off[i] = off;
+		s->tail_x[i] = s->tail_y[i] = 0;
+		off += lsize[i];
+	}
+	for (unsigned i = first; i < levels; i++) {
+		unsigned mm = max_in_tail - 1 - (i - first);
+		uint32_t mo = mm > 6 ? 16u << mm : mm << 8;
+		uint32_t mx = ((mo >> 9) & 1) | ((mo >> 10) & 2) | ((mo >> 11) & 4) | ((mo >> 12) & 8) |
+			      ((mo >> 13) & 16) | ((mo >> 14) & 32);
+		uint32_t my = ((mo >> 8) & 1) | ((mo >> 9) & 2) | ((mo >> 10) & 4) | ((mo >> 11) & 8) |
+			      ((mo >> 12) & 16) | ((mo >> 13) & 32);
+		if (s->blk_log2 & 1) {
+			uint32_t t = mx;
+			mx = my;
+			my = t;
+			if (elem_log2 & 1) {
+				my = (my << 1) | (mx & 1);
+				mx >>= 1;
+			}
+		}
+		s->macro_off[i] = 0;
+		s->pitch_blk[i] = tail_w / s->blk_w;
+		s->tail_x[i] = mx * b256w[elem_log2];
+		s->tail_y[i] = my * b256h[elem_log2];
+	}
 	return true;
 }
 
@@ -92,17 +165,21 @@ static unsigned parity32(uint32_t v)
 	return (unsigned)__builtin_parity(v);
 }
 
-uint64_t gfx11_swz_offset(const struct gfx11_swz *s, uint32_t x, uint32_t y, uint32_t z)
+uint64_t gfx11_swz_offset(const struct gfx11_swz *s, uint32_t x, uint32_t y, uint32_t z,
+			  unsigned level)
 {
+	/* ComputeSurfaceAddrFromCoordMacroTiled: a level in the tail shifts
+	 * the pattern's coordinates, not the block index */
+	uint32_t px = x + s->tail_x[level], py = y + s->tail_y[level];
 	uint32_t zp = s->blk_log2 == 8 ? 0 : z;
 	uint64_t in_block = 0;
 	for (unsigned i = 0; i < s->blk_log2; i++) {
 		uint64_t p = s->pattern[i];
-		unsigned v = parity32(x & (uint32_t)(p & 0xffffu)) ^
-			     parity32(y & (uint32_t)((p >> 16) & 0xffffu)) ^
+		unsigned v = parity32(px & (uint32_t)(p & 0xffffu)) ^
+			     parity32(py & (uint32_t)((p >> 16) & 0xffffu)) ^
 			     parity32(zp & (uint32_t)((p >> 32) & 0xffffu));
 		in_block |= (uint64_t)v << i;
 	}
-	uint64_t blk = (uint64_t)(y / s->blk_h) * s->pitch_blk + x / s->blk_w;
-	return s->slice_bytes * z + (blk << s->blk_log2) + in_block;
+	uint64_t blk = (uint64_t)(y / s->blk_h) * s->pitch_blk[level] + x / s->blk_w;
+	return s->slice_bytes * z + s->macro_off[level] + (blk << s->blk_log2) + in_block;
 }

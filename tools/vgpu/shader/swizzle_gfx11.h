@@ -1,8 +1,8 @@
 /*
  * gfx11 tiled-surface addressing as Mesa's addrlib computes it (Gfx11Lib::
  * ComputeSurfaceAddrFromCoordMacroTiled / ComputeSurfaceAddrFromCoordMicroTiled),
- * for the thin one-sample 2D swizzle modes and a single mip level: the
- * byte offset of texel (x, y) of slice z from the surface base.
+ * for the thin one-sample 2D swizzle modes, mip chains included: the byte
+ * offset of texel (x, y) of slice z at a level from the surface base.
  * Tables: swizzle_gfx11_tables.c (generated from addrlib by
  * tools/gen-gfx11-swizzle.py).
  */
@@ -31,26 +31,34 @@ extern const struct gfx11_swz_mode gfx11_swz_modes[];
 extern const unsigned gfx11_swz_nmodes;
 
 /* One surface's layout */
+#define GFX11_SWZ_MAX_LEVELS 16
 struct gfx11_swz {
 	uint64_t pattern[20];      /* the address bits of one block (ADDR_BIT_SETTING) */
 	unsigned blk_log2;         /* block bytes, log2 */
 	uint32_t blk_w, blk_h;     /* block size in texels */
-	uint32_t pitch_blk;        /* row pitch in blocks */
-	uint64_t slice_bytes;      /* one slice (array layer) */
+	uint64_t slice_bytes;      /* one slice (array layer): the whole mip chain */
 	bool xor_mode;             /* an _X mode: the base address's low bits are the pipe/bank XOR */
+	unsigned levels, first_in_tail;
+	/* per level (ComputeSurfaceInfoMacroTiled's ADDR2_MIP_INFO) */
+	uint64_t macro_off[GFX11_SWZ_MAX_LEVELS];
+	uint32_t pitch_blk[GFX11_SWZ_MAX_LEVELS];
+	uint32_t tail_x[GFX11_SWZ_MAX_LEVELS], tail_y[GFX11_SWZ_MAX_LEVELS];
 	const char *name;
 };
 
-/* The layout of a width x height surface of 2^elem_log2-byte texels in
- * swizzle mode sw_mode on a GPU with gb_addr_config; false if the mode is
- * not a thin 2D mode the tables hold, or the GPU's pipe/packer counts are
- * outside them. */
+/* The layout of a width x height surface of 2^elem_log2-byte texels with
+ * `levels` mip levels in swizzle mode sw_mode on a GPU with
+ * gb_addr_config; false if the mode is not a thin 2D mode the tables hold
+ * (or a 256-byte mode with several levels), or the GPU's pipe/packer
+ * counts are outside them. */
 bool gfx11_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_config, uint32_t width,
-		      uint32_t height, struct gfx11_swz *s);
+		      uint32_t height, unsigned levels, struct gfx11_swz *s);
 
-/* Byte offset of texel (x, y) of slice z from the (block-aligned) base,
- * before the pipe/bank XOR of an _X mode. */
-uint64_t gfx11_swz_offset(const struct gfx11_swz *s, uint32_t x, uint32_t y, uint32_t z);
+/* Byte offset of texel (x, y) of slice z at `level` from the
+ * (block-aligned) base, before the pipe/bank XOR of an _X mode, which
+ * applies to the bits below the block size. */
+uint64_t gfx11_swz_offset(const struct gfx11_swz *s, uint32_t x, uint32_t y, uint32_t z,
+			  unsigned level);
 
 /* addrlib's name of a gfx11 SW_MODE value */
 const char *gfx11_swz_mode_name(unsigned sw_mode);
