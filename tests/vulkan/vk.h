@@ -94,5 +94,6 @@ int vkc_image_tests_rgb10a2(struct vkc *v);
 int vkc_image_tests_r11g11b10(struct vkc *v);
 int vkc_image_tests_array_optimal(struct vkc *v);
 int vkc_image_tests_mips_optimal(struct vkc *v);
+int vkc_image_tests_3d_optimal(struct vkc *v);
 
 #endif /* VKC_VK_H */

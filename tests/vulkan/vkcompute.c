@@ -678,6 +678,11 @@ static int t_image_mips_optimal(void)
 	return vkc_image_tests_mips_optimal(&V);
 }
 
+static int t_image_3d_optimal(void)
+{
+	return vkc_image_tests_3d_optimal(&V);
+}
+
 struct test {
 	const char *name;
 	int (*fn)(void);
@@ -704,6 +709,7 @@ static const struct test tests[] = {
 	{ "image_r11g11b10", t_image_r11g11b10 },
 	{ "image_array_optimal", t_image_array_optimal },
 	{ "image_mips_optimal", t_image_mips_optimal },
+	{ "image_3d_optimal", t_image_3d_optimal },
 };
 
 int main(int argc, char **argv)

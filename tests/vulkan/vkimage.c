@@ -442,8 +442,9 @@ static uint32_t arr_hash(uint32_t x, uint32_t y, uint32_t z, uint32_t salt)
  * reads it again; every value is checked, so two texels sharing an address
  * would show.  (vkCmdCopyImageToBuffer is not used: RADV's copy shader
  * dispatches with PARTIAL_TG_EN, which the vgpu's CP does not model.) */
-int vkc_image_tests_array_optimal(struct vkc *v)
+static int tiled_3d_or_array(struct vkc *v, bool is3d)
 {
+	const char *name = is3d ? "image_3d_optimal" : "image_array_optimal";
 	struct vkc_img im;
 	struct vkc_buf out;
 	struct vkc_pipe p;
@@ -457,13 +458,15 @@ int vkc_image_tests_array_optimal(struct vkc *v)
 	VkFormatFeatureFlags need = VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT |
 				    VK_FORMAT_FEATURE_STORAGE_IMAGE_ATOMIC_BIT;
 	if ((fp.optimalTilingFeatures & need) != need) {
-		fprintf(stderr, "image_array_optimal: r32ui lacks optimal storage/atomics\n");
+		fprintf(stderr, "%s: r32ui lacks optimal storage/atomics\n", name);
 		return SKIP;
 	}
 	VkImageCreateInfo ici = {
-		.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO, .imageType = VK_IMAGE_TYPE_2D,
-		.format = VK_FORMAT_R32_UINT, .extent = { ARR_W, ARR_H, 1 }, .mipLevels = 1,
-		.arrayLayers = ARR_L, .samples = VK_SAMPLE_COUNT_1_BIT, .tiling = VK_IMAGE_TILING_OPTIMAL,
+		.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+		.imageType = is3d ? VK_IMAGE_TYPE_3D : VK_IMAGE_TYPE_2D,
+		.format = VK_FORMAT_R32_UINT, .extent = { ARR_W, ARR_H, is3d ? ARR_L : 1 }, .mipLevels = 1,
+		.arrayLayers = is3d ? 1 : ARR_L, .samples = VK_SAMPLE_COUNT_1_BIT,
+		.tiling = VK_IMAGE_TILING_OPTIMAL,
 		.usage = VK_IMAGE_USAGE_STORAGE_BIT,
 		.sharingMode = VK_SHARING_MODE_CONCURRENT, .queueFamilyIndexCount = 2,
 		.pQueueFamilyIndices = (uint32_t[]){ v->fam_gfx, v->fam_comp },
@@ -483,14 +486,15 @@ int vkc_image_tests_array_optimal(struct vkc *v)
 		goto out;
 	VkImageViewCreateInfo vci = {
 		.sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO, .image = im.img,
-		.viewType = VK_IMAGE_VIEW_TYPE_2D_ARRAY, .format = VK_FORMAT_R32_UINT,
-		.subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, ARR_L },
+		.viewType = is3d ? VK_IMAGE_VIEW_TYPE_3D : VK_IMAGE_VIEW_TYPE_2D_ARRAY,
+		.format = VK_FORMAT_R32_UINT,
+		.subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, is3d ? 1 : ARR_L },
 	};
 	if (vkCreateImageView(v->dev, &vci, NULL, &im.view) != VK_SUCCESS)
 		goto out;
 	if (vkc_buf_new(v, 16 + 3 * n * 4, 0, &out))
 		goto out;
-	if (img_pipe_new(v, "image_array", &im, &out, 8, &p))
+	if (img_pipe_new(v, is3d ? "image_3d" : "image_array", &im, &out, 8, &p))
 		goto out;
 	VkCommandBuffer cb;
 	if (vkc_begin(v, v->pool, &cb))
@@ -500,7 +504,8 @@ int vkc_image_tests_array_optimal(struct vkc *v)
 		.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
 		.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED, .newLayout = VK_IMAGE_LAYOUT_GENERAL,
 		.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED, .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
-		.image = im.img, .subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, ARR_L },
+		.image = im.img,
+		.subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, is3d ? 1 : ARR_L },
 	};
 	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 0,
 			     NULL, 0, NULL, 1, &ib);
@@ -521,8 +526,8 @@ int vkc_image_tests_array_optimal(struct vkc *v)
 	const uint32_t *size = out.map, *o = (const uint32_t *)out.map + 4, *c = o + 2 * n;
 	r = 0;
 	if (size[0] != ARR_W || size[1] != ARR_H || size[2] != ARR_L) {
-		fprintf(stderr, "image_array_optimal: imageSize %u x %u x %u, expected %u x %u x %u\n",
-			size[0], size[1], size[2], ARR_W, ARR_H, ARR_L);
+		fprintf(stderr, "%s: imageSize %u x %u x %u, expected %u x %u x %u\n", name, size[0],
+			size[1], size[2], ARR_W, ARR_H, ARR_L);
 		r = -1;
 	}
 	for (uint32_t z = 0; z < ARR_L && !r; z++)
@@ -530,8 +535,8 @@ int vkc_image_tests_array_optimal(struct vkc *v)
 			for (uint32_t x = 0; x < ARR_W && !r; x++) {
 				uint32_t i = (z * ARR_H + y) * ARR_W + x, h = arr_hash(x, y, z, 0);
 				if (o[i] != h || o[n + i] != h || c[i] != h + 5) {
-					fprintf(stderr, "image_array_optimal (%u, %u, %u): loaded 0x%08x, atomic "
-						"0x%08x, then 0x%08x; expected 0x%08x, 0x%08x, 0x%08x\n", x, y, z,
+					fprintf(stderr, "%s (%u, %u, %u): loaded 0x%08x, atomic 0x%08x, then "
+						"0x%08x; expected 0x%08x, 0x%08x, 0x%08x\n", name, x, y, z,
 						o[i], o[n + i], c[i], h, h, h + 5);
 					r = -1;
 				}
@@ -541,6 +546,17 @@ out:
 	vkc_buf_free(v, &out);
 	img_free(v, &im);
 	return r;
+}
+
+int vkc_image_tests_array_optimal(struct vkc *v)
+{
+	return tiled_3d_or_array(v, false);
+}
+
+/* The same on a 48x32x3 3D image (a 3D view, z the third coordinate). */
+int vkc_image_tests_3d_optimal(struct vkc *v)
+{
+	return tiled_3d_or_array(v, true);
 }
 
 /* ---- an optimally tiled mip chain ---------------------------------------- */

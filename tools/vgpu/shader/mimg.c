@@ -45,9 +45,12 @@
  * the lod in VADDR): x = max(1, WIDTH >> level), y = max(1, HEIGHT >>
  * level), z (2D array) = DEPTH - BASE_ARRAY + 1, w = LAST_LEVEL -
  * BASE_LEVEL + 1; z of other types and y of a 1D array fault.
+ * 3D (TYPE 10, dim 3D: x, y, z; the slice is z, inside the level's depth
+ * (DEPTH + 1) >> level): linear like an array, tiled Z/R modes thin slice
+ * by slice, S/D modes thick (one level).
  * Not modelled (a fault naming it): the tiled modes swizzle_gfx11.c does
- * not hold (S/Z/R without _X, the _T modes, 3D "thick" modes, a 256-byte
- * mode with several levels), 3D and cube images, MSAA
+ * not hold (the _T modes, S/Z/R without _X in 2D, a 256-byte mode with
+ * several levels, a thick 3D mode with several), cube images, MSAA
  * images and image_msaa_load, tfe/lwe, 64-bit image atomics.
  */
 #include "internal.h"
@@ -132,17 +135,20 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 		snprintf(msg, sizeof(msg), "MSAA image (TYPE %u) is not modelled", type);
 		return shader_fault(c, msg);
 	}
-	if (type == 10 || type == 11) {
-		snprintf(msg, sizeof(msg), "%s image (TYPE %u) is not modelled, only 1D, 2D and their "
-			 "arrays", type == 10 ? "3D" : "cube", type);
+	if (type == 11) {
+		snprintf(msg, sizeof(msg), "cube image (TYPE %u) is not modelled", type);
 		return shader_fault(c, msg);
 	}
+	/* gfx11 3D in an S or D swizzle mode is "thick" (HwlIsThick: blocks
+	 * spanning several slices); Z and R modes are thin, slice by slice */
+	unsigned mode4 = sw_mode & 3;
+	bool thick = type == 10 && sw_mode && (mode4 == 1 || mode4 == 2);
 	/* the instruction's dim gives the coordinates, the T#'s TYPE the
 	 * layout: a 1D type with a 1D or 1D-array dim, a 2D type with a 2D or
 	 * 2D-array dim (RADV gives a one-layer 2D-array view TYPE 2D) */
 	bool dim_2d = in->dim == 1 || in->dim == 5, dim_1d = in->dim == 0 || in->dim == 4;
 	bool type_2d = type == 9 || type == 13;
-	if (type < 8 || type > 13 || !(type_2d ? dim_2d : dim_1d)) {
+	if (type < 8 || type > 13 || (type == 10 ? in->dim != 2 : !(type_2d ? dim_2d : dim_1d))) {
 		snprintf(msg, sizeof(msg), "image TYPE %u with dim %u is not modelled", type, in->dim);
 		return shader_fault(c, msg);
 	}
@@ -157,7 +163,7 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	im->array = type >= 12;
 	im->base = ((uint64_t)d[0] | (uint64_t)(d[1] & 0xffu) << 32) << 8;
 	im->width = ((d[1] >> 30) | (d[2] & 0xfffu) << 2) + 1;
-	im->height = (type == 9 || type == 13) ? ((d[2] >> 14) & 0x3fffu) + 1 : 1;
+	im->height = (type == 9 || type == 10 || type == 13) ? ((d[2] >> 14) & 0x3fffu) + 1 : 1;
 	im->bytes = buf_format_bytes(&im->f);
 	im->dst_sel = d[3] & 0xfffu;
 	im->base_level = (d[3] >> 12) & 0xfu;
@@ -171,10 +177,11 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 		const struct vgpu_profile *prof = vgpu_profile_get(NULL);
 		if ((im->bytes & (im->bytes - 1)) || !prof ||
 		    !gfx11_swz_layout(sw_mode, elem_log2, prof->gb_addr_config, im->width, im->height,
-				      im->levels, &im->swz)) {
+				      im->levels, thick, &im->swz)) {
 			snprintf(msg, sizeof(msg), "image with SW_MODE %u (%s) of %u-byte texels and %u "
-				 "levels: this swizzle is not modelled", sw_mode,
-				 gfx11_swz_mode_name(sw_mode), im->bytes, im->levels);
+				 "levels%s: this swizzle is not modelled", sw_mode,
+				 gfx11_swz_mode_name(sw_mode), im->bytes, im->levels,
+				 thick ? " (3D thick)" : "");
 			return shader_fault(c, msg);
 		}
 		return 0;
@@ -192,7 +199,7 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	}
 	uint32_t align = 256u / im->bytes;
 	im->pitch = (im->width + align - 1) & ~(align - 1);
-	if (!im->array && im->levels == 1 && im->depth + 1 > im->pitch)
+	if (!im->array && type != 10 && im->levels == 1 && im->depth + 1 > im->pitch)
 		im->pitch = im->depth + 1;
 	return 0;
 }
@@ -206,6 +213,11 @@ static bool texel_offset(const struct image *im, uint32_t x, uint32_t y, uint32_
 		return false;
 	if (im->array && slice > im->depth)
 		return false;
+	if (im->type == 10) {           /* 3D: z inside the level's depth */
+		uint32_t dl = (im->depth + 1) >> level;
+		if (slice >= (dl ? dl : 1))
+			return false;
+	}
 	uint32_t w = im->width >> level, h = im->height >> level;
 	w = w ? w : 1;
 	h = h ? h : 1;
@@ -273,9 +285,9 @@ static int image_resinfo(struct shader_core *c, struct shader_wave *w, const str
 			 const struct image *im)
 {
 	const struct isa_operand *vdata = &in->ops[0];
-	if ((in->dmask & 4) && im->type != 13)
+	if ((in->dmask & 4) && im->type != 13 && im->type != 10)
 		return shader_fault(c, "image_get_resinfo z of a 1D/2D/1D-array image is not modelled "
-				       "(only a 2D array's layer count)");
+				       "(only a 2D array's layers and a 3D image's depth)");
 	if ((in->dmask & 2) && im->type == 12)
 		return shader_fault(c, "image_get_resinfo y of a 1D array is not modelled");
 	uint64_t exec = wave_exec(c, w);
@@ -285,8 +297,10 @@ static int image_resinfo(struct shader_core *c, struct shader_wave *w, const str
 		uint32_t lod = coord(w, in, 0, lane);
 		uint32_t level = lod > 15 ? 31u : im->base_level + lod;
 		uint32_t wd = level > 31 ? 0 : im->width >> level, ht = level > 31 ? 0 : im->height >> level;
+		uint32_t dp = level > 31 ? 0 : (im->depth + 1) >> level;
 		uint32_t v[4] = { wd ? wd : 1, ht ? ht : 1,
-				  im->depth >= im->base_array ? im->depth - im->base_array + 1 : 0,
+				  im->type == 10 ? (dp ? dp : 1)
+				  : im->depth >= im->base_array ? im->depth - im->base_array + 1 : 0,
 				  im->last_level >= im->base_level ? im->last_level - im->base_level + 1 : 0 };
 		unsigned k = 0;
 		for (unsigned ch = 0; ch < 4; ch++)
@@ -329,7 +343,8 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 				       "format are not modelled");
 	bool d16 = in->d16 && !p->pck;
 	/* coordinates: x, y (2D), the layer (arrays), then the level (_mip) */
-	bool has_y = in->dim == 1 || in->dim == 5, has_layer = in->dim == 4 || in->dim == 5;
+	bool has_y = in->dim == 1 || in->dim == 2 || in->dim == 5;
+	bool has_layer = in->dim == 2 || in->dim == 4 || in->dim == 5;
 	unsigned ncoord = 1 + has_y + has_layer;
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
@@ -338,7 +353,8 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 		uint32_t x = coord(w, in, 0, lane), y = has_y ? coord(w, in, 1, lane) : 0;
 		/* the layer: BASE_ARRAY + the layer coordinate, up to DEPTH */
 		uint32_t layer = has_layer ? coord(w, in, 1 + has_y, lane) : 0;
-		uint32_t slice = layer > 0x1fffu ? 0x2000u : im.base_array + layer;
+		/* 3D: the slice is z (DEPTH is the depth - 1, BASE_ARRAY unused) */
+		uint32_t slice = layer > 0x1fffu ? 0x2000u : im.type == 10 ? layer : im.base_array + layer;
 		/* the level: BASE_LEVEL, plus the _mip forms' level coordinate */
 		uint32_t lod = p->mip ? coord(w, in, ncoord, lane) : 0;
 		unsigned level = lod > 15 ? 16 : im.base_level + lod;

@@ -17,6 +17,8 @@
  *              SwizzlePattern: bit i of the offset is the parity of the
  *              coordinate bits pattern[i] names; the 256-byte mode takes
  *              slice 0 in the pattern, as ...MicroTiled does).
+ * 3D images in the S and D modes are "thick" (blocks of several slices,
+ * Lib::ComputeThickBlockDimension; the 3D pattern tables): one level.
  * An _X mode's pipe/bank XOR is applied by the caller (shader/mimg.c).
  */
 #include "swizzle_gfx11.h"
@@ -54,12 +56,13 @@ static uint32_t shift_ceil(uint32_t a, unsigned b)
 }
 
 bool gfx11_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_config, uint32_t width,
-		      uint32_t height, unsigned levels, struct gfx11_swz *s)
+		      uint32_t height, unsigned levels, bool thick3d, struct gfx11_swz *s)
 {
-	const struct gfx11_swz_mode *m = NULL;
-	for (unsigned i = 0; i < gfx11_swz_nmodes; i++)
-		if (gfx11_swz_modes[i].sw_mode == sw_mode)
-			m = &gfx11_swz_modes[i];
+	const struct gfx11_swz_mode *m = NULL, *tab = thick3d ? gfx11_swz_modes_3d : gfx11_swz_modes;
+	unsigned ntab = thick3d ? gfx11_swz_nmodes_3d : gfx11_swz_nmodes;
+	for (unsigned i = 0; i < ntab; i++)
+		if (tab[i].sw_mode == sw_mode)
+			m = &tab[i];
 	if (!m || elem_log2 > 4 || levels < 1 || levels > GFX11_SWZ_MAX_LEVELS)
 		return false;
 	/* GB_ADDR_CONFIG_GFX11: NUM_PIPES 2:0, PIPE_INTERLEAVE_SIZE 5:3,
@@ -84,6 +87,31 @@ bool gfx11_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_con
 	s->blk_log2 = block_log2(sw_mode);
 	if (s->blk_log2 == 8 && levels > 1)
 		return false;                  /* the micro-tiled mip chain is not modelled */
+	if (thick3d) {
+		/* Lib::ComputeThickBlockDimension: Block1K_3d grown by the
+		 * block size in KiB (log2) / 3, the rest to height and depth;
+		 * one level only (the thick mip tail is not modelled) */
+		static const uint8_t k3w[5] = { 16, 8, 8, 8, 4 }, k3h[5] = { 8, 8, 8, 4, 4 },
+				     k3d[5] = { 8, 8, 4, 4, 4 };
+		if (levels > 1 || s->blk_log2 < 12)
+			return false;
+		unsigned in1k = s->blk_log2 - 10, avg = in1k / 3, rest = in1k % 3;
+		s->blk_w = (uint32_t)k3w[elem_log2] << avg;
+		s->blk_h = (uint32_t)k3h[elem_log2] << (avg + rest / 2);
+		s->blk_d = (uint32_t)k3d[elem_log2] << (avg + (rest ? 1 : 0));
+		s->xor_mode = xor_mode;
+		s->name = m->name;
+		s->levels = 1;
+		uint64_t pitch = ((uint64_t)width + s->blk_w - 1) & ~(uint64_t)(s->blk_w - 1);
+		uint64_t h = ((uint64_t)height + s->blk_h - 1) & ~(uint64_t)(s->blk_h - 1);
+		s->pitch_blk[0] = (uint32_t)(pitch / s->blk_w);
+		s->slice_bytes = (pitch * h << elem_log2) * s->blk_d;
+		s->macro_off[0] = 0;
+		s->tail_x[0] = s->tail_y[0] = 0;
+		s->first_in_tail = 1;
+		return true;
+	}
+	s->blk_d = 1;
 	unsigned n = s->blk_log2 - elem_log2, wl = (n + 1) / 2;
 	s->blk_w = 1u << wl;
 	s->blk_h = 1u << (n - wl);
@@ -181,5 +209,7 @@ uint64_t gfx11_swz_offset(const struct gfx11_swz *s, uint32_t x, uint32_t y, uin
 		in_block |= (uint64_t)v << i;
 	}
 	uint64_t blk = (uint64_t)(y / s->blk_h) * s->pitch_blk[level] + x / s->blk_w;
-	return s->slice_bytes * z + s->macro_off[level] + (blk << s->blk_log2) + in_block;
+	/* thick: a slice_bytes slab holds blk_d slices, the pattern places z
+	 * inside the block */
+	return s->slice_bytes * (z / s->blk_d) + s->macro_off[level] + (blk << s->blk_log2) + in_block;
 }
