@@ -4,6 +4,7 @@
  * the user may not open, a bad index).
  */
 #include "amdbare.h"
+#include "device/gfx_target.h"
 #include "vgpu_test.h"
 
 #include <criterion/criterion.h>
@@ -58,6 +59,16 @@ static void check_profile(const struct expected *e)
 	cr_assert_eq(info.gc_major, e->gc_major);
 	cr_assert_eq(info.gc_minor, e->gc_minor);
 	cr_assert_eq(info.gc_revision, e->gc_rev);
+	/* The family/external-revision fallback (kernels without IP
+	 * discovery) names the same GC as the profile's HW IP answer: the
+	 * profile's external_rev follows the kernel's *_common_early_init. */
+	uint32_t fma, fmi, frv;
+	cr_assert_eq(ab_gc_from_family(info.family_id, info.chip_external_rev, &fma, &fmi, &frv), 0,
+		     "%s: family %u rev 0x%x not in the table", e->profile, info.family_id,
+		     info.chip_external_rev);
+	cr_assert(fma == e->gc_major && fmi == e->gc_minor && frv == e->gc_rev,
+		  "%s: family %u rev 0x%x gives GC %u.%u.%u", e->profile, info.family_id,
+		  info.chip_external_rev, fma, fmi, frv);
 	cr_assert_eq(info.is_apu, e->apu, "%s: is_apu", e->profile);
 	cr_assert_eq(info.cu_count, e->cus, "%s: %u CUs", e->profile, info.cu_count);
 	cr_assert_eq(info.wave_size, 32);

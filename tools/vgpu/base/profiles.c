@@ -17,8 +17,10 @@
  *  - family ids: amdgpu_drm.h (GC_11_0_0 = 145, GC_11_0_1 = 148) and newer
  *    kernels' header (GC_11_5_0 = 150, absent from 6.1 and libdrm 2.4.114).
  *  - external_rev = rev_id + 1 for GC 11.0.0/11.0.1: soc21_common_early_init
- *    (Linux 6.1 soc21.c).  6.1 does not know GC 11.5.x; the 890m/8060s
- *    profiles use the same rule (documented in docs/vgpu.md).
+ *    (Linux 6.1 soc21.c).  6.1 does not know GC 11.5.x; for those the
+ *    profiles follow Linux 6.12's soc21_common_early_init: GC 11.5.0 gives
+ *    0x1 for rev_id 0 (890m), 11.5.1 rev_id + 0xc1 (8060s), 11.5.2
+ *    rev_id + 0x40 (860m).
  *  - CU/SE/SH layout: public chip specifications (780M: 12 CUs in 1 SE x 2
  *    SA; 890M: 16 CUs; 860M: 8 CUs; 8060S: 40 CUs in 2 SE; 7900 XTX: 96
  *    CUs in 6 SE).
@@ -117,7 +119,7 @@ static const struct vgpu_profile p_8060s = {
 	.pci_slot = "0000:c5:00.0",
 	.pci_class = 0x030000,
 	.family = AMDGPU_FAMILY_GC_11_5_0,
-	.chip_rev = 0x00, .external_rev = 0x01,
+	.chip_rev = 0x00, .external_rev = 0xc1,
 	.gc_major = 11, .gc_minor = 5, .gc_rev = 1,
 	.is_apu = 1,
 	.num_se = 2, .num_sh_per_se = 2, .cu_per_sh = 10, .cu_active = 40,

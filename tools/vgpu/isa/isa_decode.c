@@ -160,8 +160,12 @@ static int decode_sreg(struct isa_operand *o, unsigned code)
 		if (code + n > 106)
 			return -EILSEQ;
 	} else if (code >= 108 && code <= 123) {
+		/* ttmp tuples are aligned down the same way (LLVM's
+		 * getTTmpIdx then the tuple's shift: code 109 as a 64-bit
+		 * operand is ttmp[0:1], 110 as 128 bits ttmp[0:3]) */
 		unsigned align = n >= 4 ? 4 : n;
-		if ((code - 108) % align || code + n > 124)
+		code -= (code - 108) % align;
+		if (code + n > 124)
 			return -EILSEQ;
 	} else if (n > 1 && code != 106 && code != 126 && code != 124) {
 		return -EILSEQ;
@@ -418,14 +422,21 @@ static int decode_dpp(struct isa_inst *in, struct isa_operand *o, unsigned code,
 	return decode_vgpr(o, dw & 0xff);
 }
 
-/* VOP3-DPP (gfx11): src0 = 250 (DPP16) or 233/234 (DPP8) in a VOP3
- * encoding, the DPP dword after the two VOP3 dwords; the source
+/* VOP3-DPP (gfx11): src0 = 250 (DPP16) or 233/234 (DPP8) in a VOP3 or
+ * VOP3P encoding, the DPP dword after the two VOP3(P) dwords; the source
  * modifiers stay in the VOP3 fields.  Taken for the opcodes llvm-mc-19
  * assembles as _e64_dpp: no 64-bit operand, no literal, not the
  * lane-access and v_div_scale forms. */
 static int vop3_dpp_ok(const struct isa_inst *in)
 {
 	const struct isa_opdesc *d = in->desc;
+	/* VOP3P-DPP: the four opcodes llvm-mc-19 assembles and decodes as
+	 * _e64_dpp (its gfx11_dasm_vop3p_dpp16/dpp8 tests); every other
+	 * VOP3P opcode with src0 = DPP is an invalid encoding there */
+	if (in->enc == ISA_ENC_VOP3P && strcmp(d->name, "v_dot2_f32_f16") &&
+	    strcmp(d->name, "v_fma_mix_f32") && strcmp(d->name, "v_fma_mixlo_f16") &&
+	    strcmp(d->name, "v_fma_mixhi_f16"))
+		return 0;
 	static const char *const no[] = { "v_div_scale", "v_readlane", "v_writelane",
 					  "v_permlane", "v_readfirstlane" };
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
@@ -463,8 +474,9 @@ static int decode_vop3_dpp(struct isa_inst *in, struct isa_operand *o, unsigned 
 		      (c >= 0x111 && c <= 0x11f) || (c >= 0x121 && c <= 0x12f) ||
 		      c == 0x140 || c == 0x141 || (c >= 0x150 && c <= 0x16f)))
 			return -EILSEQ;
-		if ((dw >> 20) & 0xf)
-			return -EILSEQ;   /* modifiers live in the VOP3 fields */
+		/* bits 20..23 (the DPP word's own src0/src1 neg/abs): the
+		 * modifiers live in the VOP3 fields and llvm-mc-19 ignores
+		 * these */
 		in->dpp = 16;
 		in->dpp_ctrl = (uint16_t)c;
 		in->fi = (uint8_t)((dw >> 18) & 1);
@@ -496,7 +508,7 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	    (in->enc == ISA_ENC_VOP1 || in->enc == ISA_ENC_VOP2 || in->enc == ISA_ENC_VOPC))
 		return decode_dpp(in, o, v, words, nwords, len);
 	if (o->field == ISA_FLD_SRC0 && (v == 250 || v == 233 || v == 234) &&
-	    in->enc == ISA_ENC_VOP3)
+	    (in->enc == ISA_ENC_VOP3 || in->enc == ISA_ENC_VOP3P))
 		return decode_vop3_dpp(in, o, v, words, nwords, len);
 	switch (o->field) {
 	case ISA_FLD_SSRC0: case ISA_FLD_SSRC1: case ISA_FLD_SRC0:

@@ -104,10 +104,15 @@ struct shader_mem_plan {
 
 /* The VALU operations of shader/valu_ext.c: X(id, mnemonic without "v_",
  * result kind (VEXT_K_*), source types (one character per source: 'f'
- * f32, 'h' f16, 'd' f64, 'w' other 16-bit, '.' other; the float ones
- * take MODE's input denormal flush, the 16-bit ones op_sel), flags).
+ * f32, 'h' f16, 'd' f64, 'w' other 16-bit, 'p' two packed f16, 'b' two
+ * packed bf16 (abs/neg act on both halves, as LLVM folds fabs/fneg of a
+ * v2f16 into them),
+ * '.' other; the float ones take MODE's input denormal flush, the 16-bit
+ * ones op_sel), flags).
  * Names "" are variants the core picks itself (MODE.IEEE off). */
-enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16 };
+/* VEXT_K_PK_F16: two f16 results in 32 bits (MODE's f16 rounding and
+ * denormal flush apply to each half) */
+enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16, VEXT_K_PK_F16 };
 #define VEXTF_CLAMP 1u   /* integer clamp saturates */
 #define VEXTF_OLD 2u     /* reads its destination (v_fmac forms) */
 #define VEXTF_VCC 4u     /* reads VCC per lane (v_div_fmas) */
@@ -207,7 +212,11 @@ enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16 };
 	X(CUBEID_F32, "cubeid_f32", 1, "fff", 0) X(CUBESC_F32, "cubesc_f32", 1, "fff", 0) \
 	X(CUBETC_F32, "cubetc_f32", 1, "fff", 0) X(CUBEMA_F32, "cubema_f32", 1, "fff", 0) \
 	X(QSAD_PK_U16_U8, "qsad_pk_u16_u8", 0, "...", VEXTF_CLAMP) \
-	X(MQSAD_PK_U16_U8, "mqsad_pk_u16_u8", 0, "...", VEXTF_CLAMP)
+	X(MQSAD_PK_U16_U8, "mqsad_pk_u16_u8", 0, "...", VEXTF_CLAMP) \
+	X(DOT2_F16_F16, "dot2_f16_f16", 2, "pph", 0) \
+	X(DOT2_BF16_BF16, "dot2_bf16_bf16", 4, "bbw", 0) \
+	X(MULLIT_F32, "mullit_f32", 1, "fff", 0) \
+	X(PK_FMAC_F16, "pk_fmac_f16", 5, "pp", VEXTF_OLD)
 
 enum valu_ext_op {
 	VEXT_NONE = 0,
