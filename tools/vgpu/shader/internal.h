@@ -84,7 +84,8 @@ enum shader_mem_kind {
 	MEM_INV,                       /* buffer_gl0_inv / buffer_gl1_inv */
 	/* DS forms beyond load/store/atomic (shader/ds.c) */
 	MEM_DS_NOP, MEM_DS_PERMUTE, MEM_DS_BPERMUTE, MEM_DS_SWIZZLE, MEM_DS_APPEND,
-	MEM_DS_CONSUME, MEM_DS_LOAD_ADDTID, MEM_DS_STORE_ADDTID,
+	MEM_DS_CONSUME, MEM_DS_LOAD_ADDTID, MEM_DS_STORE_ADDTID, MEM_DS_CONDXCHG,
+	MEM_IMG_RESINFO,               /* image_get_resinfo */
 	MEM_UNMODELLED                 /* named, known, and faulting with a reason */
 };
 
@@ -97,6 +98,7 @@ struct shader_mem_plan {
 	bool addtid;                   /* global_*_addtid_b32: SADDR + offset + 4 * lane */
 	uint8_t ndw;                   /* DS: dwords per element */
 	uint8_t fmt;                   /* MUBUF/MTBUF typed forms: components */
+	bool mip, pck;                 /* MIMG: _mip (a level coordinate), _pck (no conversion) */
 	const char *why;               /* MEM_UNMODELLED: what is not modelled */
 };
 
@@ -436,14 +438,22 @@ int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
 
 /* gfx11 unified formats (buffer and image FORMAT codes 1-63) and their
  * conversions (shader/mubuf.c) */
-enum { NF_UNORM, NF_SNORM, NF_USCALED, NF_SSCALED, NF_UINT, NF_SINT, NF_FLOAT };
+enum { NF_UNORM, NF_SNORM, NF_USCALED, NF_SSCALED, NF_UINT, NF_SINT, NF_FLOAT,
+       NF_UFLOAT /* unsigned 10/11-bit float: 5-bit exponent, no sign */ };
+/* packed layouts (one dword; the name lists the fields from bit 31 down) */
+enum { BPK_NONE, BPK_2_10_10_10, BPK_10_10_10_2, BPK_10_11_11, BPK_11_11_10 };
 struct buf_format {
-	uint8_t ncomp, bits, nf;       /* components of `bits` bits each */
-	uint8_t packed;                /* 1: 2_10_10_10 (x 9:0, y 19:10, z 29:20, w 31:30) */
+	uint8_t ncomp, bits, nf;       /* components of `bits` bits each (packed: see comp) */
+	uint8_t packed;                /* BPK_*: the components share one dword */
 };
 /* FORMAT code -> layout; ncomp 0: invalid or not modelled */
 struct buf_format buf_format_of(unsigned code);
 unsigned buf_format_bytes(const struct buf_format *f);
+/* component i of a texel: its raw bits (and, in *fi, the one-component
+ * format that converts them); storing raw bits of component i */
+uint32_t buf_comp_get(const struct buf_format *f, const uint8_t *texel, unsigned i,
+		      struct buf_format *fi);
+void buf_comp_put(const struct buf_format *f, uint8_t *texel, unsigned i, uint32_t raw);
 /* component raw bits <-> VGPR value (d16: the 16-bit one) */
 uint32_t fmt_to_reg(const struct buf_format *f, uint32_t raw, bool d16);
 uint32_t reg_to_fmt(const struct buf_format *f, uint32_t reg, bool d16);
