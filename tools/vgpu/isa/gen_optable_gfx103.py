@@ -74,12 +74,26 @@ ENCODINGS = [g.SOP2(), g.SOP1(), g.SOPC(), g.SOPK(), g.SOPP(), SMEM(), g.VOP1(),
              g.VOP3P(), MUBUF()]
 
 # SDWA (gfx10 VOP1/VOP2/VOPC with src0 = 249): the default SDWA dword,
-# src0 = v40 and every select DWORD (6).
-SDWA_DWORD = 40 | 6 << 8 | 6 << 16 | 6 << 24
+# src0 = v40 and every select DWORD (6); VOP1 has no src1 select (its
+# bits 29:24 must be zero), VOPC no dst_sel/dst_unused.
+def sdwa_dword(enc):
+    d = 40 | 6 << 16
+    if enc.name != "VOP1":
+        d |= 6 << 24
+    if enc.name != "VOPC":
+        d |= 6 << 8
+    return d
+
+
+# SDWA modifier bits probed one by one: src0 sext, neg, abs, src1 sext,
+# neg, abs, clamp, omod (bit 14).  Each is valid (P), invalid (X) or
+# ignored (I); the string goes after the 4 DPP16 letters of dpp_mods.
+SDWA_BITS = (19, 20, 21, 27, 28, 29, 13, 14)
 
 
 def probe_sdwa(enc, table):
-    """e32 VOP1/VOP2/VOPC: does the opcode take SDWA (src0 = 249)?"""
+    """e32 VOP1/VOP2/VOPC: does the opcode take SDWA (src0 = 249), and
+    which SDWA modifiers are valid for it?"""
     if enc.name not in ("VOP1", "VOP2", "VOPC"):
         return
     ops = sorted(op for op, e in table.items()
@@ -88,10 +102,33 @@ def probe_sdwa(enc, table):
     for op in ops:
         f = g.entry_fields(enc, table[op])
         f["SRC0"] = 249
-        probes.append([enc.build(op, f)[0], SDWA_DWORD])
-    for op, r in zip(ops, llvmprobe.disassemble(probes)):
-        if r and "/*" not in r[0] and r[0].split()[0].endswith("_sdwa"):
-            table[op]["sdwa"] = True
+        w0 = enc.build(op, f)[0]
+        probes.append([w0, sdwa_dword(enc)])
+        for b in SDWA_BITS:
+            probes.append([w0, sdwa_dword(enc) | 1 << b])
+    res = llvmprobe.disassemble(probes)
+    n = len(SDWA_BITS) + 1
+    for i, op in enumerate(ops):
+        r = res[n * i:n * i + n]
+        if not r[0] or "/*" in r[0][0] or not r[0][0].split()[0].endswith("_sdwa"):
+            continue
+        table[op]["sdwa"] = "".join("X" if not x or "/*" in x[0] else
+                                    "I" if x[0] == r[0][0] else "P" for x in r[1:])
+
+
+def c_entry(enc, op, e, extra_flag=None):
+    """gen_optable.c_entry, and for SDWA opcodes the SDWA modifier letters
+    after the DPP16 ones in dpp_mods ("----" without DPP16)."""
+    row = g.c_entry(enc, op, e, extra_flag)
+    if row and e.get("sdwa"):
+        if "dpp_name" in e:
+            old = '"%s"},' % e["dpp_mods"]
+            assert row.endswith(old), row
+            row = row[:-len(old)] + '"%s%s"},' % (e["dpp_mods"], e["sdwa"])
+        else:
+            assert row.endswith("NULL, NULL},"), row
+            row = row[:-len("NULL},")] + '"----%s"},' % e["sdwa"]
+    return row
 
 
 def probe_mubuf_cache(enc, table):
@@ -141,7 +178,7 @@ def tables():
             row = None
             extra = "ISA_OPF_SDWA" if e.get("sdwa") else None
             if "skip" not in e and e["name"] not in g.LEFT_OUT:
-                row = g.c_entry(enc, op, e, extra)
+                row = c_entry(enc, op, e, extra)
                 if row and "glc_slots" in e:
                     e2 = dict(e)
                     e2["slots"] = e["glc_slots"]

@@ -169,7 +169,10 @@ struct isa_opdesc {
 	const char *dpp_name;   /* mnemonic of the DPP form, or NULL */
 	/* DPP16 source modifier bits (src0 neg, src0 abs, src1 neg, src1
 	 * abs): 'P' printed, 'S' printed as sext() (integer source),
-	 * 'I' ignored, 'X' invalid */
+	 * 'I' ignored, 'X' invalid.  gfx10.3 opcodes with ISA_OPF_SDWA
+	 * append eight letters (after "----" when there is no DPP16) for
+	 * the SDWA modifiers src0 sext, neg, abs, src1 sext, neg, abs,
+	 * clamp, omod: 'P' valid, 'X' invalid, 'I' ignored */
 	const char *dpp_mods;
 };
 

@@ -497,7 +497,8 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	 * s_atc_probe's probe bits): printed as the table's ISA_SIMM_* */
 	if (o->lit >= ISA_SIMM_HEX && (o->field == ISA_FLD_SSRC0 || o->field == ISA_FLD_SDATA)) {
 		o->kind = ISA_OPK_IMM;
-		o->value = v;
+		/* gfx10.3: the field value came renumbered as a register */
+		o->value = in->gen == ISA_GEN_GFX103 ? isa_sreg_gfx103(v) : v;
 		return 0;
 	}
 	if (o->field == ISA_FLD_SRC0 && (v == 250 || v == 233 || v == 234) &&

@@ -353,6 +353,37 @@ static void put_depctr(struct out *o, unsigned v)
 
 /* MTBUF format:[BUF_FMT_*] (gfx11 unified formats, LLVM's names);
  * nothing for 1 (BUF_FMT_8_UNORM, the default), the number above 63 */
+/* gfx10.3's unified formats (LLVM's UfmtGFX10 names), 0..77 */
+static void put_buf_format_gfx103(struct out *o, unsigned f)
+{
+	static const char *const nf[] = { "UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT",
+					   "FLOAT" };
+	static const struct { uint8_t first, last; const char *size; uint8_t nf0; } g[] = {
+		{0, 0, "INVALID", 255}, {1, 6, "8", 0}, {7, 13, "16", 0}, {14, 19, "8_8", 0},
+		{20, 22, "32", 4}, {23, 29, "16_16", 0}, {30, 35, "10_11_11", 0},
+		{36, 36, "10_11_11_FLOAT", 255}, {37, 42, "11_11_10", 0},
+		{43, 43, "11_11_10_FLOAT", 255}, {44, 49, "10_10_10_2", 0},
+		{50, 55, "2_10_10_10", 0}, {56, 61, "8_8_8_8", 0}, {62, 64, "32_32", 4},
+		{65, 71, "16_16_16_16", 0}, {72, 74, "32_32_32", 4}, {75, 77, "32_32_32_32", 4},
+	};
+	if (f == 1)
+		return;
+	put(o, " format:");
+	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+		if (f < g[i].first || f > g[i].last)
+			continue;
+		put(o, "[BUF_FMT_");
+		put(o, g[i].size);
+		if (g[i].nf0 != 255) {
+			put(o, "_");
+			put(o, nf[g[i].nf0 + f - g[i].first]);
+		}
+		put(o, "]");
+		return;
+	}
+	put_u(o, f);
+}
+
 static void put_buf_format(struct out *o, unsigned f)
 {
 	static const char *const nf[] = { "UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT",
@@ -389,8 +420,17 @@ static void put_buf_format(struct out *o, unsigned f)
 /* hwreg(id[, offset, size]) as llvm-objdump-19 prints it for gfx11: the
  * register's name where gfx11 has one, the bare id otherwise; offset
  * and size only when not the whole register (0, 32). */
-static void put_hwreg(struct out *o, unsigned v)
+static void put_hwreg(struct out *o, unsigned v, uint8_t gen)
 {
+	/* gfx10.3's registers (llvm-objdump-19 --mcpu=gfx1030 names) */
+	static const struct { uint8_t id; const char *name; } regs103[] = {
+		{1, "HW_REG_MODE"}, {2, "HW_REG_STATUS"}, {3, "HW_REG_TRAPSTS"},
+		{5, "HW_REG_GPR_ALLOC"}, {6, "HW_REG_LDS_ALLOC"}, {7, "HW_REG_IB_STS"},
+		{15, "HW_REG_SH_MEM_BASES"}, {16, "HW_REG_TBA_LO"}, {17, "HW_REG_TBA_HI"},
+		{18, "HW_REG_TMA_LO"}, {19, "HW_REG_TMA_HI"}, {20, "HW_REG_FLAT_SCR_LO"},
+		{21, "HW_REG_FLAT_SCR_HI"}, {23, "HW_REG_HW_ID1"}, {24, "HW_REG_HW_ID2"},
+		{25, "HW_REG_POPS_PACKER"}, {29, "HW_REG_SHADER_CYCLES"},
+	};
 	static const struct { uint8_t id; const char *name; } regs[] = {
 		{1, "HW_REG_MODE"}, {2, "HW_REG_STATUS"}, {3, "HW_REG_TRAPSTS"},
 		{5, "HW_REG_GPR_ALLOC"}, {6, "HW_REG_LDS_ALLOC"}, {7, "HW_REG_IB_STS"},
@@ -402,9 +442,15 @@ static void put_hwreg(struct out *o, unsigned v)
 	unsigned id = v & 0x3f, off = (v >> 6) & 0x1f, size = ((v >> 11) & 0x1f) + 1;
 	put(o, "hwreg(");
 	const char *name = NULL;
-	for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
-		if (regs[i].id == id)
-			name = regs[i].name;
+	if (gen == ISA_GEN_GFX103) {
+		for (size_t i = 0; i < sizeof regs103 / sizeof regs103[0]; i++)
+			if (regs103[i].id == id)
+				name = regs103[i].name;
+	} else {
+		for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+			if (regs[i].id == id)
+				name = regs[i].name;
+	}
 	if (name)
 		put(o, name);
 	else
@@ -529,7 +575,7 @@ static void put_simm(struct out *o, uint8_t kind, unsigned v, uint8_t gen)
 			put_sendmsg(o, v);
 		return;
 	case ISA_SIMM_DEPCTR: put_depctr(o, v); return;
-	case ISA_SIMM_HWREG: put_hwreg(o, v); return;
+	case ISA_SIMM_HWREG: put_hwreg(o, v, gen); return;
 	case ISA_SIMM_VERSION: put_version(o, v); return;
 	default: put_u(o, v); return;
 	}
@@ -690,7 +736,9 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		put_dpp(o, in);   /* VOP3-DPP */
 		break;
 	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
-		if (in->enc == ISA_ENC_MTBUF)
+		if (in->enc == ISA_ENC_MTBUF && in->gen == ISA_GEN_GFX103)
+			put_buf_format_gfx103(o, in->format);
+		else if (in->enc == ISA_ENC_MTBUF)
 			put_buf_format(o, in->format);
 		if (in->idxen) put(o, " idxen");
 		if (in->offen) put(o, " offen");
@@ -699,6 +747,7 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->slc) put(o, " slc");
 		if (in->dlc) put(o, " dlc");
 		if (in->tfe) put(o, " tfe");
+		if (in->lds) put(o, " lds");
 		break;
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
 		put_dpp(o, in);
@@ -751,6 +800,7 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->glc) put(o, " glc");
 		if (in->slc) put(o, " slc");
 		if (in->dlc) put(o, " dlc");
+		if (in->lds) put(o, " lds");
 		break;
 	default:
 		break;
