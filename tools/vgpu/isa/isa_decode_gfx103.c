@@ -45,6 +45,11 @@ const struct isa_opdesc *isa_lookup_gfx103(enum isa_enc enc, unsigned op)
 {
 	if ((unsigned)enc >= ISA_ENC_COUNT || !tables[enc].tab)
 		return NULL;
+	/* VOP3 entries that replace generated ones */
+	if (enc == ISA_ENC_VOP3)
+		for (unsigned j = 0; j < isa_tab103_xvop3_n; j++)
+			if (isa_tab103_xvop3[j].op == op)
+				return &isa_tab103_xvop3[j];
 	/* sorted by opcode: binary search */
 	const struct isa_opdesc *t = tables[enc].tab;
 	unsigned lo = 0, hi = *tables[enc].n;
@@ -144,6 +149,10 @@ unsigned isa_field_value_gfx103(const struct isa_inst *in, uint8_t f)
 		break;
 	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL:
 		v = isa_field_value_gfx11(in, f);
+		/* scratch: SADDR 0x7f is "off" as well (no scalar and no
+		 * VGPR address: the offset alone), as LLVM decodes it */
+		if (in->enc == ISA_ENC_SCRATCH && f == ISA_FLD_SADDR && v == 0x7f)
+			return 124;
 		break;
 	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		if (f == ISA_FLD_MUBUF_TFE) return (w1 >> 23) & 1;
