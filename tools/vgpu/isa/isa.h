@@ -266,6 +266,14 @@ int isa_decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
  * -EINVAL. */
 int isa_format(const struct isa_inst *inst, char *buf, size_t cap);
 
+/* isa_format as for a wave64 shader: the lane masks (the SGPR result of
+ * v_cmp*_e64 and of VOP3b carries, lane-mask sources, the vcc of e32
+ * compares and carries, the SDWA compare destination) print as SGPR
+ * pairs, as llvm-objdump-19 -mattr=+wavefrontsize64 prints them.  The
+ * decoded form itself does not depend on the wave size (isa_operand
+ * lanemask marks such sources). */
+int isa_format_wave64(const struct isa_inst *inst, char *buf, size_t cap);
+
 /* Name of an encoding, for messages. */
 const char *isa_enc_name(enum isa_enc enc);
 

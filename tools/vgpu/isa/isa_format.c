@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "isa_table.h"
+#include "isa_table_gfx103.h"
 
 struct out {
 	char *buf;
@@ -921,4 +922,39 @@ int isa_format(const struct isa_inst *in, char *buf, size_t cap)
 	if (cap)
 		buf[o.len < cap ? o.len : cap - 1] = 0;
 	return (int)o.len;
+}
+
+/* A lane-mask operand: one bit per lane, an SGPR pair in wave64. */
+static int is_lanemask(const struct isa_inst *in, const struct isa_opdesc *d,
+		       const struct isa_operand *op)
+{
+	if (op->kind != ISA_OPK_SREG || op->bits != 32)
+		return 0;
+	switch (op->field) {
+	case ISA_FLD_VCC: case ISA_FLD_SDST3:
+		return 1;
+	case ISA_FLD_VDST_SGPR:
+		return !strncmp(d->name, "v_cmp", 5);   /* not v_readlane's */
+	default:
+		return op->lanemask || (in->sdwa && in->enc == ISA_ENC_VOPC &&
+					op->field == ISA_FLD_VCC);
+	}
+}
+
+int isa_format_wave64(const struct isa_inst *in, char *buf, size_t cap)
+{
+	struct isa_inst w;
+	if (!in || !in->desc)
+		return -EINVAL;
+	w = *in;
+	for (unsigned i = 0; i < w.nops; i++) {
+		struct isa_operand *op = &w.ops[i];
+		if (!is_lanemask(in, in->desc, op))
+			continue;
+		struct isa_operand wide = *op;
+		wide.bits = 64;
+		if (isa_decode_sreg(&wide, op->reg) == 0)
+			*op = wide;
+	}
+	return isa_format(&w, buf, cap);
 }
