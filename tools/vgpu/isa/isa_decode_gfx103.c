@@ -272,8 +272,13 @@ int isa_decode_extra_gfx103(struct isa_inst *in)
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
 		return in->sdwa ? sdwa_extra(in) : 1;
 	case ISA_ENC_SMEM:
-		in->glc = (uint8_t)((w0 >> 16) & 1);
-		in->dlc = (uint8_t)((w0 >> 14) & 1);
+		/* only the loads take glc/dlc; the other SMEM opcodes ignore
+		 * the bits, as LLVM does (gen_optable_gfx103.py asserts it) */
+		if (!strncmp(in->desc->name, "s_load_", 7) ||
+		    !strncmp(in->desc->name, "s_buffer_load_", 14)) {
+			in->glc = (uint8_t)((w0 >> 16) & 1);
+			in->dlc = (uint8_t)((w0 >> 14) & 1);
+		}
 		in->offset = (int32_t)((w1 & 0x1fffff) << 11) >> 11;
 		return 0;
 	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL:
@@ -302,6 +307,10 @@ int isa_decode_extra_gfx103(struct isa_inst *in)
 		in->glc = (uint8_t)((w0 >> 14) & 1);
 		in->dlc = (uint8_t)((w0 >> 15) & 1);
 		in->slc = (uint8_t)((w1 >> 22) & 1);
+		/* buffer_gl0_inv/gl1_inv take no operand: LLVM ignores their
+		 * offset, index and address fields */
+		if (in->desc->nslots == 0)
+			in->offset = in->offen = in->idxen = in->slc = in->tfe = 0;
 		/* atomics take glc (the returning form) but not dlc, as LLVM
 		 * decides (gen_optable_gfx103.py asserts that by probing) */
 		if (in->dlc && !strncmp(in->desc->name, "buffer_atomic", 13))

@@ -242,8 +242,8 @@ static void put_delay_alu(struct out *o, unsigned v)
  * byte is zero, else the whole value in decimal (llvm-objdump-19). */
 /* gfx10.3 s_sendmsg: message id 3:0, operation 6:4, stream 9:8 (LLVM's
  * pre-gfx11 layout).  By name when id, operation and stream are valid
- * for the message and no other bit is set; else (id, op, stream) when
- * those fields hold the whole value; else the value in decimal. */
+ * for the message (other bits are then ignored); else (id, op, stream)
+ * when those fields hold the whole value; else the value in decimal. */
 static void put_sendmsg_gfx103(struct out *o, unsigned v)
 {
 	static const char *const msgs[16] = {
@@ -259,7 +259,7 @@ static void put_sendmsg_gfx103(struct out *o, unsigned v)
 	unsigned id = v & 15, op = (v >> 4) & 7, st = (v >> 8) & 3;
 	int gs = id == 2 || id == 3, sys = id == 15;
 	int fields_only = (v & ~0x37fu) == 0;
-	int ok = msgs[id] != NULL && fields_only;
+	int ok = msgs[id] != NULL;   /* bits outside the fields: ignored */
 	if (ok && gs)
 		ok = op <= 3 && (op != 0 || id == 3) && (op != 0 || st == 0);
 	else if (ok && sys)

@@ -18,8 +18,8 @@ const struct isa_opdesc isa_tab103_xsopk[] = {
 const unsigned isa_tab103_xsopk_n = 4;
 
 const struct isa_opdesc isa_tab103_xsmem[] = {
-	{38, "s_atc_probe", 3, 0, ISA_MBZ(ISA_FLD_SMEM_CACHE), 0, 0, {{ISA_FLD_SDATA, 7, ISA_SIMM_HEX_SMALLDEC, 0}, {ISA_FLD_SBASE, 64, ISA_LIT_NONE, 0}, {ISA_FLD_SOFFSET, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
-	{39, "s_atc_probe_buffer", 3, 0, ISA_MBZ(ISA_FLD_SMEM_CACHE), 0, 0, {{ISA_FLD_SDATA, 7, ISA_SIMM_HEX_SMALLDEC, 0}, {ISA_FLD_SBASE, 128, ISA_LIT_NONE, 0}, {ISA_FLD_SOFFSET, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{38, "s_atc_probe", 3, 0, 0, 0, 0, {{ISA_FLD_SDATA, 7, ISA_SIMM_HEX_SMALLDEC, 0}, {ISA_FLD_SBASE, 64, ISA_LIT_NONE, 0}, {ISA_FLD_SOFFSET, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{39, "s_atc_probe_buffer", 3, 0, 0, 0, 0, {{ISA_FLD_SDATA, 7, ISA_SIMM_HEX_SMALLDEC, 0}, {ISA_FLD_SBASE, 128, ISA_LIT_NONE, 0}, {ISA_FLD_SOFFSET, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
 };
 const unsigned isa_tab103_xsmem_n = 2;
 
