@@ -171,6 +171,25 @@ int isa_decode_sreg(struct isa_operand *o, unsigned code)
 	return 0;
 }
 
+/* gfx10.3: LLVM aligns a multi-dword ttmp range down as it does an SGPR
+ * one (gfx11's rejects it); o->code keeps the encoded code.  gfx11
+ * operands go to isa_decode_sreg unchanged. */
+static int decode_sreg_gen(const struct isa_inst *in, struct isa_operand *o, unsigned code)
+{
+	unsigned n = o->bits > 32 ? o->bits / 32 : 1;
+	/* gfx10.3: a 128/256-bit scalar operand is SGPRs or ttmps only (LLVM:
+	 * vcc, exec, m0 and null are invalid register classes there) */
+	if (in->gen == ISA_GEN_GFX103 && n >= 4 && code >= 106 && !(code >= 108 && code <= 123))
+		return -EILSEQ;
+	if (in->gen == ISA_GEN_GFX103 && code >= 108 && code <= 123 && n > 1) {
+		unsigned align = n >= 4 ? 4 : n;
+		int rc = isa_decode_sreg(o, code - (code - 108) % align);
+		o->code = (uint16_t)code;
+		return rc;
+	}
+	return isa_decode_sreg(o, code);
+}
+
 int isa_decode_vgpr(struct isa_operand *o, unsigned reg)
 {
 	unsigned n = o->bits > 32 ? o->bits / 32 : 1;
@@ -189,7 +208,7 @@ static int decode_src(struct isa_inst *in, struct isa_operand *o, unsigned code,
 	if (code >= 256)
 		return isa_decode_vgpr(o, code - 256);
 	if (code < 128)
-		return isa_decode_sreg(o, code);
+		return decode_sreg_gen(in, o, code);
 	if (o->lit == ISA_LIT_NONE)
 		return -EILSEQ;
 	if (code <= 208) {
@@ -545,13 +564,13 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	case ISA_FLD_SRSRC:
 		if (v > 127)
 			return -EILSEQ;
-		return isa_decode_sreg(o, v);
+		return decode_sreg_gen(in, o, v);
 	case ISA_FLD_SADDR:
 		if (o->bits == 0) {
 			o->kind = ISA_OPK_OFF;
 			return v == 124 ? 0 : -EILSEQ;
 		}
-		return isa_decode_sreg(o, v);
+		return decode_sreg_gen(in, o, v);
 	case ISA_FLD_VDST: case ISA_FLD_VSRC1: case ISA_FLD_DATA0:
 	case ISA_FLD_DATA1:
 		return isa_decode_vgpr(o, v);

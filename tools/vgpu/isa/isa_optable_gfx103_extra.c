@@ -3,7 +3,8 @@
  * swizzle(...), s_atc_probe's probe bits) or a probe with distinct
  * registers in every field that LLVM rejects (ds_nop, the GWS
  * semaphores); and MTBUF, whose opcode is split over both dwords (bits
- * 18:16 of word 0, bit 21 of word 1 as bit 3).  Written by hand from
+ * 18:16 of word 0, bit 21 of word 1 as bit 3; LLVM 19 rejects tfe on
+ * all of them).  Written by hand from
  * llvm-mc-19 -mcpu=gfx1030 -show-encoding and checked by the gfx10
  * corpus (tools/isa-corpus-check.sh --gfx103).  isa_lookup_gfx103
  * consults these after the generated tables.  Sorted by opcode. */
@@ -37,7 +38,7 @@ const struct isa_opdesc isa_tab103_xds[] = {
 const unsigned isa_tab103_xds_n = 5;
 
 #define MT(op, name, bits) \
-	{op, name, 4, 0, 0, 0, 0, {{ISA_FLD_DATA0, bits, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, \
+	{op, name, 4, 0, ISA_MBZ(ISA_FLD_MUBUF_TFE), 0, 0, {{ISA_FLD_DATA0, bits, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, \
 	 {ISA_FLD_SRSRC, 128, ISA_LIT_NONE, 0}, {ISA_FLD_MSOFF, 32, ISA_LIT_32F, 0}}, NULL, NULL}
 const struct isa_opdesc isa_tab103_xmtbuf[] = {
 	MT(0, "tbuffer_load_format_x", 32),
