@@ -214,6 +214,13 @@ int isa_decode_sdwa_gfx103(struct isa_inst *in, const uint32_t *words, size_t nw
 			in->dst_unused = 0;
 	} else {
 		in->dst_sel = 6;
+		/* v_cmpx_*: no SGPR destination to name (SD must be clear) */
+		int has_dst = 0;
+		for (unsigned i = 0; i < in->desc->nslots; i++)
+			if (in->desc->slot[i].field == ISA_FLD_VCC)
+				has_dst = 1;
+		if (!has_dst && ((dw >> 15) & 1))
+			return -EILSEQ;
 	}
 	*src0 = (dw >> 23) & 1 ? isa_sreg_gfx103(dw & 0xff) : 256 + (dw & 0xff);
 	return 0;
