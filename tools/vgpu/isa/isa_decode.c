@@ -1,7 +1,9 @@
 /* gfx11 instruction decoder: word 0 picks the encoding, the encoding's
  * table (isa_optable.c) must know the opcode, and every operand field is
  * checked and expanded into struct isa_operand.  Strict: what the table
- * does not know, or an operand the hardware/LLVM rejects, is -EILSEQ. */
+ * does not know, or an operand the hardware/LLVM rejects, is -EILSEQ.
+ * gfx10.3 goes through the same code with its own classifier, tables and
+ * field layout from isa_decode_gfx103.c (inst.gen says which). */
 #include <errno.h>
 #include <string.h>
 
