@@ -196,6 +196,21 @@ def probe_const_srcs(enc, table):
             table[op].setdefault("rules", {}).setdefault(fld, set()).add("DENY_" + cls)
 
 
+def swap_null_m0(table):
+    """gen_optable.probe_src_rules encodes its NULL class as 124 and M0 as
+    125, gfx11's numbers; on gfx10 those codes are m0 and null, so the two
+    results trade names (the decoder checks rules in gfx11 numbering)."""
+    for e in table.values():
+        for fld, rules in e.get("rules", {}).items():
+            n, m = "DENY_NULL" in rules, "DENY_M0" in rules
+            rules.discard("DENY_NULL")
+            rules.discard("DENY_M0")
+            if n:
+                rules.add("DENY_M0")
+            if m:
+                rules.add("DENY_NULL")
+
+
 def check_smem_cache(enc, table):
     """The SMEM base probe sets glc and dlc: LLVM prints them for the loads
     and ignores them on every other opcode, the rule isa_decode_gfx103.c
@@ -216,6 +231,7 @@ def tables():
         check_smem_cache(enc, t)
         g.probe_vop3_scalar_srcs(enc, t)
         g.probe_src_rules(enc, t)
+        swap_null_m0(t)
         g.probe_literals(enc, t)
         probe_const_srcs(enc, t)
         g.probe_simm(enc, t)
