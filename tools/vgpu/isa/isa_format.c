@@ -1,9 +1,10 @@
-/* LLVM-style text for a decoded gfx11 instruction (what llvm-objdump-19
+/* LLVM-style text for a decoded gfx11 or gfx10.3 instruction (what llvm-objdump-19
  * prints, so tests/test_isa_llvm.sh can compare the two line by line). */
 #include <errno.h>
 #include <string.h>
 
 #include "isa_table.h"
+#include "isa_table_gfx103.h"
 
 struct out {
 	char *buf;
@@ -187,9 +188,16 @@ static void put_special(struct out *o, unsigned code)
 	}
 }
 
-static void put_waitcnt(struct out *o, unsigned v)
+/* s_waitcnt: gfx11 vmcnt 15:10, expcnt 2:0, lgkmcnt 9:4; gfx10.3 vmcnt
+ * 3:0 and 15:14, expcnt 6:4, lgkmcnt 13:8 */
+static void put_waitcnt(struct out *o, unsigned v, uint8_t gen)
 {
 	unsigned vm = (v >> 10) & 63, exp = v & 7, lgkm = (v >> 4) & 63;
+	if (gen == ISA_GEN_GFX103) {
+		vm = (v & 15) | ((v >> 14) & 3) << 4;
+		exp = (v >> 4) & 7;
+		lgkm = (v >> 8) & 63;
+	}
 	int any = 0;
 	if (vm != 63) { put(o, "vmcnt("); put_u(o, vm); put(o, ")"); any = 1; }
 	if (exp != 7) { put(o, any ? " " : ""); put(o, "expcnt("); put_u(o, exp); put(o, ")"); any = 1; }
@@ -232,6 +240,59 @@ static void put_delay_alu(struct out *o, unsigned v)
 /* s_sendmsg: message id in bits 7:0.  Known ids print by name whatever
  * the upper byte holds; other ids print as (id, 0, 0) when the upper
  * byte is zero, else the whole value in decimal (llvm-objdump-19). */
+/* gfx10.3 s_sendmsg: message id 3:0, operation 6:4, stream 9:8 (LLVM's
+ * pre-gfx11 layout).  By name when id, operation and stream are valid
+ * for the message (other bits are then ignored); else (id, op, stream)
+ * when those fields hold the whole value; else the value in decimal. */
+static void put_sendmsg_gfx103(struct out *o, unsigned v)
+{
+	static const char *const msgs[16] = {
+		NULL, "MSG_INTERRUPT", "MSG_GS", "MSG_GS_DONE", "MSG_SAVEWAVE",
+		"MSG_STALL_WAVE_GEN", "MSG_HALT_WAVES", "MSG_ORDERED_PS_DONE",
+		"MSG_EARLY_PRIM_DEALLOC", "MSG_GS_ALLOC_REQ", "MSG_GET_DOORBELL",
+		"MSG_GET_DDID", NULL, NULL, NULL, "MSG_SYSMSG"};
+	static const char *const gsop[4] = {"GS_OP_NOP", "GS_OP_CUT", "GS_OP_EMIT",
+					    "GS_OP_EMIT_CUT"};
+	static const char *const sysop[5] = {NULL, "SYSMSG_OP_ECC_ERR_INTERRUPT",
+					     "SYSMSG_OP_REG_RD", "SYSMSG_OP_HOST_TRAP_ACK",
+					     "SYSMSG_OP_TTRACE_PC"};
+	unsigned id = v & 15, op = (v >> 4) & 7, st = (v >> 8) & 3;
+	int gs = id == 2 || id == 3, sys = id == 15;
+	int fields_only = (v & ~0x37fu) == 0;
+	int ok = msgs[id] != NULL;   /* bits outside the fields: ignored */
+	if (ok && gs)
+		ok = op <= 3 && (op != 0 || id == 3) && (op != 0 || st == 0);
+	else if (ok && sys)
+		ok = op >= 1 && op <= 4 && op != 3 && st == 0;
+	else if (ok)
+		ok = op == 0 && st == 0;
+	if (ok) {
+		put(o, "sendmsg(");
+		put(o, msgs[id]);
+		if (gs || sys) {
+			put(o, ", ");
+			put(o, gs ? gsop[op] : sysop[op]);
+		}
+		if (gs && op != 0) {
+			put(o, ", ");
+			put_u(o, st);
+		}
+		put(o, ")");
+		return;
+	}
+	if (fields_only) {
+		put(o, "sendmsg(");
+		put_u(o, id);
+		put(o, ", ");
+		put_u(o, op);
+		put(o, ", ");
+		put_u(o, st);
+		put(o, ")");
+		return;
+	}
+	put_u(o, v);
+}
+
 static void put_sendmsg(struct out *o, unsigned v)
 {
 	static const struct { uint8_t id; const char *name; } msgs[] = {
@@ -293,6 +354,37 @@ static void put_depctr(struct out *o, unsigned v)
 
 /* MTBUF format:[BUF_FMT_*] (gfx11 unified formats, LLVM's names);
  * nothing for 1 (BUF_FMT_8_UNORM, the default), the number above 63 */
+/* gfx10.3's unified formats (LLVM's UfmtGFX10 names), 0..77 */
+static void put_buf_format_gfx103(struct out *o, unsigned f)
+{
+	static const char *const nf[] = { "UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT",
+					   "FLOAT" };
+	static const struct { uint8_t first, last; const char *size; uint8_t nf0; } g[] = {
+		{0, 0, "INVALID", 255}, {1, 6, "8", 0}, {7, 13, "16", 0}, {14, 19, "8_8", 0},
+		{20, 22, "32", 4}, {23, 29, "16_16", 0}, {30, 35, "10_11_11", 0},
+		{36, 36, "10_11_11_FLOAT", 255}, {37, 42, "11_11_10", 0},
+		{43, 43, "11_11_10_FLOAT", 255}, {44, 49, "10_10_10_2", 0},
+		{50, 55, "2_10_10_10", 0}, {56, 61, "8_8_8_8", 0}, {62, 64, "32_32", 4},
+		{65, 71, "16_16_16_16", 0}, {72, 74, "32_32_32", 4}, {75, 77, "32_32_32_32", 4},
+	};
+	if (f == 1)
+		return;
+	put(o, " format:");
+	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+		if (f < g[i].first || f > g[i].last)
+			continue;
+		put(o, "[BUF_FMT_");
+		put(o, g[i].size);
+		if (g[i].nf0 != 255) {
+			put(o, "_");
+			put(o, nf[g[i].nf0 + f - g[i].first]);
+		}
+		put(o, "]");
+		return;
+	}
+	put_u(o, f);
+}
+
 static void put_buf_format(struct out *o, unsigned f)
 {
 	static const char *const nf[] = { "UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT",
@@ -329,8 +421,17 @@ static void put_buf_format(struct out *o, unsigned f)
 /* hwreg(id[, offset, size]) as llvm-objdump-19 prints it for gfx11: the
  * register's name where gfx11 has one, the bare id otherwise; offset
  * and size only when not the whole register (0, 32). */
-static void put_hwreg(struct out *o, unsigned v)
+static void put_hwreg(struct out *o, unsigned v, uint8_t gen)
 {
+	/* gfx10.3's registers (llvm-objdump-19 --mcpu=gfx1030 names) */
+	static const struct { uint8_t id; const char *name; } regs103[] = {
+		{1, "HW_REG_MODE"}, {2, "HW_REG_STATUS"}, {3, "HW_REG_TRAPSTS"},
+		{5, "HW_REG_GPR_ALLOC"}, {6, "HW_REG_LDS_ALLOC"}, {7, "HW_REG_IB_STS"},
+		{15, "HW_REG_SH_MEM_BASES"}, {16, "HW_REG_TBA_LO"}, {17, "HW_REG_TBA_HI"},
+		{18, "HW_REG_TMA_LO"}, {19, "HW_REG_TMA_HI"}, {20, "HW_REG_FLAT_SCR_LO"},
+		{21, "HW_REG_FLAT_SCR_HI"}, {23, "HW_REG_HW_ID1"}, {24, "HW_REG_HW_ID2"},
+		{25, "HW_REG_POPS_PACKER"}, {29, "HW_REG_SHADER_CYCLES"},
+	};
 	static const struct { uint8_t id; const char *name; } regs[] = {
 		{1, "HW_REG_MODE"}, {2, "HW_REG_STATUS"}, {3, "HW_REG_TRAPSTS"},
 		{5, "HW_REG_GPR_ALLOC"}, {6, "HW_REG_LDS_ALLOC"}, {7, "HW_REG_IB_STS"},
@@ -342,9 +443,15 @@ static void put_hwreg(struct out *o, unsigned v)
 	unsigned id = v & 0x3f, off = (v >> 6) & 0x1f, size = ((v >> 11) & 0x1f) + 1;
 	put(o, "hwreg(");
 	const char *name = NULL;
-	for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
-		if (regs[i].id == id)
-			name = regs[i].name;
+	if (gen == ISA_GEN_GFX103) {
+		for (size_t i = 0; i < sizeof regs103 / sizeof regs103[0]; i++)
+			if (regs103[i].id == id)
+				name = regs103[i].name;
+	} else {
+		for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+			if (regs[i].id == id)
+				name = regs[i].name;
+	}
 	if (name)
 		put(o, name);
 	else
@@ -451,7 +558,7 @@ static void put_swizzle(struct out *o, unsigned v)
 	put(o, "\")");
 }
 
-static void put_simm(struct out *o, uint8_t kind, unsigned v)
+static void put_simm(struct out *o, uint8_t kind, unsigned v, uint8_t gen)
 {
 	switch (kind) {
 	case ISA_SIMM_HEX_SMALLDEC:
@@ -460,11 +567,16 @@ static void put_simm(struct out *o, uint8_t kind, unsigned v)
 	case ISA_SIMM_HEX:
 		put_x(o, v);
 		return;
-	case ISA_SIMM_WAITCNT: put_waitcnt(o, v); return;
+	case ISA_SIMM_WAITCNT: put_waitcnt(o, v, gen); return;
 	case ISA_SIMM_DELAY_ALU: put_delay_alu(o, v); return;
-	case ISA_SIMM_SENDMSG: put_sendmsg(o, v); return;
+	case ISA_SIMM_SENDMSG:
+		if (gen == ISA_GEN_GFX103)
+			put_sendmsg_gfx103(o, v);
+		else
+			put_sendmsg(o, v);
+		return;
 	case ISA_SIMM_DEPCTR: put_depctr(o, v); return;
-	case ISA_SIMM_HWREG: put_hwreg(o, v); return;
+	case ISA_SIMM_HWREG: put_hwreg(o, v, gen); return;
 	case ISA_SIMM_VERSION: put_version(o, v); return;
 	default: put_u(o, v); return;
 	}
@@ -475,8 +587,9 @@ static void put_operand(struct out *o, const struct isa_inst *in,
 {
 	uint32_t fl = in->desc->flags;
 	int mix = in->enc == ISA_ENC_VOP3P;   /* ops carry neg/abs only for fma_mix */
-	int neg = op->neg && (in->dpp || (fl & ISA_OPF_NEG_PRINT));
-	int abs = op->abs && (in->dpp || (fl & (mix ? ISA_OPF_NEGHI_PRINT : ISA_OPF_ABS_PRINT)));
+	int neg = op->neg && (in->dpp || in->sdwa || (fl & ISA_OPF_NEG_PRINT));
+	int abs = op->abs && (in->dpp || in->sdwa ||
+			      (fl & (mix ? ISA_OPF_NEGHI_PRINT : ISA_OPF_ABS_PRINT)));
 	if (op->sext) put(o, "sext(");
 	/* A negated constant without abs prints as neg(c), so that "-1"
 	 * is never mistaken for the constant -1. */
@@ -500,7 +613,7 @@ static void put_operand(struct out *o, const struct isa_inst *in,
 			put(o, fconst[op->code - 240]);
 		break;
 	case ISA_OPK_LITERAL: put_literal(o, op->lit, in->literal); break;
-	case ISA_OPK_IMM: put_simm(o, op->lit, (unsigned)op->value); break;
+	case ISA_OPK_IMM: put_simm(o, op->lit, (unsigned)op->value, in->gen); break;
 	default: put(o, "?"); break;
 	}
 	if (abs) put(o, "|");
@@ -557,6 +670,34 @@ static void put_dpp_ctrl(struct out *o, unsigned c)
 	}
 }
 
+/* gfx10.3 SDWA: clamp, omod, then the selects (dst_sel and dst_unused
+ * not for VOPC; src1_sel only with a second source) */
+static void put_sdwa(struct out *o, const struct isa_inst *in)
+{
+	static const char *const sel[7] = {"BYTE_0", "BYTE_1", "BYTE_2", "BYTE_3",
+					   "WORD_0", "WORD_1", "DWORD"};
+	static const char *const unused[3] = {"UNUSED_PAD", "UNUSED_SEXT", "UNUSED_PRESERVE"};
+	static const char *const om[] = {"", " mul:2", " mul:4", " div:2"};
+	int src1 = 0;
+	for (unsigned i = 0; i < in->nops; i++)
+		if (in->ops[i].field == ISA_FLD_VSRC1)
+			src1 = 1;
+	if (in->clamp) put(o, " clamp");
+	put(o, om[in->omod & 3]);
+	if (in->enc != ISA_ENC_VOPC) {
+		put(o, " dst_sel:");
+		put(o, sel[in->dst_sel % 7]);
+		put(o, " dst_unused:");
+		put(o, unused[in->dst_unused % 3]);
+	}
+	put(o, " src0_sel:");
+	put(o, sel[in->src0_sel % 7]);
+	if (src1) {
+		put(o, " src1_sel:");
+		put(o, sel[in->src1_sel % 7]);
+	}
+}
+
 /* " name[b0,b1,...]" with n entries */
 static void put_bits(struct out *o, const char *name, unsigned bits, unsigned n)
 {
@@ -596,7 +737,9 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		put_dpp(o, in);   /* VOP3-DPP */
 		break;
 	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
-		if (in->enc == ISA_ENC_MTBUF)
+		if (in->enc == ISA_ENC_MTBUF && in->gen == ISA_GEN_GFX103)
+			put_buf_format_gfx103(o, in->format);
+		else if (in->enc == ISA_ENC_MTBUF)
 			put_buf_format(o, in->format);
 		if (in->idxen) put(o, " idxen");
 		if (in->offen) put(o, " offen");
@@ -605,9 +748,12 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->slc) put(o, " slc");
 		if (in->dlc) put(o, " dlc");
 		if (in->tfe) put(o, " tfe");
+		if (in->lds) put(o, " lds");
 		break;
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
 		put_dpp(o, in);
+		if (in->sdwa)
+			put_sdwa(o, in);
 		break;
 	case ISA_ENC_VOP3P: {
 		unsigned srcmask = 0, n = 0;
@@ -656,6 +802,7 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->glc) put(o, " glc");
 		if (in->slc) put(o, " slc");
 		if (in->dlc) put(o, " dlc");
+		if (in->lds) put(o, " lds");
 		break;
 	default:
 		break;
@@ -715,6 +862,16 @@ static void put_inst(struct out *o, const struct isa_inst *in,
 		if (n < 4 || strcmp(d->name + n - 4, "_e64"))
 			put(o, "_e64");
 		put(o, "_dpp");
+	} else if (in->sdwa) {
+		/* gfx10.3 SDWA: <e32 name without _e32>_sdwa */
+		size_t n = strlen(d->name);
+		if (n > 4 && !strcmp(d->name + n - 4, "_e32"))
+			n -= 4;
+		for (size_t i = 0; i < n; i++) {
+			char c[2] = {d->name[i], 0};
+			put(o, c);
+		}
+		put(o, "_sdwa");
 	} else {
 		put(o, in->dpp && d->dpp_name ? d->dpp_name : d->name);
 	}
@@ -766,4 +923,39 @@ int isa_format(const struct isa_inst *in, char *buf, size_t cap)
 	if (cap)
 		buf[o.len < cap ? o.len : cap - 1] = 0;
 	return (int)o.len;
+}
+
+/* A lane-mask operand: one bit per lane, an SGPR pair in wave64. */
+static int is_lanemask(const struct isa_inst *in, const struct isa_opdesc *d,
+		       const struct isa_operand *op)
+{
+	if (op->kind != ISA_OPK_SREG || op->bits != 32)
+		return 0;
+	switch (op->field) {
+	case ISA_FLD_VCC: case ISA_FLD_SDST3:
+		return 1;
+	case ISA_FLD_VDST_SGPR:
+		return !strncmp(d->name, "v_cmp", 5);   /* not v_readlane's */
+	default:
+		return op->lanemask || (in->sdwa && in->enc == ISA_ENC_VOPC &&
+					op->field == ISA_FLD_VCC);
+	}
+}
+
+int isa_format_wave64(const struct isa_inst *in, char *buf, size_t cap)
+{
+	struct isa_inst w;
+	if (!in || !in->desc)
+		return -EINVAL;
+	w = *in;
+	for (unsigned i = 0; i < w.nops; i++) {
+		struct isa_operand *op = &w.ops[i];
+		if (!is_lanemask(in, in->desc, op))
+			continue;
+		struct isa_operand wide = *op;
+		wide.bits = 64;
+		if (isa_decode_sreg(&wide, op->reg) == 0)
+			*op = wide;
+	}
+	return isa_format(&w, buf, cap);
 }
