@@ -96,9 +96,11 @@ lines = "\n".join(",".join("0x%02x" % ((w >> (8 * k)) & 0xff) for w in p for k i
 ours = subprocess.run([disasm, "--mcpu=gfx1030", "--lines"], input=lines,
                       capture_output=True, text=True, check=True).stdout.splitlines()
 norm = lambda t: " ".join(t.split())
+# graphics instructions (not covered) and operands LLVM marks invalid
+GRAPHICS = lambda t: t.startswith(("v_interp", "exp ", "image_")) or "invalid" in t or "/*" in t
 same = differ = 0
-for p, r, o in zip(probes, llvm, ours):
-    o = norm(o.split(" ;; ")[0])
+for p, r, full in zip(probes, llvm, ours):
+    o = norm(full.split(" ;; ")[0])
     if r == "crash":
         continue
     if r is not None and ("/*" in r[0] or r[0].startswith(("v_interp", "exp ", "image_"))):
@@ -109,7 +111,10 @@ for p, r, o in zip(probes, llvm, ours):
         continue
     if r is None:
         # llvm-objdump printed nothing we could read at the probe start
-        # (a line of another shape): ask llvm-mc about the probe alone
+        # (a line of another shape): ask llvm-mc about the probe alone.
+        # Where llvm-mc refuses the first dword it warns and decodes from
+        # 4 bytes on, and `vgpu-disasm --lines` does the same: then the
+        # first instructions both decode after the skip must agree.
         b = ",".join("0x%02x" % ((w >> (8 * k)) & 0xff) for w in p for k in range(4))
         m = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=gfx1030"],
                            input=b + "\n", capture_output=True, text=True)
@@ -119,6 +124,13 @@ for p, r, o in zip(probes, llvm, ours):
                 first[0] == o):
             same += 1
             continue
+        mine = [norm(x) for x in full.split(" ;; ")] if full != "<illegal>" else []
+        if "<stdin>:1:1: warning: invalid instruction encoding" in m.stderr:
+            if first and GRAPHICS(first[0]):
+                continue   # what follows the skip is graphics: not covered
+            if first[:1] == mine[:1]:
+                same += 1
+                continue
     differ += 1
     if differ <= 20:
         print("  %s\n    llvm: %s\n    ours: %s" % (" ".join("%08x" % w for w in p), want, o))
