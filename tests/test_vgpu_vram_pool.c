@@ -564,3 +564,38 @@ Test(vram_pool, process_exit_and_fork_keep_the_references_right)
 	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0);
 	close(fd);
 }
+
+/* mremap of a BO mapping (vma_to_resize: TTM's vma is VM_DONTEXPAND): it
+ * cannot grow (EFAULT) nor be kept with MREMAP_DONTUNMAP (EINVAL); a move
+ * carries the reference to the new address, a shrink unmaps the tail. */
+Test(vram_pool, mremap_moves_and_shrinks_the_mapping_and_never_grows_it)
+{
+	use("6.1");
+	int fd = open_node();
+	uint64_t u0 = info_u64(fd, AMDGPU_INFO_VRAM_USAGE);
+	size_t sz = 4 * MiB;
+	uint32_t h = create(fd, sz, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	unsigned char *p = map(fd, h, sz);
+	memset(p, 0x3c, sz);
+	close_bo(fd, h);
+	errno = 0;
+	cr_assert_eq(mremap(p, sz, 2 * sz, MREMAP_MAYMOVE), MAP_FAILED);
+	cr_assert_eq(errno, EFAULT);
+	cr_assert_eq(mremap(p, sz, sz, MREMAP_MAYMOVE | MREMAP_FIXED | 4 /* DONTUNMAP */,
+			    p + sz), MAP_FAILED);
+	cr_assert_eq(errno, EINVAL);
+	/* move to a reserved spot, shrinking to 2 MiB on the way */
+	void *spot = mmap(NULL, sz, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(spot, MAP_FAILED);
+	unsigned char *q = mremap(p, sz, 2 * MiB, MREMAP_MAYMOVE | MREMAP_FIXED, spot);
+	cr_assert_eq(q, (unsigned char *)spot, "mremap: %s", strerror(errno));
+	cr_assert(all_bytes(q, 2 * MiB, 0x3c));
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0 + sz);
+	/* in place shrink to 1 MiB, then the last page goes */
+	cr_assert_eq(mremap(q, 2 * MiB, MiB, 0), (void *)q);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0 + sz);
+	cr_assert_eq(munmap(q, MiB), 0);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0);
+	cr_assert_eq(munmap((char *)spot + 2 * MiB, 2 * MiB), 0);
+	close(fd);
+}

@@ -119,6 +119,12 @@ void vgpu_dev_mmap_done(void *addr, size_t len, int prot, int flags, int backing
  * it: the BO mappings in it lose those pages, and a mapping left with none
  * puts its BO reference (drm_gem_vm_close). */
 void vgpu_dev_munmap(void *addr, size_t len);
+/* mremap(2) of a range holding a BO mapping: 0 if the kernel allows it,
+ * else its errno (a BO vma cannot grow: vma_to_resize); 0 as well when the
+ * range holds no BO mapping. */
+int vgpu_dev_mremap_check(void *old, size_t old_len, size_t new_len, int flags);
+/* mremap(2) succeeded (`new` is its result): the BO mappings follow. */
+void vgpu_dev_mremap_done(void *old, size_t old_len, void *new, size_t new_len, int flags);
 /* Text of /proc/self/fdinfo/<fd> after the generic pos/flags/mnt_id/ino
  * lines, in the configured kernel's format (amdgpu_show_fdinfo, and
  * drm_show_fdinfo from 6.5 on).  Returns the length written (<= cap) or

@@ -1,5 +1,5 @@
 /*
- * The fd-based calls: close, dup*, fcntl, ioctl, mmap, munmap.  A node fd
+ * The fd-based calls: close, dup*, fcntl, ioctl, mmap, munmap, mremap.  A node fd
  * (boundary/fdtable.c) routes to the device model; every other fd goes straight to
  * libc, with errno left as libc set it.
  */
@@ -165,4 +165,29 @@ VGPU_INTERPOSE int munmap(void *addr, size_t len)
 		errno = saved;
 	}
 	return r;
+}
+
+VGPU_INTERPOSE void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
+{
+	void *new_addr = NULL;
+	if (flags & MREMAP_FIXED) {
+		va_list ap;
+		va_start(ap, flags);
+		new_addr = va_arg(ap, void *);
+		va_end(ap);
+	}
+	if (!atomic_load(&mapped_any))
+		return real_mremap(old, old_len, new_len, flags, new_addr);
+	int r = vgpu_dev_mremap_check(old, old_len, new_len, flags);
+	if (r < 0) {
+		errno = -r;
+		return MAP_FAILED;
+	}
+	void *p = real_mremap(old, old_len, new_len, flags, new_addr);
+	if (p != MAP_FAILED) {
+		int saved = errno;
+		vgpu_dev_mremap_done(old, old_len, p, new_len, flags);
+		errno = saved;
+	}
+	return p;
 }

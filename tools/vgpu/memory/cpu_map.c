@@ -285,6 +285,77 @@ void vgpu_dev_munmap(void *addr, size_t len)
 	mem_local_unlock();
 }
 
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4 /* Linux 5.7 */
+#endif
+
+/* The record holding address `a`, or NULL.  Local lock held. */
+static struct cpu_map_rec *rec_at(uintptr_t a)
+{
+	for (size_t i = 0; i < nrecs; i++)
+		if (a >= recs[i].start && a < recs[i].end)
+			return &recs[i];
+	return NULL;
+}
+
+/* mremap -> vma_to_resize (mm/mremap.c) for a BO vma, which TTM made
+ * VM_DONTEXPAND (ttm_bo_mmap_obj): no MREMAP_DONTUNMAP, no range beyond
+ * the vma, no growth (a duplicate, old_len 0, is growth too). */
+int vgpu_dev_mremap_check(void *old, size_t old_len, size_t new_len, int flags)
+{
+	if (atomic_load(&live_recs) == 0)
+		return 0;
+	mem_local_lock();
+	struct cpu_map_rec *m = rec_at((uintptr_t)old);
+	int r = 0;
+	if (m) {
+		if (flags & MREMAP_DONTUNMAP)
+			r = -EINVAL;
+		else if (old_len > m->end - (uintptr_t)old)
+			r = -EFAULT;
+		else if (new_len > old_len)
+			r = -EFAULT;
+	}
+	mem_local_unlock();
+	return r;
+}
+
+/* move_vma: copy_vma opens the new vma (drm_gem_vm_open, a reference),
+ * then the old range is unmapped; a shrink unmaps the tail. */
+void vgpu_dev_mremap_done(void *old, size_t old_len, void *new, size_t new_len, int flags)
+{
+	(void)flags;
+	if (atomic_load(&live_recs) == 0)
+		return;
+	uintptr_t o = (uintptr_t)old, n = (uintptr_t)new;
+	uintptr_t oend = page_end(old, old_len), nend = page_end(new, new_len);
+	mem_local_lock();
+	struct cpu_map_rec *m = rec_at(o);
+	uint32_t gid = m ? m->gid : 0;
+	/* MREMAP_FIXED unmapped the destination first */
+	if (n != o)
+		unmap_range(n, nend);
+	if (gid && n != o) {
+		mem_shared_lock();
+		struct mem_gbo *g = mem_gbo_get(gid);
+		int r = g ? mem_gbo_map_get(g) : -ENOENT;
+		mem_shared_unlock();
+		if (!r && recs_reserve(1)) {
+			recs[nrecs++] = (struct cpu_map_rec){ n, nend, gid };
+		} else {
+			if (!r)
+				put_refs(gid, 1);
+			vgpu_log("vgpu: mem: cannot record the move of a mapping of BO %u", gid);
+		}
+		unmap_range(o, oend);
+	} else {
+		/* in place: the tail beyond the new length is gone */
+		unmap_range(o + (nend - n), oend);
+	}
+	atomic_store(&live_recs, nrecs);
+	mem_local_unlock();
+}
+
 void mem_cpu_maps_adopt(void)
 {
 	/* fork copied every vma (TTM sets no VM_DONTCOPY): drm_gem_vm_open,
