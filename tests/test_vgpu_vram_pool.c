@@ -410,7 +410,7 @@ Test(vram_pool, a_vram_loss_scrambles_a_pool_bo_and_spares_gtt)
 }
 
 /* A CPU mapping holds a reference on its BO (drm_gem_mmap_obj ->
- * drm_gem_object_get; drm_gem_vm_close puts it): a VRAM BO closed while
+ * drm_gem_object_get; ttm_bo_vm_close puts it): a VRAM BO closed while
  * mapped keeps its bytes, its VRAM and its flink-less existence until the
  * munmap, and the next BO does not get its pages meanwhile. */
 Test(vram_pool, a_closed_bo_lives_until_its_mapping_goes)
@@ -499,7 +499,7 @@ Test(vram_pool, a_partly_unmapped_bo_lives_until_its_last_page_goes)
 }
 
 /* The mappings die with the process (exit_mmap closes every vma); a forked
- * child's copies hold their own references (drm_gem_vm_open). */
+ * child's copies hold their own references (ttm_bo_vm_open). */
 Test(vram_pool, process_exit_and_fork_keep_the_references_right)
 {
 	use("6.1");

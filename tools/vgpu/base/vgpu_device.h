@@ -117,7 +117,7 @@ void vgpu_dev_mmap_done(void *addr, size_t len, int prot, int flags, int backing
 			off_t backing_offset, uint32_t bo_id);
 /* munmap(2) of [addr, addr+len) succeeded, or a MAP_FIXED mapping replaced
  * it: the BO mappings in it lose those pages, and a mapping left with none
- * puts its BO reference (drm_gem_vm_close). */
+ * puts its BO reference (ttm_bo_vm_close). */
 void vgpu_dev_munmap(void *addr, size_t len);
 /* mremap(2) of a range holding a BO mapping: 0 if the kernel allows it,
  * else its errno (a BO vma cannot grow: vma_to_resize); 0 as well when the

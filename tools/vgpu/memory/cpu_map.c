@@ -11,8 +11,8 @@
  * would not have moved it.
  *
  * Each CPU mapping holds a reference on its BO, as the kernel's vma does
- * (drm_gem_mmap_obj takes it, drm_gem_vm_open takes one more for each vma
- * a split or a fork makes, drm_gem_vm_close puts it): a BO whose last
+ * (drm_gem_mmap_obj takes it; amdgpu_gem_vm_ops' ttm_bo_vm_open takes one
+ * more for each vma a split or a fork makes, ttm_bo_vm_close puts it): a BO whose last
  * handle is closed while it is mapped keeps its memory, its placement and
  * its place in the device's usage until the last piece of the last
  * mapping is unmapped, and only then is freed (its VRAM pool file then
@@ -112,8 +112,8 @@ int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot, in
 
 /* The CPU mappings of BOs in this process: [start, end) of the address
  * space and the BO; each record holds one reference.  A partial munmap trims or splits a record the
- * way the kernel splits the vma (__split_vma -> vm_ops->open, another
- * reference).  Local lock held. */
+ * way the kernel splits the vma (__split_vma -> vm_ops->open =
+ * ttm_bo_vm_open, another reference).  Local lock held. */
 struct cpu_map_rec {
 	uintptr_t start, end;
 	uint32_t gid;
@@ -139,7 +139,7 @@ static bool recs_reserve(size_t n)
 	return true;
 }
 
-/* drm_gem_vm_close for `n` mappings of `gid` in this process: the BO is
+/* ttm_bo_vm_close for `n` mappings of `gid` in this process: the BO is
  * freed with its last reference. */
 static void put_refs(uint32_t gid, int n)
 {
@@ -163,7 +163,7 @@ static void unmap_range(uintptr_t a, uintptr_t b)
 			continue;
 		}
 		if (a <= m->start && b >= m->end) {
-			/* the whole vma goes: remove_vma -> drm_gem_vm_close */
+			/* the whole vma goes: remove_vma -> ttm_bo_vm_close */
 			uint32_t gid = m->gid;
 			recs[i] = recs[--nrecs];
 			put_refs(gid, 1);
@@ -320,7 +320,7 @@ int vgpu_dev_mremap_check(void *old, size_t old_len, size_t new_len, int flags)
 	return r;
 }
 
-/* move_vma: copy_vma opens the new vma (drm_gem_vm_open, a reference),
+/* move_vma: copy_vma opens the new vma (ttm_bo_vm_open, a reference),
  * then the old range is unmapped; a shrink unmaps the tail. */
 void vgpu_dev_mremap_done(void *old, size_t old_len, void *new, size_t new_len, int flags)
 {
@@ -358,7 +358,7 @@ void vgpu_dev_mremap_done(void *old, size_t old_len, void *new, size_t new_len, 
 
 void mem_cpu_maps_adopt(void)
 {
-	/* fork copied every vma (TTM sets no VM_DONTCOPY): drm_gem_vm_open,
+	/* fork copied every vma (TTM sets no VM_DONTCOPY): ttm_bo_vm_open,
 	 * one reference per mapping for the child */
 	for (size_t i = 0; i < nrecs; i++) {
 		struct mem_gbo *g = mem_gbo_get(recs[i].gid);

@@ -78,8 +78,8 @@ struct mem_holder {
 	uint32_t ndmabuf;          /* dma-buf fds exported, tracked or not */
 	int32_t dmabuf_fd[MEM_MAX_DMABUF_FDS]; /* -1: untracked/free */
 	/* CPU mappings (vmas) of the BO in this process: each holds a
-	 * reference (drm_gem_mmap_obj / drm_gem_vm_open take one,
-	 * drm_gem_vm_close puts it), so a BO closed while mapped lives
+	 * reference (drm_gem_mmap_obj / ttm_bo_vm_open take one,
+	 * ttm_bo_vm_close puts it), so a BO closed while mapped lives
 	 * until its last piece is unmapped (memory/cpu_map.c) */
 	uint32_t cpu_maps;
 };
@@ -171,8 +171,8 @@ struct mem_gbo *mem_gbo_alloc(void);
  * when no process holds any.  Returns true if the BO was freed. */
 int mem_gbo_hold(struct mem_gbo *g, int handles, int dmabuf_fd);
 bool mem_gbo_release(struct mem_gbo *g, int handles);
-/* One CPU mapping's reference of this process (drm_gem_vm_open /
- * drm_gem_vm_close); the put frees the BO when it was the last reference.
+/* One CPU mapping's reference of this process (ttm_bo_vm_open /
+ * ttm_bo_vm_close); the put frees the BO when it was the last reference.
  * Shared lock held. */
 int mem_gbo_map_get(struct mem_gbo *g);
 bool mem_gbo_map_put(struct mem_gbo *g);
@@ -333,7 +333,7 @@ void mem_vm_fini(struct vgpu_mem_file *mf);
 /* CPU mapping bookkeeping (memory/cpu_map.c). */
 int mem_cpu_map_count(char *buf, size_t cap, size_t *off);
 /* After fork: the child's own references for the CPU mappings it
- * inherited (drm_gem_vm_open on each copied vma).  Local and shared locks
+ * inherited (ttm_bo_vm_open on each copied vma).  Local and shared locks
  * held. */
 void mem_cpu_maps_adopt(void);
 /* A maps file ("/proc/self/maps", "/proc/<pid>/maps") read through the
