@@ -106,14 +106,11 @@ int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot, in
 	return r;
 }
 
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22 /* Linux 5.14 */
-#endif
-
 /* The CPU mappings of BOs in this process: [start, end) of the address
- * space and the BO; each record holds one reference.  A partial munmap trims or splits a record the
- * way the kernel splits the vma (__split_vma -> vm_ops->open =
- * ttm_bo_vm_open, another reference).  Local lock held. */
+ * space and the BO; each record holds one reference.  A partial munmap
+ * trims or splits a record the way the kernel splits the vma
+ * (__split_vma -> vm_ops->open = ttm_bo_vm_open, another reference).
+ * Local lock held. */
 struct cpu_map_rec {
 	uintptr_t start, end;
 	uint32_t gid;
