@@ -408,3 +408,194 @@ Test(vram_pool, a_vram_loss_scrambles_a_pool_bo_and_spares_gtt)
 	close_bo(fd, g);
 	close(fd);
 }
+
+/* A CPU mapping holds a reference on its BO (drm_gem_mmap_obj ->
+ * drm_gem_object_get; ttm_bo_vm_close puts it): a VRAM BO closed while
+ * mapped keeps its bytes, its VRAM and its flink-less existence until the
+ * munmap, and the next BO does not get its pages meanwhile. */
+Test(vram_pool, a_closed_bo_lives_until_its_mapping_goes)
+{
+	use("6.1");
+	int fd = open_node();
+	uint64_t u0 = info_u64(fd, AMDGPU_INFO_VRAM_USAGE);
+	size_t sz = 4 * MiB;
+	uint32_t h = create(fd, sz, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	unsigned char *p = map(fd, h, sz);
+	memset(p, 0xa5, sz);
+	close_bo(fd, h);
+	/* the device still counts it (ttm_resource_manager_usage); the file
+	 * no longer (its bo_va went with the handle: amdgpu_vm_get_memory) */
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0 + sz);
+	cr_assert_eq(fdinfo_bytes(fd, "vram"), 0);
+	/* the next VRAM BO (no VRAM_CLEARED: 6.1 would show old VRAM) gets
+	 * other pages: writing it leaves the stale mapping's bytes alone */
+	uint32_t h2 = create(fd, sz, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	unsigned char *q = map(fd, h2, sz);
+	cr_assert(all_bytes(q, sz, 0), "the next BO got the mapped BO's pages");
+	memset(q, 0x11, sz);
+	cr_assert(all_bytes(p, sz, 0xa5), "a mapped BO's bytes changed after its close");
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0 + 2 * sz);
+	cr_assert_eq(munmap(p, sz), 0);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0 + sz);
+	/* now freed: its pool file backs the next BO, bytes and all (6.1) */
+	uint32_t h3 = create(fd, sz, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	unsigned char *r = map(fd, h3, sz);
+	cr_assert(all_bytes(r, sz, 0xa5), "the freed BO's pages did not go to the next BO");
+	cr_assert_eq(munmap(r, sz), 0);
+	cr_assert_eq(munmap(q, sz), 0);
+	close_bo(fd, h3);
+	close_bo(fd, h2);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0);
+	close(fd);
+
+	/* a flink name goes with the last handle (drm_gem_object_handle_free)
+	 * even while a mapping keeps the BO (flink needs the primary node) */
+	int card = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+	cr_assert_geq(card, 0, "open card0: %s", strerror(errno));
+	h = create(card, sz, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	struct drm_gem_flink fl = { .handle = h };
+	cr_assert_eq(ioc(card, DRM_IOCTL_GEM_FLINK, &fl), 0);
+	p = map(card, h, sz);
+	close_bo(card, h);
+	struct drm_gem_open op = { .name = fl.name };
+	cr_assert_eq(ioc(card, DRM_IOCTL_GEM_OPEN, &op), -ENOENT);
+	cr_assert_eq(info_u64(card, AMDGPU_INFO_VRAM_USAGE), u0 + sz);
+	cr_assert_eq(munmap(p, sz), 0);
+	cr_assert_eq(info_u64(card, AMDGPU_INFO_VRAM_USAGE), u0);
+	close(card);
+}
+
+/* A partial munmap splits the vma and each piece keeps a reference: the BO
+ * goes with its last mapped page, and a MAP_FIXED mapping over a piece
+ * unmaps it as munmap does. */
+Test(vram_pool, a_partly_unmapped_bo_lives_until_its_last_page_goes)
+{
+	use("6.1");
+	int fd = open_node();
+	uint64_t u0 = info_u64(fd, AMDGPU_INFO_VRAM_USAGE);
+	size_t sz = 4 * MiB;
+	uint32_t h = create(fd, sz, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	unsigned char *p = map(fd, h, sz);
+	memset(p, 0x5a, sz);
+	close_bo(fd, h);
+	/* a hole in the middle: two pieces */
+	cr_assert_eq(munmap(p + MiB, MiB), 0);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0 + sz);
+	cr_assert(all_bytes(p, MiB, 0x5a));
+	cr_assert(all_bytes(p + 2 * MiB, 2 * MiB, 0x5a));
+	/* the head piece goes whole */
+	cr_assert_eq(munmap(p, MiB), 0);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0 + sz);
+	/* part of the tail piece, then the rest by an anonymous MAP_FIXED */
+	cr_assert_eq(munmap(p + 3 * MiB, MiB), 0);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0 + sz);
+	cr_assert(all_bytes(p + 2 * MiB, MiB, 0x5a));
+	void *a = mmap(p + 2 * MiB, MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		       -1, 0);
+	cr_assert_eq(a, (void *)(p + 2 * MiB));
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0);
+	cr_assert_eq(munmap(a, MiB), 0);
+	close(fd);
+}
+
+/* The mappings die with the process (exit_mmap closes every vma); a forked
+ * child's copies hold their own references (ttm_bo_vm_open). */
+Test(vram_pool, process_exit_and_fork_keep_the_references_right)
+{
+	use("6.1");
+	int fd = open_node();
+	uint64_t u0 = info_u64(fd, AMDGPU_INFO_VRAM_USAGE);
+	size_t sz = 4 * MiB;
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		/* a child that maps, closes the handle and exits mapped */
+		uint32_t h = create(fd, sz, AMDGPU_GEM_DOMAIN_VRAM, 0);
+		unsigned char *p = map(fd, h, sz);
+		p[0] = 1;
+		close_bo(fd, h);
+		_exit(info_u64(fd, AMDGPU_INFO_VRAM_USAGE) == u0 + sz ? 0 : 3);
+	}
+	int st = 0;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child saw the wrong usage (status %d)", st);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0, "a dead process's mapping kept its BO");
+
+	/* a parent's closed-but-mapped BO: the mapping a child inherited keeps
+	 * it after the parent unmapped its own */
+	uint32_t h = create(fd, sz, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	unsigned char *p = map(fd, h, sz);
+	memset(p, 0x77, sz);
+	close_bo(fd, h);
+	int ready[2], go[2];
+	cr_assert_eq(pipe(ready), 0);
+	cr_assert_eq(pipe(go), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		/* the child uses the device (a BO of its own), which is when
+		 * the vgpu takes the inherited references */
+		union drm_amdgpu_gem_create a;
+		memset(&a, 0, sizeof(a));
+		a.in.bo_size = 4096;
+		a.in.domains = AMDGPU_GEM_DOMAIN_GTT;
+		int ok = ioc(fd, DRM_IOCTL_AMDGPU_GEM_CREATE, &a) == 0;
+		struct drm_gem_close c = { .handle = a.out.handle };
+		ok = ok && ioc(fd, DRM_IOCTL_GEM_CLOSE, &c) == 0;
+		char ch;
+		ok = ok && write(ready[1], "r", 1) == 1 && read(go[0], &ch, 1) == 1;
+		ok = ok && all_bytes(p, sz, 0x77);
+		ok = ok && info_u64(fd, AMDGPU_INFO_VRAM_USAGE) == u0 + sz;
+		ok = ok && munmap(p, sz) == 0;
+		ok = ok && info_u64(fd, AMDGPU_INFO_VRAM_USAGE) == u0;
+		_exit(ok ? 0 : 4);
+	}
+	char ch;
+	cr_assert_eq(read(ready[0], &ch, 1), 1);
+	cr_assert_eq(munmap(p, sz), 0);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0 + sz, "the child's mapping lost its BO");
+	cr_assert_eq(write(go[1], "g", 1), 1);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child saw the wrong bytes or usage (status %d)", st);
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0);
+	close(fd);
+}
+
+/* mremap of a BO mapping (vma_to_resize: TTM's vma is VM_DONTEXPAND): it
+ * cannot grow (EFAULT) nor be kept with MREMAP_DONTUNMAP (EINVAL); a move
+ * carries the reference to the new address, a shrink unmaps the tail. */
+Test(vram_pool, mremap_moves_and_shrinks_the_mapping_and_never_grows_it)
+{
+	use("6.1");
+	int fd = open_node();
+	uint64_t u0 = info_u64(fd, AMDGPU_INFO_VRAM_USAGE);
+	size_t sz = 4 * MiB;
+	uint32_t h = create(fd, sz, AMDGPU_GEM_DOMAIN_VRAM, 0);
+	unsigned char *p = map(fd, h, sz);
+	memset(p, 0x3c, sz);
+	close_bo(fd, h);
+	errno = 0;
+	cr_assert_eq(mremap(p, sz, 2 * sz, MREMAP_MAYMOVE), MAP_FAILED);
+	cr_assert_eq(errno, EFAULT);
+	cr_assert_eq(mremap(p, sz, sz, MREMAP_MAYMOVE | MREMAP_FIXED | 4 /* DONTUNMAP */,
+			    p + sz), MAP_FAILED);
+	cr_assert_eq(errno, EINVAL);
+	/* move to a reserved spot, shrinking to 2 MiB on the way */
+	void *spot = mmap(NULL, sz, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(spot, MAP_FAILED);
+	unsigned char *q = mremap(p, sz, 2 * MiB, MREMAP_MAYMOVE | MREMAP_FIXED, spot);
+	cr_assert_eq(q, (unsigned char *)spot, "mremap: %s", strerror(errno));
+	cr_assert(all_bytes(q, 2 * MiB, 0x3c));
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0 + sz);
+	/* in place shrink to 1 MiB, then the last page goes */
+	cr_assert_eq(mremap(q, 2 * MiB, MiB, 0), (void *)q);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0 + sz);
+	cr_assert_eq(munmap(q, MiB), 0);
+	cr_assert_eq(info_u64(fd, AMDGPU_INFO_VRAM_USAGE), u0);
+	cr_assert_eq(munmap((char *)spot + 2 * MiB, 2 * MiB), 0);
+	close(fd);
+}

@@ -59,11 +59,15 @@ static uint8_t *fuzz_cpu_map(struct vgpu_file *file, uint32_t handle, uint64_t s
 		fuzz_die("GEM_MMAP", r);
 	int fd = -1;
 	off_t off = 0;
+	uint32_t bo_id = 0;
 	r = vgpu_dev_mmap(file, m.out.addr_ptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, &fd,
-			  &off);
+			  &off, &bo_id);
 	if (r < 0)
 		fuzz_die("mmap", r);
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+	/* as the boundary does: the mapping (kept for the process's life)
+	 * holds its BO reference, or gives it back on failure */
+	vgpu_dev_mmap_done(p, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off, bo_id);
 	if (p == MAP_FAILED)
 		fuzz_die("mmap of the backing", -errno);
 	return p;

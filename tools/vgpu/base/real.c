@@ -255,6 +255,14 @@ int real_dup3(int oldfd, int newfd, int flags)
 	return (int)syscall(SYS_dup3, oldfd, newfd, flags);
 }
 
+void *real_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr)
+{
+	REAL(void *(*)(void *, size_t, size_t, int, ...), mremap);
+	if (fp)
+		return fp(old, old_len, new_len, flags, new_addr);
+	return (void *)syscall(SYS_mremap, old, old_len, new_len, flags, new_addr);
+}
+
 int real_close_range(unsigned int first, unsigned int last, int flags)
 {
 	REAL(int (*)(unsigned int, unsigned int, int), close_range);

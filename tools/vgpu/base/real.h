@@ -62,6 +62,7 @@ int real_dup(int fd);
 int real_dup2(int oldfd, int newfd);
 int real_dup3(int oldfd, int newfd, int flags);
 int real_close_range(unsigned int first, unsigned int last, int flags);
+void *real_mremap(void *old, size_t old_len, size_t new_len, int flags, void *new_addr);
 int real_fcntl_ptr(int fd, int cmd, void *arg);
 ssize_t real_getxattr(const char *path, const char *name, void *value, size_t size);
 ssize_t real_lgetxattr(const char *path, const char *name, void *value, size_t size);

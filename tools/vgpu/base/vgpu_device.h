@@ -102,16 +102,29 @@ int vgpu_dev_ioctl(struct vgpu_file *f, unsigned long request, void *arg);
 /* mmap(2) on the node at byte `offset` (the fake offset GEM_MMAP gave):
  * resolves to a backing fd and an offset within it, and applies the
  * kernel's checks and side effects (CPU-fault migration out of invisible
- * VRAM happens here: see dev_gem_mmap.c for how that approximates the
- * fault-time behaviour).  The boundary then maps backing_fd itself. */
+ * VRAM happens here: see memory/cpu_map.c for how that approximates the
+ * fault-time behaviour).  On success the mapping's reference on the BO
+ * `*bo_id` is taken; the boundary then maps backing_fd itself and must
+ * call vgpu_dev_mmap_done with the outcome. */
 int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot,
-		  int flags, int *backing_fd, off_t *backing_offset);
-/* After the boundary mapped backing_fd at `addr`: maps the pages the
+		  int flags, int *backing_fd, off_t *backing_offset, uint32_t *bo_id);
+/* After the boundary mapped backing_fd at `addr` (MAP_FAILED: it could not,
+ * and the reference is put): records the mapping, which holds the BO's
+ * reference until its last page is unmapped, and maps the pages the
  * backing file already holds at once (what TTM's 16-page prefault per CPU
- * fault costs; memory/cpu_map.c).  Allocates nothing. */
-void vgpu_dev_mmap_done(void *addr, size_t len, int prot, int backing_fd, off_t backing_offset);
-/* munmap(2) of a range that came from vgpu_dev_mmap (bookkeeping only). */
+ * fault costs; memory/cpu_map.c).  Allocates no BO memory. */
+void vgpu_dev_mmap_done(void *addr, size_t len, int prot, int flags, int backing_fd,
+			off_t backing_offset, uint32_t bo_id);
+/* munmap(2) of [addr, addr+len) succeeded, or a MAP_FIXED mapping replaced
+ * it: the BO mappings in it lose those pages, and a mapping left with none
+ * puts its BO reference (ttm_bo_vm_close). */
 void vgpu_dev_munmap(void *addr, size_t len);
+/* mremap(2) of a range holding a BO mapping: 0 if the kernel allows it,
+ * else its errno (a BO vma cannot grow: vma_to_resize); 0 as well when the
+ * range holds no BO mapping. */
+int vgpu_dev_mremap_check(void *old, size_t old_len, size_t new_len, int flags);
+/* mremap(2) succeeded (`new` is its result): the BO mappings follow. */
+void vgpu_dev_mremap_done(void *old, size_t old_len, void *new, size_t new_len, int flags);
 /* Text of /proc/self/fdinfo/<fd> after the generic pos/flags/mnt_id/ino
  * lines, in the configured kernel's format (amdgpu_show_fdinfo, and
  * drm_show_fdinfo from 6.5 on).  Returns the length written (<= cap) or

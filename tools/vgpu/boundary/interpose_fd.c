@@ -1,5 +1,5 @@
 /*
- * The fd-based calls: close, dup*, fcntl, ioctl, mmap, munmap.  A node fd
+ * The fd-based calls: close, dup*, fcntl, ioctl, mmap, munmap, mremap.  A node fd
  * (boundary/fdtable.c) routes to the device model; every other fd goes straight to
  * libc, with errno left as libc set it.
  */
@@ -117,12 +117,21 @@ VGPU_INTERPOSE int ioctl(int fd, unsigned long request, ...)
 static void *do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	struct fd_desc *d = (flags & MAP_ANONYMOUS) ? NULL : fdtable_get(fd);
-	if (!d)
-		return vgpu_real_mmap(addr, len, prot, flags, fd, off);
+	if (!d) {
+		void *p = vgpu_real_mmap(addr, len, prot, flags, fd, off);
+		/* a MAP_FIXED mapping unmaps what was there, BO mappings too */
+		if (p != MAP_FAILED && (flags & MAP_FIXED) && atomic_load(&mapped_any)) {
+			int saved = errno;
+			vgpu_dev_munmap(p, len);
+			errno = saved;
+		}
+		return p;
+	}
 	int backing_fd = -1;
 	off_t backing_off = 0;
+	uint32_t bo_id = 0;
 	int r = vgpu_dev_mmap(d->file, (uint64_t)off, len, prot, flags, &backing_fd,
-			      &backing_off);
+			      &backing_off, &bo_id);
 	fdtable_put(d);
 	if (r < 0) {
 		errno = -r;
@@ -130,8 +139,9 @@ static void *do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t 
 	}
 	atomic_store(&mapped_any, true);
 	void *p = vgpu_real_mmap(addr, len, prot, flags, backing_fd, backing_off);
-	if (p != MAP_FAILED)
-		vgpu_dev_mmap_done(p, len, prot, backing_fd, backing_off);
+	int saved = errno;
+	vgpu_dev_mmap_done(p, len, prot, flags, backing_fd, backing_off, bo_id);
+	errno = saved;
 	return p;
 }
 
@@ -155,4 +165,29 @@ VGPU_INTERPOSE int munmap(void *addr, size_t len)
 		errno = saved;
 	}
 	return r;
+}
+
+VGPU_INTERPOSE void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
+{
+	void *new_addr = NULL;
+	if (flags & MREMAP_FIXED) {
+		va_list ap;
+		va_start(ap, flags);
+		new_addr = va_arg(ap, void *);
+		va_end(ap);
+	}
+	if (!atomic_load(&mapped_any))
+		return real_mremap(old, old_len, new_len, flags, new_addr);
+	int r = vgpu_dev_mremap_check(old, old_len, new_len, flags);
+	if (r < 0) {
+		errno = -r;
+		return MAP_FAILED;
+	}
+	void *p = real_mremap(old, old_len, new_len, flags, new_addr);
+	if (p != MAP_FAILED) {
+		int saved = errno;
+		vgpu_dev_mremap_done(old, old_len, p, new_len, flags);
+		errno = saved;
+	}
+	return p;
 }

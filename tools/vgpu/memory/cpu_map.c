@@ -9,11 +9,21 @@
  * CPU_ACCESS_REQUIRED, moved to visible VRAM or else GTT.  A program that
  * maps a BO and never touches it is therefore migrated where the kernel
  * would not have moved it.
+ *
+ * Each CPU mapping holds a reference on its BO, as the kernel's vma does
+ * (drm_gem_mmap_obj takes it; amdgpu_gem_vm_ops' ttm_bo_vm_open takes one
+ * more for each vma a split or a fork makes, ttm_bo_vm_close puts it): a BO whose last
+ * handle is closed while it is mapped keeps its memory, its placement and
+ * its place in the device's usage until the last piece of the last
+ * mapping is unmapped, and only then is freed (its VRAM pool file then
+ * goes to the next BO).  The boundary maps the backing file itself, so
+ * the mappings are recorded here from the addresses it reports.
  */
 #include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <libdrm/amdgpu_drm.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +54,7 @@ static void fault_reserve_notify(struct mem_gbo *g)
 }
 
 int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot, int flags,
-		  int *backing_fd, off_t *backing_offset)
+		  int *backing_fd, off_t *backing_offset, uint32_t *bo_id)
 {
 	if (len == 0 || (offset & (MEM_PAGE_SIZE - 1)))
 		return -EINVAL;
@@ -78,6 +88,10 @@ int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot, in
 	else if ((flags & MAP_TYPE) == MAP_PRIVATE && (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
 		r = -EINVAL; /* ttm_bo_mmap_obj: no COW (PROT_NONE is let through) */
 	uint64_t bo_offset = 0;
+	/* drm_gem_mmap_obj: drm_gem_object_get, the mapping's reference,
+	 * taken before the mapping exists so the BO cannot go meanwhile */
+	if (!r)
+		r = mem_gbo_map_get(g);
 	if (!r) {
 		fault_reserve_notify(g);
 		bo_offset = (pg - g->vma_start) << MEM_PAGE_SHIFT;
@@ -86,9 +100,112 @@ int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot, in
 	if (!r) {
 		*backing_fd = bo->memfd;
 		*backing_offset = (off_t)bo_offset;
+		*bo_id = g->id;
 	}
 	mem_local_unlock();
 	return r;
+}
+
+/* The CPU mappings of BOs in this process: [start, end) of the address
+ * space and the BO; each record holds one reference.  A partial munmap
+ * trims or splits a record the way the kernel splits the vma
+ * (__split_vma -> vm_ops->open = ttm_bo_vm_open, another reference).
+ * Local lock held. */
+struct cpu_map_rec {
+	uintptr_t start, end;
+	uint32_t gid;
+};
+static struct cpu_map_rec *recs;
+static size_t nrecs, caprecs;
+/* nrecs without the lock: a munmap in a process with no BO mapping left
+ * costs nothing */
+static _Atomic size_t live_recs;
+
+static bool recs_reserve(size_t n)
+{
+	if (nrecs + n <= caprecs)
+		return true;
+	size_t ncap = caprecs ? caprecs * 2 : 16;
+	while (ncap < nrecs + n)
+		ncap *= 2;
+	struct cpu_map_rec *p = realloc(recs, ncap * sizeof(*p));
+	if (!p)
+		return false;
+	recs = p;
+	caprecs = ncap;
+	return true;
+}
+
+/* ttm_bo_vm_close for `n` mappings of `gid` in this process: the BO is
+ * freed with its last reference. */
+static void put_refs(uint32_t gid, int n)
+{
+	mem_shared_lock();
+	struct mem_gbo *g = mem_gbo_get(gid);
+	for (int i = 0; g && i < n; i++)
+		if (mem_gbo_map_put(g))
+			break;
+	mem_shared_unlock();
+}
+
+/* [a, b) of the address space is no longer mapped (munmap, or a MAP_FIXED
+ * mapping or mremap over it): trims, splits and drops records; a record
+ * that loses its last page puts its reference.  Local lock held. */
+static void unmap_range(uintptr_t a, uintptr_t b)
+{
+	for (size_t i = 0; i < nrecs;) {
+		struct cpu_map_rec *m = &recs[i];
+		if (m->end <= a || m->start >= b) {
+			i++;
+			continue;
+		}
+		if (a <= m->start && b >= m->end) {
+			/* the whole vma goes: remove_vma -> ttm_bo_vm_close */
+			uint32_t gid = m->gid;
+			recs[i] = recs[--nrecs];
+			put_refs(gid, 1);
+			continue;
+		}
+		if (a > m->start && b < m->end) {
+			/* a hole in the middle: two vmas, each with a reference */
+			uint32_t gid = m->gid;
+			uintptr_t tail_end = m->end;
+			mem_shared_lock();
+			struct mem_gbo *g = mem_gbo_get(gid);
+			int r = g ? mem_gbo_map_get(g) : -ENOENT;
+			mem_shared_unlock();
+			if (r || !recs_reserve(1)) {
+				/* no room to split: keep one record over both
+				 * pieces (the BO lives until both are gone) */
+				if (!r)
+					put_refs(gid, 1);
+				vgpu_log("vgpu: mem: cannot record the split of a mapping of BO %u; "
+					 "its reference lasts until the whole range is unmapped", gid);
+				i++;
+				continue;
+			}
+			m = &recs[i];
+			m->end = a;
+			recs[nrecs++] = (struct cpu_map_rec){ b, tail_end, gid };
+			i++;
+			continue;
+		}
+		if (a <= m->start)
+			m->start = b;
+		else
+			m->end = a;
+		i++;
+	}
+	atomic_store(&live_recs, nrecs);
+}
+
+static uintptr_t page_end(const void *addr, size_t len)
+{
+	uintptr_t a = (uintptr_t)addr;
+	uintptr_t end = a + len;
+	if (end < a)
+		return UINTPTR_MAX & ~(uintptr_t)(MEM_PAGE_SIZE - 1);
+	return (end + MEM_PAGE_SIZE - 1) & ~(uintptr_t)(MEM_PAGE_SIZE - 1);
 }
 
 #ifndef MADV_POPULATE_READ
@@ -106,7 +223,7 @@ int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot, in
  * the cost changes: contents and every report stay as they were.  A kernel
  * without MADV_POPULATE_READ (before 5.14) refuses it, and the pages are
  * then mapped at first touch as before. */
-void vgpu_dev_mmap_done(void *addr, size_t len, int prot, int backing_fd, off_t backing_offset)
+static void prefault(void *addr, size_t len, int prot, int backing_fd, off_t backing_offset)
 {
 	if (!(prot & PROT_READ) || backing_fd < 0 || backing_offset < 0)
 		return;
@@ -125,14 +242,126 @@ void vgpu_dev_mmap_done(void *addr, size_t len, int prot, int backing_fd, off_t 
 	}
 }
 
-/* The boundary maps the backing memfd itself and reports every munmap
- * after the fact, so the vgpu never learns a mapping's address.  The CPU
- * mappings are therefore read back from /proc/self/maps when reported
- * (mem_cpu_map_count): there is nothing to record here. */
+void vgpu_dev_mmap_done(void *addr, size_t len, int prot, int flags, int backing_fd,
+			off_t backing_offset, uint32_t bo_id)
+{
+	if (addr == MAP_FAILED) {
+		/* the mapping was not made: its reference goes back */
+		mem_local_lock();
+		put_refs(bo_id, 1);
+		mem_local_unlock();
+		return;
+	}
+	uintptr_t a = (uintptr_t)addr, b = page_end(addr, len);
+	mem_local_lock();
+	/* MAP_FIXED replaced whatever was mapped there */
+	if (flags & MAP_FIXED)
+		unmap_range(a, b);
+	if (recs_reserve(1)) {
+		recs[nrecs++] = (struct cpu_map_rec){ a, b, bo_id };
+		atomic_store(&live_recs, nrecs);
+	} else {
+		/* no memory for the record: the reference stays with the
+		 * process (dropped at its exit) rather than be put while
+		 * the pages are still mapped */
+		vgpu_log("vgpu: mem: cannot record a CPU mapping of BO %u; its reference "
+			 "lasts until the process exits", bo_id);
+	}
+	mem_local_unlock();
+	prefault(addr, len, prot, backing_fd, backing_offset);
+}
+
+/* The boundary reports every successful munmap (and a MAP_FIXED mapping
+ * over older ones) after the fact. */
 void vgpu_dev_munmap(void *addr, size_t len)
 {
-	(void)addr;
-	(void)len;
+	if (atomic_load(&live_recs) == 0 || len == 0)
+		return;
+	mem_local_lock();
+	unmap_range((uintptr_t)addr, page_end(addr, len));
+	mem_local_unlock();
+}
+
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4 /* Linux 5.7 */
+#endif
+
+/* The record holding address `a`, or NULL.  Local lock held. */
+static struct cpu_map_rec *rec_at(uintptr_t a)
+{
+	for (size_t i = 0; i < nrecs; i++)
+		if (a >= recs[i].start && a < recs[i].end)
+			return &recs[i];
+	return NULL;
+}
+
+/* mremap -> vma_to_resize (mm/mremap.c) for a BO vma, which TTM made
+ * VM_DONTEXPAND (ttm_bo_mmap_obj): no MREMAP_DONTUNMAP, no range beyond
+ * the vma, no growth (a duplicate, old_len 0, is growth too). */
+int vgpu_dev_mremap_check(void *old, size_t old_len, size_t new_len, int flags)
+{
+	if (atomic_load(&live_recs) == 0)
+		return 0;
+	mem_local_lock();
+	struct cpu_map_rec *m = rec_at((uintptr_t)old);
+	int r = 0;
+	if (m) {
+		if (flags & MREMAP_DONTUNMAP)
+			r = -EINVAL;
+		else if (old_len > m->end - (uintptr_t)old)
+			r = -EFAULT;
+		else if (new_len > old_len)
+			r = -EFAULT;
+	}
+	mem_local_unlock();
+	return r;
+}
+
+/* move_vma: copy_vma opens the new vma (ttm_bo_vm_open, a reference),
+ * then the old range is unmapped; a shrink unmaps the tail. */
+void vgpu_dev_mremap_done(void *old, size_t old_len, void *new, size_t new_len, int flags)
+{
+	(void)flags;
+	if (atomic_load(&live_recs) == 0)
+		return;
+	uintptr_t o = (uintptr_t)old, n = (uintptr_t)new;
+	uintptr_t oend = page_end(old, old_len), nend = page_end(new, new_len);
+	mem_local_lock();
+	struct cpu_map_rec *m = rec_at(o);
+	uint32_t gid = m ? m->gid : 0;
+	/* MREMAP_FIXED unmapped the destination first */
+	if (n != o)
+		unmap_range(n, nend);
+	if (gid && n != o) {
+		mem_shared_lock();
+		struct mem_gbo *g = mem_gbo_get(gid);
+		int r = g ? mem_gbo_map_get(g) : -ENOENT;
+		mem_shared_unlock();
+		if (!r && recs_reserve(1)) {
+			recs[nrecs++] = (struct cpu_map_rec){ n, nend, gid };
+		} else {
+			if (!r)
+				put_refs(gid, 1);
+			vgpu_log("vgpu: mem: cannot record the move of a mapping of BO %u", gid);
+		}
+		unmap_range(o, oend);
+	} else {
+		/* in place: the tail beyond the new length is gone */
+		unmap_range(o + (nend - n), oend);
+	}
+	atomic_store(&live_recs, nrecs);
+	mem_local_unlock();
+}
+
+void mem_cpu_maps_adopt(void)
+{
+	/* fork copied every vma (TTM sets no VM_DONTCOPY): ttm_bo_vm_open,
+	 * one reference per mapping for the child */
+	for (size_t i = 0; i < nrecs; i++) {
+		struct mem_gbo *g = mem_gbo_get(recs[i].gid);
+		if (g)
+			mem_gbo_map_get(g);
+	}
 }
 
 /* A /proc/<pid>/maps file as one NUL-terminated string (caller frees), or

@@ -67,15 +67,21 @@ enum mem_pl {
 #define MEM_MAX_HOLDERS 16
 #define MEM_MAX_DMABUF_FDS 4
 
-/* One process's references to a BO: GEM handles (in any of its files) and
- * dma-buf fds it exported.  The kernel's refcount, split by process so that
- * a process that dies without closing can be reclaimed. */
+/* One process's references to a BO: GEM handles (in any of its files),
+ * dma-buf fds it exported and CPU mappings of it.  The kernel's refcount,
+ * split by process so that a process that dies without closing can be
+ * reclaimed. */
 struct mem_holder {
 	int32_t pid;               /* 0: free */
 	uint32_t handles;
 	uint64_t start_time;       /* /proc/<pid>/stat field 22 */
 	uint32_t ndmabuf;          /* dma-buf fds exported, tracked or not */
 	int32_t dmabuf_fd[MEM_MAX_DMABUF_FDS]; /* -1: untracked/free */
+	/* CPU mappings (vmas) of the BO in this process: each holds a
+	 * reference (drm_gem_mmap_obj / ttm_bo_vm_open take one,
+	 * ttm_bo_vm_close puts it), so a BO closed while mapped lives
+	 * until its last piece is unmapped (memory/cpu_map.c) */
+	uint32_t cpu_maps;
 };
 
 struct mem_gbo {
@@ -115,10 +121,11 @@ struct mem_vram_file {
 #define MEM_SHM_MAGIC 0x6d656d76u /* "vmem" */
 /* 2: the reset counters and VRAM-lost marks below; 3: the machine name
  * records the kernel version ("780m, kernel 6.1"); 4: the VRAM pool
- * (vram_file, mem_gbo.vram_file).  An unused instance of
+ * (vram_file, mem_gbo.vram_file); 5: CPU mappings hold
+ * references (mem_holder.cpu_maps).  An unused instance of
  * another version is replaced, one in use refused (memory/shared.c), never
  * misread. */
-#define MEM_SHM_VERSION 4u
+#define MEM_SHM_VERSION 5u
 
 struct mem_shared {
 	uint32_t magic, version;
@@ -164,6 +171,11 @@ struct mem_gbo *mem_gbo_alloc(void);
  * when no process holds any.  Returns true if the BO was freed. */
 int mem_gbo_hold(struct mem_gbo *g, int handles, int dmabuf_fd);
 bool mem_gbo_release(struct mem_gbo *g, int handles);
+/* One CPU mapping's reference of this process (ttm_bo_vm_open /
+ * ttm_bo_vm_close); the put frees the BO when it was the last reference.
+ * Shared lock held. */
+int mem_gbo_map_get(struct mem_gbo *g);
+bool mem_gbo_map_put(struct mem_gbo *g);
 void mem_gbo_free(struct mem_gbo *g);
 /* Drops references of dead processes and closed dma-buf fds; returns the
  * number of BOs freed.  Shared lock held. */
@@ -320,6 +332,10 @@ void mem_vm_fini(struct vgpu_mem_file *mf);
 
 /* CPU mapping bookkeeping (memory/cpu_map.c). */
 int mem_cpu_map_count(char *buf, size_t cap, size_t *off);
+/* After fork: the child's own references for the CPU mappings it
+ * inherited (ttm_bo_vm_open on each copied vma).  Local and shared locks
+ * held. */
+void mem_cpu_maps_adopt(void);
 /* A maps file ("/proc/self/maps", "/proc/<pid>/maps") read through the
  * real libc, NUL-terminated; caller frees; NULL on failure.  Used for
  * CPU-mapping reports, the userptr page checks and the stale-instance

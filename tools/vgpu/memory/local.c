@@ -19,8 +19,8 @@ static struct vgpu_mem_file *files;
 static pid_t local_pid;
 
 /* After fork() the child inherits this process's files and handles (the
- * kernel would share the drm_file between both).  The child takes its own
- * references on the BOs it inherited, so each process's references are
+ * kernel would share the drm_file between both) and its CPU mappings.  The
+ * child takes its own references on the BOs it inherited, so each process's references are
  * dropped when that process goes. */
 /* Set in the child by pthread_atfork, so the common path (every GPU memory
  * access of every lane takes mem_local_lock) costs no getpid() system call:
@@ -58,6 +58,7 @@ static void adopt_after_fork(void)
 		if (g)
 			mem_gbo_hold(g, (int)bo->refs, -1);
 	}
+	mem_cpu_maps_adopt();
 	mem_shared_unlock();
 }
 

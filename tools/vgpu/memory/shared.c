@@ -435,7 +435,18 @@ int mem_gbo_hold(struct mem_gbo *g, int handles, int dmabuf_fd)
 
 static bool holder_empty(const struct mem_holder *h)
 {
-	return h->handles == 0 && h->ndmabuf == 0;
+	return h->handles == 0 && h->ndmabuf == 0 && h->cpu_maps == 0;
+}
+
+/* drm_gem_object_handle_free: when the object's last handle goes (in any
+ * file), its flink name goes with it; a reference without a handle (a
+ * dma-buf, a CPU mapping) keeps the object but not the name. */
+static void forget_name_without_handles(struct mem_gbo *g)
+{
+	for (int i = 0; i < MEM_MAX_HOLDERS; i++)
+		if (g->holders[i].pid && g->holders[i].handles)
+			return;
+	g->flink_name = 0;
 }
 
 static bool gbo_unreferenced(const struct mem_gbo *g)
@@ -469,6 +480,35 @@ bool mem_gbo_release(struct mem_gbo *g, int handles)
 	struct mem_holder *h = holder_of(g, getpid(), false);
 	if (h) {
 		h->handles = (uint32_t)handles > h->handles ? 0 : h->handles - handles;
+		if (h->handles == 0 && h->ndmabuf)
+			prune_dmabufs(g, h);
+		if (holder_empty(h))
+			h->pid = 0;
+	}
+	if (gbo_unreferenced(g)) {
+		mem_gbo_free(g);
+		return true;
+	}
+	forget_name_without_handles(g);
+	return false;
+}
+
+int mem_gbo_map_get(struct mem_gbo *g)
+{
+	struct mem_holder *h = holder_of(g, getpid(), true);
+	if (!h) {
+		vgpu_log("vgpu: mem: BO %u is shared by more than %d processes", g->id, MEM_MAX_HOLDERS);
+		return -ENOMEM;
+	}
+	h->cpu_maps++;
+	return 0;
+}
+
+bool mem_gbo_map_put(struct mem_gbo *g)
+{
+	struct mem_holder *h = holder_of(g, getpid(), false);
+	if (h && h->cpu_maps) {
+		h->cpu_maps--;
 		if (h->handles == 0 && h->ndmabuf)
 			prune_dmabufs(g, h);
 		if (holder_empty(h))
@@ -520,6 +560,8 @@ int mem_shared_sweep(void)
 		if (gbo_unreferenced(g)) {
 			mem_gbo_free(g);
 			freed++;
+		} else {
+			forget_name_without_handles(g);
 		}
 	}
 	return freed;
