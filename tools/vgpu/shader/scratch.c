@@ -44,13 +44,13 @@ void shader_scratch_wave_init(const struct shader_core *c, struct shader_wave *w
 		return;
 	uint64_t slot = (wg * nwaves + index) % TMPRING_WAVES(d->tmpring_size);
 	w->scratch_base = d->scratch_base +
-			  slot * TMPRING_WAVESIZE(d->tmpring_size) * TMPRING_WAVESIZE_UNIT;
+			  slot * TMPRING_WAVESIZE(d->tmpring_size) * d->wavesize_unit;
 }
 
 /* Bytes each lane owns in the wave's slot. */
 static uint32_t lane_bytes(const struct shader_core *c)
 {
-	uint32_t wave = TMPRING_WAVESIZE(c->d->tmpring_size) * TMPRING_WAVESIZE_UNIT;
+	uint32_t wave = TMPRING_WAVESIZE(c->d->tmpring_size) * c->d->wavesize_unit;
 	return wave / (4u * c->lanes) * 4u;
 }
 
