@@ -1,6 +1,15 @@
 #!/bin/sh
 # make isa-corpus-check: the vgpu's gfx11 decoder (build/vgpu-disasm)
 # against LLVM 19's own disassembler test corpus, per encoding class.
+#   tools/isa-corpus-check.sh [--gfx103] [WORKDIR]
+# --gfx103 (make isa-corpus-check-gfx103): the gfx10.3 decoder against
+# the gfx10 corpus (gfx10_*.txt, gfx10-*.txt, gfx1030_new.txt; default
+# WORKDIR build/llvm-corpus103), both run with -mcpu=gfx1030 in wave32:
+# the files' RUN lines name gfx1010 (and gfx1011/1012 for a few lines),
+# and an encoding llvm-mc-19 rejects for gfx1030 (gfx1010/1011-only
+# instructions) is not counted, as below.  The gfx1011-only files
+# (gfx1011_dlops, gfx1011-xdl-insts) are left out.  Graphics classes
+# there: exp, mimg.
 #
 # The corpus is llvm/test/MC/Disassembler/AMDGPU/gfx11_dasm_*.txt of
 # Debian's llvm-toolchain-19 source package, fetched with
@@ -19,13 +28,27 @@
 # fully, 1 otherwise, 2 when the corpus cannot be fetched.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-work=${1:-$top/build/llvm-corpus}
+gen=gfx11
+if [ "${1:-}" = "--gfx103" ]; then
+	gen=gfx103
+	shift
+fi
+if [ $gen = gfx103 ]; then
+	work=${1:-$top/build/llvm-corpus103}
+	pattern='gfx10[_-]*.txt gfx1030_new.txt'
+	extract="*/llvm/test/MC/Disassembler/AMDGPU/gfx10[_-]*.txt */llvm/test/MC/Disassembler/AMDGPU/gfx1030_new.txt"
+else
+	work=${1:-$top/build/llvm-corpus}
+	pattern='gfx11_dasm_*.txt'
+	extract='*/llvm/test/MC/Disassembler/AMDGPU/gfx11_dasm_*.txt'
+fi
 disasm=${AMDBARE_BUILD:-$top/build}/vgpu-disasm
 unset LD_PRELOAD
 [ -x "$disasm" ] || { echo "isa-corpus-check: $disasm not built (make all)"; exit 2; }
 command -v llvm-mc-19 >/dev/null || { echo "isa-corpus-check: llvm-mc-19 missing (apt-get install llvm-19)"; exit 2; }
 mkdir -p "$work"
-if ! ls "$work"/gfx11_dasm_*.txt >/dev/null 2>&1; then
+first=${pattern%% *}
+if ! ls "$work"/$first >/dev/null 2>&1; then
 	if ! ls "$work"/llvm-toolchain-19_*.orig.tar.xz >/dev/null 2>&1; then
 		echo "isa-corpus-check: fetching Debian's llvm-toolchain-19 source into $work"
 		if ! (cd "$work" && apt-get source --download-only llvm-toolchain-19); then
@@ -36,21 +59,32 @@ if ! ls "$work"/gfx11_dasm_*.txt >/dev/null 2>&1; then
 		fi
 	fi
 	orig=$(ls "$work"/llvm-toolchain-19_*.orig.tar.xz | head -n 1)
-	echo "isa-corpus-check: extracting gfx11_dasm_*.txt from $(basename "$orig")"
-	tar -xJf "$orig" -C "$work" --wildcards --no-anchored \
-		'*/llvm/test/MC/Disassembler/AMDGPU/gfx11_dasm_*.txt' --transform 's,.*/,,'
+	echo "isa-corpus-check: extracting $pattern from $(basename "$orig")"
+	# shellcheck disable=SC2086  # $extract: several patterns
+	(set -f; tar -xJf "$orig" -C "$work" --wildcards --no-anchored \
+		$extract --transform 's,.*/,,')
 fi
 PYTHON=${PYTHON:-python3}
-"$PYTHON" - "$work" "$disasm" <<'EOF'
+"$PYTHON" - "$work" "$disasm" "$gen" <<'EOF'
 import glob, os, re, subprocess, sys
-work, disasm = sys.argv[1], sys.argv[2]
-SEP = "0x34,0x12,0xbb,0xbf"          # s_ttracedata_imm 0x1234: the separator
-SEP_TEXT = "s_ttracedata_imm 0x1234"
-GRAPHICS = ("exp", "ldsdir", "vinterp", "mimg")
+work, disasm, gen = sys.argv[1], sys.argv[2], sys.argv[3]
+if gen == "gfx103":
+    # s_code_end: the separator (gfx10 has no s_ttracedata_imm)
+    SEP, SEP_TEXT = "0x00,0x00,0x9f,0xbf", "s_code_end"
+    GRAPHICS = ("exp", "mimg")
+    MCPU, PREFIX = "gfx1030", "gfx10"
+    paths = sorted(glob.glob(os.path.join(work, "gfx10[_-]*.txt")) +
+                   glob.glob(os.path.join(work, "gfx1030_new.txt")))
+else:
+    SEP = "0x34,0x12,0xbb,0xbf"      # s_ttracedata_imm 0x1234: the separator
+    SEP_TEXT = "s_ttracedata_imm 0x1234"
+    GRAPHICS = ("exp", "ldsdir", "vinterp", "mimg")
+    MCPU, PREFIX = "gfx1100", "gfx11_dasm_"
+    paths = sorted(glob.glob(os.path.join(work, "gfx11_dasm_*.txt")))
 norm = lambda t: " ".join(t.replace("\t", " ").split())
 rows, failed, diffs = [], False, []
-for path in sorted(glob.glob(os.path.join(work, "gfx11_dasm_*.txt"))):
-    cls = os.path.basename(path)[len("gfx11_dasm_"):-4]
+for path in paths:
+    cls = os.path.basename(path)[len(PREFIX):-4].lstrip("_-")
     enc = []
     for line in open(path, encoding="utf-8", errors="replace"):
         line = line.split("#")[0].split("//")[0].strip()
@@ -62,7 +96,7 @@ for path in sorted(glob.glob(os.path.join(work, "gfx11_dasm_*.txt"))):
         continue
     # LLVM: all encodings in one llvm-mc run, the separator between them
     text = "\n".join(e + "\n" + SEP for e in enc) + "\n"
-    r = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=gfx1100",
+    r = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=" + MCPU,
                         "-mattr=+wavefrontsize32"], input=text, capture_output=True, text=True)
     outs, cur = [], []
     for l in r.stdout.splitlines():
@@ -74,7 +108,7 @@ for path in sorted(glob.glob(os.path.join(work, "gfx11_dasm_*.txt"))):
             cur = []
         else:
             cur.append(l)
-    ours = subprocess.run([disasm, "--lines"], input="\n".join(enc) + "\n",
+    ours = subprocess.run([disasm, "--mcpu=" + MCPU, "--lines"], input="\n".join(enc) + "\n",
                           capture_output=True, text=True).stdout.splitlines()
     if len(outs) != len(enc) or len(ours) != len(enc):
         print("%-28s cannot align the outputs (llvm %d, ours %d, inputs %d)"

@@ -1,7 +1,9 @@
-/* vgpu-disasm: the vgpu's gfx11 decoder as a disassembler, so tests can hold
+/* vgpu-disasm: the vgpu's decoder as a disassembler, so tests can hold
  * it against llvm-objdump-19.
- *   vgpu-disasm FILE [--raw] [--offset N]
- *   vgpu-disasm --lines
+ *   vgpu-disasm [--mcpu=gfxNNNN] FILE [--raw] [--offset N]
+ *   vgpu-disasm [--mcpu=gfxNNNN] --lines
+ * --mcpu picks the ISA generation: gfx11xx (the default, gfx1100) or
+ * gfx1030..gfx1036 (gfx10.3, what llvm-objdump-19 --mcpu=gfx1030 prints).
  * FILE is an ELF64 code object (its .text is disassembled) or, with --raw,
  * plain instruction words.  Prints "<byte offset hex>: <hex words> <text>";
  * an unknown encoding prints "<illegal encoding 0x...>" and the exit status
@@ -19,10 +21,27 @@
 #include "isa/isa.h"
 #include "elf_text.h"
 
+static enum isa_gen gen = ISA_GEN_GFX11;
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: vgpu-disasm FILE [--raw] [--offset N] | --lines\n");
+	fprintf(stderr, "usage: vgpu-disasm [--mcpu=gfx11xx|gfx103x] FILE [--raw] [--offset N] | --lines\n");
 	return 2;
+}
+
+/* --mcpu=: gfx11xx / gfx115x -> gfx11, gfx1030..gfx1036 -> gfx10.3 */
+static int set_mcpu(const char *cpu)
+{
+	if (!strncmp(cpu, "gfx11", 5) && strlen(cpu) == 7) {
+		gen = ISA_GEN_GFX11;
+		return 0;
+	}
+	if (!strncmp(cpu, "gfx103", 6) && strlen(cpu) == 7 && cpu[6] >= '0' && cpu[6] <= '6') {
+		gen = ISA_GEN_GFX103;
+		return 0;
+	}
+	fprintf(stderr, "vgpu-disasm: --mcpu=%s: not a gfx11 or gfx10.3 target\n", cpu);
+	return -1;
 }
 
 /* --lines: see the file comment */
@@ -48,7 +67,7 @@ static int disasm_lines(void)
 		for (size_t i = 0; i < nw;) {
 			struct isa_inst in;
 			char txt[256];
-			int n = isa_decode(words + i, nw - i, &in);
+			int n = isa_decode_gen(gen, words + i, nw - i, &in);
 			if (i)
 				printf(" ;; ");
 			if (n < 0) {
@@ -95,10 +114,14 @@ int main(int argc, char **argv)
 	const char *path = NULL;
 	int raw = 0;
 	unsigned long long base = 0, start = 0;
-	if (argc == 2 && !strcmp(argv[1], "--lines"))
-		return disasm_lines();
+	int lines = 0;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--raw"))
+		if (!strncmp(argv[i], "--mcpu=", 7)) {
+			if (set_mcpu(argv[i] + 7))
+				return 2;
+		} else if (!strcmp(argv[i], "--lines"))
+			lines = 1;
+		else if (!strcmp(argv[i], "--raw"))
 			raw = 1;
 		else if (!strcmp(argv[i], "--offset") && i + 1 < argc)
 			start = strtoull(argv[++i], NULL, 0);
@@ -107,6 +130,8 @@ int main(int argc, char **argv)
 		else
 			path = argv[i];
 	}
+	if (lines)
+		return path || raw || start ? usage() : disasm_lines();
 	if (!path)
 		return usage();
 	size_t size;
@@ -139,7 +164,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nwords;) {
 		struct isa_inst in;
 		char txt[256];
-		int n = isa_decode(words + i, nwords - i, &in);
+		int n = isa_decode_gen(gen, words + i, nwords - i, &in);
 		printf("%llx:", (unsigned long long)(base + start + i * 4));
 		if (n < 0) {
 			printf(" %08X <illegal encoding 0x%08x>\n", words[i], words[i]);

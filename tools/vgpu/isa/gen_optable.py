@@ -689,7 +689,7 @@ def probe_flat_glc(enc, table):
     for op in ops:
         f = entry_fields(enc, table[op])
         w = enc.build(op, f)
-        w[0] |= 1 << 14
+        w[0] |= 1 << getattr(enc, "glc_bit", 14)
         probes.append(w)
     for op, r in zip(ops, llvmprobe.disassemble(probes)):
         if not r or "/*" in r[0]:

@@ -121,6 +121,9 @@ enum isa_simm {
 #define ISA_OPF_MIMG_NO_D16    0x40000000u
 /* VOP3: op_sel bits of src0/src1 ignored (v_dot2_bf16_bf16) */
 #define ISA_OPF_OPSEL_SRC2_DST 0x4000000u
+/* gfx10.3 e32 VOP1/VOP2/VOPC: takes SDWA (src0 = 249); the mnemonic is
+ * the e32 one without _e32, plus _sdwa */
+#define ISA_OPF_SDWA           0x80000000u
 
 
 #define ISA_MBZ(field) (1u << (field))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "isa_table.h"
+#include "isa_table_gfx103.h"
 
 static const struct {
 	const struct isa_opdesc *tab;
@@ -147,7 +148,7 @@ static unsigned lit_width(uint8_t lit, uint8_t bits)
 
 /* A register must fit the register file: SGPR ranges stay below 106 (or
  * within ttmp), VGPR ranges below 256. */
-static int decode_sreg(struct isa_operand *o, unsigned code)
+int isa_decode_sreg(struct isa_operand *o, unsigned code)
 {
 	unsigned n = o->bits > 32 ? o->bits / 32 : 1;
 	o->kind = ISA_OPK_SREG;
@@ -170,7 +171,7 @@ static int decode_sreg(struct isa_operand *o, unsigned code)
 	return 0;
 }
 
-static int decode_vgpr(struct isa_operand *o, unsigned reg)
+int isa_decode_vgpr(struct isa_operand *o, unsigned reg)
 {
 	unsigned n = o->bits > 32 ? o->bits / 32 : 1;
 	o->kind = ISA_OPK_VGPR;
@@ -186,9 +187,9 @@ static int decode_src(struct isa_inst *in, struct isa_operand *o, unsigned code,
 	unsigned w = lit_width(o->lit, o->bits);
 	o->code = (uint16_t)code;
 	if (code >= 256)
-		return decode_vgpr(o, code - 256);
+		return isa_decode_vgpr(o, code - 256);
 	if (code < 128)
-		return decode_sreg(o, code);
+		return isa_decode_sreg(o, code);
 	if (o->lit == ISA_LIT_NONE)
 		return -EILSEQ;
 	if (code <= 208) {
@@ -232,7 +233,7 @@ static int decode_src(struct isa_inst *in, struct isa_operand *o, unsigned code,
 	return 0;
 }
 
-static unsigned field_value(const struct isa_inst *in, uint8_t f)
+unsigned isa_field_value_gfx11(const struct isa_inst *in, uint8_t f)
 {
 	uint32_t w0 = in->words[0], w1 = in->words[1];
 	switch (in->enc) {
@@ -305,6 +306,13 @@ static unsigned field_value(const struct isa_inst *in, uint8_t f)
 		break;
 	}
 	return 0;
+}
+
+static unsigned field_value(const struct isa_inst *in, uint8_t f)
+{
+	if (in->gen == ISA_GEN_GFX103)
+		return isa_field_value_gfx103(in, f);
+	return isa_field_value_gfx11(in, f);
 }
 
 /* Fields an opcode does not use must be zero where LLVM says so (found
@@ -415,7 +423,7 @@ static int decode_dpp(struct isa_inst *in, struct isa_operand *o, unsigned code,
 		in->dpp8_sel = dw >> 8;
 	}
 	o->code = (uint16_t)code;
-	return decode_vgpr(o, dw & 0xff);
+	return isa_decode_vgpr(o, dw & 0xff);
 }
 
 /* VOP3-DPP (gfx11): src0 = 250 (DPP16) or 233/234 (DPP8) in a VOP3
@@ -477,7 +485,7 @@ static int decode_vop3_dpp(struct isa_inst *in, struct isa_operand *o, unsigned 
 		in->dpp8_sel = dw >> 8;
 	}
 	o->code = (uint16_t)code;
-	return decode_vgpr(o, dw & 0xff);
+	return isa_decode_vgpr(o, dw & 0xff);
 }
 
 static int decode_operand(struct isa_inst *in, struct isa_operand *o,
@@ -496,8 +504,30 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	    (in->enc == ISA_ENC_VOP1 || in->enc == ISA_ENC_VOP2 || in->enc == ISA_ENC_VOPC))
 		return decode_dpp(in, o, v, words, nwords, len);
 	if (o->field == ISA_FLD_SRC0 && (v == 250 || v == 233 || v == 234) &&
-	    in->enc == ISA_ENC_VOP3)
+	    in->enc == ISA_ENC_VOP3 && in->gen == ISA_GEN_GFX11)
 		return decode_vop3_dpp(in, o, v, words, nwords, len);
+	if (in->gen == ISA_GEN_GFX103 && (in->enc == ISA_ENC_VOP1 || in->enc == ISA_ENC_VOP2 ||
+					  in->enc == ISA_ENC_VOPC)) {
+		/* gfx10.3 SDWA: src0 from the SDWA dword; with S1 (bit 31 of
+		 * that dword) src1 is a scalar source code */
+		if (o->field == ISA_FLD_SRC0 && v == 249) {
+			unsigned code;
+			int rc = isa_decode_sdwa_gfx103(in, words, nwords, len, &code);
+			if (rc)
+				return rc;
+			if (code == 255)
+				return -EILSEQ;   /* no literal with SDWA */
+			rc = decode_src(in, o, code, words, nwords, len);
+			o->code = (uint16_t)code;
+			return rc;
+		}
+		if (o->field == ISA_FLD_VSRC1 && in->sdwa && (in->words[1] >> 31)) {
+			unsigned code = isa_sreg_gfx103(v);
+			if (code == 255)
+				return -EILSEQ;
+			return decode_src(in, o, code, words, nwords, len);
+		}
+	}
 	switch (o->field) {
 	case ISA_FLD_SSRC0: case ISA_FLD_SSRC1: case ISA_FLD_SRC0:
 	case ISA_FLD_SRC1: case ISA_FLD_SRC2: case ISA_FLD_MSOFF:
@@ -507,25 +537,28 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	case ISA_FLD_SRSRC:
 		if (v > 127)
 			return -EILSEQ;
-		return decode_sreg(o, v);
+		return isa_decode_sreg(o, v);
 	case ISA_FLD_SADDR:
 		if (o->bits == 0) {
 			o->kind = ISA_OPK_OFF;
 			return v == 124 ? 0 : -EILSEQ;
 		}
-		return decode_sreg(o, v);
+		return isa_decode_sreg(o, v);
 	case ISA_FLD_VDST: case ISA_FLD_VSRC1: case ISA_FLD_DATA0:
 	case ISA_FLD_DATA1:
-		return decode_vgpr(o, v);
+		return isa_decode_vgpr(o, v);
 	case ISA_FLD_ADDR:
 		if (in->enc == ISA_ENC_MUBUF || in->enc == ISA_ENC_MTBUF) {
 			/* idxen and offen each bring a VGPR: v, v[n:n+1] or off */
-			unsigned n = ((in->words[1] >> 22) & 1) + ((in->words[1] >> 23) & 1);
+			unsigned idx = field_value(in, ISA_FLD_MUBUF_IDX);
+			unsigned n = (idx & 1) + ((idx >> 1) & 1);
 			o->bits = (uint16_t)(32 * n);
 		}
 		if (in->enc == ISA_ENC_SCRATCH) {
-			/* scratch: the VGPR address is used only with SVE */
-			if (!((in->words[1] >> 23) & 1)) {
+			/* scratch: the VGPR address is used only with SVE (gfx11)
+			 * or without a scalar address (gfx10.3) */
+			if (in->gen == ISA_GEN_GFX103 ? field_value(in, ISA_FLD_SADDR) != 124
+			    : !((in->words[1] >> 23) & 1)) {
 				o->kind = ISA_OPK_OFF;
 				o->bits = 0;
 				return 0;
@@ -536,7 +569,7 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 			o->kind = ISA_OPK_OFF;
 			return 0;
 		}
-		return decode_vgpr(o, v);
+		return isa_decode_vgpr(o, v);
 	case ISA_FLD_VCC:
 		o->kind = ISA_OPK_SREG;
 		o->code = o->reg = 106;
@@ -557,6 +590,11 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 static int decode_extra(struct isa_inst *in)
 {
 	uint32_t w0 = in->words[0], w1 = in->words[1];
+	if (in->gen == ISA_GEN_GFX103) {
+		int rc = isa_decode_extra_gfx103(in);
+		if (rc <= 0)
+			return rc;
+	}
 	switch (in->enc) {
 	case ISA_ENC_VOP3: {
 		uint16_t fl = in->desc->flags;
@@ -748,16 +786,16 @@ static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords
 	struct isa_operand *d = &in->ops[0], *a = &in->ops[1], *r = &in->ops[2];
 	d->field = ISA_FLD_DATA0;
 	d->bits = (uint16_t)(32 * ndata);
-	if (decode_vgpr(d, (w1 >> 8) & 0xff))
+	if (isa_decode_vgpr(d, (w1 >> 8) & 0xff))
 		return -EILSEQ;
 	a->field = ISA_FLD_ADDR;
 	a->bits = (uint16_t)(32 * (in->nsa ? 1 : nregs));
-	if (decode_vgpr(a, w1 & 0xff))
+	if (isa_decode_vgpr(a, w1 & 0xff))
 		return -EILSEQ;
 	a->bits = (uint16_t)(32 * nregs);   /* NSA: nsa_reg[0..nregs-1] */
 	r->field = ISA_FLD_SRSRC;
 	r->bits = 256;
-	if (decode_sreg(r, ((w1 >> 16) & 0x1f) * 4))
+	if (isa_decode_sreg(r, ((w1 >> 16) & 0x1f) * 4))
 		return -EILSEQ;
 	for (unsigned i = 0; i < len; i++)
 		in->words[i] = words[i];
@@ -765,7 +803,11 @@ static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords
 	return (int)len;
 }
 
-int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
+/* The decoder of both generations: gen picks the encoding classifier,
+ * the opcode tables and the field layout (field_value); the rest is
+ * shared. */
+static int decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
+		      struct isa_inst *out)
 {
 	enum isa_enc enc;
 	unsigned op, len;
@@ -776,24 +818,29 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 	if (nwords == 0)
 		return -EOVERFLOW;
 	memset(out, 0, sizeof(*out));
-	rc = classify(words[0], &enc, &op, &len);
+	out->gen = (uint8_t)gen;
+	rc = gen == ISA_GEN_GFX103 ? isa_classify_gfx103(words, nwords, &enc, &op, &len)
+				   : classify(words[0], &enc, &op, &len);
 	if (rc)
 		return rc;
 	if (len > nwords)
 		return -EOVERFLOW;
 	out->enc = enc;
-	out->desc = isa_lookup(enc, op);
+	out->desc = gen == ISA_GEN_GFX103 ? isa_lookup_gfx103(enc, op) : isa_lookup(enc, op);
 	if (!out->desc)
 		return -EILSEQ;
 	if (enc == ISA_ENC_MIMG)
 		return decode_mimg(out, words, nwords);
 	if (out->desc->flags & (ISA_OPF_GLC0 | ISA_OPF_GLC1)) {
 		/* Atomics: the glc=1 form returns the old value (has a VDST);
-		 * the two forms are adjacent table entries. */
+		 * the two forms are adjacent table entries (gfx10.3: glc is
+		 * bit 16, and the lookup gives the glc=0 form). */
 		const struct isa_opdesc *d = out->desc;
-		unsigned want = (words[0] >> 14) & 1 ? ISA_OPF_GLC1 : ISA_OPF_GLC0;
+		unsigned want = (words[0] >> (gen == ISA_GEN_GFX103 ? 16 : 14)) & 1
+				? ISA_OPF_GLC1 : ISA_OPF_GLC0;
 		if (!(d->flags & want))
-			d = (d > isa_first(enc) && d[-1].op == op) ? d - 1 : d + 1;
+			d = gen == ISA_GEN_GFX103 ? d + 1
+			    : (d > isa_first(enc) && d[-1].op == op) ? d - 1 : d + 1;
 		out->desc = d;
 	}
 	for (unsigned i = 0; i < len; i++)
@@ -816,7 +863,7 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 		o->bits = out->desc->slot[i].bits;
 		/* MUBUF tfe: the data register range grows by the status dword */
 		if ((enc == ISA_ENC_MUBUF || enc == ISA_ENC_MTBUF) && o->field == ISA_FLD_DATA0 &&
-		    ((words[1] >> 21) & 1))
+		    field_value(out, ISA_FLD_MUBUF_TFE))
 			o->bits = (uint16_t)(o->bits + 32);
 		/* global_*: without SADDR (null) the VGPR address is 64-bit */
 		if (enc == ISA_ENC_GLOBAL && o->field == ISA_FLD_ADDR &&
@@ -860,11 +907,14 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
 	return (int)len;
 }
 
+int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out)
+{
+	return decode_gen(ISA_GEN_GFX11, words, nwords, out);
+}
+
 int isa_decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords, struct isa_inst *out)
 {
-	if (gen == ISA_GEN_GFX11)
-		return isa_decode(words, nwords, out);
-	/* gfx10.3 has no decoder yet: every word is undecodable, so a shader
-	 * of that generation faults as an illegal instruction. */
-	return -EILSEQ;
+	if ((unsigned)gen >= ISA_GEN_COUNT)
+		return -EINVAL;
+	return decode_gen(gen, words, nwords, out);
 }

@@ -1,4 +1,4 @@
-/* LLVM-style text for a decoded gfx11 instruction (what llvm-objdump-19
+/* LLVM-style text for a decoded gfx11 or gfx10.3 instruction (what llvm-objdump-19
  * prints, so tests/test_isa_llvm.sh can compare the two line by line). */
 #include <errno.h>
 #include <string.h>
@@ -187,9 +187,16 @@ static void put_special(struct out *o, unsigned code)
 	}
 }
 
-static void put_waitcnt(struct out *o, unsigned v)
+/* s_waitcnt: gfx11 vmcnt 15:10, expcnt 2:0, lgkmcnt 9:4; gfx10.3 vmcnt
+ * 3:0 and 15:14, expcnt 6:4, lgkmcnt 13:8 */
+static void put_waitcnt(struct out *o, unsigned v, uint8_t gen)
 {
 	unsigned vm = (v >> 10) & 63, exp = v & 7, lgkm = (v >> 4) & 63;
+	if (gen == ISA_GEN_GFX103) {
+		vm = (v & 15) | ((v >> 14) & 3) << 4;
+		exp = (v >> 4) & 7;
+		lgkm = (v >> 8) & 63;
+	}
 	int any = 0;
 	if (vm != 63) { put(o, "vmcnt("); put_u(o, vm); put(o, ")"); any = 1; }
 	if (exp != 7) { put(o, any ? " " : ""); put(o, "expcnt("); put_u(o, exp); put(o, ")"); any = 1; }
@@ -232,6 +239,59 @@ static void put_delay_alu(struct out *o, unsigned v)
 /* s_sendmsg: message id in bits 7:0.  Known ids print by name whatever
  * the upper byte holds; other ids print as (id, 0, 0) when the upper
  * byte is zero, else the whole value in decimal (llvm-objdump-19). */
+/* gfx10.3 s_sendmsg: message id 3:0, operation 6:4, stream 9:8 (LLVM's
+ * pre-gfx11 layout).  By name when id, operation and stream are valid
+ * for the message and no other bit is set; else (id, op, stream) when
+ * those fields hold the whole value; else the value in decimal. */
+static void put_sendmsg_gfx103(struct out *o, unsigned v)
+{
+	static const char *const msgs[16] = {
+		NULL, "MSG_INTERRUPT", "MSG_GS", "MSG_GS_DONE", "MSG_SAVEWAVE",
+		"MSG_STALL_WAVE_GEN", "MSG_HALT_WAVES", "MSG_ORDERED_PS_DONE",
+		"MSG_EARLY_PRIM_DEALLOC", "MSG_GS_ALLOC_REQ", "MSG_GET_DOORBELL",
+		"MSG_GET_DDID", NULL, NULL, NULL, "MSG_SYSMSG"};
+	static const char *const gsop[4] = {"GS_OP_NOP", "GS_OP_CUT", "GS_OP_EMIT",
+					    "GS_OP_EMIT_CUT"};
+	static const char *const sysop[5] = {NULL, "SYSMSG_OP_ECC_ERR_INTERRUPT",
+					     "SYSMSG_OP_REG_RD", "SYSMSG_OP_HOST_TRAP_ACK",
+					     "SYSMSG_OP_TTRACE_PC"};
+	unsigned id = v & 15, op = (v >> 4) & 7, st = (v >> 8) & 3;
+	int gs = id == 2 || id == 3, sys = id == 15;
+	int fields_only = (v & ~0x37fu) == 0;
+	int ok = msgs[id] != NULL && fields_only;
+	if (ok && gs)
+		ok = op <= 3 && (op != 0 || id == 3) && (op != 0 || st == 0);
+	else if (ok && sys)
+		ok = op >= 1 && op <= 4 && op != 3 && st == 0;
+	else if (ok)
+		ok = op == 0 && st == 0;
+	if (ok) {
+		put(o, "sendmsg(");
+		put(o, msgs[id]);
+		if (gs || sys) {
+			put(o, ", ");
+			put(o, gs ? gsop[op] : sysop[op]);
+		}
+		if (gs && op != 0) {
+			put(o, ", ");
+			put_u(o, st);
+		}
+		put(o, ")");
+		return;
+	}
+	if (fields_only) {
+		put(o, "sendmsg(");
+		put_u(o, id);
+		put(o, ", ");
+		put_u(o, op);
+		put(o, ", ");
+		put_u(o, st);
+		put(o, ")");
+		return;
+	}
+	put_u(o, v);
+}
+
 static void put_sendmsg(struct out *o, unsigned v)
 {
 	static const struct { uint8_t id; const char *name; } msgs[] = {
@@ -451,7 +511,7 @@ static void put_swizzle(struct out *o, unsigned v)
 	put(o, "\")");
 }
 
-static void put_simm(struct out *o, uint8_t kind, unsigned v)
+static void put_simm(struct out *o, uint8_t kind, unsigned v, uint8_t gen)
 {
 	switch (kind) {
 	case ISA_SIMM_HEX_SMALLDEC:
@@ -460,9 +520,14 @@ static void put_simm(struct out *o, uint8_t kind, unsigned v)
 	case ISA_SIMM_HEX:
 		put_x(o, v);
 		return;
-	case ISA_SIMM_WAITCNT: put_waitcnt(o, v); return;
+	case ISA_SIMM_WAITCNT: put_waitcnt(o, v, gen); return;
 	case ISA_SIMM_DELAY_ALU: put_delay_alu(o, v); return;
-	case ISA_SIMM_SENDMSG: put_sendmsg(o, v); return;
+	case ISA_SIMM_SENDMSG:
+		if (gen == ISA_GEN_GFX103)
+			put_sendmsg_gfx103(o, v);
+		else
+			put_sendmsg(o, v);
+		return;
 	case ISA_SIMM_DEPCTR: put_depctr(o, v); return;
 	case ISA_SIMM_HWREG: put_hwreg(o, v); return;
 	case ISA_SIMM_VERSION: put_version(o, v); return;
@@ -475,8 +540,9 @@ static void put_operand(struct out *o, const struct isa_inst *in,
 {
 	uint32_t fl = in->desc->flags;
 	int mix = in->enc == ISA_ENC_VOP3P;   /* ops carry neg/abs only for fma_mix */
-	int neg = op->neg && (in->dpp || (fl & ISA_OPF_NEG_PRINT));
-	int abs = op->abs && (in->dpp || (fl & (mix ? ISA_OPF_NEGHI_PRINT : ISA_OPF_ABS_PRINT)));
+	int neg = op->neg && (in->dpp || in->sdwa || (fl & ISA_OPF_NEG_PRINT));
+	int abs = op->abs && (in->dpp || in->sdwa ||
+			      (fl & (mix ? ISA_OPF_NEGHI_PRINT : ISA_OPF_ABS_PRINT)));
 	if (op->sext) put(o, "sext(");
 	/* A negated constant without abs prints as neg(c), so that "-1"
 	 * is never mistaken for the constant -1. */
@@ -500,7 +566,7 @@ static void put_operand(struct out *o, const struct isa_inst *in,
 			put(o, fconst[op->code - 240]);
 		break;
 	case ISA_OPK_LITERAL: put_literal(o, op->lit, in->literal); break;
-	case ISA_OPK_IMM: put_simm(o, op->lit, (unsigned)op->value); break;
+	case ISA_OPK_IMM: put_simm(o, op->lit, (unsigned)op->value, in->gen); break;
 	default: put(o, "?"); break;
 	}
 	if (abs) put(o, "|");
@@ -557,6 +623,34 @@ static void put_dpp_ctrl(struct out *o, unsigned c)
 	}
 }
 
+/* gfx10.3 SDWA: clamp, omod, then the selects (dst_sel and dst_unused
+ * not for VOPC; src1_sel only with a second source) */
+static void put_sdwa(struct out *o, const struct isa_inst *in)
+{
+	static const char *const sel[7] = {"BYTE_0", "BYTE_1", "BYTE_2", "BYTE_3",
+					   "WORD_0", "WORD_1", "DWORD"};
+	static const char *const unused[3] = {"UNUSED_PAD", "UNUSED_SEXT", "UNUSED_PRESERVE"};
+	static const char *const om[] = {"", " mul:2", " mul:4", " div:2"};
+	int src1 = 0;
+	for (unsigned i = 0; i < in->nops; i++)
+		if (in->ops[i].field == ISA_FLD_VSRC1)
+			src1 = 1;
+	if (in->clamp) put(o, " clamp");
+	put(o, om[in->omod & 3]);
+	if (in->enc != ISA_ENC_VOPC) {
+		put(o, " dst_sel:");
+		put(o, sel[in->dst_sel % 7]);
+		put(o, " dst_unused:");
+		put(o, unused[in->dst_unused % 3]);
+	}
+	put(o, " src0_sel:");
+	put(o, sel[in->src0_sel % 7]);
+	if (src1) {
+		put(o, " src1_sel:");
+		put(o, sel[in->src1_sel % 7]);
+	}
+}
+
 /* " name[b0,b1,...]" with n entries */
 static void put_bits(struct out *o, const char *name, unsigned bits, unsigned n)
 {
@@ -608,6 +702,8 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		break;
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
 		put_dpp(o, in);
+		if (in->sdwa)
+			put_sdwa(o, in);
 		break;
 	case ISA_ENC_VOP3P: {
 		unsigned srcmask = 0, n = 0;
@@ -714,6 +810,16 @@ static void put_inst(struct out *o, const struct isa_inst *in,
 		if (n < 4 || strcmp(d->name + n - 4, "_e64"))
 			put(o, "_e64");
 		put(o, "_dpp");
+	} else if (in->sdwa) {
+		/* gfx10.3 SDWA: <e32 name without _e32>_sdwa */
+		size_t n = strlen(d->name);
+		if (n > 4 && !strcmp(d->name + n - 4, "_e32"))
+			n -= 4;
+		for (size_t i = 0; i < n; i++) {
+			char c[2] = {d->name[i], 0};
+			put(o, c);
+		}
+		put(o, "_sdwa");
 	} else {
 		put(o, in->dpp && d->dpp_name ? d->dpp_name : d->name);
 	}

@@ -15,6 +15,9 @@ import tempfile
 
 FILLER = 0x12345678
 PAD = [FILLER, 0xBF800000, 0xBF800000]
+# Target probed: gfx1100 for the gfx11 tables; gen_optable_gfx103.py sets
+# gfx1030 (s_nop is 0xBF800000 in both).
+MCPU = "gfx1100"
 LINE = re.compile(r"^\s+(.*?)\s*// ([0-9A-F]+): ([0-9A-F ]+?)(?:\s+<.*>)?\s*$")
 
 
@@ -42,9 +45,9 @@ def disassemble_all(probes):
         f.write(".text\n")
         for i in range(0, len(words), 8):
             f.write(".long " + ",".join("0x%08x" % w for w in words[i:i + 8]) + "\n")
-    subprocess.run(["llvm-mc-19", "-arch=amdgcn", "-mcpu=gfx1100",
+    subprocess.run(["llvm-mc-19", "-arch=amdgcn", "-mcpu=" + MCPU,
                     "-filetype=obj", src, "-o", obj], check=True)
-    r = subprocess.run(["llvm-objdump-19", "-d", "--mcpu=gfx1100", obj],
+    r = subprocess.run(["llvm-objdump-19", "-d", "--mcpu=" + MCPU, obj],
                        capture_output=True, text=True, check=True)
     at = {}
     for ln in r.stdout.splitlines():
