@@ -199,3 +199,39 @@ void shader_gfx103_base_name(struct shader_icache_entry *e)
 		}
 	}
 }
+
+/* SDWA selects (SDWA_SEL_*): 0..3 BYTE_0..3, 4..5 WORD_0..1, 6 DWORD. */
+uint32_t shader_sdwa_select(uint32_t v, uint8_t sel, bool sext)
+{
+	if (sel < 4) {
+		uint32_t b = (v >> (8 * sel)) & 0xffu;
+		return sext ? (uint32_t)(int32_t)(int8_t)b : b;
+	}
+	if (sel < 6) {
+		uint32_t h = (v >> (16 * (sel - 4))) & 0xffffu;
+		return sext ? (uint32_t)(int32_t)(int16_t)h : h;
+	}
+	return v;
+}
+
+/* The SDWA destination: the result's low byte/word at dst_sel; the other
+ * bits 0 (UNUSED_PAD), the field's sign above it and 0 below
+ * (UNUSED_SEXT), or the register's old bits (UNUSED_PRESERVE). */
+uint32_t shader_sdwa_place(uint32_t res, uint32_t old, uint8_t sel, uint8_t unused)
+{
+	if (sel >= 6)
+		return res;
+	unsigned bits = sel < 4 ? 8 : 16, sh = sel < 4 ? 8u * sel : 16u * (sel - 4u);
+	uint32_t fmask = (bits == 8 ? 0xffu : 0xffffu) << sh;
+	uint32_t v = (res << sh) & fmask;
+	switch (unused) {
+	case 1: /* UNUSED_SEXT */
+		if (sh + bits < 32 && ((res >> (bits - 1)) & 1))
+			v |= ~0u << (sh + bits);
+		return v;
+	case 2: /* UNUSED_PRESERVE */
+		return v | (old & ~fmask);
+	default: /* UNUSED_PAD */
+		return v;
+	}
+}

@@ -261,6 +261,9 @@ struct shader_valu_half {
 	bool cmpx;
 	bool half16;                             /* 16-bit result: keep the other half */
 	bool hi16;                               /* ... written to the high half (op_sel[3]) */
+	bool zero_hi16;                          /* gfx10.3: a 16-bit result zeroes the high half */
+	bool sdwa;                               /* gfx10.3 SDWA: dst_sel/dst_unused below */
+	uint8_t dst_sel, dst_unused;
 	uint64_t wmask;                          /* lanes written: EXEC, less DPP's disabled lanes */
 	uint64_t val[64];
 	uint64_t mask;
@@ -332,6 +335,10 @@ void wave_mask_write(const struct shader_core *c, struct shader_wave *w, uint16_
  * semantics where the two differ only by name; ds_cmpst_* also get their
  * data operands in gfx11's order (shader/gfx103.c). */
 void shader_gfx103_base_name(struct shader_icache_entry *e);
+/* gfx10.3 SDWA: source select (byte/word of v, zero- or sign-extended)
+ * and destination placement (dst_sel, dst_unused PAD/SEXT/PRESERVE). */
+uint32_t shader_sdwa_select(uint32_t v, uint8_t sel, bool sext);
+uint32_t shader_sdwa_place(uint32_t res, uint32_t old, uint8_t sel, uint8_t unused);
 
 /* Fault naming the current PC and encoding. */
 int shader_fault(struct shader_core *c, const char *why);

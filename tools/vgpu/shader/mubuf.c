@@ -18,8 +18,10 @@
  * RDNA3 ISA's buffer formats define (8/16/32-bit UNORM, SNORM, USCALED,
  * SSCALED, UINT, SINT, FLOAT, and 2_10_10_10), every buffer_atomic_*
  * (shader/atomic.c), and the cache invalidations (no-ops: memory is
- * coherent here).  buffer_load_lds_*, tfe, swizzled resources and the
- * 10_11_11 / 11_11_10 / 10_10_10_2 formats fault as not modelled.
+ * coherent here).  buffer_load_lds_*, tfe, swizzled resources (except
+ * gfx10.3's plain loads and stores through one, the private segment
+ * buffer its scratch uses) and the 10_11_11 / 11_11_10 / 10_10_10_2
+ * formats fault as not modelled.
  */
 #include "internal.h"
 
@@ -374,8 +376,14 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 	uint64_t base = d[0] | (uint64_t)(d[1] & 0xffffu) << 32;
 	uint32_t stride = VSHARP_STRIDE(d[1]), num_records = d[2];
 	uint32_t oob = VSHARP_OOB_SELECT(d[3]);
-	if (VSHARP_SWIZZLE(d[1]))
+	/* gfx10.3: SWIZZLE_ENABLE is bit 31 of dword1 (bit 30 CACHE_SWIZZLE
+	 * only picks a cache line policy), INDEX_STRIDE dword3 bits 22:21 */
+	bool swizzled = c->gen == ISA_GEN_GFX103 ? (d[1] >> 31) != 0 : VSHARP_SWIZZLE(d[1]) != 0;
+	if (swizzled && c->gen != ISA_GEN_GFX103)
 		return shader_fault(c, "swizzled buffer resource (SWIZZLE_ENABLE) is not supported");
+	if (swizzled && (p->fmt || p->kind == MEM_ATOMIC))
+		return shader_fault(c, "typed or atomic access through a swizzled buffer resource "
+				    "is not modelled");
 	struct buf_format f = { 0, 0, 0, 0 };
 	if (p->fmt) {
 		unsigned code = in->enc == ISA_ENC_MUBUF ? VSHARP_FORMAT(d[3]) : in->format;
@@ -437,6 +445,17 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 			unsigned part = bytes < 4 ? bytes : 4;
 			bool in_range = buffer_in_range(oob, num_records, stride, l.index, l.offset,
 							i * 4, part);
+			if (swizzled) {
+				/* gfx10.3 swizzled addressing (RDNA2 ISA, "Buffer
+				 * Addressing"; element size 4 bytes): soffset is
+				 * added unswizzled, index and offset split into a
+				 * stride of INDEX_STRIDE elements */
+				uint64_t idx = l.index, off = l.offset - (uint32_t)soffset + 4u * i;
+				unsigned istride = 8u << ((d[3] >> 21) & 3u);
+				uint64_t a = ((idx / istride) * stride + (off / 4u) * 4u) * istride +
+					     (idx % istride) * 4u + off % 4u;
+				l.va = base + (uint32_t)soffset + a - 4u * i;
+			}
 			uint32_t v = 0;
 			if (load) {
 				if (in_range && (r = exec_vm_window_copy(&c->vm, l.va + 4 * i, &v, part, false)))
