@@ -261,7 +261,6 @@ struct shader_valu_half {
 	bool cmpx;
 	bool half16;                             /* 16-bit result: keep the other half */
 	bool hi16;                               /* ... written to the high half (op_sel[3]) */
-	bool zero_hi16;                          /* gfx10.3: a 16-bit result zeroes the high half */
 	bool sdwa;                               /* gfx10.3 SDWA: dst_sel/dst_unused below */
 	uint8_t dst_sel, dst_unused;
 	uint64_t wmask;                          /* lanes written: EXEC, less DPP's disabled lanes */

@@ -761,10 +761,6 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 	r->sdwa = in->sdwa && r->vdst;
 	r->dst_sel = in->dst_sel;
 	r->dst_unused = in->dst_unused;
-	/* gfx10.3 16-bit VALU results zero the high half unless op_sel[3]
-	 * or SDWA place them (LLVM's zeroesHigh16BitsOfDest: true for the
-	 * gfx10 16-bit VOP1/2/3 forms); gfx11 keeps it */
-	r->zero_hi16 = r->half16 && !r->hi16 && in->gen == ISA_GEN_GFX103 && !in->sdwa;
 	uint8_t dpp_src[64];
 	uint64_t dpp_zero = 0;
 	if (in->dpp) {
@@ -929,13 +925,10 @@ static void commit(struct shader_core *c, struct shader_wave *w, const struct sh
 			uint32_t res = r->half16 ? (uint16_t)r->val[lane] : (uint32_t)r->val[lane];
 			lo[lane] = shader_sdwa_place(res, lo[lane], r->dst_sel, r->dst_unused);
 		}
-	} else if (r->vdst && r->zero_hi16 && r->vdst->bits <= 32) {
-		uint32_t *lo = &w->v[(size_t)r->vdst->reg * 64];
-		for (uint64_t m = exec; m; m &= m - 1) {
-			unsigned lane = (unsigned)__builtin_ctzll(m);
-			lo[lane] = (uint16_t)r->val[lane];
-		}
 	} else if (r->vdst) {
+		/* 16-bit results keep the high half on gfx10.3 as on gfx11
+		 * (LLVM's zeroesHigh16BitsOfDest: "On gfx10, all 16-bit
+		 * instructions preserve the high bits") */
 		uint32_t *lo = &w->v[(size_t)r->vdst->reg * 64];
 		if (r->vdst->bits > 32) {
 			uint32_t *hi = &w->v[(size_t)(r->vdst->reg + 1) * 64];
