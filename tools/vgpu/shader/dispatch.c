@@ -331,6 +331,32 @@ static int exec_one(struct shader_core *c, struct shader_wave *w)
 	}
 }
 
+/* gfx10.3 wave64 with shared VGPRs: the hardware runs a wave64 as two
+ * 32-lane halves, and a shared VGPR is one register for both (lane l and
+ * l + 32 are the same storage; ACO's wave64 ds_bpermute moves data
+ * between the halves through them).  The core keeps a per-lane copy and
+ * makes each pair equal again after every instruction: a lane the
+ * instruction changed gives its value to its partner, the high half's
+ * write winning when both changed (it runs second). */
+static int exec_one_shared(struct shader_core *c, struct shader_wave *w)
+{
+	uint32_t *base = &w->v[(size_t)c->shared_first * 64];
+	size_t n = (size_t)c->shared_count * 64;
+	memcpy(c->shared_old, base, n * sizeof(uint32_t));
+	int r = exec_one(c, w);
+	for (size_t reg = 0; reg < c->shared_count; reg++) {
+		uint32_t *v = &base[reg * 64];
+		const uint32_t *o = &c->shared_old[reg * 64];
+		for (unsigned l = 0; l < 32; l++) {
+			if (v[l + 32] != o[l + 32])
+				v[l] = v[l + 32];
+			else if (v[l] != o[l])
+				v[l + 32] = v[l];
+		}
+	}
+	return r;
+}
+
 struct wg_geom {
 	unsigned nthreads, nwaves;
 	uint32_t size[3];
@@ -411,7 +437,7 @@ static int run_workgroup(struct shader_core *c, struct shader_wave *waves, const
 		for (unsigned i = 0; i < g->nwaves; i++) {
 			struct shader_wave *w = &waves[i];
 			while (w->state == WAVE_RUN) {
-				int r = exec_one(c, w);
+				int r = c->shared_count ? exec_one_shared(c, w) : exec_one(c, w);
 				if (r)
 					return r;
 				if (--*budget == 0) {
@@ -471,6 +497,19 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 	/* VGPR granule on gfx11 (gfx1103, no 1.5x register file) and on
 	 * gfx10.3: 8 in wave32, 4 in wave64 */
 	uint32_t nvgpr = (RSRC1_VGPRS(d->rsrc1) + 1) * (c.lanes == 32 ? 8 : 4);
+	/* COMPUTE_PGM_RSRC3.SHARED_VGPR_CNT (bits 3:0, AMDGPUUsage: GFX10-11):
+	 * a wave64 also gets that many blocks of 8 shared VGPRs (ACO gives
+	 * RADV's wave64 shaders some on gfx10.3); a wave32 must have none */
+	uint32_t shared = d->rsrc3 & 0xfu;
+	if (shared && c.lanes == 64) {
+		if (c.gen == ISA_GEN_GFX103) {
+			c.shared_first = nvgpr;
+			c.shared_count = shared * 8;
+		}
+		nvgpr += shared * 8;
+	} else if (shared && c.gen == ISA_GEN_GFX103)
+		return exec_fault(job, "shader: COMPUTE_PGM_RSRC3.SHARED_VGPR_CNT %u in wave32 "
+				  "(must be 0)", shared);
 	if (nvgpr > 256)
 		nvgpr = 256;
 	c.lds_size = RSRC2_LDS_SIZE(d->rsrc2) * LDS_GRANULE_BYTES;
@@ -485,6 +524,13 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 		waves = arena->waves;
 	} else {
 		r = exec_fault(job, "shader: out of memory for the dispatch");
+	}
+	if (!r && c.shared_count) {
+		if (c.shared_first + c.shared_count > nvgpr)
+			c.shared_count = nvgpr > c.shared_first ? nvgpr - c.shared_first : 0;
+		c.shared_old = malloc((size_t)c.shared_count * 64 * sizeof(uint32_t));
+		if (!c.shared_old)
+			r = exec_fault(job, "shader: out of memory for the shared VGPRs");
 	}
 	unsigned budget = WATCHDOG_INTERVAL;
 	/* A grid with a zero dimension launches nothing (the CP counts
@@ -505,5 +551,6 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 					r = exec_check_watchdog(job);
 			}
 	shader_arena_put(arena);
+	free(c.shared_old);
 	return r;
 }

@@ -304,6 +304,12 @@ struct shader_core {
 	const struct exec_dispatch *d;
 	enum isa_gen gen;              /* the ISA the dispatch's code is decoded as */
 	unsigned lanes;                /* 32 or 64 */
+	/* gfx10.3 wave64 shared VGPRs (RSRC3.SHARED_VGPR_CNT): registers
+	 * [shared_first, shared_first + shared_count), one register per
+	 * lane pair l / l + 32 (shader/dispatch.c keeps the pair equal);
+	 * shared_old holds them before the instruction */
+	uint32_t shared_first, shared_count;
+	uint32_t *shared_old;
 	uint8_t *lds;
 	uint32_t lds_size;
 	struct shader_icache_entry *icache;

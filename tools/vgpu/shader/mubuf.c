@@ -354,6 +354,13 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		return shader_illegal(c);
 	if (in->tfe)
 		return shader_fault(c, "MUBUF tfe (texture fail status) is not modelled");
+	if (in->lds)
+		return shader_fault(c, "MUBUF lds (a load into LDS, gfx10.3) is not modelled");
+	/* BUF_FMT codes are gfx11's in buf_format_of(); gfx10.3 numbers
+	 * its formats differently */
+	if (p->fmt && c->gen == ISA_GEN_GFX103)
+		return shader_fault(c, "typed buffer access (buffer_*_format_*, tbuffer_*) on "
+				    "gfx10.3 is not modelled (gfx10.3 buffer FORMAT codes)");
 	bool load = p->kind == MEM_LOAD;
 	unsigned bytes = p->bytes;
 	const struct isa_operand *vaddr = inst_op(in, ISA_FLD_ADDR);
