@@ -3,7 +3,9 @@
 # compute shaders on the virtual device; every result is checked bit-exactly
 # against a CPU reference.  Runs on both queue families (the graphics family
 # submits to the GFX ring, the compute-only family to a compute ring) and on
-# every vgpu profile Mesa 22.3 knows (780m = GFX1103_R1, 7900xtx = GFX1100).
+# a vgpu profile of each generation Mesa 22.3 knows (780m = GFX1103_R1,
+# 7900xtx = GFX1100; 680m = REMBRANDT, gfx1035: the gfx10.3 command
+# processor and shader core, wave64 shaders with shared VGPRs).
 #
 # RADV is forced (VK_ICD_FILENAMES) so that llvmpipe is never picked by
 # accident.  Run by tests/run-tests.sh with LD_PRELOAD and
@@ -45,7 +47,7 @@ if [ -n "${ASAN_OPTIONS:-}" ]; then
 	export ASAN_OPTIONS
 fi
 base=${AMDBARE_VGPU_INSTANCE:-vk$$}
-for prof in 780m 7900xtx; do
+for prof in 780m 7900xtx 680m; do
 	inst=$base-$prof
 	for fam in compute gfx; do
 		out=$tmp/$prof-$fam.log
