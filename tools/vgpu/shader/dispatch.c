@@ -219,6 +219,8 @@ bool shader_executes(const struct isa_inst *in)
 	memset(&e, 0, sizeof(e));
 	e.inst = *in;
 	base_name(in->desc->name, e.base, sizeof(e.base));
+	if (in->gen == ISA_GEN_GFX103)
+		shader_gfx103_base_name(&e);
 	resolve(&e);
 	switch (in->enc) {
 	case ISA_ENC_SOP1: case ISA_ENC_SOP2: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
@@ -229,6 +231,11 @@ bool shader_executes(const struct isa_inst *in)
 		return shader_valu_executes(&e);
 	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT: case ISA_ENC_DS: case ISA_ENC_MUBUF:
 	case ISA_ENC_MTBUF: case ISA_ENC_SCRATCH: case ISA_ENC_MIMG:
+		/* gfx10.3: typed buffer access and images fault at execution
+		 * (shader/mubuf.c, shader/mimg.c) */
+		if (in->gen == ISA_GEN_GFX103 &&
+		    (in->enc == ISA_ENC_MIMG || in->enc == ISA_ENC_MTBUF || e.plan.mem.fmt))
+			return false;
 		return e.plan.mem.kind != MEM_UNNAMED && e.plan.mem.kind != MEM_BAD &&
 		       e.plan.mem.kind != MEM_UNMODELLED;
 	default:

@@ -67,6 +67,11 @@ static const struct rename names[] = {
 	{ "v_fma_legacy_f32", "v_fma_dx9_zero_f32" },
 	{ "v_fmac_legacy_f32", "v_fmac_dx9_zero_f32" },
 	{ "v_dot2c_f32_f16", "v_dot2acc_f32_f16" },
+	{ "v_cvt_rpi_i32_f32", "v_cvt_nearest_i32_f32" },
+	{ "v_cvt_flr_i32_f32", "v_cvt_floor_i32_f32" },
+	/* GLOBAL */
+	{ "global_load_dword_addtid", "global_load_addtid_b32" },
+	{ "global_store_dword_addtid", "global_store_addtid_b32" },
 	/* DS */
 	{ "ds_write_b8", "ds_store_b8" }, { "ds_write_b16", "ds_store_b16" },
 	{ "ds_write_b32", "ds_store_b32" }, { "ds_write_b64", "ds_store_b64" },
