@@ -5,7 +5,8 @@
 # --gfx103 (make isa-corpus-check-gfx103): the gfx10.3 decoder against
 # the gfx10 corpus (gfx10_*.txt, gfx10-*.txt, gfx1030_new.txt; default
 # WORKDIR build/llvm-corpus103), both run with -mcpu=gfx1030 in wave32:
-# the files' RUN lines name gfx1010 (and gfx1011/1012 for a few lines),
+# and, for the files whose RUN lines have it, in wave64 too (rows "w64",
+# vgpu-disasm --wave64); the RUN lines name gfx1010 (and gfx1011/1012 for a few lines),
 # and an encoding llvm-mc-19 rejects for gfx1030 (gfx1010/1011-only
 # instructions) is not counted, as below.  The gfx1011-only files
 # (gfx1011_dlops, gfx1011-xdl-insts) are left out.  Graphics classes
@@ -72,6 +73,7 @@ if gen == "gfx103":
     # s_code_end: the separator (gfx10 has no s_ttracedata_imm)
     SEP, SEP_TEXT = "0x00,0x00,0x9f,0xbf", "s_code_end"
     GRAPHICS = ("exp", "mimg")
+    GRAPHICS_MN = ("v_interp_", "image_")
     MCPU, PREFIX = "gfx1030", "gfx10"
     paths = sorted(glob.glob(os.path.join(work, "gfx10[_-]*.txt")) +
                    glob.glob(os.path.join(work, "gfx1030_new.txt")))
@@ -79,12 +81,14 @@ else:
     SEP = "0x34,0x12,0xbb,0xbf"      # s_ttracedata_imm 0x1234: the separator
     SEP_TEXT = "s_ttracedata_imm 0x1234"
     GRAPHICS = ("exp", "ldsdir", "vinterp", "mimg")
+    GRAPHICS_MN = ()
     MCPU, PREFIX = "gfx1100", "gfx11_dasm_"
     paths = sorted(glob.glob(os.path.join(work, "gfx11_dasm_*.txt")))
 norm = lambda t: " ".join(t.replace("\t", " ").split())
 rows, failed, diffs = [], False, []
 for path in paths:
-    cls = os.path.basename(path)[len(PREFIX):-4].lstrip("_-")
+    cls = os.path.basename(path)[:-4]
+    cls = cls[len(PREFIX):].lstrip("_-") if cls.startswith(PREFIX + "_") or PREFIX.endswith("_") else cls
     enc = []
     for line in open(path, encoding="utf-8", errors="replace"):
         line = line.split("#")[0].split("//")[0].strip()
@@ -94,53 +98,89 @@ for path in paths:
                 enc.append(b)
     if not enc:
         continue
-    # LLVM: all encodings in one llvm-mc run, the separator between them
-    text = "\n".join(e + "\n" + SEP for e in enc) + "\n"
-    r = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=" + MCPU,
-                        "-mattr=+wavefrontsize32"], input=text, capture_output=True, text=True)
-    outs, cur = [], []
-    for l in r.stdout.splitlines():
-        l = norm(l.split(";")[0]) if not l.strip().startswith(";") else ""
-        if not l or l.startswith(".text") or l.startswith(".amdgcn"):
+    # gfx10.3: also in wave64 where the file's RUN lines have it (the
+    # gfx11 check stays wave32)
+    waves = ["32"]
+    if gen == "gfx103" and "wavefrontsize64" in open(path, encoding="utf-8", errors="replace").read():
+        waves.append("64")
+    base_cls = cls
+    for wave in waves:
+        cls = base_cls if wave == "32" else base_cls + " w64"
+        # LLVM: all encodings in one llvm-mc run, the separator between them
+        text = "\n".join(e + "\n" + SEP for e in enc) + "\n"
+        r = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=" + MCPU,
+                            "-mattr=+wavefrontsize" + wave], input=text, capture_output=True, text=True)
+        outs, cur = [], []
+        for l in r.stdout.splitlines():
+            l = norm(l.split(";")[0]) if not l.strip().startswith(";") else ""
+            if not l or l.startswith(".text") or l.startswith(".amdgcn"):
+                continue
+            if l == SEP_TEXT:
+                outs.append(" ;; ".join(cur))
+                cur = []
+            else:
+                cur.append(l)
+        # llvm-mc warns "<stdin>:LINE:1: invalid instruction encoding" when it
+        # rejects the first dword of a line (then decodes what follows): that
+        # encoding counts as rejected by LLVM
+        bad1 = set(int(m.group(1)) for m in
+                   re.finditer(r"<stdin>:(\d+):1: warning: invalid instruction encoding", r.stderr))
+        outs = ["" if 2 * i + 1 in bad1 else o for i, o in enumerate(outs)]
+        if len(outs) != len(enc):
+            # an invalid encoding made llvm-mc swallow a separator (its
+            # leftover dword began a 64-bit instruction): one run per line
+            outs = []
+            for e in enc:
+                r = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=" + MCPU,
+                                    "-mattr=+wavefrontsize" + wave], input=e + "\n",
+                                   capture_output=True, text=True)
+                ls = [norm(l.split(";")[0]) for l in r.stdout.splitlines()
+                      if l.strip() and not l.strip().startswith((";", ".text", ".amdgcn"))]
+                rejected = "<stdin>:1:1: warning: invalid instruction encoding" in r.stderr
+                outs.append("" if rejected else " ;; ".join(ls))
+        ours = subprocess.run([disasm, "--mcpu=" + MCPU, "--lines"] + (["--wave64"] if wave == "64" else []), input="\n".join(enc) + "\n",
+                              capture_output=True, text=True).stdout.splitlines()
+        if len(outs) != len(enc) or len(ours) != len(enc):
+            print("%-28s cannot align the outputs (llvm %d, ours %d, inputs %d)"
+                  % (cls, len(outs), len(ours), len(enc)))
+            failed = True
             continue
-        if l == SEP_TEXT:
-            outs.append(" ;; ".join(cur))
-            cur = []
-        else:
-            cur.append(l)
-    ours = subprocess.run([disasm, "--mcpu=" + MCPU, "--lines"], input="\n".join(enc) + "\n",
-                          capture_output=True, text=True).stdout.splitlines()
-    if len(outs) != len(enc) or len(ours) != len(enc):
-        print("%-28s cannot align the outputs (llvm %d, ours %d, inputs %d)"
-              % (cls, len(outs), len(ours), len(enc)))
-        failed = True
-        continue
-    acc = same = diff = ill = 0
-    for e, a, b in zip(enc, outs, ours):
-        if not a or "v_illegal" in a or "/*Invalid register" in a:
-            continue        # LLVM rejects it or marks it invalid: not counted
-        acc += 1
-        b = norm(b)
-        if a == b:
-            same += 1
-        elif b == "<illegal>" or b.startswith("<illegal>"):
-            ill += 1
-            if len([d for d in diffs if d[0] == cls]) < 20:
-                diffs.append((cls, e, a, b))
-        else:
-            diff += 1
-            if len([d for d in diffs if d[0] == cls]) < 20:
-                diffs.append((cls, e, a, b))
-    graphics = cls.startswith(GRAPHICS)
-    if not graphics and same != acc:
-        failed = True
-    rows.append((cls, len(enc), acc, same, diff, ill, graphics))
+        # per class, and (gfx10.3) the graphics instructions inside a
+        # non-graphics file (v_interp_* in VOP3, image_* in gfx1030_new) in a
+        # row of their own
+        tally = {}
+        for e, a, b in zip(enc, outs, ours):
+            if not a or "v_illegal" in a or "/*Invalid register" in a:
+                continue        # LLVM rejects it or marks it invalid: not counted
+            sub = cls + " (graphics)" if a.startswith(GRAPHICS_MN) and not cls.startswith(GRAPHICS) else cls
+            t = tally.setdefault(sub, [0, 0, 0, 0, 0])
+            t[0] += 1
+            t[1] += 1
+            b = norm(b)
+            if a == b:
+                t[2] += 1
+            elif b == "<illegal>" or b.startswith("<illegal>"):
+                t[4] += 1
+                if len([d for d in diffs if d[0] == sub]) < 20:
+                    diffs.append((sub, e, a, b))
+            else:
+                t[3] += 1
+                if len([d for d in diffs if d[0] == sub]) < 20:
+                    diffs.append((sub, e, a, b))
+        tally.setdefault(cls, [0, 0, 0, 0, 0])[0] = len(enc) - sum(
+            v[0] for k, v in tally.items() if k != cls)
+        for sub in sorted(tally):
+            n, acc, same, diff, ill = tally[sub]
+            graphics = sub.startswith(GRAPHICS) or sub.endswith("(graphics)")
+            if not graphics and same != acc:
+                failed = True
+            rows.append((sub, n, acc, same, diff, ill, graphics))
 print("%-28s %7s %7s %7s %7s %7s %7s" % ("class", "lines", "llvm", "same", "differ", "illegal", "agree"))
 tot = [0, 0, 0, 0, 0]
 for cls, n, acc, same, diff, ill, graphics in rows:
     pct = 100.0 * same / acc if acc else 100.0
     print("%-28s %7d %7d %7d %7d %7d %6.2f%%%s" % (cls, n, acc, same, diff, ill, pct,
-          "  (graphics)" if graphics else ""))
+          "  (graphics)" if graphics and not cls.endswith("(graphics)") else ""))
     for i, v in enumerate((n, acc, same, diff, ill)):
         tot[i] += v
 print("%-28s %7d %7d %7d %7d %7d %6.2f%%" % ("total", tot[0], tot[1], tot[2], tot[3], tot[4],

@@ -3,7 +3,8 @@
  *   vgpu-disasm [--mcpu=gfxNNNN] FILE [--raw] [--offset N]
  *   vgpu-disasm [--mcpu=gfxNNNN] --lines
  * --mcpu picks the ISA generation: gfx11xx (the default, gfx1100) or
- * gfx1030..gfx1036 (gfx10.3, what llvm-objdump-19 --mcpu=gfx1030 prints).
+ * gfx1030..gfx1036 (gfx10.3, what llvm-objdump-19 --mcpu=gfx1030 prints);
+ * --wave64 prints lane masks as SGPR pairs (-mattr=+wavefrontsize64).
  * FILE is an ELF64 code object (its .text is disassembled) or, with --raw,
  * plain instruction words.  Prints "<byte offset hex>: <hex words> <text>";
  * an unknown encoding prints "<illegal encoding 0x...>" and the exit status
@@ -22,10 +23,16 @@
 #include "elf_text.h"
 
 static enum isa_gen gen = ISA_GEN_GFX11;
+static int wave64;
+
+static int format(const struct isa_inst *in, char *buf, size_t cap)
+{
+	return wave64 ? isa_format_wave64(in, buf, cap) : isa_format(in, buf, cap);
+}
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: vgpu-disasm [--mcpu=gfx11xx|gfx103x] FILE [--raw] [--offset N] | --lines\n");
+	fprintf(stderr, "usage: vgpu-disasm [--mcpu=gfx11xx|gfx103x] [--wave64] FILE [--raw] [--offset N] | --lines\n");
 	return 2;
 }
 
@@ -74,7 +81,7 @@ static int disasm_lines(void)
 				printf("<illegal>");
 				break;
 			}
-			isa_format(&in, txt, sizeof txt);
+			format(&in, txt, sizeof txt);
 			printf("%s", txt);
 			i += (size_t)n;
 		}
@@ -119,7 +126,9 @@ int main(int argc, char **argv)
 		if (!strncmp(argv[i], "--mcpu=", 7)) {
 			if (set_mcpu(argv[i] + 7))
 				return 2;
-		} else if (!strcmp(argv[i], "--lines"))
+		} else if (!strcmp(argv[i], "--wave64"))
+			wave64 = 1;
+		else if (!strcmp(argv[i], "--lines"))
 			lines = 1;
 		else if (!strcmp(argv[i], "--raw"))
 			raw = 1;
@@ -174,7 +183,7 @@ int main(int argc, char **argv)
 		}
 		for (int k = 0; k < n; k++)
 			printf(" %08X", words[i + k]);
-		isa_format(&in, txt, sizeof txt);
+		format(&in, txt, sizeof txt);
 		printf(" %s\n", txt);
 		i += (size_t)n;
 	}

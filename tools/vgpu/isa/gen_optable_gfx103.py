@@ -10,13 +10,15 @@ the encodings whose bit layout differs from gfx11 get their own probe
 builders here (SMEM cache bits, FLAT/GLOBAL/SCRATCH, MUBUF); gfx10 has no
 VOPD.  Nothing of LLVM's tables is read, only the disassembler's text.
 
-gfx1031..gfx1036 were probed the same way (see docs/vgpu-isa.md): their
-tables equal gfx1030's except that gfx1034/gfx1036... differ only where
-this script's --compare output says; the decoder uses gfx1030's table for
-every gfx10.3 target.
+gfx1031..gfx1036 were probed the same way: the base probe of every
+opcode of every encoding prints identically for gfx1030..gfx1036 with
+LLVM 19 (docs/vgpu-isa.md), so the decoder uses gfx1030's tables for every
+gfx10.3 target; --compare writes another target's tables for a diff.
 
 Run:  python3 tools/vgpu/isa/gen_optable_gfx103.py > tools/vgpu/isa/isa_optable_gfx103.c
-      python3 tools/vgpu/isa/gen_optable_gfx103.py --compare gfx1036
+      python3 tools/vgpu/isa/gen_optable_gfx103.py --corpus > tests/isa/corpus_gfx103.s
+      python3 tools/vgpu/isa/gen_optable_gfx103.py --compare gfx1036 (the tables
+      as another gfx10.3 target's disassembler gives them, for a diff)
 """
 import sys
 
@@ -74,12 +76,26 @@ ENCODINGS = [g.SOP2(), g.SOP1(), g.SOPC(), g.SOPK(), g.SOPP(), SMEM(), g.VOP1(),
              g.VOP3P(), MUBUF()]
 
 # SDWA (gfx10 VOP1/VOP2/VOPC with src0 = 249): the default SDWA dword,
-# src0 = v40 and every select DWORD (6).
-SDWA_DWORD = 40 | 6 << 8 | 6 << 16 | 6 << 24
+# src0 = v40 and every select DWORD (6); VOP1 has no src1 select (its
+# bits 29:24 must be zero), VOPC no dst_sel/dst_unused.
+def sdwa_dword(enc):
+    d = 40 | 6 << 16
+    if enc.name != "VOP1":
+        d |= 6 << 24
+    if enc.name != "VOPC":
+        d |= 6 << 8
+    return d
+
+
+# SDWA modifier bits probed one by one: src0 sext, neg, abs, src1 sext,
+# neg, abs, clamp, omod (bit 14).  Each is valid (P), invalid (X) or
+# ignored (I); the string goes after the 4 DPP16 letters of dpp_mods.
+SDWA_BITS = (19, 20, 21, 27, 28, 29, 13, 14)
 
 
 def probe_sdwa(enc, table):
-    """e32 VOP1/VOP2/VOPC: does the opcode take SDWA (src0 = 249)?"""
+    """e32 VOP1/VOP2/VOPC: does the opcode take SDWA (src0 = 249), and
+    which SDWA modifiers are valid for it?"""
     if enc.name not in ("VOP1", "VOP2", "VOPC"):
         return
     ops = sorted(op for op, e in table.items()
@@ -88,10 +104,33 @@ def probe_sdwa(enc, table):
     for op in ops:
         f = g.entry_fields(enc, table[op])
         f["SRC0"] = 249
-        probes.append([enc.build(op, f)[0], SDWA_DWORD])
-    for op, r in zip(ops, llvmprobe.disassemble(probes)):
-        if r and "/*" not in r[0] and r[0].split()[0].endswith("_sdwa"):
-            table[op]["sdwa"] = True
+        w0 = enc.build(op, f)[0]
+        probes.append([w0, sdwa_dword(enc)])
+        for b in SDWA_BITS:
+            probes.append([w0, sdwa_dword(enc) | 1 << b])
+    res = llvmprobe.disassemble(probes)
+    n = len(SDWA_BITS) + 1
+    for i, op in enumerate(ops):
+        r = res[n * i:n * i + n]
+        if not r[0] or "/*" in r[0][0] or not r[0][0].split()[0].endswith("_sdwa"):
+            continue
+        table[op]["sdwa"] = "".join("X" if not x or "/*" in x[0] else
+                                    "I" if x[0] == r[0][0] else "P" for x in r[1:])
+
+
+def c_entry(enc, op, e, extra_flag=None):
+    """gen_optable.c_entry, and for SDWA opcodes the SDWA modifier letters
+    after the DPP16 ones in dpp_mods ("----" without DPP16)."""
+    row = g.c_entry(enc, op, e, extra_flag)
+    if row and e.get("sdwa"):
+        if "dpp_name" in e:
+            old = '"%s"},' % e["dpp_mods"]
+            assert row.endswith(old), row
+            row = row[:-len(old)] + '"%s%s"},' % (e["dpp_mods"], e["sdwa"])
+        else:
+            assert row.endswith("NULL, NULL},"), row
+            row = row[:-len("NULL},")] + '"----%s"},' % e["sdwa"]
+    return row
 
 
 def probe_mubuf_cache(enc, table):
@@ -118,11 +157,24 @@ def probe_mubuf_cache(enc, table):
             table[op]["mbz"] = tuple(table[op]["mbz"]) + ("MCACHE",)
 
 
+def check_smem_cache(enc, table):
+    """The SMEM base probe sets glc and dlc: LLVM prints them for the loads
+    and ignores them on every other opcode, the rule isa_decode_gfx103.c
+    applies by name."""
+    if enc.name != "SMEM":
+        return
+    for op, e in table.items():
+        if "slots" in e:
+            load = e["name"].startswith(("s_load_", "s_buffer_load_"))
+            assert load == ("glc" in e["mods"] and "dlc" in e["mods"]), (op, e["text"])
+
+
 def tables():
     g.LEFT_OUT.update({"s_getreg_b32", "s_setreg_b32", "s_setreg_imm32_b32"})
     out = []
     for enc in ENCODINGS:
         t = g.probe_encoding(enc)
+        check_smem_cache(enc, t)
         g.probe_vop3_scalar_srcs(enc, t)
         g.probe_src_rules(enc, t)
         g.probe_literals(enc, t)
@@ -141,7 +193,7 @@ def tables():
             row = None
             extra = "ISA_OPF_SDWA" if e.get("sdwa") else None
             if "skip" not in e and e["name"] not in g.LEFT_OUT:
-                row = g.c_entry(enc, op, e, extra)
+                row = c_entry(enc, op, e, extra)
                 if row and "glc_slots" in e:
                     e2 = dict(e)
                     e2["slots"] = e["glc_slots"]
@@ -156,7 +208,42 @@ def tables():
     return out
 
 
+# not in the tables (graphics); the opcodes left out of the generated
+# tables for their symbolic operands are in by hand and stay in the corpus
+CORPUS_SKIP = {"v_interp_p1_f32_e64", "v_interp_p2_f32_e64", "v_interp_mov_f32_e64",
+               "v_interp_p1ll_f16", "v_interp_p1lv_f16", "v_interp_p2_f16"}
+
+
+def corpus():
+    """tests/isa/corpus_gfx103.s: one instruction per opcode of every
+    generated table, the probe encoding that defined the entry (as .long
+    words with the mnemonic llvm-objdump-19 printed for it)."""
+    print("// Generated by tools/vgpu/isa/gen_optable_gfx103.py --corpus: one")
+    print("// instruction per opcode of the gfx10.3 tables (the probe that defined")
+    print("// the entry); tests/test_isa_llvm_gfx103.sh disassembles it with")
+    print("// llvm-objdump-19 --mcpu=gfx1030 and vgpu-disasm --mcpu=gfx1030.")
+    print(".text")
+    for enc in ENCODINGS:
+        t = g.probe_encoding(enc)
+        g.probe_vop3_scalar_srcs(enc, t)
+        g.probe_simm(enc, t)
+        for op in sorted(t):
+            e = t[op]
+            if "slots" not in e or e["name"] in CORPUS_SKIP:
+                continue
+            w = enc.build(op, g.entry_fields(enc, e))
+            if any(x[0] == "KLIT" for x in e["slots"]):
+                w.append(llvmprobe.FILLER)
+            r = llvmprobe.disassemble([w])[0] if enc.name in ("SOPP", "SOPK") else (e["text"], len(w))
+            if not r or "/*" in r[0] or r[1] != len(w):
+                continue
+            print(".long " + ", ".join("0x%08x" % x for x in w) + "  // " + r[0])
+
+
 def main():
+    if len(sys.argv) == 2 and sys.argv[1] == "--corpus":
+        corpus()
+        return
     if len(sys.argv) == 3 and sys.argv[1] == "--compare":
         # the tables of another gfx10.3 target, as text, for a diff
         llvmprobe.MCPU = sys.argv[2]

@@ -169,7 +169,10 @@ struct isa_opdesc {
 	const char *dpp_name;   /* mnemonic of the DPP form, or NULL */
 	/* DPP16 source modifier bits (src0 neg, src0 abs, src1 neg, src1
 	 * abs): 'P' printed, 'S' printed as sext() (integer source),
-	 * 'I' ignored, 'X' invalid */
+	 * 'I' ignored, 'X' invalid.  gfx10.3 opcodes with ISA_OPF_SDWA
+	 * append eight letters (after "----" when there is no DPP16) for
+	 * the SDWA modifiers src0 sext, neg, abs, src1 sext, neg, abs,
+	 * clamp, omod: 'P' valid, 'X' invalid, 'I' ignored */
 	const char *dpp_mods;
 };
 
@@ -262,6 +265,14 @@ int isa_decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
 /* LLVM-style text; returns the length written (truncated to cap) or
  * -EINVAL. */
 int isa_format(const struct isa_inst *inst, char *buf, size_t cap);
+
+/* isa_format as for a wave64 shader: the lane masks (the SGPR result of
+ * v_cmp*_e64 and of VOP3b carries, lane-mask sources, the vcc of e32
+ * compares and carries, the SDWA compare destination) print as SGPR
+ * pairs, as llvm-objdump-19 -mattr=+wavefrontsize64 prints them.  The
+ * decoded form itself does not depend on the wave size (isa_operand
+ * lanemask marks such sources). */
+int isa_format_wave64(const struct isa_inst *inst, char *buf, size_t cap);
 
 /* Name of an encoding, for messages. */
 const char *isa_enc_name(enum isa_enc enc);

@@ -497,7 +497,8 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	 * s_atc_probe's probe bits): printed as the table's ISA_SIMM_* */
 	if (o->lit >= ISA_SIMM_HEX && (o->field == ISA_FLD_SSRC0 || o->field == ISA_FLD_SDATA)) {
 		o->kind = ISA_OPK_IMM;
-		o->value = v;
+		/* gfx10.3: the field value came renumbered as a register */
+		o->value = in->gen == ISA_GEN_GFX103 ? isa_sreg_gfx103(v) : v;
 		return 0;
 	}
 	if (o->field == ISA_FLD_SRC0 && (v == 250 || v == 233 || v == 234) &&
@@ -525,6 +526,13 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 			unsigned code = isa_sreg_gfx103(v);
 			if (code == 255)
 				return -EILSEQ;
+			/* constants as src0's class (the VGPR-only slot has none) */
+			o->lit = ISA_LIT_32F;
+			for (unsigned i = 0; i < in->desc->nslots; i++)
+				if (in->desc->slot[i].field == ISA_FLD_SRC0 &&
+				    in->desc->slot[i].lit != ISA_LIT_NONE &&
+				    in->desc->slot[i].lit != ISA_LIT_NOLIT)
+					o->lit = in->desc->slot[i].lit;
 			return decode_src(in, o, code, words, nwords, len);
 		}
 	}
@@ -557,7 +565,7 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 		if (in->enc == ISA_ENC_SCRATCH) {
 			/* scratch: the VGPR address is used only with SVE (gfx11)
 			 * or without a scalar address (gfx10.3) */
-			if (in->gen == ISA_GEN_GFX103 ? field_value(in, ISA_FLD_SADDR) != 124
+			if (in->gen == ISA_GEN_GFX103 ? ((in->words[1] >> 16) & 0x7f) != 125 /* gfx10 null */
 			    : !((in->words[1] >> 23) & 1)) {
 				o->kind = ISA_OPK_OFF;
 				o->bits = 0;

@@ -11,8 +11,8 @@
  *   SDWA   VOP1/VOP2/VOPC with src0 = 249 (gfx11 removed it)
  *   scalar registers: m0 is 124 and null 125 (gfx11: null 124, m0 125);
  *          every scalar field value is given in gfx11 numbering.
- * Not covered (-EILSEQ, docs/vgpu-isa.md): MTBUF, MIMG, EXP, VINTRP and
- * the lds forms of MUBUF/FLAT loads. */
+ *   MTBUF  format 25:19, opcode 18:16 and bit 21 of word 1; else as MUBUF
+ * Not covered (-EILSEQ, docs/vgpu-isa.md): MIMG, EXP, VINTRP. */
 #include <errno.h>
 #include <string.h>
 
@@ -38,12 +38,18 @@ static const struct {
 	[ISA_ENC_GLOBAL] = {isa_tab103_global, &isa_tab103_global_n},
 	[ISA_ENC_VOP3P] = {isa_tab103_vop3p, &isa_tab103_vop3p_n},
 	[ISA_ENC_MUBUF] = {isa_tab103_mubuf, &isa_tab103_mubuf_n},
+	[ISA_ENC_MTBUF] = {isa_tab103_xmtbuf, &isa_tab103_xmtbuf_n},
 };
 
 const struct isa_opdesc *isa_lookup_gfx103(enum isa_enc enc, unsigned op)
 {
 	if ((unsigned)enc >= ISA_ENC_COUNT || !tables[enc].tab)
 		return NULL;
+	/* VOP3 entries that replace generated ones */
+	if (enc == ISA_ENC_VOP3)
+		for (unsigned j = 0; j < isa_tab103_xvop3_n; j++)
+			if (isa_tab103_xvop3[j].op == op)
+				return &isa_tab103_xvop3[j];
 	/* sorted by opcode: binary search */
 	const struct isa_opdesc *t = tables[enc].tab;
 	unsigned lo = 0, hi = *tables[enc].n;
@@ -60,6 +66,18 @@ const struct isa_opdesc *isa_lookup_gfx103(enum isa_enc enc, unsigned op)
 		else
 			hi = mid;
 	}
+	/* then the hand-written entries (isa_optable_gfx103_extra.c) */
+	static const struct { enum isa_enc enc; const struct isa_opdesc *tab; const unsigned *n; }
+	extra[] = {
+		{ISA_ENC_SOPK, isa_tab103_xsopk, &isa_tab103_xsopk_n},
+		{ISA_ENC_SMEM, isa_tab103_xsmem, &isa_tab103_xsmem_n},
+		{ISA_ENC_DS, isa_tab103_xds, &isa_tab103_xds_n},
+	};
+	for (unsigned i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		if (extra[i].enc == enc)
+			for (unsigned j = 0; j < *extra[i].n; j++)
+				if (extra[i].tab[j].op == op)
+					return &extra[i].tab[j];
 	return NULL;
 }
 
@@ -67,7 +85,6 @@ int isa_classify_gfx103(const uint32_t *words, size_t nwords, enum isa_enc *enc,
 			unsigned *op, unsigned *len)
 {
 	uint32_t w = words[0];
-	(void)nwords;
 	*len = 1;
 	if ((w >> 23) == 0x17d) { *enc = ISA_ENC_SOP1; *op = (w >> 8) & 0xff; return 0; }
 	if ((w >> 23) == 0x17e) { *enc = ISA_ENC_SOPC; *op = (w >> 16) & 0x7f; return 0; }
@@ -82,6 +99,13 @@ int isa_classify_gfx103(const uint32_t *words, size_t nwords, enum isa_enc *enc,
 	switch (w >> 26) {
 	case 0x35: *enc = ISA_ENC_VOP3; *op = (w >> 16) & 0x3ff; return 0;
 	case 0x38: *enc = ISA_ENC_MUBUF; *op = (w >> 18) & 0xff; return 0;
+	case 0x3a:
+		/* MTBUF: opcode bits 2:0 in word 0, bit 3 in word 1 */
+		if (nwords < 2)
+			return -EOVERFLOW;
+		*enc = ISA_ENC_MTBUF;
+		*op = ((w >> 16) & 7) | ((words[1] >> 21) & 1) << 3;
+		return 0;
 	case 0x3d: *enc = ISA_ENC_SMEM; *op = (w >> 18) & 0xff; return 0;
 	case 0x36: *enc = ISA_ENC_DS; *op = (w >> 18) & 0xff; return 0;
 	case 0x37:
@@ -94,7 +118,7 @@ int isa_classify_gfx103(const uint32_t *words, size_t nwords, enum isa_enc *enc,
 		*op = (w >> 18) & 0x7f;
 		return 0;
 	}
-	/* MTBUF (0x3a), MIMG (0x3c), EXP (0x3e), VINTRP (0x32): not covered */
+	/* MIMG (0x3c), EXP (0x3e), VINTRP (0x32): not covered */
 	return -EILSEQ;
 }
 
@@ -125,8 +149,12 @@ unsigned isa_field_value_gfx103(const struct isa_inst *in, uint8_t f)
 		break;
 	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL:
 		v = isa_field_value_gfx11(in, f);
+		/* scratch: SADDR 0x7f is "off" as well (no scalar and no
+		 * VGPR address: the offset alone), as LLVM decodes it */
+		if (in->enc == ISA_ENC_SCRATCH && f == ISA_FLD_SADDR && v == 0x7f)
+			return 124;
 		break;
-	case ISA_ENC_MUBUF:
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		if (f == ISA_FLD_MUBUF_TFE) return (w1 >> 23) & 1;
 		if (f == ISA_FLD_MUBUF_IDX) return (w0 >> 12) & 3;        /* offen, idxen */
 		if (f == ISA_FLD_MUBUF_CACHE)
@@ -157,11 +185,26 @@ int isa_decode_sdwa_gfx103(struct isa_inst *in, const uint32_t *words, size_t nw
 	in->src1_sext = (uint8_t)((dw >> 27) & 1);
 	if (in->src0_sel > 6 || in->src1_sel > 6)
 		return -EILSEQ;
+	/* VOP1 has no src1: its select, modifiers and S1 must be zero */
+	if (in->enc == ISA_ENC_VOP1 && (dw & 0xbf000000u))
+		return -EILSEQ;
+	/* the modifiers the opcode takes (gen_optable_gfx103.py probe_sdwa):
+	 * 'X' set is invalid, 'I' set has no effect */
+	const char *m = in->desc->dpp_mods;
+	if (!m || strlen(m) < 12)
+		return -EILSEQ;
+	m += 4;
+	static const uint8_t bit[8] = {19, 20, 21, 27, 28, 29, 13, 14};
+	for (unsigned i = 0; i < 8; i++) {
+		unsigned set = i == 7 ? (dw >> 14) & 3 : (dw >> bit[i]) & 1;
+		if (set && m[i] == 'X')
+			return -EILSEQ;
+	}
 	if (in->enc != ISA_ENC_VOPC) {
 		in->dst_sel = (uint8_t)((dw >> 8) & 7);
 		in->dst_unused = (uint8_t)((dw >> 11) & 3);
-		in->clamp = (uint8_t)((dw >> 13) & 1);
-		in->omod = (uint8_t)((dw >> 14) & 3);
+		in->clamp = (uint8_t)(m[6] == 'P' ? (dw >> 13) & 1 : 0);
+		in->omod = (uint8_t)(m[7] == 'P' ? (dw >> 14) & 3 : 0);
 		if (in->dst_sel > 6 || in->dst_unused > 2)
 			return -EILSEQ;
 	} else {
@@ -194,10 +237,31 @@ static int sdwa_extra(struct isa_inst *in)
 			continue;
 		} else
 			continue;
-		o->sext = (uint8_t)((dw >> sh) & 1);
-		o->neg = (uint8_t)((dw >> (sh + 1)) & 1);
-		o->abs = (uint8_t)((dw >> (sh + 2)) & 1);
+		const char *m = in->desc->dpp_mods + 4 + (sh == 19 ? 0 : 3);
+		o->sext = (uint8_t)(m[0] == 'P' && ((dw >> sh) & 1));
+		o->neg = (uint8_t)(m[1] == 'P' && ((dw >> (sh + 1)) & 1));
+		o->abs = (uint8_t)(m[2] == 'P' && ((dw >> (sh + 2)) & 1));
 	}
+	return 0;
+}
+
+/* The lds bit (MUBUF bit 16, FLAT bit 13): the load goes to LDS, and
+ * the data register is not an operand (LLVM ignores its field).  Only
+ * these opcodes take it, as llvm-objdump-19 --mcpu=gfx1030 decides
+ * (probed): buffer_load_format_x, and the ubyte, sbyte, ushort, sshort
+ * and dword loads of MUBUF, GLOBAL and SCRATCH (opcodes 8..12). */
+static int take_lds(struct isa_inst *in, uint8_t data_field)
+{
+	unsigned op = in->desc->op;
+	if (!((op >= 8 && op <= 12) || (in->enc == ISA_ENC_MUBUF && op == 0)) ||
+	    in->enc == ISA_ENC_FLAT)
+		return -EILSEQ;
+	unsigned j = 0;
+	for (unsigned i = 0; i < in->nops; i++)
+		if (in->ops[i].field != data_field)
+			in->ops[j++] = in->ops[i];
+	in->nops = (uint8_t)j;
+	in->lds = 1;
 	return 0;
 }
 
@@ -208,13 +272,18 @@ int isa_decode_extra_gfx103(struct isa_inst *in)
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
 		return in->sdwa ? sdwa_extra(in) : 1;
 	case ISA_ENC_SMEM:
-		in->glc = (uint8_t)((w0 >> 16) & 1);
-		in->dlc = (uint8_t)((w0 >> 14) & 1);
+		/* only the loads take glc/dlc; the other SMEM opcodes ignore
+		 * the bits, as LLVM does (gen_optable_gfx103.py asserts it) */
+		if (!strncmp(in->desc->name, "s_load_", 7) ||
+		    !strncmp(in->desc->name, "s_buffer_load_", 14)) {
+			in->glc = (uint8_t)((w0 >> 16) & 1);
+			in->dlc = (uint8_t)((w0 >> 14) & 1);
+		}
 		in->offset = (int32_t)((w1 & 0x1fffff) << 11) >> 11;
 		return 0;
 	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL:
-		if ((w0 >> 13) & 1)
-			return -EILSEQ;   /* lds forms: not covered */
+		if (((w0 >> 13) & 1) && take_lds(in, ISA_FLD_VDST))
+			return -EILSEQ;
 		/* flat takes no scalar address (null) */
 		if (in->enc == ISA_ENC_FLAT && ((w1 >> 16) & 0x7f) != 125)
 			return -EILSEQ;
@@ -226,9 +295,11 @@ int isa_decode_extra_gfx103(struct isa_inst *in)
 		in->glc = (uint8_t)((w0 >> 16) & 1);
 		in->slc = (uint8_t)((w0 >> 17) & 1);
 		return 0;
-	case ISA_ENC_MUBUF:
-		if ((w0 >> 16) & 1)
-			return -EILSEQ;   /* lds forms: not covered */
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
+		if (in->enc == ISA_ENC_MTBUF)
+			in->format = (uint8_t)((w0 >> 19) & 0x7f);
+		else if (((w0 >> 16) & 1) && take_lds(in, ISA_FLD_DATA0))
+			return -EILSEQ;
 		in->tfe = (uint8_t)((w1 >> 23) & 1);
 		in->offset = (int32_t)(w0 & 0xfff);
 		in->offen = (uint8_t)((w0 >> 12) & 1);
@@ -236,6 +307,10 @@ int isa_decode_extra_gfx103(struct isa_inst *in)
 		in->glc = (uint8_t)((w0 >> 14) & 1);
 		in->dlc = (uint8_t)((w0 >> 15) & 1);
 		in->slc = (uint8_t)((w1 >> 22) & 1);
+		/* buffer_gl0_inv/gl1_inv take no operand: LLVM ignores their
+		 * offset, index and address fields */
+		if (in->desc->nslots == 0)
+			in->offset = in->offen = in->idxen = in->slc = in->tfe = 0;
 		/* atomics take glc (the returning form) but not dlc, as LLVM
 		 * decides (gen_optable_gfx103.py asserts that by probing) */
 		if (in->dlc && !strncmp(in->desc->name, "buffer_atomic", 13))

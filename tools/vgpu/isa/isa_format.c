@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "isa_table.h"
+#include "isa_table_gfx103.h"
 
 struct out {
 	char *buf;
@@ -241,8 +242,8 @@ static void put_delay_alu(struct out *o, unsigned v)
  * byte is zero, else the whole value in decimal (llvm-objdump-19). */
 /* gfx10.3 s_sendmsg: message id 3:0, operation 6:4, stream 9:8 (LLVM's
  * pre-gfx11 layout).  By name when id, operation and stream are valid
- * for the message and no other bit is set; else (id, op, stream) when
- * those fields hold the whole value; else the value in decimal. */
+ * for the message (other bits are then ignored); else (id, op, stream)
+ * when those fields hold the whole value; else the value in decimal. */
 static void put_sendmsg_gfx103(struct out *o, unsigned v)
 {
 	static const char *const msgs[16] = {
@@ -258,7 +259,7 @@ static void put_sendmsg_gfx103(struct out *o, unsigned v)
 	unsigned id = v & 15, op = (v >> 4) & 7, st = (v >> 8) & 3;
 	int gs = id == 2 || id == 3, sys = id == 15;
 	int fields_only = (v & ~0x37fu) == 0;
-	int ok = msgs[id] != NULL && fields_only;
+	int ok = msgs[id] != NULL;   /* bits outside the fields: ignored */
 	if (ok && gs)
 		ok = op <= 3 && (op != 0 || id == 3) && (op != 0 || st == 0);
 	else if (ok && sys)
@@ -353,6 +354,37 @@ static void put_depctr(struct out *o, unsigned v)
 
 /* MTBUF format:[BUF_FMT_*] (gfx11 unified formats, LLVM's names);
  * nothing for 1 (BUF_FMT_8_UNORM, the default), the number above 63 */
+/* gfx10.3's unified formats (LLVM's UfmtGFX10 names), 0..77 */
+static void put_buf_format_gfx103(struct out *o, unsigned f)
+{
+	static const char *const nf[] = { "UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT",
+					   "FLOAT" };
+	static const struct { uint8_t first, last; const char *size; uint8_t nf0; } g[] = {
+		{0, 0, "INVALID", 255}, {1, 6, "8", 0}, {7, 13, "16", 0}, {14, 19, "8_8", 0},
+		{20, 22, "32", 4}, {23, 29, "16_16", 0}, {30, 35, "10_11_11", 0},
+		{36, 36, "10_11_11_FLOAT", 255}, {37, 42, "11_11_10", 0},
+		{43, 43, "11_11_10_FLOAT", 255}, {44, 49, "10_10_10_2", 0},
+		{50, 55, "2_10_10_10", 0}, {56, 61, "8_8_8_8", 0}, {62, 64, "32_32", 4},
+		{65, 71, "16_16_16_16", 0}, {72, 74, "32_32_32", 4}, {75, 77, "32_32_32_32", 4},
+	};
+	if (f == 1)
+		return;
+	put(o, " format:");
+	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+		if (f < g[i].first || f > g[i].last)
+			continue;
+		put(o, "[BUF_FMT_");
+		put(o, g[i].size);
+		if (g[i].nf0 != 255) {
+			put(o, "_");
+			put(o, nf[g[i].nf0 + f - g[i].first]);
+		}
+		put(o, "]");
+		return;
+	}
+	put_u(o, f);
+}
+
 static void put_buf_format(struct out *o, unsigned f)
 {
 	static const char *const nf[] = { "UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT",
@@ -389,8 +421,17 @@ static void put_buf_format(struct out *o, unsigned f)
 /* hwreg(id[, offset, size]) as llvm-objdump-19 prints it for gfx11: the
  * register's name where gfx11 has one, the bare id otherwise; offset
  * and size only when not the whole register (0, 32). */
-static void put_hwreg(struct out *o, unsigned v)
+static void put_hwreg(struct out *o, unsigned v, uint8_t gen)
 {
+	/* gfx10.3's registers (llvm-objdump-19 --mcpu=gfx1030 names) */
+	static const struct { uint8_t id; const char *name; } regs103[] = {
+		{1, "HW_REG_MODE"}, {2, "HW_REG_STATUS"}, {3, "HW_REG_TRAPSTS"},
+		{5, "HW_REG_GPR_ALLOC"}, {6, "HW_REG_LDS_ALLOC"}, {7, "HW_REG_IB_STS"},
+		{15, "HW_REG_SH_MEM_BASES"}, {16, "HW_REG_TBA_LO"}, {17, "HW_REG_TBA_HI"},
+		{18, "HW_REG_TMA_LO"}, {19, "HW_REG_TMA_HI"}, {20, "HW_REG_FLAT_SCR_LO"},
+		{21, "HW_REG_FLAT_SCR_HI"}, {23, "HW_REG_HW_ID1"}, {24, "HW_REG_HW_ID2"},
+		{25, "HW_REG_POPS_PACKER"}, {29, "HW_REG_SHADER_CYCLES"},
+	};
 	static const struct { uint8_t id; const char *name; } regs[] = {
 		{1, "HW_REG_MODE"}, {2, "HW_REG_STATUS"}, {3, "HW_REG_TRAPSTS"},
 		{5, "HW_REG_GPR_ALLOC"}, {6, "HW_REG_LDS_ALLOC"}, {7, "HW_REG_IB_STS"},
@@ -402,9 +443,15 @@ static void put_hwreg(struct out *o, unsigned v)
 	unsigned id = v & 0x3f, off = (v >> 6) & 0x1f, size = ((v >> 11) & 0x1f) + 1;
 	put(o, "hwreg(");
 	const char *name = NULL;
-	for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
-		if (regs[i].id == id)
-			name = regs[i].name;
+	if (gen == ISA_GEN_GFX103) {
+		for (size_t i = 0; i < sizeof regs103 / sizeof regs103[0]; i++)
+			if (regs103[i].id == id)
+				name = regs103[i].name;
+	} else {
+		for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+			if (regs[i].id == id)
+				name = regs[i].name;
+	}
 	if (name)
 		put(o, name);
 	else
@@ -529,7 +576,7 @@ static void put_simm(struct out *o, uint8_t kind, unsigned v, uint8_t gen)
 			put_sendmsg(o, v);
 		return;
 	case ISA_SIMM_DEPCTR: put_depctr(o, v); return;
-	case ISA_SIMM_HWREG: put_hwreg(o, v); return;
+	case ISA_SIMM_HWREG: put_hwreg(o, v, gen); return;
 	case ISA_SIMM_VERSION: put_version(o, v); return;
 	default: put_u(o, v); return;
 	}
@@ -690,7 +737,9 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		put_dpp(o, in);   /* VOP3-DPP */
 		break;
 	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
-		if (in->enc == ISA_ENC_MTBUF)
+		if (in->enc == ISA_ENC_MTBUF && in->gen == ISA_GEN_GFX103)
+			put_buf_format_gfx103(o, in->format);
+		else if (in->enc == ISA_ENC_MTBUF)
 			put_buf_format(o, in->format);
 		if (in->idxen) put(o, " idxen");
 		if (in->offen) put(o, " offen");
@@ -699,6 +748,7 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->slc) put(o, " slc");
 		if (in->dlc) put(o, " dlc");
 		if (in->tfe) put(o, " tfe");
+		if (in->lds) put(o, " lds");
 		break;
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
 		put_dpp(o, in);
@@ -751,6 +801,7 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->glc) put(o, " glc");
 		if (in->slc) put(o, " slc");
 		if (in->dlc) put(o, " dlc");
+		if (in->lds) put(o, " lds");
 		break;
 	default:
 		break;
@@ -871,4 +922,39 @@ int isa_format(const struct isa_inst *in, char *buf, size_t cap)
 	if (cap)
 		buf[o.len < cap ? o.len : cap - 1] = 0;
 	return (int)o.len;
+}
+
+/* A lane-mask operand: one bit per lane, an SGPR pair in wave64. */
+static int is_lanemask(const struct isa_inst *in, const struct isa_opdesc *d,
+		       const struct isa_operand *op)
+{
+	if (op->kind != ISA_OPK_SREG || op->bits != 32)
+		return 0;
+	switch (op->field) {
+	case ISA_FLD_VCC: case ISA_FLD_SDST3:
+		return 1;
+	case ISA_FLD_VDST_SGPR:
+		return !strncmp(d->name, "v_cmp", 5);   /* not v_readlane's */
+	default:
+		return op->lanemask || (in->sdwa && in->enc == ISA_ENC_VOPC &&
+					op->field == ISA_FLD_VCC);
+	}
+}
+
+int isa_format_wave64(const struct isa_inst *in, char *buf, size_t cap)
+{
+	struct isa_inst w;
+	if (!in || !in->desc)
+		return -EINVAL;
+	w = *in;
+	for (unsigned i = 0; i < w.nops; i++) {
+		struct isa_operand *op = &w.ops[i];
+		if (!is_lanemask(in, in->desc, op))
+			continue;
+		struct isa_operand wide = *op;
+		wide.bits = 64;
+		if (isa_decode_sreg(&wide, op->reg) == 0)
+			*op = wide;
+	}
+	return isa_format(&w, buf, cap);
 }

@@ -13,6 +13,8 @@ ISA_TAB103(sop2) ISA_TAB103(sop1) ISA_TAB103(sopc) ISA_TAB103(sopk) ISA_TAB103(s
 ISA_TAB103(smem) ISA_TAB103(vop1) ISA_TAB103(vop2) ISA_TAB103(vopc) ISA_TAB103(vop3)
 ISA_TAB103(ds) ISA_TAB103(flat) ISA_TAB103(scratch) ISA_TAB103(global)
 ISA_TAB103(vop3p) ISA_TAB103(mubuf)
+/* hand-written entries (isa_optable_gfx103_extra.c) */
+ISA_TAB103(xsopk) ISA_TAB103(xsmem) ISA_TAB103(xds) ISA_TAB103(xmtbuf) ISA_TAB103(xvop3)
 #undef ISA_TAB103
 
 /* Table entry of opcode op in gfx10.3 encoding enc, or NULL. */
