@@ -1498,21 +1498,6 @@ ParameterizedTest(uint32_t *index, diff, kernel)
 	}
 	if (gfx103 && strstr(target, "-w64"))
 		wave_lanes = 64;
-	/* gfx1035 instructions these kernels use that the vgpu's gfx10.3
-	 * decoder does not decode yet (each faults "not decodable"): skipped,
-	 * named, until it does */
-	static const struct { const char *kernel, *why; } gaps[] = {
-		{ "l_lanes", "ds_swizzle_b32 offset:swizzle(SWAP,1)" },
-		{ "c_clz_pop", "v_ffbh_u32_sdwa" },
-		{ "p_generic", "s_setreg_b32 hwreg(HW_REG_FLAT_SCR_LO)" },
-		{ "p_generic_local", "s_setreg_b32 hwreg(HW_REG_FLAT_SCR_LO)" },
-		{ "p_generic64", "s_setreg_b32 hwreg(HW_REG_FLAT_SCR_LO)" },
-		{ "p_generic_local64", "s_setreg_b32 hwreg(HW_REG_FLAT_SCR_LO)" },
-	};
-	for (size_t g = 0; gfx103 && g < sizeof(gaps) / sizeof(gaps[0]); g++)
-		if (!strcmp(k->name, gaps[g].kernel))
-			cr_skip_test("%s on %s: the gfx10.3 decoder does not decode %s yet", k->name,
-				     target, gaps[g].why);
 	/* AMDBARE_DIFF_EVERY=n: only every n-th kernel (a subset for make
 	 * check on the second generation) */
 	const char *every = getenv("AMDBARE_DIFF_EVERY");
