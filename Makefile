@@ -145,6 +145,8 @@ $(BUILD)/obj/tools/vgpu-isa-coverage/%.o: tools/vgpu-isa-coverage/%.c $(wildcard
 	$(CC) $(CFLAGS_ALL) -Itools/vgpu $(DRM_CFLAGS) -c $< -o $@
 $(COVERAGE): $(COVERAGE_OBJ)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lpthread -lm
+# tests/test_aco.sh decodes ACO's shaders with it
+tests: $(COVERAGE)
 
 # The vgpu's instruction decoder as a stand-alone disassembler, so tests can
 # hold it against llvm-objdump-19.  Links only the ISA objects: the libc

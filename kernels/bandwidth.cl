@@ -1,7 +1,7 @@
 // Bandwidth kernels (module "bandwidth") for `amdbare probe`: read, write
 // and copy of a buffer through the shader's global memory path, 16 bytes
 // per work-item and step, grid-stride.  Built by `make kernels` for each
-// gfx11 target and embedded in libamdbare (src/kernels/bandwidth.c).
+// gfx11, gfx10.3 and gfx9 target and embedded in libamdbare (src/kernels/bandwidth.c).
 //
 // No device library (-nogpulib).  1-D, workgroups of 256 work-items.
 

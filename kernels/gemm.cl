@@ -1,8 +1,12 @@
 // gemm.cl - C = alpha * op(A) * op(B) + beta * C, row-major, f32 accumulation.
 //
 // Three kernels, one per input type (the hot loop differs):
-//   gemm_f16, gemm_bf16  WMMA (v_wmma_f32_16x16x16_{f16,bf16}, wave32):
-//                        workgroup 128 = 4 waves, tile 64x64, K step 32
+//   gemm_f16, gemm_bf16  gfx11: WMMA (v_wmma_f32_16x16x16_{f16,bf16},
+//                        wave32); gfx10.3 and gfx9 (no WMMA):
+//                        v_dot2_f32_f16 for f16 where the target has it
+//                        (gfx103x, gfx906/908/90a), else and for bf16
+//                        each half widened to f32 and v_fma_f32; all:
+//                        workgroup 128, tile 64x64, K step 32
 //   gemm_f32             FMA: workgroup 256, tile 64x64, K step 16,
 //                        4x4 outputs per work-item
 // Grid: (ceil(N / 64), ceil(M / 64)) workgroups.  Transposes, the output
@@ -78,7 +82,7 @@ static inline void store_out(global void *c, size_t i, uint t, float v)
 		((global ushort *)c)[i] = t == OUT_F16 ? f32_to_f16(v) : f32_to_bf16(v);
 }
 
-// ---- WMMA kernels (16-bit inputs) -------------------------------------------
+// ---- 16-bit inputs: tiles (shared), then WMMA (gfx11) or dot (gfx10.3) ------
 
 #define BM 64
 #define BN 64
@@ -171,6 +175,7 @@ static inline void tile16_edge(local ushort *s, global const ushort *g, uint ld,
 	}
 }
 
+#if defined(__GFX11__)
 // 16 consecutive 16-bit elements of a fragment row, from LDS.
 static inline v8u frag_from_lds(local const ushort *p)
 {
@@ -276,6 +281,136 @@ void NAME(global const ushort *a, global const ushort *b, global void *c,      \
 
 GEMM_WMMA_KERNEL(gemm_f16, WMMA_F16)
 GEMM_WMMA_KERNEL(gemm_bf16, WMMA_BF16)
+#elif defined(__GFX10__) || defined(__GFX9__)
+// ---- gfx10.3 and gfx9 kernels (16-bit inputs, no WMMA) ---------------------
+
+// The same workgroup (128), tile (64 x 64), K step (32), LDS layout and
+// global loads as the WMMA kernels above (tile16_fetch/put/edge), so the
+// host plans both alike; only the inner product differs.  Work-item
+// (tx = tid % 16, ty = tid / 16) owns the 8 x 4 outputs at rows ty + 8i
+// and columns tx + 16j (32 f32 accumulators): strided, so the lanes of a
+// wave read 16 different B rows and 2 different A rows of LDS per load.
+// Per 8 k (one 16-byte LDS read per row: 8 of A, 4 of B) it does 32 x 4
+// two-element products:
+//   f16   v_dot2_f32_f16 (every gfx103x has it: dot7-insts): a.x*b.x +
+//         a.y*b.y + acc in f32, products exact;
+//   bf16  no bf16 dot before gfx11 (dot9-insts): each half widened to f32
+//         (a shift or a mask, exact) and two v_fma_f32.
+// wave32 like gfx11: the LDS reductions and tile maps assume nothing
+// about the wave size, and RDNA2's SIMDs are 32 wide (wave64 runs as two
+// passes); gfx9 has wave64 only and runs the same code as 2 waves per
+// workgroup; see docs/kernels.md.
+typedef half v2h __attribute__((ext_vector_type(2)));
+
+#if defined(__GFX10__) || defined(__gfx906__) || defined(__gfx908__) || defined(__gfx90a__)
+static inline float dot2_f16(uint a, uint b, float acc)
+{
+	return __builtin_amdgcn_fdot2(__builtin_astype(a, v2h), __builtin_astype(b, v2h), acc,
+				      false);
+}
+#else
+// gfx900/902/904/909/90c have no f16 dot (clang-19: fdot2 needs
+// dot10-insts): each half converted to f32 (v_cvt_f32_f16, exact) and two
+// v_fma_f32, the same sums in f32.  Packed f16 FMA (v_pk_fma_f16) would
+// accumulate in f16, so it is not used.
+static inline float dot2_f16(uint a, uint b, float acc)
+{
+	acc = __builtin_fmaf((float)__builtin_astype((ushort)a, half),
+			     (float)__builtin_astype((ushort)b, half), acc);
+	return __builtin_fmaf((float)__builtin_astype((ushort)(a >> 16), half),
+			      (float)__builtin_astype((ushort)(b >> 16), half), acc);
+}
+#endif
+
+static inline float dot2_bf16(uint a, uint b, float acc)
+{
+	acc = __builtin_fmaf(__builtin_astype(a << 16, float), __builtin_astype(b << 16, float), acc);
+	return __builtin_fmaf(__builtin_astype(a & 0xffff0000u, float),
+			      __builtin_astype(b & 0xffff0000u, float), acc);
+}
+
+#define GEMM_DOT_KERNEL(NAME, DOT2)                                             \
+kernel __attribute__((reqd_work_group_size(128, 1, 1)))                        \
+void NAME(global const ushort *a, global const ushort *b, global void *c,      \
+	  uint M, uint N, uint K, uint lda, uint ldb, uint ldc, uint flags,     \
+	  float alpha, float beta)                                              \
+{                                                                               \
+	local ushort As[BM * LDSP] __attribute__((aligned(16)));                \
+	local ushort Bs[BN * LDSP] __attribute__((aligned(16)));                \
+	uint tid = __builtin_amdgcn_workitem_id_x();                            \
+	uint tx = tid & 15, ty = tid >> 4;                                      \
+	uint m0 = __builtin_amdgcn_workgroup_id_y() * BM;                       \
+	uint n0 = __builtin_amdgcn_workgroup_id_x() * BN;                       \
+	bool a_kc = !(flags & GF_TRANS_A), b_kc = (flags & GF_TRANS_B) != 0;    \
+	float acc[8][4];                                                        \
+	for (uint i = 0; i < 8; i++)                                            \
+		for (uint j = 0; j < 4; j++)                                    \
+			acc[i][j] = 0.0f;                                       \
+	bool a_rows = (flags & GF_VEC_A) && m0 + BM <= M;                       \
+	bool b_rows = (flags & GF_VEC_B) && n0 + BN <= N;                       \
+	struct tile_regs ra, rb;                                                \
+	if (a_rows && BK <= K)                                                  \
+		ra = tile16_fetch(a, lda, m0, 0, a_kc, tid);                    \
+	if (b_rows && BK <= K)                                                  \
+		rb = tile16_fetch(b, ldb, n0, 0, b_kc, tid);                    \
+	for (uint k0 = 0; k0 < K; k0 += BK) {                                   \
+		bool k_full = k0 + BK <= K;                                     \
+		if (a_rows && k_full)                                           \
+			tile16_put(As, ra, a_kc, tid);                          \
+		else                                                            \
+			tile16_edge(As, a, lda, m0, k0, M, K, a_kc, tid);       \
+		if (b_rows && k_full)                                           \
+			tile16_put(Bs, rb, b_kc, tid);                          \
+		else                                                            \
+			tile16_edge(Bs, b, ldb, n0, k0, N, K, b_kc, tid);       \
+		wg_barrier();                                                   \
+		uint kn = k0 + BK;                                              \
+		if (a_rows && kn + BK <= K)                                     \
+			ra = tile16_fetch(a, lda, m0, kn, a_kc, tid);           \
+		if (b_rows && kn + BK <= K)                                     \
+			rb = tile16_fetch(b, ldb, n0, kn, b_kc, tid);           \
+		for (uint ks = 0; ks < BK; ks += 8) {                           \
+			uint4 av[8], bv[4];                                     \
+			_Pragma("unroll")                                       \
+			for (uint i = 0; i < 8; i++)                            \
+				av[i] = *(local const uint4 *)(As + (ty + 8 * i) * LDSP + ks); \
+			_Pragma("unroll")                                       \
+			for (uint j = 0; j < 4; j++)                            \
+				bv[j] = *(local const uint4 *)(Bs + (tx + 16 * j) * LDSP + ks); \
+			_Pragma("unroll")                                       \
+			for (uint i = 0; i < 8; i++)                            \
+				_Pragma("unroll")                               \
+				for (uint j = 0; j < 4; j++) {                  \
+					float s = acc[i][j];                    \
+					s = DOT2(av[i].x, bv[j].x, s);          \
+					s = DOT2(av[i].y, bv[j].y, s);          \
+					s = DOT2(av[i].z, bv[j].z, s);          \
+					s = DOT2(av[i].w, bv[j].w, s);          \
+					acc[i][j] = s;                          \
+				}                                               \
+		}                                                               \
+		wg_barrier();                                                   \
+	}                                                                       \
+	uint ot = (flags >> GF_OUT_SHIFT) & 3;                                  \
+	bool ub = (flags & GF_BETA) != 0;                                       \
+	for (uint i = 0; i < 8; i++)                                            \
+		for (uint j = 0; j < 4; j++) {                                  \
+			uint row = m0 + ty + 8 * i, col = n0 + tx + 16 * j;     \
+			if (row < M && col < N) {                               \
+				size_t o = (size_t)row * ldc + col;             \
+				float val = alpha * acc[i][j];                  \
+				if (ub)                                         \
+					val += beta * load_out(c, o, ot);       \
+				store_out(c, o, ot, val);                       \
+			}                                                       \
+		}                                                               \
+}
+
+GEMM_DOT_KERNEL(gemm_f16, dot2_f16)
+GEMM_DOT_KERNEL(gemm_bf16, dot2_bf16)
+#else
+#error "gemm.cl: no 16-bit GEMM for this target (WMMA needs gfx11, the dot path gfx10.3 or gfx9)"
+#endif
 
 // ---- f32 kernel -------------------------------------------------------------
 

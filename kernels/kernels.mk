@@ -2,7 +2,7 @@
 # the Makefile.  See docs/kernel-objects.md.
 #
 #   make kernels   rebuilds kernels/bin/<module>-<target>.co from
-#                  kernels/<module>.cl for every embedded gfx11 target
+#                  kernels/<module>.cl for every embedded gfx11, gfx10.3 and gfx9 target
 #                  (kernels/build.sh; needs clang-19 and ld.lld-19).  The
 #                  .co files are checked in, so building the library needs
 #                  no GPU compiler.

@@ -1,6 +1,6 @@
 // The library's utility kernels (module "util"): checksum of a buffer
 // range, fill with a 32-bit pattern, copy.  Built by `make kernels` for each
-// gfx11 target (kernels/kernels.mk) and embedded in libamdbare.
+// gfx11, gfx10.3 and gfx9 target (kernels/build.sh) and embedded in libamdbare.
 //
 // No device library (-nogpulib): work-item ids, barriers and fences come
 // from clang builtins.  Every kernel runs 1-D with workgroups of 256
@@ -22,7 +22,7 @@
 	} while (0)
 
 // A uint4 that is only 4-byte aligned: the range may start at any dword,
-// and gfx11 global loads of 16 bytes need only dword alignment.
+// and gfx11, gfx10.3 and gfx9 global loads of 16 bytes need only dword alignment.
 typedef uint uint4_a4 __attribute__((ext_vector_type(4), aligned(4)));
 
 #define CK_POS_LO 0x9E3779B1u   // word index bits 0-31 -> position key

@@ -79,6 +79,28 @@ if [ $rc -eq 0 ] && out_has '^gemv 37x1056 q8_0 weights, f32 x, f32 y' && out_ha
    out_has '^check     ok: 37 elements' && all_marked
 then ok "gemv q8_0 --check on 890m"; else bad "gemv q8_0 --check on 890m" "expected a passing check"; fi
 
+# gfx10.3 (no WMMA): the f16 GEMM runs gemm.cl's v_dot2_f32_f16 kernel, its
+# peak 12 CUs x 2400 MHz x 256 on the 680M; bf16 runs widened f32 FMAs (x
+# 128).  A vgpu that does not execute gfx10.3 jobs faults the first one,
+# naming the missing command processor: then the command must fail on
+# that (exit 1), and the check is skipped, saying so.
+for dt in f16:'of 7.4 TFLOPS (v_dot2_f32_f16' bf16:'of 3.7 TFLOPS (f32 FMA, bf16 widened'; do
+	t=${dt%%:*} peak=${dt#*:}
+	cli "$CLI" --vgpu 680m gemm --m 70 --n 33 --k 45 --dtype "$t" --check --iters 2
+	if [ $rc -ne 0 ] && err_has 'gfx10.3 command processor not modelled'; then
+		if [ $rc -eq 1 ] && err_has 'guilty'; then
+			ok "gemm $t on 680m: SKIP, the vgpu does not execute gfx10.3 jobs yet (the job's fault reported)"
+		else
+			bad "gemm $t on 680m" "expected exit 1 with the reset of the faulting job"
+		fi
+	elif [ $rc -eq 0 ] && out_has "^gemm 70x33x45 $t" && out_has 'gfx1035' &&
+	     out_has '^check     ok: 2310 elements' && out_has "$peak" && all_marked; then
+		ok "gemm $t --check on 680m (gfx1035)"
+	else
+		bad "gemm $t on 680m" "expected a passing check against the gfx10.3 peak"
+	fi
+done
+
 cli "$CLI" --vgpu 780m gemv --n 4 --k 48 --dtype q8_0
 if [ $rc -eq 2 ] && err_has 'not a multiple of 32'; then ok "gemv q8_0 --k 48"; else bad "gemv q8_0 --k 48" "expected exit 2"; fi
 

@@ -4,6 +4,7 @@
  * the user may not open, a bad index).
  */
 #include "amdbare.h"
+#include "device/gfx_target.h"
 #include "vgpu_test.h"
 
 #include <criterion/criterion.h>
@@ -19,23 +20,31 @@ struct expected {
 	bool apu;
 	uint32_t cus;
 	uint64_t vram, vis, gtt;
+	uint32_t wave;   /* default wave size */
 };
 
 /* What each vgpu profile models (tools/vgpu/base/profiles.c). */
 static const struct expected profiles[] = {
-	{ "780m", "gfx1103", "AMD Radeon 780M Graphics", 11, 0, 1, true, 12, 16 * GiB, 16 * GiB, 38 * GiB },
-	{ "890m", "gfx1150", "AMD Radeon 890M Graphics", 11, 5, 0, true, 16, 4 * GiB, 4 * GiB, 14 * GiB },
-	{ "8060s", "gfx1151", "AMD Radeon 8060S Graphics", 11, 5, 1, true, 40, 64 * GiB, 64 * GiB, 32 * GiB },
-	{ "7900xtx", "gfx1100", "AMD Radeon RX 7900 XTX", 11, 0, 0, false, 96, 24 * GiB, 256 * MiB, 33254252544ull },
+	{ "780m", "gfx1103", "AMD Radeon 780M Graphics", 11, 0, 1, true, 12, 16 * GiB, 16 * GiB, 38 * GiB, 32 },
+	{ "890m", "gfx1150", "AMD Radeon 890M Graphics", 11, 5, 0, true, 16, 4 * GiB, 4 * GiB, 14 * GiB, 32 },
+	{ "8060s", "gfx1151", "AMD Radeon 8060S Graphics", 11, 5, 1, true, 40, 64 * GiB, 64 * GiB, 32 * GiB, 32 },
+	{ "7900xtx", "gfx1100", "AMD Radeon RX 7900 XTX", 11, 0, 0, false, 96, 24 * GiB, 256 * MiB, 33254252544ull, 32 },
 	{ "860m", "gfx1152", "AMD Radeon 860M Graphics", 11, 5, 2, true, 8, 512 * MiB, 512 * MiB,
-	  15 * GiB + 768 * MiB },
+	  15 * GiB + 768 * MiB, 32 },
 	/* gfx10.3: device facts and memory; the vgpu executes no job there */
 	{ "680m", "gfx1035", "AMD Radeon 680M", 10, 3, 3, true, 12, 512 * MiB, 512 * MiB,
-	  7 * GiB + 768 * MiB },
+	  7 * GiB + 768 * MiB, 32 },
 	{ "deck", "gfx1033", "AMD Custom GPU 0405", 10, 3, 1, true, 8, 1 * GiB, 1 * GiB,
-	  7 * GiB + 512 * MiB },
+	  7 * GiB + 512 * MiB, 32 },
 	{ "6800xt", "gfx1030", "AMD Radeon RX 6800 XT", 10, 3, 0, false, 72, 16 * GiB, 256 * MiB,
-	  33254252544ull },
+	  33254252544ull, 32 },
+	/* gfx9: wave64 only; the vgpu executes no job there either */
+	{ "raven", "gfx902", "AMD Radeon Vega 11 Graphics", 9, 1, 0, true, 11, 2 * GiB, 2 * GiB,
+	  7 * GiB, 64 },
+	{ "cezanne", "gfx90c", "AMD Radeon Graphics", 9, 3, 0, true, 8, 512 * MiB, 512 * MiB,
+	  34091302912ull, 64 },
+	{ "mi50", "gfx906", "AMD Instinct MI60 / MI50", 9, 4, 0, false, 60, 32 * GiB, 32 * GiB,
+	  33254252544ull, 64 },
 };
 
 static void check_profile(const struct expected *e)
@@ -58,9 +67,19 @@ static void check_profile(const struct expected *e)
 	cr_assert_eq(info.gc_major, e->gc_major);
 	cr_assert_eq(info.gc_minor, e->gc_minor);
 	cr_assert_eq(info.gc_revision, e->gc_rev);
+	/* The family/external-revision fallback (kernels without IP
+	 * discovery) names the same GC as the profile's HW IP answer: the
+	 * profile's external_rev follows the kernel's *_common_early_init. */
+	uint32_t fma, fmi, frv;
+	cr_assert_eq(ab_gc_from_family(info.family_id, info.chip_external_rev, &fma, &fmi, &frv), 0,
+		     "%s: family %u rev 0x%x not in the table", e->profile, info.family_id,
+		     info.chip_external_rev);
+	cr_assert(fma == e->gc_major && fmi == e->gc_minor && frv == e->gc_rev,
+		  "%s: family %u rev 0x%x gives GC %u.%u.%u", e->profile, info.family_id,
+		  info.chip_external_rev, fma, fmi, frv);
 	cr_assert_eq(info.is_apu, e->apu, "%s: is_apu", e->profile);
 	cr_assert_eq(info.cu_count, e->cus, "%s: %u CUs", e->profile, info.cu_count);
-	cr_assert_eq(info.wave_size, 32);
+	cr_assert_eq(info.wave_size, e->wave, "%s: wave%u", e->profile, info.wave_size);
 	cr_assert(info.wave64_supported);
 	cr_assert_eq(info.pci_vendor, 0x1002);
 	cr_assert_neq(info.pci_bus[0], '\0', "PCI bus address missing");
@@ -103,6 +122,9 @@ Test(device, profile_860m) { check_profile(&profiles[4]); }
 Test(device, profile_680m) { check_profile(&profiles[5]); }
 Test(device, profile_deck) { check_profile(&profiles[6]); }
 Test(device, profile_6800xt) { check_profile(&profiles[7]); }
+Test(device, profile_raven) { check_profile(&profiles[8]); }
+Test(device, profile_cezanne) { check_profile(&profiles[9]); }
+Test(device, profile_mi50) { check_profile(&profiles[10]); }
 
 /* Works on real hardware too: whatever the device, the basics hold. */
 Test(device, open_any_and_info_is_consistent)

@@ -1125,6 +1125,172 @@ static void r_w_iu8(void *out, const void *va, const void *vb, uint32_t n)
 		}
 }
 
+/* tests/diff/alu3.cl: x, y the packed operands the kernel builds from a
+ * and b, r0 = x ^ y the destination's value before.  The references sum
+ * in binary128 (__float128: every f16 product and sum of three is exact
+ * there) and round once with the compiler's conversion to _Float16, or
+ * by hand to bf16 (nearest even). */
+static uint32_t a3_x(uint32_t a, uint32_t b) { return (a & 0xffffu) | b << 16; }
+static uint32_t a3_y(uint32_t a, uint32_t b) { return (b & 0xffffu) | (a ^ 0x8000u) << 16; }
+static __float128 q_h(uint32_t h) { return (__float128)f16_to_f32((uint16_t)h); }
+static __float128 q_bf(uint32_t h) { return (__float128)bf16_to_f32((uint16_t)h); }
+static uint32_t q_to_f16(__float128 q)
+{
+	_Float16 h = (_Float16)q;
+	uint16_t u;
+	memcpy(&u, &h, 2);
+	return u;
+}
+static uint32_t q_to_bf16(__float128 q)
+{
+	if (q != q)
+		return 0x7fc0u;
+	if (q == 0)
+		return q < 0 || (f2u((float)q) >> 31) ? 0x8000u : 0;
+	__float128 m = q < 0 ? -q : q;
+	if (m > (__float128)0x1p200)
+		return q < 0 ? 0xff80u : 0x7f80u;
+	int e = ilogb((double)m);
+	while (m >= (__float128)ldexp(1.0, e + 1)) e++;
+	while (m < (__float128)ldexp(1.0, e)) e--;
+	int qe = (e < -126 ? -126 : e) - 7;
+	__float128 big = (__float128)0x1p112;
+	__float128 k = (m * (__float128)ldexp(1.0, -qe) + big) - big;   /* nearest even */
+	double r = (double)(k * (__float128)ldexp(1.0, qe));
+	uint32_t sign = q < 0 ? 0x8000u : 0;
+	if (r > 0x1.fep127)
+		return sign | 0x7f80u;
+	return sign | f2u((float)r) >> 16;
+}
+static uint32_t dot2h(uint32_t x, uint32_t y, uint32_t c)
+{
+	return q_to_f16(q_h(x) * q_h(y) + q_h(x >> 16) * q_h(y >> 16) + q_h(c));
+}
+static uint32_t dot2bf(uint32_t x, uint32_t y, uint32_t c)
+{
+	return q_to_bf16(q_bf(x & 0xffff) * q_bf(y & 0xffff) + q_bf(x >> 16) * q_bf(y >> 16) +
+			 q_bf(c & 0xffff));
+}
+static uint32_t r_a3_hdot2(uint32_t a, uint32_t b) { return dot2h(a3_x(a, b), a3_y(a, b), a); }
+static uint32_t r_a3_hdot2_sel(uint32_t a, uint32_t b)
+{
+	uint32_t x = a3_x(a, b), y = a3_y(a, b);
+	return ((x ^ y) & 0xffffu) | dot2h(x, y, y >> 16) << 16;
+}
+static uint32_t r_a3_hdot2_mods(uint32_t a, uint32_t b)
+{
+	uint32_t x = a3_x(a, b), y = a3_y(a, b);
+	return ((x ^ y) & 0xffff0000u) | dot2h(x ^ 0x80008000u, y, a & 0x7fffu);
+}
+static uint32_t r_a3_bdot2(uint32_t a, uint32_t b) { return dot2bf(a3_x(a, b), a3_y(a, b), a); }
+static uint32_t r_a3_bdot2_sel(uint32_t a, uint32_t b)
+{
+	uint32_t x = a3_x(a, b), y = a3_y(a, b);
+	return ((x ^ y) & 0xffffu) | dot2bf(x, y ^ 0x80008000u, y >> 16) << 16;
+}
+static uint32_t r_a3_pkfmac(uint32_t a, uint32_t b)
+{
+	uint32_t x = a3_x(a, b), y = a3_y(a, b), d = x ^ y;
+	return q_to_f16(q_h(x) * q_h(y) + q_h(d)) |
+	       q_to_f16(q_h(x >> 16) * q_h(y >> 16) + q_h(d >> 16)) << 16;
+}
+/* RDNA3 ISA V_MULLIT_F32: -MAX_FLOAT for S1 -MAX_FLOAT, -inf or NaN, or
+ * S2 <= 0 or NaN; else S0 * S1 with 0 * anything = +0 */
+static uint32_t r_a3_mullit(uint32_t a, uint32_t b)
+{
+	float s0 = u2f(a), s1 = u2f(b), s2 = u2f(a ^ b);
+	if (s1 == -0x1.fffffep127f || s1 == -INFINITY || isnan(s1) || s2 <= 0 || isnan(s2))
+		return 0xff7fffffu;
+	if (s0 == 0 || s1 == 0)
+		return 0;
+	return f2u(s0 * s1);
+}
+/* RDNA3 ISA V_MQSAD_U32_U8: D[i] = S2[i] + sum over the bytes j of S1 that
+ * are not 0 of |S0.byte(i + j) - S1.byte(j)| */
+static uint64_t a3_mqsad(uint64_t s0, uint32_t s1, const uint32_t *s2, bool clamp)
+{
+	uint32_t d[4];
+	for (int i = 0; i < 4; i++) {
+		uint64_t sum = s2[i];
+		for (int j = 0; j < 4; j++) {
+			int x = (int)((s0 >> (8 * (i + j))) & 0xff), y = (int)((s1 >> (8 * j)) & 0xff);
+			if (y)
+				sum += (uint64_t)abs(x - y);
+		}
+		d[i] = clamp && sum > 0xffffffffu ? 0xffffffffu : (uint32_t)sum;
+	}
+	return ((uint64_t)(d[0] ^ (d[1] << 8) ^ (d[1] >> 24)) << 32 |
+		(d[2] ^ (d[3] << 16) ^ (d[3] >> 16))) + ((uint64_t)d[1] << 7);
+}
+static uint64_t r_a3_mqsad(uint64_t a, uint64_t b)
+{
+	uint32_t s2[4] = {(uint32_t)b, (uint32_t)(b >> 32), (uint32_t)a, 0xfffffff0u};
+	return a3_mqsad(a, (uint32_t)(b >> 7), s2, false);
+}
+static uint64_t r_a3_mqsad_clamp(uint64_t a, uint64_t b)
+{
+	uint32_t s2[4] = {0xffffff00u | (uint32_t)b, (uint32_t)(b >> 32), 0xffffffffu, (uint32_t)a};
+	return a3_mqsad(a, (uint32_t)(b >> 3), s2, true);
+}
+/* WMMA with 16-bit results: low half D = A * B, high half A * B + D (the
+ * inputs are small integers: every value is exact in f16 and bf16) */
+static void a3_wmma16(void *out, const uint16_t *a, const uint16_t *b, bool bf16)
+{
+	uint32_t *o = out;
+	for (int r = 0; r < 16; r++)
+		for (int c = 0; c < 16; c++) {
+			float s = 0;
+			for (int k = 0; k < 16; k++) {
+				float x = bf16 ? bf16_to_f32(a[r * 16 + k]) : f16_to_f32(a[r * 16 + k]);
+				float y = bf16 ? bf16_to_f32(b[k * 16 + c]) : f16_to_f32(b[k * 16 + c]);
+				s += x * y;
+			}
+			uint32_t lo = bf16 ? f2u(s) >> 16 : f32_to_f16(s);
+			uint32_t hi = bf16 ? f2u(2 * s) >> 16 : f32_to_f16(2 * s);
+			o[r * 16 + c] = lo | hi << 16;
+		}
+}
+static void r_a3_w_f16f16(void *out, const void *a, const void *b, uint32_t n)
+{
+	(void)n;
+	a3_wmma16(out, a, b, false);
+}
+static void r_a3_w_bf16bf16(void *out, const void *a, const void *b, uint32_t n)
+{
+	(void)n;
+	a3_wmma16(out, a, b, true);
+}
+
+/* VOP3P-DPP (alu3.cl): src0 comes from lane i ^ 1, i - 1 in its row of 16
+ * (0 for the row's first lane: bound_ctrl), or i ^ 7. */
+static void r_a3_mix_dpp(void *out, const void *va, const void *vb, uint32_t n)
+{
+	const uint32_t *a = va, *b = vb;
+	uint32_t *o = out;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t j = i ^ 1u, xs = a3_x(a[j], b[j]), y = a3_y(a[i], b[i]);
+		o[i] = f2u(fmaf(f16_to_f32((uint16_t)xs), f16_to_f32((uint16_t)y), u2f(y)));
+	}
+}
+static void r_a3_dot2_dpp(void *out, const void *va, const void *vb, uint32_t n)
+{
+	const uint32_t *a = va, *b = vb;
+	uint32_t *o = out;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t xs = i % 16 ? a3_x(a[i - 1], b[i - 1]) : 0, y = a3_y(a[i], b[i]);
+		o[i] = f2u((float)(q_h(xs) * q_h(y) + q_h(xs >> 16) * q_h(y >> 16) + (__float128)u2f(y)));
+	}
+}
+static void r_a3_mixlo_dpp8(void *out, const void *va, const void *vb, uint32_t n)
+{
+	const uint32_t *a = va, *b = vb;
+	uint32_t *o = out;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t j = i ^ 7u, xs = a3_x(a[j], b[j]), x = a3_x(a[i], b[i]), y = a3_y(a[i], b[i]);
+		o[i] = ((x ^ y) & 0xffff0000u) | q_to_f16(q_h(xs) * q_h(y) + q_h(a[i]));
+	}
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 /* F32_FTZ: as F32_NAN, and a zero of the right sign where the reference
@@ -1132,7 +1298,8 @@ static void r_w_iu8(void *out, const void *va, const void *vb, uint32_t n)
  * 2^126 (the reciprocal of a denormal): v_rcp_f32 flushes denormals, which
  * LLVM's constant folder does not model ("more precise than the
  * instruction", AMDGPUInstCombineIntrinsic.cpp) */
-enum cmp { EXACT, F32_NAN, F16_NAN, F64_NAN, F16X2_NAN, F32_FTZ };
+/* BF16X2_NAN: as F16X2_NAN for two bf16 results */
+enum cmp { EXACT, F32_NAN, F16_NAN, F64_NAN, F16X2_NAN, F32_FTZ, BF16X2_NAN };
 
 struct diff_kernel {
 	const char *co;      /* tests/diff/<co>.co */
@@ -1340,6 +1507,21 @@ static const struct diff_kernel kernels[] = {
 	ALL("math2", m2_v3dpp, D_I32, 512, 64),
 	M64("math2", m2_qsad, D_I64, EXACT),
 	{"math2", "m2_dpp_mods", D_F32, 512, 64, NULL, NULL, r_m2_dpp_mods, F32_NAN, 0, NULL},
+	M32("alu3", a3_hdot2, D_F16, F16X2_NAN, 0),
+	M32("alu3", a3_hdot2_sel, D_F16, F16X2_NAN, 0),
+	M32("alu3", a3_hdot2_mods, D_F16, F16X2_NAN, 0),
+	M32("alu3", a3_bdot2, D_F16, BF16X2_NAN, 0),
+	M32("alu3", a3_bdot2_sel, D_I32, BF16X2_NAN, 0),
+	M32("alu3", a3_pkfmac, D_F16, F16X2_NAN, 0),
+	M32("alu3", a3_mullit, D_F32, F32_NAN, 0),
+	M64("alu3", a3_mqsad, D_I64, EXACT),
+	M64("alu3", a3_mqsad_clamp, D_I64, EXACT),
+	ALL("alu3", a3_w_f16f16, D_WMMA_F16, 256, 32),
+	ALL("alu3", a3_w_bf16bf16, D_WMMA_BF16, 256, 32),
+	{"alu3", "a3_mix_dpp", D_F16, 512, 64, NULL, NULL, r_a3_mix_dpp, F32_NAN, 0, NULL},
+	/* v_dot2_f32_f16 sums in double, then rounds to f32 (1 ULP, as m2_fdot2) */
+	{"alu3", "a3_dot2_dpp", D_F16, 512, 64, NULL, NULL, r_a3_dot2_dpp, F32_NAN, 1, NULL},
+	{"alu3", "a3_mixlo_dpp8", D_F16, 512, 64, NULL, NULL, r_a3_mixlo_dpp8, F16X2_NAN, 0, NULL},
 	FOLD32(fd_fract, F32_NAN),
 	FOLD32(fd_frexp_mant, F32_NAN),
 	FOLD32(fd_frexp_exp, EXACT),
@@ -1419,6 +1601,15 @@ static bool same(const struct diff_kernel *k, uint64_t got, uint64_t want)
 			(is_nan_bits(F16_NAN, got >> 16) && is_nan_bits(F16_NAN, want >> 16))) &&
 		       ((got & 0xffff) == (want & 0xffff) ||
 			(is_nan_bits(F16_NAN, got & 0xffff) && is_nan_bits(F16_NAN, want & 0xffff)));
+	if (k->cmp == BF16X2_NAN) {
+		bool ok = true;
+		for (int h = 0; h < 2; h++) {
+			uint32_t g = (uint32_t)(got >> (16 * h)) & 0xffff, wv = (uint32_t)(want >> (16 * h)) & 0xffff;
+			ok = ok && (g == wv || ((g & 0x7f80u) == 0x7f80u && (g & 0x7f) &&
+						(wv & 0x7f80u) == 0x7f80u && (wv & 0x7f)));
+		}
+		return ok;
+	}
 	if (k->cmp == F32_FTZ) {
 		uint32_t g = (uint32_t)got, wv = (uint32_t)want;
 		if (is_nan_bits(F32_NAN, g) && is_nan_bits(F32_NAN, wv))

@@ -10,7 +10,9 @@
 #       cache bits, FLAT/GLOBAL/SCRATCH addressing, MUBUF/MTBUF with lds
 #       and formats, DS, VOP3b, literals, packed math, hwreg/sendmsg;
 #   (c) every 16-bit immediate of s_waitcnt and s_sendmsg, and every 7th
-#       of s_getreg_b32 (the gfx10 layouts of those fields).
+#       of s_getreg_b32 (the gfx10 layouts of those fields);
+#   (d) 3000 random encodings (tests/isa/fuzz_gfx103.py, fixed seed): what
+#       LLVM rejects at the first dword we reject, the rest prints the same.
 # The full LLVM gfx10 corpus is `make isa-corpus-check-gfx103` (not part
 # of make check: it fetches the LLVM sources).  Skips (and says so) only
 # when the LLVM 19 tools are missing.
@@ -29,7 +31,20 @@ fi
 passed=0 failed=0
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 pass() { passed=$((passed + 1)); }
-[ -x "$disasm" ] || { fail "$disasm not built"; echo "$passed passed, $failed failed"; exit 1; }
+[ -x "$disasm" ] || { fail "$disasm not built"; # (d) random encodings (fixed seed): LLVM's rejections are ours too
+if command -v python3 >/dev/null 2>&1; then
+	if python3 "$top/tests/isa/fuzz_gfx103.py" "$disasm" 3000 103 >"$tmp/fuzz" 2>&1; then
+		echo "ok   $(tail -n 1 "$tmp/fuzz")"
+		pass
+	else
+		fail "random encodings differ from llvm-objdump-19:"
+		head -n 40 "$tmp/fuzz"
+	fi
+else
+	fail "python3 missing"
+fi
+
+echo "$passed passed, $failed failed"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -194,6 +209,19 @@ awk 'BEGIN { print ".text";
 	for (v = 0; v < 65536; v += 7) printf ".long 0x%08x\n", 3104899072 + v; # 0xb9010000
 }' >"$tmp/simm.s"
 check "s_waitcnt/s_sendmsg all immediates, s_getreg every 7th" "$tmp/simm.s"
+
+# (d) random encodings (fixed seed): LLVM's rejections are ours too
+if command -v python3 >/dev/null 2>&1; then
+	if python3 "$top/tests/isa/fuzz_gfx103.py" "$disasm" 3000 103 >"$tmp/fuzz" 2>&1; then
+		echo "ok   $(tail -n 1 "$tmp/fuzz")"
+		pass
+	else
+		fail "random encodings differ from llvm-objdump-19:"
+		head -n 40 "$tmp/fuzz"
+	fi
+else
+	fail "python3 missing"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -71,7 +71,7 @@ Test(gfx_regs, gfx11_offsets_are_header_values_plus_gc_seg0)
 Test(gfx_regs, other_generations_are_not_built)
 {
 	cr_expect_null(ab_gfx_gen_lookup(10, 1)); /* RDNA1; gfx10.3: tests/test_gfx103.c */
-	cr_expect_null(ab_gfx_gen_lookup(9, 4));
+	cr_expect_null(ab_gfx_gen_lookup_ip(9, 4, 3)); /* gfx942; gfx9: tests/test_gfx9.c */
 	cr_expect_null(ab_gfx_gen_lookup(12, 0));
 }
 

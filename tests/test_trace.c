@@ -33,6 +33,9 @@ static void setup(void)
 
 TestSuite(trace, .init = setup);
 
+/* The GC version the next make_trace records (11.0 unless a test says). */
+static uint32_t trace_gc_major = 11, trace_gc_minor = 0;
+
 /* A trace file of one CS record holding ib[0..buf.len), with one BO and,
  * when name is given, a dispatch note at dword note_at. */
 static uint8_t *make_trace(uint32_t ip_type, const char *name, uint32_t note_at, size_t *len)
@@ -51,8 +54,8 @@ static uint8_t *make_trace(uint32_t ip_type, const char *name, uint32_t note_at,
 	struct ab_trace_rec_head h = {AB_TRACE_REC_CS, (uint32_t)rec};
 	memcpy(t + o, &h, sizeof(h));
 	o += sizeof(h);
-	struct ab_trace_cs cs = {.pid = 42, .ctx_id = 3, .ip_type = ip_type, .gc_major = 11,
-				 .gc_minor = 0, .seq = 7, .submit_ns = 1000, .ib_va = 0x100000,
+	struct ab_trace_cs cs = {.pid = 42, .ctx_id = 3, .ip_type = ip_type,
+				 .gc_major = trace_gc_major, .gc_minor = trace_gc_minor, .seq = 7, .submit_ns = 1000, .ib_va = 0x100000,
 				 .ib_dw = buf.len, .nbos = 1, .nnotes = nnotes};
 	memcpy(t + o, &cs, sizeof(cs));
 	o += sizeof(cs);
@@ -157,6 +160,38 @@ Test(trace, every_pm4_builder_packet_is_named)
 	cr_expect(strstr(text, "\"kernel\":\"my_kernel\",\"grid\":[10,20,3],\"block\":[64,2,1],"
 			       "\"lds_bytes\":4096,\"scratch_bytes_per_wave\":1024"), "%s", text);
 	cr_expect(strstr(text, "\"error\":null"), "%s", text);
+	free(text);
+	free(t);
+}
+
+/* A gfx9 (GC 9.x) submission: its 6-dword ACQUIRE_MEM (COHER_CNTL, no
+ * GCR_CNTL), RELEASE_MEM with EOP cache actions and the gfx9 register map
+ * (RSRC1 at 0x2000 + 0xe12, gc_9_0_offset.h) are named, nothing unknown. */
+Test(trace, gfx9_packets_are_named)
+{
+	pm4.gen = &ab_gfx_gen_gfx9;
+	cr_assert_eq(ab_pm4_acquire_mem(&pm4), 0);
+	ab_pm4_set_sh_reg1(&pm4, 0x2000 + 0x0e12, 0x002c0041);
+	ab_pm4_dispatch_direct(&pm4, 2, 1, 1, 0x5);
+	ab_pm4_release_mem(&pm4, 0x300008, 7, false);
+	cr_assert_eq(buf.err, 0);
+	trace_gc_major = 9, trace_gc_minor = 3;
+	size_t len;
+	uint8_t *t = make_trace(AMDGPU_HW_IP_COMPUTE, NULL, 0, &len);
+	trace_gc_major = 11, trace_gc_minor = 0;
+	amdbare_trace_summary s;
+	int r;
+	char *text = show(t, len, false, &r, &s);
+	cr_assert_eq(r, 0, "%s", amdbare_last_error());
+	cr_expect_eq(s.packets, 4, "%s", text);
+	cr_expect_eq(s.unknown_packets, 0, "%s", text);
+	/* soc15d.h: SH_ICACHE 1<<29 | SH_KCACHE 1<<27 | TC 1<<23 | TCL1 1<<22 | TC_WB 1<<18 */
+	const char *want[] = {"GC 9.3 (gfx9 tables)", "ACQUIRE_MEM", "COHER_CNTL=0x28c40000",
+			      "COMPUTE_PGM_RSRC1=0x2c0041", "DISPATCH_DIRECT", "RELEASE_MEM",
+			      "EVENT_TYPE=CACHE_FLUSH_AND_INV_TS_EVENT", "DATA_SEL=1"};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		cr_expect(strstr(text, want[i]), "missing \"%s\" in:\n%s", want[i], text);
+	cr_expect(!strstr(text, "GCR_CNTL"), "%s", text);
 	free(text);
 	free(t);
 }

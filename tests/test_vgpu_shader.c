@@ -416,11 +416,11 @@ Test(vgpu_shader, decodable_but_unimplemented_instruction_names_itself)
 {
 	static const uint32_t prog[] = {
 		0xbf800000, /* s_nop 0 */
-		0xd6180000, 0x040e0501, /* v_mullit_f32 v0, v1, v2, v3 (legacy graphics: not executed) */
+		0xbb000002, /* s_subvector_loop_begin s0, 2 (subvector mode: not modelled) */
 		0xbfb00000, /* s_endpgm */
 	};
 	uint64_t va;
-	struct kernel k = blob_kernel(prog, 4, &va);
+	struct kernel k = blob_kernel(prog, 3, &va);
 	uint32_t ctx = vgpu_rig_ctx_new();
 	capture_begin();
 	int r = dispatch(ctx, &k, NULL, 0, 1);
@@ -428,9 +428,75 @@ Test(vgpu_shader, decodable_but_unimplemented_instruction_names_itself)
 	cr_assert_eq(r, -ECANCELED);
 	char want[96];
 	snprintf(want, sizeof(want), "at PC 0x%llx", (unsigned long long)(va + 4));
-	cr_assert(strstr(log, "illegal instruction v_mullit_f32 v0, v1, v2, v3") != NULL, "log: %s", log);
+	cr_assert(strstr(log, "s_subvector_loop_begin runs wave64 code in two wave32 halves") != NULL,
+		  "log: %s", log);
 	cr_assert(strstr(log, want) != NULL, "no \"%s\" in: %s", want, log);
-	cr_assert(strstr(log, "d6180000") != NULL, "encoding missing: %s", log);
+	cr_assert(strstr(log, "bb000002") != NULL, "encoding missing: %s", log);
+	expect_guilty_then_recover(ctx);
+}
+
+/* One hand-made wave32 program: the dispatch's result and its log. */
+static int run_blob(const uint32_t *prog, uint32_t n, uint32_t *ctx, char **log, uint64_t *va)
+{
+	struct kernel k = blob_kernel(prog, n, va);
+	*ctx = vgpu_rig_ctx_new();
+	capture_begin();
+	int r = dispatch(*ctx, &k, NULL, 0, 1);
+	*log = capture_end();
+	return r;
+}
+
+/* RDNA3 ISA: s_setkill kills the wave when SIMM16[0] is 1 (it ends as at
+ * s_endpgm) and does nothing otherwise; s_code_end is end-of-shader
+ * padding that raises an illegal-instruction exception when reached;
+ * s_sendmsghalt halts after its message, and a halted wave never ends. */
+Test(vgpu_shader, setkill_code_end_and_sendmsghalt)
+{
+	static const uint32_t kill0[] = {
+		0xbf810000, /* s_setkill 0 */
+		0xbf9f0000, /* s_code_end */
+	};
+	static const uint32_t kill1[] = {
+		0xbf810001, /* s_setkill 1 */
+		0xbf9f0000, /* s_code_end */
+	};
+	static const uint32_t halt[] = {
+		0xbfb70003, /* s_sendmsghalt sendmsg(MSG_DEALLOC_VGPRS) */
+		0xbfb00000, /* s_endpgm */
+	};
+	uint32_t ctx;
+	char *log;
+	uint64_t va;
+	cr_assert_eq(run_blob(kill0, 2, &ctx, &log, &va), -ECANCELED, "s_setkill 0 ended the wave");
+	cr_assert(strstr(log, "s_code_end reached") != NULL, "log: %s", log);
+	cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+	cr_assert_eq(run_blob(kill1, 2, &ctx, &log, &va), 0, "s_setkill 1 did not end the wave: %s", log);
+	cr_assert_eq(run_blob(halt, 2, &ctx, &log, &va), -ECANCELED);
+	cr_assert(strstr(log, "s_sendmsghalt (a halted wave never finishes)") != NULL, "log: %s", log);
+	expect_guilty_then_recover(ctx);
+}
+
+/* What the vgpu does not model faults saying why: s_rfe_b64 returns from
+ * a trap handler, s_endpgm_saved ends a wave context save has stored. */
+Test(vgpu_shader, trap_handler_instructions_fault_saying_why)
+{
+	static const uint32_t rfe[] = {
+		0xbe804a00, /* s_rfe_b64 s[0:1] */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t saved[] = {
+		0xbfb10000, /* s_endpgm_saved */
+		0xbfb00000, /* s_endpgm */
+	};
+	uint32_t ctx;
+	char *log;
+	uint64_t va;
+	cr_assert_eq(run_blob(rfe, 2, &ctx, &log, &va), -ECANCELED);
+	cr_assert(strstr(log, "s_rfe_b64 returns from a trap handler") != NULL, "log: %s", log);
+	cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+	cr_assert_eq(run_blob(saved, 2, &ctx, &log, &va), -ECANCELED);
+	cr_assert(strstr(log, "s_endpgm_saved ends a wave the context-switch trap handler has saved") != NULL,
+		  "log: %s", log);
 	expect_guilty_then_recover(ctx);
 }
 

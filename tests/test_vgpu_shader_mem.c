@@ -728,8 +728,10 @@ Test(vgpu_shader_mem, ds_bpermute_wave64_stays_in_its_half)
 
 /* ---- MIMG on a linear 2D storage image ------------------------------ */
 
-/* A T# in s[8:15]: out + 0x400, 8x4 texels of 32_UINT, pitch 8, linear.
- * Lane i works on texel (i % 8, i / 8); then x = 8 is outside. */
+/* A T# in s[8:15]: out + 0x400, 8x4 texels of 32_UINT, linear; DEPTH 7
+ * (a custom pitch of 8 texels) is below the width padded to 256 bytes, so
+ * rows are 64 texels apart.  Lane i works on texel (i % 8, i / 8); then
+ * x = 8 is outside. */
 static const uint32_t image_prog[] = {
 	0x30040082, /* v_lshlrev_b32_e32 v2, 2, v0 */
 	0x36060087, /* v_and_b32_e32 v3, 7, v0 */
@@ -763,14 +765,14 @@ Test(vgpu_shader_mem, image_load_store_atomic_on_a_linear_image)
 	struct rig_buf *out = vgpu_rig_buf_new(4096);
 	uint32_t *m = out->cpu;
 	for (unsigned i = 0; i < 32; i++)
-		m[256 + i] = 1000 + i;
+		m[256 + i / 8 * 64 + i % 8] = 1000 + i;
 	struct rig_buf *code = program(image_prog, sizeof(image_prog) / 4);
 	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 32, 1, out), 0);
 	for (unsigned i = 0; i < 32; i++) {
 		cr_expect_eq(m[i], 1000 + i, "image_load lane %u: %u", i, m[i]);
 		cr_expect_eq(m[32 + i], 1001 + i, "image_atomic_add returns the stored value, lane %u", i);
 		cr_expect_eq(m[64 + i], 0, "outside the image: 0, lane %u", i);
-		cr_expect_eq(m[256 + i], 1011 + i, "texel %u after store and atomic add", i);
+		cr_expect_eq(m[256 + i / 8 * 64 + i % 8], 1011 + i, "texel %u after store and atomic add", i);
 	}
 }
 
@@ -802,4 +804,379 @@ Test(vgpu_shader_mem, vop3_dpp_src2_constant_runs_src1_sgpr_faults)
 	uint32_t ctx2 = vgpu_rig_ctx_new();
 	cr_assert_eq(run(ctx2, bad, 1, 0, out), -ECANCELED);
 	cr_assert(vgpu_rig_ctx_flags(ctx2) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+}
+
+/* ---- DS: ds_condxchg32_rtn_b64, and the DS ops that fault ------------ */
+
+/* Two conditional exchanges on the 8-byte aligned pair at (ADDR + offset)
+ * & ~7: each DATA dword with bit 31 set replaces its LDS dword with bit 31
+ * cleared; both old dwords return. */
+Test(vgpu_shader_mem, ds_condxchg32_writes_the_dwords_with_bit31)
+{
+	static const uint32_t prog[] = {
+		0x7e060280, /* v_mov_b32_e32 v3, 0 */
+		0x7e080291, /* v_mov_b32_e32 v4, 17 */
+		0x7e0a02a2, /* v_mov_b32_e32 v5, 34 */
+		0xd9340008, 0x00000403, /* ds_store_b64 v3, v[4:5] offset:8 */
+		0x7e0c02ff, 0x80000005, /* v_mov_b32_e32 v6, 0x80000005 */
+		0x7e0e02d0, /* v_mov_b32_e32 v7, -16 */
+		0xd9f8000c, 0x08000603, /* ds_condxchg32_rtn_b64 v[8:9], v3, v[6:7] offset:12 */
+		0x7e0c0281, /* v_mov_b32_e32 v6, 1 */
+		0x7e0e02ff, 0x80000009, /* v_mov_b32_e32 v7, 0x80000009 */
+		0xd9f80008, 0x0a000603, /* ds_condxchg32_rtn_b64 v[10:11], v3, v[6:7] offset:8 */
+		0xd9d80008, 0x0c000003, /* ds_load_b64 v[12:13], v3 offset:8 */
+		0xdc6e0000, 0x00000803, /* global_store_b64 v3, v[8:9], s[0:1] */
+		0xdc6e0008, 0x00000a03, /* global_store_b64 v3, v[10:11], s[0:1] offset:8 */
+		0xdc6e0010, 0x00000c03, /* global_store_b64 v3, v[12:13], s[0:1] offset:16 */
+		0xbfb00000, /* s_endpgm */
+	};
+	const uint32_t want[] = {
+		0x11, 0x22,       /* offset 12 & ~7 = 8: the pair stored there */
+		5, 0x7ffffff0u,   /* both DATA dwords had bit 31: written without it */
+		5, 9,             /* DATA {1, 0x80000009}: only the high dword written */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(prog, sizeof(prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 1, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+}
+
+/* ds_gws_* and ds_ordered_count need a GWS/GDS partition no vgpu job has;
+ * ds_bvh_stack is not modelled; gfx11 has no MUBUF load into LDS: each
+ * stops the job with a fault (the context is guilty). */
+Test(vgpu_shader_mem, gws_ordered_count_bvh_stack_and_load_lds_fault)
+{
+	static const uint32_t gws[] = {
+		0x7e000280, /* v_mov_b32_e32 v0, 0 */
+		0xd8660000, 0x00000000, /* ds_gws_init v0 gds */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t bvh[] = {
+		0x7e000280, /* v_mov_b32_e32 v0, 0 */
+		0xdab40000, 0x01040200, /* ds_bvh_stack_rtn_b32 v1, v0, v2, v[4:7] */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t ordered[] = {
+		0x7e000280, /* v_mov_b32_e32 v0, 0 */
+		0xd8fe0000, 0x01000000, /* ds_ordered_count v1, v0 gds */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t load_lds[] = {
+		0x7e000280, /* v_mov_b32_e32 v0, 0 */
+		0xe0c40000, 0x80000000, /* buffer_load_lds_b32 off, s[0:3], 0 */
+		0xbfb00000, /* s_endpgm */
+	};
+	const uint32_t *progs[] = { gws, bvh, ordered, load_lds };
+	for (unsigned i = 0; i < 4; i++) {
+		struct rig_buf *out = vgpu_rig_buf_new(4096);
+		struct rig_buf *code = program(progs[i], 4);
+		uint32_t ctx = vgpu_rig_ctx_new();
+		cr_expect_eq(run(ctx, code, 1, 1, out), -ECANCELED, "program %u", i);
+		cr_expect(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "program %u", i);
+	}
+}
+
+/* ---- MUBUF: the packed float and 10_10_10_2 formats, tfe ------------- */
+
+/* A raw V# in s[4:7] over out + 0x400 (NUM_RECORDS 256); the tbuffer
+ * forms name their format. */
+static const uint32_t packed_fmt_prog[] = {
+	0x7e140280, /* v_mov_b32_e32 v10, 0 */
+	0x8004ff00, 0x00000400, /* s_add_u32 s4, s0, 0x400 */
+	0x82058001, /* s_addc_u32 s5, s1, 0 */
+	0xbe8600ff, 0x00000100, /* s_mov_b32 s6, 0x100 */
+	0xbe8700ff, 0x30000fac, /* s_mov_b32 s7, 0x30000fac */
+	0xe8f18000, 0x80010000, /* tbuffer_load_format_xyzw v[0:3], off, s[4:7], 0 format:[BUF_FMT_10_11_11_FLOAT] */
+	0xdc760000, 0x0000000a, /* global_store_b128 v10, v[0:3], s[0:1] */
+	0xe8f10004, 0x80010000, /* tbuffer_load_format_xyz v[0:2], off, s[4:7], 0 format:[BUF_FMT_10_11_11_FLOAT] offset:4 */
+	0xdc720010, 0x0000000a, /* global_store_b96 v10, v[0:2], s[0:1] offset:16 */
+	0xe9018008, 0x80010000, /* tbuffer_load_format_xyzw v[0:3], off, s[4:7], 0 format:[BUF_FMT_10_10_10_2_UNORM] offset:8 */
+	0xdc760020, 0x0000000a, /* global_store_b128 v10, v[0:3], s[0:1] offset:32 */
+	0x7e0002ff, 0x3fc00000, /* v_mov_b32_e32 v0, 0x3fc00000 */
+	0x7e0202ff, 0x40400000, /* v_mov_b32_e32 v1, 0x40400000 */
+	0x7e0402f3, /* v_mov_b32_e32 v2, -1.0 */
+	0xe8fb000c, 0x80010000, /* tbuffer_store_format_xyz v[0:2], off, s[4:7], 0 format:[BUF_FMT_11_11_10_FLOAT] offset:12 */
+	0x7e0002ff, 0x3f820000, /* v_mov_b32_e32 v0, 0x3f820000 */
+	0x7e0202ff, 0x3f818000, /* v_mov_b32_e32 v1, 0x3f818000 */
+	0x7e0402ff, 0x4788b800, /* v_mov_b32_e32 v2, 0x4788b800 */
+	0xe8fb0010, 0x80010000, /* tbuffer_store_format_xyz v[0:2], off, s[4:7], 0 format:[BUF_FMT_11_11_10_FLOAT] offset:16 */
+	0x7e0002c1, /* v_mov_b32_e32 v0, -1 */
+	0x7e0202ff, 0xfffffe00, /* v_mov_b32_e32 v1, 0xfffffe00 */
+	0x7e0402ff, 0x000001ff, /* v_mov_b32_e32 v2, 0x1ff */
+	0x7e060281, /* v_mov_b32_e32 v3, 1 */
+	0xe91b8014, 0x80010000, /* tbuffer_store_format_xyzw v[0:3], off, s[4:7], 0 format:[BUF_FMT_10_10_10_2_SINT] offset:20 */
+	0xe9198014, 0x80010400, /* tbuffer_load_format_xyzw v[4:7], off, s[4:7], 0 format:[BUF_FMT_10_10_10_2_SINT] offset:20 */
+	0xdc760030, 0x0000040a, /* global_store_b128 v10, v[4:7], s[0:1] offset:48 */
+	0xe8fd000c, 0x80010400, /* tbuffer_load_d16_format_xyz v[4:5], off, s[4:7], 0 format:[BUF_FMT_11_11_10_FLOAT] offset:12 */
+	0xdc6e0040, 0x0000040a, /* global_store_b64 v10, v[4:5], s[0:1] offset:64 */
+	0x7e1202ff, 0x0000dead, /* v_mov_b32_e32 v9, 0xdead */
+	0xe0500018, 0x80210800, /* buffer_load_b32 v[8:9], off, s[4:7], 0 offset:24 tfe */
+	0xdc6e0048, 0x0000080a, /* global_store_b64 v10, v[8:9], s[0:1] offset:72 */
+	0x7e1202ff, 0x0000dead, /* v_mov_b32_e32 v9, 0xdead */
+	0xe0500200, 0x80210800, /* buffer_load_b32 v[8:9], off, s[4:7], 0 offset:512 tfe */
+	0xdc6e0050, 0x0000080a, /* global_store_b64 v10, v[8:9], s[0:1] offset:80 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_mem, buffer_packed_float_and_10_10_10_2_formats_and_tfe)
+{
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t *m = out->cpu, *b = m + 256;
+	/* 10_11_11_FLOAT (x 10:0 and y 21:11 unsigned 11-bit, z 31:22
+	 * 10-bit floats): {1.0, 0.5, 2.0}, then {2^-20 (a denormal), +inf,
+	 * NaN with mantissa 1} */
+	b[0] = 0x3c0u | 0x380u << 11 | 0x200u << 22;
+	b[1] = 0x001u | 0x7c0u << 11 | 0x3e1u << 22;
+	/* 10_10_10_2_UNORM (x 1:0, y 11:2, z 21:12, w 31:22) */
+	b[2] = 3u | 0x3ffu << 2 | 0u << 12 | 0x200u << 22;
+	b[6] = 0x12345678u;
+	struct rig_buf *code = program(packed_fmt_prog, sizeof(packed_fmt_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 1, out), 0);
+	const uint32_t want[] = {
+		f32_bits(1.0f), f32_bits(0.5f), f32_bits(2.0f), f32_bits(1.0f), /* w: 1.0 */
+		0x35800000u, 0x7f800000u, 0x7f840000u, 0,
+		f32_bits(1.0f), f32_bits(1.0f), 0, f32_bits(512.0f / 1023.0f),
+		0xffffffffu, 0xfffffe00u, 0x1ffu, 1, /* 10_10_10_2_SINT round trip */
+		0x42003e00u,                       /* d16 of 11_11_10 {1.5, 3.0}: halves */
+	};
+	expect_words(out, want, sizeof(want) / 4);
+	cr_expect_eq(m[17] & 0xffffu, 0, "d16 z (0 stored from -1.0): 0x%x", m[17]);
+	/* 11_11_10_FLOAT (x 9:0 10-bit, y 20:10 and z 31:21 11-bit):
+	 * {1.5, 3.0, -1.0 -> 0}; {1 + 2^-6 (a tie: to even, 1.0), 1 + 3*2^-8
+	 * (up to 1 + 2^-6), 70000 (above 65024: +inf)} */
+	cr_expect_eq(b[3], 0x1f0u | 0x420u << 10, "0x%x", b[3]);
+	cr_expect_eq(b[4], 0x1e0u | 0x3c1u << 10 | 0x7c0u << 21, "0x%x", b[4]);
+	cr_expect_eq(b[5], 3u | 0x200u << 2 | 0x1ffu << 12 | 1u << 22, "0x%x", b[5]);
+	/* tfe: the data, then the status dword 0 (also out of range) */
+	cr_expect_eq(m[18], 0x12345678u);
+	cr_expect_eq(m[19], 0, "tfe status 0x%x", m[19]);
+	cr_expect_eq(m[20], 0, "out of range: 0");
+	cr_expect_eq(m[21], 0, "tfe status out of range 0x%x", m[21]);
+}
+
+/* Swizzled V#s.  SWIZZLE_ENABLE 1 (4-byte elements), INDEX_STRIDE 8,
+ * STRIDE 8, ADD_TID_ENABLE: lane i's dword k is at (i / 8 * 8 + 4 * k) * 8
+ * + i % 8 * 4.  Then SWIZZLE_ENABLE 3 (16-byte elements), STRIDE 24,
+ * INDEX_STRIDE 16, soffset 0x200 outside the swizzle, offset 4 + 8: lane
+ * i at 0x200 + i / 16 * 24 * 16 + i % 16 * 16 + 12. */
+Test(vgpu_shader_mem, buffer_swizzled_resources)
+{
+	static const uint32_t prog[] = {
+		0x8004ff00, 0x00000400, /* s_add_u32 s4, s0, 0x400 */
+		0x82058001, /* s_addc_u32 s5, s1, 0 */
+		0x8c05ff05, 0x40080000, /* s_or_b32 s5, s5, 0x40080000 */
+		0xbe8600ff, 0x00010000, /* s_mov_b32 s6, 0x10000 */
+		0xbe8700ff, 0x30800fac, /* s_mov_b32 s7, 0x30800fac */
+		0xbe8800ff, 0x00000200, /* s_mov_b32 s8, 0x200 */
+		0x4a0200ff, 0x00000064, /* v_add_nc_u32_e32 v1, 0x64, v0 */
+		0x4a0400ff, 0x000000c8, /* v_add_nc_u32_e32 v2, 0xc8, v0 */
+		0xe06c0000, 0x80010100, /* buffer_store_b64 v[1:2], off, s[4:7], 0 */
+		0xe0540000, 0x80010300, /* buffer_load_b64 v[3:4], off, s[4:7], 0 */
+		0x30160083, /* v_lshlrev_b32_e32 v11, 3, v0 */
+		0xdc6e0000, 0x0000030b, /* global_store_b64 v11, v[3:4], s[0:1] */
+		0x8c05ff05, 0xc0100000, /* s_or_b32 s5, s5, 0xc0100000 (SWIZZLE_ENABLE 3, STRIDE 24) */
+		0x8c07ff07, 0x00200000, /* s_or_b32 s7, s7, 0x200000 */
+		0x7e0a0284, /* v_mov_b32_e32 v5, 4 */
+		0xe0680008, 0x08410105, /* buffer_store_b32 v1, v5, s[4:7], s8 offen offset:8 */
+		0xbfb00000, /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t *m = out->cpu, *b = m + 256;
+	struct rig_buf *code = program(prog, sizeof(prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 32, 1, out), 0);
+	for (unsigned i = 0; i < 32; i++) {
+		unsigned d0 = ((i / 8 * 8 + 0) * 8 + i % 8 * 4) / 4;
+		unsigned d1 = ((i / 8 * 8 + 4) * 8 + i % 8 * 4) / 4;
+		cr_expect_eq(b[d0], 100 + i, "lane %u dword 0 at %u: %u", i, d0 * 4, b[d0]);
+		cr_expect_eq(b[d1], 200 + i, "lane %u dword 1 at %u: %u", i, d1 * 4, b[d1]);
+		cr_expect_eq(m[2 * i], 100 + i, "load back lane %u", i);
+		cr_expect_eq(m[2 * i + 1], 200 + i, "load back lane %u", i);
+		unsigned s = (0x200 + i / 16 * 24 * 16 + i % 16 * 16 + 12) / 4;
+		cr_expect_eq(b[s], 100 + i, "16-byte elements: lane %u at 0x%x: %u", i, s * 4, b[s]);
+	}
+}
+
+/* ---- MIMG: get_resinfo, _mip, _pck, and what faults ----------------- */
+
+/* The T# of image_prog with LAST_LEVEL 2 (levels 0-2), in s[8:15]; rows
+ * 64 texels apart */
+static const uint32_t image_tsharp[] = {
+	0x7e1c0280, /* v_mov_b32_e32 v14, 0 */
+	0x8008ff00, 0x00000400, /* s_add_u32 s8, s0, 0x400 */
+	0x82098001, /* s_addc_u32 s9, s1, 0 */
+	0x85888808, /* s_lshr_b64 s[8:9], s[8:9], 8 */
+	0x8c09ff09, 0xc1400000, /* s_or_b32 s9, s9, 0xc1400000 */
+	0xbe8a00ff, 0x0000c001, /* s_mov_b32 s10, 0xc001 */
+	0xbe8b00ff, 0x90020fac, /* s_mov_b32 s11, 0x90020fac */
+	0xbe8c0087, /* s_mov_b32 s12, 7 */
+	0xbe8d0080, /* s_mov_b32 s13, 0 */
+	0xbe8e0080, /* s_mov_b32 s14, 0 */
+	0xbe8f0080, /* s_mov_b32 s15, 0 */
+	0x7e0e0281, /* v_mov_b32_e32 v7, 1 */
+	0x7e100281, /* v_mov_b32_e32 v8, 1 */
+};
+
+static int run_image(uint32_t ctx, const uint32_t *body, size_t n, const struct rig_buf *out)
+{
+	uint32_t words[128];
+	size_t h = sizeof(image_tsharp) / 4;
+	cr_assert(h + n <= 128);
+	memcpy(words, image_tsharp, sizeof(image_tsharp));
+	memcpy(words + h, body, n * 4);
+	struct rig_buf *code = program(words, h + n);
+	return run(ctx, code, 1, 1, out);
+}
+
+Test(vgpu_shader_mem, image_resinfo_mip_and_pck)
+{
+	static const uint32_t body[] = {
+		0x7e020281, /* v_mov_b32_e32 v1, 1 */
+		0xf05c0384, 0x00020201, /* image_get_resinfo v[2:3], v1, s[8:15] dmask:0x3 dim:SQ_RSRC_IMG_2D unorm */
+		0xf05c0884, 0x00020401, /* image_get_resinfo v4, v1, s[8:15] dmask:0x8 dim:SQ_RSRC_IMG_2D unorm */
+		0x7e020283, /* v_mov_b32_e32 v1, 3 */
+		0xf05c0384, 0x00020501, /* image_get_resinfo v[5:6], v1, s[8:15] dmask:0x3 dim:SQ_RSRC_IMG_2D unorm */
+		0xdc760000, 0x0000020e, /* global_store_b128 v14, v[2:5], s[0:1] */
+		0xdc6a0010, 0x0000060e, /* global_store_b32 v14, v6, s[0:1] offset:16 */
+		0x7e120280, /* v_mov_b32_e32 v9, 0 */
+		0xf0040184, 0x00020a07, /* image_load_mip v10, v[7:9], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0080184, 0x00020b07, /* image_load_pck v11, v[7:8], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0x7e1802ff, 0x00001234, /* v_mov_b32_e32 v12, 0x1234 */
+		0x7e0e0282, /* v_mov_b32_e32 v7, 2 */
+		0xf0240184, 0x00020c07, /* image_store_mip_pck v12, v[7:9], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0x7e120283, /* v_mov_b32_e32 v9, 3 */
+		0x7e1a02ff, 0x0000004d, /* v_mov_b32_e32 v13, 0x4d */
+		0xf0040184, 0x00020d07, /* image_load_mip v13, v[7:9], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0x7e1802ff, 0x00005678, /* v_mov_b32_e32 v12, 0x5678 */
+		0xf01c0184, 0x00020c07, /* image_store_mip v12, v[7:9], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xdc720020, 0x00000a0e, /* global_store_b96 v14, v[10:12], s[0:1] offset:32 */
+		0xdc6a002c, 0x00000d0e, /* global_store_b32 v14, v13, s[0:1] offset:44 */
+		0xbfb00000, /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t *m = out->cpu;
+	for (unsigned i = 0; i < 32; i++)
+		m[256 + i / 8 * 64 + i % 8] = 1000 + i;
+	cr_assert_eq(run_image(vgpu_rig_ctx_new(), body, sizeof(body) / 4, out), 0);
+	const uint32_t want[] = {
+		4, 2, 3,      /* lod 1 of 8x4: 4x2; LAST_LEVEL 2 - BASE_LEVEL 0 + 1 levels */
+		1, 1, 0, 0, 0,/* lod 3: max(1, 8 >> 3), max(1, 4 >> 3) */
+		1009, 1009,   /* image_load_mip level 0 and image_load_pck of (1, 1) */
+		0x5678,       /* (the VGPR stored) */
+		0,            /* level 3 > LAST_LEVEL: outside, 0 */
+	};
+	expect_words(out, want, sizeof(want) / 4);
+	cr_expect_eq(m[256 + 64 + 2], 0x1234, "store_mip_pck at (2, 1) level 0; the level 3 store dropped");
+}
+
+/* A linear mip chain (MAX_MIP 2): gfx11 stores the smallest level first
+ * (Gfx11Lib::HwlComputeSurfaceInfoLinear), each level's rows padded to 256
+ * bytes: level 2 (2x1) at 0, level 1 (4x2) at 256, level 0 (8x4) at 768. */
+Test(vgpu_shader_mem, image_linear_mip_chain)
+{
+	static const uint32_t body[] = {
+		0x8c09ff09, 0x00020000, /* s_or_b32 s9, s9, 0x20000 (MAX_MIP 2) */
+		0x7e120281, /* v_mov_b32_e32 v9, 1 */
+		0xf0040184, 0x00020a07, /* image_load_mip v10, v[7:9], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0x7e100280, /* v_mov_b32_e32 v8, 0 */
+		0x7e120282, /* v_mov_b32_e32 v9, 2 */
+		0xf0040184, 0x00020b07, /* image_load_mip v11, v[7:9], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0x7e0e0283, /* v_mov_b32_e32 v7, 3 */
+		0x7e100281, /* v_mov_b32_e32 v8, 1 */
+		0x7e120280, /* v_mov_b32_e32 v9, 0 */
+		0x7e1802ff, 0x00000777, /* v_mov_b32_e32 v12, 0x777 */
+		0xf01c0184, 0x00020c07, /* image_store_mip v12, v[7:9], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0x7e0e0284, /* v_mov_b32_e32 v7, 4 */
+		0x7e100280, /* v_mov_b32_e32 v8, 0 */
+		0x7e120281, /* v_mov_b32_e32 v9, 1 */
+		0x7e1a02b7, /* v_mov_b32_e32 v13, 55 */
+		0xf0040184, 0x00020d07, /* image_load_mip v13, v[7:9], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xdc760000, 0x00000a0e, /* global_store_b128 v14, v[10:13], s[0:1] */
+		0xbfb00000, /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t *m = out->cpu, *img = m + 256;
+	img[(256 + (1 * 64 + 1) * 4) / 4] = 0xaaa; /* level 1 (1, 1) */
+	img[(0 + (0 * 64 + 1) * 4) / 4] = 0xbbb;   /* level 2 (1, 0) */
+	cr_assert_eq(run_image(vgpu_rig_ctx_new(), body, sizeof(body) / 4, out), 0);
+	const uint32_t want[] = { 0xaaa, 0xbbb, 0x777, 0 /* (4, 0) is outside level 1 */ };
+	expect_words(out, want, sizeof(want) / 4);
+	cr_expect_eq(img[(768 + (1 * 64 + 3) * 4) / 4], 0x777, "level 0 (3, 1)");
+}
+
+/* A tiled image: 64x32 texels of 32_UINT in SW_MODE 22 (SW_4KB_D_X, what
+ * RADV picks for a small optimally tiled storage image on the 780m), with
+ * pipe/bank XOR 5 in the base address's bits 10:8.  On the 780m profile
+ * (GB_ADDR_CONFIG 0x243: 8 pipes, 4 packers) addrlib's pattern
+ * (GFX11_SW_4K_D_X_PATINFO row "8 pipes (4 PKRs) 4 bpe": nibble01 2,
+ * nibble2 28) gives the address bits of a 32x32 block
+ *   2 X0, 3 Y0, 4 X1, 5 Y1, 6 X2, 7 Y2, 8 Y3^X5, 9 Z1^X3^Y5, 10 Z0^X4^Y4, 11 X4
+ * so (9, 10) is at 0x324, (31, 31) at 0xbfc and (40, 3) in the second
+ * block at 0x1000 + 0x328, before the XOR of 0x500 into bits 11:0. */
+Test(vgpu_shader_mem, image_tiled_4kb_d_x)
+{
+	static const uint32_t prog[] = {
+		0x30140083, /* v_lshlrev_b32_e32 v10, 3, v0 */
+		0xdc560000, 0x0100000a, /* global_load_b64 v[1:2], v10, s[0:1] */
+		0x8008ff00, 0x00001000, /* s_add_u32 s8, s0, 0x1000 */
+		0x82098001, /* s_addc_u32 s9, s1, 0 */
+		0x85888808, /* s_lshr_b64 s[8:9], s[8:9], 8 */
+		0x8c088508, /* s_or_b32 s8, s8, 5 */
+		0x8c09ff09, 0xc1400000, /* s_or_b32 s9, s9, 0xc1400000 */
+		0xbe8a00ff, 0x007c000f, /* s_mov_b32 s10, 0x7c000f */
+		0xbe8b00ff, 0x91600fac, /* s_mov_b32 s11, 0x91600fac */
+		0xbe8c0080, /* s_mov_b32 s12, 0 */
+		0xbe8d0080, /* s_mov_b32 s13, 0 */
+		0xbe8e0080, /* s_mov_b32 s14, 0 */
+		0xbe8f0080, /* s_mov_b32 s15, 0 */
+		0x4a0600ff, 0x00000064, /* v_add_nc_u32_e32 v3, 0x64, v0 */
+		0xf0180184, 0x00020301, /* image_store v3, v[1:2], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0000184, 0x00020401, /* image_load v4, v[1:2], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xdc6a0100, 0x0000040a, /* global_store_b32 v10, v4, s[0:1] offset:256 */
+		0xbfb00000, /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(16384);
+	cr_assert_eq(out->va & 0xfff, 0, "the image base 4 KiB aligned");
+	uint32_t *m = out->cpu, *img = m + 0x1000 / 4;
+	const uint32_t xy[3][2] = { { 9, 10 }, { 31, 31 }, { 40, 3 } };
+	const uint32_t at[3] = { 0x324 ^ 0x500, 0xbfc ^ 0x500, 0x1000 + (0x328 ^ 0x500) };
+	for (unsigned i = 0; i < 3; i++) {
+		m[2 * i] = xy[i][0];
+		m[2 * i + 1] = xy[i][1];
+	}
+	struct rig_buf *code = program(prog, sizeof(prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 3, 1, out), 0);
+	unsigned found = 0;
+	for (unsigned k = 0; k < 64 * 32; k++)
+		found += img[k] != 0;
+	cr_expect_eq(found, 3, "three texels written, %u found", found);
+	for (unsigned i = 0; i < 3; i++) {
+		cr_expect_eq(img[at[i] / 4], 100 + i, "(%u, %u) at 0x%x: %u", xy[i][0], xy[i][1], at[i],
+			     img[at[i] / 4]);
+		cr_expect_eq(m[64 + 2 * i], 100 + i, "image_load back, lane %u", i);
+	}
+}
+
+/* A micro-tiled (SW_256B_D) image with a mip chain and a cube image:
+ * faults. */
+Test(vgpu_shader_mem, image_micro_tiled_mips_and_cube_fault)
+{
+	static const uint32_t tiled_mips[] = {
+		0x8c0bff0b, 0x00200000, /* s_or_b32 s11, s11, 0x200000 (SW_MODE 2) */
+		0x8c09ff09, 0x00010000, /* s_or_b32 s9, s9, 0x10000 (MAX_MIP 1) */
+		0xf0000184, 0x00020d07, /* image_load v13, v[7:8], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t cube[] = {
+		0x8c0bff0b, 0x20000000, /* s_or_b32 s11, s11, 0x20000000 (TYPE 9 | 2 = 11: cube) */
+		0xf0000184, 0x00020d07, /* image_load v13, v[7:8], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xbfb00000, /* s_endpgm */
+	};
+	const uint32_t *bodies[] = { tiled_mips, cube };
+	const size_t lens[] = { 7, 5 };
+	for (unsigned i = 0; i < 2; i++) {
+		struct rig_buf *out = vgpu_rig_buf_new(4096);
+		uint32_t ctx = vgpu_rig_ctx_new();
+		cr_expect_eq(run_image(ctx, bodies[i], lens[i], out), -ECANCELED, "body %u", i);
+		cr_expect(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "body %u", i);
+	}
 }

@@ -401,12 +401,12 @@ Test(vgpu_shader_ops, lds_atomics_return_the_old_value)
 }
 
 /* An LDS op the core does not model faults (an unimplemented atomic once
- * stored an uninitialised value); ds_condxchg32 is one. */
+ * stored an uninitialised value); ds_bvh_stack_rtn_b32 is one. */
 Test(vgpu_shader_ops, unimplemented_lds_atomic_is_an_illegal_instruction)
 {
 	static const uint32_t prog[] = {
-		0x7e060280,             /* v_mov_b32 v3, 0 */
-		0xd9f80000, 0x04000603, /* ds_condxchg32_rtn_b64 v[4:5], v3, v[6:7] */
+		0x7e000280,             /* v_mov_b32 v0, 0 */
+		0xdab40000, 0x01040200, /* ds_bvh_stack_rtn_b32 v1, v0, v2, v[4:7] */
 		0xbfb00000,             /* s_endpgm */
 	};
 	struct rig_buf *out = vgpu_rig_buf_new(4096);

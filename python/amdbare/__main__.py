@@ -41,7 +41,9 @@ def _size(n):
 # The CLI's display names (tools/amdbare/vgpu_launch.c).
 _DISPLAY = {"780m": "Radeon 780M", "890m": "Radeon 890M", "8060s": "Radeon 8060S",
             "860m": "Radeon 860M", "7900xtx": "Radeon RX 7900 XTX", "680m": "Radeon 680M",
-            "deck": "Steam Deck", "6800xt": "Radeon RX 6800 XT"}
+            "deck": "Steam Deck", "6800xt": "Radeon RX 6800 XT",
+            "raven": "Radeon Vega 11 (Raven)", "cezanne": "Radeon Vega 8 (Cezanne)",
+            "mi50": "Radeon Instinct MI50"}
 
 
 def _banner(info):

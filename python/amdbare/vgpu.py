@@ -22,7 +22,7 @@ LIB_NAME = "libamdbare-vgpu.so"
 # re-executions.
 REEXEC_GUARD = "AMDBARE_VGPU_REEXEC"
 PROFILES = ("780m", "890m", "8060s", "860m", "7900xtx", "680m", "deck", "6800xt", "none",
-            "foreign")
+            "foreign", "raven", "cezanne", "mi50")
 
 
 def vgpu_loaded():
@@ -96,8 +96,8 @@ def _choose_instance(profile):
 def use_vgpu(profile="780m", quiet=False):
     """Runs this process on the virtual device with `profile` (780m, 890m,
     8060s, 860m, 7900xtx; 680m, deck and 6800xt are gfx10.3 devices whose
-    jobs the vgpu does not execute; none and foreign show a machine without
-    one).
+    jobs the vgpu does not execute; raven, cezanne and mi50 likewise gfx9
+    ones; none and foreign show a machine without one).
 
     Raises VirtualDeviceError when a real GPU was already opened by this
     process, or the vgpu serves another profile already.  Otherwise either

@@ -84,8 +84,8 @@ static int check_kernel_needs(const amdbare_kernel_info *k, const struct ab_gfx_
 				    "user SGPR; amdbare submits PM4 without an HSA queue", k->name);
 	/* gfx11 targets use architected flat scratch: LLVM never asks for
 	 * these two there (AMDGPUUsage: "not supported and must be 0"), so a
-	 * kernel that does was built for another target.  gfx10.3 kernels
-	 * get both from the dispatcher (dispatch/pm4.c). */
+	 * kernel that does was built for another target.  gfx9 and gfx10.3
+	 * kernels get both from the dispatcher (dispatch/pm4.c). */
 	if ((e & (AMDBARE_KCP_PRIVATE_SEGMENT_BUFFER | AMDBARE_KCP_FLAT_SCRATCH_INIT)) &&
 	    gen->scratch != AB_SCRATCH_BUFFER_SRD)
 		return ab_set_error(ENOTSUP, "dispatch of kernel '%s': it asks for the %s user "
@@ -93,6 +93,17 @@ static int check_kernel_needs(const amdbare_kernel_info *k, const struct ab_gfx_
 				    "(gfx9/gfx10); the device is %s, whose kernels never do", k->name,
 				    (e & AMDBARE_KCP_FLAT_SCRATCH_INIT) ? "flat scratch init"
 				    : "private segment buffer", gen->name);
+	/* gfx9 runs wave64 only (its DISPATCH_INITIATOR has no CS_W32_EN). */
+	if (k->wave32 && !gen->initiator_cs_w32_en)
+		return ab_set_error(ENOTSUP, "dispatch of kernel '%s': it is built for wave32; the "
+				    "device is %s, which runs wave64 only", k->name, gen->name);
+	/* COMPUTE_PGM_RSRC3 exists on gfx90a and gfx10+ only; a kernel that
+	 * needs a value there was built for another target. */
+	if (k->compute_pgm_rsrc3 && gen->compute_pgm_rsrc3 == AB_GFX_NO_REG)
+		return ab_set_error(ENOTSUP, "dispatch of kernel '%s': its descriptor sets "
+				    "COMPUTE_PGM_RSRC3 0x%x; the device is %s, which has no such "
+				    "register (built for gfx90a or gfx10+?)", k->name,
+				    k->compute_pgm_rsrc3, gen->name);
 	/* A dynamic stack (recursion, variable-sized alloca) has no size
 	 * known at dispatch; HSA runtimes guess one, amdbare refuses rather
 	 * than let a deep call chain run off its wave's slot. */

@@ -26,12 +26,14 @@ uint32_t ab_dispatch_lds_field(uint32_t bytes)
  * (AMDGPUUsage "Initial Kernel Execution State"); the ones refused by
  * dispatch/check.c never reach here.  Registers up to the RSRC2 count
  * that no enabled SGPR uses (LLVM's gfx11 init16 padding) are zero.
- * gfx10.3 kernels also take the private segment buffer V# (first) and
+ * gfx9 and gfx10.3 kernels also take the private segment buffer V# (first,
+ * in the generation's word-3 layout) and
  * flat scratch init (the scratch buffer's address: the kernel's prolog
  * adds its wave offset and writes FLAT_SCRATCH with s_setreg); both stay
  * zero for a dispatch without scratch, which never reads them. */
-static void user_sgprs(const amdbare_dispatch_info *info, const struct ab_dispatch_plan *plan,
-		       uint64_t region_va, const struct ab_dispatch_scratch *scratch, uint32_t *sg)
+static void user_sgprs(const struct ab_gfx_gen *g, const amdbare_dispatch_info *info,
+		       const struct ab_dispatch_plan *plan, uint64_t region_va,
+		       const struct ab_dispatch_scratch *scratch, uint32_t *sg)
 {
 	const amdbare_kernel_info *k = info->kernel;
 	uint32_t e = k->user_sgpr_enables, n = 0;
@@ -40,9 +42,9 @@ static void user_sgprs(const amdbare_dispatch_info *info, const struct ab_dispat
 		sg[i] = 0;
 	if (e & AMDBARE_KCP_PRIVATE_SEGMENT_BUFFER) {
 		uint64_t bytes = has_scratch ? scratch->bytes : 0;
-		ab_gfx103_scratch_srd(has_scratch ? scratch->va : 0,
-				      bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes, k->wave32,
-				      &sg[n]);
+		ab_gfx_scratch_srd(g, has_scratch ? scratch->va : 0,
+				   bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes, k->wave32,
+				   &sg[n]);
 		n += 4;
 	}
 	if (e & AMDBARE_KCP_DISPATCH_PTR) {
@@ -87,7 +89,7 @@ int ab_dispatch_emit(struct ab_pm4 *p, const amdbare_dispatch_info *info,
 	if (has_scratch && (!scratch || !scratch->tmpring_size || !scratch->va))
 		return ab_set_error(EINVAL, "dispatch of kernel '%s': it needs scratch and no "
 				    "scratch buffer was given", k->name);
-	user_sgprs(info, plan, region_va, scratch, sg);
+	user_sgprs(g, info, plan, region_va, scratch, sg);
 	/* NUM_THREAD_*: NUM_THREAD_FULL in bits 0..15, no partial groups. */
 	uint32_t threads[3] = {info->block[0], info->block[1], info->block[2]};
 	uint32_t initiator = g->initiator_compute_shader_en | g->initiator_force_start_at_000 |
@@ -95,12 +97,15 @@ int ab_dispatch_emit(struct ab_pm4 *p, const amdbare_dispatch_info *info,
 
 	ab_pm4_set_sh_reg(p, g->compute_pgm_lo, pgm, 2);
 	ab_pm4_set_sh_reg(p, g->compute_pgm_rsrc1, rsrc, 2);
-	ab_pm4_set_sh_reg1(p, g->compute_pgm_rsrc3, k->compute_pgm_rsrc3);
+	/* RSRC3 exists on gfx10+ and gfx90a only (dispatch/check.c refuses a
+	 * nonzero descriptor value where it does not). */
+	if (g->compute_pgm_rsrc3 != AB_GFX_NO_REG)
+		ab_pm4_set_sh_reg1(p, g->compute_pgm_rsrc3, k->compute_pgm_rsrc3);
 	/* TMPRING_SIZE on every dispatch (0 = no scratch waves); the base
 	 * only for a scratch kernel with architected flat scratch (gfx11):
 	 * COMPUTE_DISPATCH_SCRATCH_BASE_LO/HI hold the 256-byte-aligned
 	 * address >> 8 (HI: 8 bits, K: gc_11_0_0_sh_mask.h; radv writes
-	 * va >> 8, va >> 40 on gfx11).  gfx10.3 waves find the buffer through
+	 * va >> 8, va >> 40 on gfx11).  gfx9 and gfx10.3 waves find the buffer through
 	 * their user SGPRs instead. */
 	if (has_scratch && g->scratch == AB_SCRATCH_ARCHITECTED) {
 		uint32_t base[2] = {(uint32_t)(scratch->va >> 8), (uint32_t)(scratch->va >> 40) & 0xffu};

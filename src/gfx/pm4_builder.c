@@ -89,22 +89,28 @@ int ab_pm4_set_sh_reg1(struct ab_pm4 *p, uint32_t reg, uint32_t value)
 
 /* K: gfx_v11_0_emit_mem_sync: PACKET3(ACQUIRE_MEM, 6), CP_COHER_CNTL 0,
  * COHER_SIZE 0xffffffff, COHER_SIZE_HI 0xffffff, COHER_BASE 0, BASE_HI 0,
- * POLL_INTERVAL 0xa, GCR_CNTL. */
+ * POLL_INTERVAL 0xa, GCR_CNTL.
+ * K: gfx_v9_0_emit_mem_sync: PACKET3(ACQUIRE_MEM, 5), CP_COHER_CNTL (the
+ * cache actions), COHER_SIZE 0xffffffff, COHER_SIZE_HI 0xffffff,
+ * COHER_BASE 0, BASE_HI 0, POLL_INTERVAL 0xa. */
 int ab_pm4_acquire_mem(struct ab_pm4 *p)
 {
-	if (p->gen->acquire_mem != AB_ACQUIRE_MEM_GCR_CNTL)
+	const struct ab_gfx_gen *g = p->gen;
+	bool gcr = g->acquire_mem == AB_ACQUIRE_MEM_GCR_CNTL;
+	if (!gcr && g->acquire_mem != AB_ACQUIRE_MEM_COHER_CNTL)
 		return p->buf->err = ab_set_error(EOPNOTSUPP, "PM4 ACQUIRE_MEM: layout of %s not built",
-						  p->gen->name);
-	uint32_t *d = packet(p, AB_PM4_ACQUIRE_MEM, 8);
+						  g->name);
+	uint32_t *d = packet(p, AB_PM4_ACQUIRE_MEM, gcr ? 8 : 7);
 	if (!d)
 		return fail(p);
-	d[1] = 0;
+	d[1] = gcr ? 0 : g->acquire_mem_coher_cntl;
 	d[2] = 0xffffffffu;
 	d[3] = 0x00ffffffu;
 	d[4] = 0;
 	d[5] = 0;
 	d[6] = 0x0000000au;
-	d[7] = p->gen->acquire_mem_gcr_all;
+	if (gcr)
+		d[7] = g->acquire_mem_gcr_all;
 	return 0;
 }
 
@@ -140,13 +146,15 @@ int ab_pm4_cs_partial_flush(struct ab_pm4 *p)
 
 /* K: gfx_v11_0_ring_emit_fence: PACKET3(RELEASE_MEM, 6), EVENT_CNTL,
  * DATA_SEL(1: 32 bits, 2: 64 bits) << 29 | INT_SEL(0) << 24 | DST_SEL(0:
- * memory) << 16, addr lo, addr hi, data lo, data hi, INT_CTXID 0. */
+ * memory) << 16, addr lo, addr hi, data lo, data hi, INT_CTXID 0.
+ * gfx_v9_0_ring_emit_fence writes the same dwords; only EVENT_CNTL's cache
+ * bits differ (EOP_* actions instead of GCR), and those come from the table. */
 int ab_pm4_release_mem(struct ab_pm4 *p, uint64_t addr, uint64_t value, bool write64)
 {
 	if (addr & (write64 ? 7u : 3u))
 		return p->buf->err = ab_set_error(EINVAL, "PM4 RELEASE_MEM: address 0x%" PRIx64
 						  " not %s-aligned", addr, write64 ? "8" : "4");
-	if (p->gen->release_mem != AB_RELEASE_MEM_GCR)
+	if (p->gen->release_mem != AB_RELEASE_MEM_GCR && p->gen->release_mem != AB_RELEASE_MEM_GFX9)
 		return p->buf->err = ab_set_error(EOPNOTSUPP, "PM4 RELEASE_MEM: layout of %s not built",
 						  p->gen->name);
 	uint32_t *d = packet(p, AB_PM4_RELEASE_MEM, 8);

@@ -1,7 +1,8 @@
 /*
  * PM4 type-3 packets for the compute (MEC) path, written into a dword
  * stream.  Layouts and field positions: K: drivers/gpu/drm/amd/amdgpu/nvd.h
- * (gfx10+) and the emit functions of amdgpu/gfx_v11_0.c; register offsets
+ * (gfx10+), soc15d.h (gfx9, the same opcodes and header) and the emit
+ * functions of amdgpu/gfx_v11_0.c and gfx_v9_0.c; register offsets
  * come from the per-generation table (gfx/regs_gen.h), never from here.
  *
  * Every function reserves its whole packet; on failure nothing is written
@@ -54,7 +55,8 @@ int ab_pm4_set_sh_reg(struct ab_pm4 *p, uint32_t reg, const uint32_t *values, ui
 int ab_pm4_set_sh_reg1(struct ab_pm4 *p, uint32_t reg, uint32_t value);
 
 /* ACQUIRE_MEM over the whole address range: invalidate/write back every
- * cache level the table lists (gfx11: gfx_v11_0_emit_mem_sync's GCR_CNTL). */
+ * cache level the table lists (gfx10.3/11: gfx_v1x_0_emit_mem_sync's
+ * GCR_CNTL, 8 dwords; gfx9: gfx_v9_0_emit_mem_sync's CP_COHER_CNTL, 7). */
 int ab_pm4_acquire_mem(struct ab_pm4 *p);
 
 /* DISPATCH_DIRECT: grid in workgroups and the DISPATCH_INITIATOR value. */

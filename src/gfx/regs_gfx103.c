@@ -70,6 +70,7 @@ const struct ab_gfx_gen ab_gfx_gen_gfx103 = {
 	 * (Mesa ac_get_scratch_tmpring_size divides by the SE count on gfx11
 	 * only). */
 	.scratch = AB_SCRATCH_BUFFER_SRD,
+	.scratch_srd = AB_SRD_GFX10,
 	.tmpring_wavesize_unit = 1024,
 	.tmpring_wavesize_max = 0x1fff,
 	.tmpring_waves_per_se = 0,

@@ -44,10 +44,13 @@ const struct ab_gfx_gen ab_gfx_gen_gfx11 = {
 	 * GLM_WB<<4 | GL1_INV<<9 | GLV_INV<<8 | GLK_INV<<7 | GLI_INV<<0 = 0xc3b1 */
 	.acquire_mem = AB_ACQUIRE_MEM_GCR_CNTL,
 	.acquire_mem_gcr_all = 0xc3b1,
-	/* gfx_v11_0_ring_emit_fence: GCR_SEQ 1<<22 | GL2_WB 1<<21 | GL2_INV 1<<20 |
-	 * GL2_US 1<<16 | GL1_INV 1<<15 | GLV_INV 1<<14 | GLM_INV 1<<13 |
-	 * GLM_WB 1<<12 | CACHE_POLICY(3)<<25 | EVENT_TYPE(0x14) |
-	 * EVENT_INDEX(5)<<8 = 0x0671f514 */
+	/* Linux 6.1's gfx_v11_0_ring_emit_fence: GCR_SEQ 1<<22 | GL2_WB 1<<21 |
+	 * GL2_INV 1<<20 | GL2_US 1<<16 | GL1_INV 1<<15 | GLV_INV 1<<14 |
+	 * GLM_INV 1<<13 | GLM_WB 1<<12 | CACHE_POLICY(3)<<25 | EVENT_TYPE(0x14)
+	 * | EVENT_INDEX(5)<<8 = 0x0671f514.  Linux 6.12 emits only GCR_SEQ |
+	 * GL2_WB | GLM_INV | GLM_WB (0x06603514, gfx10's value); the 6.1 form
+	 * is kept because its extra invalidations make our fence also a full
+	 * acquire for the next job on every kernel version. */
 	.release_mem = AB_RELEASE_MEM_GCR,
 	.release_mem_event_cntl_eop = 0x0671f514,
 
@@ -62,6 +65,7 @@ const struct ab_gfx_gen ab_gfx_gen_gfx11 = {
 	 * (15 bits); 256-byte units (LLVM's gfx11 tests: alignto(size, 256) /
 	 * 256); WAVES per shader engine. */
 	.scratch = AB_SCRATCH_ARCHITECTED,
+	.scratch_srd = AB_SRD_NONE,
 	.tmpring_wavesize_unit = 256,
 	.tmpring_wavesize_max = 0x7fff,
 	.tmpring_waves_per_se = 1,

@@ -9,6 +9,13 @@
  * same 0x400000-byte copy_max_bytes/fill_max_bytes; its COUNT fields are
  * 22 bits (navi10_sdma_pkt_open.h SDMA_PKT_COPY_LINEAR_COUNT_count_mask
  * 0x003FFFFF) instead of 30, which that limit never reaches.
+ *
+ * SDMA 4.x (GC 9: sdma_v4_0.c, vega10_sdma_pkt_open.h) likewise: the same
+ * COPY_LINEAR, CONST_FILL (FILLSIZE at header bit 30), WRITE_UNTILED and
+ * NOP padding to 8 dwords, 22-bit counts, copy_max_bytes/fill_max_bytes
+ * 0x400000.  Its FENCE differs: sdma_v4_0_ring_emit_fence writes the bare
+ * header without MTYPE (bits 16..18); ab_sdma_fence writes the v6 form, and
+ * the library's submissions emit no SDMA fence on any generation.
  */
 #ifndef AB_SDMA_BUILDER_H
 #define AB_SDMA_BUILDER_H

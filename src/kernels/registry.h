@@ -1,7 +1,7 @@
 /* src/kernels/registry.h - the library's own precompiled kernels.
  *
  * kernels/<module>.cl is compiled by `make kernels` for every supported
- * gfx11 target into kernels/bin/<module>-<target>.co (checked in) and the
+ * gfx11, gfx10.3 and gfx9 target into kernels/bin/<module>-<target>.co (checked in) and the
  * binaries are embedded in the library at build time, so an installed
  * library needs no kernel files.  Modules: "gemm", "gemv", "util"
  * (checksum, fill, copy).

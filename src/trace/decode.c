@@ -374,7 +374,10 @@ static void decode_pm4(struct out *o, const struct ab_gfx_gen *g, const uint32_t
 			break;
 		case AB_PM4_ACQUIRE_MEM:
 			snprintf(p->name, sizeof(p->name), "ACQUIRE_MEM");
-			if (g->acquire_mem != AB_ACQUIRE_MEM_GCR_CNTL || nb != 7) {
+			/* gfx10+: 7 body dwords ending in GCR_CNTL; gfx9: 6, the
+			 * cache actions in COHER_CNTL (gfx/regs_gen.h). */
+			if (!(g->acquire_mem == AB_ACQUIRE_MEM_GCR_CNTL && nb == 7) &&
+			    !(g->acquire_mem == AB_ACQUIRE_MEM_COHER_CNTL && nb == 6)) {
 				shape_ok = false;
 				break;
 			}
@@ -382,7 +385,8 @@ static void decode_pm4(struct out *o, const struct ab_gfx_gen *g, const uint32_t
 			add(p, "COHER_SIZE", b[1] | (uint64_t)(b[2] & 0xffffffu) << 32, false);
 			add(p, "COHER_BASE", b[3] | (uint64_t)(b[4] & 0xffffffu) << 32, false);
 			add(p, "POLL_INTERVAL", b[5], true);
-			add(p, "GCR_CNTL", b[6], false);
+			if (nb == 7)
+				add(p, "GCR_CNTL", b[6], false);
 			break;
 		case AB_PM4_DISPATCH_DIRECT: {
 			snprintf(p->name, sizeof(p->name), "DISPATCH_DIRECT");
@@ -422,7 +426,8 @@ static void decode_pm4(struct out *o, const struct ab_gfx_gen *g, const uint32_t
 		}
 		case AB_PM4_RELEASE_MEM: {
 			snprintf(p->name, sizeof(p->name), "RELEASE_MEM");
-			if (g->release_mem != AB_RELEASE_MEM_GCR || nb != 7) {
+			if ((g->release_mem != AB_RELEASE_MEM_GCR &&
+			     g->release_mem != AB_RELEASE_MEM_GFX9) || nb != 7) {
 				shape_ok = false;
 				break;
 			}

@@ -12,6 +12,12 @@
 #   scratch_gfx1035.co, scratch_gfx1035_w64.co
 #                   gfx1035 (gfx10.3), v5, scratch through the private
 #                   segment buffer and flat scratch init, wave32 and wave64
+#   scratch_gfx900.co, scratch_gfx90a.co
+#                   gfx9 (wave64 only), v5, the same scratch kernel; gfx90a's
+#                   descriptor has COMPUTE_PGM_RSRC3 (ACCUM_OFFSET)
+#   scratch_gfx90c_xnackoff.co, scratch_gfx906_sramecc.co
+#                   target-id features in e_flags: gfx90c:xnack- and
+#                   gfx906:sramecc+:xnack-
 set -eu
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
@@ -32,3 +38,7 @@ build copy_generic.co copy.cl gfx11-generic -mcode-object-version=6
 build reloc.co reloc.cl gfx1103
 build scratch_gfx1035.co scratch.cl gfx1035 -mcode-object-version=5
 build scratch_gfx1035_w64.co scratch.cl gfx1035 -mcode-object-version=5 -mwavefrontsize64
+build scratch_gfx900.co scratch.cl gfx900 -mcode-object-version=5
+build scratch_gfx90a.co scratch.cl gfx90a -mcode-object-version=5
+build scratch_gfx90c_xnackoff.co scratch.cl gfx90c:xnack- -mcode-object-version=5
+build scratch_gfx906_sramecc.co scratch.cl gfx906:sramecc+:xnack- -mcode-object-version=5

@@ -27,6 +27,7 @@ model_src="$top/src/util/dtype.c $top/src/model/json.c $top/src/model/index.c $t
 # The trace decoder: itself, the generation tables it names packets from,
 # and the error text (regs_select.c needs the libdrm headers to compile).
 trace_src="$top/src/trace/decode.c $top/src/gfx/reg_names.c $top/src/gfx/regs_gfx11.c $top/src/gfx/regs_gfx103.c
+	 $top/src/gfx/regs_gfx9.c
 	 $top/src/gfx/regs_select.c $top/src/util/error.c"
 # The vgpu targets (docs/fuzzing.md) link the vgpu's own sources (it shares no code with the library) minus its libc
 # interposers, which would interpose libFuzzer's own open/stat/mmap.

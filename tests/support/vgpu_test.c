@@ -66,4 +66,10 @@ void vgpu_test_cleanup(void)
 	char path[128];
 	snprintf(path, sizeof(path), "/dev/shm/amdbare-vgpu-%s", instance);
 	unlink(path);
+	/* and the files of its VRAM pool, which keep their pages until the
+	 * instance goes (tools/vgpu/memory/vram_pool.c: 256 at most) */
+	for (int n = 0; n < 256; n++) {
+		snprintf(path, sizeof(path), "/dev/shm/amdbare-vgpu-%s-vram-%d", instance, n);
+		unlink(path);
+	}
 }

@@ -108,6 +108,8 @@ int vkc_init(struct vkc *v, const char *family)
 	VkPhysicalDeviceFeatures2 f2_on = { .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
 					    .pNext = &f11_on };
 	f2_on.features.shaderInt64 = f2.features.shaderInt64;
+	f2_on.features.shaderStorageImageExtendedFormats = f2.features.shaderStorageImageExtendedFormats;
+	v->image_ext_formats = f2.features.shaderStorageImageExtendedFormats;
 
 	float prio = 1.0f;
 	VkDeviceQueueCreateInfo qci[2] = {

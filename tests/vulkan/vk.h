@@ -29,6 +29,7 @@ struct vkc {
 	uint32_t mem_type;            /* host-visible, coherent */
 	uint32_t subgroup_size;
 	bool f16, i64, float_atomic_add, shared_float_atomic_add;
+	bool image_ext_formats;       /* shaderStorageImageExtendedFormats */
 	const char *spv_dir;
 	char name[256];
 };
@@ -85,5 +86,14 @@ void vkc_barrier(VkCommandBuffer cb);
 /* One dispatch of p with push constants, submitted on v->q and waited for */
 int vkc_run(struct vkc *v, const struct vkc_pipe *p, const void *push, uint32_t gx, uint32_t gy,
 	    uint32_t gz);
+
+/* The storage-image tests (tests/vulkan/vkimage.c): 0 pass, -1 fail, 1
+ * (SKIP) when the device lacks what the test needs. */
+int vkc_image_tests_r32ui(struct vkc *v);
+int vkc_image_tests_rgb10a2(struct vkc *v);
+int vkc_image_tests_r11g11b10(struct vkc *v);
+int vkc_image_tests_array_optimal(struct vkc *v);
+int vkc_image_tests_mips_optimal(struct vkc *v);
+int vkc_image_tests_3d_optimal(struct vkc *v);
 
 #endif /* VKC_VK_H */

@@ -652,6 +652,37 @@ out:
 	return r;
 }
 
+/* Storage images (tests/vulkan/vkimage.c) */
+static int t_image_r32ui(void)
+{
+	return vkc_image_tests_r32ui(&V);
+}
+
+static int t_image_rgb10a2(void)
+{
+	return vkc_image_tests_rgb10a2(&V);
+}
+
+static int t_image_r11g11b10(void)
+{
+	return vkc_image_tests_r11g11b10(&V);
+}
+
+static int t_image_array_optimal(void)
+{
+	return vkc_image_tests_array_optimal(&V);
+}
+
+static int t_image_mips_optimal(void)
+{
+	return vkc_image_tests_mips_optimal(&V);
+}
+
+static int t_image_3d_optimal(void)
+{
+	return vkc_image_tests_3d_optimal(&V);
+}
+
 struct test {
 	const char *name;
 	int (*fn)(void);
@@ -673,6 +704,12 @@ static const struct test tests[] = {
 	{ "indirect", t_indirect },
 	{ "dependent", t_dependent },
 	{ "timeline", t_timeline },
+	{ "image_r32ui", t_image_r32ui },
+	{ "image_rgb10a2", t_image_rgb10a2 },
+	{ "image_r11g11b10", t_image_r11g11b10 },
+	{ "image_array_optimal", t_image_array_optimal },
+	{ "image_mips_optimal", t_image_mips_optimal },
+	{ "image_3d_optimal", t_image_3d_optimal },
 };
 
 int main(int argc, char **argv)

@@ -266,29 +266,62 @@ static double now_s(void)
 
 /* ---- peaks ------------------------------------------------------------------- */
 
-/* FLOPs per clock per CU on gfx11, from AMD's published RX 7900 XTX
- * figures (96 CUs at 2.5 GHz): f16/bf16 WMMA 122.8 TFLOPS = 512 (one
- * 16x16x16 WMMA, 8192 FLOPs, per 32 clocks on each of a CU's 2 SIMDs);
- * f32 61.4 TFLOPS = 256, which needs dual issue (VOPD), 128 without. */
-static double peak_flops(const amdbare_device_info *in, amdbare_dtype t)
+/* FLOPs per clock per CU of what the kernel multiplies with, and its name.
+ * gfx11, from AMD's published RX 7900 XTX figures (96 CUs at 2.5 GHz):
+ * f16/bf16 WMMA 122.8 TFLOPS = 512 (one 16x16x16 WMMA, 8192 FLOPs, per 32
+ * clocks on each of a CU's 2 SIMDs); f32 61.4 TFLOPS = 256, which needs
+ * dual issue (VOPD), 128 without.  gfx10.3 (no WMMA, no VOPD), from the RX
+ * 6800 XT's (72 CUs at 2.25 GHz): f32 20.7 TFLOPS = 128 (64 lanes x one
+ * FMA); f16 41.5 TFLOPS = 256, the packed-f16 rate, which v_dot2_f32_f16
+ * (2 products and 2 adds per lane) is taken to run at; bf16 has no dot
+ * instruction there and runs as widened f32 FMAs: 128. */
+static int flops_per_clock_cu(const amdbare_device_info *in, amdbare_dtype t, bool f32_alu,
+			      const char **what)
 {
-	double per_cu = t == AMDBARE_DTYPE_F32 ? 256.0 : 512.0;
+	/* gfx9 (GCN 5: 4 SIMD16 per CU, no WMMA), from the MI50's published
+	 * figures (60 CUs at 1.725 GHz): f32 13.3 TFLOPS = 128; f16 26.5
+	 * TFLOPS = 256, the packed rate, which v_dot2_f32_f16 is taken to run
+	 * at where the target has it (gfx906/908/90a); elsewhere f16, and bf16
+	 * everywhere, run as widened f32 FMAs: 128. */
+	if (in->gc_major == 9) {
+		bool dot = !strcmp(in->gfx_target, "gfx906") || !strcmp(in->gfx_target, "gfx908") ||
+			   !strcmp(in->gfx_target, "gfx90a");
+		if (f32_alu || t == AMDBARE_DTYPE_BF16 || !dot) {
+			*what = f32_alu ? "f32 FMA" : "f32 FMA, 16-bit widened";
+			return 128;
+		}
+		*what = "v_dot2_f32_f16";
+		return 256;
+	}
+	bool gfx10 = in->gc_major == 10;
+	if (f32_alu || (gfx10 && t == AMDBARE_DTYPE_BF16)) {
+		*what = gfx10 && !f32_alu ? "f32 FMA, bf16 widened" : "f32 FMA";
+		return gfx10 ? 128 : 256;
+	}
+	*what = gfx10 ? "v_dot2_f32_f16" : "WMMA";
+	return gfx10 ? 256 : 512;
+}
+
+static double peak_flops(const amdbare_device_info *in, int per_cu)
+{
 	return in->cu_count * (double)in->max_engine_clock_mhz * 1e6 * per_cu;
 }
 
 /* DRAM bandwidth estimate: bus bytes x transfers per second.  DEV_INFO
- * gives the memory clock, not the type: APUs (DDR5/LPDDR5x) transfer twice
- * per clock, gfx11 dGPUs (GDDR6) sixteen times. */
+ * gives the memory clock, not the type: APUs (DDR4/DDR5/LPDDR5x) and HBM
+ * (a bus of 1024 bits or more: the gfx9 dGPUs) transfer twice per clock,
+ * gfx11 and gfx10.3 dGPUs (GDDR6) sixteen times. */
 static double peak_bandwidth(const amdbare_device_info *in)
 {
-	double rate = in->is_apu ? 2.0 : 16.0;
+	double rate = in->is_apu || in->vram_bit_width >= 1024 ? 2.0 : 16.0;
 	return in->vram_bit_width / 8.0 * in->max_memory_clock_mhz * 1e6 * rate;
 }
 
 /* The GPU's peak for reading a buffer where it really is.  On an APU, VRAM
  * and GTT are the same DRAM.  On a dGPU, GTT is system memory read across
- * PCIe: gfx11 dGPUs are PCIe 4.0 x16, 16 GT/s x 16 lanes x 128/130, 31.5
- * GB/s per direction (the kernel's DEV_INFO does not give the link). */
+ * PCIe: gfx11 and gfx10.3 dGPUs are PCIe 4.0 x16, 16 GT/s x 16 lanes x
+ * 128/130, 31.5 GB/s per direction (the kernel's DEV_INFO does not give
+ * the link). */
 #define PCIE4_X16_BYTES_PER_S 31.5e9
 
 static double domain_bandwidth(const amdbare_device_info *in, uint32_t domain, const char **what)
@@ -565,11 +598,12 @@ static int run(amdbare_device *dev, const struct gemm_opts *o)
 	double flops = 2.0 * o->m * (double)o->n * o->k;
 	/* the q8_0 kernel multiplies in f32 (v_fmac_f32), like f32 */
 	bool f32_alu = t == AMDBARE_DTYPE_F32 || q8;
-	double peak = peak_flops(&info, f32_alu ? AMDBARE_DTYPE_F32 : t);
+	const char *alu;
+	int per_cu = flops_per_clock_cu(&info, t, f32_alu, &alu);
+	double peak = peak_flops(&info, per_cu);
 	printf("rate      %.3f GFLOP/s = %.4f %% of %.1f TFLOPS (%s peak: %u CUs x %u MHz x %d)%s\n",
 	       flops / secs * 1e-9, 100.0 * flops / secs / peak, peak * 1e-12,
-	       f32_alu ? "f32 FMA" : "WMMA", info.cu_count,
-	       info.max_engine_clock_mhz, f32_alu ? 256 : 512, emu);
+	       alu, info.cu_count, info.max_engine_clock_mhz, per_cu, emu);
 	if (o->gemv) {
 		const char *what;
 		double bytes = (double)b_bytes;

@@ -87,12 +87,19 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Transfers per memory clock: 2 on APUs (DDR4/DDR5/LPDDR5(x)) and on
+ * HBM, the only memory with a bus of 1024 bits or more (gfx9 dGPUs: Vega
+ * 10/20, MI50/MI100); 16 on the gfx11 and gfx10.3 dGPUs (GDDR6). */
+static int dram_per_clock(const amdbare_device_info *in)
+{
+	return in->is_apu || in->vram_bit_width >= 1024 ? 2 : 16;
+}
+
 /* The DRAM bandwidth estimate of `amdbare gemv` (cmd_gemm.c
- * peak_bandwidth): bus bytes x memory clock x transfers per clock (2 on
- * APUs, DDR5/LPDDR5x; 16 on gfx11 dGPUs, GDDR6). */
+ * peak_bandwidth): bus bytes x memory clock x transfers per clock. */
 static double peak_dram(const amdbare_device_info *in)
 {
-	double rate = in->is_apu ? 2.0 : 16.0;
+	double rate = dram_per_clock(in);
 	return in->vram_bit_width / 8.0 * in->max_memory_clock_mhz * 1e6 * rate;
 }
 
@@ -334,7 +341,7 @@ static void print_text(const amdbare_device_info *in, uint64_t size, const struc
 	       in->node_path, size);
 	printf("theoretical DRAM bandwidth %.1f GB/s (%u-bit bus x %u MHz x %d per clock, %s "
 	       "estimate)%s\n", peak_dram(in) / 1e9, in->vram_bit_width, in->max_memory_clock_mhz,
-	       in->is_apu ? 2 : 16, in->is_apu ? "APU" : "dGPU", emu);
+	       dram_per_clock(in), in->is_apu ? "APU" : "dGPU", emu);
 	printf("\n  %-12s %-20s %12s  %s\n", "measurement", "domain", "result", "of peak");
 	for (int i = 0; i < n; i++) {
 		const struct meas *x = &m[i];

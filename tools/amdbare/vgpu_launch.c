@@ -46,6 +46,9 @@ static const struct {
 	{"680m", "Radeon 680M"},
 	{"deck", "Steam Deck"},
 	{"6800xt", "Radeon RX 6800 XT"},
+	{"raven", "Radeon Vega 11 (Raven)"},
+	{"cezanne", "Radeon Vega 8 (Cezanne)"},
+	{"mi50", "Radeon Instinct MI50"},
 };
 
 /* Profiles of the vgpu that stand for "no usable device" rather than a
@@ -54,8 +57,8 @@ static const char *const device_less_profiles[] = {"none", "foreign"};
 
 const char *vgpu_profile_list(void)
 {
-	return "780m, 890m, 8060s, 860m, 7900xtx; gfx10.3 without execution: 680m, deck, 6800xt "
-	       "(and, to see what a machine without one looks like: none, foreign)";
+	return "780m, 890m, 8060s, 860m, 7900xtx; gfx10.3 without execution: 680m, deck, 6800xt; "
+	       "gfx9 without execution: raven, cezanne, mi50 (and, to see what a machine without one looks like: none, foreign)";
 }
 
 bool vgpu_profile_known(const char *name)

@@ -12,8 +12,10 @@
  * --lines reads lines of comma-separated bytes ("0x01,0x05,0x0a,0x06", the
  * form of LLVM's MC disassembler tests) from stdin and prints one line per
  * input line: the text of the instruction(s) the bytes hold (several
- * joined by " ;; "), or "<illegal>" from the first undecodable dword on;
- * a line that holds no bytes prints as an empty line. */
+ * joined by " ;; ").  An undecodable dword is skipped as llvm-mc skips it
+ * (it warns "invalid instruction encoding" and goes on 4 bytes later), so
+ * what follows is decoded on its own; a line with nothing decodable prints
+ * "<illegal>", a line that holds no bytes an empty line. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,21 +73,20 @@ static int disasm_lines(void)
 		uint32_t words[16];
 		size_t nw = nb / 4;
 		memcpy(words, bytes, nw * 4);
+		unsigned printed = 0;
 		for (size_t i = 0; i < nw;) {
 			struct isa_inst in;
 			char txt[256];
 			int n = isa_decode_gen(gen, words + i, nw - i, &in);
-			if (i)
-				printf(" ;; ");
 			if (n < 0) {
-				printf("<illegal>");
-				break;
+				i++;
+				continue;
 			}
 			format(&in, txt, sizeof txt);
-			printf("%s", txt);
+			printf("%s%s", printed++ ? " ;; " : "", txt);
 			i += (size_t)n;
 		}
-		printf("\n");
+		printf("%s\n", nw && !printed ? "<illegal>" : "");
 	}
 	return 0;
 }

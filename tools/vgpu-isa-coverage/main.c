@@ -1,6 +1,6 @@
 /* vgpu-isa-coverage: what the vgpu knows of each gfx11 encoding class,
  * generated from its tables (make isa-coverage, docs/vgpu-shader.md).
- *   vgpu-isa-coverage [--list] [--gfx103]
+ *   vgpu-isa-coverage [--list] [--gfx103] | --words
  * --gfx103: the gfx10.3 tables (isa_table_gfx103.h) instead, each
  * mnemonic resolved as a gfx10.3 dispatch resolves it (shader/gfx103.c).
  * For every opcode table entry (tools/vgpu/isa: the generated tables and
@@ -8,12 +8,19 @@
  * whether it has an executor for it (shader_executes: the plan the
  * dispatch would resolve).  --list prints "CLASS MNEMONIC 0|1" per
  * mnemonic; without it, a table of counts per class.  tools/isa-coverage.py
- * adds what LLVM knows (its MC test corpus) and what the tests run. */
+ * adds what LLVM knows (its MC test corpus) and what the tests run.
+ * --words reads lines of hex instruction dwords ("d6100000 02290100", as
+ * Mesa's ACO prints them after each instruction) and prints per line
+ * "1 TEXT" or "0 TEXT": whether the shader core has an executor for the
+ * decoded instruction (with its DPP and operands as encoded) and the
+ * decoder's text; "- <illegal>" for an undecodable line
+ * (tests/test_aco.sh). */
 #include "isa/isa_table.h"
 #include "isa/isa_table_gfx103.h"
 #include "shader/shader.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct tab {
@@ -23,8 +30,37 @@ struct tab {
 	const unsigned *n;
 };
 
+/* --words: see the file comment */
+static int words_mode(void)
+{
+	char line[1024];
+	while (fgets(line, sizeof line, stdin)) {
+		uint32_t w[8];
+		size_t n = 0;
+		for (char *p = line; n < 8;) {
+			char *end;
+			unsigned long v = strtoul(p, &end, 16);
+			if (end == p)
+				break;
+			w[n++] = (uint32_t)v;
+			p = end;
+		}
+		struct isa_inst in;
+		char txt[256];
+		if (!n || isa_decode(w, n, &in) < 0) {
+			printf("- <illegal>\n");
+			continue;
+		}
+		isa_format(&in, txt, sizeof txt);
+		printf("%d %s\n", shader_executes(&in) != 0, txt);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--words"))
+		return words_mode();
 	int list = 0, gfx103 = 0;
 	for (int a = 1; a < argc; a++) {
 		list |= !strcmp(argv[a], "--list");

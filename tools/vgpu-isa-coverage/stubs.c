@@ -2,6 +2,7 @@
  * to.  vgpu-isa-coverage links the ISA and shader objects only (never the
  * libc interposers) and only resolves plans: it never executes, so each of
  * these aborts if reached. */
+#include "base/vgpu_device.h"
 #include "exec/window.h"
 
 #include <stdio.h>
@@ -48,4 +49,10 @@ void exec_vm_window_close(struct exec_vm_window *win)
 {
 	(void)win;
 	never("exec_vm_window_close");
+}
+
+const struct vgpu_profile *vgpu_profile_get(int *err)
+{
+	(void)err;
+	never("vgpu_profile_get");
 }

@@ -17,8 +17,10 @@
  *  - family ids: amdgpu_drm.h (GC_11_0_0 = 145, GC_11_0_1 = 148) and newer
  *    kernels' header (GC_11_5_0 = 150, absent from 6.1 and libdrm 2.4.114).
  *  - external_rev = rev_id + 1 for GC 11.0.0/11.0.1: soc21_common_early_init
- *    (Linux 6.1 soc21.c).  6.1 does not know GC 11.5.x; the 890m/8060s
- *    profiles use the same rule (documented in docs/vgpu.md).
+ *    (Linux 6.1 soc21.c).  6.1 does not know GC 11.5.x; for those the
+ *    profiles follow Linux 6.12's soc21_common_early_init: GC 11.5.0 gives
+ *    0x1 for rev_id 0 (890m), 11.5.1 rev_id + 0xc1 (8060s), 11.5.2
+ *    rev_id + 0x40 (860m).
  *  - CU/SE/SH layout: public chip specifications (780M: 12 CUs in 1 SE x 2
  *    SA; 890M: 16 CUs; 860M: 8 CUs; 8060S: 40 CUs in 2 SE; 7900 XTX: 96
  *    CUs in 6 SE).
@@ -117,7 +119,7 @@ static const struct vgpu_profile p_8060s = {
 	.pci_slot = "0000:c5:00.0",
 	.pci_class = 0x030000,
 	.family = AMDGPU_FAMILY_GC_11_5_0,
-	.chip_rev = 0x00, .external_rev = 0x01,
+	.chip_rev = 0x00, .external_rev = 0xc1,
 	.gc_major = 11, .gc_minor = 5, .gc_rev = 1,
 	.is_apu = 1,
 	.num_se = 2, .num_sh_per_se = 2, .cu_per_sh = 10, .cu_active = 40,
@@ -285,6 +287,114 @@ static const struct vgpu_profile p_6800xt = {
 	.num_vgprs = 1024,
 };
 
+/* gfx9 (GCN 5, Vega; GC 9.x).  Device facts only: the vgpu has no gfx9
+ * command processor, SDMA 4.x or GCN shader core, so every job submitted
+ * on these profiles faults ("gfx9 command processor not modelled",
+ * exec/ring.c); opening, DEV_INFO, memory queries, GEM and VA work as on
+ * the others.  Sources: amdgpu.ids (Debian 12's copy lists 15DD and 66A1,
+ * not the Cezanne 1638 revision used here); external_rev from
+ * soc15_common_early_init (Linux 6.12 soc15.c) and the Green Sardine flag
+ * of amdgpu_device_init (every 1638 part); GB_ADDR_CONFIG from
+ * gfx_v9_0_gpu_early_init's golden values; RB/TCC counts, gpu counter
+ * frequency and 256 VGPRs as in Mesa's drm-shim dumps of Raven and
+ * Renoir parts (src/amd/drm-shim/amdgpu_devices.c).  Clocks and CU counts:
+ * public product specifications.  Subsystem ids and PCI slots are
+ * placeholders, as in the other profiles; the CU bitmap fills SEs in
+ * order (the MI50's 60 CUs as 16+16+16+12, where the chip disables one
+ * CU per SE). */
+
+/* Radeon Vega 11 (Raven, Ryzen 5 2400G, gfx902, GC 9.1.0): 16 GiB of
+ * DDR4-2933 on a 128-bit bus (memory clock 1466 MHz), a 2 GiB carve-out;
+ * GTT = half of the remaining 14 GiB (Linux 6.1).  11 CUs in 1 SE x 1 SA,
+ * 1.25 GHz.  PCI 1002:15dd rev c1 is amdgpu.ids' "AMD Radeon Vega 11
+ * Graphics"; external_rev = rev_id + 1 (Raven, neither Raven2 nor
+ * Picasso). */
+static const struct vgpu_profile p_raven = {
+	.name = "raven",
+	.marketing_name = "AMD Radeon Vega 11 Graphics",
+	.pci_vendor = 0x1002, .pci_device = 0x15dd,
+	.subsys_vendor = 0x1002, .subsys_device = 0x15dd,
+	.pci_revision = 0xc1,
+	.pci_slot = "0000:09:00.0",
+	.pci_class = 0x030000,
+	.family = AMDGPU_FAMILY_RV,
+	.chip_rev = 0x00, .external_rev = 0x01,
+	.gc_major = 9, .gc_minor = 1, .gc_rev = 0,
+	.is_apu = 1,
+	.num_se = 1, .num_sh_per_se = 1, .cu_per_sh = 11, .cu_active = 11,
+	.max_engine_clock_khz = 1250000, .max_memory_clock_khz = 1466000,
+	.vram_type = AMDGPU_VRAM_TYPE_DDR4, .vram_bit_width = 128,
+	.gb_addr_config = 0x24000042, /* RAVEN_GB_ADDR_CONFIG_GOLDEN */
+	.vram_size = 2 * GiB, .vis_vram_size = 2 * GiB,
+	.gtt_size = 7 * GiB,
+	.system_ram = 14 * GiB, /* 16 GiB less the 2 GiB carve-out: GTT half */
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 2, .num_tcc_blocks = 4, .num_sdma = 1,
+	.num_vgprs = 256,
+};
+
+/* Radeon Vega 8 in a Cezanne APU (Ryzen 7 5700G, gfx90c, GC 9.3.0): 64 GiB
+ * of DDR4-3200 (128-bit, memory clock 1600 MHz) with the 512 MiB carve-out
+ * most BIOSes default to, so a model lives in GTT: half of the remaining
+ * 63.5 GiB (Linux 6.1), the large GTT such machines are used for.  8 CUs
+ * in 1 SE x 1 SA, 2.0 GHz.  PCI 1002:1638 (Cezanne) rev c8; amdgpu.ids
+ * names only rev c9 ("AMD Radeon Vega 7 Graphics"), so libdrm finds no
+ * name and the library says "AMD Radeon Graphics"; external_rev = rev_id
+ * + 0xa1 (Green Sardine). */
+static const struct vgpu_profile p_cezanne = {
+	.name = "cezanne",
+	.marketing_name = "AMD Radeon Graphics",
+	.pci_vendor = 0x1002, .pci_device = 0x1638,
+	.subsys_vendor = 0x1002, .subsys_device = 0x1636,
+	.pci_revision = 0xc8,
+	.pci_slot = "0000:30:00.0",
+	.pci_class = 0x030000,
+	.family = AMDGPU_FAMILY_RV,
+	.chip_rev = 0x00, .external_rev = 0xa1,
+	.gc_major = 9, .gc_minor = 3, .gc_rev = 0,
+	.is_apu = 1,
+	.num_se = 1, .num_sh_per_se = 1, .cu_per_sh = 8, .cu_active = 8,
+	.max_engine_clock_khz = 2000000, .max_memory_clock_khz = 1600000,
+	.vram_type = AMDGPU_VRAM_TYPE_DDR4, .vram_bit_width = 128,
+	.gb_addr_config = 0x22010042, /* gfx_v9_0_gpu_early_init, GC 9.3.0 */
+	.vram_size = 512 * MiB, .vis_vram_size = 512 * MiB,
+	.gtt_size = 31 * GiB + 768 * MiB,
+	.system_ram = 63 * GiB + 512 * MiB, /* 64 GiB less the carve-out: GTT half */
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 2, .num_tcc_blocks = 4, .num_sdma = 1,
+	.num_vgprs = 256,
+};
+
+/* Radeon Instinct MI50 32 GB (Vega 20, gfx906, GC 9.4.0): 32 GiB of HBM2
+ * (4096-bit, 1 GHz) behind a BAR as large as VRAM (large BAR: all of it
+ * CPU-visible), in the 7900xtx's 64 GiB host.  60 CUs in 4 SE x 1 SA,
+ * 1.725 GHz; 2 SDMA engines.  PCI 1002:66a1 rev 02 is amdgpu.ids' "AMD
+ * Instinct MI60 / MI50"; a display controller (class 0x0380: no display
+ * outputs); external_rev = rev_id + 0x28 (Vega 20). */
+static const struct vgpu_profile p_mi50 = {
+	.name = "mi50",
+	.marketing_name = "AMD Instinct MI60 / MI50",
+	.pci_vendor = 0x1002, .pci_device = 0x66a1,
+	.subsys_vendor = 0x1002, .subsys_device = 0x0834,
+	.pci_revision = 0x02,
+	.pci_slot = "0000:43:00.0",
+	.pci_class = 0x038000,
+	.family = AMDGPU_FAMILY_AI,
+	.chip_rev = 0x00, .external_rev = 0x28,
+	.gc_major = 9, .gc_minor = 4, .gc_rev = 0,
+	.is_apu = 0,
+	.num_se = 4, .num_sh_per_se = 1, .cu_per_sh = 16, .cu_active = 60,
+	.max_engine_clock_khz = 1725000, .max_memory_clock_khz = 1000000,
+	.vram_type = AMDGPU_VRAM_TYPE_HBM, .vram_bit_width = 4096,
+	.gb_addr_config = 0x22014042, /* gfx_v9_0_gpu_early_init, GC 9.4.0 */
+	.vram_size = 32 * GiB, .vis_vram_size = 32 * GiB,
+	.gtt_size = 33254252544ull,
+	.system_ram = 2 * 33254252544ull, /* the 7900xtx's host: GTT half of it */
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 16, .num_tcc_blocks = 16, .num_sdma = 2,
+	.num_vgprs = 256,
+};
+
 /* A DRM node that is not amdgpu (an Intel iGPU, i915): libraries must
  * notice the driver name and refuse it.  Only VERSION and the generic DRM
  * ioctls answer; every amdgpu ioctl gets what i915 gives for a driver
@@ -310,7 +420,7 @@ static const struct vgpu_profile p_none = {
 
 static const struct vgpu_profile *const all_profiles[] = {
 	&p_780m, &p_890m, &p_8060s, &p_860m, &p_7900xtx,
-	&p_680m, &p_deck, &p_6800xt, &p_foreign, &p_none, NULL,
+	&p_680m, &p_deck, &p_6800xt, &p_raven, &p_cezanne, &p_mi50, &p_foreign, &p_none, NULL,
 };
 
 const struct vgpu_profile *const *vgpu_profile_all(void)

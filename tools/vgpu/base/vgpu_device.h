@@ -106,6 +106,10 @@ int vgpu_dev_ioctl(struct vgpu_file *f, unsigned long request, void *arg);
  * fault-time behaviour).  The boundary then maps backing_fd itself. */
 int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot,
 		  int flags, int *backing_fd, off_t *backing_offset);
+/* After the boundary mapped backing_fd at `addr`: maps the pages the
+ * backing file already holds at once (what TTM's 16-page prefault per CPU
+ * fault costs; memory/cpu_map.c).  Allocates nothing. */
+void vgpu_dev_mmap_done(void *addr, size_t len, int prot, int backing_fd, off_t backing_offset);
 /* munmap(2) of a range that came from vgpu_dev_mmap (bookkeeping only). */
 void vgpu_dev_munmap(void *addr, size_t len);
 /* Text of /proc/self/fdinfo/<fd> after the generic pos/flags/mnt_id/ino

@@ -129,7 +129,10 @@ static void *do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t 
 		return MAP_FAILED;
 	}
 	atomic_store(&mapped_any, true);
-	return vgpu_real_mmap(addr, len, prot, flags, backing_fd, backing_off);
+	void *p = vgpu_real_mmap(addr, len, prot, flags, backing_fd, backing_off);
+	if (p != MAP_FAILED)
+		vgpu_dev_mmap_done(p, len, prot, backing_fd, backing_off);
+	return p;
 }
 
 VGPU_INTERPOSE void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)

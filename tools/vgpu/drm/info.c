@@ -96,6 +96,12 @@ static uint32_t ip_discovery_version(uint32_t maj, uint32_t min, uint32_t rev)
  * Navi 21 5.2.0, Van Gogh 5.2.1, Yellow Carp 5.2.3, ...). */
 static uint32_t sdma_discovery_version(const struct vgpu_profile *p)
 {
+	/* GC 9: amdgpu_discovery.c's legacy table (Raven SDMA 4.1.0, Vega 20
+	 * 4.2.0) and Renoir's discovery table (4.1.2). */
+	if (p->gc_major == 9)
+		return p->gc_minor == 1 ? ip_discovery_version(4, 1, 0)
+		       : p->gc_minor == 3 ? ip_discovery_version(4, 1, 2)
+		       : ip_discovery_version(4, 2, 0);
 	if (p->gc_major == 10)
 		return ip_discovery_version(5, 2, p->gc_rev);
 	if (p->gc_minor == 5)
@@ -122,7 +128,8 @@ static int hw_ip_info(struct vgpu_file *f, const struct drm_amdgpu_info *info,
 		 * (GFX10_NUM_GFX_RINGS_Sienna_Cichlid); the IP block's
 		 * version is gfx_v10_0_ip_block's / gfx_v11_0_ip_block's. */
 		rings = info->query_hw_ip.type == AMDGPU_HW_IP_GFX ? (p->gc_major == 10 ? 2 : 1) : 4;
-		r->hw_ip_version_major = p->gc_major == 10 ? 10 : 11;
+		/* gfx_v9_0_ip_block: 9.0, one gfx ring (GFX9_NUM_GFX_RINGS) */
+		r->hw_ip_version_major = p->gc_major == 9 ? 9 : p->gc_major == 10 ? 10 : 11;
 		r->hw_ip_version_minor = 0;
 		/* 6.1's ip_discovery_version, named _pad in libdrm 2.4.114 */
 		r->_pad = ip_discovery_version(p->gc_major, p->gc_minor, p->gc_rev);
@@ -131,8 +138,9 @@ static int hw_ip_info(struct vgpu_file *f, const struct drm_amdgpu_info *info,
 		break;
 	case AMDGPU_HW_IP_DMA:
 		rings = p->num_sdma < 2 ? p->num_sdma : 2;
-		/* sdma_v5_2_ip_block (GC 10.3) or sdma_v6_0_ip_block */
-		r->hw_ip_version_major = p->gc_major == 10 ? 5 : 6;
+		/* sdma_v4_0_ip_block (GC 9), sdma_v5_2_ip_block (GC 10.3) or
+		 * sdma_v6_0_ip_block */
+		r->hw_ip_version_major = p->gc_major == 9 ? 4 : p->gc_major == 10 ? 5 : 6;
 		r->hw_ip_version_minor = p->gc_major == 10 ? 2 : 0;
 		r->_pad = sdma_discovery_version(p);
 		r->ib_start_alignment = 256;
@@ -358,6 +366,11 @@ static void fill_dev_info(struct vgpu_file *f, struct drm_amdgpu_info_device *d)
 	 * these chips (amdgpu_mcbp is off: no PREEMPTION flag) */
 	if (p->gc_major == 11 && p->gc_minor == 0 && p->gc_rev == 1)
 		d->ids_flags |= AMDGPU_IDS_FLAGS_TMZ;
+	/* ... and for Raven (GC 9.1.0/9.2.2) and Renoir/Cezanne (9.3.0), on
+	 * by default in the same function */
+	if (p->gc_major == 9 && (p->gc_minor == 1 || p->gc_minor == 3 ||
+				 (p->gc_minor == 2 && p->gc_rev == 2)))
+		d->ids_flags |= AMDGPU_IDS_FLAGS_TMZ;
 	uint64_t vm_size = (1ull << VM_SIZE_BITS) - AMDGPU_VA_RESERVED_SIZE;
 	d->virtual_address_offset = AMDGPU_VA_RESERVED_SIZE;
 	d->virtual_address_max = vm_size < AMDGPU_GMC_HOLE_START ? vm_size : AMDGPU_GMC_HOLE_START;
@@ -374,6 +387,18 @@ static void fill_dev_info(struct vgpu_file *f, struct drm_amdgpu_info_device *d)
 	d->vce_harvest_config = 0;
 	d->gc_double_offchip_lds_buf = 0;
 	d->wave_front_size = 32;
+	if (p->gc_major == 9) {
+		/* gfx9: wave64 only (the gpu_info firmware's gc_wave_size),
+		 * gfx_v9_0_sw_init's 32 KiB CE RAM, double off-chip LDS
+		 * buffers (gfx_v9_0_gpu_early_init), and for Raven (MP1 10.0.x)
+		 * soc15_get_xclk's reference clock / 4: the values Mesa's
+		 * drm-shim dumps of Raven and Renoir parts show. */
+		d->wave_front_size = 64;
+		d->ce_ram_size = 0x8000;
+		d->gc_double_offchip_lds_buf = 1;
+		if (p->gc_minor == 1 || (p->gc_minor == 2 && p->gc_rev == 2))
+			d->gpu_counter_freq = 25000;
+	}
 	d->num_shader_visible_vgprs = p->num_vgprs;
 	d->num_cu_per_sh = p->cu_per_sh;
 	d->num_tcc_blocks = p->num_tcc_blocks;

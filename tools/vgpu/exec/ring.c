@@ -167,6 +167,21 @@ int exec_vm_fault(struct exec_job *job, uint64_t va, bool write, const char *why
 	return -ECANCELED;
 }
 
+/* GC 9.x (gfx9, Vega: the raven, cezanne and mi50 profiles): the vgpu has
+ * no gfx9 command processor (PM4 as gfx_v9_0 takes it), no SDMA 4.x and no
+ * GCN shader core, so a job faults before any IB runs, naming what is
+ * missing, rather than running gfx9 code on another generation's model.
+ * Returns 0 for every other generation. */
+static int gfx9_unmodelled(struct exec_job *job)
+{
+	const struct vgpu_profile *p = vgpu_profile_get(NULL);
+	if (!p || p->gc_major != 9)
+		return 0;
+	return exec_fault(job, "gfx9 command processor not modelled: profile %s (GC %u.%u.%u) has "
+			  "no %s executor in the vgpu", p->name, p->gc_major, p->gc_minor, p->gc_rev,
+			  job->ip == AMDGPU_HW_IP_DMA ? "SDMA 4.x" : "gfx9 PM4/GCN shader");
+}
+
 static uint64_t timeout_ns(void)
 {
 	const char *s = getenv("AMDBARE_VGPU_TIMEOUT_MS");
@@ -201,6 +216,9 @@ int exec_check_watchdog(struct exec_job *job)
  * is missing, instead of running its code on another generation's model. */
 static int run_job(struct exec_job *job)
 {
+	int g9 = gfx9_unmodelled(job);
+	if (g9)
+		return g9;
 	const struct vgpu_profile *p = vgpu_profile_get(NULL);
 	if (!p || p->gc_major == 11)
 		job->gc = EXEC_GC_11;

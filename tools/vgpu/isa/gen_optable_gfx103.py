@@ -157,6 +157,60 @@ def probe_mubuf_cache(enc, table):
             table[op]["mbz"] = tuple(table[op]["mbz"]) + ("MCACHE",)
 
 
+# probe_const_srcs: gen_optable.py's source-code classes (a class is
+# denied when LLVM rejects one of its codes or marks it /*Invalid ...*/),
+# but the literal (the NOLIT constant class says it) and VGPRs
+CONST_CLASSES = tuple((cls, code) for cls, codes in g.RULE_CLASSES
+                      if cls not in ("LIT", "VGPR") for code in codes)
+
+
+def probe_const_srcs(enc, table):
+    """Source fields that take fewer kinds of operand than their encoding
+    allows (v_movrel*'s src0: a VGPR index base, LLVM prints "/*Invalid
+    immediate*/" for a constant; v_readfirstlane_b32's src0; s_rfe_b64's
+    source): the classes LLVM rejects become the slot's ISA_SRC_DENY_*
+    rules, as probe_src_rules does for the scalar-only VOP3 sources."""
+    if enc.name not in ("VOP1", "VOP2", "VOPC", "VOP3", "VOP3P", "SOP1", "SOP2", "SOPC"):
+        return
+    todo = []
+    for op, e in sorted(table.items()):
+        if "slots" not in e:
+            continue
+        for fld in ("SRC0", "SRC1", "SRC2", "SSRC0", "SSRC1"):
+            if fld not in [x[0] for x in e["slots"]] or e.get("lit", {}).get(fld) is None:
+                continue
+            bits = dict(e["slots"])[fld]
+            for cls, code in CONST_CLASSES:
+                if bits > 32 and 106 > code and (code % 2 or code + bits // 32 > 106):
+                    continue   # an SGPR that cannot start a range that wide
+                if bits > 32 and code in (107, 127):
+                    continue
+                f = g.entry_fields(enc, e)
+                # the classes are in gfx11 numbering (null 124, m0 125):
+                # the probe encodes gfx10's (m0 124, null 125)
+                f[fld] = {124: 125, 125: 124}.get(code, code)
+                todo.append((op, fld, cls, enc.build(op, f)))
+    res = llvmprobe.disassemble([t[3] for t in todo])
+    for (op, fld, cls, _), r in zip(todo, res):
+        if not r or "/*" in enc.part(r[0]):
+            table[op].setdefault("rules", {}).setdefault(fld, set()).add("DENY_" + cls)
+
+
+def swap_null_m0(table):
+    """gen_optable.probe_src_rules encodes its NULL class as 124 and M0 as
+    125, gfx11's numbers; on gfx10 those codes are m0 and null, so the two
+    results trade names (the decoder checks rules in gfx11 numbering)."""
+    for e in table.values():
+        for fld, rules in e.get("rules", {}).items():
+            n, m = "DENY_NULL" in rules, "DENY_M0" in rules
+            rules.discard("DENY_NULL")
+            rules.discard("DENY_M0")
+            if n:
+                rules.add("DENY_M0")
+            if m:
+                rules.add("DENY_NULL")
+
+
 def check_smem_cache(enc, table):
     """The SMEM base probe sets glc and dlc: LLVM prints them for the loads
     and ignores them on every other opcode, the rule isa_decode_gfx103.c
@@ -177,7 +231,9 @@ def tables():
         check_smem_cache(enc, t)
         g.probe_vop3_scalar_srcs(enc, t)
         g.probe_src_rules(enc, t)
+        swap_null_m0(t)
         g.probe_literals(enc, t)
+        probe_const_srcs(enc, t)
         g.probe_simm(enc, t)
         g.probe_vop3_mods(enc, t)
         g.probe_vop3p_mods(enc, t)

@@ -1,4 +1,5 @@
-/* gfx11 (RDNA3) instruction decoder and disassembler of the vgpu.
+/* gfx11 (RDNA3) and gfx10.3 (RDNA2) instruction decoder and disassembler
+ * of the vgpu (isa_decode_gen picks the generation).
  *
  * Stand-alone: no dependency on the rest of tools/vgpu and no libc call
  * beyond plain memory/string functions, so it links both into the preload

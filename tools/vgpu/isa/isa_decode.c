@@ -1,7 +1,9 @@
 /* gfx11 instruction decoder: word 0 picks the encoding, the encoding's
  * table (isa_optable.c) must know the opcode, and every operand field is
  * checked and expanded into struct isa_operand.  Strict: what the table
- * does not know, or an operand the hardware/LLVM rejects, is -EILSEQ. */
+ * does not know, or an operand the hardware/LLVM rejects, is -EILSEQ.
+ * gfx10.3 goes through the same code with its own classifier, tables and
+ * field layout from isa_decode_gfx103.c (inst.gen says which). */
 #include <errno.h>
 #include <string.h>
 
@@ -161,14 +163,37 @@ int isa_decode_sreg(struct isa_operand *o, unsigned code)
 		if (code + n > 106)
 			return -EILSEQ;
 	} else if (code >= 108 && code <= 123) {
+		/* ttmp tuples are aligned down the same way (LLVM's
+		 * getTTmpIdx then the tuple's shift: code 109 as a 64-bit
+		 * operand is ttmp[0:1], 110 as 128 bits ttmp[0:3]) */
 		unsigned align = n >= 4 ? 4 : n;
-		if ((code - 108) % align || code + n > 124)
+		code -= (code - 108) % align;
+		if (code + n > 124)
 			return -EILSEQ;
 	} else if (n > 1 && code != 106 && code != 126 && code != 124) {
 		return -EILSEQ;
 	}
 	o->reg = (uint16_t)code;
 	return 0;
+}
+
+/* gfx10.3: LLVM aligns a multi-dword ttmp range down as it does an SGPR
+ * one (gfx11's rejects it); o->code keeps the encoded code.  gfx11
+ * operands go to isa_decode_sreg unchanged. */
+static int decode_sreg_gen(const struct isa_inst *in, struct isa_operand *o, unsigned code)
+{
+	unsigned n = o->bits > 32 ? o->bits / 32 : 1;
+	/* gfx10.3: a 128/256-bit scalar operand is SGPRs or ttmps only (LLVM:
+	 * vcc, exec, m0 and null are invalid register classes there) */
+	if (in->gen == ISA_GEN_GFX103 && n >= 4 && code >= 106 && !(code >= 108 && code <= 123))
+		return -EILSEQ;
+	if (in->gen == ISA_GEN_GFX103 && code >= 108 && code <= 123 && n > 1) {
+		unsigned align = n >= 4 ? 4 : n;
+		int rc = isa_decode_sreg(o, code - (code - 108) % align);
+		o->code = (uint16_t)code;
+		return rc;
+	}
+	return isa_decode_sreg(o, code);
 }
 
 int isa_decode_vgpr(struct isa_operand *o, unsigned reg)
@@ -189,7 +214,7 @@ static int decode_src(struct isa_inst *in, struct isa_operand *o, unsigned code,
 	if (code >= 256)
 		return isa_decode_vgpr(o, code - 256);
 	if (code < 128)
-		return isa_decode_sreg(o, code);
+		return decode_sreg_gen(in, o, code);
 	if (o->lit == ISA_LIT_NONE)
 		return -EILSEQ;
 	if (code <= 208) {
@@ -426,14 +451,21 @@ static int decode_dpp(struct isa_inst *in, struct isa_operand *o, unsigned code,
 	return isa_decode_vgpr(o, dw & 0xff);
 }
 
-/* VOP3-DPP (gfx11): src0 = 250 (DPP16) or 233/234 (DPP8) in a VOP3
- * encoding, the DPP dword after the two VOP3 dwords; the source
+/* VOP3-DPP (gfx11): src0 = 250 (DPP16) or 233/234 (DPP8) in a VOP3 or
+ * VOP3P encoding, the DPP dword after the two VOP3(P) dwords; the source
  * modifiers stay in the VOP3 fields.  Taken for the opcodes llvm-mc-19
  * assembles as _e64_dpp: no 64-bit operand, no literal, not the
  * lane-access and v_div_scale forms. */
 static int vop3_dpp_ok(const struct isa_inst *in)
 {
 	const struct isa_opdesc *d = in->desc;
+	/* VOP3P-DPP: the four opcodes llvm-mc-19 assembles and decodes as
+	 * _e64_dpp (its gfx11_dasm_vop3p_dpp16/dpp8 tests); every other
+	 * VOP3P opcode with src0 = DPP is an invalid encoding there */
+	if (in->enc == ISA_ENC_VOP3P && strcmp(d->name, "v_dot2_f32_f16") &&
+	    strcmp(d->name, "v_fma_mix_f32") && strcmp(d->name, "v_fma_mixlo_f16") &&
+	    strcmp(d->name, "v_fma_mixhi_f16"))
+		return 0;
 	static const char *const no[] = { "v_div_scale", "v_readlane", "v_writelane",
 					  "v_permlane", "v_readfirstlane" };
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
@@ -471,8 +503,9 @@ static int decode_vop3_dpp(struct isa_inst *in, struct isa_operand *o, unsigned 
 		      (c >= 0x111 && c <= 0x11f) || (c >= 0x121 && c <= 0x12f) ||
 		      c == 0x140 || c == 0x141 || (c >= 0x150 && c <= 0x16f)))
 			return -EILSEQ;
-		if ((dw >> 20) & 0xf)
-			return -EILSEQ;   /* modifiers live in the VOP3 fields */
+		/* bits 20..23 (the DPP word's own src0/src1 neg/abs): the
+		 * modifiers live in the VOP3 fields and llvm-mc-19 ignores
+		 * these */
 		in->dpp = 16;
 		in->dpp_ctrl = (uint16_t)c;
 		in->fi = (uint8_t)((dw >> 18) & 1);
@@ -505,7 +538,7 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	    (in->enc == ISA_ENC_VOP1 || in->enc == ISA_ENC_VOP2 || in->enc == ISA_ENC_VOPC))
 		return decode_dpp(in, o, v, words, nwords, len);
 	if (o->field == ISA_FLD_SRC0 && (v == 250 || v == 233 || v == 234) &&
-	    in->enc == ISA_ENC_VOP3 && in->gen == ISA_GEN_GFX11)
+	    (in->enc == ISA_ENC_VOP3 || in->enc == ISA_ENC_VOP3P) && in->gen == ISA_GEN_GFX11)
 		return decode_vop3_dpp(in, o, v, words, nwords, len);
 	if (in->gen == ISA_GEN_GFX103 && (in->enc == ISA_ENC_VOP1 || in->enc == ISA_ENC_VOP2 ||
 					  in->enc == ISA_ENC_VOPC)) {
@@ -545,13 +578,13 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	case ISA_FLD_SRSRC:
 		if (v > 127)
 			return -EILSEQ;
-		return isa_decode_sreg(o, v);
+		return decode_sreg_gen(in, o, v);
 	case ISA_FLD_SADDR:
 		if (o->bits == 0) {
 			o->kind = ISA_OPK_OFF;
 			return v == 124 ? 0 : -EILSEQ;
 		}
-		return isa_decode_sreg(o, v);
+		return decode_sreg_gen(in, o, v);
 	case ISA_FLD_VDST: case ISA_FLD_VSRC1: case ISA_FLD_DATA0:
 	case ISA_FLD_DATA1:
 		return isa_decode_vgpr(o, v);

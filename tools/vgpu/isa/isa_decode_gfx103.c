@@ -95,7 +95,7 @@ int isa_classify_gfx103(const uint32_t *words, size_t nwords, enum isa_enc *enc,
 	if ((w >> 25) == 0x3e) { *enc = ISA_ENC_VOPC; *op = (w >> 17) & 0xff; return 0; }
 	if ((w >> 31) == 0) { *enc = ISA_ENC_VOP2; *op = (w >> 25) & 0x3f; return 0; }
 	*len = 2;
-	if ((w >> 24) == 0xcc) { *enc = ISA_ENC_VOP3P; *op = (w >> 16) & 0x7f; return 0; }
+	if ((w >> 23) == 0x198) { *enc = ISA_ENC_VOP3P; *op = (w >> 16) & 0x7f; return 0; }
 	switch (w >> 26) {
 	case 0x35: *enc = ISA_ENC_VOP3; *op = (w >> 16) & 0x3ff; return 0;
 	case 0x38: *enc = ISA_ENC_MUBUF; *op = (w >> 18) & 0xff; return 0;
@@ -129,6 +129,7 @@ static int scalar_field(const struct isa_inst *in, uint8_t f, unsigned v)
 	case ISA_FLD_SDST: case ISA_FLD_SSRC0: case ISA_FLD_SSRC1:
 	case ISA_FLD_SDST3: case ISA_FLD_VDST_SGPR: case ISA_FLD_SDATA:
 	case ISA_FLD_SOFFSET: case ISA_FLD_SADDR: case ISA_FLD_MSOFF:
+	case ISA_FLD_SBASE: case ISA_FLD_SRSRC:
 		return 1;
 	case ISA_FLD_SRC0: case ISA_FLD_SRC1: case ISA_FLD_SRC2:
 		return v < 128 && in->enc != ISA_ENC_SMEM;
@@ -205,10 +206,21 @@ int isa_decode_sdwa_gfx103(struct isa_inst *in, const uint32_t *words, size_t nw
 		in->dst_unused = (uint8_t)((dw >> 11) & 3);
 		in->clamp = (uint8_t)(m[6] == 'P' ? (dw >> 13) & 1 : 0);
 		in->omod = (uint8_t)(m[7] == 'P' ? (dw >> 14) & 3 : 0);
-		if (in->dst_sel > 6 || in->dst_unused > 2)
+		if (in->dst_sel > 6)
 			return -EILSEQ;
+		/* dst_unused 3 is reserved; LLVM 19 decodes and prints it as
+		 * UNUSED_PAD, and so does this decoder */
+		if (in->dst_unused == 3)
+			in->dst_unused = 0;
 	} else {
 		in->dst_sel = 6;
+		/* v_cmpx_*: no SGPR destination to name (SD must be clear) */
+		int has_dst = 0;
+		for (unsigned i = 0; i < in->desc->nslots; i++)
+			if (in->desc->slot[i].field == ISA_FLD_VCC)
+				has_dst = 1;
+		if (!has_dst && ((dw >> 15) & 1))
+			return -EILSEQ;
 	}
 	*src0 = (dw >> 23) & 1 ? isa_sreg_gfx103(dw & 0xff) : 256 + (dw & 0xff);
 	return 0;
@@ -284,6 +296,8 @@ int isa_decode_extra_gfx103(struct isa_inst *in)
 	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL:
 		if (((w0 >> 13) & 1) && take_lds(in, ISA_FLD_VDST))
 			return -EILSEQ;
+		if ((w1 >> 23) & 1)
+			return -EILSEQ;   /* NV (non-volatile): LLVM 19 rejects it */
 		/* flat takes no scalar address (null) */
 		if (in->enc == ISA_ENC_FLAT && ((w1 >> 16) & 0x7f) != 125)
 			return -EILSEQ;
@@ -298,8 +312,8 @@ int isa_decode_extra_gfx103(struct isa_inst *in)
 	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		if (in->enc == ISA_ENC_MTBUF)
 			in->format = (uint8_t)((w0 >> 19) & 0x7f);
-		else if (((w0 >> 16) & 1) && take_lds(in, ISA_FLD_DATA0))
-			return -EILSEQ;
+		else if (((w0 >> 16) & 1) && (take_lds(in, ISA_FLD_DATA0) || ((w1 >> 23) & 1)))
+			return -EILSEQ;   /* (no tfe with lds) */
 		in->tfe = (uint8_t)((w1 >> 23) & 1);
 		in->offset = (int32_t)(w0 & 0xfff);
 		in->offen = (uint8_t)((w0 >> 12) & 1);

@@ -774,6 +774,7 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 				put_bits(o, " neg_hi:[", in->neg_hi, n);
 		}
 		if (in->clamp && (d->flags & ISA_OPF_CLAMP_PRINT)) put(o, " clamp");
+		put_dpp(o, in);   /* VOP3P-DPP */
 		break;
 	}
 	case ISA_ENC_SMEM:
@@ -854,8 +855,8 @@ static void put_inst(struct out *o, const struct isa_inst *in,
 		     const struct isa_opdesc *d, const struct isa_operand *ops,
 		     unsigned nops)
 {
-	if (in->dpp && in->enc == ISA_ENC_VOP3) {
-		/* VOP3-DPP: <name>_e64_dpp */
+	if (in->dpp && (in->enc == ISA_ENC_VOP3 || in->enc == ISA_ENC_VOP3P)) {
+		/* VOP3(P)-DPP: <name>_e64_dpp */
 		size_t n = strlen(d->name);
 		put(o, d->name);
 		if (n < 4 || strcmp(d->name + n - 4, "_e64"))

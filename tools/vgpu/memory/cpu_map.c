@@ -91,6 +91,40 @@ int vgpu_dev_mmap(struct vgpu_file *f, uint64_t offset, size_t len, int prot, in
 	return r;
 }
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
+
+/* TTM's CPU fault handler (ttm_bo_vm_fault_reserved) maps up to
+ * TTM_BO_VM_NUM_PREFAULT (16) pages of a BO per fault, so a CPU writing a
+ * BO it mapped takes one fault per 64 KiB.  The vgpu sees no faults, and a
+ * write fault on the host maps one 4 KiB page.  So once the boundary has
+ * mapped the backing file, the pages the file already holds (a VRAM pool
+ * file's pages, memory/vram_pool.c) are mapped at once with read faults,
+ * which the host serves 16 pages at a time (fault-around, 64 KiB); holes
+ * are skipped, so nothing is allocated and a sparse BO stays sparse.  Only
+ * the cost changes: contents and every report stay as they were.  A kernel
+ * without MADV_POPULATE_READ (before 5.14) refuses it, and the pages are
+ * then mapped at first touch as before. */
+void vgpu_dev_mmap_done(void *addr, size_t len, int prot, int backing_fd, off_t backing_offset)
+{
+	if (!(prot & PROT_READ) || backing_fd < 0 || backing_offset < 0)
+		return;
+	off_t end = backing_offset + (off_t)len;
+	for (off_t at = backing_offset; at < end;) {
+		off_t data = lseek(backing_fd, at, SEEK_DATA);
+		if (data < 0 || data >= end)
+			return;
+		off_t hole = lseek(backing_fd, data, SEEK_HOLE);
+		if (hole < 0 || hole > end)
+			hole = end;
+		if (madvise((char *)addr + (data - backing_offset), (size_t)(hole - data),
+			    MADV_POPULATE_READ) != 0)
+			return;
+		at = hole;
+	}
+}
+
 /* The boundary maps the backing memfd itself and reports every munmap
  * after the fact, so the vgpu never learns a mapping's address.  The CPU
  * mappings are therefore read back from /proc/self/maps when reported
@@ -132,8 +166,9 @@ char *mem_read_maps(const char *path)
 	return buf;
 }
 
-/* Mappings of this instance's BO memfds in this process, less the vgpu's
- * own internal ones (mem_bo.kmap).  Local lock held. */
+/* Mappings of this instance's BO memfds and VRAM pool files in this
+ * process, less the vgpu's own internal ones (mem_bo.kmap).  Local lock
+ * held. */
 int mem_cpu_map_count(char *buf, size_t cap, size_t *off)
 {
 	char *maps = mem_read_maps("/proc/self/maps");
@@ -147,10 +182,18 @@ int mem_cpu_map_count(char *buf, size_t cap, size_t *off)
 		if (nl)
 			*nl = '\0';
 		char *name = strstr(line, needle);
+		/* or a VRAM pool file (memory/vram_pool.c): the BO it backs */
+		char *pool = name ? NULL : strstr(line, "/dev/shm/");
+		uint32_t pool_gid = 0;
+		if (pool) {
+			mem_shared_lock();
+			pool_gid = mem_vram_pool_gid(pool);
+			mem_shared_unlock();
+		}
 		unsigned long lo, hi;
 		unsigned long long pgoff;
-		if (name && sscanf(line, "%lx-%lx %*s %llx", &lo, &hi, &pgoff) == 3) {
-			uint32_t gid = (uint32_t)strtoul(name + strlen(needle), NULL, 10);
+		if ((name || pool_gid) && sscanf(line, "%lx-%lx %*s %llx", &lo, &hi, &pgoff) == 3) {
+			uint32_t gid = name ? (uint32_t)strtoul(name + strlen(needle), NULL, 10) : pool_gid;
 			struct mem_bo *bo = mem_bo_find(gid);
 			if (!(bo && bo->kmap && (unsigned long)bo->kmap == lo)) {
 				mem_appendf(buf, cap, off, "cpu mapping: 0x%lx-0x%lx -> bo %u offset %llu\n",

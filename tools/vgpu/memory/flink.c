@@ -106,6 +106,7 @@ int vgpu_ioctl_gem_open(struct vgpu_file *f, void *data)
 	struct mem_gbo *g = mem_gbo_get(gid);
 	int r = (g && g->flink_name == gid) ? 0 : -ENOENT;
 	uint64_t size = 0, ino = 0, dev = 0;
+	uint32_t vf = 0;
 	int32_t pids[MEM_MAX_HOLDERS];
 	int npids = 0;
 	if (!r) {
@@ -113,6 +114,7 @@ int vgpu_ioctl_gem_open(struct vgpu_file *f, void *data)
 		size = g->size;
 		ino = g->ino;
 		dev = g->dev;
+		vf = g->vram_file;
 		for (int i = 0; i < MEM_MAX_HOLDERS; i++)
 			if (g->holders[i].pid && g->holders[i].pid != (int32_t)getpid())
 				pids[npids++] = g->holders[i].pid;
@@ -126,6 +128,18 @@ int vgpu_ioctl_gem_open(struct vgpu_file *f, void *data)
 	bool fresh = false;
 	if (!bo) {
 		int fd = -1;
+		if (vf) {
+			/* a VRAM pool file: open it by its path */
+			char path[256];
+			struct stat st;
+			mem_vram_pool_path(vf - 1, path, sizeof(path));
+			fd = vgpu_real_open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0);
+			if (fd >= 0 && (vgpu_real_fstat(fd, &st) != 0 || (uint64_t)st.st_ino != ino ||
+					(uint64_t)st.st_dev != dev)) {
+				vgpu_real_close(fd);
+				fd = -1;
+			}
+		}
 		for (int i = 0; i < npids && fd < 0; i++)
 			fd = memfd_from_process(pids[i], gid, ino, dev);
 		bo = fd >= 0 ? mem_bo_new(gid, fd, size) : NULL;

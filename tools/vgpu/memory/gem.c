@@ -1,9 +1,11 @@
 /*
  * GEM object ioctls of amdgpu (Linux 6.1 amdgpu_gem.c, amdgpu_object.c,
  * drm_gem.c): CREATE, CLOSE, MMAP (offset), WAIT_IDLE, METADATA, OP.
- * Every BO is backed by one memfd, sized with ftruncate (sparse: only the
+ * Every BO is backed by one file, sized with ftruncate (sparse: only the
  * pages touched cost memory), whatever its placement: placement is
- * bookkeeping in the shared table, contents never move.
+ * bookkeeping in the shared table, contents never move.  A BO created in
+ * VRAM takes a file of the VRAM pool (memory/vram_pool.c), whose pages
+ * outlive it; any other BO gets its own memfd.
  */
 #include "internal.h"
 
@@ -157,6 +159,31 @@ int mem_bo_install(struct vgpu_mem_file *mf, uint32_t gid, uint64_t size, int me
 {
 	uint64_t ino = 0, dev = 0;
 	int fd = memfd;
+	uint32_t vf = 0;
+	if (fd == -2) {
+		/* a VRAM BO: a file of the VRAM pool (memory/vram_pool.c) */
+		mem_shared_lock();
+		struct mem_gbo *g = mem_gbo_get(gid);
+		vf = g ? mem_vram_pool_take(g) : 0;
+		bool clear = g && mem_vram_clears(g->flags);
+		mem_shared_unlock();
+		if (vf) {
+			fd = mem_vram_pool_open(vf, size, clear, &ino, &dev);
+			if (fd < 0) {
+				vgpu_log("vgpu: mem: VRAM pool file %u for BO %u (%llu bytes): %s; "
+					 "a memfd backs it", vf - 1, gid, (unsigned long long)size,
+					 strerror(-fd));
+				mem_shared_lock();
+				g = mem_gbo_get(gid);
+				if (g && g->vram_file == vf)
+					g->vram_file = 0;
+				mem_vram_pool_drop(vf);
+				mem_shared_unlock();
+				vf = 0;
+				fd = -2;
+			}
+		}
+	}
 	if (fd == -2) {
 		fd = make_memfd(gid, size, &ino, &dev);
 		if (fd < 0) {
@@ -172,6 +199,13 @@ int mem_bo_install(struct vgpu_mem_file *mf, uint32_t gid, uint64_t size, int me
 	if (r == 0 && g) {
 		g->ino = ino;
 		g->dev = dev;
+		if (vf && g->vram_file == vf) {
+			struct mem_vram_file *pf = &mem_shared()->vram_file[vf - 1];
+			pf->exists = 1;
+			pf->size = size;
+			pf->ino = ino;
+			pf->dev = dev;
+		}
 	} else if (g) {
 		mem_gbo_release(g, 1);
 	}

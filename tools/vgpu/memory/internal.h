@@ -96,14 +96,29 @@ struct mem_gbo {
 	uint64_t metadata_flags;
 	uint8_t metadata[256];
 	struct mem_holder holders[MEM_MAX_HOLDERS];
+	uint32_t vram_file;        /* 1 + index in mem_shared.vram_file, 0: own memfd */
+	uint32_t pad;
+};
+
+/* One backing file of the VRAM pool (memory/vram_pool.c): a file in
+ * /dev/shm that keeps its pages after the BO it backed is freed, so the
+ * next VRAM BO writes into pages the host already has, as real VRAM is
+ * there before any BO. */
+#define MEM_VRAM_FILES 256
+struct mem_vram_file {
+	uint32_t gid;              /* BO it backs now, 0: free */
+	uint32_t exists;           /* the file was created */
+	uint64_t size;             /* its length (pages beyond were given back) */
+	uint64_t ino, dev;
 };
 
 #define MEM_SHM_MAGIC 0x6d656d76u /* "vmem" */
 /* 2: the reset counters and VRAM-lost marks below; 3: the machine name
- * records the kernel version ("780m, kernel 6.1").  An unused instance of
+ * records the kernel version ("780m, kernel 6.1"); 4: the VRAM pool
+ * (vram_file, mem_gbo.vram_file).  An unused instance of
  * another version is replaced, one in use refused (memory/shared.c), never
  * misread. */
-#define MEM_SHM_VERSION 3u
+#define MEM_SHM_VERSION 4u
 
 struct mem_shared {
 	uint32_t magic, version;
@@ -130,6 +145,7 @@ struct mem_shared {
 	 * holding it that applies the loss scrambles them and clears the mark
 	 * (shared lock) */
 	uint32_t lost_gid[MEM_MAX_BOS];
+	struct mem_vram_file vram_file[MEM_VRAM_FILES];
 };
 
 /* Attaches to (creating if needed) the instance's shared state; called from
@@ -170,6 +186,34 @@ void mem_dev_vram_lost_inc(void);
  * caller scrambles it before it drops the shared lock, so no other
  * holder sees the old contents meanwhile.  Shared lock held. */
 bool mem_dev_take_lost(uint32_t gid);
+
+/* ---- VRAM pool (memory/vram_pool.c) ------------------------------------ */
+
+/* Smallest VRAM BO that gets a pool file (smaller ones keep a memfd). */
+#define MEM_VRAM_POOL_MIN (2ULL << 20)
+/* Reserves a pool file for new BO `g` (shared lock held): a free file
+ * (the best fit, else the largest) or a new one; 0 when `g` is not in
+ * VRAM, is small, or the pool is full. */
+uint32_t mem_vram_pool_take(struct mem_gbo *g);
+/* Opens pool file `vf` (1 + index) for a BO of `size` bytes: length set to
+ * `size`; with `clear`, the pages it already has are zeroed (what
+ * amdgpu_fill_buffer / amdgpu_ttm_clear_buffer do to VRAM).  The fd or
+ * -errno.  No lock held. */
+int mem_vram_pool_open(uint32_t vf, uint64_t size, bool clear, uint64_t *ino, uint64_t *dev);
+/* Whether the kernel clears the VRAM of a new user BO with these flags. */
+bool mem_vram_clears(uint64_t flags);
+/* Gives BO `g`'s pool file back (on free, shared lock held): kept with its
+ * pages, or removed when the free files would hold more than the VRAM. */
+void mem_vram_pool_put(struct mem_gbo *g);
+/* Forgets a reservation whose file could not be opened (shared lock). */
+void mem_vram_pool_drop(uint32_t vf);
+/* Removes every pool file of the instance (a fresh device). */
+void mem_vram_pool_reset(void);
+/* "/dev/shm/amdbare-vgpu-<instance>-vram-<index>" */
+void mem_vram_pool_path(uint32_t index, char *buf, size_t cap);
+/* The BO backed by the pool file at `path` (a readlink of an fd or a maps
+ * path), or 0 if `path` is no pool file of this instance.  Shared lock. */
+uint32_t mem_vram_pool_gid(const char *path);
 
 /* ---- Placement (memory/placement.c, shared lock held) --------------------- */
 

@@ -3,7 +3,8 @@
  * memfd, opened anew through /proc/self/fd so that it has its own open file
  * description (closing it leaves the BO's own fd alone) and is mmappable as
  * is.  Import recognises such an fd by the memfd's name,
- * "amdbare-vgpu-bo-<instance>-<global id>", so an fd passed to another
+ * "amdbare-vgpu-bo-<instance>-<global id>", or by the path of the VRAM
+ * pool file that backs the BO (memory/vram_pool.c), so an fd passed to another
  * process (fork, SCM_RIGHTS) imports the same global BO there, as the
  * kernel's amdgpu_gem_prime_import does for a dma-buf of the same device.
  */
@@ -38,7 +39,15 @@ int vgpu_dev_is_dmabuf_fd(int fd)
 	char link[256];
 	if (fd < 0 || fd_link(fd, link, sizeof(link)) < 0)
 		return 0;
-	return strncmp(link, MEMFD_PREFIX, strlen(MEMFD_PREFIX)) == 0;
+	if (strncmp(link, MEMFD_PREFIX, strlen(MEMFD_PREFIX)) == 0)
+		return 1;
+	/* a file of the VRAM pool that backs a BO now */
+	if (!mem_shared())
+		return 0;
+	mem_shared_lock();
+	uint32_t gid = mem_vram_pool_gid(link);
+	mem_shared_unlock();
+	return gid != 0;
 }
 
 /* Global id of the BO behind a dma-buf fd of this instance, or 0. */
@@ -48,6 +57,14 @@ static uint32_t dmabuf_gid(int fd)
 	if (fd_link(fd, link, sizeof(link)) < 0)
 		return 0;
 	size_t plen = strlen(MEMFD_PREFIX), ilen = strlen(mem_instance_name());
+	if (strncmp(link, MEMFD_PREFIX, plen) != 0 && mem_shared()) {
+		/* a VRAM pool file: the BO it backs now (the caller checks
+		 * the inode) */
+		mem_shared_lock();
+		uint32_t gid = mem_vram_pool_gid(link);
+		mem_shared_unlock();
+		return gid;
+	}
 	if (strncmp(link, MEMFD_PREFIX, plen) != 0 ||
 	    strncmp(link + plen, mem_instance_name(), ilen) != 0 || link[plen + ilen] != '-')
 		return 0;

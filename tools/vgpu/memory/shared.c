@@ -172,6 +172,9 @@ static int init_fresh(const struct vgpu_profile *p)
 		      gc == 0x0a0307 || gc == 0x0b0001;
 	shared->vma_next = MEM_FILE_PAGE_OFFSET_START;
 	shared->gen = 1;
+	/* a fresh device: no VRAM pool file of an earlier one survives */
+	memset(shared->vram_file, 0, sizeof(shared->vram_file));
+	mem_vram_pool_reset();
 
 	pthread_mutexattr_t a;
 	pthread_mutexattr_init(&a);
@@ -387,6 +390,7 @@ struct mem_gbo *mem_gbo_alloc(void)
 void mem_gbo_free(struct mem_gbo *g)
 {
 	mem_res_release(g);
+	mem_vram_pool_put(g);
 	g->id = 0;
 }
 

@@ -4,9 +4,9 @@
  * bytes (also 2addr / stride64 and the sub-dword and d16 forms), every
  * 32- and 64-bit integer and float atomic (with and without _rtn, the
  * 2addr exchanges), ds_permute/bpermute/swizzle, ds_append/consume,
- * ds_load/store_addtid and ds_nop.  GDS, GWS, ds_ordered_count, the GS
- * register ops, ds_bvh_stack and ds_condxchg32 raise a fault naming what
- * is not modelled.
+ * ds_load/store_addtid, ds_condxchg32_rtn_b64 and ds_nop.  GDS, GWS,
+ * ds_ordered_count, the GS register ops and ds_bvh_stack raise a fault
+ * naming what is not modelled and why.
  * Lanes run in order, one access at a time, so every access is complete
  * (and atomic with respect to the other lanes) before the next.
  */
@@ -162,14 +162,24 @@ static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struc
 	return 0;
 }
 
-/* Names the core knows but does not model: the fault says why. */
+/* Names the core knows but does not model: the fault says why.
+ * GWS and the GDS ordered count need a GWS/GDS/OA partition for the job's
+ * VMID: gfx_v11_0_init_gds_vmid zeroes GDS_GWS_VMID (and GDS/OA) for every
+ * VMID and only gfx_v11_0_ring_emit_gds_switch, for a CS whose BO list
+ * holds GWS/GDS/OA BOs, gives it one.  The vgpu places no BO in those
+ * domains (memory/placement.c), so no job here has a GWS or GDS partition
+ * and these would access resources the VMID does not own. */
 static const struct { const char *prefix, *why; } ds_unmodelled[] = {
-	{ "ds_gws_", "ds_gws_* (global wave sync: no GWS resource is allocated to a dispatch)" },
-	{ "ds_ordered_count", "ds_ordered_count (GDS ordered append is not modelled)" },
-	{ "ds_add_gs_reg_rtn", "ds_add_gs_reg_rtn (a GS register op, graphics only)" },
-	{ "ds_sub_gs_reg_rtn", "ds_sub_gs_reg_rtn (a GS register op, graphics only)" },
-	{ "ds_bvh_stack_rtn_b32", "ds_bvh_stack_rtn_b32 (ray tracing stack is not modelled)" },
-	{ "ds_condxchg32_rtn_b64", "ds_condxchg32_rtn_b64 is not modelled" },
+	{ "ds_gws_", "ds_gws_* (global wave sync): the job's VMID has no GWS partition "
+		     "(GDS_GWS_VMID size 0: the vgpu allocates no GWS BO); GWS is not modelled" },
+	{ "ds_ordered_count", "ds_ordered_count: the job's VMID has no GDS/OA partition "
+			      "(the vgpu allocates no GDS or OA BO); GDS ordered count is not modelled" },
+	{ "ds_add_gs_reg_rtn", "ds_add_gs_reg_rtn: adds to a GS streamout register, which "
+			       "only graphics (NGG streamout) uses; not modelled" },
+	{ "ds_sub_gs_reg_rtn", "ds_sub_gs_reg_rtn: subtracts from a GS streamout register, which "
+			       "only graphics (NGG streamout) uses; not modelled" },
+	{ "ds_bvh_stack_rtn_b32", "ds_bvh_stack_rtn_b32: the ray-tracing LDS stack "
+				  "(push/pop with OFFSET1 stack size) is not modelled" },
 };
 
 /* ds_*: what the mnemonic selects (see the file comment). */
@@ -195,6 +205,7 @@ void shader_ds_resolve(struct shader_icache_entry *e)
 		{ "ds_append", MEM_DS_APPEND }, { "ds_consume", MEM_DS_CONSUME },
 		{ "ds_load_addtid_b32", MEM_DS_LOAD_ADDTID },
 		{ "ds_store_addtid_b32", MEM_DS_STORE_ADDTID },
+		{ "ds_condxchg32_rtn_b64", MEM_DS_CONDXCHG },
 	};
 	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
 		if (!strcmp(n, special[i].name)) {
@@ -379,6 +390,38 @@ static uint64_t ds_atomic_lane(struct shader_core *c, struct shader_wave *w,
 	return old;
 }
 
+/* ds_condxchg32_rtn_b64 (RDNA3 ISA opcode table): two conditional
+ * exchanges on the 8-byte aligned pair at (ADDR + offset) & ~7: dword k
+ * (k = 0, 1) returns the LDS dword, and is replaced by DATA's dword k with
+ * bit 31 cleared iff that DATA dword has bit 31 set. */
+static int ds_condxchg(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in)
+{
+	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
+	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
+	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
+	if (!vdst || !addr || !d0)
+		return shader_illegal(c);
+	if (vmem_check_vgprs(c, w, vdst) || vmem_check_vgprs(c, w, addr) ||
+	    vmem_check_vgprs(c, w, d0))
+		return -ECANCELED;
+	uint64_t exec = wave_exec(c, w);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		uint32_t a = (*vreg(w, addr->reg, lane) + (uint32_t)in->offset) & ~7u;
+		uint32_t ret[2];
+		for (unsigned k = 0; k < 2; k++) {
+			uint32_t d = *vreg(w, d0->reg + k, lane);
+			ret[k] = lds_read32(c, a + 4 * k);
+			if (d >> 31)
+				lds_write32(c, a + 4 * k, d & 0x7fffffffu);
+		}
+		*vreg(w, vdst->reg, lane) = ret[0];
+		*vreg(w, vdst->reg + 1, lane) = ret[1];
+	}
+	return 0;
+}
+
 int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
 		   const struct shader_icache_entry *e)
 {
@@ -395,6 +438,8 @@ int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
 		return ds_subdword(c, w, in, p);
 	case MEM_DS_NOP:
 		return 0;
+	case MEM_DS_CONDXCHG:
+		return ds_condxchg(c, w, in);
 	case MEM_DS_PERMUTE: case MEM_DS_BPERMUTE:
 		return ds_permute(c, w, in, p->kind == MEM_DS_BPERMUTE);
 	case MEM_DS_SWIZZLE:

@@ -22,6 +22,9 @@ static uint64_t flush_one(uint64_t v, char type)
 		return (v & 0x7c00u) ? v : v & ~0x3ffull;
 	case 'd':
 		return (v & 0x7ff0000000000000ull) ? v : v & (1ull << 63);
+	case 'p':   /* two f16 */
+		return flush_one(v & 0xffff, 'h') | flush_one((v >> 16) & 0xffff, 'h') << 16 |
+		       (v & ~0xffffffffull);
 	default:
 		return v;
 	}
@@ -30,7 +33,7 @@ static uint64_t flush_one(uint64_t v, char type)
 void shader_fmode_flush_col(uint64_t *col, unsigned lanes, char type, uint32_t mode)
 {
 	unsigned den = type == 'f' ? MODE_DENORM32(mode) : MODE_DENORM64(mode);
-	if ((den & 1) || (type != 'f' && type != 'h' && type != 'd'))
+	if ((den & 1) || (type != 'f' && type != 'h' && type != 'd' && type != 'p'))
 		return;   /* denormal inputs kept */
 	for (unsigned l = 0; l < lanes; l++)
 		col[l] = flush_one(col[l], type);
@@ -38,7 +41,8 @@ void shader_fmode_flush_col(uint64_t *col, unsigned lanes, char type, uint32_t m
 
 void shader_fmode_flush_results(struct shader_valu_half *r, uint64_t exec, int kind, uint32_t mode)
 {
-	char type = kind == VEXT_K_F32 ? 'f' : kind == VEXT_K_F16 ? 'h' : kind == VEXT_K_F64 ? 'd' : 0;
+	char type = kind == VEXT_K_F32 ? 'f' : kind == VEXT_K_F16 ? 'h' : kind == VEXT_K_F64 ? 'd'
+		  : kind == VEXT_K_PK_F16 ? 'p' : 0;
 	if (!type)
 		return;
 	unsigned den = type == 'f' ? MODE_DENORM32(mode) : MODE_DENORM64(mode);

@@ -84,7 +84,8 @@ enum shader_mem_kind {
 	MEM_INV,                       /* buffer_gl0_inv / buffer_gl1_inv */
 	/* DS forms beyond load/store/atomic (shader/ds.c) */
 	MEM_DS_NOP, MEM_DS_PERMUTE, MEM_DS_BPERMUTE, MEM_DS_SWIZZLE, MEM_DS_APPEND,
-	MEM_DS_CONSUME, MEM_DS_LOAD_ADDTID, MEM_DS_STORE_ADDTID,
+	MEM_DS_CONSUME, MEM_DS_LOAD_ADDTID, MEM_DS_STORE_ADDTID, MEM_DS_CONDXCHG,
+	MEM_IMG_RESINFO,               /* image_get_resinfo */
 	MEM_UNMODELLED                 /* named, known, and faulting with a reason */
 };
 
@@ -97,15 +98,21 @@ struct shader_mem_plan {
 	bool addtid;                   /* global_*_addtid_b32: SADDR + offset + 4 * lane */
 	uint8_t ndw;                   /* DS: dwords per element */
 	uint8_t fmt;                   /* MUBUF/MTBUF typed forms: components */
+	bool mip, pck;                 /* MIMG: _mip (a level coordinate), _pck (no conversion) */
 	const char *why;               /* MEM_UNMODELLED: what is not modelled */
 };
 
 /* The VALU operations of shader/valu_ext.c: X(id, mnemonic without "v_",
  * result kind (VEXT_K_*), source types (one character per source: 'f'
- * f32, 'h' f16, 'd' f64, 'w' other 16-bit, '.' other; the float ones
- * take MODE's input denormal flush, the 16-bit ones op_sel), flags).
+ * f32, 'h' f16, 'd' f64, 'w' other 16-bit, 'p' two packed f16, 'b' two
+ * packed bf16 (abs/neg act on both halves, as LLVM folds fabs/fneg of a
+ * v2f16 into them),
+ * '.' other; the float ones take MODE's input denormal flush, the 16-bit
+ * ones op_sel), flags).
  * Names "" are variants the core picks itself (MODE.IEEE off). */
-enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16 };
+/* VEXT_K_PK_F16: two f16 results in 32 bits (MODE's f16 rounding and
+ * denormal flush apply to each half) */
+enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16, VEXT_K_PK_F16 };
 #define VEXTF_CLAMP 1u   /* integer clamp saturates */
 #define VEXTF_OLD 2u     /* reads its destination (v_fmac forms) */
 #define VEXTF_VCC 4u     /* reads VCC per lane (v_div_fmas) */
@@ -205,7 +212,11 @@ enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16 };
 	X(CUBEID_F32, "cubeid_f32", 1, "fff", 0) X(CUBESC_F32, "cubesc_f32", 1, "fff", 0) \
 	X(CUBETC_F32, "cubetc_f32", 1, "fff", 0) X(CUBEMA_F32, "cubema_f32", 1, "fff", 0) \
 	X(QSAD_PK_U16_U8, "qsad_pk_u16_u8", 0, "...", VEXTF_CLAMP) \
-	X(MQSAD_PK_U16_U8, "mqsad_pk_u16_u8", 0, "...", VEXTF_CLAMP)
+	X(MQSAD_PK_U16_U8, "mqsad_pk_u16_u8", 0, "...", VEXTF_CLAMP) \
+	X(DOT2_F16_F16, "dot2_f16_f16", 2, "pph", 0) \
+	X(DOT2_BF16_BF16, "dot2_bf16_bf16", 4, "bbw", 0) \
+	X(MULLIT_F32, "mullit_f32", 1, "fff", 0) \
+	X(PK_FMAC_F16, "pk_fmac_f16", 5, "pp", VEXTF_OLD)
 
 enum valu_ext_op {
 	VEXT_NONE = 0,
@@ -449,14 +460,22 @@ int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
 
 /* gfx11 unified formats (buffer and image FORMAT codes 1-63) and their
  * conversions (shader/mubuf.c) */
-enum { NF_UNORM, NF_SNORM, NF_USCALED, NF_SSCALED, NF_UINT, NF_SINT, NF_FLOAT };
+enum { NF_UNORM, NF_SNORM, NF_USCALED, NF_SSCALED, NF_UINT, NF_SINT, NF_FLOAT,
+       NF_UFLOAT /* unsigned 10/11-bit float: 5-bit exponent, no sign */ };
+/* packed layouts (one dword; the name lists the fields from bit 31 down) */
+enum { BPK_NONE, BPK_2_10_10_10, BPK_10_10_10_2, BPK_10_11_11, BPK_11_11_10 };
 struct buf_format {
-	uint8_t ncomp, bits, nf;       /* components of `bits` bits each */
-	uint8_t packed;                /* 1: 2_10_10_10 (x 9:0, y 19:10, z 29:20, w 31:30) */
+	uint8_t ncomp, bits, nf;       /* components of `bits` bits each (packed: see comp) */
+	uint8_t packed;                /* BPK_*: the components share one dword */
 };
 /* FORMAT code -> layout; ncomp 0: invalid or not modelled */
 struct buf_format buf_format_of(unsigned code);
 unsigned buf_format_bytes(const struct buf_format *f);
+/* component i of a texel: its raw bits (and, in *fi, the one-component
+ * format that converts them); storing raw bits of component i */
+uint32_t buf_comp_get(const struct buf_format *f, const uint8_t *texel, unsigned i,
+		      struct buf_format *fi);
+void buf_comp_put(const struct buf_format *f, uint8_t *texel, unsigned i, uint32_t raw);
 /* component raw bits <-> VGPR value (d16: the 16-bit one) */
 uint32_t fmt_to_reg(const struct buf_format *f, uint32_t raw, bool d16);
 uint32_t reg_to_fmt(const struct buf_format *f, uint32_t reg, bool d16);

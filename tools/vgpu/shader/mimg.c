@@ -1,25 +1,61 @@
 /*
  * MIMG storage-image instructions the way a compute shader uses them on a
- * Vulkan storage image: image_load, image_store and the 32-bit
- * image_atomic_* with integer texel coordinates, on a linear image
- * (SW_MODE 0) of type 1D or 2D.  The image resource (T#, 8 SGPRs, gfx11
- * layout as the ROCr/Mesa descriptor definitions give it):
- *   dword0     BASE_ADDRESS >> 8
- *   dword1     BASE_ADDRESS_HI [7:0], FORMAT [27:20], WIDTH-1 [1:0] in 31:30
+ * Vulkan storage image: image_load(_mip), image_store(_mip), their _pck
+ * forms, image_get_resinfo and the 32-bit image_atomic_* with integer
+ * texel coordinates, on 1D, 2D, 1D-array and 2D-array images, linear or
+ * tiled.  The image resource (T#, 8 SGPRs, gfx11 layout as Mesa 22.3's
+ * register database gfx11-rsrc.json gives it):
+ *   dword0     BASE_ADDRESS >> 8 (a tiled _X mode: the pipe/bank XOR in
+ *              the bits below the block size)
+ *   dword1     BASE_ADDRESS_HI [7:0], MAX_MIP 19:16, FORMAT [27:20],
+ *              WIDTH-1 [1:0] in 31:30
  *   dword2     WIDTH-1 [13:2] in 11:0, HEIGHT-1 in 27:14
- *   dword3     DST_SEL_X/Y/Z/W 11:0, SW_MODE 24:20, TYPE 31:28
- *   dword4     PITCH-1 (texels) in 13:0 (1D, 2D)
- * The texel at (x, y) is at base + (y * pitch + x) * texel size; FORMAT is
- * the unified format code (shader/mubuf.c's conversions).  A load returns
- * the channels dmask selects (after DST_SEL), in order, d16-packed with
- * d16; a store writes the dmask channels and keeps the texel's others; a
- * coordinate outside the image reads 0 and drops the store or atomic.
- * a16 coordinates are the 16-bit halves of the address VGPRs.
- * Not modelled (a fault naming it): tiled images (SW_MODE != 0), 3D,
- * cube, array and MSAA images, the _mip, _pck, get_resinfo and msaa_load
- * forms, tfe/lwe, 64-bit image atomics.
+ *   dword3     DST_SEL_X/Y/Z/W 11:0, BASE_LEVEL 15:12, LAST_LEVEL 19:16,
+ *              SW_MODE 24:20, TYPE 31:28 (8 1D, 9 2D, 12 1D array, 13 2D array)
+ *   dword4     DEPTH 12:0 (arrays: the last layer; 1D/2D: a custom
+ *              PITCH-1), BASE_ARRAY 28:16
+ * FORMAT is the unified format code (shader/mubuf.c's conversions, every
+ * code 1-63).  Coordinates, by the instruction's dim: x, y (2D), the
+ * layer (array dims), then for the _mip forms the level; slice =
+ * BASE_ARRAY + layer (an array TYPE: inside up to DEPTH; RADV gives a
+ * one-layer array view TYPE 2D, and a 2D view of layer k BASE_ARRAY k);
+ * level = BASE_LEVEL (+ the level coordinate), inside up to LAST_LEVEL
+ * and MAX_MIP; the level's size is the image's >> level, at least 1.
+ * Outside: a load reads 0, a store or atomic is dropped.
+ * Layouts, as Mesa's addrlib computes them for gfx11:
+ *   linear (SW_MODE 0, Gfx11Lib::HwlComputeSurfaceInfoLinear): rows padded
+ *     to 256 bytes; one level: that pitch or a larger custom one in DEPTH
+ *     (1D/2D non-array; Mesa sets it on GFX10.3+ for imported images, RADV
+ *     leaves DEPTH 0 for one it creates), a slice is pitch x height;
+ *     several levels: the smallest level first, each with its own padded
+ *     pitch (level sizes rounded up, as addrlib's GetMipSize), a slice
+ *     holds the whole chain;
+ *   tiled (the thin 2D modes of shader/swizzle_gfx11.c): the addrlib
+ *     swizzle pattern of the mode, texel size and the profile's
+ *     GB_ADDR_CONFIG pipes/packers, blocks row-major, a mip chain with its
+ *     mip tail block first and the other levels from the smallest up,
+ *     slices whole chains; an _X mode XORs the base address's low bits
+ *     into the offset within the block.
+ * A load returns the channels dmask selects (after DST_SEL), in order,
+ * d16-packed with d16; a store writes the dmask channels and keeps the
+ * texel's others.  a16 coordinates are the 16-bit halves of the address
+ * VGPRs.  _pck (no format conversion): executed for formats of 32-bit
+ * components, where it is the raw dword; other formats fault.
+ * image_get_resinfo (integers, channel by dmask, at level BASE_LEVEL +
+ * the lod in VADDR): x = max(1, WIDTH >> level), y = max(1, HEIGHT >>
+ * level), z (2D array) = DEPTH - BASE_ARRAY + 1, w = LAST_LEVEL -
+ * BASE_LEVEL + 1; z of other types and y of a 1D array fault.
+ * 3D (TYPE 10, dim 3D: x, y, z; the slice is z, inside the level's depth
+ * (DEPTH + 1) >> level): linear like an array, tiled Z/R modes thin slice
+ * by slice, S/D modes thick (one level).
+ * Not modelled (a fault naming it): the tiled modes swizzle_gfx11.c does
+ * not hold (the _T modes, S/Z/R without _X in 2D, a 256-byte mode with
+ * several levels, a thick 3D mode with several), cube images, MSAA
+ * images and image_msaa_load, tfe/lwe, 64-bit image atomics.
  */
 #include "internal.h"
+#include "swizzle_gfx11.h"
+#include "base/vgpu_device.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -36,11 +72,29 @@ void shader_mimg_resolve(struct shader_icache_entry *e)
 	struct shader_mem_plan *p = &e->plan.mem;
 	memset(p, 0, sizeof(*p));
 	p->kind = MEM_UNMODELLED;
-	p->why = "this MIMG form (mip, pck, get_resinfo, msaa_load) is not modelled";
-	if (!strcmp(n, "image_load")) {
-		p->kind = MEM_LOAD;
-	} else if (!strcmp(n, "image_store")) {
-		p->kind = MEM_STORE;
+	p->why = "this MIMG instruction is not modelled";
+	static const struct { const char *name; uint8_t kind; bool mip, pck; } forms[] = {
+		{ "image_load", MEM_LOAD, false, false },
+		{ "image_load_mip", MEM_LOAD, true, false },
+		{ "image_load_pck", MEM_LOAD, false, true },
+		{ "image_load_pck_sgn", MEM_LOAD, false, true },
+		{ "image_load_mip_pck", MEM_LOAD, true, true },
+		{ "image_load_mip_pck_sgn", MEM_LOAD, true, true },
+		{ "image_store", MEM_STORE, false, false },
+		{ "image_store_mip", MEM_STORE, true, false },
+		{ "image_store_pck", MEM_STORE, false, true },
+		{ "image_store_mip_pck", MEM_STORE, true, true },
+		{ "image_get_resinfo", MEM_IMG_RESINFO, false, false },
+	};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
+		if (!strcmp(n, forms[i].name)) {
+			p->kind = forms[i].kind;
+			p->mip = forms[i].mip;
+			p->pck = forms[i].pck;
+			return;
+		}
+	if (!strcmp(n, "image_msaa_load")) {
+		p->why = "image_msaa_load: MSAA images are not modelled";
 	} else if (!strncmp(n, "image_atomic_", 13)) {
 		static const struct { const char *name; uint8_t aop; } ops[] = {
 			{ "swap", AOP_SWAP }, { "cmpswap", AOP_CMPSWAP }, { "add", AOP_ADD },
@@ -58,7 +112,13 @@ void shader_mimg_resolve(struct shader_icache_entry *e)
 
 struct image {
 	uint64_t base;
-	uint32_t width, height, pitch, bytes, dst_sel;
+	uint32_t width, height, bytes, dst_sel;
+	unsigned type, levels;             /* TYPE; MAX_MIP + 1 */
+	unsigned base_level, last_level;
+	uint32_t depth, base_array;        /* DEPTH, BASE_ARRAY */
+	bool array, tiled;
+	uint32_t pitch;                    /* linear, one level: the row pitch */
+	struct gfx11_swz swz;              /* tiled */
 	struct buf_format f;
 };
 
@@ -69,15 +129,27 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	if (r->kind != ISA_OPK_SREG || r->reg + 8u > SHADER_NUM_SREGS)
 		return shader_illegal(c);
 	const uint32_t *d = &w->s[r->reg];
-	char msg[128];
+	char msg[192];
 	unsigned sw_mode = (d[3] >> 20) & 0x1f, type = d[3] >> 28, code = (d[1] >> 20) & 0xff;
-	if (sw_mode) {
-		snprintf(msg, sizeof(msg), "image with SW_MODE %u (tiled) is not modelled", sw_mode);
+	if (type == 14 || type == 15) {
+		snprintf(msg, sizeof(msg), "MSAA image (TYPE %u) is not modelled", type);
 		return shader_fault(c, msg);
 	}
-	if ((type != 8 && type != 9) || in->dim > 1) {
-		snprintf(msg, sizeof(msg), "image TYPE %u / dim %u: only linear 1D and 2D images are "
-			 "modelled", type, in->dim);
+	if (type == 11) {
+		snprintf(msg, sizeof(msg), "cube image (TYPE %u) is not modelled", type);
+		return shader_fault(c, msg);
+	}
+	/* gfx11 3D in an S or D swizzle mode is "thick" (HwlIsThick: blocks
+	 * spanning several slices); Z and R modes are thin, slice by slice */
+	unsigned mode4 = sw_mode & 3;
+	bool thick = type == 10 && sw_mode && (mode4 == 1 || mode4 == 2);
+	/* the instruction's dim gives the coordinates, the T#'s TYPE the
+	 * layout: a 1D type with a 1D or 1D-array dim, a 2D type with a 2D or
+	 * 2D-array dim (RADV gives a one-layer 2D-array view TYPE 2D) */
+	bool dim_2d = in->dim == 1 || in->dim == 5, dim_1d = in->dim == 0 || in->dim == 4;
+	bool type_2d = type == 9 || type == 13;
+	if (type < 8 || type > 13 || (type == 10 ? in->dim != 2 : !(type_2d ? dim_2d : dim_1d))) {
+		snprintf(msg, sizeof(msg), "image TYPE %u with dim %u is not modelled", type, in->dim);
 		return shader_fault(c, msg);
 	}
 	if (in->tfe || in->lwe)
@@ -87,13 +159,99 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 		snprintf(msg, sizeof(msg), "image FORMAT %u is invalid or not modelled", code);
 		return shader_fault(c, msg);
 	}
+	im->type = type;
+	im->array = type >= 12;
 	im->base = ((uint64_t)d[0] | (uint64_t)(d[1] & 0xffu) << 32) << 8;
 	im->width = ((d[1] >> 30) | (d[2] & 0xfffu) << 2) + 1;
-	im->height = type == 9 ? ((d[2] >> 14) & 0x3fffu) + 1 : 1;
-	im->pitch = (d[4] & 0x3fffu) + 1;
+	im->height = (type == 9 || type == 10 || type == 13) ? ((d[2] >> 14) & 0x3fffu) + 1 : 1;
 	im->bytes = buf_format_bytes(&im->f);
 	im->dst_sel = d[3] & 0xfffu;
+	im->base_level = (d[3] >> 12) & 0xfu;
+	im->last_level = (d[3] >> 16) & 0xfu;
+	im->levels = ((d[1] >> 16) & 0xfu) + 1;
+	im->depth = d[4] & 0x1fffu;
+	im->base_array = (d[4] >> 16) & 0x1fffu;
+	im->tiled = sw_mode != 0;
+	if (im->tiled) {
+		unsigned elem_log2 = (unsigned)__builtin_ctz(im->bytes);
+		const struct vgpu_profile *prof = vgpu_profile_get(NULL);
+		if ((im->bytes & (im->bytes - 1)) || !prof ||
+		    !gfx11_swz_layout(sw_mode, elem_log2, prof->gb_addr_config, im->width, im->height,
+				      im->levels, thick, &im->swz)) {
+			snprintf(msg, sizeof(msg), "image with SW_MODE %u (%s) of %u-byte texels and %u "
+				 "levels%s: this swizzle is not modelled", sw_mode,
+				 gfx11_swz_mode_name(sw_mode), im->bytes, im->levels,
+				 thick ? " (3D thick)" : "");
+			return shader_fault(c, msg);
+		}
+		return 0;
+	}
+	/* Linear (Gfx11Lib::HwlComputeSurfaceInfoLinear): rows padded to 256
+	 * bytes (PowTwoAlign(width, 256 / bytes per texel)).  One level:
+	 * that pitch, or a larger custom one in DEPTH for a 1D/2D non-array
+	 * image (GFX10.3+: Mesa sets it for imported linear images, a
+	 * multiple of 256 bytes; RADV leaves DEPTH 0 for an image it
+	 * creates). */
+	if (256u % im->bytes) {
+		snprintf(msg, sizeof(msg), "linear image of %u-byte texels: the row pitch rule is "
+			 "not modelled", im->bytes);
+		return shader_fault(c, msg);
+	}
+	uint32_t align = 256u / im->bytes;
+	im->pitch = (im->width + align - 1) & ~(align - 1);
+	if (!im->array && type != 10 && im->levels == 1 && im->depth + 1 > im->pitch)
+		im->pitch = im->depth + 1;
 	return 0;
+}
+
+/* The byte offset of texel (x, y) of `slice` at `level` from the base;
+ * false if outside the image. */
+static bool texel_offset(const struct image *im, uint32_t x, uint32_t y, uint32_t slice,
+			 unsigned level, uint64_t *off)
+{
+	if (level > im->last_level || level >= im->levels)
+		return false;
+	if (im->array && slice > im->depth)
+		return false;
+	if (im->type == 10) {           /* 3D: z inside the level's depth */
+		uint32_t dl = (im->depth + 1) >> level;
+		if (slice >= (dl ? dl : 1))
+			return false;
+	}
+	uint32_t w = im->width >> level, h = im->height >> level;
+	w = w ? w : 1;
+	h = h ? h : 1;
+	if (x >= w || y >= h)
+		return false;
+	if (im->tiled) {
+		/* an _X mode XORs the base address's low bits (Mesa ORs the
+		 * pipe/bank XOR, tile_swizzle, into BASE_ADDRESS) into the
+		 * offset within the block */
+		uint64_t blk_mask = ((uint64_t)1 << im->swz.blk_log2) - 1;
+		uint64_t o = gfx11_swz_offset(&im->swz, x, y, slice, level);
+		uint64_t xr = im->swz.xor_mode ? im->base & blk_mask : 0;
+		*off = ((o & ~blk_mask) | ((o & blk_mask) ^ xr)) - (im->base & blk_mask);
+		return true;
+	}
+	uint32_t align = 256u / im->bytes;
+	if (im->levels == 1) {
+		*off = ((uint64_t)slice * im->height * im->pitch + (uint64_t)y * im->pitch + x) *
+		       im->bytes;
+		return true;
+	}
+	/* several levels: the smallest first, each its own padded pitch, the
+	 * level sizes rounded up (GetMipSize: ShiftCeil); a slice holds the
+	 * whole chain */
+	uint64_t chain = 0, at = 0;
+	for (int i = (int)im->levels - 1; i >= 0; i--) {
+		uint32_t lw = (im->width + (1u << i) - 1) >> i, lh = (im->height + (1u << i) - 1) >> i;
+		uint64_t lp = (lw + align - 1) & ~(uint64_t)(align - 1);
+		if ((unsigned)i == level)
+			at = chain + ((uint64_t)y * lp + x) * im->bytes;
+		chain += lp * lh * im->bytes;
+	}
+	*off = (uint64_t)slice * chain + at;
+	return true;
 }
 
 /* coordinate k of lane `lane` (NSA list, a range, or a16 halves) */
@@ -105,8 +263,10 @@ static uint32_t coord(struct shader_wave *w, const struct isa_inst *in, unsigned
 	return in->a16 ? (k & 1 ? v >> 16 : v & 0xffffu) : v;
 }
 
-/* the texel's components as VGPR values (d16: 16-bit), 0/1 for missing */
-static void texel_read(const struct image *im, const uint8_t *buf, bool d16, uint32_t comp[4])
+/* the texel's components as VGPR values (d16: 16-bit), 0/1 for missing;
+ * pck: the raw component bits */
+static void texel_read(const struct image *im, const uint8_t *buf, bool d16, bool pck,
+		       uint32_t comp[4])
 {
 	bool fp = im->f.nf != NF_UINT && im->f.nf != NF_SINT;
 	for (unsigned i = 0; i < 4; i++) {
@@ -114,20 +274,40 @@ static void texel_read(const struct image *im, const uint8_t *buf, bool d16, uin
 			comp[i] = i < 3 ? 0 : fp ? (d16 ? 0x3c00u : 0x3f800000u) : 1;
 			continue;
 		}
-		struct buf_format fi = im->f;
-		uint32_t raw;
-		if (im->f.packed) {
-			uint32_t word;
-			memcpy(&word, buf, 4);
-			raw = i < 3 ? (word >> (10 * i)) & 0x3ffu : word >> 30;
-			if (i == 3)
-				fi.bits = 2;
-		} else {
-			raw = 0;
-			memcpy(&raw, buf + i * (im->f.bits / 8u), im->f.bits / 8u);
-		}
-		comp[i] = fmt_to_reg(&fi, raw, d16);
+		struct buf_format fi;
+		uint32_t raw = buf_comp_get(&im->f, buf, i, &fi);
+		comp[i] = pck ? raw : fmt_to_reg(&fi, raw, d16);
 	}
+}
+
+/* image_get_resinfo (see the file comment) */
+static int image_resinfo(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+			 const struct image *im)
+{
+	const struct isa_operand *vdata = &in->ops[0];
+	if ((in->dmask & 4) && im->type != 13 && im->type != 10)
+		return shader_fault(c, "image_get_resinfo z of a 1D/2D/1D-array image is not modelled "
+				       "(only a 2D array's layers and a 3D image's depth)");
+	if ((in->dmask & 2) && im->type == 12)
+		return shader_fault(c, "image_get_resinfo y of a 1D array is not modelled");
+	uint64_t exec = wave_exec(c, w);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		uint32_t lod = coord(w, in, 0, lane);
+		uint32_t level = lod > 15 ? 31u : im->base_level + lod;
+		uint32_t wd = level > 31 ? 0 : im->width >> level, ht = level > 31 ? 0 : im->height >> level;
+		uint32_t dp = level > 31 ? 0 : (im->depth + 1) >> level;
+		uint32_t v[4] = { wd ? wd : 1, ht ? ht : 1,
+				  im->type == 10 ? (dp ? dp : 1)
+				  : im->depth >= im->base_array ? im->depth - im->base_array + 1 : 0,
+				  im->last_level >= im->base_level ? im->last_level - im->base_level + 1 : 0 };
+		unsigned k = 0;
+		for (unsigned ch = 0; ch < 4; ch++)
+			if ((in->dmask >> ch) & 1)
+				*vreg(w, vdata->reg + k++, lane) = v[ch];
+	}
+	return 0;
 }
 
 static int mimg_inst(struct shader_core *c, struct shader_wave *w,
@@ -148,17 +328,39 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 	int r = image_of(c, w, in, &im);
 	if (r)
 		return r;
+	if (p->kind == MEM_IMG_RESINFO)
+		return image_resinfo(c, w, in, &im);
+	if (p->pck && (im.f.packed || im.f.bits != 32)) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "image _pck access to a format of %u-bit components: "
+			 "the packing is not modelled, only 32-bit components",
+			 im.f.packed ? 10u : im.f.bits);
+		return shader_fault(c, msg);
+	}
 	if (p->kind == MEM_ATOMIC && (im.bytes != 4 || im.f.ncomp != 1 || in->dmask != 1) &&
 	    !(p->aop == AOP_CMPSWAP && in->dmask == 3 && im.bytes == 4))
 		return shader_fault(c, "image atomics other than 32-bit on a one-channel 32-bit "
 				       "format are not modelled");
+	bool d16 = in->d16 && !p->pck;
+	/* coordinates: x, y (2D), the layer (arrays), then the level (_mip) */
+	bool has_y = in->dim == 1 || in->dim == 2 || in->dim == 5;
+	bool has_layer = in->dim == 2 || in->dim == 4 || in->dim == 5;
+	unsigned ncoord = 1 + has_y + has_layer;
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
 			continue;
-		uint32_t x = coord(w, in, 0, lane), y = in->dim == 1 ? coord(w, in, 1, lane) : 0;
-		bool inside = x < im.width && y < im.height;
-		uint64_t va = im.base + ((uint64_t)y * im.pitch + x) * im.bytes;
+		uint32_t x = coord(w, in, 0, lane), y = has_y ? coord(w, in, 1, lane) : 0;
+		/* the layer: BASE_ARRAY + the layer coordinate, up to DEPTH */
+		uint32_t layer = has_layer ? coord(w, in, 1 + has_y, lane) : 0;
+		/* 3D: the slice is z (DEPTH is the depth - 1, BASE_ARRAY unused) */
+		uint32_t slice = layer > 0x1fffu ? 0x2000u : im.type == 10 ? layer : im.base_array + layer;
+		/* the level: BASE_LEVEL, plus the _mip forms' level coordinate */
+		uint32_t lod = p->mip ? coord(w, in, ncoord, lane) : 0;
+		unsigned level = lod > 15 ? 16 : im.base_level + lod;
+		uint64_t off = 0;
+		bool inside = texel_offset(&im, x, y, slice, level, &off);
+		uint64_t va = im.base + off;
 		uint8_t buf[16] = { 0 };
 		if (p->kind == MEM_ATOMIC) {
 			uint64_t old = 0, nv;
@@ -178,21 +380,21 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 		if (inside && (r = exec_vm_window_copy(&c->vm, va, buf, im.bytes, false)))
 			return r;
 		uint32_t comp[4];
-		texel_read(&im, buf, in->d16, comp);
+		texel_read(&im, buf, d16, p->pck, comp);
 		if (p->kind == MEM_LOAD) {
 			bool fp = im.f.nf != NF_UINT && im.f.nf != NF_SINT;
-			uint32_t one = fp ? (in->d16 ? 0x3c00u : 0x3f800000u) : 1;
+			uint32_t one = fp ? (d16 ? 0x3c00u : 0x3f800000u) : 1;
 			unsigned k = 0;
 			for (unsigned ch = 0; ch < 4; ch++) {
 				if (!((in->dmask >> ch) & 1))
 					continue;
 				unsigned sel = (im.dst_sel >> (3 * ch)) & 7u;
 				uint32_t v = !inside ? 0 : sel >= 4 ? comp[sel - 4] : sel == 1 ? one : 0;
-				if (!in->d16) {
+				if (!d16) {
 					*vreg(w, vdata->reg + k, lane) = v;
 				} else {
-					uint32_t *d = vreg(w, vdata->reg + k / 2, lane);
-					*d = k & 1 ? (*d & 0xffffu) | (v << 16) : (*d & 0xffff0000u) | (v & 0xffffu);
+					uint32_t *dd = vreg(w, vdata->reg + k / 2, lane);
+					*dd = k & 1 ? (*dd & 0xffffu) | (v << 16) : (*dd & 0xffff0000u) | (v & 0xffffu);
 				}
 				k++;
 			}
@@ -202,26 +404,16 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 			continue;
 		/* store: the dmask channels from the VGPRs, the others kept */
 		unsigned k = 0;
-		uint32_t raw[4];
 		for (unsigned ch = 0; ch < im.f.ncomp; ch++) {
-			struct buf_format fi = im.f;
-			if (im.f.packed && ch == 3)
-				fi.bits = 2;
-			uint32_t v = comp[ch];
-			if ((in->dmask >> ch) & 1) {
-				v = in->d16 ? (k & 1 ? *vreg(w, vdata->reg + k / 2, lane) >> 16
-						     : *vreg(w, vdata->reg + k / 2, lane) & 0xffffu)
-					    : *vreg(w, vdata->reg + k, lane);
-				k++;
-			}
-			raw[ch] = reg_to_fmt(&fi, v, in->d16);
-		}
-		if (im.f.packed) {
-			uint32_t word = raw[0] | raw[1] << 10 | raw[2] << 20 | raw[3] << 30;
-			memcpy(buf, &word, 4);
-		} else {
-			for (unsigned ch = 0; ch < im.f.ncomp; ch++)
-				memcpy(buf + ch * (im.f.bits / 8u), &raw[ch], im.f.bits / 8u);
+			if (!((in->dmask >> ch) & 1))
+				continue;
+			uint32_t v = d16 ? (k & 1 ? *vreg(w, vdata->reg + k / 2, lane) >> 16
+						  : *vreg(w, vdata->reg + k / 2, lane) & 0xffffu)
+					 : *vreg(w, vdata->reg + k, lane);
+			k++;
+			struct buf_format fi;
+			(void)buf_comp_get(&im.f, buf, ch, &fi);
+			buf_comp_put(&im.f, buf, ch, p->pck ? v : reg_to_fmt(&fi, v, d16));
 		}
 		if ((r = exec_vm_window_copy(&c->vm, va, buf, im.bytes, true)))
 			return r;

@@ -4,24 +4,35 @@
  *   dword0      base address [31:0]
  *   dword1      base [47:32] in 15:0, STRIDE 29:16, SWIZZLE_ENABLE 31:30
  *   dword2      NUM_RECORDS (bytes for a raw buffer, records otherwise)
- *   dword3      DST_SEL_X/Y/Z/W 11:0, FORMAT 18:12, INDEX_STRIDE 22:21,
+ *   dword3      DST_SEL_X/Y/Z/W 11:0, FORMAT 17:12, INDEX_STRIDE 22:21,
  *               ADD_TID_ENABLE 23, OOB_SELECT 29:28, TYPE 31:30
- * address = base + index * stride + offset, where index = VGPR index
- * (idxen) + lane id (ADD_TID_ENABLE) and offset = VGPR offset (offen) +
- * instruction offset + soffset.  Out of range (by OOB_SELECT) loads give 0
+ * index = VGPR index (idxen) + lane id (ADD_TID_ENABLE); offset = VGPR
+ * offset (offen) + instruction offset.  Linear: address = base + soffset
+ * + index * stride + offset.  Swizzled (SWIZZLE_ENABLE 1/2/3: elements of
+ * 4/8/16 bytes, as Mesa's GFX11 descriptors use it; INDEX_STRIDE 0-3: 8,
+ * 16, 32 or 64 indices), the GCN/RDNA swizzled-buffer formula, soffset
+ * outside it:
+ *   address = base + soffset + (index / istride * stride + offset / esize
+ *             * esize) * istride + index % istride * esize + offset % esize
+ * Out of range (by OOB_SELECT, on index and offset + soffset) loads give 0
  * and stores are dropped; a raw buffer is checked per dword, a typed
  * (format) access per element.
  *
  * Executed: buffer_load/store of 1-16 bytes (also the d16 and d16_hi
  * sub-dword forms), the typed forms buffer_load/store_(d16_)(hi_)format_*
  * with the V#'s FORMAT (tbuffer_*: the instruction's) converted as the
- * RDNA3 ISA's buffer formats define (8/16/32-bit UNORM, SNORM, USCALED,
- * SSCALED, UINT, SINT, FLOAT, and 2_10_10_10), every buffer_atomic_*
- * (shader/atomic.c), and the cache invalidations (no-ops: memory is
- * coherent here).  buffer_load_lds_*, tfe, swizzled resources (except
- * gfx10.3's plain loads and stores through one, the private segment
- * buffer its scratch uses) and the 10_11_11 / 11_11_10 / 10_10_10_2
- * formats fault as not modelled.
+ * RDNA3 ISA's buffer formats define: every code of gfx11's unified
+ * buffer format table (LLVM's BUF_FMT_*, codes 1-63: 8/16/32-bit UNORM,
+ * SNORM, USCALED, SSCALED, UINT, SINT, FLOAT, 10_11_11 / 11_11_10 FLOAT,
+ * 10_10_10_2 and 2_10_10_10; gfx11 has no SRGB buffer format), every
+ * buffer_atomic_* (shader/atomic.c), tfe on loads (the status dword after
+ * the data is 0: the vgpu has no partially resident memory, so no access
+ * fails), and the cache invalidations (no-ops: memory is coherent here).
+ * On gfx10.3 the swizzle bit is dword1 bit 31 with 4-byte elements;
+ * typed forms and the lds bit fault there as not modelled.
+ * buffer_load_lds_* faults: gfx11 has no MUBUF load into LDS (LLVM lists
+ * FeatureVMemToLDSLoad for gfx9/gfx10 but not gfx11, and llc-19 cannot
+ * select llvm.amdgcn.raw.buffer.load.lds for gfx1100).
  */
 #include "internal.h"
 
@@ -42,7 +53,8 @@ static uint32_t *vreg(struct shader_wave *w, unsigned reg, unsigned lane)
 
 #define VSHARP_STRIDE(d1) (((d1) >> 16) & 0x3fffu)
 #define VSHARP_SWIZZLE(d1) ((d1) >> 30)
-#define VSHARP_FORMAT(d3) (((d3) >> 12) & 0x7fu)
+#define VSHARP_INDEX_STRIDE(d3) (((d3) >> 21) & 3u)
+#define VSHARP_FORMAT(d3) (((d3) >> 12) & 0x3fu)
 #define VSHARP_ADD_TID(d3) (((d3) >> 23) & 1u)
 #define VSHARP_OOB_SELECT(d3) (((d3) >> 28) & 3u)
 enum { OOB_STRUCTURED_WITH_OFFSET, OOB_STRUCTURED, OOB_DISABLED, OOB_RAW };
@@ -71,13 +83,17 @@ struct buf_format buf_format_of(unsigned code)
 {
 	static const uint8_t nf6[6] = { NF_UNORM, NF_SNORM, NF_USCALED, NF_SSCALED, NF_UINT,
 					NF_SINT };
+	static const uint8_t nf4[4] = { NF_UNORM, NF_SNORM, NF_UINT, NF_SINT };
 	struct buf_format f = { 0, 0, 0, 0 };
 	if (code >= 1 && code <= 6) { f.ncomp = 1; f.bits = 8; f.nf = nf6[code - 1]; }
 	else if (code >= 7 && code <= 13) { f.ncomp = 1; f.bits = 16; f.nf = code == 13 ? NF_FLOAT : nf6[code - 7]; }
 	else if (code >= 14 && code <= 19) { f.ncomp = 2; f.bits = 8; f.nf = nf6[code - 14]; }
 	else if (code >= 20 && code <= 22) { f.ncomp = 1; f.bits = 32; f.nf = (uint8_t)(NF_UINT + code - 20); }
 	else if (code >= 23 && code <= 29) { f.ncomp = 2; f.bits = 16; f.nf = code == 29 ? NF_FLOAT : nf6[code - 23]; }
-	else if (code >= 36 && code <= 41) { f.ncomp = 4; f.bits = 10; f.nf = nf6[code - 36]; f.packed = 1; }
+	else if (code == 30) { f.ncomp = 3; f.nf = NF_UFLOAT; f.packed = BPK_10_11_11; }
+	else if (code == 31) { f.ncomp = 3; f.nf = NF_UFLOAT; f.packed = BPK_11_11_10; }
+	else if (code >= 32 && code <= 35) { f.ncomp = 4; f.nf = nf4[code - 32]; f.packed = BPK_10_10_10_2; }
+	else if (code >= 36 && code <= 41) { f.ncomp = 4; f.bits = 10; f.nf = nf6[code - 36]; f.packed = BPK_2_10_10_10; }
 	else if (code >= 42 && code <= 47) { f.ncomp = 4; f.bits = 8; f.nf = nf6[code - 42]; }
 	else if (code >= 48 && code <= 50) { f.ncomp = 2; f.bits = 32; f.nf = (uint8_t)(NF_UINT + code - 48); }
 	else if (code >= 51 && code <= 57) { f.ncomp = 4; f.bits = 16; f.nf = code == 57 ? NF_FLOAT : nf6[code - 51]; }
@@ -89,6 +105,51 @@ struct buf_format buf_format_of(unsigned code)
 unsigned buf_format_bytes(const struct buf_format *f)
 {
 	return f->packed ? 4u : f->ncomp * f->bits / 8u;
+}
+
+/* The fields of the packed layouts, x first: shift and width.  The format
+ * name lists them from bit 31 down (Mesa maps R11G11B10_FLOAT, x in bits
+ * 10:0, to 10_11_11 and R10G10B10A2, x in 9:0, to 2_10_10_10). */
+static void packed_field(unsigned layout, unsigned i, unsigned *shift, unsigned *bits)
+{
+	static const uint8_t sh[5][4] = { { 0 }, { 0, 10, 20, 30 }, { 0, 2, 12, 22 },
+					  { 0, 11, 22, 0 }, { 0, 10, 21, 0 } };
+	static const uint8_t w[5][4] = { { 0 }, { 10, 10, 10, 2 }, { 2, 10, 10, 10 },
+					 { 11, 11, 10, 0 }, { 10, 11, 11, 0 } };
+	*shift = sh[layout][i];
+	*bits = w[layout][i];
+}
+
+uint32_t buf_comp_get(const struct buf_format *f, const uint8_t *texel, unsigned i,
+		      struct buf_format *fi)
+{
+	*fi = *f;
+	uint32_t raw = 0;
+	if (f->packed) {
+		unsigned shift, bits;
+		uint32_t word;
+		memcpy(&word, texel, 4);
+		packed_field(f->packed, i, &shift, &bits);
+		fi->bits = (uint8_t)bits;
+		return (word >> shift) & ((1u << bits) - 1);
+	}
+	memcpy(&raw, texel + i * (f->bits / 8u), f->bits / 8u);
+	return raw;
+}
+
+void buf_comp_put(const struct buf_format *f, uint8_t *texel, unsigned i, uint32_t raw)
+{
+	if (f->packed) {
+		unsigned shift, bits;
+		uint32_t word;
+		memcpy(&word, texel, 4);
+		packed_field(f->packed, i, &shift, &bits);
+		uint32_t mask = ((1u << bits) - 1) << shift;
+		word = (word & ~mask) | ((raw << shift) & mask);
+		memcpy(texel, &word, 4);
+		return;
+	}
+	memcpy(texel + i * (f->bits / 8u), &raw, f->bits / 8u);
 }
 
 static float f32_of(uint32_t u)
@@ -133,6 +194,40 @@ static uint16_t float_to_half(float f)
 	return (uint16_t)(sign | (((r >> 13) - (112u << 10)) & 0x7fffu));
 }
 
+/* Unsigned 10/11-bit floats (5-bit exponent, bias 15, 5/6-bit mantissa,
+ * no sign; infinity and NaN at exponent 31, denormals at 0) to f32, exact */
+static float ufloat_to_float(uint32_t raw, unsigned n)
+{
+	unsigned m = n - 5;
+	uint32_t e = raw >> m, mant = raw & ((1u << m) - 1);
+	if (e == 31)
+		return f32_of(0x7f800000u | mant << (23 - m));
+	if (e == 0)
+		return ldexpf((float)mant, -14 - (int)m);
+	return f32_of((e + 112) << 23 | mant << (23 - m));
+}
+
+/* f32 to an unsigned 10/11-bit float: round to nearest even (denormals
+ * kept), a result above the largest finite value becomes infinity (as the
+ * f16 conversion here), negative values and -inf become 0, NaN stays a
+ * (quiet) NaN with its payload's top bits. */
+static uint32_t float_to_ufloat(float v, unsigned n)
+{
+	unsigned m = n - 5, shift = 23 - m;
+	uint32_t u = bits_of(v), inf = 31u << m;
+	if ((u & 0x7f800000u) == 0x7f800000u && (u & 0x7fffffu))
+		return inf | 1u << (m - 1) | ((u & 0x7fffffu) >> shift);
+	if (u >> 31)
+		return 0;
+	if (u == 0x7f800000u)
+		return inf;
+	if (v < 6.103515625e-05f) /* below 2^-14: a multiple of 2^(-14 - m) */
+		return (uint32_t)nearbyintf(ldexpf(v, 14 + (int)m));
+	uint32_t r = (u + (1u << (shift - 1)) - 1 + ((u >> shift) & 1u)) >> shift;
+	r -= 112u << m;
+	return r >= inf ? inf : r;
+}
+
 /* Component raw bits -> the 32-bit VGPR value (d16: the 16-bit one) */
 uint32_t fmt_to_reg(const struct buf_format *f, uint32_t raw, bool d16)
 {
@@ -148,6 +243,9 @@ uint32_t fmt_to_reg(const struct buf_format *f, uint32_t raw, bool d16)
 		if (n == 16)
 			return d16 ? raw : bits_of(half_to_float((uint16_t)raw));
 		return d16 ? float_to_half(f32_of(raw)) : raw;
+	case NF_UFLOAT:
+		v = ufloat_to_float(raw, n);
+		return d16 ? float_to_half(v) : bits_of(v);
 	case NF_UNORM: v = (float)raw / (float)mask; break;
 	case NF_SNORM: v = (float)s / (float)(mask >> 1); if (v < -1.0f) v = -1.0f; break;
 	case NF_USCALED: v = (float)raw; break;
@@ -168,6 +266,8 @@ uint32_t reg_to_fmt(const struct buf_format *f, uint32_t reg, bool d16)
 		if (n == 16)
 			return d16 ? reg & 0xffffu : float_to_half(v);
 		return bits_of(v);
+	case NF_UFLOAT:
+		return float_to_ufloat(v, n);
 	case NF_UNORM:
 		v = v != v ? 0.0f : v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
 		return (uint32_t)nearbyintf(v * (float)mask) & mask;
@@ -204,7 +304,8 @@ void shader_mubuf_resolve(struct shader_icache_entry *e)
 		return;
 	if (starts(rest, "load_lds_")) {
 		p->kind = MEM_UNMODELLED;
-		p->why = "buffer_load_lds_* (MUBUF loads into LDS) is not modelled";
+		p->why = "buffer_load_lds_*: gfx11 has no MUBUF load into LDS (LLVM gives gfx11 no "
+			 "FeatureVMemToLDSLoad); not modelled";
 		return;
 	}
 	if (starts(rest, "atomic_")) {
@@ -253,34 +354,59 @@ void shader_mubuf_resolve(struct shader_icache_entry *e)
 
 /* ---- execution -------------------------------------------------------- */
 
-struct buf_lane {
-	uint64_t va, index, offset;    /* element address and its parts */
+/* How a V# maps (index, offset) to addresses (see the file comment) */
+struct buf_map {
+	uint64_t base, soffset;
+	uint32_t stride, esize, istride; /* esize 0: not swizzled */
 };
+
+struct buf_lane {
+	uint64_t index, offset;        /* offset: VGPR + instruction offset */
+};
+
+/* Copies n bytes at byte `from` of the lane's element to/from buf; a
+ * swizzled buffer splits the access at element boundaries. */
+static int buf_copy(struct shader_core *c, const struct buf_map *m, const struct buf_lane *l,
+		    unsigned from, void *buf, unsigned n, bool store)
+{
+	if (!m->esize) {
+		uint64_t va = m->base + m->soffset + l->index * m->stride + l->offset + from;
+		return exec_vm_window_copy(&c->vm, va, buf, n, store);
+	}
+	uint8_t *b = buf;
+	while (n) {
+		uint64_t off = l->offset + from;
+		uint64_t in_el = off % m->esize;
+		unsigned part = (unsigned)(m->esize - in_el) < n ? (unsigned)(m->esize - in_el) : n;
+		uint64_t va = m->base + m->soffset +
+			      (l->index / m->istride * m->stride + off / m->esize * m->esize) *
+				      m->istride +
+			      l->index % m->istride * m->esize + in_el;
+		int r = exec_vm_window_copy(&c->vm, va, b, part, store);
+		if (r)
+			return r;
+		b += part;
+		from += part;
+		n -= part;
+	}
+	return 0;
+}
 
 /* One typed element: `nc` components from/to VGPRs at `reg` (d16: two
  * per VGPR, d16_hi: the one component in the high half). */
 static int typed_lane(struct shader_core *c, struct shader_wave *w, const struct shader_mem_plan *p,
 		      const struct buf_format *f, uint32_t dst_sel, bool load, unsigned reg,
-		      unsigned lane, const struct buf_lane *l, bool in_range)
+		      unsigned lane, const struct buf_map *m, const struct buf_lane *l,
+		      bool in_range)
 {
-	unsigned nc = p->fmt, csize = f->packed ? 0 : f->bits / 8u;
-	uint32_t raw[4] = { 0, 0, 0, 0 };
+	unsigned nc = p->fmt;
 	unsigned ebytes = buf_format_bytes(f);
+	uint8_t buf[16] = { 0 };
 	if (load) {
-		uint8_t buf[16] = { 0 };
 		if (in_range) {
-			int r = exec_vm_window_copy(&c->vm, l->va, buf, ebytes, false);
+			int r = buf_copy(c, m, l, 0, buf, ebytes, false);
 			if (r)
 				return r;
-		}
-		for (unsigned i = 0; i < f->ncomp; i++) {
-			if (f->packed) {
-				uint32_t word;
-				memcpy(&word, buf, 4);
-				raw[i] = i < 3 ? (word >> (10 * i)) & 0x3ffu : word >> 30;
-			} else {
-				memcpy(&raw[i], buf + i * csize, csize);
-			}
 		}
 		/* the format's components, 0 for the missing x/y/z and 1 (1.0
 		 * for a float-valued format) for w; then DST_SEL per channel */
@@ -288,10 +414,9 @@ static int typed_lane(struct shader_core *c, struct shader_wave *w, const struct
 		bool fp = f->nf != NF_UINT && f->nf != NF_SINT;
 		for (unsigned i = 0; i < 4; i++) {
 			if (i < f->ncomp) {
-				struct buf_format fi = *f;
-				if (f->packed && i == 3)
-					fi.bits = 2;
-				comp[i] = fmt_to_reg(&fi, raw[i], p->d16);
+				struct buf_format fi;
+				uint32_t raw = buf_comp_get(f, buf, i, &fi);
+				comp[i] = fmt_to_reg(&fi, raw, p->d16);
 			} else {
 				comp[i] = i < 3 ? 0 : fp ? (p->d16 ? 0x3c00u : 0x3f800000u) : 1;
 			}
@@ -313,8 +438,7 @@ static int typed_lane(struct shader_core *c, struct shader_wave *w, const struct
 	if (!in_range)
 		return 0;
 	/* store: the components the instruction names; the format's others
-	 * are written as 0 (2_10_10_10: the whole dword is written) */
-	uint8_t buf[16] = { 0 };
+	 * are written as 0 (a packed format: the whole dword is written) */
 	for (unsigned i = 0; i < f->ncomp; i++) {
 		uint32_t v = 0;
 		if (i < nc) {
@@ -324,21 +448,13 @@ static int typed_lane(struct shader_core *c, struct shader_wave *w, const struct
 				v = (p->d16_hi || (i & 1)) ? *vreg(w, reg + i / 2, lane) >> 16
 							   : *vreg(w, reg + i / 2, lane) & 0xffffu;
 		}
-		struct buf_format fi = *f;
-		if (f->packed && i == 3)
-			fi.bits = 2;
-		raw[i] = i < nc ? reg_to_fmt(&fi, v, p->d16) : 0;
-	}
-	if (f->packed) {
-		uint32_t word = raw[0] | raw[1] << 10 | raw[2] << 20 | raw[3] << 30;
-		memcpy(buf, &word, 4);
-	} else {
-		for (unsigned i = 0; i < f->ncomp; i++)
-			memcpy(buf + i * csize, &raw[i], csize);
+		struct buf_format fi;
+		(void)buf_comp_get(f, buf, i, &fi);
+		buf_comp_put(f, buf, i, i < nc ? reg_to_fmt(&fi, v, p->d16) : 0);
 	}
 	/* only the named components' bytes are written */
-	unsigned nbytes = f->packed ? 4 : (nc < f->ncomp ? nc : f->ncomp) * csize;
-	return exec_vm_window_copy(&c->vm, l->va, buf, nbytes, true);
+	unsigned nbytes = f->packed ? 4 : (nc < f->ncomp ? nc : f->ncomp) * (f->bits / 8u);
+	return buf_copy(c, m, l, 0, buf, nbytes, true);
 }
 
 static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
@@ -352,8 +468,6 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		return shader_fault(c, p->why);
 	if (p->kind != MEM_LOAD && p->kind != MEM_STORE && p->kind != MEM_ATOMIC)
 		return shader_illegal(c);
-	if (in->tfe)
-		return shader_fault(c, "MUBUF tfe (texture fail status) is not modelled");
 	if (in->lds)
 		return shader_fault(c, "MUBUF lds (a load into LDS, gfx10.3) is not modelled");
 	/* BUF_FMT codes are gfx11's in buf_format_of(); gfx10.3 numbers
@@ -362,6 +476,8 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		return shader_fault(c, "typed buffer access (buffer_*_format_*, tbuffer_*) on "
 				    "gfx10.3 is not modelled (gfx10.3 buffer FORMAT codes)");
 	bool load = p->kind == MEM_LOAD;
+	if (in->tfe && !load)
+		return shader_fault(c, "MUBUF tfe on a store or atomic is not modelled");
 	unsigned bytes = p->bytes;
 	const struct isa_operand *vaddr = inst_op(in, ISA_FLD_ADDR);
 	/* the decoder names the loaded or stored VGPRs DATA0 (vdata) */
@@ -380,17 +496,19 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 	if (r)
 		return r;
 	const uint32_t *d = &w->s[srsrc->reg];
-	uint64_t base = d[0] | (uint64_t)(d[1] & 0xffffu) << 32;
-	uint32_t stride = VSHARP_STRIDE(d[1]), num_records = d[2];
+	struct buf_map m;
+	m.base = d[0] | (uint64_t)(d[1] & 0xffffu) << 32;
+	m.soffset = (uint32_t)soffset;
+	m.stride = VSHARP_STRIDE(d[1]);
+	m.esize = VSHARP_SWIZZLE(d[1]) ? 2u << VSHARP_SWIZZLE(d[1]) : 0;
+	/* gfx10.3: SWIZZLE_ENABLE is dword1 bit 31 alone (bit 30 is
+	 * CACHE_SWIZZLE, a cache policy) and the element size is 4 bytes:
+	 * the private segment buffer of its scratch (shader/scratch.c) */
+	if (c->gen == ISA_GEN_GFX103)
+		m.esize = (d[1] >> 31) ? 4u : 0u;
+	m.istride = 8u << VSHARP_INDEX_STRIDE(d[3]);
+	uint32_t num_records = d[2];
 	uint32_t oob = VSHARP_OOB_SELECT(d[3]);
-	/* gfx10.3: SWIZZLE_ENABLE is bit 31 of dword1 (bit 30 CACHE_SWIZZLE
-	 * only picks a cache line policy), INDEX_STRIDE dword3 bits 22:21 */
-	bool swizzled = c->gen == ISA_GEN_GFX103 ? (d[1] >> 31) != 0 : VSHARP_SWIZZLE(d[1]) != 0;
-	if (swizzled && c->gen != ISA_GEN_GFX103)
-		return shader_fault(c, "swizzled buffer resource (SWIZZLE_ENABLE) is not supported");
-	if (swizzled && (p->fmt || p->kind == MEM_ATOMIC))
-		return shader_fault(c, "typed or atomic access through a swizzled buffer resource "
-				    "is not modelled");
 	struct buf_format f = { 0, 0, 0, 0 };
 	if (p->fmt) {
 		unsigned code = in->enc == ISA_ENC_MUBUF ? VSHARP_FORMAT(d[3]) : in->format;
@@ -401,6 +519,9 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 			return shader_fault(c, msg);
 		}
 	}
+	/* tfe: the status dword follows the loaded data */
+	unsigned ndata = p->fmt ? (p->d16 ? (p->fmt + 1u) / 2u : p->fmt)
+				: (p->d16 ? 1u : (bytes + 3u) / 4u);
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
@@ -410,12 +531,15 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		l.offset = in->offen ? *vreg(w, vaddr->reg + (in->idxen ? 1 : 0), lane) : 0;
 		if (VSHARP_ADD_TID(d[3]))
 			l.index += lane;
-		l.offset += (uint32_t)in->offset + (uint32_t)soffset;
-		l.va = base + l.index * stride + l.offset;
+		l.offset += (uint32_t)in->offset;
+		/* the range check sees offset + soffset */
+		uint64_t roff = l.offset + m.soffset;
+		if (in->tfe)
+			*vreg(w, vdata->reg + ndata, lane) = 0;
 		if (p->fmt) {
-			bool ok = buffer_in_range(oob, num_records, stride, l.index, l.offset, 0,
+			bool ok = buffer_in_range(oob, num_records, m.stride, l.index, roff, 0,
 						  buf_format_bytes(&f));
-			r = typed_lane(c, w, p, &f, d[3] & 0xfffu, load, vdata->reg, lane, &l, ok);
+			r = typed_lane(c, w, p, &f, d[3] & 0xfffu, load, vdata->reg, lane, &m, &l, ok);
 			if (r)
 				return r;
 			continue;
@@ -433,11 +557,11 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 				if (wide)
 					s1 |= (uint64_t)*vreg(w, vdata->reg + dw + 1, lane) << 32;
 			}
-			if (buffer_in_range(oob, num_records, stride, l.index, l.offset, 0, bytes)) {
-				if ((r = exec_vm_window_copy(&c->vm, l.va, &old, bytes, false)))
+			if (buffer_in_range(oob, num_records, m.stride, l.index, roff, 0, bytes)) {
+				if ((r = buf_copy(c, &m, &l, 0, &old, bytes, false)))
 					return r;
 				shader_atomic_apply(p->aop, wide, old, s0, s1, &nv);
-				if ((r = exec_vm_window_copy(&c->vm, l.va, &nv, bytes, true)))
+				if ((r = buf_copy(c, &m, &l, 0, &nv, bytes, true)))
 					return r;
 			}
 			if (in->glc) {
@@ -450,22 +574,11 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		unsigned ndw = (bytes + 3) / 4;
 		for (unsigned i = 0; i < ndw; i++) {
 			unsigned part = bytes < 4 ? bytes : 4;
-			bool in_range = buffer_in_range(oob, num_records, stride, l.index, l.offset,
+			bool in_range = buffer_in_range(oob, num_records, m.stride, l.index, roff,
 							i * 4, part);
-			if (swizzled) {
-				/* gfx10.3 swizzled addressing (RDNA2 ISA, "Buffer
-				 * Addressing"; element size 4 bytes): soffset is
-				 * added unswizzled, index and offset split into a
-				 * stride of INDEX_STRIDE elements */
-				uint64_t idx = l.index, off = l.offset - (uint32_t)soffset + 4u * i;
-				unsigned istride = 8u << ((d[3] >> 21) & 3u);
-				uint64_t a = ((idx / istride) * stride + (off / 4u) * 4u) * istride +
-					     (idx % istride) * 4u + off % 4u;
-				l.va = base + (uint32_t)soffset + a - 4u * i;
-			}
 			uint32_t v = 0;
 			if (load) {
-				if (in_range && (r = exec_vm_window_copy(&c->vm, l.va + 4 * i, &v, part, false)))
+				if (in_range && (r = buf_copy(c, &m, &l, 4 * i, &v, part, false)))
 					return r;
 				if (bytes == 1)
 					v = p->sext ? (uint32_t)(int32_t)(int8_t)v : (v & 0xff);
@@ -482,7 +595,7 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 				v = *vreg(w, vdata->reg + i, lane);
 				if (p->d16_hi)
 					v >>= 16;
-				if ((r = exec_vm_window_copy(&c->vm, l.va + 4 * i, &v, part, true)))
+				if ((r = buf_copy(c, &m, &l, 4 * i, &v, part, true)))
 					return r;
 			}
 		}

@@ -29,6 +29,7 @@ enum salu_op {
 	SALU_ILLEGAL,
 	/* SOPP */
 	SALU_ENDPGM, SALU_BARRIER, SALU_NOP, SALU_SENDMSG, SALU_TRAP, SALU_SETHALT,
+	SALU_SETKILL, SALU_SENDMSGHALT, SALU_CODE_END,
 	SALU_NOT_TAKEN,             /* s_cbranch_cdbg*: no debugger, never taken */
 	SALU_SREG,                  /* shader/sreg.c: getreg/setreg/sendmsg_rtn/modes */
 	SALU_UNMODELLED,            /* faults naming the instruction */
@@ -91,8 +92,10 @@ static enum salu_op resolve_sopp(const char *n)
 		return SALU_NOP;
 	if (is(n, "s_round_mode") || is(n, "s_denorm_mode")) return SALU_SREG;
 	if (starts(n, "s_cbranch_cdbg")) return SALU_NOT_TAKEN;
-	if (is(n, "s_sendmsghalt") || is(n, "s_setkill") || is(n, "s_endpgm_saved"))
-		return SALU_UNMODELLED;
+	if (is(n, "s_setkill")) return SALU_SETKILL;
+	if (is(n, "s_sendmsghalt")) return SALU_SENDMSGHALT;
+	if (is(n, "s_code_end")) return SALU_CODE_END;
+	if (is(n, "s_endpgm_saved")) return SALU_UNMODELLED;
 	if (is(n, "s_sendmsg")) return SALU_SENDMSG;
 	if (is(n, "s_trap")) return SALU_TRAP;
 	if (is(n, "s_sethalt")) return SALU_SETHALT;
@@ -276,13 +279,22 @@ static const char *p_name(const struct shader_core *c)
 	return c->cur ? c->cur->base : "";
 }
 
-/* Instructions the core knows but does not model: privileged (s_rfe_b64),
- * graphics or trap-handler only (s_setkill, s_endpgm_saved,
- * s_sendmsghalt), wave64-on-wave32 subvector loops. */
+/* Instructions the core knows but does not model, each fault saying why:
+ * what they define only makes sense with a trap handler, context
+ * save/restore or the subvector mode, none of which the vgpu has. */
 static int salu_unmodelled(struct shader_core *c)
 {
-	char msg[96];
-	snprintf(msg, sizeof(msg), "%s is not modelled", p_name(c));
+	const char *n = p_name(c), *why = "is not modelled";
+	if (is(n, "s_rfe_b64"))
+		why = "returns from a trap handler (STATUS.PRIV); no trap handler runs on the vgpu";
+	else if (is(n, "s_endpgm_saved"))
+		why = "ends a wave the context-switch trap handler has saved; the vgpu has no "
+		      "context save/restore";
+	else if (starts(n, "s_subvector_loop_"))
+		why = "runs wave64 code in two wave32 halves (subvector mode), which the vgpu "
+		      "does not model; the RDNA3 guide gives it no pseudo-code";
+	char msg[200];
+	snprintf(msg, sizeof(msg), "%s %s", n, why);
 	return shader_fault(c, msg);
 }
 
@@ -315,6 +327,22 @@ static int sopp(struct shader_core *c, struct shader_wave *w, const struct isa_i
 		return shader_fault(c, "s_trap (no trap handler is installed)");
 	case SALU_SETHALT:
 		return shader_fault(c, "s_sethalt (a halted wave never finishes)");
+	case SALU_SETKILL:
+		/* RDNA3 ISA: kill the wave if SIMM16[0] is 1; it ends as at
+		 * s_endpgm (the kill-wave host command's effect) */
+		if (in->nops && (in->ops[0].value & 1))
+			w->state = WAVE_DONE;
+		return 0;
+	case SALU_SENDMSGHALT:
+		/* s_sendmsg, then halt: the halt is s_sethalt's */
+		if ((in->ops[0].value & 0xff) != 3)
+			return shader_fault(c, "s_sendmsghalt with a message other than MSG_DEALLOC_VGPRS");
+		return shader_fault(c, "s_sendmsghalt (a halted wave never finishes)");
+	case SALU_CODE_END:
+		/* RDNA3 ISA: end-of-shader padding; executing it raises an
+		 * illegal-instruction exception */
+		return shader_fault(c, "s_code_end reached (end-of-shader padding: an illegal-instruction "
+				       "exception on hardware)");
 	case SALU_BRANCH: take = true; break;
 	case SALU_CBRANCH_SCC0: take = !w->scc; break;
 	case SALU_CBRANCH_SCC1: take = w->scc; break;

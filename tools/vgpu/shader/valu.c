@@ -93,6 +93,7 @@ static const struct { const char *name; int kind; } op_info[] = {
 static const char *const lane_names[] = {
 	"permlane16_b32", "permlanex16_b32", "permlane64_b32", "movrels_b32", "movreld_b32",
 	"movrelsd_b32", "movrelsd_2_b32", "swap_b32", "swaprel_b32", "nop", "pipeflush",
+	"mqsad_u32_u8", "illegal",
 };
 
 static int resolve(const char *n, int16_t *ext)
@@ -613,6 +614,7 @@ static void modifier_masks(const struct isa_opdesc *desc, const struct isa_opera
 			   char type, bool dpp, uint64_t *abs_mask, uint64_t *neg_mask)
 {
 	uint64_t sign = o->bits == 64 ? 1ull << 63
+		      : (type == 'p' || type == 'b') ? 0x80008000u
 		      : (o->bits == 16 || type == 'h' || type == 'w') ? 0x8000 : 0x80000000u;
 	/* DPP16 e32 forms: the decoder set abs/neg only where the opcode
 	 * takes them (its dpp_mods) */
@@ -735,6 +737,10 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 	r->hi16 = false;
 	/* op_sel bits LLVM ignores for this opcode have no effect */
 	uint8_t opsel = (desc->flags & ISA_OPF_OPSEL_PRINT) ? in->opsel : 0;
+	/* v_dot2_f16_f16 / v_dot2_bf16_bf16: "OPSEL[1:0] are ignored" (RDNA3
+	 * ISA); op_sel[2] picks S2's half, op_sel[3] D's */
+	if (xi && (p->ext == VEXT_DOT2_F16_F16 || p->ext == VEXT_DOT2_BF16_BF16))
+		opsel &= 0xc;
 	/* op_sel (VOP3): bit k picks the high half of 16-bit source k, bit 3
 	 * writes a 16-bit result to the high half; on other operands it is
 	 * not an encoding the core runs */
@@ -848,8 +854,9 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		for (unsigned l = 0; l < lanes; l++)
 			li->old[l] = (r->hi16 ? lo[l] >> 16 : lo[l]) | (hi ? (uint64_t)hi[l] << 32 : 0);
 		/* the accumulator is a float source like the others */
-		if ((mode & 0xf0u) != 0xf0u && fres)
-			shader_fmode_flush_col(li->old, lanes, kind == 1 ? 'f' : kind == 2 ? 'h' : 'd', mode);
+		if ((mode & 0xf0u) != 0xf0u && (fres || kind == VEXT_K_PK_F16))
+			shader_fmode_flush_col(li->old, lanes, kind == 1 ? 'f' : kind == 2 ? 'h'
+					       : kind == VEXT_K_PK_F16 ? 'p' : 'd', mode);
 	}
 	/* MODE.IEEE off: v_min/v_max return the other operand for any NaN */
 	int run_op = op, run_ext = p->ext;
@@ -863,7 +870,7 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		}
 	}
 	int saved_round = -1;
-	if ((mode & 0xfu) && fres)
+	if ((mode & 0xfu) && (fres || kind == VEXT_K_PK_F16))
 		saved_round = shader_fmode_round_begin(mode, kind);
 	int bad;
 	if (run_op == VOP_EXT)
@@ -909,7 +916,7 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 	if (bad)
 		return shader_illegal(c);
 	/* MODE.FP_DENORM: denormal results flushed to zero */
-	if ((mode & 0xf0u) != 0xf0u && fres)
+	if ((mode & 0xf0u) != 0xf0u && (fres || kind == VEXT_K_PK_F16))
 		shader_fmode_flush_results(r, exec, kind, mode);
 	r->wmask = exec;
 	return 0;
@@ -1005,17 +1012,32 @@ static int lane_access(struct shader_core *c, struct shader_wave *w, const struc
 	return sop_write(c, w, d, w->v[(size_t)s->reg * 64 + lane]);
 }
 
-/* v_wmma_f32_16x16x16_f16 / _bf16, wave32 (fact sheet §6, GPUOpen's
- * RDNA3 WMMA article): D = A * B + C.  Lane l (0..15) holds row l of A
- * and column l of B, two 16-bit elements per VGPR (element k in VGPR k/2,
- * low half for even k); lanes 16..31 hold copies and are not read.  C and
- * D: lane l, VGPR v is element [2v + l/16][l % 16].  Each product is exact
- * in f32; the sum runs over k in order with f32 rounding. */
-static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in, bool bf16)
+/* f32 -> bf16, round to nearest even (a NaN keeps its top bits, quieted) */
+static uint32_t f32_to_bf16(float f)
+{
+	uint32_t u = u32f(f);
+	if ((u & 0x7fffffffu) > 0x7f800000u)
+		return ((u >> 16) | 0x40u) & 0xffffu;
+	return (u + 0x7fffu + ((u >> 16) & 1)) >> 16;
+}
+
+/* v_wmma_f32_16x16x16_f16 / _bf16 and the 16-bit-result forms
+ * v_wmma_f16_16x16x16_f16 / v_wmma_bf16_16x16x16_bf16, wave32 (fact sheet
+ * §6, GPUOpen's RDNA3 WMMA article): D = A * B + C.  Lane l (0..15) holds
+ * row l of A and column l of B, two 16-bit elements per VGPR (element k in
+ * VGPR k/2, low half for even k); lanes 16..31 hold copies and are not
+ * read.  C and D: lane l, VGPR v is element [2v + l/16][l % 16]; for the
+ * 16-bit results op_sel[2] says which half of each VGPR holds C and
+ * receives D (the other half of D is kept).  Each product is exact in
+ * f32; the sum runs over k in order with f32 rounding; a 16-bit result is
+ * that f32 sum rounded once to nearest even. */
+enum { WMMA_F32, WMMA_F16, WMMA_BF16 };
+static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in, bool bf16,
+		int res)
 {
 	if (c->lanes != 32)
 		return shader_fault(c, "WMMA in wave64 is not supported (wave32 only)");
-	if (in->neg_lo || in->neg_hi || in->opsel || in->clamp)
+	if (in->neg_lo || in->neg_hi || in->clamp || (in->opsel & (res == WMMA_F32 ? 7 : 3)))
 		return shader_illegal(c);
 	if (wave_exec(c, w) != 0xffffffffull)
 		return shader_fault(c, "WMMA with EXEC not all ones (undefined on hardware)");
@@ -1028,6 +1050,7 @@ static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_i
 	for (int i = 0; i < 4; i++)
 		if (regs[i]->kind == ISA_OPK_VGPR && (uint32_t)regs[i]->reg + 8 > w->nvgpr)
 			return shader_fault(c, "VGPR operand beyond the RSRC1.VGPRS allocation");
+	unsigned hsh = (in->opsel & 4) ? 16 : 0;
 	float A[16][16], B[16][16], C[16][16];
 	for (unsigned l = 0; l < 16; l++)
 		for (unsigned k = 0; k < 16; k++) {
@@ -1042,9 +1065,16 @@ static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_i
 			}
 		}
 	for (unsigned l = 0; l < 32; l++)
-		for (unsigned v = 0; v < 8; v++)
-			C[2 * v + l / 16][l % 16] =
-				cc->kind == ISA_OPK_VGPR ? f32(w->v[(size_t)(cc->reg + v) * 64 + l]) : 0.0f;
+		for (unsigned v = 0; v < 8; v++) {
+			float cv = 0.0f;
+			if (cc->kind == ISA_OPK_VGPR) {
+				uint32_t raw = w->v[(size_t)(cc->reg + v) * 64 + l];
+				cv = res == WMMA_F32 ? f32(raw)
+				   : res == WMMA_F16 ? f16_to_f32((uint16_t)(raw >> hsh))
+				   : f32(((raw >> hsh) & 0xffff) << 16);
+			}
+			C[2 * v + l / 16][l % 16] = cv;
+		}
 	/* row i of D accumulates over k in order for every j at once: the
 	 * same operations per element as a k loop inside a j loop, on
 	 * contiguous rows */
@@ -1056,8 +1086,16 @@ static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_i
 				D[i][j] += A[i][k] * B[k][j];
 	}
 	for (unsigned l = 0; l < 32; l++)
-		for (unsigned v = 0; v < 8; v++)
-			w->v[(size_t)(d->reg + v) * 64 + l] = u32f(D[2 * v + l / 16][l % 16]);
+		for (unsigned v = 0; v < 8; v++) {
+			float dv = D[2 * v + l / 16][l % 16];
+			uint32_t *dst = &w->v[(size_t)(d->reg + v) * 64 + l];
+			if (res == WMMA_F32) {
+				*dst = u32f(dv);
+				continue;
+			}
+			uint32_t h = res == WMMA_F16 ? vf32_to_f16(dv) : f32_to_bf16(dv);
+			*dst = (*dst & ~(0xffffu << hsh)) | h << hsh;
+		}
 	return 0;
 }
 
@@ -1090,6 +1128,18 @@ static int fma_mix(struct shader_core *c, struct shader_wave *w, const struct is
 			return e;
 	}
 	uint64_t exec = wave_exec(c, w);
+	/* VOP3P-DPP: src0 from the lane the DPP control names (as compute()
+	 * does); src1 must be a VGPR on gfx1100 */
+	uint8_t dpp_src[64];
+	uint32_t out[64];
+	uint64_t dpp_zero = 0;
+	if (in->dpp) {
+		uint64_t wm;
+		if (in->ops[1].kind != ISA_OPK_VGPR || in->ops[2].kind != ISA_OPK_VGPR)
+			return shader_illegal(c);
+		shader_dpp_lanes(in, c->lanes, exec, dpp_src, &wm, &dpp_zero);
+		exec &= wm;
+	}
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
 			continue;
@@ -1098,6 +1148,8 @@ static int fma_mix(struct shader_core *c, struct shader_wave *w, const struct is
 			const struct isa_operand *o = &in->ops[1 + k];
 			uint32_t v = (uint32_t)(o->kind == ISA_OPK_VGPR ?
 					w->v[(size_t)o->reg * 64 + lane] : scal[k]);
+			if (k == 0 && in->dpp)
+				v = ((dpp_zero >> lane) & 1) ? 0 : w->v[(size_t)o->reg * 64 + dpp_src[lane]];
 			if ((in->opsel_hi >> k) & 1)
 				s[k] = f16_to_f32((uint16_t)(v >> (((in->opsel >> k) & 1) * 16)));
 			else
@@ -1110,13 +1162,19 @@ static int fma_mix(struct shader_core *c, struct shader_wave *w, const struct is
 		float r = fmaf(s[0], s[1], s[2]);
 		if (in->clamp)
 			r = r < 0.0f ? 0.0f : r > 1.0f ? 1.0f : r != r ? 0.0f : r;
-		w->v[(size_t)d->reg * 64 + lane] = u32f(r);
+		out[lane] = u32f(r);
 	}
+	/* written after every lane has read its sources (DPP reads other
+	 * lanes' src0, which may be the destination) */
+	for (unsigned lane = 0; lane < c->lanes; lane++)
+		if ((exec >> lane) & 1)
+			w->v[(size_t)d->reg * 64 + lane] = out[lane];
 	return 0;
 }
 
 /* VOP3P instructions the core runs by name (the rest are illegal). */
-enum { VOP3P_OTHER = -1, VOP3P_WMMA_F16 = -2, VOP3P_WMMA_BF16 = -3, VOP3P_FMA_MIX = -4 };
+enum { VOP3P_OTHER = -1, VOP3P_WMMA_F16 = -2, VOP3P_WMMA_BF16 = -3, VOP3P_FMA_MIX = -4,
+       VOP3P_WMMA_F16_F16 = -5, VOP3P_WMMA_BF16_BF16 = -6 };
 
 static void resolve_half(const char *name, struct shader_valu_plan *p)
 {
@@ -1146,6 +1204,8 @@ void shader_valu_resolve(struct shader_icache_entry *e)
 		memset(x, 0, sizeof(*x));
 		x->op = !strcmp(e->base, "v_wmma_f32_16x16x16_f16") ? VOP3P_WMMA_F16
 		      : !strcmp(e->base, "v_wmma_f32_16x16x16_bf16") ? VOP3P_WMMA_BF16
+		      : !strcmp(e->base, "v_wmma_f16_16x16x16_f16") ? VOP3P_WMMA_F16_F16
+		      : !strcmp(e->base, "v_wmma_bf16_16x16x16_bf16") ? VOP3P_WMMA_BF16_BF16
 		      : !strcmp(e->base, "v_fma_mix_f32") ? VOP3P_FMA_MIX : VOP3P_OTHER;
 		return;
 	}
@@ -1161,8 +1221,10 @@ int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
 	const struct shader_valu_plan *x = &e->plan.valu.x, *y = &e->plan.valu.y;
 	if (in->enc == ISA_ENC_VOP3P) {
 		switch (x->op) {
-		case VOP3P_WMMA_F16: return wmma(c, w, in, false);
-		case VOP3P_WMMA_BF16: return wmma(c, w, in, true);
+		case VOP3P_WMMA_F16: return wmma(c, w, in, false, WMMA_F32);
+		case VOP3P_WMMA_BF16: return wmma(c, w, in, true, WMMA_F32);
+		case VOP3P_WMMA_F16_F16: return wmma(c, w, in, false, WMMA_F16);
+		case VOP3P_WMMA_BF16_BF16: return wmma(c, w, in, true, WMMA_BF16);
 		case VOP3P_FMA_MIX: return fma_mix(c, w, in);
 		default: {
 			int r = shader_exec_vop3p(c, w, in, e->base);

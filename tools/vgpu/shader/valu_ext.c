@@ -502,6 +502,78 @@ static uint32_t dot2_f16(uint32_t a, uint32_t b, uint32_t c)
 	return vu32f((float)s);
 }
 
+/* a + b + c for doubles that are exact products or values of f16/bf16
+ * (so no overflow or underflow in double), rounded to odd: two TwoSums
+ * leave the rounding error of the double sum, whose sign makes the
+ * result's last bit sticky; one more rounding to a format with fewer than
+ * 52 bits is then the correct rounding of the exact sum (as vfma_f16) */
+static double ro_sum3(double a, double b, double c)
+{
+	double s = a + b;
+	if (!(s == s && s - s == 0))
+		return s + c;
+	double bb = s - a, e1 = (a - (s - bb)) + (b - bb);
+	double t = s + c;
+	if (!(t == t && t - t == 0))
+		return t;
+	double cc = t - s, e2 = (s - (t - cc)) + (c - cc);
+	double e = e1 + e2;
+	uint64_t u;
+	memcpy(&u, &t, 8);
+	if (e != 0 && !(u & 1))
+		t = nextafter(t, e > 0 ? INFINITY : -INFINITY);
+	return t;
+}
+
+static double bf16_d(uint32_t h) { return vf32((h & 0xffffu) << 16); }
+
+/* double -> bf16, round to nearest even (RDNA3 has no MODE field for
+ * bf16); overflow gives inf, a NaN its top bits quieted */
+static uint32_t d_to_bf16(double d)
+{
+	if (d != d) {
+		uint32_t f = vu32f((float)d);
+		return ((f >> 16) | 0x40u) & 0xffffu;
+	}
+	if (d == 0 || d - d != 0)
+		return vu32f((float)d) >> 16;
+	int e = ilogb(d);
+	int q = (e < -126 ? -126 : e) - 7;
+	double r = ldexp(rne_d(ldexp(d, -q)), q);
+	if (fabs(r) > 0x1.fep127)
+		return d < 0 ? 0xff80u : 0x7f80u;
+	return vu32f((float)r) >> 16;
+}
+
+/* V_DOT2_F16_F16 / V_DOT2_BF16_BF16: S0.lo * S1.lo + S0.hi * S1.hi + S2
+ * (S2 the half op_sel[2] picked, gathered by shader/valu.c), the products
+ * exact and the sum rounded once: the ISA pseudo-code does not say where
+ * a rounding happens in between, so the vgpu takes the exact result. */
+static uint32_t dot2_16(uint32_t a, uint32_t b, uint32_t c, bool bf16)
+{
+	double x0, x1, y0, y1, z;
+	if (bf16) {
+		x0 = bf16_d(a); x1 = bf16_d(a >> 16); y0 = bf16_d(b); y1 = bf16_d(b >> 16);
+		z = bf16_d(c);
+	} else {
+		x0 = vf16_to_f32((uint16_t)a); x1 = vf16_to_f32((uint16_t)(a >> 16));
+		y0 = vf16_to_f32((uint16_t)b); y1 = vf16_to_f32((uint16_t)(b >> 16));
+		z = vf16_to_f32((uint16_t)c);
+	}
+	double s = ro_sum3(x0 * y0, x1 * y1, z);
+	return bf16 ? d_to_bf16(s) : vf64_to_f16(s);
+}
+
+/* V_MULLIT_F32 (RDNA3 ISA): -MAX_FLOAT when S1 is -MAX_FLOAT, -inf or
+ * NaN, or S2 <= 0 or NaN; else S0 * S1 with the lighting rule the guide
+ * states, 0.0 * x = 0.0 (as the DX9 multiply: +0 even for inf or NaN) */
+static uint32_t mullit(float a, float b, float c)
+{
+	if (b == -0x1.fffffep127f || b == -INFINITY || b != b || c <= 0 || c != c)
+		return 0xff7fffffu;
+	return a == 0 || b == 0 ? 0 : vu32f(a * b);
+}
+
 /* V_TRIG_PREOP_F64: 53 bits of 2/pi, starting (S1 & 31) * 53 bits after
  * the binary point plus (exponent(S0) - 1077) more when S0 is large,
  * scaled to their place, 2^128 higher when exponent(S0) >= 1968 (ISA
@@ -808,6 +880,15 @@ static uint64_t lane(int op, const uint64_t *s, uint64_t old, bool vccbit, bool 
 		return vu32f(cube(op, fa, fb, fc));
 	case VEXT_QSAD_PK_U16_U8: return qsad(s[0], b, s[2], false, clamp);
 	case VEXT_MQSAD_PK_U16_U8: return qsad(s[0], b, s[2], true, clamp);
+	case VEXT_DOT2_F16_F16: return dot2_16(a, b, c, false);
+	case VEXT_DOT2_BF16_BF16: return dot2_16(a, b, c, true);
+	case VEXT_MULLIT_F32: return mullit(fa, fb, fc);
+	case VEXT_PK_FMAC_F16:
+		/* V_PK_FMAC_F16: D.f16[i] = fma(S0.f16[i], S1.f16[i], D.f16[i]) */
+		return vfma_f16(vf16_to_f32((uint16_t)a), vf16_to_f32((uint16_t)b),
+				vf16_to_f32((uint16_t)old)) |
+		       (uint32_t)vfma_f16(vf16_to_f32((uint16_t)(a >> 16)), vf16_to_f32((uint16_t)(b >> 16)),
+					  vf16_to_f32((uint16_t)(old >> 16))) << 16;
 	default:
 		return u16op(op, a, b, c, clamp);
 	}

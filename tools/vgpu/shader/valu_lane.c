@@ -1,8 +1,9 @@
 /*
  * Cross-lane VALU operations: the DPP16/DPP8 source-lane patterns that
  * shader/valu.c's compute() applies to src0, v_permlane16/x16/64, the
- * M0-relative moves (v_movrel*), v_swap(rel) and the instructions with no
- * effect on the wave (v_nop, v_pipeflush).  RDNA3 ISA reference; the DPP
+ * M0-relative moves (v_movrel*), v_swap(rel), the instructions with no
+ * effect on the wave (v_nop, v_pipeflush) and v_mqsad_u32_u8, whose
+ * 128-bit operands do not fit the per-lane path of shader/valu.c.  RDNA3 ISA reference; the DPP
  * modifiers as LLVM's AMDGPUModifierSyntax documents them: bound_ctrl
  * writes 0 for a source lane outside the row (else the lane is not
  * written), fi:0 reads 0 from a source lane EXEC disables.
@@ -192,11 +193,63 @@ static int movrel(struct shader_core *c, struct shader_wave *w, const struct isa
 
 bool shader_valu_lane_known(const char *n, bool dpp)
 {
-	if (!strcmp(n, "v_nop") || !strcmp(n, "v_pipeflush"))
+	if (!strcmp(n, "v_nop") || !strcmp(n, "v_pipeflush") || !strcmp(n, "v_illegal"))
 		return true;
 	return !dpp && (!strcmp(n, "v_permlane16_b32") || !strcmp(n, "v_permlanex16_b32") ||
 			!strcmp(n, "v_permlane64_b32") || !strncmp(n, "v_movrel", 8) ||
-			!strncmp(n, "v_swap", 6));
+			!strncmp(n, "v_swap", 6) || !strcmp(n, "v_mqsad_u32_u8"));
+}
+
+/* V_MQSAD_U32_U8 (RDNA3 ISA): four masked sums of absolute differences,
+ * D[i] = v_msad_u8(S0[8i + 31 : 8i], S1, S2[i]) for the 32-bit parts i of
+ * the 128-bit D and S2; S0 is 64 bits.  A reference byte (of S1) that is 0
+ * does not count; clamp saturates each sum to 32 bits. */
+static int mqsad_u32(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in)
+{
+	const struct isa_operand *d = &in->ops[0], *s0 = &in->ops[1], *s1 = &in->ops[2],
+				 *s2 = &in->ops[3];
+	if (in->nops != 4 || d->kind != ISA_OPK_VGPR)
+		return shader_illegal(c);
+	if ((uint32_t)d->reg + 4 > w->nvgpr ||
+	    (s0->kind == ISA_OPK_VGPR && (uint32_t)s0->reg + 2 > w->nvgpr) ||
+	    (s1->kind == ISA_OPK_VGPR && s1->reg >= w->nvgpr) ||
+	    (s2->kind == ISA_OPK_VGPR && (uint32_t)s2->reg + 4 > w->nvgpr))
+		return shader_fault(c, "VGPR operand beyond the RSRC1.VGPRS allocation");
+	if (s2->kind != ISA_OPK_VGPR && s2->kind != ISA_OPK_SREG)
+		return shader_fault(c, "v_mqsad_u32_u8 with a constant 128-bit src2 is not modelled");
+	if (s2->kind == ISA_OPK_SREG && (s2->reg > 102 || (s2->reg & 3)))
+		return shader_illegal(c);
+	uint64_t c0 = 0, c1 = 0;
+	int r;
+	if (s0->kind != ISA_OPK_VGPR && (r = sop_read(c, w, s0, &c0)))
+		return r;
+	if (s1->kind != ISA_OPK_VGPR && (r = sop_read(c, w, s1, &c1)))
+		return r;
+	uint64_t exec = wave_exec(c, w);
+	uint32_t out[4][64];
+	for (uint64_t m = exec; m; m &= m - 1) {
+		unsigned l = (unsigned)__builtin_ctzll(m);
+		uint64_t a = s0->kind == ISA_OPK_VGPR
+			? w->v[(size_t)s0->reg * 64 + l] | (uint64_t)w->v[(size_t)(s0->reg + 1) * 64 + l] << 32
+			: c0;
+		uint32_t b = s1->kind == ISA_OPK_VGPR ? w->v[(size_t)s1->reg * 64 + l] : (uint32_t)c1;
+		for (unsigned i = 0; i < 4; i++) {
+			uint64_t sum = s2->kind == ISA_OPK_VGPR ? w->v[(size_t)(s2->reg + i) * 64 + l]
+							       : w->s[s2->reg + i];
+			for (unsigned j = 0; j < 4; j++) {
+				int x = (int)((a >> (8 * (i + j))) & 0xff), y = (int)((b >> (8 * j)) & 0xff);
+				if (y)
+					sum += (uint64_t)(x > y ? x - y : y - x);
+			}
+			out[i][l] = in->clamp && sum > 0xffffffffull ? 0xffffffffu : (uint32_t)sum;
+		}
+	}
+	for (uint64_t m = exec; m; m &= m - 1) {
+		unsigned l = (unsigned)__builtin_ctzll(m);
+		for (unsigned i = 0; i < 4; i++)
+			w->v[(size_t)(d->reg + i) * 64 + l] = out[i][l];
+	}
+	return 0;
 }
 
 int shader_exec_valu_lane(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
@@ -204,6 +257,10 @@ int shader_exec_valu_lane(struct shader_core *c, struct shader_wave *w, const st
 {
 	if (!strcmp(n, "v_nop") || !strcmp(n, "v_pipeflush"))
 		return 0;
+	/* RDNA3 ISA: V_ILLEGAL (the all-zero word) raises an
+	 * illegal-instruction exception; there is no trap handler here */
+	if (!strcmp(n, "v_illegal"))
+		return shader_fault(c, "v_illegal (an illegal-instruction exception by definition)");
 	if (in->dpp)
 		return shader_illegal(c);
 	if (!strcmp(n, "v_permlane16_b32") || !strcmp(n, "v_permlanex16_b32"))
@@ -212,5 +269,7 @@ int shader_exec_valu_lane(struct shader_core *c, struct shader_wave *w, const st
 		return permlane64(c, w, in);
 	if (!strncmp(n, "v_movrel", 8) || !strncmp(n, "v_swap", 6))
 		return movrel(c, w, in, n);
+	if (!strcmp(n, "v_mqsad_u32_u8"))
+		return mqsad_u32(c, w, in);
 	return -ENOENT;
 }

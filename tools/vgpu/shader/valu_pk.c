@@ -195,6 +195,19 @@ int shader_exec_vop3p(struct shader_core *c, struct shader_wave *w, const struct
 	bool f16 = op <= PK_FMAC_F16;
 	bool mix = op == MIXLO_F16 || op == MIXHI_F16;
 	uint64_t exec = wave_exec(c, w);
+	/* VOP3P-DPP (v_dot2_f32_f16 and v_fma_mixlo/hi_f16; the decoder takes
+	 * no other): src0 from the lane the DPP control names, lanes it
+	 * disables not written; src1 must be a VGPR on gfx1100 */
+	uint8_t dpp_src[64];
+	uint64_t dpp_zero = 0;
+	if (in->dpp) {
+		uint64_t wm;
+		if (in->ops[1].kind != ISA_OPK_VGPR || in->ops[2].kind != ISA_OPK_VGPR ||
+		    (op != DOT2_F32_F16 && !mix))
+			return shader_illegal(c);
+		shader_dpp_lanes(in, c->lanes, exec, dpp_src, &wm, &dpp_zero);
+		exec &= wm;
+	}
 	uint32_t out[64];
 	for (uint64_t m = exec; m; m &= m - 1) {
 		unsigned l = (unsigned)__builtin_ctzll(m);
@@ -203,6 +216,8 @@ int shader_exec_vop3p(struct shader_core *c, struct shader_wave *w, const struct
 			const struct isa_operand *o = &in->ops[1 + k];
 			v[k] = (uint32_t)(o->kind == ISA_OPK_VGPR ? w->v[(size_t)o->reg * 64 + l] : scal[k]);
 		}
+		if (in->dpp)
+			v[0] = ((dpp_zero >> l) & 1) ? 0 : w->v[(size_t)in->ops[1].reg * 64 + dpp_src[l]];
 		uint32_t old = w->v[(size_t)d->reg * 64 + l];
 		if (op == PK_FMAC_F16)
 			v[2] = old;
