@@ -766,12 +766,16 @@ static void r_m_permlanex16(void *out, const void *va, const void *vb, uint32_t 
 	for (uint32_t i = 0; i < n; i++)
 		o[i] = a[i ^ 16];
 }
+/* Lanes of the waves the kernels run in: 32 (gfx1103 and the gfx1035
+ * build), 64 for the gfx1035-w64 build (set by the test). */
+static uint32_t wave_lanes = 32;
+
 static void r_m_rfl(void *out, const void *va, const void *vb, uint32_t n)
 {
 	uint32_t *o = out;
 	const uint32_t *a = va, *b = vb;
 	for (uint32_t i = 0; i < n; i++)
-		o[i] = a[i & ~31u] + b[i];
+		o[i] = a[i & ~(wave_lanes - 1)] + b[i];
 }
 RD(r_m_d_div, a / b)
 static uint64_t r_m_d_floor(uint64_t a, uint64_t b) { (void)b; return d2u(floor(u2d(a))); }
@@ -1666,17 +1670,45 @@ ParameterizedTest(uint32_t *index, diff, kernel)
 {
 	cr_assert_lt(*index, KERNEL_COUNT);
 	const struct diff_kernel *k = &kernels[*index];
-	vgpu_test_use_profile("780m", NULL);
+	/* AMDBARE_DIFF_TARGET=gfx1035 or gfx1035-w64: the same kernels built
+	 * for gfx10.3 (tests/diff/rebuild.sh) on the 680m profile, in wave32
+	 * or wave64; unset: the gfx1103 build on the 780m. */
+	const char *target = getenv("AMDBARE_DIFF_TARGET");
+	bool gfx103 = target && *target;
+	char path[4096];
+	const char *top = getenv("AMDBARE_TOP");
+	if (gfx103) {
+		snprintf(path, sizeof(path), "%s/tests/diff/%s/%s.co", top ? top : ".", target, k->co);
+		FILE *fp = fopen(path, "rb");
+		if (!fp)
+			cr_skip_test("%s: tests/diff/%s.cl is not built for %s (no %s: a gfx11-only "
+				     "builtin, or a wave64-only source)", k->name, k->co, target, path);
+		fclose(fp);
+	} else {
+		snprintf(path, sizeof(path), "%s/tests/diff/%s.co", top ? top : ".", k->co);
+	}
+	if (gfx103 && strstr(target, "-w64"))
+		wave_lanes = 64;
+	/* AMDBARE_DIFF_EVERY=n: only every n-th kernel (a subset for make
+	 * check on the second generation) */
+	const char *every = getenv("AMDBARE_DIFF_EVERY");
+	if (every && atoi(every) > 1 && *index % (uint32_t)atoi(every) != 0)
+		cr_skip_test("%s: not in the every-%s subset", k->name, every);
+	vgpu_test_use_profile(gfx103 ? "680m" : "780m", NULL);
 	amdbare_device *dev = NULL;
 	cr_assert_eq(amdbare_device_open(0, &dev), 0, "open: %s", amdbare_last_error());
 
-	char path[4096];
-	const char *top = getenv("AMDBARE_TOP");
-	snprintf(path, sizeof(path), "%s/tests/diff/%s.co", top ? top : ".", k->co);
 	amdbare_codeobj *co = NULL;
 	cr_assert_eq(amdbare_codeobj_load_file(path, &co), 0, "load %s: %s", path,
 		     amdbare_last_error());
 	const amdbare_kernel_info *ki = NULL;
+	if (gfx103 && amdbare_codeobj_find_kernel(co, k->name, &ki) != 0) {
+		amdbare_codeobj_free(co);
+		amdbare_device_close(dev);
+		vgpu_test_cleanup();
+		cr_skip_test("%s: a gfx11-only kernel, left out of the %s build of %s.cl", k->name,
+			     target, k->co);
+	}
 	cr_assert_eq(amdbare_codeobj_find_kernel(co, k->name, &ki), 0, "%s", amdbare_last_error());
 	amdbare_bo *code = NULL;
 	uint64_t va = 0;

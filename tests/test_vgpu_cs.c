@@ -1577,3 +1577,119 @@ Test(vgpu_cs, debugfs_gpu_recover_resets_the_gpu)
 	cr_assert_eq(((uint32_t *)out.cpu)[0], 0x4ec);
 	cr_assert_eq(vgpu_rig_ctx_flags(fresh), 0);
 }
+
+/* ---- gfx10.3: the command processor of gfx_v10_0 and SDMA 5.2 ---------------
+ * The same suite's packets on the 680m profile (GC 10.3.3) run through
+ * tests/test_vgpu_gfx103.sh; these are the points where gfx10.3 differs
+ * from gfx11, each checked on both generations. */
+
+static void setup_gfx103(void)
+{
+	setenv("AMDBARE_TEST_GFX11_PROFILE", "680m", 1);
+	setup();
+}
+
+TestSuite(vgpu_cs_gfx103, .init = setup_gfx103, .fini = teardown);
+
+/* The gfx11 side of each difference: the 780M whatever the run swaps in. */
+static void setup_gfx11(void)
+{
+	unsetenv("AMDBARE_TEST_GFX11_PROFILE");
+	setup();
+}
+
+TestSuite(vgpu_cs_gfx11, .init = setup_gfx11, .fini = teardown);
+
+/* One SET_SH_REG of `v` at SH offset `reg` (from 0x2c00), then a
+ * RELEASE_MEM of 0x600d to out: the job's result. */
+static int set_one_sh_reg(uint32_t reg, uint32_t v)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 1);
+	p[n++] = reg - 0x2c00;
+	p[n++] = v;
+	n += emit_release_mem(p + n, out.va, 1, 0x600d);
+	const struct buf *bos[] = { &ib, &out };
+	uint32_t ctx = vgpu_rig_ctx_new();
+	uint64_t seq;
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_COMPUTE, 0, ib.va, n, bos, 2, &seq), 0);
+	int r = wait_cs(ctx, AMDGPU_HW_IP_COMPUTE, 0, seq, abs_timeout(10000000000ull), NULL);
+	if (r == 0)
+		cr_assert_eq(((uint32_t *)out.cpu)[0], 0x600d);
+	return r;
+}
+
+/* gc_10_3_0_sh_mask.h: COMPUTE_TMPRING_SIZE.WAVESIZE is bits 12..24;
+ * gc_11_0_0_sh_mask.h: bits 12..26. */
+Test(vgpu_cs_gfx103, tmpring_size_has_a_13_bit_wavesize)
+{
+	cr_assert_eq(set_one_sh_reg(0x2e18, 64u | (0x1fffu << 12)), 0);
+	cr_assert_eq(set_one_sh_reg(0x2e18, 64u | (1u << 25)), -ECANCELED);
+}
+
+Test(vgpu_cs_gfx11, tmpring_size_has_a_15_bit_wavesize)
+{
+	cr_assert_eq(set_one_sh_reg(0x2e18, 64u | (1u << 25) | (1u << 26)), 0);
+	cr_assert_eq(set_one_sh_reg(0x2e18, 64u | (1u << 27)), -ECANCELED);
+}
+
+/* COMPUTE_DISPATCH_INTERLEAVE (0x2e2f) is gfx11's; gfx10.3's compute
+ * block has a hole there, and COMPUTE_STATIC_THREAD_MGMT_SE0 (0x2e16)
+ * and COMPUTE_DISPATCH_TUNNEL (0x2e7d, which RADV's gfx10.3 preamble
+ * writes) on both. */
+Test(vgpu_cs_gfx103, registers_gfx103_does_not_have_fault)
+{
+	cr_assert_eq(set_one_sh_reg(0x2e16, 0xffffffff), 0);
+	cr_assert_eq(set_one_sh_reg(0x2e7d, 0), 0);
+	cr_assert_eq(set_one_sh_reg(0x2e2f, 0), -ECANCELED);
+}
+
+Test(vgpu_cs_gfx11, dispatch_interleave_is_a_gfx11_register)
+{
+	cr_assert_eq(set_one_sh_reg(0x2e2f, 0), 0);
+}
+
+/* SDMA 5.2 (navi10_sdma_pkt_open.h): COPY LINEAR and CONST_FILL counts
+ * have 22 bits (sdma_v5_2_buffer_funcs: 4 MiB per packet). */
+static int sdma_count_job(bool fill, uint32_t count)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf a = buf_new(65536, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf b = buf_new(65536, AMDGPU_GEM_DOMAIN_GTT);
+	for (uint32_t i = 0; i < 65536 / 4; i++)
+		((uint32_t *)a.cpu)[i] = i ^ 0x5a5a0000u;
+	uint32_t *p = ib.cpu, n = 0;
+	if (fill) {
+		p[n++] = SDMA_HDR(SDMA_OP_CONST_FILL, 0) | SDMA_CONST_FILL_FILLSIZE_DW;
+		p[n++] = LO(b.va); p[n++] = HI(b.va);
+		p[n++] = 0x0ddba11;
+		p[n++] = count;
+	} else {
+		p[n++] = SDMA_HDR(SDMA_OP_COPY, 0);
+		p[n++] = count;
+		p[n++] = 0;
+		p[n++] = LO(a.va); p[n++] = HI(a.va);
+		p[n++] = LO(b.va); p[n++] = HI(b.va);
+	}
+	const struct buf *bos[] = { &ib, &a, &b };
+	uint32_t ctx = vgpu_rig_ctx_new();
+	uint64_t seq;
+	cr_assert_eq(submit(ctx, AMDGPU_HW_IP_DMA, 0, ib.va, n, bos, 3, &seq), 0);
+	int r = wait_cs(ctx, AMDGPU_HW_IP_DMA, 0, seq, abs_timeout(10000000000ull), NULL);
+	if (r == 0) {
+		uint32_t want = fill ? 0x0ddba11 : (65536 / 4 - 1) ^ 0x5a5a0000u;
+		cr_assert_eq(((uint32_t *)b.cpu)[65536 / 4 - 1], want);
+	}
+	return r;
+}
+
+Test(vgpu_cs_gfx103, sdma52_copy_and_fill_counts_have_22_bits)
+{
+	cr_assert_eq(sdma_count_job(false, 65536 - 1), 0);
+	cr_assert_eq(sdma_count_job(true, 65536 - 1), 0);
+	/* bit 22 set: reserved on SDMA 5.2 (a count of 4 MiB + 64 KiB) */
+	cr_assert_eq(sdma_count_job(false, (1u << 22) | (65536 - 1)), -ECANCELED);
+	cr_assert_eq(sdma_count_job(true, (1u << 22) | (65536 - 1)), -ECANCELED);
+}

@@ -11,7 +11,9 @@
 #define H(v) as_half((ushort)(v))
 #define U(h) ((uint)as_ushort(h))
 KU(m2_udot4, __builtin_amdgcn_udot4(x, y, x ^ y, false))
+#ifndef AMDBARE_GFX103 /* v_dot4_i32_iu8: gfx11 (rebuild.sh defines this for gfx1035) */
 KU(m2_sudot4, __builtin_amdgcn_sudot4(true, x, false, y, x, false))
+#endif
 KU(m2_fdot2, as_uint(__builtin_amdgcn_fdot2(hx, hy, as_float(x), false)))
 KU(m2_pknorm, as_uint(__builtin_amdgcn_cvt_pknorm_i16(as_float(x), as_float(y))) ^
 	as_uint(__builtin_amdgcn_cvt_pknorm_u16(as_float(y), as_float(x))))

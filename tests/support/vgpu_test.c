@@ -22,6 +22,12 @@ void vgpu_test_use_profile(const char *profile, ...)
 	const char *base = getenv("AMDBARE_VGPU_INSTANCE");
 	snprintf(instance, sizeof(instance), "%s-%d", base ? base : "t", (int)getpid());
 	setenv("AMDBARE_VGPU_INSTANCE", instance, 1);
+	/* AMDBARE_TEST_GFX11_PROFILE replaces the suites' default gfx11
+	 * profile (780m) by another, so that a suite written against it runs
+	 * on another generation's command processor (tests/test_vgpu_gfx103.sh) */
+	const char *alt = getenv("AMDBARE_TEST_GFX11_PROFILE");
+	if (alt && *alt && !strcmp(profile, "780m"))
+		profile = alt;
 	setenv("AMDBARE_VGPU_PROFILE", profile, 1);
 	va_list ap;
 	va_start(ap, profile);

@@ -16,7 +16,8 @@
 /* True when the virtual device is preloaded in this process. */
 bool vgpu_active(void);
 
-/* Selects a vgpu profile and a fresh instance for this process.  Extra
+/* Selects a vgpu profile and a fresh instance for this process ("780m"
+ * becomes the profile AMDBARE_TEST_GFX11_PROFILE names, if set).  Extra
  * environment overrides may follow as NAME, VALUE pairs, NULL-terminated:
  *   vgpu_test_use_profile("7900xtx", "AMDBARE_VGPU_VRAM_SIZE", "64M", NULL);
  * On real hardware (check-hw) it does nothing. */

@@ -718,7 +718,7 @@ int main(int argc, char **argv)
 	 * messages on stderr in the order they happened */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *family = "compute", *only = NULL;
-	bool bench = false;
+	bool bench = false, no_images = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--family") && i + 1 < argc)
 			family = argv[++i];
@@ -726,8 +726,11 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else if (!strcmp(argv[i], "--bench"))
 			bench = true;
+		else if (!strcmp(argv[i], "--no-images"))
+			no_images = true;
 		else {
-			fprintf(stderr, "usage: %s --family gfx|compute [--only NAME] [--bench]\n", argv[0]);
+			fprintf(stderr, "usage: %s --family gfx|compute [--only NAME] [--no-images] [--bench]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -760,6 +763,13 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		if (only && strcmp(only, tests[i].name))
 			continue;
+		/* --no-images: a device whose vgpu model runs no image
+		 * instructions (the gfx10.3 profiles); said, not hidden */
+		if (no_images && !strncmp(tests[i].name, "image_", 6)) {
+			printf("skip %s: image instructions are not modelled on this vgpu profile\n",
+			       tests[i].name);
+			continue;
+		}
 		double t0 = now_s();
 		int r = vkc_init(&V, family);
 		if (!r && !shown) {

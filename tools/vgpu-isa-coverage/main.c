@@ -1,6 +1,8 @@
 /* vgpu-isa-coverage: what the vgpu knows of each gfx11 encoding class,
  * generated from its tables (make isa-coverage, docs/vgpu-shader.md).
- *   vgpu-isa-coverage [--list] | --words
+ *   vgpu-isa-coverage [--list] [--gfx103] | --words
+ * --gfx103: the gfx10.3 tables (isa_table_gfx103.h) instead, each
+ * mnemonic resolved as a gfx10.3 dispatch resolves it (shader/gfx103.c).
  * For every opcode table entry (tools/vgpu/isa: the generated tables and
  * isa_optable_extra.c) the mnemonic is decoded; the shader core says
  * whether it has an executor for it (shader_executes: the plan the
@@ -14,6 +16,7 @@
  * decoder's text; "- <illegal>" for an undecodable line
  * (tests/test_aco.sh). */
 #include "isa/isa_table.h"
+#include "isa/isa_table_gfx103.h"
 #include "shader/shader.h"
 
 #include <stdio.h>
@@ -58,7 +61,29 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--words"))
 		return words_mode();
-	int list = argc > 1 && !strcmp(argv[1], "--list");
+	int list = 0, gfx103 = 0;
+	for (int a = 1; a < argc; a++) {
+		list |= !strcmp(argv[a], "--list");
+		gfx103 |= !strcmp(argv[a], "--gfx103");
+	}
+	static const struct tab tabs103[] = {
+		{ISA_ENC_SOP1, "SOP1", isa_tab103_sop1, &isa_tab103_sop1_n},
+		{ISA_ENC_SOP2, "SOP2", isa_tab103_sop2, &isa_tab103_sop2_n},
+		{ISA_ENC_SOPC, "SOPC", isa_tab103_sopc, &isa_tab103_sopc_n},
+		{ISA_ENC_SOPK, "SOPK", isa_tab103_sopk, &isa_tab103_sopk_n},
+		{ISA_ENC_SOPP, "SOPP", isa_tab103_sopp, &isa_tab103_sopp_n},
+		{ISA_ENC_SMEM, "SMEM", isa_tab103_smem, &isa_tab103_smem_n},
+		{ISA_ENC_VOP1, "VOP1", isa_tab103_vop1, &isa_tab103_vop1_n},
+		{ISA_ENC_VOP2, "VOP2", isa_tab103_vop2, &isa_tab103_vop2_n},
+		{ISA_ENC_VOPC, "VOPC", isa_tab103_vopc, &isa_tab103_vopc_n},
+		{ISA_ENC_VOP3, "VOP3", isa_tab103_vop3, &isa_tab103_vop3_n},
+		{ISA_ENC_VOP3P, "VOP3P", isa_tab103_vop3p, &isa_tab103_vop3p_n},
+		{ISA_ENC_DS, "DS", isa_tab103_ds, &isa_tab103_ds_n},
+		{ISA_ENC_FLAT, "FLAT", isa_tab103_flat, &isa_tab103_flat_n},
+		{ISA_ENC_GLOBAL, "GLOBAL", isa_tab103_global, &isa_tab103_global_n},
+		{ISA_ENC_SCRATCH, "SCRATCH", isa_tab103_scratch, &isa_tab103_scratch_n},
+		{ISA_ENC_MUBUF, "MUBUF", isa_tab103_mubuf, &isa_tab103_mubuf_n},
+	};
 	static const struct tab tabs[] = {
 		{ISA_ENC_SOP1, "SOP1", isa_tab_sop1, &isa_tab_sop1_n},
 		{ISA_ENC_SOP1, "SOP1", isa_xtab_sop1, &isa_xtab_sop1_n},
@@ -90,8 +115,10 @@ int main(int argc, char **argv)
 	unsigned nknown = 0, nexec = 0;
 	if (!list)
 		printf("%-8s %8s %8s\n", "class", "decoded", "executed");
-	for (size_t i = 0; i <= sizeof tabs / sizeof tabs[0]; i++) {
-		const struct tab *t = i < sizeof tabs / sizeof tabs[0] ? &tabs[i] : NULL;
+	const struct tab *tv = gfx103 ? tabs103 : tabs;
+	size_t nt = gfx103 ? sizeof tabs103 / sizeof tabs103[0] : sizeof tabs / sizeof tabs[0];
+	for (size_t i = 0; i <= nt; i++) {
+		const struct tab *t = i < nt ? &tv[i] : NULL;
 		if (!list && cls_prev && (!t || strcmp(t->cls, cls_prev))) {
 			printf("%-8s %8u %8u\n", cls_prev, nknown, nexec);
 			nknown = nexec = 0;
@@ -108,6 +135,7 @@ int main(int argc, char **argv)
 			memset(&in, 0, sizeof(in));
 			in.enc = t->enc;
 			in.desc = d;
+			in.gen = gfx103 ? ISA_GEN_GFX103 : ISA_GEN_GFX11;
 			if (t->enc == ISA_ENC_VOPD) {
 				in.desc_y = &isa_tab_vopdy[0];
 			} else if (t->enc == ISA_ENC_VOPDY) {

@@ -194,10 +194,9 @@ static const struct vgpu_profile p_7900xtx = {
 };
 
 /* ---- gfx10.3 (RDNA2) ----------------------------------------------------
- * Device facts only: the vgpu has no gfx10.3 command processor, SDMA 5.2
- * or shader core, so every job submitted on these profiles faults
- * ("gfx10.3 command processor not modelled", exec/ring.c); opening,
- * DEV_INFO, memory queries, GEM and VA work as on the others.
+ * Jobs run on the vgpu's gfx10.3 command processor and SDMA 5.2
+ * (exec/ring.c picks them by gc_major/gc_minor) and gfx10.3 shader core
+ * (docs/vgpu-exec.md, docs/vgpu-shader.md say what they cover).
  * external_rev: nv_common_early_init (Linux 6.12 nv.c).  The SE/SA split,
  * RB/TCC counts and GB_ADDR_CONFIG of the two APUs are derived from their
  * CU and ROP counts, not hardware dumps. */

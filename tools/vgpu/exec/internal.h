@@ -68,6 +68,13 @@ struct exec_ib {
 	uint32_t flags;
 };
 
+/* The GC generation whose command processor, SDMA engine and shader core
+ * run a job (the profile's GC IP version; exec/ring.c picks it). */
+enum exec_gc {
+	EXEC_GC_11,     /* GC 11.x: gfx_v11_0, SDMA v6, the gfx11 ISA */
+	EXEC_GC_10_3,   /* GC 10.3.x: gfx_v10_0, SDMA 5.2, the gfx10.3 ISA */
+};
+
 /* struct amdgpu_job */
 struct exec_job {
 	struct exec_ctx *ctx;
@@ -86,6 +93,7 @@ struct exec_job {
 	uint64_t uf_offset;
 	uint64_t deadline_ns;      /* watchdog (CLOCK_MONOTONIC) */
 	void *cp_state;            /* PM4 register state (exec/pm4.c) */
+	enum exec_gc gc;           /* set by exec/ring.c before the IBs run */
 	struct exec_job *next;
 };
 

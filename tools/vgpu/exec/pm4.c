@@ -1,6 +1,9 @@
 /*
- * The PM4 command processor of a gfx11 GFX/COMPUTE ring (packet formats
- * from nvd.h and soc15d.h, registers from gc_11_0_0_offset.h), for the
+ * The PM4 command processor of a gfx11 or gfx10.3 GFX/COMPUTE ring
+ * (packet formats from nvd.h and soc15d.h, which gfx_v11_0.c and
+ * gfx_v10_0.c share; registers from gc_11_0_0_offset.h and
+ * gc_10_3_0_offset.h, where the COMPUTE_* registers a dispatch reads sit
+ * at the same offsets), for the
  * packets a compute user sends (Mesa RADV 22.3's compute command buffers
  * and queue preambles included): NOP, SET_SH_REG(_INDEX), SET_UCONFIG_REG
  * (_INDEX), SET_CONTEXT_REG, CONTEXT_CONTROL and CLEAR_STATE (GFX ring),
@@ -19,6 +22,17 @@
  * other packet, a wrong packet size, a register outside the allowed
  * ranges or a field value the vgpu does not model is a fault naming the
  * IB address, the dword offset and the header.
+ *
+ * What differs on gfx10.3 (job->gc == EXEC_GC_10_3): COMPUTE_TMPRING_SIZE
+ * has a 13-bit WAVESIZE in 1 KiB units (bits 25..31 reserved); a
+ * SCRATCH_EN dispatch needs no COMPUTE_DISPATCH_SCRATCH_BASE, because
+ * gfx10.3 waves have no architected flat scratch: they find their scratch
+ * buffer through user SGPRs (the private segment buffer V# and the flat
+ * scratch init) plus the wave's byte offset the SPI puts in an SGPR; and
+ * the compute block has no COMPUTE_DISPATCH_INTERLEAVE nor
+ * COMPUTE_STATIC_THREAD_MGMT_SE4..7 (0x2e2b..0x2e2e are the RELAUNCH and
+ * WAVE_RESTORE registers there), so a write to a register the block does
+ * not have is a fault.
  */
 #include "cmd.h"
 #include "dispatch.h"
@@ -91,6 +105,8 @@
 #define REG_COMPUTE_DISPATCH_SCRATCH_BASE_LO 0x2e10
 #define REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI 0x2e11
 #define REG_COMPUTE_TMPRING_SIZE 0x2e18
+/* gc_11_0_0_offset.h regCOMPUTE_DISPATCH_INTERLEAVE 0x1bcf (gfx11 only) */
+#define REG_COMPUTE_DISPATCH_INTERLEAVE 0x2e2f
 /* gc_11_0_0_sh_mask.h: COMPUTE_DISPATCH_SCRATCH_BASE_HI__DATA_MASK */
 #define SCRATCH_BASE_HI_MASK 0xffu
 #define REG_COMPUTE_USER_DATA_0 0x2e40
@@ -152,6 +168,23 @@ static bool on_gfx_ring(const struct cp *c)
 	return c->job->ip == AMDGPU_HW_IP_GFX;
 }
 
+static bool is_gfx103(const struct cp *c)
+{
+	return c->job->gc == EXEC_GC_10_3;
+}
+
+/* gc_10_3_0_offset.h: the COMPUTE_* registers of 0x2e00..0x2e7f that
+ * exist (0x1ba0..0x1bc2, 0x1bc4..0x1bce, USER_DATA 0x1be0..0x1bef,
+ * DISPATCH_TUNNEL/END/NOWHERE 0x1c1d..0x1c1f, plus the GC segment base
+ * 0x1260).  gfx11 adds COMPUTE_DISPATCH_INTERLEAVE at 0x2e2f, which
+ * gfx10.3 does not have. */
+static bool gfx103_compute_reg_exists(uint32_t reg)
+{
+	uint32_t o = reg - REG_COMPUTE_FIRST;
+	return (o <= 0x22) || (o >= 0x24 && o <= 0x2e) || (o >= 0x40 && o <= 0x4f) ||
+	       (o >= 0x7d && o <= 0x7f);
+}
+
 /* One SH register write, with the checks of the registers a dispatch
  * reads. */
 static int write_sh_reg(struct cp *c, uint32_t reg, uint32_t v)
@@ -161,8 +194,19 @@ static int write_sh_reg(struct cp *c, uint32_t reg, uint32_t v)
 	if (reg == REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI && (v & ~SCRATCH_BASE_HI_MASK))
 		return bad(c, "%s", "COMPUTE_DISPATCH_SCRATCH_BASE_HI above bit 7 (the address "
 			   "has 48 bits)");
-	if (reg == REG_COMPUTE_TMPRING_SIZE && (v & TMPRING_RESERVED_MASK))
+	if (reg == REG_COMPUTE_TMPRING_SIZE && !is_gfx103(c) && (v & TMPRING_RESERVED_MASK))
 		return bad(c, "%s", "COMPUTE_TMPRING_SIZE with reserved bits 27..31 set");
+	if (reg == REG_COMPUTE_TMPRING_SIZE && is_gfx103(c) && (v & TMPRING_RESERVED_MASK_GFX103))
+		return bad(c, "%s", "COMPUTE_TMPRING_SIZE with bits 25..31 set (gfx10.3's WAVESIZE "
+			   "has 13 bits, gc_10_3_0_sh_mask.h)");
+	if (is_gfx103(c) && reg >= REG_COMPUTE_FIRST && reg <= REG_COMPUTE_LAST &&
+	    !gfx103_compute_reg_exists(reg)) {
+		if (reg == REG_COMPUTE_DISPATCH_INTERLEAVE)
+			return bad(c, "%s", "COMPUTE_DISPATCH_INTERLEAVE (0x2e2f) written on gfx10.3, "
+				   "which has no such register (gfx11 only)");
+		return bad(c, "%s", "a COMPUTE_* register offset gfx10.3 does not have "
+			   "(gc_10_3_0_offset.h)");
+	}
 	c->st->sh[reg - PACKET3_SET_SH_REG_START] = v;
 	c->st->sh_set[reg - PACKET3_SET_SH_REG_START] = true;
 	return 0;
@@ -275,10 +319,13 @@ void exec_set_shader_core(exec_shader_core_fn fn)
 }
 
 /* A SCRATCH_EN dispatch: the SPI gives its waves scratch slots only with
- * the ring programmed (COMPUTE_TMPRING_SIZE WAVES and WAVESIZE non-zero,
- * COMPUTE_DISPATCH_SCRATCH_BASE written).  On hardware waves wait for a
+ * the ring programmed (COMPUTE_TMPRING_SIZE WAVES and WAVESIZE non-zero;
+ * on gfx11 also COMPUTE_DISPATCH_SCRATCH_BASE, the base of the slots it
+ * loads into each wave's FLAT_SCRATCH).  On hardware waves wait for a
  * free slot; a workgroup needing more slots than WAVES could never be
- * resident, which the vgpu reports instead of hanging. */
+ * resident, which the vgpu reports instead of hanging.  gfx10.3 waves
+ * get only their slot's byte offset (in an SGPR) and add it to the
+ * buffer address of their user SGPRs, so no base is needed there. */
 static int scratch_state(struct cp *c, uint32_t initiator, struct exec_dispatch *d)
 {
 	const struct cp_state *st = c->st;
@@ -289,14 +336,18 @@ static int scratch_state(struct cp *c, uint32_t initiator, struct exec_dispatch 
 	    TMPRING_WAVESIZE(tmpring) == 0)
 		return bad(c, "%s", "DISPATCH_DIRECT with RSRC2.SCRATCH_EN but no scratch ring "
 			   "(COMPUTE_TMPRING_SIZE WAVES or WAVESIZE is 0)");
-	if (!reg_set(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_LO) ||
-	    !reg_set(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI))
-		return bad(c, "%s", "DISPATCH_DIRECT with RSRC2.SCRATCH_EN before "
-			   "COMPUTE_DISPATCH_SCRATCH_BASE_LO/HI were set");
-	uint64_t base = ((uint64_t)reg_val(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_LO) << 8) |
-			((uint64_t)reg_val(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI) << 40);
-	if (base == 0)
-		return bad(c, "%s", "DISPATCH_DIRECT with RSRC2.SCRATCH_EN and a zero scratch base");
+	uint64_t base = 0;
+	if (!is_gfx103(c)) {
+		if (!reg_set(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_LO) ||
+		    !reg_set(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI))
+			return bad(c, "%s", "DISPATCH_DIRECT with RSRC2.SCRATCH_EN before "
+				   "COMPUTE_DISPATCH_SCRATCH_BASE_LO/HI were set");
+		base = ((uint64_t)reg_val(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_LO) << 8) |
+		       ((uint64_t)reg_val(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI) << 40);
+		if (base == 0)
+			return bad(c, "%s", "DISPATCH_DIRECT with RSRC2.SCRATCH_EN and a zero "
+				   "scratch base");
+	}
 	uint64_t threads = 1;
 	for (int i = 0; i < 3; i++)
 		threads *= reg_val(st, REG_COMPUTE_NUM_THREAD_X + i) & 0xffff;
@@ -340,7 +391,10 @@ static int dispatch(struct cp *c, const uint32_t dim[3], uint32_t initiator)
 				     .rsrc2 = rsrc2,
 				     .rsrc3 = reg_val(st, REG_COMPUTE_PGM_RSRC3),
 				     .dim = { dim[0], dim[1], dim[2] },
-				     .initiator = initiator };
+				     .initiator = initiator,
+				     .gc = c->job->gc,
+				     .wavesize_unit = is_gfx103(c) ? TMPRING_WAVESIZE_UNIT_GFX103
+								   : TMPRING_WAVESIZE_UNIT };
 	for (uint32_t i = 0; i < NUM_USER_DATA; i++)
 		d.user_data[i] = reg_val(st, REG_COMPUTE_USER_DATA_0 + i);
 	for (uint32_t i = 0; i < 3; i++) {
@@ -754,7 +808,7 @@ static int run_ib(struct exec_job *job, struct cp_state *st, uint64_t va, uint32
 	while (c.pos < ndw) {
 		uint32_t h = dw[c.pos];
 		if (CP_PACKET_GET_TYPE(h) != 3) {
-			r = bad(&c, "%s", "packet type other than 3 (type-0/1/2 are not used on gfx11)");
+			r = bad(&c, "%s", "packet type other than 3 (type-0/1/2 are not used on gfx10.3/gfx11)");
 			break;
 		}
 		uint32_t op = CP_PACKET3_GET_OPCODE(h), count = CP_PACKET_GET_COUNT(h);

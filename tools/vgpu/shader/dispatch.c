@@ -1,11 +1,21 @@
 /*
  * The shader core's dispatcher: turns a DISPATCH_DIRECT into workgroups
  * and waves, gives every wave its initial state (the SPI's job: user
- * SGPRs, workgroup ids, packed work-item ids in v0, EXEC), and runs the
- * waves of a workgroup round-robin, each until it ends or reaches
- * s_barrier.  Workgroups run one after another.  Instructions are fetched
- * through the job's VM, decoded by isa_decode and cached by address for
- * the length of the dispatch.
+ * SGPRs, workgroup ids, work-item ids, EXEC), and runs the waves of a
+ * workgroup round-robin, each until it ends or reaches s_barrier.
+ * Workgroups run one after another.  Instructions are fetched through the
+ * job's VM, decoded by isa_decode_gen for the dispatch's generation
+ * (gfx11, or gfx10.3 on a GC 10.3 profile) and cached by address for the
+ * length of the dispatch.
+ *
+ * The initial state differs by generation (AMDGPUUsage, "Initial Kernel
+ * Execution State"): gfx11 packs the work-item ids in v0 (10 bits per
+ * axis) and has architected flat scratch (the SPI loads FLAT_SCRATCH, no
+ * wave offset SGPR); gfx10.3 gives the ids in v0, v1, v2 as
+ * COMPUTE_PGM_RSRC2.TIDIG_COMP_CNT asks, and a SCRATCH_EN wave gets its
+ * slot's byte offset in the SGPR after the workgroup ids and info (the
+ * kernel adds it to the buffer address of its user SGPRs and, for flat
+ * scratch, writes FLAT_SCRATCH itself with s_setreg).
  */
 #include "internal.h"
 
@@ -20,6 +30,8 @@
 #define RSRC2_USER_SGPR(v) (((v) >> 1) & 0x1f)
 #define RSRC2_TGID_EN(v, axis) (((v) >> (7 + (axis))) & 1)
 #define RSRC2_TG_SIZE_EN(v) (((v) >> 10) & 1)
+#define RSRC2_TIDIG_COMP_CNT(v) (((v) >> 11) & 3)
+#define RSRC2_SCRATCH_EN(v) ((v) & 1u)
 #define RSRC2_LDS_SIZE(v) (((v) >> 15) & 0x1ff)
 #define LDS_GRANULE_BYTES 512u
 /* COMPUTE_DISPATCH_INITIATOR */
@@ -207,6 +219,8 @@ bool shader_executes(const struct isa_inst *in)
 	memset(&e, 0, sizeof(e));
 	e.inst = *in;
 	base_name(in->desc->name, e.base, sizeof(e.base));
+	if (in->gen == ISA_GEN_GFX103)
+		shader_gfx103_base_name(&e);
 	resolve(&e);
 	switch (in->enc) {
 	case ISA_ENC_SOP1: case ISA_ENC_SOP2: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
@@ -217,6 +231,11 @@ bool shader_executes(const struct isa_inst *in)
 		return shader_valu_executes(&e);
 	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT: case ISA_ENC_DS: case ISA_ENC_MUBUF:
 	case ISA_ENC_MTBUF: case ISA_ENC_SCRATCH: case ISA_ENC_MIMG:
+		/* gfx10.3: typed buffer access and images fault at execution
+		 * (shader/mubuf.c, shader/mimg.c) */
+		if (in->gen == ISA_GEN_GFX103 &&
+		    (in->enc == ISA_ENC_MIMG || in->enc == ISA_ENC_MTBUF || e.plan.mem.fmt))
+			return false;
 		return e.plan.mem.kind != MEM_UNNAMED && e.plan.mem.kind != MEM_BAD &&
 		       e.plan.mem.kind != MEM_UNMODELLED;
 	default:
@@ -248,7 +267,7 @@ static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry 
 	 * decode reads them (the next one only while the ones before match,
 	 * which is when the decoder would ask for it), so the reads and their
 	 * faults are the same either way. */
-	if (e->gen && e->pc == pc) {
+	if (e->gen && e->pc == pc && e->inst.gen == (uint8_t)c->gen) {
 		while (words[have - 1] == e->inst.words[have - 1] && have < e->inst.nwords) {
 			r = exec_read(c->job, pc + 4 * have, &words[have], 4);
 			if (r)
@@ -262,12 +281,12 @@ static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry 
 		}
 	}
 	e->gen = 0; /* a partial decode below must never count as cached */
-	int n = isa_decode(words, have, &e->inst);
+	int n = isa_decode_gen(c->gen, words, have, &e->inst);
 	for (; n == -EOVERFLOW && have < 3; have++) {
 		r = exec_read(c->job, pc + 4 * have, &words[have], 4);
 		if (r)
 			return r;
-		n = isa_decode(words, have + 1, &e->inst);
+		n = isa_decode_gen(c->gen, words, have + 1, &e->inst);
 	}
 	if (n < 0) {
 		e->gen = 0;
@@ -279,6 +298,8 @@ static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry 
 	e->pc = pc;
 	e->gen = c->icache_gen;
 	base_name(e->inst.desc->name, e->base, sizeof(e->base));
+	if (c->gen == ISA_GEN_GFX103)
+		shader_gfx103_base_name(e);
 	resolve(e);
 	*out = e;
 	return 0;
@@ -317,6 +338,32 @@ static int exec_one(struct shader_core *c, struct shader_wave *w)
 	}
 }
 
+/* gfx10.3 wave64 with shared VGPRs: the hardware runs a wave64 as two
+ * 32-lane halves, and a shared VGPR is one register for both (lane l and
+ * l + 32 are the same storage; ACO's wave64 ds_bpermute moves data
+ * between the halves through them).  The core keeps a per-lane copy and
+ * makes each pair equal again after every instruction: a lane the
+ * instruction changed gives its value to its partner, the high half's
+ * write winning when both changed (it runs second). */
+static int exec_one_shared(struct shader_core *c, struct shader_wave *w)
+{
+	uint32_t *base = &w->v[(size_t)c->shared_first * 64];
+	size_t n = (size_t)c->shared_count * 64;
+	memcpy(c->shared_old, base, n * sizeof(uint32_t));
+	int r = exec_one(c, w);
+	for (size_t reg = 0; reg < c->shared_count; reg++) {
+		uint32_t *v = &base[reg * 64];
+		const uint32_t *o = &c->shared_old[reg * 64];
+		for (unsigned l = 0; l < 32; l++) {
+			if (v[l + 32] != o[l + 32])
+				v[l] = v[l + 32];
+			else if (v[l] != o[l])
+				v[l + 32] = v[l];
+		}
+	}
+	return r;
+}
+
 struct wg_geom {
 	unsigned nthreads, nwaves;
 	uint32_t size[3];
@@ -345,20 +392,33 @@ static void init_wave(struct shader_core *c, struct shader_wave *w, const struct
 	 * does not model; only the count is given. */
 	if (RSRC2_TG_SIZE_EN(d->rsrc2))
 		w->s[s++] = g->nwaves & 0x3f;
-	/* Scratch: architected flat scratch has no scratch
-	 * wave offset SGPR (LLVM asks for it only without architected flat
-	 * scratch); the SPI loads the slot's address into FLAT_SCRATCH. */
 	uint64_t wg = ((uint64_t)(tgid[2] - d->start[2]) * d->dim[1] + (tgid[1] - d->start[1])) *
 		      d->dim[0] + (tgid[0] - d->start[0]);
-	shader_scratch_wave_init(c, w, wg, index, g->nwaves);
+	/* Scratch: gfx11's architected flat scratch has no scratch wave
+	 * offset SGPR (LLVM asks for it only without architected flat
+	 * scratch); the SPI loads the slot's address into FLAT_SCRATCH.
+	 * gfx10.3: the private segment wave byte offset follows, and
+	 * FLAT_SCRATCH starts at 0 until the kernel's prolog sets it. */
+	uint64_t slot_offset = shader_scratch_wave_init(c, w, wg, index, g->nwaves);
+	if (c->gen == ISA_GEN_GFX103 && RSRC2_SCRATCH_EN(d->rsrc2))
+		w->s[s++] = (uint32_t)slot_offset;
 	uint64_t exec = 0;
 	/* work-item t = index * lanes + lane is (x, y, z) with x fastest;
 	 * counted up from the wave's first item instead of divided per lane */
 	unsigned t = index * c->lanes;
 	unsigned x = t % g->size[0], y = (t / g->size[0]) % g->size[1],
 		 z = t / (g->size[0] * g->size[1]);
+	unsigned tidig = RSRC2_TIDIG_COMP_CNT(d->rsrc2);
 	for (unsigned lane = 0; lane < c->lanes && t < g->nthreads; lane++, t++) {
-		w->v[lane] = x | (y << TID_BITS) | (z << (2 * TID_BITS));
+		if (c->gen == ISA_GEN_GFX103) {
+			w->v[lane] = x;
+			if (tidig >= 1 && w->nvgpr > 1)
+				w->v[64 + lane] = y;
+			if (tidig >= 2 && w->nvgpr > 2)
+				w->v[128 + lane] = z;
+		} else {
+			w->v[lane] = x | (y << TID_BITS) | (z << (2 * TID_BITS));
+		}
 		exec |= 1ull << lane;
 		if (++x == g->size[0]) {
 			x = 0;
@@ -384,7 +444,7 @@ static int run_workgroup(struct shader_core *c, struct shader_wave *waves, const
 		for (unsigned i = 0; i < g->nwaves; i++) {
 			struct shader_wave *w = &waves[i];
 			while (w->state == WAVE_RUN) {
-				int r = exec_one(c, w);
+				int r = c->shared_count ? exec_one_shared(c, w) : exec_one(c, w);
 				if (r)
 					return r;
 				if (--*budget == 0) {
@@ -437,12 +497,26 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 	int r = check_dispatch(job, d, &g);
 	if (r)
 		return r;
-	struct shader_core c = { .job = job, .d = d };
+	struct shader_core c = { .job = job, .d = d,
+				 .gen = d->gc == EXEC_GC_10_3 ? ISA_GEN_GFX103 : ISA_GEN_GFX11 };
 	c.lanes = (d->initiator & INIT_CS_W32_EN) ? 32 : 64;
 	g.nwaves = (g.nthreads + c.lanes - 1) / c.lanes;
-	/* VGPR granule on gfx11 (gfx1103, no 1.5x register file): 8 in
-	 * wave32, 4 in wave64 */
+	/* VGPR granule on gfx11 (gfx1103, no 1.5x register file) and on
+	 * gfx10.3: 8 in wave32, 4 in wave64 */
 	uint32_t nvgpr = (RSRC1_VGPRS(d->rsrc1) + 1) * (c.lanes == 32 ? 8 : 4);
+	/* COMPUTE_PGM_RSRC3.SHARED_VGPR_CNT (bits 3:0, AMDGPUUsage: GFX10-11):
+	 * a wave64 also gets that many blocks of 8 shared VGPRs (ACO gives
+	 * RADV's wave64 shaders some on gfx10.3); a wave32 must have none */
+	uint32_t shared = d->rsrc3 & 0xfu;
+	if (shared && c.lanes == 64) {
+		if (c.gen == ISA_GEN_GFX103) {
+			c.shared_first = nvgpr;
+			c.shared_count = shared * 8;
+		}
+		nvgpr += shared * 8;
+	} else if (shared && c.gen == ISA_GEN_GFX103)
+		return exec_fault(job, "shader: COMPUTE_PGM_RSRC3.SHARED_VGPR_CNT %u in wave32 "
+				  "(must be 0)", shared);
 	if (nvgpr > 256)
 		nvgpr = 256;
 	c.lds_size = RSRC2_LDS_SIZE(d->rsrc2) * LDS_GRANULE_BYTES;
@@ -457,6 +531,13 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 		waves = arena->waves;
 	} else {
 		r = exec_fault(job, "shader: out of memory for the dispatch");
+	}
+	if (!r && c.shared_count) {
+		if (c.shared_first + c.shared_count > nvgpr)
+			c.shared_count = nvgpr > c.shared_first ? nvgpr - c.shared_first : 0;
+		c.shared_old = malloc((size_t)c.shared_count * 64 * sizeof(uint32_t));
+		if (!c.shared_old)
+			r = exec_fault(job, "shader: out of memory for the shared VGPRs");
 	}
 	unsigned budget = WATCHDOG_INTERVAL;
 	/* A grid with a zero dimension launches nothing (the CP counts
@@ -477,5 +558,6 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 					r = exec_check_watchdog(job);
 			}
 	shader_arena_put(arena);
+	free(c.shared_old);
 	return r;
 }

@@ -272,6 +272,8 @@ struct shader_valu_half {
 	bool cmpx;
 	bool half16;                             /* 16-bit result: keep the other half */
 	bool hi16;                               /* ... written to the high half (op_sel[3]) */
+	bool sdwa;                               /* gfx10.3 SDWA: dst_sel/dst_unused below */
+	uint8_t dst_sel, dst_unused;
 	uint64_t wmask;                          /* lanes written: EXEC, less DPP's disabled lanes */
 	uint64_t val[64];
 	uint64_t mask;
@@ -311,7 +313,14 @@ void shader_arena_put(struct shader_arena *a);
 struct shader_core {
 	struct exec_job *job;
 	const struct exec_dispatch *d;
+	enum isa_gen gen;              /* the ISA the dispatch's code is decoded as */
 	unsigned lanes;                /* 32 or 64 */
+	/* gfx10.3 wave64 shared VGPRs (RSRC3.SHARED_VGPR_CNT): registers
+	 * [shared_first, shared_first + shared_count), one register per
+	 * lane pair l / l + 32 (shader/dispatch.c keeps the pair equal);
+	 * shared_old holds them before the instruction */
+	uint32_t shared_first, shared_count;
+	uint32_t *shared_old;
 	uint8_t *lds;
 	uint32_t lds_size;
 	struct shader_icache_entry *icache;
@@ -336,6 +345,16 @@ void wave_set_vcc(const struct shader_core *c, struct shader_wave *w, uint64_t m
 /* A lane mask stored in scalar registers at `code` (1 or 2 registers). */
 uint64_t wave_mask_read(const struct shader_core *c, const struct shader_wave *w, uint16_t code);
 void wave_mask_write(const struct shader_core *c, struct shader_wave *w, uint16_t code, uint64_t m);
+
+/* gfx10.3: e->base (the gfx10.3 mnemonic without its _e32/_e64/_sdwa/_dpp
+ * suffix) becomes the name of the gfx11 instruction with the same
+ * semantics where the two differ only by name; ds_cmpst_* also get their
+ * data operands in gfx11's order (shader/gfx103.c). */
+void shader_gfx103_base_name(struct shader_icache_entry *e);
+/* gfx10.3 SDWA: source select (byte/word of v, zero- or sign-extended)
+ * and destination placement (dst_sel, dst_unused PAD/SEXT/PRESERVE). */
+uint32_t shader_sdwa_select(uint32_t v, uint8_t sel, bool sext);
+uint32_t shader_sdwa_place(uint32_t res, uint32_t old, uint8_t sel, uint8_t unused);
 
 /* Fault naming the current PC and encoding. */
 int shader_fault(struct shader_core *c, const char *why);
@@ -414,8 +433,11 @@ int shader_exec_mubuf(struct shader_core *c, struct shader_wave *w,
 int shader_exec_scratch(struct shader_core *c, struct shader_wave *w,
 			const struct shader_icache_entry *e);
 /* Gives wave `index` of workgroup number `wg` (linear, from 0) its scratch
- * slot: sets w->scratch_base (0 when the dispatch has no scratch). */
-void shader_scratch_wave_init(const struct shader_core *c, struct shader_wave *w, uint64_t wg,
+ * slot and returns the slot's byte offset in the scratch buffer (0 when
+ * the dispatch has no scratch).  gfx11: sets w->scratch_base to the
+ * slot's address (architected flat scratch); gfx10.3: w->scratch_base
+ * (FLAT_SCRATCH) is 0, the kernel sets it with s_setreg. */
+uint64_t shader_scratch_wave_init(const struct shader_core *c, struct shader_wave *w, uint64_t wg,
 			      unsigned index, unsigned nwaves);
 /* `n` bytes at lane `lane`'s private offset `off` in the wave's scratch
  * slot (a fault when the wave has no scratch or the access leaves the

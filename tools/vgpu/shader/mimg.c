@@ -425,6 +425,11 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 int shader_exec_mimg(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e)
 {
+	/* The image descriptor (T#) and its FORMAT codes are gfx11's here;
+	 * gfx10.3's differ, and are not modelled. */
+	if (c->gen == ISA_GEN_GFX103)
+		return shader_fault(c, "image instructions (MIMG) on gfx10.3 are not modelled "
+				    "(gfx10.3 image descriptor and formats)");
 	exec_vm_window_open(&c->vm, c->job);
 	int r = mimg_inst(c, w, e);
 	exec_vm_window_close(&c->vm);

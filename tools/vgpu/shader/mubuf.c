@@ -28,6 +28,8 @@
  * buffer_atomic_* (shader/atomic.c), tfe on loads (the status dword after
  * the data is 0: the vgpu has no partially resident memory, so no access
  * fails), and the cache invalidations (no-ops: memory is coherent here).
+ * On gfx10.3 the swizzle bit is dword1 bit 31 with 4-byte elements;
+ * typed forms and the lds bit fault there as not modelled.
  * buffer_load_lds_* faults: gfx11 has no MUBUF load into LDS (LLVM lists
  * FeatureVMemToLDSLoad for gfx9/gfx10 but not gfx11, and llc-19 cannot
  * select llvm.amdgcn.raw.buffer.load.lds for gfx1100).
@@ -466,6 +468,13 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		return shader_fault(c, p->why);
 	if (p->kind != MEM_LOAD && p->kind != MEM_STORE && p->kind != MEM_ATOMIC)
 		return shader_illegal(c);
+	if (in->lds)
+		return shader_fault(c, "MUBUF lds (a load into LDS, gfx10.3) is not modelled");
+	/* BUF_FMT codes are gfx11's in buf_format_of(); gfx10.3 numbers
+	 * its formats differently */
+	if (p->fmt && c->gen == ISA_GEN_GFX103)
+		return shader_fault(c, "typed buffer access (buffer_*_format_*, tbuffer_*) on "
+				    "gfx10.3 is not modelled (gfx10.3 buffer FORMAT codes)");
 	bool load = p->kind == MEM_LOAD;
 	if (in->tfe && !load)
 		return shader_fault(c, "MUBUF tfe on a store or atomic is not modelled");
@@ -492,6 +501,11 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 	m.soffset = (uint32_t)soffset;
 	m.stride = VSHARP_STRIDE(d[1]);
 	m.esize = VSHARP_SWIZZLE(d[1]) ? 2u << VSHARP_SWIZZLE(d[1]) : 0;
+	/* gfx10.3: SWIZZLE_ENABLE is dword1 bit 31 alone (bit 30 is
+	 * CACHE_SWIZZLE, a cache policy) and the element size is 4 bytes:
+	 * the private segment buffer of its scratch (shader/scratch.c) */
+	if (c->gen == ISA_GEN_GFX103)
+		m.esize = (d[1] >> 31) ? 4u : 0u;
 	m.istride = 8u << VSHARP_INDEX_STRIDE(d[3]);
 	uint32_t num_records = d[2];
 	uint32_t oob = VSHARP_OOB_SELECT(d[3]);

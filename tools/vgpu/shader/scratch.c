@@ -1,5 +1,9 @@
 /*
- * Scratch (the private segment) of the shader core, gfx11 architected
+ * Scratch (the private segment) of the shader core.  gfx10.3 waves reach
+ * it through MUBUF with the private segment buffer V# (shader/mubuf.c,
+ * swizzled) or through scratch_* once their prolog set FLAT_SCRATCH with
+ * s_setreg (shader/sreg.c); the slot layout below is the same.  gfx11
+ * architected
  * flat scratch (AMDGPUUsage, "Flat Scratch" / "Private Segment Buffer"):
  * the SPI gives every wave of a SCRATCH_EN dispatch a slot of
  * COMPUTE_TMPRING_SIZE.WAVESIZE x 256 bytes in the buffer at
@@ -35,22 +39,24 @@
 #define RSRC2_SCRATCH_EN(v) ((v) & 1u)
 #define SADDR_OFF 124 /* the null SGPR code: no scalar address */
 
-void shader_scratch_wave_init(const struct shader_core *c, struct shader_wave *w, uint64_t wg,
-			      unsigned index, unsigned nwaves)
+uint64_t shader_scratch_wave_init(const struct shader_core *c, struct shader_wave *w, uint64_t wg,
+				  unsigned index, unsigned nwaves)
 {
 	const struct exec_dispatch *d = c->d;
 	w->scratch_base = 0;
 	if (!RSRC2_SCRATCH_EN(d->rsrc2) || TMPRING_WAVES(d->tmpring_size) == 0)
-		return;
+		return 0;
 	uint64_t slot = (wg * nwaves + index) % TMPRING_WAVES(d->tmpring_size);
-	w->scratch_base = d->scratch_base +
-			  slot * TMPRING_WAVESIZE(d->tmpring_size) * TMPRING_WAVESIZE_UNIT;
+	uint64_t off = slot * TMPRING_WAVESIZE(d->tmpring_size) * d->wavesize_unit;
+	if (c->gen == ISA_GEN_GFX11)
+		w->scratch_base = d->scratch_base + off;
+	return off;
 }
 
 /* Bytes each lane owns in the wave's slot. */
 static uint32_t lane_bytes(const struct shader_core *c)
 {
-	uint32_t wave = TMPRING_WAVESIZE(c->d->tmpring_size) * TMPRING_WAVESIZE_UNIT;
+	uint32_t wave = TMPRING_WAVESIZE(c->d->tmpring_size) * c->d->wavesize_unit;
 	return wave / (4u * c->lanes) * 4u;
 }
 
@@ -77,8 +83,11 @@ static int lane_access(struct shader_core *c, const struct shader_wave *w, unsig
 static int no_scratch(struct shader_core *c)
 {
 	exec_vm_window_close(&c->vm); /* faults are reported without the memory lock */
-	return shader_fault(c, "scratch access by a wave without scratch (RSRC2.SCRATCH_EN is 0 or "
-			    "COMPUTE_TMPRING_SIZE was not programmed)");
+	return shader_fault(c, c->gen == ISA_GEN_GFX103
+			    ? "scratch access with FLAT_SCRATCH 0 (RSRC2.SCRATCH_EN is 0, or the "
+			      "kernel did not set FLAT_SCR_LO/HI with s_setreg)"
+			    : "scratch access by a wave without scratch (RSRC2.SCRATCH_EN is 0 or "
+			      "COMPUTE_TMPRING_SIZE was not programmed)");
 }
 
 int shader_scratch_access(struct shader_core *c, const struct shader_wave *w, unsigned lane,
@@ -91,8 +100,8 @@ int shader_scratch_access(struct shader_core *c, const struct shader_wave *w, un
 		char why[200];
 		snprintf(why, sizeof(why), "scratch access outside the wave's slot: lane %u, "
 			 "private offset 0x%x + %u bytes, a lane owns 0x%x bytes "
-			 "(COMPUTE_TMPRING_SIZE.WAVESIZE %u x 256 / %u lanes)", lane, off, n, limit,
-			 TMPRING_WAVESIZE(c->d->tmpring_size), c->lanes);
+			 "(COMPUTE_TMPRING_SIZE.WAVESIZE %u x %u / %u lanes)", lane, off, n, limit,
+			 TMPRING_WAVESIZE(c->d->tmpring_size), c->d->wavesize_unit, c->lanes);
 		exec_vm_window_close(&c->vm); /* faults are reported without the memory lock */
 		return shader_fault(c, why);
 	}

@@ -102,6 +102,19 @@ static int hwreg_write(struct shader_core *c, struct shader_wave *w, unsigned id
 	switch (id) {
 	case HWREG_MODE: return set_mode(c, w, (w->mode & ~mask) | (bits & mask));
 	case HWREG_TRAPSTS: w->trapsts = (w->trapsts & ~mask) | (bits & mask); return 0;
+	case HWREG_FLAT_SCR_LO:
+	case HWREG_FLAT_SCR_HI: {
+		/* gfx10.3 has no architected flat scratch: the kernel's prolog
+		 * writes FLAT_SCRATCH (its scratch buffer + wave offset) here.
+		 * On gfx11 the SPI owns it and s_setreg of it is not modelled. */
+		if (c->gen != ISA_GEN_GFX103)
+			return unmodelled(c, "s_setreg", id);
+		unsigned sh = id == HWREG_FLAT_SCR_HI ? 32 : 0;
+		uint32_t cur = (uint32_t)(w->scratch_base >> sh);
+		uint64_t v = (cur & ~mask) | (bits & mask);
+		w->scratch_base = (w->scratch_base & ~(0xffffffffull << sh)) | (v << sh);
+		return 0;
+	}
 	default: return unmodelled(c, "s_setreg", id);
 	}
 }

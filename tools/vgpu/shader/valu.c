@@ -764,6 +764,9 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		return shader_illegal(c);
 	/* DPP: src0 is read from another lane; lanes the row/bank masks or
 	 * an invalid source disable are not written */
+	r->sdwa = in->sdwa && r->vdst;
+	r->dst_sel = in->dst_sel;
+	r->dst_unused = in->dst_unused;
 	uint8_t dpp_src[64];
 	uint64_t dpp_zero = 0;
 	if (in->dpp) {
@@ -798,7 +801,7 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		char type = k < ntypes ? types[k] : '.';
 		unsigned sh = ((opsel >> k) & 1) && in->enc == ISA_ENC_VOP3 && k < 3 ? 16 : 0;
 		uint64_t abs_mask, neg_mask;
-		modifier_masks(desc, o, type, in->dpp != 0, &abs_mask, &neg_mask);
+		modifier_masks(desc, o, type, in->dpp != 0 || in->sdwa, &abs_mask, &neg_mask);
 		if (o->kind == ISA_OPK_VGPR) {
 			const uint32_t *lo = &w->v[(size_t)o->reg * 64];
 			if (o->bits > 32) {
@@ -828,6 +831,17 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 			uint64_t v = (sv & ~abs_mask) ^ neg_mask;
 			for (unsigned l = 0; l < lanes; l++)
 				col[l] = v;
+		}
+		/* gfx10.3 SDWA: src0/src1 are a byte or word of the register,
+		 * zero- or sign-extended (SEXT), before the float modifiers */
+		if (in->sdwa && k < 2 && o->field != ISA_FLD_VCC && !o->lanemask && o->bits <= 32) {
+			uint8_t sel = k == 0 ? in->src0_sel : in->src1_sel;
+			const uint32_t *lo = o->kind == ISA_OPK_VGPR ? &w->v[(size_t)o->reg * 64] : NULL;
+			for (unsigned l = 0; l < lanes; l++) {
+				uint32_t raw = lo ? lo[l] : (uint32_t)scal[k];
+				col[l] = ((uint64_t)shader_sdwa_select(raw, sel, o->sext) & ~abs_mask) ^
+					 neg_mask;
+			}
 		}
 		/* MODE.FP_DENORM: denormal float inputs read as zero */
 		if ((mode & 0xf0u) != 0xf0u)
@@ -911,7 +925,17 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 static void commit(struct shader_core *c, struct shader_wave *w, const struct shader_valu_half *r)
 {
 	uint64_t exec = r->wmask;
-	if (r->vdst) {
+	if (r->vdst && r->sdwa && r->vdst->bits <= 32) {
+		uint32_t *lo = &w->v[(size_t)r->vdst->reg * 64];
+		for (uint64_t m = exec; m; m &= m - 1) {
+			unsigned lane = (unsigned)__builtin_ctzll(m);
+			uint32_t res = r->half16 ? (uint16_t)r->val[lane] : (uint32_t)r->val[lane];
+			lo[lane] = shader_sdwa_place(res, lo[lane], r->dst_sel, r->dst_unused);
+		}
+	} else if (r->vdst) {
+		/* 16-bit results keep the high half on gfx10.3 as on gfx11
+		 * (LLVM's zeroesHigh16BitsOfDest: "On gfx10, all 16-bit
+		 * instructions preserve the high bits") */
 		uint32_t *lo = &w->v[(size_t)r->vdst->reg * 64];
 		if (r->vdst->bits > 32) {
 			uint32_t *hi = &w->v[(size_t)(r->vdst->reg + 1) * 64];
