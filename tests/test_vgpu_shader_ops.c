@@ -495,3 +495,77 @@ Test(vgpu_shader_ops, registers_and_lds_start_zeroed_after_another_dispatch)
 	/* s20 of the last lane that stored it (offset 16 of lane 63 is lane 64's first dword) */
 	cr_expect_eq(o[63 * 4 + 4], 0u, "s20 is 0x%08x", o[63 * 4 + 4]);
 }
+
+/* ---- the grid a dispatch launches ------------------------------------ */
+
+/* Every work-item adds 1 at out[group * 64 + x]: which (group, item)
+ * pairs ran, and how often. */
+static const uint32_t grid_prog[] = {
+	0xd6460001, 0x04010c02, /* v_lshl_add_u32 v1, s2, 6, v0 */
+	0x30020282,             /* v_lshlrev_b32_e32 v1, 2, v1 */
+	0x7e040281,             /* v_mov_b32_e32 v2, 1 */
+	0xdcd60000, 0x00000201, /* global_atomic_add_u32 v1, v2, s[0:1] */
+	0xbfb00000,             /* s_endpgm */
+};
+
+#define INIT_PARTIAL_TG_EN (1u << 1)
+#define INIT_FORCE_START_AT_000 (1u << 2)
+
+/* groups [first, end) ran with `last_items` work-items in the last one
+ * and 64 in the others; nothing else ran */
+static void expect_grid(const struct rig_buf *out, uint32_t first, uint32_t end,
+			uint32_t last_items)
+{
+	const uint32_t *got = out->cpu;
+	for (uint32_t g = 0; g < 8; g++)
+		for (uint32_t x = 0; x < 64; x++) {
+			uint32_t items = g == end - 1 ? last_items : 64;
+			uint32_t want = g >= first && g < end && x < items;
+			cr_expect_eq(got[g * 64 + x], want, "group %u item %u ran %u times, want %u", g,
+				     x, got[g * 64 + x], want);
+		}
+}
+
+/* DISPATCH_DIRECT's dimension is where the grid ends: with
+ * COMPUTE_START_X = 2 and DIM_X = 5, groups 2, 3 and 4 (RADV's
+ * vkCmdDispatchBase); FORCE_START_AT_000 ignores COMPUTE_START. */
+Test(vgpu_shader_ops, dispatch_dim_is_the_end_of_the_grid)
+{
+	uint32_t ctx = vgpu_rig_ctx_new();
+	struct rig_buf *code = program(grid_prog, sizeof(grid_prog) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(8 * 64 * 4);
+	cr_assert_eq(vgpu_rig_dispatch_grid(ctx, code, 2, 5, 64, 0, 0, false, out), 0);
+	expect_grid(out, 2, 5, 64);
+	memset(out->cpu, 0, 8 * 64 * 4);
+	cr_assert_eq(vgpu_rig_dispatch_grid(ctx, code, 2, 5, 64, INIT_FORCE_START_AT_000, 0, true,
+					    out), 0);
+	expect_grid(out, 0, 5, 64);
+	/* an end at or before the start launches nothing */
+	memset(out->cpu, 0, 8 * 64 * 4);
+	cr_assert_eq(vgpu_rig_dispatch_grid(ctx, code, 3, 3, 64, 0, 0, false, out), 0);
+	expect_grid(out, 0, 0, 64);
+}
+
+/* PARTIAL_TG_EN: the grid's last group has NUM_THREAD_PARTIAL items (as
+ * RADV and radeonsi launch a size that is not a multiple of the group),
+ * the others NUM_THREAD_FULL; PARTIAL 0 is refused by name. */
+Test(vgpu_shader_ops, partial_last_workgroup)
+{
+	uint32_t ctx = vgpu_rig_ctx_new();
+	struct rig_buf *code = program(grid_prog, sizeof(grid_prog) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(8 * 64 * 4);
+	cr_assert_eq(vgpu_rig_dispatch_grid(ctx, code, 0, 3, 64 | (10u << 16), INIT_PARTIAL_TG_EN, 0,
+					    false, out), 0);
+	expect_grid(out, 0, 3, 10);
+	memset(out->cpu, 0, 8 * 64 * 4);
+	cr_assert_eq(vgpu_rig_dispatch_grid(ctx, code, 1, 4, 64 | (33u << 16),
+					    INIT_PARTIAL_TG_EN, 0, true, out), 0);
+	expect_grid(out, 1, 4, 33);
+	/* without PARTIAL_TG_EN the PARTIAL field is not looked at */
+	memset(out->cpu, 0, 8 * 64 * 4);
+	cr_assert_eq(vgpu_rig_dispatch_grid(ctx, code, 0, 2, 64 | (5u << 16), 0, 0, false, out), 0);
+	expect_grid(out, 0, 2, 64);
+	uint32_t bad = vgpu_rig_ctx_new();
+	cr_assert_eq(vgpu_rig_dispatch_grid(bad, code, 0, 2, 64, INIT_PARTIAL_TG_EN, 0, false, out),
+		     -ECANCELED);
+}

@@ -165,12 +165,20 @@ struct rig_buf *vgpu_rig_program(const uint32_t *words, size_t n)
 int vgpu_rig_dispatch(uint32_t ctx, const struct rig_buf *code, uint32_t groups, uint32_t threads,
 		      uint32_t lds_granules, bool wave64, const struct rig_buf *out)
 {
+	return vgpu_rig_dispatch_grid(ctx, code, 0, groups, threads, 0, lds_granules, wave64, out);
+}
+
+int vgpu_rig_dispatch_grid(uint32_t ctx, const struct rig_buf *code, uint32_t start_x,
+			   uint32_t dim_x, uint32_t num_thread_x, uint32_t initiator_bits,
+			   uint32_t lds_granules, bool wave64, const struct rig_buf *out)
+{
 	struct rig_buf *ib = vgpu_rig_buf_new(4096);
 	uint32_t *p = ib->cpu, n = 0;
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 6);
 	p[n++] = SH_COMPUTE_START_X;
-	p[n++] = 0; p[n++] = 0; p[n++] = 0;
-	p[n++] = threads; p[n++] = 1; p[n++] = 1;
+	p[n++] = start_x; p[n++] = 0; p[n++] = 0;
+	/* Y and Z: one work-item, FULL and PARTIAL alike */
+	p[n++] = num_thread_x; p[n++] = 0x10001; p[n++] = 0x10001;
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
 	p[n++] = SH_COMPUTE_PGM_LO;
 	p[n++] = (uint32_t)(code->va >> 8);
@@ -184,8 +192,8 @@ int vgpu_rig_dispatch(uint32_t ctx, const struct rig_buf *code, uint32_t groups,
 	p[n++] = (uint32_t)out->va;
 	p[n++] = (uint32_t)(out->va >> 32);
 	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
-	p[n++] = groups; p[n++] = 1; p[n++] = 1;
-	p[n++] = INIT_COMPUTE_SHADER_EN | (wave64 ? 0 : INIT_CS_W32_EN);
+	p[n++] = dim_x; p[n++] = 1; p[n++] = 1;
+	p[n++] = INIT_COMPUTE_SHADER_EN | (wave64 ? 0 : INIT_CS_W32_EN) | initiator_bits;
 	return vgpu_rig_submit_compute(ctx, ib, n);
 }
 

@@ -68,6 +68,14 @@ struct rig_buf *vgpu_rig_program(const uint32_t *words, size_t n);
 int vgpu_rig_dispatch(uint32_t ctx, const struct rig_buf *code, uint32_t groups, uint32_t threads,
 		      uint32_t lds_granules, bool wave64, const struct rig_buf *out);
 
+/* The same on a grid along X as the packets give it: COMPUTE_START_X =
+ * start_x, DISPATCH_DIRECT's dim_x (where the grid ends),
+ * COMPUTE_NUM_THREAD_X = num_thread_x (FULL | PARTIAL << 16), and extra
+ * COMPUTE_DISPATCH_INITIATOR bits (PARTIAL_TG_EN, FORCE_START_AT_000). */
+int vgpu_rig_dispatch_grid(uint32_t ctx, const struct rig_buf *code, uint32_t start_x,
+			   uint32_t dim_x, uint32_t num_thread_x, uint32_t initiator_bits,
+			   uint32_t lds_granules, bool wave64, const struct rig_buf *out);
+
 /* cr_expect that the first `n` words of `out` are `want`. */
 void vgpu_rig_expect_words(const struct rig_buf *out, const uint32_t *want, size_t n);
 

@@ -36,6 +36,7 @@
 #define LDS_GRANULE_BYTES 512u
 /* COMPUTE_DISPATCH_INITIATOR */
 #define INIT_PARTIAL_TG_EN (1u << 1)
+#define INIT_FORCE_START_AT_000 (1u << 2)
 #define INIT_USE_THREAD_DIMENSIONS (1u << 5)
 #define INIT_CS_W32_EN (1u << 15)
 /* gfx11 work-item id packing in v0 (AMDGPUUsage, "Initial Kernel
@@ -369,6 +370,21 @@ struct wg_geom {
 	uint32_t size[3];
 };
 
+/* The workgroups a DISPATCH_DIRECT/INDIRECT launches.  The packet's
+ * dimensions are where the grid ends, not how many groups it has: the CP
+ * runs ids COMPUTE_START..DIM-1 on each axis (RADV's
+ * radv_emit_dispatch_packets adds the base offsets it writes to
+ * COMPUTE_START_* to the group counts before DISPATCH_DIRECT, and sets
+ * FORCE_START_AT_000 when there are none), or 0..DIM-1 with
+ * FORCE_START_AT_000.  With PARTIAL_TG_EN the last group on an axis has
+ * COMPUTE_NUM_THREAD_*.NUM_THREAD_PARTIAL work-items there instead of
+ * NUM_THREAD_FULL (how RADV and radeonsi launch a grid that is not a
+ * multiple of the workgroup size). */
+struct shader_grid {
+	uint32_t first[3], end[3];
+	uint32_t partial[3];           /* 0 without PARTIAL_TG_EN */
+};
+
 static void init_wave(struct shader_core *c, struct shader_wave *w, const struct wg_geom *g,
 		      unsigned index, const uint32_t tgid[3])
 {
@@ -392,8 +408,10 @@ static void init_wave(struct shader_core *c, struct shader_wave *w, const struct
 	 * does not model; only the count is given. */
 	if (RSRC2_TG_SIZE_EN(d->rsrc2))
 		w->s[s++] = g->nwaves & 0x3f;
-	uint64_t wg = ((uint64_t)(tgid[2] - d->start[2]) * d->dim[1] + (tgid[1] - d->start[1])) *
-		      d->dim[0] + (tgid[0] - d->start[0]);
+	const struct shader_grid *gr = c->grid;
+	uint64_t wg = ((uint64_t)(tgid[2] - gr->first[2]) * (gr->end[1] - gr->first[1]) +
+		       (tgid[1] - gr->first[1])) * (gr->end[0] - gr->first[0]) +
+		      (tgid[0] - gr->first[0]);
 	/* Scratch: gfx11's architected flat scratch has no scratch wave
 	 * offset SGPR (LLVM asks for it only without architected flat
 	 * scratch); the SPI loads the slot's address into FLAT_SCRATCH.
@@ -472,8 +490,6 @@ static int check_dispatch(struct exec_job *job, const struct exec_dispatch *d, s
 {
 	if (d->initiator & INIT_USE_THREAD_DIMENSIONS)
 		return exec_fault(job, "shader: DISPATCH_DIRECT with USE_THREAD_DIMENSIONS is not supported");
-	if (d->initiator & INIT_PARTIAL_TG_EN)
-		return exec_fault(job, "shader: DISPATCH_DIRECT with PARTIAL_TG_EN is not supported");
 	/* FLOAT_MODE: every value is run (the wave's MODE register,
 	 * shader/float_mode.c) */
 	uint64_t n = 1;
@@ -491,13 +507,57 @@ static int check_dispatch(struct exec_job *job, const struct exec_dispatch *d, s
 	return 0;
 }
 
+static int grid_of(struct exec_job *job, const struct exec_dispatch *d, struct shader_grid *gr)
+{
+	for (int i = 0; i < 3; i++) {
+		gr->first[i] = (d->initiator & INIT_FORCE_START_AT_000) ? 0 : d->start[i];
+		gr->end[i] = d->dim[i] > gr->first[i] ? d->dim[i] : gr->first[i];
+		gr->partial[i] = 0;
+		if (!(d->initiator & INIT_PARTIAL_TG_EN))
+			continue;
+		uint32_t full = d->num_thread[i] & 0xffff, part = d->num_thread[i] >> 16;
+		/* Clients write the full size where an axis has no partial
+		 * group ("not 0", radeonsi and RADV say); what the SPI makes
+		 * of 0 or of more than the full size is not modelled. */
+		if (part == 0 || part > full)
+			return exec_fault(job, "shader: PARTIAL_TG_EN with COMPUTE_NUM_THREAD_%c "
+					  "NUM_THREAD_PARTIAL %u (FULL %u) is not modelled: 1..FULL "
+					  "only", 'X' + i, part, full);
+		gr->partial[i] = part;
+	}
+	return 0;
+}
+
+/* The geometry of workgroup `tgid`: the full one, or smaller on the axes
+ * where it is the grid's last group and PARTIAL_TG_EN gives it fewer
+ * work-items. */
+static void geometry_of(const struct shader_grid *gr, const struct wg_geom *full, unsigned lanes,
+			const uint32_t tgid[3], struct wg_geom *g)
+{
+	*g = *full;
+	bool smaller = false;
+	for (int i = 0; i < 3; i++)
+		if (gr->partial[i] && tgid[i] == gr->end[i] - 1 && gr->partial[i] != full->size[i]) {
+			g->size[i] = gr->partial[i];
+			smaller = true;
+		}
+	if (!smaller)
+		return;
+	g->nthreads = g->size[0] * g->size[1] * g->size[2];
+	g->nwaves = (g->nthreads + lanes - 1) / lanes;
+}
+
 int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 {
 	struct wg_geom g = { 0 };
 	int r = check_dispatch(job, d, &g);
 	if (r)
 		return r;
-	struct shader_core c = { .job = job, .d = d,
+	struct shader_grid gr;
+	r = grid_of(job, d, &gr);
+	if (r)
+		return r;
+	struct shader_core c = { .job = job, .d = d, .grid = &gr,
 				 .gen = d->gc == EXEC_GC_10_3 ? ISA_GEN_GFX103 : ISA_GEN_GFX11 };
 	c.lanes = (d->initiator & INIT_CS_W32_EN) ? 32 : 64;
 	g.nwaves = (g.nthreads + c.lanes - 1) / c.lanes;
@@ -544,13 +604,16 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 	 * X x Y x Z workgroups); without this the loops below would spin
 	 * through up to 2^64 empty Y/Z iterations with no watchdog check
 	 * (found by fuzz_vgpu_cmd: DISPATCH_DIRECT 0 x 65536 x 65536). */
-	if (d->dim[0] == 0 || d->dim[1] == 0 || d->dim[2] == 0)
-		budget = 0;
-	for (uint32_t z = 0; budget && !r && z < d->dim[2]; z++)
-		for (uint32_t y = 0; !r && y < d->dim[1]; y++)
-			for (uint32_t x = 0; !r && x < d->dim[0]; x++) {
-				uint32_t tgid[3] = { d->start[0] + x, d->start[1] + y, d->start[2] + z };
-				r = run_workgroup(&c, waves, &g, tgid, &budget);
+	for (int i = 0; i < 3; i++)
+		if (gr.end[i] == gr.first[i])
+			budget = 0;
+	for (uint32_t z = gr.first[2]; budget && !r && z < gr.end[2]; z++)
+		for (uint32_t y = gr.first[1]; !r && y < gr.end[1]; y++)
+			for (uint32_t x = gr.first[0]; !r && x < gr.end[0]; x++) {
+				uint32_t tgid[3] = { x, y, z };
+				struct wg_geom wg;
+				geometry_of(&gr, &g, c.lanes, tgid, &wg);
+				r = run_workgroup(&c, waves, &wg, tgid, &budget);
 				/* Also between workgroups: a huge grid of waves
 				 * that end at once costs its setup, not
 				 * instructions. */

@@ -310,9 +310,12 @@ struct shader_arena {
 struct shader_arena *shader_arena_get(unsigned nwaves, uint32_t nvgpr, uint32_t lds_size);
 void shader_arena_put(struct shader_arena *a);
 
+struct shader_grid;
+
 struct shader_core {
 	struct exec_job *job;
 	const struct exec_dispatch *d;
+	const struct shader_grid *grid;       /* the workgroup ids it launches (dispatch.c) */
 	enum isa_gen gen;              /* the ISA the dispatch's code is decoded as */
 	unsigned lanes;                /* 32 or 64 */
 	/* gfx10.3 wave64 shared VGPRs (RSRC3.SHARED_VGPR_CNT): registers
