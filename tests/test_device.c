@@ -31,14 +31,14 @@ static const struct expected profiles[] = {
 	{ "7900xtx", "gfx1100", "AMD Radeon RX 7900 XTX", 11, 0, 0, false, 96, 24 * GiB, 256 * MiB, 33254252544ull, 32 },
 	{ "860m", "gfx1152", "AMD Radeon 860M Graphics", 11, 5, 2, true, 8, 512 * MiB, 512 * MiB,
 	  15 * GiB + 768 * MiB, 32 },
-	/* gfx10.3: device facts and memory; the vgpu executes no job there */
+	/* gfx10.3 */
 	{ "680m", "gfx1035", "AMD Radeon 680M", 10, 3, 3, true, 12, 512 * MiB, 512 * MiB,
 	  7 * GiB + 768 * MiB, 32 },
 	{ "deck", "gfx1033", "AMD Custom GPU 0405", 10, 3, 1, true, 8, 1 * GiB, 1 * GiB,
 	  7 * GiB + 512 * MiB, 32 },
 	{ "6800xt", "gfx1030", "AMD Radeon RX 6800 XT", 10, 3, 0, false, 72, 16 * GiB, 256 * MiB,
 	  33254252544ull, 32 },
-	/* gfx9: wave64 only; the vgpu executes no job there either */
+	/* gfx9: wave64 only; the vgpu executes no job there */
 	{ "raven", "gfx902", "AMD Radeon Vega 11 Graphics", 9, 1, 0, true, 11, 2 * GiB, 2 * GiB,
 	  7 * GiB, 64 },
 	{ "cezanne", "gfx90c", "AMD Radeon Graphics", 9, 3, 0, true, 8, 512 * MiB, 512 * MiB,

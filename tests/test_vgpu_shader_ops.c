@@ -7,7 +7,9 @@
  * VALU compares and modifiers and DS atomics whose results are checked
  * against the values the RDNA3 ISA defines; and two dispatches in a row
  * prove that neither rewritten code nor a previous dispatch's registers
- * and LDS leak into the next.  Raw ioctls through tests/support/vgpu_rig.
+ * and LDS leak into the next.  Also which workgroups a dispatch
+ * launches (COMPUTE_START, the packet's end values, PARTIAL_TG_EN).  Raw
+ * ioctls through tests/support/vgpu_rig.
  */
 #include "vgpu_rig.h"
 
