@@ -571,3 +571,111 @@ Test(vgpu_shader_ops, partial_last_workgroup)
 	cr_assert_eq(vgpu_rig_dispatch_grid(bad, code, 0, 2, 64, INIT_PARTIAL_TG_EN, 0, false, out),
 		     -ECANCELED);
 }
+
+/* ---- WMMA modifiers and an inline-constant C -------------------------- */
+
+/* Every lane's v[8:15] is 0x40003c00, so A and B hold f16 1.0 at even k
+ * (bits 0-15) and 2.0 at odd k (bits 16-31), and every element of A * B
+ * is 8 * 1 * 1 + 8 * 2 * 2 = 40.  RDNA3's WMMA fields (AMD's matrix
+ * instruction calculator): neg_lo[0]/[1] negate A's/B's bits-0-15
+ * elements, neg_hi[0]/[1] the bits-16-31 ones, neg_hi[2] takes |C| and
+ * neg_lo[2] then negates C.  v0 of D depends only on v0 of C, so each
+ * case sets v0 and stores D's v0 (all lanes alike). */
+static const uint32_t wmma_mod_prog[] = {
+	0x7e1002ff, 0x40003c00, /* v_mov_b32 v8, 0x40003c00 */
+	0x7e120308, /* v_mov_b32 v9, v8 */
+	0x7e140308, /* v_mov_b32 v10, v8 */
+	0x7e160308, /* v_mov_b32 v11, v8 */
+	0x7e180308, /* v_mov_b32 v12, v8 */
+	0x7e1a0308, /* v_mov_b32 v13, v8 */
+	0x7e1c0308, /* v_mov_b32 v14, v8 */
+	0x7e1e0308, /* v_mov_b32 v15, v8 */
+	0x7e0002ff, 0xc0400000, /* v_mov_b32 v0, 0xc0400000 */
+	0xcc404000, 0x1c021108, /* v_wmma_f32_16x16x16_f16 v[0:7], v[8:15], v[8:15], v[0:7] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0000, 0x00000001, /* global_store_b32 v1, v0, s[0:1] */
+	0x7e0002ff, 0xc0400000, /* v_mov_b32 v0, 0xc0400000 */
+	0xcc404000, 0x3c021108, /* v_wmma_f32_16x16x16_f16 v[0:7], v[8:15], v[8:15], v[0:7] neg_lo:[1,0,0] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0004, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:4 */
+	0x7e0002ff, 0xc0400000, /* v_mov_b32 v0, 0xc0400000 */
+	0xcc404100, 0x1c021108, /* v_wmma_f32_16x16x16_f16 v[0:7], v[8:15], v[8:15], v[0:7] neg_hi:[1,0,0] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0008, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:8 */
+	0x7e0002ff, 0xc0400000, /* v_mov_b32 v0, 0xc0400000 */
+	0xcc404200, 0x5c021108, /* v_wmma_f32_16x16x16_f16 v[0:7], v[8:15], v[8:15], v[0:7] neg_lo:[0,1,0] neg_hi:[0,1,0] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a000c, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:12 */
+	0x7e0002ff, 0xc0400000, /* v_mov_b32 v0, 0xc0400000 */
+	0xcc404400, 0x1c021108, /* v_wmma_f32_16x16x16_f16 v[0:7], v[8:15], v[8:15], v[0:7] neg_hi:[0,0,1] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0010, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:16 */
+	0x7e0002ff, 0xc0400000, /* v_mov_b32 v0, 0xc0400000 */
+	0xcc404000, 0x9c021108, /* v_wmma_f32_16x16x16_f16 v[0:7], v[8:15], v[8:15], v[0:7] neg_lo:[0,0,1] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0014, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:20 */
+	0x7e0002ff, 0x40400000, /* v_mov_b32 v0, 0x40400000 */
+	0xcc404400, 0x9c021108, /* v_wmma_f32_16x16x16_f16 v[0:7], v[8:15], v[8:15], v[0:7] neg_lo:[0,0,1] neg_hi:[0,0,1] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0018, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:24 */
+	0xcc404000, 0x1bca1108, /* v_wmma_f32_16x16x16_f16 v[0:7], v[8:15], v[8:15], 1.0 */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a001c, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:28 */
+	0xcc404000, 0x9bd61108, /* v_wmma_f32_16x16x16_f16 v[0:7], v[8:15], v[8:15], -2.0 neg_lo:[0,0,1] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0020, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:32 */
+	0x7e0002ff, 0xdead0000, /* v_mov_b32 v0, 0xdead0000 */
+	0xcc424000, 0x1bc21108, /* v_wmma_f16_16x16x16_f16 v[0:7], v[8:15], v[8:15], 0.5 */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0024, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:36 */
+	0x7e0002ff, 0xc2003c00, /* v_mov_b32 v0, 0xc2003c00 */
+	0xcc426000, 0x9c021108, /* v_wmma_f16_16x16x16_f16 v[0:7], v[8:15], v[8:15], v[0:7] op_sel:[0,0,1] neg_lo:[0,0,1] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0028, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:40 */
+	0xcc444000, 0x1a161108, /* v_wmma_i32_16x16x16_iu8 v[0:7], v[8:11], v[8:11], 5 */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a002c, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:44 */
+	0xcc414400, 0x9bda1108, /* v_wmma_f32_16x16x16_bf16 v[0:7], v[8:15], v[8:15], 4.0 neg_lo:[0,0,1] neg_hi:[0,0,1] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0030, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:48 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_ops, wmma_neg_modifiers_and_inline_c)
+{
+	static const uint32_t want[] = {
+		0x42140000, /* 40 + C(-3) = 37 */
+		0x41a80000, /* neg_lo A: -8 + 32 - 3 = 21 */
+		0xc1d80000, /* neg_hi A: 8 - 32 - 3 = -27 */
+		0xc22c0000, /* all of B negated: -40 - 3 = -43 */
+		0x422c0000, /* neg_hi C: 40 + |-3| = 43 */
+		0x422c0000, /* neg_lo C: 40 - (-3) = 43 */
+		0x42140000, /* both on C = 3: 40 - |3| = 37 */
+		0x42240000, /* C = inline 1.0: 41 */
+		0x42280000, /* C = -(inline -2.0): 42 */
+		0xdead5110, /* f16 D = 40 + 0.5 = f16 40.5 in bits 0-15, bits 16-31 kept */
+		0x51603c00, /* op_sel[2]: C = -(f16 -3.0 in bits 16-31), D there = f16 43 */
+		30789,      /* iu8: bytes 0,60,0,64 per VGPR: 4 * (3600 + 4096) + inline 5 */
+		0x41e00100, /* bf16 A/B: 2^-7 at even k, 2.0 at odd k: 8 * 2^-14 + 32 - |4.0| */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(wmma_mod_prog, sizeof(wmma_mod_prog) / 4);
+	uint32_t ctx = vgpu_rig_ctx_new();
+	cr_assert_eq(run(ctx, code, 32, 0, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+}
+
+/* A bf16 C inline constant other than 0 faults: which bf16 value the
+ * hardware feeds for it is not documented. */
+Test(vgpu_shader_ops, wmma_bf16_inline_c_faults)
+{
+	static const uint32_t prog[] = {
+		0xcc434000, 0x1bca1108, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], 1.0 */
+		0xbfb00000,             /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(prog, sizeof(prog) / 4);
+	uint32_t ctx = vgpu_rig_ctx_new();
+	cr_assert_eq(run(ctx, code, 32, 0, out), -ECANCELED);
+	cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+}

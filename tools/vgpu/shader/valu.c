@@ -1030,22 +1030,51 @@ static uint32_t f32_to_bf16(float f)
  * 16-bit results op_sel[2] says which half of each VGPR holds C and
  * receives D (the other half of D is kept).  Each product is exact in
  * f32; the sum runs over k in order with f32 rounding; a 16-bit result is
- * that f32 sum rounded once to nearest even. */
+ * that f32 sum rounded once to nearest even.
+ * Modifiers (RDNA3 VOP3P WMMA fields, as AMD's matrix instruction
+ * calculator documents them): neg_lo[0]/[1] negate the elements of A/B
+ * read from bits 0-15 of each VGPR (even k), neg_hi[0]/[1] those from bits
+ * 16-31 (odd k); neg_hi[2] takes |C| and neg_lo[2] then negates C.  C may
+ * be an inline constant (every element of C is that value): a float
+ * constant is the f32 (f32 C) or f16 (f16 C) encoding of 0.5..4.0 and
+ * 1/(2*pi); an integer constant is the integer's bit pattern in that
+ * width, as for other VALU float sources.  A bf16 C constant other than 0
+ * is not modelled (which bf16 bits the hardware feeds is not documented). */
 enum { WMMA_F32, WMMA_F16, WMMA_BF16 };
+
+/* the value of every element of an inline-constant C (source code 128..208
+ * or 240..248), or -1 for a bf16 C other than 0 */
+static int wmma_c_const(unsigned code, int res, float *out)
+{
+	static const float fc[9] = { 0.5f, -0.5f, 1.0f, -1.0f, 2.0f, -2.0f, 4.0f, -4.0f, 0.0f };
+	bool isf = code >= 240;
+	int32_t iv = code <= 192 ? (int32_t)code - 128 : 192 - (int32_t)code;
+	if (res == WMMA_BF16)
+		return code == 128 ? (*out = 0.0f, 0) : -1;
+	if (res == WMMA_F32)
+		*out = !isf ? f32((uint32_t)iv) : code == 248 ? f32(0x3e22f983u) : fc[code - 240];
+	else
+		*out = !isf ? f16_to_f32((uint16_t)iv) : code == 248 ? f16_to_f32(0x3118) : fc[code - 240];
+	return 0;
+}
 static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in, bool bf16,
 		int res)
 {
 	if (c->lanes != 32)
 		return shader_fault(c, "WMMA in wave64 is not supported (wave32 only)");
-	if (in->neg_lo || in->neg_hi || in->clamp || (in->opsel & (res == WMMA_F32 ? 7 : 3)))
+	if (in->clamp || (in->opsel & (res == WMMA_F32 ? 7 : 3)))
 		return shader_illegal(c);
 	if (wave_exec(c, w) != 0xffffffffull)
 		return shader_fault(c, "WMMA with EXEC not all ones (undefined on hardware)");
 	const struct isa_operand *d = &in->ops[0], *a = &in->ops[1], *b = &in->ops[2],
 				 *cc = &in->ops[3];
 	if (a->kind != ISA_OPK_VGPR || b->kind != ISA_OPK_VGPR ||
-	    (cc->kind != ISA_OPK_VGPR && !(cc->kind == ISA_OPK_INLINE && cc->value == 0)))
+	    (cc->kind != ISA_OPK_VGPR && cc->kind != ISA_OPK_INLINE))
 		return shader_illegal(c);
+	float cconst = 0.0f;
+	if (cc->kind == ISA_OPK_INLINE && wmma_c_const(cc->code, res, &cconst))
+		return shader_fault(c, "WMMA bf16 C inline constant other than 0 is not modelled "
+				       "(its bf16 encoding is not documented)");
 	const struct isa_operand *regs[4] = { d, a, b, cc };
 	for (int i = 0; i < 4; i++)
 		if (regs[i]->kind == ISA_OPK_VGPR && (uint32_t)regs[i]->reg + 8 > w->nvgpr)
@@ -1063,16 +1092,26 @@ static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_i
 				A[l][k] = f16_to_f32((uint16_t)va);
 				B[k][l] = f16_to_f32((uint16_t)vb);
 			}
+			/* even k is bits 0-15 (neg_lo), odd k bits 16-31 (neg_hi) */
+			uint8_t ng = (k & 1) ? in->neg_hi : in->neg_lo;
+			if (ng & 1)
+				A[l][k] = -A[l][k];
+			if (ng & 2)
+				B[k][l] = -B[k][l];
 		}
 	for (unsigned l = 0; l < 32; l++)
 		for (unsigned v = 0; v < 8; v++) {
-			float cv = 0.0f;
+			float cv = cconst;
 			if (cc->kind == ISA_OPK_VGPR) {
 				uint32_t raw = w->v[(size_t)(cc->reg + v) * 64 + l];
 				cv = res == WMMA_F32 ? f32(raw)
 				   : res == WMMA_F16 ? f16_to_f32((uint16_t)(raw >> hsh))
 				   : f32(((raw >> hsh) & 0xffff) << 16);
 			}
+			if (in->neg_hi & 4)
+				cv = fabsf(cv);
+			if (in->neg_lo & 4)
+				cv = -cv;
 			C[2 * v + l / 16][l % 16] = cv;
 		}
 	/* row i of D accumulates over k in order for every j at once: the

@@ -116,8 +116,17 @@ static int wmma_int(struct shader_core *c, struct shader_wave *w, const struct i
 				 *cc = &in->ops[3];
 	if (in->nops != 4 || d->kind != ISA_OPK_VGPR || a->kind != ISA_OPK_VGPR ||
 	    b->kind != ISA_OPK_VGPR || in->opsel || (in->neg_lo & 4) || in->neg_hi ||
-	    (cc->kind != ISA_OPK_VGPR && !(cc->kind == ISA_OPK_INLINE && cc->value == 0)))
+	    (cc->kind != ISA_OPK_VGPR && cc->kind != ISA_OPK_INLINE))
 		return shader_illegal(c);
+	/* an inline-constant C: every element is the constant's 32-bit
+	 * pattern (an integer sign-extended, a float constant its f32 bits, as
+	 * for other 32-bit integer sources) */
+	static const uint32_t fc[9] = { 0x3f000000u, 0xbf000000u, 0x3f800000u, 0xbf800000u,
+					0x40000000u, 0xc0000000u, 0x40800000u, 0xc0800000u,
+					0x3e22f983u };
+	int32_t cconst = cc->kind != ISA_OPK_INLINE ? 0
+		: cc->code >= 240 ? (int32_t)fc[cc->code - 240]
+		: cc->code <= 192 ? (int32_t)cc->code - 128 : 192 - (int32_t)cc->code;
 	unsigned nab = iu4 ? 2 : 4, bits = iu4 ? 4 : 8;
 	if ((uint32_t)d->reg + 8 > w->nvgpr || (uint32_t)a->reg + nab > w->nvgpr ||
 	    (uint32_t)b->reg + nab > w->nvgpr ||
@@ -136,7 +145,7 @@ static int wmma_int(struct shader_core *c, struct shader_wave *w, const struct i
 	for (unsigned l = 0; l < 32; l++)
 		for (unsigned v = 0; v < 8; v++)
 			D[2 * v + l / 16][l % 16] = cc->kind == ISA_OPK_VGPR
-				? (int32_t)w->v[(size_t)(cc->reg + v) * 64 + l] : 0;
+				? (int32_t)w->v[(size_t)(cc->reg + v) * 64 + l] : cconst;
 	for (unsigned i = 0; i < 16; i++)
 		for (unsigned j = 0; j < 16; j++) {
 			int64_t sum = D[i][j];
