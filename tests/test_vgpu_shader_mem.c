@@ -1156,8 +1156,8 @@ Test(vgpu_shader_mem, image_tiled_4kb_d_x)
 	}
 }
 
-/* A micro-tiled (SW_256B_D) image with a mip chain and a cube image:
- * faults. */
+/* A micro-tiled (SW_256B_D) image with a mip chain, and a cube image
+ * (TYPE 11) addressed with dim 2D rather than dim cube: faults. */
 Test(vgpu_shader_mem, image_micro_tiled_mips_and_cube_fault)
 {
 	static const uint32_t tiled_mips[] = {
@@ -1179,4 +1179,67 @@ Test(vgpu_shader_mem, image_micro_tiled_mips_and_cube_fault)
 		cr_expect_eq(run_image(ctx, bodies[i], lens[i], out), -ECANCELED, "body %u", i);
 		cr_expect(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "body %u", i);
 	}
+}
+
+/* A linear cube-array image (TYPE 11, 8x4 texels of 32_UINT, BASE_ARRAY 1,
+ * DEPTH 11: faces 1-11 of two cubes) addressed with dim cube: the face
+ * coordinate is the slice, BASE_ARRAY + face, as in a 2D array of faces;
+ * slices are 64 x 4 texels apart (rows padded to 256 bytes). */
+Test(vgpu_shader_mem, image_cube_faces_are_array_slices)
+{
+	static const uint32_t prog[] = {
+		0x8008ff00, 0x00000400, /* s_add_u32 s8, s0, 0x400 */
+		0x82098001, /* s_addc_u32 s9, s1, 0 */
+		0x85888808, /* s_lshr_b64 s[8:9], s[8:9], 8 */
+		0x8c09ff09, 0xc1400000, /* s_or_b32 s9, s9, 0xc1400000 */
+		0xbe8a00ff, 0x0000c001, /* s_mov_b32 s10, 0xc001 */
+		0xbe8b00ff, 0xb0000fac, /* s_mov_b32 s11, 0xb0000fac */
+		0xbe8c00ff, 0x0001000b, /* s_mov_b32 s12, 0x1000b */
+		0xbe8d0080, /* s_mov_b32 s13, 0 */
+		0xbe8e0080, /* s_mov_b32 s14, 0 */
+		0xbe8f0080, /* s_mov_b32 s15, 0 */
+		0x7e1c0280, /* v_mov_b32 v14, 0 */
+		0x7e020281, /* v_mov_b32 v1, 1 */
+		0x7e040282, /* v_mov_b32 v2, 2 */
+		0x7e060280, /* v_mov_b32 v3, 0 */
+		0x7e0802ff, 0x00000111, /* v_mov_b32 v4, 0x111 */
+		0xf018018c, 0x00020401, /* image_store v4, v[1:3], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_CUBE unorm */
+		0x7e020283, /* v_mov_b32 v1, 3 */
+		0x7e040281, /* v_mov_b32 v2, 1 */
+		0x7e060287, /* v_mov_b32 v3, 7 */
+		0x7e0802ff, 0x00000222, /* v_mov_b32 v4, 0x222 */
+		0xf018018c, 0x00020401, /* image_store v4, v[1:3], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_CUBE unorm */
+		0x7e06028b, /* v_mov_b32 v3, 11 */
+		0x7e0802ff, 0x00000333, /* v_mov_b32 v4, 0x333 */
+		0xf018018c, 0x00020401, /* image_store v4, v[1:3], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_CUBE unorm */
+		0x7e060287, /* v_mov_b32 v3, 7 */
+		0xf000018c, 0x00020501, /* image_load v5, v[1:3], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_CUBE unorm */
+		0xbf8903f7, /* s_waitcnt vmcnt(0) */
+		0xdc6a0000, 0x0000050e, /* global_store_b32 v14, v5, s[0:1] */
+		0x7e020280, /* v_mov_b32 v1, 0 */
+		0x7e040280, /* v_mov_b32 v2, 0 */
+		0x7e06028a, /* v_mov_b32 v3, 10 */
+		0xf000018c, 0x00020501, /* image_load v5, v[1:3], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_CUBE unorm */
+		0xbf8903f7, /* s_waitcnt vmcnt(0) */
+		0xdc6a0004, 0x0000050e, /* global_store_b32 v14, v5, s[0:1] offset:4 */
+		0x7e06028b, /* v_mov_b32 v3, 11 */
+		0x7e0a0285, /* v_mov_b32 v5, 5 */
+		0xf000018c, 0x00020501, /* image_load v5, v[1:3], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_CUBE unorm */
+		0xbf8903f7, /* s_waitcnt vmcnt(0) */
+		0xdc6a0008, 0x0000050e, /* global_store_b32 v14, v5, s[0:1] offset:8 */
+		0xbfb00000, /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(16384);
+	uint32_t *m = out->cpu;
+	/* texel (x, y) of slice z: word 0x100 + z * 256 + y * 64 + x */
+	m[0x100 + 11 * 256] = 0xabc;
+	struct rig_buf *code = program(prog, sizeof(prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 1, out), 0);
+	cr_expect_eq(m[0x100 + 1 * 256 + 2 * 64 + 1], 0x111, "face 0 is slice BASE_ARRAY 1");
+	cr_expect_eq(m[0x100 + 0 * 256 + 2 * 64 + 1], 0, "slice 0 is before BASE_ARRAY");
+	cr_expect_eq(m[0x100 + 8 * 256 + 1 * 64 + 3], 0x222, "face 7 is slice 8");
+	cr_expect_eq(m[0x100 + 12 * 256 + 1 * 64 + 3], 0, "face 11 (slice 12 > DEPTH) is dropped");
+	cr_expect_eq(m[0], 0x222, "image_load of face 7");
+	cr_expect_eq(m[1], 0xabc, "image_load of face 10 = slice 11");
+	cr_expect_eq(m[2], 0, "image_load past DEPTH reads 0");
 }

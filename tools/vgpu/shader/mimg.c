@@ -50,8 +50,12 @@
  * by slice, S/D modes thick (one level).
  * Not modelled (a fault naming it): the tiled modes swizzle_gfx11.c does
  * not hold (the _T modes, S/Z/R without _X in 2D, a 256-byte mode with
- * several levels, a thick 3D mode with several), cube images, MSAA
- * images and image_msaa_load, tfe/lwe, 64-bit image atomics.
+ * several levels, a thick 3D mode with several), MSAA images and
+ * image_msaa_load, tfe/lwe, 64-bit image atomics.
+ * Cube (TYPE 11, dim cube: x, y, face): a 2D array of faces, the face
+ * coordinate is the slice (BASE_ARRAY + face, inside up to DEPTH; a cube
+ * array's cubes are six consecutive faces each, as RADV's DEPTH/BASE_ARRAY
+ * count faces).
  */
 #include "internal.h"
 #include "swizzle_gfx11.h"
@@ -135,20 +139,18 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 		snprintf(msg, sizeof(msg), "MSAA image (TYPE %u) is not modelled", type);
 		return shader_fault(c, msg);
 	}
-	if (type == 11) {
-		snprintf(msg, sizeof(msg), "cube image (TYPE %u) is not modelled", type);
-		return shader_fault(c, msg);
-	}
 	/* gfx11 3D in an S or D swizzle mode is "thick" (HwlIsThick: blocks
 	 * spanning several slices); Z and R modes are thin, slice by slice */
 	unsigned mode4 = sw_mode & 3;
 	bool thick = type == 10 && sw_mode && (mode4 == 1 || mode4 == 2);
 	/* the instruction's dim gives the coordinates, the T#'s TYPE the
 	 * layout: a 1D type with a 1D or 1D-array dim, a 2D type with a 2D or
-	 * 2D-array dim (RADV gives a one-layer 2D-array view TYPE 2D) */
+	 * 2D-array dim (RADV gives a one-layer 2D-array view TYPE 2D), a 3D
+	 * type with dim 3D, a cube type with dim cube */
 	bool dim_2d = in->dim == 1 || in->dim == 5, dim_1d = in->dim == 0 || in->dim == 4;
 	bool type_2d = type == 9 || type == 13;
-	if (type < 8 || type > 13 || (type == 10 ? in->dim != 2 : !(type_2d ? dim_2d : dim_1d))) {
+	if (type < 8 || type > 13 ||
+	    (type == 10 ? in->dim != 2 : type == 11 ? in->dim != 3 : !(type_2d ? dim_2d : dim_1d))) {
 		snprintf(msg, sizeof(msg), "image TYPE %u with dim %u is not modelled", type, in->dim);
 		return shader_fault(c, msg);
 	}
@@ -160,10 +162,13 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 		return shader_fault(c, msg);
 	}
 	im->type = type;
-	im->array = type >= 12;
+	/* a cube (TYPE 11) is laid out as a 2D array of faces: the face
+	 * coordinate is the slice (BASE_ARRAY + face, up to DEPTH), a cube
+	 * array's faces following one another six per cube */
+	im->array = type >= 11;
 	im->base = ((uint64_t)d[0] | (uint64_t)(d[1] & 0xffu) << 32) << 8;
 	im->width = ((d[1] >> 30) | (d[2] & 0xfffu) << 2) + 1;
-	im->height = (type == 9 || type == 10 || type == 13) ? ((d[2] >> 14) & 0x3fffu) + 1 : 1;
+	im->height = (type == 9 || type == 10 || type == 11 || type == 13) ? ((d[2] >> 14) & 0x3fffu) + 1 : 1;
 	im->bytes = buf_format_bytes(&im->f);
 	im->dst_sel = d[3] & 0xfffu;
 	im->base_level = (d[3] >> 12) & 0xfu;
@@ -342,9 +347,10 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 		return shader_fault(c, "image atomics other than 32-bit on a one-channel 32-bit "
 				       "format are not modelled");
 	bool d16 = in->d16 && !p->pck;
-	/* coordinates: x, y (2D), the layer (arrays), then the level (_mip) */
-	bool has_y = in->dim == 1 || in->dim == 2 || in->dim == 5;
-	bool has_layer = in->dim == 2 || in->dim == 4 || in->dim == 5;
+	/* coordinates: x, y (2D, 3D, cube), the layer (arrays; 3D: z; cube:
+	 * the face), then the level (_mip) */
+	bool has_y = in->dim == 1 || in->dim == 2 || in->dim == 3 || in->dim == 5;
+	bool has_layer = in->dim == 2 || in->dim == 3 || in->dim == 4 || in->dim == 5;
 	unsigned ncoord = 1 + has_y + has_layer;
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
