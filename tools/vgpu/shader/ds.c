@@ -178,8 +178,14 @@ static const struct { const char *prefix, *why; } ds_unmodelled[] = {
 			       "only graphics (NGG streamout) uses; not modelled" },
 	{ "ds_sub_gs_reg_rtn", "ds_sub_gs_reg_rtn: subtracts from a GS streamout register, which "
 			       "only graphics (NGG streamout) uses; not modelled" },
-	{ "ds_bvh_stack_rtn_b32", "ds_bvh_stack_rtn_b32: the ray-tracing LDS stack "
-				  "(push/pop with OFFSET1 stack size) is not modelled" },
+	/* the RDNA3 guide's pseudocode pushes DATA1[0..2] and returns
+	 * DATA1[3] or pops, but leaves DECODE_ADDR/ENCODE_ADDR (the packed
+	 * stack address), INVALID_NODE and what a full or empty stack does
+	 * undefined; RADV's comment gives only the address's fields (index
+	 * in bits 0-17, base in dwords in 18-31, 128-byte index stride) */
+	{ "ds_bvh_stack_rtn_b32", "ds_bvh_stack_rtn_b32: the ray-tracing LDS stack is not "
+				  "modelled (its packed stack address, invalid-node value and "
+				  "full/empty behaviour are not defined by a source the vgpu has)" },
 };
 
 /* ds_*: what the mnemonic selects (see the file comment). */

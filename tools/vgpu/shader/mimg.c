@@ -51,7 +51,8 @@
  * Not modelled (a fault naming it): the tiled modes swizzle_gfx11.c does
  * not hold (the _T modes, S/Z/R without _X in 2D, a 256-byte mode with
  * several levels, a thick 3D mode with several), MSAA images and
- * image_msaa_load, tfe/lwe, 64-bit image atomics.
+ * image_msaa_load (addrlib allows no linear MSAA surface on gfx11, and the
+ * multi-sample swizzles are not held), tfe/lwe, 64-bit image atomics.
  * Cube (TYPE 11, dim cube: x, y, face): a 2D array of faces, the face
  * coordinate is the slice (BASE_ARRAY + face, inside up to DEPTH; a cube
  * array's cubes are six consecutive faces each, as RADV's DEPTH/BASE_ARRAY
@@ -98,7 +99,8 @@ void shader_mimg_resolve(struct shader_icache_entry *e)
 			return;
 		}
 	if (!strcmp(n, "image_msaa_load")) {
-		p->why = "image_msaa_load: MSAA images are not modelled";
+		p->why = "image_msaa_load: MSAA images are not modelled (gfx11 has no linear "
+			 "MSAA layout and the multi-sample swizzle patterns are not held)";
 	} else if (!strncmp(n, "image_atomic_", 13)) {
 		static const struct { const char *name; uint8_t aop; } ops[] = {
 			{ "swap", AOP_SWAP }, { "cmpswap", AOP_CMPSWAP }, { "add", AOP_ADD },
@@ -135,8 +137,12 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	const uint32_t *d = &w->s[r->reg];
 	char msg[192];
 	unsigned sw_mode = (d[3] >> 20) & 0x1f, type = d[3] >> 28, code = (d[1] >> 20) & 0xff;
+	/* MSAA: addrlib's Gfx11Lib::ValidateSwModeParams refuses a linear
+	 * surface with more than one sample, so every MSAA image is tiled in
+	 * a multi-sample Z/R pattern that swizzle_gfx11.c does not hold */
 	if (type == 14 || type == 15) {
-		snprintf(msg, sizeof(msg), "MSAA image (TYPE %u) is not modelled", type);
+		snprintf(msg, sizeof(msg), "MSAA image (TYPE %u) is not modelled (gfx11 has no linear "
+			 "MSAA layout; the multi-sample swizzle patterns are not held)", type);
 		return shader_fault(c, msg);
 	}
 	/* gfx11 3D in an S or D swizzle mode is "thick" (HwlIsThick: blocks
