@@ -18,6 +18,8 @@
 #include "gfx/regs_gen.h"
 #include "vgpu_test.h"
 
+#include "sh_replay.h"
+
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
@@ -191,31 +193,6 @@ Test(gfx103, scratch_plan_uses_1k_units)
 	amdbare_codeobj_free(co);
 }
 
-struct sh {
-	uint32_t reg[0x400];
-	bool set[0x400];
-	uint32_t initiator;
-};
-
-static void replay(struct sh *st)
-{
-	memset(st, 0, sizeof(*st));
-	for (uint32_t i = 0; i < buf.len;) {
-		uint32_t h = store[i], op = (h >> 8) & 0xff, n = ((h >> 16) & 0x3fff) + 2;
-		cr_assert_eq(h >> 30, 3u, "type-3 header at %u", i);
-		if (op == 0x76)
-			for (uint32_t j = 0; j + 2 < n; j++) {
-				st->reg[store[i + 1] + j] = store[i + 2 + j];
-				st->set[store[i + 1] + j] = true;
-			}
-		else if (op == 0x15)
-			st->initiator = store[i + 4];
-		i += n;
-	}
-}
-
-/* SET_SH_REG offset of an absolute register (K:nvd.h SET_SH_REG_START 0x2c00). */
-#define SH(r) ((r) - 0x2c00u)
 
 /* The kernel clang-19 built for gfx1035 takes s[0:3] = private segment
  * buffer, s[4:5] = kernarg pointer, s[6:7] = flat scratch init (its
@@ -244,8 +221,8 @@ static void dispatch_case(const char *file, uint32_t index_stride, uint32_t wave
 	uint64_t region = 0x200001000ull;
 	cr_assert_eq(ab_dispatch_emit(&pm4, &di, &plan, region, &sc), 0, "%s",
 		     amdbare_last_error());
-	struct sh st;
-	replay(&st);
+	struct sh_replay st;
+	sh_replay(&st, store, buf.len);
 	uint32_t srd[4];
 	rocr_srd(sva, (uint32_t)sbytes, index_stride, srd);
 	uint32_t ud0 = SH(0x1be0 + SEG0);
@@ -290,8 +267,8 @@ Test(gfx103, dispatch_without_scratch_gets_a_null_srd)
 	plan.gen = &ab_gfx_gen_gfx103;
 	cr_assert_eq(ab_dispatch_emit(&pm4, &di, &plan, 0x200001000ull, NULL), 0, "%s",
 		     amdbare_last_error());
-	struct sh st;
-	replay(&st);
+	struct sh_replay st;
+	sh_replay(&st, store, buf.len);
 	uint32_t ud0 = SH(0x1be0 + SEG0);
 	for (int i = 0; i < 8; i++)
 		if (i != 4 && i != 5)

@@ -28,6 +28,8 @@
 #include "vgpu_test.h"
 
 #include <amdgpu_drm.h>
+#include "sh_replay.h"
+
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
@@ -230,37 +232,12 @@ Test(gfx9, scratch_plan_is_wave64_in_1k_units)
 	amdbare_codeobj_free(co);
 }
 
-struct sh {
-	uint32_t reg[0x400];
-	bool set[0x400];
-	uint32_t initiator;
-};
-
-static void replay(struct sh *st)
-{
-	memset(st, 0, sizeof(*st));
-	for (uint32_t i = 0; i < buf.len;) {
-		uint32_t h = store[i], op = (h >> 8) & 0xff, n = ((h >> 16) & 0x3fff) + 2;
-		cr_assert_eq(h >> 30, 3u, "type-3 header at %u", i);
-		if (op == 0x76)
-			for (uint32_t j = 0; j + 2 < n; j++) {
-				st->reg[store[i + 1] + j] = store[i + 2 + j];
-				st->set[store[i + 1] + j] = true;
-			}
-		else if (op == 0x15)
-			st->initiator = store[i + 4];
-		i += n;
-	}
-}
-
-/* SET_SH_REG offset of an absolute register (K:soc15d.h SET_SH_REG_START 0x2c00). */
-#define SH(r) ((r) - 0x2c00u)
 
 /* clang-19's gfx900/gfx90a build of scratch.cl takes s[0:3] = private
  * segment buffer, s[4:5] = kernarg pointer, s[6:7] = flat scratch init
  * (its .amdhsa_user_sgpr_* lines; user_sgpr_count 8). */
 static void dispatch_case(const char *file, const char *processor,
-			  const struct ab_gfx_gen *gen, struct sh *st,
+			  const struct ab_gfx_gen *gen, struct sh_replay *st,
 			  const amdbare_kernel_info **kout, amdbare_codeobj **coout)
 {
 	amdbare_codeobj *co = load(file, processor);
@@ -284,7 +261,7 @@ static void dispatch_case(const char *file, const char *processor,
 	uint64_t region = 0x200001000ull;
 	cr_assert_eq(ab_dispatch_emit(&pm4, &di, &plan, region, &sc), 0, "%s",
 		     amdbare_last_error());
-	replay(st);
+	sh_replay(st, store, buf.len);
 	uint32_t srd[4];
 	rocr_srd9(sva, (uint32_t)sbytes, srd);
 	uint32_t ud0 = SH(0x0e40 + SEG0);
@@ -309,7 +286,7 @@ static void dispatch_case(const char *file, const char *processor,
 
 Test(gfx9, dispatch_of_a_gfx900_scratch_kernel)
 {
-	struct sh st;
+	struct sh_replay st;
 	const amdbare_kernel_info *k;
 	amdbare_codeobj *co;
 	dispatch_case("scratch_gfx900.co", "gfx900", &ab_gfx_gen_gfx9, &st, &k, &co);
@@ -322,7 +299,7 @@ Test(gfx9, dispatch_of_a_gfx900_scratch_kernel)
 
 Test(gfx9, dispatch_of_a_gfx90a_kernel_writes_rsrc3)
 {
-	struct sh st;
+	struct sh_replay st;
 	const amdbare_kernel_info *k;
 	amdbare_codeobj *co;
 	dispatch_case("scratch_gfx90a.co", "gfx90a", &ab_gfx_gen_gfx90a, &st, &k, &co);
