@@ -7,6 +7,7 @@
  * (nvd.h, sdma_v6_0_0_pkt_open.h), independently of the library's
  * packet builders and of the vgpu's decoders.
  */
+#include "stderr_capture.h"
 #include "vgpu_rig.h"
 #include "vgpu_test.h"
 
@@ -1857,6 +1858,23 @@ static int gfx9_dispatch_job(uint32_t initiator)
 Test(vgpu_cs_gfx9, wave32_dispatch_faults)
 {
 	cr_assert_eq(gfx9_dispatch_job(1u | (1u << 15)), -ECANCELED);
+}
+
+/* A complete wave64 dispatch passes the command processor's checks and
+ * goes to the shader layer marked gfx9: it either runs (once the vgpu has
+ * a gfx9 shader core) or faults there naming the missing core, never in
+ * the CP and never as another generation's code. */
+Test(vgpu_cs_gfx9, wave64_dispatch_reaches_the_shader_layer)
+{
+	struct stderr_capture cap;
+	char log[4096];
+	stderr_capture_begin(&cap);
+	int r = gfx9_dispatch_job(1u);
+	stderr_capture_end(&cap, log, sizeof(log));
+	cr_assert(strstr(log, "PM4:") == NULL, "the CP refused the dispatch: %s", log);
+	if (r != 0)
+		cr_assert(r == -ECANCELED && strstr(log, "gfx9 shader core not modelled"),
+			  "dispatch returned %d: %s", r, log);
 }
 
 /* SDMA 4.x (vega10_sdma_pkt_open.h): COPY LINEAR and CONST_FILL counts
