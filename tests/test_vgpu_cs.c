@@ -1834,8 +1834,9 @@ Test(vgpu_cs_gfx9, gfx10_packets_and_ranges_fault)
 	cr_assert_eq(one_packet_job(AMDGPU_HW_IP_GFX, uc_out, 3), -ECANCELED);
 }
 
-/* A dispatch's state (gfx9 register map); `initiator` decides the rest. */
-static int gfx9_dispatch_job(uint32_t initiator)
+/* A dispatch's state (gfx9 register map) with `rsrc1`; `initiator`
+ * decides the rest. */
+static int gfx9_dispatch_job_rsrc1(uint32_t initiator, uint32_t rsrc1)
 {
 	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
 	struct buf code = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
@@ -1844,7 +1845,7 @@ static int gfx9_dispatch_job(uint32_t initiator)
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
 	p[n++] = 0x20c; p[n++] = (uint32_t)(code.va >> 8); p[n++] = (uint32_t)(code.va >> 40);
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
-	p[n++] = 0x212; p[n++] = 0; p[n++] = 0;
+	p[n++] = 0x212; p[n++] = rsrc1; p[n++] = 0;
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 3);
 	p[n++] = 0x207; p[n++] = 64; p[n++] = 1; p[n++] = 1;
 	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
@@ -1853,11 +1854,32 @@ static int gfx9_dispatch_job(uint32_t initiator)
 	return run_and_wait(vgpu_rig_ctx_new(), AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2);
 }
 
-/* COMPUTE_DISPATCH_INITIATOR has no CS_W32_EN on gfx9 (wave64 only): the
- * command processor refuses a wave32 dispatch before the shader layer. */
-Test(vgpu_cs_gfx9, wave32_dispatch_faults)
+static int gfx9_dispatch_job(uint32_t initiator)
 {
-	cr_assert_eq(gfx9_dispatch_job(1u | (1u << 15)), -ECANCELED);
+	return gfx9_dispatch_job_rsrc1(initiator, 0);
+}
+
+/* COMPUTE_DISPATCH_INITIATOR has no CS_W32_EN on gfx9 (wave64 only): the
+ * command processor refuses a wave32 dispatch before the shader layer;
+ * so it does gfx10.3's TUNNEL_ENABLE (bit 13), a field gc_9_0_sh_mask.h
+ * does not have, and RSRC1's gfx10 WGP_MODE (bit 29): no WGP mode on
+ * GCN.  Each is checked against the same dispatch that passes the CP. */
+static void expect_cp_refusal(uint32_t initiator, uint32_t rsrc1)
+{
+	struct stderr_capture cap;
+	char log[4096];
+	stderr_capture_begin(&cap);
+	int r = gfx9_dispatch_job_rsrc1(initiator, rsrc1);
+	stderr_capture_end(&cap, log, sizeof(log));
+	cr_assert_eq(r, -ECANCELED);
+	cr_assert(strstr(log, "PM4: DISPATCH_DIRECT") != NULL, "not refused by the CP: %s", log);
+}
+
+Test(vgpu_cs_gfx9, wave32_tunnel_and_wgp_mode_dispatches_fault)
+{
+	expect_cp_refusal(1u | (1u << 15), 0);
+	expect_cp_refusal(1u | (1u << 13), 0);
+	expect_cp_refusal(1u, 1u << 29);
 }
 
 /* A complete wave64 dispatch passes the command processor's checks and

@@ -148,6 +148,13 @@
 /* COMPUTE_DISPATCH_INITIATOR.COMPUTE_SHADER_EN, CS_W32_EN */
 #define INITIATOR_COMPUTE_SHADER_EN 1u
 #define INITIATOR_CS_W32_EN (1u << 15)
+/* gc_9_0_sh_mask.h: the COMPUTE_DISPATCH_INITIATOR fields gfx9 has
+ * (COMPUTE_SHADER_EN .. ORDER_MODE bits 0..6, SCALAR_L1_INV_VOL 10,
+ * VECTOR_L1_INV_VOL 11, RESERVED 12, RESTORE 14) */
+#define INITIATOR_GFX9_FIELDS 0x00005c7fu
+/* gc_9_0_sh_mask.h: COMPUTE_PGM_RSRC1 ends at FP16_OVFL (bit 26); bits
+ * 27..31 are gfx10+'s (WGP_MODE 29, MEM_ORDERED 30, FWD_PROGRESS 31) */
+#define RSRC1_GFX9_RESERVED 0xf8000000u
 /* The one-dword filler PACKET3(PACKET3_NOP, 0x3FFF) (gfx_v11 ring nop) */
 #define NOP_FILLER_COUNT 0x3FFF
 
@@ -431,6 +438,10 @@ static int dispatch(struct cp *c, const uint32_t dim[3], uint32_t initiator)
 	if (is_gfx9(c) && (initiator & INITIATOR_CS_W32_EN))
 		return bad(c, "%s", "DISPATCH_DIRECT with CS_W32_EN (bit 15) on gfx9: GCN runs wave64 "
 			   "only and COMPUTE_DISPATCH_INITIATOR has no such field (gc_9_0_sh_mask.h)");
+	if (is_gfx9(c) && (initiator & ~INITIATOR_GFX9_FIELDS))
+		return bad(c, "%s", "DISPATCH_DIRECT initiator with bits gfx9's "
+			   "COMPUTE_DISPATCH_INITIATOR does not have (gc_9_0_sh_mask.h: bits 0..6, "
+			   "10..12, 14)");
 	if (!reg_set(st, REG_COMPUTE_PGM_LO) || !reg_set(st, REG_COMPUTE_PGM_HI))
 		return bad(c, "%s", "DISPATCH_DIRECT before COMPUTE_PGM_LO/HI were set");
 	uint64_t pgm = ((uint64_t)reg_val(st, REG_COMPUTE_PGM_LO) << 8) |
@@ -440,6 +451,10 @@ static int dispatch(struct cp *c, const uint32_t dim[3], uint32_t initiator)
 	if (!reg_set(st, REG_COMPUTE_PGM_RSRC1) || !reg_set(st, REG_COMPUTE_PGM_RSRC2))
 		return bad(c, "%s", "DISPATCH_DIRECT before COMPUTE_PGM_RSRC1/RSRC2 were set");
 	uint32_t rsrc2 = reg_val(st, REG_COMPUTE_PGM_RSRC2);
+	if (is_gfx9(c) && (reg_val(st, REG_COMPUTE_PGM_RSRC1) & RSRC1_GFX9_RESERVED))
+		return bad(c, "%s", "DISPATCH_DIRECT with COMPUTE_PGM_RSRC1 bits 27..31 set on gfx9 "
+			   "(WGP_MODE, MEM_ORDERED, FWD_PROGRESS are gfx10+; gc_9_0_sh_mask.h ends at "
+			   "FP16_OVFL, bit 26)");
 	if (RSRC2_LDS_SIZE(rsrc2) * LDS_GRANULE_BYTES > LDS_MAX_BYTES)
 		return bad(c, "%s", "DISPATCH_DIRECT asks for more than 64 KiB of LDS (RSRC2.LDS_SIZE)");
 	uint32_t nsgpr = RSRC2_USER_SGPR(rsrc2);
