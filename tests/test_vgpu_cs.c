@@ -1804,8 +1804,10 @@ Test(vgpu_cs_gfx9_mi50, static_thread_mgmt_se4_to_se7_exist)
 	cr_assert_eq(set_one_sh_reg(0x2e28, 0xffffffff), 0);
 }
 
-/* One packet (header + body) then a RELEASE_MEM of 0x600d: the result. */
-static int one_packet_job(uint32_t ip, const uint32_t *pkt, uint32_t ndw)
+/* One packet (header + body) then a RELEASE_MEM of 0x600d: the result;
+ * `extra`, if not NULL, is listed too (a buffer the packet reads). */
+static int one_packet_job_with(uint32_t ip, const uint32_t *pkt, uint32_t ndw,
+			       const struct buf *extra)
 {
 	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
 	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
@@ -1813,15 +1815,22 @@ static int one_packet_job(uint32_t ip, const uint32_t *pkt, uint32_t ndw)
 	for (uint32_t i = 0; i < ndw; i++)
 		p[n++] = pkt[i];
 	n += emit_release_mem(p + n, out.va, 1, 0x600d);
-	const struct buf *bos[] = { &ib, &out };
-	int r = run_and_wait(vgpu_rig_ctx_new(), ip, &ib, n, bos, 2);
+	const struct buf *bos[] = { &ib, &out, extra };
+	int r = run_and_wait(vgpu_rig_ctx_new(), ip, &ib, n, bos, extra ? 3 : 2);
 	cr_assert_eq(((uint32_t *)out.cpu)[0], r == 0 ? 0x600du : 0u);
 	return r;
 }
 
+static int one_packet_job(uint32_t ip, const uint32_t *pkt, uint32_t ndw)
+{
+	return one_packet_job_with(ip, pkt, ndw, NULL);
+}
+
 /* SET_SH_REG_INDEX (0x9B) is not a gfx9 packet (soc15d.h has none;
  * gfx10+ only); SET_SH_REG of the same register runs.  SET_UCONFIG_REG
- * ends at soc15d.h's 0xc400 on gfx9. */
+ * ends at soc15d.h's 0xc400 on gfx9.  LOAD_SH_REG_INDEX (0x63) of one
+ * dword into COMPUTE_USER_DATA_0 runs on the GFX ring and faults on a
+ * compute ring (Mesa: it hangs compute queues before gfx10.3). */
 Test(vgpu_cs_gfx9, gfx10_packets_and_ranges_fault)
 {
 	const uint32_t idx[] = { PACKET3(0x9B, 1), 0x216, 0xffffffff };
@@ -1832,6 +1841,11 @@ Test(vgpu_cs_gfx9, gfx10_packets_and_ranges_fault)
 	cr_assert_eq(one_packet_job(AMDGPU_HW_IP_COMPUTE, sh, 3), 0);
 	cr_assert_eq(one_packet_job(AMDGPU_HW_IP_GFX, uc_in, 3), 0);
 	cr_assert_eq(one_packet_job(AMDGPU_HW_IP_GFX, uc_out, 3), -ECANCELED);
+	/* the source dword: the first of a mapped buffer */
+	struct buf src = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	const uint32_t load[] = { PACKET3(0x63, 3), LO(src.va), HI(src.va), 0x240, 1 };
+	cr_assert_eq(one_packet_job_with(AMDGPU_HW_IP_GFX, load, 5, &src), 0);
+	cr_assert_eq(one_packet_job_with(AMDGPU_HW_IP_COMPUTE, load, 5, &src), -ECANCELED);
 }
 
 /* A dispatch's state (gfx9 register map) with `rsrc1`; `initiator`

@@ -42,9 +42,13 @@
  * form is a wrong-size fault; RELEASE_MEM keeps gfx10's 8 dwords (dword 1
  * carries the EOP_* cache actions instead of GCR fields, which the vgpu
  * does not need: memory is coherent here); SET_UCONFIG_REG covers
- * soc15d.h's 0xc000..0xc400 only; SET_SH_REG_INDEX and LOAD_SH_REG_INDEX
- * are not gfx9 packets (soc15d.h has neither; RADV sends SET_SH_REG for
- * them before gfx10); SET_CONFIG_REG is not modelled.  The compute block
+ * soc15d.h's 0xc000..0xc400 only; SET_SH_REG_INDEX is not a gfx9 packet
+ * (soc15d.h has none; Mesa's radeon_set_sh_reg_idx sends SET_SH_REG
+ * before gfx10); LOAD_SH_REG_INDEX runs on the GFX ring only (Mesa: it
+ * hangs compute queues before gfx10.3); SET_CONFIG_REG is not modelled.
+ * A dispatch initiator or RSRC1 with bits gc_9_0_sh_mask.h does not
+ * define (gfx10's TUNNEL_ENABLE, WGP_MODE, MEM_ORDERED, FWD_PROGRESS) is
+ * a fault.  The compute block
  * is gc_9_0_offset.h's (0x2e00..0x2e24, STATIC_THREAD_MGMT_SE4..7 at
  * 0x2e25..0x2e28 except on GC 9.1, whose gc_9_1_offset.h lacks them,
  * USER_DATA 0x2e40..0x2e4f, COMPUTE_NOWHERE 0x2e7f): no
@@ -837,9 +841,12 @@ static int exec_packet(struct cp *c, uint32_t op, uint32_t count)
 	case PACKET3_SET_SH_REG:
 		return set_sh_reg(c, p, count);
 	case PACKET3_LOAD_SH_REG_INDEX:
-		if (is_gfx9(c))
-			return bad(c, "%s", "LOAD_SH_REG_INDEX on gfx9 (not a gfx_v9_0 packet: soc15d.h "
-				   "has no such opcode)");
+		/* Mesa RADV: "PKT3_LOAD_SH_REG_INDEX is supported on GFX8+, but it
+		 * hangs with compute queues until GFX10.3" - a hang the vgpu
+		 * reports as a fault instead of waiting for the watchdog */
+		if (is_gfx9(c) && !on_gfx_ring(c))
+			return bad(c, "%s", "LOAD_SH_REG_INDEX on a gfx9 compute ring (the MEC hangs on "
+				   "it before gfx10.3; the GFX ring takes it)");
 		return load_sh_reg_index(c, p);
 	case PACKET3_SET_CONFIG_REG:
 		return bad(c, "%s", "SET_CONFIG_REG (privileged config registers) is not modelled");
