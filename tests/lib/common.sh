@@ -36,9 +36,10 @@
 #       process the test started)
 #   t_report_skips  when 1, t_finish says "(N skipped)" after the counts
 #
-# Helpers (grep, sed, python3) run with LD_PRELOAD removed wherever the
-# tests rely on it: they are not under test, and a sanitizer-built vgpu does
-# not belong in python3.
+# out_has, err_has, first_line_has and json run grep, head and python3
+# with LD_PRELOAD removed: they are not under test, and a sanitizer-built
+# vgpu does not belong in python3.  The test script itself runs as started
+# (tests/run-tests.sh preloads the vgpu into it).
 set -u
 mode=${AMDBARE_TEST_MODE:-vgpu}
 top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
