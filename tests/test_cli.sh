@@ -6,68 +6,15 @@
 # CLI run below gets its own vgpu instance (device-global state), so that
 # one run's buffers never blur another's deltas.  Ends with "N passed, N
 # failed"; exits non-zero on any failure.
-set -u
-mode=${AMDBARE_TEST_MODE:-vgpu}
-top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-build=${AMDBARE_BUILD:-$top/build}
-CLI=$build/amdbare
-PY=/usr/bin/python3
-vgpu_preload=${LD_PRELOAD:-}
-base=${AMDBARE_VGPU_INSTANCE:-clitest-$$}
-# The profile comes from each command line here, never from outside.
-unset AMDBARE_VGPU AMDBARE_VGPU_PROFILE
-
-tmp=$(mktemp -d)
-cleanup() {
-	rm -rf "$tmp"
-	rm -f /dev/shm/amdbare-vgpu-"$base"-* 2>/dev/null
-}
-trap cleanup EXIT
-
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1: $2"
-	echo "  --- exit code $rc, stdout:"
-	sed 's/^/  | /' "$tmp/out"
-	echo "  --- stderr:"
-	sed 's/^/  | /' "$tmp/err"
-}
-
-n=0
-# run CMD...: runs CMD with stdout and stderr captured; sets rc.
-run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
-# cli [NAME=VALUE...] PROGRAM ARGS...: on the preloaded vgpu, fresh instance.
-cli() {
-	n=$((n + 1))
-	run env LD_PRELOAD="$vgpu_preload" AMDBARE_VGPU_INSTANCE="$base-$n" "$@"
-}
-# bare [NAME=VALUE...] PROGRAM ARGS...: nothing preloaded (the CLI's own
-# --vgpu re-exec path, or the machine as it is), fresh instance.
-bare() {
-	n=$((n + 1))
-	run env -u LD_PRELOAD AMDBARE_VGPU_INSTANCE="$base-$n" "$@"
-}
-# Helpers never run with the vgpu preloaded: they are not under test, and
-# a sanitizer-built vgpu does not belong in python3.
-out_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/out"; }
-err_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/err"; }
-first_line_has() { env -u LD_PRELOAD head -n 1 "$tmp/out" | env -u LD_PRELOAD grep -q -e "$1"; }
-# json EXPR: evaluates a Python expression over the parsed stdout `d`.
-json() {
-	env -u LD_PRELOAD "$PY" -c 'import json,sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$tmp/out" "$1" 2>>"$tmp/err"
-}
+t_base=clitest
+. "$(dirname "$0")/lib/common.sh"
 
 if [ ! -x "$CLI" ]; then
 	rc=127
 	: >"$tmp/out"
 	: >"$tmp/err"
 	bad "cli-built" "$CLI is not built"
-	echo "$passed passed, $failed failed"
-	exit 1
+	t_finish
 fi
 
 # ---- usage, help, version: no device needed --------------------------------
@@ -354,5 +301,4 @@ else
 	bad main-job "expected the vgpu info, the demo's proof (fdinfo, 0 checksum mismatches) and its checked GEMV"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_finish

@@ -4,47 +4,10 @@
 # both transposes, the "emulated" marking of every timing line, the peak
 # figures of the profile, and usage errors (exit 2).
 # Ends with "N passed, N failed".
-set -u
-mode=${AMDBARE_TEST_MODE:-vgpu}
-top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-build=${AMDBARE_BUILD:-$top/build}
-CLI=$build/amdbare
-vgpu_preload=${LD_PRELOAD:-}
-base=${AMDBARE_VGPU_INSTANCE:-cligemm-$$}
-unset AMDBARE_VGPU AMDBARE_VGPU_PROFILE
+t_base=cligemm
+. "$(dirname "$0")/lib/common.sh"
+t_need_preload "skip: test_cli_gemm.sh runs on the vgpu only (mode $mode)"
 
-if [ "$mode" != vgpu ] || [ -z "$vgpu_preload" ]; then
-	echo "skip: test_cli_gemm.sh runs on the vgpu only (mode $mode)"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-
-tmp=$(mktemp -d)
-cleanup() {
-	rm -rf "$tmp"
-	rm -f /dev/shm/amdbare-vgpu-"$base"-* 2>/dev/null
-}
-trap cleanup EXIT
-
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1: $2"
-	echo "  --- exit code $rc, stdout:"
-	sed 's/^/  | /' "$tmp/out"
-	echo "  --- stderr:"
-	sed 's/^/  | /' "$tmp/err"
-}
-n=0
-cli() {
-	n=$((n + 1))
-	env LD_PRELOAD="$vgpu_preload" AMDBARE_VGPU_INSTANCE="$base-$n" "$@" \
-		>"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
-out_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/out"; }
-err_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/err"; }
 # every line with a time or a rate says it was emulated
 all_marked() {
 	env -u LD_PRELOAD grep -E '^(time|rate|bandwidth) ' "$tmp/out" | env -u LD_PRELOAD grep -v -q 'emulated' && return 1
@@ -122,5 +85,4 @@ if [ $rc -eq 2 ] && err_has 'gemm options'; then ok "gemv --m"; else bad "gemv -
 cli "$CLI" gemm --help
 if [ $rc -eq 0 ] && out_has '^usage: amdbare .* gemm --m M' && out_has 'emulated'; then ok "gemm --help"; else bad "gemm --help" "expected the usage"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_finish

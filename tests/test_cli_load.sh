@@ -6,40 +6,11 @@
 # profile, bad files and bad arguments (exit codes, messages naming the
 # file), no progress output when stderr is not a terminal, and the demo.
 # Ends with "N passed, N failed".
-set -u
-mode=${AMDBARE_TEST_MODE:-vgpu}
-top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-build=${AMDBARE_BUILD:-$top/build}
-CLI=$build/amdbare
-PY=/usr/bin/python3
-vgpu_preload=${LD_PRELOAD:-}
-base=${AMDBARE_VGPU_INSTANCE:-cliload-$$}
-unset AMDBARE_VGPU AMDBARE_VGPU_PROFILE AMDBARE_VGPU_VRAM_SIZE AMDBARE_VGPU_GTT_SIZE
+t_base=cliload
+. "$(dirname "$0")/lib/common.sh"
+unset AMDBARE_VGPU_VRAM_SIZE AMDBARE_VGPU_GTT_SIZE
+t_need_preload "skip: test_cli_load.sh runs on the vgpu only (mode $mode)"
 
-if [ "$mode" != vgpu ] || [ -z "$vgpu_preload" ]; then
-	echo "skip: test_cli_load.sh runs on the vgpu only (mode $mode)"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-
-tmp=$(mktemp -d)
-cleanup() {
-	rm -rf "$tmp"
-	rm -f /dev/shm/amdbare-vgpu-"$base"-* 2>/dev/null
-}
-trap cleanup EXIT
-
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1: $2"
-	echo "  --- exit code $rc, stdout:"
-	sed 's/^/  | /' "$tmp/out"
-	echo "  --- stderr:"
-	sed 's/^/  | /' "$tmp/err"
-}
-n=0
 # cli PROFILE ARGS...: one run on its own vgpu instance.  The GPU checksums
 # run on the emulated shader core: a generous watchdog keeps a sanitizer
 # build on a busy machine from tripping the vgpu's 10 s lockup timeout.
@@ -52,8 +23,6 @@ cli() {
 	rc=$?
 }
 extra_env=
-out_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/out"; }
-err_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/err"; }
 py() { env -u LD_PRELOAD "$PY" "$@"; }
 
 # write_st FILE NAME:DTYPE:ROWS:COLS ...  (a safetensors file; COLS 0 = 1-D;
@@ -278,5 +247,4 @@ else
 	bad "demo FILE" "expected a GEMV on layers.1.w"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_finish

@@ -5,49 +5,11 @@
 # computation in Python, exit codes, and a faulting kernel.  Tests that need
 # kernels to execute skip (saying so) while the vgpu answers "shader
 # execution not built yet".  Ends with "N passed, N failed".
-set -u
-mode=${AMDBARE_TEST_MODE:-vgpu}
-top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-build=${AMDBARE_BUILD:-$top/build}
-CLI=$build/amdbare
-PY=/usr/bin/python3
-vgpu_preload=${LD_PRELOAD:-}
-base=${AMDBARE_VGPU_INSTANCE:-clirun-$$}
-unset AMDBARE_VGPU AMDBARE_VGPU_PROFILE
+t_base=clirun
+t_report_skips=1
+. "$(dirname "$0")/lib/common.sh"
+t_need_preload "skip: test_cli_run.sh runs on the vgpu only (mode $mode)"
 
-if [ "$mode" != vgpu ] || [ -z "$vgpu_preload" ]; then
-	echo "skip: test_cli_run.sh runs on the vgpu only (mode $mode)"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-
-tmp=$(mktemp -d)
-cleanup() {
-	rm -rf "$tmp"
-	rm -f /dev/shm/amdbare-vgpu-"$base"-* 2>/dev/null
-}
-trap cleanup EXIT
-
-passed=0 failed=0 skipped=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-skip() { skipped=$((skipped + 1)); echo "skip $1: $2"; }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1: $2"
-	echo "  --- exit code $rc, stdout:"
-	sed 's/^/  | /' "$tmp/out"
-	echo "  --- stderr:"
-	sed 's/^/  | /' "$tmp/err"
-}
-n=0
-cli() {
-	n=$((n + 1))
-	env LD_PRELOAD="$vgpu_preload" AMDBARE_VGPU_INSTANCE="$base-$n" "$@" \
-		>"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
-out_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/out"; }
-err_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/err"; }
 py() { env -u LD_PRELOAD "$PY" -c "$@"; }
 not_built() { err_has "shader execution not built yet"; }
 
@@ -142,5 +104,4 @@ elif [ $rc -eq 1 ] && err_has "page fault" && err_has "guilty" && err_has "no ou
      [ ! -e "$tmp/f.bin" ]; then ok fault
 else bad fault "expected exit 1 with the vgpu's fault report and no output file"; fi
 
-echo "$passed passed, $failed failed ($skipped skipped)"
-[ "$failed" -eq 0 ]
+t_finish

@@ -16,41 +16,13 @@
 #  10 docs: allocator.md's arena-stats example, SECURITY.md's versions
 #  11 --vgpu re-exec of an ASan build needs no ASAN_OPTIONS
 # Ends with "N passed, N failed".
-set -u
-mode=${AMDBARE_TEST_MODE:-vgpu}
-top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-build=${AMDBARE_BUILD:-$top/build}
-CLI=$build/amdbare
-PY=/usr/bin/python3
-vgpu_preload=${LD_PRELOAD:-}
-base=${AMDBARE_VGPU_INSTANCE:-clitruth-$$}
-unset AMDBARE_VGPU AMDBARE_VGPU_PROFILE AMDBARE_VGPU_VRAM_SIZE AMDBARE_VGPU_VIS_VRAM_SIZE \
-	AMDBARE_VGPU_GTT_SIZE AMDBARE_PROGRESS_AFTER_MS
+t_base=clitruth
+t_show_out='head -n 40'
+t_show_err='head -n 40'
+. "$(dirname "$0")/lib/common.sh"
+unset AMDBARE_VGPU_VRAM_SIZE AMDBARE_VGPU_VIS_VRAM_SIZE AMDBARE_VGPU_GTT_SIZE AMDBARE_PROGRESS_AFTER_MS
+t_need_preload "skip: test_cli_truth.sh runs on the vgpu only (mode $mode)"
 
-if [ "$mode" != vgpu ] || [ -z "$vgpu_preload" ]; then
-	echo "skip: test_cli_truth.sh runs on the vgpu only (mode $mode)"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-
-tmp=$(mktemp -d)
-cleanup() {
-	rm -rf "$tmp"
-	rm -f /dev/shm/amdbare-vgpu-"$base"-* 2>/dev/null
-}
-trap cleanup EXIT
-
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1: $2"
-	echo "  --- exit code $rc, stdout:"
-	sed 's/^/  | /' "$tmp/out" | head -40
-	echo "  --- stderr:"
-	sed 's/^/  | /' "$tmp/err" | head -40
-}
-n=0
 # cli PROFILE ARGS...: one run on its own vgpu instance (LD_PRELOAD), with
 # whatever is in $extra_env, stdin closed, a 60 s bound (a FIFO must not
 # block: the timeout's exit 124 fails the test instead of hanging it).
@@ -71,8 +43,6 @@ clix() {
 		$extra_env timeout 60 "$CLI" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 	rc=$?
 }
-out_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/out"; }
-err_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/err"; }
 py() { env -u LD_PRELOAD "$PY" "$@"; }
 # one_line: stderr holds at least one "amdbare: " line
 err_line() { env -u LD_PRELOAD grep -q '^amdbare: ..*' "$tmp/err"; }
@@ -407,5 +377,4 @@ else
 	bad "asan reexec" "expected the re-exec to come up"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_finish

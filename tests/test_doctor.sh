@@ -7,36 +7,16 @@
 # deprecated amdgpu.gttsize, and a model no GTT of this machine can hold.
 # Models are sparse safetensors files: doctor plans, it reads no tensor.
 # Ends with "N passed, N failed".
-set -u
-top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-build=${AMDBARE_BUILD:-$top/build}
-CLI=$build/amdbare
-PY=/usr/bin/python3
-vgpu=${LD_PRELOAD:-$build/libamdbare-vgpu.so}
+t_base=doctor
+. "$(dirname "$0")/lib/common.sh"
+t_need_vgpu "test_doctor.sh: needs the vgpu (its configurations); skipped on hardware"
+# The vgpu is preloaded only into the runs of doctor below (with the
+# settings each gives), also when this test is run by hand.
+vgpu=${vgpu_preload:-$build/libamdbare-vgpu.so}
 case $vgpu in /*) ;; *) vgpu=$(pwd)/$vgpu ;; esac
-base=${AMDBARE_VGPU_INSTANCE:-doctor-$$}
-if [ "${AMDBARE_TEST_MODE:-vgpu}" = hw ]; then
-	echo "test_doctor.sh: needs the vgpu (its configurations); skipped on hardware"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-unset AMDBARE_VGPU AMDBARE_VGPU_PROFILE AMDBARE_VGPU_KERNEL AMDBARE_VGPU_PARAMS \
+unset AMDBARE_VGPU_KERNEL AMDBARE_VGPU_PARAMS \
 	AMDBARE_VGPU_DKMS AMDBARE_VGPU_SWAP AMDBARE_VGPU_SWAP_USED AMDBARE_VGPU_VRAM_SIZE \
 	AMDBARE_VGPU_GTT_SIZE AMDBARE_VGPU_SYSTEM_RAM AMDBARE_VGPU_RAM_USED LD_PRELOAD
-tmp=$(mktemp -d)
-cleanup() {
-	rm -rf "$tmp"
-	rm -f /dev/shm/amdbare-vgpu-"$base"-* 2>/dev/null
-}
-trap cleanup EXIT
-
-passed=0 failed=0 n=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1: $2"
-	sed 's/^/  | /' "$tmp/out" "$tmp/err"
-}
 
 # mk FILE GIB: a sparse safetensors file of 8 F16 tensors, GIB GiB in all.
 mk() {
@@ -149,5 +129,4 @@ check "text: GTT ceiling line" '[ $rc = 0 ] && grep -q "GTT ceiling .*from defau
 "$CLI" doctor stray >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "a stray argument is a usage error" '[ $rc = 2 ]'
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+t_finish

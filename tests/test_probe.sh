@@ -6,44 +6,12 @@
 # CPU's does), every figure is marked emulated, the SVG parses
 # as XML with one bar per measurement, and --domain narrows the matrix.
 # Ends with "N passed, N failed".
-set -u
-mode=${AMDBARE_TEST_MODE:-vgpu}
-top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-build=${AMDBARE_BUILD:-$top/build}
-CLI=$build/amdbare
-PY=/usr/bin/python3
-vgpu_preload=${LD_PRELOAD:-}
-base=${AMDBARE_VGPU_INSTANCE:-probetest-$$}
-unset AMDBARE_VGPU AMDBARE_VGPU_PROFILE
-tmp=$(mktemp -d)
-cleanup() {
-	rm -rf "$tmp"
-	rm -f /dev/shm/amdbare-vgpu-"$base"-* 2>/dev/null
-}
-trap cleanup EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1: $2"
-	echo "  --- exit code $rc, stdout:"
-	head -c 4000 "$tmp/out" | sed 's/^/  | /'
-	echo "  --- stderr:"
-	sed 's/^/  | /' "$tmp/err"
-}
-n=0
-cli() {
-	n=$((n + 1))
-	env LD_PRELOAD="$vgpu_preload" AMDBARE_VGPU_INSTANCE="$base-$n" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
+t_base=probetest
+t_show_out='head -c 4000'
+. "$(dirname "$0")/lib/common.sh"
 py() { env -u LD_PRELOAD "$PY" -c "$1" "$tmp/out" "$tmp/chart.svg" 2>>"$tmp/err"; }
 
-if [ "$mode" != vgpu ]; then
-	echo "SKIP: the probe tests check the vgpu's profiles"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
+t_need_vgpu "SKIP: the probe tests check the vgpu's profiles"
 
 for profile in 780m 890m 8060s 7900xtx 860m; do
 	rm -f "$tmp/chart.svg"
@@ -80,5 +48,4 @@ fi
 cli "$CLI" --vgpu 780m probe --domain hbm
 if [ $rc -eq 2 ]; then ok usage; else bad usage "an unknown domain is not a usage error"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_finish

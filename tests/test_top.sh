@@ -4,34 +4,14 @@
 # of saying it holds the buffer, with that VRAM from fdinfo and its buffer
 # from the registry; with AMDBARE_REGISTRY=0 it still shows, without
 # buffers.  Ends with "N passed, N failed".
-set -u
-mode=${AMDBARE_TEST_MODE:-vgpu}
-top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-build=${AMDBARE_BUILD:-$top/build}
-CLI=$build/amdbare
-PY=/usr/bin/python3
-vgpu_preload=${LD_PRELOAD:-}
-# one instance for the holder and the watcher: they must see one device
-inst=${AMDBARE_VGPU_INSTANCE:-toptest-$$}-top
-unset AMDBARE_VGPU AMDBARE_VGPU_PROFILE AMDBARE_REGISTRY
-tmp=$(mktemp -d)
+t_base=toptest
 holder=
-cleanup() {
-	[ -n "$holder" ] && kill "$holder" 2>/dev/null && wait "$holder" 2>/dev/null
-	rm -rf "$tmp"
-	rm -f /dev/shm/amdbare-vgpu-"$inst"* 2>/dev/null
-}
-trap cleanup EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1: $2"
-	echo "  --- stdout:"
-	sed 's/^/  | /' "$tmp/out"
-	echo "  --- stderr:"
-	sed 's/^/  | /' "$tmp/err" "$tmp/hold.err" 2>/dev/null
-}
+t_exit_hook='[ -z "$holder" ] || stop_holder'
+. "$(dirname "$0")/lib/common.sh"
+t_more_err=$tmp/hold.err
+# one instance for the holder and the watcher: they must see one device
+inst=$base-top
+unset AMDBARE_REGISTRY
 json() {
 	env -u LD_PRELOAD "$PY" -c 'import json,sys
 d = json.load(open(sys.argv[1]))
@@ -41,11 +21,7 @@ print(eval(sys.argv[2]))' "$tmp/out" "$1" "$2" 2>>"$tmp/err"
 }
 now_ms() { env -u LD_PRELOAD date +%s%3N; }
 
-if [ "$mode" != vgpu ]; then
-	echo "SKIP: the top tests start their own processes on one vgpu instance"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
+t_need_vgpu "SKIP: the top tests start their own processes on one vgpu instance"
 
 # start_holder [ENV...]: alloc --hold in the background; waits (up to 20 s)
 # for its "holding" line; sets holder and t_hold (ms).
@@ -110,5 +86,4 @@ stop_holder
 watch --once --bogus
 if [ $rc -eq 2 ]; then ok usage; else bad usage "an unknown option is not a usage error"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_finish

@@ -5,51 +5,14 @@
 # (compute only) and on the 7900 XTX (whose load streams through SDMA);
 # the JSON form parses; a damaged file is refused.  Ends with "N passed,
 # N failed".
-set -u
-mode=${AMDBARE_TEST_MODE:-vgpu}
-top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-build=${AMDBARE_BUILD:-$top/build}
-CLI=$build/amdbare
-PY=/usr/bin/python3
-vgpu_preload=${LD_PRELOAD:-}
-base=${AMDBARE_VGPU_INSTANCE:-tracetest-$$}
-unset AMDBARE_VGPU AMDBARE_VGPU_PROFILE AMDBARE_TRACE
-tmp=$(mktemp -d)
-cleanup() {
-	rm -rf "$tmp"
-	rm -f /dev/shm/amdbare-vgpu-"$base"-* 2>/dev/null
-}
-trap cleanup EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1: $2"
-	echo "  --- exit code $rc, stdout:"
-	tail -n 30 "$tmp/out" | sed 's/^/  | /'
-	echo "  --- stderr:"
-	sed 's/^/  | /' "$tmp/err"
-}
-n=0
-run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
-cli() {
-	n=$((n + 1))
-	run env LD_PRELOAD="$vgpu_preload" AMDBARE_VGPU_INSTANCE="$base-$n" "$@"
-}
+t_base=tracetest
+t_show_out='tail -n 30'
+. "$(dirname "$0")/lib/common.sh"
+unset AMDBARE_TRACE
 # show FILE [--json]: the decoder needs no device, so nothing is preloaded.
 show() { run env -u LD_PRELOAD "$CLI" trace show "$@"; }
-out_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/out"; }
-json() {
-	env -u LD_PRELOAD "$PY" -c 'import json,sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$tmp/out" "$1" 2>>"$tmp/err"
-}
 
-if [ "$mode" != vgpu ]; then
-	echo "SKIP: the trace tests compare against vgpu runs"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
+t_need_vgpu "SKIP: the trace tests compare against vgpu runs"
 
 for profile in 780m 7900xtx; do
 	trace=$tmp/demo-$profile.trace
@@ -87,5 +50,4 @@ if [ $rc -eq 1 ] && env -u LD_PRELOAD grep -q 'trace: offset 16: record of' "$tm
 show
 if [ $rc -eq 2 ]; then ok usage; else bad usage "no FILE is not a usage error"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_finish

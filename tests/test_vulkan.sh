@@ -7,7 +7,10 @@
 # 7900xtx = GFX1100; 680m = REMBRANDT, gfx1035: the gfx10.3 command
 # processor and shader core, wave64 shaders with shared VGPRs; its image
 # tests are skipped, saying so: the vgpu runs no gfx10.3 image
-# instructions).
+# instructions).  Besides the suite's own shaders, RADV's internal (meta)
+# shaders run: vkCmdFillBuffer, vkCmdUpdateBuffer, vkCmdCopyBuffer and, on
+# the compute family of the gfx11 profiles, buffer<->image copies, all with
+# sizes that leave a partial last workgroup (tests/vulkan/vkmeta.c).
 #
 # RADV is forced (VK_ICD_FILENAMES) so that llvmpipe is never picked by
 # accident.  Run by tests/run-tests.sh with LD_PRELOAD and

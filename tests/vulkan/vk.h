@@ -96,4 +96,11 @@ int vkc_image_tests_array_optimal(struct vkc *v);
 int vkc_image_tests_mips_optimal(struct vkc *v);
 int vkc_image_tests_3d_optimal(struct vkc *v);
 
+/* Transfer commands through RADV's meta shaders (tests/vulkan/vkmeta.c):
+ * 0 pass, -1 fail, 1 (SKIP, said on stdout) when not run here. */
+int vkc_meta_fill(struct vkc *v);
+int vkc_meta_update(struct vkc *v);
+int vkc_meta_copy(struct vkc *v);
+int vkc_image_copy_odd(struct vkc *v);
+
 #endif /* VKC_VK_H */

@@ -683,6 +683,27 @@ static int t_image_3d_optimal(void)
 	return vkc_image_tests_3d_optimal(&V);
 }
 
+/* Transfer commands through RADV's meta shaders (tests/vulkan/vkmeta.c) */
+static int t_meta_fill(void)
+{
+	return vkc_meta_fill(&V);
+}
+
+static int t_meta_update(void)
+{
+	return vkc_meta_update(&V);
+}
+
+static int t_meta_copy(void)
+{
+	return vkc_meta_copy(&V);
+}
+
+static int t_image_copy_odd(void)
+{
+	return vkc_image_copy_odd(&V);
+}
+
 struct test {
 	const char *name;
 	int (*fn)(void);
@@ -710,6 +731,10 @@ static const struct test tests[] = {
 	{ "image_array_optimal", t_image_array_optimal },
 	{ "image_mips_optimal", t_image_mips_optimal },
 	{ "image_3d_optimal", t_image_3d_optimal },
+	{ "meta_fill", t_meta_fill },
+	{ "meta_update", t_meta_update },
+	{ "meta_copy", t_meta_copy },
+	{ "image_copy_odd", t_image_copy_odd },
 };
 
 int main(int argc, char **argv)

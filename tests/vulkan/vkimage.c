@@ -440,8 +440,8 @@ static uint32_t arr_hash(uint32_t x, uint32_t y, uint32_t z, uint32_t salt)
  * is RADV's choice: SW_4KB_D_X on the 780m profile): the shader fills it
  * (imageStore), reads it back (imageLoad, imageAtomicAdd, imageSize) and
  * reads it again; every value is checked, so two texels sharing an address
- * would show.  (vkCmdCopyImageToBuffer is not used: RADV's copy shader
- * dispatches with PARTIAL_TG_EN, which the vgpu's CP does not model.) */
+ * would show.  (RADV's copy shaders, vkCmdCopyImageToBuffer and
+ * vkCmdCopyBufferToImage, are tested in tests/vulkan/vkmeta.c.) */
 static int tiled_3d_or_array(struct vkc *v, bool is3d)
 {
 	const char *name = is3d ? "image_3d_optimal" : "image_array_optimal";
