@@ -665,17 +665,87 @@ Test(vgpu_shader_ops, wmma_neg_modifiers_and_inline_c)
 	expect_words(out, want, sizeof(want) / 4);
 }
 
-/* A bf16 C inline constant other than 0 faults: which bf16 value the
- * hardware feeds for it is not documented. */
-Test(vgpu_shader_ops, wmma_bf16_inline_c_faults)
+/* bf16 inline constants, as LLVM 19 defines them for a bf16 operand
+ * (AMDGPUBaseInfo isInlinableLiteralBF16; llvm-mc-19 encodes the bf16
+ * literal 0x3f80 in v_dot2_bf16_bf16's S2, and in gfx12's WMMA bf16 C, as
+ * the inline constant 1.0): a float constant is the high 16 bits of its
+ * f32 encoding (1/(2*pi) is 0x3E22, not the rounded 0x3E23), an integer
+ * the 16-bit pattern.  v[8:15] hold bf16 1.0 at even k and 2.0 at odd k,
+ * so every element of A * B is 8 * 1 + 8 * 4 = 40; then they are set to
+ * 0.  Encodings from llvm-mc-19 (gfx1100), except WMMA with C =
+ * 1/(2*pi), which llvm-mc-19 disassembles but does not assemble for
+ * gfx11. */
+static const uint32_t bf16_const_prog[] = {
+	0x7e1002ff, 0x40003f80, /* v_mov_b32 v8, 0x40003f80 */
+	0x7e120308, /* v_mov_b32 v9, v8 */
+	0x7e140308, /* v_mov_b32 v10, v8 */
+	0x7e160308, /* v_mov_b32 v11, v8 */
+	0x7e180308, /* v_mov_b32 v12, v8 */
+	0x7e1a0308, /* v_mov_b32 v13, v8 */
+	0x7e1c0308, /* v_mov_b32 v14, v8 */
+	0x7e1e0308, /* v_mov_b32 v15, v8 */
+	0x7e0002ff, 0xdead0000, /* v_mov_b32 v0, 0xdead0000 */
+	0xcc434000, 0x1bca1108, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], 1.0 */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0000, 0x00000001, /* global_store_b32 v1, v0, s[0:1] */
+	0x7e0002ff, 0xdead0000, /* v_mov_b32 v0, 0xdead0000 */
+	0xcc434400, 0x1bde1108, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], -4.0 neg_hi:[0,0,1] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0004, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:4 */
+	0x7e0002ff, 0xdead0000, /* v_mov_b32 v0, 0xdead0000 */
+	0xcc436000, 0x1bc21108, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], 0.5 op_sel:[0,0,1] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0008, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:8 */
+	0x7e100280, /* v_mov_b32 v8, 0 */
+	0x7e120280, /* v_mov_b32 v9, 0 */
+	0x7e140280, /* v_mov_b32 v10, 0 */
+	0x7e160280, /* v_mov_b32 v11, 0 */
+	0x7e180280, /* v_mov_b32 v12, 0 */
+	0x7e1a0280, /* v_mov_b32 v13, 0 */
+	0x7e1c0280, /* v_mov_b32 v14, 0 */
+	0x7e1e0280, /* v_mov_b32 v15, 0 */
+	0x7e0002ff, 0xdead0000, /* v_mov_b32 v0, 0xdead0000 */
+	0xcc434000, 0x1be21108, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], 0.15915494 */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a000c, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:12 */
+	0x7e0002ff, 0xdead0000, /* v_mov_b32 v0, 0xdead0000 */
+	0xcc434000, 0x1b021108, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], 64 */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0010, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:16 */
+	0x7e0402ff, 0x40003f80, /* v_mov_b32 v2, 0x40003f80 */
+	0x7e0602ff, 0x3f804000, /* v_mov_b32 v3, 0x3f804000 */
+	0xd6670004, 0x03ca0702, /* v_dot2_bf16_bf16 v4, v2, v3, 1.0 */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0014, 0x00000401, /* global_store_b32 v1, v4, s[0:1] offset:20 */
+	0xd6670004, 0x03e21108, /* v_dot2_bf16_bf16 v4, v8, v8, 0.15915494 */
+	0xdc6a0018, 0x00000401, /* global_store_b32 v1, v4, s[0:1] offset:24 */
+	0xd6670004, 0x03d60702, /* v_dot2_bf16_bf16 v4, v2, v3, -2.0 */
+	0xdc6a001c, 0x00000401, /* global_store_b32 v1, v4, s[0:1] offset:28 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_ops, bf16_inline_constants)
 {
-	static const uint32_t prog[] = {
-		0xcc434000, 0x1bca1108, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], 1.0 */
-		0xbfb00000,             /* s_endpgm */
+	static const uint32_t want[] = {
+		0xdead4224, /* WMMA bf16: 40 + 1.0 = bf16 41, bits 16-31 kept */
+		0xdead4230, /* 40 + |-4.0| = 44 */
+		0x42220000, /* op_sel[2]: 40 + 0.5 = 40.5 in bits 16-31 */
+		0xdead3e22, /* 0 + 1/(2*pi) = bf16 0x3E22 (not the rounded 0x3E23) */
+		0xdead0040, /* 0 + integer 64 = bf16 bits 0x0040 (a denormal, kept) */
+	};
+	/* v_dot2_bf16_bf16 (bits 0-15): 1*2 + 2*1 + C */
+	static const uint16_t want_dot[] = {
+		0x40a0, /* + 1.0 = 5.0 */
+		0x3e22, /* 0 + 0 + 1/(2*pi) = 0x3E22 */
+		0x4000, /* + -2.0 = 2.0 */
 	};
 	struct rig_buf *out = vgpu_rig_buf_new(4096);
-	struct rig_buf *code = program(prog, sizeof(prog) / 4);
+	struct rig_buf *code = program(bf16_const_prog, sizeof(bf16_const_prog) / 4);
 	uint32_t ctx = vgpu_rig_ctx_new();
-	cr_assert_eq(run(ctx, code, 32, 0, out), -ECANCELED);
-	cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+	cr_assert_eq(run(ctx, code, 32, 0, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+	const uint32_t *o = out->cpu;
+	for (unsigned i = 0; i < 3; i++)
+		cr_expect_eq(o[5 + i] & 0xffff, want_dot[i], "dot2 %u: %#x, want %#x", i,
+			     o[5 + i] & 0xffff, want_dot[i]);
 }

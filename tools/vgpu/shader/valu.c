@@ -741,6 +741,15 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 	 * ISA); op_sel[2] picks S2's half, op_sel[3] D's */
 	if (xi && (p->ext == VEXT_DOT2_F16_F16 || p->ext == VEXT_DOT2_BF16_BF16))
 		opsel &= 0xc;
+	/* v_dot2_bf16_bf16's S2 is a bf16 operand: a float inline constant
+	 * (240..248) supplies the high 16 bits of its f32 encoding as bf16 in
+	 * bits 0-15, as LLVM 19 defines bf16 inline constants
+	 * (AMDGPUBaseInfo isInlinableLiteralBF16: 0x3F00 0.5 ... 0x3E22
+	 * 1/(2*pi); llvm-mc-19 encodes the bf16 literal 0x3f80 in S2 as the
+	 * inline constant 1.0) */
+	if (xi && p->ext == VEXT_DOT2_BF16_BF16 && nsrc > 2 && src[2]->kind == ISA_OPK_INLINE &&
+	    src[2]->code >= 240 && src[2]->code <= 248)
+		scal[2] = (scal[2] >> 16) & 0xffff;
 	/* op_sel (VOP3): bit k picks the high half of 16-bit source k, bit 3
 	 * writes a 16-bit result to the high half; on other operands it is
 	 * not an encoding the core runs */
@@ -1037,25 +1046,30 @@ static uint32_t f32_to_bf16(float f)
  * 16-31 (odd k); neg_hi[2] takes |C| and neg_lo[2] then negates C.  C may
  * be an inline constant (every element of C is that value): a float
  * constant is the f32 (f32 C) or f16 (f16 C) encoding of 0.5..4.0 and
- * 1/(2*pi); an integer constant is the integer's bit pattern in that
- * width, as for other VALU float sources.  A bf16 C constant other than 0
- * is not modelled (which bf16 bits the hardware feeds is not documented). */
+ * 1/(2*pi), and for bf16 C the high 16 bits of the f32 encoding (LLVM 19's
+ * bf16 inline constants, AMDGPUBaseInfo isInlinableLiteralBF16: 0x3F80 is
+ * 1.0, 0x3E22 1/(2*pi); llvm-mc-19 encodes the gfx12 WMMA bf16 C literal
+ * 0x3f80 as the inline constant 1.0); an integer constant is the
+ * integer's bit pattern in that width, as for other VALU float sources. */
 enum { WMMA_F32, WMMA_F16, WMMA_BF16 };
 
 /* the value of every element of an inline-constant C (source code 128..208
- * or 240..248), or -1 for a bf16 C other than 0 */
-static int wmma_c_const(unsigned code, int res, float *out)
+ * or 240..248) */
+static void wmma_c_const(unsigned code, int res, float *out)
 {
 	static const float fc[9] = { 0.5f, -0.5f, 1.0f, -1.0f, 2.0f, -2.0f, 4.0f, -4.0f, 0.0f };
 	bool isf = code >= 240;
 	int32_t iv = code <= 192 ? (int32_t)code - 128 : 192 - (int32_t)code;
 	if (res == WMMA_BF16)
-		return code == 128 ? (*out = 0.0f, 0) : -1;
-	if (res == WMMA_F32)
+		/* a float constant: the high 16 bits of its f32 encoding (exact
+		 * for 0.5..4.0; 1/(2*pi) is bf16 0x3E22); an integer: its 16-bit
+		 * pattern read as bf16 */
+		*out = f32((!isf ? (uint32_t)iv & 0xffffu
+			   : code == 248 ? 0x3e22u : vu32f(fc[code - 240]) >> 16) << 16);
+	else if (res == WMMA_F32)
 		*out = !isf ? f32((uint32_t)iv) : code == 248 ? f32(0x3e22f983u) : fc[code - 240];
 	else
 		*out = !isf ? f16_to_f32((uint16_t)iv) : code == 248 ? f16_to_f32(0x3118) : fc[code - 240];
-	return 0;
 }
 static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in, bool bf16,
 		int res)
@@ -1072,9 +1086,8 @@ static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_i
 	    (cc->kind != ISA_OPK_VGPR && cc->kind != ISA_OPK_INLINE))
 		return shader_illegal(c);
 	float cconst = 0.0f;
-	if (cc->kind == ISA_OPK_INLINE && wmma_c_const(cc->code, res, &cconst))
-		return shader_fault(c, "WMMA bf16 C inline constant other than 0 is not modelled "
-				       "(its bf16 encoding is not documented)");
+	if (cc->kind == ISA_OPK_INLINE)
+		wmma_c_const(cc->code, res, &cconst);
 	const struct isa_operand *regs[4] = { d, a, b, cc };
 	for (int i = 0; i < 4; i++)
 		if (regs[i]->kind == ISA_OPK_VGPR && (uint32_t)regs[i]->reg + 8 > w->nvgpr)
