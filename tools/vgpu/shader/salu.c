@@ -292,8 +292,9 @@ static int salu_unmodelled(struct shader_core *c)
 		      "context save/restore";
 	else if (starts(n, "s_subvector_loop_"))
 		why = "runs wave64 code in two wave32 halves (subvector mode), which the vgpu "
-		      "does not model; the RDNA3 guide gives it no pseudo-code";
-	char msg[200];
+		      "does not model; the RDNA3 guide gives it no pseudo-code and Mesa's ACO "
+		      "notes the ISA text is unclear on its addressing";
+	char msg[320];
 	snprintf(msg, sizeof(msg), "%s %s", n, why);
 	return shader_fault(c, msg);
 }
