@@ -683,6 +683,11 @@ static int t_image_3d_optimal(void)
 	return vkc_image_tests_3d_optimal(&V);
 }
 
+static int t_image_msaa_optimal(void)
+{
+	return vkc_image_tests_msaa_optimal(&V);
+}
+
 struct test {
 	const char *name;
 	int (*fn)(void);
@@ -710,6 +715,7 @@ static const struct test tests[] = {
 	{ "image_array_optimal", t_image_array_optimal },
 	{ "image_mips_optimal", t_image_mips_optimal },
 	{ "image_3d_optimal", t_image_3d_optimal },
+	{ "image_msaa_optimal", t_image_msaa_optimal },
 };
 
 int main(int argc, char **argv)
