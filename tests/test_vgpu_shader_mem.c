@@ -1326,6 +1326,53 @@ Test(vgpu_shader_mem, image_msaa_4x_z_x_store_load)
 	}
 }
 
+/* A 2-sample 2D MSAA array (TYPE 15, SW_MODE 27 SW_64KB_R_X, LAST_LEVEL 1,
+ * 16x130 texels, DEPTH 1: two layers) of 32_UINT.  With 2 samples (odd
+ * log2) and a 64 KiB block (even log2) ComputeThinBlockDimension makes the
+ * block taller than wide: 2^(16 - 2 - 1) texels, 64 x 128, so 130 rows
+ * pad to 256 and a slice is 64 * 256 * 4 * 2 = 0x20000 bytes; the second
+ * block row starts at 0x10000.  GFX11_SW_64K_ZR_X_2xaa_PATINFO row 27
+ * (nibble01 3, nibble2 7, nibble3 143, nibble4 109) puts the address bits
+ *   2 S0, 3 X0, 4 Y0, 5 X1, 6 Y1, 7 X2, 8 Y4^X6^Y6, 9 Z1^X4^Y4,
+ *   10 Z0^X5^Y5, 11 X3, 12 Y3, 13 X5^Y8, 14 Y6^X7, 15 Y2^X6^Y7
+ * (the layer is Z), so with the pipe/bank XOR 0x500: (0, 0) layer 0
+ * sample 1 at 0x504, (3, 129) layer 0 sample 0 at 0x10000 + (0x8038 ^
+ * 0x500), (5, 7) layer 1 sample 1 at 0x20000 + (0x84dc ^ 0x500), (15, 15)
+ * layer 1 sample 0 at 0x20000 + (0x9cf8 ^ 0x500). */
+Test(vgpu_shader_mem, image_msaa_2x_array_r_x_store_load)
+{
+	static const uint32_t body[] = {
+		0xbe8a00ff, 0x00204003, /* s_mov_b32 s10, 0x204003 (16 x 130) */
+		0xbe8b00ff, 0xf1b10fac, /* s_mov_b32 s11, 0xf1b10fac (TYPE 15, SW_MODE 27, LAST_LEVEL 1) */
+		0xbe8c0081, /* s_mov_b32 s12, 1 (DEPTH 1) */
+		0xf018019c, 0x00020501, /* image_store v5, v[1:4], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA_ARRAY unorm */
+		0xf000019c, 0x00020601, /* image_load v6, v[1:4], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA_ARRAY unorm */
+		0xdc6a0400, 0x0000060a, /* global_store_b32 v10, v6, s[0:1] offset:1024 */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t pts[4][4] = { { 0, 0, 0, 1 }, { 3, 129, 0, 0 }, { 5, 7, 1, 1 },
+					    { 15, 15, 1, 0 } };
+	static const uint32_t at[4] = { 0x504, 0x10000 + (0x8038 ^ 0x500), 0x20000 + (0x84dc ^ 0x500),
+					0x20000 + (0x9cf8 ^ 0x500) };
+	struct rig_buf *out = vgpu_rig_buf_new(0x60000);
+	uint32_t *m = out->cpu;
+	for (unsigned i = 0; i < 4; i++)
+		for (unsigned k = 0; k < 4; k++)
+			m[4 * i + k] = pts[i][k];
+	uint64_t off = 0;
+	cr_assert_eq(run_msaa(vgpu_rig_ctx_new(), body, sizeof(body) / 4, 4, out, &off), 0);
+	const uint32_t *img = (const uint32_t *)((const uint8_t *)out->cpu + off);
+	unsigned found = 0;
+	for (unsigned k = 0; k < 0x40000 / 4; k++)
+		found += img[k] != 0;
+	cr_expect_eq(found, 4, "four samples written, %u found", found);
+	for (unsigned i = 0; i < 4; i++) {
+		cr_expect_eq(img[at[i] / 4], 100 + i, "(%u, %u) layer %u sample %u at 0x%x: %u",
+			     pts[i][0], pts[i][1], pts[i][2], pts[i][3], at[i], img[at[i] / 4]);
+		cr_expect_eq(m[256 + 4 * i], 100 + i, "image_load back, lane %u", i);
+	}
+}
+
 /* What the MSAA path does not define faults: a sample index past the
  * image's 4 samples, image_msaa_load, the _mip form, a linear (SW_MODE 0)
  * MSAA T# (addrlib refuses linear MSAA). */
