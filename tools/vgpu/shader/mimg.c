@@ -274,7 +274,9 @@ static bool texel_offset(const struct image *im, uint32_t x, uint32_t y, uint32_
 			 unsigned level, uint32_t sample, uint64_t *off)
 {
 	if (im->samples > 1) {
-		if (x >= im->width || y >= im->height || (im->array && slice > im->depth))
+		/* the slice inside DEPTH for both MSAA types (RADV writes the
+		 * view's last layer there; a TYPE 14 view has DEPTH 0) */
+		if (x >= im->width || y >= im->height || slice > im->depth)
 			return false;
 		uint64_t blk_mask = ((uint64_t)1 << im->swz.blk_log2) - 1;
 		uint64_t o = gfx11_swz_offset_msaa(&im->swz, x, y, slice, sample);
