@@ -1243,3 +1243,166 @@ Test(vgpu_shader_mem, image_cube_faces_are_array_slices)
 	cr_expect_eq(m[1], 0xabc, "image_load of face 10 = slice 11");
 	cr_expect_eq(m[2], 0, "image_load past DEPTH reads 0");
 }
+
+/* ---- MSAA images ------------------------------------------------------ */
+
+/* The set-up of a 4-sample 16x16 32_UINT image (TYPE 14 2D_MSAA, SW_MODE
+ * 24 SW_64KB_Z_X, LAST_LEVEL 2 = log2 samples, as RADV writes an MSAA T#)
+ * at the first 64 KiB boundary past s[0:1] + 4 KiB (word 4, the offset,
+ * is patched per run), pipe/bank XOR 5 in BASE_ADDRESS bits 2:0; each
+ * lane's x, y, sample, layer from s[0:1] + 16 * lane. */
+static const uint32_t msaa_setup[] = {
+	0x30140084, /* v_lshlrev_b32 v10, 4, v0 */
+	0xdc5e0000, 0x0100000a, /* global_load_b128 v[1:4], v10, s[0:1] */
+	0x8008ff00, 0x00010000, /* s_add_u32 s8, s0, <offset> */
+	0x82098001, /* s_addc_u32 s9, s1, 0 */
+	0x85888808, /* s_lshr_b64 s[8:9], s[8:9], 8 */
+	0x8c088508, /* s_or_b32 s8, s8, 5 */
+	0x8c09ff09, 0xc1400000, /* s_or_b32 s9, s9, 0xc1400000 (32_UINT, WIDTH-1 bits 1:0) */
+	0xbe8a00ff, 0x0003c003, /* s_mov_b32 s10, 0x3c003 (16 x 16) */
+	0xbe8b00ff, 0xe1820fac, /* s_mov_b32 s11, 0xe1820fac (TYPE 14, SW_MODE 24, LAST_LEVEL 2) */
+	0xbe8c0080, /* s_mov_b32 s12, 0 */
+	0xbe8d0080, /* s_mov_b32 s13, 0 */
+	0xbe8e0080, /* s_mov_b32 s14, 0 */
+	0xbe8f0080, /* s_mov_b32 s15, 0 */
+	0x4a0a00ff, 0x00000064, /* v_add_nc_u32 v5, 0x64, v0 */
+};
+
+/* msaa_setup, then body; the image offset from out->va set in word 4 */
+static int run_msaa(uint32_t ctx, const uint32_t *body, size_t n, unsigned lanes,
+		    const struct rig_buf *out, uint64_t *img_off)
+{
+	size_t ns = sizeof(msaa_setup) / 4;
+	uint32_t words[64];
+	cr_assert(ns + n <= 64);
+	memcpy(words, msaa_setup, sizeof(msaa_setup));
+	memcpy(words + ns, body, n * 4);
+	uint64_t base = (out->va + 0x1000 + 0xffff) & ~(uint64_t)0xffff;
+	*img_off = base - out->va;
+	words[4] = (uint32_t)*img_off;
+	return run(ctx, program(words, ns + n), lanes, 0, out);
+}
+
+/* Six samples stored with image_store and read back with image_load, at
+ * the addresses addrlib gives: GFX11_SW_64K_ZR_X_4xaa_PATINFO row 27 (8
+ * pipes, 4 packers on the 780m profile: m_colorBaseIndex 25, 4 bytes per
+ * texel: nibble01 3, nibble2 12, nibble3 143, nibble4 160) puts the
+ * address bits of a 64x64-texel block
+ *   2 S0, 3 S1, 4 X0, 5 Y0, 6 X1, 7 Y1, 8 Y4^X6^Y6, 9 Z1^X4^Y4,
+ *   10 Z0^X5^Y5, 11 X3, 12 Y3, 13 X5^Y8, 14 X2^X6^Y7, 15 Y2^Y6^X7
+ * (ComputeThinBlockDimension: 2^(16 - 2 - 2) texels, width first for 4x),
+ * so (0, 0) sample 1 is at 0x4, sample 3 at 0xc, (5, 9) sample 2 at
+ * 0x5038, (15, 15) sample 3 at 0xd8fc, (1, 0) sample 0 at 0x10 and
+ * (0, 1) sample 0 at 0x20, each XORed with the pipe/bank XOR 0x500
+ * (ComputeSurfaceAddrFromCoordMacroTiled, numSamples > 1). */
+Test(vgpu_shader_mem, image_msaa_4x_z_x_store_load)
+{
+	static const uint32_t body[] = {
+		0xf0180198, 0x00020501, /* image_store v5, v[1:3], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA unorm */
+		0xf0000198, 0x00020601, /* image_load v6, v[1:3], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA unorm */
+		0xdc6a0400, 0x0000060a, /* global_store_b32 v10, v6, s[0:1] offset:1024 */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t pts[6][3] = { { 0, 0, 1 }, { 0, 0, 3 }, { 5, 9, 2 },
+					    { 15, 15, 3 }, { 1, 0, 0 }, { 0, 1, 0 } };
+	static const uint32_t at[6] = { 0x4, 0xc, 0x5038, 0xd8fc, 0x10, 0x20 };
+	struct rig_buf *out = vgpu_rig_buf_new(0x30000);
+	uint32_t *m = out->cpu;
+	for (unsigned i = 0; i < 6; i++)
+		for (unsigned k = 0; k < 3; k++)
+			m[4 * i + k] = pts[i][k];
+	uint64_t off = 0;
+	cr_assert_eq(run_msaa(vgpu_rig_ctx_new(), body, sizeof(body) / 4, 6, out, &off), 0);
+	const uint32_t *img = (const uint32_t *)((const uint8_t *)out->cpu + off);
+	unsigned found = 0;
+	for (unsigned k = 0; k < 0x10000 / 4; k++)
+		found += img[k] != 0;
+	cr_expect_eq(found, 6, "six samples written, %u found", found);
+	for (unsigned i = 0; i < 6; i++) {
+		uint32_t a = at[i] ^ 0x500;
+		cr_expect_eq(img[a / 4], 100 + i, "(%u, %u) sample %u at 0x%x: %u", pts[i][0],
+			     pts[i][1], pts[i][2], a, img[a / 4]);
+		cr_expect_eq(m[256 + 4 * i], 100 + i, "image_load back, lane %u", i);
+	}
+}
+
+/* A 2-sample 2D MSAA array (TYPE 15, SW_MODE 27 SW_64KB_R_X, LAST_LEVEL 1,
+ * 16x130 texels, DEPTH 1: two layers) of 32_UINT.  With 2 samples (odd
+ * log2) and a 64 KiB block (even log2) ComputeThinBlockDimension makes the
+ * block taller than wide: 2^(16 - 2 - 1) texels, 64 x 128, so 130 rows
+ * pad to 256 and a slice is 64 * 256 * 4 * 2 = 0x20000 bytes; the second
+ * block row starts at 0x10000.  GFX11_SW_64K_ZR_X_2xaa_PATINFO row 27
+ * (nibble01 3, nibble2 7, nibble3 143, nibble4 109) puts the address bits
+ *   2 S0, 3 X0, 4 Y0, 5 X1, 6 Y1, 7 X2, 8 Y4^X6^Y6, 9 Z1^X4^Y4,
+ *   10 Z0^X5^Y5, 11 X3, 12 Y3, 13 X5^Y8, 14 Y6^X7, 15 Y2^X6^Y7
+ * (the layer is Z), so with the pipe/bank XOR 0x500: (0, 0) layer 0
+ * sample 1 at 0x504, (3, 129) layer 0 sample 0 at 0x10000 + (0x8038 ^
+ * 0x500), (5, 7) layer 1 sample 1 at 0x20000 + (0x84dc ^ 0x500), (15, 15)
+ * layer 1 sample 0 at 0x20000 + (0x9cf8 ^ 0x500). */
+Test(vgpu_shader_mem, image_msaa_2x_array_r_x_store_load)
+{
+	static const uint32_t body[] = {
+		0xbe8a00ff, 0x00204003, /* s_mov_b32 s10, 0x204003 (16 x 130) */
+		0xbe8b00ff, 0xf1b10fac, /* s_mov_b32 s11, 0xf1b10fac (TYPE 15, SW_MODE 27, LAST_LEVEL 1) */
+		0xbe8c0081, /* s_mov_b32 s12, 1 (DEPTH 1) */
+		0xf018019c, 0x00020501, /* image_store v5, v[1:4], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA_ARRAY unorm */
+		0xf000019c, 0x00020601, /* image_load v6, v[1:4], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA_ARRAY unorm */
+		0xdc6a0400, 0x0000060a, /* global_store_b32 v10, v6, s[0:1] offset:1024 */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t pts[4][4] = { { 0, 0, 0, 1 }, { 3, 129, 0, 0 }, { 5, 7, 1, 1 },
+					    { 15, 15, 1, 0 } };
+	static const uint32_t at[4] = { 0x504, 0x10000 + (0x8038 ^ 0x500), 0x20000 + (0x84dc ^ 0x500),
+					0x20000 + (0x9cf8 ^ 0x500) };
+	struct rig_buf *out = vgpu_rig_buf_new(0x60000);
+	uint32_t *m = out->cpu;
+	for (unsigned i = 0; i < 4; i++)
+		for (unsigned k = 0; k < 4; k++)
+			m[4 * i + k] = pts[i][k];
+	uint64_t off = 0;
+	cr_assert_eq(run_msaa(vgpu_rig_ctx_new(), body, sizeof(body) / 4, 4, out, &off), 0);
+	const uint32_t *img = (const uint32_t *)((const uint8_t *)out->cpu + off);
+	unsigned found = 0;
+	for (unsigned k = 0; k < 0x40000 / 4; k++)
+		found += img[k] != 0;
+	cr_expect_eq(found, 4, "four samples written, %u found", found);
+	for (unsigned i = 0; i < 4; i++) {
+		cr_expect_eq(img[at[i] / 4], 100 + i, "(%u, %u) layer %u sample %u at 0x%x: %u",
+			     pts[i][0], pts[i][1], pts[i][2], pts[i][3], at[i], img[at[i] / 4]);
+		cr_expect_eq(m[256 + 4 * i], 100 + i, "image_load back, lane %u", i);
+	}
+}
+
+/* What the MSAA path does not define faults: a sample index past the
+ * image's 4 samples, image_msaa_load, the _mip form, a linear (SW_MODE 0)
+ * MSAA T# (addrlib refuses linear MSAA). */
+Test(vgpu_shader_mem, image_msaa_undefined_corners_fault)
+{
+	static const uint32_t sample4[] = {
+		0x7e060284, /* v_mov_b32 v3, 4 */
+		0xf0000198, 0x00020601, /* image_load v6, v[1:3], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA unorm */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t msaa_load[] = {
+		0xf0600198, 0x00020601, /* image_msaa_load v[6:9], v[1:3], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA unorm */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t mip[] = {
+		0xf0040198, 0x00020601, /* image_load_mip v6, v[1:4], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA unorm */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t linear[] = {
+		0x8b0bff0b, 0xfe0fffff, /* s_and_b32 s11, s11, 0xfe0fffff (SW_MODE 0) */
+		0xf0000198, 0x00020601, /* image_load v6, v[1:3], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA unorm */
+		0xbfb00000, /* s_endpgm */
+	};
+	const uint32_t *bodies[] = { sample4, msaa_load, mip, linear };
+	const size_t lens[] = { 4, 3, 3, 5 };
+	for (unsigned i = 0; i < 4; i++) {
+		struct rig_buf *out = vgpu_rig_buf_new(0x30000);
+		uint32_t ctx = vgpu_rig_ctx_new();
+		uint64_t off;
+		cr_expect_eq(run_msaa(ctx, bodies[i], lens[i], 1, out, &off), -ECANCELED, "body %u", i);
+		cr_expect(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "body %u", i);
+	}
+}

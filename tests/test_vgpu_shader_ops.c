@@ -665,17 +665,146 @@ Test(vgpu_shader_ops, wmma_neg_modifiers_and_inline_c)
 	expect_words(out, want, sizeof(want) / 4);
 }
 
-/* A bf16 C inline constant other than 0 faults: which bf16 value the
- * hardware feeds for it is not documented. */
-Test(vgpu_shader_ops, wmma_bf16_inline_c_faults)
+/* bf16 inline constants, as the RDNA3 guide (7.5.1: "BF16 uses 32-bit
+ * float constants and then the BF16 operand selects the upper 16 bits of
+ * the FP32 constant") and LLVM 19 (AMDGPUBaseInfo isInlinableLiteralBF16;
+ * llvm-mc-19 encodes the bf16 literal 0x3f80 in v_dot2_bf16_bf16's S2, and
+ * in gfx12's WMMA bf16 C, as the inline constant 1.0) both define them: a
+ * float constant is the high 16 bits of its f32 encoding (1/(2*pi) is
+ * 0x3E22, not the rounded 0x3E23).  v[8:15] hold bf16 1.0 at even k and 2.0 at odd k,
+ * so every element of A * B is 8 * 1 + 8 * 4 = 40; then they are set to
+ * 0.  Encodings from llvm-mc-19 (gfx1100), except WMMA with C =
+ * 1/(2*pi), which llvm-mc-19 disassembles but does not assemble for
+ * gfx11. */
+static const uint32_t bf16_const_prog[] = {
+	0x7e1002ff, 0x40003f80, /* v_mov_b32 v8, 0x40003f80 */
+	0x7e120308, /* v_mov_b32 v9, v8 */
+	0x7e140308, /* v_mov_b32 v10, v8 */
+	0x7e160308, /* v_mov_b32 v11, v8 */
+	0x7e180308, /* v_mov_b32 v12, v8 */
+	0x7e1a0308, /* v_mov_b32 v13, v8 */
+	0x7e1c0308, /* v_mov_b32 v14, v8 */
+	0x7e1e0308, /* v_mov_b32 v15, v8 */
+	0x7e0002ff, 0xdead0000, /* v_mov_b32 v0, 0xdead0000 */
+	0xcc434000, 0x1bca1108, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], 1.0 */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0000, 0x00000001, /* global_store_b32 v1, v0, s[0:1] */
+	0x7e0002ff, 0xdead0000, /* v_mov_b32 v0, 0xdead0000 */
+	0xcc434400, 0x1bde1108, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], -4.0 neg_hi:[0,0,1] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0004, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:4 */
+	0x7e0002ff, 0xdead0000, /* v_mov_b32 v0, 0xdead0000 */
+	0xcc436000, 0x1bc21108, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], 0.5 op_sel:[0,0,1] */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0008, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:8 */
+	0x7e100280, /* v_mov_b32 v8, 0 */
+	0x7e120280, /* v_mov_b32 v9, 0 */
+	0x7e140280, /* v_mov_b32 v10, 0 */
+	0x7e160280, /* v_mov_b32 v11, 0 */
+	0x7e180280, /* v_mov_b32 v12, 0 */
+	0x7e1a0280, /* v_mov_b32 v13, 0 */
+	0x7e1c0280, /* v_mov_b32 v14, 0 */
+	0x7e1e0280, /* v_mov_b32 v15, 0 */
+	0x7e0002ff, 0xdead0000, /* v_mov_b32 v0, 0xdead0000 */
+	0xcc434000, 0x1be21108, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], 0.15915494 */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a000c, 0x00000001, /* global_store_b32 v1, v0, s[0:1] offset:12 */
+	0x7e0402ff, 0x40003f80, /* v_mov_b32 v2, 0x40003f80 */
+	0x7e0602ff, 0x3f804000, /* v_mov_b32 v3, 0x3f804000 */
+	0xd6670004, 0x03ca0702, /* v_dot2_bf16_bf16 v4, v2, v3, 1.0 */
+	0x7e020280, /* v_mov_b32 v1, 0 */
+	0xdc6a0014, 0x00000401, /* global_store_b32 v1, v4, s[0:1] offset:20 */
+	0xd6670004, 0x03e21108, /* v_dot2_bf16_bf16 v4, v8, v8, 0.15915494 */
+	0xdc6a0018, 0x00000401, /* global_store_b32 v1, v4, s[0:1] offset:24 */
+	0xd6670004, 0x03d60702, /* v_dot2_bf16_bf16 v4, v2, v3, -2.0 */
+	0xdc6a001c, 0x00000401, /* global_store_b32 v1, v4, s[0:1] offset:28 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_ops, bf16_inline_constants)
 {
-	static const uint32_t prog[] = {
-		0xcc434000, 0x1bca1108, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], 1.0 */
-		0xbfb00000,             /* s_endpgm */
+	static const uint32_t want[] = {
+		0xdead4224, /* WMMA bf16: 40 + 1.0 = bf16 41, bits 16-31 kept */
+		0xdead4230, /* 40 + |-4.0| = 44 */
+		0x42220000, /* op_sel[2]: 40 + 0.5 = 40.5 in bits 16-31 */
+		0xdead3e22, /* 0 + 1/(2*pi) = bf16 0x3E22 (not the rounded 0x3E23) */
+	};
+	/* v_dot2_bf16_bf16 (bits 0-15): 1*2 + 2*1 + C */
+	static const uint16_t want_dot[] = {
+		0x40a0, /* + 1.0 = 5.0 */
+		0x3e22, /* 0 + 0 + 1/(2*pi) = 0x3E22 */
+		0x4000, /* + -2.0 = 2.0 */
 	};
 	struct rig_buf *out = vgpu_rig_buf_new(4096);
-	struct rig_buf *code = program(prog, sizeof(prog) / 4);
+	struct rig_buf *code = program(bf16_const_prog, sizeof(bf16_const_prog) / 4);
 	uint32_t ctx = vgpu_rig_ctx_new();
-	cr_assert_eq(run(ctx, code, 32, 0, out), -ECANCELED);
-	cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+	cr_assert_eq(run(ctx, code, 32, 0, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+	const uint32_t *o = out->cpu;
+	for (unsigned i = 0; i < 3; i++)
+		cr_expect_eq(o[5 + i] & 0xffff, want_dot[i], "dot2 %u: %#x, want %#x", i,
+			     o[5 + i] & 0xffff, want_dot[i]);
+}
+
+/* Inline constants on packed 16-bit sources, where the RDNA3 guide (7.5.1)
+ * and LLVM 19 agree: a float constant is its f16 value in bits 0-15 and 0
+ * in bits 16-31 (llvm-mc-19 encodes the literal 0x3c00 there as 1.0); to
+ * use it in both halves op_sel_hi selects the low half.  v0 holds f16 1.0
+ * in bits 0-15 and 2.0 in bits 16-31.  Encodings from llvm-mc-19. */
+Test(vgpu_shader_ops, packed_f16_inline_constants)
+{
+	static const uint32_t prog[] = {
+		0x7e0002ff, 0x40003c00, /* v_mov_b32 v0, 0x40003c00 */
+		0xcc104001, 0x0801e900, /* v_pk_mul_f16 v1, v0, 2.0 op_sel_hi:[1,0] */
+		0xcc0f4002, 0x1801e500, /* v_pk_add_f16 v2, v0, 1.0 */
+		0x7e0602ff, 0x3c003c00, /* v_mov_b32 v3, 0x3c003c00 */
+		0x780600f2, /* v_pk_fmac_f16 v3, 1.0, v0 */
+		0x7e080280, /* v_mov_b32 v4, 0 */
+		0xd6660004, 0x020200f2, /* v_dot2_f16_f16 v4, 1.0, v0, 0 */
+		0xcc0a4005, 0x18011100, /* v_pk_add_u16 v5, v0, 8 */
+		0x7e160280, /* v_mov_b32 v11, 0 */
+		0xdc6a0000, 0x0000010b, /* global_store_b32 v11, v1, s[0:1] */
+		0xdc6a0004, 0x0000020b, /* global_store_b32 v11, v2, s[0:1] offset:4 */
+		0xdc6a0008, 0x0000030b, /* global_store_b32 v11, v3, s[0:1] offset:8 */
+		0xdc6a000c, 0x0000040b, /* global_store_b32 v11, v4, s[0:1] offset:12 */
+		0xdc6a0010, 0x0000050b, /* global_store_b32 v11, v5, s[0:1] offset:16 */
+		0xbfb00000, /* s_endpgm */
+	};
+	static const uint32_t want[] = {
+		0x44004000, /* (1.0 * 2.0, 2.0 * 2.0): op_sel_hi reads 2.0 for the high half too */
+		0x40004000, /* (1.0 + 1.0, 2.0 + 0) */
+		0x3c004000, /* v_pk_fmac: (1.0 * 1.0 + 1.0, 0 * 2.0 + 1.0) */
+		0x00003c00, /* 1.0 * 1.0 + 0 * 2.0 + 0 = 1.0 in bits 0-15, bits 16-31 kept */
+		0x40003c08, /* integer 8: (0x3c00 + 8, 0x4000 + 0) */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t ctx = vgpu_rig_ctx_new();
+	cr_assert_eq(run(ctx, program(prog, sizeof(prog) / 4), 32, 0, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+}
+
+/* Where the guide and LLVM 19 disagree on a constant's bits the core
+ * faults: bf16 (the guide: the FP32 constant's upper 16 bits, replicated
+ * in the DOT2 forms; LLVM: bits 0-15 only), v_dot2_f32_f16 (the guide: the
+ * FP32 constant), v_dot2acc_f32_f16 (the guide: low half duplicated), a
+ * negative integer on a packed 16-bit source (the guide: bits 0-15 only;
+ * LLVM: both halves) and an integer on a bf16 operand (the guide: the
+ * upper 16 bits of the 32-bit constant; LLVM: its 16-bit pattern). */
+Test(vgpu_shader_ops, packed_inline_constants_in_dispute_fault)
+{
+	static const uint32_t bodies[][3] = {
+		{ 0xcc1a4002, 0x1a0206f2, 0xbfb00000 }, /* v_dot2_f32_bf16 v2, 1.0, v3, 0 */
+		{ 0xcc134002, 0x1a01e103, 0xbfb00000 }, /* v_dot2_f32_f16 v2, v3, 0.5, 0 */
+		{ 0x040e00f2, 0xbfb00000, 0xbfb00000 }, /* v_dot2acc_f32_f16 v7, 1.0, v0 */
+		{ 0xd6670004, 0x020200f2, 0xbfb00000 }, /* v_dot2_bf16_bf16 v4, 1.0, v0, 0 */
+		{ 0xd6670004, 0x03020100, 0xbfb00000 }, /* v_dot2_bf16_bf16 v4, v0, v0, 64 */
+		{ 0xcc0a4005, 0x18018300, 0xbfb00000 }, /* v_pk_add_u16 v5, v0, -1 */
+		{ 0xcc434000, 0x1b021108, 0xbfb00000 }, /* v_wmma_bf16_16x16x16_bf16 v[0:7], v[8:15], v[8:15], 64 */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	for (unsigned i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		uint32_t ctx = vgpu_rig_ctx_new();
+		cr_expect_eq(run(ctx, program(bodies[i], 3), 32, 0, out), -ECANCELED, "body %u", i);
+		cr_expect(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "body %u", i);
+	}
 }

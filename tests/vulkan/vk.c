@@ -110,6 +110,8 @@ int vkc_init(struct vkc *v, const char *family)
 	f2_on.features.shaderInt64 = f2.features.shaderInt64;
 	f2_on.features.shaderStorageImageExtendedFormats = f2.features.shaderStorageImageExtendedFormats;
 	v->image_ext_formats = f2.features.shaderStorageImageExtendedFormats;
+	f2_on.features.shaderStorageImageMultisample = f2.features.shaderStorageImageMultisample;
+	v->image_ms = f2.features.shaderStorageImageMultisample;
 
 	float prio = 1.0f;
 	VkDeviceQueueCreateInfo qci[2] = {

@@ -30,6 +30,7 @@ struct vkc {
 	uint32_t subgroup_size;
 	bool f16, i64, float_atomic_add, shared_float_atomic_add;
 	bool image_ext_formats;       /* shaderStorageImageExtendedFormats */
+	bool image_ms;                /* shaderStorageImageMultisample */
 	const char *spv_dir;
 	char name[256];
 };
@@ -93,6 +94,7 @@ int vkc_image_tests_r32ui(struct vkc *v);
 int vkc_image_tests_rgb10a2(struct vkc *v);
 int vkc_image_tests_r11g11b10(struct vkc *v);
 int vkc_image_tests_array_optimal(struct vkc *v);
+int vkc_image_tests_msaa_optimal(struct vkc *v);
 int vkc_image_tests_mips_optimal(struct vkc *v);
 int vkc_image_tests_3d_optimal(struct vkc *v);
 

@@ -704,6 +704,11 @@ static int t_image_copy_odd(void)
 	return vkc_image_copy_odd(&V);
 }
 
+static int t_image_msaa_optimal(void)
+{
+	return vkc_image_tests_msaa_optimal(&V);
+}
+
 struct test {
 	const char *name;
 	int (*fn)(void);
@@ -735,6 +740,7 @@ static const struct test tests[] = {
 	{ "meta_update", t_meta_update },
 	{ "meta_copy", t_meta_copy },
 	{ "image_copy_odd", t_image_copy_odd },
+	{ "image_msaa_optimal", t_image_msaa_optimal },
 };
 
 int main(int argc, char **argv)

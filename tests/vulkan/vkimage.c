@@ -559,6 +559,125 @@ int vkc_image_tests_3d_optimal(struct vkc *v)
 	return tiled_3d_or_array(v, true);
 }
 
+/* ---- a multisampled storage image ----------------------------------------- */
+
+#define MS_W 48u
+#define MS_H 32u
+#define MS_S 4u
+
+/* A 48x32 r32ui VK_IMAGE_TILING_OPTIMAL storage image with 4 samples
+ * (shaderStorageImageMultisample; RADV's choice of swizzle and T#): the
+ * shader fills every sample (imageStore), reads it back (imageLoad,
+ * imageAtomicAdd, imageSize, imageSamples) and reads it again.  Every
+ * value is checked, so two samples sharing an address would show; the
+ * layout itself is addrlib's as the vgpu holds it (the hand-assembled
+ * test checks addresses). */
+int vkc_image_tests_msaa_optimal(struct vkc *v)
+{
+	const char *name = "image_msaa_optimal";
+	struct vkc_img im;
+	struct vkc_buf out;
+	struct vkc_pipe p;
+	memset(&im, 0, sizeof(im));
+	memset(&out, 0, sizeof(out));
+	memset(&p, 0, sizeof(p));
+	const uint32_t n = MS_W * MS_H * MS_S;
+	int r = -1;
+	if (!v->image_ms) {
+		fprintf(stderr, "%s: the device has no shaderStorageImageMultisample\n", name);
+		return SKIP;
+	}
+	VkImageFormatProperties ifp;
+	if (vkGetPhysicalDeviceImageFormatProperties(v->phys, VK_FORMAT_R32_UINT, VK_IMAGE_TYPE_2D,
+						     VK_IMAGE_TILING_OPTIMAL, VK_IMAGE_USAGE_STORAGE_BIT,
+						     0, &ifp) != VK_SUCCESS ||
+	    !(ifp.sampleCounts & VK_SAMPLE_COUNT_4_BIT)) {
+		fprintf(stderr, "%s: no 4-sample r32ui storage image\n", name);
+		return SKIP;
+	}
+	VkImageCreateInfo ici = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO, .imageType = VK_IMAGE_TYPE_2D,
+		.format = VK_FORMAT_R32_UINT, .extent = { MS_W, MS_H, 1 }, .mipLevels = 1,
+		.arrayLayers = 1, .samples = VK_SAMPLE_COUNT_4_BIT, .tiling = VK_IMAGE_TILING_OPTIMAL,
+		.usage = VK_IMAGE_USAGE_STORAGE_BIT,
+		.sharingMode = VK_SHARING_MODE_CONCURRENT, .queueFamilyIndexCount = 2,
+		.pQueueFamilyIndices = (uint32_t[]){ v->fam_gfx, v->fam_comp },
+		.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+	};
+	if (vkCreateImage(v->dev, &ici, NULL, &im.img) != VK_SUCCESS)
+		goto out;
+	VkMemoryRequirements mr;
+	vkGetImageMemoryRequirements(v->dev, im.img, &mr);
+	uint32_t type = 0;
+	while (type < 32 && !(mr.memoryTypeBits & (1u << type)))
+		type++;
+	VkMemoryAllocateInfo mai = { .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+				     .allocationSize = mr.size, .memoryTypeIndex = type };
+	if (type == 32 || vkAllocateMemory(v->dev, &mai, NULL, &im.mem) != VK_SUCCESS ||
+	    vkBindImageMemory(v->dev, im.img, im.mem, 0) != VK_SUCCESS)
+		goto out;
+	VkImageViewCreateInfo vci = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO, .image = im.img,
+		.viewType = VK_IMAGE_VIEW_TYPE_2D, .format = VK_FORMAT_R32_UINT,
+		.subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1 },
+	};
+	if (vkCreateImageView(v->dev, &vci, NULL, &im.view) != VK_SUCCESS)
+		goto out;
+	if (vkc_buf_new(v, 16 + 3 * n * 4, 0, &out))
+		goto out;
+	if (img_pipe_new(v, "image_msaa", &im, &out, 8, &p))
+		goto out;
+	VkCommandBuffer cb;
+	if (vkc_begin(v, v->pool, &cb))
+		goto out;
+	VkImageMemoryBarrier ib = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+		.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+		.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED, .newLayout = VK_IMAGE_LAYOUT_GENERAL,
+		.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED, .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+		.image = im.img, .subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1 },
+	};
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 0,
+			     NULL, 0, NULL, 1, &ib);
+	for (uint32_t phase = 0; phase < 3; phase++) {
+		uint32_t push[2] = { phase, 0 };
+		vkc_bind(cb, &p, push);
+		vkCmdDispatch(cb, (MS_W + 7) / 8, (MS_H + 7) / 8, MS_S);
+		VkMemoryBarrier mb = { .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+				       .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
+				       .dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+							VK_ACCESS_HOST_READ_BIT };
+		vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+				     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb,
+				     0, NULL, 0, NULL);
+	}
+	if (vkc_submit_wait(v, v->q, v->pool, cb))
+		goto out;
+	const uint32_t *size = out.map, *o = (const uint32_t *)out.map + 4, *c = o + 2 * n;
+	r = 0;
+	if (size[0] != MS_W || size[1] != MS_H || size[2] != MS_S) {
+		fprintf(stderr, "%s: imageSize %u x %u, imageSamples %u, expected %u x %u, %u\n", name,
+			size[0], size[1], size[2], MS_W, MS_H, MS_S);
+		r = -1;
+	}
+	for (uint32_t s = 0; s < MS_S && !r; s++)
+		for (uint32_t y = 0; y < MS_H && !r; y++)
+			for (uint32_t x = 0; x < MS_W && !r; x++) {
+				uint32_t i = (s * MS_H + y) * MS_W + x, h = arr_hash(x, y, s, 0);
+				if (o[i] != h || o[n + i] != h || c[i] != h + 5) {
+					fprintf(stderr, "%s (%u, %u) sample %u: loaded 0x%08x, atomic 0x%08x, "
+						"then 0x%08x; expected 0x%08x, 0x%08x, 0x%08x\n", name, x, y, s,
+						o[i], o[n + i], c[i], h, h, h + 5);
+					r = -1;
+				}
+			}
+out:
+	vkc_pipe_free(v, &p);
+	vkc_buf_free(v, &out);
+	img_free(v, &im);
+	return r;
+}
+
 /* ---- an optimally tiled mip chain ---------------------------------------- */
 
 #define MIP_W 48u

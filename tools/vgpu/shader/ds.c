@@ -180,12 +180,17 @@ static const struct { const char *prefix, *why; } ds_unmodelled[] = {
 			       "only graphics (NGG streamout) uses; not modelled" },
 	/* the RDNA3 guide's pseudocode pushes DATA1[0..2] and returns
 	 * DATA1[3] or pops, but leaves DECODE_ADDR/ENCODE_ADDR (the packed
-	 * stack address), INVALID_NODE and what a full or empty stack does
-	 * undefined; RADV's comment gives only the address's fields (index
-	 * in bits 0-17, base in dwords in 18-31, 128-byte index stride) */
+	 * stack address), INVALID_NODE and DATA_VALID undefined; its section
+	 * 12.5.3 says the stack "wraps around and overwrites older items",
+	 * but puts the stack size both in ADDR[17:16] (index in [15:0]) and
+	 * in OFFSET1[5:4], and gives no per-lane layout, while RADV's
+	 * radv_build_bvh_stack_rtn_addr puts the index in bits 0-17 and a
+	 * 128-byte (32-entry) per-index stride: no two sources agree on where
+	 * an entry lives in LDS */
 	{ "ds_bvh_stack_rtn_b32", "ds_bvh_stack_rtn_b32: the ray-tracing LDS stack is not "
-				  "modelled (its packed stack address, invalid-node value and "
-				  "full/empty behaviour are not defined by a source the vgpu has)" },
+				  "modelled (the RDNA3 guide leaves the packed stack address's "
+				  "decoding and the invalid-node value undefined and places the stack "
+				  "size in two fields; RADV's layout differs from it)" },
 };
 
 /* ds_*: what the mnemonic selects (see the file comment). */

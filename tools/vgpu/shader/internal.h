@@ -116,6 +116,8 @@ enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16, VEXT_K_PK_F16
 #define VEXTF_CLAMP 1u   /* integer clamp saturates */
 #define VEXTF_OLD 2u     /* reads its destination (v_fmac forms) */
 #define VEXTF_VCC 4u     /* reads VCC per lane (v_div_fmas) */
+#define VEXTF_PACKED_SRC 8u /* packed 16-bit sources: their inline constants follow the
+			     * packed rules (shader/valu.c packed_inline_const) */
 #define VALU_EXT_OPS(X) \
 	X(RCP_F32, "rcp_f32", 1, "f", 0) X(RSQ_F32, "rsq_f32", 1, "f", 0) \
 	X(LOG_F32, "log_f32", 1, "f", 0) X(EXP_F32, "exp_f32", 1, "f", 0) \
@@ -137,7 +139,7 @@ enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16, VEXT_K_PK_F16
 	X(MUL_DX9_ZERO_F32, "mul_dx9_zero_f32", 1, "ff", 0) \
 	X(FMA_DX9_ZERO_F32, "fma_dx9_zero_f32", 1, "fff", 0) \
 	X(FMAC_DX9_ZERO_F32, "fmac_dx9_zero_f32", 1, "ff", VEXTF_OLD) \
-	X(DOT2ACC_F32_F16, "dot2acc_f32_f16", 1, "..", VEXTF_OLD) \
+	X(DOT2ACC_F32_F16, "dot2acc_f32_f16", 1, "..", VEXTF_OLD | VEXTF_PACKED_SRC) \
 	X(FLOOR_F64, "floor_f64", 3, "d", 0) X(CEIL_F64, "ceil_f64", 3, "d", 0) \
 	X(TRUNC_F64, "trunc_f64", 3, "d", 0) X(RNDNE_F64, "rndne_f64", 3, "d", 0) \
 	X(FRACT_F64, "fract_f64", 3, "d", 0) X(LDEXP_F64, "ldexp_f64", 3, "d.", 0) \
@@ -213,10 +215,10 @@ enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16, VEXT_K_PK_F16
 	X(CUBETC_F32, "cubetc_f32", 1, "fff", 0) X(CUBEMA_F32, "cubema_f32", 1, "fff", 0) \
 	X(QSAD_PK_U16_U8, "qsad_pk_u16_u8", 0, "...", VEXTF_CLAMP) \
 	X(MQSAD_PK_U16_U8, "mqsad_pk_u16_u8", 0, "...", VEXTF_CLAMP) \
-	X(DOT2_F16_F16, "dot2_f16_f16", 2, "pph", 0) \
-	X(DOT2_BF16_BF16, "dot2_bf16_bf16", 4, "bbw", 0) \
+	X(DOT2_F16_F16, "dot2_f16_f16", 2, "pph", VEXTF_PACKED_SRC) \
+	X(DOT2_BF16_BF16, "dot2_bf16_bf16", 4, "bbw", VEXTF_PACKED_SRC) \
 	X(MULLIT_F32, "mullit_f32", 1, "fff", 0) \
-	X(PK_FMAC_F16, "pk_fmac_f16", 5, "pp", VEXTF_OLD)
+	X(PK_FMAC_F16, "pk_fmac_f16", 5, "pp", VEXTF_OLD | VEXTF_PACKED_SRC)
 
 enum valu_ext_op {
 	VEXT_NONE = 0,

@@ -50,9 +50,14 @@
  * by slice, S/D modes thick (one level).
  * Not modelled (a fault naming it): the tiled modes swizzle_gfx11.c does
  * not hold (the _T modes, S/Z/R without _X in 2D, a 256-byte mode with
- * several levels, a thick 3D mode with several), MSAA images and
- * image_msaa_load (addrlib allows no linear MSAA surface on gfx11, and the
- * multi-sample swizzles are not held), tfe/lwe, 64-bit image atomics.
+ * several levels, a thick 3D mode with several), image_msaa_load (which
+ * samples land in which VGPR is not defined by a source the vgpu has),
+ * tfe/lwe, 64-bit image atomics.
+ * MSAA (TYPE 14 2D_MSAA / 15 2D_MSAA_ARRAY, dim 2D_MSAA / 2D_MSAA_ARRAY:
+ * x, y, [layer,] sample): samples = 1 << LAST_LEVEL, one level, tiled in
+ * addrlib's multi-sample Z_X/R_X patterns (swizzle_gfx11.c; addrlib
+ * allows no linear MSAA surface); a sample index past the image's samples,
+ * resinfo and the _mip forms on MSAA fault.
  * Cube (TYPE 11, dim cube: x, y, face): a 2D array of faces, the face
  * coordinate is the slice (BASE_ARRAY + face, inside up to DEPTH; a cube
  * array's cubes are six consecutive faces each, as RADV's DEPTH/BASE_ARRAY
@@ -99,8 +104,9 @@ void shader_mimg_resolve(struct shader_icache_entry *e)
 			return;
 		}
 	if (!strcmp(n, "image_msaa_load")) {
-		p->why = "image_msaa_load: MSAA images are not modelled (gfx11 has no linear "
-			 "MSAA layout and the multi-sample swizzle patterns are not held)";
+		p->why = "image_msaa_load (several samples of one component per VGPR) is not "
+			 "modelled: which samples it returns for a fragment id, and in which "
+			 "VGPR, is not defined by a source the vgpu has";
 	} else if (!strncmp(n, "image_atomic_", 13)) {
 		static const struct { const char *name; uint8_t aop; } ops[] = {
 			{ "swap", AOP_SWAP }, { "cmpswap", AOP_CMPSWAP }, { "add", AOP_ADD },
@@ -123,10 +129,62 @@ struct image {
 	unsigned base_level, last_level;
 	uint32_t depth, base_array;        /* DEPTH, BASE_ARRAY */
 	bool array, tiled;
+	unsigned samples;                  /* MSAA (TYPE 14/15): 1 << LAST_LEVEL; else 1 */
 	uint32_t pitch;                    /* linear, one level: the row pitch */
 	struct gfx11_swz swz;              /* tiled */
 	struct buf_format f;
 };
+
+/* A 2D MSAA (TYPE 14) or 2D MSAA array (TYPE 15) T#, addressed with dim
+ * 2D_MSAA or 2D_MSAA_ARRAY.  LAST_LEVEL holds log2(samples) (as RADV's and
+ * radeonsi's gfx10+ descriptors write it; an MSAA image has one level:
+ * addrlib's ValidateNonSwModeParams refuses MSAA with mips).  addrlib's
+ * ValidateSwModeParams refuses a linear MSAA surface, and only the 64 KiB
+ * and 256 KiB Z_X/R_X modes have multi-sample patterns
+ * (Gfx11Lib::GetSwizzlePatternInfo); anything else faults. */
+static int image_msaa_of(struct shader_core *c, const struct shader_wave *w,
+			 const struct isa_inst *in, struct image *im)
+{
+	const uint32_t *d = &w->s[in->ops[2].reg];
+	char msg[256];
+	unsigned sw_mode = (d[3] >> 20) & 0x1f, type = d[3] >> 28, code = (d[1] >> 20) & 0xff;
+	if (in->dim != 6 && in->dim != 7) {
+		snprintf(msg, sizeof(msg), "image TYPE %u with dim %u is not modelled", type, in->dim);
+		return shader_fault(c, msg);
+	}
+	if (in->tfe || in->lwe)
+		return shader_fault(c, "MIMG tfe/lwe is not modelled");
+	im->f = buf_format_of(code);
+	if (!im->f.ncomp) {
+		snprintf(msg, sizeof(msg), "image FORMAT %u is invalid or not modelled", code);
+		return shader_fault(c, msg);
+	}
+	im->type = type;
+	im->array = type == 15;
+	im->base = ((uint64_t)d[0] | (uint64_t)(d[1] & 0xffu) << 32) << 8;
+	im->width = ((d[1] >> 30) | (d[2] & 0xfffu) << 2) + 1;
+	im->height = ((d[2] >> 14) & 0x3fffu) + 1;
+	im->bytes = buf_format_bytes(&im->f);
+	im->dst_sel = d[3] & 0xfffu;
+	im->base_level = im->last_level = 0;
+	im->levels = 1;
+	im->depth = d[4] & 0x1fffu;
+	im->base_array = (d[4] >> 16) & 0x1fffu;
+	im->tiled = true;
+	unsigned log2s = (d[3] >> 16) & 0xfu;
+	im->samples = 1u << log2s;
+	const struct vgpu_profile *prof = vgpu_profile_get(NULL);
+	if (log2s < 1 || log2s > 3 || sw_mode == 0 || (im->bytes & (im->bytes - 1)) || !prof ||
+	    !gfx11_swz_layout_msaa(sw_mode, (unsigned)__builtin_ctz(im->bytes), prof->gb_addr_config,
+				   im->width, im->height, im->samples, &im->swz)) {
+		snprintf(msg, sizeof(msg), "MSAA image of %u samples (LAST_LEVEL %u) with SW_MODE %u "
+			 "(%s) of %u-byte texels is not modelled (addrlib has multi-sample "
+			 "patterns for 2, 4, 8 samples in the 64KB/256KB Z_X/R_X modes only)",
+			 im->samples, log2s, sw_mode, gfx11_swz_mode_name(sw_mode), im->bytes);
+		return shader_fault(c, msg);
+	}
+	return 0;
+}
 
 static int image_of(struct shader_core *c, const struct shader_wave *w, const struct isa_inst *in,
 		    struct image *im)
@@ -137,14 +195,8 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	const uint32_t *d = &w->s[r->reg];
 	char msg[192];
 	unsigned sw_mode = (d[3] >> 20) & 0x1f, type = d[3] >> 28, code = (d[1] >> 20) & 0xff;
-	/* MSAA: addrlib's Gfx11Lib::ValidateSwModeParams refuses a linear
-	 * surface with more than one sample, so every MSAA image is tiled in
-	 * a multi-sample Z/R pattern that swizzle_gfx11.c does not hold */
-	if (type == 14 || type == 15) {
-		snprintf(msg, sizeof(msg), "MSAA image (TYPE %u) is not modelled (gfx11 has no linear "
-			 "MSAA layout; the multi-sample swizzle patterns are not held)", type);
-		return shader_fault(c, msg);
-	}
+	if (type == 14 || type == 15)
+		return image_msaa_of(c, w, in, im);
 	/* gfx11 3D in an S or D swizzle mode is "thick" (HwlIsThick: blocks
 	 * spanning several slices); Z and R modes are thin, slice by slice */
 	unsigned mode4 = sw_mode & 3;
@@ -168,6 +220,7 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 		return shader_fault(c, msg);
 	}
 	im->type = type;
+	im->samples = 1;
 	/* a cube (TYPE 11) is laid out as a 2D array of faces: the face
 	 * coordinate is the slice (BASE_ARRAY + face, up to DEPTH), a cube
 	 * array's faces following one another six per cube */
@@ -218,8 +271,19 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 /* The byte offset of texel (x, y) of `slice` at `level` from the base;
  * false if outside the image. */
 static bool texel_offset(const struct image *im, uint32_t x, uint32_t y, uint32_t slice,
-			 unsigned level, uint64_t *off)
+			 unsigned level, uint32_t sample, uint64_t *off)
 {
+	if (im->samples > 1) {
+		/* the slice inside DEPTH for both MSAA types (RADV writes the
+		 * view's last layer there; a TYPE 14 view has DEPTH 0) */
+		if (x >= im->width || y >= im->height || slice > im->depth)
+			return false;
+		uint64_t blk_mask = ((uint64_t)1 << im->swz.blk_log2) - 1;
+		uint64_t o = gfx11_swz_offset_msaa(&im->swz, x, y, slice, sample);
+		*off = ((o & ~blk_mask) | ((o & blk_mask) ^ (im->base & blk_mask))) -
+		       (im->base & blk_mask);
+		return true;
+	}
 	if (level > im->last_level || level >= im->levels)
 		return false;
 	if (im->array && slice > im->depth)
@@ -339,6 +403,10 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 	int r = image_of(c, w, in, &im);
 	if (r)
 		return r;
+	if (im.samples > 1 && p->kind == MEM_IMG_RESINFO)
+		return shader_fault(c, "image_get_resinfo of an MSAA image is not modelled");
+	if (im.samples > 1 && p->mip)
+		return shader_illegal(c);      /* an MSAA image has no levels */
 	if (p->kind == MEM_IMG_RESINFO)
 		return image_resinfo(c, w, in, &im);
 	if (p->pck && (im.f.packed || im.f.bits != 32)) {
@@ -353,10 +421,11 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 		return shader_fault(c, "image atomics other than 32-bit on a one-channel 32-bit "
 				       "format are not modelled");
 	bool d16 = in->d16 && !p->pck;
-	/* coordinates: x, y (2D, 3D, cube), the layer (arrays; 3D: z; cube:
-	 * the face), then the level (_mip) */
-	bool has_y = in->dim == 1 || in->dim == 2 || in->dim == 3 || in->dim == 5;
-	bool has_layer = in->dim == 2 || in->dim == 3 || in->dim == 4 || in->dim == 5;
+	/* coordinates: x, y (2D, 3D, cube, MSAA), the layer (arrays; 3D: z;
+	 * cube: the face), then the level (_mip) or the sample (MSAA) */
+	bool has_y = in->dim == 1 || in->dim == 2 || in->dim == 3 || in->dim >= 5;
+	bool has_layer = in->dim == 2 || in->dim == 3 || in->dim == 4 || in->dim == 5 ||
+			 in->dim == 7;
 	unsigned ncoord = 1 + has_y + has_layer;
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
@@ -370,8 +439,17 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 		/* the level: BASE_LEVEL, plus the _mip forms' level coordinate */
 		uint32_t lod = p->mip ? coord(w, in, ncoord, lane) : 0;
 		unsigned level = lod > 15 ? 16 : im.base_level + lod;
+		/* MSAA: the sample index; past the image's samples the access
+		 * is not defined by a source the vgpu has */
+		uint32_t sample = im.samples > 1 ? coord(w, in, ncoord, lane) : 0;
+		if (sample >= im.samples) {
+			char msg[128];
+			snprintf(msg, sizeof(msg), "MSAA image access to sample %u of a %u-sample "
+				 "image is not modelled", sample, im.samples);
+			return shader_fault(c, msg);
+		}
 		uint64_t off = 0;
-		bool inside = texel_offset(&im, x, y, slice, level, &off);
+		bool inside = texel_offset(&im, x, y, slice, level, sample, &off);
 		uint64_t va = im.base + off;
 		uint8_t buf[16] = { 0 };
 		if (p->kind == MEM_ATOMIC) {

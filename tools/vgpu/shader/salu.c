@@ -286,14 +286,16 @@ static int salu_unmodelled(struct shader_core *c)
 {
 	const char *n = p_name(c), *why = "is not modelled";
 	if (is(n, "s_rfe_b64"))
-		why = "returns from a trap handler (STATUS.PRIV); no trap handler runs on the vgpu";
+		why = "returns from a trap handler (PRIV = 0, PC = S0); the RDNA3 guide allows it "
+		      "only within a trap handler and none runs on the vgpu";
 	else if (is(n, "s_endpgm_saved"))
-		why = "ends a wave the context-switch trap handler has saved; the vgpu has no "
-		      "context save/restore";
+		why = "ends a wave and signals that the context-switch trap handler has saved it "
+		      "(RDNA3 guide); the vgpu has no context save/restore";
 	else if (starts(n, "s_subvector_loop_"))
 		why = "runs wave64 code in two wave32 halves (subvector mode), which the vgpu "
-		      "does not model; the RDNA3 guide gives it no pseudo-code";
-	char msg[200];
+		      "does not model; the RDNA3 guide's SOPK list omits it and Mesa's ACO "
+		      "notes the ISA text is unclear on its addressing";
+	char msg[320];
 	snprintf(msg, sizeof(msg), "%s %s", n, why);
 	return shader_fault(c, msg);
 }

@@ -19,6 +19,11 @@
  *              slice 0 in the pattern, as ...MicroTiled does).
  * 3D images in the S and D modes are "thick" (blocks of several slices,
  * Lib::ComputeThickBlockDimension; the 3D pattern tables): one level.
+ * MSAA (2, 4 or 8 samples; 2D, one level, the 64 KiB and 256 KiB Z_X/R_X
+ * modes, the only ones addrlib has multi-sample patterns for): the block
+ * holds blk_bytes / (bytes per texel * samples) texels
+ * (ComputeThinBlockDimension), a slice pitch * height * bytes * samples,
+ * and the pattern places the sample index too.
  * An _X mode's pipe/bank XOR is applied by the caller (shader/mimg.c).
  */
 #include "swizzle_gfx11.h"
@@ -55,6 +60,71 @@ static uint32_t shift_ceil(uint32_t a, unsigned b)
 	return (a >> b) + ((a & ((1u << b) - 1)) ? 1 : 0);
 }
 
+/* GetSwizzlePatternFromPatternInfo: the 20 address bits of a block */
+static void set_pattern(struct gfx11_swz *s, const struct gfx11_swz_patinfo *pi)
+{
+	for (unsigned i = 0; i < 8; i++)
+		s->pattern[i] = gfx11_swz_nibble01[pi->n01][i];
+	for (unsigned i = 0; i < 4; i++) {
+		s->pattern[8 + i] = gfx11_swz_nibble2[pi->n2][i];
+		s->pattern[12 + i] = gfx11_swz_nibble3[pi->n3][i];
+		s->pattern[16 + i] = gfx11_swz_nibble4[pi->n4][i];
+	}
+}
+
+/* The pipe/packer group of GB_ADDR_CONFIG (HwlInitGlobalParams:
+ * m_colorBaseIndex) an _X mode's pattern row is picked by, or -1 if
+ * addrlib does not support the configuration. */
+static int xor_group(uint32_t gb_addr_config)
+{
+	/* GB_ADDR_CONFIG_GFX11: NUM_PIPES 2:0, PIPE_INTERLEAVE_SIZE 5:3,
+	 * NUM_PKRS 10:8; addrlib supports only the 256-byte interleave and
+	 * asserts NUM_PKRS <= NUM_PIPES <= NUM_PKRS + 2 */
+	unsigned pipes = gb_addr_config & 7, pkrs = (gb_addr_config >> 8) & 7;
+	if (((gb_addr_config >> 3) & 7) != 0 || pkrs > pipes || pipes - pkrs > 2 || pipes > 6)
+		return -1;
+	unsigned group = pipes + (pkrs >= 2 ? 2 * pkrs - 2 : 0);
+	return group < 15 ? (int)group : -1;
+}
+
+bool gfx11_swz_layout_msaa(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_config,
+			   uint32_t width, uint32_t height, unsigned samples, struct gfx11_swz *s)
+{
+	const struct gfx11_swz_mode *m = NULL;
+	for (unsigned i = 0; i < gfx11_swz_nmodes_msaa; i++)
+		if (gfx11_swz_modes_msaa[i].sw_mode == sw_mode &&
+		    gfx11_swz_modes_msaa[i].samples == samples)
+			m = &gfx11_swz_modes_msaa[i];
+	int group = xor_group(gb_addr_config);
+	if (!m || elem_log2 > 4 || group < 0)
+		return false;
+	set_pattern(s, &m->info[group * 5 + elem_log2]);
+	s->samples = samples;
+	s->blk_log2 = block_log2(sw_mode);
+	/* Lib::ComputeThinBlockDimension: the block's texels are the block
+	 * size over bytes per texel times samples; width takes the odd bit
+	 * for 1x/4x, or for 2x/8x with an odd log2 block size */
+	unsigned log2s = (unsigned)__builtin_ctz(samples);
+	unsigned n = s->blk_log2 - elem_log2 - log2s;
+	unsigned wl = (n + (((log2s & 1) == 0 || (s->blk_log2 & 1)) ? 1 : 0)) / 2;
+	s->blk_w = 1u << wl;
+	s->blk_h = 1u << (n - wl);
+	s->blk_d = 1;
+	s->xor_mode = true;
+	s->name = m->name;
+	s->levels = 1;
+	s->first_in_tail = 1;
+	/* ComputeSurfaceInfoMacroTiled, one level: pitch and height padded
+	 * to the block, sliceSize = pitch * height * bytes * samples */
+	uint64_t pitch = ((uint64_t)width + s->blk_w - 1) & ~(uint64_t)(s->blk_w - 1);
+	uint64_t h = ((uint64_t)height + s->blk_h - 1) & ~(uint64_t)(s->blk_h - 1);
+	s->pitch_blk[0] = (uint32_t)(pitch / s->blk_w);
+	s->slice_bytes = (pitch * h << elem_log2) * samples;
+	s->macro_off[0] = 0;
+	s->tail_x[0] = s->tail_y[0] = 0;
+	return true;
+}
+
 bool gfx11_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_config, uint32_t width,
 		      uint32_t height, unsigned levels, bool thick3d, struct gfx11_swz *s)
 {
@@ -65,25 +135,12 @@ bool gfx11_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_con
 			m = &tab[i];
 	if (!m || elem_log2 > 4 || levels < 1 || levels > GFX11_SWZ_MAX_LEVELS)
 		return false;
-	/* GB_ADDR_CONFIG_GFX11: NUM_PIPES 2:0, PIPE_INTERLEAVE_SIZE 5:3,
-	 * NUM_PKRS 10:8; addrlib supports only the 256-byte interleave and
-	 * asserts NUM_PKRS <= NUM_PIPES <= NUM_PKRS + 2 */
-	unsigned pipes = gb_addr_config & 7, pkrs = (gb_addr_config >> 8) & 7;
 	bool xor_mode = sw_mode >= 16;
-	if (xor_mode && (((gb_addr_config >> 3) & 7) != 0 || pkrs > pipes || pipes - pkrs > 2 ||
-			 pipes > 6))
+	int group = xor_mode ? xor_group(gb_addr_config) : 0;
+	if (group < 0)
 		return false;
-	unsigned group = xor_mode ? pipes + (pkrs >= 2 ? 2 * pkrs - 2 : 0) : 0;
-	if (group >= 15)
-		return false;
-	const struct gfx11_swz_patinfo *pi = &m->info[group * 5 + elem_log2];
-	for (unsigned i = 0; i < 8; i++)
-		s->pattern[i] = gfx11_swz_nibble01[pi->n01][i];
-	for (unsigned i = 0; i < 4; i++) {
-		s->pattern[8 + i] = gfx11_swz_nibble2[pi->n2][i];
-		s->pattern[12 + i] = gfx11_swz_nibble3[pi->n3][i];
-		s->pattern[16 + i] = gfx11_swz_nibble4[pi->n4][i];
-	}
+	set_pattern(s, &m->info[group * 5 + elem_log2]);
+	s->samples = 1;
 	s->blk_log2 = block_log2(sw_mode);
 	if (s->blk_log2 == 8 && levels > 1)
 		return false;                  /* the micro-tiled mip chain is not modelled */
@@ -193,6 +250,33 @@ static unsigned parity32(uint32_t v)
 	return (unsigned)__builtin_parity(v);
 }
 
+/* ComputeOffsetFromSwizzlePattern: bit i of the in-block offset is the
+ * parity of the x, y, z and sample bits pattern[i] names */
+static uint64_t pattern_offset(const struct gfx11_swz *s, uint32_t px, uint32_t py, uint32_t pz,
+			       uint32_t ps)
+{
+	uint64_t in_block = 0;
+	for (unsigned i = 0; i < s->blk_log2; i++) {
+		uint64_t p = s->pattern[i];
+		unsigned v = parity32(px & (uint32_t)(p & 0xffffu)) ^
+			     parity32(py & (uint32_t)((p >> 16) & 0xffffu)) ^
+			     parity32(pz & (uint32_t)((p >> 32) & 0xffffu)) ^
+			     parity32(ps & (uint32_t)((p >> 48) & 0xffffu));
+		in_block |= (uint64_t)v << i;
+	}
+	return in_block;
+}
+
+/* Gfx11Lib::ComputeSurfaceAddrFromCoordMacroTiled with numSamples > 1:
+ * sliceSize * slice + blkIdx << blkSizeLog2 + the pattern's offset of
+ * (x, y, slice, sample) */
+uint64_t gfx11_swz_offset_msaa(const struct gfx11_swz *s, uint32_t x, uint32_t y, uint32_t z,
+			       uint32_t sample)
+{
+	uint64_t blk = (uint64_t)(y / s->blk_h) * s->pitch_blk[0] + x / s->blk_w;
+	return s->slice_bytes * z + (blk << s->blk_log2) + pattern_offset(s, x, y, z, sample);
+}
+
 uint64_t gfx11_swz_offset(const struct gfx11_swz *s, uint32_t x, uint32_t y, uint32_t z,
 			  unsigned level)
 {
@@ -200,14 +284,7 @@ uint64_t gfx11_swz_offset(const struct gfx11_swz *s, uint32_t x, uint32_t y, uin
 	 * the pattern's coordinates, not the block index */
 	uint32_t px = x + s->tail_x[level], py = y + s->tail_y[level];
 	uint32_t zp = s->blk_log2 == 8 ? 0 : z;
-	uint64_t in_block = 0;
-	for (unsigned i = 0; i < s->blk_log2; i++) {
-		uint64_t p = s->pattern[i];
-		unsigned v = parity32(px & (uint32_t)(p & 0xffffu)) ^
-			     parity32(py & (uint32_t)((p >> 16) & 0xffffu)) ^
-			     parity32(zp & (uint32_t)((p >> 32) & 0xffffu));
-		in_block |= (uint64_t)v << i;
-	}
+	uint64_t in_block = pattern_offset(s, px, py, zp, 0);
 	uint64_t blk = (uint64_t)(y / s->blk_h) * s->pitch_blk[level] + x / s->blk_w;
 	/* thick: a slice_bytes slab holds blk_d slices, the pattern places z
 	 * inside the block */

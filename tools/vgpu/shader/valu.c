@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* X(id, mnemonic without "v_", result kind: 0 integer, 1 f32 (clamp and
@@ -688,6 +689,50 @@ static const char *base_srcs(int op, const struct shader_valu_plan *p)
 	}
 }
 
+/* Inline constants on packed 16-bit sources (ext ops flagged
+ * VEXTF_PACKED_SRC), from the RDNA3 guide section 7.5.1 and LLVM 19:
+ * - packed f16 ('p': v_dot2_f16_f16, v_pk_fmac_f16): a float constant is
+ *   its f16 value in bits 0-15 and 0 in bits 16-31 (the guide: inline
+ *   constants "produce a value in only the low 16-bits", an F16 value for
+ *   float 16-bit sources; llvm-mc-19 encodes the literal 0x3c00 there as
+ *   the inline constant 1.0); 0..64 are that integer; a negative integer
+ *   faults (the guide's reading gives 0x0000ffff for -1, LLVM 19's the
+ *   32-bit sign-extended value: it encodes 0xffffffff, not 0xffff, as -1
+ *   on a packed 16-bit operand);
+ * - packed bf16 ('b': v_dot2_bf16_bf16 S0/S1) and v_dot2acc_f32_f16's S0:
+ *   the guide takes the upper 16 bits of the FP32 constant, replicated to
+ *   both halves for the DOT2 forms ("duplicate lo to hi" for DOT2ACC),
+ *   while LLVM 19 places the value in bits 0-15 only (llvm-mc-19 encodes
+ *   the literal 0x3f80 / 0x3c00 there as the inline constant 1.0); the two
+ *   disagree on bits 16-31, so a constant other than 0 faults. */
+static int packed_inline_const(struct shader_core *c, unsigned ext, const char *types,
+			       size_t ntypes, const struct isa_operand *const *src, unsigned nsrc,
+			       uint64_t *scal)
+{
+	static const uint16_t f16c[9] = { 0x3800, 0xb800, 0x3c00, 0xbc00, 0x4000,
+					  0xc000, 0x4400, 0xc400, 0x3118 };
+	for (unsigned k = 0; k < nsrc && k < 2; k++) {
+		const struct isa_operand *o = src[k];
+		if (o->kind != ISA_OPK_INLINE || o->code == 128)
+			continue;
+		char t = k < ntypes ? types[k] : '.';
+		if (t == 'b' || ext == VEXT_DOT2ACC_F32_F16) {
+			char msg[200];
+			snprintf(msg, sizeof(msg), "inline constant (source code %u) in a packed %s "
+				 "source: the RDNA3 guide and LLVM 19 disagree on its bits 16-31",
+				 o->code, t == 'b' ? "bf16" : "f16 dot2acc");
+			return shader_fault(c, msg);
+		}
+		if (t == 'p' && o->code >= 240 && o->code <= 248)
+			scal[k] = f16c[o->code - 240];
+		if (t == 'p' && o->code > 192 && o->code <= 208)
+			return shader_fault(c, "negative integer inline constant in a packed f16 "
+					    "source: the RDNA3 guide (bits 0-15 only) and LLVM 19 (both "
+					    "halves) disagree on its value");
+	}
+	return 0;
+}
+
 /* Computes one instruction (or one VOPD half) into r without writing. */
 static int compute(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		   const struct isa_opdesc *desc, const struct isa_operand *ops, unsigned nops,
@@ -726,6 +771,11 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		if (e)
 			return e;
 	}
+	if (xi && (xi->flags & VEXTF_PACKED_SRC)) {
+		int e = packed_inline_const(c, p->ext, types, ntypes, src, nsrc, scal);
+		if (e)
+			return e;
+	}
 	if (r->vdst && (uint32_t)r->vdst->reg + (r->vdst->bits > 32) >= w->nvgpr)
 		return shader_fault(c, "VGPR destination beyond the RSRC1.VGPRS allocation");
 	for (unsigned k = 0; k < nsrc; k++)
@@ -741,6 +791,22 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 	 * ISA); op_sel[2] picks S2's half, op_sel[3] D's */
 	if (xi && (p->ext == VEXT_DOT2_F16_F16 || p->ext == VEXT_DOT2_BF16_BF16))
 		opsel &= 0xc;
+	/* v_dot2_bf16_bf16's S2 is a bf16 operand: a float inline constant
+	 * (240..248) supplies the high 16 bits of its f32 encoding as bf16 in
+	 * bits 0-15 (RDNA3 guide 7.5.1: "BF16 uses 32-bit float constants and
+	 * then the BF16 operand selects the upper 16 bits of the FP32
+	 * constant"; LLVM 19 agrees: AMDGPUBaseInfo isInlinableLiteralBF16,
+	 * 0x3F00 0.5 ... 0x3E22 1/(2*pi), and llvm-mc-19 encodes the bf16
+	 * literal 0x3f80 in S2 as the inline constant 1.0) */
+	if (xi && p->ext == VEXT_DOT2_BF16_BF16 && nsrc > 2 && src[2]->kind == ISA_OPK_INLINE &&
+	    src[2]->code >= 240 && src[2]->code <= 248)
+		scal[2] = (scal[2] >> 16) & 0xffff;
+	/* an integer constant there: the guide's upper 16 bits of the 32-bit
+	 * constant (0 for 1..64) and LLVM's 16-bit pattern disagree */
+	if (xi && p->ext == VEXT_DOT2_BF16_BF16 && nsrc > 2 && src[2]->kind == ISA_OPK_INLINE &&
+	    src[2]->code > 128 && src[2]->code <= 208)
+		return shader_fault(c, "integer inline constant in v_dot2_bf16_bf16's bf16 S2: the "
+				       "RDNA3 guide and LLVM 19 disagree on its value");
 	/* op_sel (VOP3): bit k picks the high half of 16-bit source k, bit 3
 	 * writes a 16-bit result to the high half; on other operands it is
 	 * not an encoding the core runs */
@@ -1037,21 +1103,32 @@ static uint32_t f32_to_bf16(float f)
  * 16-31 (odd k); neg_hi[2] takes |C| and neg_lo[2] then negates C.  C may
  * be an inline constant (every element of C is that value): a float
  * constant is the f32 (f32 C) or f16 (f16 C) encoding of 0.5..4.0 and
- * 1/(2*pi); an integer constant is the integer's bit pattern in that
- * width, as for other VALU float sources.  A bf16 C constant other than 0
- * is not modelled (which bf16 bits the hardware feeds is not documented). */
+ * 1/(2*pi), and for bf16 C the high 16 bits of the f32 encoding (RDNA3
+ * guide 7.5.1: "BF16 uses 32-bit float constants and then the BF16 operand
+ * selects the upper 16 bits of the FP32 constant"; LLVM 19 agrees:
+ * AMDGPUBaseInfo isInlinableLiteralBF16, 0x3F80 is 1.0, 0x3E22 1/(2*pi),
+ * and llvm-mc-19 encodes the gfx12 WMMA bf16 C literal 0x3f80 as the
+ * inline constant 1.0); an integer constant is the integer's bit pattern
+ * in that width, as for other VALU float sources, except on bf16 C, where
+ * one other than 0 faults (the guide and LLVM disagree). */
 enum { WMMA_F32, WMMA_F16, WMMA_BF16 };
 
 /* the value of every element of an inline-constant C (source code 128..208
- * or 240..248), or -1 for a bf16 C other than 0 */
+ * or 240..248); -1 for a bf16 C integer constant other than 0 */
 static int wmma_c_const(unsigned code, int res, float *out)
 {
 	static const float fc[9] = { 0.5f, -0.5f, 1.0f, -1.0f, 2.0f, -2.0f, 4.0f, -4.0f, 0.0f };
 	bool isf = code >= 240;
 	int32_t iv = code <= 192 ? (int32_t)code - 128 : 192 - (int32_t)code;
-	if (res == WMMA_BF16)
-		return code == 128 ? (*out = 0.0f, 0) : -1;
-	if (res == WMMA_F32)
+	if (res == WMMA_BF16) {
+		/* a float constant: the high 16 bits of its f32 encoding (exact
+		 * for 0.5..4.0; 1/(2*pi) is bf16 0x3E22); an integer other than
+		 * 0: the guide's upper 16 bits of the 32-bit constant and LLVM's
+		 * 16-bit pattern disagree */
+		if (!isf && iv != 0)
+			return -1;
+		*out = isf ? f32((code == 248 ? 0x3e22u : vu32f(fc[code - 240]) >> 16) << 16) : 0.0f;
+	} else if (res == WMMA_F32)
 		*out = !isf ? f32((uint32_t)iv) : code == 248 ? f32(0x3e22f983u) : fc[code - 240];
 	else
 		*out = !isf ? f16_to_f32((uint16_t)iv) : code == 248 ? f16_to_f32(0x3118) : fc[code - 240];
@@ -1073,8 +1150,9 @@ static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_i
 		return shader_illegal(c);
 	float cconst = 0.0f;
 	if (cc->kind == ISA_OPK_INLINE && wmma_c_const(cc->code, res, &cconst))
-		return shader_fault(c, "WMMA bf16 C inline constant other than 0 is not modelled "
-				       "(its bf16 encoding is not documented)");
+		return shader_fault(c, "WMMA bf16 C integer inline constant other than 0: the RDNA3 "
+				       "guide (upper 16 bits of the 32-bit constant) and LLVM 19 (its "
+				       "16-bit pattern) disagree on its value");
 	const struct isa_operand *regs[4] = { d, a, b, cc };
 	for (int i = 0; i < 4; i++)
 		if (regs[i]->kind == ISA_OPK_VGPR && (uint32_t)regs[i]->reg + 8 > w->nvgpr)

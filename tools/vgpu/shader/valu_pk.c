@@ -199,6 +199,35 @@ int shader_exec_vop3p(struct shader_core *c, struct shader_wave *w, const struct
 		int e = sop_read(c, w, o, &scal[k]);
 		if (e)
 			return e;
+		/* a float inline constant on a packed f16 source is its f16
+		 * value in bits 0-15, 0 in bits 16-31 (RDNA3 guide 7.5.1:
+		 * inline constants "produce a value in only the low 16-bits",
+		 * an F16 value for float 16-bit sources; to use it in both
+		 * halves, op_sel_hi selects the low half; llvm-mc-19 encodes the
+		 * literal 0x3c00 on v_pk_add_f16 as the inline constant 1.0).
+		 * A negative integer constant faults: read as the guide says,
+		 * -1 is 0x0000ffff, while LLVM 19 takes the 32-bit sign-extended
+		 * value (it encodes 0xffffffff, not 0xffff, as -1); 0..64 are the
+		 * same either way. */
+		if (op <= PK_FMAC_F16 && o->kind == ISA_OPK_INLINE && o->code >= 240 &&
+		    o->code <= 248) {
+			static const uint16_t f16c[9] = { 0x3800, 0xb800, 0x3c00, 0xbc00, 0x4000,
+							  0xc000, 0x4400, 0xc400, 0x3118 };
+			scal[k] = f16c[o->code - 240];
+		}
+		if (op < DOT2_F32_F16 && o->kind == ISA_OPK_INLINE && o->code > 192 &&
+		    o->code <= 208)
+			return shader_fault(c, "negative integer inline constant in a packed 16-bit "
+					    "source: the RDNA3 guide (bits 0-15 only) and LLVM 19 (both "
+					    "halves) disagree on its value");
+		/* v_dot2_f32_f16/_bf16 S0/S1: the guide takes the FP32 constant
+		 * (its upper 16 bits replicated for bf16), LLVM 19 the 16-bit
+		 * value in bits 0-15 only: a constant other than 0 faults */
+		if ((op == DOT2_F32_F16 || op == DOT2_F32_BF16) && k < 2 &&
+		    o->kind == ISA_OPK_INLINE && o->code != 128)
+			return shader_fault(c, "inline constant in a packed f16/bf16 source of "
+					    "v_dot2_f32_f16/bf16: the RDNA3 guide and LLVM 19 disagree "
+					    "on its value");
 	}
 	bool ieee = (w->mode & MODE_IEEE) != 0;
 	bool f16 = op <= PK_FMAC_F16;
