@@ -258,6 +258,7 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out);
 enum isa_gen {
 	ISA_GEN_GFX11 = 0,   /* gfx1100-1103, gfx1150-1152 */
 	ISA_GEN_GFX103 = 1,  /* gfx1030-1036 */
+	ISA_GEN_GFX9 = 2,    /* gfx900-90c */
 	ISA_GEN_COUNT
 };
 int isa_decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
