@@ -21,6 +21,10 @@
 #define SREG_EXEC_LO 126
 #define SREG_EXEC_HI 127
 #define SHADER_NUM_SREGS 128
+/* gfx9: FLAT_SCRATCH is the SGPR pair 102/103 (the decoder keeps the raw
+ * codes; gfx10+ have s102/s103 there and FLAT_SCRATCH as a hardware
+ * register) */
+#define SREG_FLAT_SCRATCH_LO 102
 /* Special sources */
 #define SRC_VCCZ 251
 #define SRC_EXECZ 252
@@ -272,6 +276,7 @@ struct shader_valu_half {
 	bool cmpx;
 	bool half16;                             /* 16-bit result: keep the other half */
 	bool hi16;                               /* ... written to the high half (op_sel[3]) */
+	bool zero_hi16;                          /* ... the high half zeroed (gfx9) */
 	bool sdwa;                               /* gfx10.3 SDWA: dst_sel/dst_unused below */
 	uint8_t dst_sel, dst_unused;
 	uint64_t wmask;                          /* lanes written: EXEC, less DPP's disabled lanes */
@@ -354,6 +359,11 @@ void wave_mask_write(const struct shader_core *c, struct shader_wave *w, uint16_
  * semantics where the two differ only by name; ds_cmpst_* also get their
  * data operands in gfx11's order (shader/gfx103.c). */
 void shader_gfx103_base_name(struct shader_icache_entry *e);
+/* gfx9: as gfx10.3, plus the names only gfx9 has for a gfx11 operation
+ * (v_add_u32 -> v_add_nc_u32, v_addc_co_u32 -> v_add_co_ci_u32, ...;
+ * shader/gfx9.c).  shader_gfx9_flat_scratch: FLAT_SCRATCH (s[102:103]). */
+void shader_gfx9_base_name(struct shader_icache_entry *e);
+uint64_t shader_gfx9_flat_scratch(const struct shader_wave *w);
 /* gfx10.3 SDWA: source select (byte/word of v, zero- or sign-extended)
  * and destination placement (dst_sel, dst_unused PAD/SEXT/PRESERVE). */
 uint32_t shader_sdwa_select(uint32_t v, uint8_t sel, bool sext);
