@@ -1672,7 +1672,8 @@ ParameterizedTest(uint32_t *index, diff, kernel)
 	const struct diff_kernel *k = &kernels[*index];
 	/* AMDBARE_DIFF_TARGET=gfx1035 or gfx1035-w64: the same kernels built
 	 * for gfx10.3 (tests/diff/rebuild.sh) on the 680m profile, in wave32
-	 * or wave64; unset: the gfx1103 build on the 780m. */
+	 * or wave64; gfx902, gfx906, gfx90c: the gfx9 builds (wave64) on
+	 * raven, mi50 and cezanne; unset: the gfx1103 build on the 780m. */
 	const char *target = getenv("AMDBARE_DIFF_TARGET");
 	bool gfx103 = target && *target;
 	char path[4096];
@@ -1687,14 +1688,19 @@ ParameterizedTest(uint32_t *index, diff, kernel)
 	} else {
 		snprintf(path, sizeof(path), "%s/tests/diff/%s.co", top ? top : ".", k->co);
 	}
-	if (gfx103 && strstr(target, "-w64"))
-		wave_lanes = 64;
+	const char *profile = "780m";
+	if (gfx103) {
+		profile = !strcmp(target, "gfx902") ? "raven" : !strcmp(target, "gfx906") ? "mi50"
+			: !strcmp(target, "gfx90c") ? "cezanne" : "680m";
+		if (strstr(target, "-w64") || strcmp(profile, "680m"))
+			wave_lanes = 64;
+	}
 	/* AMDBARE_DIFF_EVERY=n: only every n-th kernel (a subset for make
 	 * check on the second generation) */
 	const char *every = getenv("AMDBARE_DIFF_EVERY");
 	if (every && atoi(every) > 1 && *index % (uint32_t)atoi(every) != 0)
 		cr_skip_test("%s: not in the every-%s subset", k->name, every);
-	vgpu_test_use_profile(gfx103 ? "680m" : "780m", NULL);
+	vgpu_test_use_profile(profile, NULL);
 	amdbare_device *dev = NULL;
 	cr_assert_eq(amdbare_device_open(0, &dev), 0, "open: %s", amdbare_last_error());
 
@@ -1706,7 +1712,7 @@ ParameterizedTest(uint32_t *index, diff, kernel)
 		amdbare_codeobj_free(co);
 		amdbare_device_close(dev);
 		vgpu_test_cleanup();
-		cr_skip_test("%s: a gfx11-only kernel, left out of the %s build of %s.cl", k->name,
+		cr_skip_test("%s: a kernel the %s build of %s.cl leaves out (a builtin that target lacks)", k->name,
 			     target, k->co);
 	}
 	cr_assert_eq(amdbare_codeobj_find_kernel(co, k->name, &ki), 0, "%s", amdbare_last_error());
