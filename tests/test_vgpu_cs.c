@@ -1693,3 +1693,186 @@ Test(vgpu_cs_gfx103, sdma52_copy_and_fill_counts_have_22_bits)
 	cr_assert_eq(sdma_count_job(false, (1u << 22) | (65536 - 1)), -ECANCELED);
 	cr_assert_eq(sdma_count_job(true, (1u << 22) | (65536 - 1)), -ECANCELED);
 }
+
+/* ---- gfx9: the command processor of gfx_v9_0 and SDMA 4.x ------------------
+ * The points where gfx9 differs from gfx10.3/gfx11, on cezanne (GC 9.3.0,
+ * SDMA 4.1.2), raven (GC 9.1.0) and mi50 (GC 9.4.0, two SDMA 4.2.0
+ * engines); the suite's other packets run on them through
+ * tests/test_vgpu_gfx9_cp.sh. */
+
+static void setup_cezanne(void)
+{
+	setenv("AMDBARE_TEST_GFX11_PROFILE", "cezanne", 1);
+	setup();
+}
+
+static void setup_raven(void)
+{
+	setenv("AMDBARE_TEST_GFX11_PROFILE", "raven", 1);
+	setup();
+}
+
+static void setup_mi50(void)
+{
+	setenv("AMDBARE_TEST_GFX11_PROFILE", "mi50", 1);
+	setup();
+}
+
+TestSuite(vgpu_cs_gfx9, .init = setup_cezanne, .fini = teardown);
+TestSuite(vgpu_cs_gfx9_raven, .init = setup_raven, .fini = teardown);
+TestSuite(vgpu_cs_gfx9_mi50, .init = setup_mi50, .fini = teardown);
+
+/* ACQUIRE_MEM of `dwords` dwords (CP_COHER_CNTL first), then WRITE_DATA
+ * of 0x5eed to out: the job's result. */
+static int acquire_mem_job(uint32_t ip, uint32_t dwords)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	static const uint32_t v[1] = { 0x5eed };
+	p[n++] = PACKET3(PKT3_ACQUIRE_MEM, dwords - 2);
+	/* gfx_v9_0_emit_mem_sync: CP_COHER_CNTL, SIZE 0xffffffff, SIZE_HI
+	 * 0xffffff, BASE 0, BASE_HI 0, POLL_INTERVAL 10 */
+	p[n++] = 0x28c40000u;
+	p[n++] = 0xffffffffu;
+	p[n++] = 0xffffffu;
+	for (uint32_t i = 4; i < dwords - 1; i++)
+		p[n++] = 0;
+	p[n++] = 10;
+	n += emit_write_data(p + n, out.va, v, 1);
+	const struct buf *bos[] = { &ib, &out };
+	uint32_t ctx = vgpu_rig_ctx_new();
+	int r = run_and_wait(ctx, ip, &ib, n, bos, 2);
+	if (r == 0)
+		cr_assert_eq(((uint32_t *)out.cpu)[0], 0x5eed);
+	else
+		cr_assert_eq(((uint32_t *)out.cpu)[0], 0);
+	return r;
+}
+
+/* gfx9's ACQUIRE_MEM has 7 dwords (soc15d.h, gfx_v9_0_emit_mem_sync);
+ * the gfx10+ 8-dword form with GCR_CNTL is a wrong-size fault, and
+ * the other way round on gfx11. */
+Test(vgpu_cs_gfx9, acquire_mem_has_7_dwords)
+{
+	cr_assert_eq(acquire_mem_job(AMDGPU_HW_IP_COMPUTE, 7), 0);
+	cr_assert_eq(acquire_mem_job(AMDGPU_HW_IP_GFX, 7), 0);
+	cr_assert_eq(acquire_mem_job(AMDGPU_HW_IP_COMPUTE, 8), -ECANCELED);
+}
+
+Test(vgpu_cs_gfx11, acquire_mem_has_8_dwords)
+{
+	cr_assert_eq(acquire_mem_job(AMDGPU_HW_IP_COMPUTE, 8), 0);
+	cr_assert_eq(acquire_mem_job(AMDGPU_HW_IP_COMPUTE, 7), -ECANCELED);
+}
+
+/* gc_9_0_sh_mask.h: COMPUTE_TMPRING_SIZE.WAVESIZE is bits 12..24. */
+Test(vgpu_cs_gfx9, tmpring_size_has_a_13_bit_wavesize)
+{
+	cr_assert_eq(set_one_sh_reg(0x2e18, 64u | (0x1fffu << 12)), 0);
+	cr_assert_eq(set_one_sh_reg(0x2e18, 64u | (1u << 25)), -ECANCELED);
+}
+
+/* gc_9_0_offset.h's compute block: STATIC_THREAD_MGMT_SE0 (0x2e16),
+ * RESTART_X (0x2e1b), SE7 (0x2e28) and USER_DATA_15 (0x2e4f) exist; gfx11's
+ * DISPATCH_INTERLEAVE (0x2e2f), gfx90a's RSRC3 (0x2e2d) and gfx10's
+ * DISPATCH_TUNNEL (0x2e7d) do not. */
+Test(vgpu_cs_gfx9, registers_gfx9_does_not_have_fault)
+{
+	cr_assert_eq(set_one_sh_reg(0x2e16, 0xffffffff), 0);
+	cr_assert_eq(set_one_sh_reg(0x2e1b, 0), 0);
+	cr_assert_eq(set_one_sh_reg(0x2e28, 0xffffffff), 0);
+	cr_assert_eq(set_one_sh_reg(0x2e4f, 0x1234), 0);
+	cr_assert_eq(set_one_sh_reg(0x2e2f, 0), -ECANCELED);
+	cr_assert_eq(set_one_sh_reg(0x2e2d, 0), -ECANCELED);
+	cr_assert_eq(set_one_sh_reg(0x2e7d, 0), -ECANCELED);
+}
+
+/* gc_9_1_offset.h (Raven, one shader engine) has no
+ * COMPUTE_STATIC_THREAD_MGMT_SE4..7. */
+Test(vgpu_cs_gfx9_raven, no_static_thread_mgmt_se4_to_se7)
+{
+	cr_assert_eq(set_one_sh_reg(0x2e1a, 0xffffffff), 0); /* SE3 */
+	cr_assert_eq(set_one_sh_reg(0x2e25, 0xffffffff), -ECANCELED);
+	cr_assert_eq(set_one_sh_reg(0x2e28, 0xffffffff), -ECANCELED);
+}
+
+Test(vgpu_cs_gfx9_mi50, static_thread_mgmt_se4_to_se7_exist)
+{
+	cr_assert_eq(set_one_sh_reg(0x2e25, 0xffffffff), 0);
+	cr_assert_eq(set_one_sh_reg(0x2e28, 0xffffffff), 0);
+}
+
+/* One packet (header + body) then a RELEASE_MEM of 0x600d: the result. */
+static int one_packet_job(uint32_t ip, const uint32_t *pkt, uint32_t ndw)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	uint32_t *p = ib.cpu, n = 0;
+	for (uint32_t i = 0; i < ndw; i++)
+		p[n++] = pkt[i];
+	n += emit_release_mem(p + n, out.va, 1, 0x600d);
+	const struct buf *bos[] = { &ib, &out };
+	int r = run_and_wait(vgpu_rig_ctx_new(), ip, &ib, n, bos, 2);
+	cr_assert_eq(((uint32_t *)out.cpu)[0], r == 0 ? 0x600du : 0u);
+	return r;
+}
+
+/* SET_SH_REG_INDEX (0x9B) is not a gfx9 packet (soc15d.h has none;
+ * gfx10+ only); SET_SH_REG of the same register runs.  SET_UCONFIG_REG
+ * ends at soc15d.h's 0xc400 on gfx9. */
+Test(vgpu_cs_gfx9, gfx10_packets_and_ranges_fault)
+{
+	const uint32_t idx[] = { PACKET3(0x9B, 1), 0x216, 0xffffffff };
+	const uint32_t sh[] = { PACKET3(PKT3_SET_SH_REG, 1), 0x216, 0xffffffff };
+	const uint32_t uc_in[] = { PACKET3(0x79, 1), 0x3ff, 0 };
+	const uint32_t uc_out[] = { PACKET3(0x79, 1), 0x446, 0 };
+	cr_assert_eq(one_packet_job(AMDGPU_HW_IP_COMPUTE, idx, 3), -ECANCELED);
+	cr_assert_eq(one_packet_job(AMDGPU_HW_IP_COMPUTE, sh, 3), 0);
+	cr_assert_eq(one_packet_job(AMDGPU_HW_IP_GFX, uc_in, 3), 0);
+	cr_assert_eq(one_packet_job(AMDGPU_HW_IP_GFX, uc_out, 3), -ECANCELED);
+}
+
+/* A dispatch's state (gfx9 register map); `initiator` decides the rest. */
+static int gfx9_dispatch_job(uint32_t initiator)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf code = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	((uint32_t *)code.cpu)[0] = 0xbf810000u; /* s_endpgm (gfx9) */
+	uint32_t *p = ib.cpu, n = 0;
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = 0x20c; p[n++] = (uint32_t)(code.va >> 8); p[n++] = (uint32_t)(code.va >> 40);
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
+	p[n++] = 0x212; p[n++] = 0; p[n++] = 0;
+	p[n++] = PACKET3(PKT3_SET_SH_REG, 3);
+	p[n++] = 0x207; p[n++] = 64; p[n++] = 1; p[n++] = 1;
+	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
+	p[n++] = 1; p[n++] = 1; p[n++] = 1; p[n++] = initiator;
+	const struct buf *bos[] = { &ib, &code };
+	return run_and_wait(vgpu_rig_ctx_new(), AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2);
+}
+
+/* COMPUTE_DISPATCH_INITIATOR has no CS_W32_EN on gfx9 (wave64 only): the
+ * command processor refuses a wave32 dispatch before the shader layer. */
+Test(vgpu_cs_gfx9, wave32_dispatch_faults)
+{
+	cr_assert_eq(gfx9_dispatch_job(1u | (1u << 15)), -ECANCELED);
+}
+
+/* SDMA 4.x (vega10_sdma_pkt_open.h): COPY LINEAR and CONST_FILL counts
+ * have 22 bits (sdma_v4_0_buffer_funcs: 4 MiB per packet), on SDMA 4.1.2
+ * (cezanne) and 4.2.0 (mi50, both engines). */
+Test(vgpu_cs_gfx9, sdma4_copy_and_fill_counts_have_22_bits)
+{
+	cr_assert_eq(sdma_count_job(false, 65536 - 1), 0);
+	cr_assert_eq(sdma_count_job(true, 65536 - 1), 0);
+	cr_assert_eq(sdma_count_job(false, (1u << 22) | (65536 - 1)), -ECANCELED);
+	cr_assert_eq(sdma_count_job(true, (1u << 22) | (65536 - 1)), -ECANCELED);
+}
+
+Test(vgpu_cs_gfx9_mi50, sdma4_copy_and_fill_counts_have_22_bits)
+{
+	cr_assert_eq(sdma_count_job(false, 65536 - 1), 0);
+	cr_assert_eq(sdma_count_job(true, 65536 - 1), 0);
+	cr_assert_eq(sdma_count_job(true, (1u << 22) | (65536 - 1)), -ECANCELED);
+}

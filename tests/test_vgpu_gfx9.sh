@@ -1,10 +1,11 @@
 #!/bin/sh
 # The gfx9 (GCN 5, Vega) vgpu profiles through the CLI (POSIX sh): raven
 # (gfx902 APU), cezanne (gfx90c APU, 512 MiB carve-out) and mi50 (gfx906
-# dGPU).  The vgpu has no gfx9 command processor, so what runs is what
-# needs no GPU job: info, alloc, load --no-verify, the CPU rows of probe
-# and doctor; whatever needs the GPU fails with the vgpu naming the missing
-# command processor and the library reporting the reset.  A representative
+# dGPU).  The vgpu runs gfx9's command processor and SDMA 4.x but has no
+# gfx9 shader core yet, so what runs is what needs no shader: info, alloc,
+# load --no-verify, the CPU and SDMA rows of probe and doctor; whatever
+# dispatches a shader fails with the vgpu naming the missing shader core
+# and the library reporting the reset.  A representative
 # subset: the whole suite runs on the gfx11 profiles.
 # Ends with "N passed, N failed".
 set -u
@@ -117,19 +118,19 @@ fi
 # ---- probe: the CPU rows run, the GPU rows fail naming the reset -------------
 cli mi50 probe --domain gtt
 if [ $rc -eq 1 ] && out_has "cpu-read     gtt  *[0-9.]* GB/s" && out_has "gpu-read     gtt  *FAILED" &&
-	err_has "gfx9 command processor not modelled"; then
-	ok "probe on mi50: CPU rows measured, shader/SDMA rows fail (no gfx9 executor)"
+	out_has "sdma-copy    gtt->gtt  *[0-9.]* GB/s" && err_has "gfx9 shader core not modelled"; then
+	ok "probe on mi50: CPU and SDMA 4 rows measured, shader rows fail (no gfx9 shader core)"
 else
-	bad "probe mi50" "expected CPU rows and failed GPU rows"
+	bad "probe mi50" "expected CPU and SDMA rows and failed shader rows"
 fi
 
 # ---- what needs the GPU fails clearly ------------------------------------------
 cli raven demo
-if [ $rc -eq 1 ] && err_has "gfx9 command processor not modelled: profile raven" &&
+if [ $rc -eq 1 ] && err_has "gfx9 shader core not modelled" &&
 	err_has "guilty" && ! err_has "not supported on gfx902"; then
-	ok "demo on raven: the first job faults, reported plainly (the gfx902 kernels are embedded)"
+	ok "demo on raven: the first dispatch faults in the shader layer, reported plainly (the gfx902 kernels are embedded)"
 else
-	bad "demo raven" "expected exit 1 with the vgpu's gfx9 fault and the reset"
+	bad "demo raven" "expected exit 1 with the vgpu's gfx9 shader-core fault and the reset"
 fi
 
 echo "$passed passed, $failed failed"

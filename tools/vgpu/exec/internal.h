@@ -73,7 +73,7 @@ struct exec_ib {
 enum exec_gc {
 	EXEC_GC_11,     /* GC 11.x: gfx_v11_0, SDMA v6, the gfx11 ISA */
 	EXEC_GC_10_3,   /* GC 10.3.x: gfx_v10_0, SDMA 5.2, the gfx10.3 ISA */
-	EXEC_GC_9,      /* GC 9.x: gfx_v9_0, SDMA 4, the gfx9 ISA */
+	EXEC_GC_9,      /* GC 9.x: gfx_v9_0, SDMA 4.x, the gfx9 (GCN 5) ISA */
 };
 
 /* struct amdgpu_job */

@@ -33,9 +33,33 @@
  * COMPUTE_STATIC_THREAD_MGMT_SE4..7 (0x2e2b..0x2e2e are the RELAUNCH and
  * WAVE_RESTORE registers there), so a write to a register the block does
  * not have is a fault.
+ *
+ * What differs on gfx9 (job->gc == EXEC_GC_9, gfx_v9_0.c with soc15d.h
+ * and gc_9_0_offset.h, which gfx_v9_0 uses for every GC 9.x):
+ * ACQUIRE_MEM is 7 dwords (count 5: CP_COHER_CNTL, CP_COHER_SIZE,
+ * CP_COHER_SIZE_HI, CP_COHER_BASE, CP_COHER_BASE_HI, POLL_INTERVAL;
+ * gfx_v9_0_emit_mem_sync) where gfx10+ has 8 with GCR_CNTL, so the gfx10+
+ * form is a wrong-size fault; RELEASE_MEM keeps gfx10's 8 dwords (dword 1
+ * carries the EOP_* cache actions instead of GCR fields, which the vgpu
+ * does not need: memory is coherent here); SET_UCONFIG_REG covers
+ * soc15d.h's 0xc000..0xc400 only; SET_SH_REG_INDEX and LOAD_SH_REG_INDEX
+ * are not gfx9 packets (soc15d.h has neither; RADV sends SET_SH_REG for
+ * them before gfx10); SET_CONFIG_REG is not modelled.  The compute block
+ * is gc_9_0_offset.h's (0x2e00..0x2e24, STATIC_THREAD_MGMT_SE4..7 at
+ * 0x2e25..0x2e28 except on GC 9.1, whose gc_9_1_offset.h lacks them,
+ * USER_DATA 0x2e40..0x2e4f, COMPUTE_NOWHERE 0x2e7f): no
+ * COMPUTE_PGM_RSRC3 (gfx90a only, not a vgpu profile; 0x2e28 is
+ * STATIC_THREAD_MGMT_SE7 here), no COMPUTE_DISPATCH_INTERLEAVE.
+ * COMPUTE_TMPRING_SIZE has gfx10.3's 13-bit WAVESIZE in 1 KiB units
+ * (gc_9_0_sh_mask.h WAVESIZE_MASK 0x01FFF000; Mesa and ROCr program bytes
+ * per wave >> 10), and as on gfx10.3 waves reach scratch through the
+ * private segment buffer in user SGPRs, so no scratch base is needed.
+ * The dispatch initiator has no CS_W32_EN (gc_9_0_sh_mask.h): GCN runs
+ * wave64 only, so an initiator asking for wave32 is a fault.
  */
 #include "cmd.h"
 #include "dispatch.h"
+#include "base/vgpu_device.h" /* the profile's GC minor (gfx9 register set) */
 
 #include <errno.h>
 #include <stdio.h>
@@ -79,6 +103,9 @@
 #define PACKET3_SET_UCONFIG_REG_INDEX 0x7A
 #define PACKET3_SET_UCONFIG_REG_START 0x0000c000
 #define PACKET3_SET_UCONFIG_REG_END 0x00010000
+/* soc15d.h (gfx9): PACKET3_SET_UCONFIG_REG_END 0x0000c400 */
+#define PACKET3_SET_UCONFIG_REG_END_GFX9 0x0000c400
+#define PACKET3_SET_CONFIG_REG 0x68
 #define PACKET3_SET_SH_REG_INDEX 0x9B
 /* Opcodes that draw (nvd.h): the vgpu has no rasteriser. */
 #define PACKET3_DRAW_INDIRECT 0x24
@@ -173,6 +200,25 @@ static bool is_gfx103(const struct cp *c)
 	return c->job->gc == EXEC_GC_10_3;
 }
 
+static bool is_gfx9(const struct cp *c)
+{
+	return c->job->gc == EXEC_GC_9;
+}
+
+/* gc_9_0_offset.h: the COMPUTE_* registers of 0x2e00..0x2e7f that exist
+ * (0xe00..0xe24, STATIC_THREAD_MGMT_SE4..7 0xe25..0xe28, USER_DATA
+ * 0xe40..0xe4f, COMPUTE_NOWHERE 0xe7f, plus the GC segment base 0x2000).
+ * gc_9_1_offset.h (GC 9.1, Raven: one shader engine) has no SE4..7. */
+static bool gfx9_compute_reg_exists(uint32_t reg)
+{
+	uint32_t o = reg - REG_COMPUTE_FIRST;
+	if (o >= 0x25 && o <= 0x28) {
+		const struct vgpu_profile *p = vgpu_profile_get(NULL);
+		return !(p && p->gc_major == 9 && p->gc_minor == 1);
+	}
+	return (o <= 0x24) || (o >= 0x40 && o <= 0x4f) || o == 0x7f;
+}
+
 /* gc_10_3_0_offset.h: the COMPUTE_* registers of 0x2e00..0x2e7f that
  * exist (0x1ba0..0x1bc2, 0x1bc4..0x1bce, USER_DATA 0x1be0..0x1bef,
  * DISPATCH_TUNNEL/END/NOWHERE 0x1c1d..0x1c1f, plus the GC segment base
@@ -194,11 +240,24 @@ static int write_sh_reg(struct cp *c, uint32_t reg, uint32_t v)
 	if (reg == REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI && (v & ~SCRATCH_BASE_HI_MASK))
 		return bad(c, "%s", "COMPUTE_DISPATCH_SCRATCH_BASE_HI above bit 7 (the address "
 			   "has 48 bits)");
-	if (reg == REG_COMPUTE_TMPRING_SIZE && !is_gfx103(c) && (v & TMPRING_RESERVED_MASK))
+	if (reg == REG_COMPUTE_TMPRING_SIZE && c->job->gc == EXEC_GC_11 &&
+	    (v & TMPRING_RESERVED_MASK))
 		return bad(c, "%s", "COMPUTE_TMPRING_SIZE with reserved bits 27..31 set");
 	if (reg == REG_COMPUTE_TMPRING_SIZE && is_gfx103(c) && (v & TMPRING_RESERVED_MASK_GFX103))
 		return bad(c, "%s", "COMPUTE_TMPRING_SIZE with bits 25..31 set (gfx10.3's WAVESIZE "
 			   "has 13 bits, gc_10_3_0_sh_mask.h)");
+	if (reg == REG_COMPUTE_TMPRING_SIZE && is_gfx9(c) && (v & TMPRING_RESERVED_MASK_GFX103))
+		return bad(c, "%s", "COMPUTE_TMPRING_SIZE with bits 25..31 set (gfx9's WAVESIZE "
+			   "has 13 bits, gc_9_0_sh_mask.h)");
+	if (is_gfx9(c) && reg >= REG_COMPUTE_FIRST && reg <= REG_COMPUTE_LAST &&
+	    !gfx9_compute_reg_exists(reg)) {
+		if (reg == REG_COMPUTE_DISPATCH_INTERLEAVE)
+			return bad(c, "%s", "COMPUTE_DISPATCH_INTERLEAVE (0x2e2f) written on gfx9, "
+				   "which has no such register (gfx11 only)");
+		return bad(c, "%s", "a COMPUTE_* register offset gfx9 does not have "
+			   "(gc_9_0_offset.h; COMPUTE_PGM_RSRC3 is gfx90a's only, and GC 9.1 "
+			   "has no STATIC_THREAD_MGMT_SE4..7)");
+	}
 	if (is_gfx103(c) && reg >= REG_COMPUTE_FIRST && reg <= REG_COMPUTE_LAST &&
 	    !gfx103_compute_reg_exists(reg)) {
 		if (reg == REG_COMPUTE_DISPATCH_INTERLEAVE)
@@ -296,6 +355,9 @@ static int set_uconfig_reg(struct cp *c, const uint32_t *p, uint32_t count)
 	uint32_t reg = PACKET3_SET_UCONFIG_REG_START + (p[1] & 0xffff);
 	if (reg + count > PACKET3_SET_UCONFIG_REG_END)
 		return bad(c, "%s", "SET_UCONFIG_REG outside the UCONFIG range");
+	if (is_gfx9(c) && reg + count > PACKET3_SET_UCONFIG_REG_END_GFX9)
+		return bad(c, "%s", "SET_UCONFIG_REG outside gfx9's UCONFIG range (soc15d.h: "
+			   "0xc000..0xc400)");
 	memcpy(&c->st->uconfig[reg - PACKET3_SET_UCONFIG_REG_START], &p[2], (size_t)count * 4);
 	return 0;
 }
@@ -337,7 +399,7 @@ static int scratch_state(struct cp *c, uint32_t initiator, struct exec_dispatch 
 		return bad(c, "%s", "DISPATCH_DIRECT with RSRC2.SCRATCH_EN but no scratch ring "
 			   "(COMPUTE_TMPRING_SIZE WAVES or WAVESIZE is 0)");
 	uint64_t base = 0;
-	if (!is_gfx103(c)) {
+	if (c->job->gc == EXEC_GC_11) {
 		if (!reg_set(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_LO) ||
 		    !reg_set(st, REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI))
 			return bad(c, "%s", "DISPATCH_DIRECT with RSRC2.SCRATCH_EN before "
@@ -366,6 +428,9 @@ static int dispatch(struct cp *c, const uint32_t dim[3], uint32_t initiator)
 	const struct cp_state *st = c->st;
 	if (!(initiator & INITIATOR_COMPUTE_SHADER_EN))
 		return bad(c, "%s", "DISPATCH_DIRECT without COMPUTE_SHADER_EN in the initiator");
+	if (is_gfx9(c) && (initiator & INITIATOR_CS_W32_EN))
+		return bad(c, "%s", "DISPATCH_DIRECT with CS_W32_EN (bit 15) on gfx9: GCN runs wave64 "
+			   "only and COMPUTE_DISPATCH_INITIATOR has no such field (gc_9_0_sh_mask.h)");
 	if (!reg_set(st, REG_COMPUTE_PGM_LO) || !reg_set(st, REG_COMPUTE_PGM_HI))
 		return bad(c, "%s", "DISPATCH_DIRECT before COMPUTE_PGM_LO/HI were set");
 	uint64_t pgm = ((uint64_t)reg_val(st, REG_COMPUTE_PGM_LO) << 8) |
@@ -389,12 +454,14 @@ static int dispatch(struct cp *c, const uint32_t dim[3], uint32_t initiator)
 	struct exec_dispatch d = { .pgm = pgm,
 				     .rsrc1 = reg_val(st, REG_COMPUTE_PGM_RSRC1),
 				     .rsrc2 = rsrc2,
-				     .rsrc3 = reg_val(st, REG_COMPUTE_PGM_RSRC3),
+				     /* gfx9 has no RSRC3 (0x2e28 is STATIC_THREAD_MGMT_SE7) */
+				     .rsrc3 = is_gfx9(c) ? 0 : reg_val(st, REG_COMPUTE_PGM_RSRC3),
 				     .dim = { dim[0], dim[1], dim[2] },
 				     .initiator = initiator,
 				     .gc = c->job->gc,
-				     .wavesize_unit = is_gfx103(c) ? TMPRING_WAVESIZE_UNIT_GFX103
-								   : TMPRING_WAVESIZE_UNIT };
+				     .wavesize_unit = c->job->gc == EXEC_GC_11
+							      ? TMPRING_WAVESIZE_UNIT
+							      : TMPRING_WAVESIZE_UNIT_GFX103 };
 	for (uint32_t i = 0; i < NUM_USER_DATA; i++)
 		d.user_data[i] = reg_val(st, REG_COMPUTE_USER_DATA_0 + i);
 	for (uint32_t i = 0; i < 3; i++) {
@@ -689,8 +756,11 @@ static int atomic_mem(struct cp *c, const uint32_t *p)
 }
 
 /* Expected count field of fixed-size packets; -1 if variable. */
-static int fixed_count(uint32_t op)
+static int fixed_count(uint32_t op, enum exec_gc gc)
 {
+	/* gfx_v9_0_emit_mem_sync: PACKET3(PACKET3_ACQUIRE_MEM, 5), 7 dwords */
+	if (op == PACKET3_ACQUIRE_MEM && gc == EXEC_GC_9)
+		return 5;
 	switch (op) {
 	case PACKET3_DISPATCH_DIRECT: return 3;
 	case PACKET3_WAIT_REG_MEM: return 5;
@@ -712,9 +782,14 @@ static int fixed_count(uint32_t op)
 static int exec_packet(struct cp *c, uint32_t op, uint32_t count)
 {
 	const uint32_t *p = &c->dw[c->pos];
-	int fc = fixed_count(op);
-	if (fc >= 0 && count != (uint32_t)fc)
+	int fc = fixed_count(op, c->job->gc);
+	if (fc >= 0 && count != (uint32_t)fc) {
+		if (op == PACKET3_ACQUIRE_MEM && is_gfx9(c))
+			return bad(c, "%s", "ACQUIRE_MEM of a size other than gfx9's 7 dwords (count 5: "
+				   "CP_COHER_CNTL, SIZE, SIZE_HI, BASE, BASE_HI, POLL_INTERVAL; the "
+				   "8-dword GCR_CNTL form is gfx10+)");
 		return bad(c, "%s", "wrong packet size (count field)");
+	}
 	if (CP_PACKET3_PREDICATE(p[0]))
 		return bad(c, "%s", "predicated packet (SET_PREDICATION is not modelled)");
 	switch (op) {
@@ -739,11 +814,20 @@ static int exec_packet(struct cp *c, uint32_t op, uint32_t count)
 			return bad(c, "%s", "CLEAR_STATE on a compute ring (GFX ring only)");
 		memset(c->st->ctx, 0, sizeof(c->st->ctx));
 		return 0;
-	case PACKET3_SET_SH_REG:
 	case PACKET3_SET_SH_REG_INDEX:
+		if (is_gfx9(c))
+			return bad(c, "%s", "SET_SH_REG_INDEX on gfx9 (not a gfx_v9_0 packet: soc15d.h "
+				   "has no such opcode; gfx9 sets SH registers with SET_SH_REG)");
+		return set_sh_reg(c, p, count);
+	case PACKET3_SET_SH_REG:
 		return set_sh_reg(c, p, count);
 	case PACKET3_LOAD_SH_REG_INDEX:
+		if (is_gfx9(c))
+			return bad(c, "%s", "LOAD_SH_REG_INDEX on gfx9 (not a gfx_v9_0 packet: soc15d.h "
+				   "has no such opcode)");
 		return load_sh_reg_index(c, p);
+	case PACKET3_SET_CONFIG_REG:
+		return bad(c, "%s", "SET_CONFIG_REG (privileged config registers) is not modelled");
 	case PACKET3_SET_CONTEXT_REG:
 		return set_context_reg(c, p, count);
 	case PACKET3_SET_UCONFIG_REG:
@@ -808,7 +892,7 @@ static int run_ib(struct exec_job *job, struct cp_state *st, uint64_t va, uint32
 	while (c.pos < ndw) {
 		uint32_t h = dw[c.pos];
 		if (CP_PACKET_GET_TYPE(h) != 3) {
-			r = bad(&c, "%s", "packet type other than 3 (type-0/1/2 are not used on gfx10.3/gfx11)");
+			r = bad(&c, "%s", "packet type other than 3 (type-0/1/2 are not used on gfx9/gfx10.3/gfx11)");
 			break;
 		}
 		uint32_t op = CP_PACKET3_GET_OPCODE(h), count = CP_PACKET_GET_COUNT(h);

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-/* amdgpu_ring names of a gfx11 or gfx10.3 part (gfx_v11_0.c and
- * gfx_v10_0.c name them alike): gfx_0.0.0, comp_1.<pipe>.<queue>,
+/* amdgpu_ring names of a gfx11, gfx10.3 or gfx9 part (gfx_v11_0.c,
+ * gfx_v10_0.c and gfx_v9_0.c name them alike): gfx_0.0.0, comp_1.<pipe>.<queue>,
  * sdma0/sdma1.  Compute entity ring n runs on comp_1.n.0; DMA entity ring
  * n on sdma(n % num_sdma), as drm_sched spreads DMA entities over every
  * SDMA ring. */
@@ -167,21 +167,6 @@ int exec_vm_fault(struct exec_job *job, uint64_t va, bool write, const char *why
 	return -ECANCELED;
 }
 
-/* GC 9.x (gfx9, Vega: the raven, cezanne and mi50 profiles): the vgpu has
- * no gfx9 command processor (PM4 as gfx_v9_0 takes it), no SDMA 4.x and no
- * GCN shader core, so a job faults before any IB runs, naming what is
- * missing, rather than running gfx9 code on another generation's model.
- * Returns 0 for every other generation. */
-static int gfx9_unmodelled(struct exec_job *job)
-{
-	const struct vgpu_profile *p = vgpu_profile_get(NULL);
-	if (!p || p->gc_major != 9)
-		return 0;
-	return exec_fault(job, "gfx9 command processor not modelled: profile %s (GC %u.%u.%u) has "
-			  "no %s executor in the vgpu", p->name, p->gc_major, p->gc_minor, p->gc_rev,
-			  job->ip == AMDGPU_HW_IP_DMA ? "SDMA 4.x" : "gfx9 PM4/GCN shader");
-}
-
 static uint64_t timeout_ns(void)
 {
 	const char *s = getenv("AMDBARE_VGPU_TIMEOUT_MS");
@@ -211,24 +196,25 @@ int exec_check_watchdog(struct exec_job *job)
 /* amdgpu_job_run + amdgpu_ib_schedule: the IBs, then the user fence.
  * The profile's GC IP version picks the engines: GC 11.x runs PM4 as
  * gfx_v11_0 takes it, SDMA v6 and the gfx11 ISA; GC 10.3.x runs PM4 as
- * gfx_v10_0 takes it, SDMA 5.2 and the gfx10.3 ISA.  Any other generation
- * (gfx9, gfx10.1) gets no execution at all: its jobs fault, naming what
- * is missing, instead of running its code on another generation's model. */
+ * gfx_v10_0 takes it, SDMA 5.2 and the gfx10.3 ISA; GC 9.x (raven,
+ * cezanne, mi50) runs PM4 as gfx_v9_0 takes it, SDMA 4.x and hands its
+ * dispatches to the shader layer as gfx9 ones.  Any other generation
+ * (gfx10.1) gets no execution at all: its jobs fault, naming what is
+ * missing, instead of running its code on another generation's model. */
 static int run_job(struct exec_job *job)
 {
-	int g9 = gfx9_unmodelled(job);
-	if (g9)
-		return g9;
 	const struct vgpu_profile *p = vgpu_profile_get(NULL);
 	if (!p || p->gc_major == 11)
 		job->gc = EXEC_GC_11;
 	else if (p->gc_major == 10 && p->gc_minor == 3)
 		job->gc = EXEC_GC_10_3;
+	else if (p->gc_major == 9)
+		job->gc = EXEC_GC_9;
 	else
 		return exec_fault(job, "gfx%u.%u command processor not modelled: profile %s (GC "
 				  "%u.%u.%u) has no %s executor in the vgpu, which runs gfx11 (PM4, "
-				  "SDMA v6) and gfx10.3 (PM4, SDMA 5.2) only", p->gc_major, p->gc_minor,
-				  p->name, p->gc_major, p->gc_minor, p->gc_rev,
+				  "SDMA v6), gfx10.3 (PM4, SDMA 5.2) and gfx9 (PM4, SDMA 4.x) only",
+				  p->gc_major, p->gc_minor, p->name, p->gc_major, p->gc_minor, p->gc_rev,
 				  job->ip == AMDGPU_HW_IP_DMA ? "SDMA" : "PM4/shader");
 	for (uint32_t i = 0; i < job->num_ibs; i++) {
 		int r = job->ip == AMDGPU_HW_IP_DMA ? exec_sdma_run(job, &job->ibs[i])

@@ -3,7 +3,12 @@
  * sdma_v6_0_0_pkt_open.h) and of a gfx10.3 part (sdma_v5_2, layouts from
  * navi10_sdma_pkt_open.h: the same ops and dword layouts, but COPY
  * LINEAR's and CONST_FILL's byte counts have 22 bits, 4 MiB per packet,
- * where SDMA v6 has 30; sdma_v5_2_buffer_funcs copy_max_bytes 0x400000).
+ * where SDMA v6 has 30; sdma_v5_2_buffer_funcs copy_max_bytes 0x400000)
+ * and of a gfx9 part (sdma_v4_0 for SDMA 4.0/4.1/4.2, i.e. raven 4.1.0,
+ * cezanne 4.1.2 and vega20/mi50 4.2.0; layouts from
+ * vega10_sdma_pkt_open.h: again the same ops and dword layouts as SDMA
+ * 5.2, with the 22-bit COPY LINEAR and CONST_FILL counts, bytes - 1;
+ * sdma_v4_0_buffer_funcs copy_max_bytes and fill_max_bytes 0x400000).
  * Linear packets only: NOP, COPY LINEAR,
  * WRITE LINEAR, FENCE, TRAP, POLL_REGMEM (memory), ATOMIC (the integer
  * TC_OP operations, single pass or loop), CONST_FILL and TIMESTAMP.  Anything else - another op or sub-op, a packet running past
@@ -39,9 +44,10 @@
 #define NOP_COUNT(h) (((h) >> 16) & 0x3fff)
 #define COPY_LINEAR_BROADCAST(h) (((h) >> 27) & 1)
 #define COPY_LINEAR_COUNT(d) ((d) & 0x3fffffff)         /* bytes - 1 */
-/* navi10_sdma_pkt_open.h: SDMA_PKT_COPY_LINEAR_COUNT_count_mask and
+/* navi10_sdma_pkt_open.h and vega10_sdma_pkt_open.h:
+ * SDMA_PKT_COPY_LINEAR_COUNT_count_mask and
  * SDMA_PKT_CONSTANT_FILL_COUNT_count_mask 0x003FFFFF; bits 22..31 of the
- * count dword are reserved on SDMA 5.2 */
+ * count dword are reserved on SDMA 5.2 and SDMA 4.x */
 #define COUNT_RESERVED_V52 0xffc00000u
 #define WRITE_COUNT(d) ((d) & 0x000fffff)               /* dwords - 1 */
 #define CONST_FILL_FILLSIZE(h) (((h) >> 30) & 3)        /* 0 byte, 2 dword */
@@ -234,8 +240,10 @@ static int exec_packet(struct sdma *s)
 	case SDMA_OP_COPY:
 		if (COPY_LINEAR_BROADCAST(h))
 			return bad(s, "COPY LINEAR broadcast is not supported");
-		if (s->job->gc == EXEC_GC_10_3 && (p[1] & COUNT_RESERVED_V52))
-			return bad(s, "COPY LINEAR count above SDMA 5.2's 22-bit field (4 MiB per packet)");
+		if (s->job->gc != EXEC_GC_11 && (p[1] & COUNT_RESERVED_V52))
+			return bad(s, s->job->gc == EXEC_GC_9
+					      ? "COPY LINEAR count above SDMA 4.x's 22-bit field (4 MiB per packet)"
+					      : "COPY LINEAR count above SDMA 5.2's 22-bit field (4 MiB per packet)");
 		return copy_linear(s, addr64(p[3], p[4]), addr64(p[5], p[6]),
 				   (uint64_t)COPY_LINEAR_COUNT(p[1]) + 1);
 	case SDMA_OP_WRITE:
@@ -262,8 +270,10 @@ static int exec_packet(struct sdma *s)
 		uint32_t fs = CONST_FILL_FILLSIZE(h);
 		if (fs != 0 && fs != 2)
 			return bad(s, "CONST_FILL fillsize must be byte (0) or dword (2)");
-		if (s->job->gc == EXEC_GC_10_3 && (p[4] & COUNT_RESERVED_V52))
-			return bad(s, "CONST_FILL count above SDMA 5.2's 22-bit field (4 MiB per packet)");
+		if (s->job->gc != EXEC_GC_11 && (p[4] & COUNT_RESERVED_V52))
+			return bad(s, s->job->gc == EXEC_GC_9
+					      ? "CONST_FILL count above SDMA 4.x's 22-bit field (4 MiB per packet)"
+					      : "CONST_FILL count above SDMA 5.2's 22-bit field (4 MiB per packet)");
 		return const_fill(s, addr64(p[1], p[2]), p[3], fs,
 				  (uint64_t)CONST_FILL_COUNT(p[4]) + 1);
 	}
@@ -284,8 +294,8 @@ static int exec_packet(struct sdma *s)
 
 int exec_sdma_run(struct exec_job *job, const struct exec_ib *ib)
 {
-	/* sdma_v6_0_ring_emit_ib and sdma_v5_2_ring_emit_ib: "base must be 32
-	 * byte aligned" - the ring
+	/* sdma_v6_0_ring_emit_ib, sdma_v5_2_ring_emit_ib and
+	 * sdma_v4_0_ring_emit_ib: "base must be 32 byte aligned" - the ring
 	 * masks the low 5 bits off, so the engine would fetch from an earlier
 	 * address; the vgpu stops there instead of running the wrong dwords. */
 	if (ib->va & 0x1f)

@@ -558,6 +558,12 @@ static void geometry_of(const struct shader_grid *gr, const struct wg_geom *full
 
 int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 {
+	/* A gfx9 dispatch the command processor handed over: the shader core
+	 * has no GCN (gfx9) executor, and gfx9 code must never run as gfx11. */
+	if (d->gc == EXEC_GC_9)
+		return exec_fault(job, "gfx9 shader core not modelled: the vgpu's shader core runs "
+				  "gfx11 and gfx10.3 code only (dispatch of 0x%llx)",
+				  (unsigned long long)d->pgm);
 	struct wg_geom g = { 0 };
 	int r = check_dispatch(job, d, &g);
 	if (r)
