@@ -23,6 +23,7 @@
  * ids into v0, has no profile and is not modelled.
  */
 #include "internal.h"
+#include "base/vgpu_device.h" /* the profile's GC version: gfx906's opcodes */
 
 #include <errno.h>
 #include <stdio.h>
@@ -289,12 +290,12 @@ static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry 
 		}
 	}
 	e->gen = 0; /* a partial decode below must never count as cached */
-	int n = isa_decode_gen(c->gen, words, have, &e->inst);
+	int n = isa_decode_gen(c->decode_gen, words, have, &e->inst);
 	for (; n == -EOVERFLOW && have < 3; have++) {
 		r = exec_read(c->job, pc + 4 * have, &words[have], 4);
 		if (r)
 			return r;
-		n = isa_decode_gen(c->gen, words, have + 1, &e->inst);
+		n = isa_decode_gen(c->decode_gen, words, have + 1, &e->inst);
 	}
 	if (n < 0) {
 		e->gen = 0;
@@ -558,12 +559,6 @@ static void geometry_of(const struct shader_grid *gr, const struct wg_geom *full
 
 int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 {
-	/* A gfx9 dispatch the command processor handed over: the shader core
-	 * has no GCN (gfx9) executor, and gfx9 code must never run as gfx11. */
-	if (d->gc == EXEC_GC_9)
-		return exec_fault(job, "gfx9 shader core not modelled: the vgpu's shader core runs "
-				  "gfx11 and gfx10.3 code only (dispatch of 0x%llx)",
-				  (unsigned long long)d->pgm);
 	struct wg_geom g = { 0 };
 	int r = check_dispatch(job, d, &g);
 	if (r)
@@ -575,6 +570,15 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 	struct shader_core c = { .job = job, .d = d, .grid = &gr,
 				 .gen = d->gc == EXEC_GC_10_3 ? ISA_GEN_GFX103
 					: d->gc == EXEC_GC_9 ? ISA_GEN_GFX9 : ISA_GEN_GFX11 };
+	c.decode_gen = c.gen;
+	/* gfx906 (GC 9.4.0, mi50) has opcodes gfx900/902/90c do not (v_fmac_f32,
+	 * v_xnor_b32, v_fma_mix*, v_dot*): its decoder tables; the instructions
+	 * decode as gfx9 ones (inst.gen ISA_GEN_GFX9) */
+	if (c.gen == ISA_GEN_GFX9) {
+		const struct vgpu_profile *prof = vgpu_profile_get(NULL);
+		if (prof && prof->gc_major == 9 && prof->gc_minor == 4)
+			c.decode_gen = ISA_GEN_GFX906;
+	}
 	c.lanes = (d->initiator & INIT_CS_W32_EN) ? 32 : 64;
 	/* gfx9 has no wave32: COMPUTE_DISPATCH_INITIATOR has no CS_W32_EN
 	 * there (gc_9_0_sh_mask.h ends at RESTORE, bit 14) */

@@ -105,3 +105,25 @@ uint64_t shader_gfx9_flat_scratch(const struct shader_wave *w)
 	return (uint64_t)w->s[SREG_FLAT_SCRATCH_LO] |
 	       (uint64_t)w->s[SREG_FLAT_SCRATCH_LO + 1] << 32;
 }
+
+/* 16-bit VALU results on gfx9 (LLVM's GCNSubtarget::zeroesHigh16BitsOfDest):
+ * "In gfx9, the preferred handling of the unused high 16-bits changed.
+ * Most instructions maintain the legacy behavior of 0ing. Some
+ * instructions changed to preserving the high bits": the multiply-adds
+ * with op_sel (v_mad_f16/u16/i16, v_fma_f16, v_div_fixup_f16; their
+ * v_*_legacy_* gfx8 forms zero) and v_mac/madak/madmk/fmac_f16 keep the
+ * high half; every other 16-bit result zeroes it.  SDWA places its result
+ * itself and op_sel[3] writes the high half and keeps the low one. */
+bool shader_gfx9_zeroes_hi16(const char *name)
+{
+	static const char *const keep[] = {
+		"v_mad_f16", "v_mad_u16", "v_mad_i16", "v_fma_f16", "v_div_fixup_f16",
+		"v_mac_f16", "v_madak_f16", "v_madmk_f16", "v_fmac_f16",
+	};
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		size_t n = strlen(keep[i]);
+		if (!strncmp(name, keep[i], n) && (name[n] == 0 || name[n] == '_'))
+			return false;
+	}
+	return true;
+}

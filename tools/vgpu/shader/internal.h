@@ -68,6 +68,7 @@ struct shader_valu_plan {          /* one VALU half (X, or VOPD's Y) */
 	uint8_t kind;                  /* result kind (VEXT_K_*) */
 	uint8_t nsrc_types;            /* strlen(srcs) */
 	const char *srcs;              /* source types (VALU_EXT_OPS' notation) */
+	bool zero_hi16;                /* gfx9: a 16-bit result zeroes the high half */
 };
 
 struct shader_salu_plan {
@@ -322,6 +323,8 @@ struct shader_core {
 	const struct exec_dispatch *d;
 	const struct shader_grid *grid;       /* the workgroup ids it launches (dispatch.c) */
 	enum isa_gen gen;              /* the ISA the dispatch's code is decoded as */
+	enum isa_gen decode_gen;       /* the decoder's input selector: gen, or
+	                                  ISA_GEN_GFX906 for gfx906's gfx9 */
 	unsigned lanes;                /* 32 or 64 */
 	/* gfx10.3 wave64 shared VGPRs (RSRC3.SHARED_VGPR_CNT): registers
 	 * [shared_first, shared_first + shared_count), one register per
@@ -364,6 +367,9 @@ void shader_gfx103_base_name(struct shader_icache_entry *e);
  * shader/gfx9.c).  shader_gfx9_flat_scratch: FLAT_SCRATCH (s[102:103]). */
 void shader_gfx9_base_name(struct shader_icache_entry *e);
 uint64_t shader_gfx9_flat_scratch(const struct shader_wave *w);
+/* gfx9: whether the instruction (its gfx9 mnemonic) zeroes the high half
+ * of its VGPR when it writes a 16-bit result to the low half. */
+bool shader_gfx9_zeroes_hi16(const char *name);
 /* gfx10.3 SDWA: source select (byte/word of v, zero- or sign-extended)
  * and destination placement (dst_sel, dst_unused PAD/SEXT/PRESERVE). */
 uint32_t shader_sdwa_select(uint32_t v, uint8_t sel, bool sext);

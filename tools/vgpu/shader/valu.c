@@ -763,13 +763,9 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 	bool fres = kind == 1 || kind == 2 || kind == 3;
 	r->half16 = kind == VEXT_K_F16 || kind == VEXT_K_I16;
 	r->hi16 = false;
-	/* gfx9: a 16-bit result zeroes the high half of the VGPR, except on
-	 * the opcodes that take op_sel (v_mad_f16/u16/i16, v_fma_f16,
-	 * v_div_fixup_f16), which keep it (LLVM's zeroesHigh16BitsOfDest: "In
-	 * gfx9, ... most instructions maintain the legacy behavior of 0ing.
-	 * Some instructions changed to preserving the high bits"); gfx10+
-	 * keep it always */
-	r->zero_hi16 = c->gen == ISA_GEN_GFX9 && r->half16 && !(desc->flags & ISA_OPF_OPSEL_PRINT);
+	/* gfx9: most 16-bit results zero the high half of the VGPR
+	 * (shader/gfx9.c); gfx10+ keep it always */
+	r->zero_hi16 = p->zero_hi16 && r->half16;
 	/* op_sel bits LLVM ignores for this opcode have no effect */
 	uint8_t opsel = (desc->flags & ISA_OPF_OPSEL_PRINT) ? in->opsel : 0;
 	/* v_dot2_f16_f16 / v_dot2_bf16_bf16: "OPSEL[1:0] are ignored" (RDNA3
@@ -1289,6 +1285,7 @@ void shader_valu_resolve(struct shader_icache_entry *e)
 		return;
 	}
 	resolve_half(e->base, x);
+	x->zero_hi16 = in->gen == ISA_GEN_GFX9 && shader_gfx9_zeroes_hi16(in->desc->name);
 	if (in->enc == ISA_ENC_VOPD)
 		resolve_half(in->desc_y->name, y);
 }
