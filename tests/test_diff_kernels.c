@@ -1700,6 +1700,15 @@ ParameterizedTest(uint32_t *index, diff, kernel)
 	const char *every = getenv("AMDBARE_DIFF_EVERY");
 	if (every && atoi(every) > 1 && *index % (uint32_t)atoi(every) != 0)
 		cr_skip_test("%s: not in the every-%s subset", k->name, every);
+	/* clang-19's gfx9 code for abs_diff(char4) computes bytes 1 and 3 as
+	 * a - b with no select (v_sub_u16_sdwa, while bytes 0 and 2 and every
+	 * byte on gfx1035/gfx1103 compare and select): the vgpu runs that code
+	 * as written and gets a - b, not |a - b| (a miscompile, not a vgpu
+	 * mismatch; tests/diff/clc.cl c_u8_vec) */
+	if (strcmp(profile, "780m") && strcmp(profile, "680m") && !strcmp(k->name, "c_u8_vec"))
+		cr_skip_test("%s on %s: clang-19's gfx9 code leaves the absolute value out of "
+			     "abs_diff(char4)'s bytes 1 and 3 (v_sub_u16_sdwa without a select)",
+			     k->name, target);
 	vgpu_test_use_profile(profile, NULL);
 	amdbare_device *dev = NULL;
 	cr_assert_eq(amdbare_device_open(0, &dev), 0, "open: %s", amdbare_last_error());
