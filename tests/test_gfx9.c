@@ -5,8 +5,8 @@
  * flat scratch init, COMPUTE_TMPRING_SIZE), whole dispatches of real
  * gfx900/gfx90a kernels built by clang-19, SDMA 4 forms, the GC 9.x ->
  * target mapping, code objects with target-id features, and the vgpu's
- * gfx9 profiles (raven, cezanne, mi50: device facts; a job faults).  The
- * vgpu has no gfx9 command processor, so nothing here runs a kernel.  Every
+ * gfx9 profiles (raven, cezanne, mi50: device facts; an SDMA 4 fill).  The
+ * vgpu has no gfx9 shader core yet, so nothing here runs a kernel.  Every
  * expected value is derived in the comment next to it from the kernel
  * headers, ROCr or LLVM, never from the library's own table:
  *   K:gc9       drivers/gpu/drm/amd/include/asic_reg/gc/gc_9_0_offset.h, _sh_mask.h
@@ -561,7 +561,7 @@ Test(gfx9_vgpu, mi50) { check_gfx9_profile(&gfx9_profs[2]); }
  * wave32 kernel; a GPU job runs on the vgpu's gfx9 engines: amdbare_fill
  * (an SDMA 4 constant fill) writes every dword of its range and no other
  * (the shader jobs: test_vgpu_gfx9.sh, test_linalg, test_kernels). */
-Test(gfx9_vgpu, dispatch_plan_and_fill_on_mi50)
+Test(gfx9_vgpu, dispatch_plan_and_sdma_fill_on_mi50)
 {
 	vgpu_test_require();
 	vgpu_test_use_profile("mi50", NULL);

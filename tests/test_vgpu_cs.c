@@ -7,6 +7,7 @@
  * (nvd.h, sdma_v6_0_0_pkt_open.h), independently of the library's
  * packet builders and of the vgpu's decoders.
  */
+#include "stderr_capture.h"
 #include "vgpu_rig.h"
 #include "vgpu_test.h"
 
@@ -1803,8 +1804,10 @@ Test(vgpu_cs_gfx9_mi50, static_thread_mgmt_se4_to_se7_exist)
 	cr_assert_eq(set_one_sh_reg(0x2e28, 0xffffffff), 0);
 }
 
-/* One packet (header + body) then a RELEASE_MEM of 0x600d: the result. */
-static int one_packet_job(uint32_t ip, const uint32_t *pkt, uint32_t ndw)
+/* One packet (header + body) then a RELEASE_MEM of 0x600d: the result;
+ * `extra`, if not NULL, is listed too (a buffer the packet reads). */
+static int one_packet_job_with(uint32_t ip, const uint32_t *pkt, uint32_t ndw,
+			       const struct buf *extra)
 {
 	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
 	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
@@ -1812,15 +1815,22 @@ static int one_packet_job(uint32_t ip, const uint32_t *pkt, uint32_t ndw)
 	for (uint32_t i = 0; i < ndw; i++)
 		p[n++] = pkt[i];
 	n += emit_release_mem(p + n, out.va, 1, 0x600d);
-	const struct buf *bos[] = { &ib, &out };
-	int r = run_and_wait(vgpu_rig_ctx_new(), ip, &ib, n, bos, 2);
+	const struct buf *bos[] = { &ib, &out, extra };
+	int r = run_and_wait(vgpu_rig_ctx_new(), ip, &ib, n, bos, extra ? 3 : 2);
 	cr_assert_eq(((uint32_t *)out.cpu)[0], r == 0 ? 0x600du : 0u);
 	return r;
 }
 
+static int one_packet_job(uint32_t ip, const uint32_t *pkt, uint32_t ndw)
+{
+	return one_packet_job_with(ip, pkt, ndw, NULL);
+}
+
 /* SET_SH_REG_INDEX (0x9B) is not a gfx9 packet (soc15d.h has none;
  * gfx10+ only); SET_SH_REG of the same register runs.  SET_UCONFIG_REG
- * ends at soc15d.h's 0xc400 on gfx9. */
+ * ends at soc15d.h's 0xc400 on gfx9.  LOAD_SH_REG_INDEX (0x63) of one
+ * dword into COMPUTE_USER_DATA_0 runs on the GFX ring and faults on a
+ * compute ring (Mesa: it hangs compute queues before gfx10.3). */
 Test(vgpu_cs_gfx9, gfx10_packets_and_ranges_fault)
 {
 	const uint32_t idx[] = { PACKET3(0x9B, 1), 0x216, 0xffffffff };
@@ -1831,10 +1841,16 @@ Test(vgpu_cs_gfx9, gfx10_packets_and_ranges_fault)
 	cr_assert_eq(one_packet_job(AMDGPU_HW_IP_COMPUTE, sh, 3), 0);
 	cr_assert_eq(one_packet_job(AMDGPU_HW_IP_GFX, uc_in, 3), 0);
 	cr_assert_eq(one_packet_job(AMDGPU_HW_IP_GFX, uc_out, 3), -ECANCELED);
+	/* the source dword: the first of a mapped buffer */
+	struct buf src = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	const uint32_t load[] = { PACKET3(0x63, 3), LO(src.va), HI(src.va), 0x240, 1 };
+	cr_assert_eq(one_packet_job_with(AMDGPU_HW_IP_GFX, load, 5, &src), 0);
+	cr_assert_eq(one_packet_job_with(AMDGPU_HW_IP_COMPUTE, load, 5, &src), -ECANCELED);
 }
 
-/* A dispatch's state (gfx9 register map); `initiator` decides the rest. */
-static int gfx9_dispatch_job(uint32_t initiator)
+/* A dispatch's state (gfx9 register map) with `rsrc1`; `initiator`
+ * decides the rest. */
+static int gfx9_dispatch_job_rsrc1(uint32_t initiator, uint32_t rsrc1)
 {
 	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
 	struct buf code = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
@@ -1843,7 +1859,7 @@ static int gfx9_dispatch_job(uint32_t initiator)
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
 	p[n++] = 0x20c; p[n++] = (uint32_t)(code.va >> 8); p[n++] = (uint32_t)(code.va >> 40);
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
-	p[n++] = 0x212; p[n++] = 0; p[n++] = 0;
+	p[n++] = 0x212; p[n++] = rsrc1; p[n++] = 0;
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 3);
 	p[n++] = 0x207; p[n++] = 64; p[n++] = 1; p[n++] = 1;
 	p[n++] = PACKET3(PKT3_DISPATCH_DIRECT, 3);
@@ -1852,11 +1868,49 @@ static int gfx9_dispatch_job(uint32_t initiator)
 	return run_and_wait(vgpu_rig_ctx_new(), AMDGPU_HW_IP_COMPUTE, &ib, n, bos, 2);
 }
 
-/* COMPUTE_DISPATCH_INITIATOR has no CS_W32_EN on gfx9 (wave64 only): the
- * command processor refuses a wave32 dispatch before the shader layer. */
-Test(vgpu_cs_gfx9, wave32_dispatch_faults)
+static int gfx9_dispatch_job(uint32_t initiator)
 {
-	cr_assert_eq(gfx9_dispatch_job(1u | (1u << 15)), -ECANCELED);
+	return gfx9_dispatch_job_rsrc1(initiator, 0);
+}
+
+/* COMPUTE_DISPATCH_INITIATOR has no CS_W32_EN on gfx9 (wave64 only): the
+ * command processor refuses a wave32 dispatch before the shader layer;
+ * so it does gfx10.3's TUNNEL_ENABLE (bit 13), a field gc_9_0_sh_mask.h
+ * does not have, and RSRC1's gfx10 WGP_MODE (bit 29): no WGP mode on
+ * GCN.  Each is checked against the same dispatch that passes the CP. */
+static void expect_cp_refusal(uint32_t initiator, uint32_t rsrc1)
+{
+	struct stderr_capture cap;
+	char log[4096];
+	stderr_capture_begin(&cap);
+	int r = gfx9_dispatch_job_rsrc1(initiator, rsrc1);
+	stderr_capture_end(&cap, log, sizeof(log));
+	cr_assert_eq(r, -ECANCELED);
+	cr_assert(strstr(log, "PM4: DISPATCH_DIRECT") != NULL, "not refused by the CP: %s", log);
+}
+
+Test(vgpu_cs_gfx9, wave32_tunnel_and_wgp_mode_dispatches_fault)
+{
+	expect_cp_refusal(1u | (1u << 15), 0);
+	expect_cp_refusal(1u | (1u << 13), 0);
+	expect_cp_refusal(1u, 1u << 29);
+}
+
+/* A complete wave64 dispatch passes the command processor's checks and
+ * goes to the shader layer marked gfx9: it either runs (once the vgpu has
+ * a gfx9 shader core) or faults there naming the missing core, never in
+ * the CP and never as another generation's code. */
+Test(vgpu_cs_gfx9, wave64_dispatch_reaches_the_shader_layer)
+{
+	struct stderr_capture cap;
+	char log[4096];
+	stderr_capture_begin(&cap);
+	int r = gfx9_dispatch_job(1u);
+	stderr_capture_end(&cap, log, sizeof(log));
+	cr_assert(strstr(log, "PM4:") == NULL, "the CP refused the dispatch: %s", log);
+	if (r != 0)
+		cr_assert(r == -ECANCELED && strstr(log, "gfx9 shader core not modelled"),
+			  "dispatch returned %d: %s", r, log);
 }
 
 /* SDMA 4.x (vega10_sdma_pkt_open.h): COPY LINEAR and CONST_FILL counts

@@ -24,6 +24,7 @@
 #define FUZZ_VGPU_JOB_H
 
 #include "base/file.h"
+#include "base/vgpu_device.h"
 #include "exec/internal.h"
 #include "fuzz_vgpu_bo.h"
 
@@ -121,6 +122,18 @@ static void fuzz_vgpu_setup(const char *name, uint32_t ip)
 	job->bo_gids = fz.bo_gids;
 	job->num_bos = 2;
 	job->strict = true;
+	/* The generation exec/ring.c's run_job picks from the profile
+	 * (AMDBARE_VGPU_PROFILE, 780m unless set: e.g. 680m fuzzes gfx10.3's
+	 * command processor and SDMA 5.2, cezanne gfx9's and SDMA 4.x). */
+	const struct vgpu_profile *p = vgpu_profile_get(NULL);
+	if (!p || p->gc_major == 11)
+		job->gc = EXEC_GC_11;
+	else if (p->gc_major == 10 && p->gc_minor == 3)
+		job->gc = EXEC_GC_10_3;
+	else if (p->gc_major == 9)
+		job->gc = EXEC_GC_9;
+	else
+		fuzz_die("a profile whose generation the vgpu does not execute", -EINVAL);
 }
 
 /* Runs one IB made of the input; aborts on anything but a completed job

@@ -26,14 +26,15 @@ struct exec_dispatch {
 	 * programmed; 0 otherwise) */
 	uint64_t scratch_base;     /* COMPUTE_DISPATCH_SCRATCH_BASE_LO/HI << 8 */
 	uint32_t tmpring_size;     /* COMPUTE_TMPRING_SIZE: WAVES, WAVESIZE */
-	uint32_t wavesize_unit;    /* bytes per WAVESIZE unit: 256 (gfx11), 1024 (gfx10.3) */
+	uint32_t wavesize_unit;    /* bytes per WAVESIZE unit: 256 (gfx11), 1024 (gfx10.3, gfx9) */
 	enum exec_gc gc;           /* which generation's shader core runs it */
 };
 
 /* COMPUTE_TMPRING_SIZE fields (gc_11_0_0_sh_mask.h: WAVESIZE bits 12..26;
- * gc_10_3_0_sh_mask.h: WAVESIZE_MASK 0x01FFF000, bits 12..24).  WAVESIZE
+ * gc_10_3_0_sh_mask.h and gc_9_0_sh_mask.h: WAVESIZE_MASK 0x01FFF000,
+ * bits 12..24).  WAVESIZE
  * counts 256-byte units on gfx11 (LLVM's gfx11 tests: alignto(size *
- * lanes, 256) / 256) and 1 KiB units on gfx10.3 (alignto(size, 1024) /
+ * lanes, 256) / 256) and 1 KiB units on gfx10.3 and gfx9 (alignto(size, 1024) /
  * 1024); exec/pm4.c refuses the bits a generation does not have, so one
  * field macro serves both. */
 #define TMPRING_WAVES(v) ((v) & 0xfffu)

@@ -42,9 +42,13 @@
  * form is a wrong-size fault; RELEASE_MEM keeps gfx10's 8 dwords (dword 1
  * carries the EOP_* cache actions instead of GCR fields, which the vgpu
  * does not need: memory is coherent here); SET_UCONFIG_REG covers
- * soc15d.h's 0xc000..0xc400 only; SET_SH_REG_INDEX and LOAD_SH_REG_INDEX
- * are not gfx9 packets (soc15d.h has neither; RADV sends SET_SH_REG for
- * them before gfx10); SET_CONFIG_REG is not modelled.  The compute block
+ * soc15d.h's 0xc000..0xc400 only; SET_SH_REG_INDEX is not a gfx9 packet
+ * (soc15d.h has none; Mesa's radeon_set_sh_reg_idx sends SET_SH_REG
+ * before gfx10); LOAD_SH_REG_INDEX runs on the GFX ring only (Mesa: it
+ * hangs compute queues before gfx10.3); SET_CONFIG_REG is not modelled.
+ * A dispatch initiator or RSRC1 with bits gc_9_0_sh_mask.h does not
+ * define (gfx10's TUNNEL_ENABLE, WGP_MODE, MEM_ORDERED, FWD_PROGRESS) is
+ * a fault.  The compute block
  * is gc_9_0_offset.h's (0x2e00..0x2e24, STATIC_THREAD_MGMT_SE4..7 at
  * 0x2e25..0x2e28 except on GC 9.1, whose gc_9_1_offset.h lacks them,
  * USER_DATA 0x2e40..0x2e4f, COMPUTE_NOWHERE 0x2e7f): no
@@ -148,6 +152,13 @@
 /* COMPUTE_DISPATCH_INITIATOR.COMPUTE_SHADER_EN, CS_W32_EN */
 #define INITIATOR_COMPUTE_SHADER_EN 1u
 #define INITIATOR_CS_W32_EN (1u << 15)
+/* gc_9_0_sh_mask.h: the COMPUTE_DISPATCH_INITIATOR fields gfx9 has
+ * (COMPUTE_SHADER_EN .. ORDER_MODE bits 0..6, SCALAR_L1_INV_VOL 10,
+ * VECTOR_L1_INV_VOL 11, RESERVED 12, RESTORE 14) */
+#define INITIATOR_GFX9_FIELDS 0x00005c7fu
+/* gc_9_0_sh_mask.h: COMPUTE_PGM_RSRC1 ends at FP16_OVFL (bit 26); bits
+ * 27..31 are gfx10+'s (WGP_MODE 29, MEM_ORDERED 30, FWD_PROGRESS 31) */
+#define RSRC1_GFX9_RESERVED 0xf8000000u
 /* The one-dword filler PACKET3(PACKET3_NOP, 0x3FFF) (gfx_v11 ring nop) */
 #define NOP_FILLER_COUNT 0x3FFF
 
@@ -431,6 +442,10 @@ static int dispatch(struct cp *c, const uint32_t dim[3], uint32_t initiator)
 	if (is_gfx9(c) && (initiator & INITIATOR_CS_W32_EN))
 		return bad(c, "%s", "DISPATCH_DIRECT with CS_W32_EN (bit 15) on gfx9: GCN runs wave64 "
 			   "only and COMPUTE_DISPATCH_INITIATOR has no such field (gc_9_0_sh_mask.h)");
+	if (is_gfx9(c) && (initiator & ~INITIATOR_GFX9_FIELDS))
+		return bad(c, "%s", "DISPATCH_DIRECT initiator with bits gfx9's "
+			   "COMPUTE_DISPATCH_INITIATOR does not have (gc_9_0_sh_mask.h: bits 0..6, "
+			   "10..12, 14)");
 	if (!reg_set(st, REG_COMPUTE_PGM_LO) || !reg_set(st, REG_COMPUTE_PGM_HI))
 		return bad(c, "%s", "DISPATCH_DIRECT before COMPUTE_PGM_LO/HI were set");
 	uint64_t pgm = ((uint64_t)reg_val(st, REG_COMPUTE_PGM_LO) << 8) |
@@ -440,6 +455,10 @@ static int dispatch(struct cp *c, const uint32_t dim[3], uint32_t initiator)
 	if (!reg_set(st, REG_COMPUTE_PGM_RSRC1) || !reg_set(st, REG_COMPUTE_PGM_RSRC2))
 		return bad(c, "%s", "DISPATCH_DIRECT before COMPUTE_PGM_RSRC1/RSRC2 were set");
 	uint32_t rsrc2 = reg_val(st, REG_COMPUTE_PGM_RSRC2);
+	if (is_gfx9(c) && (reg_val(st, REG_COMPUTE_PGM_RSRC1) & RSRC1_GFX9_RESERVED))
+		return bad(c, "%s", "DISPATCH_DIRECT with COMPUTE_PGM_RSRC1 bits 27..31 set on gfx9 "
+			   "(WGP_MODE, MEM_ORDERED, FWD_PROGRESS are gfx10+; gc_9_0_sh_mask.h ends at "
+			   "FP16_OVFL, bit 26)");
 	if (RSRC2_LDS_SIZE(rsrc2) * LDS_GRANULE_BYTES > LDS_MAX_BYTES)
 		return bad(c, "%s", "DISPATCH_DIRECT asks for more than 64 KiB of LDS (RSRC2.LDS_SIZE)");
 	uint32_t nsgpr = RSRC2_USER_SGPR(rsrc2);
@@ -822,9 +841,12 @@ static int exec_packet(struct cp *c, uint32_t op, uint32_t count)
 	case PACKET3_SET_SH_REG:
 		return set_sh_reg(c, p, count);
 	case PACKET3_LOAD_SH_REG_INDEX:
-		if (is_gfx9(c))
-			return bad(c, "%s", "LOAD_SH_REG_INDEX on gfx9 (not a gfx_v9_0 packet: soc15d.h "
-				   "has no such opcode)");
+		/* Mesa RADV: "PKT3_LOAD_SH_REG_INDEX is supported on GFX8+, but it
+		 * hangs with compute queues until GFX10.3" - a hang the vgpu
+		 * reports as a fault instead of waiting for the watchdog */
+		if (is_gfx9(c) && !on_gfx_ring(c))
+			return bad(c, "%s", "LOAD_SH_REG_INDEX on a gfx9 compute ring (the MEC hangs on "
+				   "it before gfx10.3; the GFX ring takes it)");
 		return load_sh_reg_index(c, p);
 	case PACKET3_SET_CONFIG_REG:
 		return bad(c, "%s", "SET_CONFIG_REG (privileged config registers) is not modelled");
