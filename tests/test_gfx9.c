@@ -5,8 +5,8 @@
  * flat scratch init, COMPUTE_TMPRING_SIZE), whole dispatches of real
  * gfx900/gfx90a kernels built by clang-19, SDMA 4 forms, the GC 9.x ->
  * target mapping, code objects with target-id features, and the vgpu's
- * gfx9 profiles (raven, cezanne, mi50: device facts; an SDMA 4 fill).  The
- * vgpu has no gfx9 shader core yet, so nothing here runs a kernel.  Every
+ * gfx9 profiles (raven, cezanne, mi50: device facts; an SDMA 4 fill; the
+ * gfx9 objects without a profile run on one of the same ISA).  Every
  * expected value is derived in the comment next to it from the kernel
  * headers, ROCr or LLVM, never from the library's own table:
  *   K:gc9       drivers/gpu/drm/amd/include/asic_reg/gc/gc_9_0_offset.h, _sh_mask.h
