@@ -299,9 +299,16 @@ static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry 
 	}
 	if (n < 0) {
 		e->gen = 0;
-		char why[80];
-		snprintf(why, sizeof(why), "illegal instruction (encoding %08x not decodable)",
-			 words[0]);
+		char why[160];
+		/* gfx9's decoder has no MIMG tables: an image instruction
+		 * (bits 31:26 = 111100) is named as such */
+		if (c->gen == ISA_GEN_GFX9 && (words[0] & 0xfc000000u) == 0xf0000000u)
+			snprintf(why, sizeof(why), "image instruction (MIMG, encoding %08x) on gfx9: "
+				 "not modelled (gfx9 image descriptor, formats and swizzle modes)",
+				 words[0]);
+		else
+			snprintf(why, sizeof(why), "illegal instruction (encoding %08x not decodable)",
+				 words[0]);
 		return shader_fault(c, why);
 	}
 	e->pc = pc;
