@@ -493,12 +493,26 @@ static void r_l_atomics(void *out, const void *va, const void *vb, uint32_t n)
 		}
 	}
 }
+/* gfx9 (GCN): ds_permute/bpermute address the whole wave64 (lane index
+ * modulo 64), not each 32-lane half as RDNA does (set by the test) */
+static bool gcn_permute;
 static void r_l_lanes(void *out, const void *va, const void *vb, uint32_t n)
 {
 	uint32_t *o = out;
 	const uint32_t *a = va, *b = vb;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t wb = i & ~31u, l = i % 64;
+		if (gcn_permute && l % 4 < 2) {
+			uint32_t w64 = i & ~63u;
+			/* ds_bpermute: lane a % 64.  ds_permute: lanes l and l + 32
+			 * both write to lane 31 - l % 32, the higher lane last (the
+			 * ISA's lane loop), and nobody writes lanes 32..63: 0 */
+			if (l % 4 == 0)
+				o[i] = b[w64 + (a[i] & 63u)];
+			else
+				o[i] = l < 32 ? b[w64 + 63u - l] : 0;
+			continue;
+		}
 		switch (l % 4) {
 		case 0: o[i] = b[wb + (a[i] & 31u)]; break;            /* ds_bpermute */
 		case 1: o[i] = b[wb + 31u - (l % 32)]; break;         /* ds_permute */
@@ -1694,6 +1708,7 @@ ParameterizedTest(uint32_t *index, diff, kernel)
 			: !strcmp(target, "gfx90c") ? "cezanne" : "680m";
 		if (strstr(target, "-w64") || strcmp(profile, "680m"))
 			wave_lanes = 64;
+		gcn_permute = strcmp(profile, "680m") != 0;
 	}
 	/* AMDBARE_DIFF_EVERY=n: only every n-th kernel (a subset for make
 	 * check on the second generation) */

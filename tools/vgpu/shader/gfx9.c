@@ -91,8 +91,8 @@ void shader_gfx9_base_name(struct shader_icache_entry *e)
 			struct isa_operand t = *src[0];
 			*src[0] = *src[1];
 			*src[1] = t;
-			snprintf(e->base, sizeof(e->base), "v_sub_nc_u16");
 		}
+		snprintf(e->base, sizeof(e->base), "v_sub_nc_u16");
 	}
 }
 
