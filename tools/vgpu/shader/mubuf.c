@@ -469,7 +469,7 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 	if (p->kind != MEM_LOAD && p->kind != MEM_STORE && p->kind != MEM_ATOMIC)
 		return shader_illegal(c);
 	if (in->lds)
-		return shader_fault(c, "MUBUF lds (a load into LDS, gfx10.3) is not modelled");
+		return shader_fault(c, "MUBUF lds (a load into LDS, gfx10.3 and gfx9) is not modelled");
 	/* BUF_FMT codes are gfx11's in buf_format_of(); gfx10.3 numbers
 	 * its formats differently */
 	if (p->fmt && c->gen == ISA_GEN_GFX103)
