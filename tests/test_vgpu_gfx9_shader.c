@@ -119,3 +119,42 @@ Test(vgpu_gfx9_shader, dpp_wave_controls_and_whole_wave_bpermute)
 	}
 	vgpu_rig_expect_words(out, want, 192);
 }
+
+/* gfx9 SMEM s_memtime (the shader clock: nanoseconds on the vgpu, which
+ * models no core clock) and s_memrealtime (REFCLK at DEV_INFO's
+ * gpu_counter_freq: 25 MHz on raven), each read twice: non-zero, never
+ * going back, and the real-time counter at 1/40 of the nanosecond count
+ * (read within the same dispatch: a millisecond apart at most). */
+Test(vgpu_gfx9_shader, memtime_and_memrealtime)
+{
+	static const uint32_t code[] = {
+		0xc0900100, 0x00000000, /* s_memtime s[4:5] */
+		0xc0940180, 0x00000000, /* s_memrealtime s[6:7] */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xc0900200, 0x00000000, /* s_memtime s[8:9] */
+		0xc0940280, 0x00000000, /* s_memrealtime s[10:11] */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0x7e000280,             /* v_mov_b32 v0, 0 */
+		0x7e020204,             /* v_mov_b32 v1, s4 */
+		0x7e040205,             /* v_mov_b32 v2, s5 */
+		0x7e060206,             /* v_mov_b32 v3, s6 */
+		0x7e080207,             /* v_mov_b32 v4, s7 */
+		0xdc7c8000, 0x00000100, /* global_store_dwordx4 v0, v[1:4], s[0:1] */
+		0x7e020208,             /* v_mov_b32 v1, s8 */
+		0x7e040209,             /* v_mov_b32 v2, s9 */
+		0x7e06020a,             /* v_mov_b32 v3, s10 */
+		0x7e08020b,             /* v_mov_b32 v4, s11 */
+		0xdc7c8010, 0x00000100, /* global_store_dwordx4 v0, v[1:4], s[0:1] offset:16 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = run(code, sizeof(code) / 4);
+	const uint32_t *o = out->cpu;
+	uint64_t t0 = o[0] | (uint64_t)o[1] << 32, r0 = o[2] | (uint64_t)o[3] << 32;
+	uint64_t t1 = o[4] | (uint64_t)o[5] << 32, r1 = o[6] | (uint64_t)o[7] << 32;
+	cr_expect(t0 != 0 && r0 != 0, "s_memtime %llu, s_memrealtime %llu",
+		  (unsigned long long)t0, (unsigned long long)r0);
+	cr_expect(t1 >= t0 && r1 >= r0, "the counters went back");
+	uint64_t want = t0 / 40u, d = want > r0 ? want - r0 : r0 - want;
+	cr_expect(d < 25000u, "s_memrealtime %llu, 25 MHz from s_memtime's ns: %llu",
+		  (unsigned long long)r0, (unsigned long long)want);
+}
