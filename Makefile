@@ -84,14 +84,17 @@ diff-kernels:
 # disassembler tests, fetched from Debian's llvm-toolchain-19 source package
 # into build/llvm-corpus (needs a deb-src line; not part of `check`);
 # `make isa-corpus-check-gfx103` the gfx10.3 decoder against the gfx10
-# tests (build/llvm-corpus103).
+# tests (build/llvm-corpus103), `make isa-corpus-check-gfx9` the gfx9
+# decoder against the gfx9 tests (build/llvm-corpus9).
 # `make isa-coverage` reports, per encoding class, the mnemonics LLVM knows,
 # the decoder's tables hold, the shader core executes and the tests use.
-.PHONY: isa-corpus-check isa-corpus-check-gfx103 isa-coverage
+.PHONY: isa-corpus-check isa-corpus-check-gfx103 isa-corpus-check-gfx9 isa-coverage
 isa-corpus-check: all
 	sh tools/isa-corpus-check.sh
 isa-corpus-check-gfx103: all
 	sh tools/isa-corpus-check.sh --gfx103
+isa-corpus-check-gfx9: all
+	sh tools/isa-corpus-check.sh --gfx9
 isa-coverage: all $(BUILD)/vgpu-isa-coverage
 	python3 tools/isa-coverage.py $(BUILD)/vgpu-isa-coverage
 

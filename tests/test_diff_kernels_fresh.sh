@@ -30,15 +30,16 @@ for cl in "$top"/tests/diff/*.cl; do
 		echo "FAIL: tests/diff/$n.co differs from a fresh build of $n.cl (run make diff-kernels)"
 		failed=$((failed + 1))
 	fi
-	# the gfx1035 builds (wave32, wave64): present exactly when the
+	# the gfx1035 builds (wave32, wave64) and the gfx9 ones (gfx902,
+	# gfx906, gfx90c): present exactly when the
 	# source builds for gfx1035, and equal to a fresh build
-	for d in gfx1035 gfx1035-w64; do
+	for d in gfx1035 gfx1035-w64 gfx902 gfx906 gfx90c; do
 		if [ -f "$tmp/$d/$n.co" ] && cmp -s "$tmp/$d/$n.co" "$top/tests/diff/$d/$n.co"; then
 			passed=$((passed + 1))
 		elif [ ! -f "$tmp/$d/$n.co" ] && [ ! -f "$top/tests/diff/$d/$n.co" ]; then
 			passed=$((passed + 1))
 		else
-			echo "FAIL: tests/diff/$d/$n.co differs from a fresh gfx1035 build of $n.cl (run make diff-kernels)"
+			echo "FAIL: tests/diff/$d/$n.co differs from a fresh $d build of $n.cl (run make diff-kernels)"
 			failed=$((failed + 1))
 		fi
 	done

@@ -542,9 +542,9 @@ static void one_profile_gfx103(const char *profile, const char *target)
 	stderr_capture_end(&cap, log, sizeof(log));
 	if (r == -ECANCELED && strstr(log, "command processor not modelled")) {
 		char why[512];
-		snprintf(why, sizeof(why), "%s (%s): the vgpu does not model gfx10.3 execution: the "
-			 "GPU checksum failed cleanly with -ECANCELED (%s)", profile, target,
-			 amdbare_last_error());
+		snprintf(why, sizeof(why), "%s (%s): the vgpu does not model this generation's "
+			 "execution: the GPU checksum failed cleanly with -ECANCELED (%s)", profile,
+			 target, amdbare_last_error());
 		amdbare_bo_free(bo);
 		close_dev(dev);
 		fprintf(stderr, "SKIP: %s\n", why);
@@ -562,6 +562,11 @@ static void one_profile_gfx103(const char *profile, const char *target)
 Test(profiles, p680m) { one_profile_gfx103("680m", "gfx1035"); }
 Test(profiles, pdeck) { one_profile_gfx103("deck", "gfx1033"); }
 Test(profiles, p6800xt) { one_profile_gfx103("6800xt", "gfx1030"); }
+/* The gfx9 profiles the same way with their own gfx902/gfx90c/gfx906 util
+ * objects (wave64). */
+Test(profiles, praven) { one_profile_gfx103("raven", "gfx902"); }
+Test(profiles, pcezanne) { one_profile_gfx103("cezanne", "gfx90c"); }
+Test(profiles, pmi50) { one_profile_gfx103("mi50", "gfx906"); }
 
 /* The case the checksum exists for: data copied by the DMA engine into VRAM
  * the CPU cannot see (a dGPU's VRAM past its 256 MiB BAR), proven equal to

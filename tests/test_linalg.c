@@ -1084,9 +1084,9 @@ static void gfx103_first_gemm_or_skip(const char *profile, const char *target)
 	stderr_capture_end(&cap, log, sizeof(log));
 	if (rc == -ECANCELED && strstr(log, "command processor not modelled")) {
 		char why[512];
-		snprintf(why, sizeof(why), "%s (%s): the vgpu does not model gfx10.3 execution: the "
-			 "GEMM failed cleanly with -ECANCELED (%s); GEMM/GEMV results not checked",
-			 profile, target, amdbare_last_error());
+		snprintf(why, sizeof(why), "%s (%s): the vgpu does not model this generation's "
+			 "execution: the GEMM failed cleanly with -ECANCELED (%s); GEMM/GEMV results "
+			 "not checked", profile, target, amdbare_last_error());
 		gemm_release(&r);
 		fprintf(stderr, "SKIP: %s\n", why);
 		cr_skip_test("%s", why);
@@ -1128,3 +1128,13 @@ static void gfx103_profile(const char *profile, const char *target, bool full)
 Test(linalg_targets, gfx1035_680m) { gfx103_profile("680m", "gfx1035", true); }
 Test(linalg_targets, gfx1033_deck) { gfx103_profile("deck", "gfx1033", false); }
 Test(linalg_targets, gfx1030_6800xt) { gfx103_profile("6800xt", "gfx1030", false); }
+
+/* ---- gfx9 (GCN 5, Vega) profiles --------------------------------------------- */
+
+/* The gfx9 kernels are gemm.cl's dot-product ones too (wave64; packed f16
+ * and v_dot2_f32_f16 where the target has it: gfx906, not gfx902/gfx90c),
+ * so the same cases: raven (gfx902) all of them, the others one of each
+ * kernel. */
+Test(linalg_targets, gfx902_raven) { gfx103_profile("raven", "gfx902", true); }
+Test(linalg_targets, gfx90c_cezanne) { gfx103_profile("cezanne", "gfx90c", false); }
+Test(linalg_targets, gfx906_mi50) { gfx103_profile("mi50", "gfx906", false); }

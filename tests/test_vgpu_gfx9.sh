@@ -1,12 +1,14 @@
 #!/bin/sh
-# The gfx9 (GCN 5, Vega) vgpu profiles through the CLI (POSIX sh): raven
-# (gfx902 APU), cezanne (gfx90c APU, 512 MiB carve-out) and mi50 (gfx906
-# dGPU).  The vgpu runs gfx9's command processor and SDMA 4.x but has no
-# gfx9 shader core yet, so what runs is what needs no shader: info, alloc,
-# load --no-verify, the CPU and SDMA rows of probe and doctor; whatever
-# dispatches a shader fails with the vgpu naming the missing shader core
-# and the library reporting the reset.  A representative
-# subset: the whole suite runs on the gfx11 profiles.
+# The gfx9 (GCN 5, Vega) vgpu profiles through the CLI and the library
+# (POSIX sh): raven (gfx902 APU), cezanne (gfx90c APU, 512 MiB carve-out)
+# and mi50 (gfx906 dGPU).  The vgpu runs gfx9 jobs (the gfx9 command
+# processor, SDMA 4 and the shader core's gfx9 executor): info, alloc,
+# doctor, load, the probe's shader and SDMA rows, the demo end to end with
+# its proof on each profile, GEMM/GEMV and the util kernels with each
+# profile's own code objects, and a subset of the differential kernels
+# (the whole corpus: AMDBARE_DIFF_TARGET=gfx902|gfx906|gfx90c
+# build/tests/test_diff_kernels).  A representative subset: the whole
+# suite runs on the gfx11 profiles.
 # Ends with "N passed, N failed".
 set -u
 mode=${AMDBARE_TEST_MODE:-vgpu}
@@ -115,23 +117,70 @@ else
 	bad "load cezanne" "expected a load without GPU verification"
 fi
 
-# ---- probe: the CPU rows run, the GPU rows fail naming the reset -------------
+# ---- probe: every row measured, the shader rows included --------------------
 cli mi50 probe --domain gtt
-if [ $rc -eq 1 ] && out_has "cpu-read     gtt  *[0-9.]* GB/s" && out_has "gpu-read     gtt  *FAILED" &&
-	out_has "sdma-copy    gtt->gtt  *[0-9.]* GB/s" && err_has "gfx9 shader core not modelled"; then
-	ok "probe on mi50: CPU and SDMA 4 rows measured, shader rows fail (no gfx9 shader core)"
+if [ $rc -eq 0 ] && out_has "cpu-read     gtt  *[0-9.]* GB/s" && out_has "gpu-read     gtt  *[0-9.]* GB/s" &&
+	out_has "sdma-copy    gtt->gtt  *[0-9.]* GB/s" && ! out_has "FAILED"; then
+	ok "probe on mi50: CPU, shader and SDMA 4 rows measured"
 else
-	bad "probe mi50" "expected CPU and SDMA rows and failed shader rows"
+	bad "probe mi50" "expected every row measured"
 fi
 
-# ---- what needs the GPU fails clearly ------------------------------------------
-cli raven demo
-if [ $rc -eq 1 ] && err_has "gfx9 shader core not modelled" &&
-	err_has "guilty" && ! err_has "not supported on gfx902"; then
-	ok "demo on raven: the first dispatch faults in the shader layer, reported plainly (the gfx902 kernels are embedded)"
-else
-	bad "demo raven" "expected exit 1 with the vgpu's gfx9 shader-core fault and the reset"
-fi
+# ---- the demo end to end on each profile, with its proof ---------------------
+# load, fdinfo and device deltas, GPU checksums with the profile's own
+# gfx90x util object (0 mismatches), a GEMV against the CPU.
+for p in raven:gfx902 cezanne:gfx90c mi50:gfx906; do
+	prof=${p%%:*} target=${p#*:}
+	cli "$prof" demo
+	if [ $rc -eq 0 ] && out_has "integrity *6 tensors.*0 mismatches" &&
+		out_has "^gemv: y = W x on the GPU" && out_has "max |error| .* ok$"; then
+		ok "demo on $prof ($target): load, prove, GEMV against the CPU"
+	else
+		bad "demo $prof" "expected the whole story on the $prof profile"
+	fi
+done
+
+# ---- library suites and the differential kernels -----------------------------
+# test_linalg (GEMM/GEMV against the CPU) and test_kernels (checksum, fill,
+# copy, bandwidth) on each profile with its own kernels; the differential
+# kernels (tests/diff, built by clang-19 for gfx902/gfx906/gfx90c, wave64):
+# a subset (AMDBARE_DIFF_EVERY) on each profile; the whole corpus with
+# AMDBARE_DIFF_TARGET=gfx902 build/tests/test_diff_kernels.
+suite() {
+	prof=$1 prog=$2
+	shift 2
+	filter=
+	if [ "${1:-}" = --filter ]; then
+		filter="--filter=$2"
+		shift 2
+	fi
+	n=$((n + 1))
+	env LD_PRELOAD="$vgpu_preload" AMDBARE_VGPU_INSTANCE="$base-$n" \
+		AMDBARE_TEST_GFX11_PROFILE="$prof" AMDBARE_TOP="$top" "$@" \
+		"$build/tests/$prog" --jobs 1 $filter >"$tmp/out" 2>&1
+	rc=$?
+	line=$(env -u LD_PRELOAD grep 'Synthesis: Tested' "$tmp/out" | tail -n 1)
+	tested=$(echo "$line" | sed -n 's/.*Tested: \([0-9]*\).*/\1/p')
+	passing=$(echo "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
+	if [ $rc -eq 0 ] && [ -n "$tested" ] && [ "$tested" -gt 0 ] && [ "$tested" = "$passing" ]; then
+		ok "$prog on $prof $filter $* ($passing tests)"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $prog on $prof $filter $* (exit $rc)"
+		env -u LD_PRELOAD grep -v '^amdgpu-vgpu' "$tmp/out" | env -u LD_PRELOAD grep -i 'fail\|assert\|synthesis' | head -n 30 | sed 's/^/  | /'
+	fi
+}
+# The whole test_linalg and test_kernels on raven (written against the
+# 780m; AMDBARE_TEST_GFX11_PROFILE swaps it), less the three tests that
+# assert the 780m's own target; their per-profile tests (linalg_targets/
+# gfx90*, profiles/p*) run cezanne and mi50 with their own objects.
+suite raven test_linalg --filter '!(linalg_targets/gfx1103_780m)'
+suite raven test_kernels --filter '!(profiles/p780m|registry/module_cached_once)'
+suite raven test_linalg --filter 'linalg_targets/gfx90*'
+suite raven test_kernels --filter 'profiles/p[crm][aei]*'
+suite raven test_diff_kernels AMDBARE_DIFF_TARGET=gfx902 AMDBARE_DIFF_EVERY=4
+suite mi50 test_diff_kernels AMDBARE_DIFF_TARGET=gfx906 AMDBARE_DIFF_EVERY=8
+suite cezanne test_diff_kernels AMDBARE_DIFF_TARGET=gfx90c AMDBARE_DIFF_EVERY=8
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

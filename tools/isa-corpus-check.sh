@@ -1,7 +1,7 @@
 #!/bin/sh
 # make isa-corpus-check: the vgpu's gfx11 decoder (build/vgpu-disasm)
 # against LLVM 19's own disassembler test corpus, per encoding class.
-#   tools/isa-corpus-check.sh [--gfx103] [WORKDIR]
+#   tools/isa-corpus-check.sh [--gfx103|--gfx9] [WORKDIR]
 # --gfx103 (make isa-corpus-check-gfx103): the gfx10.3 decoder against
 # the gfx10 corpus (gfx10_*.txt, gfx10-*.txt, gfx1030_new.txt; default
 # WORKDIR build/llvm-corpus103), both run with -mcpu=gfx1030 in wave32:
@@ -11,6 +11,10 @@
 # instructions) is not counted, as below.  The gfx1011-only files
 # (gfx1011_dlops, gfx1011-xdl-insts) are left out.  Graphics classes
 # there: exp, mimg.
+# --gfx9 (make isa-corpus-check-gfx9): the gfx9 decoder against the gfx9
+# corpus (gfx9_*.txt, gfx9-*.txt; default WORKDIR build/llvm-corpus9), run
+# with -mcpu=gfx900 as their RUN lines say (wave64, vgpu-disasm --mcpu=gfx900).
+# Graphics classes there: exp, mimg, vintrp (and v_interp_* in vop3).
 #
 # The corpus is llvm/test/MC/Disassembler/AMDGPU/gfx11_dasm_*.txt of
 # Debian's llvm-toolchain-19 source package, fetched with
@@ -33,8 +37,15 @@ gen=gfx11
 if [ "${1:-}" = "--gfx103" ]; then
 	gen=gfx103
 	shift
+elif [ "${1:-}" = "--gfx9" ]; then
+	gen=gfx9
+	shift
 fi
-if [ $gen = gfx103 ]; then
+if [ $gen = gfx9 ]; then
+	work=${1:-$top/build/llvm-corpus9}
+	pattern='gfx9[_-]*.txt'
+	extract="*/llvm/test/MC/Disassembler/AMDGPU/gfx9[_-]*.txt"
+elif [ $gen = gfx103 ]; then
 	work=${1:-$top/build/llvm-corpus103}
 	pattern='gfx10[_-]*.txt gfx1030_new.txt'
 	extract="*/llvm/test/MC/Disassembler/AMDGPU/gfx10[_-]*.txt */llvm/test/MC/Disassembler/AMDGPU/gfx1030_new.txt"
@@ -69,7 +80,14 @@ PYTHON=${PYTHON:-python3}
 "$PYTHON" - "$work" "$disasm" "$gen" <<'EOF'
 import glob, os, re, subprocess, sys
 work, disasm, gen = sys.argv[1], sys.argv[2], sys.argv[3]
-if gen == "gfx103":
+if gen == "gfx9":
+    # s_code_end: the separator (gfx9 has it too)
+    SEP, SEP_TEXT = "0x00,0x00,0x9f,0xbf", "s_code_end"
+    GRAPHICS = ("exp", "mimg", "vintrp")
+    GRAPHICS_MN = ("v_interp_", "image_")
+    MCPU, PREFIX = "gfx900", "gfx9"
+    paths = sorted(glob.glob(os.path.join(work, "gfx9[_-]*.txt")))
+elif gen == "gfx103":
     # s_code_end: the separator (gfx10 has no s_ttracedata_imm)
     SEP, SEP_TEXT = "0x00,0x00,0x9f,0xbf", "s_code_end"
     GRAPHICS = ("exp", "mimg")
@@ -100,12 +118,12 @@ for path in paths:
         continue
     # gfx10.3: also in wave64 where the file's RUN lines have it (the
     # gfx11 check stays wave32)
-    waves = ["32"]
+    waves = ["64"] if gen == "gfx9" else ["32"]
     if gen == "gfx103" and "wavefrontsize64" in open(path, encoding="utf-8", errors="replace").read():
         waves.append("64")
     base_cls = cls
     for wave in waves:
-        cls = base_cls if wave == "32" else base_cls + " w64"
+        cls = base_cls if wave == "32" or gen == "gfx9" else base_cls + " w64"
         # LLVM: all encodings in one llvm-mc run, the separator between them
         text = "\n".join(e + "\n" + SEP for e in enc) + "\n"
         r = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=" + MCPU,

@@ -51,7 +51,9 @@ KU(m_perm, __builtin_amdgcn_perm(ia, ib, ib ^ (ia >> 3)))
 KU(m_alignbyte, __builtin_amdgcn_alignbyte(ia, ib, ib >> 7))
 KU(m_dpp_shr, __builtin_amdgcn_update_dpp(0x5555u, ia, 0x111, 0xf, 0xf, true))
 KU(m_dpp_qperm, __builtin_amdgcn_update_dpp(0u, ia, 0x1b, 0xf, 0xf, false) + __builtin_amdgcn_mov_dpp(ib, 0x141, 0xf, 0xf, true))
+#ifndef AMDBARE_GFX9 /* v_permlanex16_b32: gfx10+ (rebuild.sh defines this for gfx9) */
 KU(m_permlanex16, __builtin_amdgcn_permlanex16(0u, ia, 0x76543210u, 0xfedcba98u, false, false))
+#endif
 KU(m_rfl, __builtin_amdgcn_readfirstlane(ia) + ib)
 KD(m_d_div, a / b)
 KD(m_d_floor, __builtin_floor(a))

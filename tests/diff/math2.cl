@@ -10,17 +10,23 @@
 	  (void)hx; (void)hy; o[i] = (uint)(expr); }
 #define H(v) as_half((ushort)(v))
 #define U(h) ((uint)as_ushort(h))
+#ifndef AMDBARE_GFX9_NO_DOT /* v_dot4_u32_u8: dot7-insts, gfx906 only among the gfx9 targets built (rebuild.sh defines this for gfx902 and gfx90c) */
 KU(m2_udot4, __builtin_amdgcn_udot4(x, y, x ^ y, false))
+#endif
 #ifndef AMDBARE_GFX103 /* v_dot4_i32_iu8: gfx11 (rebuild.sh defines this for gfx1035) */
 KU(m2_sudot4, __builtin_amdgcn_sudot4(true, x, false, y, x, false))
 #endif
+#ifndef AMDBARE_GFX9_NO_DOT /* v_dot2_f32_f16: dot10-insts, gfx906 only among the gfx9 targets built (rebuild.sh defines this for gfx902 and gfx90c) */
 KU(m2_fdot2, as_uint(__builtin_amdgcn_fdot2(hx, hy, as_float(x), false)))
+#endif
 KU(m2_pknorm, as_uint(__builtin_amdgcn_cvt_pknorm_i16(as_float(x), as_float(y))) ^
 	as_uint(__builtin_amdgcn_cvt_pknorm_u16(as_float(y), as_float(x))))
 KU(m2_pk16, as_uint(__builtin_amdgcn_cvt_pk_u16(x, y)) ^ as_uint(__builtin_amdgcn_cvt_pk_i16((int)y, (int)x)))
 KU(m2_sad, __builtin_amdgcn_sad_u8(x, y, 3) ^ __builtin_amdgcn_msad_u8(x, y, 7) ^ __builtin_amdgcn_lerp(x, y, x))
 KU(m2_sad2, __builtin_amdgcn_sad_hi_u8(x, y, 3) ^ __builtin_amdgcn_sad_u16(x, y, 5))
+#ifndef AMDBARE_GFX9 /* v_permlane16_b32: gfx10+ (rebuild.sh defines this for gfx9) */
 KU(m2_permlane16, __builtin_amdgcn_permlane16(0u, x, 0x01234567u, 0x89abcdefu, false, false))
+#endif
 KU(m2_h_rcp_sqrt, U(__builtin_amdgcn_rcph(H(x))) | (U(__builtin_amdgcn_sqrth(H(y))) << 16))
 KU(m2_h_fract, U(__builtin_amdgcn_fracth(H(x))) | (U(__builtin_amdgcn_frexp_manth(H(y))) << 16))
 KU(m2_h_rsq, U(__builtin_amdgcn_rsqh(H(x))))

@@ -13,10 +13,14 @@
 #   <n>.co in wave32.  A source that still fails to compile for gfx1035
 #   (wmma.cl) gets no .co there; the test skips its kernels on gfx10.3,
 #   saying so.
+#   gfx902, gfx906, gfx90c (gfx9, wave64 only), with AMDBARE_GFX103 and
+#   AMDBARE_GFX9 defined (and AMDBARE_GFX9_NO_DOT on gfx902/gfx90c, which
+#   lack the dot instructions): tests/diff/<target>/<n>.co, the targets of
+#   the raven, mi50 and cezanne profiles (gfx902 is gfx900's ISA).
 set -eu
 src=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$src}
-mkdir -p "$out/gfx1035" "$out/gfx1035-w64"
+mkdir -p "$out/gfx1035" "$out/gfx1035-w64" "$out/gfx902" "$out/gfx906" "$out/gfx90c"
 build() { # mcpu, source, output, flags...
 	mcpu=$1 cl=$2 co=$3
 	shift 3
@@ -41,4 +45,10 @@ for cl in "$src"/*.cl; do
 	fi
 	build gfx1035 "$cl" "$out/gfx1035-w64/$n.co" -DAMDBARE_GFX103 $f32 -mwavefrontsize64 ||
 		echo "$n: not built for gfx1035 wave64" >&2
+	for t in gfx902 gfx906 gfx90c; do
+		nodot=-DAMDBARE_GFX9_NO_DOT
+		[ "$t" = gfx906 ] && nodot=
+		build "$t" "$cl" "$out/$t/$n.co" -DAMDBARE_GFX103 -DAMDBARE_GFX9 $nodot $f32 ||
+			echo "$n: not built for $t" >&2
+	done
 done

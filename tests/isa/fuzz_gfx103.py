@@ -4,7 +4,9 @@ reject what llvm-objdump-19 --mcpu=gfx1030 rejects at the first dword and
 print what it prints otherwise (encodings LLVM prints with an "/*Invalid
 ...*/" remark are skipped).  Used by tests/test_isa_llvm_gfx103.sh; prints
 "fuzz: N same, N differ" and the first differences, exit 1 on any.
-Usage: fuzz_gfx103.py VGPU_DISASM [COUNT] [SEED]"""
+With MCPU gfx900 (tests/test_isa_llvm_gfx9.sh): the same for gfx9, with
+gfx9's encoding prefixes.
+Usage: fuzz_gfx103.py VGPU_DISASM [COUNT] [SEED] [MCPU]"""
 import os
 import random
 import re
@@ -15,7 +17,8 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "vgpu", "isa"))
 import llvmprobe  # noqa: E402
 
-llvmprobe.MCPU = "gfx1030"
+MCPU = sys.argv[4] if len(sys.argv) > 4 else "gfx1030"
+llvmprobe.MCPU = MCPU
 disasm = sys.argv[1]
 count = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
 rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 103)
@@ -25,6 +28,10 @@ PREFIX = [(0xff800000, 0xbe800000), (0xff800000, 0xbf000000), (0xff800000, 0xbf8
           (0xfe000000, 0x7c000000), (0x80000000, 0x00000000), (0xff800000, 0xcc000000),
           (0xfc000000, 0xd4000000), (0xfc000000, 0xe0000000), (0xfc000000, 0xe8000000),
           (0xfc000000, 0xf4000000), (0xfc000000, 0xd8000000), (0xfc000000, 0xdc000000)]
+if MCPU.startswith("gfx9"):
+    # gfx9: VOP3P 0xd38, VOP3 0xd0, SMEM 0xc0
+    PREFIX = [x for x in PREFIX if x[1] not in (0xcc000000, 0xd4000000, 0xf4000000)] + [
+        (0xff800000, 0xd3800000), (0xfc000000, 0xd0000000), (0xfc000000, 0xc0000000)]
 SPECIAL = [249, 250, 233, 234, 255, 254, 124, 125, 126, 106, 107, 108, 123, 128, 193, 240, 248]
 probes = []
 for _ in range(count):
@@ -56,9 +63,9 @@ def disassemble(ps):
             f.write(".text\n")
             for i in range(0, len(words), 8):
                 f.write(".long " + ",".join("0x%08x" % w for w in words[i:i + 8]) + "\n")
-        subprocess.run(["llvm-mc-19", "-arch=amdgcn", "-mcpu=gfx1030", "-filetype=obj", src,
+        subprocess.run(["llvm-mc-19", "-arch=amdgcn", "-mcpu=" + MCPU, "-filetype=obj", src,
                         "-o", obj], check=True)
-        r = subprocess.run(["llvm-objdump-19", "-d", "--mcpu=gfx1030", obj],
+        r = subprocess.run(["llvm-objdump-19", "-d", "--mcpu=" + MCPU, obj],
                            capture_output=True, text=True, check=True)
     finally:
         for x in (src, obj):
@@ -93,7 +100,7 @@ def llvm_dis(ps):
 llvm = llvm_dis(probes)
 lines = "\n".join(",".join("0x%02x" % ((w >> (8 * k)) & 0xff) for w in p for k in range(4))
                   for p in probes) + "\n"
-ours = subprocess.run([disasm, "--mcpu=gfx1030", "--lines"], input=lines,
+ours = subprocess.run([disasm, "--mcpu=" + MCPU, "--lines"], input=lines,
                       capture_output=True, text=True, check=True).stdout.splitlines()
 norm = lambda t: " ".join(t.split())
 # graphics instructions (not covered) and operands LLVM marks invalid
@@ -116,7 +123,7 @@ for p, r, full in zip(probes, llvm, ours):
         # 4 bytes on, and `vgpu-disasm --lines` does the same: then the
         # first instructions both decode after the skip must agree.
         b = ",".join("0x%02x" % ((w >> (8 * k)) & 0xff) for w in p for k in range(4))
-        m = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=gfx1030"],
+        m = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=" + MCPU],
                            input=b + "\n", capture_output=True, text=True)
         first = [norm(x.split(";")[0]) for x in m.stdout.splitlines()
                  if x.strip() and not x.strip().startswith((";", ".text", ".amdgcn"))]

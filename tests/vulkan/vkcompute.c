@@ -143,6 +143,18 @@ out:
 
 #define N_ARITH 4096u
 
+/* A gfx9 (GCN 5) device, by RADV's chip name (Mesa's amd_family names for
+ * GC 9.x: the vgpu's raven, cezanne and mi50 are RAVEN, RENOIR, VEGA20). */
+static bool gfx9_device(void)
+{
+	static const char *const chips[] = { "VEGA10", "VEGA12", "VEGA20", "RAVEN", "RENOIR",
+					     "ARCTURUS", "ALDEBARAN" };
+	for (size_t i = 0; i < sizeof(chips) / sizeof(chips[0]); i++)
+		if (strstr(V.name, chips[i]))
+			return true;
+	return false;
+}
+
 static int t_arith_f32(void)
 {
 	float *x = malloc(N_ARITH * 3 * 4), *o = malloc(N_ARITH * 8 * 4), *w = malloc(N_ARITH * 8 * 4);
@@ -157,12 +169,16 @@ static int t_arith_f32(void)
 	x[1] = 0x1p+3f;
 	x[3] = 0x1.8p-120f;
 	x[4] = 0x1p-10f;
+	/* RADV (Mesa 22.3) compiles fma() for gfx9 as v_mul_f32 then v_add_f32
+	 * (RADV_DEBUG=shaders on RAVEN; NIR's lower_ffma32 there), one rounding
+	 * each; fused (v_fma_f32) on gfx10.3 and gfx11 */
+	bool unfused = gfx9_device();
 	for (uint32_t i = 0; i < N_ARITH; i++) {
 		float a = x[3 * i], b = x[3 * i + 1], c = x[3 * i + 2];
 		float m = a * b;
 		w[8 * i + 0] = m;
 		w[8 * i + 1] = a - b;
-		w[8 * i + 2] = fmaf(a, b, c);
+		w[8 * i + 2] = unfused ? m + c : fmaf(a, b, c);
 		w[8 * i + 3] = m + c;
 		w[8 * i + 4] = fminf(a, c);
 		w[8 * i + 5] = fmaxf(b, c);

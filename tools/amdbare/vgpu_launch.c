@@ -57,8 +57,8 @@ static const char *const device_less_profiles[] = {"none", "foreign"};
 
 const char *vgpu_profile_list(void)
 {
-	return "780m, 890m, 8060s, 860m, 7900xtx; gfx10.3 without execution: 680m, deck, 6800xt; "
-	       "gfx9 without execution: raven, cezanne, mi50 (and, to see what a machine without one looks like: none, foreign)";
+	return "780m, 890m, 8060s, 860m, 7900xtx; gfx10.3: 680m, deck, 6800xt; "
+	       "gfx9: raven, cezanne, mi50 (and, to see what a machine without one looks like: none, foreign)";
 }
 
 bool vgpu_profile_known(const char *name)

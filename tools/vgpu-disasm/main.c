@@ -3,8 +3,11 @@
  *   vgpu-disasm [--mcpu=gfxNNNN] FILE [--raw] [--offset N]
  *   vgpu-disasm [--mcpu=gfxNNNN] --lines
  * --mcpu picks the ISA generation: gfx11xx (the default, gfx1100) or
- * gfx1030..gfx1036 (gfx10.3, what llvm-objdump-19 --mcpu=gfx1030 prints);
- * --wave64 prints lane masks as SGPR pairs (-mattr=+wavefrontsize64).
+ * gfx1030..gfx1036 (gfx10.3, what llvm-objdump-19 --mcpu=gfx1030 prints)
+ * or gfx900, gfx902, gfx909, gfx90c (gfx9, as llvm-objdump-19 --mcpu=gfx900
+ * prints it) and gfx906 (gfx9 with gfx906's opcodes), always wave64;
+ * --wave64 prints lane masks as SGPR pairs (-mattr=+wavefrontsize64);
+ * --wave32 (the default for gfx10.3/gfx11) is refused for gfx9.
  * FILE is an ELF64 code object (its .text is disassembled) or, with --raw,
  * plain instruction words.  Prints "<byte offset hex>: <hex words> <text>";
  * an unknown encoding prints "<illegal encoding 0x...>" and the exit status
@@ -25,7 +28,7 @@
 #include "elf_text.h"
 
 static enum isa_gen gen = ISA_GEN_GFX11;
-static int wave64;
+static int wave64, wave32;
 
 static int format(const struct isa_inst *in, char *buf, size_t cap)
 {
@@ -34,7 +37,7 @@ static int format(const struct isa_inst *in, char *buf, size_t cap)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: vgpu-disasm [--mcpu=gfx11xx|gfx103x] [--wave64] FILE [--raw] [--offset N] | --lines\n");
+	fprintf(stderr, "usage: vgpu-disasm [--mcpu=gfx11xx|gfx103x|gfx90x] [--wave64|--wave32] FILE [--raw] [--offset N] | --lines\n");
 	return 2;
 }
 
@@ -49,7 +52,21 @@ static int set_mcpu(const char *cpu)
 		gen = ISA_GEN_GFX103;
 		return 0;
 	}
-	fprintf(stderr, "vgpu-disasm: --mcpu=%s: not a gfx11 or gfx10.3 target\n", cpu);
+	/* gfx9: gfx900's tables for the targets llvm-objdump-19 prints the
+	 * same (gen_optable_gfx9.py --compare), gfx906 with its own opcodes */
+	static const char *const gfx9[] = {"gfx900", "gfx902", "gfx909", "gfx90c", "gfx906"};
+	for (size_t i = 0; i < sizeof gfx9 / sizeof gfx9[0]; i++) {
+		if (!strcmp(cpu, gfx9[i])) {
+			gen = i == 4 ? ISA_GEN_GFX906 : ISA_GEN_GFX9;
+			return 0;
+		}
+	}
+	if (!strcmp(cpu, "gfx904") || !strcmp(cpu, "gfx908") || !strcmp(cpu, "gfx90a")) {
+		fprintf(stderr, "vgpu-disasm: --mcpu=%s: not covered (gfx904: fma_mix without "
+			"gfx906's dot products; gfx908/90a: MFMA and AccVGPRs)\n", cpu);
+		return -1;
+	}
+	fprintf(stderr, "vgpu-disasm: --mcpu=%s: not a gfx11, gfx10.3 or gfx9 target\n", cpu);
 	return -1;
 }
 
@@ -129,6 +146,8 @@ int main(int argc, char **argv)
 				return 2;
 		} else if (!strcmp(argv[i], "--wave64"))
 			wave64 = 1;
+		else if (!strcmp(argv[i], "--wave32"))
+			wave32 = 1;
 		else if (!strcmp(argv[i], "--lines"))
 			lines = 1;
 		else if (!strcmp(argv[i], "--raw"))
@@ -139,6 +158,15 @@ int main(int argc, char **argv)
 			return usage();
 		else
 			path = argv[i];
+	}
+	if (wave32 && wave64)
+		return usage();
+	if (gen == ISA_GEN_GFX9 || gen == ISA_GEN_GFX906) {
+		if (wave32) {
+			fprintf(stderr, "vgpu-disasm: --wave32: gfx9 runs wave64 only\n");
+			return 2;
+		}
+		wave64 = 1;
 	}
 	if (lines)
 		return path || raw || start ? usage() : disasm_lines();

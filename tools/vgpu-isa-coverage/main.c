@@ -1,8 +1,10 @@
 /* vgpu-isa-coverage: what the vgpu knows of each gfx11 encoding class,
  * generated from its tables (make isa-coverage, docs/vgpu-shader.md).
- *   vgpu-isa-coverage [--list] [--gfx103] | --words
+ *   vgpu-isa-coverage [--list] [--gfx103 | --gfx9] | --words
  * --gfx103: the gfx10.3 tables (isa_table_gfx103.h) instead, each
- * mnemonic resolved as a gfx10.3 dispatch resolves it (shader/gfx103.c).
+ * mnemonic resolved as a gfx10.3 dispatch resolves it (shader/gfx103.c);
+ * --gfx9: the gfx9 tables with gfx906's (isa_table_gfx9.h), resolved as
+ * a gfx9 dispatch resolves them (shader/gfx9.c).
  * For every opcode table entry (tools/vgpu/isa: the generated tables and
  * isa_optable_extra.c) the mnemonic is decoded; the shader core says
  * whether it has an executor for it (shader_executes: the plan the
@@ -17,6 +19,7 @@
  * (tests/test_aco.sh). */
 #include "isa/isa_table.h"
 #include "isa/isa_table_gfx103.h"
+#include "isa/isa_table_gfx9.h"
 #include "shader/shader.h"
 
 #include <stdio.h>
@@ -61,11 +64,38 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--words"))
 		return words_mode();
-	int list = 0, gfx103 = 0;
+	int list = 0, gfx103 = 0, gfx9 = 0;
 	for (int a = 1; a < argc; a++) {
 		list |= !strcmp(argv[a], "--list");
 		gfx103 |= !strcmp(argv[a], "--gfx103");
+		gfx9 |= !strcmp(argv[a], "--gfx9");
 	}
+	static const struct tab tabs9[] = {
+		{ISA_ENC_SOP1, "SOP1", isa_tab9_sop1, &isa_tab9_sop1_n},
+		{ISA_ENC_SOP2, "SOP2", isa_tab9_sop2, &isa_tab9_sop2_n},
+		{ISA_ENC_SOPC, "SOPC", isa_tab9_sopc, &isa_tab9_sopc_n},
+		{ISA_ENC_SOPK, "SOPK", isa_tab9_sopk, &isa_tab9_sopk_n},
+		{ISA_ENC_SOPK, "SOPK", isa_tab9_xsopk, &isa_tab9_xsopk_n},
+		{ISA_ENC_SOPP, "SOPP", isa_tab9_sopp, &isa_tab9_sopp_n},
+		{ISA_ENC_SMEM, "SMEM", isa_tab9_smem, &isa_tab9_smem_n},
+		{ISA_ENC_SMEM, "SMEM", isa_tab9_xsmem, &isa_tab9_xsmem_n},
+		{ISA_ENC_VOP1, "VOP1", isa_tab9_vop1, &isa_tab9_vop1_n},
+		{ISA_ENC_VOP1, "VOP1", isa_tab906_vop1, &isa_tab906_vop1_n},
+		{ISA_ENC_VOP2, "VOP2", isa_tab9_vop2, &isa_tab9_vop2_n},
+		{ISA_ENC_VOP2, "VOP2", isa_tab906_vop2, &isa_tab906_vop2_n},
+		{ISA_ENC_VOPC, "VOPC", isa_tab9_vopc, &isa_tab9_vopc_n},
+		{ISA_ENC_VOP3, "VOP3", isa_tab9_vop3, &isa_tab9_vop3_n},
+		{ISA_ENC_VOP3, "VOP3", isa_tab906_vop3, &isa_tab906_vop3_n},
+		{ISA_ENC_VOP3P, "VOP3P", isa_tab9_vop3p, &isa_tab9_vop3p_n},
+		{ISA_ENC_VOP3P, "VOP3P", isa_tab906_vop3p, &isa_tab906_vop3p_n},
+		{ISA_ENC_DS, "DS", isa_tab9_ds, &isa_tab9_ds_n},
+		{ISA_ENC_DS, "DS", isa_tab9_xds, &isa_tab9_xds_n},
+		{ISA_ENC_FLAT, "FLAT", isa_tab9_flat, &isa_tab9_flat_n},
+		{ISA_ENC_GLOBAL, "GLOBAL", isa_tab9_global, &isa_tab9_global_n},
+		{ISA_ENC_SCRATCH, "SCRATCH", isa_tab9_scratch, &isa_tab9_scratch_n},
+		{ISA_ENC_MUBUF, "MUBUF", isa_tab9_mubuf, &isa_tab9_mubuf_n},
+		{ISA_ENC_MTBUF, "MTBUF", isa_tab9_xmtbuf, &isa_tab9_xmtbuf_n},
+	};
 	static const struct tab tabs103[] = {
 		{ISA_ENC_SOP1, "SOP1", isa_tab103_sop1, &isa_tab103_sop1_n},
 		{ISA_ENC_SOP2, "SOP2", isa_tab103_sop2, &isa_tab103_sop2_n},
@@ -115,8 +145,9 @@ int main(int argc, char **argv)
 	unsigned nknown = 0, nexec = 0;
 	if (!list)
 		printf("%-8s %8s %8s\n", "class", "decoded", "executed");
-	const struct tab *tv = gfx103 ? tabs103 : tabs;
-	size_t nt = gfx103 ? sizeof tabs103 / sizeof tabs103[0] : sizeof tabs / sizeof tabs[0];
+	const struct tab *tv = gfx103 ? tabs103 : gfx9 ? tabs9 : tabs;
+	size_t nt = gfx103 ? sizeof tabs103 / sizeof tabs103[0]
+		    : gfx9 ? sizeof tabs9 / sizeof tabs9[0] : sizeof tabs / sizeof tabs[0];
 	for (size_t i = 0; i <= nt; i++) {
 		const struct tab *t = i < nt ? &tv[i] : NULL;
 		if (!list && cls_prev && (!t || strcmp(t->cls, cls_prev))) {
@@ -135,7 +166,7 @@ int main(int argc, char **argv)
 			memset(&in, 0, sizeof(in));
 			in.enc = t->enc;
 			in.desc = d;
-			in.gen = gfx103 ? ISA_GEN_GFX103 : ISA_GEN_GFX11;
+			in.gen = gfx103 ? ISA_GEN_GFX103 : gfx9 ? ISA_GEN_GFX9 : ISA_GEN_GFX11;
 			if (t->enc == ISA_ENC_VOPD) {
 				in.desc_y = &isa_tab_vopdy[0];
 			} else if (t->enc == ISA_ENC_VOPDY) {

@@ -288,9 +288,8 @@ static const struct vgpu_profile p_6800xt = {
 };
 
 /* gfx9 (GCN 5, Vega; GC 9.x).  Jobs run on gfx9's command processor and
- * SDMA 4.x (exec/pm4.c, exec/sdma.c); a dispatch faults in the shader
- * layer while the vgpu has no GCN shader core ("gfx9 shader core not
- * modelled"); opening, DEV_INFO, memory queries, GEM and VA work as on
+ * SDMA 4.x (exec/pm4.c, exec/sdma.c), dispatches on the shader core's
+ * gfx9 executor (shader/gfx9.c); opening, DEV_INFO, memory queries, GEM and VA work as on
  * the others.  Sources: amdgpu.ids (Debian 12's copy lists 15DD and 66A1,
  * not the Cezanne 1638 revision used here); external_rev from
  * soc15_common_early_init (Linux 6.12 soc15.c) and the Green Sardine flag

@@ -1,5 +1,6 @@
-/* gfx11 (RDNA3) and gfx10.3 (RDNA2) instruction decoder and disassembler
- * of the vgpu (isa_decode_gen picks the generation).
+/* gfx11 (RDNA3), gfx10.3 (RDNA2) and gfx9 (GCN 5, Vega) instruction
+ * decoder and disassembler of the vgpu (isa_decode_gen picks the
+ * generation).
  *
  * Stand-alone: no dependency on the rest of tools/vgpu and no libc call
  * beyond plain memory/string functions, so it links both into the preload
@@ -254,10 +255,40 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out);
  * and ops[].reg / SREG codes use gfx11's scalar register numbering (so
  * gfx10's m0 = 124 and null = 125 arrive as gfx11's 125 and 124), and the
  * memory fields (offset, glc, slc, dlc, offen, idxen, tfe, ...) mean
- * what they mean for gfx11. */
+ * what they mean for gfx11.
+ *
+ * gfx9 (ISA_GEN_GFX9, wave64 only; inst.gen is ISA_GEN_GFX9):
+ *  - names as llvm-objdump-19 --mcpu=gfx900 prints them ("v_add_co_u32_e32",
+ *    "global_load_dword", "buffer_load_dword", "v_mad_f32"), with the
+ *    _e32/_e64/_sdwa/_dpp handling of gfx10.3; lane masks are 32-bit
+ *    operands as in gfx10.3's tables (isa_format_wave64 prints the pairs);
+ *  - scalar codes: m0 (gfx9 124) arrives as gfx11's 125; gfx9 has no null
+ *    register, so its code 125 is refused (llvm-objdump-19 prints it as
+ *    "null"; docs/vgpu-isa.md); flat_scratch_lo/hi (102, 103) and
+ *    xnack_mask_lo/hi (104, 105) keep their raw codes in ops[].reg (a
+ *    64-bit operand at 102 or 104 is flat_scratch or xnack_mask); vcc
+ *    106/107, ttmp0-15 108-123 and exec 126/127 as gfx11;
+ *  - an absent address: GLOBAL/SCRATCH saddr "off" (0x7f) and SMEM
+ *    without soffset (imm set, soe clear: the offset alone; ops[].kind
+ *    ISA_OPK_OFF) come as SREG/OFF code 124, as gfx11's null;
+ *  - SMEM: offset = the 21-bit signed immediate (imm set), else 0 and
+ *    the soffset operand is the register; glc for the loads, stores and
+ *    atomics;
+ *  - VOP3 takes no literal (the sources deny it; constants expand by the
+ *    operand's type as in gfx10.3);
+ *  - DPP: dpp_ctrl holds gfx9's wave_shl/rol/shr/ror (0x130/0x134/0x138/
+ *    0x13c) and row_bcast:15/31 (0x142/0x143) too; fi is always 0; no DPP8;
+ *  - SDWA, FLAT lds, MUBUF lds/tfe and MTBUF (format = dfmt | nfmt << 4)
+ *    in the same fields as gfx10.3; dlc is always 0. */
 enum isa_gen {
 	ISA_GEN_GFX11 = 0,   /* gfx1100-1103, gfx1150-1152 */
 	ISA_GEN_GFX103 = 1,  /* gfx1030-1036 */
+	ISA_GEN_GFX9 = 2,    /* gfx900, 902, 904, 909, 90c (see below) */
+	/* gfx906 (and the gfx906 opcodes of gfx908/90a): gfx9 plus what
+	 * llvm-objdump-19 --mcpu=gfx906 adds or renames (v_fmac_f32,
+	 * v_xnor_b32, v_fma_mix*, v_dot*); an input selector only: the
+	 * instruction decodes with inst.gen = ISA_GEN_GFX9 */
+	ISA_GEN_GFX906 = 3,
 	ISA_GEN_COUNT
 };
 int isa_decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,

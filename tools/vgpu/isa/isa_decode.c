@@ -3,12 +3,14 @@
  * checked and expanded into struct isa_operand.  Strict: what the table
  * does not know, or an operand the hardware/LLVM rejects, is -EILSEQ.
  * gfx10.3 goes through the same code with its own classifier, tables and
- * field layout from isa_decode_gfx103.c (inst.gen says which). */
+ * field layout from isa_decode_gfx103.c, gfx9 from isa_decode_gfx9.c
+ * (inst.gen says which). */
 #include <errno.h>
 #include <string.h>
 
 #include "isa_table.h"
 #include "isa_table_gfx103.h"
+#include "isa_table_gfx9.h"
 
 static const struct {
 	const struct isa_opdesc *tab;
@@ -183,11 +185,16 @@ int isa_decode_sreg(struct isa_operand *o, unsigned code)
 static int decode_sreg_gen(const struct isa_inst *in, struct isa_operand *o, unsigned code)
 {
 	unsigned n = o->bits > 32 ? o->bits / 32 : 1;
+	/* gfx9 has no null register (124 here is its code 125); an absent
+	 * FLAT saddr or SMEM soffset arrives as 124 and is not a register */
+	if (in->gen == ISA_GEN_GFX9 && code == 124 && o->field != ISA_FLD_SADDR &&
+	    o->field != ISA_FLD_SOFFSET)
+		return -EILSEQ;
 	/* gfx10.3: a 128/256-bit scalar operand is SGPRs or ttmps only (LLVM:
 	 * vcc, exec, m0 and null are invalid register classes there) */
-	if (in->gen == ISA_GEN_GFX103 && n >= 4 && code >= 106 && !(code >= 108 && code <= 123))
+	if (in->gen != ISA_GEN_GFX11 && n >= 4 && code >= 106 && !(code >= 108 && code <= 123))
 		return -EILSEQ;
-	if (in->gen == ISA_GEN_GFX103 && code >= 108 && code <= 123 && n > 1) {
+	if (in->gen != ISA_GEN_GFX11 && code >= 108 && code <= 123 && n > 1) {
 		unsigned align = n >= 4 ? 4 : n;
 		int rc = isa_decode_sreg(o, code - (code - 108) % align);
 		o->code = (uint16_t)code;
@@ -337,6 +344,8 @@ static unsigned field_value(const struct isa_inst *in, uint8_t f)
 {
 	if (in->gen == ISA_GEN_GFX103)
 		return isa_field_value_gfx103(in, f);
+	if (in->gen == ISA_GEN_GFX9)
+		return isa_field_value_gfx9(in, f);
 	return isa_field_value_gfx11(in, f);
 }
 
@@ -427,14 +436,16 @@ static int decode_dpp(struct isa_inst *in, struct isa_operand *o, unsigned code,
 		unsigned c = (dw >> 8) & 0x1ff;
 		/* quad_perm, row_shl/shr/ror 1..15, row_mirror,
 		 * row_half_mirror, row_share, row_xmask; the rest
-		 * (wave_*, row_bcast) is gone since gfx10 */
-		if (!(c <= 0xff || (c >= 0x101 && c <= 0x10f) ||
+		 * (wave_*, row_bcast) is gone since gfx10 (gfx9 has those
+		 * and no row_share/row_xmask, nor fi: bit 18 is ignored) */
+		if (in->gen == ISA_GEN_GFX9 ? !isa_dpp_ctrl_ok_gfx9(c) :
+		    !(c <= 0xff || (c >= 0x101 && c <= 0x10f) ||
 		      (c >= 0x111 && c <= 0x11f) || (c >= 0x121 && c <= 0x12f) ||
 		      c == 0x140 || c == 0x141 || (c >= 0x150 && c <= 0x16f)))
 			return -EILSEQ;
 		in->dpp = 16;
 		in->dpp_ctrl = (uint16_t)c;
-		in->fi = (uint8_t)((dw >> 18) & 1);
+		in->fi = (uint8_t)(in->gen == ISA_GEN_GFX9 ? 0 : (dw >> 18) & 1);
 		in->bound_ctrl = (uint8_t)((dw >> 19) & 1);
 		in->row_mask = (uint8_t)(dw >> 28);
 		in->bank_mask = (uint8_t)((dw >> 24) & 15);
@@ -531,7 +542,7 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	if (o->lit >= ISA_SIMM_HEX && (o->field == ISA_FLD_SSRC0 || o->field == ISA_FLD_SDATA)) {
 		o->kind = ISA_OPK_IMM;
 		/* gfx10.3: the field value came renumbered as a register */
-		o->value = in->gen == ISA_GEN_GFX103 ? isa_sreg_gfx103(v) : v;
+		o->value = in->gen != ISA_GEN_GFX11 ? isa_sreg_gfx103(v) : v;
 		return 0;
 	}
 	if (o->field == ISA_FLD_SRC0 && (v == 250 || v == 233 || v == 234) &&
@@ -540,9 +551,9 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	if (o->field == ISA_FLD_SRC0 && (v == 250 || v == 233 || v == 234) &&
 	    (in->enc == ISA_ENC_VOP3 || in->enc == ISA_ENC_VOP3P) && in->gen == ISA_GEN_GFX11)
 		return decode_vop3_dpp(in, o, v, words, nwords, len);
-	if (in->gen == ISA_GEN_GFX103 && (in->enc == ISA_ENC_VOP1 || in->enc == ISA_ENC_VOP2 ||
-					  in->enc == ISA_ENC_VOPC)) {
-		/* gfx10.3 SDWA: src0 from the SDWA dword; with S1 (bit 31 of
+	if (in->gen != ISA_GEN_GFX11 && (in->enc == ISA_ENC_VOP1 || in->enc == ISA_ENC_VOP2 ||
+					 in->enc == ISA_ENC_VOPC)) {
+		/* gfx10.3 and gfx9 SDWA (the same layout and m0 renumbering): src0 from the SDWA dword; with S1 (bit 31 of
 		 * that dword) src1 is a scalar source code */
 		if (o->field == ISA_FLD_SRC0 && v == 249) {
 			unsigned code;
@@ -598,7 +609,9 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 		if (in->enc == ISA_ENC_SCRATCH) {
 			/* scratch: the VGPR address is used only with SVE (gfx11)
 			 * or without a scalar address (gfx10.3) */
-			if (in->gen == ISA_GEN_GFX103 ? ((in->words[1] >> 16) & 0x7f) != 125 /* gfx10 null */
+			unsigned saddr = (in->words[1] >> 16) & 0x7f;
+			if (in->gen == ISA_GEN_GFX103 ? saddr != 125 /* gfx10 null */
+			    : in->gen == ISA_GEN_GFX9 ? saddr != 0x7f /* gfx9 off */
 			    : !((in->words[1] >> 23) & 1)) {
 				o->kind = ISA_OPK_OFF;
 				o->bits = 0;
@@ -631,8 +644,9 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 static int decode_extra(struct isa_inst *in)
 {
 	uint32_t w0 = in->words[0], w1 = in->words[1];
-	if (in->gen == ISA_GEN_GFX103) {
-		int rc = isa_decode_extra_gfx103(in);
+	if (in->gen != ISA_GEN_GFX11) {
+		int rc = in->gen == ISA_GEN_GFX103 ? isa_decode_extra_gfx103(in)
+						   : isa_decode_extra_gfx9(in);
 		if (rc <= 0)
 			return rc;
 	}
@@ -859,28 +873,31 @@ static int decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
 	if (nwords == 0)
 		return -EOVERFLOW;
 	memset(out, 0, sizeof(*out));
-	out->gen = (uint8_t)gen;
+	out->gen = (uint8_t)(gen == ISA_GEN_GFX906 ? ISA_GEN_GFX9 : gen);
 	rc = gen == ISA_GEN_GFX103 ? isa_classify_gfx103(words, nwords, &enc, &op, &len)
+	     : out->gen == ISA_GEN_GFX9 ? isa_classify_gfx9(words, nwords, &enc, &op, &len)
 				   : classify(words[0], &enc, &op, &len);
 	if (rc)
 		return rc;
 	if (len > nwords)
 		return -EOVERFLOW;
 	out->enc = enc;
-	out->desc = gen == ISA_GEN_GFX103 ? isa_lookup_gfx103(enc, op) : isa_lookup(enc, op);
+	out->desc = gen == ISA_GEN_GFX103 ? isa_lookup_gfx103(enc, op)
+		    : out->gen == ISA_GEN_GFX9 ? isa_lookup_gfx9(enc, op, gen == ISA_GEN_GFX906)
+		    : isa_lookup(enc, op);
 	if (!out->desc)
 		return -EILSEQ;
 	if (enc == ISA_ENC_MIMG)
 		return decode_mimg(out, words, nwords);
 	if (out->desc->flags & (ISA_OPF_GLC0 | ISA_OPF_GLC1)) {
 		/* Atomics: the glc=1 form returns the old value (has a VDST);
-		 * the two forms are adjacent table entries (gfx10.3: glc is
-		 * bit 16, and the lookup gives the glc=0 form). */
+		 * the two forms are adjacent table entries (gfx10.3 and gfx9:
+		 * glc is bit 16, and the lookup gives the glc=0 form). */
 		const struct isa_opdesc *d = out->desc;
-		unsigned want = (words[0] >> (gen == ISA_GEN_GFX103 ? 16 : 14)) & 1
+		unsigned want = (words[0] >> (gen != ISA_GEN_GFX11 ? 16 : 14)) & 1
 				? ISA_OPF_GLC1 : ISA_OPF_GLC0;
 		if (!(d->flags & want))
-			d = gen == ISA_GEN_GFX103 ? d + 1
+			d = gen != ISA_GEN_GFX11 ? d + 1
 			    : (d > isa_first(enc) && d[-1].op == op) ? d - 1 : d + 1;
 		out->desc = d;
 	}
@@ -889,7 +906,7 @@ static int decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
 	rc = check_mbz(out, out->desc->mbz);
 	if (rc)
 		return rc;
-	if ((out->desc->flags & ISA_OPF_DS_GDS_REQ) && !((words[0] >> 17) & 1))
+	if ((out->desc->flags & ISA_OPF_DS_GDS_REQ) && !field_value(out, ISA_FLD_DS_GDS))
 		return -EILSEQ;
 	for (unsigned f = ISA_FLD_VDST; f <= ISA_FLD_VSRC1; f++) {
 		unsigned v = field_value(out, (uint8_t)f);

@@ -228,7 +228,7 @@ int isa_decode_sdwa_gfx103(struct isa_inst *in, const uint32_t *words, size_t nw
 
 /* SDWA: the source modifiers of the SDWA dword (neg, abs, sext per
  * source), the S1 scalar src1, and VOPC's SGPR destination. */
-static int sdwa_extra(struct isa_inst *in)
+int isa_sdwa_extra_gfx103(struct isa_inst *in)
 {
 	uint32_t dw = in->words[1];
 	for (unsigned i = 0; i < in->nops; i++) {
@@ -282,7 +282,7 @@ int isa_decode_extra_gfx103(struct isa_inst *in)
 	uint32_t w0 = in->words[0], w1 = in->words[1];
 	switch (in->enc) {
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
-		return in->sdwa ? sdwa_extra(in) : 1;
+		return in->sdwa ? isa_sdwa_extra_gfx103(in) : 1;
 	case ISA_ENC_SMEM:
 		/* only the loads take glc/dlc; the other SMEM opcodes ignore
 		 * the bits, as LLVM does (gen_optable_gfx103.py asserts it) */

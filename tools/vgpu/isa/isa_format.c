@@ -1,4 +1,4 @@
-/* LLVM-style text for a decoded gfx11 or gfx10.3 instruction (what llvm-objdump-19
+/* LLVM-style text for a decoded gfx11, gfx10.3 or gfx9 instruction (what llvm-objdump-19
  * prints, so tests/test_isa_llvm.sh can compare the two line by line). */
 #include <errno.h>
 #include <string.h>
@@ -95,6 +95,20 @@ static void put_sreg(struct out *o, unsigned code, unsigned bits)
 	}
 }
 
+/* gfx9's flat_scratch (102:103) and xnack_mask (104:105), by name as
+ * llvm-objdump-19 --mcpu=gfx900 prints them */
+static void put_sreg_gfx9(struct out *o, unsigned code, unsigned bits)
+{
+	static const char *const names[] = {"flat_scratch_lo", "flat_scratch_hi",
+					    "xnack_mask_lo", "xnack_mask_hi"};
+	if (bits == 64 && !(code & 1))
+		put(o, code == 102 ? "flat_scratch" : "xnack_mask");
+	else if (bits <= 32)
+		put(o, names[code - 102]);
+	else
+		put_range(o, "s", code, bits / 32);
+}
+
 static const char *const fconst[9] = {"0.5", "-0.5", "1.0", "-1.0", "2.0",
 				      "-2.0", "4.0", "-4.0", "0.15915494"};
 static const uint32_t f32c[9] = {0x3f000000, 0xbf000000, 0x3f800000,
@@ -189,21 +203,29 @@ static void put_special(struct out *o, unsigned code)
 }
 
 /* s_waitcnt: gfx11 vmcnt 15:10, expcnt 2:0, lgkmcnt 9:4; gfx10.3 vmcnt
- * 3:0 and 15:14, expcnt 6:4, lgkmcnt 13:8 */
+ * 3:0 and 15:14, expcnt 6:4, lgkmcnt 13:8; gfx9 as gfx10.3 with lgkmcnt
+ * 11:8 (4 bits) */
 static void put_waitcnt(struct out *o, unsigned v, uint8_t gen)
 {
-	unsigned vm = (v >> 10) & 63, exp = v & 7, lgkm = (v >> 4) & 63;
-	if (gen == ISA_GEN_GFX103) {
+	unsigned vm = (v >> 10) & 63, exp = v & 7, lgkm = (v >> 4) & 63, lgkm_max = 63;
+	if (gen != ISA_GEN_GFX11) {
 		vm = (v & 15) | ((v >> 14) & 3) << 4;
 		exp = (v >> 4) & 7;
 		lgkm = (v >> 8) & 63;
 	}
+	if (gen == ISA_GEN_GFX9) {
+		lgkm = (v >> 8) & 15;
+		lgkm_max = 15;
+	}
 	int any = 0;
 	if (vm != 63) { put(o, "vmcnt("); put_u(o, vm); put(o, ")"); any = 1; }
 	if (exp != 7) { put(o, any ? " " : ""); put(o, "expcnt("); put_u(o, exp); put(o, ")"); any = 1; }
-	if (lgkm != 63) { put(o, any ? " " : ""); put(o, "lgkmcnt("); put_u(o, lgkm); put(o, ")"); any = 1; }
-	if (!any)
-		put(o, "vmcnt(63) expcnt(7) lgkmcnt(63)");
+	if (lgkm != lgkm_max) { put(o, any ? " " : ""); put(o, "lgkmcnt("); put_u(o, lgkm); put(o, ")"); any = 1; }
+	if (!any) {
+		put(o, "vmcnt(63) expcnt(7) lgkmcnt(");
+		put_u(o, lgkm_max);
+		put(o, ")");
+	}
 }
 
 static void put_dep(struct out *o, unsigned id)
@@ -244,7 +266,7 @@ static void put_delay_alu(struct out *o, unsigned v)
  * pre-gfx11 layout).  By name when id, operation and stream are valid
  * for the message (other bits are then ignored); else (id, op, stream)
  * when those fields hold the whole value; else the value in decimal. */
-static void put_sendmsg_gfx103(struct out *o, unsigned v)
+static void put_sendmsg_gfx103(struct out *o, unsigned v, uint8_t gen)
 {
 	static const char *const msgs[16] = {
 		NULL, "MSG_INTERRUPT", "MSG_GS", "MSG_GS_DONE", "MSG_SAVEWAVE",
@@ -259,7 +281,8 @@ static void put_sendmsg_gfx103(struct out *o, unsigned v)
 	unsigned id = v & 15, op = (v >> 4) & 7, st = (v >> 8) & 3;
 	int gs = id == 2 || id == 3, sys = id == 15;
 	int fields_only = (v & ~0x37fu) == 0;
-	int ok = msgs[id] != NULL;   /* bits outside the fields: ignored */
+	/* gfx9: no MSG_GET_DDID */
+	int ok = msgs[id] != NULL && !(gen == ISA_GEN_GFX9 && id == 11);   /* bits outside the fields: ignored */
 	if (ok && gs)
 		ok = op <= 3 && (op != 0 || id == 3) && (op != 0 || st == 0);
 	else if (ok && sys)
@@ -432,6 +455,13 @@ static void put_hwreg(struct out *o, unsigned v, uint8_t gen)
 		{21, "HW_REG_FLAT_SCR_HI"}, {23, "HW_REG_HW_ID1"}, {24, "HW_REG_HW_ID2"},
 		{25, "HW_REG_POPS_PACKER"}, {29, "HW_REG_SHADER_CYCLES"},
 	};
+	/* gfx9's (llvm-objdump-19 --mcpu=gfx900 names) */
+	static const struct { uint8_t id; const char *name; } regs9[] = {
+		{1, "HW_REG_MODE"}, {2, "HW_REG_STATUS"}, {3, "HW_REG_TRAPSTS"},
+		{4, "HW_REG_HW_ID"}, {5, "HW_REG_GPR_ALLOC"}, {6, "HW_REG_LDS_ALLOC"},
+		{7, "HW_REG_IB_STS"}, {15, "HW_REG_SH_MEM_BASES"}, {16, "HW_REG_TBA_LO"},
+		{17, "HW_REG_TBA_HI"}, {18, "HW_REG_TMA_LO"}, {19, "HW_REG_TMA_HI"},
+	};
 	static const struct { uint8_t id; const char *name; } regs[] = {
 		{1, "HW_REG_MODE"}, {2, "HW_REG_STATUS"}, {3, "HW_REG_TRAPSTS"},
 		{5, "HW_REG_GPR_ALLOC"}, {6, "HW_REG_LDS_ALLOC"}, {7, "HW_REG_IB_STS"},
@@ -447,6 +477,10 @@ static void put_hwreg(struct out *o, unsigned v, uint8_t gen)
 		for (size_t i = 0; i < sizeof regs103 / sizeof regs103[0]; i++)
 			if (regs103[i].id == id)
 				name = regs103[i].name;
+	} else if (gen == ISA_GEN_GFX9) {
+		for (size_t i = 0; i < sizeof regs9 / sizeof regs9[0]; i++)
+			if (regs9[i].id == id)
+				name = regs9[i].name;
 	} else {
 		for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
 			if (regs[i].id == id)
@@ -570,8 +604,8 @@ static void put_simm(struct out *o, uint8_t kind, unsigned v, uint8_t gen)
 	case ISA_SIMM_WAITCNT: put_waitcnt(o, v, gen); return;
 	case ISA_SIMM_DELAY_ALU: put_delay_alu(o, v); return;
 	case ISA_SIMM_SENDMSG:
-		if (gen == ISA_GEN_GFX103)
-			put_sendmsg_gfx103(o, v);
+		if (gen != ISA_GEN_GFX11)
+			put_sendmsg_gfx103(o, v, gen);
 		else
 			put_sendmsg(o, v);
 		return;
@@ -598,7 +632,12 @@ static void put_operand(struct out *o, const struct isa_inst *in,
 	else if (neg) put(o, "-");
 	if (abs) put(o, "|");
 	switch (op->kind) {
-	case ISA_OPK_SREG: put_sreg(o, op->reg, op->bits); break;
+	case ISA_OPK_SREG:
+		if (in->gen == ISA_GEN_GFX9 && op->reg >= 102 && op->reg < 106)
+			put_sreg_gfx9(o, op->reg, op->bits);
+		else
+			put_sreg(o, op->reg, op->bits);
+		break;
 	case ISA_OPK_VGPR: put_range(o, "v", op->reg, op->bits > 32 ? op->bits / 32 : 1); break;
 	case ISA_OPK_OFF: put(o, "off"); break;
 	case ISA_OPK_SPECIAL: put_special(o, op->code); break;
@@ -660,6 +699,13 @@ static void put_dpp_ctrl(struct out *o, unsigned c)
 		{0x100, " row_shl:"}, {0x110, " row_shr:"}, {0x120, " row_ror:"},
 		{0x150, " row_share:"}, {0x160, " row_xmask:"}};
 	if (c == 0x140) { put(o, " row_mirror"); return; }
+	/* gfx9 only (the decoder refuses them elsewhere) */
+	if (c == 0x130) { put(o, " wave_shl:1"); return; }
+	if (c == 0x134) { put(o, " wave_rol:1"); return; }
+	if (c == 0x138) { put(o, " wave_shr:1"); return; }
+	if (c == 0x13c) { put(o, " wave_ror:1"); return; }
+	if (c == 0x142) { put(o, " row_bcast:15"); return; }
+	if (c == 0x143) { put(o, " row_bcast:31"); return; }
 	if (c == 0x141) { put(o, " row_half_mirror"); return; }
 	for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
 		if ((c & ~0xfu) == r[i].base) {
@@ -884,9 +930,10 @@ static void put_inst(struct out *o, const struct isa_inst *in,
 		put(o, printed ? ", " : " ");
 		printed++;
 		if (in->enc == ISA_ENC_SMEM && op->field == ISA_FLD_SOFFSET) {
-			/* soffset null prints the offset alone (or null) */
+			/* soffset null prints the offset alone (or null; gfx9:
+			 * the offset alone, even 0) */
 			if (op->reg == 124) {
-				if (in->offset) put_sx(o, in->offset);
+				if (in->offset || in->gen == ISA_GEN_GFX9) put_sx(o, in->offset);
 				else put(o, "null");
 				continue;
 			}

@@ -43,6 +43,10 @@ int isa_decode_extra_gfx103(struct isa_inst *in);
 int isa_decode_sdwa_gfx103(struct isa_inst *in, const uint32_t *words, size_t nwords,
 			   unsigned *len, unsigned *src0);
 
+/* SDWA: the source modifiers of the SDWA dword, S1 and VOPC's SGPR
+ * destination (gfx10.3 and gfx9 share the layout); 0 or -EILSEQ. */
+int isa_sdwa_extra_gfx103(struct isa_inst *in);
+
 /* gfx10 -> gfx11 scalar register numbering: m0 124 <-> 125 null. */
 static inline unsigned isa_sreg_gfx103(unsigned code)
 {

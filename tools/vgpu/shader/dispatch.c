@@ -5,7 +5,7 @@
  * workgroup round-robin, each until it ends or reaches s_barrier.
  * Workgroups run one after another.  Instructions are fetched through the
  * job's VM, decoded by isa_decode_gen for the dispatch's generation
- * (gfx11, or gfx10.3 on a GC 10.3 profile) and cached by address for the
+ * (gfx11, gfx10.3 on a GC 10.3 profile, gfx9 on a GC 9.x one) and cached by address for the
  * length of the dispatch.
  *
  * The initial state differs by generation (AMDGPUUsage, "Initial Kernel
@@ -15,9 +15,15 @@
  * COMPUTE_PGM_RSRC2.TIDIG_COMP_CNT asks, and a SCRATCH_EN wave gets its
  * slot's byte offset in the SGPR after the workgroup ids and info (the
  * kernel adds it to the buffer address of its user SGPRs and, for flat
- * scratch, writes FLAT_SCRATCH itself with s_setreg).
+ * scratch, writes FLAT_SCRATCH itself with s_setreg).  gfx9 is wave64
+ * only and starts as gfx10.3 does (ids in v0, v1, v2; the wave offset
+ * SGPR), except that its prolog writes FLAT_SCRATCH, the SGPR pair
+ * s[102:103], with s_add_u32/s_addc_u32 from the flat-scratch-init user
+ * SGPRs (AMDGPUUsage, "Flat Scratch", GFX9).  gfx90a, which packs the
+ * ids into v0, has no profile and is not modelled.
  */
 #include "internal.h"
+#include "base/vgpu_device.h" /* the profile's GC version: gfx906's opcodes */
 
 #include <errno.h>
 #include <stdio.h>
@@ -222,6 +228,8 @@ bool shader_executes(const struct isa_inst *in)
 	base_name(in->desc->name, e.base, sizeof(e.base));
 	if (in->gen == ISA_GEN_GFX103)
 		shader_gfx103_base_name(&e);
+	else if (in->gen == ISA_GEN_GFX9)
+		shader_gfx9_base_name(&e);
 	resolve(&e);
 	switch (in->enc) {
 	case ISA_ENC_SOP1: case ISA_ENC_SOP2: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
@@ -232,9 +240,9 @@ bool shader_executes(const struct isa_inst *in)
 		return shader_valu_executes(&e);
 	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT: case ISA_ENC_DS: case ISA_ENC_MUBUF:
 	case ISA_ENC_MTBUF: case ISA_ENC_SCRATCH: case ISA_ENC_MIMG:
-		/* gfx10.3: typed buffer access and images fault at execution
-		 * (shader/mubuf.c, shader/mimg.c) */
-		if (in->gen == ISA_GEN_GFX103 &&
+		/* gfx10.3 and gfx9: typed buffer access and images fault at
+		 * execution (shader/mubuf.c, shader/mimg.c) */
+		if ((in->gen == ISA_GEN_GFX103 || in->gen == ISA_GEN_GFX9) &&
 		    (in->enc == ISA_ENC_MIMG || in->enc == ISA_ENC_MTBUF || e.plan.mem.fmt))
 			return false;
 		return e.plan.mem.kind != MEM_UNNAMED && e.plan.mem.kind != MEM_BAD &&
@@ -282,18 +290,25 @@ static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry 
 		}
 	}
 	e->gen = 0; /* a partial decode below must never count as cached */
-	int n = isa_decode_gen(c->gen, words, have, &e->inst);
+	int n = isa_decode_gen(c->decode_gen, words, have, &e->inst);
 	for (; n == -EOVERFLOW && have < 3; have++) {
 		r = exec_read(c->job, pc + 4 * have, &words[have], 4);
 		if (r)
 			return r;
-		n = isa_decode_gen(c->gen, words, have + 1, &e->inst);
+		n = isa_decode_gen(c->decode_gen, words, have + 1, &e->inst);
 	}
 	if (n < 0) {
 		e->gen = 0;
-		char why[80];
-		snprintf(why, sizeof(why), "illegal instruction (encoding %08x not decodable)",
-			 words[0]);
+		char why[160];
+		/* gfx9's decoder has no MIMG tables: an image instruction
+		 * (bits 31:26 = 111100) is named as such */
+		if (c->gen == ISA_GEN_GFX9 && (words[0] & 0xfc000000u) == 0xf0000000u)
+			snprintf(why, sizeof(why), "image instruction (MIMG, encoding %08x) on gfx9: "
+				 "not modelled (gfx9 image descriptor, formats and swizzle modes)",
+				 words[0]);
+		else
+			snprintf(why, sizeof(why), "illegal instruction (encoding %08x not decodable)",
+				 words[0]);
 		return shader_fault(c, why);
 	}
 	e->pc = pc;
@@ -301,6 +316,8 @@ static int fetch(struct shader_core *c, uint64_t pc, struct shader_icache_entry 
 	base_name(e->inst.desc->name, e->base, sizeof(e->base));
 	if (c->gen == ISA_GEN_GFX103)
 		shader_gfx103_base_name(e);
+	else if (c->gen == ISA_GEN_GFX9)
+		shader_gfx9_base_name(e);
 	resolve(e);
 	*out = e;
 	return 0;
@@ -418,7 +435,7 @@ static void init_wave(struct shader_core *c, struct shader_wave *w, const struct
 	 * gfx10.3: the private segment wave byte offset follows, and
 	 * FLAT_SCRATCH starts at 0 until the kernel's prolog sets it. */
 	uint64_t slot_offset = shader_scratch_wave_init(c, w, wg, index, g->nwaves);
-	if (c->gen == ISA_GEN_GFX103 && RSRC2_SCRATCH_EN(d->rsrc2))
+	if (c->gen != ISA_GEN_GFX11 && RSRC2_SCRATCH_EN(d->rsrc2))
 		w->s[s++] = (uint32_t)slot_offset;
 	uint64_t exec = 0;
 	/* work-item t = index * lanes + lane is (x, y, z) with x fastest;
@@ -428,7 +445,7 @@ static void init_wave(struct shader_core *c, struct shader_wave *w, const struct
 		 z = t / (g->size[0] * g->size[1]);
 	unsigned tidig = RSRC2_TIDIG_COMP_CNT(d->rsrc2);
 	for (unsigned lane = 0; lane < c->lanes && t < g->nthreads; lane++, t++) {
-		if (c->gen == ISA_GEN_GFX103) {
+		if (c->gen != ISA_GEN_GFX11) {
 			w->v[lane] = x;
 			if (tidig >= 1 && w->nvgpr > 1)
 				w->v[64 + lane] = y;
@@ -549,12 +566,6 @@ static void geometry_of(const struct shader_grid *gr, const struct wg_geom *full
 
 int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 {
-	/* A gfx9 dispatch the command processor handed over: the shader core
-	 * has no GCN (gfx9) executor, and gfx9 code must never run as gfx11. */
-	if (d->gc == EXEC_GC_9)
-		return exec_fault(job, "gfx9 shader core not modelled: the vgpu's shader core runs "
-				  "gfx11 and gfx10.3 code only (dispatch of 0x%llx)",
-				  (unsigned long long)d->pgm);
 	struct wg_geom g = { 0 };
 	int r = check_dispatch(job, d, &g);
 	if (r)
@@ -564,16 +575,32 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 	if (r)
 		return r;
 	struct shader_core c = { .job = job, .d = d, .grid = &gr,
-				 .gen = d->gc == EXEC_GC_10_3 ? ISA_GEN_GFX103 : ISA_GEN_GFX11 };
+				 .gen = d->gc == EXEC_GC_10_3 ? ISA_GEN_GFX103
+					: d->gc == EXEC_GC_9 ? ISA_GEN_GFX9 : ISA_GEN_GFX11 };
+	c.decode_gen = c.gen;
+	/* gfx906 (GC 9.4.0, mi50) has opcodes gfx900/902/90c do not (v_fmac_f32,
+	 * v_xnor_b32, v_fma_mix*, v_dot*): its decoder tables; the instructions
+	 * decode as gfx9 ones (inst.gen ISA_GEN_GFX9) */
+	if (c.gen == ISA_GEN_GFX9) {
+		const struct vgpu_profile *prof = vgpu_profile_get(NULL);
+		if (prof && prof->gc_major == 9 && prof->gc_minor == 4)
+			c.decode_gen = ISA_GEN_GFX906;
+	}
 	c.lanes = (d->initiator & INIT_CS_W32_EN) ? 32 : 64;
+	/* gfx9 has no wave32: COMPUTE_DISPATCH_INITIATOR has no CS_W32_EN
+	 * there (gc_9_0_sh_mask.h ends at RESTORE, bit 14) */
+	if (c.gen == ISA_GEN_GFX9 && c.lanes == 32)
+		return exec_fault(job, "shader: COMPUTE_DISPATCH_INITIATOR bit 15 (CS_W32_EN) on "
+				  "gfx9, which runs wave64 only");
 	g.nwaves = (g.nthreads + c.lanes - 1) / c.lanes;
 	/* VGPR granule on gfx11 (gfx1103, no 1.5x register file) and on
-	 * gfx10.3: 8 in wave32, 4 in wave64 */
+	 * gfx10.3: 8 in wave32, 4 in wave64; gfx9 (wave64): 4 (gfx90a's 8
+	 * is not modelled: no profile) */
 	uint32_t nvgpr = (RSRC1_VGPRS(d->rsrc1) + 1) * (c.lanes == 32 ? 8 : 4);
 	/* COMPUTE_PGM_RSRC3.SHARED_VGPR_CNT (bits 3:0, AMDGPUUsage: GFX10-11):
 	 * a wave64 also gets that many blocks of 8 shared VGPRs (ACO gives
 	 * RADV's wave64 shaders some on gfx10.3); a wave32 must have none */
-	uint32_t shared = d->rsrc3 & 0xfu;
+	uint32_t shared = c.gen == ISA_GEN_GFX9 ? 0 : d->rsrc3 & 0xfu;
 	if (shared && c.lanes == 64) {
 		if (c.gen == ISA_GEN_GFX103) {
 			c.shared_first = nvgpr;

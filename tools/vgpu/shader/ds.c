@@ -270,7 +270,8 @@ void shader_ds_resolve(struct shader_icache_entry *e)
  * ds_bpermute_b32 (backward: lane i reads DATA0 of lane ADDR/4), with
  * the instruction offset added to ADDR.  The lane index is taken modulo
  * 32: in wave64 each half permutes within itself (RDNA3 ISA; why LLPC and
- * ACO use v_permlane64 around two ds_bpermute for a wave64 shuffle).
+ * ACO use v_permlane64 around two ds_bpermute for a wave64 shuffle); on
+ * gfx9 the whole wave64 (modulo 64).
  * Only active lanes send (permute) or receive (both); a lane nobody sent
  * to receives 0; of several senders to one lane the highest wins. */
 static int ds_permute(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
@@ -289,8 +290,10 @@ static int ds_permute(struct shader_core *c, struct shader_wave *w, const struct
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
 		if (!((exec >> lane) & 1))
 			continue;
-		unsigned other = (lane & 32u) |
-				 (((*vreg(w, addr->reg, lane) + (uint32_t)in->offset) / 4u) & 31u);
+		/* gfx9 (GCN) permutes across the whole wave64: lane index =
+		 * address / 4 modulo 64 (Vega ISA, DS_BPERMUTE_B32) */
+		unsigned idx = (*vreg(w, addr->reg, lane) + (uint32_t)in->offset) / 4u;
+		unsigned other = c->gen == ISA_GEN_GFX9 ? idx & 63u : (lane & 32u) | (idx & 31u);
 		if (backward)
 			tmp[lane] = *vreg(w, d0->reg, other);
 		else

@@ -21,6 +21,10 @@
 #define SREG_EXEC_LO 126
 #define SREG_EXEC_HI 127
 #define SHADER_NUM_SREGS 128
+/* gfx9: FLAT_SCRATCH is the SGPR pair 102/103 (the decoder keeps the raw
+ * codes; gfx10+ have s102/s103 there and FLAT_SCRATCH as a hardware
+ * register) */
+#define SREG_FLAT_SCRATCH_LO 102
 /* Special sources */
 #define SRC_VCCZ 251
 #define SRC_EXECZ 252
@@ -64,6 +68,7 @@ struct shader_valu_plan {          /* one VALU half (X, or VOPD's Y) */
 	uint8_t kind;                  /* result kind (VEXT_K_*) */
 	uint8_t nsrc_types;            /* strlen(srcs) */
 	const char *srcs;              /* source types (VALU_EXT_OPS' notation) */
+	bool zero_hi16;                /* gfx9: a 16-bit result zeroes the high half */
 };
 
 struct shader_salu_plan {
@@ -274,6 +279,7 @@ struct shader_valu_half {
 	bool cmpx;
 	bool half16;                             /* 16-bit result: keep the other half */
 	bool hi16;                               /* ... written to the high half (op_sel[3]) */
+	bool zero_hi16;                          /* ... the high half zeroed (gfx9) */
 	bool sdwa;                               /* gfx10.3 SDWA: dst_sel/dst_unused below */
 	uint8_t dst_sel, dst_unused;
 	uint64_t wmask;                          /* lanes written: EXEC, less DPP's disabled lanes */
@@ -319,6 +325,8 @@ struct shader_core {
 	const struct exec_dispatch *d;
 	const struct shader_grid *grid;       /* the workgroup ids it launches (dispatch.c) */
 	enum isa_gen gen;              /* the ISA the dispatch's code is decoded as */
+	enum isa_gen decode_gen;       /* the decoder's input selector: gen, or
+	                                  ISA_GEN_GFX906 for gfx906's gfx9 */
 	unsigned lanes;                /* 32 or 64 */
 	/* gfx10.3 wave64 shared VGPRs (RSRC3.SHARED_VGPR_CNT): registers
 	 * [shared_first, shared_first + shared_count), one register per
@@ -356,6 +364,14 @@ void wave_mask_write(const struct shader_core *c, struct shader_wave *w, uint16_
  * semantics where the two differ only by name; ds_cmpst_* also get their
  * data operands in gfx11's order (shader/gfx103.c). */
 void shader_gfx103_base_name(struct shader_icache_entry *e);
+/* gfx9: as gfx10.3, plus the names only gfx9 has for a gfx11 operation
+ * (v_add_u32 -> v_add_nc_u32, v_addc_co_u32 -> v_add_co_ci_u32, ...;
+ * shader/gfx9.c).  shader_gfx9_flat_scratch: FLAT_SCRATCH (s[102:103]). */
+void shader_gfx9_base_name(struct shader_icache_entry *e);
+uint64_t shader_gfx9_flat_scratch(const struct shader_wave *w);
+/* gfx9: whether the instruction (its gfx9 mnemonic) zeroes the high half
+ * of its VGPR when it writes a 16-bit result to the low half. */
+bool shader_gfx9_zeroes_hi16(const char *name);
 /* gfx10.3 SDWA: source select (byte/word of v, zero- or sign-extended)
  * and destination placement (dst_sel, dst_unused PAD/SEXT/PRESERVE). */
 uint32_t shader_sdwa_select(uint32_t v, uint8_t sel, bool sext);

@@ -520,6 +520,9 @@ int shader_exec_mimg(struct shader_core *c, struct shader_wave *w,
 	if (c->gen == ISA_GEN_GFX103)
 		return shader_fault(c, "image instructions (MIMG) on gfx10.3 are not modelled "
 				    "(gfx10.3 image descriptor and formats)");
+	if (c->gen == ISA_GEN_GFX9)
+		return shader_fault(c, "image instructions (MIMG) on gfx9 are not modelled "
+				    "(gfx9 image descriptor, formats and swizzle modes)");
 	exec_vm_window_open(&c->vm, c->job);
 	int r = mimg_inst(c, w, e);
 	exec_vm_window_close(&c->vm);

@@ -469,12 +469,15 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 	if (p->kind != MEM_LOAD && p->kind != MEM_STORE && p->kind != MEM_ATOMIC)
 		return shader_illegal(c);
 	if (in->lds)
-		return shader_fault(c, "MUBUF lds (a load into LDS, gfx10.3) is not modelled");
+		return shader_fault(c, "MUBUF lds (a load into LDS, gfx10.3 and gfx9) is not modelled");
 	/* BUF_FMT codes are gfx11's in buf_format_of(); gfx10.3 numbers
 	 * its formats differently */
 	if (p->fmt && c->gen == ISA_GEN_GFX103)
 		return shader_fault(c, "typed buffer access (buffer_*_format_*, tbuffer_*) on "
 				    "gfx10.3 is not modelled (gfx10.3 buffer FORMAT codes)");
+	if (p->fmt && c->gen == ISA_GEN_GFX9)
+		return shader_fault(c, "typed buffer access (buffer_*_format_*, tbuffer_*) on "
+				    "gfx9 is not modelled (gfx9 DATA_FORMAT/NUM_FORMAT codes)");
 	bool load = p->kind == MEM_LOAD;
 	if (in->tfe && !load)
 		return shader_fault(c, "MUBUF tfe on a store or atomic is not modelled");
@@ -509,6 +512,20 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 	m.istride = 8u << VSHARP_INDEX_STRIDE(d[3]);
 	uint32_t num_records = d[2];
 	uint32_t oob = VSHARP_OOB_SELECT(d[3]);
+	/* gfx9 (SQ_BUF_RSRC_WORD1/3, gc_9_0_sh_mask.h): SWIZZLE_ENABLE is
+	 * dword1 bit 31, the element size 2 << dword3 bits 19..20 (ROCr's
+	 * ELEMENT_SIZE; 1 = 4 bytes in the scratch V#, src/gfx/regs_gfx9.c),
+	 * and there is no OOB_SELECT: the Vega ISA's range check ("Range
+	 * Checking") has no check for a private buffer (ADD_TID_ENABLE, no
+	 * idxen), checks the index against NUM_RECORDS for a structured one
+	 * (STRIDE != 0, idxen), and otherwise the offset without the SGPR
+	 * offset ("the SGPR offset is not used for range checking"). */
+	bool gfx9 = c->gen == ISA_GEN_GFX9;
+	if (gfx9) {
+		m.esize = (d[1] >> 31) ? 2u << ((d[3] >> 19) & 3u) : 0u;
+		oob = VSHARP_ADD_TID(d[3]) && !in->idxen ? OOB_DISABLED
+		      : m.stride && in->idxen ? OOB_STRUCTURED : OOB_RAW;
+	}
 	struct buf_format f = { 0, 0, 0, 0 };
 	if (p->fmt) {
 		unsigned code = in->enc == ISA_ENC_MUBUF ? VSHARP_FORMAT(d[3]) : in->format;
@@ -532,8 +549,8 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		if (VSHARP_ADD_TID(d[3]))
 			l.index += lane;
 		l.offset += (uint32_t)in->offset;
-		/* the range check sees offset + soffset */
-		uint64_t roff = l.offset + m.soffset;
+		/* the range check sees offset + soffset (gfx9: offset) */
+		uint64_t roff = l.offset + (gfx9 ? 0 : m.soffset);
 		if (in->tfe)
 			*vreg(w, vdata->reg + ndata, lane) = 0;
 		if (p->fmt) {

@@ -6,9 +6,11 @@
  * instruction here).  An opcode not listed is an illegal instruction.
  */
 #include "internal.h"
+#include "base/vgpu_device.h" /* the profile: s_memrealtime's reference clock */
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static bool is(const char *name, const char *want)
 {
@@ -57,7 +59,8 @@ enum salu_op {
 	 * once its operands were read, as before) */
 	SALU_OTHER,
 	/* SMEM */
-	SALU_S_LOAD, SALU_S_BUFFER_LOAD, SALU_SMEM_NOP
+	SALU_S_LOAD, SALU_S_BUFFER_LOAD, SALU_SMEM_NOP,
+	SALU_MEMTIME                /* gfx9 s_memtime (sub 0) / s_memrealtime (sub 1) */
 };
 
 /* compare operations of s_cmp_* / s_cmpk_*, and saveexec's */
@@ -230,6 +233,10 @@ void shader_salu_resolve(struct shader_icache_entry *e)
 		      : starts(n, "s_load_b") ? SALU_S_LOAD
 		      : (is(n, "s_dcache_inv") || is(n, "s_gl1_inv") || starts(n, "s_atc_probe"))
 		      ? SALU_SMEM_NOP : SALU_ILLEGAL;
+		if (e->inst.gen == ISA_GEN_GFX9 && (is(n, "s_memtime") || is(n, "s_memrealtime"))) {
+			p->op = SALU_MEMTIME;
+			p->sub = is(n, "s_memrealtime");
+		}
 		return;
 	default:
 		break;
@@ -771,12 +778,37 @@ static int smem_buffer_load(struct shader_core *c, struct shader_wave *w,
 
 /* s_load_b32..b512: base s[2n:2n+1] + 21-bit signed offset + soffset;
  * s_buffer_load_*: smem_buffer_load */
+/* gfx9 s_memtime: the 64-bit shader clock; the vgpu models no core clock,
+ * so it counts nanoseconds of CLOCK_MONOTONIC (a 1 GHz clock, never going
+ * back).  s_memrealtime: the REFCLK counter at the rate DEV_INFO's
+ * gpu_counter_freq gives (drm/info.c: 25 MHz on Raven, GC 9.1.0 and
+ * 9.2.2; 100 MHz otherwise), from CLOCK_MONOTONIC too. */
+static int smem_time(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		     bool real)
+{
+	const struct isa_operand *dst = inst_op(in, ISA_FLD_SDATA);
+	if (!dst || dst->kind != ISA_OPK_SREG || dst->bits != 64)
+		return shader_illegal(c);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec, v = ns;
+	if (real) {
+		const struct vgpu_profile *p = vgpu_profile_get(NULL);
+		bool raven = p && p->gc_major == 9 &&
+			     (p->gc_minor == 1 || (p->gc_minor == 2 && p->gc_rev == 2));
+		v = raven ? ns / 40u : ns / 10u;
+	}
+	return sop_write(c, w, dst, v);
+}
+
 int shader_exec_smem(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e)
 {
 	const struct isa_inst *in = &e->inst;
 	if (e->plan.salu.op == SALU_SMEM_NOP)
 		return 0;
+	if (e->plan.salu.op == SALU_MEMTIME)
+		return smem_time(c, w, in, e->plan.salu.sub);
 	bool buffer = e->plan.salu.op == SALU_S_BUFFER_LOAD;
 	if (e->plan.salu.op != SALU_S_LOAD && !buffer)
 		return shader_illegal(c);

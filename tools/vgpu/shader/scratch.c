@@ -2,7 +2,10 @@
  * Scratch (the private segment) of the shader core.  gfx10.3 waves reach
  * it through MUBUF with the private segment buffer V# (shader/mubuf.c,
  * swizzled) or through scratch_* once their prolog set FLAT_SCRATCH with
- * s_setreg (shader/sreg.c); the slot layout below is the same.  gfx11
+ * s_setreg (shader/sreg.c); the slot layout below is the same.  gfx9
+ * waves the same way, except that FLAT_SCRATCH is the SGPR pair
+ * s[102:103] the prolog writes with s_add_u32/s_addc_u32 (read at each
+ * access, shader/gfx9.c).  gfx11
  * architected
  * flat scratch (AMDGPUUsage, "Flat Scratch" / "Private Segment Buffer"):
  * the SPI gives every wave of a SCRATCH_EN dispatch a slot of
@@ -53,6 +56,13 @@ uint64_t shader_scratch_wave_init(const struct shader_core *c, struct shader_wav
 	return off;
 }
 
+/* The wave's FLAT_SCRATCH: gfx9's SGPR pair, or the register the SPI
+ * (gfx11) or s_setreg (gfx10.3) loaded. */
+static uint64_t flat_scratch(const struct shader_core *c, const struct shader_wave *w)
+{
+	return c->gen == ISA_GEN_GFX9 ? shader_gfx9_flat_scratch(w) : w->scratch_base;
+}
+
 /* Bytes each lane owns in the wave's slot. */
 static uint32_t lane_bytes(const struct shader_core *c)
 {
@@ -70,7 +80,7 @@ static int lane_access(struct shader_core *c, const struct shader_wave *w, unsig
 		unsigned part = 4 - (o & 3);
 		if (part > n - done)
 			part = n - done;
-		uint64_t va = w->scratch_base + (uint64_t)(o >> 2) * 4u * c->lanes + lane * 4u +
+		uint64_t va = flat_scratch(c, w) + (uint64_t)(o >> 2) * 4u * c->lanes + lane * 4u +
 			      (o & 3);
 		int r = exec_vm_window_copy(&c->vm, va, buf + done, part, store);
 		if (r)
@@ -86,6 +96,9 @@ static int no_scratch(struct shader_core *c)
 	return shader_fault(c, c->gen == ISA_GEN_GFX103
 			    ? "scratch access with FLAT_SCRATCH 0 (RSRC2.SCRATCH_EN is 0, or the "
 			      "kernel did not set FLAT_SCR_LO/HI with s_setreg)"
+			    : c->gen == ISA_GEN_GFX9
+			    ? "scratch access with FLAT_SCRATCH (s[102:103]) 0 (the kernel did not "
+			      "set it from its flat scratch init SGPRs)"
 			    : "scratch access by a wave without scratch (RSRC2.SCRATCH_EN is 0 or "
 			      "COMPUTE_TMPRING_SIZE was not programmed)");
 }
@@ -93,7 +106,7 @@ static int no_scratch(struct shader_core *c)
 int shader_scratch_access(struct shader_core *c, const struct shader_wave *w, unsigned lane,
 			  uint32_t off, void *buf, unsigned n, bool store)
 {
-	if (!w->scratch_base)
+	if (!flat_scratch(c, w))
 		return no_scratch(c);
 	uint32_t limit = lane_bytes(c);
 	if ((uint64_t)off + n > limit) {
@@ -165,7 +178,7 @@ static int scratch_inst(struct shader_core *c, struct shader_wave *w,
 	if (!val || vmem_check_vgprs(c, w, val) ||
 	    (in->sve && (!addr || vmem_check_vgprs(c, w, addr))))
 		return val ? -ECANCELED : shader_illegal(c);
-	if (!w->scratch_base)
+	if (!flat_scratch(c, w))
 		return no_scratch(c);
 	uint32_t sbase = 0;
 	if (saddr && saddr->kind == ISA_OPK_SREG && saddr->reg != SADDR_OFF) {

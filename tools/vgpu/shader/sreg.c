@@ -22,7 +22,8 @@
 
 enum {
 	HWREG_MODE = 1, HWREG_STATUS = 2, HWREG_TRAPSTS = 3, HWREG_FLAT_SCR_LO = 20,
-	HWREG_FLAT_SCR_HI = 21, HWREG_HW_ID1 = 23, HWREG_HW_ID2 = 24, HWREG_SHADER_CYCLES = 29
+	HWREG_FLAT_SCR_HI = 21, HWREG_HW_ID1 = 23, HWREG_HW_ID2 = 24, HWREG_SHADER_CYCLES = 29,
+	HWREG_GFX9_HW_ID = 4  /* gfx9's HW_ID (gfx10 split it into HW_ID1/2) */
 };
 
 /* MODE bits */
@@ -72,6 +73,16 @@ static int unmodelled(struct shader_core *c, const char *what, unsigned id)
 static int hwreg_read(struct shader_core *c, const struct shader_wave *w, unsigned id,
 		      uint32_t *v)
 {
+	/* gfx9's ids (SIDefines.h ID_GFX9): MODE, STATUS and TRAPSTS as
+	 * gfx10's; HW_ID 4, its WAVE_ID (3:0) the wave's index in the
+	 * workgroup as HW_ID1's is below; FLAT_SCR_LO/HI, HW_ID1/2 and
+	 * SHADER_CYCLES do not exist there (FLAT_SCRATCH is an SGPR pair). */
+	if (c->gen == ISA_GEN_GFX9 && id == HWREG_GFX9_HW_ID) {
+		*v = w->wave_id & 0xfu;
+		return 0;
+	}
+	if (c->gen == ISA_GEN_GFX9 && id > HWREG_TRAPSTS)
+		return unmodelled(c, "s_getreg", id);
 	switch (id) {
 	case HWREG_MODE: *v = w->mode; return 0;
 	case HWREG_STATUS: {
@@ -99,6 +110,8 @@ static int hwreg_read(struct shader_core *c, const struct shader_wave *w, unsign
 static int hwreg_write(struct shader_core *c, struct shader_wave *w, unsigned id, uint32_t mask,
 		       uint32_t bits)
 {
+	if (c->gen == ISA_GEN_GFX9 && id > HWREG_TRAPSTS)
+		return unmodelled(c, "s_setreg", id);
 	switch (id) {
 	case HWREG_MODE: return set_mode(c, w, (w->mode & ~mask) | (bits & mask));
 	case HWREG_TRAPSTS: w->trapsts = (w->trapsts & ~mask) | (bits & mask); return 0;

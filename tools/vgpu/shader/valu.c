@@ -49,6 +49,8 @@
 	X(ADD_F32, "add_f32", 1) X(SUB_F32, "sub_f32", 1) X(SUBREV_F32, "subrev_f32", 1) \
 	X(MUL_F32, "mul_f32", 1) X(FMA_F32, "fma_f32", 1) X(FMAC_F32, "fmac_f32", 1) \
 	X(FMAMK_F32, "fmamk_f32", 1) X(FMAAK_F32, "fmaak_f32", 1) \
+	X(MAD_F32, "mad_f32", 1) X(MAC_F32, "mac_f32", 1) \
+	X(MADMK_F32, "madmk_f32", 1) X(MADAK_F32, "madak_f32", 1) \
 	X(MIN_F32, "min_f32", 1) X(MAX_F32, "max_f32", 1) \
 	X(CVT_F32_I32, "cvt_f32_i32", 1) X(CVT_F32_U32, "cvt_f32_u32", 1) \
 	X(CVT_I32_F32, "cvt_i32_f32", 0) X(CVT_U32_F32, "cvt_u32_f32", 0) \
@@ -132,6 +134,29 @@ static float f32(uint64_t v)
 	uint32_t u = (uint32_t)v;
 	memcpy(&f, &u, 4);
 	return f;
+}
+
+/* A denormal f32 as the zero of its sign. */
+static uint32_t flush_denorm_f32(uint32_t v)
+{
+	return (v & 0x7f800000u) == 0 ? v & 0x80000000u : v;
+}
+
+/* v_mad_f32 / v_mac_f32 / v_madmk_f32 / v_madak_f32 (GCN, gfx9): not
+ * fused: the product is rounded, then the sum ("same result as ADD after
+ * MUL_IEEE", Vega ISA), and they "do not support denormals" (LLVM
+ * SIISelLowering, which selects them only with f32 denormals flushed):
+ * denormal sources, product and result are zeros of their sign. */
+static uint32_t mad_f32(uint32_t a, uint32_t b, uint32_t c)
+{
+	float p;
+	uint32_t pu;
+	p = f32(flush_denorm_f32(a)) * f32(flush_denorm_f32(b));
+	memcpy(&pu, &p, 4);
+	float r = f32(flush_denorm_f32(pu)) + f32(flush_denorm_f32(c));
+	uint32_t ru;
+	memcpy(&ru, &r, 4);
+	return flush_denorm_f32(ru);
 }
 
 static uint32_t u32f(float f)
@@ -577,6 +602,9 @@ lane_op(int op, const struct shader_valu_plan *p, const uint64_t *s, uint64_t ds
 	case VOP_FMA_F32: case VOP_FMAMK_F32: case VOP_FMAAK_F32:
 		*res = u32f(fmaf(f32(a), f32(b), f32(cc))); break;
 	case VOP_FMAC_F32: *res = u32f(fmaf(f32(a), f32(b), f32(dst_old))); break;
+	case VOP_MAD_F32: case VOP_MADMK_F32: case VOP_MADAK_F32:
+		*res = mad_f32(a, b, cc); break;
+	case VOP_MAC_F32: *res = mad_f32(a, b, (uint32_t)dst_old); break;
 	case VOP_MIN_F32: *res = minmax_f32(a, b, false); break;
 	case VOP_MAX_F32: *res = minmax_f32(a, b, true); break;
 	case VOP_CVT_F32_I32: *res = u32f((float)(int32_t)a); break;
@@ -785,6 +813,9 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 	bool fres = kind == 1 || kind == 2 || kind == 3;
 	r->half16 = kind == VEXT_K_F16 || kind == VEXT_K_I16;
 	r->hi16 = false;
+	/* gfx9: most 16-bit results zero the high half of the VGPR
+	 * (shader/gfx9.c); gfx10+ keep it always */
+	r->zero_hi16 = p->zero_hi16 && r->half16;
 	/* op_sel bits LLVM ignores for this opcode have no effect */
 	uint8_t opsel = (desc->flags & ISA_OPF_OPSEL_PRINT) ? in->opsel : 0;
 	/* v_dot2_f16_f16 / v_dot2_bf16_bf16: "OPSEL[1:0] are ignored" (RDNA3
@@ -914,7 +945,7 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 			shader_fmode_flush_col(col, lanes, type, mode);
 	}
 	/* v_fmac and the other accumulating forms read their destination */
-	if ((op == VOP_FMAC_F32 || (xi && (xi->flags & VEXTF_OLD))) && r->vdst) {
+	if ((op == VOP_FMAC_F32 || op == VOP_MAC_F32 || (xi && (xi->flags & VEXTF_OLD))) && r->vdst) {
 		const uint32_t *lo = &w->v[(size_t)r->vdst->reg * 64];
 		const uint32_t *hi = r->vdst->bits > 32 ? &w->v[(size_t)(r->vdst->reg + 1) * 64] : NULL;
 		for (unsigned l = 0; l < lanes; l++)
@@ -1017,9 +1048,10 @@ static void commit(struct shader_core *c, struct shader_wave *w, const struct sh
 				lo[lane] = (lo[lane] & 0xffffu) | (uint32_t)(uint16_t)r->val[lane] << 16;
 			}
 		} else if (r->half16) {
+			uint32_t keep = r->zero_hi16 ? 0 : 0xffff0000u;
 			for (uint64_t m = exec; m; m &= m - 1) {
 				unsigned lane = (unsigned)__builtin_ctzll(m);
-				lo[lane] = (lo[lane] & 0xffff0000u) | (uint16_t)r->val[lane];
+				lo[lane] = (lo[lane] & keep) | (uint16_t)r->val[lane];
 			}
 		} else {
 			for (uint64_t m = exec; m; m &= m - 1) {
@@ -1029,7 +1061,11 @@ static void commit(struct shader_core *c, struct shader_wave *w, const struct sh
 		}
 	}
 	if (r->op == VOP_CMP && r->cmpx) {
-		/* gfx11 v_cmpx writes EXEC only */
+		/* gfx9 v_cmpx writes its SGPR destination (VCC for the e32
+		 * form) and EXEC; gfx10.3 and gfx11 v_cmpx write EXEC only */
+		if (c->gen == ISA_GEN_GFX9)
+			wave_mask_write(c, w, r->sdst && r->sdst->kind == ISA_OPK_SREG
+					? r->sdst->reg : SREG_VCC_LO, r->mask);
 		wave_set_exec(c, w, r->mask);
 		return;
 	}
@@ -1327,6 +1363,7 @@ void shader_valu_resolve(struct shader_icache_entry *e)
 		return;
 	}
 	resolve_half(e->base, x);
+	x->zero_hi16 = in->gen == ISA_GEN_GFX9 && shader_gfx9_zeroes_hi16(in->desc->name);
 	if (in->enc == ISA_ENC_VOPD)
 		resolve_half(in->desc_y->name, y);
 }

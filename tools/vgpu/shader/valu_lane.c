@@ -41,6 +41,24 @@ void shader_dpp_lanes(const struct isa_inst *in, unsigned lanes, uint64_t exec, 
 				s = row + 15 - i;
 			} else if (ctrl == 0x141) {                           /* row_half_mirror */
 				s = row + (i & 8) + 7 - (i & 7);
+			} else if (in->gen == ISA_GEN_GFX9 && ctrl >= 0x130 && ctrl <= 0x13c &&
+				   (ctrl & 3) == 0) {
+				/* gfx9 wave_shl/rol/shr/ror:1 (0x130/0x134/0x138/0x13c):
+				 * by one lane across the whole wave */
+				bool left = ctrl == 0x130 || ctrl == 0x134;
+				bool rot = ctrl == 0x134 || ctrl == 0x13c;
+				unsigned t = left ? l + 1 : l + lanes - 1;
+				valid = rot || (left ? l + 1 < lanes : l >= 1);
+				s = t % lanes;
+			} else if (in->gen == ISA_GEN_GFX9 && ctrl == 0x142) {
+				/* gfx9 row_bcast:15: lane 15 of each row to the next
+				 * row (row 0 has none) */
+				valid = row > 0;
+				s = row > 0 ? row - 1 : l;
+			} else if (in->gen == ISA_GEN_GFX9 && ctrl == 0x143) {
+				/* gfx9 row_bcast:31: lane 31 to rows 2 and 3 */
+				valid = row >= 32;
+				s = row >= 32 ? 31 : l;
 			} else if (ctrl >= 0x150 && ctrl <= 0x15f) {          /* row_share */
 				s = row + (ctrl & 15);
 			} else {                                              /* row_xmask */
@@ -50,6 +68,15 @@ void shader_dpp_lanes(const struct isa_inst *in, unsigned lanes, uint64_t exec, 
 		if (!valid || s >= lanes) {
 			src[l] = (uint8_t)l;
 			if (in->dpp == 16 && in->bound_ctrl)
+				z |= 1ull << l;
+			else
+				enabled = false;
+		} else if (in->gen == ISA_GEN_GFX9 && !((exec >> s) & 1)) {
+			/* gfx9 has no fi: a source lane EXEC disables is invalid
+			 * like one outside the row (bound_ctrl: 0, else the lane
+			 * is not written) */
+			src[l] = (uint8_t)l;
+			if (in->bound_ctrl)
 				z |= 1ull << l;
 			else
 				enabled = false;

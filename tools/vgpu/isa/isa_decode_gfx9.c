@@ -1,0 +1,330 @@
+/* gfx9 (GCN 5, Vega) field extraction for the decoder of isa_decode.c:
+ * the encodings, their opcode tables (isa_optable_gfx9.c) and the bit
+ * positions that differ from gfx11.  Layouts were read off llvm-mc-19
+ * -mcpu=gfx900 -show-encoding and are checked by the gfx9 corpus
+ * (tools/isa-corpus-check.sh --gfx9):
+ *   SMEM   prefix 110000; op 25:18, imm 17, glc 16, nv 15 (ignored), soe
+ *          14, sdata 12:6, sbase 5:0; word 1: offset 20:0 (signed, with
+ *          imm) or an SGPR code (without imm and soe), soffset 31:25 (soe)
+ *   VOP3   prefix 110100; no literal constant; VOP3P 110100111, op 22:16
+ *   DS     op 24:17, gds 16
+ *   FLAT   offset 12:0 (flat: 12 bits unsigned, global/scratch: 13 bits
+ *          signed), lds 13, seg 15:14, glc 16, slc 17, op 24:18; saddr
+ *          0x7f = off (flat: saddr 0), nv (word 1 bit 23) ignored
+ *   MUBUF  offset 11:0, offen 12, idxen 13, glc 14, lds 16, slc 17, op
+ *          24:18 (bit 25 ignored); word 1: tfe 23
+ *   MTBUF  op 18:15, dfmt 22:19, nfmt 25:23; else as MUBUF
+ *   SDWA   as gfx10.3 (VOPC: sdst 14:8 with sd 15)
+ *   DPP    no fi bit (bit 18 ignored); wave_* and row_bcast controls
+ *   scalar registers: flat_scratch 102:103, xnack_mask 104:105 (codes
+ *          kept), m0 124 (given as gfx11's 125), no null register.
+ * Not covered (-EILSEQ, docs/vgpu-isa.md): MIMG, EXP, VINTRP. */
+#include <errno.h>
+#include <string.h>
+
+#include "isa_table_gfx9.h"
+#include "isa_table_gfx103.h"
+
+static const struct {
+	const struct isa_opdesc *tab;
+	const unsigned *n;
+} tables[ISA_ENC_COUNT] = {
+	[ISA_ENC_SOP2] = {isa_tab9_sop2, &isa_tab9_sop2_n},
+	[ISA_ENC_SOP1] = {isa_tab9_sop1, &isa_tab9_sop1_n},
+	[ISA_ENC_SOPC] = {isa_tab9_sopc, &isa_tab9_sopc_n},
+	[ISA_ENC_SOPK] = {isa_tab9_sopk, &isa_tab9_sopk_n},
+	[ISA_ENC_SOPP] = {isa_tab9_sopp, &isa_tab9_sopp_n},
+	[ISA_ENC_SMEM] = {isa_tab9_smem, &isa_tab9_smem_n},
+	[ISA_ENC_VOP1] = {isa_tab9_vop1, &isa_tab9_vop1_n},
+	[ISA_ENC_VOP2] = {isa_tab9_vop2, &isa_tab9_vop2_n},
+	[ISA_ENC_VOPC] = {isa_tab9_vopc, &isa_tab9_vopc_n},
+	[ISA_ENC_VOP3] = {isa_tab9_vop3, &isa_tab9_vop3_n},
+	[ISA_ENC_DS] = {isa_tab9_ds, &isa_tab9_ds_n},
+	[ISA_ENC_FLAT] = {isa_tab9_flat, &isa_tab9_flat_n},
+	[ISA_ENC_SCRATCH] = {isa_tab9_scratch, &isa_tab9_scratch_n},
+	[ISA_ENC_GLOBAL] = {isa_tab9_global, &isa_tab9_global_n},
+	[ISA_ENC_VOP3P] = {isa_tab9_vop3p, &isa_tab9_vop3p_n},
+	[ISA_ENC_MUBUF] = {isa_tab9_mubuf, &isa_tab9_mubuf_n},
+	[ISA_ENC_MTBUF] = {isa_tab9_xmtbuf, &isa_tab9_xmtbuf_n},
+};
+
+static const struct {
+	const struct isa_opdesc *tab;
+	const unsigned *n;
+} tables906[ISA_ENC_COUNT] = {
+	[ISA_ENC_SOP2] = {isa_tab906_sop2, &isa_tab906_sop2_n},
+	[ISA_ENC_SOP1] = {isa_tab906_sop1, &isa_tab906_sop1_n},
+	[ISA_ENC_SOPC] = {isa_tab906_sopc, &isa_tab906_sopc_n},
+	[ISA_ENC_SOPK] = {isa_tab906_sopk, &isa_tab906_sopk_n},
+	[ISA_ENC_SOPP] = {isa_tab906_sopp, &isa_tab906_sopp_n},
+	[ISA_ENC_SMEM] = {isa_tab906_smem, &isa_tab906_smem_n},
+	[ISA_ENC_VOP1] = {isa_tab906_vop1, &isa_tab906_vop1_n},
+	[ISA_ENC_VOP2] = {isa_tab906_vop2, &isa_tab906_vop2_n},
+	[ISA_ENC_VOPC] = {isa_tab906_vopc, &isa_tab906_vopc_n},
+	[ISA_ENC_VOP3] = {isa_tab906_vop3, &isa_tab906_vop3_n},
+	[ISA_ENC_DS] = {isa_tab906_ds, &isa_tab906_ds_n},
+	[ISA_ENC_FLAT] = {isa_tab906_flat, &isa_tab906_flat_n},
+	[ISA_ENC_SCRATCH] = {isa_tab906_scratch, &isa_tab906_scratch_n},
+	[ISA_ENC_GLOBAL] = {isa_tab906_global, &isa_tab906_global_n},
+	[ISA_ENC_VOP3P] = {isa_tab906_vop3p, &isa_tab906_vop3p_n},
+	[ISA_ENC_MUBUF] = {isa_tab906_mubuf, &isa_tab906_mubuf_n},
+};
+
+/* First entry of op in a table sorted by opcode (atomics: the glc=0
+ * form comes first), or NULL. */
+static const struct isa_opdesc *find(const struct isa_opdesc *t, unsigned n, unsigned op)
+{
+	unsigned lo = 0, hi = n;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (t[mid].op == op) {
+			while (mid > 0 && t[mid - 1].op == op)
+				mid--;
+			return &t[mid];
+		}
+		if (t[mid].op < op)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, int gfx906)
+{
+	if ((unsigned)enc >= ISA_ENC_COUNT || !tables[enc].tab)
+		return NULL;
+	if (gfx906 && tables906[enc].tab) {
+		/* gfx906's own entry (a NULL name: no such opcode there) */
+		const struct isa_opdesc *d = find(tables906[enc].tab, *tables906[enc].n, op);
+		if (d)
+			return d->name ? d : NULL;
+	}
+	/* sorted by opcode: binary search */
+	const struct isa_opdesc *t = tables[enc].tab;
+	unsigned lo = 0, hi = *tables[enc].n;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (t[mid].op == op) {
+			/* atomics: the glc=0 form comes first */
+			while (mid > 0 && t[mid - 1].op == op)
+				mid--;
+			return &t[mid];
+		}
+		if (t[mid].op < op)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* then the hand-written entries (isa_optable_gfx9_extra.c) */
+	static const struct { enum isa_enc enc; const struct isa_opdesc *tab; const unsigned *n; }
+	extra[] = {
+		{ISA_ENC_SOPK, isa_tab9_xsopk, &isa_tab9_xsopk_n},
+		{ISA_ENC_SMEM, isa_tab9_xsmem, &isa_tab9_xsmem_n},
+		{ISA_ENC_DS, isa_tab9_xds, &isa_tab9_xds_n},
+	};
+	for (unsigned i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		if (extra[i].enc == enc)
+			for (unsigned j = 0; j < *extra[i].n; j++)
+				if (extra[i].tab[j].op == op)
+					return &extra[i].tab[j];
+	return NULL;
+}
+
+int isa_classify_gfx9(const uint32_t *words, size_t nwords, enum isa_enc *enc,
+		      unsigned *op, unsigned *len)
+{
+	uint32_t w = words[0];
+	(void)nwords;
+	*len = 1;
+	if ((w >> 23) == 0x17d) { *enc = ISA_ENC_SOP1; *op = (w >> 8) & 0xff; return 0; }
+	if ((w >> 23) == 0x17e) { *enc = ISA_ENC_SOPC; *op = (w >> 16) & 0x7f; return 0; }
+	if ((w >> 23) == 0x17f) { *enc = ISA_ENC_SOPP; *op = (w >> 16) & 0x7f; return 0; }
+	if ((w >> 28) == 0xb) { *enc = ISA_ENC_SOPK; *op = (w >> 23) & 0x1f; return 0; }
+	if ((w >> 30) == 0x2) { *enc = ISA_ENC_SOP2; *op = (w >> 23) & 0x7f; return 0; }
+	if ((w >> 25) == 0x3f) { *enc = ISA_ENC_VOP1; *op = (w >> 9) & 0xff; return 0; }
+	if ((w >> 25) == 0x3e) { *enc = ISA_ENC_VOPC; *op = (w >> 17) & 0xff; return 0; }
+	if ((w >> 31) == 0) { *enc = ISA_ENC_VOP2; *op = (w >> 25) & 0x3f; return 0; }
+	*len = 2;
+	if ((w >> 23) == 0x1a7) { *enc = ISA_ENC_VOP3P; *op = (w >> 16) & 0x7f; return 0; }
+	switch (w >> 26) {
+	case 0x34: *enc = ISA_ENC_VOP3; *op = (w >> 16) & 0x3ff; return 0;
+	case 0x38: *enc = ISA_ENC_MUBUF; *op = (w >> 18) & 0x7f; return 0;
+	case 0x3a: *enc = ISA_ENC_MTBUF; *op = (w >> 15) & 0xf; return 0;
+	case 0x30: *enc = ISA_ENC_SMEM; *op = (w >> 18) & 0xff; return 0;
+	case 0x36: *enc = ISA_ENC_DS; *op = (w >> 17) & 0xff; return 0;
+	case 0x37:
+		switch ((w >> 14) & 3) {
+		case 0: *enc = ISA_ENC_FLAT; break;
+		case 1: *enc = ISA_ENC_SCRATCH; break;
+		case 2: *enc = ISA_ENC_GLOBAL; break;
+		default: return -EILSEQ;
+		}
+		*op = (w >> 18) & 0x7f;
+		return 0;
+	}
+	/* MIMG (0x3c), EXP (0x31), VINTRP (0x32): not covered */
+	return -EILSEQ;
+}
+
+/* Fields that hold a scalar register code (renumbered m0). */
+static int scalar_field(const struct isa_inst *in, uint8_t f, unsigned v)
+{
+	switch (f) {
+	case ISA_FLD_SDST: case ISA_FLD_SSRC0: case ISA_FLD_SSRC1:
+	case ISA_FLD_SDST3: case ISA_FLD_VDST_SGPR: case ISA_FLD_SDATA:
+	case ISA_FLD_MSOFF: case ISA_FLD_SBASE: case ISA_FLD_SRSRC:
+		return 1;
+	case ISA_FLD_SRC0: case ISA_FLD_SRC1: case ISA_FLD_SRC2:
+		return v < 128 && in->enc != ISA_ENC_SMEM;
+	default:
+		return 0;
+	}
+}
+
+unsigned isa_field_value_gfx9(const struct isa_inst *in, uint8_t f)
+{
+	uint32_t w0 = in->words[0], w1 = in->words[1];
+	unsigned v;
+	switch (in->enc) {
+	case ISA_ENC_SMEM: {
+		unsigned imm = (w0 >> 17) & 1, soe = (w0 >> 14) & 1;
+		if (f == ISA_FLD_SDATA) v = (w0 >> 6) & 0x7f;
+		else if (f == ISA_FLD_SBASE) return (w0 & 0x3f) << 1;
+		else if (f == ISA_FLD_SMEM_W1) return imm;   /* what must be clear */
+		else if (f == ISA_FLD_SMEM_CACHE) return (w0 >> 16) & 1;
+		else if (f == ISA_FLD_SOFFSET)
+			return soe ? isa_sreg_gfx9(w1 >> 25) : imm ? 124u : isa_sreg_gfx9(w1 & 0xff);
+		else return 0;
+		break;
+	}
+	case ISA_ENC_DS:
+		if (f == ISA_FLD_DS_GDS) return (w0 >> 16) & 1;
+		return isa_field_value_gfx11(in, f);
+	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL:
+		if (f == ISA_FLD_SADDR) {
+			v = (w1 >> 16) & 0x7f;
+			return v == 0x7f ? 124u : isa_sreg_gfx9(v);
+		}
+		return isa_field_value_gfx11(in, f);
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
+		if (f == ISA_FLD_MUBUF_TFE) return (w1 >> 23) & 1;
+		if (f == ISA_FLD_MUBUF_IDX) return (w0 >> 12) & 3;        /* offen, idxen */
+		if (f == ISA_FLD_MUBUF_CACHE)
+			return ((w0 >> 17) & 1) | ((w0 >> 14) & 1) << 1;   /* slc, glc */
+		v = isa_field_value_gfx11(in, f);
+		break;
+	default:
+		v = isa_field_value_gfx11(in, f);
+		break;
+	}
+	return scalar_field(in, f, v) ? isa_sreg_gfx9(v) : v;
+}
+
+int isa_dpp_ctrl_ok_gfx9(unsigned c)
+{
+	return c <= 0xff || (c >= 0x101 && c <= 0x10f) || (c >= 0x111 && c <= 0x11f) ||
+	       (c >= 0x121 && c <= 0x12f) || c == 0x130 || c == 0x134 || c == 0x138 ||
+	       c == 0x13c || (c >= 0x140 && c <= 0x143);
+}
+
+/* The lds bit (MUBUF bit 16, GLOBAL/SCRATCH bit 13): the load goes to
+ * LDS and the data register is not an operand.  Only these opcodes take
+ * it, as llvm-objdump-19 --mcpu=gfx900 decides: buffer_load_format_x and
+ * the ubyte, sbyte, ushort, sshort and dword loads (opcodes 16..20). */
+static int take_lds(struct isa_inst *in, uint8_t data_field)
+{
+	unsigned op = in->desc->op;
+	if (!((op >= 16 && op <= 20) || (in->enc == ISA_ENC_MUBUF && op == 0)) ||
+	    in->enc == ISA_ENC_FLAT)
+		return -EILSEQ;
+	unsigned j = 0;
+	for (unsigned i = 0; i < in->nops; i++)
+		if (in->ops[i].field != data_field)
+			in->ops[j++] = in->ops[i];
+	in->nops = (uint8_t)j;
+	in->lds = 1;
+	return 0;
+}
+
+static const char *const smem_glc[] = {"s_load_", "s_buffer_load_", "s_store_",
+				       "s_buffer_store_", "s_scratch_", "s_atomic_",
+				       "s_buffer_atomic_"};
+
+int isa_decode_extra_gfx9(struct isa_inst *in)
+{
+	uint32_t w0 = in->words[0], w1 = in->words[1];
+	switch (in->enc) {
+	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
+		return in->sdwa ? isa_sdwa_extra_gfx103(in) : 1;
+	case ISA_ENC_VOP3:
+		/* a lane mask is an SGPR pair: LLVM takes an odd SGPR or ttmp
+		 * (aligned down) but not the high half of flat_scratch,
+		 * xnack_mask, vcc or exec, nor m0 */
+		for (unsigned i = 0; i < in->nops; i++) {
+			const struct isa_operand *o = &in->ops[i];
+			int mask = o->lanemask || o->field == ISA_FLD_SDST3 ||
+				   (o->field == ISA_FLD_VDST_SGPR && !strncmp(in->desc->name, "v_cmp", 5));
+			if (mask && o->kind == ISA_OPK_SREG &&
+			    (o->code == 103 || o->code == 105 || o->code == 107 ||
+			     o->code == 125 || o->code == 127))
+				return -EILSEQ;
+		}
+		return 1;
+	case ISA_ENC_SMEM:
+		/* glc: printed by LLVM for the loads, stores and atomics, ignored
+		 * by the other opcodes (gen_optable_gfx9.py asserts it) */
+		for (size_t i = 0; i < sizeof smem_glc / sizeof smem_glc[0]; i++)
+			if (!strncmp(in->desc->name, smem_glc[i], strlen(smem_glc[i])))
+				in->glc = (uint8_t)((w0 >> 16) & 1);
+		/* imm: a 21-bit signed byte offset; without imm the offset
+		 * field is a register (or unused, with soe) */
+		in->offset = ((w0 >> 17) & 1) ? (int32_t)((w1 & 0x1fffff) << 11) >> 11 : 0;
+		for (unsigned i = 0; i < in->nops; i++)
+			if (in->ops[i].field == ISA_FLD_SOFFSET && in->ops[i].code == 124 &&
+			    ((w0 >> 17) & 1) && !((w0 >> 14) & 1))
+				in->ops[i].kind = ISA_OPK_OFF;   /* the offset alone */
+		return 0;
+	case ISA_ENC_DS:
+		in->offset0 = (uint8_t)(w0 & 0xff);
+		in->offset1 = (uint8_t)((w0 >> 8) & 0xff);
+		in->gds = (uint8_t)((w0 >> 16) & 1);
+		in->offset = in->offset0 | in->offset1 << 8;
+		return 0;
+	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL: {
+		unsigned saddr = (w1 >> 16) & 0x7f;
+		if (((w0 >> 13) & 1) && take_lds(in, ISA_FLD_VDST))
+			return -EILSEQ;
+		/* flat takes no scalar address (saddr 0); gfx9 has no null */
+		if (in->enc == ISA_ENC_FLAT ? saddr != 0 : saddr == 125)
+			return -EILSEQ;
+		/* flat: a 12-bit unsigned offset (bit 12 must be clear) */
+		if (in->enc == ISA_ENC_FLAT && ((w0 >> 12) & 1))
+			return -EILSEQ;
+		in->sve = in->enc == ISA_ENC_SCRATCH && saddr == 0x7f;
+		in->offset = in->enc == ISA_ENC_FLAT ? (int32_t)(w0 & 0xfff)
+			     : (int32_t)((w0 & 0x1fff) << 19) >> 19;
+		in->glc = (uint8_t)((w0 >> 16) & 1);
+		in->slc = (uint8_t)((w0 >> 17) & 1);
+		return 0;
+	}
+	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
+		if (in->enc == ISA_ENC_MTBUF)
+			in->format = (uint8_t)((w0 >> 19) & 0x7f);   /* dfmt | nfmt << 4 */
+		else if (((w0 >> 16) & 1) && (take_lds(in, ISA_FLD_DATA0) || ((w1 >> 23) & 1)))
+			return -EILSEQ;   /* (no tfe with lds) */
+		in->tfe = (uint8_t)((w1 >> 23) & 1);
+		in->offset = (int32_t)(w0 & 0xfff);
+		in->offen = (uint8_t)((w0 >> 12) & 1);
+		in->idxen = (uint8_t)((w0 >> 13) & 1);
+		in->glc = (uint8_t)((w0 >> 14) & 1);
+		in->slc = (uint8_t)((in->enc == ISA_ENC_MTBUF ? w1 >> 22 : w0 >> 17) & 1);
+		/* cache invalidations take no operand: LLVM ignores their
+		 * offset, index and address fields */
+		if (in->desc->nslots == 0)
+			in->offset = in->offen = in->idxen = in->slc = in->tfe = 0;
+		return 0;
+	default:
+		return 1;
+	}
+}

@@ -1,0 +1,56 @@
+/* gfx9 opcodes gen_optable_gfx9.py leaves out, for the reasons of
+ * isa_optable_gfx103_extra.c: operands that print symbolically
+ * (hwreg(...), swizzle(...), s_atc_probe's probe bits) or a probe that
+ * LLVM rejects with distinct registers in every field (the GWS
+ * semaphores); and MTBUF (opcode 18:15, dfmt 22:19, nfmt 25:23 of word
+ * 0).  Written by hand from llvm-mc-19 -mcpu=gfx900 -show-encoding and
+ * checked by the gfx9 corpus (tools/isa-corpus-check.sh --gfx9).
+ * isa_lookup_gfx9 consults these after the generated tables.  Sorted by
+ * opcode. */
+#include "isa_table_gfx9.h"
+
+const struct isa_opdesc isa_tab9_xsopk[] = {
+	{17, "s_getreg_b32", 2, 0, 0, 0, 0, {{ISA_FLD_SDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SIMM16, 16, ISA_SIMM_HWREG, 0}}, NULL, NULL},
+	{18, "s_setreg_b32", 2, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_HWREG, 0}, {ISA_FLD_SDST, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{20, "s_setreg_imm32_b32", 2, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_HWREG, 0}, {ISA_FLD_LITK, 32, ISA_LIT_32F, 0}}, NULL, NULL},
+};
+const unsigned isa_tab9_xsopk_n = 3;
+
+const struct isa_opdesc isa_tab9_xsmem[] = {
+	{38, "s_atc_probe", 3, 0, 0, 0, 0, {{ISA_FLD_SDATA, 7, ISA_SIMM_HEX_SMALLDEC, 0}, {ISA_FLD_SBASE, 64, ISA_LIT_NONE, 0}, {ISA_FLD_SOFFSET, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{39, "s_atc_probe_buffer", 3, 0, 0, 0, 0, {{ISA_FLD_SDATA, 7, ISA_SIMM_HEX_SMALLDEC, 0}, {ISA_FLD_SBASE, 128, ISA_LIT_NONE, 0}, {ISA_FLD_SOFFSET, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+};
+const unsigned isa_tab9_xsmem_n = 2;
+
+#define DS_NO_REGS (ISA_MBZ(ISA_FLD_VDST) | ISA_MBZ(ISA_FLD_ADDR) | ISA_MBZ(ISA_FLD_DATA0) | \
+		    ISA_MBZ(ISA_FLD_DATA1))
+const struct isa_opdesc isa_tab9_xds[] = {
+	{61, "ds_swizzle_b32", 2, ISA_OPF_DS_SWIZZLE, ISA_MBZ(ISA_FLD_DATA0) | ISA_MBZ(ISA_FLD_DATA1), 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{152, "ds_gws_sema_release_all", 0, ISA_OPF_DS_GDS_REQ, DS_NO_REGS, 0, 0, {}, NULL, NULL},
+	{154, "ds_gws_sema_v", 0, ISA_OPF_DS_GDS_REQ, DS_NO_REGS, 0, 0, {}, NULL, NULL},
+	{156, "ds_gws_sema_p", 0, ISA_OPF_DS_GDS_REQ, DS_NO_REGS, 0, 0, {}, NULL, NULL},
+};
+const unsigned isa_tab9_xds_n = 4;
+
+#define MT(op, name, bits) \
+	{op, name, 4, 0, 0, 0, 0, {{ISA_FLD_DATA0, bits, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, \
+	 {ISA_FLD_SRSRC, 128, ISA_LIT_NONE, 0}, {ISA_FLD_MSOFF, 32, ISA_LIT_NOLIT, 0}}, NULL, NULL}
+const struct isa_opdesc isa_tab9_xmtbuf[] = {
+	MT(0, "tbuffer_load_format_x", 32),
+	MT(1, "tbuffer_load_format_xy", 64),
+	MT(2, "tbuffer_load_format_xyz", 96),
+	MT(3, "tbuffer_load_format_xyzw", 128),
+	MT(4, "tbuffer_store_format_x", 32),
+	MT(5, "tbuffer_store_format_xy", 64),
+	MT(6, "tbuffer_store_format_xyz", 96),
+	MT(7, "tbuffer_store_format_xyzw", 128),
+	MT(8, "tbuffer_load_format_d16_x", 32),
+	MT(9, "tbuffer_load_format_d16_xy", 32),
+	MT(10, "tbuffer_load_format_d16_xyz", 64),
+	MT(11, "tbuffer_load_format_d16_xyzw", 64),
+	MT(12, "tbuffer_store_format_d16_x", 32),
+	MT(13, "tbuffer_store_format_d16_xy", 32),
+	MT(14, "tbuffer_store_format_d16_xyz", 64),
+	MT(15, "tbuffer_store_format_d16_xyzw", 64),
+};
+const unsigned isa_tab9_xmtbuf_n = 16;

@@ -1,0 +1,60 @@
+/* gfx9 (GCN 5, Vega) opcode tables (generated data in isa_optable_gfx9.c
+ * by gen_optable_gfx9.py, hand entries in isa_optable_gfx9_extra.c) and
+ * the hooks through which the generation-independent decoder
+ * (isa_decode.c) reaches the gfx9 field layout (isa_decode_gfx9.c). */
+#ifndef VGPU_ISA_TABLE_GFX9_H
+#define VGPU_ISA_TABLE_GFX9_H
+
+#include "isa.h"
+
+#define ISA_TAB9(n) extern const struct isa_opdesc isa_tab9_##n[]; \
+	extern const unsigned isa_tab9_##n##_n;
+ISA_TAB9(sop2) ISA_TAB9(sop1) ISA_TAB9(sopc) ISA_TAB9(sopk) ISA_TAB9(sopp)
+ISA_TAB9(smem) ISA_TAB9(vop1) ISA_TAB9(vop2) ISA_TAB9(vopc) ISA_TAB9(vop3)
+ISA_TAB9(ds) ISA_TAB9(flat) ISA_TAB9(scratch) ISA_TAB9(global)
+ISA_TAB9(vop3p) ISA_TAB9(mubuf)
+/* hand-written entries (isa_optable_gfx9_extra.c) */
+ISA_TAB9(xsopk) ISA_TAB9(xsmem) ISA_TAB9(xds) ISA_TAB9(xmtbuf)
+#undef ISA_TAB9
+/* gfx906's differences (isa_optable_gfx906.c) */
+#define ISA_TAB906(n) extern const struct isa_opdesc isa_tab906_##n[]; \
+	extern const unsigned isa_tab906_##n##_n;
+ISA_TAB906(sop2) ISA_TAB906(sop1) ISA_TAB906(sopc) ISA_TAB906(sopk) ISA_TAB906(sopp)
+ISA_TAB906(smem) ISA_TAB906(vop1) ISA_TAB906(vop2) ISA_TAB906(vopc) ISA_TAB906(vop3)
+ISA_TAB906(ds) ISA_TAB906(flat) ISA_TAB906(scratch) ISA_TAB906(global)
+ISA_TAB906(vop3p) ISA_TAB906(mubuf)
+#undef ISA_TAB906
+
+/* Table entry of opcode op in gfx9 encoding enc, or NULL; gfx906: with
+ * gfx906's differences (isa_optable_gfx906.c). */
+const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, int gfx906);
+
+/* Encoding, opcode and base length (dwords) of the gfx9 instruction at
+ * words; -EILSEQ for encodings not covered. */
+int isa_classify_gfx9(const uint32_t *words, size_t nwords, enum isa_enc *enc,
+		      unsigned *op, unsigned *len);
+
+/* Value of an instruction field (gfx9 bit positions); scalar register
+ * codes come back in gfx11 numbering (m0 124 -> 125; the code 125, which
+ * gfx9 does not have, -> 124, refused by the decoder), and an absent
+ * scalar address or offset (FLAT saddr 0x7f, SMEM without soffset) as
+ * 124 ("null": none). */
+unsigned isa_field_value_gfx9(const struct isa_inst *in, uint8_t f);
+
+/* The fields beyond the operand list (SMEM, DS, FLAT/GLOBAL/SCRATCH,
+ * MUBUF/MTBUF, SDWA); 1 when the common (gfx11) code applies, else 0 or
+ * -EILSEQ. */
+int isa_decode_extra_gfx9(struct isa_inst *in);
+
+/* DPP control values gfx9 has (quad_perm, row_shl/shr/ror, wave_shl/
+ * rol/shr/ror, row_mirror, row_half_mirror, row_bcast:15/31). */
+int isa_dpp_ctrl_ok_gfx9(unsigned c);
+
+/* gfx9 -> gfx11 scalar register numbering: m0 124 -> 125 (and 125 -> 124,
+ * which the decoder refuses: gfx9 has no null register). */
+static inline unsigned isa_sreg_gfx9(unsigned code)
+{
+	return code == 124 ? 125u : code == 125 ? 124u : code;
+}
+
+#endif

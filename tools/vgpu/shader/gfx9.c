@@ -1,0 +1,129 @@
+/*
+ * gfx9 (GCN 5, Vega) mnemonics onto the shader core's semantics.
+ *
+ * The decoder (tools/vgpu/isa, isa_decode_gen(ISA_GEN_GFX9, ...)) gives
+ * the gfx9 mnemonic as llvm-objdump-19 --mcpu=gfx900 prints it.  gfx9
+ * shares most names with gfx10.3 (s_load_dword, ds_write_b32,
+ * global_load_dword, s_andn2_b64, ...): those go through gfx10.3's
+ * renames (shader/gfx103.c) onto the gfx11 names.  This file adds the
+ * names only gfx9 has for an operation gfx11 also has (LLVM's
+ * VOP2Instructions.td / VOP3Instructions.td gfx9 aliases: the VOP2 carry
+ * forms of GFX9 were renamed "_co_" and the no-carry adds got the plain
+ * name; GFX10 renamed those again to _nc_ and _co_ci_).  No encoding
+ * table is shared; the semantic code is.
+ *
+ * What differs in behaviour, not only in name, is kept by the executors
+ * under c->gen == ISA_GEN_GFX9 (see docs/vgpu-shader.md, "gfx9"):
+ * v_cmpx writes its SGPR destination as well as EXEC, 16-bit VALU results
+ * without op_sel zero the high half of the VGPR, FLAT_SCRATCH is the SGPR
+ * pair 102/103, the hardware register ids are gfx9's.  A name with no
+ * gfx11 counterpart stays as it is and reaches the family's resolver,
+ * which gives the illegal-instruction fault naming it.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct rename {
+	const char *from, *to;
+};
+
+/* Whole-name renames, looked up after the gfx10.3 ones (so the keys are
+ * names gfx10.3 does not have, or has with another meaning). */
+static const struct rename names[] = {
+	/* VOP2/VOP3 integer adds: gfx9 v_add_u32 has no carry (gfx10's
+	 * v_add_nc_u32); v_add_co_u32 carries out to VCC or an SGPR pair
+	 * (same name on gfx10/11, VOP3b only there); v_addc_co_u32 also
+	 * takes a carry in (gfx10's v_add_co_ci_u32). */
+	{ "v_add_u32", "v_add_nc_u32" }, { "v_sub_u32", "v_sub_nc_u32" },
+	{ "v_subrev_u32", "v_subrev_nc_u32" },
+	{ "v_addc_co_u32", "v_add_co_ci_u32" }, { "v_subb_co_u32", "v_sub_co_ci_u32" },
+	{ "v_subbrev_co_u32", "v_subrev_co_ci_u32" },
+	/* VOP3 signed adds with clamp (gfx9 v_add_i32 is gfx10's v_add_nc_i32) */
+	{ "v_add_i32", "v_add_nc_i32" }, { "v_sub_i32", "v_sub_nc_i32" },
+	/* 16-bit adds: wrap, or saturate with clamp */
+	{ "v_add_u16", "v_add_nc_u16" }, { "v_sub_u16", "v_sub_nc_u16" },
+	{ "v_add_i16", "v_add_nc_i16" }, { "v_sub_i16", "v_sub_nc_i16" },
+	/* the gfx8-encoded 16-bit multiply-adds (no op_sel): the same
+	 * operation as the op_sel forms */
+	{ "v_mad_legacy_u16", "v_mad_u16" }, { "v_mad_legacy_i16", "v_mad_i16" },
+	/* the L1 write-back-invalidate: the vgpu has no caches (every access
+	 * goes to memory), so it is the no-op invalidate gfx10+ call
+	 * buffer_gl1_inv */
+	{ "buffer_wbinvl1", "buffer_gl1_inv" }, { "buffer_wbinvl1_vol", "buffer_gl1_inv" },
+	/* the scalar cache: invalidating it is s_dcache_inv's no-op (memory
+	 * is coherent); writing it back has nothing to write, since the scalar
+	 * stores (s_store_*, s_atomic_*) fault as not executed */
+	{ "s_dcache_inv_vol", "s_dcache_inv" }, { "s_dcache_wb", "s_dcache_inv" },
+	{ "s_dcache_wb_vol", "s_dcache_inv" },
+};
+
+static const char *lookup(const struct rename *t, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(t[i].from, s))
+			return t[i].to;
+	return NULL;
+}
+
+void shader_gfx9_base_name(struct shader_icache_entry *e)
+{
+	/* suffixes off, gfx10.3 names to gfx11 ones, ds_cmpst operand order
+	 * (gfx9's is gfx10's) */
+	shader_gfx103_base_name(e);
+	const char *to = lookup(names, sizeof(names) / sizeof(names[0]), e->base);
+	if (to)
+		snprintf(e->base, sizeof(e->base), "%s", to);
+	/* v_subrev_u16 (S1 - S0): gfx11 has no reversed 16-bit subtract, so
+	 * the cached copy gets its two sources in the other order and runs as
+	 * v_sub_nc_u16.  The SDWA and DPP forms select or move by source
+	 * position, so they keep the name (and fault naming it). */
+	if (!strcmp(e->base, "v_subrev_u16") && !e->inst.sdwa && !e->inst.dpp) {
+		struct isa_operand *src[2] = { NULL, NULL };
+		unsigned n = 0;
+		for (unsigned i = 0; i < e->inst.nops && n < 2; i++) {
+			uint8_t f = e->inst.ops[i].field;
+			if (f == ISA_FLD_SRC0 || f == ISA_FLD_SRC1 || f == ISA_FLD_VSRC1)
+				src[n++] = &e->inst.ops[i];
+		}
+		if (n == 2) {
+			struct isa_operand t = *src[0];
+			*src[0] = *src[1];
+			*src[1] = t;
+		}
+		snprintf(e->base, sizeof(e->base), "v_sub_nc_u16");
+	}
+}
+
+/* FLAT_SCRATCH on gfx9 is the SGPR pair 102/103 (flat_scratch_lo/hi),
+ * which the kernel's prolog sets from its flat-scratch-init user SGPRs
+ * plus the private segment wave offset (AMDGPUUsage, "Flat Scratch",
+ * GFX9): the address of the wave's scratch slot. */
+uint64_t shader_gfx9_flat_scratch(const struct shader_wave *w)
+{
+	return (uint64_t)w->s[SREG_FLAT_SCRATCH_LO] |
+	       (uint64_t)w->s[SREG_FLAT_SCRATCH_LO + 1] << 32;
+}
+
+/* 16-bit VALU results on gfx9 (LLVM's GCNSubtarget::zeroesHigh16BitsOfDest):
+ * "In gfx9, the preferred handling of the unused high 16-bits changed.
+ * Most instructions maintain the legacy behavior of 0ing. Some
+ * instructions changed to preserving the high bits": the multiply-adds
+ * with op_sel (v_mad_f16/u16/i16, v_fma_f16, v_div_fixup_f16; their
+ * v_*_legacy_* gfx8 forms zero) and v_mac/madak/madmk/fmac_f16 keep the
+ * high half; every other 16-bit result zeroes it.  SDWA places its result
+ * itself and op_sel[3] writes the high half and keeps the low one. */
+bool shader_gfx9_zeroes_hi16(const char *name)
+{
+	static const char *const keep[] = {
+		"v_mad_f16", "v_mad_u16", "v_mad_i16", "v_fma_f16", "v_div_fixup_f16",
+		"v_mac_f16", "v_madak_f16", "v_madmk_f16", "v_fmac_f16",
+	};
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		size_t n = strlen(keep[i]);
+		if (!strncmp(name, keep[i], n) && (name[n] == 0 || name[n] == '_'))
+			return false;
+	}
+	return true;
+}
