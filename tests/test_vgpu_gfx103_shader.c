@@ -186,3 +186,111 @@ Test(vgpu_gfx103_shader, scratch_through_the_swizzled_private_segment_buffer)
 			cr_expect_eq(s[(wave * 4096 + 16 * 4 * 32 + lane * 4) / 4], 0x100 + wave * 32 + lane,
 				     "wave %u lane %u", wave, lane);
 }
+
+/* The gfx10.3 integer dot products, computed here from their RDNA2 ISA
+ * definitions: signed or unsigned lanes of 8, 4 or 16 bits, multiplied
+ * and summed exactly with S2; clamp saturates, else the low 32 bits. */
+static uint32_t ref_dot(uint32_t a, uint32_t b, uint32_t c, unsigned bits, int sgn, int clamp)
+{
+	int64_t s = sgn ? (int64_t)(int32_t)c : (int64_t)c;
+	uint32_t m = bits == 16 ? 0xffffu : (1u << bits) - 1;
+	for (unsigned i = 0; i < 32 / bits; i++) {
+		int64_t x = (a >> (bits * i)) & m, y = (b >> (bits * i)) & m;
+		if (sgn && (x >> (bits - 1))) x -= (int64_t)m + 1;
+		if (sgn && (y >> (bits - 1))) y -= (int64_t)m + 1;
+		s += x * y;
+	}
+	if (clamp) {
+		int64_t lo = sgn ? INT32_MIN : 0, hi = sgn ? INT32_MAX : (int64_t)UINT32_MAX;
+		s = s < lo ? lo : s > hi ? hi : s;
+	}
+	return (uint32_t)s;
+}
+
+/* The gfx10.3-only mnemonics: v_dot4_i32_i8, v_dot8_i32_i4,
+ * v_dot2_i32_i16, v_dot2_u32_u16 (VOP3P, op_sel picking the halves),
+ * v_dot4c_i32_i8 (VOP2, accumulating into its destination), s_ff0_i32_b32
+ * / _b64 (the first zero bit, -1 if none) and s_memtime / s_memrealtime
+ * (64-bit counters that do not run backwards). */
+Test(vgpu_gfx103_shader, dot_products_ff0_and_memtime)
+{
+	static const uint32_t code[] = {
+		0x7e0202ff, 0x807f02fe, /* v_mov_b32_e32 v1, 0x807f02fe */
+		0x7e0402ff, 0xff818003, /* v_mov_b32_e32 v2, 0xff818003 */
+		0x7e0602ff, 0x00000064, /* v_mov_b32_e32 v3, 0x64 */
+		0x7e000280,             /* v_mov_b32_e32 v0, 0 */
+		0xcc164004, 0x1c0e0501, /* v_dot4_i32_i8 v4, v1, v2, v3 */
+		0xcc184005, 0x1c0e0501, /* v_dot8_i32_i4 v5, v1, v2, v3 */
+		0xcc144006, 0x1c0e0501, /* v_dot2_i32_i16 v6, v1, v2, v3 */
+		0xcc154007, 0x1c0e0501, /* v_dot2_u32_u16 v7, v1, v2, v3 */
+		0xcc15c008, 0x1b060501, /* v_dot2_u32_u16 v8, v1, v2, -1 clamp */
+		0x7e120303,             /* v_mov_b32_e32 v9, v3 */
+		0x1a120501,             /* v_dot4c_i32_i8 v9, v1, v2 */
+		/* v_dot2_i32_i16 v10, v1, v2, v3 op_sel:[1,0,0] op_sel_hi:[0,1,1] */
+		0xcc14480a, 0x140e0501,
+		/* v_dot4_i32_i8 v11, v1, v1, 0x7fffffff clamp */
+		0xcc16c00b, 0x1bfe0301, 0x7fffffff,
+		0xdc788000, 0x00000400, /* global_store_dwordx4 v0, v[4:7], s[0:1] */
+		0xdc788010, 0x00000800, /* global_store_dwordx4 v0, v[8:11], s[0:1] offset:16 */
+		0xbe8211ff, 0x0000ffff, /* s_ff0_i32_b32 s2, 0xffff */
+		0xbe8603c1,             /* s_mov_b32 s6, -1 */
+		0xbe8703ff, 0xfffffeff, /* s_mov_b32 s7, 0xfffffeff */
+		0xbe831206,             /* s_ff0_i32_b64 s3, s[6:7] */
+		0xbe8412c1,             /* s_ff0_i32_b64 s4, -1 */
+		0xf4940200, 0x00000000, /* s_memrealtime s[8:9] */
+		0xf4900280, 0x00000000, /* s_memtime s[10:11] */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xf4940300, 0x00000000, /* s_memrealtime s[12:13] */
+		0xf4900380, 0x00000000, /* s_memtime s[14:15] */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0x7e080202,             /* v_mov_b32_e32 v4, s2 */
+		0x7e0a0203,             /* v_mov_b32_e32 v5, s3 */
+		0x7e0c0204,             /* v_mov_b32_e32 v6, s4 */
+		0x7e0e0208,             /* v_mov_b32_e32 v7, s8 */
+		0x7e100209,             /* v_mov_b32_e32 v8, s9 */
+		0x7e12020c,             /* v_mov_b32_e32 v9, s12 */
+		0x7e14020d,             /* v_mov_b32_e32 v10, s13 */
+		0x7e16020a,             /* v_mov_b32_e32 v11, s10 */
+		0x7e18020b,             /* v_mov_b32_e32 v12, s11 */
+		0x7e1a020e,             /* v_mov_b32_e32 v13, s14 */
+		0x7e1c020f,             /* v_mov_b32_e32 v14, s15 */
+		0xdc788020, 0x00000400, /* global_store_dwordx4 v0, v[4:7], s[0:1] offset:32 */
+		0xdc788030, 0x00000800, /* global_store_dwordx4 v0, v[8:11], s[0:1] offset:48 */
+		0xdc7c8040, 0x00000c00, /* global_store_dwordx3 v0, v[12:14], s[0:1] offset:64 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t user[2] = { (uint32_t)out->va, (uint32_t)(out->va >> 32) };
+	uint32_t size[3] = { 1, 1, 1 };
+	cr_assert_eq(dispatch(prog, size, 0, user, 2, 0), 0);
+	const uint32_t a = 0x807f02feu, b = 0xff818003u;
+	/* op_sel:[1,0,0] op_sel_hi:[0,1,1]: S0's high half with S1's low,
+	 * S0's low half with S1's high */
+	uint32_t a_swapped = (a >> 16) | (a << 16);
+	const uint32_t want[8] = {
+		ref_dot(a, b, 100, 8, 1, 0), ref_dot(a, b, 100, 4, 1, 0),
+		ref_dot(a, b, 100, 16, 1, 0), ref_dot(a, b, 100, 16, 0, 0),
+		0xffffffffu, /* 0xffffffff + products > 0, clamped */
+		ref_dot(a, b, 100, 8, 1, 0),
+		ref_dot(a_swapped, b, 100, 16, 1, 0),
+		0x7fffffffu, /* 0x7fffffff + squares, clamped */
+	};
+	/* the reference against the products worked by hand: bytes
+	 * (-2, 2, 127, -128) . (3, -128, -127, -1) + 100; halves
+	 * (0x02fe, 0x807f) . (0x8003, 0xff81) signed and unsigned + 100 */
+	cr_assert_eq(want[0], (uint32_t)(-6 - 256 - 16129 + 128 + 100));
+	cr_assert_eq(want[2], (uint32_t)(766 * -32765 + -32641 * -127 + 100));
+	cr_assert_eq(want[3], (uint32_t)(766u * 32771u + 32895u * 65409u + 100u));
+	vgpu_rig_expect_words(out, want, 8);
+	const uint32_t *o = (const uint32_t *)out->cpu;
+	cr_expect_eq(o[8], 16u, "s_ff0_i32_b32 of 0xffff");
+	cr_expect_eq(o[9], 40u, "s_ff0_i32_b64 of all ones but bit 40");
+	cr_expect_eq(o[10], 0xffffffffu, "s_ff0_i32_b64 of -1");
+	uint64_t rt0 = o[11] | (uint64_t)o[12] << 32, rt1 = o[13] | (uint64_t)o[14] << 32;
+	uint64_t t0 = o[15] | (uint64_t)o[16] << 32, t1 = o[17] | (uint64_t)o[18] << 32;
+	cr_expect(rt0 != 0 && rt1 >= rt0, "s_memrealtime %llu then %llu",
+		  (unsigned long long)rt0, (unsigned long long)rt1);
+	cr_expect(t0 != 0 && t1 >= t0, "s_memtime %llu then %llu", (unsigned long long)t0,
+		  (unsigned long long)t1);
+}

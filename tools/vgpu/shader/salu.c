@@ -52,12 +52,13 @@ enum salu_op {
 	SALU_SEXT_I16, SALU_BREV_B32, SALU_BCNT1, SALU_CTZ_B32, SALU_CTZ_B64, SALU_PACK_LL,
 	SALU_PACK_LH, SALU_PACK_HH, SALU_PACK_HL, SALU_ABSDIFF_I32, SALU_BFE_U64, SALU_BFE_I64,
 	SALU_BFM_B64, SALU_BREV_B64, SALU_CLZ, SALU_CLS, SALU_BITREPLICATE, SALU_ABS_I32,
-	SALU_BCNT0, SALU_QUADMASK, SALU_WQM,
+	SALU_BCNT0, SALU_QUADMASK, SALU_WQM, SALU_FF0_B32, SALU_FF0_B64,
 	/* SALU_OTHER: a SOP1/SOP2/SOPK name the table does not know (illegal
 	 * once its operands were read, as before) */
 	SALU_OTHER,
 	/* SMEM */
-	SALU_S_LOAD, SALU_S_BUFFER_LOAD, SALU_SMEM_NOP
+	SALU_S_LOAD, SALU_S_BUFFER_LOAD, SALU_SMEM_NOP,
+	SALU_MEMTIME, SALU_MEMREALTIME /* gfx10.3 s_memtime / s_memrealtime */
 };
 
 /* compare operations of s_cmp_* / s_cmpk_*, and saveexec's */
@@ -192,6 +193,9 @@ static enum salu_op resolve_table(const char *n, struct shader_salu_plan *p)
 	if (is(n, "s_bcnt1_i32_b32") || is(n, "s_bcnt1_i32_b64")) return SALU_BCNT1;
 	if (is(n, "s_ctz_i32_b32")) return SALU_CTZ_B32;
 	if (is(n, "s_ctz_i32_b64")) return SALU_CTZ_B64;
+	/* gfx10.3 s_ff0_i32_b32/b64: the first zero bit, -1 if none */
+	if (is(n, "s_ff0_i32_b32")) return SALU_FF0_B32;
+	if (is(n, "s_ff0_i32_b64")) return SALU_FF0_B64;
 	if (is(n, "s_pack_ll_b32_b16")) return SALU_PACK_LL;
 	if (is(n, "s_pack_lh_b32_b16")) return SALU_PACK_LH;
 	if (is(n, "s_pack_hh_b32_b16")) return SALU_PACK_HH;
@@ -229,7 +233,9 @@ void shader_salu_resolve(struct shader_icache_entry *e)
 		p->op = starts(n, "s_buffer_load_b") ? SALU_S_BUFFER_LOAD
 		      : starts(n, "s_load_b") ? SALU_S_LOAD
 		      : (is(n, "s_dcache_inv") || is(n, "s_gl1_inv") || starts(n, "s_atc_probe"))
-		      ? SALU_SMEM_NOP : SALU_ILLEGAL;
+		      ? SALU_SMEM_NOP
+		      : is(n, "s_memtime") ? SALU_MEMTIME
+		      : is(n, "s_memrealtime") ? SALU_MEMREALTIME : SALU_ILLEGAL;
 		return;
 	default:
 		break;
@@ -533,6 +539,8 @@ static int salu_op(struct shader_core *c, struct shader_wave *w, const struct sh
 	case SALU_BCNT1: t = (uint64_t)__builtin_popcountll(a & m); break;
 	case SALU_CTZ_B32: *res = a32 ? (uint32_t)__builtin_ctz(a32) : ~0u; return 0;
 	case SALU_CTZ_B64: *res = a ? (uint32_t)__builtin_ctzll(a) : ~0u; return 0;
+	case SALU_FF0_B32: *res = ~a32 ? (uint32_t)__builtin_ctz(~a32) : ~0u; return 0;
+	case SALU_FF0_B64: *res = ~a ? (uint32_t)__builtin_ctzll(~a) : ~0u; return 0;
 	case SALU_PACK_LL: *res = (a32 & 0xffff) | (b32 << 16); return 0;
 	case SALU_PACK_LH: *res = (a32 & 0xffff) | (b32 & 0xffff0000u); return 0;
 	case SALU_PACK_HH: *res = (a32 >> 16) | (b32 & 0xffff0000u); return 0;
@@ -775,6 +783,8 @@ int shader_exec_smem(struct shader_core *c, struct shader_wave *w,
 	const struct isa_inst *in = &e->inst;
 	if (e->plan.salu.op == SALU_SMEM_NOP)
 		return 0;
+	if (e->plan.salu.op == SALU_MEMTIME || e->plan.salu.op == SALU_MEMREALTIME)
+		return shader_exec_memtime(c, w, in, e->plan.salu.op == SALU_MEMREALTIME);
 	bool buffer = e->plan.salu.op == SALU_S_BUFFER_LOAD;
 	if (e->plan.salu.op != SALU_S_LOAD && !buffer)
 		return shader_illegal(c);

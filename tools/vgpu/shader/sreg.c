@@ -25,6 +25,23 @@ enum {
 	HWREG_FLAT_SCR_HI = 21, HWREG_HW_ID1 = 23, HWREG_HW_ID2 = 24, HWREG_SHADER_CYCLES = 29
 };
 
+/* the shader clock: a 1 GHz count of CLOCK_MONOTONIC */
+static uint64_t clock_1ghz(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* the REALTIME counter: the 100 MHz reference clock (CLOCK_MONOTONIC in
+ * 10 ns units) */
+static uint64_t clock_100mhz(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 100000000ull + (uint64_t)ts.tv_nsec / 10u;
+}
+
 /* MODE bits */
 #define MODE_ROUND_DENORM 0xffu    /* FP_ROUND 3:0, FP_DENORM 7:4 */
 #define MODE_DX10_CLAMP (1u << 8)
@@ -84,12 +101,9 @@ static int hwreg_read(struct shader_core *c, const struct shader_wave *w, unsign
 	case HWREG_HW_ID2: *v = 0; return 0;
 	case HWREG_FLAT_SCR_LO: *v = (uint32_t)w->scratch_base; return 0;
 	case HWREG_FLAT_SCR_HI: *v = (uint32_t)(w->scratch_base >> 32); return 0;
-	case HWREG_SHADER_CYCLES: {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		*v = (uint32_t)((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec) & 0xfffffu;
+	case HWREG_SHADER_CYCLES:
+		*v = (uint32_t)clock_1ghz() & 0xfffffu;
 		return 0;
-	}
 	default:
 		return unmodelled(c, "s_getreg", id);
 	}
@@ -128,12 +142,9 @@ static int sendmsg_rtn(struct shader_core *c, struct shader_wave *w, const struc
 	unsigned msg = (unsigned)in->ops[1].value & 0xffu;
 	uint64_t v;
 	switch (msg) {
-	case 131: { /* MSG_RTN_GET_REALTIME */
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		v = (uint64_t)ts.tv_sec * 100000000ull + (uint64_t)ts.tv_nsec / 10u;
+	case 131: /* MSG_RTN_GET_REALTIME */
+		v = clock_100mhz();
 		break;
-	}
 	case 130: case 133: /* MSG_RTN_GET_TMA, MSG_RTN_GET_TBA */
 		v = 0;
 		break;
@@ -144,6 +155,15 @@ static int sendmsg_rtn(struct shader_core *c, struct shader_wave *w, const struc
 	}
 	}
 	return sop_write(c, w, dst, v);
+}
+
+int shader_exec_memtime(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+			bool real)
+{
+	const struct isa_operand *dst = inst_op(in, ISA_FLD_SDATA);
+	if (!dst || dst->bits != 64)
+		return shader_illegal(c);
+	return sop_write(c, w, dst, real ? clock_100mhz() : clock_1ghz());
 }
 
 int shader_exec_sreg(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
