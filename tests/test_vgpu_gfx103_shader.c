@@ -294,3 +294,93 @@ Test(vgpu_gfx103_shader, dot_products_ff0_and_memtime)
 	cr_expect(t0 != 0 && t1 >= t0, "s_memtime %llu then %llu", (unsigned long long)t0,
 		  (unsigned long long)t1);
 }
+
+/* A gfx10.3 buffer resource (SQ_BUF_RSRC_WORD0..3 as Mesa's gfx10
+ * descriptors build it): base, stride 0, NUM_RECORDS bytes, DST_SEL
+ * X Y Z W, FORMAT (7 bits at 12, gfx10's codes), RESOURCE_LEVEL 1,
+ * OOB_SELECT 3 (raw). */
+static void vsharp_gfx103(uint32_t *d, uint64_t va, uint32_t bytes, uint32_t format)
+{
+	d[0] = (uint32_t)va;
+	d[1] = (uint32_t)(va >> 32) & 0xffffu;
+	d[2] = bytes;
+	d[3] = (4u | 5u << 3 | 6u << 6 | 7u << 9) | format << 12 | 1u << 24 | 3u << 28;
+}
+
+static uint32_t f32_bits(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+/* Typed buffer access with gfx10's FORMAT codes (LLVM's UfmtGFX10): 56
+ * is 8_8_8_8_UNORM (gfx11's 42), 32 10_11_11_USCALED (gfx11 has no such
+ * format; its 32 is 10_10_10_2_UNORM), 71 16_16_16_16_FLOAT (gfx11's 57);
+ * the d16 form (gfx10's buffer_load_format_d16_xyzw); and MUBUF lds:
+ * each lane's dword (and sign-extended byte) lands in LDS at M0 +
+ * instruction offset + lane * 4, read back with ds_read_b32. */
+Test(vgpu_gfx103_shader, typed_buffers_and_mubuf_lds)
+{
+	static const uint32_t code[] = {
+		0x34020082,             /* v_lshlrev_b32_e32 v1, 2, v0 */
+		0x34040083,             /* v_lshlrev_b32_e32 v2, 3, v0 */
+		0xbefc03c0,             /* s_mov_b32 m0, 64 */
+		0xe00c0000, 0x80010400, /* buffer_load_format_xyzw v[4:7], off, s[4:7], 0 */
+		0xe0080004, 0x80020800, /* buffer_load_format_xyz v[8:10], off, s[8:11], 0 offset:4 */
+		0xe20c0000, 0x80010e00, /* buffer_load_format_d16_xyzw v[14:15], off, s[4:7], 0 */
+		0xe0311008, 0x80010001, /* buffer_load_dword v1, s[4:7], 0 offen offset:8 lds */
+		0xbefc03ff, 0x00000080, /* s_mov_b32 m0, 0x80 */
+		0xe0251018, 0x80010001, /* buffer_load_sbyte v1, s[4:7], 0 offen offset:24 lds */
+		0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+		0x7e060280,             /* v_mov_b32_e32 v3, 0 */
+		0xdc788000, 0x00000403, /* global_store_dwordx4 v3, v[4:7], s[0:1] */
+		0xdc7c8010, 0x00000803, /* global_store_dwordx3 v3, v[8:10], s[0:1] offset:16 */
+		0xdc748020, 0x00000e03, /* global_store_dwordx2 v3, v[14:15], s[0:1] offset:32 */
+		0xe01c0040, 0x80030400, /* buffer_store_format_xyzw v[4:7], off, s[12:15], 0 offset:64 */
+		0xd8d80048, 0x0c000001, /* ds_read_b32 v12, v1 offset:72 */
+		0xd8d80098, 0x0d000001, /* ds_read_b32 v13, v1 offset:152 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xdc748080, 0x00000c02, /* global_store_dwordx2 v2, v[12:13], s[0:1] offset:128 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *in = vgpu_rig_buf_new(4096);
+	uint32_t *src = in->cpu;
+	src[0] = 0x80ff4000u;                          /* 8_8_8_8: x 0, y 0x40, z 0xff, w 0x80 */
+	src[1] = 5u | 300u << 11 | 1000u << 22;        /* 10_11_11: x 10:0, y 21:11, z 31:22 */
+	for (uint32_t l = 0; l < 4; l++)
+		src[2 + l] = 0x1000u + l;              /* the lds dwords */
+	static const uint32_t bytes[4] = { 0xffu, 0x7fu, 0x80u, 0x01u };
+	for (uint32_t l = 0; l < 4; l++)
+		src[6 + l] = 0xabcd00u | bytes[l];     /* the lds sbytes (the low byte) */
+	uint32_t user[16] = { (uint32_t)out->va, (uint32_t)(out->va >> 32) };
+	vsharp_gfx103(&user[4], in->va, 64, 56);
+	vsharp_gfx103(&user[8], in->va, 64, 32);
+	vsharp_gfx103(&user[12], out->va, 256, 71);
+	uint32_t size[3] = { 4, 1, 1 };
+	/* RSRC2.LDS_SIZE 1: 128 dwords */
+	cr_assert_eq(dispatch(prog, size, 1u << 15, user, 16, 0), 0);
+	const uint32_t *o = out->cpu;
+	/* UNORM: raw / 255 */
+	cr_expect_eq(o[0], f32_bits(0.0f));
+	cr_expect_eq(o[1], f32_bits(64.0f / 255.0f));
+	cr_expect_eq(o[2], f32_bits(1.0f));
+	cr_expect_eq(o[3], f32_bits(128.0f / 255.0f));
+	/* USCALED: the field as a float */
+	cr_expect_eq(o[4], f32_bits(5.0f));
+	cr_expect_eq(o[5], f32_bits(300.0f));
+	cr_expect_eq(o[6], f32_bits(1000.0f));
+	/* d16: f16 of 0, 64/255 (1.00392 x 2^-2: 0x3404), 1, 128/255 (0x3804) */
+	cr_expect_eq(o[8], 0x34040000u);
+	cr_expect_eq(o[9], 0x38043c00u);
+	/* the 16_16_16_16_FLOAT store of the same four values */
+	cr_expect_eq(o[16], 0x34040000u);
+	cr_expect_eq(o[17], 0x38043c00u);
+	static const int32_t sb[4] = { -1, 0x7f, -128, 1 };
+	for (uint32_t l = 0; l < 4; l++) {
+		cr_expect_eq(o[32 + 2 * l], 0x1000u + l, "lane %u lds dword", l);
+		cr_expect_eq(o[33 + 2 * l], (uint32_t)sb[l], "lane %u lds sbyte", l);
+	}
+}

@@ -479,6 +479,8 @@ struct buf_format {
 };
 /* FORMAT code -> layout; ncomp 0: invalid or not modelled */
 struct buf_format buf_format_of(unsigned code);
+/* the same for gfx10.3's FORMAT codes (shader/mubuf_gfx103.c) */
+struct buf_format buf_format_of_gfx103(unsigned code);
 unsigned buf_format_bytes(const struct buf_format *f);
 /* component i of a texel: its raw bits (and, in *fi, the one-component
  * format that converts them); storing raw bits of component i */
