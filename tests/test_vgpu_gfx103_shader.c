@@ -317,7 +317,8 @@ static uint32_t f32_bits(float f)
 /* Typed buffer access with gfx10's FORMAT codes (LLVM's UfmtGFX10): 56
  * is 8_8_8_8_UNORM (gfx11's 42), 32 10_11_11_USCALED (gfx11 has no such
  * format; its 32 is 10_10_10_2_UNORM), 71 16_16_16_16_FLOAT (gfx11's 57);
- * the d16 form (gfx10's buffer_load_format_d16_xyzw); and MUBUF lds:
+ * the d16 form (gfx10's buffer_load_format_d16_xyzw); tbuffer_* with the
+ * instruction's format; and MUBUF lds:
  * each lane's dword (and sign-extended byte) lands in LDS at M0 +
  * instruction offset + lane * 4, read back with ds_read_b32. */
 Test(vgpu_gfx103_shader, typed_buffers_and_mubuf_lds)
@@ -337,6 +338,12 @@ Test(vgpu_gfx103_shader, typed_buffers_and_mubuf_lds)
 		0xdc788000, 0x00000403, /* global_store_dwordx4 v3, v[4:7], s[0:1] */
 		0xdc7c8010, 0x00000803, /* global_store_dwordx3 v3, v[8:10], s[0:1] offset:16 */
 		0xdc748020, 0x00000e03, /* global_store_dwordx2 v3, v[14:15], s[0:1] offset:32 */
+		/* tbuffer_load_format_xyzw v[8:11], off, s[8:11], 0
+		 * format:[BUF_FMT_8_8_8_8_UNORM] (the instruction's format, 56,
+		 * not the V#'s) */
+		0xe9c30000, 0x80020800,
+		0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+		0xdc788030, 0x00000803, /* global_store_dwordx4 v3, v[8:11], s[0:1] offset:48 */
 		0xe01c0040, 0x80030400, /* buffer_store_format_xyzw v[4:7], off, s[12:15], 0 offset:64 */
 		0xd8d80048, 0x0c000001, /* ds_read_b32 v12, v1 offset:72 */
 		0xd8d80098, 0x0d000001, /* ds_read_b32 v13, v1 offset:152 */
@@ -372,6 +379,8 @@ Test(vgpu_gfx103_shader, typed_buffers_and_mubuf_lds)
 	cr_expect_eq(o[4], f32_bits(5.0f));
 	cr_expect_eq(o[5], f32_bits(300.0f));
 	cr_expect_eq(o[6], f32_bits(1000.0f));
+	for (unsigned i = 0; i < 4; i++)
+		cr_expect_eq(o[12 + i], o[i], "tbuffer component %u", i);
 	/* d16: f16 of 0, 64/255 (1.00392 x 2^-2: 0x3404), 1, 128/255 (0x3804) */
 	cr_expect_eq(o[8], 0x34040000u);
 	cr_expect_eq(o[9], 0x38043c00u);
