@@ -393,3 +393,82 @@ Test(vgpu_gfx103_shader, typed_buffers_and_mubuf_lds)
 		cr_expect_eq(o[33 + 2 * l], (uint32_t)sb[l], "lane %u lds sbyte", l);
 	}
 }
+
+/* A gfx10.3 image descriptor (SQ_IMG_RSRC_WORD0..7 of gfx10): a linear
+ * (SW_MODE 0) one-level 2D image (TYPE 9) of w x h texels, FORMAT (word
+ * 1 bits 28:20, gfx10's codes), DST_SEL X Y Z W, MAX_MIP 0 (word 5). */
+static void tsharp_gfx103(uint32_t *d, uint64_t va, uint32_t w, uint32_t h, uint32_t format)
+{
+	memset(d, 0, 32);
+	d[0] = (uint32_t)(va >> 8);
+	d[1] = ((uint32_t)(va >> 40) & 0xffu) | format << 20 | ((w - 1) & 3u) << 30;
+	d[2] = ((w - 1) >> 2) | (h - 1) << 14;
+	d[3] = (4u | 5u << 3 | 6u << 6 | 7u << 9) | 9u << 28;
+}
+
+/* Images on gfx10.3, linear and one level: an 8 x 4 32_UINT image
+ * (gfx10 code 20) written with image_store, incremented with
+ * image_atomic_add (glc: the old value back) and sized with
+ * image_get_resinfo; an 8 x 4 8_8_8_8_UNORM image (gfx10 code 56, which
+ * is 16_16_16_16_FLOAT on gfx11) read with image_load.  The linear rows
+ * are 256 bytes apart (addrlib pads a linear pitch to 256 bytes): texel
+ * (x, y) of the 32-bit image is at y * 256 + x * 4. */
+Test(vgpu_gfx103_shader, linear_2d_images)
+{
+	static const uint32_t code[] = {
+		0xf40c0101, 0xfa000000, /* s_load_dwordx8 s[4:11], s[2:3], 0x0 */
+		0xf40c0301, 0xfa000020, /* s_load_dwordx8 s[12:19], s[2:3], 0x20 */
+		0x34040284,             /* v_lshlrev_b32_e32 v2, 4, v1 */
+		0x4a040102,             /* v_add_nc_u32_e32 v2, v2, v0 */
+		0x34060283,             /* v_lshlrev_b32_e32 v3, 3, v1 */
+		0x4a060103,             /* v_add_nc_u32_e32 v3, v3, v0 */
+		0x34060685,             /* v_lshlrev_b32_e32 v3, 5, v3 */
+		0x7e1402ff, 0x000003e8, /* v_mov_b32_e32 v10, 0x3e8 */
+		0x7e160280,             /* v_mov_b32_e32 v11, 0 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		/* image_store v2, v[0:1], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0201108, 0x00010200,
+		0xbbfd0000,             /* s_waitcnt_vscnt null, 0x0 */
+		/* image_atomic_add v10, v[0:1], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm glc */
+		0xf0443108, 0x00010a00,
+		/* image_load v[4:7], v[0:1], s[12:19] dmask:0xf dim:SQ_RSRC_IMG_2D unorm */
+		0xf0001f08, 0x00030400,
+		/* image_get_resinfo v[8:9], v11, s[4:11] dmask:0x3 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0381308, 0x0001080b,
+		0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+		0xdc788000, 0x00000403, /* global_store_dwordx4 v3, v[4:7], s[0:1] */
+		0xdc748010, 0x00000803, /* global_store_dwordx2 v3, v[8:9], s[0:1] offset:16 */
+		0xdc708018, 0x00000a03, /* global_store_dword v3, v10, s[0:1] offset:24 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *desc = vgpu_rig_buf_new(4096);
+	struct rig_buf *img_u32 = vgpu_rig_buf_new(4096);
+	struct rig_buf *img_unorm = vgpu_rig_buf_new(4096);
+	uint32_t *t = desc->cpu;
+	tsharp_gfx103(&t[0], img_u32->va, 8, 4, 20);
+	tsharp_gfx103(&t[8], img_unorm->va, 8, 4, 56);
+	/* texel (x, y) of the UNORM image: bytes x, 16 y, 255, 128 + x */
+	uint32_t *u = img_unorm->cpu;
+	for (uint32_t y = 0; y < 4; y++)
+		for (uint32_t x = 0; x < 8; x++)
+			u[y * 64 + x] = x | (16u * y) << 8 | 255u << 16 | (128u + x) << 24;
+	uint32_t user[4] = { (uint32_t)out->va, (uint32_t)(out->va >> 32), (uint32_t)desc->va,
+			     (uint32_t)(desc->va >> 32) };
+	uint32_t size[3] = { 8, 4, 1 };
+	cr_assert_eq(dispatch(prog, size, RSRC2_TIDIG(1), user, 4, 0), 0);
+	const uint32_t *o = out->cpu, *m = img_u32->cpu;
+	for (uint32_t y = 0; y < 4; y++)
+		for (uint32_t x = 0; x < 8; x++) {
+			const uint32_t *r = &o[(y * 8 + x) * 8];
+			cr_expect_eq(r[0], f32_bits((float)x / 255.0f), "(%u,%u) x", x, y);
+			cr_expect_eq(r[1], f32_bits((float)(16 * y) / 255.0f), "(%u,%u) y", x, y);
+			cr_expect_eq(r[2], f32_bits(1.0f), "(%u,%u) z", x, y);
+			cr_expect_eq(r[3], f32_bits((float)(128 + x) / 255.0f), "(%u,%u) w", x, y);
+			cr_expect_eq(r[4], 8u, "resinfo width");
+			cr_expect_eq(r[5], 4u, "resinfo height");
+			cr_expect_eq(r[6], x + 16 * y, "(%u,%u) atomic old value", x, y);
+			cr_expect_eq(m[y * 64 + x], x + 16 * y + 1000, "(%u,%u) in memory", x, y);
+		}
+}
