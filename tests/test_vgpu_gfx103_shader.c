@@ -472,3 +472,64 @@ Test(vgpu_gfx103_shader, linear_2d_images)
 			cr_expect_eq(m[y * 64 + x], x + 16 * y + 1000, "(%u,%u) in memory", x, y);
 		}
 }
+
+/* A tiled gfx10.3 image: 256 x 128 texels of 32_UINT in SW_MODE 27
+ * (SW_64KB_R_X), with pipe/bank XOR 3 in the base address's bits 9:8.  On
+ * the 680m (GB_ADDR_CONFIG 0x243: 8 pipes, 4 packers) addrlib's gfx10 RB+
+ * pattern (GFX10_SW_64K_R_X_1xaa_RBPLUS_PATINFO row "8 pipes (4 PKRs) 4
+ * bpe": nibbles 3, 39, 297, 376) gives the address bits of a 128 x 128
+ * block
+ *   2 X0, 3 X1, 4 Y0, 5 Y1, 6 X2, 7 Y2, 8 Y4^X6^Y6, 9 Z1^X4^Y4,
+ *   10 Z0^X5^Y5, 11 X3, 12 Y3, 13 X5^Y8, 14 X6^Y7, 15 Y6^X7
+ * so (9, 10) is at 0x1824, (100, 77) at 0xf4d0 and (130, 5) in the second
+ * block at 0x10000 + 0x8098, before the XOR of 0x300 into bits 15:0. */
+Test(vgpu_gfx103_shader, tiled_64kb_r_x_image)
+{
+	static const uint32_t code[] = {
+		0x34140083,             /* v_lshlrev_b32_e32 v10, 3, v0 */
+		0xdc348000, 0x0100000a, /* global_load_dwordx2 v[1:2], v10, s[0:1] */
+		0xf40c0101, 0xfa000000, /* s_load_dwordx8 s[4:11], s[2:3], 0x0 */
+		0x4a0600ff, 0x00000064, /* v_add_nc_u32_e32 v3, 0x64, v0 */
+		0x34160082,             /* v_lshlrev_b32_e32 v11, 2, v0 */
+		0xbf8c0070,             /* s_waitcnt vmcnt(0) lgkmcnt(0) */
+		/* image_store v3, v[1:2], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0201108, 0x00010301,
+		0xbbfd0000,             /* s_waitcnt_vscnt null, 0x0 */
+		/* image_load v4, v[1:2], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0001108, 0x00010401,
+		0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+		0xdc708100, 0x0000040b, /* global_store_dword v11, v4, s[0:1] offset:256 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *desc = vgpu_rig_buf_new(4096);
+	struct rig_buf *img = vgpu_rig_buf_new(4 * 65536);
+	/* the image at the first 64 KiB boundary inside the buffer */
+	uint64_t base = (img->va + 0xffff) & ~0xffffull;
+	uint8_t *at0 = (uint8_t *)img->cpu + (base - img->va);
+	uint32_t *t = desc->cpu;
+	tsharp_gfx103(t, base | 0x300, 256, 128, 20);
+	t[3] |= 27u << 20; /* SW_MODE 27: SW_64KB_R_X */
+	uint32_t *m = out->cpu;
+	const uint32_t xy[3][2] = { { 9, 10 }, { 100, 77 }, { 130, 5 } };
+	const uint32_t at[3] = { 0x1824 ^ 0x300, 0xf4d0 ^ 0x300, 0x10000 + (0x8098 ^ 0x300) };
+	for (unsigned i = 0; i < 3; i++) {
+		m[2 * i] = xy[i][0];
+		m[2 * i + 1] = xy[i][1];
+	}
+	uint32_t user[4] = { (uint32_t)out->va, (uint32_t)(out->va >> 32), (uint32_t)desc->va,
+			     (uint32_t)(desc->va >> 32) };
+	uint32_t size[3] = { 3, 1, 1 };
+	cr_assert_eq(dispatch(prog, size, 0, user, 4, 0), 0);
+	unsigned found = 0;
+	for (unsigned k = 0; k < 2 * 65536 / 4; k++)
+		found += ((const uint32_t *)at0)[k] != 0;
+	cr_expect_eq(found, 3, "three texels written, %u found", found);
+	for (unsigned i = 0; i < 3; i++) {
+		uint32_t v;
+		memcpy(&v, at0 + at[i], 4);
+		cr_expect_eq(v, 100 + i, "(%u, %u) at 0x%x: %u", xy[i][0], xy[i][1], at[i], v);
+		cr_expect_eq(m[64 + i], 100 + i, "image_load back, lane %u", i);
+	}
+}

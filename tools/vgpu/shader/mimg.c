@@ -62,11 +62,12 @@
  * gfx10 unified formats of shader/mubuf_gfx103.c, the others (SRGB,
  * compressed, ...) fault), MAX_MIP in word 5 bits 7:4, a 1D/2D custom
  * pitch - 1 in word 4 bits 13:0; words 0, 2, 3 and DEPTH/BASE_ARRAY as
- * gfx11.  Only linear images of one level run there: gfx10's tiled
- * swizzle patterns and linear mip chain layout are not held (a fault
- * naming them).
+ * gfx11.  One-level images run there, linear or tiled in a thin 2D mode
+ * of addrlib's gfx10 RB+ tables (shader/swizzle_gfx10.c); mip chains and
+ * tiled 3D images fault naming what is not held.
  */
 #include "internal.h"
+#include "swizzle_gfx10.h"
 #include "swizzle_gfx11.h"
 #include "base/vgpu_device.h"
 
@@ -201,11 +202,23 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	im->depth = d[4] & 0x1fffu;
 	im->base_array = (d[4] >> 16) & 0x1fffu;
 	im->tiled = sw_mode != 0;
-	if (gfx103 && (im->tiled || im->levels > 1)) {
-		snprintf(msg, sizeof(msg), "gfx10.3 image with SW_MODE %u and %u levels: only linear "
-			 "one-level images are modelled on gfx10.3 (its addrlib swizzle patterns and "
-			 "linear mip layout are not held)", sw_mode, im->levels);
-		return shader_fault(c, msg);
+	if (gfx103) {
+		/* gfx10.3: one level, linear or a thin 2D swizzle mode of
+		 * shader/swizzle_gfx10.c (not 3D: its Z/R/S/D 3D layouts differ) */
+		const struct vgpu_profile *prof = vgpu_profile_get(NULL);
+		unsigned elem_log2 = (unsigned)__builtin_ctz(im->bytes);
+		if (im->levels > 1 ||
+		    (im->tiled && ((im->bytes & (im->bytes - 1)) || type == 10 || !prof ||
+				   !gfx10_swz_layout(sw_mode, elem_log2, prof->gb_addr_config,
+						     im->width, im->height, &im->swz)))) {
+			snprintf(msg, sizeof(msg), "gfx10.3 image TYPE %u with SW_MODE %u (%s) of %u-byte "
+				 "texels and %u levels is not modelled (gfx10.3: one level, linear or a "
+				 "thin 2D mode of the RB+ tables)", type, sw_mode,
+				 gfx11_swz_mode_name(sw_mode), im->bytes, im->levels);
+			return shader_fault(c, msg);
+		}
+		if (im->tiled)
+			return 0;
 	}
 	if (im->tiled) {
 		unsigned elem_log2 = (unsigned)__builtin_ctz(im->bytes);
