@@ -5,9 +5,8 @@
 # submits to the GFX ring, the compute-only family to a compute ring) and on
 # a vgpu profile of each generation Mesa 22.3 knows (780m = GFX1103_R1,
 # 7900xtx = GFX1100; 680m = REMBRANDT, gfx1035: the gfx10.3 command
-# processor and shader core, wave64 shaders with shared VGPRs; its image
-# tests are skipped, saying so: the vgpu runs no gfx10.3 image
-# instructions).
+# processor and shader core, wave64 shaders with shared VGPRs, images in
+# gfx10's T# and swizzle modes).
 #
 # RADV is forced (VK_ICD_FILENAMES) so that llvmpipe is never picked by
 # accident.  Run by tests/run-tests.sh with LD_PRELOAD and
@@ -53,11 +52,8 @@ for prof in 780m 7900xtx 680m; do
 	inst=$base-$prof
 	for fam in compute gfx; do
 		out=$tmp/$prof-$fam.log
-		extra=
-		[ "$prof" = 680m ] && extra=--no-images
-		# $extra unquoted on purpose: no word when empty
 		AMDBARE_VGPU_PROFILE=$prof AMDBARE_VGPU_INSTANCE=$inst VK_ICD_FILENAMES=$icd \
-			VKC_SPV_DIR=$build/vulkan "$bin" --family "$fam" $extra >"$out" 2>&1
+			VKC_SPV_DIR=$build/vulkan "$bin" --family "$fam" >"$out" 2>&1
 		rc=$?
 		last=$(tail -n 1 "$out")
 		p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')

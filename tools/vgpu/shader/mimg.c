@@ -62,9 +62,10 @@
  * gfx10 unified formats of shader/mubuf_gfx103.c, the others (SRGB,
  * compressed, ...) fault), MAX_MIP in word 5 bits 7:4, a 1D/2D custom
  * pitch - 1 in word 4 bits 13:0; words 0, 2, 3 and DEPTH/BASE_ARRAY as
- * gfx11.  One-level images run there, linear or tiled in a thin 2D mode
- * of addrlib's gfx10 RB+ tables (shader/swizzle_gfx10.c); mip chains and
- * tiled 3D images fault naming what is not held.
+ * gfx11.  Tiled images take addrlib's gfx10 RB+ tables
+ * (shader/swizzle_gfx10.c: thin 2D modes with mip chains, thick 3D with
+ * one level); a linear image with several levels faults (gfx10's linear
+ * mip layout is not held), as do the modes the tables do not hold.
  */
 #include "internal.h"
 #include "swizzle_gfx10.h"
@@ -203,18 +204,19 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	im->base_array = (d[4] >> 16) & 0x1fffu;
 	im->tiled = sw_mode != 0;
 	if (gfx103) {
-		/* gfx10.3: one level, linear or a thin 2D swizzle mode of
-		 * shader/swizzle_gfx10.c (not 3D: its Z/R/S/D 3D layouts differ) */
+		/* gfx10.3: linear with one level, or tiled in a mode of
+		 * shader/swizzle_gfx10.c (addrlib's gfx10 RB+ tables) */
 		const struct vgpu_profile *prof = vgpu_profile_get(NULL);
 		unsigned elem_log2 = (unsigned)__builtin_ctz(im->bytes);
-		if (im->levels > 1 ||
-		    (im->tiled && ((im->bytes & (im->bytes - 1)) || type == 10 || !prof ||
-				   !gfx10_swz_layout(sw_mode, elem_log2, prof->gb_addr_config,
-						     im->width, im->height, &im->swz)))) {
+		if (im->tiled ? ((im->bytes & (im->bytes - 1)) || !prof ||
+				 !gfx10_swz_layout(sw_mode, elem_log2, prof->gb_addr_config,
+						   im->width, im->height, im->levels, thick, &im->swz))
+			      : im->levels > 1) {
 			snprintf(msg, sizeof(msg), "gfx10.3 image TYPE %u with SW_MODE %u (%s) of %u-byte "
-				 "texels and %u levels is not modelled (gfx10.3: one level, linear or a "
-				 "thin 2D mode of the RB+ tables)", type, sw_mode,
-				 gfx11_swz_mode_name(sw_mode), im->bytes, im->levels);
+				 "texels and %u levels%s is not modelled (gfx10.3's linear mip chain and "
+				 "this swizzle are not held)", type, sw_mode,
+				 gfx11_swz_mode_name(sw_mode), im->bytes, im->levels,
+				 thick ? " (3D thick)" : "");
 			return shader_fault(c, msg);
 		}
 		if (im->tiled)
