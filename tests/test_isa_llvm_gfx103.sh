@@ -158,7 +158,7 @@ tbuffer_store_format_d16_xyzw v[1:2], off, s[4:7], s1 format:[BUF_FMT_16_16_16_1
 tbuffer_load_format_xyzw v[1:4], v2, s[4:7], m0 format:[BUF_FMT_10_11_11_UNORM] idxen
 image_load v[0:3], v[4:5], s[8:15] dmask:0xf dim:SQ_RSRC_IMG_2D unorm
 image_load v[0:1], [v4, v7, v9], s[8:15] dmask:0xf dim:SQ_RSRC_IMG_3D unorm glc slc dlc d16
-image_load_mip v0, v[4:6], s[8:15] dmask:0x4 dim:SQ_RSRC_IMG_2D unorm a16
+image_load_mip v0, v[4:5], s[8:15] dmask:0x4 dim:SQ_RSRC_IMG_2D unorm a16
 image_store_mip v[0:3], [v4, v7, v9, v2], s[8:15] dmask:0xf dim:SQ_RSRC_IMG_2D_ARRAY unorm
 image_store_pck v0, v4, s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_1D unorm r128
 image_get_resinfo v[0:4], v4, s[8:15] dmask:0xf dim:SQ_RSRC_IMG_2D_ARRAY unorm tfe
