@@ -533,3 +533,40 @@ Test(vgpu_gfx103_shader, tiled_64kb_r_x_image)
 		cr_expect_eq(m[64 + i], 100 + i, "image_load back, lane %u", i);
 	}
 }
+
+/* GLOBAL lds on gfx10.3 (global_load_dword/ushort ... lds): as MUBUF lds,
+ * each lane's loaded value (a ushort zero-extended) lands in LDS at M0 +
+ * instruction offset + lane * 4. */
+Test(vgpu_gfx103_shader, global_lds)
+{
+	static const uint32_t code[] = {
+		0x34020082,             /* v_lshlrev_b32_e32 v1, 2, v0 */
+		0xbefc03a0,             /* s_mov_b32 m0, 32 */
+		0xdc30a008, 0x00020001, /* global_load_dword v1, s[2:3] offset:8 lds */
+		0xdc28a018, 0x00020001, /* global_load_ushort v1, s[2:3] offset:24 lds */
+		0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+		0xd8d80028, 0x02000001, /* ds_read_b32 v2, v1 offset:40 */
+		0xd8d80038, 0x03000001, /* ds_read_b32 v3, v1 offset:56 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xdc708000, 0x00000201, /* global_store_dword v1, v2, s[0:1] */
+		0xdc708010, 0x00000301, /* global_store_dword v1, v3, s[0:1] offset:16 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *in = vgpu_rig_buf_new(4096);
+	uint32_t *src = in->cpu;
+	for (uint32_t l = 0; l < 4; l++) {
+		src[2 + l] = 0x2000u + l;
+		src[6 + l] = 0xabcd8000u + l; /* the ushort: 0x8000 + l */
+	}
+	uint32_t user[4] = { (uint32_t)out->va, (uint32_t)(out->va >> 32), (uint32_t)in->va,
+			     (uint32_t)(in->va >> 32) };
+	uint32_t size[3] = { 4, 1, 1 };
+	cr_assert_eq(dispatch(prog, size, 1u << 15, user, 4, 0), 0);
+	const uint32_t *o = out->cpu;
+	for (uint32_t l = 0; l < 4; l++) {
+		cr_expect_eq(o[l], 0x2000u + l, "lane %u dword", l);
+		cr_expect_eq(o[4 + l], 0x8000u + l, "lane %u ushort", l);
+	}
+}
