@@ -570,3 +570,46 @@ Test(vgpu_gfx103_shader, global_lds)
 		cr_expect_eq(o[4 + l], 0x8000u + l, "lane %u ushort", l);
 	}
 }
+
+/* A linear gfx10.3 image with two levels (MAX_MIP 1 in word 5, LAST_LEVEL
+ * 1): Gfx10Lib::HwlComputeSurfaceInfoLinear puts the smallest level first,
+ * each with its own 256-byte pitch: for 8 x 4 texels of 32_UINT, level 1
+ * (4 x 2) at 0 with a 64-texel pitch, level 0 at 512; so level 1 (1, 1)
+ * is at 256 + 4 and level 0 (3, 2) at 512 + 512 + 12. */
+Test(vgpu_gfx103_shader, linear_mip_chain)
+{
+	static const uint32_t code[] = {
+		0xf40c0101, 0xfa000000, /* s_load_dwordx8 s[4:11], s[2:3], 0x0 */
+		0x7e000281,             /* v_mov_b32_e32 v0, 1 */
+		0x7e020281,             /* v_mov_b32_e32 v1, 1 */
+		0x7e040281,             /* v_mov_b32_e32 v2, 1 */
+		0x7e0602ff, 0x00000111, /* v_mov_b32_e32 v3, 0x111 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		/* image_store_mip v3, v[0:2], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0241108, 0x00010300,
+		0x7e000283,             /* v_mov_b32_e32 v0, 3 */
+		0x7e020282,             /* v_mov_b32_e32 v1, 2 */
+		0x7e040280,             /* v_mov_b32_e32 v2, 0 */
+		0x7e0602ff, 0x00000222, /* v_mov_b32_e32 v3, 0x222 */
+		/* image_store_mip v3, v[0:2], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0241108, 0x00010300,
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *desc = vgpu_rig_buf_new(4096);
+	struct rig_buf *img = vgpu_rig_buf_new(4096);
+	uint32_t *t = desc->cpu;
+	tsharp_gfx103(t, img->va, 8, 4, 20);
+	t[3] |= 1u << 16; /* LAST_LEVEL 1 */
+	t[5] |= 1u << 4;  /* MAX_MIP 1 */
+	uint32_t user[4] = { 0, 0, (uint32_t)desc->va, (uint32_t)(desc->va >> 32) };
+	uint32_t size[3] = { 1, 1, 1 };
+	cr_assert_eq(dispatch(prog, size, 0, user, 4, 0), 0);
+	const uint32_t *m = img->cpu;
+	unsigned found = 0;
+	for (unsigned k = 0; k < 1024; k++)
+		found += m[k] != 0;
+	cr_expect_eq(found, 2, "two texels written, %u found", found);
+	cr_expect_eq(m[(256 + 4) / 4], 0x111u, "level 1 (1, 1)");
+	cr_expect_eq(m[(512 + 512 + 12) / 4], 0x222u, "level 0 (3, 2)");
+}

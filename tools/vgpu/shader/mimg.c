@@ -62,10 +62,11 @@
  * gfx10 unified formats of shader/mubuf_gfx103.c, the others (SRGB,
  * compressed, ...) fault), MAX_MIP in word 5 bits 7:4, a 1D/2D custom
  * pitch - 1 in word 4 bits 13:0; words 0, 2, 3 and DEPTH/BASE_ARRAY as
- * gfx11.  Tiled images take addrlib's gfx10 RB+ tables
- * (shader/swizzle_gfx10.c: thin 2D modes with mip chains, thick 3D with
- * one level); a linear image with several levels faults (gfx10's linear
- * mip layout is not held), as do the modes the tables do not hold.
+ * gfx11.  Linear images are laid out as on gfx11 (Gfx10Lib::
+ * HwlComputeSurfaceInfoLinear has the same 256-byte pitch and the same mip
+ * chain, smallest level first); tiled ones take addrlib's gfx10 RB+
+ * tables (shader/swizzle_gfx10.c: thin 2D modes with mip chains, thick 3D
+ * with one level); the modes the tables do not hold fault.
  */
 #include "internal.h"
 #include "swizzle_gfx10.h"
@@ -208,13 +209,12 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 		 * shader/swizzle_gfx10.c (addrlib's gfx10 RB+ tables) */
 		const struct vgpu_profile *prof = vgpu_profile_get(NULL);
 		unsigned elem_log2 = (unsigned)__builtin_ctz(im->bytes);
-		if (im->tiled ? ((im->bytes & (im->bytes - 1)) || !prof ||
-				 !gfx10_swz_layout(sw_mode, elem_log2, prof->gb_addr_config,
-						   im->width, im->height, im->levels, thick, &im->swz))
-			      : im->levels > 1) {
+		if (im->tiled && ((im->bytes & (im->bytes - 1)) || !prof ||
+				  !gfx10_swz_layout(sw_mode, elem_log2, prof->gb_addr_config,
+						    im->width, im->height, im->levels, thick,
+						    &im->swz))) {
 			snprintf(msg, sizeof(msg), "gfx10.3 image TYPE %u with SW_MODE %u (%s) of %u-byte "
-				 "texels and %u levels%s is not modelled (gfx10.3's linear mip chain and "
-				 "this swizzle are not held)", type, sw_mode,
+				 "texels and %u levels%s: this swizzle is not modelled", type, sw_mode,
 				 gfx11_swz_mode_name(sw_mode), im->bytes, im->levels,
 				 thick ? " (3D thick)" : "");
 			return shader_fault(c, msg);
