@@ -8,7 +8,8 @@
 #       wave32 and wave64 (vgpu-disasm --wave64);
 #   (b) forms assembled here from text: SDWA, DPP16/DPP8, m0/null, SMEM
 #       cache bits, FLAT/GLOBAL/SCRATCH addressing, MUBUF/MTBUF with lds
-#       and formats, DS, VOP3b, literals, packed math, hwreg/sendmsg;
+#       and formats, MIMG storage-image forms (NSA, modifiers), DS,
+#       VOP3b, literals, packed math, hwreg/sendmsg;
 #   (c) every 16-bit immediate of s_waitcnt and s_sendmsg, and every 7th
 #       of s_getreg_b32 (the gfx10 layouts of those fields);
 #   (d) 3000 random encodings (tests/isa/fuzz_gfx103.py, fixed seed): what
@@ -155,6 +156,15 @@ buffer_gl1_inv
 tbuffer_load_format_x v20, v40, s[40:43], s10 format:[BUF_FMT_32_FLOAT] offen offset:16 glc slc dlc
 tbuffer_store_format_d16_xyzw v[1:2], off, s[4:7], s1 format:[BUF_FMT_16_16_16_16_FLOAT]
 tbuffer_load_format_xyzw v[1:4], v2, s[4:7], m0 format:[BUF_FMT_10_11_11_UNORM] idxen
+image_load v[0:3], v[4:5], s[8:15] dmask:0xf dim:SQ_RSRC_IMG_2D unorm
+image_load v[0:1], [v4, v7, v9], s[8:15] dmask:0xf dim:SQ_RSRC_IMG_3D unorm glc slc dlc d16
+image_load_mip v0, v[4:5], s[8:15] dmask:0x4 dim:SQ_RSRC_IMG_2D unorm a16
+image_store_mip v[0:3], [v4, v7, v9, v2], s[8:15] dmask:0xf dim:SQ_RSRC_IMG_2D_ARRAY unorm
+image_store_pck v0, v4, s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_1D unorm r128
+image_get_resinfo v[0:4], v4, s[8:15] dmask:0xf dim:SQ_RSRC_IMG_2D_ARRAY unorm tfe
+image_atomic_cmpswap v[0:1], v[4:5], s[8:15] dmask:0x3 dim:SQ_RSRC_IMG_2D unorm glc
+image_atomic_fmax v0, v[4:6], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_CUBE unorm glc lwe
+image_msaa_load v[0:3], v[4:7], s[8:15] dmask:0xf dim:SQ_RSRC_IMG_2D_MSAA_ARRAY unorm
 ds_write_b32 v20, v40 offset:16 gds
 ds_write2_b32 v1, v2, v3 offset0:4 offset1:8
 ds_read_b64 v[1:2], v3 offset:65535

@@ -186,3 +186,430 @@ Test(vgpu_gfx103_shader, scratch_through_the_swizzled_private_segment_buffer)
 			cr_expect_eq(s[(wave * 4096 + 16 * 4 * 32 + lane * 4) / 4], 0x100 + wave * 32 + lane,
 				     "wave %u lane %u", wave, lane);
 }
+
+/* The gfx10.3 integer dot products, computed here from their RDNA2 ISA
+ * definitions: signed or unsigned lanes of 8, 4 or 16 bits, multiplied
+ * and summed exactly with S2; clamp saturates, else the low 32 bits. */
+static uint32_t ref_dot(uint32_t a, uint32_t b, uint32_t c, unsigned bits, int sgn, int clamp)
+{
+	int64_t s = sgn ? (int64_t)(int32_t)c : (int64_t)c;
+	uint32_t m = bits == 16 ? 0xffffu : (1u << bits) - 1;
+	for (unsigned i = 0; i < 32 / bits; i++) {
+		int64_t x = (a >> (bits * i)) & m, y = (b >> (bits * i)) & m;
+		if (sgn && (x >> (bits - 1))) x -= (int64_t)m + 1;
+		if (sgn && (y >> (bits - 1))) y -= (int64_t)m + 1;
+		s += x * y;
+	}
+	if (clamp) {
+		int64_t lo = sgn ? INT32_MIN : 0, hi = sgn ? INT32_MAX : (int64_t)UINT32_MAX;
+		s = s < lo ? lo : s > hi ? hi : s;
+	}
+	return (uint32_t)s;
+}
+
+/* The gfx10.3-only mnemonics: v_dot4_i32_i8, v_dot8_i32_i4,
+ * v_dot2_i32_i16, v_dot2_u32_u16 (VOP3P, op_sel picking the halves),
+ * v_dot4c_i32_i8 (VOP2, accumulating into its destination), s_ff0_i32_b32
+ * / _b64 (the first zero bit, -1 if none) and s_memtime / s_memrealtime
+ * (64-bit counters that do not run backwards). */
+Test(vgpu_gfx103_shader, dot_products_ff0_and_memtime)
+{
+	static const uint32_t code[] = {
+		0x7e0202ff, 0x807f02fe, /* v_mov_b32_e32 v1, 0x807f02fe */
+		0x7e0402ff, 0xff818003, /* v_mov_b32_e32 v2, 0xff818003 */
+		0x7e0602ff, 0x00000064, /* v_mov_b32_e32 v3, 0x64 */
+		0x7e000280,             /* v_mov_b32_e32 v0, 0 */
+		0xcc164004, 0x1c0e0501, /* v_dot4_i32_i8 v4, v1, v2, v3 */
+		0xcc184005, 0x1c0e0501, /* v_dot8_i32_i4 v5, v1, v2, v3 */
+		0xcc144006, 0x1c0e0501, /* v_dot2_i32_i16 v6, v1, v2, v3 */
+		0xcc154007, 0x1c0e0501, /* v_dot2_u32_u16 v7, v1, v2, v3 */
+		0xcc15c008, 0x1b060501, /* v_dot2_u32_u16 v8, v1, v2, -1 clamp */
+		0x7e120303,             /* v_mov_b32_e32 v9, v3 */
+		0x1a120501,             /* v_dot4c_i32_i8 v9, v1, v2 */
+		/* v_dot2_i32_i16 v10, v1, v2, v3 op_sel:[1,0,0] op_sel_hi:[0,1,1] */
+		0xcc14480a, 0x140e0501,
+		/* v_dot4_i32_i8 v11, v1, v1, 0x7fffffff clamp */
+		0xcc16c00b, 0x1bfe0301, 0x7fffffff,
+		0xdc788000, 0x00000400, /* global_store_dwordx4 v0, v[4:7], s[0:1] */
+		0xdc788010, 0x00000800, /* global_store_dwordx4 v0, v[8:11], s[0:1] offset:16 */
+		0xbe8211ff, 0x0000ffff, /* s_ff0_i32_b32 s2, 0xffff */
+		0xbe8603c1,             /* s_mov_b32 s6, -1 */
+		0xbe8703ff, 0xfffffeff, /* s_mov_b32 s7, 0xfffffeff */
+		0xbe831206,             /* s_ff0_i32_b64 s3, s[6:7] */
+		0xbe8412c1,             /* s_ff0_i32_b64 s4, -1 */
+		0xf4940200, 0x00000000, /* s_memrealtime s[8:9] */
+		0xf4900280, 0x00000000, /* s_memtime s[10:11] */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xf4940300, 0x00000000, /* s_memrealtime s[12:13] */
+		0xf4900380, 0x00000000, /* s_memtime s[14:15] */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0x7e080202,             /* v_mov_b32_e32 v4, s2 */
+		0x7e0a0203,             /* v_mov_b32_e32 v5, s3 */
+		0x7e0c0204,             /* v_mov_b32_e32 v6, s4 */
+		0x7e0e0208,             /* v_mov_b32_e32 v7, s8 */
+		0x7e100209,             /* v_mov_b32_e32 v8, s9 */
+		0x7e12020c,             /* v_mov_b32_e32 v9, s12 */
+		0x7e14020d,             /* v_mov_b32_e32 v10, s13 */
+		0x7e16020a,             /* v_mov_b32_e32 v11, s10 */
+		0x7e18020b,             /* v_mov_b32_e32 v12, s11 */
+		0x7e1a020e,             /* v_mov_b32_e32 v13, s14 */
+		0x7e1c020f,             /* v_mov_b32_e32 v14, s15 */
+		0xdc788020, 0x00000400, /* global_store_dwordx4 v0, v[4:7], s[0:1] offset:32 */
+		0xdc788030, 0x00000800, /* global_store_dwordx4 v0, v[8:11], s[0:1] offset:48 */
+		0xdc7c8040, 0x00000c00, /* global_store_dwordx3 v0, v[12:14], s[0:1] offset:64 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t user[2] = { (uint32_t)out->va, (uint32_t)(out->va >> 32) };
+	uint32_t size[3] = { 1, 1, 1 };
+	cr_assert_eq(dispatch(prog, size, 0, user, 2, 0), 0);
+	const uint32_t a = 0x807f02feu, b = 0xff818003u;
+	/* op_sel:[1,0,0] op_sel_hi:[0,1,1]: S0's high half with S1's low,
+	 * S0's low half with S1's high */
+	uint32_t a_swapped = (a >> 16) | (a << 16);
+	const uint32_t want[8] = {
+		ref_dot(a, b, 100, 8, 1, 0), ref_dot(a, b, 100, 4, 1, 0),
+		ref_dot(a, b, 100, 16, 1, 0), ref_dot(a, b, 100, 16, 0, 0),
+		0xffffffffu, /* 0xffffffff + products > 0, clamped */
+		ref_dot(a, b, 100, 8, 1, 0),
+		ref_dot(a_swapped, b, 100, 16, 1, 0),
+		0x7fffffffu, /* 0x7fffffff + squares, clamped */
+	};
+	/* the reference against the products worked by hand: bytes
+	 * (-2, 2, 127, -128) . (3, -128, -127, -1) + 100; halves
+	 * (0x02fe, 0x807f) . (0x8003, 0xff81) signed and unsigned + 100 */
+	cr_assert_eq(want[0], (uint32_t)(-6 - 256 - 16129 + 128 + 100));
+	cr_assert_eq(want[2], (uint32_t)(766 * -32765 + -32641 * -127 + 100));
+	cr_assert_eq(want[3], (uint32_t)(766u * 32771u + 32895u * 65409u + 100u));
+	vgpu_rig_expect_words(out, want, 8);
+	const uint32_t *o = (const uint32_t *)out->cpu;
+	cr_expect_eq(o[8], 16u, "s_ff0_i32_b32 of 0xffff");
+	cr_expect_eq(o[9], 40u, "s_ff0_i32_b64 of all ones but bit 40");
+	cr_expect_eq(o[10], 0xffffffffu, "s_ff0_i32_b64 of -1");
+	uint64_t rt0 = o[11] | (uint64_t)o[12] << 32, rt1 = o[13] | (uint64_t)o[14] << 32;
+	uint64_t t0 = o[15] | (uint64_t)o[16] << 32, t1 = o[17] | (uint64_t)o[18] << 32;
+	cr_expect(rt0 != 0 && rt1 >= rt0, "s_memrealtime %llu then %llu",
+		  (unsigned long long)rt0, (unsigned long long)rt1);
+	cr_expect(t0 != 0 && t1 >= t0, "s_memtime %llu then %llu", (unsigned long long)t0,
+		  (unsigned long long)t1);
+}
+
+/* A gfx10.3 buffer resource (SQ_BUF_RSRC_WORD0..3 as Mesa's gfx10
+ * descriptors build it): base, stride 0, NUM_RECORDS bytes, DST_SEL
+ * X Y Z W, FORMAT (7 bits at 12, gfx10's codes), RESOURCE_LEVEL 1,
+ * OOB_SELECT 3 (raw). */
+static void vsharp_gfx103(uint32_t *d, uint64_t va, uint32_t bytes, uint32_t format)
+{
+	d[0] = (uint32_t)va;
+	d[1] = (uint32_t)(va >> 32) & 0xffffu;
+	d[2] = bytes;
+	d[3] = (4u | 5u << 3 | 6u << 6 | 7u << 9) | format << 12 | 1u << 24 | 3u << 28;
+}
+
+static uint32_t f32_bits(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+/* Typed buffer access with gfx10's FORMAT codes (LLVM's UfmtGFX10): 56
+ * is 8_8_8_8_UNORM (gfx11's 42), 32 10_11_11_USCALED (gfx11 has no such
+ * format; its 32 is 10_10_10_2_UNORM), 71 16_16_16_16_FLOAT (gfx11's 57);
+ * the d16 form (gfx10's buffer_load_format_d16_xyzw); tbuffer_* with the
+ * instruction's format; and MUBUF lds:
+ * each lane's dword (and sign-extended byte) lands in LDS at M0 +
+ * instruction offset + lane * 4, read back with ds_read_b32. */
+Test(vgpu_gfx103_shader, typed_buffers_and_mubuf_lds)
+{
+	static const uint32_t code[] = {
+		0x34020082,             /* v_lshlrev_b32_e32 v1, 2, v0 */
+		0x34040083,             /* v_lshlrev_b32_e32 v2, 3, v0 */
+		0xbefc03c0,             /* s_mov_b32 m0, 64 */
+		0xe00c0000, 0x80010400, /* buffer_load_format_xyzw v[4:7], off, s[4:7], 0 */
+		0xe0080004, 0x80020800, /* buffer_load_format_xyz v[8:10], off, s[8:11], 0 offset:4 */
+		0xe20c0000, 0x80010e00, /* buffer_load_format_d16_xyzw v[14:15], off, s[4:7], 0 */
+		0xe0311008, 0x80010001, /* buffer_load_dword v1, s[4:7], 0 offen offset:8 lds */
+		0xbefc03ff, 0x00000080, /* s_mov_b32 m0, 0x80 */
+		0xe0251018, 0x80010001, /* buffer_load_sbyte v1, s[4:7], 0 offen offset:24 lds */
+		0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+		0x7e060280,             /* v_mov_b32_e32 v3, 0 */
+		0xdc788000, 0x00000403, /* global_store_dwordx4 v3, v[4:7], s[0:1] */
+		0xdc7c8010, 0x00000803, /* global_store_dwordx3 v3, v[8:10], s[0:1] offset:16 */
+		0xdc748020, 0x00000e03, /* global_store_dwordx2 v3, v[14:15], s[0:1] offset:32 */
+		/* tbuffer_load_format_xyzw v[8:11], off, s[8:11], 0
+		 * format:[BUF_FMT_8_8_8_8_UNORM] (the instruction's format, 56,
+		 * not the V#'s) */
+		0xe9c30000, 0x80020800,
+		0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+		0xdc788030, 0x00000803, /* global_store_dwordx4 v3, v[8:11], s[0:1] offset:48 */
+		0xe01c0040, 0x80030400, /* buffer_store_format_xyzw v[4:7], off, s[12:15], 0 offset:64 */
+		0xd8d80048, 0x0c000001, /* ds_read_b32 v12, v1 offset:72 */
+		0xd8d80098, 0x0d000001, /* ds_read_b32 v13, v1 offset:152 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xdc748080, 0x00000c02, /* global_store_dwordx2 v2, v[12:13], s[0:1] offset:128 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *in = vgpu_rig_buf_new(4096);
+	uint32_t *src = in->cpu;
+	src[0] = 0x80ff4000u;                          /* 8_8_8_8: x 0, y 0x40, z 0xff, w 0x80 */
+	src[1] = 5u | 300u << 11 | 1000u << 22;        /* 10_11_11: x 10:0, y 21:11, z 31:22 */
+	for (uint32_t l = 0; l < 4; l++)
+		src[2 + l] = 0x1000u + l;              /* the lds dwords */
+	static const uint32_t bytes[4] = { 0xffu, 0x7fu, 0x80u, 0x01u };
+	for (uint32_t l = 0; l < 4; l++)
+		src[6 + l] = 0xabcd00u | bytes[l];     /* the lds sbytes (the low byte) */
+	uint32_t user[16] = { (uint32_t)out->va, (uint32_t)(out->va >> 32) };
+	vsharp_gfx103(&user[4], in->va, 64, 56);
+	vsharp_gfx103(&user[8], in->va, 64, 32);
+	vsharp_gfx103(&user[12], out->va, 256, 71);
+	uint32_t size[3] = { 4, 1, 1 };
+	/* RSRC2.LDS_SIZE 1: 128 dwords */
+	cr_assert_eq(dispatch(prog, size, 1u << 15, user, 16, 0), 0);
+	const uint32_t *o = out->cpu;
+	/* UNORM: raw / 255 */
+	cr_expect_eq(o[0], f32_bits(0.0f));
+	cr_expect_eq(o[1], f32_bits(64.0f / 255.0f));
+	cr_expect_eq(o[2], f32_bits(1.0f));
+	cr_expect_eq(o[3], f32_bits(128.0f / 255.0f));
+	/* USCALED: the field as a float */
+	cr_expect_eq(o[4], f32_bits(5.0f));
+	cr_expect_eq(o[5], f32_bits(300.0f));
+	cr_expect_eq(o[6], f32_bits(1000.0f));
+	for (unsigned i = 0; i < 4; i++)
+		cr_expect_eq(o[12 + i], o[i], "tbuffer component %u", i);
+	/* d16: f16 of 0, 64/255 (1.00392 x 2^-2: 0x3404), 1, 128/255 (0x3804) */
+	cr_expect_eq(o[8], 0x34040000u);
+	cr_expect_eq(o[9], 0x38043c00u);
+	/* the 16_16_16_16_FLOAT store of the same four values */
+	cr_expect_eq(o[16], 0x34040000u);
+	cr_expect_eq(o[17], 0x38043c00u);
+	static const int32_t sb[4] = { -1, 0x7f, -128, 1 };
+	for (uint32_t l = 0; l < 4; l++) {
+		cr_expect_eq(o[32 + 2 * l], 0x1000u + l, "lane %u lds dword", l);
+		cr_expect_eq(o[33 + 2 * l], (uint32_t)sb[l], "lane %u lds sbyte", l);
+	}
+}
+
+/* A gfx10.3 image descriptor (SQ_IMG_RSRC_WORD0..7 of gfx10): a linear
+ * (SW_MODE 0) one-level 2D image (TYPE 9) of w x h texels, FORMAT (word
+ * 1 bits 28:20, gfx10's codes), DST_SEL X Y Z W, MAX_MIP 0 (word 5). */
+static void tsharp_gfx103(uint32_t *d, uint64_t va, uint32_t w, uint32_t h, uint32_t format)
+{
+	memset(d, 0, 32);
+	d[0] = (uint32_t)(va >> 8);
+	d[1] = ((uint32_t)(va >> 40) & 0xffu) | format << 20 | ((w - 1) & 3u) << 30;
+	d[2] = ((w - 1) >> 2) | (h - 1) << 14;
+	d[3] = (4u | 5u << 3 | 6u << 6 | 7u << 9) | 9u << 28;
+}
+
+/* Images on gfx10.3, linear and one level: an 8 x 4 32_UINT image
+ * (gfx10 code 20) written with image_store, incremented with
+ * image_atomic_add (glc: the old value back) and sized with
+ * image_get_resinfo; an 8 x 4 8_8_8_8_UNORM image (gfx10 code 56, which
+ * is 16_16_16_16_FLOAT on gfx11) read with image_load.  The linear rows
+ * are 256 bytes apart (addrlib pads a linear pitch to 256 bytes): texel
+ * (x, y) of the 32-bit image is at y * 256 + x * 4. */
+Test(vgpu_gfx103_shader, linear_2d_images)
+{
+	static const uint32_t code[] = {
+		0xf40c0101, 0xfa000000, /* s_load_dwordx8 s[4:11], s[2:3], 0x0 */
+		0xf40c0301, 0xfa000020, /* s_load_dwordx8 s[12:19], s[2:3], 0x20 */
+		0x34040284,             /* v_lshlrev_b32_e32 v2, 4, v1 */
+		0x4a040102,             /* v_add_nc_u32_e32 v2, v2, v0 */
+		0x34060283,             /* v_lshlrev_b32_e32 v3, 3, v1 */
+		0x4a060103,             /* v_add_nc_u32_e32 v3, v3, v0 */
+		0x34060685,             /* v_lshlrev_b32_e32 v3, 5, v3 */
+		0x7e1402ff, 0x000003e8, /* v_mov_b32_e32 v10, 0x3e8 */
+		0x7e160280,             /* v_mov_b32_e32 v11, 0 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		/* image_store v2, v[0:1], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0201108, 0x00010200,
+		0xbbfd0000,             /* s_waitcnt_vscnt null, 0x0 */
+		/* image_atomic_add v10, v[0:1], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm glc */
+		0xf0443108, 0x00010a00,
+		/* image_load v[4:7], v[0:1], s[12:19] dmask:0xf dim:SQ_RSRC_IMG_2D unorm */
+		0xf0001f08, 0x00030400,
+		/* image_get_resinfo v[8:9], v11, s[4:11] dmask:0x3 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0381308, 0x0001080b,
+		0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+		0xdc788000, 0x00000403, /* global_store_dwordx4 v3, v[4:7], s[0:1] */
+		0xdc748010, 0x00000803, /* global_store_dwordx2 v3, v[8:9], s[0:1] offset:16 */
+		0xdc708018, 0x00000a03, /* global_store_dword v3, v10, s[0:1] offset:24 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *desc = vgpu_rig_buf_new(4096);
+	struct rig_buf *img_u32 = vgpu_rig_buf_new(4096);
+	struct rig_buf *img_unorm = vgpu_rig_buf_new(4096);
+	uint32_t *t = desc->cpu;
+	tsharp_gfx103(&t[0], img_u32->va, 8, 4, 20);
+	tsharp_gfx103(&t[8], img_unorm->va, 8, 4, 56);
+	/* texel (x, y) of the UNORM image: bytes x, 16 y, 255, 128 + x */
+	uint32_t *u = img_unorm->cpu;
+	for (uint32_t y = 0; y < 4; y++)
+		for (uint32_t x = 0; x < 8; x++)
+			u[y * 64 + x] = x | (16u * y) << 8 | 255u << 16 | (128u + x) << 24;
+	uint32_t user[4] = { (uint32_t)out->va, (uint32_t)(out->va >> 32), (uint32_t)desc->va,
+			     (uint32_t)(desc->va >> 32) };
+	uint32_t size[3] = { 8, 4, 1 };
+	cr_assert_eq(dispatch(prog, size, RSRC2_TIDIG(1), user, 4, 0), 0);
+	const uint32_t *o = out->cpu, *m = img_u32->cpu;
+	for (uint32_t y = 0; y < 4; y++)
+		for (uint32_t x = 0; x < 8; x++) {
+			const uint32_t *r = &o[(y * 8 + x) * 8];
+			cr_expect_eq(r[0], f32_bits((float)x / 255.0f), "(%u,%u) x", x, y);
+			cr_expect_eq(r[1], f32_bits((float)(16 * y) / 255.0f), "(%u,%u) y", x, y);
+			cr_expect_eq(r[2], f32_bits(1.0f), "(%u,%u) z", x, y);
+			cr_expect_eq(r[3], f32_bits((float)(128 + x) / 255.0f), "(%u,%u) w", x, y);
+			cr_expect_eq(r[4], 8u, "resinfo width");
+			cr_expect_eq(r[5], 4u, "resinfo height");
+			cr_expect_eq(r[6], x + 16 * y, "(%u,%u) atomic old value", x, y);
+			cr_expect_eq(m[y * 64 + x], x + 16 * y + 1000, "(%u,%u) in memory", x, y);
+		}
+}
+
+/* A tiled gfx10.3 image: 256 x 128 texels of 32_UINT in SW_MODE 27
+ * (SW_64KB_R_X), with pipe/bank XOR 3 in the base address's bits 9:8.  On
+ * the 680m (GB_ADDR_CONFIG 0x243: 8 pipes, 4 packers) addrlib's gfx10 RB+
+ * pattern (GFX10_SW_64K_R_X_1xaa_RBPLUS_PATINFO row "8 pipes (4 PKRs) 4
+ * bpe": nibbles 3, 39, 297, 376) gives the address bits of a 128 x 128
+ * block
+ *   2 X0, 3 X1, 4 Y0, 5 Y1, 6 X2, 7 Y2, 8 Y4^X6^Y6, 9 Z1^X4^Y4,
+ *   10 Z0^X5^Y5, 11 X3, 12 Y3, 13 X5^Y8, 14 X6^Y7, 15 Y6^X7
+ * so (9, 10) is at 0x1824, (100, 77) at 0xf4d0 and (130, 5) in the second
+ * block at 0x10000 + 0x8098, before the XOR of 0x300 into bits 15:0. */
+Test(vgpu_gfx103_shader, tiled_64kb_r_x_image)
+{
+	static const uint32_t code[] = {
+		0x34140083,             /* v_lshlrev_b32_e32 v10, 3, v0 */
+		0xdc348000, 0x0100000a, /* global_load_dwordx2 v[1:2], v10, s[0:1] */
+		0xf40c0101, 0xfa000000, /* s_load_dwordx8 s[4:11], s[2:3], 0x0 */
+		0x4a0600ff, 0x00000064, /* v_add_nc_u32_e32 v3, 0x64, v0 */
+		0x34160082,             /* v_lshlrev_b32_e32 v11, 2, v0 */
+		0xbf8c0070,             /* s_waitcnt vmcnt(0) lgkmcnt(0) */
+		/* image_store v3, v[1:2], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0201108, 0x00010301,
+		0xbbfd0000,             /* s_waitcnt_vscnt null, 0x0 */
+		/* image_load v4, v[1:2], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0001108, 0x00010401,
+		0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+		0xdc708100, 0x0000040b, /* global_store_dword v11, v4, s[0:1] offset:256 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *desc = vgpu_rig_buf_new(4096);
+	struct rig_buf *img = vgpu_rig_buf_new(4 * 65536);
+	/* the image at the first 64 KiB boundary inside the buffer */
+	uint64_t base = (img->va + 0xffff) & ~0xffffull;
+	uint8_t *at0 = (uint8_t *)img->cpu + (base - img->va);
+	uint32_t *t = desc->cpu;
+	tsharp_gfx103(t, base | 0x300, 256, 128, 20);
+	t[3] |= 27u << 20; /* SW_MODE 27: SW_64KB_R_X */
+	uint32_t *m = out->cpu;
+	const uint32_t xy[3][2] = { { 9, 10 }, { 100, 77 }, { 130, 5 } };
+	const uint32_t at[3] = { 0x1824 ^ 0x300, 0xf4d0 ^ 0x300, 0x10000 + (0x8098 ^ 0x300) };
+	for (unsigned i = 0; i < 3; i++) {
+		m[2 * i] = xy[i][0];
+		m[2 * i + 1] = xy[i][1];
+	}
+	uint32_t user[4] = { (uint32_t)out->va, (uint32_t)(out->va >> 32), (uint32_t)desc->va,
+			     (uint32_t)(desc->va >> 32) };
+	uint32_t size[3] = { 3, 1, 1 };
+	cr_assert_eq(dispatch(prog, size, 0, user, 4, 0), 0);
+	unsigned found = 0;
+	for (unsigned k = 0; k < 2 * 65536 / 4; k++)
+		found += ((const uint32_t *)at0)[k] != 0;
+	cr_expect_eq(found, 3, "three texels written, %u found", found);
+	for (unsigned i = 0; i < 3; i++) {
+		uint32_t v;
+		memcpy(&v, at0 + at[i], 4);
+		cr_expect_eq(v, 100 + i, "(%u, %u) at 0x%x: %u", xy[i][0], xy[i][1], at[i], v);
+		cr_expect_eq(m[64 + i], 100 + i, "image_load back, lane %u", i);
+	}
+}
+
+/* GLOBAL lds on gfx10.3 (global_load_dword/ushort ... lds): as MUBUF lds,
+ * each lane's loaded value (a ushort zero-extended) lands in LDS at M0 +
+ * instruction offset + lane * 4. */
+Test(vgpu_gfx103_shader, global_lds)
+{
+	static const uint32_t code[] = {
+		0x34020082,             /* v_lshlrev_b32_e32 v1, 2, v0 */
+		0xbefc03a0,             /* s_mov_b32 m0, 32 */
+		0xdc30a008, 0x00020001, /* global_load_dword v1, s[2:3] offset:8 lds */
+		0xdc28a018, 0x00020001, /* global_load_ushort v1, s[2:3] offset:24 lds */
+		0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+		0xd8d80028, 0x02000001, /* ds_read_b32 v2, v1 offset:40 */
+		0xd8d80038, 0x03000001, /* ds_read_b32 v3, v1 offset:56 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xdc708000, 0x00000201, /* global_store_dword v1, v2, s[0:1] */
+		0xdc708010, 0x00000301, /* global_store_dword v1, v3, s[0:1] offset:16 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *in = vgpu_rig_buf_new(4096);
+	uint32_t *src = in->cpu;
+	for (uint32_t l = 0; l < 4; l++) {
+		src[2 + l] = 0x2000u + l;
+		src[6 + l] = 0xabcd8000u + l; /* the ushort: 0x8000 + l */
+	}
+	uint32_t user[4] = { (uint32_t)out->va, (uint32_t)(out->va >> 32), (uint32_t)in->va,
+			     (uint32_t)(in->va >> 32) };
+	uint32_t size[3] = { 4, 1, 1 };
+	cr_assert_eq(dispatch(prog, size, 1u << 15, user, 4, 0), 0);
+	const uint32_t *o = out->cpu;
+	for (uint32_t l = 0; l < 4; l++) {
+		cr_expect_eq(o[l], 0x2000u + l, "lane %u dword", l);
+		cr_expect_eq(o[4 + l], 0x8000u + l, "lane %u ushort", l);
+	}
+}
+
+/* A linear gfx10.3 image with two levels (MAX_MIP 1 in word 5, LAST_LEVEL
+ * 1): Gfx10Lib::HwlComputeSurfaceInfoLinear puts the smallest level first,
+ * each with its own 256-byte pitch: for 8 x 4 texels of 32_UINT, level 1
+ * (4 x 2) at 0 with a 64-texel pitch, level 0 at 512; so level 1 (1, 1)
+ * is at 256 + 4 and level 0 (3, 2) at 512 + 512 + 12. */
+Test(vgpu_gfx103_shader, linear_mip_chain)
+{
+	static const uint32_t code[] = {
+		0xf40c0101, 0xfa000000, /* s_load_dwordx8 s[4:11], s[2:3], 0x0 */
+		0x7e000281,             /* v_mov_b32_e32 v0, 1 */
+		0x7e020281,             /* v_mov_b32_e32 v1, 1 */
+		0x7e040281,             /* v_mov_b32_e32 v2, 1 */
+		0x7e0602ff, 0x00000111, /* v_mov_b32_e32 v3, 0x111 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		/* image_store_mip v3, v[0:2], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0241108, 0x00010300,
+		0x7e000283,             /* v_mov_b32_e32 v0, 3 */
+		0x7e020282,             /* v_mov_b32_e32 v1, 2 */
+		0x7e040280,             /* v_mov_b32_e32 v2, 0 */
+		0x7e0602ff, 0x00000222, /* v_mov_b32_e32 v3, 0x222 */
+		/* image_store_mip v3, v[0:2], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm */
+		0xf0241108, 0x00010300,
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *desc = vgpu_rig_buf_new(4096);
+	struct rig_buf *img = vgpu_rig_buf_new(4096);
+	uint32_t *t = desc->cpu;
+	tsharp_gfx103(t, img->va, 8, 4, 20);
+	t[3] |= 1u << 16; /* LAST_LEVEL 1 */
+	t[5] |= 1u << 4;  /* MAX_MIP 1 */
+	uint32_t user[4] = { 0, 0, (uint32_t)desc->va, (uint32_t)(desc->va >> 32) };
+	uint32_t size[3] = { 1, 1, 1 };
+	cr_assert_eq(dispatch(prog, size, 0, user, 4, 0), 0);
+	const uint32_t *m = img->cpu;
+	unsigned found = 0;
+	for (unsigned k = 0; k < 1024; k++)
+		found += m[k] != 0;
+	cr_expect_eq(found, 2, "two texels written, %u found", found);
+	cr_expect_eq(m[(256 + 4) / 4], 0x111u, "level 1 (1, 1)");
+	cr_expect_eq(m[(512 + 512 + 12) / 4], 0x222u, "level 0 (3, 2)");
+}

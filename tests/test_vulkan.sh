@@ -5,14 +5,14 @@
 # submits to the GFX ring, the compute-only family to a compute ring) and on
 # a vgpu profile of each generation Mesa 22.3 knows (780m = GFX1103_R1,
 # 7900xtx = GFX1100; 680m = REMBRANDT, gfx1035: the gfx10.3 command
-# processor and shader core, wave64 shaders with shared VGPRs; raven =
-# RAVEN, gfx902: the gfx9 command processor and shader core, DPP
-# row_bcast/wave reductions and whole-wave ds_bpermute; the image tests of
-# both are skipped, saying so: the vgpu runs no gfx10.3 or gfx9 image
-# instructions).  Besides the suite's own shaders, RADV's internal (meta)
-# shaders run: vkCmdFillBuffer, vkCmdUpdateBuffer, vkCmdCopyBuffer and, on
-# the compute family of the gfx11 profiles, buffer<->image copies, all with
-# sizes that leave a partial last workgroup (tests/vulkan/vkmeta.c).
+# processor and shader core, wave64 shaders with shared VGPRs, images in
+# gfx10's T# and swizzle modes; raven = RAVEN, gfx902: the gfx9 command
+# processor and shader core, DPP row_bcast/wave reductions and whole-wave
+# ds_bpermute; its image tests are skipped, saying so: the vgpu runs no gfx9
+# image instructions).  Besides the suite's own shaders, RADV's internal
+# (meta) shaders run: vkCmdFillBuffer, vkCmdUpdateBuffer, vkCmdCopyBuffer
+# and, on the compute family, buffer<->image copies, all with sizes that
+# leave a partial last workgroup (tests/vulkan/vkmeta.c).
 #
 # RADV is forced (VK_ICD_FILENAMES) so that llvmpipe is never picked by
 # accident.  Run by tests/run-tests.sh with LD_PRELOAD and
@@ -59,7 +59,7 @@ for prof in 780m 7900xtx 680m raven; do
 	for fam in compute gfx; do
 		out=$tmp/$prof-$fam.log
 		extra=
-		[ "$prof" = 680m ] || [ "$prof" = raven ] && extra=--no-images
+		[ "$prof" = raven ] && extra=--no-images
 		# $extra unquoted on purpose: no word when empty
 		AMDBARE_VGPU_PROFILE=$prof AMDBARE_VGPU_INSTANCE=$inst VK_ICD_FILENAMES=$icd \
 			VKC_SPV_DIR=$build/vulkan "$bin" --family "$fam" $extra >"$out" 2>&1

@@ -810,8 +810,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		if (only && strcmp(only, tests[i].name))
 			continue;
-		/* --no-images: a device whose vgpu model runs no image
-		 * instructions (the gfx10.3 profiles); said, not hidden */
+		/* --no-images: for a device whose vgpu model runs no image
+		 * instructions; said, not hidden */
 		if (no_images && !strncmp(tests[i].name, "image_", 6)) {
 			printf("skip %s: image instructions are not modelled on this vgpu profile\n",
 			       tests[i].name);

@@ -790,6 +790,15 @@ static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords
 	static const uint8_t coords[8] = {1, 2, 3, 3, 2, 3, 3, 4};
 	uint32_t w0 = words[0], w1 = words[1];
 	uint32_t fl = in->desc->flags;
+	unsigned nsa_dwords = 0;
+	if (in->gen == ISA_GEN_GFX103) {
+		/* gfx10's layout (isa_decode_gfx103.c); the operands below
+		 * sit where gfx11 has them */
+		if (isa_mimg_fields_gfx103(in, words, &nsa_dwords) ||
+		    (in->d16 && (fl & ISA_OPF_MIMG_NO_D16)))
+			return -EILSEQ;
+		goto operands;
+	}
 	in->nsa = (uint8_t)(w0 & 1);
 	in->dim = (uint8_t)((w0 >> 2) & 7);
 	in->unorm = (uint8_t)((w0 >> 7) & 1);
@@ -806,6 +815,7 @@ static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords
 	 * opcode has no 16-bit form make the encoding invalid (as LLVM) */
 	if ((w0 & 2) || ((w1 >> 26) & 0x1f) || (in->d16 && (fl & ISA_OPF_MIMG_NO_D16)))
 		return -EILSEQ;
+operands:;
 	unsigned naddr = (fl & ISA_OPF_MIMG_RESINFO) ? 1u
 			 : coords[in->dim] + ((fl & ISA_OPF_MIMG_MIP) ? 1u : 0u);
 	unsigned nregs = in->a16 ? (naddr + 1) / 2 : naddr;
@@ -819,9 +829,15 @@ static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords
 	 * 0xf) only; for other masks LLVM 19 prints a fallback operand size
 	 * that means nothing, so they are rejected here */
 	if (!strncmp(in->desc->name, "image_atomic_", 13)) {
-		int cmpswap = !strcmp(in->desc->name, "image_atomic_cmpswap");
-		if (cmpswap ? (in->dmask != 0x3 && in->dmask != 0xf)
-			    : (in->dmask != 0x1 && in->dmask != 0x3))
+		int cmpswap = !strcmp(in->desc->name, "image_atomic_cmpswap") ||
+			      !strcmp(in->desc->name, "image_atomic_fcmpswap");
+		/* gfx10 (llvm-objdump-19 --mcpu=gfx1030): a cmpswap with dmask
+		 * 0x1 decodes too, its data the two dwords of the 32-bit form */
+		int cmp1 = cmpswap && in->gen == ISA_GEN_GFX103 && in->dmask == 0x1 && !in->tfe;
+		if (cmp1)
+			ndata = 2;
+		else if (cmpswap ? (in->dmask != 0x3 && in->dmask != 0xf)
+				 : (in->dmask != 0x1 && in->dmask != 0x3))
 			return -EILSEQ;
 		if (in->tfe && in->dmask != (cmpswap ? 0x3 : 0x1))
 			return -EILSEQ;   /* no 64-bit atomic form with tfe either */
@@ -831,6 +847,9 @@ static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords
 		return -EILSEQ;   /* NSA of a single address (LLVM prints no sensible form) */
 	if (in->nsa) {
 		len += (nregs - 1 + 3) / 4;
+		/* gfx10 announces the NSA dwords in word 0 */
+		if (in->gen == ISA_GEN_GFX103 && len != 2 + nsa_dwords)
+			return -EILSEQ;
 		if (len > nwords)
 			return -EOVERFLOW;
 		in->nsa_reg[0] = (uint8_t)(w1 & 0xff);

@@ -12,7 +12,12 @@
  *   scalar registers: m0 is 124 and null 125 (gfx11: null 124, m0 125);
  *          every scalar field value is given in gfx11 numbering.
  *   MTBUF  format 25:19, opcode 18:16 and bit 21 of word 1; else as MUBUF
- * Not covered (-EILSEQ, docs/vgpu-isa.md): MIMG, EXP, VINTRP. */
+ *   MIMG   opcode 24:18 and bit 0 (opcode bit 7), NSA dwords 2:1, DIM 5:3,
+ *          DLC 7, DMASK 11:8, UNORM 12, GLC 13, R128 15, TFE 16, LWE 17,
+ *          SLC 25; word 1 VADDR 7:0, VDATA 15:8, SRSRC 20:16, SSAMP
+ *          25:21, A16 30, D16 31 (the storage-image opcodes only)
+ * Not covered (-EILSEQ, docs/vgpu-isa.md): EXP, VINTRP, the sampling MIMG
+ * opcodes. */
 #include <errno.h>
 #include <string.h>
 
@@ -39,6 +44,7 @@ static const struct {
 	[ISA_ENC_VOP3P] = {isa_tab103_vop3p, &isa_tab103_vop3p_n},
 	[ISA_ENC_MUBUF] = {isa_tab103_mubuf, &isa_tab103_mubuf_n},
 	[ISA_ENC_MTBUF] = {isa_tab103_xmtbuf, &isa_tab103_xmtbuf_n},
+	[ISA_ENC_MIMG] = {isa_tab103_xmimg, &isa_tab103_xmimg_n},
 };
 
 const struct isa_opdesc *isa_lookup_gfx103(enum isa_enc enc, unsigned op)
@@ -118,8 +124,35 @@ int isa_classify_gfx103(const uint32_t *words, size_t nwords, enum isa_enc *enc,
 		*op = (w >> 18) & 0x7f;
 		return 0;
 	}
-	/* MIMG (0x3c), EXP (0x3e), VINTRP (0x32): not covered */
+	if ((w >> 26) == 0x3c) {
+		*enc = ISA_ENC_MIMG;
+		*op = ((w >> 18) & 0x7f) | (w & 1) << 7;
+		return 0;
+	}
+	/* EXP (0x3e), VINTRP (0x32): not covered */
 	return -EILSEQ;
+}
+
+int isa_mimg_fields_gfx103(struct isa_inst *in, const uint32_t *words, unsigned *nsa_dwords)
+{
+	uint32_t w0 = words[0], w1 = words[1];
+	*nsa_dwords = (w0 >> 1) & 3;
+	in->nsa = (uint8_t)(*nsa_dwords != 0);
+	in->dim = (uint8_t)((w0 >> 3) & 7);
+	in->dlc = (uint8_t)((w0 >> 7) & 1);
+	in->dmask = (uint8_t)((w0 >> 8) & 0xf);
+	in->unorm = (uint8_t)((w0 >> 12) & 1);
+	in->glc = (uint8_t)((w0 >> 13) & 1);
+	in->r128 = (uint8_t)((w0 >> 15) & 1);
+	in->tfe = (uint8_t)((w0 >> 16) & 1);
+	in->lwe = (uint8_t)((w0 >> 17) & 1);
+	in->slc = (uint8_t)((w0 >> 25) & 1);
+	in->a16 = (uint8_t)((w1 >> 30) & 1);
+	in->d16 = (uint8_t)((w1 >> 31) & 1);
+	/* SSAMP (no sampler for these opcodes) must be 0, as gfx11's */
+	if ((w1 >> 21) & 0x1f)
+		return -EILSEQ;
+	return 0;
 }
 
 /* Fields that hold a scalar register code (renumbered m0/null). */

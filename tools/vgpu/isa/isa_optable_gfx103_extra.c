@@ -76,3 +76,42 @@ const struct isa_opdesc isa_tab103_xvop3[] = {
 	{888, "v_permlanex16_b32", 4, ISA_OPF_ABS_IGNORE|ISA_OPF_NEG_IGNORE|ISA_OPF_OPSEL_PRINT|ISA_OPF_OPSEL_FI_BC, 0, 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC0, 32, ISA_LIT_NOLIT, ISA_SRC_DENY_EXEC|ISA_SRC_DENY_FCONST|ISA_SRC_DENY_ICONST|ISA_SRC_DENY_LDS|ISA_SRC_DENY_LIT|ISA_SRC_DENY_M0|ISA_SRC_DENY_SGPR|ISA_SRC_DENY_TTMP|ISA_SRC_DENY_VCC}, {ISA_FLD_SRC1, 32, ISA_LIT_32F, ISA_SRC_DENY_LDS|ISA_SRC_DENY_VGPR}, {ISA_FLD_SRC2, 32, ISA_LIT_32F, ISA_SRC_DENY_LDS|ISA_SRC_DENY_VGPR}}, NULL, NULL},
 };
 const unsigned isa_tab103_xvop3_n = 8;
+
+/* MIMG, the image instructions a compute shader uses on storage images
+ * (as gfx11's isa_xtab_mimg): loads, stores, get_resinfo, atomics (gfx10
+ * also has fcmpswap/fmin/fmax) and msaa_load, with gfx10's opcodes (read
+ * off llvm-mc-19 -mcpu=gfx1030 -show-encoding: opcode bit 7 is word 0 bit
+ * 0, bits 6:0 are 24:18; image_msaa_load is 128).  No sampling, gather,
+ * get_lod or BVH.  Operand widths are placeholders that isa_decode works
+ * out (gfx10's msaa_load returns popcount(dmask) dwords, not gfx11's 4). */
+const struct isa_opdesc isa_tab103_xmimg[] = {
+	{0, "image_load", 3, 0, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{1, "image_load_mip", 3, ISA_OPF_MIMG_MIP, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{2, "image_load_pck", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{3, "image_load_pck_sgn", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{4, "image_load_mip_pck", 3, ISA_OPF_MIMG_MIP|ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{5, "image_load_mip_pck_sgn", 3, ISA_OPF_MIMG_MIP|ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{8, "image_store", 3, 0, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{9, "image_store_mip", 3, ISA_OPF_MIMG_MIP, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{10, "image_store_pck", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{11, "image_store_mip_pck", 3, ISA_OPF_MIMG_MIP|ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{14, "image_get_resinfo", 3, ISA_OPF_MIMG_RESINFO|ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{15, "image_atomic_swap", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{16, "image_atomic_cmpswap", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{17, "image_atomic_add", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{18, "image_atomic_sub", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{20, "image_atomic_smin", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{21, "image_atomic_umin", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{22, "image_atomic_smax", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{23, "image_atomic_umax", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{24, "image_atomic_and", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{25, "image_atomic_or", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{26, "image_atomic_xor", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{27, "image_atomic_inc", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{28, "image_atomic_dec", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{29, "image_atomic_fcmpswap", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{30, "image_atomic_fmin", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{31, "image_atomic_fmax", 3, ISA_OPF_MIMG_NO_D16, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{128, "image_msaa_load", 3, 0, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRSRC, 256, ISA_LIT_NONE, 0}}, NULL, NULL},
+};
+const unsigned isa_tab103_xmimg_n = 28;

@@ -15,6 +15,7 @@ ISA_TAB103(ds) ISA_TAB103(flat) ISA_TAB103(scratch) ISA_TAB103(global)
 ISA_TAB103(vop3p) ISA_TAB103(mubuf)
 /* hand-written entries (isa_optable_gfx103_extra.c) */
 ISA_TAB103(xsopk) ISA_TAB103(xsmem) ISA_TAB103(xds) ISA_TAB103(xmtbuf) ISA_TAB103(xvop3)
+ISA_TAB103(xmimg)
 #undef ISA_TAB103
 
 /* Table entry of opcode op in gfx10.3 encoding enc, or NULL. */
@@ -46,6 +47,12 @@ int isa_decode_sdwa_gfx103(struct isa_inst *in, const uint32_t *words, size_t nw
 /* SDWA: the source modifiers of the SDWA dword, S1 and VOPC's SGPR
  * destination (gfx10.3 and gfx9 share the layout); 0 or -EILSEQ. */
 int isa_sdwa_extra_gfx103(struct isa_inst *in);
+
+/* MIMG's fields in the gfx10 layout (isa_decode.c's decode_mimg reads
+ * the operands, which sit where gfx11 has them): sets in's modifier
+ * fields and *nsa_dwords (the NSA address dwords word 0 announces);
+ * -EILSEQ for an encoding LLVM rejects. */
+int isa_mimg_fields_gfx103(struct isa_inst *in, const uint32_t *words, unsigned *nsa_dwords);
 
 /* gfx10 -> gfx11 scalar register numbering: m0 124 <-> 125 null. */
 static inline unsigned isa_sreg_gfx103(unsigned code)

@@ -187,9 +187,18 @@ void shader_gfx103_base_name(struct shader_icache_entry *e)
 		b[n - 4] = 0;
 	char out[sizeof(e->base)];
 	const char *to = lookup(names, COUNT(names), b);
+	const char *fd16 = strstr(b, "_format_d16_");
 	if (to) {
 		snprintf(b, sizeof(e->base), "%s", to);
 	} else if (mem_name(b, out, sizeof(out))) {
+		snprintf(b, sizeof(e->base), "%s", out);
+	} else if (fd16 && (!strncmp(b, "buffer_", 7) || !strncmp(b, "tbuffer_", 8))) {
+		/* the typed d16 forms: gfx10's <load|store>_format_d16_[hi_]x..
+		 * is gfx11's <load|store>_d16_[hi_]format_x.. */
+		const char *rest = fd16 + 12;
+		bool hi = !strncmp(rest, "hi_", 3);
+		snprintf(out, sizeof(out), "%.*s_d16_%sformat_%s", (int)(fd16 - b), b,
+			 hi ? "hi_" : "", hi ? rest + 3 : rest);
 		snprintf(b, sizeof(e->base), "%s", out);
 	}
 	/* gfx10's ds_cmpst_* take DATA0 = the compare value, DATA1 = the new

@@ -145,6 +145,7 @@ enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16, VEXT_K_PK_F16
 	X(FMA_DX9_ZERO_F32, "fma_dx9_zero_f32", 1, "fff", 0) \
 	X(FMAC_DX9_ZERO_F32, "fmac_dx9_zero_f32", 1, "ff", VEXTF_OLD) \
 	X(DOT2ACC_F32_F16, "dot2acc_f32_f16", 1, "..", VEXTF_OLD | VEXTF_PACKED_SRC) \
+	X(DOT4C_I32_I8, "dot4c_i32_i8", 0, "..", VEXTF_OLD) \
 	X(FLOOR_F64, "floor_f64", 3, "d", 0) X(CEIL_F64, "ceil_f64", 3, "d", 0) \
 	X(TRUNC_F64, "trunc_f64", 3, "d", 0) X(RNDNE_F64, "rndne_f64", 3, "d", 0) \
 	X(FRACT_F64, "fract_f64", 3, "d", 0) X(LDEXP_F64, "ldexp_f64", 3, "d.", 0) \
@@ -407,6 +408,11 @@ int shader_exec_salu(struct shader_core *c, struct shader_wave *w,
  * s_round_mode, s_denorm_mode; `name` is the mnemonic. */
 int shader_exec_sreg(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 		     const char *name);
+/* gfx10.3 s_memtime (the 64-bit shader clock, the 1 GHz count
+ * SHADER_CYCLES takes its low bits from) / s_memrealtime (the 100 MHz
+ * REALTIME counter) into SDATA */
+int shader_exec_memtime(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+			bool real);
 /* MODE from COMPUTE_PGM_RSRC1 (FLOAT_MODE, DX10_CLAMP, IEEE_MODE,
  * FP16_OVFL), as the SPI loads it into a new wave. */
 uint32_t shader_mode_from_rsrc1(uint32_t rsrc1);
@@ -491,6 +497,8 @@ struct buf_format {
 };
 /* FORMAT code -> layout; ncomp 0: invalid or not modelled */
 struct buf_format buf_format_of(unsigned code);
+/* the same for gfx10.3's FORMAT codes (shader/mubuf_gfx103.c) */
+struct buf_format buf_format_of_gfx103(unsigned code);
 unsigned buf_format_bytes(const struct buf_format *f);
 /* component i of a texel: its raw bits (and, in *fi, the one-component
  * format that converts them); storing raw bits of component i */

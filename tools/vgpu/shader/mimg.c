@@ -62,8 +62,19 @@
  * coordinate is the slice (BASE_ARRAY + face, inside up to DEPTH; a cube
  * array's cubes are six consecutive faces each, as RADV's DEPTH/BASE_ARRAY
  * count faces).
+ * gfx10.3 (SQ_IMG_RSRC_WORD* of gfx10, as ROCr's resource_nv.h lays them
+ * out): word 1 MIN_LOD 19:8 and FORMAT 28:20 (9 bits; codes 1-77 are the
+ * gfx10 unified formats of shader/mubuf_gfx103.c, the others (SRGB,
+ * compressed, ...) fault), MAX_MIP in word 5 bits 7:4, a 1D/2D custom
+ * pitch - 1 in word 4 bits 13:0; words 0, 2, 3 and DEPTH/BASE_ARRAY as
+ * gfx11.  Linear images are laid out as on gfx11 (Gfx10Lib::
+ * HwlComputeSurfaceInfoLinear has the same 256-byte pitch and the same mip
+ * chain, smallest level first); tiled ones take addrlib's gfx10 RB+
+ * tables (shader/swizzle_gfx10.c: thin 2D modes with mip chains, thick 3D
+ * with one level); the modes the tables do not hold fault.
  */
 #include "internal.h"
+#include "swizzle_gfx10.h"
 #include "swizzle_gfx11.h"
 #include "base/vgpu_device.h"
 
@@ -195,6 +206,18 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	const uint32_t *d = &w->s[r->reg];
 	char msg[192];
 	unsigned sw_mode = (d[3] >> 20) & 0x1f, type = d[3] >> 28, code = (d[1] >> 20) & 0xff;
+	/* gfx10.3's T# (see the gfx10.3 note at the end of the file
+	 * comment): FORMAT is word 1 bits 28:20 with gfx10's codes */
+	bool gfx103 = c->gen == ISA_GEN_GFX103;
+	if (gfx103)
+		code = (d[1] >> 20) & 0x1ffu;
+	/* MSAA: gfx11's multi-sample patterns are held (image_msaa_of);
+	 * gfx10's are not */
+	if ((type == 14 || type == 15) && gfx103) {
+		snprintf(msg, sizeof(msg), "MSAA image (TYPE %u) on gfx10.3 is not modelled (gfx10's "
+			 "multi-sample swizzle patterns are not held)", type);
+		return shader_fault(c, msg);
+	}
 	if (type == 14 || type == 15)
 		return image_msaa_of(c, w, in, im);
 	/* gfx11 3D in an S or D swizzle mode is "thick" (HwlIsThick: blocks
@@ -214,7 +237,12 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	}
 	if (in->tfe || in->lwe)
 		return shader_fault(c, "MIMG tfe/lwe is not modelled");
-	im->f = buf_format_of(code);
+	if (gfx103) {
+		static const struct buf_format none = { 0, 0, 0, 0 };
+		im->f = code <= 77 ? buf_format_of_gfx103(code) : none;
+	} else {
+		im->f = buf_format_of(code);
+	}
 	if (!im->f.ncomp) {
 		snprintf(msg, sizeof(msg), "image FORMAT %u is invalid or not modelled", code);
 		return shader_fault(c, msg);
@@ -232,10 +260,28 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	im->dst_sel = d[3] & 0xfffu;
 	im->base_level = (d[3] >> 12) & 0xfu;
 	im->last_level = (d[3] >> 16) & 0xfu;
-	im->levels = ((d[1] >> 16) & 0xfu) + 1;
+	im->levels = ((gfx103 ? d[5] >> 4 : d[1] >> 16) & 0xfu) + 1;
 	im->depth = d[4] & 0x1fffu;
 	im->base_array = (d[4] >> 16) & 0x1fffu;
 	im->tiled = sw_mode != 0;
+	if (gfx103) {
+		/* gfx10.3: linear with one level, or tiled in a mode of
+		 * shader/swizzle_gfx10.c (addrlib's gfx10 RB+ tables) */
+		const struct vgpu_profile *prof = vgpu_profile_get(NULL);
+		unsigned elem_log2 = (unsigned)__builtin_ctz(im->bytes);
+		if (im->tiled && ((im->bytes & (im->bytes - 1)) || !prof ||
+				  !gfx10_swz_layout(sw_mode, elem_log2, prof->gb_addr_config,
+						    im->width, im->height, im->levels, thick,
+						    &im->swz))) {
+			snprintf(msg, sizeof(msg), "gfx10.3 image TYPE %u with SW_MODE %u (%s) of %u-byte "
+				 "texels and %u levels%s: this swizzle is not modelled", type, sw_mode,
+				 gfx11_swz_mode_name(sw_mode), im->bytes, im->levels,
+				 thick ? " (3D thick)" : "");
+			return shader_fault(c, msg);
+		}
+		if (im->tiled)
+			return 0;
+	}
 	if (im->tiled) {
 		unsigned elem_log2 = (unsigned)__builtin_ctz(im->bytes);
 		const struct vgpu_profile *prof = vgpu_profile_get(NULL);
@@ -263,8 +309,10 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	}
 	uint32_t align = 256u / im->bytes;
 	im->pitch = (im->width + align - 1) & ~(align - 1);
-	if (!im->array && type != 10 && im->levels == 1 && im->depth + 1 > im->pitch)
-		im->pitch = im->depth + 1;
+	/* gfx10.3: that custom pitch - 1 is 14 bits, bit 13 in word 4 bit 13 */
+	uint32_t custom = gfx103 ? (d[4] & 0x3fffu) + 1 : im->depth + 1;
+	if (!im->array && type != 10 && im->levels == 1 && custom > im->pitch)
+		im->pitch = custom;
 	return 0;
 }
 
@@ -515,11 +563,7 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 int shader_exec_mimg(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e)
 {
-	/* The image descriptor (T#) and its FORMAT codes are gfx11's here;
-	 * gfx10.3's differ, and are not modelled. */
-	if (c->gen == ISA_GEN_GFX103)
-		return shader_fault(c, "image instructions (MIMG) on gfx10.3 are not modelled "
-				    "(gfx10.3 image descriptor and formats)");
+	/* The image descriptor (T#) of gfx9 is not modelled. */
 	if (c->gen == ISA_GEN_GFX9)
 		return shader_fault(c, "image instructions (MIMG) on gfx9 are not modelled "
 				    "(gfx9 image descriptor, formats and swizzle modes)");

@@ -28,8 +28,10 @@
  * buffer_atomic_* (shader/atomic.c), tfe on loads (the status dword after
  * the data is 0: the vgpu has no partially resident memory, so no access
  * fails), and the cache invalidations (no-ops: memory is coherent here).
- * On gfx10.3 the swizzle bit is dword1 bit 31 with 4-byte elements;
- * typed forms and the lds bit fault there as not modelled.
+ * On gfx10.3 the swizzle bit is dword1 bit 31 with 4-byte elements, the
+ * FORMAT field is dword3 bits 18:12 with gfx10's codes
+ * (shader/mubuf_gfx103.c), and a load with the lds bit writes each lane's
+ * dword to LDS instead of VGPRs (mubuf_lds below).
  * buffer_load_lds_* faults: gfx11 has no MUBUF load into LDS (LLVM lists
  * FeatureVMemToLDSLoad for gfx9/gfx10 but not gfx11, and llc-19 cannot
  * select llvm.amdgcn.raw.buffer.load.lds for gfx1100).
@@ -457,6 +459,43 @@ static int typed_lane(struct shader_core *c, struct shader_wave *w, const struct
 	return buf_copy(c, m, l, 0, buf, nbytes, true);
 }
 
+/* gfx10.3 MUBUF lds (buffer_load_dword/ubyte/sbyte/ushort/sshort/
+ * format_x with the lds bit): the lane's loaded value, as it would reach
+ * a VGPR (zero or sign extended, format_x converted), is written as one
+ * dword to LDS at M0 + instruction offset + lane * 4 (the GCN/RDNA ISA's
+ * "LDS_ADDR = LDSbase + LDS_offset + inst_offset + TID * 4", M0 holding
+ * the LDS byte offset as LLVM's llvm.amdgcn.*.buffer.load.lds lowering
+ * puts it there; the instruction offset applies to both addresses).  An
+ * out-of-range load writes 0; an LDS address beyond the allocation drops
+ * the write, as DS stores do. */
+static int mubuf_lds(struct shader_core *c, struct shader_wave *w,
+		     const struct shader_mem_plan *p, const struct buf_format *f,
+		     const struct buf_map *m, const struct buf_lane *l, unsigned lane,
+		     uint32_t inst_offset, bool in_range)
+{
+	uint32_t v = 0;
+	int r;
+	if (p->fmt) {
+		uint8_t buf[16] = { 0 };
+		if (in_range && (r = buf_copy(c, m, l, 0, buf, buf_format_bytes(f), false)))
+			return r;
+		struct buf_format fi;
+		uint32_t raw = buf_comp_get(f, buf, 0, &fi);
+		v = fmt_to_reg(&fi, raw, false);
+	} else {
+		if (in_range && (r = buf_copy(c, m, l, 0, &v, p->bytes, false)))
+			return r;
+		if (p->bytes == 1)
+			v = p->sext ? (uint32_t)(int32_t)(int8_t)v : (v & 0xff);
+		else if (p->bytes == 2)
+			v = p->sext ? (uint32_t)(int32_t)(int16_t)v : (v & 0xffff);
+	}
+	uint64_t a = (uint64_t)w->s[SREG_M0] + inst_offset + (uint64_t)lane * 4u;
+	if (a + 4 <= c->lds_size)
+		memcpy(c->lds + a, &v, 4);
+	return 0;
+}
+
 static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		      const struct shader_icache_entry *e)
 {
@@ -468,16 +507,15 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		return shader_fault(c, p->why);
 	if (p->kind != MEM_LOAD && p->kind != MEM_STORE && p->kind != MEM_ATOMIC)
 		return shader_illegal(c);
-	if (in->lds)
-		return shader_fault(c, "MUBUF lds (a load into LDS, gfx10.3 and gfx9) is not modelled");
-	/* BUF_FMT codes are gfx11's in buf_format_of(); gfx10.3 numbers
-	 * its formats differently */
-	if (p->fmt && c->gen == ISA_GEN_GFX103)
-		return shader_fault(c, "typed buffer access (buffer_*_format_*, tbuffer_*) on "
-				    "gfx10.3 is not modelled (gfx10.3 buffer FORMAT codes)");
+	/* gfx9 has the lds bit too; its LDS addressing is not modelled */
+	if (in->lds && c->gen == ISA_GEN_GFX9)
+		return shader_fault(c, "MUBUF lds (a load into LDS) on gfx9 is not modelled");
+	if (in->lds && (c->gen != ISA_GEN_GFX103 || p->kind != MEM_LOAD))
+		return shader_illegal(c);
 	if (p->fmt && c->gen == ISA_GEN_GFX9)
 		return shader_fault(c, "typed buffer access (buffer_*_format_*, tbuffer_*) on "
 				    "gfx9 is not modelled (gfx9 DATA_FORMAT/NUM_FORMAT codes)");
+	bool gfx103 = c->gen == ISA_GEN_GFX103;
 	bool load = p->kind == MEM_LOAD;
 	if (in->tfe && !load)
 		return shader_fault(c, "MUBUF tfe on a store or atomic is not modelled");
@@ -487,12 +525,12 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 	const struct isa_operand *vdata = inst_op(in, ISA_FLD_DATA0);
 	const struct isa_operand *srsrc = inst_op(in, ISA_FLD_SRSRC);
 	const struct isa_operand *soff = inst_op(in, ISA_FLD_MSOFF);
-	if (!vdata || !srsrc || !soff || srsrc->kind != ISA_OPK_SREG ||
+	if ((!vdata && !in->lds) || !srsrc || !soff || srsrc->kind != ISA_OPK_SREG ||
 	    srsrc->reg + 4u > SHADER_NUM_SREGS)
 		return shader_illegal(c);
 	if ((in->offen || in->idxen) && (!vaddr || vmem_check_vgprs(c, w, vaddr)))
 		return vaddr ? -ECANCELED : shader_illegal(c);
-	if (vmem_check_vgprs(c, w, vdata))
+	if (vdata && vmem_check_vgprs(c, w, vdata))
 		return -ECANCELED;
 	uint64_t soffset = 0;
 	int r = sop_read(c, w, soff, &soffset);
@@ -528,8 +566,9 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 	}
 	struct buf_format f = { 0, 0, 0, 0 };
 	if (p->fmt) {
-		unsigned code = in->enc == ISA_ENC_MUBUF ? VSHARP_FORMAT(d[3]) : in->format;
-		f = buf_format_of(code);
+		unsigned code = in->enc != ISA_ENC_MUBUF ? in->format
+				: gfx103 ? (d[3] >> 12) & 0x7fu : VSHARP_FORMAT(d[3]);
+		f = gfx103 ? buf_format_of_gfx103(code) : buf_format_of(code);
 		if (!f.ncomp) {
 			char msg[96];
 			snprintf(msg, sizeof(msg), "buffer FORMAT %u is invalid or not modelled", code);
@@ -553,6 +592,16 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		uint64_t roff = l.offset + (gfx9 ? 0 : m.soffset);
 		if (in->tfe)
 			*vreg(w, vdata->reg + ndata, lane) = 0;
+		if (in->lds) {
+			r = mubuf_lds(c, w, p, &f, &m, &l, lane, (uint32_t)in->offset,
+				      p->fmt ? buffer_in_range(oob, num_records, m.stride, l.index,
+							       roff, 0, buf_format_bytes(&f))
+					     : buffer_in_range(oob, num_records, m.stride, l.index,
+							       roff, 0, bytes));
+			if (r)
+				return r;
+			continue;
+		}
 		if (p->fmt) {
 			bool ok = buffer_in_range(oob, num_records, m.stride, l.index, roff, 0,
 						  buf_format_bytes(&f));

@@ -6,11 +6,9 @@
  * instruction here).  An opcode not listed is an illegal instruction.
  */
 #include "internal.h"
-#include "base/vgpu_device.h" /* the profile: s_memrealtime's reference clock */
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 static bool is(const char *name, const char *want)
 {
@@ -54,13 +52,13 @@ enum salu_op {
 	SALU_SEXT_I16, SALU_BREV_B32, SALU_BCNT1, SALU_CTZ_B32, SALU_CTZ_B64, SALU_PACK_LL,
 	SALU_PACK_LH, SALU_PACK_HH, SALU_PACK_HL, SALU_ABSDIFF_I32, SALU_BFE_U64, SALU_BFE_I64,
 	SALU_BFM_B64, SALU_BREV_B64, SALU_CLZ, SALU_CLS, SALU_BITREPLICATE, SALU_ABS_I32,
-	SALU_BCNT0, SALU_QUADMASK, SALU_WQM,
+	SALU_BCNT0, SALU_QUADMASK, SALU_WQM, SALU_FF0_B32, SALU_FF0_B64,
 	/* SALU_OTHER: a SOP1/SOP2/SOPK name the table does not know (illegal
 	 * once its operands were read, as before) */
 	SALU_OTHER,
 	/* SMEM */
 	SALU_S_LOAD, SALU_S_BUFFER_LOAD, SALU_SMEM_NOP,
-	SALU_MEMTIME                /* gfx9 s_memtime (sub 0) / s_memrealtime (sub 1) */
+	SALU_MEMTIME, SALU_MEMREALTIME /* gfx10.3 and gfx9 s_memtime / s_memrealtime */
 };
 
 /* compare operations of s_cmp_* / s_cmpk_*, and saveexec's */
@@ -195,6 +193,9 @@ static enum salu_op resolve_table(const char *n, struct shader_salu_plan *p)
 	if (is(n, "s_bcnt1_i32_b32") || is(n, "s_bcnt1_i32_b64")) return SALU_BCNT1;
 	if (is(n, "s_ctz_i32_b32")) return SALU_CTZ_B32;
 	if (is(n, "s_ctz_i32_b64")) return SALU_CTZ_B64;
+	/* gfx10.3 s_ff0_i32_b32/b64: the first zero bit, -1 if none */
+	if (is(n, "s_ff0_i32_b32")) return SALU_FF0_B32;
+	if (is(n, "s_ff0_i32_b64")) return SALU_FF0_B64;
 	if (is(n, "s_pack_ll_b32_b16")) return SALU_PACK_LL;
 	if (is(n, "s_pack_lh_b32_b16")) return SALU_PACK_LH;
 	if (is(n, "s_pack_hh_b32_b16")) return SALU_PACK_HH;
@@ -232,11 +233,9 @@ void shader_salu_resolve(struct shader_icache_entry *e)
 		p->op = starts(n, "s_buffer_load_b") ? SALU_S_BUFFER_LOAD
 		      : starts(n, "s_load_b") ? SALU_S_LOAD
 		      : (is(n, "s_dcache_inv") || is(n, "s_gl1_inv") || starts(n, "s_atc_probe"))
-		      ? SALU_SMEM_NOP : SALU_ILLEGAL;
-		if (e->inst.gen == ISA_GEN_GFX9 && (is(n, "s_memtime") || is(n, "s_memrealtime"))) {
-			p->op = SALU_MEMTIME;
-			p->sub = is(n, "s_memrealtime");
-		}
+		      ? SALU_SMEM_NOP
+		      : is(n, "s_memtime") ? SALU_MEMTIME
+		      : is(n, "s_memrealtime") ? SALU_MEMREALTIME : SALU_ILLEGAL;
 		return;
 	default:
 		break;
@@ -542,6 +541,8 @@ static int salu_op(struct shader_core *c, struct shader_wave *w, const struct sh
 	case SALU_BCNT1: t = (uint64_t)__builtin_popcountll(a & m); break;
 	case SALU_CTZ_B32: *res = a32 ? (uint32_t)__builtin_ctz(a32) : ~0u; return 0;
 	case SALU_CTZ_B64: *res = a ? (uint32_t)__builtin_ctzll(a) : ~0u; return 0;
+	case SALU_FF0_B32: *res = ~a32 ? (uint32_t)__builtin_ctz(~a32) : ~0u; return 0;
+	case SALU_FF0_B64: *res = ~a ? (uint32_t)__builtin_ctzll(~a) : ~0u; return 0;
 	case SALU_PACK_LL: *res = (a32 & 0xffff) | (b32 << 16); return 0;
 	case SALU_PACK_LH: *res = (a32 & 0xffff) | (b32 & 0xffff0000u); return 0;
 	case SALU_PACK_HH: *res = (a32 >> 16) | (b32 & 0xffff0000u); return 0;
@@ -783,32 +784,14 @@ static int smem_buffer_load(struct shader_core *c, struct shader_wave *w,
  * back).  s_memrealtime: the REFCLK counter at the rate DEV_INFO's
  * gpu_counter_freq gives (drm/info.c: 25 MHz on Raven, GC 9.1.0 and
  * 9.2.2; 100 MHz otherwise), from CLOCK_MONOTONIC too. */
-static int smem_time(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
-		     bool real)
-{
-	const struct isa_operand *dst = inst_op(in, ISA_FLD_SDATA);
-	if (!dst || dst->kind != ISA_OPK_SREG || dst->bits != 64)
-		return shader_illegal(c);
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	uint64_t ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec, v = ns;
-	if (real) {
-		const struct vgpu_profile *p = vgpu_profile_get(NULL);
-		bool raven = p && p->gc_major == 9 &&
-			     (p->gc_minor == 1 || (p->gc_minor == 2 && p->gc_rev == 2));
-		v = raven ? ns / 40u : ns / 10u;
-	}
-	return sop_write(c, w, dst, v);
-}
-
 int shader_exec_smem(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e)
 {
 	const struct isa_inst *in = &e->inst;
 	if (e->plan.salu.op == SALU_SMEM_NOP)
 		return 0;
-	if (e->plan.salu.op == SALU_MEMTIME)
-		return smem_time(c, w, in, e->plan.salu.sub);
+	if (e->plan.salu.op == SALU_MEMTIME || e->plan.salu.op == SALU_MEMREALTIME)
+		return shader_exec_memtime(c, w, in, e->plan.salu.op == SALU_MEMREALTIME);
 	bool buffer = e->plan.salu.op == SALU_S_BUFFER_LOAD;
 	if (e->plan.salu.op != SALU_S_LOAD && !buffer)
 		return shader_illegal(c);

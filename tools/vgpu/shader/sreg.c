@@ -15,6 +15,7 @@
  * write to a read-only one, faults naming it.
  */
 #include "internal.h"
+#include "base/vgpu_device.h" /* the profile: s_memrealtime's reference clock */
 
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +26,23 @@ enum {
 	HWREG_FLAT_SCR_HI = 21, HWREG_HW_ID1 = 23, HWREG_HW_ID2 = 24, HWREG_SHADER_CYCLES = 29,
 	HWREG_GFX9_HW_ID = 4  /* gfx9's HW_ID (gfx10 split it into HW_ID1/2) */
 };
+
+/* the shader clock: a 1 GHz count of CLOCK_MONOTONIC */
+static uint64_t clock_1ghz(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* the REALTIME counter: the 100 MHz reference clock (CLOCK_MONOTONIC in
+ * 10 ns units) */
+static uint64_t clock_100mhz(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 100000000ull + (uint64_t)ts.tv_nsec / 10u;
+}
 
 /* MODE bits */
 #define MODE_ROUND_DENORM 0xffu    /* FP_ROUND 3:0, FP_DENORM 7:4 */
@@ -95,12 +113,9 @@ static int hwreg_read(struct shader_core *c, const struct shader_wave *w, unsign
 	case HWREG_HW_ID2: *v = 0; return 0;
 	case HWREG_FLAT_SCR_LO: *v = (uint32_t)w->scratch_base; return 0;
 	case HWREG_FLAT_SCR_HI: *v = (uint32_t)(w->scratch_base >> 32); return 0;
-	case HWREG_SHADER_CYCLES: {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		*v = (uint32_t)((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec) & 0xfffffu;
+	case HWREG_SHADER_CYCLES:
+		*v = (uint32_t)clock_1ghz() & 0xfffffu;
 		return 0;
-	}
 	default:
 		return unmodelled(c, "s_getreg", id);
 	}
@@ -141,12 +156,9 @@ static int sendmsg_rtn(struct shader_core *c, struct shader_wave *w, const struc
 	unsigned msg = (unsigned)in->ops[1].value & 0xffu;
 	uint64_t v;
 	switch (msg) {
-	case 131: { /* MSG_RTN_GET_REALTIME */
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		v = (uint64_t)ts.tv_sec * 100000000ull + (uint64_t)ts.tv_nsec / 10u;
+	case 131: /* MSG_RTN_GET_REALTIME */
+		v = clock_100mhz();
 		break;
-	}
 	case 130: case 133: /* MSG_RTN_GET_TMA, MSG_RTN_GET_TBA */
 		v = 0;
 		break;
@@ -155,6 +167,26 @@ static int sendmsg_rtn(struct shader_core *c, struct shader_wave *w, const struc
 		snprintf(m, sizeof(m), "s_sendmsg_rtn message %u is not modelled", msg);
 		return shader_fault(c, m);
 	}
+	}
+	return sop_write(c, w, dst, v);
+}
+
+/* s_memtime reads the shader clock, s_memrealtime the REALTIME counter:
+ * the reference clock DEV_INFO's gpu_counter_freq reports (drm/info.c):
+ * 25 MHz on Raven/Picasso (GC 9.1.0, 9.2.2: soc15_get_xclk's reference
+ * / 4), 100 MHz on every other profile. */
+int shader_exec_memtime(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+			bool real)
+{
+	const struct isa_operand *dst = inst_op(in, ISA_FLD_SDATA);
+	if (!dst || dst->kind != ISA_OPK_SREG || dst->bits != 64)
+		return shader_illegal(c);
+	uint64_t v = clock_1ghz();
+	if (real) {
+		const struct vgpu_profile *p = vgpu_profile_get(NULL);
+		bool raven = p && p->gc_major == 9 &&
+			     (p->gc_minor == 1 || (p->gc_minor == 2 && p->gc_rev == 2));
+		v = raven ? v / 40u : clock_100mhz();
 	}
 	return sop_write(c, w, dst, v);
 }

@@ -735,6 +735,14 @@ static uint64_t lane(int op, const uint64_t *s, uint64_t old, bool vccbit, bool 
 		return fa == 0 || fb == 0 ? vu32f(0.0f + d) : vu32f(fmaf(fa, fb, d));
 	}
 	case VEXT_DOT2ACC_F32_F16: return dot2_f16(a, b, (uint32_t)old);
+	case VEXT_DOT4C_I32_I8: {
+		/* gfx10.3 V_DOT4C_I32_I8: D += the four signed byte products
+		 * (the low 32 bits; the VOP2 form has no clamp) */
+		uint32_t sum = (uint32_t)old;
+		for (int i = 0; i < 4; i++)
+			sum += (uint32_t)((int32_t)(int8_t)(a >> (8 * i)) * (int8_t)(b >> (8 * i)));
+		return sum;
+	}
 	/* f64 */
 	case VEXT_FLOOR_F64: return vu64d(floor(vf64(s[0])));
 	case VEXT_CEIL_F64: return vu64d(ceil(vf64(s[0])));

@@ -20,6 +20,9 @@ enum pk_op {
 	PK_LSHRREV_B16, PK_ASHRREV_I16, PK_MAX_I16, PK_MIN_I16, PK_MAX_U16, PK_MIN_U16,
 	PK_MAD_I16, PK_MAD_U16,
 	DOT2_F32_F16, DOT2_F32_BF16, DOT4_I32_IU8, DOT4_U32_U8, DOT8_I32_IU4, DOT8_U32_U4,
+	/* gfx10.3: the 16-bit dot products, and the 8/4-bit ones with both
+	 * sources signed (gfx11's iu8/iu4 forms choose per source) */
+	DOT4_I32_I8, DOT8_I32_I4, DOT2_I32_I16, DOT2_U32_U16,
 	MIXLO_F16, MIXHI_F16
 };
 
@@ -35,6 +38,8 @@ static const char *const pk_names[] = {
 	[DOT2_F32_F16] = "v_dot2_f32_f16", [DOT2_F32_BF16] = "v_dot2_f32_bf16",
 	[DOT4_I32_IU8] = "v_dot4_i32_iu8", [DOT4_U32_U8] = "v_dot4_u32_u8",
 	[DOT8_I32_IU4] = "v_dot8_i32_iu4", [DOT8_U32_U4] = "v_dot8_u32_u4",
+	[DOT4_I32_I8] = "v_dot4_i32_i8", [DOT8_I32_I4] = "v_dot8_i32_i4",
+	[DOT2_I32_I16] = "v_dot2_i32_i16", [DOT2_U32_U16] = "v_dot2_u32_u16",
 	[MIXLO_F16] = "v_fma_mixlo_f16", [MIXHI_F16] = "v_fma_mixhi_f16",
 };
 
@@ -83,10 +88,11 @@ static uint32_t pk_half(int op, uint32_t x, uint32_t y, uint32_t z, bool clamp, 
 
 static int64_t dot_int(int op, uint32_t a, uint32_t b, uint32_t c, uint8_t neg_lo, bool clamp)
 {
-	bool sa = op == DOT4_I32_IU8 || op == DOT8_I32_IU4 ? neg_lo & 1 : false;
-	bool sb = op == DOT4_I32_IU8 || op == DOT8_I32_IU4 ? (neg_lo >> 1) & 1 : false;
-	bool sgn = op == DOT4_I32_IU8 || op == DOT8_I32_IU4;
-	unsigned bits = op == DOT4_I32_IU8 || op == DOT4_U32_U8 ? 8 : 4;
+	bool both = op == DOT4_I32_I8 || op == DOT8_I32_I4;
+	bool sa = op == DOT4_I32_IU8 || op == DOT8_I32_IU4 ? neg_lo & 1 : both;
+	bool sb = op == DOT4_I32_IU8 || op == DOT8_I32_IU4 ? (neg_lo >> 1) & 1 : both;
+	bool sgn = op == DOT4_I32_IU8 || op == DOT8_I32_IU4 || both;
+	unsigned bits = op == DOT4_I32_IU8 || op == DOT4_U32_U8 || op == DOT4_I32_I8 ? 8 : 4;
 	int64_t s = sgn ? (int64_t)(int32_t)c : (int64_t)c;
 	for (unsigned i = 0; i < 32 / bits; i++) {
 		int64_t x = (a >> (bits * i)) & ((1u << bits) - 1), y = (b >> (bits * i)) & ((1u << bits) - 1);
@@ -275,7 +281,7 @@ int shader_exec_vop3p(struct shader_core *c, struct shader_wave *w, const struct
 			out[l] = op == MIXLO_F16 ? (old & 0xffff0000u) | h : (old & 0xffffu) | h << 16;
 			continue;
 		}
-		if (op >= DOT4_I32_IU8) {
+		if (op >= DOT4_I32_IU8 && op <= DOT8_I32_I4) {
 			out[l] = (uint32_t)dot_int(op, v[0], v[1], v[2], in->neg_lo, in->clamp);
 			continue;
 		}
@@ -287,6 +293,21 @@ int shader_exec_vop3p(struct shader_core *c, struct shader_wave *w, const struct
 				if ((in->neg_lo >> k) & 1) lo[k] ^= 0x8000;
 				if ((in->neg_hi >> k) & 1) hi[k] ^= 0x8000;
 			}
+		}
+		if (op == DOT2_I32_I16 || op == DOT2_U32_U16) {
+			/* the two 16-bit products (halves as op_sel/op_sel_hi
+			 * pick them) plus S2, exact; clamp saturates to 32
+			 * bits, else the low 32 bits */
+			bool sg = op == DOT2_I32_I16;
+			int64_t acc = sg ? (int64_t)(int32_t)v[2] : (int64_t)v[2];
+			for (int h = 0; h < 2; h++) {
+				uint32_t x = h ? hi[0] : lo[0], y = h ? hi[1] : lo[1];
+				acc += sg ? (int64_t)(int16_t)x * (int16_t)y : (int64_t)x * y;
+			}
+			if (in->clamp)
+				acc = sg ? sat(acc, INT32_MIN, INT32_MAX) : sat(acc, 0, UINT32_MAX);
+			out[l] = (uint32_t)acc;
+			continue;
 		}
 		if (op == DOT2_F32_F16 || op == DOT2_F32_BF16) {
 			/* products exact; the sum with S2 (an f32, its modifiers

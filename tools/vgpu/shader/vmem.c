@@ -134,6 +134,13 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w,
 		return addr || p->addtid ? -ECANCELED : shader_illegal(c);
 	if (p->kind == MEM_BAD)
 		return shader_illegal(c);
+	/* gfx10.3's lds bit (global_load_dword/ubyte/sbyte/ushort/sshort ...
+	 * lds): no VGPR destination, the loaded value goes to LDS (below) */
+	bool lds = in->lds;
+	if (lds && (p->kind != MEM_LOAD || p->d16 || p->bytes > 4 || flat))
+		return shader_illegal(c);
+	if (!lds && p->kind == MEM_LOAD && !vdst)
+		return shader_illegal(c);
 	enum shader_mem_kind kind = p->kind;
 	unsigned bytes = p->bytes;
 	bool sext = p->sext, wide = p->wide, d16 = p->d16, d16_hi = p->d16_hi;
@@ -160,6 +167,16 @@ static int vmem_inst(struct shader_core *c, struct shader_wave *w,
 				buf[0] = sext ? (uint32_t)(int32_t)(int8_t)buf[0] : (buf[0] & 0xff);
 			else if (bytes == 2)
 				buf[0] = sext ? (uint32_t)(int32_t)(int16_t)buf[0] : (buf[0] & 0xffff);
+			if (lds) {
+				/* as MUBUF lds (shader/mubuf.c): the dword to LDS at
+				 * M0 + instruction offset + lane x 4, dropped past the
+				 * allocation */
+				uint64_t la = (uint64_t)w->s[SREG_M0] + (uint32_t)in->offset +
+					      (uint64_t)lane * 4u;
+				if (la + 4 <= c->lds_size)
+					memcpy(c->lds + la, &buf[0], 4);
+				continue;
+			}
 			if (d16) {
 				uint32_t *d = vreg(w, vdst->reg, lane);
 				*d = d16_hi ? (*d & 0xffffu) | (buf[0] << 16)
