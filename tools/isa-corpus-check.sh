@@ -81,8 +81,8 @@ PYTHON=${PYTHON:-python3}
 import glob, os, re, subprocess, sys
 work, disasm, gen = sys.argv[1], sys.argv[2], sys.argv[3]
 if gen == "gfx9":
-    # s_code_end: the separator (gfx9 has it too)
-    SEP, SEP_TEXT = "0x00,0x00,0x9f,0xbf", "s_code_end"
+    # s_nop 0x1234: the separator (gfx9 has no s_code_end)
+    SEP, SEP_TEXT = "0x34,0x12,0x80,0xbf", "s_nop 0x1234"
     GRAPHICS = ("exp", "mimg", "vintrp")
     GRAPHICS_MN = ("v_interp_", "image_")
     MCPU, PREFIX = "gfx900", "gfx9"

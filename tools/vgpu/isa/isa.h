@@ -73,7 +73,8 @@ enum isa_simm {
 	ISA_SIMM_HEX = 16, ISA_SIMM_HEX_SMALLDEC, ISA_SIMM_DEC, ISA_SIMM_BRANCH, ISA_SIMM_WAITCNT,
 	ISA_SIMM_DELAY_ALU, ISA_SIMM_SENDMSG, ISA_SIMM_DEPCTR,
 	ISA_SIMM_HWREG,    /* s_getreg/s_setreg: hwreg(id[, offset, size]) */
-	ISA_SIMM_VERSION   /* s_version: UC_VERSION_* */
+	ISA_SIMM_VERSION,  /* s_version: UC_VERSION_* */
+	ISA_SIMM_GPR_IDX   /* gfx9 s_set_gpr_idx_on: gpr_idx(SRC0,...) */
 };
 
 #define ISA_OPF_E32            0x0001u  /* mnemonic carries _e32 */

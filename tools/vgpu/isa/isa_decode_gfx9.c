@@ -119,6 +119,7 @@ const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, int gfx9
 	/* then the hand-written entries (isa_optable_gfx9_extra.c) */
 	static const struct { enum isa_enc enc; const struct isa_opdesc *tab; const unsigned *n; }
 	extra[] = {
+		{ISA_ENC_SOPC, isa_tab9_xsopc, &isa_tab9_xsopc_n},
 		{ISA_ENC_SOPK, isa_tab9_xsopk, &isa_tab9_xsopk_n},
 		{ISA_ENC_SMEM, isa_tab9_xsmem, &isa_tab9_xsmem_n},
 		{ISA_ENC_DS, isa_tab9_xds, &isa_tab9_xds_n},
@@ -194,7 +195,7 @@ unsigned isa_field_value_gfx9(const struct isa_inst *in, uint8_t f)
 		else if (f == ISA_FLD_SMEM_W1) return imm;   /* what must be clear */
 		else if (f == ISA_FLD_SMEM_CACHE) return (w0 >> 16) & 1;
 		else if (f == ISA_FLD_SOFFSET)
-			return soe ? isa_sreg_gfx9(w1 >> 25) : imm ? 124u : isa_sreg_gfx9(w1 & 0xff);
+			return soe ? isa_sreg_gfx9(w1 >> 25) : imm ? 124u : isa_sreg_gfx9(w1 & 0x7f);
 		else return 0;
 		break;
 	}
@@ -293,7 +294,8 @@ int isa_decode_extra_gfx9(struct isa_inst *in)
 		return 0;
 	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL: {
 		unsigned saddr = (w1 >> 16) & 0x7f;
-		if (((w0 >> 13) & 1) && take_lds(in, ISA_FLD_VDST))
+		/* lds: not with nv (word 1 bit 23), which LLVM otherwise ignores */
+		if (((w0 >> 13) & 1) && (take_lds(in, ISA_FLD_VDST) || ((w1 >> 23) & 1)))
 			return -EILSEQ;
 		/* flat takes no scalar address (saddr 0); gfx9 has no null */
 		if (in->enc == ISA_ENC_FLAT ? saddr != 0 : saddr == 125)
@@ -320,9 +322,13 @@ int isa_decode_extra_gfx9(struct isa_inst *in)
 		in->glc = (uint8_t)((w0 >> 14) & 1);
 		in->slc = (uint8_t)((in->enc == ISA_ENC_MTBUF ? w1 >> 22 : w0 >> 17) & 1);
 		/* cache invalidations take no operand: LLVM ignores their
-		 * offset, index and address fields */
-		if (in->desc->nslots == 0)
+		 * offset, address and slc fields, and refuses offen, idxen,
+		 * glc, bit 15, lds and tfe */
+		if (in->desc->nslots == 0) {
+			if (((w0 >> 12) & 0x1f) || in->tfe)
+				return -EILSEQ;
 			in->offset = in->offen = in->idxen = in->slc = in->tfe = 0;
+		}
 		return 0;
 	default:
 		return 1;
