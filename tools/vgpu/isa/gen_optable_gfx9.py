@@ -299,6 +299,36 @@ def class_src0_mods(enc, table):
             e["src0_mods"] = True
 
 
+def per_source_mods(enc, table):
+    """VOP3 opcodes whose abs/neg print: each source's bit alone.  Where
+    LLVM ignores it (an integer source of v_cvt_pk_u8_f32, ...) the slot
+    gets ISA_SRC_ABS_IGNORE / ISA_SRC_NEG_IGNORE; a bit invalid on one
+    source only is reported (the decoder has no rule for it)."""
+    if enc.name != "VOP3":
+        return
+    todo = []
+    for op, e in sorted(table.items()):
+        if "slots" not in e or e.get("src0_mods"):
+            continue
+        st = e.get("modst", "XX")
+        for fld in ("SRC0", "SRC1", "SRC2"):
+            if fld not in [x[0] for x in e["slots"]] or fld in e.get("scalar_srcs", ()):
+                continue
+            bit = 1 << int(fld[3])
+            for kind, m in (("ABS", (bit, 0, 0, 0, 0)), ("NEG", (0, 0, 0, 0, bit))):
+                if st[0 if kind == "ABS" else 1] != "P" or (kind == "ABS" and e.get("vop3b")):
+                    continue
+                f = g.entry_fields(enc, e)
+                f["MODS"] = m
+                todo.append((op, fld, kind, enc.build(op, f)))
+    for (op, fld, kind, _), r in zip(todo, llvmprobe.disassemble([t[3] for t in todo])):
+        e = table[op]
+        if not r or "/*" in r[0]:
+            sys.stderr.write("VOP3 %s: %s invalid on %s alone\n" % (e["name"], kind, fld))
+        elif r[0] == e["text"]:
+            e.setdefault("rules", {}).setdefault(fld, set()).add(kind + "_IGNORE")
+
+
 def tables():
     g.LEFT_OUT.update({"s_getreg_b32", "s_setreg_b32", "s_setreg_imm32_b32"})
     # its mode bits print as gpr_idx(SRC0,...) (isa_format.c)
@@ -321,6 +351,7 @@ def tables():
         g.probe_simm(enc, t)
         g.probe_vop3_mods(enc, t)
         class_src0_mods(enc, t)
+        per_source_mods(enc, t)
         g.probe_vop3p_mods(enc, t)
         g.probe_hi_vgprs(enc, t)
         g.probe_dpp(enc, t)

@@ -150,6 +150,10 @@ enum isa_simm {
  * wave64): the mask of v_cndmask_b32_e64, the carry-in of
  * v_add/sub/subrev_co_ci_u32_e64. */
 #define ISA_SRC_LANEMASK     0x1000u
+/* VOP3 abs/neg bit of this source accepted and without effect (gfx9:
+ * the integer sources of v_cvt_pk_u8_f32 and the like, as LLVM decides) */
+#define ISA_SRC_ABS_IGNORE   0x2000u
+#define ISA_SRC_NEG_IGNORE   0x4000u
 
 struct isa_slot {
 	uint8_t field;  /* enum isa_field */

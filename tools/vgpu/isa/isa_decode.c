@@ -694,6 +694,10 @@ static int decode_extra(struct isa_inst *in)
 				continue;
 			o->abs = (uint8_t)((absbits >> (o->field - ISA_FLD_SRC0)) & 1);
 			o->neg = (uint8_t)((negbits >> (o->field - ISA_FLD_SRC0)) & 1);
+			if (in->desc->slot[i].rules & ISA_SRC_ABS_IGNORE)
+				o->abs = 0;
+			if (in->desc->slot[i].rules & ISA_SRC_NEG_IGNORE)
+				o->neg = 0;
 		}
 		return 0;
 	}
