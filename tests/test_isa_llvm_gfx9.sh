@@ -156,6 +156,7 @@ buffer_atomic_add v20, v40, s[40:43], s10 idxen glc
 buffer_store_dwordx4 v[20:23], v[40:41], s[40:43], 0 idxen offen offset:4095
 buffer_load_dword v[1:2], v3, s[4:7], 0 offen tfe
 buffer_wbinvl1
+buffer_store_lds_dword s[4:7], s1 offset:16 lds glc
 buffer_wbinvl1_vol
 tbuffer_load_format_x v20, v40, s[40:43], s10 format:[BUF_DATA_FORMAT_32,BUF_NUM_FORMAT_FLOAT] offen offset:16 glc slc
 tbuffer_store_format_d16_xyzw v[1:2], off, s[4:7], s1 format:[BUF_DATA_FORMAT_16_16_16_16,BUF_NUM_FORMAT_FLOAT]

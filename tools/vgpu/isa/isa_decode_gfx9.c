@@ -123,6 +123,7 @@ const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, int gfx9
 		{ISA_ENC_SOPK, isa_tab9_xsopk, &isa_tab9_xsopk_n},
 		{ISA_ENC_SMEM, isa_tab9_xsmem, &isa_tab9_xsmem_n},
 		{ISA_ENC_DS, isa_tab9_xds, &isa_tab9_xds_n},
+		{ISA_ENC_MUBUF, isa_tab9_xmubuf, &isa_tab9_xmubuf_n},
 	};
 	for (unsigned i = 0; i < sizeof extra / sizeof extra[0]; i++)
 		if (extra[i].enc == enc)
@@ -281,10 +282,17 @@ int isa_decode_extra_gfx9(struct isa_inst *in)
 		/* imm: a 21-bit signed byte offset; without imm the offset
 		 * field is a register (or unused, with soe) */
 		in->offset = ((w0 >> 17) & 1) ? (int32_t)((w1 & 0x1fffff) << 11) >> 11 : 0;
-		for (unsigned i = 0; i < in->nops; i++)
-			if (in->ops[i].field == ISA_FLD_SOFFSET && in->ops[i].code == 124 &&
-			    ((w0 >> 17) & 1) && !((w0 >> 14) & 1))
+		for (unsigned i = 0; i < in->nops; i++) {
+			if (in->ops[i].field != ISA_FLD_SOFFSET)
+				continue;
+			unsigned imm = (w0 >> 17) & 1, soe = (w0 >> 14) & 1;
+			/* the register code as encoded: 125 is no register on
+			 * gfx9 (it arrives as 124, the "none" of imm alone) */
+			if ((soe ? w1 >> 25 : imm ? 0 : w1 & 0x7f) == 125)
+				return -EILSEQ;
+			if (imm && !soe)
 				in->ops[i].kind = ISA_OPK_OFF;   /* the offset alone */
+		}
 		return 0;
 	case ISA_ENC_DS:
 		in->offset0 = (uint8_t)(w0 & 0xff);
@@ -313,7 +321,11 @@ int isa_decode_extra_gfx9(struct isa_inst *in)
 	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		if (in->enc == ISA_ENC_MTBUF)
 			in->format = (uint8_t)((w0 >> 19) & 0x7f);   /* dfmt | nfmt << 4 */
-		else if (((w0 >> 16) & 1) && (take_lds(in, ISA_FLD_DATA0) || ((w1 >> 23) & 1)))
+		else if (!strcmp(in->desc->name, "buffer_store_lds_dword")) {
+			if (!((w0 >> 16) & 1))
+				return -EILSEQ;   /* only with lds */
+			in->lds = 1;
+		} else if (((w0 >> 16) & 1) && (take_lds(in, ISA_FLD_DATA0) || ((w1 >> 23) & 1)))
 			return -EILSEQ;   /* (no tfe with lds) */
 		in->tfe = (uint8_t)((w1 >> 23) & 1);
 		in->offset = (int32_t)(w0 & 0xfff);

@@ -832,11 +832,15 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->idxen) put(o, " idxen");
 		if (in->offen) put(o, " offen");
 		if (in->offset) { put(o, " offset:"); put_u(o, (unsigned)in->offset); }
+		/* gfx9 buffer_store_lds_dword: lds is part of its syntax and
+		 * comes before the cache bits */
+		int lds_first = in->lds && !strcmp(d->name, "buffer_store_lds_dword");
+		if (lds_first) put(o, " lds");
 		if (in->glc) put(o, " glc");
 		if (in->slc) put(o, " slc");
 		if (in->dlc) put(o, " dlc");
 		if (in->tfe) put(o, " tfe");
-		if (in->lds) put(o, " lds");
+		if (in->lds && !lds_first) put(o, " lds");
 		break;
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
 		put_dpp(o, in);

@@ -2,7 +2,7 @@
  * isa_optable_gfx103_extra.c: operands that print symbolically
  * (hwreg(...), swizzle(...), s_atc_probe's probe bits) or a probe that
  * LLVM rejects with distinct registers in every field (the GWS
- * semaphores); and MTBUF (opcode 18:15, dfmt 22:19, nfmt 25:23 of word
+ * semaphores, buffer_store_lds_dword: lds bit only); and MTBUF (opcode 18:15, dfmt 22:19, nfmt 25:23 of word
  * 0; LLVM 19 rejects tfe on all of them).  Written by hand from llvm-mc-19 -mcpu=gfx900 -show-encoding and
  * checked by the gfx9 corpus (tools/isa-corpus-check.sh --gfx9).
  * isa_lookup_gfx9 consults these after the generated tables.  Sorted by
@@ -41,6 +41,13 @@ const struct isa_opdesc isa_tab9_xds[] = {
 	{156, "ds_gws_sema_p", 0, ISA_OPF_DS_GDS_REQ, DS_NO_REGS, 0, 0, {}, NULL, NULL},
 };
 const unsigned isa_tab9_xds_n = 5;
+
+/* buffer_store_lds_dword: LDS to memory, valid only with the lds bit;
+ * no address VGPR (offen/idxen invalid) nor data register */
+const struct isa_opdesc isa_tab9_xmubuf[] = {
+	{61, "buffer_store_lds_dword", 2, 0, ISA_MBZ(ISA_FLD_MUBUF_IDX) | ISA_MBZ(ISA_FLD_MUBUF_TFE), 0, 0, {{ISA_FLD_SRSRC, 128, ISA_LIT_NONE, 0}, {ISA_FLD_MSOFF, 32, ISA_LIT_NOLIT, 0}}, NULL, NULL},
+};
+const unsigned isa_tab9_xmubuf_n = 1;
 
 #define MT(op, name, bits) \
 	{op, name, 4, 0, ISA_MBZ(ISA_FLD_MUBUF_TFE), 0, 0, {{ISA_FLD_DATA0, bits, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, \
