@@ -13,8 +13,8 @@
 #   (c) every 16-bit immediate of s_waitcnt and s_sendmsg, and every 7th
 #       of s_getreg_b32 (the gfx9 layouts of those fields);
 #   (d) 3000 random encodings (tests/isa/fuzz_gfx103.py with gfx900, fixed
-#       seed): what LLVM rejects at the first dword we reject, the rest
-#       prints the same;
+#       seed; 1000 with gfx906): what LLVM rejects at the first dword we
+#       reject, the rest prints the same;
 #   (e) --wave32 refused for gfx9.
 # The full LLVM gfx9 corpus is `make isa-corpus-check-gfx9` (not part of
 # make check: it fetches the LLVM sources).  Skips (and says so) only
@@ -237,6 +237,13 @@ if command -v python3 >/dev/null 2>&1; then
 		pass
 	else
 		fail "random encodings differ from llvm-objdump-19:"
+		head -n 40 "$tmp/fuzz"
+	fi
+	if python3 "$top/tests/isa/fuzz_gfx103.py" "$disasm" 1000 906 gfx906 >"$tmp/fuzz" 2>&1; then
+		echo "ok   gfx906 $(tail -n 1 "$tmp/fuzz")"
+		pass
+	else
+		fail "gfx906 random encodings differ from llvm-objdump-19:"
 		head -n 40 "$tmp/fuzz"
 	fi
 else
