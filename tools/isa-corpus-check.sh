@@ -43,8 +43,8 @@ elif [ "${1:-}" = "--gfx9" ]; then
 fi
 if [ $gen = gfx9 ]; then
 	work=${1:-$top/build/llvm-corpus9}
-	pattern='gfx9[_-]*.txt'
-	extract="*/llvm/test/MC/Disassembler/AMDGPU/gfx9[_-]*.txt"
+	pattern='gfx9[_-]*.txt gfx908-dl-insts.txt mad_mix.txt'
+	extract="*/llvm/test/MC/Disassembler/AMDGPU/gfx9[_-]*.txt */llvm/test/MC/Disassembler/AMDGPU/gfx908-dl-insts.txt */llvm/test/MC/Disassembler/AMDGPU/mad_mix.txt"
 elif [ $gen = gfx103 ]; then
 	work=${1:-$top/build/llvm-corpus103}
 	pattern='gfx10[_-]*.txt gfx1030_new.txt'
@@ -81,12 +81,18 @@ PYTHON=${PYTHON:-python3}
 import glob, os, re, subprocess, sys
 work, disasm, gen = sys.argv[1], sys.argv[2], sys.argv[3]
 if gen == "gfx9":
-    # s_code_end: the separator (gfx9 has it too)
-    SEP, SEP_TEXT = "0x00,0x00,0x9f,0xbf", "s_code_end"
+    # s_nop 0x1234: the separator (gfx9 has no s_code_end)
+    SEP, SEP_TEXT = "0x34,0x12,0x80,0xbf", "s_nop 0x1234"
     GRAPHICS = ("exp", "mimg", "vintrp")
     GRAPHICS_MN = ("v_interp_", "image_")
     MCPU, PREFIX = "gfx900", "gfx9"
     paths = sorted(glob.glob(os.path.join(work, "gfx9[_-]*.txt")))
+    # gfx906's opcodes (vgpu-disasm --mcpu=gfx906): the dot products of
+    # gfx908-dl-insts.txt and the fma_mix of mad_mix.txt, whose RUN lines
+    # name gfx906 (mad_mix.txt: gfx900 too); rows "gfx906 <file>"
+    paths += [(p, "gfx906") for p in (os.path.join(work, "gfx908-dl-insts.txt"),
+                                       os.path.join(work, "mad_mix.txt"))
+              if os.path.exists(p)] + [(os.path.join(work, "mad_mix.txt"), "gfx900")]
 elif gen == "gfx103":
     # s_code_end: the separator (gfx10 has no s_ttracedata_imm)
     SEP, SEP_TEXT = "0x00,0x00,0x9f,0xbf", "s_code_end"
@@ -105,7 +111,10 @@ else:
 norm = lambda t: " ".join(t.replace("\t", " ").split())
 rows, failed, diffs = [], False, []
 for path in paths:
+    path, mcpu = path if isinstance(path, tuple) else (path, MCPU)
     cls = os.path.basename(path)[:-4]
+    if mcpu != MCPU:
+        cls = mcpu + " " + cls
     cls = cls[len(PREFIX):].lstrip("_-") if cls.startswith(PREFIX + "_") or PREFIX.endswith("_") else cls
     enc = []
     for line in open(path, encoding="utf-8", errors="replace"):
@@ -126,7 +135,7 @@ for path in paths:
         cls = base_cls if wave == "32" or gen == "gfx9" else base_cls + " w64"
         # LLVM: all encodings in one llvm-mc run, the separator between them
         text = "\n".join(e + "\n" + SEP for e in enc) + "\n"
-        r = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=" + MCPU,
+        r = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=" + mcpu,
                             "-mattr=+wavefrontsize" + wave], input=text, capture_output=True, text=True)
         outs, cur = [], []
         for l in r.stdout.splitlines():
@@ -149,14 +158,14 @@ for path in paths:
             # leftover dword began a 64-bit instruction): one run per line
             outs = []
             for e in enc:
-                r = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=" + MCPU,
+                r = subprocess.run(["llvm-mc-19", "-disassemble", "-triple=amdgcn", "-mcpu=" + mcpu,
                                     "-mattr=+wavefrontsize" + wave], input=e + "\n",
                                    capture_output=True, text=True)
                 ls = [norm(l.split(";")[0]) for l in r.stdout.splitlines()
                       if l.strip() and not l.strip().startswith((";", ".text", ".amdgcn"))]
                 rejected = "<stdin>:1:1: warning: invalid instruction encoding" in r.stderr
                 outs.append("" if rejected else " ;; ".join(ls))
-        ours = subprocess.run([disasm, "--mcpu=" + MCPU, "--lines"] + (["--wave64"] if wave == "64" else []), input="\n".join(enc) + "\n",
+        ours = subprocess.run([disasm, "--mcpu=" + mcpu, "--lines"] + (["--wave64"] if wave == "64" else []), input="\n".join(enc) + "\n",
                               capture_output=True, text=True).stdout.splitlines()
         if len(outs) != len(enc) or len(ours) != len(enc):
             print("%-28s cannot align the outputs (llvm %d, ours %d, inputs %d)"

@@ -105,6 +105,10 @@ ours = subprocess.run([disasm, "--mcpu=" + MCPU, "--lines"], input=lines,
 norm = lambda t: " ".join(t.split())
 # graphics instructions (not covered) and operands LLVM marks invalid
 GRAPHICS = lambda t: t.startswith(("v_interp", "exp ", "image_")) or "invalid" in t or "/*" in t
+# gfx9 has no null register: its code 125 is reserved, which the decoder
+# refuses, while llvm-objdump-19 --mcpu=gfx900 prints it as "null"
+# (docs/vgpu-isa.md); such encodings are not counted
+NO_NULL = lambda t: MCPU.startswith("gfx9") and re.search(r"\bnull\b", t) is not None
 same = differ = 0
 for p, r, full in zip(probes, llvm, ours):
     o = norm(full.split(" ;; ")[0])
@@ -112,6 +116,8 @@ for p, r, full in zip(probes, llvm, ours):
         continue
     if r is not None and ("/*" in r[0] or r[0].startswith(("v_interp", "exp ", "image_"))):
         continue   # marked invalid by LLVM, or graphics (not covered)
+    if r is not None and NO_NULL(r[0]):
+        continue   # gfx9: code 125, which LLVM prints as null (see NO_NULL)
     want = "<illegal>" if r is None else norm(r[0])
     if o == want:
         same += 1
@@ -133,7 +139,7 @@ for p, r, full in zip(probes, llvm, ours):
             continue
         mine = [norm(x) for x in full.split(" ;; ")] if full != "<illegal>" else []
         if "<stdin>:1:1: warning: invalid instruction encoding" in m.stderr:
-            if first and GRAPHICS(first[0]):
+            if first and (GRAPHICS(first[0]) or NO_NULL(first[0])):
                 continue   # what follows the skip is graphics: not covered
             if first[:1] == mine[:1]:
                 same += 1

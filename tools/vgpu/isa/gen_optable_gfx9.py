@@ -30,6 +30,7 @@ Run:  python3 tools/vgpu/isa/gen_optable_gfx9.py > tools/vgpu/isa/isa_optable_gf
       python3 tools/vgpu/isa/gen_optable_gfx9.py --delta tools/vgpu/isa/isa_optable_gfx9.c \
           /tmp/t906.c gfx906 > tools/vgpu/isa/isa_optable_gfx906.c
 """
+import re
 import sys
 
 import gen_optable as g
@@ -275,8 +276,63 @@ def vop3_const_classes(enc, table, e32_classes):
     return bad
 
 
+CLASS_E64 = re.compile(r"^v_cmpx?_class_f(16|32|64)_e64$")
+
+
+def class_src0_mods(enc, table):
+    """v_cmp(x)_class_*_e64 take abs/neg on src0 only (src1 is the class
+    mask), which the all-sources modifier probe cannot say: probed here
+    with src0's bits alone, they become ISA_OPF_MODS_SRC0 entries."""
+    if enc.name != "VOP3":
+        return
+    todo = []
+    for op, e in sorted(table.items()):
+        if "slots" in e and CLASS_E64.match(e["name"]):
+            for i, m in ((0, (1, 0, 0, 0, 0)), (1, (0, 0, 0, 0, 1))):
+                f = g.entry_fields(enc, e)
+                f["MODS"] = m
+                todo.append((op, i, enc.build(op, f)))
+    for (op, i, _), r in zip(todo, llvmprobe.disassemble([t[2] for t in todo])):
+        e = table[op]
+        if r and "/*" not in r[0] and r[0] != e["text"]:
+            e["modst"][i] = "P"
+            e["src0_mods"] = True
+
+
+def per_source_mods(enc, table):
+    """VOP3 opcodes whose abs/neg print: each source's bit alone.  Where
+    LLVM ignores it (an integer source of v_cvt_pk_u8_f32, ...) the slot
+    gets ISA_SRC_ABS_IGNORE / ISA_SRC_NEG_IGNORE; a bit invalid on one
+    source only is reported (the decoder has no rule for it)."""
+    if enc.name != "VOP3":
+        return
+    todo = []
+    for op, e in sorted(table.items()):
+        if "slots" not in e or e.get("src0_mods"):
+            continue
+        st = e.get("modst", "XX")
+        for fld in ("SRC0", "SRC1", "SRC2"):
+            if fld not in [x[0] for x in e["slots"]] or fld in e.get("scalar_srcs", ()):
+                continue
+            bit = 1 << int(fld[3])
+            for kind, m in (("ABS", (bit, 0, 0, 0, 0)), ("NEG", (0, 0, 0, 0, bit))):
+                if st[0 if kind == "ABS" else 1] != "P" or (kind == "ABS" and e.get("vop3b")):
+                    continue
+                f = g.entry_fields(enc, e)
+                f["MODS"] = m
+                todo.append((op, fld, kind, enc.build(op, f)))
+    for (op, fld, kind, _), r in zip(todo, llvmprobe.disassemble([t[3] for t in todo])):
+        e = table[op]
+        if not r or "/*" in r[0]:
+            sys.stderr.write("VOP3 %s: %s invalid on %s alone\n" % (e["name"], kind, fld))
+        elif r[0] == e["text"]:
+            e.setdefault("rules", {}).setdefault(fld, set()).add(kind + "_IGNORE")
+
+
 def tables():
     g.LEFT_OUT.update({"s_getreg_b32", "s_setreg_b32", "s_setreg_imm32_b32"})
+    # its mode bits print as gpr_idx(SRC0,...) (isa_format.c)
+    g.SPECIAL_SIMM["s_set_gpr_idx_mode"] = "ISA_SIMM_GPR_IDX"
     out = []
     e32_classes = {}
     for enc in ENCODINGS:
@@ -294,6 +350,8 @@ def tables():
         vop3_const_classes(enc, t, e32_classes)
         g.probe_simm(enc, t)
         g.probe_vop3_mods(enc, t)
+        class_src0_mods(enc, t)
+        per_source_mods(enc, t)
         g.probe_vop3p_mods(enc, t)
         g.probe_hi_vgprs(enc, t)
         g.probe_dpp(enc, t)
@@ -305,7 +363,8 @@ def tables():
         for op in sorted(t):
             e = t[op]
             row = None
-            extra = "ISA_OPF_SDWA" if e.get("sdwa") else None
+            extra = ("ISA_OPF_SDWA" if e.get("sdwa") else
+                     "ISA_OPF_MODS_SRC0" if e.get("src0_mods") else None)
             if "skip" not in e and e["name"] not in g.LEFT_OUT:
                 row = g103.c_entry(enc, op, e, extra)
                 if row and "glc_slots" in e:

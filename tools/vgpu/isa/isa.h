@@ -73,7 +73,8 @@ enum isa_simm {
 	ISA_SIMM_HEX = 16, ISA_SIMM_HEX_SMALLDEC, ISA_SIMM_DEC, ISA_SIMM_BRANCH, ISA_SIMM_WAITCNT,
 	ISA_SIMM_DELAY_ALU, ISA_SIMM_SENDMSG, ISA_SIMM_DEPCTR,
 	ISA_SIMM_HWREG,    /* s_getreg/s_setreg: hwreg(id[, offset, size]) */
-	ISA_SIMM_VERSION   /* s_version: UC_VERSION_* */
+	ISA_SIMM_VERSION,  /* s_version: UC_VERSION_* */
+	ISA_SIMM_GPR_IDX   /* gfx9 s_set_gpr_idx_on: gpr_idx(SRC0,...) */
 };
 
 #define ISA_OPF_E32            0x0001u  /* mnemonic carries _e32 */
@@ -149,6 +150,10 @@ enum isa_simm {
  * wave64): the mask of v_cndmask_b32_e64, the carry-in of
  * v_add/sub/subrev_co_ci_u32_e64. */
 #define ISA_SRC_LANEMASK     0x1000u
+/* VOP3 abs/neg bit of this source accepted and without effect (gfx9:
+ * the integer sources of v_cvt_pk_u8_f32 and the like, as LLVM decides) */
+#define ISA_SRC_ABS_IGNORE   0x2000u
+#define ISA_SRC_NEG_IGNORE   0x4000u
 
 struct isa_slot {
 	uint8_t field;  /* enum isa_field */

@@ -190,6 +190,10 @@ static int decode_sreg_gen(const struct isa_inst *in, struct isa_operand *o, uns
 	if (in->gen == ISA_GEN_GFX9 && code == 124 && o->field != ISA_FLD_SADDR &&
 	    o->field != ISA_FLD_SOFFSET)
 		return -EILSEQ;
+	/* gfx9: a multi-dword operand does not start at the odd half of
+	 * flat_scratch or xnack_mask (LLVM aligns odd SGPRs down, not these) */
+	if (in->gen == ISA_GEN_GFX9 && n > 1 && (code == 103 || code == 105))
+		return -EILSEQ;
 	/* gfx10.3: a 128/256-bit scalar operand is SGPRs or ttmps only (LLVM:
 	 * vcc, exec, m0 and null are invalid register classes there) */
 	if (in->gen != ISA_GEN_GFX11 && n >= 4 && code >= 106 && !(code >= 108 && code <= 123))
@@ -539,7 +543,8 @@ static int decode_operand(struct isa_inst *in, struct isa_operand *o,
 	uint32_t w0 = in->words[0];
 	/* a register field holding an immediate (s_sendmsg_rtn's message,
 	 * s_atc_probe's probe bits): printed as the table's ISA_SIMM_* */
-	if (o->lit >= ISA_SIMM_HEX && (o->field == ISA_FLD_SSRC0 || o->field == ISA_FLD_SDATA)) {
+	if (o->lit >= ISA_SIMM_HEX && (o->field == ISA_FLD_SSRC0 || o->field == ISA_FLD_SDATA ||
+				       o->field == ISA_FLD_SSRC1)) {
 		o->kind = ISA_OPK_IMM;
 		/* gfx10.3: the field value came renumbered as a register */
 		o->value = in->gen != ISA_GEN_GFX11 ? isa_sreg_gfx103(v) : v;
@@ -689,6 +694,10 @@ static int decode_extra(struct isa_inst *in)
 				continue;
 			o->abs = (uint8_t)((absbits >> (o->field - ISA_FLD_SRC0)) & 1);
 			o->neg = (uint8_t)((negbits >> (o->field - ISA_FLD_SRC0)) & 1);
+			if (in->desc->slot[i].rules & ISA_SRC_ABS_IGNORE)
+				o->abs = 0;
+			if (in->desc->slot[i].rules & ISA_SRC_NEG_IGNORE)
+				o->neg = 0;
 		}
 		return 0;
 	}

@@ -119,9 +119,11 @@ const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, int gfx9
 	/* then the hand-written entries (isa_optable_gfx9_extra.c) */
 	static const struct { enum isa_enc enc; const struct isa_opdesc *tab; const unsigned *n; }
 	extra[] = {
+		{ISA_ENC_SOPC, isa_tab9_xsopc, &isa_tab9_xsopc_n},
 		{ISA_ENC_SOPK, isa_tab9_xsopk, &isa_tab9_xsopk_n},
 		{ISA_ENC_SMEM, isa_tab9_xsmem, &isa_tab9_xsmem_n},
 		{ISA_ENC_DS, isa_tab9_xds, &isa_tab9_xds_n},
+		{ISA_ENC_MUBUF, isa_tab9_xmubuf, &isa_tab9_xmubuf_n},
 	};
 	for (unsigned i = 0; i < sizeof extra / sizeof extra[0]; i++)
 		if (extra[i].enc == enc)
@@ -194,7 +196,7 @@ unsigned isa_field_value_gfx9(const struct isa_inst *in, uint8_t f)
 		else if (f == ISA_FLD_SMEM_W1) return imm;   /* what must be clear */
 		else if (f == ISA_FLD_SMEM_CACHE) return (w0 >> 16) & 1;
 		else if (f == ISA_FLD_SOFFSET)
-			return soe ? isa_sreg_gfx9(w1 >> 25) : imm ? 124u : isa_sreg_gfx9(w1 & 0xff);
+			return soe ? isa_sreg_gfx9(w1 >> 25) : imm ? 124u : isa_sreg_gfx9(w1 & 0x7f);
 		else return 0;
 		break;
 	}
@@ -280,10 +282,17 @@ int isa_decode_extra_gfx9(struct isa_inst *in)
 		/* imm: a 21-bit signed byte offset; without imm the offset
 		 * field is a register (or unused, with soe) */
 		in->offset = ((w0 >> 17) & 1) ? (int32_t)((w1 & 0x1fffff) << 11) >> 11 : 0;
-		for (unsigned i = 0; i < in->nops; i++)
-			if (in->ops[i].field == ISA_FLD_SOFFSET && in->ops[i].code == 124 &&
-			    ((w0 >> 17) & 1) && !((w0 >> 14) & 1))
+		for (unsigned i = 0; i < in->nops; i++) {
+			if (in->ops[i].field != ISA_FLD_SOFFSET)
+				continue;
+			unsigned imm = (w0 >> 17) & 1, soe = (w0 >> 14) & 1;
+			/* the register code as encoded: 125 is no register on
+			 * gfx9 (it arrives as 124, the "none" of imm alone) */
+			if ((soe ? w1 >> 25 : imm ? 0 : w1 & 0x7f) == 125)
+				return -EILSEQ;
+			if (imm && !soe)
 				in->ops[i].kind = ISA_OPK_OFF;   /* the offset alone */
+		}
 		return 0;
 	case ISA_ENC_DS:
 		in->offset0 = (uint8_t)(w0 & 0xff);
@@ -293,7 +302,8 @@ int isa_decode_extra_gfx9(struct isa_inst *in)
 		return 0;
 	case ISA_ENC_FLAT: case ISA_ENC_SCRATCH: case ISA_ENC_GLOBAL: {
 		unsigned saddr = (w1 >> 16) & 0x7f;
-		if (((w0 >> 13) & 1) && take_lds(in, ISA_FLD_VDST))
+		/* lds: not with nv (word 1 bit 23), which LLVM otherwise ignores */
+		if (((w0 >> 13) & 1) && (take_lds(in, ISA_FLD_VDST) || ((w1 >> 23) & 1)))
 			return -EILSEQ;
 		/* flat takes no scalar address (saddr 0); gfx9 has no null */
 		if (in->enc == ISA_ENC_FLAT ? saddr != 0 : saddr == 125)
@@ -311,7 +321,11 @@ int isa_decode_extra_gfx9(struct isa_inst *in)
 	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		if (in->enc == ISA_ENC_MTBUF)
 			in->format = (uint8_t)((w0 >> 19) & 0x7f);   /* dfmt | nfmt << 4 */
-		else if (((w0 >> 16) & 1) && (take_lds(in, ISA_FLD_DATA0) || ((w1 >> 23) & 1)))
+		else if (!strcmp(in->desc->name, "buffer_store_lds_dword")) {
+			if (!((w0 >> 16) & 1))
+				return -EILSEQ;   /* only with lds */
+			in->lds = 1;
+		} else if (((w0 >> 16) & 1) && (take_lds(in, ISA_FLD_DATA0) || ((w1 >> 23) & 1)))
 			return -EILSEQ;   /* (no tfe with lds) */
 		in->tfe = (uint8_t)((w1 >> 23) & 1);
 		in->offset = (int32_t)(w0 & 0xfff);
@@ -320,9 +334,13 @@ int isa_decode_extra_gfx9(struct isa_inst *in)
 		in->glc = (uint8_t)((w0 >> 14) & 1);
 		in->slc = (uint8_t)((in->enc == ISA_ENC_MTBUF ? w1 >> 22 : w0 >> 17) & 1);
 		/* cache invalidations take no operand: LLVM ignores their
-		 * offset, index and address fields */
-		if (in->desc->nslots == 0)
+		 * offset, address and slc fields, and refuses offen, idxen,
+		 * glc, bit 15, lds and tfe */
+		if (in->desc->nslots == 0) {
+			if (((w0 >> 12) & 0x1f) || in->tfe)
+				return -EILSEQ;
 			in->offset = in->offen = in->idxen = in->slc = in->tfe = 0;
+		}
 		return 0;
 	default:
 		return 1;

@@ -441,6 +441,32 @@ static void put_buf_format(struct out *o, unsigned f)
 	}
 }
 
+/* gfx9 MTBUF: format:[BUF_DATA_FORMAT_*,BUF_NUM_FORMAT_*] from dfmt (bits
+ * 3:0 of format) and nfmt (6:4), each left out at its default (dfmt 1,
+ * nfmt 0), nothing when both are (llvm-objdump-19 --mcpu=gfx900) */
+static void put_buf_format_gfx9(struct out *o, unsigned f)
+{
+	static const char *const df[16] = {
+		"INVALID", "8", "16", "8_8", "32", "16_16", "10_11_11", "11_11_10",
+		"10_10_10_2", "2_10_10_10", "8_8_8_8", "32_32", "16_16_16_16", "32_32_32",
+		"32_32_32_32", "RESERVED_15"};
+	static const char *const nf[8] = {"UNORM", "SNORM", "USCALED", "SSCALED", "UINT",
+					  "SINT", "RESERVED_6", "FLOAT"};
+	unsigned d = f & 15, n = (f >> 4) & 7;
+	if (d == 1 && n == 0)
+		return;
+	put(o, " format:[");
+	if (d != 1) {
+		put(o, "BUF_DATA_FORMAT_");
+		put(o, df[d]);
+	}
+	if (n != 0) {
+		put(o, d != 1 ? ",BUF_NUM_FORMAT_" : "BUF_NUM_FORMAT_");
+		put(o, nf[n]);
+	}
+	put(o, "]");
+}
+
 /* hwreg(id[, offset, size]) as llvm-objdump-19 prints it for gfx11: the
  * register's name where gfx11 has one, the bare id otherwise; offset
  * and size only when not the whole register (0, 32). */
@@ -612,6 +638,20 @@ static void put_simm(struct out *o, uint8_t kind, unsigned v, uint8_t gen)
 	case ISA_SIMM_DEPCTR: put_depctr(o, v); return;
 	case ISA_SIMM_HWREG: put_hwreg(o, v, gen); return;
 	case ISA_SIMM_VERSION: put_version(o, v); return;
+	case ISA_SIMM_GPR_IDX:
+		/* gfx9 s_set_gpr_idx_on: the mode bits by name, else hex */
+		if (v > 15) {
+			put_x(o, v);
+			return;
+		}
+		put(o, "gpr_idx(");
+		for (unsigned b = 0, n = 0; b < 4; b++)
+			if ((v >> b) & 1) {
+				put(o, n++ ? "," : "");
+				put(o, (const char *const[]){"SRC0", "SRC1", "SRC2", "DST"}[b]);
+			}
+		put(o, ")");
+		return;
 	default: put_u(o, v); return;
 	}
 }
@@ -785,16 +825,22 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 	case ISA_ENC_MUBUF: case ISA_ENC_MTBUF:
 		if (in->enc == ISA_ENC_MTBUF && in->gen == ISA_GEN_GFX103)
 			put_buf_format_gfx103(o, in->format);
+		else if (in->enc == ISA_ENC_MTBUF && in->gen == ISA_GEN_GFX9)
+			put_buf_format_gfx9(o, in->format);
 		else if (in->enc == ISA_ENC_MTBUF)
 			put_buf_format(o, in->format);
 		if (in->idxen) put(o, " idxen");
 		if (in->offen) put(o, " offen");
 		if (in->offset) { put(o, " offset:"); put_u(o, (unsigned)in->offset); }
+		/* gfx9 buffer_store_lds_dword: lds is part of its syntax and
+		 * comes before the cache bits */
+		int lds_first = in->lds && !strcmp(d->name, "buffer_store_lds_dword");
+		if (lds_first) put(o, " lds");
 		if (in->glc) put(o, " glc");
 		if (in->slc) put(o, " slc");
 		if (in->dlc) put(o, " dlc");
 		if (in->tfe) put(o, " tfe");
-		if (in->lds) put(o, " lds");
+		if (in->lds && !lds_first) put(o, " lds");
 		break;
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
 		put_dpp(o, in);
@@ -938,7 +984,11 @@ static void put_inst(struct out *o, const struct isa_inst *in,
 				continue;
 			}
 			put_operand(o, in, op);
-			if (in->offset) { put(o, " offset:"); put_sx(o, in->offset); }
+			/* gfx9: with imm and soe the offset prints even when 0 */
+			if (in->offset || (in->gen == ISA_GEN_GFX9 && ((in->words[0] >> 17) & 1))) {
+				put(o, " offset:");
+				put_sx(o, in->offset);
+			}
 			continue;
 		}
 		if ((in->enc == ISA_ENC_GLOBAL || in->enc == ISA_ENC_SCRATCH) &&

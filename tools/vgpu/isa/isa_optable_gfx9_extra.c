@@ -2,12 +2,19 @@
  * isa_optable_gfx103_extra.c: operands that print symbolically
  * (hwreg(...), swizzle(...), s_atc_probe's probe bits) or a probe that
  * LLVM rejects with distinct registers in every field (the GWS
- * semaphores); and MTBUF (opcode 18:15, dfmt 22:19, nfmt 25:23 of word
- * 0).  Written by hand from llvm-mc-19 -mcpu=gfx900 -show-encoding and
+ * semaphores, buffer_store_lds_dword: lds bit only); and MTBUF (opcode 18:15, dfmt 22:19, nfmt 25:23 of word
+ * 0; LLVM 19 rejects tfe on all of them).  Written by hand from llvm-mc-19 -mcpu=gfx900 -show-encoding and
  * checked by the gfx9 corpus (tools/isa-corpus-check.sh --gfx9).
  * isa_lookup_gfx9 consults these after the generated tables.  Sorted by
  * opcode. */
 #include "isa_table_gfx9.h"
+
+/* s_set_gpr_idx_on: the index (a scalar source) and the 4-bit mode
+ * (the SSRC1 field, printed gpr_idx(...)) */
+const struct isa_opdesc isa_tab9_xsopc[] = {
+	{17, "s_set_gpr_idx_on", 2, 0, 0, 0, 0, {{ISA_FLD_SSRC0, 32, ISA_LIT_32I, 0}, {ISA_FLD_SSRC1, 8, ISA_SIMM_GPR_IDX, 0}}, NULL, NULL},
+};
+const unsigned isa_tab9_xsopc_n = 1;
 
 const struct isa_opdesc isa_tab9_xsopk[] = {
 	{17, "s_getreg_b32", 2, 0, 0, 0, 0, {{ISA_FLD_SDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SIMM16, 16, ISA_SIMM_HWREG, 0}}, NULL, NULL},
@@ -22,18 +29,28 @@ const struct isa_opdesc isa_tab9_xsmem[] = {
 };
 const unsigned isa_tab9_xsmem_n = 2;
 
+#define DS_ALL_ZERO (ISA_MBZ(ISA_FLD_SIMM16) | ISA_MBZ(ISA_FLD_VDST) | ISA_MBZ(ISA_FLD_ADDR) | \
+		     ISA_MBZ(ISA_FLD_DATA0) | ISA_MBZ(ISA_FLD_DATA1))
 #define DS_NO_REGS (ISA_MBZ(ISA_FLD_VDST) | ISA_MBZ(ISA_FLD_ADDR) | ISA_MBZ(ISA_FLD_DATA0) | \
 		    ISA_MBZ(ISA_FLD_DATA1))
 const struct isa_opdesc isa_tab9_xds[] = {
+	{20, "ds_nop", 0, 0, DS_ALL_ZERO | ISA_MBZ(ISA_FLD_DS_GDS), 0, 0, {}, NULL, NULL},
 	{61, "ds_swizzle_b32", 2, ISA_OPF_DS_SWIZZLE, ISA_MBZ(ISA_FLD_DATA0) | ISA_MBZ(ISA_FLD_DATA1), 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
 	{152, "ds_gws_sema_release_all", 0, ISA_OPF_DS_GDS_REQ, DS_NO_REGS, 0, 0, {}, NULL, NULL},
 	{154, "ds_gws_sema_v", 0, ISA_OPF_DS_GDS_REQ, DS_NO_REGS, 0, 0, {}, NULL, NULL},
 	{156, "ds_gws_sema_p", 0, ISA_OPF_DS_GDS_REQ, DS_NO_REGS, 0, 0, {}, NULL, NULL},
 };
-const unsigned isa_tab9_xds_n = 4;
+const unsigned isa_tab9_xds_n = 5;
+
+/* buffer_store_lds_dword: LDS to memory, valid only with the lds bit;
+ * no address VGPR (offen/idxen invalid) nor data register */
+const struct isa_opdesc isa_tab9_xmubuf[] = {
+	{61, "buffer_store_lds_dword", 2, 0, ISA_MBZ(ISA_FLD_MUBUF_IDX) | ISA_MBZ(ISA_FLD_MUBUF_TFE), 0, 0, {{ISA_FLD_SRSRC, 128, ISA_LIT_NONE, 0}, {ISA_FLD_MSOFF, 32, ISA_LIT_NOLIT, 0}}, NULL, NULL},
+};
+const unsigned isa_tab9_xmubuf_n = 1;
 
 #define MT(op, name, bits) \
-	{op, name, 4, 0, 0, 0, 0, {{ISA_FLD_DATA0, bits, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, \
+	{op, name, 4, 0, ISA_MBZ(ISA_FLD_MUBUF_TFE), 0, 0, {{ISA_FLD_DATA0, bits, ISA_LIT_NONE, 0}, {ISA_FLD_ADDR, 32, ISA_LIT_NONE, 0}, \
 	 {ISA_FLD_SRSRC, 128, ISA_LIT_NONE, 0}, {ISA_FLD_MSOFF, 32, ISA_LIT_NOLIT, 0}}, NULL, NULL}
 const struct isa_opdesc isa_tab9_xmtbuf[] = {
 	MT(0, "tbuffer_load_format_x", 32),

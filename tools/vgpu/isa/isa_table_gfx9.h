@@ -14,7 +14,8 @@ ISA_TAB9(smem) ISA_TAB9(vop1) ISA_TAB9(vop2) ISA_TAB9(vopc) ISA_TAB9(vop3)
 ISA_TAB9(ds) ISA_TAB9(flat) ISA_TAB9(scratch) ISA_TAB9(global)
 ISA_TAB9(vop3p) ISA_TAB9(mubuf)
 /* hand-written entries (isa_optable_gfx9_extra.c) */
-ISA_TAB9(xsopk) ISA_TAB9(xsmem) ISA_TAB9(xds) ISA_TAB9(xmtbuf)
+ISA_TAB9(xsopc) ISA_TAB9(xsopk) ISA_TAB9(xsmem) ISA_TAB9(xds) ISA_TAB9(xmtbuf)
+ISA_TAB9(xmubuf)
 #undef ISA_TAB9
 /* gfx906's differences (isa_optable_gfx906.c) */
 #define ISA_TAB906(n) extern const struct isa_opdesc isa_tab906_##n[]; \
