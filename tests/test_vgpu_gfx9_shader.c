@@ -158,3 +158,81 @@ Test(vgpu_gfx9_shader, memtime_and_memrealtime)
 	cr_expect(d < 25000u, "s_memrealtime %llu, 25 MHz from s_memtime's ns: %llu",
 		  (unsigned long long)r0, (unsigned long long)want);
 }
+
+/* Vega ISA, scalar memory writes.  s_store_dword/x2/x4 write SDATA at
+ * s[0:1] + offset (+ SOFFSET s8 = 16 for the x4); s_buffer_store_dwordx4
+ * through a V# of NUM_RECORDS 40 bytes at offset 0x20 writes the two
+ * dwords inside the buffer and drops the two past it.  The atomics on
+ * the dword at 0x40 (5): add 3 with glc returns 5 (memory 8), add 2
+ * without glc leaves s18 (memory 10), cmpswap {100, cmp 10} returns 10
+ * and swaps (100), cmpswap {7, cmp 99} returns 100 and does not.
+ * umin_x2 of 0xffffffff against 0x1_00000000 returns the old pair and
+ * stores 0xffffffff; s_buffer_atomic_smax of -1 against 0 keeps 0 (a
+ * signed compare; unsigned would store -1); s_buffer_atomic_swap past
+ * NUM_RECORDS writes nothing and returns 0.  The SGPRs are then stored
+ * at 0x80. */
+Test(vgpu_gfx9_shader, scalar_stores_and_atomics)
+{
+	static const uint32_t code[] = {
+		0xbe8400ff, 0x11111111, /* s_mov_b32 s4, 0x11111111 */
+		0xbe8500ff, 0x22222222, /* s_mov_b32 s5, 0x22222222 */
+		0xbe8600ff, 0x33333333, /* s_mov_b32 s6, 0x33333333 */
+		0xbe8700ff, 0x44444444, /* s_mov_b32 s7, 0x44444444 */
+		0xc0420100, 0x00000000, /* s_store_dword s4, s[0:1], 0x0 */
+		0xc0460100, 0x00000008, /* s_store_dwordx2 s[4:5], s[0:1], 0x8 */
+		0xbe880090,             /* s_mov_b32 s8, 16 */
+		0xc0480100, 0x00000008, /* s_store_dwordx4 s[4:7], s[0:1], s8 */
+		0xbe8c0000,             /* s_mov_b32 s12, s0 */
+		0x860dff01, 0x0000ffff, /* s_and_b32 s13, s1, 0xffff */
+		0xbe8e00a8,             /* s_mov_b32 s14, 40 */
+		0xbe8f0080,             /* s_mov_b32 s15, 0 */
+		0xc06a0106, 0x00000020, /* s_buffer_store_dwordx4 s[4:7], s[12:15], 0x20 */
+		0xbe900085,             /* s_mov_b32 s16, 5 */
+		0xc0420400, 0x00000040, /* s_store_dword s16, s[0:1], 0x40 */
+		0xbe890081,             /* s_mov_b32 s9, 1 */
+		0xbe880080,             /* s_mov_b32 s8, 0 */
+		0xc0460200, 0x00000048, /* s_store_dwordx2 s[8:9], s[0:1], 0x48 */
+		0xc0840000, 0x00000000, /* s_dcache_wb */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xbe910083,             /* s_mov_b32 s17, 3 */
+		0xc20b0440, 0x00000040, /* s_atomic_add s17, s[0:1], 0x40 glc */
+		0xbe920082,             /* s_mov_b32 s18, 2 */
+		0xc20a0480, 0x00000040, /* s_atomic_add s18, s[0:1], 0x40 */
+		0xbe9400ff, 0x00000064, /* s_mov_b32 s20, 0x64 */
+		0xbe95008a,             /* s_mov_b32 s21, 10 */
+		0xc2070500, 0x00000040, /* s_atomic_cmpswap s[20:21], s[0:1], 0x40 glc */
+		0xbe960087,             /* s_mov_b32 s22, 7 */
+		0xbe9700ff, 0x00000063, /* s_mov_b32 s23, 0x63 */
+		0xc2070580, 0x00000040, /* s_atomic_cmpswap s[22:23], s[0:1], 0x40 glc */
+		0xbe9800c1,             /* s_mov_b32 s24, -1 */
+		0xbe990080,             /* s_mov_b32 s25, 0 */
+		0xc2970600, 0x00000048, /* s_atomic_umin_x2 s[24:25], s[0:1], 0x48 glc */
+		0xbe9a00c1,             /* s_mov_b32 s26, -1 */
+		0xc11b0686, 0x00000004, /* s_buffer_atomic_smax s26, s[12:15], 0x4 glc */
+		0xbe9c00ff, 0x00000055, /* s_mov_b32 s28, 0x55 */
+		0xc1030706, 0x00000030, /* s_buffer_atomic_swap s28, s[12:15], 0x30 glc */
+		0xbe9d00ff, 0x00000066, /* s_mov_b32 s29, 0x66 */
+		0xbe9300ff, 0x00000077, /* s_mov_b32 s19, 0x77 */
+		0xbe9b00ff, 0x00000088, /* s_mov_b32 s27, 0x88 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xc04a0400, 0x00000080, /* s_store_dwordx4 s[16:19], s[0:1], 0x80 */
+		0xc04a0500, 0x00000090, /* s_store_dwordx4 s[20:23], s[0:1], 0x90 */
+		0xc04a0600, 0x000000a0, /* s_store_dwordx4 s[24:27], s[0:1], 0xa0 */
+		0xc0460700, 0x000000b0, /* s_store_dwordx2 s[28:29], s[0:1], 0xb0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = run(code, sizeof(code) / 4);
+	uint32_t want[46] = {
+		[0] = 0x11111111, [1] = 0,
+		[2] = 0x11111111, 0x22222222,
+		[4] = 0x11111111, 0x22222222, 0x33333333, 0x44444444,
+		[8] = 0x11111111, 0x22222222, 0, 0,
+		[12] = 0,
+		[16] = 100, [18] = 0xffffffff, 0,
+		[32] = 5, 5, 2, 0x77,
+		[36] = 10, 10, 100, 99,
+		[40] = 0, 1, 0, 0x88,
+		[44] = 0, 0x66,
+	};
+	vgpu_rig_expect_words(out, want, 46);
+}

@@ -54,7 +54,7 @@ static const struct rename names[] = {
 	{ "buffer_wbinvl1", "buffer_gl1_inv" }, { "buffer_wbinvl1_vol", "buffer_gl1_inv" },
 	/* the scalar cache: invalidating it is s_dcache_inv's no-op (memory
 	 * is coherent); writing it back has nothing to write, since the scalar
-	 * stores (s_store_*, s_atomic_*) fault as not executed */
+	 * stores and atomics (shader/smem_gfx9.c) write memory directly */
 	{ "s_dcache_inv_vol", "s_dcache_inv" }, { "s_dcache_wb", "s_dcache_inv" },
 	{ "s_dcache_wb_vol", "s_dcache_inv" },
 };

@@ -373,6 +373,15 @@ uint64_t shader_gfx9_flat_scratch(const struct shader_wave *w);
 /* gfx9: whether the instruction (its gfx9 mnemonic) zeroes the high half
  * of its VGPR when it writes a 16-bit result to the low half. */
 bool shader_gfx9_zeroes_hi16(const char *name);
+/* gfx9 scalar memory writes (shader/smem_gfx9.c): which kind the SMEM
+ * mnemonic is (SHADER_SMEM9_NONE: not one), and for the atomics the
+ * operation and whether it is an _x2 form; then its execution. */
+enum { SHADER_SMEM9_NONE, SHADER_SMEM9_STORE, SHADER_SMEM9_BUFFER_STORE, SHADER_SMEM9_ATOMIC,
+       SHADER_SMEM9_BUFFER_ATOMIC, SHADER_SMEM9_SCRATCH };
+int shader_gfx9_smem_resolve(const char *n, uint8_t *aop, bool *wide);
+int shader_gfx9_exec_smem_write(struct shader_core *c, struct shader_wave *w,
+				const struct shader_icache_entry *e, int kind, uint8_t aop,
+				bool wide);
 /* gfx10.3 SDWA: source select (byte/word of v, zero- or sign-extended)
  * and destination placement (dst_sel, dst_unused PAD/SEXT/PRESERVE). */
 uint32_t shader_sdwa_select(uint32_t v, uint8_t sel, bool sext);

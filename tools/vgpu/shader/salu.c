@@ -58,7 +58,8 @@ enum salu_op {
 	SALU_OTHER,
 	/* SMEM */
 	SALU_S_LOAD, SALU_S_BUFFER_LOAD, SALU_SMEM_NOP,
-	SALU_MEMTIME, SALU_MEMREALTIME /* gfx10.3 and gfx9 s_memtime / s_memrealtime */
+	SALU_MEMTIME, SALU_MEMREALTIME, /* gfx10.3 and gfx9 s_memtime / s_memrealtime */
+	SALU_SMEM_GFX9_WRITE           /* gfx9 s_store/s_atomic/s_scratch: shader/smem_gfx9.c */
 };
 
 /* compare operations of s_cmp_* / s_cmpk_*, and saveexec's */
@@ -236,6 +237,14 @@ void shader_salu_resolve(struct shader_icache_entry *e)
 		      ? SALU_SMEM_NOP
 		      : is(n, "s_memtime") ? SALU_MEMTIME
 		      : is(n, "s_memrealtime") ? SALU_MEMREALTIME : SALU_ILLEGAL;
+		if (p->op == SALU_ILLEGAL && e->inst.gen == ISA_GEN_GFX9) {
+			/* sub: SHADER_SMEM9_*, shift: the atomic operation */
+			int k = shader_gfx9_smem_resolve(n, &p->shift, &p->wide);
+			if (k != SHADER_SMEM9_NONE) {
+				p->op = SALU_SMEM_GFX9_WRITE;
+				p->sub = (uint8_t)k;
+			}
+		}
 		return;
 	default:
 		break;
@@ -792,6 +801,9 @@ int shader_exec_smem(struct shader_core *c, struct shader_wave *w,
 		return 0;
 	if (e->plan.salu.op == SALU_MEMTIME || e->plan.salu.op == SALU_MEMREALTIME)
 		return shader_exec_memtime(c, w, in, e->plan.salu.op == SALU_MEMREALTIME);
+	if (e->plan.salu.op == SALU_SMEM_GFX9_WRITE)
+		return shader_gfx9_exec_smem_write(c, w, e, e->plan.salu.sub, e->plan.salu.shift,
+						   e->plan.salu.wide);
 	bool buffer = e->plan.salu.op == SALU_S_BUFFER_LOAD;
 	if (e->plan.salu.op != SALU_S_LOAD && !buffer)
 		return shader_illegal(c);
@@ -826,5 +838,7 @@ bool shader_salu_executes(const struct shader_icache_entry *e)
 	if (e->inst.enc == ISA_ENC_SOPK && op >= SALU_MOV && op < SALU_OTHER)
 		return op == SALU_MOVK || op == SALU_CMOVK || op == SALU_ADDK_I32 ||
 		       op == SALU_MULK_I32;
+	if (op == SALU_SMEM_GFX9_WRITE)
+		return e->plan.salu.sub != SHADER_SMEM9_SCRATCH;
 	return op != SALU_ILLEGAL && op != SALU_OTHER && op != SALU_UNMODELLED;
 }
