@@ -20,7 +20,10 @@
  * across both accesses (exec/window.h), so it is atomic against the other
  * waves.
  *
- * s_scratch_load/store_*: not executed; see shader_gfx9_smem_resolve.
+ * s_scratch_load/store_*: not executed.  Their address is relative to the
+ * wave's scratch (private) segment, and the vgpu has no source text here
+ * precise enough to model how SBASE, the offset and the wave's slot
+ * combine, so they fault saying so.
  */
 #include "internal.h"
 #include "exec/window.h"
@@ -109,9 +112,8 @@ int shader_gfx9_exec_smem_write(struct shader_core *c, struct shader_wave *w,
 	const struct isa_inst *in = &e->inst;
 	if (kind == SHADER_SMEM9_SCRATCH)
 		return shader_fault(c, "s_scratch_load/s_scratch_store are not executed: the "
-				       "vgpu does not model their scratch addressing (the "
-				       "per-wave scratch offset the Vega ISA leaves to the "
-				       "hardware's SPI setup)");
+				       "vgpu does not model the scalar unit's scratch-relative "
+				       "addressing");
 	const struct isa_operand *data = inst_op(in, ISA_FLD_SDATA);
 	const struct isa_operand *base = inst_op(in, ISA_FLD_SBASE);
 	const struct isa_operand *soff = inst_op(in, ISA_FLD_SOFFSET);
