@@ -236,3 +236,64 @@ Test(vgpu_gfx9_shader, scalar_stores_and_atomics)
 	};
 	vgpu_rig_expect_words(out, want, 46);
 }
+
+/* gfx9 v_mad_f16 and its forms are not fused (Vega ISA: "same result as
+ * ADD after MUL_IEEE") and take no denormals (LLVM's isFMADLegal selects
+ * them only with f16 denormals flushed).  a = 0x3c03 (1 + 3 x 2^-10):
+ * a * a = 1 + 6 x 2^-10 + 9 x 2^-20 rounds to 0x3c06, minus 1.0 gives
+ * 6 x 2^-10 = 0x1e00 (numpy.float16: (a*a) + -1.0); v_fma_f16 keeps the
+ * 9 x 2^-20: 0x1e02.  v_mad_f16, v_mac_f16, v_madak_f16 and v_madmk_f16
+ * keep the high half of their VGPR, v_mad_legacy_f16 zeroes it; op_sel[3]
+ * writes the high half.  The denormal source 0x0001 and the denormal
+ * product 2^-14 x 0.5 give +0 from v_mad_f16 (-2^-15 gives -0, plus +0:
+ * +0), where v_fma_f16 keeps them (0x0001, 0x0200). */
+Test(vgpu_gfx9_shader, mad_f16_unfused_flushes_denormals)
+{
+	static const uint32_t code[] = {
+		0x24000086,             /* v_lshlrev_b32_e32 v0, 6, v0 */
+		0x7e0202ff, 0x00003c03, /* v_mov_b32_e32 v1, 0x3c03 */
+		0x7e0402ff, 0x0000bc00, /* v_mov_b32_e32 v2, 0xbc00 */
+		0x7e0602c1,             /* v_mov_b32_e32 v3, -1 */
+		0xd2030003, 0x040a0301, /* v_mad_f16 v3, v1, v1, v2 */
+		0x7e0802c1,             /* v_mov_b32_e32 v4, -1 */
+		0xd1ea0004, 0x040a0301, /* v_mad_legacy_f16 v4, v1, v1, v2 */
+		0x7e0a02ff, 0x1234bc00, /* v_mov_b32_e32 v5, 0x1234bc00 */
+		0x460a0301,             /* v_mac_f16_e32 v5, v1, v1 */
+		0x7e0c02c1,             /* v_mov_b32_e32 v6, -1 */
+		0x4a0c0301, 0x0000bc00, /* v_madak_f16 v6, v1, v1, 0xbc00 */
+		0xdc7c8000, 0x00000300, /* global_store_dwordx4 v0, v[3:6], s[0:1] */
+		0x7e0602c1,             /* v_mov_b32_e32 v3, -1 */
+		0x48060501, 0x00003c03, /* v_madmk_f16 v3, v1, 0x3c03, v2 */
+		0x7e080280,             /* v_mov_b32_e32 v4, 0 */
+		0xd2060004, 0x040a0301, /* v_fma_f16 v4, v1, v1, v2 */
+		0x7e0a0280,             /* v_mov_b32_e32 v5, 0 */
+		0xd2034005, 0x040a0301, /* v_mad_f16 v5, v1, v1, v2 op_sel:[0,0,0,1] */
+		0x7e020281,             /* v_mov_b32_e32 v1, 1 */
+		0x7e0402ff, 0x00003c00, /* v_mov_b32_e32 v2, 0x3c00 */
+		0x7e0c0280,             /* v_mov_b32_e32 v6, 0 */
+		0xd2030006, 0x02020501, /* v_mad_f16 v6, v1, v2, 0 */
+		0xdc7c8010, 0x00000300, /* global_store_dwordx4 v0, v[3:6], s[0:1] offset:16 */
+		0x7e060280,             /* v_mov_b32_e32 v3, 0 */
+		0xd2060003, 0x02020501, /* v_fma_f16 v3, v1, v2, 0 */
+		0x7e0202ff, 0x00000400, /* v_mov_b32_e32 v1, 0x400 */
+		0x7e080280,             /* v_mov_b32_e32 v4, 0 */
+		0xd2030004, 0x0201e101, /* v_mad_f16 v4, v1, 0.5, 0 */
+		0x7e0a0280,             /* v_mov_b32_e32 v5, 0 */
+		0xd2060005, 0x0201e101, /* v_fma_f16 v5, v1, 0.5, 0 */
+		0x7e0c0280,             /* v_mov_b32_e32 v6, 0 */
+		0xd2030006, 0x2201e101, /* v_mad_f16 v6, -v1, 0.5, 0 */
+		0xdc7c8020, 0x00000300, /* global_store_dwordx4 v0, v[3:6], s[0:1] offset:32 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = run(code, sizeof(code) / 4);
+	uint32_t want[16 * 64];
+	static const uint32_t lane[12] = {
+		0xffff1e00, 0x00001e00, 0x12341e00, 0xffff1e00,
+		0xffff1e00, 0x00001e02, 0x1e000000, 0x00000000,
+		0x00000001, 0x00000000, 0x00000200, 0x00000000,
+	};
+	for (unsigned l = 0; l < 64; l++)
+		for (unsigned i = 0; i < 16; i++)
+			want[16 * l + i] = i < 12 ? lane[i] : 0;
+	vgpu_rig_expect_words(out, want, 16 * 64);
+}

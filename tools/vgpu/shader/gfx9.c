@@ -48,6 +48,8 @@ static const struct rename names[] = {
 	/* the gfx8-encoded 16-bit multiply-adds (no op_sel): the same
 	 * operation as the op_sel forms */
 	{ "v_mad_legacy_u16", "v_mad_u16" }, { "v_mad_legacy_i16", "v_mad_i16" },
+	{ "v_mad_legacy_f16", "v_mad_f16" }, { "v_fma_legacy_f16", "v_fma_f16" },
+	{ "v_div_fixup_legacy_f16", "v_div_fixup_f16" },
 	/* the L1 write-back-invalidate: the vgpu has no caches (every access
 	 * goes to memory), so it is the no-op invalidate gfx10+ call
 	 * buffer_gl1_inv */

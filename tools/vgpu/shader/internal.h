@@ -161,6 +161,8 @@ enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16, VEXT_K_PK_F16
 	X(SUBREV_F16, "subrev_f16", 2, "hh", 0) X(FMA_F16, "fma_f16", 2, "hhh", 0) \
 	X(FMAC_F16, "fmac_f16", 2, "hh", VEXTF_OLD) X(FMAAK_F16, "fmaak_f16", 2, "hhh", 0) \
 	X(FMAMK_F16, "fmamk_f16", 2, "hhh", 0) \
+	X(MAD_F16, "mad_f16", 2, "hhh", 0) X(MAC_F16, "mac_f16", 2, "hh", VEXTF_OLD) \
+	X(MADAK_F16, "madak_f16", 2, "hhh", 0) X(MADMK_F16, "madmk_f16", 2, "hhh", 0) \
 	X(MIN_F16, "min_f16", 2, "hh", 0) X(MAX_F16, "max_f16", 2, "hh", 0) \
 	X(MIN3_F16, "min3_f16", 2, "hhh", 0) X(MAX3_F16, "max3_f16", 2, "hhh", 0) \
 	X(MED3_F16, "med3_f16", 2, "hhh", 0) X(MAXMIN_F16, "maxmin_f16", 2, "hhh", 0) \

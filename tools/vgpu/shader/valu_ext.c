@@ -491,6 +491,28 @@ static uint32_t sad_u8(uint32_t a, uint32_t b)
 	return s;
 }
 
+/* An f16 denormal as the zero of its sign. */
+static uint16_t flush_denorm_f16(uint16_t h)
+{
+	return (h & 0x7c00u) == 0 ? h & 0x8000u : h;
+}
+
+/* gfx9 v_mad_f16 / v_mac_f16 / v_madak_f16 / v_madmk_f16: as v_mad_f32
+ * (shader/valu.c), not fused: the product is rounded to f16, then the sum
+ * ("same result as ADD after MUL_IEEE", Vega ISA), and they do not
+ * support denormals (LLVM SIISelLowering::isFMADLegal selects them for
+ * f16 only with f16 denormals flushed): denormal sources, product and
+ * result are zeros of their sign.  The product of two f16 values is exact
+ * in double, and so is the sum of two f16 values, so each step rounds
+ * once. */
+static uint16_t mad_f16(uint16_t a, uint16_t b, uint16_t c)
+{
+	double pa = vf16_to_f32(flush_denorm_f16(a)), pb = vf16_to_f32(flush_denorm_f16(b));
+	uint16_t p = flush_denorm_f16(vf64_to_f16(pa * pb));
+	double s = (double)vf16_to_f32(p) + vf16_to_f32(flush_denorm_f16(c));
+	return flush_denorm_f16(vf64_to_f16(s));
+}
+
 /* V_DOT2ACC_F32_F16 / V_DOT2_F32_F16: the two f16 products are exact; the
  * sum of them and the accumulator is computed in double and rounded once
  * to f32 (docs/vgpu-shader.md) */
@@ -768,6 +790,9 @@ static uint64_t lane(int op, const uint64_t *s, uint64_t old, bool vccbit, bool 
 	case VEXT_FMA_F16: case VEXT_FMAAK_F16: case VEXT_FMAMK_F16:
 		return vfma_f16(ha, hb, hc);
 	case VEXT_FMAC_F16: return vfma_f16(ha, hb, vf16_to_f32((uint16_t)old));
+	case VEXT_MAD_F16: case VEXT_MADAK_F16: case VEXT_MADMK_F16:
+		return mad_f16((uint16_t)a, (uint16_t)b, (uint16_t)c);
+	case VEXT_MAC_F16: return mad_f16((uint16_t)a, (uint16_t)b, (uint16_t)old);
 	case VEXT_MIN_F16: return vminmax_f16(a, b, false, ieee);
 	case VEXT_MAX_F16: return vminmax_f16(a, b, true, ieee);
 	case VEXT_MIN3_F16: return vminmax_f16(vminmax_f16(a, b, false, ieee), c, false, ieee);
