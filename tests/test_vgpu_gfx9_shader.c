@@ -297,3 +297,47 @@ Test(vgpu_gfx9_shader, mad_f16_unfused_flushes_denormals)
 			want[16 * l + i] = i < 12 ? lane[i] : 0;
 	vgpu_rig_expect_words(out, want, 16 * 64);
 }
+
+/* gfx900 v_mad_mix_f32 / v_mad_mixlo_f16 / v_mad_mixhi_f16: as v_mad_f32,
+ * not fused (LLVM selects them for fmad of f16-extended operands, and the
+ * f16 rounding of one).  a = 1 + 2^-12 (f32): a * a rounds to 1 + 2^-11,
+ * plus the f16 -1.0 (op_sel_hi[2]) gives 2^-11 = 0x3a000000 (fused:
+ * 0x3a000400); mixlo/mixhi put it as f16 0x1000 into one half and keep
+ * the other; -a * a + |-1.0| = -2^-11.  The f32 denormal 1 x 1.0 flushes
+ * to 0; f16 sources from the high halves (op_sel) 0x3c03 x 0x3c03 - 1.0
+ * = 0x1e02; clamp takes 1.0 x 1.0 + 1.0 = 2.0 to 1.0. */
+Test(vgpu_gfx9_shader, mad_mix_unfused)
+{
+	static const uint32_t code[] = {
+		0x24000085,             /* v_lshlrev_b32_e32 v0, 5, v0 */
+		0x7e0202ff, 0x3f800800, /* v_mov_b32_e32 v1, 0x3f800800 */
+		0x7e0402ff, 0x0000bc00, /* v_mov_b32_e32 v2, 0xbc00 */
+		0xd3a04003, 0x040a0301, /* v_mad_mix_f32 v3, v1, v1, v2 op_sel_hi:[0,0,1] */
+		0x7e0802ff, 0xabcd0000, /* v_mov_b32_e32 v4, 0xabcd0000 */
+		0xd3a14004, 0x040a0301, /* v_mad_mixlo_f16 v4, v1, v1, v2 op_sel_hi:[0,0,1] */
+		0x7e0a02ff, 0x0000abcd, /* v_mov_b32_e32 v5, 0xabcd */
+		0xd3a24005, 0x040a0301, /* v_mad_mixhi_f16 v5, v1, v1, v2 op_sel_hi:[0,0,1] */
+		0xd3a04406, 0x240a0301, /* v_mad_mix_f32 v6, -v1, v1, |v2| op_sel_hi:[0,0,1] */
+		0xdc7c8000, 0x00000300, /* global_store_dwordx4 v0, v[3:6], s[0:1] */
+		0x7e020281,             /* v_mov_b32_e32 v1, 1 */
+		0x7e0402f2,             /* v_mov_b32_e32 v2, 1.0 */
+		0xd3a00003, 0x02020501, /* v_mad_mix_f32 v3, v1, v2, 0 */
+		0x7e0a02ff, 0x3c030000, /* v_mov_b32_e32 v5, 0x3c030000 */
+		0x7e0e02ff, 0x0000bc00, /* v_mov_b32_e32 v7, 0xbc00 */
+		0x7e080280,             /* v_mov_b32_e32 v4, 0 */
+		0xd3a15804, 0x1c1e0b05, /* v_mad_mixlo_f16 v4, v5, v5, v7 op_sel:[1,1,0] op_sel_hi:[1,1,1] */
+		0xd3a08006, 0x040a0502, /* v_mad_mix_f32 v6, v2, v2, v2 clamp */
+		0xdc7c8010, 0x00000300, /* global_store_dwordx4 v0, v[3:6], s[0:1] offset:16 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = run(code, sizeof(code) / 4);
+	static const uint32_t lane[8] = {
+		0x3a000000, 0xabcd1000, 0x1000abcd, 0xba000000,
+		0x00000000, 0x00001e02, 0x3c030000, 0x3f800000,
+	};
+	uint32_t want[8 * 64];
+	for (unsigned l = 0; l < 64; l++)
+		for (unsigned i = 0; i < 8; i++)
+			want[8 * l + i] = lane[i];
+	vgpu_rig_expect_words(out, want, 8 * 64);
+}

@@ -381,6 +381,11 @@ bool shader_gfx9_zeroes_hi16(const char *name);
 enum { SHADER_SMEM9_NONE, SHADER_SMEM9_STORE, SHADER_SMEM9_BUFFER_STORE, SHADER_SMEM9_ATOMIC,
        SHADER_SMEM9_BUFFER_ATOMIC, SHADER_SMEM9_SCRATCH };
 int shader_gfx9_smem_resolve(const char *n, uint8_t *aop, bool *wide);
+/* gfx900 v_mad_mix_f32 / v_mad_mixlo_f16 / v_mad_mixhi_f16
+ * (shader/mix_gfx9.c): unfused, f32 denormals flushed. */
+enum { SHADER_MADMIX9_F32, SHADER_MADMIX9_LO, SHADER_MADMIX9_HI };
+int shader_gfx9_mad_mix(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+			int form);
 int shader_gfx9_exec_smem_write(struct shader_core *c, struct shader_wave *w,
 				const struct shader_icache_entry *e, int kind, uint8_t aop,
 				bool wide);

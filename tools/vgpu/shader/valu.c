@@ -1327,7 +1327,8 @@ static int fma_mix(struct shader_core *c, struct shader_wave *w, const struct is
 
 /* VOP3P instructions the core runs by name (the rest are illegal). */
 enum { VOP3P_OTHER = -1, VOP3P_WMMA_F16 = -2, VOP3P_WMMA_BF16 = -3, VOP3P_FMA_MIX = -4,
-       VOP3P_WMMA_F16_F16 = -5, VOP3P_WMMA_BF16_BF16 = -6 };
+       VOP3P_WMMA_F16_F16 = -5, VOP3P_WMMA_BF16_BF16 = -6, VOP3P_MAD_MIX = -7,
+       VOP3P_MAD_MIXLO = -8, VOP3P_MAD_MIXHI = -9 };
 
 static void resolve_half(const char *name, struct shader_valu_plan *p)
 {
@@ -1359,7 +1360,12 @@ void shader_valu_resolve(struct shader_icache_entry *e)
 		      : !strcmp(e->base, "v_wmma_f32_16x16x16_bf16") ? VOP3P_WMMA_BF16
 		      : !strcmp(e->base, "v_wmma_f16_16x16x16_f16") ? VOP3P_WMMA_F16_F16
 		      : !strcmp(e->base, "v_wmma_bf16_16x16x16_bf16") ? VOP3P_WMMA_BF16_BF16
-		      : !strcmp(e->base, "v_fma_mix_f32") ? VOP3P_FMA_MIX : VOP3P_OTHER;
+		      : !strcmp(e->base, "v_fma_mix_f32") ? VOP3P_FMA_MIX
+		      /* gfx900's unfused forms (shader/mix_gfx9.c) */
+		      : in->gen != ISA_GEN_GFX9 ? VOP3P_OTHER
+		      : !strcmp(e->base, "v_mad_mix_f32") ? VOP3P_MAD_MIX
+		      : !strcmp(e->base, "v_mad_mixlo_f16") ? VOP3P_MAD_MIXLO
+		      : !strcmp(e->base, "v_mad_mixhi_f16") ? VOP3P_MAD_MIXHI : VOP3P_OTHER;
 		return;
 	}
 	resolve_half(e->base, x);
@@ -1380,6 +1386,9 @@ int shader_exec_valu(struct shader_core *c, struct shader_wave *w,
 		case VOP3P_WMMA_F16_F16: return wmma(c, w, in, false, WMMA_F16);
 		case VOP3P_WMMA_BF16_BF16: return wmma(c, w, in, true, WMMA_BF16);
 		case VOP3P_FMA_MIX: return fma_mix(c, w, in);
+		case VOP3P_MAD_MIX: return shader_gfx9_mad_mix(c, w, in, SHADER_MADMIX9_F32);
+		case VOP3P_MAD_MIXLO: return shader_gfx9_mad_mix(c, w, in, SHADER_MADMIX9_LO);
+		case VOP3P_MAD_MIXHI: return shader_gfx9_mad_mix(c, w, in, SHADER_MADMIX9_HI);
 		default: {
 			int r = shader_exec_vop3p(c, w, in, e->base);
 			return r == -ENOENT ? shader_illegal(c) : r;
