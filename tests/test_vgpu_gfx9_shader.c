@@ -341,3 +341,50 @@ Test(vgpu_gfx9_shader, mad_mix_unfused)
 			want[8 * l + i] = lane[i];
 	vgpu_rig_expect_words(out, want, 8 * 64);
 }
+
+/* gfx9 typed buffers: DATA_FORMAT/NUM_FORMAT from the V#'s dword3 (bits
+ * 18:15, 14:12; DST_SEL xyzw = 0xfac) or the tbuffer instruction.  A
+ * buffer_store_format_xyzw through 8_8_8_8 UNORM (dword3 0x50fac) packs
+ * 1.0, 0.0, 0.2, 0.6 as 0xff, 0x00, 0x33 (51.0000008), 0x99
+ * (153.000005); tbuffer_store_format_xy [16_16, FLOAT] packs 1.0, -2.0 as
+ * 0x3c00, 0xc000.  tbuffer_load_format_xyzw [8_8_8_8, UINT] reads the
+ * first dword's bytes back; buffer_load_format_xy through 16_16 SINT
+ * (dword3 0x2dfac) reads 15360 and -16384. */
+Test(vgpu_gfx9_shader, typed_buffer_formats)
+{
+	static const uint32_t code[] = {
+		0xbe840000,             /* s_mov_b32 s4, s0 */
+		0x8605ff01, 0x0000ffff, /* s_and_b32 s5, s1, 0xffff */
+		0xbe8600ff, 0x00010000, /* s_mov_b32 s6, 0x10000 */
+		0xbe8700ff, 0x00050fac, /* s_mov_b32 s7, 0x50fac */
+		0x24000084,             /* v_lshlrev_b32_e32 v0, 4, v0 */
+		0x7e0202f2,             /* v_mov_b32_e32 v1, 1.0 */
+		0x7e040280,             /* v_mov_b32_e32 v2, 0 */
+		0x7e0602ff, 0x3e4ccccd, /* v_mov_b32_e32 v3, 0x3e4ccccd */
+		0x7e0802ff, 0x3f19999a, /* v_mov_b32_e32 v4, 0x3f19999a */
+		0xe01c1000, 0x80010100, /* buffer_store_format_xyzw v[1:4], v0, s[4:7], 0 offen */
+		0x7e0402f5,             /* v_mov_b32_e32 v2, -2.0 */
+		0xebaa9004, 0x80010100, /* tbuffer_store_format_xy v[1:2], v0, s[4:7], 0 format:[BUF_DATA_FORMAT_16_16,BUF_NUM_FORMAT_FLOAT] offen offset:4 */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0xea519000, 0x80010100, /* tbuffer_load_format_xyzw v[1:4], v0, s[4:7], 0 format:[BUF_DATA_FORMAT_8_8_8_8,BUF_NUM_FORMAT_UINT] offen */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0xe07c1400, 0x80010100, /* buffer_store_dwordx4 v[1:4], v0, s[4:7], 0 offen offset:1024 */
+		0xbe8700ff, 0x0002dfac, /* s_mov_b32 s7, 0x2dfac */
+		0xe0041004, 0x80010100, /* buffer_load_format_xy v[1:2], v0, s[4:7], 0 offen offset:4 */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0xe0741800, 0x80010100, /* buffer_store_dwordx2 v[1:2], v0, s[4:7], 0 offen offset:2048 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = run(code, sizeof(code) / 4);
+	uint32_t want[768] = { 0 };
+	for (unsigned l = 0; l < 64; l++) {
+		want[4 * l] = 0x993300ff;
+		want[4 * l + 1] = 0xc0003c00;
+		want[256 + 4 * l] = 0xff;
+		want[256 + 4 * l + 2] = 0x33;
+		want[256 + 4 * l + 3] = 0x99;
+		want[512 + 4 * l] = 0x3c00;
+		want[512 + 4 * l + 1] = 0xffffc000;
+	}
+	vgpu_rig_expect_words(out, want, 768);
+}

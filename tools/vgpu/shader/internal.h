@@ -515,6 +515,8 @@ struct buf_format {
 struct buf_format buf_format_of(unsigned code);
 /* the same for gfx10.3's FORMAT codes (shader/mubuf_gfx103.c) */
 struct buf_format buf_format_of_gfx103(unsigned code);
+/* gfx9's DATA_FORMAT / NUM_FORMAT pair (shader/mubuf_gfx9.c) */
+struct buf_format buf_format_of_gfx9(unsigned dfmt, unsigned nfmt);
 unsigned buf_format_bytes(const struct buf_format *f);
 /* component i of a texel: its raw bits (and, in *fi, the one-component
  * format that converts them); storing raw bits of component i */

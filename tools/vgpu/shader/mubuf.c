@@ -512,9 +512,6 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		return shader_fault(c, "MUBUF lds (a load into LDS) on gfx9 is not modelled");
 	if (in->lds && (c->gen != ISA_GEN_GFX103 || p->kind != MEM_LOAD))
 		return shader_illegal(c);
-	if (p->fmt && c->gen == ISA_GEN_GFX9)
-		return shader_fault(c, "typed buffer access (buffer_*_format_*, tbuffer_*) on "
-				    "gfx9 is not modelled (gfx9 DATA_FORMAT/NUM_FORMAT codes)");
 	bool gfx103 = c->gen == ISA_GEN_GFX103;
 	bool load = p->kind == MEM_LOAD;
 	if (in->tfe && !load)
@@ -568,10 +565,20 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 	if (p->fmt) {
 		unsigned code = in->enc != ISA_ENC_MUBUF ? in->format
 				: gfx103 ? (d[3] >> 12) & 0x7fu : VSHARP_FORMAT(d[3]);
-		f = gfx103 ? buf_format_of_gfx103(code) : buf_format_of(code);
+		/* gfx9: DATA_FORMAT and NUM_FORMAT, in the V# (dword3 bits
+		 * 18:15 and 14:12) or the MTBUF instruction (dfmt | nfmt << 4) */
+		unsigned dfmt = in->enc != ISA_ENC_MUBUF ? in->format & 0xfu : (d[3] >> 15) & 0xfu;
+		unsigned nfmt = in->enc != ISA_ENC_MUBUF ? (in->format >> 4) & 7u : (d[3] >> 12) & 7u;
+		f = gfx9 ? buf_format_of_gfx9(dfmt, nfmt)
+		    : gfx103 ? buf_format_of_gfx103(code) : buf_format_of(code);
 		if (!f.ncomp) {
-			char msg[96];
-			snprintf(msg, sizeof(msg), "buffer FORMAT %u is invalid or not modelled", code);
+			char msg[112];
+			if (gfx9)
+				snprintf(msg, sizeof(msg), "buffer DATA_FORMAT %u NUM_FORMAT %u is "
+					 "invalid or not modelled", dfmt, nfmt);
+			else
+				snprintf(msg, sizeof(msg), "buffer FORMAT %u is invalid or not modelled",
+					 code);
 			return shader_fault(c, msg);
 		}
 	}
