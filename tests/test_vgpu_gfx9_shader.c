@@ -14,6 +14,8 @@
 #include "vgpu_test.h"
 
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <amdgpu_drm.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -387,4 +389,36 @@ Test(vgpu_gfx9_shader, typed_buffer_formats)
 		want[512 + 4 * l + 1] = 0xffffc000;
 	}
 	vgpu_rig_expect_words(out, want, 768);
+}
+
+/* What gfx9 does not run faults and marks the context guilty: a
+ * DATA_FORMAT / NUM_FORMAT pair with no gfx10 unified code (8-bit FLOAT;
+ * llvm-objdump leaves out the default BUF_DATA_FORMAT_8) and
+ * s_scratch_load_dword (scalar scratch addressing is not modelled). */
+static void expect_fault(const uint32_t *code, size_t n)
+{
+	struct rig_buf *prog = vgpu_rig_program(code, n);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t ctx = vgpu_rig_ctx_new();
+	cr_assert_eq(vgpu_rig_dispatch(ctx, prog, 1, 64, 0, true, out), -ECANCELED);
+	cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+}
+
+Test(vgpu_gfx9_shader, unmodelled_typed_format_and_scalar_scratch_fault)
+{
+	static const uint32_t bad_format[] = {
+		0xbe840000,             /* s_mov_b32 s4, s0 */
+		0x8605ff01, 0x0000ffff, /* s_and_b32 s5, s1, 0xffff */
+		0xbe8600ff, 0x00010000, /* s_mov_b32 s6, 0x10000 */
+		0xbe8700ff, 0x00000fac, /* s_mov_b32 s7, 0xfac */
+		0x7e0202f2,             /* v_mov_b32_e32 v1, 1.0 */
+		0xeb8a0000, 0x80010100, /* tbuffer_store_format_x v1, off, s[4:7], 0 format:[BUF_NUM_FORMAT_FLOAT] */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t scalar_scratch[] = {
+		0xc0160100, 0x00000000, /* s_scratch_load_dword s4, s[0:1], 0x0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	expect_fault(bad_format, sizeof(bad_format) / 4);
+	expect_fault(scalar_scratch, sizeof(scalar_scratch) / 4);
 }
