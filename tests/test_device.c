@@ -45,6 +45,8 @@ static const struct expected profiles[] = {
 	  34091302912ull, 64 },
 	{ "mi50", "gfx906", "AMD Instinct MI60 / MI50", 9, 4, 0, false, 60, 32 * GiB, 32 * GiB,
 	  33254252544ull, 64 },
+	{ "mi210", "gfx90a", "AMD Instinct MI210", 9, 4, 2, false, 104, 64 * GiB, 64 * GiB,
+	  33254252544ull, 64 },
 };
 
 static void check_profile(const struct expected *e)
@@ -125,6 +127,7 @@ Test(device, profile_6800xt) { check_profile(&profiles[7]); }
 Test(device, profile_raven) { check_profile(&profiles[8]); }
 Test(device, profile_cezanne) { check_profile(&profiles[9]); }
 Test(device, profile_mi50) { check_profile(&profiles[10]); }
+Test(device, profile_mi210) { check_profile(&profiles[11]); }
 
 /* Works on real hardware too: whatever the device, the basics hold. */
 Test(device, open_any_and_info_is_consistent)

@@ -623,9 +623,9 @@ Test(gfx9_vgpu, dispatch_plan_and_sdma_fill_on_mi50)
 /* The gfx9 targets without a profile run on a profile of the same ISA:
  * gfx900, gfx904 and gfx909 (gfx900's instruction set, as gfx902) on
  * raven, gfx908 (gfx906's plus MFMA, which these kernels do not use) on
- * mi50, each object's fill_u32 and gemv_f32 against the CPU.  gfx90a's
- * objects are not run: gfx90a packs the work-item ids into v0 and
- * allocates VGPRs in granules of 8, which the vgpu does not model. */
+ * mi50, each object's fill_u32 and gemv_f32 against the CPU; gfx90a's
+ * own objects on its own profile, mi210 (packed work-item ids in v0,
+ * VGPRs in granules of 8, COMPUTE_PGM_RSRC3, packed fp32). */
 static void other_target(const char *target, const char *profile)
 {
 	vgpu_test_use_profile(profile, NULL);
@@ -724,3 +724,4 @@ Test(gfx9_vgpu, gfx900_on_raven) { vgpu_test_require(); other_target("gfx900", "
 Test(gfx9_vgpu, gfx904_on_raven) { vgpu_test_require(); other_target("gfx904", "raven"); }
 Test(gfx9_vgpu, gfx909_on_raven) { vgpu_test_require(); other_target("gfx909", "raven"); }
 Test(gfx9_vgpu, gfx908_on_mi50) { vgpu_test_require(); other_target("gfx908", "mi50"); }
+Test(gfx9_vgpu, gfx90a_on_mi210) { vgpu_test_require(); other_target("gfx90a", "mi210"); }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Oracle test of the vgpu's gfx9 (GCN 5, Vega) decoder/disassembler:
-# build/vgpu-disasm --mcpu=gfx900 (and gfx906) must agree with
+# build/vgpu-disasm --mcpu=gfx900 (and gfx906, gfx90a) must agree with
 # llvm-objdump-19 of the same --mcpu (wave64, gfx9's only wave size) on
 # instruction boundaries, raw words, mnemonics and operands for
 #   (a) tests/isa/corpus_gfx9.s: one instruction per opcode of the
@@ -9,11 +9,13 @@
 #       flat_scratch/xnack_mask, SMEM imm/soe forms, FLAT/GLOBAL/SCRATCH
 #       addressing, MUBUF/MTBUF with lds and formats, DS, VOP3b and lane
 #       masks, packed math, hwreg/sendmsg; gfx906's dot products, fmac and
-#       fma_mix under --mcpu=gfx906;
+#       fma_mix under --mcpu=gfx906; packed fp32 under --mcpu=gfx90a, and
+#       kernels/bin/*-gfx90a.co whole;
 #   (c) every 16-bit immediate of s_waitcnt and s_sendmsg, and every 7th
 #       of s_getreg_b32 (the gfx9 layouts of those fields);
 #   (d) 3000 random encodings (tests/isa/fuzz_gfx103.py with gfx900, fixed
-#       seed; 1000 with gfx906): what LLVM rejects at the first dword we
+#       seed; 1000 with gfx906; gfx90a has none: its memory encodings'
+#       AccVGPR/scc bits and aligned-tuple rule are not decoded): what LLVM rejects at the first dword we
 #       reject, the rest prints the same;
 #   (e) --wave32 refused for gfx9.
 # The full LLVM gfx9 corpus is `make isa-corpus-check-gfx9` (not part of
@@ -220,6 +222,23 @@ v_add_f32_e32 v1, v2, v3
 global_load_dword v1, v[2:3], off
 EOF
 check "gfx906 forms" "$tmp/forms906.s" gfx906
+cat >"$tmp/forms90a.s" <<'EOF'
+v_pk_fma_f32 v[0:1], v[2:3], v[4:5], v[6:7]
+v_pk_fma_f32 v[0:1], v[2:3], v[4:5], v[6:7] op_sel:[1,0,0] op_sel_hi:[0,1,1]
+v_pk_mul_f32 v[0:1], v[2:3], v[4:5] op_sel_hi:[0,0] neg_lo:[1,0]
+v_pk_add_f32 v[4:5], s[2:3], v[4:5] neg_hi:[0,1]
+v_pk_mov_b32 v[0:1], v[2:3], v[4:5] op_sel:[1,0]
+v_fmac_f32_e32 v1, v2, v3
+v_dot2_f32_f16 v1, v2, v3, v4
+global_load_dword v1, v[2:3], off
+EOF
+check "gfx90a forms" "$tmp/forms90a.s" gfx90a
+# the project's gfx90a code objects as llvm-objdump-19 --mcpu=gfx90a prints them
+for co in "$top"/kernels/bin/*-gfx90a.co; do
+	objdump_norm "$co" gfx90a >"$tmp/l90a"
+	ours_norm --mcpu=gfx90a "$co" >"$tmp/o90a"
+	compare "$(basename "$co") (gfx90a)" "$tmp/l90a" "$tmp/o90a"
+done
 
 # (c) every immediate of s_waitcnt (op 12) and s_sendmsg (op 16), every
 # 7th of s_getreg_b32 s1 (hwreg id/offset/size; gfx9 opcode 17)

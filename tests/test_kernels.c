@@ -562,11 +562,12 @@ static void one_profile_gfx103(const char *profile, const char *target)
 Test(profiles, p680m) { one_profile_gfx103("680m", "gfx1035"); }
 Test(profiles, pdeck) { one_profile_gfx103("deck", "gfx1033"); }
 Test(profiles, p6800xt) { one_profile_gfx103("6800xt", "gfx1030"); }
-/* The gfx9 profiles the same way with their own gfx902/gfx90c/gfx906 util
+/* The gfx9 profiles the same way with their own gfx902/gfx90c/gfx906/gfx90a util
  * objects (wave64). */
 Test(profiles, praven) { one_profile_gfx103("raven", "gfx902"); }
 Test(profiles, pcezanne) { one_profile_gfx103("cezanne", "gfx90c"); }
 Test(profiles, pmi50) { one_profile_gfx103("mi50", "gfx906"); }
+Test(profiles, pmi210) { one_profile_gfx103("mi210", "gfx90a"); }
 
 /* The case the checksum exists for: data copied by the DMA engine into VRAM
  * the CPU cannot see (a dGPU's VRAM past its 256 MiB BAR), proven equal to

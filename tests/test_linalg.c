@@ -1138,3 +1138,5 @@ Test(linalg_targets, gfx1030_6800xt) { gfx103_profile("6800xt", "gfx1030", false
 Test(linalg_targets, gfx902_raven) { gfx103_profile("raven", "gfx902", true); }
 Test(linalg_targets, gfx90c_cezanne) { gfx103_profile("cezanne", "gfx90c", false); }
 Test(linalg_targets, gfx906_mi50) { gfx103_profile("mi50", "gfx906", false); }
+/* gfx90a (mi210): gfx906's kernels plus packed fp32 (v_pk_fma_f32) */
+Test(linalg_targets, gfx90a_mi210) { gfx103_profile("mi210", "gfx90a", false); }

@@ -1723,6 +1723,14 @@ TestSuite(vgpu_cs_gfx9, .init = setup_cezanne, .fini = teardown);
 TestSuite(vgpu_cs_gfx9_raven, .init = setup_raven, .fini = teardown);
 TestSuite(vgpu_cs_gfx9_mi50, .init = setup_mi50, .fini = teardown);
 
+static void setup_mi210(void)
+{
+	setenv("AMDBARE_TEST_GFX11_PROFILE", "mi210", 1);
+	setup();
+}
+
+TestSuite(vgpu_cs_gfx9_mi210, .init = setup_mi210, .fini = teardown);
+
 /* ACQUIRE_MEM of `dwords` dwords (CP_COHER_CNTL first), then WRITE_DATA
  * of 0x5eed to out: the job's result. */
 static int acquire_mem_job(uint32_t ip, uint32_t dwords)
@@ -1802,6 +1810,19 @@ Test(vgpu_cs_gfx9_mi50, static_thread_mgmt_se4_to_se7_exist)
 {
 	cr_assert_eq(set_one_sh_reg(0x2e25, 0xffffffff), 0);
 	cr_assert_eq(set_one_sh_reg(0x2e28, 0xffffffff), 0);
+	/* GC 9.4.0 has no COMPUTE_PGM_RSRC3 */
+	cr_assert_eq(set_one_sh_reg(0x2e2d, 0), -ECANCELED);
+}
+
+/* GC 9.4.2 (gc_9_4_2_offset.h): COMPUTE_PGM_RSRC3 at 0x2e2d with
+ * ACCUM_OFFSET (5:0) and TG_SPLIT (16) only (gc_9_4_2_sh_mask.h); 0x2e28
+ * is still STATIC_THREAD_MGMT_SE7. */
+Test(vgpu_cs_gfx9_mi210, compute_pgm_rsrc3_exists_on_gc_9_4_2)
+{
+	cr_assert_eq(set_one_sh_reg(0x2e2d, 0x3fu | (1u << 16)), 0);
+	cr_assert_eq(set_one_sh_reg(0x2e2d, 1u << 6), -ECANCELED);
+	cr_assert_eq(set_one_sh_reg(0x2e28, 0xffffffff), 0);
+	cr_assert_eq(set_one_sh_reg(0x2e2f, 0), -ECANCELED);
 }
 
 /* One packet (header + body) then a RELEASE_MEM of 0x600d: the result;

@@ -60,7 +60,8 @@ err_has() { env -u LD_PRELOAD grep -q -e "$1" "$tmp/err"; }
 # AI 141), wave64, CUs, bus width, heaps.
 for c in "raven:gfx902 (GC 9.1.0, family 142, external rev 0x1):11 CUs in 1 shader engine, wave64:128-bit:2.00 GiB" \
 	 "cezanne:gfx90c (GC 9.3.0, family 142, external rev 0xa1):8 CUs in 1 shader engine, wave64:128-bit:512.00 MiB" \
-	 "mi50:gfx906 (GC 9.4.0, family 141, external rev 0x28):60 CUs in 4 shader engines, wave64:4096-bit:32.00 GiB"; do
+	 "mi50:gfx906 (GC 9.4.0, family 141, external rev 0x28):60 CUs in 4 shader engines, wave64:4096-bit:32.00 GiB" \
+	 "mi210:gfx90a (GC 9.4.2, family 141, external rev 0x3c):104 CUs in 8 shader engines, wave64:4096-bit:64.00 GiB"; do
 	prof=${c%%:*} rest=${c#*:}
 	target=${rest%%:*} rest=${rest#*:}
 	cus=${rest%%:*} rest=${rest#*:}
@@ -84,6 +85,13 @@ if out_has "dGPU (own VRAM)" && out_has "visible VRAM .* / 32.00 GiB"; then
 	ok "mi50 is a dGPU with a large BAR (all 32 GiB CPU-visible)"
 else
 	bad "mi50 kind" "expected a dGPU whose visible VRAM is all 32 GiB"
+fi
+
+cli mi210 demo
+if [ $rc -eq 0 ] && out_has "AMD Instinct MI210" && out_has "max |error| .* ok"; then
+	ok "mi210 demo: gfx90a gemv against the CPU reference"
+else
+	bad "mi210 demo" "rc $rc; expected the gemv line ending ok"
 fi
 
 # ---- memory: alloc, doctor ---------------------------------------------------

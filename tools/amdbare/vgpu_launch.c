@@ -49,6 +49,7 @@ static const struct {
 	{"raven", "Radeon Vega 11 (Raven)"},
 	{"cezanne", "Radeon Vega 8 (Cezanne)"},
 	{"mi50", "Radeon Instinct MI50"},
+	{"mi210", "AMD Instinct MI210"},
 };
 
 /* Profiles of the vgpu that stand for "no usable device" rather than a
@@ -58,7 +59,7 @@ static const char *const device_less_profiles[] = {"none", "foreign"};
 const char *vgpu_profile_list(void)
 {
 	return "780m, 890m, 8060s, 860m, 7900xtx; gfx10.3: 680m, deck, 6800xt; "
-	       "gfx9: raven, cezanne, mi50 (and, to see what a machine without one looks like: none, foreign)";
+	       "gfx9: raven, cezanne, mi50, mi210 (and, to see what a machine without one looks like: none, foreign)";
 }
 
 bool vgpu_profile_known(const char *name)

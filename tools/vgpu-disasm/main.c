@@ -5,7 +5,8 @@
  * --mcpu picks the ISA generation: gfx11xx (the default, gfx1100) or
  * gfx1030..gfx1036 (gfx10.3, what llvm-objdump-19 --mcpu=gfx1030 prints)
  * or gfx900, gfx902, gfx909, gfx90c (gfx9, as llvm-objdump-19 --mcpu=gfx900
- * prints it) and gfx906 (gfx9 with gfx906's opcodes), always wave64;
+ * prints it), gfx906 (gfx9 with gfx906's opcodes) and gfx90a (gfx9 with
+ * gfx90a's opcodes; no MFMA, no AccVGPR forms), always wave64;
  * --wave64 prints lane masks as SGPR pairs (-mattr=+wavefrontsize64);
  * --wave32 (the default for gfx10.3/gfx11) is refused for gfx9.
  * FILE is an ELF64 code object (its .text is disassembled) or, with --raw,
@@ -53,17 +54,19 @@ static int set_mcpu(const char *cpu)
 		return 0;
 	}
 	/* gfx9: gfx900's tables for the targets llvm-objdump-19 prints the
-	 * same (gen_optable_gfx9.py --compare), gfx906 with its own opcodes */
-	static const char *const gfx9[] = {"gfx900", "gfx902", "gfx909", "gfx90c", "gfx906"};
+	 * same (gen_optable_gfx9.py --compare), gfx906 and gfx90a with their
+	 * own opcodes */
+	static const char *const gfx9[] = {"gfx900", "gfx902", "gfx909", "gfx90c", "gfx906",
+					   "gfx90a"};
 	for (size_t i = 0; i < sizeof gfx9 / sizeof gfx9[0]; i++) {
 		if (!strcmp(cpu, gfx9[i])) {
-			gen = i == 4 ? ISA_GEN_GFX906 : ISA_GEN_GFX9;
+			gen = i == 4 ? ISA_GEN_GFX906 : i == 5 ? ISA_GEN_GFX90A : ISA_GEN_GFX9;
 			return 0;
 		}
 	}
-	if (!strcmp(cpu, "gfx904") || !strcmp(cpu, "gfx908") || !strcmp(cpu, "gfx90a")) {
+	if (!strcmp(cpu, "gfx904") || !strcmp(cpu, "gfx908")) {
 		fprintf(stderr, "vgpu-disasm: --mcpu=%s: not covered (gfx904: fma_mix without "
-			"gfx906's dot products; gfx908/90a: MFMA and AccVGPRs)\n", cpu);
+			"gfx906's dot products; gfx908: MFMA and AccVGPRs)\n", cpu);
 		return -1;
 	}
 	fprintf(stderr, "vgpu-disasm: --mcpu=%s: not a gfx11, gfx10.3 or gfx9 target\n", cpu);
@@ -161,7 +164,7 @@ int main(int argc, char **argv)
 	}
 	if (wave32 && wave64)
 		return usage();
-	if (gen == ISA_GEN_GFX9 || gen == ISA_GEN_GFX906) {
+	if (gen == ISA_GEN_GFX9 || gen == ISA_GEN_GFX906 || gen == ISA_GEN_GFX90A) {
 		if (wave32) {
 			fprintf(stderr, "vgpu-disasm: --wave32: gfx9 runs wave64 only\n");
 			return 2;

@@ -394,6 +394,42 @@ static const struct vgpu_profile p_mi50 = {
 	.num_vgprs = 256,
 };
 
+/* AMD Instinct MI210 (Aldebaran, gfx90a, GC 9.4.2, CDNA2): 64 GiB of
+ * HBM2e (4096-bit, 1.6 GHz) behind a BAR as large as VRAM (large BAR), in
+ * the 7900xtx's 64 GiB host.  Sourced: PCI 1002:740f rev 02 is
+ * amdgpu.ids' "AMD Instinct MI210" (amdgpu_drv.c lists 0x740F as
+ * CHIP_ALDEBARAN); external_rev = rev_id + 0x3c (soc15.c, GC 9.4.2);
+ * gb_addr_config carries the 0x22014042 gfx_v9_0_gpu_early_init ORs in
+ * for GC 9.4.2 (the register bits it keeps are a placeholder: 0); 104 CUs
+ * and 1.7 GHz are the MI210's data sheet; SDMA 4.4.0 (5 instances on
+ * Aldebaran; the vgpu exposes 2 rings as for every profile).
+ * Placeholders (no source at hand): the 8 SE x 1 SA x 16 CU layout (104
+ * active), the subsystem id, num_rb_pipes/num_tcc_blocks, the PCI slot.
+ * A display controller (class 0x0380: no display outputs). */
+static const struct vgpu_profile p_mi210 = {
+	.name = "mi210",
+	.marketing_name = "AMD Instinct MI210",
+	.pci_vendor = 0x1002, .pci_device = 0x740f,
+	.subsys_vendor = 0x1002, .subsys_device = 0x0c34,
+	.pci_revision = 0x02,
+	.pci_slot = "0000:63:00.0",
+	.pci_class = 0x038000,
+	.family = AMDGPU_FAMILY_AI,
+	.chip_rev = 0x00, .external_rev = 0x3c,
+	.gc_major = 9, .gc_minor = 4, .gc_rev = 2,
+	.is_apu = 0,
+	.num_se = 8, .num_sh_per_se = 1, .cu_per_sh = 16, .cu_active = 104,
+	.max_engine_clock_khz = 1700000, .max_memory_clock_khz = 1600000,
+	.vram_type = AMDGPU_VRAM_TYPE_HBM, .vram_bit_width = 4096,
+	.gb_addr_config = 0x22014042, /* gfx_v9_0_gpu_early_init, GC 9.4.2 */
+	.vram_size = 64 * GiB, .vis_vram_size = 64 * GiB,
+	.gtt_size = 33254252544ull,
+	.system_ram = 2 * 33254252544ull, /* the 7900xtx's host: GTT half of it */
+	.driver_name = "amdgpu",
+	.num_rb_pipes = 16, .num_tcc_blocks = 16, .num_sdma = 5,
+	.num_vgprs = 256,
+};
+
 /* A DRM node that is not amdgpu (an Intel iGPU, i915): libraries must
  * notice the driver name and refuse it.  Only VERSION and the generic DRM
  * ioctls answer; every amdgpu ioctl gets what i915 gives for a driver
@@ -419,7 +455,7 @@ static const struct vgpu_profile p_none = {
 
 static const struct vgpu_profile *const all_profiles[] = {
 	&p_780m, &p_890m, &p_8060s, &p_860m, &p_7900xtx,
-	&p_680m, &p_deck, &p_6800xt, &p_raven, &p_cezanne, &p_mi50, &p_foreign, &p_none, NULL,
+	&p_680m, &p_deck, &p_6800xt, &p_raven, &p_cezanne, &p_mi50, &p_mi210, &p_foreign, &p_none, NULL,
 };
 
 const struct vgpu_profile *const *vgpu_profile_all(void)

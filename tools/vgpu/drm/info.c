@@ -97,10 +97,12 @@ static uint32_t ip_discovery_version(uint32_t maj, uint32_t min, uint32_t rev)
 static uint32_t sdma_discovery_version(const struct vgpu_profile *p)
 {
 	/* GC 9: amdgpu_discovery.c's legacy table (Raven SDMA 4.1.0, Vega 20
-	 * 4.2.0) and Renoir's discovery table (4.1.2). */
+	 * 4.2.0), Renoir's discovery table (4.1.2) and Aldebaran's (GC 9.4.2:
+	 * SDMA 4.4.0). */
 	if (p->gc_major == 9)
 		return p->gc_minor == 1 ? ip_discovery_version(4, 1, 0)
 		       : p->gc_minor == 3 ? ip_discovery_version(4, 1, 2)
+		       : p->gc_minor == 4 && p->gc_rev == 2 ? ip_discovery_version(4, 4, 0)
 		       : ip_discovery_version(4, 2, 0);
 	if (p->gc_major == 10)
 		return ip_discovery_version(5, 2, p->gc_rev);

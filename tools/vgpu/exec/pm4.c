@@ -52,8 +52,10 @@
  * is gc_9_0_offset.h's (0x2e00..0x2e24, STATIC_THREAD_MGMT_SE4..7 at
  * 0x2e25..0x2e28 except on GC 9.1, whose gc_9_1_offset.h lacks them,
  * USER_DATA 0x2e40..0x2e4f, COMPUTE_NOWHERE 0x2e7f): no
- * COMPUTE_PGM_RSRC3 (gfx90a only, not a vgpu profile; 0x2e28 is
- * STATIC_THREAD_MGMT_SE7 here), no COMPUTE_DISPATCH_INTERLEAVE.
+ * COMPUTE_PGM_RSRC3 except on GC 9.4.2 (gfx90a, mi210: gc_9_4_2_offset.h
+ * regCOMPUTE_PGM_RSRC3 0x0e2d, ACCUM_OFFSET 5:0 and TG_SPLIT 16 in
+ * gc_9_4_2_sh_mask.h, other bits a fault; 0x2e28 is STATIC_THREAD_MGMT_SE7
+ * on every gfx9), no COMPUTE_DISPATCH_INTERLEAVE.
  * COMPUTE_TMPRING_SIZE has gfx10.3's 13-bit WAVESIZE in 1 KiB units
  * (gc_9_0_sh_mask.h WAVESIZE_MASK 0x01FFF000; Mesa and ROCr program bytes
  * per wave >> 10), and as on gfx10.3 waves reach scratch through the
@@ -133,6 +135,9 @@
 #define REG_COMPUTE_START_X 0x2e04
 #define REG_COMPUTE_NUM_THREAD_X 0x2e07
 #define REG_COMPUTE_PGM_RSRC3 0x2e28
+#define REG_COMPUTE_PGM_RSRC3_GC942 0x2e2d /* gc_9_4_2_offset.h 0x0e2d */
+/* gc_9_4_2_sh_mask.h: ACCUM_OFFSET 5:0, TG_SPLIT 16 */
+#define RSRC3_GC942_FIELDS 0x0001003fu
 #define REG_COMPUTE_DISPATCH_SCRATCH_BASE_LO 0x2e10
 #define REG_COMPUTE_DISPATCH_SCRATCH_BASE_HI 0x2e11
 #define REG_COMPUTE_TMPRING_SIZE 0x2e18
@@ -216,6 +221,13 @@ static bool is_gfx9(const struct cp *c)
 	return c->job->gc == EXEC_GC_9;
 }
 
+/* GC 9.4.2 (gfx90a): the one gfx9 with COMPUTE_PGM_RSRC3 */
+static bool is_gc942(void)
+{
+	const struct vgpu_profile *p = vgpu_profile_get(NULL);
+	return p && p->gc_major == 9 && p->gc_minor == 4 && p->gc_rev == 2;
+}
+
 /* gc_9_0_offset.h: the COMPUTE_* registers of 0x2e00..0x2e7f that exist
  * (0xe00..0xe24, STATIC_THREAD_MGMT_SE4..7 0xe25..0xe28, USER_DATA
  * 0xe40..0xe4f, COMPUTE_NOWHERE 0xe7f, plus the GC segment base 0x2000).
@@ -223,6 +235,8 @@ static bool is_gfx9(const struct cp *c)
 static bool gfx9_compute_reg_exists(uint32_t reg)
 {
 	uint32_t o = reg - REG_COMPUTE_FIRST;
+	if (o == 0x2d) /* gc_9_4_2_offset.h regCOMPUTE_PGM_RSRC3 */
+		return is_gc942();
 	if (o >= 0x25 && o <= 0x28) {
 		const struct vgpu_profile *p = vgpu_profile_get(NULL);
 		return !(p && p->gc_major == 9 && p->gc_minor == 1);
@@ -266,9 +280,12 @@ static int write_sh_reg(struct cp *c, uint32_t reg, uint32_t v)
 			return bad(c, "%s", "COMPUTE_DISPATCH_INTERLEAVE (0x2e2f) written on gfx9, "
 				   "which has no such register (gfx11 only)");
 		return bad(c, "%s", "a COMPUTE_* register offset gfx9 does not have "
-			   "(gc_9_0_offset.h; COMPUTE_PGM_RSRC3 is gfx90a's only, and GC 9.1 "
+			   "(gc_9_0_offset.h; COMPUTE_PGM_RSRC3 is GC 9.4.2's only, and GC 9.1 "
 			   "has no STATIC_THREAD_MGMT_SE4..7)");
 	}
+	if (is_gfx9(c) && reg == REG_COMPUTE_PGM_RSRC3_GC942 && (v & ~RSRC3_GC942_FIELDS))
+		return bad(c, "%s", "COMPUTE_PGM_RSRC3 with bits other than ACCUM_OFFSET (5:0) and "
+			   "TG_SPLIT (16) set on GC 9.4.2 (gc_9_4_2_sh_mask.h)");
 	if (is_gfx103(c) && reg >= REG_COMPUTE_FIRST && reg <= REG_COMPUTE_LAST &&
 	    !gfx103_compute_reg_exists(reg)) {
 		if (reg == REG_COMPUTE_DISPATCH_INTERLEAVE)
@@ -473,8 +490,10 @@ static int dispatch(struct cp *c, const uint32_t dim[3], uint32_t initiator)
 	struct exec_dispatch d = { .pgm = pgm,
 				     .rsrc1 = reg_val(st, REG_COMPUTE_PGM_RSRC1),
 				     .rsrc2 = rsrc2,
-				     /* gfx9 has no RSRC3 (0x2e28 is STATIC_THREAD_MGMT_SE7) */
-				     .rsrc3 = is_gfx9(c) ? 0 : reg_val(st, REG_COMPUTE_PGM_RSRC3),
+				     /* gfx9 has no RSRC3 (0x2e28 is STATIC_THREAD_MGMT_SE7)
+				      * except GC 9.4.2's at 0x2e2d */
+				     .rsrc3 = !is_gfx9(c) ? reg_val(st, REG_COMPUTE_PGM_RSRC3)
+					      : is_gc942() ? reg_val(st, REG_COMPUTE_PGM_RSRC3_GC942) : 0,
 				     .dim = { dim[0], dim[1], dim[2] },
 				     .initiator = initiator,
 				     .gc = c->job->gc,

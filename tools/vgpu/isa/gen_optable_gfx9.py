@@ -29,6 +29,8 @@ Run:  python3 tools/vgpu/isa/gen_optable_gfx9.py > tools/vgpu/isa/isa_optable_gf
       python3 tools/vgpu/isa/gen_optable_gfx9.py --compare gfx906 > /tmp/t906.c
       python3 tools/vgpu/isa/gen_optable_gfx9.py --delta tools/vgpu/isa/isa_optable_gfx9.c \
           /tmp/t906.c gfx906 > tools/vgpu/isa/isa_optable_gfx906.c
+      (gfx90a the same way: --compare gfx90a > /tmp/t90a.c, then --delta
+      ... /tmp/t90a.c gfx90a > tools/vgpu/isa/isa_optable_gfx90a.c)
 """
 import re
 import sys

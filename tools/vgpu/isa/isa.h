@@ -294,6 +294,11 @@ enum isa_gen {
 	 * v_xnor_b32, v_fma_mix*, v_dot*); an input selector only: the
 	 * instruction decodes with inst.gen = ISA_GEN_GFX9 */
 	ISA_GEN_GFX906 = 3,
+	/* gfx90a (MI200, CDNA2): gfx9 plus what llvm-objdump-19 --mcpu=gfx90a
+	 * adds or renames (gfx906's opcodes, packed fp32 v_pk_fma/mul/add/
+	 * mov; MFMA and AccVGPR forms are not decoded); an input selector
+	 * only, as ISA_GEN_GFX906 */
+	ISA_GEN_GFX90A = 4,
 	ISA_GEN_COUNT
 };
 int isa_decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,

@@ -901,7 +901,7 @@ static int decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
 	if (nwords == 0)
 		return -EOVERFLOW;
 	memset(out, 0, sizeof(*out));
-	out->gen = (uint8_t)(gen == ISA_GEN_GFX906 ? ISA_GEN_GFX9 : gen);
+	out->gen = (uint8_t)(gen == ISA_GEN_GFX906 || gen == ISA_GEN_GFX90A ? ISA_GEN_GFX9 : gen);
 	rc = gen == ISA_GEN_GFX103 ? isa_classify_gfx103(words, nwords, &enc, &op, &len)
 	     : out->gen == ISA_GEN_GFX9 ? isa_classify_gfx9(words, nwords, &enc, &op, &len)
 				   : classify(words[0], &enc, &op, &len);
@@ -911,7 +911,7 @@ static int decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
 		return -EOVERFLOW;
 	out->enc = enc;
 	out->desc = gen == ISA_GEN_GFX103 ? isa_lookup_gfx103(enc, op)
-		    : out->gen == ISA_GEN_GFX9 ? isa_lookup_gfx9(enc, op, gen == ISA_GEN_GFX906)
+		    : out->gen == ISA_GEN_GFX9 ? isa_lookup_gfx9(enc, op, gen)
 		    : isa_lookup(enc, op);
 	if (!out->desc)
 		return -EILSEQ;

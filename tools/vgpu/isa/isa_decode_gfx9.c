@@ -70,6 +70,28 @@ static const struct {
 	[ISA_ENC_MUBUF] = {isa_tab906_mubuf, &isa_tab906_mubuf_n},
 };
 
+static const struct {
+	const struct isa_opdesc *tab;
+	const unsigned *n;
+} tables90a[ISA_ENC_COUNT] = {
+	[ISA_ENC_SOP2] = {isa_tab90a_sop2, &isa_tab90a_sop2_n},
+	[ISA_ENC_SOP1] = {isa_tab90a_sop1, &isa_tab90a_sop1_n},
+	[ISA_ENC_SOPC] = {isa_tab90a_sopc, &isa_tab90a_sopc_n},
+	[ISA_ENC_SOPK] = {isa_tab90a_sopk, &isa_tab90a_sopk_n},
+	[ISA_ENC_SOPP] = {isa_tab90a_sopp, &isa_tab90a_sopp_n},
+	[ISA_ENC_SMEM] = {isa_tab90a_smem, &isa_tab90a_smem_n},
+	[ISA_ENC_VOP1] = {isa_tab90a_vop1, &isa_tab90a_vop1_n},
+	[ISA_ENC_VOP2] = {isa_tab90a_vop2, &isa_tab90a_vop2_n},
+	[ISA_ENC_VOPC] = {isa_tab90a_vopc, &isa_tab90a_vopc_n},
+	[ISA_ENC_VOP3] = {isa_tab90a_vop3, &isa_tab90a_vop3_n},
+	[ISA_ENC_DS] = {isa_tab90a_ds, &isa_tab90a_ds_n},
+	[ISA_ENC_FLAT] = {isa_tab90a_flat, &isa_tab90a_flat_n},
+	[ISA_ENC_SCRATCH] = {isa_tab90a_scratch, &isa_tab90a_scratch_n},
+	[ISA_ENC_GLOBAL] = {isa_tab90a_global, &isa_tab90a_global_n},
+	[ISA_ENC_VOP3P] = {isa_tab90a_vop3p, &isa_tab90a_vop3p_n},
+	[ISA_ENC_MUBUF] = {isa_tab90a_mubuf, &isa_tab90a_mubuf_n},
+};
+
 /* First entry of op in a table sorted by opcode (atomics: the glc=0
  * form comes first), or NULL. */
 static const struct isa_opdesc *find(const struct isa_opdesc *t, unsigned n, unsigned op)
@@ -90,13 +112,16 @@ static const struct isa_opdesc *find(const struct isa_opdesc *t, unsigned n, uns
 	return NULL;
 }
 
-const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, int gfx906)
+const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, enum isa_gen target)
 {
 	if ((unsigned)enc >= ISA_ENC_COUNT || !tables[enc].tab)
 		return NULL;
-	if (gfx906 && tables906[enc].tab) {
-		/* gfx906's own entry (a NULL name: no such opcode there) */
-		const struct isa_opdesc *d = find(tables906[enc].tab, *tables906[enc].n, op);
+	/* gfx906's or gfx90a's own entry (a NULL name: no such opcode there) */
+	const struct isa_opdesc *dt = target == ISA_GEN_GFX906 ? tables906[enc].tab
+				      : target == ISA_GEN_GFX90A ? tables90a[enc].tab : NULL;
+	if (dt) {
+		const unsigned *dn = target == ISA_GEN_GFX906 ? tables906[enc].n : tables90a[enc].n;
+		const struct isa_opdesc *d = find(dt, *dn, op);
 		if (d)
 			return d->name ? d : NULL;
 	}

@@ -25,10 +25,19 @@ ISA_TAB906(smem) ISA_TAB906(vop1) ISA_TAB906(vop2) ISA_TAB906(vopc) ISA_TAB906(v
 ISA_TAB906(ds) ISA_TAB906(flat) ISA_TAB906(scratch) ISA_TAB906(global)
 ISA_TAB906(vop3p) ISA_TAB906(mubuf)
 #undef ISA_TAB906
+/* gfx90a's differences from gfx900 (isa_optable_gfx90a.c) */
+#define ISA_TAB90A(n) extern const struct isa_opdesc isa_tab90a_##n[]; \
+	extern const unsigned isa_tab90a_##n##_n;
+ISA_TAB90A(sop2) ISA_TAB90A(sop1) ISA_TAB90A(sopc) ISA_TAB90A(sopk) ISA_TAB90A(sopp)
+ISA_TAB90A(smem) ISA_TAB90A(vop1) ISA_TAB90A(vop2) ISA_TAB90A(vopc) ISA_TAB90A(vop3)
+ISA_TAB90A(ds) ISA_TAB90A(flat) ISA_TAB90A(scratch) ISA_TAB90A(global)
+ISA_TAB90A(vop3p) ISA_TAB90A(mubuf)
+#undef ISA_TAB90A
 
-/* Table entry of opcode op in gfx9 encoding enc, or NULL; gfx906: with
- * gfx906's differences (isa_optable_gfx906.c). */
-const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, int gfx906);
+/* Table entry of opcode op in gfx9 encoding enc, or NULL; target
+ * ISA_GEN_GFX906 / ISA_GEN_GFX90A: with that target's differences
+ * (isa_optable_gfx906.c / isa_optable_gfx90a.c), else gfx900's. */
+const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, enum isa_gen target);
 
 /* Encoding, opcode and base length (dwords) of the gfx9 instruction at
  * words; -EILSEQ for encodings not covered. */

@@ -45,7 +45,7 @@
 #define INIT_FORCE_START_AT_000 (1u << 2)
 #define INIT_USE_THREAD_DIMENSIONS (1u << 5)
 #define INIT_CS_W32_EN (1u << 15)
-/* gfx11 work-item id packing in v0 (AMDGPUUsage, "Initial Kernel
+/* gfx11 and gfx90a work-item id packing in v0 (AMDGPUUsage, "Initial Kernel
  * Execution State": 10 bits per axis) */
 #define TID_BITS 10
 #define MAX_WG_THREADS 1024u
@@ -443,7 +443,7 @@ static void init_wave(struct shader_core *c, struct shader_wave *w, const struct
 		 z = t / (g->size[0] * g->size[1]);
 	unsigned tidig = RSRC2_TIDIG_COMP_CNT(d->rsrc2);
 	for (unsigned lane = 0; lane < c->lanes && t < g->nthreads; lane++, t++) {
-		if (c->gen != ISA_GEN_GFX11) {
+		if (c->gen != ISA_GEN_GFX11 && c->decode_gen != ISA_GEN_GFX90A) {
 			w->v[lane] = x;
 			if (tidig >= 1 && w->nvgpr > 1)
 				w->v[64 + lane] = y;
@@ -582,7 +582,7 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 	if (c.gen == ISA_GEN_GFX9) {
 		const struct vgpu_profile *prof = vgpu_profile_get(NULL);
 		if (prof && prof->gc_major == 9 && prof->gc_minor == 4)
-			c.decode_gen = ISA_GEN_GFX906;
+			c.decode_gen = prof->gc_rev == 2 ? ISA_GEN_GFX90A : ISA_GEN_GFX906;
 	}
 	c.lanes = (d->initiator & INIT_CS_W32_EN) ? 32 : 64;
 	/* gfx9 has no wave32: COMPUTE_DISPATCH_INITIATOR has no CS_W32_EN
@@ -592,9 +592,23 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 				  "gfx9, which runs wave64 only");
 	g.nwaves = (g.nthreads + c.lanes - 1) / c.lanes;
 	/* VGPR granule on gfx11 (gfx1103, no 1.5x register file) and on
-	 * gfx10.3: 8 in wave32, 4 in wave64; gfx9 (wave64): 4 (gfx90a's 8
-	 * is not modelled: no profile) */
-	uint32_t nvgpr = (RSRC1_VGPRS(d->rsrc1) + 1) * (c.lanes == 32 ? 8 : 4);
+	 * gfx10.3: 8 in wave32, 4 in wave64; gfx9 (wave64): 4, gfx90a 8
+	 * (AMDGPUUsage, GRANULATED_WORKITEM_VGPR_COUNT: the unified file of
+	 * VGPRs and AccVGPRs, 512 per lane) */
+	bool gfx90a = c.decode_gen == ISA_GEN_GFX90A;
+	uint32_t nvgpr = (RSRC1_VGPRS(d->rsrc1) + 1) * (c.lanes == 32 || gfx90a ? 8 : 4);
+	/* gfx90a: the AccVGPRs start at COMPUTE_PGM_RSRC3.ACCUM_OFFSET
+	 * ((field + 1) * 4, gc_9_4_2_sh_mask.h bits 5:0); the registers below
+	 * it are the wave's architectural VGPRs, which is what VALU and memory
+	 * instructions reach (the AccVGPR forms are not decoded) */
+	if (gfx90a) {
+		uint32_t accum = ((d->rsrc3 & 0x3fu) + 1) * 4;
+		if (accum > nvgpr)
+			return exec_fault(job, "shader: COMPUTE_PGM_RSRC3.ACCUM_OFFSET puts the "
+					  "AccVGPRs at v%u, beyond the %u registers RSRC1.VGPRS "
+					  "allocates", accum, nvgpr);
+		nvgpr = accum;
+	}
 	/* COMPUTE_PGM_RSRC3.SHARED_VGPR_CNT (bits 3:0, AMDGPUUsage: GFX10-11):
 	 * a wave64 also gets that many blocks of 8 shared VGPRs (ACO gives
 	 * RADV's wave64 shaders some on gfx10.3); a wave32 must have none */

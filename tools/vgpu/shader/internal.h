@@ -329,7 +329,7 @@ struct shader_core {
 	const struct shader_grid *grid;       /* the workgroup ids it launches (dispatch.c) */
 	enum isa_gen gen;              /* the ISA the dispatch's code is decoded as */
 	enum isa_gen decode_gen;       /* the decoder's input selector: gen, or
-	                                  ISA_GEN_GFX906 for gfx906's gfx9 */
+	                                  ISA_GEN_GFX906 / ISA_GEN_GFX90A for those gfx9s */
 	unsigned lanes;                /* 32 or 64 */
 	/* gfx10.3 wave64 shared VGPRs (RSRC3.SHARED_VGPR_CNT): registers
 	 * [shared_first, shared_first + shared_count), one register per

@@ -165,8 +165,94 @@ static int wmma_int(struct shader_core *c, struct shader_wave *w, const struct i
 	return 0;
 }
 
+/* gfx90a's packed fp32 (v_pk_fma/mul/add_f32, v_pk_mov_b32): every
+ * operand is a 64-bit register pair holding two f32 (or b32) halves.
+ * Source k feeds the low result with its half op_sel[k] picks and the
+ * high result with the half op_sel_hi[k] picks (0 the low dword, 1 the
+ * high one); neg_lo[k]/neg_hi[k] negate those halves; each half is one
+ * f32 operation rounded once (fma exact, then rounded).  v_pk_mov_b32:
+ * D.lo = S0[op_sel[0]], D.hi = S1[op_sel[1]] (LLVM's printing: op_sel:[0,1]
+ * takes S0's low and S1's high dword).  Inline constants: 0 only (LLVM
+ * and the MI200 guide are not read here for what another constant
+ * places in the high half: a fault names it). */
+static const char *const pk32_names[] = { "v_pk_fma_f32", "v_pk_mul_f32", "v_pk_add_f32",
+					  "v_pk_mov_b32" };
+
+static int pk_f32(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in, int op)
+{
+	const struct isa_operand *d = &in->ops[0];
+	unsigned nsrc = in->nops - 1;
+	unsigned want = op == 0 ? 3 : 2;
+	if (d->kind != ISA_OPK_VGPR || nsrc != want || in->dpp)
+		return shader_illegal(c);
+	if ((uint32_t)d->reg + 2 > w->nvgpr)
+		return shader_fault(c, "VGPR destination beyond the RSRC1.VGPRS allocation");
+	uint64_t scal[3] = { 0 };
+	for (unsigned k = 0; k < nsrc; k++) {
+		const struct isa_operand *o = &in->ops[1 + k];
+		if (o->kind == ISA_OPK_VGPR) {
+			if ((uint32_t)o->reg + 2 > w->nvgpr)
+				return shader_fault(c, "VGPR source beyond the RSRC1.VGPRS allocation");
+			continue;
+		}
+		if (o->kind == ISA_OPK_INLINE && o->code != 128)
+			return shader_fault(c, "inline constant other than 0 in a packed fp32 source "
+					    "(gfx90a): its high-half value is not modelled");
+		if (o->kind != ISA_OPK_INLINE && o->kind != ISA_OPK_SREG)
+			return shader_fault(c, "packed fp32 source that is not a VGPR pair, an SGPR "
+					    "pair or the constant 0 (not modelled)");
+		int e = sop_read(c, w, o, &scal[k]);
+		if (e)
+			return e;
+		if (o->kind == ISA_OPK_SREG && o->bits <= 32)
+			return shader_fault(c, "packed fp32 SGPR source narrower than a pair");
+	}
+	uint64_t exec = wave_exec(c, w);
+	for (uint64_t m = exec; m; m &= m - 1) {
+		unsigned l = (unsigned)__builtin_ctzll(m);
+		uint32_t h[3][2] = { { 0, 0 }, { 0, 0 }, { 0, 0 } };
+		for (unsigned k = 0; k < nsrc; k++) {
+			const struct isa_operand *o = &in->ops[1 + k];
+			if (o->kind == ISA_OPK_VGPR) {
+				h[k][0] = w->v[(size_t)o->reg * 64 + l];
+				h[k][1] = w->v[(size_t)(o->reg + 1) * 64 + l];
+			} else {
+				h[k][0] = (uint32_t)scal[k];
+				h[k][1] = (uint32_t)(scal[k] >> 32);
+			}
+		}
+		uint32_t r[2];
+		for (int hh = 0; hh < 2; hh++) {
+			uint32_t x[3];
+			for (unsigned k = 0; k < nsrc; k++) {
+				unsigned sel = hh ? (in->opsel_hi >> k) & 1 : (in->opsel >> k) & 1;
+				x[k] = h[k][sel];
+				if (op != 3 && ((hh ? in->neg_hi : in->neg_lo) >> k) & 1)
+					x[k] ^= 0x80000000u;
+			}
+			if (op == 3) {
+				/* v_pk_mov_b32: S0 gives the low dword, S1 the high */
+				unsigned k = (unsigned)hh;
+				r[hh] = h[k][(in->opsel >> k) & 1];
+				continue;
+			}
+			float a = vf32(x[0]), b = vf32(x[1]);
+			float f = op == 0 ? fmaf(a, b, vf32(x[2])) : op == 1 ? a * b : a + b;
+			if (in->clamp)
+				f = f != f ? f : f < 0 ? 0.0f : f > 1 ? 1.0f : f;
+			r[hh] = vu32f(f);
+		}
+		w->v[(size_t)d->reg * 64 + l] = r[0];
+		w->v[(size_t)(d->reg + 1) * 64 + l] = r[1];
+	}
+	return 0;
+}
+
 bool shader_vop3p_known(const char *name)
 {
+	for (size_t i = 0; i < sizeof pk32_names / sizeof pk32_names[0]; i++)
+		if (!strcmp(name, pk32_names[i]))
+			return true;
 	if (!strcmp(name, "v_wmma_i32_16x16x16_iu8") || !strcmp(name, "v_wmma_i32_16x16x16_iu4"))
 		return true;
 	for (int i = PK_NONE + 1; i <= MIXHI_F16; i++)
@@ -182,6 +268,9 @@ int shader_exec_vop3p(struct shader_core *c, struct shader_wave *w, const struct
 		return wmma_int(c, w, in, false);
 	if (!strcmp(name, "v_wmma_i32_16x16x16_iu4"))
 		return wmma_int(c, w, in, true);
+	for (size_t i = 0; i < sizeof pk32_names / sizeof pk32_names[0]; i++)
+		if (!strcmp(name, pk32_names[i]))
+			return pk_f32(c, w, in, (int)i);
 	int op = PK_NONE;
 	for (int i = PK_NONE + 1; i <= MIXHI_F16; i++)
 		if (pk_names[i] && !strcmp(name, pk_names[i]))
