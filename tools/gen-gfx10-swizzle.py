@@ -14,9 +14,18 @@ reference, re-indexed.  The same method as tools/gen-gfx11-swizzle.py.
 
 (MESA_SRC: an unpacked Mesa source tree, e.g. `apt-get source mesa`.)
 """
+import importlib.util
 import os
 import re
 import sys
+
+# addrlib's pattern-table syntax is the same in gfx10 and gfx11: the parser
+# (bit, value, table) is gen-gfx11-swizzle.py's
+_spec = importlib.util.spec_from_file_location(
+    "gen_gfx11_swizzle", os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen-gfx11-swizzle.py"))
+_gfx11 = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_gfx11)
+value, table = _gfx11.value, _gfx11.table
 
 # the 2D (thin), one-sample RB+ pattern-info tables, by AddrSwizzleMode
 # value (the _T modes and the 256B/4KB R and Z modes have no 2D table on
@@ -45,35 +54,6 @@ MODES_3D = [
     (25, "GFX10_SW_64K_S3_X_RBPLUS_PATINFO", "SW_64KB_S_X"),
     (26, "GFX10_SW_64K_D3_X_RBPLUS_PATINFO", "SW_64KB_D_X"),
 ]
-
-
-def bit(sym):
-    """addrlib2.h: InitBit(c, index) = 1 << (c * 16 + index); X, Y, Z, S"""
-    m = re.fullmatch(r"([XYZS])(\d+)", sym)
-    if not m:
-        raise ValueError(sym)
-    return 1 << ("XYZS".index(m.group(1)) * 16 + int(m.group(2)))
-
-
-def value(expr):
-    v = 0
-    for term in expr.split("^"):
-        term = term.strip()
-        if term in ("0", ""):
-            continue
-        v ^= bit(term)
-    return v
-
-
-def table(text, name):
-    m = re.search(r"\b" + re.escape(name) + r"\s*\[[^=]*=\s*\{(.*?)\n\};", text, re.S)
-    if not m:
-        raise SystemExit("gen-gfx10-swizzle: %s not found" % name)
-    rows = []
-    for row in re.finditer(r"\{([^{}]*)\}", m.group(1)):
-        items = [x.strip() for x in row.group(1).split(",") if x.strip()]
-        rows.append(items)
-    return rows
 
 
 def main():

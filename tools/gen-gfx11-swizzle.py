@@ -75,7 +75,7 @@ def value(expr):
 def table(text, name):
     m = re.search(r"\b" + re.escape(name) + r"\s*\[[^=]*=\s*\{(.*?)\n\};", text, re.S)
     if not m:
-        raise SystemExit("gen-gfx11-swizzle: %s not found" % name)
+        raise SystemExit("swizzle generator: %s not found in the addrlib header" % name)
     rows = []
     for row in re.finditer(r"\{([^{}]*)\}", m.group(1)):
         items = [x.strip() for x in row.group(1).split(",") if x.strip()]

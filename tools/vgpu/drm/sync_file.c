@@ -127,9 +127,8 @@ int vgpu_sync_file_export_fence(struct exec_fence *fe, int *out_fd)
 {
 	struct sync_target t = { 0 };
 	exec_lock();
-	/* No fence: export an already-signalled one, as the kernel does with
-	 * the fence dma_fence_get_stub() returns; an empty target signals at
-	 * once. */
+	/* No fence: export an already-signalled one, as the kernel exports
+	 * dma_fence_get_stub()'s.  A target without fences is signalled. */
 	int r = fe ? sync_target_of(fe, &t) : 0;
 	if (!r)
 		r = sync_file_create_locked(&t, out_fd);
