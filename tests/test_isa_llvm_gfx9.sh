@@ -9,14 +9,15 @@
 #       flat_scratch/xnack_mask, SMEM imm/soe forms, FLAT/GLOBAL/SCRATCH
 #       addressing, MUBUF/MTBUF with lds and formats, DS, VOP3b and lane
 #       masks, packed math, hwreg/sendmsg; gfx906's dot products, fmac and
-#       fma_mix under --mcpu=gfx906; packed fp32 under --mcpu=gfx90a, and
+#       fma_mix under --mcpu=gfx906; packed fp32, MFMA, v_accvgpr_* and
+#       AccVGPR/scc memory forms under --mcpu=gfx90a, and
 #       kernels/bin/*-gfx90a.co whole;
 #   (c) every 16-bit immediate of s_waitcnt and s_sendmsg, and every 7th
 #       of s_getreg_b32 (the gfx9 layouts of those fields);
 #   (d) 3000 random encodings (tests/isa/fuzz_gfx103.py with gfx900, fixed
-#       seed; 1000 with gfx906; gfx90a has none: its memory encodings'
-#       AccVGPR/scc bits and aligned-tuple rule are not decoded): what LLVM rejects at the first dword we
-#       reject, the rest prints the same;
+#       seed; 1000 with gfx906; 800 with gfx90a, MFMA/v_accvgpr_* weighted
+#       up): what LLVM rejects at the first dword we reject, the rest
+#       prints the same;
 #   (e) --wave32 refused for gfx9.
 # The full LLVM gfx9 corpus is `make isa-corpus-check-gfx9` (not part of
 # make check: it fetches the LLVM sources).  Skips (and says so) only
@@ -231,6 +232,27 @@ v_pk_mov_b32 v[0:1], v[2:3], v[4:5] op_sel:[1,0]
 v_fmac_f32_e32 v1, v2, v3
 v_dot2_f32_f16 v1, v2, v3, v4
 global_load_dword v1, v[2:3], off
+v_mfma_f32_32x32x8f16 a[0:15], v[0:1], v[2:3], a[0:15]
+v_mfma_f32_16x16x16f16 v[0:3], a[4:5], v[2:3], 0 cbsz:1 abid:1 blgp:3
+v_mfma_f32_4x4x1f32 a[0:3], v0, v1, 1.0
+v_mfma_f32_32x32x2f32 a[0:15], v0, a1, a[16:31]
+v_mfma_i32_16x16x16i8 v[4:7], v0, v1, v[4:7]
+v_mfma_f32_16x16x16bf16_1k a[0:3], v[0:1], v[2:3], a[0:3]
+v_mfma_f64_16x16x4f64 v[0:7], v[8:9], v[10:11], v[0:7]
+v_mfma_f64_4x4x4f64 a[0:1], v[0:1], a[2:3], 0.5 blgp:1
+v_accvgpr_read_b32 v1, a255
+v_accvgpr_write_b32 a2, -2.0
+v_accvgpr_write_b32 a3, s7
+v_accvgpr_mov_b32 a1, a2
+ds_read_b64 a[2:3], v2 offset:8
+ds_write2_b32 v1, a2, a3 offset1:4
+global_load_dwordx4 a[4:7], v[2:3], off glc slc scc
+global_store_dword v[2:3], a1, off scc
+flat_load_dword a1, v[2:3] offset:16
+scratch_store_dwordx2 off, a[2:3], s4 offset:8
+buffer_load_dword a1, v0, s[4:7], 0 offen offset:4 scc
+buffer_store_dwordx2 a[2:3], off, s[4:7], s1 glc
+tbuffer_load_format_x a1, off, s[4:7], 0 format:[BUF_DATA_FORMAT_32,BUF_NUM_FORMAT_FLOAT] scc
 EOF
 check "gfx90a forms" "$tmp/forms90a.s" gfx90a
 # the project's gfx90a code objects as llvm-objdump-19 --mcpu=gfx90a prints them
@@ -263,6 +285,13 @@ if command -v python3 >/dev/null 2>&1; then
 		pass
 	else
 		fail "gfx906 random encodings differ from llvm-objdump-19:"
+		head -n 40 "$tmp/fuzz"
+	fi
+	if python3 "$top/tests/isa/fuzz_gfx103.py" "$disasm" 800 90 gfx90a >"$tmp/fuzz" 2>&1; then
+		echo "ok   gfx90a $(tail -n 1 "$tmp/fuzz")"
+		pass
+	else
+		fail "gfx90a random encodings differ from llvm-objdump-19:"
 		head -n 40 "$tmp/fuzz"
 	fi
 else

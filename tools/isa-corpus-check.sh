@@ -43,8 +43,8 @@ elif [ "${1:-}" = "--gfx9" ]; then
 fi
 if [ $gen = gfx9 ]; then
 	work=${1:-$top/build/llvm-corpus9}
-	pattern='gfx9[_-]*.txt gfx908-dl-insts.txt mad_mix.txt'
-	extract="*/llvm/test/MC/Disassembler/AMDGPU/gfx9[_-]*.txt */llvm/test/MC/Disassembler/AMDGPU/gfx908-dl-insts.txt */llvm/test/MC/Disassembler/AMDGPU/mad_mix.txt"
+	pattern='gfx9[_-]*.txt gfx908-dl-insts.txt mad_mix.txt gfx90a_*.txt'
+	extract="*/llvm/test/MC/Disassembler/AMDGPU/gfx9[_-]*.txt */llvm/test/MC/Disassembler/AMDGPU/gfx908-dl-insts.txt */llvm/test/MC/Disassembler/AMDGPU/mad_mix.txt */llvm/test/MC/Disassembler/AMDGPU/gfx90a_*.txt"
 elif [ $gen = gfx103 ]; then
 	work=${1:-$top/build/llvm-corpus103}
 	pattern='gfx10[_-]*.txt gfx1030_new.txt'
@@ -59,8 +59,11 @@ unset LD_PRELOAD
 [ -x "$disasm" ] || { echo "isa-corpus-check: $disasm not built (make all)"; exit 2; }
 command -v llvm-mc-19 >/dev/null || { echo "isa-corpus-check: llvm-mc-19 missing (apt-get install llvm-19)"; exit 2; }
 mkdir -p "$work"
-first=${pattern%% *}
-if ! ls "$work"/$first >/dev/null 2>&1; then
+missing=0
+for p in $pattern; do
+	ls "$work"/$p >/dev/null 2>&1 || missing=1
+done
+if [ $missing = 1 ]; then
 	if ! ls "$work"/llvm-toolchain-19_*.orig.tar.xz >/dev/null 2>&1; then
 		echo "isa-corpus-check: fetching Debian's llvm-toolchain-19 source into $work"
 		if ! (cd "$work" && apt-get source --download-only llvm-toolchain-19); then
@@ -93,6 +96,11 @@ if gen == "gfx9":
     paths += [(p, "gfx906") for p in (os.path.join(work, "gfx908-dl-insts.txt"),
                                        os.path.join(work, "mad_mix.txt"))
               if os.path.exists(p)] + [(os.path.join(work, "mad_mix.txt"), "gfx900")]
+    # gfx90a (vgpu-disasm --mcpu=gfx90a, as their RUN lines say): MFMA and
+    # v_accvgpr_* (gfx90a_mai.txt), the AccVGPR data of DS/FLAT/MUBUF/MTBUF
+    # (gfx90a_ldst_acc.txt); rows "gfx90a <file>"
+    paths += [(os.path.join(work, f), "gfx90a") for f in ("gfx90a_mai.txt", "gfx90a_ldst_acc.txt")
+              if os.path.exists(os.path.join(work, f))]
 elif gen == "gfx103":
     # s_code_end: the separator (gfx10 has no s_ttracedata_imm)
     SEP, SEP_TEXT = "0x00,0x00,0x9f,0xbf", "s_code_end"

@@ -32,6 +32,10 @@ if MCPU.startswith("gfx9"):
     # gfx9: VOP3P 0xd38, VOP3 0xd0, SMEM 0xc0
     PREFIX = [x for x in PREFIX if x[1] not in (0xcc000000, 0xd4000000, 0xf4000000)] + [
         (0xff800000, 0xd3800000), (0xfc000000, 0xd0000000), (0xfc000000, 0xc0000000)]
+if MCPU == "gfx90a":
+    # gfx90a: MFMA and v_accvgpr_read/write (VOP3P opcodes 0x40 up) three
+    # times as often, and v_accvgpr_mov_b32 (VOP1 0x52)
+    PREFIX += [(0xffc00000, 0xd3c00000)] * 3 + [(0xfe01fe00, 0x7e00a400)]
 SPECIAL = [249, 250, 233, 234, 255, 254, 124, 125, 126, 106, 107, 108, 123, 128, 193, 240, 248]
 probes = []
 for _ in range(count):

@@ -56,7 +56,10 @@ enum isa_opkind {
 	ISA_OPK_SPECIAL,  /* src_shared_base.., src_vccz, src_execz, src_scc:
 	                     code = source code */
 	ISA_OPK_IMM,      /* 16-bit immediate of SOPP/SOPK: value */
-	ISA_OPK_OFF       /* an address operand that is absent ("off") */
+	ISA_OPK_OFF,      /* an address operand that is absent ("off") */
+	ISA_OPK_AGPR      /* gfx90a AccVGPR: reg = first a[n] (printed a0,
+	                     a[0:3]); MFMA, v_accvgpr_* and the acc bit of
+	                     DS/FLAT/MUBUF/MTBUF data */
 };
 
 /* Literal/constant class of a source (how constants are expanded). */
@@ -245,6 +248,10 @@ struct isa_inst {
 	uint8_t src0_sext, src1_sext;
 	/* MUBUF gfx10.3: the lds bit (load into LDS) */
 	uint8_t lds;
+	/* gfx90a: MFMA (VOP3P-MAI) with its broadcast controls cbsz, abid
+	 * and blgp (isa_decode_gfx90a.c); the scc cache bit of FLAT/MUBUF */
+	uint8_t mai, cbsz, abid, blgp;
+	uint8_t scc;
 };
 
 /* Decodes one instruction: number of dwords consumed (1..3), -EILSEQ for
@@ -296,7 +303,8 @@ enum isa_gen {
 	ISA_GEN_GFX906 = 3,
 	/* gfx90a (MI200, CDNA2): gfx9 plus what llvm-objdump-19 --mcpu=gfx90a
 	 * adds or renames (gfx906's opcodes, packed fp32 v_pk_fma/mul/add/
-	 * mov; MFMA and AccVGPR forms are not decoded); an input selector
+	 * mov; MFMA, v_accvgpr_* and the acc bit of DS/FLAT/MUBUF/MTBUF,
+	 * whose AccVGPR operands come as ISA_OPK_AGPR); an input selector
 	 * only, as ISA_GEN_GFX906 */
 	ISA_GEN_GFX90A = 4,
 	ISA_GEN_COUNT

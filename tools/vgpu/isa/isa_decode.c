@@ -931,7 +931,8 @@ static int decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
 	}
 	for (unsigned i = 0; i < len; i++)
 		out->words[i] = words[i];
-	rc = check_mbz(out, out->desc->mbz);
+	/* gfx90a: MUBUF/MTBUF word 1 bit 23 is acc (AccVGPR data), not tfe */
+	rc = check_mbz(out, out->desc->mbz & (gen == ISA_GEN_GFX90A ? ~ISA_MBZ(ISA_FLD_MUBUF_TFE) : ~0u));
 	if (rc)
 		return rc;
 	if ((out->desc->flags & ISA_OPF_DS_GDS_REQ) && !field_value(out, ISA_FLD_DS_GDS))
@@ -949,7 +950,7 @@ static int decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
 		o->bits = out->desc->slot[i].bits;
 		/* MUBUF tfe: the data register range grows by the status dword */
 		if ((enc == ISA_ENC_MUBUF || enc == ISA_ENC_MTBUF) && o->field == ISA_FLD_DATA0 &&
-		    field_value(out, ISA_FLD_MUBUF_TFE))
+		    field_value(out, ISA_FLD_MUBUF_TFE) && gen != ISA_GEN_GFX90A /* acc there */)
 			o->bits = (uint16_t)(o->bits + 32);
 		/* global_*: without SADDR (null) the VGPR address is 64-bit */
 		if (enc == ISA_ENC_GLOBAL && o->field == ISA_FLD_ADDR &&
@@ -987,6 +988,8 @@ static int decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
 	if (out->has_literal)
 		out->words[len - 1] = out->literal;
 	rc = decode_extra(out);
+	if (!rc && gen == ISA_GEN_GFX90A)
+		rc = isa_decode_acc_gfx90a(out);   /* AccVGPR data, scc */
 	if (rc)
 		return rc;
 	out->nwords = (uint8_t)len;

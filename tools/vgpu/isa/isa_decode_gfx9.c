@@ -119,6 +119,11 @@ const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, enum isa
 	/* gfx906's or gfx90a's own entry (a NULL name: no such opcode there) */
 	const struct isa_opdesc *dt = target == ISA_GEN_GFX906 ? tables906[enc].tab
 				      : target == ISA_GEN_GFX90A ? tables90a[enc].tab : NULL;
+	if (target == ISA_GEN_GFX90A) {
+		const struct isa_opdesc *m = isa_lookup_mai_gfx90a(enc, op);
+		if (m)
+			return m;
+	}
 	if (dt) {
 		const unsigned *dn = target == ISA_GEN_GFX906 ? tables906[enc].n : tables90a[enc].n;
 		const struct isa_opdesc *d = find(dt, *dn, op);
@@ -281,6 +286,9 @@ static const char *const smem_glc[] = {"s_load_", "s_buffer_load_", "s_store_",
 int isa_decode_extra_gfx9(struct isa_inst *in)
 {
 	uint32_t w0 = in->words[0], w1 = in->words[1];
+	int rc = isa_decode_extra_gfx90a(in);   /* MFMA, v_accvgpr_* */
+	if (rc != 1)
+		return rc;
 	switch (in->enc) {
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
 		return in->sdwa ? isa_sdwa_extra_gfx103(in) : 1;

@@ -679,6 +679,7 @@ static void put_operand(struct out *o, const struct isa_inst *in,
 			put_sreg(o, op->reg, op->bits);
 		break;
 	case ISA_OPK_VGPR: put_range(o, "v", op->reg, op->bits > 32 ? op->bits / 32 : 1); break;
+	case ISA_OPK_AGPR: put_range(o, "a", op->reg, op->bits > 32 ? op->bits / 32 : 1); break;
 	case ISA_OPK_OFF: put(o, "off"); break;
 	case ISA_OPK_SPECIAL: put_special(o, op->code); break;
 	case ISA_OPK_INLINE:
@@ -839,6 +840,7 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->glc) put(o, " glc");
 		if (in->slc) put(o, " slc");
 		if (in->dlc) put(o, " dlc");
+		if (in->scc) put(o, " scc");
 		if (in->tfe) put(o, " tfe");
 		if (in->lds && !lds_first) put(o, " lds");
 		break;
@@ -848,6 +850,12 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 			put_sdwa(o, in);
 		break;
 	case ISA_ENC_VOP3P: {
+		if (in->mai) {   /* gfx90a MFMA */
+			if (in->cbsz) { put(o, " cbsz:"); put_u(o, in->cbsz); }
+			if (in->abid) { put(o, " abid:"); put_u(o, in->abid); }
+			if (in->blgp) { put(o, " blgp:"); put_u(o, in->blgp); }
+			break;
+		}
 		unsigned srcmask = 0, n = 0;
 		for (unsigned i = 0; i < in->nops; i++) {
 			uint8_t fl = in->ops[i].field;
@@ -894,6 +902,7 @@ static void put_mods(struct out *o, const struct isa_inst *in)
 		if (in->glc) put(o, " glc");
 		if (in->slc) put(o, " slc");
 		if (in->dlc) put(o, " dlc");
+		if (in->scc) put(o, " scc");
 		if (in->lds) put(o, " lds");
 		break;
 	default:

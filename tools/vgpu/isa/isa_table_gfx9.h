@@ -60,6 +60,15 @@ int isa_decode_extra_gfx9(struct isa_inst *in);
  * rol/shr/ror, row_mirror, row_half_mirror, row_bcast:15/31). */
 int isa_dpp_ctrl_ok_gfx9(unsigned c);
 
+/* gfx90a's AccVGPR forms (isa_decode_gfx90a.c): the VOP3P-MAI and
+ * v_accvgpr_* table entries (NULL for other opcodes); the MAI fields and
+ * AccVGPR operands of an instruction decoded from those entries (1 when
+ * the instruction is not one of them, else 0 or -EILSEQ); the acc bit
+ * (AccVGPR data) and scc bit of gfx90a DS/FLAT/MUBUF/MTBUF. */
+const struct isa_opdesc *isa_lookup_mai_gfx90a(enum isa_enc enc, unsigned op);
+int isa_decode_extra_gfx90a(struct isa_inst *in);
+int isa_decode_acc_gfx90a(struct isa_inst *in);
+
 /* gfx9 -> gfx11 scalar register numbering: m0 124 -> 125 (and 125 -> 124,
  * which the decoder refuses: gfx9 has no null register). */
 static inline unsigned isa_sreg_gfx9(unsigned code)
