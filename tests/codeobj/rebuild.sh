@@ -15,6 +15,8 @@
 #   scratch_gfx900.co, scratch_gfx90a.co
 #                   gfx9 (wave64 only), v5, the same scratch kernel; gfx90a's
 #                   descriptor has COMPUTE_PGM_RSRC3 (ACCUM_OFFSET)
+#   mfma_gfx90a.co  gfx90a, MFMA of every input type (C and D in AccVGPRs,
+#                   global_load/store with the acc bit) and v_accvgpr_*
 #   scratch_gfx90c_xnackoff.co, scratch_gfx906_sramecc.co
 #                   target-id features in e_flags: gfx90c:xnack- and
 #                   gfx906:sramecc+:xnack-
@@ -40,5 +42,6 @@ build scratch_gfx1035.co scratch.cl gfx1035 -mcode-object-version=5
 build scratch_gfx1035_w64.co scratch.cl gfx1035 -mcode-object-version=5 -mwavefrontsize64
 build scratch_gfx900.co scratch.cl gfx900 -mcode-object-version=5
 build scratch_gfx90a.co scratch.cl gfx90a -mcode-object-version=5
+build mfma_gfx90a.co mfma.cl gfx90a
 build scratch_gfx90c_xnackoff.co scratch.cl gfx90c:xnack- -mcode-object-version=5
 build scratch_gfx906_sramecc.co scratch.cl gfx906:sramecc+:xnack- -mcode-object-version=5

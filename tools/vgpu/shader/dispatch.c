@@ -330,6 +330,8 @@ static int exec_one(struct shader_core *c, struct shader_wave *w)
 	c->cur = e;
 	const struct isa_inst *in = &e->inst;
 	w->pc += 4u * in->nwords;
+	if (c->decode_gen == ISA_GEN_GFX90A && shader_gfx90a_acc(in))
+		return shader_exec_acc_gfx90a(c, w, e);   /* AccVGPRs, MFMA */
 	switch (in->enc) {
 	case ISA_ENC_SOP1: case ISA_ENC_SOP2: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
 	case ISA_ENC_SOPP:
@@ -405,7 +407,7 @@ static void init_wave(struct shader_core *c, struct shader_wave *w, const struct
 {
 	const struct exec_dispatch *d = c->d;
 	memset(w->s, 0, sizeof(w->s));
-	memset(w->v, 0, (size_t)w->nvgpr * 64 * sizeof(uint32_t));
+	memset(w->v, 0, (size_t)(w->nvgpr + w->nagpr) * 64 * sizeof(uint32_t));
 	w->scc = false;
 	w->pc = d->pgm;
 	w->state = WAVE_RUN;
@@ -599,14 +601,17 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 	uint32_t nvgpr = (RSRC1_VGPRS(d->rsrc1) + 1) * (c.lanes == 32 || gfx90a ? 8 : 4);
 	/* gfx90a: the AccVGPRs start at COMPUTE_PGM_RSRC3.ACCUM_OFFSET
 	 * ((field + 1) * 4, gc_9_4_2_sh_mask.h bits 5:0); the registers below
-	 * it are the wave's architectural VGPRs, which is what VALU and memory
-	 * instructions reach (the AccVGPR forms are not decoded) */
+	 * it are the wave's architectural VGPRs, the rest of the allocation its
+	 * AccVGPRs a0.. (AMDGPUUsage, "AMDGPU_ACCUM_OFFSET"; at most 512 in
+	 * all, 256 of each kind) */
+	uint32_t accum = 0, nagpr = 0;
 	if (gfx90a) {
-		uint32_t accum = ((d->rsrc3 & 0x3fu) + 1) * 4;
+		accum = ((d->rsrc3 & 0x3fu) + 1) * 4;
 		if (accum > nvgpr)
 			return exec_fault(job, "shader: COMPUTE_PGM_RSRC3.ACCUM_OFFSET puts the "
 					  "AccVGPRs at v%u, beyond the %u registers RSRC1.VGPRS "
 					  "allocates", accum, nvgpr);
+		nagpr = nvgpr - accum > 256 ? 256 : nvgpr - accum;
 		nvgpr = accum;
 	}
 	/* COMPUTE_PGM_RSRC3.SHARED_VGPR_CNT (bits 3:0, AMDGPUUsage: GFX10-11):
@@ -627,13 +632,18 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 	c.lds_size = RSRC2_LDS_SIZE(d->rsrc2) * LDS_GRANULE_BYTES;
 	/* the thread's memory from its last dispatch (shader/arena.c): fresh
 	 * pages for every dispatch cost more than small dispatches run */
-	struct shader_arena *arena = shader_arena_get(g.nwaves, nvgpr, c.lds_size);
+	struct shader_arena *arena = shader_arena_get(g.nwaves, nvgpr + nagpr, c.lds_size);
 	struct shader_wave *waves = NULL;
 	if (arena) {
 		c.icache = arena->icache;
 		c.icache_gen = arena->gen;
 		c.lds = arena->lds;
 		waves = arena->waves;
+		/* gfx90a: each wave's block is its VGPRs, then its AccVGPRs */
+		for (unsigned i = 0; i < g.nwaves; i++) {
+			waves[i].nvgpr = nvgpr;
+			waves[i].nagpr = nagpr;
+		}
 	} else {
 		r = exec_fault(job, "shader: out of memory for the dispatch");
 	}

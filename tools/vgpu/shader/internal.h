@@ -36,6 +36,10 @@ struct shader_wave {
 	uint32_t s[SHADER_NUM_SREGS];  /* indexed by operand code; exec/vcc inside */
 	uint32_t *v;                   /* v[reg * 64 + lane] */
 	uint32_t nvgpr;
+	/* gfx90a: the AccVGPRs a0.. that follow the nvgpr architectural
+	 * VGPRs in the unified register file (a[n] is v[nvgpr + n]); 0
+	 * elsewhere */
+	uint32_t nagpr;
 	bool scc;
 	uint64_t pc;
 	enum wave_state state;
@@ -498,6 +502,12 @@ int shader_flat_access(struct shader_core *c, const struct shader_wave *w, unsig
 int vmem_width_of(const char *suffix, unsigned *bytes, bool *sext);
 int vmem_check_vgprs(struct shader_core *c, const struct shader_wave *w,
 		     const struct isa_operand *o);
+/* gfx90a AccVGPR instructions (shader/mai_gfx90a.c): whether `in` is one
+ * (MFMA, v_accvgpr_*, or a memory instruction with AccVGPR data), and its
+ * executor. */
+bool shader_gfx90a_acc(const struct isa_inst *in);
+int shader_exec_acc_gfx90a(struct shader_core *c, struct shader_wave *w,
+			   struct shader_icache_entry *e);
 int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
 		   const struct shader_icache_entry *e);
 
