@@ -408,6 +408,94 @@ void NAME(global const ushort *a, global const ushort *b, global void *c,      \
 
 GEMM_DOT_KERNEL(gemm_f16, dot2_f16)
 GEMM_DOT_KERNEL(gemm_bf16, dot2_bf16)
+
+#if defined(__gfx90a__)
+// gfx90a (MI200): gemm_f16_mfma, the same arguments, grid, workgroup (128
+// = 2 waves), tile (64 x 64), K step and LDS tiles as gemm_f16, the inner
+// product on the matrix cores: wave w owns columns 32w..32w+31 of the
+// tile as two 32 x 32 blocks (rows 0-31 and 32-63), each accumulated by
+// v_mfma_f32_32x32x8f16 per 8 k.  Register layout (AMD's matrix
+// instruction calculator, CDNA2): lane l holds A[l % 32][4(l / 32) ..
+// +3] and B[4(l / 32) .. +3][l % 32] (8 bytes of an LDS row each), and D
+// element [8(r / 4) + 4(l / 32) + r % 4][l % 32] in register r.  f16
+// products are exact; each MFMA adds 8 of them to the f32 accumulator
+// (the hardware's order within those 8 is not documented: see
+// docs/kernels.md for the bound).  Not selected by the library yet: the
+// host calls it by name.
+typedef float v16f __attribute__((ext_vector_type(16)));
+typedef half v4h __attribute__((ext_vector_type(4)));
+
+kernel __attribute__((reqd_work_group_size(128, 1, 1)))
+void gemm_f16_mfma(global const ushort *a, global const ushort *b, global void *c,
+		   uint M, uint N, uint K, uint lda, uint ldb, uint ldc, uint flags,
+		   float alpha, float beta)
+{
+	local ushort As[BM * LDSP] __attribute__((aligned(16)));
+	local ushort Bs[BN * LDSP] __attribute__((aligned(16)));
+	uint tid = __builtin_amdgcn_workitem_id_x();
+	uint wv = tid >> 6, l = tid & 63, li = l & 31, lk = (l >> 5) * 4;
+	uint m0 = __builtin_amdgcn_workgroup_id_y() * BM;
+	uint n0 = __builtin_amdgcn_workgroup_id_x() * BN;
+	bool a_kc = !(flags & GF_TRANS_A), b_kc = (flags & GF_TRANS_B) != 0;
+	v16f acc0 = 0.0f, acc1 = 0.0f;
+	bool a_rows = (flags & GF_VEC_A) && m0 + BM <= M;
+	bool b_rows = (flags & GF_VEC_B) && n0 + BN <= N;
+	struct tile_regs ra, rb;
+	if (a_rows && BK <= K)
+		ra = tile16_fetch(a, lda, m0, 0, a_kc, tid);
+	if (b_rows && BK <= K)
+		rb = tile16_fetch(b, ldb, n0, 0, b_kc, tid);
+	for (uint k0 = 0; k0 < K; k0 += BK) {
+		bool k_full = k0 + BK <= K;
+		if (a_rows && k_full)
+			tile16_put(As, ra, a_kc, tid);
+		else
+			tile16_edge(As, a, lda, m0, k0, M, K, a_kc, tid);
+		if (b_rows && k_full)
+			tile16_put(Bs, rb, b_kc, tid);
+		else
+			tile16_edge(Bs, b, ldb, n0, k0, N, K, b_kc, tid);
+		wg_barrier();
+		uint kn = k0 + BK;
+		if (a_rows && kn + BK <= K)
+			ra = tile16_fetch(a, lda, m0, kn, a_kc, tid);
+		if (b_rows && kn + BK <= K)
+			rb = tile16_fetch(b, ldb, n0, kn, b_kc, tid);
+#pragma unroll
+		for (uint ks = 0; ks < BK; ks += 8) {
+			uint2 a0 = *(local const uint2 *)(As + li * LDSP + ks + lk);
+			uint2 a1 = *(local const uint2 *)(As + (32 + li) * LDSP + ks + lk);
+			uint2 bv = *(local const uint2 *)(Bs + (32 * wv + li) * LDSP + ks + lk);
+			v4h bh = __builtin_astype(bv, v4h);
+			acc0 = __builtin_amdgcn_mfma_f32_32x32x8f16(__builtin_astype(a0, v4h), bh,
+								    acc0, 0, 0, 0);
+			acc1 = __builtin_amdgcn_mfma_f32_32x32x8f16(__builtin_astype(a1, v4h), bh,
+								    acc1, 0, 0, 0);
+		}
+		wg_barrier();
+	}
+	uint ot = (flags >> GF_OUT_SHIFT) & 3;
+	bool ub = (flags & GF_BETA) != 0;
+	uint col = n0 + 32 * wv + li;
+	float d[32];
+#pragma unroll
+	for (uint r = 0; r < 16; r++) {
+		d[r] = acc0[r];
+		d[16 + r] = acc1[r];
+	}
+#pragma unroll
+	for (uint r = 0; r < 32; r++) {
+		uint row = m0 + 32 * (r >> 4) + 8 * ((r & 15) >> 2) + (l >> 5) * 4 + (r & 3);
+		if (row < M && col < N) {
+			size_t o = (size_t)row * ldc + col;
+			float val = alpha * d[r];
+			if (ub)
+				val += beta * load_out(c, o, ot);
+			store_out(c, o, ot, val);
+		}
+	}
+}
+#endif
 #else
 #error "gemm.cl: no 16-bit GEMM for this target (WMMA needs gfx11, the dot path gfx10.3 or gfx9)"
 #endif
