@@ -103,11 +103,15 @@ bool shader_gfx90a_acc(const struct isa_inst *in)
 
 static int fault_reg(struct shader_core *c, const struct isa_operand *o, uint32_t have)
 {
-	char why[160];
+	char why[160], reg[24];
 	unsigned n = o->bits > 32 ? o->bits / 32 : 1;
-	snprintf(why, sizeof(why), "%s[%u:%u] beyond the wave's %u %s (RSRC1.VGPRS, "
-		 "RSRC3.ACCUM_OFFSET)", o->kind == ISA_OPK_AGPR ? "a" : "v", o->reg,
-		 o->reg + n - 1, have, o->kind == ISA_OPK_AGPR ? "AccVGPRs" : "VGPRs");
+	const char *p = o->kind == ISA_OPK_AGPR ? "a" : "v";
+	if (n > 1)
+		snprintf(reg, sizeof(reg), "%s[%u:%u]", p, o->reg, o->reg + n - 1);
+	else
+		snprintf(reg, sizeof(reg), "%s%u", p, o->reg);
+	snprintf(why, sizeof(why), "%s beyond the wave's %u %s (RSRC1.VGPRS, "
+		 "RSRC3.ACCUM_OFFSET)", reg, have, o->kind == ISA_OPK_AGPR ? "AccVGPRs" : "VGPRs");
 	return shader_fault(c, why);
 }
 

@@ -1,0 +1,94 @@
+/*
+ * The vgpu's gfx90a AccVGPRs on the mi210 profile (GC 9.4.2), through raw
+ * ioctls.  The rig allocates 16 registers (RSRC1.VGPRS = 1, granules of 8
+ * on gfx90a) and leaves COMPUTE_PGM_RSRC3 at 0, so ACCUM_OFFSET puts the
+ * AccVGPRs at unified register 4: v0-v3 and a0-a11.  The programs are
+ * hand-assembled: each word is what `llvm-mc-19 -triple=amdgcn
+ * -mcpu=gfx90a -show-encoding` gives for the instruction in the comment
+ * next to it.  v0 = the lane, s[0:1] = the output buffer.
+ */
+#include "vgpu_rig.h"
+#include "vgpu_test.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <amdgpu_drm.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void setup(void)
+{
+	setenv("AMDBARE_TEST_GFX11_PROFILE", "mi210", 1);
+	vgpu_rig_setup();
+}
+
+TestSuite(vgpu_gfx90a_acc, .init = setup, .fini = vgpu_rig_teardown);
+
+/* a11 (the last AccVGPR of the allocation) and a10 round trip; an MFMA
+ * into a[8:11] stored straight from AccVGPRs (acc-bit global_store).
+ * v_mfma_f32_4x4x1f32 (16 blocks of 4x4x1): A[i][0] of block b is lane
+ * 4b + i, B[0][j] lane 4b + j, D[i][j] register i of lane 4b + j; with
+ * A = B = the lane as f32 and C = 1.0: a8 = 4b * (4b + j) + 1, a9 =
+ * (4b + 1) * (4b + j) + 1. */
+Test(vgpu_gfx90a_acc, unified_file_and_mfma_to_memory)
+{
+	static const uint32_t code[] = {
+		0xd3d9400b, 0x18000100, /* v_accvgpr_write_b32 a11, v0 */
+		0x7e14a50b,             /* v_accvgpr_mov_b32 a10, a11 */
+		0xd3d84001, 0x1800010a, /* v_accvgpr_read_b32 v1, a10 */
+		0x24040082,             /* v_lshlrev_b32_e32 v2, 2, v0 */
+		0xdc708000, 0x00000102, /* global_store_dword v2, v1, s[0:1] */
+		0x7e060d00,             /* v_cvt_f32_u32_e32 v3, v0 */
+		0xd3c28008, 0x03ca0703, /* v_mfma_f32_4x4x1f32 a[8:11], v3, v3, 1.0 */
+		0xbf800007,             /* s_nop 7 */
+		0xbf800007,             /* s_nop 7 */
+		0xdc708100, 0x00800802, /* global_store_dword v2, a8, s[0:1] offset:256 */
+		0xdc708200, 0x00800902, /* global_store_dword v2, a9, s[0:1] offset:512 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	cr_assert_eq(vgpu_rig_dispatch(vgpu_rig_ctx_new(), prog, 1, 64, 0, true, out), 0);
+	uint32_t want[192];
+	for (unsigned l = 0; l < 64; l++) {
+		float b4 = (float)(4 * (l / 4)), a8 = b4 * (float)l + 1.0f,
+		      a9 = (b4 + 1.0f) * (float)l + 1.0f;
+		want[l] = l;
+		memcpy(&want[64 + l], &a8, 4);
+		memcpy(&want[128 + l], &a9, 4);
+	}
+	vgpu_rig_expect_words(out, want, 192);
+}
+
+/* What the vgpu refuses faults and marks the context guilty: a12 beyond
+ * the 12 AccVGPRs, an MFMA with half of EXEC off, ABID 2 with CBSZ 1 (the
+ * broadcast group has blocks 0 and 1). */
+static void expect_fault(const uint32_t *code, size_t n)
+{
+	struct rig_buf *prog = vgpu_rig_program(code, n);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t ctx = vgpu_rig_ctx_new();
+	cr_assert_eq(vgpu_rig_dispatch(ctx, prog, 1, 64, 0, true, out), -ECANCELED);
+	cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+}
+
+Test(vgpu_gfx90a_acc, strict_faults)
+{
+	static const uint32_t beyond[] = {
+		0xd3d9400c, 0x18000100, /* v_accvgpr_write_b32 a12, v0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t half_exec[] = {
+		0xbeff0080,             /* s_mov_b32 exec_hi, 0 */
+		0xd3c28000, 0x02020100, /* v_mfma_f32_4x4x1f32 a[0:3], v0, v0, 0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t abid[] = {
+		0xd3c29100, 0x02020100, /* v_mfma_f32_4x4x1f32 a[0:3], v0, v0, 0 cbsz:1 abid:2 */
+		0xbf810000,             /* s_endpgm */
+	};
+	expect_fault(beyond, sizeof(beyond) / 4);
+	expect_fault(half_exec, sizeof(half_exec) / 4);
+	expect_fault(abid, sizeof(abid) / 4);
+}
