@@ -1,7 +1,8 @@
 /*
  * Transfer commands through RADV's own meta shaders: vkCmdFillBuffer,
  * vkCmdUpdateBuffer and vkCmdCopyBuffer, and (gfx11 profiles)
- * vkCmdCopyBufferToImage / vkCmdCopyImageToBuffer, with sizes, offsets and
+ * vkCmdCopyBufferToImage / vkCmdCopyImageToBuffer (an r32ui optimal image;
+ * a linear R32G32B32 one, see its section), with sizes, offsets and
  * extents that are not multiples of the workgroup.  Every byte of every
  * destination is compared with a CPU reference, the bytes around each
  * written range included: they must keep the pattern written before.
@@ -425,5 +426,189 @@ out:
 	free(want_full);
 	free(want_part);
 	free(texels);
+	return r;
+}
+
+/* ---- R32G32B32 linear images ----------------------------------------------
+ * RADV creates a 96-bit image linear only (radv_formats.c: no optimal
+ * tiling for a block size that is not a power of two; one level, one
+ * layer).  addrlib lays it out as 32-bit elements three times as wide
+ * (ElemLib::GetBitsPerPixel: ADDR_FMT_32_32_32 is ADDR_EXPANDED by 3), so a
+ * row is the texels' bytes padded to 256 (Gfx11Lib/Gfx10Lib::
+ * HwlComputeSurfaceInfoLinear: PowTwoAlign(3 * width, 64) dwords), which
+ * is no whole number of 12-byte texels; RADV's rowPitch is that byte count
+ * (radv_GetImageSubresourceLayout).  The copies take RADV's two paths:
+ *   - buffer to image: the btoi_r32g32b32 shader, which views the image's
+ *     memory as an R32 texel buffer and stores the three components of
+ *     each texel at y * surf_pitch + 3 * x (MUBUF format stores);
+ *   - image to buffer: the ordinary itob shader, which fetches the texels
+ *     through the image's own T# (format 32_32_32, linear): the texture
+ *     unit's row pitch for 96-bit texels.
+ * The image is host-visible: its bytes are checked directly as well,
+ * the row padding and the bytes after the last row included (they keep
+ * the pattern written before). */
+#define TW 37u /* 444 bytes a row, padded to 512 */
+#define TH 19u
+#define TWX 3u
+#define TWY 2u
+#define TWW 29u
+#define TWH 13u
+#define TW_ROW 31u
+#define TW_OFF 24u /* a multiple of the 12-byte texel, as Vulkan requires */
+#define TRX 5u
+#define TRY 1u
+#define TRW 23u
+#define TRH 11u
+#define TR_ROW 27u
+#define TR_OFF 48u
+
+int vkc_image_copy_r32g32b32(struct vkc *v)
+{
+	const char *name = "image_copy_r32g32b32";
+	const VkFormat fmt = VK_FORMAT_R32G32B32_UINT;
+	VkFormatProperties fp;
+	vkGetPhysicalDeviceFormatProperties(v->phys, fmt, &fp);
+	VkFormatFeatureFlags need = VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT;
+	if ((fp.linearTilingFeatures & need) != need) {
+		printf("skip %s: r32g32b32ui is no linear transfer format here\n", name);
+		return SKIP;
+	}
+	VkImage img = VK_NULL_HANDLE;
+	VkDeviceMemory mem = VK_NULL_HANDLE;
+	uint8_t *imap = NULL;
+	struct vkc_buf a, w, full, part;
+	memset(&a, 0, sizeof(a));
+	memset(&w, 0, sizeof(w));
+	memset(&full, 0, sizeof(full));
+	memset(&part, 0, sizeof(part));
+	const size_t a_n = TW * TH * 12, w_n = TW_OFF + TW_ROW * (TWH + 2) * 12,
+		     full_n = TW * TH * 12 + GUARD, part_n = TR_OFF + TR_ROW * TRH * 12 + GUARD;
+	uint8_t *want_full = malloc(full_n), *want_part = malloc(part_n), *texels = malloc(a_n);
+	uint8_t *want_img = NULL;
+	int r = -1;
+	if (!want_full || !want_part || !texels)
+		goto out;
+	VkImageCreateInfo ici = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO, .imageType = VK_IMAGE_TYPE_2D,
+		.format = fmt, .extent = { TW, TH, 1 }, .mipLevels = 1, .arrayLayers = 1,
+		.samples = VK_SAMPLE_COUNT_1_BIT, .tiling = VK_IMAGE_TILING_LINEAR,
+		.usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+		.sharingMode = VK_SHARING_MODE_EXCLUSIVE, .initialLayout = VK_IMAGE_LAYOUT_PREINITIALIZED,
+	};
+	if (vkCreateImage(v->dev, &ici, NULL, &img) != VK_SUCCESS) {
+		fprintf(stderr, "%s: vkCreateImage of a %ux%u linear r32g32b32ui image failed\n", name,
+			TW, TH);
+		goto out;
+	}
+	VkMemoryRequirements mr;
+	vkGetImageMemoryRequirements(v->dev, img, &mr);
+	VkPhysicalDeviceMemoryProperties mp;
+	vkGetPhysicalDeviceMemoryProperties(v->phys, &mp);
+	const VkMemoryPropertyFlags hv = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+					 VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+	uint32_t type = 0;
+	while (type < mp.memoryTypeCount &&
+	       !((mr.memoryTypeBits & (1u << type)) && (mp.memoryTypes[type].propertyFlags & hv) == hv))
+		type++;
+	VkMemoryAllocateInfo mai = { .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+				     .allocationSize = mr.size, .memoryTypeIndex = type };
+	if (type == mp.memoryTypeCount || vkAllocateMemory(v->dev, &mai, NULL, &mem) != VK_SUCCESS ||
+	    vkBindImageMemory(v->dev, img, mem, 0) != VK_SUCCESS ||
+	    vkMapMemory(v->dev, mem, 0, VK_WHOLE_SIZE, 0, (void **)&imap) != VK_SUCCESS) {
+		fprintf(stderr, "%s: no host-visible memory for the linear image\n", name);
+		goto out;
+	}
+	VkImageSubresource isr = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 0 };
+	VkSubresourceLayout lay;
+	vkGetImageSubresourceLayout(v->dev, img, &isr, &lay);
+	/* the layout addrlib gives (see above): the vgpu's T# rule must agree */
+	const VkDeviceSize pitch = (TW * 12 + 255) & ~(VkDeviceSize)255;
+	if (lay.rowPitch != pitch || lay.size < pitch * (TH - 1) + TW * 12 || lay.offset + lay.size > mr.size) {
+		fprintf(stderr, "%s: RADV's layout: offset %llu, rowPitch %llu, size %llu (expected rowPitch "
+			"%llu)\n", name, (unsigned long long)lay.offset, (unsigned long long)lay.rowPitch,
+			(unsigned long long)lay.size, (unsigned long long)pitch);
+		goto out;
+	}
+	want_img = malloc(mr.size);
+	if (!want_img)
+		goto out;
+	fill_pat(imap, mr.size, 9);
+	memcpy(want_img, imap, mr.size);
+	if (mbuf_new(v, a_n, &a) || mbuf_new(v, w_n, &w) || mbuf_new(v, full_n, &full) ||
+	    mbuf_new(v, part_n, &part))
+		goto out;
+	fill_pat(a.map, a_n, 10);
+	fill_pat(w.map, w_n, 11);
+	fill_pat(full.map, full_n, 12);
+	fill_pat(part.map, part_n, 13);
+	/* the texels after both buffer-to-image copies, tightly packed */
+	memcpy(texels, a.map, a_n);
+	for (uint32_t y = 0; y < TWH; y++)
+		memcpy(texels + ((TWY + y) * TW + TWX) * 12,
+		       (uint8_t *)w.map + TW_OFF + (size_t)y * TW_ROW * 12, TWW * 12);
+	for (uint32_t y = 0; y < TH; y++)
+		memcpy(want_img + lay.offset + y * lay.rowPitch, texels + (size_t)y * TW * 12, TW * 12);
+	memcpy(want_full, full.map, full_n);
+	memcpy(want_full, texels, a_n);
+	memcpy(want_part, part.map, part_n);
+	for (uint32_t y = 0; y < TRH; y++)
+		memcpy(want_part + TR_OFF + (size_t)y * TR_ROW * 12, texels + ((TRY + y) * TW + TRX) * 12,
+		       TRW * 12);
+
+	VkCommandBuffer cb;
+	if (vkc_begin(v, v->pool, &cb))
+		goto out;
+	VkImageMemoryBarrier ib = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+		.srcAccessMask = VK_ACCESS_HOST_WRITE_BIT, .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+		.oldLayout = VK_IMAGE_LAYOUT_PREINITIALIZED, .newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+		.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED, .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+		.image = img, .subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1 },
+	};
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_HOST_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0,
+			     NULL, 1, &ib);
+	const VkImageSubresourceLayers sub = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1 };
+	VkBufferImageCopy all = { .imageSubresource = sub, .imageExtent = { TW, TH, 1 } };
+	vkCmdCopyBufferToImage(cb, a.buf, img, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &all);
+	ib.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+	ib.oldLayout = ib.newLayout;
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0,
+			     NULL, 1, &ib);
+	VkBufferImageCopy wr = { .bufferOffset = TW_OFF, .bufferRowLength = TW_ROW,
+				 .bufferImageHeight = TWH + 2, .imageSubresource = sub,
+				 .imageOffset = { TWX, TWY, 0 }, .imageExtent = { TWW, TWH, 1 } };
+	vkCmdCopyBufferToImage(cb, w.buf, img, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &wr);
+	ib.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_HOST_READ_BIT;
+	ib.newLayout = VK_IMAGE_LAYOUT_GENERAL;
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT,
+			     VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_HOST_BIT, 0, 0, NULL, 0, NULL,
+			     1, &ib);
+	vkCmdCopyImageToBuffer(cb, img, VK_IMAGE_LAYOUT_GENERAL, full.buf, 1, &all);
+	VkBufferImageCopy rd = { .bufferOffset = TR_OFF, .bufferRowLength = TR_ROW, .imageSubresource = sub,
+				 .imageOffset = { TRX, TRY, 0 }, .imageExtent = { TRW, TRH, 1 } };
+	vkCmdCopyImageToBuffer(cb, img, VK_IMAGE_LAYOUT_GENERAL, part.buf, 1, &rd);
+	to_host(cb);
+	if (vkc_submit_wait(v, v->q, v->pool, cb))
+		goto out;
+	r = same_bytes(name, "image memory (rows of 512 bytes: 444 of texels, 68 of padding)", imap,
+		       want_img, mr.size);
+	if (same_bytes(name, "whole image read back (and 64 bytes after)", full.map, want_full, full_n))
+		r = -1;
+	if (same_bytes(name, "23x11 region read into rows of 27 (with the bytes around)", part.map,
+		       want_part, part_n))
+		r = -1;
+out:
+	vkc_buf_free(v, &a);
+	vkc_buf_free(v, &w);
+	vkc_buf_free(v, &full);
+	vkc_buf_free(v, &part);
+	if (img)
+		vkDestroyImage(v->dev, img, NULL);
+	if (mem)
+		vkFreeMemory(v->dev, mem, NULL);
+	free(want_full);
+	free(want_part);
+	free(texels);
+	free(want_img);
 	return r;
 }
