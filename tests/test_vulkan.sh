@@ -13,8 +13,9 @@
 # (meta) shaders run: vkCmdFillBuffer, vkCmdUpdateBuffer, vkCmdCopyBuffer
 # and, on the compute family, buffer<->image copies, all with sizes that
 # leave a partial last workgroup, and on both families buffer<->image
-# copies of a linear R32G32B32 image (RADV's r32g32b32 texel-buffer path
-# and the 96-bit T#; tests/vulkan/vkmeta.c).
+# copies, a clear and an image-to-image copy of linear R32G32B32 images
+# (RADV's r32g32b32 texel-buffer paths and the 96-bit T#;
+# tests/vulkan/vkmeta.c).
 #
 # RADV is forced (VK_ICD_FILENAMES) so that llvmpipe is never picked by
 # accident.  Run by tests/run-tests.sh with LD_PRELOAD and
