@@ -8,32 +8,13 @@
 #
 # Run by tests/run-tests.sh with LD_PRELOAD and AMDBARE_VGPU_INSTANCE set.
 # Last line: "N passed, N failed"; exit status non-zero on any failure.
-set -u
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() { # check "description" command...
-	d=$1; shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
-finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
-
-if [ "${AMDBARE_TEST_MODE:-vgpu}" != vgpu ] || [ -z "${LD_PRELOAD:-}" ]; then
-	echo "test_amdgpu_stress: needs the virtual device (LD_PRELOAD of the vgpu); skipped"
-	finish
-fi
+t_base=stress
+. "$(dirname "$0")/lib/common.sh"
+t_need_preload "test_amdgpu_stress: needs the virtual device (LD_PRELOAD of the vgpu); skipped"
 if ! command -v amdgpu_stress >/dev/null 2>&1; then
-	bad "amdgpu_stress not installed (package libdrm-tests)"
-	finish
+	t_fail "amdgpu_stress not installed (package libdrm-tests)"
+	t_finish
 fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-base=${AMDBARE_VGPU_INSTANCE:-stress-$$}
 
 # ---- 20 copies of 1 MiB, GTT -> VRAM ------------------------------------------
 AMDBARE_VGPU_INSTANCE=$base-copy AMDBARE_VGPU_DEBUG=1 AMDBARE_VGPU_REPORT= \
@@ -55,4 +36,4 @@ check "the fault names the first unmapped page" \
 check "amdgpu_stress sees the job cancelled (-ECANCELED)" \
 	grep -q "submission failed with -125" "$tmp/out2" "$tmp/err2"
 
-finish
+t_finish

@@ -9,32 +9,12 @@
 # sysfs (mem_info_*_used / _total), read by that helper.
 #
 # Last line: "N passed, N failed"; exit status non-zero on any failure.
-set -u
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() { # check "description" command...
-	d=$1; shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
-finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
-
-if [ "${AMDBARE_TEST_MODE:-vgpu}" != vgpu ] || [ -z "${LD_PRELOAD:-}" ]; then
-	echo "test_clients: needs the virtual device (LD_PRELOAD of the vgpu); skipped"
-	finish
-fi
-
-tmp=$(mktemp -d)
+t_base=clients
 holder_pid=
-cleanup() {
-	[ -n "$holder_pid" ] && kill "$holder_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
+# the memory-holding helper, if still running, stops with the test
+t_exit_hook='[ -n "$holder_pid" ] && kill "$holder_pid" 2>/dev/null'
+. "$(dirname "$0")/lib/common.sh"
+t_need_preload "test_clients: needs the virtual device (LD_PRELOAD of the vgpu); skipped"
 
 # ---- drmdevice --------------------------------------------------------------
 if command -v drmdevice >/dev/null 2>&1; then
@@ -52,17 +32,17 @@ if command -v drmdevice >/dev/null 2>&1; then
 	check "drmdevice finds nothing with profile none" \
 		grep -q "has not found any devices" "$tmp/drmdevice-none"
 else
-	bad "drmdevice not installed (package libdrm-tests)"
+	t_fail "drmdevice not installed (package libdrm-tests)"
 fi
 
 # ---- radeontop ----------------------------------------------------------------
 if ! command -v radeontop >/dev/null 2>&1; then
-	bad "radeontop not installed (package radeontop)"
-	finish
+	t_fail "radeontop not installed (package radeontop)"
+	t_finish
 fi
 if ! command -v python3 >/dev/null 2>&1; then
-	bad "python3 not installed (needed for the memory-holding helper)"
-	finish
+	t_fail "python3 not installed (needed for the memory-holding helper)"
+	t_finish
 fi
 
 cat >"$tmp/hold.py" <<'EOF'
@@ -103,9 +83,9 @@ while ! grep -q '^ready' "$tmp/hold.out" 2>/dev/null && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 if ! grep -q '^ready' "$tmp/hold.out"; then
-	bad "helper allocating VRAM/GTT through libdrm_amdgpu"
+	t_fail "helper allocating VRAM/GTT through libdrm_amdgpu"
 	sed 's/^/    /' "$tmp/hold.out"
-	finish
+	t_finish
 fi
 ok "helper holds 96 MiB VRAM + 40 MiB GTT"
 set -- $(sed -n 's/^ready //p' "$tmp/hold.out")
@@ -141,4 +121,4 @@ EOF
 exec 7>&-
 wait "$holder_pid" 2>/dev/null
 holder_pid=
-finish
+t_finish

@@ -418,7 +418,12 @@ Test(submit, pm4_write_data_and_release_mem_on_compute)
 	skip_if_no_cs(r);
 	cr_assert_eq(r, 0, "%s", amdbare_last_error());
 	amdbare_cmdbuf *cb = amdbare_batch_cmdbuf(b);
-	struct ab_pm4 pm4 = { &cb->buf, &ab_gfx_gen_gfx11, true };
+	/* the device's own packet forms: RELEASE_MEM's EVENT_CNTL carries
+	 * gfx10+'s GCR fields or gfx9's EOP_* actions, and the vgpu's gfx9
+	 * CP refuses the gfx10+ ones */
+	const struct ab_gfx_gen *gen = NULL;
+	cr_assert_eq(ab_gfx_gen_for_device(dev, &gen), 0, "%s", amdbare_last_error());
+	struct ab_pm4 pm4 = { &cb->buf, gen, true };
 	const uint32_t v[3] = { 11, 22, 33 };
 	cr_assert_eq(ab_pm4_write_data(&pm4, va + 16, v, 3), 0);
 	cr_assert_eq(amdbare_batch_barrier(b), 0);

@@ -1731,18 +1731,18 @@ static void setup_mi210(void)
 
 TestSuite(vgpu_cs_gfx9_mi210, .init = setup_mi210, .fini = teardown);
 
-/* ACQUIRE_MEM of `dwords` dwords (CP_COHER_CNTL first), then WRITE_DATA
- * of 0x5eed to out: the job's result. */
-static int acquire_mem_job(uint32_t ip, uint32_t dwords)
+/* ACQUIRE_MEM of `dwords` dwords (CP_COHER_CNTL `cntl` first), then
+ * WRITE_DATA of 0x5eed to out: the job's result. */
+static int acquire_mem_job_in(uint32_t ip, uint32_t dwords, uint32_t cntl, struct buf ib,
+			      struct buf out)
 {
-	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
-	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
 	uint32_t *p = ib.cpu, n = 0;
+	((uint32_t *)out.cpu)[0] = 0;
 	static const uint32_t v[1] = { 0x5eed };
 	p[n++] = PACKET3(PKT3_ACQUIRE_MEM, dwords - 2);
 	/* gfx_v9_0_emit_mem_sync: CP_COHER_CNTL, SIZE 0xffffffff, SIZE_HI
 	 * 0xffffff, BASE 0, BASE_HI 0, POLL_INTERVAL 10 */
-	p[n++] = 0x28c40000u;
+	p[n++] = cntl;
 	p[n++] = 0xffffffffu;
 	p[n++] = 0xffffffu;
 	for (uint32_t i = 4; i < dwords - 1; i++)
@@ -1759,6 +1759,14 @@ static int acquire_mem_job(uint32_t ip, uint32_t dwords)
 	return r;
 }
 
+/* gfx_v9_0_emit_mem_sync's CP_COHER_CNTL: SH_ICACHE 1<<29 | SH_KCACHE
+ * 1<<27 | TC 1<<23 | TCL1 1<<22 | TC_WB 1<<18 */
+static int acquire_mem_job(uint32_t ip, uint32_t dwords)
+{
+	return acquire_mem_job_in(ip, dwords, 0x28c40000u, buf_new(4096, AMDGPU_GEM_DOMAIN_GTT),
+				  buf_new(4096, AMDGPU_GEM_DOMAIN_GTT));
+}
+
 /* gfx9's ACQUIRE_MEM has 7 dwords (soc15d.h, gfx_v9_0_emit_mem_sync);
  * the gfx10+ 8-dword form with GCR_CNTL is a wrong-size fault, and
  * the other way round on gfx11. */
@@ -1773,6 +1781,98 @@ Test(vgpu_cs_gfx11, acquire_mem_has_8_dwords)
 {
 	cr_assert_eq(acquire_mem_job(AMDGPU_HW_IP_COMPUTE, 8), 0);
 	cr_assert_eq(acquire_mem_job(AMDGPU_HW_IP_COMPUTE, 7), -ECANCELED);
+}
+
+/* gfx9's CP_COHER_CNTL (gc_9_0_sh_mask.h, soc15d.h
+ * PACKET3_ACQUIRE_MEM_CP_COHER_CNTL_*): every field it defines runs, on
+ * both rings, with ENGINE_SEL (bit 31); a bit it does not define (gfx8's
+ * CB0_DEST_BASE_ENA, bit 6; DEST_BASE_0_ENA, bit 19; bits 0..2) faults,
+ * and the same bit is not checked on gfx11 (its ACQUIRE_MEM takes the
+ * caches from GCR_CNTL). */
+Test(vgpu_cs_gfx9, acquire_mem_coher_cntl_bits_gfx9_has)
+{
+	struct buf ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct buf out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	static const unsigned defined[] = { 3, 4, 5, 15, 18, 22, 23, 25, 26, 27, 28, 29, 30 };
+	for (size_t i = 0; i < sizeof(defined) / sizeof(defined[0]); i++)
+		cr_assert_eq(acquire_mem_job_in(AMDGPU_HW_IP_COMPUTE, 7, 1u << defined[i], ib, out), 0,
+			     "CP_COHER_CNTL bit %u", defined[i]);
+	cr_assert_eq(acquire_mem_job_in(AMDGPU_HW_IP_GFX, 7, 0xfec48038u, ib, out), 0);
+	static const unsigned undefined[] = { 0, 1, 2, 6, 14, 19, 24 };
+	for (size_t i = 0; i < sizeof(undefined) / sizeof(undefined[0]); i++)
+		cr_assert_eq(acquire_mem_job_in(AMDGPU_HW_IP_COMPUTE, 7, 0x28c40000u | 1u << undefined[i],
+						ib, out),
+			     -ECANCELED, "CP_COHER_CNTL bit %u", undefined[i]);
+}
+
+Test(vgpu_cs_gfx11, acquire_mem_coher_cntl_is_not_checked)
+{
+	cr_assert_eq(acquire_mem_job_in(AMDGPU_HW_IP_COMPUTE, 8, 1u << 6,
+					buf_new(4096, AMDGPU_GEM_DOMAIN_GTT),
+					buf_new(4096, AMDGPU_GEM_DOMAIN_GTT)), 0);
+}
+
+/* RELEASE_MEM with EVENT_CNTL `cntl` and dword 2 `dw2` (DATA_SEL 1
+ * added), writing 0x7e1e to out: the job's result. */
+static struct buf rm_ib, rm_out;
+
+static int release_mem_job(uint32_t ip, uint32_t cntl, uint32_t dw2)
+{
+	struct buf ib = rm_ib, out = rm_out;
+	uint32_t *p = ib.cpu, n = 0;
+	((uint32_t *)out.cpu)[0] = 0;
+	p[n++] = PACKET3(PKT3_RELEASE_MEM, 6);
+	p[n++] = cntl;
+	p[n++] = dw2 | RELEASE_MEM_DATA_SEL(1);
+	p[n++] = LO(out.va);
+	p[n++] = HI(out.va);
+	p[n++] = 0x7e1e;
+	p[n++] = 0;
+	p[n++] = 0;
+	const struct buf *bos[] = { &ib, &out };
+	int r = run_and_wait(vgpu_rig_ctx_new(), ip, &ib, n, bos, 2);
+	cr_assert_eq(((uint32_t *)out.cpu)[0], r == 0 ? 0x7e1eu : 0u);
+	return r;
+}
+
+/* gfx9's RELEASE_MEM carries the EOP_* cache actions (soc15d.h,
+ * kfd_pm4_headers_ai.h).  The kernel's own fences
+ * (gfx_v9_0_ring_emit_fence: CACHE_FLUSH_AND_INV_TS_EVENT, EVENT_INDEX 5,
+ * TC_WB with TC_NC for a writeback fence or TCL1 | TC | TC_MD otherwise,
+ * EOP_EXEC, INT_SEL 2) and Mesa's TC_WC (bit 20) run; gfx10's fence
+ * (gfx_v10_0_ring_emit_fence: GCR_SEQ 1<<22 | GL2_WB 1<<21 | GLM_INV 1<<13
+ * | GLM_WB 1<<12, CACHE_POLICY 3) and single bits gfx9 reserves fault; so
+ * do dword-2 bits outside DST_SEL/INT_SEL/DATA_SEL (gfx10's
+ * MES_INTR_PIPE, bit 20).  The same gfx10 fence runs on gfx11's CP. */
+Test(vgpu_cs_gfx9, release_mem_eop_bits_gfx9_has)
+{
+	rm_ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	rm_out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	const uint32_t ev = 0x14u | 5u << 8; /* CACHE_FLUSH_AND_INV_TS_EVENT, index 5 */
+	const uint32_t wb = 1u << 19 | 1u << 15, inv = 1u << 16 | 1u << 17 | 1u << 21 | 1u << 15;
+	const uint32_t int_sel2 = 2u << 24;
+	cr_assert_eq(release_mem_job(AMDGPU_HW_IP_GFX, ev | wb, int_sel2), 0);
+	cr_assert_eq(release_mem_job(AMDGPU_HW_IP_GFX, ev | inv | 1u << 28, int_sel2), 0);
+	cr_assert_eq(release_mem_job(AMDGPU_HW_IP_COMPUTE, ev | inv, int_sel2), 0);
+	cr_assert_eq(release_mem_job(AMDGPU_HW_IP_COMPUTE, ev | 1u << 20 | 3u << 25 | 1u << 29, 0), 0);
+	cr_assert_eq(release_mem_job(AMDGPU_HW_IP_COMPUTE, ev | 1u << 12 | 1u << 13, 1u << 16), 0);
+	const uint32_t gfx10_fence = ev | 1u << 22 | 1u << 21 | 1u << 13 | 1u << 12 | 3u << 25;
+	cr_assert_eq(release_mem_job(AMDGPU_HW_IP_COMPUTE, gfx10_fence, int_sel2), -ECANCELED);
+	static const unsigned reserved[] = { 6, 7, 14, 18, 22, 23, 24, 27, 30, 31 };
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		cr_assert_eq(release_mem_job(AMDGPU_HW_IP_COMPUTE, ev | 1u << reserved[i], 0),
+			     -ECANCELED, "EVENT_CNTL bit %u", reserved[i]);
+	cr_assert_eq(release_mem_job(AMDGPU_HW_IP_COMPUTE, ev, 1u << 20), -ECANCELED);
+	cr_assert_eq(release_mem_job(AMDGPU_HW_IP_COMPUTE, ev, 1u << 0), -ECANCELED);
+}
+
+Test(vgpu_cs_gfx11, release_mem_gcr_fence_runs)
+{
+	rm_ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	rm_out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	const uint32_t ev = 0x14u | 5u << 8;
+	cr_assert_eq(release_mem_job(AMDGPU_HW_IP_COMPUTE, ev | 1u << 22 | 1u << 21 | 1u << 13 |
+						       1u << 12 | 3u << 25, 2u << 24), 0);
 }
 
 /* gc_9_0_sh_mask.h: COMPUTE_TMPRING_SIZE.WAVESIZE is bits 12..24. */

@@ -776,6 +776,85 @@ Test(vgpu_shader_mem, image_load_store_atomic_on_a_linear_image)
 	}
 }
 
+/* A linear 5x3 image of 96-bit texels (FORMAT 58, 32_32_32_UINT, TYPE 2D)
+ * at out + 0x400: addrlib lays it out as 32-bit elements three times as
+ * wide (ADDR_FMT_32_32_32 is ADDR_EXPANDED), so a row is 60 bytes of
+ * texels padded to 256, and texel (x, y) is at y * 256 + x * 12.  The
+ * program loads (4, 2) (all three components), stores (1, 1) and loads
+ * (5, 0), outside the image (0). */
+static const uint32_t image96_prog[] = {
+	0x7e1c0280, /* v_mov_b32_e32 v14, 0 */
+	0x8008ff00, 0x00000400, /* s_add_u32 s8, s0, 0x400 */
+	0x82098001, /* s_addc_u32 s9, s1, 0 */
+	0x85888808, /* s_lshr_b64 s[8:9], s[8:9], 8 */
+	0x8c09ff09, 0x03a00000, /* s_or_b32 s9, s9, 0x3a00000 (FORMAT 58, 32_32_32_UINT) */
+	0xbe8a00ff, 0x00008001, /* s_mov_b32 s10, 0x8001 (WIDTH-1 4, HEIGHT-1 2) */
+	0xbe8b00ff, 0x90000fac, /* s_mov_b32 s11, 0x90000fac */
+	0xbe8c0080, /* s_mov_b32 s12, 0 (DEPTH 0) */
+	0xbe8d0080, /* s_mov_b32 s13, 0 */
+	0xbe8e0080, /* s_mov_b32 s14, 0 */
+	0xbe8f0080, /* s_mov_b32 s15, 0 */
+	0x7e0e0284, /* v_mov_b32_e32 v7, 4 */
+	0x7e100282, /* v_mov_b32_e32 v8, 2 */
+	0xf0000784, 0x00020107, /* image_load v[1:3], v[7:8], s[8:15] dmask:0x7 dim:SQ_RSRC_IMG_2D unorm */
+	0xdc720000, 0x0000010e, /* global_store_b96 v14, v[1:3], s[0:1] */
+	0x7e0e0281, /* v_mov_b32_e32 v7, 1 */
+	0x7e100281, /* v_mov_b32_e32 v8, 1 */
+	0x7e0802ff, 0x00000111, /* v_mov_b32_e32 v4, 0x111 */
+	0x7e0a02ff, 0x00000222, /* v_mov_b32_e32 v5, 0x222 */
+	0x7e0c02ff, 0x00000333, /* v_mov_b32_e32 v6, 0x333 */
+	0xf0180784, 0x00020407, /* image_store v[4:6], v[7:8], s[8:15] dmask:0x7 dim:SQ_RSRC_IMG_2D unorm */
+	0x7e0e0285, /* v_mov_b32_e32 v7, 5 */
+	0x7e100280, /* v_mov_b32_e32 v8, 0 */
+	0x7e020289, /* v_mov_b32_e32 v1, 9 */
+	0xf0000784, 0x00020107, /* image_load v[1:3], v[7:8], s[8:15] dmask:0x7 dim:SQ_RSRC_IMG_2D unorm */
+	0xdc720010, 0x0000010e, /* global_store_b96 v14, v[1:3], s[0:1] offset:16 */
+	0xbfb00000, /* s_endpgm */
+};
+
+Test(vgpu_shader_mem, image_linear_96_bit_rows_of_256_bytes)
+{
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint8_t *img = (uint8_t *)out->cpu + 0x400;
+	const uint32_t t42[3] = { 0xa1, 0xb2, 0xc3 };
+	memcpy(img + 2 * 256 + 4 * 12, t42, 12);
+	/* the bytes around the stored texel and the next row's start: kept */
+	memset(img + 256, 0x5a, 256 + 12);
+	struct rig_buf *code = program(image96_prog, sizeof(image96_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 1, 1, out), 0);
+	const uint32_t want[] = { 0xa1, 0xb2, 0xc3, 0, 0, 0, 0 };
+	expect_words(out, want, sizeof(want) / 4);
+	uint32_t t11[3];
+	memcpy(t11, img + 256 + 12, 12);
+	cr_expect_eq(t11[0], 0x111);
+	cr_expect_eq(t11[1], 0x222);
+	cr_expect_eq(t11[2], 0x333);
+	for (unsigned i = 0; i < 256 + 12; i++)
+		if (i < 12 || i >= 24)
+			cr_expect_eq(img[256 + i], 0x5a, "byte %u of row 1", i);
+}
+
+/* A 96-bit linear image with two levels (MAX_MIP 1: addrlib's expanded
+ * mip chain is not modelled) or a custom pitch in DEPTH faults. */
+Test(vgpu_shader_mem, image_linear_96_bit_mips_and_custom_pitch_fault)
+{
+	const size_t n = sizeof(image96_prog) / 4;
+	for (unsigned v = 0; v < 2; v++) {
+		uint32_t prog[sizeof(image96_prog) / 4];
+		memcpy(prog, image96_prog, sizeof(prog));
+		for (size_t i = 0; i < n; i++) {
+			if (v == 0 && prog[i] == 0x03a00000u)
+				prog[i] = 0x03a10000u;  /* MAX_MIP 1 */
+			if (v == 1 && prog[i] == 0xbe8c0080u)
+				prog[i] = 0xbe8c0087u;  /* s_mov_b32 s12, 7: DEPTH 7 */
+		}
+		struct rig_buf *out = vgpu_rig_buf_new(4096);
+		uint32_t ctx = vgpu_rig_ctx_new();
+		cr_expect_eq(run(ctx, program(prog, n), 1, 1, out), -ECANCELED, "variant %u", v);
+		cr_expect(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "variant %u", v);
+	}
+}
+
 /* ---- VOP3-DPP operands ------------------------------------------------- */
 
 /* src2 may be a constant (llvm-mc-19 -mcpu=gfx1100 assembles it); src1 must

@@ -12,7 +12,10 @@
 # image instructions).  Besides the suite's own shaders, RADV's internal
 # (meta) shaders run: vkCmdFillBuffer, vkCmdUpdateBuffer, vkCmdCopyBuffer
 # and, on the compute family, buffer<->image copies, all with sizes that
-# leave a partial last workgroup (tests/vulkan/vkmeta.c).
+# leave a partial last workgroup, and on both families buffer<->image
+# copies, a clear and an image-to-image copy of linear R32G32B32 images
+# (RADV's r32g32b32 texel-buffer paths and the 96-bit T#;
+# tests/vulkan/vkmeta.c).
 #
 # RADV is forced (VK_ICD_FILENAMES) so that llvmpipe is never picked by
 # accident.  Run by tests/run-tests.sh with LD_PRELOAD and

@@ -1,5 +1,7 @@
 # Setup shared by the shell tests of the command-line tool (tests/test_cli*.sh,
-# test_doctor.sh, test_probe.sh, test_trace.sh, test_top.sh).  POSIX sh;
+# test_doctor.sh, test_probe.sh, test_trace.sh, test_top.sh) and of the
+# ordinary programs run on the vgpu (test_clients.sh, test_amdgpu_stress.sh).
+# POSIX sh;
 # sourced, never run, and not a test itself (tests/run-tests.sh runs
 # tests/test_*.sh only).  A test sources it from its own directory, so it is
 # found whatever the working directory:
@@ -18,6 +20,9 @@
 #   ok NAME / bad NAME WHY / skip NAME WHY   one "ok   NAME", "FAIL NAME: WHY"
 #       (with the exit code, stdout and stderr of the last run) or
 #       "skip NAME: WHY" line, counted
+#   check DESC CMD...   runs CMD as it is (nothing captured): "ok   DESC"
+#       when it succeeds, "FAIL DESC" when not, counted
+#   t_fail DESC     one "FAIL DESC" line, counted, without bad()'s dump
 #   run CMD...      runs CMD, stdout/stderr to $tmp/out, $tmp/err; sets rc
 #   cli [NAME=VALUE...] CMD...   run on the preloaded vgpu, fresh instance
 #   bare [NAME=VALUE...] CMD...  run with nothing preloaded, fresh instance
@@ -64,6 +69,8 @@ t_cleanup() {
 	rm -f /dev/shm/amdbare-vgpu-"$base"-* 2>/dev/null
 }
 trap t_cleanup EXIT
+# an interrupted test cleans up too (exit runs the EXIT trap)
+trap 'exit 130' INT TERM
 
 passed=0 failed=0 skipped=0 n=0
 ok() { passed=$((passed + 1)); echo "ok   $1"; }
@@ -73,6 +80,12 @@ t_dump() {
 	[ -f "$1" ] || return 0
 	# shellcheck disable=SC2086
 	$2 <"$1" | sed 's/^/  | /'
+}
+t_fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+check() {
+	t_d=$1
+	shift
+	if "$@"; then ok "$t_d"; else t_fail "$t_d"; fi
 }
 bad() {
 	failed=$((failed + 1))

@@ -104,5 +104,7 @@ int vkc_meta_fill(struct vkc *v);
 int vkc_meta_update(struct vkc *v);
 int vkc_meta_copy(struct vkc *v);
 int vkc_image_copy_odd(struct vkc *v);
+int vkc_image_copy_r32g32b32(struct vkc *v);
+int vkc_image_clear_copy_r32g32b32(struct vkc *v);
 
 #endif /* VKC_VK_H */

@@ -720,6 +720,16 @@ static int t_image_copy_odd(void)
 	return vkc_image_copy_odd(&V);
 }
 
+static int t_image_copy_r32g32b32(void)
+{
+	return vkc_image_copy_r32g32b32(&V);
+}
+
+static int t_image_clear_copy_r32g32b32(void)
+{
+	return vkc_image_clear_copy_r32g32b32(&V);
+}
+
 static int t_image_msaa_optimal(void)
 {
 	return vkc_image_tests_msaa_optimal(&V);
@@ -756,6 +766,8 @@ static const struct test tests[] = {
 	{ "meta_update", t_meta_update },
 	{ "meta_copy", t_meta_copy },
 	{ "image_copy_odd", t_image_copy_odd },
+	{ "image_copy_r32g32b32", t_image_copy_r32g32b32 },
+	{ "image_clear_copy_r32g32b32", t_image_clear_copy_r32g32b32 },
 	{ "image_msaa_optimal", t_image_msaa_optimal },
 };
 

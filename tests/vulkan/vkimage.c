@@ -239,121 +239,88 @@ static uint32_t img_rnd(void)
 	return img_rng = x;
 }
 
-/* ---- r32ui: load, store, atomic add, size -------------------------------- */
+/* ---- the linear 2D format cases: one table ----------------------------------
+ * Each case: the shader (also the test's name) and its format, whether it
+ * needs atomics or shaderStorageImageExtendedFormats, the texels before
+ * (`init`, from the case's own random sequence), the output words the
+ * shader writes after imageSize (at word `out_at`: 2 for uint[], 4 for
+ * vec4[] in std430) and the check of one texel: the values the shader
+ * returned for it and what it left in the image. */
 
-static uint32_t r32ui_before[IMG_W * IMG_H];
+static uint32_t img_before[IMG_W * IMG_H];
 
-static void fill_r32ui(struct vkc_img *im)
+static void fill_before(struct vkc_img *im)
 {
 	for (uint32_t y = 0; y < IMG_H; y++)
 		for (uint32_t x = 0; x < IMG_W; x++)
-			*texel(im, x, y) = r32ui_before[y * IMG_W + x];
+			*texel(im, x, y) = img_before[y * IMG_W + x];
 }
 
-int vkc_image_tests_r32ui(struct vkc *v)
+struct img_fmt_case {
+	const char *name;
+	VkFormat fmt;
+	bool atomic, ext_formats;
+	uint32_t seed;
+	void (*init)(uint32_t *before);
+	size_t out_bytes;
+	uint32_t out_at;
+	/* 0, or -1 after printing what differs at (x, y), whose texel was b */
+	int (*check)(struct vkc_img *im, const uint32_t *o, uint32_t x, uint32_t y, uint32_t b);
+};
+
+/* r32ui: load, store, atomic add, size */
+static void init_r32ui(uint32_t *before)
 {
-	struct vkc_img im;
-	struct vkc_buf out;
-	struct vkc_pipe p;
-	memset(&im, 0, sizeof(im));
-	memset(&out, 0, sizeof(out));
-	memset(&p, 0, sizeof(p));
-	img_rng = 0x13579bdu;
 	for (uint32_t i = 0; i < IMG_W * IMG_H; i++)
-		r32ui_before[i] = img_rnd() >> 4;
-	int r = img_case(v, "image_r32ui", VK_FORMAT_R32_UINT, true, 2 * sizeof(r32ui_before), fill_r32ui,
-			 &im, &out, &p);
-	if (r)
-		goto out;
-	const uint32_t *o = (const uint32_t *)out.map + 2;
-	for (uint32_t y = 0; y < IMG_H && !r; y++)
-		for (uint32_t x = 0; x < IMG_W && !r; x++) {
-			uint32_t i = y * IMG_W + x, b = r32ui_before[i];
-			if (o[i] != b || o[IMG_W * IMG_H + i] != b * 3 + 1 || *texel(&im, x, y) != b * 3 + 6) {
-				fprintf(stderr, "image_r32ui (%u, %u): loaded %u, atomic returned %u, texel %u; "
-					"expected %u, %u, %u\n", x, y, o[i], o[IMG_W * IMG_H + i],
-					*texel(&im, x, y), b, b * 3 + 1, b * 3 + 6);
-				r = -1;
-			}
-		}
-out:
-	vkc_pipe_free(v, &p);
-	vkc_buf_free(v, &out);
-	img_free(v, &im);
-	return r;
+		before[i] = img_rnd() >> 4;
 }
 
-/* ---- rgb10a2: UNORM 10/10/10/2, x in the low bits ------------------------ */
-
-static uint32_t rgb10a2_before[IMG_W * IMG_H];
-
-static void fill_rgb10a2(struct vkc_img *im)
+static int check_r32ui(struct vkc_img *im, const uint32_t *o, uint32_t x, uint32_t y, uint32_t b)
 {
-	for (uint32_t y = 0; y < IMG_H; y++)
-		for (uint32_t x = 0; x < IMG_W; x++)
-			*texel(im, x, y) = rgb10a2_before[y * IMG_W + x];
-}
-
-int vkc_image_tests_rgb10a2(struct vkc *v)
-{
-	struct vkc_img im;
-	struct vkc_buf out;
-	struct vkc_pipe p;
-	memset(&im, 0, sizeof(im));
-	memset(&out, 0, sizeof(out));
-	memset(&p, 0, sizeof(p));
-	if (!v->image_ext_formats) {
-		fprintf(stderr, "image_rgb10a2: the device lacks shaderStorageImageExtendedFormats\n");
-		return SKIP;
+	uint32_t i = y * IMG_W + x;
+	if (o[i] != b || o[IMG_W * IMG_H + i] != b * 3 + 1 || *texel(im, x, y) != b * 3 + 6) {
+		fprintf(stderr, "image_r32ui (%u, %u): loaded %u, atomic returned %u, texel %u; "
+			"expected %u, %u, %u\n", x, y, o[i], o[IMG_W * IMG_H + i],
+			*texel(im, x, y), b, b * 3 + 1, b * 3 + 6);
+		return -1;
 	}
-	img_rng = 0x9abcdefu;
+	return 0;
+}
+
+/* rgb10a2: UNORM 10/10/10/2, x in the low bits */
+static void init_rgb10a2(uint32_t *before)
+{
 	for (uint32_t i = 0; i < IMG_W * IMG_H; i++)
-		rgb10a2_before[i] = img_rnd();
-	rgb10a2_before[0] = 0xffffffffu;  /* every channel 1.0 */
-	rgb10a2_before[1] = 0;            /* every channel 0 */
-	int r = img_case(v, "image_rgb10a2", VK_FORMAT_A2B10G10R10_UNORM_PACK32, false,
-			 IMG_W * IMG_H * 16, fill_rgb10a2, &im, &out, &p);
-	if (r)
-		goto out;
-	const uint32_t *o = (const uint32_t *)out.map + 4;
-	for (uint32_t y = 0; y < IMG_H && !r; y++)
-		for (uint32_t x = 0; x < IMG_W && !r; x++) {
-			uint32_t i = y * IMG_W + x, b = rgb10a2_before[i];
-			uint32_t ch[4] = { b & 0x3ff, (b >> 10) & 0x3ff, (b >> 20) & 0x3ff, b >> 30 };
-			/* UNORM: v / (2^n - 1), correctly rounded */
-			uint32_t want_c[4] = { f32_bits((float)ch[0] / 1023.0f), f32_bits((float)ch[1] / 1023.0f),
-					       f32_bits((float)ch[2] / 1023.0f), f32_bits((float)ch[3] / 3.0f) };
-			/* stored (b, g, r, 1 - a): the raw channels swapped, 3 - a */
-			uint32_t want_t = ch[2] | ch[1] << 10 | ch[0] << 20 | (3 - ch[3]) << 30;
-			for (int k = 0; k < 4; k++)
-				if (o[4 * i + k] != want_c[k]) {
-					fprintf(stderr, "image_rgb10a2 (%u, %u) channel %d: 0x%08x, expected 0x%08x\n",
-						x, y, k, o[4 * i + k], want_c[k]);
-					r = -1;
-				}
-			if (*texel(&im, x, y) != want_t) {
-				fprintf(stderr, "image_rgb10a2 (%u, %u): texel 0x%08x, expected 0x%08x (was 0x%08x)\n",
-					x, y, *texel(&im, x, y), want_t, b);
-				r = -1;
-			}
+		before[i] = img_rnd();
+	before[0] = 0xffffffffu;  /* every channel 1.0 */
+	before[1] = 0;            /* every channel 0 */
+}
+
+static int check_rgb10a2(struct vkc_img *im, const uint32_t *o, uint32_t x, uint32_t y, uint32_t b)
+{
+	int r = 0;
+	uint32_t i = y * IMG_W + x;
+	uint32_t ch[4] = { b & 0x3ff, (b >> 10) & 0x3ff, (b >> 20) & 0x3ff, b >> 30 };
+	/* UNORM: v / (2^n - 1), correctly rounded */
+	uint32_t want_c[4] = { f32_bits((float)ch[0] / 1023.0f), f32_bits((float)ch[1] / 1023.0f),
+			       f32_bits((float)ch[2] / 1023.0f), f32_bits((float)ch[3] / 3.0f) };
+	/* stored (b, g, r, 1 - a): the raw channels swapped, 3 - a */
+	uint32_t want_t = ch[2] | ch[1] << 10 | ch[0] << 20 | (3 - ch[3]) << 30;
+	for (int k = 0; k < 4; k++)
+		if (o[4 * i + k] != want_c[k]) {
+			fprintf(stderr, "image_rgb10a2 (%u, %u) channel %d: 0x%08x, expected 0x%08x\n",
+				x, y, k, o[4 * i + k], want_c[k]);
+			r = -1;
 		}
-out:
-	vkc_pipe_free(v, &p);
-	vkc_buf_free(v, &out);
-	img_free(v, &im);
+	if (*texel(im, x, y) != want_t) {
+		fprintf(stderr, "image_rgb10a2 (%u, %u): texel 0x%08x, expected 0x%08x (was 0x%08x)\n",
+			x, y, *texel(im, x, y), want_t, b);
+		r = -1;
+	}
 	return r;
 }
 
-/* ---- r11g11b10: unsigned 11/11/10-bit floats, R in bits 10:0 -------------- */
-
-static uint32_t r11_before[IMG_W * IMG_H];
-
-static void fill_r11g11b10(struct vkc_img *im)
-{
-	for (uint32_t y = 0; y < IMG_H; y++)
-		for (uint32_t x = 0; x < IMG_W; x++)
-			*texel(im, x, y) = r11_before[y * IMG_W + x];
-}
+/* r11g11b10: unsigned 11/11/10-bit floats, R in bits 10:0 */
 
 /* An unsigned float of 5 exponent and m mantissa bits, as f32 */
 static float ufloat(uint32_t raw, unsigned m)
@@ -373,7 +340,51 @@ static uint32_t rnd_field(unsigned m)
 	return e << m | mant;
 }
 
-int vkc_image_tests_r11g11b10(struct vkc *v)
+static void init_r11g11b10(uint32_t *before)
+{
+	for (uint32_t i = 0; i < IMG_W * IMG_H; i++)
+		before[i] = rnd_field(6) | rnd_field(6) << 11 | rnd_field(5) << 22;
+	before[0] = 0x3c0u | 0x3c0u << 11 | 0x1e0u << 22; /* 1.0, 1.0, 1.0 */
+	before[1] = 0x001u | 0x03fu << 11 | 0x01fu << 22; /* denormals */
+}
+
+static int check_r11g11b10(struct vkc_img *im, const uint32_t *o, uint32_t x, uint32_t y, uint32_t b)
+{
+	int r = 0;
+	uint32_t i = y * IMG_W + x;
+	uint32_t rr = b & 0x7ff, gg = (b >> 11) & 0x7ff, bb = b >> 22;
+	uint32_t want_c[4] = { f32_bits(ufloat(rr, 6)), f32_bits(ufloat(gg, 6)),
+			       f32_bits(ufloat(bb, 5)), f32_bits(1.0f) };
+	/* stored (g, r, 2 b): 2 b is exact (a denormal doubles its field, a
+	 * normal adds one to the exponent) */
+	uint32_t b2 = (bb >> 5) ? bb + 32 : bb * 2;
+	uint32_t want_t = gg | rr << 11 | b2 << 22;
+	for (int k = 0; k < 4; k++)
+		if (o[4 * i + k] != want_c[k]) {
+			fprintf(stderr, "image_r11g11b10 (%u, %u) channel %d: 0x%08x, expected 0x%08x\n",
+				x, y, k, o[4 * i + k], want_c[k]);
+			r = -1;
+		}
+	if (*texel(im, x, y) != want_t) {
+		fprintf(stderr, "image_r11g11b10 (%u, %u): texel 0x%08x, expected 0x%08x (was 0x%08x)\n",
+			x, y, *texel(im, x, y), want_t, b);
+		r = -1;
+	}
+	return r;
+}
+
+static const struct img_fmt_case img_fmt_cases[] = {
+	{ "image_r32ui", VK_FORMAT_R32_UINT, true, false, 0x13579bdu, init_r32ui,
+	  2 * sizeof(img_before), 2, check_r32ui },
+	{ "image_rgb10a2", VK_FORMAT_A2B10G10R10_UNORM_PACK32, false, true, 0x9abcdefu, init_rgb10a2,
+	  IMG_W * IMG_H * 16, 4, check_rgb10a2 },
+	{ "image_r11g11b10", VK_FORMAT_B10G11R11_UFLOAT_PACK32, false, true, 0x55aa33ccu,
+	  init_r11g11b10, IMG_W * IMG_H * 16, 4, check_r11g11b10 },
+};
+
+/* One case of the table: the image, the output buffer and the pipeline,
+ * one dispatch, every texel checked (up to the first that differs). */
+static int img_fmt_run(struct vkc *v, const struct img_fmt_case *c)
 {
 	struct vkc_img im;
 	struct vkc_buf out;
@@ -381,47 +392,39 @@ int vkc_image_tests_r11g11b10(struct vkc *v)
 	memset(&im, 0, sizeof(im));
 	memset(&out, 0, sizeof(out));
 	memset(&p, 0, sizeof(p));
-	if (!v->image_ext_formats) {
-		fprintf(stderr, "image_r11g11b10: the device lacks shaderStorageImageExtendedFormats\n");
+	if (c->ext_formats && !v->image_ext_formats) {
+		fprintf(stderr, "%s: the device lacks shaderStorageImageExtendedFormats\n", c->name);
 		return SKIP;
 	}
-	img_rng = 0x55aa33ccu;
-	for (uint32_t i = 0; i < IMG_W * IMG_H; i++)
-		r11_before[i] = rnd_field(6) | rnd_field(6) << 11 | rnd_field(5) << 22;
-	r11_before[0] = 0x3c0u | 0x3c0u << 11 | 0x1e0u << 22; /* 1.0, 1.0, 1.0 */
-	r11_before[1] = 0x001u | 0x03fu << 11 | 0x01fu << 22; /* denormals */
-	int r = img_case(v, "image_r11g11b10", VK_FORMAT_B10G11R11_UFLOAT_PACK32, false,
-			 IMG_W * IMG_H * 16, fill_r11g11b10, &im, &out, &p);
+	img_rng = c->seed;
+	c->init(img_before);
+	int r = img_case(v, c->name, c->fmt, c->atomic, c->out_bytes, fill_before, &im, &out, &p);
 	if (r)
 		goto out;
-	const uint32_t *o = (const uint32_t *)out.map + 4;
+	const uint32_t *o = (const uint32_t *)out.map + c->out_at;
 	for (uint32_t y = 0; y < IMG_H && !r; y++)
-		for (uint32_t x = 0; x < IMG_W && !r; x++) {
-			uint32_t i = y * IMG_W + x, b = r11_before[i];
-			uint32_t rr = b & 0x7ff, gg = (b >> 11) & 0x7ff, bb = b >> 22;
-			uint32_t want_c[4] = { f32_bits(ufloat(rr, 6)), f32_bits(ufloat(gg, 6)),
-					       f32_bits(ufloat(bb, 5)), f32_bits(1.0f) };
-			/* stored (g, r, 2 b): 2 b is exact (a denormal doubles its
-			 * field, a normal adds one to the exponent) */
-			uint32_t b2 = (bb >> 5) ? bb + 32 : bb * 2;
-			uint32_t want_t = gg | rr << 11 | b2 << 22;
-			for (int k = 0; k < 4; k++)
-				if (o[4 * i + k] != want_c[k]) {
-					fprintf(stderr, "image_r11g11b10 (%u, %u) channel %d: 0x%08x, expected 0x%08x\n",
-						x, y, k, o[4 * i + k], want_c[k]);
-					r = -1;
-				}
-			if (*texel(&im, x, y) != want_t) {
-				fprintf(stderr, "image_r11g11b10 (%u, %u): texel 0x%08x, expected 0x%08x (was 0x%08x)\n",
-					x, y, *texel(&im, x, y), want_t, b);
-				r = -1;
-			}
-		}
+		for (uint32_t x = 0; x < IMG_W && !r; x++)
+			r = c->check(&im, o, x, y, img_before[y * IMG_W + x]);
 out:
 	vkc_pipe_free(v, &p);
 	vkc_buf_free(v, &out);
 	img_free(v, &im);
 	return r;
+}
+
+int vkc_image_tests_r32ui(struct vkc *v)
+{
+	return img_fmt_run(v, &img_fmt_cases[0]);
+}
+
+int vkc_image_tests_rgb10a2(struct vkc *v)
+{
+	return img_fmt_run(v, &img_fmt_cases[1]);
+}
+
+int vkc_image_tests_r11g11b10(struct vkc *v)
+{
+	return img_fmt_run(v, &img_fmt_cases[2]);
 }
 
 /* ---- an optimally tiled 2D array: RADV's own choice of swizzle ----------- */
@@ -434,6 +437,25 @@ static uint32_t arr_hash(uint32_t x, uint32_t y, uint32_t z, uint32_t salt)
 {
 	uint32_t h = x * 0x9e3779b1u ^ y * 0x85ebca77u ^ z * 0xc2b2ae3du ^ salt * 0x27d4eb2fu;
 	return h ^ (h >> 15);
+}
+
+/* An optimally tiled image as `ici` describes it, in memory of the first
+ * type it allows (device memory: the CPU never maps it); -1 on failure. */
+static int img_new_optimal(struct vkc *v, const VkImageCreateInfo *ici, struct vkc_img *im)
+{
+	if (vkCreateImage(v->dev, ici, NULL, &im->img) != VK_SUCCESS)
+		return -1;
+	VkMemoryRequirements mr;
+	vkGetImageMemoryRequirements(v->dev, im->img, &mr);
+	uint32_t type = 0;
+	while (type < 32 && !(mr.memoryTypeBits & (1u << type)))
+		type++;
+	VkMemoryAllocateInfo mai = { .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+				     .allocationSize = mr.size, .memoryTypeIndex = type };
+	if (type == 32 || vkAllocateMemory(v->dev, &mai, NULL, &im->mem) != VK_SUCCESS ||
+	    vkBindImageMemory(v->dev, im->img, im->mem, 0) != VK_SUCCESS)
+		return -1;
+	return 0;
 }
 
 /* A 48x32x3 r32ui VK_IMAGE_TILING_OPTIMAL storage image (the swizzle mode
@@ -472,17 +494,7 @@ static int tiled_3d_or_array(struct vkc *v, bool is3d)
 		.pQueueFamilyIndices = (uint32_t[]){ v->fam_gfx, v->fam_comp },
 		.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
 	};
-	if (vkCreateImage(v->dev, &ici, NULL, &im.img) != VK_SUCCESS)
-		goto out;
-	VkMemoryRequirements mr;
-	vkGetImageMemoryRequirements(v->dev, im.img, &mr);
-	uint32_t type = 0;
-	while (type < 32 && !(mr.memoryTypeBits & (1u << type)))
-		type++;
-	VkMemoryAllocateInfo mai = { .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-				     .allocationSize = mr.size, .memoryTypeIndex = type };
-	if (type == 32 || vkAllocateMemory(v->dev, &mai, NULL, &im.mem) != VK_SUCCESS ||
-	    vkBindImageMemory(v->dev, im.img, im.mem, 0) != VK_SUCCESS)
+	if (img_new_optimal(v, &ici, &im))
 		goto out;
 	VkImageViewCreateInfo vci = {
 		.sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO, .image = im.img,
@@ -604,17 +616,7 @@ int vkc_image_tests_msaa_optimal(struct vkc *v)
 		.pQueueFamilyIndices = (uint32_t[]){ v->fam_gfx, v->fam_comp },
 		.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
 	};
-	if (vkCreateImage(v->dev, &ici, NULL, &im.img) != VK_SUCCESS)
-		goto out;
-	VkMemoryRequirements mr;
-	vkGetImageMemoryRequirements(v->dev, im.img, &mr);
-	uint32_t type = 0;
-	while (type < 32 && !(mr.memoryTypeBits & (1u << type)))
-		type++;
-	VkMemoryAllocateInfo mai = { .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-				     .allocationSize = mr.size, .memoryTypeIndex = type };
-	if (type == 32 || vkAllocateMemory(v->dev, &mai, NULL, &im.mem) != VK_SUCCESS ||
-	    vkBindImageMemory(v->dev, im.img, im.mem, 0) != VK_SUCCESS)
+	if (img_new_optimal(v, &ici, &im))
 		goto out;
 	VkImageViewCreateInfo vci = {
 		.sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO, .image = im.img,
@@ -708,17 +710,7 @@ int vkc_image_tests_mips_optimal(struct vkc *v)
 		.queueFamilyIndexCount = 2, .pQueueFamilyIndices = (uint32_t[]){ v->fam_gfx, v->fam_comp },
 		.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
 	};
-	if (vkCreateImage(v->dev, &ici, NULL, &im.img) != VK_SUCCESS)
-		goto out;
-	VkMemoryRequirements mr;
-	vkGetImageMemoryRequirements(v->dev, im.img, &mr);
-	uint32_t type = 0;
-	while (type < 32 && !(mr.memoryTypeBits & (1u << type)))
-		type++;
-	VkMemoryAllocateInfo mai = { .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-				     .allocationSize = mr.size, .memoryTypeIndex = type };
-	if (type == 32 || vkAllocateMemory(v->dev, &mai, NULL, &im.mem) != VK_SUCCESS ||
-	    vkBindImageMemory(v->dev, im.img, im.mem, 0) != VK_SUCCESS)
+	if (img_new_optimal(v, &ici, &im))
 		goto out;
 	for (uint32_t l = 0; l < MIP_N; l++) {
 		uint32_t w = MIP_W >> l ? MIP_W >> l : 1, h = MIP_H >> l ? MIP_H >> l : 1;

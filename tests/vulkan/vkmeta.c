@@ -1,7 +1,8 @@
 /*
  * Transfer commands through RADV's own meta shaders: vkCmdFillBuffer,
  * vkCmdUpdateBuffer and vkCmdCopyBuffer, and (gfx11 profiles)
- * vkCmdCopyBufferToImage / vkCmdCopyImageToBuffer, with sizes, offsets and
+ * vkCmdCopyBufferToImage / vkCmdCopyImageToBuffer (an r32ui optimal image;
+ * a linear R32G32B32 one, see its section), with sizes, offsets and
  * extents that are not multiples of the workgroup.  Every byte of every
  * destination is compared with a CPU reference, the bytes around each
  * written range included: they must keep the pattern written before.
@@ -425,5 +426,315 @@ out:
 	free(want_full);
 	free(want_part);
 	free(texels);
+	return r;
+}
+
+/* ---- R32G32B32 linear images ----------------------------------------------
+ * RADV creates a 96-bit image linear only (radv_formats.c: no optimal
+ * tiling for a block size that is not a power of two; one level, one
+ * layer).  addrlib lays it out as 32-bit elements three times as wide
+ * (ElemLib::GetBitsPerPixel: ADDR_FMT_32_32_32 is ADDR_EXPANDED by 3), so a
+ * row is the texels' bytes padded to 256 (Gfx11Lib/Gfx10Lib::
+ * HwlComputeSurfaceInfoLinear: PowTwoAlign(3 * width, 64) dwords), which
+ * is no whole number of 12-byte texels; RADV's rowPitch is that byte count
+ * (radv_GetImageSubresourceLayout).  The copies take RADV's two paths:
+ *   - buffer to image: the btoi_r32g32b32 shader, which views the image's
+ *     memory as an R32 texel buffer and stores the three components of
+ *     each texel at y * surf_pitch + 3 * x (MUBUF format stores);
+ *   - image to buffer: the ordinary itob shader, which fetches the texels
+ *     through the image's own T# (format 32_32_32, linear): the texture
+ *     unit's row pitch for 96-bit texels.
+ * The image is host-visible: its bytes are checked directly as well,
+ * the row padding and the bytes after the last row included (they keep
+ * the pattern written before).  Both queue families take these compute
+ * paths: a 96-bit image is not renderable, and radv_meta_copy.c /
+ * radv_meta_clear.c use compute then (cs = ... ||
+ * !radv_image_is_renderable).  Which paths run is read from Mesa 22.3.6's
+ * source; the itob one was seen on the vgpu (before the 96-bit T# rule,
+ * its image_load faulted on the row pitch). */
+#define TW 37u /* 444 bytes a row, padded to 512 */
+#define TH 19u
+#define TWX 3u
+#define TWY 2u
+#define TWW 29u
+#define TWH 13u
+#define TW_ROW 31u
+#define TW_OFF 24u /* a multiple of the 12-byte texel, as Vulkan requires */
+#define TRX 5u
+#define TRY 1u
+#define TRW 23u
+#define TRH 11u
+#define TR_ROW 27u
+#define TR_OFF 48u
+
+/* A linear w x h R32G32B32_UINT image in host-visible, coherent memory,
+ * mapped, its bytes filled with pat(salt), in the PREINITIALIZED layout;
+ * its layout checked against addrlib's row pitch (see above). */
+struct lin96 {
+	VkImage img;
+	VkDeviceMemory mem;
+	uint8_t *map;
+	VkDeviceSize size;          /* of the memory */
+	VkSubresourceLayout lay;
+};
+
+static int lin96_new(struct vkc *v, const char *name, uint32_t w, uint32_t h, uint32_t salt,
+		     struct lin96 *li)
+{
+	memset(li, 0, sizeof(*li));
+	VkImageCreateInfo ici = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO, .imageType = VK_IMAGE_TYPE_2D,
+		.format = VK_FORMAT_R32G32B32_UINT, .extent = { w, h, 1 }, .mipLevels = 1,
+		.arrayLayers = 1, .samples = VK_SAMPLE_COUNT_1_BIT, .tiling = VK_IMAGE_TILING_LINEAR,
+		.usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+		.sharingMode = VK_SHARING_MODE_EXCLUSIVE, .initialLayout = VK_IMAGE_LAYOUT_PREINITIALIZED,
+	};
+	if (vkCreateImage(v->dev, &ici, NULL, &li->img) != VK_SUCCESS) {
+		fprintf(stderr, "%s: vkCreateImage of a %ux%u linear r32g32b32ui image failed\n", name, w,
+			h);
+		return -1;
+	}
+	VkMemoryRequirements mr;
+	vkGetImageMemoryRequirements(v->dev, li->img, &mr);
+	VkPhysicalDeviceMemoryProperties mp;
+	vkGetPhysicalDeviceMemoryProperties(v->phys, &mp);
+	const VkMemoryPropertyFlags hv = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+					 VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+	uint32_t type = 0;
+	while (type < mp.memoryTypeCount &&
+	       !((mr.memoryTypeBits & (1u << type)) && (mp.memoryTypes[type].propertyFlags & hv) == hv))
+		type++;
+	VkMemoryAllocateInfo mai = { .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+				     .allocationSize = mr.size, .memoryTypeIndex = type };
+	if (type == mp.memoryTypeCount || vkAllocateMemory(v->dev, &mai, NULL, &li->mem) != VK_SUCCESS ||
+	    vkBindImageMemory(v->dev, li->img, li->mem, 0) != VK_SUCCESS ||
+	    vkMapMemory(v->dev, li->mem, 0, VK_WHOLE_SIZE, 0, (void **)&li->map) != VK_SUCCESS) {
+		fprintf(stderr, "%s: no host-visible memory for the linear image\n", name);
+		return -1;
+	}
+	li->size = mr.size;
+	VkImageSubresource isr = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 0 };
+	vkGetImageSubresourceLayout(v->dev, li->img, &isr, &li->lay);
+	/* the layout addrlib gives (see above): the vgpu's T# rule must agree */
+	const VkDeviceSize pitch = (w * 12 + 255) & ~(VkDeviceSize)255;
+	if (li->lay.rowPitch != pitch || li->lay.size < pitch * (h - 1) + w * 12 ||
+	    li->lay.offset + li->lay.size > mr.size) {
+		fprintf(stderr, "%s: RADV's layout: offset %llu, rowPitch %llu, size %llu (expected "
+			"rowPitch %llu)\n", name, (unsigned long long)li->lay.offset,
+			(unsigned long long)li->lay.rowPitch, (unsigned long long)li->lay.size,
+			(unsigned long long)pitch);
+		return -1;
+	}
+	fill_pat(li->map, mr.size, salt);
+	return 0;
+}
+
+static void lin96_free(struct vkc *v, struct lin96 *li)
+{
+	if (li->img)
+		vkDestroyImage(v->dev, li->img, NULL);
+	if (li->mem)
+		vkFreeMemory(v->dev, li->mem, NULL);
+	memset(li, 0, sizeof(*li));
+}
+
+int vkc_image_copy_r32g32b32(struct vkc *v)
+{
+	const char *name = "image_copy_r32g32b32";
+	const VkFormat fmt = VK_FORMAT_R32G32B32_UINT;
+	VkFormatProperties fp;
+	vkGetPhysicalDeviceFormatProperties(v->phys, fmt, &fp);
+	VkFormatFeatureFlags need = VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT;
+	if ((fp.linearTilingFeatures & need) != need) {
+		printf("skip %s: r32g32b32ui is no linear transfer format here\n", name);
+		return SKIP;
+	}
+	struct lin96 li;
+	memset(&li, 0, sizeof(li));
+	struct vkc_buf a, w, full, part;
+	memset(&a, 0, sizeof(a));
+	memset(&w, 0, sizeof(w));
+	memset(&full, 0, sizeof(full));
+	memset(&part, 0, sizeof(part));
+	const size_t a_n = TW * TH * 12, w_n = TW_OFF + TW_ROW * (TWH + 2) * 12,
+		     full_n = TW * TH * 12 + GUARD, part_n = TR_OFF + TR_ROW * TRH * 12 + GUARD;
+	uint8_t *want_full = malloc(full_n), *want_part = malloc(part_n), *texels = malloc(a_n);
+	uint8_t *want_img = NULL;
+	int r = -1;
+	if (!want_full || !want_part || !texels)
+		goto out;
+	if (lin96_new(v, name, TW, TH, 9, &li))
+		goto out;
+	want_img = malloc(li.size);
+	if (!want_img)
+		goto out;
+	memcpy(want_img, li.map, li.size);
+	if (mbuf_new(v, a_n, &a) || mbuf_new(v, w_n, &w) || mbuf_new(v, full_n, &full) ||
+	    mbuf_new(v, part_n, &part))
+		goto out;
+	fill_pat(a.map, a_n, 10);
+	fill_pat(w.map, w_n, 11);
+	fill_pat(full.map, full_n, 12);
+	fill_pat(part.map, part_n, 13);
+	/* the texels after both buffer-to-image copies, tightly packed */
+	memcpy(texels, a.map, a_n);
+	for (uint32_t y = 0; y < TWH; y++)
+		memcpy(texels + ((TWY + y) * TW + TWX) * 12,
+		       (uint8_t *)w.map + TW_OFF + (size_t)y * TW_ROW * 12, TWW * 12);
+	for (uint32_t y = 0; y < TH; y++)
+		memcpy(want_img + li.lay.offset + y * li.lay.rowPitch, texels + (size_t)y * TW * 12, TW * 12);
+	memcpy(want_full, full.map, full_n);
+	memcpy(want_full, texels, a_n);
+	memcpy(want_part, part.map, part_n);
+	for (uint32_t y = 0; y < TRH; y++)
+		memcpy(want_part + TR_OFF + (size_t)y * TR_ROW * 12, texels + ((TRY + y) * TW + TRX) * 12,
+		       TRW * 12);
+
+	VkCommandBuffer cb;
+	if (vkc_begin(v, v->pool, &cb))
+		goto out;
+	VkImageMemoryBarrier ib = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+		.srcAccessMask = VK_ACCESS_HOST_WRITE_BIT, .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+		.oldLayout = VK_IMAGE_LAYOUT_PREINITIALIZED, .newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+		.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED, .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+		.image = li.img, .subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1 },
+	};
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_HOST_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0,
+			     NULL, 1, &ib);
+	const VkImageSubresourceLayers sub = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1 };
+	VkBufferImageCopy all = { .imageSubresource = sub, .imageExtent = { TW, TH, 1 } };
+	vkCmdCopyBufferToImage(cb, a.buf, li.img, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &all);
+	ib.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+	ib.oldLayout = ib.newLayout;
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0,
+			     NULL, 1, &ib);
+	VkBufferImageCopy wr = { .bufferOffset = TW_OFF, .bufferRowLength = TW_ROW,
+				 .bufferImageHeight = TWH + 2, .imageSubresource = sub,
+				 .imageOffset = { TWX, TWY, 0 }, .imageExtent = { TWW, TWH, 1 } };
+	vkCmdCopyBufferToImage(cb, w.buf, li.img, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &wr);
+	ib.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_HOST_READ_BIT;
+	ib.newLayout = VK_IMAGE_LAYOUT_GENERAL;
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT,
+			     VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_HOST_BIT, 0, 0, NULL, 0, NULL,
+			     1, &ib);
+	vkCmdCopyImageToBuffer(cb, li.img, VK_IMAGE_LAYOUT_GENERAL, full.buf, 1, &all);
+	VkBufferImageCopy rd = { .bufferOffset = TR_OFF, .bufferRowLength = TR_ROW, .imageSubresource = sub,
+				 .imageOffset = { TRX, TRY, 0 }, .imageExtent = { TRW, TRH, 1 } };
+	vkCmdCopyImageToBuffer(cb, li.img, VK_IMAGE_LAYOUT_GENERAL, part.buf, 1, &rd);
+	to_host(cb);
+	if (vkc_submit_wait(v, v->q, v->pool, cb))
+		goto out;
+	r = same_bytes(name, "image memory (rows of 512 bytes: 444 of texels, 68 of padding)", li.map,
+		       want_img, li.size);
+	if (same_bytes(name, "whole image read back (and 64 bytes after)", full.map, want_full, full_n))
+		r = -1;
+	if (same_bytes(name, "23x11 region read into rows of 27 (with the bytes around)", part.map,
+		       want_part, part_n))
+		r = -1;
+out:
+	vkc_buf_free(v, &a);
+	vkc_buf_free(v, &w);
+	vkc_buf_free(v, &full);
+	vkc_buf_free(v, &part);
+	lin96_free(v, &li);
+	free(want_full);
+	free(want_part);
+	free(texels);
+	free(want_img);
+	return r;
+}
+
+/* vkCmdClearColorImage and vkCmdCopyImage on linear R32G32B32 images: RADV's
+ * cleari_r32g32b32 and itoi_r32g32b32 shaders (radv_meta_bufimage.c), which
+ * view each image's memory as an R32 texel buffer with the surf_pitch
+ * stride (dwords) and store the three components of a texel one by one.
+ * A 29x13 image (348 bytes a row, padded to 512) is cleared, then a 20x9
+ * region of a 37x19 one, from (3, 2), is copied into it at (5, 1); 8x8
+ * groups leave partial ones on both axes.  Every byte of both images is
+ * checked: the row padding and the bytes after the last row keep the
+ * pattern the host wrote, the source is unchanged. */
+#define CW 29u
+#define CH 13u
+#define CSX 3u
+#define CSY 2u
+#define CDX 5u
+#define CDY 1u
+#define CRW 20u
+#define CRH 9u
+
+int vkc_image_clear_copy_r32g32b32(struct vkc *v)
+{
+	const char *name = "image_clear_copy_r32g32b32";
+	VkFormatProperties fp;
+	vkGetPhysicalDeviceFormatProperties(v->phys, VK_FORMAT_R32G32B32_UINT, &fp);
+	VkFormatFeatureFlags need = VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT;
+	if ((fp.linearTilingFeatures & need) != need) {
+		printf("skip %s: r32g32b32ui is no linear transfer format here\n", name);
+		return SKIP;
+	}
+	struct lin96 src, dst;
+	memset(&src, 0, sizeof(src));
+	memset(&dst, 0, sizeof(dst));
+	uint8_t *want_src = NULL, *want_dst = NULL;
+	int r = -1;
+	if (lin96_new(v, name, TW, TH, 20, &src) || lin96_new(v, name, CW, CH, 21, &dst))
+		goto out;
+	want_src = malloc(src.size);
+	want_dst = malloc(dst.size);
+	if (!want_src || !want_dst)
+		goto out;
+	memcpy(want_src, src.map, src.size);
+	memcpy(want_dst, dst.map, dst.size);
+	const uint32_t color[3] = { 0x11111111u, 0x22222222u, 0x33333333u };
+	for (uint32_t y = 0; y < CH; y++)
+		for (uint32_t x = 0; x < CW; x++)
+			memcpy(want_dst + dst.lay.offset + y * dst.lay.rowPitch + x * 12, color, 12);
+	for (uint32_t y = 0; y < CRH; y++)
+		memcpy(want_dst + dst.lay.offset + (CDY + y) * dst.lay.rowPitch + CDX * 12,
+		       want_src + src.lay.offset + (CSY + y) * src.lay.rowPitch + CSX * 12, CRW * 12);
+
+	VkCommandBuffer cb;
+	if (vkc_begin(v, v->pool, &cb))
+		goto out;
+	const VkImageSubresourceRange range = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1 };
+	VkImageMemoryBarrier ib[2] = {
+		{ .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+		  .srcAccessMask = VK_ACCESS_HOST_WRITE_BIT, .dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT,
+		  .oldLayout = VK_IMAGE_LAYOUT_PREINITIALIZED, .newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+		  .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+		  .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED, .image = src.img, .subresourceRange = range },
+		{ .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+		  .srcAccessMask = VK_ACCESS_HOST_WRITE_BIT, .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+		  .oldLayout = VK_IMAGE_LAYOUT_PREINITIALIZED, .newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+		  .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+		  .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED, .image = dst.img, .subresourceRange = range },
+	};
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_HOST_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0,
+			     NULL, 2, ib);
+	VkClearColorValue cv = { .uint32 = { color[0], color[1], color[2], 0 } };
+	vkCmdClearColorImage(cb, dst.img, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &cv, 1, &range);
+	/* the copy lands on the clear: write after write */
+	ib[1].srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+	ib[1].oldLayout = ib[1].newLayout;
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0,
+			     NULL, 1, &ib[1]);
+	const VkImageSubresourceLayers sub = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1 };
+	VkImageCopy ic = { .srcSubresource = sub, .srcOffset = { CSX, CSY, 0 }, .dstSubresource = sub,
+			   .dstOffset = { CDX, CDY, 0 }, .extent = { CRW, CRH, 1 } };
+	vkCmdCopyImage(cb, src.img, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, dst.img,
+		       VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &ic);
+	to_host(cb);
+	if (vkc_submit_wait(v, v->q, v->pool, cb))
+		goto out;
+	r = same_bytes(name, "cleared 29x13 image with the 20x9 copy (rows of 512 bytes)", dst.map,
+		       want_dst, dst.size);
+	if (same_bytes(name, "source image (unchanged)", src.map, want_src, src.size))
+		r = -1;
+out:
+	lin96_free(v, &src);
+	lin96_free(v, &dst);
+	free(want_src);
+	free(want_dst);
 	return r;
 }

@@ -39,9 +39,11 @@
  * ACQUIRE_MEM is 7 dwords (count 5: CP_COHER_CNTL, CP_COHER_SIZE,
  * CP_COHER_SIZE_HI, CP_COHER_BASE, CP_COHER_BASE_HI, POLL_INTERVAL;
  * gfx_v9_0_emit_mem_sync) where gfx10+ has 8 with GCR_CNTL, so the gfx10+
- * form is a wrong-size fault; RELEASE_MEM keeps gfx10's 8 dwords (dword 1
- * carries the EOP_* cache actions instead of GCR fields, which the vgpu
- * does not need: memory is coherent here); SET_UCONFIG_REG covers
+ * form is a wrong-size fault, and a CP_COHER_CNTL bit gc_9_0_sh_mask.h
+ * does not define faults; RELEASE_MEM keeps gfx10's 8 dwords (dword 1
+ * carries the EOP_* cache actions instead of GCR fields; a bit gfx9 does
+ * not define there or in dword 2 faults, so gfx10's GCR_SEQ/GLV_INV do;
+ * the actions need nothing: memory is coherent here); SET_UCONFIG_REG covers
  * soc15d.h's 0xc000..0xc400 only; SET_SH_REG_INDEX is not a gfx9 packet
  * (soc15d.h has none; Mesa's radeon_set_sh_reg_idx sends SET_SH_REG
  * before gfx10); LOAD_SH_REG_INDEX runs on the GFX ring only (Mesa: it
@@ -112,6 +114,25 @@
 /* soc15d.h (gfx9): PACKET3_SET_UCONFIG_REG_END 0x0000c400 */
 #define PACKET3_SET_UCONFIG_REG_END_GFX9 0x0000c400
 #define PACKET3_SET_CONFIG_REG 0x68
+/* gfx9 RELEASE_MEM dword 1 (EVENT_CNTL), the fields Linux 6.12 defines
+ * (soc15d.h EOP_*, kfd_pm4_headers_ai.h pm4_mec_release_mem): EVENT_TYPE
+ * 5:0, EVENT_INDEX 11:8, TCL1_VOL 12, TC_VOL 13, TC_WB 15, TCL1 16, TC 17,
+ * TC_NC 19, TC_WC 20, TC_MD 21, CACHE_POLICY 26:25, EOP_EXEC 28 (soc15d.h;
+ * gfx_v9_0_ring_emit_fence sets it), PQ_EXE_STATUS 29 (the kfd header).
+ * Reserved: 7:6, 14, 18, 24:22, 27, 31:30 - where gfx10's nvd.h puts
+ * GCR_GLV_INV (14), GCR_GL2_RANGE's high bit (18) and GCR_SEQ (23:22). */
+#define RELEASE_MEM_EVENT_CNTL_GFX9 0x363bbf3fu
+/* dword 2: DST_SEL 17:16, INT_SEL 26:24, DATA_SEL 31:29
+ * (pm4_mec_release_mem bitfields3); gfx10's MES_INTR_PIPE/MES_ACTION_ID
+ * (23:20) and ADD_DOORBELL_OFFSET (28) are reserved on gfx9 */
+#define RELEASE_MEM_DW2_GFX9 0xe7030000u
+/* gfx9 ACQUIRE_MEM dword 1: CP_COHER_CNTL [30:0] with gc_9_0_sh_mask.h's
+ * fields (= soc15d.h PACKET3_ACQUIRE_MEM_CP_COHER_CNTL_*): TC_NC 3, TC_WC
+ * 4, TC_INV_METADATA 5, TCL1_VOL 15, TC_WB 18, TCL1 22, TC 23, CB 25, DB
+ * 26, SH_KCACHE 27, SH_KCACHE_VOL 28, SH_ICACHE 29, SH_KCACHE_WB 30; and
+ * ENGINE_SEL 31.  gfx8's CBn/DB/DEST_BASE_n_ENA bits (6..14, 19..21, 24)
+ * are gone on gfx9. */
+#define ACQUIRE_MEM_COHER_CNTL_GFX9 0xfec48038u
 #define PACKET3_SET_SH_REG_INDEX 0x9B
 /* Opcodes that draw (nvd.h): the vgpu has no rasteriser. */
 #define PACKET3_DRAW_INDIRECT 0x24
@@ -575,6 +596,21 @@ static int release_mem(struct cp *c, const uint32_t *p)
 {
 	uint32_t data_sel = (p[2] >> 29) & 7, dst_sel = (p[2] >> 16) & 3;
 	uint64_t addr = addr64(p[3], p[4]);
+	/* gfx9: only the EOP_* cache actions and fields GC 9.x has (see
+	 * RELEASE_MEM_EVENT_CNTL_GFX9); a gfx10 GCR field there is a bit
+	 * the gfx9 CP does not define */
+	char msg[160];
+	if (is_gfx9(c) && (p[1] & ~RELEASE_MEM_EVENT_CNTL_GFX9)) {
+		snprintf(msg, sizeof(msg), "RELEASE_MEM on gfx9 with EVENT_CNTL bits 0x%08x that gfx9 "
+			 "does not define (soc15d.h EOP_*; gfx10's GCR fields are not gfx9's)",
+			 p[1] & ~RELEASE_MEM_EVENT_CNTL_GFX9);
+		return bad(c, "%s", msg);
+	}
+	if (is_gfx9(c) && (p[2] & ~RELEASE_MEM_DW2_GFX9)) {
+		snprintf(msg, sizeof(msg), "RELEASE_MEM on gfx9 with dword 2 bits 0x%08x outside "
+			 "DST_SEL, INT_SEL and DATA_SEL", p[2] & ~RELEASE_MEM_DW2_GFX9);
+		return bad(c, "%s", msg);
+	}
 	if (data_sel == 0)
 		return 0; /* discard: only the cache actions and/or interrupt */
 	if (dst_sel > 1)
@@ -831,8 +867,16 @@ static int exec_packet(struct cp *c, uint32_t op, uint32_t count)
 	if (CP_PACKET3_PREDICATE(p[0]))
 		return bad(c, "%s", "predicated packet (SET_PREDICATION is not modelled)");
 	switch (op) {
-	case PACKET3_NOP:
 	case PACKET3_ACQUIRE_MEM: /* cache actions: memory is coherent here */
+		if (is_gfx9(c) && (p[1] & ~ACQUIRE_MEM_COHER_CNTL_GFX9)) {
+			char msg[120];
+			snprintf(msg, sizeof(msg), "ACQUIRE_MEM on gfx9 with CP_COHER_CNTL bits 0x%08x "
+				 "that gc_9_0_sh_mask.h does not define",
+				 p[1] & ~ACQUIRE_MEM_COHER_CNTL_GFX9);
+			return bad(c, "%s", msg);
+		}
+		return 0;
+	case PACKET3_NOP:
 		return 0;
 	case PACKET3_PFP_SYNC_ME:
 		/* PFP waits for ME: the vgpu's CP is one in-order engine */

@@ -35,7 +35,10 @@
  *     GB_ADDR_CONFIG pipes/packers, blocks row-major, a mip chain with its
  *     mip tail block first and the other levels from the smallest up,
  *     slices whole chains; an _X mode XORs the base address's low bits
- *     into the offset within the block.
+ *     into the offset within the block;
+ *   linear of 96-bit texels (32_32_32, image_linear96): rows of
+ *     align(12 * width, 256) bytes (addrlib's 3x-expanded 32-bit layout),
+ *     one level.
  * A load returns the channels dmask selects (after DST_SEL), in order,
  * d16-packed with d16; a store writes the dmask channels and keeps the
  * texel's others.  a16 coordinates are the 16-bit halves of the address
@@ -142,6 +145,7 @@ struct image {
 	bool array, tiled;
 	unsigned samples;                  /* MSAA (TYPE 14/15): 1 << LAST_LEVEL; else 1 */
 	uint32_t pitch;                    /* linear, one level: the row pitch */
+	uint32_t row_bytes;                /* linear, one level: the row pitch in bytes */
 	struct gfx11_swz swz;              /* tiled */
 	struct buf_format f;
 };
@@ -194,6 +198,35 @@ static int image_msaa_of(struct shader_core *c, const struct shader_wave *w,
 			 im->samples, log2s, sw_mode, gfx11_swz_mode_name(sw_mode), im->bytes);
 		return shader_fault(c, msg);
 	}
+	return 0;
+}
+
+/* A linear image of 96-bit texels (FORMAT 32_32_32: Vulkan's
+ * R32G32B32_*, which RADV creates linear only).  addrlib does not lay it
+ * out in 12-byte elements: ElemLib::GetBitsPerPixel makes ADDR_FMT_32_32_32
+ * ADDR_EXPANDED by 3, so Lib::ComputeSurfaceInfo sizes it as 32-bit
+ * elements three times as wide, and Gfx11Lib/Gfx10Lib::
+ * HwlComputeSurfaceInfoLinear pads that row to 256 bytes
+ * (PowTwoAlign(3 * width, 64) dwords): the row pitch is
+ * align(12 * width, 256) bytes, no whole number of texels (ac_surface's
+ * surf_pitch, in dwords, is what RADV's r32g32b32 meta shaders multiply y
+ * by; radv_GetImageSubresourceLayout's rowPitch is surf_pitch * 4).  A
+ * slice (array layer or 3D slice) is height rows.  Not modelled (a
+ * fault): several levels (the expanded mip chain; RADV allows one level
+ * for these formats) and a custom pitch in word 4 (Mesa 22.3 writes none
+ * for them; its unit for 96-bit texels is not defined by a source the
+ * vgpu has). */
+static int image_linear96(struct shader_core *c, struct image *im, uint32_t custom)
+{
+	if (im->levels > 1)
+		return shader_fault(c, "linear image of 12-byte texels with several levels is not "
+				       "modelled (addrlib's expanded 32-bit mip chain; RADV creates "
+				       "R32G32B32 images with one level)");
+	if (!im->array && im->type != 10 && custom > 1)
+		return shader_fault(c, "linear image of 12-byte texels with a custom pitch in word 4 "
+				       "is not modelled");
+	im->pitch = 0;
+	im->row_bytes = (im->width * 12u + 255u) & ~255u;
 	return 0;
 }
 
@@ -302,6 +335,10 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	 * image (GFX10.3+: Mesa sets it for imported linear images, a
 	 * multiple of 256 bytes; RADV leaves DEPTH 0 for an image it
 	 * creates). */
+	/* gfx10.3: that custom pitch - 1 is 14 bits, bit 13 in word 4 bit 13 */
+	uint32_t custom = gfx103 ? (d[4] & 0x3fffu) + 1 : im->depth + 1;
+	if (im->bytes == 12)
+		return image_linear96(c, im, custom);
 	if (256u % im->bytes) {
 		snprintf(msg, sizeof(msg), "linear image of %u-byte texels: the row pitch rule is "
 			 "not modelled", im->bytes);
@@ -309,10 +346,9 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	}
 	uint32_t align = 256u / im->bytes;
 	im->pitch = (im->width + align - 1) & ~(align - 1);
-	/* gfx10.3: that custom pitch - 1 is 14 bits, bit 13 in word 4 bit 13 */
-	uint32_t custom = gfx103 ? (d[4] & 0x3fffu) + 1 : im->depth + 1;
 	if (!im->array && type != 10 && im->levels == 1 && custom > im->pitch)
 		im->pitch = custom;
+	im->row_bytes = im->pitch * im->bytes;
 	return 0;
 }
 
@@ -356,12 +392,11 @@ static bool texel_offset(const struct image *im, uint32_t x, uint32_t y, uint32_
 		*off = ((o & ~blk_mask) | ((o & blk_mask) ^ xr)) - (im->base & blk_mask);
 		return true;
 	}
-	uint32_t align = 256u / im->bytes;
 	if (im->levels == 1) {
-		*off = ((uint64_t)slice * im->height * im->pitch + (uint64_t)y * im->pitch + x) *
-		       im->bytes;
+		*off = ((uint64_t)slice * im->height + y) * im->row_bytes + (uint64_t)x * im->bytes;
 		return true;
 	}
+	uint32_t align = 256u / im->bytes;
 	/* several levels: the smallest first, each its own padded pitch, the
 	 * level sizes rounded up (GetMipSize: ShiftCeil); a slice holds the
 	 * whole chain */
