@@ -86,6 +86,49 @@ static const unsigned modes_list[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16, 17
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--addr")) {
+		/* stdin lines: profile mode elem_log2 is3d w h d levels x y z mip pbx;
+		 * prints each with addrlib's address (the test data of
+		 * tests/test_vgpu_gfx9_image.c) */
+		char name[32];
+		unsigned v[12];
+		while (scanf("%31s %u %u %u %u %u %u %u %u %u %u %u %u", name, &v[0], &v[1], &v[2], &v[3],
+			     &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10], &v[11]) == 13) {
+			const prof *p = NULL;
+			for (const prof &q : profs)
+				if (!strcmp(q.name, name))
+					p = &q;
+			if (!p)
+				return 2;
+			ADDR_HANDLE h = create(p->family, p->rev, p->gb);
+			unsigned long long a = 0;
+			bool ok = addr_of(h, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10],
+					  v[11], &a);
+			/* and the surface's epitch as ac_surface.c writes it */
+			ADDR2_COMPUTE_SURFACE_INFO_INPUT si = {};
+			ADDR2_COMPUTE_SURFACE_INFO_OUTPUT so = {};
+			si.size = sizeof(si);
+			so.size = sizeof(so);
+			si.swizzleMode = (AddrSwizzleMode)v[0];
+			si.flags.texture = 1;
+			si.resourceType = v[2] ? ADDR_RSRC_TEX_3D : ADDR_RSRC_TEX_2D;
+			si.bpp = 8u << v[1];
+			si.width = v[3];
+			si.height = v[4];
+			si.numSlices = v[5];
+			si.numMipLevels = v[6];
+			si.numSamples = 1;
+			si.numFrags = 1;
+			unsigned epitch = 0;
+			if (Addr2ComputeSurfaceInfo(h, &si, &so) == ADDR_OK)
+				epitch = so.epitchIsHeight ? so.mipChainHeight - 1 : so.mipChainPitch - 1;
+			printf("%s %u %u %u %u %u %u %u %u %u %u %u %u %s0x%llx epitch %u\n", name, v[0], v[1],
+			       v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
+			       ok ? "" : "refused ", a, epitch);
+			AddrDestroy(h);
+		}
+		return 0;
+	}
 	bool samples = argc > 1 && !strcmp(argv[1], "--samples");
 	unsigned long bad = 0, checked = 0, refused = 0;
 	for (const prof &p : profs) {

@@ -262,6 +262,7 @@ bool gfx9_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_conf
 	s->num_slices = pow2_align(depth, s->blk_d);
 	s->chain_pitch = s->pitch;
 	s->chain_height = s->height;
+	s->epitch_is_height = false;
 	if (levels > 1) {
 		unsigned first = first_mip_in_tail(s, width, height, depth);
 		unsigned ending = first < levels - 1 ? first : levels - 1;
@@ -270,6 +271,7 @@ bool gfx9_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_conf
 			s->pitch = t.w;
 			s->height = t.h;
 			s->num_slices = s->thick ? t.d : depth;
+			s->epitch_is_height = true;
 		} else {
 			uint32_t w0 = s->pitch / s->blk_w, h0 = s->height / s->blk_h;
 			if (major_mode(s, w0, h0, s->num_slices / s->blk_d) == 1) {
@@ -282,6 +284,7 @@ bool gfx9_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_conf
 				if (h1 == 1 && ending > 2)
 					h1++;
 				s->chain_height += h1 * s->blk_h;
+				s->epitch_is_height = true;
 			}
 		}
 	}
@@ -454,6 +457,14 @@ static uint32_t pipe_bank_fold(const struct gfx9_swz *s, uint32_t off, bool thic
 	off <<= il;
 	off |= inter;
 	return off;
+}
+
+unsigned gfx9_swz_xor_bits(const struct gfx9_swz *s)
+{
+	unsigned pb = 0, bb = 0;
+	if (s->xor_mode)
+		(void)pipe_bank_fold(s, 0, s->thick, &pb, &bb);
+	return pb + bb;
 }
 
 /* Gfx9Lib::HwlComputeSurfaceAddrFromCoordTiled (one sample) */

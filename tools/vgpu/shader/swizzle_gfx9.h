@@ -22,6 +22,8 @@ struct gfx9_swz {
 	uint32_t pitch, height, num_slices;
 	uint32_t chain_pitch, chain_height;
 	unsigned levels;
+	bool epitch_is_height;   /* the T#'s PITCH holds mipChainHeight - 1 (else
+				  * mipChainPitch - 1), as ac_surface writes epitch */
 	/* HwlInitGlobalParams from GB_ADDR_CONFIG */
 	unsigned pipe_interleave_log2, pipes_log2, se_log2, banks_log2;
 	const char *name;
@@ -45,6 +47,10 @@ bool gfx9_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_conf
  * below the block carry it). */
 uint64_t gfx9_swz_offset(const struct gfx9_swz *s, uint32_t x, uint32_t y, uint32_t slice,
 			 unsigned level, uint32_t pipe_bank_xor);
+
+/* the pipe + bank XOR bits of the layout's mode (Lib::GetPipeXorBits +
+ * Gfx9Lib::GetBankXorBits of its block size; 0 for a mode without XOR) */
+unsigned gfx9_swz_xor_bits(const struct gfx9_swz *s);
 
 /* addrlib's name of a gfx9 SW_MODE value */
 const char *gfx9_swz_mode_name(unsigned sw_mode);
