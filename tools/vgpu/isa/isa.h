@@ -22,7 +22,8 @@ enum isa_enc {
 	ISA_ENC_VOPD,    /* dual issue: desc/ops = X half, desc_y/ops_y = Y */
 	ISA_ENC_VOPDY,   /* only names the Y-half table; never an inst's enc */
 	ISA_ENC_MTBUF,
-	ISA_ENC_MIMG,    /* image load/store/atomic/get_resinfo/msaa_load only */
+	ISA_ENC_MIMG,    /* gfx11/gfx10.3: image load/store/atomic/get_resinfo/
+	                    msaa_load only; gfx9: every image opcode */
 	ISA_ENC_COUNT
 };
 
@@ -41,7 +42,8 @@ enum isa_field {
 	ISA_FLD_SRSRC,       /* MUBUF: buffer resource, s[4n:4n+3] */
 	ISA_FLD_MSOFF,       /* MUBUF: soffset (scalar source code) */
 	ISA_FLD_MUBUF_IDX,   /* MUBUF: the offen and idxen bits */
-	ISA_FLD_MUBUF_CACHE  /* MUBUF: the glc and dlc bits */
+	ISA_FLD_MUBUF_CACHE, /* MUBUF: the glc and dlc bits */
+	ISA_FLD_SSAMP        /* gfx9 MIMG: sampler resource, s[4n:4n+3] */
 };
 
 enum isa_opkind {
@@ -230,6 +232,9 @@ struct isa_inst {
 	 * above); nsa: the address VGPRs listed one by one (nsa_reg[0..n-1]) */
 	uint8_t dim, dmask, unorm, r128, a16, d16, lwe;
 	uint8_t nsa, nsa_reg[5];
+	/* gfx9 MIMG: the da bit (declare array: the last address is the
+	 * slice); gfx9 has no dim, nsa or r128 (see isa_decode_gen) */
+	uint8_t da;
 	/* VOPD: the Y half (X is desc/ops); both read their sources before
 	 * either writes (dual issue) */
 	const struct isa_opdesc *desc_y;
@@ -284,7 +289,22 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out);
  *  - DPP: dpp_ctrl holds gfx9's wave_shl/rol/shr/ror (0x130/0x134/0x138/
  *    0x13c) and row_bcast:15/31 (0x142/0x143) too; fi is always 0; no DPP8;
  *  - SDWA, FLAT lds, MUBUF lds/tfe and MTBUF (format = dfmt | nfmt << 4)
- *    in the same fields as gfx10.3; dlc is always 0. */
+ *    in the same fields as gfx10.3; dlc is always 0;
+ *  - MIMG (every opcode of gfx900: loads, stores, atomics, get_resinfo,
+ *    and the sampling ones, sample/gather4/get_lod, which the executor
+ *    does not run): dmask (bits 11:8), unorm (12), glc (13), slc (25),
+ *    tfe (16: one status dword after the data), lwe (17), d16 (word 1
+ *    bit 31: 16-bit data, two components per VGPR) mean what they mean
+ *    for gfx10.3; da (14) replaces gfx10's dim: set for arrays and cube
+ *    maps (the address then ends with the slice / face id), dim is 0;
+ *    a16 (15: 16-bit addresses, two per VGPR) is gfx10's r128 bit,
+ *    which gfx9 reads as a16 (r128 always 0); no NSA.  ops[0] is vdata
+ *    (bits: the register count LLVM prints, from dmask, d16 and tfe),
+ *    ops[1] vaddr (the opcode's address register count as LLVM prints
+ *    it, fixed per opcode: it does not follow da/a16), ops[2] srsrc
+ *    (256 bits), ops[3] (sampling opcodes) ssamp (ISA_FLD_SSAMP, 128
+ *    bits).  The executor derives the real data and address sizes from
+ *    dmask/d16/tfe and the opcode/da/a16. */
 enum isa_gen {
 	ISA_GEN_GFX11 = 0,   /* gfx1100-1103, gfx1150-1152 */
 	ISA_GEN_GFX103 = 1,  /* gfx1030-1036 */

@@ -800,6 +800,8 @@ static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords
 	uint32_t w0 = words[0], w1 = words[1];
 	uint32_t fl = in->desc->flags;
 	unsigned nsa_dwords = 0;
+	if (in->gen == ISA_GEN_GFX9)
+		return isa_decode_mimg_gfx9(in, words, nwords);   /* its own layout */
 	if (in->gen == ISA_GEN_GFX103) {
 		/* gfx10's layout (isa_decode_gfx103.c); the operands below
 		 * sit where gfx11 has them */

@@ -16,9 +16,13 @@
  *   MTBUF  op 18:15, dfmt 22:19, nfmt 25:23; else as MUBUF
  *   SDWA   as gfx10.3 (VOPC: sdst 14:8 with sd 15)
  *   DPP    no fi bit (bit 18 ignored); wave_* and row_bcast controls
+ *   MIMG   op 24:18 and bit 0 (opcode bit 7), dmask 11:8, unorm 12, glc
+ *          13, da 14, a16 15, tfe 16, lwe 17, slc 25 (bits 7:1 ignored);
+ *          word 1: vaddr 7:0, vdata 15:8, srsrc 20:16, ssamp 25:21, d16
+ *          31 (30:26 ignored)
  *   scalar registers: flat_scratch 102:103, xnack_mask 104:105 (codes
  *          kept), m0 124 (given as gfx11's 125), no null register.
- * Not covered (-EILSEQ, docs/vgpu-isa.md): MIMG, EXP, VINTRP. */
+ * Not covered (-EILSEQ, docs/vgpu-isa.md): EXP, VINTRP. */
 #include <errno.h>
 #include <string.h>
 
@@ -46,6 +50,7 @@ static const struct {
 	[ISA_ENC_VOP3P] = {isa_tab9_vop3p, &isa_tab9_vop3p_n},
 	[ISA_ENC_MUBUF] = {isa_tab9_mubuf, &isa_tab9_mubuf_n},
 	[ISA_ENC_MTBUF] = {isa_tab9_xmtbuf, &isa_tab9_xmtbuf_n},
+	[ISA_ENC_MIMG] = {isa_tab9_mimg, &isa_tab9_mimg_n},
 };
 
 static const struct {
@@ -115,6 +120,10 @@ static const struct isa_opdesc *find(const struct isa_opdesc *t, unsigned n, uns
 const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, enum isa_gen target)
 {
 	if ((unsigned)enc >= ISA_ENC_COUNT || !tables[enc].tab)
+		return NULL;
+	/* gfx90a's MIMG differs (bit 16 selects AccVGPR data instead of tfe,
+	 * bit 7 is scc, most sampling opcodes are gone): not decoded */
+	if (enc == ISA_ENC_MIMG && target == ISA_GEN_GFX90A)
 		return NULL;
 	/* gfx906's or gfx90a's own entry (a NULL name: no such opcode there) */
 	const struct isa_opdesc *dt = target == ISA_GEN_GFX906 ? tables906[enc].tab
@@ -190,7 +199,12 @@ int isa_classify_gfx9(const uint32_t *words, size_t nwords, enum isa_enc *enc,
 		*op = (w >> 18) & 0x7f;
 		return 0;
 	}
-	/* MIMG (0x3c), EXP (0x31), VINTRP (0x32): not covered */
+	if ((w >> 26) == 0x3c) {
+		*enc = ISA_ENC_MIMG;
+		*op = ((w >> 18) & 0x7f) | (w & 1) << 7;
+		return 0;
+	}
+	/* EXP (0x31), VINTRP (0x32): not covered */
 	return -EILSEQ;
 }
 
@@ -370,4 +384,61 @@ int isa_decode_extra_gfx9(struct isa_inst *in)
 	default:
 		return 1;
 	}
+}
+
+/* MIMG.  The data register count is what llvm-objdump-19 prints: the
+ * data size (dmask components, or four for gather4; halved, rounded up,
+ * by d16; plus the tfe dword) through the opcode's table of printed
+ * counts (dpp_mods, probed: the atomics print odd counts for odd sizes),
+ * and the opcode's own count (slot 0) when that size has no form or runs
+ * past v255.  The address count is the opcode's own (slot 1): LLVM's
+ * gfx9 disassembler does not derive it from da or a16. */
+int isa_decode_mimg_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwords)
+{
+	const struct isa_opdesc *d = in->desc;
+	uint32_t w0 = words[0], w1 = words[1];
+	if (nwords < 2)
+		return -EOVERFLOW;
+	in->dmask = (uint8_t)((w0 >> 8) & 0xf);
+	in->unorm = (uint8_t)((w0 >> 12) & 1);
+	in->glc = (uint8_t)((w0 >> 13) & 1);
+	in->da = (uint8_t)((w0 >> 14) & 1);
+	in->a16 = (uint8_t)((w0 >> 15) & 1);
+	in->tfe = (uint8_t)((w0 >> 16) & 1);
+	in->lwe = (uint8_t)((w0 >> 17) & 1);
+	in->slc = (uint8_t)((w0 >> 25) & 1);
+	in->d16 = (uint8_t)((w1 >> 31) & 1);
+	if (in->d16 && (d->flags & ISA_OPF_MIMG_NO_D16))
+		return -EILSEQ;
+	unsigned size = (d->flags & ISA_OPF_MIMG_4COMP) ? 4u
+			: in->dmask ? (unsigned)__builtin_popcount(in->dmask) : 1u;
+	if (in->d16)
+		size = (size + 1) / 2;
+	size += in->tfe;
+	unsigned fallback = d->slot[0].bits / 32, vdata = (w1 >> 8) & 0xff;
+	unsigned n = d->dpp_mods && d->dpp_mods[size - 1] != '0'
+		     ? (unsigned)(d->dpp_mods[size - 1] - '0') : fallback;
+	if (vdata + n > 256)
+		n = fallback;
+	unsigned srsrc = ((w1 >> 16) & 0x1f) * 4, ssamp = ((w1 >> 21) & 0x1f) * 4;
+	int sampler = d->nslots == 4;
+	/* no sampler: the ssamp field must be clear; a resource at m0/exec
+	 * (field 31) is no register tuple */
+	if ((!sampler && ssamp) || srsrc >= 124 || (sampler && ssamp >= 124))
+		return -EILSEQ;
+	in->nops = d->nslots;
+	static const uint8_t fld[4] = {ISA_FLD_DATA0, ISA_FLD_ADDR, ISA_FLD_SRSRC, ISA_FLD_SSAMP};
+	for (unsigned i = 0; i < in->nops; i++) {
+		struct isa_operand *o = &in->ops[i];
+		o->field = fld[i];
+		o->bits = d->slot[i].bits;
+	}
+	in->ops[0].bits = (uint16_t)(32 * n);
+	if (isa_decode_vgpr(&in->ops[0], vdata) || isa_decode_vgpr(&in->ops[1], w1 & 0xff) ||
+	    isa_decode_sreg(&in->ops[2], srsrc) || (sampler && isa_decode_sreg(&in->ops[3], ssamp)))
+		return -EILSEQ;
+	in->words[0] = w0;
+	in->words[1] = w1;
+	in->nwords = 2;
+	return 2;
 }

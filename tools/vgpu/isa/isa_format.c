@@ -912,6 +912,27 @@ static void put_mimg(struct out *o, const struct isa_inst *in)
 	put(o, " ");
 	put_operand(o, in, &in->ops[0]);
 	put(o, ", ");
+	if (in->gen == ISA_GEN_GFX9) {
+		/* gfx9 (LLVM's gfx6-9 asm string): vdata, vaddr, srsrc[, ssamp]
+		 * dmask unorm glc slc a16 tfe lwe da d16; no dim */
+		for (unsigned i = 1; i < in->nops; i++) {
+			put(o, i > 1 ? ", " : "");
+			put_operand(o, in, &in->ops[i]);
+		}
+		if (in->dmask) {
+			put(o, " dmask:");
+			put_x(o, in->dmask);
+		}
+		if (in->unorm) put(o, " unorm");
+		if (in->glc) put(o, " glc");
+		if (in->slc) put(o, " slc");
+		if (in->a16) put(o, " a16");
+		if (in->tfe) put(o, " tfe");
+		if (in->lwe) put(o, " lwe");
+		if (in->da) put(o, " da");
+		if (in->d16) put(o, " d16");
+		return;
+	}
 	unsigned n = in->ops[1].bits / 32;
 	if (in->nsa && n > 1) {
 		put(o, "[");
