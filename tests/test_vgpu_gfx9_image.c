@@ -246,6 +246,74 @@ Test(vgpu_gfx9_image, linear_mip_chain_and_resinfo)
 	}
 }
 
+/* A 2D array as RADV makes one on raven (SW_4KB_D_X, the mode RADV picks
+ * for its storage images there): 32 x 32 x 3 layers of 32_UINT, TYPE
+ * 2D_ARRAY, DEPTH 2.  Lane l stores 1000 + l at ((5 l) & 31, (3 l) & 31,
+ * layer l >> 5) with da, then image_atomic_add 1 (glc: the old value
+ * back).  A second T# with BASE_ARRAY 2 is read without da: the texel of
+ * layer 2 (prefilled with 5000 + (l & 31)).  The non-PRT _X modes XOR the
+ * slice into the pipe bits (addrlib: layer 1 starts at 0x1200, not
+ * 0x1000).  off_layer[l]: addrlib's offsets of the stored texels,
+ * off_layer2[l & 31]: of layer 2's. */
+static const uint32_t off_layer[64] = {
+	0x00000, 0x00074, 0x002c8, 0x0033c, 0x008a0, 0x00ad4, 0x00d68, 0x0069c,
+	0x00500, 0x00574, 0x00ec8, 0x0093c, 0x00ba0, 0x000d4, 0x00168, 0x0039c,
+	0x00f00, 0x00f74, 0x00dc8, 0x00c3c, 0x007a0, 0x005d4, 0x00268, 0x0099c,
+	0x00a00, 0x00a74, 0x001c8, 0x0063c, 0x004a0, 0x00fd4, 0x00e68, 0x00c9c,
+	0x01200, 0x01274, 0x010c8, 0x0113c, 0x01aa0, 0x018d4, 0x01f68, 0x0149c,
+	0x01700, 0x01774, 0x01cc8, 0x01b3c, 0x019a0, 0x012d4, 0x01368, 0x0119c,
+	0x01d00, 0x01d74, 0x01fc8, 0x01e3c, 0x015a0, 0x017d4, 0x01068, 0x01b9c,
+	0x01800, 0x01874, 0x013c8, 0x0143c, 0x016a0, 0x01dd4, 0x01c68, 0x01e9c,
+};
+static const uint32_t off_layer2[32] = {
+	0x02100, 0x02174, 0x023c8, 0x0223c, 0x029a0, 0x02bd4, 0x02c68, 0x0279c,
+	0x02400, 0x02474, 0x02fc8, 0x0283c, 0x02aa0, 0x021d4, 0x02068, 0x0229c,
+	0x02e00, 0x02e74, 0x02cc8, 0x02d3c, 0x026a0, 0x024d4, 0x02368, 0x0289c,
+	0x02b00, 0x02b74, 0x020c8, 0x0273c, 0x025a0, 0x02ed4, 0x02f68, 0x02d9c,
+};
+
+Test(vgpu_gfx9_image, array_da_atomic_and_base_array)
+{
+	static const uint32_t code[] = {
+		0xc0120100, 0x00000000, /* s_load_dwordx16 s[4:19], s[0:1], 0x0 */
+		0x10020085,             /* v_mul_u32_u24_e32 v1, 5, v0 */
+		0x2602029f,             /* v_and_b32_e32 v1, 31, v1 */
+		0x10040083,             /* v_mul_u32_u24_e32 v2, 3, v0 */
+		0x2604049f,             /* v_and_b32_e32 v2, 31, v2 */
+		0x20060085,             /* v_lshrrev_b32_e32 v3, 5, v0 */
+		0x680800ff, 0x000003e8, /* v_add_u32_e32 v4, 0x3e8, v0 */
+		0x7e0a0281,             /* v_mov_b32_e32 v5, 1 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xf0205100, 0x00010401, /* image_store v4, v[1:3], s[4:11] dmask:0x1 unorm da */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0xf0487100, 0x00010501, /* image_atomic_add v5, v[1:3], s[4:11] dmask:0x1 unorm glc da */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0xf0003100, 0x00030601, /* image_load v6, v[1:2], s[12:19] dmask:0x1 unorm glc */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0x240e0083,             /* v_lshlrev_b32_e32 v7, 3, v0 */
+		0xdc748100, 0x00000507, /* global_store_dwordx2 v7, v[5:6], s[0:1] offset:256 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096), *img = vgpu_rig_buf_new(256 << 10);
+	uint8_t *m;
+	uint64_t va = aligned64k(img, &m);
+	uint32_t *t = out->cpu;
+	tsharp(&t[0], va, 4, 4, 32, 32, 1, 22, 13, 2, 31);
+	tsharp(&t[8], va, 4, 4, 32, 32, 1, 22, 13, 2, 31);
+	t[13] |= 2;                             /* BASE_ARRAY 2 */
+	for (unsigned l = 0; l < 32; l++) {
+		uint32_t v = 5000 + l;
+		memcpy(m + off_layer2[l], &v, 4);
+	}
+	run(code, sizeof(code) / 4, out);
+	const uint32_t *o = (const uint32_t *)out->cpu + 64;
+	for (unsigned l = 0; l < 64; l++) {
+		cr_expect_eq(rd32(m + off_layer[l]), 1001 + l, "lane %u at 0x%x", l, off_layer[l]);
+		cr_expect_eq(o[2 * l], 1000 + l, "lane %u: the atomic's old value", l);
+		cr_expect_eq(o[2 * l + 1], 5000 + (l & 31), "lane %u: layer BASE_ARRAY without da", l);
+	}
+}
+
 static void expect_fault(const uint32_t *code, size_t n, const uint32_t tsh[8])
 {
 	struct rig_buf *prog = vgpu_rig_program(code, n);
