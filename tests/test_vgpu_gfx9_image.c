@@ -314,6 +314,42 @@ Test(vgpu_gfx9_image, array_da_atomic_and_base_array)
 	}
 }
 
+/* d16 on a linear 16 x 4 16_16 UINT image (DATA_FORMAT 5, NUM_FORMAT 4;
+ * PITCH 63: 64 texels of 4 bytes in a 256-byte row): lane l stores R =
+ * 0x7000 | l, G = l from one VGPR (dmask 0x3, d16: two 16-bit components
+ * a VGPR) at (l & 15, l >> 4), and loads all four channels back packed
+ * (B missing: 0, A missing: 1). */
+Test(vgpu_gfx9_image, d16_linear)
+{
+	static const uint32_t code[] = {
+		0xc00e0100, 0x00000000, /* s_load_dwordx8 s[4:11], s[0:1], 0x0 */
+		0x2602008f,             /* v_and_b32_e32 v1, 15, v0 */
+		0x20040084,             /* v_lshrrev_b32_e32 v2, 4, v0 */
+		0x24060090,             /* v_lshlrev_b32_e32 v3, 16, v0 */
+		0x280606ff, 0x00007000, /* v_or_b32_e32 v3, 0x7000, v3 */
+		0x28060103,             /* v_or_b32_e32 v3, v3, v0 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xf0201300, 0x80010301, /* image_store v3, v[1:2], s[4:11] dmask:0x3 unorm d16 */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0xf0003f00, 0x80010401, /* image_load v[4:5], v[1:2], s[4:11] dmask:0xf unorm glc d16 */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0x240c0083,             /* v_lshlrev_b32_e32 v6, 3, v0 */
+		0xdc748100, 0x00000406, /* global_store_dwordx2 v6, v[4:5], s[0:1] offset:256 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096), *img = vgpu_rig_buf_new(4096);
+	memset(img->cpu, 0, 4096);
+	tsharp(out->cpu, img->va, 5, 4, 16, 4, 1, 0, 9, 0, 63);
+	run(code, sizeof(code) / 4, out);
+	const uint32_t *m = img->cpu, *o = (const uint32_t *)out->cpu + 64;
+	for (unsigned l = 0; l < 64; l++) {
+		uint32_t want = (0x7000u | l) | l << 16;
+		cr_expect_eq(m[(l >> 4) * 64 + (l & 15)], want, "lane %u in memory", l);
+		cr_expect_eq(o[2 * l], want, "lane %u: R, G", l);
+		cr_expect_eq(o[2 * l + 1], 0x00010000u, "lane %u: B 0, A 1", l);
+	}
+}
+
 static void expect_fault(const uint32_t *code, size_t n, const uint32_t tsh[8])
 {
 	struct rig_buf *prog = vgpu_rig_program(code, n);
