@@ -388,3 +388,33 @@ Test(vgpu_gfx9_image, unmodelled_descriptors_fault)
 	tsharp(t, va, 10, 4, 40, 24, 4, 22, 9, 0, 62);
 	expect_fault(code, sizeof(code) / 4, t);
 }
+
+/* On a valid T#: tfe and sampling (image_sample) fault. */
+Test(vgpu_gfx9_image, tfe_and_sampling_fault)
+{
+	static const uint32_t tfe[] = {
+		0xc00e0100, 0x00000000, /* s_load_dwordx8 s[4:11], s[0:1], 0x0 */
+		0x7e020280,             /* v_mov_b32_e32 v1, 0 */
+		0x7e040280,             /* v_mov_b32_e32 v2, 0 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xf0011100, 0x00010401, /* image_load v[4:5], v[1:2], s[4:11] dmask:0x1 unorm tfe */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t sample[] = {
+		0xc00e0100, 0x00000000, /* s_load_dwordx8 s[4:11], s[0:1], 0x0 */
+		0x7e020280,             /* v_mov_b32_e32 v1, 0 */
+		0x7e040280,             /* v_mov_b32_e32 v2, 0 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xf0800100, 0x00610401, /* image_sample v4, v[1:2], s[4:11], s[12:15] dmask:0x1 */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *img = vgpu_rig_buf_new(256 << 10);
+	uint8_t *m;
+	uint64_t va = aligned64k(img, &m);
+	uint32_t t[8];
+	tsharp(t, va, 4, 4, 64, 32, 1, 25, 9, 0, 127);
+	expect_fault(tfe, sizeof(tfe) / 4, t);
+	expect_fault(sample, sizeof(sample) / 4, t);
+}
