@@ -115,6 +115,10 @@ void shader_mimg_resolve(struct shader_icache_entry *e)
 			p->pck = forms[i].pck;
 			return;
 		}
+	if (!strncmp(n, "image_sample", 12) || !strncmp(n, "image_gather4", 13) ||
+	    !strcmp(n, "image_get_lod"))
+		p->why = "image sampling, gather4 and get_lod (filtered reads through a "
+			 "sampler) are not modelled";
 	if (!strcmp(n, "image_msaa_load")) {
 		p->why = "image_msaa_load (several samples of one component per VGPR) is not "
 			 "modelled: which samples it returns for a fragment id, and in which "
