@@ -418,3 +418,60 @@ Test(vgpu_gfx9_image, tfe_and_sampling_fault)
 	expect_fault(tfe, sizeof(tfe) / 4, t);
 	expect_fault(sample, sizeof(sample) / 4, t);
 }
+
+/* mi50 (gfx906, GC 9.4.0, GB_ADDR_CONFIG 0x22014042: 16 banks, where
+ * raven and cezanne have none, so the _X modes also fold bank bits): a
+ * 200 x 150 x 8 layer 2D array of 32_UINT in SW_4KB_D_X (PITCH 223: the
+ * pitch padded to the 32-texel block), lane l storing 1000 + l at
+ * ((37 l) & 127, (53 l) & 127, layer l >> 3) with da and loading it back.
+ * 48 of these 64 offsets differ from raven's. */
+static void setup_mi50(void)
+{
+	setenv("AMDBARE_TEST_GFX11_PROFILE", "mi50", 1);
+	vgpu_rig_setup();
+}
+
+TestSuite(vgpu_gfx9_image_mi50, .init = setup_mi50, .fini = vgpu_rig_teardown);
+
+static const uint32_t off_mi50_array[64] = {
+	0x000000, 0x008ab4, 0x017b48, 0x0031fc, 0x00efa0, 0x001e14, 0x0094e8, 0x015e5c,
+	0x02bd00, 0x0337b4, 0x026948, 0x031bfc, 0x0392a0, 0x02d814, 0x038ae8, 0x02435c,
+	0x056e00, 0x049cb4, 0x04d548, 0x05c7fc, 0x050da0, 0x054414, 0x0476e8, 0x05685c,
+	0x081300, 0x0701b4, 0x080b48, 0x06c1fc, 0x0770a0, 0x06ae14, 0x0724e8, 0x08155c,
+	0x094400, 0x09ceb4, 0x08ff48, 0x0935fc, 0x0a2ba0, 0x095a14, 0x09d0e8, 0x08da5c,
+	0x0bf900, 0x0c73b4, 0x0b6d48, 0x0c5ffc, 0x0b16a0, 0x0bdc14, 0x0b0ee8, 0x0b875c,
+	0x0eaa00, 0x0d98b4, 0x0e1148, 0x0d43fc, 0x0e09a0, 0x0e8014, 0x0db2e8, 0x0eac5c,
+	0x0f5700, 0x1045b4, 0x0f8f48, 0x0fc5fc, 0x10b4a0, 0x0fea14, 0x1060e8, 0x0f515c,
+};
+
+Test(vgpu_gfx9_image_mi50, array_4kb_d_x_banks)
+{
+	static const uint32_t code[] = {
+		0xc00e0100, 0x00000000, /* s_load_dwordx8 s[4:11], s[0:1], 0x0 */
+		0x100200a5,             /* v_mul_u32_u24_e32 v1, 37, v0 */
+		0x260202ff, 0x0000007f, /* v_and_b32_e32 v1, 0x7f, v1 */
+		0x100400b5,             /* v_mul_u32_u24_e32 v2, 53, v0 */
+		0x260404ff, 0x0000007f, /* v_and_b32_e32 v2, 0x7f, v2 */
+		0x20060083,             /* v_lshrrev_b32_e32 v3, 3, v0 */
+		0x680800ff, 0x000003e8, /* v_add_u32_e32 v4, 0x3e8, v0 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xf0205100, 0x00010401, /* image_store v4, v[1:3], s[4:11] dmask:0x1 unorm da */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0xf0007100, 0x00010501, /* image_load v5, v[1:3], s[4:11] dmask:0x1 unorm glc da */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0x240c0082,             /* v_lshlrev_b32_e32 v6, 2, v0 */
+		0xdc708100, 0x00000506, /* global_store_dword v6, v5, s[0:1] offset:256 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(4096), *img = vgpu_rig_buf_new(2u << 20);
+	uint8_t *m;
+	uint64_t va = aligned64k(img, &m);
+	tsharp(out->cpu, va, 4, 4, 200, 150, 1, 22, 13, 7, 223);
+	run(code, sizeof(code) / 4, out);
+	const uint32_t *o = (const uint32_t *)out->cpu + 64;
+	for (unsigned l = 0; l < 64; l++) {
+		cr_expect_eq(rd32(m + off_mi50_array[l]), 1000 + l, "lane %u at 0x%x", l,
+			     off_mi50_array[l]);
+		cr_expect_eq(o[l], 1000 + l, "lane %u loads back", l);
+	}
+}
