@@ -6,7 +6,9 @@ print what it prints otherwise (encodings LLVM prints with an "/*Invalid
 "fuzz: N same, N differ" and the first differences, exit 1 on any.
 With MCPU gfx900 (tests/test_isa_llvm_gfx9.sh): the same for gfx9, with
 gfx9's encoding prefixes.
-Usage: fuzz_gfx103.py VGPU_DISASM [COUNT] [SEED] [MCPU]"""
+With a fifth argument "graphics" (gfx9 only): random MIMG, EXP, VINTRP
+and VOP3 v_interp_* encodings instead, which are then compared too.
+Usage: fuzz_gfx103.py VGPU_DISASM [COUNT] [SEED] [MCPU] [graphics]"""
 import os
 import random
 import re
@@ -36,6 +38,12 @@ if MCPU == "gfx90a":
     # gfx90a: MFMA and v_accvgpr_read/write (VOP3P opcodes 0x40 up) three
     # times as often, and v_accvgpr_mov_b32 (VOP1 0x52)
     PREFIX += [(0xffc00000, 0xd3c00000)] * 3 + [(0xfe01fe00, 0x7e00a400)]
+GFX = len(sys.argv) > 5 and sys.argv[5] == "graphics"
+if GFX:
+    # gfx9: MIMG 111100, EXP 110001, VINTRP 110010; VOP3 0xd0 with the
+    # v_interp opcodes (0x270-0x277) in bits 25:16
+    PREFIX = [(0xfc000000, 0xf0000000), (0xfc000000, 0xc4000000), (0xfc000000, 0xc8000000),
+              (0xfff80000, 0xd2700000)]
 SPECIAL = [249, 250, 233, 234, 255, 254, 124, 125, 126, 106, 107, 108, 123, 128, 193, 240, 248]
 probes = []
 for _ in range(count):
@@ -118,7 +126,7 @@ for p, r, full in zip(probes, llvm, ours):
     o = norm(full.split(" ;; ")[0])
     if r == "crash":
         continue
-    if r is not None and ("/*" in r[0] or r[0].startswith(("v_interp", "exp ", "image_"))):
+    if r is not None and ("/*" in r[0] or (not GFX and r[0].startswith(("v_interp", "exp ", "image_")))):
         continue   # marked invalid by LLVM, or graphics (not covered)
     if r is not None and NO_NULL(r[0]):
         continue   # gfx9: code 125, which LLVM prints as null (see NO_NULL)

@@ -22,7 +22,10 @@ enum isa_enc {
 	ISA_ENC_VOPD,    /* dual issue: desc/ops = X half, desc_y/ops_y = Y */
 	ISA_ENC_VOPDY,   /* only names the Y-half table; never an inst's enc */
 	ISA_ENC_MTBUF,
-	ISA_ENC_MIMG,    /* image load/store/atomic/get_resinfo/msaa_load only */
+	ISA_ENC_MIMG,    /* gfx11/gfx10.3: image load/store/atomic/get_resinfo/
+	                    msaa_load only; gfx9: every image opcode */
+	ISA_ENC_EXP,     /* gfx9 only: export (graphics; decode only) */
+	ISA_ENC_VINTRP,  /* gfx9 only: 32-bit v_interp_* (graphics; decode only) */
 	ISA_ENC_COUNT
 };
 
@@ -41,7 +44,8 @@ enum isa_field {
 	ISA_FLD_SRSRC,       /* MUBUF: buffer resource, s[4n:4n+3] */
 	ISA_FLD_MSOFF,       /* MUBUF: soffset (scalar source code) */
 	ISA_FLD_MUBUF_IDX,   /* MUBUF: the offen and idxen bits */
-	ISA_FLD_MUBUF_CACHE  /* MUBUF: the glc and dlc bits */
+	ISA_FLD_MUBUF_CACHE, /* MUBUF: the glc and dlc bits */
+	ISA_FLD_SSAMP        /* gfx9 MIMG: sampler resource, s[4n:4n+3] */
 };
 
 enum isa_opkind {
@@ -233,6 +237,18 @@ struct isa_inst {
 	 * above); nsa: the address VGPRs listed one by one (nsa_reg[0..n-1]) */
 	uint8_t dim, dmask, unorm, r128, a16, d16, lwe;
 	uint8_t nsa, nsa_reg[5];
+	/* gfx9 MIMG: the da bit (declare array: the last address is the
+	 * slice); gfx9 has no dim, nsa or r128 (see isa_decode_gen) */
+	uint8_t da;
+	/* gfx9 EXP: target (mrt0-7 0-7, mrtz 8, null 9, pos0-3 12-15,
+	 * param0-31 32-63; others print invalid_target_N), en (bit i: ops[i]
+	 * is exported, else ops[i] is ISA_OPK_OFF), compr (two 16-bit pairs:
+	 * ops[0..1] are both vsrc0, ops[2..3] vsrc1, as LLVM prints them),
+	 * done, vm */
+	uint8_t exp_target, exp_en, compr, done, vm;
+	/* gfx9 VINTRP and VOP3 v_interp_*: the attribute (0-63), its channel
+	 * (0-3: x, y, z, w) and, for the f16 forms, high (the high half) */
+	uint8_t attr, attr_chan, high;
 	/* VOPD: the Y half (X is desc/ops); both read their sources before
 	 * either writes (dual issue) */
 	const struct isa_opdesc *desc_y;
@@ -291,7 +307,31 @@ int isa_decode(const uint32_t *words, size_t nwords, struct isa_inst *out);
  *  - DPP: dpp_ctrl holds gfx9's wave_shl/rol/shr/ror (0x130/0x134/0x138/
  *    0x13c) and row_bcast:15/31 (0x142/0x143) too; fi is always 0; no DPP8;
  *  - SDWA, FLAT lds, MUBUF lds/tfe and MTBUF (format = dfmt | nfmt << 4)
- *    in the same fields as gfx10.3; dlc is always 0. */
+ *    in the same fields as gfx10.3; dlc is always 0;
+ *  - MIMG (every opcode of gfx900: loads, stores, atomics, get_resinfo,
+ *    and the sampling ones, sample/gather4/get_lod, which the executor
+ *    does not run): dmask (bits 11:8), unorm (12), glc (13), slc (25),
+ *    tfe (16: one status dword after the data), lwe (17), d16 (word 1
+ *    bit 31: 16-bit data, two components per VGPR) mean what they mean
+ *    for gfx10.3; da (14) replaces gfx10's dim: set for arrays and cube
+ *    maps (the address then ends with the slice / face id), dim is 0;
+ *    a16 (15: 16-bit addresses, two per VGPR) is gfx10's r128 bit,
+ *    which gfx9 reads as a16 (r128 always 0); no NSA.  ops[0] is vdata
+ *    (bits: the register count LLVM prints, from dmask, d16 and tfe),
+ *    ops[1] vaddr (the opcode's address register count as LLVM prints
+ *    it, fixed per opcode: it does not follow da/a16), ops[2] srsrc
+ *    (256 bits), ops[3] (sampling opcodes) ssamp (ISA_FLD_SSAMP, 128
+ *    bits).  The executor derives the real data and address sizes from
+ *    dmask/d16/tfe and the opcode/da/a16;
+ *  - graphics (decode only, the executor faults on them): EXP (enc
+ *    ISA_ENC_EXP: exp_target .. vm above, ops[0..3] the sources), VINTRP
+ *    (ISA_ENC_VINTRP: v_interp_p1/p2/mov_f32_e32) and the VOP3 v_interp_*
+ *    forms (ISA_ENC_VOP3, opcodes 0x270-0x277): ops[0] vdst, ops[1] the
+ *    VGPR source (SRC1 field, with neg/abs) or, for v_interp_mov_f32,
+ *    the parameter (ISA_OPK_IMM: 0 p10, 1 p20, 2 p0, others printed
+ *    invalid_param_N), ops[2] the attribute (ISA_OPK_IMM, the raw
+ *    attr | chan << 6; attr, attr_chan and high hold it decoded), ops[3]
+ *    (p1lv/p2 f16) the second VGPR source (SRC2). */
 enum isa_gen {
 	ISA_GEN_GFX11 = 0,   /* gfx1100-1103, gfx1150-1152 */
 	ISA_GEN_GFX103 = 1,  /* gfx1030-1036 */

@@ -41,7 +41,7 @@ static const struct {
 static const char *const enc_names[ISA_ENC_COUNT] = {
 	"SOP2", "SOP1", "SOPC", "SOPK", "SOPP", "SMEM", "VOP1", "VOP2",
 	"VOPC", "VOP3", "DS", "FLAT", "SCRATCH", "GLOBAL", "VOP3P", "MUBUF", "VOPD",
-	"VOPD(Y)", "MTBUF", "MIMG",
+	"VOPD(Y)", "MTBUF", "MIMG", "EXP", "VINTRP",
 };
 
 const char *isa_enc_name(enum isa_enc enc)
@@ -800,6 +800,8 @@ static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords
 	uint32_t w0 = words[0], w1 = words[1];
 	uint32_t fl = in->desc->flags;
 	unsigned nsa_dwords = 0;
+	if (in->gen == ISA_GEN_GFX9)
+		return isa_decode_mimg_gfx9(in, words, nwords);   /* its own layout */
 	if (in->gen == ISA_GEN_GFX103) {
 		/* gfx10's layout (isa_decode_gfx103.c); the operands below
 		 * sit where gfx11 has them */
@@ -917,6 +919,11 @@ static int decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
 		return -EILSEQ;
 	if (enc == ISA_ENC_MIMG)
 		return decode_mimg(out, words, nwords);
+	/* gfx9 graphics: EXP, VINTRP and the VOP3 v_interp_* forms have
+	 * their own operand layouts (isa_decode_gfx9.c) */
+	if (out->gen == ISA_GEN_GFX9 &&
+	    (enc == ISA_ENC_EXP || enc == ISA_ENC_VINTRP || (enc == ISA_ENC_VOP3 && op >= 0x270 && op <= 0x277)))
+		return isa_decode_graphics_gfx9(out, words, nwords);
 	if (out->desc->flags & (ISA_OPF_GLC0 | ISA_OPF_GLC1)) {
 		/* Atomics: the glc=1 form returns the old value (has a VDST);
 		 * the two forms are adjacent table entries (gfx10.3 and gfx9:

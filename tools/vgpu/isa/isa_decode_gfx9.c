@@ -16,9 +16,18 @@
  *   MTBUF  op 18:15, dfmt 22:19, nfmt 25:23; else as MUBUF
  *   SDWA   as gfx10.3 (VOPC: sdst 14:8 with sd 15)
  *   DPP    no fi bit (bit 18 ignored); wave_* and row_bcast controls
+ *   MIMG   op 24:18 and bit 0 (opcode bit 7), dmask 11:8, unorm 12, glc
+ *          13, da 14, a16 15, tfe 16, lwe 17, slc 25 (bits 7:1 ignored);
+ *          word 1: vaddr 7:0, vdata 15:8, srsrc 20:16, ssamp 25:21, d16
+ *          31 (30:26 ignored)
  *   scalar registers: flat_scratch 102:103, xnack_mask 104:105 (codes
  *          kept), m0 124 (given as gfx11's 125), no null register.
- * Not covered (-EILSEQ, docs/vgpu-isa.md): MIMG, EXP, VINTRP. */
+ *   EXP    en 3:0, target 9:4, compr 10, done 11, vm 12 (25:13 ignored);
+ *          word 1: vsrc0..3, one byte each
+ *   VINTRP prefix 110101: vsrc 7:0 (v_interp_mov: the parameter), chan
+ *          9:8, attr 15:10, op 17:16, vdst 25:18
+ *   VOP3 v_interp_* (0x270-0x277): src0 = attr 5:0, chan 7:6, high 8;
+ *          src1 the VGPR (mov: the parameter), src2 the f16 forms' VGPR */
 #include <errno.h>
 #include <string.h>
 
@@ -46,6 +55,9 @@ static const struct {
 	[ISA_ENC_VOP3P] = {isa_tab9_vop3p, &isa_tab9_vop3p_n},
 	[ISA_ENC_MUBUF] = {isa_tab9_mubuf, &isa_tab9_mubuf_n},
 	[ISA_ENC_MTBUF] = {isa_tab9_xmtbuf, &isa_tab9_xmtbuf_n},
+	[ISA_ENC_MIMG] = {isa_tab9_mimg, &isa_tab9_mimg_n},
+	[ISA_ENC_EXP] = {isa_tab9_xexp, &isa_tab9_xexp_n},
+	[ISA_ENC_VINTRP] = {isa_tab9_xvintrp, &isa_tab9_xvintrp_n},
 };
 
 static const struct {
@@ -116,6 +128,15 @@ const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, enum isa
 {
 	if ((unsigned)enc >= ISA_ENC_COUNT || !tables[enc].tab)
 		return NULL;
+	/* gfx90a's MIMG differs (bit 16 selects AccVGPR data instead of tfe,
+	 * bit 7 is scc, most sampling opcodes are gone): not decoded */
+	if (enc == ISA_ENC_MIMG && target == ISA_GEN_GFX90A)
+		return NULL;
+	/* gfx90a has no EXP, VINTRP or v_interp_* (llvm-objdump-19
+	 * --mcpu=gfx90a refuses them) */
+	if (target == ISA_GEN_GFX90A && (enc == ISA_ENC_EXP || enc == ISA_ENC_VINTRP ||
+					 (enc == ISA_ENC_VOP3 && op >= 0x270 && op <= 0x277)))
+		return NULL;
 	/* gfx906's or gfx90a's own entry (a NULL name: no such opcode there) */
 	const struct isa_opdesc *dt = target == ISA_GEN_GFX906 ? tables906[enc].tab
 				      : target == ISA_GEN_GFX90A ? tables90a[enc].tab : NULL;
@@ -154,6 +175,7 @@ const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, enum isa
 		{ISA_ENC_SMEM, isa_tab9_xsmem, &isa_tab9_xsmem_n},
 		{ISA_ENC_DS, isa_tab9_xds, &isa_tab9_xds_n},
 		{ISA_ENC_MUBUF, isa_tab9_xmubuf, &isa_tab9_xmubuf_n},
+		{ISA_ENC_VOP3, isa_tab9_xinterp, &isa_tab9_xinterp_n},
 	};
 	for (unsigned i = 0; i < sizeof extra / sizeof extra[0]; i++)
 		if (extra[i].enc == enc)
@@ -195,7 +217,13 @@ int isa_classify_gfx9(const uint32_t *words, size_t nwords, enum isa_enc *enc,
 		*op = (w >> 18) & 0x7f;
 		return 0;
 	}
-	/* MIMG (0x3c), EXP (0x31), VINTRP (0x32): not covered */
+	if ((w >> 26) == 0x3c) {
+		*enc = ISA_ENC_MIMG;
+		*op = ((w >> 18) & 0x7f) | (w & 1) << 7;
+		return 0;
+	}
+	if ((w >> 26) == 0x31) { *enc = ISA_ENC_EXP; *op = 0; return 0; }
+	if ((w >> 26) == 0x35) { *enc = ISA_ENC_VINTRP; *op = (w >> 16) & 3; *len = 1; return 0; }
 	return -EILSEQ;
 }
 
@@ -378,4 +406,161 @@ int isa_decode_extra_gfx9(struct isa_inst *in)
 	default:
 		return 1;
 	}
+}
+
+/* MIMG.  The data register count is what llvm-objdump-19 prints: the
+ * data size (dmask components, or four for gather4; halved, rounded up,
+ * by d16; plus the tfe dword) through the opcode's table of printed
+ * counts (dpp_mods, probed: the atomics print odd counts for odd sizes),
+ * and the opcode's own count (slot 0) when that size has no form or runs
+ * past v255.  The address count is the opcode's own (slot 1): LLVM's
+ * gfx9 disassembler does not derive it from da or a16. */
+int isa_decode_mimg_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwords)
+{
+	const struct isa_opdesc *d = in->desc;
+	uint32_t w0 = words[0], w1 = words[1];
+	if (nwords < 2)
+		return -EOVERFLOW;
+	in->dmask = (uint8_t)((w0 >> 8) & 0xf);
+	in->unorm = (uint8_t)((w0 >> 12) & 1);
+	in->glc = (uint8_t)((w0 >> 13) & 1);
+	in->da = (uint8_t)((w0 >> 14) & 1);
+	in->a16 = (uint8_t)((w0 >> 15) & 1);
+	in->tfe = (uint8_t)((w0 >> 16) & 1);
+	in->lwe = (uint8_t)((w0 >> 17) & 1);
+	in->slc = (uint8_t)((w0 >> 25) & 1);
+	in->d16 = (uint8_t)((w1 >> 31) & 1);
+	if (in->d16 && (d->flags & ISA_OPF_MIMG_NO_D16))
+		return -EILSEQ;
+	unsigned size = (d->flags & ISA_OPF_MIMG_4COMP) ? 4u
+			: in->dmask ? (unsigned)__builtin_popcount(in->dmask) : 1u;
+	if (in->d16)
+		size = (size + 1) / 2;
+	size += in->tfe;
+	unsigned fallback = d->slot[0].bits / 32, vdata = (w1 >> 8) & 0xff;
+	unsigned n = d->dpp_mods && d->dpp_mods[size - 1] != '0'
+		     ? (unsigned)(d->dpp_mods[size - 1] - '0') : fallback;
+	if (vdata + n > 256)
+		n = fallback;
+	unsigned srsrc = ((w1 >> 16) & 0x1f) * 4, ssamp = ((w1 >> 21) & 0x1f) * 4;
+	int sampler = d->nslots == 4;
+	/* no sampler: the ssamp field must be clear; a resource at m0/exec
+	 * (field 31) is no register tuple */
+	if ((!sampler && ssamp) || srsrc >= 124 || (sampler && ssamp >= 124))
+		return -EILSEQ;
+	in->nops = d->nslots;
+	static const uint8_t fld[4] = {ISA_FLD_DATA0, ISA_FLD_ADDR, ISA_FLD_SRSRC, ISA_FLD_SSAMP};
+	for (unsigned i = 0; i < in->nops; i++) {
+		struct isa_operand *o = &in->ops[i];
+		o->field = fld[i];
+		o->bits = d->slot[i].bits;
+	}
+	in->ops[0].bits = (uint16_t)(32 * n);
+	if (isa_decode_vgpr(&in->ops[0], vdata) || isa_decode_vgpr(&in->ops[1], w1 & 0xff) ||
+	    isa_decode_sreg(&in->ops[2], srsrc) || (sampler && isa_decode_sreg(&in->ops[3], ssamp)))
+		return -EILSEQ;
+	in->words[0] = w0;
+	in->words[1] = w1;
+	in->nwords = 2;
+	return 2;
+}
+
+/* A VOP3 v_interp_* source: a VGPR or a special source code, else
+ * -EILSEQ. */
+static int interp_src(struct isa_operand *o, unsigned code)
+{
+	if (code >= 256)
+		return isa_decode_vgpr(o, code - 256);
+	if ((code >= 235 && code <= 239) || (code >= 251 && code <= 253)) {
+		o->kind = ISA_OPK_SPECIAL;
+		o->code = (uint16_t)code;
+		return 0;
+	}
+	return -EILSEQ;
+}
+
+/* EXP, VINTRP and the VOP3 v_interp_* forms (graphics: decoded and
+ * printed as llvm-objdump-19 --mcpu=gfx900 does, not executed). */
+int isa_decode_graphics_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwords)
+{
+	const struct isa_opdesc *d = in->desc;
+	uint32_t w0 = words[0];
+	unsigned len = in->enc == ISA_ENC_VINTRP ? 1u : 2u;
+	if (nwords < len)
+		return -EOVERFLOW;
+	uint32_t w1 = len > 1 ? words[1] : 0;
+	in->nops = d->nslots;
+	for (unsigned i = 0; i < in->nops; i++) {
+		in->ops[i].field = d->slot[i].field;
+		in->ops[i].bits = 32;
+	}
+	if (in->enc == ISA_ENC_EXP) {
+		in->exp_en = (uint8_t)(w0 & 0xf);
+		in->exp_target = (uint8_t)((w0 >> 4) & 0x3f);
+		in->compr = (uint8_t)((w0 >> 10) & 1);
+		in->done = (uint8_t)((w0 >> 11) & 1);
+		in->vm = (uint8_t)((w0 >> 12) & 1);
+		for (unsigned i = 0; i < 4; i++) {
+			/* compr: LLVM prints vsrc0 twice, then vsrc1 twice */
+			unsigned src = in->compr ? i / 2 : i;
+			isa_decode_vgpr(&in->ops[i], (w1 >> (8 * src)) & 0xff);
+			if (!((in->exp_en >> i) & 1))
+				in->ops[i].kind = ISA_OPK_OFF;
+		}
+	} else if (in->enc == ISA_ENC_VINTRP) {
+		in->attr = (uint8_t)((w0 >> 10) & 0x3f);
+		in->attr_chan = (uint8_t)((w0 >> 8) & 3);
+		isa_decode_vgpr(&in->ops[0], (w0 >> 18) & 0xff);
+		if (d->slot[1].bits == 8) {   /* v_interp_mov: the parameter */
+			in->ops[1].kind = ISA_OPK_IMM;
+			in->ops[1].value = w0 & 0xff;
+		} else {
+			isa_decode_vgpr(&in->ops[1], w0 & 0xff);
+		}
+		in->ops[2].kind = ISA_OPK_IMM;
+		in->ops[2].value = (w0 >> 8) & 0xff;
+	} else {
+		/* VOP3: abs 10:8, op_sel 14:11 (ignored, as LLVM does), clamp
+		 * 15; src0 8:0, src1 17:9, src2 26:18, omod 28:27, neg 31:29 */
+		unsigned abs = (w0 >> 8) & 7, neg = (w1 >> 29) & 7, omod = (w1 >> 27) & 3;
+		unsigned src0 = w1 & 0x1ff, src1 = (w1 >> 9) & 0x1ff, src2 = (w1 >> 18) & 0x1ff;
+		int mov = d->slot[1].bits == 9, three = d->nslots == 4;
+		int f16 = strstr(d->name, "_f16") != NULL;
+		/* the attribute takes no modifier; mov's parameter neither; a
+		 * two-source form's SRC2 field and its modifiers must be clear;
+		 * high only for the f16 forms; omod only where it prints */
+		unsigned mods_ok = mov ? 0u : three ? 6u : 2u;
+		if (((abs | neg) & ~mods_ok) || (!three && src2) || (!f16 && (src0 & 0x100)) ||
+		    (omod && !(d->flags & ISA_OPF_OMOD_PRINT)))
+			return -EILSEQ;
+		/* VGPR sources, or the special ones (src_shared_base ..
+		 * src_pops_exiting_wave_id, src_vccz, src_execz, src_scc), which
+		 * LLVM prints plainly; it prints an SGPR or a constant there with
+		 * an "Invalid register" remark */
+		if ((!mov && interp_src(&in->ops[1], src1)) || (three && interp_src(&in->ops[3], src2)))
+			return -EILSEQ;
+		in->attr = (uint8_t)(src0 & 0x3f);
+		in->attr_chan = (uint8_t)((src0 >> 6) & 3);
+		in->high = (uint8_t)((src0 >> 8) & 1);
+		in->clamp = (uint8_t)((w0 >> 15) & 1);
+		in->omod = (uint8_t)omod;
+		isa_decode_vgpr(&in->ops[0], w0 & 0xff);
+		if (mov) {
+			in->ops[1].kind = ISA_OPK_IMM;
+			in->ops[1].value = src1;
+		} else {
+			in->ops[1].abs = (uint8_t)((abs >> 1) & 1);
+			in->ops[1].neg = (uint8_t)((neg >> 1) & 1);
+		}
+		in->ops[2].kind = ISA_OPK_IMM;
+		in->ops[2].value = src0 & 0xff;
+		if (three) {
+			in->ops[3].abs = (uint8_t)((abs >> 2) & 1);
+			in->ops[3].neg = (uint8_t)((neg >> 2) & 1);
+		}
+	}
+	in->words[0] = w0;
+	in->words[1] = w1;
+	in->nwords = (uint8_t)len;
+	return (int)len;
 }

@@ -921,6 +921,27 @@ static void put_mimg(struct out *o, const struct isa_inst *in)
 	put(o, " ");
 	put_operand(o, in, &in->ops[0]);
 	put(o, ", ");
+	if (in->gen == ISA_GEN_GFX9) {
+		/* gfx9 (LLVM's gfx6-9 asm string): vdata, vaddr, srsrc[, ssamp]
+		 * dmask unorm glc slc a16 tfe lwe da d16; no dim */
+		for (unsigned i = 1; i < in->nops; i++) {
+			put(o, i > 1 ? ", " : "");
+			put_operand(o, in, &in->ops[i]);
+		}
+		if (in->dmask) {
+			put(o, " dmask:");
+			put_x(o, in->dmask);
+		}
+		if (in->unorm) put(o, " unorm");
+		if (in->glc) put(o, " glc");
+		if (in->slc) put(o, " slc");
+		if (in->a16) put(o, " a16");
+		if (in->tfe) put(o, " tfe");
+		if (in->lwe) put(o, " lwe");
+		if (in->da) put(o, " da");
+		if (in->d16) put(o, " d16");
+		return;
+	}
 	unsigned n = in->ops[1].bits / 32;
 	if (in->nsa && n > 1) {
 		put(o, "[");
@@ -949,6 +970,57 @@ static void put_mimg(struct out *o, const struct isa_inst *in)
 	if (in->tfe) put(o, " tfe");
 	if (in->lwe) put(o, " lwe");
 	if (in->d16) put(o, " d16");
+}
+
+/* gfx9 graphics: EXP (target, four sources or off, done compr vm),
+ * VINTRP and VOP3 v_interp_* (vdst, source or parameter, attrN.c[,
+ * source], high clamp omod), as llvm-objdump-19 --mcpu=gfx900 prints them */
+static void put_graphics_gfx9(struct out *o, const struct isa_inst *in)
+{
+	put(o, in->desc->name);
+	put(o, " ");
+	if (in->enc == ISA_ENC_EXP) {
+		unsigned t = in->exp_target;
+		if (t < 8) { put(o, "mrt"); put_u(o, t); }
+		else if (t == 8) put(o, "mrtz");
+		else if (t == 9) put(o, "null");
+		else if (t >= 12 && t < 16) { put(o, "pos"); put_u(o, t - 12); }
+		else if (t >= 32) { put(o, "param"); put_u(o, t - 32); }
+		else { put(o, "invalid_target_"); put_u(o, t); }
+		for (unsigned i = 0; i < 4; i++) {
+			put(o, i ? ", " : " ");
+			put_operand(o, in, &in->ops[i]);
+		}
+		if (in->done) put(o, " done");
+		if (in->compr) put(o, " compr");
+		if (in->vm) put(o, " vm");
+		return;
+	}
+	static const char *const params[3] = {"p10", "p20", "p0"};
+	put_operand(o, in, &in->ops[0]);
+	put(o, ", ");
+	if (in->ops[1].kind == ISA_OPK_IMM) {
+		unsigned p = (unsigned)in->ops[1].value;
+		if (p < 3) {
+			put(o, params[p]);
+		} else {
+			put(o, "invalid_param_");
+			put_u(o, p);
+		}
+	} else {
+		put_operand(o, in, &in->ops[1]);
+	}
+	put(o, ", attr");
+	put_u(o, in->attr);
+	put(o, ".");
+	put(o, (const char *[]){"x", "y", "z", "w"}[in->attr_chan & 3]);
+	if (in->nops > 3) {
+		put(o, ", ");
+		put_operand(o, in, &in->ops[3]);
+	}
+	if (in->high) put(o, " high");
+	if (in->clamp) put(o, " clamp");
+	if (in->omod) put(o, (const char *[]){"", " mul:2", " mul:4", " div:2"}[in->omod & 3]);
 }
 
 /* Mnemonic and operands of one table entry (VOPD prints two). */
@@ -1014,6 +1086,13 @@ int isa_format(const struct isa_inst *in, char *buf, size_t cap)
 	struct out o = {buf, cap, 0};
 	if (!in || !in->desc || (!buf && cap))
 		return -EINVAL;
+	if (in->gen == ISA_GEN_GFX9 && (in->enc == ISA_ENC_EXP || in->enc == ISA_ENC_VINTRP ||
+					(in->enc == ISA_ENC_VOP3 && !strncmp(in->desc->name, "v_interp_", 9)))) {
+		put_graphics_gfx9(&o, in);
+		if (cap)
+			buf[o.len < cap ? o.len : cap - 1] = 0;
+		return (int)o.len;
+	}
 	if (in->enc == ISA_ENC_MIMG) {
 		put_mimg(&o, in);
 		if (cap)

@@ -71,3 +71,37 @@ const struct isa_opdesc isa_tab9_xmtbuf[] = {
 	MT(15, "tbuffer_store_format_d16_xyzw", 64),
 };
 const unsigned isa_tab9_xmtbuf_n = 16;
+
+/* Graphics (decode only; docs/vgpu-isa.md), read off llvm-mc-19
+ * -mcpu=gfx900 -show-encoding and probed with llvm-objdump-19; the
+ * operands are set by isa_decode_graphics_gfx9 (slots: printed order).
+ * EXP: 0xc4000000 prefix, one opcode. */
+const struct isa_opdesc isa_tab9_xexp[] = {
+	{0, "exp", 4, 0, 0, 0, 0, {{ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_DATA0, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+};
+const unsigned isa_tab9_xexp_n = 1;
+
+/* VINTRP: 0xd4000000 prefix, opcode 17:16 (3 is none) */
+const struct isa_opdesc isa_tab9_xvintrp[] = {
+	{0, "v_interp_p1_f32_e32", 3, 0, 0, 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC1, 8, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{1, "v_interp_p2_f32_e32", 3, 0, 0, 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC0, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC1, 8, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{2, "v_interp_mov_f32_e32", 3, 0, 0, 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC0, 8, ISA_LIT_NONE, 0}, {ISA_FLD_SRC1, 8, ISA_LIT_NONE, 0}}, NULL, NULL},
+};
+const unsigned isa_tab9_xvintrp_n = 3;
+
+/* VOP3 v_interp_* (opcodes 0x270-0x277; 0x273 is none): printed vdst,
+ * the VGPR source (SRC1) or mov's parameter, the attribute (SRC0: attr
+ * 5:0, chan 7:6, high 8) and the f16 forms' second source (SRC2).  The
+ * flags say which modifiers print (neg/abs of the sources, clamp, omod;
+ * the _f16 forms take high); everything else must be clear. */
+#define INTERP_F32 (ISA_OPF_ABS_PRINT | ISA_OPF_NEG_PRINT | ISA_OPF_CLAMP_PRINT | ISA_OPF_OMOD_PRINT)
+const struct isa_opdesc isa_tab9_xinterp[] = {
+	{0x270, "v_interp_p1_f32_e64", 3, INTERP_F32, 0, 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC1, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC0, 8, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{0x271, "v_interp_p2_f32_e64", 3, INTERP_F32, 0, 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC1, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC0, 8, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{0x272, "v_interp_mov_f32_e64", 3, ISA_OPF_CLAMP_PRINT | ISA_OPF_OMOD_PRINT, 0, 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC1, 9, ISA_LIT_NONE, 0}, {ISA_FLD_SRC0, 8, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{0x274, "v_interp_p1ll_f16", 3, INTERP_F32, 0, 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC1, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC0, 8, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{0x275, "v_interp_p1lv_f16", 4, INTERP_F32, 0, 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC1, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC0, 8, ISA_LIT_NONE, 0}, {ISA_FLD_SRC2, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{0x276, "v_interp_p2_legacy_f16", 4, ISA_OPF_ABS_PRINT | ISA_OPF_NEG_PRINT | ISA_OPF_CLAMP_PRINT, 0, 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC1, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC0, 8, ISA_LIT_NONE, 0}, {ISA_FLD_SRC2, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+	{0x277, "v_interp_p2_f16", 4, ISA_OPF_ABS_PRINT | ISA_OPF_NEG_PRINT | ISA_OPF_CLAMP_PRINT, 0, 0, 0, {{ISA_FLD_VDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC1, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SRC0, 8, ISA_LIT_NONE, 0}, {ISA_FLD_SRC2, 32, ISA_LIT_NONE, 0}}, NULL, NULL},
+};
+const unsigned isa_tab9_xinterp_n = 7;

@@ -16,6 +16,11 @@ ISA_TAB9(vop3p) ISA_TAB9(mubuf)
 /* hand-written entries (isa_optable_gfx9_extra.c) */
 ISA_TAB9(xsopc) ISA_TAB9(xsopk) ISA_TAB9(xsmem) ISA_TAB9(xds) ISA_TAB9(xmtbuf)
 ISA_TAB9(xmubuf)
+/* MIMG (isa_optable_gfx9_mimg.c, gen_optable_gfx9.py --mimg) */
+ISA_TAB9(mimg)
+/* graphics, hand-written (isa_optable_gfx9_extra.c): EXP, VINTRP, the VOP3
+ * v_interp_* forms */
+ISA_TAB9(xexp) ISA_TAB9(xvintrp) ISA_TAB9(xinterp)
 #undef ISA_TAB9
 /* gfx906's differences (isa_optable_gfx906.c) */
 #define ISA_TAB906(n) extern const struct isa_opdesc isa_tab906_##n[]; \
@@ -55,6 +60,14 @@ unsigned isa_field_value_gfx9(const struct isa_inst *in, uint8_t f);
  * MUBUF/MTBUF, SDWA); 1 when the common (gfx11) code applies, else 0 or
  * -EILSEQ. */
 int isa_decode_extra_gfx9(struct isa_inst *in);
+
+/* MIMG: the fields (isa_inst dmask .. d16, da) and the operands of an
+ * instruction whose desc is set; its length (2) or -EILSEQ. */
+int isa_decode_mimg_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwords);
+
+/* EXP, VINTRP and VOP3 v_interp_* (desc set): fields and operands; the
+ * length (1 or 2) or -EILSEQ. */
+int isa_decode_graphics_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwords);
 
 /* DPP control values gfx9 has (quad_perm, row_shl/shr/ror, wave_shl/
  * rol/shr/ror, row_mirror, row_half_mirror, row_bcast:15/31). */

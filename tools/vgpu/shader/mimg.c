@@ -77,6 +77,7 @@
  * with one level); the modes the tables do not hold fault.
  */
 #include "internal.h"
+#include "mimg_image.h"
 #include "swizzle_gfx10.h"
 #include "swizzle_gfx11.h"
 #include "base/vgpu_device.h"
@@ -117,6 +118,10 @@ void shader_mimg_resolve(struct shader_icache_entry *e)
 			p->pck = forms[i].pck;
 			return;
 		}
+	if (!strncmp(n, "image_sample", 12) || !strncmp(n, "image_gather4", 13) ||
+	    !strcmp(n, "image_get_lod"))
+		p->why = "image sampling, gather4 and get_lod (filtered reads through a "
+			 "sampler) are not modelled";
 	if (!strcmp(n, "image_msaa_load")) {
 		p->why = "image_msaa_load (several samples of one component per VGPR) is not "
 			 "modelled: which samples it returns for a fragment id, and in which "
@@ -136,19 +141,6 @@ void shader_mimg_resolve(struct shader_icache_entry *e)
 	}
 }
 
-struct image {
-	uint64_t base;
-	uint32_t width, height, bytes, dst_sel;
-	unsigned type, levels;             /* TYPE; MAX_MIP + 1 */
-	unsigned base_level, last_level;
-	uint32_t depth, base_array;        /* DEPTH, BASE_ARRAY */
-	bool array, tiled;
-	unsigned samples;                  /* MSAA (TYPE 14/15): 1 << LAST_LEVEL; else 1 */
-	uint32_t pitch;                    /* linear, one level: the row pitch */
-	uint32_t row_bytes;                /* linear, one level: the row pitch in bytes */
-	struct gfx11_swz swz;              /* tiled */
-	struct buf_format f;
-};
 
 /* A 2D MSAA (TYPE 14) or 2D MSAA array (TYPE 15) T#, addressed with dim
  * 2D_MSAA or 2D_MSAA_ARRAY.  LAST_LEVEL holds log2(samples) (as RADV's and
@@ -175,6 +167,7 @@ static int image_msaa_of(struct shader_core *c, const struct shader_wave *w,
 		return shader_fault(c, msg);
 	}
 	im->type = type;
+	im->dim = in->dim;
 	im->array = type == 15;
 	im->base = ((uint64_t)d[0] | (uint64_t)(d[1] & 0xffu) << 32) << 8;
 	im->width = ((d[1] >> 30) | (d[2] & 0xfffu) << 2) + 1;
@@ -236,6 +229,9 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	const struct isa_operand *r = &in->ops[2];
 	if (r->kind != ISA_OPK_SREG || r->reg + 8u > SHADER_NUM_SREGS)
 		return shader_illegal(c);
+	if (c->gen == ISA_GEN_GFX9)
+		return image_of_gfx9(c, w, in, im);
+	im->gfx9 = false;
 	const uint32_t *d = &w->s[r->reg];
 	char msg[192];
 	unsigned sw_mode = (d[3] >> 20) & 0x1f, type = d[3] >> 28, code = (d[1] >> 20) & 0xff;
@@ -281,6 +277,7 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 		return shader_fault(c, msg);
 	}
 	im->type = type;
+	im->dim = in->dim;
 	im->samples = 1;
 	/* a cube (TYPE 11) is laid out as a 2D array of faces: the face
 	 * coordinate is the slice (BASE_ARRAY + face, up to DEPTH), a cube
@@ -357,6 +354,8 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 static bool texel_offset(const struct image *im, uint32_t x, uint32_t y, uint32_t slice,
 			 unsigned level, uint32_t sample, uint64_t *off)
 {
+	if (im->gfx9)
+		return texel_offset_gfx9(im, x, y, slice, level, off);
 	if (im->samples > 1) {
 		/* the slice inside DEPTH for both MSAA types (RADV writes the
 		 * view's last layer there; a TYPE 14 view has DEPTH 0) */
@@ -506,9 +505,8 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 	bool d16 = in->d16 && !p->pck;
 	/* coordinates: x, y (2D, 3D, cube, MSAA), the layer (arrays; 3D: z;
 	 * cube: the face), then the level (_mip) or the sample (MSAA) */
-	bool has_y = in->dim == 1 || in->dim == 2 || in->dim == 3 || in->dim >= 5;
-	bool has_layer = in->dim == 2 || in->dim == 3 || in->dim == 4 || in->dim == 5 ||
-			 in->dim == 7;
+	bool has_y = im.dim == 1 || im.dim == 2 || im.dim == 3 || im.dim >= 5;
+	bool has_layer = im.dim == 2 || im.dim == 3 || im.dim == 4 || im.dim == 5 || im.dim == 7;
 	unsigned ncoord = 1 + has_y + has_layer;
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
@@ -598,10 +596,6 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 int shader_exec_mimg(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e)
 {
-	/* The image descriptor (T#) of gfx9 is not modelled. */
-	if (c->gen == ISA_GEN_GFX9)
-		return shader_fault(c, "image instructions (MIMG) on gfx9 are not modelled "
-				    "(gfx9 image descriptor, formats and swizzle modes)");
 	exec_vm_window_open(&c->vm, c->job);
 	int r = mimg_inst(c, w, e);
 	exec_vm_window_close(&c->vm);
