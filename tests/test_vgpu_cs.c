@@ -1866,6 +1866,47 @@ Test(vgpu_cs_gfx9, release_mem_eop_bits_gfx9_has)
 	cr_assert_eq(release_mem_job(AMDGPU_HW_IP_COMPUTE, ev, 1u << 0), -ECANCELED);
 }
 
+/* RADV puts EVENT_WRITE ZPASS_DONE (EVENT_INDEX 1, an address) before
+ * every timestamp event on a gfx9 GFX ring (si_cs_emit_write_event_eop),
+ * at a dword-aligned address.  Each render backend's DB writes its 64-bit
+ * count, bit 63 set, 16 bytes apart; no draw ever ran, so the counts are
+ * 0.  A compute ring has no DB: it faults. */
+static int zpass_job(uint32_t ip, uint32_t off)
+{
+	struct buf ib = rm_ib, out = rm_out;
+	uint32_t *p = ib.cpu, n = 0;
+	memset(out.cpu, 0xab, 4096);
+	p[n++] = PACKET3(PKT3_EVENT_WRITE, 2);
+	p[n++] = 0x15u | 1u << 8;
+	p[n++] = LO(out.va + off);
+	p[n++] = HI(out.va + off);
+	const struct buf *bos[] = { &ib, &out };
+	return run_and_wait(vgpu_rig_ctx_new(), ip, &ib, n, bos, 2);
+}
+
+Test(vgpu_cs_gfx9, zpass_done_writes_every_db_count)
+{
+	rm_ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	rm_out = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);
+	struct amdgpu_gpu_info gi;
+	cr_assert_eq(amdgpu_query_gpu_info(vgpu_rig_device(), &gi), 0);
+	uint32_t rbs = gi.rb_pipes;
+	cr_assert_gt(rbs, 0);
+	cr_assert_eq(zpass_job(AMDGPU_HW_IP_GFX, 12), 0);
+	const uint8_t *o = (const uint8_t *)rm_out.cpu;
+	for (uint32_t i = 0; i < rbs; i++) {
+		uint64_t v;
+		memcpy(&v, o + 12 + 16 * i, 8);
+		cr_assert_eq(v, 1ull << 63, "DB %u", i);
+		memcpy(&v, o + 12 + 16 * i + 8, 8);
+		cr_assert_eq(v, 0xababababababababull, "DB %u: only its count is written", i);
+	}
+	cr_assert_eq(o[11], 0xab);
+	cr_assert_eq(o[12 + 16 * rbs], 0xab);
+	cr_assert_eq(zpass_job(AMDGPU_HW_IP_GFX, 14), -ECANCELED);
+	cr_assert_eq(zpass_job(AMDGPU_HW_IP_COMPUTE, 16), -ECANCELED);
+}
+
 Test(vgpu_cs_gfx11, release_mem_gcr_fence_runs)
 {
 	rm_ib = buf_new(4096, AMDGPU_GEM_DOMAIN_GTT);

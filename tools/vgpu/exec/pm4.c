@@ -227,9 +227,41 @@ static int bad(struct cp *c, const char *fmt, const char *what)
 
 static int run_ib(struct exec_job *job, struct cp_state *st, uint64_t va, uint32_t ndw, int depth);
 
+
 static bool on_gfx_ring(const struct cp *c)
 {
 	return c->job->ip == AMDGPU_HW_IP_GFX;
+}
+
+/* EVENT_WRITE ZPASS_DONE (EVENT_INDEX 1) with an address: every render
+ * backend's DB writes its 64-bit occlusion (ZPASS) count, bit 63 set as
+ * "written", at ADDRESS + 16 * its index (the layout RADV's occlusion
+ * queries read: radv_query.c, a begin/end pair per DB).  RADV emits one
+ * before every timestamp event on a gfx9 GFX ring (si_cs_emit_write_event_eop:
+ * "must immediately precede every timestamp event to prevent a GPU hang on
+ * GFX9").  The count stays 0: the vgpu runs no draws (a draw faults), so no
+ * sample ever passes.  Only a GFX ring has DBs.  The kernel headers give
+ * no EVENT_WRITE address layout; RADV's gfx9_eop_bug_va is only dword
+ * aligned (its upload allocator puts an 8-byte fence first) and runs on
+ * Vega as it is, so a dword-aligned address is taken and the counts land at
+ * it as given: inside the 16 * num_db bytes RADV allocates for them. */
+#define EVENT_TYPE_ZPASS_DONE 0x15u
+static int zpass_done(struct cp *c, const uint32_t *p)
+{
+	if (!on_gfx_ring(c))
+		return bad(c, "%s", "EVENT_WRITE ZPASS_DONE on a compute ring (no DB there)");
+	if (p[2] & 3u)
+		return bad(c, "%s", "EVENT_WRITE ZPASS_DONE to an address not dword aligned");
+	uint64_t va = addr64(p[2], p[3] & 0xffffu);
+	const struct vgpu_profile *prof = vgpu_profile_get(NULL);
+	unsigned rbs = prof ? prof->num_rb_pipes : 0;
+	for (unsigned i = 0; i < rbs; i++) {
+		uint64_t v = 1ull << 63;
+		int r = exec_write(c->job, va + 16u * i, &v, sizeof(v));
+		if (r)
+			return r;
+	}
+	return 0;
 }
 
 static bool is_gfx103(const struct cp *c)
@@ -922,8 +954,13 @@ static int exec_packet(struct cp *c, uint32_t op, uint32_t count)
 		return set_base(c, p);
 	case PACKET3_EVENT_WRITE: {
 		uint32_t index = (p[1] >> 8) & 0xf;
-		if (count != 0 || (index != 0 && index != 4))
-			return bad(c, "%s", "EVENT_WRITE with a memory result is not supported");
+		if ((p[1] & 0x3fu) == EVENT_TYPE_ZPASS_DONE && index == 1 && count == 2)
+			return zpass_done(c, p);
+		if (count != 0 || (index != 0 && index != 4)) {
+			char what[64];
+			snprintf(what, sizeof(what), "EVENT_TYPE 0x%x, EVENT_INDEX %u", p[1] & 0x3fu, index);
+			return bad(c, "EVENT_WRITE with a memory result (%s) is not supported", what);
+		}
 		return 0; /* CS_PARTIAL_FLUSH etc.: work is already complete */
 	}
 	case PACKET3_RELEASE_MEM:

@@ -45,6 +45,35 @@
 
 #include <stdio.h>
 
+/* A linear image of 96-bit texels (32_32_32: Vulkan's R32G32B32_*, which
+ * RADV creates linear only).  addrlib lays it out as 32-bit elements three
+ * times as wide (Lib::ComputeSurfaceInfo: ElemLib::GetBitsPerPixel makes
+ * ADDR_FMT_32_32_32 ADDR_EXPANDED by 3, AdjustSurfaceInfo triples the
+ * width), so Gfx9Lib::ComputeSurfaceLinearPadding pads the row to
+ * PowTwoAlign(3 * width, 64) dwords, and ac_surface's epitch (the T#
+ * PITCH) is that dword count - 1: a row is (PITCH + 1) * 4 bytes, no whole
+ * number of texels.  Not modelled (a fault): several levels (RADV allows
+ * one for these formats) and a PITCH addrlib would not write. */
+static int image_linear96_gfx9(struct shader_core *c, struct image *im, uint32_t pitch)
+{
+	char msg[200];
+	if (im->levels > 1)
+		return shader_fault(c, "gfx9 linear image of 12-byte texels with several levels is "
+				       "not modelled (addrlib's expanded 32-bit mip chain; RADV creates "
+				       "R32G32B32 images with one level)");
+	uint32_t padded = (3u * im->width + 63u) & ~63u;
+	if (pitch < padded || pitch % 64u) {
+		snprintf(msg, sizeof(msg), "gfx9 linear image of 12-byte texels with PITCH %u (width "
+			 "%u): addrlib's expanded row is %u dwords; another pitch is not modelled",
+			 pitch - 1, im->width, padded);
+		return shader_fault(c, msg);
+	}
+	im->pitch = 0;
+	im->row_bytes = pitch * 4u;
+	im->slice_bytes = (uint64_t)im->row_bytes * im->height;
+	return 0;
+}
+
 int image_of_gfx9(struct shader_core *c, const struct shader_wave *w, const struct isa_inst *in,
 		  struct image *im)
 {
@@ -132,6 +161,8 @@ int image_of_gfx9(struct shader_core *c, const struct shader_wave *w, const stru
 		return 0;
 	}
 	/* linear (the file comment) */
+	if (im->bytes == 12)
+		return image_linear96_gfx9(c, im, pitch);
 	if (256u % im->bytes) {
 		snprintf(msg, sizeof(msg), "gfx9 linear image of %u-byte texels: the row pitch rule is "
 			 "not modelled", im->bytes);
@@ -187,6 +218,10 @@ bool texel_offset_gfx9(const struct image *im, uint32_t x, uint32_t y, uint32_t 
 		uint64_t blk_mask = ((uint64_t)1 << im->swz9.blk_log2) - 1;
 		uint64_t o = gfx9_swz_offset(&im->swz9, x, y, slice, level, im->pbx);
 		*off = o - (im->swz9.xor_mode ? im->base & blk_mask : 0);
+		return true;
+	}
+	if (im->bytes == 12) {
+		*off = (uint64_t)slice * im->slice_bytes + (uint64_t)y * im->row_bytes + (uint64_t)x * 12u;
 		return true;
 	}
 	/* linear: level i under the levels before it, level 0's pitch */
