@@ -17,7 +17,13 @@
 #       seed; 1000 with gfx906; gfx90a has none: its memory encodings'
 #       AccVGPR/scc bits and aligned-tuple rule are not decoded): what LLVM rejects at the first dword we
 #       reject, the rest prints the same;
-#   (e) --wave32 refused for gfx9.
+#   (e) --wave32 refused for gfx9;
+#   (f) the graphics encodings, decoded and printed though not executed:
+#       tests/isa/corpus_gfx9_graphics.s (gen_optable_gfx9.py
+#       --graphics-corpus: every MIMG opcode in three forms, every EXP
+#       target, every VINTRP and VOP3 v_interp_* opcode) and 1000 random
+#       MIMG/EXP/VINTRP/v_interp encodings (fuzz_gfx103.py ... graphics,
+#       gfx900; 300 with gfx906).
 # The full LLVM gfx9 corpus is `make isa-corpus-check-gfx9` (not part of
 # make check: it fetches the LLVM sources).  Skips (and says so) only
 # when the LLVM 19 tools are missing.
@@ -38,7 +44,22 @@ fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 pass() { passed=$((passed + 1)); }
 if [ ! -x "$disasm" ]; then
 	fail "$disasm not built"
-	echo "$passed passed, $failed failed"
+	# (f) graphics: every table opcode, then random encodings
+check "tests/isa/corpus_gfx9_graphics.s" "$top/tests/isa/corpus_gfx9_graphics.s"
+n=$(grep -c '^\.long' "$top/tests/isa/corpus_gfx9_graphics.s")
+if [ "$n" -ge 390 ]; then pass; else fail "corpus_gfx9_graphics.s has $n instructions (want >= 390)"; fi
+for run in "1000 91 gfx900" "300 96 gfx906"; do
+	# shellcheck disable=SC2086  # $run: count, seed, mcpu
+	if python3 "$top/tests/isa/fuzz_gfx103.py" "$disasm" $run graphics >"$tmp/fuzz" 2>&1; then
+		echo "ok   graphics ${run##* } $(tail -n 1 "$tmp/fuzz")"
+		pass
+	else
+		fail "graphics random encodings (${run##* }) differ from llvm-objdump-19:"
+		head -n 40 "$tmp/fuzz"
+	fi
+done
+
+echo "$passed passed, $failed failed"
 	exit 1
 fi
 tmp=$(mktemp -d)
@@ -278,6 +299,21 @@ elif grep -q "wave64 only" "$tmp/w32"; then
 else
 	fail "vgpu-disasm --wave32 refusal does not say why: $(cat "$tmp/w32")"
 fi
+
+# (f) graphics: every table opcode, then random encodings
+check "tests/isa/corpus_gfx9_graphics.s" "$top/tests/isa/corpus_gfx9_graphics.s"
+n=$(grep -c '^\.long' "$top/tests/isa/corpus_gfx9_graphics.s")
+if [ "$n" -ge 390 ]; then pass; else fail "corpus_gfx9_graphics.s has $n instructions (want >= 390)"; fi
+for run in "1000 91 gfx900" "300 96 gfx906"; do
+	# shellcheck disable=SC2086  # $run: count, seed, mcpu
+	if python3 "$top/tests/isa/fuzz_gfx103.py" "$disasm" $run graphics >"$tmp/fuzz" 2>&1; then
+		echo "ok   graphics ${run##* } $(tail -n 1 "$tmp/fuzz")"
+		pass
+	else
+		fail "graphics random encodings (${run##* }) differ from llvm-objdump-19:"
+		head -n 40 "$tmp/fuzz"
+	fi
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
