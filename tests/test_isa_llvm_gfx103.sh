@@ -21,82 +21,21 @@ set -u
 top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${AMDBARE_BUILD:-$top/build}
 disasm=$build/vgpu-disasm
-# llvm and our tool are ordinary programs: never run them with the vgpu.
-unset LD_PRELOAD
+# shellcheck source=tests/isa/llvm_oracle.sh
+. "$top/tests/isa/llvm_oracle.sh"
 
-if ! command -v llvm-objdump-19 >/dev/null 2>&1 || ! command -v llvm-mc-19 >/dev/null 2>&1; then
-	echo "SKIP: llvm-objdump-19/llvm-mc-19 not installed (apt-get install llvm-19)"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-passed=0 failed=0
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-pass() { passed=$((passed + 1)); }
-[ -x "$disasm" ] || { fail "$disasm not built"; # (d) random encodings (fixed seed): LLVM's rejections are ours too
-if command -v python3 >/dev/null 2>&1; then
-	if python3 "$top/tests/isa/fuzz_gfx103.py" "$disasm" 3000 103 >"$tmp/fuzz" 2>&1; then
-		echo "ok   $(tail -n 1 "$tmp/fuzz")"
-		pass
-	else
-		fail "random encodings differ from llvm-objdump-19:"
-		head -n 40 "$tmp/fuzz"
-	fi
-else
-	fail "python3 missing"
-fi
-
-echo "$passed passed, $failed failed"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# "<hex offset>: <WORDS> <text>" from llvm-objdump; $2: wave size
-objdump_norm() {
-	llvm-objdump-19 -d --mcpu=gfx1030 --mattr=+wavefrontsize"$2" "$1" | awk '
-	/^[ \t]+[^ \t].*\/\/ [0-9A-F]+: / {
-		i = index($0, "//");
-		text = substr($0, 1, i - 1);
-		rest = substr($0, i + 3);
-		sub(/ *<[^>]*> *$/, "", rest);
-		# an odd SGPR as a wave64 lane mask: LLVM aligns it down, as we
-		# do, and says so in a trailing comment
-		sub(/ *; Warning: SGPR_64: scalar reg isn.t aligned [0-9]+$/, "", rest);
-		n = split(rest, f, " ");
-		addr = f[1]; sub(/:$/, "", addr); sub(/^0+/, "", addr);
-		if (addr == "") addr = "0";
-		words = "";
-		for (k = 2; k <= n; k++) words = words " " f[k];
-		gsub(/[ \t]+/, " ", text); sub(/^ /, "", text); sub(/ $/, "", text);
-		if (text ~ /^\.long /) text = "<illegal>";
-		print tolower(addr) ":" words " " text;
-	}'
-}
-ours_norm() {
-	"$disasm" --mcpu=gfx1030 "$@" | sed -e 's/<illegal encoding 0x[0-9a-f]*>/<illegal>/' \
-		-e 's/[ \t][ \t]*/ /g' -e 's/ $//'
-}
-compare() { # name, llvm file, ours file
-	if [ ! -s "$2" ]; then
-		fail "$1: llvm-objdump-19 printed nothing"
-	elif cmp -s "$2" "$3"; then
-		echo "ok   $1 ($(wc -l <"$2") instructions)"
-		pass
-	else
-		fail "$1 differs from llvm-objdump-19 (< llvm, > vgpu-disasm):"
-		diff "$2" "$3" | head -n 40
-	fi
-}
 # assemble $1.s for gfx1030, compare in wave32 (and wave64 with $2 = 64)
 check() { # name, source, [64]
 	if ! llvm-mc-19 -arch=amdgcn -mcpu=gfx1030 -filetype=obj "$2" -o "$tmp/o.o" 2>"$tmp/mc.err"; then
 		fail "$1 does not assemble: $(head -n 3 "$tmp/mc.err")"
 		return
 	fi
-	objdump_norm "$tmp/o.o" 32 >"$tmp/llvm"
-	ours_norm "$tmp/o.o" >"$tmp/ours"
+	objdump_norm "$tmp/o.o" gfx1030 32 >"$tmp/llvm"
+	ours_norm --mcpu=gfx1030 "$tmp/o.o" >"$tmp/ours"
 	compare "$1" "$tmp/llvm" "$tmp/ours"
 	if [ "${3:-}" = 64 ]; then
-		objdump_norm "$tmp/o.o" 64 >"$tmp/llvm"
-		ours_norm --wave64 "$tmp/o.o" >"$tmp/ours"
+		objdump_norm "$tmp/o.o" gfx1030 64 >"$tmp/llvm"
+		ours_norm --mcpu=gfx1030 --wave64 "$tmp/o.o" >"$tmp/ours"
 		compare "$1 (wave64)" "$tmp/llvm" "$tmp/ours"
 	fi
 }

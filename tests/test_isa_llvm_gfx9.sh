@@ -18,7 +18,13 @@
 #       seed; 1000 with gfx906; 800 with gfx90a, MFMA/v_accvgpr_* weighted
 #       up): what LLVM rejects at the first dword we reject, the rest
 #       prints the same;
-#   (e) --wave32 refused for gfx9.
+#   (e) --wave32 refused for gfx9;
+#   (f) the graphics encodings, decoded and printed though not executed:
+#       tests/isa/corpus_gfx9_graphics.s (gen_optable_gfx9.py
+#       --graphics-corpus: every MIMG opcode in three forms, every EXP
+#       target, every VINTRP and VOP3 v_interp_* opcode) and 1000 random
+#       MIMG/EXP/VINTRP/v_interp encodings (fuzz_gfx103.py ... graphics,
+#       gfx900; 300 with gfx906).
 # The full LLVM gfx9 corpus is `make isa-corpus-check-gfx9` (not part of
 # make check: it fetches the LLVM sources).  Skips (and says so) only
 # when the LLVM 19 tools are missing.
@@ -26,61 +32,9 @@ set -u
 top=${AMDBARE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${AMDBARE_BUILD:-$top/build}
 disasm=$build/vgpu-disasm
-# llvm and our tool are ordinary programs: never run them with the vgpu.
-unset LD_PRELOAD
+# shellcheck source=tests/isa/llvm_oracle.sh
+. "$top/tests/isa/llvm_oracle.sh"
 
-if ! command -v llvm-objdump-19 >/dev/null 2>&1 || ! command -v llvm-mc-19 >/dev/null 2>&1; then
-	echo "SKIP: llvm-objdump-19/llvm-mc-19 not installed (apt-get install llvm-19)"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-passed=0 failed=0
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-pass() { passed=$((passed + 1)); }
-if [ ! -x "$disasm" ]; then
-	fail "$disasm not built"
-	echo "$passed passed, $failed failed"
-	exit 1
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# "<hex offset>: <WORDS> <text>" from llvm-objdump; $2: mcpu
-objdump_norm() {
-	llvm-objdump-19 -d --mcpu="$2" "$1" | awk '
-	/^[ \t]+[^ \t].*\/\/ [0-9A-F]+: / {
-		i = index($0, "//");
-		text = substr($0, 1, i - 1);
-		rest = substr($0, i + 3);
-		sub(/ *<[^>]*> *$/, "", rest);
-		# an odd SGPR as a wave64 lane mask: LLVM aligns it down, as we
-		# do, and says so in a trailing comment
-		sub(/ *; Warning: SGPR_64: scalar reg isn.t aligned [0-9]+$/, "", rest);
-		n = split(rest, f, " ");
-		addr = f[1]; sub(/:$/, "", addr); sub(/^0+/, "", addr);
-		if (addr == "") addr = "0";
-		words = "";
-		for (k = 2; k <= n; k++) words = words " " f[k];
-		gsub(/[ \t]+/, " ", text); sub(/^ /, "", text); sub(/ $/, "", text);
-		if (text ~ /^\.long /) text = "<illegal>";
-		print tolower(addr) ":" words " " text;
-	}'
-}
-ours_norm() {
-	"$disasm" "$@" | sed -e 's/<illegal encoding 0x[0-9a-f]*>/<illegal>/' \
-		-e 's/[ \t][ \t]*/ /g' -e 's/ $//'
-}
-compare() { # name, llvm file, ours file
-	if [ ! -s "$2" ]; then
-		fail "$1: llvm-objdump-19 printed nothing"
-	elif cmp -s "$2" "$3"; then
-		echo "ok   $1 ($(wc -l <"$2") instructions)"
-		pass
-	else
-		fail "$1 differs from llvm-objdump-19 (< llvm, > vgpu-disasm):"
-		diff "$2" "$3" | head -n 40
-	fi
-}
 # assemble $2 for $3 (default gfx900) and compare
 check() { # name, source, [mcpu]
 	cpu=${3:-gfx900}
@@ -307,6 +261,21 @@ elif grep -q "wave64 only" "$tmp/w32"; then
 else
 	fail "vgpu-disasm --wave32 refusal does not say why: $(cat "$tmp/w32")"
 fi
+
+# (f) graphics: every table opcode, then random encodings
+check "tests/isa/corpus_gfx9_graphics.s" "$top/tests/isa/corpus_gfx9_graphics.s"
+n=$(grep -c '^\.long' "$top/tests/isa/corpus_gfx9_graphics.s")
+if [ "$n" -ge 390 ]; then pass; else fail "corpus_gfx9_graphics.s has $n instructions (want >= 390)"; fi
+for run in "1000 91 gfx900" "300 96 gfx906"; do
+	# shellcheck disable=SC2086  # $run: count, seed, mcpu
+	if python3 "$top/tests/isa/fuzz_gfx103.py" "$disasm" $run graphics >"$tmp/fuzz" 2>&1; then
+		echo "ok   graphics ${run##* } $(tail -n 1 "$tmp/fuzz")"
+		pass
+	else
+		fail "graphics random encodings (${run##* }) differ from llvm-objdump-19:"
+		head -n 40 "$tmp/fuzz"
+	fi
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -10,6 +10,7 @@
  * instruction in the comment next to it.  Each wave is one wave64 with
  * v0 = the lane, s[0:1] = the output buffer (vgpu_rig_dispatch).
  */
+#include "stderr_capture.h"
 #include "vgpu_rig.h"
 #include "vgpu_test.h"
 
@@ -18,6 +19,7 @@
 #include <amdgpu_drm.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void setup(void)
 {
@@ -421,4 +423,48 @@ Test(vgpu_gfx9_shader, unmodelled_typed_format_and_scalar_scratch_fault)
 	};
 	expect_fault(bad_format, sizeof(bad_format) / 4);
 	expect_fault(scalar_scratch, sizeof(scalar_scratch) / 4);
+}
+
+/* Graphics instructions decode (the disassembler prints them) but the
+ * compute shader core has no semantics for them: each faults, marks the
+ * context guilty, and the message names the instruction (name; NULL:
+ * the gfx9 MIMG fault of shader/mimg.c, which names the encoding class
+ * only). */
+static void expect_fault_naming(const uint32_t *code, size_t n, const char *name)
+{
+	struct stderr_capture cap;
+	char log[4096];
+	struct rig_buf *prog = vgpu_rig_program(code, n);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t ctx = vgpu_rig_ctx_new();
+	stderr_capture_begin(&cap);
+	int r = vgpu_rig_dispatch(ctx, prog, 1, 64, 0, true, out);
+	stderr_capture_end(&cap, log, sizeof(log));
+	cr_assert_eq(r, -ECANCELED, "%s ran", name);
+	cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
+	cr_assert(!name || strstr(log, name) != NULL, "the fault does not name %s: %s", name, log);
+}
+
+Test(vgpu_gfx9_shader, graphics_instructions_fault_naming_them)
+{
+	static const uint32_t exp[] = {
+		0xc400000f, 0x03020100, /* exp mrt0 v0, v1, v2, v3 */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t vintrp[] = {
+		0xd4140001,             /* v_interp_p1_f32_e32 v5, v1, attr0.x */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t interp_f16[] = {
+		0xd2740005, 0x00020400, /* v_interp_p1ll_f16 v5, v2, attr0.x */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t sample[] = {
+		0xf0800f00, 0x00020004, /* image_sample v[0:3], v4, s[8:15], s[0:3] dmask:0xf */
+		0xbf810000,             /* s_endpgm */
+	};
+	expect_fault_naming(exp, sizeof(exp) / 4, "exp mrt0");
+	expect_fault_naming(vintrp, sizeof(vintrp) / 4, "v_interp_p1_f32");
+	expect_fault_naming(interp_f16, sizeof(interp_f16) / 4, "v_interp_p1ll_f16");
+	expect_fault_naming(sample, sizeof(sample) / 4, NULL);
 }

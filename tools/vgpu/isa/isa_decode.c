@@ -54,41 +54,57 @@ static const struct isa_opdesc *isa_first(enum isa_enc enc)
 	return tables[enc].tab;
 }
 
+const struct isa_opdesc *isa_find_op(const struct isa_opdesc *tab, unsigned n, unsigned op)
+{
+	unsigned lo = 0, hi = n;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (tab[mid].op == op) {
+			/* atomics: the glc=0 form comes first */
+			while (mid > 0 && tab[mid - 1].op == op)
+				mid--;
+			return &tab[mid];
+		}
+		if (tab[mid].op < op)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct isa_opdesc *isa_scan_op(const struct isa_xtab *x, unsigned nx, enum isa_enc enc,
+				     unsigned op)
+{
+	for (unsigned i = 0; i < nx; i++)
+		if (x[i].enc == enc)
+			for (unsigned j = 0; j < *x[i].n; j++)
+				if (x[i].tab[j].op == op)
+					return &x[i].tab[j];
+	return NULL;
+}
+
 const struct isa_opdesc *isa_lookup(enum isa_enc enc, unsigned op)
 {
 	if ((unsigned)enc >= ISA_ENC_COUNT)
 		return NULL;
 	/* VOP3 entries that replace generated ones (isa_optable_extra.c) */
-	if (enc == ISA_ENC_VOP3)
-		for (unsigned j = 0; j < isa_xtab_vop3_n; j++)
-			if (isa_xtab_vop3[j].op == op)
-				return &isa_xtab_vop3[j];
-	/* Tables are sorted by opcode: binary search. */
-	const struct isa_opdesc *t = tables[enc].tab;
-	unsigned lo = 0, hi = *tables[enc].n;
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		if (t[mid].op == op)
-			return &t[mid];
-		if (t[mid].op < op)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	/* then the hand-written entries (isa_optable_extra.c) */
-	static const struct { enum isa_enc enc; const struct isa_opdesc *tab; const unsigned *n; }
-	extra[] = {
+	static const struct isa_xtab first = {ISA_ENC_VOP3, isa_xtab_vop3, &isa_xtab_vop3_n};
+	const struct isa_opdesc *d = isa_scan_op(&first, 1, enc, op);
+	if (d)
+		return d;
+	/* tables sorted by opcode, then the hand-written entries
+	 * (isa_optable_extra.c) */
+	d = tables[enc].tab ? isa_find_op(tables[enc].tab, *tables[enc].n, op) : NULL;
+	if (d)
+		return d;
+	static const struct isa_xtab extra[] = {
 		{ISA_ENC_SOP1, isa_xtab_sop1, &isa_xtab_sop1_n},
 		{ISA_ENC_SOPK, isa_xtab_sopk, &isa_xtab_sopk_n},
 		{ISA_ENC_SMEM, isa_xtab_smem, &isa_xtab_smem_n},
 		{ISA_ENC_DS, isa_xtab_ds, &isa_xtab_ds_n},
 	};
-	for (unsigned i = 0; i < sizeof extra / sizeof extra[0]; i++)
-		if (extra[i].enc == enc)
-			for (unsigned j = 0; j < *extra[i].n; j++)
-				if (extra[i].tab[j].op == op)
-					return &extra[i].tab[j];
-	return NULL;
+	return isa_scan_op(extra, sizeof extra / sizeof extra[0], enc, op);
 }
 
 /* Encoding of word 0 (gfx11 layout; checked against llvm-mc-19). */

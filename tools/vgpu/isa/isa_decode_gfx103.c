@@ -52,39 +52,21 @@ const struct isa_opdesc *isa_lookup_gfx103(enum isa_enc enc, unsigned op)
 	if ((unsigned)enc >= ISA_ENC_COUNT || !tables[enc].tab)
 		return NULL;
 	/* VOP3 entries that replace generated ones */
-	if (enc == ISA_ENC_VOP3)
-		for (unsigned j = 0; j < isa_tab103_xvop3_n; j++)
-			if (isa_tab103_xvop3[j].op == op)
-				return &isa_tab103_xvop3[j];
-	/* sorted by opcode: binary search */
-	const struct isa_opdesc *t = tables[enc].tab;
-	unsigned lo = 0, hi = *tables[enc].n;
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		if (t[mid].op == op) {
-			/* atomics: the glc=0 form comes first */
-			while (mid > 0 && t[mid - 1].op == op)
-				mid--;
-			return &t[mid];
-		}
-		if (t[mid].op < op)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	/* then the hand-written entries (isa_optable_gfx103_extra.c) */
-	static const struct { enum isa_enc enc; const struct isa_opdesc *tab; const unsigned *n; }
-	extra[] = {
+	static const struct isa_xtab first = {ISA_ENC_VOP3, isa_tab103_xvop3, &isa_tab103_xvop3_n};
+	const struct isa_opdesc *d = isa_scan_op(&first, 1, enc, op);
+	if (d)
+		return d;
+	/* sorted by opcode: binary search, then the hand-written entries
+	 * (isa_optable_gfx103_extra.c) */
+	d = isa_find_op(tables[enc].tab, *tables[enc].n, op);
+	if (d)
+		return d;
+	static const struct isa_xtab extra[] = {
 		{ISA_ENC_SOPK, isa_tab103_xsopk, &isa_tab103_xsopk_n},
 		{ISA_ENC_SMEM, isa_tab103_xsmem, &isa_tab103_xsmem_n},
 		{ISA_ENC_DS, isa_tab103_xds, &isa_tab103_xds_n},
 	};
-	for (unsigned i = 0; i < sizeof extra / sizeof extra[0]; i++)
-		if (extra[i].enc == enc)
-			for (unsigned j = 0; j < *extra[i].n; j++)
-				if (extra[i].tab[j].op == op)
-					return &extra[i].tab[j];
-	return NULL;
+	return isa_scan_op(extra, sizeof extra / sizeof extra[0], enc, op);
 }
 
 int isa_classify_gfx103(const uint32_t *words, size_t nwords, enum isa_enc *enc,

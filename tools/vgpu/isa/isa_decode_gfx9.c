@@ -104,26 +104,6 @@ static const struct {
 	[ISA_ENC_MUBUF] = {isa_tab90a_mubuf, &isa_tab90a_mubuf_n},
 };
 
-/* First entry of op in a table sorted by opcode (atomics: the glc=0
- * form comes first), or NULL. */
-static const struct isa_opdesc *find(const struct isa_opdesc *t, unsigned n, unsigned op)
-{
-	unsigned lo = 0, hi = n;
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		if (t[mid].op == op) {
-			while (mid > 0 && t[mid - 1].op == op)
-				mid--;
-			return &t[mid];
-		}
-		if (t[mid].op < op)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, enum isa_gen target)
 {
 	if ((unsigned)enc >= ISA_ENC_COUNT || !tables[enc].tab)
@@ -147,29 +127,16 @@ const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, enum isa
 	}
 	if (dt) {
 		const unsigned *dn = target == ISA_GEN_GFX906 ? tables906[enc].n : tables90a[enc].n;
-		const struct isa_opdesc *d = find(dt, *dn, op);
+		const struct isa_opdesc *d = isa_find_op(dt, *dn, op);
 		if (d)
 			return d->name ? d : NULL;
 	}
-	/* sorted by opcode: binary search */
-	const struct isa_opdesc *t = tables[enc].tab;
-	unsigned lo = 0, hi = *tables[enc].n;
-	while (lo < hi) {
-		unsigned mid = (lo + hi) / 2;
-		if (t[mid].op == op) {
-			/* atomics: the glc=0 form comes first */
-			while (mid > 0 && t[mid - 1].op == op)
-				mid--;
-			return &t[mid];
-		}
-		if (t[mid].op < op)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	/* then the hand-written entries (isa_optable_gfx9_extra.c) */
-	static const struct { enum isa_enc enc; const struct isa_opdesc *tab; const unsigned *n; }
-	extra[] = {
+	/* sorted by opcode: binary search, then the hand-written entries
+	 * (isa_optable_gfx9_extra.c) */
+	const struct isa_opdesc *d = isa_find_op(tables[enc].tab, *tables[enc].n, op);
+	if (d)
+		return d;
+	static const struct isa_xtab extra[] = {
 		{ISA_ENC_SOPC, isa_tab9_xsopc, &isa_tab9_xsopc_n},
 		{ISA_ENC_SOPK, isa_tab9_xsopk, &isa_tab9_xsopk_n},
 		{ISA_ENC_SMEM, isa_tab9_xsmem, &isa_tab9_xsmem_n},
@@ -177,12 +144,7 @@ const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, enum isa
 		{ISA_ENC_MUBUF, isa_tab9_xmubuf, &isa_tab9_xmubuf_n},
 		{ISA_ENC_VOP3, isa_tab9_xinterp, &isa_tab9_xinterp_n},
 	};
-	for (unsigned i = 0; i < sizeof extra / sizeof extra[0]; i++)
-		if (extra[i].enc == enc)
-			for (unsigned j = 0; j < *extra[i].n; j++)
-				if (extra[i].tab[j].op == op)
-					return &extra[i].tab[j];
-	return NULL;
+	return isa_scan_op(extra, sizeof extra / sizeof extra[0], enc, op);
 }
 
 int isa_classify_gfx9(const uint32_t *words, size_t nwords, enum isa_enc *enc,

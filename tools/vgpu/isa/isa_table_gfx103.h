@@ -60,8 +60,23 @@ static inline unsigned isa_sreg_gfx103(unsigned code)
 	return code == 124 ? 125u : code == 125 ? 124u : code;
 }
 
-/* isa_decode.c's register decoders, shared by both generations. */
+/* isa_decode.c's register decoders, shared by the generations. */
 int isa_decode_vgpr(struct isa_operand *o, unsigned reg);
 int isa_decode_sreg(struct isa_operand *o, unsigned code);
+
+/* isa_decode.c's opcode lookup, shared by the generations' isa_lookup*:
+ * isa_find_op gives the first entry of opcode op in tab[0..n), a table
+ * sorted by opcode (binary search; of the two entries of an atomic, the
+ * glc=0 form, which comes first), or NULL; isa_scan_op the entry of op
+ * in the hand-written (unsorted) tables of encoding enc among x[0..nx),
+ * scanned in order, or NULL. */
+struct isa_xtab {
+	enum isa_enc enc;
+	const struct isa_opdesc *tab;
+	const unsigned *n;
+};
+const struct isa_opdesc *isa_find_op(const struct isa_opdesc *tab, unsigned n, unsigned op);
+const struct isa_opdesc *isa_scan_op(const struct isa_xtab *x, unsigned nx, enum isa_enc enc,
+				     unsigned op);
 
 #endif
