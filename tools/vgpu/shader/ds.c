@@ -168,8 +168,9 @@ static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struc
  * GWS BO; the GDS ordered count needs GDS and OA state the vgpu does not
  * keep. */
 static const struct { const char *prefix, *why; } ds_unmodelled[] = {
-	{ "ds_ordered_count", "ds_ordered_count: the job's VMID has no GDS/OA partition "
-			      "(the vgpu allocates no GDS or OA BO); GDS ordered count is not modelled" },
+	{ "ds_ordered_count", "ds_ordered_count: GDS ordered append is not modelled (the vgpu "
+			      "keeps no GDS memory or OA ordered-wave state for the job's "
+			      "GDS/OA partition)" },
 	{ "ds_add_gs_reg_rtn", "ds_add_gs_reg_rtn: adds to a GS streamout register, which "
 			       "only graphics (NGG streamout) uses; not modelled" },
 	{ "ds_sub_gs_reg_rtn", "ds_sub_gs_reg_rtn: subtracts from a GS streamout register, which "
