@@ -3,7 +3,8 @@
 ; sets them).  Rebuild the arrays there with
 ;   llc-19 -mtriple=amdgcn--amdpal -mcpu=gfx1100 -mattr=+wavefrontsize32 \
 ;     -filetype=obj -o gws.o gws.ll
-; and each function's words of .text (trailing s_nop padding dropped).
+; and each function's words of .text (trailing s_nop padding dropped);
+; likewise with -mcpu=gfx1030 and with -mcpu=gfx902 -mattr=+wavefrontsize64.
 
 ; Grid-wide barrier: every lane adds 1 to out[0]; wave 0 of workgroup 0
 ; initialises GWS resource 0 for `nwaves` waves; after ds_gws_barrier every
