@@ -743,6 +743,16 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 					  "%u waves the vgpu models at once",
 					  (unsigned long long)n, g.nwaves, GWS_MAX_RESIDENT_WAVES);
 		nwg = (unsigned)n;
+		/* every resident wave needs its own scratch slot (the SPI
+		 * launches no more waves than COMPUTE_TMPRING_SIZE.WAVES
+		 * has slots; shader/scratch.c gives slot (wg * waves + i) %
+		 * WAVES, which would alias here) */
+		if (RSRC2_SCRATCH_EN(d->rsrc2) && n * g.nwaves > TMPRING_WAVES(d->tmpring_size))
+			return exec_fault(job, "shader: a dispatch with a GWS partition keeps "
+					  "%llu waves resident but COMPUTE_TMPRING_SIZE.WAVES gives "
+					  "scratch slots for %u: the hardware would not launch them "
+					  "all (not modelled)", (unsigned long long)(n * g.nwaves),
+					  TMPRING_WAVES(d->tmpring_size));
 		wgs = calloc(nwg ? nwg : 1, sizeof(*wgs));
 		if (!wgs)
 			return exec_fault(job, "shader: out of memory for the dispatch");
