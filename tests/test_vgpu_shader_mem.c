@@ -920,8 +920,9 @@ Test(vgpu_shader_mem, ds_condxchg32_writes_the_dwords_with_bit31)
 	expect_words(out, want, sizeof(want) / 4);
 }
 
-/* ds_gws_* and ds_ordered_count need a GWS/GDS partition no vgpu job has;
- * ds_bvh_stack is not modelled; gfx11 has no MUBUF load into LDS: each
+/* ds_gws_* needs a GWS partition, which a job without a GWS BO in its
+ * list does not have (test_vgpu_gws runs them with one); ds_ordered_count
+ * and ds_bvh_stack are not modelled, nor is a gfx11 MUBUF load into LDS: each
  * stops the job with a fault (the context is guilty). */
 Test(vgpu_shader_mem, gws_ordered_count_bvh_stack_and_load_lds_fault)
 {

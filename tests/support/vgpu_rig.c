@@ -14,6 +14,11 @@ static amdgpu_device_handle dev;
 static int fd = -1;
 static struct rig_buf bufs[VGPU_RIG_MAX_BUFS];
 static int nbufs;
+/* GDS/GWS/OA BOs (vgpu_rig_on_chip_bo): listed after the buffers */
+#define RIG_MAX_ON_CHIP 4
+static amdgpu_bo_handle on_chip[RIG_MAX_ON_CHIP];
+static uint32_t on_chip_handle[RIG_MAX_ON_CHIP];
+static int n_on_chip;
 
 void vgpu_rig_setup(void)
 {
@@ -38,6 +43,9 @@ void vgpu_rig_teardown(void)
 		amdgpu_bo_free(b->bo);
 	}
 	nbufs = 0;
+	for (int i = 0; i < n_on_chip; i++)
+		amdgpu_bo_free(on_chip[i]);
+	n_on_chip = 0;
 	if (dev)
 		amdgpu_device_deinitialize(dev);
 	dev = NULL;
@@ -103,10 +111,12 @@ int vgpu_rig_submit_compute(uint32_t ctx, const struct rig_buf *ib, uint32_t ndw
 {
 	struct drm_amdgpu_cs_chunk_ib ibc = { .ip_type = AMDGPU_HW_IP_COMPUTE, .va_start = ib->va,
 					      .ib_bytes = ndw * 4 };
-	struct drm_amdgpu_bo_list_entry ent[VGPU_RIG_MAX_BUFS];
+	struct drm_amdgpu_bo_list_entry ent[VGPU_RIG_MAX_BUFS + RIG_MAX_ON_CHIP];
 	for (int i = 0; i < nbufs; i++)
 		ent[i] = (struct drm_amdgpu_bo_list_entry){ .bo_handle = bufs[i].handle };
-	struct drm_amdgpu_bo_list_in list = { .bo_number = (uint32_t)nbufs,
+	for (int i = 0; i < n_on_chip; i++)
+		ent[nbufs + i] = (struct drm_amdgpu_bo_list_entry){ .bo_handle = on_chip_handle[i] };
+	struct drm_amdgpu_bo_list_in list = { .bo_number = (uint32_t)(nbufs + n_on_chip),
 					      .bo_info_size = sizeof(ent[0]),
 					      .bo_info_ptr = (uintptr_t)ent };
 	struct drm_amdgpu_cs_chunk chunks[2] = {
@@ -160,6 +170,17 @@ struct rig_buf *vgpu_rig_program(const uint32_t *words, size_t n)
 	struct rig_buf *code = vgpu_rig_buf_new(4096);
 	memcpy(code->cpu, words, n * 4);
 	return code;
+}
+
+uint32_t vgpu_rig_on_chip_bo(uint32_t domain, uint64_t size)
+{
+	cr_assert_lt(n_on_chip, RIG_MAX_ON_CHIP);
+	struct amdgpu_bo_alloc_request req = { .alloc_size = size, .phys_alignment = 0,
+					       .preferred_heap = domain };
+	cr_assert_eq(amdgpu_bo_alloc(dev, &req, &on_chip[n_on_chip]), 0);
+	cr_assert_eq(amdgpu_bo_export(on_chip[n_on_chip], amdgpu_bo_handle_type_kms,
+				      &on_chip_handle[n_on_chip]), 0);
+	return on_chip_handle[n_on_chip++];
 }
 
 int vgpu_rig_dispatch(uint32_t ctx, const struct rig_buf *code, uint32_t groups, uint32_t threads,

@@ -47,6 +47,11 @@ amdgpu_device_handle vgpu_rig_device(void);
 /* A zeroed buffer of `size` rounded up to pages, at a fresh VA. */
 struct rig_buf *vgpu_rig_buf_new(uint64_t size);
 
+/* A BO in AMDGPU_GEM_DOMAIN_GDS/GWS/OA of `size` (bytes for GDS,
+ * resources for GWS and OA, as amdgpu_gem_create_ioctl takes them), listed
+ * in every later submission; its KMS handle. */
+uint32_t vgpu_rig_on_chip_bo(uint32_t domain, uint64_t size);
+
 /* A new context (AMDGPU_CTX_OP_ALLOC_CTX); its id. */
 uint32_t vgpu_rig_ctx_new(void);
 

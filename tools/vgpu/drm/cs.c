@@ -532,6 +532,11 @@ int vgpu_amdgpu_cs(struct vgpu_file *f, void *data)
 	for (uint32_t i = 0; i < p.num_bo_handles; i++)
 		if (exec_handle_gid(f, p.bo_handles[i], &job->bo_gids[job->num_bos], NULL, NULL) == 0)
 			job->num_bos++;
+	/* amdgpu_cs_parser_bos: validation into the on-chip ranges, then
+	 * amdgpu_job_set_resources (drm/gds.c) */
+	r = vgpu_cs_on_chip_bos(f, p.bo_handles, p.num_bo_handles, job);
+	if (r)
+		goto out;
 	job->deps = p.deps;
 	job->num_deps = p.num_deps;
 	p.deps = NULL;

@@ -150,6 +150,14 @@ int vgpu_ioctl_gem_wait_idle(struct vgpu_file *f, void *data);
  * only the execution side's state, under its own lock, so a thread may
  * submit on the file while another waits. */
 int vgpu_amdgpu_cs(struct vgpu_file *f, void *data);
+/* drm/gds.c: the profile's on-chip GDS (bytes), GWS and OA (resources)
+ * range sizes, as gfx_v*_set_gds_init gives them */
+void vgpu_gds_sizes(uint32_t *gds, uint32_t *gws, uint32_t *oa);
+struct exec_job;
+/* drm/gds.c: validates a CS's GDS/GWS/OA BOs into their ranges and
+ * records the job's partition (0, or -ENOMEM as ttm_bo_validate) */
+int vgpu_cs_on_chip_bos(struct vgpu_file *f, const uint32_t *handles, uint32_t n,
+			struct exec_job *job);
 int vgpu_amdgpu_wait_cs(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_wait_fences(struct vgpu_file *f, void *data);
 int vgpu_amdgpu_fence_to_handle(struct vgpu_file *f, void *data);

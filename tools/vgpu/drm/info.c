@@ -579,13 +579,12 @@ int vgpu_amdgpu_info(struct vgpu_file *f, void *data)
 		}
 		return copy_out(info, &ui64, 8);
 	case AMDGPU_INFO_GDS_CONFIG: {
-		/* gfx_v11_0_set_gds_init */
+		/* amdgpu_info_ioctl: adev->gds as gfx_v*_set_gds_init set it */
 		struct drm_amdgpu_info_gds gds;
 		memset(&gds, 0, sizeof(gds));
-		gds.compute_partition_size = 0x1000;
-		gds.gds_total_size = 0x1000;
-		gds.gws_per_compute_partition = 64;
-		gds.oa_per_compute_partition = 16;
+		vgpu_gds_sizes(&gds.gds_total_size, &gds.gws_per_compute_partition,
+			       &gds.oa_per_compute_partition);
+		gds.compute_partition_size = gds.gds_total_size;
 		return copy_out(info, &gds, sizeof(gds));
 	}
 	case AMDGPU_INFO_VRAM_GTT: {

@@ -95,6 +95,12 @@ struct exec_job {
 	uint64_t deadline_ns;      /* watchdog (CLOCK_MONOTONIC) */
 	void *cp_state;            /* PM4 register state (exec/pm4.c) */
 	enum exec_gc gc;           /* set by exec/ring.c before the IBs run */
+	/* The job's GDS/GWS/OA partition (amdgpu_job_set_resources: the
+	 * offset and size, in bytes for GDS and in resources for GWS and OA,
+	 * of the BO list's GDS/GWS/OA BO in its on-chip range; 0 size: none).
+	 * drm/gds.c fills them at CS time; the shader core checks GWS
+	 * resource ids against gws_size. */
+	uint32_t gds_base, gds_size, gws_base, gws_size, oa_base, oa_size;
 	struct exec_job *next;
 };
 

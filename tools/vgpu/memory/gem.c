@@ -443,3 +443,23 @@ int vgpu_ioctl_gem_op(struct vgpu_file *f, void *data)
 	mem_local_unlock();
 	return r;
 }
+
+int mem_handle_domain(struct vgpu_mem_file *mf, uint32_t handle, uint32_t *preferred,
+		      uint64_t *size)
+{
+	int r = -ENOENT;
+	mem_local_lock();
+	struct mem_bo *bo = mf ? mem_handle_lookup(mf, handle) : NULL;
+	if (bo) {
+		mem_shared_lock();
+		struct mem_gbo *g = mem_gbo_get(bo->gid);
+		if (g) {
+			*preferred = g->preferred_domains;
+			*size = g->size;
+			r = 0;
+		}
+		mem_shared_unlock();
+	}
+	mem_local_unlock();
+	return r;
+}

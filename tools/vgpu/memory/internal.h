@@ -297,6 +297,11 @@ int mem_handle_create(struct vgpu_mem_file *mf, struct mem_bo *bo, bool ref_take
 		      uint32_t *handle);
 /* Frees the local BO if no handle of this process refers to it. */
 void mem_bo_drop_unreferenced(struct mem_bo *bo);
+/* The preferred domains and size in bytes (for GDS/GWS/OA: one page per
+ * byte or resource, as amdgpu_bo_create sizes them) of the BO behind
+ * `handle`: 0, or -ENOENT. */
+int mem_handle_domain(struct vgpu_mem_file *mf, uint32_t handle, uint32_t *preferred,
+		      uint64_t *size);
 /* The BO of a handle, or NULL. */
 struct mem_bo *mem_handle_lookup(struct vgpu_mem_file *mf, uint32_t handle);
 /* Existing handle of `bo` in this file, or 0. */

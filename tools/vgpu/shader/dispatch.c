@@ -3,7 +3,8 @@
  * and waves, gives every wave its initial state (the SPI's job: user
  * SGPRs, workgroup ids, work-item ids, EXEC), and runs the waves of a
  * workgroup round-robin, each until it ends or reaches s_barrier.
- * Workgroups run one after another.  Instructions are fetched through the
+ * Workgroups run one after another, except for a job with a GWS
+ * partition, whose workgroups are all resident at once (run_resident).  Instructions are fetched through the
  * job's VM, decoded by isa_decode_gen for the dispatch's generation
  * (gfx11, gfx10.3 on a GC 10.3 profile, gfx9 on a GC 9.x one) and cached by address for the
  * length of the dispatch.
@@ -503,6 +504,107 @@ static int run_workgroup(struct shader_core *c, struct shader_wave *waves, const
 	}
 }
 
+/* GWS dispatches keep every workgroup resident (run_resident): at most
+ * this many waves in all, a limit of the model (its register memory), not
+ * of the hardware. */
+#define GWS_MAX_RESIDENT_WAVES 1024u
+
+struct resident_wg {
+	uint32_t tgid[3];
+	struct wg_geom g;
+	unsigned first;                /* index of its first wave */
+	bool done;
+};
+
+/* A wave waiting in GWS that can go on: a barrier whose round ended, or a
+ * semaphore P that finds the counter above 0 (which it takes). */
+static bool gws_wake(struct shader_gws *gws, struct shader_wave *w)
+{
+	if (w->state == WAVE_GWS_BARRIER && gws->gen[w->gws_rid] != w->gws_gen) {
+		w->state = WAVE_RUN;
+		return true;
+	}
+	if (w->state == WAVE_GWS_P && gws->counter[w->gws_rid] > 0) {
+		gws->counter[w->gws_rid]--;
+		gws->p_waiting[w->gws_rid]--;
+		w->state = WAVE_RUN;
+		return true;
+	}
+	return false;
+}
+
+/* The workgroups of a dispatch whose job has a GWS partition, all
+ * resident at once, as a grid-wide GWS barrier needs: the scheduler runs
+ * each runnable wave of each workgroup in turn until it ends or waits (at
+ * s_barrier, a GWS barrier or a GWS semaphore), releases s_barrier per
+ * workgroup as run_workgroup does and GWS waits as the GWS state allows,
+ * and faults when a whole pass made no progress (every remaining wave
+ * waits on something no wave can release: a deadlock, reported instead
+ * of hanging). */
+static int run_resident(struct shader_core *c, struct shader_wave *waves, uint8_t *lds,
+			struct resident_wg *wgs, unsigned nwg, unsigned *budget)
+{
+	for (unsigned k = 0; k < nwg; k++) {
+		for (unsigned i = 0; i < wgs[k].g.nwaves; i++)
+			init_wave(c, &waves[wgs[k].first + i], &wgs[k].g, i, wgs[k].tgid);
+	}
+	if (c->lds_size)
+		memset(lds, 0, (size_t)c->lds_size * nwg);
+	unsigned left = nwg;
+	while (left) {
+		bool progress = false;
+		for (unsigned k = 0; k < nwg; k++) {
+			struct resident_wg *wg = &wgs[k];
+			if (wg->done)
+				continue;
+			c->lds = lds + (size_t)c->lds_size * k;
+			unsigned done = 0, at_barrier = 0;
+			for (unsigned i = 0; i < wg->g.nwaves; i++) {
+				struct shader_wave *w = &waves[wg->first + i];
+				progress |= gws_wake(c->gws, w);
+				while (w->state == WAVE_RUN) {
+					progress = true;
+					int r = c->shared_count ? exec_one_shared(c, w) : exec_one(c, w);
+					if (r)
+						return r;
+					if (--*budget == 0) {
+						*budget = WATCHDOG_INTERVAL;
+						r = exec_check_watchdog(c->job);
+						if (r)
+							return r;
+					}
+				}
+				done += w->state == WAVE_DONE;
+				at_barrier += w->state == WAVE_BARRIER;
+			}
+			if (done == wg->g.nwaves) {
+				wg->done = true;
+				left--;
+				progress = true;
+			} else if (at_barrier && done + at_barrier == wg->g.nwaves) {
+				for (unsigned i = 0; i < wg->g.nwaves; i++)
+					if (waves[wg->first + i].state == WAVE_BARRIER)
+						waves[wg->first + i].state = WAVE_RUN;
+				progress = true;
+			}
+		}
+		if (!left || progress)
+			continue;
+		unsigned nb = 0, np = 0, ns = 0;
+		for (unsigned k = 0; k < nwg; k++)
+			for (unsigned i = 0; !wgs[k].done && i < wgs[k].g.nwaves; i++) {
+				enum wave_state st = waves[wgs[k].first + i].state;
+				nb += st == WAVE_GWS_BARRIER;
+				np += st == WAVE_GWS_P;
+				ns += st == WAVE_BARRIER;
+			}
+		return exec_fault(c->job, "shader: GWS deadlock: no wave can go on (%u waiting in "
+				  "ds_gws_barrier, %u in ds_gws_sema_p, %u at s_barrier behind them; "
+				  "nothing left to release them)", nb, np, ns);
+	}
+	return 0;
+}
+
 static int check_dispatch(struct exec_job *job, const struct exec_dispatch *d, struct wg_geom *g)
 {
 	if (d->initiator & INIT_USE_THREAD_DIMENSIONS)
@@ -630,9 +732,52 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 	if (nvgpr > 256)
 		nvgpr = 256;
 	c.lds_size = RSRC2_LDS_SIZE(d->rsrc2) * LDS_GRANULE_BYTES;
+	/* A job with a GWS partition: every workgroup resident (run_resident) */
+	struct shader_gws gws;
+	struct resident_wg *wgs = NULL;
+	unsigned nwg = 0, resident_waves = 0;
+	if (job->gws_size) {
+		memset(&gws, 0, sizeof(gws));
+		c.gws = &gws;
+		uint64_t n = 1;
+		for (int i = 0; i < 3; i++)
+			n *= gr.end[i] - gr.first[i];
+		if (n * g.nwaves > GWS_MAX_RESIDENT_WAVES)
+			return exec_fault(job, "shader: a dispatch with a GWS partition keeps every "
+					  "workgroup resident; %llu workgroups of %u waves exceed the "
+					  "%u waves the vgpu models at once",
+					  (unsigned long long)n, g.nwaves, GWS_MAX_RESIDENT_WAVES);
+		nwg = (unsigned)n;
+		/* every resident wave needs its own scratch slot (the SPI
+		 * launches no more waves than COMPUTE_TMPRING_SIZE.WAVES
+		 * has slots; shader/scratch.c gives slot (wg * waves + i) %
+		 * WAVES, which would alias here) */
+		if (RSRC2_SCRATCH_EN(d->rsrc2) && n * g.nwaves > TMPRING_WAVES(d->tmpring_size))
+			return exec_fault(job, "shader: a dispatch with a GWS partition keeps "
+					  "%llu waves resident but COMPUTE_TMPRING_SIZE.WAVES gives "
+					  "scratch slots for %u: the hardware would not launch them "
+					  "all (not modelled)", (unsigned long long)(n * g.nwaves),
+					  TMPRING_WAVES(d->tmpring_size));
+		wgs = calloc(nwg ? nwg : 1, sizeof(*wgs));
+		if (!wgs)
+			return exec_fault(job, "shader: out of memory for the dispatch");
+		unsigned k = 0;
+		for (uint32_t z = gr.first[2]; z < gr.end[2]; z++)
+			for (uint32_t y = gr.first[1]; y < gr.end[1]; y++)
+				for (uint32_t x = gr.first[0]; x < gr.end[0]; x++, k++) {
+					wgs[k].tgid[0] = x;
+					wgs[k].tgid[1] = y;
+					wgs[k].tgid[2] = z;
+					geometry_of(&gr, &g, c.lanes, wgs[k].tgid, &wgs[k].g);
+					wgs[k].first = resident_waves;
+					resident_waves += wgs[k].g.nwaves;
+				}
+	}
 	/* the thread's memory from its last dispatch (shader/arena.c): fresh
 	 * pages for every dispatch cost more than small dispatches run */
-	struct shader_arena *arena = shader_arena_get(g.nwaves, nvgpr + nagpr, c.lds_size);
+	struct shader_arena *arena = wgs ? shader_arena_get(resident_waves ? resident_waves : 1,
+							    nvgpr + nagpr, c.lds_size * (nwg ? nwg : 1))
+					 : shader_arena_get(g.nwaves, nvgpr + nagpr, c.lds_size);
 	struct shader_wave *waves = NULL;
 	if (arena) {
 		c.icache = arena->icache;
@@ -640,7 +785,8 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 		c.lds = arena->lds;
 		waves = arena->waves;
 		/* gfx90a: each wave's block is its VGPRs, then its AccVGPRs */
-		for (unsigned i = 0; i < g.nwaves; i++) {
+		unsigned nw = wgs && resident_waves > g.nwaves ? resident_waves : g.nwaves;
+		for (unsigned i = 0; i < nw; i++) {
 			waves[i].nvgpr = nvgpr;
 			waves[i].nagpr = nagpr;
 		}
@@ -662,6 +808,11 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 	for (int i = 0; i < 3; i++)
 		if (gr.end[i] == gr.first[i])
 			budget = 0;
+	if (wgs && !r) {
+		if (nwg)
+			r = run_resident(&c, waves, c.lds, wgs, nwg, &budget);
+		budget = 0;
+	}
 	for (uint32_t z = gr.first[2]; budget && !r && z < gr.end[2]; z++)
 		for (uint32_t y = gr.first[1]; !r && y < gr.end[1]; y++)
 			for (uint32_t x = gr.first[0]; !r && x < gr.end[0]; x++) {
@@ -677,5 +828,6 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d)
 			}
 	shader_arena_put(arena);
 	free(c.shared_old);
+	free(wgs);
 	return r;
 }

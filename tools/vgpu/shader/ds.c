@@ -4,7 +4,8 @@
  * bytes (also 2addr / stride64 and the sub-dword and d16 forms), every
  * 32- and 64-bit integer and float atomic (with and without _rtn, the
  * 2addr exchanges), ds_permute/bpermute/swizzle, ds_append/consume,
- * ds_load/store_addtid, ds_condxchg32_rtn_b64 and ds_nop.  GDS, GWS,
+ * ds_load/store_addtid, ds_condxchg32_rtn_b64, ds_nop and the GWS
+ * operations (ds_gws_*, for a job with a GWS partition).  GDS,
  * ds_ordered_count, the GS register ops and ds_bvh_stack raise a fault
  * naming what is not modelled and why.
  * Lanes run in order, one access at a time, so every access is complete
@@ -162,18 +163,14 @@ static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struc
 	return 0;
 }
 
-/* Names the core knows but does not model: the fault says why.
- * GWS and the GDS ordered count need a GWS/GDS/OA partition for the job's
- * VMID: gfx_v11_0_init_gds_vmid zeroes GDS_GWS_VMID (and GDS/OA) for every
- * VMID and only gfx_v11_0_ring_emit_gds_switch, for a CS whose BO list
- * holds GWS/GDS/OA BOs, gives it one.  The vgpu places no BO in those
- * domains (memory/placement.c), so no job here has a GWS or GDS partition
- * and these would access resources the VMID does not own. */
+/* Names the core knows but does not model: the fault says why.  The GWS
+ * operations are executed (ds_gws below) for a job whose BO list holds a
+ * GWS BO; the GDS ordered count needs GDS and OA state the vgpu does not
+ * keep. */
 static const struct { const char *prefix, *why; } ds_unmodelled[] = {
-	{ "ds_gws_", "ds_gws_* (global wave sync): the job's VMID has no GWS partition "
-		     "(GDS_GWS_VMID size 0: the vgpu allocates no GWS BO); GWS is not modelled" },
-	{ "ds_ordered_count", "ds_ordered_count: the job's VMID has no GDS/OA partition "
-			      "(the vgpu allocates no GDS or OA BO); GDS ordered count is not modelled" },
+	{ "ds_ordered_count", "ds_ordered_count: GDS ordered append is not modelled (the vgpu "
+			      "keeps no GDS memory or OA ordered-wave state for the job's "
+			      "GDS/OA partition)" },
 	{ "ds_add_gs_reg_rtn", "ds_add_gs_reg_rtn: adds to a GS streamout register, which "
 			       "only graphics (NGG streamout) uses; not modelled" },
 	{ "ds_sub_gs_reg_rtn", "ds_sub_gs_reg_rtn: subtracts from a GS streamout register, which "
@@ -207,6 +204,16 @@ void shader_ds_resolve(struct shader_icache_entry *e)
 		if (starts(n, ds_unmodelled[i].prefix)) {
 			p->kind = MEM_UNMODELLED;
 			p->why = ds_unmodelled[i].why;
+			return;
+		}
+	}
+	static const char *const gws[] = { "ds_gws_init", "ds_gws_barrier", "ds_gws_sema_v",
+					   "ds_gws_sema_br", "ds_gws_sema_p",
+					   "ds_gws_sema_release_all" };
+	for (size_t i = 0; i < sizeof(gws) / sizeof(gws[0]); i++) {
+		if (!strcmp(n, gws[i])) {
+			p->kind = MEM_DS_GWS;
+			p->aop = (uint8_t)i;
 			return;
 		}
 	}
@@ -436,6 +443,97 @@ static int ds_condxchg(struct shader_core *c, struct shader_wave *w, const struc
 	return 0;
 }
 
+/*
+ * Global Wave Sync (RDNA3 ISA, DS opcodes DS_GWS_*; the same in the
+ * gfx10.3 and Vega guides).  The resource is
+ * rid = (M0[21:16] + OFFSET0) & 63 (LLVM's llvm.amdgcn.ds.gws.* put the
+ * resource id in OFFSET and/or M0[21:16]), counted from the start of the
+ * job's GWS partition (GDS_GWS_VMID.BASE); a rid at or past the
+ * partition's size (GDS_GWS_VMID.SIZE, the GWS BO's resources) is a fault
+ * naming it.  The value an operation takes is the ADDR VGPR of the first
+ * active lane (lane 0 when EXEC is 0: GWS ignores EXEC).
+ *   init:        counter = value.
+ *   barrier:     counter > 0: counter -= 1 and the wave waits; counter 0
+ *                (the last wave): every waiting wave is released and
+ *                counter = value.  llvm.amdgcn.ds.gws.init/barrier take
+ *                "the total number of waves that will wait on this
+ *                barrier, minus 1".
+ *   sema_v:      counter += 1;  sema_br: counter += value.
+ *   sema_p:      counter > 0: counter -= 1; else the wave waits until it is.
+ *   release_all: counter = the number of waves waiting in sema_p.
+ * The barrier counts waves across the whole dispatch, so a dispatch with
+ * a GWS partition keeps every workgroup resident (shader/dispatch.c); a
+ * waiting wave yields to the others.  GWS state lives for the dispatch.
+ */
+enum { GWS_INIT, GWS_BARRIER, GWS_SEMA_V, GWS_SEMA_BR, GWS_SEMA_P, GWS_RELEASE_ALL };
+
+static int ds_gws(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		  unsigned op)
+{
+	static const char *const names[] = { "ds_gws_init", "ds_gws_barrier", "ds_gws_sema_v",
+					     "ds_gws_sema_br", "ds_gws_sema_p",
+					     "ds_gws_sema_release_all" };
+	char why[200];
+	if (!c->gws || c->job->gws_size == 0)
+		return shader_fault(c, "ds_gws_* (global wave sync): the job's VMID has no GWS "
+				    "partition (GDS_GWS_VMID size 0: the submission's BO list holds "
+				    "no GWS BO)");
+	unsigned rid = (((w->s[SREG_M0] >> 16) & 0x3fu) + in->offset0) & 0x3fu;
+	if (rid >= c->job->gws_size) {
+		snprintf(why, sizeof(why), "%s: GWS resource %u (M0[21:16] %u + offset %u) is "
+			 "outside the job's GWS partition of %u resources", names[op], rid,
+			 (w->s[SREG_M0] >> 16) & 0x3fu, in->offset0, c->job->gws_size);
+		return shader_fault(c, why);
+	}
+	uint32_t value = 0;
+	if (op == GWS_INIT || op == GWS_BARRIER || op == GWS_SEMA_BR) {
+		const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
+		if (!addr)
+			return shader_illegal(c);
+		if (vmem_check_vgprs(c, w, addr))
+			return -ECANCELED;
+		uint64_t exec = wave_exec(c, w);
+		unsigned lane = exec ? (unsigned)__builtin_ctzll(exec) : 0;
+		value = *vreg(w, addr->reg, lane);
+	}
+	struct shader_gws *g = c->gws;
+	switch (op) {
+	case GWS_INIT:
+		g->counter[rid] = value;
+		break;
+	case GWS_BARRIER:
+		if (g->counter[rid] > 0) {
+			g->counter[rid]--;
+			w->gws_rid = (uint8_t)rid;
+			w->gws_gen = g->gen[rid];
+			w->state = WAVE_GWS_BARRIER;
+		} else {
+			g->gen[rid]++;
+			g->counter[rid] = value;
+		}
+		break;
+	case GWS_SEMA_V:
+		g->counter[rid]++;
+		break;
+	case GWS_SEMA_BR:
+		g->counter[rid] += value;
+		break;
+	case GWS_SEMA_P:
+		if (g->counter[rid] > 0) {
+			g->counter[rid]--;
+		} else {
+			w->gws_rid = (uint8_t)rid;
+			w->state = WAVE_GWS_P;
+			g->p_waiting[rid]++;
+		}
+		break;
+	default: /* GWS_RELEASE_ALL */
+		g->counter[rid] = g->p_waiting[rid];
+		break;
+	}
+	return 0;
+}
+
 int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
 		   const struct shader_icache_entry *e)
 {
@@ -443,6 +541,8 @@ int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
 	const struct shader_mem_plan *p = &e->plan.mem;
 	if (p->kind == MEM_UNMODELLED)
 		return shader_fault(c, p->why);
+	if (p->kind == MEM_DS_GWS)
+		return ds_gws(c, w, in, p->aop);
 	if (in->gds)
 		return shader_fault(c, "DS access to GDS (gds bit): GDS is not modelled");
 	switch (p->kind) {

@@ -30,7 +30,9 @@
 #define SRC_EXECZ 252
 #define SRC_SCC 253
 
-enum wave_state { WAVE_RUN, WAVE_BARRIER, WAVE_DONE };
+/* WAVE_GWS_BARRIER / WAVE_GWS_P: waiting in ds_gws_barrier or
+ * ds_gws_sema_p on resource gws_rid (shader/ds.c, shader/dispatch.c) */
+enum wave_state { WAVE_RUN, WAVE_BARRIER, WAVE_DONE, WAVE_GWS_BARRIER, WAVE_GWS_P };
 
 struct shader_wave {
 	uint32_t s[SHADER_NUM_SREGS];  /* indexed by operand code; exec/vcc inside */
@@ -54,6 +56,19 @@ struct shader_wave {
 	uint32_t mode;
 	uint32_t trapsts;              /* TRAPSTS as s_setreg left it (0 at start) */
 	uint8_t wave_id;               /* index of the wave in its workgroup */
+	uint8_t gws_rid;               /* the GWS resource it waits on */
+	uint32_t gws_gen;              /* WAVE_GWS_BARRIER: the barrier's round */
+};
+
+/* The GWS resources of a dispatch whose job has a GWS partition (RDNA3
+ * ISA, "Global Wave Sync"): one counter each, the round of a barrier
+ * (bumped when the last wave arrives, which releases the waves of the
+ * round before it) and the number of waves waiting in ds_gws_sema_p. */
+#define SHADER_GWS_RESOURCES 64
+struct shader_gws {
+	int64_t counter[SHADER_GWS_RESOURCES];
+	uint32_t gen[SHADER_GWS_RESOURCES];
+	uint32_t p_waiting[SHADER_GWS_RESOURCES];
 };
 
 /*
@@ -95,6 +110,7 @@ enum shader_mem_kind {
 	MEM_DS_NOP, MEM_DS_PERMUTE, MEM_DS_BPERMUTE, MEM_DS_SWIZZLE, MEM_DS_APPEND,
 	MEM_DS_CONSUME, MEM_DS_LOAD_ADDTID, MEM_DS_STORE_ADDTID, MEM_DS_CONDXCHG,
 	MEM_IMG_RESINFO,               /* image_get_resinfo */
+	MEM_DS_GWS,                    /* ds_gws_*: aop is the GWS_* operation (shader/ds.c) */
 	MEM_UNMODELLED                 /* named, known, and faulting with a reason */
 };
 
@@ -343,6 +359,9 @@ struct shader_core {
 	uint32_t *shared_old;
 	uint8_t *lds;
 	uint32_t lds_size;
+	/* GWS state; NULL unless the job has a GWS partition (the dispatch
+	 * then keeps every workgroup resident, shader/dispatch.c) */
+	struct shader_gws *gws;
 	struct shader_icache_entry *icache;
 	uint64_t icache_gen;           /* this dispatch's generation (>= 1) */
 	uint64_t pc;                   /* of the instruction being executed */

@@ -32,9 +32,12 @@
  * FORMAT field is dword3 bits 18:12 with gfx10's codes
  * (shader/mubuf_gfx103.c), and a load with the lds bit writes each lane's
  * dword to LDS instead of VGPRs (mubuf_lds below).
- * buffer_load_lds_* faults: gfx11 has no MUBUF load into LDS (LLVM lists
- * FeatureVMemToLDSLoad for gfx9/gfx10 but not gfx11, and llc-19 cannot
- * select llvm.amdgcn.raw.buffer.load.lds for gfx1100).
+ * buffer_load_lds_* faults on gfx11: LLVM 19 decodes the opcodes (and
+ * ACO's assembler encodes a gfx11 MUBUF load with lds as them), but LLVM
+ * lists FeatureVMemToLDSLoad for gfx9/gfx10 and not gfx11 (llc-19 cannot
+ * select llvm.amdgcn.raw.buffer.load.lds for gfx1100), and no RDNA3
+ * definition of their LDS address (gfx10's M0 + offset + lane * 4) was
+ * available to check the gfx10.3 model against.
  */
 #include "internal.h"
 
@@ -306,8 +309,9 @@ void shader_mubuf_resolve(struct shader_icache_entry *e)
 		return;
 	if (starts(rest, "load_lds_")) {
 		p->kind = MEM_UNMODELLED;
-		p->why = "buffer_load_lds_*: gfx11 has no MUBUF load into LDS (LLVM gives gfx11 no "
-			 "FeatureVMemToLDSLoad); not modelled";
+		p->why = "buffer_load_lds_*: a gfx11 MUBUF load into LDS is not modelled (LLVM "
+			 "gives gfx11 no FeatureVMemToLDSLoad and its RDNA3 LDS addressing was "
+			 "not checked)";
 		return;
 	}
 	if (starts(rest, "atomic_")) {
