@@ -420,8 +420,8 @@ GEMM_DOT_KERNEL(gemm_bf16, dot2_bf16)
 // element [8(r / 4) + 4(l / 32) + r % 4][l % 32] in register r.  f16
 // products are exact; each MFMA adds 8 of them to the f32 accumulator
 // (the hardware's order within those 8 is not documented: see
-// docs/kernels.md for the bound).  Not selected by the library yet: the
-// host calls it by name.
+// docs/kernels.md for the bound).  The library selects it for f16 on
+// gfx90a (linalg/gemm.c).
 typedef float v16f __attribute__((ext_vector_type(16)));
 typedef half v4h __attribute__((ext_vector_type(4)));
 

@@ -178,6 +178,19 @@ int kernel_registry_kernel(const struct kernel_module *m, const char *kernel,
 	return 0;
 }
 
+bool kernel_registry_has(const struct kernel_module *m, const char *kernel)
+{
+	if (!m || !kernel)
+		return false;
+	uint32_t n = amdbare_codeobj_kernel_count(m->codeobj);
+	for (uint32_t i = 0; i < n; i++) {
+		const amdbare_kernel_info *k = amdbare_codeobj_kernel_at(m->codeobj, i);
+		if (k && k->name && !strcmp(k->name, kernel))
+			return true;
+	}
+	return false;
+}
+
 void kernel_registry_release(amdbare_device *dev)
 {
 	if (!dev)

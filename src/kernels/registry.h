@@ -38,6 +38,9 @@ int kernel_registry_module(amdbare_device *dev, const char *module,
 int kernel_registry_kernel(const struct kernel_module *m, const char *kernel,
 			   amdbare_dispatch_info *info);
 
+/* Whether a loaded module holds a kernel of that ".name" (no message). */
+bool kernel_registry_has(const struct kernel_module *m, const char *kernel);
+
 /* Called by amdbare_device_close: frees every cached module of dev. */
 void kernel_registry_release(amdbare_device *dev);
 

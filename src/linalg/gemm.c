@@ -5,6 +5,8 @@
 #include "util/api.h"
 #include "internal.h"
 
+#include <string.h>
+
 /* M = 1 with B stored N x K (trans_b) and A's row contiguous is
  * y = B_stored * a: the GEMV kernel streams B once at full width, where the
  * GEMM kernel would compute 64-row tiles of which one row is used.  The
@@ -47,6 +49,16 @@ static void gemm_args_build(const amdbare_gemm_desc *g, const struct ab_gemm_pla
 	a->k[11] = amdbare_karg_value(&a->beta, 4);
 }
 
+/* The kernel for the plan on dev: f16 runs on the matrix cores where the
+ * target's module has an MFMA variant (gemm-gfx90a's gemm_f16_mfma: the
+ * same arguments, grid and workgroup as gemm_f16). */
+static const char *gemm_kernel(amdbare_device *dev, const struct ab_gemm_plan *p)
+{
+	if (!strcmp(p->kernel, "gemm_f16"))
+		return ab_linalg_variant(dev, "gemm", p->kernel, "gemm_f16_mfma");
+	return p->kernel;
+}
+
 AB_API int amdbare_gemm_enqueue(amdbare_device *dev, amdbare_dispatcher *d, const amdbare_gemm_desc *g)
 {
 	struct ab_gemm_plan p;
@@ -58,7 +70,7 @@ AB_API int amdbare_gemm_enqueue(amdbare_device *dev, amdbare_dispatcher *d, cons
 		return amdbare_gemv_enqueue(dev, d, &v);
 	struct gemm_args a;
 	gemm_args_build(g, &p, &a);
-	return ab_linalg_enqueue(dev, d, "gemm", p.kernel, p.grid, p.block, a.k, 12);
+	return ab_linalg_enqueue(dev, d, "gemm", gemm_kernel(dev, &p), p.grid, p.block, a.k, 12);
 }
 
 AB_API int amdbare_gemm(amdbare_device *dev, const amdbare_gemm_desc *g)
@@ -72,5 +84,5 @@ AB_API int amdbare_gemm(amdbare_device *dev, const amdbare_gemm_desc *g)
 		return amdbare_gemv(dev, &v);
 	struct gemm_args a;
 	gemm_args_build(g, &p, &a);
-	return ab_linalg_run(dev, "gemm", p.kernel, p.grid, p.block, a.k, 12);
+	return ab_linalg_run(dev, "gemm", gemm_kernel(dev, &p), p.grid, p.block, a.k, 12);
 }

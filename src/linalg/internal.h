@@ -70,6 +70,10 @@ uint32_t ab_kernel_type_code(amdbare_dtype t);
 int ab_linalg_enqueue(amdbare_device *dev, amdbare_dispatcher *d, const char *module,
 		      const char *kernel, const uint32_t grid[2], uint32_t block,
 		      const amdbare_karg *args, uint32_t nargs);
+/* `variant` when dev's embedded `module` holds it (gemm-gfx90a's
+ * gemm_f16_mfma next to gemm_f16), else `kernel` (linalg/launch.c). */
+const char *ab_linalg_variant(amdbare_device *dev, const char *module, const char *kernel,
+			      const char *variant);
 /* The same, synchronously on a dispatcher of its own. */
 int ab_linalg_run(amdbare_device *dev, const char *module, const char *kernel,
 		  const uint32_t grid[2], uint32_t block, const amdbare_karg *args,

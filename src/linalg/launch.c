@@ -31,6 +31,16 @@ int ab_linalg_enqueue(amdbare_device *dev, amdbare_dispatcher *d, const char *mo
 	return amdbare_dispatcher_barrier(d);
 }
 
+const char *ab_linalg_variant(amdbare_device *dev, const char *module, const char *kernel,
+			      const char *variant)
+{
+	const struct kernel_module *m;
+	/* a module that does not load is reported by the enqueue that follows */
+	if (kernel_registry_module(dev, module, &m))
+		return kernel;
+	return kernel_registry_has(m, variant) ? variant : kernel;
+}
+
 int ab_linalg_run(amdbare_device *dev, const char *module, const char *kernel,
 		  const uint32_t grid[2], uint32_t block, const amdbare_karg *args,
 		  uint32_t nargs)

@@ -282,8 +282,15 @@ static int flops_per_clock_cu(const amdbare_device_info *in, amdbare_dtype t, bo
 	 * figures (60 CUs at 1.725 GHz): f32 13.3 TFLOPS = 128; f16 26.5
 	 * TFLOPS = 256, the packed rate, which v_dot2_f32_f16 is taken to run
 	 * at where the target has it (gfx906/908/90a); elsewhere f16, and bf16
-	 * everywhere, run as widened f32 FMAs: 128. */
+	 * everywhere, run as widened f32 FMAs: 128.  gfx90a's f16 GEMM runs on
+	 * the matrix cores (gemm_f16_mfma, v_mfma_f32_32x32x8f16), from the
+	 * MI210's published figures (104 CUs at 1.7 GHz, 181 TFLOPS f16
+	 * matrix): 1024. */
 	if (in->gc_major == 9) {
+		if (!f32_alu && t == AMDBARE_DTYPE_F16 && !strcmp(in->gfx_target, "gfx90a")) {
+			*what = "v_mfma_f32_32x32x8f16";
+			return 1024;
+		}
 		bool dot = !strcmp(in->gfx_target, "gfx906") || !strcmp(in->gfx_target, "gfx908") ||
 			   !strcmp(in->gfx_target, "gfx90a");
 		if (f32_alu || t == AMDBARE_DTYPE_BF16 || !dot) {
