@@ -95,6 +95,7 @@ int main(int argc, char **argv)
 		{ISA_ENC_SCRATCH, "SCRATCH", isa_tab9_scratch, &isa_tab9_scratch_n},
 		{ISA_ENC_MUBUF, "MUBUF", isa_tab9_mubuf, &isa_tab9_mubuf_n},
 		{ISA_ENC_MTBUF, "MTBUF", isa_tab9_xmtbuf, &isa_tab9_xmtbuf_n},
+		{ISA_ENC_MIMG, "MIMG", isa_tab9_mimg, &isa_tab9_mimg_n},
 	};
 	static const struct tab tabs103[] = {
 		{ISA_ENC_SOP1, "SOP1", isa_tab103_sop1, &isa_tab103_sop1_n},
@@ -113,6 +114,7 @@ int main(int argc, char **argv)
 		{ISA_ENC_GLOBAL, "GLOBAL", isa_tab103_global, &isa_tab103_global_n},
 		{ISA_ENC_SCRATCH, "SCRATCH", isa_tab103_scratch, &isa_tab103_scratch_n},
 		{ISA_ENC_MUBUF, "MUBUF", isa_tab103_mubuf, &isa_tab103_mubuf_n},
+		{ISA_ENC_MIMG, "MIMG", isa_tab103_xmimg, &isa_tab103_xmimg_n},
 	};
 	static const struct tab tabs[] = {
 		{ISA_ENC_SOP1, "SOP1", isa_tab_sop1, &isa_tab_sop1_n},

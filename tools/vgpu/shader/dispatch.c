@@ -241,9 +241,6 @@ bool shader_executes(const struct isa_inst *in)
 		return shader_valu_executes(&e);
 	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT: case ISA_ENC_DS: case ISA_ENC_MUBUF:
 	case ISA_ENC_MTBUF: case ISA_ENC_SCRATCH: case ISA_ENC_MIMG:
-		/* gfx9: images fault at execution (shader/mimg.c) */
-		if (in->gen == ISA_GEN_GFX9 && in->enc == ISA_ENC_MIMG)
-			return false;
 		return e.plan.mem.kind != MEM_UNNAMED && e.plan.mem.kind != MEM_BAD &&
 		       e.plan.mem.kind != MEM_UNMODELLED;
 	default:
