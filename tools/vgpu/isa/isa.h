@@ -268,6 +268,9 @@ struct isa_inst {
 	 * and blgp (isa_decode_gfx90a.c); the scc cache bit of FLAT/MUBUF */
 	uint8_t mai, cbsz, abid, blgp;
 	uint8_t scc;
+	/* the enum isa_gen isa_decode_gen was asked for (gen says
+	 * ISA_GEN_GFX9 for gfx906 and gfx90a too) */
+	uint8_t target;
 };
 
 /* Decodes one instruction: number of dwords consumed (1..3), -EILSEQ for

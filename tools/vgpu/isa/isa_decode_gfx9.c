@@ -108,9 +108,11 @@ const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, enum isa
 {
 	if ((unsigned)enc >= ISA_ENC_COUNT || !tables[enc].tab)
 		return NULL;
-	/* gfx90a's MIMG differs (bit 16 selects AccVGPR data instead of tfe,
-	 * bit 7 is scc, most sampling opcodes are gone): not decoded */
-	if (enc == ISA_ENC_MIMG && target == ISA_GEN_GFX90A)
+	/* gfx90a's MIMG keeps gfx900's loads, stores, atomics, get_resinfo
+	 * and image_sample (opcodes 0-32; llvm-objdump-19 --mcpu=gfx90a
+	 * refuses every other sampling opcode); its layout differs
+	 * (isa_decode_mimg_gfx90a) */
+	if (enc == ISA_ENC_MIMG && target == ISA_GEN_GFX90A && op > 32)
 		return NULL;
 	/* gfx90a has no EXP, VINTRP or v_interp_* (llvm-objdump-19
 	 * --mcpu=gfx90a refuses them) */
@@ -377,7 +379,7 @@ int isa_decode_extra_gfx9(struct isa_inst *in)
  * and the opcode's own count (slot 0) when that size has no form or runs
  * past v255.  The address count is the opcode's own (slot 1): LLVM's
  * gfx9 disassembler does not derive it from da or a16. */
-int isa_decode_mimg_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwords)
+static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords, int gfx90a)
 {
 	const struct isa_opdesc *d = in->desc;
 	uint32_t w0 = words[0], w1 = words[1];
@@ -388,7 +390,9 @@ int isa_decode_mimg_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwor
 	in->glc = (uint8_t)((w0 >> 13) & 1);
 	in->da = (uint8_t)((w0 >> 14) & 1);
 	in->a16 = (uint8_t)((w0 >> 15) & 1);
-	in->tfe = (uint8_t)((w0 >> 16) & 1);
+	/* gfx90a: bit 16 selects AccVGPR data (no tfe), bit 7 is scc */
+	in->tfe = (uint8_t)(gfx90a ? 0 : (w0 >> 16) & 1);
+	in->scc = (uint8_t)(gfx90a ? (w0 >> 7) & 1 : 0);
 	in->lwe = (uint8_t)((w0 >> 17) & 1);
 	in->slc = (uint8_t)((w0 >> 25) & 1);
 	in->d16 = (uint8_t)((w1 >> 31) & 1);
@@ -421,10 +425,26 @@ int isa_decode_mimg_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwor
 	if (isa_decode_vgpr(&in->ops[0], vdata) || isa_decode_vgpr(&in->ops[1], w1 & 0xff) ||
 	    isa_decode_sreg(&in->ops[2], srsrc) || (sampler && isa_decode_sreg(&in->ops[3], ssamp)))
 		return -EILSEQ;
+	if (gfx90a && ((w0 >> 16) & 1))
+		in->ops[0].kind = ISA_OPK_AGPR;
 	in->words[0] = w0;
 	in->words[1] = w1;
 	in->nwords = 2;
 	return 2;
+}
+
+int isa_decode_mimg_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwords)
+{
+	return decode_mimg(in, words, nwords, 0);
+}
+
+/* gfx90a's MIMG: gfx900's layout with word 0 bit 16 selecting AccVGPR
+ * data (vdata an ISA_OPK_AGPR range; gfx90a has no tfe) and bit 7 the
+ * scc cache bit, printed after slc (read off llvm-mc-19 -mcpu=gfx90a and
+ * -disassemble of every single-bit change of a valid word) */
+int isa_decode_mimg_gfx90a(struct isa_inst *in, const uint32_t *words, size_t nwords)
+{
+	return decode_mimg(in, words, nwords, 1);
 }
 
 /* A VOP3 v_interp_* source: a VGPR or a special source code, else
