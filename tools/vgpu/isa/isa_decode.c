@@ -458,8 +458,11 @@ static const char *dpalu_mods_gfx90a(const struct isa_inst *in)
 	}
 	if (!wide)
 		return NULL;
+	/* the source type ends the name (before "_e32") */
 	size_t n = strlen(d->name);
-	int fp = n > 4 && (!strcmp(d->name + n - 4, "_f64") || !strcmp(d->name + n - 4, "_f32"));
+	if (n > 4 && !strcmp(d->name + n - 4, "_e32"))
+		n -= 4;
+	int fp = n > 4 && (!strncmp(d->name + n - 4, "_f64", 4) || !strncmp(d->name + n - 4, "_f32", 4));
 	return !fp ? "XXXX" : two ? "...." : "..XX";
 }
 
