@@ -12,6 +12,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <math.h>
 #include <amdgpu_drm.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,6 +59,35 @@ Test(vgpu_gfx90a_acc, unified_file_and_mfma_to_memory)
 		memcpy(&want[64 + l], &a8, 4);
 		memcpy(&want[128 + l], &a9, 4);
 	}
+	vgpu_rig_expect_words(out, want, 192);
+}
+
+/* DPP row_newbcast:N (gfx90a; gfx10's row_share code): lane N of each
+ * row of 16 to the whole row, for a 32-bit move and for the 64-bit (DP
+ * ALU) form, which moves both dwords: v_sqrt_f64_dpp of the lane as f64
+ * gives sqrt(16 * row + 5), a value with a non-zero low dword. */
+Test(vgpu_gfx90a_acc, row_newbcast_32_and_64_bit)
+{
+	static const uint32_t code[] = {
+		0x7e042d00,             /* v_cvt_f64_u32_e32 v[2:3], v0 */
+		0x7e0450fa, 0xff015502, /* v_sqrt_f64_dpp v[2:3], v[2:3] row_newbcast:5 row_mask:0xf bank_mask:0xf */
+		0x24020083,             /* v_lshlrev_b32_e32 v1, 3, v0 */
+		0xdc748000, 0x00000201, /* global_store_dwordx2 v1, v[2:3], s[0:1] */
+		0x7e0402fa, 0xff015900, /* v_mov_b32_dpp v2, v0 row_newbcast:9 row_mask:0xf bank_mask:0xf */
+		0x24020082,             /* v_lshlrev_b32_e32 v1, 2, v0 */
+		0xdc708200, 0x00000201, /* global_store_dword v1, v2, s[0:1] offset:512 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	cr_assert_eq(vgpu_rig_dispatch(vgpu_rig_ctx_new(), prog, 1, 64, 0, true, out), 0);
+	uint32_t want[192];
+	for (unsigned l = 0; l < 64; l++) {
+		double d = sqrt((double)(16 * (l / 16) + 5));
+		memcpy(&want[2 * l], &d, 8);
+		want[128 + l] = 16 * (l / 16) + 9;
+	}
+	cr_assert_neq(want[2 * 0], 0u);   /* the low dword matters */
 	vgpu_rig_expect_words(out, want, 192);
 }
 
