@@ -91,6 +91,46 @@ Test(vgpu_gfx90a_acc, row_newbcast_32_and_64_bit)
 	vgpu_rig_expect_words(out, want, 192);
 }
 
+/* gfx90a MIMG with AccVGPR data (word 0 bit 16): image_store from a0
+ * and image_load (with scc) into a5 of a linear 16x4 R32_UINT image
+ * (gfx9 T#: DATA_FORMAT 4, NUM_FORMAT 4, TYPE 2D, PITCH 64 texels), the
+ * result stored from a5.  The T# sits at the start of the output buffer,
+ * results from byte 256. */
+Test(vgpu_gfx90a_acc, image_store_load_accvgpr_data)
+{
+	static const uint32_t code[] = {
+		0xc00e0100, 0x00000000, /* s_load_dwordx8 s[4:11], s[0:1], 0x0 */
+		0x2604008f,             /* v_and_b32_e32 v2, 15, v0 */
+		0x20060084,             /* v_lshrrev_b32_e32 v3, 4, v0 */
+		0x280200ff, 0x00005000, /* v_or_b32_e32 v1, 0x5000, v0 */
+		0xd3d94000, 0x18000101, /* v_accvgpr_write_b32 a0, v1 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xf0211100, 0x00010002, /* image_store a0, v[2:3], s[4:11] dmask:0x1 unorm */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0xf0013180, 0x00010502, /* image_load a5, v[2:3], s[4:11] dmask:0x1 unorm glc scc */
+		0xbf8c0f70,             /* s_waitcnt vmcnt(0) */
+		0x24020082,             /* v_lshlrev_b32_e32 v1, 2, v0 */
+		0xdc708100, 0x00800501, /* global_store_dword v1, a5, s[0:1] offset:256 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096), *img = vgpu_rig_buf_new(4096);
+	memset(img->cpu, 0, 4096);
+	uint32_t *t = out->cpu;
+	memset(t, 0, 32);
+	t[0] = (uint32_t)(img->va >> 8);
+	t[1] = ((uint32_t)(img->va >> 40) & 0xffu) | 4u << 20 | 4u << 26;
+	t[2] = 15u | 3u << 14;
+	t[3] = (4u | 5u << 3 | 6u << 6 | 7u << 9) | 9u << 28;
+	t[4] = 63u << 13;
+	cr_assert_eq(vgpu_rig_dispatch(vgpu_rig_ctx_new(), prog, 1, 64, 0, true, out), 0);
+	const uint32_t *m = img->cpu, *o = (const uint32_t *)out->cpu + 64;
+	for (unsigned l = 0; l < 64; l++) {
+		cr_expect_eq(m[(l >> 4) * 64 + (l & 15)], 0x5000u | l, "lane %u in memory", l);
+		cr_expect_eq(o[l], 0x5000u | l, "lane %u loaded into a5", l);
+	}
+}
+
 /* What the vgpu refuses faults and marks the context guilty: a12 beyond
  * the 12 AccVGPRs, an MFMA with half of EXEC off, ABID 2 with CBSZ 1 (the
  * broadcast group has blocks 0 and 1). */
