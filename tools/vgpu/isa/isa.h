@@ -346,9 +346,10 @@ enum isa_gen {
 	ISA_GEN_GFX906 = 3,
 	/* gfx90a (MI200, CDNA2): gfx9 plus what llvm-objdump-19 --mcpu=gfx90a
 	 * adds or renames (gfx906's opcodes, packed fp32 v_pk_fma/mul/add/
-	 * mov; MFMA, v_accvgpr_* and the acc bit of DS/FLAT/MUBUF/MTBUF,
-	 * whose AccVGPR operands come as ISA_OPK_AGPR); an input selector
-	 * only, as ISA_GEN_GFX906 */
+	 * mov; MFMA, v_accvgpr_* and the acc bit of DS/FLAT/MUBUF/MTBUF/
+	 * MIMG, whose AccVGPR operands come as ISA_OPK_AGPR; DPP
+	 * row_newbcast and the 64-bit DPP forms); an input selector only,
+	 * as ISA_GEN_GFX906 (inst.target keeps it) */
 	ISA_GEN_GFX90A = 4,
 	ISA_GEN_COUNT
 };

@@ -16,10 +16,12 @@
  *   MTBUF  op 18:15, dfmt 22:19, nfmt 25:23; else as MUBUF
  *   SDWA   as gfx10.3 (VOPC: sdst 14:8 with sd 15)
  *   DPP    no fi bit (bit 18 ignored); wave_* and row_bcast controls
+ *          (gfx90a adds row_newbcast 0x150-0x15f: isa_decode.c)
  *   MIMG   op 24:18 and bit 0 (opcode bit 7), dmask 11:8, unorm 12, glc
  *          13, da 14, a16 15, tfe 16, lwe 17, slc 25 (bits 7:1 ignored);
  *          word 1: vaddr 7:0, vdata 15:8, srsrc 20:16, ssamp 25:21, d16
- *          31 (30:26 ignored)
+ *          31 (30:26 ignored); gfx90a: bit 16 acc, bit 7 scc, opcodes
+ *          0-32 (isa_decode_mimg_gfx90a)
  *   scalar registers: flat_scratch 102:103, xnack_mask 104:105 (codes
  *          kept), m0 124 (given as gfx11's 125), no null register.
  *   EXP    en 3:0, target 9:4, compr 10, done 11, vm 12 (25:13 ignored);
