@@ -10,13 +10,16 @@
 #       addressing, MUBUF/MTBUF with lds and formats, DS, VOP3b and lane
 #       masks, packed math, hwreg/sendmsg; gfx906's dot products, fmac and
 #       fma_mix under --mcpu=gfx906; packed fp32, MFMA, v_accvgpr_* and
-#       AccVGPR/scc memory forms under --mcpu=gfx90a, and
-#       kernels/bin/*-gfx90a.co whole;
+#       AccVGPR/scc memory and image forms, row_newbcast and the 64-bit
+#       DPP forms under --mcpu=gfx90a; refusals (gfx90a: DP ALU DPP
+#       without row_newbcast, image_sample_l, EXP; gfx900: row_newbcast,
+#       f64 DPP); kernels/bin/*-gfx90a.co whole;
 #   (c) every 16-bit immediate of s_waitcnt and s_sendmsg, and every 7th
 #       of s_getreg_b32 (the gfx9 layouts of those fields);
 #   (d) 3000 random encodings (tests/isa/fuzz_gfx103.py with gfx900, fixed
-#       seed; 1000 with gfx906; 800 with gfx90a, MFMA/v_accvgpr_* weighted
-#       up): what LLVM rejects at the first dword we reject, the rest
+#       seed; 1000 with gfx906; 800 with gfx90a, MFMA/v_accvgpr_* and
+#       VOP1/VOP2 DPP (half row_newbcast) weighted up): what LLVM rejects
+#       at the first dword we reject, the rest
 #       prints the same;
 #   (e) --wave32 refused for gfx9;
 #   (f) the graphics encodings, decoded and printed though not executed:
@@ -24,7 +27,8 @@
 #       --graphics-corpus: every MIMG opcode in three forms, every EXP
 #       target, every VINTRP and VOP3 v_interp_* opcode) and 1000 random
 #       MIMG/EXP/VINTRP/v_interp encodings (fuzz_gfx103.py ... graphics,
-#       gfx900; 300 with gfx906).
+#       gfx900; 300 with gfx906; 600 with gfx90a, its MIMG opcodes
+#       weighted up).
 # The full LLVM gfx9 corpus is `make isa-corpus-check-gfx9` (not part of
 # make check: it fetches the LLVM sources).  Skips (and says so) only
 # when the LLVM 19 tools are missing.
@@ -207,8 +211,45 @@ scratch_store_dwordx2 off, a[2:3], s4 offset:8
 buffer_load_dword a1, v0, s[4:7], 0 offen offset:4 scc
 buffer_store_dwordx2 a[2:3], off, s[4:7], s1 glc
 tbuffer_load_format_x a1, off, s[4:7], 0 format:[BUF_DATA_FORMAT_32,BUF_NUM_FORMAT_FLOAT] scc
+image_load a[4:7], v2, s[8:15] dmask:0xf unorm glc slc scc
+image_load v4, v2, s[8:15] dmask:0x3 da d16
+image_load_mip_pck a[4:5], v[2:3], s[8:15] dmask:0x3 lwe
+image_store a[2:4], v2, s[12:19] dmask:0x7 unorm a16
+image_store_mip v1, v[2:3], s[12:19] dmask:0x1 scc
+image_atomic_cmpswap a[2:3], v2, s[8:15] dmask:0x3 glc
+image_atomic_add v1, v2, s[8:15] dmask:0x1 slc
+image_get_resinfo a[0:3], v2, s[8:15] dmask:0xf
+image_sample a[0:3], v2, s[8:15], s[16:19] dmask:0xf
+image_sample v0, v2, s[8:15], s[16:19] dmask:0x1 d16
+v_xor_b32_dpp v6, v29, v27 row_newbcast:0 row_mask:0xf bank_mask:0xf
+v_mov_b32_dpp v1, v2 row_newbcast:15 row_mask:0x3 bank_mask:0xc bound_ctrl:1
+v_ceil_f64_dpp v[0:1], -v[2:3] row_newbcast:1 row_mask:0xf bank_mask:0xf
+v_fmac_f64_dpp v[0:1], |v[2:3]|, -v[4:5] row_newbcast:2 row_mask:0xf bank_mask:0xf
+v_cvt_f64_i32_dpp v[2:3], v5 row_newbcast:7 row_mask:0xf bank_mask:0xf
+v_cvt_i32_f64_dpp v5, v[0:1] row_newbcast:1 row_mask:0xf bank_mask:0xf bound_ctrl:1
+v_rsq_f64_dpp v[4:5], v[0:1] row_newbcast:9 row_mask:0xf bank_mask:0x1
 EOF
 check "gfx90a forms" "$tmp/forms90a.s" gfx90a
+# refusals, as llvm-objdump-19 refuses (or marks invalid) them: gfx90a's
+# DP ALU DPP with a control other than row_newbcast (row_shl:1), an MIMG
+# opcode gfx90a lacks (image_sample_l), EXP; row_newbcast and f64 DPP on
+# gfx900
+for t in "gfx90a 0xfa,0x30,0x00,0x7e,0x02,0x01,0x01,0xff" \
+	 "gfx90a 0x00,0x01,0x90,0xf0,0x04,0x00,0x22,0x00" \
+	 "gfx90a 0x0f,0x00,0x00,0xc4,0x00,0x00,0x00,0x00" \
+	 "gfx900 0xfa,0x36,0x0c,0x2a,0x1d,0x50,0x01,0xff" \
+	 "gfx900 0xfa,0x30,0x00,0x7e,0x02,0x51,0x01,0xff"; do
+	: >"$tmp/refuse.bin"
+	for b in $(echo "${t#* }" | tr ',' ' '); do
+		# shellcheck disable=SC2059  # one byte as an octal escape
+		printf "\\$(printf '%03o' "$b")" >>"$tmp/refuse.bin"
+	done
+	out=$("$disasm" --mcpu="${t%% *}" --raw "$tmp/refuse.bin" | head -n 1)
+	case "$out" in
+	*"<illegal encoding"*) pass ;;
+	*) fail "vgpu-disasm --mcpu=${t%% *} accepted ${t#* }: $out" ;;
+	esac
+done
 # the project's gfx90a code objects as llvm-objdump-19 --mcpu=gfx90a prints them
 for co in "$top"/kernels/bin/*-gfx90a.co; do
 	objdump_norm "$co" gfx90a >"$tmp/l90a"
@@ -266,7 +307,7 @@ fi
 check "tests/isa/corpus_gfx9_graphics.s" "$top/tests/isa/corpus_gfx9_graphics.s"
 n=$(grep -c '^\.long' "$top/tests/isa/corpus_gfx9_graphics.s")
 if [ "$n" -ge 390 ]; then pass; else fail "corpus_gfx9_graphics.s has $n instructions (want >= 390)"; fi
-for run in "1000 91 gfx900" "300 96 gfx906"; do
+for run in "1000 91 gfx900" "300 96 gfx906" "600 190 gfx90a"; do
 	# shellcheck disable=SC2086  # $run: count, seed, mcpu
 	if python3 "$top/tests/isa/fuzz_gfx103.py" "$disasm" $run graphics >"$tmp/fuzz" 2>&1; then
 		echo "ok   graphics ${run##* } $(tail -n 1 "$tmp/fuzz")"

@@ -46,8 +46,8 @@ elif [ "${1:-}" = "--gfx9" ]; then
 fi
 if [ $gen = gfx9 ]; then
 	work=${1:-$top/build/llvm-corpus9}
-	pattern='gfx9[_-]*.txt gfx908-dl-insts.txt mad_mix.txt gfx90a_*.txt'
-	extract="*/llvm/test/MC/Disassembler/AMDGPU/gfx9[_-]*.txt */llvm/test/MC/Disassembler/AMDGPU/gfx908-dl-insts.txt */llvm/test/MC/Disassembler/AMDGPU/mad_mix.txt */llvm/test/MC/Disassembler/AMDGPU/gfx90a_*.txt"
+	pattern='gfx9[_-]*.txt gfx908-dl-insts.txt mad_mix.txt gfx90a[_-]*.txt'
+	extract="*/llvm/test/MC/Disassembler/AMDGPU/gfx9[_-]*.txt */llvm/test/MC/Disassembler/AMDGPU/gfx908-dl-insts.txt */llvm/test/MC/Disassembler/AMDGPU/mad_mix.txt */llvm/test/MC/Disassembler/AMDGPU/gfx90a[_-]*.txt"
 elif [ $gen = gfx103 ]; then
 	work=${1:-$top/build/llvm-corpus103}
 	pattern='gfx10[_-]*.txt gfx1030_new.txt'
@@ -101,9 +101,14 @@ if gen == "gfx9":
                                        os.path.join(work, "mad_mix.txt"))
               if os.path.exists(p)] + [(os.path.join(work, "mad_mix.txt"), "gfx900")]
     # gfx90a (vgpu-disasm --mcpu=gfx90a, as their RUN lines say): MFMA and
-    # v_accvgpr_* (gfx90a_mai.txt), the AccVGPR data of DS/FLAT/MUBUF/MTBUF
-    # (gfx90a_ldst_acc.txt); rows "gfx90a <file>"
-    paths += [(os.path.join(work, f), "gfx90a") for f in ("gfx90a_mai.txt", "gfx90a_ldst_acc.txt")
+    # v_accvgpr_* (gfx90a_mai.txt), the AccVGPR data of DS/FLAT/MUBUF/MTBUF/
+    # MIMG (gfx90a_ldst_acc.txt), gfx90a's MIMG with VGPR data
+    # (gfx90a_mimg.txt), its other features (row_newbcast, packed fp32,
+    # scc: gfx90a_features.txt) and the 64-bit DPP forms
+    # (gfx90a-dpp64.txt); rows "gfx90a <file>"
+    paths += [(os.path.join(work, f), "gfx90a")
+              for f in ("gfx90a_mai.txt", "gfx90a_ldst_acc.txt", "gfx90a_mimg.txt",
+                        "gfx90a_features.txt", "gfx90a-dpp64.txt")
               if os.path.exists(os.path.join(work, f))]
 elif gen == "gfx103":
     # s_code_end: the separator (gfx10 has no s_ttracedata_imm)

@@ -7,7 +7,8 @@ print what it prints otherwise (encodings LLVM prints with an "/*Invalid
 With MCPU gfx900 (tests/test_isa_llvm_gfx9.sh): the same for gfx9, with
 gfx9's encoding prefixes.
 With a fifth argument "graphics" (gfx9 only): random MIMG, EXP, VINTRP
-and VOP3 v_interp_* encodings instead, which are then compared too.
+and VOP3 v_interp_* encodings instead, which are then compared too
+(gfx90a: its MIMG opcodes weighted up).
 Usage: fuzz_gfx103.py VGPU_DISASM [COUNT] [SEED] [MCPU] [graphics]"""
 import os
 import random
@@ -38,12 +39,18 @@ if MCPU == "gfx90a":
     # gfx90a: MFMA and v_accvgpr_read/write (VOP3P opcodes 0x40 up) three
     # times as often, and v_accvgpr_mov_b32 (VOP1 0x52)
     PREFIX += [(0xffc00000, 0xd3c00000)] * 3 + [(0xfe01fe00, 0x7e00a400)]
+    # and VOP1/VOP2 DPP (src0 250), half of it row_newbcast (below)
+    PREFIX += [(0xfe0001ff, 0x7e0000fa), (0x800001ff, 0x000000fa)] * 2
 GFX = len(sys.argv) > 5 and sys.argv[5] == "graphics"
 if GFX:
     # gfx9: MIMG 111100, EXP 110001, VINTRP 110010; VOP3 0xd0 with the
     # v_interp opcodes (0x270-0x277) in bits 25:16
     PREFIX = [(0xfc000000, 0xf0000000), (0xfc000000, 0xc4000000), (0xfc000000, 0xc8000000),
               (0xfff80000, 0xd2700000)]
+    if MCPU == "gfx90a":
+        # gfx90a keeps MIMG opcodes 0-32 only (and no EXP/VINTRP/
+        # v_interp): MIMG with opcode bits 6:5 clear three times as often
+        PREFIX += [(0xfd800000, 0xf0000000)] * 3
 SPECIAL = [249, 250, 233, 234, 255, 254, 124, 125, 126, 106, 107, 108, 123, 128, 193, 240, 248]
 probes = []
 for _ in range(count):
@@ -53,6 +60,12 @@ for _ in range(count):
         ws[0] = (ws[0] & ~0x1ff) | rng.choice(SPECIAL)
     if rng.random() < 0.3:
         ws[1] &= 0x00ffffff   # small registers, no NV/tfe/high bits
+    if GFX and MCPU == "gfx90a" and v == 0xf0000000 and rng.random() < 0.6:
+        ws[1] &= 0x800fffff   # MIMG: no sampler, srsrc below s64, d16 kept
+    if MCPU == "gfx90a" and (ws[0] & 0x1ff) == 250 and v in (0x7e0000fa, 0xfa) and rng.random() < 0.5:
+        # gfx90a DPP row_newbcast:N (0x150-0x15f), the only control of
+        # the 64-bit (DP ALU) DPP forms
+        ws[1] = (ws[1] & ~0x1ff00) | (0x150 + rng.randrange(16)) << 8
     probes.append(ws)
 
 

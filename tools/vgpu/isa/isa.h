@@ -268,6 +268,9 @@ struct isa_inst {
 	 * and blgp (isa_decode_gfx90a.c); the scc cache bit of FLAT/MUBUF */
 	uint8_t mai, cbsz, abid, blgp;
 	uint8_t scc;
+	/* the enum isa_gen isa_decode_gen was asked for (gen says
+	 * ISA_GEN_GFX9 for gfx906 and gfx90a too) */
+	uint8_t target;
 };
 
 /* Decodes one instruction: number of dwords consumed (1..3), -EILSEQ for
@@ -343,9 +346,10 @@ enum isa_gen {
 	ISA_GEN_GFX906 = 3,
 	/* gfx90a (MI200, CDNA2): gfx9 plus what llvm-objdump-19 --mcpu=gfx90a
 	 * adds or renames (gfx906's opcodes, packed fp32 v_pk_fma/mul/add/
-	 * mov; MFMA, v_accvgpr_* and the acc bit of DS/FLAT/MUBUF/MTBUF,
-	 * whose AccVGPR operands come as ISA_OPK_AGPR); an input selector
-	 * only, as ISA_GEN_GFX906 */
+	 * mov; MFMA, v_accvgpr_* and the acc bit of DS/FLAT/MUBUF/MTBUF/
+	 * MIMG, whose AccVGPR operands come as ISA_OPK_AGPR; DPP
+	 * row_newbcast and the 64-bit DPP forms); an input selector only,
+	 * as ISA_GEN_GFX906 (inst.target keeps it) */
 	ISA_GEN_GFX90A = 4,
 	ISA_GEN_COUNT
 };

@@ -439,12 +439,44 @@ static void set_dpp_mods(struct isa_operand *o, const char *st, uint32_t bits)
 
 /* DPP: src0 = 250 (DPP16) or 233/234 (DPP8, 234 = fetch inactive) and a
  * second dword holding the real src0 VGPR and the lane pattern. */
+/* gfx90a's DP ALU DPP (LLVM's isDPALU_DPP): the VOP1/VOP2 opcodes with a
+ * 64-bit operand (v_*_f64, the f64 conversions, v_fmac_f64) take DPP16
+ * with row_newbcast only (llvm-objdump-19 --mcpu=gfx90a prints "DP ALU
+ * dpp only supports row_newbcast" for any other control).  neg/abs of a
+ * source apply to the floating-point ones (the table of the opcode's
+ * DPP modifiers: "..XX" for one source, "...." for two; v_cvt_f64_i32
+ * and v_cvt_f64_u32 take none). */
+static const char *dpalu_mods_gfx90a(const struct isa_inst *in)
+{
+	const struct isa_opdesc *d = in->desc;
+	int wide = 0, two = 0;
+	if (in->target != ISA_GEN_GFX90A || (in->enc != ISA_ENC_VOP1 && in->enc != ISA_ENC_VOP2))
+		return NULL;
+	for (unsigned i = 0; i < d->nslots; i++) {
+		wide |= d->slot[i].bits == 64;
+		two |= d->slot[i].field == ISA_FLD_VSRC1;
+	}
+	if (!wide)
+		return NULL;
+	/* the source type ends the name (before "_e32") */
+	size_t n = strlen(d->name);
+	if (n > 4 && !strcmp(d->name + n - 4, "_e32"))
+		n -= 4;
+	int fp = n > 4 && (!strncmp(d->name + n - 4, "_f64", 4) || !strncmp(d->name + n - 4, "_f32", 4));
+	return !fp ? "XXXX" : two ? "...." : "..XX";
+}
+
 static int decode_dpp(struct isa_inst *in, struct isa_operand *o, unsigned code,
 		      const uint32_t *words, size_t nwords, unsigned *len)
 {
 	uint32_t fl = in->desc->flags;
-	if (!(fl & (code == 250 ? ISA_OPF_DPP16 : ISA_OPF_DPP8)))
-		return -EILSEQ;
+	const char *mods = in->desc->dpp_mods, *dpalu = NULL;
+	if (!(fl & (code == 250 ? ISA_OPF_DPP16 : ISA_OPF_DPP8))) {
+		dpalu = code == 250 ? dpalu_mods_gfx90a(in) : NULL;
+		if (!dpalu)
+			return -EILSEQ;
+		mods = dpalu;
+	}
 	if (*len >= nwords)
 		return -EOVERFLOW;
 	uint32_t dw = words[*len];
@@ -458,10 +490,15 @@ static int decode_dpp(struct isa_inst *in, struct isa_operand *o, unsigned code,
 		 * row_half_mirror, row_share, row_xmask; the rest
 		 * (wave_*, row_bcast) is gone since gfx10 (gfx9 has those
 		 * and no row_share/row_xmask, nor fi: bit 18 is ignored) */
-		if (in->gen == ISA_GEN_GFX9 ? !isa_dpp_ctrl_ok_gfx9(c) :
+		int newbcast = in->target == ISA_GEN_GFX90A && c >= 0x150 && c <= 0x15f;
+		if (in->gen == ISA_GEN_GFX9 ? !isa_dpp_ctrl_ok_gfx9(c) && !newbcast :
 		    !(c <= 0xff || (c >= 0x101 && c <= 0x10f) ||
 		      (c >= 0x111 && c <= 0x11f) || (c >= 0x121 && c <= 0x12f) ||
 		      c == 0x140 || c == 0x141 || (c >= 0x150 && c <= 0x16f)))
+			return -EILSEQ;
+		/* gfx90a row_newbcast:N (0x150-0x15f, where gfx10 has
+		 * row_share): the only control of the DP ALU forms */
+		if (dpalu && !newbcast)
 			return -EILSEQ;
 		in->dpp = 16;
 		in->dpp_ctrl = (uint16_t)c;
@@ -470,9 +507,9 @@ static int decode_dpp(struct isa_inst *in, struct isa_operand *o, unsigned code,
 		in->row_mask = (uint8_t)(dw >> 28);
 		in->bank_mask = (uint8_t)((dw >> 24) & 15);
 		for (unsigned b = 0; b < 4; b++)
-			if (((dw >> (20 + b)) & 1) && in->desc->dpp_mods[b] == 'X')
+			if (((dw >> (20 + b)) & 1) && mods[b] == 'X')
 				return -EILSEQ;
-		set_dpp_mods(o, in->desc->dpp_mods, dw >> 20);
+		set_dpp_mods(o, mods, dw >> 20);
 	} else {
 		in->dpp = 8;
 		in->fi = code == 234;
@@ -730,11 +767,13 @@ static int decode_extra(struct isa_inst *in)
 		return 0;
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC:
 		if (in->dpp == 16) {
+			/* the table's DPP modifiers, or gfx90a's DP ALU ones */
+			const char *m = (in->desc->flags & ISA_OPF_DPP16) ? in->desc->dpp_mods
+					: dpalu_mods_gfx90a(in);
 			for (unsigned i = 0; i < in->nops; i++) {
 				if (in->ops[i].field != ISA_FLD_VSRC1)
 					continue;
-				set_dpp_mods(&in->ops[i], in->desc->dpp_mods + 2,
-					     (w1 >> 22) & 3);
+				set_dpp_mods(&in->ops[i], m + 2, (w1 >> 22) & 3);
 			}
 		}
 		return 0;
@@ -920,6 +959,7 @@ static int decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
 		return -EOVERFLOW;
 	memset(out, 0, sizeof(*out));
 	out->gen = (uint8_t)(gen == ISA_GEN_GFX906 || gen == ISA_GEN_GFX90A ? ISA_GEN_GFX9 : gen);
+	out->target = (uint8_t)gen;
 	rc = gen == ISA_GEN_GFX103 ? isa_classify_gfx103(words, nwords, &enc, &op, &len)
 	     : out->gen == ISA_GEN_GFX9 ? isa_classify_gfx9(words, nwords, &enc, &op, &len)
 				   : classify(words[0], &enc, &op, &len);
@@ -934,7 +974,8 @@ static int decode_gen(enum isa_gen gen, const uint32_t *words, size_t nwords,
 	if (!out->desc)
 		return -EILSEQ;
 	if (enc == ISA_ENC_MIMG)
-		return decode_mimg(out, words, nwords);
+		return gen == ISA_GEN_GFX90A ? isa_decode_mimg_gfx90a(out, words, nwords)
+					     : decode_mimg(out, words, nwords);
 	/* gfx9 graphics: EXP, VINTRP and the VOP3 v_interp_* forms have
 	 * their own operand layouts (isa_decode_gfx9.c) */
 	if (out->gen == ISA_GEN_GFX9 &&

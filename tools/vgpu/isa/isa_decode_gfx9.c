@@ -16,10 +16,12 @@
  *   MTBUF  op 18:15, dfmt 22:19, nfmt 25:23; else as MUBUF
  *   SDWA   as gfx10.3 (VOPC: sdst 14:8 with sd 15)
  *   DPP    no fi bit (bit 18 ignored); wave_* and row_bcast controls
+ *          (gfx90a adds row_newbcast 0x150-0x15f: isa_decode.c)
  *   MIMG   op 24:18 and bit 0 (opcode bit 7), dmask 11:8, unorm 12, glc
  *          13, da 14, a16 15, tfe 16, lwe 17, slc 25 (bits 7:1 ignored);
  *          word 1: vaddr 7:0, vdata 15:8, srsrc 20:16, ssamp 25:21, d16
- *          31 (30:26 ignored)
+ *          31 (30:26 ignored); gfx90a: bit 16 acc, bit 7 scc, opcodes
+ *          0-32 (isa_decode_mimg_gfx90a)
  *   scalar registers: flat_scratch 102:103, xnack_mask 104:105 (codes
  *          kept), m0 124 (given as gfx11's 125), no null register.
  *   EXP    en 3:0, target 9:4, compr 10, done 11, vm 12 (25:13 ignored);
@@ -108,9 +110,11 @@ const struct isa_opdesc *isa_lookup_gfx9(enum isa_enc enc, unsigned op, enum isa
 {
 	if ((unsigned)enc >= ISA_ENC_COUNT || !tables[enc].tab)
 		return NULL;
-	/* gfx90a's MIMG differs (bit 16 selects AccVGPR data instead of tfe,
-	 * bit 7 is scc, most sampling opcodes are gone): not decoded */
-	if (enc == ISA_ENC_MIMG && target == ISA_GEN_GFX90A)
+	/* gfx90a's MIMG keeps gfx900's loads, stores, atomics, get_resinfo
+	 * and image_sample (opcodes 0-32; llvm-objdump-19 --mcpu=gfx90a
+	 * refuses every other sampling opcode); its layout differs
+	 * (isa_decode_mimg_gfx90a) */
+	if (enc == ISA_ENC_MIMG && target == ISA_GEN_GFX90A && op > 32)
 		return NULL;
 	/* gfx90a has no EXP, VINTRP or v_interp_* (llvm-objdump-19
 	 * --mcpu=gfx90a refuses them) */
@@ -377,7 +381,7 @@ int isa_decode_extra_gfx9(struct isa_inst *in)
  * and the opcode's own count (slot 0) when that size has no form or runs
  * past v255.  The address count is the opcode's own (slot 1): LLVM's
  * gfx9 disassembler does not derive it from da or a16. */
-int isa_decode_mimg_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwords)
+static int decode_mimg(struct isa_inst *in, const uint32_t *words, size_t nwords, int gfx90a)
 {
 	const struct isa_opdesc *d = in->desc;
 	uint32_t w0 = words[0], w1 = words[1];
@@ -388,7 +392,9 @@ int isa_decode_mimg_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwor
 	in->glc = (uint8_t)((w0 >> 13) & 1);
 	in->da = (uint8_t)((w0 >> 14) & 1);
 	in->a16 = (uint8_t)((w0 >> 15) & 1);
-	in->tfe = (uint8_t)((w0 >> 16) & 1);
+	/* gfx90a: bit 16 selects AccVGPR data (no tfe), bit 7 is scc */
+	in->tfe = (uint8_t)(gfx90a ? 0 : (w0 >> 16) & 1);
+	in->scc = (uint8_t)(gfx90a ? (w0 >> 7) & 1 : 0);
 	in->lwe = (uint8_t)((w0 >> 17) & 1);
 	in->slc = (uint8_t)((w0 >> 25) & 1);
 	in->d16 = (uint8_t)((w1 >> 31) & 1);
@@ -421,10 +427,26 @@ int isa_decode_mimg_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwor
 	if (isa_decode_vgpr(&in->ops[0], vdata) || isa_decode_vgpr(&in->ops[1], w1 & 0xff) ||
 	    isa_decode_sreg(&in->ops[2], srsrc) || (sampler && isa_decode_sreg(&in->ops[3], ssamp)))
 		return -EILSEQ;
+	if (gfx90a && ((w0 >> 16) & 1))
+		in->ops[0].kind = ISA_OPK_AGPR;
 	in->words[0] = w0;
 	in->words[1] = w1;
 	in->nwords = 2;
 	return 2;
+}
+
+int isa_decode_mimg_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwords)
+{
+	return decode_mimg(in, words, nwords, 0);
+}
+
+/* gfx90a's MIMG: gfx900's layout with word 0 bit 16 selecting AccVGPR
+ * data (vdata an ISA_OPK_AGPR range; gfx90a has no tfe) and bit 7 the
+ * scc cache bit, printed after slc (read off llvm-mc-19 -mcpu=gfx90a and
+ * -disassemble of every single-bit change of a valid word) */
+int isa_decode_mimg_gfx90a(struct isa_inst *in, const uint32_t *words, size_t nwords)
+{
+	return decode_mimg(in, words, nwords, 1);
 }
 
 /* A VOP3 v_interp_* source: a VGPR or a special source code, else

@@ -715,7 +715,13 @@ static void put_dpp(struct out *o, const struct isa_inst *in)
 		put(o, "]");
 		if (in->fi) put(o, " fi:1");
 	} else if (in->dpp == 16) {
-		put_dpp_ctrl(o, in->dpp_ctrl);
+		if (in->gen == ISA_GEN_GFX9 && (in->dpp_ctrl & ~0xfu) == 0x150) {
+			/* gfx90a's row_newbcast (gfx10's row_share code) */
+			put(o, " row_newbcast:");
+			put_u(o, in->dpp_ctrl & 15);
+		} else {
+			put_dpp_ctrl(o, in->dpp_ctrl);
+		}
 		put(o, " row_mask:");
 		put_x(o, in->row_mask);
 		put(o, " bank_mask:");
@@ -923,7 +929,7 @@ static void put_mimg(struct out *o, const struct isa_inst *in)
 	put(o, ", ");
 	if (in->gen == ISA_GEN_GFX9) {
 		/* gfx9 (LLVM's gfx6-9 asm string): vdata, vaddr, srsrc[, ssamp]
-		 * dmask unorm glc slc a16 tfe lwe da d16; no dim */
+		 * dmask unorm glc slc scc (gfx90a) a16 tfe lwe da d16; no dim */
 		for (unsigned i = 1; i < in->nops; i++) {
 			put(o, i > 1 ? ", " : "");
 			put_operand(o, in, &in->ops[i]);
@@ -935,6 +941,7 @@ static void put_mimg(struct out *o, const struct isa_inst *in)
 		if (in->unorm) put(o, " unorm");
 		if (in->glc) put(o, " glc");
 		if (in->slc) put(o, " slc");
+		if (in->scc) put(o, " scc");   /* gfx90a */
 		if (in->a16) put(o, " a16");
 		if (in->tfe) put(o, " tfe");
 		if (in->lwe) put(o, " lwe");
@@ -1035,8 +1042,9 @@ static void put_inst(struct out *o, const struct isa_inst *in,
 		if (n < 4 || strcmp(d->name + n - 4, "_e64"))
 			put(o, "_e64");
 		put(o, "_dpp");
-	} else if (in->sdwa) {
-		/* gfx10.3 SDWA: <e32 name without _e32>_sdwa */
+	} else if (in->sdwa || (in->dpp && !d->dpp_name)) {
+		/* gfx10.3 SDWA: <e32 name without _e32>_sdwa; gfx90a's DP ALU
+		 * DPP forms (no table DPP name): <e32 name without _e32>_dpp */
 		size_t n = strlen(d->name);
 		if (n > 4 && !strcmp(d->name + n - 4, "_e32"))
 			n -= 4;
@@ -1044,7 +1052,7 @@ static void put_inst(struct out *o, const struct isa_inst *in,
 			char c[2] = {d->name[i], 0};
 			put(o, c);
 		}
-		put(o, "_sdwa");
+		put(o, in->sdwa ? "_sdwa" : "_dpp");
 	} else {
 		put(o, in->dpp && d->dpp_name ? d->dpp_name : d->name);
 	}

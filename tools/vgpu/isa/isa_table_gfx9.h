@@ -64,6 +64,7 @@ int isa_decode_extra_gfx9(struct isa_inst *in);
 /* MIMG: the fields (isa_inst dmask .. d16, da) and the operands of an
  * instruction whose desc is set; its length (2) or -EILSEQ. */
 int isa_decode_mimg_gfx9(struct isa_inst *in, const uint32_t *words, size_t nwords);
+int isa_decode_mimg_gfx90a(struct isa_inst *in, const uint32_t *words, size_t nwords);
 
 /* EXP, VINTRP and VOP3 v_interp_* (desc set): fields and operands; the
  * length (1 or 2) or -EILSEQ. */

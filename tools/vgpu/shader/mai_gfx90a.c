@@ -10,7 +10,7 @@
  *
  *  - v_accvgpr_read_b32 (v = a), v_accvgpr_write_b32 (a = v, an SGPR or a
  *    constant), v_accvgpr_mov_b32 (a = a): per lane under EXEC.
- *  - DS/FLAT/GLOBAL/SCRATCH/MUBUF/MTBUF with the acc bit: the data
+ *  - DS/FLAT/GLOBAL/SCRATCH/MUBUF/MTBUF/MIMG with the acc bit: the data
  *    registers are AccVGPRs; the instruction runs through its normal
  *    executor on a copy whose AccVGPR operands name v[nvgpr + n] (the
  *    address VGPRs are checked against nvgpr first).
@@ -199,6 +199,9 @@ static int exec_acc_mem(struct shader_core *c, struct shader_wave *w,
 		break;
 	case ISA_ENC_SCRATCH:
 		rc = shader_exec_scratch(c, w, &tmp);
+		break;
+	case ISA_ENC_MIMG:   /* image_* with word 0 bit 16 (AccVGPR vdata) */
+		rc = shader_exec_mimg(c, w, &tmp);
 		break;
 	default:
 		rc = shader_illegal(c);

@@ -901,7 +901,16 @@ static int compute(struct shader_core *c, struct shader_wave *w, const struct is
 		modifier_masks(desc, o, type, in->dpp != 0 || in->sdwa, &abs_mask, &neg_mask);
 		if (o->kind == ISA_OPK_VGPR) {
 			const uint32_t *lo = &w->v[(size_t)o->reg * 64];
-			if (o->bits > 32) {
+			if (o->bits > 32 && k == 0 && in->dpp) {
+				/* gfx90a's DP ALU DPP (row_newbcast): the lane
+				 * pattern moves the whole 64-bit value */
+				const uint32_t *hi = &w->v[(size_t)(o->reg + 1) * 64];
+				for (unsigned l = 0; l < lanes; l++) {
+					unsigned sl = dpp_src[l];
+					col[l] = ((((dpp_zero >> l) & 1) ? 0
+						   : lo[sl] | (uint64_t)hi[sl] << 32) & ~abs_mask) ^ neg_mask;
+				}
+			} else if (o->bits > 32) {
 				const uint32_t *hi = &w->v[(size_t)(o->reg + 1) * 64];
 				for (unsigned l = 0; l < lanes; l++)
 					col[l] = ((lo[l] | (uint64_t)hi[l] << 32) & ~abs_mask) ^ neg_mask;

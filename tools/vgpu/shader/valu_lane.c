@@ -59,7 +59,9 @@ void shader_dpp_lanes(const struct isa_inst *in, unsigned lanes, uint64_t exec, 
 				/* gfx9 row_bcast:31: lane 31 to rows 2 and 3 */
 				valid = row >= 32;
 				s = row >= 32 ? 31 : l;
-			} else if (ctrl >= 0x150 && ctrl <= 0x15f) {          /* row_share */
+			} else if (ctrl >= 0x150 && ctrl <= 0x15f) {
+				/* row_share (gfx10+), gfx90a's row_newbcast: lane N
+				 * of each row to the whole row */
 				s = row + (ctrl & 15);
 			} else {                                              /* row_xmask */
 				s = row + (i ^ (ctrl & 15));
