@@ -194,6 +194,21 @@ if command -v llvm-mc-19 >/dev/null 2>&1; then
 	ours_norm "$tmp/extra.o" >"$tmp/ours"
 	compare "hwreg/s_version/swizzle/sendmsg_rtn/setreg/ds_nop/gws/atc_probe/VOP3/MIMG/MTBUF" "$tmp/llvm" "$tmp/ours"
 	if grep -q '<illegal>' "$tmp/llvm"; then fail "extra corpus: llvm calls some of it illegal"; else pass; fi
+
+	# (f) every DS opcode with the gds bit clear and set, registers all v0
+	# and distinct: accepted or refused as llvm-objdump-19 does (the GWS,
+	# ordered-count and GS-register ops decode only with gds)
+	awk 'BEGIN { print ".text";
+		for (op = 0; op < 256; op++)
+			for (g = 0; g < 2; g++) {
+				printf ".long 0x%08x, 0x00000000\n", 3623878656 + op * 262144 + g * 131072;
+				printf ".long 0x%08x, 0x05040302\n", 3623878656 + op * 262144 + g * 131072;
+			}
+	}' >"$tmp/dsgds.s"
+	llvm-mc-19 -arch=amdgcn -mcpu=gfx1100 -filetype=obj "$tmp/dsgds.s" -o "$tmp/dsgds.o"
+	objdump_norm "$tmp/dsgds.o" >"$tmp/llvm"
+	ours_norm "$tmp/dsgds.o" >"$tmp/ours"
+	compare "every DS opcode with and without gds" "$tmp/llvm" "$tmp/ours"
 fi
 
 # (d) strictness: unknown encodings are illegal and make the tool fail.

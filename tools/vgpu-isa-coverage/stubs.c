@@ -3,6 +3,7 @@
  * libc interposers) and only resolves plans: it never executes, so each of
  * these aborts if reached. */
 #include "base/vgpu_device.h"
+#include "exec/gs_regs.h"
 #include "exec/window.h"
 
 #include <stdio.h>
@@ -55,4 +56,10 @@ const struct vgpu_profile *vgpu_profile_get(int *err)
 {
 	(void)err;
 	never("vgpu_profile_get");
+}
+
+uint64_t exec_gs_reg_update(unsigned sel, uint32_t data, bool sub, bool *wide)
+{
+	(void)sel; (void)data; (void)sub; (void)wide;
+	never("exec_gs_reg_update");
 }

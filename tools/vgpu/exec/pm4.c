@@ -67,6 +67,7 @@
  */
 #include "cmd.h"
 #include "dispatch.h"
+#include "gs_regs.h"
 #include "base/vgpu_device.h" /* the profile's GC minor (gfx9 register set) */
 
 #include <errno.h>
@@ -264,6 +265,11 @@ static int zpass_done(struct cp *c, const uint32_t *p)
 	return 0;
 }
 
+static bool is_gfx11(const struct cp *c)
+{
+	return c->job->gc == EXEC_GC_11;
+}
+
 static bool is_gfx103(const struct cp *c)
 {
 	return c->job->gc == EXEC_GC_10_3;
@@ -440,6 +446,11 @@ static int set_uconfig_reg(struct cp *c, const uint32_t *p, uint32_t count)
 		return bad(c, "%s", "SET_UCONFIG_REG outside gfx9's UCONFIG range (soc15d.h: "
 			   "0xc000..0xc400)");
 	memcpy(&c->st->uconfig[reg - PACKET3_SET_UCONFIG_REG_START], &p[2], (size_t)count * 4);
+	/* gfx11's GDS GS registers are the chip's, not this register file's
+	 * (exec/gs_regs.h) */
+	for (uint32_t i = 0; i < count && is_gfx11(c); i++)
+		if (exec_gs_reg_is(reg + i))
+			exec_gs_reg_write(reg + i, p[2 + i]);
 	return 0;
 }
 
@@ -763,10 +774,18 @@ static int dma_data(struct cp *c, const uint32_t *p)
 	return r;
 }
 
+/* A gfx11 GDS GS register range for COPY_DATA: `n` dwords from `reg`. */
+static bool gs_reg_range(const struct cp *c, uint32_t reg, unsigned n)
+{
+	return is_gfx11(c) && exec_gs_reg_is(reg) && exec_gs_reg_is(reg + n - 1);
+}
+
 /* COPY_DATA (nvd.h / Mesa sid.h): SRC_SEL 1 memory, 2 TC_L2 (memory
- * through L2), 5 immediate, 9 the GPU timestamp; DST_SEL 0 a register
- * (the SH registers of the register file), 1/2/5 memory.  COUNT_SEL picks
- * 32 or 64 bits. */
+ * through L2), 5 immediate, 9 the GPU timestamp, 0 a register (gfx11's
+ * GDS GS registers only: RADV saves and restores the streamout counters
+ * GDS_STRMOUT_* this way); DST_SEL 0 a register (the SH registers of the
+ * register file, or gfx11's GDS GS registers), 1/2/5 memory.  COUNT_SEL
+ * picks 32 or 64 bits. */
 static int copy_data(struct cp *c, const uint32_t *p)
 {
 	uint32_t ctl = p[1], src_sel = ctl & 0xf, dst_sel = (ctl >> 8) & 0xf;
@@ -790,14 +809,28 @@ static int copy_data(struct cp *c, const uint32_t *p)
 	case 9:
 		v = exec_gpu_clock();
 		break;
-	case 0:
-		return bad(c, "%s", "COPY_DATA from a register is not modelled");
+	case 0: {
+		uint32_t reg = p[2] & 0x3ffff;
+		if (!gs_reg_range(c, reg, wide ? 2 : 1))
+			return bad(c, "%s", "COPY_DATA from a register other than gfx11's GDS GS "
+				   "registers (0xc422..0xc439) is not modelled");
+		v = exec_gs_reg_read(reg);
+		if (wide)
+			v |= (uint64_t)exec_gs_reg_read(reg + 1) << 32;
+		break;
+	}
 	default:
 		return bad(c, "%s", "COPY_DATA SRC_SEL not modelled (GDS, perfcounter, ...)");
 	}
 	switch (dst_sel) {
 	case 0: {
 		uint32_t reg = p[4] & 0x3ffff;
+		if (gs_reg_range(c, reg, wide ? 2 : 1)) {
+			exec_gs_reg_write(reg, (uint32_t)v);
+			if (wide)
+				exec_gs_reg_write(reg + 1, (uint32_t)(v >> 32));
+			return 0;
+		}
 		if (reg < PACKET3_SET_SH_REG_START || reg + (wide ? 2 : 1) > PACKET3_SET_SH_REG_END)
 			return bad(c, "%s", "COPY_DATA to a register outside the SH registers");
 		int r = check_sh_range(c, reg, wide ? 2 : 1, "COPY_DATA");

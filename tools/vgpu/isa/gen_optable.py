@@ -700,6 +700,22 @@ def probe_flat_glc(enc, table):
             table[op]["glc_slots"] = slots
 
 
+def probe_ds_gds(enc, table):
+    """DS opcodes LLVM decodes only with the gds bit set (the GS register
+    ops): the probes above set it, so probe each entry with it clear."""
+    if enc.name != "DS":
+        return
+    ops = [op for op, e in table.items() if "slots" in e]
+    probes = []
+    for op in ops:
+        f = entry_fields(enc, table[op])
+        f["GDS"] = 0
+        probes.append(enc.build(op, f))
+    for op, r in zip(ops, llvmprobe.disassemble(probes)):
+        if not r or "/*" in r[0]:
+            table[op]["gds_req"] = True
+
+
 def probe_literals(enc, table):
     """For each source field, find the literal class from LITS probes."""
     for fld in tuple(getattr(enc, "srcs", ())) + ("KLIT",):
@@ -828,6 +844,8 @@ def c_entry(enc, op, e, extra_flag=None):
                 flags.append("ISA_OPF_%s_%s" % (name, "PRINT" if st == "P" else "IGNORE"))
     if "offset0:1" in e["mods"]:
         flags.append("ISA_OPF_DS_2OFF")
+    if e.get("gds_req"):
+        flags.append("ISA_OPF_DS_GDS_REQ")
     if enc.name == "SOPP" and not slots:
         flags.append("ISA_OPF_SIMM_OPTIONAL")
     if e["name"].endswith("_e32"):
@@ -862,6 +880,7 @@ def tables():
         probe_tfe(enc, t)
         probe_mubuf_cache(enc, t)
         probe_flat_glc(enc, t)
+        probe_ds_gds(enc, t)
         rows, dropped = [], []
         for op in sorted(t):
             e = t[op]

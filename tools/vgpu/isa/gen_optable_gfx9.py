@@ -363,6 +363,7 @@ def tables():
         g.probe_tfe(enc, t)
         probe_mubuf_cache(enc, t)
         g.probe_flat_glc(enc, t)
+        g.probe_ds_gds(enc, t)
         rows, dropped = [], []
         for op in sorted(t):
             e = t[op]

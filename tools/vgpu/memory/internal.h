@@ -122,10 +122,11 @@ struct mem_vram_file {
 /* 2: the reset counters and VRAM-lost marks below; 3: the machine name
  * records the kernel version ("780m, kernel 6.1"); 4: the VRAM pool
  * (vram_file, mem_gbo.vram_file); 5: CPU mappings hold
- * references (mem_holder.cpu_maps).  An unused instance of
+ * references (mem_holder.cpu_maps); 6: the gfx11 GDS GS registers
+ * (gs_regs).  An unused instance of
  * another version is replaced, one in use refused (memory/shared.c), never
  * misread. */
-#define MEM_SHM_VERSION 5u
+#define MEM_SHM_VERSION 6u
 
 struct mem_shared {
 	uint32_t magic, version;
@@ -146,6 +147,10 @@ struct mem_shared {
 	 * (exec/fence.c, exec/reset.c; docs/fault-injection.md) */
 	_Atomic uint32_t gpu_reset_counter;
 	_Atomic uint32_t vram_lost_counter;
+	/* gfx11's GS registers embedded in GDS (exec/gs_regs.c): one set per
+	 * chip, as the hardware has, changed by the shader's
+	 * ds_add/sub_gs_reg_rtn and the CP's register writes (shared lock) */
+	uint32_t gs_regs[24];
 	struct mem_gbo bo[MEM_MAX_BOS];
 	/* lost_gid[slot] == id of the BO in that slot: it was in VRAM at a
 	 * VRAM loss and its contents are not scrambled yet; the first process

@@ -4,14 +4,15 @@
  * bytes (also 2addr / stride64 and the sub-dword and d16 forms), every
  * 32- and 64-bit integer and float atomic (with and without _rtn, the
  * 2addr exchanges), ds_permute/bpermute/swizzle, ds_append/consume,
- * ds_load/store_addtid, ds_condxchg32_rtn_b64, ds_nop and the GWS
- * operations (ds_gws_*, for a job with a GWS partition).  GDS,
- * ds_ordered_count, the GS register ops and ds_bvh_stack raise a fault
- * naming what is not modelled and why.
+ * ds_load/store_addtid, ds_condxchg32_rtn_b64, ds_nop, the GWS
+ * operations (ds_gws_*, for a job with a GWS partition) and gfx11's GS
+ * register ops (ds_add/sub_gs_reg_rtn).  GDS memory, ds_ordered_count and
+ * ds_bvh_stack raise a fault naming what is not modelled and why.
  * Lanes run in order, one access at a time, so every access is complete
  * (and atomic with respect to the other lanes) before the next.
  */
 #include "internal.h"
+#include "exec/gs_regs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -171,10 +172,6 @@ static const struct { const char *prefix, *why; } ds_unmodelled[] = {
 	{ "ds_ordered_count", "ds_ordered_count: GDS ordered append is not modelled (the vgpu "
 			      "keeps no GDS memory or OA ordered-wave state for the job's "
 			      "GDS/OA partition)" },
-	{ "ds_add_gs_reg_rtn", "ds_add_gs_reg_rtn: adds to a GS streamout register, which "
-			       "only graphics (NGG streamout) uses; not modelled" },
-	{ "ds_sub_gs_reg_rtn", "ds_sub_gs_reg_rtn: subtracts from a GS streamout register, which "
-			       "only graphics (NGG streamout) uses; not modelled" },
 	/* the RDNA3 guide's pseudocode pushes DATA1[0..2] and returns
 	 * DATA1[3] or pops, but leaves DECODE_ADDR/ENCODE_ADDR (the packed
 	 * stack address), INVALID_NODE and DATA_VALID undefined; its section
@@ -206,6 +203,11 @@ void shader_ds_resolve(struct shader_icache_entry *e)
 			p->why = ds_unmodelled[i].why;
 			return;
 		}
+	}
+	if (!strcmp(n, "ds_add_gs_reg_rtn") || !strcmp(n, "ds_sub_gs_reg_rtn")) {
+		p->kind = MEM_DS_GS_REG;
+		p->aop = n[3] == 's';
+		return;
 	}
 	static const char *const gws[] = { "ds_gws_init", "ds_gws_barrier", "ds_gws_sema_v",
 					   "ds_gws_sema_br", "ds_gws_sema_p",
@@ -534,6 +536,52 @@ static int ds_gws(struct shader_core *c, struct shader_wave *w, const struct isa
 	return 0;
 }
 
+/* ds_add_gs_reg_rtn / ds_sub_gs_reg_rtn (gfx11): an atomic add or
+ * subtract of DATA0 on one of the GS registers embedded in GDS, selected
+ * by OFFSET0[5:2], returning the value before into VDST (64 bits for the
+ * 64-bit registers 8-15, VDST[0] only for the 32-bit ones): the RDNA3
+ * ISA's pseudocode, on the chip's register set (exec/gs_regs.h).  Only
+ * the first active lane takes part: Mesa's ac_nir_to_llvm.c ("Gfx11 GDS
+ * instructions only operate on the first active lane. All other lanes
+ * are ignored."), which is why it calls them from a single lane; the
+ * other lanes' VDST is left as it was, and with no lane active nothing
+ * happens.  The guide defines neither the form without the gds bit nor
+ * offset bits outside [5:2] (LLVM and Mesa emit the byte offset 4 * sel):
+ * both fault. */
+static int ds_gs_reg(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+		     bool sub)
+{
+	const char *name = sub ? "ds_sub_gs_reg_rtn" : "ds_add_gs_reg_rtn";
+	char msg[200];
+	if (!in->gds) {
+		snprintf(msg, sizeof(msg), "%s without the gds bit is not modelled (the RDNA3 "
+			 "ISA defines it on the GS registers embedded in GDS only)", name);
+		return shader_fault(c, msg);
+	}
+	if ((uint32_t)in->offset & ~0x3cu) {
+		snprintf(msg, sizeof(msg), "%s offset:%u: bits outside OFFSET0[5:2] (the register "
+			 "select) are not modelled", name, (unsigned)in->offset);
+		return shader_fault(c, msg);
+	}
+	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
+	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
+	if (!vdst || !d0)
+		return shader_illegal(c);
+	if (vmem_check_vgprs(c, w, vdst) || vmem_check_vgprs(c, w, d0))
+		return -ECANCELED;
+	uint64_t exec = wave_exec(c, w);
+	if (!exec)
+		return 0;
+	unsigned lane = (unsigned)__builtin_ctzll(exec);
+	bool wide = false;
+	uint64_t old = exec_gs_reg_update((uint32_t)in->offset >> 2, *vreg(w, d0->reg, lane), sub,
+					  &wide);
+	*vreg(w, vdst->reg, lane) = (uint32_t)old;
+	if (wide)
+		*vreg(w, vdst->reg + 1, lane) = (uint32_t)(old >> 32);
+	return 0;
+}
+
 int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
 		   const struct shader_icache_entry *e)
 {
@@ -543,6 +591,8 @@ int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
 		return shader_fault(c, p->why);
 	if (p->kind == MEM_DS_GWS)
 		return ds_gws(c, w, in, p->aop);
+	if (p->kind == MEM_DS_GS_REG)
+		return ds_gs_reg(c, w, in, p->aop);
 	if (in->gds)
 		return shader_fault(c, "DS access to GDS (gds bit): GDS is not modelled");
 	switch (p->kind) {
