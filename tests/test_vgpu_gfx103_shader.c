@@ -3,7 +3,9 @@
  * gfx1035), through raw ioctls: what differs from gfx11 in a wave's
  * initial state (work-item ids in v0/v1/v2 per RSRC2.TIDIG_COMP_CNT, the
  * scratch wave offset SGPR), SDWA operand selects and destination
- * placement, and scratch through the swizzled private segment buffer.
+ * placement, and scratch through the swizzled private segment buffer;
+ * images, MSAA ones included (addresses derived in the comments from
+ * addrlib's gfx10 RB+ pattern rows).
  * The programs are hand-assembled: each word below is what
  * `llvm-mc-19 -triple=amdgcn -mcpu=gfx1035 -show-encoding` gives for the
  * instruction in the comment next to it.  The expected values are
@@ -13,6 +15,7 @@
 #include "vgpu_test.h"
 
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -612,4 +615,185 @@ Test(vgpu_gfx103_shader, linear_mip_chain)
 	cr_expect_eq(found, 2, "two texels written, %u found", found);
 	cr_expect_eq(m[(256 + 4) / 4], 0x111u, "level 1 (1, 1)");
 	cr_expect_eq(m[(512 + 512 + 12) / 4], 0x222u, "level 0 (3, 2)");
+}
+
+/* ---- MSAA images --------------------------------------------------------- */
+
+/* Lane l reads (x, y, sample) (2D_MSAA) or (x, y, layer, sample)
+ * (2D_MSAA_ARRAY) from s[0:1] + 16 l, stores 100 + l there with
+ * image_store, loads it back with image_load and writes that to s[0:1] +
+ * 1024 + 4 l; the T# at s[2:3]. */
+static const uint32_t msaa_2d[] = {
+	0x34140084,             /* v_lshlrev_b32_e32 v10, 4, v0 */
+	0xdc388000, 0x0100000a, /* global_load_dwordx4 v[1:4], v10, s[0:1] */
+	0xf40c0101, 0xfa000000, /* s_load_dwordx8 s[4:11], s[2:3], 0x0 */
+	0x4a0a00ff, 0x00000064, /* v_add_nc_u32_e32 v5, 0x64, v0 */
+	0x34160082,             /* v_lshlrev_b32_e32 v11, 2, v0 */
+	0xbf8c0070,             /* s_waitcnt vmcnt(0) lgkmcnt(0) */
+	/* image_store v5, v[1:3], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA unorm */
+	0xf0201130, 0x00010501,
+	0xbbfd0000,             /* s_waitcnt_vscnt null, 0x0 */
+	/* image_load v6, v[1:3], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA unorm */
+	0xf0001130, 0x00010601,
+	0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+	0xdc708400, 0x0000060b, /* global_store_dword v11, v6, s[0:1] offset:1024 */
+	0xbf810000,             /* s_endpgm */
+};
+
+static const uint32_t msaa_array[] = {
+	0x34140084,             /* v_lshlrev_b32_e32 v10, 4, v0 */
+	0xdc388000, 0x0100000a, /* global_load_dwordx4 v[1:4], v10, s[0:1] */
+	0xf40c0101, 0xfa000000, /* s_load_dwordx8 s[4:11], s[2:3], 0x0 */
+	0x4a0a00ff, 0x00000064, /* v_add_nc_u32_e32 v5, 0x64, v0 */
+	0x34160082,             /* v_lshlrev_b32_e32 v11, 2, v0 */
+	0xbf8c0070,             /* s_waitcnt vmcnt(0) lgkmcnt(0) */
+	/* image_store v5, v[1:4], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA_ARRAY unorm */
+	0xf0201138, 0x00010501,
+	0xbbfd0000,             /* s_waitcnt_vscnt null, 0x0 */
+	/* image_load v6, v[1:4], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA_ARRAY unorm */
+	0xf0001138, 0x00010601,
+	0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+	0xdc708400, 0x0000060b, /* global_store_dword v11, v6, s[0:1] offset:1024 */
+	0xbf810000,             /* s_endpgm */
+};
+
+/* A gfx10.3 MSAA T# as RADV's gfx10_make_texture_descriptor writes it:
+ * TYPE 14 (2D_MSAA) or 15 (2D_MSAA_ARRAY, DEPTH the last layer),
+ * LAST_LEVEL and MAX_MIP log2(samples), SW_MODE in word 3 bits 24:20. */
+static void tsharp_msaa(uint32_t *d, uint64_t va, uint32_t w, uint32_t h, uint32_t format,
+			unsigned type, unsigned sw_mode, unsigned log2s, uint32_t depth)
+{
+	tsharp_gfx103(d, va, w, h, format);
+	d[3] = (d[3] & 0x0000ffffu) | log2s << 16 | sw_mode << 20 | type << 28;
+	d[4] = depth;
+	d[5] = log2s << 4;
+}
+
+/* Runs `prog` on `lanes` lanes with the points pts[lane] (4 words each) in
+ * `out` and the T# d copied to `desc`. */
+static int run_msaa(const struct rig_buf *prog, struct rig_buf *desc, unsigned lanes,
+		    const uint32_t (*pts)[4], struct rig_buf *out, const uint32_t *d)
+{
+	memcpy(desc->cpu, d, 32);
+	uint32_t *m = out->cpu;
+	for (unsigned i = 0; i < lanes; i++)
+		memcpy(&m[4 * i], pts[i], 16);
+	uint32_t user[4] = { (uint32_t)out->va, (uint32_t)(out->va >> 32), (uint32_t)desc->va,
+			     (uint32_t)(desc->va >> 32) };
+	uint32_t size[3] = { lanes, 1, 1 };
+	return dispatch(prog, size, 0, user, 4, 0);
+}
+
+/* The image at the first 64 KiB boundary past out->va + 4 KiB */
+static uint64_t msaa_base(const struct rig_buf *out)
+{
+	return (out->va + 0x1000 + 0xffff) & ~(uint64_t)0xffff;
+}
+
+/* A 4-sample 130 x 40 32_UINT image (gfx10 code 20) in SW_MODE 27
+ * (SW_64KB_R_X, the mode RADV picks for a 4-sample r32ui storage image on
+ * the 680m), pipe/bank XOR 3 in BASE_ADDRESS bits 1:0 (0x300 in bytes).
+ * On the 680m (GB_ADDR_CONFIG 0x243: 8 pipes, 4 packers,
+ * m_colorBaseIndex 25) addrlib's GFX10_SW_64K_R_X_4xaa_RBPLUS_PATINFO row
+ * 27 (4 bytes: nibbles 39, 297, 743, 0) gives the address bits
+ *   2 X0, 3 X1, 4 Y0, 5 Y1, 6 X2, 7 Y2, 8 Y4^X6^Y6, 9 Z1^X4^Y4,
+ *   10 Z0^X5^Y5, 11 X3, 12 Y3, 13 X5^Y8, 14 S0^X6^Y7, 15 S1^Y6^X7
+ * (the samples in the top bits, unlike gfx11's 4xaa pattern, which puts
+ * S0/S1 in bits 2/3) of a 64 x 64 block (ComputeThinBlockDimension:
+ * 2^(16 - 2 - 2) texels, width first for 4x), three blocks per row (130
+ * pads to 192), so (0, 0) sample 1 is at 0x4000, sample 3 at 0xc000, (5, 9)
+ * sample 2 at 0x9054, (1, 0) sample 0 at 0x4, (0, 1) sample 0 at 0x10,
+ * (70, 3) sample 1 in the second block at 0x10000 + 0x178 and (129, 39)
+ * sample 3 in the third at 0x20000 + 0x44b4, each XORed with 0x300
+ * inside the block (Gfx10Lib::ComputeSurfaceAddrFromCoordMacroTiled,
+ * numFrags > 1). */
+Test(vgpu_gfx103_shader, msaa_4x_r_x_image)
+{
+	static const uint32_t pts[7][4] = { { 0, 0, 1 }, { 0, 0, 3 }, { 5, 9, 2 }, { 1, 0, 0 },
+					    { 0, 1, 0 }, { 70, 3, 1 }, { 129, 39, 3 } };
+	static const uint32_t at[7] = { 0x4000, 0xc000, 0x9054, 0x4, 0x10, 0x10000 + 0x178,
+					0x20000 + 0x44b4 };
+	struct rig_buf *out = vgpu_rig_buf_new(0x50000);
+	uint64_t base = msaa_base(out);
+	uint32_t d[8];
+	tsharp_msaa(d, base | 0x300, 130, 40, 20, 14, 27, 2, 0);
+	cr_assert_eq(run_msaa(vgpu_rig_program(msaa_2d, sizeof(msaa_2d) / 4), vgpu_rig_buf_new(4096),
+			      7, pts, out, d), 0);
+	const uint32_t *img = (const uint32_t *)((const uint8_t *)out->cpu + (base - out->va));
+	const uint32_t *m = out->cpu;
+	unsigned found = 0;
+	for (unsigned k = 0; k < 0x30000 / 4; k++)
+		found += img[k] != 0;
+	cr_expect_eq(found, 7, "seven samples written, %u found", found);
+	for (unsigned i = 0; i < 7; i++) {
+		uint32_t a = at[i] ^ 0x300;
+		cr_expect_eq(img[a / 4], 100 + i, "(%u, %u) sample %u at 0x%x: %u", pts[i][0],
+			     pts[i][1], pts[i][2], a, img[a / 4]);
+		cr_expect_eq(m[256 + i], 100 + i, "image_load back, lane %u", i);
+	}
+}
+
+/* A 2-sample 2D MSAA array (TYPE 15, DEPTH 1: two layers) of 16 x 130
+ * 32_UINT texels in SW_MODE 24 (SW_64KB_Z_X).  With 2 samples (odd log2)
+ * and a 64 KiB block ComputeThinBlockDimension makes the block 64 x 128
+ * (2^13 texels, height first), so 130 rows pad to 256 and a slice is
+ * 64 * 256 * 4 * 2 = 0x20000 bytes, the second block row at 0x10000.
+ * GFX10_SW_64K_Z_X_2xaa_RBPLUS_PATINFO row 27 (nibbles 15, 297, 421, 0)
+ * gives the address bits
+ *   2 S0, 3 X0, 4 Y0, 5 X1, 6 Y1, 7 X2, 8 Y4^X6^Y6, 9 Z1^X4^Y4,
+ *   10 Z0^X5^Y5, 11 X3, 12 Y3, 13 X5^Y8, 14 Y6^X7, 15 Y2^X6^Y7
+ * (Z the layer), so with no pipe/bank XOR: (0, 0) layer 0 sample 1 at
+ * 0x4, (3, 129) layer 0 sample 0 at 0x10000 + 0x8038, (5, 7) layer 1
+ * sample 1 at 0x20000 + 0x84dc, (15, 15) layer 1 sample 0 at 0x20000 +
+ * 0x9cf8. */
+Test(vgpu_gfx103_shader, msaa_2x_z_x_array_image)
+{
+	static const uint32_t pts[4][4] = { { 0, 0, 0, 1 }, { 3, 129, 0, 0 }, { 5, 7, 1, 1 },
+					    { 15, 15, 1, 0 } };
+	static const uint32_t at[4] = { 0x4, 0x10000 + 0x8038, 0x20000 + 0x84dc,
+					0x20000 + 0x9cf8 };
+	struct rig_buf *out = vgpu_rig_buf_new(0x60000);
+	uint64_t base = msaa_base(out);
+	uint32_t d[8];
+	tsharp_msaa(d, base, 16, 130, 20, 15, 24, 1, 1);
+	cr_assert_eq(run_msaa(vgpu_rig_program(msaa_array, sizeof(msaa_array) / 4),
+			      vgpu_rig_buf_new(4096), 4, pts, out, d), 0);
+	const uint32_t *img = (const uint32_t *)((const uint8_t *)out->cpu + (base - out->va));
+	const uint32_t *m = out->cpu;
+	unsigned found = 0;
+	for (unsigned k = 0; k < 0x40000 / 4; k++)
+		found += img[k] != 0;
+	cr_expect_eq(found, 4, "four samples written, %u found", found);
+	for (unsigned i = 0; i < 4; i++) {
+		cr_expect_eq(img[at[i] / 4], 100 + i, "(%u, %u) layer %u sample %u at 0x%x: %u",
+			     pts[i][0], pts[i][1], pts[i][2], pts[i][3], at[i], img[at[i] / 4]);
+		cr_expect_eq(m[256 + i], 100 + i, "image_load back, lane %u", i);
+	}
+}
+
+/* What addrlib refuses for a gfx10 MSAA surface, or the T# does not
+ * define, faults (-ECANCELED): SW_64KB_Z_X with 64-bit texels (32_32_UINT,
+ * gfx10 code 62: Gfx10Lib::ValidateSwModeParams refuses a Z-order MSAA
+ * surface of more than 32 bits per texel; the same T# in SW_64KB_R_X
+ * runs), SW_4KB_D_X (no multi-sample pattern: GetSwizzlePatternInfo),
+ * linear (ValidateSwModeParams), one sample (LAST_LEVEL 0: no numFrag 1
+ * MSAA surface), and sample 4 of 4. */
+Test(vgpu_gfx103_shader, msaa_refusals_fault)
+{
+	static const uint32_t p0[1][4] = { { 0, 0, 0 } }, p4[1][4] = { { 0, 0, 4 } };
+	static const struct { unsigned format, sw_mode, log2s; const uint32_t (*pt)[4]; int rc; } c[] = {
+		{ 62, 27, 2, p0, 0 },           /* R_X, 8-byte texels: runs */
+		{ 62, 24, 2, p0, -ECANCELED },  /* Z_X, 8-byte texels */
+		{ 20, 22, 2, p0, -ECANCELED },  /* SW_4KB_D_X */
+		{ 20, 0, 2, p0, -ECANCELED },   /* linear */
+		{ 20, 27, 0, p0, -ECANCELED },  /* one sample */
+		{ 20, 27, 2, p4, -ECANCELED },  /* sample 4 of 4 */
+	};
+	struct rig_buf *out = vgpu_rig_buf_new(0x30000), *desc = vgpu_rig_buf_new(4096);
+	struct rig_buf *prog = vgpu_rig_program(msaa_2d, sizeof(msaa_2d) / 4);
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		uint32_t d[8];
+		tsharp_msaa(d, msaa_base(out), 16, 16, c[i].format, 14, c[i].sw_mode, c[i].log2s, 0);
+		cr_expect_eq(run_msaa(prog, desc, 1, c[i].pt, out, d), c[i].rc, "case %u", i);
+	}
 }

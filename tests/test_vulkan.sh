@@ -9,8 +9,9 @@
 # gfx10's T# and swizzle modes; raven = RAVEN, gfx902: the gfx9 command
 # processor and shader core, DPP row_bcast/wave reductions and whole-wave
 # ds_bpermute, and images in gfx9's T# and addrlib's gfx9 swizzle
-# addressing; the MSAA image test is skipped on 680m and raven, saying so:
-# neither gfx10's multi-sample patterns nor gfx9 MSAA images are modelled).  Besides the suite's own shaders, RADV's internal
+# addressing; the MSAA image test runs on 680m in gfx10's RB+ multi-sample
+# patterns and is skipped on raven, saying so: gfx9 MSAA images are not
+# modelled).  Besides the suite's own shaders, RADV's internal
 # (meta) shaders run: vkCmdFillBuffer, vkCmdUpdateBuffer, vkCmdCopyBuffer
 # and, on the compute family, buffer<->image copies, all with sizes that
 # leave a partial last workgroup, and on both families buffer<->image
@@ -66,9 +67,6 @@ for prof in 780m 7900xtx 680m raven; do
 		# gfx9 MSAA images are not modelled (shader/mimg_gfx9.c faults
 		# naming the TYPE)
 		[ "$prof" = raven ] && extra="--skip image_msaa_optimal"
-		# gfx10's multi-sample swizzle patterns are not held: the vgpu
-		# faults on an MSAA image on gfx10.3, naming it
-		[ "$prof" = 680m ] && extra="--skip image_msaa_optimal"
 		# $extra unquoted on purpose: no word when empty
 		AMDBARE_VGPU_PROFILE=$prof AMDBARE_VGPU_INSTANCE=$inst VK_ICD_FILENAMES=$icd \
 			VKC_SPV_DIR=$build/vulkan "$bin" --family "$fam" $extra >"$out" 2>&1

@@ -5,7 +5,8 @@ The vgpu's shader core addresses tiled gfx10.3 images with addrlib's gfx10
 swizzle patterns (shader/swizzle_gfx10.c).  This script extracts, from
 Mesa's src/amd/addrlib/src/gfx10/gfx10SwizzlePattern.h (MIT licence, kept
 in the output), the RB+ pattern-info tables of the thin single-sample 2D
-swizzle modes and of the thick 3D ones (every gfx10.3 chip is RB+: Gfx10Lib::HwlConvertChipFamily
+swizzle modes, of the thick 3D ones and of the multi-sample 64 KiB Z_X/R_X
+ones (every gfx10.3 chip is RB+: Gfx10Lib::HwlConvertChipFamily
 sets supportRbPlus for Navi 21..24, Van Gogh, Rembrandt, gfx1036/1037) as
 Gfx10Lib::GetSwizzlePatternInfo picks them, and the nibble rows they
 reference, re-indexed.  The same method as tools/gen-gfx11-swizzle.py.
@@ -55,6 +56,17 @@ MODES_3D = [
     (26, "GFX10_SW_64K_D3_X_RBPLUS_PATINFO", "SW_64KB_D_X"),
 ]
 
+# the multi-sample 2D RB+ pattern-info tables, by mode and fragment count
+# (Gfx10Lib::GetSwizzlePatternInfo with numFrag 2, 4, 8: only the 64 KiB
+# Z_X and R_X modes have them, besides the VAR modes, which gfx10.3 has no
+# variable block size for); appended after the one-sample tables, so that
+# the nibble rows those use keep their indices
+MODES_MSAA = [
+    (mode, frags, "GFX10_SW_64K_%s_X_%dxaa_RBPLUS_PATINFO" % (zr, frags), label)
+    for mode, zr, label in ((24, "Z", "SW_64KB_Z_X"), (27, "R", "SW_64KB_R_X"))
+    for frags in (2, 4, 8)
+]
+
 
 def main():
     if len(sys.argv) != 2:
@@ -75,7 +87,7 @@ def main():
         return remap[n][idx]
 
     infos = {}
-    for _, tab, _ in MODES + MODES_3D:
+    for _, tab, _ in MODES + MODES_3D + [(m, t, l) for m, _, t, l in MODES_MSAA]:
         if tab in infos:
             continue
         rows = []
@@ -92,6 +104,7 @@ def main():
               " * The RB+ thin one-sample 2D pattern-info tables and the 3D thick ones\n"
               " * (15 pipe/packer groups x 5 element sizes each) and the nibble rows\n"
               " * they use, re-indexed.\n"
+              " * Then the multi-sample (2, 4, 8 fragments) 64 KiB Z_X/R_X RB+ tables.\n"
               " * Each nibble entry is an address bit: the XOR of the x (bits 15:0),\n"
               " * y (31:16), z (47:32) and sample (63:48) coordinate bits it names.\n"
               " * addrlib's licence:\n *\n")
@@ -119,7 +132,11 @@ def main():
     out.write("const struct gfx11_swz_mode gfx10_swz_modes_3d[] = {\n")
     for mode, tab, label in MODES_3D:
         out.write("\t{ %d, \"%s\", %s, 0 },\n" % (mode, label, names[tab]))
-    out.write("};\n\nconst unsigned gfx10_swz_nmodes_3d = %d;\n" % len(MODES_3D))
+    out.write("};\n\nconst unsigned gfx10_swz_nmodes_3d = %d;\n\n" % len(MODES_3D))
+    out.write("const struct gfx11_swz_mode gfx10_swz_modes_msaa[] = {\n")
+    for mode, frags, tab, label in MODES_MSAA:
+        out.write("\t{ %d, \"%s\", %s, %d },\n" % (mode, label, names[tab], frags))
+    out.write("};\n\nconst unsigned gfx10_swz_nmodes_msaa = %d;\n" % len(MODES_MSAA))
 
 
 if __name__ == "__main__":

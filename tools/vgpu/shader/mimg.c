@@ -58,7 +58,8 @@
  * tfe/lwe, 64-bit image atomics.
  * MSAA (TYPE 14 2D_MSAA / 15 2D_MSAA_ARRAY, dim 2D_MSAA / 2D_MSAA_ARRAY:
  * x, y, [layer,] sample): samples = 1 << LAST_LEVEL, one level, tiled in
- * addrlib's multi-sample Z_X/R_X patterns (swizzle_gfx11.c; addrlib
+ * addrlib's multi-sample Z_X/R_X patterns (swizzle_gfx11.c; gfx10.3:
+ * swizzle_gfx10.c's 64 KiB ones; addrlib
  * allows no linear MSAA surface); a sample index past the image's samples,
  * resinfo and the _mip forms on MSAA fault.
  * Cube (TYPE 11, dim cube: x, y, face): a 2D array of faces, the face
@@ -74,7 +75,8 @@
  * HwlComputeSurfaceInfoLinear has the same 256-byte pitch and the same mip
  * chain, smallest level first); tiled ones take addrlib's gfx10 RB+
  * tables (shader/swizzle_gfx10.c: thin 2D modes with mip chains, thick 3D
- * with one level); the modes the tables do not hold fault.
+ * with one level, MSAA in 64 KiB Z_X/R_X); the modes the tables do not
+ * hold fault.
  */
 #include "internal.h"
 #include "mimg_image.h"
@@ -148,7 +150,12 @@ void shader_mimg_resolve(struct shader_icache_entry *e)
  * addrlib's ValidateNonSwModeParams refuses MSAA with mips).  addrlib's
  * ValidateSwModeParams refuses a linear MSAA surface, and only the 64 KiB
  * and 256 KiB Z_X/R_X modes have multi-sample patterns
- * (Gfx11Lib::GetSwizzlePatternInfo); anything else faults. */
+ * (Gfx11Lib::GetSwizzlePatternInfo); anything else faults.  gfx10.3 (the
+ * gfx10 T#: 9-bit FORMAT of gfx10 codes; TYPE, LAST_LEVEL, SW_MODE, DEPTH
+ * and BASE_ARRAY where gfx11 has them, and RADV writes LAST_LEVEL the same
+ * way): addrlib's gfx10 RB+ numFrag patterns, which only the 64 KiB Z_X
+ * (up to 32-bit texels: Gfx10Lib::ValidateSwModeParams) and R_X modes
+ * have (shader/swizzle_gfx10.c). */
 static int image_msaa_of(struct shader_core *c, const struct shader_wave *w,
 			 const struct isa_inst *in, struct image *im)
 {
@@ -161,7 +168,15 @@ static int image_msaa_of(struct shader_core *c, const struct shader_wave *w,
 	}
 	if (in->tfe || in->lwe)
 		return shader_fault(c, "MIMG tfe/lwe is not modelled");
-	im->f = buf_format_of(code);
+	bool gfx103 = c->gen == ISA_GEN_GFX103;
+	if (gfx103) {
+		/* gfx10.3's 9-bit FORMAT and gfx10 codes (as image_of) */
+		static const struct buf_format none = { 0, 0, 0, 0 };
+		code = (d[1] >> 20) & 0x1ffu;
+		im->f = code <= 77 ? buf_format_of_gfx103(code) : none;
+	} else {
+		im->f = buf_format_of(code);
+	}
 	if (!im->f.ncomp) {
 		snprintf(msg, sizeof(msg), "image FORMAT %u is invalid or not modelled", code);
 		return shader_fault(c, msg);
@@ -182,13 +197,21 @@ static int image_msaa_of(struct shader_core *c, const struct shader_wave *w,
 	unsigned log2s = (d[3] >> 16) & 0xfu;
 	im->samples = 1u << log2s;
 	const struct vgpu_profile *prof = vgpu_profile_get(NULL);
-	if (log2s < 1 || log2s > 3 || sw_mode == 0 || (im->bytes & (im->bytes - 1)) || !prof ||
-	    !gfx11_swz_layout_msaa(sw_mode, (unsigned)__builtin_ctz(im->bytes), prof->gb_addr_config,
-				   im->width, im->height, im->samples, &im->swz)) {
+	bool ok = log2s >= 1 && log2s <= 3 && sw_mode != 0 && !(im->bytes & (im->bytes - 1)) && prof;
+	unsigned elem_log2 = (unsigned)__builtin_ctz(im->bytes);
+	if (ok && gfx103)
+		ok = gfx10_swz_layout_msaa(sw_mode, elem_log2, prof->gb_addr_config, im->width,
+					   im->height, im->samples, &im->swz);
+	else if (ok)
+		ok = gfx11_swz_layout_msaa(sw_mode, elem_log2, prof->gb_addr_config, im->width,
+					   im->height, im->samples, &im->swz);
+	if (!ok) {
 		snprintf(msg, sizeof(msg), "MSAA image of %u samples (LAST_LEVEL %u) with SW_MODE %u "
 			 "(%s) of %u-byte texels is not modelled (addrlib has multi-sample "
-			 "patterns for 2, 4, 8 samples in the 64KB/256KB Z_X/R_X modes only)",
-			 im->samples, log2s, sw_mode, gfx11_swz_mode_name(sw_mode), im->bytes);
+			 "patterns for 2, 4, 8 samples in the %s modes only)",
+			 im->samples, log2s, sw_mode, gfx11_swz_mode_name(sw_mode), im->bytes,
+			 gfx103 ? "gfx10 RB+ 64KB Z_X (up to 32-bit texels)/R_X"
+				: "64KB/256KB Z_X/R_X");
 		return shader_fault(c, msg);
 	}
 	return 0;
@@ -240,13 +263,8 @@ static int image_of(struct shader_core *c, const struct shader_wave *w, const st
 	bool gfx103 = c->gen == ISA_GEN_GFX103;
 	if (gfx103)
 		code = (d[1] >> 20) & 0x1ffu;
-	/* MSAA: gfx11's multi-sample patterns are held (image_msaa_of);
-	 * gfx10's are not */
-	if ((type == 14 || type == 15) && gfx103) {
-		snprintf(msg, sizeof(msg), "MSAA image (TYPE %u) on gfx10.3 is not modelled (gfx10's "
-			 "multi-sample swizzle patterns are not held)", type);
-		return shader_fault(c, msg);
-	}
+	/* MSAA: addrlib's multi-sample patterns, gfx11's or gfx10's RB+ ones
+	 * (image_msaa_of) */
 	if (type == 14 || type == 15)
 		return image_msaa_of(c, w, in, im);
 	/* gfx11 3D in an S or D swizzle mode is "thick" (HwlIsThick: blocks

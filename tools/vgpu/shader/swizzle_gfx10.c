@@ -25,7 +25,16 @@
  *   offset   = gfx11_swz_offset (the same formula: gfx10's
  *              ComputeSurfaceAddrFromCoordMacroTiled).
  * This is the algorithm of shader/swizzle_gfx11.c with gfx10's tables and
- * gfx10's Z-only mip-tail narrowing.  Not held: a 256-byte mode with
+ * gfx10's Z-only mip-tail narrowing.
+ * MSAA (gfx10_swz_layout_msaa: 2, 4 or 8 fragments, 2D, one level): the
+ * numFrag pattern tables GetSwizzlePatternInfo picks for SW_64KB_Z_X and
+ * SW_64KB_R_X (the only modes with multi-sample RB+ patterns besides the
+ * VAR ones, whose variable block size gfx10.3 does not have), index
+ * m_colorBaseIndex + log2(bytes per texel); the block holds 64 KiB /
+ * (bytes per texel * fragments) texels (Lib::ComputeThinBlockDimension
+ * with numFrags), a slice is pitch * height * bytes * fragments
+ * (ComputeSurfaceInfoMacroTiled), and the pattern places the sample index
+ * (ComputeSurfaceAddrFromCoordMacroTiled's numFrags > 1 branch).  Not held: a 256-byte mode with
  * several levels, thick 3D with several levels (its tail is deeper).
  */
 #include "swizzle_gfx10.h"
@@ -35,6 +44,66 @@
 static uint32_t shift_ceil(uint32_t a, unsigned b)
 {
 	return (a >> b) + ((a & ((1u << b) - 1)) ? 1 : 0);
+}
+
+/* m_colorBaseIndex / 5 (Gfx10Lib::HwlInitGlobalParams, RB+): the
+ * pipe/packer group of GB_ADDR_CONFIG, or -1 outside addrlib's asserts
+ * (256-byte pipe interleave; packers <= pipes <= packers + 2) or the
+ * tables' 15 groups */
+static int rbplus_group(uint32_t gb_addr_config)
+{
+	unsigned pipes = gb_addr_config & 7, pkrs = (gb_addr_config >> 8) & 7;
+	if (((gb_addr_config >> 3) & 7) != 0 || pkrs > pipes || pipes - pkrs > 2 || pipes > 6)
+		return -1;
+	unsigned group = pipes + (pkrs >= 2 ? 2 * pkrs - 2 : 0);
+	return group < 15 ? (int)group : -1;
+}
+
+static void set_pattern(struct gfx11_swz *s, const struct gfx11_swz_patinfo *pi)
+{
+	for (unsigned i = 0; i < 8; i++)
+		s->pattern[i] = gfx10_swz_nibble01[pi->n01][i];
+	for (unsigned i = 0; i < 4; i++) {
+		s->pattern[8 + i] = gfx10_swz_nibble2[pi->n2][i];
+		s->pattern[12 + i] = gfx10_swz_nibble3[pi->n3][i];
+		s->pattern[16 + i] = gfx10_swz_nibble4[pi->n4][i];
+	}
+}
+
+bool gfx10_swz_layout_msaa(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_config,
+			   uint32_t width, uint32_t height, unsigned samples, struct gfx11_swz *s)
+{
+	const struct gfx11_swz_mode *m = NULL;
+	for (unsigned i = 0; i < gfx10_swz_nmodes_msaa; i++)
+		if (gfx10_swz_modes_msaa[i].sw_mode == sw_mode && gfx10_swz_modes_msaa[i].samples == samples)
+			m = &gfx10_swz_modes_msaa[i];
+	int group = rbplus_group(gb_addr_config);
+	/* ValidateSwModeParams: a Z-order MSAA surface has at most 32-bit
+	 * texels (any MSAA surface at most 128-bit ones) */
+	if (!m || group < 0 || elem_log2 > (sw_mode == 24 ? 2u : 4u))
+		return false;
+	set_pattern(s, &m->info[group * 5 + elem_log2]);
+	s->samples = samples;
+	s->blk_log2 = 16;
+	/* Lib::ComputeThinBlockDimension: width takes the odd bit for 4x, and
+	 * for 2x/8x not (the 64 KiB block's log2 is even) */
+	unsigned log2s = (unsigned)__builtin_ctz(samples);
+	unsigned n = s->blk_log2 - elem_log2 - log2s;
+	unsigned wl = (n + ((log2s & 1) == 0 ? 1 : 0)) / 2;
+	s->blk_w = 1u << wl;
+	s->blk_h = 1u << (n - wl);
+	s->blk_d = 1;
+	s->xor_mode = true;
+	s->name = m->name;
+	s->levels = 1;
+	s->first_in_tail = 1;
+	uint64_t pitch = ((uint64_t)width + s->blk_w - 1) & ~(uint64_t)(s->blk_w - 1);
+	uint64_t h = ((uint64_t)height + s->blk_h - 1) & ~(uint64_t)(s->blk_h - 1);
+	s->pitch_blk[0] = (uint32_t)(pitch / s->blk_w);
+	s->slice_bytes = (pitch * h << elem_log2) * samples;
+	s->macro_off[0] = 0;
+	s->tail_x[0] = s->tail_y[0] = 0;
+	return true;
 }
 
 bool gfx10_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_config,
@@ -48,21 +117,12 @@ bool gfx10_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_con
 			m = &tab[i];
 	if (!m || elem_log2 > 4 || levels < 1 || levels > GFX11_SWZ_MAX_LEVELS)
 		return false;
-	unsigned pipes = gb_addr_config & 7, pkrs = (gb_addr_config >> 8) & 7;
 	bool xor_mode = sw_mode >= 20;
-	if (((gb_addr_config >> 3) & 7) != 0 || pkrs > pipes || pipes - pkrs > 2 || pipes > 6)
+	int group = rbplus_group(gb_addr_config);
+	if (group < 0)
 		return false;
-	unsigned group = xor_mode ? pipes + (pkrs >= 2 ? 2 * pkrs - 2 : 0) : 0;
-	if (group >= 15)
-		return false;
-	const struct gfx11_swz_patinfo *pi = &m->info[group * 5 + elem_log2];
-	for (unsigned i = 0; i < 8; i++)
-		s->pattern[i] = gfx10_swz_nibble01[pi->n01][i];
-	for (unsigned i = 0; i < 4; i++) {
-		s->pattern[8 + i] = gfx10_swz_nibble2[pi->n2][i];
-		s->pattern[12 + i] = gfx10_swz_nibble3[pi->n3][i];
-		s->pattern[16 + i] = gfx10_swz_nibble4[pi->n4][i];
-	}
+	set_pattern(s, &m->info[(xor_mode ? group : 0) * 5 + elem_log2]);
+	s->samples = 1;
 	s->blk_log2 = sw_mode < 4 ? 8 : sw_mode < 8 || (sw_mode >= 20 && sw_mode < 24) ? 12 : 16;
 	if (s->blk_log2 == 8 && levels > 1)
 		return false;

@@ -19,6 +19,8 @@ extern const struct gfx11_swz_mode gfx10_swz_modes[];
 extern const unsigned gfx10_swz_nmodes;
 extern const struct gfx11_swz_mode gfx10_swz_modes_3d[];   /* thick 3D (S, D_X) */
 extern const unsigned gfx10_swz_nmodes_3d;
+extern const struct gfx11_swz_mode gfx10_swz_modes_msaa[]; /* 64 KiB Z_X/R_X, 2/4/8 fragments */
+extern const unsigned gfx10_swz_nmodes_msaa;
 
 /* The layout of a width x height surface of 2^elem_log2-byte texels with
  * `levels` mip levels in swizzle mode sw_mode on a gfx10.3 GPU with
@@ -29,5 +31,16 @@ extern const unsigned gfx10_swz_nmodes_3d;
 bool gfx10_swz_layout(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_config,
 		      uint32_t width, uint32_t height, unsigned levels, bool thick3d,
 		      struct gfx11_swz *s);
+
+/* The layout of a one-level width x height 2D MSAA surface of
+ * 2^elem_log2-byte texels with `samples` (2, 4, 8) fragments in swizzle
+ * mode sw_mode on a gfx10.3 GPU with gb_addr_config, addressed by
+ * gfx11_swz_offset_msaa (the same formula: gfx10's
+ * ComputeSurfaceAddrFromCoordMacroTiled with numFrags > 1).  addrlib has
+ * multi-sample RB+ patterns for SW_64KB_Z_X and SW_64KB_R_X only, and
+ * Gfx10Lib::ValidateSwModeParams refuses a Z_X MSAA surface of more than
+ * 32-bit texels; false otherwise. */
+bool gfx10_swz_layout_msaa(unsigned sw_mode, unsigned elem_log2, uint32_t gb_addr_config,
+			   uint32_t width, uint32_t height, unsigned samples, struct gfx11_swz *s);
 
 #endif
