@@ -1454,8 +1454,9 @@ Test(vgpu_shader_mem, image_msaa_2x_array_r_x_store_load)
 }
 
 /* What the MSAA path does not define faults: a sample index past the
- * image's 4 samples, image_msaa_load, the _mip form, a linear (SW_MODE 0)
- * MSAA T# (addrlib refuses linear MSAA). */
+ * image's 4 samples, image_msaa_load of a fragment id that is not a
+ * multiple of 4 (tests/test_vgpu_msaa_load.c runs the defined ones), the
+ * _mip form, a linear (SW_MODE 0) MSAA T# (addrlib refuses linear MSAA). */
 Test(vgpu_shader_mem, image_msaa_undefined_corners_fault)
 {
 	static const uint32_t sample4[] = {
@@ -1464,6 +1465,7 @@ Test(vgpu_shader_mem, image_msaa_undefined_corners_fault)
 		0xbfb00000, /* s_endpgm */
 	};
 	static const uint32_t msaa_load[] = {
+		0x7e060282, /* v_mov_b32 v3, 2 */
 		0xf0600198, 0x00020601, /* image_msaa_load v[6:9], v[1:3], s[8:15] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA unorm */
 		0xbfb00000, /* s_endpgm */
 	};
@@ -1477,7 +1479,7 @@ Test(vgpu_shader_mem, image_msaa_undefined_corners_fault)
 		0xbfb00000, /* s_endpgm */
 	};
 	const uint32_t *bodies[] = { sample4, msaa_load, mip, linear };
-	const size_t lens[] = { 4, 3, 3, 5 };
+	const size_t lens[] = { 4, 4, 3, 5 };
 	for (unsigned i = 0; i < 4; i++) {
 		struct rig_buf *out = vgpu_rig_buf_new(0x30000);
 		uint32_t ctx = vgpu_rig_ctx_new();

@@ -161,7 +161,9 @@ int vgpu_rig_submit_compute(uint32_t ctx, const struct rig_buf *ib, uint32_t ndw
 /* RSRC1: FLOAT_MODE 0xf0 (nearest even, denormals kept), VGPRS = 1 (16
  * VGPRs in wave32); RSRC2: two user SGPRs (the output address in s[0:1]),
  * the workgroup id X in s2 and LDS_SIZE in 512-byte granules */
-#define RSRC1_16_VGPRS ((0xf0u << 12) | 1u)
+#define RSRC1_FLOAT_MODE (0xf0u << 12)
+/* RSRC1.VGPRS of the next dispatches (vgpu_rig_set_vgpr_blocks) */
+static uint32_t vgpr_blocks = 1;
 #define RSRC2_OUT_SGPRS ((2u << 1) | (1u << 7))
 #define RSRC2_LDS(granules) ((uint32_t)(granules) << 15)
 
@@ -206,7 +208,7 @@ int vgpu_rig_dispatch_grid(uint32_t ctx, const struct rig_buf *code, uint32_t st
 	p[n++] = (uint32_t)(code->va >> 40);
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
 	p[n++] = SH_COMPUTE_PGM_RSRC1;
-	p[n++] = RSRC1_16_VGPRS;
+	p[n++] = RSRC1_FLOAT_MODE | vgpr_blocks;
 	p[n++] = RSRC2_OUT_SGPRS | RSRC2_LDS(lds_granules);
 	p[n++] = PACKET3(PKT3_SET_SH_REG, 2);
 	p[n++] = SH_COMPUTE_USER_DATA_0;
@@ -216,6 +218,12 @@ int vgpu_rig_dispatch_grid(uint32_t ctx, const struct rig_buf *code, uint32_t st
 	p[n++] = dim_x; p[n++] = 1; p[n++] = 1;
 	p[n++] = INIT_COMPUTE_SHADER_EN | (wave64 ? 0 : INIT_CS_W32_EN) | initiator_bits;
 	return vgpu_rig_submit_compute(ctx, ib, n);
+}
+
+void vgpu_rig_set_vgpr_blocks(uint32_t blocks)
+{
+	cr_assert(blocks <= 63);
+	vgpr_blocks = blocks;
 }
 
 void vgpu_rig_expect_words(const struct rig_buf *out, const uint32_t *want, size_t n)

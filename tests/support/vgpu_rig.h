@@ -67,7 +67,7 @@ int vgpu_rig_submit_compute(uint32_t ctx, const struct rig_buf *ib, uint32_t ndw
 struct rig_buf *vgpu_rig_program(const uint32_t *words, size_t n);
 
 /* `groups` workgroups of `threads` work-items (wave32, or wave64) running
- * `code` with 16 VGPRs, FLOAT_MODE 0xf0, s[0:1] = out->va, the workgroup
+ * `code` with 16 VGPRs (wave32; see vgpu_rig_set_vgpr_blocks), FLOAT_MODE 0xf0, s[0:1] = out->va, the workgroup
  * id X in s2 and `lds_granules` x 512 bytes of LDS: the submission's
  * result (0, or -ECANCELED after a fault). */
 int vgpu_rig_dispatch(uint32_t ctx, const struct rig_buf *code, uint32_t groups, uint32_t threads,
@@ -80,6 +80,10 @@ int vgpu_rig_dispatch(uint32_t ctx, const struct rig_buf *code, uint32_t groups,
 int vgpu_rig_dispatch_grid(uint32_t ctx, const struct rig_buf *code, uint32_t start_x,
 			   uint32_t dim_x, uint32_t num_thread_x, uint32_t initiator_bits,
 			   uint32_t lds_granules, bool wave64, const struct rig_buf *out);
+
+/* COMPUTE_PGM_RSRC1.VGPRS for the dispatches that follow in this test
+ * (default 1: 16 VGPRs in wave32; gfx11 allocates blocks of 8 there). */
+void vgpu_rig_set_vgpr_blocks(uint32_t blocks);
 
 /* cr_expect that the first `n` words of `out` are `want`. */
 void vgpu_rig_expect_words(const struct rig_buf *out, const uint32_t *want, size_t n);

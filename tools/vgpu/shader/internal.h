@@ -110,6 +110,7 @@ enum shader_mem_kind {
 	MEM_DS_NOP, MEM_DS_PERMUTE, MEM_DS_BPERMUTE, MEM_DS_SWIZZLE, MEM_DS_APPEND,
 	MEM_DS_CONSUME, MEM_DS_LOAD_ADDTID, MEM_DS_STORE_ADDTID, MEM_DS_CONDXCHG,
 	MEM_IMG_RESINFO,               /* image_get_resinfo */
+	MEM_IMG_MSAA_LOAD,             /* image_msaa_load (shader/mimg.c) */
 	MEM_DS_GWS,                    /* ds_gws_*: aop is the GWS_* operation (shader/ds.c) */
 	MEM_DS_GS_REG,                 /* ds_add/sub_gs_reg_rtn: aop 1 for sub (shader/ds.c) */
 	MEM_UNMODELLED                 /* named, known, and faulting with a reason */

@@ -53,9 +53,9 @@
  * by slice, S/D modes thick (one level).
  * Not modelled (a fault naming it): the tiled modes swizzle_gfx11.c does
  * not hold (the _T modes, S/Z/R without _X in 2D, a 256-byte mode with
- * several levels, a thick 3D mode with several), image_msaa_load (which
- * samples land in which VGPR is not defined by a source the vgpu has),
- * tfe/lwe, 64-bit image atomics.
+ * several levels, a thick 3D mode with several), tfe/lwe, 64-bit image
+ * atomics, and image_msaa_load where no source defines it (see
+ * image_msaa_load below).
  * MSAA (TYPE 14 2D_MSAA / 15 2D_MSAA_ARRAY, dim 2D_MSAA / 2D_MSAA_ARRAY:
  * x, y, [layer,] sample): samples = 1 << LAST_LEVEL, one level, tiled in
  * addrlib's multi-sample Z_X/R_X patterns (swizzle_gfx11.c; gfx10.3:
@@ -125,9 +125,12 @@ void shader_mimg_resolve(struct shader_icache_entry *e)
 		p->why = "image sampling, gather4 and get_lod (filtered reads through a "
 			 "sampler) are not modelled";
 	if (!strcmp(n, "image_msaa_load")) {
-		p->why = "image_msaa_load (several samples of one component per VGPR) is not "
-			 "modelled: which samples it returns for a fragment id, and in which "
-			 "VGPR, is not defined by a source the vgpu has";
+		if (e->inst.gen == ISA_GEN_GFX11)
+			p->kind = MEM_IMG_MSAA_LOAD;
+		else
+			p->why = "image_msaa_load on gfx10.3 is not modelled (LLVM: it only works "
+				 "correctly with single-channel formats there, and returns "
+				 "popcount(dmask) dwords, not four samples)";
 	} else if (!strncmp(n, "image_atomic_", 13)) {
 		static const struct { const char *name; uint8_t aop; } ops[] = {
 			{ "swap", AOP_SWAP }, { "cmpswap", AOP_CMPSWAP }, { "add", AOP_ADD },
@@ -485,6 +488,87 @@ static int image_resinfo(struct shader_core *c, struct shader_wave *w, const str
 	return 0;
 }
 
+/* image_msaa_load: one component of four consecutive samples.  The RDNA3
+ * guide only says "Load up to 4 samples of 1 component from an MSAA
+ * resource with a user-specified fragment ID"; what it returns is pinned
+ * down by LLVM's AMDGPUImageIntrinsicOptimizer, which on gfx11 parts
+ * without FeatureMSAALoadDstSelBug (GC 11.5: llc-19 -mcpu=gfx1150/1151/
+ * 1152 emit it, gfx1100-1103 do not) replaces image loads of samples
+ * 4g..4g+3 of one texel, each with the same one-channel dmask, by one
+ * image_msaa_load with that dmask and fragment id 4g, whose element k is
+ * sample 4g + k (d16: four halves, two per VGPR).  So: dmask has one bit,
+ * the channel as image_load returns it (after DST_SEL); VDATA[k] is that
+ * channel of sample F + k.  What no source defines faults: a dmask with
+ * several bits, a fragment id that is not a multiple of 4, another dim, a
+ * non-MSAA image, gfx10.3 (shader_mimg_resolve: LLVM says its msaa_load
+ * "only works correctly with single-channel texture formats"), and on GC 11.0 (the DstSel bug: "MSAA
+ * loads not honoring dst_sel") a DST_SEL of the channel other than the
+ * channel itself, where honoring it or not would differ.  Samples past
+ * the image's, like texels outside it, read 0 (LLVM merges loads of
+ * samples 0 and 1 of a 2-sample image into one msaa_load and never uses
+ * the other two). */
+static int image_msaa_load(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
+			   const struct image *im)
+{
+	char msg[200];
+	if (im->samples < 2 || (in->dim != 6 && in->dim != 7))
+		return shader_fault(c, "image_msaa_load of a non-MSAA image or dim is not modelled");
+	if (__builtin_popcount(in->dmask) != 1) {
+		snprintf(msg, sizeof(msg), "image_msaa_load with dmask 0x%x is not modelled (one "
+			 "component only)", in->dmask);
+		return shader_fault(c, msg);
+	}
+	unsigned ch = (unsigned)__builtin_ctz(in->dmask);
+	unsigned sel = (im->dst_sel >> (3 * ch)) & 7u;
+	const struct vgpu_profile *prof = vgpu_profile_get(NULL);
+	if (prof && prof->gc_major == 11 && prof->gc_minor == 0 && sel != 4 + ch) {
+		snprintf(msg, sizeof(msg), "image_msaa_load of channel %u with DST_SEL %u on GC 11.0 "
+			 "is not modelled (LLVM's MSAALoadDstSelBug: these parts do not honor "
+			 "dst_sel)", ch, sel);
+		return shader_fault(c, msg);
+	}
+	const struct isa_operand *vdata = &in->ops[0];
+	bool d16 = in->d16, fp = im->f.nf != NF_UINT && im->f.nf != NF_SINT;
+	uint32_t one = fp ? (d16 ? 0x3c00u : 0x3f800000u) : 1;
+	unsigned nc = in->dim == 7 ? 3 : 2;   /* x, y, [layer,] fragment id */
+	uint64_t exec = wave_exec(c, w);
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((exec >> lane) & 1))
+			continue;
+		uint32_t x = coord(w, in, 0, lane), y = coord(w, in, 1, lane);
+		uint32_t layer = nc == 3 ? coord(w, in, 2, lane) : 0;
+		uint32_t frag = coord(w, in, nc, lane);
+		if (frag % 4) {
+			snprintf(msg, sizeof(msg), "image_msaa_load with fragment id %u (not a multiple "
+				 "of 4) is not modelled", frag);
+			return shader_fault(c, msg);
+		}
+		uint32_t slice = layer > 0x1fffu ? 0x2000u : im->base_array + layer;
+		for (unsigned k = 0; k < 4; k++) {
+			uint32_t v = 0;
+			uint64_t off = 0;
+			uint32_t sample = frag + k;
+			if (sample >= frag && sample < im->samples &&
+			    texel_offset(im, x, y, slice, im->base_level, sample, &off)) {
+				uint8_t buf[16] = { 0 };
+				int r = exec_vm_window_copy(&c->vm, im->base + off, buf, im->bytes, false);
+				if (r)
+					return r;
+				uint32_t comp[4];
+				texel_read(im, buf, d16, false, comp);
+				v = sel >= 4 ? comp[sel - 4] : sel == 1 ? one : 0;
+			}
+			if (!d16) {
+				*vreg(w, vdata->reg + k, lane) = v;
+			} else {
+				uint32_t *dd = vreg(w, vdata->reg + k / 2, lane);
+				*dd = k & 1 ? (*dd & 0xffffu) | (v << 16) : (*dd & 0xffff0000u) | (v & 0xffffu);
+			}
+		}
+	}
+	return 0;
+}
+
 static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 		     const struct shader_icache_entry *e)
 {
@@ -509,6 +593,8 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 		return shader_illegal(c);      /* an MSAA image has no levels */
 	if (p->kind == MEM_IMG_RESINFO)
 		return image_resinfo(c, w, in, &im);
+	if (p->kind == MEM_IMG_MSAA_LOAD)
+		return image_msaa_load(c, w, in, &im);
 	if (p->pck && (im.f.packed || im.f.bits != 32)) {
 		char msg[128];
 		snprintf(msg, sizeof(msg), "image _pck access to a format of %u-bit components: "
