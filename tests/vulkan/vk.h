@@ -99,6 +99,7 @@ int vkc_image_tests_msaa_optimal(struct vkc *v);
 int vkc_image_tests_mips_optimal(struct vkc *v);
 int vkc_image_tests_3d_optimal(struct vkc *v);
 int vkc_image_tests_r32f_minmax(struct vkc *v);
+int vkc_image_tests_r32f_minmax_tiled(struct vkc *v);
 
 /* Transfer commands through RADV's meta shaders (tests/vulkan/vkmeta.c):
  * 0 pass, -1 fail, 1 (SKIP, said on stdout) when not run here. */
