@@ -226,7 +226,7 @@ static int movrel(struct shader_core *c, struct shader_wave *w, const struct isa
  * kernel's gfx10 trap handler clears this way before it runs VALU code of
  * its own (cwsr_trap_handler_gfx10.asm: "If there was a VALU exception,
  * the exception state must be cleared").  The vgpu's VALU raises no
- * exception (no trap handler runs: MSG_RTN_GET_TMA/TBA read 0), so that
+ * exception (the vgpu installs and runs no trap handler), so that
  * state is always empty and clearing it changes nothing.  TRAPSTS is the
  * SQ's register, not the SIMD's; whether v_clrexcp also clears exception
  * bits s_setreg wrote into TRAPSTS.EXCP (8:0) / EXCP_HI (14:12) is not
