@@ -11,6 +11,7 @@
  * instruction in the comment next to it.  The expected values are
  * derived in the comments from the RDNA2 ISA's definitions.
  */
+#include "stderr_capture.h"
 #include "vgpu_rig.h"
 #include "vgpu_test.h"
 
@@ -796,4 +797,215 @@ Test(vgpu_gfx103_shader, msaa_refusals_fault)
 		tsharp_msaa(d, msaa_base(out), 16, 16, c[i].format, 14, c[i].sw_mode, c[i].log2s, 0);
 		cr_expect_eq(run_msaa(prog, desc, 1, c[i].pt, out, d), c[i].rc, "case %u", i);
 	}
+}
+
+/* The float image atomics of gfx10.3 (gfx9 and gfx11 have none), with the
+ * f32 semantics of buffer_atomic_fmin/fmax/fcmpswap: min/max are IEEE
+ * minNum/maxNum (a NaN operand loses; two NaNs give the data's), of -0.0
+ * and +0.0, which compare equal, the value in memory stays, denormals are
+ * neither flushed nor changed (the result is one operand's bits);
+ * fcmpswap takes DATA = {new value, compare value} and compares as floats
+ * (-0.0 == +0.0, a NaN equals nothing, not even its own bits), and glc
+ * returns the value before the operation in the first data VGPR only.
+ * Each row: the texel's value before, the data (and for fcmpswap the
+ * compare value), the value after. */
+#define QNAN 0x7fc00000u
+#define NZERO 0x80000000u
+#define DEN 0x00000001u     /* the smallest positive denormal */
+#define NDEN 0x80000001u
+#define INF 0x7f800000u
+#define NINF 0xff800000u
+#define F1 0x3f800000u
+#define F2 0x40000000u
+#define FM3 0xc0400000u
+#define F5 0x40a00000u
+#define F7 0x40e00000u
+static const uint32_t fmin_rows[10][3] = {
+	{ F1, F2, F1 }, { F2, FM3, FM3 }, { 0, NZERO, 0 }, { NZERO, 0, NZERO },
+	{ QNAN, F5, F5 }, { F5, QNAN, F5 }, { DEN, 0, 0 }, { DEN, NDEN, NDEN },
+	{ NINF, F1, NINF }, { QNAN | 1, QNAN | 2, QNAN | 2 },
+};
+static const uint32_t fmax_rows[10][3] = {
+	{ F1, F2, F2 }, { F2, FM3, F2 }, { 0, NZERO, 0 }, { NZERO, 0, NZERO },
+	{ QNAN, F5, F5 }, { F5, QNAN, F5 }, { DEN, 0, DEN }, { NDEN, DEN, DEN },
+	{ INF, F1, INF }, { QNAN | 1, QNAN | 2, QNAN | 2 },
+};
+static const uint32_t fcmpswap_rows[10][4] = {
+	{ F1, F7, F1, F7 },    { F1, F7, F2, F1 },      { NZERO, F7, 0, F7 },
+	{ 0, F7, NZERO, F7 },  { QNAN, F7, QNAN, QNAN }, { DEN, F7, DEN, F7 },
+	{ DEN, F7, 0, DEN },   { F2, F7, F2 | 1, F2 },   { INF, NINF, INF, NINF },
+	{ F5, QNAN, F5, QNAN },
+};
+
+/* Lane i: x, y, fmin data, fmax data, fcmpswap {new, compare} from the
+ * table at 32 i; image_atomic_fmin/fmax/fcmpswap with glc on three 32_FLOAT
+ * images (gfx10 code 22); the three old values and the compare VGPR
+ * stored back over the lane's row. */
+static const uint32_t float_atomics_code[] = {
+	0x34140085,             /* v_lshlrev_b32_e32 v10, 5, v0 */
+	0xdc388000, 0x0100000a, /* global_load_dwordx4 v[1:4], v10, s[0:1] */
+	0xdc348010, 0x0500000a, /* global_load_dwordx2 v[5:6], v10, s[0:1] offset:16 */
+	0xf40c0101, 0xfa000000, /* s_load_dwordx8 s[4:11], s[2:3], 0x0 */
+	0xf40c0301, 0xfa000020, /* s_load_dwordx8 s[12:19], s[2:3], 0x20 */
+	0xf40c0501, 0xfa000040, /* s_load_dwordx8 s[20:27], s[2:3], 0x40 */
+	0xbf8c0070,             /* s_waitcnt vmcnt(0) lgkmcnt(0) */
+	/* image_atomic_fmin v3, v[1:2], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm glc */
+	0xf0783108, 0x00010301,
+	/* image_atomic_fmax v4, v[1:2], s[12:19] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm glc */
+	0xf07c3108, 0x00030401,
+	/* image_atomic_fcmpswap v[5:6], v[1:2], s[20:27] dmask:0x3 dim:SQ_RSRC_IMG_2D unorm glc */
+	0xf0743308, 0x00050501,
+	0xbf8c3f70,             /* s_waitcnt vmcnt(0) */
+	0xdc788000, 0x0000030a, /* global_store_dwordx4 v10, v[3:6], s[0:1] */
+	0xbf810000,             /* s_endpgm */
+};
+
+/* Runs the program on `n` lanes, lane i on texel xy[i] at byte `at[i]`
+ * of each image, with table row rows[i]; `at0[k]` is image k's first
+ * byte, `t` the three T#s already written. */
+static void run_float_atomics(unsigned n, const uint32_t (*xy)[2], const uint32_t *at,
+			      const unsigned *rows, uint8_t *const at0[3], struct rig_buf *desc)
+{
+	struct rig_buf *prog = vgpu_rig_program(float_atomics_code,
+						sizeof(float_atomics_code) / 4);
+	struct rig_buf *io = vgpu_rig_buf_new(4096);
+	uint32_t *q = io->cpu;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = rows[i];
+		memcpy(at0[0] + at[i], &fmin_rows[k][0], 4);
+		memcpy(at0[1] + at[i], &fmax_rows[k][0], 4);
+		memcpy(at0[2] + at[i], &fcmpswap_rows[k][0], 4);
+		uint32_t row[6] = { xy[i][0], xy[i][1], fmin_rows[k][1], fmax_rows[k][1],
+				    fcmpswap_rows[k][1], fcmpswap_rows[k][2] };
+		memcpy(&q[8 * i], row, sizeof(row));
+	}
+	uint32_t user[4] = { (uint32_t)io->va, (uint32_t)(io->va >> 32), (uint32_t)desc->va,
+			     (uint32_t)(desc->va >> 32) };
+	uint32_t size[3] = { n, 1, 1 };
+	cr_assert_eq(dispatch(prog, size, 0, user, 4, 0), 0);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = rows[i];
+		uint32_t v[3];
+		for (unsigned j = 0; j < 3; j++)
+			memcpy(&v[j], at0[j] + at[i], 4);
+		cr_expect_eq(v[0], fmin_rows[k][2], "fmin row %u: 0x%08x", k, v[0]);
+		cr_expect_eq(v[1], fmax_rows[k][2], "fmax row %u: 0x%08x", k, v[1]);
+		cr_expect_eq(v[2], fcmpswap_rows[k][3], "fcmpswap row %u: 0x%08x", k, v[2]);
+		cr_expect_eq(q[8 * i], fmin_rows[k][0], "fmin row %u: glc old value", k);
+		cr_expect_eq(q[8 * i + 1], fmax_rows[k][0], "fmax row %u: glc old value", k);
+		cr_expect_eq(q[8 * i + 2], fcmpswap_rows[k][0], "fcmpswap row %u: glc old value", k);
+		cr_expect_eq(q[8 * i + 3], fcmpswap_rows[k][2],
+			     "fcmpswap row %u: the compare VGPR is not written", k);
+	}
+}
+
+/* Linear 16 x 2 images: lane i on texel (i, 1), at 256 + 4 i (the
+ * 256-byte row pitch). */
+Test(vgpu_gfx103_shader, float_image_atomics_linear)
+{
+	struct rig_buf *desc = vgpu_rig_buf_new(4096);
+	uint8_t *at0[3];
+	uint32_t *t = desc->cpu;
+	for (unsigned j = 0; j < 3; j++) {
+		struct rig_buf *img = vgpu_rig_buf_new(4096);
+		at0[j] = img->cpu;
+		tsharp_gfx103(&t[8 * j], img->va, 16, 2, 22);
+	}
+	uint32_t xy[10][2], at[10];
+	unsigned rows[10];
+	for (unsigned i = 0; i < 10; i++) {
+		xy[i][0] = i;
+		xy[i][1] = 1;
+		at[i] = 256 + 4 * i;
+		rows[i] = i;
+	}
+	run_float_atomics(10, xy, at, rows, at0, desc);
+}
+
+/* Tiled 256 x 128 images in SW_64KB_R_X with pipe/bank XOR 3, the texels
+ * and addresses of tiled_64kb_r_x_image: (9, 10) at 0x1824 ^ 0x300,
+ * (100, 77) at 0xf4d0 ^ 0x300, (130, 5) at 0x10000 + (0x8098 ^ 0x300). */
+Test(vgpu_gfx103_shader, float_image_atomics_tiled)
+{
+	struct rig_buf *desc = vgpu_rig_buf_new(4096);
+	uint8_t *at0[3];
+	uint32_t *t = desc->cpu;
+	for (unsigned j = 0; j < 3; j++) {
+		struct rig_buf *img = vgpu_rig_buf_new(3 * 65536);
+		uint64_t base = (img->va + 0xffff) & ~0xffffull;
+		at0[j] = (uint8_t *)img->cpu + (base - img->va);
+		tsharp_gfx103(&t[8 * j], base | 0x300, 256, 128, 22);
+		t[8 * j + 3] |= 27u << 20; /* SW_MODE 27: SW_64KB_R_X */
+	}
+	const uint32_t xy[3][2] = { { 9, 10 }, { 100, 77 }, { 130, 5 } };
+	const uint32_t at[3] = { 0x1824 ^ 0x300, 0xf4d0 ^ 0x300, 0x10000 + (0x8098 ^ 0x300) };
+	const unsigned rows[3] = { 0, 3, 6 };
+	run_float_atomics(3, xy, at, rows, at0, desc);
+}
+
+/* Float atomics need one 32-bit channel: on a 16_16_FLOAT image (gfx10
+ * code 29) image_atomic_fmin faults naming what is not modelled. */
+Test(vgpu_gfx103_shader, float_image_atomic_on_two_channels_faults)
+{
+	static const uint32_t code[] = {
+		0xf40c0101, 0xfa000000, /* s_load_dwordx8 s[4:11], s[2:3], 0x0 */
+		0x7e000280,             /* v_mov_b32_e32 v0, 0 */
+		0x7e020280,             /* v_mov_b32_e32 v1, 0 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		/* image_atomic_fmin v3, v[0:1], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D unorm glc */
+		0xf0783108, 0x00010300,
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *desc = vgpu_rig_buf_new(4096);
+	struct rig_buf *img = vgpu_rig_buf_new(4096);
+	tsharp_gfx103(desc->cpu, img->va, 8, 4, 29);
+	uint32_t user[4] = { 0, 0, (uint32_t)desc->va, (uint32_t)(desc->va >> 32) };
+	uint32_t size[3] = { 1, 1, 1 };
+	struct stderr_capture cap;
+	char log[4096];
+	stderr_capture_begin(&cap);
+	int r = dispatch(prog, size, 0, user, 4, 0);
+	stderr_capture_end(&cap, log, sizeof(log));
+	cr_assert_eq(r, -ECANCELED);
+	cr_expect(strstr(log, "one-channel 32-bit") != NULL, "%s", log);
+}
+
+/* v_clrexcp (RDNA2 ISA: "Clear wave's exception state in the SIMD"): the
+ * vgpu's VALU raises no exception, so there is nothing to clear and the
+ * wave goes on (both encodings); TRAPSTS is left as it was (SAVECTX, bit
+ * 10, set by s_setreg and read back).  With TRAPSTS.EXCP bits set by
+ * s_setreg, whether v_clrexcp clears them is not defined by a source the
+ * vgpu has: a fault naming it. */
+Test(vgpu_gfx103_shader, v_clrexcp)
+{
+	static const uint32_t runs[] = {
+		0xba80f803, 0x00000400, /* s_setreg_imm32_b32 hwreg(HW_REG_TRAPSTS), 0x400 */
+		0x7e008200,             /* v_clrexcp */
+		0xd5c10000, 0x00000000, /* v_clrexcp_e64 */
+		0xb904f803,             /* s_getreg_b32 s4, hwreg(HW_REG_TRAPSTS) */
+		0x7e020204,             /* v_mov_b32_e32 v1, s4 */
+		0x7e000280,             /* v_mov_b32_e32 v0, 0 */
+		0xdc708000, 0x00000100, /* global_store_dword v0, v1, s[0:1] */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t faults[] = {
+		0xba804003, 0x00000004, /* s_setreg_imm32_b32 hwreg(HW_REG_TRAPSTS, 0, 9), 4 */
+		0x7e008200,             /* v_clrexcp */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(runs, sizeof(runs) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t user[2] = { (uint32_t)out->va, (uint32_t)(out->va >> 32) };
+	uint32_t size[3] = { 1, 1, 1 };
+	cr_assert_eq(dispatch(prog, size, 0, user, 2, 0), 0);
+	cr_expect_eq(((const uint32_t *)out->cpu)[0], 0x400u, "TRAPSTS after v_clrexcp");
+	prog = vgpu_rig_program(faults, sizeof(faults) / 4);
+	struct stderr_capture cap;
+	char log[4096];
+	stderr_capture_begin(&cap);
+	int r = dispatch(prog, size, 0, user, 2, 0);
+	stderr_capture_end(&cap, log, sizeof(log));
+	cr_assert_eq(r, -ECANCELED);
+	cr_expect(strstr(log, "v_clrexcp with TRAPSTS.EXCP") != NULL, "%s", log);
 }

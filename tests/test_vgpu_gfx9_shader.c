@@ -468,3 +468,32 @@ Test(vgpu_gfx9_shader, graphics_instructions_fault_naming_them)
 	expect_fault_naming(interp_f16, sizeof(interp_f16) / 4, "v_interp_p1ll_f16");
 	expect_fault_naming(sample, sizeof(sample) / 4, NULL);
 }
+
+/* v_clrexcp (Vega ISA: clear the wave's exception state in the SIMD):
+ * the vgpu's VALU raises no exception, so the wave goes on (VOP1 and
+ * VOP3) with TRAPSTS as it was (SAVECTX, bit 10, read back); with an
+ * exception bit (EXCP_HI, 14:12) set by s_setreg it faults naming
+ * v_clrexcp (whether it clears TRAPSTS is not defined by a source the
+ * vgpu has). */
+Test(vgpu_gfx9_shader, v_clrexcp)
+{
+	static const uint32_t code[] = {
+		0xba00f803, 0x00000400, /* s_setreg_imm32_b32 hwreg(HW_REG_TRAPSTS), 0x400 */
+		0x7e006a00,             /* v_clrexcp */
+		0xd1750000, 0x00000000, /* v_clrexcp_e64 */
+		0xb884f803,             /* s_getreg_b32 s4, hwreg(HW_REG_TRAPSTS) */
+		0x7e020204,             /* v_mov_b32 v1, s4 */
+		0x7e000280,             /* v_mov_b32 v0, 0 */
+		0xdc708000, 0x00000100, /* global_store_dword v0, v1, s[0:1] */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t faults[] = {
+		0xba001303, 0x00000001, /* s_setreg_imm32_b32 hwreg(HW_REG_TRAPSTS, 12, 3), 1 */
+		0x7e006a00,             /* v_clrexcp */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = run(code, sizeof(code) / 4);
+	uint32_t want[1] = { 0x400 };
+	vgpu_rig_expect_words(out, want, 1);
+	expect_fault_naming(faults, sizeof(faults) / 4, "v_clrexcp with TRAPSTS.EXCP");
+}

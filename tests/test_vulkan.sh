@@ -6,7 +6,8 @@
 # a vgpu profile of each generation Mesa 22.3 knows (780m = GFX1103_R1,
 # 7900xtx = GFX1100; 680m = REMBRANDT, gfx1035: the gfx10.3 command
 # processor and shader core, wave64 shaders with shared VGPRs, images in
-# gfx10's T# and swizzle modes; raven = RAVEN, gfx902: the gfx9 command
+# gfx10's T# and swizzle modes, and the float image atomics RADV exposes
+# there only (image_r32f_minmax, linear and tiled); raven = RAVEN, gfx902: the gfx9 command
 # processor and shader core, DPP row_bcast/wave reductions and whole-wave
 # ds_bpermute, and images in gfx9's T# and addrlib's gfx9 swizzle
 # addressing; the MSAA image test runs on 680m in gfx10's RB+ multi-sample

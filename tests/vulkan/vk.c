@@ -75,8 +75,12 @@ int vkc_init(struct vkc *v, const char *family)
 	vkGetPhysicalDeviceProperties2(v->phys, &pp2);
 	v->subgroup_size = sg.subgroupSize;
 
+	VkPhysicalDeviceShaderAtomicFloat2FeaturesEXT af2 = {
+		.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_2_FEATURES_EXT
+	};
 	VkPhysicalDeviceShaderAtomicFloatFeaturesEXT af = {
-		.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT
+		.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT,
+		.pNext = &af2,
 	};
 	VkPhysicalDeviceVulkan12Features f12 = { .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
 						 .pNext = &af };
@@ -93,6 +97,11 @@ int vkc_init(struct vkc *v, const char *family)
 		return -1;
 	}
 	/* Enable only what the tests use (and the device has). */
+	v->image_float_minmax = af2.shaderImageFloat32AtomicMinMax;
+	VkPhysicalDeviceShaderAtomicFloat2FeaturesEXT af2_on = {
+		.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_2_FEATURES_EXT,
+		.shaderImageFloat32AtomicMinMax = VK_TRUE,
+	};
 	VkPhysicalDeviceShaderAtomicFloatFeaturesEXT af_on = {
 		.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT,
 		.shaderBufferFloat32AtomicAdd = af.shaderBufferFloat32AtomicAdd,
@@ -122,6 +131,15 @@ int vkc_init(struct vkc *v, const char *family)
 	};
 	VkDeviceCreateInfo dci = { .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, .pNext = &f2_on,
 				   .queueCreateInfoCount = 2, .pQueueCreateInfos = qci };
+	/* float image min/max: its feature struct first in the chain, and
+	 * its extension by name */
+	const char *const float2_ext = VK_EXT_SHADER_ATOMIC_FLOAT_2_EXTENSION_NAME;
+	if (v->image_float_minmax) {
+		af2_on.pNext = f2_on.pNext;
+		f2_on.pNext = &af2_on;
+		dci.enabledExtensionCount = 1;
+		dci.ppEnabledExtensionNames = &float2_ext;
+	}
 	VKC_CHECK(vkCreateDevice(v->phys, &dci, NULL, &v->dev));
 	vkGetDeviceQueue(v->dev, v->fam_gfx, 0, &v->q_gfx);
 	vkGetDeviceQueue(v->dev, v->fam_comp, 0, &v->q_comp);

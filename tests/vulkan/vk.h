@@ -31,6 +31,7 @@ struct vkc {
 	bool f16, i64, float_atomic_add, shared_float_atomic_add;
 	bool image_ext_formats;       /* shaderStorageImageExtendedFormats */
 	bool image_ms;                /* shaderStorageImageMultisample */
+	bool image_float_minmax;      /* shaderImageFloat32AtomicMinMax (VK_EXT_shader_atomic_float2) */
 	const char *spv_dir;
 	char name[256];
 };
@@ -97,6 +98,8 @@ int vkc_image_tests_array_optimal(struct vkc *v);
 int vkc_image_tests_msaa_optimal(struct vkc *v);
 int vkc_image_tests_mips_optimal(struct vkc *v);
 int vkc_image_tests_3d_optimal(struct vkc *v);
+int vkc_image_tests_r32f_minmax(struct vkc *v);
+int vkc_image_tests_r32f_minmax_tiled(struct vkc *v);
 
 /* Transfer commands through RADV's meta shaders (tests/vulkan/vkmeta.c):
  * 0 pass, -1 fail, 1 (SKIP, said on stdout) when not run here. */

@@ -684,6 +684,16 @@ static int t_image_r11g11b10(void)
 	return vkc_image_tests_r11g11b10(&V);
 }
 
+static int t_image_r32f_minmax(void)
+{
+	return vkc_image_tests_r32f_minmax(&V);
+}
+
+static int t_image_r32f_minmax_tiled(void)
+{
+	return vkc_image_tests_r32f_minmax_tiled(&V);
+}
+
 static int t_image_array_optimal(void)
 {
 	return vkc_image_tests_array_optimal(&V);
@@ -759,6 +769,8 @@ static const struct test tests[] = {
 	{ "image_r32ui", t_image_r32ui },
 	{ "image_rgb10a2", t_image_rgb10a2 },
 	{ "image_r11g11b10", t_image_r11g11b10 },
+	{ "image_r32f_minmax", t_image_r32f_minmax },
+	{ "image_r32f_minmax_tiled", t_image_r32f_minmax_tiled },
 	{ "image_array_optimal", t_image_array_optimal },
 	{ "image_mips_optimal", t_image_mips_optimal },
 	{ "image_3d_optimal", t_image_3d_optimal },

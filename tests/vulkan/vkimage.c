@@ -427,6 +427,193 @@ int vkc_image_tests_r11g11b10(struct vkc *v)
 	return img_fmt_run(v, &img_fmt_cases[2]);
 }
 
+/* ---- float min/max on an r32f image (VK_EXT_shader_atomic_float2) -------
+ * Texel i (row-major) holds vals[i % K] and takes imageAtomicMin with
+ * vals[(i % K + i / K) % K], then imageAtomicMax with vals[(i % K + K -
+ * i / K) % K]: over the 65 texels every value meets itself and its
+ * neighbours in the table, in both orders (+0/-0, -0/+0, NaN against a
+ * number and a number against NaN, denormals of both signs, infinities).
+ * The reference is IEEE minNum/maxNum as the float atomics of the AMD
+ * ISAs define them: a NaN operand loses, of operands that compare equal
+ * (-0.0 and +0.0) the value in the image stays, the result is one
+ * operand's bits (denormals kept). */
+static const uint32_t minmax_vals[] = {
+	0x00000000u, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x40200000u, 0xc0400000u,
+	0x7fc00000u, 0x00000001u, 0x807fffffu, 0x7f800000u, 0xff800000u, 0x3f800001u,
+	0x00800000u,
+};
+#define MINMAX_K (sizeof(minmax_vals) / sizeof(minmax_vals[0]))
+
+static float f32_of(uint32_t u)
+{
+	float f;
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+static uint32_t ref_minmax(uint32_t mem, uint32_t data, bool max)
+{
+	float m = f32_of(mem), d = f32_of(data);
+	if (isnan(m))
+		return data;
+	if (isnan(d))
+		return mem;
+	return (max ? d > m : d < m) ? data : mem;
+}
+
+int vkc_image_tests_r32f_minmax(struct vkc *v)
+{
+	if (!v->image_float_minmax) {
+		printf("skip image_r32f_minmax: the device reports no shaderImageFloat32AtomicMinMax "
+		       "(VK_EXT_shader_atomic_float2)\n");
+		return SKIP;
+	}
+	struct vkc_img im;
+	struct vkc_buf out;
+	struct vkc_pipe p;
+	memset(&out, 0, sizeof(out));
+	memset(&p, 0, sizeof(p));
+	const uint32_t n = IMG_W * IMG_H;
+	int r = img_new(v, VK_FORMAT_R32_SFLOAT, true, &im);
+	if (r)
+		return r;
+	r = -1;
+	if (vkc_buf_new(v, 8 + 8 * n, 0, &out))
+		goto out;
+	uint32_t *o = (uint32_t *)out.map + 2;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k = i % MINMAX_K, d = i / MINMAX_K;
+		*texel(&im, i % IMG_W, i / IMG_W) = minmax_vals[k];
+		o[i] = minmax_vals[(k + d) % MINMAX_K];
+		o[n + i] = minmax_vals[(k + MINMAX_K - d) % MINMAX_K];
+	}
+	if (img_pipe_new(v, "image_r32f_minmax", &im, &out, 0, &p) || img_run(v, &im, &p))
+		goto out;
+	const uint32_t *size = out.map;
+	if (size[0] != IMG_W || size[1] != IMG_H) {
+		fprintf(stderr, "image_r32f_minmax: imageSize %u x %u, expected %u x %u\n", size[0],
+			size[1], IMG_W, IMG_H);
+		goto out;
+	}
+	r = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k = i % MINMAX_K, d = i / MINMAX_K, before = minmax_vals[k];
+		uint32_t a = minmax_vals[(k + d) % MINMAX_K], b = minmax_vals[(k + MINMAX_K - d) % MINMAX_K];
+		uint32_t mid = ref_minmax(before, a, false), after = ref_minmax(mid, b, true);
+		uint32_t got = *texel(&im, i % IMG_W, i / IMG_W);
+		if (o[i] != before || o[n + i] != mid || got != after) {
+			fprintf(stderr, "image_r32f_minmax texel %u: 0x%08x min 0x%08x max 0x%08x: "
+				"returned 0x%08x, 0x%08x, texel 0x%08x; expected 0x%08x, 0x%08x, "
+				"0x%08x\n", i, before, a, b, o[i], o[n + i], got, before, mid, after);
+			r = -1;
+		}
+	}
+out:
+	vkc_pipe_free(v, &p);
+	vkc_buf_free(v, &out);
+	img_free(v, &im);
+	return r;
+}
+
+/* The same table on a 48 x 32 VK_IMAGE_TILING_OPTIMAL r32f image (RADV's
+ * choice of swizzle; device memory the CPU never maps): the shader stores
+ * each texel's value before, runs the two atomics and loads the texel
+ * back (image_r32f_minmax_tiled.comp). */
+#define MMT_W 48u
+#define MMT_H 32u
+
+static int img_new_optimal(struct vkc *v, const VkImageCreateInfo *ici, struct vkc_img *im);
+
+int vkc_image_tests_r32f_minmax_tiled(struct vkc *v)
+{
+	const char *name = "image_r32f_minmax_tiled";
+	if (!v->image_float_minmax) {
+		printf("skip %s: the device reports no shaderImageFloat32AtomicMinMax "
+		       "(VK_EXT_shader_atomic_float2)\n", name);
+		return SKIP;
+	}
+	struct vkc_img im;
+	struct vkc_buf out;
+	struct vkc_pipe p;
+	memset(&im, 0, sizeof(im));
+	memset(&out, 0, sizeof(out));
+	memset(&p, 0, sizeof(p));
+	const uint32_t n = MMT_W * MMT_H;
+	int r = -1;
+	VkImageCreateInfo ici = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO, .imageType = VK_IMAGE_TYPE_2D,
+		.format = VK_FORMAT_R32_SFLOAT, .extent = { MMT_W, MMT_H, 1 }, .mipLevels = 1,
+		.arrayLayers = 1, .samples = VK_SAMPLE_COUNT_1_BIT, .tiling = VK_IMAGE_TILING_OPTIMAL,
+		.usage = VK_IMAGE_USAGE_STORAGE_BIT, .sharingMode = VK_SHARING_MODE_CONCURRENT,
+		.queueFamilyIndexCount = 2, .pQueueFamilyIndices = (uint32_t[]){ v->fam_gfx, v->fam_comp },
+		.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+	};
+	if (img_new_optimal(v, &ici, &im))
+		goto out;
+	VkImageViewCreateInfo vci = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO, .image = im.img,
+		.viewType = VK_IMAGE_VIEW_TYPE_2D, .format = VK_FORMAT_R32_SFLOAT,
+		.subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1 },
+	};
+	if (vkCreateImageView(v->dev, &vci, NULL, &im.view) != VK_SUCCESS)
+		goto out;
+	if (vkc_buf_new(v, 8 + 12 * n, 0, &out))
+		goto out;
+	uint32_t *o = (uint32_t *)out.map + 2;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k = i % MINMAX_K, d = (i / MINMAX_K) % MINMAX_K;
+		o[i] = minmax_vals[k];
+		o[n + i] = minmax_vals[(k + d) % MINMAX_K];
+		o[2 * n + i] = minmax_vals[(k + MINMAX_K - d) % MINMAX_K];
+	}
+	if (img_pipe_new(v, name, &im, &out, 0, &p))
+		goto out;
+	VkCommandBuffer cb;
+	if (vkc_begin(v, v->pool, &cb))
+		goto out;
+	VkImageMemoryBarrier ib = {
+		.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+		.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+		.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED, .newLayout = VK_IMAGE_LAYOUT_GENERAL,
+		.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED, .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+		.image = im.img, .subresourceRange = { VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1 },
+	};
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 0,
+			     NULL, 0, NULL, 1, &ib);
+	vkc_bind(cb, &p, NULL);
+	vkCmdDispatch(cb, (MMT_W + 7) / 8, (MMT_H + 7) / 8, 1);
+	VkMemoryBarrier mb = { .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+			       .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
+			       .dstAccessMask = VK_ACCESS_HOST_READ_BIT };
+	vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb,
+			     0, NULL, 0, NULL);
+	if (vkc_submit_wait(v, v->q, v->pool, cb))
+		goto out;
+	const uint32_t *size = out.map;
+	if (size[0] != MMT_W || size[1] != MMT_H) {
+		fprintf(stderr, "%s: imageSize %u x %u, expected %u x %u\n", name, size[0], size[1],
+			MMT_W, MMT_H);
+		goto out;
+	}
+	r = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k = i % MINMAX_K, d = (i / MINMAX_K) % MINMAX_K, before = minmax_vals[k];
+		uint32_t a = minmax_vals[(k + d) % MINMAX_K], b = minmax_vals[(k + MINMAX_K - d) % MINMAX_K];
+		uint32_t mid = ref_minmax(before, a, false), after = ref_minmax(mid, b, true);
+		if (o[n + i] != before || o[2 * n + i] != mid || o[i] != after) {
+			fprintf(stderr, "%s texel %u: 0x%08x min 0x%08x max 0x%08x: returned 0x%08x, "
+				"0x%08x, loaded 0x%08x; expected 0x%08x, 0x%08x, 0x%08x\n", name, i,
+				before, a, b, o[n + i], o[2 * n + i], o[i], before, mid, after);
+			r = -1;
+		}
+	}
+out:
+	vkc_pipe_free(v, &p);
+	vkc_buf_free(v, &out);
+	img_free(v, &im);
+	return r;
+}
+
 /* ---- an optimally tiled 2D array: RADV's own choice of swizzle ----------- */
 
 #define ARR_W 48u

@@ -86,11 +86,24 @@ bool shader_atomic_two_data(uint8_t op)
 }
 
 /*
- * f32/f64 min/max are IEEE minNum/maxNum (a quiet NaN operand loses, as
- * the float atomics of the RDNA3 ISA define them); add rounds to nearest
+ * f32/f64 min/max: IEEE minNum/maxNum (a NaN operand loses, as the float
+ * atomics of the RDNA3 ISA define them; two NaNs give the data's), and of
+ * two operands that compare equal (-0.0 and +0.0) the one in memory stays
+ * (minNum leaves that choice open; written out here rather than left to
+ * the C library's fmin, which does not define it).  Denormals are kept:
+ * the result is one of the operands, bit for bit.  add rounds to nearest
  * even with denormals kept (the host's default); cmpswap compares as
  * floats (-0 == +0, a NaN equals nothing).
  */
+static bool min_num_takes_data(double old, double data, bool max)
+{
+	if (isnan(old))
+		return true;
+	if (isnan(data))
+		return false;
+	return max ? data > old : data < old;
+}
+
 int shader_atomic_apply(uint8_t op, bool wide, uint64_t old, uint64_t data, uint64_t data2,
 			uint64_t *out)
 {
@@ -122,13 +135,13 @@ int shader_atomic_apply(uint8_t op, bool wide, uint64_t old, uint64_t data, uint
 			    : bits_of_f32(f32_of(old) + f32_of(data));
 		break;
 	case AOP_MIN_F:
-		*out = wide ? bits_of_f64(fmin(f64_of(old), f64_of(data)))
-			    : bits_of_f32(fminf(f32_of(old), f32_of(data)));
+	case AOP_MAX_F: {
+		/* the chosen operand's bits, unchanged (an f32 compares the
+		 * same widened to double) */
+		double o = wide ? f64_of(old) : f32_of(old), d = wide ? f64_of(data) : f32_of(data);
+		*out = min_num_takes_data(o, d, op == AOP_MAX_F) ? data : old;
 		break;
-	case AOP_MAX_F:
-		*out = wide ? bits_of_f64(fmax(f64_of(old), f64_of(data)))
-			    : bits_of_f32(fmaxf(f32_of(old), f32_of(data)));
-		break;
+	}
 	case AOP_CMPSWAP_F: {
 		bool eq = wide ? f64_of(old) == f64_of(data2) : f32_of(old) == f32_of(data2);
 		*out = eq ? data : old;

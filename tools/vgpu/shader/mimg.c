@@ -137,6 +137,10 @@ void shader_mimg_resolve(struct shader_icache_entry *e)
 			{ "sub", AOP_SUB }, { "smin", AOP_MIN_I }, { "umin", AOP_MIN_U },
 			{ "smax", AOP_MAX_I }, { "umax", AOP_MAX_U }, { "and", AOP_AND },
 			{ "or", AOP_OR }, { "xor", AOP_XOR }, { "inc", AOP_INC }, { "dec", AOP_DEC },
+			/* gfx10.3's float atomics (only its decoder has them;
+			 * gfx9 and gfx11 dropped them): the f32 operations of
+			 * buffer_atomic_fcmpswap/fmin/fmax (shader/atomic.c) */
+			{ "fcmpswap", AOP_CMPSWAP_F }, { "fmin", AOP_MIN_F }, { "fmax", AOP_MAX_F },
 		};
 		for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 			if (!strcmp(n + 13, ops[i].name)) {
@@ -603,7 +607,8 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 		return shader_fault(c, msg);
 	}
 	if (p->kind == MEM_ATOMIC && (im.bytes != 4 || im.f.ncomp != 1 || in->dmask != 1) &&
-	    !(p->aop == AOP_CMPSWAP && in->dmask == 3 && im.bytes == 4))
+	    !(p->aop == AOP_CMPSWAP && in->dmask == 3 && im.bytes == 4) &&
+	    !(p->aop == AOP_CMPSWAP_F && in->dmask == 3 && im.bytes == 4 && im.f.ncomp == 1))
 		return shader_fault(c, "image atomics other than 32-bit on a one-channel 32-bit "
 				       "format are not modelled");
 	bool d16 = in->d16 && !p->pck;
@@ -640,7 +645,10 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 		if (p->kind == MEM_ATOMIC) {
 			uint64_t old = 0, nv;
 			uint64_t src = *vreg(w, vdata->reg, lane);
-			uint64_t cmp = p->aop == AOP_CMPSWAP ? *vreg(w, vdata->reg + 1, lane) : 0;
+			/* cmpswap: DATA = {new value (source), compare value},
+			 * as buffer_atomic_(f)cmpswap */
+			bool two = p->aop == AOP_CMPSWAP || p->aop == AOP_CMPSWAP_F;
+			uint64_t cmp = two ? *vreg(w, vdata->reg + 1, lane) : 0;
 			if (inside) {
 				if ((r = exec_vm_window_copy(&c->vm, va, &old, 4, false)))
 					return r;

@@ -96,7 +96,7 @@ static const struct { const char *name; int kind; } op_info[] = {
 static const char *const lane_names[] = {
 	"permlane16_b32", "permlanex16_b32", "permlane64_b32", "movrels_b32", "movreld_b32",
 	"movrelsd_b32", "movrelsd_2_b32", "swap_b32", "swaprel_b32", "nop", "pipeflush",
-	"mqsad_u32_u8", "illegal",
+	"mqsad_u32_u8", "illegal", "clrexcp",
 };
 
 static int resolve(const char *n, int16_t *ext)

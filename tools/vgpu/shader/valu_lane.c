@@ -2,7 +2,7 @@
  * Cross-lane VALU operations: the DPP16/DPP8 source-lane patterns that
  * shader/valu.c's compute() applies to src0, v_permlane16/x16/64, the
  * M0-relative moves (v_movrel*), v_swap(rel), the instructions with no
- * effect on the wave (v_nop, v_pipeflush) and v_mqsad_u32_u8, whose
+ * effect on the wave (v_nop, v_pipeflush, v_clrexcp) and v_mqsad_u32_u8, whose
  * 128-bit operands do not fit the per-lane path of shader/valu.c.  RDNA3 ISA reference; the DPP
  * modifiers as LLVM's AMDGPUModifierSyntax documents them: bound_ctrl
  * writes 0 for a source lane outside the row (else the lane is not
@@ -220,9 +220,32 @@ static int movrel(struct shader_core *c, struct shader_wave *w, const struct isa
 	return 0;
 }
 
+/*
+ * V_CLREXCP (gfx9 and gfx10.3; RDNA2 ISA: "Clear wave's exception state
+ * in the SIMD"): the state a VALU exception leaves in the SIMD, which the
+ * kernel's gfx10 trap handler clears this way before it runs VALU code of
+ * its own (cwsr_trap_handler_gfx10.asm: "If there was a VALU exception,
+ * the exception state must be cleared").  The vgpu's VALU raises no
+ * exception (the vgpu installs and runs no trap handler), so that
+ * state is always empty and clearing it changes nothing.  TRAPSTS is the
+ * SQ's register, not the SIMD's; whether v_clrexcp also clears exception
+ * bits s_setreg wrote into TRAPSTS.EXCP (8:0) / EXCP_HI (14:12) is not
+ * defined by a source the vgpu has, so with any of them set it faults
+ * rather than guess.
+ */
+static int clrexcp(struct shader_core *c, const struct shader_wave *w)
+{
+	if (w->trapsts & 0x71ffu)
+		return shader_fault(c, "v_clrexcp with TRAPSTS.EXCP/EXCP_HI bits set (by s_setreg) "
+				       "is not modelled: whether it clears them is not defined by a "
+				       "source the vgpu has");
+	return 0;
+}
+
 bool shader_valu_lane_known(const char *n, bool dpp)
 {
-	if (!strcmp(n, "v_nop") || !strcmp(n, "v_pipeflush") || !strcmp(n, "v_illegal"))
+	if (!strcmp(n, "v_nop") || !strcmp(n, "v_pipeflush") || !strcmp(n, "v_illegal") ||
+	    !strcmp(n, "v_clrexcp"))
 		return true;
 	return !dpp && (!strcmp(n, "v_permlane16_b32") || !strcmp(n, "v_permlanex16_b32") ||
 			!strcmp(n, "v_permlane64_b32") || !strncmp(n, "v_movrel", 8) ||
@@ -286,6 +309,8 @@ int shader_exec_valu_lane(struct shader_core *c, struct shader_wave *w, const st
 {
 	if (!strcmp(n, "v_nop") || !strcmp(n, "v_pipeflush"))
 		return 0;
+	if (!strcmp(n, "v_clrexcp"))
+		return clrexcp(c, w);
 	/* RDNA3 ISA: V_ILLEGAL (the all-zero word) raises an
 	 * illegal-instruction exception; there is no trap handler here */
 	if (!strcmp(n, "v_illegal"))
