@@ -35,9 +35,12 @@
  * buffer_load_lds_* faults on gfx11: LLVM 19 decodes the opcodes (and
  * ACO's assembler encodes a gfx11 MUBUF load with lds as them), but LLVM
  * lists FeatureVMemToLDSLoad for gfx9/gfx10 and not gfx11 (llc-19 cannot
- * select llvm.amdgcn.raw.buffer.load.lds for gfx1100), and no RDNA3
- * definition of their LDS address (gfx10's M0 + offset + lane * 4) was
- * available to check the gfx10.3 model against.
+ * select llvm.amdgcn.raw.buffer.load.lds for gfx1100), the RDNA3 guide's
+ * MUBUF opcode table jumps from 44 to 51 over them, and AMD's
+ * machine-readable RDNA3.5 ISA (XML) names them ("Untyped buffer load
+ * data, zero/sign extend and store in LDS destination", an implicit M0
+ * source) without an LDS address, so the gfx10.3 model (M0 + offset +
+ * lane * 4) is not reused on a guess.
  */
 #include "internal.h"
 
@@ -309,9 +312,10 @@ void shader_mubuf_resolve(struct shader_icache_entry *e)
 		return;
 	if (starts(rest, "load_lds_")) {
 		p->kind = MEM_UNMODELLED;
-		p->why = "buffer_load_lds_*: a gfx11 MUBUF load into LDS is not modelled (LLVM "
-			 "gives gfx11 no FeatureVMemToLDSLoad and its RDNA3 LDS addressing was "
-			 "not checked)";
+		p->why = "buffer_load_lds_*: a gfx11 MUBUF load into LDS is not modelled (the "
+			 "RDNA3 guide's MUBUF table skips opcodes 45-50, AMD's RDNA3.5 ISA XML "
+			 "names them with an implicit M0 but defines no LDS address, and LLVM "
+			 "gives gfx11 no FeatureVMemToLDSLoad)";
 		return;
 	}
 	if (starts(rest, "atomic_")) {
