@@ -244,3 +244,45 @@ Test(vgpu_gds_gfx9, llc_region_atomics_every_lane)
 				 N(gfx9_read), true };
 	expect_counts(&k, 256, 255);
 }
+
+/* What stays a fault with a GDS (and GWS and OA) partition: the forms the
+ * guides leave undefined on GDS, and ds_ordered_count, whose ordering
+ * rule they do not pin down; the reason names what is missing. */
+static void expect_fault(const uint32_t *code, size_t n, const char *what)
+{
+	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GDS, 4096);
+	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 64);
+	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_OA, 16);
+	struct rig_buf *out;
+	char log[4096];
+	cr_assert_eq(run(code, n, 1, 32, false, &out, log, sizeof(log)), -ECANCELED);
+	cr_expect(strstr(log, what), "want \"%s\" in: %s", what, log);
+}
+
+/* s_mov_b32 m0, 32; v_mov_b32 v0, 1; <op> gds; s_endpgm */
+#define GDS_OP(a, b) { 0xbefd00a0, 0x7e000281, a, b, 0xbf89fc07, 0xbfb00000 }
+
+Test(vgpu_gds, ordered_count_is_a_fault_naming_the_undefined_order)
+{
+	static const uint32_t code[] = GDS_OP(0xd8fe0304, 0x01000000); /* offset:772 */
+	expect_fault(code, N(code), "ds_ordered_count: GDS ordered count is not modelled (the "
+		     "ISA guides order requests by wave creation");
+}
+
+Test(vgpu_gds, append_on_gds_is_a_fault)
+{
+	static const uint32_t code[] = GDS_OP(0xd8fa0000, 0x01000000);
+	expect_fault(code, N(code), "ds_append with the gds bit: GDS append/consume");
+}
+
+Test(vgpu_gds, addtid_is_lds_only)
+{
+	static const uint32_t addtid[] = GDS_OP(0xdac60000, 0x01000000);
+	expect_fault(addtid, N(addtid), "ds_load_addtid_b32 with the gds bit: the opcode is LDS only");
+}
+
+Test(vgpu_gds, swizzle_is_lds_only)
+{
+	static const uint32_t swizzle[] = GDS_OP(0xd8d6041f, 0x01000000);
+	expect_fault(swizzle, N(swizzle), "ds_swizzle_b32 with the gds bit: the opcode is LDS only");
+}

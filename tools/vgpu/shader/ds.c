@@ -5,9 +5,11 @@
  * 32- and 64-bit integer and float atomic (with and without _rtn, the
  * 2addr exchanges), ds_permute/bpermute/swizzle, ds_append/consume,
  * ds_load/store_addtid, ds_condxchg32_rtn_b64, ds_nop, the GWS
- * operations (ds_gws_*, for a job with a GWS partition) and gfx11's GS
- * register ops (ds_add/sub_gs_reg_rtn).  GDS memory, ds_ordered_count and
- * ds_bvh_stack raise a fault naming what is not modelled and why.
+ * operations (ds_gws_*, for a job with a GWS partition), gfx11's GS
+ * register ops (ds_add/sub_gs_reg_rtn) and the loads, stores and atomics
+ * on GDS memory (the gds bit, for a job with a GDS partition: ds_gds).
+ * ds_ordered_count and ds_bvh_stack raise a fault naming what is not
+ * modelled and why.
  * Lanes run in order, one access at a time, so every access is complete
  * (and atomic with respect to the other lanes) before the next.
  */
@@ -167,12 +169,26 @@ static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struc
 
 /* Names the core knows but does not model: the fault says why.  The GWS
  * operations are executed (ds_gws below) for a job whose BO list holds a
- * GWS BO; the GDS ordered count needs GDS and OA state the vgpu does not
- * keep. */
+ * GWS BO, GDS memory (ds_gds) for one that holds a GDS BO.
+ * ds_ordered_count: the RDNA3 ISA ("Ordered Count") says the GDS
+ * "processes them in the order the waves were created", one request per
+ * wave, the increment from the first valid lane, the target one of the 16
+ * GS registers at OFFSET0[5:2], OFFSET1 [0] wave_release / [1] wave_done /
+ * [5:4] add, exchange or wrap, and M0 = {orderedCntBase[15:0] (dwords),
+ * waveCrawlerInc[2:0], logicalWaveID[12:0]}; but which logical wave id the
+ * ordering starts at, how waveCrawlerInc advances it, what
+ * wave_release/wave_done do to the order, and "how the GDS counters are
+ * initialized with their config registers" (count vs ring-buffer alloc)
+ * are given nowhere; LLVM's llvm.amdgcn.ds.ordered.add only passes the
+ * caller's M0 and offset bits through, and the CP-side ordered-append
+ * setup of a dispatch is undocumented.  An order the vgpu would invent
+ * could be wrong, so the instruction faults. */
 static const struct { const char *prefix, *why; } ds_unmodelled[] = {
-	{ "ds_ordered_count", "ds_ordered_count: GDS ordered append is not modelled (the vgpu "
-			      "keeps no GDS memory or OA ordered-wave state for the job's "
-			      "GDS/OA partition)" },
+	{ "ds_ordered_count", "ds_ordered_count: GDS ordered count is not modelled (the ISA "
+			      "guides order requests by wave creation through M0's "
+			      "logicalWaveID/waveCrawlerInc but define neither the wave id the "
+			      "order starts at, nor how the crawler advances it, nor what "
+			      "wave_release/wave_done do, nor the counters' config registers)" },
 	/* the RDNA3 guide's pseudocode pushes DATA1[0..2] and returns
 	 * DATA1[3] or pops, but leaves DECODE_ADDR/ENCODE_ADDR (the packed
 	 * stack address), INVALID_NODE and DATA_VALID undefined; its section
