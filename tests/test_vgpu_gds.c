@@ -286,3 +286,22 @@ Test(vgpu_gds, swizzle_is_lds_only)
 	static const uint32_t swizzle[] = GDS_OP(0xd8d6041f, 0x01000000);
 	expect_fault(swizzle, N(swizzle), "ds_swizzle_b32 with the gds bit: the opcode is LDS only");
 }
+
+/* Plain forms on GDS (llvm-mc-19 -mcpu=gfx1100): m0 = 64; v0 = 8;
+ * ds_store_2addr_b32 v0, v1(=0x11), v2(=0x22) offset0:1 offset1:3 gds
+ * (bytes 12 and 20); ds_load_2addr_b32 v[4:5] of the same; ds_load_u8 v6,
+ * v0 offset:4 gds; from lane 0: global_store_b96 of v[4:6]. */
+Test(vgpu_gds, two_address_and_sub_dword_forms)
+{
+	static const uint32_t code[] = {
+		0xbefd00c0, 0x7e020291, 0x7e0402a2, 0x7e000288, 0xd83a0301, 0x00020100,
+		0xbf89fc07, 0xd8de0301, 0x04000000, 0xd8ea0004, 0x06000000, 0xbf89fc07,
+		0xbefe0081, 0x7e000280, 0xdc720000, 0x00000400, 0xbf8903f7, 0xbfb00000,
+	};
+	static const uint32_t want[] = { 0x11, 0x22, 0x11 };
+	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GDS, 4096);
+	struct rig_buf *out;
+	char log[4096];
+	cr_assert_eq(run(code, N(code), 1, 32, false, &out, log, sizeof(log)), 0, "%s", log);
+	vgpu_rig_expect_words(out, want, N(want));
+}

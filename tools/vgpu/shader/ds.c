@@ -786,10 +786,19 @@ static int ds_gds(struct shader_core *c, struct shader_wave *w,
 			 "defined by the ISA guides", wbase, wsize, part);
 		return ds_gds_fault(c, name, why);
 	}
+	/* every operand check ds_share makes, made here, so that nothing
+	 * faults while the shared lock is held */
 	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
-	if (!addr)
+	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
+	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
+	const struct isa_operand *d1 = inst_op(in, ISA_FLD_DATA1);
+	bool load = p->kind == MEM_LOAD || p->kind == MEM_SUB_LOAD;
+	if (!addr || (load && !vdst) || (!load && !d0) ||
+	    (p->kind == MEM_DS_CONDXCHG && !vdst) || (p->kind == MEM_STORE && p->two && !d1) ||
+	    (p->kind == MEM_ATOMIC && (p->two || shader_atomic_two_data(p->aop)) && !d1))
 		return shader_illegal(c);
-	if (vmem_check_vgprs(c, w, addr))
+	if (vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, vdst) ||
+	    vmem_check_vgprs(c, w, d0) || vmem_check_vgprs(c, w, d1))
 		return -ECANCELED;
 	uint64_t exec = wave_exec(c, w), use = exec;
 	if (c->gen == ISA_GEN_GFX11)
