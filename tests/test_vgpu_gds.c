@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <amdgpu.h>
 #include <amdgpu_drm.h>
 
@@ -304,4 +306,39 @@ Test(vgpu_gds, two_address_and_sub_dword_forms)
 	char log[4096];
 	cr_assert_eq(run(code, N(code), 1, 32, false, &out, log, sizeof(log)), 0, "%s", log);
 	vgpu_rig_expect_words(out, want, N(want));
+}
+
+/* GDS is one memory per chip: what one process's jobs leave in it another
+ * process's job reads.  The device is opened before the fork (the vgpu
+ * instance is named per opening process: see vgpu_test_use_profile); the
+ * child runs init and add (8 waves) with its own GDS BO and exits; the
+ * parent then runs read with another GDS BO (both partitions start at
+ * GDS byte 0). */
+TestSuite(vgpu_gds_processes, .init = vgpu_rig_setup, .fini = vgpu_rig_teardown);
+
+Test(vgpu_gds_processes, another_process_reads_what_one_left)
+{
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GDS, 4096);
+		struct rig_buf *out;
+		char log[4096];
+		int r = run(gfx11_init, N(gfx11_init), 1, 32, false, &out, log, sizeof(log));
+		if (r == 0)
+			r = run(gfx11_add, N(gfx11_add), 4, 64, false, &out, log, sizeof(log));
+		_exit(r == 0 ? 0 : 1);
+	}
+	int status = 0;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child failed (%#x)", status);
+	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GDS, 4096);
+	struct rig_buf *out;
+	char log[4096];
+	cr_assert_eq(run(gfx11_read, N(gfx11_read), 1, 32, false, &out, log, sizeof(log)), 0, "%s",
+		     log);
+	const uint32_t *o = out->cpu;
+	cr_expect_eq(o[0], 8, "counter %u", o[0]);
+	cr_expect_eq(o[1], 0x11223344u);
+	cr_expect_eq(o[2], 7 * 32, "maximum %u", o[2]);
 }
