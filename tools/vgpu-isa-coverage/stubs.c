@@ -3,6 +3,7 @@
  * libc interposers) and only resolves plans: it never executes, so each of
  * these aborts if reached. */
 #include "base/vgpu_device.h"
+#include "exec/gds_mem.h"
 #include "exec/gs_regs.h"
 #include "exec/window.h"
 
@@ -62,4 +63,14 @@ uint64_t exec_gs_reg_update(unsigned sel, uint32_t data, bool sub, bool *wide)
 {
 	(void)sel; (void)data; (void)sub; (void)wide;
 	never("exec_gs_reg_update");
+}
+
+uint8_t *exec_gds_mem_lock(void)
+{
+	never("exec_gds_mem_lock");
+}
+
+void exec_gds_mem_unlock(void)
+{
+	never("exec_gds_mem_unlock");
 }

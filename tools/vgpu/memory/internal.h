@@ -123,10 +123,10 @@ struct mem_vram_file {
  * records the kernel version ("780m, kernel 6.1"); 4: the VRAM pool
  * (vram_file, mem_gbo.vram_file); 5: CPU mappings hold
  * references (mem_holder.cpu_maps); 6: the gfx11 GDS GS registers
- * (gs_regs).  An unused instance of
+ * (gs_regs); 7: the chip's GDS memory (gds).  An unused instance of
  * another version is replaced, one in use refused (memory/shared.c), never
  * misread. */
-#define MEM_SHM_VERSION 6u
+#define MEM_SHM_VERSION 7u
 
 struct mem_shared {
 	uint32_t magic, version;
@@ -151,6 +151,11 @@ struct mem_shared {
 	 * chip, as the hardware has, changed by the shader's
 	 * ds_add/sub_gs_reg_rtn and the CP's register writes (shared lock) */
 	uint32_t gs_regs[24];
+	/* the chip's GDS memory (exec/gds_mem.c): 64 KiB, the largest
+	 * gfx_v*_set_gds_init gives (gfx10.x, most gfx9); a job addresses
+	 * its VMID partition of it.  Shared by every process of the
+	 * instance, as the GDS is one per chip (shared lock) */
+	uint8_t gds[0x10000];
 	struct mem_gbo bo[MEM_MAX_BOS];
 	/* lost_gid[slot] == id of the BO in that slot: it was in VRAM at a
 	 * VRAM loss and its contents are not scrambled yet; the first process

@@ -5,13 +5,16 @@
  * 32- and 64-bit integer and float atomic (with and without _rtn, the
  * 2addr exchanges), ds_permute/bpermute/swizzle, ds_append/consume,
  * ds_load/store_addtid, ds_condxchg32_rtn_b64, ds_nop, the GWS
- * operations (ds_gws_*, for a job with a GWS partition) and gfx11's GS
- * register ops (ds_add/sub_gs_reg_rtn).  GDS memory, ds_ordered_count and
- * ds_bvh_stack raise a fault naming what is not modelled and why.
+ * operations (ds_gws_*, for a job with a GWS partition), gfx11's GS
+ * register ops (ds_add/sub_gs_reg_rtn) and the loads, stores and atomics
+ * on GDS memory (the gds bit, for a job with a GDS partition: ds_gds).
+ * ds_ordered_count and ds_bvh_stack raise a fault naming what is not
+ * modelled and why.
  * Lanes run in order, one access at a time, so every access is complete
  * (and atomic with respect to the other lanes) before the next.
  */
 #include "internal.h"
+#include "exec/gds_mem.h"
 #include "exec/gs_regs.h"
 
 #include <errno.h>
@@ -166,12 +169,26 @@ static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struc
 
 /* Names the core knows but does not model: the fault says why.  The GWS
  * operations are executed (ds_gws below) for a job whose BO list holds a
- * GWS BO; the GDS ordered count needs GDS and OA state the vgpu does not
- * keep. */
+ * GWS BO, GDS memory (ds_gds) for one that holds a GDS BO.
+ * ds_ordered_count: the RDNA3 ISA ("Ordered Count") says the GDS
+ * "processes them in the order the waves were created", one request per
+ * wave, the increment from the first valid lane, the target one of the 16
+ * GS registers at OFFSET0[5:2], OFFSET1 [0] wave_release / [1] wave_done /
+ * [5:4] add, exchange or wrap, and M0 = {orderedCntBase[15:0] (dwords),
+ * waveCrawlerInc[2:0], logicalWaveID[12:0]}; but which logical wave id the
+ * ordering starts at, how waveCrawlerInc advances it, what
+ * wave_release/wave_done do to the order, and "how the GDS counters are
+ * initialized with their config registers" (count vs ring-buffer alloc)
+ * are given nowhere; LLVM's llvm.amdgcn.ds.ordered.add only passes the
+ * caller's M0 and offset bits through, and the CP-side ordered-append
+ * setup of a dispatch is undocumented.  An order the vgpu would invent
+ * could be wrong, so the instruction faults. */
 static const struct { const char *prefix, *why; } ds_unmodelled[] = {
-	{ "ds_ordered_count", "ds_ordered_count: GDS ordered append is not modelled (the vgpu "
-			      "keeps no GDS memory or OA ordered-wave state for the job's "
-			      "GDS/OA partition)" },
+	{ "ds_ordered_count", "ds_ordered_count: GDS ordered count is not modelled (the ISA "
+			      "guides order requests by wave creation through M0's "
+			      "logicalWaveID/waveCrawlerInc but define neither the wave id the "
+			      "order starts at, nor how the crawler advances it, nor what "
+			      "wave_release/wave_done do, nor the counters' config registers)" },
 	/* the RDNA3 guide's pseudocode pushes DATA1[0..2] and returns
 	 * DATA1[3] or pops, but leaves DECODE_ADDR/ENCODE_ADDR (the packed
 	 * stack address), INVALID_NODE and DATA_VALID undefined; its section
@@ -582,19 +599,13 @@ static int ds_gs_reg(struct shader_core *c, struct shader_wave *w, const struct 
 	return 0;
 }
 
-int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
-		   const struct shader_icache_entry *e)
+/* The DS data-share operations on c->lds / c->lds_size: the workgroup's
+ * LDS, or (ds_gds) the wave's GDS window. */
+static int ds_share(struct shader_core *c, struct shader_wave *w,
+		    const struct shader_icache_entry *e)
 {
 	const struct isa_inst *in = &e->inst;
 	const struct shader_mem_plan *p = &e->plan.mem;
-	if (p->kind == MEM_UNMODELLED)
-		return shader_fault(c, p->why);
-	if (p->kind == MEM_DS_GWS)
-		return ds_gws(c, w, in, p->aop);
-	if (p->kind == MEM_DS_GS_REG)
-		return ds_gs_reg(c, w, in, p->aop);
-	if (in->gds)
-		return shader_fault(c, "DS access to GDS (gds bit): GDS is not modelled");
 	switch (p->kind) {
 	case MEM_UNNAMED:
 		return shader_illegal(c);
@@ -679,4 +690,164 @@ int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
 		}
 	}
 	return 0;
+}
+
+/*
+ * GDS (the gds bit) for the loads, stores and atomics, on the chip's GDS
+ * memory (exec/gds_mem.h).  Addressing, from the RDNA3 ISA's table of the
+ * GDS instruction fields ("Global Wave Sync & Atomic Ordered Count",
+ * column "Normal GDS"): M0[15:0] is gds_size and M0[31:16] gds_base, both
+ * in bytes; ADDR and the offsets are used as for LDS.  The window
+ * [gds_base, gds_base + gds_size) lies in the job's VMID partition
+ * (GDS_VMID0_BASE/SIZE of its VMID, gfx_v*_ring_emit_gds_switch), whose
+ * start is GDS byte 0 for the shader.  LLVM 19 sets M0 to the kernel's
+ * GDS size (glueCopyToM0LDSInit for REGION_ADDRESS), i.e. base 0.
+ * What the sources leave open faults, naming it: a job without a GDS
+ * partition (GDS_VMID size 0), a window reaching past the partition, a
+ * lane's access reaching past gds_size (clamped, dropped or an error on
+ * the chip: no guide says), the LDS-only opcodes (ds_permute,
+ * ds_bpermute, ds_swizzle, ds_load/store_addtid: "LDS only" in the
+ * guide's opcode table) and ds_append/ds_consume (the guide gives their
+ * GDS counter's address nowhere).  Every lane's addresses are checked
+ * before any access, so a faulting instruction changes nothing.
+ * Lanes: on gfx11 "GDS / GWS is now only a single lane wide": only the
+ * least significant EXEC lane takes part (the other lanes' VDST is left
+ * as it was), and with EXEC 0 nothing is sent (RDNA3 ISA, "EXEC
+ * Handling"; Mesa's ac_nir_to_llvm.c: "Gfx11 GDS instructions only
+ * operate on the first active lane").  gfx10.3 and gfx9 take every active
+ * lane, in order, as for LDS.
+ */
+static int ds_gds_fault(struct shader_core *c, const char *name, const char *what)
+{
+	char msg[320];
+	snprintf(msg, sizeof(msg), "%s with the gds bit: %s", name, what);
+	return shader_fault(c, msg);
+}
+
+/* The byte ranges one lane accesses, its ADDR being `base`: one or two
+ * (start, length); the count is returned. */
+static unsigned ds_gds_ranges(const struct shader_mem_plan *p, const struct isa_inst *in,
+			      uint32_t base, uint32_t start[2], uint32_t len[2])
+{
+	if (p->kind == MEM_SUB_LOAD || p->kind == MEM_SUB_STORE) {
+		start[0] = base + (uint32_t)in->offset;
+		len[0] = p->bytes;
+		return 1;
+	}
+	if (p->kind == MEM_DS_CONDXCHG) {
+		start[0] = (base + (uint32_t)in->offset) & ~7u;
+		len[0] = 8;
+		return 1;
+	}
+	uint32_t bytes = p->ndw * 4u;
+	if (!p->two) {
+		start[0] = base + (uint32_t)in->offset;
+		len[0] = bytes;
+		return 1;
+	}
+	uint32_t unit = bytes * (p->st64 ? 64u : 1u);
+	start[0] = base + in->offset0 * unit;
+	start[1] = base + in->offset1 * unit;
+	len[0] = len[1] = bytes;
+	return 2;
+}
+
+static int ds_gds(struct shader_core *c, struct shader_wave *w,
+		  const struct shader_icache_entry *e)
+{
+	const struct isa_inst *in = &e->inst;
+	const struct shader_mem_plan *p = &e->plan.mem;
+	const char *name = e->base;
+	char why[240];
+	switch (p->kind) {
+	case MEM_UNNAMED: case MEM_BAD:
+		return shader_illegal(c);
+	case MEM_DS_NOP:
+		return 0;
+	case MEM_DS_PERMUTE: case MEM_DS_BPERMUTE: case MEM_DS_SWIZZLE:
+	case MEM_DS_LOAD_ADDTID: case MEM_DS_STORE_ADDTID:
+		return ds_gds_fault(c, name, "the opcode is LDS only (RDNA3 ISA, LDS & GDS "
+				    "opcode table); its GDS form is not defined");
+	case MEM_DS_APPEND: case MEM_DS_CONSUME:
+		return ds_gds_fault(c, name, "GDS append/consume is not modelled (the guides "
+				    "give M0 as GDS base/size but not the counter's GDS address)");
+	default:
+		break;
+	}
+	if (!c->job || c->job->gds_size == 0)
+		return ds_gds_fault(c, name, "the job's VMID has no GDS partition (GDS_VMID size "
+				    "0: the submission's BO list holds no GDS BO)");
+	uint32_t m0 = w->s[SREG_M0], wsize = m0 & 0xffffu, wbase = m0 >> 16;
+	uint32_t part = c->job->gds_size;
+	if ((uint64_t)wbase + wsize > part ||
+	    (uint64_t)c->job->gds_base + part > EXEC_GDS_MEM_BYTES) {
+		snprintf(why, sizeof(why), "M0's GDS window (base %u, size %u bytes) reaches past "
+			 "the job's GDS partition of %u bytes; what the GDS does then is not "
+			 "defined by the ISA guides", wbase, wsize, part);
+		return ds_gds_fault(c, name, why);
+	}
+	/* every operand check ds_share makes, made here, so that nothing
+	 * faults while the shared lock is held */
+	const struct isa_operand *addr = inst_op(in, ISA_FLD_ADDR);
+	const struct isa_operand *vdst = inst_op(in, ISA_FLD_VDST);
+	const struct isa_operand *d0 = inst_op(in, ISA_FLD_DATA0);
+	const struct isa_operand *d1 = inst_op(in, ISA_FLD_DATA1);
+	bool load = p->kind == MEM_LOAD || p->kind == MEM_SUB_LOAD;
+	if (!addr || (load && !vdst) || (!load && !d0) ||
+	    (p->kind == MEM_DS_CONDXCHG && !vdst) || (p->kind == MEM_STORE && p->two && !d1) ||
+	    (p->kind == MEM_ATOMIC && (p->two || shader_atomic_two_data(p->aop)) && !d1))
+		return shader_illegal(c);
+	if (vmem_check_vgprs(c, w, addr) || vmem_check_vgprs(c, w, vdst) ||
+	    vmem_check_vgprs(c, w, d0) || vmem_check_vgprs(c, w, d1))
+		return -ECANCELED;
+	uint64_t exec = wave_exec(c, w), use = exec;
+	if (c->gen == ISA_GEN_GFX11)
+		use = exec & (~exec + 1); /* the least significant active lane */
+	if (!use)
+		return 0;
+	for (unsigned lane = 0; lane < c->lanes; lane++) {
+		if (!((use >> lane) & 1))
+			continue;
+		uint32_t start[2], len[2];
+		unsigned n = ds_gds_ranges(p, in, *vreg(w, addr->reg, lane), start, len);
+		for (unsigned i = 0; i < n; i++) {
+			if ((uint64_t)start[i] + len[i] <= wsize)
+				continue;
+			snprintf(why, sizeof(why), "lane %u accesses GDS bytes [%u, %llu), outside "
+				 "M0's GDS size of %u bytes (base %u); out-of-range GDS accesses "
+				 "are not defined by the ISA guides", lane, start[i],
+				 (unsigned long long)start[i] + len[i], wsize, wbase);
+			return ds_gds_fault(c, name, why);
+		}
+	}
+	uint8_t *gds = exec_gds_mem_lock();
+	uint8_t *lds = c->lds;
+	uint32_t lds_size = c->lds_size;
+	c->lds = gds + c->job->gds_base + wbase;
+	c->lds_size = wsize;
+	if (use != exec)
+		wave_set_exec(c, w, use);
+	int r = ds_share(c, w, e);
+	if (use != exec)
+		wave_set_exec(c, w, exec);
+	c->lds = lds;
+	c->lds_size = lds_size;
+	exec_gds_mem_unlock();
+	return r;
+}
+
+int shader_exec_ds(struct shader_core *c, struct shader_wave *w,
+		   const struct shader_icache_entry *e)
+{
+	const struct isa_inst *in = &e->inst;
+	const struct shader_mem_plan *p = &e->plan.mem;
+	if (p->kind == MEM_UNMODELLED)
+		return shader_fault(c, p->why);
+	if (p->kind == MEM_DS_GWS)
+		return ds_gws(c, w, in, p->aop);
+	if (p->kind == MEM_DS_GS_REG)
+		return ds_gs_reg(c, w, in, p->aop);
+	if (in->gds)
+		return ds_gds(c, w, e);
+	return ds_share(c, w, e);
 }
