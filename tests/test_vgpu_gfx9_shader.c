@@ -16,6 +16,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <math.h>
 #include <amdgpu_drm.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -397,6 +398,87 @@ Test(vgpu_gfx9_shader, typed_buffer_formats)
  * DATA_FORMAT / NUM_FORMAT pair with no gfx10 unified code (8-bit FLOAT;
  * llvm-objdump leaves out the default BUF_DATA_FORMAT_8) and
  * s_scratch_load_dword (scalar scratch addressing is not modelled). */
+/* v_mad_legacy_f32 (Vega ISA: "D.f = S0.f * S1.f + S2.f (DX9 rules, 0.0 *
+ * x = 0.0)"), unfused and flushing as v_mad_f32: 0 * inf + 1.0 = 1.0;
+ * 0 * NaN + -0 = +0 + -0 = +0; -0 * 5 + -0 = +0 (the DX9 product is
+ * +0; an IEEE product would give -0); (1 + 2^-12)^2 - 1 rounds the product
+ * first (2^-11); a denormal factor is flushed, so denormal * inf + 2.0 =
+ * 2.0; 2 * -4 + 0.5 = -7.5.  v_cvt_pkaccum_u8_f32 (Vega ISA: "Pack
+ * converted value of S0.f into byte S1 of the destination ... uses src_c
+ * to pass destination in"): v_cvt_pk_u8_f32 into the old destination:
+ * 255.7 saturates to 255 in byte 2, 4.0 into byte 0, -4.0 to 0 in byte 3,
+ * 2.5 and 0.5 round half to even (2, 0); the other bytes are kept. */
+Test(vgpu_gfx9_shader, mad_legacy_and_cvt_pkaccum)
+{
+	static const uint32_t code[] = {
+		0x24000086,             /* v_lshlrev_b32_e32 v0, 6, v0 */
+		0x7e020280,             /* v_mov_b32_e32 v1, 0 */
+		0x7e0402ff, 0x7f800000, /* v_mov_b32_e32 v2, 0x7f800000 */
+		0xd1c00003, 0x03ca0501, /* v_mad_legacy_f32 v3, v1, v2, 1.0 */
+		0x7e0802ff, 0x7fc00000, /* v_mov_b32_e32 v4, 0x7fc00000 */
+		0xd1c00004, 0x84060901, /* v_mad_legacy_f32 v4, v1, v4, -v1 */
+		0x7e0a02ff, 0x80000000, /* v_mov_b32_e32 v5, 0x80000000 */
+		0x7e0c02ff, 0x40a00000, /* v_mov_b32_e32 v6, 0x40a00000 */
+		0xd1c00005, 0x04160d05, /* v_mad_legacy_f32 v5, v5, v6, v5 */
+		0x7e0c02ff, 0x3f800800, /* v_mov_b32_e32 v6, 0x3f800800 */
+		0xd1c00006, 0x03ce0d06, /* v_mad_legacy_f32 v6, v6, v6, -1.0 */
+		0xdc7c8000, 0x00000300, /* global_store_dwordx4 v0, v[3:6], s[0:1] */
+		0x7e060281,             /* v_mov_b32_e32 v3, 1 */
+		0xd1c00003, 0x03d20503, /* v_mad_legacy_f32 v3, v3, v2, 2.0 */
+		0x7e0802f4,             /* v_mov_b32_e32 v4, 2.0 */
+		0xd1c00004, 0x03c1ef04, /* v_mad_legacy_f32 v4, v4, -4.0, 0.5 */
+		0x7e0a02ff, 0x11223344, /* v_mov_b32_e32 v5, 0x11223344 */
+		0x7e0c02ff, 0x437fb333, /* v_mov_b32_e32 v6, 0x437fb333 */
+		0xd1f00005, 0x00010506, /* v_cvt_pkaccum_u8_f32 v5, v6, 2 */
+		0xdc7c8010, 0x00000300, /* global_store_dwordx4 v0, v[3:6], s[0:1] offset:16 */
+		0x7e060305,             /* v_mov_b32_e32 v3, v5 */
+		0xd1f00003, 0x000100f6, /* v_cvt_pkaccum_u8_f32 v3, 4.0, 0 */
+		0x7e080303,             /* v_mov_b32_e32 v4, v3 */
+		0xd1f00004, 0x000106f7, /* v_cvt_pkaccum_u8_f32 v4, -4.0, 3 */
+		0x7e0a02ff, 0x40200000, /* v_mov_b32_e32 v5, 0x40200000 */
+		0xd1f00005, 0x00000505, /* v_cvt_pkaccum_u8_f32 v5, v5, s2 */
+		0x7e0c02c1,             /* v_mov_b32_e32 v6, -1 */
+		0xd1f00006, 0x000102f0, /* v_cvt_pkaccum_u8_f32 v6, 0.5, 1 */
+		0xdc7c8020, 0x00000300, /* global_store_dwordx4 v0, v[3:6], s[0:1] offset:32 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = run(code, sizeof(code) / 4);
+	static const uint32_t lane[12] = {
+		0x3f800000, 0x00000000, 0x00000000, 0x3a000000,
+		0x40000000, 0xc0f00000, 0x11ff3344, 0x437fb333,
+		0x11ff3304, 0x00ff3304, 0x40200002, 0xffff00ff,
+	};
+	const uint32_t *got = out->cpu;
+	for (unsigned l = 0; l < 64; l++)
+		for (unsigned i = 0; i < 12; i++)
+			cr_expect_eq(got[16 * l + i], lane[i], "lane %u word %u: 0x%08x, want 0x%08x",
+				     l, i, got[16 * l + i], lane[i]);
+}
+
+/* tests/shader/mad_legacy_gfx9.ll, llc-19 -mcpu=gfx902: LLVM's own
+ * v_mad_legacy_f32 for llvm.amdgcn.fmul.legacy + fadd.  Lane l computes
+ * (l - 3) * b + 0.5, b = +inf on odd lanes, 2.5 on even ones: lane 3 is
+ * 0 * inf + 0.5 = 0.5, lane 1 -inf, the other odd lanes +inf, even lanes
+ * (l - 3) * 2.5 + 0.5 (exact). */
+static const uint32_t llc_mad_legacy[] = {
+	0x680200c3, 0x7e020b01, 0x26040081, 0x7e0602ff, 0x40200000, 0x7e0802ff,
+	0x7f800000, 0x7d940481, 0x00040903, 0xd1c00002, 0x03c20501, 0x2202009f,
+	0xd28f0000, 0x00020082, 0x7e060201, 0x32000000, 0x38020303, 0xdc708000,
+	0x007f0200, 0xbf810000,
+};
+
+Test(vgpu_gfx9_shader, llc_mad_legacy)
+{
+	struct rig_buf *out = run(llc_mad_legacy, sizeof(llc_mad_legacy) / 4);
+	uint32_t want[64];
+	for (unsigned l = 0; l < 64; l++) {
+		float f = l == 3 ? 0.5f : (l & 1) ? (l < 3 ? -INFINITY : INFINITY)
+				      : ((float)l - 3.0f) * 2.5f + 0.5f;
+		memcpy(&want[l], &f, 4);
+	}
+	vgpu_rig_expect_words(out, want, 64);
+}
+
 static void expect_fault(const uint32_t *code, size_t n)
 {
 	struct rig_buf *prog = vgpu_rig_program(code, n);
