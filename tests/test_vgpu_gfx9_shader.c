@@ -479,6 +479,74 @@ Test(vgpu_gfx9_shader, llc_mad_legacy)
 	vgpu_rig_expect_words(out, want, 64);
 }
 
+/* VGPR index mode (Vega ISA, S_SET_GPR_IDX_ON: "MODE.gpr_idx_en = 1;
+ * M0[7:0] = S0.u[7:0]; M0[15:12] = SIMM4 ... Remaining bits of M0 are
+ * unmodified"; _MODE sets M0[15:12], _IDX M0[7:0], _OFF clears the enable
+ * and keeps M0).  Index 2 with SRC1 and DST: v_add_u32 v1, v1, v1 reads
+ * v1 + v3 and writes v3 (10 + 30 = 40; v1 keeps 10).  Then SRC2 only,
+ * index 1 (the low byte of 0x101): v_mad_u32_u24 v6, v1, 2, v2 reads v3 as
+ * src2 (10 * 2 + 40 = 60) and writes v6 itself.  Off: v_mov_b32 v7, v2
+ * reads v2 (20).  M0 = 0xabcd5a33 becomes 0xabcd4a01 (bits 11:8 and
+ * 31:16 kept). */
+Test(vgpu_gfx9_shader, vgpr_index_mode)
+{
+	static const uint32_t code[] = {
+		0x24000085,             /* v_lshlrev_b32_e32 v0, 5, v0 */
+		0xbefc00ff, 0xabcd5a33, /* s_mov_b32 m0, 0xabcd5a33 */
+		0x7e02028a,             /* v_mov_b32_e32 v1, 10 */
+		0x7e040294,             /* v_mov_b32_e32 v2, 20 */
+		0x7e06029e,             /* v_mov_b32_e32 v3, 30 */
+		0x7e0802a8,             /* v_mov_b32_e32 v4, 40 */
+		0xb0040302,             /* s_movk_i32 s4, 0x302 */
+		0xbe8500ff, 0x00000101, /* s_mov_b32 s5, 0x101 */
+		0xbf110a04,             /* s_set_gpr_idx_on s4, gpr_idx(SRC1,DST) */
+		0x68020301,             /* v_add_u32_e32 v1, v1, v1 */
+		0xbf9d0004,             /* s_set_gpr_idx_mode gpr_idx(SRC2) */
+		0xbe803205,             /* s_set_gpr_idx_idx s5 */
+		0xd1c30006, 0x04090501, /* v_mad_u32_u24 v6, v1, 2, v2 */
+		0xbf9c0000,             /* s_set_gpr_idx_off */
+		0x7e0e0302,             /* v_mov_b32_e32 v7, v2 */
+		0x7e0a027c,             /* v_mov_b32_e32 v5, m0 */
+		0xdc7c8000, 0x00000100, /* global_store_dwordx4 v0, v[1:4], s[0:1] */
+		0xdc788010, 0x00000500, /* global_store_dwordx3 v0, v[5:7], s[0:1] offset:16 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = run(code, sizeof(code) / 4);
+	static const uint32_t lane[7] = { 10, 20, 40, 40, 0xabcd4a01, 60, 20 };
+	const uint32_t *got = out->cpu;
+	for (unsigned l = 0; l < 64; l++)
+		for (unsigned i = 0; i < 7; i++)
+			cr_expect_eq(got[8 * l + i], lane[i], "lane %u word %u: 0x%08x, want 0x%08x",
+				     l, i, got[8 * l + i], lane[i]);
+}
+
+/* tests/shader/gpr_idx_gfx9.ll, llc-19 -mcpu=gfx902 -amdgpu-vgpr-index-mode
+ * -amdgpu-use-divergent-register-indexing: LLVM's own index-mode code
+ * (gpr_idx(SRC0) to read, gpr_idx(DST) to write a <4 x i32> element, in
+ * readfirstlane loops).  Lane l: v = {l, l + 100, l + 200, l + 300},
+ * v[(l >> 4) & 3] = v[l & 3]. */
+static const uint32_t llc_gpr_idx[] = {
+	0x680600ff, 0x0000012c, 0x680400ff, 0x000000c8, 0x680200ff, 0x00000064,
+	0x26080083, 0xbe82017e, 0x7e080504, 0x7d940804, 0xbeea206a, 0xbf110104,
+	0x7e0c0300, 0xbf9c0000, 0x88fe6a7e, 0xbf89fff8, 0xbefe0102, 0x7e0a0303,
+	0xd1c80007, 0x02090900, 0xbe82017e, 0x7e080302, 0x7e060301, 0x7e040300,
+	0x7e080507, 0x7d940e04, 0xbeea206a, 0xbf110804, 0x7e040306, 0xbf9c0000,
+	0x88fe6a7e, 0xbf89fff8, 0xbefe0102, 0x2202009f, 0xd28f0000, 0x00020084,
+	0x7e0c0201, 0x32000000, 0x38020306, 0xdc7c8000, 0x007f0200, 0xbf810000,
+};
+
+Test(vgpu_gfx9_shader, llc_vgpr_index_mode)
+{
+	struct rig_buf *out = run(llc_gpr_idx, sizeof(llc_gpr_idx) / 4);
+	uint32_t want[256];
+	for (unsigned l = 0; l < 64; l++) {
+		for (unsigned k = 0; k < 4; k++)
+			want[4 * l + k] = l + 100 * k;
+		want[4 * l + ((l >> 4) & 3)] = l + 100 * (l & 3);
+	}
+	vgpu_rig_expect_words(out, want, 256);
+}
+
 static void expect_fault(const uint32_t *code, size_t n)
 {
 	struct rig_buf *prog = vgpu_rig_program(code, n);
@@ -549,4 +617,25 @@ Test(vgpu_gfx9_shader, graphics_instructions_fault_naming_them)
 	expect_fault_naming(vintrp, sizeof(vintrp) / 4, "v_interp_p1_f32");
 	expect_fault_naming(interp_f16, sizeof(interp_f16) / 4, "v_interp_p1ll_f16");
 	expect_fault_naming(sample, sizeof(sample) / 4, NULL);
+}
+
+/* What the Vega ISA leaves undefined in VGPR index mode faults naming the
+ * instruction: an indexed register past the wave's VGPRs (v2 + 7 with 8
+ * VGPRs) and an enabled operand that is an SGPR. */
+Test(vgpu_gfx9_shader, vgpr_index_mode_undefined_cases_fault)
+{
+	static const uint32_t past_end[] = {
+		0xbe840087,             /* s_mov_b32 s4, 7 */
+		0xbf110804,             /* s_set_gpr_idx_on s4, gpr_idx(DST) */
+		0x7e040280,             /* v_mov_b32_e32 v2, 0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t sgpr_operand[] = {
+		0xbe840081,             /* s_mov_b32 s4, 1 */
+		0xbf110104,             /* s_set_gpr_idx_on s4, gpr_idx(SRC0) */
+		0x68040204,             /* v_add_u32_e32 v2, s4, v1 */
+		0xbf810000,             /* s_endpgm */
+	};
+	expect_fault_naming(past_end, sizeof(past_end) / 4, "beyond the wave's");
+	expect_fault_naming(sgpr_operand, sizeof(sgpr_operand) / 4, "not a VGPR");
 }

@@ -404,6 +404,15 @@ bool shader_gfx9_zeroes_hi16(const char *name);
 /* gfx9 v_mad_legacy_f32 (shader/gfx9.c): v_mad_f32's unfused
  * multiply-add with the DX9 product (0 times anything is +0). */
 uint32_t shader_gfx9_mad_legacy_f32(uint32_t a, uint32_t b, uint32_t c);
+/* gfx9 VGPR index mode (shader/gfx9.c): s_set_gpr_idx_on/off/mode/idx
+ * set MODE.gpr_idx_en (bit 27) and M0's index (7:0) and operand mask
+ * (15:12); while it is on, shader_gfx9_exec_indexed runs a VALU
+ * instruction with the index added to its enabled VGPR operands. */
+#define SHADER_GFX9_MODE_GPR_IDX_EN (1u << 27)
+int shader_gfx9_set_gpr_idx(struct shader_core *c, struct shader_wave *w,
+			    const struct isa_inst *in, const char *name);
+int shader_gfx9_exec_indexed(struct shader_core *c, struct shader_wave *w,
+			     const struct shader_icache_entry *e);
 /* gfx9 scalar memory writes (shader/smem_gfx9.c): which kind the SMEM
  * mnemonic is (SHADER_SMEM9_NONE: not one), and for the atomics the
  * operation and whether it is an _x2 form; then its execution. */
