@@ -547,6 +547,60 @@ Test(vgpu_gfx9_shader, llc_vgpr_index_mode)
 	vgpu_rig_expect_words(out, want, 256);
 }
 
+/* The DS _src2 forms (Vega ISA: "A = ADDR_BASE; B = A + 4*(offset1[7] ?
+ * {A[31],A[31:17]} : {offset1[6],offset1[6:0],offset0}); MEM[A] = MEM[A]
+ * + MEM[B]" and the like).  Lane l, X[l] at 4l = l + 1000, Y[l] at
+ * 512 + 4l = 3l, Z[l] at 768 + 4l = l + 7, W[l] at 1536 + 8l = {l,
+ * 0xabc00000 | l}: ds_add_src2_u32 offset:128 adds Y (B = A + 512):
+ * 4l + 1000; ds_rsub_src2_u32 at Z with offset 0x7fc0 (the 16-bit field
+ * 0xffc0 = -64 dwords: B = A - 256 = Y) gives 3l - (l + 7) = 2l - 7;
+ * ds_add_src2_u32 offset:0x8040 (offset1[7]: B = A + 4 * A[31:17] = A,
+ * offset0 ignored) doubles X: 8l + 2000; ds_write_src2_b64 at V (1024 +
+ * 8l) offset:128 copies W (4 * 128 bytes on, as the guide's text for the
+ * 64-bit forms says). */
+Test(vgpu_gfx9_shader, ds_src2_forms)
+{
+	static const uint32_t code[] = {
+		0x24020082,             /* v_lshlrev_b32_e32 v1, 2, v0 */
+		0x680400ff, 0x000003e8, /* v_add_u32_e32 v2, 0x3e8, v0 */
+		0xd81a0000, 0x00000201, /* ds_write_b32 v1, v2 */
+		0x10060083,             /* v_mul_u32_u24_e32 v3, 3, v0 */
+		0xd81a0200, 0x00000301, /* ds_write_b32 v1, v3 offset:512 */
+		0x68080087,             /* v_add_u32_e32 v4, 7, v0 */
+		0xd81a0300, 0x00000401, /* ds_write_b32 v1, v4 offset:768 */
+		0x240a0083,             /* v_lshlrev_b32_e32 v5, 3, v0 */
+		0x7e0c0300,             /* v_mov_b32_e32 v6, v0 */
+		0x280e00ff, 0xabc00000, /* v_or_b32_e32 v7, 0xabc00000, v0 */
+		0xd89a0600, 0x00000605, /* ds_write_b64 v5, v[6:7] offset:1536 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xd9000080, 0x00000001, /* ds_add_src2_u32 v1 offset:128 */
+		0x680402ff, 0x00000300, /* v_add_u32_e32 v2, 0x300, v1 */
+		0xd9047fc0, 0x00000002, /* ds_rsub_src2_u32 v2 offset:32704 */
+		0xd9008040, 0x00000001, /* ds_add_src2_u32 v1 offset:32832 */
+		0x680a0aff, 0x00000400, /* v_add_u32_e32 v5, 0x400, v5 */
+		0xd99a0080, 0x00000005, /* ds_write_src2_b64 v5 offset:128 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xd86c0000, 0x02000001, /* ds_read_b32 v2, v1 */
+		0xd86c0300, 0x03000001, /* ds_read_b32 v3, v1 offset:768 */
+		0xd8ec0000, 0x04000005, /* ds_read_b64 v[4:5], v5 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0x24000084,             /* v_lshlrev_b32_e32 v0, 4, v0 */
+		0xdc7c8000, 0x00000200, /* global_store_dwordx4 v0, v[2:5], s[0:1] */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	cr_assert_eq(vgpu_rig_dispatch(vgpu_rig_ctx_new(), prog, 1, 64, 4, true, out), 0);
+	uint32_t want[256];
+	for (unsigned l = 0; l < 64; l++) {
+		want[4 * l] = 8 * l + 2000;
+		want[4 * l + 1] = 2 * l - 7;
+		want[4 * l + 2] = l;
+		want[4 * l + 3] = 0xabc00000u | l;
+	}
+	vgpu_rig_expect_words(out, want, 256);
+}
+
 static void expect_fault(const uint32_t *code, size_t n)
 {
 	struct rig_buf *prog = vgpu_rig_program(code, n);
@@ -638,4 +692,16 @@ Test(vgpu_gfx9_shader, vgpr_index_mode_undefined_cases_fault)
 	};
 	expect_fault_naming(past_end, sizeof(past_end) / 4, "beyond the wave's");
 	expect_fault_naming(sgpr_operand, sizeof(sgpr_operand) / 4, "not a VGPR");
+}
+
+/* The Vega ISA gives no order between lanes of a _src2 operation: B one
+ * dword past A makes lane l's B lane l + 1's A, and the vgpu faults. */
+Test(vgpu_gfx9_shader, ds_src2_overlapping_lanes_fault)
+{
+	static const uint32_t code[] = {
+		0x24020082,             /* v_lshlrev_b32_e32 v1, 2, v0 */
+		0xd9000001, 0x00000001, /* ds_add_src2_u32 v1 offset:1 */
+		0xbf810000,             /* s_endpgm */
+	};
+	expect_fault_naming(code, sizeof(code) / 4, "overlap");
 }

@@ -112,6 +112,7 @@ enum shader_mem_kind {
 	MEM_IMG_RESINFO,               /* image_get_resinfo */
 	MEM_DS_GWS,                    /* ds_gws_*: aop is the GWS_* operation (shader/ds.c) */
 	MEM_DS_GS_REG,                 /* ds_add/sub_gs_reg_rtn: aop 1 for sub (shader/ds.c) */
+	MEM_DS_SRC2_GFX9,              /* gfx9 ds_*_src2_*: aop, wide (shader/ds_src2_gfx9.c) */
 	MEM_UNMODELLED                 /* named, known, and faulting with a reason */
 };
 
@@ -413,6 +414,12 @@ int shader_gfx9_set_gpr_idx(struct shader_core *c, struct shader_wave *w,
 			    const struct isa_inst *in, const char *name);
 int shader_gfx9_exec_indexed(struct shader_core *c, struct shader_wave *w,
 			     const struct shader_icache_entry *e);
+/* gfx9 DS _src2 forms (shader/ds_src2_gfx9.c): the operation of the
+ * name (ds_add_src2_u32 -> AOP_ADD ...; false if not one) and its
+ * execution. */
+bool shader_gfx9_ds_src2_resolve(const char *name, uint8_t *aop, bool *wide);
+int shader_gfx9_exec_ds_src2(struct shader_core *c, struct shader_wave *w,
+			     const struct isa_inst *in, const struct shader_mem_plan *p);
 /* gfx9 scalar memory writes (shader/smem_gfx9.c): which kind the SMEM
  * mnemonic is (SHADER_SMEM9_NONE: not one), and for the atomics the
  * operation and whether it is an _x2 form; then its execution. */
