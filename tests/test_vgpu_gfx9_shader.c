@@ -705,3 +705,31 @@ Test(vgpu_gfx9_shader, ds_src2_overlapping_lanes_fault)
 	};
 	expect_fault_naming(code, sizeof(code) / 4, "overlap");
 }
+
+/* The gfx9 compute instructions the Vega ISA does not define exactly
+ * enough stay faults naming themselves (docs/vgpu-shader.md, "Not
+ * modelled on gfx9"): v_exp/log_legacy_f32 ("with legacy semantics"),
+ * s_dcache_discard (a dropped dirty line), v_screen_partition_4se_b32. */
+Test(vgpu_gfx9_shader, undefined_legacy_ops_fault_naming_them)
+{
+	static const uint32_t exp_legacy[] = {
+		0x7e029700,             /* v_exp_legacy_f32_e32 v1, v0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t log_legacy[] = {
+		0x7e029900,             /* v_log_legacy_f32_e32 v1, v0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t discard[] = {
+		0xc0a20000, 0x00000000, /* s_dcache_discard s[0:1], 0x0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t screen[] = {
+		0x7e026f00,             /* v_screen_partition_4se_b32_e32 v1, v0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	expect_fault_naming(exp_legacy, sizeof(exp_legacy) / 4, "v_exp_legacy_f32");
+	expect_fault_naming(log_legacy, sizeof(log_legacy) / 4, "v_log_legacy_f32");
+	expect_fault_naming(discard, sizeof(discard) / 4, "s_dcache_discard");
+	expect_fault_naming(screen, sizeof(screen) / 4, "v_screen_partition_4se_b32");
+}
