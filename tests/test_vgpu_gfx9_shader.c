@@ -16,6 +16,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <math.h>
 #include <amdgpu_drm.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -397,6 +398,209 @@ Test(vgpu_gfx9_shader, typed_buffer_formats)
  * DATA_FORMAT / NUM_FORMAT pair with no gfx10 unified code (8-bit FLOAT;
  * llvm-objdump leaves out the default BUF_DATA_FORMAT_8) and
  * s_scratch_load_dword (scalar scratch addressing is not modelled). */
+/* v_mad_legacy_f32 (Vega ISA: "D.f = S0.f * S1.f + S2.f (DX9 rules, 0.0 *
+ * x = 0.0)"), unfused and flushing as v_mad_f32: 0 * inf + 1.0 = 1.0;
+ * 0 * NaN + -0 = +0 + -0 = +0; -0 * 5 + -0 = +0 (the DX9 product is
+ * +0; an IEEE product would give -0); (1 + 2^-12)^2 - 1 rounds the product
+ * first (2^-11); a denormal factor is flushed, so denormal * inf + 2.0 =
+ * 2.0; 2 * -4 + 0.5 = -7.5.  v_cvt_pkaccum_u8_f32 (Vega ISA: "Pack
+ * converted value of S0.f into byte S1 of the destination ... uses src_c
+ * to pass destination in"): v_cvt_pk_u8_f32 into the old destination:
+ * 255.7 saturates to 255 in byte 2, 4.0 into byte 0, -4.0 to 0 in byte 3,
+ * 2.5 and 0.5 round half to even (2, 0); the other bytes are kept. */
+Test(vgpu_gfx9_shader, mad_legacy_and_cvt_pkaccum)
+{
+	static const uint32_t code[] = {
+		0x24000086,             /* v_lshlrev_b32_e32 v0, 6, v0 */
+		0x7e020280,             /* v_mov_b32_e32 v1, 0 */
+		0x7e0402ff, 0x7f800000, /* v_mov_b32_e32 v2, 0x7f800000 */
+		0xd1c00003, 0x03ca0501, /* v_mad_legacy_f32 v3, v1, v2, 1.0 */
+		0x7e0802ff, 0x7fc00000, /* v_mov_b32_e32 v4, 0x7fc00000 */
+		0xd1c00004, 0x84060901, /* v_mad_legacy_f32 v4, v1, v4, -v1 */
+		0x7e0a02ff, 0x80000000, /* v_mov_b32_e32 v5, 0x80000000 */
+		0x7e0c02ff, 0x40a00000, /* v_mov_b32_e32 v6, 0x40a00000 */
+		0xd1c00005, 0x04160d05, /* v_mad_legacy_f32 v5, v5, v6, v5 */
+		0x7e0c02ff, 0x3f800800, /* v_mov_b32_e32 v6, 0x3f800800 */
+		0xd1c00006, 0x03ce0d06, /* v_mad_legacy_f32 v6, v6, v6, -1.0 */
+		0xdc7c8000, 0x00000300, /* global_store_dwordx4 v0, v[3:6], s[0:1] */
+		0x7e060281,             /* v_mov_b32_e32 v3, 1 */
+		0xd1c00003, 0x03d20503, /* v_mad_legacy_f32 v3, v3, v2, 2.0 */
+		0x7e0802f4,             /* v_mov_b32_e32 v4, 2.0 */
+		0xd1c00004, 0x03c1ef04, /* v_mad_legacy_f32 v4, v4, -4.0, 0.5 */
+		0x7e0a02ff, 0x11223344, /* v_mov_b32_e32 v5, 0x11223344 */
+		0x7e0c02ff, 0x437fb333, /* v_mov_b32_e32 v6, 0x437fb333 */
+		0xd1f00005, 0x00010506, /* v_cvt_pkaccum_u8_f32 v5, v6, 2 */
+		0xdc7c8010, 0x00000300, /* global_store_dwordx4 v0, v[3:6], s[0:1] offset:16 */
+		0x7e060305,             /* v_mov_b32_e32 v3, v5 */
+		0xd1f00003, 0x000100f6, /* v_cvt_pkaccum_u8_f32 v3, 4.0, 0 */
+		0x7e080303,             /* v_mov_b32_e32 v4, v3 */
+		0xd1f00004, 0x000106f7, /* v_cvt_pkaccum_u8_f32 v4, -4.0, 3 */
+		0x7e0a02ff, 0x40200000, /* v_mov_b32_e32 v5, 0x40200000 */
+		0xd1f00005, 0x00000505, /* v_cvt_pkaccum_u8_f32 v5, v5, s2 */
+		0x7e0c02c1,             /* v_mov_b32_e32 v6, -1 */
+		0xd1f00006, 0x000102f0, /* v_cvt_pkaccum_u8_f32 v6, 0.5, 1 */
+		0xdc7c8020, 0x00000300, /* global_store_dwordx4 v0, v[3:6], s[0:1] offset:32 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = run(code, sizeof(code) / 4);
+	static const uint32_t lane[12] = {
+		0x3f800000, 0x00000000, 0x00000000, 0x3a000000,
+		0x40000000, 0xc0f00000, 0x11ff3344, 0x437fb333,
+		0x11ff3304, 0x00ff3304, 0x40200002, 0xffff00ff,
+	};
+	const uint32_t *got = out->cpu;
+	for (unsigned l = 0; l < 64; l++)
+		for (unsigned i = 0; i < 12; i++)
+			cr_expect_eq(got[16 * l + i], lane[i], "lane %u word %u: 0x%08x, want 0x%08x",
+				     l, i, got[16 * l + i], lane[i]);
+}
+
+/* tests/shader/mad_legacy_gfx9.ll, llc-19 -mcpu=gfx902: LLVM's own
+ * v_mad_legacy_f32 for llvm.amdgcn.fmul.legacy + fadd.  Lane l computes
+ * (l - 3) * b + 0.5, b = +inf on odd lanes, 2.5 on even ones: lane 3 is
+ * 0 * inf + 0.5 = 0.5, lane 1 -inf, the other odd lanes +inf, even lanes
+ * (l - 3) * 2.5 + 0.5 (exact). */
+static const uint32_t llc_mad_legacy[] = {
+	0x680200c3, 0x7e020b01, 0x26040081, 0x7e0602ff, 0x40200000, 0x7e0802ff,
+	0x7f800000, 0x7d940481, 0x00040903, 0xd1c00002, 0x03c20501, 0x2202009f,
+	0xd28f0000, 0x00020082, 0x7e060201, 0x32000000, 0x38020303, 0xdc708000,
+	0x007f0200, 0xbf810000,
+};
+
+Test(vgpu_gfx9_shader, llc_mad_legacy)
+{
+	struct rig_buf *out = run(llc_mad_legacy, sizeof(llc_mad_legacy) / 4);
+	uint32_t want[64];
+	for (unsigned l = 0; l < 64; l++) {
+		float f = l == 3 ? 0.5f : (l & 1) ? (l < 3 ? -INFINITY : INFINITY)
+				      : ((float)l - 3.0f) * 2.5f + 0.5f;
+		memcpy(&want[l], &f, 4);
+	}
+	vgpu_rig_expect_words(out, want, 64);
+}
+
+/* VGPR index mode (Vega ISA, S_SET_GPR_IDX_ON: "MODE.gpr_idx_en = 1;
+ * M0[7:0] = S0.u[7:0]; M0[15:12] = SIMM4 ... Remaining bits of M0 are
+ * unmodified"; _MODE sets M0[15:12], _IDX M0[7:0], _OFF clears the enable
+ * and keeps M0).  Index 2 with SRC1 and DST: v_add_u32 v1, v1, v1 reads
+ * v1 + v3 and writes v3 (10 + 30 = 40; v1 keeps 10).  Then SRC2 only,
+ * index 1 (the low byte of 0x101): v_mad_u32_u24 v6, v1, 2, v2 reads v3 as
+ * src2 (10 * 2 + 40 = 60) and writes v6 itself.  Off: v_mov_b32 v7, v2
+ * reads v2 (20).  M0 = 0xabcd5a33 becomes 0xabcd4a01 (bits 11:8 and
+ * 31:16 kept). */
+Test(vgpu_gfx9_shader, vgpr_index_mode)
+{
+	static const uint32_t code[] = {
+		0x24000085,             /* v_lshlrev_b32_e32 v0, 5, v0 */
+		0xbefc00ff, 0xabcd5a33, /* s_mov_b32 m0, 0xabcd5a33 */
+		0x7e02028a,             /* v_mov_b32_e32 v1, 10 */
+		0x7e040294,             /* v_mov_b32_e32 v2, 20 */
+		0x7e06029e,             /* v_mov_b32_e32 v3, 30 */
+		0x7e0802a8,             /* v_mov_b32_e32 v4, 40 */
+		0xb0040302,             /* s_movk_i32 s4, 0x302 */
+		0xbe8500ff, 0x00000101, /* s_mov_b32 s5, 0x101 */
+		0xbf110a04,             /* s_set_gpr_idx_on s4, gpr_idx(SRC1,DST) */
+		0x68020301,             /* v_add_u32_e32 v1, v1, v1 */
+		0xbf9d0004,             /* s_set_gpr_idx_mode gpr_idx(SRC2) */
+		0xbe803205,             /* s_set_gpr_idx_idx s5 */
+		0xd1c30006, 0x04090501, /* v_mad_u32_u24 v6, v1, 2, v2 */
+		0xbf9c0000,             /* s_set_gpr_idx_off */
+		0x7e0e0302,             /* v_mov_b32_e32 v7, v2 */
+		0x7e0a027c,             /* v_mov_b32_e32 v5, m0 */
+		0xdc7c8000, 0x00000100, /* global_store_dwordx4 v0, v[1:4], s[0:1] */
+		0xdc788010, 0x00000500, /* global_store_dwordx3 v0, v[5:7], s[0:1] offset:16 */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *out = run(code, sizeof(code) / 4);
+	static const uint32_t lane[7] = { 10, 20, 40, 40, 0xabcd4a01, 60, 20 };
+	const uint32_t *got = out->cpu;
+	for (unsigned l = 0; l < 64; l++)
+		for (unsigned i = 0; i < 7; i++)
+			cr_expect_eq(got[8 * l + i], lane[i], "lane %u word %u: 0x%08x, want 0x%08x",
+				     l, i, got[8 * l + i], lane[i]);
+}
+
+/* tests/shader/gpr_idx_gfx9.ll, llc-19 -mcpu=gfx902 -amdgpu-vgpr-index-mode
+ * -amdgpu-use-divergent-register-indexing: LLVM's own index-mode code
+ * (gpr_idx(SRC0) to read, gpr_idx(DST) to write a <4 x i32> element, in
+ * readfirstlane loops).  Lane l: v = {l, l + 100, l + 200, l + 300},
+ * v[(l >> 4) & 3] = v[l & 3]. */
+static const uint32_t llc_gpr_idx[] = {
+	0x680600ff, 0x0000012c, 0x680400ff, 0x000000c8, 0x680200ff, 0x00000064,
+	0x26080083, 0xbe82017e, 0x7e080504, 0x7d940804, 0xbeea206a, 0xbf110104,
+	0x7e0c0300, 0xbf9c0000, 0x88fe6a7e, 0xbf89fff8, 0xbefe0102, 0x7e0a0303,
+	0xd1c80007, 0x02090900, 0xbe82017e, 0x7e080302, 0x7e060301, 0x7e040300,
+	0x7e080507, 0x7d940e04, 0xbeea206a, 0xbf110804, 0x7e040306, 0xbf9c0000,
+	0x88fe6a7e, 0xbf89fff8, 0xbefe0102, 0x2202009f, 0xd28f0000, 0x00020084,
+	0x7e0c0201, 0x32000000, 0x38020306, 0xdc7c8000, 0x007f0200, 0xbf810000,
+};
+
+Test(vgpu_gfx9_shader, llc_vgpr_index_mode)
+{
+	struct rig_buf *out = run(llc_gpr_idx, sizeof(llc_gpr_idx) / 4);
+	uint32_t want[256];
+	for (unsigned l = 0; l < 64; l++) {
+		for (unsigned k = 0; k < 4; k++)
+			want[4 * l + k] = l + 100 * k;
+		want[4 * l + ((l >> 4) & 3)] = l + 100 * (l & 3);
+	}
+	vgpu_rig_expect_words(out, want, 256);
+}
+
+/* The DS _src2 forms (Vega ISA: "A = ADDR_BASE; B = A + 4*(offset1[7] ?
+ * {A[31],A[31:17]} : {offset1[6],offset1[6:0],offset0}); MEM[A] = MEM[A]
+ * + MEM[B]" and the like).  Lane l, X[l] at 4l = l + 1000, Y[l] at
+ * 512 + 4l = 3l, Z[l] at 768 + 4l = l + 7, W[l] at 1536 + 8l = {l,
+ * 0xabc00000 | l}: ds_add_src2_u32 offset:128 adds Y (B = A + 512):
+ * 4l + 1000; ds_rsub_src2_u32 at Z with offset 0x7fc0 (the 16-bit field
+ * 0xffc0 = -64 dwords: B = A - 256 = Y) gives 3l - (l + 7) = 2l - 7;
+ * ds_add_src2_u32 offset:0x8040 (offset1[7]: B = A + 4 * A[31:17] = A,
+ * offset0 ignored) doubles X: 8l + 2000; ds_write_src2_b64 at V (1024 +
+ * 8l) offset:128 copies W (4 * 128 bytes on, as the guide's text for the
+ * 64-bit forms says). */
+Test(vgpu_gfx9_shader, ds_src2_forms)
+{
+	static const uint32_t code[] = {
+		0x24020082,             /* v_lshlrev_b32_e32 v1, 2, v0 */
+		0x680400ff, 0x000003e8, /* v_add_u32_e32 v2, 0x3e8, v0 */
+		0xd81a0000, 0x00000201, /* ds_write_b32 v1, v2 */
+		0x10060083,             /* v_mul_u32_u24_e32 v3, 3, v0 */
+		0xd81a0200, 0x00000301, /* ds_write_b32 v1, v3 offset:512 */
+		0x68080087,             /* v_add_u32_e32 v4, 7, v0 */
+		0xd81a0300, 0x00000401, /* ds_write_b32 v1, v4 offset:768 */
+		0x240a0083,             /* v_lshlrev_b32_e32 v5, 3, v0 */
+		0x7e0c0300,             /* v_mov_b32_e32 v6, v0 */
+		0x280e00ff, 0xabc00000, /* v_or_b32_e32 v7, 0xabc00000, v0 */
+		0xd89a0600, 0x00000605, /* ds_write_b64 v5, v[6:7] offset:1536 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xd9000080, 0x00000001, /* ds_add_src2_u32 v1 offset:128 */
+		0x680402ff, 0x00000300, /* v_add_u32_e32 v2, 0x300, v1 */
+		0xd9047fc0, 0x00000002, /* ds_rsub_src2_u32 v2 offset:32704 */
+		0xd9008040, 0x00000001, /* ds_add_src2_u32 v1 offset:32832 */
+		0x680a0aff, 0x00000400, /* v_add_u32_e32 v5, 0x400, v5 */
+		0xd99a0080, 0x00000005, /* ds_write_src2_b64 v5 offset:128 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0xd86c0000, 0x02000001, /* ds_read_b32 v2, v1 */
+		0xd86c0300, 0x03000001, /* ds_read_b32 v3, v1 offset:768 */
+		0xd8ec0000, 0x04000005, /* ds_read_b64 v[4:5], v5 */
+		0xbf8cc07f,             /* s_waitcnt lgkmcnt(0) */
+		0x24000084,             /* v_lshlrev_b32_e32 v0, 4, v0 */
+		0xdc7c8000, 0x00000200, /* global_store_dwordx4 v0, v[2:5], s[0:1] */
+		0xbf810000,             /* s_endpgm */
+	};
+	struct rig_buf *prog = vgpu_rig_program(code, sizeof(code) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	cr_assert_eq(vgpu_rig_dispatch(vgpu_rig_ctx_new(), prog, 1, 64, 4, true, out), 0);
+	uint32_t want[256];
+	for (unsigned l = 0; l < 64; l++) {
+		want[4 * l] = 8 * l + 2000;
+		want[4 * l + 1] = 2 * l - 7;
+		want[4 * l + 2] = l;
+		want[4 * l + 3] = 0xabc00000u | l;
+	}
+	vgpu_rig_expect_words(out, want, 256);
+}
+
 static void expect_fault(const uint32_t *code, size_t n)
 {
 	struct rig_buf *prog = vgpu_rig_program(code, n);
@@ -496,4 +700,65 @@ Test(vgpu_gfx9_shader, v_clrexcp)
 	uint32_t want[1] = { 0x400 };
 	vgpu_rig_expect_words(out, want, 1);
 	expect_fault_naming(faults, sizeof(faults) / 4, "v_clrexcp with TRAPSTS.EXCP");
+}
+
+/* What the Vega ISA leaves undefined in VGPR index mode faults naming the
+ * instruction: an indexed register past the wave's VGPRs (v2 + 7 with 8
+ * VGPRs) and an enabled operand that is an SGPR. */
+Test(vgpu_gfx9_shader, vgpr_index_mode_undefined_cases_fault)
+{
+	static const uint32_t past_end[] = {
+		0xbe840087,             /* s_mov_b32 s4, 7 */
+		0xbf110804,             /* s_set_gpr_idx_on s4, gpr_idx(DST) */
+		0x7e040280,             /* v_mov_b32_e32 v2, 0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t sgpr_operand[] = {
+		0xbe840081,             /* s_mov_b32 s4, 1 */
+		0xbf110104,             /* s_set_gpr_idx_on s4, gpr_idx(SRC0) */
+		0x68040204,             /* v_add_u32_e32 v2, s4, v1 */
+		0xbf810000,             /* s_endpgm */
+	};
+	expect_fault_naming(past_end, sizeof(past_end) / 4, "beyond the wave's");
+	expect_fault_naming(sgpr_operand, sizeof(sgpr_operand) / 4, "not a VGPR");
+}
+
+/* The Vega ISA gives no order between lanes of a _src2 operation: B one
+ * dword past A makes lane l's B lane l + 1's A, and the vgpu faults. */
+Test(vgpu_gfx9_shader, ds_src2_overlapping_lanes_fault)
+{
+	static const uint32_t code[] = {
+		0x24020082,             /* v_lshlrev_b32_e32 v1, 2, v0 */
+		0xd9000001, 0x00000001, /* ds_add_src2_u32 v1 offset:1 */
+		0xbf810000,             /* s_endpgm */
+	};
+	expect_fault_naming(code, sizeof(code) / 4, "overlap");
+}
+
+/* The gfx9 compute instructions the Vega ISA does not define exactly
+ * enough stay faults naming themselves (docs/vgpu-shader.md, "Not
+ * modelled on gfx9"): v_exp/log_legacy_f32 ("with legacy semantics"),
+ * s_dcache_discard (a dropped dirty line), v_screen_partition_4se_b32. */
+Test(vgpu_gfx9_shader, undefined_legacy_ops_fault_naming_them)
+{
+	static const uint32_t exp_legacy[] = {
+		0x7e029700,             /* v_exp_legacy_f32_e32 v1, v0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t log_legacy[] = {
+		0x7e029900,             /* v_log_legacy_f32_e32 v1, v0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t discard[] = {
+		0xc0a20000, 0x00000000, /* s_dcache_discard s[0:1], 0x0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	static const uint32_t screen[] = {
+		0x7e026f00,             /* v_screen_partition_4se_b32_e32 v1, v0 */
+		0xbf810000,             /* s_endpgm */
+	};
+	expect_fault_naming(exp_legacy, sizeof(exp_legacy) / 4, "v_exp_legacy_f32");
+	expect_fault_naming(log_legacy, sizeof(log_legacy) / 4, "v_log_legacy_f32");
+	expect_fault_naming(discard, sizeof(discard) / 4, "s_dcache_discard");
+	expect_fault_naming(screen, sizeof(screen) / 4, "v_screen_partition_4se_b32");
 }

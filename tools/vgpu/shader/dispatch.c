@@ -328,6 +328,10 @@ static int exec_one(struct shader_core *c, struct shader_wave *w)
 	c->cur = e;
 	const struct isa_inst *in = &e->inst;
 	w->pc += 4u * in->nwords;
+	if (c->gen == ISA_GEN_GFX9 && (w->mode & SHADER_GFX9_MODE_GPR_IDX_EN) &&
+	    (in->enc == ISA_ENC_VOP1 || in->enc == ISA_ENC_VOP2 || in->enc == ISA_ENC_VOPC ||
+	     in->enc == ISA_ENC_VOP3 || in->enc == ISA_ENC_VOP3P))
+		return shader_gfx9_exec_indexed(c, w, e);   /* VGPR index mode */
 	if (c->decode_gen == ISA_GEN_GFX90A && shader_gfx90a_acc(in))
 		return shader_exec_acc_gfx90a(c, w, e);   /* AccVGPRs, MFMA */
 	switch (in->enc) {

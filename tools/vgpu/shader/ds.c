@@ -250,6 +250,11 @@ void shader_ds_resolve(struct shader_icache_entry *e)
 			return;
 		}
 	}
+	if (e->inst.gen == ISA_GEN_GFX9 && strstr(n, "_src2_")) {
+		p->kind = shader_gfx9_ds_src2_resolve(n, &p->aop, &p->wide) ? MEM_DS_SRC2_GFX9
+									     : MEM_BAD;
+		return;
+	}
 	const char *rest = n + 3;
 	if (ds_subdword_resolve(rest, p))
 		return;
@@ -615,6 +620,8 @@ static int ds_share(struct shader_core *c, struct shader_wave *w,
 		return 0;
 	case MEM_DS_CONDXCHG:
 		return ds_condxchg(c, w, in);
+	case MEM_DS_SRC2_GFX9:
+		return shader_gfx9_exec_ds_src2(c, w, in, p);
 	case MEM_DS_PERMUTE: case MEM_DS_BPERMUTE:
 		return ds_permute(c, w, in, p->kind == MEM_DS_BPERMUTE);
 	case MEM_DS_SWIZZLE:
@@ -771,6 +778,9 @@ static int ds_gds(struct shader_core *c, struct shader_wave *w,
 	case MEM_DS_APPEND: case MEM_DS_CONSUME:
 		return ds_gds_fault(c, name, "GDS append/consume is not modelled (the guides "
 				    "give M0 as GDS base/size but not the counter's GDS address)");
+	case MEM_DS_SRC2_GFX9:
+		return ds_gds_fault(c, name, "the gfx9 _src2 forms on GDS are not modelled (the "
+				    "Vega guide's address rule is given for LDS)");
 	default:
 		break;
 	}

@@ -129,3 +129,127 @@ bool shader_gfx9_zeroes_hi16(const char *name)
 	}
 	return true;
 }
+
+static uint32_t flush_denorm_f32(uint32_t v)
+{
+	return (v & 0x7f800000u) == 0 ? v & 0x80000000u : v;
+}
+
+/* V_MAD_LEGACY_F32 (Vega ISA: "D.f = S0.f * S1.f + S2.f (DX9 rules, 0.0 *
+ * x = 0.0)"): v_mad_f32's operation (shader/valu.c: the product rounded,
+ * then the sum; denormal sources, product and result flushed to zeros of
+ * their sign, as LLVM selects the MAD forms only with f32 denormals off),
+ * except that a zero factor (after the flush) makes the product +0.0 even
+ * when the other factor is an infinity or a NaN, as V_MUL_LEGACY_F32's
+ * product is. */
+uint32_t shader_gfx9_mad_legacy_f32(uint32_t a, uint32_t b, uint32_t c)
+{
+	float fa, fb, fc, p, r;
+	uint32_t au = flush_denorm_f32(a), bu = flush_denorm_f32(b), cu = flush_denorm_f32(c);
+	uint32_t pu, ru;
+	memcpy(&fa, &au, 4);
+	memcpy(&fb, &bu, 4);
+	memcpy(&fc, &cu, 4);
+	if (fa == 0.0f || fb == 0.0f) {
+		p = 0.0f;
+	} else {
+		p = fa * fb;
+		memcpy(&pu, &p, 4);
+		pu = flush_denorm_f32(pu);
+		memcpy(&p, &pu, 4);
+	}
+	r = p + fc;
+	memcpy(&ru, &r, 4);
+	return flush_denorm_f32(ru);
+}
+
+/* VGPR index mode (Vega ISA, S_SET_GPR_IDX_ON: "MODE.gpr_idx_en = 1;
+ * M0[7:0] = S0.u[7:0]; M0[15:12] = SIMM4 (direct contents of S1 field);
+ * Remaining bits of M0 are unmodified ... S1[0] = VSRC0_REL, S1[1] =
+ * VSRC1_REL, S1[2] = VSRC2_REL and S1[3] = VDST_REL"; S_SET_GPR_IDX_OFF:
+ * "MODE.gpr_idx_en = 0 ... does not modify M0"; S_SET_GPR_IDX_MODE:
+ * "M0[15:12] = SIMM4"; S_SET_GPR_IDX_IDX: "M0[7:0] = S0.u[7:0]"). */
+int shader_gfx9_set_gpr_idx(struct shader_core *c, struct shader_wave *w,
+			    const struct isa_inst *in, const char *name)
+{
+	uint32_t *m0 = &w->s[SREG_M0];
+	uint64_t v = 0;
+	int r;
+	if (!strcmp(name, "s_set_gpr_idx_off")) {
+		w->mode &= ~SHADER_GFX9_MODE_GPR_IDX_EN;
+		return 0;
+	}
+	if (!strcmp(name, "s_set_gpr_idx_mode") && in->nops == 1) {
+		*m0 = (*m0 & ~0xf000u) | (uint32_t)(in->ops[0].value & 0xf) << 12;
+		return 0;
+	}
+	if ((!strcmp(name, "s_set_gpr_idx_idx") && in->nops == 1) ||
+	    (!strcmp(name, "s_set_gpr_idx_on") && in->nops == 2)) {
+		r = sop_read(c, w, &in->ops[0], &v);
+		if (r)
+			return r;
+		*m0 = (*m0 & ~0xffu) | ((uint32_t)v & 0xff);
+		if (in->nops == 2) {
+			*m0 = (*m0 & ~0xf000u) | (uint32_t)(in->ops[1].value & 0xf) << 12;
+			w->mode |= SHADER_GFX9_MODE_GPR_IDX_EN;
+		}
+		return 0;
+	}
+	return shader_illegal(c);
+}
+
+/* A VALU instruction while MODE.gpr_idx_en is set ("Vector operations
+ * after this will perform relative GPR addressing based on the contents
+ * of M0"): each VGPR operand whose VSRC0/VSRC1/VSRC2/VDST_REL bit
+ * (M0[12..15]) is set is offset by the index M0[7:0]; then the
+ * instruction runs as usual on a copy of its decoded form.  What the
+ * guide leaves undefined faults naming it: an enabled operand that is not
+ * a VGPR (an SGPR, a constant), an indexed register range past the wave's
+ * VGPR allocation, the DPP and SDWA forms, the lane-crossing instructions
+ * (v_readlane/v_readfirstlane/v_writelane, v_movrel*) and gfx90a's
+ * AccVGPR and MFMA instructions. */
+int shader_gfx9_exec_indexed(struct shader_core *c, struct shader_wave *w,
+			     const struct shader_icache_entry *e)
+{
+	char why[200];
+	uint32_t m0 = w->s[SREG_M0], idx = m0 & 0xff, rel = (m0 >> 12) & 0xf;
+	const char *n = e->base;
+	if (e->inst.dpp || e->inst.sdwa || !strncmp(n, "v_readlane", 10) ||
+	    !strncmp(n, "v_readfirstlane", 15) || !strncmp(n, "v_writelane", 11) ||
+	    !strncmp(n, "v_movrel", 8) || (c->decode_gen == ISA_GEN_GFX90A && shader_gfx90a_acc(&e->inst))) {
+		snprintf(why, sizeof(why), "%s%s in VGPR index mode (s_set_gpr_idx_on) is not modelled",
+			 n, e->inst.dpp ? " (DPP)" : e->inst.sdwa ? " (SDWA)" : "");
+		return shader_fault(c, why);
+	}
+	struct shader_icache_entry x = *e;
+	for (unsigned i = 0; i < x.inst.nops; i++) {
+		struct isa_operand *o = &x.inst.ops[i];
+		unsigned bit;
+		switch (o->field) {
+		case ISA_FLD_SRC0: bit = 0; break;
+		case ISA_FLD_SRC1: case ISA_FLD_VSRC1: bit = 1; break;
+		case ISA_FLD_SRC2: bit = 2; break;
+		case ISA_FLD_VDST: bit = 3; break;
+		default: continue;
+		}
+		if (!(rel & (1u << bit)))
+			continue;
+		if (o->kind != ISA_OPK_VGPR) {
+			snprintf(why, sizeof(why), "%s in VGPR index mode: the indexed operand %u is "
+				 "not a VGPR (not modelled)", n, bit);
+			return shader_fault(c, why);
+		}
+		unsigned nregs = o->bits > 32 ? o->bits / 32 : 1;
+		if (o->reg + idx + nregs > w->nvgpr) {
+			snprintf(why, sizeof(why), "%s in VGPR index mode: v%u + index %u is beyond "
+				 "the wave's %u VGPRs (not modelled)", n, o->reg, idx, w->nvgpr);
+			return shader_fault(c, why);
+		}
+		o->reg = (uint16_t)(o->reg + idx);
+	}
+	struct shader_icache_entry *cur = c->cur;
+	c->cur = &x;
+	int r = shader_exec_valu(c, w, &x);
+	c->cur = cur;
+	return r;
+}

@@ -113,6 +113,7 @@ enum shader_mem_kind {
 	MEM_IMG_MSAA_LOAD,             /* image_msaa_load (shader/mimg.c) */
 	MEM_DS_GWS,                    /* ds_gws_*: aop is the GWS_* operation (shader/ds.c) */
 	MEM_DS_GS_REG,                 /* ds_add/sub_gs_reg_rtn: aop 1 for sub (shader/ds.c) */
+	MEM_DS_SRC2_GFX9,              /* gfx9 ds_*_src2_*: aop, wide (shader/ds_src2_gfx9.c) */
 	MEM_UNMODELLED                 /* named, known, and faulting with a reason */
 };
 
@@ -168,6 +169,7 @@ enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16, VEXT_K_PK_F16
 	X(FMAC_DX9_ZERO_F32, "fmac_dx9_zero_f32", 1, "ff", VEXTF_OLD) \
 	X(DOT2ACC_F32_F16, "dot2acc_f32_f16", 1, "..", VEXTF_OLD | VEXTF_PACKED_SRC) \
 	X(DOT4C_I32_I8, "dot4c_i32_i8", 0, "..", VEXTF_OLD) \
+	X(MAD_LEGACY_F32, "mad_legacy_f32", 1, "fff", 0) \
 	X(FLOOR_F64, "floor_f64", 3, "d", 0) X(CEIL_F64, "ceil_f64", 3, "d", 0) \
 	X(TRUNC_F64, "trunc_f64", 3, "d", 0) X(RNDNE_F64, "rndne_f64", 3, "d", 0) \
 	X(FRACT_F64, "fract_f64", 3, "d", 0) X(LDEXP_F64, "ldexp_f64", 3, "d.", 0) \
@@ -214,6 +216,7 @@ enum { VEXT_K_I32, VEXT_K_F32, VEXT_K_F16, VEXT_K_F64, VEXT_K_I16, VEXT_K_PK_F16
 	X(CVT_PK_I16_I32, "cvt_pk_i16_i32", 0, "..", 0) \
 	X(CVT_PK_U16_U32, "cvt_pk_u16_u32", 0, "..", 0) \
 	X(CVT_PK_U8_F32, "cvt_pk_u8_f32", 0, "f..", 0) \
+	X(CVT_PKACCUM_U8_F32, "cvt_pkaccum_u8_f32", 0, "f.", VEXTF_OLD) \
 	X(MIN3_I32, "min3_i32", 0, "...", 0) X(MAX3_I32, "max3_i32", 0, "...", 0) \
 	X(MED3_I32, "med3_i32", 0, "...", 0) X(MIN3_U32, "min3_u32", 0, "...", 0) \
 	X(MAX3_U32, "max3_u32", 0, "...", 0) X(MED3_U32, "med3_u32", 0, "...", 0) \
@@ -400,6 +403,24 @@ uint64_t shader_gfx9_flat_scratch(const struct shader_wave *w);
 /* gfx9: whether the instruction (its gfx9 mnemonic) zeroes the high half
  * of its VGPR when it writes a 16-bit result to the low half. */
 bool shader_gfx9_zeroes_hi16(const char *name);
+/* gfx9 v_mad_legacy_f32 (shader/gfx9.c): v_mad_f32's unfused
+ * multiply-add with the DX9 product (0 times anything is +0). */
+uint32_t shader_gfx9_mad_legacy_f32(uint32_t a, uint32_t b, uint32_t c);
+/* gfx9 VGPR index mode (shader/gfx9.c): s_set_gpr_idx_on/off/mode/idx
+ * set MODE.gpr_idx_en (bit 27) and M0's index (7:0) and operand mask
+ * (15:12); while it is on, shader_gfx9_exec_indexed runs a VALU
+ * instruction with the index added to its enabled VGPR operands. */
+#define SHADER_GFX9_MODE_GPR_IDX_EN (1u << 27)
+int shader_gfx9_set_gpr_idx(struct shader_core *c, struct shader_wave *w,
+			    const struct isa_inst *in, const char *name);
+int shader_gfx9_exec_indexed(struct shader_core *c, struct shader_wave *w,
+			     const struct shader_icache_entry *e);
+/* gfx9 DS _src2 forms (shader/ds_src2_gfx9.c): the operation of the
+ * name (ds_add_src2_u32 -> AOP_ADD ...; false if not one) and its
+ * execution. */
+bool shader_gfx9_ds_src2_resolve(const char *name, uint8_t *aop, bool *wide);
+int shader_gfx9_exec_ds_src2(struct shader_core *c, struct shader_wave *w,
+			     const struct isa_inst *in, const struct shader_mem_plan *p);
 /* gfx9 scalar memory writes (shader/smem_gfx9.c): which kind the SMEM
  * mnemonic is (SHADER_SMEM9_NONE: not one), and for the atomics the
  * operation and whether it is an _x2 form; then its execution. */

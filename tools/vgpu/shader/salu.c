@@ -59,7 +59,8 @@ enum salu_op {
 	/* SMEM */
 	SALU_S_LOAD, SALU_S_BUFFER_LOAD, SALU_SMEM_NOP,
 	SALU_MEMTIME, SALU_MEMREALTIME, /* gfx10.3 and gfx9 s_memtime / s_memrealtime */
-	SALU_SMEM_GFX9_WRITE           /* gfx9 s_store/s_atomic/s_scratch: shader/smem_gfx9.c */
+	SALU_SMEM_GFX9_WRITE,          /* gfx9 s_store/s_atomic/s_scratch: shader/smem_gfx9.c */
+	SALU_GPR_IDX_GFX9              /* gfx9 s_set_gpr_idx_*: shader/gfx9.c */
 };
 
 /* compare operations of s_cmp_* / s_cmpk_*, and saveexec's */
@@ -221,6 +222,10 @@ void shader_salu_resolve(struct shader_icache_entry *e)
 	const char *n = e->base;
 	struct shader_salu_plan *p = &e->plan.salu;
 	memset(p, 0, sizeof(*p));
+	if (e->inst.gen == ISA_GEN_GFX9 && starts(n, "s_set_gpr_idx_")) {
+		p->op = SALU_GPR_IDX_GFX9;   /* VGPR index mode, any of SOP1/SOPC/SOPP */
+		return;
+	}
 	switch (e->inst.enc) {
 	case ISA_ENC_SOPP:
 		p->op = resolve_sopp(n);
@@ -637,6 +642,8 @@ int shader_exec_salu(struct shader_core *c, struct shader_wave *w,
 {
 	const struct isa_inst *in = &e->inst;
 	const struct shader_salu_plan *p = &e->plan.salu;
+	if (p->op == SALU_GPR_IDX_GFX9)
+		return shader_gfx9_set_gpr_idx(c, w, in, e->base);
 	switch (in->enc) {
 	case ISA_ENC_SOPP:
 		return sopp(c, w, in, p);

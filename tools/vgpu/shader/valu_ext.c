@@ -756,6 +756,7 @@ static uint64_t lane(int op, const uint64_t *s, uint64_t old, bool vccbit, bool 
 		float d = vf32(old);
 		return fa == 0 || fb == 0 ? vu32f(0.0f + d) : vu32f(fmaf(fa, fb, d));
 	}
+	case VEXT_MAD_LEGACY_F32: return shader_gfx9_mad_legacy_f32(a, b, c);
 	case VEXT_DOT2ACC_F32_F16: return dot2_f16(a, b, (uint32_t)old);
 	case VEXT_DOT4C_I32_I8: {
 		/* gfx10.3 V_DOT4C_I32_I8: D += the four signed byte products
@@ -852,7 +853,13 @@ static uint64_t lane(int op, const uint64_t *s, uint64_t old, bool vccbit, bool 
 		return (uint16_t)sat((int32_t)a, -32768, 32767) | (uint32_t)(uint16_t)sat((int32_t)b, -32768, 32767) << 16;
 	case VEXT_CVT_PK_U16_U32:
 		return (uint32_t)sat(a, 0, 65535) | (uint32_t)sat(b, 0, 65535) << 16;
-	case VEXT_CVT_PK_U8_F32: {
+	case VEXT_CVT_PK_U8_F32:
+	case VEXT_CVT_PKACCUM_U8_F32: {
+		/* gfx9 V_CVT_PKACCUM_U8_F32 is V_CVT_PK_U8_F32 with the
+		 * destination as the third source (Vega ISA: "SQ translates
+		 * to V_CVT_PK_U8_F32 ... uses src_c to pass destination in") */
+		if (op == VEXT_CVT_PKACCUM_U8_F32)
+			c = (uint32_t)old;
 		unsigned sh = 8 * (b & 3);
 		uint32_t v = (uint32_t)f2i_sat(rne_d(fa), 0, 255);
 		return (c & ~(0xffu << sh)) | v << sh;
