@@ -8,7 +8,6 @@
  * for the addressing edges.  Only the vgpu has run them.
  */
 #include "vgpu_rig.h"
-#include "stderr_capture.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -112,20 +111,6 @@ static const uint32_t edge_window[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Runs `code` as `groups` workgroups of `threads` (wave64 or wave32) into
- * a fresh 4 KiB output; the stderr the vgpu printed lands in `log`. */
-static int run(const uint32_t *code, size_t n, uint32_t groups, uint32_t threads, bool wave64,
-	       struct rig_buf **out, char *log, size_t cap)
-{
-	struct rig_buf *prog = vgpu_rig_program(code, n);
-	*out = vgpu_rig_buf_new(4096);
-	uint32_t ctx = vgpu_rig_ctx_new();
-	struct stderr_capture cap_state;
-	stderr_capture_begin(&cap_state);
-	int r = vgpu_rig_dispatch(ctx, prog, groups, threads, 0, wave64, *out);
-	stderr_capture_end(&cap_state, log, cap);
-	return r;
-}
 
 struct gds_kernels {
 	const uint32_t *init, *add, *read;
@@ -143,10 +128,13 @@ static void expect_counts(const struct gds_kernels *k, uint32_t adders, uint32_t
 	uint32_t threads = k->wave64 ? 64 : 32;
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(k->init, k->n_init, 1, threads, k->wave64, &out, log, sizeof(log)), 0,
+	cr_assert_eq(vgpu_rig_run_logged(k->init, k->n_init, 1, threads, k->wave64,
+						&out, log, sizeof(log)), 0,
 		     "%s", log);
-	cr_assert_eq(run(k->add, k->n_add, 4, 64, k->wave64, &out, log, sizeof(log)), 0, "%s", log);
-	cr_assert_eq(run(k->read, k->n_read, 1, threads, k->wave64, &out, log, sizeof(log)), 0,
+	cr_assert_eq(vgpu_rig_run_logged(k->add, k->n_add, 4, 64, k->wave64,
+						&out, log, sizeof(log)), 0, "%s", log);
+	cr_assert_eq(vgpu_rig_run_logged(k->read, k->n_read, 1, threads, k->wave64,
+						&out, log, sizeof(log)), 0,
 		     "%s", log);
 	const uint32_t *o = out->cpu;
 	uint64_t wide = 0xffffffffull + adders;
@@ -176,7 +164,8 @@ Test(vgpu_gds, m0_base_offsets_the_window)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GDS, 4096);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(edge_base, N(edge_base), 1, 32, false, &out, log, sizeof(log)), 0, "%s",
+	cr_assert_eq(vgpu_rig_run_logged(edge_base, N(edge_base), 1, 32, false,
+						&out, log, sizeof(log)), 0, "%s",
 		     log);
 	cr_expect_eq(((const uint32_t *)out->cpu)[0], 0x1234abcdu, "read %#x",
 		     ((const uint32_t *)out->cpu)[0]);
@@ -188,7 +177,8 @@ Test(vgpu_gds, access_past_m0_size_is_a_fault)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GDS, 4096);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(edge_size, N(edge_size), 1, 32, false, &out, log, sizeof(log)),
+	cr_assert_eq(vgpu_rig_run_logged(edge_size, N(edge_size), 1, 32, false,
+						&out, log, sizeof(log)),
 		     -ECANCELED);
 	cr_expect(strstr(log, "GDS bytes [8, 12)") && strstr(log, "GDS size of 8 bytes"), "%s",
 		  log);
@@ -199,7 +189,8 @@ Test(vgpu_gds, window_past_partition_is_a_fault)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GDS, 4096);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(edge_window, N(edge_window), 1, 32, false, &out, log, sizeof(log)),
+	cr_assert_eq(vgpu_rig_run_logged(edge_window, N(edge_window), 1, 32, false,
+						&out, log, sizeof(log)),
 		     -ECANCELED);
 	cr_expect(strstr(log, "base 4096, size 16") && strstr(log, "partition of 4096 bytes"),
 		  "%s", log);
@@ -210,27 +201,16 @@ Test(vgpu_gds, no_partition_without_gds_bo)
 {
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(edge_base, N(edge_base), 1, 32, false, &out, log, sizeof(log)),
+	cr_assert_eq(vgpu_rig_run_logged(edge_base, N(edge_base), 1, 32, false,
+						&out, log, sizeof(log)),
 		     -ECANCELED);
 	cr_expect(strstr(log, "no GDS partition"), "%s", log);
 }
 
 /* ---- gfx10.3 (680m, GC 10.3.3) and gfx9 (raven, GC 9.1.0) -------------- */
 
-static void setup_gfx103(void)
-{
-	setenv("AMDBARE_TEST_GFX11_PROFILE", "680m", 1);
-	vgpu_rig_setup();
-}
-
-static void setup_gfx9(void)
-{
-	setenv("AMDBARE_TEST_GFX11_PROFILE", "raven", 1);
-	vgpu_rig_setup();
-}
-
-TestSuite(vgpu_gds_gfx103, .init = setup_gfx103, .fini = vgpu_rig_teardown);
-TestSuite(vgpu_gds_gfx9, .init = setup_gfx9, .fini = vgpu_rig_teardown);
+TestSuite(vgpu_gds_gfx103, .init = vgpu_rig_setup_680m, .fini = vgpu_rig_teardown);
+TestSuite(vgpu_gds_gfx9, .init = vgpu_rig_setup_raven, .fini = vgpu_rig_teardown);
 
 /* Before gfx11 every active lane takes part: 256 adds, maximum 255. */
 Test(vgpu_gds_gfx103, llc_region_atomics_every_lane)
@@ -257,7 +237,8 @@ static void expect_fault(const uint32_t *code, size_t n, const char *what)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_OA, 16);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(code, n, 1, 32, false, &out, log, sizeof(log)), -ECANCELED);
+	cr_assert_eq(vgpu_rig_run_logged(code, n, 1, 32, false,
+						&out, log, sizeof(log)), -ECANCELED);
 	cr_expect(strstr(log, what), "want \"%s\" in: %s", what, log);
 }
 
@@ -304,7 +285,8 @@ Test(vgpu_gds, two_address_and_sub_dword_forms)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GDS, 4096);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(code, N(code), 1, 32, false, &out, log, sizeof(log)), 0, "%s", log);
+	cr_assert_eq(vgpu_rig_run_logged(code, N(code), 1, 32, false,
+						&out, log, sizeof(log)), 0, "%s", log);
 	vgpu_rig_expect_words(out, want, N(want));
 }
 
@@ -324,9 +306,11 @@ Test(vgpu_gds_processes, another_process_reads_what_one_left)
 		vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GDS, 4096);
 		struct rig_buf *out;
 		char log[4096];
-		int r = run(gfx11_init, N(gfx11_init), 1, 32, false, &out, log, sizeof(log));
+		int r = vgpu_rig_run_logged(gfx11_init, N(gfx11_init), 1, 32, false,
+							&out, log, sizeof(log));
 		if (r == 0)
-			r = run(gfx11_add, N(gfx11_add), 4, 64, false, &out, log, sizeof(log));
+			r = vgpu_rig_run_logged(gfx11_add, N(gfx11_add), 4, 64, false,
+								&out, log, sizeof(log));
 		_exit(r == 0 ? 0 : 1);
 	}
 	int status = 0;
@@ -335,7 +319,8 @@ Test(vgpu_gds_processes, another_process_reads_what_one_left)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GDS, 4096);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(gfx11_read, N(gfx11_read), 1, 32, false, &out, log, sizeof(log)), 0, "%s",
+	cr_assert_eq(vgpu_rig_run_logged(gfx11_read, N(gfx11_read), 1, 32, false,
+						&out, log, sizeof(log)), 0, "%s",
 		     log);
 	const uint32_t *o = out->cpu;
 	cr_expect_eq(o[0], 8, "counter %u", o[0]);

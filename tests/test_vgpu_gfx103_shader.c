@@ -42,13 +42,7 @@
 #define RSRC2_TGID_X_EN (1u << 7)
 #define RSRC2_TIDIG(n) ((uint32_t)(n) << 11)
 
-static void setup(void)
-{
-	setenv("AMDBARE_TEST_GFX11_PROFILE", "680m", 1);
-	vgpu_rig_setup();
-}
-
-TestSuite(vgpu_gfx103_shader, .init = setup, .fini = vgpu_rig_teardown);
+TestSuite(vgpu_gfx103_shader, .init = vgpu_rig_setup_680m, .fini = vgpu_rig_teardown);
 
 /* One workgroup of size[0] x size[1] x size[2] wave32 work-items running
  * `code`; user SGPRs `user` (n of them); with `tmpring` non-zero, a

@@ -18,13 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void setup(void)
-{
-	setenv("AMDBARE_TEST_GFX11_PROFILE", "mi210", 1);
-	vgpu_rig_setup();
-}
-
-TestSuite(vgpu_gfx90a_acc, .init = setup, .fini = vgpu_rig_teardown);
+TestSuite(vgpu_gfx90a_acc, .init = vgpu_rig_setup_mi210, .fini = vgpu_rig_teardown);
 
 /* a11 (the last AccVGPR of the allocation) and a10 round trip; an MFMA
  * into a[8:11] stored straight from AccVGPRs (acc-bit global_store).

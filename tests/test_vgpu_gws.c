@@ -7,7 +7,6 @@
  * (tests/shader/gws.ll).  Only the vgpu has run them.
  */
 #include "vgpu_rig.h"
-#include "stderr_capture.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -81,20 +80,6 @@ static const uint32_t gws_outside[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Runs the code as `groups` wave32 workgroups of `threads`; the stderr the
- * vgpu printed lands in `log`. */
-static int run(const uint32_t *code, size_t n, uint32_t groups, uint32_t threads,
-	       struct rig_buf **out, char *log, size_t cap)
-{
-	struct rig_buf *prog = vgpu_rig_program(code, n);
-	*out = vgpu_rig_buf_new(4096);
-	uint32_t ctx = vgpu_rig_ctx_new();
-	struct stderr_capture cap_state;
-	stderr_capture_begin(&cap_state);
-	int r = vgpu_rig_dispatch(ctx, prog, groups, threads, 0, false, *out);
-	stderr_capture_end(&cap_state, log, cap);
-	return r;
-}
 
 /* 4 workgroups of 2 waves: every wave reads the count every lane added
  * before the barrier, so each of the 8 sees all 256 additions (without
@@ -104,7 +89,8 @@ Test(vgpu_gws, grid_barrier_across_workgroups)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 64);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(gws_barrier, N(gws_barrier), 4, 64, &out, log, sizeof(log)), 0, "%s", log);
+	cr_assert_eq(vgpu_rig_run_logged(gws_barrier, N(gws_barrier), 4, 64, false,
+						&out, log, sizeof(log)), 0, "%s", log);
 	const uint32_t *o = out->cpu;
 	cr_expect_eq(o[0], 256);
 	for (int i = 1; i <= 8; i++)
@@ -118,7 +104,8 @@ Test(vgpu_gws, semaphore_bulk_release)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 64);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(gws_sema, N(gws_sema), 3, 32, &out, log, sizeof(log)), 0, "%s", log);
+	cr_assert_eq(vgpu_rig_run_logged(gws_sema, N(gws_sema), 3, 32, false,
+						&out, log, sizeof(log)), 0, "%s", log);
 	const uint32_t *o = out->cpu;
 	cr_expect_eq(o[2], 0x55);
 	cr_expect_eq(o[3], 0x55);
@@ -129,7 +116,8 @@ Test(vgpu_gws, semaphore_release_all)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 64);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(gws_release, N(gws_release), 3, 32, &out, log, sizeof(log)), 0, "%s", log);
+	cr_assert_eq(vgpu_rig_run_logged(gws_release, N(gws_release), 3, 32, false,
+						&out, log, sizeof(log)), 0, "%s", log);
 	const uint32_t *o = out->cpu;
 	cr_expect_eq(o[2], 0x56);
 	cr_expect_eq(o[3], 0x56);
@@ -141,7 +129,8 @@ Test(vgpu_gws, deadlock_is_a_fault)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 64);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(gws_stuck, N(gws_stuck), 2, 32, &out, log, sizeof(log)), -ECANCELED);
+	cr_assert_eq(vgpu_rig_run_logged(gws_stuck, N(gws_stuck), 2, 32, false,
+						&out, log, sizeof(log)), -ECANCELED);
 	cr_expect(strstr(log, "GWS deadlock") && strstr(log, "2 in ds_gws_sema_p"), "%s", log);
 }
 
@@ -150,7 +139,8 @@ Test(vgpu_gws, no_partition_without_gws_bo)
 {
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(gws_barrier, N(gws_barrier), 1, 32, &out, log, sizeof(log)), -ECANCELED);
+	cr_assert_eq(vgpu_rig_run_logged(gws_barrier, N(gws_barrier), 1, 32, false,
+						&out, log, sizeof(log)), -ECANCELED);
 	cr_expect(strstr(log, "no GWS partition"), "%s", log);
 }
 
@@ -160,7 +150,8 @@ Test(vgpu_gws, resource_outside_partition)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 1);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(gws_outside, N(gws_outside), 1, 32, &out, log, sizeof(log)), -ECANCELED);
+	cr_assert_eq(vgpu_rig_run_logged(gws_outside, N(gws_outside), 1, 32, false,
+						&out, log, sizeof(log)), -ECANCELED);
 	cr_expect(strstr(log, "GWS resource 1") && strstr(log, "partition of 1"), "%s", log);
 }
 
@@ -169,7 +160,8 @@ Test(vgpu_gws, resource_inside_partition)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 2);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run(gws_outside, N(gws_outside), 1, 32, &out, log, sizeof(log)), 0, "%s", log);
+	cr_assert_eq(vgpu_rig_run_logged(gws_outside, N(gws_outside), 1, 32, false,
+						&out, log, sizeof(log)), 0, "%s", log);
 }
 
 /* The 780M (gfx11) has 64 GWS resources, 16 OA and 4 KiB of GDS
@@ -283,18 +275,6 @@ static const uint32_t gfx9_release[] = {
 	0x82010301, 0xbf8c0f70, 0xdc708000, 0x00000100, 0xbf810000,
 };
 
-static int run_wave(const uint32_t *code, size_t n, uint32_t groups, uint32_t threads,
-		    bool wave64, struct rig_buf **out, char *log, size_t cap)
-{
-	struct rig_buf *prog = vgpu_rig_program(code, n);
-	*out = vgpu_rig_buf_new(4096);
-	uint32_t ctx = vgpu_rig_ctx_new();
-	struct stderr_capture cap_state;
-	stderr_capture_begin(&cap_state);
-	int r = vgpu_rig_dispatch(ctx, prog, groups, threads, 0, wave64, *out);
-	stderr_capture_end(&cap_state, log, cap);
-	return r;
-}
 
 /* INFO_GDS_CONFIG as amdgpu_info_ioctl reports adev->gds */
 static void expect_gds_info(uint32_t gds)
@@ -307,27 +287,15 @@ static void expect_gds_info(uint32_t gds)
 	cr_expect_eq(info.oa_per_compute_partition, 16);
 }
 
-static void setup_gfx103(void)
-{
-	setenv("AMDBARE_TEST_GFX11_PROFILE", "680m", 1);
-	vgpu_rig_setup();
-}
-
-static void setup_gfx9(void)
-{
-	setenv("AMDBARE_TEST_GFX11_PROFILE", "raven", 1);
-	vgpu_rig_setup();
-}
-
-TestSuite(vgpu_gws_gfx103, .init = setup_gfx103, .fini = vgpu_rig_teardown);
-TestSuite(vgpu_gws_gfx9, .init = setup_gfx9, .fini = vgpu_rig_teardown);
+TestSuite(vgpu_gws_gfx103, .init = vgpu_rig_setup_680m, .fini = vgpu_rig_teardown);
+TestSuite(vgpu_gws_gfx9, .init = vgpu_rig_setup_raven, .fini = vgpu_rig_teardown);
 
 Test(vgpu_gws_gfx103, grid_barrier_across_workgroups)
 {
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 64);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run_wave(gfx103_barrier, N(gfx103_barrier), 4, 64, false, &out, log,
+	cr_assert_eq(vgpu_rig_run_logged(gfx103_barrier, N(gfx103_barrier), 4, 64, false, &out, log,
 			      sizeof(log)), 0, "%s", log);
 	const uint32_t *o = out->cpu;
 	cr_expect_eq(o[0], 256);
@@ -340,7 +308,8 @@ Test(vgpu_gws_gfx103, semaphore_bulk_release)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 64);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run_wave(gfx103_sema, N(gfx103_sema), 3, 32, false, &out, log, sizeof(log)),
+	cr_assert_eq(vgpu_rig_run_logged(gfx103_sema, N(gfx103_sema), 3, 32, false,
+						&out, log, sizeof(log)),
 		     0, "%s", log);
 	const uint32_t *o = out->cpu;
 	cr_expect_eq(o[2], 0x55);
@@ -368,7 +337,8 @@ Test(vgpu_gws_gfx9, grid_barrier_across_workgroups)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 64);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run_wave(gfx9_barrier, N(gfx9_barrier), 8, 64, true, &out, log, sizeof(log)),
+	cr_assert_eq(vgpu_rig_run_logged(gfx9_barrier, N(gfx9_barrier), 8, 64, true,
+						&out, log, sizeof(log)),
 		     0, "%s", log);
 	const uint32_t *o = out->cpu;
 	cr_expect_eq(o[0], 512);
@@ -381,7 +351,8 @@ Test(vgpu_gws_gfx9, semaphore_release_all)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 64);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run_wave(gfx9_release, N(gfx9_release), 3, 32, true, &out, log, sizeof(log)),
+	cr_assert_eq(vgpu_rig_run_logged(gfx9_release, N(gfx9_release), 3, 32, true,
+						&out, log, sizeof(log)),
 		     0, "%s", log);
 	const uint32_t *o = out->cpu;
 	cr_expect_eq(o[2], 0x56);
@@ -401,7 +372,7 @@ Test(vgpu_gws_gfx103, semaphore_release_all)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 64);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run_wave(gfx103_release, N(gfx103_release), 3, 32, false, &out, log,
+	cr_assert_eq(vgpu_rig_run_logged(gfx103_release, N(gfx103_release), 3, 32, false, &out, log,
 			      sizeof(log)), 0, "%s", log);
 	const uint32_t *o = out->cpu;
 	cr_expect_eq(o[2], 0x56);
@@ -413,7 +384,8 @@ Test(vgpu_gws_gfx9, semaphore_bulk_release)
 	vgpu_rig_on_chip_bo(AMDGPU_GEM_DOMAIN_GWS, 64);
 	struct rig_buf *out;
 	char log[4096];
-	cr_assert_eq(run_wave(gfx9_sema, N(gfx9_sema), 3, 32, true, &out, log, sizeof(log)),
+	cr_assert_eq(vgpu_rig_run_logged(gfx9_sema, N(gfx9_sema), 3, 32, true,
+						&out, log, sizeof(log)),
 		     0, "%s", log);
 	const uint32_t *o = out->cpu;
 	cr_expect_eq(o[2], 0x55);

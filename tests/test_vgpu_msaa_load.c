@@ -146,39 +146,38 @@ static void clear_results(const struct rig_buf *b)
 	memset((uint8_t *)b->cpu + 256, 0, 64 * 8 * 4);
 }
 
-static void setup_890m(void)
-{
-	setenv("AMDBARE_TEST_GFX11_PROFILE", "890m", 1);
-	vgpu_rig_setup();
-}
-
-TestSuite(vgpu_msaa_load_gc115, .init = setup_890m, .fini = vgpu_rig_teardown);
+TestSuite(vgpu_msaa_load_gc115, .init = vgpu_rig_setup_890m, .fini = vgpu_rig_teardown);
 TestSuite(vgpu_msaa_load_gc110, .init = vgpu_rig_setup, .fini = vgpu_rig_teardown);
+
+/* Stores every sample of a 2^log2s-sample image with `store`, then reads
+ * them back with llc's gfx1150 code (image_msaa_load) and its gfx1103
+ * code (one image_load per sample): both must give the stored values. */
+static void merged_and_separate_agree(unsigned log2s, const uint32_t *store, size_t n_store,
+				      const uint32_t *merged, size_t n_merged,
+				      const uint32_t *separate, size_t n_separate)
+{
+	struct rig_buf *b = image_buf(20, log2s, 0xfac);
+	uint32_t ctx = vgpu_rig_ctx_new();
+	cr_assert_eq(run(ctx, store, n_store, b), 0);
+	cr_assert_eq(run(ctx, merged, n_merged, b), 0);
+	expect_samples(b, 1u << log2s, "image_msaa_load (gfx1150)");
+	clear_results(b);
+	cr_assert_eq(run(ctx, separate, n_separate, b), 0);
+	expect_samples(b, 1u << log2s, "image_load per sample (gfx1103)");
+}
 
 Test(vgpu_msaa_load_gc115, merged_and_separate_loads_agree_on_8_samples)
 {
-	struct rig_buf *b = image_buf(20, 3, 0xfac);
-	uint32_t ctx = vgpu_rig_ctx_new();
-	cr_assert_eq(run(ctx, store8, N(store8), b), 0);
-	cr_assert_eq(run(ctx, load8_gfx1150, N(load8_gfx1150), b), 0);
-	expect_samples(b, 8, "image_msaa_load (gfx1150)");
-	clear_results(b);
-	cr_assert_eq(run(ctx, load8_gfx1103, N(load8_gfx1103), b), 0);
-	expect_samples(b, 8, "image_load per sample (gfx1103)");
+	merged_and_separate_agree(3, store8, N(store8), load8_gfx1150, N(load8_gfx1150),
+				  load8_gfx1103, N(load8_gfx1103));
 }
 
 /* A 2-sample image: LLVM merges the loads of samples 0 and 1 into one
  * image_msaa_load of fragment 0 and uses two of its four results. */
 Test(vgpu_msaa_load_gc115, two_sample_image_uses_the_first_two)
 {
-	struct rig_buf *b = image_buf(20, 1, 0xfac);
-	uint32_t ctx = vgpu_rig_ctx_new();
-	cr_assert_eq(run(ctx, store2, N(store2), b), 0);
-	cr_assert_eq(run(ctx, load2_gfx1150, N(load2_gfx1150), b), 0);
-	expect_samples(b, 2, "image_msaa_load (gfx1150)");
-	clear_results(b);
-	cr_assert_eq(run(ctx, load2_gfx1103, N(load2_gfx1103), b), 0);
-	expect_samples(b, 2, "image_load per sample (gfx1103)");
+	merged_and_separate_agree(1, store2, N(store2), load2_gfx1150, N(load2_gfx1150),
+				  load2_gfx1103, N(load2_gfx1103));
 }
 
 /* d16: four halves in two VGPRs (image_msaa_load ... d16) against four
@@ -217,34 +216,34 @@ Test(vgpu_msaa_load_gc110, identity_dst_sel_runs_swizzled_faults)
 	cr_expect(vgpu_rig_ctx_flags(c2) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
 }
 
-/* The forms no source defines: a fragment id that is not a multiple of 4,
- * a dmask of two channels, a non-MSAA dim.  Hand-assembled (llvm-mc-19
- * -mcpu=gfx1150): s[4:11] the T# from the buffer, v[1:3] = x, y, fragment. */
+/* The forms no source defines, each a variant of one hand-assembled
+ * program (llvm-mc-19 -mcpu=gfx1150; s[4:11] the T# from the buffer,
+ * v[1:3] = x, y, fragment): a fragment id that is not a multiple of 4, a
+ * dmask of two channels, a non-MSAA dim (llvm-objdump-19 decodes the
+ * last two; llvm-mc refuses to assemble them). */
 Test(vgpu_msaa_load_gc115, undefined_forms_fault)
 {
-	static const uint32_t frag2[] = {
-		0xf40c0100, 0xf8000000, /* s_load_b256 s[4:11], s[0:1], 0x0 */
-		0x7e020280, /* v_mov_b32_e32 v1, 0 */
-		0x7e040280, /* v_mov_b32_e32 v2, 0 */
-		0x7e060282, /* v_mov_b32_e32 v3, 2 */
-		0xbf89fc07, /* s_waitcnt lgkmcnt(0) */
-		0xf0600198, 0x00010401, /* image_msaa_load v[4:7], v[1:3], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA unorm */
-		0xbfb00000, /* s_endpgm */
-	};
-	static const uint32_t dmask3[] = {
+	static const uint32_t prog[] = {
 		0xf40c0100, 0xf8000000, /* s_load_b256 s[4:11], s[0:1], 0x0 */
 		0x7e020280, /* v_mov_b32_e32 v1, 0 */
 		0x7e040280, /* v_mov_b32_e32 v2, 0 */
 		0x7e060280, /* v_mov_b32_e32 v3, 0 */
 		0xbf89fc07, /* s_waitcnt lgkmcnt(0) */
-		0xf0600398, 0x00010401, /* image_msaa_load v[4:7], v[1:3], s[4:11] dmask:0x3 dim:SQ_RSRC_IMG_2D_MSAA unorm (llvm-objdump-19 decodes it; llvm-mc refuses to assemble it) */
+		0xf0600198, 0x00010401, /* image_msaa_load v[4:7], v[1:3], s[4:11] dmask:0x1 dim:SQ_RSRC_IMG_2D_MSAA unorm */
 		0xbfb00000, /* s_endpgm */
 	};
-	const uint32_t *progs[] = { frag2, dmask3 };
-	const size_t lens[] = { N(frag2), N(dmask3) };
-	for (unsigned k = 0; k < 2; k++) {
+	enum { FRAG = 4, MSAA_LOAD = 6 };
+	static const struct { unsigned word; uint32_t value; const char *what; } variants[] = {
+		{ FRAG, 0x7e060282, "v_mov_b32_e32 v3, 2: fragment id 2" },
+		{ MSAA_LOAD, 0xf0600398, "dmask:0x3" },
+		{ MSAA_LOAD, 0xf0600184, "dim:SQ_RSRC_IMG_2D" },
+	};
+	for (unsigned k = 0; k < N(variants); k++) {
+		uint32_t words[N(prog)];
+		memcpy(words, prog, sizeof(prog));
+		words[variants[k].word] = variants[k].value;
 		struct rig_buf *b = image_buf(20, 2, 0xfac);
-		uint32_t ctx = vgpu_rig_ctx_new();
-		cr_expect_eq(run(ctx, progs[k], lens[k], b), -ECANCELED, "program %u", k);
+		cr_expect_eq(run(vgpu_rig_ctx_new(), words, N(words), b), -ECANCELED, "%s",
+			     variants[k].what);
 	}
 }

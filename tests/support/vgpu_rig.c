@@ -1,9 +1,11 @@
 #include "vgpu_rig.h"
 #include "vgpu_test.h"
+#include "stderr_capture.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +33,32 @@ void vgpu_rig_setup(void)
 	/* libdrm keeps its own dup of the file; ioctls go to that one */
 	fd = amdgpu_device_get_fd(dev);
 	close(f);
+}
+
+static void setup_profile(const char *name)
+{
+	setenv("AMDBARE_TEST_GFX11_PROFILE", name, 1);
+	vgpu_rig_setup();
+}
+
+void vgpu_rig_setup_680m(void)
+{
+	setup_profile("680m");
+}
+
+void vgpu_rig_setup_raven(void)
+{
+	setup_profile("raven");
+}
+
+void vgpu_rig_setup_mi210(void)
+{
+	setup_profile("mi210");
+}
+
+void vgpu_rig_setup_890m(void)
+{
+	setup_profile("890m");
 }
 
 void vgpu_rig_teardown(void)
@@ -218,6 +246,19 @@ int vgpu_rig_dispatch_grid(uint32_t ctx, const struct rig_buf *code, uint32_t st
 	p[n++] = dim_x; p[n++] = 1; p[n++] = 1;
 	p[n++] = INIT_COMPUTE_SHADER_EN | (wave64 ? 0 : INIT_CS_W32_EN) | initiator_bits;
 	return vgpu_rig_submit_compute(ctx, ib, n);
+}
+
+int vgpu_rig_run_logged(const uint32_t *code, size_t n, uint32_t groups, uint32_t threads,
+			bool wave64, struct rig_buf **out, char *log, size_t cap)
+{
+	struct rig_buf *prog = vgpu_rig_program(code, n);
+	*out = vgpu_rig_buf_new(4096);
+	uint32_t ctx = vgpu_rig_ctx_new();
+	struct stderr_capture cap_state;
+	stderr_capture_begin(&cap_state);
+	int r = vgpu_rig_dispatch(ctx, prog, groups, threads, 0, wave64, *out);
+	stderr_capture_end(&cap_state, log, cap);
+	return r;
 }
 
 void vgpu_rig_set_vgpr_blocks(uint32_t blocks)

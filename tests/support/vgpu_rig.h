@@ -37,6 +37,14 @@ struct rig_buf {
  * libdrm_amdgpu. */
 void vgpu_rig_setup(void);
 
+/* The same on another profile (AMDBARE_TEST_GFX11_PROFILE, which replaces
+ * the suites' default gfx11 one): the gfx10.3 680m, the gfx9 raven and
+ * mi210 (gfx90a), the GC 11.5 890m. */
+void vgpu_rig_setup_680m(void);
+void vgpu_rig_setup_raven(void);
+void vgpu_rig_setup_mi210(void);
+void vgpu_rig_setup_890m(void);
+
 /* A suite's .fini: unmaps and frees every buffer, closes the device (safe
  * when the device never opened, e.g. after a skip), and removes the vgpu
  * instance. */
@@ -72,6 +80,12 @@ struct rig_buf *vgpu_rig_program(const uint32_t *words, size_t n);
  * result (0, or -ECANCELED after a fault). */
 int vgpu_rig_dispatch(uint32_t ctx, const struct rig_buf *code, uint32_t groups, uint32_t threads,
 		      uint32_t lds_granules, bool wave64, const struct rig_buf *out);
+
+/* vgpu_rig_dispatch of `n` dwords of `code` (a fresh program) on a fresh
+ * context into a fresh 4 KiB *out, with what the vgpu printed on stderr
+ * meanwhile in `log` (`cap` bytes): the submission's result. */
+int vgpu_rig_run_logged(const uint32_t *code, size_t n, uint32_t groups, uint32_t threads,
+			bool wave64, struct rig_buf **out, char *log, size_t cap);
 
 /* The same on a grid along X as the packets give it: COMPUTE_START_X =
  * start_x, DISPATCH_DIRECT's dim_x (where the grid ends),
