@@ -461,6 +461,23 @@ static uint32_t ref_minmax(uint32_t mem, uint32_t data, bool max)
 	return (max ? d > m : d < m) ? data : mem;
 }
 
+/* Texel i's case: its value before, the operands of the min and then
+ * the max (d = i / MINMAX_K pairs each value with every other one), and
+ * the reference texel after each. */
+struct minmax_case {
+	uint32_t before, a, b, mid, after;
+};
+
+static struct minmax_case minmax_case(uint32_t i)
+{
+	uint32_t k = i % MINMAX_K, d = (i / MINMAX_K) % MINMAX_K;
+	struct minmax_case c = { minmax_vals[k], minmax_vals[(k + d) % MINMAX_K],
+				 minmax_vals[(k + MINMAX_K - d) % MINMAX_K], 0, 0 };
+	c.mid = ref_minmax(c.before, c.a, false);
+	c.after = ref_minmax(c.mid, c.b, true);
+	return c;
+}
+
 int vkc_image_tests_r32f_minmax(struct vkc *v)
 {
 	if (!v->image_float_minmax) {
@@ -482,10 +499,10 @@ int vkc_image_tests_r32f_minmax(struct vkc *v)
 		goto out;
 	uint32_t *o = (uint32_t *)out.map + 2;
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t k = i % MINMAX_K, d = i / MINMAX_K;
-		*texel(&im, i % IMG_W, i / IMG_W) = minmax_vals[k];
-		o[i] = minmax_vals[(k + d) % MINMAX_K];
-		o[n + i] = minmax_vals[(k + MINMAX_K - d) % MINMAX_K];
+		struct minmax_case c = minmax_case(i);
+		*texel(&im, i % IMG_W, i / IMG_W) = c.before;
+		o[i] = c.a;
+		o[n + i] = c.b;
 	}
 	if (img_pipe_new(v, "image_r32f_minmax", &im, &out, 0, &p) || img_run(v, &im, &p))
 		goto out;
@@ -497,14 +514,13 @@ int vkc_image_tests_r32f_minmax(struct vkc *v)
 	}
 	r = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t k = i % MINMAX_K, d = i / MINMAX_K, before = minmax_vals[k];
-		uint32_t a = minmax_vals[(k + d) % MINMAX_K], b = minmax_vals[(k + MINMAX_K - d) % MINMAX_K];
-		uint32_t mid = ref_minmax(before, a, false), after = ref_minmax(mid, b, true);
+		struct minmax_case c = minmax_case(i);
 		uint32_t got = *texel(&im, i % IMG_W, i / IMG_W);
-		if (o[i] != before || o[n + i] != mid || got != after) {
+		if (o[i] != c.before || o[n + i] != c.mid || got != c.after) {
 			fprintf(stderr, "image_r32f_minmax texel %u: 0x%08x min 0x%08x max 0x%08x: "
 				"returned 0x%08x, 0x%08x, texel 0x%08x; expected 0x%08x, 0x%08x, "
-				"0x%08x\n", i, before, a, b, o[i], o[n + i], got, before, mid, after);
+				"0x%08x\n", i, c.before, c.a, c.b, o[i], o[n + i], got, c.before, c.mid,
+				c.after);
 			r = -1;
 		}
 	}
@@ -561,10 +577,10 @@ int vkc_image_tests_r32f_minmax_tiled(struct vkc *v)
 		goto out;
 	uint32_t *o = (uint32_t *)out.map + 2;
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t k = i % MINMAX_K, d = (i / MINMAX_K) % MINMAX_K;
-		o[i] = minmax_vals[k];
-		o[n + i] = minmax_vals[(k + d) % MINMAX_K];
-		o[2 * n + i] = minmax_vals[(k + MINMAX_K - d) % MINMAX_K];
+		struct minmax_case c = minmax_case(i);
+		o[i] = c.before;
+		o[n + i] = c.a;
+		o[2 * n + i] = c.b;
 	}
 	if (img_pipe_new(v, name, &im, &out, 0, &p))
 		goto out;
@@ -597,13 +613,11 @@ int vkc_image_tests_r32f_minmax_tiled(struct vkc *v)
 	}
 	r = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t k = i % MINMAX_K, d = (i / MINMAX_K) % MINMAX_K, before = minmax_vals[k];
-		uint32_t a = minmax_vals[(k + d) % MINMAX_K], b = minmax_vals[(k + MINMAX_K - d) % MINMAX_K];
-		uint32_t mid = ref_minmax(before, a, false), after = ref_minmax(mid, b, true);
-		if (o[n + i] != before || o[2 * n + i] != mid || o[i] != after) {
+		struct minmax_case c = minmax_case(i);
+		if (o[n + i] != c.before || o[2 * n + i] != c.mid || o[i] != c.after) {
 			fprintf(stderr, "%s texel %u: 0x%08x min 0x%08x max 0x%08x: returned 0x%08x, "
 				"0x%08x, loaded 0x%08x; expected 0x%08x, 0x%08x, 0x%08x\n", name, i,
-				before, a, b, o[n + i], o[2 * n + i], o[i], before, mid, after);
+				c.before, c.a, c.b, o[n + i], o[2 * n + i], o[i], c.before, c.mid, c.after);
 			r = -1;
 		}
 	}
