@@ -10,15 +10,7 @@
 set -e
 MESA=${1:?usage: gfx10-msaa-addrlib-check.sh MESA_SRC}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-A=$MESA/src/amd/addrlib
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-for f in $A/src/addrinterface.cpp $A/src/core/*.cpp $A/src/gfx9/*.cpp $A/src/gfx10/*.cpp \
-	 $A/src/gfx11/*.cpp $A/src/r800/*.cpp; do
-	g++ -O1 -w -DNDEBUG -DADDR_FASTCALL= -DLITTLEENDIAN_CPU -I$A/inc -I$A/src -I$A/src/core \
-	    -I$A/src/chip/gfx9 -I$A/src/chip/gfx10 -I$A/src/chip/gfx11 -I$A/src/chip/r800 \
-	    -c "$f" -o "$T/$(basename "$f" .cpp).o"
-done
+. "$HERE/tools/addrlib-build.sh"
 for f in swizzle_gfx10 swizzle_gfx10_tables swizzle_gfx11 swizzle_gfx11_tables; do
 	gcc -std=c11 -O1 -I"$HERE/tools/vgpu" -I"$HERE/tools/vgpu/shader" \
 	    -c "$HERE/tools/vgpu/shader/$f.c" -o "$T/port_$f.o"

@@ -9,35 +9,13 @@
 // slice size, or in which surfaces are refused (addrlib's
 // Addr2ComputeSurfaceInfo against the port's layout function).
 #include "addrinterface.h"
-#define CIASICIDGFXENGINE_ARCTICISLAND 0x0000000D /* addrlib.h, as ac_surface.c defines it */
+#include "addrlib-harness-client.h"
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 extern "C" {
 #include "shader/swizzle_gfx10.h"
-}
-
-static void *alloc_cb(const ADDR_ALLOCSYSMEM_INPUT *in) { return malloc(in->sizeInBytes); }
-static ADDR_E_RETURNCODE free_cb(const ADDR_FREESYSMEM_INPUT *in) { free(in->pVirtAddr); return ADDR_OK; }
-
-static ADDR_HANDLE create(unsigned family, unsigned rev, unsigned gb)
-{
-	ADDR_CREATE_INPUT ci = {};
-	ADDR_CREATE_OUTPUT co = {};
-	ci.size = sizeof(ci);
-	co.size = sizeof(co);
-	ci.chipEngine = CIASICIDGFXENGINE_ARCTICISLAND;
-	ci.chipFamily = family;
-	ci.chipRevision = rev;
-	ci.regValue.gbAddrConfig = gb;
-	ci.callbacks.allocSysMem = alloc_cb;
-	ci.callbacks.freeSysMem = free_cb;
-	if (AddrCreate(&ci, &co) != ADDR_OK) {
-		fprintf(stderr, "AddrCreate failed\n");
-		exit(2);
-	}
-	return co.hLib;
 }
 
 struct surf { unsigned w, h, slices; };

@@ -10,15 +10,7 @@ set -e
 MESA=${1:?usage: gfx9-addrlib-check.sh MESA_SRC [--samples]}
 shift
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-A=$MESA/src/amd/addrlib
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-for f in $A/src/addrinterface.cpp $A/src/core/*.cpp $A/src/gfx9/*.cpp $A/src/gfx10/*.cpp \
-	 $A/src/gfx11/*.cpp $A/src/r800/*.cpp; do
-	g++ -O1 -w -DNDEBUG -DADDR_FASTCALL= -DLITTLEENDIAN_CPU -I$A/inc -I$A/src -I$A/src/core \
-	    -I$A/src/chip/gfx9 -I$A/src/chip/gfx10 -I$A/src/chip/gfx11 -I$A/src/chip/r800 \
-	    -c "$f" -o "$T/$(basename "$f" .cpp).o"
-done
+. "$HERE/tools/addrlib-build.sh"
 gcc -std=c11 -O1 -I"$HERE/tools/vgpu" -c "$HERE/tools/vgpu/shader/swizzle_gfx9.c" -o "$T/port.o"
 g++ -O1 -DPORT -I$A/inc -I"$HERE/tools/vgpu" "$HERE/tools/gfx9-addrlib-harness.cpp" $T/*.o -o "$T/harness"
 "$T/harness" "$@"

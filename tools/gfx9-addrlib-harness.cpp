@@ -7,7 +7,7 @@
 //    every surface it lists (exit status 1 on any difference);
 //  - prints sample addresses in the format of tests/shader/gfx9_addrlib.txt.
 #include "addrinterface.h"
-#define CIASICIDGFXENGINE_ARCTICISLAND 0x0000000D /* addrlib.h, as ac_surface.c defines it */
+#include "addrlib-harness-client.h"
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,28 +17,6 @@ extern "C" {
 #include "shader/swizzle_gfx9.h"
 }
 #endif
-
-static void *alloc_cb(const ADDR_ALLOCSYSMEM_INPUT *in) { return malloc(in->sizeInBytes); }
-static ADDR_E_RETURNCODE free_cb(const ADDR_FREESYSMEM_INPUT *in) { free(in->pVirtAddr); return ADDR_OK; }
-
-static ADDR_HANDLE create(unsigned family, unsigned rev, unsigned gb)
-{
-	ADDR_CREATE_INPUT ci = {};
-	ADDR_CREATE_OUTPUT co = {};
-	ci.size = sizeof(ci);
-	co.size = sizeof(co);
-	ci.chipEngine = CIASICIDGFXENGINE_ARCTICISLAND;
-	ci.chipFamily = family;
-	ci.chipRevision = rev;
-	ci.regValue.gbAddrConfig = gb;
-	ci.callbacks.allocSysMem = alloc_cb;
-	ci.callbacks.freeSysMem = free_cb;
-	if (AddrCreate(&ci, &co) != ADDR_OK) {
-		fprintf(stderr, "AddrCreate failed\n");
-		exit(2);
-	}
-	return co.hLib;
-}
 
 static bool addr_of(ADDR_HANDLE h, unsigned mode, unsigned elog2, bool is3d, unsigned w, unsigned hh,
 		    unsigned d, unsigned levels, unsigned x, unsigned y, unsigned s, unsigned mip,
