@@ -130,39 +130,6 @@ bool shader_gfx9_zeroes_hi16(const char *name)
 	return true;
 }
 
-static uint32_t flush_denorm_f32(uint32_t v)
-{
-	return (v & 0x7f800000u) == 0 ? v & 0x80000000u : v;
-}
-
-/* V_MAD_LEGACY_F32 (Vega ISA: "D.f = S0.f * S1.f + S2.f (DX9 rules, 0.0 *
- * x = 0.0)"): v_mad_f32's operation (shader/valu.c: the product rounded,
- * then the sum; denormal sources, product and result flushed to zeros of
- * their sign, as LLVM selects the MAD forms only with f32 denormals off),
- * except that a zero factor (after the flush) makes the product +0.0 even
- * when the other factor is an infinity or a NaN, as V_MUL_LEGACY_F32's
- * product is. */
-uint32_t shader_gfx9_mad_legacy_f32(uint32_t a, uint32_t b, uint32_t c)
-{
-	float fa, fb, fc, p, r;
-	uint32_t au = flush_denorm_f32(a), bu = flush_denorm_f32(b), cu = flush_denorm_f32(c);
-	uint32_t pu, ru;
-	memcpy(&fa, &au, 4);
-	memcpy(&fb, &bu, 4);
-	memcpy(&fc, &cu, 4);
-	if (fa == 0.0f || fb == 0.0f) {
-		p = 0.0f;
-	} else {
-		p = fa * fb;
-		memcpy(&pu, &p, 4);
-		pu = flush_denorm_f32(pu);
-		memcpy(&p, &pu, 4);
-	}
-	r = p + fc;
-	memcpy(&ru, &r, 4);
-	return flush_denorm_f32(ru);
-}
-
 /* VGPR index mode (Vega ISA, S_SET_GPR_IDX_ON: "MODE.gpr_idx_en = 1;
  * M0[7:0] = S0.u[7:0]; M0[15:12] = SIMM4 (direct contents of S1 field);
  * Remaining bits of M0 are unmodified ... S1[0] = VSRC0_REL, S1[1] =

@@ -403,9 +403,10 @@ uint64_t shader_gfx9_flat_scratch(const struct shader_wave *w);
 /* gfx9: whether the instruction (its gfx9 mnemonic) zeroes the high half
  * of its VGPR when it writes a 16-bit result to the low half. */
 bool shader_gfx9_zeroes_hi16(const char *name);
-/* gfx9 v_mad_legacy_f32 (shader/gfx9.c): v_mad_f32's unfused
- * multiply-add with the DX9 product (0 times anything is +0). */
-uint32_t shader_gfx9_mad_legacy_f32(uint32_t a, uint32_t b, uint32_t c);
+/* GCN's v_mad_f32 (shader/valu.c): the product rounded, then the sum,
+ * denormals flushed; with `legacy` gfx9's v_mad_legacy_f32, whose DX9
+ * product is +0.0 when a factor is zero, whatever the other. */
+uint32_t shader_mad_f32(uint32_t a, uint32_t b, uint32_t c, bool legacy);
 /* gfx9 VGPR index mode (shader/gfx9.c): s_set_gpr_idx_on/off/mode/idx
  * set MODE.gpr_idx_en (bit 27) and M0's index (7:0) and operand mask
  * (15:12); while it is on, shader_gfx9_exec_indexed runs a VALU

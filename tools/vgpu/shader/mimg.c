@@ -462,6 +462,29 @@ static void texel_read(const struct image *im, const uint8_t *buf, bool d16, boo
 	}
 }
 
+/* Channel `ch` of a texel as a load returns it: the component its
+ * DST_SEL picks (comp from texel_read), or DST_SEL's constant 1 or 0. */
+static uint32_t dst_sel_value(const struct image *im, unsigned ch, const uint32_t comp[4], bool d16)
+{
+	unsigned sel = (im->dst_sel >> (3 * ch)) & 7u;
+	bool fp = im->f.nf != NF_UINT && im->f.nf != NF_SINT;
+	uint32_t one = fp ? (d16 ? 0x3c00u : 0x3f800000u) : 1;
+	return sel >= 4 ? comp[sel - 4] : sel == 1 ? one : 0;
+}
+
+/* Element k of a load's result into VDATA: dword k, or (d16) the low or
+ * high half of dword k / 2, the other half kept. */
+static void vdata_put(struct shader_wave *w, unsigned reg, unsigned k, unsigned lane, uint32_t v,
+		      bool d16)
+{
+	if (!d16) {
+		*vreg(w, reg + k, lane) = v;
+		return;
+	}
+	uint32_t *dd = vreg(w, reg + k / 2, lane);
+	*dd = k & 1 ? (*dd & 0xffffu) | (v << 16) : (*dd & 0xffff0000u) | (v & 0xffffu);
+}
+
 /* image_get_resinfo (see the file comment) */
 static int image_resinfo(struct shader_core *c, struct shader_wave *w, const struct isa_inst *in,
 			 const struct image *im)
@@ -532,8 +555,7 @@ static int image_msaa_load(struct shader_core *c, struct shader_wave *w, const s
 		return shader_fault(c, msg);
 	}
 	const struct isa_operand *vdata = &in->ops[0];
-	bool d16 = in->d16, fp = im->f.nf != NF_UINT && im->f.nf != NF_SINT;
-	uint32_t one = fp ? (d16 ? 0x3c00u : 0x3f800000u) : 1;
+	bool d16 = in->d16;
 	unsigned nc = in->dim == 7 ? 3 : 2;   /* x, y, [layer,] fragment id */
 	uint64_t exec = wave_exec(c, w);
 	for (unsigned lane = 0; lane < c->lanes; lane++) {
@@ -560,14 +582,9 @@ static int image_msaa_load(struct shader_core *c, struct shader_wave *w, const s
 					return r;
 				uint32_t comp[4];
 				texel_read(im, buf, d16, false, comp);
-				v = sel >= 4 ? comp[sel - 4] : sel == 1 ? one : 0;
+				v = dst_sel_value(im, ch, comp, d16);
 			}
-			if (!d16) {
-				*vreg(w, vdata->reg + k, lane) = v;
-			} else {
-				uint32_t *dd = vreg(w, vdata->reg + k / 2, lane);
-				*dd = k & 1 ? (*dd & 0xffffu) | (v << 16) : (*dd & 0xffff0000u) | (v & 0xffffu);
-			}
+			vdata_put(w, vdata->reg, k, lane, v, d16);
 		}
 	}
 	return 0;
@@ -665,22 +682,11 @@ static int mimg_inst(struct shader_core *c, struct shader_wave *w,
 		uint32_t comp[4];
 		texel_read(&im, buf, d16, p->pck, comp);
 		if (p->kind == MEM_LOAD) {
-			bool fp = im.f.nf != NF_UINT && im.f.nf != NF_SINT;
-			uint32_t one = fp ? (d16 ? 0x3c00u : 0x3f800000u) : 1;
 			unsigned k = 0;
-			for (unsigned ch = 0; ch < 4; ch++) {
-				if (!((in->dmask >> ch) & 1))
-					continue;
-				unsigned sel = (im.dst_sel >> (3 * ch)) & 7u;
-				uint32_t v = !inside ? 0 : sel >= 4 ? comp[sel - 4] : sel == 1 ? one : 0;
-				if (!d16) {
-					*vreg(w, vdata->reg + k, lane) = v;
-				} else {
-					uint32_t *dd = vreg(w, vdata->reg + k / 2, lane);
-					*dd = k & 1 ? (*dd & 0xffffu) | (v << 16) : (*dd & 0xffff0000u) | (v & 0xffffu);
-				}
-				k++;
-			}
+			for (unsigned ch = 0; ch < 4; ch++)
+				if ((in->dmask >> ch) & 1)
+					vdata_put(w, vdata->reg, k++, lane,
+						  inside ? dst_sel_value(&im, ch, comp, d16) : 0, d16);
 			continue;
 		}
 		if (!inside)

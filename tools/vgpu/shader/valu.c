@@ -146,12 +146,16 @@ static uint32_t flush_denorm_f32(uint32_t v)
  * fused: the product is rounded, then the sum ("same result as ADD after
  * MUL_IEEE", Vega ISA), and they "do not support denormals" (LLVM
  * SIISelLowering, which selects them only with f32 denormals flushed):
- * denormal sources, product and result are zeros of their sign. */
-static uint32_t mad_f32(uint32_t a, uint32_t b, uint32_t c)
+ * denormal sources, product and result are zeros of their sign.
+ * `legacy`: V_MAD_LEGACY_F32 (Vega ISA: "D.f = S0.f * S1.f + S2.f (DX9
+ * rules, 0.0 * x = 0.0)"): a zero factor (after the flush) makes the
+ * product +0.0 even when the other is an infinity or a NaN, as
+ * V_MUL_LEGACY_F32's product is. */
+uint32_t shader_mad_f32(uint32_t a, uint32_t b, uint32_t c, bool legacy)
 {
-	float p;
+	float fa = f32(flush_denorm_f32(a)), fb = f32(flush_denorm_f32(b));
+	float p = legacy && (fa == 0.0f || fb == 0.0f) ? 0.0f : fa * fb;
 	uint32_t pu;
-	p = f32(flush_denorm_f32(a)) * f32(flush_denorm_f32(b));
 	memcpy(&pu, &p, 4);
 	float r = f32(flush_denorm_f32(pu)) + f32(flush_denorm_f32(c));
 	uint32_t ru;
@@ -603,8 +607,8 @@ lane_op(int op, const struct shader_valu_plan *p, const uint64_t *s, uint64_t ds
 		*res = u32f(fmaf(f32(a), f32(b), f32(cc))); break;
 	case VOP_FMAC_F32: *res = u32f(fmaf(f32(a), f32(b), f32(dst_old))); break;
 	case VOP_MAD_F32: case VOP_MADMK_F32: case VOP_MADAK_F32:
-		*res = mad_f32(a, b, cc); break;
-	case VOP_MAC_F32: *res = mad_f32(a, b, (uint32_t)dst_old); break;
+		*res = shader_mad_f32(a, b, cc, false); break;
+	case VOP_MAC_F32: *res = shader_mad_f32(a, b, (uint32_t)dst_old, false); break;
 	case VOP_MIN_F32: *res = minmax_f32(a, b, false); break;
 	case VOP_MAX_F32: *res = minmax_f32(a, b, true); break;
 	case VOP_CVT_F32_I32: *res = u32f((float)(int32_t)a); break;

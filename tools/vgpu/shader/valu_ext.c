@@ -756,7 +756,7 @@ static uint64_t lane(int op, const uint64_t *s, uint64_t old, bool vccbit, bool 
 		float d = vf32(old);
 		return fa == 0 || fb == 0 ? vu32f(0.0f + d) : vu32f(fmaf(fa, fb, d));
 	}
-	case VEXT_MAD_LEGACY_F32: return shader_gfx9_mad_legacy_f32(a, b, c);
+	case VEXT_MAD_LEGACY_F32: return shader_mad_f32(a, b, c, true);
 	case VEXT_DOT2ACC_F32_F16: return dot2_f16(a, b, (uint32_t)old);
 	case VEXT_DOT4C_I32_I8: {
 		/* gfx10.3 V_DOT4C_I32_I8: D += the four signed byte products
