@@ -5,23 +5,24 @@
 #include "gs_regs.h"
 #include "memory/internal.h"
 
+#include <string.h>
+
 bool exec_gs_reg_is(uint32_t reg)
 {
 	return reg >= EXEC_GS_REG_FIRST && reg < EXEC_GS_REG_FIRST + EXEC_GS_REG_COUNT;
 }
 
-uint32_t exec_gs_reg_read(uint32_t reg)
+void exec_gs_regs_read(uint32_t reg, uint32_t *v, unsigned n)
 {
 	mem_shared_lock();
-	uint32_t v = mem_shared()->gs_regs[reg - EXEC_GS_REG_FIRST];
+	memcpy(v, &mem_shared()->gs_regs[reg - EXEC_GS_REG_FIRST], n * sizeof(*v));
 	mem_shared_unlock();
-	return v;
 }
 
-void exec_gs_reg_write(uint32_t reg, uint32_t v)
+void exec_gs_regs_write(uint32_t reg, const uint32_t *v, unsigned n)
 {
 	mem_shared_lock();
-	mem_shared()->gs_regs[reg - EXEC_GS_REG_FIRST] = v;
+	memcpy(&mem_shared()->gs_regs[reg - EXEC_GS_REG_FIRST], v, n * sizeof(*v));
 	mem_shared_unlock();
 }
 

@@ -20,9 +20,10 @@
 
 /* Whether dword register `reg` is one of them. */
 bool exec_gs_reg_is(uint32_t reg);
-/* Read / write register `reg` (exec_gs_reg_is(reg)). */
-uint32_t exec_gs_reg_read(uint32_t reg);
-void exec_gs_reg_write(uint32_t reg, uint32_t v);
+/* Read / write the `n` registers from `reg` (each exec_gs_reg_is) as one
+ * access: a 64-bit COPY_DATA sees both halves of one moment. */
+void exec_gs_regs_read(uint32_t reg, uint32_t *v, unsigned n);
+void exec_gs_regs_write(uint32_t reg, const uint32_t *v, unsigned n);
 /* DS_ADD_GS_REG_RTN / DS_SUB_GS_REG_RTN with OFFSET0[5:2] = `sel`
  * (0..15): selects 0-7 are the 32-bit registers 0-7, 8-15 the 64-bit
  * pair at dword (sel - 8) * 2 + 8; `data` (32 bits) is added to or

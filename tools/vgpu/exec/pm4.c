@@ -448,9 +448,11 @@ static int set_uconfig_reg(struct cp *c, const uint32_t *p, uint32_t count)
 	memcpy(&c->st->uconfig[reg - PACKET3_SET_UCONFIG_REG_START], &p[2], (size_t)count * 4);
 	/* gfx11's GDS GS registers are the chip's, not this register file's
 	 * (exec/gs_regs.h) */
-	for (uint32_t i = 0; i < count && is_gfx11(c); i++)
-		if (exec_gs_reg_is(reg + i))
-			exec_gs_reg_write(reg + i, p[2 + i]);
+	uint32_t first = reg > EXEC_GS_REG_FIRST ? reg : EXEC_GS_REG_FIRST;
+	uint32_t end = reg + count < EXEC_GS_REG_FIRST + EXEC_GS_REG_COUNT
+		       ? reg + count : EXEC_GS_REG_FIRST + EXEC_GS_REG_COUNT;
+	if (is_gfx11(c) && first < end)
+		exec_gs_regs_write(first, &p[2 + (first - reg)], end - first);
 	return 0;
 }
 
@@ -814,9 +816,9 @@ static int copy_data(struct cp *c, const uint32_t *p)
 		if (!gs_reg_range(c, reg, wide ? 2 : 1))
 			return bad(c, "%s", "COPY_DATA from a register other than gfx11's GDS GS "
 				   "registers (0xc422..0xc439) is not modelled");
-		v = exec_gs_reg_read(reg);
-		if (wide)
-			v |= (uint64_t)exec_gs_reg_read(reg + 1) << 32;
+		uint32_t d[2] = { 0, 0 };
+		exec_gs_regs_read(reg, d, wide ? 2 : 1);
+		v = addr64(d[0], d[1]);
 		break;
 	}
 	default:
@@ -826,9 +828,8 @@ static int copy_data(struct cp *c, const uint32_t *p)
 	case 0: {
 		uint32_t reg = p[4] & 0x3ffff;
 		if (gs_reg_range(c, reg, wide ? 2 : 1)) {
-			exec_gs_reg_write(reg, (uint32_t)v);
-			if (wide)
-				exec_gs_reg_write(reg + 1, (uint32_t)(v >> 32));
+			const uint32_t d[2] = { (uint32_t)v, (uint32_t)(v >> 32) };
+			exec_gs_regs_write(reg, d, wide ? 2 : 1);
 			return 0;
 		}
 		if (reg < PACKET3_SET_SH_REG_START || reg + (wide ? 2 : 1) > PACKET3_SET_SH_REG_END)
