@@ -64,7 +64,7 @@ static void lds_write_small(struct shader_core *c, uint32_t a, uint32_t v, unsig
 }
 
 /* A 32- or 64-bit LDS value (a 64-bit one as two dwords, each checked) */
-static uint64_t lds_read(const struct shader_core *c, uint32_t a, bool wide)
+uint64_t shader_lds_read(const struct shader_core *c, uint32_t a, bool wide)
 {
 	uint64_t v = lds_read32(c, a);
 	if (wide)
@@ -72,7 +72,7 @@ static uint64_t lds_read(const struct shader_core *c, uint32_t a, bool wide)
 	return v;
 }
 
-static void lds_write(struct shader_core *c, uint32_t a, uint64_t v, bool wide)
+void shader_lds_write(struct shader_core *c, uint32_t a, uint64_t v, bool wide)
 {
 	lds_write32(c, a, (uint32_t)v);
 	if (wide)
@@ -427,11 +427,11 @@ static uint64_t ds_atomic_lane(struct shader_core *c, struct shader_wave *w,
 			       const struct isa_operand *d0, const struct isa_operand *d1)
 {
 	bool wide = p->wide;
-	uint64_t old = lds_read(c, a, wide), nv = old;
+	uint64_t old = shader_lds_read(c, a, wide), nv = old;
 	uint64_t data = vread(w, d0->reg, lane, wide);
 	uint64_t data2 = d1 ? vread(w, d1->reg, lane, wide) : 0;
 	shader_atomic_apply(p->aop, wide, old, data, data2, &nv);
-	lds_write(c, a, nv, wide);
+	shader_lds_write(c, a, nv, wide);
 	return old;
 }
 
@@ -662,9 +662,9 @@ static int ds_share(struct shader_core *c, struct shader_wave *w,
 				/* ds_storexchg_2addr_rtn: two swaps, DATA0 at a0 and
 				 * DATA1 at a1, the old values into VDST's two halves */
 				bool wide = p->wide;
-				uint64_t o0 = lds_read(c, a0, wide), o1 = lds_read(c, a1, wide);
-				lds_write(c, a0, vread(w, d0->reg, lane, wide), wide);
-				lds_write(c, a1, vread(w, d1->reg, lane, wide), wide);
+				uint64_t o0 = shader_lds_read(c, a0, wide), o1 = shader_lds_read(c, a1, wide);
+				shader_lds_write(c, a0, vread(w, d0->reg, lane, wide), wide);
+				shader_lds_write(c, a1, vread(w, d1->reg, lane, wide), wide);
 				if (vdst) {
 					vwrite(w, vdst->reg, lane, o0, wide);
 					vwrite(w, vdst->reg + ndw, lane, o1, wide);

@@ -56,27 +56,6 @@ bool shader_gfx9_ds_src2_resolve(const char *name, uint8_t *aop, bool *wide)
 	}
 }
 
-static uint64_t lds_get(const struct shader_core *c, uint32_t a, unsigned n)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < n; i += 4) {
-		uint32_t d = 0;
-		if ((uint64_t)a + i + 4 <= c->lds_size)
-			memcpy(&d, c->lds + a + i, 4);
-		v |= (uint64_t)d << (8 * i);
-	}
-	return v;
-}
-
-static void lds_put(struct shader_core *c, uint32_t a, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i += 4) {
-		uint32_t d = (uint32_t)(v >> (8 * i));
-		if ((uint64_t)a + i + 4 <= c->lds_size)
-			memcpy(c->lds + a + i, &d, 4);
-	}
-}
-
 /* B of the guide's formula */
 static uint32_t src2_b(uint32_t a, uint8_t offset0, uint8_t offset1)
 {
@@ -128,9 +107,9 @@ int shader_gfx9_exec_ds_src2(struct shader_core *c, struct shader_wave *w,
 	for (unsigned l = 0; l < c->lanes; l++) {
 		if (!((exec >> l) & 1))
 			continue;
-		uint64_t old = lds_get(c, a[l], n), nv = old;
-		shader_atomic_apply(p->aop, p->wide, old, lds_get(c, b[l], n), 0, &nv);
-		lds_put(c, a[l], nv, n);
+		uint64_t old = shader_lds_read(c, a[l], p->wide), nv = old;
+		shader_atomic_apply(p->aop, p->wide, old, shader_lds_read(c, b[l], p->wide), 0, &nv);
+		shader_lds_write(c, a[l], nv, p->wide);
 	}
 	return 0;
 }

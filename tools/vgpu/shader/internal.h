@@ -381,6 +381,12 @@ struct shader_core {
 	struct shader_valu_inputs valu_in;
 };
 
+/* LDS (or, for a GDS access, the wave's GDS window: c->lds/c->lds_size)
+ * dword or 64-bit access by byte address; each dword out of range reads
+ * 0 and its write is dropped (shader/ds.c). */
+uint64_t shader_lds_read(const struct shader_core *c, uint32_t a, bool wide);
+void shader_lds_write(struct shader_core *c, uint32_t a, uint64_t v, bool wide);
+
 /* Mask of the lanes that take part (wave32 only uses the low half). */
 uint64_t wave_exec(const struct shader_core *c, const struct shader_wave *w);
 void wave_set_exec(const struct shader_core *c, struct shader_wave *w, uint64_t m);
