@@ -922,8 +922,9 @@ Test(vgpu_shader_mem, ds_condxchg32_writes_the_dwords_with_bit31)
 
 /* ds_gws_* needs a GWS partition, which a job without a GWS BO in its
  * list does not have (test_vgpu_gws runs them with one); ds_ordered_count
- * and ds_bvh_stack are not modelled, nor is a gfx11 MUBUF load into LDS: each
- * stops the job with a fault (the context is guilty). */
+ * and ds_bvh_stack are not modelled, and buffer_load_lds_* is no gfx11
+ * instruction (shader/mubuf.c): each stops the job with a fault (the
+ * context is guilty). */
 Test(vgpu_shader_mem, gws_ordered_count_bvh_stack_and_load_lds_fault)
 {
 	static const uint32_t gws[] = {
@@ -954,6 +955,13 @@ Test(vgpu_shader_mem, gws_ordered_count_bvh_stack_and_load_lds_fault)
 		cr_expect_eq(run(ctx, code, 1, 1, out), -ECANCELED, "program %u", i);
 		cr_expect(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY, "program %u", i);
 	}
+	/* the load-to-LDS fault is the illegal-instruction one, saying why */
+	struct rig_buf *out = NULL;
+	char log[2048];
+	cr_expect_eq(vgpu_rig_run_logged(load_lds, 4, 1, 1, false, &out, log, sizeof log),
+		     -ECANCELED);
+	cr_expect(strstr(log, "illegal instruction buffer_load_lds_b32") &&
+		  strstr(log, "not a gfx11 instruction"), "%s", log);
 }
 
 /* ---- MUBUF: the packed float and 10_10_10_2 formats, tfe ------------- */

@@ -9,7 +9,9 @@
  * isa_optable_extra.c) the mnemonic is decoded; the shader core says
  * whether it has an executor for it (shader_executes: the plan the
  * dispatch would resolve).  --list prints "CLASS MNEMONIC 0|1" per
- * mnemonic; without it, a table of counts per class.  tools/isa-coverage.py
+ * mnemonic, "-" for one the chip does not have although LLVM 19 decodes
+ * it (shader_absent); without it, a table of counts per class, those
+ * apart.  tools/isa-coverage.py
  * adds what LLVM knows (its MC test corpus) and what the tests run.
  * --words reads lines of hex instruction dwords ("d6100000 02290100", as
  * Mesa's ACO prints them after each instruction) and prints per line
@@ -144,7 +146,7 @@ int main(int argc, char **argv)
 		{ISA_ENC_MIMG, "MIMG", isa_xtab_mimg, &isa_xtab_mimg_n},
 	};
 	const char *cls_prev = NULL;
-	unsigned nknown = 0, nexec = 0;
+	unsigned nknown = 0, nexec = 0, nabsent = 0;
 	if (!list)
 		printf("%-8s %8s %8s\n", "class", "decoded", "executed");
 	const struct tab *tv = gfx103 ? tabs103 : gfx9 ? tabs9 : tabs;
@@ -156,8 +158,12 @@ int main(int argc, char **argv)
 			printf("%-8s %8u %8u\n", cls_prev, nknown, nexec);
 			nknown = nexec = 0;
 		}
-		if (!t)
+		if (!t) {
+			if (!list && nabsent)
+				printf("(and %u decoded that are no instruction of the chip)\n",
+				       nabsent);
 			break;
+		}
 		cls_prev = t->cls;
 		for (unsigned k = 0; k < *t->n; k++) {
 			const struct isa_opdesc *d = &t->t[k];
@@ -183,6 +189,13 @@ int main(int argc, char **argv)
 					in.desc = &isa_tab_vopdx[0];
 			}
 			int ex = shader_executes(&in);
+			if (shader_absent(&in)) {
+				/* decoded as LLVM 19 does, but no instruction of the chip */
+				nabsent++;
+				if (list)
+					printf("%s %s -\n", t->cls, d->name);
+				continue;
+			}
 			nknown++;
 			nexec += ex != 0;
 			if (list)

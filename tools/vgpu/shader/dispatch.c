@@ -106,17 +106,29 @@ int shader_fault(struct shader_core *c, const char *why)
 			  words);
 }
 
-int shader_illegal(struct shader_core *c)
+/* The illegal-instruction fault, the instruction's text and class, and
+ * `note` saying why. */
+static int illegal(struct shader_core *c, const char *note)
 {
-	char why[120] = "illegal instruction";
+	char why[512] = "illegal instruction";
 	if (c->cur && c->cur->inst.desc) {
 		char text[80];
 		if (isa_format(&c->cur->inst, text, sizeof(text)) < 0)
 			snprintf(text, sizeof(text), "%s", c->cur->inst.desc->name);
-		snprintf(why, sizeof(why), "illegal instruction %s [%s, not implemented]", text,
-			 isa_enc_name(c->cur->inst.enc));
+		snprintf(why, sizeof(why), "illegal instruction %s [%s, %s]", text,
+			 isa_enc_name(c->cur->inst.enc), note);
 	}
 	return shader_fault(c, why);
+}
+
+int shader_illegal(struct shader_core *c)
+{
+	return illegal(c, "not implemented");
+}
+
+int shader_illegal_absent(struct shader_core *c, const char *why)
+{
+	return illegal(c, why);
 }
 
 const struct isa_operand *inst_op(const struct isa_inst *in, enum isa_field f)
@@ -218,10 +230,10 @@ static void resolve(struct shader_icache_entry *e)
 	}
 }
 
-/* Whether the shader core has an executor for the instruction `in`
- * (make isa-coverage): its plan, resolved as for execution, is not one
- * that raises the illegal-instruction fault or a "not modelled" fault. */
-bool shader_executes(const struct isa_inst *in)
+/* The instruction `in` with its plan resolved as for execution (one
+ * static entry: make isa-coverage is single-threaded and never runs a
+ * dispatch). */
+static const struct shader_icache_entry *resolved(const struct isa_inst *in)
 {
 	static struct shader_icache_entry e;
 	memset(&e, 0, sizeof(e));
@@ -232,19 +244,41 @@ bool shader_executes(const struct isa_inst *in)
 	else if (in->gen == ISA_GEN_GFX9)
 		shader_gfx9_base_name(&e);
 	resolve(&e);
+	return &e;
+}
+
+/* Whether the shader core has an executor for the instruction `in`
+ * (make isa-coverage): its plan, resolved as for execution, is not one
+ * that raises the illegal-instruction fault or a "not modelled" fault. */
+bool shader_executes(const struct isa_inst *in)
+{
+	const struct shader_icache_entry *e = resolved(in);
 	switch (in->enc) {
 	case ISA_ENC_SOP1: case ISA_ENC_SOP2: case ISA_ENC_SOPC: case ISA_ENC_SOPK:
 	case ISA_ENC_SOPP: case ISA_ENC_SMEM:
-		return shader_salu_executes(&e);
+		return shader_salu_executes(e);
 	case ISA_ENC_VOP1: case ISA_ENC_VOP2: case ISA_ENC_VOPC: case ISA_ENC_VOP3:
 	case ISA_ENC_VOP3P: case ISA_ENC_VOPD:
-		return shader_valu_executes(&e);
+		return shader_valu_executes(e);
 	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT: case ISA_ENC_DS: case ISA_ENC_MUBUF:
 	case ISA_ENC_MTBUF: case ISA_ENC_SCRATCH: case ISA_ENC_MIMG:
-		return e.plan.mem.kind != MEM_UNNAMED && e.plan.mem.kind != MEM_BAD &&
-		       e.plan.mem.kind != MEM_UNMODELLED;
+		return e->plan.mem.kind != MEM_UNNAMED && e->plan.mem.kind != MEM_BAD &&
+		       e->plan.mem.kind != MEM_UNMODELLED && e->plan.mem.kind != MEM_ABSENT;
 	default:
 		return false;
+	}
+}
+
+const char *shader_absent(const struct isa_inst *in)
+{
+	switch (in->enc) {
+	case ISA_ENC_GLOBAL: case ISA_ENC_FLAT: case ISA_ENC_DS: case ISA_ENC_MUBUF:
+	case ISA_ENC_MTBUF: case ISA_ENC_SCRATCH: case ISA_ENC_MIMG: {
+		const struct shader_icache_entry *e = resolved(in);
+		return e->plan.mem.kind == MEM_ABSENT ? e->plan.mem.why : NULL;
+	}
+	default:
+		return NULL;
 	}
 }
 

@@ -114,7 +114,9 @@ enum shader_mem_kind {
 	MEM_DS_GWS,                    /* ds_gws_*: aop is the GWS_* operation (shader/ds.c) */
 	MEM_DS_GS_REG,                 /* ds_add/sub_gs_reg_rtn: aop 1 for sub (shader/ds.c) */
 	MEM_DS_SRC2_GFX9,              /* gfx9 ds_*_src2_*: aop, wide (shader/ds_src2_gfx9.c) */
-	MEM_UNMODELLED                 /* named, known, and faulting with a reason */
+	MEM_UNMODELLED,                /* named, known, and faulting with a reason */
+	MEM_ABSENT                     /* decoded (LLVM 19 does) but not an instruction of
+					* the chip: the illegal-instruction fault, with why */
 };
 
 struct shader_mem_plan {
@@ -127,7 +129,8 @@ struct shader_mem_plan {
 	uint8_t ndw;                   /* DS: dwords per element */
 	uint8_t fmt;                   /* MUBUF/MTBUF typed forms: components */
 	bool mip, pck;                 /* MIMG: _mip (a level coordinate), _pck (no conversion) */
-	const char *why;               /* MEM_UNMODELLED: what is not modelled */
+	const char *why;               /* MEM_UNMODELLED: what is not modelled;
+					* MEM_ABSENT: why it is no instruction */
 };
 
 /* The VALU operations of shader/valu_ext.c: X(id, mnemonic without "v_",
@@ -451,6 +454,9 @@ uint32_t shader_sdwa_place(uint32_t res, uint32_t old, uint8_t sel, uint8_t unus
 int shader_fault(struct shader_core *c, const char *why);
 /* "illegal instruction": an encoding the core does not implement. */
 int shader_illegal(struct shader_core *c);
+/* "illegal instruction" for an encoding LLVM 19 decodes but the chip has
+ * no such instruction (MEM_ABSENT): `why` says what says so. */
+int shader_illegal_absent(struct shader_core *c, const char *why);
 
 /* Operand access (scalar side; VGPR operands are read per lane). */
 int sop_read(struct shader_core *c, struct shader_wave *w, const struct isa_operand *op,

@@ -32,15 +32,16 @@
  * FORMAT field is dword3 bits 18:12 with gfx10's codes
  * (shader/mubuf_gfx103.c), and a load with the lds bit writes each lane's
  * dword to LDS instead of VGPRs (mubuf_lds below).
- * buffer_load_lds_* faults on gfx11: LLVM 19 decodes the opcodes (and
- * ACO's assembler encodes a gfx11 MUBUF load with lds as them), but LLVM
- * lists FeatureVMemToLDSLoad for gfx9/gfx10 and not gfx11 (llc-19 cannot
- * select llvm.amdgcn.raw.buffer.load.lds for gfx1100), the RDNA3 guide's
- * MUBUF opcode table jumps from 44 to 51 over them, and AMD's
- * machine-readable RDNA3.5 ISA (XML) names them ("Untyped buffer load
- * data, zero/sign extend and store in LDS destination", an implicit M0
- * source) without an LDS address, so the gfx10.3 model (M0 + offset +
- * lane * 4) is not reused on a guess.
+ * buffer_load_lds_* (MUBUF opcodes 45-50) are not gfx11 instructions:
+ * LLVM 19 decodes them, but the RDNA3 guide's MUBUF opcode table jumps
+ * from 44 to 51 over them, LLVM removed them from gfx11 because "according
+ * to the shader manual there are not buffer load lds instructions of
+ * gfx11" (llvm-project pull request 132916, 2025), and its loads-to-LDS
+ * feature is gfx9/gfx10 only (pull request 133055: "only available on
+ * gfx9/10"; llc-19 cannot select llvm.amdgcn.raw.buffer.load.lds for
+ * gfx1100).  They raise the illegal-instruction fault, saying so
+ * (MEM_ABSENT), and make isa-coverage counts them apart.  AMD's RDNA3.5
+ * ISA XML does name them, with no LDS address.
  */
 #include "internal.h"
 
@@ -311,11 +312,9 @@ void shader_mubuf_resolve(struct shader_icache_entry *e)
 	if (!rest)
 		return;
 	if (starts(rest, "load_lds_")) {
-		p->kind = MEM_UNMODELLED;
-		p->why = "buffer_load_lds_*: a gfx11 MUBUF load into LDS is not modelled (the "
-			 "RDNA3 guide's MUBUF table skips opcodes 45-50, AMD's RDNA3.5 ISA XML "
-			 "names them with an implicit M0 but defines no LDS address, and LLVM "
-			 "gives gfx11 no FeatureVMemToLDSLoad)";
+		p->kind = MEM_ABSENT;
+		p->why = "not a gfx11 instruction: the RDNA3 guide's MUBUF table skips opcodes "
+			 "45-50 and LLVM removed them from gfx11 (llvm-project PR 132916)";
 		return;
 	}
 	if (starts(rest, "atomic_")) {
@@ -513,6 +512,8 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		return 0; /* cache invalidations: memory is coherent here */
 	if (p->kind == MEM_UNMODELLED)
 		return shader_fault(c, p->why);
+	if (p->kind == MEM_ABSENT)
+		return shader_illegal_absent(c, p->why);
 	if (p->kind != MEM_LOAD && p->kind != MEM_STORE && p->kind != MEM_ATOMIC)
 		return shader_illegal(c);
 	/* gfx9 has the lds bit too; its LDS addressing is not modelled */

@@ -21,4 +21,9 @@ int shader_dispatch_run(struct exec_job *job, const struct exec_dispatch *d);
  * illegal-instruction fault nor a "not modelled" one): make isa-coverage. */
 bool shader_executes(const struct isa_inst *in);
 
+/* Why a decoded instruction is not an instruction of the chip at all (its
+ * encoding is one LLVM 19 decodes but the hardware has none), or NULL:
+ * make isa-coverage counts these apart. */
+const char *shader_absent(const struct isa_inst *in);
+
 #endif /* VGPU_SHADER_H */
