@@ -45,7 +45,9 @@ llvmprobe.MCPU = "gfx900"
 
 
 class SOPK(g.SOPK):
-    ops = range(0, 32)
+    """Opcodes 29-31 would be the SOP1, SOPC and SOPP prefixes (0xbe8,
+    0xbf0, 0xbf8): words built with them are other encodings."""
+    ops = range(0, 29)
 
 
 class SMEM(g.SMEM):

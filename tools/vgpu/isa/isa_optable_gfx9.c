@@ -146,7 +146,7 @@ const struct isa_opdesc isa_tab9_sopc[] = {
 };
 const unsigned isa_tab9_sopc_n = 19;
 
-/* SOPK: 19 opcodes; left out: s_getreg_b32, s_setreg_b32, s_setreg_imm32_b32, s_flbit_i32_b32 */
+/* SOPK: 18 opcodes; left out: s_getreg_b32, s_setreg_b32, s_setreg_imm32_b32 */
 const struct isa_opdesc isa_tab9_sopk[] = {
 	{0, "s_movk_i32", 2, 0, 0, 0, 0, {{ISA_FLD_SDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SIMM16, 16, ISA_SIMM_HEX, 0}}, NULL, NULL},
 	{1, "s_cmovk_i32", 2, 0, 0, 0, 0, {{ISA_FLD_SDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SIMM16, 16, ISA_SIMM_HEX, 0}}, NULL, NULL},
@@ -166,9 +166,8 @@ const struct isa_opdesc isa_tab9_sopk[] = {
 	{15, "s_mulk_i32", 2, 0, 0, 0, 0, {{ISA_FLD_SDST, 32, ISA_LIT_NONE, 0}, {ISA_FLD_SIMM16, 16, ISA_SIMM_HEX, 0}}, NULL, NULL},
 	{16, "s_cbranch_i_fork", 2, 0, 0, 0, 0, {{ISA_FLD_SDST, 64, ISA_LIT_NONE, 0}, {ISA_FLD_SIMM16, 16, ISA_SIMM_BRANCH, 0}}, NULL, NULL},
 	{21, "s_call_b64", 2, 0, 0, 0, 0, {{ISA_FLD_SDST, 64, ISA_LIT_NONE, 0}, {ISA_FLD_SIMM16, 16, ISA_SIMM_DEC, 0}}, NULL, NULL},
-	{31, "s_incperflevel", 1, 0, 0, 0, 0, {{ISA_FLD_SIMM16, 16, ISA_SIMM_HEX_SMALLDEC, 0}}, NULL, NULL},
 };
-const unsigned isa_tab9_sopk_n = 19;
+const unsigned isa_tab9_sopk_n = 18;
 
 /* SOPP: 31 opcodes; left out: none */
 const struct isa_opdesc isa_tab9_sopp[] = {
