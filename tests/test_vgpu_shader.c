@@ -428,7 +428,8 @@ Test(vgpu_shader, decodable_but_unimplemented_instruction_names_itself)
 	cr_assert_eq(r, -ECANCELED);
 	char want[96];
 	snprintf(want, sizeof(want), "at PC 0x%llx", (unsigned long long)(va + 4));
-	cr_assert(strstr(log, "s_subvector_loop_begin runs wave64 code in two wave32 halves") != NULL,
+	cr_assert(strstr(log, "s_subvector_loop_begin runs wave64 code in two wave32 halves") != NULL &&
+		  strstr(log, "rocJITsu simulator does not execute it either") != NULL,
 		  "log: %s", log);
 	cr_assert(strstr(log, want) != NULL, "no \"%s\" in: %s", want, log);
 	cr_assert(strstr(log, "bb000002") != NULL, "encoding missing: %s", log);
@@ -493,11 +494,34 @@ Test(vgpu_shader, trap_handler_instructions_fault_saying_why)
 	uint64_t va;
 	cr_assert_eq(run_blob(rfe, 2, &ctx, &log, &va), -ECANCELED);
 	cr_assert(strstr(log, "s_rfe_b64 returns from a trap handler") != NULL &&
-		  strstr(log, "only within a trap handler") != NULL, "log: %s", log);
+		  strstr(log, "only within a trap handler") != NULL &&
+		  strstr(log, "rocJITsu simulator runs it as a no-op") != NULL, "log: %s", log);
 	cr_assert(vgpu_rig_ctx_flags(ctx) & AMDGPU_CTX_QUERY2_FLAGS_GUILTY);
 	cr_assert_eq(run_blob(saved, 2, &ctx, &log, &va), -ECANCELED);
 	cr_assert(strstr(log, "s_endpgm_saved ends a wave and signals that the context-switch trap "
-			      "handler has saved it") != NULL,
+			      "handler has saved it") != NULL &&
+		  strstr(log, "rocJITsu simulator ends the wave as s_endpgm") != NULL,
+		  "log: %s", log);
+	expect_guilty_then_recover(ctx);
+}
+
+/* ds_bvh_stack_rtn_b32 faults naming why: the sources leave the packed
+ * stack address undefined, and AMD's rocJITsu simulator does not execute
+ * it either (docs/vgpu-shader.md). */
+Test(vgpu_shader, bvh_stack_faults_saying_why)
+{
+	static const uint32_t bvh[] = {
+		0x7e000280,             /* v_mov_b32 v0, 0 */
+		0xdab40000, 0x01040200, /* ds_bvh_stack_rtn_b32 v1, v0, v2, v[4:7] */
+		0xbfb00000,             /* s_endpgm */
+	};
+	uint32_t ctx;
+	char *log;
+	uint64_t va;
+	cr_assert_eq(run_blob(bvh, 4, &ctx, &log, &va), -ECANCELED);
+	cr_assert(strstr(log, "ds_bvh_stack_rtn_b32: the ray-tracing LDS stack is not modelled") !=
+			  NULL &&
+		  strstr(log, "rocJITsu simulator does not execute it either") != NULL,
 		  "log: %s", log);
 	expect_guilty_then_recover(ctx);
 }

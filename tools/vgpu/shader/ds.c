@@ -181,14 +181,18 @@ static int ds_subdword(struct shader_core *c, struct shader_wave *w, const struc
  * initialized with their config registers" (count vs ring-buffer alloc)
  * are given nowhere; LLVM's llvm.amdgcn.ds.ordered.add only passes the
  * caller's M0 and offset bits through, and the CP-side ordered-append
- * setup of a dispatch is undocumented.  An order the vgpu would invent
+ * setup of a dispatch is undocumented.  AMD's rocJITsu simulator
+ * (ROCm/rocm-systems, emulation/rocjitsu, executors generated from AMD's
+ * ISA XML) throws UnimplementedInst for it on RDNA2 and RDNA3 and models
+ * no GDS, so it gives no order either.  An order the vgpu would invent
  * could be wrong, so the instruction faults. */
 static const struct { const char *prefix, *why; } ds_unmodelled[] = {
 	{ "ds_ordered_count", "ds_ordered_count: GDS ordered count is not modelled (the ISA "
 			      "guides order requests by wave creation through M0's "
 			      "logicalWaveID/waveCrawlerInc but define neither the wave id the "
 			      "order starts at, nor how the crawler advances it, nor what "
-			      "wave_release/wave_done do, nor the counters' config registers)" },
+			      "wave_release/wave_done do, nor the counters' config registers; "
+			      "AMD's rocJITsu simulator does not execute it either)" },
 	/* the RDNA3 guide's pseudocode pushes DATA1[0..2] and returns
 	 * DATA1[3] or pops, but leaves DECODE_ADDR/ENCODE_ADDR (the packed
 	 * stack address), INVALID_NODE and DATA_VALID undefined; its section
@@ -197,11 +201,15 @@ static const struct { const char *prefix, *why; } ds_unmodelled[] = {
 	 * in OFFSET1[5:4], and gives no per-lane layout, while RADV's
 	 * radv_build_bvh_stack_rtn_addr puts the index in bits 0-17 and a
 	 * 128-byte (32-entry) per-index stride: no two sources agree on where
-	 * an entry lives in LDS */
+	 * an entry lives in LDS.  AMD's rocJITsu simulator throws
+	 * UnimplementedInst for it (RDNA3, RDNA3.5, and RDNA4's push/pop
+	 * forms), and its audit of AMD's ISA XML (RDNA3-XML-004) finds the
+	 * ADDR packing, DATA_VALID and the wrap rule in prose only */
 	{ "ds_bvh_stack_rtn_b32", "ds_bvh_stack_rtn_b32: the ray-tracing LDS stack is not "
 				  "modelled (the RDNA3 guide leaves the packed stack address's "
 				  "decoding and the invalid-node value undefined and places the stack "
-				  "size in two fields; RADV's layout differs from it)" },
+				  "size in two fields; RADV's layout differs from it; AMD's rocJITsu "
+				  "simulator does not execute it either)" },
 };
 
 /* ds_*: what the mnemonic selects (see the file comment). */

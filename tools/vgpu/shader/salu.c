@@ -301,21 +301,29 @@ static const char *p_name(const struct shader_core *c)
 
 /* Instructions the core knows but does not model, each fault saying why:
  * what they define only makes sense with a trap handler, context
- * save/restore or the subvector mode, none of which the vgpu has. */
+ * save/restore or the subvector mode, none of which the vgpu has.  AMD's
+ * rocJITsu simulator (ROCm/rocm-systems, emulation/rocjitsu) settles none
+ * of them: its s_rfe_b64 calls an empty function (a no-op its own audit
+ * lists as a gap), its s_endpgm_saved is s_endpgm (no saved signal), and
+ * its s_subvector_loop_* throw UnimplementedInst on RDNA1/2 and are not
+ * decoded for RDNA3, whose ISA XML omits them. */
 static int salu_unmodelled(struct shader_core *c)
 {
 	const char *n = p_name(c), *why = "is not modelled";
 	if (is(n, "s_rfe_b64"))
 		why = "returns from a trap handler (PRIV = 0, PC = S0); the RDNA3 guide allows it "
-		      "only within a trap handler and none runs on the vgpu";
+		      "only within a trap handler and none runs on the vgpu (AMD's rocJITsu "
+		      "simulator runs it as a no-op, a gap its audit lists)";
 	else if (is(n, "s_endpgm_saved"))
 		why = "ends a wave and signals that the context-switch trap handler has saved it "
-		      "(RDNA3 guide); the vgpu has no context save/restore";
+		      "(RDNA3 guide); the vgpu has no context save/restore (AMD's rocJITsu "
+		      "simulator ends the wave as s_endpgm, dropping the signal)";
 	else if (starts(n, "s_subvector_loop_"))
 		why = "runs wave64 code in two wave32 halves (subvector mode), which the vgpu "
-		      "does not model; the RDNA3 guide's SOPK list omits it and Mesa's ACO "
-		      "notes the ISA text is unclear on its addressing";
-	char msg[320];
+		      "does not model; the RDNA3 guide's SOPK list omits it, Mesa's ACO "
+		      "notes the ISA text is unclear on its addressing, and AMD's rocJITsu "
+		      "simulator does not execute it either";
+	char msg[400];
 	snprintf(msg, sizeof(msg), "%s %s", n, why);
 	return shader_fault(c, msg);
 }
