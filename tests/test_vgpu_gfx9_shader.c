@@ -479,6 +479,51 @@ Test(vgpu_gfx9_shader, llc_mad_legacy)
 	vgpu_rig_expect_words(out, want, 64);
 }
 
+/* tests/shader/buffer_lds_gfx9.ll, llc-19 -mcpu=gfx902: LLVM's lowering of
+ * llvm.amdgcn.raw.buffer.load.lds (M0 = the LDS byte offset, then
+ * buffer_load_dword/ubyte ... lds).  The Vega ISA's load to LDS:
+ * "LDS_ADDR = LDSbase + LDS_offset + inst_offset + (TIDinWave * 4)", one
+ * dword per lane, the memory address as for a VGPR load.  The dword load
+ * (M0 16, voffset 4 * lane, soffset 0x400, offset 8) puts memory dword
+ * 0x408 + 4 * l at LDS byte 24 + 4 * l (LDS dword 6 + l); the ubyte load
+ * (M0 0x180, voffset l, soffset 0x800) puts byte 0x800 + l, zero
+ * extended, at LDS dword 96 + l.  The kernel zeroes and then dumps the 192
+ * LDS dwords to out[0..191]. */
+static const uint32_t llc_buffer_load_lds[] = {
+	0xbe840001, 0x24020082, 0x7e040280, 0x8601ff01, 0x0000ffff, 0xbe8300ff,
+	0x00027fac, 0xb0021000, 0xb0050400, 0xbefc0090, 0xd81e0100, 0x00020201,
+	0xd81a0200, 0x00000201, 0xbf8cc07f, 0xbf8a0000, 0xe0511008, 0x05000001,
+	0xb0050800, 0xb07c0180, 0x680400c0, 0xe0411000, 0x05000000, 0xbf8c0000,
+	0xbf8a0000, 0xd86c0000, 0x03000001, 0xd86c0100, 0x05000001, 0xd86c0200,
+	0x06000001, 0x2202009f, 0x680800ff, 0x00000080, 0xd28f0000, 0x00020082,
+	0x7e0e0204, 0x32000000, 0x38020307, 0xbf8cc27f, 0xdc708000, 0x007f0300,
+	0x2206049f, 0xd28f0000, 0x00020482, 0x7e040204, 0x32000000, 0x38020302,
+	0xbf8cc17f, 0xdc708000, 0x007f0500, 0x220a089f, 0xd28f0000, 0x00020882,
+	0x32000000, 0x38020302, 0xbf8cc07f, 0xdc708000, 0x007f0600, 0xbf810000,
+};
+
+Test(vgpu_gfx9_shader, llc_buffer_load_lds)
+{
+	struct rig_buf *prog = vgpu_rig_program(llc_buffer_load_lds,
+						sizeof(llc_buffer_load_lds) / 4);
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	uint32_t *mem = out->cpu;
+	for (unsigned i = 0; i < 192; i++)
+		mem[i] = 0xdeadbeef; /* overwritten by the dump */
+	for (unsigned i = 0; i < 70; i++)
+		mem[0x100 + i] = 0x5a000000u + i;
+	uint8_t *bytes = (uint8_t *)out->cpu + 0x800;
+	for (unsigned i = 0; i < 64; i++)
+		bytes[i] = (uint8_t)(0x80u + 3u * i);
+	cr_assert_eq(vgpu_rig_dispatch(vgpu_rig_ctx_new(), prog, 1, 64, 2, true, out), 0);
+	uint32_t want[192] = { 0 };
+	for (unsigned l = 0; l < 64; l++) {
+		want[6 + l] = 0x5a000000u + 2 + l;
+		want[96 + l] = (uint8_t)(0x80u + 3u * l);
+	}
+	vgpu_rig_expect_words(out, want, 192);
+}
+
 /* VGPR index mode (Vega ISA, S_SET_GPR_IDX_ON: "MODE.gpr_idx_en = 1;
  * M0[7:0] = S0.u[7:0]; M0[15:12] = SIMM4 ... Remaining bits of M0 are
  * unmodified"; _MODE sets M0[15:12], _IDX M0[7:0], _OFF clears the enable

@@ -30,8 +30,10 @@
  * fails), and the cache invalidations (no-ops: memory is coherent here).
  * On gfx10.3 the swizzle bit is dword1 bit 31 with 4-byte elements, the
  * FORMAT field is dword3 bits 18:12 with gfx10's codes
- * (shader/mubuf_gfx103.c), and a load with the lds bit writes each lane's
- * dword to LDS instead of VGPRs (mubuf_lds below).
+ * (shader/mubuf_gfx103.c).  On gfx10.3 and gfx9 a load with the lds bit
+ * writes each lane's dword to LDS instead of VGPRs (mubuf_lds below: the
+ * GCN and RDNA2 guides' LDS_ADDR = LDSbase + LDS_offset (M0) +
+ * inst_offset + TID * 4, the same on both).
  * buffer_load_lds_* (MUBUF opcodes 45-50) are not gfx11 instructions:
  * LLVM 19 decodes them, but the RDNA3 guide's MUBUF opcode table jumps
  * from 44 to 51 over them, LLVM removed them from gfx11 because "according
@@ -466,7 +468,7 @@ static int typed_lane(struct shader_core *c, struct shader_wave *w, const struct
 	return buf_copy(c, m, l, 0, buf, nbytes, true);
 }
 
-/* gfx10.3 MUBUF lds (buffer_load_dword/ubyte/sbyte/ushort/sshort/
+/* gfx10.3 and gfx9 MUBUF lds (buffer_load_dword/ubyte/sbyte/ushort/sshort/
  * format_x with the lds bit): the lane's loaded value, as it would reach
  * a VGPR (zero or sign extended, format_x converted), is written as one
  * dword to LDS at M0 + instruction offset + lane * 4 (the GCN/RDNA ISA's
@@ -516,10 +518,9 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 		return shader_illegal_absent(c, p->why);
 	if (p->kind != MEM_LOAD && p->kind != MEM_STORE && p->kind != MEM_ATOMIC)
 		return shader_illegal(c);
-	/* gfx9 has the lds bit too; its LDS addressing is not modelled */
-	if (in->lds && c->gen == ISA_GEN_GFX9)
-		return shader_fault(c, "MUBUF lds (a load into LDS) on gfx9 is not modelled");
-	if (in->lds && (c->gen != ISA_GEN_GFX103 || p->kind != MEM_LOAD))
+	/* the lds bit: gfx10.3 and gfx9 loads (mubuf_lds) */
+	if (in->lds && ((c->gen != ISA_GEN_GFX103 && c->gen != ISA_GEN_GFX9) ||
+			p->kind != MEM_LOAD))
 		return shader_illegal(c);
 	bool gfx103 = c->gen == ISA_GEN_GFX103;
 	bool load = p->kind == MEM_LOAD;
