@@ -1219,28 +1219,45 @@ static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_i
 				A[l][k] = f16_to_f32((uint16_t)va);
 				B[k][l] = f16_to_f32((uint16_t)vb);
 			}
-			/* even k is bits 0-15 (neg_lo), odd k bits 16-31 (neg_hi) */
-			uint8_t ng = (k & 1) ? in->neg_hi : in->neg_lo;
-			if (ng & 1)
-				A[l][k] = -A[l][k];
-			if (ng & 2)
-				B[k][l] = -B[k][l];
 		}
-	for (unsigned l = 0; l < 32; l++)
-		for (unsigned v = 0; v < 8; v++) {
-			float cv = cconst;
-			if (cc->kind == ISA_OPK_VGPR) {
-				uint32_t raw = w->v[(size_t)(cc->reg + v) * 64 + l];
-				cv = res == WMMA_F32 ? f32(raw)
-				   : res == WMMA_F16 ? f16_to_f32((uint16_t)(raw >> hsh))
-				   : f32(((raw >> hsh) & 0xffff) << 16);
+	/* The modifiers are applied in passes of their own, taken only when
+	 * one is set: the unmodified form (every GEMM kernel's) then costs no
+	 * per-element test (bench_gemm's GEMM, tools/bench-compare.sh). */
+	if ((in->neg_lo | in->neg_hi) & 3)
+		for (unsigned l = 0; l < 16; l++)
+			for (unsigned k = 0; k < 16; k++) {
+				/* even k is bits 0-15 (neg_lo), odd k bits 16-31 (neg_hi) */
+				uint8_t ng = (k & 1) ? in->neg_hi : in->neg_lo;
+				if (ng & 1)
+					A[l][k] = -A[l][k];
+				if (ng & 2)
+					B[k][l] = -B[k][l];
 			}
-			if (in->neg_hi & 4)
-				cv = fabsf(cv);
-			if (in->neg_lo & 4)
-				cv = -cv;
-			C[2 * v + l / 16][l % 16] = cv;
-		}
+	if (cc->kind != ISA_OPK_VGPR) {
+		for (unsigned i = 0; i < 16; i++)
+			for (unsigned j = 0; j < 16; j++)
+				C[i][j] = cconst;
+	} else if (res == WMMA_F32) {
+		for (unsigned l = 0; l < 32; l++)
+			for (unsigned v = 0; v < 8; v++)
+				C[2 * v + l / 16][l % 16] = f32(w->v[(size_t)(cc->reg + v) * 64 + l]);
+	} else {
+		for (unsigned l = 0; l < 32; l++)
+			for (unsigned v = 0; v < 8; v++) {
+				uint32_t raw = w->v[(size_t)(cc->reg + v) * 64 + l];
+				C[2 * v + l / 16][l % 16] =
+					res == WMMA_F16 ? f16_to_f32((uint16_t)(raw >> hsh))
+							: f32(((raw >> hsh) & 0xffff) << 16);
+			}
+	}
+	if ((in->neg_lo | in->neg_hi) & 4)
+		for (unsigned i = 0; i < 16; i++)
+			for (unsigned j = 0; j < 16; j++) {
+				if (in->neg_hi & 4)
+					C[i][j] = fabsf(C[i][j]);
+				if (in->neg_lo & 4)
+					C[i][j] = -C[i][j];
+			}
 	/* row i of D accumulates over k in order for every j at once: the
 	 * same operations per element as a k loop inside a j loop, on
 	 * contiguous rows */
@@ -1251,14 +1268,16 @@ static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_i
 			for (unsigned j = 0; j < 16; j++)
 				D[i][j] += A[i][k] * B[k][j];
 	}
+	if (res == WMMA_F32) {
+		for (unsigned l = 0; l < 32; l++)
+			for (unsigned v = 0; v < 8; v++)
+				w->v[(size_t)(d->reg + v) * 64 + l] = u32f(D[2 * v + l / 16][l % 16]);
+		return 0;
+	}
 	for (unsigned l = 0; l < 32; l++)
 		for (unsigned v = 0; v < 8; v++) {
 			float dv = D[2 * v + l / 16][l % 16];
 			uint32_t *dst = &w->v[(size_t)(d->reg + v) * 64 + l];
-			if (res == WMMA_F32) {
-				*dst = u32f(dv);
-				continue;
-			}
 			uint32_t h = res == WMMA_F16 ? vf32_to_f16(dv) : f32_to_bf16(dv);
 			*dst = (*dst & ~(0xffffu << hsh)) | h << hsh;
 		}
