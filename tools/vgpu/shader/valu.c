@@ -1313,47 +1313,55 @@ static int fma_mix(struct shader_core *c, struct shader_wave *w, const struct is
 			return e;
 	}
 	uint64_t exec = wave_exec(c, w);
+	const unsigned n = c->lanes;
 	/* VOP3P-DPP: src0 from the lane the DPP control names (as compute()
-	 * does); src1 must be a VGPR on gfx1100 */
-	uint8_t dpp_src[64];
-	uint32_t out[64];
-	uint64_t dpp_zero = 0;
+	 * does), gathered into a column of its own; src1 must be a VGPR on
+	 * gfx1100 */
+	uint32_t dpp_col[64];
 	if (in->dpp) {
-		uint64_t wm;
+		uint8_t dpp_src[64];
+		uint64_t wm, dpp_zero = 0;
 		if (in->ops[1].kind != ISA_OPK_VGPR || in->ops[2].kind != ISA_OPK_VGPR)
 			return shader_illegal(c);
-		shader_dpp_lanes(in, c->lanes, exec, dpp_src, &wm, &dpp_zero);
+		shader_dpp_lanes(in, n, exec, dpp_src, &wm, &dpp_zero);
 		exec &= wm;
+		for (unsigned lane = 0; lane < n; lane++)
+			dpp_col[lane] = !((exec >> lane) & 1) || ((dpp_zero >> lane) & 1) ? 0
+					: w->v[(size_t)in->ops[1].reg * 64 + dpp_src[lane]];
 	}
-	for (unsigned lane = 0; lane < c->lanes; lane++) {
+	/* Each source is converted to f32 for every lane first, its form
+	 * (f32 or which f16 half, abs, neg, VGPR or scalar) decided once per
+	 * instruction rather than per lane (this is the GEMV kernel's inner
+	 * loop); every source is read before any result is written, as DPP
+	 * (src0 from another lane, possibly the destination) requires. */
+	float s[3][64];
+	for (unsigned k = 0; k < 3; k++) {
+		const struct isa_operand *o = &in->ops[1 + k];
+		const bool f16 = (in->opsel_hi >> k) & 1, ab = o->abs, ng = o->neg;
+		const unsigned sh = ((in->opsel >> k) & 1) * 16;
+		const uint32_t *col = k == 0 && in->dpp ? dpp_col
+				    : o->kind == ISA_OPK_VGPR ? &w->v[(size_t)o->reg * 64] : NULL;
+		const uint32_t sc = (uint32_t)scal[k];
+		for (unsigned lane = 0; lane < n; lane++) {
+			uint32_t v = col ? col[lane] : sc;
+			float f = f16 ? f16_to_f32((uint16_t)(v >> sh)) : f32(v);
+			if (ab)
+				f = fabsf(f);
+			if (ng)
+				f = -f;
+			s[k][lane] = f;
+		}
+	}
+	const bool clamp = in->clamp;
+	uint32_t *dst = &w->v[(size_t)d->reg * 64];
+	for (unsigned lane = 0; lane < n; lane++) {
 		if (!((exec >> lane) & 1))
 			continue;
-		float s[3];
-		for (unsigned k = 0; k < 3; k++) {
-			const struct isa_operand *o = &in->ops[1 + k];
-			uint32_t v = (uint32_t)(o->kind == ISA_OPK_VGPR ?
-					w->v[(size_t)o->reg * 64 + lane] : scal[k]);
-			if (k == 0 && in->dpp)
-				v = ((dpp_zero >> lane) & 1) ? 0 : w->v[(size_t)o->reg * 64 + dpp_src[lane]];
-			if ((in->opsel_hi >> k) & 1)
-				s[k] = f16_to_f32((uint16_t)(v >> (((in->opsel >> k) & 1) * 16)));
-			else
-				s[k] = f32(v);
-			if (o->abs)
-				s[k] = fabsf(s[k]);
-			if (o->neg)
-				s[k] = -s[k];
-		}
-		float r = fmaf(s[0], s[1], s[2]);
-		if (in->clamp)
+		float r = fmaf(s[0][lane], s[1][lane], s[2][lane]);
+		if (clamp)
 			r = r < 0.0f ? 0.0f : r > 1.0f ? 1.0f : r != r ? 0.0f : r;
-		out[lane] = u32f(r);
+		dst[lane] = u32f(r);
 	}
-	/* written after every lane has read its sources (DPP reads other
-	 * lanes' src0, which may be the destination) */
-	for (unsigned lane = 0; lane < c->lanes; lane++)
-		if ((exec >> lane) & 1)
-			w->v[(size_t)d->reg * 64 + lane] = out[lane];
 	return 0;
 }
 
