@@ -1208,16 +1208,22 @@ static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_i
 			return shader_fault(c, "VGPR operand beyond the RSRC1.VGPRS allocation");
 	unsigned hsh = (in->opsel & 4) ? 16 : 0;
 	float A[16][16], B[16][16], C[16][16];
-	for (unsigned l = 0; l < 16; l++)
-		for (unsigned k = 0; k < 16; k++) {
-			uint32_t va = w->v[(size_t)(a->reg + k / 2) * 64 + l] >> (16 * (k & 1));
-			uint32_t vb = w->v[(size_t)(b->reg + k / 2) * 64 + l] >> (16 * (k & 1));
+	/* VGPR kv of lane l holds elements k = 2 kv (bits 0-15) and 2 kv + 1
+	 * (bits 16-31): each dword is read once for both */
+	const uint32_t *va = &w->v[(size_t)a->reg * 64], *vb = &w->v[(size_t)b->reg * 64];
+	for (unsigned kv = 0; kv < 8; kv++)
+		for (unsigned l = 0; l < 16; l++) {
+			uint32_t xa = va[kv * 64 + l], xb = vb[kv * 64 + l];
 			if (bf16) {
-				A[l][k] = f32((va & 0xffff) << 16);
-				B[k][l] = f32((vb & 0xffff) << 16);
+				A[l][2 * kv] = f32(xa << 16);
+				A[l][2 * kv + 1] = f32(xa & 0xffff0000u);
+				B[2 * kv][l] = f32(xb << 16);
+				B[2 * kv + 1][l] = f32(xb & 0xffff0000u);
 			} else {
-				A[l][k] = f16_to_f32((uint16_t)va);
-				B[k][l] = f16_to_f32((uint16_t)vb);
+				A[l][2 * kv] = f16_to_f32((uint16_t)xa);
+				A[l][2 * kv + 1] = f16_to_f32((uint16_t)(xa >> 16));
+				B[2 * kv][l] = f16_to_f32((uint16_t)xb);
+				B[2 * kv + 1][l] = f16_to_f32((uint16_t)(xb >> 16));
 			}
 		}
 	/* The modifiers are applied in passes of their own, taken only when
