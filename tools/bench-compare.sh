@@ -2,7 +2,7 @@
 # Benchmark comparison (not a test): bench_gemm of a base revision against
 # bench_gemm of the current tree, measured in the same run on this machine.
 #
-#   sh tools/bench-compare.sh BASE_REV [--runs N] [--instr] [--cg-dir DIR]
+#   sh tools/bench-compare.sh BASE_REV [--runs N] [--instr] [--keep DIR]
 #
 # BASE_REV is checked out into a temporary detached `git worktree` (removed
 # on exit, error or interrupt; the current tree is never stashed or
@@ -14,12 +14,15 @@
 # Wall clock: the two bench_gemm binaries run alternately N times each
 # (default 9; the order is swapped every round so that a drift in the
 # machine's load does not favour one side), each with its own tree's vgpu
-# preloaded.  Per metric: median of each side, ratio new/base, min..max.
-# Besides the times bench_gemm prints, each run's process CPU time
-# (user+sys of all its threads, from wait4()) is reported: on a shared
-# machine it varies less than wall time, since time spent waiting for a
-# core is not counted.  It covers the whole process (3 GEMMs, 2 GEMVs, the
-# CPU reference GEMM and set-up), not the GEMM alone.
+# preloaded.  Per metric: median of each side, ratio new/base of the
+# medians and of each side's best run (the one least disturbed by other
+# load), min..max.  Besides the times bench_gemm prints, each run's
+# process CPU time (user+sys of all its threads, from wait4()) is
+# reported.  It leaves out time spent waiting for a core but not a slower
+# core (a busy SMT sibling, a lower clock, shared caches), so on a shared
+# machine it can be as noisy as wall time.  It covers the whole process
+# (3 GEMMs, 2 GEMVs, the CPU reference GEMM and set-up), not the GEMM
+# alone.
 #
 # --instr: a deterministic measure.  Each tree's bench_gemm runs once under
 # valgrind --tool=callgrind, collecting only inside the vgpu's
@@ -32,8 +35,10 @@
 # icache), GEMM, GEMM, GEMV (warm-up), GEMV.  Ir per lane multiply-add of
 # the timed GEMM and GEMV is the noise-free speed proxy (Ir is not time:
 # cache misses and branch mispredictions are not in it).
-# --cg-dir DIR keeps the callgrind dumps (DIR/base/cg.out.N, DIR/new/...)
-# for callgrind_annotate.
+# --keep DIR keeps each run's numbers (DIR/base.dat, DIR/new.dat: one run
+# a line, the columns of the table below in its order) and, with --instr,
+# the callgrind dumps (DIR/base/cg.out.N, DIR/new/..., for
+# callgrind_annotate).
 #
 # Exit status: 0 after printing the comparison, 2 (with one line on
 # stderr) on a bad revision, a failed build or a failed run.
@@ -44,8 +49,8 @@ me=bench-compare
 
 die() { echo "$me: $*" >&2; exit 2; }
 
-usage="usage: sh tools/bench-compare.sh BASE_REV [--runs N] [--instr] [--cg-dir DIR]"
-rev= runs=9 instr=0 cgdir=
+usage="usage: sh tools/bench-compare.sh BASE_REV [--runs N] [--instr] [--keep DIR]"
+rev= runs=9 instr=0 keep=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs)
@@ -55,9 +60,9 @@ while [ $# -gt 0 ]; do
 		;;
 	--runs=*) runs=${1#--runs=}; shift ;;
 	--instr) instr=1; shift ;;
-	--cg-dir)
+	--keep)
 		[ $# -ge 2 ] || die "$usage"
-		cgdir=$2
+		keep=$2
 		shift 2
 		;;
 	-h | --help) echo "$usage"; exit 0 ;;
@@ -113,9 +118,9 @@ build() {
 	# caller's environment would make the two builds differ from `make`.
 	if ! (cd "$1" && env -u SANITIZE -u OPT -u CFLAGS -u BUILD \
 		nice -n 10 make -j2 $targets) >"$log" 2>&1; then
-		keep=${TMPDIR:-/tmp}/$me-build-$2-$$.log
-		cp "$log" "$keep"
-		die "build of $2 failed (make -j2 $targets in $1; log: $keep)"
+		kept=${TMPDIR:-/tmp}/$me-build-$2-$$.log
+		cp "$log" "$kept"
+		die "build of $2 failed (make -j2 $targets in $1; log: $kept)"
 	fi
 	for t in $targets; do
 		[ -f "$1/$t" ] || die "build of $2 made no $t (make target names changed?)"
@@ -241,10 +246,11 @@ stat() {
 	cut -d' ' -f"$2" "$tmp/$1.dat" | sort -g | awk '{ a[NR] = $1 }
 	END { m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; print m, a[1], a[NR] }'
 }
-row() { # COLUMN LABEL
-	set -- "$1" "$2" $(stat base "$1") $(stat new "$1")
-	awk -v l="$2" -v bm="$3" -v b0="$4" -v b1="$5" -v nm="$6" -v n0="$7" -v n1="$8" 'BEGIN {
-		printf "  %-50s %11.4g %11.4g %8.3f   %.4g..%.4g / %.4g..%.4g\n", l, bm, nm, nm / bm, b0, b1, n0, n1 }'
+row() { # COLUMN LABEL HIGHER_IS_BETTER(0 or 1)
+	set -- "$2" "$3" $(stat base "$1") $(stat new "$1")
+	awk -v l="$1" -v hib="$2" -v bm="$3" -v b0="$4" -v b1="$5" -v nm="$6" -v n0="$7" -v n1="$8" 'BEGIN {
+		printf "  %-46s %11.4g %11.4g %8.3f %8.3f   %.4g..%.4g / %.4g..%.4g\n", l, bm, nm, nm / bm,
+			hib ? n1 / b1 : n0 / b0, b0, b1, n0, n1 }'
 }
 
 echo "bench_gemm, base $base_short ($(git -C "$top" log -1 --format=%cs "$base")) against new $new_label"
@@ -256,16 +262,22 @@ else
 	echo "tests/bench/bench_gemm.c and the gfx1103 gemm/gemv code objects are the same in both trees"
 fi
 echo "wall clock as bench_gemm measures it (per call, after a warm-up call); process CPU = user+sys of the whole bench_gemm process"
-printf "  %-50s %11s %11s %8s   %s\n" metric "base median" "new median" new/base "min..max base / new"
-row 1 "GEMM $gemm_shape f16, ms per call (wall)"
-row 2 "GEMM lane-MACs/s (wall)"
-row 3 "GEMV $gemv_shape f16, ms (wall)"
-row 4 "GEMV lane-ops/s (wall)"
-row 5 "CPU reference GEMM, ms (same C code)"
-row 6 "process CPU s (user+sys, whole run)"
-row 7 "process wall s (whole run)"
-echo "(rates: new/base > 1 = new faster; times: new/base < 1 = new faster)"
+printf "  %-46s %11s %11s %8s %8s   %s\n" metric "base median" "new median" new/base best-run \
+	"min..max base / new"
+row 1 "GEMM $gemm_shape f16, ms per call (wall)" 0
+row 2 "GEMM lane-MACs/s (wall)" 1
+row 3 "GEMV $gemv_shape f16, ms (wall)" 0
+row 4 "GEMV lane-ops/s (wall)" 1
+row 5 "CPU reference GEMM, ms (same C code)" 0
+row 6 "process CPU s (user+sys, whole run)" 0
+row 7 "process wall s (whole run)" 0
+echo "(new/base: of the medians; best-run: of each side's fastest run, the one least disturbed"
+echo " by the machine's other load; rates: > 1 = new faster; times: < 1 = new faster)"
 
+if [ -n "$keep" ]; then
+	mkdir -p "$keep" && cp "$tmp/base.dat" "$tmp/new.dat" "$keep/" ||
+		die "could not copy the runs' numbers to $keep"
+fi
 [ "$instr" = 1 ] || exit 0
 
 # cg TREE SIDE: one callgrind run; prints the Ir of each dispatch.
@@ -287,9 +299,9 @@ cg() {
 		sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$tmp/cg-$2/cg.out.$n"
 		n=$((n + 1))
 	done
-	if [ -n "$cgdir" ]; then
-		mkdir -p "$cgdir/$2" && cp "$tmp/cg-$2"/cg.out* "$cgdir/$2/" ||
-			die "could not copy the callgrind dumps to $cgdir/$2"
+	if [ -n "$keep" ]; then
+		mkdir -p "$keep/$2" && cp "$tmp/cg-$2"/cg.out* "$keep/$2/" ||
+			die "could not copy the callgrind dumps to $keep/$2"
 	fi
 }
 cg "$wt" base >"$tmp/ir-base" || exit 2
@@ -300,10 +312,10 @@ for side in base new; do
 done
 echo
 echo "instructions (callgrind Ir, one run each), inclusive in the vgpu's shader_dispatch_run, per dispatch:"
-printf "  %-50s %14s %14s %8s\n" metric base new new/base
+printf "  %-46s %14s %14s %8s\n" metric base new new/base
 paste "$tmp/ir-base" "$tmp/ir-new" | awk -v gm="$1" -v vm="$4" -v gs="$gemm_shape" -v vs="$gemv_shape" '
 	{ b[NR] = $1; n[NR] = $2 }
-	function row(l, x, y, f) { printf "  %-50s " f " " f " %8.4f\n", l, x, y, y / x }
+	function row(l, x, y, f) { printf "  %-46s " f " " f " %8.4f\n", l, x, y, y / x }
 	END {
 		row("GEMM " gs " dispatch 1 (warm-up, icache fill)", b[1], n[1], "%14d")
 		row("GEMM dispatch 2 (timed)", b[2], n[2], "%14d")
