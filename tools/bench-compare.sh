@@ -120,7 +120,7 @@ build() {
 		nice -n 10 make -j2 $targets) >"$log" 2>&1; then
 		kept=${TMPDIR:-/tmp}/$me-build-$2-$$.log
 		cp "$log" "$kept"
-		die "build of $2 failed (make -j2 $targets in $1; log: $kept)"
+		die "build of $2 failed (make -j2 $targets; log: $kept)"
 	fi
 	for t in $targets; do
 		[ -f "$1/$t" ] || die "build of $2 made no $t (make target names changed?)"
