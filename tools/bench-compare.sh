@@ -15,8 +15,9 @@
 # (default 9; the order is swapped every round so that a drift in the
 # machine's load does not favour one side), each with its own tree's vgpu
 # preloaded.  Per metric: median of each side, ratio new/base of the
-# medians and of each side's best run (the one least disturbed by other
-# load), min..max.  Besides the times bench_gemm prints, each run's
+# medians, the median of each round's own new/base (its two runs follow
+# each other, so share the machine's load), the ratio of each side's best
+# run (the one least disturbed by other load), min..max.  Besides the times bench_gemm prints, each run's
 # process CPU time (user+sys of all its threads, from wait4()) is
 # reported.  It leaves out time spent waiting for a core but not a slower
 # core (a busy SMT sibling, a lower clock, shared caches), so on a shared
@@ -246,11 +247,19 @@ stat() {
 	cut -d' ' -f"$2" "$tmp/$1.dat" | sort -g | awk '{ a[NR] = $1 }
 	END { m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; print m, a[1], a[NR] }'
 }
+# paired COLUMN -> median over the rounds of new/base of the round's two
+# runs (run back to back, so under much the same load)
+paired() {
+	paste -d' ' "$tmp/base.dat" "$tmp/new.dat" | awk -v c="$1" '{ print $(c + 7) / $c }' |
+		sort -g | awk '{ a[NR] = $1 }
+	END { print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
 row() { # COLUMN LABEL HIGHER_IS_BETTER(0 or 1)
-	set -- "$2" "$3" $(stat base "$1") $(stat new "$1")
-	awk -v l="$1" -v hib="$2" -v bm="$3" -v b0="$4" -v b1="$5" -v nm="$6" -v n0="$7" -v n1="$8" 'BEGIN {
-		printf "  %-46s %11.4g %11.4g %8.3f %8.3f   %.4g..%.4g / %.4g..%.4g\n", l, bm, nm, nm / bm,
-			hib ? n1 / b1 : n0 / b0, b0, b1, n0, n1 }'
+	set -- "$2" "$3" $(stat base "$1") $(stat new "$1") $(paired "$1")
+	awk -v l="$1" -v hib="$2" -v bm="$3" -v b0="$4" -v b1="$5" -v nm="$6" -v n0="$7" -v n1="$8" \
+		-v pr="$9" 'BEGIN {
+		printf "  %-46s %11.4g %11.4g %8.3f %8.3f %8.3f   %.4g..%.4g / %.4g..%.4g\n", l, bm, nm,
+			nm / bm, pr, hib ? n1 / b1 : n0 / b0, b0, b1, n0, n1 }'
 }
 
 echo "bench_gemm, base $base_short ($(git -C "$top" log -1 --format=%cs "$base")) against new $new_label"
@@ -262,8 +271,8 @@ else
 	echo "tests/bench/bench_gemm.c and the gfx1103 gemm/gemv code objects are the same in both trees"
 fi
 echo "wall clock as bench_gemm measures it (per call, after a warm-up call); process CPU = user+sys of the whole bench_gemm process"
-printf "  %-46s %11s %11s %8s %8s   %s\n" metric "base median" "new median" new/base best-run \
-	"min..max base / new"
+printf "  %-46s %11s %11s %8s %8s %8s   %s\n" metric "base median" "new median" new/base paired \
+	best-run "min..max base / new"
 row 1 "GEMM $gemm_shape f16, ms per call (wall)" 0
 row 2 "GEMM lane-MACs/s (wall)" 1
 row 3 "GEMV $gemv_shape f16, ms (wall)" 0
@@ -271,9 +280,9 @@ row 4 "GEMV lane-ops/s (wall)" 1
 row 5 "CPU reference GEMM, ms (same C code)" 0
 row 6 "process CPU s (user+sys, whole run)" 0
 row 7 "process wall s (whole run)" 0
-echo "(new/base: of the medians; best-run: of each side's fastest run, the one least disturbed"
-echo " by the machine's other load; rates: > 1 = new faster; times: < 1 = new faster)"
-
+echo "(new/base: of the medians; paired: median of each round's new/base (the two runs of a round"
+echo " follow each other, so share the machine's load); best-run: of each side's fastest run, the"
+echo " least disturbed by other load; rates: > 1 = new faster; times: < 1 = new faster)"
 if [ -n "$keep" ]; then
 	mkdir -p "$keep" && cp "$tmp/base.dat" "$tmp/new.dat" "$keep/" ||
 		die "could not copy the runs' numbers to $keep"
