@@ -51,7 +51,7 @@ me=bench-compare
 die() { echo "$me: $*" >&2; exit 2; }
 
 usage="usage: sh tools/bench-compare.sh BASE_REV [--runs N] [--instr] [--keep DIR]"
-rev= runs=9 instr=0 keep=
+rev='' runs=9 instr=0 keep=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs)
@@ -117,6 +117,7 @@ build() {
 	log=$tmp/build-$2.log
 	# Default flags at both trees: a SANITIZE/OPT/CFLAGS/BUILD of the
 	# caller's environment would make the two builds differ from `make`.
+	# shellcheck disable=SC2086 # $targets is a list
 	if ! (cd "$1" && env -u SANITIZE -u OPT -u CFLAGS -u BUILD \
 		nice -n 10 make -j2 $targets) >"$log" 2>&1; then
 		kept=${TMPDIR:-/tmp}/$me-build-$2-$$.log
@@ -217,6 +218,7 @@ run() {
 		die "$2 bench_gemm run $3 failed: $(cat "$out.err" "$out" | head -n 1)"
 	rm -f /dev/shm/amdbare-vgpu-"$inst-$2"*
 	p=$(parse "$out") || die "$2 bench_gemm run $3: output not understood ($(head -n 2 "$out" | tail -n 1))"
+	# shellcheck disable=SC2046,SC2086 # split into the numbers
 	set -- $p $(cat "$out.ru")
 	awk -v gm="$1" -v gt="$2" -v ct="$3" -v vm="$4" -v vt="$5" -v u="$6" -v s="$7" -v w="$8" \
 		'BEGIN { printf "%s %.6g %s %.6g %s %.6f %.6f\n", gt, gm / gt * 1e3, vt, vm / vt * 1e3, ct, (u + s) / 1e6, w / 1e6 }'
@@ -238,6 +240,7 @@ while [ "$i" -le "$runs" ]; do
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 shape=$(parse "$tmp/out-new-1")
+# shellcheck disable=SC2086 # split into the numbers
 set -- $shape
 gemm_shape=$(sed -n 's/^ *\([0-9]*x[0-9]*x[0-9]*\) f16 GEMM.*/\1/p' "$tmp/out-new-1")
 gemv_shape=$(sed -n 's/^ *GEMV \([0-9]*x[0-9]*\) f16.*/\1/p' "$tmp/out-new-1")
@@ -255,6 +258,7 @@ paired() {
 	END { print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 row() { # COLUMN LABEL HIGHER_IS_BETTER(0 or 1)
+	# shellcheck disable=SC2046 # split into the numbers
 	set -- "$2" "$3" $(stat base "$1") $(stat new "$1") $(paired "$1")
 	awk -v l="$1" -v hib="$2" -v bm="$3" -v b0="$4" -v b1="$5" -v nm="$6" -v n0="$7" -v n1="$8" \
 		-v pr="$9" 'BEGIN {
@@ -284,8 +288,9 @@ echo "(new/base: of the medians; paired: median of each round's new/base (the tw
 echo " follow each other, so share the machine's load); best-run: of each side's fastest run, the"
 echo " least disturbed by other load; rates: > 1 = new faster; times: < 1 = new faster)"
 if [ -n "$keep" ]; then
-	mkdir -p "$keep" && cp "$tmp/base.dat" "$tmp/new.dat" "$keep/" ||
+	if ! { mkdir -p "$keep" && cp "$tmp/base.dat" "$tmp/new.dat" "$keep/"; }; then
 		die "could not copy the runs' numbers to $keep"
+	fi
 fi
 [ "$instr" = 1 ] || exit 0
 
@@ -309,8 +314,9 @@ cg() {
 		n=$((n + 1))
 	done
 	if [ -n "$keep" ]; then
-		mkdir -p "$keep/$2" && cp "$tmp/cg-$2"/cg.out* "$keep/$2/" ||
+		if ! { mkdir -p "$keep/$2" && cp "$tmp/cg-$2"/cg.out* "$keep/$2/"; }; then
 			die "could not copy the callgrind dumps to $keep/$2"
+		fi
 	fi
 }
 cg "$wt" base >"$tmp/ir-base" || exit 2
@@ -320,16 +326,17 @@ for side in base new; do
 		die "$side: expected 5 dispatches (3 GEMM, 2 GEMV) under callgrind, got $(wc -l <"$tmp/ir-$side")"
 done
 echo
-echo "instructions (callgrind Ir, one run each), inclusive in the vgpu's shader_dispatch_run, per dispatch:"
+echo "instructions (callgrind Ir, one run each), inclusive in the vgpu's shader_dispatch_run, per dispatch"
+echo "of the $gemm_shape f16 GEMM and the $gemv_shape f16 GEMV:"
 printf "  %-46s %14s %14s %8s\n" metric base new new/base
-paste "$tmp/ir-base" "$tmp/ir-new" | awk -v gm="$1" -v vm="$4" -v gs="$gemm_shape" -v vs="$gemv_shape" '
+paste "$tmp/ir-base" "$tmp/ir-new" | awk -v gm="$1" -v vm="$4" '
 	{ b[NR] = $1; n[NR] = $2 }
 	function row(l, x, y, f) { printf "  %-46s " f " " f " %8.4f\n", l, x, y, y / x }
 	END {
-		row("GEMM " gs " dispatch 1 (warm-up, icache fill)", b[1], n[1], "%14d")
+		row("GEMM dispatch 1 (warm-up, icache fill)", b[1], n[1], "%14d")
 		row("GEMM dispatch 2 (timed)", b[2], n[2], "%14d")
 		row("GEMM Ir per lane-MAC (dispatch 2)", b[2] / gm, n[2] / gm, "%14.3f")
-		row("GEMV " vs " dispatch 1 (warm-up)", b[4], n[4], "%14d")
+		row("GEMV dispatch 1 (warm-up)", b[4], n[4], "%14d")
 		row("GEMV dispatch 2 (timed)", b[5], n[5], "%14d")
 		row("GEMV Ir per lane-op (dispatch 2)", b[5] / vm, n[5] / vm, "%14.3f")
 		if (b[2] != b[3] || n[2] != n[3])
