@@ -665,6 +665,67 @@ Test(vgpu_shader_ops, wmma_neg_modifiers_and_inline_c)
 	expect_words(out, want, sizeof(want) / 4);
 }
 
+/* ---- v_fma_mix_f32: each source's form, EXEC and DPP ------------------ */
+
+/* v1 holds f16 3.0 in bits 16-31 and f16 -1.0 in bits 0-15, s4 f16 1.0 /
+ * 0.5, v2 f32 2.0, v6 the lane number as f32.  Each case stores v5 (v6
+ * for DPP) of all 32 lanes: op_sel picks a half of an f16 source
+ * (op_sel_hi), neg_hi/neg_lo are |x| and -x, an SGPR source is one value
+ * for every lane, clamp clamps to [0, 1], lanes outside EXEC keep their
+ * value, and with DPP src0 comes from lane l ^ 1 (quad_perm:[1,0,3,2])
+ * even when the destination is src0 itself, so every lane reads its
+ * source before any lane writes. */
+static const uint32_t fma_mix_prog[] = {
+	0x7e0202ff, 0x4200bc00, /* v_mov_b32 v1, 0x4200bc00 */
+	0x7e0402f4, /* v_mov_b32 v2, 2.0 */
+	0x30060082, /* v_lshlrev_b32 v3, 2, v0 */
+	0xbe8400ff, 0x3c003800, /* s_mov_b32 s4, 0x3c003800 */
+	0x7e0c0d00, /* v_cvt_f32_u32 v6, v0 */
+	0xcc200005, 0x1c0a0301, /* v_fma_mix_f32 v5, v1, v1, v2 op_sel_hi:[1,1,0] */
+	0xdc6a0000, 0x00000503, /* global_store_b32 v3, v5, s[0:1] */
+	0xcc200805, 0x1c0a0301, /* v_fma_mix_f32 v5, v1, v1, v2 op_sel:[1,0,0] op_sel_hi:[1,1,0] */
+	0xdc6a0080, 0x00000503, /* global_store_b32 v3, v5, s[0:1] offset:128 */
+	0xcc200105, 0x9c0a0301, /* v_fma_mix_f32 v5, |v1|, v1, -v2 op_sel_hi:[1,1,0] */
+	0xdc6a0100, 0x00000503, /* global_store_b32 v3, v5, s[0:1] offset:256 */
+	0xcc201005, 0x1c080901, /* v_fma_mix_f32 v5, v1, s4, v2 op_sel:[0,1,0] op_sel_hi:[1,1,0] */
+	0xdc6a0180, 0x00000503, /* global_store_b32 v3, v5, s[0:1] offset:384 */
+	0xcc209805, 0x1c0a0301, /* v_fma_mix_f32 v5, v1, v1, v2 op_sel:[1,1,0] op_sel_hi:[1,1,0] clamp */
+	0xdc6a0200, 0x00000503, /* global_store_b32 v3, v5, s[0:1] offset:512 */
+	0x7e0a0287, /* v_mov_b32 v5, 7 */
+	0xbefe00ff, 0x0000ffff, /* s_mov_b32 exec_lo, 0xffff */
+	0xcc200005, 0x040a0d02, /* v_fma_mix_f32 v5, v2, v6, v2 */
+	0xbefe00c1, /* s_mov_b32 exec_lo, -1 */
+	0xdc6a0280, 0x00000503, /* global_store_b32 v3, v5, s[0:1] offset:640 */
+	0xcc200006, 0x040a04fa, 0xff00b106, /* v_fma_mix_f32_e64_dpp v6, v6, v2, v2 quad_perm:[1,0,3,2] row_mask:0xf bank_mask:0xf */
+	0xdc6a0300, 0x00000603, /* global_store_b32 v3, v6, s[0:1] offset:768 */
+	0xbfb00000, /* s_endpgm */
+};
+
+static uint32_t f32_bits(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+Test(vgpu_shader_ops, fma_mix_sources_exec_and_dpp)
+{
+	uint32_t want[7 * 32];
+	for (unsigned l = 0; l < 32; l++) {
+		want[0 * 32 + l] = f32_bits(3.0f);  /* -1 * -1 + 2 */
+		want[1 * 32 + l] = f32_bits(-1.0f); /* op_sel[0]: 3 * -1 + 2 */
+		want[2 * 32 + l] = f32_bits(-3.0f); /* |-1| * -1 + -(2) */
+		want[3 * 32 + l] = f32_bits(1.0f);  /* -1 * s4's high half 1.0 + 2 */
+		want[4 * 32 + l] = f32_bits(1.0f);  /* 3 * 3 + 2 = 11, clamped */
+		want[5 * 32 + l] = l < 16 ? f32_bits(2.0f * (float)l + 2.0f) : 7; /* EXEC 0xffff */
+		want[6 * 32 + l] = f32_bits((float)(l ^ 1) * 2.0f + 2.0f); /* DPP, v6 in place */
+	}
+	struct rig_buf *out = vgpu_rig_buf_new(4096);
+	struct rig_buf *code = program(fma_mix_prog, sizeof(fma_mix_prog) / 4);
+	cr_assert_eq(run(vgpu_rig_ctx_new(), code, 32, 0, out), 0);
+	expect_words(out, want, sizeof(want) / 4);
+}
+
 /* bf16 inline constants, as the RDNA3 guide (7.5.1: "BF16 uses 32-bit
  * float constants and then the BF16 operand selects the upper 16 bits of
  * the FP32 constant") and LLVM 19 (AMDGPUBaseInfo isInlinableLiteralBF16;

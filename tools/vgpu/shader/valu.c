@@ -1208,39 +1208,62 @@ static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_i
 			return shader_fault(c, "VGPR operand beyond the RSRC1.VGPRS allocation");
 	unsigned hsh = (in->opsel & 4) ? 16 : 0;
 	float A[16][16], B[16][16], C[16][16];
-	for (unsigned l = 0; l < 16; l++)
-		for (unsigned k = 0; k < 16; k++) {
-			uint32_t va = w->v[(size_t)(a->reg + k / 2) * 64 + l] >> (16 * (k & 1));
-			uint32_t vb = w->v[(size_t)(b->reg + k / 2) * 64 + l] >> (16 * (k & 1));
+	/* VGPR kv of lane l holds elements k = 2 kv (bits 0-15) and 2 kv + 1
+	 * (bits 16-31): each dword is read once for both */
+	const uint32_t *va = &w->v[(size_t)a->reg * 64], *vb = &w->v[(size_t)b->reg * 64];
+	for (unsigned kv = 0; kv < 8; kv++)
+		for (unsigned l = 0; l < 16; l++) {
+			uint32_t xa = va[kv * 64 + l], xb = vb[kv * 64 + l];
 			if (bf16) {
-				A[l][k] = f32((va & 0xffff) << 16);
-				B[k][l] = f32((vb & 0xffff) << 16);
+				A[l][2 * kv] = f32(xa << 16);
+				A[l][2 * kv + 1] = f32(xa & 0xffff0000u);
+				B[2 * kv][l] = f32(xb << 16);
+				B[2 * kv + 1][l] = f32(xb & 0xffff0000u);
 			} else {
-				A[l][k] = f16_to_f32((uint16_t)va);
-				B[k][l] = f16_to_f32((uint16_t)vb);
+				A[l][2 * kv] = f16_to_f32((uint16_t)xa);
+				A[l][2 * kv + 1] = f16_to_f32((uint16_t)(xa >> 16));
+				B[2 * kv][l] = f16_to_f32((uint16_t)xb);
+				B[2 * kv + 1][l] = f16_to_f32((uint16_t)(xb >> 16));
 			}
-			/* even k is bits 0-15 (neg_lo), odd k bits 16-31 (neg_hi) */
-			uint8_t ng = (k & 1) ? in->neg_hi : in->neg_lo;
-			if (ng & 1)
-				A[l][k] = -A[l][k];
-			if (ng & 2)
-				B[k][l] = -B[k][l];
 		}
-	for (unsigned l = 0; l < 32; l++)
-		for (unsigned v = 0; v < 8; v++) {
-			float cv = cconst;
-			if (cc->kind == ISA_OPK_VGPR) {
+	/* The modifiers are applied in passes of their own, taken only when
+	 * one is set: the unmodified form (every GEMM kernel's) then costs no
+	 * per-element test (bench_gemm's GEMM, tools/bench-compare.sh). */
+	if ((in->neg_lo | in->neg_hi) & 3)
+		for (unsigned l = 0; l < 16; l++)
+			for (unsigned k = 0; k < 16; k++) {
+				/* even k is bits 0-15 (neg_lo), odd k bits 16-31 (neg_hi) */
+				uint8_t ng = (k & 1) ? in->neg_hi : in->neg_lo;
+				if (ng & 1)
+					A[l][k] = -A[l][k];
+				if (ng & 2)
+					B[k][l] = -B[k][l];
+			}
+	if (cc->kind != ISA_OPK_VGPR) {
+		for (unsigned i = 0; i < 16; i++)
+			for (unsigned j = 0; j < 16; j++)
+				C[i][j] = cconst;
+	} else if (res == WMMA_F32) {
+		for (unsigned l = 0; l < 32; l++)
+			for (unsigned v = 0; v < 8; v++)
+				C[2 * v + l / 16][l % 16] = f32(w->v[(size_t)(cc->reg + v) * 64 + l]);
+	} else {
+		for (unsigned l = 0; l < 32; l++)
+			for (unsigned v = 0; v < 8; v++) {
 				uint32_t raw = w->v[(size_t)(cc->reg + v) * 64 + l];
-				cv = res == WMMA_F32 ? f32(raw)
-				   : res == WMMA_F16 ? f16_to_f32((uint16_t)(raw >> hsh))
-				   : f32(((raw >> hsh) & 0xffff) << 16);
+				C[2 * v + l / 16][l % 16] =
+					res == WMMA_F16 ? f16_to_f32((uint16_t)(raw >> hsh))
+							: f32(((raw >> hsh) & 0xffff) << 16);
 			}
-			if (in->neg_hi & 4)
-				cv = fabsf(cv);
-			if (in->neg_lo & 4)
-				cv = -cv;
-			C[2 * v + l / 16][l % 16] = cv;
-		}
+	}
+	if ((in->neg_lo | in->neg_hi) & 4)
+		for (unsigned i = 0; i < 16; i++)
+			for (unsigned j = 0; j < 16; j++) {
+				if (in->neg_hi & 4)
+					C[i][j] = fabsf(C[i][j]);
+				if (in->neg_lo & 4)
+					C[i][j] = -C[i][j];
+			}
 	/* row i of D accumulates over k in order for every j at once: the
 	 * same operations per element as a k loop inside a j loop, on
 	 * contiguous rows */
@@ -1251,14 +1274,16 @@ static int wmma(struct shader_core *c, struct shader_wave *w, const struct isa_i
 			for (unsigned j = 0; j < 16; j++)
 				D[i][j] += A[i][k] * B[k][j];
 	}
+	if (res == WMMA_F32) {
+		for (unsigned l = 0; l < 32; l++)
+			for (unsigned v = 0; v < 8; v++)
+				w->v[(size_t)(d->reg + v) * 64 + l] = u32f(D[2 * v + l / 16][l % 16]);
+		return 0;
+	}
 	for (unsigned l = 0; l < 32; l++)
 		for (unsigned v = 0; v < 8; v++) {
 			float dv = D[2 * v + l / 16][l % 16];
 			uint32_t *dst = &w->v[(size_t)(d->reg + v) * 64 + l];
-			if (res == WMMA_F32) {
-				*dst = u32f(dv);
-				continue;
-			}
 			uint32_t h = res == WMMA_F16 ? vf32_to_f16(dv) : f32_to_bf16(dv);
 			*dst = (*dst & ~(0xffffu << hsh)) | h << hsh;
 		}
@@ -1294,47 +1319,55 @@ static int fma_mix(struct shader_core *c, struct shader_wave *w, const struct is
 			return e;
 	}
 	uint64_t exec = wave_exec(c, w);
+	const unsigned n = c->lanes;
 	/* VOP3P-DPP: src0 from the lane the DPP control names (as compute()
-	 * does); src1 must be a VGPR on gfx1100 */
-	uint8_t dpp_src[64];
-	uint32_t out[64];
-	uint64_t dpp_zero = 0;
+	 * does), gathered into a column of its own; src1 must be a VGPR on
+	 * gfx1100 */
+	uint32_t dpp_col[64];
 	if (in->dpp) {
-		uint64_t wm;
+		uint8_t dpp_src[64];
+		uint64_t wm, dpp_zero = 0;
 		if (in->ops[1].kind != ISA_OPK_VGPR || in->ops[2].kind != ISA_OPK_VGPR)
 			return shader_illegal(c);
-		shader_dpp_lanes(in, c->lanes, exec, dpp_src, &wm, &dpp_zero);
+		shader_dpp_lanes(in, n, exec, dpp_src, &wm, &dpp_zero);
 		exec &= wm;
+		for (unsigned lane = 0; lane < n; lane++)
+			dpp_col[lane] = !((exec >> lane) & 1) || ((dpp_zero >> lane) & 1) ? 0
+					: w->v[(size_t)in->ops[1].reg * 64 + dpp_src[lane]];
 	}
-	for (unsigned lane = 0; lane < c->lanes; lane++) {
+	/* Each source is converted to f32 for every lane first, its form
+	 * (f32 or which f16 half, abs, neg, VGPR or scalar) decided once per
+	 * instruction rather than per lane (this is the GEMV kernel's inner
+	 * loop); every source is read before any result is written, as DPP
+	 * (src0 from another lane, possibly the destination) requires. */
+	float s[3][64];
+	for (unsigned k = 0; k < 3; k++) {
+		const struct isa_operand *o = &in->ops[1 + k];
+		const bool f16 = (in->opsel_hi >> k) & 1, ab = o->abs, ng = o->neg;
+		const unsigned sh = ((in->opsel >> k) & 1) * 16;
+		const uint32_t *col = k == 0 && in->dpp ? dpp_col
+				    : o->kind == ISA_OPK_VGPR ? &w->v[(size_t)o->reg * 64] : NULL;
+		const uint32_t sc = (uint32_t)scal[k];
+		for (unsigned lane = 0; lane < n; lane++) {
+			uint32_t v = col ? col[lane] : sc;
+			float f = f16 ? f16_to_f32((uint16_t)(v >> sh)) : f32(v);
+			if (ab)
+				f = fabsf(f);
+			if (ng)
+				f = -f;
+			s[k][lane] = f;
+		}
+	}
+	const bool clamp = in->clamp;
+	uint32_t *dst = &w->v[(size_t)d->reg * 64];
+	for (unsigned lane = 0; lane < n; lane++) {
 		if (!((exec >> lane) & 1))
 			continue;
-		float s[3];
-		for (unsigned k = 0; k < 3; k++) {
-			const struct isa_operand *o = &in->ops[1 + k];
-			uint32_t v = (uint32_t)(o->kind == ISA_OPK_VGPR ?
-					w->v[(size_t)o->reg * 64 + lane] : scal[k]);
-			if (k == 0 && in->dpp)
-				v = ((dpp_zero >> lane) & 1) ? 0 : w->v[(size_t)o->reg * 64 + dpp_src[lane]];
-			if ((in->opsel_hi >> k) & 1)
-				s[k] = f16_to_f32((uint16_t)(v >> (((in->opsel >> k) & 1) * 16)));
-			else
-				s[k] = f32(v);
-			if (o->abs)
-				s[k] = fabsf(s[k]);
-			if (o->neg)
-				s[k] = -s[k];
-		}
-		float r = fmaf(s[0], s[1], s[2]);
-		if (in->clamp)
+		float r = fmaf(s[0][lane], s[1][lane], s[2][lane]);
+		if (clamp)
 			r = r < 0.0f ? 0.0f : r > 1.0f ? 1.0f : r != r ? 0.0f : r;
-		out[lane] = u32f(r);
+		dst[lane] = u32f(r);
 	}
-	/* written after every lane has read its sources (DPP reads other
-	 * lanes' src0, which may be the destination) */
-	for (unsigned lane = 0; lane < c->lanes; lane++)
-		if ((exec >> lane) & 1)
-			w->v[(size_t)d->reg * 64 + lane] = out[lane];
 	return 0;
 }
 
