@@ -11,6 +11,7 @@
  * instruction in the comment next to it.  The expected values are
  * derived in the comments from the RDNA2 ISA's definitions.
  */
+#include "float_bits.h"
 #include "stderr_capture.h"
 #include "vgpu_rig.h"
 #include "vgpu_test.h"
@@ -303,13 +304,6 @@ static void vsharp_gfx103(uint32_t *d, uint64_t va, uint32_t bytes, uint32_t for
 	d[1] = (uint32_t)(va >> 32) & 0xffffu;
 	d[2] = bytes;
 	d[3] = (4u | 5u << 3 | 6u << 6 | 7u << 9) | format << 12 | 1u << 24 | 3u << 28;
-}
-
-static uint32_t f32_bits(float f)
-{
-	uint32_t u;
-	memcpy(&u, &f, 4);
-	return u;
 }
 
 /* Typed buffer access with gfx10's FORMAT codes (LLVM's UfmtGFX10): 56

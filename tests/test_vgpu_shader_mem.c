@@ -9,6 +9,7 @@
  * -triple=amdgcn -mcpu=gfx1100, the text next to each dword); raw ioctls
  * through tests/support/vgpu_rig.
  */
+#include "float_bits.h"
 #include "vgpu_rig.h"
 
 #include <criterion/criterion.h>
@@ -317,13 +318,6 @@ static const uint32_t global_prog[] = {
 	0xdc6a002c, 0x00000c03, /* global_store_b32 v3, v12, s[0:1] offset:44 */
 	0xbfb00000, /* s_endpgm */
 };
-
-static uint32_t f32_bits(float f)
-{
-	uint32_t u;
-	memcpy(&u, &f, 4);
-	return u;
-}
 
 Test(vgpu_shader_mem, global_float_csub_and_cmpswap_atomics)
 {

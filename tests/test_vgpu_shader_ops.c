@@ -11,6 +11,7 @@
  * launches (COMPUTE_START, the packet's end values, PARTIAL_TG_EN).  Raw
  * ioctls through tests/support/vgpu_rig.
  */
+#include "float_bits.h"
 #include "vgpu_rig.h"
 
 #include <criterion/criterion.h>
@@ -700,13 +701,6 @@ static const uint32_t fma_mix_prog[] = {
 	0xdc6a0300, 0x00000603, /* global_store_b32 v3, v6, s[0:1] offset:768 */
 	0xbfb00000, /* s_endpgm */
 };
-
-static uint32_t f32_bits(float f)
-{
-	uint32_t u;
-	memcpy(&u, &f, 4);
-	return u;
-}
 
 Test(vgpu_shader_ops, fma_mix_sources_exec_and_dpp)
 {
