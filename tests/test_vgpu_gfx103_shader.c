@@ -78,6 +78,20 @@ static int dispatch(const struct rig_buf *code, const uint32_t size[3], uint32_t
 	return vgpu_rig_submit_compute(vgpu_rig_ctx_new(), ib, k);
 }
 
+/* dispatch() with no LDS or scratch, expecting a fault whose log line on
+ * stderr contains `want`. */
+static void dispatch_faulting(const struct rig_buf *code, const uint32_t size[3],
+			      const uint32_t *user, unsigned n, const char *want)
+{
+	struct stderr_capture cap;
+	char log[4096];
+	stderr_capture_begin(&cap);
+	int r = dispatch(code, size, 0, user, n, 0);
+	stderr_capture_end(&cap, log, sizeof(log));
+	cr_assert_eq(r, -ECANCELED);
+	cr_expect(strstr(log, want) != NULL, "%s", log);
+}
+
 /* AMDGPUUsage "Initial Kernel Execution State" on gfx10.3: work-item id
  * X in v0, Y in v1, Z in v2 (TIDIG_COMP_CNT 2), not packed into v0 as on
  * gfx11.  Each item stores x | y << 8 | z << 16 at its flat index
@@ -950,13 +964,7 @@ Test(vgpu_gfx103_shader, float_image_atomic_on_two_channels_faults)
 	tsharp_gfx103(desc->cpu, img->va, 8, 4, 29);
 	uint32_t user[4] = { 0, 0, (uint32_t)desc->va, (uint32_t)(desc->va >> 32) };
 	uint32_t size[3] = { 1, 1, 1 };
-	struct stderr_capture cap;
-	char log[4096];
-	stderr_capture_begin(&cap);
-	int r = dispatch(prog, size, 0, user, 4, 0);
-	stderr_capture_end(&cap, log, sizeof(log));
-	cr_assert_eq(r, -ECANCELED);
-	cr_expect(strstr(log, "one-channel 32-bit") != NULL, "%s", log);
+	dispatch_faulting(prog, size, user, 4, "one-channel 32-bit");
 }
 
 /* v_clrexcp (RDNA2 ISA: "Clear wave's exception state in the SIMD"): the
@@ -989,11 +997,5 @@ Test(vgpu_gfx103_shader, v_clrexcp)
 	cr_assert_eq(dispatch(prog, size, 0, user, 2, 0), 0);
 	cr_expect_eq(((const uint32_t *)out->cpu)[0], 0x400u, "TRAPSTS after v_clrexcp");
 	prog = vgpu_rig_program(faults, sizeof(faults) / 4);
-	struct stderr_capture cap;
-	char log[4096];
-	stderr_capture_begin(&cap);
-	int r = dispatch(prog, size, 0, user, 2, 0);
-	stderr_capture_end(&cap, log, sizeof(log));
-	cr_assert_eq(r, -ECANCELED);
-	cr_expect(strstr(log, "v_clrexcp with TRAPSTS.EXCP") != NULL, "%s", log);
+	dispatch_faulting(prog, size, user, 2, "v_clrexcp with TRAPSTS.EXCP");
 }

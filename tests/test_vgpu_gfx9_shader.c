@@ -38,6 +38,18 @@ static struct rig_buf *run(const uint32_t *code, size_t n)
 	return out;
 }
 
+/* cr_expect that each of the 64 lanes stored the same `n` words `want` at
+ * out + 4 * stride * lane. */
+static void expect_every_lane(const struct rig_buf *out, unsigned stride, const uint32_t *want,
+			      unsigned n)
+{
+	const uint32_t *got = out->cpu;
+	for (unsigned l = 0; l < 64; l++)
+		for (unsigned i = 0; i < n; i++)
+			cr_expect_eq(got[stride * l + i], want[i], "lane %u word %u: 0x%08x, want 0x%08x",
+				     l, i, got[stride * l + i], want[i]);
+}
+
 /* Vega ISA, VOPC: "V_CMPX_*: ... write the result to VCC (or the SGPR
  * pair of the VOP3 form) and EXEC"; gfx10+ v_cmpx write EXEC only.
  * Lanes 0..4 pass 5 > lane: VCC and EXEC both 0x1f, seen by every lane
@@ -448,11 +460,7 @@ Test(vgpu_gfx9_shader, mad_legacy_and_cvt_pkaccum)
 		0x40000000, 0xc0f00000, 0x11ff3344, 0x437fb333,
 		0x11ff3304, 0x00ff3304, 0x40200002, 0xffff00ff,
 	};
-	const uint32_t *got = out->cpu;
-	for (unsigned l = 0; l < 64; l++)
-		for (unsigned i = 0; i < 12; i++)
-			cr_expect_eq(got[16 * l + i], lane[i], "lane %u word %u: 0x%08x, want 0x%08x",
-				     l, i, got[16 * l + i], lane[i]);
+	expect_every_lane(out, 16, lane, 12);
 }
 
 /* tests/shader/mad_legacy_gfx9.ll, llc-19 -mcpu=gfx902: LLVM's own
@@ -558,11 +566,7 @@ Test(vgpu_gfx9_shader, vgpr_index_mode)
 	};
 	struct rig_buf *out = run(code, sizeof(code) / 4);
 	static const uint32_t lane[7] = { 10, 20, 40, 40, 0xabcd4a01, 60, 20 };
-	const uint32_t *got = out->cpu;
-	for (unsigned l = 0; l < 64; l++)
-		for (unsigned i = 0; i < 7; i++)
-			cr_expect_eq(got[8 * l + i], lane[i], "lane %u word %u: 0x%08x, want 0x%08x",
-				     l, i, got[8 * l + i], lane[i]);
+	expect_every_lane(out, 8, lane, 7);
 }
 
 /* tests/shader/gpr_idx_gfx9.ll, llc-19 -mcpu=gfx902 -amdgpu-vgpr-index-mode

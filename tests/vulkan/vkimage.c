@@ -478,6 +478,21 @@ static struct minmax_case minmax_case(uint32_t i)
 	return c;
 }
 
+/* Whether texel i's three observed values (before the atomics, what the
+ * min returned, the texel after both) are what minmax_case(i) expects;
+ * a mismatch is printed, `after_what` naming where the last came from. */
+static bool minmax_ok(const char *name, uint32_t i, uint32_t before, uint32_t mid,
+		      uint32_t after, const char *after_what)
+{
+	struct minmax_case c = minmax_case(i);
+	if (before == c.before && mid == c.mid && after == c.after)
+		return true;
+	fprintf(stderr, "%s texel %u: 0x%08x min 0x%08x max 0x%08x: returned 0x%08x, 0x%08x, "
+		"%s 0x%08x; expected 0x%08x, 0x%08x, 0x%08x\n", name, i, c.before, c.a, c.b,
+		before, mid, after_what, after, c.before, c.mid, c.after);
+	return false;
+}
+
 int vkc_image_tests_r32f_minmax(struct vkc *v)
 {
 	if (!v->image_float_minmax) {
@@ -513,17 +528,10 @@ int vkc_image_tests_r32f_minmax(struct vkc *v)
 		goto out;
 	}
 	r = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		struct minmax_case c = minmax_case(i);
-		uint32_t got = *texel(&im, i % IMG_W, i / IMG_W);
-		if (o[i] != c.before || o[n + i] != c.mid || got != c.after) {
-			fprintf(stderr, "image_r32f_minmax texel %u: 0x%08x min 0x%08x max 0x%08x: "
-				"returned 0x%08x, 0x%08x, texel 0x%08x; expected 0x%08x, 0x%08x, "
-				"0x%08x\n", i, c.before, c.a, c.b, o[i], o[n + i], got, c.before, c.mid,
-				c.after);
+	for (uint32_t i = 0; i < n; i++)
+		if (!minmax_ok("image_r32f_minmax", i, o[i], o[n + i],
+			       *texel(&im, i % IMG_W, i / IMG_W), "texel"))
 			r = -1;
-		}
-	}
 out:
 	vkc_pipe_free(v, &p);
 	vkc_buf_free(v, &out);
@@ -612,15 +620,9 @@ int vkc_image_tests_r32f_minmax_tiled(struct vkc *v)
 		goto out;
 	}
 	r = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		struct minmax_case c = minmax_case(i);
-		if (o[n + i] != c.before || o[2 * n + i] != c.mid || o[i] != c.after) {
-			fprintf(stderr, "%s texel %u: 0x%08x min 0x%08x max 0x%08x: returned 0x%08x, "
-				"0x%08x, loaded 0x%08x; expected 0x%08x, 0x%08x, 0x%08x\n", name, i,
-				c.before, c.a, c.b, o[n + i], o[2 * n + i], o[i], c.before, c.mid, c.after);
+	for (uint32_t i = 0; i < n; i++)
+		if (!minmax_ok(name, i, o[n + i], o[2 * n + i], o[i], "loaded"))
 			r = -1;
-		}
-	}
 out:
 	vkc_pipe_free(v, &p);
 	vkc_buf_free(v, &out);

@@ -188,7 +188,6 @@ int main(int argc, char **argv)
 				if (!in.desc)
 					in.desc = &isa_tab_vopdx[0];
 			}
-			int ex = shader_executes(&in);
 			if (shader_absent(&in)) {
 				/* decoded as LLVM 19 does, but no instruction of the chip */
 				nabsent++;
@@ -196,6 +195,7 @@ int main(int argc, char **argv)
 					printf("%s %s -\n", t->cls, d->name);
 				continue;
 			}
+			int ex = shader_executes(&in);
 			nknown++;
 			nexec += ex != 0;
 			if (list)

@@ -106,9 +106,7 @@ int shader_fault(struct shader_core *c, const char *why)
 			  words);
 }
 
-/* The illegal-instruction fault, the instruction's text and class, and
- * `note` saying why. */
-static int illegal(struct shader_core *c, const char *note)
+int shader_illegal_why(struct shader_core *c, const char *note)
 {
 	char why[512] = "illegal instruction";
 	if (c->cur && c->cur->inst.desc) {
@@ -123,12 +121,7 @@ static int illegal(struct shader_core *c, const char *note)
 
 int shader_illegal(struct shader_core *c)
 {
-	return illegal(c, "not implemented");
-}
-
-int shader_illegal_absent(struct shader_core *c, const char *why)
-{
-	return illegal(c, why);
+	return shader_illegal_why(c, "not supported by the vgpu");
 }
 
 const struct isa_operand *inst_op(const struct isa_inst *in, enum isa_field f)

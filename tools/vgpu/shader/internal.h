@@ -452,11 +452,12 @@ uint32_t shader_sdwa_place(uint32_t res, uint32_t old, uint8_t sel, uint8_t unus
 
 /* Fault naming the current PC and encoding. */
 int shader_fault(struct shader_core *c, const char *why);
-/* "illegal instruction": an encoding the core does not implement. */
+/* "illegal instruction <text> [<class>, not supported by the vgpu]": an
+ * encoding the core has no executor for. */
 int shader_illegal(struct shader_core *c);
-/* "illegal instruction" for an encoding LLVM 19 decodes but the chip has
- * no such instruction (MEM_ABSENT): `why` says what says so. */
-int shader_illegal_absent(struct shader_core *c, const char *why);
+/* The same fault with `note` in place of "not supported by the vgpu"
+ * (MEM_ABSENT: why the chip has no such instruction). */
+int shader_illegal_why(struct shader_core *c, const char *note);
 
 /* Operand access (scalar side; VGPR operands are read per lane). */
 int sop_read(struct shader_core *c, struct shader_wave *w, const struct isa_operand *op,

@@ -515,7 +515,7 @@ static int mubuf_inst(struct shader_core *c, struct shader_wave *w,
 	if (p->kind == MEM_UNMODELLED)
 		return shader_fault(c, p->why);
 	if (p->kind == MEM_ABSENT)
-		return shader_illegal_absent(c, p->why);
+		return shader_illegal_why(c, p->why);
 	if (p->kind != MEM_LOAD && p->kind != MEM_STORE && p->kind != MEM_ATOMIC)
 		return shader_illegal(c);
 	/* the lds bit: gfx10.3 and gfx9 loads (mubuf_lds) */
